@@ -48,6 +48,10 @@ class SymnetLatexPrinter(LatexPrinter):
             base = r"\mathrm{%s}" % base.replace("_", r"\_")
         return base + ("_{%s}" % ",".join(rest) if rest else "")
 
+    def _print_Derivative(self, expr):
+        variables = " ".join(r"\partial %s" % self._print(v) for v in expr.variables)
+        return r"\frac{\partial %s}{%s}" % (self._print(expr.expr), variables)
+
     def _print_sigmoid(self, expr, exp=None):
         return self._function(r"\sigma", expr, exp)
 
