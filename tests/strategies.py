@@ -1,0 +1,64 @@
+"""Named Hypothesis strategies: random neuron DAGs, random expressions, random points."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+from sympy import Add, Integer, Rational, Symbol, cos, exp, log, sin, symbols, tanh
+
+from symnet import NeuronModel, f, from_expr, from_neurons
+from symnet.activations import sigmoid, softplus
+
+SMOOTH_ACTIVATIONS = ("sigmoid", "tanh", "softplus", "identity")
+
+
+@st.composite
+def neuron_networks(draw, max_neurons: int = 5, activations=SMOOTH_ACTIVATIONS):
+    """A random DAG of neurons: random fan-in, inputs that are sums of earlier nodes, shared nodes."""
+    n_inputs = draw(st.integers(1, 3))
+    nodes = list(symbols(f"x1:{n_inputs + 1}"))
+    for i in range(1, draw(st.integers(1, max_neurons)) + 1):
+        fan_in = draw(st.integers(1, 3))
+        args = [Add(*draw(st.lists(st.sampled_from(nodes), min_size=1, max_size=2, unique=True)))
+                for _ in range(fan_in)]
+        nodes.append(f(Symbol(f"θ{i}"), *args))
+    model = NeuronModel(draw(st.sampled_from(activations)), draw(st.sampled_from(("affine", "scalar"))))
+    return from_neurons(nodes[-1], model=model)
+
+
+X, A, B, C = symbols("x a b c")
+
+
+def smooth_expressions():
+    """Random smooth expressions of an input x and parameters a, b, c (finite for bounded values)."""
+    leaves = st.sampled_from([X, A, B, C, Integer(2), Rational(1, 2)])
+    unary = [sin, cos, tanh, sigmoid, softplus, lambda u: exp(sin(u)), lambda u: log(1 + u**2),
+             lambda u: u**2, lambda u: u**3, lambda u: 1 / (2 + sin(u))]
+    binary = [lambda u, v: u + v, lambda u, v: u * v, lambda u, v: u - v]
+
+    def extend(children):
+        return st.one_of(
+            st.tuples(st.sampled_from(unary), children).map(lambda t: t[0](t[1])),
+            st.tuples(st.sampled_from(binary), children, children).map(lambda t: t[0](t[1], t[2])),
+        )
+
+    return st.recursive(leaves, extend, max_leaves=8)
+
+
+@st.composite
+def expression_networks(draw):
+    """A network from a random smooth expression with x as input and at least one parameter."""
+    expr = draw(smooth_expressions().filter(lambda e: X in e.free_symbols and len(e.free_symbols) > 1))
+    return from_expr(expr, inputs=[X])
+
+
+@st.composite
+def points(draw, network, batch: int = 4, scale: float = 1.0):
+    """Parameters in [−scale, scale], inputs in [−1, 1], targets in [0, 1], as float arrays."""
+    floats = st.floats(-scale, scale, allow_nan=False, allow_infinity=False)
+    theta = np.array(draw(st.lists(floats, min_size=len(network.params), max_size=len(network.params))))
+    unit = st.floats(-1, 1, allow_nan=False)
+    X = np.array(draw(st.lists(st.lists(unit, min_size=len(network.inputs), max_size=len(network.inputs)),
+                                min_size=batch, max_size=batch)))
+    y = np.array(draw(st.lists(st.floats(0, 1), min_size=batch, max_size=batch)))
+    return theta, X, y
