@@ -168,4 +168,13 @@ def _sympy_oracle(closed, target: Loss, params, X, y, theta) -> np.ndarray:
     fn = lambdify(args, derivatives, modules="numpy")
     with np.errstate(all="ignore"):
         values = fn(*X.T, y, *theta)
-    return np.array([np.mean(np.broadcast_to(np.asarray(v, dtype=float), (X.shape[0],))) for v in values])
+    return np.array([np.mean(np.broadcast_to(_real(v), (X.shape[0],))) for v in values])
+
+
+def _real(value) -> np.ndarray:
+    """A real array; a truly complex oracle value becomes NaN (a visible disagreement), not its real part."""
+    value = np.asarray(value)
+    if np.iscomplexobj(value):
+        tiny = np.abs(value.imag) <= 1e-12 * np.abs(value.real)
+        return np.where(tiny, value.real, np.nan)
+    return value.astype(float)
