@@ -10,7 +10,7 @@ the ``sympy.diff`` oracle in ``testing`` differentiates them without symnet's ru
 
 from __future__ import annotations
 
-from sympy import Function, Heaviside, Max, S, exp, log
+from sympy import Function, Heaviside, Max, S, Wild, exp, log
 
 
 class sigmoid(Function):
@@ -114,3 +114,26 @@ def rewrite_activations(expr):
         lambda e: isinstance(e, (sigmoid, softplus, relu)),
         lambda e: e.rewrite(Max) if isinstance(e, relu) else e.rewrite(exp),
     )
+
+
+def stabilize(expr):
+    """Rewrite log-sigmoid patterns into equal forms that stay finite in floating point.
+
+        log σ(u) = −softplus(−u),   log(1 − σ(u)) = −softplus(u),   log(1 + eᵘ) = softplus(u).
+
+    Args:
+        expr: any SymPy expression.
+
+    Returns:
+        An equal expression in which no ``log`` takes a value that can underflow to 0 or overflow.
+
+    >>> from sympy import Symbol, log
+    >>> u = Symbol("u")
+    >>> stabilize(log(sigmoid(u))), stabilize(log(1 - sigmoid(u))), stabilize(log(1 + exp(u)))
+    (-softplus(-u), -softplus(u), softplus(u))
+    """
+    u = Wild("u")
+    for pattern, stable in ((log(sigmoid(u)), -softplus(-u)), (log(1 - sigmoid(u)), -softplus(u)),
+                            (log(1 + exp(u)), softplus(u))):
+        expr = expr.replace(pattern, stable)
+    return expr

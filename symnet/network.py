@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from sympy import Basic, Symbol, symbols, sympify
 
+from .activations import stabilize
 from .neuron import NeuronModel, check_name, f, neuron_index
 from .program import Program
 from .rules import check_supported, rule_table
@@ -182,7 +183,8 @@ def from_expr(expr: Basic, inputs: Sequence[Symbol], params: Sequence[Symbol] | 
         rules: extra derivative rules, so functions symnet does not know can be used.
 
     Returns:
-        The network.
+        The network. Log-sigmoid patterns are rewritten into stable softplus forms first
+        (``activations.stabilize``), so log σ(u) is finite for any u.
 
     >>> from sympy import symbols, tanh
     >>> x, w, b = symbols("x w b")
@@ -192,7 +194,7 @@ def from_expr(expr: Basic, inputs: Sequence[Symbol], params: Sequence[Symbol] | 
     t3 = tanh(t2)
     out = t3
     """
-    expr = sympify(expr)
+    expr = stabilize(sympify(expr))
     if expr.has(f):
         return from_neurons(expr, inputs) if params is None else _neurons_with_params(expr, inputs, params)
     inputs = tuple(inputs)

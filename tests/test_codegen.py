@@ -75,3 +75,22 @@ def test_params_vector_orders_a_mapping_and_reports_missing_and_unknown():
     np.testing.assert_array_equal(params_vector(net.params, values), np.arange(11.0))
     with pytest.raises(ValueError, match="missing b5, unknown q"):
         params_vector(net.params, {**{k: v for k, v in values.items() if k != "b5"}, "q": 1})
+
+
+def test_log_sigmoid_written_by_a_user_is_evaluated_stably():
+    import warnings
+
+    from sympy import log, symbols
+
+    from symnet import from_expr
+    from symnet.activations import sigmoid, softplus
+
+    x, w = symbols("x w")
+    net = from_expr(log(sigmoid(w * x)) + log(1 - sigmoid(w * x)), inputs=[x])
+    assert net.program.rhs(net.program.symbols[-1]).has(softplus) or any(
+        rhs.has(softplus) for _, rhs in net.program.assignments)
+    fn = value_and_grad(squared_error(net))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss, g = fn(np.array([1000.0]), np.array([[-5.0], [5.0]]), np.zeros(2))
+    assert np.isfinite(loss) and np.all(np.isfinite(g))
