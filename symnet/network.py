@@ -247,22 +247,30 @@ def _neurons_in_order(nested: Basic) -> list:
 
 
 def _check_distinct_neurons(nested, neurons, thetas) -> None:
-    for theta in dict.fromkeys(thetas):
-        uses = [n for n in neurons if n.args[0] == theta]
-        if len(uses) > 1:
-            raise ValueError(f"{theta} names two different neurons ({uses[0]} and {uses[1]}); "
+    first: dict = {}
+    for node, theta in zip(neurons, thetas):
+        if theta in first:
+            raise ValueError(f"{theta} names two different neurons ({first[theta]} and {node}); "
                              f"give each neuron its own θ, or reuse the identical sub-expression")
-        if theta in _input_symbols(nested):
-            raise ValueError(f"{theta} names a neuron's parameters and cannot also be one of its inputs")
+        first[theta] = node
+    used = _input_symbols(nested)
+    clash = [theta for theta in first if theta in used]
+    if clash:
+        raise ValueError(f"{clash[0]} names a neuron's parameters and cannot also be one of its inputs")
 
 
 def _input_symbols(expr: Basic) -> set:
-    """Symbols used as values (everything but the θ slot of each neuron)."""
-    if isinstance(expr, f):
-        return set().union(*(_input_symbols(a) for a in expr.args[1:]))
-    if expr.is_Symbol:
-        return {expr}
-    return set().union(set(), *(_input_symbols(a) for a in expr.args))
+    """Symbols used as values (everything but the θ slot of each neuron), visiting each node once."""
+    found, seen, stack = set(), set(), [expr]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if node.is_Symbol:
+            found.add(node)
+        stack.extend(node.args[1:] if isinstance(node, f) else node.args)
+    return found
 
 
 def _resolve_inputs(nested, inputs) -> tuple[Symbol, ...]:
