@@ -15,6 +15,7 @@ from .losses import Loss, binary_cross_entropy, loss, squared_error
 from .network import Network, from_expr, from_neurons, mlp, seed_network
 from .neuron import NeuronModel, f
 from .program import Program
+from .towers import Tower, bump, step, tower, tower_sum
 
 __version__ = "0.1.0"
 
@@ -23,6 +24,8 @@ _LAZY = {
     "value_and_grad": "codegen", "compile": "codegen", "compile_network": "codegen", "params_vector": "codegen",
     "CompiledLoss": "codegen", "backprop": "numeric", "finite_differences": "numeric",
     "check_grads": "testing", "GradCheckReport": "testing",
+    "approximate": "approximation", "approximate_1d": "approximation", "error_study": "approximation",
+    "refine": "approximation",
     "latex": "printing", "pretty": "printing", "show": "printing",
 }
 
@@ -39,5 +42,6 @@ def __getattr__(name):
 __all__ = [
     "f", "NeuronModel", "Network", "Program", "Gradient", "Loss", "seed_network", "mlp", "from_expr",
     "from_neurons", "squared_error", "binary_cross_entropy", "loss", "grad", "sigmoid", "relu", "softplus",
-    "SymnetError", "ExpressionTooLarge", "MissingRuleError", *_LAZY,
+    "SymnetError", "ExpressionTooLarge", "MissingRuleError", "Tower", "tower", "tower_sum", "step", "bump",
+    *_LAZY,
 ]

@@ -1,0 +1,168 @@
+"""The tower commands: ``tower`` draws the article's tower; ``approx`` approximates a function by towers.
+
+``symnet tower --bounds -0.3,0.7,-0.2,0.8 -o tower.png`` draws one tower (``--nested``: the article's
+four nested towers with sharpness 4); ``--show-formula`` prints its network and formula.
+``symnet approx "sin(x)*cos(y)" --domain -2,2,-2,2 --n 4,8,16 --out DIR`` prints the error-versus-n
+table and writes it (CSV, Markdown) with the figures; ``--refine`` also trains the heights.
+NumPy, SymPy and matplotlib are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .common import ascii_option, echo_err, echo_out, handle_errors, write_output
+
+MAX_N = 32          # 1024 towers: about 15 s to build and measure
+MAX_REFINE_N = 16   # training 256 heights takes about 25 s
+
+
+@click.command()
+@click.option("--bounds", default="-0.3,0.7,-0.2,0.8", show_default=True, metavar="X0,X1,Y0,Y1",
+              help="The tower's box: x_min,x_max,y_min,y_max.")
+@click.option("--steepness", type=float, default=1000.0, show_default=True, help="Step neurons' steepness.")
+@click.option("--sharpness", type=float, default=None, help="Tower neuron's sharpness [30; 4 with --nested].")
+@click.option("--threshold", type=float, default=1.1, show_default=True, help="Tower neuron's threshold.")
+@click.option("--nested", is_flag=True, help="The article's second figure: four nested towers (±0.5, ±1, ±2, ±4).")
+@click.option("--show-formula", is_flag=True, help="Print the network, its formula and its parameter values.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE", help="Write the 3-D figure (.png, .svg, .pdf).")
+@ascii_option
+@handle_errors
+def tower(bounds, steepness, sharpness, threshold, nested, show_formula, output, ascii):
+    """Build the article's tower of five sigmoid neurons and draw it in 3-D.
+
+    \b
+    T(x, y) = σ(s·(σ(k(x−x0)) − σ(k(x−x1)) + σ(k(y−y0)) − σ(k(y−y1)) − t))
+    with steepness k = 1000, sharpness s = 30, threshold t = 1.1.
+    """
+    from ..parsing import parse_numbers
+    from ..towers import NESTED_BOUNDS, NESTED_SHARPNESS, nested_towers
+    from ..towers import tower as build_tower
+
+    box = _bounds(parse_numbers(bounds, "bounds"), 4, "--bounds", "x_min,x_max,y_min,y_max")
+    if nested:
+        model = nested_towers(NESTED_BOUNDS, sharpness or NESTED_SHARPNESS, steepness, threshold)
+    else:
+        model = build_tower(*box, steepness=steepness, sharpness=sharpness or 30.0, threshold=threshold)
+    echo_out(_tower_summary(model, nested), ascii=ascii)
+    if show_formula:
+        echo_out(_formula_text(model), ascii=ascii)
+    if output:
+        from ..plot.towers import plot_nested_towers, plot_tower, save_figure
+
+        ax = (plot_nested_towers if nested else plot_tower)(model)
+        save_figure(ax.figure, output)
+        echo_err(f"wrote {output}", ascii=ascii)
+
+
+def _bounds(numbers, count, option, names):
+    if len(numbers) != count:
+        raise click.BadParameter(f"expected {count} numbers ({names}); got {len(numbers)}", param_hint=option)
+    for i in range(0, count, 2):
+        if not numbers[i] < numbers[i + 1]:
+            raise click.BadParameter(f"each minimum must be below its maximum; got {numbers[i]:g} ≥ "
+                                     f"{numbers[i + 1]:g}", param_hint=option)
+    return numbers
+
+
+def _tower_summary(model, nested) -> str:
+    kind = f"{len(model.boxes)} nested towers" if nested else "tower"
+    boxes = "; ".join(f"[{x0:g}, {x1:g}] × [{y0:g}, {y1:g}]" for (x0, x1), (y0, y1) in model.boxes)
+    return (f"{kind} {boxes}: {len(model.network.neurons)} sigmoid neurons, {len(model.network.params)} params "
+            f"(steepness {model.steepness:g}, sharpness {model.sharpness:g}, threshold {model.threshold:g})")
+
+
+def _formula_text(model) -> str:
+    from ..printing import pretty
+
+    values = "\n".join(f"  {name} = {value:g}" for name, value in model.values.items())
+    return (f"network:  {pretty(model.network.nested)}\n"
+            f"formula:  {pretty(model.network.concrete())}\n"
+            f"article:  {pretty(model.formula())}\n"
+            f"values:\n{values}")
+
+
+@click.command()
+@click.argument("expression")
+@click.option("--domain", default="-2,2,-2,2", show_default=True, metavar="X0,X1,Y0,Y1",
+              help="The square to approximate on (two numbers A,B: a 1-D function of x, with bumps).")
+@click.option("--n", "ns", default="2,4,8,16", show_default=True, metavar="N,N,…",
+              help=f"Cells per axis to try (n² towers each; at most {MAX_N}).")
+@click.option("--threshold", type=float, default=1.5, show_default=True,
+              help="Tower neuron's threshold (1.5: neighbours meet at ½ + ½; the article's 1.1 double-counts).")
+@click.option("--sharpness", type=float, default=30.0, show_default=True, help="Tower neuron's sharpness.")
+@click.option("--steepness", type=float, default=1000.0, show_default=True, help="Step neurons' steepness.")
+@click.option("--refine", is_flag=True, help="Then train the heights by gradient descent (Adam) and report the new errors.")
+@click.option("--epochs", type=click.IntRange(min=1, max=100_000), default=200, show_default=True, help="Epochs for --refine.")
+@click.option("--learning-rate", type=float, default=0.01, show_default=True, help="Step size for --refine.")
+@click.option("--out", "out", type=click.Path(file_okay=False), metavar="DIR",
+              help="Write errors.csv, errors.md and the figures (PNG) here.")
+@ascii_option
+@handle_errors
+def approx(expression, domain, ns, threshold, sharpness, steepness, refine, epochs, learning_rate, out, ascii):
+    """Approximate EXPRESSION, a function of x and y, by sums of towers; print the error versus n.
+
+    \b
+    Example: symnet approx "sin(x)*cos(y)" --domain -2,2,-2,2 --n 4,8,16 --out towers/
+    """
+    from ..approximation import error_study
+    from ..parsing import parse_expr, parse_numbers
+
+    parse_expr(expression)          # a bad formula is reported before any work
+    numbers = parse_numbers(domain, "domain")
+    if len(numbers) not in (2, 4):
+        raise click.BadParameter(f"expected 4 numbers (x0,x1,y0,y1) or 2 (a,b); got {len(numbers)}", param_hint="--domain")
+    box = _bounds(numbers, len(numbers), "--domain", "x0,x1,y0,y1")
+    sizes = _sizes(parse_numbers(ns, "n"), MAX_REFINE_N if refine else MAX_N)
+    options = {"steepness": steepness}
+    if len(box) == 4:
+        options.update(threshold=threshold, sharpness=sharpness)
+    study = error_study(expression, box, sizes, **options)
+    refined = [_refine(a, epochs, learning_rate) for a in study.approximations] if refine else []
+    echo_out(study.table(), ascii=ascii)
+    for r in refined:
+        echo_out(f"n = {r.before.n}: {r}", ascii=ascii)
+    if out:
+        for path in _write_results(study, refined, out):
+            echo_err(f"wrote {path}", ascii=ascii)
+
+
+def _sizes(numbers, limit):
+    if not numbers or any(n != int(n) or not 1 <= n <= limit for n in numbers):
+        raise click.BadParameter(f"expected whole numbers from 1 to {limit}, e.g. 4,8,16; got "
+                                 f"{','.join(f'{n:g}' for n in numbers)}", param_hint="--n")
+    return tuple(sorted(dict.fromkeys(int(n) for n in numbers)))
+
+
+def _refine(approximation, epochs, learning_rate):
+    from ..approximation import refine
+
+    return refine(approximation, epochs=epochs, learning_rate=learning_rate)
+
+
+def _write_results(study, refined, out):
+    from pathlib import Path
+
+    from ..plot.towers import plot_approximation, plot_error_map, plot_error_study, save_figure
+
+    out = Path(out)
+    csv, markdown = study.csv(), f"# {study.target}\n\n{study.markdown()}"
+    if refined:
+        csv = _refined_csv(csv, refined)
+        markdown += "\nAfter refinement (heights trained by Adam):\n\n" + "\n".join(f"- n = {r.before.n}: {r}" for r in refined) + "\n"
+    paths = [write_output(out / "errors.csv", csv), write_output(out / "errors.md", markdown)]
+    best = refined[-1].after if refined else study.approximations[-1]
+    first = plot_approximation(best)
+    figures = {"approximation.png": (first[0] if isinstance(first, tuple) else first).figure,
+               "error_map.png": plot_error_map(best).figure, "error_vs_n.png": plot_error_study(study).figure}
+    for name, figure in figures.items():
+        paths.append(save_figure(figure, out / name))
+    return paths
+
+
+def _refined_csv(csv, refined):
+    lines = csv.rstrip("\n").split("\n")
+    lines[0] += ",refined_max_error,refined_rms_error"
+    for i, r in enumerate(refined, start=1):
+        lines[i] += f",{r.after.max_error!r},{r.after.rms_error!r}"
+    return "\n".join(lines) + "\n"

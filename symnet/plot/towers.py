@@ -1,0 +1,214 @@
+"""The article's §2 figures: a tower, four nested towers, G beside its tower approximation, the error.
+
+Surfaces are drawn on 3-D axes made with ``fig.add_subplot(projection="3d")`` (the article's
+``Axes3D(fig)`` draws a blank figure in current matplotlib). Every function takes an optional
+``ax`` (or ``axes``) and returns what it drew on; ``save_figure`` writes a file atomically.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import FormatStrFormatter, LogLocator, MaxNLocator, NullLocator
+
+from ..approximation import Approximation, ErrorStudy
+from ..towers import Tower, nested_towers, tower
+from .training import save_figure
+
+__all__ = ["article_grid", "tower_values", "dense_error", "plot_tower", "plot_nested_towers", "plot_surface", "plot_approximation", "plot_error_map",
+           "plot_error_study", "save_figure"]
+
+ARTICLE_RANGE = (-5.0, 5.0, 0.1)     # the article's np.arange(-5, 5, 0.1) on both axes
+CMAP = "viridis"
+
+
+def _axes3d(ax=None, figsize=(6.4, 5.2)):
+    if ax is not None:
+        if getattr(ax, "name", "") != "3d":
+            raise ValueError("expected 3-D axes, e.g. fig.add_subplot(projection='3d'); got 2-D axes")
+        return ax
+    return Figure(figsize=figsize, layout="constrained").add_subplot(projection="3d")
+
+
+def plot_surface(X, Y, Z, ax=None, title: str | None = None, zlabel: str = "z"):
+    """A surface Z(X, Y) in the article's style (viridis), on 3-D axes.
+
+    Args:
+        X, Y, Z: 2-D arrays of the same shape (as from ``np.meshgrid``).
+        ax: 3-D axes to draw on; default a new figure.
+        title: the axes title.
+        zlabel: the z-axis label.
+
+    Returns:
+        The axes.
+
+    >>> X, Y = np.meshgrid(np.arange(3.0), np.arange(3.0))
+    >>> plot_surface(X, Y, X + Y).name
+    '3d'
+    """
+    ax = _axes3d(ax)
+    ax.plot_surface(X, Y, Z, rstride=1, cstride=1, cmap=CMAP, linewidth=0, antialiased=False)
+    ax.xaxis.set_major_locator(MaxNLocator(5))   # fewer ticks: labels of a 3-D axis overlap
+    ax.yaxis.set_major_locator(MaxNLocator(5))
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_zlabel(zlabel)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def article_grid(extent=ARTICLE_RANGE) -> tuple[np.ndarray, np.ndarray]:
+    """The article's grid: ``np.meshgrid(np.arange(start, stop, step))`` on both axes (100 × 100)."""
+    start, stop, step = extent
+    axis = np.arange(start, stop, step)
+    return tuple(np.meshgrid(axis, axis))
+
+
+def tower_values(model: Tower, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """The network's output on a grid, shaped like X."""
+    return model.evaluate(np.column_stack([X.ravel(), Y.ravel()])).reshape(X.shape)
+
+
+def plot_tower(model: Tower | None = None, ax=None, extent=ARTICLE_RANGE):
+    """The article's first figure: one tower over [−5, 5)² with step 0.1 (default bounds −0.3, 0.7, −0.2, 0.8).
+
+    Args:
+        model: a ``Tower`` (default ``tower()``, the article's).
+        ax: 3-D axes; default a new figure.
+        extent: (start, stop, step) of the grid on both axes.
+
+    Returns:
+        The axes.
+
+    >>> ax = plot_tower()
+    >>> float(ax.collections[0].get_array().max()) > 0.99
+    True
+    """
+    model = model or tower()
+    X, Y = article_grid(extent)
+    (x0, x1), (y0, y1) = model.boxes[0]
+    title = (f"tower [{x0:g}, {x1:g}] × [{y0:g}, {y1:g}]: steepness {model.steepness:g}, "
+             f"sharpness {model.sharpness:g}, threshold {model.threshold:g}")
+    return plot_surface(X, Y, tower_values(model, X, Y), ax, title, "T(x, y)")
+
+
+def plot_nested_towers(model: Tower | None = None, ax=None, extent=ARTICLE_RANGE):
+    """The article's second figure: four nested towers (±0.5, ±1, ±2, ±4) with sharpness 4, summed.
+
+    >>> ax = plot_nested_towers()
+    >>> round(float(ax.collections[0].get_array().max()), 2)
+    3.89
+    """
+    model = model or nested_towers()
+    X, Y = article_grid(extent)
+    title = f"sum of {len(model.boxes)} nested towers, sharpness {model.sharpness:g}"
+    return plot_surface(X, Y, tower_values(model, X, Y), ax, title, "ŷ(x, y)")
+
+
+def _plot_grid(approximation: Approximation, samples: int):
+    """A grid of sub-cell centres whose count is a multiple of n (no point on a tower edge)."""
+    n = approximation.n
+    return approximation.grid(math.ceil(samples / n) * n)
+
+
+def plot_approximation(approximation: Approximation, axes=None, samples: int = 96):
+    """G beside its tower approximation ŷ (two 3-D surfaces, same z range); in 1-D, g and ŷ as lines.
+
+    Args:
+        approximation: from ``approximate`` or ``approximate_1d``.
+        axes: a pair of 3-D axes (one 2-D axes in 1-D); default a new figure.
+        samples: grid points per axis for the surfaces.
+
+    Returns:
+        The pair of axes (one axes in 1-D).
+
+    >>> from symnet.approximation import approximate
+    >>> left, right = plot_approximation(approximate("x*y", n=4))
+    >>> left.name, right.name
+    ('3d', '3d')
+    """
+    if len(approximation.domain) == 2:
+        return _plot_1d(approximation, axes, samples)
+    if axes is None:
+        fig = Figure(figsize=(11, 4.8), layout="constrained")
+        axes = (fig.add_subplot(1, 2, 1, projection="3d"), fig.add_subplot(1, 2, 2, projection="3d"))
+    X, Y, G, yhat = _plot_grid(approximation, samples)
+    label = f"ŷ: {approximation.towers} towers (n = {approximation.n})"
+    left = plot_surface(X, Y, G, _axes3d(axes[0]), f"G(x, y) = {approximation.target}", "G")
+    right = plot_surface(X, Y, yhat, _axes3d(axes[1]), label, "ŷ")
+    low, high = min(G.min(), yhat.min()), max(G.max(), yhat.max())
+    for ax in (left, right):
+        ax.set_zlim(low, high)
+    return left, right
+
+
+def _plot_1d(approximation, ax, samples):
+    ax = ax if ax is not None else Figure(figsize=(6.4, 4.4), layout="constrained").add_subplot()
+    x, g, yhat = _plot_grid(approximation, max(samples, 400))
+    ax.plot(x, g, label=f"g(x) = {approximation.target}", color="#1f77b4")
+    ax.plot(x, yhat, label=f"ŷ: {approximation.towers} bumps", color="#d62728")
+    ax.set_xlabel("x")
+    ax.legend()
+    return ax
+
+
+def plot_error_map(approximation: Approximation, ax=None, samples: int = 200):
+    """|G − ŷ| as a heat map over the domain (a line in 1-D), with the max and RMS error in the title.
+
+    >>> from symnet.approximation import approximate
+    >>> ax = plot_error_map(approximate("x*y", n=4))
+    >>> ax.images[0].get_array().shape
+    (200, 200)
+    """
+    ax = ax if ax is not None else Figure(figsize=(6.0, 5.0), layout="constrained").add_subplot()
+    *coords, G, yhat = _plot_grid(approximation, samples)
+    error = np.abs(G - yhat)
+    title = f"|G − ŷ|, n = {approximation.n}: max {error.max():.3g}, RMS {np.sqrt(np.mean(error ** 2)):.3g}"
+    if len(coords) == 1:
+        ax.plot(coords[0], error, color="#d62728")
+        ax.set_xlabel("x")
+    else:
+        x0, x1, y0, y1 = approximation.domain
+        image = ax.imshow(error, origin="lower", extent=(x0, x1, y0, y1), cmap="magma", aspect="auto")
+        ax.figure.colorbar(image, ax=ax, label="|G − ŷ|")
+        ax.set_xlabel("x")
+        ax.set_ylabel("y")
+    ax.set_title(title, fontsize=10)
+    return ax
+
+
+def plot_error_study(study: ErrorStudy, ax=None):
+    """Max and RMS error versus n on log-log axes, with a 1/n reference line.
+
+    >>> from symnet.approximation import error_study
+    >>> ax = plot_error_study(error_study("sin(x)", (-2, 2), ns=(2, 4)))
+    >>> [line.get_label() for line in ax.lines][:2]
+    ['max error', 'RMS error']
+    """
+    ax = ax if ax is not None else Figure(figsize=(6.0, 4.6), layout="constrained").add_subplot()
+    ns = np.array([row.n for row in study.rows], dtype=float)
+    maxima = np.array([row.max_error for row in study.rows])
+    rms = np.array([row.rms_error for row in study.rows])
+    ax.loglog(ns, maxima, "o-", label="max error", color="#d62728")
+    ax.loglog(ns, rms, "s-", label="RMS error", color="#1f77b4")
+    ax.loglog(ns, maxima[0] * ns[0] / ns, "--", label="∝ 1/n", color="#8a8f98")
+    ax.set_xticks(ns, [f"{n:g}" for n in ns])
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.set_xlabel("n (cells per axis)")
+    ax.set_ylabel("error on the dense grid")
+    ax.set_title(f"error versus n: {study.target}", fontsize=10)
+    ax.legend()
+    return ax
+
+
+def dense_error(approximation: Approximation, samples: int = 200) -> np.ndarray:
+    """|G − ŷ| on the plotting grid (what ``plot_error_map`` shows)."""
+    *_, G, yhat = _plot_grid(approximation, samples)
+    return np.abs(G - yhat)
+
