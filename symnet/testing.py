@@ -162,13 +162,31 @@ def _sympy_oracle(closed, target: Loss, params, X, y, theta) -> np.ndarray:
     # real symbols, so that sympy differentiates |u| as sign(u) rather than through re() and im()
     args = list(target.network.inputs) + [target.target] + list(params)
     real = {s: sympy.Symbol(s.name, real=True) for s in args}
-    expr = rewrite_activations(closed).xreplace(real)
-    derivatives = [sympy.diff(expr, real[p]) for p in params]
+    expr = _oracle_form(closed).xreplace(real)
+    # DiracDelta (from a Heaviside the user wrote) is 0 away from the kinks where the check is valid
+    derivatives = [sympy.diff(expr, real[p]).replace(sympy.DiracDelta, lambda *a: sympy.S.Zero) for p in params]
     args = [real[s] for s in args]
     fn = lambdify(args, derivatives, modules="numpy")
+    # every argument a full column: lambdify prints Max as numpy.amax over a tuple of its arguments,
+    # which needs them all to have one shape
+    columns = [np.full(X.shape[0], t) for t in theta]
     with np.errstate(all="ignore"):
-        values = fn(*X.T, y, *theta)
+        values = fn(*X.T, y, *columns)
     return np.array([np.mean(np.broadcast_to(_real(v), (X.shape[0],))) for v in values])
+
+
+def _oracle_form(expr):
+    """Activations in exp/log, and max/min as (a + b ± |a − b|)/2, which SymPy differentiates and NumPy prints."""
+    def pairwise(sign):
+        def fold(*args):
+            out = args[0]
+            for a in args[1:]:
+                out = (out + a + sign * sympy.Abs(out - a)) / 2
+            return out
+        return fold
+
+    expr = rewrite_activations(expr)
+    return expr.replace(sympy.Max, pairwise(1)).replace(sympy.Min, pairwise(-1))
 
 
 def _real(value) -> np.ndarray:

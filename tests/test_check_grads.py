@@ -48,3 +48,12 @@ def test_explicit_point():
     theta, X, y = np.linspace(-1, 1, 11), np.array([[0.5, -1.0], [1.5, 2.0]]), np.array([1.0, 0.0])
     report = check_grads(net, theta, X, y)
     assert report.ok and report.loss == pytest.approx(0.376322, abs=1e-6)
+
+
+def test_relu_networks_check_with_the_sympy_oracle_present():
+    from symnet import NeuronModel
+
+    report = check_grads(seed_network(NeuronModel("relu")), seed=0)
+    assert not report.skipped
+    assert all(row.values[1] is not None for row in report.rows)
+    assert report.ok, str(report)
