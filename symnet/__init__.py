@@ -6,42 +6,47 @@
 f(θ5, f(θ3, f(θ1, x1) + f(θ2, x2)), f(θ4, f(θ2, x2)))
 >>> grad(squared_error(net)).formula("w5_1")
 delta_w5_1
+
+Every name is imported on first use, so ``import symnet`` (and ``symnet --help``) stays instant and
+loads neither SymPy, NumPy, matplotlib nor click until they are needed.
 """
 
-from .activations import relu, sigmoid, softplus
-from .backprop import Gradient, grad
-from .errors import ExpressionTooLarge, MissingRuleError, SymnetError
-from .losses import Loss, binary_cross_entropy, loss, squared_error
-from .network import Network, from_expr, from_neurons, mlp, seed_network
-from .neuron import NeuronModel, f
-from .program import Program
-from .towers import Tower, bump, step, tower, tower_sum
+import importlib
 
 __version__ = "0.1.0"
 
-_LAZY = {
-    # numeric pieces live behind a lazy import so `import symnet` stays light
-    "value_and_grad": "codegen", "compile": "codegen", "compile_network": "codegen", "params_vector": "codegen",
-    "CompiledLoss": "codegen", "backprop": "numeric", "finite_differences": "numeric",
-    "check_grads": "testing", "GradCheckReport": "testing",
-    "approximate": "approximation", "approximate_1d": "approximation", "error_study": "approximation",
-    "refine": "approximation",
-    "latex": "printing", "pretty": "printing", "show": "printing",
+# public name -> module that defines it (``compile`` is another name for ``value_and_grad``)
+_EXPORTS = {
+    "activations": ("sigmoid", "relu", "softplus"),
+    "neuron": ("f", "NeuronModel"),
+    "program": ("Program",),
+    "network": ("Network", "seed_network", "mlp", "from_expr", "from_neurons"),
+    "losses": ("Loss", "squared_error", "binary_cross_entropy", "loss"),
+    "backprop": ("Gradient", "grad"),
+    "errors": ("SymnetError", "ExpressionTooLarge", "MissingRuleError"),
+    "codegen": ("value_and_grad", "compile", "compile_network", "params_vector", "CompiledLoss"),
+    "numeric": ("finite_differences",),
+    "testing": ("check_grads", "GradCheckReport"),
+    "printing": ("latex", "pretty", "show"),
+    "derivation": ("derive", "Derivation"),
+    "towers": ("Tower", "tower", "tower_sum", "step", "bump"),
+    "approximation": ("approximate", "approximate_1d", "error_study", "refine"),
+    "data": ("Dataset",),
+    "train": ("train", "TrainResult", "TrainingDiverged"),
+    "descent": ("descend", "descend_many"),
 }
+_LAZY = {name: module for module, names in _EXPORTS.items() for name in names}
+__all__ = sorted(_LAZY)
 
 
 def __getattr__(name):
     if name in _LAZY:
-        import importlib
-
         module = importlib.import_module(f".{_LAZY[name]}", __name__)
-        return getattr(module, "value_and_grad" if name == "compile" else name)
+        value = getattr(module, "value_and_grad" if name == "compile" else name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'symnet' has no attribute {name!r}")
 
 
-__all__ = [
-    "f", "NeuronModel", "Network", "Program", "Gradient", "Loss", "seed_network", "mlp", "from_expr",
-    "from_neurons", "squared_error", "binary_cross_entropy", "loss", "grad", "sigmoid", "relu", "softplus",
-    "SymnetError", "ExpressionTooLarge", "MissingRuleError", "Tower", "tower", "tower_sum", "step", "bump",
-    *_LAZY,
-]
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

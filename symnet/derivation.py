@@ -189,7 +189,7 @@ def derive(loss: Loss | Network, wrt: Sequence | None = None, at: Mapping | None
     >>> from symnet import seed_network
     >>> d = derive(seed_network(), wrt=["w2_1"])
     >>> [len(p.nodes) for p in d["w2_1"].paths]
-    [9, 7]
+    [9, 8]
     """
     loss = squared_error(loss) if isinstance(loss, Network) else loss
     if not isinstance(loss, Loss):
@@ -257,11 +257,12 @@ def enumerate_paths(program, param: Symbol, limit: int = MAX_PATHS) -> list[tupl
 
 def stop_symbols(loss: Loss, param: Symbol) -> frozenset:
     """The symbols a compact path shows: the loss, neuron outputs hᵢ and ``param`` (all, without neurons)."""
-    net = loss.network
+    net, program = loss.network, loss.program
     if not net.models:
-        return frozenset(loss.program.symbols + loss.program.inputs + loss.program.params)
+        return frozenset(program.symbols + program.inputs + program.params)
     hs = {Symbol(f"h{neuron_index(theta)}") for theta in net.neurons}
-    return frozenset(hs | {LOSS, param})
+    read_by_loss = program.rhs(LOSS).free_symbols & set(program.symbols)   # z₅ for the stable cross-entropy
+    return frozenset(hs | read_by_loss | {LOSS, param})
 
 
 def _path(program, nodes, stops, table) -> Path:

@@ -30,7 +30,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from sympy import Basic
+from sympy import Basic, Float
 from sympy.printing.str import StrPrinter
 
 from .errors import SymnetError
@@ -41,6 +41,10 @@ from .neuron import NeuronModel
 FORMAT = "symnet-network"
 VERSION = 1
 MAX_BYTES = 1_000_000
+# A nested form repeats shared neurons (an MLP's str grows like the product of its widths), so
+# file formulas get the parser's bounds scaled to the 1 MB file limit; depth stays modest.
+MAX_NODES = 1_000_000
+MAX_DEPTH = 100
 KINDS = ("neurons", "expression")
 KEYS = {
     "neurons": {"format", "version", "kind", "nested", "inputs", "model", "overrides", "description"},
@@ -72,6 +76,37 @@ def expression_text(expr: Basic) -> str:
     return _ExactPrinter().doprint(expr)
 
 
+def printed_length(expr: Basic) -> int:
+    """A lower bound on ``len(str(expr))``, computed once per distinct sub-expression, without printing.
+
+    A nested form repeats shared neurons, so its text can be exponentially longer than its DAG.
+
+    >>> from sympy import Symbol
+    >>> printed_length(Symbol("x1") + Symbol("w")) <= len("w + x1")
+    True
+    """
+    memo: dict = {}
+
+    def length(node) -> int:  # names and calls always print; numbers and operators may not
+        if node not in memo:
+            if not node.args:
+                memo[node] = len(node.name) if node.is_Symbol else 0
+            else:
+                call = len(type(node).__name__) + 2 * len(node.args) if node.is_Function else 0
+                memo[node] = call + sum(length(a) for a in node.args)
+        return memo[node]
+
+    return length(expr)
+
+
+def _check_size(expr: Basic) -> None:
+    size = printed_length(expr)
+    if size > MAX_BYTES:
+        raise NetworkFileError(f"this network written out would take at least {size} bytes, more than the 1 MB "
+                               f"limit of network files (its nested form repeats shared neurons); use a smaller "
+                               f"network")
+
+
 def network_to_dict(net: Network) -> dict:
     """The JSON-ready dict of a network (see the module docstring for the layout).
 
@@ -88,6 +123,7 @@ def network_to_dict(net: Network) -> dict:
     """
     if not isinstance(net, Network):
         raise TypeError(f"expected a symnet Network; got {type(net).__name__}")
+    _check_size(net.nested)
     head = {"format": FORMAT, "version": VERSION}
     names = [s.name for s in net.inputs]
     if not net.models:
@@ -200,9 +236,20 @@ def _expression(d: dict, key: str) -> Basic:
     if not isinstance(value, str):
         raise _bad(key, "a formula as a string", value)
     try:
-        return parse_expr(value)
+        expr = parse_expr(value, max_length=MAX_BYTES, max_nodes=MAX_NODES, max_depth=MAX_DEPTH)
     except ValueError as error:
         raise NetworkFileError(f"network file: key '{key}': {error}") from None
+    return _as_doubles(expr)
+
+
+def _as_doubles(expr: Basic) -> Basic:
+    """Every float as the float64 its digits name (the parser keeps a 17-digit literal at ~57 bits).
+
+    ``str`` of the parsed Float repeats the literal's digits, and ``float`` of those digits is the
+    double that was saved, so a saved float reads back bit for bit.
+    """
+    floats = expr.atoms(Float)
+    return expr.xreplace({a: Float(float(str(a))) for a in floats}) if floats else expr
 
 
 def _model(value, key: str) -> NeuronModel:
@@ -235,7 +282,12 @@ def dumps(net: Network) -> str:
     >>> loads(dumps(seed_network())) == seed_network()
     True
     """
-    return json.dumps(network_to_dict(net), ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(network_to_dict(net), ensure_ascii=False, indent=2) + "\n"
+    size = len(text.encode("utf-8"))
+    if size > MAX_BYTES:
+        raise NetworkFileError(f"this network written out is {size} bytes, over the 1 MB limit of network files "
+                               f"(its nested form repeats shared neurons); use a smaller network")
+    return text
 
 
 def loads(text: str | bytes) -> Network:

@@ -118,20 +118,54 @@ def pretty(expr) -> str:
     return UnicodePrinter().doprint(expr)
 
 
+class TextPrinter(StrPrinter):
+    """SymPy's str, with derivatives written dL/dw (also inside larger expressions)."""
+
+    def _print_Derivative(self, expr):
+        return "d%s/d%s" % (self._print(expr.expr), "".join(self._print(v) for v in expr.variables))
+
+
 def text(expr) -> str:
-    """Plain text (SymPy's str), with derivatives written ∂L/∂w."""
-    if isinstance(expr, Derivative):
-        return "d%s/d%s" % (expr.expr, "".join(map(str, expr.variables)))
-    return str(expr)
+    """Plain text (SymPy's str), with derivatives written dL/dw.
+
+    >>> from sympy import Derivative, Symbol
+    >>> text(Derivative(Symbol("L"), Symbol("w3_1")))
+    'dL/dw3_1'
+    """
+    return TextPrinter().doprint(expr)
 
 
 PRINTERS = {"text": text, "unicode": pretty, "latex": latex, "markdown": latex}
 
 
-def format_expr(expr: Basic, fmt: str) -> str:
-    """An expression in one of ``FORMATS`` (Markdown wraps LaTeX in ``$…$``)."""
+def check_format(fmt: str) -> str:
+    """Return ``fmt`` if it is one of ``FORMATS``, else raise ``ValueError``."""
     if fmt not in PRINTERS:
         raise ValueError(f"unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    return fmt
+
+
+def printer(fmt: str):
+    """The one-expression printer of ``fmt`` (LaTeX for both latex and markdown, without ``$``)."""
+    return PRINTERS[check_format(fmt)]
+
+
+def factor(expr: Basic, fmt: str) -> str:
+    """``expr`` printed as one factor of a product: sums and negative terms get parentheses.
+
+    >>> from sympy import Symbol
+    >>> factor(1 - Symbol("h5"), "unicode")
+    '(1 - h₅)'
+    """
+    out = printer(fmt)(expr)
+    if expr.is_Add or (expr.could_extract_minus_sign() and not expr.is_Atom) or (expr.is_Number and expr < 0):
+        return r"\left(%s\right)" % out if fmt in ("latex", "markdown") else f"({out})"
+    return out
+
+
+def format_expr(expr: Basic, fmt: str) -> str:
+    """An expression in one of ``FORMATS`` (Markdown wraps LaTeX in ``$…$``)."""
+    check_format(fmt)
     out = PRINTERS[fmt](expr)
     return f"${out}$" if fmt == "markdown" else out
 
@@ -184,4 +218,6 @@ def show(obj, fmt: str = "unicode") -> str:
         return format_assignments(pairs, fmt)
     if hasattr(obj, "assignments"):
         return format_assignments(program_pairs(obj), fmt)
+    if hasattr(obj, "render"):       # a Derivation renders itself (symnet.document)
+        return obj.render(check_format(fmt))
     return format_expr(obj, fmt)

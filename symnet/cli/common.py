@@ -18,6 +18,7 @@ import re
 import signal
 import sys
 import threading
+import time
 import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
@@ -79,7 +80,8 @@ def ascii_fallback(text: str) -> str:
     return "".join(out)
 
 
-def _encodable(text: str, stream) -> bool:
+def encodable(text: str, stream) -> bool:
+    """True when ``stream`` (by its ``encoding``, default UTF-8) can write ``text``."""
     encoding = getattr(stream, "encoding", None) or "utf-8"
     try:
         text.encode(encoding)
@@ -100,7 +102,7 @@ def echo_out(text: str, ascii: bool = False, err: bool = False) -> None:
     theta1
     """
     stream = sys.stderr if err else sys.stdout
-    if ascii or not _encodable(text, stream):
+    if ascii or not encodable(text, stream):
         text = ascii_fallback(text)
     click.echo(text, err=err)
 
@@ -159,11 +161,15 @@ def _user_error_types() -> tuple:
     return tuple(types)
 
 
-def format_error(error: BaseException) -> str:
+def format_error(error: BaseException, ascii: bool = False) -> str:
     """The one-line message for a user error (plus the caret pointer of a ParseError).
 
+    Args:
+        error: the exception.
+        ascii: transliterate to ASCII, keeping the caret under the right character.
+
     >>> format_error(ValueError("bad layer size"))
-    'error: bad layer size'
+    'Error: bad layer size'
     """
     if isinstance(error, OSError) and error.strerror:
         where = f": {error.filename}" if error.filename else ""
@@ -172,14 +178,22 @@ def format_error(error: BaseException) -> str:
         message = "the expression is nested too deeply to process; use a smaller network or expression"
     else:
         message = str(error).strip() or type(error).__name__
-    lines = [f"error: {message}"]
+    lines = [f"Error: {message}", _pointer(error, ascii)]
+    text = "\n".join(line for line in lines if line)
+    return ascii_fallback(text) if ascii else text
+
+
+def _pointer(error, ascii: bool) -> str:
+    """A ParseError's source and caret; under ASCII the caret moves with the transliteration."""
+    text, column = getattr(error, "text", None), getattr(error, "column", None)
+    if ascii and isinstance(text, str) and isinstance(column, int) and len(text) <= 76:
+        shown = ascii_fallback(text).replace("\n", " ")
+        return f"  {shown}\n  {' ' * len(ascii_fallback(text[:column]))}^"
     pointer = getattr(error, "pointer", None)
-    if callable(pointer):
-        try:
-            lines.append(str(pointer()).rstrip("\n"))
-        except Exception:  # a pointer is a nicety; never let it hide the message
-            pass
-    return "\n".join(line for line in lines if line)
+    try:
+        return str(pointer()).rstrip("\n") if callable(pointer) else ""
+    except Exception:  # a pointer is a nicety; never let it hide the message
+        return ""
 
 
 class _ErrorHandler:
@@ -196,13 +210,17 @@ class _ErrorHandler:
         if isinstance(error, KeyboardInterrupt):
             echo_err("interrupted")
             raise SystemExit(EXIT_INTERRUPTED) from None
-        if isinstance(error, click.ClickException):
+        if isinstance(error, click.UsageError):
             error.show()
             raise SystemExit(error.exit_code) from None
+        if isinstance(error, click.ClickException):  # a plain ClickException says 1; bad input is 2
+            echo_err(f"Error: {error.format_message()}")
+            raise SystemExit(EXIT_USAGE if error.exit_code == 1 else error.exit_code) from None
         if isinstance(error, _Alarm):
             error = TimeLimitExceeded("the time limit ran out")
         if isinstance(error, _user_error_types()):
-            echo_err(format_error(error))
+            message = format_error(error)
+            echo_err(message if encodable(message, sys.stderr) else format_error(error, ascii=True))
             raise SystemExit(EXIT_USAGE) from None
         return False
 
@@ -241,42 +259,69 @@ def _alarm_usable() -> bool:
 
 
 @contextmanager
-def time_limit(seconds: float | None, what: str = "this computation"):
+def time_limit(seconds: float | None, what: str = "this computation",
+               hint: str = "use a smaller network or a larger --timeout"):
     """Raise ``TimeLimitExceeded`` if the body runs longer than ``seconds`` (None or 0: no limit).
 
     Uses SIGALRM (``signal.setitimer``), re-armed every 50 ms until the body stops, so a handler
     swallowed by some ``except`` inside SymPy fires again. Where SIGALRM is unavailable (Windows,
-    or not the main thread) the body runs without a limit.
+    or not the main thread) the body runs without a limit. Limits nest: an outer limit is re-armed
+    with its remaining time. Import modules first (``preload``): the alarm may interrupt whatever
+    runs, including an import.
 
     Args:
         seconds: the limit in seconds.
         what: named in the message, e.g. "the expanded gradient".
+        hint: what the user can do, ending the message.
 
     >>> with time_limit(5):
     ...     1 + 1
     2
     """
+    if seconds is not None and seconds < 0:
+        raise ValueError(f"a time limit must be positive; got {seconds}")
     if not seconds or not _alarm_usable():
         yield
         return
-    if seconds < 0:
-        raise ValueError(f"a time limit must be positive; got {seconds}")
+    running, started = [True], time.monotonic()
 
     def on_alarm(signum, frame):
-        raise _Alarm()
+        if running[0]:
+            raise _Alarm()
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
+    outer_handler, outer_timer = signal.signal(signal.SIGALRM, on_alarm), signal.getitimer(signal.ITIMER_REAL)
     try:
         signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
         yield
     except _Alarm:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        raise TimeLimitExceeded(
-            f"{what} took longer than the time limit of {seconds:g} s; use a smaller network, the compact "
-            f"form, or a larger --timeout") from None
+        running[0] = False
+        raise TimeLimitExceeded(f"{what} took longer than the time limit of {seconds:g} s; {hint}") from None
     finally:
+        running[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL if outer_handler is None else outer_handler)
+        if outer_timer[0] > 0:  # an enclosing limit keeps counting
+            left = max(outer_timer[0] - (time.monotonic() - started), 0.001)
+            signal.setitimer(signal.ITIMER_REAL, left, outer_timer[1])
+
+
+SYMBOLIC_MODULES = ("symnet", "symnet.parsing", "symnet.netfile", "symnet.printing", "symnet.losses",
+                    "symnet.backprop")
+NUMERIC_MODULES = ("numpy", "symnet.codegen", "symnet.numeric", "symnet.testing")
+
+
+def preload(numeric: bool = False, extra: tuple = ()) -> None:
+    """Import the modules a command needs before its ``time_limit`` starts.
+
+    An alarm that lands in the middle of a first import can leave a half-initialised module
+    (NumPy refuses to load twice), so heavy imports happen outside the limit.
+
+    >>> preload()
+    """
+    import importlib
+
+    for name in SYMBOLIC_MODULES + (NUMERIC_MODULES if numeric else ()) + tuple(extra):
+        importlib.import_module(name)
 
 
 def run_with_timeout(func, seconds: float | None, what: str = "this computation"):
@@ -295,6 +340,18 @@ NETWORK_HELP = ("NETWORK is seed, seed:scalar, seed:tanh, mlp:2-3-1, mlp:2-3-1:t
                 "or give --expr instead.")
 
 
+NETWORK_EXAMPLES = ("seed", "seed:scalar", "seed:tanh", "seed:relu", "mlp:2-3-1", "mlp:2-3-1:tanh",
+                    "mlp:2-3-1:tanh:sigmoid")
+
+
+def complete_network(ctx, param, incomplete: str) -> list:
+    """Shell completion for NETWORK: the built-in names, then files."""
+    from click.shell_completion import CompletionItem
+
+    names = [CompletionItem(name) for name in NETWORK_EXAMPLES if name.startswith(incomplete)]
+    return names + [CompletionItem(incomplete, type="file")]
+
+
 def network_options(func):
     """Add the NETWORK argument (optional) and ``--expr``, ``--inputs``, ``--params`` to a command.
 
@@ -302,8 +359,8 @@ def network_options(func):
     ``load_network(network, expr, inputs, params)``.
     """
     options = (
-        click.argument("network", required=False, metavar="NETWORK"),
-        click.option("--expr", metavar="EXPR", help='A formula, e.g. "tanh(w*x + b)"; neurons f(θ1, x) allowed.'),
+        click.argument("network", required=False, metavar="NETWORK", shell_complete=complete_network),
+        click.option("--expr", metavar="EXPR", help='A formula, e.g. "tanh(w*x + b)"; neurons f(theta1, x) allowed.'),
         click.option("--inputs", metavar="NAMES", help="The inputs of --expr, comma-separated, e.g. x1,x2."),
         click.option("--params", metavar="NAMES",
                      help="The parameters of --expr (default: every symbol that is not an input)."),
@@ -315,7 +372,7 @@ def network_options(func):
 
 def ascii_option(func):
     """Add ``--ascii`` (force ASCII output); the command receives ``ascii``."""
-    return click.option("--ascii", "ascii", is_flag=True, help="Print ASCII only (theta1, not θ₁).")(func)
+    return click.option("--ascii", "ascii", is_flag=True, help="Print ASCII only (theta1 instead of Greek letters and subscripts).")(func)
 
 
 def loss_option(func):
@@ -334,7 +391,8 @@ def load_network(spec: str | None, expr: str | None = None, inputs: str | None =
     """The Network named on the command line.
 
     Args:
-        spec: ``seed``, ``seed:scalar``, ``seed:tanh``, ``mlp:2-3-1[:tanh[:sigmoid]]``, or a JSON file path.
+        spec: ``seed``, ``seed:scalar``, ``seed:tanh``, ``mlp:2-3-1[:tanh[:sigmoid]]``, or a JSON file path
+            (built-in names win: a file called ``seed`` is ``./seed``).
         expr: instead of ``spec``, a formula (safe-parsed); neurons ``f(θ, …)`` go through from_neurons.
         inputs: the inputs of ``expr``, comma-separated (required with ``expr``).
         params: the parameters of ``expr``, comma-separated (default: every other symbol).
@@ -357,10 +415,10 @@ def load_network(spec: str | None, expr: str | None = None, inputs: str | None =
     if not spec or not spec.strip():
         raise ValueError(f"no network given: {NETWORK_HELP}")
     spec = spec.strip()
-    head = spec.split(":")[0].lower()
-    if head == "seed" and not Path(spec).is_file():
+    head = spec.split(":")[0]
+    if head == "seed":  # a file named seed is ./seed
         return _seed(spec)
-    if head == "mlp" and not Path(spec).is_file():
+    if head == "mlp":
         return _mlp(spec)
     return _network_from_file(spec)
 
@@ -408,8 +466,8 @@ def _network_from_expr(expr: str, inputs: str | None, params: str | None):
     if not inputs:
         raise ValueError("--expr needs --inputs, e.g. --expr \"tanh(w*x + b)\" --inputs x")
     parsed = parse_expr(expr)
-    input_symbols = tuple(parse_names(inputs))
-    param_symbols = None if params is None else tuple(parse_names(params))
+    input_symbols = tuple(parse_names(inputs, "--inputs"))
+    param_symbols = None if params is None else tuple(parse_names(params, "--params"))
     return from_expr(parsed, input_symbols, param_symbols)
 
 
@@ -417,8 +475,10 @@ def _network_from_file(spec: str):
     from symnet import netfile
 
     path = Path(spec)
+    if not path.exists() and (path.suffix or os.sep in spec or "/" in spec):
+        raise ValueError(f"no such network file: {spec}")
     if not path.exists():
-        raise ValueError(f"unknown network {spec!r} and no such file: {NETWORK_HELP}")
+        raise ValueError(f"unknown network {spec!r} (and no file of that name): {NETWORK_HELP}")
     if not path.is_file():
         raise ValueError(f"{spec} is not a file: {NETWORK_HELP}")
     return netfile.load(path)

@@ -1,0 +1,139 @@
+"""The ``derive`` and ``graph`` commands: chain-rule derivations and the computational graph.
+
+``derive`` prints (or writes) ``symnet.derive``'s step-by-step derivation: text, Unicode, LaTeX or
+Markdown to the terminal; a standalone ``.tex``, a Markdown document ``.md`` or a ``.pdf`` (built with
+latexmk; without TeX the ``.tex`` is written and the message names the Debian packages, exit 2).
+``graph`` draws the network's computational graph with the paths of one parameter highlighted.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .common import (
+    EXIT_USAGE, FORMATS, ascii_option, echo_err, echo_out, handle_errors, load_network, loss_option, make_loss,
+    network_options, time_limit, timeout_option, write_output,
+)
+
+LANGS = ("en", "zh")
+DOCUMENT_SUFFIXES = (".tex", ".md", ".pdf", ".txt")
+
+
+@click.command()
+@network_options
+@loss_option
+@click.option("--wrt", metavar="NAMES", help="Parameters to derive by, comma-separated (default: all).")
+@click.option("--at", "at", metavar="PAIRS", help="A point: every input, parameter and y, e.g. x1=1,...,y=0.5; "
+              "or random (random:SEED) for a reproducible random point.")
+@click.option("--abstract", is_flag=True, help="Keep the neuron f undefined (scalar θ per neuron, like the article).")
+@click.option("--expanded", is_flag=True, help="Also write each derivative as one closed formula (size-guarded).")
+@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Language of the prose.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="unicode", show_default=True,
+              help="Terminal format (files take theirs from the suffix).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Write a document: .tex (standalone LaTeX), .md (Markdown), .pdf (LaTeX build), .txt.")
+@click.option("--no-check", is_flag=True, help="Leave the four-way numeric check out of documents.")
+@timeout_option
+@ascii_option
+@handle_errors
+def derive(network, expr, inputs, params, loss_name, wrt, at, abstract, expanded, lang, fmt, output, no_check,
+           timeout, ascii):
+    """Derive ∂L/∂θ step by step with the chain rule: paths, local factors, products, δ-form.
+
+    \b
+    NETWORK: seed, seed:scalar, seed:tanh, mlp:2-3-1, mlp:2-3-1:tanh, a JSON network file,
+    or --expr "FORMULA" --inputs x1,x2.
+    Examples:
+      symnet derive seed --wrt w2_1
+      symnet derive seed --abstract --lang zh
+      symnet derive mlp:2-2-1 --at x1=1,x2=0,y=1,w1_1=.5,... -o derivation.pdf
+    """
+    from symnet.parsing import parse_names
+
+    if output is not None and not output.lower().endswith(DOCUMENT_SUFFIXES):
+        raise click.BadParameter(f"expected a file ending in {', '.join(DOCUMENT_SUFFIXES)}; got {output}",
+                                 param_hint="-o/--output")
+    names = None if wrt is None else tuple(parse_names(wrt))
+    with time_limit(timeout, "the derivation"):
+        from symnet.derivation import derive as build
+
+        loss = make_loss(load_network(network, expr, inputs, params), loss_name)
+        derivation = build(loss, wrt=names, at=_point(loss, at), abstract=abstract, expanded=expanded)
+        if output is None:
+            from symnet.document import render
+
+            echo_out(render(derivation, fmt, lang).rstrip("\n"), ascii=ascii)
+            return
+        _write_document(derivation, output, lang, not no_check)
+
+
+def _point(loss, at: str | None):
+    """``--at``: name=number pairs (safe-parsed), or ``random`` / ``random:SEED``."""
+    if at is None:
+        return None
+    head, _, seed = at.strip().partition(":")
+    if head == "random":
+        if seed and not seed.isdigit():
+            raise click.BadParameter(f"expected random or random:SEED with an integer SEED; got {at}",
+                                     param_hint="--at")
+        from symnet.derivation_numeric import random_point
+
+        return random_point(loss, int(seed or 0))
+    from symnet.parsing import parse_assignments
+
+    return parse_assignments(at)
+
+
+def _write_document(derivation, output: str, lang: str, check: bool) -> None:
+    from symnet.document import document
+
+    suffix = output.lower().rsplit(".", 1)[-1]
+    if suffix != "pdf":
+        fmt = {"tex": "latex", "md": "markdown", "txt": "unicode"}[suffix]
+        write_output(output, document(derivation, fmt, lang, check))
+        echo_err(f"wrote {output}")
+        return
+    from symnet.latexbuild import LatexNotInstalled, build_pdf, engine_for
+
+    tex = document(derivation, "latex", lang, check)
+    try:
+        build_pdf(tex, output, engine_for(lang))
+    except LatexNotInstalled as error:
+        tex_path = output[:-4] + ".tex"
+        write_output(tex_path, tex)
+        echo_err(f"wrote {tex_path} but no PDF: {error}")
+        raise SystemExit(EXIT_USAGE) from None
+    echo_err(f"wrote {output}")
+
+
+@click.command()
+@network_options
+@loss_option
+@click.option("--wrt", metavar="NAME", help="Highlight the paths of this parameter (or neuron θ).")
+@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Language of the labels.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE", required=True,
+              help="The image: .png, .svg or .pdf.")
+@click.option("--dpi", type=click.IntRange(50, 600), default=150, show_default=True, help="Resolution of a PNG.")
+@timeout_option
+@handle_errors
+def graph(network, expr, inputs, params, loss_name, wrt, lang, output, dpi, timeout):
+    """Draw the computational graph, each edge labelled with its local derivative.
+
+    \b
+    Examples:
+      symnet graph seed --wrt w2_1 -o graph.png
+      symnet graph mlp:2-3-1 --lang zh -o graph.svg
+    """
+    from symnet.parsing import parse_name
+
+    name = None if wrt is None else parse_name(wrt, "parameter")
+    if not output.lower().endswith((".png", ".svg", ".pdf")):
+        raise click.BadParameter(f"expected a .png, .svg or .pdf file; got {output}", param_hint="-o/--output")
+    with time_limit(timeout, "drawing the graph"):
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from symnet.plot.graph import save_graph
+
+        save_graph(make_loss(load_network(network, expr, inputs, params), loss_name), output, name, lang, dpi)
+    echo_err(f"wrote {output}")

@@ -1,0 +1,319 @@
+"""Layout of derivation documents: blocks (headings, prose, math lines, tables) and their four renderings.
+
+A document is a tuple of blocks; each renderer (text, unicode, LaTeX, Markdown) writes every block.
+Long formulas break across lines at top-level +, · and → within a width budget (widths are
+estimated from the one-line Unicode form); a single piece still wider than the budget is scaled
+down in LaTeX with ``\\scalebox``. Prose comes from ``symnet.i18n``; its ``{fields}`` are formulas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+from string import Formatter
+
+from sympy import Basic, Derivative, Symbol
+
+from .derivation import OrderedProduct, OrderedSum
+from .printing import factor, pretty, printer
+
+BUDGET = {"text": 96, "unicode": 96, "latex": 78, "markdown": 80}
+SEPARATORS = {"+": ("+", "+"), "·": ("·", r"\cdot"), "→": ("→", r"\to"), "−": ("-", "-"), "=": ("=", "=")}
+TEXT_SEPARATORS = {"·": "*", "→": "->"}
+GLUE = "\x00"      # joins two glued pieces; replaced by the format's multiplication sign
+UNICODE_TO_LATEX = {
+    "ŷ": r"\(\hat{y}\)", "θ": r"\(\theta\)", "δ": r"\(\delta\)", "∂": r"\(\partial\)", "σ": r"\(\sigma\)",
+    "′": r"\('\)", "·": r"\(\cdot\)", "−": r"\(-\)", "→": r"\(\to\)", "Δ": r"\(\Delta\)", "|": r"\(|\)",
+    "—": "---", "²": r"\(^2\)", "≈": r"\(\approx\)",
+}
+LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
+                 "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}"}
+LATEX_WEIGHT = {**{c: 0.7 for c in "₀₁₂₃₄₅₆₇₈₉,"}, "·": 0.4, "(": 1.15, ")": 1.15}
+RULE_LATEX = {
+    "σ′ = σ(1 − σ)": r"\sigma' = \sigma(1 - \sigma)", "tanh′ = 1 − tanh²": r"\tanh' = 1 - \tanh^2",
+    "ReLU′ = H": r"\operatorname{ReLU}' = H", "softplus′ = σ": r"\operatorname{softplus}' = \sigma",
+    "exp′ = exp": r"\exp' = \exp", "log′ = 1/z": r"\log' = 1/z", "sin′ = cos": r"\sin' = \cos",
+    "cos′ = −sin": r"\cos' = -\sin",
+}
+
+
+@dataclass(frozen=True)
+class Label:
+    """A word used as the left side of a math line (e.g. 'path 1')."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Arrows:
+    """A path drawn as s₀ → s₁ → … (for display)."""
+
+    nodes: tuple
+
+
+@dataclass(frozen=True)
+class Num:
+    """A number shown in prose or formulas (printed as given, as math where math is typeset)."""
+
+    value: float
+
+    def latex(self) -> str:
+        mantissa, _, exponent = number(self.value).partition("e")
+        return mantissa + (r"\times 10^{%d}" % int(exponent) if exponent else "")
+
+
+@dataclass(frozen=True)
+class Equation:
+    """``lhs = rhs`` inside prose."""
+
+    lhs: object
+    rhs: object
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A title (level 0), section (1) or subsection (2); ``text`` may hold ``{fields}`` like ``Prose``."""
+
+    level: int
+    text: str
+    fields: tuple = ()
+
+
+@dataclass(frozen=True)
+class Prose:
+    """A sentence from i18n: ``template`` with ``fields`` (formulas or plain strings)."""
+
+    template: str
+    fields: tuple = ()
+
+
+@dataclass(frozen=True)
+class Line:
+    lhs: object
+    rhs: object
+    note: str | None = None
+    value: float | None = None
+
+
+@dataclass(frozen=True)
+class Math:
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple
+    rows: tuple
+
+
+def number(value: float) -> str:
+    return f"{value:.6g}"
+
+
+# ---- formulas -----------------------------------------------------------------------------------
+
+class Piece(NamedTuple):
+    """A breakable piece of a formula: the separator before it, its text, width and paren depth."""
+
+    sep: str
+    text: str
+    width: int
+    depth: int = 0
+
+
+FUNCTION_NAMES = {"sigmoid": ("σ", r"\sigma"), "tanh": ("tanh", r"\tanh"), "exp": ("exp", r"\exp"),
+                  "log": ("log", r"\log"), "sin": ("sin", r"\sin"), "cos": ("cos", r"\cos")}
+
+
+def tokens(obj, fmt: str, first: str = "") -> list[Piece]:
+    """``obj`` as pieces at which a long formula may break (top-level +, ·, → and inside wide factors)."""
+    if isinstance(obj, OrderedSum):
+        out = []
+        for i, term in enumerate(obj.terms):
+            out += tokens(term, fmt, first if i == 0 else "+")
+        return out
+    if isinstance(obj, OrderedProduct):
+        out = []
+        for i, item in enumerate(obj.factors):
+            sep = first if i == 0 else "·"
+            if isinstance(item, OrderedSum) and len(item.terms) == 1:
+                out += tokens(item, fmt, sep)
+            elif isinstance(item, OrderedSum):
+                out += _wrap(tokens(item, fmt), fmt, sep, big=True)
+            else:
+                out += _deep(item, fmt, sep, BUDGET[fmt], 0, as_factor=len(obj.factors) > 1)
+        return out
+    if isinstance(obj, Arrows):
+        return [Piece("" if i == 0 else "→", printer(fmt)(n), width(n, fmt)) for i, n in enumerate(obj.nodes)]
+    if isinstance(obj, Basic):
+        return _deep(obj, fmt, first, BUDGET[fmt], 0)
+    if isinstance(obj, Num):
+        text = obj.latex() if fmt in ("latex", "markdown") else number(obj.value)
+        return [Piece(first, text, len(number(obj.value)))]
+    return [Piece(first, str(obj), width(obj, fmt))]
+
+
+def _deep(expr, fmt, sep, budget, depth, as_factor=False) -> list[Piece]:
+    """Pieces of a SymPy expression, split inside sums, products and functions wider than ``budget``."""
+    w = width(expr, fmt)
+    if w <= budget or expr.is_Atom:
+        return [Piece(sep, factor(expr, fmt) if as_factor else printer(fmt)(expr), w, depth)]
+    if expr.is_Add:
+        out = []
+        for i, term in enumerate(expr.as_ordered_terms()):
+            negative = i > 0 and term.could_extract_minus_sign()
+            out += _deep(-term if negative else term, fmt, "−" if negative else (sep if i == 0 else "+"),
+                         budget, depth)
+        return _wrap(out, fmt, sep, depth=depth) if as_factor else out
+    if expr.is_Mul:
+        out = []
+        for i, item in enumerate(expr.as_ordered_factors()):
+            out += _deep(item, fmt, sep if i == 0 else "·", budget, depth, as_factor=True)
+        return out
+    name = FUNCTION_NAMES.get(type(expr).__name__)
+    if name and len(expr.args) == 1:
+        inner = _wrap(_deep(expr.args[0], fmt, "", budget, depth + 1), fmt, sep, depth=depth)
+        head = name[fmt in ("latex", "markdown")]
+        return [inner[0]._replace(text=head + inner[0].text)] + inner[1:]
+    if expr.is_Pow and expr.exp.is_Integer and expr.exp > 0:
+        inner = _wrap(_deep(expr.base, fmt, "", budget, depth + 1), fmt, sep, depth=depth)
+        power = "^{%s}" % expr.exp if fmt in ("latex", "markdown") else "^%s" % expr.exp
+        return inner[:-1] + [inner[-1]._replace(text=inner[-1].text + power)]
+    return [Piece(sep, factor(expr, fmt) if as_factor else printer(fmt)(expr), w, depth)]
+
+
+def _wrap(pieces, fmt, sep, depth=0, big=False) -> list[Piece]:
+    """``pieces`` in parentheses (LaTeX: \\bigl( … \\bigr), safe across line breaks)."""
+    tex = fmt in ("latex", "markdown")
+    left, right = (r"\Biggl(", r"\Biggr)") if big else (r"\bigl(", r"\bigr)")
+    left, right = (left, right) if tex else ("(", ")")
+    pieces = [p._replace(depth=max(p.depth, depth + 1)) for p in pieces]
+    pieces[0] = pieces[0]._replace(sep=sep, text=left + pieces[0].text, width=pieces[0].width + 1)
+    pieces[-1] = pieces[-1]._replace(text=pieces[-1].text + right, width=pieces[-1].width + 1)
+    return pieces
+
+
+def width(obj, fmt: str = "unicode") -> int:
+    """Estimated printed width in characters of the one-line Unicode form; for LaTeX, subscripts and
+    the · of juxtaposed factors count less (they are small or absent there), a ∂a/∂b fraction 3."""
+    if isinstance(obj, Derivative):
+        return 3
+    if isinstance(obj, (OrderedSum, OrderedProduct, Arrows)):
+        return sum(p.width + 3 for p in tokens(obj, fmt))
+    text = pretty(obj) if isinstance(obj, Basic) else str(obj)
+    if fmt not in ("latex", "markdown"):
+        return len(text)
+    return round(sum(LATEX_WEIGHT.get(c, 1.0) for c in text))
+
+
+def pack(pieces, budget: int) -> list[list[Piece]]:
+    """Line breaking: a formula wider than ``budget`` starts each top-level term on a new line,
+    and pieces fill a line greedily until the next would pass ``budget``."""
+    pieces = _glue(pieces)
+    total = sum(p.width + 3 for p in pieces)
+    lines, current, used = [], [], 0
+    for piece in pieces:
+        term_start = total > budget and piece.depth == 0 and piece.sep in ("+", "−")
+        if current and (used + piece.width + 3 > budget or term_start):
+            lines.append(current)
+            current, used = [], 4
+        current.append(piece)
+        used += piece.width + 3
+    return lines + [current] if current else lines
+
+
+def _glue(pieces) -> list[Piece]:
+    """A short factor (like w₇,₃) stays on the line of the factor it multiplies."""
+    out: list[Piece] = []
+    for piece in pieces:
+        if out and piece.sep == "·" and out[-1].width < 8 and out[-1].text[-1:] not in ")(":
+            last = out.pop()
+            piece = Piece(last.sep, last.text + GLUE + piece.text, last.width + 3 + piece.width,
+                          min(last.depth, piece.depth))
+        out.append(piece)
+    return out
+
+
+def join(pieces, fmt: str, budget: int) -> str:
+    """Pieces of one line as text (LaTeX: a piece still wider than the page is scaled down)."""
+    out = []
+    for piece in pieces:
+        text = piece.text
+        text = text.replace(GLUE, " %s " % (r"\cdot" if fmt in ("latex", "markdown") else
+                                            TEXT_SEPARATORS["·"] if fmt == "text" else "·"))
+        if fmt == "latex" and piece.width > budget:
+            text = r"\scalebox{%.2f}{$\displaystyle %s$}" % (max(0.4, budget / piece.width), text)
+        if piece.sep:
+            sep = SEPARATORS[piece.sep][fmt in ("latex", "markdown")]
+            out.append(TEXT_SEPARATORS.get(piece.sep, sep) if fmt == "text" else sep)
+        out.append(text)
+    return " ".join(out)
+
+
+def inline(obj, fmt: str) -> str:
+    """A formula inside prose."""
+    if isinstance(obj, str):
+        return escape(obj) if fmt == "latex" else obj
+    if isinstance(obj, tuple):
+        return ", ".join(inline(item, fmt) for item in obj)
+    if isinstance(obj, Num) and fmt not in ("latex", "markdown"):
+        return number(obj.value)
+    if isinstance(obj, Equation):
+        body = join(tokens(obj.lhs, fmt) + tokens(obj.rhs, fmt, "="), fmt, 10**6)
+    else:
+        body = join(tokens(obj, fmt), fmt, 10**6)
+    return {"latex": r"\(%s\)", "markdown": "$%s$"}.get(fmt, "%s") % body
+
+
+def escape(text: str) -> str:
+    """Prose for LaTeX: special characters escaped, Unicode math symbols as inline math."""
+    return "".join(LATEX_SPECIAL.get(c, UNICODE_TO_LATEX.get(c, c)) for c in text)
+
+
+def rule_latex(name: str) -> str:
+    """A (translated) rule name for a LaTeX note: formulas as math, words as text."""
+    if name in RULE_LATEX:
+        return RULE_LATEX[name]
+    return r"\text{%s}" % escape(name)
+
+
+def prose(block, fmt: str) -> str:
+    """A ``Prose`` or ``Heading`` block's text with its formulas inline."""
+    parts = []
+    fields = dict(block.fields)
+    template = block.template if isinstance(block, Prose) else block.text
+    for literal, field, _, _ in Formatter().parse(template):
+        parts.append(escape(literal) if fmt == "latex" else literal)
+        if field is not None:
+            parts.append(inline(fields[field], fmt))
+    return "".join(parts)
+
+
+def lhs_text(obj, fmt: str) -> str:
+    if isinstance(obj, Label):
+        return r"\text{%s}" % escape(obj.text) if fmt in ("latex", "markdown") else obj.text
+    return printer(fmt)(obj)
+
+
+def math_lines(block: Math, fmt: str, rule) -> list[str]:
+    """Rendered lines of a math block (``rule`` translates rule names)."""
+    budget, tex = BUDGET[fmt], fmt in ("latex", "markdown")
+    out = []
+    for line in block.lines:
+        pieces = tokens(line.rhs, fmt)
+        if line.value is not None:
+            pieces.append(Piece("=", number(line.value), len(number(line.value))))
+        lhs = lhs_text(line.lhs, fmt)
+        rows = pack(pieces, budget if tex else budget - len(lhs) - 5)
+        note = rule(line.note) if line.note else ""
+        for i, row in enumerate(rows):
+            body = join(row, fmt, budget)
+            if tex:
+                head = f"{lhs} &= " if i == 0 else r"&\quad "
+                tail = (r" && %s" % rule_latex(note)) if note and i == len(rows) - 1 else ""
+                out.append(head + body + tail)
+            else:
+                head = f"{lhs} = " if i == 0 else " " * (len(lhs) + 3)
+                tail = f"    [{note}]" if note and i == len(rows) - 1 else ""
+                out.append(head + body + tail)
+    return out

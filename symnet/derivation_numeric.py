@@ -1,0 +1,127 @@
+"""Numbers for a derivation at one point: every factor's value, and a finite-difference check.
+
+At a point (every input, parameter and the target given), each program symbol gets its float value
+by running the forward program; each local factor, path product and the δ-form are evaluated there,
+and ∂L/∂p is compared with central finite differences of the loss (``symnet.numeric``) under the
+tolerance rule of ``symnet.testing``: |a − b| ≤ atol·max(1, |L|) + rtol·max(|a|, |b|).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from numbers import Real
+
+import numpy as np
+from sympy import Basic, Symbol
+
+from .codegen import expression_function
+from .derivation import Derivation, ParamDerivation, Path, product_value
+from .numeric import finite_differences, is_close
+from .testing import ATOL, RTOL
+
+
+def random_point(loss, seed: int = 0, digits: int = 2) -> dict:
+    """A reproducible point for ``derive(at=…)``: every input, parameter and the target, rounded.
+
+    Inputs and parameters are uniform in [−1, 1], the target in [0, 1].
+
+    >>> from symnet import seed_network, squared_error
+    >>> point = random_point(squared_error(seed_network()), seed=1)
+    >>> len(point), all(-1 <= v <= 1 for v in point.values())
+    (14, True)
+    """
+    rng = np.random.default_rng(seed)
+    program = loss.program
+    values = {s.name: round(float(rng.uniform(-1, 1)), digits) for s in program.inputs + program.params}
+    values[loss.target.name] = round(float(rng.uniform(0, 1)), digits)
+    return values
+
+
+def resolve_point(loss, at: Mapping) -> dict:
+    """``at`` as {Symbol: float}, checked to name exactly the inputs, parameters and target of ``loss``."""
+    if not isinstance(at, Mapping):
+        raise TypeError(f"at must be a mapping of names to numbers, e.g. {{'x1': 1.0, ...}}; got {type(at).__name__}")
+    program = loss.program
+    known = program.inputs + program.params
+    point = {}
+    for key, value in at.items():
+        symbol = Symbol(key) if isinstance(key, str) else key
+        if symbol not in known:
+            raise ValueError(f"unknown name {symbol} in at: expected the inputs, parameters and target "
+                             f"{', '.join(map(str, known))}")
+        if isinstance(value, bool) or not isinstance(value, (Real, Basic)) or (isinstance(value, Basic) and not value.is_number):
+            raise TypeError(f"the value of {symbol} in at must be a real number; got {value!r}")
+        point[symbol] = float(value)
+        if not np.isfinite(point[symbol]):
+            raise ValueError(f"the value of {symbol} in at must be finite; got {value!r}")
+    missing = [s for s in known if s not in point]
+    if missing:
+        raise ValueError(f"at is missing {', '.join(map(str, missing))}: give a number for every input, parameter "
+                         f"and the target ({', '.join(map(str, known))})")
+    return {s: point[s] for s in known}
+
+
+def evaluate(expr: Basic, env: Mapping) -> float:
+    """The float value of ``expr`` with its symbols from ``env`` (stable activations)."""
+    args = sorted(expr.free_symbols, key=lambda s: s.name)
+    with np.errstate(all="ignore"):
+        return float(expression_function(expr, args)(*(env[s] for s in args)))
+
+
+def forward_values(program, point: Mapping) -> dict:
+    """Every symbol of ``program`` (assignments included) mapped to its float value."""
+    env = dict(point)
+    for lhs, rhs in program.assignments:
+        env[lhs] = evaluate(rhs, env)
+    return env
+
+
+def loss_gradient_fd(loss, point: Mapping, params) -> dict:
+    """Central finite differences of L by each of ``params`` at ``point``."""
+    program = loss.program
+    args = list(program.inputs + program.params)
+    closed = program.closed_form()[0]
+    fn = expression_function(closed, args)
+    index = [args.index(p) for p in params]
+
+    def at(theta):
+        values = [point[s] for s in args]
+        for i, t in zip(index, theta):
+            values[i] = float(t)
+        with np.errstate(all="ignore"):
+            return float(fn(*values))
+
+    return dict(zip(params, finite_differences(at, [point[p] for p in params])))
+
+
+def evaluate_derivation(derivation: Derivation, at: Mapping) -> Derivation:
+    """``derivation`` with the value of every factor, path and result at ``at``, and the FD check."""
+    loss = derivation.loss
+    point = resolve_point(loss, at)
+    env = forward_values(loss.program, point)
+    fd = loss_gradient_fd(loss, point, [item.param for item in derivation.params])
+    items = tuple(_evaluate_item(item, env, fd[item.param], abs(env[loss.program.outputs[0]]))
+                  for item in derivation.params)
+    return replace(derivation, params=items, point=tuple(point.items()),
+                   loss_value=env[loss.program.outputs[0]])
+
+
+def _evaluate_item(item: ParamDerivation, env, fd: float, scale: float) -> ParamDerivation:
+    paths = tuple(_evaluate_path(p, env) for p in item.paths)
+    value = sum(p.value for p in paths)
+    ok = is_close(value, float(fd), scale, RTOL, ATOL)
+    return replace(item, paths=paths, value=value, finite_difference=float(fd), ok=ok)
+
+
+def _evaluate_path(path: Path, env) -> Path:
+    factors = tuple(replace(f, value=evaluate(f.formula, env)) for f in path.factors)
+    return replace(path, factors=factors, value=product_value(f.value for f in factors))
+
+
+def adjoint_values(gradient, env: Mapping) -> dict:
+    """``env`` extended by the value of every δ assignment of ``gradient``."""
+    out = dict(env)
+    for lhs, rhs in gradient.adjoints:
+        out[lhs] = evaluate(rhs, out)
+    return out

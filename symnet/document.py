@@ -1,0 +1,216 @@
+"""Renderings of a ``Derivation``: plain text, Unicode, a LaTeX fragment or document, Markdown.
+
+The content (which steps, in which order) is built here as blocks of ``symnet.derivation_layout``;
+words come from ``symnet.i18n`` (``lang="en"`` or ``"zh"``), formulas from ``symnet.printing``.
+A document adds a title, the network (nested form, program, closed form), the loss, a summary
+table and the four-way numeric check (``symnet.check_grads``) to the per-parameter sections.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sympy import Derivative, Symbol
+
+from . import i18n
+from .derivation import Derivation, OrderedProduct, OrderedSum, ParamDerivation
+from .derivation_layout import (
+    Arrows, Equation, Heading, Label, Line, Math, Num, Prose, Table, escape, lhs_text, math_lines, number, prose,
+)
+from .losses import LOSS, YHAT
+from .printing import check_format, printer, program_pairs
+
+MAX_CLOSED_FORM_OPS = 400
+NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$")
+
+
+def render(derivation: Derivation, fmt: str = "unicode", lang: str = "en") -> str:
+    """The per-parameter sections and the summary of ``derivation`` in ``fmt``.
+
+    >>> from symnet import seed_network
+    >>> from symnet.derivation import derive
+    >>> print(render(derive(seed_network(), wrt=["b5"]), "text").splitlines()[0])
+    Derivative by b5
+    """
+    check_format(fmt)
+    return emit(body_blocks(derivation, lang), fmt, lang)
+
+
+def document(derivation: Derivation, fmt: str = "markdown", lang: str = "en", check: bool = True) -> str:
+    """The whole document in ``fmt``: title, network, loss, one section per parameter, summary, check.
+
+    Args:
+        derivation: from ``symnet.derivation.derive``.
+        fmt: text, unicode, latex (a standalone file, see ``latex_document``) or markdown.
+        lang: ``en`` or ``zh``.
+        check: include the four-way numeric check table (``symnet.check_grads``).
+
+    Returns:
+        The document text.
+
+    >>> from symnet import seed_network
+    >>> from symnet.derivation import derive
+    >>> document(derive(seed_network(), wrt=["b5"]), "markdown", "zh", check=False).splitlines()[0]
+    '# 神经网络如何学习：一步一步看链式法则'
+    """
+    check_format(fmt)
+    if fmt == "latex":
+        return latex_document(derivation, lang, check)
+    return emit(document_blocks(derivation, lang, check), fmt, lang)
+
+
+def latex_document(derivation: Derivation, lang: str = "en", check: bool = True) -> str:
+    """A standalone LaTeX document (pdflatex for English, xelatex + ctex for Chinese).
+
+    >>> from symnet import seed_network
+    >>> from symnet.derivation import derive
+    >>> print(latex_document(derive(seed_network(), wrt=["b5"]), "zh", check=False).splitlines()[0])
+    \\documentclass[11pt,UTF8]{ctexart}
+    """
+    from .derivation_tex import preamble
+
+    blocks = document_blocks(derivation, lang, check)
+    title = blocks[0].text
+    return preamble(lang, title) + emit(blocks[1:], "latex", lang) + "\n\\end{document}\n"
+
+
+def latex_display(derivation: Derivation) -> str:
+    """For Jupyter's ``_repr_latex_``: every math block, one ``aligned`` display."""
+    lines = []
+    for block in body_blocks(derivation, "en"):
+        if isinstance(block, Math):
+            lines += math_lines(block, "markdown", lambda r: i18n.rule(r, "en"))
+    return "$$\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}$$"
+
+
+def emit(blocks, fmt: str, lang: str) -> str:
+    """Render blocks in ``fmt``."""
+    from .derivation_tex import emit_latex, emit_markdown, emit_text
+
+    writer = {"latex": emit_latex, "markdown": emit_markdown}.get(fmt, emit_text)
+    return writer(blocks, fmt, lang)
+
+
+# ---- content ------------------------------------------------------------------------------------
+
+def document_blocks(derivation: Derivation, lang: str, check: bool = True) -> list:
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    loss, net = derivation.loss, derivation.loss.network
+    blocks = [Heading(0, t("title_abstract" if derivation.abstract else "title")), Heading(1, t("network")),
+              Prose(t("nested")), Math((Line(YHAT, net.nested),)), Prose(t("program")),
+              Math(tuple(Line(lhs, rhs) for lhs, rhs in program_pairs(net.program)))]
+    if net.program.tree_size(net.output) <= MAX_CLOSED_FORM_OPS:
+        blocks += [Prose(t("concrete")), Math((Line(YHAT, net.concrete()),))]
+    blocks += [Heading(1, t("loss")), Prose(t("loss_text")), Math((Line(LOSS, loss.display),))]
+    blocks += body_blocks(derivation, lang)
+    if check and not derivation.abstract:
+        blocks += check_blocks(derivation, lang)
+    return blocks
+
+
+def body_blocks(derivation: Derivation, lang: str) -> list:
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    blocks = []
+    if derivation.abstract:
+        theta = Symbol("θ")
+        chain = OrderedProduct((Derivative(LOSS, YHAT), Derivative(YHAT, theta)))
+        blocks.append(Prose(t("abstract_intro"), (("rule", Equation(Derivative(LOSS, theta), chain)),)))
+    if derivation.point:
+        point = tuple(Equation(s, Num(v)) for s, v in derivation.point)
+        blocks.append(Prose(t("numbers_intro", point="{point}", loss="{loss}"),
+                            (("point", point), ("loss", Num(derivation.loss_value)))))
+    for item in derivation.params:
+        blocks.append(Heading(1, t("derivative_of", param="{param}"), (("param", item.param),)))
+        blocks += (_abstract_section if derivation.abstract else _concrete_section)(item, lang)
+    blocks += [Heading(1, t("summary")), summary_table(derivation, lang)]
+    return blocks
+
+
+def _paths_blocks(item, lang, nodes_of):
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    key = "paths_intro_one" if len(item.paths) == 1 else "paths_intro"
+    return [Prose(t(key, count=len(item.paths), param="{param}"), (("param", item.param),)),
+            Math(tuple(Line(Label(t("path", k=k)), Arrows(nodes_of(p))) for k, p in enumerate(item.paths, 1)))]
+
+
+def _concrete_section(item: ParamDerivation, lang: str) -> list:
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    what = item.what
+    blocks = _paths_blocks(item, lang, lambda p: p.nodes)
+    blocks += [Prose(t("chain_intro")), Math((Line(what, item.chain),)), Prose(t("factors_intro"))]
+    seen = {}
+    for path in item.paths:
+        for f in path.factors:
+            seen.setdefault((f.of, f.by), f)
+    blocks.append(Math(tuple(Line(f.what, f.formula, f.rule, None if f.formula.is_number else f.value)
+                             for f in seen.values())))
+    blocks += [Prose(t("products_intro")),
+               Math(tuple(Line(Label(t("path", k=k)), p.product, None, p.value) for k, p in enumerate(item.paths, 1)))]
+    if len(item.paths) > 1:
+        blocks += [Prose(t("sum_intro")), Math((Line(what, item.total, None, item.value),))]
+    delta = Equation(Symbol("delta_s"), Derivative(LOSS, Symbol("s")))
+    blocks += [Prose(t("compact_intro"), (("delta", delta),)),
+               Math((Line(what, item.compact),) + tuple(Line(lhs, rhs) for lhs, rhs in item.adjoints))]
+    if item.expanded is not None:
+        blocks += [Prose(t("expanded_intro")), Math((Line(what, item.expanded),))]
+    elif item.expanded_ops is not None:
+        blocks.append(Prose(t("expanded_too_large", ops=item.expanded_ops)))
+    if item.value is not None:
+        verdict = t("agree") if item.ok else t("disagree")
+        blocks.append(Prose(t("check_line", value="{value}", fd="{fd}", verdict=verdict),
+                            (("value", Num(item.value)), ("fd", Num(item.finite_difference)))))
+    return blocks
+
+
+def _abstract_section(item: ParamDerivation, lang: str) -> list:
+    output = item.paths[0].nodes[0] if item.paths else YHAT
+    shown = lambda p: tuple(YHAT if n == output else n for n in p.nodes)  # noqa: E731
+    blocks = _paths_blocks(item, lang, shown)
+    total = OrderedSum(tuple(OrderedProduct(tuple(f.what for f in p.factors)) for p in item.paths))
+    lines = (Line(item.what, OrderedProduct((Derivative(LOSS, YHAT), Derivative(YHAT, item.param))), "chain rule"),
+             Line(Derivative(YHAT, item.param), total),
+             Line(item.what, OrderedProduct((Derivative(LOSS, YHAT), total))))
+    if item.outer is not None:
+        lines += (Line(Derivative(LOSS, YHAT), item.outer.result, item.outer.rule),)
+    return blocks + [Math(lines)]
+
+
+def summary_table(derivation: Derivation, lang: str) -> Table:
+    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    numeric = any(item.value is not None for item in derivation.params)
+    header = [t("summary_param"), t("summary_paths")] + ([] if derivation.abstract else [t("summary_compact")])
+    header += [t("summary_value"), t("summary_fd"), t("summary_ok")] if numeric else []
+    rows = []
+    for item in derivation.params:
+        row = [item.param, str(len(item.paths))] + ([] if derivation.abstract else [item.compact])
+        if numeric:
+            row += [number(item.value), number(item.finite_difference), t("yes") if item.ok else t("no")]
+        rows.append(tuple(row))
+    return Table(tuple(header), tuple(rows))
+
+
+def check_blocks(derivation: Derivation, lang: str) -> list:
+    """The four-way gradient check at the derivation's point (or a seeded random batch)."""
+    from .derivation_tex import check_report
+
+    report = check_report(derivation)
+    rows = report.table()
+    words = {"param": i18n.t("summary_param", lang), "ok": i18n.t("summary_ok", lang),
+             "yes": i18n.t("yes", lang), "NO": i18n.t("no", lang)}
+    header = tuple(words.get(c, c) for c in rows[0])
+    body = tuple((Symbol(r[0]),) + tuple(words.get(c, c) for c in r[1:]) for r in rows[1:])
+    return [Heading(1, i18n.t("check", lang)), Prose(i18n.t("check_intro", lang)), Table(header, body)]
+
+
+def cell(value, fmt: str) -> str:
+    """A table cell: formulas printed as math, numbers as math in LaTeX, words as text."""
+    if isinstance(value, str) and fmt == "latex" and NUMBER.match(value.strip()):
+        mantissa, _, exponent = value.strip().partition("e")
+        return "$%s$" % (mantissa + (r"\times 10^{%d}" % int(exponent) if exponent else ""))
+    if isinstance(value, str):
+        return {"latex": escape(value), "markdown": value.replace("|", "\\|")}.get(fmt, value)
+    text = printer(fmt)(value)
+    return f"${text}$" if fmt in ("latex", "markdown") else text
+
+
+__all__ = ["render", "document", "latex_document", "latex_display", "lhs_text"]

@@ -1,0 +1,266 @@
+"""The computational graph of a network: inputs, neurons and the loss, edges labelled with local derivatives.
+
+Nodes are laid out in layers by depth (longest path from an input), left to right; within a layer
+they are ordered by the mean height of their predecessors, which keeps crossings few. The edge
+u → v carries ∂v/∂u: for neurons, e.g. w₅,₁·σ′(z₅) (the z-step's partial times the activation's
+derivative); for the loss, ∂L/∂ŷ. The paths from a chosen parameter to the loss are highlighted:
+their product summed over paths is the derivative (see ``symnet.derivation``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sympy import Symbol
+
+from ..derivation import enumerate_paths
+from ..i18n import t
+from ..losses import LOSS, YHAT, Loss, squared_error
+from ..network import Network
+from ..neuron import neuron_index
+from ..printing import SUBSCRIPT, factor, pretty
+from ..rules import differentiate
+
+ACTIVATION_PRIME = {"sigmoid": "σ′({z})", "tanh": "tanh′({z})", "relu": "H({z})", "softplus": "σ({z})",
+                    "identity": ""}
+RADIUS = 0.42
+LAYER_GAP = 4.2
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "WenQuanYi Zen Hei")
+COLORS = {"input": "#dbe9f6", "neuron": "#fdf0d5", "loss": "#f6d5d5", "param": "#e4f2dc", "edge": "#8a8f98",
+          "hot": "#d1495b", "text": "#1f2430"}
+
+
+@dataclass(frozen=True)
+class GraphData:
+    """Nodes (symbol, label, kind, note), edges (tail, head, label) and the highlighted edges."""
+
+    nodes: tuple[tuple[Symbol, str, str, str], ...]
+    edges: tuple[tuple[Symbol, Symbol, str], ...]
+    hot: tuple[tuple[Symbol, Symbol], ...] = ()
+    owner: Symbol | None = None     # the node whose parameter is differentiated
+
+
+def graph_data(target: Loss | Network, wrt=None) -> GraphData:
+    """The graph of a loss (a network gets the squared error), with the paths of ``wrt`` marked.
+
+    >>> from symnet import seed_network
+    >>> g = graph_data(seed_network(), wrt="w2_1")
+    >>> len(g.edges), len(g.hot)
+    (8, 5)
+    """
+    loss = squared_error(target) if isinstance(target, Network) else target
+    if not isinstance(loss, Loss):
+        raise TypeError(f"expected a Loss or a Network; got {type(target).__name__}")
+    build = _neuron_graph if loss.network.models else _step_graph
+    nodes, edges = build(loss)
+    hot, owner = _hot_edges(loss, nodes, _resolve_wrt(loss, wrt)) if wrt is not None else ((), None)
+    return GraphData(tuple(nodes), tuple(edges), hot, owner)
+
+
+def _resolve_wrt(loss, wrt) -> Symbol:
+    symbol = Symbol(wrt) if isinstance(wrt, str) else wrt
+    net = loss.network
+    if symbol not in net.params + net.neurons:
+        raise ValueError(f"cannot highlight {symbol}: expected a parameter or neuron of the network "
+                         f"({', '.join(map(str, net.params + net.neurons))})")
+    return symbol
+
+
+def _neuron_graph(loss):
+    net, program = loss.network, loss.network.program
+    rhs = dict(program.assignments)
+    nodes = [(x, pretty(x), "input", "") for x in net.inputs]
+    edges = []
+    for theta, model in net.models:
+        i = neuron_index(theta)
+        h, z = Symbol(f"h{i}"), Symbol(f"z{i}")
+        params = [p for p in model.params(theta, 0)] if model.parameterization == "scalar" else []
+        own = sorted((s for s in rhs[z].free_symbols if s in program.params), key=program.order().__getitem__)
+        note = ", ".join(pretty(p) for p in (params or own))
+        nodes.append((h, "f" + i.translate(SUBSCRIPT).replace("_", ","), "neuron", note))
+        flat = rhs[z].xreplace({s: rhs[s] for s in rhs[z].free_symbols if s in rhs and s.name.startswith("u")})
+        prime = ACTIVATION_PRIME[model.activation].format(z=pretty(z))
+        for tail in sorted(flat.free_symbols - set(program.params), key=program.order().__getitem__):
+            local = differentiate(flat, tail)
+            label = "·".join(x for x in ((factor(local, "unicode") if local != 1 else ""), prime) if x) or "1"
+            edges.append((tail, h, label))
+    out = net.output
+    nodes.append((LOSS, "L", "loss", ""))
+    edges.append((out, LOSS, pretty(differentiate(loss.display, YHAT))))
+    return nodes, edges
+
+
+def _step_graph(loss):
+    program = loss.program
+    order = program.order()
+    nodes = [(s, pretty(s), "input", "") for s in program.inputs]
+    nodes += [(s, pretty(s), "param", "") for s in program.params]
+    edges = []
+    for lhs, rhs in program.assignments:
+        kind = "loss" if lhs == LOSS else "neuron"
+        nodes.append((lhs, pretty(lhs), kind, "" if kind == "loss" else pretty(rhs)))
+        for tail in sorted(rhs.free_symbols, key=order.__getitem__):
+            edges.append((tail, lhs, pretty(differentiate(rhs, tail, ans=lhs))))
+    return nodes, edges
+
+
+def _hot_edges(loss, nodes, wrt):
+    """Edges on the paths from ``wrt`` (or its neuron) to the loss, drawn between graph nodes."""
+    shown = {n[0] for n in nodes}
+    program = loss.program
+    if wrt in loss.network.neurons:
+        wrt = loss.network.program.rhs(Symbol(f"z{neuron_index(wrt)}")).free_symbols & set(program.params)
+        wrt = sorted(wrt, key=program.order().__getitem__)[0]
+    hot, owner = [], None
+    for path in enumerate_paths(program, wrt):
+        stops = [s for s in path if s in shown]
+        owner = stops[-1]
+        for head, tail in zip(stops, stops[1:]):
+            if (tail, head) not in hot:
+                hot.append((tail, head))
+    return tuple(hot), owner
+
+
+def layout(data: GraphData) -> dict:
+    """x = depth (longest path from a source), y = spread within the layer, ordered by predecessors."""
+    preds: dict = {n[0]: [] for n in data.nodes}
+    for tail, head, _ in data.edges:
+        preds[head].append(tail)
+    depth: dict = {}
+    for symbol, *_ in data.nodes:   # nodes come in topological order
+        depth[symbol] = 1 + max((depth[p] for p in preds[symbol]), default=-1)
+    for symbol in depth:            # a source sits just before its first use (short edges)
+        uses = [depth[head] for tail, head, _ in data.edges if tail == symbol]
+        if not preds[symbol] and uses:
+            depth[symbol] = min(uses) - 1
+    pos: dict = {}
+    for level in range(max(depth.values()) + 1):
+        layer = [n for n in depth if depth[n] == level]
+        mean = lambda s: sum(pos[p][1] for p in preds[s]) / len(preds[s]) if preds[s] else 0.0  # noqa: E731
+        layer.sort(key=lambda s: -mean(s) if level else 0)
+        for k, symbol in enumerate(layer):
+            pos[symbol] = (level * LAYER_GAP, (len(layer) - 1) / 2 * 1.9 - k * 1.9)
+    return pos
+
+
+def draw_graph(target, wrt=None, lang: str = "en", ax=None):
+    """Draw the computational graph of ``target`` (a Network or Loss) on ``ax``; return ``ax``.
+
+    Args:
+        target: the network or loss.
+        wrt: a parameter (or neuron θ) whose paths to the loss are highlighted.
+        lang: ``en`` or ``zh`` for the title and legend.
+        ax: matplotlib Axes (default a new figure).
+
+    Returns:
+        The Axes.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from symnet import seed_network
+    >>> ax = draw_graph(seed_network(), wrt="w2_1")
+    >>> ax.get_title()
+    'Computational graph  —  paths of ∂L/∂w₂,₁ in red'
+    >>> matplotlib.pyplot.close(ax.figure)
+    """
+    import matplotlib.pyplot as plt
+
+    data = graph_data(target, wrt)
+    pos = layout(data)
+    with font_context(lang):
+        if ax is None:
+            span_x = max(x for x, _ in pos.values()) / LAYER_GAP
+            span_y = max(abs(y) for _, y in pos.values()) * 2 / 1.9
+            _, ax = plt.subplots(figsize=(max(7.0, 2.8 + 2.4 * span_x), max(4.8, 2.6 + 1.3 * span_y)),
+                                 layout="constrained")
+        _draw_edges(ax, data, pos)
+        _draw_nodes(ax, data, pos)
+        title = t("graph_title", lang)
+        if wrt is not None:
+            title += "  —  " + t("graph_paths", lang, what=f"∂L/∂{pretty(Symbol(str(wrt)))}")
+        ax.set_title(title, fontsize=13, color=COLORS["text"])
+        ax.text(0.5, 0.0, t("graph_legend", lang), transform=ax.transAxes, ha="center", va="top",
+                fontsize=9, color="#555555")
+        ax.set_aspect("equal")
+        ax.axis("off")
+        xs, ys = [x for x, _ in pos.values()], [y for _, y in pos.values()]
+        ax.set_xlim(min(xs) - 1.0, max(xs) + 1.0)
+        ax.set_ylim(min(ys) - 1.1, max(ys) + 0.9)
+    return ax
+
+
+def _draw_nodes(ax, data: GraphData, pos) -> None:
+    from matplotlib.patches import Circle
+
+    hot = {n for edge in data.hot for n in edge} | {data.owner}
+    for symbol, label, kind, note in data.nodes:
+        x, y = pos[symbol]
+        edge = COLORS["hot"] if symbol in hot else "#4a4f58"
+        ax.add_patch(Circle((x, y), RADIUS, facecolor=COLORS[kind], edgecolor=edge,
+                            linewidth=2.2 if symbol in hot else 1.2, zorder=3))
+        ax.text(x, y, label, ha="center", va="center", fontsize=13 if len(label) < 4 else 9,
+                color=COLORS["text"], zorder=4)
+        if note:
+            ax.text(x, y - RADIUS - 0.12, note, ha="center", va="top", fontsize=9.5, zorder=4,
+                    color=COLORS["hot"] if symbol == data.owner else "#555555")
+
+
+def _draw_edges(ax, data: GraphData, pos) -> None:
+    from matplotlib.patches import FancyArrowPatch
+
+    incoming: dict = {}
+    for _, head, _ in data.edges:
+        incoming[head] = incoming.get(head, 0) + 1
+    for tail, head, label in data.edges:   # labels of converging edges sit near the head, where they part
+        hot = (tail, head) in data.hot
+        color = COLORS["hot"] if hot else COLORS["edge"]
+        (x0, y0), (x1, y1) = pos[tail], pos[head]
+        length = max(((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5, 1e-9)
+        ux, uy = (x1 - x0) / length * RADIUS, (y1 - y0) / length * RADIUS
+        ax.add_patch(FancyArrowPatch((x0 + ux, y0 + uy), (x1 - ux, y1 - uy), arrowstyle="-|>", mutation_scale=16,
+                                     shrinkA=0, shrinkB=1, color=color, linewidth=2.4 if hot else 1.2, zorder=1))
+        share = 0.6 if incoming[head] > 1 else 0.5
+        lx, ly = x0 + share * (x1 - x0), y0 + share * (y1 - y0)
+        ax.text(lx, ly, label, ha="center", va="center", fontsize=10, color=COLORS["hot"] if hot else "#333333",
+                zorder=2, bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": color,
+                                "linewidth": 0.6, "alpha": 0.95})
+
+
+def font_context(lang: str):
+    """rcParams with a CJK fallback font for Chinese labels (plain defaults if no CJK font is installed)."""
+    import matplotlib
+    from matplotlib import font_manager
+
+    if lang != "zh":
+        return matplotlib.rc_context()
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    cjk = [name for name in CJK_FONTS if name in names]
+    return matplotlib.rc_context({"font.family": ["DejaVu Sans", *cjk]} if cjk else {})
+
+
+def save_graph(target, path, wrt=None, lang: str = "en", dpi: int = 150):
+    """Draw the graph and save it (format from the suffix: png, svg, pdf) atomically; return the path.
+
+    >>> import tempfile, pathlib
+    >>> from symnet import mlp
+    >>> path = save_graph(mlp([2, 2, 1]), pathlib.Path(tempfile.mkdtemp()) / "graph.png", wrt="w1_1", dpi=40)
+    >>> path.stat().st_size > 1000
+    True
+    """
+    import warnings
+
+    import matplotlib.pyplot as plt
+
+    from ..files import atomic_path
+
+    suffix = str(path).rsplit(".", 1)[-1].lower()
+    if suffix not in ("png", "svg", "pdf"):
+        raise ValueError(f"cannot tell the image format of {path}: expected a .png, .svg or .pdf file name")
+    with font_context(lang), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing")
+        ax = draw_graph(target, wrt, lang)
+        try:
+            with atomic_path(path) as tmp:
+                ax.figure.savefig(tmp, dpi=dpi, format=suffix)
+        finally:
+            plt.close(ax.figure)
+    return path

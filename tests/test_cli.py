@@ -1,0 +1,467 @@
+"""Tests of the inspection commands (show, grad, check, codegen) and the shared CLI helpers."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from symnet.cli import main
+from symnet.cli.common import (
+    ascii_fallback, echo_out, handle_errors, load_network, time_limit, TimeLimitExceeded, write_output,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args, charset="utf-8"):
+    return CliRunner(charset=charset).invoke(main, list(args))
+
+
+def run_subprocess(*args, env=None):
+    environ = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    return subprocess.run([sys.executable, "-m", "symnet.cli", *args], capture_output=True, env=environ,
+                          timeout=120)
+
+
+# --- show -------------------------------------------------------------------------------------
+
+
+def test_show_seed_unicode_has_all_four_views():
+    result = run("show", "seed")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "f(θ₅, f(θ₃, f(θ₁, x₁) + f(θ₂, x₂)), f(θ₄, f(θ₂, x₂)))" in out
+    assert "parameters (11):" in out and "w₅,₂" in out
+    assert "z₁ = b₁ + w₁,₁·x₁" in out
+    assert "ŷ = σ(b₅ + w₅,₁·σ(" in out
+
+
+def test_show_text_latex_markdown():
+    assert "f(θ5, f(θ3, f(θ1, x1) + f(θ2, x2)), f(θ4, f(θ2, x2)))" in run("show", "seed", "--format", "text").output
+    latex = run("show", "seed", "--format", "latex").output
+    assert r"\sigma" in latex and r"\begin{aligned}" in latex and "% program" in latex
+    markdown = run("show", "seed", "--format", "markdown").output
+    assert "## Network" in markdown and "$$" in markdown
+
+
+def test_show_json_is_the_network_file():
+    from symnet import netfile, seed_network
+
+    result = run("show", "seed", "--format", "json")
+    assert result.exit_code == 0
+    assert netfile.loads(result.output) == seed_network()
+
+
+def test_show_network_variants():
+    assert "θ₁, θ₂, θ₃, θ₄, θ₅" in run("show", "seed:scalar").output
+    assert "tanh(z₁)" in run("show", "seed:tanh").output
+    out = run("show", "mlp:2-3-1:tanh:sigmoid", "--format", "text").output
+    assert "h1 = tanh(z1)" in out and "h4 = sigmoid(z4)" in out
+
+
+def test_show_summarizes_a_huge_closed_form():
+    result = run("show", "mlp:2-8-8-8-1")
+    assert result.exit_code == 0
+    assert "too large to print" in result.output and "shared neurons repeat" in result.output
+    assert "z₂₅ = b₂₅ + h₁₇·w₂₅,₁" in result.output
+
+
+def test_show_writes_a_file(tmp_path):
+    target = tmp_path / "net.json"
+    result = run("show", "mlp:2-2-1", "--format", "json", "-o", str(target))
+    assert result.exit_code == 0
+    assert load_network(str(target)) == load_network("mlp:2-2-1")
+
+
+# --- grad -------------------------------------------------------------------------------------
+
+
+def test_grad_compact_is_the_delta_program():
+    result = run("grad", "seed")
+    assert result.exit_code == 0, result.output
+    assert "L = (y - ŷ)²" in result.output
+    assert "δz₅ = δh₅·h₅·(1 - h₅)" in result.output
+    assert "δw₅,₁ = δz₅·h₃" in result.output and "∂L/∂w₅,₁ = δw₅,₁" in result.output
+
+
+def test_grad_wrt_limits_the_derivatives():
+    out = run("grad", "seed", "--wrt", "b5,w5_1", "--format", "text").output
+    assert "dL/db5" in out and "dL/dw5_1" in out and "dL/dw1_1" not in out
+
+
+def test_grad_expanded_is_closed():
+    result = run("grad", "seed:scalar", "--expanded", "--wrt", "θ5", "--format", "text")
+    assert result.exit_code == 0, result.output
+    line = next(l for l in result.output.splitlines() if "dL/dθ5" in l)
+    assert "delta" not in line and "sigmoid(x1*θ1)" in line
+
+
+def test_grad_expanded_too_large_is_a_clear_error():
+    result = run("grad", "mlp:2-8-8-8-1", "--expanded")
+    assert result.exit_code == 2
+    assert "drop --expanded" in result.output and "Traceback" not in result.output
+
+
+def test_grad_timeout_message():
+    result = run("grad", "mlp:2-8-8-8-1", "--expanded", "--timeout", "0.001")
+    assert result.exit_code == 2
+    assert "time limit of 0.001 s" in result.output
+
+
+def test_grad_timeout_in_a_subprocess():
+    proc = run_subprocess("grad", "mlp:2-8-8-8-1", "--expanded", "--timeout", "0.001")
+    assert proc.returncode == 2
+    assert b"time limit" in proc.stderr and b"Traceback" not in proc.stderr
+
+
+def _seed_point():
+    params = {"w1_1": 0.5, "b1": -0.1, "w2_1": 0.3, "b2": 0.2, "w3_1": -0.7, "b3": 0.1, "w4_1": 0.9, "b4": -0.3,
+              "w5_1": 0.4, "w5_2": -0.6, "b5": 0.05}
+    return {"x1": 1.0, "x2": -2.0, "y": 1.0, **params}
+
+
+def _sympy_oracle(point):
+    """∂L/∂w by sympy.diff of the closed-form loss, activations rewritten into exp."""
+    from sympy import Symbol, diff
+
+    from symnet import seed_network
+    from symnet.activations import rewrite_activations
+
+    loss = rewrite_activations((Symbol("y") - seed_network().concrete()) ** 2)
+    subs = {Symbol(k): v for k, v in point.items()}
+    return {name: float(diff(loss, Symbol(name)).subs(subs).evalf()) for name in point if name[0] in "wb"}
+
+
+def test_grad_at_matches_sympy_diff():
+    point = _seed_point()
+    at = ",".join(f"{k}={v}" for k, v in point.items())
+    result = run("grad", "seed", "--at", at, "--format", "json")
+    assert result.exit_code == 0, result.output
+    values = json.loads(result.output)["values"]
+    for name, expected in _sympy_oracle(point).items():
+        assert values[name] == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
+def test_grad_at_lists_missing_names():
+    result = run("grad", "seed", "--at", "x1=1,x2=2,w1_1=0.5")
+    assert result.exit_code == 2
+    assert "missing" in result.output and "y" in result.output and "b5" in result.output
+
+
+# --- check and codegen ------------------------------------------------------------------------
+
+
+def test_check_passes_on_seed():
+    result = run("check", "seed", "--seed", "3", "--batch", "4")
+    assert result.exit_code == 0, result.output
+    assert "all gradients agree" in result.output
+
+
+def test_check_fails_with_exit_1_at_a_relu_kink():
+    # at w + x = 0 ReLU has no derivative: backprop takes one side, finite differences the average
+    result = run("check", "--expr", "relu(w + x)", "--inputs", "x", "--at", "x=0,w=0,y=1")
+    assert result.exit_code == 1, result.output
+    assert "DISAGREE" in result.output
+
+
+def test_codegen_prints_and_writes_source(tmp_path):
+    from symnet import squared_error, seed_network, value_and_grad
+
+    expected = value_and_grad(squared_error(seed_network())).source
+    assert run("codegen", "seed").output.strip() == expected.strip()
+    target = tmp_path / "sub" / "loss.py"
+    assert run("codegen", "seed", "-o", str(target)).exit_code == 0
+    assert target.read_text(encoding="utf-8").strip() == expected.strip()
+
+
+def test_failed_command_leaves_no_file(tmp_path):
+    target = tmp_path / "out.txt"
+    assert run("grad", "mlp:2-8-8-8-1", "--expanded", "-o", str(target)).exit_code == 2
+    target.write_text("old", encoding="utf-8")
+    assert run("codegen", "mlp:2-0-1", "-o", str(target)).exit_code == 2
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+# --- every command with bad arguments ---------------------------------------------------------
+
+BAD = [
+    ("show", "bogus"), ("show", "mlp:2-x-1"), ("show", "mlp:2-3-2"), ("show", "mlp:2-3-1:cubic"),
+    ("show", "seed:bogus"), ("show",), ("show", "seed", "--expr", "w*x"), ("show", "--expr", "w*x"),
+    ("show", "--expr", "__import__('os').system('true')", "--inputs", "x"), ("show", "--expr", "w*x +",
+                                                                              "--inputs", "x"),
+    ("show", "seed", "--inputs", "x1"), ("show", "seed", "--format", "pdf"), ("show", "mlp:2-300-300-1"),
+    ("show", "/no/such/file.json"), ("grad", "seed", "--wrt", "x1"), ("grad", "seed", "--wrt", "w1_1 +"),
+    ("grad", "seed", "--at", "x1=1"), ("grad", "seed", "--at", "x1=oops"), ("grad", "seed", "--timeout", "-1"),
+    ("grad", "seed", "--loss", "hinge"), ("check", "seed", "--batch", "0"), ("check", "seed", "--at", "y=1"),
+    ("check", "seed", "--seed", "x"), ("codegen", "bogus"), ("codegen", "--expr", "w*x", "--inputs", "z"),
+    ("grad", "--expr", "w*x", "--inputs", "x", "--params", "w,q"), ("codegen", "seed", "-o", "/proc/none/x.py"),
+    ("show", "seed", "-o", "/"), ("show", "--expr", "x**100000", "--inputs", "x"), ("show", "mlp:2-3-1:tanh:relu:x"),
+]
+
+
+@pytest.mark.parametrize("args", BAD, ids=lambda a: " ".join(a)[:40])
+def test_bad_arguments_exit_2_without_traceback(args):
+    result = run(*args)
+    assert result.exit_code == 2, (result.output, result.exception)
+    assert "Traceback" not in result.output
+    assert "Error" in result.output
+    assert len(result.output.strip().splitlines()) <= 6
+
+
+def test_bad_network_file_is_one_clear_line(tmp_path):
+    path = tmp_path / "net.json"
+    path.write_text('{"format": "symnet-network", "version": 7}', encoding="utf-8")
+    result = run("show", str(path))
+    assert result.exit_code == 2 and "version" in result.output
+    proc = run_subprocess("grad", str(path))
+    assert proc.returncode == 2 and b"Traceback" not in proc.stderr and proc.stdout == b""
+
+
+def test_parse_error_shows_the_caret():
+    result = run("show", "--expr", "w*x + )", "--inputs", "x")
+    assert result.exit_code == 2
+    assert "^" in result.output
+
+
+# --- expressions ------------------------------------------------------------------------------
+
+
+def test_expr_network_and_params():
+    result = run("show", "--expr", "tanh(w*x + b)", "--inputs", "x", "--format", "text")
+    assert result.exit_code == 0, result.output
+    assert "parameters (2):\n  b, w" in result.output
+    result = run("grad", "--expr", "a*x**2 + c", "--inputs", "x", "--params", "a,c", "--format", "text")
+    assert result.exit_code == 0 and "dL/da" in result.output
+
+
+def test_expr_with_neurons_goes_through_from_neurons():
+    net = load_network(None, expr="f(θ2, f(θ1, x1), x2)", inputs="x1,x2")
+    assert net.neurons == load_network(None, expr="f(θ2, f(θ1, x1), x2)", inputs="x1,x2").neurons
+    assert [str(t) for t in net.neurons] == ["θ1", "θ2"] and len(net.params) == 5
+
+
+# --- ASCII fallback ---------------------------------------------------------------------------
+
+
+def test_ascii_fallback_table():
+    assert ascii_fallback("∂L/∂θ₁ = δz₅·w₃,₁ + σ(z)² − ŷ") == "dL/dtheta1 = deltaz5*w3,1 + sigma(z)**2 - yhat"
+    assert ascii_fallback("x¹²·é—…").isascii()
+
+
+@pytest.mark.parametrize("command", ["show", "grad", "check", "codegen"])
+def test_ascii_flag_and_ascii_terminal(command):
+    for result in (run(command, "seed:scalar", "--ascii"), run(command, "seed:scalar", charset="ascii")):
+        assert result.exit_code == 0, result.output
+        assert result.output.isascii()
+
+
+def test_ascii_console_in_a_subprocess():
+    for encoding in ("ascii", "gbk"):
+        proc = run_subprocess("grad", "seed", env={"PYTHONIOENCODING": encoding})
+        assert proc.returncode == 0, proc.stderr
+        text = proc.stdout.decode(encoding)  # would raise if the bytes were not in the console's encoding
+        assert "z5" in text or "z₅" in text
+    assert run_subprocess("show", "seed", env={"PYTHONIOENCODING": "ascii"}).stdout.decode("ascii").count("theta5")
+
+
+def test_echo_out_falls_back_on_an_ascii_stream(capsys):
+    echo_out("θ₁", ascii=True)
+    assert capsys.readouterr().out == "theta1\n"
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def test_handle_errors_turns_interrupt_into_130():
+    @handle_errors
+    def interrupted():
+        raise KeyboardInterrupt
+
+    with pytest.raises(SystemExit) as stop:
+        interrupted()
+    assert stop.value.code == 130
+
+
+def test_handle_errors_keeps_bugs_loud():
+    with pytest.raises(AttributeError):
+        with handle_errors():
+            raise AttributeError("a bug, not a user error")
+
+
+def test_time_limit_stops_a_loop_and_restores_the_alarm():
+    import signal
+
+    before = signal.getsignal(signal.SIGALRM)
+    with pytest.raises(TimeLimitExceeded):
+        with time_limit(0.01, "a loop"):
+            while True:
+                pass
+    assert signal.getsignal(signal.SIGALRM) == before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_time_limit_survives_a_swallowing_except():
+    with pytest.raises(TimeLimitExceeded):
+        with time_limit(0.01):
+            for _ in range(10**9):
+                try:
+                    sum(range(1000))
+                except Exception:  # SymPy sometimes does this; the alarm is a BaseException
+                    pass
+
+
+def test_time_limit_outside_the_main_thread_runs_unlimited():
+    results = []
+    thread = threading.Thread(target=lambda: results.append(_limited()))
+    thread.start()
+    thread.join()
+    assert results == [3]
+
+
+def _limited():
+    with time_limit(0.001):
+        return sum(range(10**5)) and 3
+
+
+def test_write_output_is_atomic_and_types(tmp_path):
+    assert write_output(tmp_path / "a.bin", b"\x00\x01").read_bytes() == b"\x00\x01"
+    with pytest.raises(TypeError):
+        write_output(tmp_path / "b.txt", 3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.bin"]
+
+
+def test_help_does_not_import_numpy():
+    code = ("import sys\nfrom symnet.cli import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print('numpy' in sys.modules, 'sympy' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    numpy_loaded, sympy_loaded = proc.stdout.split()[-2:]
+    assert numpy_loaded == "False"
+
+
+def test_help_does_not_import_sympy():
+    code = ("import sys\nfrom symnet.cli import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print('sympy' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    assert proc.stdout.split()[-1] == "False"
+
+
+def test_every_command_has_ascii_help():
+    # click prints help without the ASCII fallback, so a GBK console must be able to encode it
+    for command in ("show", "grad", "check", "codegen"):
+        result = run(command, "--help")
+        assert result.exit_code == 0 and "--ascii" in result.output
+        assert result.output.isascii(), [c for c in result.output if not c.isascii()]
+
+
+# --- the documentation's examples run -----------------------------------------------------------
+
+DOCS = ROOT / "docs"
+EXPECTED_EXIT = {"grad mlp:2-8-8-8-1 --expanded": 2, "check --expr \"relu": 1, 'show --expr "w*x + )"': 2}
+
+
+def _console_examples(page: Path) -> list:
+    """(command, expected output or None) for each ``$ symnet …`` line of the page's console blocks."""
+    import re
+
+    examples = []
+    for block in re.findall(r"^```console\n(.*?)^```", page.read_text(encoding="utf-8"), re.S | re.M):
+        for chunk in re.split(r"^(?=\$ symnet )", block, flags=re.M):
+            command, _, output = chunk.partition("\n")
+            if command.startswith("$ symnet "):
+                examples.append((command[len("$ symnet "):], output.strip() or None))
+    return examples
+
+
+def test_cli_and_format_pages_console_examples_run(tmp_path, monkeypatch):
+    import shlex
+
+    monkeypatch.chdir(tmp_path)  # the examples write files like my-net.json
+    examples = _console_examples(DOCS / "network-format.md") + _console_examples(DOCS / "cli.md")
+    assert len(examples) >= 10 and sum(output is not None for _, output in examples) >= 3
+    for command, output in examples:
+        result = run(*shlex.split(command))
+        expected = next((code for start, code in EXPECTED_EXIT.items() if command.startswith(start)), 0)
+        assert result.exit_code == expected, (command, result.output)
+        assert "Traceback" not in result.output
+        if output is not None:
+            assert result.output.strip() == output, command
+
+
+def test_network_format_page_python_blocks_run(tmp_path):
+    import re
+
+    blocks = re.findall(r"^```python\n(.*?)^```", (DOCS / "network-format.md").read_text(encoding="utf-8"),
+                        re.S | re.M)
+    assert blocks
+    code = "\n".join(blocks)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "seed.json").is_file()
+
+
+def test_parse_error_caret_stays_aligned_in_ascii():
+    result = run("show", "--expr", "θ1*x + )", "--inputs", "x", charset="ascii")
+    assert result.exit_code == 2
+    source, caret = result.output.splitlines()[-2:]
+    assert source == "  theta1*x + )"
+    assert source[caret.index("^")] == ")"
+
+
+def test_json_output_is_escaped_not_transliterated(tmp_path):
+    from symnet import netfile, seed_network
+
+    for result in (run("show", "seed", "--format", "json", "--ascii"),
+                   run("show", "seed", "--format", "json", charset="ascii")):
+        assert result.exit_code == 0 and result.output.isascii() and "\\u03b8" in result.output
+        assert netfile.loads(result.output) == seed_network()
+    target = tmp_path / "seed.json"
+    assert run("show", "seed", "--format", "json", "--ascii", "-o", str(target)).exit_code == 0
+    assert target.read_text(encoding="utf-8").isascii() and netfile.load(target) == seed_network()
+    data = json.loads(run("grad", "seed:scalar", "--format", "json", "--ascii").output)
+    assert data["derivatives"]["θ5"] == "delta_θ5"
+
+
+@pytest.mark.parametrize("error, code", [(click.ClickException("bad θ"), 2), (click.BadParameter("bad"), 2),
+                                          (OSError(2, "No such file or directory", "x.json"), 2)])
+def test_handle_errors_exit_codes(error, code, capsys):
+    with pytest.raises(SystemExit) as stop:
+        with handle_errors():
+            raise error
+    assert stop.value.code == code
+    assert "Error" in capsys.readouterr().err
+
+
+def test_time_limits_nest():
+    import signal
+
+    with pytest.raises(TimeLimitExceeded, match="outer"):
+        with time_limit(0.2, "outer"):
+            with time_limit(5, "inner"):
+                pass
+            assert 0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 0.2
+            while True:
+                pass
+
+
+def test_shell_completion_of_commands_options_and_networks():
+    def complete(words, cword):
+        env = {"_SYMNET_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+        return CliRunner().invoke(main, [], env=env, prog_name="symnet").output.split()
+
+    assert "plain,grad" in complete("symnet gr", 1)
+    assert "plain,--expanded" in complete("symnet grad seed --exp", 3)
+    assert "plain,seed:scalar" in complete("symnet show seed:", 2) and "file,seed:" in complete("symnet show seed:", 2)

@@ -1,0 +1,152 @@
+"""Renderings of derivations: text, Unicode, LaTeX, Markdown, English and Chinese, and real PDFs."""
+
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+from sympy import Derivative, Symbol
+
+from symnet import mlp, seed_network, squared_error
+from symnet import i18n
+from symnet.derivation import derive
+from symnet.derivation_layout import BUDGET, escape
+from symnet.document import document, latex_document, render
+from symnet.latexbuild import LatexBuildError, LatexNotInstalled, build_pdf, engine_for
+from symnet.printing import factor, format_expr, latex, pretty, text
+
+NO_LATEX = shutil.which("latexmk") is None or shutil.which("pdftotext") is None
+needs_latex = pytest.mark.skipif(NO_LATEX, reason="latexmk/pdftotext not installed (Debian: latexmk "
+                                 "texlive-latex-extra texlive-xetex texlive-lang-chinese poppler-utils)")
+
+
+def point_for(loss, seed=0):
+    rng = np.random.default_rng(seed)
+    names = loss.program.inputs + loss.program.params
+    return {s.name: round(float(v), 3) for s, v in zip(names, rng.uniform(-1, 1, len(names)))}
+
+
+@pytest.fixture(scope="module")
+def seed_derivation():
+    loss = squared_error(seed_network())
+    return derive(loss, at=point_for(loss), expanded=True)
+
+
+def test_printing_keeps_its_outputs():
+    assert latex(Symbol("w3_1") * Symbol("delta_z5")) == r"\delta_{z_{5}} w_{3,1}"
+    assert pretty(Symbol("delta_z5") * Symbol("w3_1")) == "δz₅·w₃,₁"
+    assert text(Derivative(Symbol("L"), Symbol("w3_1"))) == "dL/dw3_1"
+    assert text(2 * Derivative(Symbol("L"), Symbol("b"))) == "2*dL/db"
+    assert format_expr(Symbol("θ1"), "markdown") == r"$\theta_{1}$"
+    assert factor(1 - Symbol("h5"), "latex") == r"\left(1 - h_{5}\right)"
+    with pytest.raises(ValueError, match="unknown format"):
+        format_expr(Symbol("x"), "html")
+
+
+def test_unicode_rendering_reads_like_the_article(seed_derivation):
+    out = render(seed_derivation, "unicode")
+    assert "Derivative by w₂,₁" in out and "2 paths lead from the loss L to w₂,₁" in out
+    assert "∂L/∂w₂,₁ = ∂L/∂ŷ · ∂ŷ/∂h₃ · ∂h₃/∂h₂ · ∂h₂/∂w₂,₁ + ∂L/∂ŷ · ∂ŷ/∂h₄ · ∂h₄/∂h₂ · ∂h₂/∂w₂,₁" in out
+    assert "∂h₅/∂z₅ = h₅·(1 - h₅)" in out and "[σ′ = σ(1 − σ)]" in out
+    assert "they agree" in out and "DISAGREE" not in out
+    assert max(len(line) for line in out.splitlines()) <= BUDGET["unicode"] + 40   # long formulas wrap
+
+
+def test_text_rendering_is_plain(seed_derivation):
+    out = render(seed_derivation, "text")
+    assert "dL/dw2_1 = dL/dŷ * dŷ/dh3 * dh3/dh2 * dh2/dw2_1" in out
+    assert "path 1 = L -> h5 -> z5" in out
+
+
+def test_chinese_rendering(seed_derivation):
+    out = render(seed_derivation, "unicode", "zh")
+    assert "对 w₂,₁ 求导" in out and "路径共有 2 条" in out and "[加法法则、乘法法则]" in out
+    assert "根据链式法则" in out and "两者一致" in out
+
+
+def test_latex_and_markdown(seed_derivation):
+    tex = render(seed_derivation, "latex")
+    assert "\\begin{align*}" in tex and r"&& \sigma' = \sigma(1 - \sigma)" in tex
+    assert "\\section*{Derivative by \\(w_{2,1}\\)}" in tex
+    md = render(seed_derivation, "markdown", "zh")
+    assert "## 对 $w_{2,1}$ 求导" in md and "$$\n\\begin{aligned}" in md and "\\text{加法法则" in md
+    full = document(seed_derivation, "markdown")
+    assert full.startswith("# How the network learns") and "## Numeric check" in full and "| finite_diff" in full
+
+
+def test_standalone_latex_documents(seed_derivation):
+    en = latex_document(seed_derivation, "en")
+    assert en.startswith("\\documentclass[11pt]{article}") and en.rstrip().endswith("\\end{document}")
+    zh = latex_document(seed_derivation, "zh")
+    assert "{ctexart}" in zh and "\\section*{数值检验}" in zh
+    assert engine_for("zh") == "xelatex" and engine_for("en") == "pdflatex"
+
+
+def test_abstract_rendering():
+    out = render(derive(seed_network(), abstract=True, wrt=["θ2"]), "unicode")
+    assert "∂L/∂θ = ∂L/∂ŷ · ∂ŷ/∂θ" in out
+    assert "∂L/∂θ₂ = ∂L/∂ŷ · (∂f₅/∂h₃ · ∂f₃/∂u₃,₁ · ∂f₂/∂θ₂ + ∂f₅/∂h₄ · ∂f₄/∂h₂ · ∂f₂/∂θ₂)" in out
+
+
+def test_i18n_tables_are_complete_and_natural():
+    assert set(i18n.EN) == set(i18n.ZH)
+    for key, value in i18n.ZH.items():
+        if any("\u4e00" <= c <= "\u9fff" for c in value):
+            assert not any(p in value for p in ",:;()"), f"ASCII punctuation in Chinese text {key!r}"
+    assert i18n.t("path", "zh", k=3) == "路径 3"
+    assert i18n.rule("σ′ = σ(1 − σ)", "zh") == "σ′ = σ(1 − σ)"
+    with pytest.raises(ValueError, match="unknown language"):
+        i18n.t("path", "fr")
+
+
+def test_latex_escape():
+    assert escape("50% of a_b & {c}") == r"50\% of a\_b \& \{c\}"
+    assert escape("∂ŷ") == r"\(\partial\)\(\hat{y}\)"
+
+
+def test_missing_latex_is_reported(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(LatexNotInstalled, match="texlive-xetex"):
+        build_pdf("\\documentclass{article}\\begin{document}x\\end{document}", tmp_path / "a.pdf")
+    assert not (tmp_path / "a.pdf").exists()
+
+
+# ---- real PDFs ------------------------------------------------------------------------------------
+
+def pdf_text(path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+@needs_latex
+def test_failed_build_leaves_no_pdf(tmp_path):
+    with pytest.raises(LatexBuildError, match="Undefined control sequence"):
+        build_pdf("\\documentclass{article}\\begin{document}\\nosuchmacro\\end{document}", tmp_path / "bad.pdf")
+    assert list(tmp_path.iterdir()) == []
+
+
+@needs_latex
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_seed_pdf(tmp_path, seed_derivation, lang):
+    log = tmp_path / "seed.log"
+    path = build_pdf(latex_document(seed_derivation, lang), tmp_path / "seed.pdf", engine_for(lang), log=log)
+    content = pdf_text(path)
+    assert "Overfull \\hbox" not in log.read_text(errors="replace")      # no formula runs off the page
+    if lang == "en":
+        assert "Derivative by" in content and "they agree" in content and "Numeric check" in content
+    else:
+        assert "求导" in content and "两者一致" in content and "数值检验" in content
+    assert "Missing" not in content and "??" not in content
+
+
+@needs_latex
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_mlp_pdf(tmp_path, lang):
+    loss = squared_error(mlp([2, 2, 1]))
+    d = derive(loss, at=point_for(loss, 5), expanded=True)
+    log = tmp_path / "mlp.log"
+    path = build_pdf(latex_document(d, lang), tmp_path / "mlp.pdf", engine_for(lang), log=log)
+    content = pdf_text(path)
+    assert "Overfull \\hbox" not in log.read_text(errors="replace")
+    assert ("Summary" if lang == "en" else "汇总") in content
+    assert content.count("yes" if lang == "en" else "是") >= len(loss.network.params)

@@ -1,0 +1,76 @@
+"""The computational-graph figure: nodes, edge labels (local derivatives), highlighted paths, layout, PNGs."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+from sympy import Symbol, symbols, tanh  # noqa: E402
+
+from symnet import from_expr, mlp, seed_network, squared_error  # noqa: E402
+from symnet.plot.graph import LAYER_GAP, draw_graph, font_context, graph_data, layout, save_graph  # noqa: E402
+
+H = {i: Symbol(f"h{i}") for i in range(1, 6)}
+
+
+def test_seed_graph_nodes_and_edge_labels():
+    data = graph_data(seed_network())
+    assert [label for _, label, _, _ in data.nodes] == ["x₁", "x₂", "f₁", "f₂", "f₃", "f₄", "f₅", "L"]
+    labels = {(str(a), str(b)): label for a, b, label in data.edges}
+    assert labels[("h3", "h5")] == "w₅,₁·σ′(z₅)"
+    assert labels[("h2", "h3")] == "w₃,₁·σ′(z₃)"          # through u₃,₁ = h₁ + h₂ (sum rule: 1)
+    assert labels[("x2", "h2")] == "w₂,₁·σ′(z₂)"
+    assert labels[("h5", "L")] == "-2·y + 2·ŷ"
+    assert len(data.edges) == 8 and data.hot == ()
+
+
+def test_highlighted_paths_of_w21_are_the_two_article_paths():
+    data = graph_data(seed_network(), wrt="w2_1")
+    assert set(data.hot) == {(H[2], H[3]), (H[3], H[5]), (H[5], Symbol("L")), (H[2], H[4]), (H[4], H[5])}
+    assert data.owner == H[2]
+    assert graph_data(seed_network(), wrt="θ4").owner == H[4]
+    with pytest.raises(ValueError, match="cannot highlight"):
+        graph_data(seed_network(), wrt="q")
+
+
+def test_layout_is_layered_by_depth():
+    data = graph_data(squared_error(mlp([2, 3, 1])))
+    pos = layout(data)
+    for tail, head, _ in data.edges:
+        assert pos[tail][0] < pos[head][0]
+    assert len(set(pos.values())) == len(pos)          # no two nodes on one spot
+    x, w, b = symbols("x w b")
+    step = layout(graph_data(from_expr(tanh(w * x + b), inputs=[x])))
+    assert step[Symbol("y")][0] == step[Symbol("L")][0] - LAYER_GAP   # a source sits just before its use
+
+
+def test_draw_on_given_axes_returns_them():
+    fig, ax = plt.subplots()
+    assert draw_graph(seed_network(), wrt="b5", ax=ax) is ax
+    texts = [t.get_text() for t in ax.texts]
+    assert "w₅,₂·σ′(z₅)" in texts and "∂L/∂b₅" in ax.get_title()
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_save_graph_png(tmp_path, lang):
+    path = save_graph(seed_network(), tmp_path / f"seed_{lang}.png", wrt="w2_1", lang=lang, dpi=60)
+    image = plt.imread(path)
+    assert image.shape[0] > 100 and image.shape[1] > 300
+    assert image[..., :3].std() > 0.05                       # not blank
+    assert [p.name for p in tmp_path.iterdir()] == [f"seed_{lang}.png"]
+
+
+def test_font_context_for_chinese_lists_a_cjk_font():
+    with font_context("zh"):
+        family = list(matplotlib.rcParams["font.family"])
+    assert family[0] == "DejaVu Sans" or family == ["sans-serif"]
+    with font_context("en"):
+        assert "Noto Sans CJK SC" not in matplotlib.rcParams["font.family"]
+
+
+def test_save_graph_rejects_unknown_suffix(tmp_path):
+    with pytest.raises(ValueError, match=".png"):
+        save_graph(seed_network(), tmp_path / "graph.gif")
+    assert list(tmp_path.iterdir()) == []
