@@ -4,7 +4,7 @@
 them. Here text is read by ``ast.parse(mode="eval")``, which only parses; every node is checked
 against a whitelist (numbers, names, + − * / **, calls of known functions) and against bounds on
 length, node count, depth, exponents and number sizes; then SymPy objects are built directly, as
-SymPy's own operators build them: a − b = Add(a, Mul(−1, b)), a / b = Mul(a, Pow(b, −1)).
+SymPy's own operators build them (a − b, a / b, −a), exactly as Python would on SymPy objects.
 The small parsers for CLI options (names, ``name=value`` points, number lists) live here too.
 """
 
@@ -60,9 +60,9 @@ CONSTANTS = {"pi": sympy.pi, "E": sympy.E}
 _FAMILY = {ast.Add: "sum", ast.Sub: "sum", ast.Mult: "product", ast.Div: "product"}
 _COMBINE = {
     ast.Add: lambda a, b: sympy.Add(a, b),
-    ast.Sub: lambda a, b: sympy.Add(a, sympy.Mul(sympy.S.NegativeOne, b)),
+    ast.Sub: lambda a, b: a - b,
     ast.Mult: lambda a, b: sympy.Mul(a, b),
-    ast.Div: lambda a, b: sympy.Mul(a, sympy.Pow(b, sympy.S.NegativeOne)),
+    ast.Div: lambda a, b: a / b,
 }
 _OPERATORS = {ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
               ast.BitOr: "|", ast.BitAnd: "&", ast.Not: "not", ast.Invert: "~"}
@@ -405,7 +405,7 @@ def _build(node, ctx):
         return CONSTANTS[node.id] if node.id in CONSTANTS else sympy.Symbol(node.id)
     if isinstance(node, ast.UnaryOp):
         operand = _build(node.operand, ctx)
-        return operand if isinstance(node.op, ast.UAdd) else sympy.Mul(sympy.S.NegativeOne, operand)
+        return operand if isinstance(node.op, ast.UAdd) else -operand
     if isinstance(node, ast.Call):
         return _call(node, ctx)
     if isinstance(node.op, ast.Pow):

@@ -395,3 +395,12 @@ def test_fuzz_bytes(data):
 def test_fuzz_valid_formulas_parse_to_the_expression_sympy_builds(pair):
     source, expected = pair
     assert parse_expr(source, max_depth=200) == expected
+
+
+@pytest.mark.parametrize("source, build", [
+    ("-(((1)/2)**x)", lambda x: -((sympy.Integer(1) / 2) ** x)),   # found by the fuzzer
+    ("a - (1/2)**x", lambda x: sympy.Symbol("a") - (sympy.Integer(1) / 2) ** x),
+    ("-x/3", lambda x: -x / 3),
+])
+def test_minus_and_division_build_what_python_operators_build(source, build):
+    assert parse_expr(source) == build(sympy.Symbol("x"))
