@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 from symnet import mlp, seed_network  # noqa: E402
 from symnet.codegen import value_and_grad  # noqa: E402
 from symnet.data import make  # noqa: E402
-from symnet.train import train  # noqa: E402
+from symnet.training import train  # noqa: E402
 
 ETA = 0.5
 MLP_SIZES = (2, 8, 8, 1)

@@ -32,11 +32,11 @@ _EXPORTS = {
     "towers": ("Tower", "tower", "tower_sum", "step", "bump"),
     "approximation": ("approximate", "approximate_1d", "error_study", "refine"),
     "data": ("Dataset",),
-    "train": ("train", "TrainResult", "TrainingDiverged"),
+    "training": ("train", "TrainResult", "TrainingDiverged"),
     "descent": ("descend", "descend_many"),
 }
 _LAZY = {name: module for module, names in _EXPORTS.items() for name in names}
-__all__ = sorted(_LAZY)
+__all__ = sorted(set(_LAZY) - {"compile"})  # symnet.compile stays, but import * must not shadow the builtin
 
 
 def __getattr__(name):

@@ -336,7 +336,7 @@ def refine(approximation: Approximation, epochs: int = 200, learning_rate: float
            per_cell: int = 4) -> Refinement:
     """Train the tower heights c1, c2, … (and with ``train_edges`` the edges) by gradient descent on G.
 
-    Adam (``symnet.train.train``, full batch) minimises the mean squared error at a per_cell×per_cell
+    Adam (``symnet.training.train``, full batch) minimises the mean squared error at a per_cell×per_cell
     grid of points in every cell, moving each height from G(centre) towards G's mean over its cell
     (the best constant in the RMS sense). The other parameters are frozen into the program as
     numbers, so the gradient program has one result per trained parameter. ``train_edges`` trains
@@ -359,7 +359,7 @@ def refine(approximation: Approximation, epochs: int = 200, learning_rate: float
     True
     """
     from .data import Dataset
-    from .train import train
+    from .training import train
 
     if isinstance(per_cell, bool) or not isinstance(per_cell, int) or per_cell < 1:
         raise ValueError(f"per_cell must be a positive integer; got {per_cell!r}")

@@ -33,7 +33,7 @@ def test_train_seed_on_xor_writes_everything(tmp_path):
 
 
 def test_train_model_file_loads_back(tmp_path):
-    from symnet.train import load
+    from symnet.training import load
 
     result = run("train", "mlp:1-4-1:tanh:identity", "--data", "sine", "--epochs", "30", "--optimizer", "momentum",
                  "--lr", "0.02", "--batch-size", "50", "--seed", "3", "--quiet", "--out", str(tmp_path))
@@ -136,3 +136,22 @@ def test_descend_errors_exit_2(tmp_path, args, message):
     assert result.exit_code == 2, result.output
     assert not list(tmp_path.iterdir())
     assert message in result.output and "Traceback" not in result.output
+
+
+def test_train_runs_in_a_fresh_process(tmp_path):
+    # in a fresh interpreter nothing has imported symnet.training yet: the command must not depend on it
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "symnet.cli", "train", "mlp:2-2-1", "--data", "xor", "--epochs", "3",
+                          "--quiet", "--out", str(tmp_path / "run")], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "run" / "model.json").exists()
+
+
+def test_symnet_train_is_the_function_whatever_was_imported_first():
+    import symnet
+    import symnet.training  # noqa: F401
+
+    from symnet import train
+    assert callable(train) and train is symnet.training.train

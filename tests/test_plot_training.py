@@ -16,7 +16,7 @@ from symnet.plot.training import (
     plot_decision_boundary, plot_descent, plot_fit, plot_fit_1d, plot_fit_surface, plot_loss, plot_seed_network,
     save_figure,
 )
-from symnet.train import History, train
+from symnet.training import History, train
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -12,7 +12,7 @@ from sympy import symbols
 
 from symnet import binary_cross_entropy, from_expr, mlp, seed_network
 from symnet.data import make
-from symnet.train import THETA_LIMIT, TrainingDiverged, TrainResult, load, save, train
+from symnet.training import THETA_LIMIT, TrainingDiverged, TrainResult, load, save, train
 
 XOR = make("xor", n=200, noise=0.1, seed=0)
 

@@ -52,7 +52,7 @@ def train(network, expr, inputs, params, data_spec, target, samples, noise, loss
     symnet train mlp:2-4-1:tanh:sigmoid --data xor --epochs 300 --out runs/xor
     """
     from symnet import data as datasets
-    from symnet import train as training
+    from symnet import training
 
     net = load_network(network, expr, inputs, params)
     if target is not None and not data_spec.lower().endswith(".csv"):
@@ -70,7 +70,7 @@ def write_training_outputs(out: Path, result, data, validation, seed) -> list:
     """model.json, loss.csv and the figures in ``out``; returns the paths written."""
     from symnet.files import write_text
     from symnet.plot.training import plot_fit, plot_loss, plot_seed_network, save_figure
-    from symnet.train import save
+    from symnet.training import save
 
     h = result.history
     rows = ["epoch,train_loss" + (",val_loss" if h.val_loss else "")]

@@ -28,7 +28,7 @@ def save_figure(fig, path, dpi: int = 120):
     """Save ``fig`` to ``path`` atomically (format from the suffix, e.g. .png, .svg, .pdf); returns the path.
 
     >>> import tempfile, pathlib
-    >>> ax = plot_loss(__import__("symnet.train").train.History((0, 1), (1.0, 0.5), (), 0.1))
+    >>> ax = plot_loss(__import__("symnet.training").training.History((0, 1), (1.0, 0.5), (), 0.1))
     >>> save_figure(ax.figure, pathlib.Path(tempfile.mkdtemp()) / "loss.png").suffix
     '.png'
     """
@@ -50,14 +50,14 @@ def plot_loss(history, ax=None, log: bool | None = None):
     """Training (and validation) loss per epoch.
 
     Args:
-        history: a ``symnet.train.History``.
+        history: a ``symnet.training.History``.
         ax: axes to draw on (default: a new figure).
         log: log-scale y axis (default: when every loss is positive).
 
     Returns:
         The axes.
 
-    >>> from symnet.train import History
+    >>> from symnet.training import History
     >>> ax = plot_loss(History((0, 1, 2), (1.0, 0.5, 0.2), (1.1, 0.6, 0.4), 0.01))
     >>> [line.get_label() for line in ax.get_lines()], ax.get_yscale()
     (['training', 'validation'], 'log')
