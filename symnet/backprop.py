@@ -19,7 +19,7 @@ from sympy import Add, Basic, S, Symbol
 from .errors import ExpressionTooLarge
 from .losses import Loss
 from .network import Network
-from .program import Program
+from .program import MAX_EXPANDED_OPS, Program
 from .rules import differentiate, rule_table
 
 
@@ -46,7 +46,7 @@ class Gradient:
         """∂out/∂symbol in compact δ-form."""
         return self.results[self._index(symbol)]
 
-    def expanded(self, symbol: Symbol, max_ops: int = 5000) -> Basic:
+    def expanded(self, symbol: Symbol, max_ops: int = MAX_EXPANDED_OPS) -> Basic:
         """∂out/∂symbol as one closed formula; ``ExpressionTooLarge`` beyond ``max_ops`` operations."""
         return self.program.expand(self.formula(symbol), max_ops, what=f"derivative ∂{self.forward.outputs[0]}/∂{symbol}")
 
@@ -112,7 +112,7 @@ def reverse_sweep(program: Program, wrt: tuple[Symbol, ...], table: Mapping) -> 
     out = program.outputs[0]
     if not out.is_Symbol:
         raise ValueError(f"the program's output must be an assigned symbol; got {out}")
-    order, needed = program.order(), _depends_on(program, wrt)
+    order, needed = program.order(), depends_on(program, wrt)
     contributions: dict[Symbol, list] = {out: [S.One]}
     adjoints: list = []
     for lhs, rhs in reversed(program.assignments):
@@ -129,7 +129,7 @@ def reverse_sweep(program: Program, wrt: tuple[Symbol, ...], table: Mapping) -> 
     return Gradient(program, tuple(adjoints), wrt, results)
 
 
-def _depends_on(program: Program, wrt) -> set:
+def depends_on(program: Program, wrt) -> set:
     """``wrt`` and every symbol whose value depends on one of them."""
     needed = set(wrt)
     for lhs, rhs in program.assignments:

@@ -46,8 +46,8 @@ def to_function(program: Program, args: Sequence[Symbol], name: str = "program")
 
 
 def source(fn) -> str:
-    """The generated Python source of a compiled function."""
-    return inspect.getsource(fn)
+    """The generated Python source of a compiled function, under the name it was compiled as."""
+    return inspect.getsource(fn).replace("def _lambdifygenerated(", f"def {fn.__name__}(", 1)
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from sympy import Basic, Symbol, log
 
 from .activations import sigmoid, softplus
+from .network import OUTPUT as YHAT  # one symbol for ŷ, printed ŷ
 from .network import Network
 from .program import Program
 
 LOSS = Symbol("L")
-YHAT = Symbol("ŷ")
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Loss:
 
     >>> from symnet.network import seed_network
     >>> squared_error(seed_network()).display
-    (y - ŷ)**2
+    (y - yhat)**2
     """
 
     network: Network

@@ -13,6 +13,8 @@ from sympy import Basic, Symbol, count_ops
 
 from .errors import ExpressionTooLarge
 
+MAX_EXPANDED_OPS = 5000   # default size guard for fully substituted (expanded) formulas
+
 
 @dataclass(frozen=True)
 class Program:
@@ -74,7 +76,7 @@ class Program:
             sizes[lhs] = _tree_size(rhs, sizes)
         return _tree_size(expr, sizes)
 
-    def expand(self, expr: Basic, max_ops: int = 5000, what: str = "formula") -> Basic:
+    def expand(self, expr: Basic, max_ops: int = MAX_EXPANDED_OPS, what: str = "formula") -> Basic:
         """``expr`` fully substituted, refused with ``ExpressionTooLarge`` if it would exceed ``max_ops``."""
         size = self.tree_size(expr)
         if size > max_ops:

@@ -35,7 +35,7 @@ def test_w21_has_the_two_paths_of_the_article():
         ("L", "h5", "z5", "h4", "z4", "h2", "z2", "w2_1"),
     ]
     assert [tuple(str(n) for hop in p.hops for n in hop[1:]) for p in item.paths] == [
-        ("ŷ", "h3", "h2", "w2_1"), ("ŷ", "h4", "h2", "w2_1")]
+        ("yhat", "h3", "h2", "w2_1"), ("yhat", "h4", "h2", "w2_1")]
 
 
 def test_w21_factor_latex_golden():
@@ -101,7 +101,7 @@ def test_abstract_seed_theta2_matches_the_article():
                         r"\cdot \frac{\partial f_{4}}{\partial h_{2}} \cdot \frac{\partial f_{2}}{\partial \theta_{2}}"
                         r"\Biggr)")
     assert "Subs" not in str(d.render("text")) and "xi" not in str(d.render("text"))
-    assert item.outer.result == differentiate((Symbol("y") - Symbol("ŷ")) ** 2, Symbol("ŷ"))
+    assert item.outer.result == differentiate((Symbol("y") - Symbol("yhat")) ** 2, Symbol("yhat"))
 
 
 def test_abstract_argument_errors():
@@ -174,7 +174,7 @@ def test_expression_networks_show_every_step():
     item = derive(from_expr(tanh(w * x + b), inputs=[x]), wrt=["w"])["w"]
     (path,) = item.paths
     assert [str(n) for n in path.nodes] == ["L", "t3", "t2", "t1", "w"]
-    assert [str(b) for _, b in path.hops] == ["ŷ", "t2", "t1", "w"]   # the output reads as ŷ
+    assert [str(b) for _, b in path.hops] == ["yhat", "t2", "t1", "w"]   # the output is ŷ (yhat in plain text)
     assert path.factors[1].rule == "tanh′ = 1 − tanh²"
 
 

@@ -54,7 +54,7 @@ def test_unicode_rendering_reads_like_the_article(seed_derivation):
 
 def test_text_rendering_is_plain(seed_derivation):
     out = render(seed_derivation, "text")
-    assert "dL/dw2_1 = dL/dŷ * dŷ/dh3 * dh3/dh2 * dh2/dw2_1" in out
+    assert "dL/dw2_1 = dL/dyhat * dyhat/dh3 * dh3/dh2 * dh2/dw2_1" in out
     assert "path 1 = L -> h5 -> z5" in out
 
 
