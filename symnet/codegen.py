@@ -76,9 +76,22 @@ class CompiledLoss:
 
     def __call__(self, theta, X, y, per_sample: bool = False):
         theta, X, y = check_batch(self.params, self.inputs, theta, X, y)
+        return self.evaluate_columns(tuple(X.T), y, theta, per_sample)
+
+    def evaluate_columns(self, columns, y, theta, per_sample: bool = False):
+        """The same as calling, on already validated data: ``columns`` are X's columns (a hot loop's entry).
+
+        Args:
+            columns: one float array of length N per input, in ``inputs`` order.
+            y: targets, shape (N,); theta: parameters, shape (P,).
+            per_sample: return per-row losses (N,) and gradients (N, P) instead of means.
+
+        Returns:
+            (mean loss, gradient (P,)), or the per-sample arrays.
+        """
         with np.errstate(over="ignore", under="ignore"):
-            values = self.function(*X.T, y, *theta)
-        n = X.shape[0]
+            values = self.function(*columns, y, *theta)
+        n = len(y)
         losses = np.broadcast_to(np.asarray(values[0], dtype=float), (n,))
         grads = np.column_stack([np.broadcast_to(np.asarray(v, dtype=float), (n,)) for v in values[1:]])
         if per_sample:
