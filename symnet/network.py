@@ -11,9 +11,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sympy import Basic, Symbol, symbols, sympify
+from sympy.core.sympify import SympifyError
 
 from .activations import stabilize
 from .neuron import NeuronModel, check_name, f, neuron_index
+from .parsing import parse_expr
 from .program import Program
 from .rules import check_supported, rule_table
 
@@ -62,7 +64,7 @@ class Network:
 
         Unassigned symbols stay symbolic, so ``net(x1=1)`` is a formula in the rest.
         """
-        subs = {Symbol(k) if isinstance(k, str) else k: sympify(v) for k, v in {**(values or {}), **named}.items()}
+        subs = {Symbol(k) if isinstance(k, str) else k: as_expr(v) for k, v in {**(values or {}), **named}.items()}
         unknown = set(subs) - set(self.inputs) - set(self.params)
         if unknown:
             raise ValueError(
@@ -194,17 +196,19 @@ def from_expr(expr: Basic, inputs: Sequence[Symbol], params: Sequence[Symbol] | 
     t3 = tanh(t2)
     out = t3
     """
-    expr = stabilize(sympify(expr))
+    expr = stabilize(as_expr(expr))
+    inputs = _as_symbols(inputs)
     if expr.has(f):
         return from_neurons(expr, inputs) if params is None else _neurons_with_params(expr, inputs, params)
     inputs = tuple(inputs)
     params = _resolve_params(expr, inputs, params)
     check_supported(expr, rule_table(rules))
     steps, memo = [], {}
+    fresh = _fresh_names("t", {s.name for s in expr.free_symbols})
     for node in _postorder(expr):
         if node.is_Atom or node.is_number or node in memo:
             continue
-        t = Symbol(f"t{len(steps) + 1}")
+        t = next(fresh)
         steps.append((t, node.func(*[a.xreplace(memo) for a in node.args])))
         memo[node] = t
     root = expr.xreplace(memo) if not expr.is_Atom else expr
@@ -277,7 +281,7 @@ def _resolve_inputs(nested, inputs) -> tuple[Symbol, ...]:
     free = sorted(_input_symbols(nested), key=lambda s: s.name)
     if inputs is None:
         return tuple(free)
-    inputs = tuple(inputs)
+    inputs = _as_symbols(inputs)
     _check_unique(inputs, "inputs")
     missing = [s for s in free if s not in inputs]
     unused = [s for s in inputs if s not in free]
@@ -318,6 +322,50 @@ def _check_unique(names, what) -> None:
         raise ValueError(f"duplicate symbol {', '.join(dupes)} in {what}; each name may appear once")
 
 
+RESERVED = ("L", "yhat")   # the loss and the output; adjoints are named delta_<symbol>
+
+
+def as_expr(value) -> Basic:
+    """A SymPy object from an expression, a number, or text (text only through ``symnet.parsing``).
+
+    >>> as_expr("2*x + 1"), as_expr(0.5)
+    (2*x + 1, 0.500000000000000)
+    """
+    if isinstance(value, (str, bytes)):
+        return parse_expr(value)
+    try:
+        return sympify(value, strict=True)
+    except SympifyError:
+        raise TypeError(f"expected a SymPy expression, a number or a formula string; got {type(value).__name__}") from None
+
+
+def _as_symbols(items) -> tuple[Symbol, ...]:
+    """A tuple of symbols from symbols, names, or a single symbol."""
+    items = (items,) if isinstance(items, (Basic, str)) else tuple(items)
+    return tuple(Symbol(check_name(s, "input")) if isinstance(s, str) else s for s in items)
+
+
+def _fresh_names(prefix: str, used: set):
+    """prefix1, prefix2, … skipping every name in ``used``."""
+    i = 0
+    while True:
+        i += 1
+        if f"{prefix}{i}" not in used:
+            yield Symbol(f"{prefix}{i}")
+
+
 def _check_names(program: Program) -> None:
-    for s in program.inputs + program.params + program.symbols:
+    """Valid names; no user name that symnet also gives to a step, a parameter or the loss."""
+    given = program.inputs + program.params
+    for s in given + program.symbols:
         check_name(s.name, "symbol name")
+    for s in given:
+        if s.name in RESERVED or s.name.startswith("delta_"):
+            raise ValueError(f"the name {s} is reserved by symnet (L is the loss, yhat the output, delta_… "
+                             f"the adjoints); rename it")
+    seen = set()
+    for s in program.params + program.symbols:
+        if s in seen or s in program.inputs:
+            raise ValueError(f"the name {s} is used twice: symnet names a neuron's parameters w<i>_<j>, b<i> and its "
+                             f"steps z<i>, h<i>, u<i>_<j> after its θ, and {s} is already taken; rename the input or θ")
+        seen.add(s)

@@ -152,3 +152,50 @@ def test_show_formats():
     assert show(net, "markdown").startswith("$f\\left(\\theta_{5}")
     with pytest.raises(ValueError, match="unknown format"):
         show(net, "rtf")
+
+
+def test_generated_step_names_avoid_the_users_names():
+    from symnet import check_grads
+
+    x, t1, t2 = symbols("x t1 t2")
+    net = from_expr(sin(t1 * x) + t1 * t2, inputs=[x])
+    assert not {t1, t2} & set(net.program.symbols)
+    assert check_grads(net).ok
+
+
+@pytest.mark.parametrize("nested, inputs", [
+    (lambda: f(Symbol("theta2"), f(Symbol("theta1"), Symbol("z1"), Symbol("h1"))), ("z1", "h1")),
+    (lambda: f(Symbol("theta2"), f(Symbol("theta1"), Symbol("w2_1"), x1)), ("w2_1", "x1")),
+    (lambda: f(θ1, x1) + f(Symbol("theta1"), x1), ("x1",)),
+])
+def test_names_that_clash_with_generated_ones_are_refused(nested, inputs):
+    with pytest.raises(ValueError, match="is used twice"):
+        from_neurons(nested(), inputs=symbols(",".join(inputs)))
+
+
+def test_reserved_names_are_refused():
+    for name in ("L", "yhat", "delta_w"):
+        with pytest.raises(ValueError, match="reserved by symnet"):
+            from_expr(Symbol(name) * Symbol("x"), inputs=[Symbol("x")])
+
+
+def test_text_goes_through_the_safe_parser_never_sympify(tmp_path):
+    from symnet.parsing import ParseError
+
+    sentinel = tmp_path / "owned"
+    with pytest.raises(ParseError):
+        from_expr(f"__import__('os').system('touch {sentinel}')", inputs=[])
+    with pytest.raises(ParseError):
+        seed_network()(x1=f"__import__('os').system('touch {sentinel}')")
+    assert not sentinel.exists()
+    assert from_expr("sin(a*x)", inputs=["x"]).params == (Symbol("a"),)
+    with pytest.raises(TypeError, match="expected a SymPy expression"):
+        from_expr(object(), inputs=[])
+
+
+def test_the_target_gets_a_fresh_name_when_y_is_taken():
+    from symnet import squared_error
+
+    names = symbols("x y y_true target")
+    net = from_expr(names[0] * names[1] + names[2] * names[3], inputs=[names[0]])
+    assert squared_error(net).target == Symbol("y_1")
