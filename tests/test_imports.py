@@ -9,7 +9,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "symnet"
 SYMBOLIC = ["activations", "rules", "neuron", "program", "network", "losses", "backprop", "printing",
-            "errors", "parsing", "derivation", "towers", "netfile"]
+            "errors", "parsing", "options", "derivation", "towers", "netfile"]
 NUMERIC_LIBRARIES = {"numpy", "scipy", "matplotlib"}
 
 
