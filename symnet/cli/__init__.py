@@ -36,10 +36,8 @@ class LazyGroup(click.Group):
         if name not in COMMANDS:
             return None
         module, attr = COMMANDS[name]
-        try:
-            return getattr(importlib.import_module(f"{__name__}.{module}"), attr)
-        except (ImportError, AttributeError):
-            return None
+        # an import error here is a bug in symnet, not a typo of the user's: let it show
+        return getattr(importlib.import_module(f"{__name__}.{module}"), attr)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
