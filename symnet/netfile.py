@@ -164,6 +164,11 @@ def network_from_dict(d: dict) -> Network:
     if kind == "expression":
         expr, params = _expression(d, "expr"), _names(d, "params")
         return _build("expr", lambda: from_expr(expr, inputs, params))
+    return _neuron_network(d, inputs)
+
+
+def _neuron_network(d: dict, inputs: tuple) -> Network:
+    """A "neurons" network: the nested form with the default model and the per-neuron overrides."""
     nested, model = _expression(d, "nested"), _model(d["model"], "model")
     overrides = d.get("overrides", {})
     if not isinstance(overrides, dict):

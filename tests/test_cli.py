@@ -156,6 +156,49 @@ def test_grad_at_lists_missing_names():
     assert "missing" in result.output and "y" in result.output and "b5" in result.output
 
 
+def test_grad_at_reports_unknown_names_first_with_a_suggestion():
+    point = _seed_point()
+    del point["b5"]
+    at = ",".join(f"{k}={v}" for k, v in point.items()) + ",w11=3"
+    result = run("grad", "seed", "--at", at)
+    assert result.exit_code == 2
+    message = result.output.strip().splitlines()[-1]
+    assert message.startswith("Error: --at: unknown name w11 (did you mean w1_1")
+    assert message.index("unknown name") < message.index("missing b5")
+
+
+def test_theta_alias_in_wrt_and_at():
+    at = "x1=1,x2=-2,y=1,theta1=0.5,theta2=0.3,θ3=-0.7,theta4=0.9,theta5=0.4"
+    result = run("grad", "seed:scalar", "--wrt", "theta5", "--at", at, "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["wrt"] == ["θ5"] and set(data["values"]) == {"L", "θ5"}
+    twice = run("grad", "seed:scalar", "--at", at + ",θ1=0.5")
+    assert twice.exit_code == 2 and "θ1 twice" in twice.output
+
+
+def test_wrt_names_an_input_and_suggests():
+    result = run("grad", "seed", "--wrt", "x1,w5")
+    assert result.exit_code == 2
+    assert "x1: an input or the target, not a parameter; unknown name w5 (did you mean w5_" in result.output
+
+
+def test_expanded_total_is_refused_up_front():
+    # 76 derivatives of ~800k operations each: refused from the size estimate, not by the time limit
+    result = run("grad", "mlp:2-8-8-8-1", "--expanded", "--max-ops", "1000000")
+    assert result.exit_code == 2
+    assert "operations in all" in result.output and "drop --expanded" in result.output
+    assert "time limit" not in result.output
+    short = run("grad", "mlp:2-4-4-1", "--expanded", "--timeout", "0.5")  # 32646 operations: ~1 s to print
+    assert short.exit_code == 2 and "operations in all" in short.output
+
+
+def test_expanded_within_the_limits_is_built():
+    result = run("grad", "mlp:2-2-1", "--expanded", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.output)["expanded"]) == 9
+
+
 # --- check and codegen ------------------------------------------------------------------------
 
 
@@ -170,6 +213,43 @@ def test_check_fails_with_exit_1_at_a_relu_kink():
     result = run("check", "--expr", "relu(w + x)", "--inputs", "x", "--at", "x=0,w=0,y=1")
     assert result.exit_code == 1, result.output
     assert "DISAGREE" in result.output
+
+
+@pytest.mark.parametrize("args", [("--at", "x=-1,w=1,y=0"), ("--seed", "0")])
+def test_check_where_the_loss_is_not_finite_is_a_usage_error(args):
+    result = run("check", "--expr", "log(w*x)", "--inputs", "x", *args)
+    assert result.exit_code == 2, result.output
+    assert "Error: the loss is not finite at this point (L = nan)" in result.output
+    assert "choose another point with --at or --seed" in result.output
+    assert "RuntimeWarning" not in result.output and "DISAGREE" not in result.output
+
+
+def test_check_where_only_the_gradient_is_infinite():
+    result = run("check", "--expr", "sqrt(w*x)", "--inputs", "x", "--at", "x=0,w=1,y=0")
+    assert result.exit_code == 2, result.output
+    assert "its gradient is not finite at this point (∂L/∂w = " in result.output
+
+
+def test_check_names_follow_the_output_format():
+    def first_name(*args):
+        out = run("check", "seed", "--batch", "2", *args).output
+        return out.splitlines()[2].split()[0]
+
+    assert first_name() == "w₁,₁"
+    assert first_name("--format", "text") == "w1_1"
+    assert first_name("--ascii") == "w1_1"
+    assert "| w₁,₁ |" in run("check", "seed", "--format", "markdown").output
+
+
+def test_check_seed_must_be_non_negative():
+    result = run("check", "seed", "--seed", "-1")
+    assert result.exit_code == 2 and "Invalid value for '--seed'" in result.output
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "0"])
+def test_timeout_must_be_a_positive_finite_number(value):
+    result = run("grad", "seed", "--timeout", value)
+    assert result.exit_code == 2 and "Invalid value for '--timeout'" in result.output
 
 
 def test_codegen_prints_and_writes_source(tmp_path):
@@ -205,16 +285,43 @@ BAD = [
     ("check", "seed", "--seed", "x"), ("codegen", "bogus"), ("codegen", "--expr", "w*x", "--inputs", "z"),
     ("grad", "--expr", "w*x", "--inputs", "x", "--params", "w,q"), ("codegen", "seed", "-o", "/proc/none/x.py"),
     ("show", "seed", "-o", "/"), ("show", "--expr", "x**100000", "--inputs", "x"), ("show", "mlp:2-3-1:tanh:relu:x"),
+    ("grad", "seed", "--timeout", "nan"), ("grad", "seed", "--at", "x1=1,q=2"), ("grad", "seed", "--max-ops", "0"),
+    ("check", "seed", "--seed", "-1"), ("check", "seed", "--format", "latex"), ("check", "seed", "--timeout", "inf"),
+    ("check", "--expr", "log(w*x)", "--inputs", "x"), ("codegen", "seed", "--loss", "hinge"),
+    # the other commands: train, descend, derive, graph, tower, approx, tour
+    ("train", "seed", "--data", "xor", "--out", "o", "--samples", "2"),
+    ("train", "seed", "--data", "xor", "--out", "o", "--noise", "nan"),
+    ("train", "seed", "--data", "xor", "--out", "o", "--learning-rate", "0"), ("train", "seed", "--data", "iris",
+                                                                                "--out", "o"),
+    ("descend", "x**2", "--x0", "1", "--steps", "0"), ("descend", "x**2", "--x0", "inf"),
+    ("descend", "x**2", "--x0", "1", "--learning-rate", "0.1,abc"),
+    ("derive", "bogus"), ("derive", "seed", "--wrt", "q"), ("derive", "seed", "--at", "x1=oops"),
+    ("derive", "seed", "-o", "out.xyz"), ("derive", "seed", "--at", "random:x"),
+    ("graph", "seed", "-o", "g.bmp"), ("graph", "seed"), ("graph", "seed", "--wrt", "q", "-o", "g.png"),
+    ("graph", "seed", "--dpi", "5", "-o", "g.png"),
+    ("tower", "--bounds", "1,0,0,1"), ("tower", "--bounds", "1,2"), ("tower", "--steepness", "nan"),
+    ("approx", "sin(x", "--out", "d"), ("approx", "x*y", "--n", "0"), ("approx", "x*y", "--domain", "1,0"),
+    ("tour",), ("tour", "--lang", "fr", "--out", "t"),
 ]
+COMMANDS_TESTED = {args[0] for args in BAD}
+
+
+def test_every_command_is_tested_with_bad_arguments():
+    from symnet.cli import COMMANDS
+
+    assert COMMANDS_TESTED == set(COMMANDS)
+    assert all(sum(args[0] == name for args in BAD) >= 2 for name in COMMANDS)
 
 
 @pytest.mark.parametrize("args", BAD, ids=lambda a: " ".join(a)[:40])
-def test_bad_arguments_exit_2_without_traceback(args):
+def test_bad_arguments_exit_2_without_traceback(args, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     result = run(*args)
     assert result.exit_code == 2, (result.output, result.exception)
     assert "Traceback" not in result.output
-    assert "Error" in result.output
+    assert "Error: " in result.output
     assert len(result.output.strip().splitlines()) <= 6
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_bad_network_file_is_one_clear_line(tmp_path):
@@ -253,8 +360,19 @@ def test_expr_with_neurons_goes_through_from_neurons():
 
 
 def test_ascii_fallback_table():
-    assert ascii_fallback("∂L/∂θ₁ = δz₅·w₃,₁ + σ(z)² − ŷ") == "dL/dtheta1 = deltaz5*w3,1 + sigma(z)**2 - yhat"
+    assert ascii_fallback("∂L/∂θ₁ = δz₅·w₃,₁ + σ(z)² − ŷ") == "dL/dtheta1 = delta_z5*w3_1 + sigmoid(z)**2 - yhat"
     assert ascii_fallback("x¹²·é—…").isascii()
+    assert ascii_fallback("the δ-program of f(x₁, x₂), w₁₀,₁₂") == "the delta-program of f(x1, x2), w10_12"
+
+
+def test_ascii_names_paste_back_into_the_commands():
+    out = run("grad", "seed", "--ascii", "--format", "unicode").output
+    assert "delta_z5 = delta_h5*h5*(1 - h5)" in out and "dL/dw1_1 = delta_w1_1" in out
+    names = sorted({line.split(" = ")[0][len("  dL/d"):] for line in out.splitlines() if line.startswith("  dL/d")})
+    assert names and run("grad", "seed", "--wrt", ",".join(names)).exit_code == 0
+    scalar = run("grad", "seed:scalar", "--ascii").output
+    assert "dL/dtheta5" in scalar and "sigmoid(z1)" in scalar
+    assert run("grad", "seed:scalar", "--wrt", "theta5,theta1").exit_code == 0
 
 
 @pytest.mark.parametrize("command", ["show", "grad", "check", "codegen"])
@@ -358,18 +476,27 @@ def test_help_does_not_import_sympy():
     assert proc.stdout.split()[-1] == "False"
 
 
-def test_every_command_has_ascii_help():
-    # click prints help without the ASCII fallback, so a GBK console must be able to encode it
-    for command in ("show", "grad", "check", "codegen"):
-        result = run(command, "--help")
-        assert result.exit_code == 0 and "--ascii" in result.output
-        assert result.output.isascii(), [c for c in result.output if not c.isascii()]
+@pytest.mark.parametrize("command", ["show", "grad", "check", "codegen", "train", "descend"])
+def test_help_falls_back_to_ascii_and_documents_every_option(command):
+    unicode_help = run(command, "--help").output
+    assert "--ascii" in unicode_help
+    result = run(command, "--help", charset="ascii")
+    assert result.exit_code == 0 and result.output.isascii(), [c for c in result.output if not c.isascii()]
+    ctx = click.Context(main.get_command(None, command))
+    undocumented = [p.name for p in ctx.command.params if isinstance(p, click.Option) and not p.help]
+    assert undocumented == []
+
+
+def test_grad_help_writes_the_partial_derivative():
+    assert "Print ∂L/∂w" in run("grad", "--help").output
+    assert "Print dL/dw" in run("grad", "--help", charset="ascii").output
 
 
 # --- the documentation's examples run -----------------------------------------------------------
 
 DOCS = ROOT / "docs"
-EXPECTED_EXIT = {"grad mlp:2-8-8-8-1 --expanded": 2, "check --expr \"relu": 1, 'show --expr "w*x + )"': 2}
+EXPECTED_EXIT = {"grad mlp:2-8-8-8-1 --expanded": 2, "check --expr \"relu": 1, 'show --expr "w*x + )"': 2,
+                 'check --expr "log': 2}
 
 
 def _console_examples(page: Path) -> list:

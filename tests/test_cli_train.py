@@ -123,7 +123,7 @@ def test_descend_ascii_and_variable():
 
 @pytest.mark.parametrize("args, message", [
     (["x**2", "--x0", "1", "--lr", "0.1,abc"], "'abc' is not a number"),
-    (["x**2", "--x0", "nan"], "x0 must be a finite number"),
+    (["x**2", "--x0", "nan"], "Invalid value for '--x0': 'nan' is not a finite number"),
     (["x**2", "--x0", "1", "--lr", "-0.5"], "learning_rate must be positive"),
     (["x*y", "--x0", "1"], "exactly one variable"),
     (["__import__('os').system('echo hi')", "--x0", "1"], "only functions called by name"),
@@ -136,6 +136,50 @@ def test_descend_errors_exit_2(tmp_path, args, message):
     assert result.exit_code == 2, result.output
     assert not list(tmp_path.iterdir())
     assert message in result.output and "Traceback" not in result.output
+
+
+def test_learning_rate_has_both_names(tmp_path):
+    short = run("descend", "x**2", "--x0", "1", "--lr", "0.25", "--steps", "2")
+    long = run("descend", "x**2", "--x0", "1", "--learning-rate", "0.25", "--steps", "2")
+    assert short.exit_code == long.exit_code == 0 and short.output == long.output
+    assert "0.25" in long.output
+    result = run("train", "mlp:2-2-1", "--data", "xor", "--epochs", "2", "--learning-rate", "0.125", "--quiet",
+                 "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "η = 0.125" in result.output
+
+
+@pytest.mark.parametrize("option, value", [("--noise", "nan"), ("--learning-rate", "inf"), ("--clip", "nan"),
+                                           ("--validation", "nan"), ("--seed", "-1"), ("--batch-size", "0")])
+def test_train_options_name_themselves(tmp_path, option, value):
+    result = run("train", "seed", "--data", "xor", option, value, "--out", str(tmp_path / "o"))
+    assert result.exit_code == 2 and "Invalid value for " in result.output and f"'{option}'" in result.output
+
+
+@pytest.mark.parametrize("network, drawn", [("seed:scalar", True), ("seed:tanh", True), ("FILE", True),
+                                            ("mlp:2-2-1", False), ("--expr", False)])
+def test_seed_diagram_is_chosen_by_structure(tmp_path, network, drawn):
+    from symnet import netfile, seed_network
+
+    if network == "FILE":
+        network = str(netfile.save(tmp_path / "my-seed.json", seed_network()))
+    spec = ["--expr", "sigmoid(a*x1 + b*x2)", "--inputs", "x1,x2"] if network == "--expr" else [network]
+    result = run("train", *spec, "--data", "xor", "--epochs", "2", "--quiet", "--out", str(tmp_path / "o"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "o" / "network.png").exists() == drawn
+
+
+def test_scalar_seed_diagram_values():
+    from symnet.cli.train import seed_diagram_values
+    from symnet.cli.common import load_network
+    from symnet.training import train
+    from symnet.data import make
+
+    result = train(load_network("seed:scalar"), make("xor", n=8, seed=0), epochs=1, progress=False)
+    values = seed_diagram_values(result)
+    theta = dict(zip(result.params, result.theta))
+    assert values["w5_1"] == values["w5_2"] == theta["θ5"] and values["w3_1"] == theta["θ3"]
+    assert [values[f"b{k}"] for k in range(1, 6)] == [0.0] * 5
 
 
 def test_train_runs_in_a_fresh_process(tmp_path):

@@ -1,83 +1,39 @@
-"""Shared pieces of the ``symnet`` commands: naming a network, errors, output, time limits.
+"""Shared pieces of the ``symnet`` commands: output with an ASCII fallback, errors, common options.
 
-A network is named on the command line as ``seed`` (``seed:scalar``, ``seed:tanh``), ``mlp:2-3-1``
-(``mlp:2-3-1:tanh``, ``mlp:2-3-1:tanh:sigmoid``), an expression (``--expr "…" --inputs x1,x2``, read
-by the safe parser ``symnet.parsing``), or a JSON network file (``symnet.netfile``).
-
-Every user error becomes one line on stderr and exit code 2 (1 is reserved for a failed check,
-130 for Ctrl-C), never a traceback; set ``SYMNET_DEBUG=1`` to see the traceback anyway. Text that
-the terminal cannot encode is transliterated to ASCII (θ → theta, δ → delta, ₁ → 1, ² → **2).
-Only click and the standard library are imported here, so ``symnet --help`` stays fast.
+Every user error becomes one line on stderr starting ``Error:`` and exit code 2 (1 is reserved for
+a failed check, 130 for Ctrl-C), never a traceback; set ``SYMNET_DEBUG=1`` to see the traceback
+anyway. Text that the terminal cannot encode is transliterated to ASCII names that can be pasted
+back into the commands (θ₁ → theta1, w₃,₁ → w3_1, δz₅ → delta_z5, σ → sigmoid, ² → **2).
+Naming a network and its symbols (and ``ascii_fallback``) live in ``naming``, time limits in
+``timelimit``; both are re-exported here. Only click and the standard library are imported, so ``symnet --help`` is fast.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import os
-import re
-import signal
 import sys
-import threading
-import time
-import unicodedata
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
+from .naming import (  # noqa: F401  (re-exported: the commands import everything from common)
+    ASCII_TABLE, GREEK_NAMES, MAX_MLP_LAYERS, MAX_MLP_NEURONS, NETWORK_EXAMPLES, NETWORK_HELP, SUPERSCRIPTS,
+    ascii_fallback, complete_network, load_network, make_loss, parse_point, parse_wrt, resolve_name,
+    unknown_message,
+)
+from .timelimit import (  # noqa: F401
+    DEFAULT_TIMEOUT, NUMERIC_MODULES, SYMBOLIC_MODULES, TimeLimitExceeded, _Alarm, preload, run_with_timeout,
+    time_limit,
+)
+
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 FORMATS = ("text", "unicode", "latex", "markdown")
 LOSS_NAMES = ("squared_error", "binary_cross_entropy")
-DEFAULT_TIMEOUT = 20.0
-MAX_MLP_NEURONS = 256
-MAX_MLP_LAYERS = 12
-
-# --- ASCII fallback ---------------------------------------------------------------------------
-
-GREEK_NAMES = dict(zip("αβγδεζηθικλμνξοπρστυφχψωΓΔΘΛΞΠΣΦΨΩ", (
-    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi o pi rho sigma tau upsilon "
-    "phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Phi Psi Omega").split()))
-
-ASCII_TABLE = {
-    **GREEK_NAMES,
-    "ŷ": "yhat", "ȳ": "ybar", "∂": "d", "∇": "grad", "·": "*", "×": "*", "∙": "*", "÷": "/",
-    "−": "-", "–": "-", "—": "--", "→": "->", "←": "<-", "⇒": "=>", "↦": "|->", "≈": "~=", "≤": "<=",
-    "≥": ">=", "≠": "!=", "±": "+-", "√": "sqrt", "∑": "sum", "∏": "prod", "∞": "oo", "∈": " in ",
-    "…": "...", "⋯": "...", "‖": "||", "“": '"', "”": '"', "‘": "'", "’": "'", "✓": "ok", "✗": "x",
-    "─": "-", "━": "-", "│": "|", "┃": "|", "┼": "+", "├": "+", "┤": "+", "┬": "+", "┴": "+",
-    "┌": "+", "┐": "+", "└": "+", "┘": "+", "═": "=", "║": "|", "╪": "+", "°": " deg", "µ": "mu",
-    "\u00a0": " ",
-}
-ASCII_TABLE.update(zip("₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎", "0123456789+-=()"))
-ASCII_TABLE.update({"ᵢ": "i", "ⱼ": "j", "ₖ": "k", "ₙ": "n", "ₓ": "x", "ₜ": "t"})
-SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻ⁿ", "0123456789-n"))
-_SUPERSCRIPT_RUN = re.compile("[%s]+" % "".join(SUPERSCRIPTS))
 
 
-def ascii_fallback(text: str) -> str:
-    """``text`` with every non-ASCII character replaced by an ASCII spelling.
-
-    Args:
-        text: any text (formulas printed in Unicode, tables, messages).
-
-    Returns:
-        Pure ASCII text: θ₁ → theta1, σ → sigma, δz₅ → deltaz5, ∂ → d, ŷ → yhat, · → *, x² → x**2;
-        anything unknown is decomposed (é → e) or becomes ``?``.
-
-    >>> ascii_fallback("∂L/∂θ₁ = δz₅·w₃,₁ + σ(z)² − ŷ")
-    'dL/dtheta1 = deltaz5*w3,1 + sigma(z)**2 - yhat'
-    """
-    text = _SUPERSCRIPT_RUN.sub(lambda m: "**" + "".join(SUPERSCRIPTS[c] for c in m.group()), text)
-    out = []
-    for char in text:
-        if char.isascii():
-            out.append(char)
-        elif char in ASCII_TABLE:
-            out.append(ASCII_TABLE[char])
-        else:
-            plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
-            out.append(plain or "?")
-    return "".join(out)
+# --- output -----------------------------------------------------------------------------------
 
 
 def encodable(text: str, stream) -> bool:
@@ -139,19 +95,6 @@ def write_output(path, data) -> Path:
 # --- errors -----------------------------------------------------------------------------------
 
 
-class TimeLimitExceeded(Exception):
-    """Raised (from a SIGALRM handler) when heavy symbolic work runs past ``--timeout``.
-
-    It is a user error (exit 2). It derives from Exception only after the alarm is switched off;
-    while the work runs, the alarm raises ``_Alarm`` (a BaseException) so that no
-    ``except Exception`` inside SymPy can swallow it.
-    """
-
-
-class _Alarm(BaseException):
-    pass
-
-
 def _user_error_types() -> tuple:
     types = [ValueError, TypeError, OSError, ArithmeticError, RecursionError, TimeLimitExceeded]
     for module, name in (("symnet.errors", "SymnetError"), ("symnet.parsing", "ParseError")):
@@ -208,7 +151,7 @@ class _ErrorHandler:
         if os.environ.get("SYMNET_DEBUG"):
             return False
         if isinstance(error, KeyboardInterrupt):
-            echo_err("interrupted")
+            echo_err("Error: interrupted")
             raise SystemExit(EXIT_INTERRUPTED) from None
         if isinstance(error, click.UsageError):
             error.show()
@@ -251,105 +194,31 @@ def handle_errors(func=None):
     return wrapper
 
 
-# --- time limits ------------------------------------------------------------------------------
+# --- options shared by the commands -----------------------------------------------------------
 
 
-def _alarm_usable() -> bool:
-    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+class FiniteFloat(click.FloatRange):
+    """A click float option that also refuses nan and ±inf, so the error names the option.
 
-
-@contextmanager
-def time_limit(seconds: float | None, what: str = "this computation",
-               hint: str = "use a smaller network or a larger --timeout"):
-    """Raise ``TimeLimitExceeded`` if the body runs longer than ``seconds`` (None or 0: no limit).
-
-    Uses SIGALRM (``signal.setitimer``), re-armed every 50 ms until the body stops, so a handler
-    swallowed by some ``except`` inside SymPy fires again. Where SIGALRM is unavailable (Windows,
-    or not the main thread) the body runs without a limit. Limits nest: an outer limit is re-armed
-    with its remaining time. Import modules first (``preload``): the alarm may interrupt whatever
-    runs, including an import.
-
-    Args:
-        seconds: the limit in seconds.
-        what: named in the message, e.g. "the expanded gradient".
-        hint: what the user can do, ending the message.
-
-    >>> with time_limit(5):
-    ...     1 + 1
-    2
+    >>> FiniteFloat(min=0).convert("0.5", None, None)
+    0.5
     """
-    if seconds is not None and seconds < 0:
-        raise ValueError(f"a time limit must be positive; got {seconds}")
-    if not seconds or not _alarm_usable():
-        yield
-        return
-    running, started = [True], time.monotonic()
 
-    def on_alarm(signum, frame):
-        if running[0]:
-            raise _Alarm()
+    name = "float range"
 
-    outer_handler, outer_timer = signal.signal(signal.SIGALRM, on_alarm), signal.getitimer(signal.ITIMER_REAL)
-    try:
-        signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
-        yield
-    except _Alarm:
-        running[0] = False
-        raise TimeLimitExceeded(f"{what} took longer than the time limit of {seconds:g} s; {hint}") from None
-    finally:
-        running[0] = False
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, signal.SIG_DFL if outer_handler is None else outer_handler)
-        if outer_timer[0] > 0:  # an enclosing limit keeps counting
-            left = max(outer_timer[0] - (time.monotonic() - started), 0.001)
-            signal.setitimer(signal.ITIMER_REAL, left, outer_timer[1])
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.min is None and self.max is None:
+            self.name = "float"
 
+    def _describe_range(self) -> str:  # click's help shows "[x<=None]" for a range without bounds
+        return "" if self.min is None and self.max is None else super()._describe_range()
 
-SYMBOLIC_MODULES = ("symnet", "symnet.parsing", "symnet.netfile", "symnet.printing", "symnet.losses",
-                    "symnet.backprop")
-NUMERIC_MODULES = ("numpy", "symnet.codegen", "symnet.numeric", "symnet.testing")
-
-
-def preload(numeric: bool = False, extra: tuple = ()) -> None:
-    """Import the modules a command needs before its ``time_limit`` starts.
-
-    An alarm that lands in the middle of a first import can leave a half-initialised module
-    (NumPy refuses to load twice), so heavy imports happen outside the limit.
-
-    >>> preload()
-    """
-    import importlib
-
-    for name in SYMBOLIC_MODULES + (NUMERIC_MODULES if numeric else ()) + tuple(extra):
-        importlib.import_module(name)
-
-
-def run_with_timeout(func, seconds: float | None, what: str = "this computation"):
-    """``func()`` under ``time_limit(seconds, what)``; returns its result.
-
-    >>> run_with_timeout(lambda: 6 * 7, 5)
-    42
-    """
-    with time_limit(seconds, what):
-        return func()
-
-
-# --- naming a network -------------------------------------------------------------------------
-
-NETWORK_HELP = ("NETWORK is seed, seed:scalar, seed:tanh, mlp:2-3-1, mlp:2-3-1:tanh, or a JSON network file; "
-                "or give --expr instead.")
-
-
-NETWORK_EXAMPLES = ("seed", "seed:scalar", "seed:tanh", "seed:relu", "mlp:2-3-1", "mlp:2-3-1:tanh",
-                    "mlp:2-3-1:tanh:sigmoid")
-
-
-def complete_network(ctx, param, incomplete: str) -> list:
-    """Shell completion for NETWORK: the built-in names, then files."""
-    from click.shell_completion import CompletionItem
-
-    names = [CompletionItem(name) for name in NETWORK_EXAMPLES if name.startswith(incomplete)]
-    return names + [CompletionItem(incomplete, type="file")]
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return number
 
 
 def network_options(func):
@@ -372,7 +241,8 @@ def network_options(func):
 
 def ascii_option(func):
     """Add ``--ascii`` (force ASCII output); the command receives ``ascii``."""
-    return click.option("--ascii", "ascii", is_flag=True, help="Print ASCII only (theta1 instead of Greek letters and subscripts).")(func)
+    return click.option("--ascii", "ascii", is_flag=True,
+                        help="Print ASCII only, with names you can paste back (theta1, w1_1, delta_z5).")(func)
 
 
 def loss_option(func):
@@ -383,113 +253,65 @@ def loss_option(func):
 
 def timeout_option(func):
     """Add ``--timeout SECONDS`` (default 20); the command receives ``timeout``."""
-    return click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_TIMEOUT,
+    return click.option("--timeout", type=FiniteFloat(min=0, min_open=True), default=DEFAULT_TIMEOUT,
                         show_default=True, help="Time limit in seconds for heavy symbolic work.")(func)
 
 
-def load_network(spec: str | None, expr: str | None = None, inputs: str | None = None, params: str | None = None):
-    """The Network named on the command line.
+def output_option(func):
+    """Add ``-o/--output FILE``; the command receives ``output`` (None: print)."""
+    return click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+                        help="Write to FILE (atomically) instead of printing.")(func)
 
-    Args:
-        spec: ``seed``, ``seed:scalar``, ``seed:tanh``, ``mlp:2-3-1[:tanh[:sigmoid]]``, or a JSON file path
-            (built-in names win: a file called ``seed`` is ``./seed``).
-        expr: instead of ``spec``, a formula (safe-parsed); neurons ``f(θ, …)`` go through from_neurons.
-        inputs: the inputs of ``expr``, comma-separated (required with ``expr``).
-        params: the parameters of ``expr``, comma-separated (default: every other symbol).
 
-    Returns:
-        A ``symnet.Network``.
+def format_option(*extra: str, choices: tuple = FORMATS, default: str = "unicode"):
+    """Add ``--format`` with the printer formats plus ``extra``; the command receives ``fmt``."""
+    meaning = {"unicode": "unicode (θ₁, w₃,₁, σ)", "text": "text (θ1, w1_1, sigmoid: names as typed)"}
+    return click.option("--format", "fmt", type=click.Choice(choices + extra), default=default, show_default=True,
+                        help="Output format: " + ", ".join(meaning.get(c, c) for c in choices + extra) + ".")
 
-    Raises:
-        ValueError: an unknown or malformed name, a missing file, conflicting options.
 
-    >>> print(load_network("mlp:2-2-1"))
-    f(θ3, f(θ1, x1, x2), f(θ2, x1, x2))
+def emit(text: str, output: str | None, ascii: bool, fmt: str = "text") -> None:
+    """Print ``text``, or write it to ``output`` (ASCII only when ``--ascii``).
+
+    JSON is never transliterated (θ5 → theta5 would change the network): it is escaped (\\u03b8).
     """
-    if expr is not None:
-        if spec:
-            raise ValueError(f"give either NETWORK ({spec}) or --expr, not both")
-        return _network_from_expr(expr, inputs, params)
-    if inputs is not None or params is not None:
-        raise ValueError("--inputs and --params go with --expr; a named network has its own inputs")
-    if not spec or not spec.strip():
-        raise ValueError(f"no network given: {NETWORK_HELP}")
-    spec = spec.strip()
-    head = spec.split(":")[0]
-    if head == "seed":  # a file named seed is ./seed
-        return _seed(spec)
-    if head == "mlp":
-        return _mlp(spec)
-    return _network_from_file(spec)
+    stream_ok = output is not None or encodable(text, sys.stdout)
+    if fmt == "json" and (ascii or not stream_ok):
+        import json
+
+        text, ascii = json.dumps(json.loads(text), ensure_ascii=True, indent=2) + "\n", False
+    if output is None:
+        echo_out(text.rstrip("\n"), ascii=ascii)
+        return
+    write_output(output, (ascii_fallback(text) if ascii else text).rstrip("\n") + "\n")
+    echo_err(f"wrote {output}", ascii=ascii)
 
 
-def _seed(spec: str):
-    from symnet import NeuronModel, seed_network
-    from symnet.neuron import ACTIVATIONS
+def render_sections(sections, fmt: str) -> str:
+    """Titled blocks: ``## title`` in Markdown, ``% title`` in LaTeX, ``title:`` otherwise.
 
-    activation, parameterization = "sigmoid", "affine"
-    for part in spec.split(":")[1:]:
-        if part in ("scalar", "affine"):
-            parameterization = part
-        elif part in ACTIVATIONS:
-            activation = part
+    >>> print(render_sections([("loss", "L = 1")], "text"), end="")
+    loss:
+      L = 1
+    """
+    blocks = []
+    for title, body in sections:
+        if fmt == "markdown":
+            blocks.append(f"## {title.capitalize()}\n\n{body}")
+        elif fmt == "latex":
+            blocks.append(f"% {title}\n{body}")
         else:
-            raise ValueError(f"unknown option {part!r} in {spec!r}: expected scalar, affine or an activation "
-                             f"({', '.join(ACTIVATIONS)}), e.g. seed:scalar or seed:tanh")
-    return seed_network(NeuronModel(activation, parameterization))
+            indented = "\n".join("  " + line if line else line for line in body.splitlines())
+            blocks.append(f"{title}:\n{indented}")
+    return "\n\n".join(blocks) + "\n"
 
 
-def _mlp(spec: str):
-    from symnet import mlp
-    from symnet.neuron import ACTIVATIONS
+class Command(click.Command):
+    """A click command whose ``--help`` falls back to ASCII on a terminal that cannot print Unicode.
 
-    parts = spec.split(":")
-    if len(parts) < 2 or len(parts) > 4:
-        raise ValueError(f"expected mlp:SIZES[:ACTIVATION[:OUTPUT_ACTIVATION]], e.g. mlp:2-3-1:tanh; got {spec!r}")
-    sizes = parts[1].split("-")
-    if not all(re.fullmatch(r"[1-9]\d{0,3}", s) for s in sizes) or len(sizes) < 2:
-        raise ValueError(f"layer sizes must be positive integers joined by '-', e.g. mlp:2-3-1; got {parts[1]!r}")
-    sizes = [int(s) for s in sizes]
-    if len(sizes) > MAX_MLP_LAYERS or sum(sizes[1:]) > MAX_MLP_NEURONS:
-        raise ValueError(f"mlp {parts[1]} is too large for symbolic work: at most {MAX_MLP_LAYERS} layers and "
-                         f"{MAX_MLP_NEURONS} neurons; use a smaller network")
-    for name in parts[2:]:
-        if name not in ACTIVATIONS:
-            raise ValueError(f"unknown activation {name!r} in {spec!r}: expected one of {', '.join(ACTIVATIONS)}")
-    return mlp(sizes, *parts[2:])
-
-
-def _network_from_expr(expr: str, inputs: str | None, params: str | None):
-    from symnet import from_expr
-    from symnet.parsing import parse_expr, parse_names
-
-    if not inputs:
-        raise ValueError("--expr needs --inputs, e.g. --expr \"tanh(w*x + b)\" --inputs x")
-    parsed = parse_expr(expr)
-    input_symbols = tuple(parse_names(inputs, "--inputs"))
-    param_symbols = None if params is None else tuple(parse_names(params, "--params"))
-    return from_expr(parsed, input_symbols, param_symbols)
-
-
-def _network_from_file(spec: str):
-    from symnet import netfile
-
-    path = Path(spec)
-    if not path.exists() and (path.suffix or os.sep in spec or "/" in spec):
-        raise ValueError(f"no such network file: {spec}")
-    if not path.exists():
-        raise ValueError(f"unknown network {spec!r} (and no file of that name): {NETWORK_HELP}")
-    if not path.is_file():
-        raise ValueError(f"{spec} is not a file: {NETWORK_HELP}")
-    return netfile.load(path)
-
-
-def make_loss(network, loss_name: str = "squared_error"):
-    """The ``symnet.Loss`` of ``network`` named by ``--loss``.
-
-    >>> make_loss(load_network("seed")).name
-    'squared_error'
+    Use as ``@click.command(cls=Command)``; help texts may then write ∂L/∂w, θ and σ.
     """
-    from symnet import loss
 
-    return loss(network, loss_name)
+    def get_help(self, ctx) -> str:
+        text = super().get_help(ctx)
+        return text if encodable(text, sys.stdout) else ascii_fallback(text)

@@ -12,53 +12,22 @@ from __future__ import annotations
 import click
 
 from .common import (
-    EXIT_CHECK_FAILED, FORMATS, ascii_option, echo_err, echo_out, handle_errors, load_network, loss_option,
-    make_loss, network_options, preload, time_limit, timeout_option, write_output,
+    EXIT_CHECK_FAILED, Command, ascii_option, echo_out, emit, format_option, handle_errors, load_network, loss_option,
+    make_loss, network_options, output_option, parse_point, parse_wrt, preload, render_sections, time_limit,
+    timeout_option,
 )
 
 SHOW_MAX_OPS = 2000      # closed forms larger than this are summarized, not printed
 SHOW_MAX_CHARS = 5000    # and nested forms longer than this
-DEFAULT_MAX_OPS = 5000   # the size guard of an expanded derivative
-
-
-def output_option(func):
-    """Add ``-o/--output FILE``; the command receives ``output`` (None: print)."""
-    return click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
-                        help="Write to FILE (atomically) instead of printing.")(func)
-
-
-def format_option(*extra: str):
-    """Add ``--format`` with the printer formats plus ``extra``; the command receives ``fmt``."""
-    choices = FORMATS + extra
-    return click.option("--format", "fmt", type=click.Choice(choices), default="unicode", show_default=True,
-                        help="Output format.")
-
-
-def emit(text: str, output: str | None, ascii: bool, fmt: str = "text") -> None:
-    """Print ``text``, or write it to ``output`` (ASCII only when ``--ascii``).
-
-    JSON is never transliterated (θ5 → theta5 would change the network): it is escaped (\\u03b8).
-    """
-    import sys
-
-    from .common import ascii_fallback, encodable
-
-    stream_ok = output is not None or encodable(text, sys.stdout)
-    if fmt == "json" and (ascii or not stream_ok):
-        import json
-
-        text, ascii = json.dumps(json.loads(text), ensure_ascii=True, indent=2) + "\n", False
-    if output is None:
-        echo_out(text.rstrip("\n"), ascii=ascii)
-        return
-    write_output(output, (ascii_fallback(text) if ascii else text).rstrip("\n") + "\n")
-    echo_err(f"wrote {output}", ascii=ascii)
+DEFAULT_MAX_OPS = 5000   # the size guard of one expanded derivative (symnet.program.MAX_EXPANDED_OPS)
+MAX_EXPANDED_TOTAL = 200_000   # all expanded derivatives together: printing takes 20-50 µs per operation
+OPS_PER_SECOND = 50_000        # a fast machine's printing speed: more than --timeout allows is refused up front
 
 
 # --- show -------------------------------------------------------------------------------------
 
 
-@click.command()
+@click.command(cls=Command)
 @network_options
 @format_option("json")
 @output_option
@@ -118,33 +87,17 @@ def closed_form_pair(net):
     return Symbol("yhat"), net.concrete()
 
 
-def render_sections(sections, fmt: str) -> str:
-    """Titled blocks: ``## title`` in Markdown, ``% title`` in LaTeX, ``title:`` otherwise."""
-    blocks = []
-    for title, body in sections:
-        if fmt == "markdown":
-            blocks.append(f"## {title.capitalize()}\n\n{body}")
-        elif fmt == "latex":
-            blocks.append(f"% {title}\n{body}")
-        else:
-            blocks.append(f"{title}:\n{_indent(body)}")
-    return "\n\n".join(blocks) + "\n"
-
-
-def _indent(text: str) -> str:
-    return "\n".join("  " + line if line else line for line in text.splitlines())
-
-
 # --- grad -------------------------------------------------------------------------------------
 
 
-@click.command()
+@click.command(cls=Command)
 @network_options
 @loss_option
-@click.option("--wrt", metavar="NAMES", help="Only these parameters, comma-separated (default: all).")
-@click.option("--expanded", is_flag=True, help="One closed formula per parameter instead of the delta program.")
+@click.option("--wrt", metavar="NAMES", help="Only these parameters, comma-separated, e.g. w1_1,b5 or theta1 "
+              "for θ1 (default: all).")
+@click.option("--expanded", is_flag=True, help="One closed formula per parameter instead of the δ-program.")
 @click.option("--max-ops", type=click.IntRange(1, 10**6), default=DEFAULT_MAX_OPS, show_default=True,
-              help="Size limit of an expanded formula.")
+              help=f"Size limit of one expanded formula (all together: at most {MAX_EXPANDED_TOTAL}).")
 @click.option("--at", "at", metavar="NAME=VALUE,...", help="Also evaluate at this point: every input, parameter and y.")
 @format_option("json")
 @output_option
@@ -152,11 +105,11 @@ def _indent(text: str) -> str:
 @ascii_option
 @handle_errors
 def grad(network, expr, inputs, params, loss_name, wrt, expanded, max_ops, at, fmt, output, timeout, ascii):
-    """Print dL/dw for every (or the named) parameter.
+    """Print ∂L/∂w for every (or the named) parameter.
 
     \b
-    Compact by default: the forward program, the backward sweep of deltas, and
-    each dL/dw in delta symbols. --expanded gives one closed formula per
+    Compact by default: the forward program, the backward sweep of δ's, and
+    each ∂L/∂w in δ symbols. --expanded gives one closed formula per
     parameter (refused when too large). --at x1=1,x2=2,y=1,w1_1=0.5,...
     also prints the numbers.
     """
@@ -168,107 +121,72 @@ def grad(network, expr, inputs, params, loss_name, wrt, expanded, max_ops, at, f
         target = make_loss(net, loss_name)
         point = parse_point(at, target) if at is not None else None
         symbols = parse_wrt(wrt, net)
-        text = render_gradient(target, symbols, expanded, max_ops, point, fmt)
+        limits = (max_ops, min(MAX_EXPANDED_TOTAL, int(timeout * OPS_PER_SECOND))) if expanded else None
+        text = render_gradient(target, symbols, limits, point, fmt)
     emit(text, output, ascii, fmt)
 
 
-def parse_wrt(text: str | None, net):
-    """The parameters named by ``--wrt`` (all when None), checked against the network."""
-    if text is None:
-        return net.params
-    from symnet.parsing import parse_names
+def render_gradient(target, wrt, expanded, point, fmt: str) -> str:
+    """The ``grad`` output: the loss, the derivatives (compact, or expanded under the size limits
+    ``expanded`` = (max_ops, total) when given), and their values at ``point``."""
+    from sympy import Symbol
 
-    names = tuple(parse_names(text, "--wrt"))
-    unknown = [str(s) for s in names if s not in net.params]
-    if unknown:
-        raise ValueError(f"--wrt: {', '.join(unknown)} is not a parameter of this network; its parameters are "
-                         f"{', '.join(map(str, net.params))}")
-    return tuple(dict.fromkeys(names))
-
-
-def parse_point(text: str, target) -> dict:
-    """``--at`` as {name: float}; every input, every parameter and the target must be given."""
-    from symnet.parsing import parse_assignments
-
-    values = {str(k): float(v) for k, v in parse_assignments(text).items()}
-    needed = [str(s) for s in target.network.inputs + (target.target,) + target.network.params]
-    missing = [n for n in needed if n not in values]
-    unknown = [n for n in values if n not in needed]
-    if missing:
-        raise ValueError(f"--at is missing {', '.join(missing)}: give every input, every parameter and the "
-                         f"target {target.target}, e.g. --at {','.join(f'{n}=0.5' for n in needed[:3])},...")
-    if unknown:
-        raise ValueError(f"--at names {', '.join(unknown)}, which this network does not have; expected "
-                         f"{', '.join(needed)}")
-    return values
-
-
-def render_gradient(target, wrt, expanded: bool, max_ops: int, point, fmt: str) -> str:
-    """The ``grad`` output: the loss, the derivatives (compact or expanded), and their values."""
     from symnet import grad as symbolic_grad
     from symnet.printing import format_assignments, show
 
     gradient = symbolic_grad(target, wrt=wrt)
     values = evaluate(target, wrt, point) if point is not None else None
+    pairs = expanded_pairs(gradient, *expanded) if expanded else None
     if fmt == "json":
-        return gradient_json(target, gradient, expanded, max_ops, values)
-    if expanded:
-        body = format_assignments(expanded_pairs(gradient, max_ops), fmt)
-    else:
-        body = show(gradient, fmt)
-    sections = [("loss", format_assignments([(_symbol("L"), target.display)], fmt)),
-                ("derivatives (expanded)" if expanded else "gradient program", body)]
+        return gradient_json(target, gradient, pairs, values)
+    body = format_assignments(pairs, fmt) if pairs else show(gradient, fmt)
+    sections = [("loss", format_assignments([(Symbol("L"), target.display)], fmt)),
+                ("derivatives (expanded)" if pairs else "gradient program", body)]
     if values is not None:
         sections.append(("values", format_values(values, fmt)))
     return render_sections(sections, fmt)
 
 
-def _symbol(name: str):
-    from sympy import Symbol
-
-    return Symbol(name)
-
-
-def expanded_pairs(gradient, max_ops: int) -> list:
-    """(∂L/∂w, closed formula) for each parameter; ExpressionTooLarge becomes a clear ValueError."""
+def expanded_pairs(gradient, max_ops: int, total_limit: int = MAX_EXPANDED_TOTAL) -> list:
+    """(∂L/∂w, closed formula) for each parameter, refused up front (ValueError) when one formula
+    would exceed ``max_ops`` operations or all of them together ``total_limit``."""
     from sympy import Derivative
 
-    from symnet.errors import ExpressionTooLarge
-
+    sizes = [gradient.program.tree_size(gradient.formula(s)) for s in gradient.wrt]
+    fix = "drop --expanded to see the compact δ-program"
+    for symbol, size in zip(gradient.wrt, sizes):
+        if size > max_ops:
+            raise ValueError(f"the expanded derivative ∂L/∂{symbol} would have about {size} operations (limit "
+                             f"{max_ops}): {fix}, or raise --max-ops (or --wrt fewer parameters)")
+    if sum(sizes) > total_limit:
+        raise ValueError(f"the expanded derivatives would have about {sum(sizes)} operations in all, more than "
+                         f"can be printed within the limits (at most {total_limit}, less with a short --timeout): "
+                         f"{fix}, or --wrt fewer parameters")
     out = gradient.forward.outputs[0]
-    pairs = []
-    for symbol in gradient.wrt:
-        try:
-            pairs.append((Derivative(out, symbol), gradient.expanded(symbol, max_ops=max_ops)))
-        except ExpressionTooLarge as error:
-            size = str(error).split(";")[0]
-            raise ValueError(f"{size}: drop --expanded to see the compact δ-program, or raise --max-ops "
-                             f"(or --wrt fewer parameters)") from None
-    return pairs
+    return [(Derivative(out, s), gradient.expanded(s, max_ops=max(sizes))) for s in gradient.wrt]
 
 
 def evaluate(target, wrt, point: dict) -> dict:
     """{'L': loss, 'w': ∂L/∂w, …} at the point, from the compiled loss and gradient."""
     import numpy as np
 
-    from symnet.codegen import params_vector, value_and_grad
+    from symnet.codegen import value_and_grad
 
-    fn = value_and_grad(target)
-    theta = params_vector(fn.params, {p.name: point[p.name] for p in fn.params})
-    X = np.array([[point[s.name] for s in fn.inputs]])
-    loss, gradient = fn(theta, X, np.array([point[target.target.name]]))
+    fn = value_and_grad(target)  # its parameters and inputs are the network's, in order
+    with np.errstate(all="ignore"):  # log of a negative number: the value printed is nan, no warning
+        loss, gradient = fn(*point_arrays(target, point))
     by_name = dict(zip((p.name for p in fn.params), map(float, gradient)))
     return {"L": float(loss), **{p.name: by_name[p.name] for p in wrt}}
 
 
 def format_values(values: dict, fmt: str) -> str:
     """``L = …`` and ``∂L/∂w = …`` lines (12 significant digits) in ``fmt``."""
-    from sympy import Derivative
+    from sympy import Derivative, Symbol
 
     from symnet.printing import format_expr
 
-    loss = _symbol("L")
-    lhs = [loss] + [Derivative(loss, _symbol(name)) for name in values if name != "L"]
+    loss = Symbol("L")
+    lhs = [loss] + [Derivative(loss, Symbol(name)) for name in values if name != "L"]
     numbers = [f"{v:.12g}" for v in values.values()]
     if fmt in ("latex", "markdown"):
         body = " \\\\\n".join(f"{format_expr(s, 'latex')} &= {n}" for s, n in zip(lhs, numbers))
@@ -277,7 +195,7 @@ def format_values(values: dict, fmt: str) -> str:
     return "\n".join(f"{format_expr(s, fmt)} = {n}" for s, n in zip(lhs, numbers))
 
 
-def gradient_json(target, gradient, expanded: bool, max_ops: int, values) -> str:
+def gradient_json(target, gradient, pairs, values) -> str:
     """The gradient as JSON: loss, adjoints and derivatives as strings, values as numbers."""
     import json
 
@@ -285,8 +203,8 @@ def gradient_json(target, gradient, expanded: bool, max_ops: int, values) -> str
             "forward": {str(a): str(b) for a, b in gradient.forward.assignments},
             "adjoints": {str(a): str(b) for a, b in gradient.adjoints},
             "derivatives": {s.name: str(r) for s, r in zip(gradient.wrt, gradient.results)}}
-    if expanded:
-        data["expanded"] = {d.variables[0].name: str(e) for d, e in expanded_pairs(gradient, max_ops)}
+    if pairs:
+        data["expanded"] = {d.variables[0].name: str(e) for d, e in pairs}
     if values is not None:
         data["values"] = values
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -295,33 +213,72 @@ def gradient_json(target, gradient, expanded: bool, max_ops: int, values) -> str
 # --- check ------------------------------------------------------------------------------------
 
 
-@click.command()
+@click.command(cls=Command)
 @network_options
 @loss_option
 @click.option("--at", "at", metavar="NAME=VALUE,...", help="Check at this point (every input, parameter and y).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random point and batch.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Seed of the random point and batch (0 or more).")
 @click.option("--batch", type=click.IntRange(1, 100_000), default=8, show_default=True,
               help="Rows in the random batch.")
-@click.option("--format", "fmt", type=click.Choice(("text", "markdown")), default="text", show_default=True)
+@format_option(choices=("unicode", "text", "markdown"))
 @timeout_option
 @ascii_option
 @handle_errors
 def check(network, expr, inputs, params, loss_name, at, seed, batch, fmt, timeout, ascii):
     """Compare four gradients (backprop, sympy.diff, numeric reverse mode, finite differences).
 
-    Exit status 1 when any parameter's gradients disagree.
+    Exit status 1 when any parameter's gradients disagree; 2 when the loss or a gradient is not
+    finite at the point.
     """
-    from symnet.testing import check_grads, random_point
+    from symnet.testing import random_point
 
     preload(numeric=True)
     with time_limit(timeout, "the gradient check"):
         net = load_network(network, expr, inputs, params)
         target = make_loss(net, loss_name)
         theta, X, y = point_arrays(target, parse_point(at, target)) if at else random_point(target, seed, batch)
-        report = check_grads(target, theta, X, y, seed=seed)
-    echo_out(report._repr_markdown_() if fmt == "markdown" else str(report), ascii=ascii)
+        report = quiet_check(target, theta, X, y, seed)
+    require_finite(report)
+    echo_out(render_report(report, net.params, fmt), ascii=ascii)
     if not report.ok:
         raise SystemExit(EXIT_CHECK_FAILED)
+
+
+def quiet_check(target, theta, X, y, seed: int):
+    """``check_grads`` with NumPy's warnings (log of a negative number, …) silenced: the report says it."""
+    import warnings
+
+    import numpy as np
+
+    from symnet.testing import check_grads
+
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return check_grads(target, theta, X, y, seed=seed)
+
+
+def require_finite(report) -> None:
+    """ValueError (exit 2) when the loss or any gradient in the report is nan or infinite."""
+    import math
+
+    values = [("L", report.loss)] + [(f"∂L/∂{r.param}", v) for r in report.rows for v in r.values if v is not None]
+    name, value = next(((n, v) for n, v in values if not math.isfinite(v)), (None, None))
+    if name is not None:
+        what = "the loss" if name == "L" else "its gradient"
+        raise ValueError(f"{what} is not finite at this point ({name} = {value}); choose another point with --at "
+                         f"or --seed")
+
+
+def render_report(report, params, fmt: str) -> str:
+    """The agreement table, parameter names printed as ``fmt`` prints them (w₁,₁ or w1_1)."""
+    from dataclasses import replace
+
+    from symnet.printing import format_expr
+
+    names = {p.name: format_expr(p, "text" if fmt == "text" else "unicode") for p in params}
+    shown = replace(report, rows=tuple(replace(r, param=names.get(r.param, r.param)) for r in report.rows))
+    return shown._repr_markdown_() if fmt == "markdown" else str(shown)
 
 
 def point_arrays(target, point: dict):
@@ -336,7 +293,7 @@ def point_arrays(target, point: dict):
 # --- codegen ----------------------------------------------------------------------------------
 
 
-@click.command()
+@click.command(cls=Command)
 @network_options
 @loss_option
 @output_option

@@ -10,32 +10,35 @@ from pathlib import Path
 
 import click
 
-from .common import ascii_option, echo_err, echo_out, handle_errors, load_network, loss_option, network_options
+from .common import (
+    Command, FiniteFloat, ascii_option, echo_err, echo_out, handle_errors, load_network, loss_option, network_options,
+)
 
 DATA_HELP = "xor, moons, circles, spiral, sine, seed, function:EXPR (in x1, x2), or a FILE.csv with a header row."
 
 
-@click.command()
+@click.command(cls=Command)
 @network_options
 @click.option("--data", "data_spec", required=True, metavar="DATA", help=DATA_HELP)
 @click.option("--target", metavar="COLUMN", help="The target column of a CSV file (default: the last).")
 @click.option("--samples", type=click.IntRange(4, 1_000_000), default=200, show_default=True,
               help="Samples of a built-in data set.")
-@click.option("--noise", type=click.FloatRange(min=0), default=0.1, show_default=True,
+@click.option("--noise", type=FiniteFloat(min=0), default=0.1, show_default=True,
               help="Noise of a built-in data set.")
 @loss_option
 @click.option("--optimizer", type=click.Choice(["sgd", "momentum", "adam"]), default="adam", show_default=True,
               help="How the gradient changes θ.")
 @click.option("--epochs", type=click.IntRange(1, 1_000_000), default=200, show_default=True,
               help="Passes over the training data.")
-@click.option("--lr", "learning_rate", type=click.FloatRange(min=0, min_open=True), default=0.05, show_default=True,
-              help="The learning rate η.")
+@click.option("--lr", "--learning-rate", "learning_rate", type=FiniteFloat(min=0, min_open=True), default=0.05,
+              show_default=True, help="The learning rate η.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None, help="Samples per step (default: all).")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="Seeds the data, the initial θ and the shuffling: same seed, same result.")
-@click.option("--validation", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=None,
+@click.option("--validation", type=FiniteFloat(0, 1, min_open=True, max_open=True), default=None,
               help="Fraction of the data held out for validation, e.g. 0.2.")
-@click.option("--clip", type=click.FloatRange(min=0, min_open=True), default=None, help="Largest gradient norm.")
+@click.option("--clip", type=FiniteFloat(min=0, min_open=True), default=None,
+              help="Rescale a gradient longer than this norm (default: no clipping).")
 @click.option("--quiet", is_flag=True, help="No progress output.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), metavar="DIR",
               help="Folder for model.json, loss.csv and the figures.")
@@ -80,9 +83,33 @@ def write_training_outputs(out: Path, result, data, validation, seed) -> list:
                save_figure(plot_loss(h).figure, out / "loss.png")]
     if data.X.shape[1] in (1, 2):
         written.append(save_figure(plot_fit(result, data, target=_target(data)), out / "fit.png"))
-    if {"w5_2", "w3_1", "b4"} <= set(result.params) and len(result.params) == 11:
-        written.append(save_figure(plot_seed_network(result).figure, out / "network.png"))
+    values = seed_diagram_values(result)
+    if values is not None:
+        written.append(save_figure(plot_seed_network(values).figure, out / "network.png"))
     return written
+
+
+def seed_diagram_values(result) -> dict | None:
+    """The 11 weights and biases of the seed network's diagram, or None when the network is not the seed.
+
+    Recognised by structure (the nested form f(θ5, f(θ3, …), …)), whatever its activation. A scalar
+    neuron h = σ(θ·Σu) is drawn as the affine one with every incoming weight θ and bias 0.
+    """
+    from symnet import seed_network
+
+    net = result.network
+    if net.nested != seed_network().nested or net.inputs != seed_network().inputs:
+        return None
+    values = dict(zip(result.params, map(float, result.theta)))
+    kinds = {model.parameterization for _, model in net.models}
+    if kinds == {"affine"}:
+        return values
+    if kinds != {"scalar"}:
+        return None
+    theta = [values[f"θ{k}"] for k in range(1, 6)]
+    weights = {"w1_1": theta[0], "w2_1": theta[1], "w3_1": theta[2], "w4_1": theta[3], "w5_1": theta[4],
+               "w5_2": theta[4]}
+    return {**weights, **{f"b{k}": 0.0 for k in range(1, 6)}}
 
 
 def _target(data):
@@ -117,12 +144,13 @@ def summary(result, data, validation, seed, written) -> str:
     return "\n".join(lines)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("function", metavar="FORMULA")
-@click.option("--x0", type=float, required=True, help="The starting point x₀.")
-@click.option("--lr", "rates", default="0.1,0.5,1.1", show_default=True, metavar="ETA,ETA,…",
+@click.option("--x0", type=FiniteFloat(), required=True, help="The starting point x₀.")
+@click.option("--lr", "--learning-rate", "rates", default="0.1,0.5,1.1", show_default=True, metavar="ETA,ETA,…",
               help="Learning rates η to compare, comma-separated.")
-@click.option("--steps", type=click.IntRange(1, 10_000), default=20, show_default=True)
+@click.option("--steps", type=click.IntRange(1, 10_000), default=20, show_default=True,
+              help="Gradient steps for each learning rate.")
 @click.option("--var", "symbol", metavar="NAME", help="The variable, if FORMULA has several symbols.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE.png", help="Save the figure here.")
 @ascii_option
