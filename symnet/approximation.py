@@ -30,6 +30,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from .checks import INPUT_NAMES, integer, positive
+from .data import target_function
 from .towers import STEEPNESS, Tower, grid_boxes, tower_sum
 
 SHARPNESS = 30.0          # the tower neuron's s for approximation (the article's)
@@ -102,18 +104,19 @@ def dense_grid(domain: Sequence[float], samples: int = SAMPLES) -> tuple[np.ndar
 
 
 def approximate(G, domain=(-2.0, 2.0, -2.0, 2.0), n: int = 8, steepness=STEEPNESS, sharpness=SHARPNESS,
-                threshold=THRESHOLD, inputs=("x", "y"), samples: int = SAMPLES) -> Approximation:
+                threshold=THRESHOLD, inputs=None, samples: int = SAMPLES) -> Approximation:
     """Approximate a continuous G(x, y) on ``domain`` by an n×n grid of towers.
 
     Tower k's height cₖ is G at the centre of cell k. The default threshold is 1.5, not the
     article's 1.1 (which makes the error grow with n): see this module's docstring.
 
     Args:
-        G: an expression string in the inputs (read by ``symnet.parsing``) or a callable G(x, y) on arrays.
+        G: a formula in x, y or in x1, x2 (read by ``symnet.parsing``, as for ``function:`` data)
+            or a callable G(x, y) on arrays.
         domain: (x0, x1, y0, y1).
         n: cells per axis (n² towers).
         steepness, sharpness, threshold: the step and tower neurons' shape.
-        inputs: the two input names.
+        inputs: the two input names; default the formula's (x, y or x1, x2), or x, y for a callable.
         samples: the error is measured at the centres of a samples×samples grid of sub-cells
             (rounded up to a multiple of n).
 
@@ -127,16 +130,16 @@ def approximate(G, domain=(-2.0, 2.0, -2.0, 2.0), n: int = 8, steepness=STEEPNES
     return _approximate(G, domain, n, steepness, sharpness, threshold, inputs, samples, dims=2)
 
 
-def approximate_1d(g, domain=(-2.0, 2.0), n: int = 8, steepness=STEEPNESS, inputs=("x",),
+def approximate_1d(g, domain=(-2.0, 2.0), n: int = 8, steepness=STEEPNESS, inputs=None,
                    samples: int = SAMPLES) -> Approximation:
     """Approximate a continuous g(x) on (a, b) by n bumps, ŷ = Σₖ cₖ·(step(eₖ) − step(eₖ₊₁)), cₖ = g(centre).
 
     Args:
-        g: an expression string in x (read by ``symnet.parsing``) or a callable g(x) on arrays.
+        g: a formula in x or in x1 (read by ``symnet.parsing``) or a callable g(x) on arrays.
         domain: (a, b).
         n: the number of bumps (n + 1 shared step neurons).
         steepness: the step neurons' steepness.
-        inputs: the input name.
+        inputs: the input name; default the formula's (x or x1), or x for a callable.
         samples: the error is measured at the centres of ``samples`` sub-intervals (a multiple of n).
 
     Returns:
@@ -150,16 +153,14 @@ def approximate_1d(g, domain=(-2.0, 2.0), n: int = 8, steepness=STEEPNESS, input
 
 
 def _approximate(G, domain, n, steepness, sharpness, threshold, inputs, samples, dims) -> Approximation:
-    inputs = (inputs,) if isinstance(inputs, str) else tuple(inputs)
-    domain = _check_domain(domain, dims)
-    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 2:
-        raise ValueError(f"samples must be an integer ≥ 2; got {samples!r}")
-    cells = grid_boxes(domain, n)
+    domain, n = _check_domain(domain, dims), integer(n, "n (cells per axis)", at_least=1)
+    samples = integer(samples, "samples", at_least=2)
     samples = -(-samples // n) * n   # a multiple of n: sub-cell centres never sit on a tower edge
-    function, target = target_function(G, inputs)
+    margin = MARGIN / positive(steepness, "steepness")
+    function, target, inputs = _target(G, inputs, dims)
+    cells = grid_boxes(domain, n)
     centres = np.array([[(box[2 * a] + box[2 * a + 1]) / 2 for a in range(dims)] for box in cells])
     heights = _values(function, centres)
-    margin = MARGIN / float(steepness) if isinstance(steepness, (int, float)) and steepness > 0 else 0.0
     boxes = [_widen(box, domain, margin) for box in cells]
     model = tower_sum(boxes, heights, steepness, sharpness, threshold, inputs)
     draft = Approximation(model, target, function, domain, n, math.nan, math.nan, samples)
@@ -178,28 +179,15 @@ def _with_errors(approximation: Approximation) -> Approximation:
     return replace(approximation, max_error=float(error.max()), rms_error=float(np.sqrt(np.mean(error ** 2))))
 
 
-def target_function(G, inputs: Sequence[str]) -> tuple[Callable, str]:
-    """A NumPy function of the input columns from an expression string or a callable, and its label.
-
-    >>> fn, label = target_function("x*y", ("x", "y"))
-    >>> fn(np.array([2.0]), np.array([3.0])), label
-    (array([6.]), 'x*y')
-    """
+def _target(G, inputs, dims: int) -> tuple[Callable, str, tuple[str, ...]]:
+    """(G as a NumPy function of the input columns, its label, the input names) for a formula or a callable."""
+    if inputs is not None:
+        inputs = (inputs,) if isinstance(inputs, str) else tuple(inputs)
     if isinstance(G, str):
-        from sympy import Symbol
-
-        from .codegen import expression_function
-        from .parsing import parse_expr
-
-        expr = parse_expr(G)
-        names = [Symbol(name) for name in inputs]
-        stray = sorted(str(s) for s in expr.free_symbols if s not in names)
-        if stray:
-            raise ValueError(f"the function {G!r} uses {', '.join(stray)}; expected a formula in "
-                             f"{', '.join(inputs)} only")
-        return expression_function(expr, names), G
+        function = target_function(G, inputs, dims)
+        return function, G, function.inputs
     if callable(G):
-        return G, getattr(G, "__name__", "G")
+        return G, getattr(G, "__name__", "G"), inputs or INPUT_NAMES[0][:dims]
     raise TypeError(f"G must be an expression string (e.g. 'sin(x)*cos(y)') or a callable; got {type(G).__name__}")
 
 
@@ -230,167 +218,13 @@ def _domain_text(domain) -> str:
     return " × ".join(f"[{domain[2 * a]:g}, {domain[2 * a + 1]:g}]" for a in range(len(domain) // 2))
 
 
-# --- error versus n --------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ErrorRow:
-    """One n of an error study: towers (or bumps), parameters, max and RMS error on the dense grid."""
-
-    n: int
-    towers: int
-    params: int
-    max_error: float
-    rms_error: float
+_STUDY = ("ErrorRow", "ErrorStudy", "Refinement", "error_study", "refine")
 
 
-@dataclass(frozen=True, eq=False)
-class ErrorStudy:
-    """Errors of the tower approximation of one G as n grows; ``approximations`` keeps each fit."""
+def __getattr__(name):
+    """``error_study``, ``refine`` and their records live in ``symnet.approximation_study``."""
+    if name in _STUDY:
+        from . import approximation_study
 
-    target: str
-    domain: tuple[float, ...]
-    rows: tuple[ErrorRow, ...]
-    approximations: tuple[Approximation, ...]
-
-    HEADER = ("n", "towers", "params", "max error", "rms error", "max ratio")
-
-    def header(self) -> tuple[str, ...]:
-        """Column names ("bumps" instead of "towers" in 1-D)."""
-        return self.HEADER if len(self.domain) == 4 else ("n", "bumps", *self.HEADER[2:])
-
-    def cells(self) -> list[tuple[str, ...]]:
-        """The table as strings; "max ratio" is the previous row's max error over this one's."""
-        out, previous = [], None
-        for r in self.rows:
-            ratio = "" if previous is None else f"{previous / r.max_error:.2f}"
-            out.append((str(r.n), str(r.towers), str(r.params), f"{r.max_error:.4g}", f"{r.rms_error:.4g}", ratio))
-            previous = r.max_error
-        return out
-
-    def table(self) -> str:
-        """An aligned plain-text table."""
-        rows = [self.header(), *self.cells()]
-        widths = [max(len(row[i]) for row in rows) for i in range(len(self.HEADER))]
-        lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in rows]
-        lines.insert(1, "  ".join("-" * w for w in widths))
-        return "\n".join([f"{self.target} on {_domain_text(self.domain)}", *lines])
-
-    def markdown(self) -> str:
-        """A Markdown table."""
-        lines = ["| " + " | ".join(self.header()) + " |", "|" + "---:|" * len(self.HEADER)]
-        return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in self.cells()]) + "\n"
-
-    def csv(self) -> str:
-        """CSV with full-precision numbers."""
-        lines = [f"n,{self.header()[1]},params,max_error,rms_error"]
-        lines += [f"{r.n},{r.towers},{r.params},{r.max_error!r},{r.rms_error!r}" for r in self.rows]
-        return "\n".join(lines) + "\n"
-
-    def __str__(self) -> str:
-        return self.table()
-
-
-def error_study(G, domain=(-2.0, 2.0, -2.0, 2.0), ns: Sequence[int] = (2, 4, 8, 16), **options) -> ErrorStudy:
-    """Approximate G with n = ns[0], ns[1], … cells per axis and tabulate the errors.
-
-    Args:
-        G: an expression string or a callable (see ``approximate``).
-        domain: (x0, x1, y0, y1) for towers, or (a, b) for 1-D bumps.
-        ns: the values of n, increasing.
-        options: passed to ``approximate`` / ``approximate_1d``.
-
-    Returns:
-        An ``ErrorStudy``; ``str()`` is the table.
-
-    >>> study = error_study("sin(x)", (-2, 2), ns=(4, 8))
-    >>> [round(r.max_error, 2) for r in study.rows]
-    [0.47, 0.24]
-    """
-    ns = tuple(ns)
-    if not ns or any(isinstance(n, bool) or not isinstance(n, int) or n < 1 for n in ns):
-        raise ValueError(f"ns must be positive integers, e.g. (2, 4, 8, 16); got {ns!r}")
-    fit = approximate if len(tuple(domain)) == 4 else approximate_1d
-    fits = tuple(fit(G, domain, n, **options) for n in ns)
-    rows = tuple(ErrorRow(a.n, a.towers, len(a.model.network.params), a.max_error, a.rms_error) for a in fits)
-    return ErrorStudy(fits[0].target, fits[0].domain, rows, fits)
-
-
-# --- refinement by gradient descent --------------------------------------------------------------
-
-@dataclass(frozen=True, eq=False)
-class Refinement:
-    """An approximation before and after training its heights (and optionally its edges)."""
-
-    before: Approximation
-    after: Approximation
-    losses: tuple[float, ...]
-    trainable: tuple[str, ...]
-
-    def __str__(self) -> str:
-        b, a = self.before, self.after
-        return (f"refined {len(self.trainable)} parameters over {len(self.losses) - 1} epochs: "
-                f"max error {b.max_error:.4g} → {a.max_error:.4g}, RMS error {b.rms_error:.4g} → {a.rms_error:.4g}")
-
-
-def refine(approximation: Approximation, epochs: int = 200, learning_rate: float = 0.01, train_edges: bool = False,
-           per_cell: int = 4) -> Refinement:
-    """Train the tower heights c1, c2, … (and with ``train_edges`` the edges) by gradient descent on G.
-
-    Adam (``symnet.training.train``, full batch) minimises the mean squared error at a per_cell×per_cell
-    grid of points in every cell, moving each height from G(centre) towards G's mean over its cell
-    (the best constant in the RMS sense). The other parameters are frozen into the program as
-    numbers, so the gradient program has one result per trained parameter. ``train_edges`` trains
-    the step biases b (edge = −b/steepness); Adam moves b by about η per step, so at steepness
-    1000 an edge moves by only about η/1000 per step. Measured (sin x·cos y, n = 4, 8): with t = 1.5
-    the RMS error falls by 0.5–2% (the heights were nearly optimal already); with the article's
-    t = 1.1 training absorbs the skirts, RMS 0.211 → 0.201 (n = 4) and 0.152 → 0.103 (n = 8).
-
-    Args:
-        approximation: from ``approximate`` or ``approximate_1d``.
-        epochs, learning_rate: Adam's steps and step size η.
-        train_edges: also train the step neurons' biases.
-        per_cell: training points per cell and axis.
-
-    Returns:
-        A ``Refinement``: ``before``, ``after`` (errors on the same dense grid), the loss per epoch.
-
-    >>> r = refine(approximate_1d("x**2", (0, 1), n=4), epochs=50)
-    >>> r.after.rms_error < r.before.rms_error
-    True
-    """
-    from .data import Dataset
-    from .training import train
-
-    if isinstance(per_cell, bool) or not isinstance(per_cell, int) or per_cell < 1:
-        raise ValueError(f"per_cell must be a positive integer; got {per_cell!r}")
-    model = approximation.model
-    names = model.heights + (_step_biases(model) if train_edges else ())
-    network = _freeze(model, names)
-    coords = dense_grid(approximation.domain, per_cell * approximation.n)
-    X = np.column_stack([c.ravel() for c in coords])
-    data = Dataset(X, _values(approximation.function, X), tuple(map(str, network.inputs)), approximation.target)
-    result = train(network, data, optimizer="adam", learning_rate=learning_rate, epochs=epochs,
-                   theta0={name: model.values[name] for name in names}, progress=False)
-    tuned = replace(model, values={**model.values, **result.values()})
-    after = _with_errors(replace(approximation, model=tuned))
-    return Refinement(approximation, after, tuple(result.history.train_loss), names)
-
-
-def _freeze(model: Tower, names: Sequence[str]):
-    """The model's network with every parameter not in ``names`` replaced by its value."""
-    from sympy import Float
-
-    from .network import Network
-    from .program import Program
-
-    program = model.network.program
-    fixed = {p: Float(model.values[str(p)]) for p in program.params if str(p) not in names}
-    steps = tuple((lhs, rhs.xreplace(fixed)) for lhs, rhs in program.assignments)
-    kept = tuple(p for p in program.params if str(p) in names)
-    return Network(model.network.nested, Program(program.inputs, kept, steps, program.outputs), model.network.models)
-
-
-def _step_biases(model: Tower) -> tuple[str, ...]:
-    """b1…bS: ``tower_sum`` numbers the S step neurons first, then one tower neuron per 2-D box."""
-    towers = len(model.boxes) if len(model.network.inputs) == 2 else 0
-    return tuple(f"b{i}" for i in range(1, len(model.network.neurons) - towers + 1))
+        return getattr(approximation_study, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,18 +3,22 @@
 A data set is inputs X (N, d) and targets y (N,). Classification sets have labels y ∈ {0, 1}
 (XOR, moons, circles, spiral); regression sets have y = G(x) + noise·ε with ε ~ N(0, 1), where G is
 the "ground truth" the article's §0 asks a network F to approach: sin x ("sine"), a 2-D formula
-("function:sin(x1)*cos(x2)", read by the safe parser), or the seed network itself with hidden,
-known parameters ("seed": teacher data, so a student seed network can reach the noise floor).
+("function:sin(x)*cos(y)" or "function:sin(x1)*cos(x2)", read by the safe parser), or the seed
+network itself with hidden, known parameters ("seed": teacher data, so a student seed network can
+reach the noise floor). ``target_function`` compiles such formulas for ``symnet.approximation`` too.
 """
 
 from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from .checks import formula_inputs, fraction, integer, non_negative
 
 DATASETS = ("xor", "moons", "circles", "spiral", "sine", "seed", "function:<expr>")
 # The teacher behind "seed": σ-neurons with these weights make an output that varies across the square.
@@ -61,7 +65,8 @@ def make(name: str, n: int = 200, noise: float = 0.1, seed: int = 0) -> Dataset:
 
     Args:
         name: xor, moons, circles, spiral (labels 0/1), sine (x1 → sin x1), seed (teacher data of the
-            article's network), or ``function:<expr>`` (a formula in x1 and x2, e.g. ``function:x1*x2``).
+            article's network), or ``function:<expr>``: a formula in x and y, or in x1 and x2
+            (e.g. ``function:x*y``), sampled on [−2, 2]²; the data's inputs take the formula's names.
         n: number of samples (≥ 4).
         noise: jitter of the points (classification) or std of the target noise (regression).
         seed: random seed; the same seed gives the same data, bit for bit.
@@ -74,17 +79,14 @@ def make(name: str, n: int = 200, noise: float = 0.1, seed: int = 0) -> Dataset:
     """
     if not isinstance(name, str):
         raise TypeError(f"a data set name must be a string, one of {', '.join(DATASETS)}; got {type(name).__name__}")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 4 <= n <= MAX_ROWS:
-        raise ValueError(f"n must be an integer from 4 to {MAX_ROWS}; got {n!r}")
-    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not (0 <= noise < math.inf):
-        raise ValueError(f"noise must be a finite number ≥ 0; got {noise!r}")
-    rng = np.random.default_rng(seed)
+    n, noise = integer(n, "n", at_least=4, at_most=MAX_ROWS), non_negative(noise, "noise")
+    rng = np.random.default_rng(integer(seed, "seed", at_least=0))
     key = name.strip().lower()
     if key.startswith("function:"):
-        return _function(name.strip()[len("function:"):], int(n), float(noise), rng)
+        return _function(name.strip()[len("function:"):], n, noise, rng)
     if key not in _MAKERS:
         raise ValueError(f"unknown data set {name!r}: expected one of {', '.join(DATASETS)} or a path ending .csv")
-    X, y, inputs = _MAKERS[key](int(n), float(noise), rng)
+    X, y, inputs = _MAKERS[key](n, noise, rng)
     return Dataset(X, y, inputs, key)
 
 
@@ -137,12 +139,35 @@ def _seed(n, noise, rng):
 _MAKERS = {"xor": _xor, "moons": _moons, "circles": _circles, "spiral": _spiral, "sine": _sine, "seed": _seed}
 
 
-def target_function(text: str):
-    """The NumPy function G(x1, x2) of a ``function:<expr>`` formula, read by the safe parser.
+@dataclass(frozen=True, eq=False)
+class TargetFunction:
+    """A ground truth G read from a formula: its text, its input names in column order, and G in NumPy.
+
+    Calling it on arrays, one per input, gives G there, broadcast to the shape of the first array.
+    """
+
+    text: str
+    inputs: tuple[str, ...]
+    function: Callable
+
+    def __call__(self, *columns) -> np.ndarray:
+        return np.broadcast_to(np.asarray(self.function(*columns), dtype=float), np.shape(columns[0]))
+
+
+def target_function(text: str, inputs=None, dims: int = 2) -> TargetFunction:
+    """G from a formula, read by the safe parser: for ``function:<expr>`` data and ``symnet.approximation``.
+
+    Args:
+        text: the formula, in x, y or in x1, x2 (see ``symnet.checks.formula_inputs``).
+        inputs: the input names in column order; None: the formula's own.
+        dims: how many inputs when ``inputs`` is None (1 or 2).
+
+    Returns:
+        A ``TargetFunction``; it is called with one array per input.
 
     >>> G = target_function("x1*x2")
-    >>> float(G(np.array([2.0]), np.array([3.0]))[0])
-    6.0
+    >>> G.inputs, float(G(np.array([2.0]), np.array([3.0]))[0])
+    (('x1', 'x2'), 6.0)
     """
     from sympy import Symbol
 
@@ -150,12 +175,8 @@ def target_function(text: str):
     from .parsing import parse_expr
 
     expr = parse_expr(text)
-    x1, x2 = Symbol("x1"), Symbol("x2")
-    extra = sorted(s.name for s in expr.free_symbols - {x1, x2})
-    if extra:
-        raise ValueError(f"function data must be a formula in x1 and x2 only; {text!r} also uses {', '.join(extra)}")
-    fn = expression_function(expr, (x1, x2))
-    return lambda a, b: np.broadcast_to(np.asarray(fn(a, b), dtype=float), np.shape(a))
+    names = formula_inputs(text, {s.name for s in expr.free_symbols}, inputs, dims)
+    return TargetFunction(text, names, expression_function(expr, [Symbol(name) for name in names]))
 
 
 def _function(text, n, noise, rng):
@@ -166,9 +187,9 @@ def _function(text, n, noise, rng):
     bad = ~np.isfinite(y)
     if bad.any():
         i = int(np.argmax(bad))
-        raise ValueError(f"function:{text} is not finite at x1={X[i, 0]:.3g}, x2={X[i, 1]:.3g}; "
+        raise ValueError(f"function:{text} is not finite at {G.inputs[0]}={X[i, 0]:.3g}, {G.inputs[1]}={X[i, 1]:.3g}; "
                          f"use a formula defined on the square [{FUNCTION_DOMAIN[0]:g}, {FUNCTION_DOMAIN[1]:g}]²")
-    return Dataset(X, y + noise * rng.standard_normal(n), ("x1", "x2"), f"function:{text}")
+    return Dataset(X, y + noise * rng.standard_normal(n), G.inputs, f"function:{text}")
 
 
 def load_csv(path, target: str | None = None) -> Dataset:
@@ -254,6 +275,15 @@ def _parse_row(path: Path, line: int, cells: list, header: list) -> list:
     return out
 
 
+def as_arrays(data) -> tuple:
+    """(X, y) of a ``Dataset`` or of a pair (X, y), as given."""
+    if isinstance(data, Dataset):
+        return data.X, data.y
+    if isinstance(data, (tuple, list)) and len(data) == 2:
+        return data
+    raise TypeError(f"expected a Dataset or a pair (X, y); got {type(data).__name__}")
+
+
 def split(data: Dataset, validation: float = 0.2, seed: int = 0) -> tuple[Dataset, Dataset]:
     """Shuffle and split into (train, validation); ``validation`` is the held-out fraction.
 
@@ -263,8 +293,7 @@ def split(data: Dataset, validation: float = 0.2, seed: int = 0) -> tuple[Datase
     """
     if not isinstance(data, Dataset):
         raise TypeError(f"split expects a Dataset; got {type(data).__name__}")
-    if isinstance(validation, bool) or not isinstance(validation, (int, float)) or not 0 < validation < 1:
-        raise ValueError(f"validation must be a fraction between 0 and 1 (e.g. 0.2); got {validation!r}")
+    validation = fraction(validation, "validation")
     n_val = int(round(len(data) * validation))
     if not 1 <= n_val < len(data):
         raise ValueError(f"a validation fraction of {validation} of {len(data)} samples leaves an empty part; "

@@ -3,8 +3,9 @@
 dh/dx comes from symnet's own rule table (``symnet.rules.differentiate``, not ``sympy.diff``) and is
 compiled to NumPy. The learning rate η decides the story: too small crawls, a good one settles at a
 minimum, too large overshoots further each step. A path is flagged ``diverged`` (never raised) when
-x or h(x) stops being finite or leaves ±``LIMIT``, or when its steps grow and it ends above where it
-started.
+x or h(x) stops being finite or leaves ±``LIMIT`` (``blew_up_at`` is that step, counted from 1), or
+when its steps grow and it ends above where it started. A start x₀ where h or dh/dx is undefined
+(log x at x₀ = −1) is a ``ValueError``: there is no path to draw.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from sympy import Basic, Symbol
 
+from .checks import finite, integer, positive
 from .codegen import expression_function
 from .rules import check_supported, differentiate
 
@@ -27,7 +29,7 @@ MAX_STEPS = 100_000
 class DescentPath:
     """The points x₀, x₁, … visited by descent on h, the values h(xₖ), and dh/dx as a formula.
 
-    ``xs`` may stop early when the path blew up (then ``diverged`` is True).
+    ``xs`` stops early when the path blew up at step ``blew_up_at`` (1-based; then ``diverged``).
     """
 
     function: Basic
@@ -37,6 +39,7 @@ class DescentPath:
     xs: tuple[float, ...]
     hs: tuple[float, ...]
     diverged: bool
+    blew_up_at: int | None = None
 
     @property
     def steps(self) -> int:
@@ -57,19 +60,18 @@ def descend(h, x0: float, learning_rate: float, steps: int = 20, symbol: Symbol 
     Returns:
         A ``DescentPath``.
 
+    Raises:
+        ValueError: h or dh/dx is not finite at x₀ (e.g. log x at x₀ ≤ 0).
+
     >>> x = Symbol("x")
     >>> path = descend(x**2 - 2*x, 3, 0.25, steps=3)
     >>> path.xs, path.derivative
     ((3.0, 2.0, 1.5, 1.25), 2*x - 2)
     """
     h, x = _resolve(h, symbol)
-    x0, eta = _finite("x0", x0), _finite("learning_rate", learning_rate)
-    if eta <= 0:
-        raise ValueError(f"learning_rate must be positive (η > 0); got {learning_rate!r}")
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 1 <= steps <= MAX_STEPS:
-        raise ValueError(f"steps must be an integer from 1 to {MAX_STEPS}; got {steps!r}")
-    dh = differentiate(h, x)
-    return _walk(h, x, dh, x0, eta, int(steps))
+    x0, eta = finite(x0, "x0"), positive(learning_rate, "learning_rate")
+    steps = integer(steps, "steps", at_least=1, at_most=MAX_STEPS)
+    return _walk(h, x, differentiate(h, x), x0, eta, steps)
 
 
 def descend_many(h, x0: float, learning_rates: Sequence[float], steps: int = 20,
@@ -79,27 +81,38 @@ def descend_many(h, x0: float, learning_rates: Sequence[float], steps: int = 20,
     >>> [p.diverged for p in descend_many(Symbol("x")**2, 1.0, [0.1, 1.1])]
     [False, True]
     """
-    if isinstance(learning_rates, (str, bytes)) or not isinstance(learning_rates, Sequence) or not learning_rates:
+    iterable = hasattr(learning_rates, "__iter__") and not isinstance(learning_rates, (str, bytes))
+    rates = tuple(learning_rates) if iterable else ()
+    if not rates:
         raise ValueError(f"learning_rates must be a non-empty list of numbers; got {learning_rates!r}")
     h, x = _resolve(h, symbol)
-    return tuple(descend(h, x0, eta, steps, x) for eta in learning_rates)
+    return tuple(descend(h, x0, eta, steps, x) for eta in rates)
 
 
 def _walk(h, x, dh, x0, eta, steps) -> DescentPath:
     fh, fdh = expression_function(h, [x]), expression_function(dh, [x])
-    xs, hs, blew_up = [x0], [_call(fh, x0)], False
-    for _ in range(steps):
+    _check_start(h, x, dh, x0, _call(fh, x0), _call(fdh, x0))
+    xs, hs = [x0], [_call(fh, x0)]
+    for k in range(1, steps + 1):
         x_new = xs[-1] - eta * _call(fdh, xs[-1])
         h_new = _call(fh, x_new) if math.isfinite(x_new) else math.nan
-        if not (math.isfinite(x_new) and math.isfinite(h_new)) or abs(x_new) > LIMIT or abs(h_new) > LIMIT**2:
-            blew_up = True
-            if math.isfinite(x_new) and math.isfinite(h_new):
-                xs.append(x_new)
-                hs.append(h_new)
-            break
-        xs.append(x_new)
-        hs.append(h_new)
-    return DescentPath(h, x, dh, eta, tuple(xs), tuple(hs), blew_up or _growing(xs, hs))
+        if math.isfinite(x_new) and math.isfinite(h_new):
+            xs.append(x_new)
+            hs.append(h_new)
+            if abs(x_new) <= LIMIT and abs(h_new) <= LIMIT**2:
+                continue
+        return DescentPath(h, x, dh, eta, tuple(xs), tuple(hs), True, k)
+    return DescentPath(h, x, dh, eta, tuple(xs), tuple(hs), _growing(xs, hs))
+
+
+def _check_start(h, x, dh, x0, h0, slope0) -> None:
+    """A start where h or dh/dx is undefined has no descent path: say which, and where."""
+    from .printing import pretty
+
+    for what, formula, value in (("h", h, h0), (f"dh/d{pretty(x)}", dh, slope0)):
+        if not math.isfinite(value):
+            raise ValueError(f"{what} = {pretty(formula)} is undefined (not a finite real number) at "
+                             f"x₀ = {x0:g}; start where h and its derivative are defined")
 
 
 def _growing(xs, hs) -> bool:
@@ -141,14 +154,9 @@ def _resolve(h, symbol):
     return h, x
 
 
-def _finite(name, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number; got {value!r}")
-    return float(value)
-
-
 def format_paths(paths: Sequence[DescentPath]) -> str:
-    """The paths as a text table: one row per step, columns x and h(x) for each η.
+    """The paths as a text table: one row per step, columns x and h(x) for each η, then a note per
+    diverging path: "diverged at step k" where it blew up, "diverged after n steps" where its steps grew.
 
     >>> print(format_paths([descend(Symbol("x")**2, 1.0, 0.25, steps=1)]))
     step   x (η=0.25)        h(x)
@@ -160,5 +168,11 @@ def format_paths(paths: Sequence[DescentPath]) -> str:
     for k in range(max(len(p.xs) for p in paths)):
         cells = [f" {p.xs[k]:>12.6g} {p.hs[k]:>11.5g}" if k < len(p.xs) else " " * 25 for p in paths]
         rows.append(f"{k:4d}" + "".join(cells).rstrip())
-    notes = [f"η={p.learning_rate:g} diverged after {p.steps} steps" for p in paths if p.diverged]
-    return "\n".join(rows + notes)
+    return "\n".join(rows + [_note(p) for p in paths if p.diverged])
+
+
+def _note(path: DescentPath) -> str:
+    if path.blew_up_at is None:
+        return f"η={path.learning_rate:g} diverged after {path.steps} steps (its steps grew and h ended above h(x₀))"
+    return (f"η={path.learning_rate:g} diverged at step {path.blew_up_at}: x or h(x) stopped being finite "
+            f"or left ±{LIMIT:g}")

@@ -11,17 +11,11 @@ step is a pure function ``(θ, g, state) -> (θ', state')``:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
-
-def _check_rate(name: str, value, low: float = 0.0, high: float = math.inf, open_low: bool = True) -> None:
-    ok = isinstance(value, (int, float, np.floating)) and not isinstance(value, bool) and math.isfinite(value)
-    if not ok or (value <= low if open_low else value < low) or value >= high:
-        bounds = f"{'>' if open_low else '≥'} {low:g}" + (f" and < {high:g}" if high < math.inf else "")
-        raise ValueError(f"{name} must be a finite number {bounds}; got {value!r}")
+from .checks import fraction, positive
 
 
 @dataclass(frozen=True)
@@ -36,7 +30,7 @@ class SGD:
     learning_rate: float
 
     def __post_init__(self):
-        _check_rate("learning_rate", self.learning_rate)
+        positive(self.learning_rate, "learning_rate")
 
     def init(self, theta: np.ndarray) -> tuple:
         """SGD keeps no state."""
@@ -68,8 +62,8 @@ class Momentum:
     beta: float = 0.9
 
     def __post_init__(self):
-        _check_rate("learning_rate", self.learning_rate)
-        _check_rate("beta", self.beta, 0.0, 1.0, open_low=False)
+        positive(self.learning_rate, "learning_rate")
+        fraction(self.beta, "beta", include_zero=True)
 
     def init(self, theta: np.ndarray) -> MomentumState:
         """v = 0."""
@@ -106,10 +100,10 @@ class Adam:
     eps: float = 1e-8
 
     def __post_init__(self):
-        _check_rate("learning_rate", self.learning_rate)
-        _check_rate("beta1", self.beta1, 0.0, 1.0, open_low=False)
-        _check_rate("beta2", self.beta2, 0.0, 1.0, open_low=False)
-        _check_rate("eps", self.eps)
+        positive(self.learning_rate, "learning_rate")
+        fraction(self.beta1, "beta1", include_zero=True)
+        fraction(self.beta2, "beta2", include_zero=True)
+        positive(self.eps, "eps")
 
     def init(self, theta: np.ndarray) -> AdamState:
         """t = 0, m = v = 0."""

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from numbers import Real
 
 from sympy import Add, Integer, Mul, Rational, Symbol, symbols
 
 from .activations import sigmoid
+from .checks import finite, integer, interval, positive
 from .network import OUTPUT, Network, from_neurons
 from .neuron import check_name, f, neuron_index
 from .program import Program
@@ -34,16 +34,9 @@ NESTED_BOUNDS = ((-0.5, 0.5, -0.5, 0.5), (-1, 1, -1, 1), (-2, 2, -2, 2), (-4, 4,
 NESTED_SHARPNESS = 4                                     # the article's second figure
 
 
-def _real(value, what: str) -> float:
-    """``value`` as a float if it is a finite real number, else ``ValueError``."""
-    if isinstance(value, bool) or not isinstance(value, Real) or not -float("inf") < value < float("inf"):
-        raise ValueError(f"{what} must be a finite real number; got {value!r}")
-    return float(value)
-
-
 def _number(value, what: str):
     """A finite real as an exact SymPy number (so 0.3 prints as 3/10, not 0.299999…)."""
-    value = _real(value, what)
+    value = finite(value, what)
     return Integer(int(value)) if value.is_integer() else Rational(repr(value))
 
 
@@ -69,7 +62,7 @@ def step(x, at, steepness=STEEPNESS):
     >>> step("x", 0.7)
     sigmoid(1000*(x - 7/10))
     """
-    k = _positive(steepness, "steepness")
+    k = positive(steepness, "steepness")
     return sigmoid(Mul(_number(k, "steepness"), _symbol(x) - _number(at, "at"), evaluate=False))
 
 
@@ -87,7 +80,7 @@ def bump(x, left, right, steepness=STEEPNESS):
     >>> print(bump("x", -1, 1))
     -sigmoid(1000*(x - 1)) + sigmoid(1000*(x + 1))
     """
-    _check_interval(left, right, "bump")
+    interval(left, right, "bump")
     return step(x, left, steepness) - step(x, right, steepness)
 
 
@@ -139,15 +132,12 @@ def tower(x_min=ARTICLE_BOUNDS[0], x_max=ARTICLE_BOUNDS[1], y_min=ARTICLE_BOUNDS
           steepness=STEEPNESS, sharpness=SHARPNESS, threshold=THRESHOLD, inputs=("x", "y")) -> Tower:
     """The article's tower: four step neurons and one output neuron, f(θ5, f(θ1, x), f(θ2, x), f(θ3, y), f(θ4, y)).
 
-    With the affine neuron model, step neuron i is σ(wᵢ₁·x + bᵢ) with w = steepness and
-    b = −steepness·edge; the output neuron has weights (s, −s, s, −s) and bias −s·threshold, so
-    h5 = σ(s·(h1 − h2 + h3 − h4 − threshold)) exactly as the article writes it.
+    Step neuron i is σ(k·x + bᵢ) with bᵢ = −k·edge; the output neuron has weights (s, −s, s, −s)
+    and bias −s·t, so h5 = σ(s·(h1 − h2 + h3 − h4 − t)) exactly as the article writes it.
 
     Args:
         x_min, x_max, y_min, y_max: the box (the article's first figure: −0.3, 0.7, −0.2, 0.8).
-        steepness: the step neurons' steepness (1000).
-        sharpness: the output neuron's sharpness s (30).
-        threshold: the output neuron's threshold t (1.1).
+        steepness, sharpness, threshold: k (1000), s (30) and t (1.1).
         inputs: the names of the two inputs.
 
     Returns:
@@ -161,31 +151,33 @@ def tower(x_min=ARTICLE_BOUNDS[0], x_max=ARTICLE_BOUNDS[1], y_min=ARTICLE_BOUNDS
     """
     x, y = _inputs(inputs, 2)
     k, s, t = _shape(steepness, sharpness, threshold)
-    box = (_check_interval(x_min, x_max, "tower x"), _check_interval(y_min, y_max, "tower y"))
+    box = (interval(x_min, x_max, "tower x"), interval(y_min, y_max, "tower y"))
     θ1, θ2, θ3, θ4, θ5 = symbols("θ1:6")
     network = from_neurons(f(θ5, f(θ1, x), f(θ2, x), f(θ3, y), f(θ4, y)), inputs=(x, y))
     values = {}
     for i, edge in enumerate(box[0] + box[1], start=1):
         values[f"w{i}_1"], values[f"b{i}"] = k, -k * edge + 0.0    # + 0.0: no −0.0
-    values.update({"w5_1": s, "w5_2": -s, "w5_3": s, "w5_4": -s, "b5": -s * t})
-    return Tower(network, values, (box,), k, s, t)
+    return Tower(network, {**values, **_tower_neuron(5, s, t)}, (box,), k, s, t)
+
+
+def _tower_neuron(i: int, s: float, t: float) -> dict[str, float]:
+    """Tower neuron i: weights (s, −s, s, −s) on the steps at x₀, x₁, y₀, y₁, and bias −s·t."""
+    return {f"w{i}_1": s, f"w{i}_2": -s, f"w{i}_3": s, f"w{i}_4": -s, f"b{i}": -s * t}
 
 
 def tower_sum(boxes: Sequence, heights: Sequence[float] | None = None, steepness=STEEPNESS,
               sharpness=SHARPNESS, threshold=THRESHOLD, inputs=("x", "y")) -> Tower:
     """A weighted sum of towers ŷ = Σₖ cₖ·Tₖ(x, y) (or of bumps in 1-D) whose boxes share step neurons.
 
-    One step neuron per distinct edge: boxes that meet at an edge read the same step neuron, so an
-    n×n grid of towers has 2(n+1) step neurons and n² tower neurons, not 5n² neurons. Steps come
-    first (x edges, then y edges, in increasing order), then one neuron per box. With one input a
-    "box" is an interval and its bump is h_left − h_right, with no fifth neuron (sharpness and
-    threshold are unused). The heights are parameters c1, c2, … so they can be trained.
+    One step neuron per distinct edge (x edges, then y edges, increasing), then one tower neuron per
+    box: an n×n grid has 2(n+1) step neurons and n² tower neurons, not 5n². With one input a "box"
+    is an interval whose bump is h_left − h_right (no tower neuron; sharpness and threshold unused).
+    The heights are parameters c1, c2, … so they can be trained.
 
     Args:
-        boxes: per box ``(x_min, x_max, y_min, y_max)`` (2-D) or ``(left, right)`` (1-D).
+        boxes: per box ``(x_min, x_max, y_min, y_max)``, or ``(left, right)`` in 1-D.
         heights: cₖ per box; default all 1.
-        steepness, sharpness, threshold: as in ``tower``.
-        inputs: the input names (two, or one for bumps).
+        steepness, sharpness, threshold, inputs: as in ``tower`` (one input name for bumps).
 
     Returns:
         A ``Tower`` whose network has output Σₖ cₖ·hₖ.
@@ -196,23 +188,28 @@ def tower_sum(boxes: Sequence, heights: Sequence[float] | None = None, steepness
     >>> len(t.network.params), t.values["c2"]
     (22, 3.0)
     """
-    dims = len(inputs) if not isinstance(inputs, str) else 1
-    names = _inputs(inputs, dims)
-    k, s, t = _shape(steepness, sharpness, threshold)
+    names = _inputs(inputs, 1 if isinstance(inputs, str) else len(inputs))
+    dims, (k, s, t) = len(names), _shape(steepness, sharpness, threshold)
     boxes = _check_boxes(boxes, dims)
     heights = _check_heights(heights, len(boxes))
     steps, values = _step_neurons(names, boxes, k)
+    terms = _box_terms(boxes, steps, dims, s, t, values)
+    values.update({f"c{j}": c for j, c in enumerate(heights, start=1)})
+    return Tower(_weighted_network(terms, names), values, boxes, k, s, t)
+
+
+def _box_terms(boxes, steps, dims, s, t, values) -> list:
+    """Per box its bump h_left − h_right (1-D) or a tower neuron f(θᵢ, …) reading four steps (its values
+    go into ``values``); tower neurons are numbered after the step neurons."""
     terms, first = [], len(steps) + 1
     for index, box in enumerate(boxes):
-        reads = [steps[(axis, edge)] for axis, interval in enumerate(box) for edge in interval]
+        reads = [steps[(axis, edge)] for axis, edges in enumerate(box) for edge in edges]
         if dims == 1:
             terms.append(reads[0] - reads[1])
             continue
-        i = first + index
-        terms.append(f(Symbol(f"θ{i}"), *reads))
-        values.update({f"w{i}_1": s, f"w{i}_2": -s, f"w{i}_3": s, f"w{i}_4": -s, f"b{i}": -s * t})
-    values.update({f"c{j}": c for j, c in enumerate(heights, start=1)})
-    return Tower(_weighted_network(terms, names), values, boxes, k, s, t)
+        terms.append(f(Symbol(f"θ{first + index}"), *reads))
+        values.update(_tower_neuron(first + index, s, t))
+    return terms
 
 
 def _step_neurons(names, boxes, k):
@@ -252,21 +249,8 @@ def _inputs(inputs, count: int) -> tuple[Symbol, ...]:
     return symbols_
 
 
-def _positive(value, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real) or not (0 < value < float("inf")):
-        raise ValueError(f"{what} must be a positive finite number; got {value!r}")
-    return float(value)
-
-
 def _shape(steepness, sharpness, threshold) -> tuple[float, float, float]:
-    return _positive(steepness, "steepness"), _positive(sharpness, "sharpness"), _real(threshold, "threshold")
-
-
-def _check_interval(low, high, what: str) -> tuple[float, float]:
-    low, high = _real(low, f"{what} minimum"), _real(high, f"{what} maximum")
-    if not low < high:
-        raise ValueError(f"{what} bounds must satisfy min < max; got min={low:g}, max={high:g}")
-    return low, high
+    return positive(steepness, "steepness"), positive(sharpness, "sharpness"), finite(threshold, "threshold")
 
 
 def _check_boxes(boxes, dims: int) -> tuple:
@@ -277,17 +261,15 @@ def _check_boxes(boxes, dims: int) -> tuple:
     for box in boxes:
         if len(box) != 2 * dims:
             raise ValueError(f"each box needs {2 * dims} numbers ({names}); got {box!r}")
-    return tuple(tuple(_check_interval(box[2 * a], box[2 * a + 1], f"box {'xy'[a]}") for a in range(dims))
+    return tuple(tuple(interval(box[2 * a], box[2 * a + 1], f"box {'xy'[a]}") for a in range(dims))
                  for box in boxes)
 
 
 def _check_heights(heights, count: int) -> tuple[float, ...]:
-    if heights is None:
-        return (1.0,) * count
-    heights = tuple(heights)
+    heights = (1.0,) * count if heights is None else tuple(heights)
     if len(heights) != count:
         raise ValueError(f"expected one height per box ({count}); got {len(heights)}")
-    return tuple(_real(c, "height") for c in heights)
+    return tuple(finite(c, "height") for c in heights)
 
 
 def grid_boxes(domain: Sequence[float], n: int) -> tuple[tuple[float, ...], ...]:
@@ -296,13 +278,12 @@ def grid_boxes(domain: Sequence[float], n: int) -> tuple[tuple[float, ...], ...]
     >>> grid_boxes((0, 1), 2)
     ((0.0, 0.5), (0.5, 1.0))
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n (cells per axis) must be a positive integer; got {n!r}")
+    n = integer(n, "n (cells per axis)", at_least=1)
     if len(domain) not in (2, 4):
         raise ValueError(f"domain must be (a, b) or (x0, x1, y0, y1); got {domain!r}")
     axes = []
     for a in range(len(domain) // 2):
-        low, high = _check_interval(domain[2 * a], domain[2 * a + 1], f"domain {'xy'[a]}")
+        low, high = interval(domain[2 * a], domain[2 * a + 1], f"domain {'xy'[a]}")
         axes.append([low + (high - low) * i / n for i in range(n + 1)])
     if len(axes) == 1:
         return tuple((axes[0][i], axes[0][i + 1]) for i in range(n))

@@ -13,16 +13,20 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
+from numbers import Real
 
 import numpy as np
 
-from .data import Dataset, split
+from .checks import integer, positive
+from .data import Dataset, as_arrays, split
 from .errors import SymnetError
 from .losses import Loss, loss as make_loss
+from .modelfile import History, TrainResult, load, save
 from .network import Network
 from .optim import get_optimizer, optimizer_name
+
+__all__ = ["train", "TrainResult", "History", "TrainingDiverged", "save", "load", "THETA_LIMIT"]
 
 THETA_LIMIT = 1e12
 INIT_SCALE = 0.5
@@ -34,61 +38,6 @@ class TrainingDiverged(SymnetError, ValueError):
     def __init__(self, message: str, epoch: int, loss: float, max_grad: float, param: str = ""):
         super().__init__(message)
         self.epoch, self.loss, self.max_grad, self.param = epoch, loss, max_grad, param
-
-
-@dataclass(frozen=True)
-class History:
-    """Loss per epoch: ``train_loss[k]`` (and ``val_loss[k]``) at θ after ``epochs[k]`` epochs."""
-
-    epochs: tuple[int, ...]
-    train_loss: tuple[float, ...]
-    val_loss: tuple[float, ...]
-    seconds: float
-
-
-@dataclass(frozen=True, eq=False)
-class TrainResult:
-    """A trained network: its loss, parameter names, the vector θ, the history and the settings used.
-
-    ``predict(X)`` evaluates ŷ = F(θ, x) for each row of X.
-    """
-
-    network: Network
-    loss: Loss
-    params: tuple[str, ...]
-    theta: np.ndarray
-    history: History
-    settings: dict = field(default_factory=dict)
-
-    @cached_property
-    def _predict(self):
-        from .codegen import compile_network
-
-        return compile_network(self.network)
-
-    def predict(self, X) -> np.ndarray:
-        """ŷ for each row of X (shape (N, number of inputs)) → (N,)."""
-        return self._predict(self.theta, X)
-
-    @cached_property
-    def _loss_function(self):
-        from .codegen import value_and_grad
-
-        return value_and_grad(self.loss)
-
-    def evaluate(self, data) -> float:
-        """The mean loss on ``data`` (a Dataset or (X, y))."""
-        X, y = _as_arrays(data)
-        return self._loss_function(self.theta, X, y)[0]
-
-    def accuracy(self, data) -> float:
-        """The fraction of 0/1 labels predicted right, thresholding ŷ at 0.5."""
-        X, y = _as_arrays(data)
-        return float(np.mean((self.predict(X) > 0.5) == (y > 0.5)))
-
-    def values(self) -> dict[str, float]:
-        """θ as ``{name: value}``."""
-        return dict(zip(self.params, map(float, self.theta)))
 
 
 def train(target, data, optimizer="adam", learning_rate=0.05, epochs=200, batch_size=None, seed=0, theta0=None,
@@ -128,34 +77,41 @@ def train(target, data, optimizer="adam", learning_rate=0.05, epochs=200, batch_
     >>> result.history.train_loss[-1] < 0.02
     True
     """
-    lossobj = _resolve_loss(target, loss)
-    net = lossobj.network
-    seed, epochs = _check_int("seed", seed, 0), _check_int("epochs", epochs, 1)
-    batch_size = None if batch_size is None else _check_int("batch_size", batch_size, 1)
-    data = _as_dataset(data, len(net.inputs), "data")
-    train_set, val_set = _resolve_validation(data, validation, seed, len(net.inputs))
-    opt = get_optimizer(optimizer, learning_rate)
-    rng = np.random.default_rng(seed)
-    names = tuple(str(p) for p in net.params)
-    theta = _initial_theta(names, theta0, rng)
-    mask = _trainable_index(names, trainable)
-    if clip is not None and not (isinstance(clip, (int, float)) and not isinstance(clip, bool) and 0 < clip < np.inf):
-        raise ValueError(f"clip must be a positive number (the largest gradient norm); got {clip!r}")
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable as callback(epoch, theta, train_loss, val_loss); got {callback!r}")
-    from .codegen import value_and_grad
-
-    report, close = _reporter(progress, log_every, epochs)
+    if log_every is not None:
+        log_every = integer(log_every, "log_every", at_least=1)
+    lossobj, loop, theta, settings = _prepare(target, data, optimizer, learning_rate, epochs, batch_size, seed,
+                                              theta0, trainable, validation, clip, loss)
+    report, close = _reporter(progress, log_every, settings["epochs"])
     try:
-        loop = _Loop(value_and_grad(lossobj), opt, names, mask, clip, train_set, val_set, batch_size, rng)
-        theta, history = loop.run(theta, epochs, report, callback)
+        theta, history = loop.run(theta, settings["epochs"], report, callback)
     finally:
         close()
+    return TrainResult(lossobj.network, lossobj, loop.names, theta, history, settings)
+
+
+def _prepare(target, data, optimizer, learning_rate, epochs, batch_size, seed, theta0, trainable, validation, clip,
+             loss):
+    """Check every argument of ``train``, then compile the gradient program: (loss, loop, θ₀, settings)."""
+    lossobj = _resolve_loss(target, loss)
+    n_inputs, names = len(lossobj.network.inputs), tuple(str(p) for p in lossobj.network.params)
+    seed, epochs = integer(seed, "seed", at_least=0), integer(epochs, "epochs", at_least=1)
+    batch_size = None if batch_size is None else integer(batch_size, "batch_size", at_least=1)
+    clip = None if clip is None else positive(clip, "clip")
+    data = _as_dataset(data, n_inputs, "data")
+    train_set, val_set = _resolve_validation(data, validation, seed, n_inputs)
+    opt = get_optimizer(optimizer, learning_rate)
+    rng = np.random.default_rng(seed)
+    theta, mask = _initial_theta(names, theta0, rng), _trainable_index(names, trainable)
+    from .codegen import value_and_grad
+
+    loop = _Loop(value_and_grad(lossobj), opt, names, mask, clip, train_set, val_set, batch_size, rng)
     settings = {"optimizer": optimizer_name(opt), "learning_rate": float(opt.learning_rate), "epochs": epochs,
                 "batch_size": batch_size, "seed": seed, "loss": lossobj.name, "clip": clip,
                 "trainable": [names[i] for i in mask], "data": data.name, "n_train": len(train_set),
                 "n_validation": 0 if val_set is None else len(val_set)}
-    return TrainResult(net, lossobj, names, theta, history, settings)
+    return lossobj, loop, theta, settings
 
 
 @dataclass
@@ -224,12 +180,8 @@ class _Loop:
 
 def _mean_value_and_grad(fn, theta, X, y):
     """``fn(theta, X, y)`` without re-validating the (already checked) batch at every step."""
-    n = len(y)
     with np.errstate(all="ignore"):  # overflow shows up as a non-finite loss: TrainingDiverged says where
-        values = fn.function(*X.T, y, *theta)
-        loss = float(np.broadcast_to(np.asarray(values[0], dtype=float), (n,)).mean())
-        grads = np.array([np.broadcast_to(v, (n,)) for v in values[1:]], dtype=float)
-        return loss, grads.mean(axis=1)
+        return fn.evaluate_columns(tuple(X.T), y, theta)
 
 
 def _diverged(epoch, value, grad, names, why) -> TrainingDiverged:
@@ -251,19 +203,11 @@ def _resolve_loss(target, name) -> Loss:
     raise TypeError(f"train expects a symnet Network or Loss; got {type(target).__name__}")
 
 
-def _as_arrays(data):
-    if isinstance(data, Dataset):
-        return data.X, data.y
-    if isinstance(data, (tuple, list)) and len(data) == 2:
-        return data
-    raise TypeError(f"expected a Dataset or a pair (X, y); got {type(data).__name__}")
-
-
 def _as_dataset(data, n_inputs, what) -> Dataset:
     if isinstance(data, Dataset):
         dataset = data
     else:
-        X, y = _as_arrays(data)
+        X, y = as_arrays(data)
         X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
         X = X[:, None] if X.ndim == 1 and n_inputs == 1 else X
         if X.ndim != 2 or y.ndim != 1 or X.shape[0] != y.shape[0]:
@@ -283,15 +227,9 @@ def _as_dataset(data, n_inputs, what) -> Dataset:
 def _resolve_validation(data, validation, seed, n_inputs):
     if validation is None:
         return data, None
-    if isinstance(validation, (float, int)) and not isinstance(validation, bool):
+    if isinstance(validation, Real) and not isinstance(validation, bool):  # a fraction, checked by split
         return split(data, validation, seed)
     return data, _as_dataset(validation, n_inputs, "validation")
-
-
-def _check_int(name, value, low) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer ≥ {low}; got {value!r}")
-    return int(value)
 
 
 def _initial_theta(names, theta0, rng) -> np.ndarray:
@@ -330,8 +268,6 @@ def _trainable_index(names, trainable) -> np.ndarray:
 
 def _reporter(progress, log_every, epochs):
     """(on_epoch, close): a tqdm bar on a terminal, log lines to stderr otherwise, nothing if quiet."""
-    if log_every is not None and (isinstance(log_every, bool) or not isinstance(log_every, int) or log_every < 1):
-        raise ValueError(f"log_every must be a positive integer; got {log_every!r}")
     if progress is False:
         return (lambda epoch, train_loss, val_loss: None), (lambda: None)
     every = log_every or max(1, epochs // 10)
@@ -351,96 +287,3 @@ def _reporter(progress, log_every, epochs):
             print(f"epoch {epoch}/{epochs}: loss {train_loss[-1]:.6g}{val}", file=sys.stderr, flush=True)
     return on_log, (lambda: None)
 
-
-MODEL_FORMAT, MODEL_VERSION, MAX_MODEL_BYTES = "symnet-model", 1, 10_000_000
-
-
-def save(path, result: TrainResult):
-    """Write a trained model to JSON atomically: network, params, θ (exact: floats in round-trip
-    ``repr``), loss name, settings and history.
-
-    >>> import tempfile, pathlib
-    >>> from symnet import mlp
-    >>> r = train(mlp([1, 1]), ([[0.0], [1.0]], [0.0, 1.0]), epochs=2, progress=False)
-    >>> p = save(pathlib.Path(tempfile.mkdtemp()) / "model.json", r)
-    >>> bool((load(p).theta == r.theta).all())
-    True
-    """
-    import json
-
-    from . import __version__
-    from .files import write_text
-    from .netfile import network_to_dict
-
-    if not isinstance(result, TrainResult):
-        raise TypeError(f"save expects a TrainResult (from train); got {type(result).__name__}")
-    h = result.history
-    doc = {"format": MODEL_FORMAT, "version": MODEL_VERSION, "symnet_version": __version__,
-           "network": network_to_dict(result.network), "loss": result.loss.name, "params": list(result.params),
-           "theta": [float(t) for t in result.theta], "settings": result.settings,
-           "history": {"epochs": list(h.epochs), "train_loss": list(h.train_loss), "val_loss": list(h.val_loss),
-                       "seconds": h.seconds}}
-    return write_text(path, json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False) + "\n")
-
-
-def load(path) -> TrainResult:
-    """Read a model written by ``save``; a damaged or invalid file raises ``ValueError`` naming the problem."""
-    import json
-    from pathlib import Path
-
-    path = Path(path)
-    if path.stat().st_size > MAX_MODEL_BYTES:
-        raise ValueError(f"model file {path} is larger than {MAX_MODEL_BYTES} bytes; is it a symnet model?")
-    try:
-        doc = json.loads(path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
-        raise ValueError(f"model file {path} is not valid JSON ({err}); was it truncated or edited?") from None
-    try:
-        return _from_doc(doc)
-    except (ValueError, TypeError) as err:
-        raise ValueError(f"model file {path}: {err}") from None
-
-
-def _from_doc(doc) -> TrainResult:
-    from .netfile import network_from_dict
-
-    if not isinstance(doc, dict) or doc.get("format") != MODEL_FORMAT:
-        raise ValueError(f"not a symnet model: expected \"format\": \"{MODEL_FORMAT}\"")
-    if doc.get("version") != MODEL_VERSION:
-        raise ValueError(f"unsupported version {doc.get('version')!r}; this symnet reads version {MODEL_VERSION}")
-    net = network_from_dict(_key(doc, "network", dict))
-    lossobj = make_loss(net, _key(doc, "loss", str))
-    params = tuple(_key(doc, "params", list))
-    if params != tuple(str(p) for p in net.params):
-        raise ValueError(f"key 'params' {list(params)} does not match the network's parameters "
-                         f"{[str(p) for p in net.params]}")
-    theta = _floats(_key(doc, "theta", list), "theta")
-    if len(theta) != len(params):
-        raise ValueError(f"key 'theta' has {len(theta)} values; expected {len(params)}, one per parameter")
-    h = _key(doc, "history", dict)
-    train_loss, val_loss = _floats(_key(h, "train_loss", list), "history.train_loss"), _floats(
-        _key(h, "val_loss", list), "history.val_loss")
-    epochs = tuple(_key(h, "epochs", list))
-    if not all(isinstance(e, int) for e in epochs) or len(epochs) != len(train_loss) or len(val_loss) not in (
-            0, len(epochs)):
-        raise ValueError("key 'history': epochs, train_loss and val_loss must be lists of the same length")
-    seconds = _floats([_key(h, "seconds", (int, float))], "history.seconds")[0]
-    history = History(epochs, tuple(train_loss.tolist()), tuple(val_loss.tolist()), float(seconds))
-    return TrainResult(net, lossobj, params, theta, history, dict(_key(doc, "settings", dict)))
-
-
-def _key(doc: dict, key: str, kind):
-    if key not in doc:
-        raise ValueError(f"missing key {key!r}")
-    if not isinstance(doc[key], kind) or isinstance(doc[key], bool):
-        raise ValueError(f"key {key!r} has the wrong type {type(doc[key]).__name__}")
-    return doc[key]
-
-
-def _floats(values, key) -> np.ndarray:
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-        raise ValueError(f"key {key!r} must hold numbers only")
-    array = np.array(values, dtype=float)
-    if not np.isfinite(array).all():
-        raise ValueError(f"key {key!r} holds a value that is not finite")
-    return array

@@ -123,14 +123,15 @@ def test_error_samples_are_a_multiple_of_n():
 @pytest.mark.parametrize("call, error, message", [
     (lambda: approximate(G, (1, 0, 0, 1)), ValueError, "min < max"),
     (lambda: approximate(G, (0, 1)), ValueError, "4 numbers"),
-    (lambda: approximate(G, n=0), ValueError, "positive integer"),
+    (lambda: approximate(G, n=0), ValueError, "integer ≥ 1"),
     (lambda: approximate("sin(x", n=2), ParseError, "never closed"),
     (lambda: approximate("x*z", n=2), ValueError, "uses z"),
     (lambda: approximate("log(x)", (-1, 1, -1, 1), n=2), ValueError, "not finite"),
     (lambda: approximate(42, n=2), TypeError, "expression string"),
     (lambda: approximate(lambda x, y: np.ones(3), n=2), ValueError, "one number per point"),
-    (lambda: approximate_1d("x", (0, 1), n=-1), ValueError, "positive integer"),
-    (lambda: error_study(G, ns=()), ValueError, "positive integers"),
+    (lambda: approximate_1d("x", (0, 1), n=-1), ValueError, "integer ≥ 1"),
+    (lambda: error_study(G, ns=()), ValueError, "at least one n"),
+    (lambda: error_study(G, ns=(2, 0)), ValueError, "each n in ns must be an integer ≥ 1"),
     (lambda: target_function("__import__('os')", ("x",)), ParseError, "unknown function"),
 ])
 def test_bad_input_is_refused_before_work(call, error, message):
@@ -169,3 +170,21 @@ def test_approximation_str_and_types():
     a = approximate_1d("x**2", (0, 1), n=4)
     assert isinstance(a, Approximation) and "4 bumps" in str(a)
     assert isinstance(error_study("x**2", (0, 1), ns=(2,)), ErrorStudy)
+
+
+def test_formulas_in_x_y_or_x1_x2_give_the_same_towers():
+    xy, numbered = approximate("sin(x)*cos(y)", n=4), approximate("sin(x1)*cos(x2)", n=4)
+    assert [str(s) for s in xy.model.network.inputs] == ["x", "y"]
+    assert [str(s) for s in numbered.model.network.inputs] == ["x1", "x2"]
+    assert xy.model.theta == numbered.model.theta and xy.max_error == numbered.max_error
+    assert [str(s) for s in approximate_1d("x1**2", (0, 1), n=2).model.network.inputs] == ["x1"]
+    with pytest.raises(ValueError, match="mixes x with x2"):
+        approximate("x*x2", n=2)
+    with pytest.raises(ValueError, match="uses x, y; expected a formula in u, v only"):
+        approximate("x*y", n=2, inputs=("u", "v"))
+
+
+def test_numpy_integers_are_accepted():
+    a = approximate(G, n=np.int64(2), samples=np.int32(8))
+    assert a.n == 2 and a.samples == 8 and isinstance(a.n, int)
+    assert [r.n for r in error_study(G, ns=np.array([2, 4])).rows] == [2, 4]

@@ -34,8 +34,10 @@ def test_tower_show_formula_prints_network_formula_and_values():
     result = run("tower", "--show-formula", "--steepness", "500", "--sharpness", "20")
     assert result.exit_code == 0, result.output
     assert "f(θ₅, f(θ₁, x), f(θ₂, x), f(θ₃, y), f(θ₄, y))" in result.output
-    assert "w1_1 = 500" in result.output and "b5 = -22" in result.output
-    assert "20·σ(500·x + 150)" in result.output
+    assert "w₁,₁ = 500" in result.output and "b₅ = -22" in result.output     # named as in the formula
+    assert "w₁,₁·x" in result.output and "20·σ(500·x + 150)" in result.output
+    plain = run("tower", "--show-formula", "--ascii")
+    assert plain.output.isascii() and "w1_1 = 1000" in plain.output and "w1_1*x" in plain.output
 
 
 def test_tower_nested_draws_the_article_second_figure(tmp_path):
@@ -47,11 +49,11 @@ def test_tower_nested_draws_the_article_second_figure(tmp_path):
 
 
 @pytest.mark.parametrize("args, words", [
-    (("--bounds", "1,0,0,1"), ("--bounds", "below its maximum")),
+    (("--bounds", "1,0,0,1"), ("--bounds", "x must satisfy min < max; got min=1, max=0")),
     (("--bounds", "0,1,0"), ("expected 4 numbers",)),
     (("--bounds", "0,1,a,2"), ("bounds",)),
-    (("--steepness", "-5"), ("steepness must be a positive",)),
-    (("--sharpness", "nan"), ("sharpness must be a positive",)),
+    (("--steepness", "-5"), ("steepness must be positive",)),
+    (("--sharpness", "nan"), ("sharpness must be positive",)),
 ])
 def test_tower_bad_input_exits_2_with_one_clear_line(args, words, tmp_path):
     out = tmp_path / "t.png"
@@ -97,7 +99,8 @@ def test_approx_in_one_dimension_uses_bumps():
     (("x", "--n", "2.5"), ("--n",)),
     (("x", "--n", "64"), ("from 1 to 32",)),
     (("x", "--n", "32", "--refine"), ("from 1 to 16",)),
-    (("x", "--domain", "1,1,0,1"), ("--domain", "below its maximum")),
+    (("x", "--domain", "1,1,0,1"), ("--domain", "x must satisfy min < max")),
+    (("x*x2",), ("mixes x with x2",)),
     (("x", "--domain", "0,1,2"), ("--domain", "expected 4 numbers")),
     (("log(x)", "--domain", "-1,1,-1,1", "--n", "2"), ("not finite",)),
     (("x", "--steepness", "0", "--n", "2"), ("steepness",)),
@@ -107,3 +110,30 @@ def test_approx_bad_input_exits_2_with_one_clear_line(args, words, tmp_path):
     result = run("approx", *args, "--out", str(tmp_path / "out"))
     assert_usage_error(result, *words)
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("name", ["x.bmp", "x.jpg", "x"])
+def test_tower_refuses_an_unknown_figure_suffix_before_any_work(tmp_path, name):
+    out = tmp_path / name
+    result = run("tower", "-o", str(out))
+    assert_usage_error(result, "-o/--output", "expected a file name ending .png, .svg, .pdf")
+    assert "sigmoid neurons" not in result.output        # nothing computed or printed first
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("suffix", ["svg", "pdf"])
+def test_tower_writes_svg_and_pdf(tmp_path, suffix):
+    out = tmp_path / f"tower.{suffix}"
+    assert run("tower", "-o", str(out)).exit_code == 0
+    assert out.stat().st_size > 1000
+
+
+def test_approx_accepts_x1_x2_and_both_learning_rate_spellings(tmp_path):
+    numbered = run("approx", "x1*x2", "--n", "2")
+    assert numbered.exit_code == 0, numbered.output
+    assert numbered.output.splitlines()[3].split() == run("approx", "x*y", "--n", "2").output.splitlines()[3].split()
+    short = run("approx", "x*y", "--n", "2", "--refine", "--epochs", "5", "--lr", "0.05")
+    long = run("approx", "x*y", "--n", "2", "--refine", "--epochs", "5", "--learning-rate", "0.05")
+    assert short.exit_code == long.exit_code == 0, short.output
+    assert short.output == long.output
+    assert short.output != run("approx", "x*y", "--n", "2", "--refine", "--epochs", "5", "--lr", "0.001").output

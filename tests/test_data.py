@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from symnet.data import SEED_TEACHER, Dataset, load, load_csv, make, split
+from symnet.data import SEED_TEACHER, Dataset, load, load_csv, make, split, target_function
 
 CLASSIFICATION = ("xor", "moons", "circles", "spiral")
 
@@ -65,13 +65,40 @@ def test_function_data_through_the_safe_parser():
 
 
 @pytest.mark.parametrize("spec, match", [
-    ("function:sin(x3)", "x1 and x2 only"),
-    ("function:log(x1)", "not finite"),
+    ("function:sin(x3)", r"uses x3; expected a formula in x, y only \(or in x1, x2\)"),
+    ("function:sin(x1)*z", r"uses z; expected a formula in x1, x2 only \(or in x, y\)"),
+    ("function:x*x2", "mixes x with x2; write it in x, y or in x1, x2, not both"),
+    ("function:log(x1)", "not finite at x1="),
 ])
 def test_bad_function_data(spec, match):
     pytest.importorskip("symnet.parsing")
     with pytest.raises(ValueError, match=match):
         make(spec, n=50)
+
+
+def test_function_data_in_x_and_y_or_in_x1_and_x2():
+    pytest.importorskip("symnet.parsing")
+    xy, numbered = make("function:sin(x)*cos(y)", n=50, noise=0.0), make("function:sin(x1)*cos(x2)", n=50, noise=0.0)
+    assert xy.inputs == ("x", "y") and numbered.inputs == ("x1", "x2")
+    assert np.array_equal(xy.X, numbered.X) and np.array_equal(xy.y, numbered.y)
+    assert make("function:y", n=4, noise=0.0).y.tolist() == make("function:x2", n=4, noise=0.0).y.tolist()
+
+
+def test_target_function_names_and_broadcasts():
+    G = target_function("3")
+    assert G.inputs == ("x", "y") and G(np.zeros((2, 3)), np.zeros((2, 3))).tolist() == [[3.0] * 3] * 2
+    assert target_function("sin(x1)", dims=1).inputs == ("x1",)
+    assert target_function("u - v", inputs=("u", "v"))(np.array([5.0]), np.array([2.0])).tolist() == [3.0]
+    with pytest.raises(ValueError, match="uses y; expected a formula in x only"):
+        target_function("x*y", dims=1)
+    with pytest.raises(ValueError, match="uses x; expected a formula in u, v only"):
+        target_function("x", inputs=("u", "v"))
+
+
+def test_make_accepts_numpy_integers_and_checks_the_seed():
+    assert len(make("xor", n=np.int64(6), seed=np.int32(1))) == 6
+    with pytest.raises(ValueError, match="seed must be an integer ≥ 0"):
+        make("xor", seed=-1)
 
 
 def test_function_data_rejects_code():
@@ -175,9 +202,12 @@ def test_split_partitions_the_data():
     assert not np.array_equal(split(d, validation=0.2, seed=6)[1].X, val.X)
 
 
-@pytest.mark.parametrize("fraction", [0, 1, 1.5, -0.1, True, "0.2", 0.001])
-def test_bad_split(fraction):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize("fraction, error", [
+    (0, ValueError), (1, ValueError), (1.5, ValueError), (-0.1, ValueError), (0.001, ValueError),
+    (True, TypeError), ("0.2", TypeError),
+])
+def test_bad_split(fraction, error):
+    with pytest.raises(error, match="validation must be|empty part"):
         split(make("xor", n=20), validation=fraction)
 
 

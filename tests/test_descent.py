@@ -55,6 +55,13 @@ def test_strings_go_through_the_safe_parser():
         descend("__import__('os')", 1.0, 0.1)
 
 
+def test_numpy_numbers_are_accepted():
+    import numpy as np
+
+    paths = descend_many(x**2, np.float32(1.0), np.array([0.25, 0.5]), steps=np.int64(1))
+    assert [p.xs for p in paths] == [(1.0, 0.5), (1.0, 0.0)]
+
+
 def test_symbol_option():
     t = Symbol("t")
     assert descend(t**2, 1.0, 0.25, steps=1, symbol="t").xs == (1.0, 0.5)
@@ -71,6 +78,7 @@ def test_symbol_option():
     (lambda: descend(x**2, 1.0, 0.1, steps=2.5), "steps must be"),
     (lambda: descend_many(x**2, 1.0, []), "non-empty"),
     (lambda: descend_many(x**2, 1.0, "0.1"), "non-empty"),
+    (lambda: descend_many(x**2, 1.0, 0.1), "non-empty"),
 ])
 def test_bad_arguments(call, match):
     with pytest.raises(ValueError, match=match):
@@ -93,4 +101,28 @@ def test_format_paths_table():
     assert lines[0].split() == ["step", "x", "(η=0.25)", "h(x)", "x", "(η=1.5)", "h(x)"]
     assert lines[1].split() == ["0", "1", "1", "1", "1"]
     assert lines[2].split() == ["1", "0.5", "0.25", "-2", "4"]
-    assert lines[-1] == "η=1.5 diverged after 2 steps"
+    assert lines[-1] == "η=1.5 diverged after 2 steps (its steps grew and h ended above h(x₀))"
+
+
+def test_a_blow_up_names_its_step_counted_from_one():
+    # exp(x²) at x₀ = 2, η = 10: x₁ = 2 − 10·4e⁴ ≈ −2184 and h(x₁) = exp(4.8·10⁶) overflows at step 1
+    path = descend(exp(x**2), 2.0, 10.0, steps=5)
+    assert path.blew_up_at == 1 and path.xs == (2.0,)
+    assert format_paths([path]).splitlines()[-1].startswith("η=10 diverged at step 1: ")
+    # x⁴ from 3 with η = 1: 3 → −105 → 4.6·10⁶ (beyond ±LIMIT at step 2, kept in the path)
+    quartic = descend(x**4, 3.0, 1.0, steps=20)
+    assert quartic.blew_up_at == 2 == quartic.steps
+    settled = descend(x**2, 1.0, 0.1, steps=3)
+    assert settled.blew_up_at is None and not settled.diverged
+
+
+@pytest.mark.parametrize("h, x0, message", [
+    ("log(x)", -1.0, "h = log(x) is undefined"),
+    ("log(x)", 0.0, "h = log(x) is undefined"),
+    ("sqrt(x)", 0.0, "dh/dx = "),
+    ("1/x", 0, "h = 1/x is undefined"),
+])
+def test_an_undefined_start_is_an_error_not_a_divergence(h, x0, message):
+    with pytest.raises(ValueError) as info:
+        descend_many(h, x0, [0.1, 0.5])
+    assert str(info.value).startswith(message) and f"x₀ = {x0:g}" in str(info.value) and "diverged" not in str(info.value)

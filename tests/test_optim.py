@@ -85,11 +85,20 @@ def test_unknown_optimizer(name):
         get_optimizer(name, 0.1)
 
 
-@pytest.mark.parametrize("make", [
-    lambda: SGD(0.0), lambda: SGD(-1), lambda: SGD(float("nan")), lambda: SGD("0.1"),
-    lambda: Momentum(0.1, beta=1.0), lambda: Momentum(0.1, beta=-0.1),
-    lambda: Adam(0.1, beta2=1.0), lambda: Adam(0.1, eps=0.0), lambda: Adam(float("inf")),
+@pytest.mark.parametrize("make, match", [
+    (lambda: SGD(0.0), "learning_rate must be positive"), (lambda: SGD(-1), "learning_rate must be positive"),
+    (lambda: SGD(float("nan")), "learning_rate must be positive"),
+    (lambda: Momentum(0.1, beta=1.0), r"beta must be a number in \[0, 1\)"),
+    (lambda: Momentum(0.1, beta=-0.1), r"beta must be a number in \[0, 1\)"),
+    (lambda: Adam(0.1, beta2=1.0), "beta2 must be"), (lambda: Adam(0.1, eps=0.0), "eps must be positive"),
+    (lambda: Adam(float("inf")), "learning_rate must be positive"),
 ])
-def test_bad_hyperparameters(make):
-    with pytest.raises(ValueError, match="must be a finite number"):
+def test_bad_hyperparameters(make, match):
+    with pytest.raises(ValueError, match=match):
         make()
+
+
+def test_hyperparameters_must_be_numbers_but_numpy_numbers_will_do():
+    with pytest.raises(TypeError, match="learning_rate must be positive"):
+        SGD("0.1")
+    assert Adam(np.float32(0.5), beta1=np.float64(0.8)).step(np.zeros(1), np.ones(1), Adam(0.5).init(np.zeros(1)))[0][0] < 0

@@ -55,12 +55,34 @@ def test_approximation_figure_shows_target_beside_approximation():
     a = approximate("x*y", n=4)
     left, right = plot_approximation(a, samples=40)
     assert left.name == right.name == "3d" and left.figure is right.figure
-    g_faces, y_faces = surface(left).get_array(), surface(right).get_array()
-    assert g_faces.shape == y_faces.shape == (39 * 39,)
+    g_faces = surface(left).get_array()
+    assert g_faces.shape == (39 * 39,)
     assert g_faces.max() == pytest.approx(4 * 39 / 40 * 39 / 40, rel=0.1)
-    assert np.abs(g_faces - y_faces).max() < 1.5
     assert left.get_zlim() == right.get_zlim()
     assert "x*y" in left.get_title() and "16 towers" in right.get_title()
+
+
+def test_the_approximation_is_drawn_as_flat_tops_and_walls():
+    # per axis: the two outer edges and e ± 5/1000 at the 3 inner edges, so 8 points and 7 quads:
+    # 4 flat tops (one per cell) and 3 walls between them; 7 × 7 quads in all
+    a = approximate("x*y", n=4)
+    right = plot_approximation(a)[1]
+    faces = surface(right).get_array().reshape(7, 7)
+    tops = faces[::2, ::2]                              # the quads of the 4 × 4 cells
+    heights = np.array([a.model.values[c] for c in a.model.heights]).reshape(4, 4)
+    np.testing.assert_allclose(tops, heights, atol=0.01)
+    assert surface(right).get_linewidth()[0] > 0         # outlined, so the tops read as blocks
+
+
+def test_soft_towers_are_drawn_on_the_plain_grid():
+    a = approximate("x*y", n=4, steepness=5)
+    right = plot_approximation(a, samples=40)[1]
+    assert surface(right).get_array().shape == (39 * 39,)
+
+
+def test_axes_take_the_formula_input_names():
+    left, right = plot_approximation(approximate("x1*x2", n=2))
+    assert (right.get_xlabel(), right.get_ylabel()) == ("x1", "x2") == (left.get_xlabel(), left.get_ylabel())
 
 
 def test_approximation_in_one_dimension_draws_two_lines():

@@ -103,16 +103,16 @@ def test_step_and_bump_are_sigmoid_expressions():
     (lambda: tower(1, 0, 0, 1), "min < max"),
     (lambda: tower(0, 1, 0.5, 0.5), "min < max"),
     (lambda: tower(0, float("nan"), 0, 1), "finite"),
-    (lambda: tower(steepness=0), "steepness must be a positive"),
-    (lambda: tower(sharpness=-1), "sharpness must be a positive"),
+    (lambda: tower(steepness=0), "steepness must be positive"),
+    (lambda: tower(sharpness=-1), "sharpness must be positive"),
     (lambda: tower(inputs=("x",)), "expected 2 input"),
     (lambda: tower(inputs=("x", "x")), "must differ"),
-    (lambda: step("x", True), "finite real"),
     (lambda: bump("x", 2, 1), "min < max"),
     (lambda: tower_sum([(0, 1, 0, 1)], heights=[1, 2]), "one height per box"),
     (lambda: tower_sum([]), "at least one box"),
     (lambda: tower_sum([(0, 1, 0)]), "needs 4 numbers"),
-    (lambda: grid_boxes((0, 1, 0, 1), 0), "positive integer"),
+    (lambda: grid_boxes((0, 1, 0, 1), 0), "integer ≥ 1"),
+    (lambda: grid_boxes((0, 1, 0, 1), 2.0), "integer ≥ 1"),
 ])
 def test_bad_arguments_say_what_is_expected(call, message):
     with pytest.raises(ValueError, match=message):
@@ -122,6 +122,18 @@ def test_bad_arguments_say_what_is_expected(call, message):
 def test_step_needs_a_symbol_or_a_name():
     with pytest.raises(TypeError, match="input symbol"):
         step(3, 0)
+
+
+@pytest.mark.parametrize("call", [lambda: step("x", True), lambda: tower("0", 1, 0, 1), lambda: tower(threshold=None)])
+def test_non_numbers_are_type_errors(call):
+    with pytest.raises(TypeError, match="must be"):
+        call()
+
+
+def test_numpy_numbers_are_accepted():
+    np_tower = tower(np.float32(-0.5), np.int64(1), np.float64(0), np.int32(1), steepness=np.int64(1000))
+    assert np_tower.values == tower(-0.5, 1, 0, 1).values
+    assert grid_boxes((0, 1), np.int64(2)) == ((0.0, 0.5), (0.5, 1.0))
 
 
 def test_a_grid_of_towers_shares_its_edge_step_neurons():

@@ -35,10 +35,16 @@ def tower(bounds, steepness, sharpness, threshold, nested, show_formula, output,
     T(x, y) = σ(s·(σ(k(x−x0)) − σ(k(x−x1)) + σ(k(y−y0)) − σ(k(y−y1)) − t))
     with steepness k = 1000, sharpness s = 30, threshold t = 1.1.
     """
+    from ..checks import figure_path
     from ..parsing import parse_numbers
     from ..towers import NESTED_BOUNDS, NESTED_SHARPNESS, nested_towers
     from ..towers import tower as build_tower
 
+    if output:
+        try:
+            figure_path(output)      # a bad suffix is refused before any work or output
+        except ValueError as err:
+            raise click.BadParameter(str(err), param_hint="-o/--output") from None
     box = _bounds(parse_numbers(bounds, "bounds"), 4, "--bounds", "x_min,x_max,y_min,y_max")
     if nested:
         model = nested_towers(NESTED_BOUNDS, sharpness or NESTED_SHARPNESS, steepness, threshold)
@@ -56,12 +62,16 @@ def tower(bounds, steepness, sharpness, threshold, nested, show_formula, output,
 
 
 def _bounds(numbers, count, option, names):
+    """``numbers`` if they are ``count`` finite numbers making (min, max) pairs with min < max, per axis x, y."""
+    from ..checks import interval
+
     if len(numbers) != count:
         raise click.BadParameter(f"expected {count} numbers ({names}); got {len(numbers)}", param_hint=option)
-    for i in range(0, count, 2):
-        if not numbers[i] < numbers[i + 1]:
-            raise click.BadParameter(f"each minimum must be below its maximum; got {numbers[i]:g} ≥ "
-                                     f"{numbers[i + 1]:g}", param_hint=option)
+    try:
+        for i in range(0, count, 2):
+            interval(numbers[i], numbers[i + 1], "xy"[i // 2])
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint=option) from None
     return numbers
 
 
@@ -73,9 +83,12 @@ def _tower_summary(model, nested) -> str:
 
 
 def _formula_text(model) -> str:
+    from sympy import Symbol
+
     from ..printing import pretty
 
-    values = "\n".join(f"  {name} = {value:g}" for name, value in model.values.items())
+    # names printed as in the formula (w₅,₁); --ascii turns them into w5_1, as typed
+    values = "\n".join(f"  {pretty(Symbol(name))} = {value:g}" for name, value in model.values.items())
     return (f"network:  {pretty(model.network.nested)}\n"
             f"formula:  {pretty(model.network.concrete())}\n"
             f"article:  {pretty(model.formula())}\n"
@@ -94,15 +107,17 @@ def _formula_text(model) -> str:
 @click.option("--steepness", type=float, default=1000.0, show_default=True, help="Step neurons' steepness.")
 @click.option("--refine", is_flag=True, help="Then train the heights by gradient descent (Adam) and report the new errors.")
 @click.option("--epochs", type=click.IntRange(min=1, max=100_000), default=200, show_default=True, help="Epochs for --refine.")
-@click.option("--learning-rate", type=float, default=0.01, show_default=True, help="Step size for --refine.")
+@click.option("--lr", "--learning-rate", "learning_rate", type=float, default=0.01, show_default=True,
+              help="Step size η for --refine.")
 @click.option("--out", "out", type=click.Path(file_okay=False), metavar="DIR",
               help="Write errors.csv, errors.md and the figures (PNG) here.")
 @ascii_option
 @handle_errors
 def approx(expression, domain, ns, threshold, sharpness, steepness, refine, epochs, learning_rate, out, ascii):
-    """Approximate EXPRESSION, a function of x and y, by sums of towers; print the error versus n.
+    """Approximate EXPRESSION, a function of x and y (or of x1 and x2), by sums of towers; print the error versus n.
 
     \b
+    With two --domain numbers, EXPRESSION is a function of x (or x1), approximated by bumps.
     Example: symnet approx "sin(x)*cos(y)" --domain -2,2,-2,2 --n 4,8,16 --out towers/
     """
     from ..approximation import error_study

@@ -22,6 +22,7 @@ __all__ = ["article_grid", "tower_values", "dense_error", "plot_tower", "plot_ne
 
 ARTICLE_RANGE = (-5.0, 5.0, 0.1)     # the article's np.arange(-5, 5, 0.1) on both axes
 CMAP = "viridis"
+VIEW_ELEVATION = 40
 
 
 def _axes3d(ax=None, figsize=(6.4, 5.2)):
@@ -32,7 +33,7 @@ def _axes3d(ax=None, figsize=(6.4, 5.2)):
     return Figure(figsize=figsize, layout="constrained").add_subplot(projection="3d")
 
 
-def plot_surface(X, Y, Z, ax=None, title: str | None = None, zlabel: str = "z"):
+def plot_surface(X, Y, Z, ax=None, title: str | None = None, zlabel: str = "z", edges: bool = False):
     """A surface Z(X, Y) in the article's style (viridis), on 3-D axes.
 
     Args:
@@ -40,6 +41,7 @@ def plot_surface(X, Y, Z, ax=None, title: str | None = None, zlabel: str = "z"):
         ax: 3-D axes to draw on; default a new figure.
         title: the axes title.
         zlabel: the z-axis label.
+        edges: outline every quad (for a few large quads, such as flat tower tops and their walls).
 
     Returns:
         The axes.
@@ -49,7 +51,9 @@ def plot_surface(X, Y, Z, ax=None, title: str | None = None, zlabel: str = "z"):
     '3d'
     """
     ax = _axes3d(ax)
-    ax.plot_surface(X, Y, Z, rstride=1, cstride=1, cmap=CMAP, linewidth=0, antialiased=False)
+    lines = {"linewidth": 0.3, "edgecolor": "#2b2b2b", "antialiased": True} if edges else {"linewidth": 0,
+                                                                                            "antialiased": False}
+    ax.plot_surface(X, Y, Z, rstride=1, cstride=1, cmap=CMAP, **lines)
     ax.xaxis.set_major_locator(MaxNLocator(5))   # fewer ticks: labels of a 3-D axis overlap
     ax.yaxis.set_major_locator(MaxNLocator(5))
     ax.set_xlabel("x")
@@ -114,13 +118,37 @@ def _plot_grid(approximation: Approximation, samples: int):
     return approximation.grid(math.ceil(samples / n) * n)
 
 
+def _tower_grid(approximation: Approximation, samples: int):
+    """(X, Y, ŷ) on a grid with two points just inside every cell edge, e ± 5/steepness, and none between.
+
+    Each tower top is then one flat quad and each wall one vertical quad. A uniform grid instead cuts
+    every wall into slanted slivers coloured like the tops, which mplot3d's painter's algorithm
+    stacks in the wrong order: the stack of towers looks fragmented, cells seemingly missing. Towers
+    too soft to have flat tops (5/steepness beyond a quarter cell) keep the uniform grid.
+    """
+    n, domain = approximation.n, approximation.domain
+    delta = 5.0 / approximation.model.steepness       # σ(±5): within 0.7% of the plateau
+    if delta > min(domain[1] - domain[0], domain[3] - domain[2]) / (4 * n):
+        X, Y, _, yhat = _plot_grid(approximation, samples)
+        return X, Y, yhat, False
+    axes = []
+    for a in range(2):
+        cuts = np.linspace(domain[2 * a], domain[2 * a + 1], n + 1)
+        inner = np.repeat(cuts[1:-1], 2) + np.tile([-delta, delta], n - 1)
+        axes.append(np.concatenate([cuts[:1], inner, cuts[-1:]]))
+    X, Y = np.meshgrid(*axes)
+    return X, Y, approximation.evaluate(np.column_stack([X.ravel(), Y.ravel()])).reshape(X.shape), True
+
+
 def plot_approximation(approximation: Approximation, axes=None, samples: int = 96):
     """G beside its tower approximation ŷ (two 3-D surfaces, same z range); in 1-D, g and ŷ as lines.
+
+    ŷ is drawn as flat tower tops joined by vertical walls, each outlined (see ``_tower_grid``).
 
     Args:
         approximation: from ``approximate`` or ``approximate_1d``.
         axes: a pair of 3-D axes (one 2-D axes in 1-D); default a new figure.
-        samples: grid points per axis for the surfaces.
+        samples: grid points per axis for G's surface.
 
     Returns:
         The pair of axes (one axes in 1-D).
@@ -132,25 +160,27 @@ def plot_approximation(approximation: Approximation, axes=None, samples: int = 9
     """
     if len(approximation.domain) == 2:
         return _plot_1d(approximation, axes, samples)
-    if axes is None:
-        fig = Figure(figsize=(11, 4.8), layout="constrained")
-        axes = (fig.add_subplot(1, 2, 1, projection="3d"), fig.add_subplot(1, 2, 2, projection="3d"))
-    X, Y, G, yhat = _plot_grid(approximation, samples)
+    fig = Figure(figsize=(11, 4.8), layout="constrained") if axes is None else None
+    axes = axes or (fig.add_subplot(1, 2, 1, projection="3d"), fig.add_subplot(1, 2, 2, projection="3d"))
+    X, Y, G, _ = _plot_grid(approximation, samples)
+    TX, TY, yhat, flat = _tower_grid(approximation, samples)
+    names = [str(s) for s in approximation.model.network.inputs]
     label = f"ŷ: {approximation.towers} towers (n = {approximation.n})"
-    left = plot_surface(X, Y, G, _axes3d(axes[0]), f"G(x, y) = {approximation.target}", "G")
-    right = plot_surface(X, Y, yhat, _axes3d(axes[1]), label, "ŷ")
+    left = plot_surface(X, Y, G, _axes3d(axes[0]), f"G({', '.join(names)}) = {approximation.target}", "G")
+    right = plot_surface(TX, TY, yhat, _axes3d(axes[1]), label, "ŷ", edges=flat)
     low, high = min(G.min(), yhat.min()), max(G.max(), yhat.max())
     for ax in (left, right):
-        ax.set_zlim(low, high)
+        ax.set(zlim=(low, high), xlabel=names[0], ylabel=names[1])
+        ax.view_init(elev=VIEW_ELEVATION, azim=-60)    # from higher up than the default 30°: tops before walls
     return left, right
 
 
 def _plot_1d(approximation, ax, samples):
     ax = ax if ax is not None else Figure(figsize=(6.4, 4.4), layout="constrained").add_subplot()
     x, g, yhat = _plot_grid(approximation, max(samples, 400))
-    ax.plot(x, g, label=f"g(x) = {approximation.target}", color="#1f77b4")
+    ax.plot(x, g, label=f"g({approximation.model.network.inputs[0]}) = {approximation.target}", color="#1f77b4")
     ax.plot(x, yhat, label=f"ŷ: {approximation.towers} bumps", color="#d62728")
-    ax.set_xlabel("x")
+    ax.set_xlabel(str(approximation.model.network.inputs[0]))
     ax.legend()
     return ax
 
@@ -169,13 +199,13 @@ def plot_error_map(approximation: Approximation, ax=None, samples: int = 200):
     title = f"|G − ŷ|, n = {approximation.n}: max {error.max():.3g}, RMS {np.sqrt(np.mean(error ** 2)):.3g}"
     if len(coords) == 1:
         ax.plot(coords[0], error, color="#d62728")
-        ax.set_xlabel("x")
+        ax.set_xlabel(str(approximation.model.network.inputs[0]))
     else:
         x0, x1, y0, y1 = approximation.domain
         image = ax.imshow(error, origin="lower", extent=(x0, x1, y0, y1), cmap="magma", aspect="auto")
         ax.figure.colorbar(image, ax=ax, label="|G − ŷ|")
-        ax.set_xlabel("x")
-        ax.set_ylabel("y")
+        ax.set_xlabel(str(approximation.model.network.inputs[0]))
+        ax.set_ylabel(str(approximation.model.network.inputs[1]))
     ax.set_title(title, fontsize=10)
     return ax
 

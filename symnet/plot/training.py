@@ -25,22 +25,18 @@ def new_axes(ax=None, figsize=(6.4, 4.8), projection=None):
 
 
 def save_figure(fig, path, dpi: int = 120):
-    """Save ``fig`` to ``path`` atomically (format from the suffix, e.g. .png, .svg, .pdf); returns the path.
+    """Save ``fig`` to ``path`` atomically (format from the suffix: .png, .svg or .pdf); returns the path.
 
     >>> import tempfile, pathlib
     >>> ax = plot_loss(__import__("symnet.training").training.History((0, 1), (1.0, 0.5), (), 0.1))
     >>> save_figure(ax.figure, pathlib.Path(tempfile.mkdtemp()) / "loss.png").suffix
     '.png'
     """
-    from pathlib import Path
-
+    from ..checks import figure_path
     from ..files import atomic_path
 
-    path = Path(path)
-    fmt = path.suffix.lstrip(".").lower() or "png"
-    if fmt not in fig.canvas.get_supported_filetypes():
-        raise ValueError(f"cannot save a figure as .{fmt}; use one of "
-                         f"{', '.join('.' + k for k in sorted(fig.canvas.get_supported_filetypes()))}")
+    path = figure_path(path)
+    fmt = path.suffix.lstrip(".").lower()
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format=fmt, dpi=dpi)
     return path
@@ -194,32 +190,35 @@ def plot_descent(paths, ax=None):
     """
     if not paths:
         raise ValueError("plot_descent needs at least one descent path")
-    from ..codegen import expression_function
-
     ax = new_axes(ax, figsize=(9, 5))
-    h = expression_function(paths[0].function, [paths[0].symbol])
     lo, hi = _descent_window(paths)
+    _draw_curve(ax, paths[0], lo, hi)
+    for k, path in enumerate(paths):
+        label = f"η = {path.learning_rate:g}" + (" (diverges)" if path.diverged else "")
+        ax.plot(path.xs, path.hs, "-o", color=PATH_COLORS[k % len(PATH_COLORS)], markersize=4, linewidth=1,
+                alpha=0.85, label=label)
+    ax.plot(paths[0].xs[:1], paths[0].hs[:1], "s", color="black", markersize=8, label=f"start x₀ = {paths[0].xs[0]:g}")
+    ax.set(xlabel=str(paths[0].symbol), ylabel="h", title="gradient descent  x ← x − η·h′(x)")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return ax
+
+
+def _draw_curve(ax, path, lo, hi):
+    """The curve h(x) on [lo, hi], with the view fitted to its finite values (a diverging path is clipped)."""
+    from ..codegen import expression_function
+    from ..printing import pretty
+
+    h = expression_function(path.function, [path.symbol])
     grid = np.linspace(lo, hi, 500)
     with np.errstate(all="ignore"):
         curve = np.broadcast_to(np.asarray(h(grid), dtype=float), grid.shape)
-    from ..printing import pretty
-
-    x = paths[0].symbol
-    ax.plot(grid, curve, color="black", linewidth=1.5, label=f"h({pretty(x)}) = {pretty(paths[0].function)}")
-    for k, path in enumerate(paths):
-        color = PATH_COLORS[k % len(PATH_COLORS)]
-        label = f"η = {path.learning_rate:g}" + (" (diverges)" if path.diverged else "")
-        ax.plot(path.xs, path.hs, "-o", color=color, markersize=4, linewidth=1, alpha=0.85, label=label)
-    ax.plot(paths[0].xs[:1], paths[0].hs[:1], "s", color="black", markersize=8, label=f"start x₀ = {paths[0].xs[0]:g}")
+    ax.plot(grid, curve, color="black", linewidth=1.5, label=f"h({pretty(path.symbol)}) = {pretty(path.function)}")
     finite = curve[np.isfinite(curve)]
     if finite.size:
         span = max(finite.max() - finite.min(), 1e-9)
         ax.set_ylim(finite.min() - 0.08 * span, finite.max() + 0.08 * span)
     ax.set_xlim(lo, hi)
-    ax.set(xlabel=str(paths[0].symbol), ylabel="h", title="gradient descent  x ← x − η·h′(x)")
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    return ax
 
 
 def _descent_window(paths):
@@ -235,6 +234,7 @@ def _descent_window(paths):
 # (x, y) of each node; neuron 3 reads the sum u = h1 + h2, drawn as a small "+" node
 SEED_LAYOUT = {"x1": (0.0, 1.0), "x2": (0.0, 0.0), "1": (1.0, 1.0), "2": (1.0, 0.0), "+": (1.6, 1.0),
                "3": (2.4, 1.0), "4": (2.4, 0.0), "5": (3.5, 0.5), "ŷ": (4.3, 0.5)}
+SEED_PARAMS = ("w1_1", "b1", "w2_1", "b2", "w3_1", "b3", "w4_1", "b4", "w5_1", "w5_2", "b5")
 # (from, to, weight name or None for an unweighted edge)
 SEED_EDGES = (("x1", "1", "w1_1"), ("x2", "2", "w2_1"), ("1", "+", None), ("2", "+", None), ("+", "3", "w3_1"),
               ("2", "4", "w4_1"), ("3", "5", "w5_1"), ("4", "5", "w5_2"), ("5", "ŷ", None))
@@ -257,13 +257,9 @@ def plot_seed_network(values, ax=None):
     >>> "w5,2 = -3.5" in [t.get_text() for t in ax.texts]
     True
     """
-    values = values.values() if hasattr(values, "values") and not isinstance(values, Mapping) else values
-    needed = ("w1_1", "b1", "w2_1", "b2", "w3_1", "b3", "w4_1", "b4", "w5_1", "w5_2", "b5")
-    missing = [n for n in needed if n not in values]
-    if missing:
-        raise ValueError(f"the seed network diagram needs values for {', '.join(needed)}; missing {', '.join(missing)}")
+    values = _seed_values(values)
     ax = new_axes(ax, figsize=(9, 4.2))
-    biggest = max(abs(float(values[n])) for n in needed if n.startswith("w")) or 1.0
+    biggest = max(abs(float(values[n])) for n in SEED_PARAMS if n.startswith("w")) or 1.0
     for start, end, name in SEED_EDGES:
         _draw_edge(ax, start, end, None if name is None else float(values[name]), name, biggest)
     for node, (px, py) in SEED_LAYOUT.items():
@@ -276,6 +272,16 @@ def plot_seed_network(values, ax=None):
     ax.text(2.15, -0.45, "edge width ∝ |w|;  red: w > 0,  blue: w < 0;  b: the neuron's bias", ha="center",
             fontsize=8, color="dimgrey")
     return ax
+
+
+def _seed_values(values) -> Mapping:
+    """``{name: value}`` of the seed network's 11 parameters, from a TrainResult or a mapping."""
+    values = values.values() if hasattr(values, "values") and not isinstance(values, Mapping) else values
+    missing = [n for n in SEED_PARAMS if n not in values]
+    if missing:
+        raise ValueError(f"the seed network diagram needs values for {', '.join(SEED_PARAMS)}; "
+                         f"missing {', '.join(missing)}")
+    return values
 
 
 def _draw_edge(ax, start, end, weight, name, biggest):
