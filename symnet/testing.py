@@ -59,7 +59,7 @@ class GradCheckReport:
 
     def table(self) -> list[list[str]]:
         """Header and rows as strings (for text and Markdown tables)."""
-        head = ["param", *METHODS, "max Δ", "ok"]  # no "|": the same rows make the Markdown table
+        head = ["param", *METHODS, "max diff", "ok"]  # ASCII, no "|": the rows also make the Markdown table
         body = [[row.param, *(("—" if v is None else f"{v: .10e}") for v in row.values),
                  f"{row.max_error:.2e}", "yes" if row.ok else "NO"] for row in self.rows]
         return [head, *body]

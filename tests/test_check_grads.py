@@ -14,7 +14,7 @@ def test_seed_network_passes_and_the_report_prints_as_a_table():
     assert [row.param for row in report.rows][-1] == "b5"
     assert all(None not in row.values for row in report.rows)
     text = str(report)
-    assert text.splitlines()[0].split() == ["param", "backprop", "sympy", "numeric", "finite_diff", "max", "Δ", "ok"]
+    assert text.splitlines()[0].split() == ["param", "backprop", "sympy", "numeric", "finite_diff", "max", "diff", "ok"]
     assert "all gradients agree" in text
     assert report._repr_markdown_().startswith("| param | backprop |")
 

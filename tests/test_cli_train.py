@@ -199,3 +199,13 @@ def test_symnet_train_is_the_function_whatever_was_imported_first():
 
     from symnet import train
     assert callable(train) and train is symnet.training.train
+
+
+def test_descend_refuses_a_bad_figure_suffix_before_any_work(tmp_path):
+    from click.testing import CliRunner
+
+    from symnet.cli import main
+
+    result = CliRunner().invoke(main, ["descend", "x**2", "--x0", "1", "--lr", "0.1", "-o", str(tmp_path / "d.bmp")])
+    assert result.exit_code == 2 and "expected a file name ending .png" in result.output
+    assert "dh/dx" not in result.output and not list(tmp_path.iterdir())

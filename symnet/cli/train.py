@@ -14,7 +14,7 @@ from .common import (
     Command, FiniteFloat, ascii_option, echo_err, echo_out, handle_errors, load_network, loss_option, network_options,
 )
 
-DATA_HELP = "xor, moons, circles, spiral, sine, seed, function:EXPR (in x1, x2), or a FILE.csv with a header row."
+DATA_HELP = "xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or in x1, x2), or a FILE.csv with a header row."
 
 
 @click.command(cls=Command)
@@ -166,6 +166,10 @@ def descend(function, x0, rates, steps, symbol, output, ascii):
     from symnet.parsing import parse_expr, parse_name, parse_numbers
     from symnet.printing import pretty
 
+    from symnet.checks import figure_path
+
+    if output:
+        figure_path(output)  # a bad suffix is refused before any work
     etas = parse_numbers(rates, "learning rates")
     h = parse_expr(function)
     paths = descend_many(h, x0, list(etas), steps, None if symbol is None else parse_name(symbol, "variable"))
