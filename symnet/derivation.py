@@ -5,10 +5,11 @@ sums over every path L = s₀ → s₁ → … → s_k = p through the program's
 
     ∂L/∂p = Σ_paths Π_j ∂s_j/∂s_{j+1},
 
-each local factor ∂s_j/∂s_{j+1} taken from the SAME rule table the backprop uses (so
-σ′ = σ(1 − σ) is written hᵢ(1 − hᵢ)). A ``Derivation`` records, per parameter, the paths, their
-factors with the rule that produced each, the products, their sum, the compact δ-form of
-``symnet.grad`` and, on request, the expanded closed form and the numbers at a point.
+each local factor ∂s_j/∂s_{j+1} (one per hop) taken from the SAME rule table the backprop uses
+(so σ′ = σ(1 − σ) is written hᵢ(1 − hᵢ)). A ``Derivation`` records, per parameter, the paths,
+their factors with the rules that produced each (named in ``symnet.derivation_rules``), the
+products, their sum, the compact δ-form of ``symnet.grad`` and, on request, the expanded closed
+form and the numbers at a point.
 Renderings live in ``symnet.document``; this module builds data only.
 """
 
@@ -17,23 +18,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sympy import Add, Basic, Derivative, Mul, Pow, Symbol, exp, log, sin, cos, tanh
+from sympy import Basic, Derivative, Symbol
 
-from .activations import relu, sigmoid, softplus
-from .backprop import grad
+from .backprop import depends_on, grad
+from .derivation_rules import Rule, resolve_wrt, rule_name, rules_used
 from .errors import ExpressionTooLarge
-from .losses import LOSS, YHAT, Loss, squared_error
+from .losses import LOSS, Loss, squared_error
 from .network import Network
-from .neuron import neuron_index
+from .program import MAX_EXPANDED_OPS
 from .rules import differentiate, rule_table
 
-RULE_NAMES: dict[type, str] = {
-    Add: "sum rule", Mul: "product rule", Pow: "power rule",
-    sigmoid: "σ′ = σ(1 − σ)", tanh: "tanh′ = 1 − tanh²", relu: "ReLU′ = H", softplus: "softplus′ = σ",
-    exp: "exp′ = exp", log: "log′ = 1/z", sin: "sin′ = cos", cos: "cos′ = −sin",
-}
 MAX_PATHS = 256
-MAX_EXPANDED_OPS = 5000
 
 
 @dataclass(frozen=True)
@@ -52,26 +47,30 @@ class OrderedSum:
 
 @dataclass(frozen=True)
 class Factor:
-    """One local partial ∂of/∂by: its formula (None when f is abstract), rule name and value."""
+    """One local partial ∂of/∂by: its formula (None when f is abstract), the rules used, and its value."""
 
     of: Symbol
     by: Symbol
     formula: Basic | None
-    rule: str
+    rules: tuple[Rule, ...]
     value: float | None = None
 
     @property
     def what(self) -> Derivative:
         return Derivative(self.of, self.by)
 
+    @property
+    def rule(self) -> str:
+        """The rules as one English string, e.g. 'sum rule, product rule' or 'σ′ = σ(1 − σ)'."""
+        return ", ".join(map(str, self.rules))
+
 
 @dataclass(frozen=True)
 class Path:
-    """One path L → … → p: program symbols, local factors, their product (and its value)."""
+    """One path L → … → p: program symbols, local factors (one per hop), their product (and value)."""
 
     nodes: tuple[Symbol, ...]
     factors: tuple[Factor, ...]
-    hops: tuple[tuple[Symbol, Symbol], ...]
     value: float | None = None
 
     @property
@@ -81,10 +80,10 @@ class Path:
 
 @dataclass(frozen=True)
 class Step:
-    """One line of a derivation: ``what`` = ``result`` by ``rule`` (a RULE_NAMES value or a step key)."""
+    """One line of a derivation: ``what`` = ``result`` by ``rule`` (rule names or a step's name)."""
 
     what: Basic
-    rule: str
+    rule: str | tuple     # a step's name, or the Rules used (derivation_rules)
     result: object
     value: float | None = None
 
@@ -115,8 +114,8 @@ class ParamDerivation:
 
     @property
     def chain(self) -> OrderedSum:
-        """Σ over paths of the hop derivatives ∂a/∂b (the chain rule written out)."""
-        return OrderedSum(tuple(OrderedProduct(tuple(Derivative(a, b) for a, b in p.hops)) for p in self.paths))
+        """Σ over paths of the factors ∂a/∂b, one per hop (the chain rule written out)."""
+        return OrderedSum(tuple(OrderedProduct(tuple(f.what for f in p.factors)) for p in self.paths))
 
     @property
     def steps(self) -> tuple[Step, ...]:
@@ -176,7 +175,9 @@ def derive(loss: Loss | Network, wrt: Sequence | None = None, at: Mapping | None
 
     Args:
         loss: a ``Loss`` (a ``Network`` gets the squared-error loss).
-        wrt: parameter names or symbols (default every parameter; in abstract mode every θᵢ).
+        wrt: parameter names or symbols (default every parameter; in abstract mode every θᵢ); θN or
+            thetaN means all parameters of neuron N; inputs may be named, the target may not
+            (``symnet.derivation_rules.resolve_wrt``).
         at: numbers for every input, parameter and the target: values of each factor and a
             finite-difference check (concrete mode only).
         abstract: keep the neuron f undefined and write ∂fᵢ/∂… factors (scalar-θ view).
@@ -195,13 +196,8 @@ def derive(loss: Loss | Network, wrt: Sequence | None = None, at: Mapping | None
     if not isinstance(loss, Loss):
         raise TypeError(f"derive expects a Loss or a Network; got {type(loss).__name__}")
     if abstract:
-        if at is not None or expanded:
-            raise ValueError("abstract derivations keep f undefined, so they have no numbers or closed form; "
-                             "drop at=/expanded= or abstract=True")
-        from .derivation_abstract import derive_abstract
-
-        return derive_abstract(loss, wrt)
-    gradient = grad(loss, wrt, rules)
+        return _abstract(loss, wrt, at, expanded)
+    gradient = grad(loss, resolve_wrt(loss, wrt), rules)
     table = rule_table(rules)
     items = tuple(_param_derivation(loss, gradient, p, table, expanded, max_expanded_ops) for p in gradient.wrt)
     derivation = Derivation(loss, items)
@@ -212,10 +208,18 @@ def derive(loss: Loss | Network, wrt: Sequence | None = None, at: Mapping | None
     return derivation
 
 
+def _abstract(loss, wrt, at, expanded) -> Derivation:
+    if at is not None or expanded:
+        raise ValueError("abstract derivations keep f undefined, so they have no numbers or closed form; "
+                         "drop at=/expanded= or abstract=True")
+    from .derivation_abstract import derive_abstract
+
+    return derive_abstract(loss, wrt)
+
+
 def _param_derivation(loss, gradient, param, table, expanded, max_ops) -> ParamDerivation:
     program = loss.program
-    stops = stop_symbols(loss, param)
-    paths = tuple(_path(program, nodes, stops, table) for nodes in enumerate_paths(program, param))
+    paths = tuple(_path(program, nodes, table) for nodes in enumerate_paths(program, param))
     compact = gradient.formula(param)
     item = ParamDerivation(param, paths, compact, needed_adjoints(gradient, compact))
     if expanded:
@@ -233,10 +237,7 @@ def enumerate_paths(program, param: Symbol, limit: int = MAX_PATHS) -> list[tupl
     [(h4, z4, w4_1)]
     """
     rhs, order = dict(program.assignments), program.order()
-    needed = {param}
-    for lhs, expr in program.assignments:
-        if expr.free_symbols & needed:
-            needed.add(lhs)
+    needed = depends_on(program, (param,))
     paths: list = []
 
     def walk(node, trail):
@@ -255,56 +256,11 @@ def enumerate_paths(program, param: Symbol, limit: int = MAX_PATHS) -> list[tupl
     return paths
 
 
-def stop_symbols(loss: Loss, param: Symbol) -> frozenset:
-    """The symbols a compact path shows: the loss, neuron outputs hᵢ and ``param`` (all, without neurons)."""
-    net, program = loss.network, loss.program
-    if not net.models:
-        return frozenset(program.symbols + program.inputs + program.params)
-    hs = {Symbol(f"h{neuron_index(theta)}") for theta in net.neurons}
-    read_by_loss = program.rhs(LOSS).free_symbols & set(program.symbols)   # z₅ for the stable cross-entropy
-    return frozenset(hs | read_by_loss | {LOSS, param})
-
-
-def _path(program, nodes, stops, table) -> Path:
+def _path(program, nodes, table) -> Path:
     rhs = dict(program.assignments)
-    factors = tuple(Factor(a, b, differentiate(rhs[a], b, ans=a, table=table), rule_name(rhs[a], b))
+    factors = tuple(Factor(a, b, differentiate(rhs[a], b, ans=a, table=table), rules_used(rhs[a], b))
                     for a, b in zip(nodes, nodes[1:]))
-    kept = [n for n in nodes if n in stops or n == nodes[0] or n == nodes[-1]]
-    out = program.outputs[0]
-    yhat = _output_symbol(program)
-    label = {yhat: YHAT} if yhat is not None and yhat != out else {}
-    hops = tuple((label.get(a, a), label.get(b, b)) for a, b in zip(kept, kept[1:]))
-    return Path(tuple(nodes), factors, hops)
-
-
-def _output_symbol(program):
-    """The network output ŷ (the symbol the loss step reads), if the program ends in a loss."""
-    if program.outputs[0] != LOSS or len(program.assignments) < 2:
-        return None
-    return program.assignments[-2][0]
-
-
-def rule_name(expr: Basic, wrt: Symbol) -> str:
-    """The rules used to differentiate ``expr`` by ``wrt``, outermost first (e.g. 'sum rule, product rule').
-
-    >>> from sympy import symbols
-    >>> b, w, u = symbols("b w u")
-    >>> rule_name(b + w * u, u)
-    'sum rule, product rule'
-    """
-    names: list[str] = []
-
-    def visit(node):
-        if node == wrt or not node.has(wrt):
-            return
-        name = next((RULE_NAMES[k] for k in type(node).__mro__ if k in RULE_NAMES), type(node).__name__ + "′")
-        if name not in names:
-            names.append(name)
-        for arg in node.args:
-            visit(arg)
-
-    visit(expr)
-    return ", ".join(names) if names else "identity"
+    return Path(tuple(nodes), factors)
 
 
 def needed_adjoints(gradient, compact: Basic) -> tuple[tuple[Symbol, Basic], ...]:
@@ -327,3 +283,7 @@ def product_value(values) -> float | None:
             return None
         out *= v
     return out
+
+
+__all__ = ["Derivation", "ParamDerivation", "Path", "Factor", "Step", "OrderedSum", "OrderedProduct", "derive",
+           "enumerate_paths", "needed_adjoints", "product_value", "rule_name", "MAX_EXPANDED_OPS", "MAX_PATHS"]

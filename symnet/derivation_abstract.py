@@ -1,8 +1,9 @@
 """Abstract derivations: the neuron f left undefined, as the article writes ∂L/∂θ = ∂L/∂ŷ · ∂ŷ/∂θ.
 
-Each neuron is one node hᵢ = fᵢ(θᵢ, u…) with a single scalar θᵢ. Along a path ŷ = h₅ → h₃ → … → θ₂
-the local factors are ∂fᵢ/∂(its argument) and finally ∂fⱼ/∂θⱼ; a composite input u = h₁ + h₂ adds
-∂u/∂h only when that factor is not 1. Summing over paths gives, for the article's network,
+Each neuron is one node hᵢ = fᵢ(θᵢ, u…) with a single scalar θᵢ. A path runs from the loss L
+through ŷ = h₅ → h₃ → … → θ₂; the local factors past ŷ are ∂fᵢ/∂(its argument) and finally
+∂fⱼ/∂θⱼ; a composite input u = h₁ + h₂ adds ∂u/∂h only when that factor is not 1. Summing over
+paths gives, for the article's network,
 
     ∂L/∂θ₂ = ∂L/∂ŷ · (∂f₅/∂h₃ · ∂f₃/∂u₃,₁ · ∂f₂/∂θ₂ + ∂f₅/∂h₄ · ∂f₄/∂h₂ · ∂f₂/∂θ₂).
 
@@ -14,11 +15,10 @@ from __future__ import annotations
 
 from sympy import Symbol
 
-from .derivation import (
-    MAX_PATHS, Derivation, Factor, ParamDerivation, Path, Step, rule_name,
-)
+from .derivation import MAX_PATHS, Derivation, Factor, ParamDerivation, Path, Step
+from .derivation_rules import NEURON_INPUT, NEURON_PARAMETER, resolve_wrt, rules_used
 from .errors import ExpressionTooLarge
-from .losses import LOSSES, YHAT, Loss
+from .losses import LOSS, LOSSES, YHAT, Loss
 from .network import from_neurons
 from .neuron import NeuronModel, neuron_index
 from .rules import differentiate
@@ -40,9 +40,8 @@ def derive_abstract(loss: Loss, wrt=None) -> Derivation:
                          "formula. Drop abstract=True to see its concrete derivation")
     loss = scalar_view(loss)
     net = loss.network
-    thetas = _resolve(net, wrt)
-    outer = Step(YHAT, "outer", differentiate(loss.display, YHAT), None)
-    outer = Step(outer.what, rule_name(loss.display, YHAT), outer.result)
+    thetas = resolve_wrt(loss, wrt, abstract=True)
+    outer = Step(YHAT, rules_used(loss.display, YHAT), differentiate(loss.display, YHAT))
     items = tuple(ParamDerivation(theta, tuple(_paths(net, theta)), outer=outer) for theta in thetas)
     return Derivation(loss, items, abstract=True)
 
@@ -55,17 +54,6 @@ def scalar_view(loss: Loss) -> Loss:
     overrides = {theta: NeuronModel(model.activation, "scalar") for theta, model in net.models}
     scalar = from_neurons(net.nested, net.inputs, overrides=overrides)
     return LOSSES[loss.name](scalar) if loss.name in LOSSES else loss
-
-
-def _resolve(net, wrt) -> tuple[Symbol, ...]:
-    if wrt is None:
-        return net.neurons
-    thetas = tuple(Symbol(s) if isinstance(s, str) else s for s in wrt)
-    unknown = [t for t in thetas if t not in net.neurons]
-    if unknown:
-        raise ValueError(f"abstract derivations are by a neuron's θ; got {', '.join(map(str, unknown))}, expected "
-                         f"some of {', '.join(map(str, net.neurons))}")
-    return thetas
 
 
 def _neurons(net) -> dict:
@@ -92,18 +80,18 @@ def _paths(net, theta) -> list[Path]:
         if node in neurons:
             own, fn, z = neurons[node]
             if own == theta:
-                found.append(_make(nodes + (theta,), factors + (Factor(fn, theta, None, "∂f/∂θ"),)))
+                found.append(_make(nodes + (theta,), factors + (Factor(fn, theta, None, (NEURON_PARAMETER,)),)))
                 return
             args = sorted((s for s in rhs[z].free_symbols if s not in params), key=order.__getitem__)
             for arg in args:
-                walk(arg, nodes + (arg,), factors + (Factor(fn, arg, None, "∂f/∂u"),))
+                walk(arg, nodes + (arg,), factors + (Factor(fn, arg, None, (NEURON_INPUT,)),))
         elif node in rhs:
             for arg in sorted(rhs[node].free_symbols, key=order.__getitem__):
                 local = differentiate(rhs[node], arg, ans=node)
-                extra = () if local == 1 else (Factor(node, arg, None, rule_name(rhs[node], arg)),)
+                extra = () if local == 1 else (Factor(node, arg, None, rules_used(rhs[node], arg)),)
                 walk(arg, nodes + (arg,), factors + extra)
 
-    walk(net.output, (net.output,), ())
+    walk(net.output, (LOSS, net.output), ())
     return found
 
 
@@ -117,4 +105,4 @@ def _downstream(program, start) -> set:
 
 
 def _make(nodes, factors) -> Path:
-    return Path(tuple(nodes), tuple(factors), tuple((f.of, f.by) for f in factors))
+    return Path(tuple(nodes), tuple(factors))

@@ -1,42 +1,26 @@
-"""Layout of derivation documents: blocks (headings, prose, math lines, tables) and their four renderings.
+"""Layout of derivation documents: the blocks (headings, prose, math lines, tables) and line breaking.
 
-A document is a tuple of blocks; each renderer (text, unicode, LaTeX, Markdown) writes every block.
-Long formulas break across lines at top-level +, · and → within a width budget (widths are
-estimated from the one-line Unicode form); a single piece still wider than the budget is scaled
-down in LaTeX with ``\\scalebox``. Prose comes from ``symnet.i18n``; its ``{fields}`` are formulas.
+A document is a tuple of blocks; ``symnet.derivation_tex`` writes them as text, Unicode, LaTeX or
+Markdown. Long formulas break across lines at top-level +, · and → within a width budget (widths
+are estimated from the one-line Unicode form, each subtree printed once: ``printing.measure``);
+a single piece still wider than the budget is scaled down in LaTeX with ``\\scalebox``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import NamedTuple
-from string import Formatter
 
-from sympy import Basic, Derivative, Symbol
+from sympy import Basic, Derivative
 
 from .derivation import OrderedProduct, OrderedSum
-from .printing import factor, pretty, printer
+from .printing import factor, measure, printer
 
 BUDGET = {"text": 96, "unicode": 96, "latex": 78, "markdown": 80}
 SEPARATORS = {"+": ("+", "+"), "·": ("·", r"\cdot"), "→": ("→", r"\to"), "−": ("-", "-"), "=": ("=", "=")}
 TEXT_SEPARATORS = {"·": "*", "→": "->"}
 GLUE = "\x00"      # joins two glued pieces; replaced by the format's multiplication sign
-UNICODE_TO_LATEX = {
-    "ŷ": r"\(\hat{y}\)", "θ": r"\(\theta\)", "δ": r"\(\delta\)", "∂": r"\(\partial\)", "σ": r"\(\sigma\)",
-    "′": r"\('\)", "·": r"\(\cdot\)", "−": r"\(-\)", "→": r"\(\to\)", "Δ": r"\(\Delta\)", "|": r"\(|\)",
-    "—": "---", "²": r"\(^2\)", "≈": r"\(\approx\)",
-}
-LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
-                 "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}"}
 LATEX_WEIGHT = {**{c: 0.7 for c in "₀₁₂₃₄₅₆₇₈₉,"}, "·": 0.4, "(": 1.15, ")": 1.15}
-RULE_LATEX = {
-    "σ′ = σ(1 − σ)": r"\sigma' = \sigma(1 - \sigma)", "tanh′ = 1 − tanh²": r"\tanh' = 1 - \tanh^2",
-    "ReLU′ = H": r"\operatorname{ReLU}' = H", "softplus′ = σ": r"\operatorname{softplus}' = \sigma",
-    "exp′ = exp": r"\exp' = \exp", "log′ = 1/z": r"\log' = 1/z", "sin′ = cos": r"\sin' = \cos",
-    "cos′ = −sin": r"\cos' = -\sin",
-}
-
-
 @dataclass(frozen=True)
 class Label:
     """A word used as the left side of a math line (e.g. 'path 1')."""
@@ -89,6 +73,8 @@ class Prose:
 
 @dataclass(frozen=True)
 class Line:
+    """``lhs = rhs`` in a display, with an optional note (a rule name or Rules) and value."""
+
     lhs: object
     rhs: object
     note: str | None = None
@@ -200,10 +186,10 @@ def width(obj, fmt: str = "unicode") -> int:
         return 3
     if isinstance(obj, (OrderedSum, OrderedProduct, Arrows)):
         return sum(p.width + 3 for p in tokens(obj, fmt))
-    text = pretty(obj) if isinstance(obj, Basic) else str(obj)
+    text = measure(obj) if isinstance(obj, Basic) else str(obj)
     if fmt not in ("latex", "markdown"):
         return len(text)
-    return round(sum(LATEX_WEIGHT.get(c, 1.0) for c in text))
+    return round(len(text) + sum(text.count(c) * (w - 1.0) for c, w in LATEX_WEIGHT.items()))
 
 
 def pack(pieces, budget: int) -> list[list[Piece]]:
@@ -248,72 +234,3 @@ def join(pieces, fmt: str, budget: int) -> str:
             out.append(TEXT_SEPARATORS.get(piece.sep, sep) if fmt == "text" else sep)
         out.append(text)
     return " ".join(out)
-
-
-def inline(obj, fmt: str) -> str:
-    """A formula inside prose."""
-    if isinstance(obj, str):
-        return escape(obj) if fmt == "latex" else obj
-    if isinstance(obj, tuple):
-        return ", ".join(inline(item, fmt) for item in obj)
-    if isinstance(obj, Num) and fmt not in ("latex", "markdown"):
-        return number(obj.value)
-    if isinstance(obj, Equation):
-        body = join(tokens(obj.lhs, fmt) + tokens(obj.rhs, fmt, "="), fmt, 10**6)
-    else:
-        body = join(tokens(obj, fmt), fmt, 10**6)
-    return {"latex": r"\(%s\)", "markdown": "$%s$"}.get(fmt, "%s") % body
-
-
-def escape(text: str) -> str:
-    """Prose for LaTeX: special characters escaped, Unicode math symbols as inline math."""
-    return "".join(LATEX_SPECIAL.get(c, UNICODE_TO_LATEX.get(c, c)) for c in text)
-
-
-def rule_latex(name: str) -> str:
-    """A (translated) rule name for a LaTeX note: formulas as math, words as text."""
-    if name in RULE_LATEX:
-        return RULE_LATEX[name]
-    return r"\text{%s}" % escape(name)
-
-
-def prose(block, fmt: str) -> str:
-    """A ``Prose`` or ``Heading`` block's text with its formulas inline."""
-    parts = []
-    fields = dict(block.fields)
-    template = block.template if isinstance(block, Prose) else block.text
-    for literal, field, _, _ in Formatter().parse(template):
-        parts.append(escape(literal) if fmt == "latex" else literal)
-        if field is not None:
-            parts.append(inline(fields[field], fmt))
-    return "".join(parts)
-
-
-def lhs_text(obj, fmt: str) -> str:
-    if isinstance(obj, Label):
-        return r"\text{%s}" % escape(obj.text) if fmt in ("latex", "markdown") else obj.text
-    return printer(fmt)(obj)
-
-
-def math_lines(block: Math, fmt: str, rule) -> list[str]:
-    """Rendered lines of a math block (``rule`` translates rule names)."""
-    budget, tex = BUDGET[fmt], fmt in ("latex", "markdown")
-    out = []
-    for line in block.lines:
-        pieces = tokens(line.rhs, fmt)
-        if line.value is not None:
-            pieces.append(Piece("=", number(line.value), len(number(line.value))))
-        lhs = lhs_text(line.lhs, fmt)
-        rows = pack(pieces, budget if tex else budget - len(lhs) - 5)
-        note = rule(line.note) if line.note else ""
-        for i, row in enumerate(rows):
-            body = join(row, fmt, budget)
-            if tex:
-                head = f"{lhs} &= " if i == 0 else r"&\quad "
-                tail = (r" && %s" % rule_latex(note)) if note and i == len(rows) - 1 else ""
-                out.append(head + body + tail)
-            else:
-                head = f"{lhs} = " if i == 0 else " " * (len(lhs) + 3)
-                tail = f"    [{note}]" if note and i == len(rows) - 1 else ""
-                out.append(head + body + tail)
-    return out

@@ -18,23 +18,25 @@ from sympy import Basic, Symbol
 from .codegen import expression_function
 from .derivation import Derivation, ParamDerivation, Path, product_value
 from .numeric import finite_differences, is_close
-from .testing import ATOL, RTOL
+from .testing import ATOL, RTOL, random_point
 
 
-def random_point(loss, seed: int = 0, digits: int = 2) -> dict:
-    """A reproducible point for ``derive(at=…)``: every input, parameter and the target, rounded.
+def random_values(loss, seed: int = 0) -> dict:
+    """A reproducible point for ``derive(at=…)``: the first sample of ``symnet.testing.random_point``.
 
-    Inputs and parameters are uniform in [−1, 1], the target in [0, 1].
+    ``symnet check --seed S`` and ``symnet derive --at random:S`` therefore use the same parameters
+    (normal), and the derivation's inputs and target are the check batch's first row.
 
     >>> from symnet import seed_network, squared_error
-    >>> point = random_point(squared_error(seed_network()), seed=1)
-    >>> len(point), all(-1 <= v <= 1 for v in point.values())
-    (14, True)
+    >>> point = random_values(squared_error(seed_network()), seed=1)
+    >>> len(point), sorted(point)[:3]
+    (14, ['b1', 'b2', 'b3'])
     """
-    rng = np.random.default_rng(seed)
-    program = loss.program
-    values = {s.name: round(float(rng.uniform(-1, 1)), digits) for s in program.inputs + program.params}
-    values[loss.target.name] = round(float(rng.uniform(0, 1)), digits)
+    theta, X, y = random_point(loss, seed)
+    net = loss.network
+    values = {p.name: float(v) for p, v in zip(net.params, theta)}
+    values.update({x.name: float(v) for x, v in zip(net.inputs, X[0])})
+    values[loss.target.name] = float(y[0])
     return values
 
 

@@ -1,6 +1,7 @@
 """Writers of derivation documents: blocks to text/Unicode, Markdown (``$$`` math) and LaTeX (``align*``).
 
-The LaTeX preamble is pdflatex-ready for English and uses ``ctexart`` (xelatex) for Chinese; math
+Prose comes from ``symnet.i18n`` with its ``{fields}`` set as inline formulas; a math block becomes
+aligned lines, rule notes beside them, the rows of one broken formula kept on one page. The LaTeX preamble is pdflatex-ready for English and uses ``ctexart`` (xelatex) for Chinese; math
 is the same in both. Also runs the numeric check (``symnet.check_grads``) a document shows.
 """
 
@@ -8,8 +9,21 @@ from __future__ import annotations
 
 import textwrap
 
-from . import i18n
-from .derivation_layout import BUDGET, Heading, Math, Prose, Table, math_lines, prose
+from string import Formatter
+
+from .derivation_layout import (
+    BUDGET, Equation, Heading, Label, Math, Num, Piece, Prose, Table, join, number, pack, tokens,
+)
+from .derivation_rules import note_text
+from .printing import printer
+
+UNICODE_TO_LATEX = {
+    "ŷ": r"\(\hat{y}\)", "θ": r"\(\theta\)", "δ": r"\(\delta\)", "∂": r"\(\partial\)", "σ": r"\(\sigma\)",
+    "′": r"\('\)", "·": r"\(\cdot\)", "−": r"\(-\)", "→": r"\(\to\)", "Δ": r"\(\Delta\)", "|": r"\(|\)",
+    "—": "---", "²": r"\(^2\)", "≈": r"\(\approx\)",
+}
+LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
+                 "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}"}
 
 PREAMBLE_EN = r"""\documentclass[11pt]{article}
 \usepackage[a4paper,margin=2.2cm]{geometry}
@@ -18,7 +32,9 @@ PREAMBLE_ZH = r"""\documentclass[11pt,UTF8]{ctexart}
 \usepackage[a4paper,margin=2.2cm]{geometry}
 \ctexset{section={format=\Large\bfseries\raggedright}}
 """
-PREAMBLE_COMMON = r"""\usepackage{amsmath,amssymb}
+PREAMBLE_COMMON = r"""\pagestyle{plain}
+\usepackage{amsmath,amssymb}
+\usepackage{needspace}
 \usepackage{graphicx}
 \usepackage{booktabs}
 \usepackage{array}
@@ -31,15 +47,9 @@ PREAMBLE_COMMON = r"""\usepackage{amsmath,amssymb}
 
 def preamble(lang: str, title: str) -> str:
     """The document head up to ``\\maketitle``."""
-    from .derivation_layout import escape
-
     head = PREAMBLE_ZH if lang == "zh" else PREAMBLE_EN
     return (head + PREAMBLE_COMMON + "\\title{%s}\n\\author{symnet}\n\\date{}\n\\begin{document}\n\\maketitle\n\n"
             % escape(title))
-
-
-def _rule(lang):
-    return lambda name: i18n.rule(name, lang)
 
 
 def emit_text(blocks, fmt: str, lang: str) -> str:
@@ -52,7 +62,7 @@ def emit_text(blocks, fmt: str, lang: str) -> str:
         elif isinstance(block, Prose):
             out += textwrap.wrap(prose(block, fmt), BUDGET[fmt] + 4, break_long_words=False) or [""]
         elif isinstance(block, Math):
-            out += ["  " + line for line in math_lines(block, fmt, _rule(lang))]
+            out += ["  " + line for line in math_lines(block, fmt, lang)]
         elif isinstance(block, Table):
             out += _text_table(block, fmt)
     return "\n".join(out).strip("\n") + "\n"
@@ -82,7 +92,7 @@ def emit_markdown(blocks, fmt: str, lang: str) -> str:
         elif isinstance(block, Prose):
             out += [prose(block, fmt), ""]
         elif isinstance(block, Math):
-            body = " \\\\\n".join(math_lines(block, fmt, _rule(lang)))
+            body = " \\\\\n".join(math_lines(block, fmt, lang))
             out += ["$$", "\\begin{aligned}", body, "\\end{aligned}", "$$", ""]
         elif isinstance(block, Table):
             out.append("| " + " | ".join(cell(c, fmt) for c in block.header) + " |")
@@ -93,17 +103,20 @@ def emit_markdown(blocks, fmt: str, lang: str) -> str:
 
 
 def emit_latex(blocks, fmt: str, lang: str) -> str:
+    """Blocks as the body of a LaTeX document; a sentence stays on the page of the display it introduces."""
     from .document import cell
 
     out = []
-    for block in blocks:
+    for block, following in zip(blocks, list(blocks[1:]) + [None]):
         if isinstance(block, Heading):
             command = {0: "section*", 1: "section*", 2: "subsection*"}.get(block.level, "paragraph")
-            out += ["\\%s{%s}" % (command, prose(block, fmt)), ""]
+            out += ["\\needspace{12\\baselineskip}", "\\%s{%s}" % (command, prose(block, fmt)), ""]
+        elif isinstance(block, Prose) and isinstance(following, (Math, Table)):
+            out += ["\\needspace{5\\baselineskip}", prose(block, fmt), "\\nopagebreak"]
         elif isinstance(block, Prose):
             out += [prose(block, fmt), ""]
         elif isinstance(block, Math):
-            out += ["\\begin{align*}", " \\\\\n".join(math_lines(block, fmt, _rule(lang))), "\\end{align*}", ""]
+            out += ["\\begin{align*}", " \\\\\n".join(math_lines(block, fmt, lang)), "\\end{align*}", ""]
         elif isinstance(block, Table):
             out += _latex_table(block, cell)
     return "\n".join(out).rstrip("\n") + "\n"
@@ -114,8 +127,81 @@ def _latex_table(block: Table, cell) -> list[str]:
     body = [" & ".join(cell(c, "latex") for c in row) + r" \\" for row in block.rows]
     table = ["\\begin{tabular}{%s}" % columns, "\\toprule", " & ".join(cell(c, "latex") for c in block.header)
              + r" \\", "\\midrule", *body, "\\bottomrule", "\\end{tabular}"]
-    return ["\\begin{center}", "\\resizebox{\\ifdim\\width>\\linewidth\\linewidth\\else\\width\\fi}{!}{%",
-            *table, "}", "\\end{center}", ""]
+    return ["\\begin{center}\\small\\setlength{\\tabcolsep}{4pt}", *table, "\\end{center}", ""]
+
+
+def inline(obj, fmt: str) -> str:
+    """A formula inside prose."""
+    if isinstance(obj, str):
+        return escape(obj) if fmt == "latex" else obj
+    if isinstance(obj, tuple):
+        return ", ".join(inline(item, fmt) for item in obj)
+    if isinstance(obj, Num) and fmt not in ("latex", "markdown"):
+        return number(obj.value)
+    if isinstance(obj, Equation):
+        body = join(tokens(obj.lhs, fmt) + tokens(obj.rhs, fmt, "="), fmt, 10**6)
+    else:
+        body = join(tokens(obj, fmt), fmt, 10**6)
+    return {"latex": r"\(%s\)", "markdown": "$%s$"}.get(fmt, "%s") % body
+
+
+def escape(text: str) -> str:
+    """Prose for LaTeX: special characters escaped, Unicode math symbols as inline math."""
+    return "".join(LATEX_SPECIAL.get(c, UNICODE_TO_LATEX.get(c, c)) for c in text)
+
+
+def prose(block, fmt: str) -> str:
+    """A ``Prose`` or ``Heading`` block's text with its formulas inline."""
+    parts = []
+    fields = dict(block.fields)
+    template = block.template if isinstance(block, Prose) else block.text
+    for literal, field, _, _ in Formatter().parse(template):
+        parts.append(escape(literal) if fmt == "latex" else literal)
+        if field is not None:
+            parts.append(inline(fields[field], fmt))
+    return "".join(parts)
+
+
+def lhs_text(obj, fmt: str) -> str:
+    if isinstance(obj, Label):
+        return r"\text{%s}" % escape(obj.text) if fmt in ("latex", "markdown") else obj.text
+    return printer(fmt)(obj)
+
+
+def math_lines(block: Math, fmt: str, lang: str = "en") -> list[str]:
+    """Rendered lines of a math block; rule notes in ``lang`` (formulas as written, words translated)."""
+    budget, tex = BUDGET[fmt], fmt in ("latex", "markdown")
+    out = []
+    for line in block.lines:
+        pieces = tokens(line.rhs, fmt)
+        if line.value is not None:
+            pieces.append(Piece("=", number(line.value), len(number(line.value))))
+        lhs = lhs_text(line.lhs, fmt)
+        rows = pack(pieces, budget if tex else budget - len(lhs) - 5)
+        note = note_text(line.note, fmt, lang) if line.note else ""
+        texts = []
+        for i, row in enumerate(rows):
+            body = join(row, fmt, budget)
+            if tex:
+                head = f"{lhs} &= " if i == 0 else r"&\quad "
+                tail = (r" && %s" % note) if note and i == len(rows) - 1 else ""
+                texts.append(head + body + tail)
+            else:
+                head = f"{lhs} = " if i == 0 else " " * (len(lhs) + 3)
+                tail = f"    [{note}]" if note and i == len(rows) - 1 else ""
+                out.append(head + body + tail)
+        if texts:
+            out.append(_keep_together(texts) if fmt == "latex" else " \\\\\n".join(texts))
+    return out
+
+
+def _keep_together(rows: list[str]) -> str:
+    """The rows of one formula joined so that a page break never strands its first or last two rows."""
+    out = rows[0]
+    for i, row in enumerate(rows[1:], start=1):
+        glue = r" \\*" if len(rows) <= 6 or i <= 1 or i >= len(rows) - 2 else r" \\"
+        out += glue + "\n" + row
+    return out
 
 
 def check_report(derivation):
@@ -133,4 +219,4 @@ def check_report(derivation):
     return check_grads(loss, theta, X, np.array([point[loss.target]]))
 
 
-__all__ = ["BUDGET", "preamble", "emit_text", "emit_markdown", "emit_latex", "check_report"]
+__all__ = ["preamble", "emit_text", "emit_markdown", "emit_latex", "escape", "inline", "prose", "math_lines", "check_report"]

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import re
 
-from sympy import Derivative, Symbol
+from sympy import Basic, Derivative, Function, Symbol
 
 from . import i18n
 from .derivation import Derivation, OrderedProduct, OrderedSum, ParamDerivation
-from .derivation_layout import (
-    Arrows, Equation, Heading, Label, Line, Math, Num, Prose, Table, escape, lhs_text, math_lines, number, prose,
-)
+from .derivation_abstract import NEURON_FUNCTION
+from .derivation_layout import Arrows, Equation, Heading, Label, Line, Math, Num, Prose, Table, number
+from .derivation_tex import escape, math_lines
 from .losses import LOSS, YHAT
+from .neuron import neuron_index
 from .printing import check_format, printer, program_pairs
 
 MAX_CLOSED_FORM_OPS = 400
@@ -79,7 +80,7 @@ def latex_display(derivation: Derivation) -> str:
     lines = []
     for block in body_blocks(derivation, "en"):
         if isinstance(block, Math):
-            lines += math_lines(block, "markdown", lambda r: i18n.rule(r, "en"))
+            lines += math_lines(block, "markdown", "en")
     return "$$\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}$$"
 
 
@@ -94,65 +95,114 @@ def emit(blocks, fmt: str, lang: str) -> str:
 # ---- content ------------------------------------------------------------------------------------
 
 def document_blocks(derivation: Derivation, lang: str, check: bool = True) -> list:
+    """Title, the network, the loss, the per-parameter sections, summary and (optionally) the check."""
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     loss, net = derivation.loss, derivation.loss.network
     blocks = [Heading(0, t("title_abstract" if derivation.abstract else "title")), Heading(1, t("network")),
-              Prose(t("nested")), Math((Line(YHAT, net.nested),)), Prose(t("program")),
-              Math(tuple(Line(lhs, rhs) for lhs, rhs in program_pairs(net.program)))]
-    if net.program.tree_size(net.output) <= MAX_CLOSED_FORM_OPS:
-        blocks += [Prose(t("concrete")), Math((Line(YHAT, net.concrete()),))]
-    blocks += [Heading(1, t("loss")), Prose(t("loss_text")), Math((Line(LOSS, loss.display),))]
+              Prose(t("nested")), Math((Line(YHAT, net.nested),))]
+    blocks += _abstract_network(net, lang) if derivation.abstract else _concrete_network(net, lang)
+    blocks += [Heading(1, t("loss")), Prose(t("loss_text"), (("yhat", YHAT), ("y", loss.target))),
+               Math((Line(LOSS, loss.display),))]
     blocks += body_blocks(derivation, lang)
     if check and not derivation.abstract:
         blocks += check_blocks(derivation, lang)
     return blocks
 
 
+def _concrete_network(net, lang: str) -> list:
+    blocks = [Prose(i18n.t("program", lang)), Math(tuple(Line(lhs, rhs) for lhs, rhs in program_pairs(net.program)))]
+    if net.program.tree_size(net.output) <= MAX_CLOSED_FORM_OPS:
+        blocks += [Prose(i18n.t("concrete", lang)), Math((Line(YHAT, net.concrete()),))]
+    return blocks
+
+
+def _abstract_network(net, lang: str) -> list:
+    """The programme with undefined neurons: hᵢ = fᵢ(θᵢ, …), composite inputs u = h + h, ŷ = output."""
+    program, lines = net.program, []
+    neurons = {Symbol(f"z{neuron_index(theta)}"): theta for theta in net.neurons}
+    for lhs, rhs in program.assignments:
+        if lhs in neurons:
+            theta = neurons[lhs]
+            args = sorted(rhs.free_symbols - set(program.params), key=program.order().__getitem__)
+            function = Function(NEURON_FUNCTION.format(neuron_index(theta)))
+            lines.append(Line(Symbol(f"h{neuron_index(theta)}"), function(theta, *args)))
+        elif lhs.name.startswith("u"):
+            lines.append(Line(lhs, rhs))
+    lines.append(Line(YHAT, net.output))
+    return [Prose(i18n.t("abstract_program", lang), (("f", Symbol("f")),)), Math(tuple(lines))]
+
+
 def body_blocks(derivation: Derivation, lang: str) -> list:
+    """The per-parameter sections and the summary (what ``render`` prints)."""
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     blocks = []
     if derivation.abstract:
         theta = Symbol("θ")
         chain = OrderedProduct((Derivative(LOSS, YHAT), Derivative(YHAT, theta)))
-        blocks.append(Prose(t("abstract_intro"), (("rule", Equation(Derivative(LOSS, theta), chain)),)))
+        blocks.append(Prose(t("abstract_intro"), (("rule", Equation(Derivative(LOSS, theta), chain)),
+                                                 ("f", Symbol("f")), ("yhat", YHAT), ("theta", theta),
+                                                 ("dyhat", Derivative(YHAT, theta)))))
     if derivation.point:
         point = tuple(Equation(s, Num(v)) for s, v in derivation.point)
-        blocks.append(Prose(t("numbers_intro", point="{point}", loss="{loss}"),
-                            (("point", point), ("loss", Num(derivation.loss_value)))))
+        blocks.append(Prose(t("numbers_intro"), (("point", point), ("loss", Num(derivation.loss_value)),
+                                                 ("L", LOSS))))
+    section = _abstract_section if derivation.abstract else _concrete_section
     for item in derivation.params:
-        blocks.append(Heading(1, t("derivative_of", param="{param}"), (("param", item.param),)))
-        blocks += (_abstract_section if derivation.abstract else _concrete_section)(item, lang)
+        blocks.append(Heading(1, t("derivative_of"), (("param", item.param),)))
+        blocks += section(item, lang, {derivation.loss.network.output: YHAT})
     blocks += [Heading(1, t("summary")), summary_table(derivation, lang)]
     return blocks
 
 
-def _paths_blocks(item, lang, nodes_of):
+def relabel(obj, names: dict):
+    """``obj`` (formula, ordered sum/product, tuple) with the output symbol written ŷ."""
+    if isinstance(obj, OrderedSum):
+        return OrderedSum(tuple(relabel(term, names) for term in obj.terms))
+    if isinstance(obj, OrderedProduct):
+        return OrderedProduct(tuple(relabel(item, names) for item in obj.factors))
+    if isinstance(obj, tuple):
+        return tuple(relabel(item, names) for item in obj)
+    return obj.xreplace(names) if isinstance(obj, Basic) else obj
+
+
+def _paths_blocks(item, lang, names):
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     key = "paths_intro_one" if len(item.paths) == 1 else "paths_intro"
-    return [Prose(t(key, count=len(item.paths), param="{param}"), (("param", item.param),)),
-            Math(tuple(Line(Label(t("path", k=k)), Arrows(nodes_of(p))) for k, p in enumerate(item.paths, 1)))]
+    fields = (("param", item.param), ("L", LOSS), ("count", str(len(item.paths))))
+    (output,) = names
+    if any(output in p.nodes for p in item.paths) and output != YHAT:
+        fields += (("output", Equation(YHAT, output)),)
+        key += "_output"
+    return [Prose(t(key), fields),
+            Math(tuple(Line(Label(t("path", k=k)), Arrows(relabel(p.nodes, names)))
+                       for k, p in enumerate(item.paths, 1)))]
 
 
-def _concrete_section(item: ParamDerivation, lang: str) -> list:
+def _concrete_section(item: ParamDerivation, lang: str, names: dict) -> list:
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     what = item.what
-    blocks = _paths_blocks(item, lang, lambda p: p.nodes)
-    blocks += [Prose(t("chain_intro")), Math((Line(what, item.chain),)), Prose(t("factors_intro"))]
+    blocks = _paths_blocks(item, lang, names)
+    blocks += [Prose(t("chain_intro")), Math((Line(what, relabel(item.chain, names)),)), Prose(t("factors_intro"))]
     seen = {}
-    for path in item.paths:
-        for f in path.factors:
-            seen.setdefault((f.of, f.by), f)
-    blocks.append(Math(tuple(Line(f.what, f.formula, f.rule, None if f.formula.is_number else f.value)
-                             for f in seen.values())))
-    blocks += [Prose(t("products_intro")),
-               Math(tuple(Line(Label(t("path", k=k)), p.product, None, p.value) for k, p in enumerate(item.paths, 1)))]
+    for f in (f for path in item.paths for f in path.factors):
+        seen.setdefault((f.of, f.by), f)
+    blocks.append(Math(tuple(Line(relabel(f.what, names), relabel(f.formula, names), f.rules,
+                                  None if f.formula.is_number else f.value) for f in seen.values())))
+    blocks += [Prose(t("products_intro")), Math(tuple(Line(Label(t("path", k=k)), relabel(p.product, names), None,
+                                                           p.value) for k, p in enumerate(item.paths, 1)))]
     if len(item.paths) > 1:
-        blocks += [Prose(t("sum_intro")), Math((Line(what, item.total, None, item.value),))]
+        blocks += [Prose(t("sum_intro")), Math((Line(what, relabel(item.total, names), None, item.value),))]
+    return blocks + _compact_blocks(item, lang)
+
+
+def _compact_blocks(item: ParamDerivation, lang: str) -> list:
+    """The δ-form, the closed form (or why it is left out) and the finite-difference verdict."""
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     delta = Equation(Symbol("delta_s"), Derivative(LOSS, Symbol("s")))
-    blocks += [Prose(t("compact_intro"), (("delta", delta),)),
-               Math((Line(what, item.compact),) + tuple(Line(lhs, rhs) for lhs, rhs in item.adjoints))]
+    blocks = [Prose(t("compact_intro"), (("delta", delta),)),
+              Math((Line(item.what, item.compact),) + tuple(Line(lhs, rhs) for lhs, rhs in item.adjoints))]
     if item.expanded is not None:
-        blocks += [Prose(t("expanded_intro")), Math((Line(what, item.expanded),))]
+        blocks += [Prose(t("expanded_intro")), Math((Line(item.what, item.expanded),))]
     elif item.expanded_ops is not None:
         blocks.append(Prose(t("expanded_too_large", ops=item.expanded_ops)))
     if item.value is not None:
@@ -162,17 +212,15 @@ def _concrete_section(item: ParamDerivation, lang: str) -> list:
     return blocks
 
 
-def _abstract_section(item: ParamDerivation, lang: str) -> list:
-    output = item.paths[0].nodes[0] if item.paths else YHAT
-    shown = lambda p: tuple(YHAT if n == output else n for n in p.nodes)  # noqa: E731
-    blocks = _paths_blocks(item, lang, shown)
+def _abstract_section(item: ParamDerivation, lang: str, names: dict) -> list:
+    blocks = _paths_blocks(item, lang, names)
     total = OrderedSum(tuple(OrderedProduct(tuple(f.what for f in p.factors)) for p in item.paths))
     lines = (Line(item.what, OrderedProduct((Derivative(LOSS, YHAT), Derivative(YHAT, item.param))), "chain rule"),
              Line(Derivative(YHAT, item.param), total),
              Line(item.what, OrderedProduct((Derivative(LOSS, YHAT), total))))
     if item.outer is not None:
         lines += (Line(Derivative(LOSS, YHAT), item.outer.result, item.outer.rule),)
-    return blocks + [Math(lines)]
+    return blocks + [Prose(i18n.t("abstract_chain", lang), (("yhat", YHAT),)), Math(lines)]
 
 
 def summary_table(derivation: Derivation, lang: str) -> Table:
@@ -193,13 +241,14 @@ def check_blocks(derivation: Derivation, lang: str) -> list:
     """The four-way gradient check at the derivation's point (or a seeded random batch)."""
     from .derivation_tex import check_report
 
+    from .testing import METHODS
+
+    t = lambda key: i18n.t(key, lang)  # noqa: E731
     report = check_report(derivation)
-    rows = report.table()
-    words = {"param": i18n.t("summary_param", lang), "ok": i18n.t("summary_ok", lang),
-             "yes": i18n.t("yes", lang), "NO": i18n.t("no", lang)}
-    header = tuple(words.get(c, c) for c in rows[0])
-    body = tuple((Symbol(r[0]),) + tuple(words.get(c, c) for c in r[1:]) for r in rows[1:])
-    return [Heading(1, i18n.t("check", lang)), Prose(i18n.t("check_intro", lang)), Table(header, body)]
+    header = (t("summary_param"), *(t("method_" + m) for m in METHODS), t("check_max"), t("summary_ok"))
+    body = tuple((Symbol(row.param), *("—" if v is None else f"{v:.9g}" for v in row.values), f"{row.max_error:.1e}",
+                  t("yes") if row.ok else t("no")) for row in report.rows)
+    return [Heading(1, t("check")), Prose(t("check_intro")), Table(header, body)]
 
 
 def cell(value, fmt: str) -> str:
@@ -213,4 +262,4 @@ def cell(value, fmt: str) -> str:
     return f"${text}$" if fmt in ("latex", "markdown") else text
 
 
-__all__ = ["render", "document", "latex_document", "latex_display", "lhs_text"]
+__all__ = ["render", "document", "latex_document", "latex_display"]

@@ -63,12 +63,7 @@ def build_pdf(tex: str, path, engine: str = "pdflatex", timeout: float = TIMEOUT
         LatexNotInstalled: latexmk or the engine is missing (the message names the Debian packages).
         LatexBuildError: LaTeX failed or timed out.
     """
-    if engine not in ENGINES:
-        raise ValueError(f"unknown LaTeX engine {engine!r}: expected one of {', '.join(ENGINES)}")
-    missing = missing_tools(engine)
-    if missing:
-        raise LatexNotInstalled(f"cannot build a PDF: {', '.join(missing)} not found. On Debian/Ubuntu install "
-                                f"them with: sudo apt-get install {DEBIAN_PACKAGES}")
+    _check_tools(engine)
     with tempfile.TemporaryDirectory(prefix="symnet-tex-") as folder:
         source = Path(folder) / "document.tex"
         source.write_text(tex, encoding="utf-8")
@@ -83,6 +78,16 @@ def build_pdf(tex: str, path, engine: str = "pdflatex", timeout: float = TIMEOUT
         with atomic_path(path) as tmp:
             shutil.copyfile(pdf, tmp)
     return Path(path)
+
+
+def _check_tools(engine: str) -> None:
+    """``engine`` is known and it and latexmk are installed (else the Debian packages to install)."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown LaTeX engine {engine!r}: expected one of {', '.join(ENGINES)}")
+    missing = missing_tools(engine)
+    if missing:
+        raise LatexNotInstalled(f"cannot build a PDF: {', '.join(missing)} not found. On Debian/Ubuntu install "
+                                f"them with: sudo apt-get install {DEBIAN_PACKAGES}")
 
 
 def _run_latexmk(source: Path, engine: str, timeout: float) -> None:

@@ -86,6 +86,9 @@ class UnicodePrinter(StrPrinter):
     def _print_sigmoid(self, expr):
         return "σ(%s)" % self._print(expr.args[0])
 
+    def _print_AppliedUndef(self, expr):     # f5(θ5, h3) -> f₅(θ₅, h₃)
+        return "%s(%s)" % (self._print(Symbol(expr.func.__name__)), ", ".join(self._print(a) for a in expr.args))
+
     def _print_relu(self, expr):
         return "ReLU(%s)" % self._print(expr.args[0])
 
@@ -96,6 +99,40 @@ class UnicodePrinter(StrPrinter):
         if expr.exp == 2:
             return self.parenthesize(expr.base, 60) + "²"
         return super()._print_Pow(expr, rational).replace("**", "^")
+
+
+class MeasuringPrinter(UnicodePrinter):
+    """``UnicodePrinter`` that remembers what it printed: printing a tree once prints every subtree,
+    so the widths of all subtrees cost one pass (line breaking asks for many of them)."""
+
+    MAX_MEMO = 200_000
+
+    def __init__(self, settings=None):
+        super().__init__(settings)
+        self.memo: dict = {}
+
+    def _print(self, expr, **kwargs):
+        if kwargs or not isinstance(expr, Basic) or expr.is_Atom:
+            return super()._print(expr, **kwargs)
+        out = self.memo.get(expr)
+        if out is None:
+            if len(self.memo) > self.MAX_MEMO:
+                self.memo.clear()
+            out = self.memo[expr] = super()._print(expr)
+        return out
+
+
+_MEASURING = MeasuringPrinter()
+
+
+def measure(expr) -> str:
+    """``pretty(expr)``, remembered with the text of every subexpression (for repeated width queries).
+
+    >>> from sympy import Symbol
+    >>> measure(Symbol("w3_1") + 1)
+    'w₃,₁ + 1'
+    """
+    return _MEASURING.doprint(expr)
 
 
 def latex(expr) -> str:

@@ -27,6 +27,10 @@ def test_derive_formats_and_languages():
     assert latex.exit_code == 0 and "\\begin{align*}" in latex.output
     zh = run("derive", "seed", "--abstract", "--lang", "zh", "--wrt", "θ2")
     assert zh.exit_code == 0 and "对 θ₂ 求导" in zh.output and "∂f₅/∂h₃" in zh.output
+    alias = run("derive", "seed", "--abstract", "--lang", "zh", "--wrt", "theta2")
+    assert alias.exit_code == 0 and alias.output == zh.output
+    neuron = run("derive", "seed", "--wrt", "theta5")
+    assert neuron.exit_code == 0 and "Derivative by w₅,₂" in neuron.output and "Derivative by b₅" in neuron.output
     ascii = run("derive", "seed", "--wrt", "b5", "--ascii")
     assert ascii.exit_code == 0 and ascii.output.isascii()
 
@@ -40,7 +44,15 @@ def test_derive_at_a_point_checks_the_numbers():
 def test_derive_at_a_random_point():
     result = run("derive", "mlp:2-2-1", "--wrt", "b3", "--at", "random:7")
     assert result.exit_code == 0, result.output
-    assert "At the point" in result.output and "they agree" in result.output
+    assert "The numbers below are at the point" in result.output and "they agree" in result.output
+    from symnet import mlp, squared_error
+    from symnet.derivation_numeric import random_values
+    from symnet.testing import random_point
+
+    loss = squared_error(mlp([2, 2, 1]))
+    theta, X, y = random_point(loss, 7)                 # the same point as `symnet check --seed 7`
+    assert list(random_values(loss, 7).values()) == [*theta, *X[0], y[0]]
+    assert f"w₁,₁ = {theta[0]:.6g}" in result.output
     bad = run("derive", "seed", "--at", "random:x")
     assert bad.exit_code == 2 and "random:SEED" in bad.output
 
@@ -77,7 +89,11 @@ def test_derive_without_tex_writes_the_tex_and_says_what_to_install(tmp_path):
     (("derive", "seed", "-o", "out.docx"), ".tex"),
     (("derive", "nosuchnet"), "unknown network"),
     (("graph", "seed", "-o", "g.gif"), ".png"),
-    (("graph", "seed", "--wrt", "q", "-o", "g.png"), "cannot highlight"),
+    (("graph", "seed", "--wrt", "q", "-o", "g.png"), "cannot differentiate by q"),
+    (("derive", "seed", "--wrt", "y"), "y: it is the target"),
+    (("graph", "seed", "--wrt", "y", "-o", "g.png"), "it is the target"),
+    (("derive", "seed", "--abstract", "--wrt", "w2_1"), "abstract derivations are by a neuron's θ"),
+    (("derive", "seed", "--lang", "zh", "--ascii"), "--lang zh needs UTF-8 output"),
 ])
 def test_errors_exit_2_with_one_line(tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
@@ -92,6 +108,26 @@ def test_graph_writes_a_png(tmp_path):
     result = run("graph", "seed", "--wrt", "w2_1", "--lang", "zh", "--dpi", "60", "-o", str(path))
     assert result.exit_code == 0, result.output
     assert path.read_bytes().startswith(b"\x89PNG")
+
+
+def test_chinese_needs_a_terminal_that_can_show_it():
+    result = CliRunner(charset="ascii").invoke(main, ["derive", "seed", "--lang", "zh", "--wrt", "b5"])
+    assert result.exit_code == 2 and "-o derivation.md" in result.output and "?" not in result.output
+    english = CliRunner(charset="ascii").invoke(main, ["derive", "seed", "--wrt", "b5"])
+    assert english.exit_code == 0 and "yhat = h5" in english.output      # English falls back to ASCII
+
+
+def test_graph_accepts_theta_aliases(tmp_path):
+    path = tmp_path / "graph.svg"
+    result = run("graph", "seed", "--wrt", "theta2", "-o", str(path))
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_expanded_mlp_renders_in_linear_time():
+    result = run("derive", "mlp:2-4-4-1", "--wrt", "w1_1", "--expanded", "--timeout", "20")
+    assert result.exit_code == 0, result.output
+    assert "Written out in the parameters and inputs only" in result.output
 
 
 def test_graph_needs_an_output():

@@ -9,8 +9,10 @@ from sympy import Derivative, Symbol, symbols, tanh
 from symnet import ExpressionTooLarge, NeuronModel, from_expr, grad, mlp, seed_network, squared_error
 from symnet.codegen import expression_function, value_and_grad
 from symnet.derivation import Derivation, derive, enumerate_paths, rule_name
-from symnet.derivation_layout import Line, Math, math_lines
-from symnet.document import body_blocks
+from symnet.derivation_layout import Line, Math
+from symnet.derivation_tex import math_lines
+from symnet.derivation_rules import resolve_wrt
+from symnet.document import body_blocks, relabel, render
 from symnet.numeric import finite_differences
 from symnet.printing import latex
 from symnet.rules import differentiate
@@ -34,8 +36,9 @@ def test_w21_has_the_two_paths_of_the_article():
         ("L", "h5", "z5", "h3", "z3", "u3_1", "h2", "z2", "w2_1"),
         ("L", "h5", "z5", "h4", "z4", "h2", "z2", "w2_1"),
     ]
-    assert [tuple(str(n) for hop in p.hops for n in hop[1:]) for p in item.paths] == [
-        ("yhat", "h3", "h2", "w2_1"), ("yhat", "h4", "h2", "w2_1")]
+    for path in item.paths:                      # one factor per hop, in path order
+        assert [(f.of, f.by) for f in path.factors] == list(zip(path.nodes, path.nodes[1:]))
+    assert "path 2 = L → ŷ → z₅ → h₄ → z₄ → h₂ → z₂ → w₂,₁" in render(derive(seed_network(), wrt=["w2_1"]))
 
 
 def test_w21_factor_latex_golden():
@@ -56,11 +59,14 @@ def test_w21_factor_latex_golden():
 
 def test_w21_chain_line_latex_golden():
     item = derive(seed_network(), wrt=["w2_1"])["w2_1"]
-    (line,) = math_lines(Math((Line(item.what, item.chain),)), "latex", str)
+    chain = relabel(item.chain, {Symbol("h5"): Symbol("yhat")})       # the document writes the output ŷ
+    (block,) = math_lines(Math((Line(item.what, chain),)), "latex")
+    lines = block.split(" \\\\*\n")                   # rows of one formula: no page break between them
     d = lambda a, b: r"\frac{\partial %s}{\partial %s}" % (a, b)  # noqa: E731
-    assert line == (d("L", "w_{2,1}") + " &= " + r" \cdot ".join([d("L", r"\hat{y}"), d(r"\hat{y}", "h_{3}"),
-                    d("h_{3}", "h_{2}"), d("h_{2}", "w_{2,1}")]) + " + " + r" \cdot ".join(
-                    [d("L", r"\hat{y}"), d(r"\hat{y}", "h_{4}"), d("h_{4}", "h_{2}"), d("h_{2}", "w_{2,1}")]))
+    hops = [("L", r"\hat{y}"), (r"\hat{y}", "z_{5}"), ("z_{5}", "h_{4}"), ("h_{4}", "z_{4}"), ("z_{4}", "h_{2}"),
+            ("h_{2}", "z_{2}"), ("z_{2}", "w_{2,1}")]
+    assert lines[-1] == r"&\quad + " + r" \cdot ".join(d(a, b) for a, b in hops)   # path 2, per node like its factors
+    assert lines[0].startswith(d("L", "w_{2,1}") + " &= " + d("L", r"\hat{y}") + r" \cdot " + d(r"\hat{y}", "z_{5}"))
 
 
 def test_rule_names_tag_every_factor():
@@ -93,8 +99,10 @@ def test_abstract_seed_theta2_matches_the_article():
         [("f5", "h3"), ("f3", "u3_1"), ("f2", "θ2")], [("f5", "h4"), ("f4", "h2"), ("f2", "θ2")]]
     assert all(f.formula is None for p in item.paths for f in p.factors)
     assert d.loss.network.params == symbols("θ1:6")            # the scalar-θ view
+    assert [str(n) for n in item.paths[1].nodes] == ["L", "h5", "h4", "h2", "θ2"]   # from the loss, as the text says
+    assert derive(seed_network(), abstract=True, wrt=["theta2"]) == d          # thetaN is θN
     math = [b for b in body_blocks(d, "en") if isinstance(b, Math)][-1]
-    lines = math_lines(math, "latex", str)
+    lines = math_lines(math, "latex")
     assert lines[2] == (r"\frac{\partial L}{\partial \theta_{2}} &= \frac{\partial L}{\partial \hat{y}} \cdot "
                         r"\Biggl(\frac{\partial f_{5}}{\partial h_{3}} \cdot \frac{\partial f_{3}}{\partial u_{3,1}} "
                         r"\cdot \frac{\partial f_{2}}{\partial \theta_{2}} + \frac{\partial f_{5}}{\partial h_{4}} "
@@ -117,6 +125,10 @@ def test_abstract_argument_errors():
 def test_argument_errors():
     with pytest.raises(ValueError, match="cannot differentiate by q"):
         derive(seed_network(), wrt=["q"])
+    with pytest.raises(ValueError, match="y: it is the target"):
+        derive(seed_network(), wrt=["y"])
+    with pytest.raises(ValueError, match="named twice"):
+        derive(seed_network(), wrt=["b5", "θ5"])
     with pytest.raises(TypeError, match="Loss or a Network"):
         derive("seed")
     with pytest.raises(ValueError, match="missing"):
@@ -130,6 +142,16 @@ def test_argument_errors():
         derive(seed_network(), at={**point, "x1": float("nan")})
     with pytest.raises(KeyError, match="covers"):
         derive(seed_network(), wrt=["b5"])["b4"]
+
+
+def test_one_wrt_validator_for_every_mode():
+    loss = squared_error(seed_network())
+    assert resolve_wrt(loss, ["theta5", "x1"]) == symbols("w5_1 w5_2 b5 x1")   # θN: the neuron's parameters
+    assert derive(loss, wrt=["θ2"]) == derive(loss, wrt=["w2_1", "b2"])
+    assert resolve_wrt(loss, None) == loss.network.params                     # inputs only when named
+    assert [p.param for p in derive(seed_network(), wrt=["x1"]).params] == [Symbol("x1")]
+    scalar = squared_error(seed_network(NeuronModel(parameterization="scalar")))
+    assert resolve_wrt(scalar, ["theta3"]) == (Symbol("θ3"),)
 
 
 def test_path_limit():
@@ -174,7 +196,8 @@ def test_expression_networks_show_every_step():
     item = derive(from_expr(tanh(w * x + b), inputs=[x]), wrt=["w"])["w"]
     (path,) = item.paths
     assert [str(n) for n in path.nodes] == ["L", "t3", "t2", "t1", "w"]
-    assert [str(b) for _, b in path.hops] == ["yhat", "t2", "t1", "w"]   # the output is ŷ (yhat in plain text)
+    assert "path 1 = L -> yhat -> t2 -> t1 -> w" in render(derive(from_expr(tanh(w * x + b), inputs=[x]), wrt=["w"]),
+                                                            "text")   # the output is ŷ (yhat in plain text)
     assert path.factors[1].rule == "tanh′ = 1 − tanh²"
 
 
@@ -230,7 +253,7 @@ def test_cross_entropy_paths_start_at_the_logit():
 
     loss = binary_cross_entropy(seed_network())
     item = derive(loss, wrt=["b5"], at=_named(_point(loss, 4)))["b5"]
-    assert [tuple(map(str, hop)) for hop in item.paths[0].hops] == [("L", "z5"), ("z5", "b5")]
+    assert [str(n) for n in item.paths[0].nodes] == ["L", "z5", "b5"]
     assert "softplus′ = σ" in item.paths[0].factors[0].rule and item.ok
 
 

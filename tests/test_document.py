@@ -10,7 +10,8 @@ from sympy import Derivative, Symbol
 from symnet import mlp, seed_network, squared_error
 from symnet import i18n
 from symnet.derivation import derive
-from symnet.derivation_layout import BUDGET, escape
+from symnet.derivation_layout import BUDGET
+from symnet.derivation_tex import escape
 from symnet.document import document, latex_document, render
 from symnet.latexbuild import LatexBuildError, LatexNotInstalled, build_pdf, engine_for
 from symnet.printing import factor, format_expr, latex, pretty, text
@@ -46,16 +47,17 @@ def test_printing_keeps_its_outputs():
 def test_unicode_rendering_reads_like_the_article(seed_derivation):
     out = render(seed_derivation, "unicode")
     assert "Derivative by w₂,₁" in out and "2 paths lead from the loss L to w₂,₁" in out
-    assert "∂L/∂w₂,₁ = ∂L/∂ŷ · ∂ŷ/∂h₃ · ∂h₃/∂h₂ · ∂h₂/∂w₂,₁ + ∂L/∂ŷ · ∂ŷ/∂h₄ · ∂h₄/∂h₂ · ∂h₂/∂w₂,₁" in out
-    assert "∂h₅/∂z₅ = h₅·(1 - h₅)" in out and "[σ′ = σ(1 − σ)]" in out
+    assert "∂L/∂w₂,₁ = ∂L/∂ŷ · ∂ŷ/∂z₅ · ∂z₅/∂h₃ · ∂h₃/∂z₃ · ∂z₃/∂u₃,₁ · ∂u₃,₁/∂h₂ · ∂h₂/∂z₂ · ∂z₂/∂w₂,₁\n" in out
+    assert "path 1 = L → ŷ → z₅ → h₃ → z₃ → u₃,₁ → h₂ → z₂ → w₂,₁" in out and "(ŷ = h₅ is its output)" in out
+    assert "∂ŷ/∂z₅ = ŷ·(1 - ŷ)" in out and "∂h₃/∂z₃ = h₃·(1 - h₃)" in out and "[σ′ = σ(1 − σ)]" in out
     assert "they agree" in out and "DISAGREE" not in out
     assert max(len(line) for line in out.splitlines()) <= BUDGET["unicode"] + 40   # long formulas wrap
 
 
 def test_text_rendering_is_plain(seed_derivation):
     out = render(seed_derivation, "text")
-    assert "dL/dw2_1 = dL/dyhat * dyhat/dh3 * dh3/dh2 * dh2/dw2_1" in out
-    assert "path 1 = L -> h5 -> z5" in out
+    assert "dL/dw2_1 = dL/dyhat * dyhat/dz5 * dz5/dh3 * dh3/dz3" in out
+    assert "path 1 = L -> yhat -> z5" in out and "[sigmoid' = sigmoid*(1 - sigmoid)]" in out
 
 
 def test_chinese_rendering(seed_derivation):
@@ -71,7 +73,9 @@ def test_latex_and_markdown(seed_derivation):
     md = render(seed_derivation, "markdown", "zh")
     assert "## 对 $w_{2,1}$ 求导" in md and "$$\n\\begin{aligned}" in md and "\\text{加法法则" in md
     full = document(seed_derivation, "markdown")
-    assert full.startswith("# How the network learns") and "## Numeric check" in full and "| finite_diff" in full
+    assert full.startswith("# How the network learns") and "## Numeric check" in full
+    assert "| finite differences | max Δ |" in full and "finite_diff" not in full
+    assert "| 有限差分 |" in document(seed_derivation, "markdown", "zh")
 
 
 def test_standalone_latex_documents(seed_derivation):
@@ -79,13 +83,52 @@ def test_standalone_latex_documents(seed_derivation):
     assert en.startswith("\\documentclass[11pt]{article}") and en.rstrip().endswith("\\end{document}")
     zh = latex_document(seed_derivation, "zh")
     assert "{ctexart}" in zh and "\\section*{数值检验}" in zh
+    for tex in (en, zh):                          # page numbers bottom centre in both languages
+        assert "\\pagestyle{plain}" in tex and "resizebox" not in tex and "\\begin{center}\\small" in tex
+    assert "the target \\(y\\)" in en and "the loss \\(L\\)" in en
+    assert "Adding the paths:\n\\nopagebreak\n\\begin{align*}" in en
     assert engine_for("zh") == "xelatex" and engine_for("en") == "pdflatex"
 
 
 def test_abstract_rendering():
-    out = render(derive(seed_network(), abstract=True, wrt=["θ2"]), "unicode")
-    assert "∂L/∂θ = ∂L/∂ŷ · ∂ŷ/∂θ" in out
+    d = derive(seed_network(), abstract=True, wrt=["θ2"])
+    out = render(d, "unicode")
+    assert "∂L/∂θ = ∂L/∂ŷ · ∂ŷ/∂θ" in out and "path 2 = L → ŷ → h₄ → h₂ → θ₂" in out
     assert "∂L/∂θ₂ = ∂L/∂ŷ · (∂f₅/∂h₃ · ∂f₃/∂u₃,₁ · ∂f₂/∂θ₂ + ∂f₅/∂h₄ · ∂f₄/∂h₂ · ∂f₂/∂θ₂)" in out
+    full = document(d, "unicode")                 # f stays undefined: no σ program, no closed form
+    assert "h₁ = f₁(θ₁, x₁)" in full and "h₅ = f₅(θ₅, h₃, h₄)" in full and "u₃,₁ = h₁ + h₂" in full
+    assert "σ" not in full.replace("σ′ = σ(1 − σ)", "") and "Concrete" not in full
+
+
+def test_line_breaking_prints_each_subtree_about_once():
+    """Widths come from one remembered printing pass: printer calls grow with the formula, not its depth."""
+    from sympy import preorder_traversal
+    from sympy.printing.printer import Printer
+
+    from symnet import grad
+    from symnet.derivation_layout import Line, Math
+    from symnet.derivation_tex import math_lines
+    from symnet.printing import _MEASURING
+
+    ratios = []
+    for sizes in ([2, 2, 1], [2, 3, 3, 1]):
+        expr = grad(squared_error(mlp(sizes))).expanded("w1_1", max_ops=10**6)
+        nodes = sum(1 for _ in preorder_traversal(expr))
+        calls, original = [0], Printer._print
+
+        def counting(self, e, **kw):
+            calls[0] += 1
+            return original(self, e, **kw)
+
+        _MEASURING.memo.clear()
+        Printer._print = counting
+        try:
+            lines = math_lines(Math((Line(Symbol("d"), expr),)), "latex")
+        finally:
+            Printer._print = original
+        ratios.append(calls[0] / nodes)
+        assert lines[0].count("\\\\") > 0 or nodes < 200          # long formulas do break
+    assert max(ratios) < 3 and ratios[1] < 2 * ratios[0]      # was 3 and 10 per node (quadratic)
 
 
 def test_i18n_tables_are_complete_and_natural():

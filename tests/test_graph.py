@@ -9,7 +9,7 @@ import pytest  # noqa: E402
 from sympy import Symbol, symbols, tanh  # noqa: E402
 
 from symnet import from_expr, mlp, seed_network, squared_error  # noqa: E402
-from symnet.plot.graph import LAYER_GAP, draw_graph, font_context, graph_data, layout, save_graph  # noqa: E402
+from symnet.plot.graph import LABEL_AT, LAYER_GAP, draw_graph, font_context, graph_data, layout, save_graph  # noqa: E402
 
 H = {i: Symbol(f"h{i}") for i in range(1, 6)}
 
@@ -18,9 +18,9 @@ def test_seed_graph_nodes_and_edge_labels():
     data = graph_data(seed_network())
     assert [label for _, label, _, _ in data.nodes] == ["x₁", "x₂", "f₁", "f₂", "f₃", "f₄", "f₅", "L"]
     labels = {(str(a), str(b)): label for a, b, label in data.edges}
-    assert labels[("h3", "h5")] == "w₅,₁·σ′(z₅)"
-    assert labels[("h2", "h3")] == "w₃,₁·σ′(z₃)"          # through u₃,₁ = h₁ + h₂ (sum rule: 1)
-    assert labels[("x2", "h2")] == "w₂,₁·σ′(z₂)"
+    assert labels[("h3", "h5")] == "w₅,₁·ŷ·(1 - ŷ)"        # derive's notation: σ′ = h(1 − h), output ŷ
+    assert labels[("h2", "h3")] == "w₃,₁·h₃·(1 - h₃)"      # through u₃,₁ = h₁ + h₂ (sum rule: 1)
+    assert labels[("x2", "h2")] == "w₂,₁·h₂·(1 - h₂)"
     assert labels[("h5", "L")] == "-2·y + 2·ŷ"
     assert len(data.edges) == 8 and data.hot == ()
 
@@ -30,8 +30,27 @@ def test_highlighted_paths_of_w21_are_the_two_article_paths():
     assert set(data.hot) == {(H[2], H[3]), (H[3], H[5]), (H[5], Symbol("L")), (H[2], H[4]), (H[4], H[5])}
     assert data.owner == H[2]
     assert graph_data(seed_network(), wrt="θ4").owner == H[4]
-    with pytest.raises(ValueError, match="cannot highlight"):
+    assert graph_data(seed_network(), wrt="theta4") == graph_data(seed_network(), wrt="θ4")
+    with pytest.raises(ValueError, match="cannot differentiate by q"):
         graph_data(seed_network(), wrt="q")
+    with pytest.raises(ValueError, match="target"):
+        graph_data(seed_network(), wrt="y")
+
+
+def test_edge_labels_use_the_derivation_factors():
+    from symnet import NeuronModel
+    from symnet.derivation import derive
+
+    labels = {(str(a), str(b)): label for a, b, label in graph_data(seed_network(NeuronModel("tanh"))).edges}
+    assert labels[("h2", "h4")] == "w₄,₁·(1 - h₄²)"
+    factors = {(str(f.of), str(f.by)): f.formula for p in derive(seed_network(NeuronModel("tanh")), wrt=["w2_1"])[
+        "w2_1"].paths for f in p.factors}
+    assert factors[("h4", "z4")] == 1 - H[4] ** 2
+    assert graph_data(seed_network(NeuronModel("identity"))).edges[0][2] == "w₁,₁"
+    x, w = symbols("x w")
+    step = graph_data(from_expr(tanh(w * x), inputs=[x]))
+    assert [label for _, label, _, _ in step.nodes][-2:] == ["ŷ", "L"]          # the output is ŷ, as in derive
+    assert ("1 - ŷ²" in [label for *_, label in step.edges])
 
 
 def test_layout_is_layered_by_depth():
@@ -49,7 +68,14 @@ def test_draw_on_given_axes_returns_them():
     fig, ax = plt.subplots()
     assert draw_graph(seed_network(), wrt="b5", ax=ax) is ax
     texts = [t.get_text() for t in ax.texts]
-    assert "w₅,₂·σ′(z₅)" in texts and "∂L/∂b₅" in ax.get_title()
+    assert "w₅,₂·ŷ·(1 - ŷ)" in texts and "∂L/∂b₅" in ax.get_title()
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    draw_graph(seed_network(), wrt="theta2", ax=ax)
+    assert "∂L/∂θ₂" in ax.get_title()
+    (label,) = [t for t in ax.texts if t.get_text() == "w₃,₁·h₃·(1 - h₃)" and t.get_color() != "#333333"]
+    x, _ = label.get_position()
+    assert x == pytest.approx(LAYER_GAP * (1 + LABEL_AT))      # 70% along the edge f₂ → f₃, near the head
     plt.close(fig)
 
 

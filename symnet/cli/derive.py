@@ -22,9 +22,10 @@ DOCUMENT_SUFFIXES = (".tex", ".md", ".pdf", ".txt")
 @click.command()
 @network_options
 @loss_option
-@click.option("--wrt", metavar="NAMES", help="Parameters to derive by, comma-separated (default: all).")
+@click.option("--wrt", metavar="NAMES", help="Parameters to derive by, comma-separated (default: all); "
+              "θN or thetaN means all of neuron N's parameters; inputs may be named too.")
 @click.option("--at", "at", metavar="PAIRS", help="A point: every input, parameter and y, e.g. x1=1,...,y=0.5; "
-              "or random (random:SEED) for a reproducible random point.")
+              "or random (random:SEED): the first sample of `symnet check --seed SEED`.")
 @click.option("--abstract", is_flag=True, help="Keep the neuron f undefined (scalar θ per neuron, like the article).")
 @click.option("--expanded", is_flag=True, help="Also write each derivative as one closed formula (size-guarded).")
 @click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Language of the prose.")
@@ -48,23 +49,46 @@ def derive(network, expr, inputs, params, loss_name, wrt, at, abstract, expanded
       symnet derive seed --abstract --lang zh
       symnet derive mlp:2-2-1 --at x1=1,x2=0,y=1,w1_1=.5,... -o derivation.pdf
     """
-    from symnet.parsing import parse_names
-
-    if output is not None and not output.lower().endswith(DOCUMENT_SUFFIXES):
-        raise click.BadParameter(f"expected a file ending in {', '.join(DOCUMENT_SUFFIXES)}; got {output}",
-                                 param_hint="-o/--output")
-    names = None if wrt is None else tuple(parse_names(wrt))
+    _check_output(output)
+    _check_language(lang, ascii, output)
     with time_limit(timeout, "the derivation"):
-        from symnet.derivation import derive as build
-
-        loss = make_loss(load_network(network, expr, inputs, params), loss_name)
-        derivation = build(loss, wrt=names, at=_point(loss, at), abstract=abstract, expanded=expanded)
+        derivation = _build(network, expr, inputs, params, loss_name, wrt, at, abstract, expanded)
         if output is None:
             from symnet.document import render
 
             echo_out(render(derivation, fmt, lang).rstrip("\n"), ascii=ascii)
             return
         _write_document(derivation, output, lang, not no_check)
+
+
+def _check_output(output: str | None) -> None:
+    if output is not None and not output.lower().endswith(DOCUMENT_SUFFIXES):
+        raise click.BadParameter(f"expected a file ending in {', '.join(DOCUMENT_SUFFIXES)}; got {output}",
+                                 param_hint="-o/--output")
+
+
+def _check_language(lang: str, ascii: bool, output: str | None) -> None:
+    """Chinese prose cannot be transliterated to ASCII: refuse rather than print question marks."""
+    import sys
+
+    from .common import encodable
+
+    if lang != "zh" or output is not None:
+        return
+    if ascii or not encodable("链式法则", sys.stdout):
+        why = "--ascii was given" if ascii else "this terminal's encoding cannot show Chinese"
+        raise ValueError(f"--lang zh needs UTF-8 output, but {why}. Write a file instead "
+                               "(-o derivation.md, .tex or .pdf), or use --lang en")
+
+
+def _build(network, expr, inputs, params, loss_name, wrt, at, abstract, expanded):
+    """The loss from the network options, then its derivation."""
+    from symnet.derivation import derive as build
+    from symnet.parsing import parse_names
+
+    names = None if wrt is None else tuple(parse_names(wrt))
+    loss = make_loss(load_network(network, expr, inputs, params), loss_name)
+    return build(loss, wrt=names, at=_point(loss, at), abstract=abstract, expanded=expanded)
 
 
 def _point(loss, at: str | None):
@@ -76,9 +100,9 @@ def _point(loss, at: str | None):
         if seed and not seed.isdigit():
             raise click.BadParameter(f"expected random or random:SEED with an integer SEED; got {at}",
                                      param_hint="--at")
-        from symnet.derivation_numeric import random_point
+        from symnet.derivation_numeric import random_values
 
-        return random_point(loss, int(seed or 0))
+        return random_values(loss, int(seed or 0))
     from symnet.parsing import parse_assignments
 
     return parse_assignments(at)
@@ -109,7 +133,7 @@ def _write_document(derivation, output: str, lang: str, check: bool) -> None:
 @click.command()
 @network_options
 @loss_option
-@click.option("--wrt", metavar="NAME", help="Highlight the paths of this parameter (or neuron θ).")
+@click.option("--wrt", metavar="NAME", help="Highlight the paths of this parameter (or neuron θN / thetaN).")
 @click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Language of the labels.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE", required=True,
               help="The image: .png, .svg or .pdf.")

@@ -2,8 +2,9 @@
 
 Nodes are laid out in layers by depth (longest path from an input), left to right; within a layer
 they are ordered by the mean height of their predecessors, which keeps crossings few. The edge
-u → v carries ∂v/∂u: for neurons, e.g. w₅,₁·σ′(z₅) (the z-step's partial times the activation's
-derivative); for the loss, ∂L/∂ŷ. The paths from a chosen parameter to the loss are highlighted:
+u → v carries ∂v/∂u, written exactly as ``symnet.derive`` writes its factors (the same rule table,
+the output named ŷ): for neurons, e.g. w₅,₁·ŷ·(1 - ŷ), the z-step's partial times the activation's
+derivative σ′ = σ(1 − σ) in terms of the neuron's output; for the loss, ∂L/∂ŷ. The paths from a chosen parameter to the loss are highlighted:
 their product summed over paths is the derivative (see ``symnet.derivation``).
 """
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from sympy import Symbol
 
 from ..derivation import enumerate_paths
+from ..derivation_rules import alias, resolve_wrt
 from ..i18n import t
 from ..losses import LOSS, YHAT, Loss, squared_error
 from ..network import Network
@@ -21,8 +23,7 @@ from ..neuron import neuron_index
 from ..printing import SUBSCRIPT, factor, pretty
 from ..rules import differentiate
 
-ACTIVATION_PRIME = {"sigmoid": "σ′({z})", "tanh": "tanh′({z})", "relu": "H({z})", "softplus": "σ({z})",
-                    "identity": ""}
+LABEL_AT = 0.7          # edge labels sit 70% along the edge, near the arrow head, where crossing edges part
 RADIUS = 0.42
 LAYER_GAP = 4.2
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "WenQuanYi Zen Hei")
@@ -53,54 +54,47 @@ def graph_data(target: Loss | Network, wrt=None) -> GraphData:
         raise TypeError(f"expected a Loss or a Network; got {type(target).__name__}")
     build = _neuron_graph if loss.network.models else _step_graph
     nodes, edges = build(loss)
-    hot, owner = _hot_edges(loss, nodes, _resolve_wrt(loss, wrt)) if wrt is not None else ((), None)
+    hot, owner = _hot_edges(loss, nodes, resolve_wrt(loss, [wrt])[0]) if wrt is not None else ((), None)
     return GraphData(tuple(nodes), tuple(edges), hot, owner)
 
 
-def _resolve_wrt(loss, wrt) -> Symbol:
-    symbol = Symbol(wrt) if isinstance(wrt, str) else wrt
-    net = loss.network
-    if symbol not in net.params + net.neurons:
-        raise ValueError(f"cannot highlight {symbol}: expected a parameter or neuron of the network "
-                         f"({', '.join(map(str, net.params + net.neurons))})")
-    return symbol
+def data_network(target) -> Network:
+    """The network of a Network or Loss."""
+    return target if isinstance(target, Network) else target.network
 
 
 def _neuron_graph(loss):
     net, program = loss.network, loss.network.program
-    rhs = dict(program.assignments)
+    rhs, order = dict(program.assignments), program.order()
+    names = {net.output: YHAT}
     nodes = [(x, pretty(x), "input", "") for x in net.inputs]
     edges = []
-    for theta, model in net.models:
+    for theta, _ in net.models:
         i = neuron_index(theta)
         h, z = Symbol(f"h{i}"), Symbol(f"z{i}")
-        params = [p for p in model.params(theta, 0)] if model.parameterization == "scalar" else []
-        own = sorted((s for s in rhs[z].free_symbols if s in program.params), key=program.order().__getitem__)
-        note = ", ".join(pretty(p) for p in (params or own))
-        nodes.append((h, "f" + i.translate(SUBSCRIPT).replace("_", ","), "neuron", note))
+        own = sorted((s for s in rhs[z].free_symbols if s in program.params), key=order.__getitem__)
+        nodes.append((h, "f" + i.translate(SUBSCRIPT).replace("_", ","), "neuron", ", ".join(map(pretty, own))))
         flat = rhs[z].xreplace({s: rhs[s] for s in rhs[z].free_symbols if s in rhs and s.name.startswith("u")})
-        prime = ACTIVATION_PRIME[model.activation].format(z=pretty(z))
-        for tail in sorted(flat.free_symbols - set(program.params), key=program.order().__getitem__):
-            local = differentiate(flat, tail)
-            label = "·".join(x for x in ((factor(local, "unicode") if local != 1 else ""), prime) if x) or "1"
-            edges.append((tail, h, label))
-    out = net.output
+        prime = differentiate(rhs[h], z, ans=h).xreplace(names)      # the rule table's σ′ = h(1 − h)
+        for tail in sorted(flat.free_symbols - set(program.params), key=order.__getitem__):
+            parts = (differentiate(flat, tail), prime)
+            edges.append((tail, h, "·".join(factor(p, "unicode") for p in parts if p != 1) or "1"))
     nodes.append((LOSS, "L", "loss", ""))
-    edges.append((out, LOSS, pretty(differentiate(loss.display, YHAT))))
+    edges.append((net.output, LOSS, pretty(differentiate(loss.display, YHAT))))
     return nodes, edges
 
 
 def _step_graph(loss):
-    program = loss.program
+    program, names = loss.program, {loss.network.output: YHAT}     # the output is ŷ, as derive writes it
     order = program.order()
     nodes = [(s, pretty(s), "input", "") for s in program.inputs]
     nodes += [(s, pretty(s), "param", "") for s in program.params]
     edges = []
     for lhs, rhs in program.assignments:
         kind = "loss" if lhs == LOSS else "neuron"
-        nodes.append((lhs, pretty(lhs), kind, "" if kind == "loss" else pretty(rhs)))
+        nodes.append((lhs, pretty(lhs.xreplace(names)), kind, "" if kind == "loss" else pretty(rhs)))
         for tail in sorted(rhs.free_symbols, key=order.__getitem__):
-            edges.append((tail, lhs, pretty(differentiate(rhs, tail, ans=lhs))))
+            edges.append((tail, lhs, pretty(differentiate(rhs, tail, ans=lhs).xreplace(names))))
     return nodes, edges
 
 
@@ -108,9 +102,6 @@ def _hot_edges(loss, nodes, wrt):
     """Edges on the paths from ``wrt`` (or its neuron) to the loss, drawn between graph nodes."""
     shown = {n[0] for n in nodes}
     program = loss.program
-    if wrt in loss.network.neurons:
-        wrt = loss.network.program.rhs(Symbol(f"z{neuron_index(wrt)}")).free_symbols & set(program.params)
-        wrt = sorted(wrt, key=program.order().__getitem__)[0]
     hot, owner = [], None
     for path in enumerate_paths(program, wrt):
         stops = [s for s in path if s in shown]
@@ -162,29 +153,39 @@ def draw_graph(target, wrt=None, lang: str = "en", ax=None):
     'Computational graph  —  paths of ∂L/∂w₂,₁ in red'
     >>> matplotlib.pyplot.close(ax.figure)
     """
-    import matplotlib.pyplot as plt
-
     data = graph_data(target, wrt)
     pos = layout(data)
     with font_context(lang):
-        if ax is None:
-            span_x = max(x for x, _ in pos.values()) / LAYER_GAP
-            span_y = max(abs(y) for _, y in pos.values()) * 2 / 1.9
-            _, ax = plt.subplots(figsize=(max(7.0, 2.8 + 2.4 * span_x), max(4.8, 2.6 + 1.3 * span_y)),
-                                 layout="constrained")
+        ax = ax if ax is not None else _new_axes(pos)
         _draw_edges(ax, data, pos)
         _draw_nodes(ax, data, pos)
-        title = t("graph_title", lang)
-        if wrt is not None:
-            title += "  —  " + t("graph_paths", lang, what=f"∂L/∂{pretty(Symbol(str(wrt)))}")
-        ax.set_title(title, fontsize=13, color=COLORS["text"])
-        ax.text(0.5, 0.0, t("graph_legend", lang), transform=ax.transAxes, ha="center", va="top",
-                fontsize=9, color="#555555")
-        ax.set_aspect("equal")
-        ax.axis("off")
-        xs, ys = [x for x, _ in pos.values()], [y for _, y in pos.values()]
-        ax.set_xlim(min(xs) - 1.0, max(xs) + 1.0)
-        ax.set_ylim(min(ys) - 1.1, max(ys) + 0.9)
+        shown = None if wrt is None else alias(data_network(target), Symbol(str(wrt)))
+        _decorate(ax, pos, shown, lang)
+    return ax
+
+
+def _decorate(ax, pos, shown, lang: str) -> None:
+    """Title (naming the highlighted derivative), legend line, equal aspect and tight limits."""
+    title = t("graph_title", lang)
+    if shown is not None:
+        title += "  —  " + t("graph_paths", lang, what=f"∂L/∂{pretty(shown)}")
+    ax.set_title(title, fontsize=13, color=COLORS["text"])
+    ax.text(0.5, 0.0, t("graph_legend", lang), transform=ax.transAxes, ha="center", va="top",
+            fontsize=9, color="#555555", wrap=True)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    xs, ys = [x for x, _ in pos.values()], [y for _, y in pos.values()]
+    ax.set_xlim(min(xs) - 0.8, max(xs) + 0.8)
+    ax.set_ylim(min(ys) - 0.95, max(ys) + 0.6)
+
+
+def _new_axes(pos):
+    """A figure sized to the layout (wide enough for the legend line)."""
+    import matplotlib.pyplot as plt
+
+    span_x = max(x for x, _ in pos.values()) / LAYER_GAP
+    span_y = max(abs(y) for _, y in pos.values()) * 2 / 1.9
+    _, ax = plt.subplots(figsize=(max(7.5, 2.8 + 2.4 * span_x), 1.6 + 1.25 * max(span_y, 1.0)), layout="constrained")
     return ax
 
 
@@ -199,18 +200,16 @@ def _draw_nodes(ax, data: GraphData, pos) -> None:
                             linewidth=2.2 if symbol in hot else 1.2, zorder=3))
         ax.text(x, y, label, ha="center", va="center", fontsize=13 if len(label) < 4 else 9,
                 color=COLORS["text"], zorder=4)
-        if note:
-            ax.text(x, y - RADIUS - 0.12, note, ha="center", va="top", fontsize=9.5, zorder=4,
-                    color=COLORS["hot"] if symbol == data.owner else "#555555")
+        if note:   # below and to the right: incoming edges (and their labels, near the head) come from the left
+            ax.text(x - 0.5 * RADIUS, y - RADIUS - 0.08, note, ha="left", va="top", fontsize=9, zorder=4,
+                    color=COLORS["hot"] if symbol == data.owner else "#555555",
+                    bbox={"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
 
 
 def _draw_edges(ax, data: GraphData, pos) -> None:
     from matplotlib.patches import FancyArrowPatch
 
-    incoming: dict = {}
-    for _, head, _ in data.edges:
-        incoming[head] = incoming.get(head, 0) + 1
-    for tail, head, label in data.edges:   # labels of converging edges sit near the head, where they part
+    for tail, head, label in data.edges:
         hot = (tail, head) in data.hot
         color = COLORS["hot"] if hot else COLORS["edge"]
         (x0, y0), (x1, y1) = pos[tail], pos[head]
@@ -218,8 +217,7 @@ def _draw_edges(ax, data: GraphData, pos) -> None:
         ux, uy = (x1 - x0) / length * RADIUS, (y1 - y0) / length * RADIUS
         ax.add_patch(FancyArrowPatch((x0 + ux, y0 + uy), (x1 - ux, y1 - uy), arrowstyle="-|>", mutation_scale=16,
                                      shrinkA=0, shrinkB=1, color=color, linewidth=2.4 if hot else 1.2, zorder=1))
-        share = 0.6 if incoming[head] > 1 else 0.5
-        lx, ly = x0 + share * (x1 - x0), y0 + share * (y1 - y0)
+        lx, ly = x0 + LABEL_AT * (x1 - x0), y0 + LABEL_AT * (y1 - y0)
         ax.text(lx, ly, label, ha="center", va="center", fontsize=10, color=COLORS["hot"] if hot else "#333333",
                 zorder=2, bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": color,
                                 "linewidth": 0.6, "alpha": 0.95})
@@ -260,7 +258,7 @@ def save_graph(target, path, wrt=None, lang: str = "en", dpi: int = 150):
         ax = draw_graph(target, wrt, lang)
         try:
             with atomic_path(path) as tmp:
-                ax.figure.savefig(tmp, dpi=dpi, format=suffix)
+                ax.figure.savefig(tmp, dpi=dpi, format=suffix, bbox_inches="tight", pad_inches=0.15)
         finally:
             plt.close(ax.figure)
     return path
