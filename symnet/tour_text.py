@@ -13,6 +13,8 @@ TEXT = {
         "Every formula, number and figure on this page was computed just now by symnet, following the article "
         "“神经网络如何工作” (How neural networks work) section by section.",
         "本页中的每一个公式、数字和图都是 symnet 刚刚算出来的，按照《神经网络如何工作》这篇文章一节一节地走一遍。"),
+    "footer": ("Made by symnet {version} with “{command}”. Run it again to reproduce every number.",
+               "由 symnet {version} 运行“{command}”生成。再运行一次即可复现每一个数字。"),
     "files_heading": ("Files written by this section:", "本节生成的文件："),
     "skipped": ("Skipped", "已跳过"),
     # §0 the model as a function
@@ -46,8 +48,10 @@ TEXT = {
     "network_nested": ("The nested formula F(Θ, x):", "嵌套形式的 F(Θ, x)："),
     "network_program": ("The program (every neuron as zᵢ and hᵢ):", "程序形式（每个神经元写成 zᵢ 和 hᵢ）："),
     "network_closed": ("The closed form (every neuron replaced by its formula):", "展开形式（把每个神经元换成它的公式）："),
-    "network_graph": ("The network drawn from its program: inputs on the left, ŷ on the right.",
-                      "根据程序画出的网络：左边是输入，右边是输出 ŷ。"),
+    "network_graph": ("The network drawn from its program, inputs on the left and the loss L on the right. Each "
+                      "edge carries its local derivative; the two highlighted paths are the two terms of ∂L/∂w₂,₁.",
+                      "根据程序画出的网络：左边是输入，右边是损失 L。每条边上标着它的局部导数；"
+                      "高亮的两条路径就是 ∂L/∂w₂,₁ 的两项。"),
     # §2 towers
     "towers_title": ("§2 A tower from five sigmoid neurons", "§2 用五个 sigmoid 神经元搭一个“高台”"),
     "towers_p1": (
@@ -56,7 +60,7 @@ TEXT = {
         "很陡的 sigmoid 几乎就是台阶。四个陡度为 {steepness} 的 sigmoid 标出平面上一个矩形的四条边，"
         "第五个神经元 σ({gain}·(z − 1.1)) 只在四条边同时成立的地方“打开”：这就是一个高台。"),
     "towers_formula": ("The tower as a network:", "写成网络的高台："),
-    "towers_figure": ("The tower Tower(x₁, x₂, Θ) in 3-D.", "高台 Tower(x₁, x₂, Θ) 的三维图。"),
+    "towers_figure": ("The tower Tower(x, y) in 3-D, the article's first figure.", "高台 Tower(x, y) 的三维图（文章中的第一张图）。"),
     "towers_sum_figure": ("The article's sum of four nested towers (output gain 4).",
                           "文章中四个嵌套高台之和（输出陡度为 4）。"),
     # §2 approximation
@@ -67,11 +71,21 @@ TEXT = {
         "intuitive argument that networks can fit any continuous function.",
         "把正方形切成网格，在每个格子上放一个高台，高度取目标函数在那里的值，再全部加起来。"
         "高台越多（越小），误差越小：这就是文章中“神经网络可以拟合任意连续函数”的直观论证。"),
+    "approx_p2": (
+        "One change from the article: these sums use the threshold {threshold} instead of 1.1. With 1.1, a tower "
+        "still outputs σ(30·(1 − 1.1)) ≈ {leak} beside its box, every tower in the same row and column adds that "
+        "much, and the error would grow as towers are added.",
+        "和原文有一处不同：这里的高台叠加用阈值 {threshold} 而不是 1.1。阈值为 1.1 时，高台在方块旁边仍会输出 "
+        "σ(30·(1 − 1.1)) ≈ {leak}，同一行、同一列的每个高台都会叠加这么多，误差反而会随高台数量增加而变大。"),
     "approx_target": ("Target function:", "目标函数："),
-    "approx_figure": ("Left: the target. Right: its approximation by towers.", "左：原函数；右：高台叠加的近似。"),
-    "approx_table": ("Error as towers are added (RMS and maximum over a test grid).",
-                     "随着高台数量增加的误差（测试网格上的均方根误差与最大误差）。"),
-    "approx_error_figure": ("The error falls as the grid gets finer.", "网格越细，误差越小。"),
+    "approx_height": ("G(centre of cell k)", "G(第 k 个格子的中心)"),
+    "approx_figure": ("Left: the target G. Right: its approximation by {n}×{n} towers.",
+                      "左：原函数 G；右：用 {n}×{n} 个高台叠加得到的近似。"),
+    "approx_table": ("Error as towers are added, measured on a dense test grid; the last column is how many "
+                     "times smaller the maximum error got than in the row above.",
+                     "随着高台数量增加的误差（在密集的测试网格上测量）；最后一列是最大误差比上一行缩小的倍数。"),
+    "approx_error_figure": ("The error falls like 1/n as the grid gets finer (log-log axes).",
+                            "网格越细，误差越小，大约按 1/n 下降（对数坐标）。"),
     # §3 loss and descent
     "descent_title": ("§3 The loss and gradient descent in one dimension", "§3 损失函数与一元函数的梯度下降"),
     "descent_p1": (
@@ -79,6 +93,12 @@ TEXT = {
         "step against its derivative: x ← x − η·dh/dx, with learning rate η.",
         "损失函数衡量 F 与 G 的差距，文章用的是 L(ŷ, y) = (y − ŷ)²。要让一个函数变小，"
         "就沿着导数的反方向走一步：x ← x − η·dh/dx，其中 η 是学习速率。"),
+    "descent_p2": ("Here h(x) = x² − 2x has its minimum at x = 1. Starting from x = 3: {outcomes}.",
+                   "这里 h(x) = x² − 2x 在 x = 1 处取得最小值。从 x = 3 出发：{outcomes}。"),
+    "list_sep": ("; ", "；"),
+    "descent_settled": ("with η = {eta}, after {steps} steps x = {x}", "η = {eta} 时，{steps} 步之后 x = {x}"),
+    "descent_diverged": ("with η = {eta} every step overshoots further and the descent diverges",
+                         "η = {eta} 时每一步都冲得更远，梯度下降发散了"),
     "descent_loss": ("The loss:", "损失函数："),
     "descent_rule": ("The update rule and the function being minimised:", "更新规则与被最小化的函数："),
     "descent_figure": ("Gradient descent on h(x): every dot is one step.", "在 h(x) 上做梯度下降：每个点是一步。"),
@@ -103,13 +123,23 @@ TEXT = {
     # §3 training
     "train_title": ("§3 Training: the computer adjusts the parameters", "§3 训练：让电脑自动调参"),
     "train_p1": (
-        "Now the update θ ← θ − η·∂L/∂θ runs on every parameter at once, with gradients from the compiled program. "
-        "First the seed network learns its teacher G from {n_samples} samples; then a 2-{hidden}-1 MLP learns XOR.",
-        "现在对所有参数同时执行更新 θ ← θ − η·∂L/∂θ，梯度来自编译好的程序。"
-        "先让五神经元网络从 {n_samples} 个样本中学习老师 G；再让一个 2-{hidden}-1 的多层感知机学习异或（XOR）。"),
+        "Now the update θ ← θ − η·∂L/∂θ runs on every parameter at once, with gradients from the compiled program "
+        "(the Adam optimiser). First §0's F learns the teacher G from {n_samples} noisy samples; then a 2-{hidden}-1 "
+        "MLP learns XOR, which no single neuron can.",
+        "现在对所有参数同时执行更新 θ ← θ − η·∂L/∂θ，梯度来自编译好的程序（优化器为 Adam）。"
+        "先让 §0 中的 F 从 {n_samples} 个带噪声的样本中学习老师 G；再让一个 2-{hidden}-1 的多层感知机学习异或（XOR），"
+        "这是单个神经元做不到的。"),
     "train_rule": ("The update rule:", "更新规则："),
+    "train_f_table": ("§0's comparison again: the seed network F started from §0's parameters; after training it "
+                      "is much closer to the teacher G.",
+                      "再看一次 §0 的比较：五神经元网络 F 从 §0 的参数出发，训练之后离老师 G 近了很多。"),
+    "h_f_before": ("F before", "训练前 F"), "h_f_after": ("F after", "训练后 F"),
     "train_table": ("Loss before and after training.", "训练前后的损失。"),
     "train_seed_figure": ("Loss curve of the seed network learning its teacher.", "五神经元网络学习老师时的损失曲线。"),
+    "train_seed_graph": ("The seed network after training: edge width is |w|, red positive, blue negative.",
+                         "训练后的五神经元网络：边越粗 |w| 越大，红色为正，蓝色为负。"),
+    "train_xor_boundary": ("What the MLP learned: ŷ over the plane and the boundary ŷ = 0.5 between the classes.",
+                           "多层感知机学到的结果：平面上的 ŷ，以及两类之间的分界线 ŷ = 0.5。"),
     "train_xor_figure": ("Loss curve of the MLP learning XOR.", "多层感知机学习异或时的损失曲线。"),
     "train_xor_table": ("XOR after training: the network's output ŷ against the target y.",
                         "训练后的异或：网络输出 ŷ 与目标 y。"),
@@ -121,10 +151,25 @@ TEXT = {
         "— and checks that every pair agrees to |a − b| ≤ atol + rtol·max(|a|, |b|).",
         "怎么知道符号梯度是对的？symnet 用四种相互独立的方法计算梯度：编译后的反向传播程序、对展开式做 sympy.diff、"
         "另写的数值反向模式、以及有限差分，并检查每两种之间都满足 |a − b| ≤ atol + rtol·max(|a|, |b|)。"),
+    "check_wrong": (
+        "The check is not a formality: with a deliberately wrong rule, σ′ = σ instead of σ′ = σ(1 − σ), the compiled "
+        "backprop disagrees with the other three methods for {bad} of the {total} parameters.",
+        "这个检查不是走过场：如果故意把规则写错，用 σ′ = σ 代替 σ′ = σ(1 − σ)，"
+        "编译后的反向传播在 {total} 个参数中有 {bad} 个与另外三种方法不一致。"),
+    "train_code": ("The NumPy code every training step runs, generated from the gradient program (L, then every δ):",
+                   "每一步训练运行的 NumPy 代码，由梯度程序自动生成（先算 L，再算每个 δ）："),
     "check_table": ("∂L/∂θ of the seed network at a random point, four ways. Verdict: {verdict}.",
                     "五神经元网络在一个随机点上的 ∂L/∂θ，四种算法。结论：{verdict}。"),
     "check_ok": ("all four agree", "四种梯度全部一致"),
     "check_bad": ("some gradients DISAGREE", "有梯度不一致"),
+    # table headers
+    "h_cells": ("n (cells per axis)", "n（每边格数）"), "h_ratio": ("max ratio", "最大误差缩小倍数"),
+    "h_towers": ("towers", "高台数"), "h_params": ("params", "参数个数"),
+    "h_rms": ("RMS error", "均方根误差"), "h_max": ("max error", "最大误差"),
+    "h_network": ("network", "网络"), "h_before": ("loss before", "训练前损失"), "h_after": ("loss after", "训练后损失"),
+    "h_epochs": ("epochs", "轮数"), "h_seed_fit": ("seed network ← teacher G", "五神经元网络 ← 老师 G"),
+    "h_xor_fit": ("2-{hidden}-1 MLP ← XOR", "2-{hidden}-1 多层感知机 ← 异或"),
+    "h_step": ("step k", "第 k 步"),
 }
 
 SECTION_NAMES = {

@@ -1,0 +1,189 @@
+"""The tour: `symnet tour --out DIR [--lang en|zh]` writes a page of every section of the article.
+
+The full tour runs once per language (module-scoped fixtures); the other tests read its output.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import matplotlib
+import pytest
+from click.testing import CliRunner
+
+matplotlib.use("Agg")
+
+from symnet.cli import main  # noqa: E402
+from symnet.tour import Artifact, Formula, Section, Table, check_out_dir  # noqa: E402
+from symnet.tour_render import render_html, render_markdown  # noqa: E402
+from symnet.tour_sections import wrap  # noqa: E402
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _run(out: Path, *args):
+    return CliRunner().invoke(main, ["tour", "--out", str(out), *args])
+
+
+@pytest.fixture(scope="module")
+def tour_en(tmp_path_factory):
+    out = tmp_path_factory.mktemp("tour_en")
+    result = _run(out)
+    assert result.exit_code == 0, result.output
+    return out, result
+
+
+@pytest.fixture(scope="module")
+def tour_zh_without_tex(tmp_path_factory):
+    """The Chinese tour on a machine where latexmk and friends cannot be found."""
+    out = tmp_path_factory.mktemp("tour_zh")
+    empty = tmp_path_factory.mktemp("no_tex_bin")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PATH", str(empty))
+        real_which = shutil.which
+        mp.setattr(shutil, "which", lambda name, *a, **k: None if "tex" in name else real_which(name, *a, **k))
+        result = _run(out, "--lang", "zh")
+    assert result.exit_code == 0, result.output
+    return out, result
+
+
+def _referenced(page: str, pattern: str) -> list[str]:
+    return re.findall(pattern, page)
+
+
+@pytest.mark.parametrize("which", ["tour_en", "tour_zh_without_tex"])
+def test_pages_exist_and_every_image_is_a_png(which, request):
+    out, result = request.getfixturevalue(which)
+    html = (out / "index.html").read_text(encoding="utf-8")
+    md = (out / "index.md").read_text(encoding="utf-8")
+    images = _referenced(html, r'<img src="([^"]+)"')
+    assert images == _referenced(md, r"!\[[^\]]*\]\(([^)]+)\)")
+    for name in images:
+        assert (out / name).read_bytes()[:8] == PNG_MAGIC, name
+    assert html.count("</figcaption><pre>") == md.count("```text\n") > 5   # the same formulas in both
+    assert html.count("<table>") == md.count("\n|---|") >= 5
+    assert "index.html" in result.output
+
+
+def test_page_is_self_contained(tour_en):
+    out, _ = tour_en
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "<style>" in html
+    assert "http://" not in html and "https://" not in html and "<script" not in html
+
+
+def test_progress_one_line_per_section(tour_en):
+    _, result = tour_en
+    lines = [line for line in result.output.splitlines() if re.match(r"^\[\d+/\d+\] ", line)]
+    n = int(re.match(r"^\[1/(\d+)\]", lines[0]).group(1))
+    assert len(lines) == n >= 4
+
+
+def test_english_page_shows_the_article(tour_en):
+    out, _ = tour_en
+    md = (out / "index.md").read_text(encoding="utf-8")
+    assert "f(θ₅, f(θ₃, f(θ₁, x₁) + f(θ₂, x₂)), f(θ₄, f(θ₂, x₂)))" in md
+    assert "gradient" in md and "chain rule" in md
+    assert "all four agree" in md
+
+
+def test_chinese_page_is_in_chinese(tour_zh_without_tex):
+    out, _ = tour_zh_without_tex
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert 'lang="zh-CN"' in html
+    for word in ("梯度", "链式法则", "神经网络", "四种梯度全部一致"):
+        assert word in html
+
+
+def test_html_escapes_text():
+    section = Section("k", "<b>title</b>", ("a < b & c",), (Formula("cap", "x < y", "\\frac{a}{b}"),),
+                      (Table("t", ("<h>",), (("<c>",),)),), (Artifact("pic <1>", "a.png"),), ("why <not>",))
+    html = render_html((section,), "en")
+    assert "<b>title</b>" not in html and "&lt;b&gt;title&lt;/b&gt;" in html
+    assert "a &lt; b &amp; c" in html and "&lt;c&gt;" in html and "why &lt;not&gt;" in html
+    md = render_markdown((section,), "en")
+    assert "![pic <1>](a.png)" in md and "x < y" in md
+
+
+def test_wrap_keeps_every_character():
+    formula = "σ(a + b)·" * 40
+    wrapped = wrap(formula, width=30)
+    assert re.sub(r"\s", "", wrapped) == re.sub(r"\s", "", formula)
+    assert max(len(line) for line in wrapped.splitlines()) <= 40
+
+
+def test_out_is_a_file_exits_2(tmp_path):
+    target = tmp_path / "file.txt"
+    target.write_text("x")
+    result = _run(target)
+    assert result.exit_code == 2
+    assert "is a file" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root can write anywhere")
+def test_out_unwritable_exits_2(tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        result = _run(locked / "inside")
+    finally:
+        locked.chmod(0o700)
+    assert result.exit_code == 2 and "error:" in result.output
+
+
+def test_check_out_dir_rejects_unwritable(tmp_path, monkeypatch):
+    monkeypatch.setattr(os, "access", lambda *a, **k: False)
+    with pytest.raises(ValueError, match="permission denied"):
+        check_out_dir(tmp_path)
+
+
+def test_bad_language_is_a_usage_error(tmp_path):
+    result = _run(tmp_path, "--lang", "fr")
+    assert result.exit_code == 2 and "fr" in result.output
+
+
+@pytest.mark.parametrize("which", ["tour_en", "tour_zh_without_tex"])
+def test_derivation_documents_are_written_and_linked(which, request):
+    out, _ = request.getfixturevalue(which)
+    md = (out / "index.md").read_text(encoding="utf-8")
+    for name in ("derivation.tex", "derivation.md"):
+        assert (out / name).stat().st_size > 1000
+        assert f"({name})" in md
+    assert "\\begin{document}" in (out / "derivation.tex").read_text(encoding="utf-8")
+
+
+def test_without_tex_the_tour_says_what_it_skipped(tour_zh_without_tex):
+    out, result = tour_zh_without_tex
+    assert "skipped: " in result.output and "latexmk" in result.output
+    assert not (out / "derivation.pdf").exists()
+    assert "已跳过" in (out / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(shutil.which("latexmk") is None or shutil.which("pdflatex") is None, reason="no TeX installed")
+def test_with_tex_the_derivation_pdf_is_built(tour_en):
+    out, result = tour_en
+    assert (out / "derivation.pdf").read_bytes()[:5] == b"%PDF-"
+    assert "skipped" not in result.output
+
+
+def test_every_section_of_the_article_has_its_figures(tour_en):
+    out, _ = tour_en
+    html = (out / "index.html").read_text(encoding="utf-8")
+    images = set(_referenced(html, r'<img src="([^"]+)"'))
+    expected = {"network_graph.png", "tower.png", "towers_nested.png", "approximation.png", "approximation_error.png",
+                "descent_1d.png", "train_seed_loss.png", "train_xor_boundary.png"}
+    assert expected <= images
+    for key in ("model", "network", "towers", "approx", "descent", "gradients", "train", "check"):
+        assert f'<section id="{key}">' in html
+
+
+def test_out_inside_a_file_exits_2(tmp_path):
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x")
+    result = _run(blocker / "sub")
+    assert result.exit_code == 2
+    assert "cannot create the output folder" in result.output and "Traceback" not in result.output
