@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 FIGURES: dict = {}  # file name -> function(path) that writes it
+DPI = 110
 
 
 def figure(name):
@@ -19,6 +20,120 @@ def figure(name):
         FIGURES[name] = fn
         return fn
     return register
+
+
+def _save(ax, path):
+    from symnet.plot.training import save_figure
+
+    save_figure(ax.figure, path, dpi=DPI)
+    ax.figure.clf()
+
+
+# ---- §1 the network ------------------------------------------------------------------------------
+@figure("network.png")
+def network_en(path):
+    from symnet import seed_network
+    from symnet.plot.graph import save_graph
+
+    save_graph(seed_network(), path, lang="en", dpi=DPI)
+
+
+@figure("network-zh.png")
+def network_zh(path):
+    from symnet import seed_network
+    from symnet.plot.graph import save_graph
+
+    save_graph(seed_network(), path, lang="zh", dpi=DPI)
+
+
+# ---- §2 towers -------------------------------------------------------------------------------------
+@figure("tower.png")
+def one_tower(path):
+    from symnet.plot.towers import plot_tower
+
+    _save(plot_tower(), path)
+
+
+@figure("nested-towers.png")
+def nested(path):
+    from symnet.plot.towers import plot_nested_towers
+
+    _save(plot_nested_towers(), path)
+
+
+@figure("approximation.png")
+def approximation(path):
+    from symnet.approximation import approximate
+    from symnet.plot.towers import plot_approximation
+
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(11, 4.8), layout="constrained")
+    axes = (fig.add_subplot(1, 2, 1, projection="3d"), fig.add_subplot(1, 2, 2, projection="3d"))
+    for ax in axes:  # seen from above: the default view hides parts of ŷ's cliffs behind each other
+        ax.view_init(elev=55, azim=-120)
+    left, _ = plot_approximation(approximate("sin(x)*cos(y)", n=8), axes=axes)
+    _save(left, path)
+
+
+@figure("error-study.png")
+def error_vs_n(path):
+    from symnet.approximation import error_study
+    from symnet.plot.towers import plot_error_study
+
+    _save(plot_error_study(error_study("sin(x)*cos(y)", ns=(2, 4, 8, 16))), path)
+
+
+# ---- §3 gradient descent, backprop paths, training -------------------------------------------------
+@figure("descent.png")
+def descent(path):
+    from sympy import Symbol
+
+    from symnet.descent import descend_many
+    from symnet.plot.training import plot_descent
+
+    x = Symbol("x")
+    _save(plot_descent(descend_many(x**2 - 2 * x, 3.0, [0.1, 0.5, 1.1], steps=10)), path)
+
+
+@figure("paths-w2_1.png")
+def paths_en(path):
+    from symnet import seed_network, squared_error
+    from symnet.plot.graph import save_graph
+
+    save_graph(squared_error(seed_network()), path, wrt="w2_1", lang="en", dpi=DPI)
+
+
+@figure("paths-w2_1-zh.png")
+def paths_zh(path):
+    from symnet import seed_network, squared_error
+    from symnet.plot.graph import save_graph
+
+    save_graph(squared_error(seed_network()), path, wrt="w2_1", lang="zh", dpi=DPI)
+
+
+@figure("training-loss.png")
+def training_loss(path):
+    from symnet import seed_network
+    from symnet.data import make
+    from symnet.plot.training import plot_loss
+    from symnet.training import train
+
+    result = train(seed_network(), make("seed", n=200), epochs=300, progress=False)
+    _save(plot_loss(result.history), path)
+
+
+@figure("xor-boundary.png")
+def xor_boundary(path):
+    from symnet import mlp
+    from symnet.data import make
+    from symnet.plot.training import plot_decision_boundary
+    from symnet.training import train
+
+    data = make("xor", n=200)
+    net = mlp([2, 4, 1], activation="tanh", output_activation="sigmoid")
+    result = train(net, data, loss="binary_cross_entropy", epochs=300, validation=0.25, progress=False)
+    _save(plot_decision_boundary(result, data), path)
 
 
 def missing(out: Path) -> tuple[str, ...]:
