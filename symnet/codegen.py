@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sympy import Basic, Symbol, lambdify
+from sympy import Basic, Function, Symbol, lambdify
 
 from .backprop import Gradient, grad
 from .losses import Loss
@@ -36,10 +36,34 @@ def _relu(z):
 NUMPY_FUNCTIONS = {"sigmoid": _sigmoid, "softplus": _softplus, "relu": _relu}
 
 
-def to_function(program: Program, args: Sequence[Symbol], name: str = "program"):
-    """Compile ``program`` to a NumPy function of ``args`` returning its outputs (a list)."""
+def numpy_namespace(exprs, numpy: Mapping | None = None) -> dict:
+    """Names the generated code may call: symnet's stable activations, any function class's ``_imp_``
+    (SymPy's ``implemented_function`` convention), then the per-call ``numpy`` mapping {name: callable}.
+
+    >>> from sympy import Function, Symbol
+    >>> class cube(Function):
+    ...     _imp_ = staticmethod(lambda z: z**3)
+    >>> numpy_namespace([cube(Symbol("z"))])["cube"](2.0)
+    8.0
+    """
+    names = dict(NUMPY_FUNCTIONS)
+    for expr in exprs:
+        for node in expr.atoms(Function):
+            imp = getattr(type(node), "_imp_", None)
+            if imp is not None:
+                names[type(node).__name__] = imp
+    names.update(numpy or {})
+    return names
+
+
+def to_function(program: Program, args: Sequence[Symbol], name: str = "program", numpy: Mapping | None = None):
+    """Compile ``program`` to a NumPy function of ``args`` returning its outputs (a list).
+
+    ``numpy`` maps the names of functions symnet does not know to NumPy callables, for this call only.
+    """
     assignments = list(program.assignments)
-    fn = lambdify(list(args), list(program.outputs), modules=[NUMPY_FUNCTIONS, "numpy"],
+    namespace = numpy_namespace([rhs for _, rhs in assignments] + list(program.outputs), numpy)
+    fn = lambdify(list(args), list(program.outputs), modules=[namespace, "numpy"],
                   cse=lambda exprs: (assignments, exprs), docstring_limit=0)
     fn.__name__ = name
     return fn
@@ -90,7 +114,11 @@ class CompiledLoss:
             (mean loss, gradient (P,)), or the per-sample arrays.
         """
         with np.errstate(over="ignore", under="ignore"):
-            values = self.function(*columns, y, *theta)
+            try:
+                values = self.function(*columns, y, *theta)
+            except NameError as err:  # a function symnet does not know, with no NumPy form given
+                raise NameError(f"{err}: give its NumPy form per call, value_and_grad(..., numpy={{'{err.name}': f}}), "
+                                f"or an _imp_ on its class") from None
         n = len(y)
         losses = np.broadcast_to(np.asarray(values[0], dtype=float), (n,))
         grads = np.column_stack([np.broadcast_to(np.asarray(v, dtype=float), (n,)) for v in values[1:]])
@@ -103,12 +131,14 @@ class CompiledLoss:
         return self(theta, X, y)[0]
 
 
-def value_and_grad(target: Loss | Network, rules: Mapping | None = None) -> CompiledLoss:
+def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: Mapping | None = None) -> CompiledLoss:
     """Compile a loss to ``(theta, X, y) -> (mean loss, ∂(mean loss)/∂theta)``.
 
     Args:
         target: a ``Loss``; a ``Network`` gets the squared-error loss.
-        rules: extra derivative rules.
+        rules: extra derivative rules ``{SymPy class: (ans, *args) -> partials}``.
+        numpy: NumPy implementations ``{function name: callable}`` of functions symnet does not know
+            (a class with an ``_imp_`` needs none).
 
     Returns:
         A ``CompiledLoss``.
@@ -126,10 +156,11 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None) -> Comp
         target = squared_error(target)
     gradient = grad(target, rules=rules)
     program = gradient.program
-    return CompiledLoss(target, gradient, to_function(program, program.inputs + program.params, "value_and_grad"))
+    return CompiledLoss(target, gradient,
+                        to_function(program, program.inputs + program.params, "value_and_grad", numpy))
 
 
-def compile_network(network: Network):
+def compile_network(network: Network, numpy: Mapping | None = None):
     """Compile ŷ: returns ``predict(theta, X) -> (N,)``.
 
     >>> import numpy as np
@@ -139,7 +170,7 @@ def compile_network(network: Network):
     array([0.5])
     """
     program = network.program
-    fn = to_function(program, program.inputs + program.params, "predict")
+    fn = to_function(program, program.inputs + program.params, "predict", numpy)
 
     def predict(theta, X):
         theta, X, _ = check_batch(network.params, network.inputs, theta, X, None)
@@ -193,6 +224,6 @@ def params_vector(params: Sequence[Symbol], values: Mapping) -> np.ndarray:
     return np.array([by_name[str(p)] for p in params])
 
 
-def expression_function(expr: Basic, args: Sequence[Symbol]):
+def expression_function(expr: Basic, args: Sequence[Symbol], numpy: Mapping | None = None):
     """Compile a single expression (e.g. a 1-D function h(x)) with the stable activations."""
-    return lambdify(list(args), expr, modules=[NUMPY_FUNCTIONS, "numpy"], docstring_limit=0)
+    return lambdify(list(args), expr, modules=[numpy_namespace([expr], numpy), "numpy"], docstring_limit=0)

@@ -11,6 +11,7 @@ Finite differences: ∂F/∂θᵢ ≈ (F(θ + hεᵢ) − F(θ − hεᵢ)) / 2h
 from __future__ import annotations
 
 import math
+from collections import ChainMap
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -96,15 +97,24 @@ def _topological(expr: Basic) -> list:
     return order
 
 
-def _table_entry(table, node):
+def _table_entry(table, node, kind: str):
+    """The ``kind`` ("forward" or "vjp") rule for ``node``; a class's ``_imp_`` serves as its forward rule."""
     for klass in type(node).__mro__:
         if klass in table:
             return table[klass]
-    raise NotImplementedError(f"symnet.numeric has no NumPy rule for {type(node).__name__!r}")
+    imp = getattr(type(node), "_imp_", None)
+    if kind == "forward" and imp is not None:
+        return imp
+    raise NotImplementedError(f"symnet.numeric has no NumPy {kind} rule for {type(node).__name__!r}; pass one per "
+                              f"call ({kind}={{{type(node).__name__}: ...}})")
 
 
-def evaluate(expr: Basic, env: Mapping) -> tuple[np.ndarray, dict]:
-    """Forward pass: the value of ``expr`` and of every node, with leaves from ``env`` (symbol → array)."""
+def evaluate(expr: Basic, env: Mapping, forward: Mapping | None = None) -> tuple[np.ndarray, dict]:
+    """Forward pass: the value of ``expr`` and of every node, with leaves from ``env`` (symbol → array).
+
+    ``forward`` adds {class: NumPy function} for this call; a class's ``_imp_`` serves too.
+    """
+    table = ChainMap(dict(forward or {}), FORWARD)
     values: dict = {}
     for node in _topological(expr):
         if node.is_Symbol:
@@ -114,21 +124,26 @@ def evaluate(expr: Basic, env: Mapping) -> tuple[np.ndarray, dict]:
         elif node.is_Number or node.is_NumberSymbol:
             values[node] = float(node)
         else:
-            values[node] = _table_entry(FORWARD, node)(*(values[a] for a in node.args))
+            values[node] = _table_entry(table, node, "forward")(*(values[a] for a in node.args))
     return values[expr], values
 
 
-def backprop(expr: Basic, env: Mapping, wrt) -> tuple[np.ndarray, list]:
-    """Numeric reverse mode: the value of ``expr`` and ∂expr/∂s for each s in ``wrt`` (per sample)."""
+def backprop(expr: Basic, env: Mapping, wrt, forward: Mapping | None = None,
+             vjp: Mapping | None = None) -> tuple[np.ndarray, list]:
+    """Numeric reverse mode: the value of ``expr`` and ∂expr/∂s for each s in ``wrt`` (per sample).
+
+    ``forward`` and ``vjp`` add rules for functions this module does not know, for this call only.
+    """
+    vjps = ChainMap(dict(vjp or {}), VJP)
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
-        value, values = evaluate(expr, env)
+        value, values = evaluate(expr, env, forward)
         adjoint = {expr: np.ones_like(np.asarray(value, dtype=float))}
         for node in reversed(_topological(expr)):
             if node.is_Atom or node not in adjoint:
                 continue
             g = adjoint[node]
             args = [values[a] for a in node.args]
-            for arg, contribution in zip(node.args, _table_entry(VJP, node)(g, values[node], *args)):
+            for arg, contribution in zip(node.args, _table_entry(vjps, node, "vjp")(g, values[node], *args)):
                 if not (arg.is_Number or arg.is_NumberSymbol):
                     adjoint[arg] = adjoint[arg] + contribution if arg in adjoint else contribution
     zero = np.zeros_like(np.asarray(value, dtype=float))

@@ -20,10 +20,10 @@ import sympy
 from sympy import lambdify
 
 from .activations import rewrite_activations
-from .codegen import CompiledLoss, check_batch, value_and_grad
+from .codegen import CompiledLoss, check_batch, numpy_namespace, value_and_grad
 from .losses import Loss, squared_error
 from .network import Network
-from .numeric import backprop, finite_differences, is_close
+from .numeric import backprop, evaluate, finite_differences, is_close
 
 RTOL = 1e-6
 ATOL = 1e-8
@@ -90,7 +90,8 @@ def random_point(target: Loss, seed: int = 0, batch: int = 8, scale: float = 1.0
 
 
 def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int = 0, rules: Mapping | None = None,
-                compiled: CompiledLoss | None = None, sympy_max_ops: int = SYMPY_MAX_OPS) -> GradCheckReport:
+                compiled: CompiledLoss | None = None, sympy_max_ops: int = SYMPY_MAX_OPS,
+                numpy: Mapping | None = None, vjp: Mapping | None = None) -> GradCheckReport:
     """Compare four independent gradients of the mean loss at one point.
 
     Args:
@@ -99,9 +100,12 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
         rules: extra derivative rules for the symbolic backprop.
         compiled: an already compiled loss to check (for example one built with a wrong rule).
         sympy_max_ops: skip the ``sympy.diff`` oracle above this closed-form size.
+        numpy: NumPy implementations ``{name: callable}`` of functions symnet does not know.
+        vjp: the numeric reverse mode's rules for them, ``{class: (g, ans, *args) -> [ḡ per arg]}``;
+            without one, that column is skipped with the reason.
 
     Returns:
-        A ``GradCheckReport``; ``report.ok`` tells whether all four agree.
+        A ``GradCheckReport``; ``report.ok`` tells whether all the computed columns agree.
 
     >>> from symnet import seed_network
     >>> check_grads(seed_network()).ok
@@ -110,21 +114,40 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
     target = squared_error(target) if isinstance(target, Network) else target
     default = random_point(target, seed)
     theta, X, y = (default[i] if v is None else v for i, v in enumerate((theta, X, y)))
-    compiled = compiled or value_and_grad(target, rules=rules)
+    compiled = compiled or value_and_grad(target, rules=rules, numpy=numpy)
     theta, X, y = check_batch(compiled.params, compiled.inputs, theta, X, y)
     loss, backprop_grad = compiled(theta, X, y)
     closed = target.program.closed_form()[0]
-    env = _environment(target, theta, X, y)
-    columns = [backprop_grad, None, _numeric(closed, env, compiled.params), _finite(closed, env, compiled.params, theta)]
-    skipped = []
-    size = target.program.tree_size(target.program.outputs[0])
-    if size > sympy_max_ops:
-        skipped.append(("sympy", f"closed form has ~{size} operations (> {sympy_max_ops}); sympy.diff would be slow"))
-    else:
-        columns[1] = _sympy_oracle(closed, target, compiled.params, X, y, theta)
+    forward = _forward_rules(closed, numpy)
+    env, params, skipped = _environment(target, theta, X, y), compiled.params, []
+    columns = [backprop_grad,
+               _oracle(skipped, "sympy", lambda: _sympy_column(closed, target, params, X, y, theta, numpy, sympy_max_ops)),
+               _oracle(skipped, "numeric", lambda: _numeric(closed, env, params, forward, vjp)),
+               _finite(closed, env, params, theta, forward)]
     rows = tuple(_row(str(p), [None if c is None else float(c[i]) for c in columns], loss)
-                 for i, p in enumerate(compiled.params))
+                 for i, p in enumerate(params))
     return GradCheckReport(rows, loss, tuple(skipped))
+
+
+def _oracle(skipped: list, method: str, compute):
+    """One oracle's column, or None with the reason recorded when it cannot be computed here."""
+    try:
+        return compute()
+    except _Skip as reason:
+        skipped.append((method, str(reason)))
+    except (NotImplementedError, NameError) as err:   # a function with no rule or no NumPy form for it
+        skipped.append((method, f"{type(err).__name__}: {str(err).splitlines()[0]}"))
+    return None
+
+
+class _Skip(Exception):
+    """An oracle that is deliberately not run (its reason is the message)."""
+
+
+def _forward_rules(closed, numpy: Mapping | None) -> dict:
+    """{class: NumPy function} for the user's functions named in ``numpy``."""
+    return {type(node): numpy[type(node).__name__] for node in closed.atoms(sympy.Function)
+            if numpy and type(node).__name__ in numpy}
 
 
 def _row(param: str, values: list, loss: float) -> GradCheckRow:
@@ -143,22 +166,30 @@ def _environment(target: Loss, theta, X, y) -> dict:
     return env
 
 
-def _numeric(closed, env, params) -> np.ndarray:
-    _, grads = backprop(closed, env, params)
+def _numeric(closed, env, params, forward, vjp) -> np.ndarray:
+    _, grads = backprop(closed, env, params, forward, vjp)
     return np.array([np.mean(g) for g in grads])
 
 
-def _finite(closed, env, params, theta) -> np.ndarray:
+def _finite(closed, env, params, theta, forward) -> np.ndarray:
     def mean_loss(t):
         local = dict(env)
         local.update({p: float(v) for p, v in zip(params, t)})
-        value, _ = backprop(closed, local, ())
+        with np.errstate(over="ignore", under="ignore"):
+            value, _ = evaluate(closed, local, forward)
         return float(np.mean(value))
 
     return finite_differences(mean_loss, theta)
 
 
-def _sympy_oracle(closed, target: Loss, params, X, y, theta) -> np.ndarray:
+def _sympy_column(closed, target: Loss, params, X, y, theta, numpy, max_ops) -> np.ndarray:
+    size = target.program.tree_size(target.program.outputs[0])
+    if size > max_ops:
+        raise _Skip(f"closed form has ~{size} operations (> {max_ops}); sympy.diff would be slow")
+    return _sympy_oracle(closed, target, params, X, y, theta, numpy)
+
+
+def _sympy_oracle(closed, target: Loss, params, X, y, theta, numpy=None) -> np.ndarray:
     # real symbols, so that sympy differentiates |u| as sign(u) rather than through re() and im()
     args = list(target.network.inputs) + [target.target] + list(params)
     real = {s: sympy.Symbol(s.name, real=True) for s in args}
@@ -166,7 +197,7 @@ def _sympy_oracle(closed, target: Loss, params, X, y, theta) -> np.ndarray:
     # DiracDelta (from a Heaviside the user wrote) is 0 away from the kinks where the check is valid
     derivatives = [sympy.diff(expr, real[p]).replace(sympy.DiracDelta, lambda *a: sympy.S.Zero) for p in params]
     args = [real[s] for s in args]
-    fn = lambdify(args, derivatives, modules="numpy")
+    fn = lambdify(args, derivatives, modules=[numpy_namespace(derivatives, numpy), "numpy"])
     # every argument a full column: lambdify prints Max as numpy.amax over a tuple of its arguments,
     # which needs them all to have one shape
     columns = [np.full(X.shape[0], t) for t in theta]
