@@ -133,3 +133,13 @@ def test_save_figure_writes_png(tmp_path, xor_result):
     with pytest.raises(ValueError, match="cannot save a figure as .xyz"):
         save_figure(ax.figure, tmp_path / "loss.xyz")
     assert not (tmp_path / "loss.xyz").exists()
+
+
+def test_a_fast_blow_up_does_not_flatten_the_descent_picture():
+    from symnet.descent import descend_many
+    from symnet.plot.training import plot_descent
+
+    paths = descend_many("x**4", 2.0, [0.01, 0.6], steps=10)
+    assert paths[1].diverged and not paths[0].diverged
+    lo, hi = plot_descent(paths).get_xlim()
+    assert hi - lo < 20            # the settled path spans about 2; the blown-up one reaches ~1e4 at once

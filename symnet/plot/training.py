@@ -222,9 +222,13 @@ def _draw_curve(ax, path, lo, hi):
 
 
 def _descent_window(paths):
-    """x-range: every point of the settled paths and the first few of a diverging one, plus a margin."""
-    points = [v for p in paths for v in (p.xs if not p.diverged else p.xs[:4]) if math.isfinite(v)]
-    lo, hi = min(points), max(points)
+    """x-range: the settled paths and every start, then a diverging path's first steps while they stay
+    within twice that span (a fast blow-up would otherwise flatten the picture), plus a margin."""
+    base = [v for p in paths for v in (p.xs if not p.diverged else p.xs[:1]) if math.isfinite(v)]
+    lo, hi = min(base), max(base)
+    span = max(hi - lo, 1.0)
+    near = [v for p in paths if p.diverged for v in p.xs[:4] if math.isfinite(v) and lo - 2 * span <= v <= hi + 2 * span]
+    lo, hi = min([lo, *near]), max([hi, *near])
     pad = 0.15 * max(hi - lo, 1.0)
     return lo - pad, hi + pad
 
