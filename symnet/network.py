@@ -16,7 +16,7 @@ from sympy.core.sympify import SympifyError
 from .activations import stabilize
 from .neuron import NeuronModel, check_name, f, neuron_index
 from .parsing import parse_expr
-from .program import Program
+from .program import Program, postorder
 from .rules import check_supported, rule_table
 
 OUTPUT = Symbol("yhat")
@@ -200,18 +200,17 @@ def from_expr(expr: Basic, inputs: Sequence[Symbol], params: Sequence[Symbol] | 
     inputs = _as_symbols(inputs)
     if expr.has(f):
         return from_neurons(expr, inputs) if params is None else _neurons_with_params(expr, inputs, params)
-    inputs = tuple(inputs)
     params = _resolve_params(expr, inputs, params)
     check_supported(expr, rule_table(rules))
     steps, memo = [], {}
     fresh = _fresh_names("t", {s.name for s in expr.free_symbols})
-    for node in _postorder(expr):
+    for node in postorder(expr):
         if node.is_Atom or node.is_number or node in memo:
             continue
         t = next(fresh)
         steps.append((t, node.func(*[a.xreplace(memo) for a in node.args])))
         memo[node] = t
-    root = expr.xreplace(memo) if not expr.is_Atom else expr
+    root = expr.xreplace(memo)
     if not root.is_Symbol or root in inputs + params:
         steps.append((OUTPUT, root))
         root = OUTPUT
@@ -228,26 +227,10 @@ def _neurons_with_params(expr, inputs, params):
     return net
 
 
-def _postorder(expr: Basic):
-    """Nodes of ``expr``, children before parents, each once, in a deterministic order."""
-    seen, order = set(), []
-
-    def visit(node):
-        if node in seen:
-            return
-        seen.add(node)
-        for arg in node.args:
-            visit(arg)
-        order.append(node)
-
-    visit(expr)
-    return order
-
-
 def _neurons_in_order(nested: Basic) -> list:
     if not nested.has(f):
         raise ValueError(f"expected an expression of neurons f(θ, u…); got {nested}. For a plain formula use from_expr")
-    return [n for n in _postorder(nested) if isinstance(n, f)]
+    return [n for n in postorder(nested) if isinstance(n, f)]
 
 
 def _check_distinct_neurons(nested, neurons, thetas) -> None:

@@ -22,6 +22,7 @@ from sympy import (
 )
 
 from .activations import relu, sigmoid, softplus
+from .program import postorder
 
 
 def _product(values):
@@ -84,19 +85,6 @@ def _reduce(op, args):
     return out
 
 
-def _topological(expr: Basic) -> list:
-    order, seen, stack = [], set(), [(expr, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-        elif node not in seen:
-            seen.add(node)
-            stack.append((node, True))
-            stack.extend((a, False) for a in reversed(node.args))
-    return order
-
-
 def _table_entry(table, node, kind: str):
     """The ``kind`` ("forward" or "vjp") rule for ``node``; a class's ``_imp_`` serves as its forward rule."""
     for klass in type(node).__mro__:
@@ -116,7 +104,7 @@ def evaluate(expr: Basic, env: Mapping, forward: Mapping | None = None) -> tuple
     """
     table = ChainMap(dict(forward or {}), FORWARD)
     values: dict = {}
-    for node in _topological(expr):
+    for node in postorder(expr):
         if node.is_Symbol:
             if node not in env:
                 raise ValueError(f"no value given for {node}")
@@ -138,7 +126,7 @@ def backprop(expr: Basic, env: Mapping, wrt, forward: Mapping | None = None,
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
         value, values = evaluate(expr, env, forward)
         adjoint = {expr: np.ones_like(np.asarray(value, dtype=float))}
-        for node in reversed(_topological(expr)):
+        for node in reversed(postorder(expr)):
             if node.is_Atom or node not in adjoint:
                 continue
             g = adjoint[node]

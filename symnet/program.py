@@ -93,6 +93,26 @@ class Program:
         return "\n".join(lines)
 
 
+def postorder(expr: Basic) -> list:
+    """Every node of ``expr``'s DAG once, children before parents, in argument order (no recursion).
+
+    >>> from sympy import sin, symbols
+    >>> x, a = symbols("x a")
+    >>> postorder(sin(a * x) + a * x)
+    [a, x, a*x, sin(a*x), a*x + sin(a*x)]
+    """
+    order, seen, stack = [], set(), [(expr, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            order.append(node)
+        elif node not in seen:
+            seen.add(node)
+            stack.append((node, True))
+            stack.extend((a, False) for a in reversed(node.args))
+    return order
+
+
 def _tree_size(expr: Basic, sizes: dict) -> int:
     if expr.is_Symbol:
         return sizes.get(expr, 0)
