@@ -20,6 +20,7 @@ from sympy import (
 
 from .activations import relu, sigmoid, softplus
 from .errors import MissingRuleError
+from .program import postorder
 
 
 def _product_rule(ans, *args):
@@ -102,19 +103,9 @@ def lookup(cls: type, table: Mapping):
 
 def check_supported(expr, table: Mapping = DERIVATIVES) -> None:
     """Raise ``MissingRuleError`` if any node of ``expr`` has no derivative rule."""
-    for node in _nodes(expr):
+    for node in postorder(expr):
         if not (node.is_Atom or node.is_number):
             lookup(type(node), table)
-
-
-def _nodes(expr):
-    seen, stack = set(), [expr]
-    while stack:
-        node = stack.pop()
-        if node not in seen:
-            seen.add(node)
-            yield node
-            stack.extend(node.args)
 
 
 def partials(expr, ans=None, table: Mapping = DERIVATIVES) -> tuple:
