@@ -13,7 +13,7 @@ from sympy import Basic, Symbol, log
 
 from .activations import sigmoid, softplus
 from .network import OUTPUT as YHAT  # one symbol for ŷ, printed ŷ
-from .network import Network, _fresh_names
+from .network import Network, fresh_names
 from .program import Program
 
 LOSS = Symbol("L")
@@ -48,7 +48,7 @@ def target_symbol(network: Network) -> Symbol:
     """``y``, unless the network already uses that name (then ``y_true``, ``target``, ``y_1``, …)."""
     used = {s.name for s in network.inputs + network.params + network.program.symbols}
     names = [n for n in ("y", "y_true", "target") if n not in used]
-    return Symbol(names[0]) if names else next(_fresh_names("y_", used))
+    return Symbol(names[0]) if names else next(fresh_names("y_", used))
 
 
 def squared_error(network: Network) -> Loss:

@@ -203,7 +203,7 @@ def from_expr(expr: Basic, inputs: Sequence[Symbol], params: Sequence[Symbol] | 
     params = _resolve_params(expr, inputs, params)
     check_supported(expr, rule_table(rules))
     steps, memo = [], {}
-    fresh = _fresh_names("t", {s.name for s in expr.free_symbols})
+    fresh = fresh_names("t", {s.name for s in expr.free_symbols})
     for node in postorder(expr):
         if node.is_Atom or node.is_number or node in memo:
             continue
@@ -328,7 +328,7 @@ def _as_symbols(items) -> tuple[Symbol, ...]:
     return tuple(Symbol(check_name(s, "input")) if isinstance(s, str) else s for s in items)
 
 
-def _fresh_names(prefix: str, used: set):
+def fresh_names(prefix: str, used: set):
     """prefix1, prefix2, … skipping every name in ``used``."""
     i = 0
     while True:
