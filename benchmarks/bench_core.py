@@ -22,9 +22,9 @@ import numpy as np
 import sympy
 
 from symnet import grad, mlp, seed_network, squared_error, value_and_grad
-from symnet.activations import rewrite_activations
-from symnet.codegen import to_function
-from symnet.program import Program
+from symnet.core.activations import rewrite_activations
+from symnet.core.program import Program
+from symnet.numeric.codegen import to_function
 
 
 def networks(quick: bool):

@@ -24,9 +24,9 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 
 from symnet import mlp, seed_network  # noqa: E402
-from symnet.codegen import value_and_grad  # noqa: E402
-from symnet.data import make  # noqa: E402
-from symnet.training import train  # noqa: E402
+from symnet.learn.data import make  # noqa: E402
+from symnet.learn.training import train  # noqa: E402
+from symnet.numeric.codegen import value_and_grad  # noqa: E402
 
 ETA = 0.5
 MLP_SIZES = (2, 8, 8, 1)

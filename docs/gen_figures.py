@@ -63,10 +63,10 @@ def nested(path):
 
 @figure("approximation.png")
 def approximation(path):
-    from symnet.approximation import approximate
-    from symnet.plot.towers import plot_approximation
-
     from matplotlib.figure import Figure
+
+    from symnet.plot.towers import plot_approximation
+    from symnet.towers.approximation import approximate
 
     fig = Figure(figsize=(11, 4.8), layout="constrained")
     axes = (fig.add_subplot(1, 2, 1, projection="3d"), fig.add_subplot(1, 2, 2, projection="3d"))
@@ -78,8 +78,8 @@ def approximation(path):
 
 @figure("error-study.png")
 def error_vs_n(path):
-    from symnet.approximation import error_study
     from symnet.plot.towers import plot_error_study
+    from symnet.towers.study import error_study
 
     _save(plot_error_study(error_study("sin(x)*cos(y)", ns=(2, 4, 8, 16))), path)
 
@@ -89,7 +89,7 @@ def error_vs_n(path):
 def descent(path):
     from sympy import Symbol
 
-    from symnet.descent import descend_many
+    from symnet.learn.descent import descend_many
     from symnet.plot.training import plot_descent
 
     x = Symbol("x")
@@ -115,9 +115,9 @@ def paths_zh(path):
 @figure("training-loss.png")
 def training_loss(path):
     from symnet import seed_network
-    from symnet.data import make
+    from symnet.learn.data import make
+    from symnet.learn.training import train
     from symnet.plot.training import plot_loss
-    from symnet.training import train
 
     result = train(seed_network(), make("seed", n=200), epochs=300, progress=False)
     _save(plot_loss(result.history), path)
@@ -126,9 +126,9 @@ def training_loss(path):
 @figure("xor-boundary.png")
 def xor_boundary(path):
     from symnet import mlp
-    from symnet.data import make
+    from symnet.learn.data import make
+    from symnet.learn.training import train
     from symnet.plot.training import plot_decision_boundary
-    from symnet.training import train
 
     data = make("xor", n=200)
     net = mlp([2, 4, 1], activation="tanh", output_activation="sigmoid")

@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 
 from symnet import compile_network, seed_network
-from symnet.codegen import params_vector
-from symnet.data import SEED_TEACHER
-from symnet.files import write_text
-from symnet.printing import pretty
+from symnet.io.files import write_text
+from symnet.learn.data import SEED_TEACHER
+from symnet.numeric.codegen import params_vector
+from symnet.render.printing import pretty
 
 STUDENT = {"w1_1": 0.5, "b1": 0.0, "w2_1": -0.5, "b2": 0.0, "w3_1": 1.0, "b3": 0.0,
            "w4_1": 1.0, "b4": 0.0, "w5_1": 1.0, "w5_2": -1.0, "b5": 0.0}

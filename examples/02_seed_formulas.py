@@ -13,8 +13,9 @@ from pathlib import Path
 from sympy import Derivative
 
 from symnet import compile, grad, seed_network, squared_error
-from symnet.files import write_text
-from symnet.printing import format_assignments, show
+from symnet.io.files import write_text
+from symnet.render.printing import format_assignments
+from symnet.render.show import show
 
 
 def main(out: Path) -> None:

@@ -12,11 +12,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from symnet import seed_network, squared_error
-from symnet.derivation import derive
-from symnet.document import document, latex_document
-from symnet.files import write_text
-from symnet.latexbuild import LatexBuildError, LatexNotInstalled, build_pdf
+from symnet import seed_network, show, squared_error
+from symnet.derivation.derive import derive
+from symnet.io.files import write_text
+from symnet.render.document import document, latex_document
+from symnet.render.latexbuild import LatexBuildError, LatexNotInstalled, build_pdf
 
 POINT = {"x1": 1.0, "x2": 2.0, "y": 1.0, "w1_1": 0.5, "b1": 0.0, "w2_1": -0.5, "b2": 0.0, "w3_1": 1.0, "b3": 0.0,
          "w4_1": 1.0, "b4": 0.0, "w5_1": 1.0, "w5_2": -1.0, "b5": 0.0}
@@ -30,10 +30,10 @@ def main(out: Path) -> None:
     for k, path in enumerate(item.paths, start=1):
         print(f"  path {k}:", " → ".join(map(str, path.nodes)))
     print()
-    print(derivation.render("unicode", "en"))
+    print(show(derivation, "unicode", "en"))
     print(f"\nvalue at the point: {item.value:.10f}   finite differences: {item.finite_difference:.10f}")
 
-    full = derive(loss)   # every parameter, for the document
+    full = derive(loss, check=True)   # every parameter, with the four-way check, for the document
     write_text(out / "derivation.md", document(full, "markdown", "en"))
     tex = latex_document(full, "en")
     write_text(out / "derivation.tex", tex)

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from symnet import check_grads, compile, mlp, seed_network, sigmoid, squared_error
-from symnet.files import write_text
+from symnet.io.files import write_text
 
 
 def main(out: Path) -> None:

@@ -16,9 +16,9 @@ matplotlib.use("Agg")  # write image files; open no windows
 
 from sympy import Symbol
 
-from symnet.descent import descend_many, format_paths
+from symnet.learn.descent import descend_many, format_paths
 from symnet.plot.training import plot_descent, save_figure
-from symnet.printing import pretty
+from symnet.render.printing import pretty
 
 
 def main(out: Path) -> None:

@@ -19,8 +19,8 @@ matplotlib.use("Agg")  # write image files; open no windows
 import numpy as np
 
 from symnet.plot.towers import plot_nested_towers, plot_tower, save_figure
-from symnet.printing import pretty
-from symnet.towers import nested_towers, tower
+from symnet.render.printing import pretty
+from symnet.towers.tower import nested_towers, tower
 
 
 def main(out: Path) -> None:

@@ -2,7 +2,7 @@
 
 Cut [−2, 2]² into n×n cells, put one tower on each cell with height G(centre), add them up. The
 error falls like 1/n as n doubles. (symnet uses the threshold 1.5 instead of the article's 1.1,
-which would make the error grow with n: see symnet.approximation.)
+which would make the error grow with n: see symnet.towers.approximation.)
 
 Run:  python examples/07_approximate_function.py [OUT_DIR]
 """
@@ -15,9 +15,9 @@ import matplotlib
 
 matplotlib.use("Agg")  # write image files; open no windows
 
-from symnet.approximation import error_study
-from symnet.files import write_text
+from symnet.io.files import write_text
 from symnet.plot.towers import plot_approximation, plot_error_map, plot_error_study, save_figure
+from symnet.towers.study import error_study
 
 TARGET = "sin(x)*cos(y)"   # read by symnet's safe parser, never by eval
 

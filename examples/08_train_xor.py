@@ -18,9 +18,9 @@ matplotlib.use("Agg")  # write image files; open no windows
 import numpy as np
 
 from symnet import mlp
-from symnet.data import make
+from symnet.learn.data import make
+from symnet.learn.training import train
 from symnet.plot.training import plot_decision_boundary, plot_loss, save_figure
-from symnet.training import train
 
 CORNERS = np.array([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]])
 

@@ -11,11 +11,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from symnet import mlp, squared_error
-from symnet.derivation import derive
-from symnet.document import document, latex_document
-from symnet.files import write_text
-from symnet.latexbuild import LatexBuildError, LatexNotInstalled, build_pdf, engine_for, missing_tools
+from symnet import mlp, show, squared_error
+from symnet.derivation.derive import derive
+from symnet.io.files import write_text
+from symnet.render.document import document, latex_document
+from symnet.render.latexbuild import LatexBuildError, LatexNotInstalled, build_pdf, engine_for, missing_tools
 
 POINT = {"x1": 1.0, "x2": -1.0, "y": 1.0, "w1_1": 0.5, "w1_2": -0.3, "b1": 0.1, "w2_1": -0.4, "w2_2": 0.8,
          "b2": 0.0, "w3_1": 1.2, "w3_2": -0.7, "b3": 0.2}
@@ -24,7 +24,7 @@ WRT = ["w3_1", "w1_1", "b1"]   # one output weight, one hidden weight, one bias:
 
 def handout(out: Path, lang: str) -> None:
     loss = squared_error(mlp([2, 2, 1]))
-    derivation = derive(loss, wrt=WRT, at=POINT)
+    derivation = derive(loss, wrt=WRT, at=POINT, check=True)
     md = write_text(out / f"handout_{lang}.md", document(derivation, "markdown", lang))
     tex_source = latex_document(derivation, lang)
     tex = write_text(out / f"handout_{lang}.tex", tex_source)
@@ -42,7 +42,7 @@ def handout(out: Path, lang: str) -> None:
 def main(out: Path) -> None:
     net = mlp([2, 2, 1])
     print("network:", net)
-    print(derive(squared_error(net), wrt=["w3_1"], at=POINT).render("unicode", "en"))
+    print(show(derive(squared_error(net), wrt=["w3_1"], at=POINT), "unicode", "en"))
     for lang in ("en", "zh"):
         handout(out, lang)
 

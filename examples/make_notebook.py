@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from symnet.files import write_text
+from symnet.io.files import write_text
 
 CELLS = [
     ("md", "# symnet in a notebook\n\nThe article *神经网络如何工作* (how neural networks work), cell by cell: "
@@ -28,13 +28,13 @@ CELLS = [
     ("code", "L = squared_error(net)\ng = grad(L)\ng"),
     ("md", "## A chain-rule derivation\n\nEvery path from L to the parameter w₂,₁, each local factor with its rule, "
            "and the sum over paths (f(θ2, x2) feeds two neurons, so there are two paths)."),
-    ("code", "from symnet.derivation import derive\nd = derive(L, wrt=['w2_1'])\nd"),
+    ("code", "from symnet.derivation.derive import derive\nd = derive(L, wrt=['w2_1'])\nd"),
     ("md", "## Four gradients that agree\n\nCompiled backprop, `sympy.diff`, a numeric reverse mode and finite "
            "differences."),
     ("code", "report = check_grads(L, seed=0)\nreport"),
     ("code", "assert report.ok\nprint('all four agree:', report.ok)"),
     ("md", "## Training: θ ← θ − η·∂L/∂θ\n\nA 2-4-1 MLP learns XOR."),
-    ("code", "from symnet.data import make\nfrom symnet.training import train\n"
+    ("code", "from symnet.learn.data import make\nfrom symnet.learn.training import train\n"
              "xor = make('xor', n=200)\n"
              "result = train(mlp([2, 4, 1], 'tanh', 'sigmoid'), xor, epochs=300, progress=False)\n"
              "print(f\"loss {result.history.train_loss[0]:.4f} -> {result.history.train_loss[-1]:.4f}, \"\n"

@@ -13,27 +13,30 @@ loads neither SymPy, NumPy, matplotlib nor click until they are needed.
 
 import importlib
 
-__version__ = "0.1.0"
+from symnet._version import __version__  # noqa: F401  (the package version)
 
 # public name -> module that defines it (``compile`` is another name for ``value_and_grad``)
 _EXPORTS = {
-    "activations": ("sigmoid", "relu", "softplus"),
-    "neuron": ("f", "NeuronModel"),
-    "program": ("Program",),
-    "network": ("Network", "seed_network", "mlp", "from_expr", "from_neurons"),
-    "losses": ("Loss", "squared_error", "binary_cross_entropy", "loss"),
-    "backprop": ("Gradient", "grad"),
+    "core.activations": ("sigmoid", "relu", "softplus"),
+    "core.neuron": ("f", "NeuronModel"),
+    "core.program": ("Program",),
+    "core.network": ("Network", "seed_network", "mlp", "from_neurons"),
+    "io.text": ("from_expr",),
+    "core.losses": ("Loss", "squared_error", "binary_cross_entropy", "loss"),
+    "core.backprop": ("Gradient", "grad"),
     "errors": ("SymnetError", "ExpressionTooLarge", "MissingRuleError"),
-    "codegen": ("value_and_grad", "compile", "compile_network", "params_vector", "CompiledLoss"),
-    "numeric": ("finite_differences",),
-    "testing": ("check_grads", "GradCheckReport"),
-    "printing": ("latex", "pretty", "show"),
-    "derivation": ("derive", "Derivation"),
-    "towers": ("Tower", "tower", "tower_sum", "step", "bump"),
-    "approximation": ("approximate", "approximate_1d", "error_study", "refine"),
-    "data": ("Dataset",),
-    "training": ("train", "TrainResult", "TrainingDiverged"),
-    "descent": ("descend", "descend_many"),
+    "numeric.codegen": ("value_and_grad", "compile", "compile_network", "params_vector", "CompiledLoss"),
+    "numeric.reverse": ("finite_differences",),
+    "numeric.gradcheck": ("check_grads", "GradCheckReport"),
+    "render.printing": ("latex", "pretty"),
+    "render.show": ("show",),
+    "derivation.derive": ("derive", "Derivation"),
+    "towers.tower": ("Tower", "tower", "tower_sum", "step", "bump"),
+    "towers.approximation": ("approximate", "approximate_1d"),
+    "towers.study": ("error_study", "refine"),
+    "learn.data": ("Dataset",),
+    "learn.training": ("train", "TrainResult", "TrainingDiverged"),
+    "learn.descent": ("descend", "descend_many"),
 }
 _LAZY = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = sorted(set(_LAZY) - {"compile"})  # symnet.compile stays, but import * must not shadow the builtin

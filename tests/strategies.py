@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from sympy import Add, Integer, Rational, Symbol, cos, exp, log, sin, symbols, tanh
 
 from symnet import NeuronModel, f, from_expr, from_neurons
-from symnet.activations import sigmoid, softplus
+from symnet.core.activations import sigmoid, softplus
 
 SMOOTH_ACTIVATIONS = ("sigmoid", "tanh", "softplus", "identity")
 

@@ -7,8 +7,8 @@ import sympy
 from hypothesis import strategies as st
 from sympy import Integer, Symbol
 
-from symnet.activations import relu, sigmoid, softplus
-from symnet.neuron import f
+from symnet.core.activations import relu, sigmoid, softplus
+from symnet.core.neuron import f
 
 ALPHABET = "xyθ0123456789+-*/().,_ sincoexpmaf"
 NAMES = ("x", "y", "z1", "θ1", "w2_3", "α", "Ω")

@@ -5,12 +5,11 @@ import warnings
 import numpy as np
 import pytest
 
-from symnet.approximation import (
-    Approximation, ErrorStudy, approximate, approximate_1d, dense_grid, error_study, evaluate, refine,
-    target_function,
-)
-from symnet.parsing import ParseError
-from symnet.towers import tower
+from symnet.io.parsing import ParseError
+from symnet.learn.data import target_function
+from symnet.towers.approximation import Approximation, approximate, approximate_1d, dense_grid
+from symnet.towers.study import ErrorStudy, error_study, refine
+from symnet.towers.tower import evaluate, tower
 
 SMOOTH = "sin(x)*cos(y)"
 

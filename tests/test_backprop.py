@@ -4,7 +4,7 @@ import pytest
 from sympy import Symbol, symbols
 
 from symnet import ExpressionTooLarge, binary_cross_entropy, grad, mlp, seed_network, squared_error
-from symnet.activations import sigmoid, softplus
+from symnet.core.activations import sigmoid, softplus
 
 S = Symbol
 

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from symnet import check_grads, mlp, seed_network, squared_error, value_and_grad
-from symnet.activations import sigmoid
-from symnet.testing import ATOL, RTOL
+from symnet.core.activations import sigmoid
+from symnet.numeric.gradcheck import ATOL, RTOL
 
 
 def test_seed_network_passes_and_the_report_prints_as_a_table():

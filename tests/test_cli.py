@@ -15,7 +15,13 @@ from click.testing import CliRunner
 
 from symnet.cli import main
 from symnet.cli.common import (
-    ascii_fallback, echo_out, handle_errors, load_network, time_limit, TimeLimitExceeded, write_output,
+    TimeLimitExceeded,
+    ascii_fallback,
+    echo_out,
+    handle_errors,
+    load_network,
+    time_limit,
+    write_output,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,7 +59,8 @@ def test_show_text_latex_markdown():
 
 
 def test_show_json_is_the_network_file():
-    from symnet import netfile, seed_network
+    from symnet import seed_network
+    from symnet.io import netfile
 
     result = run("show", "seed", "--format", "json")
     assert result.exit_code == 0
@@ -133,7 +140,7 @@ def _sympy_oracle(point):
     from sympy import Symbol, diff
 
     from symnet import seed_network
-    from symnet.activations import rewrite_activations
+    from symnet.core.activations import rewrite_activations
 
     loss = rewrite_activations((Symbol("y") - seed_network().concrete()) ** 2)
     subs = {Symbol(k): v for k, v in point.items()}
@@ -253,7 +260,7 @@ def test_timeout_must_be_a_positive_finite_number(value):
 
 
 def test_codegen_prints_and_writes_source(tmp_path):
-    from symnet import squared_error, seed_network, value_and_grad
+    from symnet import seed_network, squared_error, value_and_grad
 
     expected = value_and_grad(squared_error(seed_network())).source
     assert run("codegen", "seed").output.strip() == expected.strip()
@@ -549,7 +556,8 @@ def test_parse_error_caret_stays_aligned_in_ascii():
 
 
 def test_json_output_is_escaped_not_transliterated(tmp_path):
-    from symnet import netfile, seed_network
+    from symnet import seed_network
+    from symnet.io import netfile
 
     for result in (run("show", "seed", "--format", "json", "--ascii"),
                    run("show", "seed", "--format", "json", charset="ascii")):

@@ -46,8 +46,8 @@ def test_derive_at_a_random_point():
     assert result.exit_code == 0, result.output
     assert "The numbers below are at the point" in result.output and "they agree" in result.output
     from symnet import mlp, squared_error
-    from symnet.derivation_numeric import random_values
-    from symnet.testing import random_point
+    from symnet.derivation.numbers import random_values
+    from symnet.numeric.gradcheck import random_point
 
     loss = squared_error(mlp([2, 2, 1]))
     theta, X, y = random_point(loss, 7)                 # the same point as `symnet check --seed 7`

@@ -33,7 +33,7 @@ def test_train_seed_on_xor_writes_everything(tmp_path):
 
 
 def test_train_model_file_loads_back(tmp_path):
-    from symnet.training import load
+    from symnet.learn.training import load
 
     result = run("train", "mlp:1-4-1:tanh:identity", "--data", "sine", "--epochs", "30", "--optimizer", "momentum",
                  "--lr", "0.02", "--batch-size", "50", "--seed", "3", "--quiet", "--out", str(tmp_path))
@@ -159,7 +159,8 @@ def test_train_options_name_themselves(tmp_path, option, value):
 @pytest.mark.parametrize("network, drawn", [("seed:scalar", True), ("seed:tanh", True), ("FILE", True),
                                             ("mlp:2-2-1", False), ("--expr", False)])
 def test_seed_diagram_is_chosen_by_structure(tmp_path, network, drawn):
-    from symnet import netfile, seed_network
+    from symnet import seed_network
+    from symnet.io import netfile
 
     if network == "FILE":
         network = str(netfile.save(tmp_path / "my-seed.json", seed_network()))
@@ -170,10 +171,10 @@ def test_seed_diagram_is_chosen_by_structure(tmp_path, network, drawn):
 
 
 def test_scalar_seed_diagram_values():
-    from symnet.cli.train import seed_diagram_values
     from symnet.cli.common import load_network
-    from symnet.training import train
-    from symnet.data import make
+    from symnet.cli.train import seed_diagram_values
+    from symnet.learn.data import make
+    from symnet.learn.training import train
 
     result = train(load_network("seed:scalar"), make("xor", n=8, seed=0), epochs=1, progress=False)
     values = seed_diagram_values(result)
@@ -183,7 +184,7 @@ def test_scalar_seed_diagram_values():
 
 
 def test_train_runs_in_a_fresh_process(tmp_path):
-    # in a fresh interpreter nothing has imported symnet.training yet: the command must not depend on it
+    # in a fresh interpreter nothing has imported symnet.learn.training yet: the command must not depend on it
     import subprocess
     import sys
 
@@ -195,10 +196,9 @@ def test_train_runs_in_a_fresh_process(tmp_path):
 
 def test_symnet_train_is_the_function_whatever_was_imported_first():
     import symnet
-    import symnet.training  # noqa: F401
-
+    import symnet.learn.training  # noqa: F401
     from symnet import train
-    assert callable(train) and train is symnet.training.train
+    assert callable(train) and train is symnet.learn.training.train
 
 
 def test_descend_refuses_a_bad_figure_suffix_before_any_work(tmp_path):

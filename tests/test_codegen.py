@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from symnet import binary_cross_entropy, compile_network, mlp, seed_network, squared_error, value_and_grad
-from symnet.codegen import params_vector
+from symnet.numeric.codegen import params_vector
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +83,7 @@ def test_log_sigmoid_written_by_a_user_is_evaluated_stably():
     from sympy import log, symbols
 
     from symnet import from_expr
-    from symnet.activations import sigmoid, softplus
+    from symnet.core.activations import sigmoid, softplus
 
     x, w = symbols("x w")
     net = from_expr(log(sigmoid(w * x)) + log(1 - sigmoid(w * x)), inputs=[x])

@@ -6,16 +6,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sympy import Derivative, Symbol, symbols, tanh
 
-from symnet import ExpressionTooLarge, NeuronModel, from_expr, grad, mlp, seed_network, squared_error
-from symnet.codegen import expression_function, value_and_grad
-from symnet.derivation import Derivation, derive, enumerate_paths, rule_name
-from symnet.derivation_layout import Line, Math
-from symnet.derivation_tex import math_lines
-from symnet.derivation_rules import resolve_wrt
-from symnet.document import body_blocks, relabel, render
-from symnet.numeric import finite_differences
-from symnet.printing import latex
-from symnet.rules import differentiate
+from symnet import ExpressionTooLarge, NeuronModel, from_expr, grad, mlp, seed_network, show, squared_error
+from symnet.core.rules import differentiate
+from symnet.derivation.derive import Derivation, derive, enumerate_paths, rule_name
+from symnet.derivation.rules import resolve_wrt
+from symnet.numeric.codegen import expression_function, value_and_grad
+from symnet.numeric.reverse import finite_differences
+from symnet.render.document import body_blocks, relabel, render
+from symnet.render.layout import Line, Math
+from symnet.render.printing import latex
+from symnet.render.tex import math_lines
+
 from .strategies import neuron_networks
 
 W21 = Symbol("w2_1")
@@ -108,7 +109,7 @@ def test_abstract_seed_theta2_matches_the_article():
                         r"\cdot \frac{\partial f_{2}}{\partial \theta_{2}} + \frac{\partial f_{5}}{\partial h_{4}} "
                         r"\cdot \frac{\partial f_{4}}{\partial h_{2}} \cdot \frac{\partial f_{2}}{\partial \theta_{2}}"
                         r"\Biggr)")
-    assert "Subs" not in str(d.render("text")) and "xi" not in str(d.render("text"))
+    assert "Subs" not in str(show(d, "text")) and "xi" not in str(show(d, "text"))
     assert item.outer.result == differentiate((Symbol("y") - Symbol("yhat")) ** 2, Symbol("yhat"))
 
 

@@ -5,7 +5,7 @@ import math
 import pytest
 from sympy import Function, Symbol, cos, exp, sin
 
-from symnet.descent import LIMIT, descend, descend_many, format_paths
+from symnet.learn.descent import LIMIT, descend, descend_many, format_paths
 
 x = Symbol("x")
 
@@ -41,14 +41,14 @@ def test_non_finite_values_are_flagged_not_raised():
 
 
 def test_derivative_comes_from_the_rule_table():
-    # the chain rule through sin and exp, as symnet.rules writes it
+    # the chain rule through sin and exp, as symnet.core.rules writes it
     path = descend(sin(x) * exp(x), 0.0, 0.1, steps=1)
     assert (path.derivative - (cos(x) * exp(x) + sin(x) * exp(x))).expand() == 0
     assert path.xs[1] == pytest.approx(-0.1)
 
 
 def test_strings_go_through_the_safe_parser():
-    pytest.importorskip("symnet.parsing")
+    pytest.importorskip("symnet.io.parsing")
     path = descend("x**2 - 2*x", 3, 0.25, steps=1)
     assert path.xs == (3.0, 2.0)
     with pytest.raises(Exception):

@@ -8,13 +8,13 @@ import pytest
 from sympy import Derivative, Symbol
 
 from symnet import mlp, seed_network, squared_error
-from symnet import i18n
-from symnet.derivation import derive
-from symnet.derivation_layout import BUDGET
-from symnet.derivation_tex import escape
-from symnet.document import document, latex_document, render
-from symnet.latexbuild import LatexBuildError, LatexNotInstalled, build_pdf, engine_for
-from symnet.printing import factor, format_expr, latex, pretty, text
+from symnet.derivation.derive import derive
+from symnet.render import i18n
+from symnet.render.document import document, latex_document, render
+from symnet.render.latexbuild import LatexBuildError, LatexNotInstalled, build_pdf, engine_for
+from symnet.render.layout import BUDGET
+from symnet.render.printing import factor, format_expr, latex, pretty, text
+from symnet.render.tex import escape
 
 NO_LATEX = shutil.which("latexmk") is None or shutil.which("pdftotext") is None
 needs_latex = pytest.mark.skipif(NO_LATEX, reason="latexmk/pdftotext not installed (Debian: latexmk "
@@ -30,7 +30,7 @@ def point_for(loss, seed=0):
 @pytest.fixture(scope="module")
 def seed_derivation():
     loss = squared_error(seed_network())
-    return derive(loss, at=point_for(loss), expanded=True)
+    return derive(loss, at=point_for(loss), expanded=True, check=True)
 
 
 def test_printing_keeps_its_outputs():
@@ -106,9 +106,9 @@ def test_line_breaking_prints_each_subtree_about_once():
     from sympy.printing.printer import Printer
 
     from symnet import grad
-    from symnet.derivation_layout import Line, Math
-    from symnet.derivation_tex import math_lines
-    from symnet.printing import _MEASURING
+    from symnet.render.layout import Line, Math
+    from symnet.render.printing import _MEASURING
+    from symnet.render.tex import math_lines
 
     ratios = []
     for sizes in ([2, 2, 1], [2, 3, 3, 1]):

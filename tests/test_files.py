@@ -5,7 +5,7 @@ import stat
 
 import pytest
 
-from symnet.files import atomic_path, write_text
+from symnet.io.files import atomic_path, write_text
 
 
 def test_a_failed_write_leaves_neither_the_target_nor_a_temporary_file(tmp_path):

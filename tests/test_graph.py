@@ -39,7 +39,7 @@ def test_highlighted_paths_of_w21_are_the_two_article_paths():
 
 def test_edge_labels_use_the_derivation_factors():
     from symnet import NeuronModel
-    from symnet.derivation import derive
+    from symnet.derivation.derive import derive
 
     labels = {(str(a), str(b)): label for a, b, label in graph_data(seed_network(NeuronModel("tanh"))).edges}
     assert labels[("h2", "h4")] == "w₄,₁·(1 - h₄²)"

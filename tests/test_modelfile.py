@@ -5,16 +5,16 @@ import json
 import pytest
 
 from symnet import mlp
-from symnet.data import make
-from symnet.modelfile import MODEL_FORMAT, load, save
-from symnet.training import TrainResult, train
+from symnet.learn.data import make
+from symnet.learn.modelfile import MODEL_FORMAT, load, save
+from symnet.learn.training import TrainResult, train
 
 XOR = make("xor", n=200, noise=0.1, seed=0)
 
 
 @pytest.fixture(scope="module")
 def trained():
-    pytest.importorskip("symnet.parsing")
+    pytest.importorskip("symnet.io.parsing")
     return train(mlp([2, 3, 1], "tanh", "sigmoid"), XOR, epochs=30, validation=0.2, optimizer="momentum",
                  progress=False)
 

@@ -9,10 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sympy import Float, Integer, Symbol, exp, tanh
 
-from .strategies import expression_networks, neuron_networks, smooth_expressions
 from symnet import NeuronModel, f, from_expr, from_neurons, mlp, seed_network
-from symnet import netfile
-from symnet.netfile import NetworkFileError
+from symnet.io import netfile
+from symnet.io.netfile import NetworkFileError
+
+from .strategies import expression_networks, neuron_networks, smooth_expressions
 
 ALL_ACTIVATIONS = ("sigmoid", "tanh", "relu", "softplus", "identity")
 MODELS = st.builds(NeuronModel, st.sampled_from(ALL_ACTIVATIONS), st.sampled_from(("affine", "scalar")))

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from sympy import Max, exp, sin, symbols
 
-from symnet.activations import sigmoid
-from symnet.numeric import backprop, finite_differences, is_close, step_size
+from symnet.core.activations import sigmoid
+from symnet.numeric.reverse import backprop, finite_differences, is_close, step_size
 
 x, a, b = symbols("x a b")
 

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from symnet.optim import OPTIMIZERS, SGD, Adam, Momentum, get_optimizer
+from symnet.learn.optim import OPTIMIZERS, SGD, Adam, Momentum, get_optimizer
 
 
 def gradient(theta):

@@ -13,11 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sympy import E, Float, Function, Integer, Max, Mul, Pow, Rational, Symbol, cos, exp, pi, sin, symbols
 
-import symnet.parsing as parsing
-from symnet.activations import relu, sigmoid
-from symnet.neuron import f
-from symnet.parsing import (CONSTANTS, FUNCTIONS, ParseError, parse_assignments, parse_expr, parse_name, parse_names,
-                            parse_numbers)
+import symnet.io.parsing as parsing
+from symnet.core.activations import relu, sigmoid
+from symnet.core.neuron import f
+from symnet.io.options import parse_assignments, parse_name, parse_names, parse_numbers
+from symnet.io.parsing import CONSTANTS, FUNCTIONS, ParseError, parse_expr
 
 from .strategies_parsing import expression_text, valid_expressions
 

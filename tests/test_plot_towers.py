@@ -9,12 +9,21 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from mpl_toolkits.mplot3d.art3d import Poly3DCollection  # noqa: E402
 
-from symnet.approximation import approximate, approximate_1d, error_study  # noqa: E402
 from symnet.plot.towers import (  # noqa: E402
-    article_grid, dense_error, plot_approximation, plot_error_map, plot_error_study, plot_nested_towers,
-    plot_surface, plot_tower, save_figure, tower_values,
+    article_grid,
+    dense_error,
+    plot_approximation,
+    plot_error_map,
+    plot_error_study,
+    plot_nested_towers,
+    plot_surface,
+    plot_tower,
+    save_figure,
+    tower_values,
 )
-from symnet.towers import nested_towers, tower  # noqa: E402
+from symnet.towers.approximation import approximate, approximate_1d  # noqa: E402
+from symnet.towers.study import error_study  # noqa: E402
+from symnet.towers.tower import nested_towers, tower  # noqa: E402
 
 
 def surface(ax) -> Poly3DCollection:

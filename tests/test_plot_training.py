@@ -10,13 +10,19 @@ from matplotlib.figure import Figure
 from sympy import Symbol
 
 from symnet import mlp, seed_network
-from symnet.data import Dataset, SEED_TEACHER, make
-from symnet.descent import descend_many
+from symnet.learn.data import SEED_TEACHER, Dataset, make
+from symnet.learn.descent import descend_many
+from symnet.learn.training import History, train
 from symnet.plot.training import (
-    plot_decision_boundary, plot_descent, plot_fit, plot_fit_1d, plot_fit_surface, plot_loss, plot_seed_network,
+    plot_decision_boundary,
+    plot_descent,
+    plot_fit,
+    plot_fit_1d,
+    plot_fit_surface,
+    plot_loss,
+    plot_seed_network,
     save_figure,
 )
-from symnet.training import History, train
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -136,7 +142,7 @@ def test_save_figure_writes_png(tmp_path, xor_result):
 
 
 def test_a_fast_blow_up_does_not_flatten_the_descent_picture():
-    from symnet.descent import descend_many
+    from symnet.learn.descent import descend_many
     from symnet.plot.training import plot_descent
 
     paths = descend_many("x**4", 2.0, [0.01, 0.6], steps=10)

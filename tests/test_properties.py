@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from sympy import Abs, Max, symbols
 
 from symnet import check_grads, from_expr, mlp, squared_error, value_and_grad
-from symnet.activations import relu
-from symnet.backprop import grad
-from symnet.numeric import backprop
+from symnet.core.activations import relu
+from symnet.core.backprop import grad
+from symnet.numeric.reverse import backprop
 
 from .strategies import expression_networks, neuron_networks, points
 

@@ -2,13 +2,34 @@
 
 import pytest
 from sympy import (
-    Abs, Add, Function, Heaviside, Max, Min, Mul, Pow, Symbol, acos, asin, atan, cos, cosh, diff, exp, log,
-    sign, sin, sinh, symbols, tan, tanh,
+    Abs,
+    Add,
+    Function,
+    Heaviside,
+    Max,
+    Min,
+    Mul,
+    Pow,
+    Symbol,
+    acos,
+    asin,
+    atan,
+    cos,
+    cosh,
+    diff,
+    exp,
+    log,
+    sign,
+    sin,
+    sinh,
+    symbols,
+    tan,
+    tanh,
 )
 
-from symnet.activations import relu, rewrite_activations, sigmoid, softplus
+from symnet.core.activations import relu, rewrite_activations, sigmoid, softplus
+from symnet.core.rules import DERIVATIVES, differentiate, lookup, partials, rule_table
 from symnet.errors import MissingRuleError
-from symnet.rules import DERIVATIVES, differentiate, lookup, partials, rule_table
 
 a, b, c = symbols("a b c")
 POINT = {a: 0.37, b: 1.3, c: -0.45}  # away from every kink and tie

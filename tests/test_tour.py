@@ -17,9 +17,9 @@ from click.testing import CliRunner
 matplotlib.use("Agg")
 
 from symnet.cli import main  # noqa: E402
-from symnet.tour import Artifact, Formula, Section, Table, check_out_dir  # noqa: E402
-from symnet.tour_render import render_html, render_markdown  # noqa: E402
-from symnet.tour_sections import wrap  # noqa: E402
+from symnet.tour.render import render_html, render_markdown  # noqa: E402
+from symnet.tour.run import Artifact, Formula, Section, Table, check_out_dir  # noqa: E402
+from symnet.tour.sections import wrap  # noqa: E402
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

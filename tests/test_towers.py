@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from sympy import Symbol
 
 from symnet import check_grads, sigmoid
-from symnet.codegen import value_and_grad
-from symnet.losses import squared_error
-from symnet.towers import Tower, bump, grid_boxes, nested_towers, step, tower, tower_sum
+from symnet.core.losses import squared_error
+from symnet.numeric.codegen import value_and_grad
+from symnet.towers.tower import Tower, bump, grid_boxes, nested_towers, step, tower, tower_sum
 
 x, y = Symbol("x"), Symbol("y")
 

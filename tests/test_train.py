@@ -9,8 +9,8 @@ import pytest
 from sympy import symbols
 
 from symnet import binary_cross_entropy, from_expr, mlp, seed_network
-from symnet.data import make
-from symnet.training import THETA_LIMIT, TrainingDiverged, train
+from symnet.learn.data import make
+from symnet.learn.training import THETA_LIMIT, TrainingDiverged, train
 
 XOR = make("xor", n=200, noise=0.1, seed=0)
 
@@ -234,12 +234,12 @@ def test_bad_target_and_data_types():
 
 
 def test_save_and_load_are_still_importable_from_training():
-    import symnet.modelfile
-    import symnet.training
+    import symnet.learn.modelfile
+    import symnet.learn.training
 
-    assert symnet.training.save is symnet.modelfile.save and symnet.training.load is symnet.modelfile.load
+    assert symnet.learn.training.save is symnet.learn.modelfile.save and symnet.learn.training.load is symnet.learn.modelfile.load
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
-        symnet.training.nothing  # noqa: B018
+        symnet.learn.training.nothing  # noqa: B018
 
 
 def test_numpy_integers_and_clip_are_checked():
@@ -252,7 +252,7 @@ def test_numpy_integers_and_clip_are_checked():
 
 def test_loss_object_and_optimizer_object():
     from symnet import squared_error
-    from symnet.optim import Momentum
+    from symnet.learn.optim import Momentum
 
     result = quiet(squared_error(seed_network()), XOR, optimizer=Momentum(0.2, beta=0.5), epochs=3)
     assert result.settings["optimizer"] == "momentum" and result.settings["learning_rate"] == 0.2

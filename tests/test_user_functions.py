@@ -6,8 +6,10 @@ from scipy.special import expit
 from sympy import Function, symbols
 
 from symnet import check_grads, from_expr, squared_error, value_and_grad
-from symnet import codegen, numeric, rules
-from symnet.activations import sigmoid
+from symnet.core import rules
+from symnet.core.activations import sigmoid
+from symnet.numeric import codegen
+from symnet.numeric import reverse as numeric
 
 
 class swish(Function):

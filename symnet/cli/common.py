@@ -19,12 +19,30 @@ from pathlib import Path
 import click
 
 from .naming import (  # noqa: F401  (re-exported: the commands import everything from common)
-    ASCII_TABLE, GREEK_NAMES, MAX_MLP_LAYERS, MAX_MLP_NEURONS, NETWORK_EXAMPLES, NETWORK_HELP, SUPERSCRIPTS,
-    ascii_fallback, complete_network, load_network, make_loss, parse_point, parse_wrt, resolve_name,
+    ASCII_TABLE,
+    GREEK_NAMES,
+    MAX_MLP_LAYERS,
+    MAX_MLP_NEURONS,
+    NETWORK_EXAMPLES,
+    NETWORK_HELP,
+    SUPERSCRIPTS,
+    ascii_fallback,
+    complete_network,
+    load_network,
+    make_loss,
+    parse_point,
+    parse_wrt,
+    resolve_name,
     unknown_message,
 )
 from .timelimit import (  # noqa: F401
-    DEFAULT_TIMEOUT, NUMERIC_MODULES, SYMBOLIC_MODULES, TimeLimitExceeded, _Alarm, preload, run_with_timeout,
+    DEFAULT_TIMEOUT,
+    NUMERIC_MODULES,
+    SYMBOLIC_MODULES,
+    TimeLimitExceeded,
+    _Alarm,
+    preload,
+    run_with_timeout,
     time_limit,
 )
 
@@ -83,7 +101,7 @@ def write_output(path, data) -> Path:
     >>> p.read_text(encoding="utf-8")
     'θ'
     """
-    from symnet.files import write_bytes, write_text
+    from symnet.io.files import write_bytes, write_text
 
     if isinstance(data, str):
         return write_text(path, data)
@@ -97,7 +115,7 @@ def write_output(path, data) -> Path:
 
 def _user_error_types() -> tuple:
     types = [ValueError, TypeError, OSError, ArithmeticError, RecursionError, TimeLimitExceeded]
-    for module, name in (("symnet.errors", "SymnetError"), ("symnet.parsing", "ParseError")):
+    for module, name in (("symnet.errors", "SymnetError"), ("symnet.io.parsing", "ParseError")):
         mod = sys.modules.get(module)
         if mod is not None and hasattr(mod, name):
             types.append(getattr(mod, name))

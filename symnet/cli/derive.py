@@ -11,8 +11,19 @@ from __future__ import annotations
 import click
 
 from .common import (
-    EXIT_USAGE, FORMATS, ascii_option, echo_err, echo_out, handle_errors, load_network, loss_option, make_loss,
-    network_options, time_limit, timeout_option, write_output,
+    EXIT_USAGE,
+    FORMATS,
+    ascii_option,
+    echo_err,
+    echo_out,
+    handle_errors,
+    load_network,
+    loss_option,
+    make_loss,
+    network_options,
+    time_limit,
+    timeout_option,
+    write_output,
 )
 
 LANGS = ("en", "zh")
@@ -52,9 +63,10 @@ def derive(network, expr, inputs, params, loss_name, wrt, at, abstract, expanded
     _check_output(output)
     _check_language(lang, ascii, output)
     with time_limit(timeout, "the derivation"):
-        derivation = _build(network, expr, inputs, params, loss_name, wrt, at, abstract, expanded)
+        check = output is not None and not no_check
+        derivation = _build(network, expr, inputs, params, loss_name, wrt, at, abstract, expanded, check)
         if output is None:
-            from symnet.document import render
+            from symnet.render.document import render
 
             echo_out(render(derivation, fmt, lang).rstrip("\n"), ascii=ascii)
             return
@@ -81,14 +93,14 @@ def _check_language(lang: str, ascii: bool, output: str | None) -> None:
                                "(-o derivation.md, .tex or .pdf), or use --lang en")
 
 
-def _build(network, expr, inputs, params, loss_name, wrt, at, abstract, expanded):
+def _build(network, expr, inputs, params, loss_name, wrt, at, abstract, expanded, check):
     """The loss from the network options, then its derivation."""
-    from symnet.derivation import derive as build
-    from symnet.parsing import parse_names
+    from symnet.derivation.derive import derive as build
+    from symnet.io.options import parse_names
 
     names = None if wrt is None else tuple(parse_names(wrt))
     loss = make_loss(load_network(network, expr, inputs, params), loss_name)
-    return build(loss, wrt=names, at=_point(loss, at), abstract=abstract, expanded=expanded)
+    return build(loss, wrt=names, at=_point(loss, at), abstract=abstract, expanded=expanded, check=check)
 
 
 def _point(loss, at: str | None):
@@ -100,16 +112,16 @@ def _point(loss, at: str | None):
         if seed and not seed.isdigit():
             raise click.BadParameter(f"expected random or random:SEED with an integer SEED; got {at}",
                                      param_hint="--at")
-        from symnet.derivation_numeric import random_values
+        from symnet.derivation.numbers import random_values
 
         return random_values(loss, int(seed or 0))
-    from symnet.parsing import parse_assignments
+    from symnet.io.options import parse_assignments
 
     return parse_assignments(at)
 
 
 def _write_document(derivation, output: str, lang: str, check: bool) -> None:
-    from symnet.document import document
+    from symnet.render.document import document
 
     suffix = output.lower().rsplit(".", 1)[-1]
     if suffix != "pdf":
@@ -117,7 +129,7 @@ def _write_document(derivation, output: str, lang: str, check: bool) -> None:
         write_output(output, document(derivation, fmt, lang, check))
         echo_err(f"wrote {output}")
         return
-    from symnet.latexbuild import LatexNotInstalled, build_pdf, engine_for
+    from symnet.render.latexbuild import LatexNotInstalled, build_pdf, engine_for
 
     tex = document(derivation, "latex", lang, check)
     try:
@@ -148,7 +160,7 @@ def graph(network, expr, inputs, params, loss_name, wrt, lang, output, dpi, time
       symnet graph seed --wrt w2_1 -o graph.png
       symnet graph mlp:2-3-1 --lang zh -o graph.svg
     """
-    from symnet.parsing import parse_name
+    from symnet.io.options import parse_name
 
     name = None if wrt is None else parse_name(wrt, "parameter")
     if not output.lower().endswith((".png", ".svg", ".pdf")):

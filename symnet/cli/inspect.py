@@ -12,14 +12,29 @@ from __future__ import annotations
 import click
 
 from .common import (
-    EXIT_CHECK_FAILED, Command, ascii_option, echo_out, emit, format_option, handle_errors, load_network, loss_option,
-    make_loss, network_options, output_option, parse_point, parse_wrt, preload, render_sections, time_limit,
+    EXIT_CHECK_FAILED,
+    Command,
+    ascii_option,
+    echo_out,
+    emit,
+    format_option,
+    handle_errors,
+    load_network,
+    loss_option,
+    make_loss,
+    network_options,
+    output_option,
+    parse_point,
+    parse_wrt,
+    preload,
+    render_sections,
+    time_limit,
     timeout_option,
 )
 
 SHOW_MAX_OPS = 2000      # closed forms larger than this are summarized, not printed
 SHOW_MAX_CHARS = 5000    # and nested forms longer than this
-DEFAULT_MAX_OPS = 5000   # the size guard of one expanded derivative (symnet.program.MAX_EXPANDED_OPS)
+DEFAULT_MAX_OPS = 5000   # the size guard of one expanded derivative (symnet.core.program.MAX_EXPANDED_OPS)
 MAX_EXPANDED_TOTAL = 200_000   # all expanded derivatives together: printing takes 20-50 µs per operation
 OPS_PER_SECOND = 50_000        # a fast machine's printing speed: more than --timeout allows is refused up front
 
@@ -50,10 +65,10 @@ def show(network, expr, inputs, params, fmt, output, timeout, ascii):
 
 def render_network(net, fmt: str) -> str:
     """The ``show`` text of ``net`` in ``fmt`` (text, unicode, latex, markdown or json)."""
-    from symnet.printing import format_assignments, format_expr, program_pairs
+    from symnet.render.printing import format_assignments, format_expr, program_pairs
 
     if fmt == "json":
-        from symnet.netfile import dumps
+        from symnet.io.netfile import dumps
 
         return dumps(net)
     closed = closed_form_pair(net)
@@ -67,8 +82,8 @@ def render_network(net, fmt: str) -> str:
 
 def nested_text(net, fmt: str) -> str:
     """The nested f-form in ``fmt``, or a note when repeating shared neurons makes it too long."""
-    from symnet.netfile import printed_length
-    from symnet.printing import format_expr
+    from symnet.io.netfile import printed_length
+    from symnet.render.printing import format_expr
 
     length = printed_length(net.nested)
     if length > SHOW_MAX_CHARS:
@@ -131,8 +146,9 @@ def render_gradient(target, wrt, expanded, point, fmt: str) -> str:
     ``expanded`` = (max_ops, total) when given), and their values at ``point``."""
     from sympy import Symbol
 
-    from symnet import grad as symbolic_grad
-    from symnet.printing import format_assignments, show
+    from symnet.core.backprop import grad as symbolic_grad
+    from symnet.render.printing import format_assignments
+    from symnet.render.show import show
 
     gradient = symbolic_grad(target, wrt=wrt)
     values = evaluate(target, wrt, point) if point is not None else None
@@ -170,7 +186,7 @@ def evaluate(target, wrt, point: dict) -> dict:
     """{'L': loss, 'w': ∂L/∂w, …} at the point, from the compiled loss and gradient."""
     import numpy as np
 
-    from symnet.codegen import value_and_grad
+    from symnet.numeric.codegen import value_and_grad
 
     fn = value_and_grad(target)  # its parameters and inputs are the network's, in order
     with np.errstate(all="ignore"):  # log of a negative number: the value printed is nan, no warning
@@ -183,7 +199,7 @@ def format_values(values: dict, fmt: str) -> str:
     """``L = …`` and ``∂L/∂w = …`` lines (12 significant digits) in ``fmt``."""
     from sympy import Derivative, Symbol
 
-    from symnet.printing import format_expr
+    from symnet.render.printing import format_expr
 
     loss = Symbol("L")
     lhs = [loss] + [Derivative(loss, Symbol(name)) for name in values if name != "L"]
@@ -231,7 +247,7 @@ def check(network, expr, inputs, params, loss_name, at, seed, batch, fmt, timeou
     Exit status 1 when any parameter's gradients disagree; 2 when the loss or a gradient is not
     finite at the point.
     """
-    from symnet.testing import random_point
+    from symnet.numeric.gradcheck import random_point
 
     preload(numeric=True)
     with time_limit(timeout, "the gradient check"):
@@ -251,7 +267,7 @@ def quiet_check(target, theta, X, y, seed: int):
 
     import numpy as np
 
-    from symnet.testing import check_grads
+    from symnet.numeric.gradcheck import check_grads
 
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -274,7 +290,7 @@ def render_report(report, params, fmt: str) -> str:
     """The agreement table, parameter names printed as ``fmt`` prints them (w₁,₁ or w1_1)."""
     from dataclasses import replace
 
-    from symnet.printing import format_expr
+    from symnet.render.printing import format_expr
 
     names = {p.name: format_expr(p, "text" if fmt == "text" else "unicode") for p in params}
     shown = replace(report, rows=tuple(replace(r, param=names.get(r.param, r.param)) for r in report.rows))
@@ -302,7 +318,7 @@ def point_arrays(target, point: dict):
 @handle_errors
 def codegen(network, expr, inputs, params, loss_name, output, timeout, ascii):
     """Print the generated NumPy source of the loss and its gradient."""
-    from symnet.codegen import value_and_grad
+    from symnet.numeric.codegen import value_and_grad
 
     preload(numeric=True)
     with time_limit(timeout, "code generation"):

@@ -3,7 +3,7 @@ and a point (``--at``).
 
 A network is ``seed`` (``seed:scalar``, ``seed:tanh``), ``mlp:2-3-1`` (``mlp:2-3-1:tanh``,
 ``mlp:2-3-1:tanh:sigmoid``), an expression (``--expr "…" --inputs x1,x2``, read by the safe parser
-``symnet.parsing``), or a JSON network file (``symnet.netfile``). Names are matched exactly, except
+``symnet.io.parsing``), or a JSON network file (``symnet.io.netfile``). Names are matched exactly, except
 that ``thetaN`` (what ``--ascii`` prints) also names the neuron parameter ``θN``; an unknown name
 gets the closest known names as a suggestion (``difflib``). Only click and the standard library are
 imported at module level.
@@ -83,8 +83,8 @@ def _check_combination(spec, expr, inputs, params) -> None:
 
 
 def _seed(spec: str):
-    from symnet import NeuronModel, seed_network
-    from symnet.neuron import ACTIVATIONS
+    from symnet.core.network import seed_network
+    from symnet.core.neuron import ACTIVATIONS, NeuronModel
 
     activation, parameterization = "sigmoid", "affine"
     for part in spec.split(":")[1:]:
@@ -99,8 +99,8 @@ def _seed(spec: str):
 
 
 def _mlp(spec: str):
-    from symnet import mlp
-    from symnet.neuron import ACTIVATIONS
+    from symnet.core.network import mlp
+    from symnet.core.neuron import ACTIVATIONS
 
     parts = spec.split(":")
     if len(parts) < 2 or len(parts) > 4:
@@ -119,8 +119,9 @@ def _mlp(spec: str):
 
 
 def _network_from_expr(expr: str, inputs: str, params: str | None):
-    from symnet import from_expr
-    from symnet.parsing import parse_expr, parse_names
+    from symnet.core.network import from_expr
+    from symnet.io.options import parse_names
+    from symnet.io.parsing import parse_expr
 
     parsed = parse_expr(expr)
     input_symbols = tuple(parse_names(inputs, "--inputs"))
@@ -129,7 +130,7 @@ def _network_from_expr(expr: str, inputs: str, params: str | None):
 
 
 def _network_from_file(spec: str):
-    from symnet import netfile
+    from symnet.io import netfile
 
     path = Path(spec)
     if not path.exists() and (path.suffix or os.sep in spec or "/" in spec):
@@ -147,7 +148,7 @@ def make_loss(network, loss_name: str = "squared_error"):
     >>> make_loss(load_network("seed")).name
     'squared_error'
     """
-    from symnet import loss
+    from symnet.core.losses import loss
 
     return loss(network, loss_name)
 
@@ -191,7 +192,7 @@ def parse_wrt(text: str | None, net) -> tuple:
     """
     if text is None:
         return net.params
-    from symnet.parsing import parse_names
+    from symnet.io.options import parse_names
 
     known = [p.name for p in net.params]
     names = [s.name for s in parse_names(text, "--wrt")]
@@ -217,7 +218,7 @@ def parse_point(text: str, target) -> dict:
     >>> point["θ5"], point["x1"]
     (5.0, 1.0)
     """
-    from symnet.parsing import parse_assignments
+    from symnet.io.options import parse_assignments
 
     needed = [s.name for s in target.network.inputs + (target.target,) + target.network.params]
     values, unknown = {}, []

@@ -16,9 +16,9 @@ import time
 from contextlib import contextmanager
 
 DEFAULT_TIMEOUT = 20.0
-SYMBOLIC_MODULES = ("symnet", "symnet.parsing", "symnet.netfile", "symnet.printing", "symnet.losses",
-                    "symnet.backprop")
-NUMERIC_MODULES = ("numpy", "symnet.codegen", "symnet.numeric", "symnet.testing")
+SYMBOLIC_MODULES = ("symnet", "symnet.io.parsing", "symnet.io.netfile", "symnet.render.printing", "symnet.core.losses",
+                    "symnet.core.backprop")
+NUMERIC_MODULES = ("numpy", "symnet.numeric.codegen", "symnet.numeric.reverse", "symnet.numeric.gradcheck")
 
 
 class TimeLimitExceeded(Exception):

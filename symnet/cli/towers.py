@@ -35,10 +35,10 @@ def tower(bounds, steepness, sharpness, threshold, nested, show_formula, output,
     T(x, y) = σ(s·(σ(k(x−x0)) − σ(k(x−x1)) + σ(k(y−y0)) − σ(k(y−y1)) − t))
     with steepness k = 1000, sharpness s = 30, threshold t = 1.1.
     """
-    from ..checks import figure_path
-    from ..parsing import parse_numbers
-    from ..towers import NESTED_BOUNDS, NESTED_SHARPNESS, nested_towers
-    from ..towers import tower as build_tower
+    from symnet.checks import figure_path
+    from symnet.io.options import parse_numbers
+    from symnet.towers.tower import NESTED_BOUNDS, NESTED_SHARPNESS, nested_towers
+    from symnet.towers.tower import tower as build_tower
 
     if output:
         try:
@@ -54,7 +54,7 @@ def tower(bounds, steepness, sharpness, threshold, nested, show_formula, output,
     if show_formula:
         echo_out(_formula_text(model), ascii=ascii)
     if output:
-        from ..plot.towers import plot_nested_towers, plot_tower, save_figure
+        from symnet.plot.towers import plot_nested_towers, plot_tower, save_figure
 
         ax = (plot_nested_towers if nested else plot_tower)(model)
         save_figure(ax.figure, output)
@@ -63,7 +63,7 @@ def tower(bounds, steepness, sharpness, threshold, nested, show_formula, output,
 
 def _bounds(numbers, count, option, names):
     """``numbers`` if they are ``count`` finite numbers making (min, max) pairs with min < max, per axis x, y."""
-    from ..checks import interval
+    from symnet.checks import interval
 
     if len(numbers) != count:
         raise click.BadParameter(f"expected {count} numbers ({names}); got {len(numbers)}", param_hint=option)
@@ -85,7 +85,7 @@ def _tower_summary(model, nested) -> str:
 def _formula_text(model) -> str:
     from sympy import Symbol
 
-    from ..printing import pretty
+    from symnet.render.printing import pretty
 
     # names printed as in the formula (w₅,₁); --ascii turns them into w5_1, as typed
     values = "\n".join(f"  {pretty(Symbol(name))} = {value:g}" for name, value in model.values.items())
@@ -120,8 +120,9 @@ def approx(expression, domain, ns, threshold, sharpness, steepness, refine, epoc
     With two --domain numbers, EXPRESSION is a function of x (or x1), approximated by bumps.
     Example: symnet approx "sin(x)*cos(y)" --domain -2,2,-2,2 --n 4,8,16 --out towers/
     """
-    from ..approximation import error_study
-    from ..parsing import parse_expr, parse_numbers
+    from symnet.io.options import parse_numbers
+    from symnet.io.parsing import parse_expr
+    from symnet.towers.study import error_study
 
     parse_expr(expression)          # a bad formula is reported before any work
     numbers = parse_numbers(domain, "domain")
@@ -150,7 +151,7 @@ def _sizes(numbers, limit):
 
 
 def _refine(approximation, epochs, learning_rate):
-    from ..approximation import refine
+    from symnet.towers.study import refine
 
     return refine(approximation, epochs=epochs, learning_rate=learning_rate)
 
@@ -158,7 +159,7 @@ def _refine(approximation, epochs, learning_rate):
 def _write_results(study, refined, out):
     from pathlib import Path
 
-    from ..plot.towers import plot_approximation, plot_error_map, plot_error_study, save_figure
+    from symnet.plot.towers import plot_approximation, plot_error_map, plot_error_study, save_figure
 
     out = Path(out)
     csv, markdown = study.csv(), f"# {study.target}\n\n{study.markdown()}"

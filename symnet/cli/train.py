@@ -11,7 +11,15 @@ from pathlib import Path
 import click
 
 from .common import (
-    Command, FiniteFloat, ascii_option, echo_err, echo_out, handle_errors, load_network, loss_option, network_options,
+    Command,
+    FiniteFloat,
+    ascii_option,
+    echo_err,
+    echo_out,
+    handle_errors,
+    load_network,
+    loss_option,
+    network_options,
 )
 
 DATA_HELP = "xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or in x1, x2), or a FILE.csv with a header row."
@@ -54,8 +62,8 @@ def train(network, expr, inputs, params, data_spec, target, samples, noise, loss
     the fitted curve/surface), and DIR/network.png for the seed network. Example:
     symnet train mlp:2-4-1:tanh:sigmoid --data xor --epochs 300 --out runs/xor
     """
-    from symnet import data as datasets
-    from symnet import training
+    from symnet.learn import data as datasets
+    from symnet.learn import training
 
     net = load_network(network, expr, inputs, params)
     if target is not None and not data_spec.lower().endswith(".csv"):
@@ -71,9 +79,9 @@ def train(network, expr, inputs, params, data_spec, target, samples, noise, loss
 
 def write_training_outputs(out: Path, result, data, validation, seed) -> list:
     """model.json, loss.csv and the figures in ``out``; returns the paths written."""
-    from symnet.files import write_text
+    from symnet.io.files import write_text
+    from symnet.learn.training import save
     from symnet.plot.training import plot_fit, plot_loss, plot_seed_network, save_figure
-    from symnet.training import save
 
     h = result.history
     rows = ["epoch,train_loss" + (",val_loss" if h.val_loss else "")]
@@ -95,7 +103,7 @@ def seed_diagram_values(result) -> dict | None:
     Recognised by structure (the nested form f(θ5, f(θ3, …), …)), whatever its activation. A scalar
     neuron h = σ(θ·Σu) is drawn as the affine one with every incoming weight θ and bias 0.
     """
-    from symnet import seed_network
+    from symnet.core.network import seed_network
 
     net = result.network
     if net.nested != seed_network().nested or net.inputs != seed_network().inputs:
@@ -115,7 +123,7 @@ def seed_diagram_values(result) -> dict | None:
 def _target(data):
     import numpy as np
 
-    from symnet.data import target_function
+    from symnet.learn.data import target_function
 
     if data.name == "sine":
         return np.sin
@@ -126,7 +134,7 @@ def _target(data):
 
 def summary(result, data, validation, seed, written) -> str:
     """The few lines printed after training."""
-    from symnet.data import split
+    from symnet.learn.data import split
 
     s, h = result.settings, result.history
     lines = [f"trained {result.network} on {data.name}: {s['n_train']} training samples"
@@ -162,11 +170,11 @@ def descend(function, x0, rates, steps, symbol, output, ascii):
     Prints dh/dx (from symnet's chain-rule table) and the path table; -o saves the figure. Example:
     symnet descend "x**2 - 2*x" --x0 3 --lr 0.1,0.5,1.1 -o descent.png
     """
-    from symnet.descent import descend_many, format_paths
-    from symnet.parsing import parse_expr, parse_name, parse_numbers
-    from symnet.printing import pretty
-
     from symnet.checks import figure_path
+    from symnet.io.options import parse_name, parse_numbers
+    from symnet.io.parsing import parse_expr
+    from symnet.learn.descent import descend_many, format_paths
+    from symnet.render.printing import pretty
 
     if output:
         figure_path(output)  # a bad suffix is refused before any work

@@ -5,7 +5,7 @@ they are ordered by the mean height of their predecessors, which keeps crossings
 u → v carries ∂v/∂u, written exactly as ``symnet.derive`` writes its factors (the same rule table,
 the output named ŷ): for neurons, e.g. w₅,₁·ŷ·(1 - ŷ), the z-step's partial times the activation's
 derivative σ′ = σ(1 − σ) in terms of the neuron's output; for the loss, ∂L/∂ŷ. The paths from a chosen parameter to the loss are highlighted:
-their product summed over paths is the derivative (see ``symnet.derivation``).
+their product summed over paths is the derivative (see ``symnet.derivation.derive``).
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from dataclasses import dataclass
 
 from sympy import Symbol
 
-from ..derivation import enumerate_paths
-from ..derivation_rules import alias, resolve_wrt
-from ..i18n import t
-from ..losses import LOSS, YHAT, Loss, squared_error
-from ..network import Network
-from ..neuron import neuron_index
-from ..printing import SUBSCRIPT, factor, pretty
-from ..rules import differentiate
+from symnet.core.losses import LOSS, YHAT, Loss, squared_error
+from symnet.core.network import Network
+from symnet.core.neuron import neuron_index
+from symnet.core.rules import differentiate
+from symnet.derivation.derive import enumerate_paths
+from symnet.derivation.rules import alias, resolve_wrt
+from symnet.render.i18n import t
+from symnet.render.printing import SUBSCRIPT, factor, pretty
 
 LABEL_AT = 0.7          # edge labels sit 70% along the edge, near the arrow head, where crossing edges part
 RADIUS = 0.42
@@ -248,7 +248,7 @@ def save_graph(target, path, wrt=None, lang: str = "en", dpi: int = 150):
 
     import matplotlib.pyplot as plt
 
-    from ..files import atomic_path
+    from symnet.io.files import atomic_path
 
     suffix = str(path).rsplit(".", 1)[-1].lower()
     if suffix not in ("png", "svg", "pdf"):

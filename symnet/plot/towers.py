@@ -13,9 +13,10 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FormatStrFormatter, LogLocator, MaxNLocator, NullLocator
 
-from ..approximation import Approximation, ErrorStudy
-from ..towers import Tower, nested_towers, tower
-from .training import save_figure
+from symnet.plot.training import save_figure
+from symnet.towers.approximation import Approximation
+from symnet.towers.study import ErrorStudy
+from symnet.towers.tower import Tower, nested_towers, tower
 
 __all__ = ["article_grid", "tower_values", "dense_error", "plot_tower", "plot_nested_towers", "plot_surface", "plot_approximation", "plot_error_map",
            "plot_error_study", "save_figure"]
@@ -153,7 +154,7 @@ def plot_approximation(approximation: Approximation, axes=None, samples: int = 9
     Returns:
         The pair of axes (one axes in 1-D).
 
-    >>> from symnet.approximation import approximate
+    >>> from symnet.towers.approximation import approximate
     >>> left, right = plot_approximation(approximate("x*y", n=4))
     >>> left.name, right.name
     ('3d', '3d')
@@ -188,7 +189,7 @@ def _plot_1d(approximation, ax, samples):
 def plot_error_map(approximation: Approximation, ax=None, samples: int = 200):
     """|G − ŷ| as a heat map over the domain (a line in 1-D), with the max and RMS error in the title.
 
-    >>> from symnet.approximation import approximate
+    >>> from symnet.towers.approximation import approximate
     >>> ax = plot_error_map(approximate("x*y", n=4))
     >>> ax.images[0].get_array().shape
     (200, 200)
@@ -213,7 +214,7 @@ def plot_error_map(approximation: Approximation, ax=None, samples: int = 200):
 def plot_error_study(study: ErrorStudy, ax=None):
     """Max and RMS error versus n on log-log axes, with a 1/n reference line.
 
-    >>> from symnet.approximation import error_study
+    >>> from symnet.towers.study import error_study
     >>> ax = plot_error_study(error_study("sin(x)", (-2, 2), ns=(2, 4)))
     >>> [line.get_label() for line in ax.lines][:2]
     ['max error', 'RMS error']

@@ -28,12 +28,12 @@ def save_figure(fig, path, dpi: int = 120):
     """Save ``fig`` to ``path`` atomically (format from the suffix: .png, .svg or .pdf); returns the path.
 
     >>> import tempfile, pathlib
-    >>> ax = plot_loss(__import__("symnet.training").training.History((0, 1), (1.0, 0.5), (), 0.1))
+    >>> ax = plot_loss(__import__("symnet.learn.training").learn.training.History((0, 1), (1.0, 0.5), (), 0.1))
     >>> save_figure(ax.figure, pathlib.Path(tempfile.mkdtemp()) / "loss.png").suffix
     '.png'
     """
-    from ..checks import figure_path
-    from ..files import atomic_path
+    from symnet.checks import figure_path
+    from symnet.io.files import atomic_path
 
     path = figure_path(path)
     fmt = path.suffix.lstrip(".").lower()
@@ -46,14 +46,14 @@ def plot_loss(history, ax=None, log: bool | None = None):
     """Training (and validation) loss per epoch.
 
     Args:
-        history: a ``symnet.training.History``.
+        history: a ``symnet.learn.training.History``.
         ax: axes to draw on (default: a new figure).
         log: log-scale y axis (default: when every loss is positive).
 
     Returns:
         The axes.
 
-    >>> from symnet.training import History
+    >>> from symnet.learn.training import History
     >>> ax = plot_loss(History((0, 1, 2), (1.0, 0.5, 0.2), (1.1, 0.6, 0.4), 0.01))
     >>> [line.get_label() for line in ax.get_lines()], ax.get_yscale()
     (['training', 'validation'], 'log')
@@ -183,7 +183,7 @@ def plot_descent(paths, ax=None):
         The axes.
 
     >>> from sympy import Symbol
-    >>> from symnet.descent import descend_many
+    >>> from symnet.learn.descent import descend_many
     >>> ax = plot_descent(descend_many(Symbol("x")**2, 1.0, [0.1, 1.2], steps=5))
     >>> [t.get_text() for t in ax.get_legend().get_texts()][1:3]
     ['η = 0.1', 'η = 1.2 (diverges)']
@@ -206,8 +206,8 @@ def plot_descent(paths, ax=None):
 
 def _draw_curve(ax, path, lo, hi):
     """The curve h(x) on [lo, hi], with the view fitted to its finite values (a diverging path is clipped)."""
-    from ..codegen import expression_function
-    from ..printing import pretty
+    from symnet.numeric.codegen import expression_function
+    from symnet.render.printing import pretty
 
     h = expression_function(path.function, [path.symbol])
     grid = np.linspace(lo, hi, 500)
@@ -256,7 +256,7 @@ def plot_seed_network(values, ax=None):
     Returns:
         The axes.
 
-    >>> from symnet.data import SEED_TEACHER
+    >>> from symnet.learn.data import SEED_TEACHER
     >>> ax = plot_seed_network(SEED_TEACHER)
     >>> "w5,2 = -3.5" in [t.get_text() for t in ax.texts]
     True

@@ -1,0 +1,127 @@
+"""The small parsers for command-line options: names, ``name=value`` points and number lists.
+
+They read user text as strictly as ``parsing.parse_expr`` (same character whitelist, same name
+rule, same ``ParseError`` with a caret) and never evaluate anything.
+"""
+
+from __future__ import annotations
+
+import math
+
+import sympy
+
+from symnet.io.parsing import _NUMBER, FUNCTIONS, MAX_LENGTH, NAME_RULE, ParseError, _name_problem, _short, _source
+
+
+def parse_name(text, what="name") -> sympy.Symbol:
+    """Read one symbol name (like ``x1``, ``θ2`` or ``w3_1``), validated as expressions validate names.
+
+    Args:
+        text: the name, ``str`` or UTF-8 ``bytes``; spaces around it are ignored.
+        what: what the name is, for the error message.
+
+    Returns:
+        ``sympy.Symbol(name)``, with no assumptions.
+
+    >>> parse_name(" θ1 ")
+    θ1
+    """
+    source = _source(text, MAX_LENGTH, NAME_RULE)
+    item = source.strip(" ")
+    return _checked_name(item, source, len(source) - len(source.lstrip(" ")), what)
+
+
+def parse_names(text, what="names") -> tuple:
+    """Read comma-separated names, as in ``--inputs x1,x2``: no empty items, no duplicates.
+
+    Args:
+        text: the list, ``str`` or UTF-8 ``bytes``.
+        what: what the names are, for the error message.
+
+    Returns:
+        A tuple of ``sympy.Symbol`` in the order given.
+
+    >>> parse_names("x1, x2")
+    (x1, x2)
+    """
+    source = _source(text, MAX_LENGTH, "expected comma-separated names like x1,x2")
+    names = []
+    for column, item in _items(source, what, "expected comma-separated names like x1,x2"):
+        name = _checked_name(item, source, column, what)
+        if name in names:
+            raise ParseError(f"duplicate name {item} in {what}", source, column, "each name may appear once")
+        names.append(name)
+    return tuple(names)
+
+
+def parse_assignments(text) -> dict:
+    """Read a point as ``name=number`` pairs, as in ``--at "w1_1=0.5, b1=-1"``: finite numbers only.
+
+    Args:
+        text: the pairs, ``str`` or UTF-8 ``bytes``.
+
+    Returns:
+        A dict ``Symbol -> float`` in the order given.
+
+    >>> parse_assignments("w1_1=0.5, b1=-1e-3")
+    {w1_1: 0.5, b1: -0.001}
+    """
+    allowed = "expected comma-separated name=number pairs like w1_1=0.5, b1=-1"
+    source = _source(text, MAX_LENGTH, allowed)
+    values = {}
+    for column, item in _items(source, "assignments", allowed):
+        name_text, equals, value_text = item.partition("=")
+        if not equals:
+            raise ParseError(f"expected name=value, got {_short(item)}", source, column, allowed)
+        name = _checked_name(name_text.rstrip(" "), source, column, "name")
+        if name in values:
+            raise ParseError(f"duplicate name {name} in assignments", source, column, "give each name once")
+        value_column = column + len(name_text) + 1 + len(value_text) - len(value_text.lstrip(" "))
+        values[name] = _number(value_text.strip(" "), source, value_column, f"value of {name}")
+    return values
+
+
+def parse_numbers(text, what="numbers") -> tuple:
+    """Read comma-separated finite numbers, as in ``--x 0.1,0.5,1.1``.
+
+    Args:
+        text: the list, ``str`` or UTF-8 ``bytes``.
+        what: what the numbers are, for the error message.
+
+    Returns:
+        A tuple of floats.
+
+    >>> parse_numbers("-0.3, 0.7, 1e-3")
+    (-0.3, 0.7, 0.001)
+    """
+    allowed = "expected comma-separated numbers like 0.1,0.5,-1e-3"
+    source = _source(text, MAX_LENGTH, allowed)
+    return tuple(_number(item, source, column, what) for column, item in _items(source, what, allowed))
+
+
+def _items(source, what, allowed):
+    """(column, item) for each comma-separated item, spaces stripped; an empty item is an error."""
+    start = 0
+    for piece in source.split(","):
+        column, item = start + len(piece) - len(piece.lstrip(" ")), piece.strip(" ")
+        if not item:
+            raise ParseError(f"empty item in {what}", source, column, allowed)
+        yield column, item
+        start += len(piece) + 1
+
+
+def _checked_name(item, source, column, what) -> sympy.Symbol:
+    problem = _name_problem(item, FUNCTIONS, constants_ok=False)
+    if problem:
+        raise ParseError(f"{what}: {problem[0]}", source, column, problem[1])
+    return sympy.Symbol(item)
+
+
+def _number(item, source, column, what) -> float:
+    if not _NUMBER.fullmatch(item):
+        raise ParseError(f"{what}: {_short(item)} is not a number", source, column,
+                         "expected a number like 0.5, -1 or 1e-3")
+    value = float(item)
+    if not math.isfinite(value):
+        raise ParseError(f"{what}: {_short(item)} is not finite", source, column, "numbers must be below 1.8e308")
+    return value

@@ -1,0 +1,45 @@
+"""Networks from text: the public ``from_expr`` that also takes a formula string.
+
+The core builds networks from SymPy objects only; text reaches it through symnet's safe parser
+(``symnet.io.parsing``), never through ``sympify``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from symnet.core import network
+from symnet.io.options import parse_names
+from symnet.io.parsing import parse_expr
+
+
+def from_expr(expr, inputs: Sequence | str, params: Sequence | str | None = None,
+              rules: Mapping | None = None) -> network.Network:
+    """Any expression, or formula text, as a network (see ``symnet.core.network.from_expr``).
+
+    Args:
+        expr: a SymPy expression, or text read by the safe parser (``"tanh(w*x + b)"``).
+        inputs: the input symbols, or their names (``"x"`` or ``["x1", "x2"]``).
+        params: the parameters (symbols or names); default every other symbol, sorted by name.
+        rules: extra derivative rules for functions symnet does not know.
+
+    Returns:
+        The network.
+
+    >>> print(from_expr("tanh(w*x + b)", inputs="x").program)
+    t1 = w*x
+    t2 = b + t1
+    t3 = tanh(t2)
+    out = t3
+    """
+    if isinstance(expr, (str, bytes)):
+        expr = parse_expr(expr)
+    return network.from_expr(expr, _symbols(inputs), None if params is None else _symbols(params), rules)
+
+
+def _symbols(names) -> tuple:
+    from sympy import Symbol
+
+    if isinstance(names, str):
+        return parse_names(names)
+    return tuple(Symbol(n) if isinstance(n, str) else n for n in names)

@@ -1,0 +1,317 @@
+"""Small data sets to train on: toy classification sets, 1-D and 2-D regression, teacher data, CSV.
+
+A data set is inputs X (N, d) and targets y (N,). Classification sets have labels y ∈ {0, 1}
+(XOR, moons, circles, spiral); regression sets have y = G(x) + noise·ε with ε ~ N(0, 1), where G is
+the "ground truth" the article's §0 asks a network F to approach: sin x ("sine"), a 2-D formula
+("function:sin(x)*cos(y)" or "function:sin(x1)*cos(x2)", read by the safe parser), or the seed
+network itself with hidden, known parameters ("seed": teacher data, so a student seed network can
+reach the noise floor). ``target_function`` compiles such formulas for ``symnet.towers.approximation`` too.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from symnet.checks import formula_inputs, fraction, integer, non_negative
+
+DATASETS = ("xor", "moons", "circles", "spiral", "sine", "seed", "function:<expr>")
+# The teacher behind "seed": σ-neurons with these weights make an output that varies across the square.
+SEED_TEACHER = {"w1_1": 2.5, "b1": -0.5, "w2_1": -3.0, "b2": 1.0, "w3_1": 4.0, "b3": -3.0,
+                "w4_1": 5.0, "b4": -2.0, "w5_1": 4.0, "w5_2": -3.5, "b5": 0.2}
+FUNCTION_DOMAIN = (-2.0, 2.0)
+MAX_ROWS = 1_000_000
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """Inputs ``X`` (N, d), targets ``y`` (N,), the input names and a name.
+
+    >>> d = make("xor", n=8)
+    >>> d.X.shape, d.y.shape, d.inputs, d.is_classification
+    ((8, 2), (8,), ('x1', 'x2'), True)
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    inputs: tuple[str, ...]
+    name: str
+
+    def __post_init__(self):
+        X, y = np.asarray(self.X, dtype=float), np.asarray(self.y, dtype=float)
+        if X.ndim != 2 or y.shape != (X.shape[0],) or X.shape[1] != len(self.inputs):
+            raise ValueError(f"a Dataset needs X of shape (N, {len(self.inputs)}) and y of shape (N,); "
+                             f"got X {X.shape} and y {y.shape}")
+        object.__setattr__(self, "X", X)
+        object.__setattr__(self, "y", y)
+        object.__setattr__(self, "inputs", tuple(self.inputs))
+
+    def __len__(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def is_classification(self) -> bool:
+        """True when every target is 0 or 1."""
+        return bool(np.isin(self.y, (0.0, 1.0)).all())
+
+
+def make(name: str, n: int = 200, noise: float = 0.1, seed: int = 0) -> Dataset:
+    """A built-in data set of ``n`` samples.
+
+    Args:
+        name: xor, moons, circles, spiral (labels 0/1), sine (x1 → sin x1), seed (teacher data of the
+            article's network), or ``function:<expr>``: a formula in x and y, or in x1 and x2
+            (e.g. ``function:x*y``), sampled on [−2, 2]²; the data's inputs take the formula's names.
+        n: number of samples (≥ 4).
+        noise: jitter of the points (classification) or std of the target noise (regression).
+        seed: random seed; the same seed gives the same data, bit for bit.
+
+    Returns:
+        A ``Dataset``.
+
+    >>> make("sine", n=5, noise=0.0).y.round(3)
+    array([ 0.758, -0.992, -0.255, -0.104,  0.922])
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"a data set name must be a string, one of {', '.join(DATASETS)}; got {type(name).__name__}")
+    n, noise = integer(n, "n", at_least=4, at_most=MAX_ROWS), non_negative(noise, "noise")
+    rng = np.random.default_rng(integer(seed, "seed", at_least=0))
+    key = name.strip().lower()
+    if key.startswith("function:"):
+        return _function(name.strip()[len("function:"):], n, noise, rng)
+    if key not in _MAKERS:
+        raise ValueError(f"unknown data set {name!r}: expected one of {', '.join(DATASETS)} or a path ending .csv")
+    X, y, inputs = _MAKERS[key](n, noise, rng)
+    return Dataset(X, y, inputs, key)
+
+
+def _xor(n, noise, rng):
+    # four clusters at the corners (±1, ±1); label 1 where the signs differ
+    corners = rng.integers(0, 2, size=(n, 2))
+    X = (2.0 * corners - 1.0) + noise * rng.standard_normal((n, 2))
+    return X, (corners[:, 0] != corners[:, 1]).astype(float), ("x1", "x2")
+
+
+def _moons(n, noise, rng):
+    label = np.arange(n) % 2
+    t = rng.uniform(0.0, np.pi, n)
+    X = np.column_stack([np.where(label == 0, np.cos(t), 1.0 - np.cos(t)),
+                         np.where(label == 0, np.sin(t), 0.5 - np.sin(t))])
+    return X + noise * rng.standard_normal((n, 2)), label.astype(float), ("x1", "x2")
+
+
+def _circles(n, noise, rng):
+    label = np.arange(n) % 2  # 1: the inner circle (radius 0.5), 0: the outer (radius 1)
+    t = rng.uniform(0.0, 2 * np.pi, n)
+    r = np.where(label == 1, 0.5, 1.0)
+    X = np.column_stack([r * np.cos(t), r * np.sin(t)])
+    return X + noise * rng.standard_normal((n, 2)), label.astype(float), ("x1", "x2")
+
+
+def _spiral(n, noise, rng):
+    label = np.arange(n) % 2  # two interleaved arms, the second turned by π
+    t = np.sqrt(rng.uniform(0.0, 1.0, n)) * 3 * np.pi
+    angle = t + np.pi * label
+    X = np.column_stack([t * np.cos(angle), t * np.sin(angle)]) / (3 * np.pi)
+    return X + noise * rng.standard_normal((n, 2)), label.astype(float), ("x1", "x2")
+
+
+def _sine(n, noise, rng):
+    x = rng.uniform(-np.pi, np.pi, n)
+    return x[:, None], np.sin(x) + noise * rng.standard_normal(n), ("x1",)
+
+
+def _seed(n, noise, rng):
+    from symnet.core.network import seed_network
+    from symnet.numeric.codegen import compile_network, params_vector
+
+    net = seed_network()
+    X = rng.uniform(-2.0, 2.0, (n, 2))
+    y = compile_network(net)(params_vector(net.params, SEED_TEACHER), X)
+    return X, y + noise * rng.standard_normal(n), ("x1", "x2")
+
+
+_MAKERS = {"xor": _xor, "moons": _moons, "circles": _circles, "spiral": _spiral, "sine": _sine, "seed": _seed}
+
+
+@dataclass(frozen=True, eq=False)
+class TargetFunction:
+    """A ground truth G read from a formula: its text, its input names in column order, and G in NumPy.
+
+    Calling it on arrays, one per input, gives G there, broadcast to the shape of the first array.
+    """
+
+    text: str
+    inputs: tuple[str, ...]
+    function: Callable
+
+    def __call__(self, *columns) -> np.ndarray:
+        return np.broadcast_to(np.asarray(self.function(*columns), dtype=float), np.shape(columns[0]))
+
+
+def target_function(text: str, inputs=None, dims: int = 2) -> TargetFunction:
+    """G from a formula, read by the safe parser: for ``function:<expr>`` data and ``symnet.towers.approximation``.
+
+    Args:
+        text: the formula, in x, y or in x1, x2 (see ``symnet.checks.formula_inputs``).
+        inputs: the input names in column order; None: the formula's own.
+        dims: how many inputs when ``inputs`` is None (1 or 2).
+
+    Returns:
+        A ``TargetFunction``; it is called with one array per input.
+
+    >>> G = target_function("x1*x2")
+    >>> G.inputs, float(G(np.array([2.0]), np.array([3.0]))[0])
+    (('x1', 'x2'), 6.0)
+    """
+    from sympy import Symbol
+
+    from symnet.io.parsing import parse_expr
+    from symnet.numeric.codegen import expression_function
+
+    expr = parse_expr(text)
+    names = formula_inputs(text, {s.name for s in expr.free_symbols}, inputs, dims)
+    return TargetFunction(text, names, expression_function(expr, [Symbol(name) for name in names]))
+
+
+def _function(text, n, noise, rng):
+    G = target_function(text)
+    X = rng.uniform(*FUNCTION_DOMAIN, (n, 2))
+    with np.errstate(all="ignore"):
+        y = G(X[:, 0], X[:, 1])
+    bad = ~np.isfinite(y)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(f"function:{text} is not finite at {G.inputs[0]}={X[i, 0]:.3g}, {G.inputs[1]}={X[i, 1]:.3g}; "
+                         f"use a formula defined on the square [{FUNCTION_DOMAIN[0]:g}, {FUNCTION_DOMAIN[1]:g}]²")
+    return Dataset(X, y + noise * rng.standard_normal(n), G.inputs, f"function:{text}")
+
+
+def load_csv(path, target: str | None = None) -> Dataset:
+    """A data set from a CSV file with a header row; ``target`` names the y column (default: the last).
+
+    Every row must have one number per column. A problem raises ``ValueError`` naming the file, the
+    row (its line in the file; the header is row 1) and the column.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "d.csv"
+    >>> _ = p.write_text("a,b,y\\n1,2,0\\n3,4,1\\n")
+    >>> d = load_csv(p)
+    >>> d.inputs, d.y.tolist()
+    (('a', 'b'), [0.0, 1.0])
+    """
+    path = Path(path)
+    rows = _read_rows(path)
+    header = [h.strip() for h in rows[0][1]]
+    _check_header(path, header)
+    if target is None:
+        target = header[-1]
+    if target not in header:
+        raise ValueError(f"{path}: no column named {target!r} for the target; the header has {', '.join(header)}")
+    if len(header) < 2:
+        raise ValueError(f"{path}: expected at least two columns (inputs and a target); the header has {header[0]!r}")
+    values = np.array([_parse_row(path, line, cells, header) for line, cells in rows[1:]], dtype=float)
+    j = header.index(target)
+    inputs = tuple(h for i, h in enumerate(header) if i != j)
+    return Dataset(np.delete(values, j, axis=1), values[:, j], inputs, path.stem)
+
+
+def _read_rows(path: Path) -> list:
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            rows = [(i, r) for i, r in enumerate(csv.reader(handle), start=1) if any(c.strip() for c in r)]
+    except UnicodeDecodeError as err:
+        raise ValueError(f"{path}: not a UTF-8 text file ({err.reason} at byte {err.start}); save it as UTF-8 CSV") from None
+    except csv.Error as err:
+        raise ValueError(f"{path}: not a readable CSV file: {err}") from None
+    if not rows:
+        raise ValueError(f"{path}: the file is empty; expected a header row (e.g. x1,x2,y) and rows of numbers")
+    if len(rows) == 1:
+        raise ValueError(f"{path}: only a header row, no data; add rows of numbers below it")
+    if len(rows) - 1 > MAX_ROWS:
+        raise ValueError(f"{path}: {len(rows) - 1} rows is more than the {MAX_ROWS} symnet trains on")
+    return rows
+
+
+def _check_header(path: Path, header: list) -> None:
+    for k, name in enumerate(header, start=1):
+        if not name:
+            raise ValueError(f"{path}: row 1 (the header), column {k} has no name; name every column")
+        if _is_number(name):
+            raise ValueError(f"{path}: row 1 must be a header of column names, but column {k} is the number "
+                             f"{name!r}; add a header row such as x1,x2,y")
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:
+        raise ValueError(f"{path}: duplicate column name {', '.join(dupes)} in the header; names must be unique")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _parse_row(path: Path, line: int, cells: list, header: list) -> list:
+    if len(cells) != len(header):
+        raise ValueError(f"{path}: row {line} has {len(cells)} cells; expected {len(header)}, one per column "
+                         f"({', '.join(header)})")
+    out = []
+    for name, cell in zip(header, cells):
+        try:
+            value = float(cell)
+        except ValueError:
+            raise ValueError(f"{path}: row {line}, column {name!r}: {cell.strip()!r} is not a number") from None
+        if not math.isfinite(value):
+            raise ValueError(f"{path}: row {line}, column {name!r}: {cell.strip()!r} is not a finite number; "
+                             f"remove or fill in missing values")
+        out.append(value)
+    return out
+
+
+def as_arrays(data) -> tuple:
+    """(X, y) of a ``Dataset`` or of a pair (X, y), as given."""
+    if isinstance(data, Dataset):
+        return data.X, data.y
+    if isinstance(data, (tuple, list)) and len(data) == 2:
+        return data
+    raise TypeError(f"expected a Dataset or a pair (X, y); got {type(data).__name__}")
+
+
+def split(data: Dataset, validation: float = 0.2, seed: int = 0) -> tuple[Dataset, Dataset]:
+    """Shuffle and split into (train, validation); ``validation`` is the held-out fraction.
+
+    >>> train, val = split(make("xor", n=10), validation=0.2)
+    >>> len(train), len(val)
+    (8, 2)
+    """
+    if not isinstance(data, Dataset):
+        raise TypeError(f"split expects a Dataset; got {type(data).__name__}")
+    validation = fraction(validation, "validation")
+    n_val = int(round(len(data) * validation))
+    if not 1 <= n_val < len(data):
+        raise ValueError(f"a validation fraction of {validation} of {len(data)} samples leaves an empty part; "
+                         f"use more data or another fraction")
+    order = np.random.default_rng(seed).permutation(len(data))
+    pick = lambda idx, tag: Dataset(data.X[idx], data.y[idx], data.inputs, f"{data.name} ({tag})")  # noqa: E731
+    return pick(order[n_val:], "train"), pick(order[:n_val], "validation")
+
+
+def load(spec: str, **kw) -> Dataset:
+    """A data set by name (see ``make``) or from a ``.csv`` file (see ``load_csv``).
+
+    >>> load("circles", n=6).name
+    'circles'
+    """
+    if isinstance(spec, Path) or (isinstance(spec, str) and spec.strip().lower().endswith(".csv")):
+        unknown = sorted(set(kw) - {"target"})
+        if unknown:
+            raise TypeError(f"a CSV data set takes only target=; got {', '.join(unknown)}")
+        return load_csv(spec, **kw)
+    return make(spec, **kw)

@@ -1,0 +1,174 @@
+"""A trained model: the ``TrainResult`` record, and its file (``save`` writes JSON, ``load`` reads it back).
+
+``symnet.learn.training.train`` makes a ``TrainResult``: the network, its loss, the parameter names, θ,
+the loss ``History`` and the settings. The file holds the format tag and version, the network
+(``symnet.io.netfile``), the loss name, the parameter names and θ (floats in round-trip ``repr``, so
+θ comes back exactly), the settings and the history. Writing is atomic (``symnet.io.files``);
+reading checks every key and says which one is missing, has the wrong type or is not finite.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from symnet.core.losses import Loss
+from symnet.core.losses import loss as make_loss
+from symnet.core.network import Network
+from symnet.learn.data import as_arrays
+
+
+@dataclass(frozen=True)
+class History:
+    """Loss per epoch: ``train_loss[k]`` (and ``val_loss[k]``) at θ after ``epochs[k]`` epochs."""
+
+    epochs: tuple[int, ...]
+    train_loss: tuple[float, ...]
+    val_loss: tuple[float, ...]
+    seconds: float
+
+
+@dataclass(frozen=True, eq=False)
+class TrainResult:
+    """A trained network: its loss, parameter names, the vector θ, the history and the settings used.
+
+    ``predict(X)`` evaluates ŷ = F(θ, x) for each row of X.
+    """
+
+    network: Network
+    loss: Loss
+    params: tuple[str, ...]
+    theta: np.ndarray
+    history: History
+    settings: dict = field(default_factory=dict)
+
+    @cached_property
+    def _predict(self):
+        from symnet.numeric.codegen import compile_network
+
+        return compile_network(self.network)
+
+    def predict(self, X) -> np.ndarray:
+        """ŷ for each row of X (shape (N, number of inputs)) → (N,)."""
+        return self._predict(self.theta, X)
+
+    @cached_property
+    def _loss_function(self):
+        from symnet.numeric.codegen import value_and_grad
+
+        return value_and_grad(self.loss)
+
+    def evaluate(self, data) -> float:
+        """The mean loss on ``data`` (a Dataset or (X, y))."""
+        X, y = as_arrays(data)
+        return self._loss_function(self.theta, X, y)[0]
+
+    def accuracy(self, data) -> float:
+        """The fraction of 0/1 labels predicted right, thresholding ŷ at 0.5."""
+        X, y = as_arrays(data)
+        return float(np.mean((self.predict(X) > 0.5) == (y > 0.5)))
+
+    def values(self) -> dict[str, float]:
+        """θ as ``{name: value}``."""
+        return dict(zip(self.params, map(float, self.theta)))
+
+
+MODEL_FORMAT, MODEL_VERSION, MAX_MODEL_BYTES = "symnet-model", 1, 10_000_000
+
+
+def save(path, result: TrainResult):
+    """Write a trained model to JSON atomically: network, params, θ (exact: floats in round-trip
+    ``repr``), loss name, settings and history.
+
+    >>> import tempfile, pathlib
+    >>> from symnet.learn.training import train
+    >>> from symnet import mlp
+    >>> r = train(mlp([1, 1]), ([[0.0], [1.0]], [0.0, 1.0]), epochs=2, progress=False)
+    >>> p = save(pathlib.Path(tempfile.mkdtemp()) / "model.json", r)
+    >>> bool((load(p).theta == r.theta).all())
+    True
+    """
+    from symnet._version import __version__
+    from symnet.io.files import write_text
+    from symnet.io.netfile import network_to_dict
+
+    if not isinstance(result, TrainResult):
+        raise TypeError(f"save expects a TrainResult (from train); got {type(result).__name__}")
+    h = result.history
+    doc = {"format": MODEL_FORMAT, "version": MODEL_VERSION, "symnet_version": __version__,
+           "network": network_to_dict(result.network), "loss": result.loss.name, "params": list(result.params),
+           "theta": [float(t) for t in result.theta], "settings": result.settings,
+           "history": {"epochs": list(h.epochs), "train_loss": list(h.train_loss), "val_loss": list(h.val_loss),
+                       "seconds": h.seconds}}
+    return write_text(path, json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False) + "\n")
+
+
+def load(path) -> TrainResult:
+    """Read a model written by ``save``; a damaged or invalid file raises ``ValueError`` naming the problem.
+
+    Args:
+        path: the JSON file.
+
+    Returns:
+        The ``TrainResult`` as it was saved (its ``predict`` and ``evaluate`` work again).
+    """
+    path = Path(path)
+    if path.stat().st_size > MAX_MODEL_BYTES:
+        raise ValueError(f"model file {path} is larger than {MAX_MODEL_BYTES} bytes; is it a symnet model?")
+    try:
+        doc = json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
+        raise ValueError(f"model file {path} is not valid JSON ({err}); was it truncated or edited?") from None
+    try:
+        return _from_doc(doc)
+    except (ValueError, TypeError) as err:
+        raise ValueError(f"model file {path}: {err}") from None
+
+
+def _from_doc(doc) -> TrainResult:
+    from symnet.io.netfile import network_from_dict
+
+    if not isinstance(doc, dict) or doc.get("format") != MODEL_FORMAT:
+        raise ValueError(f"not a symnet model: expected \"format\": \"{MODEL_FORMAT}\"")
+    if doc.get("version") != MODEL_VERSION:
+        raise ValueError(f"unsupported version {doc.get('version')!r}; this symnet reads version {MODEL_VERSION}")
+    net = network_from_dict(_key(doc, "network", dict))
+    lossobj = make_loss(net, _key(doc, "loss", str))
+    params = tuple(_key(doc, "params", list))
+    if params != tuple(str(p) for p in net.params):
+        raise ValueError(f"key 'params' {list(params)} does not match the network's parameters "
+                         f"{[str(p) for p in net.params]}")
+    theta = _floats(_key(doc, "theta", list), "theta")
+    if len(theta) != len(params):
+        raise ValueError(f"key 'theta' has {len(theta)} values; expected {len(params)}, one per parameter")
+    h = _key(doc, "history", dict)
+    train_loss, val_loss = _floats(_key(h, "train_loss", list), "history.train_loss"), _floats(
+        _key(h, "val_loss", list), "history.val_loss")
+    epochs = tuple(_key(h, "epochs", list))
+    if not all(isinstance(e, int) for e in epochs) or len(epochs) != len(train_loss) or len(val_loss) not in (
+            0, len(epochs)):
+        raise ValueError("key 'history': epochs, train_loss and val_loss must be lists of the same length")
+    seconds = _floats([_key(h, "seconds", (int, float))], "history.seconds")[0]
+    history = History(epochs, tuple(train_loss.tolist()), tuple(val_loss.tolist()), float(seconds))
+    return TrainResult(net, lossobj, params, theta, history, dict(_key(doc, "settings", dict)))
+
+
+def _key(doc: dict, key: str, kind):
+    if key not in doc:
+        raise ValueError(f"missing key {key!r}")
+    if not isinstance(doc[key], kind) or isinstance(doc[key], bool):
+        raise ValueError(f"key {key!r} has the wrong type {type(doc[key]).__name__}")
+    return doc[key]
+
+
+def _floats(values, key) -> np.ndarray:
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        raise ValueError(f"key {key!r} must hold numbers only")
+    array = np.array(values, dtype=float)
+    if not np.isfinite(array).all():
+        raise ValueError(f"key {key!r} holds a value that is not finite")
+    return array

@@ -1,0 +1,229 @@
+"""``check_grads``: four independent gradients of a loss, compared with one tolerance rule.
+
+(a) symnet's symbolic backprop, compiled to NumPy; (b) ``sympy.diff`` of the closed form with the
+activations rewritten into exp/log/Max (small networks only); (c) the numeric reverse mode of
+``symnet.numeric.reverse``; (d) central finite differences. Two values a, b agree when
+
+    |a − b| ≤ atol + rtol · max(|a|, |b|),   rtol = 1e-6,   atol = 1e-8 · max(1, |L|).
+
+(A pure relative error fails falsely where gradients are tiny, e.g. ~1e-298 in saturated sigmoids.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+import sympy
+from sympy import lambdify
+
+from symnet.core.activations import rewrite_activations
+from symnet.core.losses import Loss, squared_error
+from symnet.core.network import Network
+from symnet.numeric.codegen import CompiledLoss, check_batch, numpy_namespace, value_and_grad
+from symnet.numeric.reverse import backprop, evaluate, finite_differences, is_close
+
+RTOL = 1e-6
+ATOL = 1e-8
+SYMPY_MAX_OPS = 600          # closed forms larger than this skip the sympy.diff oracle
+METHODS = ("backprop", "sympy", "numeric", "finite_diff")
+
+
+@dataclass(frozen=True)
+class GradCheckRow:
+    """One parameter: its four gradients (None where skipped), the largest gap, and the verdict."""
+
+    param: str
+    values: tuple[float | None, ...]
+    max_error: float
+    ok: bool
+
+
+@dataclass(frozen=True)
+class GradCheckReport:
+    """The four-way agreement table; ``ok`` is True when every pair agrees for every parameter."""
+
+    rows: tuple[GradCheckRow, ...]
+    loss: float
+    skipped: tuple[tuple[str, str], ...]   # (method, reason)
+
+    @property
+    def ok(self) -> bool:
+        return all(row.ok for row in self.rows)
+
+    @property
+    def failures(self) -> tuple[GradCheckRow, ...]:
+        return tuple(row for row in self.rows if not row.ok)
+
+    def table(self) -> list[list[str]]:
+        """Header and rows as strings (for text and Markdown tables)."""
+        head = ["param", *METHODS, "max diff", "ok"]  # ASCII, no "|": the rows also make the Markdown table
+        body = [[row.param, *(("—" if v is None else f"{v: .10e}") for v in row.values),
+                 f"{row.max_error:.2e}", "yes" if row.ok else "NO"] for row in self.rows]
+        return [head, *body]
+
+    def __str__(self) -> str:
+        rows = self.table()
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        lines = ["  ".join(cell.rjust(w) for cell, w in zip(r, widths)) for r in rows]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        lines.append(f"mean loss L = {self.loss:.10g}; rtol = {RTOL:g}, atol = {ATOL:g}·max(1, |L|); "
+                     + ("all gradients agree" if self.ok else f"{len(self.failures)} parameter(s) DISAGREE"))
+        lines += [f"skipped {method}: {reason}" for method, reason in self.skipped]
+        return "\n".join(lines)
+
+    def _repr_markdown_(self) -> str:
+        rows = self.table()
+        lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+        lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+        return "\n".join(lines) + f"\n\n{'All gradients agree.' if self.ok else 'Some gradients disagree.'}\n"
+
+
+def random_point(target: Loss, seed: int = 0, batch: int = 8, scale: float = 1.0):
+    """A reproducible (theta, X, y): normal parameters and inputs, targets in [0, 1]."""
+    rng = np.random.default_rng(seed)
+    net = target.network
+    return (rng.normal(scale=scale, size=len(net.params)), rng.normal(size=(batch, len(net.inputs))),
+            rng.uniform(size=batch))
+
+
+def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int = 0, rules: Mapping | None = None,
+                compiled: CompiledLoss | None = None, sympy_max_ops: int = SYMPY_MAX_OPS,
+                numpy: Mapping | None = None, vjp: Mapping | None = None) -> GradCheckReport:
+    """Compare four independent gradients of the mean loss at one point.
+
+    Args:
+        target: a ``Loss`` (a ``Network`` gets the squared-error loss).
+        theta, X, y: the point and batch; random (from ``seed``) where not given.
+        rules: extra derivative rules for the symbolic backprop.
+        compiled: an already compiled loss to check (for example one built with a wrong rule).
+        sympy_max_ops: skip the ``sympy.diff`` oracle above this closed-form size.
+        numpy: NumPy implementations ``{name: callable}`` of functions symnet does not know.
+        vjp: the numeric reverse mode's rules for them, ``{class: (g, ans, *args) -> [ḡ per arg]}``;
+            without one, that column is skipped with the reason.
+
+    Returns:
+        A ``GradCheckReport``; ``report.ok`` tells whether all the computed columns agree.
+
+    >>> from symnet import seed_network
+    >>> check_grads(seed_network()).ok
+    True
+    """
+    target = squared_error(target) if isinstance(target, Network) else target
+    default = random_point(target, seed)
+    theta, X, y = (default[i] if v is None else v for i, v in enumerate((theta, X, y)))
+    compiled = compiled or value_and_grad(target, rules=rules, numpy=numpy)
+    theta, X, y = check_batch(compiled.params, compiled.inputs, theta, X, y)
+    loss, backprop_grad = compiled(theta, X, y)
+    closed = target.program.closed_form()[0]
+    forward = _forward_rules(closed, numpy)
+    env, params, skipped = _environment(target, theta, X, y), compiled.params, []
+    columns = [backprop_grad,
+               _oracle(skipped, "sympy", lambda: _sympy_column(closed, target, params, X, y, theta, numpy, sympy_max_ops)),
+               _oracle(skipped, "numeric", lambda: _numeric(closed, env, params, forward, vjp)),
+               _finite(closed, env, params, theta, forward)]
+    rows = tuple(_row(str(p), [None if c is None else float(c[i]) for c in columns], loss)
+                 for i, p in enumerate(params))
+    return GradCheckReport(rows, loss, tuple(skipped))
+
+
+def _oracle(skipped: list, method: str, compute):
+    """One oracle's column, or None with the reason recorded when it cannot be computed here."""
+    try:
+        return compute()
+    except _Skip as reason:
+        skipped.append((method, str(reason)))
+    except (NotImplementedError, NameError) as err:   # a function with no rule or no NumPy form for it
+        skipped.append((method, f"{type(err).__name__}: {str(err).splitlines()[0]}"))
+    return None
+
+
+class _Skip(Exception):
+    """An oracle that is deliberately not run (its reason is the message)."""
+
+
+def _forward_rules(closed, numpy: Mapping | None) -> dict:
+    """{class: NumPy function} for the user's functions named in ``numpy``."""
+    return {type(node): numpy[type(node).__name__] for node in closed.atoms(sympy.Function)
+            if numpy and type(node).__name__ in numpy}
+
+
+def _row(param: str, values: list, loss: float) -> GradCheckRow:
+    present = [v for v in values if v is not None]
+    pairs = list(combinations(present, 2))
+    max_error = max((abs(a - b) for a, b in pairs), default=0.0)
+    ok = all(is_close(a, b, abs(loss), RTOL, ATOL) for a, b in pairs)
+    return GradCheckRow(param, tuple(values), max_error if np.isfinite(max_error) else float("inf"), ok)
+
+
+def _environment(target: Loss, theta, X, y) -> dict:
+    net = target.network
+    env = {s: X[:, i] for i, s in enumerate(net.inputs)}
+    env.update({s: float(v) for s, v in zip(net.params, theta)})
+    env[target.target] = y
+    return env
+
+
+def _numeric(closed, env, params, forward, vjp) -> np.ndarray:
+    _, grads = backprop(closed, env, params, forward, vjp)
+    return np.array([np.mean(g) for g in grads])
+
+
+def _finite(closed, env, params, theta, forward) -> np.ndarray:
+    def mean_loss(t):
+        local = dict(env)
+        local.update({p: float(v) for p, v in zip(params, t)})
+        with np.errstate(over="ignore", under="ignore"):
+            value, _ = evaluate(closed, local, forward)
+        return float(np.mean(value))
+
+    return finite_differences(mean_loss, theta)
+
+
+def _sympy_column(closed, target: Loss, params, X, y, theta, numpy, max_ops) -> np.ndarray:
+    size = target.program.tree_size(target.program.outputs[0])
+    if size > max_ops:
+        raise _Skip(f"closed form has ~{size} operations (> {max_ops}); sympy.diff would be slow")
+    return _sympy_oracle(closed, target, params, X, y, theta, numpy)
+
+
+def _sympy_oracle(closed, target: Loss, params, X, y, theta, numpy=None) -> np.ndarray:
+    # real symbols, so that sympy differentiates |u| as sign(u) rather than through re() and im()
+    args = list(target.network.inputs) + [target.target] + list(params)
+    real = {s: sympy.Symbol(s.name, real=True) for s in args}
+    expr = _oracle_form(closed).xreplace(real)
+    # DiracDelta (from a Heaviside the user wrote) is 0 away from the kinks where the check is valid
+    derivatives = [sympy.diff(expr, real[p]).replace(sympy.DiracDelta, lambda *a: sympy.S.Zero) for p in params]
+    args = [real[s] for s in args]
+    fn = lambdify(args, derivatives, modules=[numpy_namespace(derivatives, numpy), "numpy"])
+    # every argument a full column: lambdify prints Max as numpy.amax over a tuple of its arguments,
+    # which needs them all to have one shape
+    columns = [np.full(X.shape[0], t) for t in theta]
+    with np.errstate(all="ignore"):
+        values = fn(*X.T, y, *columns)
+    return np.array([np.mean(np.broadcast_to(_real(v), (X.shape[0],))) for v in values])
+
+
+def _oracle_form(expr):
+    """Activations in exp/log, and max/min as (a + b ± |a − b|)/2, which SymPy differentiates and NumPy prints."""
+    def pairwise(sign):
+        def fold(*args):
+            out = args[0]
+            for a in args[1:]:
+                out = (out + a + sign * sympy.Abs(out - a)) / 2
+            return out
+        return fold
+
+    expr = rewrite_activations(expr)
+    return expr.replace(sympy.Max, pairwise(1)).replace(sympy.Min, pairwise(-1))
+
+
+def _real(value) -> np.ndarray:
+    """A real array; a truly complex oracle value becomes NaN (a visible disagreement), not its real part."""
+    value = np.asarray(value)
+    if np.iscomplexobj(value):
+        tiny = np.abs(value.imag) <= 1e-12 * np.abs(value.real)
+        return np.where(tiny, value.real, np.nan)
+    return value.astype(float)

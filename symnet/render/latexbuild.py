@@ -1,0 +1,115 @@
+"""Build a PDF from LaTeX source with latexmk: safely, in a temporary folder, output moved atomically.
+
+English documents use ``latexmk -pdf`` (pdflatex); Chinese ones ``latexmk -xelatex`` (ctex/xeCJK).
+Shell escape is off (``-no-shell-escape``) and TeX may read and write only below the build folder
+(``openin_any=p``, ``openout_any=p``). When latexmk or the engine is missing, ``LatexNotInstalled``
+says which Debian packages to install; a failed build raises ``LatexBuildError`` with the log's
+first error and leaves no PDF behind.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from symnet.errors import SymnetError
+from symnet.io.files import atomic_path
+
+ENGINES = {"pdflatex": "-pdf", "xelatex": "-xelatex"}
+DEBIAN_PACKAGES = ("latexmk texlive-latex-recommended texlive-latex-extra texlive-xetex "
+                   "texlive-lang-chinese fonts-noto-cjk")
+TIMEOUT = 300.0
+
+
+class LatexNotInstalled(SymnetError):
+    """latexmk or the TeX engine is not on PATH."""
+
+
+class LatexBuildError(SymnetError):
+    """LaTeX ran but did not produce a PDF."""
+
+
+def engine_for(lang: str) -> str:
+    """'xelatex' for Chinese (ctex needs it), 'pdflatex' otherwise.
+
+    >>> engine_for("zh"), engine_for("en")
+    ('xelatex', 'pdflatex')
+    """
+    return "xelatex" if lang == "zh" else "pdflatex"
+
+
+def missing_tools(engine: str = "pdflatex") -> tuple[str, ...]:
+    """The programs of the build that are not on PATH (empty when LaTeX is ready)."""
+    return tuple(tool for tool in ("latexmk", engine) if shutil.which(tool) is None)
+
+
+def build_pdf(tex: str, path, engine: str = "pdflatex", timeout: float = TIMEOUT, log=None) -> Path:
+    """Compile ``tex`` to the PDF ``path``.
+
+    Args:
+        tex: a standalone LaTeX document.
+        path: where the PDF goes (written atomically: a failed build leaves no file).
+        engine: ``pdflatex`` or ``xelatex``.
+        timeout: seconds before the build is stopped.
+        log: optionally, where to copy LaTeX's log (to look for overfull boxes, say).
+
+    Returns:
+        The PDF path.
+
+    Raises:
+        LatexNotInstalled: latexmk or the engine is missing (the message names the Debian packages).
+        LatexBuildError: LaTeX failed or timed out.
+    """
+    _check_tools(engine)
+    with tempfile.TemporaryDirectory(prefix="symnet-tex-") as folder:
+        source = Path(folder) / "document.tex"
+        source.write_text(tex, encoding="utf-8")
+        try:
+            _run_latexmk(source, engine, timeout)
+        finally:
+            if log is not None and source.with_suffix(".log").is_file():
+                shutil.copyfile(source.with_suffix(".log"), log)
+        pdf = source.with_suffix(".pdf")
+        if not pdf.is_file():
+            raise LatexBuildError(f"LaTeX produced no PDF: {_first_error(source)}")
+        with atomic_path(path) as tmp:
+            shutil.copyfile(pdf, tmp)
+    return Path(path)
+
+
+def _check_tools(engine: str) -> None:
+    """``engine`` is known and it and latexmk are installed (else the Debian packages to install)."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown LaTeX engine {engine!r}: expected one of {', '.join(ENGINES)}")
+    missing = missing_tools(engine)
+    if missing:
+        raise LatexNotInstalled(f"cannot build a PDF: {', '.join(missing)} not found. On Debian/Ubuntu install "
+                                f"them with: sudo apt-get install {DEBIAN_PACKAGES}")
+
+
+def _run_latexmk(source: Path, engine: str, timeout: float) -> None:
+    command = ["latexmk", ENGINES[engine], "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
+               "-no-shell-escape", source.name]
+    env = {**os.environ, "openin_any": "p", "openout_any": "p"}
+    try:
+        done = subprocess.run(command, cwd=source.parent, env=env, capture_output=True, text=True,
+                              timeout=timeout, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        raise LatexBuildError(f"LaTeX did not finish within {timeout:g} s") from None
+    if done.returncode != 0:
+        raise LatexBuildError(f"LaTeX failed ({engine}): {_first_error(source)}")
+
+
+def _first_error(source: Path) -> str:
+    """The first '! …' or 'file:line: …' error of the log, with the next line."""
+    log = source.with_suffix(".log")
+    if not log.is_file():
+        return "no log written"
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("!") or ".tex:" in line and ": " in line:
+            return " ".join(x.strip() for x in lines[i:i + 2])
+    return "see the LaTeX log"

@@ -1,0 +1,204 @@
+"""The tour's numeric sections: §2 towers and approximation, §3 descent in 1-D and training.
+
+Each function takes a ``TourContext``, computes with symnet (towers, approximation, descent,
+train, data) and draws with ``symnet.plot``; it returns a ``Section`` record listing what it wrote.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sympy import Symbol
+
+from symnet.tour.records import POINTS, STUDENT, Artifact, Formula, Section, Table, TourContext
+from symnet.tour.text import text
+
+APPROX_SIZES = (2, 4, 8, 16)
+APPROX_SHOWN = 8
+APPROX_TARGET = "sin(x)*cos(y)"
+APPROX_DOMAIN = (-2.0, 2.0, -2.0, 2.0)
+DESCENT_RATES = (0.1, 0.4, 1.05)
+DESCENT_START = 3.0
+DESCENT_STEPS = 12
+SEED_EPOCHS = 800
+XOR_HIDDEN = 4
+XOR_EPOCHS = 300
+FIGURE_DPI = 100
+XOR_CORNERS = ((-1.0, -1.0), (-1.0, 1.0), (1.0, -1.0), (1.0, 1.0))
+
+
+def save_figure(fig, ctx: TourContext, name: str, caption: str) -> Artifact:
+    """Save a figure as ``name`` (PNG) in the tour folder, atomically; return it as an ``Artifact``."""
+    from symnet.plot.training import save_figure as save
+
+    save(fig, ctx.path(name), dpi=FIGURE_DPI)
+    return Artifact(caption, name)
+
+
+def towers_section(ctx: TourContext) -> Section:
+    """§2: the article's tower as a five-neuron network, its parameters, and its 3-D pictures."""
+    from symnet.render.printing import format_assignments, pretty, program_pairs
+    from symnet.towers.tower import nested_towers, tower
+
+    lang, one = ctx.lang, tower()
+    values = "\n".join(f"{pretty(theta)}: " + ", ".join(f"{pretty(p)} = {one.values[str(p)]:g}" for p in group)
+                       for theta, group in _groups(one.network))
+    pairs = program_pairs(one.network.program)
+    formulas = (Formula(text("towers_formula", lang), f"Tower(x, y) = {pretty(one.network.nested)}\n\n"
+                        f"{format_assignments(pairs, 'unicode')}\n\n{values}",
+                        format_assignments(pairs, "latex")),)
+    files = _tower_figures(ctx, one, nested_towers())
+    paragraph = text("towers_p1", lang, steepness=f"{one.steepness:g}", gain=f"{one.sharpness:g}")
+    return Section("towers", text("towers_title", lang), (paragraph,), formulas, files=files)
+
+
+def _groups(network):
+    """(θᵢ, the parameters of neuron i) for every neuron, in order."""
+    from symnet.core.neuron import neuron_index
+
+    return tuple((theta, tuple(p for p in network.params if _owner(p) == neuron_index(theta)))
+                 for theta in network.neurons)
+
+
+def _owner(param) -> str:
+    """The neuron index of a parameter named w{i}_{j} or b{i}."""
+    return str(param)[1:].split("_")[0]
+
+
+def _tower_figures(ctx: TourContext, one, nested) -> tuple[Artifact, ...]:
+    """The article's two tower figures, drawn by ``symnet.plot.towers``."""
+    from symnet.plot.towers import plot_nested_towers, plot_tower
+
+    return (save_figure(plot_tower(one).figure, ctx, "tower.png", text("towers_figure", ctx.lang)),
+            save_figure(plot_nested_towers(nested).figure, ctx, "towers_nested.png",
+                        text("towers_sum_figure", ctx.lang)))
+
+
+def approx_section(ctx: TourContext) -> Section:
+    """§2: sums of towers approximate G(x, y) = sin x · cos y; the error falls as towers are added."""
+    from symnet.towers.approximation import THRESHOLD
+    from symnet.towers.study import error_study
+
+    lang = ctx.lang
+    study = error_study(APPROX_TARGET, APPROX_DOMAIN, ns=APPROX_SIZES)
+    header = tuple(text(k, lang) for k in ("h_cells", "h_towers", "h_params", "h_max", "h_rms", "h_ratio"))
+    table = Table(text("approx_table", lang), header, tuple(tuple(row) for row in study.cells()))
+    formula = Formula(text("approx_target", lang), "G(x, y) = sin(x)·cos(y),  (x, y) ∈ [−2, 2]²\n"
+                      f"ŷ(x, y) = Σₖ cₖ·Towerₖ(x, y),  cₖ = {text('approx_height', lang)}", r"G(x, y) = \sin x \cos y")
+    files = _approx_figures(ctx, study)
+    leak = f"{1 / (1 + np.exp(30 * 0.1)):.3f}"   # σ(−3): the article's tower, one step beside its box
+    paragraphs = (text("approx_p1", lang), text("approx_p2", lang, threshold=f"{THRESHOLD:g}", leak=leak))
+    return Section("approx", text("approx_title", lang), paragraphs, (formula,), (table,), files)
+
+
+def _approx_figures(ctx: TourContext, study) -> tuple[Artifact, ...]:
+    """Target and approximation side by side, and the error against the number of towers."""
+    from symnet.plot.towers import plot_approximation, plot_error_study
+
+    shown = next(a for a in study.approximations if a.n == APPROX_SHOWN)
+    left, _ = plot_approximation(shown)
+    return (save_figure(left.figure, ctx, "approximation.png", text("approx_figure", ctx.lang, n=shown.n)),
+            save_figure(plot_error_study(study).figure, ctx, "approximation_error.png",
+                        text("approx_error_figure", ctx.lang)))
+
+
+def descent_section(ctx: TourContext) -> Section:
+    """§3: the loss L(ŷ, y) = (y − ŷ)² and gradient descent x ← x − η·h′(x) on a 1-D function."""
+    from symnet.core.losses import squared_error
+    from symnet.core.network import seed_network
+    from symnet.learn.descent import descend_many
+    from symnet.render.printing import latex, pretty
+
+    lang, x = ctx.lang, Symbol("x")
+    h = x**2 - 2 * x
+    paths = descend_many(h, DESCENT_START, DESCENT_RATES, steps=DESCENT_STEPS)
+    loss = squared_error(seed_network())
+    formulas = (
+        Formula(text("descent_loss", lang), f"L(ŷ, y) = {pretty(loss.display)}",
+                f"L(\\hat{{y}}, y) = {latex(loss.display)}"),
+        Formula(text("descent_rule", lang),
+                f"x ← x − η·dh/dx\nh(x) = {pretty(h)},  dh/dx = {pretty(paths[0].derivative)}",
+                r"x \leftarrow x - \eta \frac{dh}{dx}"),
+    )
+    header = (text("h_step", lang), *(f"x (η={p.learning_rate:g})" for p in paths))
+    rows = tuple((str(k), *(f"{p.xs[k]:.4f}" if k < len(p.xs) else "—" for p in paths)) for k in range(6))
+    files = _descent_figure(ctx, paths)
+    outcomes = text("descent_p2", lang, outcomes=text("list_sep", lang).join(_outcome(p, lang) for p in paths))
+    return Section("descent", text("descent_title", lang), (text("descent_p1", lang), outcomes), formulas,
+                   (Table(text("descent_table", lang), header, rows),), files)
+
+
+def _outcome(path, lang: str) -> str:
+    """What happened to one descent path, in words."""
+    if path.diverged:
+        return text("descent_diverged", lang, eta=f"{path.learning_rate:g}")
+    return text("descent_settled", lang, eta=f"{path.learning_rate:g}", steps=path.steps, x=f"{path.xs[-1]:.4f}")
+
+
+def _descent_figure(ctx: TourContext, paths) -> tuple[Artifact, ...]:
+    from symnet.plot.training import plot_descent
+
+    return (save_figure(plot_descent(paths).figure, ctx, "descent_1d.png", text("descent_figure", ctx.lang)),)
+
+
+def train_section(ctx: TourContext) -> Section:
+    """§3: train §0's F on its teacher's data (F approaches G), and a 2-4-1 MLP on XOR."""
+    from symnet.core.network import mlp, seed_network
+    from symnet.learn.data import make
+    from symnet.learn.training import train
+
+    lang = ctx.lang
+    teacher = make("seed", n=200, noise=0.05, seed=0)
+    seed_fit = train(seed_network(), teacher, epochs=SEED_EPOCHS, theta0=STUDENT, progress=False)
+    xor = make("xor", n=200, seed=0)
+    xor_fit = train(mlp([2, XOR_HIDDEN, 1], "tanh", "sigmoid"), xor, epochs=XOR_EPOCHS, progress=False)
+    fits = ((text("h_seed_fit", lang), seed_fit), (text("h_xor_fit", lang, hidden=XOR_HIDDEN), xor_fit))
+    rows = tuple((name, str(len(fit.params)), f"{fit.history.train_loss[0]:.4f}", f"{fit.history.train_loss[-1]:.4f}",
+                  str(fit.settings["epochs"])) for name, fit in fits)
+    header = tuple(text(k, lang) for k in ("h_network", "h_params", "h_before", "h_after", "h_epochs"))
+    tables = (Table(text("train_table", lang), header, rows), _f_against_g(seed_fit, lang), _xor_table(xor_fit, lang))
+    rule = Formula(text("train_rule", lang), "θ ← θ − η·∂L/∂θ,   L = (1/N) Σₙ (yₙ − F(Θ, xₙ))²",
+                   r"\theta \leftarrow \theta - \eta \frac{\partial L}{\partial \theta}")
+    code = Formula(text("train_code", lang), _compiled_source(seed_fit))
+    paragraph = text("train_p1", lang, n_samples=len(teacher), hidden=XOR_HIDDEN)
+    files = _training_figures(ctx, seed_fit, xor_fit, xor)
+    return Section("train", text("train_title", lang), (paragraph,), (rule, code), tables, files)
+
+
+def _compiled_source(fit) -> str:
+    """The generated NumPy source of a fit's loss and gradient, with lambdify's name made readable."""
+    from symnet.numeric.codegen import value_and_grad as compile
+
+    return compile(fit.loss).source.replace("_lambdifygenerated", "loss_and_gradient").rstrip()
+
+
+def _f_against_g(seed_fit, lang: str) -> Table:
+    """§0's comparison again: F before and after training, against the teacher G."""
+    from symnet.learn.data import SEED_TEACHER
+    from symnet.numeric.codegen import compile_network, params_vector
+
+    predict, X = compile_network(seed_fit.network), np.array(POINTS)
+    before = predict(params_vector(seed_fit.network.params, STUDENT), X)
+    G = predict(params_vector(seed_fit.network.params, SEED_TEACHER), X)
+    rows = tuple((f"{a:g}", f"{b:g}", f"{f0:.4f}", f"{f1:.4f}", f"{g:.4f}")
+                 for (a, b), f0, f1, g in zip(POINTS, before, seed_fit.predict(X), G))
+    header = ("x₁", "x₂", text("h_f_before", lang), text("h_f_after", lang), "G(x)")
+    return Table(text("train_f_table", lang), header, rows)
+
+
+def _xor_table(xor_fit, lang: str) -> Table:
+    predictions = xor_fit.predict(np.array(XOR_CORNERS))
+    rows = tuple((f"{a:g}", f"{b:g}", f"{float(a != b):g}", f"{p:.3f}") for (a, b), p in zip(XOR_CORNERS, predictions))
+    return Table(text("train_xor_table", lang), ("x₁", "x₂", "y", "ŷ"), rows)
+
+
+def _training_figures(ctx: TourContext, seed_fit, xor_fit, xor) -> tuple[Artifact, ...]:
+    from symnet.plot.training import plot_decision_boundary, plot_loss, plot_seed_network
+
+    lang = ctx.lang
+    return (save_figure(plot_loss(seed_fit.history).figure, ctx, "train_seed_loss.png",
+                        text("train_seed_figure", lang)),
+            save_figure(plot_seed_network(seed_fit).figure, ctx, "train_seed_network.png",
+                        text("train_seed_graph", lang)),
+            save_figure(plot_loss(xor_fit.history).figure, ctx, "train_xor_loss.png", text("train_xor_figure", lang)),
+            save_figure(plot_decision_boundary(xor_fit, xor).figure, ctx, "train_xor_boundary.png",
+                        text("train_xor_boundary", lang)))

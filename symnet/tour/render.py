@@ -1,0 +1,151 @@
+"""Render the tour's sections (plain data) as one self-contained HTML page and its Markdown twin.
+
+The HTML page has inline CSS, images by relative path and math as Unicode text in ``<pre>``
+blocks, with the LaTeX source folded underneath: no scripts, no CDN, readable offline. Every
+piece of text goes through ``html.escape``.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from symnet.tour.text import text
+
+NUMBER = re.compile(r"^[-+−]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$|^$|^—$")
+CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC", sans-serif;
+       max-width: 60rem; margin: 2rem auto; padding: 0 1.2rem; line-height: 1.6; color: #1d2330; }
+h1 { font-size: 2rem; margin-bottom: .2rem; } h2 { margin-top: 2.6rem; border-bottom: 2px solid #dde3ee; }
+nav ol { columns: 2; } .lead { color: #4a5568; }
+figure { margin: 1.2rem 0; } figcaption { color: #374151; margin-bottom: .3rem; }
+figure img { max-width: 100%; border: 1px solid #e5e7eb; border-radius: 6px; }
+pre { background: #f6f8fb; border: 1px solid #e3e8f0; border-radius: 6px; padding: .7rem .9rem;
+      overflow-x: auto; font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .88rem; }
+details summary { cursor: pointer; color: #4b5563; font-size: .85rem; }
+table { border-collapse: collapse; margin: .4rem 0 1rem; font-size: .85rem;
+        font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; }
+th, td { border: 1px solid #d8dee9; padding: .25rem .6rem; text-align: right; } th { background: #eef2f8; }
+td.word { text-align: left; }
+footer { margin: 3rem 0 1rem; color: #6b7280; font-size: .85rem; border-top: 1px solid #e5e7eb; padding-top: .6rem; }
+.skipped { background: #fff7e6; border-left: 4px solid #f0a020; padding: .4rem .8rem; }
+ul.files li { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .9rem; }
+"""
+
+
+def render_html(sections, lang: str) -> str:
+    """The whole tour as one HTML page (``lang`` sets the page language and its headings).
+
+    Args:
+        sections: ``Section`` records, in order.
+        lang: ``en`` or ``zh``.
+
+    Returns:
+        The HTML text: inline CSS, images by relative path, every text escaped.
+
+    >>> from symnet.tour.run import Section
+    >>> "<h2>§9 a &lt; b</h2>" in render_html((Section("k", "§9 a < b", ()),), "en")
+    True
+    """
+    toc = "".join(f'<li><a href="#{escape(s.key)}">{escape(s.title)}</a></li>' for s in sections)
+    body = "\n".join(_html_section(s, lang) for s in sections)
+    return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{escape(text('page_title', lang))}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+            f"<h1>{escape(text('page_title', lang))}</h1>\n<p class=\"lead\">{escape(text('page_lead', lang))}</p>\n"
+            f"<nav><ol>{toc}</ol></nav>\n{body}\n<footer>{escape(_footer(lang))}</footer>\n</body>\n</html>\n")
+
+
+def _footer(lang: str) -> str:
+    from symnet._version import __version__
+
+    return text("footer", lang, version=__version__, command=f"symnet tour --out DIR --lang {lang}")
+
+
+def _html_section(section, lang: str) -> str:
+    parts = [f'<section id="{escape(section.key)}">', f"<h2>{escape(section.title)}</h2>"]
+    parts += [f"<p>{escape(p)}</p>" for p in section.text]
+    for formula in section.formulas:
+        latex = (f"<details><summary>LaTeX</summary><pre>{escape(formula.latex)}</pre></details>"
+                 if formula.latex else "")
+        parts.append(f"<figure><figcaption>{escape(formula.caption)}</figcaption>"
+                     f"<pre>{escape(formula.text)}</pre>{latex}</figure>")
+    parts += [_html_table(table) for table in section.tables]
+    images = [a for a in section.files if a.is_image]
+    others = [a for a in section.files if not a.is_image]
+    parts += [f'<figure><figcaption>{escape(a.caption)}</figcaption><img src="{escape(a.path)}" '
+              f'alt="{escape(a.caption)}"></figure>' for a in images]
+    if others:
+        items = "".join(f'<li><a href="{escape(a.path)}">{escape(a.path)}</a> — {escape(a.caption)}</li>'
+                        for a in others)
+        parts.append(f"<p>{escape(text('files_heading', lang))}</p><ul class=\"files\">{items}</ul>")
+    parts += [f'<p class="skipped">{escape(text("skipped", lang))}: {escape(note)}</p>' for note in section.skipped]
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _html_table(table) -> str:
+    head = "".join(f"<th>{escape(cell)}</th>" for cell in table.header)
+    rows = "".join("<tr>" + "".join(_html_cell(cell) for cell in row) + "</tr>" for row in table.rows)
+    return (f"<figure><figcaption>{escape(table.caption)}</figcaption>"
+            f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></figure>")
+
+
+def _html_cell(cell: str) -> str:
+    """A table cell; numbers align right, words left."""
+    kind = "" if NUMBER.match(cell.strip()) else ' class="word"'
+    return f"<td{kind}>{escape(cell)}</td>"
+
+
+def render_markdown(sections, lang: str) -> str:
+    """The whole tour as Markdown: the same sections, formulas in code blocks, images by path.
+
+    Args:
+        sections: ``Section`` records, in order.
+        lang: ``en`` or ``zh``.
+
+    Returns:
+        The Markdown text.
+
+    >>> from symnet.tour.run import Artifact, Section
+    >>> print(render_markdown((Section("k", "§9 Demo", ("Hello.",), files=(Artifact("A plot", "a.png"),)),), "en"))
+    ... # doctest: +ELLIPSIS
+    # symnet tour: how a neural network learns
+    ...
+    ## §9 Demo
+    <BLANKLINE>
+    Hello.
+    <BLANKLINE>
+    A plot
+    <BLANKLINE>
+    ![A plot](a.png)
+    ...
+    """
+    lines = [f"# {text('page_title', lang)}", "", text("page_lead", lang), ""]
+    for section in sections:
+        lines += _markdown_section(section, lang)
+    return "\n".join(lines + ["---", "", _footer(lang)]).rstrip() + "\n"
+
+
+def _markdown_section(section, lang: str) -> list[str]:
+    lines = [f"## {section.title}", ""]
+    for paragraph in section.text:
+        lines += [paragraph, ""]
+    for formula in section.formulas:
+        lines += [f"{formula.caption}", "", "```text", formula.text, "```", ""]
+        if formula.latex:
+            lines += ["<details><summary>LaTeX</summary>", "", "```latex", formula.latex, "```", "", "</details>", ""]
+    for table in section.tables:
+        lines += [table.caption, "", _markdown_row(table.header), "|" + "---|" * len(table.header)]
+        lines += [_markdown_row(row) for row in table.rows] + [""]
+    for artifact in section.files:
+        link = f"![{artifact.caption}]({artifact.path})" if artifact.is_image else f"[{artifact.path}]({artifact.path})"
+        lines += [f"{artifact.caption}" if artifact.is_image else f"- {link} — {artifact.caption}", ""]
+        if artifact.is_image:
+            lines += [link, ""]
+    lines += [f"> **{text('skipped', lang)}:** {note}" for note in section.skipped]
+    return lines + ([""] if section.skipped else [])
+
+
+def _markdown_row(cells) -> str:
+    return "| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |"

@@ -1,0 +1,187 @@
+"""The tour's sections that need only the symbolic core: §0 the model, §1 the network, §3 the gradients.
+
+Each function takes a ``TourContext``, does the work with symnet's public API and returns a
+``Section`` record. ``SECTIONS`` lists every section of the tour in the article's order.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from sympy import Derivative, Symbol
+
+from symnet.tour.figures import approx_section, descent_section, towers_section, train_section
+from symnet.tour.records import AT, POINTS, STUDENT, Artifact, Formula, Section, Table, TourContext
+from symnet.tour.text import text
+
+# The "student" F of §0: parameters far from the teacher's, so F and G visibly differ.
+EXPANDED_PARAM = "w5_1"
+GRAPH_DPI = 100
+DERIVED_PARAM = "w2_1"     # two paths: f(θ2, x2) feeds both θ3 and θ4
+
+
+def wrap(formula: str, width: int = 96) -> str:
+    """Break a long one-line formula after ``·`` or before `` + `` so it fits a page.
+
+    >>> print(wrap("a·b + c", width=2))
+    a·
+      b
+      + c
+    """
+    lines, line = [], ""
+    for piece in re.split(r"(?<=·)|(?= \+ )", formula):
+        if line.strip() and len(line) + len(piece) > width:
+            lines.append(line.rstrip())
+            line = "  " + piece.lstrip()
+        else:
+            line += piece
+    return "\n".join(lines + [line.rstrip()])
+
+
+def _number(value: float) -> str:
+    return f"{value:.6f}"
+
+
+def model_section(ctx: TourContext) -> Section:
+    """§0: the network as a function — call it, print it, compare F with the ideal G."""
+    from symnet.core.network import seed_network
+    from symnet.learn.data import SEED_TEACHER
+    from symnet.numeric.codegen import compile_network, params_vector
+    from symnet.render.printing import latex
+
+    net, lang = seed_network(), ctx.lang
+    x1, x2 = POINTS[0]
+    value = float(net(STUDENT, x1=x1, x2=x2))
+    call = (f">>> F = seed_network()\n>>> print(F)\n{net}\n>>> F(theta, x1={x1:g}, x2={x2:g})\n{value:.10f}\n"
+            f">>> F == seed_network()\n{net == seed_network()}")
+    predict, X = compile_network(net), np.array(POINTS)
+    F = predict(params_vector(net.params, STUDENT), X)
+    G = predict(params_vector(net.params, SEED_TEACHER), X)
+    rows = tuple((f"{a:g}", f"{b:g}", _number(f), _number(g), f"{(g - f) ** 2:.2e}")
+                 for (a, b), f, g in zip(POINTS, F, G))
+    return Section(
+        "model", text("model_title", lang), (text("model_p1", lang), text("model_p2", lang)),
+        formulas=(Formula(text("model_call", lang), call, f"F(\\Theta, x) = {latex(net.nested)}"),),
+        tables=(Table(text("model_table", lang), ("x₁", "x₂", "F(x)", "G(x)", "(G − F)²"), rows),))
+
+
+def network_section(ctx: TourContext) -> Section:
+    """§1: the five-neuron network as a nested formula, a program, a closed form and a drawing."""
+    from symnet.core.network import seed_network
+    from symnet.render.printing import format_assignments, latex, pretty, program_pairs
+
+    net, lang = seed_network(), ctx.lang
+    pairs = program_pairs(net.program)
+    formulas = (
+        Formula(text("network_nested", lang), f"F(Θ, x) = {pretty(net.nested)}",
+                f"F(\\Theta, x) = {latex(net.nested)}"),
+        Formula(text("network_program", lang), format_assignments(pairs, "unicode"),
+                format_assignments(pairs, "latex")),
+        Formula(text("network_closed", lang), "ŷ = " + wrap(pretty(net.concrete())),
+                "\\hat{y} = " + latex(net.concrete())),
+    )
+    files, skipped = _network_graph(ctx, net)
+    paragraphs = (text("network_p1", lang, n_params=len(net.params)), text("network_p2", lang))
+    return Section("network", text("network_title", lang), paragraphs, formulas, files=files, skipped=skipped)
+
+
+def _network_graph(ctx: TourContext, net):
+    """The network's graph from ``symnet.plot.graph``, with the two paths of ∂L/∂w₂,₁ highlighted."""
+    from symnet.plot.graph import save_graph
+
+    save_graph(net, ctx.path("network_graph.png"), wrt=DERIVED_PARAM, lang=ctx.lang, dpi=GRAPH_DPI)
+    return (Artifact(text("network_graph", ctx.lang), "network_graph.png"),), ()
+
+
+def check_section(ctx: TourContext) -> Section:
+    """§3: the four-way gradient check of the seed network's squared-error loss."""
+    from symnet.core.losses import squared_error
+    from symnet.core.network import seed_network
+    from symnet.numeric.gradcheck import check_grads
+    from symnet.render.printing import pretty
+
+    loss = squared_error(seed_network())
+    report = check_grads(loss, seed=0)
+    header, *rows = report.table()
+    rows = [(pretty(Symbol(row[0])), *row[1:]) for row in rows]
+    verdict = text("check_ok" if report.ok else "check_bad", ctx.lang)
+    notes = tuple(f"{method}: {reason}" for method, reason in report.skipped)
+    paragraphs = (text("check_p1", ctx.lang), _wrong_rule(loss, ctx.lang))
+    return Section("check", text("check_title", ctx.lang), paragraphs,
+                   tables=(Table(text("check_table", ctx.lang, verdict=verdict), tuple(header),
+                                 tuple(tuple(r) for r in rows)),), skipped=notes)
+
+
+def _wrong_rule(loss, lang: str) -> str:
+    """Check a deliberately wrong rule, σ′ = σ instead of σ(1 − σ), and say how many parameters it breaks."""
+    from symnet.core.activations import sigmoid
+    from symnet.numeric.codegen import value_and_grad as compile
+    from symnet.numeric.gradcheck import check_grads
+
+    wrong = {sigmoid: lambda ans, z: (ans,)}
+    broken = check_grads(loss, seed=0, compiled=compile(loss, rules=wrong))
+    return text("check_wrong", lang, bad=len(broken.failures), total=len(broken.rows))
+
+
+def gradients_section(ctx: TourContext) -> Section:
+    """§3: the symbolic gradient of L = (y − ŷ)² by the reverse sweep, a chain-rule derivation, a document."""
+    from symnet.core.backprop import grad
+    from symnet.core.losses import squared_error
+    from symnet.core.network import seed_network
+    from symnet.derivation.derive import derive
+    from symnet.render.document import render
+    from symnet.render.printing import format_assignments, latex, pretty
+
+    lang, loss = ctx.lang, squared_error(seed_network())
+    gradient = grad(loss)
+    out = loss.program.outputs[0]
+    pairs = list(gradient.adjoints) + [(Derivative(out, p), r) for p, r in zip(gradient.wrt, gradient.results)]
+    expanded = gradient.expanded(EXPANDED_PARAM)
+    formulas = (
+        Formula(text("gradients_adjoints", lang), format_assignments(pairs, "unicode"),
+                format_assignments(pairs, "latex")),
+        Formula(text("gradients_steps", lang), render(derive(loss, wrt=[DERIVED_PARAM], at=AT), "unicode", lang)),
+        Formula(text("gradients_expanded", lang, param=pretty(_symbol(EXPANDED_PARAM))),
+                f"∂L/∂{pretty(_symbol(EXPANDED_PARAM))} = " + wrap(pretty(expanded)), latex(expanded)),
+    )
+    files, skipped = derivation_files(ctx, loss)
+    return Section("gradients", text("gradients_title", lang), (text("gradients_p1", lang), text("gradients_p2", lang)),
+                   formulas, files=files, skipped=skipped)
+
+
+def derivation_files(ctx: TourContext, loss) -> tuple[tuple[Artifact, ...], tuple[str, ...]]:
+    """The derivation of every parameter as .md and .tex, and .pdf when LaTeX is installed.
+
+    Returns:
+        (the files written, notes on what was skipped and why).
+    """
+    from symnet.derivation.derive import derive
+    from symnet.io.files import write_text
+    from symnet.render.document import document, latex_document
+    from symnet.render.latexbuild import LatexBuildError, LatexNotInstalled, build_pdf, engine_for
+
+    derivation, caption = derive(loss, check=True), text("gradients_doc", ctx.lang)
+    tex = latex_document(derivation, ctx.lang)
+    write_text(ctx.path("derivation.md"), document(derivation, "markdown", ctx.lang))
+    write_text(ctx.path("derivation.tex"), tex)
+    files = [Artifact(caption + " (Markdown)", "derivation.md"), Artifact(caption + " (LaTeX)", "derivation.tex")]
+    try:
+        build_pdf(tex, ctx.path("derivation.pdf"), engine_for(ctx.lang))
+    except (LatexNotInstalled, LatexBuildError) as err:
+        return tuple(files), (text("no_tex", ctx.lang, reason=str(err)),)
+    return tuple(files) + (Artifact(caption + " (PDF)", "derivation.pdf"),), ()
+
+
+def _symbol(name: str) -> Symbol:
+    return Symbol(name)
+
+
+def _sections():
+
+    return (("model", model_section), ("network", network_section), ("towers", towers_section),
+            ("approx", approx_section), ("descent", descent_section), ("gradients", gradients_section),
+            ("train", train_section), ("check", check_section))
+
+
+SECTIONS = _sections()
