@@ -68,8 +68,12 @@ def train(network, expr, inputs, params, data_spec, target, samples, noise, loss
     net = load_network(network, expr, inputs, params)
     if target is not None and not data_spec.lower().endswith(".csv"):
         raise click.UsageError("--target goes with a CSV file given to --data")
-    data = (datasets.load_csv(data_spec, target=target) if data_spec.lower().endswith(".csv")
-            else datasets.make(data_spec, n=samples, noise=noise, seed=seed))
+    if data_spec.lower().endswith(".csv"):
+        data = datasets.load_csv(data_spec, target=target, inputs=[str(s) for s in net.inputs])
+        if data.note:
+            echo_err(f"Note: {data.note}", ascii=ascii)
+    else:
+        data = datasets.make(data_spec, n=samples, noise=noise, seed=seed)
     result = training.train(net, data, optimizer=optimizer, learning_rate=learning_rate, epochs=epochs,
                             batch_size=batch_size, seed=seed, validation=validation, clip=clip, loss=loss_name,
                             progress=False if quiet else None)

@@ -6,6 +6,7 @@ A failed command therefore never leaves a half-written file behind.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,3 +55,28 @@ def write_bytes(path, data: bytes) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
     return Path(path)
+
+
+def regular_file(path, what: str = "file") -> Path:
+    """``path`` if it is a regular file; ValueError for a device, FIFO or folder (they may never end).
+
+    >>> regular_file("/dev/zero", "model file")
+    Traceback (most recent call last):
+    ...
+    ValueError: model file /dev/zero is not a regular file (a device, pipe or folder); give a file
+    """
+    path = Path(path)
+    mode = path.stat().st_mode  # FileNotFoundError names the path
+    if not stat.S_ISREG(mode):
+        raise ValueError(f"{what} {path} is not a regular file (a device, pipe or folder); give a file")
+    return path
+
+
+def read_capped(path, limit: int, what: str = "file") -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes (read with that cap, whatever stat says)."""
+    path = regular_file(path, what)
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"{what} {path} is larger than {limit:,} bytes; symnet reads at most that much")
+    return data

@@ -36,11 +36,12 @@ from sympy.printing.str import StrPrinter
 from symnet.core.network import Network, from_expr, from_neurons
 from symnet.core.neuron import NeuronModel
 from symnet.errors import SymnetError
-from symnet.io.files import write_text
+from symnet.limits import MAX_NETWORK_FILE_BYTES
+from symnet.io.files import regular_file, write_text
 
 FORMAT = "symnet-network"
 VERSION = 1
-MAX_BYTES = 1_000_000
+MAX_BYTES = MAX_NETWORK_FILE_BYTES
 # A nested form repeats shared neurons (an MLP's str grows like the product of its widths), so
 # file formulas get the parser's bounds scaled to the 1 MB file limit; depth stays modest.
 MAX_NODES = 1_000_000
@@ -313,10 +314,35 @@ def loads(text: str | bytes) -> Network:
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise NetworkFileError(f"network file is larger than {MAX_BYTES} bytes; at most 1 MB is accepted")
     try:
-        data = json.loads(text)
+        data = strict_json(text)
     except (json.JSONDecodeError, RecursionError) as error:
         raise NetworkFileError(f"network file is not valid JSON: {error}") from None
+    except ValueError as error:
+        raise NetworkFileError(f"network file: {error}") from None
     return network_from_dict(data)
+
+
+def strict_json(text: str):
+    """``json.loads`` that refuses a key given twice in one object (JSON lets the last win silently)
+    and the non-standard NaN and Infinity.
+
+    >>> strict_json('{"a": 1, "a": 2}')
+    Traceback (most recent call last):
+    ...
+    ValueError: key 'a' appears twice in one object; give each key once
+    """
+    def pairs(items):
+        seen = {}
+        for key, value in items:
+            if key in seen:
+                raise ValueError(f"key {key!r} appears twice in one object; give each key once")
+            seen[key] = value
+        return seen
+
+    def constant(name):
+        raise ValueError(f"{name} is not a JSON number; write finite numbers")
+
+    return json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
 
 
 def save(path, net: Network) -> Path:
@@ -331,7 +357,7 @@ def load(path) -> Network:
         NetworkFileError: a file over 1 MB, or a damaged file (the message names the key).
         OSError: the file cannot be read.
     """
-    path = Path(path)
+    path = regular_file(path, "network file")
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise NetworkFileError(f"network file {path} is {size} bytes; at most {MAX_BYTES} (1 MB) are accepted")

@@ -1,0 +1,78 @@
+"""Every size limit of symnet in one place: what a command or a library call refuses up front.
+
+symnet promises bounded work: anything that would take more than about 10 s or 2 GB is refused
+before it starts, with a message naming the limit, or stopped by a time limit (exit 2 in the CLI).
+The numbers were measured on one laptop core; ``docs/cli.md`` ("Limits") lists them for users.
+
+Cost model. A network's size is its number of scalar parameters and of steps in its straight-line
+program (one step per operation). Building the symbolic network takes about 10 µs per step, the
+compiled loss and gradient hold about two float64 arrays of the batch per step, and one training
+epoch costs about one pass over those arrays.
+"""
+
+from __future__ import annotations
+
+# --- files -------------------------------------------------------------------------------------
+MAX_CSV_BYTES = 256 * 2**20       # a CSV data file
+MAX_CSV_COLUMNS = 1000
+MAX_ROWS = 1_000_000              # samples of a data set (CSV rows or --samples)
+MAX_NETWORK_FILE_BYTES = 1_000_000   # a JSON network file
+MAX_MODEL_BYTES = 10_000_000      # a model.json written by train
+
+# --- networks ----------------------------------------------------------------------------------
+MAX_PARAMS = 20_000               # scalar parameters of one network
+MAX_STEPS = 100_000               # steps of its program (operations), estimated before building
+
+# --- numeric work ------------------------------------------------------------------------------
+MAX_BATCH_BYTES = 1_000_000_000   # steps x samples x 8 bytes x 2 held at once when training
+MAX_TRAIN_WORK = 5_000_000_000    # steps x samples x epochs: about a minute of NumPy
+MAX_EPOCHS = 100_000
+MAX_GRAPH_NEURONS = 64            # neurons drawn by ``symnet graph``
+
+MAX_TIMEOUT = 3600.0              # seconds; --timeout accepts 0 < t <= this
+
+
+def mlp_cost(sizes) -> tuple[int, int]:
+    """(parameters, program steps) of an affine MLP with these layer sizes, before it is built.
+
+    A neuron with k inputs has k weights and a bias; its program is k products, k additions and
+    the activation (about 2k + 2 steps).
+
+    >>> mlp_cost([2, 3, 1])
+    (13, 26)
+    """
+    params = steps = 0
+    for fan_in, width in zip(sizes, sizes[1:]):
+        params += (fan_in + 1) * width
+        steps += (2 * fan_in + 2) * width
+    return params, steps
+
+
+def check_network_size(params: int, steps: int, what: str = "the network") -> None:
+    """Refuse a network over ``MAX_PARAMS`` parameters or ``MAX_STEPS`` program steps (ValueError).
+
+    >>> check_network_size(13, 26)
+    """
+    if params > MAX_PARAMS:
+        raise ValueError(f"{what} has {params:,} parameters; symnet works with at most {MAX_PARAMS:,} "
+                         f"(a symbolic network of that size takes minutes to build); use fewer neurons")
+    if steps > MAX_STEPS:
+        raise ValueError(f"{what} has about {steps:,} operations; symnet works with at most {MAX_STEPS:,}; "
+                         f"use a smaller network")
+
+
+def check_training_cost(steps: int, samples: int, epochs: int, batch: int | None = None) -> None:
+    """Refuse training whose memory (steps x batch) or total work (steps x samples x epochs) is too large.
+
+    >>> check_training_cost(50, 200, 200)
+    """
+    held = 16 * steps * (batch or samples)
+    if held > MAX_BATCH_BYTES:
+        raise ValueError(f"training needs about {held / 1e9:.1f} GB at once ({steps:,} operations x "
+                         f"{batch or samples:,} samples per step); the limit is {MAX_BATCH_BYTES / 1e9:g} GB: "
+                         f"use fewer samples, a smaller --batch-size or a smaller network")
+    work = steps * samples * epochs
+    if work > MAX_TRAIN_WORK:
+        raise ValueError(f"training would take about {work / 1e8:,.0f} s ({steps:,} operations x {samples:,} "
+                         f"samples x {epochs:,} epochs); the limit is {MAX_TRAIN_WORK:.0e} operations in all: "
+                         f"use fewer epochs, fewer samples or a smaller network")
