@@ -91,5 +91,5 @@ def test_a_network_that_cannot_be_saved_is_refused_before_training():
     node = f(Symbol("θ1"), Symbol("x1"))
     for i in range(2, 18):  # each neuron uses the previous one twice: the saved text doubles per level
         node = f(Symbol(f"θ{i}"), node, node)
-    with pytest.raises(NetworkFileError, match="over the 1 MB limit"):
+    with pytest.raises(NetworkFileError, match="more than the 1 MB limit of network files"):
         check_savable(from_neurons(node))
