@@ -22,12 +22,13 @@ MAX_MODEL_BYTES = 10_000_000      # a model.json written by train
 # --- networks ----------------------------------------------------------------------------------
 MAX_PARAMS = 20_000               # scalar parameters of one network
 MAX_STEPS = 100_000               # steps of its program (operations), estimated before building
+MAX_BUILD_COST = 500_000          # an MLP's Σ width · fan_in², about 10 µs each to build
 
 # --- numeric work ------------------------------------------------------------------------------
 MAX_BATCH_BYTES = 1_000_000_000   # steps x samples x 8 bytes x 2 held at once when training
 MAX_TRAIN_WORK = 5_000_000_000    # steps x samples x epochs: about a minute of NumPy
 MAX_EPOCHS = 100_000
-MAX_GRAPH_NEURONS = 64            # neurons drawn by ``symnet graph``
+MAX_GRAPH_NODES = 80              # inputs and neurons (or steps) drawn by ``symnet graph``
 
 MAX_TIMEOUT = 3600.0              # seconds; --timeout accepts 0 < t <= this
 
@@ -76,3 +77,25 @@ def check_training_cost(steps: int, samples: int, epochs: int, batch: int | None
         raise ValueError(f"training would take about {work / 1e8:,.0f} s ({steps:,} operations x {samples:,} "
                          f"samples x {epochs:,} epochs); the limit is {MAX_TRAIN_WORK:.0e} operations in all: "
                          f"use fewer epochs, fewer samples or a smaller network")
+
+
+def check_mlp_size(sizes) -> None:
+    """Refuse an MLP too large to build symbolically, before building it (ValueError).
+
+    Building costs about 10 µs per weight times the neuron's fan-in (SymPy sums of k terms), so
+    the estimate is Σ width · fan_in²; parameters and program steps are bounded too.
+
+    >>> check_mlp_size([2, 3, 1])
+    >>> check_mlp_size([2000, 1])
+    Traceback (most recent call last):
+    ...
+    ValueError: mlp [2000, 1] would take about 40 s to build symbolically (a neuron with 2,000 inputs); the limit is about 5 s (sum of width * fan-in**2 at most 500,000): use fewer inputs or neurons
+    """
+    params, steps = mlp_cost(sizes)
+    check_network_size(params, steps, f"mlp {list(sizes)}")
+    build = sum(width * fan_in * fan_in for fan_in, width in zip(sizes, sizes[1:]))
+    if build > MAX_BUILD_COST:
+        widest = max(sizes[:-1])
+        raise ValueError(f"mlp {list(sizes)} would take about {build * 1e-5:,.0f} s to build symbolically (a neuron "
+                         f"with {widest:,} inputs); the limit is about 5 s (sum of width * fan-in**2 at most "
+                         f"{MAX_BUILD_COST:,}): use fewer inputs or neurons")

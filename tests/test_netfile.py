@@ -234,3 +234,10 @@ def test_duplicate_keys_in_a_network_file_are_refused():
 def test_network_file_from_a_device_is_refused_at_once():
     with pytest.raises(ValueError, match="network file /dev/zero is not a regular file"):
         netfile.load("/dev/zero")
+
+
+def test_a_huge_integer_in_a_network_file_gets_a_plain_message():
+    text = '{"format": "symnet-network", "version": ' + "9" * 5000 + "}"
+    with pytest.raises(NetworkFileError, match="an integer of 5000 digits is too large") as info:
+        netfile.loads(text)
+    assert "set_int_max_str_digits" not in str(info.value)

@@ -323,8 +323,8 @@ def loads(text: str | bytes) -> Network:
 
 
 def strict_json(text: str):
-    """``json.loads`` that refuses a key given twice in one object (JSON lets the last win silently)
-    and the non-standard NaN and Infinity.
+    """``json.loads`` that refuses a key given twice in one object (JSON lets the last win silently),
+    the non-standard NaN and Infinity, and integers too long for Python to read (over 300 digits).
 
     >>> strict_json('{"a": 1, "a": 2}')
     Traceback (most recent call last):
@@ -342,7 +342,12 @@ def strict_json(text: str):
     def constant(name):
         raise ValueError(f"{name} is not a JSON number; write finite numbers")
 
-    return json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
+    def integer(digits):
+        if len(digits.lstrip("-")) > 300:
+            raise ValueError(f"an integer of {len(digits.lstrip('-'))} digits is too large; write at most 300 digits")
+        return int(digits)
+
+    return json.loads(text, object_pairs_hook=pairs, parse_constant=constant, parse_int=integer)
 
 
 def save(path, net: Network) -> Path:
