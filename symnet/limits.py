@@ -5,9 +5,9 @@ before it starts, with a message naming the limit, or stopped by a time limit (e
 The numbers were measured on one laptop core; ``docs/cli.md`` ("Limits") lists them for users.
 
 Cost model. A network's size is its number of scalar parameters and of steps in its straight-line
-program (one step per operation). Building the symbolic network takes about 10 µs per step, the
-compiled loss and gradient hold about two float64 arrays of the batch per step, and one training
-epoch costs about one pass over those arrays.
+program (one step per operation). Building an MLP symbolically costs about 10 µs per weight times
+its neuron's fan-in; the compiled loss and gradient hold about one float64 array of the batch per
+step; one training epoch costs about 100 µs per step plus 100 ns per step and sample.
 """
 
 from __future__ import annotations
@@ -25,9 +25,8 @@ MAX_STEPS = 100_000               # steps of its program (operations), estimated
 MAX_BUILD_COST = 500_000          # an MLP's Σ width · fan_in², about 10 µs each to build
 
 # --- numeric work ------------------------------------------------------------------------------
-MAX_BATCH_BYTES = 1_000_000_000   # steps x samples x 8 bytes x 2 held at once when training
-MAX_TRAIN_WORK = 5_000_000_000    # steps x samples x epochs: about a minute of NumPy
-MAX_EPOCHS = 100_000
+MAX_BATCH_BYTES = 1_000_000_000   # 8 bytes x program steps x samples per step, held at once when training
+MAX_TRAIN_WORK = 500_000_000      # epochs x steps x (1000 + samples): about a minute of NumPy
 MAX_GRAPH_NODES = 80              # inputs and neurons (or steps) drawn by ``symnet graph``
 
 MAX_TIMEOUT = 3600.0              # seconds; --timeout accepts 0 < t <= this
@@ -63,20 +62,28 @@ def check_network_size(params: int, steps: int, what: str = "the network") -> No
 
 
 def check_training_cost(steps: int, samples: int, epochs: int, batch: int | None = None) -> None:
-    """Refuse training whose memory (steps x batch) or total work (steps x samples x epochs) is too large.
+    """Refuse training whose memory (8 bytes x steps x batch) or work (epochs x steps x (1000 + samples))
+    is over ``MAX_BATCH_BYTES`` or ``MAX_TRAIN_WORK`` (ValueError), before compiling anything.
+
+    The 1000 stands for NumPy's fixed cost per operation and step (about 100 µs).
 
     >>> check_training_cost(50, 200, 200)
+    >>> check_training_cost(18, 200, 1_000_000)
+    Traceback (most recent call last):
+    ...
+    ValueError: training would do about 2.2e+10 units of work (1,000,000 epochs x 18 operations x (1000 + 200 samples)); the limit is 5e+08 (about a minute): use fewer epochs, fewer samples or a smaller network
     """
-    held = 16 * steps * (batch or samples)
+    rows = min(batch or samples, samples)
+    held = 8 * steps * rows
     if held > MAX_BATCH_BYTES:
-        raise ValueError(f"training needs about {held / 1e9:.1f} GB at once ({steps:,} operations x "
-                         f"{batch or samples:,} samples per step); the limit is {MAX_BATCH_BYTES / 1e9:g} GB: "
-                         f"use fewer samples, a smaller --batch-size or a smaller network")
-    work = steps * samples * epochs
+        raise ValueError(f"training would hold about {held / 1e9:.1f} GB at once ({steps:,} operations x "
+                         f"{rows:,} samples per step); the limit is {MAX_BATCH_BYTES / 1e9:g} GB: "
+                         f"use fewer samples, a smaller batch size or a smaller network")
+    work = epochs * steps * (1000 + samples)
     if work > MAX_TRAIN_WORK:
-        raise ValueError(f"training would take about {work / 1e8:,.0f} s ({steps:,} operations x {samples:,} "
-                         f"samples x {epochs:,} epochs); the limit is {MAX_TRAIN_WORK:.0e} operations in all: "
-                         f"use fewer epochs, fewer samples or a smaller network")
+        raise ValueError(f"training would do about {work:.2g} units of work ({epochs:,} epochs x {steps:,} "
+                         f"operations x (1000 + {samples:,} samples)); the limit is {MAX_TRAIN_WORK:.0e} "
+                         f"(about a minute): use fewer epochs, fewer samples or a smaller network")
 
 
 def check_mlp_size(sizes) -> None:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import click
 
+from symnet.limits import MAX_TIMEOUT
+
 from .naming import (  # noqa: F401  (re-exported: the commands import everything from common)
     ASCII_TABLE,
     GREEK_NAMES,
@@ -271,7 +273,7 @@ def loss_option(func):
 
 def timeout_option(func):
     """Add ``--timeout SECONDS`` (default 20); the command receives ``timeout``."""
-    return click.option("--timeout", type=FiniteFloat(min=0, min_open=True), default=DEFAULT_TIMEOUT,
+    return click.option("--timeout", type=FiniteFloat(min=0, max=MAX_TIMEOUT, min_open=True), default=DEFAULT_TIMEOUT,
                         show_default=True, help="Time limit in seconds for heavy symbolic work.")(func)
 
 

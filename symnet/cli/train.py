@@ -64,8 +64,10 @@ def train(network, expr, inputs, params, data_spec, target, samples, noise, loss
     """
     from symnet.learn import data as datasets
     from symnet.learn import training
+    from symnet.learn.modelfile import check_savable
 
     net = load_network(network, expr, inputs, params)
+    check_savable(net)  # refused now, not after the training
     if target is not None and not data_spec.lower().endswith(".csv"):
         raise click.UsageError("--target goes with a CSV file given to --data")
     if data_spec.lower().endswith(".csv"):

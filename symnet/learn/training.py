@@ -26,6 +26,7 @@ from symnet.errors import SymnetError
 from symnet.learn.data import Dataset, as_arrays, split
 from symnet.learn.modelfile import History, TrainResult, load, save
 from symnet.learn.optim import get_optimizer, optimizer_name
+from symnet.limits import check_training_cost
 
 __all__ = ["train", "TrainResult", "History", "TrainingDiverged", "save", "load", "THETA_LIMIT"]
 
@@ -102,6 +103,7 @@ def _prepare(target, data, optimizer, learning_rate, epochs, batch_size, seed, t
     clip = None if clip is None else positive(clip, "clip")
     data = _as_dataset(data, n_inputs, "data")
     train_set, val_set = _resolve_validation(data, validation, seed, n_inputs)
+    check_training_cost(lossobj.network.program.count_ops(), len(data), epochs, batch_size)
     opt = get_optimizer(optimizer, learning_rate)
     rng = np.random.default_rng(seed)
     theta, mask = _initial_theta(names, theta0, rng), _trainable_index(names, trainable)
