@@ -29,6 +29,11 @@ MAX_BATCH_BYTES = 1_000_000_000   # 8 bytes x program steps x samples per step, 
 MAX_TRAIN_WORK = 500_000_000      # epochs x steps x (1000 + samples): about a minute of NumPy
 MAX_GRAPH_NODES = 80              # inputs and neurons (or steps) drawn by ``symnet graph``
 
+# --- towers (symnet approx) ------------------------------------------------------------------
+MAX_TOWER_N = 32                  # cells per axis: 1024 towers, about 15 s to build and measure
+MAX_REFINE_N = 16                 # with --refine: training 256 heights takes about 25 s
+MAX_TOWERS = 1400                 # towers of one study, all sizes together (n*n each), at MAX_TOWER_N
+
 MAX_TIMEOUT = 3600.0              # seconds; --timeout accepts 0 < t <= this
 
 

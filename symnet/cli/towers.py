@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import click
 
+from symnet.limits import MAX_REFINE_N, MAX_TOWERS
+from symnet.limits import MAX_TOWER_N as MAX_N
+
 from .common import FiniteFloat, ascii_option, echo_err, echo_out, handle_errors, write_output
 
 POSITIVE = FiniteFloat(min=0, min_open=True)
-MAX_N = 32          # 1024 towers: about 15 s to build and measure
-MAX_REFINE_N = 16   # training 256 heights takes about 25 s
 
 
 @click.command()
@@ -148,7 +149,13 @@ def _sizes(numbers, limit):
     if not numbers or any(n != int(n) or not 1 <= n <= limit for n in numbers):
         raise click.BadParameter(f"expected whole numbers from 1 to {limit}, e.g. 4,8,16; got "
                                  f"{','.join(f'{n:g}' for n in numbers)}", param_hint="--n")
-    return tuple(sorted(dict.fromkeys(int(n) for n in numbers)))
+    sizes = tuple(sorted(dict.fromkeys(int(n) for n in numbers)))
+    towers = sum(n * n for n in sizes)
+    if towers > MAX_TOWERS * (limit * limit) // (MAX_N * MAX_N):
+        raise click.BadParameter(f"{','.join(map(str, sizes))} build {towers:,} towers in all; at most "
+                                 f"{MAX_TOWERS * (limit * limit) // (MAX_N * MAX_N):,} (about 20 s): "
+                                 f"give fewer or smaller sizes, e.g. 4,8,16,32", param_hint="--n")
+    return sizes
 
 
 def _refine(approximation, epochs, learning_rate):
