@@ -22,6 +22,7 @@ from .common import (
     network_options,
 )
 
+RUN_FILES = ("model.json", "loss.csv", "loss.png", "fit.png", "network.png")
 DATA_HELP = "xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or in x1, x2), or a FILE.csv with a header row."
 
 
@@ -59,15 +60,18 @@ def train(network, expr, inputs, params, data_spec, target, samples, noise, loss
     \b
     NETWORK: seed, seed:tanh, mlp:2-4-1:tanh:sigmoid, a JSON network file, or --expr … --inputs ….
     Writes DIR/model.json, DIR/loss.csv, DIR/loss.png and DIR/fit.png (the decision boundary or
-    the fitted curve/surface), and DIR/network.png for the seed network. Example:
+    the fitted curve/surface), and DIR/network.png for the seed network. DIR is built beside its
+    place and swapped in whole: a failed run leaves an old DIR as it was. Example:
     symnet train mlp:2-4-1:tanh:sigmoid --data xor --epochs 300 --out runs/xor
     """
+    from symnet.io.files import check_folder, fresh_folder
     from symnet.learn import data as datasets
     from symnet.learn import training
     from symnet.learn.modelfile import check_savable
 
+    check_folder(out_dir, RUN_FILES)  # what would be refused after training is refused now
     net = load_network(network, expr, inputs, params)
-    check_savable(net)  # refused now, not after the training
+    check_savable(net)
     if target is not None and not data_spec.lower().endswith(".csv"):
         raise click.UsageError("--target goes with a CSV file given to --data")
     if data_spec.lower().endswith(".csv"):
@@ -79,7 +83,8 @@ def train(network, expr, inputs, params, data_spec, target, samples, noise, loss
     result = training.train(net, data, optimizer=optimizer, learning_rate=learning_rate, epochs=epochs,
                             batch_size=batch_size, seed=seed, validation=validation, clip=clip, loss=loss_name,
                             progress=False if quiet else None)
-    written = write_training_outputs(Path(out_dir), result, data, validation, seed)
+    with fresh_folder(out_dir, RUN_FILES) as folder:  # the old run stays whole until the new one is
+        written = [Path(out_dir) / p.name for p in write_training_outputs(folder, result, data, validation, seed)]
     echo_out(summary(result, data, validation, seed, written), ascii=ascii)
 
 
