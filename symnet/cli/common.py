@@ -78,8 +78,10 @@ def echo_out(text: str, ascii: bool = False, err: bool = False) -> None:
     theta1
     """
     stream = sys.stderr if err else sys.stdout
-    if ascii or not encodable(text, stream):
+    if ascii:
         text = ascii_fallback(text)
+    elif not encodable(text, stream):  # GBK writes Chinese: spell in ASCII only what it cannot write
+        text = ascii_fallback(text, getattr(stream, "encoding", None) or "ascii")
     click.echo(text, err=err)
 
 
@@ -334,4 +336,5 @@ class Command(click.Command):
 
     def get_help(self, ctx) -> str:
         text = super().get_help(ctx)
-        return text if encodable(text, sys.stdout) else ascii_fallback(text)
+        return text if encodable(text, sys.stdout) else ascii_fallback(text, getattr(sys.stdout, "encoding", None)
+                                                                         or "ascii")
