@@ -33,6 +33,22 @@ def _name_parts(name: str):
     return name, []
 
 
+_LATIN_LOOKALIKE = str.maketrans("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧο", "ABEZHIKMNOPTYXo")  # no LaTeX command of their own
+
+
+def _roman(name: str) -> str:
+    """A multi-letter name upright; its Greek letters as LaTeX commands, which pdfLaTeX can typeset
+    (``w_θ`` → ``\\mathrm{w\\_}\\theta``, not a raw θ that stops the PDF build)."""
+    parts = re.split(r"([α-ωΑ-Ω])", name)
+    return "".join(_roman_part(part) for part in parts if part).rstrip()
+
+
+def _roman_part(part: str) -> str:
+    if part in GREEK and GREEK[part] != "o":  # \o is ø
+        return "\\" + GREEK[part] + " "
+    return r"\mathrm{%s}" % part.translate(_LATIN_LOOKALIKE).replace("_", r"\_")
+
+
 class SymnetLatexPrinter(LatexPrinter):
     """LaTeX with symnet's symbol names, σ for sigmoid and f(θ, …) neurons."""
 
@@ -42,10 +58,10 @@ class SymnetLatexPrinter(LatexPrinter):
             return r"\delta_{%s}" % self._print(Symbol(rest))
         if base == "hat":
             return r"\hat{%s}" % rest
-        if base in GREEK.values() or base in GREEK:
+        if (base in GREEK.values() or base in GREEK) and GREEK.get(base, base) != "o":  # \o is ø
             base = "\\" + GREEK.get(base, base)
-        elif len(base) > 1:
-            base = r"\mathrm{%s}" % base.replace("_", r"\_")
+        elif len(base) > 1 or not base.isascii():
+            base = _roman(base)
         return base + ("_{%s}" % ",".join(rest) if rest else "")
 
     def _print_Derivative(self, expr):
