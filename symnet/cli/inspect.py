@@ -188,6 +188,12 @@ def evaluate(target, wrt, point: dict) -> dict:
 
     from symnet.numeric.codegen import value_and_grad
 
+    if not target.network.params:  # nothing to differentiate: the loss alone
+        from symnet.numeric.codegen import expression_function
+
+        names = (*target.network.inputs, target.target)
+        value = expression_function(target.program.closed_form()[0], names)(*(point[s.name] for s in names))
+        return {"L": float(value)}
     fn = value_and_grad(target)  # its parameters and inputs are the network's, in order
     with np.errstate(all="ignore"):  # log of a negative number: the value printed is nan, no warning
         loss, gradient = fn(*point_arrays(target, point))

@@ -10,6 +10,7 @@ interrupted or failed run leaves the old folder as it was and no temporary files
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import stat
@@ -38,10 +39,21 @@ def atomic_path(path):
     tmp.chmod(0o666 & ~_umask() if mode is None else mode)  # mkstemp makes 0600; keep an existing file's mode
     try:
         yield tmp
-        os.replace(tmp, path)
+        _replace(tmp, path)
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _replace(tmp: Path, path: Path) -> None:
+    """Rename ``tmp`` over ``path``; a target that cannot be replaced gets a plain message."""
+    try:
+        os.replace(tmp, path)
+    except OSError as err:
+        if err.errno in (errno.EBUSY, errno.EXDEV, errno.EPERM, errno.EACCES):
+            raise ValueError(f"{path} cannot be replaced ({err.strerror.lower()}: it may be a mount point or "
+                             f"protected); write to another file") from None
+        raise
 
 
 def writable_target(path) -> int | None:

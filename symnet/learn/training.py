@@ -98,6 +98,9 @@ def _prepare(target, data, optimizer, learning_rate, epochs, batch_size, seed, t
     """Check every argument of ``train``, then compile the gradient program: (loss, loop, θ₀, settings)."""
     lossobj = _resolve_loss(target, loss)
     n_inputs, names = len(lossobj.network.inputs), tuple(str(p) for p in lossobj.network.params)
+    if not names:
+        raise ValueError(f"the network {lossobj.network} has no parameters, so there is nothing to train; "
+                         f"give it parameters (e.g. --expr \"w*x + b\" --inputs x)")
     seed, epochs = integer(seed, "seed", at_least=0), integer(epochs, "epochs", at_least=1)
     batch_size = None if batch_size is None else integer(batch_size, "batch_size", at_least=1)
     clip = None if clip is None else positive(clip, "clip")

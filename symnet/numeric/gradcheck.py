@@ -112,6 +112,9 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
     True
     """
     target = squared_error(target) if isinstance(target, Network) else target
+    if not target.network.params:
+        raise ValueError(f"the network {target.network} has no parameters, so there is no gradient to check; "
+                         f"give it parameters (e.g. --expr \"w*x\" --inputs x)")
     default = random_point(target, seed)
     theta, X, y = (default[i] if v is None else v for i, v in enumerate((theta, X, y)))
     compiled = compiled or value_and_grad(target, rules=rules, numpy=numpy)
