@@ -19,6 +19,7 @@ COMMANDS = {
     "derive": ("derive", "derive"),
     "graph": ("derive", "graph"),
     "train": ("train", "train"),
+    "predict": ("predict", "predict"),
     "descend": ("train", "descend"),
     "tower": ("towers", "tower"),
     "approx": ("towers", "approx"),
