@@ -17,6 +17,7 @@ from .common import (
     ascii_option,
     echo_out,
     emit,
+    examples,
     format_option,
     handle_errors,
     load_network,
@@ -31,6 +32,7 @@ from .common import (
     time_limit,
     timeout_option,
 )
+from .records import check_record, dumps
 
 SHOW_MAX_OPS = 2000      # closed forms larger than this are summarized, not printed
 SHOW_MAX_CHARS = 5000    # and nested forms longer than this
@@ -42,7 +44,9 @@ OPS_PER_SECOND = 50_000        # a fast machine's printing speed: more than --ti
 # --- show -------------------------------------------------------------------------------------
 
 
-@click.command(cls=Command)
+@click.command(cls=Command, epilog=examples(
+    "symnet show seed --format text",
+    'symnet show --expr "tanh(w*x + b)" --inputs x'))
 @network_options
 @format_option("json")
 @output_option
@@ -53,8 +57,9 @@ def show(network, expr, inputs, params, fmt, output, timeout, ascii):
     """Print a network: its nested f-form, program, closed formula and parameters.
 
     \b
-    NETWORK: seed, seed:scalar, seed:tanh, mlp:2-3-1, mlp:2-3-1:tanh, a JSON network file,
-    or --expr "FORMULA" --inputs x1,x2. --format json writes the network file format.
+    NETWORK: seed, seed:scalar, seed:tanh, mlp:2-3-1, mlp:2-3-1:tanh, a JSON network file
+    (or a model file from symnet train: its network), or --expr "FORMULA" --inputs x1,x2.
+    --format json writes the network file format.
     """
     preload()
     with time_limit(timeout, "showing the network"):
@@ -105,7 +110,9 @@ def closed_form_pair(net):
 # --- grad -------------------------------------------------------------------------------------
 
 
-@click.command(cls=Command)
+@click.command(cls=Command, epilog=examples(
+    "symnet grad seed --wrt w5_1,b5",
+    "symnet grad seed:scalar --wrt theta5 --expanded"))
 @network_options
 @loss_option
 @click.option("--wrt", metavar="NAMES", help="Only these parameters, comma-separated, e.g. w1_1,b5 or theta1 "
@@ -126,7 +133,7 @@ def grad(network, expr, inputs, params, loss_name, wrt, expanded, max_ops, at, f
     Compact by default: the forward program, the backward sweep of δ's, and
     each ∂L/∂w in δ symbols. --expanded gives one closed formula per
     parameter (refused when too large). --at x1=1,x2=2,y=1,w1_1=0.5,...
-    also prints the numbers.
+    also prints the numbers. --format json prints them as data.
     """
     preload(numeric=at is not None)
     hint = ("drop --expanded for the compact form, or give a larger --timeout" if expanded
@@ -215,7 +222,7 @@ def gradient_json(target, gradient, pairs, values) -> str:
     """The gradient as JSON: loss, adjoints and derivatives as strings, values as numbers."""
     import json
 
-    data = {"loss": str(target.display), "wrt": [s.name for s in gradient.wrt],
+    data = {"loss": str(target.display), "loss_name": target.name, "wrt": [s.name for s in gradient.wrt],
             "forward": {str(a): str(b) for a, b in gradient.forward.assignments},
             "adjoints": {str(a): str(b) for a, b in gradient.adjoints},
             "derivatives": {s.name: str(r) for s, r in zip(gradient.wrt, gradient.results)}}
@@ -229,7 +236,8 @@ def gradient_json(target, gradient, pairs, values) -> str:
 # --- check ------------------------------------------------------------------------------------
 
 
-@click.command(cls=Command)
+@click.command(cls=Command, epilog=examples(
+    "symnet check mlp:2-3-1:tanh --seed 3"))
 @network_options
 @loss_option
 @click.option("--at", "at", metavar="NAME=VALUE,...", help="Check at this point (every input, parameter and y).")
@@ -237,15 +245,16 @@ def gradient_json(target, gradient, pairs, values) -> str:
               help="Seed of the random point and batch (0 or more).")
 @click.option("--batch", type=click.IntRange(1, 100_000), default=8, show_default=True,
               help="Rows in the random batch.")
-@format_option(choices=("unicode", "text", "markdown"))
+@format_option("json", choices=("unicode", "text", "markdown"))
 @timeout_option
 @ascii_option
 @handle_errors
 def check(network, expr, inputs, params, loss_name, at, seed, batch, fmt, timeout, ascii):
     """Compare four gradients (backprop, sympy.diff, numeric reverse mode, finite differences).
 
-    Exit status 1 when any parameter's gradients disagree; 2 when the loss or a gradient is not
-    finite at the point.
+    \b
+    Exit status 1 when any parameter's gradients disagree; 2 when the loss or a
+    gradient is not finite at the point. --format json prints the table for scripts.
     """
     from symnet.numeric.gradcheck import random_point
 
@@ -256,7 +265,10 @@ def check(network, expr, inputs, params, loss_name, at, seed, batch, fmt, timeou
         theta, X, y = point_arrays(target, parse_point(at, target)) if at else random_point(target, seed, batch)
         report = quiet_check(target, theta, X, y, seed)
     require_finite(report)
-    echo_out(render_report(report, net.params, fmt), ascii=ascii)
+    if fmt == "json":
+        emit(dumps(check_record(report, target, theta, X)), None, ascii, "json")
+    else:
+        echo_out(render_report(report, net.params, fmt), ascii=ascii)
     if not report.ok:
         raise SystemExit(EXIT_CHECK_FAILED)
 
@@ -309,7 +321,8 @@ def point_arrays(target, point: dict):
 # --- codegen ----------------------------------------------------------------------------------
 
 
-@click.command(cls=Command)
+@click.command(cls=Command, epilog=examples(
+    "symnet codegen seed -o seed_loss.py"))
 @network_options
 @loss_option
 @output_option
@@ -317,7 +330,9 @@ def point_arrays(target, point: dict):
 @ascii_option
 @handle_errors
 def codegen(network, expr, inputs, params, loss_name, output, timeout, ascii):
-    """Print the generated NumPy source of the loss and its gradient."""
+    """Print the generated NumPy source of the loss and its gradient.
+
+    """
     from symnet.numeric.codegen import value_and_grad
 
     preload(numeric=True)
