@@ -14,7 +14,7 @@ import click
 COMMANDS = {
     "show": ("inspect", "show"),
     "grad": ("inspect", "grad"),
-    "check": ("inspect", "check"),
+    "check": ("check", "check"),
     "codegen": ("inspect", "codegen"),
     "derive": ("derive", "derive"),
     "graph": ("derive", "graph"),
