@@ -162,3 +162,21 @@ def test_json_stays_json_on_an_ascii_terminal():
     assert out.exit_code == 0
     doc = json.loads(out.stdout)
     assert "θ1" in doc["theta"] and "\\u03b8" in out.stdout
+
+
+def test_grad_json_is_strict_json_where_the_value_is_not_finite():
+    out = run("grad", "--expr", "log(w*x)", "--inputs", "x", "--at", "x=-1,w=1,y=0", "--format", "json")
+    assert out.exit_code == 0, out.output
+    doc = json.loads(out.stdout, parse_constant=lambda name: pytest.fail(f"non-standard JSON constant {name}"))
+    assert doc["values"] == {"L": None, "w": None}
+
+
+def test_check_json_reports_a_disagreement_with_exit_1():
+    # at a ReLU kink the numeric reverse mode takes ReLU'(0) = 0 and backprop takes the step's other side
+    out = run("check", "--expr", "relu(w + x)", "--inputs", "x", "--at", "x=0,w=0,y=1", "--format", "json")
+    assert out.exit_code == 1
+    doc = json.loads(out.stdout)
+    row = doc["gradients"]["w"]
+    assert doc["ok"] is False and row["ok"] is False
+    assert row["values"]["backprop"] == -1.0 and row["values"]["numeric"] == 0.0
+    assert row["max_error"] == pytest.approx(1.0)

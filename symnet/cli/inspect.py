@@ -216,8 +216,9 @@ def format_values(values: dict, fmt: str) -> str:
 
 
 def gradient_json(target, gradient, pairs, values) -> str:
-    """The gradient as JSON: loss, adjoints and derivatives as strings, values as numbers."""
-    import json
+    """The gradient as JSON: loss, adjoints and derivatives as strings, values as numbers (null
+    where not finite, e.g. the log of a negative number: JSON has no nan)."""
+    from .records import dumps, number
 
     data = {"loss": str(target.display), "loss_name": target.name, "wrt": [s.name for s in gradient.wrt],
             "forward": {str(a): str(b) for a, b in gradient.forward.assignments},
@@ -226,8 +227,8 @@ def gradient_json(target, gradient, pairs, values) -> str:
     if pairs:
         data["expanded"] = {d.variables[0].name: str(e) for d, e in pairs}
     if values is not None:
-        data["values"] = values
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        data["values"] = {name: number(value) for name, value in values.items()}
+    return dumps(data)
 
 
 def point_arrays(target, point: dict):
