@@ -13,12 +13,22 @@ import math
 
 
 def dumps(record: dict) -> str:
-    """``record`` as indented strict JSON (Unicode kept readable) and a final newline."""
+    """``record`` as indented strict JSON (Unicode kept readable) and a final newline.
+
+    >>> print(dumps({"θ1": 0.5}), end="")
+    {
+      "θ1": 0.5
+    }
+    """
     return json.dumps(record, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def number(value) -> float | None:
-    """``value`` as a float, or None when it is missing or not finite (JSON has no nan or inf)."""
+    """``value`` as a float, or None when it is missing or not finite (JSON has no nan or inf).
+
+    >>> number(1), number(float("nan")), number(None)
+    (1.0, None, None)
+    """
     if value is None:
         return None
     value = float(value)
