@@ -173,3 +173,18 @@ def test_damaged_model_file_names_the_key(tmp_path):
     bad.write_text(json.dumps({"format": "symnet-model", "version": 1, "network": {"format": "symnet-network"}}))
     out = run("show", bad)
     assert out.exit_code == 2 and "model file: key 'network'" in out.output and "Traceback" not in out.output
+
+
+def test_a_model_trained_on_a_csv_reads_the_same_columns_again(tmp_path):
+    rows = [[i % 3, i % 5, (i % 3 + i % 5) % 2] for i in range(30)]
+    csv = write_csv(tmp_path / "d.csv", ["a", "b", "label"], rows)
+    assert run("train", "seed", "--data", csv, "--epochs", "5", "--quiet", "--out", tmp_path / "o").exit_code == 0
+    model = symnet.load(tmp_path / "o" / "model.json")
+    assert model.settings["data_inputs"] == ["a", "b"]
+    out = run("predict", tmp_path / "o" / "model.json", "--data", csv)
+    assert out.exit_code == 0, out.output
+    X = np.array(rows, dtype=float)[:, :2]
+    assert np.array(out.output.splitlines()[1:], dtype=float).tolist() == model.predict(X).tolist()
+    bad = write_csv(tmp_path / "bad.csv", ["a", "c"], [[1, 2]])
+    out = run("predict", tmp_path / "o" / "model.json", "--data", bad)
+    assert out.exit_code == 2 and "(x1, x2) or as in the data it was trained on (a, b)" in out.output

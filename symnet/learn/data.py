@@ -222,6 +222,14 @@ def load_csv(path, target: str | None = None) -> Dataset:
 
 
 
+def read_header(path) -> tuple[str, ...]:
+    """The column names in the header row of a CSV file (checked: named, unique, not numbers)."""
+    path = Path(path)
+    header = [h.strip() for h in _read_rows(path)[0][1]]
+    _check_header(path, header)
+    return tuple(header)
+
+
 def read_columns(path, names) -> np.ndarray:
     """The columns ``names`` of a CSV file with a header row, matched by name, as an (N, len(names)) array.
 

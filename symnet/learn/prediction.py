@@ -3,7 +3,8 @@
 A model trained with binary cross-entropy is a classifier: its output ŷ = σ(…) ∈ (0, 1) is the
 probability of label 1, and the label is 1 when ŷ > 0.5 (as in ``TrainResult.accuracy``). Any
 other model is a regression: the prediction is ŷ itself. CSV columns are matched to the network's
-inputs by name (``symnet.learn.data.read_columns``), so their order and extra columns do not matter.
+inputs by name (``symnet.learn.data.read_columns``), so their order and extra columns do not matter;
+a model trained on a CSV file also reads the columns it was trained on (``settings["data_inputs"]``).
 """
 
 from __future__ import annotations
@@ -60,6 +61,25 @@ def is_classifier(result: TrainResult) -> bool:
     return result.loss.name in CLASSIFIER_LOSSES
 
 
+def input_columns(result: TrainResult, path) -> tuple[str, ...]:
+    """The CSV columns that feed the network's inputs, in order: named like the inputs (x1, x2, …),
+    or else named like the columns the model was trained on (training takes a CSV's input columns
+    by position, so a model trained on columns a, b reads a, b again)."""
+    from symnet.learn.data import read_header
+
+    names = tuple(s.name for s in result.network.inputs)
+    trained = tuple(result.settings.get("data_inputs") or ())
+    header = read_header(path)
+    if set(names) <= set(header) or len(trained) != len(names) or trained == names:
+        return names  # read_columns names any missing column
+    if set(trained) <= set(header):
+        return trained
+    missing = [n for n in names if n not in header]
+    raise ValueError(f"{path}: no column {', '.join(missing)}; name the columns after the network's inputs "
+                     f"({', '.join(names)}) or as in the data it was trained on ({', '.join(trained)}); the header "
+                     f"has {', '.join(header)}")
+
+
 def predict_csv(result: TrainResult, path) -> Predictions:
     """ŷ for every row of the CSV file ``path``, its columns matched to the network's inputs by name.
 
@@ -75,7 +95,7 @@ def predict_csv(result: TrainResult, path) -> Predictions:
     """
     if not isinstance(result, TrainResult):
         raise TypeError(f"predict_csv expects a TrainResult (from train or load); got {type(result).__name__}")
-    names = tuple(s.name for s in result.network.inputs)
+    names = input_columns(result, path)
     X = read_columns(path, names)
     with np.errstate(all="ignore"):
         yhat = np.asarray(result.predict(X), dtype=float).reshape(-1)
