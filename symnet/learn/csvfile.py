@@ -50,11 +50,55 @@ def load_csv(path, target: str | None = None, inputs=None, max_rows: int = MAX_R
     with _open(path) as handle:
         rows = _rows(path, handle)
         header = _header(path, rows)
+        if len(header) < 2:
+            raise ValueError(f"{path}: expected at least two columns (inputs and a target); the header has "
+                             f"{header[0]!r}")
         X_columns, j, note = _columns(path, header, target, None if inputs is None else tuple(map(str, inputs)))
         values = _values(path, rows, header, max_rows)
     data = values.reshape(-1, len(header))
     names = tuple(inputs) if inputs is not None else tuple(header[i] for i in X_columns)
     return Dataset(data[:, X_columns], data[:, j], names, path.stem, note)
+
+
+def read_header(path) -> tuple[str, ...]:
+    """The column names in the header row of a CSV file (checked: named, unique, not numbers)."""
+    path = Path(path)
+    with _open(path) as handle:
+        return tuple(_header(path, _rows(path, handle)))
+
+
+def read_columns(path, names, max_rows: int = MAX_ROWS) -> np.ndarray:
+    """The columns ``names`` of a CSV file with a header row, matched by name, as an (N, len(names)) array.
+
+    Other columns are ignored (they need not hold numbers). A missing column raises ``ValueError``
+    naming it and the header; a bad cell names its row and column, as in ``load_csv``.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "d.csv"
+    >>> _ = p.write_text("id,x2,x1\\nA,2,1\\nB,4,3\\n")
+    >>> read_columns(p, ["x1", "x2"]).tolist()
+    [[1.0, 2.0], [3.0, 4.0]]
+    """
+    path, names = Path(path), [str(n) for n in names]
+    with _open(path) as handle:
+        rows = _rows(path, handle)
+        header = _header(path, rows)
+        missing = [n for n in names if n not in header]
+        if missing:
+            raise ValueError(f"{path}: no column {', '.join(missing)}; the network's inputs are {', '.join(names)} "
+                             f"and the header has {', '.join(header)}; name the columns after the inputs")
+        index = [header.index(n) for n in names]
+        values = _values(path, _picked(path, rows, header, index), names, max_rows)
+    return values.reshape(-1, len(names))
+
+
+def _picked(path: Path, rows, header: list, index: list):
+    """The rows cut to the columns at ``index``; a row whose cell count is not the header's is refused."""
+    for line, cells in rows:
+        if len(cells) != len(header):
+            raise ValueError(f"{path}: row {line} has {len(cells)} cells; expected {len(header)}, one per column "
+                             f"({', '.join(header)})")
+        yield line, [cells[j] for j in index]
 
 
 def _open(path: Path):
@@ -103,8 +147,6 @@ def _header(path: Path, rows) -> list:
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
         raise ValueError(f"{path}: duplicate column name {', '.join(dupes)} in the header; names must be unique")
-    if len(header) < 2:
-        raise ValueError(f"{path}: expected at least two columns (inputs and a target); the header has {header[0]!r}")
     return header
 
 

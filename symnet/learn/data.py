@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from symnet.checks import formula_inputs, fraction, integer, non_negative
-from symnet.learn.csvfile import load_csv
+from symnet.learn.csvfile import load_csv, read_columns, read_header  # noqa: F401  (re-exported)
 from symnet.learn.dataset import Dataset
 from symnet.limits import MAX_ROWS
 
