@@ -243,7 +243,7 @@ def test_csv_target_is_the_column_that_is_not_an_input(tmp_path):
 
 def test_csv_columns_by_position_only_when_no_name_matches_and_it_says_so(tmp_path):
     d = load_csv(write(tmp_path, "p,q,r\n1,2,3\n"), inputs=("x1", "x2"))
-    assert d.X.tolist() == [[1.0, 2.0]] and d.y.tolist() == [3.0] and d.inputs == ("x1", "x2")
+    assert d.X.tolist() == [[1.0, 2.0]] and d.y.tolist() == [3.0] and d.inputs == ("p", "q")
     assert d.note.startswith("no CSV column is named like an input, so columns were taken by position: p -> x1")
 
 

@@ -35,7 +35,8 @@ def load_csv(path, target: str | None = None, inputs=None, max_rows: int = MAX_R
         max_rows: refuse a file with more data rows (checked while reading).
 
     Returns:
-        A ``Dataset`` whose inputs are in the network's order; ``note`` tells how columns matched.
+        A ``Dataset`` whose X columns are in the network's order, named as in the file; ``note``
+        tells how columns were matched when it was by position.
 
     A problem raises ``ValueError`` naming the file, the row (its line; the header is row 1) and the column.
 
@@ -56,7 +57,7 @@ def load_csv(path, target: str | None = None, inputs=None, max_rows: int = MAX_R
         X_columns, j, note = _columns(path, header, target, None if inputs is None else tuple(map(str, inputs)))
         values = _values(path, rows, header, max_rows)
     data = values.reshape(-1, len(header))
-    names = tuple(inputs) if inputs is not None else tuple(header[i] for i in X_columns)
+    names = tuple(header[i] for i in X_columns)  # the file's names: a model reads the same columns again
     return Dataset(data[:, X_columns], data[:, j], names, path.stem, note)
 
 
