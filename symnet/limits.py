@@ -12,6 +12,8 @@ step; one training epoch costs about 100 µs per step plus 100 ns per step and s
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 # --- files -------------------------------------------------------------------------------------
 MAX_CSV_BYTES = 256 * 2**20       # a CSV data file
 MAX_CSV_COLUMNS = 1000
@@ -22,6 +24,8 @@ MAX_MODEL_BYTES = 10_000_000      # a model.json written by train
 # --- networks ----------------------------------------------------------------------------------
 MAX_PARAMS = 20_000               # scalar parameters of one network
 MAX_STEPS = 100_000               # steps of its program (operations), estimated before building
+MAX_MLP_LAYERS = 12               # an ``mlp:`` network named on the command line ...
+MAX_MLP_NEURONS = 256             # ... and its neurons, all layers together
 MAX_BUILD_COST = 500_000          # an MLP's Σ width · fan_in², about 10 µs each to build
 
 # --- numeric work ------------------------------------------------------------------------------
@@ -47,7 +51,7 @@ def mlp_cost(sizes) -> tuple[int, int]:
     (13, 26)
     """
     params = steps = 0
-    for fan_in, width in zip(sizes, sizes[1:]):
+    for fan_in, width in pairwise(sizes):
         params += (fan_in + 1) * width
         steps += (2 * fan_in + 2) * width
     return params, steps
@@ -105,7 +109,7 @@ def check_mlp_size(sizes) -> None:
     """
     params, steps = mlp_cost(sizes)
     check_network_size(params, steps, f"mlp {list(sizes)}")
-    build = sum(width * fan_in * fan_in for fan_in, width in zip(sizes, sizes[1:]))
+    build = sum(width * fan_in * fan_in for fan_in, width in pairwise(sizes))
     if build > MAX_BUILD_COST:
         widest = max(sizes[:-1])
         raise ValueError(f"mlp {list(sizes)} would take about {build * 1e-5:,.0f} s to build symbolically (a neuron "

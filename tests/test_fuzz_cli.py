@@ -50,8 +50,8 @@ def csv_texts():
 
 
 def json_texts():
-    return st.sampled_from(('{"format": "symnet-network", "version": 1, "kind": "expression", "expr": "w*x", '
-                            '"inputs": ["x"], "params": ["w"]}',
+    return st.sampled_from((('{"format": "symnet-network", "version": 1, "kind": "expression", "expr": "w*x", '
+                             '"inputs": ["x"], "params": ["w"]}'),
                             '{"format": "symnet-network", "format": "symnet-network"}', "[1, 2", "", "null",
                             '{"version": ' + "9" * 400 + "}", '{"format": "symnet-network", "version": NaN}'))
 
@@ -125,6 +125,14 @@ def invocations(draw, command, tmp_path):
                  "--n": st.sampled_from(("1", "2", "1,2", "0", "33", "", "2,x")), "--threshold": numbers(),
                  "--sharpness": numbers(), "--steepness": numbers()}
         return [command, draw(formulas()), "--n", "1,2", *options(draw, table)]
+    if command == "predict":
+        model, data = tmp_path / "model.json", tmp_path / "rows.csv"
+        model.write_text(draw(json_texts()), encoding="utf-8")
+        data.write_text(draw(csv_texts()), encoding="utf-8")
+        table = {"--format": st.sampled_from(("csv", "json", "xml")), "-o": st.just(out)}
+        spec = draw(st.sampled_from((str(model), "/dev/zero", str(tmp_path / "missing.json"), "seed")))
+        return [command, spec, "--data", draw(st.sampled_from((str(data), "/dev/zero", "xor"))),
+                *options(draw, table)]
     return [command, "--lang", draw(st.sampled_from(("fr", "", "EN"))), "--out", out]  # tour: bad input only
 
 

@@ -20,8 +20,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-MAX_MLP_NEURONS = 256
-MAX_MLP_LAYERS = 12
+from symnet.limits import MAX_MLP_LAYERS, MAX_MLP_NEURONS
+
 NETWORK_HELP = ("NETWORK is seed, seed:scalar, seed:tanh, mlp:2-3-1, mlp:2-3-1:tanh, or a JSON network file; "
                 "or give --expr instead.")
 NETWORK_EXAMPLES = ("seed", "seed:scalar", "seed:tanh", "seed:relu", "mlp:2-3-1", "mlp:2-3-1:tanh",

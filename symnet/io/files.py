@@ -1,4 +1,4 @@
-"""Safe file output: atomic files, checked targets, and folders swapped in whole.
+"""Safe files: atomic output, checked targets, folders swapped in whole, capped and strict reading.
 
 A file is written to a temporary file in the same folder, then renamed over the target, so a failed
 command never leaves a half-written file. The target must be a regular file (or not exist yet): a
@@ -11,6 +11,7 @@ interrupted or failed run leaves the old folder as it was and no temporary files
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 import stat
@@ -180,3 +181,31 @@ def read_capped(path, limit: int, what: str = "file") -> bytes:
     if len(data) > limit:
         raise ValueError(f"{what} {path} is larger than {limit:,} bytes; symnet reads at most that much")
     return data
+
+
+def strict_json(text: str):
+    """``json.loads`` that refuses a key given twice in one object (JSON lets the last win silently),
+    the non-standard NaN and Infinity, and integers too long for Python to read (over 300 digits).
+
+    >>> strict_json('{"a": 1, "a": 2}')
+    Traceback (most recent call last):
+    ...
+    ValueError: key 'a' appears twice in one object; give each key once
+    """
+    def pairs(items):
+        seen = {}
+        for key, value in items:
+            if key in seen:
+                raise ValueError(f"key {key!r} appears twice in one object; give each key once")
+            seen[key] = value
+        return seen
+
+    def constant(name):
+        raise ValueError(f"{name} is not a JSON number; write finite numbers")
+
+    def integer(digits):
+        if len(digits.lstrip("-")) > 300:
+            raise ValueError(f"an integer of {len(digits.lstrip('-'))} digits is too large; write at most 300 digits")
+        return int(digits)
+
+    return json.loads(text, object_pairs_hook=pairs, parse_constant=constant, parse_int=integer)

@@ -40,8 +40,8 @@ from sympy.printing.str import StrPrinter
 from symnet.core.network import Network, from_expr, from_neurons
 from symnet.core.neuron import NeuronModel
 from symnet.errors import SymnetError
+from symnet.io.files import regular_file, strict_json, write_text
 from symnet.limits import MAX_MODEL_BYTES, MAX_NETWORK_FILE_BYTES
-from symnet.io.files import regular_file, write_text
 
 FORMAT = "symnet-network"
 VERSION = 1
@@ -331,34 +331,6 @@ def loads(text: str | bytes) -> Network:
     if size > MAX_BYTES:
         raise NetworkFileError(f"network file is larger than {MAX_BYTES} bytes; at most 1 MB is accepted")
     return network_from_dict(data)
-
-
-def strict_json(text: str):
-    """``json.loads`` that refuses a key given twice in one object (JSON lets the last win silently),
-    the non-standard NaN and Infinity, and integers too long for Python to read (over 300 digits).
-
-    >>> strict_json('{"a": 1, "a": 2}')
-    Traceback (most recent call last):
-    ...
-    ValueError: key 'a' appears twice in one object; give each key once
-    """
-    def pairs(items):
-        seen = {}
-        for key, value in items:
-            if key in seen:
-                raise ValueError(f"key {key!r} appears twice in one object; give each key once")
-            seen[key] = value
-        return seen
-
-    def constant(name):
-        raise ValueError(f"{name} is not a JSON number; write finite numbers")
-
-    def integer(digits):
-        if len(digits.lstrip("-")) > 300:
-            raise ValueError(f"an integer of {len(digits.lstrip('-'))} digits is too large; write at most 300 digits")
-        return int(digits)
-
-    return json.loads(text, object_pairs_hook=pairs, parse_constant=constant, parse_int=integer)
 
 
 def is_model(data) -> bool:

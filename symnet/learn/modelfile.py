@@ -139,8 +139,7 @@ def load(path) -> TrainResult:
         ValueError: a damaged or invalid file (the message names the key at fault), or a network
             file, which has no trained θ.
     """
-    from symnet.io.files import read_capped
-    from symnet.io.netfile import strict_json
+    from symnet.io.files import read_capped, strict_json
 
     path = Path(path)
     data = read_capped(path, MAX_MODEL_BYTES, "model file")

@@ -22,7 +22,12 @@ from sympy import lambdify
 from symnet.core.activations import rewrite_activations
 from symnet.core.losses import Loss, squared_error
 from symnet.core.network import Network
-from symnet.numeric.codegen import CompiledLoss, check_batch, numpy_namespace, value_and_grad
+from symnet.numeric.codegen import (
+    CompiledLoss,
+    check_batch,
+    numpy_namespace,
+    value_and_grad,
+)
 from symnet.numeric.reverse import backprop, evaluate, finite_differences, is_close
 
 RTOL = 1e-6
