@@ -24,6 +24,7 @@ _EXPORTS = {
     "io.text": ("from_expr",),
     "core.losses": ("Loss", "squared_error", "binary_cross_entropy", "loss"),
     "core.backprop": ("Gradient", "grad"),
+    "core.layers": ("layers", "LayerNetwork", "LayerLoss", "lower"),
     "errors": ("SymnetError", "ExpressionTooLarge", "MissingRuleError"),
     "numeric.codegen": ("value_and_grad", "compile", "compile_network", "params_vector", "CompiledLoss"),
     "numeric.reverse": ("finite_differences",),

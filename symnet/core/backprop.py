@@ -11,12 +11,14 @@ paths (the article's f(θ2, x2)) sums its paths automatically.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sympy import Add, Basic, S, Symbol
+from sympy import Add, Basic, MatAdd, MatrixSymbol, S, Symbol
 
 from symnet.core.losses import Loss
+from symnet.core.matrix_rules import MATRIX_DERIVATIVES, is_matrix_step, matrix_vjp
 from symnet.core.network import Network
 from symnet.core.program import MAX_EXPANDED_OPS, Program
 from symnet.core.rules import differentiate, rule_table
@@ -57,11 +59,19 @@ class Gradient:
         return self.wrt.index(symbol)
 
     def __str__(self) -> str:
+        if any(isinstance(p, MatrixSymbol) for p in self.wrt):
+            from symnet.render.layers import layer_text
+
+            return layer_text(self, "text")   # a layer network: shapes and BP1–BP4 tags
         lines = [f"{lhs} = {rhs}" for lhs, rhs in self.forward.assignments + self.adjoints]
         lines += [f"∂{self.forward.outputs[0]}/∂{s} = {r}" for s, r in zip(self.wrt, self.results)]
         return "\n".join(lines)
 
     def _repr_latex_(self) -> str:
+        if any(isinstance(p, MatrixSymbol) for p in self.wrt):
+            from symnet.render.layers import layer_latex
+
+            return f"$$\n{layer_latex(self)}\n$$"
         from symnet.render.printing import latex_gradient
 
         return latex_gradient(self)
@@ -85,9 +95,12 @@ def grad(target: Loss | Network, wrt: Sequence[Symbol] | None = None, rules: Map
     >>> g.program.rhs(g.formula("b5"))
     delta_h5*h5*(1 - h5)
     """
-    program = target.program if isinstance(target, (Loss, Network)) else target
+    program = getattr(target, "program", target)  # a Loss, a Network, a layer network or loss, or a Program
     if not isinstance(program, Program):
         raise TypeError(f"grad expects a Loss, a Network or a Program; got {type(target).__name__}")
+    if getattr(program.outputs[0], "is_Matrix", False):
+        raise ValueError(f"the output {program.outputs[0]} is a vector: differentiate a loss of it, e.g. "
+                         f"grad(network.loss())")
     wrt = _resolve_wrt(program, wrt)
     return reverse_sweep(program, wrt, rule_table(rules))
 
@@ -117,13 +130,17 @@ def reverse_sweep(program: Program, wrt: tuple[Symbol, ...], table: Mapping) -> 
     for lhs, rhs in reversed(program.assignments):
         if lhs not in contributions:
             continue
-        delta = _emit(lhs, contributions.pop(lhs), adjoints)
+        used = sorted((s for s in rhs.free_symbols if s in needed), key=order.__getitem__)
+        # a matrix adjoint read by one step only stays inline: δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ′(zˡ) is one line (BP2)
+        inline = isinstance(lhs, MatrixSymbol) and len(used) == 1 and lhs not in wrt
+        terms = contributions.pop(lhs)
+        delta = _sum(terms) if inline else _emit(lhs, terms, adjoints)
         if delta == 0:
             continue
-        for s in sorted((s for s in rhs.free_symbols if s in needed), key=order.__getitem__):
-            local = differentiate(rhs, s, ans=lhs, table=table)
-            if local != 0:
-                contributions.setdefault(s, []).append(delta * local)
+        for s in used:
+            term = _contribution(rhs, s, lhs, delta, table)
+            if term != 0:
+                contributions.setdefault(s, []).append(term)
     results = tuple(_emit(s, contributions.get(s, []), adjoints) for s in wrt)
     return Gradient(program, tuple(adjoints), wrt, results)
 
@@ -137,11 +154,25 @@ def depends_on(program: Program, wrt) -> set:
     return needed
 
 
+def _contribution(rhs, s, lhs, delta, table):
+    """δ_lhs · ∂rhs/∂s: a scalar partial from the rule table, or a matrix rule's vector–Jacobian product."""
+    if is_matrix_step(rhs):
+        return matrix_vjp(rhs, s, delta, ans=lhs, table=ChainMap(MATRIX_DERIVATIVES, table))
+    return delta * differentiate(rhs, s, ans=lhs, table=table)
+
+
+def _sum(terms: list) -> Basic:
+    if any(getattr(t, "is_Matrix", False) for t in terms):
+        return terms[0] if len(terms) == 1 else MatAdd(*terms)
+    return Add(*terms)
+
+
 def _emit(symbol: Symbol, terms: list, adjoints: list) -> Basic:
     """δ_symbol = Σ terms, as a new assignment unless the sum is a single symbol or number."""
-    total = Add(*terms)
-    if total.is_Atom:
+    total = _sum(terms)
+    if total.is_Atom or isinstance(total, MatrixSymbol):
         return total
-    delta = Symbol(f"delta_{symbol.name}")
+    delta = (MatrixSymbol(f"delta_{symbol.name}", *symbol.shape) if isinstance(symbol, MatrixSymbol)
+             else Symbol(f"delta_{symbol.name}"))
     adjoints.append((delta, total))
     return delta

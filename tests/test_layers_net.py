@@ -1,0 +1,107 @@
+"""Layer networks: matrix steps, BP1–BP4 from the reverse sweep, and the bridge to the scalar engine."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sympy import MatrixSymbol, simplify
+
+from symnet.core.backprop import grad
+from symnet.core.layers import entries, explicit, layers, lower
+from symnet.core.matrix_rules import ActivationPrime, Apply, Softmax
+from symnet.render.layers import layer_latex, layer_text
+
+CASES = [("2-3-2", "relu", "softmax", None), ("2-2-2", "tanh", "sigmoid", "squared_error"),
+         ("3-2-1", "sigmoid", "sigmoid", None), ("2-2-2-2", "softplus", "identity", None)]
+
+
+def matrix_closed_forms(gradient):
+    """Every ∂C/∂P of the matrix gradient program, evaluated on explicit entries (W1_j_k, …)."""
+    p = gradient.forward
+    env = {m: entries(m) for m in p.inputs + p.params}
+    for lhs, rhs in p.assignments + gradient.adjoints:
+        env[lhs] = explicit(rhs, env)
+    return [explicit(r, env) for r in gradient.results]
+
+
+def test_the_program_has_one_matrix_step_per_layer_and_activation():
+    net = layers("64-32-10", activation="relu", output="softmax")
+    steps = dict(net.program.assignments)
+    W1, x, b1 = MatrixSymbol("W1", 32, 64), MatrixSymbol("x", 64, 1), MatrixSymbol("b1", 32, 1)
+    assert steps[MatrixSymbol("z1", 32, 1)] == W1 * x + b1
+    assert steps[MatrixSymbol("a1", 32, 1)] == Apply("relu", MatrixSymbol("z1", 32, 1))
+    assert steps[MatrixSymbol("a2", 10, 1)] == Softmax(MatrixSymbol("z2", 10, 1))
+    assert net.n_params == 64 * 32 + 32 + 32 * 10 + 10
+    assert [p.shape for p in net.params] == [(32, 64), (32, 1), (10, 32), (10, 1)]
+
+
+def test_the_sweep_derives_bp1_to_bp4():
+    g = grad(layers("64-32-10", activation="relu", output="softmax").loss())
+    adj = {lhs.name: rhs for lhs, rhs in g.adjoints}
+    d1, d2 = MatrixSymbol("delta_z1", 32, 1), MatrixSymbol("delta_z2", 10, 1)
+    W2, z1 = MatrixSymbol("W2", 10, 32), MatrixSymbol("z1", 32, 1)
+    assert adj["delta_z2"] == Softmax(MatrixSymbol("z2", 10, 1)) - MatrixSymbol("y", 10, 1)      # BP1, fused
+    assert adj["delta_z1"].args == (W2.T * d2, ActivationPrime("relu", z1, MatrixSymbol("a1", 32, 1)))  # BP2
+    assert g.formula(MatrixSymbol("b1", 32, 1)) == d1                                          # BP3
+    assert adj["delta_W1"] == d1 * MatrixSymbol("x", 64, 1).T                                  # BP4
+
+
+def test_bp1_is_the_output_gradient_times_sigma_prime_when_the_loss_is_not_fused():
+    g = grad(layers("3-2-2", activation="sigmoid", output="sigmoid").loss("squared_error"))
+    text = layer_text(g)
+    assert "δ² = (2·a² − 2·y) ⊙ σ′(z²)" in text and "BP1" in text
+
+
+def test_printed_program_shows_every_equation_and_shape():
+    g = grad(layers("64-32-10").loss())
+    text, unicode, tex = str(g), layer_text(g), layer_latex(g)
+    for tag in ("BP1", "BP2", "BP3", "BP4"):
+        assert tag in text and tag in unicode and tag in tex
+    assert "delta_z1 = (W2.T @ delta_z2) * relu'(z1)" in text
+    assert "∂C/∂W¹ = δ¹ xᵀ" in unicode and "(32×64)" in unicode
+    assert r"\left(\left(W^{2}\right)^{\mathsf T} \delta^{2}\right) \odot" in tex
+    assert "32 \\times 64" in tex
+
+
+@pytest.mark.parametrize("spec, act, out, loss", CASES)
+def test_lowered_scalar_gradient_equals_the_matrix_gradient_symbolically(spec, act, out, loss):
+    target = layers(spec, act, out).loss(loss)
+    matrix = matrix_closed_forms(grad(target))
+    scalar = grad(lower(target))
+    for param, value in zip(target.program.params, matrix):
+        for symbol, entry in zip(entries(param), value):
+            assert simplify(scalar.expanded(symbol, 10**6) - entry) == 0, symbol
+
+
+def test_lowered_program_names_every_entry():
+    low = lower(layers("2-3-2").loss())
+    assert len(low.params) == 2 * 3 + 3 + 3 * 2 + 2
+    assert low.params[:3] == tuple(entries(MatrixSymbol("W1", 3, 2)))[:3]
+    assert [s.name for s in low.inputs] == ["x_1", "x_2", "y_1", "y_2"]
+
+
+@pytest.mark.parametrize("bad, message", [("64", "two or more"), ("0-3", "positive"), ("a-b", "integers")])
+def test_bad_sizes_get_one_clear_message(bad, message):
+    with pytest.raises(ValueError, match=message):
+        layers(bad)
+
+
+def test_a_softmax_output_goes_with_cross_entropy():
+    with pytest.raises(ValueError, match="softmax_cross_entropy"):
+        layers("2-2").loss("squared_error")
+    with pytest.raises(ValueError, match="sigmoid output"):
+        layers("2-2", output="tanh").loss("bce")
+    with pytest.raises(ValueError, match="a vector"):
+        grad(layers("2-2"))
+
+
+def test_numbers_agree_too():
+    target = layers("2-3-2", "tanh", "softmax").loss()
+    rng = np.random.default_rng(0)
+    low = lower(target)
+    values = dict(zip(low.inputs + low.params, rng.normal(size=len(low.inputs + low.params))))
+    scalar = grad(low)
+    matrix = matrix_closed_forms(grad(target))
+    got = np.array([float(e.xreplace(values)) for m in matrix for e in m])
+    want = np.array([float(scalar.expanded(s, 10**6).xreplace(values)) for s in low.params])
+    np.testing.assert_allclose(got, want, rtol=1e-12)
