@@ -166,3 +166,59 @@ def test_bad_batches_get_one_clear_message():
         fn(np.zeros(9), np.ones((2, 5)), np.array([0, 1]))
     with pytest.raises(ValueError, match="class labels 0…2"):
         fn(np.zeros(9), np.ones((2, 2)), np.array([0, 7]))
+
+
+# ---- real data: digits --------------------------------------------------------------------------------
+
+from symnet.learn.digits import digits  # noqa: E402
+from symnet.learn.layer_training import train_layers  # noqa: E402
+
+
+def test_digits_split_is_fixed_and_standardised():
+    d = digits()
+    assert (len(d.train), len(d.test)) == (1437, 360)
+    assert np.bincount(d.test.y.astype(int)).tolist() == [36] * 10 or min(np.bincount(d.test.y.astype(int))) >= 35
+    np.testing.assert_allclose(d.train.X.mean(axis=0), 0, atol=1e-12)
+    assert d.test_images.shape == (360, 8, 8)
+
+
+def test_a_few_epochs_on_digits_reach_well_above_chance():
+    d = digits()
+    result = train_layers(layers("64-32-10"), d.train, d.test, epochs=3, seed=0, progress=False)
+    assert result.accuracy(d.test) > 0.85            # chance is 10%
+    assert result.history.test_accuracy[-1] == result.accuracy(d.test)
+    assert result.confusion(d.test).sum() == 360
+    again = train_layers(layers("64-32-10"), d.train, d.test, epochs=3, seed=0, progress=False)
+    np.testing.assert_array_equal(result.theta, again.theta)   # same seed, same θ
+
+
+# ---- the command line -------------------------------------------------------------------------------
+
+import json  # noqa: E402
+
+from click.testing import CliRunner  # noqa: E402
+
+from symnet.cli import main  # noqa: E402
+
+
+def test_cli_trains_a_layer_network_on_digits(tmp_path):
+    out = tmp_path / "run"
+    res = CliRunner().invoke(main, ["train", "layers:64-32-10:relu:softmax", "--data", "digits", "--epochs", "2",
+                                    "--quiet", "--out", str(out), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.output)
+    assert summary["test_accuracy"] > 0.8 and summary["parameters"] == 2410
+    for name in ("model.json", "history.csv", "confusion.png", "curves.png", "misclassified.png"):
+        assert (out / name).is_file()
+
+
+@pytest.mark.parametrize("spec, message", [("layers:64", "positive integers"), ("layers:4-2:cube", "unknown activation"),
+                                           ("layers:4-2:relu:max", "unknown output activation")])
+def test_cli_refuses_bad_layer_specs_with_exit_code_2(spec, message, tmp_path):
+    res = CliRunner().invoke(main, ["train", spec, "--data", "digits", "--out", str(tmp_path)])
+    assert res.exit_code == 2 and message in res.output and "Traceback" not in res.output
+
+
+def test_cli_says_when_the_data_does_not_fit_the_network(tmp_path):
+    res = CliRunner().invoke(main, ["train", "layers:2-4-10", "--data", "digits", "--out", str(tmp_path)])
+    assert res.exit_code == 2 and "has 64 inputs" in res.output

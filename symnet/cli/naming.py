@@ -2,7 +2,7 @@
 and a point (``--at``).
 
 A network is ``seed`` (``seed:scalar``, ``seed:tanh``), ``mlp:2-3-1`` (``mlp:2-3-1:tanh``,
-``mlp:2-3-1:tanh:sigmoid``), an expression (``--expr "…" --inputs x1,x2``, read by the safe parser
+``mlp:2-3-1:tanh:sigmoid``), a layer network ``layers:64-32-10:relu:softmax`` (matrix steps), an expression (``--expr "…" --inputs x1,x2``, read by the safe parser
 ``symnet.io.parsing``), or a JSON network file (``symnet.io.netfile``). Names are matched exactly, except
 that ``thetaN`` (what ``--ascii`` prints) also names the neuron parameter ``θN``; an unknown name
 gets the closest known names as a suggestion (``difflib``). Only click and the standard library are
@@ -22,10 +22,10 @@ from pathlib import Path
 
 MAX_MLP_NEURONS = 256
 MAX_MLP_LAYERS = 12
-NETWORK_HELP = ("NETWORK is seed, seed:scalar, seed:tanh, mlp:2-3-1, mlp:2-3-1:tanh, or a JSON network file; "
-                "or give --expr instead.")
+NETWORK_HELP = ("NETWORK is seed, seed:scalar, seed:tanh, mlp:2-3-1, mlp:2-3-1:tanh, layers:64-32-10:relu:softmax, "
+                "or a JSON network file; or give --expr instead.")
 NETWORK_EXAMPLES = ("seed", "seed:scalar", "seed:tanh", "seed:relu", "mlp:2-3-1", "mlp:2-3-1:tanh",
-                    "mlp:2-3-1:tanh:sigmoid")
+                    "mlp:2-3-1:tanh:sigmoid", "layers:64-32-10:relu:softmax")
 _THETA_ALIAS = re.compile(r"theta(\d+)")
 
 
@@ -65,6 +65,8 @@ def load_network(spec: str | None, expr: str | None = None, inputs: str | None =
         return _seed(spec)
     if head == "mlp":
         return _mlp(spec)
+    if head == "layers":
+        return _layers(spec)
     return _network_from_file(spec)
 
 
@@ -116,6 +118,33 @@ def _mlp(spec: str):
         if name not in ACTIVATIONS:
             raise ValueError(f"unknown activation {name!r} in {spec!r}: expected one of {', '.join(ACTIVATIONS)}")
     return mlp(sizes, *parts[2:])
+
+
+def _layers(spec: str):
+    """``layers:SIZES[:ACTIVATION[:OUTPUT]]``, the grammar of ``mlp:``; the output may also be softmax."""
+    from symnet.core.layers import OUTPUTS, layers
+    from symnet.core.neuron import ACTIVATIONS
+
+    parts = spec.split(":")
+    if len(parts) < 2 or len(parts) > 4:
+        raise ValueError(f"expected layers:SIZES[:ACTIVATION[:OUTPUT]], e.g. layers:64-32-10:relu:softmax; got {spec!r}")
+    sizes = parts[1].split("-")
+    if len(sizes) < 2 or not all(re.fullmatch(r"[1-9]\d{0,4}", s) for s in sizes):
+        raise ValueError(f"layer sizes must be positive integers joined by '-', e.g. layers:64-32-10; got {parts[1]!r}")
+    if len(sizes) > MAX_MLP_LAYERS:
+        raise ValueError(f"layers:{parts[1]} has {len(sizes)} layers; at most {MAX_MLP_LAYERS}")
+    activation = parts[2] if len(parts) > 2 else "relu"
+    output = parts[3] if len(parts) > 3 else "softmax"
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {activation!r} in {spec!r}: expected one of {', '.join(ACTIVATIONS)}")
+    if output not in OUTPUTS:
+        raise ValueError(f"unknown output activation {output!r} in {spec!r}: expected one of {', '.join(OUTPUTS)}")
+    return layers([int(n) for n in sizes], activation, output)
+
+
+def is_layer_network(net) -> bool:
+    """True for a ``layers:`` network (matrix steps), which some commands handle on their own path."""
+    return type(net).__name__ == "LayerNetwork"
 
 
 def _network_from_expr(expr: str, inputs: str, params: str | None):

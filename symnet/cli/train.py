@@ -17,12 +17,14 @@ from .common import (
     echo_err,
     echo_out,
     handle_errors,
+    is_layer_network,
     load_network,
     loss_option,
     network_options,
 )
 
-DATA_HELP = "xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or in x1, x2), or a FILE.csv with a header row."
+DATA_HELP = ("xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or in x1, x2), or a FILE.csv with a header "
+             "row; digits (8×8 handwritten digits, fixed train/test split) for layers: networks.")
 
 
 @click.command(cls=Command)
@@ -36,11 +38,12 @@ DATA_HELP = "xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or 
 @loss_option
 @click.option("--optimizer", type=click.Choice(["sgd", "momentum", "adam"]), default="adam", show_default=True,
               help="How the gradient changes θ.")
-@click.option("--epochs", type=click.IntRange(1, 1_000_000), default=200, show_default=True,
-              help="Passes over the training data.")
-@click.option("--lr", "--learning-rate", "learning_rate", type=FiniteFloat(min=0, min_open=True), default=0.05,
-              show_default=True, help="The learning rate η.")
-@click.option("--batch-size", type=click.IntRange(min=1), default=None, help="Samples per step (default: all).")
+@click.option("--epochs", type=click.IntRange(1, 1_000_000), default=None,
+              help="Passes over the training data (default: 200; layers: networks 40).")
+@click.option("--lr", "--learning-rate", "learning_rate", type=FiniteFloat(min=0, min_open=True), default=None,
+              help="The learning rate η (default: 0.05; layers: networks 0.01, decaying linearly to 0).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=None,
+              help="Samples per step (default: all; layers: networks 32).")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="Seeds the data, the initial θ and the shuffling: same seed, same result.")
 @click.option("--validation", type=FiniteFloat(0, 1, min_open=True, max_open=True), default=None,
@@ -50,10 +53,12 @@ DATA_HELP = "xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or 
 @click.option("--quiet", is_flag=True, help="No progress output.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), metavar="DIR",
               help="Folder for model.json, loss.csv and the figures.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="The summary as text lines or as JSON (with test_accuracy for layers: networks).")
 @ascii_option
 @handle_errors
 def train(network, expr, inputs, params, data_spec, target, samples, noise, loss_name, optimizer, epochs,
-          learning_rate, batch_size, seed, validation, clip, quiet, out_dir, ascii):
+          learning_rate, batch_size, seed, validation, clip, quiet, out_dir, fmt, ascii):
     """Train NETWORK on a data set by gradient descent, θ ← θ − η·∂L/∂θ.
 
     \b
@@ -66,6 +71,16 @@ def train(network, expr, inputs, params, data_spec, target, samples, noise, loss
     from symnet.learn import training
 
     net = load_network(network, expr, inputs, params)
+    if is_layer_network(net):
+        from .train_layers import layer_summary, train_layer_network
+
+        if target is not None or validation is not None or clip is not None:
+            raise click.UsageError("--target, --validation and --clip are not used with layers: networks")
+        result, written = train_layer_network(net, data_spec, samples, noise, _layer_loss(loss_name), optimizer,
+                                              epochs, learning_rate, batch_size, seed, quiet, out_dir)
+        echo_out(layer_summary(result, written, fmt), ascii=ascii)
+        return
+    epochs, learning_rate = epochs or 200, learning_rate or 0.05
     if target is not None and not data_spec.lower().endswith(".csv"):
         raise click.UsageError("--target goes with a CSV file given to --data")
     data = (datasets.load_csv(data_spec, target=target) if data_spec.lower().endswith(".csv")
@@ -74,7 +89,23 @@ def train(network, expr, inputs, params, data_spec, target, samples, noise, loss
                             batch_size=batch_size, seed=seed, validation=validation, clip=clip, loss=loss_name,
                             progress=False if quiet else None)
     written = write_training_outputs(Path(out_dir), result, data, validation, seed)
-    echo_out(summary(result, data, validation, seed, written), ascii=ascii)
+    if fmt == "json":
+        import json
+
+        h = result.history
+        echo_out(json.dumps({"network": str(result.network), **result.settings, "train_loss": h.train_loss[-1],
+                             "validation_loss": h.val_loss[-1] if h.val_loss else None, "seconds": h.seconds,
+                             "written": [str(p) for p in written]}, indent=2, ensure_ascii=ascii))
+    else:
+        echo_out(summary(result, data, validation, seed, written), ascii=ascii)
+
+
+def _layer_loss(loss_name):
+    """--loss as given, or None (the layer network's own default) when it was left at its default."""
+    from click.core import ParameterSource
+
+    source = click.get_current_context().get_parameter_source("loss_name")
+    return None if source is ParameterSource.DEFAULT else loss_name
 
 
 def write_training_outputs(out: Path, result, data, validation, seed) -> list:

@@ -59,7 +59,7 @@ class LayerNetwork:
     @property
     def n_params(self) -> int:
         """The number of scalar parameters Σₗ nₗ(nₗ₋₁ + 1)."""
-        return sum(p.shape[0] * p.shape[1] for p in self.params)
+        return int(sum(p.shape[0] * p.shape[1] for p in self.params))
 
     @property
     def spec(self) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy.special import expit
@@ -53,11 +54,17 @@ LOSSES = {"softmax_cross_entropy": _softmax_cross_entropy, "sigmoid_cross_entrop
 
 
 def _derivative(name):
-    """σ′(z, σ(z)) in NumPy, from the scalar rule table (``ActivationPrime.scalar_rule``)."""
+    """σ′(z, σ(z)) in NumPy, from the scalar rule table (``ActivationPrime.scalar_rule``).
+
+    Printed with the plain lambda printer, so that the step H (relu′) is one ``np.heaviside`` call
+    rather than NumPy's three-way ``select``.
+    """
     rule: Lambda = ActivationPrime(name, MatrixSymbol("_", 1, 1)).scalar_rule()
-    return lambdify(rule.variables, rule.expr, modules=[ACTIVATIONS, "numpy"])
+    names = {**ACTIVATIONS, "Heaviside": lambda z, at_zero=0.5: np.heaviside(z, at_zero)}   # H(0) = ½ as in SymPy
+    return lambdify(rule.variables, rule.expr, modules=[names])
 
 
+@lru_cache(maxsize=1)
 def namespace() -> dict:
     """The names the generated code calls."""
     names = {"softmax": _softmax, **LOSSES, **ACTIVATIONS}
@@ -150,12 +157,12 @@ def batch_symbols(program, printer: BatchPrinter) -> None:
             printer.batch.add(lhs.name)
 
 
-def compile_program(program, results, name):
-    """``program``'s steps and ``results`` (each summed over the batch where it is per sample) as one function."""
+def compile_program(program, results, name, sum_batch=True):
+    """``program``'s steps and ``results`` (summed over the batch where per sample, if ``sum_batch``) as one function."""
     printer = BatchPrinter({s.name for s in program.inputs})
     batch_symbols(program, printer)
-    outputs = [BatchSum(r) if printer.is_batch(r) else r for r in results]
-    fn = lambdify(list(program.inputs + program.params), outputs, modules=[namespace(), "numpy"], printer=printer,
+    outputs = [BatchSum(r) if sum_batch and printer.is_batch(r) else r for r in results]
+    fn = lambdify(list(program.inputs + program.params), outputs, modules=[dict(namespace()), "numpy"], printer=printer,
                   cse=lambda exprs: (list(program.assignments), exprs), docstring_limit=0)
     fn.__name__ = name
     return fn
@@ -184,7 +191,8 @@ class CompiledLayerLoss:
     @property
     def shapes(self) -> tuple[tuple[int, ...], ...]:
         """The shape of each parameter array: Wˡ (nₗ, nₗ₋₁), bˡ (nₗ,)."""
-        return tuple((p.shape[0],) if p.shape[1] == 1 else tuple(p.shape) for p in self.network.params)
+        return tuple((int(p.shape[0]),) if p.shape[1] == 1 else (int(p.shape[0]), int(p.shape[1]))
+                     for p in self.network.params)
 
     @property
     def source(self) -> str:
@@ -213,6 +221,10 @@ class CompiledLayerLoss:
         with np.errstate(over="ignore", under="ignore"):
             total, *grads = self.function(X, self.targets(y, n), *self.unflatten(theta))
         return total / n, np.concatenate([g.ravel() for g in grads]) / n
+
+    def check(self, X, y) -> None:
+        """Refuse a batch this network cannot take (``ValueError`` saying why), before any work."""
+        check_layer_batch(self, np.zeros(self.network.n_params), X, y)
 
     def __call__(self, theta, X, y):
         theta, X, y = check_layer_batch(self, theta, X, y)
@@ -266,5 +278,5 @@ def compile_layers(target, loss: str | None = None) -> CompiledLayerLoss:
     program = gradient.program
     fn = compile_program(program, list(program.outputs), "value_and_grad")
     net = target.network.program
-    predictor = compile_program(net, list(net.outputs), "predict")
+    predictor = compile_program(net, list(net.outputs), "predict", sum_batch=False)
     return CompiledLayerLoss(target, gradient, fn, predictor)
