@@ -222,3 +222,41 @@ def test_cli_refuses_bad_layer_specs_with_exit_code_2(spec, message, tmp_path):
 def test_cli_says_when_the_data_does_not_fit_the_network(tmp_path):
     res = CliRunner().invoke(main, ["train", "layers:2-4-10", "--data", "digits", "--out", str(tmp_path)])
     assert res.exit_code == 2 and "has 64 inputs" in res.output
+
+
+# ---- checked four ways ---------------------------------------------------------------------------------
+
+from sympy import HadamardProduct  # noqa: E402
+
+from symnet.core.matrix_rules import Apply as ApplyNode  # noqa: E402
+from symnet.numeric.gradcheck import check_grads  # noqa: E402
+from symnet.numeric.layer_check import check_layer_grads  # noqa: E402
+
+
+@pytest.mark.parametrize("spec, act, out", [("3-4-2", "relu", "softmax"), ("2-3-1", "tanh", "sigmoid")])
+def test_check_grads_agrees_four_ways_on_small_layer_networks(spec, act, out):
+    report = check_grads(layers(spec, act, out))
+    assert report.ok and report.methods == ("matrix", "lowered", "numeric", "finite_diff")
+    assert all(None not in row.values for row in report.rows)
+    assert len(report.rows) == layers(spec, act, out).n_params
+
+
+def test_check_grads_samples_entries_of_a_large_network():
+    report = check_grads(layers("784-128-10"))
+    assert report.ok and 10 <= len(report.rows) <= 30
+    assert {row.param.split("_")[0] for row in report.rows} == {"W1", "b1", "W2", "b2"}
+    assert [m for m, _ in report.skipped] == ["lowered", "numeric"]
+
+
+def test_check_fails_on_a_wrong_matrix_rule():
+    target = layers("3-4-2", "tanh", "softmax").loss()
+    forgot_sigma_prime = {ApplyNode: lambda delta, ans, name, z: (None, HadamardProduct(delta, delta))}
+    wrong = compile_layers(target, rules=forgot_sigma_prime)
+    report = check_layer_grads(target, compiled=wrong)
+    assert not report.ok
+    assert {row.param[:2] for row in report.failures} == {"W1", "b1"}   # layer 2 does not go through σ′
+
+
+def test_cli_check_handles_layer_networks():
+    res = CliRunner().invoke(main, ["check", "layers:3-4-2:tanh:softmax"])
+    assert res.exit_code == 0 and "all gradients agree" in res.output and "W1_1_1" in res.output

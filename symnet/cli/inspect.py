@@ -19,6 +19,7 @@ from .common import (
     emit,
     format_option,
     handle_errors,
+    is_layer_network,
     load_network,
     loss_option,
     make_loss,
@@ -252,6 +253,13 @@ def check(network, expr, inputs, params, loss_name, at, seed, batch, fmt, timeou
     preload(numeric=True)
     with time_limit(timeout, "the gradient check"):
         net = load_network(network, expr, inputs, params)
+        if is_layer_network(net):
+            report = _check_layers(net, loss_name, at, seed, batch)
+            require_finite(report)
+            echo_out(str(report) if fmt != "markdown" else report._repr_markdown_(), ascii=ascii)
+            if not report.ok:
+                raise SystemExit(EXIT_CHECK_FAILED)
+            return
         target = make_loss(net, loss_name)
         theta, X, y = point_arrays(target, parse_point(at, target)) if at else random_point(target, seed, batch)
         report = quiet_check(target, theta, X, y, seed)
@@ -259,6 +267,20 @@ def check(network, expr, inputs, params, loss_name, at, seed, batch, fmt, timeou
     echo_out(render_report(report, net.params, fmt), ascii=ascii)
     if not report.ok:
         raise SystemExit(EXIT_CHECK_FAILED)
+
+
+def _check_layers(net, loss_name, at, seed, batch):
+    """The four-way check of a layer network: matrix, lowered scalar, numeric reverse, finite differences."""
+    from click.core import ParameterSource
+
+    from symnet.numeric.layer_check import check_layer_grads, random_layer_point
+
+    if at:
+        raise click.UsageError("--at names scalar values; a layer network is checked at a random point (--seed, --batch)")
+    default = click.get_current_context().get_parameter_source("loss_name") is ParameterSource.DEFAULT
+    target = net.loss(None if default else loss_name)
+    theta, X, y = random_layer_point(target, seed, batch)
+    return check_layer_grads(target, theta, X, y, seed=seed)
 
 
 def quiet_check(target, theta, X, y, seed: int):

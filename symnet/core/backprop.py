@@ -157,7 +157,7 @@ def depends_on(program: Program, wrt) -> set:
 def _contribution(rhs, s, lhs, delta, table):
     """δ_lhs · ∂rhs/∂s: a scalar partial from the rule table, or a matrix rule's vector–Jacobian product."""
     if is_matrix_step(rhs):
-        return matrix_vjp(rhs, s, delta, ans=lhs, table=ChainMap(MATRIX_DERIVATIVES, table))
+        return matrix_vjp(rhs, s, delta, ans=lhs, table=ChainMap(table, MATRIX_DERIVATIVES))
     return delta * differentiate(rhs, s, ans=lhs, table=table)
 
 

@@ -256,11 +256,12 @@ def check_layer_batch(compiled, theta, X, y):
     return theta, X, y
 
 
-def compile_layers(target, loss: str | None = None) -> CompiledLayerLoss:
+def compile_layers(target, loss: str | None = None, rules=None) -> CompiledLayerLoss:
     """Compile a layer network's loss and gradient to NumPy with matrix products.
 
     Args:
         target: a ``LayerLoss``, or a ``LayerNetwork`` (its default loss, or ``loss``).
+        rules: extra or replacement derivative rules for this call (as in ``grad``).
 
     Returns:
         A ``CompiledLayerLoss``.
@@ -274,7 +275,7 @@ def compile_layers(target, loss: str | None = None) -> CompiledLayerLoss:
     target = target.loss(loss) if isinstance(target, LayerNetwork) else target
     if not isinstance(target, LayerLoss):
         raise TypeError(f"compile_layers expects a layer network or its loss; got {type(target).__name__}")
-    gradient = grad(target)
+    gradient = grad(target, rules=rules)
     program = gradient.program
     fn = compile_program(program, list(program.outputs), "value_and_grad")
     net = target.network.program
