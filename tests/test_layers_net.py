@@ -260,3 +260,35 @@ def test_check_fails_on_a_wrong_matrix_rule():
 def test_cli_check_handles_layer_networks():
     res = CliRunner().invoke(main, ["check", "layers:3-4-2:tanh:softmax"])
     assert res.exit_code == 0 and "all gradients agree" in res.output and "W1_1_1" in res.output
+
+
+# ---- the matrix-form derivation --------------------------------------------------------------------------
+
+from symnet.derivation.layers import derive_layers  # noqa: E402
+from symnet.render.layer_document import layer_document  # noqa: E402
+
+
+def test_derivation_tags_each_line_with_its_equation():
+    d = derive_layers(layers("3-4-4-2", "sigmoid", "sigmoid").loss("squared_error"))
+    assert [s.tag for s in d.backward] == ["BP1", "BP2", "BP2", "BP4", "BP4", "BP4", "BP3", "BP3", "BP3"]
+    assert [s.shape for s in d.backward[3:6]] == [(4, 3), (4, 4), (2, 4)]
+
+
+@pytest.mark.parametrize("lang, words", [("en", ("The reverse sweep", "Over a batch")), ("zh", ("反向扫描", "一批样本"))])
+def test_documents_in_both_languages_show_bp1_to_bp4_and_the_batch_sum(lang, words):
+    d = derive_layers(layers("4-3-2"), check=True)
+    md, tex, text = (layer_document(d, fmt, lang) for fmt in ("markdown", "latex", "unicode"))
+    for w in words:
+        assert w in md and w in text
+    assert r"\frac{1}{N} (\Delta^{l})^{\mathsf T} A^{l-1}" in md and "(1/N) (Δˡ)ᵀ Aˡ⁻¹" in text
+    assert r"\frac{\partial C}{\partial W^{1}} &= \delta^{1} x^{\mathsf T}" in tex
+    assert "all gradients agree" in text and tex.startswith("\\documentclass")
+
+
+def test_cli_derive_writes_the_matrix_form(tmp_path):
+    res = CliRunner().invoke(main, ["derive", "layers:4-3-2:tanh:softmax", "-o", str(tmp_path / "bp.md")])
+    assert res.exit_code == 0, res.output
+    text = (tmp_path / "bp.md").read_text(encoding="utf-8")
+    assert "BP1" in text and "BP4" in text and r"\delta^{1} x^{\mathsf T}" in text
+    res = CliRunner().invoke(main, ["derive", "layers:4-3-2", "--wrt", "W1"])
+    assert res.exit_code == 2 and "matrix form" in res.output

@@ -14,6 +14,8 @@ from sympy import MatrixSymbol
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
+from symnet.derivation.layers import equation_tag as tag_of
+
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 LAYER_NAME = re.compile(r"^(delta_)?([A-Za-z]+)(\d+)$")
 FORMATS = ("text", "unicode", "latex")
@@ -151,14 +153,7 @@ def layer_expr(expr, fmt: str = "unicode") -> str:
 
 def equation_tag(lhs, rhs, gradient) -> str:
     """Which of BP1–BP4 the line ``lhs = rhs`` of a gradient program is ('' for a forward step)."""
-    name = getattr(lhs, "name", str(lhs))
-    if not name.startswith("delta_"):
-        return ""
-    layer = _parts(name)[2]
-    last = str(len([p for p in gradient.forward.params if p.name.startswith("W")]))
-    if name.startswith("delta_z"):
-        return "BP1" if layer == last else "BP2"
-    return "BP4" if name.startswith("delta_W") else ""
+    return tag_of(lhs, gradient).replace("_fused", "")
 
 
 def gradient_lines(gradient, fmt: str = "unicode") -> list[tuple[str, str, str, str]]:
@@ -169,7 +164,7 @@ def gradient_lines(gradient, fmt: str = "unicode") -> list[tuple[str, str, str, 
     for param, result in zip(gradient.wrt, gradient.results):
         partial = MatrixSymbol(f"delta_{param.name}", *param.shape) if isinstance(param, MatrixSymbol) else param
         if result != partial:
-            tag = "BP3" if param.name.startswith("b") else ""
+            tag = equation_tag(partial, result, gradient)
             rows.append((layer_expr(partial, fmt), layer_expr(result, fmt), _shape(param), tag))
     return rows
 
