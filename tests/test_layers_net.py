@@ -292,3 +292,27 @@ def test_cli_derive_writes_the_matrix_form(tmp_path):
     assert "BP1" in text and "BP4" in text and r"\delta^{1} x^{\mathsf T}" in text
     res = CliRunner().invoke(main, ["derive", "layers:4-3-2", "--wrt", "W1"])
     assert res.exit_code == 2 and "matrix form" in res.output
+
+
+@pytest.mark.parametrize("args, shown", [
+    (["show", "layers:4-3-2"], "W1 (3×4)"),
+    (["grad", "layers:4-3-2:tanh:softmax"], "δ¹ = (W²ᵀ δ²) ⊙ tanh′(z¹)"),
+    (["codegen", "layers:4-3-2"], "delta_W1 = delta_z1.T @ x"),
+])
+def test_cli_show_grad_and_codegen_handle_layer_networks(args, shown):
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 0, res.output
+    assert shown in res.output
+
+
+def test_cli_commands_for_scalar_networks_refuse_layer_networks_clearly(tmp_path):
+    res = CliRunner().invoke(main, ["graph", "layers:4-3-2", "-o", str(tmp_path / "g.png")])
+    assert res.exit_code == 2 and "is a layer network" in res.output and "Traceback" not in res.output
+
+
+@pytest.mark.parametrize("spec", ["layers:2-8-2:tanh:softmax", "layers:2-8-1:tanh:sigmoid"])
+def test_cli_trains_layer_networks_on_toy_sets(spec, tmp_path):
+    res = CliRunner().invoke(main, ["train", spec, "--data", "moons", "--epochs", "30", "--quiet",
+                                    "--out", str(tmp_path), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["test_accuracy"] > 0.75

@@ -179,6 +179,9 @@ def make_loss(network, loss_name: str = "squared_error"):
     """
     from symnet.core.losses import loss
 
+    if is_layer_network(network):
+        raise ValueError(f"{network.spec} is a layer network: this command takes scalar networks (seed, mlp:…, "
+                         f"files, --expr); use symnet show, grad, codegen, check, derive or train with it")
     return loss(network, loss_name)
 
 
