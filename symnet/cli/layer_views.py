@@ -1,12 +1,44 @@
-"""``show``, ``grad`` and ``codegen`` for ``layers:`` networks: the matrix program with shapes, the
-gradient with its BP1–BP4 tags, and the generated NumPy source with ``@``.
+"""``layers:`` networks on the command line: the spec ``layers:SIZES[:ACTIVATION[:OUTPUT]]``, and
+``show``, ``grad`` and ``codegen`` for them (the matrix program with shapes, the gradient with its
+BP1–BP4 tags, the generated NumPy source with ``@``).
 
 Only the standard library and click are imported at module level.
 """
 
 from __future__ import annotations
 
+import re
+
 import click
+
+MAX_LAYERS = 12
+MAX_PARAMS = 20_000_000   # 160 MB of float64 for θ, as much again for its gradient and the optimiser's state
+
+
+def parse_layers(spec: str):
+    """``layers:SIZES[:ACTIVATION[:OUTPUT]]``, the grammar of ``mlp:``; the output may also be softmax."""
+    from symnet.core.layers import OUTPUTS, layers
+    from symnet.core.neuron import ACTIVATIONS
+
+    parts = spec.split(":")
+    if len(parts) < 2 or len(parts) > 4:
+        raise ValueError(f"expected layers:SIZES[:ACTIVATION[:OUTPUT]], e.g. layers:64-32-10:relu:softmax; got {spec!r}")
+    sizes = parts[1].split("-")
+    if len(sizes) < 2 or not all(re.fullmatch(r"[1-9]\d{0,4}", s) for s in sizes):
+        raise ValueError(f"layer sizes must be positive integers joined by '-', e.g. layers:64-32-10; got {parts[1]!r}")
+    if len(sizes) > MAX_LAYERS:
+        raise ValueError(f"layers:{parts[1]} has {len(sizes)} layers; at most {MAX_LAYERS}")
+    activation = parts[2] if len(parts) > 2 else "relu"
+    output = parts[3] if len(parts) > 3 else "softmax"
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {activation!r} in {spec!r}: expected one of {', '.join(ACTIVATIONS)}")
+    if output not in OUTPUTS:
+        raise ValueError(f"unknown output activation {output!r} in {spec!r}: expected one of {', '.join(OUTPUTS)}")
+    widths = [int(n) for n in sizes]
+    count = sum((a + 1) * b for a, b in zip(widths, widths[1:]))
+    if count > MAX_PARAMS:
+        raise ValueError(f"layers:{parts[1]} has {count:,} parameters; at most {MAX_PARAMS:,} fit in memory here")
+    return layers(widths, activation, output)
 
 
 def _loss(net, loss_name):

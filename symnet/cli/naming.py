@@ -66,7 +66,9 @@ def load_network(spec: str | None, expr: str | None = None, inputs: str | None =
     if head == "mlp":
         return _mlp(spec)
     if head == "layers":
-        return _layers(spec)
+        from .layer_views import parse_layers
+
+        return parse_layers(spec)
     return _network_from_file(spec)
 
 
@@ -118,28 +120,6 @@ def _mlp(spec: str):
         if name not in ACTIVATIONS:
             raise ValueError(f"unknown activation {name!r} in {spec!r}: expected one of {', '.join(ACTIVATIONS)}")
     return mlp(sizes, *parts[2:])
-
-
-def _layers(spec: str):
-    """``layers:SIZES[:ACTIVATION[:OUTPUT]]``, the grammar of ``mlp:``; the output may also be softmax."""
-    from symnet.core.layers import OUTPUTS, layers
-    from symnet.core.neuron import ACTIVATIONS
-
-    parts = spec.split(":")
-    if len(parts) < 2 or len(parts) > 4:
-        raise ValueError(f"expected layers:SIZES[:ACTIVATION[:OUTPUT]], e.g. layers:64-32-10:relu:softmax; got {spec!r}")
-    sizes = parts[1].split("-")
-    if len(sizes) < 2 or not all(re.fullmatch(r"[1-9]\d{0,4}", s) for s in sizes):
-        raise ValueError(f"layer sizes must be positive integers joined by '-', e.g. layers:64-32-10; got {parts[1]!r}")
-    if len(sizes) > MAX_MLP_LAYERS:
-        raise ValueError(f"layers:{parts[1]} has {len(sizes)} layers; at most {MAX_MLP_LAYERS}")
-    activation = parts[2] if len(parts) > 2 else "relu"
-    output = parts[3] if len(parts) > 3 else "softmax"
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {activation!r} in {spec!r}: expected one of {', '.join(ACTIVATIONS)}")
-    if output not in OUTPUTS:
-        raise ValueError(f"unknown output activation {output!r} in {spec!r}: expected one of {', '.join(OUTPUTS)}")
-    return layers([int(n) for n in sizes], activation, output)
 
 
 def is_layer_network(net) -> bool:
