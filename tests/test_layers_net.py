@@ -324,3 +324,9 @@ def test_the_default_digits_run_reaches_97_percent():
     result = train_layers(layers("64-32-10", activation="relu", output="softmax"), d.train, d.test, seed=0,
                           progress=False)
     assert result.accuracy(d.test) >= 0.97
+
+
+def test_parameters_can_be_named_by_text():
+    g = grad(layers("4-3-2").loss(), wrt=["W1", "b2"])
+    assert g.wrt == (MatrixSymbol("W1", 3, 4), MatrixSymbol("b2", 2, 1))
+    assert g.formula("b2") == MatrixSymbol("delta_z2", 2, 1)

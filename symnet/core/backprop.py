@@ -52,7 +52,8 @@ class Gradient:
         return self.program.expand(self.formula(symbol), max_ops, what=f"derivative ∂{self.forward.outputs[0]}/∂{symbol}")
 
     def _index(self, symbol) -> int:
-        symbol = Symbol(symbol) if isinstance(symbol, str) else symbol
+        if isinstance(symbol, str):
+            symbol = {s.name: s for s in self.wrt}.get(symbol, Symbol(symbol))
         if symbol not in self.wrt:
             raise ValueError(f"no derivative with respect to {symbol}: this gradient is with respect to "
                              f"{', '.join(map(str, self.wrt))}")
@@ -108,8 +109,9 @@ def grad(target: Loss | Network, wrt: Sequence[Symbol] | None = None, rules: Map
 def _resolve_wrt(program: Program, wrt) -> tuple[Symbol, ...]:
     if wrt is None:
         return program.params
-    wrt = tuple(Symbol(s) if isinstance(s, str) else s for s in wrt)
     allowed = program.params + program.inputs
+    by_name = {s.name: s for s in allowed}       # "W1" names the matrix symbol W1 too
+    wrt = tuple(by_name.get(s, Symbol(s)) if isinstance(s, str) else s for s in wrt)
     unknown = [s for s in wrt if s not in allowed]
     if unknown:
         raise ValueError(f"cannot differentiate by {', '.join(map(str, unknown))}: expected parameters or inputs "
