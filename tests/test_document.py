@@ -107,7 +107,7 @@ def test_line_breaking_prints_each_subtree_about_once():
 
     from symnet import grad
     from symnet.render.layout import Line, Math
-    from symnet.render.printing import _MEASURING
+    from symnet.render.notation import _MEASURING
     from symnet.render.tex import math_lines
 
     ratios = []

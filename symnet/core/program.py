@@ -86,11 +86,19 @@ class Program:
             )
         return expr.xreplace(self.substitutions())
 
+    def __repr__(self) -> str:
+        return (f"<Program: {len(self.inputs)} inputs, {len(self.params)} params, {len(self.assignments)} steps, "
+                f"{len(self.outputs)} output{'s' if len(self.outputs) != 1 else ''}>")
+
     def __str__(self) -> str:
-        lines = [f"{lhs} = {rhs}" for lhs, rhs in self.assignments]
-        names = ["out"] if len(self.outputs) == 1 else [f"out{i}" for i in range(1, len(self.outputs) + 1)]
-        lines += [f"{name} = {e}" for name, e in zip(names, self.outputs)]
-        return "\n".join(lines)
+        from symnet.render.printing import text
+
+        return text(self)
+
+    def _repr_latex_(self) -> str:
+        from symnet.render.printing import latex
+
+        return f"$$\n{latex(self)}\n$$"
 
 
 def postorder(expr: Basic) -> list:

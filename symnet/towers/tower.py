@@ -125,8 +125,25 @@ class Tower:
         """ŷ at the rows of X (N, inputs) with these parameter values; see ``symnet.towers.approximation``."""
         return evaluate(self, X)
 
+    def __repr__(self) -> str:
+        return (f"<Tower: {len(self.boxes)} box{'es' if len(self.boxes) != 1 else ''}, {len(self.values)} params, "
+                f"steepness {self.steepness:g}, sharpness {self.sharpness:g}, threshold {self.threshold:g}>")
+
     def __str__(self) -> str:
-        return str(self.network)
+        from symnet.render.printing import text
+
+        return text(self)
+
+    def _repr_latex_(self) -> str:
+        from symnet.render.printing import latex
+
+        return f"$$\n{latex(self)}\n$$"
+
+    def _repr_png_(self) -> bytes | None:
+        """The tower as a 3-D surface (two inputs only), for Jupyter."""
+        from symnet.plot.towers import tower_png
+
+        return tower_png(self) if len(self.network.inputs) == 2 else None
 
 
 def tower(x_min=ARTICLE_BOUNDS[0], x_max=ARTICLE_BOUNDS[1], y_min=ARTICLE_BOUNDS[2], y_max=ARTICLE_BOUNDS[3],
