@@ -121,7 +121,7 @@ class _ObjectPrinting:
         return self._words(dataset_summary(data))
 
     def _print_Tower(self, tower):
-        return self._stack([self._print(tower.network), self._words(tower_summary(tower))])
+        return self._stack([self._print(tower.network.nested), self._words(tower_summary(tower))])
 
     def _print_Num(self, num):
         return number(num.value)
