@@ -57,6 +57,13 @@ class GradCheckReport:
     def failures(self) -> tuple[GradCheckRow, ...]:
         return tuple(row for row in self.rows if not row.ok)
 
+    def table(self) -> list[list[str]]:
+        """Header and rows as strings (the printers' text tables, the tour's table)."""
+        head = ["param", *METHODS, "max diff", "ok"]  # ASCII, no "|": the rows also make the Markdown table
+        body = [[row.param, *(("—" if v is None else f"{v: .10e}") for v in row.values),
+                 f"{row.max_error:.2e}", "yes" if row.ok else "NO"] for row in self.rows]
+        return [head, *body]
+
     def __repr__(self) -> str:
         verdict = "all agree" if self.ok else f"{len(self.failures)} DISAGREE"
         return f"<GradCheckReport: {len(self.rows)} params, {verdict}, L = {self.loss:.6g}>"

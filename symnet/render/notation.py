@@ -17,10 +17,8 @@ from sympy import Basic, Symbol
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
-GREEK = dict(zip("αβγδεζηθικλμνξοπρστυφχψωΓΔΘΛΞΠΣΦΨΩ", (
-    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi o pi rho sigma tau upsilon "
-    "phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Phi Psi Omega").split()))
-"""Greek letters by their LaTeX names (θ ↔ theta); the one table symnet spells Greek with."""
+from symnet.render.greek import GREEK, NOT_LATEX_COMMANDS
+
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 INDEXED = re.compile(r"^([A-Za-zα-ωΑ-Ω]+?)(\d+(?:_\d+)*)$")
 FORMATS = ("text", "unicode", "latex", "markdown")
@@ -48,7 +46,8 @@ class SymnetLatexPrinter(LatexPrinter):
         if base == "hat":
             return r"\hat{%s}" % rest
         if base in GREEK.values() or base in GREEK:
-            base = "\\" + GREEK.get(base, base)
+            name = GREEK.get(base, base)
+            base = NOT_LATEX_COMMANDS.get(name, "\\" + name)
         elif len(base) > 1:
             base = r"\mathrm{%s}" % base.replace("_", r"\_")
         return base + ("_{%s}" % ",".join(rest) if rest else "")

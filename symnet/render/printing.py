@@ -18,7 +18,7 @@ from sympy import Derivative, Symbol
 from sympy.printing.printer import Printer
 
 from symnet.core.losses import LOSS
-from symnet.numeric.gradcheck import ATOL, METHODS, RTOL
+from symnet.numeric.gradcheck import ATOL, RTOL
 from symnet.render.document import derivation_math, render
 from symnet.render.layout import Num, number
 from symnet.render.notation import (  # noqa: F401  (the expression helpers are re-exported from here)
@@ -108,9 +108,8 @@ class _ObjectPrinting:
         return render(derivation, self.fmt, self._settings.get("lang", "en")).rstrip("\n")
 
     def _print_GradCheckReport(self, report):
-        header = ["param", *METHODS, "max diff", "ok"]
-        rows = [[self._print(Symbol(row.param)), *(self._value(v) for v in row.values),
-                 self._value(row.max_error, 2), self._words("yes" if row.ok else "NO")] for row in report.rows]
+        header, *cells = report.table()
+        rows = [[self._print(Symbol(row.param)), *self._cells(row, text[1:])] for row, text in zip(report.rows, cells)]
         return self._stack([self._table(header, rows), *map(self._words, report_notes(report))])
 
     def _print_TrainResult(self, result):
@@ -126,8 +125,9 @@ class _ObjectPrinting:
     def _print_Num(self, num):
         return number(num.value)
 
-    def _value(self, value, digits=10):
-        return "—" if value is None else f"{value: .{digits}e}"
+    def _cells(self, row, cells):
+        """The cells of a report row after the parameter: as ``GradCheckReport.table`` writes them."""
+        return cells
 
     def _lines(self, pairs) -> str:
         return "\n".join(f"{self._print(lhs)} = {self._print(rhs)}" for lhs, rhs in pairs)
@@ -170,8 +170,9 @@ class ObjectLatexPrinter(_ObjectPrinting, SymnetLatexPrinter):
     def _print_Num(self, num):
         return num.latex()
 
-    def _value(self, value, digits=10):
-        return r"\text{---}" if value is None else Num(float(f"{value:.{digits}e}")).latex()
+    def _cells(self, row, cells):
+        values = [r"\text{---}" if v is None else Num(v).latex() for v in (*row.values, row.max_error)]
+        return values + [self._words(cells[-1])]
 
     def _lines(self, pairs) -> str:
         return aligned([f"{self._print(lhs)} &= {self._print(rhs)}" for lhs, rhs in pairs])
@@ -221,9 +222,8 @@ class MarkdownPrinter(Printer):
         return render(derivation, "markdown", self._settings["lang"]).rstrip("\n")
 
     def _print_GradCheckReport(self, report):
-        header = ["param", *METHODS, "max diff", "ok"]
-        rows = [[f"${latex(Symbol(row.param))}$", *("—" if v is None else f"{v:.10e}" for v in row.values),
-                 f"{row.max_error:.2e}", "yes" if row.ok else "NO"] for row in report.rows]
+        header, *cells = report.table()
+        rows = [[f"${latex(Symbol(row.param))}$", *text[1:]] for row, text in zip(report.rows, cells)]
         return markdown_table(header, rows) + "\n\n" + "  \n".join(report_notes(report))
 
     def _print_TrainResult(self, result):

@@ -29,9 +29,10 @@ from symnet.core.neuron import check_name, f, neuron_index
 from symnet.core.program import Program
 from symnet.numeric.codegen import compile_network
 
-STEEPNESS = 1000        # the article's step neurons: σ(1000·(x − a))
-SHARPNESS = 30          # the article's tower neuron: σ(30·(z − 1.1))
-THRESHOLD = 1.1
+# The article's numbers; each name has one meaning everywhere in symnet.
+STEEPNESS = 1000        # k of a step neuron σ(k·(x − a)): the article's 1000
+SHARPNESS = 30          # s of a tower neuron σ(s·(z − t)): the article's 30 (approximation uses it too)
+THRESHOLD = 1.1         # t of the article's lone tower; sums of towers use PARTITION_THRESHOLD (approximation)
 ARTICLE_BOUNDS = (-0.3, 0.7, -0.2, 0.8)                  # the article's first figure
 NESTED_BOUNDS = ((-0.5, 0.5, -0.5, 0.5), (-1, 1, -1, 1), (-2, 2, -2, 2), (-4, 4, -4, 4))
 NESTED_SHARPNESS = 4                                     # the article's second figure
