@@ -163,9 +163,9 @@ def test_short_reprs_instead_of_dataclass_dumps(objects):
     for name, obj in objects.items():
         out = repr(obj)
         assert out.startswith("<") and len(out) < 160 and "=(" not in out and "network=" not in out, (name, out)
-    assert repr(NET) == "<Network f(θ1, x1): 1 inputs, 2 params>"
+    assert repr(NET) == "<Network f(θ1, x1): 1 input, 2 params>"
     assert repr(LOSS) == "<Loss squared_error: L = (y - yhat)**2, of f(θ1, x1)>"
-    assert repr(NET.program) == "<Program: 1 inputs, 2 params, 2 steps, 1 output>"
+    assert repr(NET.program) == "<Program: 1 input, 2 params, 2 steps, 1 output>"
 
 
 def test_jupyter_hooks(objects):

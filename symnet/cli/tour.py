@@ -21,8 +21,8 @@ def tour(out, lang):
     Writes index.html (open it in a browser; it works offline) and index.md into OUT, with every
     figure and formula. Progress goes to stderr, one line per section.
     """
-    from symnet.tour.run import check_out_dir, run_tour
     from symnet.render.i18n import t
+    from symnet.tour.run import check_out_dir, run_tour
 
     folder = check_out_dir(out)
     start = time.perf_counter()

@@ -15,7 +15,7 @@ from sympy.core.sympify import SympifyError
 
 from symnet.core.activations import stabilize
 from symnet.core.neuron import NeuronModel, check_name, f, neuron_index
-from symnet.core.program import Program, postorder
+from symnet.core.program import Program, count, postorder
 from symnet.core.rules import check_supported, rule_table
 
 OUTPUT = Symbol("yhat")
@@ -74,7 +74,7 @@ class Network:
         return value.evalf() if value.is_number and not value.is_Rational else value
 
     def __repr__(self) -> str:
-        return f"<Network {short(self.nested)}: {len(self.inputs)} inputs, {len(self.params)} params>"
+        return f"<Network {short(self.nested)}: {count(self.inputs, 'input')}, {count(self.params, 'param')}>"
 
     def __str__(self) -> str:
         from symnet.render.printing import text

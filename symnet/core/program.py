@@ -87,8 +87,9 @@ class Program:
         return expr.xreplace(self.substitutions())
 
     def __repr__(self) -> str:
-        return (f"<Program: {len(self.inputs)} inputs, {len(self.params)} params, {len(self.assignments)} steps, "
-                f"{len(self.outputs)} output{'s' if len(self.outputs) != 1 else ''}>")
+        counts = (count(self.inputs, "input"), count(self.params, "param"), count(self.assignments, "step"),
+                  count(self.outputs, "output"))
+        return f"<Program: {', '.join(counts)}>"
 
     def __str__(self) -> str:
         from symnet.render.printing import text
@@ -99,6 +100,11 @@ class Program:
         from symnet.render.printing import latex
 
         return f"$$\n{latex(self)}\n$$"
+
+
+def count(items, noun: str) -> str:
+    """``3 params``, ``1 input``: how many ``items``, with the noun in the plural when needed (for reprs)."""
+    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
 
 
 def postorder(expr: Basic) -> list:

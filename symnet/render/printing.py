@@ -8,6 +8,8 @@ sub-expressions through ``self._print``. Symbol names look the same everywhere (
 ``symnet.render.notation``. A class SymPy already prints (``sympy.vector``'s ``Gradient``) gets its
 own method here, so symnet's object never reaches SymPy's.
 
+``pretty`` is symnet's one-line Unicode form (a ``StrPrinter`` subclass, not SymPy's 2-D
+``PrettyPrinter``: formulas of a network do not fit in two dimensions).
 ``str(obj)`` is ``text(obj)``; Jupyter's ``_repr_latex_`` and ``_repr_markdown_`` use ``latex`` and
 ``markdown``. The printers know the classes by name only, so this module imports nothing above it.
 """
@@ -37,7 +39,6 @@ from symnet.render.notation import (  # noqa: F401  (the expression helpers are 
     printer,
     program_pairs,
 )
-
 
 
 def program_lines(program) -> list:

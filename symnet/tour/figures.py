@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 from sympy import Symbol
 
-from symnet.tour.records import POINTS, STUDENT, Artifact, Formula, Section, Table, TourContext
 from symnet.render.i18n import t
+from symnet.tour.records import POINTS, STUDENT, Artifact, Formula, Section, Table, TourContext
 
 APPROX_SIZES = (2, 4, 8, 16)
 APPROX_SHOWN = 8

@@ -11,9 +11,9 @@ import re
 import numpy as np
 from sympy import Derivative, Symbol
 
+from symnet.render.i18n import t
 from symnet.tour.figures import approx_section, descent_section, towers_section, train_section
 from symnet.tour.records import AT, POINTS, STUDENT, Artifact, Formula, Section, Table, TourContext
-from symnet.render.i18n import t
 
 # The "student" F of §0: parameters far from the teacher's, so F and G visibly differ.
 EXPANDED_PARAM = "w5_1"
