@@ -175,7 +175,8 @@ def test_jupyter_hooks(objects):
         shown = objects[name]._repr_latex_()
         assert shown.startswith("$$\n\\begin{") and shown.endswith("\n$$"), name
     assert objects["GradCheckReport"]._repr_markdown_().startswith("| param | backprop |")
-    assert "| $w_{1,1}$ |" in objects["TrainResult"]._repr_markdown_()
+    assert "| w₁,₁ |" in objects["TrainResult"]._repr_markdown_()
+    assert "| w₁,₁ |" in objects["GradCheckReport"]._repr_markdown_()
     assert markdown(objects["Derivation"]).startswith("## Derivative by $b_{1}$")
     assert markdown(LOSS) == r"$L = \left(y - \hat{y}\right)^{2}$"
 

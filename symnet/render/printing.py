@@ -197,7 +197,7 @@ LATEX_TEXT = {"_": r"\_", "%": r"\%", "&": r"\&", "#": r"\#", "$": r"\$", "{": r
 
 
 class MarkdownPrinter(Printer):
-    """Markdown: LaTeX in ``$…$`` or a ``$$`` display, tables as Markdown tables."""
+    """Markdown: LaTeX in ``$…$`` or a ``$$`` display; tables as Markdown tables with Unicode names (w₁,₁)."""
 
     printmethod = "_symnet_markdown"
     _default_settings = dict(_ObjectPrinting.OBJECT_SETTINGS)
@@ -224,11 +224,11 @@ class MarkdownPrinter(Printer):
 
     def _print_GradCheckReport(self, report):
         header, *cells = report.table()
-        rows = [[f"${latex(Symbol(row.param))}$", *text[1:]] for row, text in zip(report.rows, cells)]
+        rows = [[pretty(Symbol(row.param)), *text[1:]] for row, text in zip(report.rows, cells)]
         return markdown_table(header, rows) + "\n\n" + "  \n".join(report_notes(report))
 
     def _print_TrainResult(self, result):
-        rows = [[f"${latex(Symbol(n))}$", number(float(v))] for n, v in zip(result.params, result.theta)]
+        rows = [[pretty(Symbol(n)), number(float(v))] for n, v in zip(result.params, result.theta)]
         return train_summary(result) + "\n\n" + markdown_table(["parameter", "value"], rows)
 
     def _print_Dataset(self, data):
