@@ -61,8 +61,8 @@ def train(target, data, optimizer="adam", learning_rate=0.05, epochs=200, batch_
         clip: largest gradient norm; a longer gradient is scaled down to it.
         loss: the loss name when ``target`` is a Network (squared_error, binary_cross_entropy); a ``Loss``
             target brings its own.
-        progress: None (or True): a tqdm bar on a terminal or in Jupyter (``tqdm.auto``), else a log line to stderr every ``log_every``
-            epochs; False: quiet.
+        progress: None (or True): a tqdm bar on a terminal or in Jupyter (``tqdm.auto``), else a log line
+            to stderr every ``log_every`` epochs; False: quiet.
         log_every: epochs between log lines (default: a tenth of ``epochs``).
         callback: ``callback(epoch, theta, train_loss, val_loss)`` after each epoch; return True to stop.
 
