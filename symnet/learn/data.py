@@ -27,14 +27,6 @@ SEED_TEACHER = {"w1_1": 2.5, "b1": -0.5, "w2_1": -3.0, "b2": 1.0, "w3_1": 4.0, "
                 "w4_1": 5.0, "b4": -2.0, "w5_1": 4.0, "w5_2": -3.5, "b5": 0.2}
 FUNCTION_DOMAIN = (-2.0, 2.0)
 
-    def __repr__(self) -> str:
-        return f"<Dataset {self.name}: {len(self)} × {len(self.inputs)} ({', '.join(self.inputs)})>"
-
-    def __str__(self) -> str:
-        from symnet.render.printing import text
-
-        return text(self)
-
 
 def make(name: str, n: int = 200, noise: float = 0.1, seed: int = 0) -> Dataset:
     """A built-in data set of ``n`` samples.

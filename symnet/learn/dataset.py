@@ -38,3 +38,11 @@ class Dataset:
     def is_classification(self) -> bool:
         """True when every target is 0 or 1."""
         return bool(np.isin(self.y, (0.0, 1.0)).all())
+
+    def __repr__(self) -> str:
+        return f"<Dataset {self.name}: {len(self)} × {len(self.inputs)} ({', '.join(self.inputs)})>"
+
+    def __str__(self) -> str:
+        from symnet.render.printing import text
+
+        return text(self)
