@@ -22,7 +22,7 @@ FUZZ = settings(max_examples=int(os.environ.get("SYMNET_FUZZ_EXAMPLES", "6")), d
 NUMBERS = ("0", "-1", "1", "2", "3", "0.5", "1e-6", "1e308", "1e309", "nan", "inf", "-inf", "abc", "1_000", "",
            "9" * 40, "0x10", "1e-300")
 NETWORKS = ("seed", "seed:tanh", "mlp:2-2-1", "mlp:1-1", "mlp:2-0-1", "mlp:9999-1", "mlp:2-3-1:relu:sigmoid",
-            "nope", "seed:wat", "mlp:")
+            "nope", "seed:wat", "mlp:", "layers:4-3-2:relu:softmax", "layers:0-1")
 NAMES = ("x1", "w1_1", "θ1", "theta1", "b5", "q", "x", "w", "", "x1,x1", "1x")
 
 
