@@ -87,9 +87,11 @@ def train(network, expr, inputs, params, data_spec, target, samples, noise, loss
 
         if target is not None or validation is not None or clip is not None:
             raise click.UsageError("--target, --validation and --clip are not used with layers: networks")
-        result, written = train_layer_network(net, data_spec, samples, noise, _layer_loss(loss_name), optimizer,
-                                              epochs, learning_rate, batch_size, seed, quiet or fmt == "json",
-                                              out_dir)
+        with fresh_folder(out_dir, RUN_FILES) as folder:  # swapped in whole, as a scalar network's run
+            result, written = train_layer_network(net, data_spec, samples, noise, _layer_loss(loss_name), optimizer,
+                                                  epochs, learning_rate, batch_size, seed, quiet or fmt == "json",
+                                                  folder)
+        written = [Path(out_dir) / Path(p).name for p in written]
         echo_out(layer_summary(result, written, fmt), ascii=ascii)
         return
     epochs, learning_rate = epochs or 200, learning_rate or 0.05
