@@ -48,7 +48,10 @@ def towers_section(ctx: TourContext) -> Section:
                         format_assignments(pairs, "latex")),)
     files = _tower_figures(ctx, one, nested_towers())
     paragraph = text("towers_p1", lang, steepness=f"{one.steepness:g}", gain=f"{one.sharpness:g}")
-    return Section("towers", text("towers_title", lang), (paragraph,), formulas, files=files)
+    from symnet.tour.live import tower_widget
+
+    return Section("towers", text("towers_title", lang), (paragraph,), formulas, files=files,
+                   widgets=(tower_widget(lang),))
 
 
 def _groups(network):
@@ -123,8 +126,10 @@ def descent_section(ctx: TourContext) -> Section:
     rows = tuple((str(k), *(f"{p.xs[k]:.4f}" if k < len(p.xs) else "—" for p in paths)) for k in range(6))
     files = _descent_figure(ctx, paths)
     outcomes = text("descent_p2", lang, outcomes=text("list_sep", lang).join(_outcome(p, lang) for p in paths))
+    from symnet.tour.live import descent_widget
+
     return Section("descent", text("descent_title", lang), (text("descent_p1", lang), outcomes), formulas,
-                   (Table(text("descent_table", lang), header, rows),), files)
+                   (Table(text("descent_table", lang), header, rows),), files, widgets=(descent_widget(lang),))
 
 
 def _outcome(path, lang: str) -> str:
@@ -161,7 +166,10 @@ def train_section(ctx: TourContext) -> Section:
     code = Formula(text("train_code", lang), _compiled_source(seed_fit))
     paragraph = text("train_p1", lang, n_samples=len(teacher), hidden=XOR_HIDDEN)
     files = _training_figures(ctx, seed_fit, xor_fit, xor)
-    return Section("train", text("train_title", lang), (paragraph,), (rule, code), tables, files)
+    from symnet.tour.live import train_widget
+
+    return Section("train", text("train_title", lang), (paragraph,), (rule, code), tables, files,
+                   widgets=(train_widget(lang),))
 
 
 def _compiled_source(fit) -> str:

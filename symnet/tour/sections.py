@@ -130,8 +130,8 @@ def gradients_section(ctx: TourContext) -> Section:
     from symnet.core.losses import squared_error
     from symnet.core.network import seed_network
     from symnet.derivation.derive import derive
-    from symnet.render.document import render
     from symnet.render.printing import format_assignments, latex, pretty
+    from symnet.tour.folds import derivation_fold
 
     lang, loss = ctx.lang, squared_error(seed_network())
     gradient = grad(loss)
@@ -141,13 +141,14 @@ def gradients_section(ctx: TourContext) -> Section:
     formulas = (
         Formula(text("gradients_adjoints", lang), format_assignments(pairs, "unicode"),
                 format_assignments(pairs, "latex")),
-        Formula(text("gradients_steps", lang), render(derive(loss, wrt=[DERIVED_PARAM], at=AT), "unicode", lang)),
         Formula(text("gradients_expanded", lang, param=pretty(_symbol(EXPANDED_PARAM))),
                 f"∂L/∂{pretty(_symbol(EXPANDED_PARAM))} = " + wrap(pretty(expanded)), latex(expanded)),
     )
+    fold = derivation_fold(derive(loss, wrt=[DERIVED_PARAM], at=AT),
+                           text("fold_caption", lang, param=pretty(_symbol(DERIVED_PARAM))), lang)
     files, skipped = derivation_files(ctx, loss)
     return Section("gradients", text("gradients_title", lang), (text("gradients_p1", lang), text("gradients_p2", lang)),
-                   formulas, files=files, skipped=skipped)
+                   formulas, files=files, skipped=skipped, folds=(fold,))
 
 
 def derivation_files(ctx: TourContext, loss) -> tuple[tuple[Artifact, ...], tuple[str, ...]]:

@@ -1,0 +1,108 @@
+"""HTML for the tour's typeset and live parts: KaTeX formulas, folded derivations, widgets, scripts.
+
+Formulas are written as ``data-tex`` attributes (their LaTeX, escaped) that the inlined KaTeX
+typesets when the page opens; the LaTeX also stands as the element's text, readable without
+scripts. Widgets carry their generated JavaScript and JSON configuration inside the page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html import escape
+
+from symnet.tour.inline import katex_css, katex_js, live_js, script_text
+from symnet.tour.text import text
+
+INLINE_MATH = re.compile(r"\$([^$]+)\$")
+
+
+def math_html(latex: str, display: bool = True) -> str:
+    """One formula for KaTeX: a ``div`` (display) or ``span`` (inline) holding its LaTeX.
+
+    >>> math_html("x < y", display=False)
+    '<span class="math" data-tex="x &lt; y">x &lt; y</span>'
+    """
+    tag = "div" if display else "span"
+    return f'<{tag} class="math" data-tex="{escape(latex)}">{escape(latex)}</{tag}>'
+
+
+def prose_html(sentence: str) -> str:
+    """A sentence whose ``$…$`` parts are inline formulas, everything else escaped text.
+
+    >>> prose_html("so $a<b$ holds")
+    'so <span class="math" data-tex="a&lt;b">a&lt;b</span> holds'
+    """
+    parts, last = [], 0
+    for match in INLINE_MATH.finditer(sentence):
+        parts += [escape(sentence[last:match.start()]), math_html(match.group(1), display=False)]
+        last = match.end()
+    return "".join(parts + [escape(sentence[last:])])
+
+
+def formula_html(formula, lang: str) -> str:
+    """A ``Formula``: typeset from its LaTeX when it has one (plain text folded below), else ``<pre>``."""
+    caption = f"<figcaption>{escape(formula.caption)}</figcaption>"
+    if not formula.latex:
+        return f'<figure class="formula">{caption}<pre>{escape(formula.text)}</pre></figure>'
+    plain = f"<details><summary>{escape(text('math_plain', lang))}</summary><pre>{escape(formula.text)}</pre></details>"
+    return f'<figure class="formula">{caption}{math_html(formula.latex)}{plain}</figure>'
+
+
+def fold_html(fold) -> str:
+    """A ``Fold``: one ``<details>`` per step, numbered, each opening to its display formula."""
+    steps = []
+    for k, step in enumerate(fold.steps, start=1):
+        body = math_html(step.latex) if step.latex else ""
+        steps.append(f'<details class="step"><summary><b>{k}.</b> {prose_html(step.summary)}</summary>{body}</details>')
+    return f'<figure class="fold"><figcaption>{escape(fold.caption)}</figcaption>{"".join(steps)}</figure>'
+
+
+def _json(value) -> str:
+    return script_text(json.dumps(value, ensure_ascii=False))
+
+
+def widget_html(widget, lang: str) -> str:
+    """A ``Widget``'s container: title, configuration and words as JSON, and its generated code to read."""
+    return (f'<div class="live" data-kind="{escape(widget.kind)}" id="live-{escape(widget.kind)}">'
+            f"<h3>{escape(widget.title)}</h3>"
+            f'<script type="application/json" class="config">{_json(widget.config)}</script>'
+            f'<script type="application/json" class="labels">{_json(widget.labels)}</script>'
+            f'<details class="code"><summary>{escape(text("live_code", lang))}</summary>'
+            f"<pre>{escape(widget.code)}</pre></details></div>")
+
+
+def head_html() -> str:
+    """KaTeX's stylesheet (fonts inlined) for the page's ``<head>``."""
+    return f"<style>{katex_css()}</style>"
+
+
+def scripts_html(sections) -> str:
+    """KaTeX, the generated functions of every widget (after the stable activations), then the glue."""
+    from symnet.numeric.jscode import JS_PRELUDE
+
+    code = "\n".join([JS_PRELUDE] + [w.code for s in sections for w in s.widgets])
+    return (f"<script>{katex_js()}</script>\n<script>\n{script_text(code)}\n</script>\n"
+            f"<script>{live_js()}</script>")
+
+
+CSS = """
+.math { overflow-x: auto; overflow-y: hidden; }
+div.math { padding: .3rem 0; }
+figure.fold details.step { border-left: 3px solid #c7d2fe; margin: .35rem 0; padding: .1rem .7rem; }
+figure.fold details.step[open] { background: #f8faff; }
+figure.fold summary { cursor: pointer; }
+div.live { border: 1px solid #cbd5e1; border-radius: 8px; padding: .6rem 1rem 1rem; margin: 1.4rem 0;
+           background: #fbfcfe; }
+div.live h3 { margin: .2rem 0 .6rem; font-size: 1.1rem; }
+div.live .controls { display: grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); gap: .2rem 1rem; }
+div.live label.slider { display: flex; align-items: center; gap: .5rem; }
+div.live label.slider .name { min-width: 1.6rem; font-style: italic; }
+div.live label.slider input { flex: 1; min-width: 6rem; }
+div.live output { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; }
+div.live canvas { display: block; width: 100%; max-width: 480px; height: auto; margin: .6rem 0;
+                  border: 1px solid #e2e8f0; border-radius: 6px; background: #fff; }
+div.live .buttons button { margin: .2rem .4rem .2rem 0; padding: .3rem .9rem; font-size: .95rem; }
+div.live .status.bad { color: #b91c1c; font-weight: 600; }
+@media (max-width: 600px) { body { margin: 1rem auto; } nav ol { columns: 1; } }
+"""

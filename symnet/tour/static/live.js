@@ -1,0 +1,219 @@
+// symnet tour: the glue of the live widgets. It builds controls, loops and draws; every formula it
+// evaluates is a function symnet generated from a program (sn_tower, sn_descent, sn_loss_grad, sn_graph).
+// Each number a test reads is also written, exactly (shortest round-trip text), in a data-value attribute.
+(function () {
+  "use strict";
+  var SN = window.SN = window.SN || {};
+  SN.errors = SN.errors || [];
+  window.addEventListener("error", function (e) { SN.errors.push(String(e.message)); });
+
+  function el(tag, attrs, parent, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) node.textContent = text;
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+  function show(node, value, digits) {
+    node.setAttribute("data-value", String(value));
+    node.textContent = Number.isFinite(value) ? value.toFixed(digits === undefined ? 6 : digits) : String(value);
+  }
+  function slider(root, prefix, spec, onInput) {
+    var row = el("label", {"class": "slider"}, root);
+    el("span", {"class": "name"}, row, spec.label);
+    var input = el("input", {type: "range", id: prefix + "-" + spec.id, min: spec.min, max: spec.max,
+                             step: spec.step, value: spec.value}, row);
+    var out = el("output", {id: prefix + "-" + spec.id + "-out"}, row, String(spec.value));
+    input.addEventListener("input", function () { out.textContent = input.value; onInput(); });
+    return input;
+  }
+  function button(root, id, label, onClick) {
+    var b = el("button", {type: "button", id: id}, root, label);
+    b.addEventListener("click", onClick);
+    return b;
+  }
+  function canvas(root, id) {
+    var c = el("canvas", {id: id, width: 480, height: 360}, root);
+    return c;
+  }
+  // a perceptual-ish colour map (dark blue → teal → yellow) for the heat map
+  function colour(v) {
+    var t = Math.max(0, Math.min(1, v));
+    return [Math.round(68 + t * (253 - 68)), Math.round(1 + t * (231 - 1) * (0.6 + 0.4 * t)),
+            Math.round(84 + (t < 0.5 ? t * 120 : (1 - t) * 120 + 60 * (1 - t)))];
+  }
+  function config(root) { return JSON.parse(root.querySelector("script.config").textContent); }
+  function labels(root) { return JSON.parse(root.querySelector("script.labels").textContent); }
+
+  // ---- tower builder ----------------------------------------------------------------------------
+  function tower(root) {
+    var cfg = config(root), words = labels(root), controls = el("div", {"class": "controls"}, root);
+    var inputs = cfg.sliders.map(function (s) { return slider(controls, "tower", s, draw); });
+    var c = canvas(root, "tower-canvas"), table = el("table", {"class": "probes", id: "tower-probes"}, root);
+    var head = el("tr", {}, el("thead", {}, table));
+    ["x", "y", words.live_value].forEach(function (h) { el("th", {}, head, h); });
+    var body = el("tbody", {}, table), cells = cfg.probes.map(function (p) {
+      var row = el("tr", {}, body);
+      el("td", {}, row, String(p[0])); el("td", {}, row, String(p[1]));
+      return el("td", {"class": "probe"}, row);
+    });
+    function draw() {
+      var p = inputs.map(function (i) { return parseFloat(i.value); });
+      var ctx = c.getContext("2d"), n = cfg.grid, lo = cfg.view[0], hi = cfg.view[1];
+      var image = ctx.createImageData(n, n);
+      for (var j = 0; j < n; j++) {
+        for (var i = 0; i < n; i++) {
+          var x = lo + (i + 0.5) * (hi - lo) / n, y = hi - (j + 0.5) * (hi - lo) / n;
+          var rgb = colour(sn_tower.apply(null, [x, y].concat(p))[0]), k = 4 * (j * n + i);
+          image.data[k] = rgb[0]; image.data[k + 1] = rgb[1]; image.data[k + 2] = rgb[2]; image.data[k + 3] = 255;
+        }
+      }
+      var off = document.createElement("canvas");
+      off.width = n; off.height = n; off.getContext("2d").putImageData(image, 0, 0);
+      ctx.imageSmoothingEnabled = false;
+      ctx.clearRect(0, 0, c.width, c.height);
+      var side = Math.min(c.width, c.height);
+      ctx.drawImage(off, (c.width - side) / 2, 0, side, side);
+      cfg.probes.forEach(function (q, m) { show(cells[m], sn_tower.apply(null, q.concat(p))[0], 6); });
+    }
+    draw();
+  }
+
+  // ---- 1-D descent --------------------------------------------------------------------------------
+  function descent(root) {
+    var cfg = config(root), words = labels(root), controls = el("div", {"class": "controls"}, root);
+    var eta = slider(controls, "descent", cfg.sliders[0], reset), timer = null;
+    var buttons = el("div", {"class": "buttons"}, root);
+    button(buttons, "descent-step", words.live_step, step);
+    var run = button(buttons, "descent-run", words.live_run, toggle);
+    button(buttons, "descent-reset", words.live_reset, reset);
+    var c = canvas(root, "descent-canvas"), info = el("p", {"class": "readout"}, root);
+    el("span", {}, info, "k = "); var kOut = el("output", {id: "descent-k"}, info);
+    el("span", {}, info, "   x = "); var xOut = el("output", {id: "descent-x"}, info);
+    el("span", {}, info, "   h(x) = "); var hOut = el("output", {id: "descent-h"}, info);
+    var status = el("p", {"class": "status", id: "descent-status"}, root);
+    var xs, hs, diverged;
+    function reset() {
+      xs = [cfg.x0]; hs = [sn_descent(cfg.x0, parseFloat(eta.value))[1]]; diverged = false; stop(); draw();
+    }
+    function step() {
+      if (diverged) return;
+      var rate = parseFloat(eta.value), x = sn_descent(xs[xs.length - 1], rate)[0];
+      var h = Number.isFinite(x) ? sn_descent(x, rate)[1] : NaN;
+      if (Number.isFinite(x) && Number.isFinite(h)) { xs.push(x); hs.push(h); }
+      if (!(Number.isFinite(x) && Number.isFinite(h) && Math.abs(x) <= cfg.limit && Math.abs(h) <= cfg.limit * cfg.limit)) {
+        diverged = true; stop();
+      }
+      draw();
+    }
+    function stop() { if (timer) { clearInterval(timer); timer = null; } run.textContent = words.live_run; }
+    function toggle() {
+      if (timer) { stop(); return; }
+      run.textContent = words.live_pause;
+      timer = setInterval(function () { if (xs.length > 200) stop(); else step(); }, 250);
+    }
+    function draw() {
+      var n = xs.length;
+      show(kOut, n - 1, 0); show(xOut, xs[n - 1], 6); show(hOut, hs[n - 1], 6);
+      root.setAttribute("data-xs", JSON.stringify(xs));
+      var growing = n > 2 && Math.abs(xs[n - 1] - xs[n - 2]) > Math.abs(xs[1] - xs[0]);
+      status.textContent = diverged ? words.live_diverged : n < 2 ? words.h : growing ? words.live_growing : words.live_converging;
+      status.className = "status" + (diverged || growing ? " bad" : "");
+      plot(c, cfg.view, xs, hs);
+    }
+    reset();
+  }
+  function plot(c, view, xs, hs) {
+    var ctx = c.getContext("2d"), W = c.width, H = c.height, lo = view[0], hi = view[1], curve = [], i;
+    var shown = xs.filter(function (x) { return Math.abs(x) < 1e3; });
+    lo = Math.min.apply(null, [lo].concat(shown)); hi = Math.max.apply(null, [hi].concat(shown));
+    for (i = 0; i <= 200; i++) { var x = lo + i * (hi - lo) / 200; curve.push([x, sn_descent(x, 0)[1]]); }
+    var ys = curve.map(function (p) { return p[1]; }), ymin = Math.min.apply(null, ys), ymax = Math.max.apply(null, ys);
+    var X = function (x) { return 30 + (x - lo) / (hi - lo) * (W - 40); };
+    var Y = function (y) { return H - 20 - (y - ymin) / (ymax - ymin || 1) * (H - 40); };
+    ctx.clearRect(0, 0, W, H); ctx.lineWidth = 2; ctx.strokeStyle = "#334155"; ctx.beginPath();
+    curve.forEach(function (p, k) { if (k) ctx.lineTo(X(p[0]), Y(p[1])); else ctx.moveTo(X(p[0]), Y(p[1])); });
+    ctx.stroke(); ctx.strokeStyle = "#dc2626"; ctx.fillStyle = "#dc2626"; ctx.lineWidth = 1.5; ctx.beginPath();
+    xs.forEach(function (x, k) {
+      var px = X(Math.max(lo, Math.min(hi, x))), py = Y(Math.max(ymin, Math.min(ymax, hs[k])));
+      if (k) ctx.lineTo(px, py); else ctx.moveTo(px, py);
+    });
+    ctx.stroke();
+    xs.forEach(function (x, k) {
+      ctx.beginPath(); ctx.arc(X(Math.max(lo, Math.min(hi, x))), Y(Math.max(ymin, Math.min(ymax, hs[k]))), 4, 0, 7); ctx.fill();
+    });
+  }
+
+  // ---- training the seed network ------------------------------------------------------------------
+  function train(root) {
+    var cfg = config(root), words = labels(root), controls = el("div", {"class": "controls"}, root);
+    var eta = slider(controls, "train", cfg.sliders[0], function () {}), running = false;
+    var buttons = el("div", {"class": "buttons"}, root);
+    button(buttons, "train-step", words.live_step, function () { step(); draw(); });
+    var run = button(buttons, "train-run", words.live_run, toggle);
+    button(buttons, "train-reset", words.live_reset, reset);
+    var c = canvas(root, "train-canvas"), info = el("p", {"class": "readout"}, root);
+    el("span", {}, info, words.live_epoch + " = "); var eOut = el("output", {id: "train-epoch"}, info);
+    el("span", {}, info, "   " + words.live_loss + " = "); var lOut = el("output", {id: "train-loss"}, info);
+    var table = el("table", {"class": "params", id: "train-params"}, root), body = el("tbody", {}, table);
+    var cells = cfg.names.map(function (name) {
+      var row = el("tr", {}, body); el("td", {"class": "word"}, row, name); return el("td", {}, row);
+    });
+    var theta, epoch, losses;
+    function evaluate(th) {
+      var N = cfg.y.length, P = th.length, L = 0, g = new Array(P).fill(0);
+      for (var n = 0; n < N; n++) {
+        var r = sn_loss_grad.apply(null, cfg.X[n].concat([cfg.y[n]], th));
+        L += r[0];
+        for (var i = 0; i < P; i++) g[i] += r[1 + i];
+      }
+      return [L / N, g.map(function (v) { return v / N; })];
+    }
+    function step() {
+      var rate = parseFloat(eta.value), g = evaluate(theta)[1];
+      theta = theta.map(function (t, i) { return t - rate * g[i]; });
+      epoch += 1; losses.push(evaluate(theta)[0]);
+    }
+    function reset() { theta = cfg.theta0.slice(); epoch = 0; losses = [evaluate(theta)[0]]; running = false; draw(); }
+    function toggle() {
+      running = !running; run.textContent = running ? words.live_pause : words.live_run;
+      if (running) requestAnimationFrame(loop);
+    }
+    function loop() {
+      if (!running) return;
+      for (var k = 0; k < 5; k++) step();
+      draw();
+      if (epoch >= 5000) toggle(); else requestAnimationFrame(loop);
+    }
+    function draw() {
+      show(eOut, epoch, 0); show(lOut, losses[losses.length - 1], 6);
+      root.setAttribute("data-theta", JSON.stringify(theta));
+      theta.forEach(function (t, i) { show(cells[i], t, 4); });
+      var ctx = c.getContext("2d"), W = c.width, H = c.height, logs = losses.map(Math.log10);
+      var top = Math.max.apply(null, logs), bottom = Math.min.apply(null, logs) - 0.1;
+      ctx.clearRect(0, 0, W, H); ctx.strokeStyle = "#2563eb"; ctx.lineWidth = 2; ctx.beginPath();
+      logs.forEach(function (v, k) {
+        var px = 30 + k / Math.max(1, logs.length - 1) * (W - 40), py = 10 + (top - v) / (top - bottom || 1) * (H - 30);
+        if (k) ctx.lineTo(px, py); else ctx.moveTo(px, py);
+      });
+      ctx.stroke(); ctx.fillStyle = "#334155"; ctx.font = "12px sans-serif";
+      ctx.fillText(words.live_loss + " (log)", 34, 22); ctx.fillText(words.live_epoch + " → " + epoch, W - 110, H - 6);
+    }
+    reset();
+  }
+
+  var KINDS = {tower: tower, descent: descent, train: train};
+  function start() {
+    if (typeof katex !== "undefined") {
+      document.querySelectorAll("[data-tex]").forEach(function (node) {
+        katex.render(node.getAttribute("data-tex"), node, {displayMode: node.tagName === "DIV", throwOnError: false});
+      });
+    }
+    document.querySelectorAll("div.live[data-kind]").forEach(function (root) {
+      var build = KINDS[root.getAttribute("data-kind")];
+      if (build) build(root);
+    });
+    document.body.setAttribute("data-ready", "1");
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+})();

@@ -1,0 +1,180 @@
+"""The live tour page in a real browser: headless Chromium (Debian's) driven by Selenium.
+
+The page is opened from ``file://`` with the network off; sliders are moved (value + input event),
+buttons pressed, and the numbers the page computed (``data-value`` attributes, exact round-trip
+text) are compared with symnet's NumPy results to 1e-12. Any script error fails the test.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sympy import Symbol, exp, log, symbols, tanh
+
+from symnet.core.activations import relu, sigmoid, softplus
+from symnet.core.losses import squared_error
+from symnet.core.network import seed_network
+from symnet.core.program import Program
+from symnet.learn.data import make
+from symnet.learn.descent import descend
+from symnet.numeric.codegen import params_vector, to_function, value_and_grad
+from symnet.numeric.jscode import JS_PRELUDE, expression_to_javascript, to_javascript
+from symnet.tour.live import DESCENT_H, DESCENT_START, descent_widget, tower_widget, train_widget
+from symnet.tour.records import STUDENT, Formula, Section
+from symnet.tour.render import render_html
+from symnet.towers.tower import tower
+
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+TOL = 1e-12
+pytestmark = pytest.mark.skipif(not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
+                                reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)")
+
+
+def _browser(width: int = 1280):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = CHROMIUM
+    profile = tempfile.mkdtemp(prefix="symnet-chromium-")
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", f"--user-data-dir={profile}",
+                 f"--window-size={width},1000"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options), profile
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    """The tour's live widgets and a typeset formula on one page, written like the tour writes it."""
+    out = tmp_path_factory.mktemp("live")
+    sections = (Section("towers", "towers", (), (Formula("F", "x", r"F(\Theta, x) = \sigma\left(w x + b\right)"),),
+                        widgets=(tower_widget("en"),)),
+                Section("descent", "descent", (), widgets=(descent_widget("en"),)),
+                Section("train", "train", (), widgets=(train_widget("zh"),)))
+    path = out / "index.html"
+    path.write_text(render_html(sections, "en"), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def driver(page):
+    browser, profile = _browser()
+    browser.get(page.as_uri())
+    assert browser.execute_script("return document.body.getAttribute('data-ready')") == "1"
+    yield browser
+    errors = _severe(browser)
+    browser.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+    assert not errors, errors
+
+
+def _severe(browser) -> list:
+    logs = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    return logs + list(browser.execute_script("return window.SN.errors"))
+
+
+def _set(browser, element_id: str, value: float) -> float:
+    """Move a slider: set its value and dispatch the input event; returns the value it snapped to."""
+    return float(browser.execute_script(
+        "var s = document.getElementById(arguments[0]); s.value = arguments[1];"
+        "s.dispatchEvent(new Event('input')); return s.value;", element_id, str(value)))
+
+
+def _click(browser, element_id: str, times: int = 1) -> None:
+    for _ in range(times):
+        browser.find_element("id", element_id).click()
+
+
+def _value(browser, element_id: str) -> float:
+    return float(browser.find_element("id", element_id).get_attribute("data-value"))
+
+
+def test_page_loads_offline_with_no_script_error_and_typesets(driver):
+    assert driver.execute_script("return document.querySelectorAll('.katex').length") >= 1
+    assert driver.execute_script("return document.querySelectorAll('.katex-error').length") == 0
+    assert driver.execute_script("return document.querySelectorAll('canvas').length") == 3
+    assert _severe(driver) == []
+
+
+def test_tower_sliders_match_numpy(driver):
+    cfg = tower_widget("en").config
+    for values in ((-0.3, 0.7, -0.2, 0.8, 1000, 30, 1.1), (-1.0, 0.5, 0.1, 0.9, 200, 12.5, 0.6)):
+        moved = [_set(driver, f"tower-{spec['id']}", v) for spec, v in zip(cfg["sliders"], values)]
+        assert moved == pytest.approx(values, abs=1e-12)
+        cells = driver.find_elements("css selector", "#tower-probes td.probe")
+        got = np.array([float(c.get_attribute("data-value")) for c in cells])
+        expected = tower(*moved).evaluate(np.array(cfg["probes"]))
+        assert np.max(np.abs(got - expected)) <= TOL, (got, expected)
+    assert got.max() > 0.9 and got.min() < 0.1        # inside and outside the box: a tower, not a constant
+
+
+@pytest.mark.parametrize("eta, steps", [(0.4, 6), (1.05, 9)])
+def test_descent_steps_match_numpy(driver, eta, steps):
+    eta = _set(driver, "descent-eta", eta)               # a new η resets the path to x₀
+    _click(driver, "descent-step", steps)
+    xs = json.loads(driver.find_element("id", "live-descent").get_attribute("data-xs"))
+    path = descend(DESCENT_H, DESCENT_START, eta, steps=steps)
+    assert np.max(np.abs(np.array(xs) - np.array(path.xs))) <= TOL
+    assert _value(driver, "descent-k") == steps
+    status = driver.find_element("id", "descent-status").text
+    assert ("diverging" in status) == (eta > 1)          # h = x² − 2x diverges exactly when η > 1
+
+
+def test_descent_divergence_is_shown(driver):
+    _set(driver, "descent-eta", 1.2)
+    _click(driver, "descent-step", 60)                   # |x − 1| grows ×1.4 a step: past 1e6 by step 45
+    assert "diverged" in driver.find_element("id", "descent-status").text
+    assert _value(driver, "descent-k") < 60
+    _click(driver, "descent-reset")
+    assert _value(driver, "descent-k") == 0 and _value(driver, "descent-x") == DESCENT_START
+
+
+def test_training_steps_match_numpy_gradient_descent(driver):
+    compiled, data = value_and_grad(squared_error(seed_network())), make("seed", n=200, noise=0.05, seed=0)
+    eta = _set(driver, "train-eta", 3.0)
+    _click(driver, "train-reset")
+    _click(driver, "train-step", 7)
+    theta = params_vector(compiled.params, STUDENT)
+    for _ in range(7):
+        theta = theta - eta * compiled(theta, data.X, data.y)[1]
+    got = np.array(json.loads(driver.find_element("id", "live-train").get_attribute("data-theta")))
+    assert np.max(np.abs(got - theta)) <= TOL
+    assert abs(_value(driver, "train-loss") - compiled.value(theta, data.X, data.y)) <= TOL
+    assert _value(driver, "train-epoch") == 7
+    assert _value(driver, "train-loss") < compiled.value(params_vector(compiled.params, STUDENT), data.X, data.y)
+
+
+def test_training_runs_and_pauses(driver):
+    _click(driver, "train-reset")
+    _click(driver, "train-run")
+    driver.execute_script("return new Promise(function (done) { setTimeout(done, 300); })")
+    _click(driver, "train-run")                          # pause
+    paused = _value(driver, "train-epoch")
+    driver.execute_script("return new Promise(function (done) { setTimeout(done, 200); })")
+    assert paused > 0 and _value(driver, "train-epoch") == paused
+
+
+def test_generated_javascript_matches_numpy_with_awkward_names(driver):
+    """Symbols named like JavaScript constants and keywords, and σ at ±1000: the same numbers as NumPy."""
+    e, Math, ret, z, h = symbols("e Math return z h")
+    program = Program((e, Math), (ret,), ((z, ret * e - Math), (h, sigmoid(z) + softplus(-z) + relu(z))),
+                      (h, tanh(h) * exp(-e**2) + log(1 + Math**2)))
+    args = (e, Math, ret)
+    numpy_fn = to_function(program, args)
+    code = JS_PRELUDE + to_javascript(program, args, "generated")
+    for point in ((0.3, -1.2, 2.0), (5.0, 2.0, 200.0), (-5.0, 2.0, 200.0)):
+        got = driver.execute_script(code + "; return generated.apply(null, arguments[0]);", list(point))
+        expected = [float(v) for v in numpy_fn(*point)]
+        assert np.all(np.isfinite(got))
+        assert np.max(np.abs(np.array(got) - expected)) <= TOL * max(1.0, np.max(np.abs(expected)))
+    one = driver.execute_script(JS_PRELUDE + expression_to_javascript(Symbol("x")**2, [Symbol("x")], "sq")
+                                + "; return sq(3);")
+    assert one == 9
