@@ -24,8 +24,9 @@ from symnet.learn.data import make
 from symnet.learn.descent import descend
 from symnet.numeric.codegen import params_vector, to_function, value_and_grad
 from symnet.numeric.jscode import JS_PRELUDE, expression_to_javascript, to_javascript
+from symnet.tour.graphlive import graph_program, graph_widget
 from symnet.tour.live import DESCENT_H, DESCENT_START, descent_widget, tower_widget, train_widget
-from symnet.tour.records import STUDENT, Formula, Section
+from symnet.tour.records import AT, STUDENT, Formula, Section
 from symnet.tour.render import render_html
 from symnet.towers.tower import tower
 
@@ -58,7 +59,8 @@ def page(tmp_path_factory):
     sections = (Section("towers", "towers", (), (Formula("F", "x", r"F(\Theta, x) = \sigma\left(w x + b\right)"),),
                         widgets=(tower_widget("en"),)),
                 Section("descent", "descent", (), widgets=(descent_widget("en"),)),
-                Section("train", "train", (), widgets=(train_widget("zh"),)))
+                Section("train", "train", (), widgets=(train_widget("zh"),)),
+                Section("gradients", "gradients", (), widgets=(graph_widget("en", AT),)))
     path = out / "index.html"
     path.write_text(render_html(sections, "en"), encoding="utf-8")
     return path
@@ -101,6 +103,7 @@ def test_page_loads_offline_with_no_script_error_and_typesets(driver):
     assert driver.execute_script("return document.querySelectorAll('.katex').length") >= 1
     assert driver.execute_script("return document.querySelectorAll('.katex-error').length") == 0
     assert driver.execute_script("return document.querySelectorAll('canvas').length") == 3
+    assert driver.execute_script("return document.querySelectorAll('#graph-svg g.node').length") == 26
     assert _severe(driver) == []
 
 
@@ -178,3 +181,26 @@ def test_generated_javascript_matches_numpy_with_awkward_names(driver):
     one = driver.execute_script(JS_PRELUDE + expression_to_javascript(Symbol("x")**2, [Symbol("x")], "sq")
                                 + "; return sq(3);")
     assert one == 9
+
+
+def test_graph_steps_backward_to_every_gradient(driver):
+    """Every node lit in reverse order; a parameter's δ is NumPy's ∂L/∂θ, a node's δ is Σ δ_head·(edge label)."""
+    loss = squared_error(seed_network())
+    _, args, nodes, edges, _ = graph_program(loss)
+    _click(driver, "graph-reset")
+    assert driver.find_element("id", "live-graph").get_attribute("data-lit") == "0"
+    _click(driver, "graph-back", len(nodes) + 2)         # two extra presses do nothing
+    assert driver.find_element("id", "live-graph").get_attribute("data-lit") == str(len(nodes))
+    node = lambda i, what: float(driver.find_element("id", f"graph-node-{i}").get_attribute(what))  # noqa: E731
+    value, delta = [node(i, "data-value") for i in range(len(nodes))], [node(i, "data-delta") for i in range(len(nodes))]
+    compiled = value_and_grad(loss)
+    L, g = compiled(params_vector(compiled.params, STUDENT), np.array([[AT["x1"], AT["x2"]]]), np.array([AT["y"]]))
+    index = {s: i for i, s in enumerate(nodes)}
+    assert abs(value[-1] - L) <= TOL and delta[-1] == 1.0
+    assert max(abs(delta[index[p]] - gp) for p, gp in zip(compiled.params, g)) <= TOL
+    labels = [float(driver.find_element("id", f"graph-edge-{k}").get_attribute("data-value")) for k in range(len(edges))]
+    for s in nodes[:-1]:
+        flows = sum(delta[index[h]] * labels[k] for k, (t, h, _) in enumerate(edges) if t == s)
+        assert abs(delta[index[s]] - flows) <= TOL, s
+    readout = driver.find_element("id", "graph-readout").text
+    assert readout.startswith("δ(x₁) = ") and "·" in readout

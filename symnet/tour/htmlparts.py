@@ -104,5 +104,16 @@ div.live canvas { display: block; width: 100%; max-width: 480px; height: auto; m
                   border: 1px solid #e2e8f0; border-radius: 6px; background: #fff; }
 div.live .buttons button { margin: .2rem .4rem .2rem 0; padding: .3rem .9rem; font-size: .95rem; }
 div.live .status.bad { color: #b91c1c; font-weight: 600; }
+div.live .graph-box { overflow-x: auto; }
+#graph-svg .edge { stroke: #b6bcc8; stroke-width: 1.2; }
+#graph-svg .edge.lit { stroke: #d1495b; stroke-width: 2.2; }
+#graph-svg .edge.now { stroke: #f59e0b; stroke-width: 3; }
+#graph-svg text { text-anchor: middle; font-family: "DejaVu Sans", "Noto Sans", sans-serif; }
+#graph-svg .edge-label { font-size: 10px; fill: #6b7280; }
+#graph-svg circle { stroke: #64748b; stroke-width: 1.2; fill: #fdf0d5; }
+#graph-svg .param circle { fill: #e4f2dc; } #graph-svg .input circle { fill: #dbe9f6; }
+#graph-svg .lit circle { stroke: #d1495b; stroke-width: 2.4; } #graph-svg .now circle { fill: #fde68a; }
+#graph-svg .name { font-size: 12px; font-weight: 600; } #graph-svg .value { font-size: 10px; }
+#graph-svg .delta { font-size: 11px; fill: #b91c1c; font-weight: 600; }
 @media (max-width: 600px) { body { margin: 1rem auto; } nav ol { columns: 1; } }
 """

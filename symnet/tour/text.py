@@ -176,6 +176,13 @@ TEXT = {
     "live_converging": ("steps shrink: converging", "步长在缩小：正在收敛"),
     "live_growing": ("steps grow: diverging", "步长在变大：正在发散"),
     "live_code": ("The generated JavaScript this widget runs:", "这个小部件运行的自动生成的 JavaScript 代码："),
+    "live_graph_title": ("The computational graph: every value and every δ at the point above",
+                         "计算图：上面那个点上的每个值和每个 δ"),
+    "live_back": ("Step backward", "反向走一步"),
+    "live_graph_rule": ("Each edge s → t carries ∂t/∂s. Press “Step backward”: the lit node gets "
+                        "δ_s = Σ δ_t·∂t/∂s over its outgoing edges; a parameter's δ is ∂L/∂θ.",
+                        "每条边 s → t 上标着 ∂t/∂s。按“反向走一步”：被点亮的节点得到 δ_s = Σ δ_t·∂t/∂s"
+                        "（对它的所有出边求和）；参数的 δ 就是 ∂L/∂θ。"),
     "math_plain": ("plain text", "纯文本"),
     "fold_caption": ("The chain-rule derivation of ∂L/∂{param}, one step at a time (click a step to open it):",
                      "∂L/∂{param} 的链式法则推导，一步一步来（点击每一步展开）："),
