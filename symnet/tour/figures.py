@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from sympy import Symbol
 
-from symnet.tour.records import POINTS, STUDENT, Artifact, Formula, Section, Table, TourContext
+from symnet.tour.records import POINTS, SEED_RATE, STUDENT, XOR_RATE, Artifact, Formula, Section, Table, TourContext
 from symnet.tour.text import text
 
 APPROX_SIZES = (2, 4, 8, 16)
@@ -153,9 +153,12 @@ def train_section(ctx: TourContext) -> Section:
 
     lang = ctx.lang
     teacher = make("seed", n=200, noise=0.05, seed=0)
-    seed_fit = train(seed_network(), teacher, epochs=SEED_EPOCHS, theta0=STUDENT, progress=False)
+    # plain gradient descent, θ ← θ − η·∂L/∂θ on the whole set each epoch: the rule the section states
+    seed_fit = train(seed_network(), teacher, optimizer="sgd", learning_rate=SEED_RATE, epochs=SEED_EPOCHS,
+                     theta0=STUDENT, progress=False)
     xor = make("xor", n=200, seed=0)
-    xor_fit = train(mlp([2, XOR_HIDDEN, 1], "tanh", "sigmoid"), xor, epochs=XOR_EPOCHS, progress=False)
+    xor_fit = train(mlp([2, XOR_HIDDEN, 1], "tanh", "sigmoid"), xor, optimizer="sgd", learning_rate=XOR_RATE,
+                    epochs=XOR_EPOCHS, progress=False)
     fits = ((text("h_seed_fit", lang), seed_fit), (text("h_xor_fit", lang, hidden=XOR_HIDDEN), xor_fit))
     rows = tuple((name, str(len(fit.params)), f"{fit.history.train_loss[0]:.4f}", f"{fit.history.train_loss[-1]:.4f}",
                   str(fit.settings["epochs"])) for name, fit in fits)
@@ -164,7 +167,8 @@ def train_section(ctx: TourContext) -> Section:
     rule = Formula(text("train_rule", lang), "θ ← θ − η·∂L/∂θ,   L = (1/N) Σₙ (yₙ − F(Θ, xₙ))²",
                    r"\theta \leftarrow \theta - \eta \frac{\partial L}{\partial \theta}")
     code = Formula(text("train_code", lang), _compiled_source(seed_fit))
-    paragraph = text("train_p1", lang, n_samples=len(teacher), hidden=XOR_HIDDEN)
+    paragraph = text("train_p1", lang, n_samples=len(teacher), hidden=XOR_HIDDEN, eta=f"{SEED_RATE:g}",
+                     eta_xor=f"{XOR_RATE:g}")
     files = _training_figures(ctx, seed_fit, xor_fit, xor)
     from symnet.tour.live import train_widget
 

@@ -21,7 +21,6 @@ TOWER_SLIDERS = ("x_min", "x_max", "y_min", "y_max", "k", "s", "t")
 TOWER_VIEW = (-1.5, 1.5)
 DESCENT_H = "x**2 - 2*x"
 DESCENT_START = 3.0
-TRAIN_RATE = 2.0
 
 
 def tower_program():
@@ -98,20 +97,20 @@ def descent_widget(lang: str):
 
 
 def train_widget(lang: str):
-    """The seed network learning its teacher by plain gradient descent, θ ← θ − η·(mean ∂L/∂θ)."""
+    """The seed network learning its teacher by plain gradient descent, θ ← θ − η·(mean ∂L/∂θ), as §3's figure."""
     from symnet.core.backprop import grad
     from symnet.core.losses import squared_error
     from symnet.core.network import seed_network
     from symnet.learn.data import make
     from symnet.numeric.jscode import to_javascript
     from symnet.render.printing import pretty
-    from symnet.tour.records import STUDENT, Widget
+    from symnet.tour.records import SEED_RATE, STUDENT, Widget
 
     program = grad(squared_error(seed_network())).program
     data = make("seed", n=200, noise=0.05, seed=0)
     config = {"X": data.X.tolist(), "y": data.y.tolist(), "theta0": [STUDENT[str(p)] for p in program.params],
               "names": [pretty(p) for p in program.params], "n_inputs": len(program.inputs) - 1,
-              "sliders": [{"id": "eta", "label": "η", "min": 0.1, "max": 8.0, "step": 0.1, "value": TRAIN_RATE}]}
+              "sliders": [{"id": "eta", "label": "η", "min": 0.1, "max": 8.0, "step": 0.1, "value": SEED_RATE}]}
     labels = {key: text(key, lang) for key in ("live_step", "live_run", "live_pause", "live_reset",
                                                 "live_epoch", "live_loss")}
     code = to_javascript(program, program.inputs + program.params, "sn_loss_grad")

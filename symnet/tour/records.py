@@ -107,4 +107,6 @@ class TourResult:
 STUDENT = {"w1_1": 0.5, "b1": 0.0, "w2_1": -0.5, "b2": 0.0, "w3_1": 1.0, "b3": 0.0,
            "w4_1": 1.0, "b4": 0.0, "w5_1": 1.0, "w5_2": -1.0, "b5": 0.0}
 AT = {**STUDENT, "x1": 1.0, "x2": 2.0, "y": 1.0}     # where §3's derivation puts numbers on each factor
+SEED_RATE = 4.0      # η of plain gradient descent for the seed network (the tour's figure and its live twin)
+XOR_RATE = 2.0       # η of plain gradient descent for the XOR MLP
 POINTS = ((1.0, 2.0), (0.0, 0.0), (-1.0, 1.0), (2.0, -1.5), (-2.0, -2.0))

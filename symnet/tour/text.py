@@ -123,12 +123,15 @@ TEXT = {
     # §3 training
     "train_title": ("§3 Training: the computer adjusts the parameters", "§3 训练：让电脑自动调参"),
     "train_p1": (
-        "Now the update θ ← θ − η·∂L/∂θ runs on every parameter at once, with gradients from the compiled program "
-        "(the Adam optimiser). First §0's F learns the teacher G from {n_samples} noisy samples; then a 2-{hidden}-1 "
-        "MLP learns XOR, which no single neuron can.",
-        "现在对所有参数同时执行更新 θ ← θ − η·∂L/∂θ，梯度来自编译好的程序（优化器为 Adam）。"
-        "先让 §0 中的 F 从 {n_samples} 个带噪声的样本中学习老师 G；再让一个 2-{hidden}-1 的多层感知机学习异或（XOR），"
-        "这是单个神经元做不到的。"),
+        "Now the update θ ← θ − η·∂L/∂θ runs on every parameter at once: plain gradient descent on the whole data "
+        "set each epoch, with gradients from the compiled program. First §0's F learns the teacher G from "
+        "{n_samples} noisy samples (η = {eta}); then a 2-{hidden}-1 MLP learns XOR, which no single neuron can "
+        "(η = {eta_xor}). symnet also has the Momentum and Adam optimisers (train(..., optimizer=\"adam\")); "
+        "the tour does not use them.",
+        "现在对所有参数同时执行更新 θ ← θ − η·∂L/∂θ：每一轮在整个数据集上做一次普通梯度下降，梯度来自编译好的程序。"
+        "先让 §0 中的 F 从 {n_samples} 个带噪声的样本中学习老师 G（η = {eta}）；再让一个 2-{hidden}-1 的多层感知机"
+        "学习异或（XOR），这是单个神经元做不到的（η = {eta_xor}）。symnet 也提供 Momentum 和 Adam 优化器"
+        "（train(..., optimizer=\"adam\")），本导览没有用它们。"),
     "train_rule": ("The update rule:", "更新规则："),
     "train_f_table": ("§0's comparison again: the seed network F started from §0's parameters; after training it "
                       "is much closer to the teacher G.",
