@@ -24,6 +24,7 @@ from symnet.learn.data import make
 from symnet.learn.descent import descend
 from symnet.numeric.codegen import params_vector, to_function, value_and_grad
 from symnet.numeric.jscode import JS_PRELUDE, expression_to_javascript, to_javascript
+from symnet.tour.exercises import descent_exercise, gradient_exercises
 from symnet.tour.graphlive import graph_program, graph_widget
 from symnet.tour.live import DESCENT_H, DESCENT_START, descent_widget, tower_widget, train_widget
 from symnet.tour.records import AT, STUDENT, Formula, Section
@@ -60,7 +61,10 @@ def page(tmp_path_factory):
                         widgets=(tower_widget("en"),)),
                 Section("descent", "descent", (), widgets=(descent_widget("en"),)),
                 Section("train", "train", (), widgets=(train_widget("zh"),)),
-                Section("gradients", "gradients", (), widgets=(graph_widget("en", AT),)))
+                Section("gradients", "gradients", (), widgets=(graph_widget("en", AT),),
+                        exercises=gradient_exercises("en")),
+                Section("descent1", "descent", (), exercises=descent_exercise(
+                    [descend(DESCENT_H, DESCENT_START, eta, steps=12) for eta in (0.1, 0.4, 1.05)], "zh")))
     path = out / "index.html"
     path.write_text(render_html(sections, "en"), encoding="utf-8")
     return path
@@ -204,3 +208,28 @@ def test_graph_steps_backward_to_every_gradient(driver):
         assert abs(delta[index[s]] - flows) <= TOL, s
     readout = driver.find_element("id", "graph-readout").text
     assert readout.startswith("δ(x₁) = ") and "·" in readout
+
+
+def _answer(browser, exercise_id: str, typed: str) -> str:
+    box = browser.find_element("id", exercise_id)
+    field = box.find_element("css selector", "input")
+    field.clear()
+    field.send_keys(typed)
+    box.find_element("css selector", "button").click()
+    return box.find_element("css selector", "output").get_attribute("class")
+
+
+def test_exercises_are_checked_on_the_page(driver):
+    """Answers worked out here independently: sympy.diff of the closed form, paths by hand, η > 1 diverges."""
+    from sympy import diff
+
+    loss = squared_error(seed_network())
+    (closed,) = loss.program.closed_form()
+    b4 = float(diff(closed, Symbol("b4")).subs({Symbol(k): v for k, v in AT.items()}))
+    assert _answer(driver, "ex-gradients-1", f"{b4 + 0.01:.6f}") == "verdict wrong"
+    assert _answer(driver, "ex-gradients-1", f"{b4:.6f}".replace("-", "\u2212")) == "verdict right"
+    assert _answer(driver, "ex-gradients-2", "1") == "verdict wrong"
+    assert _answer(driver, "ex-gradients-2", "2") == "verdict right"
+    assert _answer(driver, "ex-descent1-1", "0.4") == "verdict wrong"
+    assert _answer(driver, "ex-descent1-1", "1.05") == "verdict right"
+    assert driver.find_element("css selector", "#ex-descent1-1 output").text == "Right!"   # the page is English

@@ -126,10 +126,12 @@ def descent_section(ctx: TourContext) -> Section:
     rows = tuple((str(k), *(f"{p.xs[k]:.4f}" if k < len(p.xs) else "—" for p in paths)) for k in range(6))
     files = _descent_figure(ctx, paths)
     outcomes = text("descent_p2", lang, outcomes=text("list_sep", lang).join(_outcome(p, lang) for p in paths))
+    from symnet.tour.exercises import descent_exercise
     from symnet.tour.live import descent_widget
 
     return Section("descent", text("descent_title", lang), (text("descent_p1", lang), outcomes), formulas,
-                   (Table(text("descent_table", lang), header, rows),), files, widgets=(descent_widget(lang),))
+                   (Table(text("descent_table", lang), header, rows),), files, widgets=(descent_widget(lang),),
+                   exercises=descent_exercise(paths, lang))
 
 
 def _outcome(path, lang: str) -> str:

@@ -72,6 +72,24 @@ def widget_html(widget, lang: str) -> str:
             f"<pre>{escape(widget.code)}</pre></details></div>")
 
 
+def exercises_html(exercises, key: str, lang: str) -> str:
+    """Exercises: a question, an answer box and a Check button (the page compares within the tolerance),
+    and the answer with its reason folded underneath."""
+    items = []
+    for k, ex in enumerate(exercises, start=1):
+        answer = f"{ex.answer:.6g}"
+        items.append(
+            f'<div class="exercise" id="ex-{escape(key)}-{k}" data-answer="{ex.answer!r}" data-tol="{ex.tolerance!r}">'
+            f"<p>{k}. {escape(ex.question)}</p>"
+            f'<input type="text" inputmode="decimal" aria-label="{escape(text("ex_answer", lang))}"> '
+            f'<button type="button">{escape(text("ex_check", lang))}</button> <output class="verdict"></output>'
+            f'<details><summary>{escape(text("ex_answer", lang))}</summary><p>{escape(answer)} — '
+            f"{escape(ex.explanation)}</p></details></div>")
+    return (f'<div class="exercises" data-right="{escape(text("ex_right", lang))}" '
+            f'data-wrong="{escape(text("ex_wrong", lang))}"><p><b>{escape(text("exercises", lang))}</b></p>'
+            f'{"".join(items)}</div>')
+
+
 def head_html() -> str:
     """KaTeX's stylesheet (fonts inlined) for the page's ``<head>``."""
     return f"<style>{katex_css()}</style>"
@@ -115,5 +133,8 @@ div.live .graph-box { overflow-x: auto; }
 #graph-svg .lit circle { stroke: #d1495b; stroke-width: 2.4; } #graph-svg .now circle { fill: #fde68a; }
 #graph-svg .name { font-size: 12px; font-weight: 600; } #graph-svg .value { font-size: 10px; }
 #graph-svg .delta { font-size: 11px; fill: #b91c1c; font-weight: 600; }
+div.exercises { border-left: 4px solid #10b981; background: #f0fdf8; padding: .3rem 1rem .6rem; margin: 1.2rem 0; }
+div.exercise input { width: 9rem; padding: .2rem .4rem; font-size: 1rem; }
+div.exercise .verdict.right { color: #047857; font-weight: 600; } div.exercise .verdict.wrong { color: #b91c1c; }
 @media (max-width: 600px) { body { margin: 1rem auto; } nav ol { columns: 1; } }
 """

@@ -67,6 +67,16 @@ class Widget:
 
 
 @dataclass(frozen=True)
+class Exercise:
+    """A question whose numeric answer symnet computed; the page checks a typed answer within ``tolerance``."""
+
+    question: str
+    answer: float
+    tolerance: float
+    explanation: str = ""
+
+
+@dataclass(frozen=True)
 class Section:
     """What one section of the tour shows, as data."""
 
@@ -79,6 +89,7 @@ class Section:
     skipped: tuple[str, ...] = ()
     folds: tuple[Fold, ...] = ()
     widgets: tuple[Widget, ...] = ()
+    exercises: tuple[Exercise, ...] = ()
 
 
 @dataclass(frozen=True)

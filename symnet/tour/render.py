@@ -12,7 +12,7 @@ import re
 from html import escape
 
 from symnet.tour.htmlparts import CSS as LIVE_CSS
-from symnet.tour.htmlparts import fold_html, formula_html, head_html, scripts_html, widget_html
+from symnet.tour.htmlparts import exercises_html, fold_html, formula_html, head_html, scripts_html, widget_html
 from symnet.tour.text import text
 
 NUMBER = re.compile(r"^[-+−]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$|^$|^—$")
@@ -84,6 +84,8 @@ def _html_section(section, lang: str) -> str:
     if section.widgets:
         parts.append(f'<p class="live-heading"><b>{escape(text("live_heading", lang))}</b></p>')
         parts += [widget_html(widget, lang) for widget in section.widgets]
+    if section.exercises:
+        parts.append(exercises_html(section.exercises, section.key, lang))
     parts += [f'<p class="skipped">{escape(text("skipped", lang))}: {escape(note)}</p>' for note in section.skipped]
     parts.append("</section>")
     return "\n".join(parts)
@@ -152,6 +154,10 @@ def _markdown_section(section, lang: str) -> list[str]:
         lines += [f"{artifact.caption}" if artifact.is_image else f"- {link} — {artifact.caption}", ""]
         if artifact.is_image:
             lines += [link, ""]
+    if section.exercises:
+        lines += [f"**{text('exercises', lang)}**", ""]
+        lines += [f"{k}. {ex.question} ({text('ex_answer', lang)}: {ex.answer:.6g}; {ex.explanation})"
+                  for k, ex in enumerate(section.exercises, start=1)] + [""]
     lines += [f"> **{text('skipped', lang)}:** {note}" for note in section.skipped]
     return lines + ([""] if section.skipped else [])
 

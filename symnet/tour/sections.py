@@ -147,10 +147,12 @@ def gradients_section(ctx: TourContext) -> Section:
     fold = derivation_fold(derive(loss, wrt=[DERIVED_PARAM], at=AT),
                            text("fold_caption", lang, param=pretty(_symbol(DERIVED_PARAM))), lang)
     files, skipped = derivation_files(ctx, loss)
+    from symnet.tour.exercises import gradient_exercises
     from symnet.tour.graphlive import graph_widget
 
     return Section("gradients", text("gradients_title", lang), (text("gradients_p1", lang), text("gradients_p2", lang)),
-                   formulas, files=files, skipped=skipped, folds=(fold,), widgets=(graph_widget(lang, AT),))
+                   formulas, files=files, skipped=skipped, folds=(fold,), widgets=(graph_widget(lang, AT),),
+                   exercises=gradient_exercises(lang))
 
 
 def derivation_files(ctx: TourContext, loss) -> tuple[tuple[Artifact, ...], tuple[str, ...]]:

@@ -266,6 +266,22 @@
     reset();
   }
 
+  // ---- exercises: the typed number against symnet's answer ---------------------------------------
+  function exercises(box) {
+    box.querySelectorAll("div.exercise").forEach(function (ex) {
+      var input = ex.querySelector("input"), verdict = ex.querySelector("output");
+      function check() {
+        var typed = parseFloat(input.value.replace(/\u2212/g, "-").replace(",", "."));
+        var ok = Number.isFinite(typed) &&
+          Math.abs(typed - parseFloat(ex.getAttribute("data-answer"))) <= parseFloat(ex.getAttribute("data-tol"));
+        verdict.textContent = box.getAttribute(ok ? "data-right" : "data-wrong");
+        verdict.className = "verdict " + (ok ? "right" : "wrong");
+      }
+      ex.querySelector("button").addEventListener("click", check);
+      input.addEventListener("keydown", function (e) { if (e.key === "Enter") check(); });
+    });
+  }
+
   var KINDS = {tower: tower, descent: descent, train: train, graph: graph};
   function start() {
     if (typeof katex !== "undefined") {
@@ -277,6 +293,7 @@
       var build = KINDS[root.getAttribute("data-kind")];
       if (build) build(root);
     });
+    document.querySelectorAll("div.exercises").forEach(exercises);
     document.body.setAttribute("data-ready", "1");
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
