@@ -48,10 +48,15 @@ TEXT = {
     "network_nested": ("The nested formula F(Θ, x):", "嵌套形式的 F(Θ, x)："),
     "network_program": ("The program (every neuron as zᵢ and hᵢ):", "程序形式（每个神经元写成 zᵢ 和 hᵢ）："),
     "network_closed": ("The closed form (every neuron replaced by its formula):", "展开形式（把每个神经元换成它的公式）："),
-    "network_graph": ("The network drawn from its program, inputs on the left and the loss L on the right. Each "
-                      "edge carries its local derivative; the two highlighted paths are the two terms of ∂L/∂w₂,₁.",
-                      "根据程序画出的网络：左边是输入，右边是损失 L。每条边上标着它的局部导数；"
-                      "高亮的两条路径就是 ∂L/∂w₂,₁ 的两项。"),
+    "network_graph": ("The network drawn from its program, inputs on the left and the loss L on the right; each edge "
+                      "u → v carries ∂v/∂u. Along the two highlighted paths the labels multiply to the two terms of "
+                      "∂L/∂h₂ (f₂ feeds both f₃ and f₄). ∂L/∂w₂,₁ multiplies their sum by ∂h₂/∂w₂,₁ = x₂·h₂(1 − h₂), "
+                      "the factor of the parameter itself, which this picture does not draw as a node; the live graph "
+                      "in §3 draws every parameter as a node, so there every derivative is a sum of path products.",
+                      "根据程序画出的网络：左边是输入，右边是损失 L；每条边 u → v 上标着 ∂v/∂u。"
+                      "沿两条高亮路径，标注之积分别是 ∂L/∂h₂ 的两项（f₂ 同时连向 f₃ 和 f₄）。"
+                      "∂L/∂w₂,₁ 还要把它们的和乘以 ∂h₂/∂w₂,₁ = x₂·h₂(1 − h₂)，这是参数自身的因子，本图没有把参数画成节点；"
+                      "§3 的动态计算图把每个参数都画成节点，在那里每个导数都恰好是各条路径乘积之和。"),
     # §2 towers
     "towers_title": ("§2 A tower from five sigmoid neurons", "§2 用五个 sigmoid 神经元搭一个“高台”"),
     "towers_p1": (
