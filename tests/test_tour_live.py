@@ -26,13 +26,23 @@ from symnet.numeric.codegen import params_vector, to_function, value_and_grad
 from symnet.numeric.jscode import JS_PRELUDE, expression_to_javascript, to_javascript
 from symnet.tour.exercises import descent_exercise, gradient_exercises
 from symnet.tour.graphlive import graph_program, graph_widget
-from symnet.tour.live import DESCENT_H, DESCENT_START, descent_widget, tower_widget, train_widget
+from symnet.tour.live import (
+    APPROX_SAMPLES,
+    DESCENT_H,
+    DESCENT_START,
+    approx_widget,
+    descent_widget,
+    tower_widget,
+    train_widget,
+)
 from symnet.tour.records import AT, STUDENT, Formula, Section
 from symnet.tour.render import render_html
+from symnet.towers.approximation import approximate, dense_grid
 from symnet.towers.tower import tower
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 TOL = 1e-12
+APPROXIMATIONS = tuple(approximate("sin(x)*cos(y)", n=n) for n in (2, 4))
 pytestmark = pytest.mark.skipif(not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
                                 reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)")
 
@@ -59,6 +69,7 @@ def page(tmp_path_factory):
     out = tmp_path_factory.mktemp("live")
     sections = (Section("towers", "towers", (), (Formula("F", "x", r"F(\Theta, x) = \sigma\left(w x + b\right)"),),
                         widgets=(tower_widget("en"),)),
+                Section("approx", "approx", (), widgets=(approx_widget("en", APPROXIMATIONS),)),
                 Section("descent", "descent", (), widgets=(descent_widget("en"),)),
                 Section("train", "train", (), widgets=(train_widget("zh"),)),
                 Section("gradients", "gradients", (), widgets=(graph_widget("en", AT),),
@@ -106,7 +117,7 @@ def _value(browser, element_id: str) -> float:
 def test_page_loads_offline_with_no_script_error_and_typesets(driver):
     assert driver.execute_script("return document.querySelectorAll('.katex').length") >= 1
     assert driver.execute_script("return document.querySelectorAll('.katex-error').length") == 0
-    assert driver.execute_script("return document.querySelectorAll('canvas').length") == 3
+    assert driver.execute_script("return document.querySelectorAll('canvas').length") == 4
     assert driver.execute_script("return document.querySelectorAll('#graph-svg g.node').length") == 26
     assert _severe(driver) == []
 
@@ -233,3 +244,14 @@ def test_exercises_are_checked_on_the_page(driver):
     assert _answer(driver, "ex-descent1-1", "0.4") == "verdict wrong"
     assert _answer(driver, "ex-descent1-1", "1.05") == "verdict right"
     assert driver.find_element("css selector", "#ex-descent1-1 output").text == "Right!"   # the page is English
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_sum_of_towers_errors_match_numpy(driver, index):
+    approximation = APPROXIMATIONS[index]
+    assert _set(driver, "approx-n", index) == index
+    X = np.column_stack([c.ravel() for c in dense_grid(approximation.domain, APPROX_SAMPLES)])
+    error = np.abs(np.sin(X[:, 0]) * np.cos(X[:, 1]) - approximation.evaluate(X))
+    assert abs(_value(driver, "approx-max") - error.max()) <= TOL
+    assert abs(_value(driver, "approx-rms") - np.sqrt(np.mean(error**2))) <= TOL
+    assert _value(driver, "approx-towers") == approximation.n**2

@@ -90,7 +90,10 @@ def approx_section(ctx: TourContext) -> Section:
     files = _approx_figures(ctx, study)
     leak = f"{1 / (1 + np.exp(30 * 0.1)):.3f}"   # σ(−3): the article's tower, one step beside its box
     paragraphs = (text("approx_p1", lang), text("approx_p2", lang, threshold=f"{THRESHOLD:g}", leak=leak))
-    return Section("approx", text("approx_title", lang), paragraphs, (formula,), (table,), files)
+    from symnet.tour.live import approx_widget
+
+    return Section("approx", text("approx_title", lang), paragraphs, (formula,), (table,), files,
+                   widgets=(approx_widget(lang, study.approximations),))
 
 
 def _approx_figures(ctx: TourContext, study) -> tuple[Artifact, ...]:

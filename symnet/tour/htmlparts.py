@@ -105,7 +105,7 @@ def scripts_html(sections) -> str:
 
 
 CSS = """
-.math { overflow-x: auto; overflow-y: hidden; }
+.math, div.scroll { overflow-x: auto; overflow-y: hidden; }
 div.math { padding: .3rem 0; }
 figure.fold details.step { border-left: 3px solid #c7d2fe; margin: .35rem 0; padding: .1rem .7rem; }
 figure.fold details.step[open] { background: #f8faff; }

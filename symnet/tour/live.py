@@ -115,3 +115,38 @@ def train_widget(lang: str):
                                                 "live_epoch", "live_loss")}
     code = to_javascript(program, program.inputs + program.params, "sn_loss_grad")
     return Widget("train", text("live_train_title", lang), code, config, labels)
+
+
+APPROX_SAMPLES = 80       # the widget's error grid: 80×80 sub-cell centres (a multiple of every n shown)
+APPROX_LARGEST = 8        # n = 16 would add 256 towers of generated code (≈ 1 s to print, 40 kB)
+
+
+def approx_widget(lang: str, approximations):
+    """Sums of n×n towers approximating G: an n slider, ŷ and |G − ŷ| as heat maps, max and RMS error.
+
+    Args:
+        lang: the page's language.
+        approximations: ``Approximation`` records of one formula G (e.g. an error study's); those with
+            n ≤ ``APPROX_LARGEST`` are shown.
+
+    One generated function per n (``sn_approx_<n>``, the approximation network's program) and one for
+    G (``sn_target``, from the same parsed formula); the heights cₖ and edges travel as numbers.
+    """
+    from symnet.io.parsing import parse_expr
+    from symnet.numeric.jscode import expression_to_javascript, to_javascript
+    from symnet.tour.records import Widget
+
+    shown = [a for a in approximations if a.n <= APPROX_LARGEST]
+    expr = parse_expr(shown[0].target)
+    program = shown[0].model.network.program
+    code, models = [expression_to_javascript(expr, program.inputs, "sn_target")], []
+    for approximation in shown:
+        program = approximation.model.network.program
+        code.append(to_javascript(program, program.inputs + program.params, f"sn_approx_{approximation.n}"))
+        models.append({"n": approximation.n, "theta": list(approximation.model.theta),
+                       "towers": len(approximation.model.boxes)})
+    config = {"domain": list(shown[0].domain), "samples": APPROX_SAMPLES, "models": models,
+              "sliders": [{"id": "n", "label": "n", "min": 0, "max": len(shown) - 1, "step": 1,
+                           "value": len(shown) - 1}]}
+    labels = {key: text(key, lang) for key in ("h_towers", "h_max", "h_rms", "live_approx_maps")}
+    return Widget("approx", text("live_approx_title", lang), "\n".join(code), config, labels)

@@ -95,7 +95,7 @@ def _html_table(table) -> str:
     head = "".join(f"<th>{escape(cell)}</th>" for cell in table.header)
     rows = "".join("<tr>" + "".join(_html_cell(cell) for cell in row) + "</tr>" for row in table.rows)
     return (f"<figure><figcaption>{escape(table.caption)}</figcaption>"
-            f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></figure>")
+            f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div></figure>')
 
 
 def _html_cell(cell: str) -> str:

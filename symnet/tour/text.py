@@ -184,6 +184,8 @@ TEXT = {
     "live_converging": ("steps shrink: converging", "步长在缩小：正在收敛"),
     "live_growing": ("steps grow: diverging", "步长在变大：正在发散"),
     "live_code": ("The generated JavaScript this widget runs:", "这个小部件运行的自动生成的 JavaScript 代码："),
+    "live_approx_title": ("Sum of n×n towers: move n", "n×n 个高台之和：拖动 n"),
+    "live_approx_maps": ("left: ŷ, the sum of towers; right: the error |G − ŷ|", "左：高台之和 ŷ；右：误差 |G − ŷ|"),
     "live_graph_title": ("The computational graph: every value and every δ at the point above",
                          "计算图：上面那个点上的每个值和每个 δ"),
     "live_back": ("Step backward", "反向走一步"),

@@ -32,15 +32,14 @@
     b.addEventListener("click", onClick);
     return b;
   }
-  function canvas(root, id) {
-    var c = el("canvas", {id: id, width: 480, height: 360}, root);
-    return c;
+  function canvas(root, id, height) {
+    return el("canvas", {id: id, width: 480, height: height || 360}, root);
   }
-  // a perceptual-ish colour map (dark blue → teal → yellow) for the heat map
+  // viridis, by five stops and straight lines between them (for the heat maps)
+  var VIRIDIS = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
   function colour(v) {
-    var t = Math.max(0, Math.min(1, v));
-    return [Math.round(68 + t * (253 - 68)), Math.round(1 + t * (231 - 1) * (0.6 + 0.4 * t)),
-            Math.round(84 + (t < 0.5 ? t * 120 : (1 - t) * 120 + 60 * (1 - t)))];
+    var t = Math.max(0, Math.min(1, Number.isFinite(v) ? v : 0)) * 4, k = Math.min(3, Math.floor(t)), f = t - k;
+    return [0, 1, 2].map(function (i) { return Math.round(VIRIDIS[k][i] + f * (VIRIDIS[k + 1][i] - VIRIDIS[k][i])); });
   }
   function config(root) { return JSON.parse(root.querySelector("script.config").textContent); }
   function labels(root) { return JSON.parse(root.querySelector("script.labels").textContent); }
@@ -75,6 +74,46 @@
       var side = Math.min(c.width, c.height);
       ctx.drawImage(off, (c.width - side) / 2, 0, side, side);
       cfg.probes.forEach(function (q, m) { show(cells[m], sn_tower.apply(null, q.concat(p))[0], 6); });
+    }
+    draw();
+  }
+
+  // ---- sums of towers approximating G ------------------------------------------------------------
+  function approx(root) {
+    var cfg = config(root), words = labels(root), controls = el("div", {"class": "controls"}, root);
+    var n = slider(controls, "approx", cfg.sliders[0], draw), nOut = document.getElementById("approx-n-out");
+    var c = canvas(root, "approx-canvas", 232), note = el("p", {"class": "readout"}, root, words.live_approx_maps);
+    var info = el("p", {"class": "readout"}, root);
+    el("span", {}, info, words.h_towers + " = "); var tOut = el("output", {id: "approx-towers"}, info);
+    el("span", {}, info, "   " + words.h_max + " = "); var mOut = el("output", {id: "approx-max"}, info);
+    el("span", {}, info, "   " + words.h_rms + " = "); var rOut = el("output", {id: "approx-rms"}, info);
+    function draw() {
+      var model = cfg.models[parseInt(n.value, 10)], f = window["sn_approx_" + model.n], d = cfg.domain, m = cfg.samples;
+      nOut.textContent = String(model.n);
+      var yhat = new Array(m * m), err = new Array(m * m), worst = 0, squares = 0, lo = Infinity, hi = -Infinity;
+      for (var j = 0; j < m; j++) {
+        for (var i = 0; i < m; i++) {
+          var x = d[0] + (i + 0.5) * (d[1] - d[0]) / m, y = d[2] + (j + 0.5) * (d[3] - d[2]) / m;
+          var g = sn_target(x, y), v = f.apply(null, [x, y].concat(model.theta))[0], e = Math.abs(g - v);
+          yhat[j * m + i] = v; err[j * m + i] = e; worst = Math.max(worst, e); squares += e * e;
+          lo = Math.min(lo, g); hi = Math.max(hi, g);
+        }
+      }
+      show(tOut, model.towers, 0); show(mOut, worst, 6); show(rOut, Math.sqrt(squares / (m * m)), 6);
+      var ctx = c.getContext("2d"), side = Math.min(c.width / 2 - 8, c.height);
+      ctx.clearRect(0, 0, c.width, c.height);
+      ctx.imageSmoothingEnabled = false;
+      [[yhat, lo, hi], [err, 0, worst || 1]].forEach(function (map, k) {
+        var off = document.createElement("canvas"), image;
+        off.width = m; off.height = m; image = off.getContext("2d").createImageData(m, m);
+        for (var q = 0; q < m * m; q++) {
+          var row = m - 1 - Math.floor(q / m), col = q % m, rgb = colour((map[0][q] - map[1]) / (map[2] - map[1]));
+          var p = 4 * (row * m + col);
+          image.data[p] = rgb[0]; image.data[p + 1] = rgb[1]; image.data[p + 2] = rgb[2]; image.data[p + 3] = 255;
+        }
+        off.getContext("2d").putImageData(image, 0, 0);
+        ctx.drawImage(off, k * (side + 16), 0, side, side);
+      });
     }
     draw();
   }
@@ -282,7 +321,7 @@
     });
   }
 
-  var KINDS = {tower: tower, descent: descent, train: train, graph: graph};
+  var KINDS = {tower: tower, approx: approx, descent: descent, train: train, graph: graph};
   function start() {
     if (typeof katex !== "undefined") {
       document.querySelectorAll("[data-tex]").forEach(function (node) {
