@@ -101,6 +101,8 @@ def test_chinese_page_is_in_chinese(tour_zh_without_tex):
     assert 'lang="zh-CN"' in html
     for word in ("梯度", "链式法则", "神经网络", "四种梯度全部一致"):
         assert word in html
+    assert "<td class=\"word\">是</td>" in html and ">yes<" not in html       # the check table's verdicts
+    assert "反向走一步" in html and "练习" in html                             # live graph button, exercises
 
 
 def test_html_escapes_text():

@@ -27,10 +27,17 @@ XOR_CORNERS = ((-1.0, -1.0), (-1.0, 1.0), (1.0, -1.0), (1.0, 1.0))
 
 
 def save_figure(fig, ctx: TourContext, name: str, caption: str) -> Artifact:
-    """Save a figure as ``name`` (PNG) in the tour folder, atomically; return it as an ``Artifact``."""
-    from symnet.plot.training import save_figure as save
+    """Save a figure as ``name`` (PNG) in the tour folder, atomically, its texts in the tour's language;
+    return it as an ``Artifact``."""
+    import warnings
 
-    save(fig, ctx.path(name), dpi=FIGURE_DPI)
+    from symnet.plot.training import save_figure as save
+    from symnet.tour.localize import font_context, localize
+
+    localize(fig, ctx.lang)
+    with font_context(ctx.lang), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing")   # cjk_font's note says how to fix it
+        save(fig, ctx.path(name), dpi=FIGURE_DPI)
     return Artifact(caption, name)
 
 
@@ -48,10 +55,18 @@ def towers_section(ctx: TourContext) -> Section:
                         format_assignments(pairs, "latex")),)
     files = _tower_figures(ctx, one, nested_towers())
     paragraph = text("towers_p1", lang, steepness=f"{one.steepness:g}", gain=f"{one.sharpness:g}")
+    notes = _font_notes(lang)
     from symnet.tour.live import tower_widget
 
     return Section("towers", text("towers_title", lang), (paragraph,), formulas, files=files,
-                   widgets=(tower_widget(lang),))
+                   widgets=(tower_widget(lang),), skipped=notes)
+
+
+def _font_notes(lang: str) -> tuple[str, ...]:
+    """Why the Chinese figure texts would show as boxes, if no CJK font can be found."""
+    from symnet.tour.localize import cjk_font
+
+    return (cjk_font()[1],) if lang == "zh" and cjk_font()[0] is None else ()
 
 
 def _groups(network):

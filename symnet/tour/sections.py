@@ -103,8 +103,11 @@ def check_section(ctx: TourContext) -> Section:
 
     loss = squared_error(seed_network())
     report = check_grads(loss, seed=0)
+    from symnet.tour.localize import translate
+
     header, *rows = report.table()
-    rows = [(pretty(Symbol(row[0])), *row[1:]) for row in rows]
+    header = [translate(cell, ctx.lang) for cell in header]
+    rows = [(pretty(Symbol(row[0])), *row[1:-1], translate(row[-1], ctx.lang)) for row in rows]
     verdict = text("check_ok" if report.ok else "check_bad", ctx.lang)
     notes = tuple(f"{method}: {reason}" for method, reason in report.skipped)
     paragraphs = (text("check_p1", ctx.lang), _wrong_rule(loss, ctx.lang))
