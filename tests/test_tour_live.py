@@ -117,7 +117,7 @@ def _value(browser, element_id: str) -> float:
 def test_page_loads_offline_with_no_script_error_and_typesets(driver):
     assert driver.execute_script("return document.querySelectorAll('.katex').length") >= 1
     assert driver.execute_script("return document.querySelectorAll('.katex-error').length") == 0
-    assert driver.execute_script("return document.querySelectorAll('canvas').length") == 4
+    assert driver.execute_script("return document.querySelectorAll('canvas').length") == 5
     assert driver.execute_script("return document.querySelectorAll('#graph-svg g.node').length") == 26
     assert _severe(driver) == []
 
@@ -132,6 +132,10 @@ def test_tower_sliders_match_numpy(driver):
         expected = tower(*moved).evaluate(np.array(cfg["probes"]))
         assert np.max(np.abs(got - expected)) <= TOL, (got, expected)
     assert got.max() > 0.9 and got.min() < 0.1        # inside and outside the box: a tower, not a constant
+    painted = driver.execute_script("var c = document.getElementById('tower-surface');"
+                                    "var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, n = 0;"
+                                    "for (var i = 3; i < d.length; i += 4) n += d[i] > 0; return n / (d.length / 4);")
+    assert 0.2 < painted < 0.95                         # the 3-D surface is drawn, and not as a full rectangle
 
 
 @pytest.mark.parametrize("eta, steps", [(0.4, 6), (1.05, 9)])

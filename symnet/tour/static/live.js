@@ -48,7 +48,17 @@
   function tower(root) {
     var cfg = config(root), words = labels(root), controls = el("div", {"class": "controls"}, root);
     var inputs = cfg.sliders.map(function (s) { return slider(controls, "tower", s, draw); });
-    var c = canvas(root, "tower-canvas"), table = el("table", {"class": "probes", id: "tower-probes"}, root);
+    var row = el("div", {"class": "pictures"}, root), c = canvas(row, "tower-canvas");
+    var surface = canvas(row, "tower-surface"), view = {azimuth: -0.9, elevation: 0.55}, last = null;
+    surface.addEventListener("pointerdown", function (e) { last = [e.clientX, e.clientY]; });
+    window.addEventListener("pointerup", function () { last = null; });
+    surface.addEventListener("pointermove", function (e) {
+      if (!last) return;
+      view.azimuth += (e.clientX - last[0]) * 0.01;
+      view.elevation = Math.max(0.05, Math.min(1.5, view.elevation + (e.clientY - last[1]) * 0.01));
+      last = [e.clientX, e.clientY]; draw();
+    });
+    var table = el("table", {"class": "probes", id: "tower-probes"}, root);
     var head = el("tr", {}, el("thead", {}, table));
     ["x", "y", words.live_value].forEach(function (h) { el("th", {}, head, h); });
     var body = el("tbody", {}, table), cells = cfg.probes.map(function (p) {
@@ -74,8 +84,40 @@
       var side = Math.min(c.width, c.height);
       ctx.drawImage(off, (c.width - side) / 2, 0, side, side);
       cfg.probes.forEach(function (q, m) { show(cells[m], sn_tower.apply(null, q.concat(p))[0], 6); });
+      drawSurface(surface, function (x, y) { return sn_tower.apply(null, [x, y].concat(p))[0]; }, cfg.view, view);
     }
     draw();
+  }
+
+  // a surface z = f(x, y) on [lo, hi]², z in [0, 1], as shaded quads drawn back to front (painter's order)
+  function drawSurface(c, f, range, view) {
+    var n = 44, lo = range[0], hi = range[1], z = [], quads = [], i, j;
+    for (j = 0; j <= n; j++) for (i = 0; i <= n; i++) z.push(f(lo + i * (hi - lo) / n, lo + j * (hi - lo) / n));
+    var ca = Math.cos(view.azimuth), sa = Math.sin(view.azimuth), ce = Math.cos(view.elevation), se = Math.sin(view.elevation);
+    var scale = c.width / 2;
+    function project(i, j, h) {
+      var x = i / n - 0.5, y = j / n - 0.5, u = ca * x - sa * y, v = sa * x + ca * y;
+      return [c.width / 2 + scale * u, c.height * 0.62 - scale * (v * se + 0.55 * h * ce), v];
+    }
+    for (j = 0; j < n; j++) {
+      for (i = 0; i < n; i++) {
+        var h = (z[j * (n + 1) + i] + z[j * (n + 1) + i + 1] + z[(j + 1) * (n + 1) + i] + z[(j + 1) * (n + 1) + i + 1]) / 4;
+        var corners = [[i, j], [i + 1, j], [i + 1, j + 1], [i, j + 1]].map(function (q) {
+          return project(q[0], q[1], z[q[1] * (n + 1) + q[0]]);
+        });
+        quads.push([corners, h, corners[0][2] + corners[2][2]]);
+      }
+    }
+    quads.sort(function (a, b) { return b[2] - a[2]; });
+    var ctx = c.getContext("2d");
+    ctx.clearRect(0, 0, c.width, c.height); ctx.lineWidth = 0.4; ctx.strokeStyle = "rgba(30, 41, 59, 0.35)";
+    quads.forEach(function (q) {
+      var rgb = colour(q[1]);
+      ctx.fillStyle = "rgb(" + rgb[0] + "," + rgb[1] + "," + rgb[2] + ")";
+      ctx.beginPath(); ctx.moveTo(q[0][0][0], q[0][0][1]);
+      for (var k = 1; k < 4; k++) ctx.lineTo(q[0][k][0], q[0][k][1]);
+      ctx.closePath(); ctx.fill(); ctx.stroke();
+    });
   }
 
   // ---- sums of towers approximating G ------------------------------------------------------------
