@@ -182,6 +182,7 @@ def test_every_section_of_the_article_has_its_figures(tour_en):
     html = (out / "index.html").read_text(encoding="utf-8")
     images = set(_referenced(html, r'<img src="([^"]+)"'))
     expected = {"network_graph.png", "tower.png", "towers_nested.png", "approximation.png", "approximation_error.png",
+                "approximation_error_map.png",
                 "descent_1d.png", "train_seed_loss.png", "train_xor_boundary.png"}
     assert expected <= images
     for key in ("model", "network", "towers", "approx", "descent", "gradients", "train", "check"):

@@ -22,7 +22,7 @@ from symnet.core.network import seed_network
 from symnet.core.program import Program
 from symnet.learn.data import make
 from symnet.learn.descent import descend
-from symnet.numeric.codegen import params_vector, to_function, value_and_grad
+from symnet.numeric.codegen import compile_network, params_vector, to_function, value_and_grad
 from symnet.numeric.jscode import JS_PRELUDE, expression_to_javascript, to_javascript
 from symnet.tour.exercises import descent_exercise, gradient_exercises
 from symnet.tour.graphlive import graph_program, graph_widget
@@ -35,7 +35,7 @@ from symnet.tour.live import (
     tower_widget,
     train_widget,
 )
-from symnet.tour.records import AT, STUDENT, Formula, Section
+from symnet.tour.records import AT, POINTS, STUDENT, Formula, Section
 from symnet.tour.render import render_html
 from symnet.towers.approximation import approximate, dense_grid
 from symnet.towers.tower import tower
@@ -171,6 +171,9 @@ def test_training_steps_match_numpy_gradient_descent(driver):
     assert np.max(np.abs(got - theta)) <= TOL
     assert abs(_value(driver, "train-loss") - compiled.value(theta, data.X, data.y)) <= TOL
     assert _value(driver, "train-epoch") == 7
+    cells = driver.find_elements("css selector", "#train-outputs td.prediction")
+    predicted = compile_network(seed_network())(theta, np.array(POINTS))
+    assert np.max(np.abs(np.array([float(c.get_attribute("data-value")) for c in cells]) - predicted)) <= TOL
     assert _value(driver, "train-loss") < compiled.value(params_vector(compiled.params, STUDENT), data.X, data.y)
 
 

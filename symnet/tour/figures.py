@@ -112,12 +112,14 @@ def approx_section(ctx: TourContext) -> Section:
 
 
 def _approx_figures(ctx: TourContext, study) -> tuple[Artifact, ...]:
-    """Target and approximation side by side, and the error against the number of towers."""
-    from symnet.plot.towers import plot_approximation, plot_error_study
+    """Target and approximation side by side, where its error is, and the error against the number of towers."""
+    from symnet.plot.towers import plot_approximation, plot_error_map, plot_error_study
 
     shown = next(a for a in study.approximations if a.n == APPROX_SHOWN)
     left, _ = plot_approximation(shown)
     return (save_figure(left.figure, ctx, "approximation.png", text("approx_figure", ctx.lang, n=shown.n)),
+            save_figure(plot_error_map(shown).figure, ctx, "approximation_error_map.png",
+                        text("approx_error_map", ctx.lang, n=shown.n)),
             save_figure(plot_error_study(study).figure, ctx, "approximation_error.png",
                         text("approx_error_figure", ctx.lang)))
 

@@ -120,7 +120,7 @@ div.live label.slider input { flex: 1; min-width: 6rem; }
 div.live output { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; }
 div.live canvas { display: block; width: 100%; max-width: 480px; height: auto; margin: .6rem 0;
                   border: 1px solid #e2e8f0; border-radius: 6px; background: #fff; }
-div.live .pictures { display: flex; flex-wrap: wrap; gap: 0 1rem; }
+div.live .pictures { display: flex; flex-wrap: wrap; gap: 0 1.5rem; align-items: flex-start; }
 div.live .pictures canvas { flex: 1 1 300px; width: 0; min-width: 0; max-width: 480px; }
 #tower-surface { cursor: grab; touch-action: none; }
 div.live .buttons button { margin: .2rem .4rem .2rem 0; padding: .3rem .9rem; font-size: .95rem; }

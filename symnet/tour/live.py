@@ -7,7 +7,8 @@ sliders, loops and draws; every formula it evaluates is one of these generated f
 - ``sn_tower(x, y, x_min, x_max, y_min, y_max, k, s, t)``: the tower network's program, preceded by
   the assignments that turn the sliders into its weights (w = k, b = −k·edge; (s, −s, s, −s), −s·t);
 - ``sn_descent(x, eta)`` → [x − η·h′(x), h(x), h′(x)], with h′ from symnet's rule table;
-- ``sn_loss_grad(x1, x2, y, θ…)`` → [L, ∂L/∂θ…]: the seed network's gradient program;
+- ``sn_loss_grad(x1, x2, y, θ…)`` → [L, ∂L/∂θ…]: the seed network's gradient program, and
+  ``sn_predict(x1, x2, θ…)`` → [F(x)]: its forward program;
 - ``sn_graph(x1, x2, y, θ…)`` → every value and every δ of that program (the graph's labels).
 """
 
@@ -104,16 +105,24 @@ def train_widget(lang: str):
     from symnet.learn.data import make
     from symnet.numeric.jscode import to_javascript
     from symnet.render.printing import pretty
-    from symnet.tour.records import SEED_RATE, STUDENT, Widget
+    import numpy as np
 
-    program = grad(squared_error(seed_network())).program
+    from symnet.learn.data import SEED_TEACHER
+    from symnet.numeric.codegen import compile_network, params_vector
+    from symnet.tour.records import POINTS, SEED_RATE, STUDENT, Widget
+
+    network = seed_network()
+    program = grad(squared_error(network)).program
     data = make("seed", n=200, noise=0.05, seed=0)
+    teacher = compile_network(network)(params_vector(network.params, SEED_TEACHER), np.array(POINTS))
     config = {"X": data.X.tolist(), "y": data.y.tolist(), "theta0": [STUDENT[str(p)] for p in program.params],
               "names": [pretty(p) for p in program.params], "n_inputs": len(program.inputs) - 1,
-              "sliders": [{"id": "eta", "label": "η", "min": 0.1, "max": 8.0, "step": 0.1, "value": SEED_RATE}]}
+              "sliders": [{"id": "eta", "label": "η", "min": 0.1, "max": 8.0, "step": 0.1, "value": SEED_RATE}],
+              "points": [list(p) for p in POINTS], "teacher": teacher.tolist()}
     labels = {key: text(key, lang) for key in ("live_step", "live_run", "live_pause", "live_reset",
                                                 "live_epoch", "live_loss")}
-    code = to_javascript(program, program.inputs + program.params, "sn_loss_grad")
+    code = (to_javascript(program, program.inputs + program.params, "sn_loss_grad") + "\n" +
+            to_javascript(network.program, network.program.inputs + network.program.params, "sn_predict"))
     return Widget("train", text("live_train_title", lang), code, config, labels)
 
 

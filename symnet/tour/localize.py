@@ -31,7 +31,7 @@ PHRASES = {
     "b: the neuron's bias": "b：神经元的偏置",
     # the gradient-check table (symnet.numeric.gradcheck's header and verdicts)
     "param": "参数", "backprop": "反向传播", "numeric": "数值反向模式", "finite_diff": "有限差分",
-    "max diff": "最大差", "ok": "一致", "yes": "是", "no": "否",
+    "max diff": "最大差", "ok": "一致", "yes": "是", "no": "否", "max": "最大", "RMS": "均方根",
 }
 CJK = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 _PATTERN = re.compile("|".join(re.escape(p) for p in sorted(PHRASES, key=len, reverse=True)))

@@ -61,13 +61,14 @@ TEXT = {
     "towers_title": ("§2 A tower from five sigmoid neurons", "§2 用五个 sigmoid 神经元搭一个“高台”"),
     "towers_p1": (
         "Steep sigmoids are almost steps. Four of them (steepness {steepness}) mark the edges of a rectangle in "
-        "the plane, and a fifth neuron, σ({gain}·(z − 1.1)), switches on only where all four agree: a tower.",
+        "the plane, and a fifth neuron, σ({gain}·(z − 1.1)) with sharpness s = {gain}, switches on only where all "
+        "four agree: a tower.",
         "很陡的 sigmoid 几乎就是台阶。四个陡度为 {steepness} 的 sigmoid 标出平面上一个矩形的四条边，"
-        "第五个神经元 σ({gain}·(z − 1.1)) 只在四条边同时成立的地方“打开”：这就是一个高台。"),
+        "第五个神经元 σ({gain}·(z − 1.1))（锐度 s = {gain}）只在四条边同时成立的地方“打开”：这就是一个高台。"),
     "towers_formula": ("The tower as a network:", "写成网络的高台："),
     "towers_figure": ("The tower Tower(x, y) in 3-D, the article's first figure.", "高台 Tower(x, y) 的三维图（文章中的第一张图）。"),
-    "towers_sum_figure": ("The article's sum of four nested towers (output gain 4).",
-                          "文章中四个嵌套高台之和（输出陡度为 4）。"),
+    "towers_sum_figure": ("The article's sum of four nested towers (sharpness s = 4).",
+                          "文章中四个嵌套高台之和（锐度 s = 4）。"),
     # §2 approximation
     "approx_title": ("§2 Sums of towers approximate any function", "§2 高台叠加可以拟合任意连续函数"),
     "approx_p1": (
@@ -89,6 +90,8 @@ TEXT = {
     "approx_table": ("Error as towers are added, measured on a dense test grid; the last column is how many "
                      "times smaller the maximum error got than in the row above.",
                      "随着高台数量增加的误差（在密集的测试网格上测量）；最后一列是最大误差比上一行缩小的倍数。"),
+    "approx_error_map": ("Where the error is: |G − ŷ| over the square for {n}×{n} towers (largest where G is steepest).",
+                         "误差在哪里：{n}×{n} 个高台时 |G − ŷ| 在正方形上的分布（G 最陡的地方误差最大）。"),
     "approx_error_figure": ("The error falls like 1/n as the grid gets finer (log-log axes).",
                             "网格越细，误差越小，大约按 1/n 下降（对数坐标）。"),
     # §3 loss and descent

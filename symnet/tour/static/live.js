@@ -236,9 +236,18 @@
     var c = canvas(root, "train-canvas"), info = el("p", {"class": "readout"}, root);
     el("span", {}, info, words.live_epoch + " = "); var eOut = el("output", {id: "train-epoch"}, info);
     el("span", {}, info, "   " + words.live_loss + " = "); var lOut = el("output", {id: "train-loss"}, info);
-    var table = el("table", {"class": "params", id: "train-params"}, root), body = el("tbody", {}, table);
+    var tables = el("div", {"class": "pictures"}, root);
+    var table = el("table", {"class": "params", id: "train-params"}, tables), body = el("tbody", {}, table);
     var cells = cfg.names.map(function (name) {
       var row = el("tr", {}, body); el("td", {"class": "word"}, row, name); return el("td", {}, row);
+    });
+    var outputs = el("table", {"class": "outputs", id: "train-outputs"}, tables), head = el("tr", {}, el("thead", {}, outputs));
+    ["x₁", "x₂", "F(x)", "G(x)"].forEach(function (h) { el("th", {}, head, h); });
+    var obody = el("tbody", {}, outputs), fcells = cfg.points.map(function (p, m) {
+      var row = el("tr", {}, obody);
+      el("td", {}, row, String(p[0])); el("td", {}, row, String(p[1]));
+      var f = el("td", {"class": "prediction"}, row); show(el("td", {}, row), cfg.teacher[m], 4);
+      return f;
     });
     var theta, epoch, losses;
     function evaluate(th) {
@@ -270,6 +279,7 @@
       show(eOut, epoch, 0); show(lOut, losses[losses.length - 1], 6);
       root.setAttribute("data-theta", JSON.stringify(theta));
       theta.forEach(function (t, i) { show(cells[i], t, 4); });
+      cfg.points.forEach(function (p, m) { show(fcells[m], sn_predict.apply(null, p.concat(theta))[0], 4); });
       var ctx = c.getContext("2d"), W = c.width, H = c.height, logs = losses.map(Math.log10);
       var top = Math.max.apply(null, logs), bottom = Math.min.apply(null, logs) - 0.1;
       ctx.clearRect(0, 0, W, H); ctx.strokeStyle = "#2563eb"; ctx.lineWidth = 2; ctx.beginPath();
@@ -279,6 +289,7 @@
       });
       ctx.stroke(); ctx.fillStyle = "#334155"; ctx.font = "12px sans-serif";
       ctx.fillText(words.live_loss + " (log)", 34, 22); ctx.fillText(words.live_epoch + " → " + epoch, W - 110, H - 6);
+      ctx.fillText(Math.pow(10, top).toPrecision(3), 34, 40); ctx.fillText(Math.pow(10, bottom + 0.1).toPrecision(3), 34, H - 26);
     }
     reset();
   }
