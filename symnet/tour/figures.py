@@ -43,16 +43,20 @@ def save_figure(fig, ctx: TourContext, name: str, caption: str) -> Artifact:
 
 def towers_section(ctx: TourContext) -> Section:
     """§2: the article's tower as a five-neuron network, its parameters, and its 3-D pictures."""
-    from symnet.render.printing import format_assignments, pretty, program_pairs
+    from symnet.render.printing import format_assignments, latex, pretty, program_pairs
     from symnet.towers.tower import nested_towers, tower
 
     lang, one = ctx.lang, tower()
+    groups = _groups(one.network)
     values = "\n".join(f"{pretty(theta)}: " + ", ".join(f"{pretty(p)} = {one.values[str(p)]:g}" for p in group)
-                       for theta, group in _groups(one.network))
+                       for theta, group in groups)
+    numbers = " \\\\\n".join(f"{latex(theta)} &: " + ",\\ ".join(f"{latex(p)} = {one.values[str(p)]:g}" for p in group)
+                            for theta, group in groups)   # the numbers beside the symbols
     pairs = program_pairs(one.network.program)
     formulas = (Formula(text("towers_formula", lang), f"Tower(x, y) = {pretty(one.network.nested)}\n\n"
                         f"{format_assignments(pairs, 'unicode')}\n\n{values}",
-                        format_assignments(pairs, "latex")),)
+                        format_assignments(pairs, "latex") + "\\qquad\n\\begin{aligned}\n" + numbers
+                        + "\n\\end{aligned}"),)
     files = _tower_figures(ctx, one, nested_towers())
     paragraph = text("towers_p1", lang, steepness=f"{one.steepness:g}", gain=f"{one.sharpness:g}")
     notes = _font_notes(lang)

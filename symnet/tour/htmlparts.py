@@ -117,6 +117,7 @@ div.live .controls { display: grid; grid-template-columns: repeat(auto-fill, min
 div.live label.slider { display: flex; align-items: center; gap: .5rem; }
 div.live label.slider .name { min-width: 1.6rem; font-style: italic; }
 div.live label.slider input { flex: 1; min-width: 6rem; }
+div.live .readout span { white-space: pre; }
 div.live output { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; }
 div.live canvas { display: block; width: 100%; max-width: 480px; height: auto; margin: .6rem 0;
                   border: 1px solid #e2e8f0; border-radius: 6px; background: #fff; }
