@@ -54,9 +54,6 @@ class SymnetJavascriptPrinter(JavascriptCodePrinter):
                              f"pass it in args (known: {', '.join(map(str, self._names))})")
         return self._names[expr]
 
-    def _print_Rational(self, expr):
-        return f"({int(expr.p)}/{int(expr.q)})"
-
     def _print_Function(self, expr):
         name = type(expr).__name__
         if name not in self.known_functions:
