@@ -7,7 +7,7 @@ enumeration of the derivation, the descent paths), never typed in by hand.
 from __future__ import annotations
 
 from symnet.tour.records import AT, Exercise
-from symnet.tour.text import text
+from symnet.render.i18n import t
 
 RELATIVE = 1e-3      # a typed answer within 0.1 % (or 1e-4 absolute) counts as right
 
@@ -31,8 +31,8 @@ def gradient_exercises(lang: str) -> tuple[Exercise, ...]:
                     np.array([[AT["x1"], AT["x2"]]]), np.array([AT["y"]]))
     b4 = float(g[[str(p) for p in compiled.params].index("b4")])
     paths = len(enumerate_paths(loss.program, _param(loss, "w2_1")))
-    return (Exercise(text("ex_b4", lang), b4, _tolerance(b4), text("ex_b4_why", lang)),
-            Exercise(text("ex_paths", lang), float(paths), 0.0, text("ex_paths_why", lang)))
+    return (Exercise(t("ex_b4", lang), b4, _tolerance(b4), t("ex_b4_why", lang)),
+            Exercise(t("ex_paths", lang), float(paths), 0.0, t("ex_paths_why", lang)))
 
 
 def descent_exercise(paths, lang: str) -> tuple[Exercise, ...]:
@@ -41,7 +41,7 @@ def descent_exercise(paths, lang: str) -> tuple[Exercise, ...]:
     if len(diverging) != 1:
         return ()
     rates = ", ".join(f"{p.learning_rate:g}" for p in paths)
-    return (Exercise(text("ex_eta", lang, rates=rates), float(diverging[0]), 1e-9, text("ex_eta_why", lang)),)
+    return (Exercise(t("ex_eta", lang, rates=rates), float(diverging[0]), 1e-9, t("ex_eta_why", lang)),)
 
 
 def _param(loss, name: str):

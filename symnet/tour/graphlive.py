@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from sympy import S, Symbol
 
-from symnet.tour.text import text
+from symnet.render.i18n import t
 
 COLUMN_GAP, ROW_GAP, MARGIN = 96, 62, 40
 SWEEPS, TALLEST_HINT = 6, 6
@@ -102,6 +102,6 @@ def graph_widget(lang: str, at: dict):
         "width": 2 * MARGIN + max(c for c, _ in where.values()) * COLUMN_GAP,
         "height": 2 * MARGIN + 20 + (tallest - 1) * ROW_GAP,
     }
-    labels = {key: text(key, lang) for key in ("live_back", "live_reset", "live_graph_rule")}
-    return Widget("graph", text("live_graph_title", lang), to_javascript(program, args, "sn_graph", outputs),
+    labels = {key: t(key, lang) for key in ("live_back", "live_reset", "live_graph_rule")}
+    return Widget("graph", t("live_graph_title", lang), to_javascript(program, args, "sn_graph", outputs),
                   config, labels)

@@ -12,7 +12,7 @@ import re
 from html import escape
 
 from symnet.tour.inline import katex_css, katex_js, live_js, script_text
-from symnet.tour.text import text
+from symnet.render.i18n import t
 
 INLINE_MATH = re.compile(r"\$([^$]+)\$")
 
@@ -45,7 +45,7 @@ def formula_html(formula, lang: str) -> str:
     caption = f"<figcaption>{escape(formula.caption)}</figcaption>"
     if not formula.latex:
         return f'<figure class="formula">{caption}<pre>{escape(formula.text)}</pre></figure>'
-    plain = f"<details><summary>{escape(text('math_plain', lang))}</summary><pre>{escape(formula.text)}</pre></details>"
+    plain = f"<details><summary>{escape(t('math_plain', lang))}</summary><pre>{escape(formula.text)}</pre></details>"
     return f'<figure class="formula">{caption}{math_html(formula.latex)}{plain}</figure>'
 
 
@@ -68,7 +68,7 @@ def widget_html(widget, lang: str) -> str:
             f"<h3>{escape(widget.title)}</h3>"
             f'<script type="application/json" class="config">{_json(widget.config)}</script>'
             f'<script type="application/json" class="labels">{_json(widget.labels)}</script>'
-            f'<details class="code"><summary>{escape(text("live_code", lang))}</summary>'
+            f'<details class="code"><summary>{escape(t("live_code", lang))}</summary>'
             f"<pre>{escape(widget.code)}</pre></details></div>")
 
 
@@ -81,12 +81,12 @@ def exercises_html(exercises, key: str, lang: str) -> str:
         items.append(
             f'<div class="exercise" id="ex-{escape(key)}-{k}" data-answer="{ex.answer!r}" data-tol="{ex.tolerance!r}">'
             f"<p>{k}. {escape(ex.question)}</p>"
-            f'<input type="text" inputmode="decimal" aria-label="{escape(text("ex_answer", lang))}"> '
-            f'<button type="button">{escape(text("ex_check", lang))}</button> <output class="verdict"></output>'
-            f'<details><summary>{escape(text("ex_answer", lang))}</summary><p>{escape(answer)} — '
+            f'<input type="text" inputmode="decimal" aria-label="{escape(t("ex_answer", lang))}"> '
+            f'<button type="button">{escape(t("ex_check", lang))}</button> <output class="verdict"></output>'
+            f'<details><summary>{escape(t("ex_answer", lang))}</summary><p>{escape(answer)} — '
             f"{escape(ex.explanation)}</p></details></div>")
-    return (f'<div class="exercises" data-right="{escape(text("ex_right", lang))}" '
-            f'data-wrong="{escape(text("ex_wrong", lang))}"><p><b>{escape(text("exercises", lang))}</b></p>'
+    return (f'<div class="exercises" data-right="{escape(t("ex_right", lang))}" '
+            f'data-wrong="{escape(t("ex_wrong", lang))}"><p><b>{escape(t("exercises", lang))}</b></p>'
             f'{"".join(items)}</div>')
 
 

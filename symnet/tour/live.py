@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from sympy import Symbol
 
-from symnet.tour.text import text
+from symnet.render.i18n import t
 
 TOWER_SLIDERS = ("x_min", "x_max", "y_min", "y_max", "k", "s", "t")
 TOWER_VIEW = (-1.5, 1.5)
@@ -35,12 +35,12 @@ def tower_program():
     from symnet.towers.tower import tower
 
     network = tower().network
-    x_min, x_max, y_min, y_max, k, s, t = sliders = tuple(Symbol(n) for n in TOWER_SLIDERS)
+    x_min, x_max, y_min, y_max, k, s, threshold = sliders = tuple(Symbol(n) for n in TOWER_SLIDERS)
     rule = []
     for i, edge in enumerate((x_min, x_max, y_min, y_max), start=1):
         rule += [(Symbol(f"w{i}_1"), k), (Symbol(f"b{i}"), -k * edge)]
     rule += [(Symbol(f"w5_{j}"), sign * s) for j, sign in enumerate((1, -1, 1, -1), start=1)]
-    rule.append((Symbol("b5"), -s * t))
+    rule.append((Symbol("b5"), -s * threshold))
     assigned = {lhs for lhs, _ in rule}
     if assigned != set(network.params):
         raise AssertionError(f"the tower's parameters changed: {sorted(map(str, network.params))}")
@@ -64,8 +64,8 @@ def tower_widget(lang: str):
                zip(TOWER_SLIDERS, ("x₀", "x₁", "y₀", "y₁", "k", "s", "t"), values, ranges)]
     config = {"sliders": sliders, "view": TOWER_VIEW, "grid": 120,
               "probes": [[0.2, 0.3], [-0.3, 0.0], [0.69, 0.5], [1.0, -1.0], [0.0, 0.79]]}
-    labels = {key: text(key, lang) for key in ("live_tower_probe", "live_value")}
-    return Widget("tower", text("live_tower_title", lang), to_javascript(program, args, "sn_tower"), config, labels)
+    labels = {key: t(key, lang) for key in ("live_tower_probe", "live_value")}
+    return Widget("tower", t("live_tower_title", lang), to_javascript(program, args, "sn_tower"), config, labels)
 
 
 def descent_program(h: str = DESCENT_H):
@@ -90,10 +90,10 @@ def descent_widget(lang: str):
     program, args, expr = descent_program()
     config = {"x0": DESCENT_START, "limit": LIMIT, "view": [-2.0, 4.0],
               "sliders": [{"id": "eta", "label": "η", "min": 0.01, "max": 1.2, "step": 0.01, "value": 0.4}]}
-    labels = {key: text(key, lang) for key in ("live_step", "live_run", "live_pause", "live_reset",
+    labels = {key: t(key, lang) for key in ("live_step", "live_run", "live_pause", "live_reset",
                                                 "live_diverged", "live_converging", "live_growing")}
     labels["h"] = f"h(x) = {pretty(expr)}"
-    return Widget("descent", text("live_descent_title", lang), to_javascript(program, args, "sn_descent"),
+    return Widget("descent", t("live_descent_title", lang), to_javascript(program, args, "sn_descent"),
                   config, labels)
 
 
@@ -119,11 +119,11 @@ def train_widget(lang: str):
               "names": [pretty(p) for p in program.params], "n_inputs": len(program.inputs) - 1,
               "sliders": [{"id": "eta", "label": "η", "min": 0.1, "max": 8.0, "step": 0.1, "value": SEED_RATE}],
               "points": [list(p) for p in POINTS], "teacher": teacher.tolist()}
-    labels = {key: text(key, lang) for key in ("live_step", "live_run", "live_pause", "live_reset",
+    labels = {key: t(key, lang) for key in ("live_step", "live_run", "live_pause", "live_reset",
                                                 "live_epoch", "live_loss")}
     code = (to_javascript(program, program.inputs + program.params, "sn_loss_grad") + "\n" +
             to_javascript(network.program, network.program.inputs + network.program.params, "sn_predict"))
-    return Widget("train", text("live_train_title", lang), code, config, labels)
+    return Widget("train", t("live_train_title", lang), code, config, labels)
 
 
 APPROX_SAMPLES = 80       # the widget's error grid: 80×80 sub-cell centres (a multiple of every n shown)
@@ -157,5 +157,5 @@ def approx_widget(lang: str, approximations):
     config = {"domain": list(shown[0].domain), "samples": APPROX_SAMPLES, "models": models,
               "sliders": [{"id": "n", "label": "n", "min": 0, "max": len(shown) - 1, "step": 1,
                            "value": len(shown) - 1}]}
-    labels = {key: text(key, lang) for key in ("h_towers", "h_max", "h_rms", "live_approx_maps")}
-    return Widget("approx", text("live_approx_title", lang), "\n".join(code), config, labels)
+    labels = {key: t(key, lang) for key in ("h_towers", "h_max", "h_rms", "live_approx_maps")}
+    return Widget("approx", t("live_approx_title", lang), "\n".join(code), config, labels)

@@ -13,7 +13,7 @@ from html import escape
 
 from symnet.tour.htmlparts import CSS as LIVE_CSS
 from symnet.tour.htmlparts import exercises_html, fold_html, formula_html, head_html, scripts_html, widget_html
-from symnet.tour.text import text
+from symnet.render.i18n import t
 
 NUMBER = re.compile(r"^[-+−]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$|^$|^—$")
 CSS = """
@@ -54,9 +54,9 @@ def render_html(sections, lang: str) -> str:
     body = "\n".join(_html_section(s, lang) for s in sections)
     return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{escape(text('page_title', lang))}</title>\n<style>{CSS}{LIVE_CSS}</style>\n{head_html()}\n"
+            f"<title>{escape(t('page_title', lang))}</title>\n<style>{CSS}{LIVE_CSS}</style>\n{head_html()}\n"
             "</head>\n<body>\n"
-            f"<h1>{escape(text('page_title', lang))}</h1>\n<p class=\"lead\">{escape(text('page_lead', lang))}</p>\n"
+            f"<h1>{escape(t('page_title', lang))}</h1>\n<p class=\"lead\">{escape(t('page_lead', lang))}</p>\n"
             f"<nav><ol>{toc}</ol></nav>\n{body}\n<footer>{escape(_footer(lang))}</footer>\n{scripts_html(sections)}\n"
             "</body>\n</html>\n")
 
@@ -64,7 +64,7 @@ def render_html(sections, lang: str) -> str:
 def _footer(lang: str) -> str:
     from symnet._version import __version__
 
-    return text("footer", lang, version=__version__, command=f"symnet tour --out DIR --lang {lang}")
+    return t("footer", lang, version=__version__, command=f"symnet tour --out DIR --lang {lang}")
 
 
 def _html_section(section, lang: str) -> str:
@@ -80,13 +80,13 @@ def _html_section(section, lang: str) -> str:
     if others:
         items = "".join(f'<li><a href="{escape(a.path)}">{escape(a.path)}</a> — {escape(a.caption)}</li>'
                         for a in others)
-        parts.append(f"<p>{escape(text('files_heading', lang))}</p><ul class=\"files\">{items}</ul>")
+        parts.append(f"<p>{escape(t('files_heading', lang))}</p><ul class=\"files\">{items}</ul>")
     if section.widgets:
-        parts.append(f'<p class="live-heading"><b>{escape(text("live_heading", lang))}</b></p>')
+        parts.append(f'<p class="live-heading"><b>{escape(t("live_heading", lang))}</b></p>')
         parts += [widget_html(widget, lang) for widget in section.widgets]
     if section.exercises:
         parts.append(exercises_html(section.exercises, section.key, lang))
-    parts += [f'<p class="skipped">{escape(text("skipped", lang))}: {escape(note)}</p>' for note in section.skipped]
+    parts += [f'<p class="skipped">{escape(t("skipped", lang))}: {escape(note)}</p>' for note in section.skipped]
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -128,7 +128,7 @@ def render_markdown(sections, lang: str) -> str:
     ![A plot](a.png)
     ...
     """
-    lines = [f"# {text('page_title', lang)}", "", text("page_lead", lang), ""]
+    lines = [f"# {t('page_title', lang)}", "", t("page_lead", lang), ""]
     for section in sections:
         lines += _markdown_section(section, lang)
     return "\n".join(lines + ["---", "", _footer(lang)]).rstrip() + "\n"
@@ -155,10 +155,10 @@ def _markdown_section(section, lang: str) -> list[str]:
         if artifact.is_image:
             lines += [link, ""]
     if section.exercises:
-        lines += [f"**{text('exercises', lang)}**", ""]
-        lines += [f"{k}. {ex.question} ({text('ex_answer', lang)}: {ex.answer:.6g}; {ex.explanation})"
+        lines += [f"**{t('exercises', lang)}**", ""]
+        lines += [f"{k}. {ex.question} ({t('ex_answer', lang)}: {ex.answer:.6g}; {ex.explanation})"
                   for k, ex in enumerate(section.exercises, start=1)] + [""]
-    lines += [f"> **{text('skipped', lang)}:** {note}" for note in section.skipped]
+    lines += [f"> **{t('skipped', lang)}:** {note}" for note in section.skipped]
     return lines + ([""] if section.skipped else [])
 
 

@@ -13,7 +13,7 @@ from sympy import Derivative, Symbol
 
 from symnet.tour.figures import approx_section, descent_section, towers_section, train_section
 from symnet.tour.records import AT, POINTS, STUDENT, Artifact, Formula, Section, Table, TourContext
-from symnet.tour.text import text
+from symnet.render.i18n import t
 
 # The "student" F of §0: parameters far from the teacher's, so F and G visibly differ.
 EXPANDED_PARAM = "w5_1"
@@ -61,9 +61,9 @@ def model_section(ctx: TourContext) -> Section:
     rows = tuple((f"{a:g}", f"{b:g}", _number(f), _number(g), f"{(g - f) ** 2:.2e}")
                  for (a, b), f, g in zip(POINTS, F, G))
     return Section(
-        "model", text("model_title", lang), (text("model_p1", lang), text("model_p2", lang)),
-        formulas=(Formula(text("model_call", lang), call, f"F(\\Theta, x) = {latex(net.nested)}"),),
-        tables=(Table(text("model_table", lang), ("x₁", "x₂", "F(x)", "G(x)", "(G − F)²"), rows),))
+        "model", t("model_title", lang), (t("model_p1", lang), t("model_p2", lang)),
+        formulas=(Formula(t("model_call", lang), call, f"F(\\Theta, x) = {latex(net.nested)}"),),
+        tables=(Table(t("model_table", lang), ("x₁", "x₂", "F(x)", "G(x)", "(G − F)²"), rows),))
 
 
 def network_section(ctx: TourContext) -> Section:
@@ -74,16 +74,16 @@ def network_section(ctx: TourContext) -> Section:
     net, lang = seed_network(), ctx.lang
     pairs = program_pairs(net.program)
     formulas = (
-        Formula(text("network_nested", lang), f"F(Θ, x) = {pretty(net.nested)}",
+        Formula(t("network_nested", lang), f"F(Θ, x) = {pretty(net.nested)}",
                 f"F(\\Theta, x) = {latex(net.nested)}"),
-        Formula(text("network_program", lang), format_assignments(pairs, "unicode"),
+        Formula(t("network_program", lang), format_assignments(pairs, "unicode"),
                 format_assignments(pairs, "latex")),
-        Formula(text("network_closed", lang), "ŷ = " + wrap(pretty(net.concrete())),
+        Formula(t("network_closed", lang), "ŷ = " + wrap(pretty(net.concrete())),
                 "\\hat{y} = " + latex(net.concrete())),
     )
     files, skipped = _network_graph(ctx, net)
-    paragraphs = (text("network_p1", lang, n_params=len(net.params)), text("network_p2", lang))
-    return Section("network", text("network_title", lang), paragraphs, formulas, files=files, skipped=skipped)
+    paragraphs = (t("network_p1", lang, n_params=len(net.params)), t("network_p2", lang))
+    return Section("network", t("network_title", lang), paragraphs, formulas, files=files, skipped=skipped)
 
 
 def _network_graph(ctx: TourContext, net):
@@ -91,7 +91,7 @@ def _network_graph(ctx: TourContext, net):
     from symnet.plot.graph import save_graph
 
     save_graph(net, ctx.path("network_graph.png"), wrt=DERIVED_PARAM, lang=ctx.lang, dpi=GRAPH_DPI)
-    return (Artifact(text("network_graph", ctx.lang), "network_graph.png"),), ()
+    return (Artifact(t("network_graph", ctx.lang), "network_graph.png"),), ()
 
 
 def check_section(ctx: TourContext) -> Section:
@@ -108,11 +108,11 @@ def check_section(ctx: TourContext) -> Section:
     header, *rows = report.table()
     header = [translate(cell, ctx.lang) for cell in header]
     rows = [(pretty(Symbol(row[0])), *row[1:-1], translate(row[-1], ctx.lang)) for row in rows]
-    verdict = text("check_ok" if report.ok else "check_bad", ctx.lang)
+    verdict = t("check_ok" if report.ok else "check_bad", ctx.lang)
     notes = tuple(f"{method}: {reason}" for method, reason in report.skipped)
-    paragraphs = (text("check_p1", ctx.lang), _wrong_rule(loss, ctx.lang))
-    return Section("check", text("check_title", ctx.lang), paragraphs,
-                   tables=(Table(text("check_table", ctx.lang, verdict=verdict), tuple(header),
+    paragraphs = (t("check_p1", ctx.lang), _wrong_rule(loss, ctx.lang))
+    return Section("check", t("check_title", ctx.lang), paragraphs,
+                   tables=(Table(t("check_table", ctx.lang, verdict=verdict), tuple(header),
                                  tuple(tuple(r) for r in rows)),), skipped=notes)
 
 
@@ -124,7 +124,7 @@ def _wrong_rule(loss, lang: str) -> str:
 
     wrong = {sigmoid: lambda ans, z: (ans,)}
     broken = check_grads(loss, seed=0, compiled=compile(loss, rules=wrong))
-    return text("check_wrong", lang, bad=len(broken.failures), total=len(broken.rows))
+    return t("check_wrong", lang, bad=len(broken.failures), total=len(broken.rows))
 
 
 def gradients_section(ctx: TourContext) -> Section:
@@ -142,18 +142,18 @@ def gradients_section(ctx: TourContext) -> Section:
     pairs = list(gradient.adjoints) + [(Derivative(out, p), r) for p, r in zip(gradient.wrt, gradient.results)]
     expanded = gradient.expanded(EXPANDED_PARAM)
     formulas = (
-        Formula(text("gradients_adjoints", lang), format_assignments(pairs, "unicode"),
+        Formula(t("gradients_adjoints", lang), format_assignments(pairs, "unicode"),
                 format_assignments(pairs, "latex")),
-        Formula(text("gradients_expanded", lang, param=pretty(_symbol(EXPANDED_PARAM))),
+        Formula(t("gradients_expanded", lang, param=pretty(_symbol(EXPANDED_PARAM))),
                 f"∂L/∂{pretty(_symbol(EXPANDED_PARAM))} = " + wrap(pretty(expanded)), latex(expanded)),
     )
     fold = derivation_fold(derive(loss, wrt=[DERIVED_PARAM], at=AT),
-                           text("fold_caption", lang, param=pretty(_symbol(DERIVED_PARAM))), lang)
+                           t("fold_caption", lang, param=pretty(_symbol(DERIVED_PARAM))), lang)
     files, skipped = derivation_files(ctx, loss)
     from symnet.tour.exercises import gradient_exercises
     from symnet.tour.graphlive import graph_widget
 
-    return Section("gradients", text("gradients_title", lang), (text("gradients_p1", lang), text("gradients_p2", lang)),
+    return Section("gradients", t("gradients_title", lang), (t("gradients_p1", lang), t("gradients_p2", lang)),
                    formulas, files=files, skipped=skipped, folds=(fold,), widgets=(graph_widget(lang, AT),),
                    exercises=gradient_exercises(lang))
 
@@ -169,7 +169,7 @@ def derivation_files(ctx: TourContext, loss) -> tuple[tuple[Artifact, ...], tupl
     from symnet.render.document import document, latex_document
     from symnet.render.latexbuild import LatexBuildError, LatexNotInstalled, build_pdf, engine_for
 
-    derivation, caption = derive(loss, check=True), text("gradients_doc", ctx.lang)
+    derivation, caption = derive(loss, check=True), t("gradients_doc", ctx.lang)
     tex = latex_document(derivation, ctx.lang)
     write_text(ctx.path("derivation.md"), document(derivation, "markdown", ctx.lang))
     write_text(ctx.path("derivation.tex"), tex)
@@ -177,7 +177,7 @@ def derivation_files(ctx: TourContext, loss) -> tuple[tuple[Artifact, ...], tupl
     try:
         build_pdf(tex, ctx.path("derivation.pdf"), engine_for(ctx.lang))
     except (LatexNotInstalled, LatexBuildError) as err:
-        return tuple(files), (text("no_tex", ctx.lang, reason=str(err)),)
+        return tuple(files), (t("no_tex", ctx.lang, reason=str(err)),)
     return tuple(files) + (Artifact(caption + " (PDF)", "derivation.pdf"),), ()
 
 
