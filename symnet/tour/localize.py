@@ -1,41 +1,54 @@
 """The tour's figures in the page's language: every text of a matplotlib figure translated, CJK fonts found.
 
 ``symnet.plot`` draws in English; for the Chinese tour each text artist (titles, axis labels, legend
-entries, annotations) has its English phrases replaced from ``PHRASES`` — longest first, so
-"max error" wins over "error" — and the figure is saved with a CJK font found by name. If
-matplotlib's font list predates the installed CJK fonts it is rebuilt once; if still no CJK font is
-found, ``cjk_font`` says so and how to fix it, instead of saving boxes silently.
+entries, annotations) is translated with the ``fig_*`` texts of ``symnet.render.lang_en``/``lang_zh``
+(the one translation table): whole texts whose word order changes first ("loss: {loss} after {epochs}
+epochs"), then phrases as whole words, longest first, so "max error" wins over "error". The figure
+is saved with a CJK font found by name. If matplotlib's font list predates the installed CJK fonts
+it is rebuilt once; if still no CJK font is found, ``cjk_font`` says so and how to fix it, instead
+of saving boxes silently.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Source Han Sans SC",
              "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC")
 
-# whole titles whose word order changes, first; then English phrases → Chinese (the article's words)
-PATTERNS = (
-    (re.compile(r"sum of (\d+) nested towers"), r"\1 个嵌套高台之和"),
-    (re.compile(r"loss: (\S+) after (\d+) epochs"), r"训练 \2 轮后损失为 \1"),
-    (re.compile(r"ŷ: (\d+) towers \(n = (\d+)\)"), r"ŷ：\1 个高台（n = \2）"),
-    (re.compile(r"^tower (?=\[)"), "高台 "),
-)
-PHRASES = {
-    "steepness": "陡度",
-    "sharpness": "锐度", "threshold": "阈值", "error versus n": "误差随 n 的变化", "max error": "最大误差",
-    "RMS error": "均方根误差", "error on the dense grid": "密集网格上的误差", "n (cells per axis)": "n（每边格数）",
-    "gradient descent": "梯度下降", "(diverges)": "（发散）", "start": "起点", "epoch": "轮数",
-    "mean loss L": "平均损失 L", "loss": "损失", "training": "训练", "validation": "验证",
-    "decision boundary": "决策边界", "xor": "异或", "edge width ∝ |w|": "边宽 ∝ |w|", "red": "红", "blue": "蓝",
-    "b: the neuron's bias": "b：神经元的偏置",
-    # the gradient-check table (symnet.numeric.gradcheck's header and verdicts)
-    "param": "参数", "backprop": "反向传播", "numeric": "数值反向模式", "finite_diff": "有限差分",
-    "max diff": "最大差", "ok": "一致", "yes": "是", "no": "否", "max": "最大", "RMS": "均方根",
-}
 CJK = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
-_PATTERN = re.compile("|".join(re.escape(p) for p in sorted(PHRASES, key=len, reverse=True)))
-_WORD = re.compile(r"(?<![A-Za-z])(%s)(?![A-Za-z])" % _PATTERN.pattern)
+FIELD = re.compile(r"\{(\w+)\}")
+
+
+@lru_cache(maxsize=None)
+def _tables(lang: str):
+    """(templates, phrases, phrase regex) from the ``fig_*`` texts of ``symnet.render.lang_*``."""
+    from symnet.render.i18n import t
+    from symnet.render.lang_en import EN
+
+    keys = sorted(k for k in EN if k.startswith("fig_"))
+    templates = tuple((_template(EN[k]), t(k, lang)) for k in keys if FIELD.search(EN[k]))
+    phrases = {EN[k]: t(k, lang) for k in keys if not FIELD.search(EN[k])}
+    pattern = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return templates, phrases, re.compile(r"(?<![A-Za-z])(%s)(?![A-Za-z])" % pattern)
+
+
+def _template(english: str):
+    """The regex of a text that starts with ``english``: each {field} one word, the last one the rest.
+
+    >>> _template("loss: {loss} after {epochs} epochs").match("loss: 0.1 after 5 epochs").groupdict()
+    {'loss': '0.1', 'epochs': '5'}
+    """
+    parts = FIELD.split(english)           # literal, field, literal, field, …, literal
+    regex = "^"
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            regex += re.escape(part)
+        else:
+            last = i == len(parts) - 2 and parts[-1] == ""
+            regex += f"(?P<{part}>.+)" if last else rf"(?P<{part}>\S+?)"
+    return re.compile(regex)
 
 
 def translate(sentence: str, lang: str) -> str:
@@ -48,11 +61,12 @@ def translate(sentence: str, lang: str) -> str:
     >>> translate("max error", "en")
     'max error'
     """
-    if lang != "zh":
+    if lang == "en":
         return sentence
-    for pattern, replacement in PATTERNS:
-        sentence = pattern.sub(replacement, sentence)
-    return _WORD.sub(lambda m: PHRASES[m.group(1)], sentence)
+    templates, phrases, words = _tables(lang)
+    for pattern, translated in templates:
+        sentence = pattern.sub(lambda m: translated.format(**m.groupdict()), sentence)
+    return words.sub(lambda m: phrases[m.group(1)], sentence)
 
 
 def localize(fig, lang: str) -> None:
