@@ -27,6 +27,7 @@ from .naming import (  # noqa: F401  (re-exported: the commands import everythin
     SUPERSCRIPTS,
     ascii_fallback,
     complete_network,
+    is_layer_network,
     load_network,
     make_loss,
     parse_point,

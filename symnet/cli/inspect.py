@@ -18,6 +18,7 @@ from .common import (
     examples,
     format_option,
     handle_errors,
+    is_layer_network,
     load_network,
     loss_option,
     make_loss,
@@ -61,7 +62,12 @@ def show(network, expr, inputs, params, fmt, output, timeout, ascii):
     preload()
     with time_limit(timeout, "showing the network"):
         net = load_network(network, expr, inputs, params)
-        text = render_network(net, fmt)
+        if is_layer_network(net):
+            from .layer_views import show_layers
+
+            text = show_layers(net, fmt)
+        else:
+            text = render_network(net, fmt)
     emit(text, output, ascii, fmt)
 
 
@@ -137,6 +143,11 @@ def grad(network, expr, inputs, params, loss_name, wrt, expanded, max_ops, at, f
             else "use a smaller network or a larger --timeout")
     with time_limit(timeout, "the gradient", hint):
         net = load_network(network, expr, inputs, params)
+        if is_layer_network(net):
+            from .layer_views import grad_layers
+
+            emit(grad_layers(net, loss_name, fmt, wrt, expanded, at), output, ascii, fmt)
+            return
         target = make_loss(net, loss_name)
         point = parse_point(at, target) if at is not None else None
         symbols = parse_wrt(wrt, net)
@@ -258,5 +269,10 @@ def codegen(network, expr, inputs, params, loss_name, output, timeout, ascii):
     preload(numeric=True)
     with time_limit(timeout, "code generation"):
         net = load_network(network, expr, inputs, params)
-        source = value_and_grad(make_loss(net, loss_name)).source
+        if is_layer_network(net):
+            from .layer_views import codegen_layers
+
+            source = codegen_layers(net, loss_name)
+        else:
+            source = value_and_grad(make_loss(net, loss_name)).source
     emit(source, output, ascii)

@@ -2,7 +2,7 @@
 and a point (``--at``).
 
 A network is ``seed`` (``seed:scalar``, ``seed:tanh``), ``mlp:2-3-1`` (``mlp:2-3-1:tanh``,
-``mlp:2-3-1:tanh:sigmoid``), an expression (``--expr "…" --inputs x1,x2``, read by the safe parser
+``mlp:2-3-1:tanh:sigmoid``), a layer network ``layers:64-32-10:relu:softmax`` (matrix steps), an expression (``--expr "…" --inputs x1,x2``, read by the safe parser
 ``symnet.io.parsing``), or a JSON network file (``symnet.io.netfile``). Names are matched exactly, except
 that ``thetaN`` (what ``--ascii`` prints) also names the neuron parameter ``θN``; an unknown name
 gets the closest known names as a suggestion (``difflib``). Only click and the standard library are
@@ -24,10 +24,10 @@ from symnet.render.greek import GREEK
 
 MAX_MLP_NEURONS = 256
 MAX_MLP_LAYERS = 12
-NETWORK_HELP = ("NETWORK is seed, seed:scalar, seed:tanh, mlp:2-3-1, mlp:2-3-1:tanh, or a JSON network file; "
-                "or give --expr instead.")
+NETWORK_HELP = ("NETWORK is seed, seed:scalar, seed:tanh, mlp:2-3-1, mlp:2-3-1:tanh, layers:64-32-10:relu:softmax, "
+                "or a JSON network file; or give --expr instead.")
 NETWORK_EXAMPLES = ("seed", "seed:scalar", "seed:tanh", "seed:relu", "mlp:2-3-1", "mlp:2-3-1:tanh",
-                    "mlp:2-3-1:tanh:sigmoid")
+                    "mlp:2-3-1:tanh:sigmoid", "layers:64-32-10:relu:softmax")
 _THETA_ALIAS = re.compile(r"theta(\d+)")
 
 
@@ -67,6 +67,10 @@ def load_network(spec: str | None, expr: str | None = None, inputs: str | None =
         return _seed(spec)
     if head == "mlp":
         return _mlp(spec)
+    if head == "layers":
+        from .layer_views import parse_layers
+
+        return parse_layers(spec)
     return _network_from_file(spec)
 
 
@@ -120,6 +124,11 @@ def _mlp(spec: str):
     return mlp(sizes, *parts[2:])
 
 
+def is_layer_network(net) -> bool:
+    """True for a ``layers:`` network (matrix steps), which some commands handle on their own path."""
+    return type(net).__name__ == "LayerNetwork"
+
+
 def _network_from_expr(expr: str, inputs: str, params: str | None):
     from symnet.core.network import from_expr
     from symnet.io.options import parse_names
@@ -152,6 +161,9 @@ def make_loss(network, loss_name: str = "squared_error"):
     """
     from symnet.core.losses import loss
 
+    if is_layer_network(network):
+        raise ValueError(f"{network.spec} is a layer network: this command takes scalar networks (seed, mlp:…, "
+                         f"files, --expr); use symnet show, grad, codegen, check, derive or train with it")
     return loss(network, loss_name)
 
 

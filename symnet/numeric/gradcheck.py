@@ -12,8 +12,6 @@ activations rewritten into exp/log/Max (small networks only); (c) the numeric re
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from itertools import combinations
 
 import numpy as np
 import sympy
@@ -23,60 +21,18 @@ from symnet.core.activations import rewrite_activations
 from symnet.core.losses import Loss, squared_error
 from symnet.core.network import Network
 from symnet.numeric.codegen import CompiledLoss, check_batch, numpy_namespace, value_and_grad
-from symnet.numeric.reverse import backprop, evaluate, finite_differences, is_close
+from symnet.numeric.gradreport import (  # noqa: F401  (re-exported: the report types live in gradreport)
+    ATOL,
+    METHODS,
+    RTOL,
+    GradCheckReport,
+    GradCheckRow,
+    agreement_row,
+)
+from symnet.numeric.layer_check import check_layer_grads, is_layer_target
+from symnet.numeric.reverse import backprop, evaluate, finite_differences
 
-RTOL = 1e-6
-ATOL = 1e-8
 SYMPY_MAX_OPS = 600          # closed forms larger than this skip the sympy.diff oracle
-METHODS = ("backprop", "sympy", "numeric", "finite_diff")
-
-
-@dataclass(frozen=True)
-class GradCheckRow:
-    """One parameter: its four gradients (None where skipped), the largest gap, and the verdict."""
-
-    param: str
-    values: tuple[float | None, ...]
-    max_error: float
-    ok: bool
-
-
-@dataclass(frozen=True)
-class GradCheckReport:
-    """The four-way agreement table; ``ok`` is True when every pair agrees for every parameter."""
-
-    rows: tuple[GradCheckRow, ...]
-    loss: float
-    skipped: tuple[tuple[str, str], ...]   # (method, reason)
-
-    @property
-    def ok(self) -> bool:
-        return all(row.ok for row in self.rows)
-
-    @property
-    def failures(self) -> tuple[GradCheckRow, ...]:
-        return tuple(row for row in self.rows if not row.ok)
-
-    def table(self) -> list[list[str]]:
-        """Header and rows as strings (the printers' text tables, the tour's table)."""
-        head = ["param", *METHODS, "max diff", "ok"]  # ASCII, no "|": the rows also make the Markdown table
-        body = [[row.param, *(("—" if v is None else f"{v: .10e}") for v in row.values),
-                 f"{row.max_error:.2e}", "yes" if row.ok else "NO"] for row in self.rows]
-        return [head, *body]
-
-    def __repr__(self) -> str:
-        verdict = "all agree" if self.ok else f"{len(self.failures)} DISAGREE"
-        return f"<GradCheckReport: {len(self.rows)} params, {verdict}, L = {self.loss:.6g}>"
-
-    def __str__(self) -> str:
-        from symnet.render.printing import text
-
-        return text(self)
-
-    def _repr_markdown_(self) -> str:
-        from symnet.render.printing import markdown
-
-        return markdown(self)
 
 
 def random_point(target: Loss, seed: int = 0, batch: int = 8, scale: float = 1.0):
@@ -109,6 +65,8 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
     >>> check_grads(seed_network()).ok
     True
     """
+    if is_layer_target(target):   # a layer network: matrix backprop vs lowered scalar vs numeric vs differences
+        return check_layer_grads(target, theta, X, y, seed=seed)
     target = squared_error(target) if isinstance(target, Network) else target
     default = random_point(target, seed)
     theta, X, y = (default[i] if v is None else v for i, v in enumerate((theta, X, y)))
@@ -122,7 +80,7 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
                _oracle(skipped, "sympy", lambda: _sympy_column(closed, target, params, X, y, theta, numpy, sympy_max_ops)),
                _oracle(skipped, "numeric", lambda: _numeric(closed, env, params, forward, vjp)),
                _finite(closed, env, params, theta, forward)]
-    rows = tuple(_row(str(p), [None if c is None else float(c[i]) for c in columns], loss)
+    rows = tuple(agreement_row(str(p), [None if c is None else float(c[i]) for c in columns], loss)
                  for i, p in enumerate(params))
     return GradCheckReport(rows, loss, tuple(skipped))
 
@@ -146,14 +104,6 @@ def _forward_rules(closed, numpy: Mapping | None) -> dict:
     """{class: NumPy function} for the user's functions named in ``numpy``."""
     return {type(node): numpy[type(node).__name__] for node in closed.atoms(sympy.Function)
             if numpy and type(node).__name__ in numpy}
-
-
-def _row(param: str, values: list, loss: float) -> GradCheckRow:
-    present = [v for v in values if v is not None]
-    pairs = list(combinations(present, 2))
-    max_error = max((abs(a - b) for a, b in pairs), default=0.0)
-    ok = all(is_close(a, b, abs(loss), RTOL, ATOL) for a, b in pairs)
-    return GradCheckRow(param, tuple(values), max_error if np.isfinite(max_error) else float("inf"), ok)
 
 
 def _environment(target: Loss, theta, X, y) -> dict:
