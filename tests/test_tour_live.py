@@ -262,3 +262,23 @@ def test_sum_of_towers_errors_match_numpy(driver, index):
     assert abs(_value(driver, "approx-max") - error.max()) <= TOL
     assert abs(_value(driver, "approx-rms") - np.sqrt(np.mean(error**2))) <= TOL
     assert _value(driver, "approx-towers") == approximation.n**2
+
+
+def test_the_whole_chinese_tour_page_runs_in_the_browser(tmp_path, monkeypatch):
+    """The real page `symnet tour --lang zh` writes: every formula typeset, every widget built, no script error."""
+    from symnet.tour.run import run_tour
+
+    real_which = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None if "tex" in name else real_which(name, *a, **k))
+    result = run_tour(tmp_path / "tour", "zh")
+    browser, profile = _browser(420)
+    try:
+        browser.get(result.index_html.as_uri())
+        assert browser.execute_script("return document.body.getAttribute('data-ready')") == "1"
+        count = lambda css: browser.execute_script(f"return document.querySelectorAll('{css}').length")  # noqa: E731
+        assert count(".katex") > 30 and count(".katex-error") == 0
+        assert count("div.live[data-kind]") == 5 and count("div.exercise") == 3 and count("details.step") >= 8
+        assert _severe(browser) == []
+    finally:
+        browser.quit()
+        shutil.rmtree(profile, ignore_errors=True)
