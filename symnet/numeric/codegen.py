@@ -2,43 +2,112 @@
 
 The assignments are handed to ``lambdify`` as its ``cse``, so the generated source reads like the
 derivation (``z5 = …``, ``h5 = sigmoid(z5)``, ``delta_z5 = …``) and can be shown to the learner.
-Activations are bound to stable NumPy forms: σ(z) = exp(−log(1 + e^(−z))) via ``logaddexp``,
-softplus(z) = log(1 + e^z) via ``logaddexp``; no overflow for any finite z.
+``symnet.numeric.printer`` prints it: library calls with their module paths, every symbol under a
+generated identifier, activations in stable forms (σ = ``scipy.special.expit``).
+
+The loss function reduces over the batch inside the generated code: it returns the mean loss and
+the mean of each ∂L/∂θ — ∂(1/N Σₙ Lₙ)/∂θ = 1/N Σₙ ∂Lₙ/∂θ — so no N×P matrix is built unless
+``per_sample=True`` asks for the rows.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
-from sympy import Basic, Function, Symbol, lambdify
+import scipy.constants
+import scipy.special
+from sympy import Basic, Dummy, Symbol, lambdify
 
 from symnet.core.backprop import Gradient, grad
 from symnet.core.losses import Loss
 from symnet.core.network import Network
 from symnet.core.program import Program
+from symnet.numeric.batch import BatchCheck, check_batch, params_vector  # noqa: F401 (re-exported)
+from symnet.numeric.printer import (HELPERS, RESERVED, NumPyCodePrinter, batch_mean, function_names, global_names,
+                                    identifiers, user_functions)
+
+NUMPY_FUNCTIONS = {name: fn for name, (fn, _) in HELPERS.items()}
+MODULES = {"numpy": np, "scipy": scipy, "functools": functools}
 
 
-def _sigmoid(z):
-    return np.exp(-np.logaddexp(0.0, -z))
+@dataclass(frozen=True)
+class Generated:
+    """A generated function, its source, the imports a standalone module needs and the user callables it uses."""
+
+    function: object
+    source: str
+    imports: tuple[str, ...]
+    user: tuple[str, ...]
+    names: dict
 
 
-def _softplus(z):
-    return np.logaddexp(0.0, z)
+def generate(args: Sequence[Symbol], outputs: Sequence[Basic], assignments=(), name: str = "program",
+             numpy: Mapping | None = None) -> Generated:
+    """Compile ``assignments`` then ``return [outputs]`` to a NumPy function of ``args``.
+
+    ``numpy`` maps the names of functions symnet does not know to NumPy callables, for this call only.
+    """
+    assignments = tuple(assignments)
+    exprs = [rhs for _, rhs in assignments] + list(outputs)
+    bound = user_functions(exprs, numpy)
+    symbols = _ordered_symbols(args, assignments, exprs)
+    reserved = set(bound) | function_names(exprs) | set(MODULES)
+    while True:
+        names = identifiers(symbols, reserved)
+        fn, printer = _lambdify(names, args, outputs, assignments, bound)
+        text = inspect.getsource(fn).replace("def _lambdifygenerated(", f"def {name}(", 1)
+        clash = global_names(text) & set(names.values())
+        if not clash:  # no generated identifier is also a global the code reads
+            break
+        reserved |= clash
+    fn.__name__ = name
+    used = global_names(text) - set(MODULES) - RESERVED  # the functions it calls by name
+    helpers = {n for n in used if n in HELPERS and bound.get(n) is HELPERS[n][0]}
+    imports = tuple(f"import {module}" for module in sorted(printer.module_imports))
+    imports += tuple(HELPERS[n][1] for n in sorted(helpers))
+    return Generated(fn, text, imports, tuple(sorted(used - helpers)), names)
 
 
-def _relu(z):
-    return np.maximum(z, 0.0)
+def _ordered_symbols(args, assignments, exprs) -> list:
+    seen = dict.fromkeys(list(args) + [lhs for lhs, _ in assignments])
+    for expr in exprs:
+        seen.update(dict.fromkeys(sorted(expr.free_symbols - set(seen), key=str)))
+    return list(seen)
 
 
-NUMPY_FUNCTIONS = {"sigmoid": _sigmoid, "softplus": _softplus, "relu": _relu}
+def _lambdify(names, args, outputs, assignments, bound):
+    rename = {s: Symbol(n, **s.assumptions0) for s, n in names.items()}
+    new_assignments = [(rename[lhs], rhs.xreplace(rename)) for lhs, rhs in assignments]
+    printer = NumPyCodePrinter(bound)
+    fn = lambdify([rename[a] for a in args], [Basic.xreplace(o, rename) if isinstance(o, Basic) else o
+                                              for o in outputs],
+                  modules=[{**MODULES, **bound}], printer=printer, cse=lambda exprs: (new_assignments, exprs),
+                  docstring_limit=0)
+    return fn, printer
+
+
+def to_function(program: Program, args: Sequence[Symbol], name: str = "program", numpy: Mapping | None = None):
+    """Compile ``program`` to a NumPy function of ``args`` returning its outputs (a list)."""
+    return generate(args, program.outputs, program.assignments, name, numpy).function
+
+
+def source(fn) -> str:
+    """The generated Python source of a compiled function, under the name it was compiled as."""
+    return inspect.getsource(fn).replace("def _lambdifygenerated(", f"def {fn.__name__}(", 1)
+
+
+def expression_function(expr: Basic, args: Sequence[Symbol], numpy: Mapping | None = None):
+    """Compile a single expression (e.g. a 1-D function h(x)) with the stable activations."""
+    fn = generate(args, [expr], (), "expression", numpy).function
+    return functools.wraps(fn)(lambda *values: fn(*values)[0])
 
 
 def numpy_namespace(exprs, numpy: Mapping | None = None) -> dict:
-    """Names the generated code may call: symnet's stable activations, any function class's ``_imp_``
-    (SymPy's ``implemented_function`` convention), then the per-call ``numpy`` mapping {name: callable}.
+    """Names the generated code binds: symnet's helpers, any class's ``_imp_``, then ``numpy``.
 
     >>> from sympy import Function, Symbol
     >>> class cube(Function):
@@ -46,32 +115,16 @@ def numpy_namespace(exprs, numpy: Mapping | None = None) -> dict:
     >>> numpy_namespace([cube(Symbol("z"))])["cube"](2.0)
     8.0
     """
-    names = dict(NUMPY_FUNCTIONS)
-    for expr in exprs:
-        for node in expr.atoms(Function):
-            imp = getattr(type(node), "_imp_", None)
-            if imp is not None:
-                names[type(node).__name__] = imp
-    names.update(numpy or {})
-    return names
+    return {**MODULES, **user_functions(exprs, numpy)}
 
 
-def to_function(program: Program, args: Sequence[Symbol], name: str = "program", numpy: Mapping | None = None):
-    """Compile ``program`` to a NumPy function of ``args`` returning its outputs (a list).
-
-    ``numpy`` maps the names of functions symnet does not know to NumPy callables, for this call only.
-    """
-    assignments = list(program.assignments)
-    namespace = numpy_namespace([rhs for _, rhs in assignments] + list(program.outputs), numpy)
-    fn = lambdify(list(args), list(program.outputs), modules=[namespace, "numpy"],
-                  cse=lambda exprs: (assignments, exprs), docstring_limit=0)
-    fn.__name__ = name
-    return fn
-
-
-def source(fn) -> str:
-    """The generated Python source of a compiled function, under the name it was compiled as."""
-    return inspect.getsource(fn).replace("def _lambdifygenerated(", f"def {fn.__name__}(", 1)
+def data_dependent(program: Program, data: Sequence[Symbol]) -> set:
+    """The program's symbols whose value changes from sample to sample (they depend on ``data``)."""
+    varying = set(data)
+    for lhs, rhs in program.assignments:
+        if rhs.free_symbols & varying:
+            varying.add(lhs)
+    return varying
 
 
 @dataclass(frozen=True)
@@ -83,7 +136,14 @@ class CompiledLoss:
 
     loss: Loss
     gradient: Gradient
-    function: object
+    generated: Generated
+    numpy: Mapping | None = None
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def function(self):
+        """The generated function ``(*columns, y, *theta) -> [mean L, mean ∂L/∂θ₁, …]``."""
+        return self.generated.function
 
     @property
     def params(self) -> tuple[Symbol, ...]:
@@ -95,36 +155,54 @@ class CompiledLoss:
 
     @property
     def source(self) -> str:
-        """The generated NumPy source: forward steps, then the δ sweep."""
-        return source(self.function)
+        """The generated NumPy source: forward steps, the δ sweep, then the means over the batch."""
+        return self.generated.source
+
+    @property
+    def module(self) -> str:
+        """A standalone Python module defining ``value_and_grad(theta, X, y) -> (mean loss, gradient)``."""
+        from symnet.numeric.standalone import module_source
+
+        return module_source(self)
 
     def __call__(self, theta, X, y, per_sample: bool = False):
-        theta, X, y = check_batch(self.params, self.inputs, theta, X, y)
-        return self.evaluate_columns(tuple(X.T), y, theta, per_sample)
+        check = self._cache.get("check") or self._cache.setdefault("check", BatchCheck(self.params, self.inputs))
+        theta, X, y = check(theta, X, y)
+        return self.evaluate_columns(X.T, y, theta, per_sample)
 
     def evaluate_columns(self, columns, y, theta, per_sample: bool = False):
         """The same as calling, on already validated data: ``columns`` are X's columns (a hot loop's entry).
 
         Args:
-            columns: one float array of length N per input, in ``inputs`` order.
+            columns: one float array of length N per input, in ``inputs`` order (``X.T`` will do).
             y: targets, shape (N,); theta: parameters, shape (P,).
             per_sample: return per-row losses (N,) and gradients (N, P) instead of means.
 
         Returns:
             (mean loss, gradient (P,)), or the per-sample arrays.
         """
-        with np.errstate(over="ignore", under="ignore"):
-            try:
-                values = self.function(*columns, y, *theta)
-            except NameError as err:  # a function symnet does not know, with no NumPy form given
-                raise NameError(f"{err}: give its NumPy form per call, value_and_grad(..., numpy={{'{err.name}': f}}), "
-                                f"or an _imp_ on its class") from None
-        n = len(y)
-        losses = np.broadcast_to(np.asarray(values[0], dtype=float), (n,))
-        grads = np.column_stack([np.broadcast_to(np.asarray(v, dtype=float), (n,)) for v in values[1:]])
         if per_sample:
-            return losses.copy(), grads
-        return float(losses.mean()), grads.mean(axis=0)
+            return self._per_sample(columns, y, theta)
+        values = self._run(self.function, columns, y, theta)
+        return float(values[0]), np.array(values[1:], dtype=float)
+
+    def _per_sample(self, columns, y, theta):
+        if "rows" not in self._cache:
+            program = self.gradient.program
+            self._cache["rows"] = generate(program.inputs + program.params, program.outputs, program.assignments,
+                                           "value_and_grad_rows", self.numpy).function
+        values, n = self._run(self._cache["rows"], columns, y, theta), len(y)
+        losses = np.broadcast_to(np.asarray(values[0], dtype=float), (n,)).copy()
+        grads = np.column_stack([np.broadcast_to(np.asarray(v, dtype=float), (n,)) for v in values[1:]])
+        return losses, grads
+
+    @staticmethod
+    def _run(function, columns, y, theta):
+        try:
+            return function(*columns, y, *theta.tolist())
+        except NameError as err:  # a function symnet does not know, with no NumPy form given
+            raise NameError(f"{err}: give its NumPy form per call, value_and_grad(..., numpy={{'{err.name}': f}}), "
+                            f"or an _imp_ on its class") from None
 
     def value(self, theta, X, y) -> float:
         """The mean loss alone."""
@@ -156,8 +234,25 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
         target = squared_error(target)
     gradient = grad(target, rules=rules)
     program = gradient.program
-    return CompiledLoss(target, gradient,
-                        to_function(program, program.inputs + program.params, "value_and_grad", numpy))
+    assignments, outputs = mean_outputs(program)
+    generated = generate(program.inputs + program.params, outputs, assignments, "value_and_grad", numpy)
+    return CompiledLoss(target, gradient, generated, numpy)
+
+
+def mean_outputs(program: Program):
+    """The program's assignments and outputs with every per-sample output replaced by its batch mean."""
+    varying = data_dependent(program, program.inputs)
+    assignments, outputs = list(program.assignments), []
+    for out in program.outputs:
+        if not (out.free_symbols & varying):
+            outputs.append(out)
+            continue
+        if not out.is_Symbol:  # name it, so the mean reads ``numpy.add.reduce(g)/g.size``
+            name = Dummy("g")
+            assignments.append((name, out))
+            out = name
+        outputs.append(batch_mean(out))
+    return tuple(assignments), outputs
 
 
 def compile_network(network: Network, numpy: Mapping | None = None):
@@ -170,60 +265,13 @@ def compile_network(network: Network, numpy: Mapping | None = None):
     array([0.5])
     """
     program = network.program
-    fn = to_function(program, program.inputs + program.params, "predict", numpy)
+    generated = generate(program.inputs + program.params, program.outputs, program.assignments, "predict", numpy)
+    check = BatchCheck(network.params, network.inputs)
 
     def predict(theta, X):
-        theta, X, _ = check_batch(network.params, network.inputs, theta, X, None)
-        with np.errstate(over="ignore", under="ignore"):
-            out = fn(*X.T, *theta)[0]
+        theta, X, _ = check(theta, X, None)
+        out = generated.function(*X.T, *theta.tolist())[0]
         return np.broadcast_to(np.asarray(out, dtype=float), (X.shape[0],)).copy()
 
-    predict.source = source(fn)
+    predict.source = generated.source
     return predict
-
-
-def check_batch(params, inputs, theta, X, y):
-    """Validate and convert a parameter vector, a batch and targets; ``ValueError`` says what is wrong."""
-    theta = _finite_array(theta, "theta", (len(params),), f"one value per parameter ({', '.join(map(str, params))})")
-    X = _finite_array(X, "X", None, f"shape (N, {len(inputs)}): one column per input ({', '.join(map(str, inputs))})")
-    if X.ndim == 1 and len(inputs) == 1:
-        X = X[:, None]
-    if X.ndim != 2 or X.shape[1] != len(inputs) or X.shape[0] == 0:
-        raise ValueError(f"X must have shape (N, {len(inputs)}) with N ≥ 1, one column per input "
-                         f"({', '.join(map(str, inputs))}); got shape {X.shape}")
-    if y is not None:
-        y = _finite_array(y, "y", (X.shape[0],), "one target per row of X")
-    return theta, X, y
-
-
-def _finite_array(value, name, shape, expected) -> np.ndarray:
-    if isinstance(value, Mapping):
-        raise TypeError(f"{name} must be an array, not a mapping; use params_vector(...) to order a dict")
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must be numeric ({expected}); got {type(value).__name__}: {err}") from None
-    if shape is not None and array.shape != shape:
-        raise ValueError(f"{name} must have shape {shape}: {expected}; got shape {array.shape}")
-    bad = ~np.isfinite(array)
-    if bad.any():
-        where = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise ValueError(f"{name} contains {array[where]} at index {where if len(where) > 1 else where[0]}; "
-                         f"expected finite numbers (remove or impute NaN and inf)")
-    return array
-
-
-def params_vector(params: Sequence[Symbol], values: Mapping) -> np.ndarray:
-    """Order a ``{symbol or name: value}`` mapping into a parameter vector; every parameter required."""
-    by_name = {str(k): float(v) for k, v in values.items()}
-    missing = [str(p) for p in params if str(p) not in by_name]
-    extra = sorted(set(by_name) - {str(p) for p in params})
-    if missing or extra:
-        raise ValueError(f"expected a value for each parameter {', '.join(map(str, params))}; "
-                         f"missing {', '.join(missing) or 'none'}, unknown {', '.join(extra) or 'none'}")
-    return np.array([by_name[str(p)] for p in params])
-
-
-def expression_function(expr: Basic, args: Sequence[Symbol], numpy: Mapping | None = None):
-    """Compile a single expression (e.g. a 1-D function h(x)) with the stable activations."""
-    return lambdify(list(args), expr, modules=[numpy_namespace([expr], numpy), "numpy"], docstring_limit=0)
