@@ -65,6 +65,9 @@ class NumPyCodePrinter(SciPyPrinter):
             return self._print_Function(expr)
         return self._call("numpy.maximum", expr.args[0], S.Zero)
 
+    def _print_Pi(self, expr):
+        return self._module_format("numpy.pi")
+
     def _print_Heaviside(self, expr):
         return self._call("numpy.heaviside", expr.args[0], expr.args[1] if len(expr.args) > 1 else S.Half)
 
