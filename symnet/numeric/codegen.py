@@ -138,7 +138,12 @@ class CompiledLoss:
     gradient: Gradient
     generated: Generated
     numpy: Mapping | None = None
+    check: BatchCheck | None = field(default=None, repr=False, compare=False)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self):
+        if self.check is None:
+            object.__setattr__(self, "check", BatchCheck(self.params, self.inputs))
 
     @property
     def function(self):
@@ -166,9 +171,11 @@ class CompiledLoss:
         return module_source(self)
 
     def __call__(self, theta, X, y, per_sample: bool = False):
-        check = self._cache.get("check") or self._cache.setdefault("check", BatchCheck(self.params, self.inputs))
-        theta, X, y = check(theta, X, y)
-        return self.evaluate_columns(X.T, y, theta, per_sample)
+        theta, X, y = self.check(theta, X, y)
+        if per_sample:
+            return self._per_sample(X.T, y, theta)
+        values = self._run(self.function, X.T, y, theta)
+        return float(values[0]), np.array(values[1:], dtype=float)
 
     def evaluate_columns(self, columns, y, theta, per_sample: bool = False):
         """The same as calling, on already validated data: ``columns`` are X's columns (a hot loop's entry).
