@@ -1,93 +1,35 @@
 """NumPy code from programs: the gradient program becomes the lines of one generated function.
 
-The assignments are handed to ``lambdify`` as its ``cse``, so the generated source reads like the
-derivation (``z5 = …``, ``h5 = sigmoid(z5)``, ``delta_z5 = …``) and can be shown to the learner.
-``symnet.numeric.printer`` prints it: library calls with their module paths, every symbol under a
-generated identifier, activations in stable forms (σ = ``scipy.special.expit``).
+The assignments are handed to ``lambdify`` as its ``cse`` (``generation``), so the generated source
+reads like the derivation (``z5 = …``, ``h5 = sigmoid(z5)``, ``delta_z5 = …``) and can be shown to the
+learner. ``symnet.numeric.printer`` prints it: library calls with their module paths, every symbol
+under a generated identifier, activations in stable forms (σ = ``scipy.special.expit``).
 
 The loss function reduces over the batch inside the generated code: it returns the mean loss and
 the mean of each ∂L/∂θ — ∂(1/N Σₙ Lₙ)/∂θ = 1/N Σₙ ∂Lₙ/∂θ — so no N×P matrix is built unless
-``per_sample=True`` asks for the rows.
+``per_sample=True`` asks for the rows. ``backend="jax"`` runs the same program jitted in JAX.
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.constants
-import scipy.special
-from sympy import Basic, Dummy, Symbol, lambdify
+from sympy import Basic, Symbol
 
 from symnet.core.backprop import Gradient, grad
 from symnet.core.losses import Loss
 from symnet.core.network import Network
 from symnet.core.program import Program
 from symnet.numeric.batch import BatchCheck, check_batch, params_vector  # noqa: F401 (re-exported)
-from symnet.numeric.printer import (HELPERS, RESERVED, NumPyCodePrinter, batch_mean, function_names, global_names,
-                                    identifiers, user_functions)
+from symnet.numeric.generation import NUMPY, Generated, generate, mean_outputs
+from symnet.numeric.printer import HELPERS, user_functions
 
+BACKENDS = ("numpy", "jax")
 NUMPY_FUNCTIONS = {name: fn for name, (fn, _) in HELPERS.items()}
-MODULES = {"numpy": np, "scipy": scipy, "functools": functools}
-
-
-@dataclass(frozen=True)
-class Generated:
-    """A generated function, its source, the imports a standalone module needs and the user callables it uses."""
-
-    function: object
-    source: str
-    imports: tuple[str, ...]
-    user: tuple[str, ...]
-    names: dict
-
-
-def generate(args: Sequence[Symbol], outputs: Sequence[Basic], assignments=(), name: str = "program",
-             numpy: Mapping | None = None) -> Generated:
-    """Compile ``assignments`` then ``return [outputs]`` to a NumPy function of ``args``.
-
-    ``numpy`` maps the names of functions symnet does not know to NumPy callables, for this call only.
-    """
-    assignments = tuple(assignments)
-    exprs = [rhs for _, rhs in assignments] + list(outputs)
-    bound = user_functions(exprs, numpy)
-    symbols = _ordered_symbols(args, assignments, exprs)
-    reserved = set(bound) | function_names(exprs) | set(MODULES)
-    while True:
-        names = identifiers(symbols, reserved)
-        fn, printer = _lambdify(names, args, outputs, assignments, bound)
-        text = inspect.getsource(fn).replace("def _lambdifygenerated(", f"def {name}(", 1)
-        clash = global_names(text) & set(names.values())
-        if not clash:  # no generated identifier is also a global the code reads
-            break
-        reserved |= clash
-    fn.__name__ = name
-    used = global_names(text) - set(MODULES) - RESERVED  # the functions it calls by name
-    helpers = {n for n in used if n in HELPERS and bound.get(n) is HELPERS[n][0]}
-    imports = tuple(f"import {module}" for module in sorted(printer.module_imports))
-    imports += tuple(HELPERS[n][1] for n in sorted(helpers))
-    return Generated(fn, text, imports, tuple(sorted(used - helpers)), names)
-
-
-def _ordered_symbols(args, assignments, exprs) -> list:
-    seen = dict.fromkeys(list(args) + [lhs for lhs, _ in assignments])
-    for expr in exprs:
-        seen.update(dict.fromkeys(sorted(expr.free_symbols - set(seen), key=str)))
-    return list(seen)
-
-
-def _lambdify(names, args, outputs, assignments, bound):
-    rename = {s: Symbol(n, **s.assumptions0) for s, n in names.items()}
-    new_assignments = [(rename[lhs], rhs.xreplace(rename)) for lhs, rhs in assignments]
-    printer = NumPyCodePrinter(bound)
-    fn = lambdify([rename[a] for a in args], [Basic.xreplace(o, rename) if isinstance(o, Basic) else o
-                                              for o in outputs],
-                  modules=[{**MODULES, **bound}], printer=printer, cse=lambda exprs: (new_assignments, exprs),
-                  docstring_limit=0)
-    return fn, printer
 
 
 def to_function(program: Program, args: Sequence[Symbol], name: str = "program", numpy: Mapping | None = None):
@@ -115,16 +57,7 @@ def numpy_namespace(exprs, numpy: Mapping | None = None) -> dict:
     >>> numpy_namespace([cube(Symbol("z"))])["cube"](2.0)
     8.0
     """
-    return {**MODULES, **user_functions(exprs, numpy)}
-
-
-def data_dependent(program: Program, data: Sequence[Symbol]) -> set:
-    """The program's symbols whose value changes from sample to sample (they depend on ``data``)."""
-    varying = set(data)
-    for lhs, rhs in program.assignments:
-        if rhs.free_symbols & varying:
-            varying.add(lhs)
-    return varying
+    return {**NUMPY.modules, **user_functions(exprs, numpy)}
 
 
 @dataclass(frozen=True)
@@ -132,16 +65,21 @@ class CompiledLoss:
     """A compiled loss: ``(theta, X, y) -> (mean loss, gradient vector)``; ``per_sample=True`` for rows.
 
     ``theta`` is a vector ordered like ``params``; ``X`` has shape (N, len(inputs)); ``y`` shape (N,).
+    ``run(columns, y, theta) -> (mean loss, gradient)`` is the backend's call on checked data.
     """
 
     loss: Loss
     gradient: Gradient
     generated: Generated
     numpy: Mapping | None = None
+    backend: str = "numpy"
+    run: Callable | None = field(default=None, repr=False, compare=False)
     check: BatchCheck | None = field(default=None, repr=False, compare=False)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self):
+        if self.run is None:
+            object.__setattr__(self, "run", numpy_runner(self.generated.function))
         if self.check is None:
             object.__setattr__(self, "check", BatchCheck(self.params, self.inputs))
 
@@ -160,7 +98,7 @@ class CompiledLoss:
 
     @property
     def source(self) -> str:
-        """The generated NumPy source: forward steps, the δ sweep, then the means over the batch."""
+        """The generated source: forward steps, the δ sweep, then the means over the batch."""
         return self.generated.source
 
     @property
@@ -174,8 +112,7 @@ class CompiledLoss:
         theta, X, y = self.check(theta, X, y)
         if per_sample:
             return self._per_sample(X.T, y, theta)
-        values = self._run(self.function, X.T, y, theta)
-        return float(values[0]), np.array(values[1:], dtype=float)
+        return self.run(X.T, y, theta)
 
     def evaluate_columns(self, columns, y, theta, per_sample: bool = False):
         """The same as calling, on already validated data: ``columns`` are X's columns (a hot loop's entry).
@@ -188,35 +125,45 @@ class CompiledLoss:
         Returns:
             (mean loss, gradient (P,)), or the per-sample arrays.
         """
-        if per_sample:
-            return self._per_sample(columns, y, theta)
-        values = self._run(self.function, columns, y, theta)
-        return float(values[0]), np.array(values[1:], dtype=float)
+        return self._per_sample(columns, y, theta) if per_sample else self.run(columns, y, theta)
 
     def _per_sample(self, columns, y, theta):
+        """Rows from the NumPy program without the means (compiled on first use, whatever the backend)."""
         if "rows" not in self._cache:
             program = self.gradient.program
             self._cache["rows"] = generate(program.inputs + program.params, program.outputs, program.assignments,
                                            "value_and_grad_rows", self.numpy).function
-        values, n = self._run(self._cache["rows"], columns, y, theta), len(y)
+        values, n = call_generated(self._cache["rows"], columns, y, theta), len(y)
         losses = np.broadcast_to(np.asarray(values[0], dtype=float), (n,)).copy()
         grads = np.column_stack([np.broadcast_to(np.asarray(v, dtype=float), (n,)) for v in values[1:]])
         return losses, grads
-
-    @staticmethod
-    def _run(function, columns, y, theta):
-        try:
-            return function(*columns, y, *theta.tolist())
-        except NameError as err:  # a function symnet does not know, with no NumPy form given
-            raise NameError(f"{err}: give its NumPy form per call, value_and_grad(..., numpy={{'{err.name}': f}}), "
-                            f"or an _imp_ on its class") from None
 
     def value(self, theta, X, y) -> float:
         """The mean loss alone."""
         return self(theta, X, y)[0]
 
 
-def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: Mapping | None = None) -> CompiledLoss:
+def call_generated(function, columns, y, theta):
+    """``function(*columns, y, *theta)``; a function symnet does not know gets a message saying what to do."""
+    try:
+        return function(*columns, y, *theta.tolist())
+    except NameError as err:  # a function symnet does not know, with no NumPy form given
+        raise NameError(f"{err}: give its NumPy form per call, value_and_grad(..., numpy={{'{err.name}': f}}), "
+                        f"or an _imp_ on its class") from None
+
+
+def numpy_runner(function):
+    """``run(columns, y, theta) -> (mean loss, gradient)`` for a generated NumPy function with the means inside."""
+
+    def run(columns, y, theta):
+        values = call_generated(function, columns, y, theta)
+        return float(values[0]), np.array(values[1:], dtype=float)
+
+    return run
+
+
+def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: Mapping | None = None,
+                   backend: str = "numpy") -> CompiledLoss:
     """Compile a loss to ``(theta, X, y) -> (mean loss, ∂(mean loss)/∂theta)``.
 
     Args:
@@ -224,6 +171,8 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
         rules: extra derivative rules ``{SymPy class: (ans, *args) -> partials}``.
         numpy: NumPy implementations ``{function name: callable}`` of functions symnet does not know
             (a class with an ``_imp_`` needs none).
+        backend: ``"numpy"`` (the default) or ``"jax"``: the same program in ``jax.numpy``, jitted, in
+            float64 (an optional extra; ``per_sample=True`` still runs NumPy).
 
     Returns:
         A ``CompiledLoss``.
@@ -235,6 +184,8 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
     >>> round(value, 4), g.shape
     (0.25, (11,))
     """
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; expected one of {', '.join(BACKENDS)}")
     if isinstance(target, Network):
         from symnet.core.losses import squared_error
 
@@ -242,24 +193,13 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
     gradient = grad(target, rules=rules)
     program = gradient.program
     assignments, outputs = mean_outputs(program)
-    generated = generate(program.inputs + program.params, outputs, assignments, "value_and_grad", numpy)
-    return CompiledLoss(target, gradient, generated, numpy)
+    args = program.inputs + program.params
+    if backend == "jax":
+        from symnet.numeric.jaxgen import jax_target, jax_runner
 
-
-def mean_outputs(program: Program):
-    """The program's assignments and outputs with every per-sample output replaced by its batch mean."""
-    varying = data_dependent(program, program.inputs)
-    assignments, outputs = list(program.assignments), []
-    for out in program.outputs:
-        if not (out.free_symbols & varying):
-            outputs.append(out)
-            continue
-        if not out.is_Symbol:  # name it, so the mean reads ``numpy.add.reduce(g)/g.size``
-            name = Dummy("g")
-            assignments.append((name, out))
-            out = name
-        outputs.append(batch_mean(out))
-    return tuple(assignments), outputs
+        generated = generate(args, outputs, assignments, "value_and_grad", numpy, jax_target())
+        return CompiledLoss(target, gradient, generated, numpy, backend, jax_runner(generated.function))
+    return CompiledLoss(target, gradient, generate(args, outputs, assignments, "value_and_grad", numpy), numpy)
 
 
 def compile_network(network: Network, numpy: Mapping | None = None):

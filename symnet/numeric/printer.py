@@ -41,8 +41,8 @@ class batch_mean(Function):
     nargs = 1
 
 
-class NumPyCodePrinter(SciPyPrinter):
-    """SymPy's SciPy printer with module paths spelled out and symnet's activations in stable forms.
+class StableForms:
+    """Printer methods for symnet's activations, H, max, min and π, in ``self._module`` (numpy, jax.numpy).
 
     ``user`` names functions printed by name and bound in the namespace (they win over every form below).
     """
@@ -52,41 +52,48 @@ class NumPyCodePrinter(SciPyPrinter):
         super().__init__({"fully_qualified_modules": True, "inline": True, "allow_unknown_functions": True,
                           "user_functions": {name: name for name in self.user}})
 
-    def _call(self, path, *args) -> str:
-        return f"{self._module_format(path)}({', '.join(self._print(a) for a in args)})"
+    def _call(self, name, *args) -> str:
+        return f"{self._module_format(self._module + '.' + name)}({', '.join(self._print(a) for a in args)})"
 
     def _print_softplus(self, expr):
         if expr.func is not softplus or "softplus" in self.user:
             return self._print_Function(expr)
-        return self._call("numpy.logaddexp", S.Zero, expr.args[0])  # log(e⁰ + eᶻ), exact for any z
+        return self._call("logaddexp", S.Zero, expr.args[0])  # log(e⁰ + eᶻ), exact for any z
 
     def _print_relu(self, expr):
         if expr.func is not relu or "relu" in self.user:
             return self._print_Function(expr)
-        return self._call("numpy.maximum", expr.args[0], S.Zero)
+        return self._call("maximum", expr.args[0], S.Zero)
 
     def _print_Pi(self, expr):
-        return self._module_format("numpy.pi")
+        return self._module_format(self._module + ".pi")
 
     def _print_Heaviside(self, expr):
-        return self._call("numpy.heaviside", expr.args[0], expr.args[1] if len(expr.args) > 1 else S.Half)
+        return self._call("heaviside", expr.args[0], expr.args[1] if len(expr.args) > 1 else S.Half)
 
     def _print_Max(self, expr):
-        return self._fold("numpy.maximum", expr.args)
+        return self._fold("maximum", expr.args)
 
     def _print_Min(self, expr):
-        return self._fold("numpy.minimum", expr.args)
+        return self._fold("minimum", expr.args)
 
-    def _fold(self, path, args) -> str:
+    def _fold(self, name, args) -> str:
         text = self._print(args[-1])
         for arg in reversed(args[:-1]):
-            text = f"{self._module_format(path)}({self._print(arg)}, {text})"
+            text = f"{self._module_format(self._module + '.' + name)}({self._print(arg)}, {text})"
         return text
+
+    def _print_batch_mean(self, expr):
+        return self._call("mean", expr.args[0])
+
+
+class NumPyCodePrinter(StableForms, SciPyPrinter):
+    """SymPy's SciPy printer with module paths spelled out and symnet's activations in stable forms."""
 
     def _print_batch_mean(self, expr):
         value = self._print(expr.args[0])
         if not expr.args[0].is_Symbol:
-            return self._call("numpy.mean", expr.args[0])
+            return self._call("mean", expr.args[0])
         return f"{self._module_format('numpy.add')}.reduce({value})/{value}.size"  # a third of numpy.mean's cost
 
 
@@ -133,10 +140,10 @@ def global_names(source: str) -> set[str]:
     return read - local
 
 
-def user_functions(exprs, numpy: Mapping | None = None) -> dict:
+def user_functions(exprs, numpy: Mapping | None = None, helpers: Mapping = HELPERS) -> dict:
     """Functions bound by name: symnet's helpers, any class's ``_imp_`` (SymPy's ``implemented_function``
     convention), then the per-call ``numpy`` mapping {name: callable}."""
-    names = {name: fn for name, (fn, _) in HELPERS.items()}
+    names = {name: fn for name, (fn, _) in helpers.items()}
     for expr in exprs:
         for node in expr.atoms(Function):
             imp = getattr(type(node), "_imp_", None)
