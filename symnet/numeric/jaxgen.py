@@ -66,7 +66,7 @@ def jax_runner(function):
     jitted = jax.jit(packed)
 
     def run(columns, y, theta):
-        loss, grad = jitted(jnp.asarray(columns), y, theta)
+        loss, grad = jitted(np.asarray(columns), y, theta)  # X.T stays a view: one transfer, inside jit
         return float(loss), np.asarray(grad)
 
     return run
