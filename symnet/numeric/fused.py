@@ -86,8 +86,8 @@ def fused_loss(program, numpy=None):
     except Exception as err:  # noqa: BLE001 (numba reports typing errors under many classes)
         return None, f"numba cannot compile it ({type(err).__name__}: {str(err).splitlines()[0][:160]})"
 
-    def run(columns, y, theta):
-        loss, grad = fused(np.asarray(columns), y, theta)
+    def run(columns, y, theta):  # one layout, one compiled specialisation: copy the d×N columns if needed
+        loss, grad = fused(np.ascontiguousarray(columns), np.ascontiguousarray(y), theta)
         return float(loss), grad
 
     return run, sample.source + text
