@@ -6,6 +6,7 @@ For the seed network and MLPs (2-8-8-1, 2-4-4-4-4-1) at batch 1 and 1024 it time
   generated   the generated NumPy function alone, ``fn.function(*columns, y, *theta)``
   public      the public call ``fn(theta, X, y)`` (checks the batch, then runs the generated code)
   jax         ``value_and_grad(loss, backend="jax")(theta, X, y)``
+  fused       ``value_and_grad(loss, backend="fused")(theta, X, y)`` (numba; its compile time is printed)
   jax-hand    ``jax.jit(jax.value_and_grad(loss))`` written by hand with matrices, float64
 
 and prints (or with ``--write`` writes ``benchmarks/RESULTS.md``) the median time of each and the
@@ -63,6 +64,9 @@ def timed(call, number: int) -> float:
 def measure(name, net, sizes, batch, rounds):
     loss = squared_error(net)
     fn, jfn, hand = value_and_grad(loss), value_and_grad(loss, backend="jax"), hand_written(name, sizes)
+    start = time.perf_counter()
+    ffn = value_and_grad(loss, backend="fused")
+    compile_fused = time.perf_counter() - start
     rng = np.random.default_rng(0)
     theta, X, y = rng.normal(size=len(fn.params)), rng.normal(size=(batch, len(fn.inputs))), rng.uniform(size=batch)
     columns, values = list(X.T), theta.tolist()
@@ -70,7 +74,7 @@ def measure(name, net, sizes, batch, rounds):
     hand_value, hand_grad = hand(theta, X, y)
     assert abs(float(hand_value) - value) < 1e-12 and np.allclose(np.asarray(hand_grad), grad, atol=1e-12)
     calls = {"generated": lambda: fn.function(*columns, y, *values), "public": lambda: fn(theta, X, y),
-             "jax": lambda: jfn(theta, X, y),
+             "jax": lambda: jfn(theta, X, y), "fused": lambda: ffn(theta, X, y),
              "jax-hand": lambda: [np.asarray(v) for v in hand(theta, X, y)]}
     number = max(1, int(0.005 / max(timed(calls["public"], 3), 1e-7)))
     times = {k: [] for k in calls}
@@ -79,6 +83,7 @@ def measure(name, net, sizes, batch, rounds):
             times[key].append(timed(call, number))
     medians = {k: statistics.median(v) for k, v in times.items()}
     ratios = {k: statistics.median(a / b for a, b in zip(v, times["public"])) for k, v in times.items()}
+    medians["compile"] = compile_fused
     return medians, ratios
 
 
@@ -86,14 +91,15 @@ def table(rounds, quick) -> str:
     nets = [("seed", seed_network(), None), ("2-8-8-1", mlp([2, 8, 8, 1]), [2, 8, 8, 1])]
     if not quick:
         nets.append(("2-4-4-4-4-1", mlp([2, 4, 4, 4, 4, 1]), [2, 4, 4, 4, 4, 1]))
-    keys = ("generated", "public", "jax", "jax-hand")
+    keys = ("generated", "public", "jax", "fused", "jax-hand")
     lines = ["| network | batch | " + " | ".join(f"{k} µs" for k in keys) + " | public/generated | "
-             "jax/public | jax-hand/public |", "|---|---:|" + "---:|" * (len(keys) + 3)]
+             "jax/public | fused/public | jax-hand/public | fused compile s |", "|---|---:|" + "---:|" * (len(keys) + 5)]
     for name, net, sizes in nets:
         for batch in (1, 1024):
             med, ratio = measure(name, net, sizes, batch, rounds)
             lines.append(f"| {name} | {batch} | " + " | ".join(f"{med[k] * 1e6:.1f}" for k in keys)
-                         + f" | {1 / ratio['generated']:.3f} | {ratio['jax']:.3f} | {ratio['jax-hand']:.3f} |")
+                         + f" | {1 / ratio['generated']:.3f} | {ratio['jax']:.3f} | {ratio['fused']:.3f} | "
+                           f"{ratio['jax-hand']:.3f} | {med['compile']:.1f} |")
             print(lines[-1], flush=True)
     return "\n".join(lines)
 
