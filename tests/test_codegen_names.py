@@ -75,3 +75,11 @@ def test_predict_and_expression_functions_use_the_same_identifiers():
     assert compile_network(net)(np.array([0.0]), np.array([[1.0]]))[0] == pytest.approx(float(E))
     assert expression_function(E * e, [e])(0.0) == 0.0
     assert expression_function(E + Symbol("maximum"), [Symbol("maximum")])(1.0) == pytest.approx(float(E) + 1)
+
+
+def test_check_grads_agrees_with_parameters_named_like_constants():
+    from symnet import check_grads
+
+    e, lam, x = Symbol("e"), Symbol("lambda"), Symbol("x")
+    report = check_grads(squared_error(from_expr(E * x + e * lam + Max(e, x), inputs=[x])))
+    assert report.ok and not report.skipped
