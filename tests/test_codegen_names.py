@@ -52,7 +52,7 @@ def test_every_symbol_gets_a_valid_identifier_and_no_identifier_is_a_global_the_
     symbols = [Symbol(n) for n in TRICKY_NAMES if n not in ("y",)]
     expr = sum((i + 1) * s for i, s in enumerate(symbols[1:]))
     fn = value_and_grad(squared_error(from_expr(E * symbols[0] + expr + exp(symbols[0]), inputs=[symbols[0]])))
-    identifiers = set(fn.generated.names.values())
+    identifiers = {name for _, name in fn.generated.names}
     assert len(identifiers) == len(fn.generated.names) and all(i.isidentifier() and i.isascii() for i in identifiers)
     assert not global_names(fn.source) & identifiers
 

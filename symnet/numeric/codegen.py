@@ -71,7 +71,7 @@ class CompiledLoss:
     loss: Loss
     gradient: Gradient
     generated: Generated
-    numpy: Mapping | None = None
+    numpy: Mapping | None = field(default=None, compare=False)
     backend: str = "numpy"
     run: Callable | None = field(default=None, repr=False, compare=False)
     check: BatchCheck | None = field(default=None, repr=False, compare=False)
@@ -146,7 +146,7 @@ class CompiledLoss:
 def call_generated(function, columns, y, theta):
     """``function(*columns, y, *theta)``; a function symnet does not know gets a message saying what to do."""
     try:
-        return function(*columns, y, *theta.tolist())
+        return function(*columns, y, *(theta.tolist() if isinstance(theta, np.ndarray) else theta))
     except NameError as err:  # a function symnet does not know, with no NumPy form given
         raise NameError(f"{err}: give its NumPy form per call, value_and_grad(..., numpy={{'{err.name}': f}}), "
                         f"or an _imp_ on its class") from None

@@ -46,7 +46,7 @@ class Generated:
     source: str
     imports: tuple[str, ...]
     user: tuple[str, ...]
-    names: dict
+    names: tuple[tuple[Symbol, str], ...]  # (symbol, its identifier in the source)
 
 
 def generate(args: Sequence[Symbol], outputs: Sequence[Basic], assignments=(), name: str = "program",
@@ -78,7 +78,7 @@ def generate(args: Sequence[Symbol], outputs: Sequence[Basic], assignments=(), n
     helpers = {n for n in used if n in target.helpers and bound.get(n) is target.helpers[n][0]}
     imports = tuple(f"import {module}" for module in sorted(printer.module_imports))
     imports += tuple(target.helpers[n][1] for n in sorted(helpers))
-    return Generated(fn, text, imports, tuple(sorted(used - helpers)), names)
+    return Generated(fn, text, imports, tuple(sorted(used - helpers)), tuple(names.items()))
 
 
 def _calls_into(printer, roots) -> str:
