@@ -24,7 +24,7 @@ from symnet.numeric.generation import Target, generate
 from symnet.numeric.printer import NumPyCodePrinter
 
 DRIVER = '''
-def fused(C, y, theta):
+def fused(X, y, theta):
     n = y.shape[0]
     {init}
     for i in range(n):
@@ -82,12 +82,13 @@ def fused_loss(program, numpy=None):
         namespace = {"numpy": np, "sample": numba.njit(sample.function)}
         exec(compile(text, "<symnet-fused>", "exec"), namespace)  # noqa: S102 (symnet's own generated text)
         fused = numba.njit(namespace["fused"])
-        fused(np.zeros((d, 1)), np.zeros(1), np.zeros(p))  # compile now, not at the first call
+        fused(np.zeros((1, d)), np.zeros(1), np.zeros(p))  # compile now, not at the first call
     except Exception as err:  # noqa: BLE001 (numba reports typing errors under many classes)
         return None, f"numba cannot compile it ({type(err).__name__}: {str(err).splitlines()[0][:160]})"
 
-    def run(columns, y, theta):  # one layout, one compiled specialisation: copy the d×N columns if needed
-        loss, grad = fused(np.ascontiguousarray(columns), np.ascontiguousarray(y), theta)
+    def run(columns, y, theta):  # X.T gives back X itself: no copy unless X is not C-ordered (one layout, one build)
+        X = columns.T if isinstance(columns, np.ndarray) else np.column_stack(columns)
+        loss, grad = fused(np.ascontiguousarray(X), np.ascontiguousarray(y), np.ascontiguousarray(theta, dtype=float))
         return float(loss), grad
 
     return run, sample.source + text
@@ -98,7 +99,7 @@ def _driver(d: int, p: int, outputs: int) -> str:
     return DRIVER.format(
         init="; ".join(f"s{k} = 0.0" for k in range(outputs)),
         unpack=", ".join(values) + ("," if outputs == 1 else ""),
-        columns="".join(f"C[{j}, i], " for j in range(d)),
+        columns="".join(f"X[i, {j}], " for j in range(d)),
         theta=", ".join(f"theta[{k}]" for k in range(p)),
         accumulate="\n        ".join(f"s{k} += v{k}" for k in range(outputs)),
         p=p,
