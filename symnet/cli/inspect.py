@@ -203,15 +203,13 @@ def format_values(values: dict, fmt: str) -> str:
     """``L = …`` and ``∂L/∂w = …`` lines (12 significant digits) in ``fmt``."""
     from sympy import Derivative, Symbol
 
-    from symnet.render.printing import format_expr
+    from symnet.render.printing import aligned, format_expr
 
     loss = Symbol("L")
     lhs = [loss] + [Derivative(loss, Symbol(name)) for name in values if name != "L"]
     numbers = [f"{v:.12g}" for v in values.values()]
     if fmt in ("latex", "markdown"):
-        body = " \\\\\n".join(f"{format_expr(s, 'latex')} &= {n}" for s, n in zip(lhs, numbers))
-        block = "\\begin{aligned}\n" + body + "\n\\end{aligned}"
-        return f"$$\n{block}\n$$" if fmt == "markdown" else block
+        return aligned([f"{format_expr(s, 'latex')} &= {n}" for s, n in zip(lhs, numbers)], display=fmt == "markdown")
     return "\n".join(f"{format_expr(s, fmt)} = {n}" for s, n in zip(lhs, numbers))
 
 

@@ -20,6 +20,8 @@ import re
 import unicodedata
 from pathlib import Path
 
+from symnet.render.greek import GREEK
+
 MAX_MLP_NEURONS = 256
 MAX_MLP_LAYERS = 12
 NETWORK_HELP = ("NETWORK is seed, seed:scalar, seed:tanh, mlp:2-3-1, mlp:2-3-1:tanh, or a JSON network file; "
@@ -241,12 +243,8 @@ def parse_point(text: str, target) -> dict:
 
 # --- ASCII fallback ---------------------------------------------------------------------------
 
-GREEK_NAMES = dict(zip("αβγδεζηθικλμνξοπρστυφχψωΓΔΘΛΞΠΣΦΨΩ", (
-    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi o pi rho sigma tau upsilon "
-    "phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Phi Psi Omega").split()))
-
 ASCII_TABLE = {
-    **GREEK_NAMES,
+    **GREEK, "ο": "o",   # omicron reads as o
     "ŷ": "yhat", "ȳ": "ybar", "∂": "d", "∇": "grad", "·": "*", "×": "*", "∙": "*", "÷": "/",
     "−": "-", "–": "-", "—": "--", "→": "->", "←": "<-", "⇒": "=>", "↦": "|->", "≈": "~=", "≤": "<=",
     "≥": ">=", "≠": "!=", "±": "+-", "√": "sqrt", "∑": "sum", "∏": "prod", "∞": "oo", "∈": " in ",

@@ -56,15 +56,19 @@ class Gradient:
                              f"{', '.join(map(str, self.wrt))}")
         return self.wrt.index(symbol)
 
+    def __repr__(self) -> str:
+        return (f"<Gradient of {self.forward.outputs[0]} by {', '.join(map(str, self.wrt[:6]))}"
+                f"{', …' if len(self.wrt) > 6 else ''}: {len(self.adjoints)} adjoint steps>")
+
     def __str__(self) -> str:
-        lines = [f"{lhs} = {rhs}" for lhs, rhs in self.forward.assignments + self.adjoints]
-        lines += [f"∂{self.forward.outputs[0]}/∂{s} = {r}" for s, r in zip(self.wrt, self.results)]
-        return "\n".join(lines)
+        from symnet.render.printing import text
+
+        return text(self)
 
     def _repr_latex_(self) -> str:
-        from symnet.render.printing import latex_gradient
+        from symnet.render.printing import latex
 
-        return latex_gradient(self)
+        return f"$$\n{latex(self)}\n$$"
 
 
 def grad(target: Loss | Network, wrt: Sequence[Symbol] | None = None, rules: Mapping | None = None) -> Gradient:

@@ -13,7 +13,7 @@ from sympy import Basic, Symbol, log
 
 from symnet.core.activations import sigmoid, softplus
 from symnet.core.network import OUTPUT as YHAT  # one symbol for ŷ, printed ŷ
-from symnet.core.network import Network, fresh_names
+from symnet.core.network import Network, fresh_names, short
 from symnet.core.program import Program
 
 LOSS = Symbol("L")
@@ -40,8 +40,18 @@ class Loss:
         net = self.network.program
         return Program(net.inputs + (self.target,), net.params, net.assignments + ((LOSS, self.expr),), (LOSS,))
 
+    def __repr__(self) -> str:
+        return f"<Loss {self.name}: L = {self.display}, of {short(self.network.nested)}>"
+
     def __str__(self) -> str:
-        return f"L = {self.display}"
+        from symnet.render.printing import text
+
+        return text(self)
+
+    def _repr_latex_(self) -> str:
+        from symnet.render.printing import latex
+
+        return f"$\\displaystyle {latex(self)}$"
 
 
 def target_symbol(network: Network) -> Symbol:

@@ -58,27 +58,25 @@ class GradCheckReport:
         return tuple(row for row in self.rows if not row.ok)
 
     def table(self) -> list[list[str]]:
-        """Header and rows as strings (for text and Markdown tables)."""
+        """Header and rows as strings (the printers' text tables, the tour's table)."""
         head = ["param", *METHODS, "max diff", "ok"]  # ASCII, no "|": the rows also make the Markdown table
         body = [[row.param, *(("—" if v is None else f"{v: .10e}") for v in row.values),
                  f"{row.max_error:.2e}", "yes" if row.ok else "NO"] for row in self.rows]
         return [head, *body]
 
+    def __repr__(self) -> str:
+        verdict = "all agree" if self.ok else f"{len(self.failures)} DISAGREE"
+        return f"<GradCheckReport: {len(self.rows)} params, {verdict}, L = {self.loss:.6g}>"
+
     def __str__(self) -> str:
-        rows = self.table()
-        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-        lines = ["  ".join(cell.rjust(w) for cell, w in zip(r, widths)) for r in rows]
-        lines.insert(1, "  ".join("-" * w for w in widths))
-        lines.append(f"mean loss L = {self.loss:.10g}; rtol = {RTOL:g}, atol = {ATOL:g}·max(1, |L|); "
-                     + ("all gradients agree" if self.ok else f"{len(self.failures)} parameter(s) DISAGREE"))
-        lines += [f"skipped {method}: {reason}" for method, reason in self.skipped]
-        return "\n".join(lines)
+        from symnet.render.printing import text
+
+        return text(self)
 
     def _repr_markdown_(self) -> str:
-        rows = self.table()
-        lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
-        lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
-        return "\n".join(lines) + f"\n\n{'All gradients agree.' if self.ok else 'Some gradients disagree.'}\n"
+        from symnet.render.printing import markdown
+
+        return markdown(self)
 
 
 def random_point(target: Loss, seed: int = 0, batch: int = 8, scale: float = 1.0):

@@ -28,7 +28,7 @@ from symnet.render.layout import (
     pack,
     tokens,
 )
-from symnet.render.printing import printer
+from symnet.render.notation import aligned, printer
 
 UNICODE_TO_LATEX = {
     "ŷ": r"\(\hat{y}\)", "θ": r"\(\theta\)", "δ": r"\(\delta\)", "∂": r"\(\partial\)", "σ": r"\(\sigma\)",
@@ -101,8 +101,7 @@ def emit_markdown(blocks, fmt: str, lang: str) -> str:
         elif isinstance(block, Prose):
             out += [prose(block, fmt), ""]
         elif isinstance(block, Math):
-            body = " \\\\\n".join(math_lines(block, fmt, lang))
-            out += ["$$", "\\begin{aligned}", body, "\\end{aligned}", "$$", ""]
+            out += [aligned(math_lines(block, fmt, lang), display=True), ""]
         elif isinstance(block, Table):
             out.append("| " + " | ".join(cell(c, fmt) for c in block.header) + " |")
             out.append("|" + "---|" * len(block.header))
