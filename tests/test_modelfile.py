@@ -14,7 +14,6 @@ XOR = make("xor", n=200, noise=0.1, seed=0)
 
 @pytest.fixture(scope="module")
 def trained():
-    pytest.importorskip("symnet.io.parsing")
     return train(mlp([2, 3, 1], "tanh", "sigmoid"), XOR, epochs=30, validation=0.2, optimizer="momentum",
                  progress=False)
 

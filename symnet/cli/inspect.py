@@ -267,7 +267,7 @@ def point_arrays(target, point: dict):
 @ascii_option
 @handle_errors
 def codegen(network, expr, inputs, params, loss_name, output, timeout, ascii):
-    """Print the generated NumPy source of the loss and its gradient.
+    """Print the generated NumPy module of the loss and its gradient: it runs on its own (value_and_grad).
 
     """
     from symnet.numeric.codegen import value_and_grad
@@ -280,5 +280,5 @@ def codegen(network, expr, inputs, params, loss_name, output, timeout, ascii):
 
             source = codegen_layers(net, loss_name)
         else:
-            source = value_and_grad(make_loss(net, loss_name)).source
+            source = value_and_grad(make_loss(net, loss_name)).module
     emit(source, output, ascii)

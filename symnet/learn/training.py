@@ -188,7 +188,7 @@ class _Loop:
 def _mean_value_and_grad(fn, theta, X, y):
     """``fn(theta, X, y)`` without re-validating the (already checked) batch at every step."""
     with np.errstate(all="ignore"):  # overflow shows up as a non-finite loss: TrainingDiverged says where
-        return fn.evaluate_columns(tuple(X.T), y, theta)
+        return fn.evaluate_columns(X.T, y, theta)  # X.T: views of the columns, no copy
 
 
 def _diverged(epoch, value, grad, names, why) -> TrainingDiverged:

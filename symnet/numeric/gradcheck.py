@@ -15,12 +15,12 @@ from collections.abc import Mapping
 
 import numpy as np
 import sympy
-from sympy import lambdify
 
 from symnet.core.activations import rewrite_activations
 from symnet.core.losses import Loss, squared_error
 from symnet.core.network import Network
-from symnet.numeric.codegen import CompiledLoss, check_batch, numpy_namespace, value_and_grad
+from symnet.numeric.codegen import CompiledLoss, check_batch, value_and_grad
+from symnet.numeric.generation import generate
 from symnet.numeric.gradreport import (  # noqa: F401  (re-exported: the report types live in gradreport)
     ATOL,
     METHODS,
@@ -148,9 +148,7 @@ def _sympy_oracle(closed, target: Loss, params, X, y, theta, numpy=None) -> np.n
     # DiracDelta (from a Heaviside the user wrote) is 0 away from the kinks where the check is valid
     derivatives = [sympy.diff(expr, real[p]).replace(sympy.DiracDelta, lambda *a: sympy.S.Zero) for p in params]
     args = [real[s] for s in args]
-    fn = lambdify(args, derivatives, modules=[numpy_namespace(derivatives, numpy), "numpy"])
-    # every argument a full column: lambdify prints Max as numpy.amax over a tuple of its arguments,
-    # which needs them all to have one shape
+    fn = generate(args, derivatives, name="sympy_oracle", numpy=numpy).function  # names printed safely
     columns = [np.full(X.shape[0], t) for t in theta]
     with np.errstate(all="ignore"):
         values = fn(*X.T, y, *columns)
