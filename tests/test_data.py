@@ -36,6 +36,14 @@ def test_circles_inner_is_class_one():
     assert np.allclose(r[d.y == 1], 0.5) and np.allclose(r[d.y == 0], 1.0)
 
 
+def test_moons_are_two_half_circles_when_noise_is_zero():
+    d = make("moons", n=61, noise=0.0)
+    upper, lower = d.X[d.y == 0], d.X[d.y == 1]
+    assert np.allclose(np.hypot(*upper.T), 1.0) and (upper[:, 1] >= -1e-12).all()
+    assert np.allclose(np.hypot(lower[:, 0] - 1.0, lower[:, 1] - 0.5), 1.0) and (lower[:, 1] <= 0.5 + 1e-12).all()
+    assert len(upper) + len(lower) == 61 and abs(len(upper) - len(lower)) <= 1
+
+
 def test_sine_is_sin_plus_noise():
     clean = make("sine", n=80, noise=0.0)
     assert clean.inputs == ("x1",) and np.allclose(clean.y, np.sin(clean.X[:, 0]))

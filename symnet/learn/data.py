@@ -6,6 +6,10 @@ the "ground truth" the article's §0 asks a network F to approach: sin x ("sine"
 ("function:sin(x)*cos(y)" or "function:sin(x1)*cos(x2)", read by the safe parser), or the seed
 network itself with hidden, known parameters ("seed": teacher data, so a student seed network can
 reach the noise floor). ``target_function`` compiles such formulas for ``symnet.towers.approximation`` too.
+
+Moons and circles are scikit-learn's ``make_moons`` and ``make_circles`` (a dependency already, for
+the digits): the same two shapes every course draws, points evenly spaced along each curve and
+shuffled, seeded from ``seed``. XOR and the spiral are written here; scikit-learn has neither.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ DATASETS = ("xor", "moons", "circles", "spiral", "sine", "seed", "function:<expr
 SEED_TEACHER = {"w1_1": 2.5, "b1": -0.5, "w2_1": -3.0, "b2": 1.0, "w3_1": 4.0, "b3": -3.0,
                 "w4_1": 5.0, "b4": -2.0, "w5_1": 4.0, "w5_2": -3.5, "b5": 0.2}
 FUNCTION_DOMAIN = (-2.0, 2.0)
+CIRCLES_FACTOR = 0.5   # the inner circle's radius, the outer one's being 1
 
 
 def make(name: str, n: int = 200, noise: float = 0.1, seed: int = 0) -> Dataset:
@@ -65,20 +70,25 @@ def _xor(n, noise, rng):
     return X, (corners[:, 0] != corners[:, 1]).astype(float), ("x1", "x2")
 
 
+def _sklearn_seed(rng) -> int:
+    """An integer seed for scikit-learn, drawn from ``rng`` (scikit-learn takes no NumPy ``Generator``)."""
+    return int(rng.integers(2**31 - 1))
+
+
 def _moons(n, noise, rng):
-    label = np.arange(n) % 2
-    t = rng.uniform(0.0, np.pi, n)
-    X = np.column_stack([np.where(label == 0, np.cos(t), 1.0 - np.cos(t)),
-                         np.where(label == 0, np.sin(t), 0.5 - np.sin(t))])
-    return X + noise * rng.standard_normal((n, 2)), label.astype(float), ("x1", "x2")
+    # scikit-learn's two half circles: label 0 on (cos t, sin t), label 1 on (1 − cos t, ½ − sin t)
+    from sklearn.datasets import make_moons
+
+    X, y = make_moons(n, noise=noise or None, random_state=_sklearn_seed(rng))
+    return X, y.astype(float), ("x1", "x2")
 
 
 def _circles(n, noise, rng):
-    label = np.arange(n) % 2  # 1: the inner circle (radius 0.5), 0: the outer (radius 1)
-    t = rng.uniform(0.0, 2 * np.pi, n)
-    r = np.where(label == 1, 0.5, 1.0)
-    X = np.column_stack([r * np.cos(t), r * np.sin(t)])
-    return X + noise * rng.standard_normal((n, 2)), label.astype(float), ("x1", "x2")
+    # scikit-learn's two rings: label 1 the inner circle (radius 0.5), 0 the outer (radius 1)
+    from sklearn.datasets import make_circles
+
+    X, y = make_circles(n, noise=noise or None, random_state=_sklearn_seed(rng), factor=CIRCLES_FACTOR)
+    return X, y.astype(float), ("x1", "x2")
 
 
 def _spiral(n, noise, rng):
