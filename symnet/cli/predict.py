@@ -2,7 +2,9 @@
 
 MODEL is a model file written by ``symnet train`` (``DIR/model.json``) or ``symnet.save``. The CSV
 columns are matched to the network's inputs by the header; other columns are ignored. A classifier
-(trained with binary cross-entropy) gives a label and a probability per row, any other model ŷ.
+(trained with binary cross-entropy) gives a label and a probability per row, any other model ŷ. A layer
+network's model (``symnet train layers:…``) with a softmax output gives the label and one probability per
+class; its columns are the ones it was trained on (p1…p64, raw grey levels 0–16, for the digits).
 NumPy and SymPy are imported inside the command.
 """
 
@@ -16,7 +18,8 @@ from .naming import NETWORK_EXAMPLES
 
 @click.command(cls=Command, epilog=examples(
     "symnet train mlp:2-3-1 --data xor --epochs 5 --quiet --out run",
-    "symnet predict run/model.json --data run/data.csv -o predictions.csv"))
+    "symnet predict run/model.json --data run/data.csv -o predictions.csv",
+    "symnet predict digits_run/model.json --data pixels.csv --format json"))
 @click.argument("model", metavar="MODEL", type=click.Path(dir_okay=False))
 @click.option("--data", "data_path", required=True, metavar="FILE.csv", type=click.Path(dir_okay=False),
               help="Rows to predict: a CSV file whose header names the network's inputs (e.g. x1,x2).")
@@ -31,7 +34,8 @@ def predict(model, data_path, fmt, output):
     \b
     Prints one line per data row, in order: label,probability for a classifier
     (a model trained with --loss binary_cross_entropy; label 1 when the
-    probability is above 0.5), prediction (ŷ) otherwise.
+    probability is above 0.5), prediction (ŷ) otherwise. A layers: model with
+    a softmax output prints label,probability_0,…,probability_K-1.
     """
     import json
 
@@ -52,7 +56,7 @@ def _model_path(model: str) -> str:
     from pathlib import Path
 
     head = model.split(":")[0]
-    if not Path(model).exists() and (head in ("seed", "mlp") or model in NETWORK_EXAMPLES):
+    if not Path(model).exists() and (head in ("seed", "mlp", "layers") or model in NETWORK_EXAMPLES):
         raise ValueError(f"{model} is a network, not a trained model: train it first (symnet train {model} "
                          f"--data FILE.csv --out DIR), then symnet predict DIR/model.json --data FILE.csv")
     return model

@@ -13,18 +13,18 @@ LAYER_DATA = ("digits", "moons", "circles", "xor", "spiral")
 
 
 def layer_data(spec: str, samples: int, noise: float, seed: int):
-    """(train, test, test images or None) for a layer network."""
+    """(train, test, test images or None, (mean, scale) of the input standardisation or None)."""
     if spec == "digits":
         from symnet.learn.digits import digits
 
         d = digits()
-        return d.train, d.test, d.test_images
+        return d.train, d.test, d.test_images, (d.mean, d.scale)
     if spec not in LAYER_DATA:
         raise ValueError(f"a layer network trains on {', '.join(LAYER_DATA)}; got --data {spec!r}")
     from symnet.learn.data import make, split
 
     train, test = split(make(spec, n=samples, noise=noise, seed=seed), 0.2, seed)
-    return train, test, None
+    return train, test, None, None
 
 
 def train_layer_network(net, data_spec, samples, noise, loss_name, optimizer, epochs, learning_rate, batch_size,
@@ -32,7 +32,7 @@ def train_layer_network(net, data_spec, samples, noise, loss_name, optimizer, ep
     """Train ``net``; returns (result, written paths)."""
     from symnet.learn.layer_training import DEFAULTS, train_layers
 
-    train, test, images = layer_data(data_spec, samples, noise, seed)
+    train, test, images, standardise = layer_data(data_spec, samples, noise, seed)
     if net.sizes[-1] == 1 and data_spec == "digits":
         raise ValueError("digits has 10 classes: end the network with 10 outputs, e.g. layers:64-32-10:relu:softmax")
     if net.sizes[0] != train.X.shape[1]:
@@ -42,12 +42,14 @@ def train_layer_network(net, data_spec, samples, noise, loss_name, optimizer, ep
                           learning_rate=learning_rate or DEFAULTS["learning_rate"],
                           epochs=epochs or DEFAULTS["epochs"], batch_size=batch_size or DEFAULTS["batch_size"],
                           seed=seed, progress=False if quiet else None)
-    return result, write_layer_outputs(Path(out_dir), result, test, images)
+    return result, write_layer_outputs(Path(out_dir), result, train, test, images, standardise)
 
 
-def write_layer_outputs(out: Path, result, test, images) -> list:
-    """model.json, history.csv, confusion.png, curves.png and (for images) misclassified.png."""
+def write_layer_outputs(out: Path, result, train, test, images, standardise=None) -> list:
+    """model.json (format symnet-layers), history.csv, confusion.png, curves.png and (for images)
+    misclassified.png."""
     from symnet.io.files import write_text
+    from symnet.learn.layer_model import save_layers
     from symnet.plot.layers import plot_confusion, plot_curves, plot_misclassified
     from symnet.plot.training import save_figure
 
@@ -55,9 +57,8 @@ def write_layer_outputs(out: Path, result, test, images) -> list:
     rows = ["epoch,train_loss,test_loss,train_accuracy,test_accuracy"]
     rows += [f"{e},{h.train_loss[e]!r},{h.test_loss[e]!r},{h.train_accuracy[e]!r},{h.test_accuracy[e]!r}"
              for e in h.epochs]
-    model = {"format": "symnet-layers", "version": 1, "network": result.network.spec,
-             "theta": [float(t) for t in result.theta], "summary": result.summary}
-    written = [write_text(out / "model.json", json.dumps(model) + "\n"),
+    mean, scale = standardise or (None, None)
+    written = [save_layers(out / "model.json", result, train.inputs, mean, scale),
                write_text(out / "history.csv", "\n".join(rows) + "\n"),
                save_figure(plot_confusion(result.confusion(test)).figure, out / "confusion.png"),
                save_figure(plot_curves(h), out / "curves.png")]

@@ -22,6 +22,7 @@ from symnet.core.network import Network
 from symnet.io.netfile import FORMAT as NETWORK_FORMAT
 from symnet.io.netfile import MODEL_FORMAT
 from symnet.learn.data import as_arrays
+from symnet.learn.layer_model import LAYERS_FORMAT, LayerModel, layers_from_doc, save_layers
 from symnet.limits import MAX_MODEL_BYTES
 
 
@@ -104,6 +105,8 @@ def save(path, result: TrainResult):
 
     The file is also a network wherever one is expected (``symnet show model.json``, ``grad``,
     ``check``…: its network is used); ``symnet predict model.json --data FILE.csv`` uses θ too.
+    A ``LayerTrainResult`` (from ``train_layers``) is written as a ``symnet-layers`` file
+    (``symnet.learn.layer_model.save_layers``, which also takes the input names and standardisation).
 
     Args:
         path: the file to write (conventionally ``model.json``); written completely or not at all.
@@ -124,8 +127,13 @@ def save(path, result: TrainResult):
     from symnet.io.files import write_text
     from symnet.io.netfile import network_to_dict
 
+    from symnet.learn.layer_training import LayerTrainResult
+
+    if isinstance(result, LayerTrainResult):
+        return save_layers(path, result)
     if not isinstance(result, TrainResult):
-        raise TypeError(f"save expects a TrainResult (from train); got {type(result).__name__}")
+        raise TypeError(f"save expects a TrainResult (from train) or a LayerTrainResult (from train_layers); "
+                        f"got {type(result).__name__}")
     check_savable(result.network)
     h = result.history
     doc = {"format": MODEL_FORMAT, "version": MODEL_VERSION, "symnet_version": __version__,
@@ -140,8 +148,9 @@ def save(path, result: TrainResult):
     return write_text(path, text)
 
 
-def load(path) -> TrainResult:
-    """Read a model written by ``save`` (``symnet.load`` is this function).
+def load(path) -> TrainResult | LayerModel:
+    """Read a model written by ``save`` (``symnet.load`` is this function), or a layer network's
+    model (format ``symnet-layers``, written by ``symnet train layers:…``), read as a ``LayerModel``.
 
     Args:
         path: the JSON file.
@@ -164,6 +173,11 @@ def load(path) -> TrainResult:
         raise ValueError(f"model file {path} is not valid JSON ({err}); was it truncated or edited?") from None
     except ValueError as err:
         raise ValueError(f"model file {path}: {err}") from None
+    if isinstance(doc, dict) and doc.get("format") == LAYERS_FORMAT:
+        try:
+            return layers_from_doc(doc)
+        except (ValueError, TypeError) as err:
+            raise ValueError(f"model file {path}: {err}") from None
     if isinstance(doc, dict) and doc.get("format") == NETWORK_FORMAT:
         raise ValueError(f"{path} is a network file, not a trained model (it has no θ): train it first, e.g. "
                          f"symnet train {path} --data FILE.csv --out DIR, and use DIR/model.json")

@@ -5,6 +5,11 @@ probability of label 1, and the label is 1 when ŷ > 0.5 (as in ``TrainResult.ac
 other model is a regression: the prediction is ŷ itself. CSV columns are matched to the network's
 inputs by name (``symnet.learn.data.read_columns``), so their order and extra columns do not matter;
 a model trained on a CSV file also reads the columns it was trained on (``settings["data_inputs"]``).
+
+A layer network's model (``LayerModel``, format ``symnet-layers``) reads the columns it names (``p1``…
+``p64`` for the digits) and standardises them as in training. A softmax classifier gives the label
+(argmax) and one probability per class; one sigmoid output gives label and probability as above;
+other outputs give ŷ (one column per output).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from symnet.learn.data import read_columns
+from symnet.learn.layer_model import LayerModel
 from symnet.learn.modelfile import TrainResult
 
 CLASSIFIER_LOSSES = ("binary_cross_entropy",)
@@ -56,6 +62,52 @@ class Predictions:
         return {"kind": kind, "inputs": list(self.inputs), "rows": len(self.yhat), **self.columns()}
 
 
+@dataclass(frozen=True, eq=False)
+class ClassPredictions:
+    """A softmax classifier's class probabilities (N × K) for each row, and the input names.
+
+    >>> p = ClassPredictions(("x1",), np.array([[0.9, 0.1], [0.2, 0.8]]))
+    >>> p.csv()
+    'label,probability_0,probability_1\\n0,0.9,0.1\\n1,0.2,0.8\\n'
+    """
+
+    inputs: tuple[str, ...]
+    probabilities: np.ndarray
+
+    @property
+    def labels(self) -> np.ndarray:
+        """The most probable class of each row."""
+        return self.probabilities.argmax(axis=1)
+
+    def columns(self) -> dict:
+        """``label`` and ``probability_k`` for each class k."""
+        return {"label": self.labels.tolist(),
+                **{f"probability_{k}": column.tolist() for k, column in enumerate(self.probabilities.T)}}
+
+    csv = Predictions.csv
+
+    def to_dict(self) -> dict:
+        """The JSON-ready record: ``kind`` (classes), ``inputs``, ``rows``, ``classes`` and the columns."""
+        return {"kind": "classes", "inputs": list(self.inputs), "rows": len(self.probabilities),
+                "classes": self.probabilities.shape[1], **self.columns()}
+
+
+@dataclass(frozen=True, eq=False)
+class OutputPredictions:
+    """ŷ of a layer network with several outputs that are not classes: one ``prediction_k`` column each."""
+
+    inputs: tuple[str, ...]
+    outputs: np.ndarray
+
+    def columns(self) -> dict:
+        return {f"prediction_{k + 1}": column.tolist() for k, column in enumerate(self.outputs.T)}
+
+    csv = Predictions.csv
+
+    def to_dict(self) -> dict:
+        return {"kind": "regression", "inputs": list(self.inputs), "rows": len(self.outputs), **self.columns()}
+
+
 def is_classifier(result: TrainResult) -> bool:
     """True when the model was trained with binary cross-entropy: its ŷ is a probability."""
     return result.loss.name in CLASSIFIER_LOSSES
@@ -93,6 +145,8 @@ def predict_csv(result: TrainResult, path) -> Predictions:
     Raises:
         ValueError: a missing column (named), a bad cell, or a non-finite prediction.
     """
+    if isinstance(result, LayerModel):
+        return _predict_layers(result, path)
     if not isinstance(result, TrainResult):
         raise TypeError(f"predict_csv expects a TrainResult (from train or load); got {type(result).__name__}")
     names = input_columns(result, path)
@@ -104,3 +158,18 @@ def predict_csv(result: TrainResult, path) -> Predictions:
         raise ValueError(f"{path}: the prediction for data row {bad[0] + 1} is not finite ({yhat[bad[0]]}); "
                          f"check that row's inputs")
     return Predictions(names, yhat, is_classifier(result))
+
+
+def _predict_layers(model: LayerModel, path):
+    """A layer model's predictions for the CSV rows: classes after a softmax, else ŷ per output."""
+    X = read_columns(path, model.inputs)
+    with np.errstate(all="ignore"):
+        outputs = model.predict(X)
+    bad = np.flatnonzero(~np.isfinite(outputs).all(axis=1))
+    if bad.size:
+        raise ValueError(f"{path}: the prediction for data row {bad[0] + 1} is not finite; check that row's inputs")
+    if model.network.output_activation == "softmax":
+        return ClassPredictions(model.inputs, outputs)
+    if outputs.shape[1] == 1:
+        return Predictions(model.inputs, outputs[:, 0], model.is_classifier)
+    return OutputPredictions(model.inputs, outputs)

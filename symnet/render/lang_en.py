@@ -189,6 +189,39 @@ EN = {
     "check_table": "∂L/∂θ of the seed network at a random point, four ways. Verdict: {verdict}.",
     "check_ok": "all four agree",
     "check_bad": "some gradients DISAGREE",
+    # from 11 parameters to 10,000: layer networks
+    "layers_title": "From 11 parameters to 10,000",
+    "layers_p1": "The seed network has 11 parameters; the models the article points to have more than ten thousand, "
+                 "and one NumPy call per scalar no longer scales. So write a whole layer as one step: "
+                 "zˡ = Wˡ aˡ⁻¹ + bˡ, aˡ = σ(zˡ), with a weight matrix Wˡ (nₗ × nₗ₋₁) and a bias column bˡ. symnet's "
+                 "reverse sweep is the one of §3; with the matrix rules (product, transpose, elementwise σ, the "
+                 "Hadamard product ⊙, softmax with cross-entropy as one stable step) it derives Nielsen's four "
+                 "equations of backpropagation, BP1–BP4.",
+    "layers_p2": "Below, each line of the seed network's scalar sweep stands beside the matrix equation it is one "
+                 "entry of. BP1 is the output neuron's δ (with softmax and cross-entropy, ∇ₐC ⊙ σ′(zᴸ) becomes "
+                 "softmax(zᴸ) − y); BP2 carries δ back through the transposed weights and multiplies by σ′; BP3 "
+                 "says ∂C/∂b = δ; BP4 says ∂C/∂W = δ aᵀ, which over a batch is the sum Σₓ δₓ aₓᵀ. symnet derived "
+                 "the matrix side for the network trained below; each line's shape is on its right.",
+    "layers_p3": "The same machinery classifies real handwritten digits: {spec} has {params} parameters and trains on "
+                 "scikit-learn's 8×8 digits ({n_train} training images, {n_test} held out) with Adam on mini-batches "
+                 "for {epochs} epochs, its gradient compiled to matrix products (@). It classifies {accuracy}% of the "
+                 "held-out images correctly. symnet train {spec} --data digits --epochs {epochs} --out run does the "
+                 "same on the command line.",
+    "layers_beside": "The seed network's scalar sweep (left) beside the matrix sweep of the layer network trained "
+                     "below (right), equation by equation:",
+    "layers_scalar_head": "seed network: one number per line",
+    "layers_matrix_head": "layer network: one matrix per line",
+    "layers_code": "The NumPy code each training step of the layer network runs, generated from its gradient "
+                   "program (matrix products with @, one row per sample):",
+    "layers_table": "The digits classifier: accuracy on the training images and on the held-out test images "
+                    "(seconds measured in this run).",
+    "layers_h_train": "train accuracy",
+    "layers_h_test": "test accuracy",
+    "layers_h_seconds": "seconds",
+    "layers_curves": "Mean loss and accuracy per epoch, on the training and the test images.",
+    "layers_confusion": "Confusion matrix on the test images: row = true digit, column = predicted digit.",
+    "layers_misclassified": "The test images it got wrong, each titled true → predicted.",
+    "layers_model": "the trained classifier (a symnet-layers model file: symnet predict reads it)",
     # table headers
     "h_cells": "n (cells per axis)",
     "h_ratio": "max ratio",
@@ -279,4 +312,13 @@ EN = {
     "fig_ok": "ok",
     "fig_yes": "yes",
     "fig_no": "no",
+    "fig_predicted": "predicted",
+    "fig_true": "true",
+    "fig_confusion": "confusion matrix, test set: {accuracy}% correct",
+    "fig_misclassified": "{count} misclassified (true → predicted)",
+    "fig_no_misclassified": "no misclassified images",
+    "fig_mean_loss_c": "mean loss C",
+    "fig_accuracy": "accuracy (%)",
+    "fig_train": "train",
+    "fig_test": "test",
 }

@@ -167,6 +167,32 @@ ZH = {
     "check_table": "五神经元网络在一个随机点上的 ∂L/∂θ，四种算法。结论：{verdict}。",
     "check_ok": "四种梯度全部一致",
     "check_bad": "有梯度不一致",
+    # 从 11 个参数到一万个：层网络
+    "layers_title": "从 11 个参数到一万个",
+    "layers_p1": "五神经元网络只有 11 个参数；文中说的真实模型有一万个以上的参数，一次 NumPy 调用只算一个数的做法就跟不上了。"
+                 "于是把整层写成一步：zˡ = Wˡ aˡ⁻¹ + bˡ，aˡ = σ(zˡ)，其中 Wˡ 是 nₗ × nₗ₋₁ 的权重矩阵，bˡ 是偏置列向量。"
+                 "symnet 的反向扫描与 §3 中的相同；配上矩阵规则（矩阵乘积、转置、逐元素的 σ、Hadamard 积 ⊙、"
+                 "把 softmax 与交叉熵合成一个稳定步骤），它推导出 Nielsen 的反向传播四个方程 BP1–BP4。",
+    "layers_p2": "下面把五神经元网络标量扫描的每一行放在它所属的矩阵方程旁边。BP1 是输出神经元的 δ"
+                 "（softmax 配交叉熵时，∇ₐC ⊙ σ′(zᴸ) 化为 softmax(zᴸ) − y）；BP2 把 δ 经转置的权重传回，再乘以 σ′；"
+                 "BP3 说 ∂C/∂b = δ；BP4 说 ∂C/∂W = δ aᵀ，对一批样本就是求和 Σₓ δₓ aₓᵀ。右边的矩阵形式由 symnet "
+                 "为下面训练的网络推导得出，每行右侧是它的形状。",
+    "layers_p3": "同一套方法可以识别真实的手写数字：{spec} 有 {params} 个参数，在 scikit-learn 自带的 8×8 手写数字上训练"
+                 "（{n_train} 张训练图像，另留 {n_test} 张测试），用 Adam 在小批量上训练 {epochs} 轮，梯度编译成矩阵乘积（@）。"
+                 "它把 {accuracy}% 的测试图像分对了。命令行上 symnet train {spec} --data digits --epochs {epochs} "
+                 "--out run 做同样的事。",
+    "layers_beside": "五神经元网络的标量扫描（左）与下面训练的层网络的矩阵扫描（右），逐个方程对照：",
+    "layers_scalar_head": "五神经元网络：每行一个数",
+    "layers_matrix_head": "层网络：每行一个矩阵",
+    "layers_code": "层网络每一步训练运行的 NumPy 代码，由它的梯度程序生成（用 @ 做矩阵乘积，每行一个样本）：",
+    "layers_table": "手写数字分类器：训练图像与留出的测试图像上的正确率（秒数为本次运行实测）。",
+    "layers_h_train": "训练正确率",
+    "layers_h_test": "测试正确率",
+    "layers_h_seconds": "秒",
+    "layers_curves": "每轮的平均损失与正确率（训练图像与测试图像）。",
+    "layers_confusion": "测试图像上的混淆矩阵：行是真实数字，列是预测数字。",
+    "layers_misclassified": "分错的测试图像，标题为 真实 → 预测。",
+    "layers_model": "训练好的分类器（symnet-layers 模型文件，symnet predict 可以读取）",
     # table headers
     "h_cells": "n（每边格数）",
     "h_ratio": "最大误差缩小倍数",
@@ -255,4 +281,13 @@ ZH = {
     "fig_ok": "一致",
     "fig_yes": "是",
     "fig_no": "否",
+    "fig_predicted": "预测",
+    "fig_true": "真实",
+    "fig_confusion": "混淆矩阵（测试集）：正确率 {accuracy}%",
+    "fig_misclassified": "分错 {count} 张（真实 → 预测）",
+    "fig_no_misclassified": "没有分错的图像",
+    "fig_mean_loss_c": "平均损失 C",
+    "fig_accuracy": "正确率（%）",
+    "fig_train": "训练",
+    "fig_test": "测试",
 }

@@ -186,10 +186,12 @@ def _symbol(name: str) -> Symbol:
 
 
 def _sections():
+    from symnet.tour.layers import layers_section
 
     return (("model", model_section), ("network", network_section), ("towers", towers_section),
             ("approx", approx_section), ("descent", descent_section), ("gradients", gradients_section),
-            ("train", train_section), ("check", check_section))
+            ("train", train_section), ("check", check_section),
+            ("layers", layers_section))
 
 
 SECTIONS = _sections()

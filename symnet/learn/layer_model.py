@@ -1,0 +1,138 @@
+"""A trained layer network's file (format ``symnet-layers``): write it, read it back, predict with it.
+
+The file holds the network's spec (``layers:64-144-10:relu:softmax``), θ flat in parameter order
+(each Wˡ row by row, then bˡ; floats in round-trip ``repr``, so θ comes back bit for bit), the names
+of the input columns, the input standardisation x ↦ (x − mean) / scale the network was trained
+behind (the digits are standardised per pixel; other data sets are not: mean 0, scale 1) and the
+training summary. ``symnet.load`` reads it as a ``LayerModel``; its ``predict`` takes raw inputs
+(grey levels 0–16 for the digits) and returns aᴸ: class probabilities after a softmax.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+LAYERS_FORMAT = "symnet-layers"
+LAYERS_VERSION = 1
+
+
+@dataclass(frozen=True, eq=False)
+class LayerModel:
+    """A trained layer network as saved: the network, θ, input names and standardisation, the summary."""
+
+    network: object
+    theta: np.ndarray
+    inputs: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    summary: dict = field(default_factory=dict)
+
+    @cached_property
+    def compiled(self):
+        from symnet.numeric.layer_codegen import compile_layers
+
+        return compile_layers(self.network)
+
+    @property
+    def is_classifier(self) -> bool:
+        """True for a softmax output (classes) or one sigmoid output (label 1 when aᴸ > ½)."""
+        out = self.network.output_activation
+        return out == "softmax" or (out == "sigmoid" and self.network.sizes[-1] == 1)
+
+    def predict(self, X) -> np.ndarray:
+        """aᴸ for each row of raw inputs X (N × n₀): N × n_L, class probabilities after a softmax."""
+        X = np.asarray(X, dtype=float)
+        if X.ndim != 2 or X.shape[1] != self.network.sizes[0]:
+            raise ValueError(f"X must have shape (N, {self.network.sizes[0]}), one row per sample; got {X.shape}")
+        return self.compiled.predict(self.theta, (X - self.mean) / self.scale)
+
+    def classify(self, X) -> np.ndarray:
+        """The predicted class of each row: argmax of aᴸ, or aᴸ > ½ for one output."""
+        from symnet.learn.layer_training import classify
+
+        return classify(self.predict(X))
+
+    def __repr__(self) -> str:
+        accuracy = self.summary.get("test_accuracy")
+        tail = f", test accuracy {100 * accuracy:.1f}%" if isinstance(accuracy, float) else ""
+        return f"<LayerModel: {self.network.spec}, {self.network.n_params:,} params{tail}>"
+
+
+def save_layers(path, fit, inputs=None, mean=None, scale=None):
+    """Write a trained layer network (a ``LayerTrainResult``) atomically as a ``symnet-layers`` file.
+
+    Args:
+        path: the file to write (conventionally ``model.json``).
+        fit: what ``train_layers`` returned.
+        inputs: the input column names (default x1, x2, …).
+        mean, scale: the standardisation the training inputs went through (default none: 0 and 1).
+
+    Returns:
+        The path written.
+    """
+    from symnet._version import __version__
+    from symnet.io.files import write_text
+
+    n = fit.network.sizes[0]
+    inputs = tuple(inputs) if inputs is not None else tuple(f"x{i + 1}" for i in range(n))
+    mean = np.zeros(n) if mean is None else np.asarray(mean, dtype=float)
+    scale = np.ones(n) if scale is None else np.asarray(scale, dtype=float)
+    if len(inputs) != n or mean.shape != (n,) or scale.shape != (n,):
+        raise ValueError(f"inputs, mean and scale must each have {n} entries, one per network input")
+    doc = {"format": LAYERS_FORMAT, "version": LAYERS_VERSION, "symnet_version": __version__,
+           "network": fit.network.spec, "inputs": list(inputs), "mean": mean.tolist(), "scale": scale.tolist(),
+           "theta": [float(v) for v in fit.theta], "summary": fit.summary}
+    return write_text(path, json.dumps(doc, allow_nan=False) + "\n")
+
+
+def layers_from_doc(doc: dict) -> LayerModel:
+    """The ``LayerModel`` of a parsed ``symnet-layers`` file; ``ValueError`` names the key at fault."""
+    if doc.get("version") != LAYERS_VERSION:
+        raise ValueError(f"unsupported version {doc.get('version')!r}; this symnet reads version {LAYERS_VERSION}")
+    net = _network(_key(doc, "network", str))
+    theta = _floats(_key(doc, "theta", list), "theta")
+    if len(theta) != net.n_params:
+        raise ValueError(f"key 'theta' has {len(theta)} values; {net.spec} has {net.n_params} parameters")
+    n = net.sizes[0]
+    inputs = tuple(doc.get("inputs") or (f"x{i + 1}" for i in range(n)))
+    mean = _floats(doc.get("mean", [0.0] * n), "mean")
+    scale = _floats(doc.get("scale", [1.0] * n), "scale")
+    if len(inputs) != n or not all(isinstance(s, str) and s for s in inputs):
+        raise ValueError(f"key 'inputs' must name the network's {n} inputs")
+    if mean.shape != (n,) or scale.shape != (n,) or not (scale > 0).all():
+        raise ValueError(f"keys 'mean' and 'scale' must hold {n} numbers each, every scale > 0")
+    summary = doc.get("summary", {})
+    if not isinstance(summary, dict):
+        raise ValueError("key 'summary' must be an object")
+    return LayerModel(net, theta, inputs, mean, scale, summary)
+
+
+def _key(doc: dict, key: str, kind):
+    if key not in doc:
+        raise ValueError(f"missing key {key!r}")
+    if not isinstance(doc[key], kind) or isinstance(doc[key], bool):
+        raise ValueError(f"key {key!r} has the wrong type {type(doc[key]).__name__}")
+    return doc[key]
+
+
+def _floats(values, key) -> np.ndarray:
+    if not isinstance(values, list) or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        raise ValueError(f"key {key!r} must be a list of numbers")
+    array = np.array(values, dtype=float)
+    if not np.isfinite(array).all():
+        raise ValueError(f"key {key!r} holds a value that is not finite")
+    return array
+
+
+def _network(spec: str):
+    """``layers:SIZES:ACTIVATION:OUTPUT`` → the ``LayerNetwork`` (the file's own grammar, checked)."""
+    from symnet.core.layers import layers
+
+    parts = spec.split(":")
+    if len(parts) != 4 or parts[0] != "layers":
+        raise ValueError(f"key 'network' must be a spec like layers:64-32-10:relu:softmax; got {spec!r}")
+    return layers(parts[1], parts[2], parts[3])

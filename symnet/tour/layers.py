@@ -1,0 +1,165 @@
+"""The tour's last step, "from 11 parameters to 10,000": the seed network's scalar sweep beside BP1–BP4,
+then a layer network trained on real handwritten digits.
+
+The seed network's reverse sweep (``symnet.core.backprop.grad``, one line per scalar) and the derived
+gradient of a layer network (the same sweep over matrix steps, ``symnet.core.matrix_rules``) are put
+side by side, grouped by the equation of backpropagation each line is an instance of:
+
+    BP1  δᴸ = ∇ₐC ⊙ σ′(zᴸ)            (the output neuron: δh₅, δz₅)
+    BP2  δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ′(zˡ)  (every other neuron: δh, δu, δz)
+    BP3  ∂C/∂bˡ = δˡ                   (∂L/∂bᵢ = δzᵢ)
+    BP4  ∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ           (δwᵢ,ⱼ = δzᵢ · input j)
+
+Then ``DIGITS_SPEC`` (over 10,000 parameters) trains on scikit-learn's 8×8 digits with
+``symnet.learn.layer_training`` (about a second here), and its figures and model file are written.
+"""
+
+from __future__ import annotations
+
+from sympy import Derivative, Symbol
+
+from symnet.render.i18n import t
+from symnet.tour.records import Artifact, Formula, Section, Table, TourContext
+
+DIGITS_SPEC = ("64-144-10", "relu", "softmax")   # 64·144 + 144 + 144·10 + 10 = 10,810 parameters
+DIGITS_EPOCHS = 20                             # ~1 s on 2 shared cores; the CLI default (40) gains nothing here
+DIGITS_SEED = 0
+EQUATIONS = ("BP1", "BP2", "BP3", "BP4")
+
+
+def layers_section(ctx: TourContext) -> Section:
+    """From the seed network's 11 scalar parameters to a digits classifier with 10,810."""
+    from symnet.core.backprop import grad
+    from symnet.core.layers import layers
+
+    lang = ctx.lang
+    net = layers(*DIGITS_SPEC)
+    gradient = grad(net.loss())
+    beside = _beside(_scalar_groups(), _matrix_groups(gradient), lang)
+    fit, split = _train(net)
+    formulas = (beside, Formula(t("layers_code", lang), fit.compiled.source.rstrip()))
+    summary = fit.summary
+    paragraphs = (t("layers_p1", lang), t("layers_p2", lang),
+                  t("layers_p3", lang, spec=net.spec, params=f"{net.n_params:,}", n_train=len(split.train),
+                    n_test=len(split.test), epochs=summary["epochs"],
+                    accuracy=f"{100 * summary['test_accuracy']:.1f}"))
+    files = _figures(ctx, fit, split) + (_model_file(ctx, fit, split),)
+    return Section("layers", t("layers_title", lang), paragraphs, formulas, (_table(fit, lang),), files)
+
+
+# ---- BP1–BP4 beside the scalar sweep ------------------------------------------------------------
+
+
+def equation_of(symbol, output) -> str:
+    """Which BP equation the scalar adjoint of ``symbol`` instantiates (``output``: the output neuron's index).
+
+    >>> equation_of(Symbol("z5"), "5"), equation_of(Symbol("h2"), "5"), equation_of(Symbol("w3_1"), "5")
+    ('BP1', 'BP2', 'BP4')
+    """
+    name = symbol.name
+    if name.startswith("b"):
+        return "BP3"
+    if name.startswith("w"):
+        return "BP4"
+    return "BP1" if name[1:] == output else "BP2"
+
+
+def _scalar_groups() -> dict[str, list]:
+    """The seed network's adjoint lines (squared-error loss) by equation; ∂L/∂w = δw lines are left out
+    (they only rename), ∂L/∂b = δz lines are BP3."""
+    from symnet.core.backprop import grad
+    from symnet.core.losses import squared_error
+    from symnet.core.network import seed_network
+
+    loss = squared_error(seed_network())
+    gradient = grad(loss)
+    output = seed_network().program.outputs[0].name[1:]    # h5 → "5": the output neuron
+    groups = {tag: [] for tag in EQUATIONS}
+    for lhs, rhs in gradient.adjoints:
+        groups[equation_of(_primal(lhs), output)].append((lhs, rhs))
+    out = loss.program.outputs[0]
+    for param, result in zip(gradient.wrt, gradient.results):
+        if param.name.startswith("b"):
+            groups["BP3"].append((Derivative(out, param), result))
+    return groups
+
+
+def _primal(adjoint: Symbol) -> Symbol:
+    """δz5 → z5: the symbol an adjoint belongs to (adjoints are named ``delta_<name>``)."""
+    return Symbol(adjoint.name.removeprefix("delta_"))
+
+
+def _matrix_groups(gradient) -> dict[str, list]:
+    """The layer gradient's lines (LaTeX and Unicode) by equation, with their shapes."""
+    from symnet.render.layers import gradient_lines
+
+    latex, text = gradient_lines(gradient, "latex"), gradient_lines(gradient, "unicode")
+    groups = {tag: [] for tag in EQUATIONS}
+    for (lhs, rhs, shape, tag), (ulhs, urhs, _, _) in zip(latex, text):
+        if tag in groups:
+            groups[tag].append((lhs, rhs, ulhs, urhs, shape))
+    return groups
+
+
+def _beside(scalar: dict, matrix: dict, lang: str) -> Formula:
+    """One display: a row per equation, the seed's scalar lines left, the layer network's matrix lines right."""
+    from symnet.render.printing import format_assignments
+
+    rows, text = [], []
+    for tag in EQUATIONS:
+        left = format_assignments(scalar[tag], "latex")
+        right = "\\begin{aligned}" + " \\\\ ".join(
+            rf"{lhs} &= {rhs} && {_times(shape)}" for lhs, rhs, _, _, shape in matrix[tag]) + "\\end{aligned}"
+        rows.append(rf"\text{{{tag}}} & {left} & {right}")
+        text.append(f"{tag}\n" + format_assignments(scalar[tag], "unicode") + "\n  ↔  "
+                    + "\n  ↔  ".join(f"{lhs} = {rhs}   ({shape})" for _, _, lhs, rhs, shape in matrix[tag]))
+    head = rf"& \text{{{t('layers_scalar_head', lang)}}} & \text{{{t('layers_matrix_head', lang)}}}"
+    latex = "\\begin{array}{lll}\n" + " \\\\[4pt] \\hline\n".join([head] + rows) + "\n\\end{array}"
+    return Formula(t("layers_beside", lang), "\n\n".join(text), latex)
+
+
+def _times(shape: str) -> str:
+    """``144×64`` → ``144 \\times 64``."""
+    return shape.replace("×", r" \times ")
+
+
+# ---- the digits classifier --------------------------------------------------------------------
+
+
+def _train(net):
+    from symnet.learn.digits import digits
+    from symnet.learn.layer_training import train_layers
+
+    split = digits()
+    return train_layers(net, split.train, split.test, epochs=DIGITS_EPOCHS, seed=DIGITS_SEED, progress=False), split
+
+
+def _table(fit, lang: str) -> Table:
+    s = fit.summary
+    header = tuple(t(k, lang) for k in ("h_network", "h_params", "h_epochs", "layers_h_train", "layers_h_test",
+                                        "layers_h_seconds"))
+    row = (s["network"], f"{s['parameters']:,}", str(s["epochs"]), f"{100 * s['train_accuracy']:.1f}%",
+           f"{100 * s['test_accuracy']:.1f}%", f"{s['seconds']:.2f}")
+    return Table(t("layers_table", lang), header, (row,))
+
+
+def _figures(ctx: TourContext, fit, split) -> tuple[Artifact, ...]:
+    """Loss and accuracy curves, the confusion matrix and the misclassified test digits."""
+    from symnet.plot.layers import plot_confusion, plot_curves, plot_misclassified
+    from symnet.tour.figures import save_figure
+
+    lang = ctx.lang
+    predicted = fit.classify(split.test.X)
+    return (save_figure(plot_curves(fit.history), ctx, "digits_curves.png", t("layers_curves", lang)),
+            save_figure(plot_confusion(fit.confusion(split.test)).figure, ctx, "digits_confusion.png",
+                        t("layers_confusion", lang)),
+            save_figure(plot_misclassified(split.test_images, split.test.y, predicted), ctx,
+                        "digits_misclassified.png", t("layers_misclassified", lang)))
+
+
+def _model_file(ctx: TourContext, fit, split) -> Artifact:
+    """The trained classifier as a ``symnet-layers`` model file that reads raw pixels (``symnet predict``)."""
+    from symnet.learn.layer_model import save_layers
+
+    save_layers(ctx.path("digits_model.json"), fit, split.train.inputs, split.mean, split.scale)
+    return Artifact(t("layers_model", ctx.lang), "digits_model.json")
