@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sympy import (HadamardProduct, ImmutableMatrix, MatAdd, MatMul, MatrixSymbol, Symbol, Transpose)
+from sympy import HadamardProduct, ImmutableMatrix, Lambda, MatAdd, MatMul, MatrixSymbol, Symbol, Transpose
 
 from symnet.core.matrix_rules import (ELEMENTWISE, ActivationPrime, Apply, LossStep, SigmoidCrossEntropy, Softmax,
-                                      SoftmaxCrossEntropy, SquaredError)
+                                      SoftmaxCrossEntropy, SquaredError, user_activation)
 from symnet.core.program import Program
 
 COST = Symbol("C")
@@ -44,7 +44,7 @@ class LayerNetwork:
     """
 
     sizes: tuple[int, ...]
-    activation: str
+    activation: str | Lambda
     output_activation: str
     program: Program
 
@@ -64,7 +64,7 @@ class LayerNetwork:
     @property
     def spec(self) -> str:
         """The network's name on the command line: ``layers:64-32-10:relu:softmax``."""
-        return f"layers:{'-'.join(map(str, self.sizes))}:{self.activation}:{self.output_activation}"
+        return f"layers:{'-'.join(map(str, self.sizes))}:{activation_text(self.activation)}:{self.output_activation}"
 
     def loss(self, kind: str | None = None) -> LayerLoss:
         """The per-sample loss C; default softmax cross-entropy after softmax, binary cross-entropy after a
@@ -94,8 +94,10 @@ def layers(layer_sizes, activation: str = "relu", output: str = "softmax") -> La
 
     Args:
         layer_sizes: ``"64-32-10"`` or ``[64, 32, 10]``: inputs, hidden widths, outputs.
-        activation: the hidden layers' σ (sigmoid, tanh, relu, softplus, identity).
-        output: the last layer's activation (the same, or softmax).
+        activation: the hidden layers' σ: a name (sigmoid, tanh, relu, softplus, identity) or your own, a
+            SymPy function class or a one-argument function (``lambda z: z * sigmoid(z)``, swish), as in ``mlp``;
+            its derivative comes from the rule table.
+        output: the last layer's activation (a name, or softmax).
 
     Returns:
         A ``LayerNetwork``.
@@ -104,9 +106,15 @@ def layers(layer_sizes, activation: str = "relu", output: str = "softmax") -> La
     2410
     """
     sizes = _parse_sizes(layer_sizes)
+    if not isinstance(activation, str):
+        activation = user_activation(activation)
     for name, value, allowed in (("activation", activation, ELEMENTWISE + ("identity",)), ("output", output, OUTPUTS)):
-        if value not in allowed:
-            raise ValueError(f"unknown {name} {value!r}: expected one of {', '.join(allowed)}")
+        if isinstance(value, str) and value not in allowed:
+            raise ValueError(f"unknown {name} {value!r}: expected one of {', '.join(allowed)}"
+                             + (", or your own (a SymPy function class or a one-argument function)"
+                                if name == "activation" else ""))
+    if not isinstance(output, str):
+        raise TypeError(f"output must be a name, one of {', '.join(OUTPUTS)}; got {type(output).__name__}")
     a, steps, params = MatrixSymbol("x", sizes[0], 1), [], []
     x = a
     for l, (n_in, n_out) in enumerate(zip(sizes, sizes[1:]), start=1):
@@ -121,6 +129,11 @@ def layers(layer_sizes, activation: str = "relu", output: str = "softmax") -> La
         steps.append((a, Softmax(z) if sigma == "softmax" else Apply(sigma, z)))
     program = Program((x,), tuple(params), tuple(steps), (a,))
     return LayerNetwork(tuple(sizes), activation, output, program)
+
+
+def activation_text(activation) -> str:
+    """A name as it is; your own activation as its formula in z (``z*sigmoid(z)``), as specs and files write it."""
+    return activation if isinstance(activation, str) else str(activation.expr)
 
 
 def _parse_sizes(layer_sizes) -> list[int]:
@@ -205,7 +218,7 @@ def _entry(expr, args, i, j):
         return Softmax(MatrixSymbol("_", *args[0].shape))._entry(i, j).xreplace(
             {MatrixSymbol("_", *args[0].shape)[k, 0]: args[0][k, 0] for k in range(args[0].shape[0])})
     if isinstance(expr, Apply):
-        return Apply(expr.name, MatrixSymbol("_", 1, 1))._entry(0, 0).xreplace({MatrixSymbol("_", 1, 1)[0, 0]: args[0][i, j]})
+        return Apply(expr.args[0], MatrixSymbol("_", 1, 1))._entry(0, 0).xreplace({MatrixSymbol("_", 1, 1)[0, 0]: args[0][i, j]})
     return expr.scalar_rule()(args[0][i, j], args[1][i, j])
 
 

@@ -12,46 +12,95 @@ it returns the adjoint each argument receives,
     elementwise σ(Z)  → δ ⊙ σ′(Z)                 softmax cross-entropy C(z, y) → softmax(z) − y
     sigmoid cross-entropy C(z, y) → σ(z) − y     squared error C(a, y) → 2 (a − y)
 
-σ′ itself is not typed in: ``ActivationPrime`` takes it from the scalar rule table (``rules``).
+σ′ itself is not typed in: ``ActivationPrime`` takes it from the scalar rule table (``rules``). σ is a
+name from the activation table or your own formula, a ``Lambda`` z ↦ φ(z) (``user_activation`` makes
+it from a SymPy function class or a one-argument function); φ′ is then the table's chain rule applied
+to the formula (``rules.differentiate``), never ``sympy.diff``.
 The batch is not part of these formulas: compiled code carries it along a matrix dimension.
 """
 
 from __future__ import annotations
 
-from sympy import Basic, Dummy, Expr, HadamardProduct, Lambda, MatAdd, MatMul, MatrixSymbol, Mul, Transpose, exp, log
+from sympy import (Basic, Dummy, Expr, FunctionClass, HadamardProduct, Lambda, MatAdd, MatMul, MatrixSymbol, Mul,
+                   Symbol, Transpose, exp, log)
 from sympy.core.symbol import Str
 from sympy.matrices.expressions import MatrixExpr
 
 from symnet.core.activations import sigmoid, softplus
 from symnet.core.neuron import ACTIVATIONS
-from symnet.core.rules import DERIVATIVES, lookup
+from symnet.core.rules import DERIVATIVES, check_supported, differentiate, lookup
 
 ELEMENTWISE = tuple(name for name in ACTIVATIONS if name != "identity")
+Z = Symbol("z")
+USER = "phi"          # the name a user activation goes by in printed and generated code (φ)
 
 
-def _function(name: str):
+def user_activation(activation) -> Lambda:
+    """Your own activation as ``Lambda(z, φ(z))``, checked: every function in it has a derivative rule.
+
+    Args:
+        activation: a SymPy function class (``erf``), a one-argument function (``lambda z: z * sigmoid(z)``),
+            or a ``Lambda`` of one variable.
+
+    >>> from symnet.core.activations import sigmoid
+    >>> user_activation(lambda z: z * sigmoid(z))
+    Lambda(z, z*sigmoid(z))
+    """
+    if isinstance(activation, Lambda):
+        if len(activation.variables) != 1:
+            raise ValueError(f"an activation takes one argument; got {activation}")
+        formula = activation.expr.xreplace({activation.variables[0]: Z})
+    elif isinstance(activation, FunctionClass) or callable(activation):
+        try:
+            formula = activation(Z)
+        except Exception as error:  # the user's function failed on a symbol: say which and why
+            raise ValueError(f"the activation {getattr(activation, '__name__', activation)!r} could not be applied to "
+                             f"a symbol ({type(error).__name__}: {error}); write it with SymPy functions, e.g. "
+                             f"lambda z: z * sigmoid(z)") from None
+    else:
+        raise TypeError(f"an activation is a name ({', '.join(ELEMENTWISE)}, identity), a SymPy function class or a "
+                        f"one-argument function; got {type(activation).__name__}")
+    if not isinstance(formula, Basic) or not formula.has(Z) or formula.free_symbols - {Z}:
+        raise ValueError(f"an activation must be a SymPy formula in its one argument (z, e.g. z*sigmoid(z)); "
+                         f"got {formula!r}")
+    check_supported(formula)      # MissingRuleError names a function with no rule
+    return Lambda(Z, formula)
+
+
+def _function(fn):
+    """The scalar function σ of an ``Apply``'s first argument: a table name (``Str``) or a ``Lambda``."""
+    if isinstance(fn, Lambda):
+        return fn
+    name = str(fn)
     if name not in ELEMENTWISE:
         raise ValueError(f"unknown elementwise activation {name!r}: expected one of {', '.join(ELEMENTWISE)}")
     return ACTIVATIONS[name]
 
 
+def _tag(fn):
+    """A name as ``Str``, a user formula as its ``Lambda``: what an ``Apply`` stores."""
+    _function(fn)
+    return fn if isinstance(fn, (Lambda, Str)) else Str(str(fn))
+
+
 class Apply(MatrixExpr):
-    """σ applied entry by entry: ``Apply("relu", z1)`` is relu(z¹), the shape of z¹."""
+    """σ applied entry by entry: ``Apply("relu", z1)`` is relu(z¹), the shape of z¹; ``Apply(Lambda(z, φ), z1)``
+    applies your own φ."""
 
     def __new__(cls, name, arg):
-        _function(str(name))
-        return Basic.__new__(cls, Str(str(name)), arg)
+        return Basic.__new__(cls, _tag(name), arg)
 
     @property
     def name(self) -> str:
-        return self.args[0].name
+        """The table name, or ``phi`` for your own activation."""
+        return USER if isinstance(self.args[0], Lambda) else self.args[0].name
 
     @property
     def shape(self):
         return self.args[1].shape
 
     def _entry(self, i, j, **kwargs):
-        return _function(self.name)(self.args[1][i, j])
+        return _function(self.args[0])(self.args[1][i, j])
 
     def _sympystr(self, printer):
         return f"{self.name}({printer._print(self.args[1])})"
@@ -64,12 +113,11 @@ class ActivationPrime(MatrixExpr):
     """
 
     def __new__(cls, name, arg, ans=None):
-        _function(str(name))
-        return Basic.__new__(cls, Str(str(name)), arg, arg if ans is None else ans)
+        return Basic.__new__(cls, _tag(name), arg, arg if ans is None else ans)
 
     @property
     def name(self) -> str:
-        return self.args[0].name
+        return USER if isinstance(self.args[0], Lambda) else self.args[0].name
 
     @property
     def shape(self):
@@ -78,7 +126,9 @@ class ActivationPrime(MatrixExpr):
     def scalar_rule(self, table=DERIVATIVES) -> Lambda:
         """σ′ as a function of (z, σ(z)): e.g. relu → (t, s) ↦ Heaviside(t), sigmoid → s(1 − s)."""
         t, s = Dummy("t"), Dummy("s")
-        node = _function(self.name)(t)
+        node = _function(self.args[0])(t)
+        if isinstance(self.args[0], Lambda):          # a formula: the chain rule over the table
+            return Lambda((t, s), differentiate(node, t, table=table))
         return Lambda((t, s), lookup(type(node), table)(s, t)[0])
 
     def _entry(self, i, j, **kwargs):

@@ -1,6 +1,7 @@
 """A trained layer network's file (format ``symnet-layers``): write it, read it back, predict with it.
 
-The file holds the network's spec (``layers:64-144-10:relu:softmax``), θ flat in parameter order
+The file holds the network's spec (``layers:64-144-10:relu:softmax``; your own activation is written as
+its formula in z, ``layers:2-8-2:z*sigmoid(z):softmax``, and read back by the safe parser), θ flat in parameter order
 (each Wˡ row by row, then bˡ; floats in round-trip ``repr``, so θ comes back bit for bit), the names
 of the input columns, the input standardisation x ↦ (x − mean) / scale the network was trained
 behind (the digits are standardised per pixel; other data sets are not: mean 0, scale 1) and the
@@ -132,7 +133,19 @@ def _network(spec: str):
     """``layers:SIZES:ACTIVATION:OUTPUT`` → the ``LayerNetwork`` (the file's own grammar, checked)."""
     from symnet.core.layers import layers
 
+    from sympy import Lambda
+
+    from symnet.core.matrix_rules import ELEMENTWISE, Z
+    from symnet.io.parsing import parse_expr
+
     parts = spec.split(":")
     if len(parts) != 4 or parts[0] != "layers":
         raise ValueError(f"key 'network' must be a spec like layers:64-32-10:relu:softmax; got {spec!r}")
-    return layers(parts[1], parts[2], parts[3])
+    activation = parts[2]
+    if activation not in ELEMENTWISE + ("identity",):      # your own activation, saved as its formula in z
+        try:
+            activation = Lambda(Z, parse_expr(activation))
+        except (ValueError, NotImplementedError) as err:    # ParseError, MissingRuleError
+            raise ValueError(f"key 'network': the activation {parts[2]!r} is neither a name "
+                             f"({', '.join(ELEMENTWISE)}, identity) nor a formula in z: {err}") from None
+    return layers(parts[1], activation, parts[3])

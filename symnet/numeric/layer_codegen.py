@@ -20,12 +20,14 @@ from functools import lru_cache
 
 import numpy as np
 from scipy.special import expit
-from sympy import Basic, Lambda, MatrixSymbol, Transpose, lambdify
+from sympy import Basic, Lambda, MatrixSymbol, Transpose, lambdify, preorder_traversal
 from sympy.printing.numpy import NumPyPrinter
 
 from symnet.core.backprop import Gradient, grad
 from symnet.core.layers import LayerLoss, LayerNetwork
-from symnet.core.matrix_rules import ELEMENTWISE, ActivationPrime, Apply, Softmax
+from symnet.core.matrix_rules import ELEMENTWISE, USER, Z, ActivationPrime, Apply, Softmax
+from symnet.core.neuron import ACTIVATIONS as ACTIVATION_FORMULAS
+from symnet.numeric.codegen import expression_function
 
 
 def _softmax(Z):
@@ -57,18 +59,39 @@ def _derivative(name):
     """σ′(z, σ(z)) in NumPy, from the scalar rule table (``ActivationPrime.scalar_rule``).
 
     Printed with the plain lambda printer, so that the step H (relu′) is one ``np.heaviside`` call
-    rather than NumPy's three-way ``select``.
+    rather than NumPy's three-way ``select``. ``name`` may also be your own activation's ``Lambda``.
     """
     rule: Lambda = ActivationPrime(name, MatrixSymbol("_", 1, 1)).scalar_rule()
+    if isinstance(name, Lambda):           # your own φ′: compiled with symnet's stable NumPy forms
+        return expression_function(rule.expr, list(rule.variables))
     names = {**ACTIVATIONS, "Heaviside": lambda z, at_zero=0.5: np.heaviside(z, at_zero)}   # H(0) = ½ as in SymPy
     return lambdify(rule.variables, rule.expr, modules=[names])
 
 
+def _forward(name):
+    """σ in NumPy: the hand-picked stable form of a table name, else the formula compiled by symnet."""
+    if isinstance(name, str) and name in ACTIVATIONS:
+        return ACTIVATIONS[name]
+    fn = name if isinstance(name, Lambda) else Lambda(Z, ACTIVATION_FORMULAS[name](Z))
+    return expression_function(fn.expr, list(fn.variables))
+
+
 @lru_cache(maxsize=1)
 def namespace() -> dict:
-    """The names the generated code calls."""
-    names = {"softmax": _softmax, **LOSSES, **ACTIVATIONS}
+    """The names the generated code calls (table activations; your own are added per program)."""
+    names = {"softmax": _softmax, **LOSSES}
+    names.update({name: _forward(name) for name in ELEMENTWISE})
     names.update({f"d_{name}": _derivative(name) for name in ELEMENTWISE})
+    return names
+
+
+def user_functions(program) -> dict:
+    """Identifiers for your own activations in ``program``: {Lambda: "phi"}, then "phi_2", … in order."""
+    names: dict = {}
+    for _, rhs in program.assignments:
+        for node in preorder_traversal(rhs):
+            if isinstance(node, (Apply, ActivationPrime)) and isinstance(node.args[0], Lambda):
+                names.setdefault(node.args[0], USER if not names else f"{USER}_{len(names) + 1}")
     return names
 
 
@@ -79,9 +102,13 @@ class BatchSum(Basic):
 class BatchPrinter(NumPyPrinter):
     """Per-sample matrix expressions as batch-first NumPy; ``batch`` names the per-sample symbols."""
 
-    def __init__(self, batch, settings=None):
+    def __init__(self, batch, settings=None, functions=None):
         super().__init__(settings or {})
         self.batch = set(batch)
+        self.functions = dict(functions or {})     # your own activations: {Lambda: identifier}
+
+    def _function_name(self, expr) -> str:
+        return self.functions[expr.args[0]] if isinstance(expr.args[0], Lambda) else expr.name
 
     def is_batch(self, expr) -> bool:
         """True when ``expr`` has one row per sample in compiled form (an outer product sums them away)."""
@@ -123,10 +150,10 @@ class BatchPrinter(NumPyPrinter):
         return " * ".join(self._wrap(a) for a in expr.args)
 
     def _print_Apply(self, expr):
-        return f"{expr.name}({self._print(expr.args[1])})"
+        return f"{self._function_name(expr)}({self._print(expr.args[1])})"
 
     def _print_ActivationPrime(self, expr):
-        return f"d_{expr.name}({self._print(expr.args[1])}, {self._print(expr.args[2])})"
+        return f"d_{self._function_name(expr)}({self._print(expr.args[1])}, {self._print(expr.args[2])})"
 
     def _print_Softmax(self, expr):
         return f"softmax({self._print(expr.args[0])})"
@@ -159,10 +186,14 @@ def batch_symbols(program, printer: BatchPrinter) -> None:
 
 def compile_program(program, results, name, sum_batch=True):
     """``program``'s steps and ``results`` (summed over the batch where per sample, if ``sum_batch``) as one function."""
-    printer = BatchPrinter({s.name for s in program.inputs})
+    own = user_functions(program)
+    printer = BatchPrinter({s.name for s in program.inputs}, functions=own)
     batch_symbols(program, printer)
     outputs = [BatchSum(r) if sum_batch and printer.is_batch(r) else r for r in results]
-    fn = lambdify(list(program.inputs + program.params), outputs, modules=[dict(namespace()), "numpy"], printer=printer,
+    names = dict(namespace())
+    for formula, ident in own.items():
+        names.update({ident: _forward(formula), f"d_{ident}": _derivative(formula)})
+    fn = lambdify(list(program.inputs + program.params), outputs, modules=[names, "numpy"], printer=printer,
                   cse=lambda exprs: (list(program.assignments), exprs), docstring_limit=0)
     fn.__name__ = name
     return fn

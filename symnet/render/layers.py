@@ -19,6 +19,7 @@ from symnet.derivation.layers import equation_tag as tag_of
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 LAYER_NAME = re.compile(r"^(delta_)?([A-Za-z]+)(\d+)$")
 FORMATS = ("text", "unicode", "latex")
+UNICODE_NAMES = {"sigmoid": "σ", "phi": "φ"}     # phi: your own activation (``layers(..., activation=f)``)
 
 
 def _parts(name: str):
@@ -90,10 +91,10 @@ class LayerUnicodePrinter(LayerTextPrinter):
     _print_SoftmaxCrossEntropy = _print_SigmoidCrossEntropy = _print_SquaredError = _print_LossStep
 
     def _print_Apply(self, expr):
-        return f"{'σ' if expr.name == 'sigmoid' else expr.name}({self._print(expr.args[1])})"
+        return f"{UNICODE_NAMES.get(expr.name, expr.name)}({self._print(expr.args[1])})"
 
     def _print_ActivationPrime(self, expr):
-        return f"{'σ' if expr.name == 'sigmoid' else expr.name}′({self._print(expr.args[1])})"
+        return f"{UNICODE_NAMES.get(expr.name, expr.name)}′({self._print(expr.args[1])})"
 
 
 class LayerLatexPrinter(LatexPrinter):
@@ -138,7 +139,7 @@ class LayerLatexPrinter(LatexPrinter):
 
     @staticmethod
     def _name(name):
-        return {"sigmoid": r"\sigma", "tanh": r"\tanh"}.get(name, rf"\operatorname{{{name}}}")
+        return {"sigmoid": r"\sigma", "tanh": r"\tanh", "phi": r"\varphi"}.get(name, rf"\operatorname{{{name}}}")
 
 
 PRINTERS = {"text": LayerTextPrinter, "unicode": LayerUnicodePrinter, "latex": LayerLatexPrinter}
