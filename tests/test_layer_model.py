@@ -139,3 +139,12 @@ def test_a_missing_column_is_named(softmax_fit, tmp_path):
 def test_predict_refuses_a_layers_spec_that_is_not_a_model():
     out = run("predict", "layers:2-3-2:relu:softmax", "--data", "nope.csv")
     assert out.exit_code == 2 and "is a network, not a trained model" in out.output
+
+
+def test_a_layers_model_file_is_its_network_wherever_one_is_expected(softmax_fit, tmp_path):
+    fit, _ = softmax_fit
+    path = symnet.save(tmp_path / "model.json", fit)
+    shown = run("show", path)
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.startswith("layers:2-8-2:tanh:softmax: 42 parameters")
+    assert run("check", path).exit_code == 0

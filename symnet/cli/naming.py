@@ -149,7 +149,30 @@ def _network_from_file(spec: str):
         raise ValueError(f"unknown network {spec!r} (and no file of that name): {NETWORK_HELP}")
     if not path.is_file():
         raise ValueError(f"{spec} is not a file: {NETWORK_HELP}")
-    return netfile.load(path)
+    try:
+        return netfile.load(path)
+    except netfile.NetworkFileError:
+        if not _is_layers_model(path):
+            raise
+    from symnet.learn.modelfile import load     # a layers: model (symnet train layers:…): its network
+
+    return load(path).network
+
+
+def _is_layers_model(path: Path) -> bool:
+    """True when ``path`` holds a layer network's model file (format ``symnet-layers``)."""
+    import json
+
+    from symnet.learn.layer_model import LAYERS_FORMAT
+    from symnet.limits import MAX_MODEL_BYTES
+
+    try:
+        if path.stat().st_size > MAX_MODEL_BYTES:
+            return False
+        doc = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(doc, dict) and doc.get("format") == LAYERS_FORMAT
 
 
 def make_loss(network, loss_name: str = "squared_error"):
