@@ -115,10 +115,11 @@ def test_figure_texts_translate(english, chinese):
 
 
 def test_the_chinese_figures_have_no_english_words_left():
+    from matplotlib.text import Text
+
     from symnet.learn.layer_training import LayerHistory
     from symnet.plot.layers import plot_confusion, plot_curves, plot_misclassified
     from symnet.tour.localize import localize
-    from matplotlib.text import Text
 
     history = LayerHistory((0, 1), (1.0, 0.5), (1.1, 0.6), (0.2, 0.9), (0.2, 0.8), 0.1)
     images = np.zeros((3, 8, 8))

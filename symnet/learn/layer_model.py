@@ -131,10 +131,9 @@ def _floats(values, key) -> np.ndarray:
 
 def _network(spec: str):
     """``layers:SIZES:ACTIVATION:OUTPUT`` → the ``LayerNetwork`` (the file's own grammar, checked)."""
-    from symnet.core.layers import layers
-
     from sympy import Lambda
 
+    from symnet.core.layers import layers
     from symnet.core.matrix_rules import ELEMENTWISE, Z
     from symnet.io.parsing import parse_expr
 

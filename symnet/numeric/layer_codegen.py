@@ -25,7 +25,7 @@ from sympy.printing.numpy import NumPyPrinter
 
 from symnet.core.backprop import Gradient, grad
 from symnet.core.layers import LayerLoss, LayerNetwork
-from symnet.core.matrix_rules import ELEMENTWISE, USER, Z, ActivationPrime, Apply, Softmax
+from symnet.core.matrix_rules import ELEMENTWISE, USER, ActivationPrime, Apply, Softmax, Z
 from symnet.core.neuron import ACTIVATIONS as ACTIVATION_FORMULAS
 from symnet.numeric.codegen import expression_function
 
