@@ -43,6 +43,7 @@ def test_the_section_is_the_tours_last(section):
     assert SECTIONS[-1][0] == "layers" and SECTIONS[-1][1] is layers_section
     lang, _, sec = section
     assert sec.key == "layers" and sec.title == t("layers_title", lang) and len(sec.text) == 3
+    assert all(t(f"section_{key}", lang) for key, _ in SECTIONS)      # the progress line of `symnet tour`
     if lang == "zh":
         assert all(CJK.search(p) for p in sec.text + (sec.title,))
 

@@ -82,6 +82,7 @@ EN = {
     "section_gradients": "gradients and derivation",
     "section_train": "training",
     "section_check": "gradient check",
+    "section_layers": "from 11 parameters to 10,000: layers and digits",
     "page_title": "symnet tour: how a neural network learns",
     "page_lead": "Every formula, number and figure on this page was computed just now by symnet, following the "
                  "article “神经网络如何工作” (How neural networks work) section by section.",

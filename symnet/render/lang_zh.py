@@ -74,6 +74,7 @@ ZH = {
     "section_gradients": "梯度与推导",
     "section_train": "训练",
     "section_check": "梯度验证",
+    "section_layers": "从 11 个参数到一万个：层网络与手写数字",
     "page_title": "symnet 导览：神经网络如何工作",
     "page_lead": "本页中的每一个公式、数字和图都是 symnet 刚刚算出来的，按照《神经网络如何工作》这篇文章一节一节地走"
                  "一遍。",
