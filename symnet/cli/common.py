@@ -32,8 +32,6 @@ from .naming import (  # noqa: F401  (re-exported: the commands import everythin
     make_loss,
     parse_point,
     parse_wrt,
-    resolve_name,
-    unknown_message,
 )
 from .timelimit import (  # noqa: F401
     DEFAULT_TIMEOUT,
@@ -264,9 +262,10 @@ def ascii_option(func):
 
 
 def loss_option(func):
-    """Add ``--loss squared_error|binary_cross_entropy``; the command receives ``loss_name``."""
-    return click.option("--loss", "loss_name", type=click.Choice(LOSS_NAMES), default="squared_error",
-                        show_default=True, help="The per-sample loss.")(func)
+    """Add ``--loss NAME|FORMULA``; the command receives ``loss_name`` (checked by ``make_loss``)."""
+    return click.option("--loss", "loss_name", metavar="NAME|FORMULA", default="squared_error", show_default=True,
+                        help=f"The per-sample loss: {', '.join(LOSS_NAMES)}, or a formula in yhat and y, "
+                             'e.g. "0.5*(y - yhat)**2".')(func)
 
 
 def timeout_option(func):

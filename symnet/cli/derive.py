@@ -21,6 +21,8 @@ from .common import (
     loss_option,
     make_loss,
     network_options,
+    parse_point,
+    parse_wrt,
     time_limit,
     timeout_option,
     write_output,
@@ -96,11 +98,10 @@ def _check_language(lang: str, ascii: bool, output: str | None) -> None:
 def _build(network, expr, inputs, params, loss_name, wrt, at, abstract, expanded, check):
     """The loss from the network options, then its derivation."""
     from symnet.derivation.derive import derive as build
-    from symnet.io.options import parse_names
 
-    names = None if wrt is None else tuple(parse_names(wrt))
     loss = make_loss(load_network(network, expr, inputs, params), loss_name)
-    return build(loss, wrt=names, at=_point(loss, at), abstract=abstract, expanded=expanded, check=check)
+    symbols = parse_wrt(wrt, loss, abstract=abstract)
+    return build(loss, wrt=symbols, at=_point(loss, at), abstract=abstract, expanded=expanded, check=check)
 
 
 def _point(loss, at: str | None):
@@ -115,9 +116,7 @@ def _point(loss, at: str | None):
         from symnet.derivation.numbers import random_values
 
         return random_values(loss, int(seed or 0))
-    from symnet.io.options import parse_assignments
-
-    return parse_assignments(at)
+    return parse_point(at, loss)
 
 
 def _write_document(derivation, output: str, lang: str, check: bool) -> None:

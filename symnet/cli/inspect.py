@@ -108,8 +108,8 @@ def closed_form_pair(net):
 @click.command(cls=Command)
 @network_options
 @loss_option
-@click.option("--wrt", metavar="NAMES", help="Only these parameters, comma-separated, e.g. w1_1,b5 or theta1 "
-              "for θ1 (default: all).")
+@click.option("--wrt", metavar="NAMES", help="Only these, comma-separated, e.g. w1_1,b5; θN or thetaN means all of "
+              "neuron N's parameters; inputs may be named too (default: every parameter).")
 @click.option("--expanded", is_flag=True, help="One closed formula per parameter instead of the δ-program.")
 @click.option("--max-ops", type=click.IntRange(1, 10**6), default=DEFAULT_MAX_OPS, show_default=True,
               help=f"Size limit of one expanded formula (all together: at most {MAX_EXPANDED_TOTAL}).")
@@ -135,7 +135,7 @@ def grad(network, expr, inputs, params, loss_name, wrt, expanded, max_ops, at, f
         net = load_network(network, expr, inputs, params)
         target = make_loss(net, loss_name)
         point = parse_point(at, target) if at is not None else None
-        symbols = parse_wrt(wrt, net)
+        symbols = parse_wrt(wrt, target)
         limits = (max_ops, min(MAX_EXPANDED_TOTAL, int(timeout * OPS_PER_SECOND))) if expanded else None
         text = render_gradient(target, symbols, limits, point, fmt)
     emit(text, output, ascii, fmt)
@@ -183,16 +183,17 @@ def expanded_pairs(gradient, max_ops: int, total_limit: int = MAX_EXPANDED_TOTAL
 
 
 def evaluate(target, wrt, point: dict) -> dict:
-    """{'L': loss, 'w': ∂L/∂w, …} at the point, from the compiled loss and gradient."""
+    """{'L': loss, 'w': ∂L/∂w, …} at the point, from the compiled gradient program (inputs may be in wrt)."""
     import numpy as np
 
-    from symnet.numeric.codegen import value_and_grad
+    from symnet.core.backprop import grad as symbolic_grad
+    from symnet.numeric.codegen import to_function
 
-    fn = value_and_grad(target)  # its parameters and inputs are the network's, in order
+    program = symbolic_grad(target, wrt=wrt).program
+    fn = to_function(program, program.inputs + program.params, "value_and_grad")
     with np.errstate(all="ignore"):  # log of a negative number: the value printed is nan, no warning
-        loss, gradient = fn(*point_arrays(target, point))
-    by_name = dict(zip((p.name for p in fn.params), map(float, gradient)))
-    return {"L": float(loss), **{p.name: by_name[p.name] for p in wrt}}
+        values = fn(*(point[s.name] for s in program.inputs + program.params))
+    return {"L": float(values[0]), **{p.name: float(v) for p, v in zip(wrt, values[1:])}}
 
 
 def format_values(values: dict, fmt: str) -> str:

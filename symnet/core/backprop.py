@@ -11,12 +11,13 @@ paths (the article's f(θ2, x2)) sums its paths automatically.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sympy import Add, Basic, S, Symbol
 
-from symnet.core.losses import Loss
+from symnet.core.losses import Loss, as_loss
+from symnet.core.names import resolve_wrt
 from symnet.core.network import Network
 from symnet.core.program import MAX_EXPANDED_OPS, Program
 from symnet.core.rules import differentiate, rule_table
@@ -67,12 +68,15 @@ class Gradient:
         return latex_gradient(self)
 
 
-def grad(target: Loss | Network, wrt: Sequence[Symbol] | None = None, rules: Mapping | None = None) -> Gradient:
-    """The symbolic gradient of a loss (or of a network's output) by the reverse sweep.
+def grad(target: Loss | Network | Program, wrt=None, rules: Mapping | None = None) -> Gradient:
+    """The symbolic gradient of a loss by the reverse sweep.
 
     Args:
-        target: a ``Loss`` (differentiates L) or a ``Network`` (differentiates ŷ).
-        wrt: symbols to differentiate by (params and/or inputs); default every parameter.
+        target: a ``Loss`` (differentiates L); a ``Network`` stands for its squared-error loss
+            L = (y − ŷ)², as in every symnet verb; a ``Program`` differentiates its first output.
+        wrt: one name or symbol (``"b5"``) or a list; ``θN``/``thetaN`` means all of neuron N's
+            parameters, inputs may be named, the target may not (``symnet.core.names.resolve_wrt``);
+            default every parameter.
         rules: extra derivative rules ``{SymPy class: (ans, *args) -> partials}``.
 
     Returns:
@@ -84,26 +88,14 @@ def grad(target: Loss | Network, wrt: Sequence[Symbol] | None = None, rules: Map
     delta_z5
     >>> g.program.rhs(g.formula("b5"))
     delta_h5*h5*(1 - h5)
+    >>> grad(seed_network(), wrt="b5").wrt
+    (b5,)
     """
-    program = target.program if isinstance(target, (Loss, Network)) else target
-    if not isinstance(program, Program):
+    if not isinstance(target, (Loss, Network, Program)):
         raise TypeError(f"grad expects a Loss, a Network or a Program; got {type(target).__name__}")
-    wrt = _resolve_wrt(program, wrt)
-    return reverse_sweep(program, wrt, rule_table(rules))
-
-
-def _resolve_wrt(program: Program, wrt) -> tuple[Symbol, ...]:
-    if wrt is None:
-        return program.params
-    wrt = tuple(Symbol(s) if isinstance(s, str) else s for s in wrt)
-    allowed = program.params + program.inputs
-    unknown = [s for s in wrt if s not in allowed]
-    if unknown:
-        raise ValueError(f"cannot differentiate by {', '.join(map(str, unknown))}: expected parameters or inputs "
-                         f"of the network ({', '.join(map(str, allowed))})")
-    if len(set(wrt)) != len(wrt):
-        raise ValueError(f"duplicate symbol in wrt: {', '.join(map(str, wrt))}")
-    return wrt
+    target = as_loss(target) if isinstance(target, Network) else target
+    return reverse_sweep(target.program if isinstance(target, Loss) else target, resolve_wrt(target, wrt),
+                         rule_table(rules))
 
 
 def reverse_sweep(program: Program, wrt: tuple[Symbol, ...], table: Mapping) -> Gradient:

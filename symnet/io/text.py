@@ -1,4 +1,4 @@
-"""Networks from text: the public ``from_expr`` that also takes a formula string.
+"""Networks and losses from text: the public ``from_expr`` and ``loss`` that also take a formula string.
 
 The core builds networks from SymPy objects only; text reaches it through symnet's safe parser
 (``symnet.io.parsing``), never through ``sympify``.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from symnet.core import network
+from symnet.core import losses, network
 from symnet.io.options import parse_names
 from symnet.io.parsing import parse_expr
 
@@ -35,6 +35,29 @@ def from_expr(expr, inputs: Sequence | str, params: Sequence | str | None = None
     if isinstance(expr, (str, bytes)):
         expr = parse_expr(expr)
     return network.from_expr(expr, _symbols(inputs), None if params is None else _symbols(params), rules)
+
+
+def loss(net: network.Network, kind="squared_error") -> losses.Loss:
+    """A loss of ``net`` by name, or your own per-sample loss as a formula in ``yhat`` and ``y``.
+
+    Args:
+        net: the network (its output is ŷ).
+        kind: ``squared_error`` (``mse``), ``binary_cross_entropy`` (``bce``), or a formula — a SymPy
+            expression or text read by the safe parser — in ``yhat`` and ``y``: Nielsen's
+            ``"0.5*(y - yhat)**2"``, log-cosh ``"log(cosh(yhat - y))"``, a Huber loss written with
+            ``Abs`` and ``Min``…
+
+    Returns:
+        A ``symnet.Loss``.
+
+    >>> from symnet.core.network import seed_network
+    >>> print(loss(seed_network(), "0.5*(y - yhat)**2"))
+    L = 0.5*(y - yhat)**2
+    """
+    if isinstance(kind, (str, bytes)) and kind not in losses.LOSSES:
+        text = kind.decode() if isinstance(kind, bytes) else kind
+        return losses.Loss.from_expr(net, parse_expr(text), name=text.strip())
+    return losses.loss(net, kind)
 
 
 def _symbols(names) -> tuple:

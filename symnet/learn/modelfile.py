@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from symnet.core.losses import Loss
-from symnet.core.losses import loss as make_loss
 from symnet.core.network import Network
+from symnet.io.text import loss as make_loss
 from symnet.learn.data import as_arrays
 
 

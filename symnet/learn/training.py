@@ -20,8 +20,8 @@ import numpy as np
 
 from symnet.checks import integer, positive
 from symnet.core.losses import Loss
-from symnet.core.losses import loss as make_loss
 from symnet.core.network import Network
+from symnet.io.text import loss as make_loss
 from symnet.errors import SymnetError
 from symnet.learn.data import Dataset, as_arrays, split
 from symnet.learn.modelfile import History, TrainResult, load, save

@@ -16,7 +16,8 @@ import numpy as np
 from sympy import Basic, Function, Symbol, lambdify
 
 from symnet.core.backprop import Gradient, grad
-from symnet.core.losses import Loss
+from symnet.core.losses import Loss, as_loss
+from symnet.core.names import resolve_point
 from symnet.core.network import Network
 from symnet.core.program import Program
 
@@ -135,7 +136,7 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
     """Compile a loss to ``(theta, X, y) -> (mean loss, ∂(mean loss)/∂theta)``.
 
     Args:
-        target: a ``Loss``; a ``Network`` gets the squared-error loss.
+        target: a ``Loss``; a ``Network`` stands for its squared-error loss (y − ŷ)², as in every verb.
         rules: extra derivative rules ``{SymPy class: (ans, *args) -> partials}``.
         numpy: NumPy implementations ``{function name: callable}`` of functions symnet does not know
             (a class with an ``_imp_`` needs none).
@@ -150,10 +151,7 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
     >>> round(value, 4), g.shape
     (0.25, (11,))
     """
-    if isinstance(target, Network):
-        from symnet.core.losses import squared_error
-
-        target = squared_error(target)
+    target = as_loss(target)
     gradient = grad(target, rules=rules)
     program = gradient.program
     return CompiledLoss(target, gradient,
@@ -214,14 +212,11 @@ def _finite_array(value, name, shape, expected) -> np.ndarray:
 
 
 def params_vector(params: Sequence[Symbol], values: Mapping) -> np.ndarray:
-    """Order a ``{symbol or name: value}`` mapping into a parameter vector; every parameter required."""
-    by_name = {str(k): float(v) for k, v in values.items()}
-    missing = [str(p) for p in params if str(p) not in by_name]
-    extra = sorted(set(by_name) - {str(p) for p in params})
-    if missing or extra:
-        raise ValueError(f"expected a value for each parameter {', '.join(map(str, params))}; "
-                         f"missing {', '.join(missing) or 'none'}, unknown {', '.join(extra) or 'none'}")
-    return np.array([by_name[str(p)] for p in params])
+    """Order a ``{symbol or name: value}`` mapping into a parameter vector; every parameter required.
+
+    Checked by ``symnet.core.names.resolve_point``, the one point validator (``thetaN`` names θN).
+    """
+    return np.array(list(resolve_point(tuple(params), values).values()), dtype=float)
 
 
 def expression_function(expr: Basic, args: Sequence[Symbol], numpy: Mapping | None = None):
