@@ -116,8 +116,8 @@ def resolve_wrt(target, wrt=None, *, abstract: bool = False) -> tuple[Symbol, ..
         out += _expand(names, names.symbol(item if isinstance(item, str) else item.name), abstract)
     repeated = sorted({s.name for s in out if out.count(s) > 1})
     if repeated:
-        raise ValueError(f"wrt names {', '.join(repeated)} more than once (a neuron θN stands for all its "
-                         f"parameters); name each once")
+        raise ValueError(f"duplicate name in wrt: {', '.join(repeated)} is named twice or more (a neuron θN "
+                         f"stands for all its parameters); name each once")
     return tuple(out)
 
 
@@ -196,11 +196,11 @@ def resolve_point(target, at: Mapping, *, target_value: bool = True) -> dict[Sym
         else:
             point[symbol] = _number(symbol, value)
     missing = [s.name for s in needed if s not in point]
-    problems = ([", ".join(unknown(n, [s.name for s in needed]) for n in strays) + " not known"] if strays else []) \
-        + ([f"missing {', '.join(missing)}"] if missing else [])
+    known = [s.name for s in needed]
+    problems = ([f"unknown name{'s' if len(strays) > 1 else ''} " + ", ".join(unknown(n, known) for n in strays)]
+                if strays else []) + ([f"missing {', '.join(missing)}"] if missing else [])
     if problems:
-        raise ValueError(f"the point is wrong: {'; '.join(problems)}. Give a number for each of "
-                         f"{', '.join(s.name for s in needed)}")
+        raise ValueError(f"{'; '.join(problems)} in the point: give a number for each of {', '.join(known)}")
     return {s: point[s] for s in needed}
 
 
