@@ -16,12 +16,11 @@ from dataclasses import dataclass
 
 from sympy import Basic, Symbol, log
 
-from symnet.core.rules import check_supported, rule_table
-
 from symnet.core.activations import sigmoid, softplus
 from symnet.core.network import OUTPUT as YHAT  # one symbol for ŷ, printed ŷ
 from symnet.core.network import Network, fresh_names
 from symnet.core.program import Program
+from symnet.core.rules import check_supported, rule_table
 
 LOSS = Symbol("L")
 Y = Symbol("y")    # the target as a user writes it in a loss formula

@@ -16,8 +16,8 @@ from __future__ import annotations
 from sympy import Symbol
 
 from symnet.core.losses import LOSS, YHAT, Loss
-from symnet.core.network import from_neurons
 from symnet.core.names import resolve_wrt
+from symnet.core.network import from_neurons
 from symnet.core.neuron import NeuronModel, neuron_index
 from symnet.core.rules import differentiate
 from symnet.derivation.records import MAX_PATHS, Derivation, Factor, ParamDerivation, Path, Step

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sympy import Add, Basic, Mul, Pow, Symbol, cos, exp, log, sin, tanh
+from sympy import Add, Basic, Mul, Pow, Symbol, cos, exp, log, sin
 
-from symnet.core.activations import relu, sigmoid, softplus
+from symnet.core.activations import PRIMITIVES
 
 
 @dataclass(frozen=True)
@@ -40,12 +40,7 @@ RULES: dict[type, Rule] = {
     Add: Rule("sum rule"),
     Mul: Rule("product rule"),
     Pow: Rule("power rule"),
-    sigmoid: _function("sigmoid rule", "σ′ = σ(1 − σ)", r"\sigma' = \sigma(1 - \sigma)",
-                       "sigmoid' = sigmoid*(1 - sigmoid)"),
-    tanh: _function("tanh rule", "tanh′ = 1 − tanh²", r"\tanh' = 1 - \tanh^2", "tanh' = 1 - tanh^2"),
-    relu: _function("ReLU rule", "ReLU′ = H", r"\operatorname{ReLU}' = H", "relu' = H (step)"),
-    softplus: _function("softplus rule", "softplus′ = σ", r"\operatorname{softplus}' = \sigma",
-                        "softplus' = sigmoid"),
+    **{cls: _function(a.rule, *a.notation) for cls, a in PRIMITIVES.items()},   # σ′ = σ(1 − σ), …
     exp: _function("exp rule", "exp′ = exp", r"\exp' = \exp", "exp' = exp"),
     log: _function("log rule", "log′ = 1/z", r"\log' = 1/z", "log' = 1/z"),
     sin: _function("sin rule", "sin′ = cos", r"\sin' = \cos", "sin' = cos"),
@@ -58,12 +53,17 @@ NEURON_INPUT = Rule("neuron input")
 
 
 def rule_for(cls: type) -> Rule:
-    """The rule of a SymPy class (or of its nearest base in the table); unknown functions get f′."""
+    """The rule of a SymPy class (or of its nearest base in the table); any other function is cited by
+    its own name, e.g. "erf rule" (erf′ from SymPy's ``fdiff``).
+
+    >>> from sympy import erf
+    >>> str(rule_for(erf))
+    'erf rule'
+    """
     for base in cls.__mro__:
         if base in RULES:
             return RULES[base]
-    name = cls.__name__
-    return Rule(name + "′", name + "′", r"\operatorname{%s}'" % name, name + "'")
+    return Rule(f"{cls.__name__} rule")
 
 
 def rules_used(expr: Basic, wrt: Symbol) -> tuple[Rule, ...]:

@@ -21,8 +21,8 @@ import numpy as np
 from symnet.checks import integer, positive
 from symnet.core.losses import Loss
 from symnet.core.network import Network
-from symnet.io.text import loss as make_loss
 from symnet.errors import SymnetError
+from symnet.io.text import loss as make_loss
 from symnet.learn.data import Dataset, as_arrays, split
 from symnet.learn.modelfile import History, TrainResult, load, save
 from symnet.learn.optim import get_optimizer, optimizer_name

@@ -20,21 +20,9 @@ from symnet.core.losses import Loss, as_loss
 from symnet.core.names import resolve_point
 from symnet.core.network import Network
 from symnet.core.program import Program
+from symnet.numeric.functions import MODULES, numpy_functions
 
-
-def _sigmoid(z):
-    return np.exp(-np.logaddexp(0.0, -z))
-
-
-def _softplus(z):
-    return np.logaddexp(0.0, z)
-
-
-def _relu(z):
-    return np.maximum(z, 0.0)
-
-
-NUMPY_FUNCTIONS = {"sigmoid": _sigmoid, "softplus": _softplus, "relu": _relu}
+NUMPY_FUNCTIONS = numpy_functions()    # sigmoid, relu, softplus… from the activation table
 
 
 def numpy_namespace(exprs, numpy: Mapping | None = None) -> dict:
@@ -64,7 +52,7 @@ def to_function(program: Program, args: Sequence[Symbol], name: str = "program",
     """
     assignments = list(program.assignments)
     namespace = numpy_namespace([rhs for _, rhs in assignments] + list(program.outputs), numpy)
-    fn = lambdify(list(args), list(program.outputs), modules=[namespace, "numpy"],
+    fn = lambdify(list(args), list(program.outputs), modules=[namespace, *MODULES],
                   cse=lambda exprs: (assignments, exprs), docstring_limit=0)
     fn.__name__ = name
     return fn
@@ -221,4 +209,4 @@ def params_vector(params: Sequence[Symbol], values: Mapping) -> np.ndarray:
 
 def expression_function(expr: Basic, args: Sequence[Symbol], numpy: Mapping | None = None):
     """Compile a single expression (e.g. a 1-D function h(x)) with the stable activations."""
-    return lambdify(list(args), expr, modules=[numpy_namespace([expr], numpy), "numpy"], docstring_limit=0)
+    return lambdify(list(args), expr, modules=[numpy_namespace([expr], numpy), *MODULES], docstring_limit=0)

@@ -23,7 +23,13 @@ from symnet.core.activations import rewrite_activations
 from symnet.core.losses import Loss, as_loss
 from symnet.core.names import resolve_point, resolve_wrt
 from symnet.core.network import Network
-from symnet.numeric.codegen import CompiledLoss, check_batch, numpy_namespace, value_and_grad
+from symnet.numeric.codegen import (
+    CompiledLoss,
+    check_batch,
+    numpy_namespace,
+    value_and_grad,
+)
+from symnet.numeric.functions import MODULES
 from symnet.numeric.reverse import backprop, evaluate, finite_differences, is_close
 
 RTOL = 1e-6
@@ -223,7 +229,7 @@ def _sympy_oracle(closed, target: Loss, params, X, y, theta, numpy=None) -> np.n
     # DiracDelta (from a Heaviside the user wrote) is 0 away from the kinks where the check is valid
     derivatives = [sympy.diff(expr, real[p]).replace(sympy.DiracDelta, lambda *a: sympy.S.Zero) for p in params]
     args = [real[s] for s in args]
-    fn = lambdify(args, derivatives, modules=[numpy_namespace(derivatives, numpy), "numpy"])
+    fn = lambdify(args, derivatives, modules=[numpy_namespace(derivatives, numpy), *MODULES])
     # every argument a full column: lambdify prints Max as numpy.amax over a tuple of its arguments,
     # which needs them all to have one shape
     columns = [np.full(X.shape[0], t) for t in theta]
