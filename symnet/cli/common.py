@@ -238,10 +238,10 @@ class FiniteFloat(click.FloatRange):
 
 
 def network_options(func):
-    """Add the NETWORK argument (optional) and ``--expr``, ``--inputs``, ``--params`` to a command.
+    """Add the NETWORK argument (optional) and ``--expr``, ``--inputs``, ``--params``, ``--activation``.
 
-    The command receives ``network``, ``expr``, ``inputs`` and ``params`` and calls
-    ``load_network(network, expr, inputs, params)``.
+    The command receives ``network``, ``expr``, ``inputs``, ``params`` and ``activation`` and calls
+    ``load_network(network, expr, inputs, params, activation)``.
     """
     options = (
         click.argument("network", required=False, metavar="NETWORK", shell_complete=complete_network),
@@ -249,6 +249,9 @@ def network_options(func):
         click.option("--inputs", metavar="NAMES", help="The inputs of --expr, comma-separated, e.g. x1,x2."),
         click.option("--params", metavar="NAMES",
                      help="The parameters of --expr (default: every symbol that is not an input)."),
+        click.option("--activation", metavar="NAME|FORMULA",
+                     help='Every neuron\'s activation: a name (sigmoid, tanh, relu, softplus, identity, swish, '
+                          'softsign, gelu) or a formula in z, e.g. "z/(1 + Abs(z))".'),
     )
     for option in reversed(options):
         func = option(func)

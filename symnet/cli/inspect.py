@@ -49,7 +49,7 @@ OPS_PER_SECOND = 50_000        # a fast machine's printing speed: more than --ti
 @timeout_option
 @ascii_option
 @handle_errors
-def show(network, expr, inputs, params, fmt, output, timeout, ascii):
+def show(network, expr, inputs, params, activation, fmt, output, timeout, ascii):
     """Print a network: its nested f-form, program, closed formula and parameters.
 
     \b
@@ -58,7 +58,7 @@ def show(network, expr, inputs, params, fmt, output, timeout, ascii):
     """
     preload()
     with time_limit(timeout, "showing the network"):
-        net = load_network(network, expr, inputs, params)
+        net = load_network(network, expr, inputs, params, activation)
         text = render_network(net, fmt)
     emit(text, output, ascii, fmt)
 
@@ -119,7 +119,7 @@ def closed_form_pair(net):
 @timeout_option
 @ascii_option
 @handle_errors
-def grad(network, expr, inputs, params, loss_name, wrt, expanded, max_ops, at, fmt, output, timeout, ascii):
+def grad(network, expr, inputs, params, activation, loss_name, wrt, expanded, max_ops, at, fmt, output, timeout, ascii):
     """Print ∂L/∂w for every (or the named) parameter.
 
     \b
@@ -132,7 +132,7 @@ def grad(network, expr, inputs, params, loss_name, wrt, expanded, max_ops, at, f
     hint = ("drop --expanded for the compact form, or give a larger --timeout" if expanded
             else "use a smaller network or a larger --timeout")
     with time_limit(timeout, "the gradient", hint):
-        net = load_network(network, expr, inputs, params)
+        net = load_network(network, expr, inputs, params, activation)
         target = make_loss(net, loss_name)
         point = parse_point(at, target) if at is not None else None
         symbols = parse_wrt(wrt, target)
@@ -242,7 +242,7 @@ def gradient_json(target, gradient, pairs, values) -> str:
 @timeout_option
 @ascii_option
 @handle_errors
-def check(network, expr, inputs, params, loss_name, at, seed, batch, fmt, timeout, ascii):
+def check(network, expr, inputs, params, activation, loss_name, at, seed, batch, fmt, timeout, ascii):
     """Compare four gradients (backprop, sympy.diff, numeric reverse mode, finite differences).
 
     Exit status 1 when any parameter's gradients disagree; 2 when the loss or a gradient is not
@@ -252,7 +252,7 @@ def check(network, expr, inputs, params, loss_name, at, seed, batch, fmt, timeou
 
     preload(numeric=True)
     with time_limit(timeout, "the gradient check"):
-        net = load_network(network, expr, inputs, params)
+        net = load_network(network, expr, inputs, params, activation)
         target = make_loss(net, loss_name)
         theta, X, y = point_arrays(target, parse_point(at, target)) if at else random_point(target, seed, batch)
         report = quiet_check(target, theta, X, y, seed)
@@ -317,12 +317,12 @@ def point_arrays(target, point: dict):
 @timeout_option
 @ascii_option
 @handle_errors
-def codegen(network, expr, inputs, params, loss_name, output, timeout, ascii):
+def codegen(network, expr, inputs, params, activation, loss_name, output, timeout, ascii):
     """Print the generated NumPy source of the loss and its gradient."""
     from symnet.numeric.codegen import value_and_grad
 
     preload(numeric=True)
     with time_limit(timeout, "code generation"):
-        net = load_network(network, expr, inputs, params)
+        net = load_network(network, expr, inputs, params, activation)
         source = value_and_grad(make_loss(net, loss_name)).source
     emit(source, output, ascii)

@@ -36,8 +36,9 @@ def complete_network(ctx, param, incomplete: str) -> list:
     return names + [CompletionItem(incomplete, type="file")]
 
 
-def load_network(spec: str | None, expr: str | None = None, inputs: str | None = None, params: str | None = None):
-    """The Network named on the command line.
+def load_network(spec: str | None, expr: str | None = None, inputs: str | None = None, params: str | None = None,
+                 activation: str | None = None):
+    """The Network named on the command line, with every neuron's activation replaced by ``activation``.
 
     Args:
         spec: ``seed``, ``seed:scalar``, ``seed:tanh``, ``mlp:2-3-1[:tanh[:sigmoid]]``, or a JSON file path
@@ -45,6 +46,8 @@ def load_network(spec: str | None, expr: str | None = None, inputs: str | None =
         expr: instead of ``spec``, a formula (safe-parsed); neurons ``f(θ, …)`` go through from_neurons.
         inputs: the inputs of ``expr``, comma-separated (required with ``expr``).
         params: the parameters of ``expr``, comma-separated (default: every other symbol).
+        activation: ``--activation``: a name of the activation table, or a formula in z read by the
+            safe parser (``"z/(1 + Abs(z))"``); for networks of neurons whose NETWORK names no activation.
 
     Returns:
         A ``symnet.Network``.
@@ -54,17 +57,54 @@ def load_network(spec: str | None, expr: str | None = None, inputs: str | None =
 
     >>> print(load_network("mlp:2-2-1"))
     f(θ3, f(θ1, x1, x2), f(θ2, x1, x2))
+    >>> load_network("seed", activation="z/(1 + Abs(z))").models[0][1].activation
+    z/(Abs(z) + 1)
     """
     _check_combination(spec, expr, inputs, params)
     if expr is not None:
-        return _network_from_expr(expr, inputs, params)
-    spec = spec.strip()
-    head = spec.split(":")[0]
-    if head == "seed":  # a file named seed is ./seed
-        return _seed(spec)
-    if head == "mlp":
-        return _mlp(spec)
-    return _network_from_file(spec)
+        net = _network_from_expr(expr, inputs, params)
+    else:
+        spec = spec.strip()
+        head = spec.split(":")[0]
+        if head in ("seed", "mlp") and activation is not None:
+            _one_activation(spec)
+        if head == "seed":  # a file named seed is ./seed
+            net = _seed(spec)
+        elif head == "mlp":
+            net = _mlp(spec)
+        else:
+            net = _network_from_file(spec)
+    return net if activation is None else with_activation(net, activation)
+
+
+def _one_activation(spec: str) -> None:
+    from symnet.core.activations import ACTIVATIONS
+
+    named = [part for part in spec.split(":")[1:] if part in ACTIVATIONS]
+    if named:
+        raise ValueError(f"{spec} already names the activation {named[0]}; give it either in NETWORK or with "
+                         f"--activation, not both")
+
+
+def with_activation(net, text: str):
+    """``net`` with every neuron's activation given by ``--activation`` (a name or a formula in z).
+
+    >>> print(with_activation(load_network("mlp:1-1"), "swish").models[0][1].activation)
+    swish
+    """
+    from symnet.core.network import from_neurons
+    from symnet.core.neuron import NeuronModel
+    from symnet.io.netfile import activation_from_text
+
+    if not net.models:
+        raise ValueError("--activation applies to networks of neurons (seed, mlp:…, f(θ, …) in --expr); this "
+                         "network is a plain formula: write the activation into the formula instead")
+    try:
+        overrides = {theta: NeuronModel(activation_from_text(text), model.parameterization)
+                     for theta, model in net.models}
+    except ValueError as error:
+        raise ValueError(f"--activation: {error}") from None
+    return from_neurons(net.nested, net.inputs, overrides=overrides)
 
 
 def _check_combination(spec, expr, inputs, params) -> None:

@@ -52,7 +52,7 @@ DATA_HELP = "xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or 
               help="Folder for model.json, loss.csv and the figures.")
 @ascii_option
 @handle_errors
-def train(network, expr, inputs, params, data_spec, target, samples, noise, loss_name, optimizer, epochs,
+def train(network, expr, inputs, params, activation, data_spec, target, samples, noise, loss_name, optimizer, epochs,
           learning_rate, batch_size, seed, validation, clip, quiet, out_dir, ascii):
     """Train NETWORK on a data set by gradient descent, θ ← θ − η·∂L/∂θ.
 
@@ -65,7 +65,7 @@ def train(network, expr, inputs, params, data_spec, target, samples, noise, loss
     from symnet.learn import data as datasets
     from symnet.learn import training
 
-    net = load_network(network, expr, inputs, params)
+    net = load_network(network, expr, inputs, params, activation)
     if target is not None and not data_spec.lower().endswith(".csv"):
         raise click.UsageError("--target goes with a CSV file given to --data")
     data = (datasets.load_csv(data_spec, target=target) if data_spec.lower().endswith(".csv")
