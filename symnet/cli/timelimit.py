@@ -16,8 +16,8 @@ import time
 from contextlib import contextmanager
 
 DEFAULT_TIMEOUT = 20.0
-SYMBOLIC_MODULES = ("symnet", "symnet.io.parsing", "symnet.io.netfile", "symnet.render.printing", "symnet.core.losses",
-                    "symnet.core.backprop")
+SYMBOLIC_MODULES = ("symnet", "symnet.io.parsing", "symnet.io.netfile", "symnet.io.text", "symnet.render.printing",
+                    "symnet.core.losses", "symnet.core.backprop")
 NUMERIC_MODULES = ("numpy", "symnet.numeric.codegen", "symnet.numeric.reverse", "symnet.numeric.gradcheck")
 
 

@@ -6,6 +6,7 @@ The core builds networks from SymPy objects only; text reaches it through symnet
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from symnet.core import losses, network
@@ -54,10 +55,10 @@ def loss(net: network.Network, kind="squared_error") -> losses.Loss:
     >>> print(loss(seed_network(), "0.5*(y - yhat)**2"))
     L = 0.5*(y - yhat)**2
     """
-    if isinstance(kind, (str, bytes)) and kind not in losses.LOSSES:
-        text = kind.decode() if isinstance(kind, bytes) else kind
+    text = kind.decode() if isinstance(kind, bytes) else kind
+    if isinstance(text, str) and not re.fullmatch(r"\s*[A-Za-z_]\w*\s*", text):   # a formula, not a name
         return losses.Loss.from_expr(net, parse_expr(text), name=text.strip())
-    return losses.loss(net, kind)
+    return losses.loss(net, text.strip() if isinstance(text, str) else text)
 
 
 def _symbols(names) -> tuple:
