@@ -50,6 +50,13 @@ def test_each_primitive_entry_reaches_every_consumer(name):
         assert float(rule.subs(Z, v).evalf()) == pytest.approx(float(reference.subs(Z, v).evalf()), rel=1e-12)
 
 
+def test_every_column_runs_for_a_cross_entropy_on_a_softplus_form():
+    from symnet import binary_cross_entropy
+
+    report = check_grads(binary_cross_entropy(mlp([2, 3, 1], "softplus", "sigmoid")), seed=2)
+    assert report.ok and not report.skipped, str(report)
+
+
 def test_stable_forms_stay_finite_where_the_naive_ones_overflow():
     z = np.array([-1000.0, 1000.0])
     with np.errstate(over="raise", invalid="raise", divide="raise"):   # underflow to 0 is the right answer
@@ -75,7 +82,7 @@ def test_rewrite_uses_the_closed_forms():
 # --- your own activation ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("activation", ["swish", "softsign", "gelu", SWISH, SOFTSIGN, GELU, erf,
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "softplus", "swish", "softsign", "gelu", SWISH, SOFTSIGN, GELU, erf,
                                         parse_expr("z/(1 + Abs(z))")])
 def test_custom_activations_pass_the_four_way_check(activation):
     net = mlp([2, 3, 1], activation=activation, output_activation="sigmoid")

@@ -41,7 +41,8 @@ def forward(cls: type):
     """
     if cls in PRIMITIVES:
         a = PRIMITIVES[cls]
-        return lambdify([Z], (a.numeric or a.closed)(Z), modules=list(MODULES))
+        formula = (a.numeric or a.closed)(Z)
+        return lambdify([Z], formula, modules=_modules(formula))
     if knows_derivative(cls):
         args = _arguments(cls)
         return lambdify(args, cls(*args), modules=list(MODULES))
@@ -57,7 +58,8 @@ def vjp(cls: type):
     [0.25]
     """
     if cls in PRIMITIVES:
-        local = lambdify([H, Z], PRIMITIVES[cls].derivative(H, Z), modules=list(MODULES))
+        derivative = PRIMITIVES[cls].derivative(H, Z)                # softplus′ = σ(z): σ is a table function
+        local = lambdify([H, Z], derivative, modules=_modules(derivative))
         return lambda g, ans, z: [g * local(ans, z)]
     if knows_derivative(cls):
         args = _arguments(cls)
@@ -65,6 +67,12 @@ def vjp(cls: type):
         partials = [lambdify(args, node.fdiff(i), modules=list(MODULES)) for i in range(1, len(args) + 1)]
         return lambda g, ans, *values: [g * p(*values) for p in partials]
     return None
+
+
+def _modules(formula) -> list:
+    """SciPy and NumPy, and the NumPy forms of the table functions ``formula`` calls (σ in softplus′)."""
+    own = {type(node).__name__: forward(type(node)) for node in formula.atoms(TableFunction)}
+    return [own, *MODULES]
 
 
 def _arguments(cls: type) -> tuple:
