@@ -36,6 +36,7 @@ _EXPORTS = {
     "towers.study": ("error_study", "refine"),
     "learn.data": ("Dataset",),
     "learn.training": ("train", "TrainResult", "TrainingDiverged"),
+    "learn.modelfile": ("save", "load"),
     "learn.descent": ("descend", "descend_many"),
 }
 _LAZY = {name: module for module, names in _EXPORTS.items() for name in names}

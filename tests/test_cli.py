@@ -310,6 +310,8 @@ BAD = [
     ("tower", "--bounds", "1,0,0,1"), ("tower", "--bounds", "1,2"), ("tower", "--steepness", "nan"),
     ("approx", "sin(x", "--out", "d"), ("approx", "x*y", "--n", "0"), ("approx", "x*y", "--domain", "1,0"),
     ("tour",), ("tour", "--lang", "fr", "--out", "t"),
+    ("predict", "seed", "--data", "d.csv"), ("predict", "/no/such/model.json", "--data", "d.csv"),
+    ("predict", "model.json"), ("predict", "model.json", "--data", "d.csv", "--format", "xml"),
 ]
 COMMANDS_TESTED = {args[0] for args in BAD}
 

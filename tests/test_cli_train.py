@@ -23,7 +23,9 @@ def test_train_seed_on_xor_writes_everything(tmp_path):
     assert result.exit_code == 0, result.output
     assert "final loss: train" in result.output and "validation" in result.output
     assert "accuracy: train" in result.output and "time:" in result.output
-    assert sorted(p.name for p in out.iterdir()) == ["fit.png", "loss.csv", "loss.png", "model.json", "network.png"]
+    assert sorted(p.name for p in out.iterdir()) == ["data.csv", "fit.png", "loss.csv", "loss.png", "model.json",
+                                                     "network.png"]
+    assert (out / "data.csv").read_text().splitlines()[0] == "x1,x2,y"  # for symnet predict
     for png in ("fit.png", "loss.png", "network.png"):
         assert (out / png).read_bytes()[:8] == PNG
     rows = (out / "loss.csv").read_text().splitlines()

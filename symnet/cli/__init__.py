@@ -14,11 +14,12 @@ import click
 COMMANDS = {
     "show": ("inspect", "show"),
     "grad": ("inspect", "grad"),
-    "check": ("inspect", "check"),
+    "check": ("check", "check"),
     "codegen": ("inspect", "codegen"),
     "derive": ("derive", "derive"),
     "graph": ("derive", "graph"),
     "train": ("train", "train"),
+    "predict": ("predict", "predict"),
     "descend": ("train", "descend"),
     "tower": ("towers", "tower"),
     "approx": ("towers", "approx"),

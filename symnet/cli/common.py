@@ -335,3 +335,17 @@ class Command(click.Command):
     def get_help(self, ctx) -> str:
         text = super().get_help(ctx)
         return text if encodable(text, sys.stdout) else ascii_fallback(text)
+
+
+def examples(*commands: str) -> str:
+    """The epilog that ends a command's ``--help``: runnable examples, one per line, kept as written.
+
+    ``tests/test_cli_help.py`` runs every one of them, so each must work in an empty folder.
+
+    >>> print(examples("symnet show seed"))
+    \b
+    Example:
+      symnet show seed
+    """
+    word = "Example" if len(commands) == 1 else "Examples"
+    return "\b\n" + f"{word}:\n" + "\n".join(f"  {command}" for command in commands)

@@ -13,9 +13,12 @@ import click
 from .common import (
     EXIT_USAGE,
     FORMATS,
+    Command,
     ascii_option,
     echo_err,
     echo_out,
+    emit,
+    examples,
     handle_errors,
     load_network,
     loss_option,
@@ -27,12 +30,16 @@ from .common import (
     timeout_option,
     write_output,
 )
+from .records import derivation_record, dumps
 
 LANGS = ("en", "zh")
-DOCUMENT_SUFFIXES = (".tex", ".md", ".pdf", ".txt")
+DOCUMENT_SUFFIXES = (".tex", ".md", ".pdf", ".txt", ".json")
 
 
-@click.command()
+@click.command(cls=Command, epilog=examples(
+    "symnet derive seed --abstract --lang zh",
+    "symnet derive mlp:2-2-1 --at random:1 -o derivation.md",
+    "symnet derive seed --wrt w2_1"))
 @network_options
 @loss_option
 @click.option("--wrt", metavar="NAMES", help="Parameters to derive by, comma-separated (default: all); "
@@ -42,10 +49,10 @@ DOCUMENT_SUFFIXES = (".tex", ".md", ".pdf", ".txt")
 @click.option("--abstract", is_flag=True, help="Keep the neuron f undefined (scalar θ per neuron, like the article).")
 @click.option("--expanded", is_flag=True, help="Also write each derivative as one closed formula (size-guarded).")
 @click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Language of the prose.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="unicode", show_default=True,
-              help="Terminal format (files take theirs from the suffix).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS + ("json",)), default="unicode", show_default=True,
+              help="Terminal format (files take theirs from the suffix); json: the derivation as data.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Write a document: .tex (standalone LaTeX), .md (Markdown), .pdf (LaTeX build), .txt.")
+              help="Write a document: .tex (standalone LaTeX), .md (Markdown), .pdf (LaTeX build), .txt, .json.")
 @click.option("--no-check", is_flag=True, help="Leave the four-way numeric check out of documents.")
 @timeout_option
 @ascii_option
@@ -57,16 +64,16 @@ def derive(network, expr, inputs, params, activation, loss_name, wrt, at, abstra
     \b
     NETWORK: seed, seed:scalar, seed:tanh, mlp:2-3-1, mlp:2-3-1:tanh, a JSON network file,
     or --expr "FORMULA" --inputs x1,x2.
-    Examples:
-      symnet derive seed --wrt w2_1
-      symnet derive seed --abstract --lang zh
-      symnet derive mlp:2-2-1 --at x1=1,x2=0,y=1,w1_1=.5,... -o derivation.pdf
+    --format json prints the derivation as data (see the CLI reference).
     """
     _check_output(output)
     _check_language(lang, ascii, output)
     with time_limit(timeout, "the derivation"):
         check = output is not None and not no_check
         derivation = _build((network, expr, inputs, params, activation), loss_name, wrt, at, abstract, expanded, check)
+        if output is None and fmt == "json":
+            emit(dumps(derivation_record(derivation)), None, ascii, "json")
+            return
         if output is None:
             from symnet.render.document import render
 
@@ -123,6 +130,10 @@ def _write_document(derivation, output: str, lang: str, check: bool) -> None:
     from symnet.render.document import document
 
     suffix = output.lower().rsplit(".", 1)[-1]
+    if suffix == "json":
+        write_output(output, dumps(derivation_record(derivation)))
+        echo_err(f"wrote {output}")
+        return
     if suffix != "pdf":
         fmt = {"tex": "latex", "md": "markdown", "txt": "unicode"}[suffix]
         write_output(output, document(derivation, fmt, lang, check))
@@ -141,7 +152,9 @@ def _write_document(derivation, output: str, lang: str, check: bool) -> None:
     echo_err(f"wrote {output}")
 
 
-@click.command()
+@click.command(cls=Command, epilog=examples(
+    "symnet graph seed --wrt w2_1 -o graph.png",
+    "symnet graph mlp:2-3-1 --lang zh -o graph.svg"))
 @network_options
 @loss_option
 @click.option("--wrt", metavar="NAME", help="Highlight the paths of this parameter (or neuron θN / thetaN).")
@@ -154,10 +167,6 @@ def _write_document(derivation, output: str, lang: str, check: bool) -> None:
 def graph(network, expr, inputs, params, activation, loss_name, wrt, lang, output, dpi, timeout):
     """Draw the computational graph, each edge labelled with its local derivative.
 
-    \b
-    Examples:
-      symnet graph seed --wrt w2_1 -o graph.png
-      symnet graph mlp:2-3-1 --lang zh -o graph.svg
     """
     from symnet.io.options import parse_name
 

@@ -1,10 +1,10 @@
-"""The inspection commands: ``show``, ``grad``, ``check`` and ``codegen``.
+"""The inspection commands: ``show``, ``grad`` and ``codegen`` (``check`` lives in ``check``).
 
 ``show`` prints a network four ways (nested f-form, program, closed formula ŷ(x, Θ), parameters);
 ``grad`` prints ∂L/∂w for every (or the named) parameter, as the compact δ-program by default or
-as one closed formula each with ``--expanded``, and evaluates them with ``--at``; ``check`` prints
-the four-way gradient agreement table (exit 1 on disagreement); ``codegen`` prints the generated
-NumPy source of the loss and its gradient. SymPy and NumPy are imported inside the commands.
+as one closed formula each with ``--expanded``, and evaluates them with ``--at``; ``codegen`` prints
+the generated NumPy source of the loss and its gradient. SymPy and NumPy are imported inside the
+commands.
 """
 
 from __future__ import annotations
@@ -12,11 +12,10 @@ from __future__ import annotations
 import click
 
 from .common import (
-    EXIT_CHECK_FAILED,
     Command,
     ascii_option,
-    echo_out,
     emit,
+    examples,
     format_option,
     handle_errors,
     load_network,
@@ -42,7 +41,9 @@ OPS_PER_SECOND = 50_000        # a fast machine's printing speed: more than --ti
 # --- show -------------------------------------------------------------------------------------
 
 
-@click.command(cls=Command)
+@click.command(cls=Command, epilog=examples(
+    "symnet show seed --format text",
+    'symnet show --expr "tanh(w*x + b)" --inputs x'))
 @network_options
 @format_option("json")
 @output_option
@@ -53,8 +54,9 @@ def show(network, expr, inputs, params, activation, fmt, output, timeout, ascii)
     """Print a network: its nested f-form, program, closed formula and parameters.
 
     \b
-    NETWORK: seed, seed:scalar, seed:tanh, mlp:2-3-1, mlp:2-3-1:tanh, a JSON network file,
-    or --expr "FORMULA" --inputs x1,x2. --format json writes the network file format.
+    NETWORK: seed, seed:scalar, seed:tanh, mlp:2-3-1, mlp:2-3-1:tanh, a JSON network file
+    (or a model file from symnet train: its network), or --expr "FORMULA" --inputs x1,x2.
+    --format json writes the network file format.
     """
     preload()
     with time_limit(timeout, "showing the network"):
@@ -105,7 +107,9 @@ def closed_form_pair(net):
 # --- grad -------------------------------------------------------------------------------------
 
 
-@click.command(cls=Command)
+@click.command(cls=Command, epilog=examples(
+    "symnet grad seed --wrt w5_1,b5",
+    "symnet grad seed:scalar --wrt theta5 --expanded"))
 @network_options
 @loss_option
 @click.option("--wrt", metavar="NAMES", help="Only these, comma-separated, e.g. w1_1,b5; θN or thetaN means all of "
@@ -126,7 +130,7 @@ def grad(network, expr, inputs, params, activation, loss_name, wrt, expanded, ma
     Compact by default: the forward program, the backward sweep of δ's, and
     each ∂L/∂w in δ symbols. --expanded gives one closed formula per
     parameter (refused when too large). --at x1=1,x2=2,y=1,w1_1=0.5,...
-    also prints the numbers.
+    also prints the numbers. --format json prints them as data.
     """
     preload(numeric=at is not None)
     hint = ("drop --expanded for the compact form, or give a larger --timeout" if expanded
@@ -213,89 +217,19 @@ def format_values(values: dict, fmt: str) -> str:
 
 
 def gradient_json(target, gradient, pairs, values) -> str:
-    """The gradient as JSON: loss, adjoints and derivatives as strings, values as numbers."""
-    import json
+    """The gradient as JSON: loss, adjoints and derivatives as strings, values as numbers (null
+    where not finite, e.g. the log of a negative number: JSON has no nan)."""
+    from .records import dumps, number
 
-    data = {"loss": str(target.display), "wrt": [s.name for s in gradient.wrt],
+    data = {"loss": str(target.display), "loss_name": target.name, "wrt": [s.name for s in gradient.wrt],
             "forward": {str(a): str(b) for a, b in gradient.forward.assignments},
             "adjoints": {str(a): str(b) for a, b in gradient.adjoints},
             "derivatives": {s.name: str(r) for s, r in zip(gradient.wrt, gradient.results)}}
     if pairs:
         data["expanded"] = {d.variables[0].name: str(e) for d, e in pairs}
     if values is not None:
-        data["values"] = values
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-# --- check ------------------------------------------------------------------------------------
-
-
-@click.command(cls=Command)
-@network_options
-@loss_option
-@click.option("--at", "at", metavar="NAME=VALUE,...", help="Check at this point (every input, parameter and y).")
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Seed of the random point and batch (0 or more).")
-@click.option("--batch", type=click.IntRange(1, 100_000), default=8, show_default=True,
-              help="Rows in the random batch.")
-@format_option(choices=("unicode", "text", "markdown"))
-@timeout_option
-@ascii_option
-@handle_errors
-def check(network, expr, inputs, params, activation, loss_name, at, seed, batch, fmt, timeout, ascii):
-    """Compare four gradients (backprop, sympy.diff, numeric reverse mode, finite differences).
-
-    Exit status 1 when any parameter's gradients disagree; 2 when the loss or a gradient is not
-    finite at the point.
-    """
-    from symnet.numeric.gradcheck import random_point
-
-    preload(numeric=True)
-    with time_limit(timeout, "the gradient check"):
-        net = load_network(network, expr, inputs, params, activation)
-        target = make_loss(net, loss_name)
-        theta, X, y = point_arrays(target, parse_point(at, target)) if at else random_point(target, seed, batch)
-        report = quiet_check(target, theta, X, y, seed)
-    require_finite(report)
-    echo_out(render_report(report, net.params, fmt), ascii=ascii)
-    if not report.ok:
-        raise SystemExit(EXIT_CHECK_FAILED)
-
-
-def quiet_check(target, theta, X, y, seed: int):
-    """``check_grads`` with NumPy's warnings (log of a negative number, …) silenced: the report says it."""
-    import warnings
-
-    import numpy as np
-
-    from symnet.numeric.gradcheck import check_grads
-
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return check_grads(target, theta, X, y, seed=seed)
-
-
-def require_finite(report) -> None:
-    """ValueError (exit 2) when the loss or any gradient in the report is nan or infinite."""
-    import math
-
-    values = [("L", report.loss)] + [(f"∂L/∂{r.param}", v) for r in report.rows for v in r.values if v is not None]
-    name, value = next(((n, v) for n, v in values if not math.isfinite(v)), (None, None))
-    if name is not None:
-        what = "the loss" if name == "L" else "its gradient"
-        raise ValueError(f"{what} is not finite at this point ({name} = {value}); choose another point with --at "
-                         f"or --seed")
-
-
-def render_report(report, params, fmt: str) -> str:
-    """The agreement table, parameter names printed as ``fmt`` prints them (w₁,₁ or w1_1)."""
-    from dataclasses import replace
-
-    from symnet.render.printing import format_expr
-
-    names = {p.name: format_expr(p, "text" if fmt == "text" else "unicode") for p in params}
-    shown = replace(report, rows=tuple(replace(r, param=names.get(r.param, r.param)) for r in report.rows))
-    return shown._repr_markdown_() if fmt == "markdown" else str(shown)
+        data["values"] = {name: number(value) for name, value in values.items()}
+    return dumps(data)
 
 
 def point_arrays(target, point: dict):
@@ -310,7 +244,8 @@ def point_arrays(target, point: dict):
 # --- codegen ----------------------------------------------------------------------------------
 
 
-@click.command(cls=Command)
+@click.command(cls=Command, epilog=examples(
+    "symnet codegen seed -o seed_loss.py"))
 @network_options
 @loss_option
 @output_option
@@ -318,7 +253,9 @@ def point_arrays(target, point: dict):
 @ascii_option
 @handle_errors
 def codegen(network, expr, inputs, params, activation, loss_name, output, timeout, ascii):
-    """Print the generated NumPy source of the loss and its gradient."""
+    """Print the generated NumPy source of the loss and its gradient.
+
+    """
     from symnet.numeric.codegen import value_and_grad
 
     preload(numeric=True)

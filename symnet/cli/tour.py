@@ -6,10 +6,11 @@ import time
 
 import click
 
-from symnet.cli.common import echo_err, echo_out, handle_errors
+from symnet.cli.common import Command, echo_err, echo_out, examples, handle_errors
 
 
-@click.command()
+@click.command(cls=Command, epilog=examples(
+    "symnet tour --out tour"))
 @click.option("--out", "out", required=True, type=click.Path(file_okay=True, dir_okay=True),
               help="Folder to write the tour into (created if missing).")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
@@ -18,8 +19,9 @@ from symnet.cli.common import echo_err, echo_out, handle_errors
 def tour(out, lang):
     """Run the whole article: network, formulas, towers, descent, derivation, training, gradient check.
 
-    Writes index.html (open it in a browser; it works offline) and index.md into OUT, with every
-    figure and formula. Progress goes to stderr, one line per section.
+    \b
+    Writes index.html (open it in a browser; it works offline) and index.md into OUT,
+    with every figure and formula. Progress goes to stderr, one line per section.
     """
     from symnet.tour.run import check_out_dir, run_tour
     from symnet.tour.text import SECTION_NAMES

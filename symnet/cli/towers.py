@@ -11,13 +11,24 @@ from __future__ import annotations
 
 import click
 
-from .common import ascii_option, echo_err, echo_out, handle_errors, write_output
+from .common import (
+    Command,
+    ascii_option,
+    echo_err,
+    echo_out,
+    emit,
+    examples,
+    handle_errors,
+    write_output,
+)
+from .records import approx_record, dumps, tower_record
 
 MAX_N = 32          # 1024 towers: about 15 s to build and measure
 MAX_REFINE_N = 16   # training 256 heights takes about 25 s
 
 
-@click.command()
+@click.command(cls=Command, epilog=examples(
+    "symnet tower --bounds -0.3,0.7,-0.2,0.8 --show-formula -o tower.png"))
 @click.option("--bounds", default="-0.3,0.7,-0.2,0.8", show_default=True, metavar="X0,X1,Y0,Y1",
               help="The tower's box: x_min,x_max,y_min,y_max.")
 @click.option("--steepness", type=float, default=1000.0, show_default=True, help="Step neurons' steepness.")
@@ -26,9 +37,11 @@ MAX_REFINE_N = 16   # training 256 heights takes about 25 s
 @click.option("--nested", is_flag=True, help="The article's second figure: four nested towers (±0.5, ±1, ±2, ±4).")
 @click.option("--show-formula", is_flag=True, help="Print the network, its formula and its parameter values.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE", help="Write the 3-D figure (.png, .svg, .pdf).")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="text: a summary (and --show-formula); json: the tower as data, with its formula and values.")
 @ascii_option
 @handle_errors
-def tower(bounds, steepness, sharpness, threshold, nested, show_formula, output, ascii):
+def tower(bounds, steepness, sharpness, threshold, nested, show_formula, output, fmt, ascii):
     """Build the article's tower of five sigmoid neurons and draw it in 3-D.
 
     \b
@@ -50,8 +63,11 @@ def tower(bounds, steepness, sharpness, threshold, nested, show_formula, output,
         model = nested_towers(NESTED_BOUNDS, sharpness or NESTED_SHARPNESS, steepness, threshold)
     else:
         model = build_tower(*box, steepness=steepness, sharpness=sharpness or 30.0, threshold=threshold)
-    echo_out(_tower_summary(model, nested), ascii=ascii)
-    if show_formula:
+    if fmt == "json":
+        emit(dumps(tower_record(model, nested)), None, ascii, "json")
+    else:
+        echo_out(_tower_summary(model, nested), ascii=ascii)
+    if show_formula and fmt != "json":
         echo_out(_formula_text(model), ascii=ascii)
     if output:
         from symnet.plot.towers import plot_nested_towers, plot_tower, save_figure
@@ -95,7 +111,8 @@ def _formula_text(model) -> str:
             f"values:\n{values}")
 
 
-@click.command()
+@click.command(cls=Command, epilog=examples(
+    'symnet approx "sin(x)*cos(y)" --domain -2,2,-2,2 --n 2,4 --out towers/'))
 @click.argument("expression")
 @click.option("--domain", default="-2,2,-2,2", show_default=True, metavar="X0,X1,Y0,Y1",
               help="The square to approximate on (two numbers A,B: a 1-D function of x, with bumps).")
@@ -111,14 +128,16 @@ def _formula_text(model) -> str:
               help="Step size η for --refine.")
 @click.option("--out", "out", type=click.Path(file_okay=False), metavar="DIR",
               help="Write errors.csv, errors.md and the figures (PNG) here.")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="text: the error table; json: the same numbers for scripts.")
 @ascii_option
 @handle_errors
-def approx(expression, domain, ns, threshold, sharpness, steepness, refine, epochs, learning_rate, out, ascii):
+def approx(expression, domain, ns, threshold, sharpness, steepness, refine, epochs, learning_rate, out, fmt, ascii):
     """Approximate EXPRESSION, a function of x and y (or of x1 and x2), by sums of towers; print the error versus n.
 
     \b
     With two --domain numbers, EXPRESSION is a function of x (or x1), approximated by bumps.
-    Example: symnet approx "sin(x)*cos(y)" --domain -2,2,-2,2 --n 4,8,16 --out towers/
+    --format json prints the errors for scripts (see the CLI reference).
     """
     from symnet.io.options import parse_numbers
     from symnet.io.parsing import parse_expr
@@ -135,9 +154,12 @@ def approx(expression, domain, ns, threshold, sharpness, steepness, refine, epoc
         options.update(threshold=threshold, sharpness=sharpness)
     study = error_study(expression, box, sizes, **options)
     refined = [_refine(a, epochs, learning_rate) for a in study.approximations] if refine else []
-    echo_out(study.table(), ascii=ascii)
-    for r in refined:
-        echo_out(f"n = {r.before.n}: {r}", ascii=ascii)
+    if fmt == "json":
+        emit(dumps(approx_record(study, refined)), None, ascii, "json")
+    else:
+        echo_out(study.table(), ascii=ascii)
+        for r in refined:
+            echo_out(f"n = {r.before.n}: {r}", ascii=ascii)
     if out:
         for path in _write_results(study, refined, out):
             echo_err(f"wrote {path}", ascii=ascii)
@@ -159,7 +181,12 @@ def _refine(approximation, epochs, learning_rate):
 def _write_results(study, refined, out):
     from pathlib import Path
 
-    from symnet.plot.towers import plot_approximation, plot_error_map, plot_error_study, save_figure
+    from symnet.plot.towers import (
+        plot_approximation,
+        plot_error_map,
+        plot_error_study,
+        save_figure,
+    )
 
     out = Path(out)
     csv, markdown = study.csv(), f"# {study.target}\n\n{study.markdown()}"

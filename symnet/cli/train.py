@@ -16,16 +16,20 @@ from .common import (
     ascii_option,
     echo_err,
     echo_out,
+    emit,
+    examples,
     handle_errors,
     load_network,
     loss_option,
     network_options,
 )
+from .records import descent_record, dumps, train_record
 
 DATA_HELP = "xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or in x1, x2), or a FILE.csv with a header row."
 
 
-@click.command(cls=Command)
+@click.command(cls=Command, epilog=examples(
+    "symnet train mlp:2-4-1:tanh:sigmoid --data xor --epochs 30 --quiet --out runs/xor"))
 @network_options
 @click.option("--data", "data_spec", required=True, metavar="DATA", help=DATA_HELP)
 @click.option("--target", metavar="COLUMN", help="The target column of a CSV file (default: the last).")
@@ -50,35 +54,43 @@ DATA_HELP = "xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or 
 @click.option("--quiet", is_flag=True, help="No progress output.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), metavar="DIR",
               help="Folder for model.json, loss.csv and the figures.")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="text: the summary; json: the same as data, for scripts.")
 @ascii_option
 @handle_errors
 def train(network, expr, inputs, params, activation, data_spec, target, samples, noise, loss_name, optimizer, epochs,
-          learning_rate, batch_size, seed, validation, clip, quiet, out_dir, ascii):
+          learning_rate, batch_size, seed, validation, clip, quiet, out_dir, fmt, ascii):
     """Train NETWORK on a data set by gradient descent, θ ← θ − η·∂L/∂θ.
 
     \b
     NETWORK: seed, seed:tanh, mlp:2-4-1:tanh:sigmoid, a JSON network file, or --expr … --inputs ….
-    Writes DIR/model.json, DIR/loss.csv, DIR/loss.png and DIR/fit.png (the decision boundary or
-    the fitted curve/surface), and DIR/network.png for the seed network. Example:
-    symnet train mlp:2-4-1:tanh:sigmoid --data xor --epochs 300 --out runs/xor
+    Writes DIR/model.json (for symnet predict), DIR/loss.csv, DIR/loss.png and DIR/fit.png (the
+    decision boundary or the fitted curve/surface), DIR/network.png for the seed network, and
+    DIR/data.csv (columns named after the network's inputs, and y) for a built-in data set.
+    --format json prints a summary for scripts (see the CLI reference).
     """
     from symnet.learn import data as datasets
     from symnet.learn import training
 
     net = load_network(network, expr, inputs, params, activation)
-    if target is not None and not data_spec.lower().endswith(".csv"):
+    is_csv = data_spec.lower().endswith(".csv")
+    if target is not None and not is_csv:
         raise click.UsageError("--target goes with a CSV file given to --data")
-    data = (datasets.load_csv(data_spec, target=target) if data_spec.lower().endswith(".csv")
+    data = (datasets.load_csv(data_spec, target=target) if is_csv
             else datasets.make(data_spec, n=samples, noise=noise, seed=seed))
     result = training.train(net, data, optimizer=optimizer, learning_rate=learning_rate, epochs=epochs,
                             batch_size=batch_size, seed=seed, validation=validation, clip=clip, loss=loss_name,
-                            progress=False if quiet else None)
-    written = write_training_outputs(Path(out_dir), result, data, validation, seed)
-    echo_out(summary(result, data, validation, seed, written), ascii=ascii)
+                            progress=False if quiet or fmt == "json" else None)
+    written = write_training_outputs(Path(out_dir), result, data, validation, seed, write_data=not is_csv)
+    record = train_record(result, data, validation, seed, written)
+    if fmt == "json":
+        emit(dumps(record), None, ascii, "json")
+    else:
+        echo_out(summary(record), ascii=ascii)
 
 
-def write_training_outputs(out: Path, result, data, validation, seed) -> list:
-    """model.json, loss.csv and the figures in ``out``; returns the paths written."""
+def write_training_outputs(out: Path, result, data, validation, seed, write_data: bool = False) -> list:
+    """model.json, loss.csv, the figures (and data.csv when ``write_data``) in ``out``; returns the paths."""
     from symnet.io.files import write_text
     from symnet.learn.training import save
     from symnet.plot.training import plot_fit, plot_loss, plot_seed_network, save_figure
@@ -89,6 +101,8 @@ def write_training_outputs(out: Path, result, data, validation, seed) -> list:
         rows.append(f"{epoch},{h.train_loss[k]!r}" + (f",{h.val_loss[k]!r}" if h.val_loss else ""))
     written = [save(out / "model.json", result), write_text(out / "loss.csv", "\n".join(rows) + "\n"),
                save_figure(plot_loss(h).figure, out / "loss.png")]
+    if write_data:
+        written.append(write_text(out / "data.csv", data_csv(result.network, data)))
     if data.X.shape[1] in (1, 2):
         written.append(save_figure(plot_fit(result, data, target=_target(data)), out / "fit.png"))
     values = seed_diagram_values(result)
@@ -132,27 +146,35 @@ def _target(data):
     return None
 
 
-def summary(result, data, validation, seed, written) -> str:
-    """The few lines printed after training."""
-    from symnet.learn.data import split
+def data_csv(network, data) -> str:
+    """The data set as CSV, its input columns named after the network's inputs (training matched
+    them by position), then the target ``y`` (``target`` if an input is called y)."""
+    names = [s.name for s in network.inputs]
+    header = names + ["target" if "y" in names else "y"]
+    rows = [",".join(map(repr, map(float, (*x, t)))) for x, t in zip(data.X, data.y)]
+    return "\n".join([",".join(header), *rows]) + "\n"
 
-    s, h = result.settings, result.history
-    lines = [f"trained {result.network} on {data.name}: {s['n_train']} training samples"
-             + (f", {s['n_validation']} validation" if s["n_validation"] else ""),
-             f"optimizer {s['optimizer']}, η = {s['learning_rate']:g}, {s['epochs']} epochs, "
-             f"batch {s['batch_size'] or 'all'}, seed {s['seed']}, loss {s['loss']}",
-             f"final loss: train {h.train_loss[-1]:.6g}" + (f", validation {h.val_loss[-1]:.6g}" if h.val_loss else "")]
-    if data.is_classification:
-        parts = split(data, validation, seed) if validation else (data, None)
-        acc = f"accuracy: train {100 * result.accuracy(parts[0]):.1f}%"
-        lines.append(acc + (f", validation {100 * result.accuracy(parts[1]):.1f}%" if parts[1] else ""))
-    lines.append(f"time: {h.seconds:.2f} s ({s['n_train'] * (len(h.epochs) - 1) / max(h.seconds, 1e-9):,.0f} "
-                 f"samples/s)")
-    lines.append("wrote " + ", ".join(str(p) for p in written))
+
+def summary(record: dict) -> str:
+    """The few lines printed after training, from ``records.train_record``."""
+    r, loss, acc = record, record["final_loss"], record["accuracy"]
+    lines = [f"trained {r['network']} on {r['data']}: {r['n_train']} training samples"
+             + (f", {r['n_validation']} validation" if r["n_validation"] else ""),
+             f"optimizer {r['optimizer']}, η = {r['learning_rate']:g}, {r['epochs']} epochs, "
+             f"batch {r['batch_size'] or 'all'}, seed {r['seed']}, loss {r['loss_name']}",
+             f"final loss: train {loss['train']:.6g}"
+             + (f", validation {loss['validation']:.6g}" if loss["validation"] is not None else "")]
+    if acc is not None:
+        lines.append(f"accuracy: train {100 * acc['train']:.1f}%"
+                     + (f", validation {100 * acc['validation']:.1f}%" if acc["validation"] is not None else ""))
+    samples = r["n_train"] * r["epochs"] / max(r["seconds"], 1e-9)
+    lines.append(f"time: {r['seconds']:.2f} s ({samples:,.0f} samples/s)")
+    lines.append("wrote " + ", ".join(r["files"]))
     return "\n".join(lines)
 
 
-@click.command(cls=Command)
+@click.command(cls=Command, epilog=examples(
+    'symnet descend "x**2 - 2*x" --x0 3 --lr 0.1,0.5,1.1 -o descent.png'))
 @click.argument("function", metavar="FORMULA")
 @click.option("--x0", type=FiniteFloat(), required=True, help="The starting point x₀.")
 @click.option("--lr", "--learning-rate", "rates", default="0.1,0.5,1.1", show_default=True, metavar="ETA,ETA,…",
@@ -161,14 +183,16 @@ def summary(result, data, validation, seed, written) -> str:
               help="Gradient steps for each learning rate.")
 @click.option("--var", "symbol", metavar="NAME", help="The variable, if FORMULA has several symbols.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE.png", help="Save the figure here.")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="text: dh/dx and the path table; json: the paths as data, for scripts.")
 @ascii_option
 @handle_errors
-def descend(function, x0, rates, steps, symbol, output, ascii):
+def descend(function, x0, rates, steps, symbol, output, fmt, ascii):
     """Gradient descent on a 1-D FORMULA, x ← x − η·h′(x), for each learning rate.
 
     \b
-    Prints dh/dx (from symnet's chain-rule table) and the path table; -o saves the figure. Example:
-    symnet descend "x**2 - 2*x" --x0 3 --lr 0.1,0.5,1.1 -o descent.png
+    Prints dh/dx (from symnet's chain-rule table) and the path table; -o saves the figure;
+    --format json prints the paths for scripts.
     """
     from symnet.checks import figure_path
     from symnet.io.options import parse_name, parse_numbers
@@ -182,10 +206,14 @@ def descend(function, x0, rates, steps, symbol, output, ascii):
     h = parse_expr(function)
     paths = descend_many(h, x0, list(etas), steps, None if symbol is None else parse_name(symbol, "variable"))
     x = paths[0].symbol
-    echo_out(f"h({pretty(x)}) = {pretty(h)}\ndh/d{pretty(x)} = {pretty(paths[0].derivative)}\n", ascii=ascii)
-    echo_out(format_paths(paths), ascii=ascii)
+    if fmt == "json":
+        emit(dumps(descent_record(paths)), None, ascii, "json")
+    else:
+        echo_out(f"h({pretty(x)}) = {pretty(h)}\ndh/d{pretty(x)} = {pretty(paths[0].derivative)}\n", ascii=ascii)
+        echo_out(format_paths(paths), ascii=ascii)
     if output:
         from symnet.plot.training import plot_descent, save_figure
 
         save_figure(plot_descent(paths).figure, output)
         echo_err(f"wrote {output}", ascii=ascii)
+

@@ -18,6 +18,10 @@ Any other expression network is stored as its formula, inputs and parameters::
     {"format": "symnet-network", "version": 1, "kind": "expression",
      "expr": "tanh(b + w*x)", "inputs": ["x"], "params": ["b", "w"]}
 
+A trained model file (``"format": "symnet-model"``, written by ``symnet.save``) holds a network
+file's object under its key "network": ``load`` and ``loads`` accept it too and return that network
+(its trained θ is read by ``symnet.load``).
+
 An optional "description" (a string) is kept for people and ignored by symnet. Reading goes only
 through the safe parser ``symnet.io.parsing`` (never ``sympify``); a damaged file raises
 ``NetworkFileError`` (a ``ValueError``) naming the key at fault. Files over 1 MB are rejected.
@@ -42,6 +46,8 @@ from symnet.io.files import write_text
 FORMAT = "symnet-network"
 VERSION = 1
 MAX_BYTES = 1_000_000
+MODEL_FORMAT = "symnet-model"   # a trained model (symnet.learn.modelfile) wraps a network file's object
+MAX_MODEL_BYTES = 10_000_000    # a model's loss history may make it larger than a network file
 # A nested form repeats shared neurons (an MLP's str grows like the product of its widths), so
 # file formulas get the parser's bounds scaled to the 1 MB file limit; depth stays modest.
 MAX_NODES = 1_000_000
@@ -312,13 +318,14 @@ def dumps(net: Network) -> str:
 
 
 def loads(text: str | bytes) -> Network:
-    """The network in a network file's text.
+    """The network in a network file's text, or in a model file's text (its key "network").
 
     Raises:
-        NetworkFileError: the text is over 1 MB, not JSON, or not a valid network file.
+        NetworkFileError: the text is too large (1 MB; 10 MB for a model file), not JSON, or not a
+            valid network or model file.
     """
     if isinstance(text, bytes):
-        if len(text) > MAX_BYTES:
+        if len(text) > MAX_MODEL_BYTES:
             raise NetworkFileError(f"network file is {len(text)} bytes; at most {MAX_BYTES} are accepted")
         try:
             text = text.decode("utf-8")
@@ -326,13 +333,39 @@ def loads(text: str | bytes) -> Network:
             raise NetworkFileError(f"network file is not UTF-8 text: {error}") from None
     if not isinstance(text, str):
         raise TypeError(f"loads expects str or bytes; got {type(text).__name__}")
-    if len(text.encode("utf-8")) > MAX_BYTES:
+    size = len(text.encode("utf-8"))
+    if size > MAX_MODEL_BYTES:
         raise NetworkFileError(f"network file is larger than {MAX_BYTES} bytes; at most 1 MB is accepted")
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as error:
         raise NetworkFileError(f"network file is not valid JSON: {error}") from None
+    if is_model(data):
+        return _model_network(data)
+    if size > MAX_BYTES:
+        raise NetworkFileError(f"network file is larger than {MAX_BYTES} bytes; at most 1 MB is accepted")
     return network_from_dict(data)
+
+
+def is_model(data) -> bool:
+    """True when ``data`` (parsed JSON) is a trained model file rather than a network file.
+
+    >>> is_model({"format": "symnet-model"}), is_model({"format": "symnet-network"})
+    (True, False)
+    """
+    return isinstance(data, dict) and data.get("format") == MODEL_FORMAT
+
+
+def _model_network(data: dict) -> Network:
+    """The network of a model file, whose key "network" holds a network file's object."""
+    network = data.get("network")
+    if not isinstance(network, dict):
+        raise NetworkFileError("model file: key 'network' is missing or not an object; save the model again "
+                               "with symnet.save (or symnet train)")
+    try:
+        return network_from_dict(network)
+    except NetworkFileError as error:
+        raise NetworkFileError(f"model file: key 'network': {error}") from None
 
 
 def save(path, net: Network) -> Path:
@@ -341,15 +374,16 @@ def save(path, net: Network) -> Path:
 
 
 def load(path) -> Network:
-    """Read the network saved at ``path``.
+    """Read the network saved at ``path``: a network file, or a model file (then its network).
 
     Raises:
-        NetworkFileError: a file over 1 MB, or a damaged file (the message names the key).
+        NetworkFileError: a file over 1 MB (10 MB for a model file), or a damaged file (the message
+            names the key).
         OSError: the file cannot be read.
     """
     path = Path(path)
     size = path.stat().st_size
-    if size > MAX_BYTES:
+    if size > MAX_MODEL_BYTES:
         raise NetworkFileError(f"network file {path} is {size} bytes; at most {MAX_BYTES} (1 MB) are accepted")
     with path.open("rb") as handle:
-        return loads(handle.read(MAX_BYTES + 1))
+        return loads(handle.read(MAX_MODEL_BYTES + 1))

@@ -221,6 +221,43 @@ def load_csv(path, target: str | None = None) -> Dataset:
     return Dataset(np.delete(values, j, axis=1), values[:, j], inputs, path.stem)
 
 
+
+def read_header(path) -> tuple[str, ...]:
+    """The column names in the header row of a CSV file (checked: named, unique, not numbers)."""
+    path = Path(path)
+    header = [h.strip() for h in _read_rows(path)[0][1]]
+    _check_header(path, header)
+    return tuple(header)
+
+
+def read_columns(path, names) -> np.ndarray:
+    """The columns ``names`` of a CSV file with a header row, matched by name, as an (N, len(names)) array.
+
+    Other columns are ignored (they need not hold numbers). A missing column raises ``ValueError``
+    naming it and the header; a bad cell names its row and column, as in ``load_csv``.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "d.csv"
+    >>> _ = p.write_text("id,x2,x1\\nA,2,1\\nB,4,3\\n")
+    >>> read_columns(p, ["x1", "x2"]).tolist()
+    [[1.0, 2.0], [3.0, 4.0]]
+    """
+    path, names = Path(path), list(names)
+    rows = _read_rows(path)
+    header = [h.strip() for h in rows[0][1]]
+    _check_header(path, header)
+    missing = [n for n in names if n not in header]
+    if missing:
+        raise ValueError(f"{path}: no column {', '.join(missing)}; the network's inputs are {', '.join(names)} and "
+                         f"the header has {', '.join(header)}; name the columns after the inputs")
+    index = [header.index(n) for n in names]
+    values = []
+    for line, cells in rows[1:]:
+        if len(cells) != len(header):
+            _parse_row(path, line, cells, header)  # raises: the wrong number of cells
+        values.append(_parse_row(path, line, [cells[j] for j in index], names))
+    return np.array(values, dtype=float).reshape(len(values), len(names))
+
 def _read_rows(path: Path) -> list:
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:

@@ -18,6 +18,8 @@ import numpy as np
 
 from symnet.core.losses import Loss
 from symnet.core.network import Network
+from symnet.io.netfile import FORMAT as NETWORK_FORMAT
+from symnet.io.netfile import MAX_MODEL_BYTES, MODEL_FORMAT
 from symnet.io.text import loss as make_loss
 from symnet.learn.data import as_arrays
 
@@ -77,12 +79,22 @@ class TrainResult:
         return dict(zip(self.params, map(float, self.theta)))
 
 
-MODEL_FORMAT, MODEL_VERSION, MAX_MODEL_BYTES = "symnet-model", 1, 10_000_000
+MODEL_VERSION = 1
 
 
 def save(path, result: TrainResult):
     """Write a trained model to JSON atomically: network, params, θ (exact: floats in round-trip
-    ``repr``), loss name, settings and history.
+    ``repr``), loss name, settings and history. ``symnet.save`` is this function.
+
+    The file is also a network wherever one is expected (``symnet show model.json``, ``grad``,
+    ``check``…: its network is used); ``symnet predict model.json --data FILE.csv`` uses θ too.
+
+    Args:
+        path: the file to write (conventionally ``model.json``); written completely or not at all.
+        result: the ``TrainResult`` that ``symnet.train`` returned.
+
+    Returns:
+        The path written.
 
     >>> import tempfile, pathlib
     >>> from symnet.learn.training import train
@@ -108,13 +120,18 @@ def save(path, result: TrainResult):
 
 
 def load(path) -> TrainResult:
-    """Read a model written by ``save``; a damaged or invalid file raises ``ValueError`` naming the problem.
+    """Read a model written by ``save`` (``symnet.load`` is this function).
 
     Args:
         path: the JSON file.
 
     Returns:
-        The ``TrainResult`` as it was saved (its ``predict`` and ``evaluate`` work again).
+        The ``TrainResult`` as it was saved: ``predict(X)``, ``evaluate(data)`` and ``accuracy``
+        work again, and θ is bit for bit the one saved.
+
+    Raises:
+        ValueError: a damaged or invalid file (the message names the key at fault), or a network
+            file, which has no trained θ.
     """
     path = Path(path)
     if path.stat().st_size > MAX_MODEL_BYTES:
@@ -123,6 +140,9 @@ def load(path) -> TrainResult:
         doc = json.loads(path.read_bytes().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
         raise ValueError(f"model file {path} is not valid JSON ({err}); was it truncated or edited?") from None
+    if isinstance(doc, dict) and doc.get("format") == NETWORK_FORMAT:
+        raise ValueError(f"{path} is a network file, not a trained model (it has no θ): train it first, e.g. "
+                         f"symnet train {path} --data FILE.csv --out DIR, and use DIR/model.json")
     try:
         return _from_doc(doc)
     except (ValueError, TypeError) as err:

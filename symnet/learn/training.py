@@ -110,7 +110,8 @@ def _prepare(target, data, optimizer, learning_rate, epochs, batch_size, seed, t
     loop = _Loop(value_and_grad(lossobj), opt, names, mask, clip, train_set, val_set, batch_size, rng)
     settings = {"optimizer": optimizer_name(opt), "learning_rate": float(opt.learning_rate), "epochs": epochs,
                 "batch_size": batch_size, "seed": seed, "loss": lossobj.name, "clip": clip,
-                "trainable": [names[i] for i in mask], "data": data.name, "n_train": len(train_set),
+                "trainable": [names[i] for i in mask], "data": data.name, "data_inputs": list(data.inputs),
+                "n_train": len(train_set),
                 "n_validation": 0 if val_set is None else len(val_set)}
     return lossobj, loop, theta, settings
 

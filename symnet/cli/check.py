@@ -1,0 +1,103 @@
+"""``symnet check``: the four-way gradient agreement table (backprop, sympy.diff, the numeric
+reverse mode, finite differences), or the same as JSON; exit status 1 on disagreement.
+
+SymPy and NumPy are imported inside the command.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .common import (
+    EXIT_CHECK_FAILED,
+    Command,
+    ascii_option,
+    echo_out,
+    emit,
+    examples,
+    format_option,
+    handle_errors,
+    load_network,
+    loss_option,
+    make_loss,
+    network_options,
+    parse_point,
+    preload,
+    time_limit,
+    timeout_option,
+)
+from .inspect import point_arrays
+from .records import check_record, dumps
+
+
+@click.command(cls=Command, epilog=examples(
+    "symnet check mlp:2-3-1:tanh --seed 3"))
+@network_options
+@loss_option
+@click.option("--at", "at", metavar="NAME=VALUE,...", help="Check at this point (every input, parameter and y).")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Seed of the random point and batch (0 or more).")
+@click.option("--batch", type=click.IntRange(1, 100_000), default=8, show_default=True,
+              help="Rows in the random batch.")
+@format_option("json", choices=("unicode", "text", "markdown"))
+@timeout_option
+@ascii_option
+@handle_errors
+def check(network, expr, inputs, params, activation, loss_name, at, seed, batch, fmt, timeout, ascii):
+    """Compare four gradients (backprop, sympy.diff, numeric reverse mode, finite differences).
+
+    \b
+    Exit status 1 when any parameter's gradients disagree; 2 when the loss or a
+    gradient is not finite at the point. --format json prints the table for scripts.
+    """
+    from symnet.numeric.gradcheck import random_point
+
+    preload(numeric=True)
+    with time_limit(timeout, "the gradient check"):
+        net = load_network(network, expr, inputs, params, activation)
+        target = make_loss(net, loss_name)
+        theta, X, y = point_arrays(target, parse_point(at, target)) if at else random_point(target, seed, batch)
+        report = quiet_check(target, theta, X, y, seed)
+    require_finite(report)
+    if fmt == "json":
+        emit(dumps(check_record(report, target, theta, X)), None, ascii, "json")
+    else:
+        echo_out(render_report(report, net.params, fmt), ascii=ascii)
+    if not report.ok:
+        raise SystemExit(EXIT_CHECK_FAILED)
+
+
+def quiet_check(target, theta, X, y, seed: int):
+    """``check_grads`` with NumPy's warnings (log of a negative number, …) silenced: the report says it."""
+    import warnings
+
+    import numpy as np
+
+    from symnet.numeric.gradcheck import check_grads
+
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return check_grads(target, theta, X, y, seed=seed)
+
+
+def require_finite(report) -> None:
+    """ValueError (exit 2) when the loss or any gradient in the report is nan or infinite."""
+    import math
+
+    values = [("L", report.loss)] + [(f"∂L/∂{r.param}", v) for r in report.rows for v in r.values if v is not None]
+    name, value = next(((n, v) for n, v in values if not math.isfinite(v)), (None, None))
+    if name is not None:
+        what = "the loss" if name == "L" else "its gradient"
+        raise ValueError(f"{what} is not finite at this point ({name} = {value}); choose another point with --at "
+                         f"or --seed")
+
+
+def render_report(report, params, fmt: str) -> str:
+    """The agreement table, parameter names printed as ``fmt`` prints them (w₁,₁ or w1_1)."""
+    from dataclasses import replace
+
+    from symnet.render.printing import format_expr
+
+    names = {p.name: format_expr(p, "text" if fmt == "text" else "unicode") for p in params}
+    shown = replace(report, rows=tuple(replace(r, param=names.get(r.param, r.param)) for r in report.rows))
+    return shown._repr_markdown_() if fmt == "markdown" else str(shown)

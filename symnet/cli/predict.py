@@ -1,0 +1,58 @@
+"""``symnet predict MODEL --data FILE.csv``: a trained model's prediction for each row of a CSV file.
+
+MODEL is a model file written by ``symnet train`` (``DIR/model.json``) or ``symnet.save``. The CSV
+columns are matched to the network's inputs by the header; other columns are ignored. A classifier
+(trained with binary cross-entropy) gives a label and a probability per row, any other model ŷ.
+NumPy and SymPy are imported inside the command.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .common import Command, emit, examples, handle_errors
+from .naming import NETWORK_EXAMPLES
+
+
+@click.command(cls=Command, epilog=examples(
+    "symnet train mlp:2-3-1 --data xor --epochs 5 --quiet --out run",
+    "symnet predict run/model.json --data run/data.csv -o predictions.csv"))
+@click.argument("model", metavar="MODEL", type=click.Path(dir_okay=False))
+@click.option("--data", "data_path", required=True, metavar="FILE.csv", type=click.Path(dir_okay=False),
+              help="Rows to predict: a CSV file whose header names the network's inputs (e.g. x1,x2).")
+@click.option("--format", "fmt", type=click.Choice(("csv", "json")), default="csv", show_default=True,
+              help="csv: one line per row (label,probability or prediction); json: one object (see the CLI reference).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+              help="Write to FILE (atomically) instead of printing.")
+@handle_errors
+def predict(model, data_path, fmt, output):
+    """Predict with a trained MODEL (a model.json from symnet train) for each row of a CSV file.
+
+    \b
+    Prints one line per data row, in order: label,probability for a classifier
+    (a model trained with --loss binary_cross_entropy; label 1 when the
+    probability is above 0.5), prediction (ŷ) otherwise.
+    """
+    import json
+
+    from symnet.learn.modelfile import load
+    from symnet.learn.prediction import predict_csv
+
+    result = load(_model_path(model))
+    predictions = predict_csv(result, data_path)
+    if fmt == "json":
+        text = json.dumps({"model": model, "data": data_path, **predictions.to_dict()}, indent=2) + "\n"
+    else:
+        text = predictions.csv()
+    emit(text, output, ascii=False, fmt=fmt)
+
+
+def _model_path(model: str) -> str:
+    """``model``, refusing a built-in network name (it has no trained θ) with what to do instead."""
+    from pathlib import Path
+
+    head = model.split(":")[0]
+    if not Path(model).exists() and (head in ("seed", "mlp") or model in NETWORK_EXAMPLES):
+        raise ValueError(f"{model} is a network, not a trained model: train it first (symnet train {model} "
+                         f"--data FILE.csv --out DIR), then symnet predict DIR/model.json --data FILE.csv")
+    return model

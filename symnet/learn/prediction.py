@@ -1,0 +1,106 @@
+"""Predictions of a trained model: ŷ = F(θ, x) for each row of a table, and for a classifier the label.
+
+A model trained with binary cross-entropy is a classifier: its output ŷ = σ(…) ∈ (0, 1) is the
+probability of label 1, and the label is 1 when ŷ > 0.5 (as in ``TrainResult.accuracy``). Any
+other model is a regression: the prediction is ŷ itself. CSV columns are matched to the network's
+inputs by name (``symnet.learn.data.read_columns``), so their order and extra columns do not matter;
+a model trained on a CSV file also reads the columns it was trained on (``settings["data_inputs"]``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from symnet.learn.data import read_columns
+from symnet.learn.modelfile import TrainResult
+
+CLASSIFIER_LOSSES = ("binary_cross_entropy",)
+THRESHOLD = 0.5
+
+
+@dataclass(frozen=True, eq=False)
+class Predictions:
+    """ŷ for each row, the input names it was computed from, and whether ŷ is a probability.
+
+    >>> p = Predictions(("x",), np.array([0.2, 0.9]), classifier=True)
+    >>> p.labels.tolist(), p.csv()
+    ([0, 1], 'label,probability\\n0,0.2\\n1,0.9\\n')
+    """
+
+    inputs: tuple[str, ...]
+    yhat: np.ndarray
+    classifier: bool
+
+    @property
+    def labels(self) -> np.ndarray:
+        """Label 1 where ŷ > 0.5, else 0 (classifiers)."""
+        return (self.yhat > THRESHOLD).astype(int)
+
+    def columns(self) -> dict:
+        """{column name: values}: ``label`` and ``probability`` for a classifier, ``prediction`` otherwise."""
+        if self.classifier:
+            return {"label": self.labels.tolist(), "probability": self.yhat.tolist()}
+        return {"prediction": self.yhat.tolist()}
+
+    def csv(self) -> str:
+        """One line per row, under a header; numbers in round-trip ``repr``."""
+        columns = self.columns()
+        lines = [",".join(columns)] + [",".join(repr(v) for v in row) for row in zip(*columns.values())]
+        return "\n".join(lines) + "\n"
+
+    def to_dict(self) -> dict:
+        """The JSON-ready record: ``kind`` (classifier or regression), ``inputs``, ``rows`` and the columns."""
+        kind = "classifier" if self.classifier else "regression"
+        return {"kind": kind, "inputs": list(self.inputs), "rows": len(self.yhat), **self.columns()}
+
+
+def is_classifier(result: TrainResult) -> bool:
+    """True when the model was trained with binary cross-entropy: its ŷ is a probability."""
+    return result.loss.name in CLASSIFIER_LOSSES
+
+
+def input_columns(result: TrainResult, path) -> tuple[str, ...]:
+    """The CSV columns that feed the network's inputs, in order: named like the inputs (x1, x2, …),
+    or else named like the columns the model was trained on (training takes a CSV's input columns
+    by position, so a model trained on columns a, b reads a, b again)."""
+    from symnet.learn.data import read_header
+
+    names = tuple(s.name for s in result.network.inputs)
+    trained = tuple(result.settings.get("data_inputs") or ())
+    header = read_header(path)
+    if set(names) <= set(header) or len(trained) != len(names) or trained == names:
+        return names  # read_columns names any missing column
+    if set(trained) <= set(header):
+        return trained
+    missing = [n for n in names if n not in header]
+    raise ValueError(f"{path}: no column {', '.join(missing)}; name the columns after the network's inputs "
+                     f"({', '.join(names)}) or as in the data it was trained on ({', '.join(trained)}); the header "
+                     f"has {', '.join(header)}")
+
+
+def predict_csv(result: TrainResult, path) -> Predictions:
+    """ŷ for every row of the CSV file ``path``, its columns matched to the network's inputs by name.
+
+    Args:
+        result: a trained model (``symnet.train`` or ``symnet.load``).
+        path: a CSV file with a header row naming at least every input of the network.
+
+    Returns:
+        The ``Predictions``, one per data row, in file order.
+
+    Raises:
+        ValueError: a missing column (named), a bad cell, or a non-finite prediction.
+    """
+    if not isinstance(result, TrainResult):
+        raise TypeError(f"predict_csv expects a TrainResult (from train or load); got {type(result).__name__}")
+    names = input_columns(result, path)
+    X = read_columns(path, names)
+    with np.errstate(all="ignore"):
+        yhat = np.asarray(result.predict(X), dtype=float).reshape(-1)
+    bad = np.flatnonzero(~np.isfinite(yhat))
+    if bad.size:
+        raise ValueError(f"{path}: the prediction for data row {bad[0] + 1} is not finite ({yhat[bad[0]]}); "
+                         f"check that row's inputs")
+    return Predictions(names, yhat, is_classifier(result))
