@@ -202,7 +202,7 @@ def _finite_array(value, name, shape, expected) -> np.ndarray:
 def params_vector(params: Sequence[Symbol], values: Mapping) -> np.ndarray:
     """Order a ``{symbol or name: value}`` mapping into a parameter vector; every parameter required.
 
-    Checked by ``symnet.core.names.resolve_point``, the one point validator (``thetaN`` names θN).
+    Checked by ``symnet.core.names.resolve_point``, the one point validator.
     """
     return np.array(list(resolve_point(tuple(params), values).values()), dtype=float)
 
