@@ -195,3 +195,14 @@ def test_an_mlp_point_needs_exactly_its_names():
                                                                Symbol("b1"): 3.0}
     with pytest.raises(ValueError, match="unknown name y"):   # a Network's point has no target
         resolve_point(net, {"x1": 1, "w1_1": 2, "b1": 3, "y": 1})
+
+
+def test_training_names_its_trainable_parameters_the_same_way():
+    from symnet import train
+
+    data = (np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([1.0, 0.0]))
+    result = train(SEED, data, epochs=2, trainable="theta5", progress=False)
+    assert result.settings["trainable"] == ["w5_1", "w5_2", "b5"]
+    with pytest.raises(ValueError, match=r"trainable must name parameters of the network: cannot differentiate by "
+                                         r"w11 \(did you mean w1_1\?\)"):
+        train(SEED, data, epochs=1, trainable=["w11"], progress=False)
