@@ -155,6 +155,7 @@ def partials(expr, ans=None, table: Mapping = DERIVATIVES) -> tuple:
     """The local partials ∂expr/∂argᵢ of the top node of ``expr``, with ``ans`` standing for it.
 
     >>> from sympy import Symbol
+    >>> from symnet.core.activations import sigmoid
     >>> z, h = Symbol("z"), Symbol("h")
     >>> partials(sigmoid(z), ans=h)
     (h*(1 - h),)
