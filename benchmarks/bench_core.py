@@ -24,7 +24,7 @@ import sympy
 from symnet import grad, mlp, seed_network, squared_error, value_and_grad
 from symnet.core.activations import rewrite_activations
 from symnet.core.program import Program
-from symnet.numeric.codegen import to_function
+from symnet.numeric.generation import generate, mean_outputs
 
 
 def networks(quick: bool):
@@ -48,7 +48,8 @@ def symnet_row(net, batch=1024):
     g = grad(loss)
     forward, total = g.forward.count_ops(), g.program.count_ops()
     program = loss.program
-    forward_fn = to_function(program, program.inputs + program.params, "loss")
+    assignments, outputs = mean_outputs(program)  # the mean loss, as value_and_grad returns it
+    forward_fn = generate(program.inputs + program.params, outputs, assignments, "loss").function
     rng = np.random.default_rng(0)
     theta, X, y = rng.normal(size=len(net.params)), rng.normal(size=(batch, len(net.inputs))), rng.uniform(size=batch)
     cols = list(X.T)

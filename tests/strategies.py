@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 from hypothesis import strategies as st
-from sympy import Add, Integer, Rational, Symbol, cos, exp, log, sin, symbols, tanh
+from sympy import Abs, Add, Integer, Max, Rational, Symbol, cos, exp, log, sin, symbols, tanh
 
 from symnet import NeuronModel, f, from_expr, from_neurons
-from symnet.core.activations import sigmoid, softplus
+from symnet.core.activations import relu, sigmoid, softplus
 
 SMOOTH_ACTIVATIONS = ("sigmoid", "tanh", "softplus", "identity")
 
@@ -62,3 +62,32 @@ def points(draw, network, batch: int = 4, scale: float = 1.0):
                                 min_size=batch, max_size=batch)))
     y = np.array(draw(st.lists(st.floats(0, 1), min_size=batch, max_size=batch)))
     return theta, X, y
+
+
+U, V, W = symbols("u v w")
+
+
+def expressions_over_symbols():
+    """Random expressions of u, v, w and small numbers, finite on [−1, 1]³: every primitive ``from_expr``
+    turns into a step (sums, products, powers, quotients, exp, log, sin, cos, tanh, σ, softplus, ReLU,
+    Abs, Max), nested, with repeated sub-expressions so the program is a DAG."""
+    leaves = st.sampled_from([U, V, W, Integer(2), Integer(-3), Rational(1, 2)])
+    unary = [sin, cos, tanh, sigmoid, softplus, relu, Abs, lambda e: exp(sin(e)), lambda e: log(2 + cos(e)),
+             lambda e: e**2, lambda e: 1 / (3 + sin(e)), lambda e: e * sin(e)]
+    binary = [lambda a, b: a + b, lambda a, b: a * b, lambda a, b: a - b, lambda a, b: Max(a, b),
+              lambda a, b: a * tanh(b)]
+
+    def extend(children):
+        return st.one_of(
+            st.tuples(st.sampled_from(unary), children).map(lambda t: t[0](t[1])),
+            st.tuples(st.sampled_from(binary), children, children).map(lambda t: t[0](t[1], t[2])),
+        )
+
+    return st.recursive(leaves, extend, max_leaves=10).filter(lambda e: bool(e.free_symbols))
+
+
+@st.composite
+def symbol_values(draw, names=(U, V, W)):
+    """A value in [−1, 1] for each symbol."""
+    unit = st.floats(-1, 1, allow_nan=False, allow_infinity=False)
+    return {s: draw(unit) for s in names}

@@ -100,6 +100,6 @@ def test_wrt_errors():
 
 def test_printing_of_gradients_in_every_format():
     g = grad(squared_error(seed_network()), wrt=["b5"])
-    assert g._repr_latex_().startswith("$$\\begin{aligned}")
+    assert g._repr_latex_().startswith("$$\n\\begin{aligned}")
     assert "\\frac{\\partial L}{\\partial b_{5}} &= \\delta_{z_{5}}" in g._repr_latex_()
-    assert str(g).endswith("∂L/∂b5 = delta_z5")
+    assert str(g).endswith("dL/db5 = delta_z5")   # str is the text printer: derivatives read dL/dw

@@ -263,7 +263,7 @@ def test_timeout_must_be_a_positive_finite_number(value):
 def test_codegen_prints_and_writes_source(tmp_path):
     from symnet import seed_network, squared_error, value_and_grad
 
-    expected = value_and_grad(squared_error(seed_network())).source
+    expected = value_and_grad(squared_error(seed_network())).module
     assert run("codegen", "seed").output.strip() == expected.strip()
     target = tmp_path / "sub" / "loss.py"
     assert run("codegen", "seed", "-o", str(target)).exit_code == 0

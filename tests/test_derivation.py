@@ -188,7 +188,7 @@ def test_numbers_at_a_point_agree_with_compiled_backprop():
 def test_jupyter_reprs():
     d = derive(seed_network(), wrt=["b5"])
     assert isinstance(d, Derivation)
-    assert d._repr_latex_().startswith("$$\\begin{aligned}") and r"\delta_{z_{5}}" in d._repr_latex_()
+    assert d._repr_latex_().startswith("$$\n\\begin{aligned}") and r"\delta_{z_{5}}" in d._repr_latex_()
     assert "$$" in d._repr_markdown_() and "## Derivative by $b_{5}$" in d._repr_markdown_()
 
 

@@ -9,7 +9,6 @@ from sympy import Derivative, Symbol
 
 from symnet import mlp, seed_network, squared_error
 from symnet.derivation.derive import derive
-from symnet.render import i18n
 from symnet.render.document import document, latex_document, render
 from symnet.render.latexbuild import LatexBuildError, LatexNotInstalled, build_pdf, engine_for
 from symnet.render.layout import BUDGET
@@ -107,7 +106,7 @@ def test_line_breaking_prints_each_subtree_about_once():
 
     from symnet import grad
     from symnet.render.layout import Line, Math
-    from symnet.render.printing import _MEASURING
+    from symnet.render.notation import _MEASURING
     from symnet.render.tex import math_lines
 
     ratios = []
@@ -129,17 +128,6 @@ def test_line_breaking_prints_each_subtree_about_once():
         ratios.append(calls[0] / nodes)
         assert lines[0].count("\\\\") > 0 or nodes < 200          # long formulas do break
     assert max(ratios) < 3 and ratios[1] < 2 * ratios[0]      # was 3 and 10 per node (quadratic)
-
-
-def test_i18n_tables_are_complete_and_natural():
-    assert set(i18n.EN) == set(i18n.ZH)
-    for key, value in i18n.ZH.items():
-        if any("\u4e00" <= c <= "\u9fff" for c in value):
-            assert not any(p in value for p in ",:;()"), f"ASCII punctuation in Chinese text {key!r}"
-    assert i18n.t("path", "zh", k=3) == "路径 3"
-    assert i18n.rule("σ′ = σ(1 − σ)", "zh") == "σ′ = σ(1 − σ)"
-    with pytest.raises(ValueError, match="unknown language"):
-        i18n.t("path", "fr")
 
 
 def test_latex_escape():

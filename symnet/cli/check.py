@@ -17,6 +17,7 @@ from .common import (
     examples,
     format_option,
     handle_errors,
+    is_layer_network,
     load_network,
     loss_option,
     make_loss,
@@ -27,7 +28,7 @@ from .common import (
     timeout_option,
 )
 from .inspect import point_arrays
-from .records import check_record, dumps
+from .records import check_record, dumps, number
 
 
 @click.command(cls=Command, epilog=examples(
@@ -55,14 +56,49 @@ def check(network, expr, inputs, params, activation, loss_name, at, seed, batch,
     preload(numeric=True)
     with time_limit(timeout, "the gradient check"):
         net = load_network(network, expr, inputs, params, activation)
-        target = make_loss(net, loss_name)
-        theta, X, y = point_arrays(target, parse_point(at, target)) if at else random_point(target, seed, batch)
-        report = quiet_check(target, theta, X, y, seed)
+        if is_layer_network(net):
+            report = _check_layers(net, loss_name, at, seed, batch)
+        else:
+            target = make_loss(net, loss_name)
+            theta, X, y = point_arrays(target, parse_point(at, target)) if at else random_point(target, seed, batch)
+            report = quiet_check(target, theta, X, y, seed)
     require_finite(report)
+    if is_layer_network(net):
+        _print_layer_report(report, net, fmt, ascii)
+        return
     if fmt == "json":
         emit(dumps(check_record(report, target, theta, X)), None, ascii, "json")
     else:
         echo_out(render_report(report, net.params, fmt), ascii=ascii)
+    if not report.ok:
+        raise SystemExit(EXIT_CHECK_FAILED)
+
+
+def _check_layers(net, loss_name, at, seed, batch):
+    """The four-way check of a layer network: matrix, lowered scalar, numeric reverse, finite differences."""
+    from click.core import ParameterSource
+
+    from symnet.numeric.layer_check import check_layer_grads, random_layer_point
+
+    if at:
+        raise click.UsageError("--at names scalar values; a layer network is checked at a random point (--seed, --batch)")
+    default = click.get_current_context().get_parameter_source("loss_name") is ParameterSource.DEFAULT
+    target = net.loss(None if default else loss_name)
+    theta, X, y = random_layer_point(target, seed, batch)
+    return check_layer_grads(target, theta, X, y, seed=seed)
+
+
+def _print_layer_report(report, net, fmt, ascii) -> None:
+    """The layer check's table (or JSON); exit 1 on disagreement."""
+    if fmt == "json":
+        rows = {row.param: {"values": dict(zip(report.methods, map(number, row.values))),
+                            "max_error": number(row.max_error), "ok": row.ok} for row in report.rows}
+        record = {"network": net.spec, "ok": report.ok, "mean_loss": number(report.loss),
+                  "methods": list(report.methods), "gradients": rows,
+                  "skipped": [{"method": m, "reason": r} for m, r in report.skipped]}
+        emit(dumps(record), None, ascii, "json")
+    else:
+        echo_out(report._repr_markdown_() if fmt == "markdown" else str(report), ascii=ascii)
     if not report.ok:
         raise SystemExit(EXIT_CHECK_FAILED)
 

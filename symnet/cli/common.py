@@ -20,7 +20,6 @@ import click
 
 from .naming import (  # noqa: F401  (re-exported: the commands import everything from common)
     ASCII_TABLE,
-    GREEK_NAMES,
     MAX_MLP_LAYERS,
     MAX_MLP_NEURONS,
     NETWORK_EXAMPLES,
@@ -28,6 +27,7 @@ from .naming import (  # noqa: F401  (re-exported: the commands import everythin
     SUPERSCRIPTS,
     ascii_fallback,
     complete_network,
+    is_layer_network,
     load_network,
     make_loss,
     parse_point,

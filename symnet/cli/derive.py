@@ -39,7 +39,8 @@ DOCUMENT_SUFFIXES = (".tex", ".md", ".pdf", ".txt", ".json")
 @click.command(cls=Command, epilog=examples(
     "symnet derive seed --abstract --lang zh",
     "symnet derive mlp:2-2-1 --at random:1 -o derivation.md",
-    "symnet derive seed --wrt w2_1"))
+    "symnet derive seed --wrt w2_1",
+    "symnet derive layers:64-32-10:relu:softmax --lang zh -o bp.pdf"))
 @network_options
 @loss_option
 @click.option("--wrt", metavar="NAMES", help="Parameters to derive by, comma-separated (default: all); "
@@ -63,11 +64,21 @@ def derive(network, expr, inputs, params, activation, loss_name, wrt, at, abstra
 
     \b
     NETWORK: seed, seed:scalar, seed:tanh, mlp:2-3-1, mlp:2-3-1:tanh, a JSON network file,
-    or --expr "FORMULA" --inputs x1,x2.
+    or --expr "FORMULA" --inputs x1,x2; layers:64-32-10:relu:softmax gives the matrix form (BP1–BP4).
     --format json prints the derivation as data (see the CLI reference).
     """
     _check_output(output)
     _check_language(lang, ascii, output)
+    if network and network.strip().startswith("layers:"):
+        if fmt == "json" or (output or "").lower().endswith(".json"):
+            raise click.UsageError("a layers: derivation is written as text, Markdown, LaTeX or PDF; it has no JSON "
+                                   "form yet")
+        if wrt or at or abstract or expanded:
+            raise click.UsageError("--wrt, --at, --abstract and --expanded go with scalar networks; a layers: "
+                                   "network is derived in matrix form (BP1–BP4) for every parameter")
+        with time_limit(timeout, "the derivation"):
+            _derive_layers(network, loss_name, lang, fmt, output, no_check, ascii)
+        return
     with time_limit(timeout, "the derivation"):
         check = output is not None and not no_check
         derivation = _build((network, expr, inputs, params, activation), loss_name, wrt, at, abstract, expanded, check)
@@ -80,6 +91,42 @@ def derive(network, expr, inputs, params, activation, loss_name, wrt, at, abstra
             echo_out(render(derivation, fmt, lang).rstrip("\n"), ascii=ascii)
             return
         _write_document(derivation, output, lang, not no_check)
+
+
+def _derive_layers(network, loss_name, lang, fmt, output, no_check, ascii) -> None:
+    """The matrix-form derivation of a layers: network, to the terminal or a .md/.tex/.txt/.pdf file."""
+    from click.core import ParameterSource
+
+    from symnet.derivation.layers import derive_layers
+    from symnet.render.layer_document import layer_document
+
+    net = load_network(network)
+    default = click.get_current_context().get_parameter_source("loss_name") is ParameterSource.DEFAULT
+    derivation = derive_layers(net.loss(None if default else loss_name), check=output is not None and not no_check)
+    if output is None:
+        echo_out(layer_document(derivation, fmt if fmt in ("markdown", "latex") else "unicode", lang).rstrip("\n"),
+                 ascii=ascii)
+        return
+    suffix = output.lower().rsplit(".", 1)[-1]
+    if suffix != "pdf":
+        write_output(output, layer_document(derivation, {"tex": "latex", "md": "markdown", "txt": "unicode"}[suffix],
+                                            lang))
+        echo_err(f"wrote {output}")
+        return
+    _build_pdf(layer_document(derivation, "latex", lang), output, lang)
+
+
+def _build_pdf(tex: str, output: str, lang: str) -> None:
+    from symnet.render.latexbuild import LatexNotInstalled, build_pdf, engine_for
+
+    try:
+        build_pdf(tex, output, engine_for(lang))
+    except LatexNotInstalled as error:
+        tex_path = output[:-4] + ".tex"
+        write_output(tex_path, tex)
+        echo_err(f"wrote {tex_path} but no PDF: {error}")
+        raise SystemExit(EXIT_USAGE) from None
+    echo_err(f"wrote {output}")
 
 
 def _check_output(output: str | None) -> None:
@@ -139,17 +186,7 @@ def _write_document(derivation, output: str, lang: str, check: bool) -> None:
         write_output(output, document(derivation, fmt, lang, check))
         echo_err(f"wrote {output}")
         return
-    from symnet.render.latexbuild import LatexNotInstalled, build_pdf, engine_for
-
-    tex = document(derivation, "latex", lang, check)
-    try:
-        build_pdf(tex, output, engine_for(lang))
-    except LatexNotInstalled as error:
-        tex_path = output[:-4] + ".tex"
-        write_output(tex_path, tex)
-        echo_err(f"wrote {tex_path} but no PDF: {error}")
-        raise SystemExit(EXIT_USAGE) from None
-    echo_err(f"wrote {output}")
+    _build_pdf(document(derivation, "latex", lang, check), output, lang)
 
 
 @click.command(cls=Command, epilog=examples(

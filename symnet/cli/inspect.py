@@ -18,6 +18,7 @@ from .common import (
     examples,
     format_option,
     handle_errors,
+    is_layer_network,
     load_network,
     loss_option,
     make_loss,
@@ -61,7 +62,12 @@ def show(network, expr, inputs, params, activation, fmt, output, timeout, ascii)
     preload()
     with time_limit(timeout, "showing the network"):
         net = load_network(network, expr, inputs, params, activation)
-        text = render_network(net, fmt)
+        if is_layer_network(net):
+            from .layer_views import show_layers
+
+            text = show_layers(net, fmt)
+        else:
+            text = render_network(net, fmt)
     emit(text, output, ascii, fmt)
 
 
@@ -137,6 +143,11 @@ def grad(network, expr, inputs, params, activation, loss_name, wrt, expanded, ma
             else "use a smaller network or a larger --timeout")
     with time_limit(timeout, "the gradient", hint):
         net = load_network(network, expr, inputs, params, activation)
+        if is_layer_network(net):
+            from .layer_views import grad_layers
+
+            emit(grad_layers(net, loss_name, fmt, wrt, expanded, at), output, ascii, fmt)
+            return
         target = make_loss(net, loss_name)
         point = parse_point(at, target) if at is not None else None
         symbols = parse_wrt(wrt, target)
@@ -204,15 +215,13 @@ def format_values(values: dict, fmt: str) -> str:
     """``L = …`` and ``∂L/∂w = …`` lines (12 significant digits) in ``fmt``."""
     from sympy import Derivative, Symbol
 
-    from symnet.render.printing import format_expr
+    from symnet.render.printing import aligned, format_expr
 
     loss = Symbol("L")
     lhs = [loss] + [Derivative(loss, Symbol(name)) for name in values if name != "L"]
     numbers = [f"{v:.12g}" for v in values.values()]
     if fmt in ("latex", "markdown"):
-        body = " \\\\\n".join(f"{format_expr(s, 'latex')} &= {n}" for s, n in zip(lhs, numbers))
-        block = "\\begin{aligned}\n" + body + "\n\\end{aligned}"
-        return f"$$\n{block}\n$$" if fmt == "markdown" else block
+        return aligned([f"{format_expr(s, 'latex')} &= {n}" for s, n in zip(lhs, numbers)], display=fmt == "markdown")
     return "\n".join(f"{format_expr(s, fmt)} = {n}" for s, n in zip(lhs, numbers))
 
 
@@ -253,7 +262,7 @@ def point_arrays(target, point: dict):
 @ascii_option
 @handle_errors
 def codegen(network, expr, inputs, params, activation, loss_name, output, timeout, ascii):
-    """Print the generated NumPy source of the loss and its gradient.
+    """Print the generated NumPy module of the loss and its gradient: it runs on its own (value_and_grad).
 
     """
     from symnet.numeric.codegen import value_and_grad
@@ -261,5 +270,10 @@ def codegen(network, expr, inputs, params, activation, loss_name, output, timeou
     preload(numeric=True)
     with time_limit(timeout, "code generation"):
         net = load_network(network, expr, inputs, params, activation)
-        source = value_and_grad(make_loss(net, loss_name)).source
+        if is_layer_network(net):
+            from .layer_views import codegen_layers
+
+            source = codegen_layers(net, loss_name)
+        else:
+            source = value_and_grad(make_loss(net, loss_name)).module
     emit(source, output, ascii)

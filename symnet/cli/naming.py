@@ -2,7 +2,7 @@
 and a point (``--at``).
 
 A network is ``seed`` (``seed:scalar``, ``seed:tanh``), ``mlp:2-3-1`` (``mlp:2-3-1:tanh``,
-``mlp:2-3-1:tanh:sigmoid``), an expression (``--expr "…" --inputs x1,x2``, read by the safe parser
+``mlp:2-3-1:tanh:sigmoid``), a layer network ``layers:64-32-10:relu:softmax`` (matrix steps), an expression (``--expr "…" --inputs x1,x2``, read by the safe parser
 ``symnet.io.parsing``), or a JSON network file (``symnet.io.netfile``). Names are matched exactly, except
 that ``thetaN`` (what ``--ascii`` prints) also names the neuron parameter ``θN``. Names of
 parameters and points are checked by the library's one validators (``symnet.core.names``), so the
@@ -20,12 +20,14 @@ import re
 import unicodedata
 from pathlib import Path
 
+from symnet.render.greek import GREEK
+
 MAX_MLP_NEURONS = 256
 MAX_MLP_LAYERS = 12
-NETWORK_HELP = ("NETWORK is seed, seed:scalar, seed:tanh, mlp:2-3-1, mlp:2-3-1:tanh, or a JSON network file; "
-                "or give --expr instead.")
+NETWORK_HELP = ("NETWORK is seed, seed:scalar, seed:tanh, mlp:2-3-1, mlp:2-3-1:tanh, layers:64-32-10:relu:softmax, "
+                "or a JSON network file; or give --expr instead.")
 NETWORK_EXAMPLES = ("seed", "seed:scalar", "seed:tanh", "seed:relu", "mlp:2-3-1", "mlp:2-3-1:tanh",
-                    "mlp:2-3-1:tanh:sigmoid")
+                    "mlp:2-3-1:tanh:sigmoid", "layers:64-32-10:relu:softmax")
 
 
 def complete_network(ctx, param, incomplete: str) -> list:
@@ -72,6 +74,10 @@ def load_network(spec: str | None, expr: str | None = None, inputs: str | None =
             net = _seed(spec)
         elif head == "mlp":
             net = _mlp(spec)
+        elif head == "layers":
+            from .layer_views import parse_layers
+
+            net = parse_layers(spec)
         else:
             net = _network_from_file(spec)
     return net if activation is None else with_activation(net, activation)
@@ -96,7 +102,7 @@ def with_activation(net, text: str):
     from symnet.core.neuron import NeuronModel
     from symnet.io.netfile import activation_from_text
 
-    if not net.models:
+    if not getattr(net, "models", None):
         raise ValueError("--activation applies to networks of neurons (seed, mlp:…, f(θ, …) in --expr); this "
                          "network is a plain formula: write the activation into the formula instead")
     try:
@@ -157,6 +163,11 @@ def _mlp(spec: str):
     return mlp(sizes, *parts[2:])
 
 
+def is_layer_network(net) -> bool:
+    """True for a ``layers:`` network (matrix steps), which some commands handle on their own path."""
+    return type(net).__name__ == "LayerNetwork"
+
+
 def _network_from_expr(expr: str, inputs: str, params: str | None):
     from symnet.core.network import from_expr
     from symnet.io.options import parse_names
@@ -201,6 +212,9 @@ def make_loss(network, loss_name: str = "squared_error"):
     """
     from symnet.io.text import loss
 
+    if is_layer_network(network):
+        raise ValueError(f"{network.spec} is a layer network: this command takes scalar networks (seed, mlp:…, "
+                         f"files, --expr); use symnet show, grad, codegen, check, derive or train with it")
     try:
         return loss(network, loss_name)
     except ValueError as error:
@@ -250,12 +264,8 @@ def parse_point(text: str, target) -> dict:
 
 # --- ASCII fallback ---------------------------------------------------------------------------
 
-GREEK_NAMES = dict(zip("αβγδεζηθικλμνξοπρστυφχψωΓΔΘΛΞΠΣΦΨΩ", (
-    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi o pi rho sigma tau upsilon "
-    "phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Phi Psi Omega").split()))
-
 ASCII_TABLE = {
-    **GREEK_NAMES,
+    **GREEK, "ο": "o",   # omicron reads as o
     "ŷ": "yhat", "ȳ": "ybar", "∂": "d", "∇": "grad", "·": "*", "×": "*", "∙": "*", "÷": "/",
     "−": "-", "–": "-", "—": "--", "→": "->", "←": "<-", "⇒": "=>", "↦": "|->", "≈": "~=", "≤": "<=",
     "≥": ">=", "≠": "!=", "±": "+-", "√": "sqrt", "∑": "sum", "∏": "prod", "∞": "oo", "∈": " in ",

@@ -23,14 +23,14 @@ def tour(out, lang):
     Writes index.html (open it in a browser; it works offline) and index.md into OUT,
     with every figure and formula. Progress goes to stderr, one line per section.
     """
+    from symnet.render.i18n import t
     from symnet.tour.run import check_out_dir, run_tour
-    from symnet.tour.text import SECTION_NAMES
 
     folder = check_out_dir(out)
     start = time.perf_counter()
 
     def progress(i, n, key):
-        name = SECTION_NAMES[key][1 if lang == "zh" else 0]
+        name = t(f"section_{key}", lang)
         echo_err(f"[{i}/{n}] {name} …")
 
     result = run_tour(folder, lang, progress=progress)

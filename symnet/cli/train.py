@@ -19,13 +19,15 @@ from .common import (
     emit,
     examples,
     handle_errors,
+    is_layer_network,
     load_network,
     loss_option,
     network_options,
 )
 from .records import descent_record, dumps, train_record
 
-DATA_HELP = "xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or in x1, x2), or a FILE.csv with a header row."
+DATA_HELP = ("xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or in x1, x2), or a FILE.csv with a header "
+             "row; digits (8×8 handwritten digits, fixed train/test split) for layers: networks.")
 
 
 @click.command(cls=Command, epilog=examples(
@@ -40,11 +42,12 @@ DATA_HELP = "xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or 
 @loss_option
 @click.option("--optimizer", type=click.Choice(["sgd", "momentum", "adam"]), default="adam", show_default=True,
               help="How the gradient changes θ.")
-@click.option("--epochs", type=click.IntRange(1, 1_000_000), default=200, show_default=True,
-              help="Passes over the training data.")
-@click.option("--lr", "--learning-rate", "learning_rate", type=FiniteFloat(min=0, min_open=True), default=0.05,
-              show_default=True, help="The learning rate η.")
-@click.option("--batch-size", type=click.IntRange(min=1), default=None, help="Samples per step (default: all).")
+@click.option("--epochs", type=click.IntRange(1, 1_000_000), default=None,
+              help="Passes over the training data (default: 200; layers: networks 40).")
+@click.option("--lr", "--learning-rate", "learning_rate", type=FiniteFloat(min=0, min_open=True), default=None,
+              help="The learning rate η (default: 0.05; layers: networks 0.01, decaying linearly to 0).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=None,
+              help="Samples per step (default: all; layers: networks 32).")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="Seeds the data, the initial θ and the shuffling: same seed, same result.")
 @click.option("--validation", type=FiniteFloat(0, 1, min_open=True, max_open=True), default=None,
@@ -55,7 +58,7 @@ DATA_HELP = "xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or 
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), metavar="DIR",
               help="Folder for model.json, loss.csv and the figures.")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
-              help="text: the summary; json: the same as data, for scripts.")
+              help="text: the summary; json: the same as data, for scripts (with test_accuracy for layers: networks).")
 @ascii_option
 @handle_errors
 def train(network, expr, inputs, params, activation, data_spec, target, samples, noise, loss_name, optimizer, epochs,
@@ -73,6 +76,17 @@ def train(network, expr, inputs, params, activation, data_spec, target, samples,
     from symnet.learn import training
 
     net = load_network(network, expr, inputs, params, activation)
+    if is_layer_network(net):
+        from .train_layers import layer_summary, train_layer_network
+
+        if target is not None or validation is not None or clip is not None:
+            raise click.UsageError("--target, --validation and --clip are not used with layers: networks")
+        result, written = train_layer_network(net, data_spec, samples, noise, _layer_loss(loss_name), optimizer,
+                                              epochs, learning_rate, batch_size, seed, quiet or fmt == "json",
+                                              out_dir)
+        echo_out(layer_summary(result, written, fmt), ascii=ascii)
+        return
+    epochs, learning_rate = epochs or 200, learning_rate or 0.05
     is_csv = data_spec.lower().endswith(".csv")
     if target is not None and not is_csv:
         raise click.UsageError("--target goes with a CSV file given to --data")
@@ -87,6 +101,14 @@ def train(network, expr, inputs, params, activation, data_spec, target, samples,
         emit(dumps(record), None, ascii, "json")
     else:
         echo_out(summary(record), ascii=ascii)
+
+
+def _layer_loss(loss_name):
+    """--loss as given, or None (the layer network's own default) when it was left at its default."""
+    from click.core import ParameterSource
+
+    source = click.get_current_context().get_parameter_source("loss_name")
+    return None if source is ParameterSource.DEFAULT else loss_name
 
 
 def write_training_outputs(out: Path, result, data, validation, seed, write_data: bool = False) -> list:

@@ -9,7 +9,9 @@ An entry (``Activation``) says everything symnet needs about one activation:
   ``sympy.diff`` oracle of ``check_grads`` differentiates;
 - for a *primitive* (a function of its own, like σ) its ``derivative`` in terms of its output h and
   input z (σ′ = h(1 − h)), the rule's ``notation`` (Unicode, LaTeX, text), and a ``numeric`` form
-  that NumPy evaluates without overflow; the SymPy class is made from the entry when not given;
+  that NumPy evaluates without overflow — or ``numpy``, one stable ufunc (σ: ``scipy.special.expit``)
+  that generated code calls by the activation's name; the SymPy class is made from the entry when
+  not given;
 - a *composite* (swish, softsign, GELU) is just its formula: the rules of its parts differentiate it.
 
 That one entry drives the rule table (``symnet.core.rules``), the derivation's rule names
@@ -29,7 +31,7 @@ from sympy.codegen.numpy_nodes import logaddexp
 Z, H = Symbol("z"), Symbol("h")    # an activation's input and output, as the rules write them
 
 
-class TableFunction(Function):
+class ActivationBase(Function):
     """A one-argument activation whose derivative, closed form and value come from its table entry."""
 
     nargs = 1
@@ -47,7 +49,7 @@ class TableFunction(Function):
         return self.args[0].is_real
 
 
-class sigmoid(TableFunction):
+class sigmoid(ActivationBase):
     """The logistic sigmoid σ(z) = 1 / (1 + e^(−z)).
 
     >>> sigmoid(0)
@@ -61,7 +63,7 @@ class sigmoid(TableFunction):
         return S.Half if z is S.Zero else None
 
 
-class relu(TableFunction):
+class relu(ActivationBase):
     """The rectifier relu(z) = max(0, z).
 
     >>> relu(-3), relu(2)
@@ -76,7 +78,7 @@ class relu(TableFunction):
         return Max(S.Zero, z)
 
 
-class softplus(TableFunction):
+class softplus(ActivationBase):
     """The softplus softplus(z) = log(1 + e^z), a smooth ReLU whose derivative is σ(z).
 
     >>> softplus(0)
@@ -104,10 +106,11 @@ class Activation:
     notation: tuple[str, str, str] | None = None     # the rule in Unicode, LaTeX and plain text
     numeric: Callable | None = None                  # z -> a form NumPy evaluates without overflow
     function: type | None = None                     # the SymPy class (made from ``name`` if absent)
+    numpy: str | None = None                         # or one stable ufunc, bound by name in generated code
 
     def __post_init__(self):
         if self.derivative is not None and self.function is None:   # a new primitive gets its own class
-            object.__setattr__(self, "function", type(self.name, (TableFunction,), {
+            object.__setattr__(self, "function", type(self.name, (ActivationBase,), {
                 "__doc__": f"The activation {self.name}(z) = {self.closed(Z)}.", "__module__": __name__}))
 
     @property
@@ -127,7 +130,7 @@ ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (
     # ---- primitives: a function of their own, with a rule ----------------------------------------------
     Activation("sigmoid", lambda z: 1 / (1 + exp(-z)), lambda h, z: h * (1 - h),     # σ′ = σ(1 − σ)
                ("σ′ = σ(1 − σ)", r"\sigma' = \sigma(1 - \sigma)", "sigmoid' = sigmoid*(1 - sigmoid)"),
-               numeric=lambda z: exp(-logaddexp(0, -z)), function=sigmoid),
+               numeric=lambda z: exp(-logaddexp(0, -z)), function=sigmoid, numpy="scipy.special.expit"),
     Activation("tanh", tanh, lambda h, z: 1 - h**2,                                   # tanh′ = 1 − tanh²
                ("tanh′ = 1 − tanh²", r"\tanh' = 1 - \tanh^2", "tanh' = 1 - tanh^2"), function=tanh),
     Activation("relu", lambda z: Max(S.Zero, z), lambda h, z: Heaviside(z),           # relu′ = H(z) off the kink
@@ -163,7 +166,7 @@ def rewrite_activations(expr):
     >>> rewrite_activations(softplus(Symbol("z")) + relu(Symbol("z")))
     log(exp(z) + 1) + Max(0, z)
     """
-    return expr.replace(lambda e: isinstance(e, TableFunction), lambda e: entry(type(e)).closed(e.args[0]))
+    return expr.replace(lambda e: isinstance(e, ActivationBase), lambda e: entry(type(e)).closed(e.args[0]))
 
 
 def stabilize(expr):

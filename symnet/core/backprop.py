@@ -11,12 +11,14 @@ paths (the article's f(θ2, x2)) sums its paths automatically.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sympy import Add, Basic, S, Symbol
+from sympy import Add, Basic, MatAdd, MatrixSymbol, S, Symbol
 
 from symnet.core.losses import Loss, as_loss
+from symnet.core.matrix_rules import MATRIX_DERIVATIVES, is_matrix_step, matrix_vjp
 from symnet.core.names import resolve_wrt
 from symnet.core.network import Network
 from symnet.core.program import MAX_EXPANDED_OPS, Program
@@ -51,21 +53,34 @@ class Gradient:
         return self.program.expand(self.formula(symbol), max_ops, what=f"derivative ∂{self.forward.outputs[0]}/∂{symbol}")
 
     def _index(self, symbol) -> int:
-        symbol = Symbol(symbol) if isinstance(symbol, str) else symbol
+        if isinstance(symbol, str):
+            symbol = {s.name: s for s in self.wrt}.get(symbol, Symbol(symbol))
         if symbol not in self.wrt:
             raise ValueError(f"no derivative with respect to {symbol}: this gradient is with respect to "
                              f"{', '.join(map(str, self.wrt))}")
         return self.wrt.index(symbol)
 
+    def __repr__(self) -> str:
+        return (f"<Gradient of {self.forward.outputs[0]} by {', '.join(map(str, self.wrt[:6]))}"
+                f"{', …' if len(self.wrt) > 6 else ''}: {len(self.adjoints)} adjoint steps>")
+
     def __str__(self) -> str:
-        lines = [f"{lhs} = {rhs}" for lhs, rhs in self.forward.assignments + self.adjoints]
-        lines += [f"∂{self.forward.outputs[0]}/∂{s} = {r}" for s, r in zip(self.wrt, self.results)]
-        return "\n".join(lines)
+        if any(isinstance(p, MatrixSymbol) for p in self.wrt):
+            from symnet.render.layers import layer_text
+
+            return layer_text(self, "text")   # a layer network: shapes and BP1–BP4 tags
+        from symnet.render.printing import text
+
+        return text(self)
 
     def _repr_latex_(self) -> str:
-        from symnet.render.printing import latex_gradient
+        if any(isinstance(p, MatrixSymbol) for p in self.wrt):
+            from symnet.render.layers import layer_latex
 
-        return latex_gradient(self)
+            return f"$$\n{layer_latex(self)}\n$$"
+        from symnet.render.printing import latex
+
+        return f"$$\n{latex(self)}\n$$"
 
 
 def grad(target: Loss | Network | Program, wrt=None, rules: Mapping | None = None) -> Gradient:
@@ -91,11 +106,15 @@ def grad(target: Loss | Network | Program, wrt=None, rules: Mapping | None = Non
     >>> grad(seed_network(), wrt="b5").wrt
     (b5,)
     """
-    if not isinstance(target, (Loss, Network, Program)):
-        raise TypeError(f"grad expects a Loss, a Network or a Program; got {type(target).__name__}")
     target = as_loss(target) if isinstance(target, Network) else target
-    return reverse_sweep(target.program if isinstance(target, Loss) else target, resolve_wrt(target, wrt),
-                         rule_table(rules))
+    program = getattr(target, "program", target)  # a Loss, a Network, a layer network or loss, or a Program
+    if not isinstance(program, Program):
+        raise TypeError(f"grad expects a Loss, a Network or a Program; got {type(target).__name__}")
+    if getattr(program.outputs[0], "is_Matrix", False):
+        raise ValueError(f"the output {program.outputs[0]} is a vector: differentiate a loss of it, e.g. "
+                         f"grad(network.loss())")
+    wrt = resolve_wrt(target if isinstance(target, Loss) else program, wrt)
+    return reverse_sweep(program, wrt, rule_table(rules))
 
 
 def reverse_sweep(program: Program, wrt: tuple[Symbol, ...], table: Mapping) -> Gradient:
@@ -109,13 +128,17 @@ def reverse_sweep(program: Program, wrt: tuple[Symbol, ...], table: Mapping) -> 
     for lhs, rhs in reversed(program.assignments):
         if lhs not in contributions:
             continue
-        delta = _emit(lhs, contributions.pop(lhs), adjoints)
+        used = sorted((s for s in rhs.free_symbols if s in needed), key=order.__getitem__)
+        # a matrix adjoint read by one step only stays inline: δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ′(zˡ) is one line (BP2)
+        inline = isinstance(lhs, MatrixSymbol) and len(used) == 1 and lhs not in wrt
+        terms = contributions.pop(lhs)
+        delta = _sum(terms) if inline else _emit(lhs, terms, adjoints)
         if delta == 0:
             continue
-        for s in sorted((s for s in rhs.free_symbols if s in needed), key=order.__getitem__):
-            local = differentiate(rhs, s, ans=lhs, table=table)
-            if local != 0:
-                contributions.setdefault(s, []).append(delta * local)
+        for s in used:
+            term = _contribution(rhs, s, lhs, delta, table)
+            if term != 0:
+                contributions.setdefault(s, []).append(term)
     results = tuple(_emit(s, contributions.get(s, []), adjoints) for s in wrt)
     return Gradient(program, tuple(adjoints), wrt, results)
 
@@ -129,11 +152,25 @@ def depends_on(program: Program, wrt) -> set:
     return needed
 
 
+def _contribution(rhs, s, lhs, delta, table):
+    """δ_lhs · ∂rhs/∂s: a scalar partial from the rule table, or a matrix rule's vector–Jacobian product."""
+    if is_matrix_step(rhs):
+        return matrix_vjp(rhs, s, delta, ans=lhs, table=ChainMap(table, MATRIX_DERIVATIVES))
+    return delta * differentiate(rhs, s, ans=lhs, table=table)
+
+
+def _sum(terms: list) -> Basic:
+    if any(getattr(t, "is_Matrix", False) for t in terms):
+        return terms[0] if len(terms) == 1 else MatAdd(*terms)
+    return Add(*terms)
+
+
 def _emit(symbol: Symbol, terms: list, adjoints: list) -> Basic:
     """δ_symbol = Σ terms, as a new assignment unless the sum is a single symbol or number."""
-    total = Add(*terms)
-    if total.is_Atom:
+    total = _sum(terms)
+    if total.is_Atom or isinstance(total, MatrixSymbol):
         return total
-    delta = Symbol(f"delta_{symbol.name}")
+    delta = (MatrixSymbol(f"delta_{symbol.name}", *symbol.shape) if isinstance(symbol, MatrixSymbol)
+             else Symbol(f"delta_{symbol.name}"))
     adjoints.append((delta, total))
     return delta

@@ -18,7 +18,7 @@ from sympy import Basic, Symbol, log
 
 from symnet.core.activations import sigmoid, softplus
 from symnet.core.network import OUTPUT as YHAT  # one symbol for ŷ, printed ŷ
-from symnet.core.network import Network, fresh_names
+from symnet.core.network import Network, fresh_names, short
 from symnet.core.program import Program
 from symnet.core.rules import check_supported, rule_table
 
@@ -47,8 +47,18 @@ class Loss:
         net = self.network.program
         return Program(net.inputs + (self.target,), net.params, net.assignments + ((LOSS, self.expr),), (LOSS,))
 
+    def __repr__(self) -> str:
+        return f"<Loss {self.name}: L = {self.display}, of {short(self.network.nested)}>"
+
     def __str__(self) -> str:
-        return f"L = {self.display}"
+        from symnet.render.printing import text
+
+        return text(self)
+
+    def _repr_latex_(self) -> str:
+        from symnet.render.printing import latex
+
+        return f"$\\displaystyle {latex(self)}$"
 
     @classmethod
     def from_expr(cls, network: Network, expr, name: str | None = None, rules=None) -> "Loss":

@@ -20,7 +20,7 @@ import math
 import re
 from collections.abc import Mapping
 
-from sympy import Basic, Symbol
+from sympy import Basic, MatrixSymbol, Symbol
 
 from symnet.core.losses import Loss, target_symbol
 from symnet.core.network import Network
@@ -52,12 +52,13 @@ class _Names:
         return list(dict.fromkeys(names))
 
     def symbol(self, name: str) -> Symbol:
-        """``thetaN`` → ``θN`` unless a symbol is literally named thetaN."""
-        literal = Symbol(name)
+        """The known symbol of that name (a matrix ``W1`` too); ``thetaN`` → ``θN`` unless a symbol is
+        literally named thetaN."""
+        for known in self.params + self.inputs + self.neurons:
+            if known.name == name:
+                return known
         match = THETA_ALIAS.match(name)
-        if match and literal not in self.params + self.inputs + self.neurons:
-            return Symbol("θ" + match.group(1))
-        return literal
+        return Symbol("θ" + match.group(1)) if match else Symbol(name)
 
 
 def canonical(target, name) -> Symbol:
@@ -106,12 +107,12 @@ def resolve_wrt(target, wrt=None, *, abstract: bool = False) -> tuple[Symbol, ..
     names = _Names(target)
     if wrt is None:
         return names.neurons if abstract else names.params
-    items = [wrt] if isinstance(wrt, (str, Symbol)) else _as_list(wrt)
+    items = [wrt] if isinstance(wrt, (str, Symbol, MatrixSymbol)) else _as_list(wrt)
     if not items:
         raise ValueError("wrt is empty: name at least one parameter, e.g. wrt=\"b5\", or leave it out for all")
     out: list[Symbol] = []
     for item in items:
-        if not isinstance(item, (str, Symbol)):
+        if not isinstance(item, (str, Symbol, MatrixSymbol)):
             raise TypeError(f"wrt must hold names or symbols (e.g. \"w1_1\" or θ1); got {item!r}")
         out += _expand(names, names.symbol(item if isinstance(item, str) else item.name), abstract)
     repeated = sorted({s.name for s in out if out.count(s) > 1})

@@ -15,7 +15,7 @@ from sympy.core.sympify import SympifyError
 
 from symnet.core.activations import stabilize
 from symnet.core.neuron import NeuronModel, check_name, f, neuron_index
-from symnet.core.program import Program, postorder
+from symnet.core.program import Program, count, postorder
 from symnet.core.rules import check_supported, rule_table
 
 OUTPUT = Symbol("yhat")
@@ -73,13 +73,18 @@ class Network:
         value = self.concrete().xreplace(subs)
         return value.evalf() if value.is_number and not value.is_Rational else value
 
+    def __repr__(self) -> str:
+        return f"<Network {short(self.nested)}: {count(self.inputs, 'input')}, {count(self.params, 'param')}>"
+
     def __str__(self) -> str:
-        return str(self.nested)
+        from symnet.render.printing import text
+
+        return text(self)
 
     def _repr_latex_(self) -> str:
         from symnet.render.printing import latex
 
-        return f"$\\displaystyle {latex(self.nested)}$"
+        return f"$\\displaystyle {latex(self)}$"
 
 
 def seed_network(model: NeuronModel | None = None) -> Network:
@@ -331,6 +336,12 @@ def _as_symbols(items) -> tuple[Symbol, ...]:
     """A tuple of symbols from symbols, names, or a single symbol."""
     items = (items,) if isinstance(items, (Basic, str)) else tuple(items)
     return tuple(Symbol(check_name(s, "input")) if isinstance(s, str) else s for s in items)
+
+
+def short(obj, width: int = 60) -> str:
+    """``str(obj)`` cut to ``width`` characters with an ellipsis (for ``repr``)."""
+    text = str(obj)
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def fresh_names(prefix: str, used: set):

@@ -86,11 +86,25 @@ class Program:
             )
         return expr.xreplace(self.substitutions())
 
+    def __repr__(self) -> str:
+        counts = (count(self.inputs, "input"), count(self.params, "param"), count(self.assignments, "step"),
+                  count(self.outputs, "output"))
+        return f"<Program: {', '.join(counts)}>"
+
     def __str__(self) -> str:
-        lines = [f"{lhs} = {rhs}" for lhs, rhs in self.assignments]
-        names = ["out"] if len(self.outputs) == 1 else [f"out{i}" for i in range(1, len(self.outputs) + 1)]
-        lines += [f"{name} = {e}" for name, e in zip(names, self.outputs)]
-        return "\n".join(lines)
+        from symnet.render.printing import text
+
+        return text(self)
+
+    def _repr_latex_(self) -> str:
+        from symnet.render.printing import latex
+
+        return f"$$\n{latex(self)}\n$$"
+
+
+def count(items, noun: str) -> str:
+    """``3 params``, ``1 input``: how many ``items``, with the noun in the plural when needed (for reprs)."""
+    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
 
 
 def postorder(expr: Basic) -> list:

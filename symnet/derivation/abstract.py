@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from sympy import Symbol
 
+from symnet.core.backprop import depends_on
 from symnet.core.losses import LOSS, YHAT, Loss
 from symnet.core.names import resolve_wrt
 from symnet.core.network import from_neurons
@@ -70,7 +71,7 @@ def _paths(net, theta) -> list[Path]:
     program, neurons = net.program, _neurons(net)
     rhs = dict(program.assignments)
     params, order = set(program.params), program.order()
-    reach = _downstream(program, next(h for h, v in neurons.items() if v[0] == theta))
+    reach = depends_on(program, (next(h for h, v in neurons.items() if v[0] == theta),))
     found: list[Path] = []
 
     def walk(node, nodes, factors):
@@ -94,15 +95,6 @@ def _paths(net, theta) -> list[Path]:
 
     walk(net.output, (LOSS, net.output), ())
     return found
-
-
-def _downstream(program, start) -> set:
-    """``start`` and every symbol computed from it."""
-    reach = {start}
-    for lhs, rhs in program.assignments:
-        if rhs.free_symbols & reach:
-            reach.add(lhs)
-    return reach
 
 
 def _make(nodes, factors) -> Path:

@@ -97,14 +97,6 @@ def _evaluate_path(path: Path, env) -> Path:
     return replace(path, factors=factors, value=product_value(f.value for f in factors))
 
 
-def adjoint_values(gradient, env: Mapping) -> dict:
-    """``env`` extended by the value of every δ assignment of ``gradient``."""
-    out = dict(env)
-    for lhs, rhs in gradient.adjoints:
-        out[lhs] = evaluate(rhs, out)
-    return out
-
-
 def check_report(derivation: Derivation):
     """``check_grads`` at the derivation's point (a batch of one), or at a seeded random batch."""
     loss = derivation.loss

@@ -135,20 +135,24 @@ class Derivation:
                 return item
         raise KeyError(f"no derivation for {name}: this one covers {', '.join(p.param.name for p in self.params)}")
 
-    def __str__(self) -> str:
-        from symnet.render.document import render
+    def __repr__(self) -> str:
+        kind = "abstract derivation" if self.abstract else "derivation"
+        return f"<{kind} of L by {', '.join(p.param.name for p in self.params)}>"
 
-        return render(self, "unicode")
+    def __str__(self) -> str:
+        from symnet.render.printing import text
+
+        return text(self)
 
     def _repr_markdown_(self) -> str:
-        from symnet.render.document import render
+        from symnet.render.printing import markdown
 
-        return render(self, "markdown")
+        return markdown(self)
 
     def _repr_latex_(self) -> str:
-        from symnet.render.document import latex_display
+        from symnet.render.printing import latex
 
-        return latex_display(self)
+        return f"$$\n{latex(self)}\n$$"
 
 
 def product_value(values) -> float | None:

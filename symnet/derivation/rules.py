@@ -46,7 +46,6 @@ RULES: dict[type, Rule] = {
     sin: _function("sin rule", "sin′ = cos", r"\sin' = \cos", "sin' = cos"),
     cos: _function("cos rule", "cos′ = −sin", r"\cos' = -\sin", "cos' = -sin"),
 }
-CHAIN = Rule("chain rule")
 IDENTITY = Rule("identity")
 NEURON_PARAMETER = Rule("neuron's own parameter")
 NEURON_INPUT = Rule("neuron input")

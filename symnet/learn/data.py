@@ -59,6 +59,14 @@ class Dataset:
         """True when every target is 0 or 1."""
         return bool(np.isin(self.y, (0.0, 1.0)).all())
 
+    def __repr__(self) -> str:
+        return f"<Dataset {self.name}: {len(self)} × {len(self.inputs)} ({', '.join(self.inputs)})>"
+
+    def __str__(self) -> str:
+        from symnet.render.printing import text
+
+        return text(self)
+
 
 def make(name: str, n: int = 200, noise: float = 0.1, seed: int = 0) -> Dataset:
     """A built-in data set of ``n`` samples.

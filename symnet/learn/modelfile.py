@@ -78,6 +78,21 @@ class TrainResult:
         """θ as ``{name: value}``."""
         return dict(zip(self.params, map(float, self.theta)))
 
+    def __repr__(self) -> str:
+        losses = self.history.train_loss
+        change = f"loss {losses[0]:.4g} → {losses[-1]:.4g}" if losses else "no history"
+        return f"<TrainResult: {len(self.params)} params, {self.settings.get('epochs', '?')} epochs, {change}>"
+
+    def __str__(self) -> str:
+        from symnet.render.printing import text
+
+        return text(self)
+
+    def _repr_markdown_(self) -> str:
+        from symnet.render.printing import markdown
+
+        return markdown(self)
+
 
 MODEL_VERSION = 1
 

@@ -63,8 +63,8 @@ def train(target, data, optimizer="adam", learning_rate=0.05, epochs=200, batch_
         clip: largest gradient norm; a longer gradient is scaled down to it.
         loss: the loss name when ``target`` is a Network (squared_error, binary_cross_entropy); a ``Loss``
             target brings its own.
-        progress: None (or True): a tqdm bar on a terminal, else a log line to stderr every ``log_every``
-            epochs; False: quiet.
+        progress: None (or True): a tqdm bar on a terminal or in Jupyter (``tqdm.auto``), else a log line
+            to stderr every ``log_every`` epochs; False: quiet.
         log_every: epochs between log lines (default: a tenth of ``epochs``).
         callback: ``callback(epoch, theta, train_loss, val_loss)`` after each epoch; return True to stop.
 
@@ -185,7 +185,7 @@ class _Loop:
 def _mean_value_and_grad(fn, theta, X, y):
     """``fn(theta, X, y)`` without re-validating the (already checked) batch at every step."""
     with np.errstate(all="ignore"):  # overflow shows up as a non-finite loss: TrainingDiverged says where
-        return fn.evaluate_columns(tuple(X.T), y, theta)
+        return fn.evaluate_columns(X.T, y, theta)  # X.T: views of the columns, no copy
 
 
 def _diverged(epoch, value, grad, names, why) -> TrainingDiverged:
@@ -275,13 +275,23 @@ def _trainable_index(lossobj: Loss, trainable) -> np.ndarray:
     return np.array([i for i, p in enumerate(params) if p in wanted])
 
 
+def in_notebook() -> bool:
+    """True inside a Jupyter kernel (where stderr is no terminal, but a progress widget can be drawn)."""
+    shell = sys.modules.get("IPython")
+    ipython = shell.get_ipython() if shell is not None and hasattr(shell, "get_ipython") else None
+    return ipython is not None and "IPKernelApp" in getattr(ipython, "config", {})
+
+
 def _reporter(progress, log_every, epochs):
-    """(on_epoch, close): a tqdm bar on a terminal, log lines to stderr otherwise, nothing if quiet."""
+    """(on_epoch, close): a tqdm bar on a terminal or in a notebook, log lines to stderr otherwise, nothing if quiet.
+
+    ``tqdm.auto`` draws a notebook widget under Jupyter and a text bar on a terminal.
+    """
     if progress is False:
         return (lambda epoch, train_loss, val_loss: None), (lambda: None)
     every = log_every or max(1, epochs // 10)
-    if sys.stderr.isatty():
-        from tqdm import tqdm
+    if sys.stderr.isatty() or in_notebook():
+        from tqdm.auto import tqdm
 
         bar = tqdm(total=epochs, disable=None, unit="epoch", leave=False)
 

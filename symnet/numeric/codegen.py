@@ -1,61 +1,40 @@
 """NumPy code from programs: the gradient program becomes the lines of one generated function.
 
-The assignments are handed to ``lambdify`` as its ``cse``, so the generated source reads like the
-derivation (``z5 = …``, ``h5 = sigmoid(z5)``, ``delta_z5 = …``) and can be shown to the learner.
-Activations are bound to stable NumPy forms: σ(z) = exp(−log(1 + e^(−z))) via ``logaddexp``,
-softplus(z) = log(1 + e^z) via ``logaddexp``; no overflow for any finite z.
+The assignments are handed to ``lambdify`` as its ``cse`` (``generation``), so the generated source
+reads like the derivation (``z5 = …``, ``h5 = sigmoid(z5)``, ``delta_z5 = …``) and can be shown to the
+learner. ``symnet.numeric.printer`` prints it: library calls with their module paths, every symbol
+under a generated identifier, activations in stable forms (σ = ``scipy.special.expit``).
+
+The loss function reduces over the batch inside the generated code: it returns the mean loss and
+the mean of each ∂L/∂θ — ∂(1/N Σₙ Lₙ)/∂θ = 1/N Σₙ ∂Lₙ/∂θ — so no N×P matrix is built unless
+``per_sample=True`` asks for the rows. ``backend="jax"`` runs the same program jitted in JAX.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
-from sympy import Basic, Function, Symbol, lambdify
+from sympy import Basic, Symbol
 
 from symnet.core.backprop import Gradient, grad
 from symnet.core.losses import Loss, as_loss
-from symnet.core.names import resolve_point
 from symnet.core.network import Network
 from symnet.core.program import Program
-from symnet.numeric.functions import MODULES, numpy_functions
+from symnet.numeric.batch import BatchCheck, check_batch, params_vector  # noqa: F401 (re-exported)
+from symnet.numeric.generation import NUMPY, Generated, generate, mean_outputs
+from symnet.numeric.printer import HELPERS, user_functions
 
-NUMPY_FUNCTIONS = numpy_functions()    # sigmoid, relu, softplus… from the activation table
-
-
-def numpy_namespace(exprs, numpy: Mapping | None = None) -> dict:
-    """Names the generated code may call: symnet's stable activations, any function class's ``_imp_``
-    (SymPy's ``implemented_function`` convention), then the per-call ``numpy`` mapping {name: callable}.
-
-    >>> from sympy import Function, Symbol
-    >>> class cube(Function):
-    ...     _imp_ = staticmethod(lambda z: z**3)
-    >>> numpy_namespace([cube(Symbol("z"))])["cube"](2.0)
-    8.0
-    """
-    names = dict(NUMPY_FUNCTIONS)
-    for expr in exprs:
-        for node in expr.atoms(Function):
-            imp = getattr(type(node), "_imp_", None)
-            if imp is not None:
-                names[type(node).__name__] = imp
-    names.update(numpy or {})
-    return names
+BACKENDS = ("numpy", "jax", "fused")
+NUMPY_FUNCTIONS = {name: fn for name, (fn, _) in HELPERS.items()}
 
 
 def to_function(program: Program, args: Sequence[Symbol], name: str = "program", numpy: Mapping | None = None):
-    """Compile ``program`` to a NumPy function of ``args`` returning its outputs (a list).
-
-    ``numpy`` maps the names of functions symnet does not know to NumPy callables, for this call only.
-    """
-    assignments = list(program.assignments)
-    namespace = numpy_namespace([rhs for _, rhs in assignments] + list(program.outputs), numpy)
-    fn = lambdify(list(args), list(program.outputs), modules=[namespace, *MODULES],
-                  cse=lambda exprs: (assignments, exprs), docstring_limit=0)
-    fn.__name__ = name
-    return fn
+    """Compile ``program`` to a NumPy function of ``args`` returning its outputs (a list)."""
+    return generate(args, program.outputs, program.assignments, name, numpy).function
 
 
 def source(fn) -> str:
@@ -63,16 +42,51 @@ def source(fn) -> str:
     return inspect.getsource(fn).replace("def _lambdifygenerated(", f"def {fn.__name__}(", 1)
 
 
+def expression_function(expr: Basic, args: Sequence[Symbol], numpy: Mapping | None = None):
+    """Compile a single expression (e.g. a 1-D function h(x)) with the stable activations."""
+    fn = generate(args, [expr], (), "expression", numpy).function
+    return functools.wraps(fn)(lambda *values: fn(*values)[0])
+
+
+def numpy_namespace(exprs, numpy: Mapping | None = None) -> dict:
+    """Names the generated code binds: symnet's helpers, any class's ``_imp_``, then ``numpy``.
+
+    >>> from sympy import Function, Symbol
+    >>> class cube(Function):
+    ...     _imp_ = staticmethod(lambda z: z**3)
+    >>> numpy_namespace([cube(Symbol("z"))])["cube"](2.0)
+    8.0
+    """
+    return {**NUMPY.modules, **user_functions(exprs, numpy)}
+
+
 @dataclass(frozen=True)
 class CompiledLoss:
     """A compiled loss: ``(theta, X, y) -> (mean loss, gradient vector)``; ``per_sample=True`` for rows.
 
     ``theta`` is a vector ordered like ``params``; ``X`` has shape (N, len(inputs)); ``y`` shape (N,).
+    ``run(columns, y, theta) -> (mean loss, gradient)`` is the backend's call on checked data.
     """
 
     loss: Loss
     gradient: Gradient
-    function: object
+    generated: Generated
+    numpy: Mapping | None = field(default=None, compare=False)
+    backend: str = "numpy"
+    run: Callable | None = field(default=None, repr=False, compare=False)
+    check: BatchCheck | None = field(default=None, repr=False, compare=False)
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self):
+        if self.run is None:
+            object.__setattr__(self, "run", numpy_runner(self.generated.function))
+        if self.check is None:
+            object.__setattr__(self, "check", BatchCheck(self.params, self.inputs))
+
+    @property
+    def function(self):
+        """The generated function ``(*columns, y, *theta) -> [mean L, mean ∂L/∂θ₁, …]``."""
+        return self.generated.function
 
     @property
     def params(self) -> tuple[Symbol, ...]:
@@ -84,43 +98,72 @@ class CompiledLoss:
 
     @property
     def source(self) -> str:
-        """The generated NumPy source: forward steps, then the δ sweep."""
-        return source(self.function)
+        """The generated source: forward steps, the δ sweep, then the means over the batch."""
+        return self.generated.source
+
+    @property
+    def module(self) -> str:
+        """A standalone Python module defining ``value_and_grad(theta, X, y) -> (mean loss, gradient)``."""
+        from symnet.numeric.standalone import module_source
+
+        return module_source(self)
 
     def __call__(self, theta, X, y, per_sample: bool = False):
-        theta, X, y = check_batch(self.params, self.inputs, theta, X, y)
-        return self.evaluate_columns(tuple(X.T), y, theta, per_sample)
+        theta, X, y = self.check(theta, X, y)
+        if per_sample:
+            return self._per_sample(X.T, y, theta)
+        return self.run(X.T, y, theta)
 
     def evaluate_columns(self, columns, y, theta, per_sample: bool = False):
         """The same as calling, on already validated data: ``columns`` are X's columns (a hot loop's entry).
 
         Args:
-            columns: one float array of length N per input, in ``inputs`` order.
+            columns: one float array of length N per input, in ``inputs`` order (``X.T`` will do).
             y: targets, shape (N,); theta: parameters, shape (P,).
             per_sample: return per-row losses (N,) and gradients (N, P) instead of means.
 
         Returns:
             (mean loss, gradient (P,)), or the per-sample arrays.
         """
-        with np.errstate(over="ignore", under="ignore"):
-            try:
-                values = self.function(*columns, y, *theta)
-            except NameError as err:  # a function symnet does not know, with no NumPy form given
-                raise NameError(f"{err}: give its NumPy form per call, value_and_grad(..., numpy={{'{err.name}': f}}), "
-                                f"or an _imp_ on its class") from None
-        n = len(y)
-        losses = np.broadcast_to(np.asarray(values[0], dtype=float), (n,))
+        return self._per_sample(columns, y, theta) if per_sample else self.run(columns, y, theta)
+
+    def _per_sample(self, columns, y, theta):
+        """Rows from the NumPy program without the means (compiled on first use, whatever the backend)."""
+        if "rows" not in self._cache:
+            program = self.gradient.program
+            self._cache["rows"] = generate(program.inputs + program.params, program.outputs, program.assignments,
+                                           "value_and_grad_rows", self.numpy).function
+        values, n = call_generated(self._cache["rows"], columns, y, theta), len(y)
+        losses = np.broadcast_to(np.asarray(values[0], dtype=float), (n,)).copy()
         grads = np.column_stack([np.broadcast_to(np.asarray(v, dtype=float), (n,)) for v in values[1:]])
-        if per_sample:
-            return losses.copy(), grads
-        return float(losses.mean()), grads.mean(axis=0)
+        return losses, grads
 
     def value(self, theta, X, y) -> float:
         """The mean loss alone."""
         return self(theta, X, y)[0]
 
 
-def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: Mapping | None = None) -> CompiledLoss:
+def call_generated(function, columns, y, theta):
+    """``function(*columns, y, *theta)``; a function symnet does not know gets a message saying what to do."""
+    try:
+        return function(*columns, y, *(theta.tolist() if isinstance(theta, np.ndarray) else theta))
+    except NameError as err:  # a function symnet does not know, with no NumPy form given
+        raise NameError(f"{err}: give its NumPy form per call, value_and_grad(..., numpy={{'{err.name}': f}}), "
+                        f"or an _imp_ on its class") from None
+
+
+def numpy_runner(function):
+    """``run(columns, y, theta) -> (mean loss, gradient)`` for a generated NumPy function with the means inside."""
+
+    def run(columns, y, theta):
+        values = call_generated(function, columns, y, theta)
+        return float(values[0]), np.array(values[1:], dtype=float)
+
+    return run
+
+
+def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: Mapping | None = None,
+                   backend: str = "numpy") -> CompiledLoss:
     """Compile a loss to ``(theta, X, y) -> (mean loss, ∂(mean loss)/∂theta)``.
 
     Args:
@@ -128,6 +171,10 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
         rules: extra derivative rules ``{SymPy class: (ans, *args) -> partials}``.
         numpy: NumPy implementations ``{function name: callable}`` of functions symnet does not know
             (a class with an ``_imp_`` needs none).
+        backend: ``"numpy"`` (the default); ``"jax"``: the same program in ``jax.numpy``, jitted, in
+            float64 (an optional extra); ``"fused"``: one numba-compiled loop over the batch (seconds to
+            compile, then several times faster; falls back to NumPy with a warning saying why).
+            ``per_sample=True`` always runs the NumPy code.
 
     Returns:
         A ``CompiledLoss``.
@@ -139,11 +186,35 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
     >>> round(value, 4), g.shape
     (0.25, (11,))
     """
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; expected one of {', '.join(BACKENDS)}")
     target = as_loss(target)
     gradient = grad(target, rules=rules)
     program = gradient.program
-    return CompiledLoss(target, gradient,
-                        to_function(program, program.inputs + program.params, "value_and_grad", numpy))
+    assignments, outputs = mean_outputs(program)
+    args = program.inputs + program.params
+    if backend == "jax":
+        from symnet.numeric.jaxgen import jax_runner, jax_target
+
+        generated = generate(args, outputs, assignments, "value_and_grad", numpy, jax_target())
+        return CompiledLoss(target, gradient, generated, numpy, backend, jax_runner(generated.function))
+    generated = generate(args, outputs, assignments, "value_and_grad", numpy)
+    if backend == "fused":
+        return _fused(target, gradient, generated, numpy)
+    return CompiledLoss(target, gradient, generated, numpy)
+
+
+def _fused(target, gradient, generated, numpy) -> CompiledLoss:
+    import warnings
+
+    from symnet.numeric.fused import fused_loss
+
+    run, why = fused_loss(gradient.program, numpy)
+    if run is None:
+        warnings.warn(f"backend='fused' is not available for this loss: {why}; using the NumPy backend",
+                      UserWarning, stacklevel=3)
+        return CompiledLoss(target, gradient, generated, numpy)
+    return CompiledLoss(target, gradient, generated, numpy, "fused", run)
 
 
 def compile_network(network: Network, numpy: Mapping | None = None):
@@ -156,57 +227,13 @@ def compile_network(network: Network, numpy: Mapping | None = None):
     array([0.5])
     """
     program = network.program
-    fn = to_function(program, program.inputs + program.params, "predict", numpy)
+    generated = generate(program.inputs + program.params, program.outputs, program.assignments, "predict", numpy)
+    check = BatchCheck(network.params, network.inputs)
 
     def predict(theta, X):
-        theta, X, _ = check_batch(network.params, network.inputs, theta, X, None)
-        with np.errstate(over="ignore", under="ignore"):
-            out = fn(*X.T, *theta)[0]
+        theta, X, _ = check(theta, X, None)
+        out = generated.function(*X.T, *theta.tolist())[0]
         return np.broadcast_to(np.asarray(out, dtype=float), (X.shape[0],)).copy()
 
-    predict.source = source(fn)
+    predict.source = generated.source
     return predict
-
-
-def check_batch(params, inputs, theta, X, y):
-    """Validate and convert a parameter vector, a batch and targets; ``ValueError`` says what is wrong."""
-    theta = _finite_array(theta, "theta", (len(params),), f"one value per parameter ({', '.join(map(str, params))})")
-    X = _finite_array(X, "X", None, f"shape (N, {len(inputs)}): one column per input ({', '.join(map(str, inputs))})")
-    if X.ndim == 1 and len(inputs) == 1:
-        X = X[:, None]
-    if X.ndim != 2 or X.shape[1] != len(inputs) or X.shape[0] == 0:
-        raise ValueError(f"X must have shape (N, {len(inputs)}) with N ≥ 1, one column per input "
-                         f"({', '.join(map(str, inputs))}); got shape {X.shape}")
-    if y is not None:
-        y = _finite_array(y, "y", (X.shape[0],), "one target per row of X")
-    return theta, X, y
-
-
-def _finite_array(value, name, shape, expected) -> np.ndarray:
-    if isinstance(value, Mapping):
-        raise TypeError(f"{name} must be an array, not a mapping; use params_vector(...) to order a dict")
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must be numeric ({expected}); got {type(value).__name__}: {err}") from None
-    if shape is not None and array.shape != shape:
-        raise ValueError(f"{name} must have shape {shape}: {expected}; got shape {array.shape}")
-    bad = ~np.isfinite(array)
-    if bad.any():
-        where = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise ValueError(f"{name} contains {array[where]} at index {where if len(where) > 1 else where[0]}; "
-                         f"expected finite numbers (remove or impute NaN and inf)")
-    return array
-
-
-def params_vector(params: Sequence[Symbol], values: Mapping) -> np.ndarray:
-    """Order a ``{symbol or name: value}`` mapping into a parameter vector; every parameter required.
-
-    Checked by ``symnet.core.names.resolve_point``, the one point validator.
-    """
-    return np.array(list(resolve_point(tuple(params), values).values()), dtype=float)
-
-
-def expression_function(expr: Basic, args: Sequence[Symbol], numpy: Mapping | None = None):
-    """Compile a single expression (e.g. a 1-D function h(x)) with the stable activations."""
-    return lambdify(list(args), expr, modules=[numpy_namespace([expr], numpy), *MODULES], docstring_limit=0)

@@ -10,11 +10,12 @@ knows its derivative (``erf``: ``fdiff``) gets both from SymPy: its value from t
 
 from __future__ import annotations
 
+import importlib
 from functools import lru_cache
 
 from sympy import Dummy, lambdify
 
-from symnet.core.activations import ACTIVATIONS, PRIMITIVES, H, TableFunction, Z
+from symnet.core.activations import ACTIVATIONS, PRIMITIVES, H, ActivationBase, Z
 from symnet.core.rules import knows_derivative
 
 MODULES = ("scipy", "numpy")    # SciPy first: erf, expit… print as scipy.special.*, never math.*
@@ -28,7 +29,7 @@ def numpy_functions() -> dict:
     array([0. , 0.5, 1. ])
     """
     return {a.name: forward(a.function) for a in ACTIVATIONS.values()
-            if a.function is not None and issubclass(a.function, TableFunction)}
+            if a.function is not None and issubclass(a.function, ActivationBase)}
 
 
 @lru_cache(maxsize=None)
@@ -39,6 +40,8 @@ def forward(cls: type):
     >>> round(float(forward(erf)(1.0)), 6)
     0.842701
     """
+    if cls in PRIMITIVES and PRIMITIVES[cls].numpy:
+        return resolve(PRIMITIVES[cls].numpy)
     if cls in PRIMITIVES:
         a = PRIMITIVES[cls]
         formula = (a.numeric or a.closed)(Z)
@@ -69,9 +72,15 @@ def vjp(cls: type):
     return None
 
 
+def resolve(dotted: str):
+    """The function a dotted name names, e.g. ``scipy.special.expit``."""
+    module, name = dotted.rsplit(".", 1)
+    return getattr(importlib.import_module(module), name)
+
+
 def _modules(formula) -> list:
     """SciPy and NumPy, and the NumPy forms of the table functions ``formula`` calls (σ in softplus′)."""
-    own = {type(node).__name__: forward(type(node)) for node in formula.atoms(TableFunction)}
+    own = {type(node).__name__: forward(type(node)) for node in formula.atoms(ActivationBase)}
     return [own, *MODULES]
 
 

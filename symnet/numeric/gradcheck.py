@@ -12,80 +12,28 @@ activations rewritten into exp/log/Max (small networks only); (c) the numeric re
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from itertools import combinations
 
 import numpy as np
 import sympy
-from sympy import lambdify
 
 from symnet.core.activations import rewrite_activations
 from symnet.core.losses import Loss, as_loss
 from symnet.core.names import resolve_point, resolve_wrt
 from symnet.core.network import Network
-from symnet.numeric.codegen import (
-    CompiledLoss,
-    check_batch,
-    numpy_namespace,
-    value_and_grad,
+from symnet.numeric.codegen import CompiledLoss, check_batch, value_and_grad
+from symnet.numeric.generation import generate
+from symnet.numeric.gradreport import (  # noqa: F401  (re-exported: the report types live in gradreport)
+    ATOL,
+    METHODS,
+    RTOL,
+    GradCheckReport,
+    GradCheckRow,
+    agreement_row,
 )
-from symnet.numeric.functions import MODULES
-from symnet.numeric.reverse import backprop, evaluate, finite_differences, is_close
+from symnet.numeric.layer_check import check_layer_grads, is_layer_target
+from symnet.numeric.reverse import backprop, evaluate, finite_differences
 
-RTOL = 1e-6
-ATOL = 1e-8
 SYMPY_MAX_OPS = 600          # closed forms larger than this skip the sympy.diff oracle
-METHODS = ("backprop", "sympy", "numeric", "finite_diff")
-
-
-@dataclass(frozen=True)
-class GradCheckRow:
-    """One parameter: its four gradients (None where skipped), the largest gap, and the verdict."""
-
-    param: str
-    values: tuple[float | None, ...]
-    max_error: float
-    ok: bool
-
-
-@dataclass(frozen=True)
-class GradCheckReport:
-    """The four-way agreement table; ``ok`` is True when every pair agrees for every parameter."""
-
-    rows: tuple[GradCheckRow, ...]
-    loss: float
-    skipped: tuple[tuple[str, str], ...]   # (method, reason)
-
-    @property
-    def ok(self) -> bool:
-        return all(row.ok for row in self.rows)
-
-    @property
-    def failures(self) -> tuple[GradCheckRow, ...]:
-        return tuple(row for row in self.rows if not row.ok)
-
-    def table(self) -> list[list[str]]:
-        """Header and rows as strings (for text and Markdown tables)."""
-        head = ["param", *METHODS, "max diff", "ok"]  # ASCII, no "|": the rows also make the Markdown table
-        body = [[row.param, *(("—" if v is None else f"{v: .10e}") for v in row.values),
-                 f"{row.max_error:.2e}", "yes" if row.ok else "NO"] for row in self.rows]
-        return [head, *body]
-
-    def __str__(self) -> str:
-        rows = self.table()
-        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-        lines = ["  ".join(cell.rjust(w) for cell, w in zip(r, widths)) for r in rows]
-        lines.insert(1, "  ".join("-" * w for w in widths))
-        lines.append(f"mean loss L = {self.loss:.10g}; rtol = {RTOL:g}, atol = {ATOL:g}·max(1, |L|); "
-                     + ("all gradients agree" if self.ok else f"{len(self.failures)} parameter(s) DISAGREE"))
-        lines += [f"skipped {method}: {reason}" for method, reason in self.skipped]
-        return "\n".join(lines)
-
-    def _repr_markdown_(self) -> str:
-        rows = self.table()
-        lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
-        lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
-        return "\n".join(lines) + f"\n\n{'All gradients agree.' if self.ok else 'Some gradients disagree.'}\n"
 
 
 def random_point(target: Loss, seed: int = 0, batch: int = 8, scale: float = 1.0):
@@ -122,6 +70,8 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
     >>> check_grads(seed_network()).ok
     True
     """
+    if is_layer_target(target):   # a layer network: matrix backprop vs lowered scalar vs numeric vs differences
+        return check_layer_grads(target, theta, X, y, seed=seed)
     target = as_loss(target)
     rows_wanted = None if wrt is None else _params_only(target, resolve_wrt(target, wrt))
     if at is not None:
@@ -138,7 +88,7 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
                _oracle(skipped, "sympy", lambda: _sympy_column(closed, target, params, X, y, theta, numpy, sympy_max_ops)),
                _oracle(skipped, "numeric", lambda: _numeric(closed, env, params, forward, vjp)),
                _finite(closed, env, params, theta, forward)]
-    rows = tuple(_row(str(p), [None if c is None else float(c[i]) for c in columns], loss)
+    rows = tuple(agreement_row(str(p), [None if c is None else float(c[i]) for c in columns], loss)
                  for i, p in enumerate(params) if rows_wanted is None or p in rows_wanted)
     return GradCheckReport(rows, loss, tuple(skipped))
 
@@ -182,14 +132,6 @@ def _forward_rules(closed, numpy: Mapping | None) -> dict:
             if numpy and type(node).__name__ in numpy}
 
 
-def _row(param: str, values: list, loss: float) -> GradCheckRow:
-    present = [v for v in values if v is not None]
-    pairs = list(combinations(present, 2))
-    max_error = max((abs(a - b) for a, b in pairs), default=0.0)
-    ok = all(is_close(a, b, abs(loss), RTOL, ATOL) for a, b in pairs)
-    return GradCheckRow(param, tuple(values), max_error if np.isfinite(max_error) else float("inf"), ok)
-
-
 def _environment(target: Loss, theta, X, y) -> dict:
     net = target.network
     env = {s: X[:, i] for i, s in enumerate(net.inputs)}
@@ -229,9 +171,7 @@ def _sympy_oracle(closed, target: Loss, params, X, y, theta, numpy=None) -> np.n
     # DiracDelta (from a Heaviside the user wrote) is 0 away from the kinks where the check is valid
     derivatives = [sympy.diff(expr, real[p]).replace(sympy.DiracDelta, lambda *a: sympy.S.Zero) for p in params]
     args = [real[s] for s in args]
-    fn = lambdify(args, derivatives, modules=[numpy_namespace(derivatives, numpy), *MODULES])
-    # every argument a full column: lambdify prints Max as numpy.amax over a tuple of its arguments,
-    # which needs them all to have one shape
+    fn = generate(args, derivatives, name="sympy_oracle", numpy=numpy).function  # names printed safely
     columns = [np.full(X.shape[0], t) for t in theta]
     with np.errstate(all="ignore"):
         values = fn(*X.T, y, *columns)

@@ -21,7 +21,7 @@ from symnet.core.neuron import neuron_index
 from symnet.core.rules import differentiate
 from symnet.derivation.derive import enumerate_paths
 from symnet.render.i18n import t
-from symnet.render.printing import SUBSCRIPT, factor, pretty
+from symnet.render.notation import SUBSCRIPT, factor, pretty
 
 LABEL_AT = 0.7          # edge labels sit 70% along the edge, near the arrow head, where crossing edges part
 RADIUS = 0.42

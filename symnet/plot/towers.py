@@ -100,6 +100,15 @@ def plot_tower(model: Tower | None = None, ax=None, extent=ARTICLE_RANGE):
     return plot_surface(X, Y, tower_values(model, X, Y), ax, title, "T(x, y)")
 
 
+def tower_png(model: Tower, dpi: int = 72) -> bytes:
+    """``plot_tower(model)`` as PNG bytes (Jupyter's ``_repr_png_`` of a ``Tower``)."""
+    from io import BytesIO
+
+    buffer = BytesIO()
+    plot_tower(model).figure.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
 def plot_nested_towers(model: Tower | None = None, ax=None, extent=ARTICLE_RANGE):
     """The article's second figure: four nested towers (±0.5, ±1, ±2, ±4) with sharpness 4, summed.
 

@@ -16,7 +16,7 @@ from symnet.derivation.abstract import NEURON_FUNCTION
 from symnet.derivation.derive import Derivation, OrderedProduct, OrderedSum, ParamDerivation
 from symnet.render import i18n
 from symnet.render.layout import Arrows, Equation, Heading, Label, Line, Math, Num, Prose, Table, number
-from symnet.render.printing import check_format, program_pairs
+from symnet.render.notation import aligned, check_format, program_pairs
 from symnet.render.tex import emit_latex, emit_markdown, emit_text, math_lines, preamble
 
 MAX_CLOSED_FORM_OPS = 400
@@ -71,13 +71,15 @@ def latex_document(derivation: Derivation, lang: str = "en", check: bool = True)
     return preamble(lang, title) + emit(blocks[1:], "latex", lang) + "\n\\end{document}\n"
 
 
+def derivation_math(derivation: Derivation) -> list[str]:
+    """Every math line of the derivation's sections (``lhs &= rhs``), for one ``aligned`` block."""
+    return [line for block in body_blocks(derivation, "en") if isinstance(block, Math)
+            for line in math_lines(block, "markdown", "en")]
+
+
 def latex_display(derivation: Derivation) -> str:
     """For Jupyter's ``_repr_latex_``: every math block, one ``aligned`` display."""
-    lines = []
-    for block in body_blocks(derivation, "en"):
-        if isinstance(block, Math):
-            lines += math_lines(block, "markdown", "en")
-    return "$$\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}$$"
+    return aligned(derivation_math(derivation), display=True)
 
 
 def emit(blocks, fmt: str, lang: str) -> str:
@@ -243,4 +245,4 @@ def check_blocks(derivation: Derivation, lang: str) -> list:
     return [Heading(1, t("check")), Prose(t("check_intro")), Table(header, body)]
 
 
-__all__ = ["render", "document", "latex_document", "latex_display"]
+__all__ = ["render", "document", "latex_document", "latex_display", "derivation_math"]

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from sympy import Basic, Derivative
 
 from symnet.derivation.derive import OrderedProduct, OrderedSum
-from symnet.render.printing import factor, measure, printer
+from symnet.render.notation import factor, measure, printer
 
 BUDGET = {"text": 96, "unicode": 96, "latex": 78, "markdown": 80}
 SEPARATORS = {"+": ("+", "+"), "·": ("·", r"\cdot"), "→": ("→", r"\to"), "−": ("-", "-"), "=": ("=", "=")}

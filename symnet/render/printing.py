@@ -1,237 +1,288 @@
-"""Printers: plain text, one-line Unicode, LaTeX and Markdown views of networks, programs and gradients.
+"""Printers of every symnet object: ``text``, ``pretty`` (one-line Unicode), ``latex`` and ``markdown``.
 
-Symbols keep Python-identifier names (``w3_1``, ``delta_z5``, ``θ1``); the printer decides how they
-look: w₃,₁ / w_{3,1}, δ_{z₅}, θ₁ / \\theta_{1}, ŷ / \\hat{y}. Printers subclass SymPy's and add
-``_print_<Class>`` methods; they call ``self._print`` on sub-expressions, never ``str``.
+Networks, programs, losses, gradients, derivations, gradient-check reports, training results, data
+sets and towers print through ``_print_<Class>`` methods on symnet's subclasses of SymPy's printers
+(``StrPrinter`` and ``LatexPrinter``), exactly as SymPy prints its own classes: dispatch by class name,
+sub-expressions through ``self._print``. Symbol names look the same everywhere (w₃,₁ / w_{3,1}, θ₅ /
+\\theta_{5}, σ), expanded formulas included, because every formula goes through the printers of
+``symnet.render.notation``. A class SymPy already prints (``sympy.vector``'s ``Gradient``) gets its
+own method here, so symnet's object never reaches SymPy's.
+
+``pretty`` is symnet's one-line Unicode form (a ``StrPrinter`` subclass, not SymPy's 2-D
+``PrettyPrinter``: formulas of a network do not fit in two dimensions).
+``str(obj)`` is ``text(obj)``; Jupyter's ``_repr_latex_`` and ``_repr_markdown_`` use ``latex`` and
+``markdown``. The printers know the classes by name only, so this module imports nothing above it.
 """
 
 from __future__ import annotations
 
-import re
+from sympy import Derivative, Symbol
+from sympy.printing.printer import Printer
 
-from sympy import Basic, Symbol
-from sympy.printing.latex import LatexPrinter
-from sympy.printing.str import StrPrinter
-
-GREEK = dict(zip("αβγδεζηθικλμνξοπρστυφχψωΓΔΘΛΞΠΣΦΨΩ", (
-    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi o pi rho sigma tau upsilon "
-    "phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Phi Psi Omega").split()))
-SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-INDEXED = re.compile(r"^([A-Za-zα-ωΑ-Ω]+?)(\d+(?:_\d+)*)$")
-FORMATS = ("text", "unicode", "latex", "markdown")
-
-
-def _name_parts(name: str):
-    """('delta', rest) | ('hat', 'y') | (base, [indices]) | (name, [])."""
-    if name.startswith("delta_"):
-        return "delta", name[len("delta_"):]
-    if name in ("yhat", "ŷ"):
-        return "hat", "y"
-    match = INDEXED.match(name)
-    if match:
-        return match.group(1), match.group(2).split("_")
-    return name, []
-
-
-class SymnetLatexPrinter(LatexPrinter):
-    """LaTeX with symnet's symbol names, σ for sigmoid and f(θ, …) neurons."""
-
-    def _print_Symbol(self, expr, style="plain"):
-        base, rest = _name_parts(expr.name)
-        if base == "delta":
-            return r"\delta_{%s}" % self._print(Symbol(rest))
-        if base == "hat":
-            return r"\hat{%s}" % rest
-        if base in GREEK.values() or base in GREEK:
-            base = "\\" + GREEK.get(base, base)
-        elif len(base) > 1:
-            base = r"\mathrm{%s}" % base.replace("_", r"\_")
-        return base + ("_{%s}" % ",".join(rest) if rest else "")
-
-    def _print_Derivative(self, expr):
-        variables = " ".join(r"\partial %s" % self._print(v) for v in expr.variables)
-        return r"\frac{\partial %s}{%s}" % (self._print(expr.expr), variables)
-
-    def _print_sigmoid(self, expr, exp=None):
-        return self._function(r"\sigma", expr, exp)
-
-    def _print_relu(self, expr, exp=None):
-        return self._function(r"\operatorname{ReLU}", expr, exp)
-
-    def _print_softplus(self, expr, exp=None):
-        return self._function(r"\operatorname{softplus}", expr, exp)
-
-    def _print_f(self, expr, exp=None):
-        return self._function("f", expr, exp)
-
-    def _function(self, name, expr, exp):
-        body = r"%s\left(%s\right)" % (name, ", ".join(self._print(a) for a in expr.args))
-        return body if exp is None else r"%s^{%s}" % (body, exp)
+from symnet.core.losses import LOSS
+from symnet.numeric.gradcheck import ATOL, RTOL
+from symnet.render.document import derivation_math, render
+from symnet.render.layout import Num, number
+from symnet.render.notation import (  # noqa: F401  (the expression helpers are re-exported from here)
+    FORMATS,
+    GREEK,
+    SUBSCRIPT,
+    SymnetLatexPrinter,
+    TextPrinter,
+    UnicodePrinter,
+    aligned,
+    check_format,
+    factor,
+    format_assignments,
+    format_expr,
+    measure,
+    printer,
+    program_pairs,
+)
 
 
-class UnicodePrinter(StrPrinter):
-    """One-line Unicode: θ₁, w₃,₁, δz₅, ŷ, σ(z₅)."""
-
-    def _print_Symbol(self, expr):
-        base, rest = _name_parts(expr.name)
-        if base == "delta":
-            return "δ" + self._print(Symbol(rest))
-        if base == "hat":
-            return "ŷ"
-        return base + ",".join(i.translate(SUBSCRIPT) for i in rest)
-
-    def _print_Derivative(self, expr):
-        return "∂%s/∂%s" % (self._print(expr.expr), "".join(self._print(v) for v in expr.variables))
-
-    def _print_sigmoid(self, expr):
-        return "σ(%s)" % self._print(expr.args[0])
-
-    def _print_AppliedUndef(self, expr):     # f5(θ5, h3) -> f₅(θ₅, h₃)
-        return "%s(%s)" % (self._print(Symbol(expr.func.__name__)), ", ".join(self._print(a) for a in expr.args))
-
-    def _print_relu(self, expr):
-        return "ReLU(%s)" % self._print(expr.args[0])
-
-    def _print_Mul(self, expr):
-        return super()._print_Mul(expr).replace("*", "·")
-
-    def _print_Pow(self, expr, rational=False):
-        if expr.exp == 2:
-            return self.parenthesize(expr.base, 60) + "²"
-        return super()._print_Pow(expr, rational).replace("**", "^")
+def program_lines(program) -> list:
+    """A program's assignments, then ``out = …`` (``out1``, ``out2``… for several outputs)."""
+    outputs = program.outputs
+    names = ["out"] if len(outputs) == 1 else [f"out{i}" for i in range(1, len(outputs) + 1)]
+    return list(program.assignments) + [(Symbol(name), e) for name, e in zip(names, outputs)]
 
 
-class MeasuringPrinter(UnicodePrinter):
-    """``UnicodePrinter`` that remembers what it printed: printing a tree once prints every subtree,
-    so the widths of all subtrees cost one pass (line breaking asks for many of them)."""
-
-    MAX_MEMO = 200_000
-
-    def __init__(self, settings=None):
-        super().__init__(settings)
-        self.memo: dict = {}
-
-    def _print(self, expr, **kwargs):
-        if kwargs or not isinstance(expr, Basic) or expr.is_Atom:
-            return super()._print(expr, **kwargs)
-        out = self.memo.get(expr)
-        if out is None:
-            if len(self.memo) > self.MAX_MEMO:
-                self.memo.clear()
-            out = self.memo[expr] = super()._print(expr)
-        return out
+def gradient_lines(gradient) -> list:
+    """The forward assignments, the δ assignments, then ∂out/∂p = … for every p."""
+    out = gradient.forward.outputs[0]
+    return (list(gradient.forward.assignments) + list(gradient.adjoints)
+            + [(Derivative(out, s), r) for s, r in zip(gradient.wrt, gradient.results)])
 
 
-_MEASURING = MeasuringPrinter()
+def report_notes(report) -> list[str]:
+    """The verdict and tolerance line of a gradient check, then one line per skipped oracle."""
+    verdict = "all gradients agree" if report.ok else f"{len(report.failures)} parameter(s) DISAGREE"
+    return ([f"mean loss L = {report.loss:.10g}; rtol = {RTOL:g}, atol = {ATOL:g}·max(1, |L|); {verdict}"]
+            + [f"skipped {method}: {reason}" for method, reason in report.skipped])
 
 
-def measure(expr) -> str:
-    """``pretty(expr)``, remembered with the text of every subexpression (for repeated width queries).
+def train_summary(result) -> str:
+    """One line: optimiser, epochs and the loss before and after (and on the validation set)."""
+    s, h = result.settings, result.history
+    line = (f"trained {len(result.params)} parameters with {s.get('optimizer', '?')} "
+            f"(learning rate {s.get('learning_rate', '?')}) for {h.epochs[-1] if h.epochs else 0} epochs: "
+            f"loss {h.train_loss[0]:.6g} → {h.train_loss[-1]:.6g}")
+    return line + (f", validation loss {h.val_loss[-1]:.6g}" if h.val_loss else "")
 
-    >>> from sympy import Symbol
-    >>> measure(Symbol("w3_1") + 1)
-    'w₃,₁ + 1'
-    """
-    return _MEASURING.doprint(expr)
+
+def dataset_summary(data) -> str:
+    """One line: name, size, inputs and whether the targets are labels."""
+    kind = "labels 0/1" if data.is_classification else "real targets"
+    return f"data set {data.name}: {len(data)} samples, inputs {', '.join(data.inputs)}, {kind}"
 
 
-def latex(expr) -> str:
-    """LaTeX for a SymPy expression (or a symnet object with ``latex_lines``).
+def tower_summary(tower) -> str:
+    """One line: how many towers, and the steepness, sharpness and threshold of its neurons."""
+    count = len(tower.boxes)
+    return (f"{count} tower{'s' if count != 1 else ''}: steepness {tower.steepness:g}, "
+            f"sharpness {tower.sharpness:g}, threshold {tower.threshold:g}")
+
+
+class _ObjectPrinting:
+    """``_print_<Class>`` for symnet's objects; each printer says how lines, tables, words and stacks look."""
+
+    fmt = "text"
+    # lang: the words of a derivation; program: a network shows its program too (``symnet.show``)
+    OBJECT_SETTINGS = {"lang": "en", "program": False}
+
+    def _print_Network(self, net):
+        if self._settings.get("program"):
+            return self._stack([self._print(net.nested), self._lines(program_pairs(net.program))], gap=True)
+        return self._print(net.nested)
+
+    def _print_Program(self, program):
+        return self._lines(program_lines(program))
+
+    def _print_Loss(self, loss):
+        return f"{self._print(LOSS)} = {self._print(loss.display)}"
+
+    def _print_Gradient(self, gradient):   # SymPy's printers have a _print_Gradient for sympy.vector
+        return self._lines(gradient_lines(gradient))
+
+    def _print_Derivation(self, derivation):
+        return render(derivation, self.fmt, self._settings.get("lang", "en")).rstrip("\n")
+
+    def _print_GradCheckReport(self, report):
+        header, *cells = report.table()
+        rows = [[self._print(Symbol(row.param)), *self._cells(row, text[1:])] for row, text in zip(report.rows, cells)]
+        return self._stack([self._table(header, rows), *map(self._words, report_notes(report))])
+
+    def _print_TrainResult(self, result):
+        values = [(Symbol(name), Num(float(v))) for name, v in zip(result.params, result.theta)]
+        return self._stack([self._words(train_summary(result)), self._lines(values)])
+
+    def _print_Dataset(self, data):
+        return self._words(dataset_summary(data))
+
+    def _print_Tower(self, tower):
+        return self._stack([self._print(tower.network.nested), self._words(tower_summary(tower))])
+
+    def _print_Num(self, num):
+        return number(num.value)
+
+    def _cells(self, row, cells):
+        """The cells of a report row after the parameter: as ``GradCheckReport.table`` writes them."""
+        return cells
+
+    def _lines(self, pairs) -> str:
+        return "\n".join(f"{self._print(lhs)} = {self._print(rhs)}" for lhs, rhs in pairs)
+
+    def _table(self, header, rows) -> str:
+        rows = [list(header)] + [list(r) for r in rows]
+        widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+        lines = ["  ".join(cell.rjust(w) for cell, w in zip(r, widths)) for r in rows]
+        return "\n".join([lines[0], "  ".join("-" * w for w in widths), *lines[1:]])
+
+    def _words(self, words: str) -> str:
+        return words
+
+    def _stack(self, parts, gap=False) -> str:
+        return ("\n\n" if gap else "\n").join(parts)
+
+
+class ObjectTextPrinter(_ObjectPrinting, TextPrinter):
+    """Plain text of symnet's objects (``str``): SymPy's names, ``dL/dw`` derivatives."""
+
+    _default_settings = {**TextPrinter._default_settings, **_ObjectPrinting.OBJECT_SETTINGS}
+
+
+class ObjectUnicodePrinter(_ObjectPrinting, UnicodePrinter):
+    """One-line Unicode of symnet's objects: θ₅, w₃,₁, σ, ∂L/∂w."""
+
+    fmt = "unicode"
+    _default_settings = {**UnicodePrinter._default_settings, **_ObjectPrinting.OBJECT_SETTINGS}
+
+
+class ObjectLatexPrinter(_ObjectPrinting, SymnetLatexPrinter):
+    """LaTeX (math mode, no ``$``) of symnet's objects: ``aligned`` blocks, ``array`` tables, ``\\text`` words."""
+
+    fmt = "latex"
+    _default_settings = {**SymnetLatexPrinter._default_settings, **_ObjectPrinting.OBJECT_SETTINGS}
+
+    def _print_Derivation(self, derivation):
+        return aligned(derivation_math(derivation))
+
+    def _print_Num(self, num):
+        return num.latex()
+
+    def _cells(self, row, cells):
+        values = [r"\text{---}" if v is None else Num(v).latex() for v in (*row.values, row.max_error)]
+        return values + [self._words(cells[-1])]
+
+    def _lines(self, pairs) -> str:
+        return aligned([f"{self._print(lhs)} &= {self._print(rhs)}" for lhs, rhs in pairs])
+
+    def _table(self, header, rows) -> str:
+        head = " & ".join(self._words(h) for h in header)
+        body = " \\\\\n".join(" & ".join(row) for row in rows)
+        spec = "l" + "r" * (len(header) - 2) + "c"
+        return "\\begin{array}{%s}\n%s \\\\\n\\hline\n%s\n\\end{array}" % (spec, head, body)
+
+    def _words(self, words: str) -> str:
+        return r"\text{%s}" % "".join(LATEX_TEXT.get(c, c) for c in words)
+
+    def _stack(self, parts, gap=False) -> str:
+        return "\\begin{gathered}\n" + " \\\\\n".join(parts) + "\n\\end{gathered}"
+
+
+# characters that \text{} must escape, and symbols that must leave text mode
+LATEX_TEXT = {"_": r"\_", "%": r"\%", "&": r"\&", "#": r"\#", "$": r"\$", "{": r"\{", "}": r"\}",
+              "→": r"$\to$", "·": r"$\cdot$", "|": r"$|$", "θ": r"$\theta$", "σ": r"$\sigma$", "—": "---"}
+
+
+class MarkdownPrinter(Printer):
+    """Markdown: LaTeX in ``$…$`` or a ``$$`` display; tables as Markdown tables with Unicode names (w₁,₁)."""
+
+    printmethod = "_symnet_markdown"
+    _default_settings = dict(_ObjectPrinting.OBJECT_SETTINGS)
+
+    def emptyPrinter(self, obj):
+        return str(obj)
+
+    def _print_Basic(self, expr):
+        return f"${latex(expr)}$"
+
+    def _display(self, obj):
+        return f"$$\n{latex(obj)}\n$$"
+
+    _print_Loss = _print_Basic
+    _print_Program = _print_Gradient = _print_Tower = _display
+
+    def _print_Network(self, net):
+        nested = f"${latex(net.nested)}$"
+        return nested + "\n\n" + format_assignments(program_pairs(net.program), "markdown") \
+            if self._settings["program"] else nested
+
+    def _print_Derivation(self, derivation):
+        return render(derivation, "markdown", self._settings["lang"]).rstrip("\n")
+
+    def _print_GradCheckReport(self, report):
+        header, *cells = report.table()
+        rows = [[pretty(Symbol(row.param)), *text[1:]] for row, text in zip(report.rows, cells)]
+        return markdown_table(header, rows) + "\n\n" + "  \n".join(report_notes(report))
+
+    def _print_TrainResult(self, result):
+        rows = [[pretty(Symbol(n)), number(float(v))] for n, v in zip(result.params, result.theta)]
+        return train_summary(result) + "\n\n" + markdown_table(["parameter", "value"], rows)
+
+    def _print_Dataset(self, data):
+        return dataset_summary(data)
+
+
+def markdown_table(header, rows) -> str:
+    """A Markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return "\n".join(lines + ["| " + " | ".join(map(str, r)) + " |" for r in rows])
+
+
+def latex(obj) -> str:
+    """LaTeX (math mode, no ``$``) for a SymPy expression or any symnet object.
 
     >>> from sympy import Symbol
     >>> latex(Symbol("w3_1") * Symbol("delta_z5"))
     '\\\\delta_{z_{5}} w_{3,1}'
+    >>> from symnet import seed_network
+    >>> print(latex(seed_network())[:36])
+    f\\left(\\theta_{5}, f\\left(\\theta_{3}
     """
-    return SymnetLatexPrinter().doprint(expr)
+    return ObjectLatexPrinter().doprint(obj)
 
 
-def pretty(expr) -> str:
-    """One-line Unicode for a SymPy expression.
+def pretty(obj) -> str:
+    """One-line Unicode for a SymPy expression or any symnet object.
 
     >>> from sympy import Symbol
     >>> pretty(Symbol("delta_z5") * Symbol("w3_1"))
     'δz₅·w₃,₁'
     """
-    return UnicodePrinter().doprint(expr)
+    return ObjectUnicodePrinter().doprint(obj)
 
 
-class TextPrinter(StrPrinter):
-    """SymPy's str, with derivatives written dL/dw (also inside larger expressions)."""
-
-    def _print_Derivative(self, expr):
-        return "d%s/d%s" % (self._print(expr.expr), "".join(self._print(v) for v in expr.variables))
-
-
-def text(expr) -> str:
-    """Plain text (SymPy's str), with derivatives written dL/dw.
+def text(obj) -> str:
+    """Plain text (SymPy's ``str`` names, ``dL/dw``) for a SymPy expression or any symnet object.
 
     >>> from sympy import Derivative, Symbol
     >>> text(Derivative(Symbol("L"), Symbol("w3_1")))
     'dL/dw3_1'
     """
-    return TextPrinter().doprint(expr)
+    return ObjectTextPrinter().doprint(obj)
 
 
-PRINTERS = {"text": text, "unicode": pretty, "latex": latex, "markdown": latex}
+def markdown(obj) -> str:
+    """Markdown for a SymPy expression (``$…$``) or any symnet object (displays and tables)."""
+    return MarkdownPrinter().doprint(obj)
 
 
-def check_format(fmt: str) -> str:
-    """Return ``fmt`` if it is one of ``FORMATS``, else raise ``ValueError``."""
-    if fmt not in PRINTERS:
-        raise ValueError(f"unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")
-    return fmt
+PRINTERS = {"text": ObjectTextPrinter, "unicode": ObjectUnicodePrinter, "latex": ObjectLatexPrinter,
+            "markdown": MarkdownPrinter}
 
 
-def printer(fmt: str):
-    """The one-expression printer of ``fmt`` (LaTeX for both latex and markdown, without ``$``)."""
-    return PRINTERS[check_format(fmt)]
-
-
-def factor(expr: Basic, fmt: str) -> str:
-    """``expr`` printed as one factor of a product: sums and negative terms get parentheses.
-
-    >>> from sympy import Symbol
-    >>> factor(1 - Symbol("h5"), "unicode")
-    '(1 - h₅)'
-    """
-    out = printer(fmt)(expr)
-    if expr.is_Add or (expr.could_extract_minus_sign() and not expr.is_Atom) or (expr.is_Number and expr < 0):
-        return r"\left(%s\right)" % out if fmt in ("latex", "markdown") else f"({out})"
-    return out
-
-
-def format_expr(expr: Basic, fmt: str) -> str:
-    """An expression in one of ``FORMATS`` (Markdown wraps LaTeX in ``$…$``)."""
-    check_format(fmt)
-    out = PRINTERS[fmt](expr)
-    return f"${out}$" if fmt == "markdown" else out
-
-
-def format_assignments(pairs, fmt: str) -> str:
-    """``lhs = rhs`` lines; LaTeX gets an ``aligned`` block, Markdown a ``$$`` display."""
-    if fmt in ("latex", "markdown"):
-        body = " \\\\\n".join(f"{latex(lhs)} &= {latex(rhs)}" for lhs, rhs in pairs)
-        block = "\\begin{aligned}\n" + body + "\n\\end{aligned}"
-        return f"$$\n{block}\n$$" if fmt == "markdown" else block
-    printer = PRINTERS[fmt]
-    return "\n".join(f"{printer(lhs)} = {printer(rhs)}" for lhs, rhs in pairs)
-
-
-def program_pairs(program) -> list:
-    """A program's assignments plus its outputs as (ŷ or out, expr) pairs."""
-    pairs = list(program.assignments)
-    out = program.outputs[0]
-    if out.is_Symbol and out.name not in ("yhat", "L"):
-        pairs.append((Symbol("yhat"), out))
-    return pairs
-
-
-def latex_gradient(gradient) -> str:
-    """A gradient program as a LaTeX ``aligned`` display (for Jupyter)."""
-    out = gradient.forward.outputs[0]
-    pairs = list(gradient.forward.assignments) + list(gradient.adjoints)
-    body = " \\\\\n".join(
-        [f"{latex(lhs)} &= {latex(rhs)}" for lhs, rhs in pairs]
-        + [r"\frac{\partial %s}{\partial %s} &= %s" % (latex(out), latex(s), latex(r)) for s, r in
-           zip(gradient.wrt, gradient.results)])
-    return "$$\\begin{aligned}\n" + body + "\n\\end{aligned}$$"
+def print_as(obj, fmt: str, **settings) -> str:
+    """``obj`` in one of ``FORMATS`` through that format's printer; ``settings``: ``lang``, ``program``."""
+    return PRINTERS[check_format(fmt)](settings).doprint(obj)

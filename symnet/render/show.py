@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from sympy import Derivative
-
-from symnet.core.backprop import Gradient
-from symnet.core.network import Network
-from symnet.derivation.derive import Derivation
-from symnet.render.document import render
-from symnet.render.printing import check_format, format_assignments, format_expr, program_pairs
+from symnet.render.i18n import check_lang
+from symnet.render.printing import print_as
 
 
 def show(obj, fmt: str = "unicode", lang: str = "en") -> str:
-    """A readable view of a network, loss, program, gradient or derivation in ``fmt``.
+    """A readable view of a network, loss, program, gradient, derivation, report, … in ``fmt``.
+
+    The same printers as ``latex``/``pretty``/``str`` (``symnet.render.printing``); a network also
+    shows its program, and a derivation's words are in ``lang``.
 
     Args:
-        obj: what to show.
+        obj: what to show (any symnet object or SymPy expression).
         fmt: ``text``, ``unicode``, ``latex`` or ``markdown``.
         lang: ``en`` or ``zh``, for the words of a derivation.
 
@@ -26,14 +24,4 @@ def show(obj, fmt: str = "unicode", lang: str = "en") -> str:
     >>> print(show(seed_network(), "text").splitlines()[0])
     f(θ5, f(θ3, f(θ1, x1) + f(θ2, x2)), f(θ4, f(θ2, x2)))
     """
-    if isinstance(obj, Network):
-        return format_expr(obj.nested, fmt) + "\n\n" + format_assignments(program_pairs(obj.program), fmt)
-    if isinstance(obj, Gradient):
-        pairs = list(obj.forward.assignments) + list(obj.adjoints)
-        pairs += [(Derivative(obj.forward.outputs[0], s), r) for s, r in zip(obj.wrt, obj.results)]
-        return format_assignments(pairs, fmt)
-    if hasattr(obj, "assignments"):
-        return format_assignments(program_pairs(obj), fmt)
-    if isinstance(obj, Derivation):
-        return render(obj, check_format(fmt), lang)
-    return format_expr(obj, fmt)
+    return print_as(obj, fmt, lang=check_lang(lang), program=True)

@@ -12,7 +12,7 @@ import textwrap
 from string import Formatter
 
 from symnet.derivation.rules import Rule
-from symnet.render.i18n import t
+from symnet.render.i18n import rule as rule_words, t
 from symnet.render.layout import (
     BUDGET,
     Equation,
@@ -28,7 +28,7 @@ from symnet.render.layout import (
     pack,
     tokens,
 )
-from symnet.render.printing import printer
+from symnet.render.notation import aligned, printer
 
 UNICODE_TO_LATEX = {
     "ŷ": r"\(\hat{y}\)", "θ": r"\(\theta\)", "δ": r"\(\delta\)", "∂": r"\(\partial\)", "σ": r"\(\sigma\)",
@@ -101,8 +101,7 @@ def emit_markdown(blocks, fmt: str, lang: str) -> str:
         elif isinstance(block, Prose):
             out += [prose(block, fmt), ""]
         elif isinstance(block, Math):
-            body = " \\\\\n".join(math_lines(block, fmt, lang))
-            out += ["$$", "\\begin{aligned}", body, "\\end{aligned}", "$$", ""]
+            out += [aligned(math_lines(block, fmt, lang), display=True), ""]
         elif isinstance(block, Table):
             out.append("| " + " | ".join(cell(c, fmt) for c in block.header) + " |")
             out.append("|" + "---|" * len(block.header))
@@ -230,7 +229,7 @@ def note_text(rules, fmt: str, lang: str = "en") -> str:
         if formula is not None:
             parts.append(formula)
         else:
-            words = t(rule.name, lang)
+            words = rule_words(rule.name, lang)   # a function's own rule (erf rule) has no entry: kept
             parts.append(r"\text{%s}" % escape(words) if tex else words)
     separator = "、" if lang == "zh" else ", "
     return (r"\text{%s}" % separator).join(parts) if tex else separator.join(parts)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 from sympy import Symbol
 
+from symnet.render.i18n import t
 from symnet.tour.records import POINTS, STUDENT, Artifact, Formula, Section, Table, TourContext
-from symnet.tour.text import text
 
 APPROX_SIZES = (2, 4, 8, 16)
 APPROX_SHOWN = 8
@@ -43,12 +43,12 @@ def towers_section(ctx: TourContext) -> Section:
     values = "\n".join(f"{pretty(theta)}: " + ", ".join(f"{pretty(p)} = {one.values[str(p)]:g}" for p in group)
                        for theta, group in _groups(one.network))
     pairs = program_pairs(one.network.program)
-    formulas = (Formula(text("towers_formula", lang), f"Tower(x, y) = {pretty(one.network.nested)}\n\n"
+    formulas = (Formula(t("towers_formula", lang), f"Tower(x, y) = {pretty(one.network.nested)}\n\n"
                         f"{format_assignments(pairs, 'unicode')}\n\n{values}",
                         format_assignments(pairs, "latex")),)
     files = _tower_figures(ctx, one, nested_towers())
-    paragraph = text("towers_p1", lang, steepness=f"{one.steepness:g}", gain=f"{one.sharpness:g}")
-    return Section("towers", text("towers_title", lang), (paragraph,), formulas, files=files)
+    paragraph = t("towers_p1", lang, steepness=f"{one.steepness:g}", gain=f"{one.sharpness:g}")
+    return Section("towers", t("towers_title", lang), (paragraph,), formulas, files=files)
 
 
 def _groups(network):
@@ -68,26 +68,26 @@ def _tower_figures(ctx: TourContext, one, nested) -> tuple[Artifact, ...]:
     """The article's two tower figures, drawn by ``symnet.plot.towers``."""
     from symnet.plot.towers import plot_nested_towers, plot_tower
 
-    return (save_figure(plot_tower(one).figure, ctx, "tower.png", text("towers_figure", ctx.lang)),
+    return (save_figure(plot_tower(one).figure, ctx, "tower.png", t("towers_figure", ctx.lang)),
             save_figure(plot_nested_towers(nested).figure, ctx, "towers_nested.png",
-                        text("towers_sum_figure", ctx.lang)))
+                        t("towers_sum_figure", ctx.lang)))
 
 
 def approx_section(ctx: TourContext) -> Section:
     """§2: sums of towers approximate G(x, y) = sin x · cos y; the error falls as towers are added."""
-    from symnet.towers.approximation import THRESHOLD
+    from symnet.towers.approximation import PARTITION_THRESHOLD
     from symnet.towers.study import error_study
 
     lang = ctx.lang
     study = error_study(APPROX_TARGET, APPROX_DOMAIN, ns=APPROX_SIZES)
-    header = tuple(text(k, lang) for k in ("h_cells", "h_towers", "h_params", "h_max", "h_rms", "h_ratio"))
-    table = Table(text("approx_table", lang), header, tuple(tuple(row) for row in study.cells()))
-    formula = Formula(text("approx_target", lang), "G(x, y) = sin(x)·cos(y),  (x, y) ∈ [−2, 2]²\n"
-                      f"ŷ(x, y) = Σₖ cₖ·Towerₖ(x, y),  cₖ = {text('approx_height', lang)}", r"G(x, y) = \sin x \cos y")
+    header = tuple(t(k, lang) for k in ("h_cells", "h_towers", "h_params", "h_max", "h_rms", "h_ratio"))
+    table = Table(t("approx_table", lang), header, tuple(tuple(row) for row in study.cells()))
+    formula = Formula(t("approx_target", lang), "G(x, y) = sin(x)·cos(y),  (x, y) ∈ [−2, 2]²\n"
+                      f"ŷ(x, y) = Σₖ cₖ·Towerₖ(x, y),  cₖ = {t('approx_height', lang)}", r"G(x, y) = \sin x \cos y")
     files = _approx_figures(ctx, study)
     leak = f"{1 / (1 + np.exp(30 * 0.1)):.3f}"   # σ(−3): the article's tower, one step beside its box
-    paragraphs = (text("approx_p1", lang), text("approx_p2", lang, threshold=f"{THRESHOLD:g}", leak=leak))
-    return Section("approx", text("approx_title", lang), paragraphs, (formula,), (table,), files)
+    paragraphs = (t("approx_p1", lang), t("approx_p2", lang, threshold=f"{PARTITION_THRESHOLD:g}", leak=leak))
+    return Section("approx", t("approx_title", lang), paragraphs, (formula,), (table,), files)
 
 
 def _approx_figures(ctx: TourContext, study) -> tuple[Artifact, ...]:
@@ -96,9 +96,9 @@ def _approx_figures(ctx: TourContext, study) -> tuple[Artifact, ...]:
 
     shown = next(a for a in study.approximations if a.n == APPROX_SHOWN)
     left, _ = plot_approximation(shown)
-    return (save_figure(left.figure, ctx, "approximation.png", text("approx_figure", ctx.lang, n=shown.n)),
+    return (save_figure(left.figure, ctx, "approximation.png", t("approx_figure", ctx.lang, n=shown.n)),
             save_figure(plot_error_study(study).figure, ctx, "approximation_error.png",
-                        text("approx_error_figure", ctx.lang)))
+                        t("approx_error_figure", ctx.lang)))
 
 
 def descent_section(ctx: TourContext) -> Section:
@@ -113,31 +113,31 @@ def descent_section(ctx: TourContext) -> Section:
     paths = descend_many(h, DESCENT_START, DESCENT_RATES, steps=DESCENT_STEPS)
     loss = squared_error(seed_network())
     formulas = (
-        Formula(text("descent_loss", lang), f"L(ŷ, y) = {pretty(loss.display)}",
+        Formula(t("descent_loss", lang), f"L(ŷ, y) = {pretty(loss.display)}",
                 f"L(\\hat{{y}}, y) = {latex(loss.display)}"),
-        Formula(text("descent_rule", lang),
+        Formula(t("descent_rule", lang),
                 f"x ← x − η·dh/dx\nh(x) = {pretty(h)},  dh/dx = {pretty(paths[0].derivative)}",
                 r"x \leftarrow x - \eta \frac{dh}{dx}"),
     )
-    header = (text("h_step", lang), *(f"x (η={p.learning_rate:g})" for p in paths))
+    header = (t("h_step", lang), *(f"x (η={p.learning_rate:g})" for p in paths))
     rows = tuple((str(k), *(f"{p.xs[k]:.4f}" if k < len(p.xs) else "—" for p in paths)) for k in range(6))
     files = _descent_figure(ctx, paths)
-    outcomes = text("descent_p2", lang, outcomes=text("list_sep", lang).join(_outcome(p, lang) for p in paths))
-    return Section("descent", text("descent_title", lang), (text("descent_p1", lang), outcomes), formulas,
-                   (Table(text("descent_table", lang), header, rows),), files)
+    outcomes = t("descent_p2", lang, outcomes=t("list_sep", lang).join(_outcome(p, lang) for p in paths))
+    return Section("descent", t("descent_title", lang), (t("descent_p1", lang), outcomes), formulas,
+                   (Table(t("descent_table", lang), header, rows),), files)
 
 
 def _outcome(path, lang: str) -> str:
     """What happened to one descent path, in words."""
     if path.diverged:
-        return text("descent_diverged", lang, eta=f"{path.learning_rate:g}")
-    return text("descent_settled", lang, eta=f"{path.learning_rate:g}", steps=path.steps, x=f"{path.xs[-1]:.4f}")
+        return t("descent_diverged", lang, eta=f"{path.learning_rate:g}")
+    return t("descent_settled", lang, eta=f"{path.learning_rate:g}", steps=path.steps, x=f"{path.xs[-1]:.4f}")
 
 
 def _descent_figure(ctx: TourContext, paths) -> tuple[Artifact, ...]:
     from symnet.plot.training import plot_descent
 
-    return (save_figure(plot_descent(paths).figure, ctx, "descent_1d.png", text("descent_figure", ctx.lang)),)
+    return (save_figure(plot_descent(paths).figure, ctx, "descent_1d.png", t("descent_figure", ctx.lang)),)
 
 
 def train_section(ctx: TourContext) -> Section:
@@ -151,17 +151,17 @@ def train_section(ctx: TourContext) -> Section:
     seed_fit = train(seed_network(), teacher, epochs=SEED_EPOCHS, theta0=STUDENT, progress=False)
     xor = make("xor", n=200, seed=0)
     xor_fit = train(mlp([2, XOR_HIDDEN, 1], "tanh", "sigmoid"), xor, epochs=XOR_EPOCHS, progress=False)
-    fits = ((text("h_seed_fit", lang), seed_fit), (text("h_xor_fit", lang, hidden=XOR_HIDDEN), xor_fit))
+    fits = ((t("h_seed_fit", lang), seed_fit), (t("h_xor_fit", lang, hidden=XOR_HIDDEN), xor_fit))
     rows = tuple((name, str(len(fit.params)), f"{fit.history.train_loss[0]:.4f}", f"{fit.history.train_loss[-1]:.4f}",
                   str(fit.settings["epochs"])) for name, fit in fits)
-    header = tuple(text(k, lang) for k in ("h_network", "h_params", "h_before", "h_after", "h_epochs"))
-    tables = (Table(text("train_table", lang), header, rows), _f_against_g(seed_fit, lang), _xor_table(xor_fit, lang))
-    rule = Formula(text("train_rule", lang), "θ ← θ − η·∂L/∂θ,   L = (1/N) Σₙ (yₙ − F(Θ, xₙ))²",
+    header = tuple(t(k, lang) for k in ("h_network", "h_params", "h_before", "h_after", "h_epochs"))
+    tables = (Table(t("train_table", lang), header, rows), _f_against_g(seed_fit, lang), _xor_table(xor_fit, lang))
+    rule = Formula(t("train_rule", lang), "θ ← θ − η·∂L/∂θ,   L = (1/N) Σₙ (yₙ − F(Θ, xₙ))²",
                    r"\theta \leftarrow \theta - \eta \frac{\partial L}{\partial \theta}")
-    code = Formula(text("train_code", lang), _compiled_source(seed_fit))
-    paragraph = text("train_p1", lang, n_samples=len(teacher), hidden=XOR_HIDDEN)
+    code = Formula(t("train_code", lang), _compiled_source(seed_fit))
+    paragraph = t("train_p1", lang, n_samples=len(teacher), hidden=XOR_HIDDEN)
     files = _training_figures(ctx, seed_fit, xor_fit, xor)
-    return Section("train", text("train_title", lang), (paragraph,), (rule, code), tables, files)
+    return Section("train", t("train_title", lang), (paragraph,), (rule, code), tables, files)
 
 
 def _compiled_source(fit) -> str:
@@ -181,14 +181,14 @@ def _f_against_g(seed_fit, lang: str) -> Table:
     G = predict(params_vector(seed_fit.network.params, SEED_TEACHER), X)
     rows = tuple((f"{a:g}", f"{b:g}", f"{f0:.4f}", f"{f1:.4f}", f"{g:.4f}")
                  for (a, b), f0, f1, g in zip(POINTS, before, seed_fit.predict(X), G))
-    header = ("x₁", "x₂", text("h_f_before", lang), text("h_f_after", lang), "G(x)")
-    return Table(text("train_f_table", lang), header, rows)
+    header = ("x₁", "x₂", t("h_f_before", lang), t("h_f_after", lang), "G(x)")
+    return Table(t("train_f_table", lang), header, rows)
 
 
 def _xor_table(xor_fit, lang: str) -> Table:
     predictions = xor_fit.predict(np.array(XOR_CORNERS))
     rows = tuple((f"{a:g}", f"{b:g}", f"{float(a != b):g}", f"{p:.3f}") for (a, b), p in zip(XOR_CORNERS, predictions))
-    return Table(text("train_xor_table", lang), ("x₁", "x₂", "y", "ŷ"), rows)
+    return Table(t("train_xor_table", lang), ("x₁", "x₂", "y", "ŷ"), rows)
 
 
 def _training_figures(ctx: TourContext, seed_fit, xor_fit, xor) -> tuple[Artifact, ...]:
@@ -196,9 +196,9 @@ def _training_figures(ctx: TourContext, seed_fit, xor_fit, xor) -> tuple[Artifac
 
     lang = ctx.lang
     return (save_figure(plot_loss(seed_fit.history).figure, ctx, "train_seed_loss.png",
-                        text("train_seed_figure", lang)),
+                        t("train_seed_figure", lang)),
             save_figure(plot_seed_network(seed_fit).figure, ctx, "train_seed_network.png",
-                        text("train_seed_graph", lang)),
-            save_figure(plot_loss(xor_fit.history).figure, ctx, "train_xor_loss.png", text("train_xor_figure", lang)),
+                        t("train_seed_graph", lang)),
+            save_figure(plot_loss(xor_fit.history).figure, ctx, "train_xor_loss.png", t("train_xor_figure", lang)),
             save_figure(plot_decision_boundary(xor_fit, xor).figure, ctx, "train_xor_boundary.png",
-                        text("train_xor_boundary", lang)))
+                        t("train_xor_boundary", lang)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from symnet.tour.text import text
+from symnet.render.i18n import t
 
 NUMBER = re.compile(r"^[-+−]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$|^$|^—$")
 CSS = """
@@ -51,15 +51,15 @@ def render_html(sections, lang: str) -> str:
     body = "\n".join(_html_section(s, lang) for s in sections)
     return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{escape(text('page_title', lang))}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-            f"<h1>{escape(text('page_title', lang))}</h1>\n<p class=\"lead\">{escape(text('page_lead', lang))}</p>\n"
+            f"<title>{escape(t('page_title', lang))}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+            f"<h1>{escape(t('page_title', lang))}</h1>\n<p class=\"lead\">{escape(t('page_lead', lang))}</p>\n"
             f"<nav><ol>{toc}</ol></nav>\n{body}\n<footer>{escape(_footer(lang))}</footer>\n</body>\n</html>\n")
 
 
 def _footer(lang: str) -> str:
     from symnet._version import __version__
 
-    return text("footer", lang, version=__version__, command=f"symnet tour --out DIR --lang {lang}")
+    return t("footer", lang, version=__version__, command=f"symnet tour --out DIR --lang {lang}")
 
 
 def _html_section(section, lang: str) -> str:
@@ -78,8 +78,8 @@ def _html_section(section, lang: str) -> str:
     if others:
         items = "".join(f'<li><a href="{escape(a.path)}">{escape(a.path)}</a> — {escape(a.caption)}</li>'
                         for a in others)
-        parts.append(f"<p>{escape(text('files_heading', lang))}</p><ul class=\"files\">{items}</ul>")
-    parts += [f'<p class="skipped">{escape(text("skipped", lang))}: {escape(note)}</p>' for note in section.skipped]
+        parts.append(f"<p>{escape(t('files_heading', lang))}</p><ul class=\"files\">{items}</ul>")
+    parts += [f'<p class="skipped">{escape(t("skipped", lang))}: {escape(note)}</p>' for note in section.skipped]
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -121,7 +121,7 @@ def render_markdown(sections, lang: str) -> str:
     ![A plot](a.png)
     ...
     """
-    lines = [f"# {text('page_title', lang)}", "", text("page_lead", lang), ""]
+    lines = [f"# {t('page_title', lang)}", "", t("page_lead", lang), ""]
     for section in sections:
         lines += _markdown_section(section, lang)
     return "\n".join(lines + ["---", "", _footer(lang)]).rstrip() + "\n"
@@ -143,7 +143,7 @@ def _markdown_section(section, lang: str) -> list[str]:
         lines += [f"{artifact.caption}" if artifact.is_image else f"- {link} — {artifact.caption}", ""]
         if artifact.is_image:
             lines += [link, ""]
-    lines += [f"> **{text('skipped', lang)}:** {note}" for note in section.skipped]
+    lines += [f"> **{t('skipped', lang)}:** {note}" for note in section.skipped]
     return lines + ([""] if section.skipped else [])
 
 

@@ -4,7 +4,8 @@ Each section is a small function ``(TourContext) -> Section`` that does real wor
 returns data: a title, short paragraphs, formulas (Unicode text, LaTeX source), tables and the
 files it wrote. One HTML renderer and one Markdown renderer (``symnet.tour.render``) turn the
 list of sections into pages; nothing in a section builds HTML. The sections live in
-``symnet.tour.sections``; the English and Chinese texts in ``symnet.tour.text``.
+``symnet.tour.sections``; their English and Chinese words are looked up with ``symnet.render.i18n.t``
+in the tables of ``symnet.render.lang_en`` and ``symnet.render.lang_zh``.
 """
 
 from __future__ import annotations

@@ -11,9 +11,9 @@ import re
 import numpy as np
 from sympy import Derivative, Symbol
 
+from symnet.render.i18n import t
 from symnet.tour.figures import approx_section, descent_section, towers_section, train_section
 from symnet.tour.records import AT, POINTS, STUDENT, Artifact, Formula, Section, Table, TourContext
-from symnet.tour.text import text
 
 # The "student" F of §0: parameters far from the teacher's, so F and G visibly differ.
 EXPANDED_PARAM = "w5_1"
@@ -61,9 +61,9 @@ def model_section(ctx: TourContext) -> Section:
     rows = tuple((f"{a:g}", f"{b:g}", _number(f), _number(g), f"{(g - f) ** 2:.2e}")
                  for (a, b), f, g in zip(POINTS, F, G))
     return Section(
-        "model", text("model_title", lang), (text("model_p1", lang), text("model_p2", lang)),
-        formulas=(Formula(text("model_call", lang), call, f"F(\\Theta, x) = {latex(net.nested)}"),),
-        tables=(Table(text("model_table", lang), ("x₁", "x₂", "F(x)", "G(x)", "(G − F)²"), rows),))
+        "model", t("model_title", lang), (t("model_p1", lang), t("model_p2", lang)),
+        formulas=(Formula(t("model_call", lang), call, f"F(\\Theta, x) = {latex(net.nested)}"),),
+        tables=(Table(t("model_table", lang), ("x₁", "x₂", "F(x)", "G(x)", "(G − F)²"), rows),))
 
 
 def network_section(ctx: TourContext) -> Section:
@@ -74,16 +74,16 @@ def network_section(ctx: TourContext) -> Section:
     net, lang = seed_network(), ctx.lang
     pairs = program_pairs(net.program)
     formulas = (
-        Formula(text("network_nested", lang), f"F(Θ, x) = {pretty(net.nested)}",
+        Formula(t("network_nested", lang), f"F(Θ, x) = {pretty(net.nested)}",
                 f"F(\\Theta, x) = {latex(net.nested)}"),
-        Formula(text("network_program", lang), format_assignments(pairs, "unicode"),
+        Formula(t("network_program", lang), format_assignments(pairs, "unicode"),
                 format_assignments(pairs, "latex")),
-        Formula(text("network_closed", lang), "ŷ = " + wrap(pretty(net.concrete())),
+        Formula(t("network_closed", lang), "ŷ = " + wrap(pretty(net.concrete())),
                 "\\hat{y} = " + latex(net.concrete())),
     )
     files, skipped = _network_graph(ctx, net)
-    paragraphs = (text("network_p1", lang, n_params=len(net.params)), text("network_p2", lang))
-    return Section("network", text("network_title", lang), paragraphs, formulas, files=files, skipped=skipped)
+    paragraphs = (t("network_p1", lang, n_params=len(net.params)), t("network_p2", lang))
+    return Section("network", t("network_title", lang), paragraphs, formulas, files=files, skipped=skipped)
 
 
 def _network_graph(ctx: TourContext, net):
@@ -91,7 +91,7 @@ def _network_graph(ctx: TourContext, net):
     from symnet.plot.graph import save_graph
 
     save_graph(net, ctx.path("network_graph.png"), wrt=DERIVED_PARAM, lang=ctx.lang, dpi=GRAPH_DPI)
-    return (Artifact(text("network_graph", ctx.lang), "network_graph.png"),), ()
+    return (Artifact(t("network_graph", ctx.lang), "network_graph.png"),), ()
 
 
 def check_section(ctx: TourContext) -> Section:
@@ -105,11 +105,11 @@ def check_section(ctx: TourContext) -> Section:
     report = check_grads(loss, seed=0)
     header, *rows = report.table()
     rows = [(pretty(Symbol(row[0])), *row[1:]) for row in rows]
-    verdict = text("check_ok" if report.ok else "check_bad", ctx.lang)
+    verdict = t("check_ok" if report.ok else "check_bad", ctx.lang)
     notes = tuple(f"{method}: {reason}" for method, reason in report.skipped)
-    paragraphs = (text("check_p1", ctx.lang), _wrong_rule(loss, ctx.lang))
-    return Section("check", text("check_title", ctx.lang), paragraphs,
-                   tables=(Table(text("check_table", ctx.lang, verdict=verdict), tuple(header),
+    paragraphs = (t("check_p1", ctx.lang), _wrong_rule(loss, ctx.lang))
+    return Section("check", t("check_title", ctx.lang), paragraphs,
+                   tables=(Table(t("check_table", ctx.lang, verdict=verdict), tuple(header),
                                  tuple(tuple(r) for r in rows)),), skipped=notes)
 
 
@@ -121,7 +121,7 @@ def _wrong_rule(loss, lang: str) -> str:
 
     wrong = {sigmoid: lambda ans, z: (ans,)}
     broken = check_grads(loss, seed=0, compiled=compile(loss, rules=wrong))
-    return text("check_wrong", lang, bad=len(broken.failures), total=len(broken.rows))
+    return t("check_wrong", lang, bad=len(broken.failures), total=len(broken.rows))
 
 
 def gradients_section(ctx: TourContext) -> Section:
@@ -139,14 +139,14 @@ def gradients_section(ctx: TourContext) -> Section:
     pairs = list(gradient.adjoints) + [(Derivative(out, p), r) for p, r in zip(gradient.wrt, gradient.results)]
     expanded = gradient.expanded(EXPANDED_PARAM)
     formulas = (
-        Formula(text("gradients_adjoints", lang), format_assignments(pairs, "unicode"),
+        Formula(t("gradients_adjoints", lang), format_assignments(pairs, "unicode"),
                 format_assignments(pairs, "latex")),
-        Formula(text("gradients_steps", lang), render(derive(loss, wrt=[DERIVED_PARAM], at=AT), "unicode", lang)),
-        Formula(text("gradients_expanded", lang, param=pretty(_symbol(EXPANDED_PARAM))),
+        Formula(t("gradients_steps", lang), render(derive(loss, wrt=[DERIVED_PARAM], at=AT), "unicode", lang)),
+        Formula(t("gradients_expanded", lang, param=pretty(_symbol(EXPANDED_PARAM))),
                 f"∂L/∂{pretty(_symbol(EXPANDED_PARAM))} = " + wrap(pretty(expanded)), latex(expanded)),
     )
     files, skipped = derivation_files(ctx, loss)
-    return Section("gradients", text("gradients_title", lang), (text("gradients_p1", lang), text("gradients_p2", lang)),
+    return Section("gradients", t("gradients_title", lang), (t("gradients_p1", lang), t("gradients_p2", lang)),
                    formulas, files=files, skipped=skipped)
 
 
@@ -161,7 +161,7 @@ def derivation_files(ctx: TourContext, loss) -> tuple[tuple[Artifact, ...], tupl
     from symnet.render.document import document, latex_document
     from symnet.render.latexbuild import LatexBuildError, LatexNotInstalled, build_pdf, engine_for
 
-    derivation, caption = derive(loss, check=True), text("gradients_doc", ctx.lang)
+    derivation, caption = derive(loss, check=True), t("gradients_doc", ctx.lang)
     tex = latex_document(derivation, ctx.lang)
     write_text(ctx.path("derivation.md"), document(derivation, "markdown", ctx.lang))
     write_text(ctx.path("derivation.tex"), tex)
@@ -169,7 +169,7 @@ def derivation_files(ctx: TourContext, loss) -> tuple[tuple[Artifact, ...], tupl
     try:
         build_pdf(tex, ctx.path("derivation.pdf"), engine_for(ctx.lang))
     except (LatexNotInstalled, LatexBuildError) as err:
-        return tuple(files), (text("no_tex", ctx.lang, reason=str(err)),)
+        return tuple(files), (t("no_tex", ctx.lang, reason=str(err)),)
     return tuple(files) + (Artifact(caption + " (PDF)", "derivation.pdf"),), ()
 
 

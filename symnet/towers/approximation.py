@@ -31,10 +31,11 @@ import numpy as np
 
 from symnet.checks import INPUT_NAMES, integer, positive
 from symnet.learn.data import target_function
-from symnet.towers.tower import STEEPNESS, Tower, evaluate, grid_boxes, tower_sum
+from symnet.towers.tower import SHARPNESS, STEEPNESS, Tower, evaluate, grid_boxes, tower_sum
 
-SHARPNESS = 30.0          # the tower neuron's s for approximation (the article's)
-THRESHOLD = 1.5           # not the article's 1.1: see the module docstring
+# t of the tower neurons in a sum of towers: 1.5, not the article's lone-tower THRESHOLD = 1.1, so that
+# neighbouring towers split a shared edge ½ : ½ and the bands beside a cell read ≈ 0 (see the docstring)
+PARTITION_THRESHOLD = 1.5
 SAMPLES = 200             # sub-cells per axis where the error is measured
 MARGIN = 10.0             # outer edges pushed out by MARGIN/steepness, so ŷ ≈ G up to the border
 
@@ -86,7 +87,7 @@ def dense_grid(domain: Sequence[float], samples: int = SAMPLES) -> tuple[np.ndar
 
 
 def approximate(G, domain=(-2.0, 2.0, -2.0, 2.0), n: int = 8, steepness=STEEPNESS, sharpness=SHARPNESS,
-                threshold=THRESHOLD, inputs=None, samples: int = SAMPLES) -> Approximation:
+                threshold=PARTITION_THRESHOLD, inputs=None, samples: int = SAMPLES) -> Approximation:
     """Approximate a continuous G(x, y) on ``domain`` by an n×n grid of towers.
 
     Tower k's height cₖ is G at the centre of cell k. The default threshold is 1.5, not the
@@ -131,7 +132,7 @@ def approximate_1d(g, domain=(-2.0, 2.0), n: int = 8, steepness=STEEPNESS, input
     >>> round(a.max_error, 3)
     0.093
     """
-    return _approximate(g, domain, n, steepness, SHARPNESS, THRESHOLD, inputs, samples, dims=1)
+    return _approximate(g, domain, n, steepness, SHARPNESS, PARTITION_THRESHOLD, inputs, samples, dims=1)
 
 
 def _approximate(G, domain, n, steepness, sharpness, threshold, inputs, samples, dims) -> Approximation:

@@ -29,9 +29,10 @@ from symnet.core.neuron import check_name, f, neuron_index
 from symnet.core.program import Program
 from symnet.numeric.codegen import compile_network
 
-STEEPNESS = 1000        # the article's step neurons: σ(1000·(x − a))
-SHARPNESS = 30          # the article's tower neuron: σ(30·(z − 1.1))
-THRESHOLD = 1.1
+# The article's numbers; each name has one meaning everywhere in symnet.
+STEEPNESS = 1000        # k of a step neuron σ(k·(x − a)): the article's 1000
+SHARPNESS = 30          # s of a tower neuron σ(s·(z − t)): the article's 30 (approximation uses it too)
+THRESHOLD = 1.1         # t of the article's lone tower; sums of towers use PARTITION_THRESHOLD (approximation)
 ARTICLE_BOUNDS = (-0.3, 0.7, -0.2, 0.8)                  # the article's first figure
 NESTED_BOUNDS = ((-0.5, 0.5, -0.5, 0.5), (-1, 1, -1, 1), (-2, 2, -2, 2), (-4, 4, -4, 4))
 NESTED_SHARPNESS = 4                                     # the article's second figure
@@ -125,8 +126,25 @@ class Tower:
         """ŷ at the rows of X (N, inputs) with these parameter values; see ``symnet.towers.approximation``."""
         return evaluate(self, X)
 
+    def __repr__(self) -> str:
+        return (f"<Tower: {len(self.boxes)} box{'es' if len(self.boxes) != 1 else ''}, {len(self.values)} params, "
+                f"steepness {self.steepness:g}, sharpness {self.sharpness:g}, threshold {self.threshold:g}>")
+
     def __str__(self) -> str:
-        return str(self.network)
+        from symnet.render.printing import text
+
+        return text(self)
+
+    def _repr_latex_(self) -> str:
+        from symnet.render.printing import latex
+
+        return f"$$\n{latex(self)}\n$$"
+
+    def _repr_png_(self) -> bytes | None:
+        """The tower as a 3-D surface (two inputs only), for Jupyter."""
+        from symnet.plot.towers import tower_png
+
+        return tower_png(self) if len(self.network.inputs) == 2 else None
 
 
 def tower(x_min=ARTICLE_BOUNDS[0], x_max=ARTICLE_BOUNDS[1], y_min=ARTICLE_BOUNDS[2], y_max=ARTICLE_BOUNDS[3],

@@ -1,0 +1,129 @@
+"""symnet's call beside its generated code, its JAX backend and JAX written by hand, in one run.
+
+For the seed network and MLPs (2-8-8-1, 2-4-4-4-4-1) at batch 1 and 1024 it times, round by round
+(alternating, so load on the shared machine hits all alike):
+
+  generated   the generated NumPy function alone, ``fn.function(*columns, y, *theta)``
+  public      the public call ``fn(theta, X, y)`` (checks the batch, then runs the generated code)
+  jax         ``value_and_grad(loss, backend="jax")(theta, X, y)``
+  fused       ``value_and_grad(loss, backend="fused")(theta, X, y)`` (numba; its compile time is printed)
+  jax-hand    ``jax.jit(jax.value_and_grad(loss))`` written by hand with matrices, float64
+
+and prints (or with ``--write`` writes ``benchmarks/RESULTS.md``) the median time of each and the
+median of the per-round ratios to ``public``. Targets (issue 13): public ≤ 1.15× generated at
+batch 1024 and ≤ 1.5× at batch 1. Tests never assert times; only same-run ratios mean anything.
+
+    python benchmarks/bench_backends.py [--rounds 31] [--quick] [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+
+from symnet import mlp, seed_network, squared_error, value_and_grad
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+
+
+def hand_written(name, sizes):
+    """jit(value_and_grad) of the mean squared error, written by hand in jax.numpy (θ ordered like symnet's)."""
+    import jax
+    import jax.numpy as jnp
+
+    jax.config.update("jax_enable_x64", True)
+
+    def seed(theta, X, y):
+        w1, b1, w2, b2, w3, b3, w4, b4, w51, w52, b5 = theta
+        h1, h2 = jax.nn.sigmoid(w1 * X[:, 0] + b1), jax.nn.sigmoid(w2 * X[:, 1] + b2)
+        h3, h4 = jax.nn.sigmoid(w3 * (h1 + h2) + b3), jax.nn.sigmoid(w4 * h2 + b4)
+        return jnp.mean((y - jax.nn.sigmoid(w51 * h3 + w52 * h4 + b5)) ** 2)
+
+    def layers(theta, X, y):
+        a, start = X, 0
+        for fan_in, width in zip(sizes, sizes[1:]):
+            block = theta[start:start + width * (fan_in + 1)].reshape(width, fan_in + 1)
+            a, start = jax.nn.sigmoid(a @ block[:, :fan_in].T + block[:, fan_in]), start + block.size
+        return jnp.mean((y - a[:, 0]) ** 2)
+
+    return jax.jit(jax.value_and_grad(seed if name == "seed" else layers))
+
+
+def timed(call, number: int) -> float:
+    start = time.perf_counter()
+    for _ in range(number):
+        call()
+    return (time.perf_counter() - start) / number
+
+
+def measure(name, net, sizes, batch, rounds):
+    loss = squared_error(net)
+    fn, jfn, hand = value_and_grad(loss), value_and_grad(loss, backend="jax"), hand_written(name, sizes)
+    start = time.perf_counter()
+    ffn = value_and_grad(loss, backend="fused")
+    compile_fused = time.perf_counter() - start
+    rng = np.random.default_rng(0)
+    theta, X, y = rng.normal(size=len(fn.params)), rng.normal(size=(batch, len(fn.inputs))), rng.uniform(size=batch)
+    columns, values = list(X.T), theta.tolist()
+    value, grad = fn(theta, X, y)
+    hand_value, hand_grad = hand(theta, X, y)
+    assert abs(float(hand_value) - value) < 1e-12 and np.allclose(np.asarray(hand_grad), grad, atol=1e-12)
+    calls = {"generated": lambda: fn.function(*columns, y, *values), "public": lambda: fn(theta, X, y),
+             "jax": lambda: jfn(theta, X, y), "fused": lambda: ffn(theta, X, y),
+             "jax-hand": lambda: [np.asarray(v) for v in hand(theta, X, y)]}
+    number = max(1, int(0.005 / max(timed(calls["public"], 3), 1e-7)))
+    times = {k: [] for k in calls}
+    for _ in range(rounds):
+        for key, call in calls.items():
+            times[key].append(timed(call, number))
+    medians = {k: statistics.median(v) for k, v in times.items()}
+    ratios = {k: statistics.median(a / b for a, b in zip(v, times["public"])) for k, v in times.items()}
+    medians["compile"] = compile_fused
+    return medians, ratios
+
+
+def table(rounds, quick) -> str:
+    nets = [("seed", seed_network(), None), ("2-8-8-1", mlp([2, 8, 8, 1]), [2, 8, 8, 1])]
+    if not quick:
+        nets.append(("2-4-4-4-4-1", mlp([2, 4, 4, 4, 4, 1]), [2, 4, 4, 4, 4, 1]))
+    keys = ("generated", "public", "jax", "fused", "jax-hand")
+    lines = ["| network | batch | " + " | ".join(f"{k} µs" for k in keys) + " | public/generated | "
+             "jax/public | fused/public | jax-hand/public | fused compile s |", "|---|---:|" + "---:|" * (len(keys) + 5)]
+    for name, net, sizes in nets:
+        for batch in (1, 1024):
+            med, ratio = measure(name, net, sizes, batch, rounds)
+            lines.append(f"| {name} | {batch} | " + " | ".join(f"{med[k] * 1e6:.1f}" for k in keys)
+                         + f" | {1 / ratio['generated']:.3f} | {ratio['jax']:.3f} | {ratio['fused']:.3f} | "
+                           f"{ratio['jax-hand']:.3f} | {med['compile']:.1f} |")
+            print(lines[-1], flush=True)
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=31)
+    parser.add_argument("--quick", action="store_true", help="few rounds, two networks (CI)")
+    parser.add_argument("--write", action="store_true", help=f"write {RESULTS.name}")
+    args = parser.parse_args(argv)
+    import jax
+    import scipy
+    import sympy
+
+    body = table(5 if args.quick else args.rounds, args.quick)
+    machine = (f"{platform.machine()}, {platform.system()}, Python {platform.python_version()}, NumPy "
+               f"{np.__version__}, SciPy {scipy.__version__}, SymPy {sympy.__version__}, JAX {jax.__version__}")
+    text = (f"# Benchmark results\n\n`python benchmarks/bench_backends.py --write`, {time.strftime('%Y-%m-%d')}; "
+            f"{machine}; float64; medians of interleaved rounds; a ratio is the median of per-round ratios "
+            f"(public/generated = cost of the checked call around the generated code).\n\n{body}\n")
+    if args.write:
+        RESULTS.write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""Layer networks: symnet's compiled matrix gradient beside hand-written NumPy backprop and PyTorch.
+
+For 784-128-10 and 64-32-10 (ReLU, softmax cross-entropy) at batch 256, float64, one BLAS thread:
+  build s     symnet's layers() + grad + compile (the whole symbolic pipeline)
+  symnet ms   one mean loss + gradient from the generated code (flat θ in, flat gradient out)
+  numpy ms    the same loss and gradient written by hand in NumPy (the textbook BP1–BP4)
+  torch ms    PyTorch (one thread) forward + backward, if torch is importable
+and the ratios symnet/numpy and symnet/torch. Only ratios measured in one run mean anything: the
+machine is shared and noisy. Run from the repository root:
+
+    OPENBLAS_NUM_THREADS=1 python benchmarks/bench_layers.py [--repeat 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+import timeit
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+
+from symnet.core.layers import layers  # noqa: E402
+from symnet.numeric.layer_codegen import compile_layers  # noqa: E402
+
+BATCH = 256
+SIZES = ("784-128-10", "64-32-10")
+
+
+def best_ms(fn, repeat: int) -> float:
+    number = max(1, int(0.05 / max(timeit.timeit(fn, number=1), 1e-6)))
+    return 1e3 * min(timeit.repeat(fn, number=number, repeat=repeat)) / number
+
+
+def hand_numpy(X, Y, W1, b1, W2, b2):
+    """Textbook backprop for one hidden ReLU layer and softmax cross-entropy (mean over the batch)."""
+    n = X.shape[0]
+    Z1 = X @ W1.T + b1
+    A1 = np.maximum(Z1, 0.0)
+    Z2 = A1 @ W2.T + b2
+    m = Z2.max(axis=1, keepdims=True)
+    E = np.exp(Z2 - m)
+    S = E.sum(axis=1, keepdims=True)
+    loss = float(np.mean(m[:, 0] + np.log(S[:, 0]) - (Y * Z2).sum(axis=1)))
+    D2 = (E / S - Y) / n
+    D1 = (D2 @ W2) * (Z1 > 0)
+    return loss, np.concatenate([(D1.T @ X).ravel(), D1.sum(axis=0), (D2.T @ A1).ravel(), D2.sum(axis=0)])
+
+
+def torch_step(torch, X, labels, params):
+    for p in params:
+        p.grad = None
+    W1, b1, W2, b2 = params
+    z2 = torch.relu(X @ W1.T + b1) @ W2.T + b2
+    loss = torch.nn.functional.cross_entropy(z2, labels)
+    loss.backward()
+    return loss
+
+
+def row(spec: str, repeat: int, rng) -> dict:
+    start = time.perf_counter()
+    fn = compile_layers(layers(spec))
+    build = time.perf_counter() - start
+    sizes = fn.network.sizes
+    theta = rng.normal(scale=0.05, size=fn.network.n_params)
+    X = rng.normal(size=(BATCH, sizes[0]))
+    y = rng.integers(0, sizes[-1], size=BATCH)
+    Y = np.eye(sizes[-1])[y]
+    arrays = [a.copy() for a in fn.unflatten(theta)]
+    ours, hand = fn.evaluate_batch(X, y, theta), hand_numpy(X, Y, *arrays)
+    assert abs(ours[0] - hand[0]) < 1e-10 and np.allclose(ours[1], hand[1], atol=1e-12), "gradients differ"
+    out = {"network": spec, "params": fn.network.n_params, "build": build,
+           "symnet": best_ms(lambda: fn.evaluate_batch(X, y, theta), repeat),
+           "numpy": best_ms(lambda: hand_numpy(X, Y, *arrays), repeat), "torch": None}
+    try:
+        import torch
+    except ImportError:
+        return out
+    torch.set_num_threads(1)
+    params = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in arrays]
+    Xt, labels = torch.tensor(X), torch.tensor(y)
+    assert abs(torch_step(torch, Xt, labels, params).item() - ours[0]) < 1e-10
+    out["torch"] = best_ms(lambda: torch_step(torch, Xt, labels, params), repeat)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    rng = np.random.default_rng(0)
+    head = f"{'network':<12} {'params':>7} {'build s':>8} {'symnet ms':>10} {'numpy ms':>9} {'torch ms':>9} " \
+           f"{'sym/np':>7} {'sym/torch':>9}"
+    print(f"batch {BATCH}, float64, one thread\n{head}\n{'-' * len(head)}")
+    for spec in SIZES:
+        r = row(spec, args.repeat, rng)
+        torch_ms = "—" if r["torch"] is None else f"{r['torch']:.3f}"
+        ratio = "—" if r["torch"] is None else f"{r['symnet'] / r['torch']:.2f}"
+        print(f"{r['network']:<12} {r['params']:>7} {r['build']:>8.3f} {r['symnet']:>10.3f} {r['numpy']:>9.3f} "
+              f"{torch_ms:>9} {r['symnet'] / r['numpy']:>7.2f} {ratio:>9}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""``layers:`` networks on the command line: the spec ``layers:SIZES[:ACTIVATION[:OUTPUT]]``, and
+``show``, ``grad`` and ``codegen`` for them (the matrix program with shapes, the gradient with its
+BP1–BP4 tags, the generated NumPy source with ``@``).
+
+Only the standard library and click are imported at module level.
+"""
+
+from __future__ import annotations
+
+import re
+
+import click
+
+MAX_LAYERS = 12
+MAX_PARAMS = 20_000_000   # 160 MB of float64 for θ, as much again for its gradient and the optimiser's state
+
+
+def parse_layers(spec: str):
+    """``layers:SIZES[:ACTIVATION[:OUTPUT]]``, the grammar of ``mlp:``; the output may also be softmax."""
+    from symnet.core.layers import OUTPUTS, layers
+    from symnet.core.neuron import ACTIVATIONS
+
+    parts = spec.split(":")
+    if len(parts) < 2 or len(parts) > 4:
+        raise ValueError(f"expected layers:SIZES[:ACTIVATION[:OUTPUT]], e.g. layers:64-32-10:relu:softmax; got {spec!r}")
+    sizes = parts[1].split("-")
+    if len(sizes) < 2 or not all(re.fullmatch(r"[1-9]\d{0,4}", s) for s in sizes):
+        raise ValueError(f"layer sizes must be positive integers joined by '-', e.g. layers:64-32-10; got {parts[1]!r}")
+    if len(sizes) > MAX_LAYERS:
+        raise ValueError(f"layers:{parts[1]} has {len(sizes)} layers; at most {MAX_LAYERS}")
+    activation = parts[2] if len(parts) > 2 else "relu"
+    output = parts[3] if len(parts) > 3 else "softmax"
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {activation!r} in {spec!r}: expected one of {', '.join(ACTIVATIONS)}")
+    if output not in OUTPUTS:
+        raise ValueError(f"unknown output activation {output!r} in {spec!r}: expected one of {', '.join(OUTPUTS)}")
+    widths = [int(n) for n in sizes]
+    count = sum((a + 1) * b for a, b in zip(widths, widths[1:]))
+    if count > MAX_PARAMS:
+        raise ValueError(f"layers:{parts[1]} has {count:,} parameters; at most {MAX_PARAMS:,} fit in memory here")
+    return layers(widths, activation, output)
+
+
+def _loss(net, loss_name):
+    from click.core import ParameterSource
+
+    default = click.get_current_context().get_parameter_source("loss_name") is ParameterSource.DEFAULT
+    return net.loss(None if default else loss_name)
+
+
+def _check_format(fmt: str) -> str:
+    if fmt == "json":
+        raise click.UsageError("a layers: network has no JSON network-file form; use --format text, unicode, "
+                               "latex or markdown")
+    return fmt
+
+
+def show_layers(net, fmt: str) -> str:
+    """The network's name, parameter count and matrix program, every step with its shape."""
+    from symnet.render.layers import layer_text
+
+    _check_format(fmt)
+    head = f"{net.spec}: {net.n_params:,} parameters in " + ", ".join(
+        f"{p.name} ({p.shape[0]}×{p.shape[1]})" for p in net.params)
+    if fmt in ("latex", "markdown"):
+        from symnet.render.layers import layer_expr
+
+        rows = " \\\\\n".join(f"{layer_expr(lhs, 'latex')} &= {layer_expr(rhs, 'latex')}"
+                              for lhs, rhs in net.program.assignments)
+        return f"{head}\n\n$$\n\\begin{{aligned}}\n{rows}\n\\end{{aligned}}\n$$\n"
+    return head + "\n" + layer_text(net.program, "text" if fmt == "text" else "unicode") + "\n"
+
+
+def grad_layers(net, loss_name, fmt: str, wrt, expanded, at) -> str:
+    """The gradient program of the layer network's loss, tagged BP1–BP4."""
+    from symnet.core.backprop import grad
+    from symnet.render.layers import layer_latex, layer_text
+
+    if wrt or expanded or at:
+        raise click.UsageError("--wrt, --expanded and --at go with scalar networks; a layers: network prints its "
+                               "whole matrix gradient (symnet check evaluates it)")
+    _check_format(fmt)
+    gradient = grad(_loss(net, loss_name))
+    if fmt in ("latex", "markdown"):
+        return f"$$\n{layer_latex(gradient)}\n$$\n"
+    return layer_text(gradient, "text" if fmt == "text" else "unicode") + "\n"
+
+
+def codegen_layers(net, loss_name) -> str:
+    """The generated NumPy source: batch-first arrays, matrix products, batch sums."""
+    from symnet.numeric.layer_codegen import compile_layers
+
+    return compile_layers(_loss(net, loss_name)).source

@@ -1,0 +1,83 @@
+"""``symnet train layers:…``: train a layer network, write its model, metrics and figures.
+
+The digits data set (``--data digits``) has its own fixed train/test split; any other data set is
+split 80/20 by ``--seed``. Only the standard library is imported at module level.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+LAYER_DATA = ("digits", "moons", "circles", "xor", "spiral")
+
+
+def layer_data(spec: str, samples: int, noise: float, seed: int):
+    """(train, test, test images or None) for a layer network."""
+    if spec == "digits":
+        from symnet.learn.digits import digits
+
+        d = digits()
+        return d.train, d.test, d.test_images
+    if spec not in LAYER_DATA:
+        raise ValueError(f"a layer network trains on {', '.join(LAYER_DATA)}; got --data {spec!r}")
+    from symnet.learn.data import make, split
+
+    train, test = split(make(spec, n=samples, noise=noise, seed=seed), 0.2, seed)
+    return train, test, None
+
+
+def train_layer_network(net, data_spec, samples, noise, loss_name, optimizer, epochs, learning_rate, batch_size,
+                        seed, quiet, out_dir):
+    """Train ``net``; returns (result, written paths)."""
+    from symnet.learn.layer_training import DEFAULTS, train_layers
+
+    train, test, images = layer_data(data_spec, samples, noise, seed)
+    if net.sizes[-1] == 1 and data_spec == "digits":
+        raise ValueError("digits has 10 classes: end the network with 10 outputs, e.g. layers:64-32-10:relu:softmax")
+    if net.sizes[0] != train.X.shape[1]:
+        raise ValueError(f"--data {data_spec} has {train.X.shape[1]} inputs per sample, but the network "
+                         f"{net.spec} takes {net.sizes[0]}; make its first size {train.X.shape[1]}")
+    result = train_layers(net, train, test, loss=loss_name, optimizer=optimizer,
+                          learning_rate=learning_rate or DEFAULTS["learning_rate"],
+                          epochs=epochs or DEFAULTS["epochs"], batch_size=batch_size or DEFAULTS["batch_size"],
+                          seed=seed, progress=False if quiet else None)
+    return result, write_layer_outputs(Path(out_dir), result, test, images)
+
+
+def write_layer_outputs(out: Path, result, test, images) -> list:
+    """model.json, history.csv, confusion.png, curves.png and (for images) misclassified.png."""
+    from symnet.io.files import write_text
+    from symnet.plot.layers import plot_confusion, plot_curves, plot_misclassified
+    from symnet.plot.training import save_figure
+
+    h = result.history
+    rows = ["epoch,train_loss,test_loss,train_accuracy,test_accuracy"]
+    rows += [f"{e},{h.train_loss[e]!r},{h.test_loss[e]!r},{h.train_accuracy[e]!r},{h.test_accuracy[e]!r}"
+             for e in h.epochs]
+    model = {"format": "symnet-layers", "version": 1, "network": result.network.spec,
+             "theta": [float(t) for t in result.theta], "summary": result.summary}
+    written = [write_text(out / "model.json", json.dumps(model) + "\n"),
+               write_text(out / "history.csv", "\n".join(rows) + "\n"),
+               save_figure(plot_confusion(result.confusion(test)).figure, out / "confusion.png"),
+               save_figure(plot_curves(h), out / "curves.png")]
+    if images is not None:
+        fig = plot_misclassified(images, test.y, result.classify(test.X))
+        written.append(save_figure(fig, out / "misclassified.png"))
+    return written
+
+
+def layer_summary(result, written, fmt: str) -> str:
+    """The lines printed after training, or the summary as JSON (``--format json``)."""
+    s = result.summary
+    if fmt == "json":
+        return json.dumps({**s, "written": [str(p) for p in written]}, indent=2)
+    return "\n".join([
+        f"trained {s['network']} ({s['parameters']:,} parameters) on {s['data']}: {s['n_train']} training and "
+        f"{s['n_test']} test samples",
+        f"optimizer {s['optimizer']}, η = {s['learning_rate']:g} decaying to 0, {s['epochs']} epochs, "
+        f"batch {s['batch_size']}, weight decay {s['weight_decay']:g}, seed {s['seed']}, loss {s['loss']}",
+        f"final loss: train {s['train_loss']:.4g}, test {s['test_loss']:.4g}",
+        f"accuracy: train {100 * s['train_accuracy']:.1f}%, test {100 * s['test_accuracy']:.1f}%",
+        f"time: {s['seconds']:.2f} s",
+        "wrote " + ", ".join(str(p) for p in written)])

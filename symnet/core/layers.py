@@ -1,0 +1,248 @@
+"""Layer networks: whole layers as matrix-valued steps of one ``Program`` (Nielsen's notation).
+
+For sizes n₀-n₁-…-n_L, layer l has a weight matrix Wˡ (nₗ × nₗ₋₁) and a bias column bˡ (nₗ × 1):
+
+    a⁰ = x,    zˡ = Wˡ aˡ⁻¹ + bˡ,    aˡ = σ(zˡ),    C = loss(…, y).
+
+The steps are the same kind of ``Program`` as a scalar network's, with ``MatrixSymbol`` values, so
+the same reverse sweep (``symnet.core.backprop``) differentiates it, using the matrix rules of
+``matrix_rules``; out of it come BP1–BP4. ``lower`` writes the same network entry by entry
+(w_{j,k}), a scalar program the scalar engine differentiates: the bridge between the two views.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sympy import (HadamardProduct, ImmutableMatrix, MatAdd, MatMul, MatrixSymbol, Symbol, Transpose)
+
+from symnet.core.matrix_rules import (ELEMENTWISE, ActivationPrime, Apply, LossStep, SigmoidCrossEntropy, Softmax,
+                                      SoftmaxCrossEntropy, SquaredError)
+from symnet.core.program import Program
+
+COST = Symbol("C")
+OUTPUTS = ELEMENTWISE + ("softmax", "identity")
+LAYER_LOSSES = {"softmax_cross_entropy": SoftmaxCrossEntropy, "binary_cross_entropy": SigmoidCrossEntropy,
+                "squared_error": SquaredError}
+LOSS_ALIASES = {"cross_entropy": "softmax_cross_entropy", "ce": "softmax_cross_entropy", "bce": "binary_cross_entropy",
+                "mse": "squared_error"}
+MAX_WIDTH = 100_000
+
+
+@dataclass(frozen=True)
+class LayerNetwork:
+    """A fully connected network of matrix steps; ``program`` ends with the output aᴸ.
+
+    >>> net = layers("2-3-2", activation="tanh", output="softmax")
+    >>> print(net.program)
+    z1 = W1*x + b1
+    a1 = tanh(z1)
+    z2 = W2*a1 + b2
+    a2 = softmax(z2)
+    out = a2
+    """
+
+    sizes: tuple[int, ...]
+    activation: str
+    output_activation: str
+    program: Program
+
+    @property
+    def inputs(self) -> tuple[MatrixSymbol, ...]:
+        return self.program.inputs
+
+    @property
+    def params(self) -> tuple[MatrixSymbol, ...]:
+        return self.program.params
+
+    @property
+    def n_params(self) -> int:
+        """The number of scalar parameters Σₗ nₗ(nₗ₋₁ + 1)."""
+        return int(sum(p.shape[0] * p.shape[1] for p in self.params))
+
+    @property
+    def spec(self) -> str:
+        """The network's name on the command line: ``layers:64-32-10:relu:softmax``."""
+        return f"layers:{'-'.join(map(str, self.sizes))}:{self.activation}:{self.output_activation}"
+
+    def loss(self, kind: str | None = None) -> LayerLoss:
+        """The per-sample loss C; default softmax cross-entropy after softmax, binary cross-entropy after a
+        sigmoid, squared error otherwise."""
+        return layer_loss(self, kind)
+
+    def __str__(self) -> str:
+        return self.spec
+
+
+@dataclass(frozen=True)
+class LayerLoss:
+    """The network's program followed by ``C = loss``; a fused loss (softmax or sigmoid cross-entropy)
+    reads zᴸ directly, so the output activation and the loss are one stable step."""
+
+    network: LayerNetwork
+    name: str
+    program: Program
+    target: MatrixSymbol
+
+    def __str__(self) -> str:
+        return f"C = {self.program.rhs(COST)}"
+
+
+def layers(layer_sizes, activation: str = "relu", output: str = "softmax") -> LayerNetwork:
+    """A layer network, e.g. ``layers("64-32-10", activation="relu", output="softmax")``.
+
+    Args:
+        layer_sizes: ``"64-32-10"`` or ``[64, 32, 10]``: inputs, hidden widths, outputs.
+        activation: the hidden layers' σ (sigmoid, tanh, relu, softplus, identity).
+        output: the last layer's activation (the same, or softmax).
+
+    Returns:
+        A ``LayerNetwork``.
+
+    >>> layers("64-32-10").n_params
+    2410
+    """
+    sizes = _parse_sizes(layer_sizes)
+    for name, value, allowed in (("activation", activation, ELEMENTWISE + ("identity",)), ("output", output, OUTPUTS)):
+        if value not in allowed:
+            raise ValueError(f"unknown {name} {value!r}: expected one of {', '.join(allowed)}")
+    a, steps, params = MatrixSymbol("x", sizes[0], 1), [], []
+    x = a
+    for l, (n_in, n_out) in enumerate(zip(sizes, sizes[1:]), start=1):
+        W, b, z = MatrixSymbol(f"W{l}", n_out, n_in), MatrixSymbol(f"b{l}", n_out, 1), MatrixSymbol(f"z{l}", n_out, 1)
+        params += [W, b]
+        steps.append((z, MatAdd(MatMul(W, a), b)))
+        sigma = output if l == len(sizes) - 1 else activation
+        if sigma == "identity":
+            a = z
+            continue
+        a = MatrixSymbol(f"a{l}", n_out, 1)
+        steps.append((a, Softmax(z) if sigma == "softmax" else Apply(sigma, z)))
+    program = Program((x,), tuple(params), tuple(steps), (a,))
+    return LayerNetwork(tuple(sizes), activation, output, program)
+
+
+def _parse_sizes(layer_sizes) -> list[int]:
+    parts = layer_sizes.split("-") if isinstance(layer_sizes, str) else list(layer_sizes)
+    try:
+        sizes = [int(p) for p in parts]
+    except (TypeError, ValueError):
+        sizes = []
+    if len(sizes) < 2 or any(n < 1 or n > MAX_WIDTH for n in sizes) or \
+            (not isinstance(layer_sizes, str) and any(isinstance(p, bool) or int(p) != p for p in parts)):
+        raise ValueError(f"layer sizes must be two or more positive integers (at most {MAX_WIDTH}), "
+                         f"e.g. \"64-32-10\" or [64, 32, 10]; got {layer_sizes!r}")
+    return sizes
+
+
+def layer_loss(network: LayerNetwork, kind: str | None = None) -> LayerLoss:
+    """The loss program of ``network``: ``kind`` is softmax_cross_entropy, binary_cross_entropy or squared_error."""
+    out = network.output_activation
+    kind = LOSS_ALIASES.get(kind, kind) or {"softmax": "softmax_cross_entropy",
+                                            "sigmoid": "binary_cross_entropy"}.get(out, "squared_error")
+    if kind not in LAYER_LOSSES:
+        raise ValueError(f"unknown loss {kind!r} for a layer network: expected one of {', '.join(LAYER_LOSSES)}")
+    fused = {"softmax_cross_entropy": "softmax", "binary_cross_entropy": "sigmoid"}.get(kind)
+    if fused and out != fused:
+        raise ValueError(f"{kind} goes with a {fused} output (it is computed from zᴸ in one stable step); "
+                         f"this network's output is {out}: use layers(..., output={fused!r})")
+    if out == "softmax" and not fused:
+        raise ValueError("a softmax output goes with softmax_cross_entropy; use it, or another output activation")
+    steps = network.program.assignments
+    y = MatrixSymbol("y", network.sizes[-1], 1)
+    if fused:
+        z = steps[-1][1].args[-1]   # softmax(z) or Apply(sigmoid, z)
+        steps, rhs = steps[:-1], LAYER_LOSSES[kind](z, y)
+    else:
+        rhs = SquaredError(network.program.outputs[0], y)
+    program = Program(network.inputs + (y,), network.params, steps + ((COST, rhs),), (COST,))
+    return LayerLoss(network, kind, program, y)
+
+
+# ---- the bridge: entries instead of matrices ------------------------------------------------------
+
+
+def entries(m: MatrixSymbol) -> ImmutableMatrix:
+    """The scalar symbols of a matrix symbol: a column b1 → b1_1, b1_2…; a matrix W1 → W1_1_1, W1_1_2…"""
+    rows, cols = m.shape
+    if cols == 1:
+        return ImmutableMatrix(rows, 1, [Symbol(f"{m.name}_{j + 1}") for j in range(rows)])
+    return ImmutableMatrix(rows, cols, [Symbol(f"{m.name}_{j + 1}_{k + 1}") for j in range(rows) for k in range(cols)])
+
+
+def explicit(expr, env: dict):
+    """``expr`` evaluated on explicit matrices: every matrix symbol replaced by ``env[symbol]``."""
+    if isinstance(expr, MatrixSymbol):
+        return env[expr]
+    if not expr.args or expr.is_number:
+        return expr
+    if isinstance(expr, LossStep):
+        return expr.scalar(list(explicit(expr.args[0], env)), list(explicit(expr.args[1], env)))
+    if isinstance(expr, (Apply, ActivationPrime, Softmax)):
+        args = [explicit(a, env) for a in expr.args[1:]] if not isinstance(expr, Softmax) else [explicit(expr.args[0], env)]
+        return ImmutableMatrix(*args[0].shape, lambda i, j: _entry(expr, args, i, j))
+    args = [explicit(a, env) for a in expr.args]
+    if isinstance(expr, MatAdd):
+        return sum(args[1:], args[0])
+    if isinstance(expr, MatMul):
+        out = args[0]
+        for a in args[1:]:
+            out = out * a
+        return out
+    if isinstance(expr, Transpose):
+        return args[0].T
+    if isinstance(expr, HadamardProduct):
+        out = args[0]
+        for a in args[1:]:
+            out = out.multiply_elementwise(a)
+        return out
+    return expr.func(*args)
+
+
+def _entry(expr, args, i, j):
+    if isinstance(expr, Softmax):
+        return Softmax(MatrixSymbol("_", *args[0].shape))._entry(i, j).xreplace(
+            {MatrixSymbol("_", *args[0].shape)[k, 0]: args[0][k, 0] for k in range(args[0].shape[0])})
+    if isinstance(expr, Apply):
+        return Apply(expr.name, MatrixSymbol("_", 1, 1))._entry(0, 0).xreplace({MatrixSymbol("_", 1, 1)[0, 0]: args[0][i, j]})
+    return expr.scalar_rule()(args[0][i, j], args[1][i, j])
+
+
+def lower(target) -> Program:
+    """The scalar program of a layer network or loss: one step per entry, z1_j = Σₖ W1_j_k x_k + b1_j, …
+
+    Parameters come in ``flat_params`` order (each Wˡ row by row, then bˡ), the order of the compiled
+    code's parameter vector.
+
+    >>> print(lower(layers("2-1", output="sigmoid")))
+    z1_1 = W1_1_1*x_1 + W1_1_2*x_2 + b1_1
+    a1_1 = sigmoid(z1_1)
+    out = a1_1
+    """
+    program = target.program
+    env = {m: entries(m) for m in program.inputs + program.params}
+    steps = []
+    for lhs, rhs in program.assignments:
+        value = explicit(rhs, env)
+        if isinstance(lhs, MatrixSymbol):
+            env[lhs] = entries(lhs)
+            steps += [(s, v) for s, v in zip(env[lhs], value)]
+        else:
+            steps.append((lhs, value))
+    outputs = tuple(o if not isinstance(o, MatrixSymbol) else env[o][0] for o in program.outputs)
+    return Program(flat(env[m] for m in program.inputs), flat_params(program), tuple(steps), outputs)
+
+
+def flat(matrices) -> tuple[Symbol, ...]:
+    return tuple(s for m in matrices for s in m)
+
+
+def flat_params(program: Program) -> tuple[Symbol, ...]:
+    """Every parameter entry in vector order: W1 row by row, b1, W2, b2, …"""
+    return flat(entries(p) for p in program.params)
+
+
+def shape_text(shape: Sequence[int]) -> str:
+    """``(32, 64)`` → ``32×64``."""
+    return "×".join(str(int(n)) for n in shape)

@@ -1,0 +1,208 @@
+"""Matrix-valued steps and their derivative rules: the table the reverse sweep uses on layer networks.
+
+A layer network's steps are matrix expressions of one sample (column vectors), Nielsen's notation:
+
+    zˡ = Wˡ aˡ⁻¹ + bˡ,    aˡ = σ(zˡ) (elementwise),    C = loss(zᴸ or aᴸ, y).
+
+Each rule is a vector–Jacobian product: given the adjoint δ of a node (∂C/∂node, the node's shape)
+it returns the adjoint each argument receives,
+
+    sum  A + B        → δ, δ                      product  A B  → δ Bᵀ, Aᵀ δ
+    transpose  Aᵀ     → δᵀ                        Hadamard A ⊙ B → δ ⊙ B, δ ⊙ A
+    elementwise σ(Z)  → δ ⊙ σ′(Z)                 softmax cross-entropy C(z, y) → softmax(z) − y
+    sigmoid cross-entropy C(z, y) → σ(z) − y     squared error C(a, y) → 2 (a − y)
+
+σ′ itself is not typed in: ``ActivationPrime`` takes it from the scalar rule table (``rules``).
+The batch is not part of these formulas: compiled code carries it along a matrix dimension.
+"""
+
+from __future__ import annotations
+
+from sympy import Basic, Dummy, Expr, HadamardProduct, Lambda, MatAdd, MatMul, MatrixSymbol, Mul, Transpose, exp, log
+from sympy.core.symbol import Str
+from sympy.matrices.expressions import MatrixExpr
+
+from symnet.core.activations import sigmoid, softplus
+from symnet.core.neuron import ACTIVATIONS
+from symnet.core.rules import DERIVATIVES, lookup
+
+ELEMENTWISE = tuple(name for name in ACTIVATIONS if name != "identity")
+
+
+def _function(name: str):
+    if name not in ELEMENTWISE:
+        raise ValueError(f"unknown elementwise activation {name!r}: expected one of {', '.join(ELEMENTWISE)}")
+    return ACTIVATIONS[name]
+
+
+class Apply(MatrixExpr):
+    """σ applied entry by entry: ``Apply("relu", z1)`` is relu(z¹), the shape of z¹."""
+
+    def __new__(cls, name, arg):
+        _function(str(name))
+        return Basic.__new__(cls, Str(str(name)), arg)
+
+    @property
+    def name(self) -> str:
+        return self.args[0].name
+
+    @property
+    def shape(self):
+        return self.args[1].shape
+
+    def _entry(self, i, j, **kwargs):
+        return _function(self.name)(self.args[1][i, j])
+
+    def _sympystr(self, printer):
+        return f"{self.name}({printer._print(self.args[1])})"
+
+
+class ActivationPrime(MatrixExpr):
+    """σ′(Z) entry by entry; ``ans`` is σ(Z) when a symbol holds it (σ′ = σ(1 − σ) reads it).
+
+    The scalar formula comes from the scalar rule table, so σ′ is derived, never written here.
+    """
+
+    def __new__(cls, name, arg, ans=None):
+        _function(str(name))
+        return Basic.__new__(cls, Str(str(name)), arg, arg if ans is None else ans)
+
+    @property
+    def name(self) -> str:
+        return self.args[0].name
+
+    @property
+    def shape(self):
+        return self.args[1].shape
+
+    def scalar_rule(self, table=DERIVATIVES) -> Lambda:
+        """σ′ as a function of (z, σ(z)): e.g. relu → (t, s) ↦ Heaviside(t), sigmoid → s(1 − s)."""
+        t, s = Dummy("t"), Dummy("s")
+        node = _function(self.name)(t)
+        return Lambda((t, s), lookup(type(node), table)(s, t)[0])
+
+    def _entry(self, i, j, **kwargs):
+        return self.scalar_rule()(self.args[1][i, j], self.args[2][i, j])
+
+    def _sympystr(self, printer):
+        return f"{self.name}'({printer._print(self.args[1])})"
+
+
+class Softmax(MatrixExpr):
+    """softmax(z)ᵢ = e^{zᵢ} / Σₖ e^{zₖ} for a column z."""
+
+    def __new__(cls, arg):
+        return Basic.__new__(cls, arg)
+
+    @property
+    def shape(self):
+        return self.args[0].shape
+
+    def _entry(self, i, j, **kwargs):
+        z = self.args[0]
+        return exp(z[i, j]) / sum(exp(z[k, j]) for k in range(z.shape[0]))
+
+    def _sympystr(self, printer):
+        return f"softmax({printer._print(self.args[0])})"
+
+
+class LossStep(Expr):
+    """A per-sample loss C(u, y) of a column u and the target column y; a scalar."""
+
+    is_commutative = True
+    label = "loss"
+
+    def __new__(cls, u, y):
+        return Expr.__new__(cls, u, y)
+
+    def scalar(self, u, y):
+        """C as a formula in explicit entries (sympy matrices ``u`` and ``y``)."""
+        raise NotImplementedError
+
+    def _sympystr(self, printer):
+        return f"{self.label}({printer._print(self.args[0])}, {printer._print(self.args[1])})"
+
+
+class SoftmaxCrossEntropy(LossStep):
+    """C = log Σₖ e^{zₖ} − yᵀz, which is −Σ yₖ log softmax(z)ₖ for a one-hot y (log-sum-exp form)."""
+
+    label = "softmax_cross_entropy"
+
+    def scalar(self, u, y):
+        return log(sum(exp(v) for v in u)) - sum(a * b for a, b in zip(y, u))
+
+
+class SigmoidCrossEntropy(LossStep):
+    """C = Σₖ softplus(zₖ) − yₖ zₖ, which is binary cross-entropy of σ(z), finite for any z."""
+
+    label = "sigmoid_cross_entropy"
+
+    def scalar(self, u, y):
+        return sum(softplus(a) - b * a for a, b in zip(u, y))
+
+
+class SquaredError(LossStep):
+    """C = Σₖ (aₖ − yₖ)², the article's (y − ŷ)² summed over outputs."""
+
+    label = "squared_error"
+
+    def scalar(self, u, y):
+        return sum((a - b) ** 2 for a, b in zip(u, y))
+
+
+def _matmul_rule(delta, ans, *args):
+    # ∂C/∂Xᵢ = c·(X₁…Xᵢ₋₁)ᵀ δ (Xᵢ₊₁…Xₙ)ᵀ for the matrix factors Xᵢ; the scalar factor c passes through
+    coeff = Mul(*(a for a in args if not a.is_Matrix))
+    out = []
+    for i, arg in enumerate(args):
+        if not arg.is_Matrix:
+            out.append(None)
+            continue
+        left = [a for a in args[:i] if a.is_Matrix]
+        right = [a for a in args[i + 1:] if a.is_Matrix]
+        factors = ([Transpose(MatMul(*left)).doit(deep=False)] if left else []) + [delta] + \
+            ([Transpose(MatMul(*right)).doit(deep=False)] if right else [])
+        out.append(MatMul(coeff, *factors).doit(deep=False) if coeff != 1 else MatMul(*factors).doit(deep=False))
+    return tuple(out)
+
+
+def _hadamard_rule(delta, ans, *args):
+    return tuple(HadamardProduct(delta, *(args[:i] + args[i + 1:])) for i in range(len(args)))
+
+
+MATRIX_DERIVATIVES: dict[type, object] = {
+    # ---- linear algebra ------------------------------------------------------------------------
+    MatAdd: lambda delta, ans, *args: (delta,) * len(args),                 # sum (and the bias)
+    MatMul: _matmul_rule,                                                    # δ Bᵀ and Aᵀ δ
+    Transpose: lambda delta, ans, a: (Transpose(delta),),                   # (Aᵀ)′: δᵀ
+    HadamardProduct: _hadamard_rule,                                         # δ ⊙ (the others)
+    # ---- elementwise activation ------------------------------------------------------------------
+    Apply: lambda delta, ans, name, z: (None, HadamardProduct(delta, ActivationPrime(name, z, ans))),
+    # ---- losses, each one stable step ----------------------------------------------------------------
+    SoftmaxCrossEntropy: lambda delta, ans, z, y: (delta * MatAdd(Softmax(z), -y), -delta * z),
+    SigmoidCrossEntropy: lambda delta, ans, z, y: (delta * MatAdd(Apply("sigmoid", z), -y), -delta * z),
+    SquaredError: lambda delta, ans, a, y: (2 * delta * MatAdd(a, -y), -2 * delta * MatAdd(a, -y)),
+}
+
+
+def matrix_vjp(expr, wrt, delta, ans=None, table=MATRIX_DERIVATIVES):
+    """The adjoint ``wrt`` receives from ``expr`` whose adjoint is ``delta`` (reverse mode inside one step).
+
+    >>> W, a, b = MatrixSymbol("W", 3, 2), MatrixSymbol("a", 2, 1), MatrixSymbol("b", 3, 1)
+    >>> d = MatrixSymbol("d", 3, 1)
+    >>> matrix_vjp(W * a + b, W, d), matrix_vjp(W * a + b, a, d), matrix_vjp(W * a + b, b, d)
+    (d*a.T, W.T*d, d)
+    """
+    if expr == wrt:
+        return delta
+    terms = []
+    rule = lookup(type(expr), table)
+    for arg, adjoint in zip(expr.args, rule(delta, expr if ans is None else ans, *expr.args)):
+        if adjoint is not None and isinstance(arg, Basic) and arg.has(wrt):
+            terms.append(matrix_vjp(arg, wrt, adjoint, None, table))
+    return terms[0] if len(terms) == 1 else MatAdd(*terms)
+
+
+def is_matrix_step(rhs) -> bool:
+    """True when a program step is matrix-valued or reads a matrix (a loss step)."""
+    return getattr(rhs, "is_Matrix", False) or any(isinstance(s, MatrixSymbol) for s in rhs.free_symbols)

@@ -1,0 +1,91 @@
+"""Checking a parameter vector, a batch and its targets before generated code runs on them.
+
+``check_batch`` is the full check with one clear message per problem. ``BatchCheck`` is the same
+check for a hot path: shapes are checked once per shape (then remembered), finiteness costs one dot
+product per array (``numpy.vdot``) — Σᵢ 0·aᵢ is 0 exactly when every aᵢ is finite, and NaN otherwise — and no
+message is built unless something is wrong (then ``check_batch`` says what).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from sympy import Symbol
+
+from symnet.core.names import resolve_point
+
+vdot = np.vdot  # flattens, and raises no floating-point warning on 0·inf
+MAX_SHAPES = 16  # shapes remembered per compiled function (a training loop needs two or three)
+
+
+class BatchCheck:
+    """``check(theta, X, y) -> (theta, X, y)`` as float arrays, X two-dimensional; ``y`` may be None."""
+
+    def __init__(self, params: Sequence[Symbol], inputs: Sequence[Symbol]):
+        self.params, self.inputs, self.zeros = tuple(params), tuple(inputs), {}
+
+    def __call__(self, theta, X, y):
+        try:
+            theta, X = np.asarray(theta, dtype=float), np.asarray(X, dtype=float)
+            y = None if y is None else np.asarray(y, dtype=float)
+        except (TypeError, ValueError):
+            return check_batch(self.params, self.inputs, theta, X, y)  # raises, saying what was wrong
+        zeros = self.zeros.get((theta.shape, X.shape, None if y is None else y.shape))
+        if zeros is None:
+            return self._first(theta, X, y)
+        total = vdot(theta, zeros[0]) + vdot(X, zeros[1]) + (0.0 if y is None else vdot(y, zeros[2]))
+        if total != 0.0:  # NaN: some value is not finite
+            return check_batch(self.params, self.inputs, theta, X, y)
+        return theta, (X if X.ndim == 2 else X[:, None]), y
+
+    def _first(self, theta, X, y):
+        checked = check_batch(self.params, self.inputs, theta, X, y)
+        if len(self.zeros) >= MAX_SHAPES:
+            self.zeros.clear()
+        self.zeros[(theta.shape, X.shape, None if y is None else y.shape)] = (
+            np.zeros(theta.size), np.zeros(X.size), None if y is None else np.zeros(y.size))
+        return checked
+
+
+def check_batch(params, inputs, theta, X, y):
+    """Validate and convert a parameter vector, a batch and targets; ``ValueError`` says what is wrong."""
+    theta = _finite_array(theta, "theta", (len(params),), lambda: f"one value per parameter ({_names(params)})")
+    X = _finite_array(X, "X", None, lambda: f"shape (N, {len(inputs)}): one column per input ({_names(inputs)})")
+    if X.ndim == 1 and len(inputs) == 1:
+        X = X[:, None]
+    if X.ndim != 2 or X.shape[1] != len(inputs) or X.shape[0] == 0:
+        raise ValueError(f"X must have shape (N, {len(inputs)}) with N ≥ 1, one column per input "
+                         f"({_names(inputs)}); got shape {X.shape}")
+    if y is not None:
+        y = _finite_array(y, "y", (X.shape[0],), lambda: "one target per row of X")
+    return theta, X, y
+
+
+def _names(symbols) -> str:
+    return ", ".join(map(str, symbols))
+
+
+def _finite_array(value, name, shape, expected) -> np.ndarray:
+    if isinstance(value, Mapping):
+        raise TypeError(f"{name} must be an array, not a mapping; use params_vector(...) to order a dict")
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{name} must be numeric ({expected()}); got {type(value).__name__}: {err}") from None
+    if shape is not None and array.shape != shape:
+        raise ValueError(f"{name} must have shape {shape}: {expected()}; got shape {array.shape}")
+    bad = ~np.isfinite(array)
+    if bad.any():
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(f"{name} contains {array[where]} at index {where if len(where) > 1 else where[0]}; "
+                         f"expected finite numbers (remove or impute NaN and inf)")
+    return array
+
+
+def params_vector(params: Sequence[Symbol], values: Mapping) -> np.ndarray:
+    """Order a ``{symbol or name: value}`` mapping into a parameter vector; every parameter required.
+
+    Checked by ``symnet.core.names.resolve_point``, the one point validator.
+    """
+    return np.array(list(resolve_point(tuple(params), values).values()), dtype=float)

@@ -1,0 +1,76 @@
+"""The four-way gradient comparison as data: one row per parameter, and the report that prints them.
+
+Two values a, b agree when |a − b| ≤ atol · max(1, |L|) + rtol · max(|a|, |b|) (``reverse.is_close``).
+Shared by ``check_grads`` for scalar networks and ``layer_check`` for layer networks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+
+from symnet.numeric.reverse import is_close
+
+RTOL = 1e-6
+ATOL = 1e-8
+METHODS = ("backprop", "sympy", "numeric", "finite_diff")
+
+
+@dataclass(frozen=True)
+class GradCheckRow:
+    """One parameter: its four gradients (None where skipped), the largest gap, and the verdict."""
+
+    param: str
+    values: tuple[float | None, ...]
+    max_error: float
+    ok: bool
+
+
+@dataclass(frozen=True)
+class GradCheckReport:
+    """The four-way agreement table; ``ok`` is True when every pair agrees for every parameter."""
+
+    rows: tuple[GradCheckRow, ...]
+    loss: float
+    skipped: tuple[tuple[str, str], ...]   # (method, reason)
+    methods: tuple[str, ...] = METHODS     # the column names, in the order of each row's values
+
+    @property
+    def ok(self) -> bool:
+        return all(row.ok for row in self.rows)
+
+    @property
+    def failures(self) -> tuple[GradCheckRow, ...]:
+        return tuple(row for row in self.rows if not row.ok)
+
+    def table(self) -> list[list[str]]:
+        """Header and rows as strings (the printers' text tables, the tour's table)."""
+        head = ["param", *self.methods, "max diff", "ok"]  # ASCII, no "|": the rows also make the Markdown table
+        body = [[row.param, *(("—" if v is None else f"{v: .10e}") for v in row.values),
+                 f"{row.max_error:.2e}", "yes" if row.ok else "NO"] for row in self.rows]
+        return [head, *body]
+
+    def __repr__(self) -> str:
+        verdict = "all agree" if self.ok else f"{len(self.failures)} DISAGREE"
+        return f"<GradCheckReport: {len(self.rows)} params, {verdict}, L = {self.loss:.6g}>"
+
+    def __str__(self) -> str:
+        from symnet.render.printing import text
+
+        return text(self)
+
+    def _repr_markdown_(self) -> str:
+        from symnet.render.printing import markdown
+
+        return markdown(self)
+
+
+def agreement_row(param: str, values: list, loss: float) -> GradCheckRow:
+    """A row: the values of every method (None where skipped), the largest pairwise gap, the verdict."""
+    present = [v for v in values if v is not None]
+    pairs = list(combinations(present, 2))
+    max_error = max((abs(a - b) for a, b in pairs), default=0.0)
+    ok = all(is_close(a, b, abs(loss), RTOL, ATOL) for a, b in pairs)
+    return GradCheckRow(param, tuple(values), max_error if np.isfinite(max_error) else float("inf"), ok)

@@ -1,0 +1,283 @@
+"""NumPy code for layer networks: the matrix gradient program printed with ``@`` on batch-first arrays.
+
+The program is per sample (columns): zˡ = Wˡ aˡ⁻¹ + bˡ. The compiled code carries a batch of N samples
+as rows, so a column v becomes an N × n array V, and the printer rewrites each product accordingly:
+
+    Wˡ aˡ⁻¹   → A @ W.T            (Wˡ⁺¹)ᵀ δˡ⁺¹ → Δ @ W
+    δˡ (aˡ⁻¹)ᵀ → Δ.T @ A = Σₓ δₓ aₓᵀ    (BP4: the batch sum of the per-sample outer products)
+    ∂C/∂bˡ = δˡ → Δ.sum(axis=0)          (BP3, summed over the batch)
+
+so no per-sample N × P gradient is ever formed. Softmax cross-entropy uses log-sum-exp, the sigmoid
+is ``scipy.special.expit`` and binary cross-entropy ``logaddexp``: finite for any input. The lines are
+given to ``lambdify`` as its ``cse``, so the source reads like the derivation.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from scipy.special import expit
+from sympy import Basic, Lambda, MatrixSymbol, Transpose, lambdify
+from sympy.printing.numpy import NumPyPrinter
+
+from symnet.core.backprop import Gradient, grad
+from symnet.core.layers import LayerLoss, LayerNetwork
+from symnet.core.matrix_rules import ELEMENTWISE, ActivationPrime, Apply, Softmax
+
+
+def _softmax(Z):
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return E / E.sum(axis=1, keepdims=True)
+
+
+def _softmax_cross_entropy(Z, Y):
+    # Σₓ (log Σₖ e^{zₖ} − yᵀz), with the maximum taken out of the exponent (log-sum-exp)
+    m = Z.max(axis=1, keepdims=True)
+    return float(np.sum(m[:, 0] + np.log(np.exp(Z - m).sum(axis=1))) - np.sum(Y * Z))
+
+
+def _sigmoid_cross_entropy(Z, Y):
+    return float(np.sum(np.logaddexp(0.0, Z)) - np.sum(Y * Z))
+
+
+def _squared_error(A, Y):
+    return float(np.sum((A - Y) ** 2))
+
+
+ACTIVATIONS = {"sigmoid": expit, "tanh": np.tanh, "relu": lambda z: np.maximum(z, 0.0),
+               "softplus": lambda z: np.logaddexp(0.0, z)}
+LOSSES = {"softmax_cross_entropy": _softmax_cross_entropy, "sigmoid_cross_entropy": _sigmoid_cross_entropy,
+          "squared_error": _squared_error}
+
+
+def _derivative(name):
+    """σ′(z, σ(z)) in NumPy, from the scalar rule table (``ActivationPrime.scalar_rule``).
+
+    Printed with the plain lambda printer, so that the step H (relu′) is one ``np.heaviside`` call
+    rather than NumPy's three-way ``select``.
+    """
+    rule: Lambda = ActivationPrime(name, MatrixSymbol("_", 1, 1)).scalar_rule()
+    names = {**ACTIVATIONS, "Heaviside": lambda z, at_zero=0.5: np.heaviside(z, at_zero)}   # H(0) = ½ as in SymPy
+    return lambdify(rule.variables, rule.expr, modules=[names])
+
+
+@lru_cache(maxsize=1)
+def namespace() -> dict:
+    """The names the generated code calls."""
+    names = {"softmax": _softmax, **LOSSES, **ACTIVATIONS}
+    names.update({f"d_{name}": _derivative(name) for name in ELEMENTWISE})
+    return names
+
+
+class BatchSum(Basic):
+    """Σₓ over the batch of a per-sample column (printed ``V.sum(axis=0)``)."""
+
+
+class BatchPrinter(NumPyPrinter):
+    """Per-sample matrix expressions as batch-first NumPy; ``batch`` names the per-sample symbols."""
+
+    def __init__(self, batch, settings=None):
+        super().__init__(settings or {})
+        self.batch = set(batch)
+
+    def is_batch(self, expr) -> bool:
+        """True when ``expr`` has one row per sample in compiled form (an outer product sums them away)."""
+        if isinstance(expr, MatrixSymbol):
+            return expr.name in self.batch
+        if _is_outer(expr, self):
+            return False
+        return any(self.is_batch(a) for a in expr.args if isinstance(a, Basic))
+
+    def _print_MatrixSymbol(self, expr):
+        return expr.name
+
+    def _print_MatAdd(self, expr):
+        terms = sorted(expr.args, key=lambda t: t.could_extract_minus_sign())
+        code = self._wrap(terms[0])
+        for t in terms[1:]:
+            code += f" - {self._wrap(-t)}" if t.could_extract_minus_sign() else f" + {self._wrap(t)}"
+        return code
+
+    def _print_MatMul(self, expr):
+        coeff, factors = expr.as_coeff_matrices()
+        if len(factors) == 1:
+            return f"{self._print(coeff)}*{self._wrap(factors[0])}"
+        if len(factors) != 2:
+            raise NotImplementedError(f"symnet compiles products of two matrices; got {expr}")
+        A, B = factors
+        if _is_outer(expr, self):                                  # δ aᵀ summed over samples: Δᵀ A
+            code = f"{self._wrap(A)}.T @ {self._wrap(B.arg)}"
+        elif self.is_batch(B) and not self.is_batch(A):           # W v → V @ W.T, Wᵀ v → V @ W
+            code = f"{self._wrap(B)} @ " + (self._wrap(A.arg) if isinstance(A, Transpose) else f"{self._wrap(A)}.T")
+        else:
+            raise NotImplementedError(f"no batch form for the product {expr}")
+        return code if coeff == 1 else f"{self._print(coeff)}*({code})"
+
+    def _print_Transpose(self, expr):
+        return f"{self._wrap(expr.arg)}.T"
+
+    def _print_HadamardProduct(self, expr):
+        return " * ".join(self._wrap(a) for a in expr.args)
+
+    def _print_Apply(self, expr):
+        return f"{expr.name}({self._print(expr.args[1])})"
+
+    def _print_ActivationPrime(self, expr):
+        return f"d_{expr.name}({self._print(expr.args[1])}, {self._print(expr.args[2])})"
+
+    def _print_Softmax(self, expr):
+        return f"softmax({self._print(expr.args[0])})"
+
+    def _print_LossStep(self, expr):
+        return f"{expr.label}({self._print(expr.args[0])}, {self._print(expr.args[1])})"
+
+    _print_SoftmaxCrossEntropy = _print_SigmoidCrossEntropy = _print_SquaredError = _print_LossStep
+
+    def _print_BatchSum(self, expr):
+        return f"{self._wrap(expr.args[0])}.sum(axis=0)"
+
+    def _wrap(self, expr):
+        code = self._print(expr)
+        return code if isinstance(expr, (MatrixSymbol, Apply, ActivationPrime, Softmax)) else f"({code})"
+
+
+def _is_outer(expr, printer) -> bool:
+    factors = expr.as_coeff_matrices()[1] if expr.is_MatMul else ()
+    return (len(factors) == 2 and isinstance(factors[1], Transpose) and printer.is_batch(factors[0])
+            and printer.is_batch(factors[1].arg))
+
+
+def batch_symbols(program, printer: BatchPrinter) -> None:
+    """Mark every step whose value has one row per sample (it depends on x or y and is not a batch sum)."""
+    for lhs, rhs in program.assignments:
+        if isinstance(lhs, MatrixSymbol) and printer.is_batch(rhs):
+            printer.batch.add(lhs.name)
+
+
+def compile_program(program, results, name, sum_batch=True):
+    """``program``'s steps and ``results`` (summed over the batch where per sample, if ``sum_batch``) as one function."""
+    printer = BatchPrinter({s.name for s in program.inputs})
+    batch_symbols(program, printer)
+    outputs = [BatchSum(r) if sum_batch and printer.is_batch(r) else r for r in results]
+    fn = lambdify(list(program.inputs + program.params), outputs, modules=[dict(namespace()), "numpy"], printer=printer,
+                  cse=lambda exprs: (list(program.assignments), exprs), docstring_limit=0)
+    fn.__name__ = name
+    return fn
+
+
+def source(fn) -> str:
+    """The generated Python source under the name it was compiled as."""
+    return inspect.getsource(fn).replace("def _lambdifygenerated(", f"def {fn.__name__}(", 1)
+
+
+@dataclass(frozen=True)
+class CompiledLayerLoss:
+    """``(theta, X, y) -> (mean loss, gradient)`` for a layer loss; theta is the flat parameter vector
+    (each Wˡ row by row, then bˡ), X is N × n₀ (batch first), y holds class labels for a softmax output
+    or targets (N,) / (N, n_L) otherwise."""
+
+    loss: LayerLoss
+    gradient: Gradient
+    function: object
+    predictor: object
+
+    @property
+    def network(self) -> LayerNetwork:
+        return self.loss.network
+
+    @property
+    def shapes(self) -> tuple[tuple[int, ...], ...]:
+        """The shape of each parameter array: Wˡ (nₗ, nₗ₋₁), bˡ (nₗ,)."""
+        return tuple((int(p.shape[0]),) if p.shape[1] == 1 else (int(p.shape[0]), int(p.shape[1]))
+                     for p in self.network.params)
+
+    @property
+    def source(self) -> str:
+        return source(self.function)
+
+    def unflatten(self, theta) -> list[np.ndarray]:
+        """Views of the flat vector ``theta`` as the parameter arrays W1, b1, W2, …"""
+        arrays, offset = [], 0
+        for shape in self.shapes:
+            size = int(np.prod(shape))
+            arrays.append(theta[offset:offset + size].reshape(shape))
+            offset += size
+        return arrays
+
+    def targets(self, y, n) -> np.ndarray:
+        """y as an N × n_L array: labels one-hot for a softmax output, a column for one output."""
+        y = np.asarray(y, dtype=float)
+        k = self.network.sizes[-1]
+        if y.ndim == 1 and self.network.output_activation == "softmax":
+            return np.eye(k)[y.astype(int)]
+        return y.reshape(n, k)
+
+    def evaluate_batch(self, X, y, theta):
+        """The mean loss and its gradient (flat), on already validated arrays."""
+        n = X.shape[0]
+        with np.errstate(over="ignore", under="ignore"):
+            total, *grads = self.function(X, self.targets(y, n), *self.unflatten(theta))
+        return total / n, np.concatenate([g.ravel() for g in grads]) / n
+
+    def check(self, X, y) -> None:
+        """Refuse a batch this network cannot take (``ValueError`` saying why), before any work."""
+        check_layer_batch(self, np.zeros(self.network.n_params), X, y)
+
+    def __call__(self, theta, X, y):
+        theta, X, y = check_layer_batch(self, theta, X, y)
+        return self.evaluate_batch(X, y, theta)
+
+    def predict(self, theta, X) -> np.ndarray:
+        """The network's output aᴸ for every row of X: N × n_L (class probabilities after softmax)."""
+        theta, X, _ = check_layer_batch(self, theta, X, None)
+        with np.errstate(over="ignore", under="ignore"):
+            return self.predictor(X, *self.unflatten(theta))[0]
+
+
+def check_layer_batch(compiled, theta, X, y):
+    """Validate a flat parameter vector, a batch X (N × n₀) and targets; ``ValueError`` says what is wrong."""
+    n_in, n_params = compiled.network.sizes[0], compiled.network.n_params
+    theta, X = np.asarray(theta, dtype=float), np.asarray(X, dtype=float)
+    if theta.shape != (n_params,) or not np.isfinite(theta).all():
+        raise ValueError(f"theta must hold {n_params} finite numbers (each Wˡ row by row, then bˡ); got shape {theta.shape}")
+    if X.ndim != 2 or X.shape[1] != n_in or X.shape[0] == 0 or not np.isfinite(X).all():
+        raise ValueError(f"X must be a finite array of shape (N, {n_in}) with N ≥ 1, one row per sample; got {X.shape}")
+    if y is not None:
+        y = np.asarray(y, dtype=float)
+        if y.shape[0] != X.shape[0] or not np.isfinite(y).all():
+            raise ValueError(f"y must hold one finite target per row of X ({X.shape[0]}); got shape {y.shape}")
+        k = compiled.network.sizes[-1]
+        if compiled.network.output_activation == "softmax" and y.ndim == 1 and \
+                (np.any(y != np.round(y)) or y.min() < 0 or y.max() >= k):
+            raise ValueError(f"y must hold class labels 0…{k - 1} (or one-hot rows) for a softmax output")
+    return theta, X, y
+
+
+def compile_layers(target, loss: str | None = None, rules=None) -> CompiledLayerLoss:
+    """Compile a layer network's loss and gradient to NumPy with matrix products.
+
+    Args:
+        target: a ``LayerLoss``, or a ``LayerNetwork`` (its default loss, or ``loss``).
+        rules: extra or replacement derivative rules for this call (as in ``grad``).
+
+    Returns:
+        A ``CompiledLayerLoss``.
+
+    >>> from symnet.core.layers import layers
+    >>> fn = compile_layers(layers("4-3-2"))
+    >>> value, g = fn(np.zeros(fn.network.n_params), np.ones((5, 4)), np.array([0, 1, 1, 0, 1]))
+    >>> round(value, 6), g.shape
+    (0.693147, (23,))
+    """
+    target = target.loss(loss) if isinstance(target, LayerNetwork) else target
+    if not isinstance(target, LayerLoss):
+        raise TypeError(f"compile_layers expects a layer network or its loss; got {type(target).__name__}")
+    gradient = grad(target, rules=rules)
+    program = gradient.program
+    fn = compile_program(program, list(program.outputs), "value_and_grad")
+    net = target.network.program
+    predictor = compile_program(net, list(net.outputs), "predict", sum_batch=False)
+    return CompiledLayerLoss(target, gradient, fn, predictor)

@@ -1,0 +1,198 @@
+"""English: every prose string of symnet's derivations, documents, figures and the tour.
+
+Words only; formulas are never translated (the printers write them). ``symnet.render.i18n.t`` looks
+keys up; ``symnet.render.lang_zh`` has the same keys (a test checks it).
+"""
+
+EN = {
+    # ---- derivations, documents and figures ----
+    "title": "How the network learns: the chain rule, step by step",
+    "title_abstract": "How the network learns: the chain rule with abstract neurons",
+    "network": "The network",
+    "nested": "Nested form (as the article writes it)",
+    "program": "Program (one assignment per step)",
+    "concrete": "Concrete neurons (closed form)",
+    "neuron_model": "Each neuron computes {model}.",
+    "loss": "The loss",
+    "loss_text": "The loss compares the prediction {yhat} with the target {y}:",
+    "derivative_of": "Derivative by {param}",
+    "paths_intro_one": "One path leads from the loss {L} to {param} through the network:",
+    "paths_intro": "{count} paths lead from the loss {L} to {param} through the network:",
+    "paths_intro_one_output": "One path leads from the loss {L} to {param} through the network ({output} is its output):",
+    "paths_intro_output": "{count} paths lead from the loss {L} to {param} through the network ({output} is its output):",
+    "path": "path {k}",
+    "chain_intro": "By the chain rule, the derivative is a sum over the paths of products of local derivatives:",
+    "factors_intro": "Each local derivative comes from one rule of the rule table (the same table backprop uses):",
+    "products_intro": "Multiplying the factors along each path:",
+    "sum_intro": "Adding the paths:",
+    "compact_intro": "Backprop computes the same number with shared δ's ({delta}):",
+    "expanded_intro": "Written out in the parameters and inputs only (closed form):",
+    "expanded_too_large": "The closed form would have about {ops} operations, so it is not written out; "
+                          "the δ-form above computes it.",
+    "numbers_intro": "The numbers below are at the point {point}, where {L} = {loss}.",
+    "check_line": "sum over paths = {value}; finite differences = {fd}; {verdict}",
+    "agree": "they agree",
+    "disagree": "they DISAGREE",
+    "summary": "Summary",
+    "summary_param": "parameter",
+    "summary_paths": "paths",
+    "summary_compact": "δ-form",
+    "summary_value": "value",
+    "summary_fd": "finite diff.",
+    "summary_ok": "ok",
+    "method_backprop": "backprop",
+    "method_sympy": "sympy.diff",
+    "method_numeric": "numeric",
+    "method_finite_diff": "finite differences",
+    "check_max": "max Δ",
+    "yes": "yes",
+    "no": "no",
+    "check": "Numeric check",
+    "check_intro": "Four independent gradients of the mean loss, compared (symnet.check_grads):",
+    "abstract_intro": "Keep the neuron {f} undefined. Since the loss depends on {theta} only through the output "
+                      "{yhat}, the chain rule gives {rule}, and {dyhat} is a sum over the paths through {yhat} "
+                      "back to {theta}:",
+    "abstract_program": "Program, each neuron an undefined function {f} of its parameter and inputs:",
+    "abstract_loss": "For the loss {loss}:",
+    "abstract_chain": "Each hop past {yhat} is a partial derivative of an undefined neuron; multiplying along "
+                      "each path and adding the paths:",
+    "rule": "rule",
+    "where": "where",
+    "point": "the point",
+    "graph_title": "Computational graph",
+    "graph_paths": "paths of {what} in red",
+    "graph_legend": "Each arrow u → v is labelled with its local derivative ∂v/∂u; "
+                    "a derivative is the sum over paths of the products of these labels.",
+    # rule names (Rule.name in symnet.derivation.rules; rules with a formula show the formula)
+    "chain rule": "chain rule",
+    "sum rule": "sum rule",
+    "product rule": "product rule",
+    "power rule": "power rule",
+    "identity": "identity",
+    "neuron's own parameter": "neuron's own parameter",
+    "neuron input": "neuron input",
+    # ---- the tour (symnet tour): the article, section by section ----
+    "section_model": "model as a function",
+    "section_network": "five-neuron network",
+    "section_towers": "towers",
+    "section_approx": "approximation",
+    "section_descent": "loss and 1-D descent",
+    "section_gradients": "gradients and derivation",
+    "section_train": "training",
+    "section_check": "gradient check",
+    "page_title": "symnet tour: how a neural network learns",
+    "page_lead": "Every formula, number and figure on this page was computed just now by symnet, following the "
+                 "article “神经网络如何工作” (How neural networks work) section by section.",
+    "footer": "Made by symnet {version} with “{command}”. Run it again to reproduce every number.",
+    "files_heading": "Files written by this section:",
+    "skipped": "Skipped",
+    # §0 the model as a function
+    "model_title": "§0 The model is a function",
+    "model_p1": "A model maps what it perceives to an output: F(perception) = output. In symnet the model is an "
+                "object you can call like a function, print as a formula, and compare with the ideal function G it "
+                "should learn.",
+    "model_p2": "Below, F is the article's five-neuron network with made-up parameters and G is the same network "
+                "with the parameters of a “teacher”. Training means changing F's parameters until the two columns "
+                "agree.",
+    "model_call": "F called at one point (exact substitution, then evaluated):",
+    "model_table": "F against the ideal G on a few inputs; the last column is the squared error (G − F)².",
+    # §1 the network
+    "network_title": "§1 The five-neuron network",
+    "network_p1": "A network is neurons f(θᵢ, x) nested inside each other. symnet writes the article's network "
+                  "verbatim; with the default neuron σ(Σ wᵢⱼ uⱼ + bᵢ) it has {n_params} scalar parameters.",
+    "network_p2": "The same network is also a straight-line program: one assignment per step, z for the weighted sum "
+                  "and h for the activation. f(θ2, x2) is used twice but computed once: the program is a graph, not "
+                  "a tree.",
+    "network_nested": "The nested formula F(Θ, x):",
+    "network_program": "The program (every neuron as zᵢ and hᵢ):",
+    "network_closed": "The closed form (every neuron replaced by its formula):",
+    "network_graph": "The network drawn from its program, inputs on the left and the loss L on the right. Each edge "
+                     "carries its local derivative; the two highlighted paths are the two terms of ∂L/∂w₂,₁.",
+    # §2 towers
+    "towers_title": "§2 A tower from five sigmoid neurons",
+    "towers_p1": "Steep sigmoids are almost steps. Four of them (steepness {steepness}) mark the edges of a "
+                 "rectangle in the plane, and a fifth neuron, σ({gain}·(z − 1.1)), switches on only where all four "
+                 "agree: a tower.",
+    "towers_formula": "The tower as a network:",
+    "towers_figure": "The tower Tower(x, y) in 3-D, the article's first figure.",
+    "towers_sum_figure": "The article's sum of four nested towers (output gain 4).",
+    # §2 approximation
+    "approx_title": "§2 Sums of towers approximate any function",
+    "approx_p1": "Cut the square into a grid, put one tower on each cell with the height of the target function "
+                 "there, and add them up. The more (and the smaller) the towers, the smaller the error: this is the "
+                 "article's intuitive argument that networks can fit any continuous function.",
+    "approx_p2": "One change from the article: these sums use the threshold {threshold} instead of 1.1. With 1.1, a "
+                 "tower still outputs σ(30·(1 − 1.1)) ≈ {leak} beside its box, every tower in the same row and "
+                 "column adds that much, and the error would grow as towers are added.",
+    "approx_target": "Target function:",
+    "approx_height": "G(centre of cell k)",
+    "approx_figure": "Left: the target G. Right: its approximation by {n}×{n} towers.",
+    "approx_table": "Error as towers are added, measured on a dense test grid; the last column is how many times "
+                    "smaller the maximum error got than in the row above.",
+    "approx_error_figure": "The error falls like 1/n as the grid gets finer (log-log axes).",
+    # §3 loss and descent
+    "descent_title": "§3 The loss and gradient descent in one dimension",
+    "descent_p1": "A loss measures how far F is from G; the article's is L(ŷ, y) = (y − ŷ)². To make a function "
+                  "smaller, step against its derivative: x ← x − η·dh/dx, with learning rate η.",
+    "descent_p2": "Here h(x) = x² − 2x has its minimum at x = 1. Starting from x = 3: {outcomes}.",
+    "list_sep": "; ",
+    "descent_settled": "with η = {eta}, after {steps} steps x = {x}",
+    "descent_diverged": "with η = {eta} every step overshoots further and the descent diverges",
+    "descent_loss": "The loss:",
+    "descent_rule": "The update rule and the function being minimised:",
+    "descent_figure": "Gradient descent on h(x): every dot is one step.",
+    "descent_table": "The first steps of the descent.",
+    # §3 gradients and derivation
+    "gradients_title": "§3 Symbolic gradients and the chain rule",
+    "gradients_p1": "To train F we need ∂L/∂θ for every parameter. The chain rule ∂L/∂θ = ∂L/∂ŷ · ∂ŷ/∂θ, applied "
+                    "step by step backwards through the program, gives one adjoint δ = ∂L/∂(step) per step: this is "
+                    "backpropagation.",
+    "gradients_p2": "The derivation below is also written as a document you can print: LaTeX and Markdown, and PDF "
+                    "when TeX is installed.",
+    "gradients_adjoints": "The backward sweep (δ = ∂L/∂·):",
+    "gradients_expanded": "One derivative written out in full, ∂L/∂{param}:",
+    "gradients_steps": "The chain-rule derivation, step by step:",
+    "gradients_doc": "the chain-rule derivation of the seed network",
+    "no_tex": "PDF of the derivation: no LaTeX found ({reason}); the .tex and .md files were still written",
+    # §3 training
+    "train_title": "§3 Training: the computer adjusts the parameters",
+    "train_p1": "Now the update θ ← θ − η·∂L/∂θ runs on every parameter at once, with gradients from the compiled "
+                "program (the Adam optimiser). First §0's F learns the teacher G from {n_samples} noisy samples; "
+                "then a 2-{hidden}-1 MLP learns XOR, which no single neuron can.",
+    "train_rule": "The update rule:",
+    "train_f_table": "§0's comparison again: the seed network F started from §0's parameters; after training it is "
+                     "much closer to the teacher G.",
+    "h_f_before": "F before",
+    "h_f_after": "F after",
+    "train_table": "Loss before and after training.",
+    "train_seed_figure": "Loss curve of the seed network learning its teacher.",
+    "train_seed_graph": "The seed network after training: edge width is |w|, red positive, blue negative.",
+    "train_xor_boundary": "What the MLP learned: ŷ over the plane and the boundary ŷ = 0.5 between the classes.",
+    "train_xor_figure": "Loss curve of the MLP learning XOR.",
+    "train_xor_table": "XOR after training: the network's output ŷ against the target y.",
+    # §3 gradient check
+    "check_title": "§3 Four gradients that agree",
+    "check_p1": "How do we know the symbolic gradient is right? symnet computes it four independent ways — the "
+                "compiled backprop program, sympy.diff of the closed form, a separate numeric reverse mode, and "
+                "finite differences — and checks that every pair agrees to |a − b| ≤ atol + rtol·max(|a|, |b|).",
+    "check_wrong": "The check is not a formality: with a deliberately wrong rule, σ′ = σ instead of σ′ = σ(1 − σ), "
+                   "the compiled backprop disagrees with the other three methods for {bad} of the {total} parameters.",
+    "train_code": "The NumPy code every training step runs, generated from the gradient program (L, then every δ):",
+    "check_table": "∂L/∂θ of the seed network at a random point, four ways. Verdict: {verdict}.",
+    "check_ok": "all four agree",
+    "check_bad": "some gradients DISAGREE",
+    # table headers
+    "h_cells": "n (cells per axis)",
+    "h_ratio": "max ratio",
+    "h_towers": "towers",
+    "h_params": "params",
+    "h_rms": "RMS error",
+    "h_max": "max error",
+    "h_network": "network",
+    "h_before": "loss before",
+    "h_after": "loss after",
+    "h_epochs": "epochs",
+    "h_seed_fit": "seed network ← teacher G",
+    "h_xor_fit": "2-{hidden}-1 MLP ← XOR",
+    "h_step": "step k",
+}
