@@ -36,8 +36,18 @@ def _symbolic(pair) -> bool:
     return bool(pair[1].free_symbols)
 
 
+def _real(pair) -> bool:
+    """The formula stays real and finite (the parser refuses sqrt(-1), log(-1), x/0 ...)."""
+    expr = pair[1]
+    if expr.is_number:
+        value = complex(sympy.N(expr, 15))
+        return value.imag == 0 and abs(value.real) < 1e300
+    return not expr.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan, sympy.I)
+
+
 def _extend(children):
-    """One more layer: an operator or a call around smaller valid formulas."""
+    """One more layer: an operator or a call around smaller valid formulas, each real and finite."""
+    children = children.filter(_real)
     operator = st.sampled_from(("+", "-", "*"))
     by_name = st.sampled_from(NAMES)
     comparable = children.filter(lambda c: _symbolic(c) or c[1].is_comparable)  # Max(I, 1) is an error
@@ -67,7 +77,8 @@ def _extend(children):
 def valid_expressions(max_leaves: int = 8):
     """(source, expected): a random valid formula and the same formula built with SymPy operators.
 
-    Integers and names only, so the comparison is exact; at most ``max_leaves`` leaves, so a nest
+    Integers and names only, so the comparison is exact; real and finite at every level, as the
+    parser requires; at most ``max_leaves`` leaves, so a nest
     of Max or Min never has more arguments than the parser allows.
     """
-    return st.recursive(_leaves(), _extend, max_leaves=max_leaves)
+    return st.recursive(_leaves(), _extend, max_leaves=max_leaves).filter(_real)

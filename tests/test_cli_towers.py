@@ -52,8 +52,10 @@ def test_tower_nested_draws_the_article_second_figure(tmp_path):
     (("--bounds", "1,0,0,1"), ("--bounds", "x must satisfy min < max; got min=1, max=0")),
     (("--bounds", "0,1,0"), ("expected 4 numbers",)),
     (("--bounds", "0,1,a,2"), ("bounds",)),
-    (("--steepness", "-5"), ("steepness must be positive",)),
-    (("--sharpness", "nan"), ("sharpness must be positive",)),
+    (("--steepness", "-5"), ("Invalid value for '--steepness': -5.0 is not in the range x>0",)),
+    (("--sharpness", "nan"), ("Invalid value for '--sharpness': 'nan' is not a finite number",)),
+    (("--sharpness", "0"), ("Invalid value for '--sharpness': 0.0 is not in the range x>0",)),  # was silently 30
+    (("--threshold", "inf"), ("Invalid value for '--threshold': 'inf' is not a finite number",)),
 ])
 def test_tower_bad_input_exits_2_with_one_clear_line(args, words, tmp_path):
     out = tmp_path / "t.png"

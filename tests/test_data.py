@@ -55,7 +55,6 @@ def test_seed_data_is_the_teacher_network():
 
 
 def test_function_data_through_the_safe_parser():
-    pytest.importorskip("symnet.io.parsing")
     d = make("function:sin(x1)*cos(x2)", n=50, noise=0.0)
     assert d.name == "function:sin(x1)*cos(x2)"
     assert np.allclose(d.y, np.sin(d.X[:, 0]) * np.cos(d.X[:, 1]))
@@ -71,13 +70,11 @@ def test_function_data_through_the_safe_parser():
     ("function:log(x1)", "not finite at x1="),
 ])
 def test_bad_function_data(spec, match):
-    pytest.importorskip("symnet.io.parsing")
     with pytest.raises(ValueError, match=match):
         make(spec, n=50)
 
 
 def test_function_data_in_x_and_y_or_in_x1_and_x2():
-    pytest.importorskip("symnet.io.parsing")
     xy, numbered = make("function:sin(x)*cos(y)", n=50, noise=0.0), make("function:sin(x1)*cos(x2)", n=50, noise=0.0)
     assert xy.inputs == ("x", "y") and numbered.inputs == ("x1", "x2")
     assert np.array_equal(xy.X, numbered.X) and np.array_equal(xy.y, numbered.y)
@@ -102,8 +99,9 @@ def test_make_accepts_numpy_integers_and_checks_the_seed():
 
 
 def test_function_data_rejects_code():
-    parsing = pytest.importorskip("symnet.io.parsing")
-    with pytest.raises((ValueError, parsing.ParseError)):
+    from symnet.io.parsing import ParseError
+
+    with pytest.raises((ValueError, ParseError)):
         make("function:__import__('os').system('true')", n=10)
 
 
@@ -225,3 +223,53 @@ def test_load_dispatches(tmp_path):
         load("iris")
     with pytest.raises(TypeError, match="only target"):
         load(str(path), n=5)
+
+
+# ---- CSV columns by header name, strict numbers, bounded reading ------------------------------
+
+
+def test_csv_columns_are_matched_by_header_name_not_position(tmp_path):
+    d = load_csv(write(tmp_path, "x2,x1,y\n1,2,6\n3,4,12\n"), inputs=("x1", "x2"))
+    assert d.inputs == ("x1", "x2") and d.note == ""
+    assert d.X.tolist() == [[2.0, 1.0], [4.0, 3.0]] and d.y.tolist() == [6.0, 12.0]
+
+
+def test_csv_target_is_the_column_that_is_not_an_input(tmp_path):
+    d = load_csv(write(tmp_path, "label,b,a\n1,2,3\n"), inputs=("a", "b"))
+    assert d.y.tolist() == [1.0] and d.X.tolist() == [[3.0, 2.0]]
+
+
+def test_csv_columns_by_position_only_when_no_name_matches_and_it_says_so(tmp_path):
+    d = load_csv(write(tmp_path, "p,q,r\n1,2,3\n"), inputs=("x1", "x2"))
+    assert d.X.tolist() == [[1.0, 2.0]] and d.y.tolist() == [3.0] and d.inputs == ("p", "q")
+    assert d.note.startswith("no CSV column is named like an input, so columns were taken by position: p -> x1")
+
+
+@pytest.mark.parametrize("text, inputs, target, match", [
+    ("x1,y\n1,2\n", ("x1", "x2"), None, "input\\(s\\) x2 have no column"),
+    ("p,q,r,s\n1,2,3,4\n", ("x1", "x2"), None, "has 4 columns, not 3"),
+    ("x1,x2,y,z\n1,2,3,4\n", ("x1", "x2"), None, "target column is ambiguous"),
+    ("x1,x2,y,z\n1,2,3,4\n", ("x1", "x2"), "y", "column\\(s\\) z are neither inputs"),
+    ("x1,x2,y\n1,2,3\n", ("x1", "x2"), "x1", "target column is an input"),
+])
+def test_csv_columns_that_do_not_fit_the_network_are_refused(tmp_path, text, inputs, target, match):
+    with pytest.raises(ValueError, match=match):
+        load_csv(write(tmp_path, text), target=target, inputs=inputs)
+
+
+@pytest.mark.parametrize("cell", ["1_000", "0x10", "١٢", "1e5e", "--1", "infinity"])
+def test_csv_numbers_are_read_strictly(tmp_path, cell):
+    with pytest.raises(ValueError, match=f"row 2, column 'x': '{cell}' is not a"):
+        load_csv(write(tmp_path, f"x,y\n{cell},1\n"))
+
+
+def test_csv_row_limit_refuses_while_reading(tmp_path):
+    # the rows past the limit are broken: a reader that read the whole file first would report them
+    text = "x,y\n" + "1,2\n" * 6 + "broken\n"
+    with pytest.raises(ValueError, match="more than 5 rows"):
+        load_csv(write(tmp_path, text), max_rows=5)
+
+
+def test_csv_from_a_device_is_refused_before_reading():
+    with pytest.raises(ValueError, match="/dev/zero is not a regular file"):
+        load_csv("/dev/zero")

@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "symnet"
 
 # bottom to top; a module may import from its own layer or any layer below it
 LAYERS = (
-    ("symnet._version", "symnet.errors", "symnet.checks"),
+    ("symnet._version", "symnet.errors", "symnet.checks", "symnet.limits"),
     ("symnet.core",),
     ("symnet.io",),
     ("symnet.numeric",),

@@ -14,7 +14,6 @@ XOR = make("xor", n=200, noise=0.1, seed=0)
 
 @pytest.fixture(scope="module")
 def trained():
-    pytest.importorskip("symnet.io.parsing")
     return train(mlp([2, 3, 1], "tanh", "sigmoid"), XOR, epochs=30, validation=0.2, optimizer="momentum",
                  progress=False)
 
@@ -48,12 +47,18 @@ def edit(doc, change):
     (lambda text, doc: json.dumps(edit(doc, lambda d: d.pop("theta"))), "missing key 'theta'"),
     (lambda text, doc: json.dumps(edit(doc, lambda d: d["theta"].pop())), "'theta' has 12 values; expected 13"),
     (lambda text, doc: json.dumps(edit(doc, lambda d: d["theta"].__setitem__(0, "x"))), "numbers only"),
-    (lambda text, doc: json.dumps(edit(doc, lambda d: d["theta"].__setitem__(0, float("nan")))), "not finite"),
+    (lambda text, doc: json.dumps(edit(doc, lambda d: d["theta"].__setitem__(0, float("nan")))), "NaN is not a JSON number"),
     (lambda text, doc: json.dumps(edit(doc, lambda d: d["params"].reverse())), "does not match"),
     (lambda text, doc: json.dumps(edit(doc, lambda d: d.update(loss="hinge"))), "unknown loss"),
     (lambda text, doc: json.dumps(edit(doc, lambda d: d["network"].update(nested="f(θ1, x1"))), "network"),
     (lambda text, doc: json.dumps(edit(doc, lambda d: d["history"]["epochs"].pop())), "same length"),
     (lambda text, doc: json.dumps(edit(doc, lambda d: d.update(history=[]))), "'history' has the wrong type"),
+    (lambda text, doc: json.dumps(edit(doc, lambda d: d["history"]["epochs"].__setitem__(0, True))), "same length"),
+    (lambda text, doc: json.dumps(edit(doc, lambda d: d["settings"].update(epochs=True))),
+     "'settings.epochs' must be a whole number >= 0; got true"),
+    (lambda text, doc: json.dumps(edit(doc, lambda d: d["settings"].update(learning_rate="fast"))),
+     "'settings.learning_rate' must be a positive number"),
+    (lambda text, doc: text.replace('"loss":', '"loss": "squared_error", "loss":', 1), "key 'loss' appears twice"),
 ])
 def test_damaged_model_file(tmp_path, trained, damage, match):
     path = save(tmp_path / "model.json", trained)
@@ -68,3 +73,22 @@ def test_save_needs_a_result(tmp_path):
         save(tmp_path / "m.json", {"theta": [1.0]})
     with pytest.raises(OSError):
         load(tmp_path / "missing.json")
+
+
+def test_model_file_from_a_device_is_refused_at_once():
+    with pytest.raises(ValueError, match="model file /dev/zero is not a regular file"):
+        load("/dev/zero")
+
+
+def test_a_network_that_cannot_be_saved_is_refused_before_training():
+    from sympy import Symbol
+
+    from symnet import f, from_neurons
+    from symnet.io.netfile import NetworkFileError
+    from symnet.learn.modelfile import check_savable
+
+    node = f(Symbol("θ1"), Symbol("x1"))
+    for i in range(2, 18):  # each neuron uses the previous one twice: the saved text doubles per level
+        node = f(Symbol(f"θ{i}"), node, node)
+    with pytest.raises(NetworkFileError, match="more than the 1 MB limit of network files"):
+        check_savable(from_neurons(node))

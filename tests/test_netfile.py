@@ -222,3 +222,22 @@ def test_large_mlp_round_trips_and_huge_one_is_refused():
 @given(net=st.one_of(neuron_networks(activations=ALL_ACTIVATIONS), expression_networks()))
 def test_printed_length_is_a_lower_bound(net):
     assert netfile.printed_length(net.nested) <= len(str(net.nested))
+
+
+def test_duplicate_keys_in_a_network_file_are_refused():
+    text = json.dumps(netfile.network_to_dict(seed_network()))
+    doubled = text.replace('"inputs":', '"inputs": ["x9"], "inputs":', 1)
+    with pytest.raises(NetworkFileError, match="key 'inputs' appears twice in one object"):
+        netfile.loads(doubled)
+
+
+def test_network_file_from_a_device_is_refused_at_once():
+    with pytest.raises(ValueError, match="network file /dev/zero is not a regular file"):
+        netfile.load("/dev/zero")
+
+
+def test_a_huge_integer_in_a_network_file_gets_a_plain_message():
+    text = '{"format": "symnet-network", "version": ' + "9" * 5000 + "}"
+    with pytest.raises(NetworkFileError, match="an integer of 5000 digits is too large") as info:
+        netfile.loads(text)
+    assert "set_int_max_str_digits" not in str(info.value)

@@ -404,3 +404,45 @@ def test_fuzz_valid_formulas_parse_to_the_expression_sympy_builds(pair):
 ])
 def test_minus_and_division_build_what_python_operators_build(source, build):
     assert parse_expr(source) == build(sympy.Symbol("x"))
+
+
+# ----- real, finite constants only (issue: complex and infinite constants were accepted) ----------
+
+@pytest.mark.parametrize("source, shown, column", [
+    ("sqrt(-1)", "'sqrt(-1)' gives the constant I", 0),
+    ("x + sqrt(-1)*y", "'sqrt(-1)' gives the constant I", 4),
+    ("sqrt(-1)*x*y", "'sqrt(-1)' gives the constant I", 0),
+    ("x/0", "'x/0' gives the constant zoo", 0),
+    ("sin(x) + 2*x/(3-3)", "'2*x/(3-3)' gives the constant zoo", 9),
+    ("0*x/0", "gives the constant nan", 0),
+    ("log(-1)", "'log(-1)' is the constant 'I*pi', which is not a real number", 0),
+    ("x*asin(2)", "'asin(2)' is the constant 'asin(2)', which is not a real number", 2),
+    ("(-8)**(1/3)", "is not a real number", 0),
+    ("1e308*10", "'1e308*10' gives the constant 1.00e+309, too large for a float64", 0),
+    ("x*1e308*10", "too large for a float64", 0),
+    ("exp(1000)", "'exp(1000)' is the constant 1.97e+434, too large for a float64", 0),
+    ("(10**30)**60", "too large for a float64", 0),
+])
+def test_non_real_or_infinite_constants_are_refused_where_they_arise(source, shown, column):
+    with pytest.raises(ParseError) as info:
+        parse_expr(source)
+    assert shown in str(info.value)
+    assert "real, finite numbers" in str(info.value)
+    assert info.value.column == column
+
+
+@pytest.mark.parametrize("name, meaning", [("I", "the imaginary unit"), ("oo", "infinity"),
+                                           ("zoo", "complex infinity"), ("nan", "not-a-number")])
+def test_sympy_names_of_non_real_constants_are_refused(name, meaning):
+    with pytest.raises(ParseError, match=f"{name} means {meaning} in SymPy at column 2"):
+        parse_expr(f"x*{name}")
+
+
+def test_power_of_e_beyond_float64_is_refused():
+    with pytest.raises(ParseError, match="exponent of size 1e\\+03 is too large"):
+        parse_expr("E**1000")
+
+
+@pytest.mark.parametrize("source", ["log(-x)", "1/x", "sqrt(x)", "E*x + pi", "Abs(-1)*x", "exp(700)"])
+def test_real_formulas_with_symbols_still_parse(source):
+    assert parse_expr(source) is not None

@@ -149,3 +149,11 @@ def test_a_fast_blow_up_does_not_flatten_the_descent_picture():
     assert paths[1].diverged and not paths[0].diverged
     lo, hi = plot_descent(paths).get_xlim()
     assert hi - lo < 20            # the settled path spans about 2; the blown-up one reaches ~1e4 at once
+
+
+def test_descent_window_shows_every_minimum_within_reach():
+    """Paths settling in the right valley of x⁴ − 3x² + x still show the global minimum at x ≈ −1.30."""
+    paths = descend_many("x**4 - 3*x**2 + x", 2.0, [0.01, 0.05], steps=12)
+    assert all(min(p.xs) > 0.9 for p in paths)
+    low, high = plot_descent(paths).get_xlim()
+    assert low < -1.30 and high > 2.0

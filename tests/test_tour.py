@@ -59,11 +59,11 @@ def test_pages_exist_and_every_image_is_a_png(which, request):
     out, result = request.getfixturevalue(which)
     html = (out / "index.html").read_text(encoding="utf-8")
     md = (out / "index.md").read_text(encoding="utf-8")
-    images = _referenced(html, r'<img src="([^"]+)"')
+    images = _referenced(html, r'<img src="([\w.-]+)"')       # not KaTeX's own '<img src="' + … template
     assert images == _referenced(md, r"!\[[^\]]*\]\(([^)]+)\)")
     for name in images:
         assert (out / name).read_bytes()[:8] == PNG_MAGIC, name
-    assert html.count("</figcaption><pre>") == md.count("```text\n") > 5   # the same formulas in both
+    assert html.count('<figure class="formula">') == md.count("```text\n") > 5   # the same formulas in both
     assert html.count("<table>") == md.count("\n|---|") >= 5
     assert "index.html" in result.output
 
@@ -72,7 +72,12 @@ def test_page_is_self_contained(tour_en):
     out, _ = tour_en
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "<style>" in html
-    assert "http://" not in html and "https://" not in html and "<script" not in html
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//|url\((https?:)?//|<link\b|<script[^>]*\bsrc=""", html)
+    assert "data:font/woff2;base64," in html and "katex" in html    # KaTeX and its fonts are inlined
+    assert html.count('class="math" data-tex=') > 20 and html.count('<details class="step">') >= 8
+    for kind in ("tower", "descent", "train"):
+        assert f'data-kind="{kind}"' in html
+    assert "function sn_tower(" in html and "function sn_loss_grad(" in html
 
 
 def test_progress_one_line_per_section(tour_en):
@@ -96,6 +101,8 @@ def test_chinese_page_is_in_chinese(tour_zh_without_tex):
     assert 'lang="zh-CN"' in html
     for word in ("梯度", "链式法则", "神经网络", "四种梯度全部一致"):
         assert word in html
+    assert "<td class=\"word\">是</td>" in html and ">yes<" not in html       # the check table's verdicts
+    assert "反向走一步" in html and "练习" in html                             # live graph button, exercises
 
 
 def test_html_escapes_text():
@@ -175,6 +182,7 @@ def test_every_section_of_the_article_has_its_figures(tour_en):
     html = (out / "index.html").read_text(encoding="utf-8")
     images = set(_referenced(html, r'<img src="([^"]+)"'))
     expected = {"network_graph.png", "tower.png", "towers_nested.png", "approximation.png", "approximation_error.png",
+                "approximation_error_map.png",
                 "descent_1d.png", "train_seed_loss.png", "train_xor_boundary.png"}
     assert expected <= images
     for key in ("model", "network", "towers", "approx", "descent", "gradients", "train", "check"):

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import click
 
+from symnet.limits import MAX_TIMEOUT
+
 from .naming import (  # noqa: F401  (re-exported: the commands import everything from common)
     ASCII_TABLE,
     MAX_MLP_LAYERS,
@@ -74,8 +76,10 @@ def echo_out(text: str, ascii: bool = False, err: bool = False) -> None:
     theta1
     """
     stream = sys.stderr if err else sys.stdout
-    if ascii or not encodable(text, stream):
+    if ascii:
         text = ascii_fallback(text)
+    elif not encodable(text, stream):  # GBK writes Chinese: spell in ASCII only what it cannot write
+        text = ascii_fallback(text, getattr(stream, "encoding", None) or "ascii")
     click.echo(text, err=err)
 
 
@@ -273,7 +277,7 @@ def loss_option(func):
 
 def timeout_option(func):
     """Add ``--timeout SECONDS`` (default 20); the command receives ``timeout``."""
-    return click.option("--timeout", type=FiniteFloat(min=0, min_open=True), default=DEFAULT_TIMEOUT,
+    return click.option("--timeout", type=FiniteFloat(min=0, max=MAX_TIMEOUT, min_open=True), default=DEFAULT_TIMEOUT,
                         show_default=True, help="Time limit in seconds for heavy symbolic work.")(func)
 
 
@@ -334,7 +338,8 @@ class Command(click.Command):
 
     def get_help(self, ctx) -> str:
         text = super().get_help(ctx)
-        return text if encodable(text, sys.stdout) else ascii_fallback(text)
+        return text if encodable(text, sys.stdout) else ascii_fallback(text, getattr(sys.stdout, "encoding", None)
+                                                                         or "ascii")
 
 
 def examples(*commands: str) -> str:

@@ -204,6 +204,12 @@ def evaluate(target, wrt, point: dict) -> dict:
     from symnet.core.backprop import grad as symbolic_grad
     from symnet.numeric.codegen import to_function
 
+    if not target.network.params:  # nothing to differentiate: the loss alone
+        from symnet.numeric.codegen import expression_function
+
+        names = (*target.network.inputs, target.target)
+        value = expression_function(target.program.closed_form()[0], names)(*(point[s.name] for s in names))
+        return {"L": float(value)}
     program = symbolic_grad(target, wrt=wrt).program
     fn = to_function(program, program.inputs + program.params, "value_and_grad")
     with np.errstate(all="ignore"):  # log of a negative number: the value printed is nan, no warning

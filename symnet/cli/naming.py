@@ -20,10 +20,9 @@ import re
 import unicodedata
 from pathlib import Path
 
+from symnet.limits import MAX_MLP_LAYERS, MAX_MLP_NEURONS
 from symnet.render.greek import GREEK
 
-MAX_MLP_NEURONS = 256
-MAX_MLP_LAYERS = 12
 NETWORK_HELP = ("NETWORK is seed, seed:scalar, seed:tanh, mlp:2-3-1, mlp:2-3-1:tanh, layers:64-32-10:relu:softmax, "
                 "or a JSON network file; or give --expr instead.")
 NETWORK_EXAMPLES = ("seed", "seed:scalar", "seed:tanh", "seed:relu", "mlp:2-3-1", "mlp:2-3-1:tanh",
@@ -283,25 +282,34 @@ _SUBSCRIPT_COMMA = re.compile("(?<=[₀-₉]),(?=[₀-₉])")    # w₃,₁ is t
 _DELTA_NAME = re.compile("δ(?=[A-Za-zα-ωΑ-Ωŷ])")       # δz₅ is the symbol delta_z5
 
 
-def ascii_fallback(text: str) -> str:
-    """``text`` with every non-ASCII character replaced by an ASCII spelling.
+def ascii_fallback(text: str, encoding: str = "ascii") -> str:
+    """``text`` with every character that ``encoding`` cannot write replaced by an ASCII spelling.
 
     Args:
         text: any text (formulas printed in Unicode, tables, messages).
+        encoding: the terminal's encoding; the default ASCII replaces every non-ASCII character,
+            GBK keeps Chinese, θ and σ and spells only ₁, ², ∂ … in ASCII.
 
     Returns:
-        Pure ASCII text whose names can be pasted back into the commands: θ₁ → theta1,
+        Text ``encoding`` can write, whose names can be pasted back into the commands: θ₁ → theta1,
         w₃,₁ → w3_1, δz₅ → delta_z5, σ → sigmoid, ∂ → d, ŷ → yhat, · → *, x² → x**2; anything
         unknown is decomposed (é → e) or becomes ``?``.
 
     >>> ascii_fallback("∂L/∂θ₁ = δz₅·w₃,₁ + σ(z)² − ŷ")
     'dL/dtheta1 = delta_z5*w3_1 + sigmoid(z)**2 - yhat'
+    >>> ascii_fallback("梯度 ∂L/∂θ₁ = σ(z)²", "gbk")
+    '梯度 dL/dθ1 = σ(z)**2'
     """
-    text = _SUBSCRIPT_COMMA.sub("_", _DELTA_NAME.sub("delta_", text))
-    text = _SUPERSCRIPT_RUN.sub(lambda m: "**" + "".join(SUPERSCRIPTS[c] for c in m.group()), text)
+    ok = _encodable_chars(encoding)
+    if not ok("₁"):
+        text = _SUBSCRIPT_COMMA.sub("_", text)
+    if not ok("δ"):
+        text = _DELTA_NAME.sub("delta_", text)
+    text = _SUPERSCRIPT_RUN.sub(lambda m: m.group() if ok(m.group()) else
+                                "**" + "".join(SUPERSCRIPTS[c] for c in m.group()), text)
     out = []
     for char in text:
-        if char.isascii():
+        if char.isascii() or ok(char):
             out.append(char)
         elif char in ASCII_TABLE:
             out.append(ASCII_TABLE[char])
@@ -309,3 +317,14 @@ def ascii_fallback(text: str) -> str:
             plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
             out.append(plain or "?")
     return "".join(out)
+
+
+def _encodable_chars(encoding: str):
+    """A test: can ``encoding`` write this text? (An unknown encoding writes ASCII only.)"""
+    def ok(chars: str) -> bool:
+        try:
+            chars.encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            return False
+        return True
+    return ok

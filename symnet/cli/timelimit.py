@@ -16,6 +16,8 @@ import time
 from contextlib import contextmanager
 
 DEFAULT_TIMEOUT = 20.0
+MIN_SECONDS = 1e-4       # setitimer rounds below a microsecond to 0, which would mean no limit at all
+MAX_SECONDS = 1e6        # and overflows far above
 SYMBOLIC_MODULES = ("symnet", "symnet.io.parsing", "symnet.io.netfile", "symnet.io.text", "symnet.render.printing",
                     "symnet.core.losses", "symnet.core.backprop")
 NUMERIC_MODULES = ("numpy", "symnet.numeric.codegen", "symnet.numeric.reverse", "symnet.numeric.gradcheck")
@@ -60,28 +62,22 @@ def time_limit(seconds: float | None, what: str = "this computation",
         yield
         return
     running = [True]
-    outer = _arm(seconds, running)
-    try:
-        yield
-    except _Alarm:
-        running[0] = False
-        raise TimeLimitExceeded(f"{what} took longer than the time limit of {seconds:g} s; {hint}") from None
-    finally:
-        running[0] = False
-        _disarm(*outer)
-
-
-def _arm(seconds: float, running: list) -> tuple:
-    """Install the alarm; returns what ``_disarm`` needs to restore an enclosing limit."""
 
     def on_alarm(signum, frame):
         if running[0]:
             raise _Alarm()
 
     handler = signal.signal(signal.SIGALRM, on_alarm)
-    timer = signal.getitimer(signal.ITIMER_REAL)
-    signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
-    return handler, timer, time.monotonic()
+    timer, started = signal.getitimer(signal.ITIMER_REAL), time.monotonic()
+    try:  # armed inside the try: an alarm due at once (--timeout 1e-6) is still caught and disarmed
+        signal.setitimer(signal.ITIMER_REAL, min(max(seconds, MIN_SECONDS), MAX_SECONDS), 0.05)
+        yield
+    except _Alarm:
+        running[0] = False
+        raise TimeLimitExceeded(f"{what} took longer than the time limit of {seconds:g} s; {hint}") from None
+    finally:
+        running[0] = False
+        _disarm(handler, timer, started)
 
 
 def _disarm(handler, timer, started: float) -> None:

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import click
 
+from symnet.limits import MAX_REFINE_N, MAX_TOWERS
+from symnet.limits import MAX_TOWER_N as MAX_N
+
 from .common import (
     Command,
+    FiniteFloat,
     ascii_option,
     echo_err,
     echo_out,
@@ -23,17 +27,16 @@ from .common import (
 )
 from .records import approx_record, dumps, tower_record
 
-MAX_N = 32          # 1024 towers: about 15 s to build and measure
-MAX_REFINE_N = 16   # training 256 heights takes about 25 s
+POSITIVE = FiniteFloat(min=0, min_open=True)
 
 
 @click.command(cls=Command, epilog=examples(
     "symnet tower --bounds -0.3,0.7,-0.2,0.8 --show-formula -o tower.png"))
 @click.option("--bounds", default="-0.3,0.7,-0.2,0.8", show_default=True, metavar="X0,X1,Y0,Y1",
               help="The tower's box: x_min,x_max,y_min,y_max.")
-@click.option("--steepness", type=float, default=1000.0, show_default=True, help="Step neurons' steepness.")
-@click.option("--sharpness", type=float, default=None, help="Tower neuron's sharpness [30; 4 with --nested].")
-@click.option("--threshold", type=float, default=1.1, show_default=True, help="Tower neuron's threshold.")
+@click.option("--steepness", type=POSITIVE, default=1000.0, show_default=True, help="Step neurons' steepness.")
+@click.option("--sharpness", type=POSITIVE, default=None, help="Tower neuron's sharpness [30; 4 with --nested].")
+@click.option("--threshold", type=FiniteFloat(), default=1.1, show_default=True, help="Tower neuron's threshold.")
 @click.option("--nested", is_flag=True, help="The article's second figure: four nested towers (±0.5, ±1, ±2, ±4).")
 @click.option("--show-formula", is_flag=True, help="Print the network, its formula and its parameter values.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE", help="Write the 3-D figure (.png, .svg, .pdf).")
@@ -60,9 +63,9 @@ def tower(bounds, steepness, sharpness, threshold, nested, show_formula, output,
             raise click.BadParameter(str(err), param_hint="-o/--output") from None
     box = _bounds(parse_numbers(bounds, "bounds"), 4, "--bounds", "x_min,x_max,y_min,y_max")
     if nested:
-        model = nested_towers(NESTED_BOUNDS, sharpness or NESTED_SHARPNESS, steepness, threshold)
+        model = nested_towers(NESTED_BOUNDS, NESTED_SHARPNESS if sharpness is None else sharpness, steepness, threshold)
     else:
-        model = build_tower(*box, steepness=steepness, sharpness=sharpness or 30.0, threshold=threshold)
+        model = build_tower(*box, steepness=steepness, sharpness=30.0 if sharpness is None else sharpness, threshold=threshold)
     if fmt == "json":
         emit(dumps(tower_record(model, nested)), None, ascii, "json")
     else:
@@ -118,13 +121,13 @@ def _formula_text(model) -> str:
               help="The square to approximate on (two numbers A,B: a 1-D function of x, with bumps).")
 @click.option("--n", "ns", default="2,4,8,16", show_default=True, metavar="N,N,…",
               help=f"Cells per axis to try (n² towers each; at most {MAX_N}).")
-@click.option("--threshold", type=float, default=1.5, show_default=True,
+@click.option("--threshold", type=FiniteFloat(), default=1.5, show_default=True,
               help="Tower neuron's threshold (1.5: neighbours meet at ½ + ½; the article's 1.1 double-counts).")
-@click.option("--sharpness", type=float, default=30.0, show_default=True, help="Tower neuron's sharpness.")
-@click.option("--steepness", type=float, default=1000.0, show_default=True, help="Step neurons' steepness.")
+@click.option("--sharpness", type=POSITIVE, default=30.0, show_default=True, help="Tower neuron's sharpness.")
+@click.option("--steepness", type=POSITIVE, default=1000.0, show_default=True, help="Step neurons' steepness.")
 @click.option("--refine", is_flag=True, help="Then train the heights by gradient descent (Adam) and report the new errors.")
 @click.option("--epochs", type=click.IntRange(min=1, max=100_000), default=200, show_default=True, help="Epochs for --refine.")
-@click.option("--lr", "--learning-rate", "learning_rate", type=float, default=0.01, show_default=True,
+@click.option("--lr", "--learning-rate", "learning_rate", type=POSITIVE, default=0.01, show_default=True,
               help="Step size η for --refine.")
 @click.option("--out", "out", type=click.Path(file_okay=False), metavar="DIR",
               help="Write errors.csv, errors.md and the figures (PNG) here.")
@@ -169,7 +172,13 @@ def _sizes(numbers, limit):
     if not numbers or any(n != int(n) or not 1 <= n <= limit for n in numbers):
         raise click.BadParameter(f"expected whole numbers from 1 to {limit}, e.g. 4,8,16; got "
                                  f"{','.join(f'{n:g}' for n in numbers)}", param_hint="--n")
-    return tuple(sorted(dict.fromkeys(int(n) for n in numbers)))
+    sizes = tuple(sorted(dict.fromkeys(int(n) for n in numbers)))
+    towers = sum(n * n for n in sizes)
+    if towers > MAX_TOWERS * (limit * limit) // (MAX_N * MAX_N):
+        raise click.BadParameter(f"{','.join(map(str, sizes))} build {towers:,} towers in all; at most "
+                                 f"{MAX_TOWERS * (limit * limit) // (MAX_N * MAX_N):,} (about 20 s): "
+                                 f"give fewer or smaller sizes, e.g. 4,8,16,32", param_hint="--n")
+    return sizes
 
 
 def _refine(approximation, epochs, learning_rate):

@@ -26,6 +26,8 @@ from .common import (
 )
 from .records import descent_record, dumps, train_record
 
+RUN_FILES = ("model.json", "loss.csv", "loss.png", "fit.png", "network.png", "data.csv",  # a scalar network's run
+             "history.csv", "confusion.png", "curves.png", "misclassified.png")      # a layers: network's run
 DATA_HELP = ("xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or in x1, x2), or a FILE.csv with a header "
              "row; digits (8×8 handwritten digits, fixed train/test split) for layers: networks.")
 
@@ -70,32 +72,45 @@ def train(network, expr, inputs, params, activation, data_spec, target, samples,
     Writes DIR/model.json (for symnet predict), DIR/loss.csv, DIR/loss.png and DIR/fit.png (the
     decision boundary or the fitted curve/surface), DIR/network.png for the seed network, and
     DIR/data.csv (columns named after the network's inputs, and y) for a built-in data set.
+    DIR is built beside its place and swapped in whole: a failed run leaves an old DIR as it was.
     --format json prints a summary for scripts (see the CLI reference).
     """
+    from symnet.io.files import check_folder, fresh_folder
     from symnet.learn import data as datasets
     from symnet.learn import training
+    from symnet.learn.modelfile import check_savable
 
+    check_folder(out_dir, RUN_FILES)  # what would be refused after training is refused now
     net = load_network(network, expr, inputs, params, activation)
     if is_layer_network(net):
         from .train_layers import layer_summary, train_layer_network
 
         if target is not None or validation is not None or clip is not None:
             raise click.UsageError("--target, --validation and --clip are not used with layers: networks")
-        result, written = train_layer_network(net, data_spec, samples, noise, _layer_loss(loss_name), optimizer,
-                                              epochs, learning_rate, batch_size, seed, quiet or fmt == "json",
-                                              out_dir)
+        with fresh_folder(out_dir, RUN_FILES) as folder:  # swapped in whole, as a scalar network's run
+            result, written = train_layer_network(net, data_spec, samples, noise, _layer_loss(loss_name), optimizer,
+                                                  epochs, learning_rate, batch_size, seed, quiet or fmt == "json",
+                                                  folder)
+        written = [Path(out_dir) / Path(p).name for p in written]
         echo_out(layer_summary(result, written, fmt), ascii=ascii)
         return
     epochs, learning_rate = epochs or 200, learning_rate or 0.05
+    check_savable(net)
     is_csv = data_spec.lower().endswith(".csv")
     if target is not None and not is_csv:
         raise click.UsageError("--target goes with a CSV file given to --data")
-    data = (datasets.load_csv(data_spec, target=target) if is_csv
-            else datasets.make(data_spec, n=samples, noise=noise, seed=seed))
+    if is_csv:
+        data = datasets.load_csv(data_spec, target=target, inputs=[str(s) for s in net.inputs])
+        if data.note:
+            echo_err(f"Note: {data.note}", ascii=ascii)
+    else:
+        data = datasets.make(data_spec, n=samples, noise=noise, seed=seed)
     result = training.train(net, data, optimizer=optimizer, learning_rate=learning_rate, epochs=epochs,
                             batch_size=batch_size, seed=seed, validation=validation, clip=clip, loss=loss_name,
                             progress=False if quiet or fmt == "json" else None)
-    written = write_training_outputs(Path(out_dir), result, data, validation, seed, write_data=not is_csv)
+    with fresh_folder(out_dir, RUN_FILES) as folder:  # the old run stays whole until the new one is
+        written = [Path(out_dir) / p.name
+                   for p in write_training_outputs(folder, result, data, validation, seed, write_data=not is_csv)]
     record = train_record(result, data, validation, seed, written)
     if fmt == "json":
         emit(dumps(record), None, ascii, "json")

@@ -17,6 +17,7 @@ from symnet.core.activations import stabilize
 from symnet.core.neuron import NeuronModel, check_name, f, neuron_index
 from symnet.core.program import Program, count, postorder
 from symnet.core.rules import check_supported, rule_table
+from symnet.limits import check_mlp_size
 
 OUTPUT = Symbol("yhat")
 
@@ -126,6 +127,7 @@ def mlp(layer_sizes: Sequence[int], activation="sigmoid", output_activation=None
         raise ValueError(f"layer_sizes must be two or more positive integers, e.g. [2, 3, 1]; got {layer_sizes!r}")
     if sizes[-1] != 1:
         raise ValueError(f"symnet networks have one output, so the last layer size must be 1; got {sizes[-1]}")
+    check_mlp_size(sizes)
     hidden = NeuronModel(activation)
     overrides, layer, count = {}, list(symbols(f"x1:{sizes[0] + 1}")), 0
     for width in sizes[1:]:

@@ -1,11 +1,20 @@
-"""Atomic file output: write to a temporary file in the same folder, then rename over the target.
+"""Safe files: atomic output, checked targets, folders swapped in whole, capped and strict reading.
 
-A failed command therefore never leaves a half-written file behind.
+A file is written to a temporary file in the same folder, then renamed over the target, so a failed
+command never leaves a half-written file. The target must be a regular file (or not exist yet): a
+symbolic link, a device, a FIFO or a folder is refused, and so is a read-only file; an existing
+file keeps its permission bits (a private 0600 file stays private). A folder of results
+(``fresh_folder``) is built beside its target under a hidden name and swapped in whole, so an
+interrupted or failed run leaves the old folder as it was and no temporary files.
 """
 
 from __future__ import annotations
 
+import errno
+import json
 import os
+import shutil
+import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,17 +32,110 @@ def atomic_path(path):
     'hello'
     """
     path = Path(path)
+    mode = writable_target(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp)
-    tmp.chmod(0o666 & ~_umask())  # mkstemp makes 0600; give the file the mode open() would
+    tmp.chmod(0o666 & ~_umask() if mode is None else mode)  # mkstemp makes 0600; keep an existing file's mode
     try:
         yield tmp
-        os.replace(tmp, path)
+        _replace(tmp, path)
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _replace(tmp: Path, path: Path) -> None:
+    """Rename ``tmp`` over ``path``; a target that cannot be replaced gets a plain message."""
+    try:
+        os.replace(tmp, path)
+    except OSError as err:
+        if err.errno in (errno.EBUSY, errno.EXDEV, errno.EPERM, errno.EACCES):
+            raise ValueError(f"{path} cannot be replaced ({err.strerror.lower()}: it may be a mount point or "
+                             f"protected); write to another file") from None
+        raise
+
+
+def writable_target(path) -> int | None:
+    """The permission bits of the regular file at ``path`` (None if nothing is there); ValueError if
+    symnet must not write there: a symbolic link, a device, FIFO or folder, or a read-only file.
+
+    >>> writable_target("/dev/null")
+    Traceback (most recent call last):
+    ...
+    ValueError: /dev/null is a device, FIFO or socket, not a regular file; symnet writes regular files only
+    """
+    path = Path(path)
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(info.st_mode):
+        raise ValueError(f"{path} is a symbolic link; symnet writes regular files only: give the real path")
+    if stat.S_ISDIR(info.st_mode):
+        raise ValueError(f"{path} is a folder; give a file name")
+    if not stat.S_ISREG(info.st_mode):
+        raise ValueError(f"{path} is a device, FIFO or socket, not a regular file; symnet writes regular files only")
+    if not (info.st_mode & 0o222) or not os.access(path, os.W_OK):  # the bits too: root may write anything
+        raise ValueError(f"{path} is read-only; symnet does not overwrite it: make it writable or choose another name")
+    return stat.S_IMODE(info.st_mode)
+
+
+def check_folder(path, replaceable=()) -> Path:
+    """``path`` if a folder of results may be written there: nothing yet, or a folder holding only files
+    named in ``replaceable`` (the ones a previous run made); ValueError otherwise.
+    """
+    path = Path(path)
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        raise ValueError(f"{path} exists and is not a folder; give a folder for the results")
+    if path.is_dir():
+        others = sorted(p.name for p in path.iterdir() if p.name not in replaceable)
+        if others:
+            shown = ", ".join(others[:5]) + (" ..." if len(others) > 5 else "")
+            raise ValueError(f"{path} holds other files ({shown}); symnet replaces a results folder in whole, "
+                             f"so give a new or empty folder")
+    return path
+
+
+@contextmanager
+def fresh_folder(path, replaceable=()):
+    """Yield a new hidden folder beside ``path``; on success it replaces ``path`` in whole, on error it
+    is removed and ``path`` is left as it was.
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "run"
+    >>> with fresh_folder(target, ("a.txt",)) as tmp:
+    ...     _ = (tmp / "a.txt").write_text("new")
+    >>> sorted(p.name for p in target.iterdir()), (target / "a.txt").read_text()
+    (['a.txt'], 'new')
+    """
+    path = check_folder(path, replaceable)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent))
+    try:
+        tmp.chmod(0o777 & ~_umask())
+        yield tmp
+        check_folder(path, replaceable)  # nothing else appeared meanwhile
+        _swap(tmp, path)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _swap(new: Path, path: Path) -> None:
+    """Rename ``new`` to ``path``; an old ``path`` is moved aside first and removed after."""
+    if not path.exists():
+        os.replace(new, path)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
+    os.replace(path, old / path.name)
+    try:
+        os.replace(new, path)
+    except BaseException:
+        os.replace(old / path.name, path)  # put the old run back
+        old.rmdir()
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _umask() -> int:
@@ -54,3 +156,56 @@ def write_bytes(path, data: bytes) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
     return Path(path)
+
+
+def regular_file(path, what: str = "file") -> Path:
+    """``path`` if it is a regular file; ValueError for a device, FIFO or folder (they may never end).
+
+    >>> regular_file("/dev/zero", "model file")
+    Traceback (most recent call last):
+    ...
+    ValueError: model file /dev/zero is not a regular file (a device, pipe or folder); give a file
+    """
+    path = Path(path)
+    mode = path.stat().st_mode  # FileNotFoundError names the path
+    if not stat.S_ISREG(mode):
+        raise ValueError(f"{what} {path} is not a regular file (a device, pipe or folder); give a file")
+    return path
+
+
+def read_capped(path, limit: int, what: str = "file") -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes (read with that cap, whatever stat says)."""
+    path = regular_file(path, what)
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"{what} {path} is larger than {limit:,} bytes; symnet reads at most that much")
+    return data
+
+
+def strict_json(text: str):
+    """``json.loads`` that refuses a key given twice in one object (JSON lets the last win silently),
+    the non-standard NaN and Infinity, and integers too long for Python to read (over 300 digits).
+
+    >>> strict_json('{"a": 1, "a": 2}')
+    Traceback (most recent call last):
+    ...
+    ValueError: key 'a' appears twice in one object; give each key once
+    """
+    def pairs(items):
+        seen = {}
+        for key, value in items:
+            if key in seen:
+                raise ValueError(f"key {key!r} appears twice in one object; give each key once")
+            seen[key] = value
+        return seen
+
+    def constant(name):
+        raise ValueError(f"{name} is not a JSON number; write finite numbers")
+
+    def integer(digits):
+        if len(digits.lstrip("-")) > 300:
+            raise ValueError(f"an integer of {len(digits.lstrip('-'))} digits is too large; write at most 300 digits")
+        return int(digits)
+
+    return json.loads(text, object_pairs_hook=pairs, parse_constant=constant, parse_int=integer)

@@ -41,13 +41,13 @@ from sympy.printing.str import StrPrinter
 from symnet.core.network import Network, from_expr, from_neurons
 from symnet.core.neuron import NeuronModel
 from symnet.errors import SymnetError
-from symnet.io.files import write_text
+from symnet.io.files import regular_file, strict_json, write_text
+from symnet.limits import MAX_MODEL_BYTES, MAX_NETWORK_FILE_BYTES
 
 FORMAT = "symnet-network"
 VERSION = 1
-MAX_BYTES = 1_000_000
+MAX_BYTES = MAX_NETWORK_FILE_BYTES
 MODEL_FORMAT = "symnet-model"   # a trained model (symnet.learn.modelfile) wraps a network file's object
-MAX_MODEL_BYTES = 10_000_000    # a model's loss history may make it larger than a network file
 # A nested form repeats shared neurons (an MLP's str grows like the product of its widths), so
 # file formulas get the parser's bounds scaled to the 1 MB file limit; depth stays modest.
 MAX_NODES = 1_000_000
@@ -337,9 +337,11 @@ def loads(text: str | bytes) -> Network:
     if size > MAX_MODEL_BYTES:
         raise NetworkFileError(f"network file is larger than {MAX_BYTES} bytes; at most 1 MB is accepted")
     try:
-        data = json.loads(text)
+        data = strict_json(text)
     except (json.JSONDecodeError, RecursionError) as error:
         raise NetworkFileError(f"network file is not valid JSON: {error}") from None
+    except ValueError as error:
+        raise NetworkFileError(f"network file: {error}") from None
     if is_model(data):
         return _model_network(data)
     if size > MAX_BYTES:
@@ -381,7 +383,7 @@ def load(path) -> Network:
             names the key).
         OSError: the file cannot be read.
     """
-    path = Path(path)
+    path = regular_file(path, "network file")
     size = path.stat().st_size
     if size > MAX_MODEL_BYTES:
         raise NetworkFileError(f"network file {path} is {size} bytes; at most {MAX_BYTES} (1 MB) are accepted")

@@ -58,6 +58,11 @@ FUNCTIONS = {
     "f": (neuron, 2, None),
 }
 CONSTANTS = {"pi": sympy.pi, "E": sympy.E}
+# SymPy's spellings of non-real or non-finite constants: a user writing them means the constant,
+# which symnet cannot compute with, so they are refused as names too.
+NOT_REAL_NAMES = {"I": "the imaginary unit", "oo": "infinity", "zoo": "complex infinity", "nan": "not-a-number"}
+REAL_ONLY = "symnet computes with real, finite numbers (below 1.8e308 in size)"
+_NOT_REAL = (sympy.S.ComplexInfinity, sympy.S.Infinity, sympy.S.NegativeInfinity, sympy.S.NaN, sympy.S.ImaginaryUnit)
 
 _FAMILY = {ast.Add: "sum", ast.Sub: "sum", ast.Mult: "product", ast.Div: "product"}
 _COMBINE = {
@@ -284,6 +289,8 @@ def _name_problem(name, table, constants_ok):
         return f"{name} is a function", f"call it as {name}(x)"
     if name in CONSTANTS:
         return None if constants_ok else (f"{name} is a constant", "choose another name, like x1")
+    if name in NOT_REAL_NAMES:
+        return f"{name} means {NOT_REAL_NAMES[name]} in SymPy", f"{REAL_ONLY}; choose another name, like x1"
     if len(name) > MAX_NAME_LENGTH or not NAME_PATTERN.fullmatch(name) or name.startswith("__"):
         return f"invalid name {_short(name)}", NAME_RULE
     if keyword.iskeyword(name) or name in _RESERVED:
@@ -314,7 +321,18 @@ def _call_problem(node, table):
 # ----- building (recursive: the depth is bounded now) ------------------------------------------
 
 def _build(node, ctx):
-    """The SymPy object for a checked AST node."""
+    """The SymPy object for a checked AST node: real and finite, or a ParseError naming the node."""
+    result = _build_node(node, ctx)
+    if not isinstance(node, (ast.Constant, ast.Name)):
+        problem = _not_real(result)
+        if problem:
+            text = ctx.raw[node.col_offset:node.end_col_offset].decode("utf-8", "replace")
+            raise ctx.error(node.col_offset, f"{_short(text, 40)} {problem}", REAL_ONLY)
+    return result
+
+
+def _build_node(node, ctx):
+    """The SymPy object for a checked AST node, unchecked for realness."""
     if isinstance(node, ast.Constant):
         return sympy.Integer(node.value) if type(node.value) is int else sympy.Float(repr(node.value))
     if isinstance(node, ast.Name):
@@ -386,6 +404,30 @@ def _call(node, ctx):
     return result
 
 
+def _not_real(expr):
+    """Why ``expr`` is not real and finite in float64 ('is not a real number (it is I)'), or None.
+
+    A number is evaluated (15 digits); an expression with symbols is searched for SymPy's
+    infinities, nan and I, and for numbers beyond the float64 range.
+    """
+    if expr.is_number and not expr.is_Atom:
+        try:
+            value = complex(sympy.N(expr, 15))
+        except (TypeError, ValueError, ArithmeticError, RecursionError, NotImplementedError):
+            return f"is the constant {_short(str(expr), 40)}, which cannot be evaluated to a real number"
+        if value.imag != 0:
+            return f"is the constant {_short(str(expr), 40)}, which is not a real number"
+        if not abs(value.real) <= FLOAT_MAX:
+            return f"is the constant {_about(expr)}, too large for a float64"
+        return None
+    for atom in sympy.preorder_traversal(expr):
+        if atom in _NOT_REAL:
+            return f"gives the constant {atom}, which is not a real, finite number"
+        if atom.is_Number and not abs(float(atom)) <= FLOAT_MAX:
+            return f"gives the constant {_about(atom)}, too large for a float64"
+    return None
+
+
 # ----- small helpers ---------------------------------------------------------------------------
 
 def _size(value) -> float:
@@ -396,6 +438,14 @@ def _size(value) -> float:
         return abs(complex(sympy.N(value, 15)))
     except (TypeError, ValueError, ArithmeticError, RecursionError, NotImplementedError):
         return math.inf
+
+
+def _about(number) -> str:
+    """A huge number in three digits (1.97e+434), or its text when it cannot be evaluated."""
+    try:
+        return str(sympy.N(number, 3)).replace("E+", "e+")
+    except (TypeError, ValueError, ArithmeticError, RecursionError):
+        return _short(str(number), 24)
 
 
 def _bits(rational) -> int:

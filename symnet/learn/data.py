@@ -10,8 +10,6 @@ reach the noise floor). ``target_function`` compiles such formulas for ``symnet.
 
 from __future__ import annotations
 
-import csv
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,53 +17,15 @@ from pathlib import Path
 import numpy as np
 
 from symnet.checks import formula_inputs, fraction, integer, non_negative
+from symnet.learn.csvfile import load_csv, read_columns, read_header  # noqa: F401  (re-exported)
+from symnet.learn.dataset import Dataset
+from symnet.limits import MAX_ROWS
 
 DATASETS = ("xor", "moons", "circles", "spiral", "sine", "seed", "function:<expr>")
 # The teacher behind "seed": σ-neurons with these weights make an output that varies across the square.
 SEED_TEACHER = {"w1_1": 2.5, "b1": -0.5, "w2_1": -3.0, "b2": 1.0, "w3_1": 4.0, "b3": -3.0,
                 "w4_1": 5.0, "b4": -2.0, "w5_1": 4.0, "w5_2": -3.5, "b5": 0.2}
 FUNCTION_DOMAIN = (-2.0, 2.0)
-MAX_ROWS = 1_000_000
-
-
-@dataclass(frozen=True, eq=False)
-class Dataset:
-    """Inputs ``X`` (N, d), targets ``y`` (N,), the input names and a name.
-
-    >>> d = make("xor", n=8)
-    >>> d.X.shape, d.y.shape, d.inputs, d.is_classification
-    ((8, 2), (8,), ('x1', 'x2'), True)
-    """
-
-    X: np.ndarray
-    y: np.ndarray
-    inputs: tuple[str, ...]
-    name: str
-
-    def __post_init__(self):
-        X, y = np.asarray(self.X, dtype=float), np.asarray(self.y, dtype=float)
-        if X.ndim != 2 or y.shape != (X.shape[0],) or X.shape[1] != len(self.inputs):
-            raise ValueError(f"a Dataset needs X of shape (N, {len(self.inputs)}) and y of shape (N,); "
-                             f"got X {X.shape} and y {y.shape}")
-        object.__setattr__(self, "X", X)
-        object.__setattr__(self, "y", y)
-        object.__setattr__(self, "inputs", tuple(self.inputs))
-
-    def __len__(self) -> int:
-        return self.X.shape[0]
-
-    @property
-    def is_classification(self) -> bool:
-        """True when every target is 0 or 1."""
-        return bool(np.isin(self.y, (0.0, 1.0)).all())
-
-    def __repr__(self) -> str:
-        return f"<Dataset {self.name}: {len(self)} × {len(self.inputs)} ({', '.join(self.inputs)})>"
-
-    def __str__(self) -> str:
-        from symnet.render.printing import text
-
-        return text(self)
 
 
 def make(name: str, n: int = 200, noise: float = 0.1, seed: int = 0) -> Dataset:
@@ -198,126 +158,6 @@ def _function(text, n, noise, rng):
         raise ValueError(f"function:{text} is not finite at {G.inputs[0]}={X[i, 0]:.3g}, {G.inputs[1]}={X[i, 1]:.3g}; "
                          f"use a formula defined on the square [{FUNCTION_DOMAIN[0]:g}, {FUNCTION_DOMAIN[1]:g}]²")
     return Dataset(X, y + noise * rng.standard_normal(n), G.inputs, f"function:{text}")
-
-
-def load_csv(path, target: str | None = None) -> Dataset:
-    """A data set from a CSV file with a header row; ``target`` names the y column (default: the last).
-
-    Every row must have one number per column. A problem raises ``ValueError`` naming the file, the
-    row (its line in the file; the header is row 1) and the column.
-
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "d.csv"
-    >>> _ = p.write_text("a,b,y\\n1,2,0\\n3,4,1\\n")
-    >>> d = load_csv(p)
-    >>> d.inputs, d.y.tolist()
-    (('a', 'b'), [0.0, 1.0])
-    """
-    path = Path(path)
-    rows = _read_rows(path)
-    header = [h.strip() for h in rows[0][1]]
-    _check_header(path, header)
-    if target is None:
-        target = header[-1]
-    if target not in header:
-        raise ValueError(f"{path}: no column named {target!r} for the target; the header has {', '.join(header)}")
-    if len(header) < 2:
-        raise ValueError(f"{path}: expected at least two columns (inputs and a target); the header has {header[0]!r}")
-    values = np.array([_parse_row(path, line, cells, header) for line, cells in rows[1:]], dtype=float)
-    j = header.index(target)
-    inputs = tuple(h for i, h in enumerate(header) if i != j)
-    return Dataset(np.delete(values, j, axis=1), values[:, j], inputs, path.stem)
-
-
-
-def read_header(path) -> tuple[str, ...]:
-    """The column names in the header row of a CSV file (checked: named, unique, not numbers)."""
-    path = Path(path)
-    header = [h.strip() for h in _read_rows(path)[0][1]]
-    _check_header(path, header)
-    return tuple(header)
-
-
-def read_columns(path, names) -> np.ndarray:
-    """The columns ``names`` of a CSV file with a header row, matched by name, as an (N, len(names)) array.
-
-    Other columns are ignored (they need not hold numbers). A missing column raises ``ValueError``
-    naming it and the header; a bad cell names its row and column, as in ``load_csv``.
-
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "d.csv"
-    >>> _ = p.write_text("id,x2,x1\\nA,2,1\\nB,4,3\\n")
-    >>> read_columns(p, ["x1", "x2"]).tolist()
-    [[1.0, 2.0], [3.0, 4.0]]
-    """
-    path, names = Path(path), list(names)
-    rows = _read_rows(path)
-    header = [h.strip() for h in rows[0][1]]
-    _check_header(path, header)
-    missing = [n for n in names if n not in header]
-    if missing:
-        raise ValueError(f"{path}: no column {', '.join(missing)}; the network's inputs are {', '.join(names)} and "
-                         f"the header has {', '.join(header)}; name the columns after the inputs")
-    index = [header.index(n) for n in names]
-    values = []
-    for line, cells in rows[1:]:
-        if len(cells) != len(header):
-            _parse_row(path, line, cells, header)  # raises: the wrong number of cells
-        values.append(_parse_row(path, line, [cells[j] for j in index], names))
-    return np.array(values, dtype=float).reshape(len(values), len(names))
-
-def _read_rows(path: Path) -> list:
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            rows = [(i, r) for i, r in enumerate(csv.reader(handle), start=1) if any(c.strip() for c in r)]
-    except UnicodeDecodeError as err:
-        raise ValueError(f"{path}: not a UTF-8 text file ({err.reason} at byte {err.start}); save it as UTF-8 CSV") from None
-    except csv.Error as err:
-        raise ValueError(f"{path}: not a readable CSV file: {err}") from None
-    if not rows:
-        raise ValueError(f"{path}: the file is empty; expected a header row (e.g. x1,x2,y) and rows of numbers")
-    if len(rows) == 1:
-        raise ValueError(f"{path}: only a header row, no data; add rows of numbers below it")
-    if len(rows) - 1 > MAX_ROWS:
-        raise ValueError(f"{path}: {len(rows) - 1} rows is more than the {MAX_ROWS} symnet trains on")
-    return rows
-
-
-def _check_header(path: Path, header: list) -> None:
-    for k, name in enumerate(header, start=1):
-        if not name:
-            raise ValueError(f"{path}: row 1 (the header), column {k} has no name; name every column")
-        if _is_number(name):
-            raise ValueError(f"{path}: row 1 must be a header of column names, but column {k} is the number "
-                             f"{name!r}; add a header row such as x1,x2,y")
-    dupes = sorted({h for h in header if header.count(h) > 1})
-    if dupes:
-        raise ValueError(f"{path}: duplicate column name {', '.join(dupes)} in the header; names must be unique")
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _parse_row(path: Path, line: int, cells: list, header: list) -> list:
-    if len(cells) != len(header):
-        raise ValueError(f"{path}: row {line} has {len(cells)} cells; expected {len(header)}, one per column "
-                         f"({', '.join(header)})")
-    out = []
-    for name, cell in zip(header, cells):
-        try:
-            value = float(cell)
-        except ValueError:
-            raise ValueError(f"{path}: row {line}, column {name!r}: {cell.strip()!r} is not a number") from None
-        if not math.isfinite(value):
-            raise ValueError(f"{path}: row {line}, column {name!r}: {cell.strip()!r} is not a finite number; "
-                             f"remove or fill in missing values")
-        out.append(value)
-    return out
 
 
 def as_arrays(data) -> tuple:

@@ -19,9 +19,10 @@ import numpy as np
 from symnet.core.losses import Loss
 from symnet.core.network import Network
 from symnet.io.netfile import FORMAT as NETWORK_FORMAT
-from symnet.io.netfile import MAX_MODEL_BYTES, MODEL_FORMAT
+from symnet.io.netfile import MODEL_FORMAT
 from symnet.io.text import loss as make_loss
 from symnet.learn.data import as_arrays
+from symnet.limits import MAX_MODEL_BYTES
 
 
 @dataclass(frozen=True)
@@ -125,13 +126,18 @@ def save(path, result: TrainResult):
 
     if not isinstance(result, TrainResult):
         raise TypeError(f"save expects a TrainResult (from train); got {type(result).__name__}")
+    check_savable(result.network)
     h = result.history
     doc = {"format": MODEL_FORMAT, "version": MODEL_VERSION, "symnet_version": __version__,
            "network": network_to_dict(result.network), "loss": result.loss.name, "params": list(result.params),
            "theta": [float(t) for t in result.theta], "settings": result.settings,
            "history": {"epochs": list(h.epochs), "train_loss": list(h.train_loss), "val_loss": list(h.val_loss),
                        "seconds": h.seconds}}
-    return write_text(path, json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False) + "\n")
+    text = json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+    if len(text.encode("utf-8")) > MAX_MODEL_BYTES:
+        raise ValueError(f"the model file would be over {MAX_MODEL_BYTES:,} bytes, more than symnet reads back; "
+                         f"train for fewer epochs or a smaller network")
+    return write_text(path, text)
 
 
 def load(path) -> TrainResult:
@@ -148,13 +154,16 @@ def load(path) -> TrainResult:
         ValueError: a damaged or invalid file (the message names the key at fault), or a network
             file, which has no trained θ.
     """
+    from symnet.io.files import read_capped, strict_json
+
     path = Path(path)
-    if path.stat().st_size > MAX_MODEL_BYTES:
-        raise ValueError(f"model file {path} is larger than {MAX_MODEL_BYTES} bytes; is it a symnet model?")
+    data = read_capped(path, MAX_MODEL_BYTES, "model file")
     try:
-        doc = json.loads(path.read_bytes().decode("utf-8"))
+        doc = strict_json(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
         raise ValueError(f"model file {path} is not valid JSON ({err}); was it truncated or edited?") from None
+    except ValueError as err:
+        raise ValueError(f"model file {path}: {err}") from None
     if isinstance(doc, dict) and doc.get("format") == NETWORK_FORMAT:
         raise ValueError(f"{path} is a network file, not a trained model (it has no θ): train it first, e.g. "
                          f"symnet train {path} --data FILE.csv --out DIR, and use DIR/model.json")
@@ -184,12 +193,36 @@ def _from_doc(doc) -> TrainResult:
     train_loss, val_loss = _floats(_key(h, "train_loss", list), "history.train_loss"), _floats(
         _key(h, "val_loss", list), "history.val_loss")
     epochs = tuple(_key(h, "epochs", list))
-    if not all(isinstance(e, int) for e in epochs) or len(epochs) != len(train_loss) or len(val_loss) not in (
+    if not all(type(e) is int and e >= 0 for e in epochs) or len(epochs) != len(train_loss) or len(val_loss) not in (
             0, len(epochs)):
         raise ValueError("key 'history': epochs, train_loss and val_loss must be lists of the same length")
     seconds = _floats([_key(h, "seconds", (int, float))], "history.seconds")[0]
     history = History(epochs, tuple(train_loss.tolist()), tuple(val_loss.tolist()), float(seconds))
-    return TrainResult(net, lossobj, params, theta, history, dict(_key(doc, "settings", dict)))
+    return TrainResult(net, lossobj, params, theta, history, _settings(_key(doc, "settings", dict)))
+
+
+def _settings(settings: dict) -> dict:
+    """The settings, with counts that are whole numbers (not true/false) and a numeric learning rate."""
+    for key in ("epochs", "seed", "n_train", "n_validation", "batch_size"):
+        value = settings.get(key)
+        if value is not None and (type(value) is not int or value < 0):
+            raise ValueError(f"key 'settings.{key}' must be a whole number >= 0; got {json.dumps(value)}")
+    rate = settings.get("learning_rate")
+    if rate is not None and (type(rate) not in (int, float) or not rate > 0):
+        raise ValueError(f"key 'settings.learning_rate' must be a positive number; got {json.dumps(rate)}")
+    return dict(settings)
+
+
+def check_savable(net: Network) -> None:
+    """Refuse, before any training, a network that ``save`` would refuse (its description over the
+    network-file limit: a nested form repeats shared neurons).
+
+    >>> from symnet import seed_network
+    >>> check_savable(seed_network())
+    """
+    from symnet.io.netfile import dumps
+
+    dumps(net)
 
 
 def _key(doc: dict, key: str, kind):

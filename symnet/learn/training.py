@@ -27,6 +27,7 @@ from symnet.io.text import loss as make_loss
 from symnet.learn.data import Dataset, as_arrays, split
 from symnet.learn.modelfile import History, TrainResult, load, save
 from symnet.learn.optim import get_optimizer, optimizer_name
+from symnet.limits import check_training_cost
 
 __all__ = ["train", "TrainResult", "History", "TrainingDiverged", "save", "load", "THETA_LIMIT"]
 
@@ -99,11 +100,15 @@ def _prepare(target, data, optimizer, learning_rate, epochs, batch_size, seed, t
     """Check every argument of ``train``, then compile the gradient program: (loss, loop, θ₀, settings)."""
     lossobj = _resolve_loss(target, loss)
     n_inputs, names = len(lossobj.network.inputs), tuple(str(p) for p in lossobj.network.params)
+    if not names:
+        raise ValueError(f"the network {lossobj.network} has no parameters, so there is nothing to train; "
+                         f"give it parameters (e.g. --expr \"w*x + b\" --inputs x)")
     seed, epochs = integer(seed, "seed", at_least=0), integer(epochs, "epochs", at_least=1)
     batch_size = None if batch_size is None else integer(batch_size, "batch_size", at_least=1)
     clip = None if clip is None else positive(clip, "clip")
     data = _as_dataset(data, n_inputs, "data")
     train_set, val_set = _resolve_validation(data, validation, seed, n_inputs)
+    check_training_cost(lossobj.network.program.count_ops(), len(data), epochs, batch_size)
     opt = get_optimizer(optimizer, learning_rate)
     rng = np.random.default_rng(seed)
     theta, mask = _initial_theta(names, theta0, rng), _trainable_index(lossobj, trainable)

@@ -73,6 +73,9 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
     if is_layer_target(target):   # a layer network: matrix backprop vs lowered scalar vs numeric vs differences
         return check_layer_grads(target, theta, X, y, seed=seed)
     target = as_loss(target)
+    if not target.network.params:
+        raise ValueError(f"the network {target.network} has no parameters, so there is no gradient to check; "
+                         f"give it parameters (e.g. --expr \"w*x\" --inputs x)")
     rows_wanted = None if wrt is None else _params_only(target, resolve_wrt(target, wrt))
     if at is not None:
         theta, X, y = _point_batch(target, at, (theta, X, y))

@@ -51,9 +51,22 @@ def graph_data(target: Loss | Network, wrt=None) -> GraphData:
     """
     loss = as_loss(target)
     build = _neuron_graph if loss.network.models else _step_graph
+    _check_size(loss)
     nodes, edges = build(loss)
     hot, owner = _hot_edges(loss, nodes, resolve_wrt(loss, wrt)[0]) if wrt is not None else ((), None)
     return GraphData(tuple(nodes), tuple(edges), hot, owner)
+
+
+def _check_size(loss) -> None:
+    """Refuse a graph too large to draw before drawing it: the figure grows with the widest layer
+    (an MLP with 255 hidden neurons took 3.4 GB)."""
+    from symnet.limits import MAX_GRAPH_NODES
+
+    net = loss.network
+    count = len(net.inputs) + (len(net.models) if net.models else len(net.program.assignments))
+    if count > MAX_GRAPH_NODES:
+        raise ValueError(f"the graph would have {count} nodes; symnet draws at most {MAX_GRAPH_NODES} "
+                         f"(a larger picture is slow to draw and unreadable): use a smaller network")
 
 
 def data_network(target) -> Network:

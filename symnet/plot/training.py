@@ -223,14 +223,28 @@ def _draw_curve(ax, path, lo, hi):
 
 def _descent_window(paths):
     """x-range: the settled paths and every start, then a diverging path's first steps while they stay
-    within twice that span (a fast blow-up would otherwise flatten the picture), plus a margin."""
+    within twice that span (a fast blow-up would otherwise flatten the picture), and every local minimum
+    of h within four spans (so a path that settles in one valley still shows the other), plus a margin."""
     base = [v for p in paths for v in (p.xs if not p.diverged else p.xs[:1]) if math.isfinite(v)]
     lo, hi = min(base), max(base)
     span = max(hi - lo, 1.0)
     near = [v for p in paths if p.diverged for v in p.xs[:4] if math.isfinite(v) and lo - 2 * span <= v <= hi + 2 * span]
+    near += _minima(paths[0], lo - 4 * span, hi + 4 * span)
     lo, hi = min([lo, *near]), max([hi, *near])
     pad = 0.15 * max(hi - lo, 1.0)
     return lo - pad, hi + pad
+
+
+def _minima(path, lo: float, hi: float) -> list[float]:
+    """Where h′ changes sign from − to + on a fine grid of [lo, hi]: h's local minima there."""
+    from symnet.numeric.codegen import expression_function
+
+    slope = expression_function(path.derivative, [path.symbol])
+    grid = np.linspace(lo, hi, 2001)
+    with np.errstate(all="ignore"):
+        d = np.broadcast_to(np.asarray(slope(grid), dtype=float), grid.shape)
+    turns = np.flatnonzero((d[:-1] < 0) & (d[1:] >= 0) & np.isfinite(d[:-1]) & np.isfinite(d[1:]))
+    return [float(grid[i + 1]) for i in turns]
 
 
 # ---- the seed network's diagram -----------------------------------------------------------------

@@ -18,8 +18,10 @@ EN = {
     "derivative_of": "Derivative by {param}",
     "paths_intro_one": "One path leads from the loss {L} to {param} through the network:",
     "paths_intro": "{count} paths lead from the loss {L} to {param} through the network:",
-    "paths_intro_one_output": "One path leads from the loss {L} to {param} through the network ({output} is its output):",
-    "paths_intro_output": "{count} paths lead from the loss {L} to {param} through the network ({output} is its output):",
+    "paths_intro_one_output": "One path leads from the loss {L} to {param} through the network ({output} is "
+                              "its output):",
+    "paths_intro_output": "{count} paths lead from the loss {L} to {param} through the network ({output} is "
+                          "its output):",
     "path": "path {k}",
     "chain_intro": "By the chain rule, the derivative is a sum over the paths of products of local derivatives:",
     "factors_intro": "Each local derivative comes from one rule of the rule table (the same table backprop uses):",
@@ -106,16 +108,20 @@ EN = {
     "network_nested": "The nested formula F(Θ, x):",
     "network_program": "The program (every neuron as zᵢ and hᵢ):",
     "network_closed": "The closed form (every neuron replaced by its formula):",
-    "network_graph": "The network drawn from its program, inputs on the left and the loss L on the right. Each edge "
-                     "carries its local derivative; the two highlighted paths are the two terms of ∂L/∂w₂,₁.",
+    "network_graph": "The network drawn from its program, inputs on the left and the loss L on the right; each "
+                     "edge u → v carries ∂v/∂u. Along the two highlighted paths the labels multiply to the two "
+                     "terms of ∂L/∂h₂ (f₂ feeds both f₃ and f₄). ∂L/∂w₂,₁ multiplies their sum by ∂h₂/∂w₂,₁ = "
+                     "x₂·h₂(1 − h₂), the factor of the parameter itself, which this picture does not draw as a "
+                     "node; the live graph in §3 draws every parameter as a node, so there every derivative is "
+                     "a sum of path products.",
     # §2 towers
     "towers_title": "§2 A tower from five sigmoid neurons",
     "towers_p1": "Steep sigmoids are almost steps. Four of them (steepness {steepness}) mark the edges of a "
-                 "rectangle in the plane, and a fifth neuron, σ({gain}·(z − 1.1)), switches on only where all four "
-                 "agree: a tower.",
+                 "rectangle in the plane, and a fifth neuron, σ({gain}·(z − 1.1)) with sharpness s = {gain}, "
+                 "switches on only where all four agree: a tower.",
     "towers_formula": "The tower as a network:",
     "towers_figure": "The tower Tower(x, y) in 3-D, the article's first figure.",
-    "towers_sum_figure": "The article's sum of four nested towers (output gain 4).",
+    "towers_sum_figure": "The article's sum of four nested towers (sharpness s = 4).",
     # §2 approximation
     "approx_title": "§2 Sums of towers approximate any function",
     "approx_p1": "Cut the square into a grid, put one tower on each cell with the height of the target function "
@@ -156,9 +162,11 @@ EN = {
     "no_tex": "PDF of the derivation: no LaTeX found ({reason}); the .tex and .md files were still written",
     # §3 training
     "train_title": "§3 Training: the computer adjusts the parameters",
-    "train_p1": "Now the update θ ← θ − η·∂L/∂θ runs on every parameter at once, with gradients from the compiled "
-                "program (the Adam optimiser). First §0's F learns the teacher G from {n_samples} noisy samples; "
-                "then a 2-{hidden}-1 MLP learns XOR, which no single neuron can.",
+    "train_p1": "Now the update θ ← θ − η·∂L/∂θ runs on every parameter at once: plain gradient descent on the "
+                "whole data set each epoch, with gradients from the compiled program. First §0's F learns the "
+                "teacher G from {n_samples} noisy samples (η = {eta}); then a 2-{hidden}-1 MLP learns XOR, "
+                "which no single neuron can (η = {eta_xor}). symnet also has the Momentum and Adam optimisers "
+                "(train(..., optimizer=\"adam\")); the tour does not use them.",
     "train_rule": "The update rule:",
     "train_f_table": "§0's comparison again: the seed network F started from §0's parameters; after training it is "
                      "much closer to the teacher G.",
@@ -195,4 +203,80 @@ EN = {
     "h_seed_fit": "seed network ← teacher G",
     "h_xor_fit": "2-{hidden}-1 MLP ← XOR",
     "h_step": "step k",
+    # ---- the live tour page: widgets, folded derivation, exercises ----
+    "approx_error_map": "Where the error is: |G − ŷ| over the square for {n}×{n} towers (largest where G is "
+                        "steepest).",
+    "live_heading": "Try it: live, computed in your browser by code symnet generated from these programs",
+    "live_tower_title": "Tower builder: drag the sliders",
+    "live_tower_probe": "Tower(x, y) at a few points",
+    "live_value": "value",
+    "live_descent_title": "Gradient descent in 1-D: choose η and step",
+    "live_train_title": "Training the seed network by plain gradient descent",
+    "live_step": "Step",
+    "live_run": "Run",
+    "live_pause": "Pause",
+    "live_reset": "Reset",
+    "live_epoch": "epoch",
+    "live_loss": "loss",
+    "live_diverged": "diverged: x left the range",
+    "live_converging": "steps shrink: converging",
+    "live_growing": "steps grow: diverging",
+    "live_code": "The generated JavaScript this widget runs:",
+    "live_approx_title": "Sum of n×n towers: move n",
+    "live_approx_maps": "left: ŷ, the sum of towers; right: the error |G − ŷ|",
+    "live_graph_title": "The computational graph: every value and every δ at the point above",
+    "live_back": "Step backward",
+    "live_graph_rule": "Each edge s → t carries ∂t/∂s. Press “Step backward”: the lit node gets δ_s = Σ "
+                       "δ_t·∂t/∂s over its outgoing edges; a parameter's δ is ∂L/∂θ.",
+    "exercises": "Exercises (type a number and press Check)",
+    "ex_check": "Check",
+    "ex_right": "Right!",
+    "ex_wrong": "Not yet, try again.",
+    "ex_answer": "Answer",
+    "ex_b4": "At the point of the derivation above (x₁ = 1, x₂ = 2, y = 1, §0's parameters), what is ∂L/∂b₄?",
+    "ex_b4_why": "b₄ has one path, L → ŷ → z₅ → h₄ → z₄ → b₄: ∂L/∂b₄ = δ_z₄ = δ_z₅·w₅,₂·h₄(1 − h₄).",
+    "ex_paths": "How many paths lead from the loss L to w₂,₁?",
+    "ex_paths_why": "f(θ2, x2) feeds both neuron 3 (through the sum u₃,₁) and neuron 4.",
+    "ex_eta": "On h(x) = x² − 2x from x = 3, which of the learning rates {rates} makes the descent diverge?",
+    "ex_eta_why": "Each step multiplies x − 1 by (1 − 2η); it grows when |1 − 2η| > 1, that is η > 1.",
+    "math_plain": "plain text",
+    "fold_caption": "The chain-rule derivation of ∂L/∂{param}, one step at a time (click a step to open it):",
+    # figure texts drawn by symnet.plot in English, for the tour's Chinese figures (symnet.tour.localize):
+    # a value with {fields} is a whole text whose word order changes; the others are phrases
+    "fig_nested_sum": "sum of {n} nested towers",
+    "fig_loss_after": "loss: {loss} after {epochs} epochs",
+    "fig_towers_n": "ŷ: {count} towers (n = {n})",
+    "fig_tower_box": "tower {box}",
+    "fig_steepness": "steepness",
+    "fig_sharpness": "sharpness",
+    "fig_threshold": "threshold",
+    "fig_error_versus_n": "error versus n",
+    "fig_max_error": "max error",
+    "fig_rms_error": "RMS error",
+    "fig_dense_error": "error on the dense grid",
+    "fig_cells": "n (cells per axis)",
+    "fig_descent": "gradient descent",
+    "fig_diverges": "(diverges)",
+    "fig_start": "start",
+    "fig_epoch": "epoch",
+    "fig_mean_loss": "mean loss L",
+    "fig_loss": "loss",
+    "fig_training": "training",
+    "fig_validation": "validation",
+    "fig_boundary": "decision boundary",
+    "fig_xor": "xor",
+    "fig_edge_width": "edge width ∝ |w|",
+    "fig_red": "red",
+    "fig_blue": "blue",
+    "fig_bias": "b: the neuron's bias",
+    "fig_max": "max",
+    "fig_rms": "RMS",
+    "fig_param": "param",
+    "fig_backprop": "backprop",
+    "fig_numeric": "numeric",
+    "fig_finite_diff": "finite_diff",
+    "fig_max_diff": "max diff",
+    "fig_ok": "ok",
+    "fig_yes": "yes",
+    "fig_no": "no",
 }

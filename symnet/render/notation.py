@@ -36,6 +36,22 @@ def _name_parts(name: str):
     return name, []
 
 
+_LATIN_LOOKALIKE = str.maketrans("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX")  # no LaTeX command of their own
+
+
+def _roman(name: str) -> str:
+    """A multi-letter name upright; its Greek letters as LaTeX commands, which pdfLaTeX can typeset
+    (``w_θ`` → ``\\mathrm{w\\_}\\theta``, not a raw θ that stops the PDF build)."""
+    return "".join(_roman_part(part) for part in re.split(r"([α-ωΑ-Ω])", name) if part).rstrip()
+
+
+def _roman_part(part: str) -> str:
+    if part in GREEK and GREEK[part] not in NOT_LATEX_COMMANDS:
+        return "\\" + GREEK[part] + " "
+    part = NOT_LATEX_COMMANDS.get(GREEK.get(part), part)
+    return r"\mathrm{%s}" % part.translate(_LATIN_LOOKALIKE).replace("_", r"\_")
+
+
 class SymnetLatexPrinter(LatexPrinter):
     """LaTeX with symnet's symbol names, σ for sigmoid and f(θ, …) neurons."""
 
@@ -48,8 +64,8 @@ class SymnetLatexPrinter(LatexPrinter):
         if base in GREEK.values() or base in GREEK:
             name = GREEK.get(base, base)
             base = NOT_LATEX_COMMANDS.get(name, "\\" + name)
-        elif len(base) > 1:
-            base = r"\mathrm{%s}" % base.replace("_", r"\_")
+        elif len(base) > 1 or not base.isascii():
+            base = _roman(base)
         return base + ("_{%s}" % ",".join(rest) if rest else "")
 
     def _print_Derivative(self, expr):

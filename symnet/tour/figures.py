@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 from sympy import Symbol
 
+from symnet.tour.records import POINTS, SEED_RATE, STUDENT, XOR_RATE, Artifact, Formula, Section, Table, TourContext
 from symnet.render.i18n import t
-from symnet.tour.records import POINTS, STUDENT, Artifact, Formula, Section, Table, TourContext
 
 APPROX_SIZES = (2, 4, 8, 16)
 APPROX_SHOWN = 8
@@ -27,28 +27,50 @@ XOR_CORNERS = ((-1.0, -1.0), (-1.0, 1.0), (1.0, -1.0), (1.0, 1.0))
 
 
 def save_figure(fig, ctx: TourContext, name: str, caption: str) -> Artifact:
-    """Save a figure as ``name`` (PNG) in the tour folder, atomically; return it as an ``Artifact``."""
-    from symnet.plot.training import save_figure as save
+    """Save a figure as ``name`` (PNG) in the tour folder, atomically, its texts in the tour's language;
+    return it as an ``Artifact``."""
+    import warnings
 
-    save(fig, ctx.path(name), dpi=FIGURE_DPI)
+    from symnet.plot.training import save_figure as save
+    from symnet.tour.localize import font_context, localize
+
+    localize(fig, ctx.lang)
+    with font_context(ctx.lang), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing")   # cjk_font's note says how to fix it
+        save(fig, ctx.path(name), dpi=FIGURE_DPI)
     return Artifact(caption, name)
 
 
 def towers_section(ctx: TourContext) -> Section:
     """§2: the article's tower as a five-neuron network, its parameters, and its 3-D pictures."""
-    from symnet.render.printing import format_assignments, pretty, program_pairs
+    from symnet.render.printing import format_assignments, latex, pretty, program_pairs
     from symnet.towers.tower import nested_towers, tower
 
     lang, one = ctx.lang, tower()
+    groups = _groups(one.network)
     values = "\n".join(f"{pretty(theta)}: " + ", ".join(f"{pretty(p)} = {one.values[str(p)]:g}" for p in group)
-                       for theta, group in _groups(one.network))
+                       for theta, group in groups)
+    numbers = " \\\\\n".join(f"{latex(theta)} &: " + ",\\ ".join(f"{latex(p)} = {one.values[str(p)]:g}" for p in group)
+                            for theta, group in groups)   # the numbers beside the symbols
     pairs = program_pairs(one.network.program)
     formulas = (Formula(t("towers_formula", lang), f"Tower(x, y) = {pretty(one.network.nested)}\n\n"
                         f"{format_assignments(pairs, 'unicode')}\n\n{values}",
-                        format_assignments(pairs, "latex")),)
+                        format_assignments(pairs, "latex") + "\\qquad\n\\begin{aligned}\n" + numbers
+                        + "\n\\end{aligned}"),)
     files = _tower_figures(ctx, one, nested_towers())
     paragraph = t("towers_p1", lang, steepness=f"{one.steepness:g}", gain=f"{one.sharpness:g}")
-    return Section("towers", t("towers_title", lang), (paragraph,), formulas, files=files)
+    notes = _font_notes(lang)
+    from symnet.tour.live import tower_widget
+
+    return Section("towers", t("towers_title", lang), (paragraph,), formulas, files=files,
+                   widgets=(tower_widget(lang),), skipped=notes)
+
+
+def _font_notes(lang: str) -> tuple[str, ...]:
+    """Why the Chinese figure texts would show as boxes, if no CJK font can be found."""
+    from symnet.tour.localize import cjk_font
+
+    return (cjk_font()[1],) if lang == "zh" and cjk_font()[0] is None else ()
 
 
 def _groups(network):
@@ -87,16 +109,21 @@ def approx_section(ctx: TourContext) -> Section:
     files = _approx_figures(ctx, study)
     leak = f"{1 / (1 + np.exp(30 * 0.1)):.3f}"   # σ(−3): the article's tower, one step beside its box
     paragraphs = (t("approx_p1", lang), t("approx_p2", lang, threshold=f"{PARTITION_THRESHOLD:g}", leak=leak))
-    return Section("approx", t("approx_title", lang), paragraphs, (formula,), (table,), files)
+    from symnet.tour.live import approx_widget
+
+    return Section("approx", t("approx_title", lang), paragraphs, (formula,), (table,), files,
+                   widgets=(approx_widget(lang, study.approximations),))
 
 
 def _approx_figures(ctx: TourContext, study) -> tuple[Artifact, ...]:
-    """Target and approximation side by side, and the error against the number of towers."""
-    from symnet.plot.towers import plot_approximation, plot_error_study
+    """Target and approximation side by side, where its error is, and the error against the number of towers."""
+    from symnet.plot.towers import plot_approximation, plot_error_map, plot_error_study
 
     shown = next(a for a in study.approximations if a.n == APPROX_SHOWN)
     left, _ = plot_approximation(shown)
     return (save_figure(left.figure, ctx, "approximation.png", t("approx_figure", ctx.lang, n=shown.n)),
+            save_figure(plot_error_map(shown).figure, ctx, "approximation_error_map.png",
+                        t("approx_error_map", ctx.lang, n=shown.n)),
             save_figure(plot_error_study(study).figure, ctx, "approximation_error.png",
                         t("approx_error_figure", ctx.lang)))
 
@@ -123,8 +150,12 @@ def descent_section(ctx: TourContext) -> Section:
     rows = tuple((str(k), *(f"{p.xs[k]:.4f}" if k < len(p.xs) else "—" for p in paths)) for k in range(6))
     files = _descent_figure(ctx, paths)
     outcomes = t("descent_p2", lang, outcomes=t("list_sep", lang).join(_outcome(p, lang) for p in paths))
+    from symnet.tour.exercises import descent_exercise
+    from symnet.tour.live import descent_widget
+
     return Section("descent", t("descent_title", lang), (t("descent_p1", lang), outcomes), formulas,
-                   (Table(t("descent_table", lang), header, rows),), files)
+                   (Table(t("descent_table", lang), header, rows),), files, widgets=(descent_widget(lang),),
+                   exercises=descent_exercise(paths, lang))
 
 
 def _outcome(path, lang: str) -> str:
@@ -148,9 +179,12 @@ def train_section(ctx: TourContext) -> Section:
 
     lang = ctx.lang
     teacher = make("seed", n=200, noise=0.05, seed=0)
-    seed_fit = train(seed_network(), teacher, epochs=SEED_EPOCHS, theta0=STUDENT, progress=False)
+    # plain gradient descent, θ ← θ − η·∂L/∂θ on the whole set each epoch: the rule the section states
+    seed_fit = train(seed_network(), teacher, optimizer="sgd", learning_rate=SEED_RATE, epochs=SEED_EPOCHS,
+                     theta0=STUDENT, progress=False)
     xor = make("xor", n=200, seed=0)
-    xor_fit = train(mlp([2, XOR_HIDDEN, 1], "tanh", "sigmoid"), xor, epochs=XOR_EPOCHS, progress=False)
+    xor_fit = train(mlp([2, XOR_HIDDEN, 1], "tanh", "sigmoid"), xor, optimizer="sgd", learning_rate=XOR_RATE,
+                    epochs=XOR_EPOCHS, progress=False)
     fits = ((t("h_seed_fit", lang), seed_fit), (t("h_xor_fit", lang, hidden=XOR_HIDDEN), xor_fit))
     rows = tuple((name, str(len(fit.params)), f"{fit.history.train_loss[0]:.4f}", f"{fit.history.train_loss[-1]:.4f}",
                   str(fit.settings["epochs"])) for name, fit in fits)
@@ -159,9 +193,13 @@ def train_section(ctx: TourContext) -> Section:
     rule = Formula(t("train_rule", lang), "θ ← θ − η·∂L/∂θ,   L = (1/N) Σₙ (yₙ − F(Θ, xₙ))²",
                    r"\theta \leftarrow \theta - \eta \frac{\partial L}{\partial \theta}")
     code = Formula(t("train_code", lang), _compiled_source(seed_fit))
-    paragraph = t("train_p1", lang, n_samples=len(teacher), hidden=XOR_HIDDEN)
+    paragraph = t("train_p1", lang, n_samples=len(teacher), hidden=XOR_HIDDEN, eta=f"{SEED_RATE:g}",
+                     eta_xor=f"{XOR_RATE:g}")
     files = _training_figures(ctx, seed_fit, xor_fit, xor)
-    return Section("train", t("train_title", lang), (paragraph,), (rule, code), tables, files)
+    from symnet.tour.live import train_widget
+
+    return Section("train", t("train_title", lang), (paragraph,), (rule, code), tables, files,
+                   widgets=(train_widget(lang),))
 
 
 def _compiled_source(fit) -> str:

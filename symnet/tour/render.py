@@ -1,8 +1,9 @@
 """Render the tour's sections (plain data) as one self-contained HTML page and its Markdown twin.
 
-The HTML page has inline CSS, images by relative path and math as Unicode text in ``<pre>``
-blocks, with the LaTeX source folded underneath: no scripts, no CDN, readable offline. Every
-piece of text goes through ``html.escape``.
+The HTML page is one file that works offline: inline CSS, KaTeX inlined (script, stylesheet,
+fonts) to typeset every formula that has LaTeX (its Unicode text folded underneath), derivations
+folded into steps, and the live widgets' generated JavaScript; images by relative path, no CDN.
+Every piece of text goes through ``html.escape`` (``symnet.tour.htmlparts`` builds the parts).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import re
 from html import escape
 
+from symnet.tour.htmlparts import CSS as LIVE_CSS
+from symnet.tour.htmlparts import exercises_html, fold_html, formula_html, head_html, scripts_html, widget_html
 from symnet.render.i18n import t
 
 NUMBER = re.compile(r"^[-+−]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$|^$|^—$")
@@ -51,9 +54,11 @@ def render_html(sections, lang: str) -> str:
     body = "\n".join(_html_section(s, lang) for s in sections)
     return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{escape(t('page_title', lang))}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+            f"<title>{escape(t('page_title', lang))}</title>\n<style>{CSS}{LIVE_CSS}</style>\n{head_html()}\n"
+            "</head>\n<body>\n"
             f"<h1>{escape(t('page_title', lang))}</h1>\n<p class=\"lead\">{escape(t('page_lead', lang))}</p>\n"
-            f"<nav><ol>{toc}</ol></nav>\n{body}\n<footer>{escape(_footer(lang))}</footer>\n</body>\n</html>\n")
+            f"<nav><ol>{toc}</ol></nav>\n{body}\n<footer>{escape(_footer(lang))}</footer>\n{scripts_html(sections)}\n"
+            "</body>\n</html>\n")
 
 
 def _footer(lang: str) -> str:
@@ -65,11 +70,8 @@ def _footer(lang: str) -> str:
 def _html_section(section, lang: str) -> str:
     parts = [f'<section id="{escape(section.key)}">', f"<h2>{escape(section.title)}</h2>"]
     parts += [f"<p>{escape(p)}</p>" for p in section.text]
-    for formula in section.formulas:
-        latex = (f"<details><summary>LaTeX</summary><pre>{escape(formula.latex)}</pre></details>"
-                 if formula.latex else "")
-        parts.append(f"<figure><figcaption>{escape(formula.caption)}</figcaption>"
-                     f"<pre>{escape(formula.text)}</pre>{latex}</figure>")
+    parts += [formula_html(formula, lang) for formula in section.formulas]
+    parts += [fold_html(fold) for fold in section.folds]
     parts += [_html_table(table) for table in section.tables]
     images = [a for a in section.files if a.is_image]
     others = [a for a in section.files if not a.is_image]
@@ -79,6 +81,11 @@ def _html_section(section, lang: str) -> str:
         items = "".join(f'<li><a href="{escape(a.path)}">{escape(a.path)}</a> — {escape(a.caption)}</li>'
                         for a in others)
         parts.append(f"<p>{escape(t('files_heading', lang))}</p><ul class=\"files\">{items}</ul>")
+    if section.widgets:
+        parts.append(f'<p class="live-heading"><b>{escape(t("live_heading", lang))}</b></p>')
+        parts += [widget_html(widget, lang) for widget in section.widgets]
+    if section.exercises:
+        parts.append(exercises_html(section.exercises, section.key, lang))
     parts += [f'<p class="skipped">{escape(t("skipped", lang))}: {escape(note)}</p>' for note in section.skipped]
     parts.append("</section>")
     return "\n".join(parts)
@@ -88,7 +95,7 @@ def _html_table(table) -> str:
     head = "".join(f"<th>{escape(cell)}</th>" for cell in table.header)
     rows = "".join("<tr>" + "".join(_html_cell(cell) for cell in row) + "</tr>" for row in table.rows)
     return (f"<figure><figcaption>{escape(table.caption)}</figcaption>"
-            f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></figure>")
+            f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div></figure>')
 
 
 def _html_cell(cell: str) -> str:
@@ -135,6 +142,10 @@ def _markdown_section(section, lang: str) -> list[str]:
         lines += [f"{formula.caption}", "", "```text", formula.text, "```", ""]
         if formula.latex:
             lines += ["<details><summary>LaTeX</summary>", "", "```latex", formula.latex, "```", "", "</details>", ""]
+    for fold in section.folds:
+        lines += [fold.caption, ""]
+        for k, step in enumerate(fold.steps, start=1):
+            lines += [f"{k}. {step.summary}", ""] + (["$$", step.latex, "$$", ""] if step.latex else [])
     for table in section.tables:
         lines += [table.caption, "", _markdown_row(table.header), "|" + "---|" * len(table.header)]
         lines += [_markdown_row(row) for row in table.rows] + [""]
@@ -143,6 +154,10 @@ def _markdown_section(section, lang: str) -> list[str]:
         lines += [f"{artifact.caption}" if artifact.is_image else f"- {link} — {artifact.caption}", ""]
         if artifact.is_image:
             lines += [link, ""]
+    if section.exercises:
+        lines += [f"**{t('exercises', lang)}**", ""]
+        lines += [f"{k}. {ex.question} ({t('ex_answer', lang)}: {ex.answer:.6g}; {ex.explanation})"
+                  for k, ex in enumerate(section.exercises, start=1)] + [""]
     lines += [f"> **{t('skipped', lang)}:** {note}" for note in section.skipped]
     return lines + ([""] if section.skipped else [])
 

@@ -11,9 +11,9 @@ import re
 import numpy as np
 from sympy import Derivative, Symbol
 
-from symnet.render.i18n import t
 from symnet.tour.figures import approx_section, descent_section, towers_section, train_section
 from symnet.tour.records import AT, POINTS, STUDENT, Artifact, Formula, Section, Table, TourContext
+from symnet.render.i18n import t
 
 # The "student" F of §0: parameters far from the teacher's, so F and G visibly differ.
 EXPANDED_PARAM = "w5_1"
@@ -103,8 +103,11 @@ def check_section(ctx: TourContext) -> Section:
 
     loss = squared_error(seed_network())
     report = check_grads(loss, seed=0)
+    from symnet.tour.localize import translate
+
     header, *rows = report.table()
-    rows = [(pretty(Symbol(row[0])), *row[1:]) for row in rows]
+    header = [translate(cell, ctx.lang) for cell in header]
+    rows = [(pretty(Symbol(row[0])), *row[1:-1], translate(row[-1], ctx.lang)) for row in rows]
     verdict = t("check_ok" if report.ok else "check_bad", ctx.lang)
     notes = tuple(f"{method}: {reason}" for method, reason in report.skipped)
     paragraphs = (t("check_p1", ctx.lang), _wrong_rule(loss, ctx.lang))
@@ -130,8 +133,8 @@ def gradients_section(ctx: TourContext) -> Section:
     from symnet.core.losses import squared_error
     from symnet.core.network import seed_network
     from symnet.derivation.derive import derive
-    from symnet.render.document import render
     from symnet.render.printing import format_assignments, latex, pretty
+    from symnet.tour.folds import derivation_fold
 
     lang, loss = ctx.lang, squared_error(seed_network())
     gradient = grad(loss)
@@ -141,13 +144,18 @@ def gradients_section(ctx: TourContext) -> Section:
     formulas = (
         Formula(t("gradients_adjoints", lang), format_assignments(pairs, "unicode"),
                 format_assignments(pairs, "latex")),
-        Formula(t("gradients_steps", lang), render(derive(loss, wrt=[DERIVED_PARAM], at=AT), "unicode", lang)),
         Formula(t("gradients_expanded", lang, param=pretty(_symbol(EXPANDED_PARAM))),
                 f"∂L/∂{pretty(_symbol(EXPANDED_PARAM))} = " + wrap(pretty(expanded)), latex(expanded)),
     )
+    fold = derivation_fold(derive(loss, wrt=[DERIVED_PARAM], at=AT),
+                           t("fold_caption", lang, param=pretty(_symbol(DERIVED_PARAM))), lang)
     files, skipped = derivation_files(ctx, loss)
+    from symnet.tour.exercises import gradient_exercises
+    from symnet.tour.graphlive import graph_widget
+
     return Section("gradients", t("gradients_title", lang), (t("gradients_p1", lang), t("gradients_p2", lang)),
-                   formulas, files=files, skipped=skipped)
+                   formulas, files=files, skipped=skipped, folds=(fold,), widgets=(graph_widget(lang, AT),),
+                   exercises=gradient_exercises(lang))
 
 
 def derivation_files(ctx: TourContext, loss) -> tuple[tuple[Artifact, ...], tuple[str, ...]]:

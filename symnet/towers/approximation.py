@@ -159,7 +159,9 @@ def _widen(box, domain, margin):
 def _with_errors(approximation: Approximation) -> Approximation:
     *_, G, yhat = approximation.grid()
     error = np.abs(G - yhat)
-    return replace(approximation, max_error=float(error.max()), rms_error=float(np.sqrt(np.mean(error ** 2))))
+    with np.errstate(over="ignore"):  # a target near 1e308 has an error whose square is inf: reported as such
+        rms = float(np.sqrt(np.mean(error ** 2)))
+    return replace(approximation, max_error=float(error.max()), rms_error=rms)
 
 
 def _target(G, inputs, dims: int) -> tuple[Callable, str, tuple[str, ...]]:

@@ -59,7 +59,7 @@ class ErrorStudy:
         """The table as strings; "max ratio" is the previous row's max error over this one's."""
         out, previous = [], None
         for r in self.rows:
-            ratio = "" if previous is None else f"{previous / r.max_error:.2f}"
+            ratio = "" if previous is None or not r.max_error else f"{previous / r.max_error:.2f}"  # exact: no ratio
             out.append((str(r.n), str(r.towers), str(r.params), f"{r.max_error:.4g}", f"{r.rms_error:.4g}", ratio))
             previous = r.max_error
         return out

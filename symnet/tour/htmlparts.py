@@ -1,0 +1,144 @@
+"""HTML for the tour's typeset and live parts: KaTeX formulas, folded derivations, widgets, scripts.
+
+Formulas are written as ``data-tex`` attributes (their LaTeX, escaped) that the inlined KaTeX
+typesets when the page opens; the LaTeX also stands as the element's text, readable without
+scripts. Widgets carry their generated JavaScript and JSON configuration inside the page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html import escape
+
+from symnet.tour.inline import katex_css, katex_js, live_js, script_text
+from symnet.render.i18n import t
+
+INLINE_MATH = re.compile(r"\$([^$]+)\$")
+
+
+def math_html(latex: str, display: bool = True) -> str:
+    """One formula for KaTeX: a ``div`` (display) or ``span`` (inline) holding its LaTeX.
+
+    >>> math_html("x < y", display=False)
+    '<span class="math" data-tex="x &lt; y">x &lt; y</span>'
+    """
+    tag = "div" if display else "span"
+    return f'<{tag} class="math" data-tex="{escape(latex)}">{escape(latex)}</{tag}>'
+
+
+def prose_html(sentence: str) -> str:
+    """A sentence whose ``$…$`` parts are inline formulas, everything else escaped text.
+
+    >>> prose_html("so $a<b$ holds")
+    'so <span class="math" data-tex="a&lt;b">a&lt;b</span> holds'
+    """
+    parts, last = [], 0
+    for match in INLINE_MATH.finditer(sentence):
+        parts += [escape(sentence[last:match.start()]), math_html(match.group(1), display=False)]
+        last = match.end()
+    return "".join(parts + [escape(sentence[last:])])
+
+
+def formula_html(formula, lang: str) -> str:
+    """A ``Formula``: typeset from its LaTeX when it has one (plain text folded below), else ``<pre>``."""
+    caption = f"<figcaption>{escape(formula.caption)}</figcaption>"
+    if not formula.latex:
+        return f'<figure class="formula">{caption}<pre>{escape(formula.text)}</pre></figure>'
+    plain = f"<details><summary>{escape(t('math_plain', lang))}</summary><pre>{escape(formula.text)}</pre></details>"
+    return f'<figure class="formula">{caption}{math_html(formula.latex)}{plain}</figure>'
+
+
+def fold_html(fold) -> str:
+    """A ``Fold``: one ``<details>`` per step, numbered, each opening to its display formula."""
+    steps = []
+    for k, step in enumerate(fold.steps, start=1):
+        body = math_html(step.latex) if step.latex else ""
+        steps.append(f'<details class="step"><summary><b>{k}.</b> {prose_html(step.summary)}</summary>{body}</details>')
+    return f'<figure class="fold"><figcaption>{escape(fold.caption)}</figcaption>{"".join(steps)}</figure>'
+
+
+def _json(value) -> str:
+    return script_text(json.dumps(value, ensure_ascii=False))
+
+
+def widget_html(widget, lang: str) -> str:
+    """A ``Widget``'s container: title, configuration and words as JSON, and its generated code to read."""
+    return (f'<div class="live" data-kind="{escape(widget.kind)}" id="live-{escape(widget.kind)}">'
+            f"<h3>{escape(widget.title)}</h3>"
+            f'<script type="application/json" class="config">{_json(widget.config)}</script>'
+            f'<script type="application/json" class="labels">{_json(widget.labels)}</script>'
+            f'<details class="code"><summary>{escape(t("live_code", lang))}</summary>'
+            f"<pre>{escape(widget.code)}</pre></details></div>")
+
+
+def exercises_html(exercises, key: str, lang: str) -> str:
+    """Exercises: a question, an answer box and a Check button (the page compares within the tolerance),
+    and the answer with its reason folded underneath."""
+    items = []
+    for k, ex in enumerate(exercises, start=1):
+        answer = f"{ex.answer:.6g}"
+        items.append(
+            f'<div class="exercise" id="ex-{escape(key)}-{k}" data-answer="{ex.answer!r}" data-tol="{ex.tolerance!r}">'
+            f"<p>{k}. {escape(ex.question)}</p>"
+            f'<input type="text" inputmode="decimal" aria-label="{escape(t("ex_answer", lang))}"> '
+            f'<button type="button">{escape(t("ex_check", lang))}</button> <output class="verdict"></output>'
+            f'<details><summary>{escape(t("ex_answer", lang))}</summary><p>{escape(answer)} — '
+            f"{escape(ex.explanation)}</p></details></div>")
+    return (f'<div class="exercises" data-right="{escape(t("ex_right", lang))}" '
+            f'data-wrong="{escape(t("ex_wrong", lang))}"><p><b>{escape(t("exercises", lang))}</b></p>'
+            f'{"".join(items)}</div>')
+
+
+def head_html() -> str:
+    """KaTeX's stylesheet (fonts inlined) for the page's ``<head>``."""
+    return f"<style>{katex_css()}</style>"
+
+
+def scripts_html(sections) -> str:
+    """KaTeX, the generated functions of every widget (after the stable activations), then the glue."""
+    from symnet.numeric.jscode import JS_PRELUDE
+
+    code = "\n".join([JS_PRELUDE] + [w.code for s in sections for w in s.widgets])
+    return (f"<script>{katex_js()}</script>\n<script>\n{script_text(code)}\n</script>\n"
+            f"<script>{live_js()}</script>")
+
+
+CSS = """
+.math, div.scroll { overflow-x: auto; overflow-y: hidden; }
+div.math { padding: .3rem 0; }
+figure.fold details.step { border-left: 3px solid #c7d2fe; margin: .35rem 0; padding: .1rem .7rem; }
+figure.fold details.step[open] { background: #f8faff; }
+figure.fold summary { cursor: pointer; }
+div.live { border: 1px solid #cbd5e1; border-radius: 8px; padding: .6rem 1rem 1rem; margin: 1.4rem 0;
+           background: #fbfcfe; }
+div.live h3 { margin: .2rem 0 .6rem; font-size: 1.1rem; }
+div.live .controls { display: grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); gap: .2rem 1rem; }
+div.live label.slider { display: flex; align-items: center; gap: .5rem; }
+div.live label.slider .name { min-width: 1.6rem; font-style: italic; }
+div.live label.slider input { flex: 1; min-width: 6rem; }
+div.live .readout span { white-space: pre; }
+div.live output { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; }
+div.live canvas { display: block; width: 100%; max-width: 480px; height: auto; margin: .6rem 0;
+                  border: 1px solid #e2e8f0; border-radius: 6px; background: #fff; }
+div.live .pictures { display: flex; flex-wrap: wrap; gap: 0 1.5rem; align-items: flex-start; }
+div.live .pictures canvas { flex: 1 1 300px; width: 0; min-width: 0; max-width: 480px; }
+#tower-surface { cursor: grab; touch-action: none; }
+div.live .buttons button { margin: .2rem .4rem .2rem 0; padding: .3rem .9rem; font-size: .95rem; }
+div.live .status.bad { color: #b91c1c; font-weight: 600; }
+div.live .graph-box { overflow-x: auto; }
+#graph-svg .edge { stroke: #b6bcc8; stroke-width: 1.2; }
+#graph-svg .edge.lit { stroke: #d1495b; stroke-width: 2.2; }
+#graph-svg .edge.now { stroke: #f59e0b; stroke-width: 3; }
+#graph-svg text { text-anchor: middle; font-family: "DejaVu Sans", "Noto Sans", sans-serif; }
+#graph-svg .edge-label { font-size: 10px; fill: #6b7280; }
+#graph-svg circle { stroke: #64748b; stroke-width: 1.2; fill: #fdf0d5; }
+#graph-svg .param circle { fill: #e4f2dc; } #graph-svg .input circle { fill: #dbe9f6; }
+#graph-svg .lit circle { stroke: #d1495b; stroke-width: 2.4; } #graph-svg .now circle { fill: #fde68a; }
+#graph-svg .name { font-size: 12px; font-weight: 600; } #graph-svg .value { font-size: 10px; }
+#graph-svg .delta { font-size: 11px; fill: #b91c1c; font-weight: 600; }
+div.exercises { border-left: 4px solid #10b981; background: #f0fdf8; padding: .3rem 1rem .6rem; margin: 1.2rem 0; }
+div.exercise input { width: 9rem; padding: .2rem .4rem; font-size: 1rem; }
+div.exercise .verdict.right { color: #047857; font-weight: 600; } div.exercise .verdict.wrong { color: #b91c1c; }
+@media (max-width: 600px) { body { margin: 1rem auto; } nav ol { columns: 1; } }
+"""

@@ -1,0 +1,392 @@
+// symnet tour: the glue of the live widgets. It builds controls, loops and draws; every formula it
+// evaluates is a function symnet generated from a program (sn_tower, sn_descent, sn_loss_grad, sn_graph).
+// Each number a test reads is also written, exactly (shortest round-trip text), in a data-value attribute.
+(function () {
+  "use strict";
+  var SN = window.SN = window.SN || {};
+  SN.errors = SN.errors || [];
+  window.addEventListener("error", function (e) { SN.errors.push(String(e.message)); });
+
+  function el(tag, attrs, parent, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) node.textContent = text;
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+  function show(node, value, digits) {
+    node.setAttribute("data-value", String(value));
+    node.textContent = Number.isFinite(value) ? value.toFixed(digits === undefined ? 6 : digits) : String(value);
+  }
+  function slider(root, prefix, spec, onInput) {
+    var row = el("label", {"class": "slider"}, root);
+    el("span", {"class": "name"}, row, spec.label);
+    var input = el("input", {type: "range", id: prefix + "-" + spec.id, min: spec.min, max: spec.max,
+                             step: spec.step, value: spec.value}, row);
+    var out = el("output", {id: prefix + "-" + spec.id + "-out"}, row, String(spec.value));
+    input.addEventListener("input", function () { out.textContent = input.value; onInput(); });
+    return input;
+  }
+  function button(root, id, label, onClick) {
+    var b = el("button", {type: "button", id: id}, root, label);
+    b.addEventListener("click", onClick);
+    return b;
+  }
+  function canvas(root, id, height) {
+    return el("canvas", {id: id, width: 480, height: height || 360}, root);
+  }
+  // viridis, by five stops and straight lines between them (for the heat maps)
+  var VIRIDIS = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
+  function colour(v) {
+    var t = Math.max(0, Math.min(1, Number.isFinite(v) ? v : 0)) * 4, k = Math.min(3, Math.floor(t)), f = t - k;
+    return [0, 1, 2].map(function (i) { return Math.round(VIRIDIS[k][i] + f * (VIRIDIS[k + 1][i] - VIRIDIS[k][i])); });
+  }
+  function config(root) { return JSON.parse(root.querySelector("script.config").textContent); }
+  function labels(root) { return JSON.parse(root.querySelector("script.labels").textContent); }
+
+  // ---- tower builder ----------------------------------------------------------------------------
+  function tower(root) {
+    var cfg = config(root), words = labels(root), controls = el("div", {"class": "controls"}, root);
+    var inputs = cfg.sliders.map(function (s) { return slider(controls, "tower", s, draw); });
+    var row = el("div", {"class": "pictures"}, root), c = canvas(row, "tower-canvas");
+    var surface = canvas(row, "tower-surface"), view = {azimuth: -0.9, elevation: 0.55}, last = null;
+    surface.addEventListener("pointerdown", function (e) { last = [e.clientX, e.clientY]; });
+    window.addEventListener("pointerup", function () { last = null; });
+    surface.addEventListener("pointermove", function (e) {
+      if (!last) return;
+      view.azimuth += (e.clientX - last[0]) * 0.01;
+      view.elevation = Math.max(0.05, Math.min(1.5, view.elevation + (e.clientY - last[1]) * 0.01));
+      last = [e.clientX, e.clientY]; draw();
+    });
+    var table = el("table", {"class": "probes", id: "tower-probes"}, root);
+    var head = el("tr", {}, el("thead", {}, table));
+    ["x", "y", words.live_value].forEach(function (h) { el("th", {}, head, h); });
+    var body = el("tbody", {}, table), cells = cfg.probes.map(function (p) {
+      var row = el("tr", {}, body);
+      el("td", {}, row, String(p[0])); el("td", {}, row, String(p[1]));
+      return el("td", {"class": "probe"}, row);
+    });
+    function draw() {
+      var p = inputs.map(function (i) { return parseFloat(i.value); });
+      var ctx = c.getContext("2d"), n = cfg.grid, lo = cfg.view[0], hi = cfg.view[1];
+      var image = ctx.createImageData(n, n);
+      for (var j = 0; j < n; j++) {
+        for (var i = 0; i < n; i++) {
+          var x = lo + (i + 0.5) * (hi - lo) / n, y = hi - (j + 0.5) * (hi - lo) / n;
+          var rgb = colour(sn_tower.apply(null, [x, y].concat(p))[0]), k = 4 * (j * n + i);
+          image.data[k] = rgb[0]; image.data[k + 1] = rgb[1]; image.data[k + 2] = rgb[2]; image.data[k + 3] = 255;
+        }
+      }
+      var off = document.createElement("canvas");
+      off.width = n; off.height = n; off.getContext("2d").putImageData(image, 0, 0);
+      ctx.imageSmoothingEnabled = false;
+      ctx.clearRect(0, 0, c.width, c.height);
+      var side = Math.min(c.width, c.height);
+      ctx.drawImage(off, (c.width - side) / 2, 0, side, side);
+      cfg.probes.forEach(function (q, m) { show(cells[m], sn_tower.apply(null, q.concat(p))[0], 6); });
+      drawSurface(surface, function (x, y) { return sn_tower.apply(null, [x, y].concat(p))[0]; }, cfg.view, view);
+    }
+    draw();
+  }
+
+  // a surface z = f(x, y) on [lo, hi]², z in [0, 1], as shaded quads drawn back to front (painter's order)
+  function drawSurface(c, f, range, view) {
+    var n = 44, lo = range[0], hi = range[1], z = [], quads = [], i, j;
+    for (j = 0; j <= n; j++) for (i = 0; i <= n; i++) z.push(f(lo + i * (hi - lo) / n, lo + j * (hi - lo) / n));
+    var ca = Math.cos(view.azimuth), sa = Math.sin(view.azimuth), ce = Math.cos(view.elevation), se = Math.sin(view.elevation);
+    var scale = c.width / 2;
+    function project(i, j, h) {
+      var x = i / n - 0.5, y = j / n - 0.5, u = ca * x - sa * y, v = sa * x + ca * y;
+      return [c.width / 2 + scale * u, c.height * 0.62 - scale * (v * se + 0.55 * h * ce), v];
+    }
+    for (j = 0; j < n; j++) {
+      for (i = 0; i < n; i++) {
+        var h = (z[j * (n + 1) + i] + z[j * (n + 1) + i + 1] + z[(j + 1) * (n + 1) + i] + z[(j + 1) * (n + 1) + i + 1]) / 4;
+        var corners = [[i, j], [i + 1, j], [i + 1, j + 1], [i, j + 1]].map(function (q) {
+          return project(q[0], q[1], z[q[1] * (n + 1) + q[0]]);
+        });
+        quads.push([corners, h, corners[0][2] + corners[2][2]]);
+      }
+    }
+    quads.sort(function (a, b) { return b[2] - a[2]; });
+    var ctx = c.getContext("2d");
+    ctx.clearRect(0, 0, c.width, c.height); ctx.lineWidth = 0.4; ctx.strokeStyle = "rgba(30, 41, 59, 0.35)";
+    quads.forEach(function (q) {
+      var rgb = colour(q[1]);
+      ctx.fillStyle = "rgb(" + rgb[0] + "," + rgb[1] + "," + rgb[2] + ")";
+      ctx.beginPath(); ctx.moveTo(q[0][0][0], q[0][0][1]);
+      for (var k = 1; k < 4; k++) ctx.lineTo(q[0][k][0], q[0][k][1]);
+      ctx.closePath(); ctx.fill(); ctx.stroke();
+    });
+  }
+
+  // ---- sums of towers approximating G ------------------------------------------------------------
+  function approx(root) {
+    var cfg = config(root), words = labels(root), controls = el("div", {"class": "controls"}, root);
+    var n = slider(controls, "approx", cfg.sliders[0], draw), nOut = document.getElementById("approx-n-out");
+    var c = canvas(root, "approx-canvas", 232), note = el("p", {"class": "readout"}, root, words.live_approx_maps);
+    var info = el("p", {"class": "readout"}, root);
+    el("span", {}, info, words.h_towers + " = "); var tOut = el("output", {id: "approx-towers"}, info);
+    el("span", {}, info, "   " + words.h_max + " = "); var mOut = el("output", {id: "approx-max"}, info);
+    el("span", {}, info, "   " + words.h_rms + " = "); var rOut = el("output", {id: "approx-rms"}, info);
+    function draw() {
+      var model = cfg.models[parseInt(n.value, 10)], f = window["sn_approx_" + model.n], d = cfg.domain, m = cfg.samples;
+      nOut.textContent = String(model.n);
+      var yhat = new Array(m * m), err = new Array(m * m), worst = 0, squares = 0, lo = Infinity, hi = -Infinity;
+      for (var j = 0; j < m; j++) {
+        for (var i = 0; i < m; i++) {
+          var x = d[0] + (i + 0.5) * (d[1] - d[0]) / m, y = d[2] + (j + 0.5) * (d[3] - d[2]) / m;
+          var g = sn_target(x, y), v = f.apply(null, [x, y].concat(model.theta))[0], e = Math.abs(g - v);
+          yhat[j * m + i] = v; err[j * m + i] = e; worst = Math.max(worst, e); squares += e * e;
+          lo = Math.min(lo, g); hi = Math.max(hi, g);
+        }
+      }
+      show(tOut, model.towers, 0); show(mOut, worst, 6); show(rOut, Math.sqrt(squares / (m * m)), 6);
+      var ctx = c.getContext("2d"), side = Math.min(c.width / 2 - 8, c.height);
+      ctx.clearRect(0, 0, c.width, c.height);
+      ctx.imageSmoothingEnabled = false;
+      [[yhat, lo, hi], [err, 0, worst || 1]].forEach(function (map, k) {
+        var off = document.createElement("canvas"), image;
+        off.width = m; off.height = m; image = off.getContext("2d").createImageData(m, m);
+        for (var q = 0; q < m * m; q++) {
+          var row = m - 1 - Math.floor(q / m), col = q % m, rgb = colour((map[0][q] - map[1]) / (map[2] - map[1]));
+          var p = 4 * (row * m + col);
+          image.data[p] = rgb[0]; image.data[p + 1] = rgb[1]; image.data[p + 2] = rgb[2]; image.data[p + 3] = 255;
+        }
+        off.getContext("2d").putImageData(image, 0, 0);
+        ctx.drawImage(off, k * (side + 16), 0, side, side);
+      });
+    }
+    draw();
+  }
+
+  // ---- 1-D descent --------------------------------------------------------------------------------
+  function descent(root) {
+    var cfg = config(root), words = labels(root), controls = el("div", {"class": "controls"}, root);
+    var eta = slider(controls, "descent", cfg.sliders[0], reset), timer = null;
+    var buttons = el("div", {"class": "buttons"}, root);
+    button(buttons, "descent-step", words.live_step, step);
+    var run = button(buttons, "descent-run", words.live_run, toggle);
+    button(buttons, "descent-reset", words.live_reset, reset);
+    var c = canvas(root, "descent-canvas"), info = el("p", {"class": "readout"}, root);
+    el("span", {}, info, "k = "); var kOut = el("output", {id: "descent-k"}, info);
+    el("span", {}, info, "   x = "); var xOut = el("output", {id: "descent-x"}, info);
+    el("span", {}, info, "   h(x) = "); var hOut = el("output", {id: "descent-h"}, info);
+    var status = el("p", {"class": "status", id: "descent-status"}, root);
+    var xs, hs, diverged;
+    function reset() {
+      xs = [cfg.x0]; hs = [sn_descent(cfg.x0, parseFloat(eta.value))[1]]; diverged = false; stop(); draw();
+    }
+    function step() {
+      if (diverged) return;
+      var rate = parseFloat(eta.value), x = sn_descent(xs[xs.length - 1], rate)[0];
+      var h = Number.isFinite(x) ? sn_descent(x, rate)[1] : NaN;
+      if (Number.isFinite(x) && Number.isFinite(h)) { xs.push(x); hs.push(h); }
+      if (!(Number.isFinite(x) && Number.isFinite(h) && Math.abs(x) <= cfg.limit && Math.abs(h) <= cfg.limit * cfg.limit)) {
+        diverged = true; stop();
+      }
+      draw();
+    }
+    function stop() { if (timer) { clearInterval(timer); timer = null; } run.textContent = words.live_run; }
+    function toggle() {
+      if (timer) { stop(); return; }
+      run.textContent = words.live_pause;
+      timer = setInterval(function () { if (xs.length > 200) stop(); else step(); }, 250);
+    }
+    function draw() {
+      var n = xs.length;
+      show(kOut, n - 1, 0); show(xOut, xs[n - 1], 6); show(hOut, hs[n - 1], 6);
+      root.setAttribute("data-xs", JSON.stringify(xs));
+      var growing = n > 2 && Math.abs(xs[n - 1] - xs[n - 2]) > Math.abs(xs[1] - xs[0]);
+      status.textContent = diverged ? words.live_diverged : n < 2 ? words.h : growing ? words.live_growing : words.live_converging;
+      status.className = "status" + (diverged || growing ? " bad" : "");
+      plot(c, cfg.view, xs, hs);
+    }
+    reset();
+  }
+  function plot(c, view, xs, hs) {
+    var ctx = c.getContext("2d"), W = c.width, H = c.height, lo = view[0], hi = view[1], curve = [], i;
+    var shown = xs.filter(function (x) { return Math.abs(x) < 1e3; });
+    lo = Math.min.apply(null, [lo].concat(shown)); hi = Math.max.apply(null, [hi].concat(shown));
+    for (i = 0; i <= 200; i++) { var x = lo + i * (hi - lo) / 200; curve.push([x, sn_descent(x, 0)[1]]); }
+    var ys = curve.map(function (p) { return p[1]; }), ymin = Math.min.apply(null, ys), ymax = Math.max.apply(null, ys);
+    var X = function (x) { return 30 + (x - lo) / (hi - lo) * (W - 40); };
+    var Y = function (y) { return H - 20 - (y - ymin) / (ymax - ymin || 1) * (H - 40); };
+    ctx.clearRect(0, 0, W, H); ctx.lineWidth = 2; ctx.strokeStyle = "#334155"; ctx.beginPath();
+    curve.forEach(function (p, k) { if (k) ctx.lineTo(X(p[0]), Y(p[1])); else ctx.moveTo(X(p[0]), Y(p[1])); });
+    ctx.stroke(); ctx.strokeStyle = "#dc2626"; ctx.fillStyle = "#dc2626"; ctx.lineWidth = 1.5; ctx.beginPath();
+    xs.forEach(function (x, k) {
+      var px = X(Math.max(lo, Math.min(hi, x))), py = Y(Math.max(ymin, Math.min(ymax, hs[k])));
+      if (k) ctx.lineTo(px, py); else ctx.moveTo(px, py);
+    });
+    ctx.stroke();
+    xs.forEach(function (x, k) {
+      ctx.beginPath(); ctx.arc(X(Math.max(lo, Math.min(hi, x))), Y(Math.max(ymin, Math.min(ymax, hs[k]))), 4, 0, 7); ctx.fill();
+    });
+  }
+
+  // ---- training the seed network ------------------------------------------------------------------
+  function train(root) {
+    var cfg = config(root), words = labels(root), controls = el("div", {"class": "controls"}, root);
+    var eta = slider(controls, "train", cfg.sliders[0], function () {}), running = false;
+    var buttons = el("div", {"class": "buttons"}, root);
+    button(buttons, "train-step", words.live_step, function () { step(); draw(); });
+    var run = button(buttons, "train-run", words.live_run, toggle);
+    button(buttons, "train-reset", words.live_reset, reset);
+    var c = canvas(root, "train-canvas"), info = el("p", {"class": "readout"}, root);
+    el("span", {}, info, words.live_epoch + " = "); var eOut = el("output", {id: "train-epoch"}, info);
+    el("span", {}, info, "   " + words.live_loss + " = "); var lOut = el("output", {id: "train-loss"}, info);
+    var tables = el("div", {"class": "pictures"}, root);
+    var table = el("table", {"class": "params", id: "train-params"}, tables), body = el("tbody", {}, table);
+    var cells = cfg.names.map(function (name) {
+      var row = el("tr", {}, body); el("td", {"class": "word"}, row, name); return el("td", {}, row);
+    });
+    var outputs = el("table", {"class": "outputs", id: "train-outputs"}, tables), head = el("tr", {}, el("thead", {}, outputs));
+    ["x₁", "x₂", "F(x)", "G(x)"].forEach(function (h) { el("th", {}, head, h); });
+    var obody = el("tbody", {}, outputs), fcells = cfg.points.map(function (p, m) {
+      var row = el("tr", {}, obody);
+      el("td", {}, row, String(p[0])); el("td", {}, row, String(p[1]));
+      var f = el("td", {"class": "prediction"}, row); show(el("td", {}, row), cfg.teacher[m], 4);
+      return f;
+    });
+    var theta, epoch, losses;
+    function evaluate(th) {
+      var N = cfg.y.length, P = th.length, L = 0, g = new Array(P).fill(0);
+      for (var n = 0; n < N; n++) {
+        var r = sn_loss_grad.apply(null, cfg.X[n].concat([cfg.y[n]], th));
+        L += r[0];
+        for (var i = 0; i < P; i++) g[i] += r[1 + i];
+      }
+      return [L / N, g.map(function (v) { return v / N; })];
+    }
+    function step() {
+      var rate = parseFloat(eta.value), g = evaluate(theta)[1];
+      theta = theta.map(function (t, i) { return t - rate * g[i]; });
+      epoch += 1; losses.push(evaluate(theta)[0]);
+    }
+    function reset() { theta = cfg.theta0.slice(); epoch = 0; losses = [evaluate(theta)[0]]; running = false; draw(); }
+    function toggle() {
+      running = !running; run.textContent = running ? words.live_pause : words.live_run;
+      if (running) requestAnimationFrame(loop);
+    }
+    function loop() {
+      if (!running) return;
+      for (var k = 0; k < 5; k++) step();
+      draw();
+      if (epoch >= 5000) toggle(); else requestAnimationFrame(loop);
+    }
+    function draw() {
+      show(eOut, epoch, 0); show(lOut, losses[losses.length - 1], 6);
+      root.setAttribute("data-theta", JSON.stringify(theta));
+      theta.forEach(function (t, i) { show(cells[i], t, 4); });
+      cfg.points.forEach(function (p, m) { show(fcells[m], sn_predict.apply(null, p.concat(theta))[0], 4); });
+      var ctx = c.getContext("2d"), W = c.width, H = c.height, logs = losses.map(Math.log10);
+      var top = Math.max.apply(null, logs), bottom = Math.min.apply(null, logs) - 0.1;
+      ctx.clearRect(0, 0, W, H); ctx.strokeStyle = "#2563eb"; ctx.lineWidth = 2; ctx.beginPath();
+      logs.forEach(function (v, k) {
+        var px = 30 + k / Math.max(1, logs.length - 1) * (W - 40), py = 10 + (top - v) / (top - bottom || 1) * (H - 30);
+        if (k) ctx.lineTo(px, py); else ctx.moveTo(px, py);
+      });
+      ctx.stroke(); ctx.fillStyle = "#334155"; ctx.font = "12px sans-serif";
+      ctx.fillText(words.live_loss + " (log)", 34, 22); ctx.fillText(words.live_epoch + " → " + epoch, W - 110, H - 6);
+      ctx.fillText(Math.pow(10, top).toPrecision(3), 34, 40); ctx.fillText(Math.pow(10, bottom + 0.1).toPrecision(3), 34, H - 26);
+    }
+    reset();
+  }
+
+
+  // ---- the computational graph, parameters as nodes ---------------------------------------------
+  var SVGNS = "http://www.w3.org/2000/svg";
+  function svg(tag, attrs, parent, text) {
+    var node = document.createElementNS(SVGNS, tag);
+    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) node.textContent = text;
+    parent.appendChild(node);
+    return node;
+  }
+  function graph(root) {
+    var cfg = config(root), words = labels(root), N = cfg.nodes.length, E = cfg.edges.length;
+    el("p", {"class": "rule"}, root, words.live_graph_rule);
+    var buttons = el("div", {"class": "buttons"}, root);
+    button(buttons, "graph-back", words.live_back, back);
+    button(buttons, "graph-reset", words.live_reset, reset);
+    var readout = el("p", {"class": "readout", id: "graph-readout"}, root);
+    var box = el("div", {"class": "graph-box"}, root);
+    var pic = svg("svg", {viewBox: "0 0 " + cfg.width + " " + cfg.height, width: cfg.width, height: cfg.height,
+                          id: "graph-svg"}, box);
+    var out = sn_graph.apply(null, cfg.args), nArgs = cfg.n_args;
+    var value = function (i) { return i < nArgs ? cfg.args[i] : out[i - nArgs]; };
+    var local = function (k) { return out[N - nArgs + k]; };
+    var delta = function (i) { return out[N - nArgs + E + i]; };
+    var lines = cfg.edges.map(function (e, k) {
+      var a = cfg.nodes[e[0]], b = cfg.nodes[e[1]];
+      var line = svg("line", {x1: a.x, y1: a.y, x2: b.x, y2: b.y, "class": "edge"}, pic);
+      var label = svg("text", {x: a.x + 0.62 * (b.x - a.x), y: a.y + 0.62 * (b.y - a.y) - 3, "class": "edge-label",
+                               id: "graph-edge-" + k, "data-value": String(local(k))}, pic, local(k).toPrecision(3));
+      return [line, label];
+    });
+    var nodes = cfg.nodes.map(function (n, i) {
+      var g = svg("g", {id: "graph-node-" + i, "class": "node " + n.kind, "data-value": String(value(i))}, pic);
+      svg("circle", {cx: n.x, cy: n.y, r: 19}, g);
+      svg("text", {x: n.x, y: n.y - 3, "class": "name"}, g, n.name);
+      svg("text", {x: n.x, y: n.y + 9, "class": "value"}, g, value(i).toPrecision(3));
+      return [g, svg("text", {x: n.x, y: n.y + 32, "class": "delta"}, g, "")];
+    });
+    var lit;
+    function reset() {
+      lit = 0;
+      nodes.forEach(function (n) { n[0].classList.remove("lit", "now"); n[1].textContent = ""; n[0].removeAttribute("data-delta"); });
+      lines.forEach(function (l) { l[0].classList.remove("lit"); });
+      readout.textContent = ""; root.setAttribute("data-lit", "0");
+    }
+    function back() {
+      if (lit >= N) return;
+      var i = cfg.order[lit], terms = [];
+      nodes.forEach(function (n) { n[0].classList.remove("now"); });
+      lines.forEach(function (l) { l[0].classList.remove("now"); });
+      cfg.edges.forEach(function (e, k) {
+        if (e[0] !== i) return;
+        lines[k][0].classList.add("lit", "now");
+        terms.push(delta(e[1]).toPrecision(4) + "·" + local(k).toPrecision(4));
+      });
+      nodes[i][0].classList.add("lit", "now");
+      nodes[i][0].setAttribute("data-delta", String(delta(i)));
+      nodes[i][1].textContent = "δ " + delta(i).toPrecision(3);
+      readout.textContent = "δ(" + cfg.nodes[i].name + ") = " + (terms.length ? terms.join(" + ") + " = " : "") + delta(i).toPrecision(6);
+      lit += 1; root.setAttribute("data-lit", String(lit));
+    }
+    reset();
+  }
+
+  // ---- exercises: the typed number against symnet's answer ---------------------------------------
+  function exercises(box) {
+    box.querySelectorAll("div.exercise").forEach(function (ex) {
+      var input = ex.querySelector("input"), verdict = ex.querySelector("output");
+      function check() {
+        var typed = parseFloat(input.value.replace(/\u2212/g, "-").replace(",", "."));
+        var ok = Number.isFinite(typed) &&
+          Math.abs(typed - parseFloat(ex.getAttribute("data-answer"))) <= parseFloat(ex.getAttribute("data-tol"));
+        verdict.textContent = box.getAttribute(ok ? "data-right" : "data-wrong");
+        verdict.className = "verdict " + (ok ? "right" : "wrong");
+      }
+      ex.querySelector("button").addEventListener("click", check);
+      input.addEventListener("keydown", function (e) { if (e.key === "Enter") check(); });
+    });
+  }
+
+  var KINDS = {tower: tower, approx: approx, descent: descent, train: train, graph: graph};
+  function start() {
+    if (typeof katex !== "undefined") {
+      document.querySelectorAll("[data-tex]").forEach(function (node) {
+        katex.render(node.getAttribute("data-tex"), node, {displayMode: node.tagName === "DIV", throwOnError: false});
+      });
+    }
+    document.querySelectorAll("div.live[data-kind]").forEach(function (root) {
+      var build = KINDS[root.getAttribute("data-kind")];
+      if (build) build(root);
+    });
+    document.querySelectorAll("div.exercises").forEach(exercises);
+    document.body.setAttribute("data-ready", "1");
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+})();

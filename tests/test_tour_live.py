@@ -1,0 +1,284 @@
+"""The live tour page in a real browser: headless Chromium (Debian's) driven by Selenium.
+
+The page is opened from ``file://`` with the network off; sliders are moved (value + input event),
+buttons pressed, and the numbers the page computed (``data-value`` attributes, exact round-trip
+text) are compared with symnet's NumPy results to 1e-12. Any script error fails the test.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sympy import Symbol, exp, log, symbols, tanh
+
+from symnet.core.activations import relu, sigmoid, softplus
+from symnet.core.losses import squared_error
+from symnet.core.network import seed_network
+from symnet.core.program import Program
+from symnet.learn.data import make
+from symnet.learn.descent import descend
+from symnet.numeric.codegen import compile_network, params_vector, to_function, value_and_grad
+from symnet.numeric.jscode import JS_PRELUDE, expression_to_javascript, to_javascript
+from symnet.tour.exercises import descent_exercise, gradient_exercises
+from symnet.tour.graphlive import graph_program, graph_widget
+from symnet.tour.live import (
+    APPROX_SAMPLES,
+    DESCENT_H,
+    DESCENT_START,
+    approx_widget,
+    descent_widget,
+    tower_widget,
+    train_widget,
+)
+from symnet.tour.records import AT, POINTS, STUDENT, Formula, Section
+from symnet.tour.render import render_html
+from symnet.towers.approximation import approximate, dense_grid
+from symnet.towers.tower import tower
+
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+TOL = 1e-12
+APPROXIMATIONS = tuple(approximate("sin(x)*cos(y)", n=n) for n in (2, 4))
+pytestmark = pytest.mark.skipif(not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
+                                reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)")
+
+
+def _browser(width: int = 1280):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = CHROMIUM
+    profile = tempfile.mkdtemp(prefix="symnet-chromium-")
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", f"--user-data-dir={profile}",
+                 f"--window-size={width},1000"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options), profile
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    """The tour's live widgets and a typeset formula on one page, written like the tour writes it."""
+    out = tmp_path_factory.mktemp("live")
+    sections = (Section("towers", "towers", (), (Formula("F", "x", r"F(\Theta, x) = \sigma\left(w x + b\right)"),),
+                        widgets=(tower_widget("en"),)),
+                Section("approx", "approx", (), widgets=(approx_widget("en", APPROXIMATIONS),)),
+                Section("descent", "descent", (), widgets=(descent_widget("en"),)),
+                Section("train", "train", (), widgets=(train_widget("zh"),)),
+                Section("gradients", "gradients", (), widgets=(graph_widget("en", AT),),
+                        exercises=gradient_exercises("en")),
+                Section("descent1", "descent", (), exercises=descent_exercise(
+                    [descend(DESCENT_H, DESCENT_START, eta, steps=12) for eta in (0.1, 0.4, 1.05)], "zh")))
+    path = out / "index.html"
+    path.write_text(render_html(sections, "en"), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def driver(page):
+    browser, profile = _browser()
+    browser.get(page.as_uri())
+    assert browser.execute_script("return document.body.getAttribute('data-ready')") == "1"
+    yield browser
+    errors = _severe(browser)
+    browser.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+    assert not errors, errors
+
+
+def _severe(browser) -> list:
+    logs = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    return logs + list(browser.execute_script("return window.SN.errors"))
+
+
+def _set(browser, element_id: str, value: float) -> float:
+    """Move a slider: set its value and dispatch the input event; returns the value it snapped to."""
+    return float(browser.execute_script(
+        "var s = document.getElementById(arguments[0]); s.value = arguments[1];"
+        "s.dispatchEvent(new Event('input')); return s.value;", element_id, str(value)))
+
+
+def _click(browser, element_id: str, times: int = 1) -> None:
+    for _ in range(times):
+        browser.find_element("id", element_id).click()
+
+
+def _value(browser, element_id: str) -> float:
+    return float(browser.find_element("id", element_id).get_attribute("data-value"))
+
+
+def test_page_loads_offline_with_no_script_error_and_typesets(driver):
+    assert driver.execute_script("return document.querySelectorAll('.katex').length") >= 1
+    assert driver.execute_script("return document.querySelectorAll('.katex-error').length") == 0
+    assert driver.execute_script("return document.querySelectorAll('canvas').length") == 5
+    assert driver.execute_script("return document.querySelectorAll('#graph-svg g.node').length") == 26
+    assert _severe(driver) == []
+
+
+def test_tower_sliders_match_numpy(driver):
+    cfg = tower_widget("en").config
+    for values in ((-0.3, 0.7, -0.2, 0.8, 1000, 30, 1.1), (-1.0, 0.5, 0.1, 0.9, 200, 12.5, 0.6)):
+        moved = [_set(driver, f"tower-{spec['id']}", v) for spec, v in zip(cfg["sliders"], values)]
+        assert moved == pytest.approx(values, abs=1e-12)
+        cells = driver.find_elements("css selector", "#tower-probes td.probe")
+        got = np.array([float(c.get_attribute("data-value")) for c in cells])
+        expected = tower(*moved).evaluate(np.array(cfg["probes"]))
+        assert np.max(np.abs(got - expected)) <= TOL, (got, expected)
+    assert got.max() > 0.9 and got.min() < 0.1        # inside and outside the box: a tower, not a constant
+    painted = driver.execute_script("var c = document.getElementById('tower-surface');"
+                                    "var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, n = 0;"
+                                    "for (var i = 3; i < d.length; i += 4) n += d[i] > 0; return n / (d.length / 4);")
+    assert 0.2 < painted < 0.95                         # the 3-D surface is drawn, and not as a full rectangle
+
+
+@pytest.mark.parametrize("eta, steps", [(0.4, 6), (1.05, 9)])
+def test_descent_steps_match_numpy(driver, eta, steps):
+    eta = _set(driver, "descent-eta", eta)               # a new η resets the path to x₀
+    _click(driver, "descent-step", steps)
+    xs = json.loads(driver.find_element("id", "live-descent").get_attribute("data-xs"))
+    path = descend(DESCENT_H, DESCENT_START, eta, steps=steps)
+    assert np.max(np.abs(np.array(xs) - np.array(path.xs))) <= TOL
+    assert _value(driver, "descent-k") == steps
+    status = driver.find_element("id", "descent-status").text
+    assert ("diverging" in status) == (eta > 1)          # h = x² − 2x diverges exactly when η > 1
+
+
+def test_descent_divergence_is_shown(driver):
+    _set(driver, "descent-eta", 1.2)
+    _click(driver, "descent-step", 60)                   # |x − 1| grows ×1.4 a step: past 1e6 by step 45
+    assert "diverged" in driver.find_element("id", "descent-status").text
+    assert _value(driver, "descent-k") < 60
+    _click(driver, "descent-reset")
+    assert _value(driver, "descent-k") == 0 and _value(driver, "descent-x") == DESCENT_START
+
+
+def test_training_steps_match_numpy_gradient_descent(driver):
+    compiled, data = value_and_grad(squared_error(seed_network())), make("seed", n=200, noise=0.05, seed=0)
+    eta = _set(driver, "train-eta", 3.0)
+    _click(driver, "train-reset")
+    _click(driver, "train-step", 7)
+    theta = params_vector(compiled.params, STUDENT)
+    for _ in range(7):
+        theta = theta - eta * compiled(theta, data.X, data.y)[1]
+    got = np.array(json.loads(driver.find_element("id", "live-train").get_attribute("data-theta")))
+    assert np.max(np.abs(got - theta)) <= TOL
+    assert abs(_value(driver, "train-loss") - compiled.value(theta, data.X, data.y)) <= TOL
+    assert _value(driver, "train-epoch") == 7
+    cells = driver.find_elements("css selector", "#train-outputs td.prediction")
+    predicted = compile_network(seed_network())(theta, np.array(POINTS))
+    assert np.max(np.abs(np.array([float(c.get_attribute("data-value")) for c in cells]) - predicted)) <= TOL
+    assert _value(driver, "train-loss") < compiled.value(params_vector(compiled.params, STUDENT), data.X, data.y)
+
+
+def test_training_runs_and_pauses(driver):
+    _click(driver, "train-reset")
+    _click(driver, "train-run")
+    driver.execute_script("return new Promise(function (done) { setTimeout(done, 300); })")
+    _click(driver, "train-run")                          # pause
+    paused = _value(driver, "train-epoch")
+    driver.execute_script("return new Promise(function (done) { setTimeout(done, 200); })")
+    assert paused > 0 and _value(driver, "train-epoch") == paused
+
+
+def test_generated_javascript_matches_numpy_with_awkward_names(driver):
+    """Symbols named like JavaScript constants and keywords, and σ at ±1000: the same numbers as NumPy."""
+    e, Math, ret, z, h = symbols("e Math return z h")
+    program = Program((e, Math), (ret,), ((z, ret * e - Math), (h, sigmoid(z) + softplus(-z) + relu(z))),
+                      (h, tanh(h) * exp(-e**2) + log(1 + Math**2)))
+    args = (e, Math, ret)
+    numpy_fn = to_function(program, args)
+    code = JS_PRELUDE + to_javascript(program, args, "generated")
+    for point in ((0.3, -1.2, 2.0), (5.0, 2.0, 200.0), (-5.0, 2.0, 200.0)):
+        got = driver.execute_script(code + "; return generated.apply(null, arguments[0]);", list(point))
+        expected = [float(v) for v in numpy_fn(*point)]
+        assert np.all(np.isfinite(got))
+        assert np.max(np.abs(np.array(got) - expected)) <= TOL * max(1.0, np.max(np.abs(expected)))
+    one = driver.execute_script(JS_PRELUDE + expression_to_javascript(Symbol("x")**2, [Symbol("x")], "sq")
+                                + "; return sq(3);")
+    assert one == 9
+
+
+def test_graph_steps_backward_to_every_gradient(driver):
+    """Every node lit in reverse order; a parameter's δ is NumPy's ∂L/∂θ, a node's δ is Σ δ_head·(edge label)."""
+    loss = squared_error(seed_network())
+    _, args, nodes, edges, _ = graph_program(loss)
+    _click(driver, "graph-reset")
+    assert driver.find_element("id", "live-graph").get_attribute("data-lit") == "0"
+    _click(driver, "graph-back", len(nodes) + 2)         # two extra presses do nothing
+    assert driver.find_element("id", "live-graph").get_attribute("data-lit") == str(len(nodes))
+    node = lambda i, what: float(driver.find_element("id", f"graph-node-{i}").get_attribute(what))  # noqa: E731
+    value, delta = [node(i, "data-value") for i in range(len(nodes))], [node(i, "data-delta") for i in range(len(nodes))]
+    compiled = value_and_grad(loss)
+    L, g = compiled(params_vector(compiled.params, STUDENT), np.array([[AT["x1"], AT["x2"]]]), np.array([AT["y"]]))
+    index = {s: i for i, s in enumerate(nodes)}
+    assert abs(value[-1] - L) <= TOL and delta[-1] == 1.0
+    assert max(abs(delta[index[p]] - gp) for p, gp in zip(compiled.params, g)) <= TOL
+    labels = [float(driver.find_element("id", f"graph-edge-{k}").get_attribute("data-value")) for k in range(len(edges))]
+    for s in nodes[:-1]:
+        flows = sum(delta[index[h]] * labels[k] for k, (t, h, _) in enumerate(edges) if t == s)
+        assert abs(delta[index[s]] - flows) <= TOL, s
+    readout = driver.find_element("id", "graph-readout").text
+    assert readout.startswith("δ(x₁) = ") and "·" in readout
+
+
+def _answer(browser, exercise_id: str, typed: str) -> str:
+    box = browser.find_element("id", exercise_id)
+    field = box.find_element("css selector", "input")
+    field.clear()
+    field.send_keys(typed)
+    box.find_element("css selector", "button").click()
+    return box.find_element("css selector", "output").get_attribute("class")
+
+
+def test_exercises_are_checked_on_the_page(driver):
+    """Answers worked out here independently: sympy.diff of the closed form, paths by hand, η > 1 diverges."""
+    from sympy import diff
+
+    loss = squared_error(seed_network())
+    (closed,) = loss.program.closed_form()
+    b4 = float(diff(closed, Symbol("b4")).subs({Symbol(k): v for k, v in AT.items()}))
+    assert _answer(driver, "ex-gradients-1", f"{b4 + 0.01:.6f}") == "verdict wrong"
+    assert _answer(driver, "ex-gradients-1", f"{b4:.6f}".replace("-", "\u2212")) == "verdict right"
+    assert _answer(driver, "ex-gradients-2", "1") == "verdict wrong"
+    assert _answer(driver, "ex-gradients-2", "2") == "verdict right"
+    assert _answer(driver, "ex-descent1-1", "0.4") == "verdict wrong"
+    assert _answer(driver, "ex-descent1-1", "1.05") == "verdict right"
+    assert driver.find_element("css selector", "#ex-descent1-1 output").text == "Right!"   # the page is English
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_sum_of_towers_errors_match_numpy(driver, index):
+    approximation = APPROXIMATIONS[index]
+    assert _set(driver, "approx-n", index) == index
+    X = np.column_stack([c.ravel() for c in dense_grid(approximation.domain, APPROX_SAMPLES)])
+    error = np.abs(np.sin(X[:, 0]) * np.cos(X[:, 1]) - approximation.evaluate(X))
+    assert abs(_value(driver, "approx-max") - error.max()) <= TOL
+    assert abs(_value(driver, "approx-rms") - np.sqrt(np.mean(error**2))) <= TOL
+    assert _value(driver, "approx-towers") == approximation.n**2
+
+
+def test_the_whole_chinese_tour_page_runs_in_the_browser(tmp_path, monkeypatch):
+    """The real page `symnet tour --lang zh` writes: every formula typeset, every widget built, no script error."""
+    from symnet.tour.run import run_tour
+
+    real_which = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None if "tex" in name else real_which(name, *a, **k))
+    result = run_tour(tmp_path / "tour", "zh")
+    browser, profile = _browser(420)
+    try:
+        browser.get(result.index_html.as_uri())
+        assert browser.execute_script("return document.body.getAttribute('data-ready')") == "1"
+        count = lambda css: browser.execute_script(f"return document.querySelectorAll('{css}').length")  # noqa: E731
+        assert count(".katex") > 30 and count(".katex-error") == 0
+        assert count("div.live[data-kind]") == 5 and count("div.exercise") == 3 and count("details.step") >= 8
+        assert _severe(browser) == []
+    finally:
+        browser.quit()
+        shutil.rmtree(profile, ignore_errors=True)
