@@ -165,7 +165,7 @@ def render_gradient(target, wrt, expanded, point, fmt: str) -> str:
     from symnet.render.printing import format_assignments
     from symnet.render.show import show
 
-    gradient = symbolic_grad(target, wrt=wrt)
+    gradient = symbolic_grad(target, wrt=wrt or None)   # () for a network without parameters: all of none
     values = evaluate(target, wrt, point) if point is not None else None
     pairs = expanded_pairs(gradient, *expanded) if expanded else None
     if fmt == "json":
