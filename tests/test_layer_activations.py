@@ -88,15 +88,25 @@ def test_a_lambda_and_a_function_class_are_the_same_network():
 def test_bad_activations_say_what_is_wrong():
     with pytest.raises(ValueError, match="could not be applied"):
         layers("2-2-1", activation=lambda z: z[0])
-    with pytest.raises(ValueError, match="formula in its one argument"):
+    with pytest.raises(TypeError, match="must return a SymPy expression"):
         layers("2-2-1", activation=lambda z: 3)
-    with pytest.raises(ValueError, match="formula in its one argument"):
+    with pytest.raises(ValueError, match="formula in the one symbol z.*also uses k"):
         layers("2-2-1", activation=lambda z: z * sympy.Symbol("k"))
-    with pytest.raises(MissingRuleError, match="no derivative rule for the function 'erf'"):
-        layers("2-2-1", activation=sympy.erf)
+    class bump(sympy.Function):          # no fdiff, no rule
+        pass
+
+    with pytest.raises(MissingRuleError, match="no derivative rule for the function 'bump'"):
+        layers("2-2-1", activation=bump)
     with pytest.raises(TypeError, match="an activation is a name"):
         layers("2-2-1", activation=3)
     with pytest.raises(ValueError, match="unknown activation 'swishy'"):
         layers("2-2-1", activation="swishy")
     with pytest.raises(TypeError, match="output must be a name"):
         layers("2-2-1", output=swish)
+
+
+@pytest.mark.parametrize("name", ["swish", "softsign", "gelu"])
+def test_named_composite_activations_are_differentiated_by_the_chain_rule(name):
+    report = check_layer_grads(layers("3-4-2", activation=name, output="softmax"))
+    assert report.ok and not report.skipped, str(report)
+    assert layers("3-4-2", activation=name).program == layers("3-4-2", activation=name).program

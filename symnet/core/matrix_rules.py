@@ -21,26 +21,25 @@ The batch is not part of these formulas: compiled code carries it along a matrix
 
 from __future__ import annotations
 
-from sympy import (Basic, Dummy, Expr, FunctionClass, HadamardProduct, Lambda, MatAdd, MatMul, MatrixSymbol, Mul,
-                   Symbol, Transpose, exp, log)
+from sympy import Basic, Dummy, Expr, HadamardProduct, Lambda, MatAdd, MatMul, MatrixSymbol, Mul, Transpose, exp, log
 from sympy.core.symbol import Str
 from sympy.matrices.expressions import MatrixExpr
 
-from symnet.core.activations import sigmoid, softplus
-from symnet.core.neuron import ACTIVATIONS
-from symnet.core.rules import DERIVATIVES, check_supported, differentiate, lookup
+from symnet.core.activations import Z, sigmoid, softplus  # noqa: F401  (Z: re-exported for layer code)
+from symnet.core.neuron import ACTIVATIONS, activation_formula
+from symnet.core.rules import DERIVATIVES, differentiate, lookup
 
 ELEMENTWISE = tuple(name for name in ACTIVATIONS if name != "identity")
-Z = Symbol("z")
 USER = "phi"          # the name a user activation goes by in printed and generated code (φ)
 
 
 def user_activation(activation) -> Lambda:
-    """Your own activation as ``Lambda(z, φ(z))``, checked: every function in it has a derivative rule.
+    """Your own activation as ``Lambda(z, φ(z))``, checked by ``neuron.activation_formula`` (the one validator
+    ``mlp`` uses too): a formula in z alone, every function in it with a derivative rule.
 
     Args:
         activation: a SymPy function class (``erf``), a one-argument function (``lambda z: z * sigmoid(z)``),
-            or a ``Lambda`` of one variable.
+            a formula in z, or a ``Lambda`` of one variable.
 
     >>> from symnet.core.activations import sigmoid
     >>> user_activation(lambda z: z * sigmoid(z))
@@ -49,21 +48,10 @@ def user_activation(activation) -> Lambda:
     if isinstance(activation, Lambda):
         if len(activation.variables) != 1:
             raise ValueError(f"an activation takes one argument; got {activation}")
-        formula = activation.expr.xreplace({activation.variables[0]: Z})
-    elif isinstance(activation, FunctionClass) or callable(activation):
-        try:
-            formula = activation(Z)
-        except Exception as error:  # the user's function failed on a symbol: say which and why
-            raise ValueError(f"the activation {getattr(activation, '__name__', activation)!r} could not be applied to "
-                             f"a symbol ({type(error).__name__}: {error}); write it with SymPy functions, e.g. "
-                             f"lambda z: z * sigmoid(z)") from None
-    else:
-        raise TypeError(f"an activation is a name ({', '.join(ELEMENTWISE)}, identity), a SymPy function class or a "
-                        f"one-argument function; got {type(activation).__name__}")
-    if not isinstance(formula, Basic) or not formula.has(Z) or formula.free_symbols - {Z}:
-        raise ValueError(f"an activation must be a SymPy formula in its one argument (z, e.g. z*sigmoid(z)); "
-                         f"got {formula!r}")
-    check_supported(formula)      # MissingRuleError names a function with no rule
+        activation = activation.expr.xreplace({activation.variables[0]: Z})
+    formula = activation_formula(activation)
+    if isinstance(formula, str):       # a table name: not "your own"
+        raise TypeError(f"user_activation takes your own activation; {formula!r} is a table name")
     return Lambda(Z, formula)
 
 
@@ -127,7 +115,7 @@ class ActivationPrime(MatrixExpr):
         """σ′ as a function of (z, σ(z)): e.g. relu → (t, s) ↦ Heaviside(t), sigmoid → s(1 − s)."""
         t, s = Dummy("t"), Dummy("s")
         node = _function(self.args[0])(t)
-        if isinstance(self.args[0], Lambda):          # a formula: the chain rule over the table
+        if isinstance(self.args[0], Lambda) or not ACTIVATIONS[self.name].primitive:   # a formula: chain rule
             return Lambda((t, s), differentiate(node, t, table=table))
         return Lambda((t, s), lookup(type(node), table)(s, t)[0])
 

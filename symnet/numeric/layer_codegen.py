@@ -62,7 +62,7 @@ def _derivative(name):
     rather than NumPy's three-way ``select``. ``name`` may also be your own activation's ``Lambda``.
     """
     rule: Lambda = ActivationPrime(name, MatrixSymbol("_", 1, 1)).scalar_rule()
-    if isinstance(name, Lambda):           # your own φ′: compiled with symnet's stable NumPy forms
+    if isinstance(name, Lambda) or name not in ACTIVATIONS:   # your own φ′, or a composite's: symnet's NumPy forms
         return expression_function(rule.expr, list(rule.variables))
     names = {**ACTIVATIONS, "Heaviside": lambda z, at_zero=0.5: np.heaviside(z, at_zero)}   # H(0) = ½ as in SymPy
     return lambdify(rule.variables, rule.expr, modules=[names])
