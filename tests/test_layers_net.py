@@ -91,8 +91,9 @@ def test_a_softmax_output_goes_with_cross_entropy():
         layers("2-2").loss("squared_error")
     with pytest.raises(ValueError, match="sigmoid output"):
         layers("2-2", output="tanh").loss("bce")
-    with pytest.raises(ValueError, match="a vector"):
-        grad(layers("2-2"))
+    with pytest.raises(ValueError, match="a vector"):   # a bare program's output is aᴸ itself
+        grad(layers("2-2").program)
+    assert grad(layers("2-2")).forward == layers("2-2").loss().program   # a network means its default loss
 
 
 def test_numbers_agree_too():
