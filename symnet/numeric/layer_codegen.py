@@ -27,7 +27,7 @@ from symnet.core.backprop import Gradient, grad
 from symnet.core.layers import LayerLoss, LayerNetwork
 from symnet.core.matrix_rules import ELEMENTWISE, USER, ActivationPrime, Apply, Softmax, Z
 from symnet.core.neuron import ACTIVATIONS as ACTIVATION_FORMULAS
-from symnet.numeric.codegen import expression_function
+from symnet.numeric.generation import generate
 
 
 def _softmax(Z):
@@ -53,6 +53,12 @@ ACTIVATIONS = {"sigmoid": expit, "tanh": np.tanh, "relu": lambda z: np.maximum(z
                "softplus": lambda z: np.logaddexp(0.0, z)}
 LOSSES = {"softmax_cross_entropy": _softmax_cross_entropy, "sigmoid_cross_entropy": _sigmoid_cross_entropy,
           "squared_error": _squared_error}
+
+
+def expression_function(expr, args):
+    """One scalar formula as a NumPy function of ``args``, with symnet's stable forms (σ by expit, …)."""
+    fn = generate(args, [expr], (), "activation").function
+    return lambda *values: fn(*values)[0]
 
 
 def _derivative(name):
