@@ -24,6 +24,7 @@ from .common import (
     loss_option,
     make_loss,
     network_options,
+    preload,
     time_limit,
     timeout_option,
     write_output,
@@ -211,10 +212,11 @@ def graph(network, expr, inputs, params, loss_name, wrt, lang, output, dpi, time
     name = None if wrt is None else parse_name(wrt, "parameter")
     if not output.lower().endswith((".png", ".svg", ".pdf")):
         raise click.BadParameter(f"expected a .png, .svg or .pdf file; got {output}", param_hint="-o/--output")
-    with time_limit(timeout, "drawing the graph"):
-        import matplotlib
+    import matplotlib
 
-        matplotlib.use("Agg")
+    matplotlib.use("Agg")
+    preload(numeric=True, extra=("symnet.plot.graph", "matplotlib.pyplot"))  # no import is cut short by the limit
+    with time_limit(timeout, "drawing the graph"):
         from symnet.plot.graph import save_graph
 
         save_graph(make_loss(load_network(network, expr, inputs, params), loss_name), output, name, lang, dpi)

@@ -3,8 +3,9 @@
 An alarm is re-armed every 50 ms until the work stops, so a handler swallowed by some ``except``
 inside SymPy fires again; while the work runs it raises ``_Alarm`` (a BaseException, which no
 ``except Exception`` catches), turned into ``TimeLimitExceeded`` (a user error, exit 2) once the
-alarm is off. Where SIGALRM is unavailable (Windows, or not the main thread) work runs unlimited.
-Only the standard library is imported here.
+alarm is off. Long loops also check the deadline themselves (``check_deadline``, e.g. once per
+training epoch): that bounds them where SIGALRM is unavailable (Windows, or not the main thread),
+where only those checks stop the work. Only the standard library is imported here.
 """
 
 from __future__ import annotations
@@ -35,6 +36,15 @@ class _Alarm(BaseException):
     pass
 
 
+_LOCAL = threading.local()     # .deadlines: time.monotonic() deadlines of this thread's limits, innermost last
+
+
+def _deadlines() -> list:
+    if not hasattr(_LOCAL, "deadlines"):
+        _LOCAL.deadlines = []
+    return _LOCAL.deadlines
+
+
 def _alarm_usable() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
@@ -58,7 +68,23 @@ def time_limit(seconds: float | None, what: str = "this computation",
     """
     if seconds is not None and not seconds >= 0:  # also refuses NaN
         raise ValueError(f"a time limit must be a positive number of seconds; got {seconds}")
-    if not seconds or not _alarm_usable():
+    if not seconds:
+        yield
+        return
+    _deadlines().append(time.monotonic() + seconds)
+    try:
+        with _alarm(seconds):
+            yield
+    except _Alarm:
+        raise TimeLimitExceeded(f"{what} took longer than the time limit of {seconds:g} s; {hint}") from None
+    finally:
+        _deadlines().pop()
+
+
+@contextmanager
+def _alarm(seconds: float):
+    """SIGALRM after ``seconds`` (then every 50 ms) raising ``_Alarm`` while the body runs, if usable."""
+    if not _alarm_usable():
         yield
         return
     running = [True]
@@ -72,12 +98,23 @@ def time_limit(seconds: float | None, what: str = "this computation",
     try:  # armed inside the try: an alarm due at once (--timeout 1e-6) is still caught and disarmed
         signal.setitimer(signal.ITIMER_REAL, min(max(seconds, MIN_SECONDS), MAX_SECONDS), 0.05)
         yield
-    except _Alarm:
-        running[0] = False
-        raise TimeLimitExceeded(f"{what} took longer than the time limit of {seconds:g} s; {hint}") from None
     finally:
         running[0] = False
         _disarm(handler, timer, started)
+
+
+def check_deadline(*args) -> None:
+    """Stop the work (as the alarm would) if a time limit in force has run out; else do nothing.
+
+    Called by long loops, e.g. as a training ``callback`` (hence ``*args``, ignored); it returns None,
+    which tells the training to go on.
+
+    >>> with time_limit(5):
+    ...     check_deadline()
+    """
+    deadlines = _deadlines()
+    if deadlines and time.monotonic() > min(deadlines):
+        raise _Alarm()
 
 
 def _disarm(handler, timer, started: float) -> None:

@@ -27,9 +27,9 @@ def layer_data(spec: str, samples: int, noise: float, seed: int):
     return train, test, None
 
 
-def train_layer_network(net, data_spec, samples, noise, loss_name, optimizer, epochs, learning_rate, batch_size,
-                        seed, quiet, out_dir):
-    """Train ``net``; returns (result, written paths)."""
+def fit_layer_network(net, data_spec, samples, noise, loss_name, optimizer, epochs, learning_rate, batch_size,
+                      seed, quiet):
+    """Train ``net``; returns (result, test set, test images or None), for ``write_layer_outputs``."""
     from symnet.learn.layer_training import DEFAULTS, train_layers
 
     train, test, images = layer_data(data_spec, samples, noise, seed)
@@ -42,7 +42,7 @@ def train_layer_network(net, data_spec, samples, noise, loss_name, optimizer, ep
                           learning_rate=learning_rate or DEFAULTS["learning_rate"],
                           epochs=epochs or DEFAULTS["epochs"], batch_size=batch_size or DEFAULTS["batch_size"],
                           seed=seed, progress=False if quiet else None)
-    return result, write_layer_outputs(Path(out_dir), result, test, images)
+    return result, test, images
 
 
 def write_layer_outputs(out: Path, result, test, images) -> list:
