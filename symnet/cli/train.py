@@ -129,9 +129,9 @@ def _train_run(net, out_dir, stack, s, fmt) -> str:
     from symnet.learn import data as datasets
     from symnet.learn import training
     from symnet.learn.modelfile import check_savable
+    from symnet.limits import check_training_cost
 
     epochs, learning_rate = s["epochs"] or 200, s["learning_rate"] or 0.05
-    check_savable(net, epochs, s["validation"] is not None)  # a model too big to save is refused before training
     is_csv = s["data_spec"].lower().endswith(".csv")
     if s["target"] is not None and not is_csv:
         raise click.UsageError("--target goes with a CSV file given to --data")
@@ -141,6 +141,8 @@ def _train_run(net, out_dir, stack, s, fmt) -> str:
             echo_err(f"Note: {data.note}", ascii=s["ascii"])
     else:
         data = datasets.make(s["data_spec"], n=s["samples"], noise=s["noise"], seed=s["seed"])
+    check_training_cost(net.program.count_ops(), len(data), epochs, s["batch_size"])
+    check_savable(net, epochs, s["validation"] is not None)  # a model too big to save is refused before training
     result = training.train(net, data, optimizer=s["optimizer"], learning_rate=learning_rate, epochs=epochs,
                             batch_size=s["batch_size"], seed=s["seed"], validation=s["validation"], clip=s["clip"],
                             loss=s["loss_name"], progress=False if s["quiet"] else None, callback=check_deadline)
