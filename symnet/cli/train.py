@@ -74,7 +74,7 @@ DATA_HELP = ("xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or
 @timeout_option(default=TRAIN_TIMEOUT, work="building, training and writing the run")
 @ascii_option
 @handle_errors
-def train(network, expr, inputs, params, data_spec, target, samples, noise, loss_name, optimizer, epochs,
+def train(network, expr, inputs, params, activation, data_spec, target, samples, noise, loss_name, optimizer, epochs,
           learning_rate, batch_size, seed, validation, clip, quiet, out_dir, fmt, timeout, ascii):
     """Train NETWORK on a data set by gradient descent, θ ← θ − η·∂L/∂θ.
 
@@ -95,7 +95,7 @@ def train(network, expr, inputs, params, data_spec, target, samples, noise, loss
                     validation=validation, clip=clip, quiet=quiet or fmt == "json", ascii=ascii)
     with ExitStack() as stack:  # the run folder is swapped in on leaving it: after the time limit, never cut short
         with time_limit(timeout, "training", "use fewer epochs, fewer samples or a larger --timeout"):
-            net = load_network(network, expr, inputs, params)
+            net = load_network(network, expr, inputs, params, activation)
             run = _train_layer_run if is_layer_network(net) else _train_run
             summary_text = run(net, out_dir, stack, settings, fmt)
     if fmt == "json":
