@@ -24,12 +24,9 @@ from .common import (
     loss_option,
     make_loss,
     network_options,
-<<<<<<< HEAD
-    preload,
-=======
     parse_point,
     parse_wrt,
->>>>>>> main
+    preload,
     time_limit,
     timeout_option,
     write_output,
