@@ -10,6 +10,7 @@ where only those checks stop the work. Only the standard library is imported her
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import signal
 import threading
@@ -36,6 +37,10 @@ class _Alarm(BaseException):
     pass
 
 
+# The alarm never rings inside this module or contextlib: an alarm there could skip the disarming
+# (a context manager's exit cut short leaves the timer armed until garbage collection); it rings
+# again 50 ms later, in the work.
+_QUIET_FILES = frozenset({__file__, contextlib.__file__})
 _LOCAL = threading.local()     # .deadlines: time.monotonic() deadlines of this thread's limits, innermost last
 
 
@@ -90,7 +95,7 @@ def _alarm(seconds: float):
     running = [True]
 
     def on_alarm(signum, frame):
-        if running[0]:
+        if running[0] and (frame is None or frame.f_code.co_filename not in _QUIET_FILES):
             raise _Alarm()
 
     handler = signal.signal(signal.SIGALRM, on_alarm)
@@ -99,8 +104,17 @@ def _alarm(seconds: float):
         signal.setitimer(signal.ITIMER_REAL, min(max(seconds, MIN_SECONDS), MAX_SECONDS), 0.05)
         yield
     finally:
-        running[0] = False
+        _stop(running)
         _disarm(handler, timer, started)
+
+
+def _stop(running: list) -> None:
+    """Silence the handler; an alarm that rings just before, while the work is over, is dropped."""
+    while running[0]:
+        try:
+            running[0] = False
+        except _Alarm:
+            continue
 
 
 def check_deadline(*args) -> None:
