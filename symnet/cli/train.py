@@ -57,6 +57,11 @@ DATA_HELP = ("xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or
 @click.option("--clip", type=FiniteFloat(min=0, min_open=True), default=None,
               help="Rescale a gradient longer than this norm (default: no clipping).")
 @click.option("--quiet", is_flag=True, help="No progress output.")
+@click.option("--backend", type=click.Choice(("numpy", "jax", "fused")), default="numpy", show_default=True,
+              help="Where the gradient runs: NumPy, JAX (jitted, on any device JAX sees) or fused (numba; "
+                   "scalar networks).")
+@click.option("--devices", type=click.IntRange(min=1), default=None, metavar="N",
+              help="With --backend jax: split each batch over N devices (data parallel; default one).")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), metavar="DIR",
               help="Folder for model.json, loss.csv and the figures.")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
@@ -64,7 +69,7 @@ DATA_HELP = ("xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or
 @ascii_option
 @handle_errors
 def train(network, expr, inputs, params, data_spec, target, samples, noise, loss_name, optimizer, epochs,
-          learning_rate, batch_size, seed, validation, clip, quiet, out_dir, fmt, ascii):
+          learning_rate, batch_size, seed, validation, clip, quiet, backend, devices, out_dir, fmt, ascii):
     """Train NETWORK on a data set by gradient descent, θ ← θ − η·∂L/∂θ.
 
     \b
@@ -81,6 +86,7 @@ def train(network, expr, inputs, params, data_spec, target, samples, noise, loss
     from symnet.learn.modelfile import check_savable
 
     check_folder(out_dir, RUN_FILES)  # what would be refused after training is refused now
+    placement = _placement(backend, devices)
     net = load_network(network, expr, inputs, params)
     if is_layer_network(net):
         from .train_layers import layer_summary, train_layer_network
@@ -90,7 +96,7 @@ def train(network, expr, inputs, params, data_spec, target, samples, noise, loss
         with fresh_folder(out_dir, RUN_FILES) as folder:  # swapped in whole, as a scalar network's run
             result, written = train_layer_network(net, data_spec, samples, noise, _layer_loss(loss_name), optimizer,
                                                   epochs, learning_rate, batch_size, seed, quiet or fmt == "json",
-                                                  folder)
+                                                  folder, placement)
         written = [Path(out_dir) / Path(p).name for p in written]
         echo_out(layer_summary(result, written, fmt), ascii=ascii)
         return
@@ -107,7 +113,8 @@ def train(network, expr, inputs, params, data_spec, target, samples, noise, loss
         data = datasets.make(data_spec, n=samples, noise=noise, seed=seed)
     result = training.train(net, data, optimizer=optimizer, learning_rate=learning_rate, epochs=epochs,
                             batch_size=batch_size, seed=seed, validation=validation, clip=clip, loss=loss_name,
-                            progress=False if quiet or fmt == "json" else None)
+                            progress=False if quiet or fmt == "json" else None, backend=placement[0],
+                            devices=placement[1])
     with fresh_folder(out_dir, RUN_FILES) as folder:  # the old run stays whole until the new one is
         written = [Path(out_dir) / p.name
                    for p in write_training_outputs(folder, result, data, validation, seed, write_data=not is_csv)]
@@ -116,6 +123,20 @@ def train(network, expr, inputs, params, data_spec, target, samples, noise, loss
         emit(dumps(record), None, ascii, "json")
     else:
         echo_out(summary(record), ascii=ascii)
+
+
+def _placement(backend, devices):
+    """(backend, devices), refused before any work when they do not go together or JAX is missing."""
+    if devices is not None and backend != "jax":
+        raise click.UsageError("--devices splits batches over JAX devices; use it with --backend jax")
+    if backend == "jax":
+        from symnet.numeric.jaxgen import jax_devices
+
+        try:
+            jax_devices(devices)
+        except ImportError as err:
+            raise click.UsageError(str(err)) from None
+    return backend, devices
 
 
 def _layer_loss(loss_name):

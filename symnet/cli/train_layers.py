@@ -28,7 +28,7 @@ def layer_data(spec: str, samples: int, noise: float, seed: int):
 
 
 def train_layer_network(net, data_spec, samples, noise, loss_name, optimizer, epochs, learning_rate, batch_size,
-                        seed, quiet, out_dir):
+                        seed, quiet, out_dir, placement=("numpy", None)):
     """Train ``net``; returns (result, written paths)."""
     from symnet.learn.layer_training import DEFAULTS, train_layers
 
@@ -41,7 +41,7 @@ def train_layer_network(net, data_spec, samples, noise, loss_name, optimizer, ep
     result = train_layers(net, train, test, loss=loss_name, optimizer=optimizer,
                           learning_rate=learning_rate or DEFAULTS["learning_rate"],
                           epochs=epochs or DEFAULTS["epochs"], batch_size=batch_size or DEFAULTS["batch_size"],
-                          seed=seed, progress=False if quiet else None)
+                          seed=seed, progress=False if quiet else None, backend=placement[0], devices=placement[1])
     return result, write_layer_outputs(Path(out_dir), result, test, images)
 
 

@@ -163,7 +163,7 @@ def numpy_runner(function):
 
 
 def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: Mapping | None = None,
-                   backend: str = "numpy") -> CompiledLoss:
+                   backend: str = "numpy", devices: int | None = None) -> CompiledLoss:
     """Compile a loss to ``(theta, X, y) -> (mean loss, ∂(mean loss)/∂theta)``.
 
     Args:
@@ -175,6 +175,8 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
             float64 (an optional extra); ``"fused"``: one numba-compiled loop over the batch (seconds to
             compile, then several times faster; falls back to NumPy with a warning saying why).
             ``per_sample=True`` always runs the NumPy code.
+        devices: with ``backend="jax"``, split each batch over this many of the devices JAX sees
+            (data parallel; default: one device).
 
     Returns:
         A ``CompiledLoss``.
@@ -188,6 +190,8 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
     """
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; expected one of {', '.join(BACKENDS)}")
+    if devices is not None and backend != "jax":
+        raise ValueError(f"devices={devices!r} splits batches over JAX devices; use it with backend='jax'")
     if isinstance(target, Network):
         from symnet.core.losses import squared_error
 
@@ -200,7 +204,7 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
         from symnet.numeric.jaxgen import jax_runner, jax_target
 
         generated = generate(args, outputs, assignments, "value_and_grad", numpy, jax_target())
-        return CompiledLoss(target, gradient, generated, numpy, backend, jax_runner(generated.function))
+        return CompiledLoss(target, gradient, generated, numpy, backend, jax_runner(generated.function, devices))
     generated = generate(args, outputs, assignments, "value_and_grad", numpy)
     if backend == "fused":
         return _fused(target, gradient, generated, numpy)
