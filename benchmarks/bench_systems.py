@@ -7,6 +7,7 @@ cost (micrograd, one Python object per scalar, is timed on 16 samples).
 
 from __future__ import annotations
 
+import importlib.util
 import time
 import tracemalloc
 from dataclasses import dataclass
@@ -36,6 +37,10 @@ class System:
     forward: object = None
     scale: float = 1.0
     traced: bool = True   # its memory is NumPy/Python memory, which tracemalloc sees
+
+
+def installed(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
 
 
 def once(call) -> float:
@@ -85,16 +90,37 @@ def scalar_systems(name, sizes, cfg) -> dict:
 
 
 def _peers(name, f, theta, X, y, reference, sizes) -> dict:
-    import autograd.numpy as anp
+    """The other libraries that are installed (a missing one is left out: pip install -e '.[bench]')."""
+    out = {}
+    if installed("autograd"):
+        out["HIPS autograd"] = _autograd(name, f, theta, X, y, reference)
+    if installed("torch"):
+        out["PyTorch"] = _torch(name, f, theta, X, y, reference)
     import jax
-    import torch
+
+    hand, jbuild = built(lambda: (lambda h: (h, h(theta, X, y)))(hand_written(name, sizes))[0])
+    jforward = jax.jit(lambda t, x, yy: jax.numpy.mean((yy - f(jax.numpy, t, x)) ** 2))
+    check(name, "JAX jit", *hand(theta, X, y), reference)
+    out["JAX jit (by hand)"] = System(jbuild, lambda: [np.asarray(v) for v in hand(theta, X, y)],
+                                      lambda: float(jforward(theta, X, y)), traced=False)
+    if len(theta) <= 120 and installed("micrograd"):
+        out["micrograd"] = _micrograd(name, theta, X, y, sizes)
+    return out
+
+
+def _autograd(name, f, theta, X, y, reference):
+    import autograd.numpy as anp
     from autograd import value_and_grad as ag_value_and_grad
 
-    torch.set_num_threads(1)
-    out = {}
     ag = ag_value_and_grad(lambda t: anp.mean((y - f(anp, t, X)) ** 2))
     check(name, "autograd", *ag(theta), reference)
-    out["HIPS autograd"] = System(0.0, lambda: ag(theta), lambda: np.mean((y - f(np, theta, X)) ** 2))
+    return System(0.0, lambda: ag(theta), lambda: np.mean((y - f(np, theta, X)) ** 2))
+
+
+def _torch(name, f, theta, X, y, reference):
+    import torch
+
+    torch.set_num_threads(1)
     Xt, yt, tt = torch.tensor(X), torch.tensor(y), torch.tensor(theta, requires_grad=True)
 
     def torch_grad():
@@ -106,17 +132,8 @@ def _peers(name, f, theta, X, y, reference, sizes) -> dict:
             return torch.mean((yt - f(torch, tt, Xt)) ** 2)
 
     value, g = torch_grad()
-    check(name, "PyTorch", float(value), g.numpy(), reference)
-    out["PyTorch"] = System(0.0, torch_grad, torch_forward, traced=False)
-    hand, jbuild = built(lambda: (lambda h: (h, h(theta, X, y)))(hand_written(name, sizes))[0])
-    jforward = jax.jit(lambda t, x, yy: jax.numpy.mean((yy - f(jax.numpy, t, x)) ** 2))
-    value, g = hand(theta, X, y)
-    check(name, "JAX jit", value, g, reference)
-    out["JAX jit (by hand)"] = System(jbuild, lambda: [np.asarray(v) for v in hand(theta, X, y)],
-                                      lambda: float(jforward(theta, X, y)), traced=False)
-    if len(theta) <= 120:
-        out["micrograd"] = _micrograd(name, theta, X, y, sizes)
-    return out
+    check(name, "PyTorch", value.item(), g.numpy(), reference)
+    return System(0.0, torch_grad, torch_forward, traced=False)
 
 
 def _micrograd(name, theta, X, y, sizes):
@@ -168,6 +185,12 @@ def layer_systems(spec, cfg) -> dict:
     out["symnet jax"] = System(jbuild, lambda: jfn(theta, X, labels), traced=False)
     check(spec, "NumPy by hand", *hand_numpy(X, Y, *arrays), reference)
     out["NumPy backprop (by hand)"] = System(0.0, lambda: hand_numpy(X, Y, *arrays))
+    if installed("torch"):
+        out["PyTorch"] = _torch_layers(spec, X, labels, arrays, reference)
+    return out
+
+
+def _torch_layers(spec, X, labels, arrays, reference):
     import torch
 
     torch.set_num_threads(1)
@@ -176,8 +199,7 @@ def layer_systems(spec, cfg) -> dict:
     torch_step(torch, Xt, lt, params)
     check(spec, "PyTorch", float(torch_step(torch, Xt, lt, params)),
           np.concatenate([p.grad.numpy().ravel() for p in params]), reference)
-    out["PyTorch"] = System(0.0, lambda: torch_step(torch, Xt, lt, params), traced=False)
-    return out
+    return System(0.0, lambda: torch_step(torch, Xt, lt, params), traced=False)
 
 
 def training_memory(name, sizes, steps) -> tuple[float, float]:

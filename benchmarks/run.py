@@ -7,7 +7,7 @@ autograd, PyTorch (one thread), JAX ``jit`` written by hand, hand-written NumPy 
 Every system's loss and gradient are checked against symnet's before it is timed. Times are medians
 of interleaved rounds; ratios are taken within one run. ``--quick`` uses tiny sizes (CI runs it).
 
-    python -m benchmarks.run [--quick] [--rounds 15] [--out benchmarks/RESULTS.md]
+    python -m benchmarks.run [--quick] [--rounds 11] [--out benchmarks/RESULTS.md]
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # the bench_* scripts 
 
 import numpy as np  # noqa: E402
 
+import bench_backends  # noqa: E402
 import bench_build  # noqa: E402
 import bench_core  # noqa: E402
 import bench_layers  # noqa: E402
@@ -39,7 +40,7 @@ SCALAR = (("seed", None), ("2-3-3-3-1", [2, 3, 3, 3, 1]), ("2-4-4-4-4-1", [2, 4,
 LAYER = ("64-32-10", "784-128-10")
 QUICK = {"scalar": (("seed", None),), "layer": ("8-4-3",), "batch": 32, "rounds": 3,
          "timeout": 3.0, "steps": 50, "quick": True}
-FULL = {"scalar": SCALAR, "layer": LAYER, "batch": 1024, "rounds": 15, "timeout": 30.0, "steps": 1000, "quick": False}
+FULL = {"scalar": SCALAR, "layer": LAYER, "batch": 1024, "rounds": 11, "timeout": 20.0, "steps": 1000, "quick": False}
 
 
 def interleaved(calls: dict, rounds: int) -> dict:
@@ -69,7 +70,7 @@ def network_rows(name, systems, rounds):
     base = grads["symnet numpy"]
     rows = []
     for key, s in systems.items():
-        ratio = f"{grads[key] * s.scale / forwards[key]:.2f}" if key in forwards else "—"
+        ratio = f"{grads[key] / forwards[key]:.2f}" if key in forwards else "—"  # both on the same samples
         peak = f"{peak_kib(s.grad):.0f}" if s.traced else "n/a"
         rows.append(f"| {name} | {key} | {s.build:.3f} | {grads[key] * s.scale * 1e6:.1f} | "
                     f"{grads[key] * s.scale / base:.2f} | {ratio} | {peak} |")
@@ -123,14 +124,19 @@ def memory_table(cfg) -> list[str]:
 
 
 def machine() -> str:
-    import jax
-    import scipy
-    import sympy
-    import torch
+    from importlib.metadata import PackageNotFoundError, version
 
+    def of(name):
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "not installed"
+
+    libraries = ", ".join(f"{label} {of(name)}" for label, name in (
+        ("NumPy", "numpy"), ("SciPy", "scipy"), ("SymPy", "sympy"), ("JAX", "jax"), ("numba", "numba"),
+        ("PyTorch", "torch"), ("autograd", "autograd"), ("micrograd", "micrograd")))
     return (f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, Python "
-            f"{platform.python_version()}, NumPy {np.__version__}, SciPy {scipy.__version__}, SymPy {sympy.__version__}, "
-            f"JAX {jax.__version__}, PyTorch {torch.__version__} (1 thread), float64")
+            f"{platform.python_version()}, {libraries}; PyTorch on 1 thread, float64")
 
 
 def report(cfg, quick: bool) -> str:
@@ -144,6 +150,9 @@ def report(cfg, quick: bool) -> str:
              "## Training loop (issue 13, target ≥ 1)", "\n".join(training_table(cfg)),
              "## Memory while training (symnet, NumPy backend)", "\n".join(memory_table(cfg)),
              "## Build time vs parameters (fitted exponent; 1 = linear)", "\n".join(bench_build.table(quick))]
+    if not quick:  # numba compiles for seconds per network: not in the quick run
+        parts += ["## The public call, its generated code and the backends (batch 1 and 1024; × public)",
+                  bench_backends.table(cfg["rounds"], False)]
     return "\n\n".join(parts) + "\n"
 
 
