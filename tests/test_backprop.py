@@ -47,10 +47,22 @@ def test_dL_dw1_1_in_closed_form():
 
 
 def test_gradient_of_the_network_output_with_respect_to_inputs():
-    g = grad(seed_network(), wrt=["x1", "x2"])
+    g = grad(seed_network().program, wrt=["x1", "x2"])     # ŷ itself: differentiate the network's program
     assert g.wrt == symbols("x1 x2")
     assert g.forward.outputs[0] == S("h5")
     assert S("x1") in g.expanded("x1").free_symbols
+
+
+def test_a_bare_network_is_its_squared_error_loss_in_grad():
+    net = seed_network()
+    assert grad(net, wrt="b5").forward == squared_error(net).program
+    assert grad(net, wrt="b5").results == grad(squared_error(net), wrt=["b5"]).results
+
+
+def test_a_single_name_is_one_name_not_its_letters():
+    g = grad(squared_error(seed_network()), wrt="b5")
+    assert g.wrt == (S("b5"),)
+    assert grad(seed_network(), wrt="theta5").wrt == symbols("w5_1 w5_2 b5")
 
 
 def test_cross_entropy_on_a_sigmoid_output_is_stable_and_has_the_textbook_gradient():

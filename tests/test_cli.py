@@ -187,7 +187,8 @@ def test_theta_alias_in_wrt_and_at():
 def test_wrt_names_an_input_and_suggests():
     result = run("grad", "seed", "--wrt", "x1,w5")
     assert result.exit_code == 2
-    assert "x1: an input or the target, not a parameter; unknown name w5 (did you mean w5_" in result.output
+    assert "--wrt: cannot differentiate by w5 (did you mean w5_2 or w5_1?)" in result.output
+    assert run("grad", "seed", "--wrt", "x1,theta5").exit_code == 0     # inputs and θN, as in derive
 
 
 def test_expanded_total_is_refused_up_front():
@@ -286,7 +287,7 @@ BAD = [
     ("show", "--expr", "__import__('os').system('true')", "--inputs", "x"), ("show", "--expr", "w*x +",
                                                                               "--inputs", "x"),
     ("show", "seed", "--inputs", "x1"), ("show", "seed", "--format", "pdf"), ("show", "mlp:2-300-300-1"),
-    ("show", "/no/such/file.json"), ("grad", "seed", "--wrt", "x1"), ("grad", "seed", "--wrt", "w1_1 +"),
+    ("show", "/no/such/file.json"), ("grad", "seed", "--wrt", "y"), ("grad", "seed", "--wrt", "w1_1 +"),
     ("grad", "seed", "--at", "x1=1"), ("grad", "seed", "--at", "x1=oops"), ("grad", "seed", "--timeout", "-1"),
     ("grad", "seed", "--loss", "hinge"), ("check", "seed", "--batch", "0"), ("check", "seed", "--at", "y=1"),
     ("check", "seed", "--seed", "x"), ("codegen", "bogus"), ("codegen", "--expr", "w*x", "--inputs", "z"),

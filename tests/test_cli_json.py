@@ -172,11 +172,12 @@ def test_grad_json_is_strict_json_where_the_value_is_not_finite():
 
 
 def test_check_json_reports_a_disagreement_with_exit_1():
-    # at a ReLU kink the numeric reverse mode takes ReLU'(0) = 0 and backprop takes the step's other side
+    # at a ReLU kink the rules take ReLU'(0) = H(0) = 1/2; finite differences see the curved loss, off by h/2
     out = run("check", "--expr", "relu(w + x)", "--inputs", "x", "--at", "x=0,w=0,y=1", "--format", "json")
     assert out.exit_code == 1
     doc = json.loads(out.stdout)
     row = doc["gradients"]["w"]
     assert doc["ok"] is False and row["ok"] is False
-    assert row["values"]["backprop"] == -1.0 and row["values"]["numeric"] == 0.0
-    assert row["max_error"] == pytest.approx(1.0)
+    assert row["values"]["backprop"] == -1.0 and row["values"]["numeric"] == -1.0
+    assert row["values"]["finite_diff"] == pytest.approx(-1.0, abs=1e-5) and row["values"]["finite_diff"] != -1.0
+    assert row["max_error"] == pytest.approx(3.03e-6, rel=0.01)     # |backprop − finite_diff|

@@ -73,7 +73,7 @@ def test_params_vector_orders_a_mapping_and_reports_missing_and_unknown():
     net = seed_network()
     values = {str(p): i for i, p in enumerate(net.params)}
     np.testing.assert_array_equal(params_vector(net.params, values), np.arange(11.0))
-    with pytest.raises(ValueError, match="missing b5, unknown q"):
+    with pytest.raises(ValueError, match="unknown name q; missing b5"):
         params_vector(net.params, {**{k: v for k, v in values.items() if k != "b5"}, "q": 1})
 
 

@@ -9,7 +9,7 @@ from sympy import Derivative, Symbol, symbols, tanh
 from symnet import ExpressionTooLarge, NeuronModel, from_expr, grad, mlp, seed_network, show, squared_error
 from symnet.core.rules import differentiate
 from symnet.derivation.derive import Derivation, derive, enumerate_paths, rule_name
-from symnet.derivation.rules import resolve_wrt
+from symnet.core.names import resolve_wrt
 from symnet.numeric.codegen import expression_function, value_and_grad
 from symnet.numeric.reverse import finite_differences
 from symnet.render.document import body_blocks, relabel, render

@@ -32,6 +32,9 @@ EXPECTED = {
     "09_class_handout.py": (("handout_en.md", "handout_en.tex", "handout_zh.md", "handout_zh.tex"),
                             ("f(θ3, f(θ1, x1, x2), f(θ2, x1, x2))", "finite differences", "[zh] wrote")),
     "04_gradient_check.py": (("gradient_check.md",), ("all gradients agree", "caught:", "A 2-3-1 tanh MLP: all four agree")),
+    "10_own_loss_and_activation.py": (("softsign_model.json",),
+                                      ("h1 = z1/(Abs(z1) + 1)", "first adjoint: (delta_h5, h5 - y)",
+                                       "GELU z·(1 + erf(z/√2))/2: all four gradients agree")),
 }
 
 

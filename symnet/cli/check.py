@@ -44,7 +44,7 @@ from .records import check_record, dumps, number
 @timeout_option
 @ascii_option
 @handle_errors
-def check(network, expr, inputs, params, loss_name, at, seed, batch, fmt, timeout, ascii):
+def check(network, expr, inputs, params, activation, loss_name, at, seed, batch, fmt, timeout, ascii):
     """Compare four gradients (backprop, sympy.diff, numeric reverse mode, finite differences).
 
     \b
@@ -55,7 +55,7 @@ def check(network, expr, inputs, params, loss_name, at, seed, batch, fmt, timeou
 
     preload(numeric=True)
     with time_limit(timeout, "the gradient check"):
-        net = load_network(network, expr, inputs, params)
+        net = load_network(network, expr, inputs, params, activation)
         if is_layer_network(net):
             report = _check_layers(net, loss_name, at, seed, batch)
         else:

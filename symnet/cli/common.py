@@ -34,8 +34,6 @@ from .naming import (  # noqa: F401  (re-exported: the commands import everythin
     make_loss,
     parse_point,
     parse_wrt,
-    resolve_name,
-    unknown_message,
 )
 from .timelimit import (  # noqa: F401
     DEFAULT_TIMEOUT,
@@ -244,10 +242,10 @@ class FiniteFloat(click.FloatRange):
 
 
 def network_options(func):
-    """Add the NETWORK argument (optional) and ``--expr``, ``--inputs``, ``--params`` to a command.
+    """Add the NETWORK argument (optional) and ``--expr``, ``--inputs``, ``--params``, ``--activation``.
 
-    The command receives ``network``, ``expr``, ``inputs`` and ``params`` and calls
-    ``load_network(network, expr, inputs, params)``.
+    The command receives ``network``, ``expr``, ``inputs``, ``params`` and ``activation`` and calls
+    ``load_network(network, expr, inputs, params, activation)``.
     """
     options = (
         click.argument("network", required=False, metavar="NETWORK", shell_complete=complete_network),
@@ -255,6 +253,9 @@ def network_options(func):
         click.option("--inputs", metavar="NAMES", help="The inputs of --expr, comma-separated, e.g. x1,x2."),
         click.option("--params", metavar="NAMES",
                      help="The parameters of --expr (default: every symbol that is not an input)."),
+        click.option("--activation", metavar="NAME|FORMULA",
+                     help='Every neuron\'s activation: a name (sigmoid, tanh, relu, softplus, identity, swish, '
+                          'softsign, gelu) or a formula in z, e.g. "z/(1 + Abs(z))".'),
     )
     for option in reversed(options):
         func = option(func)
@@ -268,9 +269,10 @@ def ascii_option(func):
 
 
 def loss_option(func):
-    """Add ``--loss squared_error|binary_cross_entropy``; the command receives ``loss_name``."""
-    return click.option("--loss", "loss_name", type=click.Choice(LOSS_NAMES), default="squared_error",
-                        show_default=True, help="The per-sample loss.")(func)
+    """Add ``--loss NAME|FORMULA``; the command receives ``loss_name`` (checked by ``make_loss``)."""
+    return click.option("--loss", "loss_name", metavar="NAME|FORMULA", default="squared_error", show_default=True,
+                        help=f"The per-sample loss: {', '.join(LOSS_NAMES)}, or a formula in yhat and y, "
+                             'e.g. "0.5*(y - yhat)**2".')(func)
 
 
 def timeout_option(func):

@@ -24,6 +24,8 @@ from .common import (
     loss_option,
     make_loss,
     network_options,
+    parse_point,
+    parse_wrt,
     time_limit,
     timeout_option,
     write_output,
@@ -59,7 +61,7 @@ DOCUMENT_SUFFIXES = (".tex", ".md", ".pdf", ".txt", ".json")
 @timeout_option
 @ascii_option
 @handle_errors
-def derive(network, expr, inputs, params, loss_name, wrt, at, abstract, expanded, lang, fmt, output, no_check,
+def derive(network, expr, inputs, params, activation, loss_name, wrt, at, abstract, expanded, lang, fmt, output, no_check,
            timeout, ascii):
     """Derive ∂L/∂θ step by step with the chain rule: paths, local factors, products, δ-form.
 
@@ -84,7 +86,7 @@ def derive(network, expr, inputs, params, loss_name, wrt, at, abstract, expanded
         check = output is not None and not no_check
         if at is None and output is not None and not abstract:
             at = DEFAULT_AT
-        derivation = _build(network, expr, inputs, params, loss_name, wrt, at, abstract, expanded, check)
+        derivation = _build((network, expr, inputs, params, activation), loss_name, wrt, at, abstract, expanded, check)
         if output is None and fmt == "json":
             emit(dumps(derivation_record(derivation)), None, ascii, "json")
             return
@@ -152,14 +154,13 @@ def _check_language(lang: str, ascii: bool, output: str | None) -> None:
                                "(-o derivation.md, .tex or .pdf), or use --lang en")
 
 
-def _build(network, expr, inputs, params, loss_name, wrt, at, abstract, expanded, check):
+def _build(source, loss_name, wrt, at, abstract, expanded, check):
     """The loss from the network options, then its derivation."""
     from symnet.derivation.derive import derive as build
-    from symnet.io.options import parse_names
 
-    names = None if wrt is None else tuple(parse_names(wrt))
-    loss = make_loss(load_network(network, expr, inputs, params), loss_name)
-    return build(loss, wrt=names, at=_point(loss, at), abstract=abstract, expanded=expanded, check=check)
+    loss = make_loss(load_network(*source), loss_name)
+    symbols = parse_wrt(wrt, loss, abstract=abstract)
+    return build(loss, wrt=symbols, at=_point(loss, at), abstract=abstract, expanded=expanded, check=check)
 
 
 def _point(loss, at: str | None):
@@ -174,9 +175,7 @@ def _point(loss, at: str | None):
         from symnet.derivation.numbers import random_values
 
         return random_values(loss, int(seed or 0))
-    from symnet.io.options import parse_assignments
-
-    return parse_assignments(at)
+    return parse_point(at, loss)
 
 
 def _write_document(derivation, output: str, lang: str, check: bool) -> None:
@@ -229,7 +228,7 @@ def _graph_beside(derivation, output: str, lang: str):
 @click.option("--dpi", type=click.IntRange(50, 600), default=150, show_default=True, help="Resolution of a PNG.")
 @timeout_option
 @handle_errors
-def graph(network, expr, inputs, params, loss_name, wrt, lang, output, dpi, timeout):
+def graph(network, expr, inputs, params, activation, loss_name, wrt, lang, output, dpi, timeout):
     """Draw the computational graph, each edge labelled with its local derivative.
 
     """
@@ -244,5 +243,5 @@ def graph(network, expr, inputs, params, loss_name, wrt, lang, output, dpi, time
         matplotlib.use("Agg")
         from symnet.plot.graph import save_graph
 
-        save_graph(make_loss(load_network(network, expr, inputs, params), loss_name), output, name, lang, dpi)
+        save_graph(make_loss(load_network(network, expr, inputs, params, activation), loss_name), output, name, lang, dpi)
     echo_err(f"wrote {output}")

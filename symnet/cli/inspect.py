@@ -51,7 +51,7 @@ OPS_PER_SECOND = 50_000        # a fast machine's printing speed: more than --ti
 @timeout_option
 @ascii_option
 @handle_errors
-def show(network, expr, inputs, params, fmt, output, timeout, ascii):
+def show(network, expr, inputs, params, activation, fmt, output, timeout, ascii):
     """Print a network: its nested f-form, program, closed formula and parameters.
 
     \b
@@ -61,7 +61,7 @@ def show(network, expr, inputs, params, fmt, output, timeout, ascii):
     """
     preload()
     with time_limit(timeout, "showing the network"):
-        net = load_network(network, expr, inputs, params)
+        net = load_network(network, expr, inputs, params, activation)
         if is_layer_network(net):
             from .layer_views import show_layers
 
@@ -118,8 +118,8 @@ def closed_form_pair(net):
     "symnet grad seed:scalar --wrt theta5 --expanded"))
 @network_options
 @loss_option
-@click.option("--wrt", metavar="NAMES", help="Only these parameters, comma-separated, e.g. w1_1,b5 or theta1 "
-              "for θ1 (default: all).")
+@click.option("--wrt", metavar="NAMES", help="Only these, comma-separated, e.g. w1_1,b5; θN or thetaN means all of "
+              "neuron N's parameters; inputs may be named too (default: every parameter).")
 @click.option("--expanded", is_flag=True, help="One closed formula per parameter instead of the δ-program.")
 @click.option("--max-ops", type=click.IntRange(1, 10**6), default=DEFAULT_MAX_OPS, show_default=True,
               help=f"Size limit of one expanded formula (all together: at most {MAX_EXPANDED_TOTAL}).")
@@ -129,7 +129,7 @@ def closed_form_pair(net):
 @timeout_option
 @ascii_option
 @handle_errors
-def grad(network, expr, inputs, params, loss_name, wrt, expanded, max_ops, at, fmt, output, timeout, ascii):
+def grad(network, expr, inputs, params, activation, loss_name, wrt, expanded, max_ops, at, fmt, output, timeout, ascii):
     """Print ∂L/∂w for every (or the named) parameter.
 
     \b
@@ -142,7 +142,7 @@ def grad(network, expr, inputs, params, loss_name, wrt, expanded, max_ops, at, f
     hint = ("drop --expanded for the compact form, or give a larger --timeout" if expanded
             else "use a smaller network or a larger --timeout")
     with time_limit(timeout, "the gradient", hint):
-        net = load_network(network, expr, inputs, params)
+        net = load_network(network, expr, inputs, params, activation)
         if is_layer_network(net):
             from .layer_views import grad_layers
 
@@ -150,7 +150,7 @@ def grad(network, expr, inputs, params, loss_name, wrt, expanded, max_ops, at, f
             return
         target = make_loss(net, loss_name)
         point = parse_point(at, target) if at is not None else None
-        symbols = parse_wrt(wrt, net)
+        symbols = parse_wrt(wrt, target)
         limits = (max_ops, min(MAX_EXPANDED_TOTAL, int(timeout * OPS_PER_SECOND))) if expanded else None
         text = render_gradient(target, symbols, limits, point, fmt)
     emit(text, output, ascii, fmt)
@@ -165,7 +165,7 @@ def render_gradient(target, wrt, expanded, point, fmt: str) -> str:
     from symnet.render.printing import format_assignments
     from symnet.render.show import show
 
-    gradient = symbolic_grad(target, wrt=wrt)
+    gradient = symbolic_grad(target, wrt=wrt or None)   # () for a network without parameters: all of none
     values = evaluate(target, wrt, point) if point is not None else None
     pairs = expanded_pairs(gradient, *expanded) if expanded else None
     if fmt == "json":
@@ -198,10 +198,11 @@ def expanded_pairs(gradient, max_ops: int, total_limit: int = MAX_EXPANDED_TOTAL
 
 
 def evaluate(target, wrt, point: dict) -> dict:
-    """{'L': loss, 'w': ∂L/∂w, …} at the point, from the compiled loss and gradient."""
+    """{'L': loss, 'w': ∂L/∂w, …} at the point, from the compiled gradient program (inputs may be in wrt)."""
     import numpy as np
 
-    from symnet.numeric.codegen import value_and_grad
+    from symnet.core.backprop import grad as symbolic_grad
+    from symnet.numeric.codegen import to_function
 
     if not target.network.params:  # nothing to differentiate: the loss alone
         from symnet.numeric.codegen import expression_function
@@ -209,11 +210,11 @@ def evaluate(target, wrt, point: dict) -> dict:
         names = (*target.network.inputs, target.target)
         value = expression_function(target.program.closed_form()[0], names)(*(point[s.name] for s in names))
         return {"L": float(value)}
-    fn = value_and_grad(target)  # its parameters and inputs are the network's, in order
+    program = symbolic_grad(target, wrt=wrt).program
+    fn = to_function(program, program.inputs + program.params, "value_and_grad")
     with np.errstate(all="ignore"):  # log of a negative number: the value printed is nan, no warning
-        loss, gradient = fn(*point_arrays(target, point))
-    by_name = dict(zip((p.name for p in fn.params), map(float, gradient)))
-    return {"L": float(loss), **{p.name: by_name[p.name] for p in wrt}}
+        values = fn(*(point[s.name] for s in program.inputs + program.params))
+    return {"L": float(values[0]), **{p.name: float(v) for p, v in zip(wrt, values[1:])}}
 
 
 def format_values(values: dict, fmt: str) -> str:
@@ -266,7 +267,7 @@ def point_arrays(target, point: dict):
 @timeout_option
 @ascii_option
 @handle_errors
-def codegen(network, expr, inputs, params, loss_name, output, timeout, ascii):
+def codegen(network, expr, inputs, params, activation, loss_name, output, timeout, ascii):
     """Print the generated NumPy module of the loss and its gradient: it runs on its own (value_and_grad).
 
     """
@@ -274,7 +275,7 @@ def codegen(network, expr, inputs, params, loss_name, output, timeout, ascii):
 
     preload(numeric=True)
     with time_limit(timeout, "code generation"):
-        net = load_network(network, expr, inputs, params)
+        net = load_network(network, expr, inputs, params, activation)
         if is_layer_network(net):
             from .layer_views import codegen_layers
 

@@ -4,8 +4,9 @@ and a point (``--at``).
 A network is ``seed`` (``seed:scalar``, ``seed:tanh``), ``mlp:2-3-1`` (``mlp:2-3-1:tanh``,
 ``mlp:2-3-1:tanh:sigmoid``), a layer network ``layers:64-32-10:relu:softmax`` (matrix steps), an expression (``--expr "…" --inputs x1,x2``, read by the safe parser
 ``symnet.io.parsing``), or a JSON network file (``symnet.io.netfile``). Names are matched exactly, except
-that ``thetaN`` (what ``--ascii`` prints) also names the neuron parameter ``θN``; an unknown name
-gets the closest known names as a suggestion (``difflib``). Only click and the standard library are
+that ``thetaN`` (what ``--ascii`` prints) also names the neuron parameter ``θN``. Names of
+parameters and points are checked by the library's one validators (``symnet.core.names``), so the
+commands accept and refuse exactly what ``grad``, ``derive`` and ``check_grads`` do. Only click and the standard library are
 imported at module level.
 
 Names are also written back: ``ascii_fallback`` spells Unicode output (θ₁, w₃,₁, δz₅, σ) as the
@@ -14,7 +15,6 @@ names the commands read (theta1, w3_1, delta_z5, sigmoid).
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import unicodedata
@@ -27,7 +27,6 @@ NETWORK_HELP = ("NETWORK is seed, seed:scalar, seed:tanh, mlp:2-3-1, mlp:2-3-1:t
                 "or a JSON network file; or give --expr instead.")
 NETWORK_EXAMPLES = ("seed", "seed:scalar", "seed:tanh", "seed:relu", "mlp:2-3-1", "mlp:2-3-1:tanh",
                     "mlp:2-3-1:tanh:sigmoid", "layers:64-32-10:relu:softmax")
-_THETA_ALIAS = re.compile(r"theta(\d+)")
 
 
 def complete_network(ctx, param, incomplete: str) -> list:
@@ -38,8 +37,9 @@ def complete_network(ctx, param, incomplete: str) -> list:
     return names + [CompletionItem(incomplete, type="file")]
 
 
-def load_network(spec: str | None, expr: str | None = None, inputs: str | None = None, params: str | None = None):
-    """The Network named on the command line.
+def load_network(spec: str | None, expr: str | None = None, inputs: str | None = None, params: str | None = None,
+                 activation: str | None = None):
+    """The Network named on the command line, with every neuron's activation replaced by ``activation``.
 
     Args:
         spec: ``seed``, ``seed:scalar``, ``seed:tanh``, ``mlp:2-3-1[:tanh[:sigmoid]]``, or a JSON file path
@@ -47,6 +47,8 @@ def load_network(spec: str | None, expr: str | None = None, inputs: str | None =
         expr: instead of ``spec``, a formula (safe-parsed); neurons ``f(θ, …)`` go through from_neurons.
         inputs: the inputs of ``expr``, comma-separated (required with ``expr``).
         params: the parameters of ``expr``, comma-separated (default: every other symbol).
+        activation: ``--activation``: a name of the activation table, or a formula in z read by the
+            safe parser (``"z/(1 + Abs(z))"``); for networks of neurons whose NETWORK names no activation.
 
     Returns:
         A ``symnet.Network``.
@@ -56,21 +58,58 @@ def load_network(spec: str | None, expr: str | None = None, inputs: str | None =
 
     >>> print(load_network("mlp:2-2-1"))
     f(θ3, f(θ1, x1, x2), f(θ2, x1, x2))
+    >>> load_network("seed", activation="z/(1 + Abs(z))").models[0][1].activation
+    z/(Abs(z) + 1)
     """
     _check_combination(spec, expr, inputs, params)
     if expr is not None:
-        return _network_from_expr(expr, inputs, params)
-    spec = spec.strip()
-    head = spec.split(":")[0]
-    if head == "seed":  # a file named seed is ./seed
-        return _seed(spec)
-    if head == "mlp":
-        return _mlp(spec)
-    if head == "layers":
-        from .layer_views import parse_layers
+        net = _network_from_expr(expr, inputs, params)
+    else:
+        spec = spec.strip()
+        head = spec.split(":")[0]
+        if head in ("seed", "mlp") and activation is not None:
+            _one_activation(spec)
+        if head == "seed":  # a file named seed is ./seed
+            net = _seed(spec)
+        elif head == "mlp":
+            net = _mlp(spec)
+        elif head == "layers":
+            from .layer_views import parse_layers
 
-        return parse_layers(spec)
-    return _network_from_file(spec)
+            net = parse_layers(spec)
+        else:
+            net = _network_from_file(spec)
+    return net if activation is None else with_activation(net, activation)
+
+
+def _one_activation(spec: str) -> None:
+    from symnet.core.activations import ACTIVATIONS
+
+    named = [part for part in spec.split(":")[1:] if part in ACTIVATIONS]
+    if named:
+        raise ValueError(f"{spec} already names the activation {named[0]}; give it either in NETWORK or with "
+                         f"--activation, not both")
+
+
+def with_activation(net, text: str):
+    """``net`` with every neuron's activation given by ``--activation`` (a name or a formula in z).
+
+    >>> print(with_activation(load_network("mlp:1-1"), "swish").models[0][1].activation)
+    swish
+    """
+    from symnet.core.network import from_neurons
+    from symnet.core.neuron import NeuronModel
+    from symnet.io.netfile import activation_from_text
+
+    if not getattr(net, "models", None):
+        raise ValueError("--activation applies to networks of neurons (seed, mlp:…, f(θ, …) in --expr); this "
+                         "network is a plain formula: write the activation into the formula instead")
+    try:
+        overrides = {theta: NeuronModel(activation_from_text(text), model.parameterization)
+                     for theta, model in net.models}
+    except ValueError as error:
+        raise ValueError(f"--activation: {error}") from None
+    return from_neurons(net.nested, net.inputs, overrides=overrides)
 
 
 def _check_combination(spec, expr, inputs, params) -> None:
@@ -136,7 +175,17 @@ def _network_from_expr(expr: str, inputs: str, params: str | None):
     parsed = parse_expr(expr)
     input_symbols = tuple(parse_names(inputs, "--inputs"))
     param_symbols = None if params is None else tuple(parse_names(params, "--params"))
+    _refuse_target(parsed)
     return from_expr(parsed, input_symbols, param_symbols)
+
+
+def _refuse_target(parsed) -> None:
+    """An --expr is the network's output ŷ; the target y in it would be squared a second time by the loss."""
+    if any(s.name == "y" for s in parsed.free_symbols):
+        raise ValueError("--expr contains y, the target: --expr is the network's output ŷ, and the loss compares it "
+                         "with y on top, so (y - ...)**2 would be squared a second time. Give the network alone "
+                         "(e.g. --expr \"w*x + b\" --inputs x) and choose the loss with --loss, e.g. "
+                         "--loss \"0.5*(y - yhat)**2\"; or rename an input called y (e.g. x2)")
 
 
 def _network_from_file(spec: str):
@@ -153,103 +202,63 @@ def _network_from_file(spec: str):
 
 
 def make_loss(network, loss_name: str = "squared_error"):
-    """The ``symnet.Loss`` of ``network`` named by ``--loss``.
+    """The ``symnet.Loss`` of ``network`` named by ``--loss``: a name or a formula in yhat and y.
 
     >>> make_loss(load_network("seed")).name
     'squared_error'
+    >>> print(make_loss(load_network("seed"), "0.5*(y - yhat)**2"))
+    L = 0.5*(y - yhat)**2
     """
-    from symnet.core.losses import loss
+    from symnet.io.text import loss
 
     if is_layer_network(network):
         raise ValueError(f"{network.spec} is a layer network: this command takes scalar networks (seed, mlp:…, "
                          f"files, --expr); use symnet show, grad, codegen, check, derive or train with it")
-    return loss(network, loss_name)
+    try:
+        return loss(network, loss_name)
+    except ValueError as error:
+        raise ValueError(f"--loss: {error}") from None
 
 
-# --- names of parameters and points -------------------------------------------------------------
+# --- names of parameters and points: the library's validators, with the option named --------------
 
 
-def resolve_name(name: str, known) -> str | None:
-    """``name`` as one of the ``known`` names: itself, or ``θN`` for ``thetaN``; None if neither.
+def parse_wrt(text: str | None, target, abstract: bool = False) -> tuple:
+    """The symbols named by ``--wrt`` (all parameters when None), checked by ``symnet.core.names.resolve_wrt``.
 
-    >>> resolve_name("theta2", ["θ1", "θ2"]), resolve_name("w1_1", ["w1_1"]), resolve_name("q", ["w"])
-    ('θ2', 'w1_1', None)
-    """
-    known = tuple(known)
-    if name in known:
-        return name
-    alias = _THETA_ALIAS.fullmatch(name)
-    if alias and f"θ{alias.group(1)}" in known:
-        return f"θ{alias.group(1)}"
-    return None
-
-
-def unknown_message(names, known) -> str:
-    """``unknown name q (did you mean w?)``, naming each unknown name with its closest known names.
-
-    >>> unknown_message(["w11", "zz"], ["w1_1", "b1"])
-    'unknown names w11 (did you mean w1_1?), zz'
-    """
-    parts = []
-    for name in names:
-        close = difflib.get_close_matches(name, list(known), n=2, cutoff=0.6)
-        parts.append(f"{name} (did you mean {' or '.join(close)}?)" if close else name)
-    return f"unknown name{'s' if len(parts) > 1 else ''} {', '.join(parts)}"
-
-
-def parse_wrt(text: str | None, net) -> tuple:
-    """The parameters named by ``--wrt`` (all when None), checked against the network.
+    The CLI adds no rules of its own: the names are split by the safe parser and handed to the
+    library's one validator (θN/thetaN for a neuron, inputs when named, never the target).
 
     >>> parse_wrt("theta5, θ1", load_network("seed:scalar"))
     (θ5, θ1)
     """
-    if text is None:
-        return net.params
+    from symnet.core.names import resolve_wrt
     from symnet.io.options import parse_names
 
-    known = [p.name for p in net.params]
-    names = [s.name for s in parse_names(text, "--wrt")]
-    resolved = [resolve_name(n, known) for n in names]
-    unknown = [n for n, r in zip(names, resolved) if r is None]
-    if unknown:
-        not_params = [n for n in unknown if n in {s.name for s in net.inputs} | {"y"}]
-        others = [n for n in unknown if n not in not_params]
-        problems = ([f"{', '.join(not_params)}: an input or the target, not a parameter"] if not_params else []) \
-            + ([unknown_message(others, known)] if others else [])
-        raise ValueError(f"--wrt: {'; '.join(problems)}; the parameters of this network are {', '.join(known)}")
-    by_name = {p.name: p for p in net.params}
-    return tuple(dict.fromkeys(by_name[r] for r in resolved))
+    names = None if text is None else [s.name for s in parse_names(text, "--wrt")]
+    try:
+        return resolve_wrt(target, names, abstract=abstract)
+    except ValueError as error:
+        raise ValueError(f"--wrt: {error}") from None
 
 
 def parse_point(text: str, target) -> dict:
-    """``--at`` as {name: float}: every input, every parameter and the target, nothing else.
-
-    Unknown names are reported first, with suggestions, then the missing ones.
+    """``--at`` as {name: float}, checked by ``symnet.core.names.resolve_point``: every input, every
+    parameter and the target, nothing else (unknown names get suggestions).
 
     >>> loss = make_loss(load_network("seed:scalar"))
     >>> point = parse_point("x1=1, x2=0, y=1, theta1=1, θ2=2, θ3=3, θ4=4, theta5=5", loss)
     >>> point["θ5"], point["x1"]
     (5.0, 1.0)
     """
+    from symnet.core.names import resolve_point
     from symnet.io.options import parse_assignments
 
-    needed = [s.name for s in target.network.inputs + (target.target,) + target.network.params]
-    values, unknown = {}, []
-    for symbol, value in parse_assignments(text).items():
-        name = resolve_name(symbol.name, needed)
-        if name is None:
-            unknown.append(symbol.name)
-        elif name in values:
-            raise ValueError(f"--at gives {name} twice (as {name} and as {symbol.name}); give it once")
-        else:
-            values[name] = float(value)
-    missing = [n for n in needed if n not in values]
-    problems = ([unknown_message(unknown, needed)] if unknown else []) + \
-        ([f"missing {', '.join(missing)}"] if missing else [])
-    if problems:
-        raise ValueError(f"--at: {'; '.join(problems)}. Give every input, every parameter and the target "
-                         f"{target.target} once, e.g. --at {','.join(f'{n}=0.5' for n in needed[:3])},...")
-    return values
+    try:
+        point = resolve_point(target, parse_assignments(text))
+    except ValueError as error:
+        raise ValueError(f"--at: {error}") from None
+    return {symbol.name: value for symbol, value in point.items()}
 
 
 # --- ASCII fallback ---------------------------------------------------------------------------

@@ -18,8 +18,8 @@ from contextlib import contextmanager
 DEFAULT_TIMEOUT = 20.0
 MIN_SECONDS = 1e-4       # setitimer rounds below a microsecond to 0, which would mean no limit at all
 MAX_SECONDS = 1e6        # and overflows far above
-SYMBOLIC_MODULES = ("symnet", "symnet.io.parsing", "symnet.io.netfile", "symnet.render.printing", "symnet.core.losses",
-                    "symnet.core.backprop")
+SYMBOLIC_MODULES = ("symnet", "symnet.io.parsing", "symnet.io.netfile", "symnet.io.text", "symnet.render.printing",
+                    "symnet.core.losses", "symnet.core.backprop")
 NUMERIC_MODULES = ("numpy", "symnet.numeric.codegen", "symnet.numeric.reverse", "symnet.numeric.gradcheck")
 
 

@@ -63,7 +63,7 @@ DATA_HELP = ("xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or
               help="text: the summary; json: the same as data, for scripts (with test_accuracy for layers: networks).")
 @ascii_option
 @handle_errors
-def train(network, expr, inputs, params, data_spec, target, samples, noise, loss_name, optimizer, epochs,
+def train(network, expr, inputs, params, activation, data_spec, target, samples, noise, loss_name, optimizer, epochs,
           learning_rate, batch_size, seed, validation, clip, quiet, out_dir, fmt, ascii):
     """Train NETWORK on a data set by gradient descent, θ ← θ − η·∂L/∂θ.
 
@@ -81,7 +81,7 @@ def train(network, expr, inputs, params, data_spec, target, samples, noise, loss
     from symnet.learn.modelfile import check_savable
 
     check_folder(out_dir, RUN_FILES)  # what would be refused after training is refused now
-    net = load_network(network, expr, inputs, params)
+    net = load_network(network, expr, inputs, params, activation)
     if is_layer_network(net):
         from .train_layers import layer_summary, train_layer_network
 

@@ -12,13 +12,14 @@ paths (the article's f(θ2, x2)) sums its paths automatically.
 from __future__ import annotations
 
 from collections import ChainMap
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sympy import Add, Basic, MatAdd, MatrixSymbol, S, Symbol
 
-from symnet.core.losses import Loss
+from symnet.core.losses import Loss, as_loss
 from symnet.core.matrix_rules import MATRIX_DERIVATIVES, is_matrix_step, matrix_vjp
+from symnet.core.names import resolve_wrt
 from symnet.core.network import Network
 from symnet.core.program import MAX_EXPANDED_OPS, Program
 from symnet.core.rules import differentiate, rule_table
@@ -82,12 +83,15 @@ class Gradient:
         return f"$$\n{latex(self)}\n$$"
 
 
-def grad(target: Loss | Network, wrt: Sequence[Symbol] | None = None, rules: Mapping | None = None) -> Gradient:
-    """The symbolic gradient of a loss (or of a network's output) by the reverse sweep.
+def grad(target: Loss | Network | Program, wrt=None, rules: Mapping | None = None) -> Gradient:
+    """The symbolic gradient of a loss by the reverse sweep.
 
     Args:
-        target: a ``Loss`` (differentiates L) or a ``Network`` (differentiates ŷ).
-        wrt: symbols to differentiate by (params and/or inputs); default every parameter.
+        target: a ``Loss`` (differentiates L); a ``Network`` stands for its squared-error loss
+            L = (y − ŷ)², as in every symnet verb; a ``Program`` differentiates its first output.
+        wrt: one name or symbol (``"b5"``) or a list; ``θN``/``thetaN`` means all of neuron N's
+            parameters, inputs may be named, the target may not (``symnet.core.names.resolve_wrt``);
+            default every parameter.
         rules: extra derivative rules ``{SymPy class: (ans, *args) -> partials}``.
 
     Returns:
@@ -99,30 +103,18 @@ def grad(target: Loss | Network, wrt: Sequence[Symbol] | None = None, rules: Map
     delta_z5
     >>> g.program.rhs(g.formula("b5"))
     delta_h5*h5*(1 - h5)
+    >>> grad(seed_network(), wrt="b5").wrt
+    (b5,)
     """
+    target = as_loss(target) if isinstance(target, Network) else target
     program = getattr(target, "program", target)  # a Loss, a Network, a layer network or loss, or a Program
     if not isinstance(program, Program):
         raise TypeError(f"grad expects a Loss, a Network or a Program; got {type(target).__name__}")
     if getattr(program.outputs[0], "is_Matrix", False):
         raise ValueError(f"the output {program.outputs[0]} is a vector: differentiate a loss of it, e.g. "
                          f"grad(network.loss())")
-    wrt = _resolve_wrt(program, wrt)
+    wrt = resolve_wrt(target if isinstance(target, Loss) else program, wrt)
     return reverse_sweep(program, wrt, rule_table(rules))
-
-
-def _resolve_wrt(program: Program, wrt) -> tuple[Symbol, ...]:
-    if wrt is None:
-        return program.params
-    allowed = program.params + program.inputs
-    by_name = {s.name: s for s in allowed}       # "W1" names the matrix symbol W1 too
-    wrt = tuple(by_name.get(s, Symbol(s)) if isinstance(s, str) else s for s in wrt)
-    unknown = [s for s in wrt if s not in allowed]
-    if unknown:
-        raise ValueError(f"cannot differentiate by {', '.join(map(str, unknown))}: expected parameters or inputs "
-                         f"of the network ({', '.join(map(str, allowed))})")
-    if len(set(wrt)) != len(wrt):
-        raise ValueError(f"duplicate symbol in wrt: {', '.join(map(str, wrt))}")
-    return wrt
 
 
 def reverse_sweep(program: Program, wrt: tuple[Symbol, ...], table: Mapping) -> Gradient:

@@ -1,8 +1,13 @@
-"""Losses: the article's squared error L(ŷ, y) = (y − ŷ)² and binary cross-entropy.
+"""Losses: the article's squared error L(ŷ, y) = (y − ŷ)², binary cross-entropy, and your own.
 
 A loss is per sample; compiled code averages it over a batch. Cross-entropy on a sigmoid output
 h = σ(z) is evaluated in the stable form L = softplus(z) − y·z, equal to −y log h − (1 − y) log(1 − h)
-but finite for any z.
+but finite for any z. Any other per-sample loss is an expression in ŷ (``yhat``) and the target
+(``y``): ``Loss.from_expr(net, (y - yhat)**2 / 2)`` is Nielsen's ½(y − ŷ)² (text goes through the
+safe parser: ``symnet.loss(net, "0.5*(y - yhat)**2")``).
+
+A bare ``Network`` wherever a scalar to differentiate is needed stands for its squared-error loss
+(``as_loss``): the same in ``grad``, ``value_and_grad``, ``check_grads``, ``derive`` and ``train``.
 """
 
 from __future__ import annotations
@@ -15,8 +20,10 @@ from symnet.core.activations import sigmoid, softplus
 from symnet.core.network import OUTPUT as YHAT  # one symbol for ŷ, printed ŷ
 from symnet.core.network import Network, fresh_names, short
 from symnet.core.program import Program
+from symnet.core.rules import check_supported, rule_table
 
 LOSS = Symbol("L")
+Y = Symbol("y")    # the target as a user writes it in a loss formula
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,50 @@ class Loss:
 
         return f"$\\displaystyle {latex(self)}$"
 
+    @classmethod
+    def from_expr(cls, network: Network, expr, name: str | None = None, rules=None) -> "Loss":
+        """Your own per-sample loss: any expression in ŷ (the symbol ``yhat``) and the target ``y``.
+
+        Args:
+            network: the network whose output is ŷ.
+            expr: a SymPy expression in ``yhat`` and ``y`` (``y`` means the target even when the
+                network already uses that name: the target is then called ``y_true``).
+            name: the loss's name; default the formula itself, so a model file can rebuild it.
+            rules: extra derivative rules for functions symnet does not know.
+
+        Returns:
+            The ``Loss``.
+
+        >>> from sympy import Rational, symbols
+        >>> from symnet.core.network import seed_network
+        >>> y, yhat = symbols("y yhat")
+        >>> print(Loss.from_expr(seed_network(), Rational(1, 2) * (y - yhat)**2))
+        L = (y - yhat)**2/2
+        """
+        if isinstance(expr, (str, bytes)):
+            raise TypeError(f"got text {expr!r}: use symnet.loss(network, text), which reads it with the safe "
+                            "parser; the core never parses strings")
+        if not isinstance(expr, Basic):
+            raise TypeError(f"a loss is a SymPy expression in yhat and y; got {type(expr).__name__}")
+        stray = sorted(s.name for s in expr.free_symbols if s not in (YHAT, Y))
+        if stray:
+            raise ValueError(f"a loss is a formula in yhat (the network's output ŷ) and y (the target); "
+                             f"{', '.join(stray)} is neither, e.g. write \"0.5*(y - yhat)**2\"")
+        if not expr.has(YHAT):
+            raise ValueError(f"the loss {expr} does not depend on yhat, the network's output, so its gradient is "
+                             f"zero; write it in yhat and y, e.g. \"(y - yhat)**2\"")
+        target = target_symbol(network)
+        display = expr.xreplace({Y: target})
+        value = display.xreplace({YHAT: network.output})
+        check_supported(value, rule_table(rules))
+        return cls(network, name or str(expr), value, display, target)
+
+    def on(self, network: Network) -> "Loss":
+        """The same loss of another network (e.g. the scalar view of the same neurons)."""
+        if self.name in LOSSES:
+            return LOSSES[self.name](network)
+        return Loss.from_expr(network, self.display.xreplace({self.target: Y}), self.name)
+
 
 def target_symbol(network: Network) -> Symbol:
     """``y``, unless the network already uses that name (then ``y_true``, ``target``, ``y_1``, …)."""
@@ -82,8 +133,42 @@ LOSSES = {"squared_error": squared_error, "mse": squared_error, "binary_cross_en
           "bce": binary_cross_entropy}
 
 
-def loss(network: Network, kind: str = "squared_error") -> Loss:
-    """A loss by name: ``squared_error`` (``mse``) or ``binary_cross_entropy`` (``bce``)."""
+def loss(network: Network, kind="squared_error") -> Loss:
+    """A loss by name — ``squared_error`` (``mse``), ``binary_cross_entropy`` (``bce``) — or by formula.
+
+    Args:
+        network: the network.
+        kind: a loss name, or a SymPy expression in ``yhat`` and ``y`` (``Loss.from_expr``); text
+            formulas go through ``symnet.loss``, which parses them safely first.
+
+    Returns:
+        The ``Loss``.
+
+    >>> from symnet.core.network import seed_network
+    >>> loss(seed_network(), "bce").name
+    'binary_cross_entropy'
+    """
+    if isinstance(kind, Basic):
+        return Loss.from_expr(network, kind)
     if kind not in LOSSES:
-        raise ValueError(f"unknown loss {kind!r}: expected one of {', '.join(LOSSES)}")
+        raise ValueError(f"unknown loss {kind!r}: expected one of {', '.join(LOSSES)}, or a formula in yhat and y "
+                         f"such as \"0.5*(y - yhat)**2\"")
     return LOSSES[kind](network)
+
+
+def as_loss(target) -> Loss:
+    """The scalar a verb differentiates: a ``Loss`` itself, or a ``Network``'s squared-error loss.
+
+    One meaning everywhere: ``grad``, ``value_and_grad``, ``check_grads``, ``derive``, the graph and
+    ``train`` all read a bare network as the article's L = (y − ŷ)².
+
+    >>> from symnet.core.network import seed_network
+    >>> as_loss(seed_network()).name
+    'squared_error'
+    """
+    if isinstance(target, Loss):
+        return target
+    if isinstance(target, Network):
+        return squared_error(target)
+    raise TypeError(f"expected a Loss or a Network (which stands for its squared error (y − ŷ)²); "
+                    f"got {type(target).__name__}")

@@ -106,13 +106,15 @@ def seed_network(model: NeuronModel | None = None) -> Network:
     return from_neurons(nested, inputs=(x1, x2), model=model)
 
 
-def mlp(layer_sizes: Sequence[int], activation: str = "sigmoid", output_activation: str | None = None) -> Network:
+def mlp(layer_sizes: Sequence[int], activation="sigmoid", output_activation=None) -> Network:
     """A fully connected network, e.g. ``mlp([2, 3, 1])``; neurons are numbered 1, 2, … layer by layer.
 
     Args:
         layer_sizes: inputs, hidden widths…, and 1 output (symnet networks have one output).
-        activation: hidden activation (sigmoid, tanh, relu, softplus, identity).
-        output_activation: the output neuron's activation; default the same as ``activation``.
+        activation: the hidden activation: a name (sigmoid, tanh, relu, softplus, identity, swish,
+            softsign, gelu), a SymPy function class (``erf``), a one-argument function
+            (``lambda z: z / (1 + Abs(z))``) or a formula in the symbol ``z``.
+        output_activation: the output neuron's activation (the same kinds); default ``activation``.
 
     Returns:
         The network.

@@ -4,6 +4,11 @@ A neuron is written as the article writes it: ``f(θ5, f(θ3, …), f(θ4, …))
 θᵢ names the neuron's parameter group; the rest are its inputs. A ``NeuronModel`` turns it into
 a formula: the default is the affine model hᵢ = σ(zᵢ), zᵢ = Σⱼ wᵢⱼ uⱼ + bᵢ, so θᵢ = (wᵢ₁…wᵢₖ, bᵢ);
 the scalar model uses one number per neuron, hᵢ = act(θᵢ · Σⱼ uⱼ).
+
+The activation is a name from the activation table (``symnet.core.activations.ACTIVATIONS``:
+sigmoid, tanh, relu, softplus, identity, swish, softsign, gelu) or your own: a SymPy function
+class (``erf``), a one-argument function (``lambda z: z * sigmoid(z)``) or an expression in the
+symbol ``z``. Your own is kept as its formula in z, so models compare, print and save by value.
 """
 
 from __future__ import annotations
@@ -11,17 +16,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sympy import Function, Symbol, tanh
+from sympy import Basic, Function, Symbol
 
-from symnet.core.activations import relu, sigmoid, softplus
-
-ACTIVATIONS = {
-    "sigmoid": sigmoid,
-    "tanh": tanh,
-    "relu": relu,
-    "softplus": softplus,
-    "identity": lambda z: z,
-}
+from symnet.core.activations import ACTIVATIONS, Z
+from symnet.core.program import postorder
+from symnet.core.rules import DERIVATIVES, lookup
 
 PARAMETERIZATIONS = ("affine", "scalar")
 
@@ -80,16 +79,20 @@ def neuron_index(theta: Symbol) -> str:
 class NeuronModel:
     """What a neuron computes: an activation and a parameterization ('affine' or 'scalar').
 
+    ``activation`` is a table name, or your own (a SymPy function class, a one-argument function, an
+    expression in ``z``), which is stored as its formula in ``z``.
+
     >>> NeuronModel("tanh").activation
     'tanh'
+    >>> NeuronModel(lambda z: z / (1 + abs(z))).activation
+    z/(Abs(z) + 1)
     """
 
-    activation: str = "sigmoid"
+    activation: str | Basic = "sigmoid"
     parameterization: str = "affine"
 
     def __post_init__(self):
-        if self.activation not in ACTIVATIONS:
-            raise ValueError(f"unknown activation {self.activation!r}: expected one of {', '.join(ACTIVATIONS)}")
+        object.__setattr__(self, "activation", activation_formula(self.activation))
         if self.parameterization not in PARAMETERIZATIONS:
             raise ValueError(
                 f"unknown parameterization {self.parameterization!r}: expected one of {', '.join(PARAMETERIZATIONS)}"
@@ -111,4 +114,60 @@ class NeuronModel:
 
     def activate(self, z):
         """hᵢ = act(zᵢ)."""
-        return ACTIVATIONS[self.activation](z)
+        if isinstance(self.activation, str):
+            return ACTIVATIONS[self.activation](z)
+        return self.activation.xreplace({Z: z})
+
+    @property
+    def activation_name(self) -> str:
+        """The activation as text: its table name, or its formula in z (what files and the CLI read)."""
+        return self.activation if isinstance(self.activation, str) else str(self.activation)
+
+
+def activation_formula(activation) -> str | Basic:
+    """A table name as it is, or your own activation as its formula in ``z``, checked.
+
+    Args:
+        activation: a name, a SymPy function class, a one-argument function, or an expression in z.
+
+    Returns:
+        The name, or the formula in the symbol ``z``.
+
+    Raises:
+        ValueError: an unknown name, a formula in other symbols or without z, or a function with no
+            derivative rule (and no ``fdiff``). TypeError: anything else.
+
+    >>> from sympy import erf
+    >>> activation_formula(erf), activation_formula("gelu")
+    (erf(z), 'gelu')
+    """
+    if isinstance(activation, str):
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"unknown activation {activation!r}: expected one of {', '.join(ACTIVATIONS)}, a SymPy "
+                             f"function class, a one-argument function, or a formula in z such as z/(1 + Abs(z))")
+        return activation
+    formula = activation if isinstance(activation, Basic) else _apply(activation)
+    stray = sorted(s.name for s in formula.free_symbols if s != Z)
+    if stray or not formula.has(Z):
+        raise ValueError(f"an activation is a formula in the one symbol z; got {formula}"
+                         + (f", which also uses {', '.join(stray)}" if stray else ", which does not use z"))
+    for node in postorder(formula):
+        if not (node.is_Atom or node.is_number):
+            lookup(type(node), DERIVATIVES)   # MissingRuleError: the function has no rule and no fdiff
+    return formula
+
+
+def _apply(activation) -> Basic:
+    if not callable(activation):
+        raise TypeError(f"an activation is a name, a SymPy function class, a one-argument function or a formula "
+                        f"in z; got {type(activation).__name__}")
+    try:
+        formula = activation(Z)
+    except Exception as error:  # the user's function failed on a symbol: say which and why
+        raise ValueError(f"the activation {getattr(activation, '__name__', activation)!r} could not be applied to "
+                         f"the symbol z ({type(error).__name__}: {error}); write it with SymPy functions, e.g. "
+                         f"lambda z: z * sigmoid(z)") from None
+    if not isinstance(formula, Basic):
+        raise TypeError(f"the activation returned {type(formula).__name__} for the symbol z; it must return a SymPy "
+                        f"expression, e.g. lambda z: z * sigmoid(z)")
+    return formula

@@ -5,7 +5,10 @@ its arguments — and returns the tuple of local partial derivatives ∂ans/∂a
 lets σ′ be written σ(1 − σ) in terms of the neuron's own output hᵢ, as a textbook does.
 
 symnet's backprop differentiates only through this table; it never calls ``sympy.diff``.
-User rules extend the table per call through ``rules=`` (a ``ChainMap`` over ``DERIVATIVES``).
+The activations' rows come from their entries in ``symnet.core.activations.ACTIVATIONS`` (one
+entry per activation). A SymPy function with no row that knows its own derivative (``fdiff``, e.g.
+``erf``) is differentiated through it. User rules extend the table per call through ``rules=``
+(a ``ChainMap`` over ``DERIVATIVES``).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Mapping
 from sympy import (
     Abs,
     Add,
+    Function,
     Heaviside,
     Max,
     Min,
@@ -35,10 +39,9 @@ from sympy import (
     sinh,
     sqrt,
     tan,
-    tanh,
 )
 
-from symnet.core.activations import relu, sigmoid, softplus
+from symnet.core.activations import PRIMITIVES
 from symnet.core.program import postorder
 from symnet.errors import MissingRuleError
 
@@ -60,6 +63,15 @@ def _extremum_rule(pick):
     return rule
 
 
+def _activation_rule(activation):
+    return lambda ans, z: (activation.derivative(ans, z),)
+
+
+def _fdiff_rule(cls):
+    # a SymPy function that knows its derivative: ∂f(a₁…aₙ)/∂aᵢ = f.fdiff(i)
+    return lambda ans, *args: tuple(cls(*args).fdiff(i) for i in range(1, len(args) + 1))
+
+
 DERIVATIVES: dict[type, object] = {
     # ---- arithmetic --------------------------------------------------------------------------
     Add: lambda ans, *args: (S.One,) * len(args),               # sum rule
@@ -76,11 +88,8 @@ DERIVATIVES: dict[type, object] = {
     asin: lambda ans, z: (1 / sqrt(1 - z**2),),
     acos: lambda ans, z: (-1 / sqrt(1 - z**2),),
     atan: lambda ans, z: (1 / (1 + z**2),),
-    # ---- activations -----------------------------------------------------------------------------
-    sigmoid: lambda ans, z: (ans * (1 - ans),),                  # σ′ = σ(1 − σ)
-    tanh: lambda ans, z: (1 - ans**2,),                          # tanh′ = 1 − tanh²
-    softplus: lambda ans, z: (sigmoid(z),),                      # softplus′ = σ
-    relu: lambda ans, z: (Heaviside(z),),                        # relu′ = H(z), defined off the kink
+    # ---- activations: one row per primitive of the activation table (σ′ = σ(1 − σ), …) ---------------
+    **{cls: _activation_rule(a) for cls, a in PRIMITIVES.items()},
     # ---- piecewise (derivatives hold away from the kinks) -------------------------------------------
     Abs: lambda ans, z: (sign(z),),                              # |z|′ = sign z
     Max: _extremum_rule(+1),
@@ -109,16 +118,30 @@ def rule_table(rules: Mapping | None = None) -> Mapping:
 
 
 def lookup(cls: type, table: Mapping):
-    """The rule for ``cls`` (or its nearest base class), or a ``MissingRuleError`` saying how to add one."""
+    """The rule for ``cls`` (or its nearest base class); a SymPy function's own ``fdiff`` when it has
+    one (``erf``); else a ``MissingRuleError`` saying how to add one."""
     for klass in cls.__mro__:
         if klass in table:
             return table[klass]
+    if knows_derivative(cls):
+        return _fdiff_rule(cls)
     name = cls.__name__
     raise MissingRuleError(
         f"no derivative rule for the function {name!r}: symnet knows "
         f"{', '.join(sorted(k.__name__ for k in table))}. "
         f"Add one per call, e.g. rules={{{name}: lambda ans, z: (<d{name}/dz>,)}}"
     )
+
+
+def knows_derivative(cls: type) -> bool:
+    """True for a SymPy function class that defines its own ``fdiff`` (erf, loggamma, a user's class…).
+
+    >>> from sympy import erf
+    >>> knows_derivative(erf), knows_derivative(Function("g"))
+    (True, False)
+    """
+    return (isinstance(cls, type) and issubclass(cls, Function)
+            and getattr(cls, "fdiff", None) is not Function.fdiff)
 
 
 def check_supported(expr, table: Mapping = DERIVATIVES) -> None:
@@ -132,6 +155,7 @@ def partials(expr, ans=None, table: Mapping = DERIVATIVES) -> tuple:
     """The local partials ∂expr/∂argᵢ of the top node of ``expr``, with ``ans`` standing for it.
 
     >>> from sympy import Symbol
+    >>> from symnet.core.activations import sigmoid
     >>> z, h = Symbol("z"), Symbol("h")
     >>> partials(sigmoid(z), ans=h)
     (h*(1 - h),)

@@ -16,12 +16,13 @@ from __future__ import annotations
 from sympy import Symbol
 
 from symnet.core.backprop import depends_on
-from symnet.core.losses import LOSS, LOSSES, YHAT, Loss
+from symnet.core.losses import LOSS, YHAT, Loss
+from symnet.core.names import resolve_wrt
 from symnet.core.network import from_neurons
 from symnet.core.neuron import NeuronModel, neuron_index
 from symnet.core.rules import differentiate
 from symnet.derivation.records import MAX_PATHS, Derivation, Factor, ParamDerivation, Path, Step
-from symnet.derivation.rules import NEURON_INPUT, NEURON_PARAMETER, resolve_wrt, rules_used
+from symnet.derivation.rules import NEURON_INPUT, NEURON_PARAMETER, rules_used
 from symnet.errors import ExpressionTooLarge
 
 NEURON_FUNCTION = "f{}"
@@ -54,7 +55,7 @@ def scalar_view(loss: Loss) -> Loss:
         return loss
     overrides = {theta: NeuronModel(model.activation, "scalar") for theta, model in net.models}
     scalar = from_neurons(net.nested, net.inputs, overrides=overrides)
-    return LOSSES[loss.name](scalar) if loss.name in LOSSES else loss
+    return loss.on(scalar)
 
 
 def _neurons(net) -> dict:

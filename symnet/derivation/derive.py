@@ -20,7 +20,8 @@ from collections.abc import Mapping, Sequence
 from sympy import Basic, Symbol
 
 from symnet.core.backprop import depends_on, grad
-from symnet.core.losses import Loss, squared_error
+from symnet.core.losses import Loss, as_loss
+from symnet.core.names import resolve_wrt
 from symnet.core.network import Network
 from symnet.core.program import MAX_EXPANDED_OPS
 from symnet.core.rules import differentiate, rule_table
@@ -37,7 +38,7 @@ from symnet.derivation.records import (  # noqa: F401  (the records are part of 
     Step,
     product_value,
 )
-from symnet.derivation.rules import resolve_wrt, rule_name, rules_used
+from symnet.derivation.rules import rule_name, rules_used
 from symnet.errors import ExpressionTooLarge
 
 
@@ -47,12 +48,12 @@ def derive(loss: Loss | Network, wrt: Sequence | None = None, at: Mapping | None
     """Chain-rule derivations of ``loss`` for each parameter in ``wrt``.
 
     Args:
-        loss: a ``Loss`` (a ``Network`` gets the squared-error loss).
-        wrt: parameter names or symbols (default every parameter; in abstract mode every θᵢ); θN or
+        loss: a ``Loss``; a ``Network`` stands for its squared-error loss (y − ŷ)², as in every verb.
+        wrt: one name or symbol, or a list (default every parameter; in abstract mode every θᵢ); θN or
             thetaN means all parameters of neuron N; inputs may be named, the target may not
-            (``symnet.derivation.rules.resolve_wrt``).
-        at: numbers for every input, parameter and the target: values of each factor and a
-            finite-difference check (concrete mode only).
+            (``symnet.core.names.resolve_wrt``).
+        at: numbers for every input, parameter and the target (``symnet.core.names.resolve_point``):
+            values of each factor and a finite-difference check (concrete mode only).
         abstract: keep the neuron f undefined and write ∂fᵢ/∂… factors (scalar-θ view).
         expanded: also build the closed form of each derivative (skipped above ``max_expanded_ops``).
         rules: extra derivative rules, as for ``grad``.
@@ -67,9 +68,7 @@ def derive(loss: Loss | Network, wrt: Sequence | None = None, at: Mapping | None
     >>> [len(p.nodes) for p in d["w2_1"].paths]
     [9, 8]
     """
-    loss = squared_error(loss) if isinstance(loss, Network) else loss
-    if not isinstance(loss, Loss):
-        raise TypeError(f"derive expects a Loss or a Network; got {type(loss).__name__}")
+    loss = as_loss(loss)
     if abstract:
         return _abstract(loss, wrt, at, expanded)
     gradient = grad(loss, resolve_wrt(loss, wrt), rules)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from numbers import Real
 
 import numpy as np
-from sympy import Basic, Symbol
+from sympy import Basic
 
+from symnet.core.names import resolve_point
 from symnet.derivation.records import Derivation, ParamDerivation, Path, product_value
 from symnet.numeric.codegen import expression_function
 from symnet.numeric.gradcheck import ATOL, RTOL, check_grads, random_point
@@ -38,30 +38,6 @@ def random_values(loss, seed: int = 0) -> dict:
     values.update({x.name: float(v) for x, v in zip(net.inputs, X[0])})
     values[loss.target.name] = float(y[0])
     return values
-
-
-def resolve_point(loss, at: Mapping) -> dict:
-    """``at`` as {Symbol: float}, checked to name exactly the inputs, parameters and target of ``loss``."""
-    if not isinstance(at, Mapping):
-        raise TypeError(f"at must be a mapping of names to numbers, e.g. {{'x1': 1.0, ...}}; got {type(at).__name__}")
-    program = loss.program
-    known = program.inputs + program.params
-    point = {}
-    for key, value in at.items():
-        symbol = Symbol(key) if isinstance(key, str) else key
-        if symbol not in known:
-            raise ValueError(f"unknown name {symbol} in at: expected the inputs, parameters and target "
-                             f"{', '.join(map(str, known))}")
-        if isinstance(value, bool) or not isinstance(value, (Real, Basic)) or (isinstance(value, Basic) and not value.is_number):
-            raise TypeError(f"the value of {symbol} in at must be a real number; got {value!r}")
-        point[symbol] = float(value)
-        if not np.isfinite(point[symbol]):
-            raise ValueError(f"the value of {symbol} in at must be finite; got {value!r}")
-    missing = [s for s in known if s not in point]
-    if missing:
-        raise ValueError(f"at is missing {', '.join(map(str, missing))}: give a number for every input, parameter "
-                         f"and the target ({', '.join(map(str, known))})")
-    return {s: point[s] for s in known}
 
 
 def evaluate(expr: Basic, env: Mapping) -> float:

@@ -31,6 +31,7 @@ See docs/network-format.md.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -142,7 +143,7 @@ def network_to_dict(net: Network) -> dict:
 
 
 def _model_dict(model: NeuronModel) -> dict:
-    return {"activation": model.activation, "parameterization": model.parameterization}
+    return {"activation": model.activation_name, "parameterization": model.parameterization}
 
 
 def network_from_dict(d: dict) -> Network:
@@ -263,6 +264,20 @@ def _as_doubles(expr: Basic) -> Basic:
     return expr.xreplace({a: Float(float(str(a))) for a in floats}) if floats else expr
 
 
+def activation_from_text(text: str):
+    """A table name as it is, or your own activation's formula in z read by the safe parser.
+
+    >>> activation_from_text("tanh"), activation_from_text("z/(1 + Abs(z))")
+    ('tanh', z/(Abs(z) + 1))
+    """
+    from symnet.core.activations import ACTIVATIONS
+    from symnet.io.parsing import parse_expr
+
+    if text in ACTIVATIONS or re.fullmatch(r"[A-Za-z_]\w*", text.strip()):   # a name: NeuronModel checks it
+        return text.strip()
+    return parse_expr(text)
+
+
 def _model(value, key: str) -> NeuronModel:
     if not isinstance(value, dict):
         raise _bad(key, 'an object like {"activation": "sigmoid", "parameterization": "affine"}', value)
@@ -274,7 +289,8 @@ def _model(value, key: str) -> NeuronModel:
         if not isinstance(value[field_name], str):
             raise _bad(f"{key}.{field_name}", "a string", value[field_name])
     try:
-        return NeuronModel(**value)
+        return NeuronModel(**{**value, **({"activation": activation_from_text(value["activation"])}
+                                          if "activation" in value else {})})
     except ValueError as error:
         raise NetworkFileError(f"network file: key '{key}': {error}") from None
 

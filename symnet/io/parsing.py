@@ -24,7 +24,7 @@ from collections import ChainMap
 import sympy
 from sympy.functions.elementary.miscellaneous import MinMaxBase
 
-from symnet.core.activations import relu, sigmoid, softplus
+from symnet.core.activations import ACTIVATIONS
 from symnet.core.neuron import MAX_NAME_LENGTH, NAME_PATTERN
 from symnet.core.neuron import f as neuron
 from symnet.errors import SymnetError
@@ -51,7 +51,8 @@ _RESERVED = frozenset(n for n in dir(builtins) if not n.startswith("_")) | {
 FUNCTIONS = {
     **{name: (getattr(sympy, name), 1, 1) for name in (
         "sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "sinh", "cosh", "asin", "acos", "atan")},
-    "sigmoid": (sigmoid, 1, 1), "relu": (relu, 1, 1), "softplus": (softplus, 1, 1),
+    **{a.name: (a.function, 1, 1) for a in ACTIVATIONS.values() if a.function is not None},  # sigmoid, relu, …
+    "erf": (sympy.erf, 1, 1),
     "Abs": (sympy.Abs, 1, 1), "abs": (sympy.Abs, 1, 1),
     "Max": (sympy.Max, 2, MAX_MINMAX_ARGS), "Min": (sympy.Min, 2, MAX_MINMAX_ARGS),
     "f": (neuron, 2, None),

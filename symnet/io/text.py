@@ -1,4 +1,4 @@
-"""Networks from text: the public ``from_expr`` that also takes a formula string.
+"""Networks and losses from text: the public ``from_expr`` and ``loss`` that also take a formula string.
 
 The core builds networks from SymPy objects only; text reaches it through symnet's safe parser
 (``symnet.io.parsing``), never through ``sympify``.
@@ -6,9 +6,10 @@ The core builds networks from SymPy objects only; text reaches it through symnet
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
-from symnet.core import network
+from symnet.core import losses, network
 from symnet.io.options import parse_names
 from symnet.io.parsing import parse_expr
 
@@ -35,6 +36,29 @@ def from_expr(expr, inputs: Sequence | str, params: Sequence | str | None = None
     if isinstance(expr, (str, bytes)):
         expr = parse_expr(expr)
     return network.from_expr(expr, _symbols(inputs), None if params is None else _symbols(params), rules)
+
+
+def loss(net: network.Network, kind="squared_error") -> losses.Loss:
+    """A loss of ``net`` by name, or your own per-sample loss as a formula in ``yhat`` and ``y``.
+
+    Args:
+        net: the network (its output is ŷ).
+        kind: ``squared_error`` (``mse``), ``binary_cross_entropy`` (``bce``), or a formula — a SymPy
+            expression or text read by the safe parser — in ``yhat`` and ``y``: Nielsen's
+            ``"0.5*(y - yhat)**2"``, log-cosh ``"log(cosh(yhat - y))"``, a Huber loss written with
+            ``Abs`` and ``Min``…
+
+    Returns:
+        A ``symnet.Loss``.
+
+    >>> from symnet.core.network import seed_network
+    >>> print(loss(seed_network(), "0.5*(y - yhat)**2"))
+    L = 0.5*(y - yhat)**2
+    """
+    text = kind.decode() if isinstance(kind, bytes) else kind
+    if isinstance(text, str) and not re.fullmatch(r"\s*[A-Za-z_]\w*\s*", text):   # a formula, not a name
+        return losses.Loss.from_expr(net, parse_expr(text), name=text.strip())
+    return losses.loss(net, text.strip() if isinstance(text, str) else text)
 
 
 def _symbols(names) -> tuple:

@@ -17,10 +17,10 @@ from pathlib import Path
 import numpy as np
 
 from symnet.core.losses import Loss
-from symnet.core.losses import loss as make_loss
 from symnet.core.network import Network
 from symnet.io.netfile import FORMAT as NETWORK_FORMAT
 from symnet.io.netfile import MODEL_FORMAT
+from symnet.io.text import loss as make_loss
 from symnet.learn.data import as_arrays
 from symnet.limits import MAX_MODEL_BYTES
 

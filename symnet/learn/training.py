@@ -20,9 +20,10 @@ import numpy as np
 
 from symnet.checks import integer, positive
 from symnet.core.losses import Loss
-from symnet.core.losses import loss as make_loss
+from symnet.core.names import resolve_wrt
 from symnet.core.network import Network
 from symnet.errors import SymnetError
+from symnet.io.text import loss as make_loss
 from symnet.learn.data import Dataset, as_arrays, split
 from symnet.learn.modelfile import History, TrainResult, load, save
 from symnet.learn.optim import get_optimizer, optimizer_name
@@ -57,7 +58,8 @@ def train(target, data, optimizer="adam", learning_rate=0.05, epochs=200, batch_
         seed: seeds the initial θ, the shuffling and a fractional validation split.
         theta0: initial θ, a vector or ``{name: value}`` (names left out start random);
             default N(0, 0.5²) for each parameter.
-        trainable: names of the parameters to update; the others stay at their initial values.
+        trainable: the parameters to update, named as for ``grad`` (``"b5"``, ``["theta5"]`` for all of
+            neuron 5's); the others stay at their initial values.
         validation: a ``Dataset``, ``(X, y)``, or a fraction of ``data`` held out.
         clip: largest gradient norm; a longer gradient is scaled down to it.
         loss: the loss name when ``target`` is a Network (squared_error, binary_cross_entropy); a ``Loss``
@@ -109,7 +111,7 @@ def _prepare(target, data, optimizer, learning_rate, epochs, batch_size, seed, t
     check_training_cost(lossobj.network.program.count_ops(), len(data), epochs, batch_size)
     opt = get_optimizer(optimizer, learning_rate)
     rng = np.random.default_rng(seed)
-    theta, mask = _initial_theta(names, theta0, rng), _trainable_index(names, trainable)
+    theta, mask = _initial_theta(names, theta0, rng), _trainable_index(lossobj, trainable)
     from symnet.numeric.codegen import value_and_grad
 
     loop = _Loop(value_and_grad(lossobj), opt, names, mask, clip, train_set, val_set, batch_size, rng)
@@ -262,15 +264,20 @@ def _initial_theta(names, theta0, rng) -> np.ndarray:
     return theta
 
 
-def _trainable_index(names, trainable) -> np.ndarray:
+def _trainable_index(lossobj: Loss, trainable) -> np.ndarray:
+    """Indices of the parameters named by ``trainable``, checked by the one validator of names
+    (``symnet.core.names.resolve_wrt``: ``"b5"``, ``["theta1", "w5_1"]``…)."""
+    params = lossobj.network.params
     if trainable is None:
-        return np.arange(len(names))
-    wanted = [str(t) for t in ([trainable] if isinstance(trainable, str) else trainable)]
-    unknown = [t for t in wanted if t not in names]
-    if unknown or not wanted:
-        raise ValueError(f"trainable must name parameters of the network ({', '.join(names)}); "
-                         f"got {', '.join(unknown) if unknown else 'none'}")
-    return np.array([i for i, n in enumerate(names) if n in wanted])
+        return np.arange(len(params))
+    try:
+        wanted = resolve_wrt(lossobj, trainable)
+    except ValueError as error:
+        raise ValueError(f"trainable must name parameters of the network: {error}") from None
+    inputs = [s.name for s in wanted if s not in params]
+    if inputs:
+        raise ValueError(f"trainable must name parameters of the network; {', '.join(inputs)} is an input")
+    return np.array([i for i, p in enumerate(params) if p in wanted])
 
 
 def in_notebook() -> bool:

@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from sympy import Symbol
 
+from symnet.core.names import resolve_point
+
 vdot = np.vdot  # flattens, and raises no floating-point warning on 0·inf
 MAX_SHAPES = 16  # shapes remembered per compiled function (a training loop needs two or three)
 
@@ -82,11 +84,8 @@ def _finite_array(value, name, shape, expected) -> np.ndarray:
 
 
 def params_vector(params: Sequence[Symbol], values: Mapping) -> np.ndarray:
-    """Order a ``{symbol or name: value}`` mapping into a parameter vector; every parameter required."""
-    by_name = {str(k): float(v) for k, v in values.items()}
-    missing = [str(p) for p in params if str(p) not in by_name]
-    extra = sorted(set(by_name) - {str(p) for p in params})
-    if missing or extra:
-        raise ValueError(f"expected a value for each parameter {', '.join(map(str, params))}; "
-                         f"missing {', '.join(missing) or 'none'}, unknown {', '.join(extra) or 'none'}")
-    return np.array([by_name[str(p)] for p in params])
+    """Order a ``{symbol or name: value}`` mapping into a parameter vector; every parameter required.
+
+    Checked by ``symnet.core.names.resolve_point``, the one point validator.
+    """
+    return np.array(list(resolve_point(tuple(params), values).values()), dtype=float)

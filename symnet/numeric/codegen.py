@@ -21,7 +21,7 @@ import numpy as np
 from sympy import Basic, Symbol
 
 from symnet.core.backprop import Gradient, grad
-from symnet.core.losses import Loss
+from symnet.core.losses import Loss, as_loss
 from symnet.core.network import Network
 from symnet.core.program import Program
 from symnet.numeric.batch import BatchCheck, check_batch, params_vector  # noqa: F401 (re-exported)
@@ -167,7 +167,7 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
     """Compile a loss to ``(theta, X, y) -> (mean loss, ∂(mean loss)/∂theta)``.
 
     Args:
-        target: a ``Loss``; a ``Network`` gets the squared-error loss.
+        target: a ``Loss``; a ``Network`` stands for its squared-error loss (y − ŷ)², as in every verb.
         rules: extra derivative rules ``{SymPy class: (ans, *args) -> partials}``.
         numpy: NumPy implementations ``{function name: callable}`` of functions symnet does not know
             (a class with an ``_imp_`` needs none).
@@ -188,10 +188,7 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
     """
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; expected one of {', '.join(BACKENDS)}")
-    if isinstance(target, Network):
-        from symnet.core.losses import squared_error
-
-        target = squared_error(target)
+    target = as_loss(target)
     gradient = grad(target, rules=rules)
     program = gradient.program
     assignments, outputs = mean_outputs(program)

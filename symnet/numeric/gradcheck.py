@@ -17,7 +17,8 @@ import numpy as np
 import sympy
 
 from symnet.core.activations import rewrite_activations
-from symnet.core.losses import Loss, squared_error
+from symnet.core.losses import Loss, as_loss
+from symnet.core.names import resolve_point, resolve_wrt
 from symnet.core.network import Network
 from symnet.numeric.codegen import CompiledLoss, check_batch, value_and_grad
 from symnet.numeric.generation import generate
@@ -45,11 +46,12 @@ def random_point(target: Loss, seed: int = 0, batch: int = 8, scale: float = 1.0
 
 def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int = 0, rules: Mapping | None = None,
                 compiled: CompiledLoss | None = None, sympy_max_ops: int = SYMPY_MAX_OPS,
-                numpy: Mapping | None = None, vjp: Mapping | None = None) -> GradCheckReport:
+                numpy: Mapping | None = None, vjp: Mapping | None = None, wrt=None,
+                at: Mapping | None = None) -> GradCheckReport:
     """Compare four independent gradients of the mean loss at one point.
 
     Args:
-        target: a ``Loss`` (a ``Network`` gets the squared-error loss).
+        target: a ``Loss``; a ``Network`` stands for its squared-error loss (y − ŷ)², as in every verb.
         theta, X, y: the point and batch; random (from ``seed``) where not given.
         rules: extra derivative rules for the symbolic backprop.
         compiled: an already compiled loss to check (for example one built with a wrong rule).
@@ -57,6 +59,9 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
         numpy: NumPy implementations ``{name: callable}`` of functions symnet does not know.
         vjp: the numeric reverse mode's rules for them, ``{class: (g, ans, *args) -> [ḡ per arg]}``;
             without one, that column is skipped with the reason.
+        wrt: report only these parameters (names as for ``grad``: ``"b5"``, ``["theta1"]``…).
+        at: instead of theta, X and y, one point {name: number} giving every input, parameter and
+            the target (checked by ``symnet.core.names.resolve_point``, as in ``derive``).
 
     Returns:
         A ``GradCheckReport``; ``report.ok`` tells whether all the computed columns agree.
@@ -67,10 +72,13 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
     """
     if is_layer_target(target):   # a layer network: matrix backprop vs lowered scalar vs numeric vs differences
         return check_layer_grads(target, theta, X, y, seed=seed)
-    target = squared_error(target) if isinstance(target, Network) else target
+    target = as_loss(target)
     if not target.network.params:
         raise ValueError(f"the network {target.network} has no parameters, so there is no gradient to check; "
                          f"give it parameters (e.g. --expr \"w*x\" --inputs x)")
+    rows_wanted = None if wrt is None else _params_only(target, resolve_wrt(target, wrt))
+    if at is not None:
+        theta, X, y = _point_batch(target, at, (theta, X, y))
     default = random_point(target, seed)
     theta, X, y = (default[i] if v is None else v for i, v in enumerate((theta, X, y)))
     compiled = compiled or value_and_grad(target, rules=rules, numpy=numpy)
@@ -84,8 +92,26 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
                _oracle(skipped, "numeric", lambda: _numeric(closed, env, params, forward, vjp)),
                _finite(closed, env, params, theta, forward)]
     rows = tuple(agreement_row(str(p), [None if c is None else float(c[i]) for c in columns], loss)
-                 for i, p in enumerate(params))
+                 for i, p in enumerate(params) if rows_wanted is None or p in rows_wanted)
     return GradCheckReport(rows, loss, tuple(skipped))
+
+
+def _params_only(target: Loss, symbols) -> tuple:
+    inputs = [s for s in symbols if s not in target.network.params]
+    if inputs:
+        raise ValueError(f"check_grads compares gradients by parameters; {', '.join(map(str, inputs))} is an input "
+                         f"(use grad or derive to differentiate by an input)")
+    return symbols
+
+
+def _point_batch(target: Loss, at: Mapping, given) -> tuple:
+    """(theta, X, y) of one sample from a point {name: number} (``resolve_point``)."""
+    if any(v is not None for v in given):
+        raise ValueError("give either at= (one point) or theta, X and y, not both")
+    point = resolve_point(target, at)
+    net = target.network
+    return (np.array([point[p] for p in net.params]), np.array([[point[s] for s in net.inputs]]),
+            np.array([point[target.target]]))
 
 
 def _oracle(skipped: list, method: str, compute):

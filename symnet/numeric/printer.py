@@ -24,14 +24,15 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
-from scipy.special import expit
 from sympy import Function, S, Symbol
 from sympy.printing.numpy import SciPyPrinter
 
-from symnet.core.activations import relu, softplus
+from symnet.core.activations import ACTIVATIONS, PRIMITIVES, relu, softplus
+from symnet.numeric.functions import resolve
 
 # helpers bound by name in the namespace: name -> (callable, the import line a standalone module needs)
-HELPERS = {"sigmoid": (expit, "from scipy.special import expit as sigmoid")}
+HELPERS = {a.name: (resolve(a.numpy), "from {} import {} as {}".format(*a.numpy.rsplit(".", 1), a.name))
+           for a in ACTIVATIONS.values() if a.numpy}   # σ: scipy.special.expit, from its table entry
 RESERVED = frozenset(keyword.kwlist) | frozenset(dir(builtins))
 
 
@@ -64,6 +65,14 @@ class StableForms:
         if expr.func is not relu or "relu" in self.user:
             return self._print_Function(expr)
         return self._call("maximum", expr.args[0], S.Zero)
+
+    def _print_ActivationBase(self, expr):
+        # another primitive of the activation table (SymPy dispatches a Function subclass by a name ending
+        # in "Base"): its entry's stable (or closed) formula, inline
+        if expr.func.__name__ in self.user:
+            return self._print_Function(expr)
+        entry = PRIMITIVES[expr.func]
+        return self._print((entry.numeric or entry.closed)(expr.args[0]))
 
     def _print_Pi(self, expr):
         return self._module_format(self._module + ".pi")

@@ -2,8 +2,11 @@
 
 The reverse mode walks a SymPy expression's DAG node by node (micrograd's idea, vectorised over a
 batch): a forward pass stores every node's value, a backward pass pushes ḡ = ∂L/∂node from the
-root to the leaves with this module's own derivative table. It shares no code with symnet's
-symbolic backprop, the rule table or ``codegen``, so it can serve as an oracle for them.
+root to the leaves with this module's own NumPy derivative table. It shares no code with symnet's
+symbolic reverse sweep or ``codegen``, so it can serve as an oracle for them. The activations'
+rows come from their entries in the activation table (``symnet.numeric.functions``), and so does
+the row of any SymPy function that knows its derivative (``erf``); the ``sympy.diff`` oracle of
+``check_grads``, which differentiates the activations' closed forms, checks those entries.
 
 Finite differences: ∂F/∂θᵢ ≈ (F(θ + hεᵢ) − F(θ − hεᵢ)) / 2h with h = ε^(1/3) · max(1, |θᵢ|).
 """
@@ -15,7 +18,6 @@ from collections import ChainMap
 from collections.abc import Callable, Mapping
 
 import numpy as np
-from scipy.special import expit, log_expit
 from sympy import (
     Abs,
     Add,
@@ -36,11 +38,11 @@ from sympy import (
     sin,
     sinh,
     tan,
-    tanh,
 )
 
-from symnet.core.activations import relu, sigmoid, softplus
+from symnet.core.activations import PRIMITIVES
 from symnet.core.program import postorder
+from symnet.numeric import functions
 
 
 def _product(values):
@@ -64,8 +66,8 @@ def _extremum_vjp(g, ans, *args):
 FORWARD: dict[type, Callable] = {
     Add: lambda *a: sum(a[1:], a[0]), Mul: lambda *a: _product(list(a)), Pow: np.power,
     exp: np.exp, log: np.log, sin: np.sin, cos: np.cos, tan: np.tan, sinh: np.sinh, cosh: np.cosh,
-    asin: np.arcsin, acos: np.arccos, atan: np.arctan, tanh: np.tanh,
-    sigmoid: expit, softplus: lambda z: -log_expit(-z), relu: lambda z: np.maximum(z, 0.0),
+    asin: np.arcsin, acos: np.arccos, atan: np.arctan,
+    **{cls: functions.forward(cls) for cls in PRIMITIVES},      # σ, tanh, relu, softplus… from their entries
     Abs: np.abs, sign: np.sign, Heaviside: lambda z, *h0: np.heaviside(z, 0.5),
     Max: lambda *a: _reduce(np.maximum, a), Min: lambda *a: _reduce(np.minimum, a),
 }
@@ -85,10 +87,7 @@ VJP: dict[type, Callable] = {
     asin: lambda g, ans, z: [g / np.sqrt(1 - z * z)],
     acos: lambda g, ans, z: [-g / np.sqrt(1 - z * z)],
     atan: lambda g, ans, z: [g / (1 + z * z)],
-    tanh: lambda g, ans, z: [g * (1 - ans * ans)],
-    sigmoid: lambda g, ans, z: [g * ans * (1 - ans)],
-    softplus: lambda g, ans, z: [g * expit(z)],
-    relu: lambda g, ans, z: [g * (z > 0)],
+    **{cls: functions.vjp(cls) for cls in PRIMITIVES},
     Abs: lambda g, ans, z: [g * np.sign(z)],
     sign: lambda g, ans, z: [g * 0.0],
     Heaviside: lambda g, ans, *a: [g * 0.0] * len(a),
@@ -111,6 +110,9 @@ def _table_entry(table, node, kind: str):
     imp = getattr(type(node), "_imp_", None)
     if kind == "forward" and imp is not None:
         return imp
+    found = (functions.forward if kind == "forward" else functions.vjp)(type(node))   # erf: SciPy and fdiff
+    if found is not None:
+        return found
     raise NotImplementedError(f"symnet.numeric.reverse has no NumPy {kind} rule for {type(node).__name__!r}; pass one per "
                               f"call ({kind}={{{type(node).__name__}: ...}})")
 

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 
 from sympy import Symbol
 
-from symnet.core.losses import LOSS, YHAT, Loss, squared_error
+from symnet.core.losses import LOSS, YHAT, Loss, as_loss
+from symnet.core.names import canonical, resolve_wrt
 from symnet.core.network import Network
 from symnet.core.neuron import neuron_index
 from symnet.core.rules import differentiate
 from symnet.derivation.derive import enumerate_paths
-from symnet.derivation.rules import alias, resolve_wrt
 from symnet.render.i18n import t
 from symnet.render.notation import SUBSCRIPT, factor, pretty
 
@@ -54,13 +54,11 @@ def graph_data(target: Loss | Network, wrt=None) -> GraphData:
     >>> len(g.edges), len(g.hot)
     (19, 6)
     """
-    loss = squared_error(target) if isinstance(target, Network) else target
-    if not isinstance(loss, Loss):
-        raise TypeError(f"expected a Loss or a Network; got {type(target).__name__}")
+    loss = as_loss(target)
     build = _neuron_graph if loss.network.models else _step_graph
     _check_size(loss)
     nodes, edges = build(loss)
-    hot, owner = _hot_edges(loss, nodes, resolve_wrt(loss, [wrt])) if wrt is not None else ((), None)
+    hot, owner = _hot_edges(loss, nodes, resolve_wrt(loss, wrt)) if wrt is not None else ((), None)
     return GraphData(tuple(nodes), tuple(edges), hot, owner)
 
 
@@ -187,7 +185,7 @@ def draw_graph(target, wrt=None, lang: str = "en", ax=None):
         ax = ax if ax is not None else _new_axes(pos)
         _draw_edges(ax, data, pos)
         _draw_nodes(ax, data, pos)
-        shown = None if wrt is None else alias(data_network(target), Symbol(str(wrt)))
+        shown = None if wrt is None else canonical(target, wrt)
         _decorate(ax, pos, shown, lang)
     return ax
 

@@ -40,12 +40,19 @@ def t(key: str, lang: str = "en", **fields) -> str:
     return table[key].format(**fields) if fields else table[key]
 
 
+def _own_rule(name: str, lang: str) -> str:
+    """A function's own rule, named after it ("erf rule"), in ``lang``; anything else as it is."""
+    if lang == "zh" and name.endswith(" rule"):
+        return name[:-len(" rule")] + " 法则"
+    return name
+
+
 def rule(name: str, lang: str = "en") -> str:
     """A rule name ('sum rule, product rule' or 'σ′ = σ(1 − σ)') in ``lang``; formulas stay as they are.
 
-    >>> rule("sum rule, product rule", "zh")
-    '加法法则、乘法法则'
+    >>> rule("sum rule, product rule", "zh"), rule("erf rule", "zh")
+    ('加法法则、乘法法则', 'erf 法则')
     """
     table = TABLES[check_lang(lang)]
-    parts = [table.get(part, part) for part in name.split(", ")]   # a formula is not a key: it stays
+    parts = [table.get(part, _own_rule(part, lang)) for part in name.split(", ")]   # a formula stays as it is
     return ("、" if lang == "zh" else ", ").join(parts)

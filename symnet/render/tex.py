@@ -12,7 +12,7 @@ import textwrap
 from string import Formatter
 
 from symnet.derivation.rules import Rule
-from symnet.render.i18n import t
+from symnet.render.i18n import rule as rule_words, t
 from symnet.render.layout import (
     BUDGET,
     Equation,
@@ -237,7 +237,7 @@ def note_text(rules, fmt: str, lang: str = "en") -> str:
         if formula is not None:
             parts.append(formula)
         else:
-            words = t(rule.name, lang)
+            words = rule_words(rule.name, lang)   # a function's own rule (erf rule) has no entry: kept
             parts.append(r"\text{%s}" % escape(words) if tex else words)
     separator = "、" if lang == "zh" else ", "
     return (r"\text{%s}" % separator).join(parts) if tex else separator.join(parts)
