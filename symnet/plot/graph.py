@@ -1,4 +1,4 @@
-"""The computational graph of a network: inputs, parameters, neurons and the loss, edges labelled with local derivatives.
+"""The computational graph of a network: inputs, parameters, neurons and the loss; edges carry local derivatives.
 
 Nodes are laid out in layers by depth (longest path from an input; a parameter or input sits just
 before the neuron that uses it), left to right; within a layer a few barycentre sweeps order them

@@ -11,8 +11,8 @@ EN = {
     "network": "The network",
     "nested": "Nested form (as the article writes it)",
     "nested_plain": "Nested form",
-    "graph_figure": "The computational graph, parameters as nodes: each edge u → v carries ∂v/∂u, and a derivative "
-                    "is the sum over its paths to L of the products of the edge labels.",
+    "graph_figure": "The computational graph, parameters as nodes: each edge u → v carries ∂v/∂u, and a "
+                    "derivative is the sum over its paths to L of the products of the edge labels.",
     "factors_title": "Local derivatives",
     "factors_shared": "Each local derivative comes from one rule of the rule table (the same table backprop uses). "
                       "Every path below is a product of factors from this one table:",
