@@ -76,15 +76,15 @@ def derive(network, expr, inputs, params, activation, loss_name, wrt, at, abstra
         if fmt == "json" or (output or "").lower().endswith(".json"):
             raise click.UsageError("a layers: derivation is written as text, Markdown, LaTeX or PDF; it has no JSON "
                                    "form yet")
-        if wrt or at or abstract or expanded:
-            raise click.UsageError("--wrt, --at, --abstract and --expanded go with scalar networks; a layers: "
-                                   "network is derived in matrix form (BP1–BP4) for every parameter")
+        if at or abstract or expanded:
+            raise click.UsageError("--at, --abstract and --expanded go with scalar networks; a layers: "
+                                   "network is derived in matrix form (BP1–BP4)")
         with time_limit(timeout, "the derivation"):
-            _derive_layers(network, loss_name, lang, fmt, output, no_check, ascii)
+            _derive_layers(network, loss_name, wrt, lang, fmt, output, no_check, ascii)
         return
     with time_limit(timeout, "the derivation"):
         check = output is not None and not no_check
-        if at is None and output is not None and not abstract:
+        if at is None and output is not None and not abstract and not output.lower().endswith(".json"):
             at = DEFAULT_AT
         derivation = _build((network, expr, inputs, params, activation), loss_name, wrt, at, abstract, expanded, check)
         if output is None and fmt == "json":
@@ -98,7 +98,7 @@ def derive(network, expr, inputs, params, activation, loss_name, wrt, at, abstra
         _write_document(derivation, output, lang, not no_check)
 
 
-def _derive_layers(network, loss_name, lang, fmt, output, no_check, ascii) -> None:
+def _derive_layers(network, loss_name, wrt, lang, fmt, output, no_check, ascii) -> None:
     """The matrix-form derivation of a layers: network, to the terminal or a .md/.tex/.txt/.pdf file."""
     from click.core import ParameterSource
 
@@ -107,7 +107,8 @@ def _derive_layers(network, loss_name, lang, fmt, output, no_check, ascii) -> No
 
     net = load_network(network)
     default = click.get_current_context().get_parameter_source("loss_name") is ParameterSource.DEFAULT
-    derivation = derive_layers(net.loss(None if default else loss_name), check=output is not None and not no_check)
+    loss = net.loss(None if default else loss_name)
+    derivation = derive_layers(loss, check=output is not None and not no_check, wrt=parse_wrt(wrt, loss))
     if output is None:
         echo_out(layer_document(derivation, fmt if fmt in ("markdown", "latex") else "unicode", lang).rstrip("\n"),
                  ascii=ascii)

@@ -70,8 +70,10 @@ def write_layer_outputs(out: Path, result, test, images) -> list:
 def layer_summary(result, written, fmt: str) -> str:
     """The lines printed after training, or the summary as JSON (``--format json``)."""
     s = result.summary
-    if fmt == "json":
-        return json.dumps({**s, "written": [str(p) for p in written]}, indent=2)
+    if fmt == "json":   # one record shape for every train run (``records.TRAIN_KEYS``)
+        from .records import dumps, layer_train_record
+
+        return dumps(layer_train_record(result, written)).rstrip("\n")
     return "\n".join([
         f"trained {s['network']} ({s['parameters']:,} parameters) on {s['data']}: {s['n_train']} training and "
         f"{s['n_test']} test samples",

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from sympy import Add, Basic, MatAdd, MatrixSymbol, S, Symbol
 
+from symnet.core.layers import LayerLoss, LayerNetwork
 from symnet.core.losses import Loss, as_loss
 from symnet.core.matrix_rules import MATRIX_DERIVATIVES, is_matrix_step, matrix_vjp
 from symnet.core.names import resolve_wrt
@@ -88,7 +89,8 @@ def grad(target: Loss | Network | Program, wrt=None, rules: Mapping | None = Non
 
     Args:
         target: a ``Loss`` (differentiates L); a ``Network`` stands for its squared-error loss
-            L = (y − ŷ)², as in every symnet verb; a ``Program`` differentiates its first output.
+            L = (y − ŷ)², as in every symnet verb; a ``LayerNetwork`` for its default loss
+            (``network.loss()``); a ``Program`` differentiates its first output.
         wrt: one name or symbol (``"b5"``) or a list; ``θN``/``thetaN`` means all of neuron N's
             parameters, inputs may be named, the target may not (``symnet.core.names.resolve_wrt``);
             default every parameter.
@@ -107,13 +109,14 @@ def grad(target: Loss | Network | Program, wrt=None, rules: Mapping | None = Non
     (b5,)
     """
     target = as_loss(target) if isinstance(target, Network) else target
+    target = target.loss() if isinstance(target, LayerNetwork) else target
     program = getattr(target, "program", target)  # a Loss, a Network, a layer network or loss, or a Program
     if not isinstance(program, Program):
-        raise TypeError(f"grad expects a Loss, a Network or a Program; got {type(target).__name__}")
+        raise TypeError(f"grad expects a Loss, a Network, a layer network or its loss, or a Program; got {type(target).__name__}")
     if getattr(program.outputs[0], "is_Matrix", False):
         raise ValueError(f"the output {program.outputs[0]} is a vector: differentiate a loss of it, e.g. "
                          f"grad(network.loss())")
-    wrt = resolve_wrt(target if isinstance(target, Loss) else program, wrt)
+    wrt = resolve_wrt(target if isinstance(target, (Loss, LayerLoss)) else program, wrt)
     return reverse_sweep(program, wrt, rule_table(rules))
 
 

@@ -21,10 +21,12 @@ import numpy as np
 from sympy import Basic, Symbol
 
 from symnet.core.backprop import Gradient, grad
+from symnet.core.layers import LayerLoss, LayerNetwork
 from symnet.core.losses import Loss, as_loss
 from symnet.core.network import Network
 from symnet.core.program import Program
 from symnet.numeric.batch import BatchCheck, check_batch, params_vector  # noqa: F401 (re-exported)
+from symnet.numeric.layer_codegen import compile_layers
 from symnet.numeric.generation import NUMPY, Generated, generate, mean_outputs
 from symnet.numeric.printer import HELPERS, user_functions
 
@@ -167,7 +169,9 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
     """Compile a loss to ``(theta, X, y) -> (mean loss, ∂(mean loss)/∂theta)``.
 
     Args:
-        target: a ``Loss``; a ``Network`` stands for its squared-error loss (y − ŷ)², as in every verb.
+        target: a ``Loss``; a ``Network`` stands for its squared-error loss (y − ŷ)², as in every verb;
+            a ``LayerNetwork`` (its default loss) or ``LayerLoss`` compiles with matrix products
+            (``symnet.numeric.layer_codegen.compile_layers``, NumPy only).
         rules: extra derivative rules ``{SymPy class: (ans, *args) -> partials}``.
         numpy: NumPy implementations ``{function name: callable}`` of functions symnet does not know
             (a class with an ``_imp_`` needs none).
@@ -177,7 +181,7 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
             ``per_sample=True`` always runs the NumPy code.
 
     Returns:
-        A ``CompiledLoss``.
+        A ``CompiledLoss`` (a ``CompiledLayerLoss`` for a layer network).
 
     >>> import numpy as np
     >>> from symnet import seed_network, squared_error
@@ -188,6 +192,8 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
     """
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; expected one of {', '.join(BACKENDS)}")
+    if isinstance(target, (LayerNetwork, LayerLoss)):
+        return _layer_value_and_grad(target, rules, numpy, backend)
     target = as_loss(target)
     gradient = grad(target, rules=rules)
     program = gradient.program
@@ -202,6 +208,12 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
     if backend == "fused":
         return _fused(target, gradient, generated, numpy)
     return CompiledLoss(target, gradient, generated, numpy)
+
+
+def _layer_value_and_grad(target, rules, numpy, backend):
+    if backend != "numpy" or numpy:
+        raise ValueError("a layer network compiles to NumPy with matrix products only: drop backend=/numpy=")
+    return compile_layers(target, rules=rules)
 
 
 def _fused(target, gradient, generated, numpy) -> CompiledLoss:
