@@ -31,7 +31,7 @@ MAX_BUILD_COST = 500_000          # an MLP's Σ width · fan_in², about 10 µs 
 # --- numeric work ------------------------------------------------------------------------------
 MAX_BATCH_BYTES = 1_000_000_000   # 8 bytes x program steps x samples per step, held at once when training
 MAX_TRAIN_WORK = 500_000_000      # epochs x steps x (1000 + samples): about a minute of NumPy
-MAX_GRAPH_NODES = 80              # inputs and neurons (or steps) drawn by ``symnet graph``
+MAX_GRAPH_NODES = 120             # inputs, parameters and neurons (or steps) drawn by ``symnet graph``
 
 # --- towers (symnet approx) ------------------------------------------------------------------
 MAX_TOWER_N = 32                  # cells per axis: 1024 towers, about 15 s to build and measure

@@ -76,3 +76,16 @@ def test_cli_reference_documents_json_of_every_command_that_has_it(page):
     for command in ("show", "grad", "check", "derive", "descend", "approx", "tower", "train", "predict"):
         section = re.search(rf"^## `symnet {command}.*?(?=^## |\Z)", text, re.M | re.S).group()
         assert "--format json" in section, f"{page}: the {command} section does not describe --format json"
+
+
+def test_chinese_cli_reference_shows_the_same_examples_and_options():
+    # tests/test_cli.py runs cli.md's console examples; the Chinese page must show exactly those,
+    # and document the same options in its tables
+    def blocks(page):
+        return re.findall(r"^```\w*\n.*?^```", (DOCS / page).read_text(encoding="utf-8"), re.S | re.M)
+
+    def options(page):
+        return set(re.findall(r"^\| `(--?[\w-]+)", (DOCS / page).read_text(encoding="utf-8"), re.M))
+
+    assert blocks("cli.zh.md") == blocks("cli.md") and len(blocks("cli.md")) >= 15
+    assert options("cli.zh.md") == options("cli.md")

@@ -128,7 +128,8 @@ def test_train_json_summary_matches_the_model_file(tmp_path):
     from symnet.learn.data import split
 
     train_set, val_set = split(make("xor", n=40, seed=0), 0.25, 0)
-    assert doc["accuracy"] == {"train": model.accuracy(train_set), "validation": model.accuracy(val_set)}
+    assert doc["accuracy"] == {"train": model.accuracy(train_set), "validation": model.accuracy(val_set), "test": None}
+    assert doc["n_test"] == 0 and doc["final_loss"]["test"] is None and doc["n_parameters"] == len(model.values())
     assert sorted(doc["files"]) == sorted(str(p) for p in tmp_path.iterdir())
     assert doc["loss_name"] == "squared_error" and doc["loss"] == "(y - yhat)**2"
 

@@ -106,7 +106,7 @@ def test_too_much_work_is_refused_before_it_starts(args, words, tmp_path):
 
 
 def test_a_large_graph_is_refused_before_drawing(tmp_path):
-    refused(run("graph", "mlp:2-255-1", "-o", tmp_path / "g.png"), "the graph would have 258 nodes; symnet draws at most 80")
+    refused(run("graph", "mlp:2-255-1", "-o", tmp_path / "g.png"), "the graph would have 1279 nodes; symnet draws at most 120")
 
 
 def test_library_mlp_is_sized_before_it_is_built():

@@ -16,7 +16,7 @@ from sympy import E, Float, Function, Integer, Max, Mul, Pow, Rational, Symbol, 
 import symnet.io.parsing as parsing
 from symnet.core.activations import relu, sigmoid
 from symnet.core.neuron import f
-from symnet.io.options import parse_assignments, parse_name, parse_names, parse_numbers
+from symnet.io.options import parse_assignments, parse_name, parse_names, parse_number, parse_numbers
 from symnet.io.parsing import CONSTANTS, FUNCTIONS, ParseError, parse_expr
 
 from .strategies_parsing import expression_text, valid_expressions
@@ -353,6 +353,17 @@ def test_parse_numbers():
 def test_parse_numbers_rejects(text):
     with pytest.raises(ParseError):
         parse_numbers(text, what="--x values")
+
+
+def test_parse_number_is_the_one_finite_number_check():
+    assert parse_number("-3e-4") == -0.0003 and parse_number(".5") == 0.5 and parse_number("+2.") == 2.0
+    for text in ("nan", "inf", "0x10", "1_000", "1 2", "", "١", "1e"):
+        with pytest.raises(ValueError, match="is not a number"):
+            parse_number(text)
+    with pytest.raises(OverflowError, match="too large for a float64"):
+        parse_number("1e999")
+    with pytest.raises(ParseError, match="--x values: '1e999' is not finite"):
+        parse_numbers("1,1e999", what="--x values")
 
 
 def test_option_parsers_bound_the_length_first():

@@ -30,3 +30,12 @@ def test_readme_starts_with_the_two_commands():
     commands = re.findall(r"```bash\n(.*?)```", text, flags=re.S)
     assert "symnet tour" in commands[0]
     assert "pytest" in commands[1]
+
+
+def test_readme_table_shows_every_command():
+    from symnet.cli import COMMANDS
+
+    text = README.read_text(encoding="utf-8")
+    table = text[text.index("## What is in the box"):]
+    shown = set(re.findall(r"^\| `symnet (\w+)", table, re.M))
+    assert shown == set(COMMANDS), sorted(set(COMMANDS) ^ shown)

@@ -34,6 +34,8 @@ from .common import (
 from .records import derivation_record, dumps
 
 LANGS = ("en", "zh")
+GRAPH_DPI = 150
+DEFAULT_AT = "random:0"     # a document without --at has numbers at the first sample of `symnet check --seed 0`
 DOCUMENT_SUFFIXES = (".tex", ".md", ".pdf", ".txt", ".json")
 
 
@@ -47,7 +49,8 @@ DOCUMENT_SUFFIXES = (".tex", ".md", ".pdf", ".txt", ".json")
 @click.option("--wrt", metavar="NAMES", help="Parameters to derive by, comma-separated (default: all); "
               "θN or thetaN means all of neuron N's parameters; inputs may be named too.")
 @click.option("--at", "at", metavar="PAIRS", help="A point: every input, parameter and y, e.g. x1=1,...,y=0.5; "
-              "or random (random:SEED): the first sample of `symnet check --seed SEED`.")
+              "or random (random:SEED): the first sample of `symnet check --seed SEED`. Documents (-o) "
+              "default to random:0, so a handout always shows numbers.")
 @click.option("--abstract", is_flag=True, help="Keep the neuron f undefined (scalar θ per neuron, like the article).")
 @click.option("--expanded", is_flag=True, help="Also write each derivative as one closed formula (size-guarded).")
 @click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Language of the prose.")
@@ -74,14 +77,16 @@ def derive(network, expr, inputs, params, activation, loss_name, wrt, at, abstra
         if fmt == "json" or (output or "").lower().endswith(".json"):
             raise click.UsageError("a layers: derivation is written as text, Markdown, LaTeX or PDF; it has no JSON "
                                    "form yet")
-        if wrt or at or abstract or expanded:
-            raise click.UsageError("--wrt, --at, --abstract and --expanded go with scalar networks; a layers: "
-                                   "network is derived in matrix form (BP1–BP4) for every parameter")
+        if at or abstract or expanded:
+            raise click.UsageError("--at, --abstract and --expanded go with scalar networks; a layers: "
+                                   "network is derived in matrix form (BP1–BP4)")
         with time_limit(timeout, "the derivation"):
-            _derive_layers(network, loss_name, lang, fmt, output, no_check, ascii)
+            _derive_layers(network, loss_name, wrt, lang, fmt, output, no_check, ascii)
         return
     with time_limit(timeout, "the derivation"):
         check = output is not None and not no_check
+        if at is None and output is not None and not abstract and not output.lower().endswith(".json"):
+            at = DEFAULT_AT
         derivation = _build((network, expr, inputs, params, activation), loss_name, wrt, at, abstract, expanded, check)
         if output is None and fmt == "json":
             emit(dumps(derivation_record(derivation)), None, ascii, "json")
@@ -94,7 +99,7 @@ def derive(network, expr, inputs, params, activation, loss_name, wrt, at, abstra
         _write_document(derivation, output, lang, not no_check)
 
 
-def _derive_layers(network, loss_name, lang, fmt, output, no_check, ascii) -> None:
+def _derive_layers(network, loss_name, wrt, lang, fmt, output, no_check, ascii) -> None:
     """The matrix-form derivation of a layers: network, to the terminal or a .md/.tex/.txt/.pdf file."""
     from click.core import ParameterSource
 
@@ -103,7 +108,8 @@ def _derive_layers(network, loss_name, lang, fmt, output, no_check, ascii) -> No
 
     net = load_network(network)
     default = click.get_current_context().get_parameter_source("loss_name") is ParameterSource.DEFAULT
-    derivation = derive_layers(net.loss(None if default else loss_name), check=output is not None and not no_check)
+    loss = net.loss(None if default else loss_name)
+    derivation = derive_layers(loss, check=output is not None and not no_check, wrt=parse_wrt(wrt, loss))
     if output is None:
         echo_out(layer_document(derivation, fmt if fmt in ("markdown", "latex") else "unicode", lang).rstrip("\n"),
                  ascii=ascii)
@@ -117,11 +123,11 @@ def _derive_layers(network, loss_name, lang, fmt, output, no_check, ascii) -> No
     _build_pdf(layer_document(derivation, "latex", lang), output, lang)
 
 
-def _build_pdf(tex: str, output: str, lang: str) -> None:
+def _build_pdf(tex: str, output: str, lang: str, files=()) -> None:
     from symnet.render.latexbuild import LatexNotInstalled, build_pdf, engine_for
 
     try:
-        build_pdf(tex, output, engine_for(lang))
+        build_pdf(tex, output, engine_for(lang), files=files)
     except LatexNotInstalled as error:
         tex_path = output[:-4] + ".tex"
         write_output(tex_path, tex)
@@ -182,12 +188,34 @@ def _write_document(derivation, output: str, lang: str, check: bool) -> None:
         write_output(output, dumps(derivation_record(derivation)))
         echo_err(f"wrote {output}")
         return
+    figure = _graph_beside(derivation, output, lang) if suffix in ("md", "tex", "pdf") else None
+    name = None if figure is None else figure.name
     if suffix != "pdf":
         fmt = {"tex": "latex", "md": "markdown", "txt": "unicode"}[suffix]
-        write_output(output, document(derivation, fmt, lang, check))
+        write_output(output, document(derivation, fmt, lang, check, name))
         echo_err(f"wrote {output}")
         return
-    _build_pdf(document(derivation, "latex", lang, check), output, lang)
+    _build_pdf(document(derivation, "latex", lang, check, name), output, lang, () if figure is None else (figure,))
+
+
+def _graph_beside(derivation, output: str, lang: str):
+    """The network's graph as ``<output stem>-graph.png`` beside the document, the paths of a single
+    parameter highlighted; None when the network is too large to draw."""
+    from pathlib import Path
+
+    from symnet.plot.graph import save_graph
+
+    path = Path(output)
+    path = path.with_name(path.stem + "-graph.png")
+    params = derivation.params
+    wrt = params[0].param if len(params) == 1 else None
+    try:
+        save_graph(derivation.loss, path, wrt=wrt, lang=lang, dpi=GRAPH_DPI)
+    except ValueError as error:
+        echo_err(f"no graph in the document: {error}")
+        return None
+    echo_err(f"wrote {path}")
+    return path
 
 
 @click.command(cls=Command, epilog=examples(

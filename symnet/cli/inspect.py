@@ -146,7 +146,7 @@ def grad(network, expr, inputs, params, activation, loss_name, wrt, expanded, ma
         if is_layer_network(net):
             from .layer_views import grad_layers
 
-            emit(grad_layers(net, loss_name, fmt, wrt, expanded, at), output, ascii, fmt)
+            emit(grad_layers(net, loss_name, fmt, wrt, expanded, at, parse_wrt), output, ascii, fmt)
             return
         target = make_loss(net, loss_name)
         point = parse_point(at, target) if at is not None else None

@@ -16,20 +16,22 @@ MAX_PARAMS = 20_000_000   # 160 MB of float64 for θ, as much again for its grad
 
 
 def parse_layers(spec: str):
-    """``layers:SIZES[:ACTIVATION[:OUTPUT]]``, the grammar of ``mlp:``; the output may also be softmax."""
-    from symnet.core.layers import OUTPUTS, layers
+    """``layers:SIZES[:ACTIVATION[:OUTPUT]]``, the grammar of ``mlp:``; the output may also be softmax.
+
+    The grammar is ``symnet.core.layers.parse_layer_spec`` (``layers("64-32-10:relu:softmax")`` reads the
+    same text); the CLI adds its size limits."""
+    from symnet.core.layers import OUTPUTS, layers, parse_layer_spec
     from symnet.core.neuron import ACTIVATIONS
 
-    parts = spec.split(":")
-    if len(parts) < 2 or len(parts) > 4:
+    if not spec.startswith("layers:"):
         raise ValueError(f"expected layers:SIZES[:ACTIVATION[:OUTPUT]], e.g. layers:64-32-10:relu:softmax; got {spec!r}")
-    sizes = parts[1].split("-")
+    text, activation, output = parse_layer_spec(spec)
+    sizes = text.split("-")
     if len(sizes) < 2 or not all(re.fullmatch(r"[1-9]\d{0,4}", s) for s in sizes):
-        raise ValueError(f"layer sizes must be positive integers joined by '-', e.g. layers:64-32-10; got {parts[1]!r}")
+        raise ValueError(f"layer sizes must be positive integers joined by '-', e.g. layers:64-32-10; got {text!r}")
     if len(sizes) > MAX_LAYERS:
-        raise ValueError(f"layers:{parts[1]} has {len(sizes)} layers; at most {MAX_LAYERS}")
-    activation = parts[2] if len(parts) > 2 else "relu"
-    output = parts[3] if len(parts) > 3 else "softmax"
+        raise ValueError(f"layers:{text} has {len(sizes)} layers; at most {MAX_LAYERS}")
+    activation, output = activation or "relu", output or "softmax"
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r} in {spec!r}: expected one of {', '.join(ACTIVATIONS)}")
     if output not in OUTPUTS:
@@ -37,7 +39,7 @@ def parse_layers(spec: str):
     widths = [int(n) for n in sizes]
     count = sum((a + 1) * b for a, b in zip(widths, widths[1:]))
     if count > MAX_PARAMS:
-        raise ValueError(f"layers:{parts[1]} has {count:,} parameters; at most {MAX_PARAMS:,} fit in memory here")
+        raise ValueError(f"layers:{text} has {count:,} parameters; at most {MAX_PARAMS:,} fit in memory here")
     return layers(widths, activation, output)
 
 
@@ -71,16 +73,18 @@ def show_layers(net, fmt: str) -> str:
     return head + "\n" + layer_text(net.program, "text" if fmt == "text" else "unicode") + "\n"
 
 
-def grad_layers(net, loss_name, fmt: str, wrt, expanded, at) -> str:
-    """The gradient program of the layer network's loss, tagged BP1–BP4."""
+def grad_layers(net, loss_name, fmt: str, wrt, expanded, at, parse_wrt) -> str:
+    """The gradient program of the layer network's loss, tagged BP1–BP4; ``--wrt W1,b2`` picks parameters
+    (``parse_wrt`` is the CLI's ``naming.parse_wrt``: ``symnet.core.names.resolve_wrt``, as for scalar networks)."""
     from symnet.core.backprop import grad
     from symnet.render.layers import layer_latex, layer_text
 
-    if wrt or expanded or at:
-        raise click.UsageError("--wrt, --expanded and --at go with scalar networks; a layers: network prints its "
-                               "whole matrix gradient (symnet check evaluates it)")
+    if expanded or at:
+        raise click.UsageError("--expanded and --at go with scalar networks; a layers: network prints its matrix "
+                               "gradient (symnet check evaluates it)")
     _check_format(fmt)
-    gradient = grad(_loss(net, loss_name))
+    loss = _loss(net, loss_name)
+    gradient = grad(loss, parse_wrt(wrt, loss))
     if fmt in ("latex", "markdown"):
         return f"$$\n{layer_latex(gradient)}\n$$\n"
     return layer_text(gradient, "text" if fmt == "text" else "unicode") + "\n"

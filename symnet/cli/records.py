@@ -128,9 +128,14 @@ def descent_record(paths) -> dict:
 # --- train ------------------------------------------------------------------------------------
 
 
+TRAIN_KEYS = ("network", "data", "loss", "loss_name", "optimizer", "learning_rate", "epochs", "batch_size",
+              "weight_decay", "seed", "n_parameters", "n_train", "n_validation", "n_test", "final_loss",
+              "accuracy", "parameters", "seconds", "files")
+
+
 def train_record(result, data, validation, seed, written) -> dict:
     """``symnet train``: settings, final losses, accuracy (classification data; else null), the
-    trained parameters and the files written."""
+    trained parameters and the files written; the keys of ``TRAIN_KEYS``, as for a layer network."""
     from symnet.learn.data import split
 
     s, h = result.settings, result.history
@@ -138,12 +143,28 @@ def train_record(result, data, validation, seed, written) -> dict:
     if data.is_classification:
         train_set, val_set = split(data, validation, seed) if validation else (data, None)
         accuracy = {"train": result.accuracy(train_set),
-                    "validation": None if val_set is None else result.accuracy(val_set)}
+                    "validation": None if val_set is None else result.accuracy(val_set), "test": None}
+    values = result.values()
     return {"network": str(result.network), "data": data.name, "loss": str(result.loss.display),
             "loss_name": s["loss"], "optimizer": s["optimizer"],
             "learning_rate": s["learning_rate"], "epochs": h.epochs[-1], "batch_size": s["batch_size"],
-            "seed": s["seed"], "n_train": s["n_train"], "n_validation": s["n_validation"],
+            "weight_decay": None, "seed": s["seed"], "n_parameters": len(values),
+            "n_train": s["n_train"], "n_validation": s["n_validation"], "n_test": 0,
             "final_loss": {"train": number(h.train_loss[-1]),
-                           "validation": number(h.val_loss[-1]) if h.val_loss else None},
-            "accuracy": accuracy, "parameters": result.values(), "seconds": h.seconds,
+                           "validation": number(h.val_loss[-1]) if h.val_loss else None, "test": None},
+            "accuracy": accuracy, "parameters": values, "seconds": h.seconds,
             "files": [str(p) for p in written]}
+
+
+def layer_train_record(result, written) -> dict:
+    """``symnet train layers:…``: the same keys as ``train_record``. The held-out set is the test split
+    (``n_test``, ``final_loss.test``, ``accuracy.test``); ``parameters`` is null (θ is in model.json)."""
+    s = result.summary
+    return {"network": s["network"], "data": s["data"], "loss": str(result.compiled.loss), "loss_name": s["loss"],
+            "optimizer": s["optimizer"], "learning_rate": s["learning_rate"], "epochs": s["epochs"],
+            "batch_size": s["batch_size"], "weight_decay": s["weight_decay"], "seed": s["seed"],
+            "n_parameters": s["parameters"], "n_train": s["n_train"], "n_validation": 0, "n_test": s["n_test"],
+            "final_loss": {"train": number(s["train_loss"]), "validation": None, "test": number(s["test_loss"])},
+            "accuracy": {"train": number(s["train_accuracy"]), "validation": None,
+                         "test": number(s["test_accuracy"])},
+            "parameters": None, "seconds": s["seconds"], "files": [str(p) for p in written]}

@@ -67,6 +67,11 @@ DATA_HELP = ("xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or
 @click.option("--clip", type=FiniteFloat(min=0, min_open=True), default=None,
               help="Rescale a gradient longer than this norm (default: no clipping).")
 @click.option("--quiet", is_flag=True, help="No progress output.")
+@click.option("--backend", type=click.Choice(("numpy", "jax", "fused")), default="numpy", show_default=True,
+              help="Where the gradient runs: NumPy, JAX (jitted, on any device JAX sees) or fused (numba; "
+                   "scalar networks).")
+@click.option("--devices", type=click.IntRange(min=1), default=None, metavar="N",
+              help="With --backend jax: split each batch over N devices (data parallel; default one).")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), metavar="DIR",
               help="Folder for model.json, loss.csv and the figures.")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
@@ -75,7 +80,7 @@ DATA_HELP = ("xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or
 @ascii_option
 @handle_errors
 def train(network, expr, inputs, params, activation, data_spec, target, samples, noise, loss_name, optimizer, epochs,
-          learning_rate, batch_size, seed, validation, clip, quiet, out_dir, fmt, timeout, ascii):
+          learning_rate, batch_size, seed, validation, clip, quiet, backend, devices, out_dir, fmt, timeout, ascii):
     """Train NETWORK on a data set by gradient descent, θ ← θ − η·∂L/∂θ.
 
     \b
@@ -89,10 +94,11 @@ def train(network, expr, inputs, params, activation, data_spec, target, samples,
     from symnet.io.files import check_folder
 
     check_folder(out_dir, RUN_FILES)  # what would be refused after training is refused now
+    placement = _placement(backend, devices)  # imports JAX, if asked, before the time limit
     preload(numeric=True, extra=TRAIN_MODULES)
     settings = dict(data_spec=data_spec, target=target, samples=samples, noise=noise, loss_name=loss_name,
                     optimizer=optimizer, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size, seed=seed,
-                    validation=validation, clip=clip, quiet=quiet or fmt == "json", ascii=ascii)
+                    validation=validation, clip=clip, quiet=quiet or fmt == "json", ascii=ascii, placement=placement)
     with ExitStack() as stack:  # the run folder is swapped in on leaving it: after the time limit, never cut short
         with time_limit(timeout, "training", "use fewer epochs, fewer samples or a larger --timeout"):
             net = load_network(network, expr, inputs, params, activation)
@@ -119,7 +125,7 @@ def _train_layer_run(net, out_dir, stack, s, fmt) -> str:
         raise click.UsageError("--target, --validation and --clip are not used with layers: networks")
     result, test, images = fit_layer_network(net, s["data_spec"], s["samples"], s["noise"], _layer_loss(s["loss_name"]),
                                              s["optimizer"], s["epochs"], s["learning_rate"], s["batch_size"],
-                                             s["seed"], s["quiet"])
+                                             s["seed"], s["quiet"], s["placement"])
     written = write_layer_outputs(_open_run(out_dir, stack), result, test, images)
     return layer_summary(result, [Path(out_dir) / Path(p).name for p in written], fmt)
 
@@ -145,12 +151,27 @@ def _train_run(net, out_dir, stack, s, fmt) -> str:
     check_savable(net, epochs, s["validation"] is not None)  # a model too big to save is refused before training
     result = training.train(net, data, optimizer=s["optimizer"], learning_rate=learning_rate, epochs=epochs,
                             batch_size=s["batch_size"], seed=s["seed"], validation=s["validation"], clip=s["clip"],
-                            loss=s["loss_name"], progress=False if s["quiet"] else None, callback=check_deadline)
+                            loss=s["loss_name"], progress=False if s["quiet"] else None, callback=check_deadline,
+                            backend=s["placement"][0], devices=s["placement"][1])
     folder = _open_run(out_dir, stack)  # the old run stays whole until the new one is
     written = [Path(out_dir) / p.name for p in write_training_outputs(folder, result, data, s["validation"], s["seed"],
                                                                      write_data=not is_csv)]
     record = train_record(result, data, s["validation"], s["seed"], written)
     return dumps(record) if fmt == "json" else summary(record)
+
+
+def _placement(backend, devices):
+    """(backend, devices), refused before any work when they do not go together or JAX is missing."""
+    if devices is not None and backend != "jax":
+        raise click.UsageError("--devices splits batches over JAX devices; use it with --backend jax")
+    if backend == "jax":
+        from symnet.numeric.jaxgen import jax_devices
+
+        try:
+            jax_devices(devices)
+        except ImportError as err:
+            raise click.UsageError(str(err)) from None
+    return backend, devices
 
 
 def _layer_loss(loss_name):

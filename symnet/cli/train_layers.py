@@ -28,7 +28,7 @@ def layer_data(spec: str, samples: int, noise: float, seed: int):
 
 
 def fit_layer_network(net, data_spec, samples, noise, loss_name, optimizer, epochs, learning_rate, batch_size,
-                      seed, quiet):
+                      seed, quiet, placement=("numpy", None)):
     """Train ``net``; returns (result, test set, test images or None), for ``write_layer_outputs``."""
     from symnet.learn.layer_training import DEFAULTS, train_layers
 
@@ -41,7 +41,7 @@ def fit_layer_network(net, data_spec, samples, noise, loss_name, optimizer, epoc
     result = train_layers(net, train, test, loss=loss_name, optimizer=optimizer,
                           learning_rate=learning_rate or DEFAULTS["learning_rate"],
                           epochs=epochs or DEFAULTS["epochs"], batch_size=batch_size or DEFAULTS["batch_size"],
-                          seed=seed, progress=False if quiet else None)
+                          seed=seed, progress=False if quiet else None, backend=placement[0], devices=placement[1])
     return result, test, images
 
 
@@ -70,8 +70,10 @@ def write_layer_outputs(out: Path, result, test, images) -> list:
 def layer_summary(result, written, fmt: str) -> str:
     """The lines printed after training, or the summary as JSON (``--format json``)."""
     s = result.summary
-    if fmt == "json":
-        return json.dumps({**s, "written": [str(p) for p in written]}, indent=2)
+    if fmt == "json":   # one record shape for every train run (``records.TRAIN_KEYS``)
+        from .records import dumps, layer_train_record
+
+        return dumps(layer_train_record(result, written)).rstrip("\n")
     return "\n".join([
         f"trained {s['network']} ({s['parameters']:,} parameters) on {s['data']}: {s['n_train']} training and "
         f"{s['n_test']} test samples",

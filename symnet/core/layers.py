@@ -74,6 +74,9 @@ class LayerNetwork:
     def __str__(self) -> str:
         return self.spec
 
+    def __repr__(self) -> str:
+        return f"layers({self.spec[len('layers:'):]!r})"
+
 
 @dataclass(frozen=True)
 class LayerLoss:
@@ -89,20 +92,26 @@ class LayerLoss:
         return f"C = {self.program.rhs(COST)}"
 
 
-def layers(layer_sizes, activation: str = "relu", output: str = "softmax") -> LayerNetwork:
+def layers(layer_sizes, activation: str | None = None, output: str | None = None) -> LayerNetwork:
     """A layer network, e.g. ``layers("64-32-10", activation="relu", output="softmax")``.
 
     Args:
-        layer_sizes: ``"64-32-10"`` or ``[64, 32, 10]``: inputs, hidden widths, outputs.
-        activation: the hidden layers' σ (sigmoid, tanh, relu, softplus, identity).
-        output: the last layer's activation (the same, or softmax).
+        layer_sizes: ``"64-32-10"`` or ``[64, 32, 10]``: inputs, hidden widths, outputs; or a whole spec
+            ``"64-32-10:relu:softmax"`` (also ``"layers:64-32-10:relu:softmax"``), the CLI's grammar.
+        activation: the hidden layers' σ (sigmoid, tanh, relu, softplus, identity); default relu.
+        output: the last layer's activation (the same, or softmax); default softmax.
 
     Returns:
         A ``LayerNetwork``.
 
     >>> layers("64-32-10").n_params
     2410
+    >>> layers("64-32-10:tanh:softmax").spec
+    'layers:64-32-10:tanh:softmax'
     """
+    if isinstance(layer_sizes, str) and ":" in layer_sizes:
+        layer_sizes, activation, output = _spec_parts(layer_sizes, activation, output)
+    activation, output = activation or "relu", output or "softmax"
     sizes = _parse_sizes(layer_sizes)
     for name, value, allowed in (("activation", activation, ELEMENTWISE + ("identity",)), ("output", output, OUTPUTS)):
         if value not in allowed:
@@ -121,6 +130,30 @@ def layers(layer_sizes, activation: str = "relu", output: str = "softmax") -> La
         steps.append((a, Softmax(z) if sigma == "softmax" else Apply(sigma, z)))
     program = Program((x,), tuple(params), tuple(steps), (a,))
     return LayerNetwork(tuple(sizes), activation, output, program)
+
+
+def parse_layer_spec(spec: str) -> tuple[str, str | None, str | None]:
+    """``[layers:]SIZES[:ACTIVATION[:OUTPUT]]`` → (sizes text, activation or None, output or None).
+
+    >>> parse_layer_spec("layers:64-32-10:relu")
+    ('64-32-10', 'relu', None)
+    """
+    parts = spec.split(":")
+    if parts[0] == "layers":
+        parts = parts[1:]
+    if not 1 <= len(parts) <= 3 or not all(parts):
+        raise ValueError(f"expected layers:SIZES[:ACTIVATION[:OUTPUT]], e.g. layers:64-32-10:relu:softmax; got {spec!r}")
+    parts += [None] * (3 - len(parts))
+    return parts[0], parts[1], parts[2]
+
+
+def _spec_parts(spec: str, activation, output):
+    sizes, spec_activation, spec_output = parse_layer_spec(spec)
+    for name, given, written in (("activation", activation, spec_activation), ("output", output, spec_output)):
+        if given is not None and written is not None and given != written:
+            raise ValueError(f"{spec!r} names the {name} {written!r} but {name}={given!r} was also given; "
+                             f"name it once")
+    return sizes, activation or spec_activation, output or spec_output
 
 
 def _parse_sizes(layer_sizes) -> list[int]:

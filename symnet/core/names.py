@@ -22,6 +22,7 @@ from collections.abc import Mapping
 
 from sympy import Basic, MatrixSymbol, Symbol
 
+from symnet.core.layers import LayerLoss, LayerNetwork
 from symnet.core.losses import Loss, target_symbol
 from symnet.core.network import Network
 from symnet.core.neuron import neuron_index
@@ -34,6 +35,12 @@ class _Names:
     """What a loss, a network or a program lets one name: params, inputs, neurons and the target."""
 
     def __init__(self, target):
+        if isinstance(target, (LayerNetwork, LayerLoss)):   # matrices W1, b1, …: no neurons to name
+            self.target = getattr(target, "target", None)
+            self.params, self.inputs = target.params if isinstance(target, LayerNetwork) else target.program.params, \
+                target.inputs if isinstance(target, LayerNetwork) else target.network.inputs
+            self.neurons, self.groups = (), {}
+            return
         if isinstance(target, Loss):
             net, self.target = target.network, target.target
         elif isinstance(target, Network):
@@ -43,7 +50,7 @@ class _Names:
             self.params, self.inputs, self.neurons, self.groups = target.params, target.inputs, (), {}
             return
         else:
-            raise TypeError(f"expected a Loss, a Network or a Program; got {type(target).__name__}")
+            raise TypeError(f"expected a Loss, a Network, a layer network or a Program; got {type(target).__name__}")
         self.params, self.inputs, self.neurons = net.params, net.inputs, net.neurons
         self.groups = {theta: neuron_params(net, theta) for theta in net.neurons}
 

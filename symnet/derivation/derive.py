@@ -20,12 +20,14 @@ from collections.abc import Mapping, Sequence
 from sympy import Basic, Symbol
 
 from symnet.core.backprop import depends_on, grad
+from symnet.core.layers import LayerLoss, LayerNetwork
 from symnet.core.losses import Loss, as_loss
 from symnet.core.names import resolve_wrt
 from symnet.core.network import Network
 from symnet.core.program import MAX_EXPANDED_OPS
 from symnet.core.rules import differentiate, rule_table
 from symnet.derivation.abstract import derive_abstract
+from symnet.derivation.layers import derive_layers
 from symnet.derivation.numbers import evaluate_derivation, with_check
 from symnet.derivation.records import (  # noqa: F401  (the records are part of this module's API)
     MAX_PATHS,
@@ -48,7 +50,9 @@ def derive(loss: Loss | Network, wrt: Sequence | None = None, at: Mapping | None
     """Chain-rule derivations of ``loss`` for each parameter in ``wrt``.
 
     Args:
-        loss: a ``Loss``; a ``Network`` stands for its squared-error loss (y − ŷ)², as in every verb.
+        loss: a ``Loss``; a ``Network`` stands for its squared-error loss (y − ŷ)², as in every verb; a
+            ``LayerNetwork`` (its default loss) or ``LayerLoss`` gets the matrix form, a
+            ``LayerDerivation`` (``symnet.derivation.layers.derive_layers``; ``wrt``, ``rules``, ``check``).
         wrt: one name or symbol, or a list (default every parameter; in abstract mode every θᵢ); θN or
             thetaN means all parameters of neuron N; inputs may be named, the target may not
             (``symnet.core.names.resolve_wrt``).
@@ -61,13 +65,18 @@ def derive(loss: Loss | Network, wrt: Sequence | None = None, at: Mapping | None
             documents' check table.
 
     Returns:
-        A ``Derivation``.
+        A ``Derivation`` (a ``LayerDerivation`` for a layer network).
 
     >>> from symnet import seed_network
     >>> d = derive(seed_network(), wrt=["w2_1"])
     >>> [len(p.nodes) for p in d["w2_1"].paths]
     [9, 8]
     """
+    if isinstance(loss, (LayerNetwork, LayerLoss)):
+        if at is not None or abstract or expanded:
+            raise ValueError("a layer network is derived in matrix form (BP1–BP4): at=, abstract= and expanded= go "
+                             "with scalar networks; check_grads evaluates the layer gradient")
+        return derive_layers(loss, check=check, wrt=wrt, rules=rules)
     loss = as_loss(loss)
     if abstract:
         return _abstract(loss, wrt, at, expanded)

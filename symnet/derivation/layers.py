@@ -19,6 +19,7 @@ from sympy import MatrixSymbol
 
 from symnet.core.backprop import Gradient, grad
 from symnet.core.layers import LayerLoss, LayerNetwork
+from symnet.core.names import resolve_wrt
 from symnet.core.matrix_rules import SigmoidCrossEntropy, SoftmaxCrossEntropy
 
 # the matrix rule behind each kind of line (keys of the prose tables)
@@ -68,12 +69,24 @@ def _shape(symbol) -> tuple[int, int]:
     return int(rows), int(cols)
 
 
-def derive_layers(target, check: bool = False) -> LayerDerivation:
+def _needed(steps, names: set) -> list:
+    """The steps defining ``names`` and every step they read, in order."""
+    kept = []
+    for step in reversed(steps):
+        if step.lhs.name in names:
+            kept.append(step)
+            names |= {s.name for s in step.rhs.free_symbols}
+    return kept[::-1]
+
+
+def derive_layers(target, check: bool = False, wrt=None, rules=None) -> LayerDerivation:
     """The matrix-form derivation of a layer network's loss (its default loss for a network).
 
     Args:
         target: a ``LayerNetwork`` or ``LayerLoss``.
         check: attach ``check_grads``'s four-way comparison at a random point.
+        wrt: the parameters to derive by (``W1``, ``b2``…; default all), checked by ``resolve_wrt``.
+        rules: extra derivative rules, as for ``grad``.
 
     Returns:
         A ``LayerDerivation``.
@@ -85,15 +98,18 @@ def derive_layers(target, check: bool = False) -> LayerDerivation:
     target = target.loss() if isinstance(target, LayerNetwork) else target
     if not isinstance(target, LayerLoss):
         raise TypeError(f"derive_layers expects a layer network or its loss; got {type(target).__name__}")
-    g = grad(target)
+    wanted = resolve_wrt(target, wrt)
+    g = grad(target, target.program.params + tuple(s for s in wanted if s not in target.program.params), rules)
     forward = tuple(LayerStep(lhs, rhs, _shape(lhs), "", "") for lhs, rhs in g.forward.assignments)
-    backward = [LayerStep(lhs, rhs, _shape(lhs), tag, RULE_OF[tag])
+    backward = [LayerStep(lhs, rhs, _shape(lhs), tag, RULE_OF.get(tag, ""))
                 for lhs, rhs in g.adjoints for tag in [equation_tag(lhs, g)]]
     for param, result in zip(g.wrt, g.results):          # ∂C/∂bˡ = δˡ is an alias, not an assignment
         partial = MatrixSymbol(f"delta_{param.name}", *param.shape)
         if result != partial:
             tag = equation_tag(partial, g)
-            backward.append(LayerStep(partial, result, _shape(param), tag, RULE_OF[tag]))
+            backward.append(LayerStep(partial, result, _shape(param), tag, RULE_OF.get(tag, "")))
+    if wrt is not None:   # the whole sweep (BP1, BP2 stay lines), pruned to what the named partials read
+        backward = _needed(backward, {f"delta_{p.name}" for p in wanted})
     report = None
     if check:
         from symnet.numeric.layer_check import check_layer_grads

@@ -10,7 +10,16 @@ import math
 
 import sympy
 
-from symnet.io.parsing import _NUMBER, FUNCTIONS, MAX_LENGTH, NAME_RULE, ParseError, _name_problem, _short, _source
+from symnet.io.parsing import (
+    FUNCTIONS,
+    MAX_LENGTH,
+    NAME_RULE,
+    NUMBER,
+    ParseError,
+    checked_source,
+    name_problem,
+    shorten,
+)
 
 
 def parse_name(text, what="name") -> sympy.Symbol:
@@ -26,7 +35,7 @@ def parse_name(text, what="name") -> sympy.Symbol:
     >>> parse_name(" θ1 ")
     θ1
     """
-    source = _source(text, MAX_LENGTH, NAME_RULE)
+    source = checked_source(text, MAX_LENGTH, NAME_RULE)
     item = source.strip(" ")
     return _checked_name(item, source, len(source) - len(source.lstrip(" ")), what)
 
@@ -44,7 +53,7 @@ def parse_names(text, what="names") -> tuple:
     >>> parse_names("x1, x2")
     (x1, x2)
     """
-    source = _source(text, MAX_LENGTH, "expected comma-separated names like x1,x2")
+    source = checked_source(text, MAX_LENGTH, "expected comma-separated names like x1,x2")
     names = []
     for column, item in _items(source, what, "expected comma-separated names like x1,x2"):
         name = _checked_name(item, source, column, what)
@@ -67,12 +76,12 @@ def parse_assignments(text) -> dict:
     {w1_1: 0.5, b1: -0.001}
     """
     allowed = "expected comma-separated name=number pairs like w1_1=0.5, b1=-1"
-    source = _source(text, MAX_LENGTH, allowed)
+    source = checked_source(text, MAX_LENGTH, allowed)
     values = {}
     for column, item in _items(source, "assignments", allowed):
         name_text, equals, value_text = item.partition("=")
         if not equals:
-            raise ParseError(f"expected name=value, got {_short(item)}", source, column, allowed)
+            raise ParseError(f"expected name=value, got {shorten(item)}", source, column, allowed)
         name = _checked_name(name_text.rstrip(" "), source, column, "name")
         if name in values:
             raise ParseError(f"duplicate name {name} in assignments", source, column, "give each name once")
@@ -95,7 +104,7 @@ def parse_numbers(text, what="numbers") -> tuple:
     (-0.3, 0.7, 0.001)
     """
     allowed = "expected comma-separated numbers like 0.1,0.5,-1e-3"
-    source = _source(text, MAX_LENGTH, allowed)
+    source = checked_source(text, MAX_LENGTH, allowed)
     return tuple(_number(item, source, column, what) for column, item in _items(source, what, allowed))
 
 
@@ -111,17 +120,38 @@ def _items(source, what, allowed):
 
 
 def _checked_name(item, source, column, what) -> sympy.Symbol:
-    problem = _name_problem(item, FUNCTIONS, constants_ok=False)
+    problem = name_problem(item, FUNCTIONS, constants_ok=False)
     if problem:
         raise ParseError(f"{what}: {problem[0]}", source, column, problem[1])
     return sympy.Symbol(item)
 
 
-def _number(item, source, column, what) -> float:
-    if not _NUMBER.fullmatch(item):
-        raise ParseError(f"{what}: {_short(item)} is not a number", source, column,
-                         "expected a number like 0.5, -1 or 1e-3")
-    value = float(item)
+def parse_number(text: str) -> float:
+    """The float that ``text``, a plain decimal number (12, -0.5, 3e-4), stands for; it must be finite.
+
+    The one number check of symnet's option and data readers; each caller words its own message.
+
+    Raises:
+        ValueError: ``text`` is not such a number (``nan``, ``inf``, ``0x10``, ``1_000`` are not).
+        OverflowError: it is one, but too large for a float64 (``1e999``).
+
+    >>> parse_number("-3e-4")
+    -0.0003
+    """
+    if not NUMBER.fullmatch(text):
+        raise ValueError(f"{shorten(text)} is not a number")
+    value = float(text)
     if not math.isfinite(value):
-        raise ParseError(f"{what}: {_short(item)} is not finite", source, column, "numbers must be below 1.8e308")
+        raise OverflowError(f"{shorten(text)} is too large for a float64")
     return value
+
+
+def _number(item, source, column, what) -> float:
+    try:
+        return parse_number(item)
+    except OverflowError:
+        raise ParseError(f"{what}: {shorten(item)} is not finite", source, column,
+                         "numbers must be below 1.8e308") from None
+    except ValueError:
+        raise ParseError(f"{what}: {shorten(item)} is not a number", source, column,
+                         "expected a number like 0.5, -1 or 1e-3") from None

@@ -44,7 +44,7 @@ FLOAT_MAX = sys.float_info.max
 # ASCII printable, and the Greek letters NAME_PATTERN allows (U+03A2 is unassigned). Checked before
 # ast.parse, which NFKC-normalises identifiers and would turn look-alikes silently into ASCII.
 _BAD_CHAR = re.compile(r"[^\x20-\x5b\x5d-\x7e\u0391-\u03a1\u03a3-\u03a9\u03b1-\u03c9]")  # nor a backslash
-_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _RESERVED = frozenset(n for n in dir(builtins) if not n.startswith("_")) | {
     "exit", "quit", "help", "copyright", "credits", "license"}
 
@@ -135,7 +135,7 @@ def parse_expr(text, *, functions=None, max_length=2000, max_nodes=1000, max_dep
     >>> parse_expr("sigmoid(30*(z - 1.1))")
     sigmoid(30*z - 33.0)
     """
-    source = _source(text, max_length, ALLOWED)
+    source = checked_source(text, max_length, ALLOWED)
     context = _Context(source, _function_table(functions), max_exponent)
     _check_tree(context.tree, context, max_nodes, max_depth)
     try:
@@ -150,7 +150,7 @@ def parse_expr(text, *, functions=None, max_length=2000, max_nodes=1000, max_dep
 
 # ----- reading the text ----------------------------------------------------------------------
 
-def _source(text, max_length, allowed) -> str:
+def checked_source(text, max_length, allowed) -> str:
     """Check type, length (first, on the raw input), encoding, emptiness and characters."""
     if not isinstance(text, (str, bytes, bytearray)):
         raise TypeError(f"expected text (str or bytes), got {type(text).__name__}")
@@ -261,7 +261,7 @@ def _problem(node, ctx):
     if isinstance(node, ast.Constant):
         return _constant_problem(node)
     if isinstance(node, ast.Name):
-        problem = _name_problem(node.id, ctx.table, constants_ok=True)
+        problem = name_problem(node.id, ctx.table, constants_ok=True)
         return problem and (node.col_offset, *problem)
     if isinstance(node, ast.Call):
         return _call_problem(node, ctx.table)
@@ -283,7 +283,7 @@ def _constant_problem(node):
         "numbers are integers or decimals like 2, 0.5, 1e-3"
 
 
-def _name_problem(name, table, constants_ok):
+def name_problem(name, table, constants_ok):
     """(reason, allowed) when ``name`` may not be a symbol name, else None."""
     if name in table:
         return f"{name} is a function", f"call it as {name}(x)"
@@ -292,7 +292,7 @@ def _name_problem(name, table, constants_ok):
     if name in NOT_REAL_NAMES:
         return f"{name} means {NOT_REAL_NAMES[name]} in SymPy", f"{REAL_ONLY}; choose another name, like x1"
     if len(name) > MAX_NAME_LENGTH or not NAME_PATTERN.fullmatch(name) or name.startswith("__"):
-        return f"invalid name {_short(name)}", NAME_RULE
+        return f"invalid name {shorten(name)}", NAME_RULE
     if keyword.iskeyword(name) or name in _RESERVED:
         return f"{name} is a Python keyword or built-in name", "choose another name, like x1"
     return None
@@ -305,7 +305,7 @@ def _call_problem(node, table):
         return node.func.col_offset, "only functions called by name are allowed", known
     name = node.func.id
     if name not in table:
-        return node.func.col_offset, f"unknown function {_short(name)}", known
+        return node.func.col_offset, f"unknown function {shorten(name)}", known
     if node.keywords:
         return node.keywords[0].col_offset, "keyword arguments are not allowed", f"call it as {name}(x)"
     builder, low, high = table[name]
@@ -327,7 +327,7 @@ def _build(node, ctx):
         problem = _not_real(result)
         if problem:
             text = ctx.raw[node.col_offset:node.end_col_offset].decode("utf-8", "replace")
-            raise ctx.error(node.col_offset, f"{_short(text, 40)} {problem}", REAL_ONLY)
+            raise ctx.error(node.col_offset, f"{shorten(text, 40)} {problem}", REAL_ONLY)
     return result
 
 
@@ -397,7 +397,7 @@ def _call(node, ctx):
     try:
         result = builder(*args)
     except (TypeError, ValueError, ArithmeticError) as err:
-        raise ctx.error(node.col_offset, f"cannot apply {name}: {_short(str(err), 80)}",
+        raise ctx.error(node.col_offset, f"cannot apply {name}: {shorten(str(err), 80)}",
                         f"call it like {name}(x)") from None
     if not isinstance(result, sympy.Basic):
         raise TypeError(f"function {name} returned {type(result).__name__}, expected a SymPy object")
@@ -414,9 +414,9 @@ def _not_real(expr):
         try:
             value = complex(sympy.N(expr, 15))
         except (TypeError, ValueError, ArithmeticError, RecursionError, NotImplementedError):
-            return f"is the constant {_short(str(expr), 40)}, which cannot be evaluated to a real number"
+            return f"is the constant {shorten(str(expr), 40)}, which cannot be evaluated to a real number"
         if value.imag != 0:
-            return f"is the constant {_short(str(expr), 40)}, which is not a real number"
+            return f"is the constant {shorten(str(expr), 40)}, which is not a real number"
         if not abs(value.real) <= FLOAT_MAX:
             return f"is the constant {_about(expr)}, too large for a float64"
         return None
@@ -445,7 +445,7 @@ def _about(number) -> str:
     try:
         return str(sympy.N(number, 3)).replace("E+", "e+")
     except (TypeError, ValueError, ArithmeticError, RecursionError):
-        return _short(str(number), 24)
+        return shorten(str(number), 24)
 
 
 def _bits(rational) -> int:
@@ -460,7 +460,7 @@ def _is_minmax(builder) -> bool:
     return isinstance(builder, type) and issubclass(builder, MinMaxBase)
 
 
-def _short(text, limit=32) -> str:
+def shorten(text, limit=32) -> str:
     return repr(text if len(text) <= limit else text[:limit - 3] + "...")
 
 

@@ -10,18 +10,16 @@ strictly: ``1.5``, ``-2``, ``3e-4`` — not ``1_000``, ``inf``, ``nan``, ``0x10`
 from __future__ import annotations
 
 import csv
-import math
-import re
 from array import array
 from pathlib import Path
 
 import numpy as np
 
 from symnet.io.files import regular_file
+from symnet.io.options import parse_number
+from symnet.io.parsing import NUMBER
 from symnet.learn.dataset import Dataset
 from symnet.limits import MAX_CSV_BYTES, MAX_CSV_COLUMNS, MAX_ROWS
-
-NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 
 
 def load_csv(path, target: str | None = None, inputs=None, max_rows: int = MAX_ROWS) -> Dataset:
@@ -216,11 +214,11 @@ def _number(path: Path, line: int, name: str, cell: str) -> float:
     if text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
         raise ValueError(f"{path}: row {line}, column {name!r}: {text!r} is not a finite number; "
                          f"remove or fill in missing values")
-    if not NUMBER.fullmatch(text):
+    try:
+        return parse_number(text)
+    except OverflowError:
+        raise ValueError(f"{path}: row {line}, column {name!r}: {text!r} is too large for a float64") from None
+    except ValueError:
         raise ValueError(f"{path}: row {line}, column {name!r}: {text!r} is not a number "
-                         f"(write numbers like 12, -0.5 or 3e-4)")
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(f"{path}: row {line}, column {name!r}: {text!r} is too large for a float64")
-    return value
+                         f"(write numbers like 12, -0.5 or 3e-4)") from None
 

@@ -21,10 +21,12 @@ import numpy as np
 from sympy import Basic, Symbol
 
 from symnet.core.backprop import Gradient, grad
+from symnet.core.layers import LayerLoss, LayerNetwork
 from symnet.core.losses import Loss, as_loss
 from symnet.core.network import Network
 from symnet.core.program import Program
 from symnet.numeric.batch import BatchCheck, check_batch, params_vector  # noqa: F401 (re-exported)
+from symnet.numeric.layer_codegen import compile_layers
 from symnet.numeric.generation import NUMPY, Generated, generate, mean_outputs
 from symnet.numeric.printer import HELPERS, user_functions
 
@@ -163,11 +165,13 @@ def numpy_runner(function):
 
 
 def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: Mapping | None = None,
-                   backend: str = "numpy") -> CompiledLoss:
+                   backend: str = "numpy", devices: int | None = None) -> CompiledLoss:
     """Compile a loss to ``(theta, X, y) -> (mean loss, ∂(mean loss)/∂theta)``.
 
     Args:
-        target: a ``Loss``; a ``Network`` stands for its squared-error loss (y − ŷ)², as in every verb.
+        target: a ``Loss``; a ``Network`` stands for its squared-error loss (y − ŷ)², as in every verb;
+            a ``LayerNetwork`` (its default loss) or ``LayerLoss`` compiles with matrix products
+            (``symnet.numeric.layer_codegen.compile_layers``, NumPy only).
         rules: extra derivative rules ``{SymPy class: (ans, *args) -> partials}``.
         numpy: NumPy implementations ``{function name: callable}`` of functions symnet does not know
             (a class with an ``_imp_`` needs none).
@@ -175,9 +179,11 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
             float64 (an optional extra); ``"fused"``: one numba-compiled loop over the batch (seconds to
             compile, then several times faster; falls back to NumPy with a warning saying why).
             ``per_sample=True`` always runs the NumPy code.
+        devices: with ``backend="jax"``, split each batch over this many of the devices JAX sees
+            (data parallel; default: one device).
 
     Returns:
-        A ``CompiledLoss``.
+        A ``CompiledLoss`` (a ``CompiledLayerLoss`` for a layer network).
 
     >>> import numpy as np
     >>> from symnet import seed_network, squared_error
@@ -188,6 +194,10 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
     """
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; expected one of {', '.join(BACKENDS)}")
+    if devices is not None and backend != "jax":
+        raise ValueError(f"devices={devices!r} splits batches over JAX devices; use it with backend='jax'")
+    if isinstance(target, (LayerNetwork, LayerLoss)):
+        return _layer_value_and_grad(target, rules, numpy, backend, devices)
     target = as_loss(target)
     gradient = grad(target, rules=rules)
     program = gradient.program
@@ -197,11 +207,22 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
         from symnet.numeric.jaxgen import jax_runner, jax_target
 
         generated = generate(args, outputs, assignments, "value_and_grad", numpy, jax_target())
-        return CompiledLoss(target, gradient, generated, numpy, backend, jax_runner(generated.function))
+        return CompiledLoss(target, gradient, generated, numpy, backend, jax_runner(generated.function, devices))
     generated = generate(args, outputs, assignments, "value_and_grad", numpy)
     if backend == "fused":
         return _fused(target, gradient, generated, numpy)
     return CompiledLoss(target, gradient, generated, numpy)
+
+
+def _layer_value_and_grad(target, rules, numpy, backend, devices=None):
+    if backend == "jax" and not numpy:  # the same matrix program, jitted; the batch split over ``devices``
+        from symnet.numeric.layer_jax import compile_layers_jax
+
+        return compile_layers_jax(target, rules=rules, devices=devices)
+    if backend != "numpy" or numpy:
+        raise ValueError("a layer network compiles with matrix products to NumPy (or backend='jax') only: "
+                         "drop numpy= and use backend='numpy' or 'jax'")
+    return compile_layers(target, rules=rules)
 
 
 def _fused(target, gradient, generated, numpy) -> CompiledLoss:

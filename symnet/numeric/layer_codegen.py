@@ -157,12 +157,16 @@ def batch_symbols(program, printer: BatchPrinter) -> None:
             printer.batch.add(lhs.name)
 
 
-def compile_program(program, results, name, sum_batch=True):
-    """``program``'s steps and ``results`` (summed over the batch where per sample, if ``sum_batch``) as one function."""
-    printer = BatchPrinter({s.name for s in program.inputs})
+def compile_program(program, results, name, sum_batch=True, printer_class=None, modules=None):
+    """``program``'s steps and ``results`` (summed over the batch where per sample, if ``sum_batch``) as one function.
+
+    ``printer_class`` and ``modules`` print it for another array library (``layer_jax``); NumPy by default.
+    """
+    printer = (printer_class or BatchPrinter)({s.name for s in program.inputs})
     batch_symbols(program, printer)
     outputs = [BatchSum(r) if sum_batch and printer.is_batch(r) else r for r in results]
-    fn = lambdify(list(program.inputs + program.params), outputs, modules=[dict(namespace()), "numpy"], printer=printer,
+    modules = modules or [dict(namespace()), "numpy"]
+    fn = lambdify(list(program.inputs + program.params), outputs, modules=modules, printer=printer,
                   cse=lambda exprs: (list(program.assignments), exprs), docstring_limit=0)
     fn.__name__ = name
     return fn
