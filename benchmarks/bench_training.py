@@ -45,10 +45,10 @@ def seed_forward(xp, theta, X):
     return sigmoid(xp, w51 * h3 + w52 * h4 + b5)
 
 
-def mlp_forward(xp, theta, X):
+def mlp_forward(xp, theta, X, sizes=MLP_SIZES):
     # symnet numbers neurons layer by layer, each with its weights then its bias
     h, k = X, 0
-    for n_in, n_out in zip(MLP_SIZES[:-1], MLP_SIZES[1:]):
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
         block = theta[k:k + n_out * (n_in + 1)].reshape((n_out, n_in + 1))
         h = sigmoid(xp, h @ block[:, :n_in].T + block[:, n_in])
         k += n_out * (n_in + 1)
@@ -141,14 +141,14 @@ def run_micrograd(name, theta0, X, y, epochs):
     return time.perf_counter() - start, first
 
 
-def micro_forward(name, p, row, sig):
+def micro_forward(name, p, row, sig, sizes=MLP_SIZES):
     x1, x2 = row
     if name == "seed":
         h1, h2 = sig(p[0] * x1 + p[1]), sig(p[2] * x2 + p[3])
         h3, h4 = sig(p[4] * (h1 + h2) + p[5]), sig(p[6] * h2 + p[7])
         return sig(p[8] * h3 + p[9] * h4 + p[10])
     h, k = [x1, x2], 0
-    for n_in, n_out in zip(MLP_SIZES[:-1], MLP_SIZES[1:]):
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
         layer = []
         for _ in range(n_out):
             z = p[k + n_in]
@@ -158,6 +158,38 @@ def micro_forward(name, p, row, sig):
             k += n_in + 1
         h = layer
     return h[0]
+
+
+def torch_loop(theta0, X, y, epochs, batch_size=None, sizes=MLP_SIZES):
+    """A hand-written one-thread PyTorch SGD loop (shuffled mini-batches, or the full batch): seconds."""
+    import torch
+
+    torch.set_num_threads(1)
+    Xt, yt, n = torch.tensor(X), torch.tensor(y), len(y)
+    theta, gen, size = torch.tensor(theta0, requires_grad=True), torch.Generator().manual_seed(0), batch_size or n
+    start = time.perf_counter()
+    for _ in range(epochs):
+        perm = torch.randperm(n, generator=gen) if size < n else None
+        for i in range(0, n, size):
+            xb, yb = (Xt, yt) if perm is None else (Xt[perm[i:i + size]], yt[perm[i:i + size]])
+            loss = torch.mean((yb - mlp_forward(torch, theta, xb, sizes)) ** 2)
+            (g,) = torch.autograd.grad(loss, theta)
+            with torch.no_grad():
+                theta -= ETA * g
+    return time.perf_counter() - start
+
+
+def train_vs_torch(epochs, batch_size, rounds, samples=256):
+    """(symnet seconds, torch seconds), medians of interleaved runs of SGD on 2-8-8-1 (``train`` vs ``torch_loop``)."""
+    X, y = (lambda d: (d.X, d.y))(make("moons", n=samples, seed=0))
+    net = mlp(list(MLP_SIZES))
+    theta0 = 0.5 * np.random.default_rng(0).standard_normal(len(net.params))
+    ours, theirs = [], []
+    for _ in range(rounds):
+        ours.append(train(net, (X, y), optimizer="sgd", learning_rate=ETA, epochs=epochs, batch_size=batch_size,
+                          theta0=theta0, progress=False).history.seconds)
+        theirs.append(torch_loop(theta0, X, y, epochs, batch_size))
+    return float(np.median(ours)), float(np.median(theirs))
 
 
 COMPETITORS = (("autograd", "autograd", run_autograd), ("torch", "torch", run_torch),

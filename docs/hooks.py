@@ -13,6 +13,7 @@ renders docstrings with the extensions of this config.
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from mkdocs.plugins import event_priority
 
 DOCS = Path(__file__).resolve().parent
 FENCES = ("```", "~~~")
+# the language switch: the i18n plugin links the home pages as "/" and "/zh/", which break under file://
+ABSOLUTE_SWITCH = re.compile(r'href="/([^"]*)"(\s+hreflang=)')
 
 
 class DoctestFence(Preprocessor):
@@ -69,3 +72,13 @@ def on_pre_build(config, **kwargs):
     out = DOCS / "figures"
     if generator.missing(out):
         generator.generate(out)
+
+
+def relative_switch(html: str, url: str) -> str:
+    """Rewrite the language switch's site-absolute links (``href="/zh/"``) relative to the page at ``url``."""
+    up = "../" * url.count("/")
+    return ABSOLUTE_SWITCH.sub(lambda m: f'href="{up + m.group(1) or "./"}"{m.group(2)}', html)
+
+
+def on_post_page(output, page, config, **kwargs):
+    return relative_switch(output, page.url)

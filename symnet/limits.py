@@ -31,7 +31,7 @@ MAX_BUILD_COST = 500_000          # an MLP's Σ width · fan_in², about 10 µs 
 # --- numeric work ------------------------------------------------------------------------------
 MAX_BATCH_BYTES = 1_000_000_000   # 8 bytes x program steps x samples per step, held at once when training
 MAX_TRAIN_WORK = 500_000_000      # epochs x steps x (1000 + samples): about a minute of NumPy
-MAX_GRAPH_NODES = 80              # inputs and neurons (or steps) drawn by ``symnet graph``
+MAX_GRAPH_NODES = 120             # inputs, parameters and neurons (or steps) drawn by ``symnet graph``
 
 # --- towers (symnet approx) ------------------------------------------------------------------
 MAX_TOWER_N = 32                  # cells per axis: 1024 towers, about 15 s to build and measure
@@ -110,8 +110,40 @@ def check_mlp_size(sizes) -> None:
     params, steps = mlp_cost(sizes)
     check_network_size(params, steps, f"mlp {list(sizes)}")
     build = sum(width * fan_in * fan_in for fan_in, width in pairwise(sizes))
+    check_build_cost(build, max(sizes[:-1]), f"mlp {list(sizes)}", "sum of width * fan-in**2")
+
+
+def check_build_cost(build: int, widest: int, what: str, formula: str = "sum of fan-in**2 over its neurons") -> None:
+    """Refuse a network whose symbolic build cost (Σ fan-in² over its neurons) is over ``MAX_BUILD_COST``.
+
+    >>> check_build_cost(3_000**2, 3_000, "the network")
+    Traceback (most recent call last):
+    ...
+    ValueError: the network would take about 90 s to build symbolically (a neuron with 3,000 inputs); the limit is about 5 s (sum of fan-in**2 over its neurons at most 500,000): use fewer inputs or neurons
+    """
     if build > MAX_BUILD_COST:
-        widest = max(sizes[:-1])
-        raise ValueError(f"mlp {list(sizes)} would take about {build * 1e-5:,.0f} s to build symbolically (a neuron "
-                         f"with {widest:,} inputs); the limit is about 5 s (sum of width * fan-in**2 at most "
+        raise ValueError(f"{what} would take about {build * 1e-5:,.0f} s to build symbolically (a neuron "
+                         f"with {widest:,} inputs); the limit is about 5 s ({formula} at most "
                          f"{MAX_BUILD_COST:,}): use fewer inputs or neurons")
+
+
+def check_neurons_size(neurons, what: str = "the network") -> None:
+    """Refuse a network of neurons too large to build, before building it (ValueError), as ``check_mlp_size``.
+
+    Args:
+        neurons: one ``(fan_in, affine)`` pair per neuron; an affine neuron has a weight per input and
+            a bias (2k + 2 steps), a scalar one θ·Σu a single parameter (k + 2 steps).
+        what: the network's name in the message.
+
+    >>> check_neurons_size([(2, True)] * 3 + [(3, True)])
+    >>> check_neurons_size([(3_000, True)], "the network of net.json")
+    Traceback (most recent call last):
+    ...
+    ValueError: the network of net.json would take about 90 s to build symbolically (a neuron with 3,000 inputs); the limit is about 5 s (sum of fan-in**2 over its neurons at most 500,000): use fewer inputs or neurons
+    """
+    neurons = list(neurons)
+    params = sum(k + 1 if affine else 1 for k, affine in neurons)
+    steps = sum(2 * k + 2 if affine else k + 2 for k, affine in neurons)
+    check_network_size(params, steps, what)
+    if neurons:
+        check_build_cost(sum(k * k for k, _ in neurons), max(k for k, _ in neurons), what)

@@ -1,6 +1,7 @@
 """The ``symnet derive`` and ``symnet graph`` commands, including every error path."""
 
 import shutil
+import subprocess
 
 import pytest
 from click.testing import CliRunner
@@ -71,6 +72,28 @@ def test_derive_builds_a_pdf(tmp_path):
     result = run("derive", "seed", "--wrt", "w2_1", "--at", SEED_AT, "-o", str(path))
     assert result.exit_code == 0, result.output
     assert path.read_bytes().startswith(b"%PDF")
+
+
+def test_a_document_has_numbers_and_the_graph_by_default(tmp_path):
+    path = tmp_path / "seed.md"
+    result = run("derive", "seed", "--wrt", "w2_1", "-o", str(path), "--no-check")
+    assert result.exit_code == 0, result.output
+    text = path.read_text(encoding="utf-8")
+    assert "The numbers below are at the point" in text          # --at defaults to random:0
+    assert "](seed-graph.png)" in text and (tmp_path / "seed-graph.png").stat().st_size > 10_000
+    at = run("derive", "seed", "--wrt", "w2_1", "--at", "random:0", "-o", str(tmp_path / "same.md"), "--no-check")
+    assert at.exit_code == 0
+    assert (tmp_path / "same.md").read_text(encoding="utf-8") == text.replace("seed-graph.png", "same-graph.png")
+
+
+@pytest.mark.skipif(NO_LATEX, reason="latexmk not installed (Debian: latexmk texlive-latex-extra texlive-xetex)")
+def test_the_seed_pdf_includes_its_graph(tmp_path):
+    path = tmp_path / "seed.pdf"
+    result = run("derive", "seed", "--wrt", "b5", "-o", str(path), "--no-check")
+    assert result.exit_code == 0, result.output
+    images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    assert len(images.strip().splitlines()) >= 3                  # header, rule, the graph
+    assert (tmp_path / "seed-graph.png").is_file()
 
 
 def test_derive_without_tex_writes_the_tex_and_says_what_to_install(tmp_path):

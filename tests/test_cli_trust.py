@@ -10,12 +10,13 @@ import os
 import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from symnet.cli import main
+from symnet.cli import COMMANDS, main
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -105,7 +106,7 @@ def test_too_much_work_is_refused_before_it_starts(args, words, tmp_path):
 
 
 def test_a_large_graph_is_refused_before_drawing(tmp_path):
-    refused(run("graph", "mlp:2-255-1", "-o", tmp_path / "g.png"), "the graph would have 258 nodes; symnet draws at most 80")
+    refused(run("graph", "mlp:2-255-1", "-o", tmp_path / "g.png"), "the graph would have 1279 nodes; symnet draws at most 120")
 
 
 def test_library_mlp_is_sized_before_it_is_built():
@@ -207,3 +208,107 @@ def test_a_greek_letter_inside_a_name_is_typeset_by_latex():
 
     assert latex(Symbol("w_θ")) == r"\mathrm{w\_}\theta"
     assert latex(Symbol("Αb")) == r"\mathrm{A}\mathrm{b}"
+
+
+# ----- time limits, cost estimates (second pass) ----------------------------------------------
+
+def test_euler_e_and_numpy_names_are_the_user_s_parameters():
+    result = run("grad", "--expr", "E*x + e*w", "--inputs", "x", "--at", "x=1,e=0,w=0,y=0")
+    assert result.exit_code == 0, result.output
+    assert "L = 7.389056" in result.output  # (E·1 + 0·0 - 0)² = e², not 0
+    result = run("grad", "--expr", "maximum*x", "--inputs", "x", "--at", "x=1,maximum=2,y=0")
+    assert result.exit_code == 0, result.output
+    assert "L = 4" in result.output
+
+
+def test_every_command_takes_a_timeout():
+    for command in COMMANDS:
+        result = run(command, "--help")
+        assert result.exit_code == 0, (command, result.output)
+        assert "--timeout SECONDS" in result.output, command
+
+
+def _tiny_timeout_calls(tmp_path):
+    rows = tmp_path / "rows.csv"
+    rows.write_text("x1,x2\n0,1\n1,0\n")
+    return {
+        "train": ("train", "seed", "--data", "xor", "--epochs", 5, "--quiet", "--out", tmp_path / "run"),
+        "descend": ("descend", "x**2 - 2*x", "--x0", 3, "-o", tmp_path / "d.png"),
+        "tower": ("tower", "--show-formula", "-o", tmp_path / "t.png"),
+        "approx": ("approx", "x*y", "--n", "2,4", "--out", tmp_path / "towers"),
+        "graph": ("graph", "seed", "-o", tmp_path / "g.png"),
+        "predict": ("predict", tmp_path / "model" / "model.json", "--data", rows, "-o", tmp_path / "p.csv"),
+        "tour": ("tour", "--out", tmp_path / "tour"),
+    }
+
+
+@pytest.mark.parametrize("command", ["train", "descend", "tower", "approx", "graph", "predict", "tour"])
+@pytest.mark.parametrize("seconds", ["1e-6", "1e-300"])
+def test_a_tiny_timeout_stops_every_command_with_one_message_and_no_files(command, seconds, tmp_path):
+    if command == "predict":
+        assert run("train", "seed", "--data", "xor", "--epochs", 2, "--quiet", "--out", tmp_path / "model").exit_code == 0
+    call = _tiny_timeout_calls(tmp_path)[command]
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = run(*call, "--timeout", seconds)
+    refused(result, f"took longer than the time limit of {float(seconds):g} s")
+    assert result.output.count("Error:") == 1 and "wrote" not in result.output, result.output
+    after = sorted(p.name for p in tmp_path.iterdir())
+    assert after in (before, sorted(before + ["tour"]))  # no file, no hidden folder (tour: OUT made empty up front)
+    if command == "tour":
+        assert not any((tmp_path / "tour").iterdir())
+
+
+def test_an_interrupted_training_leaves_the_old_run_whole(tmp_path):
+    out = tmp_path / "run"
+    assert run("train", "seed", "--data", "xor", "--epochs", 2, "--quiet", "--out", out).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    result = run("train", "seed", "--data", "xor", "--epochs", 20_000, "--quiet", "--out", out, "--timeout", 0.5)
+    refused(result, "training took longer than the time limit of 0.5 s")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # no half-built run beside it
+
+
+def test_a_deadline_is_checked_where_no_alarm_can_ring():
+    from symnet.cli.timelimit import TimeLimitExceeded, check_deadline, time_limit
+
+    outcome = []
+
+    def loop():
+        try:
+            with time_limit(0.01, "a loop"):
+                while True:
+                    check_deadline()
+        except TimeLimitExceeded as error:
+            outcome.append(str(error))
+
+    thread = threading.Thread(target=loop)  # SIGALRM reaches only the main thread
+    thread.start()
+    thread.join(60)
+    assert outcome == ["a loop took longer than the time limit of 0.01 s; use a smaller network or a larger --timeout"]
+
+
+def test_a_history_too_long_to_save_is_refused_before_training(tmp_path):
+    result = run("train", "--expr", "w*x", "--inputs", "x", "--data", "sine", "--samples", 4, "--epochs", 200_000,
+                 "--validation", 0.5, "--quiet", "--out", tmp_path / "run")
+    refused(result, "the model file of 200,000 epochs would be up to", "train for fewer epochs")
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_network_file_too_large_to_build_is_refused_before_building(tmp_path):
+    inputs = [f"x{i}" for i in range(1, 3001)]
+    path = tmp_path / "wide.json"
+    path.write_text(json.dumps({"format": "symnet-network", "version": 1, "kind": "neurons",
+                                "nested": "f(θ1, " + ", ".join(inputs) + ")", "inputs": inputs,
+                                "model": {"activation": "sigmoid", "parameterization": "affine"}}))
+    refused(run("show", path), "would take about 90 s to build symbolically (a neuron with 3,000 inputs)")
+    path.write_text(json.dumps({"format": "symnet-network", "version": 1, "kind": "expression",
+                                "expr": "w*(" + "+".join(f"sin(x{i % 50})" for i in range(30_000)) + ")",
+                                "inputs": [f"x{i}" for i in range(50)], "params": ["w"]}))
+    result = run("show", path)
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+
+
+def test_a_model_from_a_device_is_refused_at_once(tmp_path):
+    rows = tmp_path / "rows.csv"
+    rows.write_text("x1,x2\n0,1\n")
+    refused(run("predict", "/dev/zero", "--data", rows), "/dev/zero is not a regular file")

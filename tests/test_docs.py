@@ -89,12 +89,28 @@ def check_tutorial_figures(site: Path) -> None:
             assert (site / page).parent.joinpath(src).resolve().is_file(), f"{page}: image {src} is missing"
 
 
+def check_relative_language_switch(site: Path) -> None:
+    """The language switch works under file://: no site-absolute links; each resolves to a built page."""
+    for page in ("index.html", "zh/index.html", "tutorial/index.html", "zh/tutorial/index.html"):
+        html = (site / page).read_text(encoding="utf-8")
+        links = dict((lang, href) for href, lang in re.findall(r'<a href="([^"]*)" hreflang="(\w+)"', html))
+        assert set(links) == {"en", "zh"}, f"{page}: language switch {links}"
+        for lang, href in links.items():
+            assert not href.startswith("/"), f"{page}: absolute link {href} to {lang}"
+            target = (site / page).parent.joinpath(href, "index.html").resolve()
+            assert target.is_file(), f"{page}: {href} does not lead to a page"
+            assert (lang == "zh") == (target.relative_to(site.resolve()).parts[0] == "zh"), f"{page}: {href}"
+    css = re.findall(r'<link[^>]+href="([^"]*narrow\.css)"', (site / "zh/index.html").read_text(encoding="utf-8"))
+    assert css and (site / "zh").joinpath(css[0]).resolve().is_file()
+
+
 def test_site_builds_strictly_in_two_languages_without_cdn(tmp_path):
     _build(tmp_path)
     check_english_and_chinese_pages(tmp_path)
     check_vendored_katex(tmp_path)
     check_no_cdn(tmp_path)
     check_tutorial_figures(tmp_path)
+    check_relative_language_switch(tmp_path)
 
 
 def test_chinese_pages_use_the_same_code_as_english():

@@ -130,6 +130,49 @@ def test_line_breaking_prints_each_subtree_about_once():
     assert max(ratios) < 3 and ratios[1] < 2 * ratios[0]      # was 3 and 10 per node (quadratic)
 
 
+def test_nested_heading_names_the_article_only_for_its_network():
+    seed = document(derive(squared_error(seed_network()), wrt=["b5"]), "markdown", check=False)
+    other = document(derive(squared_error(mlp([2, 2, 1])), wrt=["b3"]), "markdown", check=False)
+    assert "Nested form (as the article writes it)" in seed
+    assert "Nested form" in other and "as the article" not in other
+    zh = document(derive(squared_error(mlp([2, 2, 1])), wrt=["b3"]), "markdown", "zh", check=False)
+    assert "嵌套形式" in zh and "原文" not in zh.split("嵌套形式")[1].splitlines()[0]
+
+
+def test_the_factor_table_appears_once_for_many_parameters():
+    d = derive(squared_error(seed_network()))
+    u = document(d, "unicode", check=False)
+    table = [line for line in u.splitlines() if line.startswith("  ∂h₂/∂z₂ = ")]
+    assert table == ["  ∂h₂/∂z₂ = h₂·(1 - h₂)    [σ′ = σ(1 − σ)]"]       # one row for all 11 parameters
+    assert u.count("Local derivatives") == 1 and u.count("The factors are the local derivatives") == 11
+    one = document(derive(squared_error(seed_network()), wrt=["w2_1"]), "unicode", check=False)
+    assert "Local derivatives" not in one and one.count("  ∂h₂/∂z₂ = h₂·(1 - h₂)") == 1   # one parameter: inline
+
+
+def test_the_graph_figure_goes_into_markdown_and_latex():
+    d = derive(squared_error(seed_network()), wrt=["b5"])
+    md = document(d, "markdown", check=False, figure="seed-graph.png")
+    assert "](seed-graph.png)" in md and md.index("](seed-graph.png)") < md.index("## The loss")
+    tex = latex_document(d, "zh", check=False, figure="seed-graph.png")
+    assert "\\includegraphics[width=\\linewidth]{seed-graph.png}" in tex and "参数也画成节点" in tex
+    assert "includegraphics" not in latex_document(d, "en", check=False)
+
+
+def test_long_nested_forms_break_between_arguments_instead_of_shrinking():
+    from symnet.core.losses import YHAT
+    from symnet.render.layout import Line, Math
+    from symnet.render.tex import math_lines
+
+    (tex,) = math_lines(Math((Line(YHAT, mlp([2, 4, 3, 1]).nested),)), "latex")
+    rows = tex.split("\\\\")
+    assert "scalebox" not in tex and len(rows) == 3
+    assert all(row.rstrip("*\n ").endswith("\\right),") for row in rows[:-1])     # the comma ends a row
+    text_rows = math_lines(Math((Line(YHAT, mlp([2, 4, 3, 1]).nested),)), "unicode")
+    assert text_rows[0].startswith("ŷ = f(θ₈, f(θ₅, ") and text_rows[1].lstrip().startswith("f(θ₆, ")
+    assert [row.endswith(",") for row in text_rows] == [True, True, False] and text_rows[2].endswith(")))")
+    assert max(map(len, text_rows)) <= BUDGET["unicode"]
+
+
 def test_latex_escape():
     assert escape("50% of a_b & {c}") == r"50\% of a\_b \& \{c\}"
     assert escape("∂ŷ") == r"\(\partial\)\(\hat{y}\)"

@@ -22,7 +22,7 @@ EXPECTED = {
     "03_chain_rule_derivation.py": (("derivation.md", "derivation.tex"),
                                     ("path 1: L → h5 → z5 → h3 → z3 → u3_1 → h2 → z2 → w2_1", "they agree",
                                      "value at the point: 0.0035698221")),
-    "05_descent_1d.py": (("descent_1d.png",), ("dh/dx = x^3 - 2·x + 1/2", "η = 0.2: ends at x = 1.2670")),
+    "05_descent_1d.py": (("descent_1d.png",), ("dh/dx = x³ - 2·x + 1/2", "η = 0.2: ends at x = 1.2670")),
     "06_tower.py": (("tower.png", "towers_nested.png"),
                     ("Tower(x, y) = f(θ5, f(θ1, x), f(θ2, x), f(θ3, y), f(θ4, y))", "T(0.2, 0.3) = 1.000000",
                      "T(1, 0.3) = 0.047426")),

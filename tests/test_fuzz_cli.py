@@ -106,34 +106,35 @@ def invocations(draw, command, tmp_path):
         table = {"--target": st.sampled_from(("y", "x1", "z")), "--samples": numbers(), "--noise": numbers(),
                  "--optimizer": st.sampled_from(("sgd", "adam", "rmsprop")), "--lr": numbers(),
                  "--batch-size": numbers(), "--seed": numbers(), "--validation": numbers(), "--clip": numbers(),
-                 "--loss": SYMBOLIC["--loss"]}
+                 "--loss": SYMBOLIC["--loss"], "--timeout": numbers()}
         spec = draw(st.sampled_from((str(data), "xor", "sine", "function:" + draw(formulas()), "nope")))
         epochs = draw(st.sampled_from(("1", "2", "0", "-5", "1000000", "x")))
         return [command, *draw(network_args(tmp_path)), "--data", spec, "--epochs", epochs, "--quiet",
                 "--out", str(tmp_path / "run"), *options(draw, table)]
     if command == "descend":
         table = {"--lr": st.sampled_from(("0.1", "0.1,0.5", "", "nan", "1,x", "-1")), "--steps": numbers(),
-                 "--var": st.sampled_from(NAMES)}
+                 "--var": st.sampled_from(NAMES), "--timeout": numbers()}
         return [command, draw(formulas()), "--x0", draw(numbers()), *options(draw, table)]
     if command == "tower":
         table = {"--bounds": st.sampled_from(("0,1,0,1", "1,0,0,1", "0,1", "a,b,c,d", "nan,1,0,1")),
                  "--steepness": numbers(), "--sharpness": numbers(), "--threshold": numbers(),
-                 "--nested": FLAG, "--show-formula": FLAG, "--ascii": FLAG}
+                 "--nested": FLAG, "--show-formula": FLAG, "--ascii": FLAG, "--timeout": numbers()}
         return [command, *options(draw, table)]
     if command == "approx":
         table = {"--domain": st.sampled_from(("-1,1,-1,1", "1,-1,0,1", "0,0,0,0", "x")),
                  "--n": st.sampled_from(("1", "2", "1,2", "0", "33", "", "2,x")), "--threshold": numbers(),
-                 "--sharpness": numbers(), "--steepness": numbers()}
+                 "--sharpness": numbers(), "--steepness": numbers(), "--timeout": numbers()}
         return [command, draw(formulas()), "--n", "1,2", *options(draw, table)]
     if command == "predict":
         model, data = tmp_path / "model.json", tmp_path / "rows.csv"
         model.write_text(draw(json_texts()), encoding="utf-8")
         data.write_text(draw(csv_texts()), encoding="utf-8")
-        table = {"--format": st.sampled_from(("csv", "json", "xml")), "-o": st.just(out)}
+        table = {"--format": st.sampled_from(("csv", "json", "xml")), "-o": st.just(out), "--timeout": numbers()}
         spec = draw(st.sampled_from((str(model), "/dev/zero", str(tmp_path / "missing.json"), "seed")))
         return [command, spec, "--data", draw(st.sampled_from((str(data), "/dev/zero", "xor"))),
                 *options(draw, table)]
-    return [command, "--lang", draw(st.sampled_from(("fr", "", "EN"))), "--out", out]  # tour: bad input only
+    return [command, "--lang", draw(st.sampled_from(("fr", "", "EN"))), "--out", out,  # tour: bad input only
+            "--timeout", draw(numbers())]
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))

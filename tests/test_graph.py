@@ -16,25 +16,62 @@ H = {i: Symbol(f"h{i}") for i in range(1, 6)}
 
 def test_seed_graph_nodes_and_edge_labels():
     data = graph_data(seed_network())
-    assert [label for _, label, _, _ in data.nodes] == ["x₁", "x₂", "f₁", "f₂", "f₃", "f₄", "f₅", "L"]
+    assert [label for _, label, kind, _ in data.nodes if kind != "param"] == [
+        "x₁", "x₂", "f₁", "f₂", "f₃", "f₄", "f₅", "L"]
+    params = [label for _, label, kind, _ in data.nodes if kind == "param"]
+    assert params == ["w₁,₁", "b₁", "w₂,₁", "b₂", "w₃,₁", "b₃", "w₄,₁", "b₄", "w₅,₁", "w₅,₂", "b₅"]
     labels = {(str(a), str(b)): label for a, b, label in data.edges}
     assert labels[("h3", "h5")] == "w₅,₁·ŷ·(1 - ŷ)"        # derive's notation: σ′ = h(1 − h), output ŷ
     assert labels[("h2", "h3")] == "w₃,₁·h₃·(1 - h₃)"      # through u₃,₁ = h₁ + h₂ (sum rule: 1)
     assert labels[("x2", "h2")] == "w₂,₁·h₂·(1 - h₂)"
+    assert labels[("w2_1", "h2")] == "x₂·h₂·(1 - h₂)"      # the parameter's own edge: ∂h₂/∂w₂,₁
+    assert labels[("w3_1", "h3")] == "(h₁ + h₂)·h₃·(1 - h₃)"
+    assert labels[("b5", "h5")] == "ŷ·(1 - ŷ)"
     assert labels[("h5", "L")] == "-2·y + 2·ŷ"
-    assert len(data.edges) == 8 and data.hot == ()
+    assert len(data.edges) == 8 + 11 and data.hot == ()
+    assert not any(note for *_, note in data.nodes)        # parameters are nodes, not notes
 
 
 def test_highlighted_paths_of_w21_are_the_two_article_paths():
+    w21, b2 = Symbol("w2_1"), Symbol("b2")
     data = graph_data(seed_network(), wrt="w2_1")
-    assert set(data.hot) == {(H[2], H[3]), (H[3], H[5]), (H[5], Symbol("L")), (H[2], H[4]), (H[4], H[5])}
-    assert data.owner == H[2]
-    assert graph_data(seed_network(), wrt="θ4").owner == H[4]
-    assert graph_data(seed_network(), wrt="theta4") == graph_data(seed_network(), wrt="θ4")
+    shared = {(w21, H[2]), (H[5], Symbol("L"))}
+    assert set(data.hot) == shared | {(H[2], H[3]), (H[3], H[5]), (H[2], H[4]), (H[4], H[5])}
+    assert data.owner == w21
+    theta = graph_data(seed_network(), wrt="θ4")
+    assert theta.owner == H[4] and (Symbol("w4_1"), H[4]) in theta.hot and (Symbol("b4"), H[4]) in theta.hot
+    assert graph_data(seed_network(), wrt="theta4") == theta
+    assert (b2, H[2]) in graph_data(seed_network(), wrt="theta2").hot
     with pytest.raises(ValueError, match="cannot differentiate by q"):
         graph_data(seed_network(), wrt="q")
     with pytest.raises(ValueError, match="target"):
         graph_data(seed_network(), wrt="y")
+
+
+def test_each_derivative_is_the_sum_over_hot_paths_of_edge_label_products():
+    """The caption's rule holds on the picture: ∂L/∂w₂,₁ is the sum over its highlighted paths of the
+    products of the edge labels (each edge's ∂head/∂tail), checked against sympy.diff of the closed form."""
+    from sympy import Mul, diff
+
+    from symnet.core.losses import YHAT
+    from symnet.core.rules import differentiate
+
+    net = seed_network()
+    loss, rhs, L = squared_error(net), dict(seed_network().program.assignments), Symbol("L")
+    data = graph_data(net, wrt="w2_1")
+    flat = {h: rhs[Symbol("z" + str(h)[1:])].xreplace({u: rhs[u] for u in rhs if str(u).startswith("u")})
+            for h in H.values()}
+    local = {(tail, head): differentiate(loss.display, YHAT).xreplace({YHAT: H[5]}) if head == L
+             else differentiate(flat[head], tail) * head * (1 - head) for tail, head, _ in data.edges}
+    paths = [[(Symbol("w2_1"), H[2]), (H[2], h), (h, H[5]), (H[5], L)] for h in (H[3], H[4])]
+    assert {edge for path in paths for edge in path} == set(data.hot)
+    total = sum(Mul(*(local[e] for e in path)) for path in paths)
+    point = {**dict(zip(net.params, [0.1 * k - 0.5 for k in range(len(net.params))])),
+             Symbol("x1"): 0.3, Symbol("x2"): -0.6, Symbol("y"): 0.25}
+    for lhs, expr in net.program.assignments:          # the forward pass: every h at the point
+        point[lhs] = expr.xreplace(point)
+    oracle = diff((Symbol("y") - net.concrete()) ** 2, Symbol("w2_1")).xreplace(point)
+    assert float(total.xreplace(point)) == pytest.approx(float(oracle), rel=1e-12)
 
 
 def test_edge_labels_use_the_derivation_factors():

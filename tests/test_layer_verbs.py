@@ -38,8 +38,15 @@ def test_value_and_grad_of_a_layer_network_matches_compile_layers():
 
 
 def test_value_and_grad_refuses_other_backends_for_a_layer_network():
-    with pytest.raises(ValueError, match="NumPy with matrix products"):
-        value_and_grad(NET, backend="jax")
+    with pytest.raises(ValueError, match="compiles with matrix products to NumPy \\(or backend='jax'\\) only"):
+        value_and_grad(NET, backend="fused")
+
+
+def test_value_and_grad_of_a_layer_network_in_jax_equals_numpy():
+    rng = np.random.default_rng(2)
+    theta, X, y = rng.normal(size=NET.n_params), rng.normal(size=(6, 4)), rng.integers(0, 2, size=6)
+    (a, ga), (b, gb) = value_and_grad(NET)(theta, X, y), value_and_grad(NET, backend="jax")(theta, X, y)
+    assert b == pytest.approx(a, rel=1e-12) and np.allclose(gb, ga, rtol=1e-12, atol=1e-12)
 
 
 def test_derive_of_a_layer_network_is_its_matrix_derivation():

@@ -124,7 +124,10 @@ def test_the_cli_accepts_what_the_library_accepts():
 def test_the_graph_highlights_the_same_names():
     from symnet.plot.graph import graph_data
 
-    assert graph_data(SEED, wrt="theta2").hot == graph_data(SEED, wrt="w2_1").hot
+    theta, weight = graph_data(SEED, wrt="theta2"), graph_data(SEED, wrt="w2_1")
+    assert theta == graph_data(SEED, wrt="θ2")
+    # θ2 names neuron 2's parameters: the paths of w2_1 and the edge b2 → f2 (parameters are nodes)
+    assert set(theta.hot) == set(weight.hot) | {(Symbol("b2"), Symbol("h2"))}
     with pytest.raises(ValueError, match="it is the target"):
         graph_data(SEED, wrt="y")
 

@@ -71,16 +71,26 @@ def test_approximation_figure_shows_target_beside_approximation():
     assert "x*y" in left.get_title() and "16 towers" in right.get_title()
 
 
-def test_the_approximation_is_drawn_as_flat_tops_and_walls():
-    # per axis: the two outer edges and e ± 5/1000 at the 3 inner edges, so 8 points and 7 quads:
-    # 4 flat tops (one per cell) and 3 walls between them; 7 × 7 quads in all
+def test_the_approximation_is_drawn_as_blocks_painted_back_to_front():
+    # one block per cell (top and the two walls facing the camera), standing on the common floor;
+    # blocks are painted in order of distance from the camera, so a near block covers a far one
+    from symnet.plot.towers import AZIMUTH, tower_blocks
+
     a = approximate("x*y", n=4)
-    right = plot_approximation(a)[1]
-    faces = surface(right).get_array().reshape(7, 7)
-    tops = faces[::2, ::2]                              # the quads of the 4 × 4 cells
-    heights = np.array([a.model.values[c] for c in a.model.heights]).reshape(4, 4)
-    np.testing.assert_allclose(tops, heights, atol=0.01)
-    assert surface(right).get_linewidth()[0] > 0         # outlined, so the tops read as blocks
+    left, right = plot_approximation(a)
+    drawn = [c for c in right.collections if isinstance(c, Poly3DCollection)]
+    assert len(drawn) == 16 and right.computed_zorder is False
+    assert [c.get_zorder() for c in drawn] == list(range(1, 17))
+    blocks = tower_blocks(a, low=-5.0)
+    view = np.array([np.cos(np.radians(AZIMUTH)), np.sin(np.radians(AZIMUTH))])
+    depth = [np.mean(np.array(faces[0])[:, :2], axis=0) @ view for faces, _ in blocks]
+    assert depth == sorted(depth)                                                # far first, near last
+    for faces, z in blocks:
+        top, wall_x, wall_y = (np.array(f) for f in faces)
+        assert (top[:, 2] == z).all() and wall_x[:, 2].min() == wall_y[:, 2].min() == -5.0
+        assert np.ptp(wall_x[:, 0]) == 0 and np.ptp(wall_y[:, 1]) == 0        # vertical walls
+    np.testing.assert_allclose(sorted(z for _, z in blocks), sorted(np.ravel(a.grid(4)[-1])))
+    assert right.get_xlim() == left.get_xlim()
 
 
 def test_soft_towers_are_drawn_on_the_plain_grid():

@@ -105,6 +105,12 @@ def test_descent_paths_drawn_and_diverging_one_clipped():
     assert "η = 1.1 (diverges)" in labels and "η = 0.5" in labels
 
 
+def test_descent_legend_writes_every_power_one_way():
+    x = Symbol("x")
+    ax = plot_descent(descend_many(x**4 - 3 * x**2 + x, 1.0, [0.01], steps=5))
+    assert ax.get_legend().get_texts()[0].get_text() == "h(x) = x⁴ - 3·x² + x"      # not x^4 beside x²
+
+
 def test_descent_needs_paths():
     with pytest.raises(ValueError):
         plot_descent(())

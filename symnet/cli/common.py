@@ -41,6 +41,7 @@ from .timelimit import (  # noqa: F401
     SYMBOLIC_MODULES,
     TimeLimitExceeded,
     _Alarm,
+    check_deadline,
     preload,
     run_with_timeout,
     time_limit,
@@ -110,6 +111,27 @@ def write_output(path, data) -> Path:
     if isinstance(data, (bytes, bytearray)):
         return write_bytes(path, bytes(data))
     raise TypeError(f"write_output expects str or bytes; got {type(data).__name__}")
+
+
+def figure_bytes(figure, path, dpi: int = 120) -> bytes:
+    """``figure`` drawn in the format of ``path``'s suffix (.png, .svg, .pdf), as bytes to write later.
+
+    Commands draw under their time limit and write after it, so a limit never cuts a set of files short.
+    """
+    import io
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=Path(path).suffix.lstrip(".").lower(), dpi=dpi)
+    return buffer.getvalue()
+
+
+def write_outputs(files) -> list:
+    """Write ``(path, data)`` pairs atomically, each target checked before the first is written; the paths."""
+    from symnet.io.files import writable_target
+
+    for path, _ in files:
+        writable_target(path)
+    return [write_output(path, data) for path, data in files]
 
 
 # --- errors -----------------------------------------------------------------------------------
@@ -275,10 +297,18 @@ def loss_option(func):
                              'e.g. "0.5*(y - yhat)**2".')(func)
 
 
-def timeout_option(func):
-    """Add ``--timeout SECONDS`` (default 20); the command receives ``timeout``."""
-    return click.option("--timeout", type=FiniteFloat(min=0, max=MAX_TIMEOUT, min_open=True), default=DEFAULT_TIMEOUT,
-                        show_default=True, help="Time limit in seconds for heavy symbolic work.")(func)
+def timeout_option(func=None, *, default: float = DEFAULT_TIMEOUT, work: str = "heavy symbolic work"):
+    """Add ``--timeout SECONDS`` (default 20); the command receives ``timeout``.
+
+    Use as ``@timeout_option`` or, for a command whose work is longer, ``@timeout_option(default=120,
+    work="training")``. Past the limit the command stops with one message and exit code 2.
+    """
+    def add(command):
+        return click.option("--timeout", type=FiniteFloat(min=0, max=MAX_TIMEOUT, min_open=True), default=default,
+                            show_default=True, metavar="SECONDS",
+                            help=f"Time limit in seconds for {work}; past it the command stops (exit 2).")(command)
+
+    return add if func is None else add(func)
 
 
 def output_option(func):

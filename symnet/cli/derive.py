@@ -26,6 +26,7 @@ from .common import (
     network_options,
     parse_point,
     parse_wrt,
+    preload,
     time_limit,
     timeout_option,
     write_output,
@@ -33,6 +34,8 @@ from .common import (
 from .records import derivation_record, dumps
 
 LANGS = ("en", "zh")
+GRAPH_DPI = 150
+DEFAULT_AT = "random:0"     # a document without --at has numbers at the first sample of `symnet check --seed 0`
 DOCUMENT_SUFFIXES = (".tex", ".md", ".pdf", ".txt", ".json")
 
 
@@ -46,7 +49,8 @@ DOCUMENT_SUFFIXES = (".tex", ".md", ".pdf", ".txt", ".json")
 @click.option("--wrt", metavar="NAMES", help="Parameters to derive by, comma-separated (default: all); "
               "θN or thetaN means all of neuron N's parameters; inputs may be named too.")
 @click.option("--at", "at", metavar="PAIRS", help="A point: every input, parameter and y, e.g. x1=1,...,y=0.5; "
-              "or random (random:SEED): the first sample of `symnet check --seed SEED`.")
+              "or random (random:SEED): the first sample of `symnet check --seed SEED`. Documents (-o) "
+              "default to random:0, so a handout always shows numbers.")
 @click.option("--abstract", is_flag=True, help="Keep the neuron f undefined (scalar θ per neuron, like the article).")
 @click.option("--expanded", is_flag=True, help="Also write each derivative as one closed formula (size-guarded).")
 @click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Language of the prose.")
@@ -81,6 +85,8 @@ def derive(network, expr, inputs, params, activation, loss_name, wrt, at, abstra
         return
     with time_limit(timeout, "the derivation"):
         check = output is not None and not no_check
+        if at is None and output is not None and not abstract and not output.lower().endswith(".json"):
+            at = DEFAULT_AT
         derivation = _build((network, expr, inputs, params, activation), loss_name, wrt, at, abstract, expanded, check)
         if output is None and fmt == "json":
             emit(dumps(derivation_record(derivation)), None, ascii, "json")
@@ -117,11 +123,11 @@ def _derive_layers(network, loss_name, wrt, lang, fmt, output, no_check, ascii) 
     _build_pdf(layer_document(derivation, "latex", lang), output, lang)
 
 
-def _build_pdf(tex: str, output: str, lang: str) -> None:
+def _build_pdf(tex: str, output: str, lang: str, files=()) -> None:
     from symnet.render.latexbuild import LatexNotInstalled, build_pdf, engine_for
 
     try:
-        build_pdf(tex, output, engine_for(lang))
+        build_pdf(tex, output, engine_for(lang), files=files)
     except LatexNotInstalled as error:
         tex_path = output[:-4] + ".tex"
         write_output(tex_path, tex)
@@ -182,12 +188,34 @@ def _write_document(derivation, output: str, lang: str, check: bool) -> None:
         write_output(output, dumps(derivation_record(derivation)))
         echo_err(f"wrote {output}")
         return
+    figure = _graph_beside(derivation, output, lang) if suffix in ("md", "tex", "pdf") else None
+    name = None if figure is None else figure.name
     if suffix != "pdf":
         fmt = {"tex": "latex", "md": "markdown", "txt": "unicode"}[suffix]
-        write_output(output, document(derivation, fmt, lang, check))
+        write_output(output, document(derivation, fmt, lang, check, name))
         echo_err(f"wrote {output}")
         return
-    _build_pdf(document(derivation, "latex", lang, check), output, lang)
+    _build_pdf(document(derivation, "latex", lang, check, name), output, lang, () if figure is None else (figure,))
+
+
+def _graph_beside(derivation, output: str, lang: str):
+    """The network's graph as ``<output stem>-graph.png`` beside the document, the paths of a single
+    parameter highlighted; None when the network is too large to draw."""
+    from pathlib import Path
+
+    from symnet.plot.graph import save_graph
+
+    path = Path(output)
+    path = path.with_name(path.stem + "-graph.png")
+    params = derivation.params
+    wrt = params[0].param if len(params) == 1 else None
+    try:
+        save_graph(derivation.loss, path, wrt=wrt, lang=lang, dpi=GRAPH_DPI)
+    except ValueError as error:
+        echo_err(f"no graph in the document: {error}")
+        return None
+    echo_err(f"wrote {path}")
+    return path
 
 
 @click.command(cls=Command, epilog=examples(
@@ -211,10 +239,11 @@ def graph(network, expr, inputs, params, activation, loss_name, wrt, lang, outpu
     name = None if wrt is None else parse_name(wrt, "parameter")
     if not output.lower().endswith((".png", ".svg", ".pdf")):
         raise click.BadParameter(f"expected a .png, .svg or .pdf file; got {output}", param_hint="-o/--output")
-    with time_limit(timeout, "drawing the graph"):
-        import matplotlib
+    import matplotlib
 
-        matplotlib.use("Agg")
+    matplotlib.use("Agg")
+    preload(numeric=True, extra=("symnet.plot.graph", "matplotlib.pyplot"))  # no import is cut short by the limit
+    with time_limit(timeout, "drawing the graph"):
         from symnet.plot.graph import save_graph
 
         save_graph(make_loss(load_network(network, expr, inputs, params, activation), loss_name), output, name, lang, dpi)

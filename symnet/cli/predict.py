@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import click
 
-from .common import Command, emit, examples, handle_errors
+from .common import Command, emit, examples, handle_errors, preload, time_limit, timeout_option
 from .naming import NETWORK_EXAMPLES
 
 
@@ -27,8 +27,9 @@ from .naming import NETWORK_EXAMPLES
               help="csv: one line per row (label,probability or prediction); json: one object (see the CLI reference).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
               help="Write to FILE (atomically) instead of printing.")
+@timeout_option(default=60.0, work="reading the model and predicting")
 @handle_errors
-def predict(model, data_path, fmt, output):
+def predict(model, data_path, fmt, output, timeout):
     """Predict with a trained MODEL (a model.json from symnet train) for each row of a CSV file.
 
     \b
@@ -42,12 +43,13 @@ def predict(model, data_path, fmt, output):
     from symnet.learn.modelfile import load
     from symnet.learn.prediction import predict_csv
 
-    result = load(_model_path(model))
-    predictions = predict_csv(result, data_path)
-    if fmt == "json":
-        text = json.dumps({"model": model, "data": data_path, **predictions.to_dict()}, indent=2) + "\n"
-    else:
-        text = predictions.csv()
+    preload(numeric=True, extra=("symnet.learn.modelfile", "symnet.learn.prediction"))
+    with time_limit(timeout, "the prediction", "use a smaller data file or a larger --timeout"):
+        predictions = predict_csv(load(_model_path(model)), data_path)
+        if fmt == "json":
+            text = json.dumps({"model": model, "data": data_path, **predictions.to_dict()}, indent=2) + "\n"
+        else:
+            text = predictions.csv()
     emit(text, output, ascii=False, fmt=fmt)
 
 

@@ -3,12 +3,14 @@
 An alarm is re-armed every 50 ms until the work stops, so a handler swallowed by some ``except``
 inside SymPy fires again; while the work runs it raises ``_Alarm`` (a BaseException, which no
 ``except Exception`` catches), turned into ``TimeLimitExceeded`` (a user error, exit 2) once the
-alarm is off. Where SIGALRM is unavailable (Windows, or not the main thread) work runs unlimited.
-Only the standard library is imported here.
+alarm is off. Long loops also check the deadline themselves (``check_deadline``, e.g. once per
+training epoch): that bounds them where SIGALRM is unavailable (Windows, or not the main thread),
+where only those checks stop the work. Only the standard library is imported here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import signal
 import threading
@@ -35,6 +37,19 @@ class _Alarm(BaseException):
     pass
 
 
+# The alarm never rings inside this module or contextlib: an alarm there could skip the disarming
+# (a context manager's exit cut short leaves the timer armed until garbage collection); it rings
+# again 50 ms later, in the work.
+_QUIET_FILES = frozenset({__file__, contextlib.__file__})
+_LOCAL = threading.local()     # .deadlines: time.monotonic() deadlines of this thread's limits, innermost last
+
+
+def _deadlines() -> list:
+    if not hasattr(_LOCAL, "deadlines"):
+        _LOCAL.deadlines = []
+    return _LOCAL.deadlines
+
+
 def _alarm_usable() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
@@ -58,13 +73,29 @@ def time_limit(seconds: float | None, what: str = "this computation",
     """
     if seconds is not None and not seconds >= 0:  # also refuses NaN
         raise ValueError(f"a time limit must be a positive number of seconds; got {seconds}")
-    if not seconds or not _alarm_usable():
+    if not seconds:
+        yield
+        return
+    _deadlines().append(time.monotonic() + seconds)
+    try:
+        with _alarm(seconds):
+            yield
+    except _Alarm:
+        raise TimeLimitExceeded(f"{what} took longer than the time limit of {seconds:g} s; {hint}") from None
+    finally:
+        _deadlines().pop()
+
+
+@contextmanager
+def _alarm(seconds: float):
+    """SIGALRM after ``seconds`` (then every 50 ms) raising ``_Alarm`` while the body runs, if usable."""
+    if not _alarm_usable():
         yield
         return
     running = [True]
 
     def on_alarm(signum, frame):
-        if running[0]:
+        if running[0] and (frame is None or frame.f_code.co_filename not in _QUIET_FILES):
             raise _Alarm()
 
     handler = signal.signal(signal.SIGALRM, on_alarm)
@@ -72,12 +103,32 @@ def time_limit(seconds: float | None, what: str = "this computation",
     try:  # armed inside the try: an alarm due at once (--timeout 1e-6) is still caught and disarmed
         signal.setitimer(signal.ITIMER_REAL, min(max(seconds, MIN_SECONDS), MAX_SECONDS), 0.05)
         yield
-    except _Alarm:
-        running[0] = False
-        raise TimeLimitExceeded(f"{what} took longer than the time limit of {seconds:g} s; {hint}") from None
     finally:
-        running[0] = False
+        _stop(running)
         _disarm(handler, timer, started)
+
+
+def _stop(running: list) -> None:
+    """Silence the handler; an alarm that rings just before, while the work is over, is dropped."""
+    while running[0]:
+        try:
+            running[0] = False
+        except _Alarm:
+            continue
+
+
+def check_deadline(*args) -> None:
+    """Stop the work (as the alarm would) if a time limit in force has run out; else do nothing.
+
+    Called by long loops, e.g. as a training ``callback`` (hence ``*args``, ignored); it returns None,
+    which tells the training to go on.
+
+    >>> with time_limit(5):
+    ...     check_deadline()
+    """
+    deadlines = _deadlines()
+    if deadlines and time.monotonic() > min(deadlines):
+        raise _Alarm()
 
 
 def _disarm(handler, timer, started: float) -> None:

@@ -22,8 +22,12 @@ from .common import (
     echo_out,
     emit,
     examples,
+    figure_bytes,
     handle_errors,
-    write_output,
+    preload,
+    time_limit,
+    timeout_option,
+    write_outputs,
 )
 from .records import approx_record, dumps, tower_record
 
@@ -42,9 +46,10 @@ POSITIVE = FiniteFloat(min=0, min_open=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE", help="Write the 3-D figure (.png, .svg, .pdf).")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="text: a summary (and --show-formula); json: the tower as data, with its formula and values.")
+@timeout_option(default=60.0, work="building and drawing the tower")
 @ascii_option
 @handle_errors
-def tower(bounds, steepness, sharpness, threshold, nested, show_formula, output, fmt, ascii):
+def tower(bounds, steepness, sharpness, threshold, nested, show_formula, output, fmt, timeout, ascii):
     """Build the article's tower of five sigmoid neurons and draw it in 3-D.
 
     \b
@@ -53,8 +58,6 @@ def tower(bounds, steepness, sharpness, threshold, nested, show_formula, output,
     """
     from symnet.checks import figure_path
     from symnet.io.options import parse_numbers
-    from symnet.towers.tower import NESTED_BOUNDS, NESTED_SHARPNESS, nested_towers
-    from symnet.towers.tower import tower as build_tower
 
     if output:
         try:
@@ -62,22 +65,36 @@ def tower(bounds, steepness, sharpness, threshold, nested, show_formula, output,
         except ValueError as err:
             raise click.BadParameter(str(err), param_hint="-o/--output") from None
     box = _bounds(parse_numbers(bounds, "bounds"), 4, "--bounds", "x_min,x_max,y_min,y_max")
+    preload(numeric=True, extra=("symnet.towers.tower",) + (("symnet.plot.towers",) if output else ()))
+    with time_limit(timeout, "the tower", "use a larger --timeout"):
+        texts, figure = _tower(box, steepness, sharpness, threshold, nested, show_formula, output, fmt)
+    for text in texts:
+        emit(text, None, ascii, "json") if fmt == "json" else echo_out(text, ascii=ascii)
+    if output:
+        write_outputs([(output, figure)])
+        echo_err(f"wrote {output}", ascii=ascii)
+
+
+def _tower(box, steepness, sharpness, threshold, nested, show_formula, output, fmt):
+    """(the texts to print, the figure's bytes or None)."""
+    from symnet.towers.tower import NESTED_BOUNDS, NESTED_SHARPNESS, nested_towers
+    from symnet.towers.tower import tower as build_tower
+
     if nested:
         model = nested_towers(NESTED_BOUNDS, NESTED_SHARPNESS if sharpness is None else sharpness, steepness, threshold)
     else:
-        model = build_tower(*box, steepness=steepness, sharpness=30.0 if sharpness is None else sharpness, threshold=threshold)
+        model = build_tower(*box, steepness=steepness, sharpness=30.0 if sharpness is None else sharpness,
+                            threshold=threshold)
     if fmt == "json":
-        emit(dumps(tower_record(model, nested)), None, ascii, "json")
+        texts = [dumps(tower_record(model, nested))]
     else:
-        echo_out(_tower_summary(model, nested), ascii=ascii)
-    if show_formula and fmt != "json":
-        echo_out(_formula_text(model), ascii=ascii)
+        texts = [_tower_summary(model, nested)] + ([_formula_text(model)] if show_formula else [])
+    figure = None
     if output:
-        from symnet.plot.towers import plot_nested_towers, plot_tower, save_figure
+        from symnet.plot.towers import plot_nested_towers, plot_tower
 
-        ax = (plot_nested_towers if nested else plot_tower)(model)
-        save_figure(ax.figure, output)
-        echo_err(f"wrote {output}", ascii=ascii)
+        figure = figure_bytes((plot_nested_towers if nested else plot_tower)(model).figure, output)
+    return texts, figure
 
 
 def _bounds(numbers, count, option, names):
@@ -133,9 +150,11 @@ def _formula_text(model) -> str:
               help="Write errors.csv, errors.md and the figures (PNG) here.")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="text: the error table; json: the same numbers for scripts.")
+@timeout_option(default=120.0, work="building, measuring and drawing the towers")
 @ascii_option
 @handle_errors
-def approx(expression, domain, ns, threshold, sharpness, steepness, refine, epochs, learning_rate, out, fmt, ascii):
+def approx(expression, domain, ns, threshold, sharpness, steepness, refine, epochs, learning_rate, out, fmt, timeout,
+           ascii):
     """Approximate EXPRESSION, a function of x and y (or of x1 and x2), by sums of towers; print the error versus n.
 
     \b
@@ -144,7 +163,6 @@ def approx(expression, domain, ns, threshold, sharpness, steepness, refine, epoc
     """
     from symnet.io.options import parse_numbers
     from symnet.io.parsing import parse_expr
-    from symnet.towers.study import error_study
 
     parse_expr(expression)          # a bad formula is reported before any work
     numbers = parse_numbers(domain, "domain")
@@ -155,17 +173,26 @@ def approx(expression, domain, ns, threshold, sharpness, steepness, refine, epoc
     options = {"steepness": steepness}
     if len(box) == 4:
         options.update(threshold=threshold, sharpness=sharpness)
-    study = error_study(expression, box, sizes, **options)
-    refined = [_refine(a, epochs, learning_rate) for a in study.approximations] if refine else []
+    preload(numeric=True, extra=("symnet.towers.study", "symnet.learn.training") + (("symnet.plot.towers",) if out else ()))
+    with time_limit(timeout, "the approximation", "use fewer or smaller --n, fewer --epochs or a larger --timeout"):
+        study, refined, files = _approx(expression, box, sizes, options, refine, epochs, learning_rate, out)
     if fmt == "json":
         emit(dumps(approx_record(study, refined)), None, ascii, "json")
     else:
         echo_out(study.table(), ascii=ascii)
         for r in refined:
             echo_out(f"n = {r.before.n}: {r}", ascii=ascii)
-    if out:
-        for path in _write_results(study, refined, out):
-            echo_err(f"wrote {path}", ascii=ascii)
+    for path in write_outputs(files):
+        echo_err(f"wrote {path}", ascii=ascii)
+
+
+def _approx(expression, box, sizes, options, refine, epochs, learning_rate, out):
+    """(the study, its refinements, the files to write as (path, data) pairs)."""
+    from symnet.towers.study import error_study
+
+    study = error_study(expression, box, sizes, **options)
+    refined = [_refine(a, epochs, learning_rate) for a in study.approximations] if refine else []
+    return study, refined, (_results(study, refined, out) if out else [])
 
 
 def _sizes(numbers, limit):
@@ -187,29 +214,23 @@ def _refine(approximation, epochs, learning_rate):
     return refine(approximation, epochs=epochs, learning_rate=learning_rate)
 
 
-def _write_results(study, refined, out):
+def _results(study, refined, out) -> list:
+    """errors.csv, errors.md and the three figures, as (path, data) pairs."""
     from pathlib import Path
 
-    from symnet.plot.towers import (
-        plot_approximation,
-        plot_error_map,
-        plot_error_study,
-        save_figure,
-    )
+    from symnet.plot.towers import plot_approximation, plot_error_map, plot_error_study
 
     out = Path(out)
     csv, markdown = study.csv(), f"# {study.target}\n\n{study.markdown()}"
     if refined:
         csv = _refined_csv(csv, refined)
         markdown += "\nAfter refinement (heights trained by Adam):\n\n" + "\n".join(f"- n = {r.before.n}: {r}" for r in refined) + "\n"
-    paths = [write_output(out / "errors.csv", csv), write_output(out / "errors.md", markdown)]
+    files = [(out / "errors.csv", csv), (out / "errors.md", markdown)]
     best = refined[-1].after if refined else study.approximations[-1]
     first = plot_approximation(best)
     figures = {"approximation.png": (first[0] if isinstance(first, tuple) else first).figure,
                "error_map.png": plot_error_map(best).figure, "error_vs_n.png": plot_error_study(study).figure}
-    for name, figure in figures.items():
-        paths.append(save_figure(figure, out / name))
-    return paths
+    return files + [(out / name, figure_bytes(figure, name)) for name, figure in figures.items()]
 
 
 def _refined_csv(csv, refined):

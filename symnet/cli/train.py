@@ -6,6 +6,7 @@ Only click is imported at module level; NumPy, SymPy and matplotlib load inside 
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
@@ -14,20 +15,29 @@ from .common import (
     Command,
     FiniteFloat,
     ascii_option,
+    check_deadline,
     echo_err,
     echo_out,
     emit,
     examples,
+    figure_bytes,
     handle_errors,
     is_layer_network,
     load_network,
     loss_option,
     network_options,
+    preload,
+    time_limit,
+    timeout_option,
+    write_outputs,
 )
 from .records import descent_record, dumps, train_record
 
 RUN_FILES = ("model.json", "loss.csv", "loss.png", "fit.png", "network.png", "data.csv",  # a scalar network's run
              "history.csv", "confusion.png", "curves.png", "misclassified.png")      # a layers: network's run
+TRAIN_TIMEOUT = 300.0     # seconds: the largest training the limits allow takes about a minute, its figures more
+TRAIN_MODULES = ("symnet.learn.training", "symnet.learn.data", "symnet.learn.modelfile", "symnet.plot.training",
+                 "symnet.io.files", "matplotlib.pyplot")  # imported before the time limit starts
 DATA_HELP = ("xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or in x1, x2), or a FILE.csv with a header "
              "row; digits (8×8 handwritten digits, fixed train/test split) for layers: networks.")
 
@@ -57,14 +67,20 @@ DATA_HELP = ("xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or
 @click.option("--clip", type=FiniteFloat(min=0, min_open=True), default=None,
               help="Rescale a gradient longer than this norm (default: no clipping).")
 @click.option("--quiet", is_flag=True, help="No progress output.")
+@click.option("--backend", type=click.Choice(("numpy", "jax", "fused")), default="numpy", show_default=True,
+              help="Where the gradient runs: NumPy, JAX (jitted, on any device JAX sees) or fused (numba; "
+                   "scalar networks).")
+@click.option("--devices", type=click.IntRange(min=1), default=None, metavar="N",
+              help="With --backend jax: split each batch over N devices (data parallel; default one).")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), metavar="DIR",
               help="Folder for model.json, loss.csv and the figures.")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="text: the summary; json: the same as data, for scripts (with test_accuracy for layers: networks).")
+@timeout_option(default=TRAIN_TIMEOUT, work="building, training and writing the run")
 @ascii_option
 @handle_errors
 def train(network, expr, inputs, params, activation, data_spec, target, samples, noise, loss_name, optimizer, epochs,
-          learning_rate, batch_size, seed, validation, clip, quiet, out_dir, fmt, ascii):
+          learning_rate, batch_size, seed, validation, clip, quiet, backend, devices, out_dir, fmt, timeout, ascii):
     """Train NETWORK on a data set by gradient descent, θ ← θ − η·∂L/∂θ.
 
     \b
@@ -75,47 +91,87 @@ def train(network, expr, inputs, params, activation, data_spec, target, samples,
     DIR is built beside its place and swapped in whole: a failed run leaves an old DIR as it was.
     --format json prints a summary for scripts (see the CLI reference).
     """
-    from symnet.io.files import check_folder, fresh_folder
+    from symnet.io.files import check_folder
+
+    check_folder(out_dir, RUN_FILES)  # what would be refused after training is refused now
+    placement = _placement(backend, devices)  # imports JAX, if asked, before the time limit
+    preload(numeric=True, extra=TRAIN_MODULES)
+    settings = dict(data_spec=data_spec, target=target, samples=samples, noise=noise, loss_name=loss_name,
+                    optimizer=optimizer, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size, seed=seed,
+                    validation=validation, clip=clip, quiet=quiet or fmt == "json", ascii=ascii, placement=placement)
+    with ExitStack() as stack:  # the run folder is swapped in on leaving it: after the time limit, never cut short
+        with time_limit(timeout, "training", "use fewer epochs, fewer samples or a larger --timeout"):
+            net = load_network(network, expr, inputs, params, activation)
+            run = _train_layer_run if is_layer_network(net) else _train_run
+            summary_text = run(net, out_dir, stack, settings, fmt)
+    if fmt == "json":
+        emit(summary_text, None, ascii, "json")
+    else:
+        echo_out(summary_text, ascii=ascii)
+
+
+def _open_run(out_dir, stack) -> Path:
+    """A fresh hidden folder beside ``out_dir``, swapped in whole when ``stack`` closes without error."""
+    from symnet.io.files import fresh_folder
+
+    return stack.enter_context(fresh_folder(out_dir, RUN_FILES))
+
+
+def _train_layer_run(net, out_dir, stack, s, fmt) -> str:
+    """Train a layers: network, write its run; the text to print."""
+    from .train_layers import fit_layer_network, layer_summary, write_layer_outputs
+
+    if s["target"] is not None or s["validation"] is not None or s["clip"] is not None:
+        raise click.UsageError("--target, --validation and --clip are not used with layers: networks")
+    result, test, images, model_info = fit_layer_network(
+        net, s["data_spec"], s["samples"], s["noise"], _layer_loss(s["loss_name"]), s["optimizer"], s["epochs"],
+        s["learning_rate"], s["batch_size"], s["seed"], s["quiet"], s["placement"])
+    written = write_layer_outputs(_open_run(out_dir, stack), result, test, images, **model_info)
+    return layer_summary(result, [Path(out_dir) / Path(p).name for p in written], fmt)
+
+
+def _train_run(net, out_dir, stack, s, fmt) -> str:
+    """Train a scalar network, write its run; the text to print."""
     from symnet.learn import data as datasets
     from symnet.learn import training
     from symnet.learn.modelfile import check_savable
+    from symnet.limits import check_training_cost
 
-    check_folder(out_dir, RUN_FILES)  # what would be refused after training is refused now
-    net = load_network(network, expr, inputs, params, activation)
-    if is_layer_network(net):
-        from .train_layers import layer_summary, train_layer_network
-
-        if target is not None or validation is not None or clip is not None:
-            raise click.UsageError("--target, --validation and --clip are not used with layers: networks")
-        with fresh_folder(out_dir, RUN_FILES) as folder:  # swapped in whole, as a scalar network's run
-            result, written = train_layer_network(net, data_spec, samples, noise, _layer_loss(loss_name), optimizer,
-                                                  epochs, learning_rate, batch_size, seed, quiet or fmt == "json",
-                                                  folder)
-        written = [Path(out_dir) / Path(p).name for p in written]
-        echo_out(layer_summary(result, written, fmt), ascii=ascii)
-        return
-    epochs, learning_rate = epochs or 200, learning_rate or 0.05
-    check_savable(net)
-    is_csv = data_spec.lower().endswith(".csv")
-    if target is not None and not is_csv:
+    epochs, learning_rate = s["epochs"] or 200, s["learning_rate"] or 0.05
+    is_csv = s["data_spec"].lower().endswith(".csv")
+    if s["target"] is not None and not is_csv:
         raise click.UsageError("--target goes with a CSV file given to --data")
     if is_csv:
-        data = datasets.load_csv(data_spec, target=target, inputs=[str(s) for s in net.inputs])
+        data = datasets.load_csv(s["data_spec"], target=s["target"], inputs=[str(x) for x in net.inputs])
         if data.note:
-            echo_err(f"Note: {data.note}", ascii=ascii)
+            echo_err(f"Note: {data.note}", ascii=s["ascii"])
     else:
-        data = datasets.make(data_spec, n=samples, noise=noise, seed=seed)
-    result = training.train(net, data, optimizer=optimizer, learning_rate=learning_rate, epochs=epochs,
-                            batch_size=batch_size, seed=seed, validation=validation, clip=clip, loss=loss_name,
-                            progress=False if quiet or fmt == "json" else None)
-    with fresh_folder(out_dir, RUN_FILES) as folder:  # the old run stays whole until the new one is
-        written = [Path(out_dir) / p.name
-                   for p in write_training_outputs(folder, result, data, validation, seed, write_data=not is_csv)]
-    record = train_record(result, data, validation, seed, written)
-    if fmt == "json":
-        emit(dumps(record), None, ascii, "json")
-    else:
-        echo_out(summary(record), ascii=ascii)
+        data = datasets.make(s["data_spec"], n=s["samples"], noise=s["noise"], seed=s["seed"])
+    check_training_cost(net.program.count_ops(), len(data), epochs, s["batch_size"])
+    check_savable(net, epochs, s["validation"] is not None)  # a model too big to save is refused before training
+    result = training.train(net, data, optimizer=s["optimizer"], learning_rate=learning_rate, epochs=epochs,
+                            batch_size=s["batch_size"], seed=s["seed"], validation=s["validation"], clip=s["clip"],
+                            loss=s["loss_name"], progress=False if s["quiet"] else None, callback=check_deadline,
+                            backend=s["placement"][0], devices=s["placement"][1])
+    folder = _open_run(out_dir, stack)  # the old run stays whole until the new one is
+    written = [Path(out_dir) / p.name for p in write_training_outputs(folder, result, data, s["validation"], s["seed"],
+                                                                     write_data=not is_csv)]
+    record = train_record(result, data, s["validation"], s["seed"], written)
+    return dumps(record) if fmt == "json" else summary(record)
+
+
+def _placement(backend, devices):
+    """(backend, devices), refused before any work when they do not go together or JAX is missing."""
+    if devices is not None and backend != "jax":
+        raise click.UsageError("--devices splits batches over JAX devices; use it with --backend jax")
+    if backend == "jax":
+        from symnet.numeric.jaxgen import jax_devices
+
+        try:
+            jax_devices(devices)
+        except ImportError as err:
+            raise click.UsageError(str(err)) from None
+    return backend, devices
 
 
 def _layer_loss(loss_name):
@@ -222,9 +278,10 @@ def summary(record: dict) -> str:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE.png", help="Save the figure here.")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="text: dh/dx and the path table; json: the paths as data, for scripts.")
+@timeout_option(default=60.0, work="the descent and its figure")
 @ascii_option
 @handle_errors
-def descend(function, x0, rates, steps, symbol, output, fmt, ascii):
+def descend(function, x0, rates, steps, symbol, output, fmt, timeout, ascii):
     """Gradient descent on a 1-D FORMULA, x ← x − η·h′(x), for each learning rate.
 
     \b
@@ -232,25 +289,41 @@ def descend(function, x0, rates, steps, symbol, output, fmt, ascii):
     --format json prints the paths for scripts.
     """
     from symnet.checks import figure_path
-    from symnet.io.options import parse_name, parse_numbers
-    from symnet.io.parsing import parse_expr
-    from symnet.learn.descent import descend_many, format_paths
-    from symnet.render.printing import pretty
+    from symnet.io.options import parse_numbers
 
     if output:
         figure_path(output)  # a bad suffix is refused before any work
     etas = parse_numbers(rates, "learning rates")
-    h = parse_expr(function)
-    paths = descend_many(h, x0, list(etas), steps, None if symbol is None else parse_name(symbol, "variable"))
-    x = paths[0].symbol
+    preload(numeric=True, extra=("symnet.learn.descent", "symnet.plot.training") if output else ("symnet.learn.descent",))
+    with time_limit(timeout, "the descent", "use fewer steps or a larger --timeout"):
+        text, figure = _descend(function, x0, list(etas), steps, symbol, output, fmt)
     if fmt == "json":
-        emit(dumps(descent_record(paths)), None, ascii, "json")
+        emit(text, None, ascii, "json")
     else:
-        echo_out(f"h({pretty(x)}) = {pretty(h)}\ndh/d{pretty(x)} = {pretty(paths[0].derivative)}\n", ascii=ascii)
-        echo_out(format_paths(paths), ascii=ascii)
+        echo_out(text, ascii=ascii)
     if output:
-        from symnet.plot.training import plot_descent, save_figure
-
-        save_figure(plot_descent(paths).figure, output)
+        write_outputs([(output, figure)])
         echo_err(f"wrote {output}", ascii=ascii)
 
+
+def _descend(function, x0, etas, steps, symbol, output, fmt):
+    """(the text to print, the figure's bytes or None)."""
+    from symnet.io.options import parse_name
+    from symnet.io.parsing import parse_expr
+    from symnet.learn.descent import descend_many, format_paths
+    from symnet.render.printing import pretty
+
+    h = parse_expr(function)
+    paths = descend_many(h, x0, etas, steps, None if symbol is None else parse_name(symbol, "variable"))
+    x = paths[0].symbol
+    if fmt == "json":
+        text = dumps(descent_record(paths))
+    else:
+        text = (f"h({pretty(x)}) = {pretty(h)}\ndh/d{pretty(x)} = {pretty(paths[0].derivative)}\n\n"
+                + format_paths(paths))
+    figure = None
+    if output:
+        from symnet.plot.training import plot_descent
+
+        figure = figure_bytes(plot_descent(paths).figure, output)
+    return text, figure

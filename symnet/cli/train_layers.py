@@ -27,9 +27,10 @@ def layer_data(spec: str, samples: int, noise: float, seed: int):
     return train, test, None, None
 
 
-def train_layer_network(net, data_spec, samples, noise, loss_name, optimizer, epochs, learning_rate, batch_size,
-                        seed, quiet, out_dir):
-    """Train ``net``; returns (result, written paths)."""
+def fit_layer_network(net, data_spec, samples, noise, loss_name, optimizer, epochs, learning_rate, batch_size,
+                      seed, quiet, placement=("numpy", None)):
+    """Train ``net``; returns (result, test set, test images or None, {inputs, standardise}), for
+    ``write_layer_outputs``."""
     from symnet.learn.layer_training import DEFAULTS, train_layers
 
     train, test, images, standardise = layer_data(data_spec, samples, noise, seed)
@@ -41,11 +42,11 @@ def train_layer_network(net, data_spec, samples, noise, loss_name, optimizer, ep
     result = train_layers(net, train, test, loss=loss_name, optimizer=optimizer,
                           learning_rate=learning_rate or DEFAULTS["learning_rate"],
                           epochs=epochs or DEFAULTS["epochs"], batch_size=batch_size or DEFAULTS["batch_size"],
-                          seed=seed, progress=False if quiet else None)
-    return result, write_layer_outputs(Path(out_dir), result, train, test, images, standardise)
+                          seed=seed, progress=False if quiet else None, backend=placement[0], devices=placement[1])
+    return result, test, images, {"inputs": train.inputs, "standardise": standardise}
 
 
-def write_layer_outputs(out: Path, result, train, test, images, standardise=None) -> list:
+def write_layer_outputs(out: Path, result, test, images, inputs=None, standardise=None) -> list:
     """model.json (format symnet-layers), history.csv, confusion.png, curves.png and (for images)
     misclassified.png."""
     from symnet.io.files import write_text
@@ -58,7 +59,7 @@ def write_layer_outputs(out: Path, result, train, test, images, standardise=None
     rows += [f"{e},{h.train_loss[e]!r},{h.test_loss[e]!r},{h.train_accuracy[e]!r},{h.test_accuracy[e]!r}"
              for e in h.epochs]
     mean, scale = standardise or (None, None)
-    written = [save_layers(out / "model.json", result, train.inputs, mean, scale),
+    written = [save_layers(out / "model.json", result, inputs, mean, scale),
                write_text(out / "history.csv", "\n".join(rows) + "\n"),
                save_figure(plot_confusion(result.confusion(test)).figure, out / "confusion.png"),
                save_figure(plot_curves(h), out / "curves.png")]

@@ -23,7 +23,7 @@ from symnet.core.matrix_rules import MATRIX_DERIVATIVES, is_matrix_step, matrix_
 from symnet.core.names import resolve_wrt
 from symnet.core.network import Network
 from symnet.core.program import MAX_EXPANDED_OPS, Program
-from symnet.core.rules import differentiate, rule_table
+from symnet.core.rules import DERIVATIVES, differentiate, lookup, rule_table
 
 
 @dataclass(frozen=True)
@@ -138,8 +138,7 @@ def reverse_sweep(program: Program, wrt: tuple[Symbol, ...], table: Mapping) -> 
         delta = _sum(terms) if inline else _emit(lhs, terms, adjoints)
         if delta == 0:
             continue
-        for s in used:
-            term = _contribution(rhs, s, lhs, delta, table)
+        for s, term in zip(used, _contributions(rhs, used, lhs, delta, table)):
             if term != 0:
                 contributions.setdefault(s, []).append(term)
     results = tuple(_emit(s, contributions.get(s, []), adjoints) for s in wrt)
@@ -155,11 +154,19 @@ def depends_on(program: Program, wrt) -> set:
     return needed
 
 
-def _contribution(rhs, s, lhs, delta, table):
-    """δ_lhs · ∂rhs/∂s: a scalar partial from the rule table, or a matrix rule's vector–Jacobian product."""
+def _contributions(rhs, used, lhs, delta, table) -> list:
+    """δ_lhs · ∂rhs/∂s for each s in ``used``: scalar partials from the rule table, or matrix vector–Jacobian products."""
     if is_matrix_step(rhs):
-        return matrix_vjp(rhs, s, delta, ans=lhs, table=ChainMap(table, MATRIX_DERIVATIVES))
-    return delta * differentiate(rhs, s, ans=lhs, table=table)
+        matrix_table = ChainMap(table, MATRIX_DERIVATIVES)
+        return [matrix_vjp(rhs, s, delta, ans=lhs, table=matrix_table) for s in used]
+    if not rhs.is_Add or lookup(Add, table) is not DERIVATIVES[Add]:  # a user's own Add rule goes the long way
+        return [delta * differentiate(rhs, s, ans=lhs, table=table) for s in used]
+    # ∂(Σₖ tₖ)/∂s = Σ over the terms that hold s: z = Σⱼ wⱼuⱼ + b costs O(n) for all its n inputs, not O(n²)
+    holding: dict = {}
+    for t in rhs.args:
+        for s in t.free_symbols:
+            holding.setdefault(s, []).append(t)
+    return [delta * Add(*(differentiate(t, s, table=table) for t in holding.get(s, ()))) for s in used]
 
 
 def _sum(terms: list) -> Basic:

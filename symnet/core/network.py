@@ -364,9 +364,9 @@ def _check_names(program: Program) -> None:
         if s.name in RESERVED or s.name.startswith("delta_"):
             raise ValueError(f"the name {s} is reserved by symnet (L is the loss, yhat the output, delta_… "
                              f"the adjoints); rename it")
-    seen = set()
+    seen, inputs = set(), set(program.inputs)  # a set: n inputs × P names stays O(P), not O(nP)
     for s in program.params + program.symbols:
-        if s in seen or s in program.inputs:
+        if s in seen or s in inputs:
             raise ValueError(f"the name {s} is used twice: symnet names a neuron's parameters w<i>_<j>, b<i> and its "
                              f"steps z<i>, h<i>, u<i>_<j> after its θ, and {s} is already taken; rename the input or θ")
         seen.add(s)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sympy import Basic, Function, Symbol
+from sympy import Add, Basic, Function, Symbol
 
 from symnet.core.activations import ACTIVATIONS, Z
 from symnet.core.program import postorder
@@ -109,8 +109,8 @@ class NeuronModel:
         """zᵢ = Σⱼ wᵢⱼ uⱼ + bᵢ (affine) or θᵢ · Σⱼ uⱼ (scalar)."""
         params = self.params(theta, len(inputs))
         if self.parameterization == "scalar":
-            return params[0] * sum(inputs)
-        return sum((w * u for w, u in zip(params, inputs)), params[-1])
+            return params[0] * Add(*inputs)
+        return Add(*(w * u for w, u in zip(params, inputs)), params[-1])  # one flatten, not n (O(n²))
 
     def activate(self, z):
         """hᵢ = act(zᵢ)."""

@@ -42,7 +42,7 @@ from symnet.core.network import Network, from_expr, from_neurons
 from symnet.core.neuron import NeuronModel
 from symnet.errors import SymnetError
 from symnet.io.files import regular_file, strict_json, write_text
-from symnet.limits import MAX_MODEL_BYTES, MAX_NETWORK_FILE_BYTES
+from symnet.limits import MAX_MODEL_BYTES, MAX_NETWORK_FILE_BYTES, check_network_size, check_neurons_size
 
 FORMAT = "symnet-network"
 VERSION = 1
@@ -170,6 +170,7 @@ def network_from_dict(d: dict) -> Network:
     inputs = _names(d, "inputs")
     if kind == "expression":
         expr, params = _expression(d, "expr"), _names(d, "params")
+        _check_expression_cost(expr, params)
         return _build("expr", lambda: from_expr(expr, inputs, params))
     return _neuron_network(d, inputs)
 
@@ -181,12 +182,35 @@ def _neuron_network(d: dict, inputs: tuple) -> Network:
     if not isinstance(overrides, dict):
         raise _bad("overrides", "an object mapping a neuron name to a model", overrides)
     models = {_name(k, "overrides"): _model(v, f"overrides.{k}") for k, v in overrides.items()}
+    _check_cost(nested, model, models)
     net = _build("nested", lambda: from_neurons(nested, inputs, model, models))
     stray = [str(theta) for theta in models if theta not in net.neurons]
     if stray:
         raise NetworkFileError(f"network file: key 'overrides' names {', '.join(stray)}, which is not a neuron of "
                                f"the network (its neurons: {', '.join(map(str, net.neurons))})")
     return net
+
+
+def _check_expression_cost(expr: Basic, params: tuple) -> None:
+    """Refuse, before building, a formula over the limits of ``symnet.limits`` (one step per node, at most)."""
+    from sympy import preorder_traversal
+
+    try:
+        check_network_size(len(params), sum(1 for _ in preorder_traversal(expr)), "the network of the file")
+    except ValueError as error:
+        raise NetworkFileError(f"network file: key 'expr': {error}") from None
+
+
+def _check_cost(nested: Basic, model: NeuronModel, models: dict) -> None:
+    """Refuse, before building, a network over the limits of ``symnet.limits`` (its neurons counted once each)."""
+    from symnet.core.neuron import f
+
+    neurons = {call.args[0]: len(call.args) - 1 for call in nested.atoms(f) if call.args}
+    try:
+        check_neurons_size(((k, models.get(theta, model).parameterization == "affine") for theta, k in neurons.items()),
+                           "the network of the file")
+    except ValueError as error:
+        raise NetworkFileError(f"network file: key 'nested': {error}") from None
 
 
 def _bad(key: str, expected: str, got) -> NetworkFileError:

@@ -227,16 +227,29 @@ def _settings(settings: dict) -> dict:
     return dict(settings)
 
 
-def check_savable(net: Network) -> None:
-    """Refuse, before any training, a network that ``save`` would refuse (its description over the
-    network-file limit: a nested form repeats shared neurons).
+HISTORY_BYTES = (12, 29)   # most bytes of one epoch's entry in model.json: its number, one loss (indented repr)
+
+
+def check_savable(net: Network, epochs: int = 0, validation: bool = False) -> None:
+    """Refuse, before any training, a model that ``save`` would refuse: the network's description over
+    the network-file limit (a nested form repeats shared neurons), or the network and the loss
+    history of ``epochs`` epochs (one or two losses each) over ``MAX_MODEL_BYTES``.
 
     >>> from symnet import seed_network
-    >>> check_savable(seed_network())
+    >>> check_savable(seed_network(), epochs=200)
+    >>> check_savable(seed_network(), epochs=300_000, validation=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: the model file of 300,000 epochs would be up to 21,000,352 bytes (the loss of every epoch is kept), more than the 10,000,000 symnet reads back; train for fewer epochs or a smaller network
     """
     from symnet.io.netfile import dumps
 
-    dumps(net)
+    per_epoch = HISTORY_BYTES[0] + HISTORY_BYTES[1] * (2 if validation else 1)
+    size = len(dumps(net).encode("utf-8")) + (epochs + 1) * per_epoch
+    if size > MAX_MODEL_BYTES:
+        raise ValueError(f"the model file of {epochs:,} epochs would be up to {size:,} bytes (the loss of every "
+                         f"epoch is kept), more than the {MAX_MODEL_BYTES:,} symnet reads back; train for fewer "
+                         f"epochs or a smaller network")
 
 
 def _key(doc: dict, key: str, kind):

@@ -45,7 +45,7 @@ class TrainingDiverged(SymnetError, ValueError):
 
 def train(target, data, optimizer="adam", learning_rate=0.05, epochs=200, batch_size=None, seed=0, theta0=None,
           trainable=None, validation=None, clip=None, loss="squared_error", progress=None, log_every=None,
-          callback=None) -> TrainResult:
+          callback=None, backend="numpy", devices=None) -> TrainResult:
     """Fit θ by gradient descent on the mean loss; the same arguments give the same θ, bit for bit.
 
     Args:
@@ -68,6 +68,8 @@ def train(target, data, optimizer="adam", learning_rate=0.05, epochs=200, batch_
             to stderr every ``log_every`` epochs; False: quiet.
         log_every: epochs between log lines (default: a tenth of ``epochs``).
         callback: ``callback(epoch, theta, train_loss, val_loss)`` after each epoch; return True to stop.
+        backend: where the gradient runs: "numpy", "jax" (jitted, float64) or "fused" (see ``value_and_grad``).
+        devices: with backend="jax", split each batch over this many devices (data parallel).
 
     Returns:
         A ``TrainResult``.
@@ -86,7 +88,7 @@ def train(target, data, optimizer="adam", learning_rate=0.05, epochs=200, batch_
     if log_every is not None:
         log_every = integer(log_every, "log_every", at_least=1)
     lossobj, loop, theta, settings = _prepare(target, data, optimizer, learning_rate, epochs, batch_size, seed,
-                                              theta0, trainable, validation, clip, loss)
+                                              theta0, trainable, validation, clip, loss, (backend, devices))
     report, close = _reporter(progress, log_every, settings["epochs"])
     try:
         theta, history = loop.run(theta, settings["epochs"], report, callback)
@@ -96,7 +98,7 @@ def train(target, data, optimizer="adam", learning_rate=0.05, epochs=200, batch_
 
 
 def _prepare(target, data, optimizer, learning_rate, epochs, batch_size, seed, theta0, trainable, validation, clip,
-             loss):
+             loss, placement=("numpy", None)):
     """Check every argument of ``train``, then compile the gradient program: (loss, loop, θ₀, settings)."""
     lossobj = _resolve_loss(target, loss)
     n_inputs, names = len(lossobj.network.inputs), tuple(str(p) for p in lossobj.network.params)
@@ -114,12 +116,15 @@ def _prepare(target, data, optimizer, learning_rate, epochs, batch_size, seed, t
     theta, mask = _initial_theta(names, theta0, rng), _trainable_index(lossobj, trainable)
     from symnet.numeric.codegen import value_and_grad
 
-    loop = _Loop(value_and_grad(lossobj), opt, names, mask, clip, train_set, val_set, batch_size, rng)
+    backend, devices = placement
+    loop = _Loop(value_and_grad(lossobj, backend=backend, devices=devices), opt, names, mask, clip, train_set, val_set, batch_size, rng)
     settings = {"optimizer": optimizer_name(opt), "learning_rate": float(opt.learning_rate), "epochs": epochs,
                 "batch_size": batch_size, "seed": seed, "loss": lossobj.name, "clip": clip,
                 "trainable": [names[i] for i in mask], "data": data.name, "data_inputs": list(data.inputs),
                 "n_train": len(train_set),
                 "n_validation": 0 if val_set is None else len(val_set)}
+    if backend != "numpy":
+        settings.update({"backend": loop.fn.backend, "devices": devices or 1})
     return lossobj, loop, theta, settings
 
 
@@ -137,19 +142,18 @@ class _Loop:
 
     def run(self, theta, epochs, report, callback):
         start, state = time.perf_counter(), self.opt.init(theta[self.mask])
-        X, y = self.train_set.X, self.train_set.y
+        columns, y = np.ascontiguousarray(self.train_set.X.T), self.train_set.y  # one row per input
         full = self.batch_size is None or self.batch_size >= len(y)
-        value, grad = self._value_and_grad(theta, X, y, 0)
+        value, grad = self._value_and_grad(theta, columns, y, 0)
         train_loss, val_loss = [value], []
         self._record_val(theta, val_loss)
+        shuffled = None if full else (np.empty_like(columns), np.empty_like(y))  # reused by every epoch
         for epoch in range(1, epochs + 1):
             if full:  # the gradient at θ was computed with the loss that ended the previous epoch
                 theta, state = self._step(theta, grad, state, epoch, value)
             else:
-                for rows in self._batches(len(y)):
-                    batch_value, batch_grad = self._value_and_grad(theta, X[rows], y[rows], epoch)
-                    theta, state = self._step(theta, batch_grad, state, epoch, batch_value)
-            value, grad = self._value_and_grad(theta, X, y, epoch)
+                theta, state = self._epoch(theta, state, epoch, columns, y, shuffled)
+            value, grad = self._value_and_grad(theta, columns, y, epoch)
             train_loss.append(value)
             self._record_val(theta, val_loss)
             report(epoch, train_loss, val_loss)
@@ -159,38 +163,48 @@ class _Loop:
                           time.perf_counter() - start)
         return theta, history
 
-    def _batches(self, n):
-        order = self.rng.permutation(n)
-        return [order[i:i + self.batch_size] for i in range(0, n, self.batch_size)]
+    def _epoch(self, theta, state, epoch, columns, y, shuffled):
+        """One shuffled pass: the samples permuted once into the reused buffers, then contiguous slices."""
+        order, (cbuf, ybuf), size = self.rng.permutation(len(y)), shuffled, self.batch_size
+        np.take(columns, order, axis=1, out=cbuf)
+        np.take(y, order, out=ybuf)
+        for i in range(0, len(y), size):
+            batch_value, batch_grad = self._value_and_grad(theta, cbuf[:, i:i + size], ybuf[i:i + size], epoch)
+            theta, state = self._step(theta, batch_grad, state, epoch, batch_value)
+        return theta, state
 
     def _record_val(self, theta, val_loss):
         if self.val_set is not None:
-            val_loss.append(_mean_value_and_grad(self.fn, theta, self.val_set.X, self.val_set.y)[0])
+            val_loss.append(_mean_value_and_grad(self.fn, theta, self.val_set.X.T, self.val_set.y)[0])
 
-    def _value_and_grad(self, theta, X, y, epoch):
-        value, grad = _mean_value_and_grad(self.fn, theta, X, y)
+    def _value_and_grad(self, theta, columns, y, epoch):
+        value, grad = _mean_value_and_grad(self.fn, theta, columns, y)
         if not (np.isfinite(value) and np.isfinite(grad).all()):
             raise _diverged(epoch, value, grad, self.names, "the loss or its gradient is not finite")
         return value, grad
 
     def _step(self, theta, grad, state, epoch, value):
-        g = grad[self.mask]
+        every = len(self.mask) == len(theta)  # all parameters train: no gather or scatter
+        g = grad if every else grad[self.mask]
         if self.clip is not None:
             norm = float(np.sqrt(g @ g))
             g = g * (self.clip / norm) if norm > self.clip else g
         with np.errstate(all="ignore"):
-            part, state = self.opt.step(theta[self.mask], g, state)
-        theta = theta.copy()
-        theta[self.mask] = part
+            part, state = self.opt.step(theta if every else theta[self.mask], g, state)
+        if every:
+            theta = part
+        else:
+            theta = theta.copy()
+            theta[self.mask] = part
         if not np.isfinite(theta).all() or np.abs(theta).max() > THETA_LIMIT:
             raise _diverged(epoch, value, grad, self.names, f"a parameter left the range |θ| ≤ {THETA_LIMIT:g}")
         return theta, state
 
 
-def _mean_value_and_grad(fn, theta, X, y):
-    """``fn(theta, X, y)`` without re-validating the (already checked) batch at every step."""
+def _mean_value_and_grad(fn, theta, columns, y):
+    """``fn`` on X's columns (a view, no copy) without re-validating the (already checked) batch at every step."""
     with np.errstate(all="ignore"):  # overflow shows up as a non-finite loss: TrainingDiverged says where
-        return fn.evaluate_columns(X.T, y, theta)  # X.T: views of the columns, no copy
+        return fn.evaluate_columns(columns, y, theta)
 
 
 def _diverged(epoch, value, grad, names, why) -> TrainingDiverged:

@@ -165,7 +165,7 @@ def numpy_runner(function):
 
 
 def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: Mapping | None = None,
-                   backend: str = "numpy") -> CompiledLoss:
+                   backend: str = "numpy", devices: int | None = None) -> CompiledLoss:
     """Compile a loss to ``(theta, X, y) -> (mean loss, ∂(mean loss)/∂theta)``.
 
     Args:
@@ -179,6 +179,8 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
             float64 (an optional extra); ``"fused"``: one numba-compiled loop over the batch (seconds to
             compile, then several times faster; falls back to NumPy with a warning saying why).
             ``per_sample=True`` always runs the NumPy code.
+        devices: with ``backend="jax"``, split each batch over this many of the devices JAX sees
+            (data parallel; default: one device).
 
     Returns:
         A ``CompiledLoss`` (a ``CompiledLayerLoss`` for a layer network).
@@ -192,8 +194,10 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
     """
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; expected one of {', '.join(BACKENDS)}")
+    if devices is not None and backend != "jax":
+        raise ValueError(f"devices={devices!r} splits batches over JAX devices; use it with backend='jax'")
     if isinstance(target, (LayerNetwork, LayerLoss)):
-        return _layer_value_and_grad(target, rules, numpy, backend)
+        return _layer_value_and_grad(target, rules, numpy, backend, devices)
     target = as_loss(target)
     gradient = grad(target, rules=rules)
     program = gradient.program
@@ -203,16 +207,21 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
         from symnet.numeric.jaxgen import jax_runner, jax_target
 
         generated = generate(args, outputs, assignments, "value_and_grad", numpy, jax_target())
-        return CompiledLoss(target, gradient, generated, numpy, backend, jax_runner(generated.function))
+        return CompiledLoss(target, gradient, generated, numpy, backend, jax_runner(generated.function, devices))
     generated = generate(args, outputs, assignments, "value_and_grad", numpy)
     if backend == "fused":
         return _fused(target, gradient, generated, numpy)
     return CompiledLoss(target, gradient, generated, numpy)
 
 
-def _layer_value_and_grad(target, rules, numpy, backend):
+def _layer_value_and_grad(target, rules, numpy, backend, devices=None):
+    if backend == "jax" and not numpy:  # the same matrix program, jitted; the batch split over ``devices``
+        from symnet.numeric.layer_jax import compile_layers_jax
+
+        return compile_layers_jax(target, rules=rules, devices=devices)
     if backend != "numpy" or numpy:
-        raise ValueError("a layer network compiles to NumPy with matrix products only: drop backend=/numpy=")
+        raise ValueError("a layer network compiles with matrix products to NumPy (or backend='jax') only: "
+                         "drop numpy= and use backend='numpy' or 'jax'")
     return compile_layers(target, rules=rules)
 
 

@@ -5,13 +5,16 @@ SymPy's JAX printer prints it with the stable forms and generated identifiers of
 ``jax.scipy.special`` where JAX has them. JAX is an optional extra, imported only here, and this
 backend turns on ``jax_enable_x64`` so it computes in float64 like NumPy (results agree to ~1e-12).
 The jitted function takes the columns, the targets and θ as arrays, so it runs on whatever device
-JAX sees.
+JAX sees; with ``devices=D`` the batch is split over D devices by a ``NamedSharding`` over a 1-D
+``Mesh`` (axis ``"batch"``), θ is replicated, and XLA reduces the batch means across devices
+(an all-reduce), so every device gets the same loss and gradient.
 """
 
 from __future__ import annotations
 
 import importlib
 from functools import cache
+from numbers import Integral
 
 import numpy as np
 from sympy.printing.numpy import JaxPrinter, _known_functions_scipy_special
@@ -54,8 +57,11 @@ def jax_target() -> Target:
     return Target(printer, {"jax": jax}, {"sigmoid": (jax.nn.sigmoid, "from jax.nn import sigmoid")})
 
 
-def jax_runner(function):
-    """``run(columns, y, theta) -> (mean loss, gradient)``: the generated function under ``jax.jit``."""
+def jax_runner(function, devices: int | None = None):
+    """``run(columns, y, theta) -> (mean loss, gradient)``: the generated function under ``jax.jit``.
+
+    With ``devices`` the batch (the columns' second axis, y's only axis) is split over that many devices.
+    """
     jax = _jax()
     jnp = jax.numpy
 
@@ -63,10 +69,54 @@ def jax_runner(function):
         values = function(*columns, y, *theta)
         return values[0], jnp.stack([jnp.asarray(v, dtype=jnp.float64) for v in values[1:]])
 
-    jitted = jax.jit(packed)
+    return sharded_runner(jax, packed, mesh_devices(jax, devices), (1, 0))
 
-    def run(columns, y, theta):
-        loss, grad = jitted(np.asarray(columns), y, theta)  # X.T stays a view: one transfer, inside jit
+
+def mesh_devices(jax, devices):
+    """The first ``devices`` devices JAX sees (None: the default device); ``ValueError`` if there are fewer."""
+    if devices is not None and (isinstance(devices, bool) or not isinstance(devices, Integral) or devices < 1):
+        raise ValueError(f"devices must be a whole number ≥ 1 (how many devices to split the batch over); "
+                         f"got {devices!r}")
+    seen, count = jax.devices(), 1 if devices is None else int(devices)
+    if count > len(seen):
+        raise ValueError(f"devices={count}, but JAX sees {len(seen)} {seen[0].platform} device(s); on a CPU host, "
+                         f"set XLA_FLAGS=--xla_force_host_platform_device_count={count} before starting Python")
+    return seen[:count]
+
+
+def jax_devices(devices: int | None = None) -> list:
+    """The devices a batch is split over: JAX imported and ``devices`` checked (``ImportError``/``ValueError``)."""
+    return mesh_devices(_jax(), devices)
+
+
+def sharded_runner(jax, packed, devices, batch_axes):
+    """``run(*batch, theta) -> (float loss, NumPy gradient)``: ``packed`` jitted, the batch split over ``devices``.
+
+    ``batch_axes`` gives, per batch argument, the axis that runs over samples.
+    """
+    from jax.sharding import Mesh, NamedSharding, PartitionSpec
+
+    if len(devices) == 1:  # JAX's default device: jit moves the arrays itself (a sharded put costs ~2 ms a call)
+        jitted = jax.jit(packed)
+
+        def run_one(*args):
+            loss, grad = jitted(*(np.asarray(a) for a in args))
+            return float(loss), np.asarray(grad)
+
+        run_one.jitted, run_one.split, run_one.mesh = jitted, None, None
+        return run_one
+    mesh = Mesh(np.array(devices), ("batch",))
+    replicated = NamedSharding(mesh, PartitionSpec())
+    split = [NamedSharding(mesh, PartitionSpec(*([None] * axis + ["batch"]))) for axis in batch_axes]
+    jitted = jax.jit(packed, out_shardings=replicated)
+
+    def run(*args):
+        *batch, theta = args
+        n = np.shape(batch[0])[batch_axes[0]]
+        places = split if n % len(devices) == 0 else [replicated] * len(batch)
+        placed = [jax.device_put(np.asarray(a), p) for a, p in zip(batch, places)]
+        loss, grad = jitted(*placed, jax.device_put(np.asarray(theta), replicated))
         return float(loss), np.asarray(grad)
 
+    run.jitted, run.split, run.mesh = jitted, split, mesh  # for inspection: the compiled HLO, the placements
     return run

@@ -190,16 +190,23 @@ def batch_symbols(program, printer: BatchPrinter) -> None:
             printer.batch.add(lhs.name)
 
 
-def compile_program(program, results, name, sum_batch=True):
-    """``program``'s steps and ``results`` (summed over the batch where per sample, if ``sum_batch``) as one function."""
+def compile_program(program, results, name, sum_batch=True, printer_class=None, modules=None):
+    """``program``'s steps and ``results`` (summed over the batch where per sample, if ``sum_batch``) as one function.
+
+    ``printer_class`` and ``modules`` print it for another array library (``layer_jax``); NumPy by default.
+    Your own activations get identifiers (``phi``, ``d_phi``) bound to their NumPy forms.
+    """
     own = user_functions(program)
-    printer = BatchPrinter({s.name for s in program.inputs}, functions=own)
+    printer = (printer_class or BatchPrinter)({s.name for s in program.inputs})
+    printer.functions = dict(own)
     batch_symbols(program, printer)
     outputs = [BatchSum(r) if sum_batch and printer.is_batch(r) else r for r in results]
-    names = dict(namespace())
-    for formula, ident in own.items():
-        names.update({ident: _forward(formula), f"d_{ident}": _derivative(formula)})
-    fn = lambdify(list(program.inputs + program.params), outputs, modules=[names, "numpy"], printer=printer,
+    if modules is None:
+        names = dict(namespace())
+        for formula, ident in own.items():
+            names.update({ident: _forward(formula), f"d_{ident}": _derivative(formula)})
+        modules = [names, "numpy"]
+    fn = lambdify(list(program.inputs + program.params), outputs, modules=modules, printer=printer,
                   cse=lambda exprs: (list(program.assignments), exprs), docstring_limit=0)
     fn.__name__ = name
     return fn

@@ -1,11 +1,14 @@
-"""The computational graph of a network: inputs, neurons and the loss, edges labelled with local derivatives.
+"""The computational graph of a network: inputs, parameters, neurons and the loss; edges carry local derivatives.
 
-Nodes are laid out in layers by depth (longest path from an input), left to right; within a layer
-they are ordered by the mean height of their predecessors, which keeps crossings few. The edge
-u → v carries ∂v/∂u, written exactly as ``symnet.derive`` writes its factors (the same rule table,
-the output named ŷ): for neurons, e.g. w₅,₁·ŷ·(1 - ŷ), the z-step's partial times the activation's
-derivative σ′ = σ(1 − σ) in terms of the neuron's output; for the loss, ∂L/∂ŷ. The paths from a chosen parameter to the loss are highlighted:
-their product summed over paths is the derivative (see ``symnet.derivation.derive``).
+Nodes are laid out in layers by depth (longest path from an input; a parameter or input sits just
+before the neuron that uses it), left to right; within a layer a few barycentre sweeps order them
+by the mean height of their neighbours, which keeps crossings few. The edge u → v carries ∂v/∂u,
+written exactly as ``symnet.derive`` writes its factors (the same rule table, the output named ŷ):
+for neurons, e.g. w₅,₁·ŷ·(1 - ŷ), the z-step's partial times the activation's derivative
+σ′ = σ(1 − σ) in terms of the neuron's output; for a parameter, e.g. x₂·h₂·(1 - h₂) on the edge
+w₂,₁ → f₂; for the loss, ∂L/∂ŷ. Because parameters are nodes, a parameter's derivative is the sum
+over its highlighted paths to the loss of the products of the edge labels (see
+``symnet.derivation.derive``).
 """
 
 from __future__ import annotations
@@ -23,9 +26,11 @@ from symnet.derivation.derive import enumerate_paths
 from symnet.render.i18n import t
 from symnet.render.notation import SUBSCRIPT, factor, pretty
 
-LABEL_AT = 0.7          # edge labels sit 70% along the edge, near the arrow head, where crossing edges part
-RADIUS = 0.42
+LABEL_AT = 0.5          # edge labels sit mid-edge: the edges converging on a neuron part most there
+RADIUS = 0.48
 LAYER_GAP = 4.2
+ROW_GAP = 1.5
+SWEEPS = 6
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "WenQuanYi Zen Hei")
 COLORS = {"input": "#dbe9f6", "neuron": "#fdf0d5", "loss": "#f6d5d5", "param": "#e4f2dc", "edge": "#8a8f98",
           "hot": "#d1495b", "text": "#1f2430"}
@@ -47,13 +52,13 @@ def graph_data(target: Loss | Network, wrt=None) -> GraphData:
     >>> from symnet import seed_network
     >>> g = graph_data(seed_network(), wrt="w2_1")
     >>> len(g.edges), len(g.hot)
-    (8, 5)
+    (19, 6)
     """
     loss = as_loss(target)
     build = _neuron_graph if loss.network.models else _step_graph
     _check_size(loss)
     nodes, edges = build(loss)
-    hot, owner = _hot_edges(loss, nodes, resolve_wrt(loss, wrt)[0]) if wrt is not None else ((), None)
+    hot, owner = _hot_edges(loss, nodes, resolve_wrt(loss, wrt)) if wrt is not None else ((), None)
     return GraphData(tuple(nodes), tuple(edges), hot, owner)
 
 
@@ -63,7 +68,7 @@ def _check_size(loss) -> None:
     from symnet.limits import MAX_GRAPH_NODES
 
     net = loss.network
-    count = len(net.inputs) + (len(net.models) if net.models else len(net.program.assignments))
+    count = len(net.inputs) + len(net.params) + (len(net.models) if net.models else len(net.program.assignments))
     if count > MAX_GRAPH_NODES:
         raise ValueError(f"the graph would have {count} nodes; symnet draws at most {MAX_GRAPH_NODES} "
                          f"(a larger picture is slow to draw and unreadable): use a smaller network")
@@ -75,6 +80,8 @@ def data_network(target) -> Network:
 
 
 def _neuron_graph(loss):
+    """Inputs, parameters and neurons are nodes; the edge w → h carries ∂h/∂w = u·h(1 − h), so a
+    parameter's derivative is the sum over its paths of the products of the edge labels."""
     net, program = loss.network, loss.network.program
     rhs, order = dict(program.assignments), program.order()
     names = {net.output: YHAT}
@@ -84,10 +91,11 @@ def _neuron_graph(loss):
         i = neuron_index(theta)
         h, z = Symbol(f"h{i}"), Symbol(f"z{i}")
         own = sorted((s for s in rhs[z].free_symbols if s in program.params), key=order.__getitem__)
-        nodes.append((h, "f" + i.translate(SUBSCRIPT).replace("_", ","), "neuron", ", ".join(map(pretty, own))))
+        nodes += [(w, pretty(w), "param", "") for w in own]
+        nodes.append((h, "f" + i.translate(SUBSCRIPT).replace("_", ","), "neuron", ""))
         flat = rhs[z].xreplace({s: rhs[s] for s in rhs[z].free_symbols if s in rhs and s.name.startswith("u")})
         prime = differentiate(rhs[h], z, ans=h).xreplace(names)      # the rule table's σ′ = h(1 − h)
-        for tail in sorted(flat.free_symbols - set(program.params), key=order.__getitem__):
+        for tail in sorted(flat.free_symbols - set(own), key=order.__getitem__) + own:
             parts = (differentiate(flat, tail), prime)
             edges.append((tail, h, "·".join(factor(p, "unicode") for p in parts if p != 1) or "1"))
     nodes.append((LOSS, "L", "loss", ""))
@@ -109,40 +117,47 @@ def _step_graph(loss):
     return nodes, edges
 
 
-def _hot_edges(loss, nodes, wrt):
-    """Edges on the paths from ``wrt`` (or its neuron) to the loss, drawn between graph nodes."""
+def _hot_edges(loss, nodes, targets):
+    """Edges on the paths from each of ``targets`` (one parameter, or a neuron's θ) to the loss.
+
+    The owner is the parameter's own node, or for a θ the neuron all its parameters feed."""
     shown = {n[0] for n in nodes}
-    program = loss.program
-    hot, owner = [], None
-    for path in enumerate_paths(program, wrt):
-        stops = [s for s in path if s in shown]
-        owner = stops[-1]
-        for head, tail in zip(stops, stops[1:]):
-            if (tail, head) not in hot:
-                hot.append((tail, head))
-    return tuple(hot), owner
+    hot, owners = [], []
+    for wrt in targets:
+        for path in enumerate_paths(loss.program, wrt):
+            stops = [s for s in path if s in shown]
+            owners.append(stops[-1] if len(targets) == 1 else stops[-2])
+            for head, tail in zip(stops, stops[1:]):
+                if (tail, head) not in hot:
+                    hot.append((tail, head))
+    return tuple(hot), owners[0] if owners else None
 
 
 def layout(data: GraphData) -> dict:
-    """x = depth (longest path from a source), y = spread within the layer, ordered by predecessors."""
+    """x = depth (longest path from a source; a source just before its first use), y = row within the
+    layer, ordered by a few barycentre sweeps (each node near the mean row of its neighbours)."""
     preds: dict = {n[0]: [] for n in data.nodes}
+    succs: dict = {n[0]: [] for n in data.nodes}
     for tail, head, _ in data.edges:
         preds[head].append(tail)
+        succs[tail].append(head)
     depth: dict = {}
     for symbol, *_ in data.nodes:   # nodes come in topological order
         depth[symbol] = 1 + max((depth[p] for p in preds[symbol]), default=-1)
     for symbol in depth:            # a source sits just before its first use (short edges)
-        uses = [depth[head] for tail, head, _ in data.edges if tail == symbol]
-        if not preds[symbol] and uses:
-            depth[symbol] = min(uses) - 1
-    pos: dict = {}
-    for level in range(max(depth.values()) + 1):
-        layer = [n for n in depth if depth[n] == level]
-        mean = lambda s: sum(pos[p][1] for p in preds[s]) / len(preds[s]) if preds[s] else 0.0  # noqa: E731
-        layer.sort(key=lambda s: -mean(s) if level else 0)
-        for k, symbol in enumerate(layer):
-            pos[symbol] = (level * LAYER_GAP, (len(layer) - 1) / 2 * 1.9 - k * 1.9)
-    return pos
+        if not preds[symbol] and succs[symbol]:
+            depth[symbol] = min(depth[head] for head in succs[symbol]) - 1
+    columns = [[n for n in depth if depth[n] == level] for level in range(max(depth.values()) + 1)]
+    row = {n: float(k) for column in columns for k, n in enumerate(column)}
+    for _ in range(SWEEPS):
+        for column in columns:
+            column.sort(key=lambda n: _mean([row[m] for m in preds[n] + succs[n]], row[n]))
+            row.update({n: k - (len(column) - 1) / 2 for k, n in enumerate(column)})
+    return {n: (depth[n] * LAYER_GAP, -row[n] * ROW_GAP) for n in depth}
+
+
+def _mean(values, default: float) -> float:
+    return sum(values) / len(values) if values else default
 
 
 def draw_graph(target, wrt=None, lang: str = "en", ax=None):
@@ -180,9 +195,9 @@ def _decorate(ax, pos, shown, lang: str) -> None:
     title = t("graph_title", lang)
     if shown is not None:
         title += "  —  " + t("graph_paths", lang, what=f"∂L/∂{pretty(shown)}")
-    ax.set_title(title, fontsize=13, color=COLORS["text"])
+    ax.set_title(title, fontsize=17, color=COLORS["text"])
     ax.text(0.5, 0.0, t("graph_legend", lang), transform=ax.transAxes, ha="center", va="top",
-            fontsize=9, color="#555555", wrap=True)
+            fontsize=13, color="#555555", wrap=True)
     ax.set_aspect("equal")
     ax.axis("off")
     xs, ys = [x for x, _ in pos.values()], [y for _, y in pos.values()]
@@ -209,7 +224,7 @@ def _draw_nodes(ax, data: GraphData, pos) -> None:
         edge = COLORS["hot"] if symbol in hot else "#4a4f58"
         ax.add_patch(Circle((x, y), RADIUS, facecolor=COLORS[kind], edgecolor=edge,
                             linewidth=2.2 if symbol in hot else 1.2, zorder=3))
-        ax.text(x, y, label, ha="center", va="center", fontsize=13 if len(label) < 4 else 9,
+        ax.text(x, y, label, ha="center", va="center", fontsize=16 if len(label) < 4 else 13,
                 color=COLORS["text"], zorder=4)
         if note:   # below and to the right: incoming edges (and their labels, near the head) come from the left
             ax.text(x - 0.5 * RADIUS, y - RADIUS - 0.08, note, ha="left", va="top", fontsize=9, zorder=4,
@@ -229,7 +244,7 @@ def _draw_edges(ax, data: GraphData, pos) -> None:
         ax.add_patch(FancyArrowPatch((x0 + ux, y0 + uy), (x1 - ux, y1 - uy), arrowstyle="-|>", mutation_scale=16,
                                      shrinkA=0, shrinkB=1, color=color, linewidth=2.4 if hot else 1.2, zorder=1))
         lx, ly = x0 + LABEL_AT * (x1 - x0), y0 + LABEL_AT * (y1 - y0)
-        ax.text(lx, ly, label, ha="center", va="center", fontsize=10, color=COLORS["hot"] if hot else "#333333",
+        ax.text(lx, ly, label, ha="center", va="center", fontsize=13, color=COLORS["hot"] if hot else "#333333",
                 zorder=2, bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": color,
                                 "linewidth": 0.6, "alpha": 0.95})
 

@@ -18,12 +18,13 @@ from symnet.towers.approximation import Approximation
 from symnet.towers.study import ErrorStudy
 from symnet.towers.tower import Tower, nested_towers, tower
 
-__all__ = ["article_grid", "tower_values", "dense_error", "plot_tower", "plot_nested_towers", "plot_surface", "plot_approximation", "plot_error_map",
+__all__ = ["tower_blocks", "article_grid", "tower_values", "dense_error", "plot_tower", "plot_nested_towers", "plot_surface", "plot_approximation", "plot_error_map",
            "plot_error_study", "save_figure"]
 
 ARTICLE_RANGE = (-5.0, 5.0, 0.1)     # the article's np.arange(-5, 5, 0.1) on both axes
 CMAP = "viridis"
 VIEW_ELEVATION = 40
+AZIMUTH = -60
 
 
 def _axes3d(ax=None, figsize=(6.4, 5.2)):
@@ -177,12 +178,56 @@ def plot_approximation(approximation: Approximation, axes=None, samples: int = 9
     names = [str(s) for s in approximation.model.network.inputs]
     label = f"ŷ: {approximation.towers} towers (n = {approximation.n})"
     left = plot_surface(X, Y, G, _axes3d(axes[0]), f"G({', '.join(names)}) = {approximation.target}", "G")
-    right = plot_surface(TX, TY, yhat, _axes3d(axes[1]), label, "ŷ", edges=flat)
     low, high = min(G.min(), yhat.min()), max(G.max(), yhat.max())
+    if flat:
+        right = _draw_blocks(_axes3d(axes[1]), approximation, low, high)
+        right.set(title=label, zlabel="ŷ", xlim=left.get_xlim(), ylim=left.get_ylim())   # the same ticks as G
+    else:
+        right = plot_surface(TX, TY, yhat, _axes3d(axes[1]), label, "ŷ")
     for ax in (left, right):
         ax.set(zlim=(low, high), xlabel=names[0], ylabel=names[1])
-        ax.view_init(elev=VIEW_ELEVATION, azim=-60)    # from higher up than the default 30°: tops before walls
+        ax.view_init(elev=VIEW_ELEVATION, azim=AZIMUTH)   # from higher up than the default 30°: tops before walls
     return left, right
+
+
+def tower_blocks(approximation: Approximation, low: float) -> list:
+    """(faces, top) per cell, back to front: the top quad and the two walls facing the camera, down to ``low``.
+
+    mplot3d sorts the quads of one surface by their mean depth, which puts a low wall in front of a
+    taller block behind it (blocks seemed cut or missing). Drawn as one collection per block, in
+    order of distance along the view direction, a nearer block always covers a farther one.
+    """
+    n, (x0, x1, y0, y1) = approximation.n, approximation.domain
+    top = approximation.grid(n)[-1]                   # ŷ at the cell centres: the flat tops
+    xs, ys = np.linspace(x0, x1, n + 1), np.linspace(y0, y1, n + 1)
+    view = np.cos(np.radians(AZIMUTH)), np.sin(np.radians(AZIMUTH))   # towards the camera
+    depth = lambda c: view[0] * (xs[c[1]] + xs[c[1] + 1]) + view[1] * (ys[c[0]] + ys[c[0] + 1])  # noqa: E731
+    blocks = []
+    for i, j in sorted(np.ndindex(n, n), key=depth):
+        a, b, c, d, z = xs[j], xs[j + 1], ys[i], ys[i + 1], float(top[i, j])
+        wx, wy = (b if view[0] > 0 else a), (c if view[1] < 0 else d)
+        blocks.append(([[(a, c, z), (b, c, z), (b, d, z), (a, d, z)],
+                        [(wx, c, low), (wx, d, low), (wx, d, z), (wx, c, z)],
+                        [(a, wy, low), (b, wy, low), (b, wy, z), (a, wy, z)]], z))
+    return blocks
+
+
+def _draw_blocks(ax, approximation: Approximation, low: float, high: float):
+    """ŷ as blocks standing on the floor ``low``, each its own collection, painted back to front."""
+    from matplotlib import colormaps
+    from mpl_toolkits.mplot3d.art3d import Poly3DCollection
+
+    cmap, span = colormaps[CMAP], max(high - low, 1e-12)
+    ax.computed_zorder = False
+    for rank, (faces, z) in enumerate(tower_blocks(approximation, low)):
+        colour = np.array(cmap((z - low) / span))
+        shades = [colour, colour * [0.78, 0.78, 0.78, 1], colour * [0.62, 0.62, 0.62, 1]]
+        block = Poly3DCollection(faces, facecolors=shades, edgecolors="#2b2b2b", linewidths=0.3)
+        block.set_zorder(rank + 1)
+        ax.add_collection3d(block)
+    ax.xaxis.set_major_locator(MaxNLocator(5))
+    ax.yaxis.set_major_locator(MaxNLocator(5))
+    return ax
 
 
 def _plot_1d(approximation, ax, samples):

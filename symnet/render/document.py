@@ -15,7 +15,7 @@ from symnet.core.neuron import neuron_index
 from symnet.derivation.abstract import NEURON_FUNCTION
 from symnet.derivation.derive import Derivation, OrderedProduct, OrderedSum, ParamDerivation
 from symnet.render import i18n
-from symnet.render.layout import Arrows, Equation, Heading, Label, Line, Math, Num, Prose, Table, number
+from symnet.render.layout import Arrows, Equation, Figure, Heading, Label, Line, Math, Num, Prose, Table, number
 from symnet.render.notation import aligned, check_format, program_pairs
 from symnet.render.tex import emit_latex, emit_markdown, emit_text, math_lines, preamble
 
@@ -34,7 +34,8 @@ def render(derivation: Derivation, fmt: str = "unicode", lang: str = "en") -> st
     return emit(body_blocks(derivation, lang), fmt, lang)
 
 
-def document(derivation: Derivation, fmt: str = "markdown", lang: str = "en", check: bool = True) -> str:
+def document(derivation: Derivation, fmt: str = "markdown", lang: str = "en", check: bool = True,
+             figure: str | None = None) -> str:
     """The whole document in ``fmt``: title, network, loss, one section per parameter, summary, check.
 
     Args:
@@ -43,6 +44,8 @@ def document(derivation: Derivation, fmt: str = "markdown", lang: str = "en", ch
         lang: ``en`` or ``zh``.
         check: include the four-way numeric check table, when the derivation carries one
             (``derive(..., check=True)`` runs ``symnet.check_grads`` at its point).
+        figure: the file name of the network's graph (``symnet.plot.graph.save_graph``), relative
+            to the document, shown after the network; None for no picture.
 
     Returns:
         The document text.
@@ -54,11 +57,11 @@ def document(derivation: Derivation, fmt: str = "markdown", lang: str = "en", ch
     """
     check_format(fmt)
     if fmt == "latex":
-        return latex_document(derivation, lang, check)
-    return emit(document_blocks(derivation, lang, check), fmt, lang)
+        return latex_document(derivation, lang, check, figure)
+    return emit(document_blocks(derivation, lang, check, figure), fmt, lang)
 
 
-def latex_document(derivation: Derivation, lang: str = "en", check: bool = True) -> str:
+def latex_document(derivation: Derivation, lang: str = "en", check: bool = True, figure: str | None = None) -> str:
     """A standalone LaTeX document (pdflatex for English, xelatex + ctex for Chinese).
 
     >>> from symnet import seed_network
@@ -66,7 +69,7 @@ def latex_document(derivation: Derivation, lang: str = "en", check: bool = True)
     >>> print(latex_document(derive(seed_network(), wrt=["b5"]), "zh", check=False).splitlines()[0])
     \\documentclass[11pt,UTF8]{ctexart}
     """
-    blocks = document_blocks(derivation, lang, check)
+    blocks = document_blocks(derivation, lang, check, figure)
     title = blocks[0].text
     return preamble(lang, title) + emit(blocks[1:], "latex", lang) + "\n\\end{document}\n"
 
@@ -90,19 +93,34 @@ def emit(blocks, fmt: str, lang: str) -> str:
 
 # ---- content ------------------------------------------------------------------------------------
 
-def document_blocks(derivation: Derivation, lang: str, check: bool = True) -> list:
-    """Title, the network, the loss, the per-parameter sections, summary and (optionally) the check."""
+def document_blocks(derivation: Derivation, lang: str, check: bool = True, figure: str | None = None) -> list:
+    """Title, the network (and its graph), the loss, the per-parameter sections, summary and the check."""
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     loss, net = derivation.loss, derivation.loss.network
     blocks = [Heading(0, t("title_abstract" if derivation.abstract else "title")), Heading(1, t("network")),
-              Prose(t("nested")), Math((Line(YHAT, net.nested),))]
+              Prose(t("nested" if is_article_network(net) else "nested_plain")), Math((Line(YHAT, net.nested),))]
     blocks += _abstract_network(net, lang) if derivation.abstract else _concrete_network(net, lang)
+    if figure is not None:
+        blocks.append(Figure(figure, t("graph_figure")))
     blocks += [Heading(1, t("loss")), Prose(t("loss_text"), (("yhat", YHAT), ("y", loss.target))),
                Math((Line(LOSS, loss.display),))]
     blocks += body_blocks(derivation, lang)
     if check and derivation.check is not None:
         blocks += check_blocks(derivation, lang)
     return blocks
+
+
+def is_article_network(net) -> bool:
+    """Whether ``net`` is the article's five-neuron network (any neuron model): only it is "as the article writes it".
+
+    >>> from symnet import mlp, seed_network
+    >>> is_article_network(seed_network()), is_article_network(mlp([2, 2, 1]))
+    (True, False)
+    """
+    from symnet.core.network import seed_network
+
+    article = seed_network()
+    return net.nested == article.nested and tuple(net.inputs) == tuple(article.inputs)
 
 
 def _concrete_network(net, lang: str) -> list:
@@ -142,10 +160,17 @@ def body_blocks(derivation: Derivation, lang: str) -> list:
         point = tuple(Equation(s, Num(v)) for s, v in derivation.point)
         blocks.append(Prose(t("numbers_intro"), (("point", point), ("loss", Num(derivation.loss_value)),
                                                  ("L", LOSS))))
-    section = _abstract_section if derivation.abstract else _concrete_section
+    names = {derivation.loss.network.output: YHAT}
+    shared = not derivation.abstract and len(derivation.params) > 1
+    if shared:      # one table of local derivatives for every parameter, not one copy per parameter
+        blocks += [Heading(1, t("factors_title")), Prose(t("factors_shared")),
+                   factor_table(derivation.params, names)]
     for item in derivation.params:
         blocks.append(Heading(1, t("derivative_of"), (("param", item.param),)))
-        blocks += section(item, lang, {derivation.loss.network.output: YHAT})
+        if derivation.abstract:
+            blocks += _abstract_section(item, lang, names)
+        else:
+            blocks += _concrete_section(item, lang, names, shared)
     blocks += [Heading(1, t("summary")), summary_table(derivation, lang)]
     return blocks
 
@@ -174,16 +199,21 @@ def _paths_blocks(item, lang, names):
                        for k, p in enumerate(item.paths, 1)))]
 
 
-def _concrete_section(item: ParamDerivation, lang: str, names: dict) -> list:
+def factor_table(items, names: dict) -> Math:
+    """Every distinct local derivative on the paths of ``items``, once, with its rule and value."""
+    seen = {}
+    for f in (f for item in items for path in item.paths for f in path.factors):
+        seen.setdefault((f.of, f.by), f)
+    return Math(tuple(Line(relabel(f.what, names), relabel(f.formula, names), f.rules,
+                           None if f.formula.is_number else f.value) for f in seen.values()))
+
+
+def _concrete_section(item: ParamDerivation, lang: str, names: dict, shared: bool = False) -> list:
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     what = item.what
     blocks = _paths_blocks(item, lang, names)
-    blocks += [Prose(t("chain_intro")), Math((Line(what, relabel(item.chain, names)),)), Prose(t("factors_intro"))]
-    seen = {}
-    for f in (f for path in item.paths for f in path.factors):
-        seen.setdefault((f.of, f.by), f)
-    blocks.append(Math(tuple(Line(relabel(f.what, names), relabel(f.formula, names), f.rules,
-                                  None if f.formula.is_number else f.value) for f in seen.values())))
+    blocks += [Prose(t("chain_intro")), Math((Line(what, relabel(item.chain, names)),))]
+    blocks += [Prose(t("factors_see"))] if shared else [Prose(t("factors_intro")), factor_table((item,), names)]
     blocks += [Prose(t("products_intro")), Math(tuple(Line(Label(t("path", k=k)), relabel(p.product, names), None,
                                                            p.value) for k, p in enumerate(item.paths, 1)))]
     if len(item.paths) > 1:

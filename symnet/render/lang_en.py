@@ -10,6 +10,13 @@ EN = {
     "title_abstract": "How the network learns: the chain rule with abstract neurons",
     "network": "The network",
     "nested": "Nested form (as the article writes it)",
+    "nested_plain": "Nested form",
+    "graph_figure": "The computational graph, parameters as nodes: each edge u → v carries ∂v/∂u, and a "
+                    "derivative is the sum over its paths to L of the products of the edge labels.",
+    "factors_title": "Local derivatives",
+    "factors_shared": "Each local derivative comes from one rule of the rule table (the same table backprop uses). "
+                      "Every path below is a product of factors from this one table:",
+    "factors_see": "The factors are the local derivatives in the table above.",
     "program": "Program (one assignment per step)",
     "concrete": "Concrete neurons (closed form)",
     "neuron_model": "Each neuron computes {model}.",
@@ -109,12 +116,11 @@ EN = {
     "network_nested": "The nested formula F(Θ, x):",
     "network_program": "The program (every neuron as zᵢ and hᵢ):",
     "network_closed": "The closed form (every neuron replaced by its formula):",
-    "network_graph": "The network drawn from its program, inputs on the left and the loss L on the right; each "
-                     "edge u → v carries ∂v/∂u. Along the two highlighted paths the labels multiply to the two "
-                     "terms of ∂L/∂h₂ (f₂ feeds both f₃ and f₄). ∂L/∂w₂,₁ multiplies their sum by ∂h₂/∂w₂,₁ = "
-                     "x₂·h₂(1 − h₂), the factor of the parameter itself, which this picture does not draw as a "
-                     "node; the live graph in §3 draws every parameter as a node, so there every derivative is "
-                     "a sum of path products.",
+    "network_graph": "The network drawn from its program, inputs and parameters (green) on the left and the "
+                     "loss L on the right; each edge u → v carries ∂v/∂u, so the edge w₂,₁ → f₂ carries "
+                     "∂h₂/∂w₂,₁ = x₂·h₂(1 − h₂). Two highlighted paths lead from w₂,₁ to L (f₂ feeds both f₃ "
+                     "and f₄): the labels along each multiply to one term of ∂L/∂w₂,₁, and the derivative is "
+                     "the sum of the two products.",
     # §2 towers
     "towers_title": "§2 A tower from five sigmoid neurons",
     "towers_p1": "Steep sigmoids are almost steps. Four of them (steepness {steepness}) mark the edges of a "

@@ -46,7 +46,7 @@ def missing_tools(engine: str = "pdflatex") -> tuple[str, ...]:
     return tuple(tool for tool in ("latexmk", engine) if shutil.which(tool) is None)
 
 
-def build_pdf(tex: str, path, engine: str = "pdflatex", timeout: float = TIMEOUT, log=None) -> Path:
+def build_pdf(tex: str, path, engine: str = "pdflatex", timeout: float = TIMEOUT, log=None, files=()) -> Path:
     """Compile ``tex`` to the PDF ``path``.
 
     Args:
@@ -55,6 +55,8 @@ def build_pdf(tex: str, path, engine: str = "pdflatex", timeout: float = TIMEOUT
         engine: ``pdflatex`` or ``xelatex``.
         timeout: seconds before the build is stopped.
         log: optionally, where to copy LaTeX's log (to look for overfull boxes, say).
+        files: pictures the document includes, copied beside it into the build folder (TeX may
+            read only there).
 
     Returns:
         The PDF path.
@@ -67,6 +69,8 @@ def build_pdf(tex: str, path, engine: str = "pdflatex", timeout: float = TIMEOUT
     with tempfile.TemporaryDirectory(prefix="symnet-tex-") as folder:
         source = Path(folder) / "document.tex"
         source.write_text(tex, encoding="utf-8")
+        for extra in files:
+            shutil.copyfile(extra, Path(folder) / Path(extra).name)
         try:
             _run_latexmk(source, engine, timeout)
         finally:

@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sympy import Basic, Derivative
+from sympy import Basic, Derivative, Symbol
 
 from symnet.derivation.derive import OrderedProduct, OrderedSum
 from symnet.render.notation import factor, measure, printer
 
 BUDGET = {"text": 96, "unicode": 96, "latex": 78, "markdown": 80}
-SEPARATORS = {"+": ("+", "+"), "·": ("·", r"\cdot"), "→": ("→", r"\to"), "−": ("-", "-"), "=": ("=", "=")}
+SEPARATORS = {",": (",", ","), "+": ("+", "+"), "·": ("·", r"\cdot"), "→": ("→", r"\to"), "−": ("-", "-"), "=": ("=", "=")}
 TEXT_SEPARATORS = {"·": "*", "→": "->"}
 GLUE = "\x00"      # joins two glued pieces; replaced by the format's multiplication sign
 LATEX_WEIGHT = {**{c: 0.7 for c in "₀₁₂₃₄₅₆₇₈₉,"}, "·": 0.4, "(": 1.15, ")": 1.15}
@@ -84,6 +84,14 @@ class Line:
 @dataclass(frozen=True)
 class Math:
     lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A picture beside the document (``path`` relative to it) with a caption."""
+
+    path: str
+    caption: str
 
 
 @dataclass(frozen=True)
@@ -161,6 +169,10 @@ def _deep(expr, fmt, sep, budget, depth, as_factor=False) -> list[Piece]:
         inner = _wrap(_deep(expr.args[0], fmt, "", budget, depth + 1), fmt, sep, depth=depth)
         head = name[fmt in ("latex", "markdown")]
         return [inner[0]._replace(text=head + inner[0].text)] + inner[1:]
+    if expr.is_Function and len(expr.args) > 1:      # a neuron f(θ, u, …): break between arguments
+        args = [p for i, arg in enumerate(expr.args) for p in _deep(arg, fmt, "," if i else "", budget, depth + 1)]
+        inner = _wrap(args, fmt, sep, depth=depth)
+        return [inner[0]._replace(text=printer(fmt)(Symbol(expr.func.__name__)) + inner[0].text)] + inner[1:]
     if expr.is_Pow and expr.exp.is_Integer and expr.exp > 0:
         inner = _wrap(_deep(expr.base, fmt, "", budget, depth + 1), fmt, sep, depth=depth)
         power = "^{%s}" % expr.exp if fmt in ("latex", "markdown") else "^%s" % expr.exp
@@ -201,6 +213,8 @@ def pack(pieces, budget: int) -> list[list[Piece]]:
     for piece in pieces:
         term_start = total > budget and piece.depth == 0 and piece.sep in ("+", "−")
         if current and (used + piece.width + 3 > budget or term_start):
+            if piece.sep == ",":        # the comma ends the line, it does not start the next
+                current[-1], piece = current[-1]._replace(text=current[-1].text + ","), piece._replace(sep="")
             lines.append(current)
             current, used = [], 4
         current.append(piece)
@@ -229,7 +243,9 @@ def join(pieces, fmt: str, budget: int) -> str:
                                             TEXT_SEPARATORS["·"] if fmt == "text" else "·"))
         if fmt == "latex" and piece.width > budget:
             text = r"\scalebox{%.2f}{$\displaystyle %s$}" % (max(0.4, budget / piece.width), text)
-        if piece.sep:
+        if piece.sep == "," and out:        # an argument list: the comma stays on the argument before it
+            out[-1] += ","
+        elif piece.sep:
             sep = SEPARATORS[piece.sep][fmt in ("latex", "markdown")]
             out.append(TEXT_SEPARATORS.get(piece.sep, sep) if fmt == "text" else sep)
         out.append(text)

@@ -20,6 +20,7 @@ from sympy.printing.str import StrPrinter
 from symnet.render.greek import GREEK, NOT_LATEX_COMMANDS
 
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 INDEXED = re.compile(r"^([A-Za-zα-ωΑ-Ω]+?)(\d+(?:_\d+)*)$")
 FORMATS = ("text", "unicode", "latex", "markdown")
 
@@ -116,8 +117,8 @@ class UnicodePrinter(StrPrinter):
         return super()._print_Mul(expr).replace("*", "·")
 
     def _print_Pow(self, expr, rational=False):
-        if expr.exp == 2:
-            return self.parenthesize(expr.base, 60) + "²"
+        if expr.exp.is_Integer and expr.exp > 1:     # x², x⁴: one notation for every whole power
+            return self.parenthesize(expr.base, 60) + str(expr.exp).translate(SUPERSCRIPT)
         return super()._print_Pow(expr, rational).replace("**", "^")
 
 

@@ -16,6 +16,7 @@ from symnet.render.i18n import rule as rule_words, t
 from symnet.render.layout import (
     BUDGET,
     Equation,
+    Figure,
     Heading,
     Label,
     Math,
@@ -78,6 +79,8 @@ def emit_text(blocks, fmt: str, lang: str) -> str:
             out += ["  " + line for line in math_lines(block, fmt, lang)]
         elif isinstance(block, Table):
             out += _text_table(block, fmt)
+        elif isinstance(block, Figure):
+            out += textwrap.wrap(f"[{block.path}] {block.caption}", BUDGET[fmt] + 4, break_long_words=False)
     return "\n".join(out).strip("\n") + "\n"
 
 
@@ -107,6 +110,8 @@ def emit_markdown(blocks, fmt: str, lang: str) -> str:
             out.append("|" + "---|" * len(block.header))
             out += ["| " + " | ".join(cell(c, fmt) for c in row) + " |" for row in block.rows]
             out.append("")
+        elif isinstance(block, Figure):
+            out += [f"![{block.caption}]({block.path})", ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -125,6 +130,9 @@ def emit_latex(blocks, fmt: str, lang: str) -> str:
             out += ["\\begin{align*}", " \\\\\n".join(math_lines(block, fmt, lang)), "\\end{align*}", ""]
         elif isinstance(block, Table):
             out += _latex_table(block, cell)
+        elif isinstance(block, Figure):
+            out += ["\\begin{figure}[!htbp]\\centering", "\\includegraphics[width=\\linewidth]{%s}" % block.path,
+                    "\\par\\smallskip{\\small %s}" % escape(block.caption), "\\end{figure}", ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 

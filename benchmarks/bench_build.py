@@ -1,0 +1,46 @@
+"""Build time (``mlp`` + symbolic gradient + compile) against parameter count, per network family.
+
+Families: 2-h-h-1 (wider), deep 2-2ᵈ-1 (deeper), wide-input n-16-1 (more inputs). The exponent is the
+slope of log(build seconds) on log(parameters), fitted over the family: 1 means linear.
+
+    python benchmarks/bench_build.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+from symnet import mlp, value_and_grad
+
+FAMILIES = {"2-h-h-1": lambda h: [2, h, h, 1], "2-2^d-1": lambda d: [2] + [2] * d + [1],
+            "n-16-1": lambda n: [n, 16, 1]}
+SIZES = {"2-h-h-1": (4, 8, 16, 32), "2-2^d-1": (4, 8, 16, 32, 64), "n-16-1": (8, 16, 32, 64, 128)}
+QUICK_SIZES = {"2-h-h-1": (2, 4), "2-2^d-1": (2, 4), "n-16-1": (2, 4)}
+
+
+def build_seconds(sizes) -> tuple[int, float]:
+    start = time.perf_counter()
+    net = mlp(sizes)
+    value_and_grad(net)
+    return len(net.params), time.perf_counter() - start
+
+
+def table(quick: bool) -> list[str]:
+    lines = ["| family | sizes | parameters | build s | exponent |", "|---|---|---|---|---:|"]
+    for family, sizes in (QUICK_SIZES if quick else SIZES).items():
+        runs = [build_seconds(FAMILIES[family](s)) for s in sizes]
+        params, seconds = np.array([r[0] for r in runs], float), np.array([r[1] for r in runs])
+        slope = float(np.polyfit(np.log(params), np.log(seconds), 1)[0])
+        lines.append(f"| {family} | {', '.join(map(str, sizes))} | {', '.join(str(int(p)) for p in params)} | "
+                     f"{', '.join(f'{s:.3f}' for s in seconds)} | {slope:.2f} |")
+        print(lines[-1], flush=True)
+    return lines
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    print("\n".join(table(parser.parse_args().quick)))

@@ -1,0 +1,124 @@
+"""JAX for layer programs, and data-parallel training over several devices, equal to NumPy to 1e-12.
+
+Several devices are CPU host devices: JAX reads ``XLA_FLAGS=--xla_force_host_platform_device_count=4``
+when it is imported, so that part runs in a fresh Python process and prints its numbers as JSON.
+"""
+
+import inspect
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from symnet.cli import main
+from symnet.core.layers import layers
+from symnet.learn.data import make
+from symnet.learn.layer_training import train_layers
+from symnet.numeric.layer_codegen import compile_layers
+from symnet.numeric.layer_jax import compile_layers_jax
+
+ROOT = Path(__file__).resolve().parents[1]
+
+SPECS = [("4-3-2", "relu", "softmax"), ("4-5-3-1", "tanh", "sigmoid"), ("3-4-2", "softplus", "identity"),
+         ("3-4-4-3", "sigmoid", "softmax")]
+
+
+@pytest.mark.parametrize("spec, act, out", SPECS)
+def test_jax_layer_program_equals_numpy_to_1e_12(spec, act, out):
+    net = layers(spec, act, out)
+    numpy_fn, jax_fn = compile_layers(net), compile_layers_jax(net)
+    rng = np.random.default_rng(1)
+    for n in (1, 17):
+        theta, X = rng.normal(size=net.n_params), rng.normal(size=(n, net.sizes[0]))
+        y = rng.normal(size=(n, net.sizes[-1])) if out == "identity" else rng.integers(0, 2, size=n)
+        (a, ga), (b, gb) = numpy_fn(theta, X, y), jax_fn(theta, X, y)
+        assert abs(a - b) <= 1e-12 * max(1.0, abs(a))
+        np.testing.assert_allclose(gb, ga, rtol=1e-12, atol=1e-12)
+
+
+def test_jax_layer_code_is_the_same_program_with_jax_helpers():
+    fn = compile_layers_jax(layers("4-3-2"))
+    source = compile_layers(layers("4-3-2")).source.splitlines()[1:]
+    assert inspect.getsource(fn.jax_function).splitlines()[1:] == source   # the very same lines
+    assert fn.jax_function.__globals__["softmax"].__module__ != "symnet.numeric.layer_codegen"
+
+
+def test_more_devices_than_jax_sees_is_refused_with_what_to_do():
+    with pytest.raises(ValueError, match="devices=64, but JAX sees 1 cpu device.*xla_force_host_platform_device_count"):
+        compile_layers_jax(layers("4-3-2"), devices=64)
+    with pytest.raises(ValueError, match="devices must be a whole number ≥ 1"):
+        compile_layers_jax(layers("4-3-2"), devices=0)
+
+
+def test_devices_without_jax_and_unknown_backends_are_refused():
+    data = make("moons", n=20, seed=0)
+    with pytest.raises(ValueError, match="use it with backend='jax'"):
+        train_layers(layers("2-3-2"), data, devices=2, progress=False)
+    with pytest.raises(ValueError, match="unknown backend 'torch' for a layer network"):
+        train_layers(layers("2-3-2"), data, backend="torch", progress=False)
+
+
+def test_cli_refuses_devices_without_jax(tmp_path):
+    result = CliRunner().invoke(main, ["train", "seed", "--data", "moons", "--devices", "2", "--out", str(tmp_path / "r")])
+    assert result.exit_code == 2 and "--devices splits batches over JAX devices" in result.output
+
+
+SCRIPT = r"""
+import json, sys
+import numpy as np
+import jax
+from symnet import mlp
+from symnet.core.layers import layers
+from symnet.learn.data import make
+from symnet.learn.digits import digits
+from symnet.learn.layer_training import train_layers
+from symnet.learn.training import train
+from symnet.numeric.layer_jax import compile_layers_jax
+
+out = {"devices": len(jax.devices())}
+moons = make("moons", n=200, seed=0)                      # 200 = 6 batches of 32 (split) and one of 8 (split)
+kw = dict(epochs=4, batch_size=32, seed=0, progress=False)
+a, b = train(mlp([2, 4, 1]), moons, **kw), train(mlp([2, 4, 1]), moons, backend="jax", devices=4, **kw)
+out["scalar"] = [a.theta.tolist(), b.theta.tolist(), a.history.train_loss, b.history.train_loss, b.settings]
+d = digits()                                              # 1437 rows: the last batch of 29 runs replicated
+kw = dict(epochs=2, batch_size=32, seed=0, progress=False)
+a = train_layers(layers("64-16-10"), d.train, d.test, **kw)
+b = train_layers(layers("64-16-10"), d.train, d.test, backend="jax", devices=4, **kw)
+out["layers"] = [a.theta.tolist(), b.theta.tolist(), a.history.test_loss, b.history.test_loss, b.settings]
+fn = compile_layers_jax(layers("4-3-2"), devices=4)
+X = jax.device_put(np.ones((8, 4)), fn.run.split[0])
+out["shards"] = len(X.addressable_shards)
+Y = jax.device_put(np.ones((8, 2)), fn.run.split[1])
+hlo = fn.run.jitted.lower(X, Y, np.zeros(fn.network.n_params)).compile().as_text()
+out["all_reduce"] = "all-reduce" in hlo
+print(json.dumps(out))
+"""
+
+
+@pytest.fixture(scope="module")
+def four_devices():
+    env = {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=4", "PYTHONPATH": str(ROOT),
+           "JAX_PLATFORMS": "cpu"}
+    done = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_four_host_devices_split_the_batch_and_all_reduce_the_gradient(four_devices):
+    assert four_devices["devices"] == 4
+    assert four_devices["shards"] == 4            # X's rows: a quarter on each device
+    assert four_devices["all_reduce"]             # the batch sums are reduced across devices
+
+
+@pytest.mark.parametrize("kind", ["scalar", "layers"])
+def test_data_parallel_training_equals_numpy_to_1e_12(four_devices, kind):
+    theta_numpy, theta_jax, loss_numpy, loss_jax, settings = four_devices[kind]
+    np.testing.assert_allclose(theta_jax, theta_numpy, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(loss_jax, loss_numpy, rtol=1e-12, atol=1e-12)
+    assert loss_numpy[-1] < loss_numpy[0]          # a real run: training moved θ
+    assert settings["backend"] == "jax" and settings["devices"] == 4
