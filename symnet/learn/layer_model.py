@@ -17,6 +17,8 @@ from functools import cached_property
 
 import numpy as np
 
+from symnet.learn.jsonfields import finite_floats, required_key
+
 LAYERS_FORMAT = "symnet-layers"
 LAYERS_VERSION = 1
 
@@ -94,14 +96,14 @@ def layers_from_doc(doc: dict) -> LayerModel:
     """The ``LayerModel`` of a parsed ``symnet-layers`` file; ``ValueError`` names the key at fault."""
     if doc.get("version") != LAYERS_VERSION:
         raise ValueError(f"unsupported version {doc.get('version')!r}; this symnet reads version {LAYERS_VERSION}")
-    net = _network(_key(doc, "network", str))
-    theta = _floats(_key(doc, "theta", list), "theta")
+    net = _network(required_key(doc, "network", str))
+    theta = finite_floats(required_key(doc, "theta", list), "theta")
     if len(theta) != net.n_params:
         raise ValueError(f"key 'theta' has {len(theta)} values; {net.spec} has {net.n_params} parameters")
     n = net.sizes[0]
     inputs = tuple(doc.get("inputs") or (f"x{i + 1}" for i in range(n)))
-    mean = _floats(doc.get("mean", [0.0] * n), "mean")
-    scale = _floats(doc.get("scale", [1.0] * n), "scale")
+    mean = finite_floats(doc.get("mean", [0.0] * n), "mean")
+    scale = finite_floats(doc.get("scale", [1.0] * n), "scale")
     if len(inputs) != n or not all(isinstance(s, str) and s for s in inputs):
         raise ValueError(f"key 'inputs' must name the network's {n} inputs")
     if mean.shape != (n,) or scale.shape != (n,) or not (scale > 0).all():
@@ -110,23 +112,6 @@ def layers_from_doc(doc: dict) -> LayerModel:
     if not isinstance(summary, dict):
         raise ValueError("key 'summary' must be an object")
     return LayerModel(net, theta, inputs, mean, scale, summary)
-
-
-def _key(doc: dict, key: str, kind):
-    if key not in doc:
-        raise ValueError(f"missing key {key!r}")
-    if not isinstance(doc[key], kind) or isinstance(doc[key], bool):
-        raise ValueError(f"key {key!r} has the wrong type {type(doc[key]).__name__}")
-    return doc[key]
-
-
-def _floats(values, key) -> np.ndarray:
-    if not isinstance(values, list) or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-        raise ValueError(f"key {key!r} must be a list of numbers")
-    array = np.array(values, dtype=float)
-    if not np.isfinite(array).all():
-        raise ValueError(f"key {key!r} holds a value that is not finite")
-    return array
 
 
 def _network(spec: str):

@@ -22,6 +22,7 @@ from symnet.io.netfile import FORMAT as NETWORK_FORMAT
 from symnet.io.netfile import MODEL_FORMAT
 from symnet.io.text import loss as make_loss
 from symnet.learn.data import as_arrays
+from symnet.learn.jsonfields import finite_floats, required_key
 from symnet.learn.layer_model import LAYERS_FORMAT, LayerModel, layers_from_doc, save_layers
 from symnet.limits import MAX_MODEL_BYTES
 
@@ -126,7 +127,6 @@ def save(path, result: TrainResult):
     from symnet._version import __version__
     from symnet.io.files import write_text
     from symnet.io.netfile import network_to_dict
-
     from symnet.learn.layer_training import LayerTrainResult
 
     if isinstance(result, LayerTrainResult):
@@ -194,25 +194,25 @@ def _from_doc(doc) -> TrainResult:
         raise ValueError(f"not a symnet model: expected \"format\": \"{MODEL_FORMAT}\"")
     if doc.get("version") != MODEL_VERSION:
         raise ValueError(f"unsupported version {doc.get('version')!r}; this symnet reads version {MODEL_VERSION}")
-    net = network_from_dict(_key(doc, "network", dict))
-    lossobj = make_loss(net, _key(doc, "loss", str))
-    params = tuple(_key(doc, "params", list))
+    net = network_from_dict(required_key(doc, "network", dict))
+    lossobj = make_loss(net, required_key(doc, "loss", str))
+    params = tuple(required_key(doc, "params", list))
     if params != tuple(str(p) for p in net.params):
         raise ValueError(f"key 'params' {list(params)} does not match the network's parameters "
                          f"{[str(p) for p in net.params]}")
-    theta = _floats(_key(doc, "theta", list), "theta")
+    theta = finite_floats(required_key(doc, "theta", list), "theta")
     if len(theta) != len(params):
         raise ValueError(f"key 'theta' has {len(theta)} values; expected {len(params)}, one per parameter")
-    h = _key(doc, "history", dict)
-    train_loss, val_loss = _floats(_key(h, "train_loss", list), "history.train_loss"), _floats(
-        _key(h, "val_loss", list), "history.val_loss")
-    epochs = tuple(_key(h, "epochs", list))
+    h = required_key(doc, "history", dict)
+    train_loss, val_loss = finite_floats(required_key(h, "train_loss", list), "history.train_loss"), finite_floats(
+        required_key(h, "val_loss", list), "history.val_loss")
+    epochs = tuple(required_key(h, "epochs", list))
     if not all(type(e) is int and e >= 0 for e in epochs) or len(epochs) != len(train_loss) or len(val_loss) not in (
             0, len(epochs)):
         raise ValueError("key 'history': epochs, train_loss and val_loss must be lists of the same length")
-    seconds = _floats([_key(h, "seconds", (int, float))], "history.seconds")[0]
+    seconds = finite_floats([required_key(h, "seconds", (int, float))], "history.seconds")[0]
     history = History(epochs, tuple(train_loss.tolist()), tuple(val_loss.tolist()), float(seconds))
-    return TrainResult(net, lossobj, params, theta, history, _settings(_key(doc, "settings", dict)))
+    return TrainResult(net, lossobj, params, theta, history, _settings(required_key(doc, "settings", dict)))
 
 
 def _settings(settings: dict) -> dict:
@@ -250,20 +250,3 @@ def check_savable(net: Network, epochs: int = 0, validation: bool = False) -> No
         raise ValueError(f"the model file of {epochs:,} epochs would be up to {size:,} bytes (the loss of every "
                          f"epoch is kept), more than the {MAX_MODEL_BYTES:,} symnet reads back; train for fewer "
                          f"epochs or a smaller network")
-
-
-def _key(doc: dict, key: str, kind):
-    if key not in doc:
-        raise ValueError(f"missing key {key!r}")
-    if not isinstance(doc[key], kind) or isinstance(doc[key], bool):
-        raise ValueError(f"key {key!r} has the wrong type {type(doc[key]).__name__}")
-    return doc[key]
-
-
-def _floats(values, key) -> np.ndarray:
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-        raise ValueError(f"key {key!r} must hold numbers only")
-    array = np.array(values, dtype=float)
-    if not np.isfinite(array).all():
-        raise ValueError(f"key {key!r} holds a value that is not finite")
-    return array
