@@ -71,12 +71,8 @@ def _tag(fn):
     return fn if isinstance(fn, (Lambda, Str)) else Str(str(fn))
 
 
-class Apply(MatrixExpr):
-    """σ applied entry by entry: ``Apply("relu", z1)`` is relu(z¹), the shape of z¹; ``Apply(Lambda(z, φ), z1)``
-    applies your own φ."""
-
-    def __new__(cls, name, arg):
-        return Basic.__new__(cls, _tag(name), arg)
+class Elementwise(MatrixExpr):
+    """A function applied entry by entry to a matrix: args are (the function's tag, the matrix, …)."""
 
     @property
     def name(self) -> str:
@@ -87,6 +83,14 @@ class Apply(MatrixExpr):
     def shape(self):
         return self.args[1].shape
 
+
+class Apply(Elementwise):
+    """σ applied entry by entry: ``Apply("relu", z1)`` is relu(z¹), the shape of z¹; ``Apply(Lambda(z, φ), z1)``
+    applies your own φ."""
+
+    def __new__(cls, name, arg):
+        return Basic.__new__(cls, _tag(name), arg)
+
     def _entry(self, i, j, **kwargs):
         return _function(self.args[0])(self.args[1][i, j])
 
@@ -94,7 +98,7 @@ class Apply(MatrixExpr):
         return f"{self.name}({printer._print(self.args[1])})"
 
 
-class ActivationPrime(MatrixExpr):
+class ActivationPrime(Elementwise):
     """σ′(Z) entry by entry; ``ans`` is σ(Z) when a symbol holds it (σ′ = σ(1 − σ) reads it).
 
     The scalar formula comes from the scalar rule table, so σ′ is derived, never written here.
@@ -102,14 +106,6 @@ class ActivationPrime(MatrixExpr):
 
     def __new__(cls, name, arg, ans=None):
         return Basic.__new__(cls, _tag(name), arg, arg if ans is None else ans)
-
-    @property
-    def name(self) -> str:
-        return USER if isinstance(self.args[0], Lambda) else self.args[0].name
-
-    @property
-    def shape(self):
-        return self.args[1].shape
 
     def scalar_rule(self, table=DERIVATIVES) -> Lambda:
         """σ′ as a function of (z, σ(z)): e.g. relu → (t, s) ↦ Heaviside(t), sigmoid → s(1 − s)."""
