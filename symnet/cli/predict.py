@@ -19,7 +19,7 @@ from .naming import NETWORK_EXAMPLES
 @click.command(cls=Command, epilog=examples(
     "symnet train mlp:2-3-1 --data xor --epochs 5 --quiet --out run",
     "symnet predict run/model.json --data run/data.csv -o predictions.csv",
-    "symnet predict digits_run/model.json --data pixels.csv --format json"))
+    "symnet predict run/model.json --data run/data.csv --format json"))
 @click.argument("model", metavar="MODEL", type=click.Path(dir_okay=False))
 @click.option("--data", "data_path", required=True, metavar="FILE.csv", type=click.Path(dir_okay=False),
               help="Rows to predict: a CSV file whose header names the network's inputs (e.g. x1,x2).")
