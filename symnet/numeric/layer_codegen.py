@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 from scipy.special import expit
@@ -232,7 +232,7 @@ class CompiledLayerLoss:
     def network(self) -> LayerNetwork:
         return self.loss.network
 
-    @property
+    @cached_property
     def shapes(self) -> tuple[tuple[int, ...], ...]:
         """The shape of each parameter array: Wˡ (nₗ, nₗ₋₁), bˡ (nₗ,)."""
         return tuple((int(p.shape[0]),) if p.shape[1] == 1 else (int(p.shape[0]), int(p.shape[1]))
@@ -244,19 +244,28 @@ class CompiledLayerLoss:
 
     def unflatten(self, theta) -> list[np.ndarray]:
         """Views of the flat vector ``theta`` as the parameter arrays W1, b1, W2, …"""
-        arrays, offset = [], 0
+        return [theta[start:stop].reshape(shape) for start, stop, shape in self._slices]
+
+    @cached_property
+    def _slices(self) -> tuple[tuple[int, int, tuple[int, ...]], ...]:
+        """Where each parameter array sits in theta, worked out once (the call is on the hot path)."""
+        out, offset = [], 0
         for shape in self.shapes:
             size = int(np.prod(shape))
-            arrays.append(theta[offset:offset + size].reshape(shape))
+            out.append((offset, offset + size, shape))
             offset += size
-        return arrays
+        return tuple(out)
+
+    @cached_property
+    def _one_hot(self) -> np.ndarray:
+        return np.eye(self.network.sizes[-1])
 
     def targets(self, y, n) -> np.ndarray:
         """y as an N × n_L array: labels one-hot for a softmax output, a column for one output."""
         y = np.asarray(y, dtype=float)
         k = self.network.sizes[-1]
         if y.ndim == 1 and self.network.output_activation == "softmax":
-            return np.eye(k)[y.astype(int)]
+            return self._one_hot[y.astype(int)]
         return y.reshape(n, k)
 
     def evaluate_batch(self, X, y, theta):
