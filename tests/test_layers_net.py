@@ -149,6 +149,33 @@ def test_generated_code_uses_matrix_products_and_batch_sums():
     assert "delta_z1.sum(axis=0)" in src
 
 
+def test_softmax_loss_and_delta_share_one_exponent():
+    # C and δᴸ = softmax(zᴸ) − y both need exp(z − max z): the compiled code takes it once, as backprop
+    # written by hand does, while the derivation still states δᴸ = softmax(zᴸ) − y
+    fn = compile_layers(layers("64-32-10"))
+    src = fn.source
+    assert src.count("exp(") == 1
+    assert "exp_z2 = numpy.exp(z2 - max_z2)" in src
+    assert "delta_z2 = (exp_z2 / sum_z2) - y" in src
+    assert any(isinstance(rhs, Softmax) for _, step in fn.gradient.program.assignments for rhs in step.args)
+
+
+def test_share_exponent_leaves_programs_without_softmax_alone():
+    from symnet.numeric.layer_codegen import share_exponent
+
+    program = grad(layers("3-2", output="sigmoid")).program
+    assert share_exponent(program.assignments) == list(program.assignments)
+
+
+def test_relu_derivative_is_the_step_with_half_at_zero():
+    from symnet.numeric.layer_codegen import _step
+
+    z = np.array([-3.0, -0.0, 0.0, 1e-300, 2.0, np.inf, -np.inf, np.nan])
+    np.testing.assert_array_equal(_step(z), np.heaviside(z, 0.5))
+    np.testing.assert_array_equal(_step(z, 0.0), np.heaviside(z, 0.0))
+    assert _step(np.float64(0.0)) == 0.5
+
+
 def test_softmax_cross_entropy_is_stable_for_huge_logits():
     fn = compile_layers(layers("2-3", output="softmax"))
     theta = np.zeros(fn.network.n_params)
