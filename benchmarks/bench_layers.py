@@ -2,11 +2,13 @@
 
 For 784-128-10 and 64-32-10 (ReLU, softmax cross-entropy) at batch 256, float64, one BLAS thread:
   build s     symnet's layers() + grad + compile (the whole symbolic pipeline)
-  symnet ms   one mean loss + gradient from the generated code (flat θ in, flat gradient out)
+  symnet ms   one mean loss + gradient through the public call ``fn(theta, X, y)`` (checks, flat θ in,
+              flat gradient out)
   numpy ms    the same loss and gradient written by hand in NumPy (the textbook BP1–BP4)
   torch ms    PyTorch (one thread) forward + backward, if torch is importable
-and the ratios symnet/numpy and symnet/torch. Only ratios measured in one run mean anything: the
-machine is shared and noisy. Run from the repository root:
+and the ratios symnet/numpy and symnet/torch: the median of per-round ratios, the calls alternating
+round by round. Only ratios measured in one run mean anything: the machine is shared and noisy.
+Run from the repository root:
 
     OPENBLAS_NUM_THREADS=1 python benchmarks/bench_layers.py [--repeat 7]
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import time
 import timeit
 
@@ -30,9 +33,16 @@ BATCH = 256
 SIZES = ("784-128-10", "64-32-10")
 
 
-def best_ms(fn, repeat: int) -> float:
-    number = max(1, int(0.05 / max(timeit.timeit(fn, number=1), 1e-6)))
-    return 1e3 * min(timeit.repeat(fn, number=number, repeat=repeat)) / number
+def interleaved_ms(calls: dict, repeat: int) -> tuple[dict, dict]:
+    """Best ms per call of each entry, and the median per-round ratio to ``symnet``'s, timed round by round
+    (the entries alternate, so a burst of load on the shared machine hits all of them alike)."""
+    number = {k: max(1, int(0.02 / max(timeit.timeit(c, number=1), 1e-6))) for k, c in calls.items()}
+    times = {k: [] for k in calls}
+    for _ in range(repeat):
+        for key, call in calls.items():
+            times[key].append(timeit.timeit(call, number=number[key]) / number[key])
+    ratios = {k: statistics.median(s / t for s, t in zip(times["symnet"], v)) for k, v in times.items()}
+    return {k: 1e3 * min(v) for k, v in times.items()}, ratios
 
 
 def hand_numpy(X, Y, W1, b1, W2, b2):
@@ -72,19 +82,19 @@ def row(spec: str, repeat: int, rng) -> dict:
     arrays = [a.copy() for a in fn.unflatten(theta)]
     ours, hand = fn.evaluate_batch(X, y, theta), hand_numpy(X, Y, *arrays)
     assert abs(ours[0] - hand[0]) < 1e-10 and np.allclose(ours[1], hand[1], atol=1e-12), "gradients differ"
-    out = {"network": spec, "params": fn.network.n_params, "build": build,
-           "symnet": best_ms(lambda: fn.evaluate_batch(X, y, theta), repeat),
-           "numpy": best_ms(lambda: hand_numpy(X, Y, *arrays), repeat), "torch": None}
+    calls = {"symnet": lambda: fn(theta, X, y), "numpy": lambda: hand_numpy(X, Y, *arrays)}
     try:
         import torch
     except ImportError:
-        return out
-    torch.set_num_threads(1)
-    params = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in arrays]
-    Xt, labels = torch.tensor(X), torch.tensor(y)
-    assert abs(torch_step(torch, Xt, labels, params).item() - ours[0]) < 1e-10
-    out["torch"] = best_ms(lambda: torch_step(torch, Xt, labels, params), repeat)
-    return out
+        torch = None
+    if torch is not None:
+        torch.set_num_threads(1)
+        params = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in arrays]
+        Xt, labels = torch.tensor(X), torch.tensor(y)
+        assert abs(torch_step(torch, Xt, labels, params).item() - ours[0]) < 1e-10
+        calls["torch"] = lambda: torch_step(torch, Xt, labels, params)
+    ms, ratios = interleaved_ms(calls, repeat)
+    return {"network": spec, "params": fn.network.n_params, "build": build, "ms": ms, "ratios": ratios}
 
 
 def main() -> None:
@@ -97,10 +107,11 @@ def main() -> None:
     print(f"batch {BATCH}, float64, one thread\n{head}\n{'-' * len(head)}")
     for spec in SIZES:
         r = row(spec, args.repeat, rng)
-        torch_ms = "—" if r["torch"] is None else f"{r['torch']:.3f}"
-        ratio = "—" if r["torch"] is None else f"{r['symnet'] / r['torch']:.2f}"
-        print(f"{r['network']:<12} {r['params']:>7} {r['build']:>8.3f} {r['symnet']:>10.3f} {r['numpy']:>9.3f} "
-              f"{torch_ms:>9} {r['symnet'] / r['numpy']:>7.2f} {ratio:>9}")
+        ms, ratios = r["ms"], r["ratios"]
+        torch_ms = f"{ms['torch']:.3f}" if "torch" in ms else "—"
+        ratio = f"{ratios['torch']:.2f}" if "torch" in ratios else "—"
+        print(f"{r['network']:<12} {r['params']:>7} {r['build']:>8.3f} {ms['symnet']:>10.3f} {ms['numpy']:>9.3f} "
+              f"{torch_ms:>9} {ratios['numpy']:>7.2f} {ratio:>9}")
 
 
 if __name__ == "__main__":

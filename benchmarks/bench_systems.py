@@ -26,7 +26,6 @@ from symnet.numeric.generation import generate, mean_outputs
 from symnet.numeric.layer_codegen import compile_layers
 from symnet.numeric.layer_jax import compile_layers_jax
 
-FUSED_MAX_PARAMS = 80   # numba compiles a bigger scalar program for minutes (issue 13: 331 s for 2-32-32-1)
 MICRO_SAMPLES = 16
 
 
@@ -79,8 +78,8 @@ def scalar_systems(name, sizes, cfg) -> dict:
     jfn, jbuild = built(lambda: (lambda f: (f, f(theta, X, y)))(value_and_grad(loss, backend="jax"))[0])
     check(name, "symnet jax", *jfn(theta, X, y), reference)
     out["symnet jax"] = System(jbuild, lambda: jfn(theta, X, y), traced=False)
-    if not cfg["quick"] and len(net.params) <= FUSED_MAX_PARAMS:
-        ffn, fbuild = built(lambda: value_and_grad(loss, backend="fused"))
+    ffn, fbuild = built(lambda: value_and_grad(loss, backend="fused"))   # LLVM: well under 2 s for every net here
+    if ffn.backend == "fused":                                            # else it warned and fell back to NumPy
         check(name, "symnet fused", *ffn(theta, X, y), reference)
         out["symnet fused"] = System(fbuild, lambda: ffn(theta, X, y))
     f = (lambda xp, t, x: seed_forward(xp, t, x)) if sizes is None else \

@@ -135,7 +135,7 @@ def machine() -> str:
             return "not installed"
 
     libraries = ", ".join(f"{label} {of(name)}" for label, name in (
-        ("NumPy", "numpy"), ("SciPy", "scipy"), ("SymPy", "sympy"), ("JAX", "jax"), ("numba", "numba"),
+        ("NumPy", "numpy"), ("SciPy", "scipy"), ("SymPy", "sympy"), ("JAX", "jax"), ("llvmlite", "llvmlite"),
         ("PyTorch", "torch"), ("autograd", "autograd"), ("micrograd", "micrograd")))
     return (f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, Python "
             f"{platform.python_version()}, {libraries}; PyTorch on 1 thread, float64")
@@ -152,9 +152,8 @@ def report(cfg, quick: bool) -> str:
              "## Training loop (issue 13, target ≥ 1)", "\n".join(training_table(cfg)),
              "## Memory while training (symnet, NumPy backend)", "\n".join(memory_table(cfg)),
              "## Build time vs parameters (fitted exponent; 1 = linear)", "\n".join(bench_build.table(quick))]
-    if not quick:  # numba compiles for seconds per network: not in the quick run
-        parts += ["## The public call, its generated code and the backends (batch 1 and 1024; × public)",
-                  bench_backends.table(cfg["rounds"], False)]
+    parts += ["## The public call, its generated code and the backends (batch 1 and 1024; × public)",
+              bench_backends.table(cfg["rounds"], quick)]
     return "\n\n".join(parts) + "\n"
 
 

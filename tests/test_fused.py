@@ -1,11 +1,23 @@
-"""The fused backend: one numba-compiled loop over the batch, equal to NumPy; a clear fallback where it cannot."""
+"""The fused backend: the program as one LLVM-compiled loop over the batch (four samples per step where
+glibc's libmvec is there), equal to NumPy; a clear fallback where it cannot compile."""
+
+import dataclasses
 
 import numpy as np
 import pytest
-from sympy import Max, Symbol, erf, exp, pi, sqrt
+from sympy import (Abs, Heaviside, Max, Min, Rational, Symbol, atan, cos, erf, exp, gamma, log, pi, polygamma,
+                   sign, sin, sinh, sqrt, tanh)
 
 from symnet import from_expr, mlp, squared_error, value_and_grad
 from symnet.core.activations import relu, sigmoid, softplus
+from symnet.core.backprop import grad
+from symnet.numeric import fused
+
+
+def assert_same(numpy_fn, fused_fn, theta, X, y):
+    (a, ga), (b, gb) = numpy_fn(theta, X, y), fused_fn(theta, X, y)
+    assert abs(a - b) <= 1e-12 * max(1.0, abs(a))
+    np.testing.assert_allclose(gb, ga, rtol=1e-12, atol=1e-12)
 
 
 def test_fused_equals_numpy_with_relu_softplus_and_a_max():
@@ -16,11 +28,58 @@ def test_fused_equals_numpy_with_relu_softplus_and_a_max():
     assert fused_fn.backend == "fused"
     rng = np.random.default_rng(5)
     theta, X, y = rng.normal(size=2), np.linspace(-5, 5, 41)[:, None], rng.uniform(size=41)
-    (a, ga), (b, gb) = numpy_fn(theta, X, y), fused_fn(theta, X, y)
-    assert abs(a - b) <= 1e-12 * max(1.0, abs(a))
-    np.testing.assert_allclose(gb, ga, rtol=1e-12, atol=1e-12)
-    losses, grads = fused_fn(theta, X, y, per_sample=True)   # rows come from the NumPy code
-    np.testing.assert_allclose(grads.mean(axis=0), gb, rtol=1e-12, atol=1e-12)
+    assert_same(numpy_fn, fused_fn, theta, X, y)
+    _, grads = fused_fn(theta, X, y, per_sample=True)   # rows come from the NumPy code
+    np.testing.assert_allclose(grads.mean(axis=0), fused_fn(theta, X, y)[1], rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("n", [1, 3, 4, 5, 8, 1027])
+def test_every_batch_size_goes_through_the_vector_loop_and_the_rest(n):
+    # four samples per step, the remaining n mod 4 one at a time: every split adds up to NumPy's mean
+    loss = squared_error(mlp([2, 3, 1]))
+    numpy_fn, fused_fn = value_and_grad(loss), value_and_grad(loss, backend="fused")
+    rng = np.random.default_rng(n)
+    assert_same(numpy_fn, fused_fn, rng.normal(size=len(numpy_fn.params)), rng.normal(size=(n, 2)), rng.uniform(size=n))
+
+
+def test_every_function_it_knows_equals_numpy():
+    w, b, x = (Symbol(n) for n in "wbx")
+    z = w * x + b
+    formula = (tanh(z) + atan(z) + sinh(z / 4) + sin(z) * cos(w) + erf(z) + exp(-z**2) + log(1 + z**2)
+               + Abs(z) * sign(x) + Heaviside(x) * z + Min(z, x) + Max(z, 0, w) + sqrt(1 + z**2) + z**3
+               + (2 + z**2)**Rational(-1, 2) + (1 + w**2)**Rational(5, 2) + z**-2 + pi * z)
+    rules = {erf: lambda ans, u: (2 / sqrt(pi) * exp(-u**2),)}
+    loss = squared_error(from_expr(formula, inputs=[x], rules=rules))
+    numpy_fn, fused_fn = value_and_grad(loss, rules=rules), value_and_grad(loss, rules=rules, backend="fused")
+    assert fused_fn.backend == "fused"
+    X = np.array([[-2.0], [-0.5], [0.25], [0.0], [1.5], [3.0], [0.75]])   # x = 0: H(0) = ½, sign(0) = 0
+    assert_same(numpy_fn, fused_fn, np.array([0.7, -0.3]), X, np.linspace(0, 1, 7))
+
+
+def test_without_a_vector_library_the_scalar_loop_does_it_all(monkeypatch):
+    real = fused._llvm()
+    if real is None:
+        pytest.skip("llvmlite is not installed")
+    monkeypatch.setattr(fused, "_llvm", lambda: dataclasses.replace(real, vector=frozenset()))
+    program = grad(squared_error(mlp([2, 4, 1]))).program
+    text = fused.program_ir(program)
+    assert "<4 x double>" not in text and "_ZGV" not in text
+    run, _ = fused.fused_loss(program)
+    numpy_fn = value_and_grad(squared_error(mlp([2, 4, 1])))
+    rng = np.random.default_rng(3)
+    theta, X, y = rng.normal(size=17), rng.normal(size=(9, 2)), rng.uniform(size=9)
+    value, g = run(X.T, y, theta)
+    expected_value, expected_g = numpy_fn(theta, X, y)
+    assert value == pytest.approx(expected_value, rel=1e-12)
+    np.testing.assert_allclose(g, expected_g, rtol=1e-12, atol=1e-12)
+
+
+def test_the_vector_loop_calls_libmvec_where_it_is_there():
+    real = fused._llvm()
+    if real is None or not real.vector:
+        pytest.skip("no llvmlite, or no AVX2 glibc libmvec on this machine: the scalar loop runs alone")
+    text = fused.program_ir(grad(squared_error(mlp([2, 2, 1]))).program)
+    assert '@"_ZGVdN4v_exp"(<4 x double>' in text          # σ on four samples at once
 
 
 def test_fused_runs_an_mlp_like_numpy_and_accepts_columns_from_a_training_loop():
@@ -32,11 +91,18 @@ def test_fused_runs_an_mlp_like_numpy_and_accepts_columns_from_a_training_loop()
                                rtol=1e-12, atol=1e-12)
 
 
-def test_a_function_numba_cannot_compile_falls_back_to_numpy_with_the_reason():
-    rules = {erf: lambda ans, u: (2 / sqrt(pi) * exp(-u**2),)}
+def test_a_function_it_has_no_machine_form_for_falls_back_to_numpy_with_the_reason():
+    rules = {gamma: lambda ans, u: (ans * polygamma(0, u),)}
     w, x = Symbol("w"), Symbol("x")
-    loss = squared_error(from_expr(erf(w * x), inputs=[x], rules=rules))
-    with pytest.warns(UserWarning, match=r"backend='fused' is not available for this loss: numba cannot compile"):
+    loss = squared_error(from_expr(gamma(w * x), inputs=[x], rules=rules))
+    with pytest.warns(UserWarning, match=r"backend='fused' is not available for this loss: the fused backend "
+                                         r"has no machine form for gamma"):
         fn = value_and_grad(loss, rules=rules, backend="fused")
     assert fn.backend == "numpy"
-    assert fn(np.array([0.5]), np.array([[1.0]]), np.array([0.0]))[0] == pytest.approx(0.5204998778**2, rel=1e-9)
+    assert fn(np.array([0.5]), np.array([[1.0]]), np.array([0.0]))[0] == pytest.approx(np.pi, rel=1e-9)  # Γ(½)² = π
+
+
+def test_functions_given_per_call_are_refused_by_the_fused_backend_with_the_reason():
+    program = grad(squared_error(mlp([1, 1]))).program
+    run, why = fused.fused_loss(program, numpy={"f": np.sin})
+    assert run is None and "Python functions" in why

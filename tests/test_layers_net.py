@@ -196,6 +196,22 @@ def test_bad_batches_get_one_clear_message():
         fn(np.zeros(9), np.ones((2, 2)), np.array([0, 7]))
 
 
+@pytest.mark.parametrize("theta_bad, X_bad, y", [
+    (True, False, [0, 1]), (False, True, [0, 1]),
+    (False, False, [0, 3]), (False, False, [-1, 0]), (False, False, [0, 0.5]), (False, False, [0, np.nan])])
+def test_a_shape_seen_before_is_still_checked_on_every_call(theta_bad, X_bad, y):
+    # the hot path remembers shapes, not values: NaN, inf and wrong labels are refused on the 2nd call too
+    fn = compile_layers(layers("2-3"))
+    fn(np.zeros(9), np.ones((2, 2)), np.array([0, 1]))             # this shape is now known
+    theta, X = np.zeros(9), np.ones((2, 2))
+    if theta_bad:
+        theta[4] = np.inf
+    if X_bad:
+        X[1, 0] = np.nan
+    with pytest.raises(ValueError, match="theta must hold|X must be|y must hold"):
+        fn(theta, X, np.array(y, dtype=float))
+
+
 # ---- real data: digits --------------------------------------------------------------------------------
 
 from symnet.learn.digits import digits  # noqa: E402

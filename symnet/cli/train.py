@@ -68,8 +68,8 @@ DATA_HELP = ("xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or
               help="Rescale a gradient longer than this norm (default: no clipping).")
 @click.option("--quiet", is_flag=True, help="No progress output.")
 @click.option("--backend", type=click.Choice(("numpy", "jax", "fused")), default="numpy", show_default=True,
-              help="Where the gradient runs: NumPy, JAX (jitted, on any device JAX sees) or fused (numba; "
-                   "scalar networks).")
+              help="Where the gradient runs: NumPy, JAX (jitted, on any device JAX sees) or fused (one machine-"
+                   "code loop compiled through LLVM; scalar networks).")
 @click.option("--devices", type=click.IntRange(min=1), default=None, metavar="N",
               help="With --backend jax: split each batch over N devices (data parallel; default one).")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), metavar="DIR",

@@ -20,27 +20,34 @@ MAX_SHAPES = 16  # shapes remembered per compiled function (a training loop need
 
 
 class BatchCheck:
-    """``check(theta, X, y) -> (theta, X, y)`` as float arrays, X two-dimensional; ``y`` may be None."""
+    """``check(theta, X, y) -> (theta, X, y)`` as float arrays, X two-dimensional; ``y`` may be None.
 
-    def __init__(self, params: Sequence[Symbol], inputs: Sequence[Symbol]):
-        self.params, self.inputs, self.zeros = tuple(params), tuple(inputs), {}
+    ``full(theta, X, y)`` is the complete check (it raises ``ValueError`` saying what is wrong); by
+    default ``check_batch`` for ``params`` and ``inputs``. ``every(y)``, if given, is a cheap test of the
+    values of y run on every call (class labels in range); when it fails, ``full`` says why.
+    """
+
+    def __init__(self, params: Sequence[Symbol] = (), inputs: Sequence[Symbol] = (), full=None, every=None):
+        params, inputs = tuple(params), tuple(inputs)
+        self.full = full or (lambda theta, X, y: check_batch(params, inputs, theta, X, y))
+        self.every, self.zeros = every, {}
 
     def __call__(self, theta, X, y):
         try:
             theta, X = np.asarray(theta, dtype=float), np.asarray(X, dtype=float)
             y = None if y is None else np.asarray(y, dtype=float)
         except (TypeError, ValueError):
-            return check_batch(self.params, self.inputs, theta, X, y)  # raises, saying what was wrong
+            return self.full(theta, X, y)  # raises, saying what was wrong
         zeros = self.zeros.get((theta.shape, X.shape, None if y is None else y.shape))
         if zeros is None:
             return self._first(theta, X, y)
         total = vdot(theta, zeros[0]) + vdot(X, zeros[1]) + (0.0 if y is None else vdot(y, zeros[2]))
-        if total != 0.0:  # NaN: some value is not finite
-            return check_batch(self.params, self.inputs, theta, X, y)
+        if total != 0.0 or (self.every is not None and y is not None and not self.every(y)):
+            return self.full(theta, X, y)  # NaN: some value is not finite, or y's values are wrong
         return theta, (X if X.ndim == 2 else X[:, None]), y
 
     def _first(self, theta, X, y):
-        checked = check_batch(self.params, self.inputs, theta, X, y)
+        checked = self.full(theta, X, y)
         if len(self.zeros) >= MAX_SHAPES:
             self.zeros.clear()
         self.zeros[(theta.shape, X.shape, None if y is None else y.shape)] = (

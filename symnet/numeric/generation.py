@@ -50,11 +50,10 @@ class Generated:
 
 
 def generate(args: Sequence[Symbol], outputs: Sequence[Basic], assignments=(), name: str = "program",
-             numpy: Mapping | None = None, target: Target = NUMPY, as_tuple: bool = False) -> Generated:
+             numpy: Mapping | None = None, target: Target = NUMPY) -> Generated:
     """Compile ``assignments`` then ``return [outputs]`` to a function of ``args`` (NumPy unless ``target``).
 
-    ``numpy`` maps the names of functions symnet does not know to callables, for this call only;
-    ``as_tuple`` returns a tuple instead of a list (what a numba function can return cheaply).
+    ``numpy`` maps the names of functions symnet does not know to callables, for this call only.
     """
     assignments = tuple(assignments)
     exprs = [rhs for _, rhs in assignments] + list(outputs)
@@ -63,7 +62,7 @@ def generate(args: Sequence[Symbol], outputs: Sequence[Basic], assignments=(), n
     reserved = set(bound) | function_names(exprs) | set(target.modules)
     while True:
         names = identifiers(symbols, reserved)
-        fn, printer = _lambdify(names, args, outputs, assignments, bound, target, as_tuple)
+        fn, printer = _lambdify(names, args, outputs, assignments, bound, target)
         text = inspect.getsource(fn).replace("def _lambdifygenerated(", f"def {name}(", 1)
         clash = global_names(text) & set(names.values())
         if not clash:  # no generated identifier is also a global the code reads
@@ -93,12 +92,12 @@ def _ordered_symbols(args, assignments, exprs) -> list:
     return list(seen)
 
 
-def _lambdify(names, args, outputs, assignments, bound, target, as_tuple=False):
+def _lambdify(names, args, outputs, assignments, bound, target):
     rename = {s: Symbol(n, **s.assumptions0) for s, n in names.items()}
     new_assignments = [(rename[lhs], rhs.xreplace(rename)) for lhs, rhs in assignments]
     printer = target.printer(bound)
     exprs = [sympify(o).xreplace(rename) for o in outputs]
-    fn = lambdify([rename[a] for a in args], tuple(exprs) if as_tuple else exprs,
+    fn = lambdify([rename[a] for a in args], exprs,
                   modules=[{**target.modules, **bound}], printer=printer, cse=lambda exprs: (new_assignments, exprs),
                   docstring_limit=0)
     return fn, printer

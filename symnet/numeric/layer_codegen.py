@@ -28,6 +28,7 @@ from symnet.core.backprop import Gradient, grad
 from symnet.core.layers import LayerLoss, LayerNetwork
 from symnet.core.matrix_rules import ELEMENTWISE, USER, ActivationPrime, Apply, Softmax, SoftmaxCrossEntropy, Z
 from symnet.core.neuron import ACTIVATIONS as ACTIVATION_FORMULAS
+from symnet.numeric.batch import BatchCheck
 from symnet.numeric.generation import generate
 
 
@@ -257,8 +258,7 @@ class BatchPrinter(NumPyPrinter):
 
     def _print_LogSumExpLoss(self, expr):
         m, s, z, y = (self._print(a) for a in expr.args)
-        total, log = (self._module_format(f"{self._module}.{f}") for f in ("sum", "log"))
-        return f"{total}({m}) + {total}({log}({s})) - {total}({y} * {z})"
+        return f"{m}.sum() + {self._module_format(self._module + '.log')}({s}).sum() - ({y} * {z}).sum()"
 
     def _print_BatchSum(self, expr):
         return f"{self._wrap(expr.args[0])}.sum(axis=0)"
@@ -355,15 +355,14 @@ class CompiledLayerLoss:
     def targets(self, y, n) -> np.ndarray:
         """y as an N × n_L array: labels one-hot for a softmax output, a column for one output."""
         y = np.asarray(y, dtype=float)
-        k = self.network.sizes[-1]
         if y.ndim == 1 and self.network.output_activation == "softmax":
-            return self._one_hot[y.astype(int)]
-        return y.reshape(n, k)
+            return self._one_hot.take(y.astype(np.intp), axis=0)
+        return y.reshape(n, self.network.sizes[-1])
 
     def evaluate_batch(self, X, y, theta):
         """The mean loss and its gradient (flat), on already validated arrays."""
         n = X.shape[0]
-        with np.errstate(over="ignore", under="ignore"):
+        with np.errstate(over="ignore", under="ignore"):   # e^{z − max z} may underflow to 0, as it should
             total, *grads = self.function(X, self.targets(y, n), *self.unflatten(theta))
         flat = np.concatenate([g.ravel() for g in grads])
         flat /= n                                   # in place: no second P-long array per call
@@ -373,8 +372,25 @@ class CompiledLayerLoss:
         """Refuse a batch this network cannot take (``ValueError`` saying why), before any work."""
         check_layer_batch(self, np.zeros(self.network.n_params), X, y)
 
+    @cached_property
+    def _checked(self) -> BatchCheck:
+        """The hot-path check: shapes once per shape, finiteness by one dot product, labels by min and max."""
+        full = lambda theta, X, y: check_layer_batch(self, theta, X, y)  # noqa: E731
+        if self.network.output_activation != "softmax":
+            return BatchCheck(full=full)
+        k = self.network.sizes[-1]
+
+        def labels_ok(y) -> bool:   # one-hot rows (2-D) are checked once per shape by ``full``
+            if y.ndim != 1:
+                return True
+            fraction = np.rint(y)
+            fraction -= y
+            return 0 <= y.min() and y.max() < k and not fraction.any()
+
+        return BatchCheck(full=full, every=labels_ok)
+
     def __call__(self, theta, X, y):
-        theta, X, y = check_layer_batch(self, theta, X, y)
+        theta, X, y = self._checked(theta, X, y)
         return self.evaluate_batch(X, y, theta)
 
     def predict(self, theta, X) -> np.ndarray:
