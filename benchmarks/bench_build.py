@@ -1,7 +1,8 @@
 """Build time (``mlp`` + symbolic gradient + compile) against parameter count, per network family.
 
 Families: 2-h-h-1 (wider), deep 2-2ᵈ-1 (deeper), wide-input n-16-1 (more inputs). The exponent is the
-slope of log(build seconds) on log(parameters), fitted over the family: 1 means linear.
+slope of log(build seconds) on log(parameters), fitted over the family: 1 means linear. Each size is
+the best of three builds (one with ``--quick``).
 
     python benchmarks/bench_build.py [--quick]
 """
@@ -12,6 +13,7 @@ import argparse
 import time
 
 import numpy as np
+from sympy.core.cache import clear_cache
 
 from symnet import mlp, value_and_grad
 
@@ -21,17 +23,22 @@ SIZES = {"2-h-h-1": (4, 8, 16, 32), "2-2^d-1": (4, 8, 16, 32, 64), "n-16-1": (8,
 QUICK_SIZES = {"2-h-h-1": (2, 4), "2-2^d-1": (2, 4), "n-16-1": (2, 4)}
 
 
-def build_seconds(sizes) -> tuple[int, float]:
-    start = time.perf_counter()
-    net = mlp(sizes)
-    value_and_grad(net)
-    return len(net.params), time.perf_counter() - start
+def build_seconds(sizes, repeat: int = 1) -> tuple[int, float]:
+    """(parameters, the best of ``repeat`` build times): the least-disturbed run on a shared machine."""
+    best = float("inf")
+    for _ in range(repeat):
+        clear_cache()            # every build cold: SymPy's cache would otherwise hand the 2nd build the 1st's work
+        start = time.perf_counter()
+        net = mlp(sizes)
+        value_and_grad(net)
+        best = min(best, time.perf_counter() - start)
+    return len(net.params), best
 
 
 def table(quick: bool) -> list[str]:
     lines = ["| family | sizes | parameters | build s | exponent |", "|---|---|---|---|---:|"]
     for family, sizes in (QUICK_SIZES if quick else SIZES).items():
-        runs = [build_seconds(FAMILIES[family](s)) for s in sizes]
+        runs = [build_seconds(FAMILIES[family](s), 1 if quick else 3) for s in sizes]
         params, seconds = np.array([r[0] for r in runs], float), np.array([r[1] for r in runs])
         slope = float(np.polyfit(np.log(params), np.log(seconds), 1)[0])
         lines.append(f"| {family} | {', '.join(map(str, sizes))} | {', '.join(str(int(p)) for p in params)} | "

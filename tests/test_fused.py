@@ -9,7 +9,9 @@ from sympy import (Abs, Heaviside, Max, Min, Rational, Symbol, atan, cos, erf, e
                    sign, sin, sinh, sqrt, tanh)
 
 from symnet import from_expr, mlp, squared_error, value_and_grad
-from symnet.core.activations import relu, sigmoid, softplus
+from sympy.codegen.numpy_nodes import logaddexp
+
+from symnet.core.activations import ACTIVATIONS, relu, sigmoid, softplus
 from symnet.core.backprop import grad
 from symnet.numeric import fused
 
@@ -40,6 +42,25 @@ def test_every_batch_size_goes_through_the_vector_loop_and_the_rest(n):
     numpy_fn, fused_fn = value_and_grad(loss), value_and_grad(loss, backend="fused")
     rng = np.random.default_rng(n)
     assert_same(numpy_fn, fused_fn, rng.normal(size=len(numpy_fn.params)), rng.normal(size=(n, 2)), rng.uniform(size=n))
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+def test_every_activation_of_the_table_runs_fused_like_numpy(activation):
+    loss = squared_error(mlp([2, 3, 1], activation=activation))
+    numpy_fn, fused_fn = value_and_grad(loss), value_and_grad(loss, backend="fused")
+    assert fused_fn.backend == "fused"
+    rng = np.random.default_rng(7)
+    theta, X = rng.normal(size=len(numpy_fn.params)), 3 * rng.normal(size=(11, 2))
+    assert_same(numpy_fn, fused_fn, theta, X, rng.uniform(size=11))
+
+
+def test_logaddexp_is_stable_and_exact_in_machine_code():
+    w, x = Symbol("w"), Symbol("x")
+    loss = squared_error(from_expr(logaddexp(w * x, -w * x) - logaddexp(0, 30 * w * x), inputs=[x]))
+    numpy_fn, fused_fn = value_and_grad(loss), value_and_grad(loss, backend="fused")
+    assert fused_fn.backend == "fused"
+    X = np.array([[-3.0], [-1.0], [0.0], [0.5], [2.0]])
+    assert_same(numpy_fn, fused_fn, np.array([0.6]), X, np.zeros(5))
 
 
 def test_every_function_it_knows_equals_numpy():

@@ -33,6 +33,8 @@ import numpy as np
 from sympy import (Abs, Add, Heaviside, Max, Min, Mul, Number, NumberSymbol, Pow, Symbol, acos, acosh, asin, asinh,
                    atan, atanh, cos, cosh, erf, erfc, exp, log, sign, sin, sinh, tan, tanh)
 
+from sympy.codegen.numpy_nodes import logaddexp
+
 from symnet.core.activations import PRIMITIVES, relu, sigmoid, softplus
 
 # SymPy functions of one argument with a C library function of the same name; exp, log, sin, cos and
@@ -191,18 +193,25 @@ class Writer:
             step = self.select(b.fcmp_ordered(">", z, self.const(0)), self.const(1),
                                self.select(b.fcmp_ordered("==", z, self.const(0)), h0, self.const(0)))
             return self.select(b.fcmp_unordered("uno", z, z), z, step)
+        if isinstance(expr, logaddexp):       # log(eᵃ + eᵇ) = max(a, b) + log1p(e^{−|a − b|}), NaN kept
+            x, y = (self.emit(a) for a in expr.args)
+            top = self._maximum(x, y)
+            gap = b.fneg(self.intrinsic("fabs", b.fsub(x, y)))
+            return b.fadd(top, self.call("log1p", self.intrinsic("exp", gap)))
         if isinstance(expr, (Max, Min)):
             op = ">" if isinstance(expr, Max) else "<"
             values = [self.emit(a) for a in expr.args]
-            out = values[0]
-            for v in values[1:]:
-                pick = self.select(b.fcmp_ordered(op, out, v), out, v)
-                out = self.select(b.fcmp_unordered("uno", out, v), b.fadd(out, v), pick)   # NaN in, NaN out
-            return out
+            return functools.reduce(lambda out, v: self._maximum(out, v, op), values)
         if type(expr) in PRIMITIVES:
             entry = PRIMITIVES[type(expr)]
             return self.emit((entry.numeric or entry.closed)(expr.args[0]))
         raise Unsupported(f"{type(expr).__name__} ({expr})")
+
+    def _maximum(self, x, y, op=">"):
+        """max (``op`` ">") or min ("<") of two values; NaN in, NaN out, as NumPy's maximum."""
+        b = self.b
+        pick = self.select(b.fcmp_ordered(op, x, y), x, y)
+        return self.select(b.fcmp_unordered("uno", x, y), b.fadd(x, y), pick)
 
     def _fold(self, op, args):
         values = [self.emit(a) for a in args]

@@ -64,7 +64,8 @@ def generate(args: Sequence[Symbol], outputs: Sequence[Basic], assignments=(), n
         names = identifiers(symbols, reserved)
         fn, printer = _lambdify(names, args, outputs, assignments, bound, target)
         text = inspect.getsource(fn).replace("def _lambdifygenerated(", f"def {name}(", 1)
-        clash = global_names(text) & set(names.values())
+        globals_read = global_names(text)
+        clash = globals_read & set(names.values())
         if not clash:  # no generated identifier is also a global the code reads
             break
         reserved |= clash
@@ -73,7 +74,7 @@ def generate(args: Sequence[Symbol], outputs: Sequence[Basic], assignments=(), n
         raise NotImplementedError(f"no {target.printer.__name__} form for {_calls_into(printer, foreign)}; give one "
                                   f"per call, value_and_grad(..., numpy={{name: f}})")
     fn.__name__ = name
-    used = global_names(text) - set(target.modules) - RESERVED  # the functions it calls by name
+    used = globals_read - set(target.modules) - RESERVED  # the functions it calls by name
     helpers = {n for n in used if n in target.helpers and bound.get(n) is target.helpers[n][0]}
     imports = tuple(f"import {module}" for module in sorted(printer.module_imports))
     imports += tuple(target.helpers[n][1] for n in sorted(helpers))
@@ -88,7 +89,7 @@ def _calls_into(printer, roots) -> str:
 def _ordered_symbols(args, assignments, exprs) -> list:
     seen = dict.fromkeys(list(args) + [lhs for lhs, _ in assignments])
     for expr in exprs:
-        seen.update(dict.fromkeys(sorted(expr.free_symbols - set(seen), key=str)))
+        seen.update(dict.fromkeys(sorted((s for s in expr.free_symbols if s not in seen), key=str)))  # O(step)
     return list(seen)
 
 

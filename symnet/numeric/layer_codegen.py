@@ -366,7 +366,7 @@ class CompiledLayerLoss:
             total, *grads = self.function(X, self.targets(y, n), *self.unflatten(theta))
         flat = np.concatenate([g.ravel() for g in grads])
         flat /= n                                   # in place: no second P-long array per call
-        return total / n, flat
+        return float(total) / n, flat
 
     def check(self, X, y) -> None:
         """Refuse a batch this network cannot take (``ValueError`` saying why), before any work."""
