@@ -123,6 +123,16 @@ def test_a_function_it_has_no_machine_form_for_falls_back_to_numpy_with_the_reas
     assert fn(np.array([0.5]), np.array([[1.0]]), np.array([0.0]))[0] == pytest.approx(np.pi, rel=1e-9)  # Γ(½)² = π
 
 
+def test_a_loss_without_inputs_runs_fused_from_an_array_or_no_columns():
+    w = Symbol("w")
+    fn = value_and_grad(squared_error(from_expr(w**2, inputs=[])), backend="fused")
+    assert fn.backend == "fused"
+    expected = ((0.0 - 0.25) ** 2, [2 * (0.25 - 0.0) * 2 * 0.5])    # L = (y − w²)², y = 0, w = ½
+    for value, g in (fn(np.array([0.5]), np.zeros((3, 0)), np.zeros(3)),
+                     fn.evaluate_columns((), np.zeros(3), np.array([0.5]))):
+        assert value == pytest.approx(expected[0]) and g == pytest.approx(expected[1])
+
+
 def test_functions_given_per_call_are_refused_by_the_fused_backend_with_the_reason():
     program = grad(squared_error(mlp([1, 1]))).program
     run, why = fused.fused_loss(program, numpy={"f": np.sin})

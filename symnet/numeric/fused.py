@@ -378,8 +378,10 @@ def fused_loss(program, numpy=None):
     p = len(program.params)
 
     def run(columns, y, theta):  # columns: X.T (a view) or a sequence of columns; copied to d × n if need be
-        cols = np.ascontiguousarray(columns if isinstance(columns, np.ndarray) else np.vstack(columns), dtype=float)
         y = np.ascontiguousarray(y, dtype=float)
+        if not isinstance(columns, np.ndarray):
+            columns = np.vstack(columns) if len(columns) else np.empty((0, y.shape[0]))
+        cols = np.ascontiguousarray(columns, dtype=float)
         theta = np.ascontiguousarray(theta, dtype=float)
         if y.shape[0] == 0:
             raise ValueError("the fused loss needs at least one sample")
