@@ -35,12 +35,13 @@ SIZES = ("784-128-10", "64-32-10")
 
 def interleaved_ms(calls: dict, repeat: int) -> tuple[dict, dict]:
     """Best ms per call of each entry, and the median per-round ratio to ``symnet``'s, timed round by round
-    (the entries alternate, so a burst of load on the shared machine hits all of them alike)."""
-    number = {k: max(1, int(0.02 / max(timeit.timeit(c, number=1), 1e-6))) for k, c in calls.items()}
-    times = {k: [] for k in calls}
-    for _ in range(repeat):
-        for key, call in calls.items():
-            times[key].append(timeit.timeit(call, number=number[key]) / number[key])
+    (the entries alternate, so a burst of load on the shared machine hits all of them alike, and the order
+    rotates, so none always runs with the caches another library left behind)."""
+    number = {k: max(1, int(0.1 / max(timeit.timeit(c, number=1), 1e-6))) for k, c in calls.items()}  # ~0.1 s: the cold first call amortised
+    times, keys = {k: [] for k in calls}, list(calls)
+    for r in range(repeat):
+        for key in keys[r % len(keys):] + keys[:r % len(keys)]:   # each goes first in turn: the one after
+            times[key].append(timeit.timeit(calls[key], number=number[key]) / number[key])   # PyTorch runs cold
     ratios = {k: statistics.median(s / t for s, t in zip(times["symnet"], v)) for k, v in times.items()}
     return {k: 1e3 * min(v) for k, v in times.items()}, ratios
 

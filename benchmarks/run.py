@@ -44,12 +44,13 @@ FULL = {"scalar": SCALAR, "layer": LAYER, "batch": 1024, "rounds": 11, "timeout"
 
 
 def interleaved(calls: dict, rounds: int) -> dict:
-    """Median seconds per call of each entry, timed round by round so machine load hits all alike."""
+    """Median seconds per call of each entry, timed round by round so machine load hits all alike; the order
+    rotates each round, since a call right after another library's runs with that library's cache leftovers."""
     number = {k: max(1, int(0.005 / max(bench_systems.once(c), 1e-7))) for k, c in calls.items()}
-    times = {k: [] for k in calls}
-    for _ in range(rounds):
-        for key, call in calls.items():
-            times[key].append(bench_systems.timed(call, number[key]))
+    times, keys = {k: [] for k in calls}, list(calls)
+    for r in range(rounds):
+        for key in keys[r % len(keys):] + keys[:r % len(keys)]:  # rotated: none always follows the same peer
+            times[key].append(bench_systems.timed(calls[key], number[key]))
     return {k: statistics.median(v) for k, v in times.items()}
 
 

@@ -2,12 +2,14 @@
 
 ``check_batch`` is the full check with one clear message per problem. ``BatchCheck`` is the same
 check for a hot path: shapes are checked once per shape (then remembered), finiteness costs one dot
-product per array (``numpy.vdot``) — Σᵢ 0·aᵢ is 0 exactly when every aᵢ is finite, and NaN otherwise — and no
-message is built unless something is wrong (then ``check_batch`` says what).
+product of each array with itself (``numpy.vdot``, one read of the data): Σᵢ aᵢ² is finite when every aᵢ
+is, and NaN or inf otherwise (or when |a| > 10¹⁵⁴ overflows it: then the full check runs and passes).
+No message is built unless something is wrong (then ``check_batch`` says what).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -15,7 +17,8 @@ from sympy import Symbol
 
 from symnet.core.names import resolve_point
 
-vdot = np.vdot  # flattens, and raises no floating-point warning on 0·inf
+vdot = np.vdot  # flattens; BLAS ddot raises no floating-point warning on inf or NaN
+isfinite = math.isfinite
 MAX_SHAPES = 16  # shapes remembered per compiled function (a training loop needs two or three)
 
 
@@ -30,7 +33,7 @@ class BatchCheck:
     def __init__(self, params: Sequence[Symbol] = (), inputs: Sequence[Symbol] = (), full=None, every=None):
         params, inputs = tuple(params), tuple(inputs)
         self.full = full or (lambda theta, X, y: check_batch(params, inputs, theta, X, y))
-        self.every, self.zeros = every, {}
+        self.every, self.shapes = every, set()
 
     def __call__(self, theta, X, y):
         try:
@@ -38,20 +41,18 @@ class BatchCheck:
             y = None if y is None else np.asarray(y, dtype=float)
         except (TypeError, ValueError):
             return self.full(theta, X, y)  # raises, saying what was wrong
-        zeros = self.zeros.get((theta.shape, X.shape, None if y is None else y.shape))
-        if zeros is None:
+        if (theta.shape, X.shape, None if y is None else y.shape) not in self.shapes:
             return self._first(theta, X, y)
-        total = vdot(theta, zeros[0]) + vdot(X, zeros[1]) + (0.0 if y is None else vdot(y, zeros[2]))
-        if total != 0.0 or (self.every is not None and y is not None and not self.every(y)):
-            return self.full(theta, X, y)  # NaN: some value is not finite, or y's values are wrong
+        total = vdot(theta, theta) + vdot(X, X) + (0.0 if y is None else vdot(y, y))
+        if not isfinite(total) or (self.every is not None and y is not None and not self.every(y)):
+            return self.full(theta, X, y)  # NaN or inf: some value is not finite, or y's values are wrong
         return theta, (X if X.ndim == 2 else X[:, None]), y
 
     def _first(self, theta, X, y):
         checked = self.full(theta, X, y)
-        if len(self.zeros) >= MAX_SHAPES:
-            self.zeros.clear()
-        self.zeros[(theta.shape, X.shape, None if y is None else y.shape)] = (
-            np.zeros(theta.size), np.zeros(X.size), None if y is None else np.zeros(y.size))
+        if len(self.shapes) >= MAX_SHAPES:
+            self.shapes.clear()
+        self.shapes.add((theta.shape, X.shape, None if y is None else y.shape))
         return checked
 
 
