@@ -33,6 +33,7 @@ import bench_core  # noqa: E402
 import bench_layers  # noqa: E402
 import bench_systems  # noqa: E402
 import bench_training  # noqa: E402
+import targets  # noqa: E402
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 SCALAR = (("seed", None), ("2-3-3-3-1", [2, 3, 3, 3, 1]), ("2-4-4-4-4-1", [2, 4, 4, 4, 4, 1]),
@@ -155,7 +156,9 @@ def report(cfg, quick: bool) -> str:
              "## Build time vs parameters (fitted exponent; 1 = linear)", "\n".join(bench_build.table(quick))]
     parts += ["## The public call, its generated code and the backends (batch 1 and 1024; × public)",
               bench_backends.table(cfg["rounds"], quick)]
-    return "\n\n".join(parts) + "\n"
+    text = "\n\n".join(parts)
+    return "\n\n".join([text, "## Targets (issues 12 and 13), read from the tables above",
+                          "\n".join(targets.targets_table(text))]) + "\n"
 
 
 def main(argv=None):

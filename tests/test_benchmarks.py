@@ -84,3 +84,22 @@ def test_every_ratio_is_a_positive_finite_number(results):
 def test_without_pytorch_the_training_comparison_says_why_it_is_left_out(results):
     section = results.split("## Training loop", 1)[1].split("\n## ", 1)[0]
     assert "PyTorch is not installed" in section and "|" not in section
+
+
+def test_the_targets_are_read_back_from_the_run_and_marked(results):
+    header, rows = next(v for t, v in tables(results).items() if t.startswith("Targets"))
+    assert len(rows) == 9
+    for row in rows:
+        assert row[2] in ("met", "**not met**", "—"), row
+        assert (row[2] == "—") == (row[1] == "not measured in this run")
+
+
+def test_a_target_missed_in_the_tables_is_marked_not_met():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import targets
+
+    text = ("## Training loop\n\n| 2-8-8-1 | symnet train s | PyTorch loop s | symnet/PyTorch throughput × |\n"
+            "|---|---:|---:|---:|\n| full batch | 2.0 | 1.0 | 0.50 |\n| batch 32 | 1.0 | 1.1 | 1.10 |\n")
+    row = next(r for r in targets.targets_table(text) if "`train`" in r)
+    assert "0.50–1.10" in row and "**not met**" in row
+    assert all("not measured" in r for r in targets.targets_table(text)[2:] if "`train`" not in r)

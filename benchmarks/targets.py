@@ -1,0 +1,98 @@
+"""The issues' performance targets, read back from the tables of one run and marked met or not.
+
+``run.py`` appends this table to ``RESULTS.md``, so the verdict always comes from the numbers printed
+above it, measured side by side in the same run (never from an older note). A target whose rows the
+run did not measure (``--quick`` leaves most networks out) says so.
+"""
+
+from __future__ import annotations
+
+import re
+
+SCALAR_TARGETS = ("seed", "2-4-4-4-4-1")          # issue 13's fused-backend networks
+LAYER_TARGETS = ("64-32-10", "784-128-10")        # issue 12's layer networks
+
+
+def tables(text: str) -> dict:
+    """{section title: (header cells, rows of cells)} for every markdown table under a ## heading."""
+    found = {}
+    for block in re.split(r"^## ", text, flags=re.M)[1:]:
+        title, _, body = block.partition("\n")
+        lines = [line for line in body.splitlines() if line.startswith("|")]
+        if len(lines) > 2:
+            cells = [[c.strip() for c in line.strip("|").split("|")] for line in lines]
+            found[title] = (cells[0], cells[2:])
+    return found
+
+
+def _section(found: dict, prefix: str):
+    return next((v for t, v in found.items() if t.startswith(prefix)), (None, []))
+
+
+def _column(header, rows, name, **where) -> dict:
+    """{key of the row: float value of column ``name``} for rows matching ``where`` ({column: value})."""
+    if header is None or name not in header:
+        return {}
+    out = {}
+    for row in rows:
+        if all(row[header.index(k)] == v for k, v in where.items()):
+            try:
+                out[tuple(row[:2])] = float(row[header.index(name)])
+            except ValueError:
+                continue
+    return out
+
+
+def _verdict(values, limit, at_most=True) -> tuple[str, str]:
+    if not values:
+        return "not measured in this run", "—"
+    worst = max(values) if at_most else min(values)
+    met = worst <= limit if at_most else worst >= limit
+    low, high = min(values), max(values)
+    measured = f"{low:.2f}" if low == high else f"{low:.2f}–{high:.2f}"
+    return measured, "met" if met else "**not met**"
+
+
+def _time_ratios(found, numerator, denominator, networks) -> list[float]:
+    header, rows = _section(found, "Time per gradient")
+    top = _column(header, rows, "µs per gradient", system=numerator)
+    bottom = _column(header, rows, "µs per gradient", system=denominator)
+    return [top[(n, numerator)] / bottom[(n, denominator)] for n in networks
+            if (n, numerator) in top and (n, denominator) in bottom]
+
+
+def targets_table(text: str) -> list[str]:
+    found = tables(text)
+    rows = []
+
+    def add(target, values, limit, at_most=True):
+        measured, verdict = _verdict(values, limit, at_most)
+        rows.append(f"| {target} | {measured} | {verdict} |")
+
+    add("12 · layer gradient ≤ 1.2× NumPy backprop by hand (64-32-10, 784-128-10; batch above)",
+        _time_ratios(found, "symnet numpy", "NumPy backprop (by hand)", LAYER_TARGETS), 1.2)
+    add("12 · layer gradient ≤ 1.5× PyTorch, one thread",
+        _time_ratios(found, "symnet numpy", "PyTorch", LAYER_TARGETS), 1.5)
+    header, body = _section(found, "Time per gradient")
+    builds = _column(header, body, "build+compile s", system="symnet numpy")
+    add("12 · layer build + compile ≤ 0.5 s", [builds[k] for k in builds if k[0] in LAYER_TARGETS], 0.5)
+
+    header, body = _section(found, "The public call")
+    thin = {b: list(_column(header, body, "public/generated", batch=b).values()) for b in ("1024", "1")}
+    add("13 · public call ≤ 1.15× the generated function, batch 1024", thin["1024"], 1.15)
+    add("13 · public call ≤ 1.5× the generated function, batch 1", thin["1"], 1.5)
+    fused = _column(header, body, "fused µs", batch="1024")
+    hand = _column(header, body, "jax-hand µs", batch="1024")
+    add("13 · fused ≤ 1× hand-written `jax.jit(value_and_grad)`, batch 1024 (seed, 2-4-4-4-4-1)",
+        [fused[k] / hand[k] for k in fused if k[0] in SCALAR_TARGETS and k in hand], 1.0)
+    compile_s = _column(header, body, "fused compile s", batch="1024")
+    add("13 · fused backend compiles in ≤ 2 s (seed, 2-4-4-4-4-1)",
+        [v for k, v in compile_s.items() if k[0] in SCALAR_TARGETS], 2.0)
+
+    header, body = _section(found, "Training loop")
+    add("13 · `train` ≥ 1× a one-thread PyTorch loop's throughput (2-8-8-1)",
+        list(_column(header, body, "symnet/PyTorch throughput ×").values()), 1.0, at_most=False)
+    header, body = _section(found, "Build time vs parameters")
+    add("13 · builds linear in the parameters (fitted exponent ≤ 1.15: timings are noisy)",
+        list(_column(header, body, "exponent").values()), 1.15)
+    return ["| target (issue) | measured in this run | |", "|---|---|---|", *rows]
