@@ -3,7 +3,8 @@
 ``check_batch`` is the full check with one clear message per problem. ``BatchCheck`` is the same
 check for a hot path: shapes are checked once per shape (then remembered), finiteness costs one dot
 product of each array with itself (``numpy.vdot``, one read of the data): Σᵢ aᵢ² is finite when every aᵢ
-is, and NaN or inf otherwise (or when |a| > 10¹⁵⁴ overflows it: then the full check runs and passes).
+is, and NaN or inf otherwise (or when the sum itself overflows, as values near 10¹⁵⁴ make it: then the
+full check runs and passes).
 No message is built unless something is wrong (then ``check_batch`` says what).
 """
 

@@ -177,7 +177,8 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
             (a class with an ``_imp_`` needs none).
         backend: ``"numpy"`` (the default); ``"jax"``: the same program in ``jax.numpy``, jitted, in
             float64 (an optional extra); ``"fused"``: the program as one loop over the batch in machine code
-            (LLVM IR written by symnet, compiled by llvmlite in well under a second, then 1.5–5× faster;
+            (LLVM IR written by symnet, compiled by llvmlite in 0.1–0.6 s for the article's networks,
+            then about 4–15× faster than NumPy at batch 1024;
             falls back to NumPy with a warning saying why).
             ``per_sample=True`` always runs the NumPy code.
         devices: with ``backend="jax"``, split each batch over this many of the devices JAX sees

@@ -14,7 +14,7 @@ lets LLVM optimise (O2) and compile it for the host CPU:
 
 Writing the IR directly, rather than having numba compile generated Python or SymEngine compile
 closed forms, is what makes it both fast to build and fast to run (benchmarks/README.md: 0.1–0.5 s
-to compile, against numba's 2–30 s; 0.1–0.3× the NumPy call at batch 1024). Stable forms as in the
+to compile, against numba's 1.8–5.2 s for the same networks; 0.06–0.3× the NumPy call at batch 1024). Stable forms as in the
 NumPy printer: σ(z) from one exponent of −|z|, softplus(z) = max(z, 0) + log1p(e^{−|z|}), relu and H
 propagating NaN; the other functions are the C library's (``tanh``, ``erf``…, 4-wide from glibc's
 libmvec). A node it has no form for raises ``Unsupported``; ``fused_loss`` then says why and the
@@ -27,6 +27,7 @@ import ctypes
 import ctypes.util
 import functools
 import importlib
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,8 +39,9 @@ from sympy.codegen.numpy_nodes import logaddexp
 from symnet.core.activations import PRIMITIVES, relu, sigmoid, softplus
 
 # SymPy functions of one argument with a C library function of the same name; exp, log, sin, cos and
-# |·| are LLVM intrinsics in scalar code. Every one has a 4-wide AVX2 form in glibc's libmvec
-# (``_ZGVdN4v_exp``…, the x86-64 vector function ABI), which the 4-wide loop calls directly.
+# |·| are LLVM intrinsics in scalar code. glibc's libmvec (2.35 and later) has a 4-wide AVX2 form of each
+# (``_ZGVdN4v_exp``…, the x86-64 vector function ABI), which the 4-wide loop calls directly; one an older
+# libmvec lacks is called lane by lane.
 UNARY = {f: f.__name__ for f in (tan, asin, acos, atan, sinh, cosh, tanh, asinh, acosh, atanh, erf, erfc)}
 INTRINSICS = {exp: "exp", log: "log", sin: "sin", cos: "cos", Abs: "fabs"}
 LIBM = ("exp", "log", "log1p", "pow", "sqrt", "sin", "cos", *UNARY.values())
@@ -58,18 +60,21 @@ class LLVM:
 
 
 @functools.cache
-def _llvm() -> LLVM | None:
-    """llvmlite, the native target initialised and libm's (and libmvec's) symbols added, once."""
+def _llvm() -> LLVM | str:
+    """llvmlite, the native target initialised and libm's (and libmvec's) symbols added, once; or why not."""
     try:
         binding = importlib.import_module("llvmlite.binding")
         ir = importlib.import_module("llvmlite.ir")
     except ImportError:
-        return None
+        return "llvmlite is not installed (pip install 'symnet[fused]')"
     binding.initialize_native_target()
     binding.initialize_native_asmprinter()
-    libm = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6")
-    for name in LIBM:
-        binding.add_symbol(name, ctypes.cast(getattr(libm, name), ctypes.c_void_p).value)
+    try:
+        libm = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6")
+        for name in LIBM:
+            binding.add_symbol(name, ctypes.cast(getattr(libm, name), ctypes.c_void_p).value)
+    except (OSError, AttributeError) as err:       # no C math library with these names (not glibc/musl)
+        return f"the C math library it calls was not found ({err})"
     vector = frozenset()
     found = ctypes.util.find_library("mvec")
     if found and "+avx2" in binding.get_host_cpu_features().flatten().split(","):
@@ -193,11 +198,12 @@ class Writer:
             step = self.select(b.fcmp_ordered(">", z, self.const(0)), self.const(1),
                                self.select(b.fcmp_ordered("==", z, self.const(0)), h0, self.const(0)))
             return self.select(b.fcmp_unordered("uno", z, z), z, step)
-        if isinstance(expr, logaddexp):       # log(eᵃ + eᵇ) = max(a, b) + log1p(e^{−|a − b|}), NaN kept
-            x, y = (self.emit(a) for a in expr.args)
+        if isinstance(expr, logaddexp):       # log(eᵃ + eᵇ) = max(a, b) + log1p(e^{−|a − b|}), NaN kept;
+            x, y = (self.emit(a) for a in expr.args)     # a = b: a + log 2, so ±inf with ±inf stays ±inf
             top = self._maximum(x, y)
             gap = b.fneg(self.intrinsic("fabs", b.fsub(x, y)))
-            return b.fadd(top, self.call("log1p", self.intrinsic("exp", gap)))
+            apart = b.fadd(top, self.call("log1p", self.intrinsic("exp", gap)))
+            return self.select(b.fcmp_ordered("==", x, y), b.fadd(x, self.const(math.log(2))), apart)
         if isinstance(expr, (Max, Min)):
             op = ">" if isinstance(expr, Max) else "<"
             values = [self.emit(a) for a in expr.args]
@@ -365,8 +371,8 @@ def fused_loss(program, numpy=None):
     """
     if numpy:
         return None, "functions given per call (numpy=…) are Python functions LLVM cannot compile"
-    if _llvm() is None:
-        return None, "llvmlite is not installed (pip install 'symnet[fused]')"
+    if isinstance(_llvm(), str):
+        return None, _llvm()
     try:
         text = program_ir(program)
         engine, address = compile_ir(text)
@@ -375,18 +381,20 @@ def fused_loss(program, numpy=None):
     except RuntimeError as err:      # LLVM's verifier or code generator
         return None, f"LLVM cannot compile it ({str(err).splitlines()[0][:160]})"
     function = SIGNATURE(address)
-    p = len(program.params)
+    p, d = len(program.params), len(program.inputs) - 1
 
     def run(columns, y, theta):  # columns: X.T (a view) or a sequence of columns; copied to d × n if need be
         y = np.ascontiguousarray(y, dtype=float)
+        n = y.shape[0] if y.ndim == 1 else -1
         if not isinstance(columns, np.ndarray):
-            columns = np.vstack(columns) if len(columns) else np.empty((0, y.shape[0]))
+            columns = np.vstack(columns) if len(columns) else np.empty((0, max(n, 0)))
         cols = np.ascontiguousarray(columns, dtype=float)
         theta = np.ascontiguousarray(theta, dtype=float)
-        if y.shape[0] == 0:
-            raise ValueError("the fused loss needs at least one sample")
+        if n < 1 or cols.shape != (d, n) or theta.shape != (p,):   # the machine code trusts these: check them
+            raise ValueError(f"the fused loss takes {d} columns of N ≥ 1 samples, N targets and {p} parameters; "
+                             f"got columns {cols.shape}, targets {y.shape}, parameters {theta.shape}")
         out = np.empty(p + 1)
-        function(cols.ctypes.data, y.ctypes.data, theta.ctypes.data, y.shape[0], out.ctypes.data)
+        function(cols.ctypes.data, y.ctypes.data, theta.ctypes.data, n, out.ctypes.data)
         return float(out[0]), out[1:]
 
     run.engine = engine             # the compiled code lives as long as run does
