@@ -121,32 +121,34 @@ class BatchSum(Basic):
     """Σₓ over the batch of a per-sample column (printed ``V.sum(axis=0)``)."""
 
 
-class RowMax(MatrixExpr):
-    """m = maxₖ zₖ of a column z (1 × 1 per sample; ``Z.max(axis=1, keepdims=True)`` on a batch)."""
+class _PerSample(MatrixExpr):
+    """A 1 × 1 value per sample (a column N × 1 on a batch)."""
 
     shape = (1, 1)
 
 
-class ShiftedExp(MatrixExpr):
+class _LikeFirst(MatrixExpr):
+    """A value shaped like its first argument."""
+
+    @property
+    def shape(self):
+        return self.args[0].shape
+
+
+class RowMax(_PerSample):
+    """m = maxₖ zₖ of a column z (``Z.max(axis=1, keepdims=True)`` on a batch)."""
+
+
+class ShiftedExp(_LikeFirst):
     """e = exp(z − m), the exponent that softmax and log-sum-exp share."""
 
-    @property
-    def shape(self):
-        return self.args[0].shape
+
+class RowSum(_PerSample):
+    """s = Σₖ eₖ."""
 
 
-class RowSum(MatrixExpr):
-    """s = Σₖ eₖ (1 × 1 per sample)."""
-
-    shape = (1, 1)
-
-
-class SharedSoftmax(MatrixExpr):
+class SharedSoftmax(_LikeFirst):
     """softmax(z) = e / s, from the exponent the loss already took."""
-
-    @property
-    def shape(self):
-        return self.args[0].shape
 
 
 class LogSumExpLoss(Basic):
