@@ -15,9 +15,9 @@ lets LLVM optimise (O2) and compile it for the host CPU:
 Writing the IR directly, rather than having numba compile generated Python or SymEngine compile
 closed forms, is what makes it both fast to build and fast to run (benchmarks/README.md: 0.1–0.6 s
 to compile the article's networks, against numba's 1.8–5.2 s; 0.06–0.3× the NumPy call at batch
-1024). Stable forms as in the NumPy printer: σ(z) from one exponent of −|z|, softplus(z) = max(z, 0) + log1p(e^{−|z|}), relu and H
-propagating NaN; the other functions are the C library's (``tanh``, ``erf``…, 4-wide from glibc's
-libmvec). A node it has no form for raises ``Unsupported``; ``fused_loss`` then says why and the
+1024). Stable forms as in the NumPy printer: σ(z) from one exponent of −|z|,
+softplus(z) = max(z, 0) + log1p(e^{−|z|}), relu and H propagating NaN; the other functions are the C
+library's (``tanh``, ``erf``…, 4-wide from glibc's libmvec). A node it has no form for raises ``Unsupported``; ``fused_loss`` then says why and the
 caller falls back to NumPy.
 """
 
