@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from sympy import Add, Basic, MatAdd, MatrixSymbol, S, Symbol
 
+from symnet.core.display import Displayed
 from symnet.core.layers import LayerLoss, LayerNetwork
 from symnet.core.losses import Loss, as_loss
 from symnet.core.matrix_rules import MATRIX_DERIVATIVES, is_matrix_step, matrix_vjp
@@ -27,7 +28,7 @@ from symnet.core.rules import DERIVATIVES, differentiate, lookup, rule_table
 
 
 @dataclass(frozen=True)
-class Gradient:
+class Gradient(Displayed):
     """The gradient program of ``forward``'s output with respect to ``wrt``.
 
     ``adjoints`` are the δ assignments in sweep order; ``results[i]`` is ∂out/∂wrt[i] in compact
@@ -70,18 +71,14 @@ class Gradient:
             from symnet.render.layers import layer_text
 
             return layer_text(self, "text")   # a layer network: shapes and BP1–BP4 tags
-        from symnet.render.printing import text
-
-        return text(self)
+        return super().__str__()
 
     def _repr_latex_(self) -> str:
         if any(isinstance(p, MatrixSymbol) for p in self.wrt):
             from symnet.render.layers import layer_latex
 
             return f"$$\n{layer_latex(self)}\n$$"
-        from symnet.render.printing import latex
-
-        return f"$$\n{latex(self)}\n$$"
+        return super()._repr_latex_()
 
 
 def grad(target: Loss | Network | Program, wrt=None, rules: Mapping | None = None) -> Gradient:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sympy import Basic, Symbol, log
 
 from symnet.core.activations import sigmoid, softplus
+from symnet.core.display import Displayed
 from symnet.core.network import OUTPUT as YHAT  # one symbol for ŷ, printed ŷ
 from symnet.core.network import Network, fresh_names, short
 from symnet.core.program import Program
@@ -27,13 +28,15 @@ Y = Symbol("y")    # the target as a user writes it in a loss formula
 
 
 @dataclass(frozen=True)
-class Loss:
+class Loss(Displayed):
     """A per-sample loss of a network: ``expr`` (evaluated form) and ``display`` (in ŷ and y).
 
     >>> from symnet.core.network import seed_network
     >>> squared_error(seed_network()).display
     (y - yhat)**2
     """
+
+    latex_inline = True     # one formula: shown inline
 
     network: Network
     name: str
@@ -50,15 +53,6 @@ class Loss:
     def __repr__(self) -> str:
         return f"<Loss {self.name}: L = {self.display}, of {short(self.network.nested)}>"
 
-    def __str__(self) -> str:
-        from symnet.render.printing import text
-
-        return text(self)
-
-    def _repr_latex_(self) -> str:
-        from symnet.render.printing import latex
-
-        return f"$\\displaystyle {latex(self)}$"
 
     @classmethod
     def from_expr(cls, network: Network, expr, name: str | None = None, rules=None) -> "Loss":

@@ -14,6 +14,7 @@ from sympy import Basic, Symbol, symbols, sympify
 from sympy.core.sympify import SympifyError
 
 from symnet.core.activations import stabilize
+from symnet.core.display import Displayed
 from symnet.core.neuron import NeuronModel, check_name, f, neuron_index
 from symnet.core.program import Program, count, postorder
 from symnet.core.rules import check_supported, rule_table
@@ -23,7 +24,7 @@ OUTPUT = Symbol("yhat")
 
 
 @dataclass(frozen=True)
-class Network:
+class Network(Displayed):
     """A network: its nested (textbook) form, its program, and the models of its neurons.
 
     >>> net = seed_network()
@@ -32,6 +33,8 @@ class Network:
     >>> len(net.params)
     11
     """
+
+    latex_inline = True     # one formula: shown inline
 
     nested: Basic
     program: Program
@@ -76,16 +79,6 @@ class Network:
 
     def __repr__(self) -> str:
         return f"<Network {short(self.nested)}: {count(self.inputs, 'input')}, {count(self.params, 'param')}>"
-
-    def __str__(self) -> str:
-        from symnet.render.printing import text
-
-        return text(self)
-
-    def _repr_latex_(self) -> str:
-        from symnet.render.printing import latex
-
-        return f"$\\displaystyle {latex(self)}$"
 
 
 def seed_network(model: NeuronModel | None = None) -> Network:

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 
 from sympy import Basic, Symbol, count_ops
 
+from symnet.core.display import Displayed
 from symnet.errors import ExpressionTooLarge
 
 MAX_EXPANDED_OPS = 5000   # default size guard for fully substituted (expanded) formulas
 
 
 @dataclass(frozen=True)
-class Program:
+class Program(Displayed):
     """Ordered assignments over ``inputs`` and ``params``; ``outputs`` are symbols or expressions.
 
     >>> from sympy import symbols, exp
@@ -90,16 +91,6 @@ class Program:
         counts = (count(self.inputs, "input"), count(self.params, "param"), count(self.assignments, "step"),
                   count(self.outputs, "output"))
         return f"<Program: {', '.join(counts)}>"
-
-    def __str__(self) -> str:
-        from symnet.render.printing import text
-
-        return text(self)
-
-    def _repr_latex_(self) -> str:
-        from symnet.render.printing import latex
-
-        return f"$$\n{latex(self)}\n$$"
 
 
 def count(items, noun: str) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sympy import Basic, Derivative, Symbol
 
+from symnet.core.display import Displayed
 from symnet.core.losses import LOSS, Loss
 from symnet.derivation.rules import Rule
 
@@ -118,7 +119,7 @@ class ParamDerivation:
 
 
 @dataclass(frozen=True)
-class Derivation:
+class Derivation(Displayed):
     """Step-by-step chain-rule derivations of a loss for some parameters (see ``derive``)."""
 
     loss: Loss
@@ -139,20 +140,10 @@ class Derivation:
         kind = "abstract derivation" if self.abstract else "derivation"
         return f"<{kind} of L by {', '.join(p.param.name for p in self.params)}>"
 
-    def __str__(self) -> str:
-        from symnet.render.printing import text
-
-        return text(self)
-
     def _repr_markdown_(self) -> str:
         from symnet.render.printing import markdown
 
         return markdown(self)
-
-    def _repr_latex_(self) -> str:
-        from symnet.render.printing import latex
-
-        return f"$$\n{latex(self)}\n$$"
 
 
 def product_value(values) -> float | None:

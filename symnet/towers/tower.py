@@ -24,6 +24,7 @@ from sympy import Add, Integer, Mul, Rational, Symbol, symbols
 
 from symnet.checks import finite, integer, interval, positive
 from symnet.core.activations import sigmoid
+from symnet.core.display import Displayed
 from symnet.core.network import OUTPUT, Network, from_neurons
 from symnet.core.neuron import check_name, f, neuron_index
 from symnet.core.program import Program
@@ -89,7 +90,7 @@ def bump(x, left, right, steepness=STEEPNESS):
 
 
 @dataclass(frozen=True)
-class Tower:
+class Tower(Displayed):
     """A network of sigmoid neurons and the parameter values that make it a tower (or a sum of them).
 
     ``values`` maps every parameter name of ``network`` to a float; ``boxes`` lists the towers'
@@ -130,15 +131,6 @@ class Tower:
         return (f"<Tower: {len(self.boxes)} box{'es' if len(self.boxes) != 1 else ''}, {len(self.values)} params, "
                 f"steepness {self.steepness:g}, sharpness {self.sharpness:g}, threshold {self.threshold:g}>")
 
-    def __str__(self) -> str:
-        from symnet.render.printing import text
-
-        return text(self)
-
-    def _repr_latex_(self) -> str:
-        from symnet.render.printing import latex
-
-        return f"$$\n{latex(self)}\n$$"
 
     def _repr_png_(self) -> bytes | None:
         """The tower as a 3-D surface (two inputs only), for Jupyter."""
