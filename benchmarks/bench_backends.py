@@ -61,6 +61,21 @@ def timed(call, number: int) -> float:
     return (time.perf_counter() - start) / number
 
 
+def rounds_of(calls: dict, rounds: int, seconds: float = 0.005) -> dict:
+    """Seconds per call of each entry in each of ``rounds`` rounds, each turn ≈ ``seconds`` long.
+
+    The entries take turns within a round, so load on the shared machine hits all alike, and the order
+    rotates from round to round: a call that always ran right after another library's would run with
+    that library's cache leftovers (10–20% at these sizes). Every benchmark here times through this.
+    """
+    number = {k: max(1, int(seconds / max(timed(c, 1), 1e-7))) for k, c in calls.items()}
+    times, keys = {k: [] for k in calls}, list(calls)
+    for r in range(rounds):
+        for key in keys[r % len(keys):] + keys[:r % len(keys)]:
+            times[key].append(timed(calls[key], number[key]))
+    return times
+
+
 def measure(name, net, sizes, batch, rounds):
     loss = squared_error(net)
     fn, jfn, hand = value_and_grad(loss), value_and_grad(loss, backend="jax"), hand_written(name, sizes)
@@ -76,11 +91,7 @@ def measure(name, net, sizes, batch, rounds):
     calls = {"generated": lambda: fn.function(*columns, y, *values), "public": lambda: fn(theta, X, y),
              "jax": lambda: jfn(theta, X, y), "fused": lambda: ffn(theta, X, y),
              "jax-hand": lambda: [np.asarray(v) for v in hand(theta, X, y)]}
-    number = max(1, int(0.005 / max(timed(calls["public"], 3), 1e-7)))
-    times = {k: [] for k in calls}
-    for _ in range(rounds):
-        for key, call in calls.items():
-            times[key].append(timed(call, number))
+    times = rounds_of(calls, rounds)
     medians = {k: statistics.median(v) for k, v in times.items()}
     ratios = {k: statistics.median(a / b for a, b in zip(v, times["public"])) for k, v in times.items()}
     medians["compile"] = compile_fused

@@ -19,12 +19,13 @@ import argparse
 import os
 import statistics
 import time
-import timeit
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
+
+from bench_backends import rounds_of  # noqa: E402
 
 from symnet.core.layers import layers  # noqa: E402
 from symnet.numeric.layer_codegen import compile_layers  # noqa: E402
@@ -34,14 +35,9 @@ SIZES = ("784-128-10", "64-32-10")
 
 
 def interleaved_ms(calls: dict, repeat: int) -> tuple[dict, dict]:
-    """Best ms per call of each entry, and the median per-round ratio to ``symnet``'s, timed round by round
-    (the entries alternate, so a burst of load on the shared machine hits all of them alike, and the order
-    rotates, so none always runs with the caches another library left behind)."""
-    number = {k: max(1, int(0.1 / max(timeit.timeit(c, number=1), 1e-6))) for k, c in calls.items()}  # ~0.1 s: the cold first call amortised
-    times, keys = {k: [] for k in calls}, list(calls)
-    for r in range(repeat):
-        for key in keys[r % len(keys):] + keys[:r % len(keys)]:   # each goes first in turn: the one after
-            times[key].append(timeit.timeit(calls[key], number=number[key]) / number[key])   # PyTorch runs cold
+    """Best ms per call of each entry, and the median per-round ratio to ``symnet``'s (rotated rounds,
+    ``bench_backends.rounds_of``; ≈ 0.1 s a turn, so the cold first call of a turn is amortised)."""
+    times = rounds_of(calls, repeat, seconds=0.1)
     ratios = {k: statistics.median(s / t for s, t in zip(times["symnet"], v)) for k, v in times.items()}
     return {k: 1e3 * min(v) for k, v in times.items()}, ratios
 

@@ -13,7 +13,7 @@ import tracemalloc
 from dataclasses import dataclass
 
 import numpy as np
-from bench_backends import hand_written, timed
+from bench_backends import hand_written
 from bench_layers import hand_numpy, torch_step
 from bench_training import micro_forward, mlp_forward, seed_forward
 
@@ -40,10 +40,6 @@ class System:
 
 def installed(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
-
-
-def once(call) -> float:
-    return timed(call, 1)
 
 
 def built(make_it):

@@ -25,12 +25,10 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the bench_* scripts beside this one
 
-import numpy as np  # noqa: E402
 
 import bench_backends  # noqa: E402
 import bench_build  # noqa: E402
 import bench_core  # noqa: E402
-import bench_layers  # noqa: E402
 import bench_systems  # noqa: E402
 import bench_training  # noqa: E402
 import targets  # noqa: E402
@@ -45,14 +43,8 @@ FULL = {"scalar": SCALAR, "layer": LAYER, "batch": 1024, "rounds": 11, "timeout"
 
 
 def interleaved(calls: dict, rounds: int) -> dict:
-    """Median seconds per call of each entry, timed round by round so machine load hits all alike; the order
-    rotates each round, since a call right after another library's runs with that library's cache leftovers."""
-    number = {k: max(1, int(0.005 / max(bench_systems.once(c), 1e-7))) for k, c in calls.items()}
-    times, keys = {k: [] for k in calls}, list(calls)
-    for r in range(rounds):
-        for key in keys[r % len(keys):] + keys[:r % len(keys)]:  # rotated: none always follows the same peer
-            times[key].append(bench_systems.timed(calls[key], number[key]))
-    return {k: statistics.median(v) for k, v in times.items()}
+    """Median seconds per call of each entry over rotated rounds (``bench_backends.rounds_of``)."""
+    return {k: statistics.median(v) for k, v in bench_backends.rounds_of(calls, rounds).items()}
 
 
 def peak_kib(call) -> float:

@@ -6,7 +6,6 @@ split 80/20 by ``--seed``. Only the standard library is imported at module level
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 LAYER_DATA = ("digits", "moons", "circles", "xor", "spiral")

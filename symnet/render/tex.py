@@ -12,7 +12,7 @@ import textwrap
 from string import Formatter
 
 from symnet.derivation.rules import Rule
-from symnet.render.i18n import rule as rule_words, t
+from symnet.render.i18n import rule as rule_words
 from symnet.render.layout import (
     BUDGET,
     Equation,
