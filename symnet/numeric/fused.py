@@ -117,10 +117,12 @@ class Writer:
         return b.shuffle_vector(one, self.ir.Constant(self.double, None),
                                 self.ir.Constant(self.ir.VectorType(i32, self.width), [0] * self.width))
 
-    def _declare(self, name: str, arity: int):
+    def _declare(self, name: str, arity: int, kind=None):
+        """The function ``name`` of ``arity`` values of ``kind`` (this writer's type unless given)."""
+        kind = kind or self.double
         fn = self.module.globals.get(name)
         if fn is None:
-            fn = self.ir.Function(self.module, self.ir.FunctionType(self.double, [self.double] * arity), name)
+            fn = self.ir.Function(self.module, self.ir.FunctionType(kind, [kind] * arity), name)
         return fn
 
     def call(self, name: str, *args):
@@ -129,9 +131,7 @@ class Writer:
             return self.b.call(self._declare(name, len(args)), list(args))
         if name in self.llvm.vector:
             return self.b.call(self._declare(_vector_name(name), len(args)), list(args))
-        scalar = self.ir.DoubleType()
-        fn = self.module.globals.get(name) or self.ir.Function(
-            self.module, self.ir.FunctionType(scalar, [scalar] * len(args)), name)
+        fn = self._declare(name, len(args), self.ir.DoubleType())
         out = self.ir.Constant(self.double, None)
         for lane in range(self.width):
             index = self.ir.IntType(32)(lane)
@@ -145,9 +145,6 @@ class Writer:
             return self.call(name, *args)
         suffix = "f64" if self.width == 1 else f"v{self.width}f64"
         return self.b.call(self._declare(f"llvm.{name}.{suffix}", len(args)), list(args))
-
-    def select(self, cond, a, b):
-        return self.b.select(cond, a, b)
 
     def emit(self, expr):
         if expr in self.values:
@@ -190,20 +187,20 @@ class Writer:
             return self._relu(arg())
         if isinstance(expr, sign):
             z = arg()
-            inner = self.select(b.fcmp_ordered("<", z, self.const(0)), self.const(-1), z)   # 0 and NaN stay
-            return self.select(b.fcmp_ordered(">", z, self.const(0)), self.const(1), inner)
+            inner = b.select(b.fcmp_ordered("<", z, self.const(0)), self.const(-1), z)   # 0 and NaN stay
+            return b.select(b.fcmp_ordered(">", z, self.const(0)), self.const(1), inner)
         if isinstance(expr, Heaviside):
             z = arg()
             h0 = self.emit(expr.args[1]) if len(expr.args) > 1 else self.const(0.5)
-            step = self.select(b.fcmp_ordered(">", z, self.const(0)), self.const(1),
-                               self.select(b.fcmp_ordered("==", z, self.const(0)), h0, self.const(0)))
-            return self.select(b.fcmp_unordered("uno", z, z), z, step)
+            step = b.select(b.fcmp_ordered(">", z, self.const(0)), self.const(1),
+                          b.select(b.fcmp_ordered("==", z, self.const(0)), h0, self.const(0)))
+            return b.select(b.fcmp_unordered("uno", z, z), z, step)
         if isinstance(expr, logaddexp):       # log(eᵃ + eᵇ) = max(a, b) + log1p(e^{−|a − b|}), NaN kept;
             x, y = (self.emit(a) for a in expr.args)     # a = b: a + log 2, so ±inf with ±inf stays ±inf
             top = self._maximum(x, y)
             gap = b.fneg(self.intrinsic("fabs", b.fsub(x, y)))
             apart = b.fadd(top, self.call("log1p", self.intrinsic("exp", gap)))
-            return self.select(b.fcmp_ordered("==", x, y), b.fadd(x, self.const(math.log(2))), apart)
+            return b.select(b.fcmp_ordered("==", x, y), b.fadd(x, self.const(math.log(2))), apart)
         if isinstance(expr, (Max, Min)):
             op = ">" if isinstance(expr, Max) else "<"
             values = [self.emit(a) for a in expr.args]
@@ -216,8 +213,8 @@ class Writer:
     def _maximum(self, x, y, op=">"):
         """max (``op`` ">") or min ("<") of two values; NaN in, NaN out, as NumPy's maximum."""
         b = self.b
-        pick = self.select(b.fcmp_ordered(op, x, y), x, y)
-        return self.select(b.fcmp_unordered("uno", x, y), b.fadd(x, y), pick)
+        pick = b.select(b.fcmp_ordered(op, x, y), x, y)
+        return b.select(b.fcmp_unordered("uno", x, y), b.fadd(x, y), pick)
 
     def _fold(self, op, args):
         values = [self.emit(a) for a in args]
@@ -251,10 +248,10 @@ class Writer:
         b = self.b
         e = self.intrinsic("exp", b.fneg(self.intrinsic("fabs", z)))
         s = b.fdiv(self.const(1), b.fadd(self.const(1), e))
-        return self.select(b.fcmp_ordered(">=", z, self.const(0)), s, b.fmul(e, s))
+        return b.select(b.fcmp_ordered(">=", z, self.const(0)), s, b.fmul(e, s))
 
     def _relu(self, z):
-        return self.select(self.b.fcmp_unordered(">", z, self.const(0)), z, self.const(0))  # NaN stays NaN
+        return self.b.select(self.b.fcmp_unordered(">", z, self.const(0)), z, self.const(0))  # NaN stays NaN
 
 
 def program_ir(program) -> str:
