@@ -381,15 +381,7 @@ class CompiledLayerLoss:
         if self.network.output_activation != "softmax":
             return BatchCheck(full=full)
         k = self.network.sizes[-1]
-
-        def labels_ok(y) -> bool:   # one-hot rows (2-D) are checked once per shape by ``full``
-            if y.ndim != 1:
-                return True
-            fraction = np.rint(y)
-            fraction -= y
-            return 0 <= y.min() and y.max() < k and not fraction.any()
-
-        return BatchCheck(full=full, every=labels_ok)
+        return BatchCheck(full=full, every=lambda y: labels_ok(y, k))
 
     def __call__(self, theta, X, y):
         theta, X, y = self._checked(theta, X, y)
@@ -400,6 +392,15 @@ class CompiledLayerLoss:
         theta, X, _ = check_layer_batch(self, theta, X, None)
         with np.errstate(over="ignore", under="ignore"):
             return self.predictor(X, *self.unflatten(theta))[0]
+
+
+def labels_ok(y: np.ndarray, k: int) -> bool:
+    """True unless y is a vector that is not class labels 0…k−1 (one-hot rows pass: their shape is checked)."""
+    if y.ndim != 1:
+        return True
+    fraction = np.rint(y)
+    fraction -= y
+    return bool(0 <= y.min() and y.max() < k and not fraction.any())
 
 
 def check_layer_batch(compiled, theta, X, y):
@@ -415,8 +416,7 @@ def check_layer_batch(compiled, theta, X, y):
         if y.shape[0] != X.shape[0] or not np.isfinite(y).all():
             raise ValueError(f"y must hold one finite target per row of X ({X.shape[0]}); got shape {y.shape}")
         k = compiled.network.sizes[-1]
-        if compiled.network.output_activation == "softmax" and y.ndim == 1 and \
-                (np.any(y != np.round(y)) or y.min() < 0 or y.max() >= k):
+        if compiled.network.output_activation == "softmax" and not labels_ok(y, k):
             raise ValueError(f"y must hold class labels 0…{k - 1} (or one-hot rows) for a softmax output")
     return theta, X, y
 
