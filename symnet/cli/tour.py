@@ -1,7 +1,9 @@
 """``symnet tour``: run the article section by section and write a page of what it made.
 
 The tour is built in a hidden folder beside OUT under the time limit (``--timeout``), then moved
-into OUT entry by entry, so a tour cut short by the limit or an error leaves OUT as it was.
+into OUT entry by entry, so a tour cut short by the limit or an error leaves OUT as it was. OUT must
+be new, empty or an earlier tour's (its ``.symnet-tour`` manifest lists what it wrote): the tour
+replaces only its own files, never a user's.
 """
 
 from __future__ import annotations
@@ -70,14 +72,31 @@ def tour(out, lang, timeout):
 
 
 def _move_into(source, target) -> None:
-    """Move every entry of ``source`` into ``target``, replacing an entry of the same name (a previous tour's)."""
+    """Move every entry of ``source`` (a finished tour) into ``target``, replacing only what an earlier tour
+    wrote there (its manifest lists it; anything else was refused before the tour began and is checked
+    again now). While entries move, the manifest lists old and new, so a move cut short leaves a folder
+    the next tour still accepts; the new manifest comes last."""
     import os
+
+    from symnet.io.files import write_text
+    from symnet.tour.run import MANIFEST, tour_entries
+
+    old = tour_entries(target)
+    new = (source / MANIFEST).read_text(encoding="utf-8").splitlines()
+    write_text(target / MANIFEST, "".join(f"{name}\n" for name in sorted(old | set(new))))
+    for name in sorted(old - set(new)):          # a previous tour's entry this tour did not write again
+        _remove(target / name.rstrip("/"))
+    for entry in sorted(source.iterdir()):
+        if entry.name != MANIFEST:
+            _remove(target / entry.name)
+            os.replace(entry, target / entry.name)
+    os.replace(source / MANIFEST, target / MANIFEST)
+
+
+def _remove(path) -> None:
     import shutil
 
-    for entry in sorted(source.iterdir()):
-        old = target / entry.name
-        if old.is_dir() and not old.is_symlink():
-            shutil.rmtree(old)
-        elif old.exists() or old.is_symlink():
-            old.unlink()
-        os.replace(entry, old)
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()

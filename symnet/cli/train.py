@@ -93,12 +93,14 @@ def train(network, expr, inputs, params, activation, data_spec, target, samples,
     """
     from symnet.io.files import check_folder
 
-    check_folder(out_dir, RUN_FILES)  # what would be refused after training is refused now
+    keep = data_in_folder(data_spec, out_dir)
+    check_folder(out_dir, RUN_FILES, keep)  # what would be refused after training is refused now
     placement = _placement(backend, devices)  # imports JAX, if asked, before the time limit
     preload(numeric=True, extra=TRAIN_MODULES)
     settings = dict(data_spec=data_spec, target=target, samples=samples, noise=noise, loss_name=loss_name,
                     optimizer=optimizer, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size, seed=seed,
-                    validation=validation, clip=clip, quiet=quiet or fmt == "json", ascii=ascii, placement=placement)
+                    validation=validation, clip=clip, quiet=quiet or fmt == "json", ascii=ascii, placement=placement,
+                    keep=keep)
     with ExitStack() as stack:  # the run folder is swapped in on leaving it: after the time limit, never cut short
         with time_limit(timeout, "training", "use fewer epochs, fewer samples or a larger --timeout"):
             net = load_network(network, expr, inputs, params, activation)
@@ -110,11 +112,28 @@ def train(network, expr, inputs, params, activation, data_spec, target, samples,
         echo_out(summary_text, ascii=ascii)
 
 
-def _open_run(out_dir, stack) -> Path:
-    """A fresh hidden folder beside ``out_dir``, swapped in whole when ``stack`` closes without error."""
+def _open_run(out_dir, stack, keep=()) -> Path:
+    """A fresh hidden folder beside ``out_dir``, swapped in whole when ``stack`` closes without error;
+    the entries named in ``keep`` (the --data file, when it lies in ``out_dir``) are carried over."""
     from symnet.io.files import fresh_folder
 
-    return stack.enter_context(fresh_folder(out_dir, RUN_FILES))
+    return stack.enter_context(fresh_folder(out_dir, RUN_FILES, keep))
+
+
+def data_in_folder(data_spec, out_dir) -> tuple[str, ...]:
+    """The name of the --data file when it lies in ``out_dir`` itself (the run keeps it), else ().
+
+    A data file named like one the run writes (loss.csv, history.csv) would be replaced: refused.
+    """
+    data, out = Path(data_spec), Path(out_dir)
+    if not data_spec.lower().endswith(".csv") or not data.exists() or not out.is_dir():
+        return ()
+    if data.resolve().parent != out.resolve():
+        return ()
+    if data.name in RUN_FILES and data.name != "data.csv":
+        raise click.UsageError(f"--data {data_spec} lies in --out {out_dir} and has the name of a file the run "
+                               f"writes; move the data or choose another --out")
+    return (data.name,)
 
 
 def _train_layer_run(net, out_dir, stack, s, fmt) -> str:
@@ -126,7 +145,7 @@ def _train_layer_run(net, out_dir, stack, s, fmt) -> str:
     result, test, images, model_info = fit_layer_network(
         net, s["data_spec"], s["samples"], s["noise"], _layer_loss(s["loss_name"]), s["optimizer"], s["epochs"],
         s["learning_rate"], s["batch_size"], s["seed"], s["quiet"], s["placement"])
-    written = write_layer_outputs(_open_run(out_dir, stack), result, test, images, **model_info)
+    written = write_layer_outputs(_open_run(out_dir, stack, s["keep"]), result, test, images, **model_info)
     return layer_summary(result, [Path(out_dir) / Path(p).name for p in written], fmt)
 
 
@@ -153,7 +172,7 @@ def _train_run(net, out_dir, stack, s, fmt) -> str:
                             batch_size=s["batch_size"], seed=s["seed"], validation=s["validation"], clip=s["clip"],
                             loss=s["loss_name"], progress=False if s["quiet"] else None, callback=check_deadline,
                             backend=s["placement"][0], devices=s["placement"][1])
-    folder = _open_run(out_dir, stack)  # the old run stays whole until the new one is
+    folder = _open_run(out_dir, stack, s["keep"])  # the old run stays whole until the new one is
     written = [Path(out_dir) / p.name for p in write_training_outputs(folder, result, data, s["validation"], s["seed"],
                                                                      write_data=not is_csv)]
     record = train_record(result, data, s["validation"], s["seed"], written)

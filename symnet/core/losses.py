@@ -123,6 +123,17 @@ def binary_cross_entropy(network: Network) -> Loss:
     return Loss(network, "binary_cross_entropy", -y * log(out) - (1 - y) * log(1 - out), display, y)
 
 
+# Losses that are a log-likelihood take their targets from a range: binary cross-entropy is −y log ŷ −
+# (1 − y) log(1 − ŷ), whose minimum over ŷ is its entropy only for 0 ≤ y ≤ 1 (outside, it is unbounded below).
+TARGET_RANGES = {"binary_cross_entropy": (0.0, 1.0)}
+
+
+def target_range(name: str):
+    """``(name, (low, high))`` for a loss whose targets must lie in a range, else None (any finite target)."""
+    bounds = TARGET_RANGES.get(name)
+    return None if bounds is None else (name, bounds)
+
+
 LOSSES = {"squared_error": squared_error, "mse": squared_error, "binary_cross_entropy": binary_cross_entropy,
           "bce": binary_cross_entropy}
 

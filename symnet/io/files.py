@@ -82,26 +82,37 @@ def writable_target(path) -> int | None:
     return stat.S_IMODE(info.st_mode)
 
 
-def check_folder(path, replaceable=()) -> Path:
-    """``path`` if a folder of results may be written there: nothing yet, or a folder holding only files
-    named in ``replaceable`` (the ones a previous run made); ValueError otherwise.
+def check_folder(path, replaceable=(), keep=()) -> Path:
+    """``path`` if a folder of results may be written there: nothing yet, or a folder holding only regular
+    files named in ``replaceable`` (the ones a run of this kind writes) and the entries named in ``keep``
+    (inputs the run reads, carried over untouched); ValueError otherwise. A folder or link named like
+    an output is the user's, never replaced.
     """
+    if not str(path).strip():     # before Path(), which reads "" as the current folder
+        raise ValueError("the results folder is an empty name; give a folder, e.g. --out run")
     path = Path(path)
     if path.is_symlink() or (path.exists() and not path.is_dir()):
         raise ValueError(f"{path} exists and is not a folder; give a folder for the results")
     if path.is_dir():
-        others = sorted(p.name for p in path.iterdir() if p.name not in replaceable)
+        entries = sorted(path.iterdir())
+        others = [p.name for p in entries if p.name not in replaceable and p.name not in keep]
         if others:
             shown = ", ".join(others[:5]) + (" ..." if len(others) > 5 else "")
             raise ValueError(f"{path} holds other files ({shown}); symnet replaces a results folder in whole, "
                              f"so give a new or empty folder")
+        odd = [p.name for p in entries if p.name in replaceable and p.name not in keep
+               and (p.is_symlink() or not p.is_file())]
+        if odd:
+            raise ValueError(f"{path / odd[0]} is not a regular file, so no earlier run wrote it; symnet "
+                             f"replaces only the files a run writes: move it, or give a new or empty folder")
     return path
 
 
 @contextmanager
-def fresh_folder(path, replaceable=()):
+def fresh_folder(path, replaceable=(), keep=()):
     """Yield a new hidden folder beside ``path``; on success it replaces ``path`` in whole, on error it
-    is removed and ``path`` is left as it was.
+    is removed and ``path`` is left as it was. The regular files named in ``keep`` (e.g. the data the run
+    reads from inside ``path``) are carried into the new folder first, as hard links or copies.
 
     >>> import tempfile, pathlib
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "run"
@@ -110,16 +121,30 @@ def fresh_folder(path, replaceable=()):
     >>> sorted(p.name for p in target.iterdir()), (target / "a.txt").read_text()
     (['a.txt'], 'new')
     """
-    path = check_folder(path, replaceable)
+    path = check_folder(path, replaceable, keep)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent))
     try:
         tmp.chmod(0o777 & ~_umask())
+        for name in keep:
+            _carry(path / name, tmp / name)
         yield tmp
-        check_folder(path, replaceable)  # nothing else appeared meanwhile
+        check_folder(path, replaceable, keep)  # nothing else appeared meanwhile
         _swap(tmp, path)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _carry(source: Path, target: Path) -> None:
+    """``source`` at ``target`` too: a hard link (the same file), or a copy where links are not possible;
+    a symbolic link is carried as the same link."""
+    if source.is_symlink():
+        os.symlink(os.readlink(source), target)
+        return
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _swap(new: Path, path: Path) -> None:

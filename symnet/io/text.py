@@ -57,7 +57,7 @@ def loss(net: network.Network, kind="squared_error") -> losses.Loss:
     """
     text = kind.decode() if isinstance(kind, bytes) else kind
     if isinstance(text, str) and not re.fullmatch(r"\s*[A-Za-z_]\w*\s*", text):   # a formula, not a name
-        return losses.Loss.from_expr(net, parse_expr(text), name=text.strip())
+        return losses.Loss.from_expr(net, parse_expr(text))    # named after the parsed formula, not the text
     return losses.loss(net, text.strip() if isinstance(text, str) else text)
 
 

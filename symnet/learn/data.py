@@ -154,7 +154,8 @@ def target_function(text: str, inputs=None, dims: int = 2) -> TargetFunction:
 
     expr = parse_expr(text)
     names = formula_inputs(text, {s.name for s in expr.free_symbols}, inputs, dims)
-    return TargetFunction(text, names, expression_function(expr, [Symbol(name) for name in names]))
+    # labelled by the parsed formula, never by the raw text: a label reaches files, headings and plots
+    return TargetFunction(str(expr), names, expression_function(expr, [Symbol(name) for name in names]))
 
 
 def _function(text, n, noise, rng):

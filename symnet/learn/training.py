@@ -19,7 +19,7 @@ from numbers import Real
 import numpy as np
 
 from symnet.checks import integer, positive
-from symnet.core.losses import Loss
+from symnet.core.losses import Loss, target_range
 from symnet.core.names import resolve_wrt
 from symnet.core.network import Network
 from symnet.errors import SymnetError
@@ -28,6 +28,7 @@ from symnet.learn.data import Dataset, as_arrays, split
 from symnet.learn.modelfile import History, TrainResult, load, save
 from symnet.learn.optim import get_optimizer, optimizer_name
 from symnet.limits import check_training_cost
+from symnet.numeric.batch import check_targets
 
 __all__ = ["train", "TrainResult", "History", "TrainingDiverged", "save", "load", "THETA_LIMIT"]
 
@@ -109,7 +110,10 @@ def _prepare(target, data, optimizer, learning_rate, epochs, batch_size, seed, t
     batch_size = None if batch_size is None else integer(batch_size, "batch_size", at_least=1)
     clip = None if clip is None else positive(clip, "clip")
     data = _as_dataset(data, n_inputs, "data")
+    check_targets(data.y, target_range(lossobj.name))  # BCE takes targets 0…1 only: refused before the split
     train_set, val_set = _resolve_validation(data, validation, seed, n_inputs)
+    if val_set is not None:
+        check_targets(val_set.y, target_range(lossobj.name))
     check_training_cost(lossobj.network.program.count_ops(), len(data), epochs, batch_size)
     opt = get_optimizer(optimizer, learning_rate)
     rng = np.random.default_rng(seed)

@@ -28,12 +28,16 @@ class BatchCheck:
 
     ``full(theta, X, y)`` is the complete check (it raises ``ValueError`` saying what is wrong); by
     default ``check_batch`` for ``params`` and ``inputs``. ``every(y)``, if given, is a cheap test of the
-    values of y run on every call (class labels in range); when it fails, ``full`` says why.
+    values of y run on every call (class labels in range); when it fails, ``full`` says why. A loss whose
+    targets have a range (binary cross-entropy: 0 ≤ y ≤ 1) gives ``targets=(name, (low, high))``.
     """
 
-    def __init__(self, params: Sequence[Symbol] = (), inputs: Sequence[Symbol] = (), full=None, every=None):
+    def __init__(self, params: Sequence[Symbol] = (), inputs: Sequence[Symbol] = (), full=None, every=None,
+                 targets=None):
         params, inputs = tuple(params), tuple(inputs)
-        self.full = full or (lambda theta, X, y: check_batch(params, inputs, theta, X, y))
+        self.full = full or (lambda theta, X, y: check_batch(params, inputs, theta, X, y, targets))
+        if targets is not None and every is None:
+            every = lambda y: targets_within(y, targets[1])  # noqa: E731
         self.every, self.shapes = every, set()
 
     def __call__(self, theta, X, y):
@@ -57,8 +61,11 @@ class BatchCheck:
         return checked
 
 
-def check_batch(params, inputs, theta, X, y):
-    """Validate and convert a parameter vector, a batch and targets; ``ValueError`` says what is wrong."""
+def check_batch(params, inputs, theta, X, y, targets=None):
+    """Validate and convert a parameter vector, a batch and targets; ``ValueError`` says what is wrong.
+
+    ``targets``: ``(loss name, (low, high))`` when the loss takes targets in a range only.
+    """
     theta = _finite_array(theta, "theta", (len(params),), lambda: f"one value per parameter ({_names(params)})")
     X = _finite_array(X, "X", None, lambda: f"shape (N, {len(inputs)}): one column per input ({_names(inputs)})")
     if X.ndim == 1 and len(inputs) == 1:
@@ -68,7 +75,29 @@ def check_batch(params, inputs, theta, X, y):
                          f"({_names(inputs)}); got shape {X.shape}")
     if y is not None:
         y = _finite_array(y, "y", (X.shape[0],), lambda: "one target per row of X")
+        check_targets(y, targets)
     return theta, X, y
+
+
+def targets_within(y: np.ndarray, bounds) -> bool:
+    """True when every target lies in ``bounds`` = (low, high) (NaN fails: every comparison with it is false)."""
+    return bool(y.size == 0 or (bounds[0] <= y.min() and y.max() <= bounds[1]))
+
+
+def check_targets(y, targets) -> None:
+    """``ValueError`` naming the first row whose target lies outside the loss's range (``targets`` as in
+    ``check_batch``; None: any finite target)."""
+    if targets is None or y is None:
+        return
+    name, (low, high) = targets
+    y = np.asarray(y, dtype=float)
+    if targets_within(y, (low, high)):
+        return
+    where = np.argwhere(~((y >= low) & (y <= high)))[0]
+    index = ", ".join(map(str, where))
+    raise ValueError(f"y[{index}] = {y[tuple(where)]:g} (data row {int(where[0]) + 1}), but {name.replace('_', ' ')} "
+                     f"takes targets from {low:g} to {high:g} (class labels 0 and 1, or probabilities): recode the "
+                     f"labels, e.g. 1/2 or -1/1 as 0/1")
 
 
 def _names(symbols) -> str:

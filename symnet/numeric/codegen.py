@@ -22,7 +22,7 @@ from sympy import Basic, Symbol
 
 from symnet.core.backprop import Gradient, grad
 from symnet.core.layers import LayerLoss, LayerNetwork
-from symnet.core.losses import Loss, as_loss
+from symnet.core.losses import Loss, as_loss, target_range
 from symnet.core.network import Network
 from symnet.core.program import Program
 from symnet.numeric.batch import BatchCheck, check_batch, params_vector  # noqa: F401 (re-exported)
@@ -83,7 +83,8 @@ class CompiledLoss:
         if self.run is None:
             object.__setattr__(self, "run", numpy_runner(self.generated.function))
         if self.check is None:
-            object.__setattr__(self, "check", BatchCheck(self.params, self.inputs))
+            object.__setattr__(self, "check", BatchCheck(self.params, self.inputs,
+                                                         targets=target_range(self.loss.name)))
 
     @property
     def function(self):

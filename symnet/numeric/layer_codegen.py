@@ -28,7 +28,8 @@ from symnet.core.backprop import Gradient, grad
 from symnet.core.layers import LayerLoss, LayerNetwork
 from symnet.core.matrix_rules import ELEMENTWISE, USER, ActivationPrime, Apply, Softmax, SoftmaxCrossEntropy, Z
 from symnet.core.neuron import ACTIVATIONS as ACTIVATION_FORMULAS
-from symnet.numeric.batch import BatchCheck
+from symnet.core.losses import target_range
+from symnet.numeric.batch import BatchCheck, check_targets
 from symnet.numeric.generation import generate
 
 
@@ -379,7 +380,7 @@ class CompiledLayerLoss:
         """The hot-path check: shapes once per shape, finiteness by one dot product, labels by min and max."""
         full = lambda theta, X, y: check_layer_batch(self, theta, X, y)  # noqa: E731
         if self.network.output_activation != "softmax":
-            return BatchCheck(full=full)
+            return BatchCheck(full=full, targets=target_range(self.loss.name))
         k = self.network.sizes[-1]
         return BatchCheck(full=full, every=lambda y: labels_ok(y, k))
 
@@ -418,6 +419,7 @@ def check_layer_batch(compiled, theta, X, y):
         k = compiled.network.sizes[-1]
         if compiled.network.output_activation == "softmax" and not labels_ok(y, k):
             raise ValueError(f"y must hold class labels 0…{k - 1} (or one-hot rows) for a softmax output")
+        check_targets(y, target_range(compiled.loss.name))
     return theta, X, y
 
 

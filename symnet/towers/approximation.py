@@ -170,7 +170,7 @@ def _target(G, inputs, dims: int) -> tuple[Callable, str, tuple[str, ...]]:
         inputs = (inputs,) if isinstance(inputs, str) else tuple(inputs)
     if isinstance(G, str):
         function = target_function(G, inputs, dims)
-        return function, G, function.inputs
+        return function, function.text, function.inputs     # the parsed formula, not the raw text
     if callable(G):
         return G, getattr(G, "__name__", "G"), inputs or INPUT_NAMES[0][:dims]
     raise TypeError(f"G must be an expression string (e.g. 'sin(x)*cos(y)') or a callable; got {type(G).__name__}")
