@@ -88,7 +88,8 @@ def train(network, expr, inputs, params, activation, data_spec, target, samples,
     Writes DIR/model.json (for symnet predict), DIR/loss.csv, DIR/loss.png and DIR/fit.png (the
     decision boundary or the fitted curve/surface), DIR/network.png for the seed network, and
     DIR/data.csv (columns named after the network's inputs, and y) for a built-in data set.
-    DIR is built beside its place and swapped in whole: a failed run leaves an old DIR as it was.
+    DIR is built beside its place and swapped in whole: a failed run leaves an old DIR as it was,
+    and a --data CSV inside DIR is kept.
     --format json prints a summary for scripts (see the CLI reference).
     """
     from symnet.io.files import check_folder
