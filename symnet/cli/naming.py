@@ -76,9 +76,13 @@ def load_network(spec: str | None, expr: str | None = None, inputs: str | None =
         elif head == "layers":
             from .layer_views import parse_layers
 
-            net = parse_layers(spec)
+            return parse_layers(spec, activation)
         else:
             net = _network_from_file(spec)
+    if activation is not None and is_layer_network(net):
+        from .layer_views import with_layer_activation
+
+        return with_layer_activation(net, activation)
     return net if activation is None else with_activation(net, activation)
 
 
