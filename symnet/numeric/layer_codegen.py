@@ -371,8 +371,8 @@ class CompiledLayerLoss:
         return float(total) / n, flat
 
     def check(self, X, y) -> None:
-        """Refuse a batch this network cannot take (``ValueError`` saying why), before any work."""
-        check_layer_batch(self, np.zeros(self.network.n_params), X, y)
+        """Refuse a batch this network cannot take (``ValueError`` saying why), before any work or allocation."""
+        check_layer_batch(self, None, X, y)
 
     @cached_property
     def _checked(self) -> BatchCheck:
@@ -404,21 +404,39 @@ def labels_ok(y: np.ndarray, k: int) -> bool:
 
 
 def check_layer_batch(compiled, theta, X, y):
-    """Validate a flat parameter vector, a batch X (N × n₀) and targets; ``ValueError`` says what is wrong."""
+    """Validate a flat parameter vector (None: not given), a batch X (N × n₀) and targets; ``ValueError`` says
+    what is wrong."""
     n_in, n_params = compiled.network.sizes[0], compiled.network.n_params
-    theta, X = np.asarray(theta, dtype=float), np.asarray(X, dtype=float)
-    if theta.shape != (n_params,) or not np.isfinite(theta).all():
-        raise ValueError(f"theta must hold {n_params} finite numbers (each Wˡ row by row, then bˡ); got shape {theta.shape}")
+    if theta is not None:
+        theta = np.asarray(theta, dtype=float)
+        if theta.shape != (n_params,) or not np.isfinite(theta).all():
+            raise ValueError(f"theta must hold {n_params} finite numbers (each Wˡ row by row, then bˡ); got shape "
+                             f"{theta.shape}")
+    X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape[1] != n_in or X.shape[0] == 0 or not np.isfinite(X).all():
         raise ValueError(f"X must be a finite array of shape (N, {n_in}) with N ≥ 1, one row per sample; got {X.shape}")
     if y is not None:
         y = np.asarray(y, dtype=float)
-        if y.shape[0] != X.shape[0] or not np.isfinite(y).all():
+        if y.shape[:1] != X.shape[:1] or not np.isfinite(y).all():
             raise ValueError(f"y must hold one finite target per row of X ({X.shape[0]}); got shape {y.shape}")
-        k = compiled.network.sizes[-1]
-        if compiled.network.output_activation == "softmax" and not labels_ok(y, k):
-            raise ValueError(f"y must hold class labels 0…{k - 1} (or one-hot rows) for a softmax output")
+        check_targets(compiled.network, y)
     return theta, X, y
+
+
+def check_targets(network: LayerNetwork, y: np.ndarray) -> None:
+    """Refuse targets whose shape does not fit the outputs: labels 0…k−1 (or one-hot rows) for a softmax,
+    one number per sample for one output, else k numbers per sample."""
+    k, out = network.sizes[-1], network.output_activation
+    if y.ndim == 1 and out == "softmax":
+        if not labels_ok(y, k):
+            i = int(np.flatnonzero((y < 0) | (y >= k) | (np.rint(y) != y))[0])
+            raise ValueError(f"y must hold class labels 0…{k - 1} (or one-hot rows) for a softmax output; "
+                             f"y[{i}] is {y[i]:g}")
+    elif not (y.ndim == 1 and k == 1) and y.shape[1:] != (k,):
+        labels = (f"; one label per sample goes with a softmax output (layers:…-{k}:…:softmax) or one sigmoid "
+                  f"output (layers:…-1:…:sigmoid)" if y.ndim == 1 else "")
+        raise ValueError(f"y must hold {k} targets per sample, shape (N, {k}), for the network's {k} {out} outputs; "
+                         f"got shape {y.shape}{labels}")
 
 
 def compile_layers(target, loss: str | None = None, rules=None) -> CompiledLayerLoss:
