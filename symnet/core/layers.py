@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from numbers import Integral, Real
@@ -311,6 +312,26 @@ def flat(matrices) -> tuple[Symbol, ...]:
 def flat_params(program: Program) -> tuple[Symbol, ...]:
     """Every parameter entry in vector order: W1 row by row, b1, W2, b2, …"""
     return flat(entries(p) for p in program.params)
+
+
+def entry_names(params, indices) -> list[str]:
+    """The names of the flat parameter entries at ``indices`` (``W1_2_3``, ``b1_4``, as ``entries`` names them),
+    without building a symbol per entry: a network of millions of parameters names the few it samples.
+
+    >>> entry_names(layers("2-3-1").params, [0, 5, 6, 12])
+    ['W1_1_1', 'W1_3_2', 'b1_1', 'b2_1']
+    """
+    starts, offset = [], 0
+    for p in params:
+        starts.append(offset)
+        offset += int(p.shape[0] * p.shape[1])
+    names = []
+    for i in indices:
+        k = bisect_right(starts, int(i)) - 1
+        p, j = params[k], int(i) - starts[k]
+        cols = int(p.shape[1])
+        names.append(f"{p.name}_{j + 1}" if cols == 1 else f"{p.name}_{j // cols + 1}_{j % cols + 1}")
+    return names
 
 
 def shape_text(shape: Sequence[int]) -> str:

@@ -116,7 +116,7 @@ def _inputs(value, n: int) -> tuple[str, ...]:
     """The input column names: a list of ``n`` different non-empty strings (a name twice would read one column
     in two places)."""
     if not isinstance(value, list) or len(value) != n or not all(isinstance(s, str) and s for s in value):
-        raise ValueError(f"key 'inputs' must name the network's {n} inputs")
+        raise ValueError(f"key 'inputs' must name the network's {n} inputs in a list of strings")
     seen: set = set()
     twice = next((s for s in value if s in seen or seen.add(s)), None)
     if twice is not None:

@@ -370,6 +370,16 @@ class CompiledLayerLoss:
         flat /= n                                   # in place: no second P-long array per call
         return float(total) / n, flat
 
+    def evaluate_value(self, X, y, theta) -> float:
+        """The mean loss alone, from the forward steps (no gradient), on already validated arrays."""
+        with np.errstate(over="ignore", under="ignore"):
+            return float(self._value_function(X, self.targets(y, X.shape[0]), *self.unflatten(theta))[0]) / X.shape[0]
+
+    @cached_property
+    def _value_function(self):
+        program = self.loss.program
+        return compile_program(program, list(program.outputs), "value")
+
     def check(self, X, y) -> None:
         """Refuse a batch this network cannot take (``ValueError`` saying why), before any work or allocation."""
         check_layer_batch(self, None, X, y)
