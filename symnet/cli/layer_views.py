@@ -96,7 +96,8 @@ def grad_layers(net, loss_name, fmt: str, wrt, expanded, at, parse_wrt) -> str:
 
 
 def codegen_layers(net, loss_name) -> str:
-    """The generated NumPy source: batch-first arrays, matrix products, batch sums."""
+    """A standalone module: the generated NumPy source (batch-first arrays, matrix products, batch sums), the
+    helpers it calls, and ``value_and_grad(theta, X, y) -> (mean loss, gradient)``."""
     from symnet.numeric.layer_codegen import compile_layers
 
-    return compile_layers(_loss(net, loss_name)).source
+    return compile_layers(_loss(net, loss_name)).module

@@ -51,8 +51,15 @@ def _squared_error(A, Y):
     return float(np.sum((A - Y) ** 2))
 
 
-ACTIVATIONS = {"sigmoid": expit, "tanh": np.tanh, "relu": lambda z: np.maximum(z, 0.0),
-               "softplus": lambda z: np.logaddexp(0.0, z)}
+def _relu(z):
+    return np.maximum(z, 0.0)
+
+
+def _softplus(z):
+    return np.logaddexp(0.0, z)   # log(1 + eᶻ), finite for any z
+
+
+ACTIVATIONS = {"sigmoid": expit, "tanh": np.tanh, "relu": _relu, "softplus": _softplus}
 LOSSES = {"softmax_cross_entropy": _softmax_cross_entropy, "sigmoid_cross_entropy": _sigmoid_cross_entropy,
           "squared_error": _squared_error}
 
@@ -335,6 +342,13 @@ class CompiledLayerLoss:
     @property
     def source(self) -> str:
         return source(self.function)
+
+    @property
+    def module(self) -> str:
+        """A standalone Python module defining ``value_and_grad(theta, X, y) -> (mean loss, gradient)``."""
+        from symnet.numeric.standalone import layer_module_source
+
+        return layer_module_source(self)
 
     def unflatten(self, theta) -> list[np.ndarray]:
         """Views of the flat vector ``theta`` as the parameter arrays W1, b1, W2, …"""
