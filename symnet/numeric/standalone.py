@@ -132,11 +132,12 @@ def _layer_helper(name: str, compiled) -> tuple[str, tuple[str, ...]]:
     derivative = name.startswith("d_")
     base = name[2:] if derivative else name
     formula = own.get(base, base)
-    if derivative or base in own or base not in lc.namespace():
+    written = {"softmax": lc._softmax, **lc.LOSSES, **lc.ACTIVATIONS}   # NumPy forms chosen by hand
+    if derivative or base not in written:
         rule = ActivationPrime(formula, MatrixSymbol("_", 1, 1)).scalar_rule() if derivative else \
             (formula if isinstance(formula, Lambda) else Lambda(lc.Z, lc.ACTIVATION_FORMULAS[base](lc.Z)))
         return _formula_source(name, rule)
-    fn = lc.namespace()[base]
+    fn = written[base]
     if inspect.isfunction(fn):   # written in layer_codegen: its own source, under the name the code calls
         return inspect.getsource(fn).replace(f"def {fn.__name__}(", f"def {name}(", 1).rstrip(), ()
     if getattr(numpy, fn.__name__, None) is fn:
