@@ -30,6 +30,7 @@ from symnet.core.matrix_rules import ELEMENTWISE, USER, ActivationPrime, Apply, 
 from symnet.core.neuron import ACTIVATIONS as ACTIVATION_FORMULAS
 from symnet.numeric.batch import BatchCheck
 from symnet.numeric.generation import generate
+from symnet.numeric.printer import global_names
 
 
 def _softmax(Z):
@@ -348,7 +349,7 @@ class CompiledLayerLoss:
         """A standalone Python module defining ``value_and_grad(theta, X, y) -> (mean loss, gradient)``."""
         from symnet.numeric.standalone import layer_module_source
 
-        return layer_module_source(self)
+        return layer_module_source(self, called_functions(self))
 
     def unflatten(self, theta) -> list[np.ndarray]:
         """Views of the flat vector ``theta`` as the parameter arrays W1, b1, W2, …"""
@@ -416,6 +417,25 @@ class CompiledLayerLoss:
         theta, X, _ = check_layer_batch(self, theta, X, None)
         with np.errstate(over="ignore", under="ignore"):
             return self.predictor(X, *self.unflatten(theta))[0]
+
+
+def called_functions(compiled) -> dict:
+    """Each name the generated code calls, with what it stands for: a NumPy form chosen by hand (a Python
+    function or a ufunc: softmax, the losses, σ, tanh, relu, softplus), or a formula (``Lambda``) for σ′,
+    the other activations and your own."""
+    own = {ident: formula for formula, ident in user_functions(compiled.gradient.program).items()}
+    written = {"softmax": _softmax, **LOSSES, **ACTIVATIONS}
+    out = {}
+    for name in sorted(global_names(compiled.source) - {"numpy"}):
+        base = name[2:] if name.startswith("d_") else name
+        formula = own.get(base, base)
+        if name.startswith("d_"):
+            out[name] = ActivationPrime(formula, MatrixSymbol("_", 1, 1)).scalar_rule()
+        elif base in written:
+            out[name] = written[base]
+        else:
+            out[name] = formula if isinstance(formula, Lambda) else Lambda(Z, ACTIVATION_FORMULAS[base](Z))
+    return out
 
 
 def labels_ok(y: np.ndarray, k: int) -> bool:

@@ -92,18 +92,19 @@ def value_and_grad(theta, X, y):
 '''
 
 
-def layer_module_source(compiled) -> str:
+def layer_module_source(compiled, functions: dict) -> str:
     """The text of a standalone module for a ``CompiledLayerLoss``: its generated function (batch sums), the
-    helpers it calls (activations, their derivatives, softmax, the loss) as source, and the wrapper
-    ``value_and_grad(theta, X, y) -> (mean loss, gradient)``, the library's call without the library."""
-    from symnet.numeric.layer_codegen import source
-    from symnet.numeric.printer import global_names
+    functions it calls as source, and the wrapper ``value_and_grad(theta, X, y) -> (mean loss, gradient)``,
+    the library's call without the library.
 
+    ``functions`` maps each name the code calls to a hand-written NumPy form (a function or a ufunc) or a
+    formula (``Lambda``), as ``layer_codegen.called_functions`` gives them.
+    """
     name = "layer_sums"
-    body = source(compiled.function).replace(f"def {compiled.function.__name__}(", f"def {name}(", 1)
+    body = compiled.source.replace(f"def {compiled.function.__name__}(", f"def {name}(", 1)
     imports, helpers = {"import numpy", "import numpy as np"}, []
-    for helper in sorted(global_names(body) - {"numpy"}):
-        lines, needs = _layer_helper(helper, compiled)
+    for helper, form in functions.items():
+        lines, needs = _helper_source(helper, form)
         helpers += [lines] if lines else []
         imports |= set(needs)
     net = compiled.network
@@ -116,34 +117,23 @@ def layer_module_source(compiled) -> str:
     return "\n".join([header, "", *ordered, "", "", "\n\n\n".join(helpers + [body.rstrip()])]) + "\n" + wrapper
 
 
-def _layer_helper(name: str, compiled) -> tuple[str, tuple[str, ...]]:
-    """(source, import lines) of one function the layer code calls by ``name``: a hand-written NumPy form
-    (softmax, a loss, relu), a NumPy or SciPy ufunc (tanh, expit), or a formula printed by symnet (σ′, your φ)."""
+def _helper_source(name: str, form) -> tuple[str, tuple[str, ...]]:
+    """(source, import lines) of the function called ``name``: a formula printed by symnet (stable forms), a
+    Python function's own source under that name, or a NumPy or SciPy ufunc bound to it."""
     import inspect
 
     import numpy
     import scipy.special
-    from sympy import Lambda, MatrixSymbol
+    from sympy import Lambda
 
-    from symnet.core.matrix_rules import ActivationPrime
-    from symnet.numeric import layer_codegen as lc
-
-    own = {ident: formula for formula, ident in lc.user_functions(compiled.gradient.program).items()}
-    derivative = name.startswith("d_")
-    base = name[2:] if derivative else name
-    formula = own.get(base, base)
-    written = {"softmax": lc._softmax, **lc.LOSSES, **lc.ACTIVATIONS}   # NumPy forms chosen by hand
-    if derivative or base not in written:
-        rule = ActivationPrime(formula, MatrixSymbol("_", 1, 1)).scalar_rule() if derivative else \
-            (formula if isinstance(formula, Lambda) else Lambda(lc.Z, lc.ACTIVATION_FORMULAS[base](lc.Z)))
-        return _formula_source(name, rule)
-    fn = written[base]
-    if inspect.isfunction(fn):   # written in layer_codegen: its own source, under the name the code calls
-        return inspect.getsource(fn).replace(f"def {fn.__name__}(", f"def {name}(", 1).rstrip(), ()
-    if getattr(numpy, fn.__name__, None) is fn:
-        return f"{name} = numpy.{fn.__name__}", ()
-    if getattr(scipy.special, fn.__name__, None) is fn:
-        return "", (f"from scipy.special import {fn.__name__} as {name}",)
+    if isinstance(form, Lambda):
+        return _formula_source(name, form)
+    if inspect.isfunction(form):
+        return inspect.getsource(form).replace(f"def {form.__name__}(", f"def {name}(", 1).rstrip(), ()
+    if getattr(numpy, form.__name__, None) is form:
+        return f"{name} = numpy.{form.__name__}", ()
+    if getattr(scipy.special, form.__name__, None) is form:
+        return "", (f"from scipy.special import {form.__name__} as {name}",)
     raise ValueError(f"the generated code calls {name}, which has no source form")
 
 
