@@ -463,11 +463,11 @@ def check_layer_batch(compiled, theta, X, y):
         y = np.asarray(y, dtype=float)
         if y.shape[:1] != X.shape[:1] or not np.isfinite(y).all():
             raise ValueError(f"y must hold one finite target per row of X ({X.shape[0]}); got shape {y.shape}")
-        check_targets(compiled.network, y)
+        check_target_shape(compiled.network, y)
     return theta, X, y
 
 
-def check_targets(network: LayerNetwork, y: np.ndarray) -> None:
+def check_target_shape(network: LayerNetwork, y: np.ndarray) -> None:
     """Refuse targets whose shape does not fit the outputs: labels 0…k−1 (or one-hot rows) for a softmax,
     one number per sample for one output, else k numbers per sample."""
     k, out = network.sizes[-1], network.output_activation
