@@ -229,7 +229,7 @@ def test_softmax_over_one_output_is_refused():
 
 
 @pytest.mark.parametrize("sizes", ["1٠-2", "２-3", " 2 - 3 ", "2 -3", b"2-3", "inf-2", "2-1e3", "+2-3",
-                                   [float("inf"), 2], [2.5, 3], ["2", 3], [True, 2], 5])
+                                   [float("inf"), 2], [2.5, 3], ["2", 3], [True, 2], 5, {2, 3}])
 def test_layer_sizes_are_ascii_digits_or_whole_numbers(sizes):
     with pytest.raises(ValueError, match="ASCII digits"):
         layers(sizes)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 from numbers import Integral, Real
 
@@ -183,7 +183,7 @@ def _parse_sizes(layer_sizes) -> list[int]:
     """Sizes from ``"64-32-10"`` (ASCII digits joined by '-', nothing else) or a sequence of integers."""
     if isinstance(layer_sizes, str):
         sizes = [int(p) if re.fullmatch(r"[0-9]{1,6}", p, re.ASCII) else None for p in layer_sizes.split("-")]
-    elif isinstance(layer_sizes, Sequence) and not isinstance(layer_sizes, (bytes, bytearray)):
+    elif isinstance(layer_sizes, Iterable) and not isinstance(layer_sizes, (bytes, bytearray, Mapping, Set, Iterator)):
         sizes = [_whole(p) for p in layer_sizes]
     else:
         sizes = []
