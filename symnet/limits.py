@@ -27,6 +27,8 @@ MAX_STEPS = 100_000               # steps of its program (operations), estimated
 MAX_MLP_LAYERS = 12               # an ``mlp:`` network named on the command line ...
 MAX_MLP_NEURONS = 256             # ... and its neurons, all layers together
 MAX_BUILD_COST = 500_000          # an MLP's Σ width · fan_in², about 10 µs each to build
+MAX_LAYER_PARAMS = 20_000_000     # a layer network's Σ nₗ(nₗ₋₁ + 1): 160 MB of float64 for θ, as much again
+                                  # for its gradient and each of the optimiser's states
 
 # --- numeric work ------------------------------------------------------------------------------
 MAX_BATCH_BYTES = 1_000_000_000   # 8 bytes x program steps x samples per step, held at once when training
@@ -147,3 +149,19 @@ def check_neurons_size(neurons, what: str = "the network") -> None:
     check_network_size(params, steps, what)
     if neurons:
         check_build_cost(sum(k * k for k, _ in neurons), max(k for k, _ in neurons), what)
+
+
+def check_layer_size(sizes) -> None:
+    """Refuse a layer network over ``MAX_LAYER_PARAMS`` parameters (ValueError), before anything is allocated.
+
+    >>> check_layer_size([64, 32, 10])
+    >>> check_layer_size([100_000, 100_000, 10])
+    Traceback (most recent call last):
+    ...
+    ValueError: the layer network 100000-100000-10 has 10,001,100,010 parameters; symnet works with at most 20,000,000 (160 MB of float64 for θ, as much again for its gradient and the optimiser): use narrower layers
+    """
+    params = sum((fan_in + 1) * width for fan_in, width in pairwise(sizes))
+    if params > MAX_LAYER_PARAMS:
+        raise ValueError(f"the layer network {'-'.join(map(str, sizes))} has {params:,} parameters; symnet works "
+                         f"with at most {MAX_LAYER_PARAMS:,} (160 MB of float64 for θ, as much again for its "
+                         f"gradient and the optimiser): use narrower layers")

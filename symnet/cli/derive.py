@@ -20,6 +20,7 @@ from .common import (
     emit,
     examples,
     handle_errors,
+    is_layer_network,
     load_network,
     loss_option,
     make_loss,
@@ -73,21 +74,21 @@ def derive(network, expr, inputs, params, activation, loss_name, wrt, at, abstra
     """
     _check_output(output)
     _check_language(lang, ascii, output)
-    if network and network.strip().startswith("layers:"):
-        if fmt == "json" or (output or "").lower().endswith(".json"):
-            raise click.UsageError("a layers: derivation is written as text, Markdown, LaTeX or PDF; it has no JSON "
-                                   "form yet")
-        if at or abstract or expanded:
-            raise click.UsageError("--at, --abstract and --expanded go with scalar networks; a layers: "
-                                   "network is derived in matrix form (BP1–BP4)")
-        with time_limit(timeout, "the derivation"):
-            _derive_layers(network, loss_name, wrt, lang, fmt, output, no_check, ascii)
-        return
     with time_limit(timeout, "the derivation"):
+        net = load_network(network, expr, inputs, params, activation)
+        if is_layer_network(net):   # layers:… or a layer network's model file: the matrix form
+            if fmt == "json" or (output or "").lower().endswith(".json"):
+                raise click.UsageError("a layers: derivation is written as text, Markdown, LaTeX or PDF; it has no "
+                                       "JSON form yet")
+            if at or abstract or expanded:
+                raise click.UsageError("--at, --abstract and --expanded go with scalar networks; a layers: "
+                                       "network is derived in matrix form (BP1–BP4)")
+            _derive_layers(net, loss_name, wrt, lang, fmt, output, no_check, ascii)
+            return
         check = output is not None and not no_check
         if at is None and output is not None and not abstract and not output.lower().endswith(".json"):
             at = DEFAULT_AT
-        derivation = _build((network, expr, inputs, params, activation), loss_name, wrt, at, abstract, expanded, check)
+        derivation = _build(net, loss_name, wrt, at, abstract, expanded, check)
         if output is None and fmt == "json":
             emit(dumps(derivation_record(derivation)), None, ascii, "json")
             return
@@ -99,14 +100,13 @@ def derive(network, expr, inputs, params, activation, loss_name, wrt, at, abstra
         _write_document(derivation, output, lang, not no_check)
 
 
-def _derive_layers(network, loss_name, wrt, lang, fmt, output, no_check, ascii) -> None:
-    """The matrix-form derivation of a layers: network, to the terminal or a .md/.tex/.txt/.pdf file."""
+def _derive_layers(net, loss_name, wrt, lang, fmt, output, no_check, ascii) -> None:
+    """The matrix-form derivation of a layer network, to the terminal or a .md/.tex/.txt/.pdf file."""
     from click.core import ParameterSource
 
     from symnet.derivation.layers import derive_layers
     from symnet.render.layer_document import layer_document
 
-    net = load_network(network)
     default = click.get_current_context().get_parameter_source("loss_name") is ParameterSource.DEFAULT
     loss = net.loss(None if default else loss_name)
     derivation = derive_layers(loss, check=output is not None and not no_check, wrt=parse_wrt(wrt, loss))
@@ -156,11 +156,11 @@ def _check_language(lang: str, ascii: bool, output: str | None) -> None:
                                "(-o derivation.md, .tex or .pdf), or use --lang en")
 
 
-def _build(source, loss_name, wrt, at, abstract, expanded, check):
-    """The loss from the network options, then its derivation."""
+def _build(net, loss_name, wrt, at, abstract, expanded, check):
+    """The loss of the network from the options, then its derivation."""
     from symnet.derivation.derive import derive as build
 
-    loss = make_loss(load_network(*source), loss_name)
+    loss = make_loss(net, loss_name)
     symbols = parse_wrt(wrt, loss, abstract=abstract)
     return build(loss, wrt=symbols, at=_point(loss, at), abstract=abstract, expanded=expanded, check=check)
 

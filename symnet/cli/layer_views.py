@@ -7,40 +7,45 @@ Only the standard library and click are imported at module level.
 
 from __future__ import annotations
 
-import re
-
 import click
 
 MAX_LAYERS = 12
-MAX_PARAMS = 20_000_000   # 160 MB of float64 for θ, as much again for its gradient and the optimiser's state
 
 
-def parse_layers(spec: str):
+def parse_layers(spec: str, activation: str | None = None):
     """``layers:SIZES[:ACTIVATION[:OUTPUT]]``, the grammar of ``mlp:``; the output may also be softmax.
 
-    The grammar is ``symnet.core.layers.parse_layer_spec`` (``layers("64-32-10:relu:softmax")`` reads the
-    same text); the CLI adds its size limits."""
-    from symnet.core.layers import OUTPUTS, layers, parse_layer_spec
-    from symnet.core.neuron import ACTIVATIONS
+    The grammar and the sizes' limits are ``symnet.core.layers``'s (``layers("64-32-10:relu:softmax")`` reads
+    the same text); the CLI adds a limit on the number of layers. ``activation`` is ``--activation``: a name
+    or a formula in z, for a spec that names none."""
+    from symnet.core.layers import layers, parse_layer_spec
 
     if not spec.startswith("layers:"):
         raise ValueError(f"expected layers:SIZES[:ACTIVATION[:OUTPUT]], e.g. layers:64-32-10:relu:softmax; got {spec!r}")
-    text, activation, output = parse_layer_spec(spec)
-    sizes = text.split("-")
-    if len(sizes) < 2 or not all(re.fullmatch(r"[1-9]\d{0,4}", s) for s in sizes):
-        raise ValueError(f"layer sizes must be positive integers joined by '-', e.g. layers:64-32-10; got {text!r}")
-    if len(sizes) > MAX_LAYERS:
-        raise ValueError(f"layers:{text} has {len(sizes)} layers; at most {MAX_LAYERS}")
-    activation, output = activation or "relu", output or "softmax"
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {activation!r} in {spec!r}: expected one of {', '.join(ACTIVATIONS)}")
-    if output not in OUTPUTS:
-        raise ValueError(f"unknown output activation {output!r} in {spec!r}: expected one of {', '.join(OUTPUTS)}")
-    widths = [int(n) for n in sizes]
-    count = sum((a + 1) * b for a, b in zip(widths, widths[1:]))
-    if count > MAX_PARAMS:
-        raise ValueError(f"layers:{text} has {count:,} parameters; at most {MAX_PARAMS:,} fit in memory here")
-    return layers(widths, activation, output)
+    text, named, output = parse_layer_spec(spec)
+    if len(text.split("-")) > MAX_LAYERS:
+        raise ValueError(f"layers:{text} has {len(text.split('-'))} layers; at most {MAX_LAYERS}")
+    if activation is not None and named is not None:
+        raise ValueError(f"{spec} already names the activation {named}; give it either in NETWORK or with "
+                         f"--activation, not both")
+    return layers(text, named if activation is None else _activation(activation), output)
+
+
+def with_layer_activation(net, text: str):
+    """A layer network (from a model file) with its hidden activation replaced by ``--activation``."""
+    from symnet.core.layers import layers
+
+    return layers(list(net.sizes), _activation(text), net.output_activation)
+
+
+def _activation(text: str):
+    """``--activation``: a name, or a formula in z read by the safe parser."""
+    from symnet.io.netfile import activation_from_text
+
+    try:
+        return activation_from_text(text)
+    except ValueError as error:
+        raise ValueError(f"--activation: {error}") from None
 
 
 def _loss(net, loss_name):
@@ -91,7 +96,8 @@ def grad_layers(net, loss_name, fmt: str, wrt, expanded, at, parse_wrt) -> str:
 
 
 def codegen_layers(net, loss_name) -> str:
-    """The generated NumPy source: batch-first arrays, matrix products, batch sums."""
+    """A standalone module: the generated NumPy source (batch-first arrays, matrix products, batch sums), the
+    helpers it calls, and ``value_and_grad(theta, X, y) -> (mean loss, gradient)``."""
     from symnet.numeric.layer_codegen import compile_layers
 
-    return compile_layers(_loss(net, loss_name)).source
+    return compile_layers(_loss(net, loss_name)).module

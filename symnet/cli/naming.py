@@ -76,9 +76,13 @@ def load_network(spec: str | None, expr: str | None = None, inputs: str | None =
         elif head == "layers":
             from .layer_views import parse_layers
 
-            net = parse_layers(spec)
+            return parse_layers(spec, activation)
         else:
             net = _network_from_file(spec)
+    if activation is not None and is_layer_network(net):
+        from .layer_views import with_layer_activation
+
+        return with_layer_activation(net, activation)
     return net if activation is None else with_activation(net, activation)
 
 
@@ -235,8 +239,9 @@ def make_loss(network, loss_name: str = "squared_error"):
     from symnet.io.text import loss
 
     if is_layer_network(network):
-        raise ValueError(f"{network.spec} is a layer network: this command takes scalar networks (seed, mlp:…, "
-                         f"files, --expr); use symnet show, grad, codegen, check, derive or train with it")
+        raise ValueError(f"{network.spec} is a layer network (whole layers as matrices); this command takes "
+                         f"networks of neurons (seed, mlp:…, network files, --expr): use symnet show, grad, codegen, "
+                         f"check, derive or train with {network.spec}")
     try:
         return loss(network, loss_name)
     except ValueError as error:

@@ -12,14 +12,19 @@ the same reverse sweep (``symnet.core.backprop``) differentiates it, using the m
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
+from numbers import Integral, Real
 
 from sympy import HadamardProduct, ImmutableMatrix, Lambda, MatAdd, MatMul, MatrixSymbol, Symbol, Transpose
 
 from symnet.core.matrix_rules import (ELEMENTWISE, ActivationPrime, Apply, LossStep, SigmoidCrossEntropy, Softmax,
                                       SoftmaxCrossEntropy, SquaredError, user_activation)
 from symnet.core.program import Program
+from symnet.limits import check_layer_size
 
 COST = Symbol("C")
 OUTPUTS = ELEMENTWISE + ("softmax", "identity")
@@ -101,7 +106,8 @@ def layers(layer_sizes, activation: str | None = None, output: str | None = None
         activation: the hidden layers' σ; default relu. A name (sigmoid, tanh, relu, softplus, identity, …) or
             your own, a SymPy function class or a one-argument function (``lambda z: z * sigmoid(z)``), as in
             ``mlp``; its derivative comes from the rule table.
-        output: the last layer's activation (a name, or softmax); default softmax.
+        output: the last layer's activation (a name, or softmax over two or more outputs); default softmax,
+            sigmoid for one output.
 
     Returns:
         A ``LayerNetwork``.
@@ -113,17 +119,21 @@ def layers(layer_sizes, activation: str | None = None, output: str | None = None
     """
     if isinstance(layer_sizes, str) and ":" in layer_sizes:
         layer_sizes, activation, output = _spec_parts(layer_sizes, activation, output)
-    activation, output = activation or "relu", output or "softmax"
     sizes = _parse_sizes(layer_sizes)
+    activation, output = activation or "relu", output or ("sigmoid" if sizes[-1] == 1 else "softmax")
     if not isinstance(activation, str):
         activation = user_activation(activation)
-    for name, value, allowed in (("activation", activation, ELEMENTWISE + ("identity",)), ("output", output, OUTPUTS)):
+    for name, value, allowed in (("activation", activation, ELEMENTWISE + ("identity",)),
+                                 ("output activation", output, OUTPUTS)):
         if isinstance(value, str) and value not in allowed:
             raise ValueError(f"unknown {name} {value!r}: expected one of {', '.join(allowed)}"
                              + (", or your own (a SymPy function class or a one-argument function)"
                                 if name == "activation" else ""))
     if not isinstance(output, str):
         raise TypeError(f"output must be a name, one of {', '.join(OUTPUTS)}; got {type(output).__name__}")
+    if output == "softmax" and sizes[-1] == 1:
+        raise ValueError("a softmax over one output is always 1 and learns nothing: end with one sigmoid output "
+                         "(output='sigmoid', two classes as 0/1) or with two outputs and softmax")
     a, steps, params = MatrixSymbol("x", sizes[0], 1), [], []
     x = a
     for l, (n_in, n_out) in enumerate(zip(sizes, sizes[1:]), start=1):
@@ -170,16 +180,31 @@ def _spec_parts(spec: str, activation, output):
 
 
 def _parse_sizes(layer_sizes) -> list[int]:
-    parts = layer_sizes.split("-") if isinstance(layer_sizes, str) else list(layer_sizes)
-    try:
-        sizes = [int(p) for p in parts]
-    except (TypeError, ValueError):
+    """Sizes from ``"64-32-10"`` (ASCII digits joined by '-', nothing else) or a sequence of integers."""
+    if isinstance(layer_sizes, str):
+        sizes = [int(p) if re.fullmatch(r"[0-9]{1,6}", p, re.ASCII) else None for p in layer_sizes.split("-")]
+    elif isinstance(layer_sizes, Iterable) and not isinstance(layer_sizes, (bytes, bytearray, Mapping, Set, Iterator)):
+        sizes = [_whole(p) for p in layer_sizes]
+    else:
         sizes = []
-    if len(sizes) < 2 or any(n < 1 or n > MAX_WIDTH for n in sizes) or \
-            (not isinstance(layer_sizes, str) and any(isinstance(p, bool) or int(p) != p for p in parts)):
-        raise ValueError(f"layer sizes must be two or more positive integers (at most {MAX_WIDTH}), "
-                         f"e.g. \"64-32-10\" or [64, 32, 10]; got {layer_sizes!r}")
+    if len(sizes) < 2 or any(n is None or n < 1 or n > MAX_WIDTH for n in sizes):
+        shown = repr(layer_sizes)
+        raise ValueError(f"layer sizes must be two or more positive integers up to {MAX_WIDTH:,}, written in ASCII "
+                         f"digits, e.g. \"64-32-10\" or [64, 32, 10]; got "
+                         f"{shown if len(shown) <= 60 else shown[:60] + '…'}")
+    check_layer_size(sizes)
     return sizes
+
+
+def _whole(value) -> int | None:
+    """An integer (or an integral finite float) as int; None for anything else (bool, str, inf, 2.5)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, Integral):
+        return int(value)
+    if isinstance(value, Real) and math.isfinite(value) and float(value).is_integer():
+        return int(value)
+    return None
 
 
 def layer_loss(network: LayerNetwork, kind: str | None = None) -> LayerLoss:
@@ -287,6 +312,26 @@ def flat(matrices) -> tuple[Symbol, ...]:
 def flat_params(program: Program) -> tuple[Symbol, ...]:
     """Every parameter entry in vector order: W1 row by row, b1, W2, b2, …"""
     return flat(entries(p) for p in program.params)
+
+
+def entry_names(params, indices) -> list[str]:
+    """The names of the flat parameter entries at ``indices`` (``W1_2_3``, ``b1_4``, as ``entries`` names them),
+    without building a symbol per entry: a network of millions of parameters names the few it samples.
+
+    >>> entry_names(layers("2-3-1").params, [0, 5, 6, 12])
+    ['W1_1_1', 'W1_3_2', 'b1_1', 'b2_1']
+    """
+    starts, offset = [], 0
+    for p in params:
+        starts.append(offset)
+        offset += int(p.shape[0] * p.shape[1])
+    names = []
+    for i in indices:
+        k = bisect_right(starts, int(i)) - 1
+        p, j = params[k], int(i) - starts[k]
+        cols = int(p.shape[1])
+        names.append(f"{p.name}_{j + 1}" if cols == 1 else f"{p.name}_{j // cols + 1}_{j % cols + 1}")
+    return names
 
 
 def shape_text(shape: Sequence[int]) -> str:

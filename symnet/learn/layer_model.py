@@ -81,7 +81,7 @@ def save_layers(path, fit, inputs=None, mean=None, scale=None):
     from symnet.io.files import write_text
 
     n = fit.network.sizes[0]
-    inputs = tuple(inputs) if inputs is not None else tuple(f"x{i + 1}" for i in range(n))
+    inputs = _inputs(list(inputs), n) if inputs is not None else tuple(f"x{i + 1}" for i in range(n))
     mean = np.zeros(n) if mean is None else np.asarray(mean, dtype=float)
     scale = np.ones(n) if scale is None else np.asarray(scale, dtype=float)
     if len(inputs) != n or mean.shape != (n,) or scale.shape != (n,):
@@ -101,17 +101,29 @@ def layers_from_doc(doc: dict) -> LayerModel:
     if len(theta) != net.n_params:
         raise ValueError(f"key 'theta' has {len(theta)} values; {net.spec} has {net.n_params} parameters")
     n = net.sizes[0]
-    inputs = tuple(doc.get("inputs") or (f"x{i + 1}" for i in range(n)))
+    inputs = _inputs(doc.get("inputs") or [f"x{i + 1}" for i in range(n)], n)
     mean = finite_floats(doc.get("mean", [0.0] * n), "mean")
     scale = finite_floats(doc.get("scale", [1.0] * n), "scale")
-    if len(inputs) != n or not all(isinstance(s, str) and s for s in inputs):
-        raise ValueError(f"key 'inputs' must name the network's {n} inputs")
     if mean.shape != (n,) or scale.shape != (n,) or not (scale > 0).all():
         raise ValueError(f"keys 'mean' and 'scale' must hold {n} numbers each, every scale > 0")
     summary = doc.get("summary", {})
     if not isinstance(summary, dict):
         raise ValueError("key 'summary' must be an object")
     return LayerModel(net, theta, inputs, mean, scale, summary)
+
+
+def _inputs(value, n: int) -> tuple[str, ...]:
+    """The input column names: a list of ``n`` different non-empty strings (a name twice would read one column
+    in two places)."""
+    if not isinstance(value, list) or len(value) != n or not all(isinstance(s, str) and s for s in value):
+        raise ValueError(f"key 'inputs' must name the network's {n} inputs in a list of strings")
+    seen: set = set()
+    twice = next((s for s in value if s in seen or seen.add(s)), None)
+    if twice is not None:
+        shown = twice if len(twice) <= 40 else twice[:40] + "…"
+        raise ValueError(f"key 'inputs' names the column {shown!r} twice; each of the network's {n} inputs "
+                         f"reads its own column")
+    return tuple(value)
 
 
 def _network(spec: str):

@@ -114,7 +114,7 @@ def train_layers(network: LayerNetwork, train: Dataset, test: Dataset | None = N
     """
     settings = _settings(optimizer, learning_rate, epochs, batch_size, weight_decay, seed)
     compiled = _compile(network, loss, backend, devices)
-    compiled.check(train.X, train.y)
+    _check_sets(compiled, train, test)
     rng = np.random.default_rng(settings["seed"])
     theta = initial_theta(network, rng)
     record = _Recorder(compiled, train, test)
@@ -142,6 +142,17 @@ def _compile(network, loss, backend, devices):
     from symnet.numeric.layer_codegen import compile_layers
 
     return compile_layers(network, loss)
+
+
+def _check_sets(compiled, train: Dataset, test: Dataset | None) -> None:
+    """Refuse a training or test set the network cannot take (width, labels, targets), before θ exists."""
+    for name, data in (("training", train), ("test", test)):
+        if data is None:
+            continue
+        try:
+            compiled.check(data.X, data.y)
+        except ValueError as error:
+            raise ValueError(f"the {name} set ({data.name}): {error}") from None
 
 
 def _settings(optimizer, learning_rate, epochs, batch_size, weight_decay, seed) -> dict:

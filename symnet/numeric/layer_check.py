@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from symnet.core.backprop import grad
-from symnet.core.layers import LayerLoss, LayerNetwork, flat_params, lower
+from symnet.core.layers import LayerLoss, LayerNetwork, entry_names, lower
 from symnet.numeric.codegen import to_function
 from symnet.numeric.gradreport import GradCheckReport, agreement_row
 from symnet.numeric.layer_codegen import compile_layers
@@ -54,19 +54,20 @@ def check_layer_grads(target, theta=None, X=None, y=None, *, seed: int = 0, samp
     theta, X, y = (default[i] if v is None else v for i, v in enumerate((theta, X, y)))
     compiled = compiled or compile_layers(target)
     loss, matrix = compiled(theta, X, y)
-    names = [s.name for s in flat_params(target.program)]
-    picked = _pick(compiled, sample, seed) if len(names) > lower_max_params else np.arange(len(names))
+    n_params = target.network.n_params
+    picked = _pick(compiled, sample, seed) if n_params > lower_max_params else np.arange(n_params)
+    names = entry_names(target.network.params, picked)   # the sampled ones only: no symbol per parameter
     skipped, columns = [], [matrix[picked], None, None]
-    if len(names) <= lower_max_params:
+    if n_params <= lower_max_params:
         Y = compiled.targets(y, X.shape[0])
         columns[1], columns[2] = _lowered(target, theta, X, Y)
     else:
-        reason = f"{len(names)} parameters (> {lower_max_params}): one scalar step per entry would be slow"
+        reason = f"{n_params} parameters (> {lower_max_params}): one scalar step per entry would be slow"
         skipped += [("lowered", reason), ("numeric", reason)]
-    fd = _sampled_differences(lambda t: compiled.evaluate_batch(X, y, t)[0], theta, picked)
+    fd = _sampled_differences(lambda t: compiled.evaluate_value(X, y, t), theta, picked)   # the loss alone
     columns.append(fd)
-    rows = tuple(agreement_row(names[i], [None if c is None else float(c[k]) for c in columns], loss)
-                 for k, i in enumerate(picked))
+    rows = tuple(agreement_row(names[k], [None if c is None else float(c[k]) for c in columns], loss)
+                 for k in range(len(picked)))
     return GradCheckReport(rows, float(loss), tuple(skipped), METHODS)
 
 
@@ -77,7 +78,7 @@ def _pick(compiled, sample, seed) -> np.ndarray:
         offsets.append((total, total + int(np.prod(shape))))
         total = offsets[-1][1]
     per = max(1, sample // len(offsets))
-    return np.sort(np.concatenate([rng.choice(np.arange(a, b), size=min(per, b - a), replace=False)
+    return np.sort(np.concatenate([a + rng.choice(b - a, size=min(per, b - a), replace=False)   # no arange of P
                                    for a, b in offsets]))
 
 
@@ -101,12 +102,15 @@ def _lowered(target, theta, X, Y):
 def _sampled_differences(mean_loss, theta, picked) -> np.ndarray:
     """Central differences in the ``picked`` coordinates only."""
     theta = np.asarray(theta, dtype=float)
+    work = theta.copy()   # one copy, each coordinate moved and put back: no P-long copy per evaluation
 
     def along(i):
         def f(t):
-            full = theta.copy()
-            full[i] = t[0]
-            return mean_loss(full)
-        return finite_differences(f, theta[i:i + 1])[0]
+            work[i] = t[0]
+            return mean_loss(work)
+        try:
+            return finite_differences(f, theta[i:i + 1])[0]
+        finally:
+            work[i] = theta[i]
 
     return np.array([along(i) for i in picked])

@@ -31,6 +31,7 @@ from symnet.core.neuron import ACTIVATIONS as ACTIVATION_FORMULAS
 from symnet.core.losses import target_range
 from symnet.numeric.batch import BatchCheck, check_targets
 from symnet.numeric.generation import generate
+from symnet.numeric.printer import global_names
 
 
 def _softmax(Z):
@@ -52,8 +53,15 @@ def _squared_error(A, Y):
     return float(np.sum((A - Y) ** 2))
 
 
-ACTIVATIONS = {"sigmoid": expit, "tanh": np.tanh, "relu": lambda z: np.maximum(z, 0.0),
-               "softplus": lambda z: np.logaddexp(0.0, z)}
+def _relu(z):
+    return np.maximum(z, 0.0)
+
+
+def _softplus(z):
+    return np.logaddexp(0.0, z)   # log(1 + eᶻ), finite for any z
+
+
+ACTIVATIONS = {"sigmoid": expit, "tanh": np.tanh, "relu": _relu, "softplus": _softplus}
 LOSSES = {"softmax_cross_entropy": _softmax_cross_entropy, "sigmoid_cross_entropy": _sigmoid_cross_entropy,
           "squared_error": _squared_error}
 
@@ -337,6 +345,13 @@ class CompiledLayerLoss:
     def source(self) -> str:
         return source(self.function)
 
+    @property
+    def module(self) -> str:
+        """A standalone Python module defining ``value_and_grad(theta, X, y) -> (mean loss, gradient)``."""
+        from symnet.numeric.standalone import layer_module_source
+
+        return layer_module_source(self, called_functions(self))
+
     def unflatten(self, theta) -> list[np.ndarray]:
         """Views of the flat vector ``theta`` as the parameter arrays W1, b1, W2, …"""
         return [theta[start:stop].reshape(shape) for start, stop, shape in self._slices]
@@ -371,9 +386,19 @@ class CompiledLayerLoss:
         flat /= n                                   # in place: no second P-long array per call
         return float(total) / n, flat
 
+    def evaluate_value(self, X, y, theta) -> float:
+        """The mean loss alone, from the forward steps (no gradient), on already validated arrays."""
+        with np.errstate(over="ignore", under="ignore"):
+            return float(self._value_function(X, self.targets(y, X.shape[0]), *self.unflatten(theta))[0]) / X.shape[0]
+
+    @cached_property
+    def _value_function(self):
+        program = self.loss.program
+        return compile_program(program, list(program.outputs), "value")
+
     def check(self, X, y) -> None:
-        """Refuse a batch this network cannot take (``ValueError`` saying why), before any work."""
-        check_layer_batch(self, np.zeros(self.network.n_params), X, y)
+        """Refuse a batch this network cannot take (``ValueError`` saying why), before any work or allocation."""
+        check_layer_batch(self, None, X, y)
 
     @cached_property
     def _checked(self) -> BatchCheck:
@@ -395,6 +420,25 @@ class CompiledLayerLoss:
             return self.predictor(X, *self.unflatten(theta))[0]
 
 
+def called_functions(compiled) -> dict:
+    """Each name the generated code calls, with what it stands for: a NumPy form chosen by hand (a Python
+    function or a ufunc: softmax, the losses, σ, tanh, relu, softplus), or a formula (``Lambda``) for σ′,
+    the other activations and your own."""
+    own = {ident: formula for formula, ident in user_functions(compiled.gradient.program).items()}
+    written = {"softmax": _softmax, **LOSSES, **ACTIVATIONS}
+    out = {}
+    for name in sorted(global_names(compiled.source) - {"numpy"}):
+        base = name[2:] if name.startswith("d_") else name
+        formula = own.get(base, base)
+        if name.startswith("d_"):
+            out[name] = ActivationPrime(formula, MatrixSymbol("_", 1, 1)).scalar_rule()
+        elif base in written:
+            out[name] = written[base]
+        else:
+            out[name] = formula if isinstance(formula, Lambda) else Lambda(Z, ACTIVATION_FORMULAS[base](Z))
+    return out
+
+
 def labels_ok(y: np.ndarray, k: int) -> bool:
     """True unless y is a vector that is not class labels 0…k−1 (one-hot rows pass: their shape is checked)."""
     if y.ndim != 1:
@@ -405,22 +449,40 @@ def labels_ok(y: np.ndarray, k: int) -> bool:
 
 
 def check_layer_batch(compiled, theta, X, y):
-    """Validate a flat parameter vector, a batch X (N × n₀) and targets; ``ValueError`` says what is wrong."""
+    """Validate a flat parameter vector (None: not given), a batch X (N × n₀) and targets; ``ValueError`` says
+    what is wrong."""
     n_in, n_params = compiled.network.sizes[0], compiled.network.n_params
-    theta, X = np.asarray(theta, dtype=float), np.asarray(X, dtype=float)
-    if theta.shape != (n_params,) or not np.isfinite(theta).all():
-        raise ValueError(f"theta must hold {n_params} finite numbers (each Wˡ row by row, then bˡ); got shape {theta.shape}")
+    if theta is not None:
+        theta = np.asarray(theta, dtype=float)
+        if theta.shape != (n_params,) or not np.isfinite(theta).all():
+            raise ValueError(f"theta must hold {n_params} finite numbers (each Wˡ row by row, then bˡ); got shape "
+                             f"{theta.shape}")
+    X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape[1] != n_in or X.shape[0] == 0 or not np.isfinite(X).all():
         raise ValueError(f"X must be a finite array of shape (N, {n_in}) with N ≥ 1, one row per sample; got {X.shape}")
     if y is not None:
         y = np.asarray(y, dtype=float)
-        if y.shape[0] != X.shape[0] or not np.isfinite(y).all():
+        if y.shape[:1] != X.shape[:1] or not np.isfinite(y).all():
             raise ValueError(f"y must hold one finite target per row of X ({X.shape[0]}); got shape {y.shape}")
-        k = compiled.network.sizes[-1]
-        if compiled.network.output_activation == "softmax" and not labels_ok(y, k):
-            raise ValueError(f"y must hold class labels 0…{k - 1} (or one-hot rows) for a softmax output")
+        check_target_shape(compiled.network, y)
         check_targets(y, target_range(compiled.loss.name))
     return theta, X, y
+
+
+def check_target_shape(network: LayerNetwork, y: np.ndarray) -> None:
+    """Refuse targets whose shape does not fit the outputs: labels 0…k−1 (or one-hot rows) for a softmax,
+    one number per sample for one output, else k numbers per sample."""
+    k, out = network.sizes[-1], network.output_activation
+    if y.ndim == 1 and out == "softmax":
+        if not labels_ok(y, k):
+            i = int(np.flatnonzero((y < 0) | (y >= k) | (np.rint(y) != y))[0])
+            raise ValueError(f"y must hold class labels 0…{k - 1} (or one-hot rows) for a softmax output; "
+                             f"y[{i}] is {y[i]:g}")
+    elif not (y.ndim == 1 and k == 1) and y.shape[1:] != (k,):
+        labels = (f"; one label per sample goes with a softmax output (layers:…-{k}:…:softmax) or one sigmoid "
+                  f"output (layers:…-1:…:sigmoid)" if y.ndim == 1 else "")
+        raise ValueError(f"y must hold {k} targets per sample, shape (N, {k}), for the network's {k} {out} outputs; "
+                         f"got shape {y.shape}{labels}")
 
 
 def compile_layers(target, loss: str | None = None, rules=None) -> CompiledLayerLoss:
