@@ -183,7 +183,7 @@ GUARDED = r'''
 import ctypes, json, mmap, sys
 import numpy as np
 from sympy import Symbol, sin
-from symnet import from_expr, mlp, squared_error
+from symnet import from_expr, mlp, squared_error, value_and_grad
 from symnet.core.backprop import grad
 from symnet.numeric import fused
 from symnet.numeric.codegen import to_function
@@ -222,6 +222,12 @@ for name, program in PROGRAMS.items():
     report[name] = {"outputs": m, "params": len(program.params), "rest": len(rest),
                     "raw": bool(np.allclose(raw, expected, rtol=1e-12, atol=1e-12)),
                     "run": bool(np.allclose([value, *rest], expected, rtol=1e-12, atol=1e-12))}
+fn = value_and_grad(squared_error(mlp([2, 3, 1])), backend="fused")   # the public call, means and rows
+X, y, theta = np.random.default_rng(1).normal(size=(7, 2)), np.zeros(7), np.full(13, 0.3)
+(value, g), (losses, rows) = fn(theta, X, y), fn(theta, X, y, per_sample=True)
+report["per-sample rows"] = {"outputs": 14, "params": 13, "rest": len(g), "raw": rows.shape == (7, 13),
+                             "run": bool(np.allclose(rows.mean(axis=0), g, rtol=1e-12, atol=1e-12)
+                                         and np.isclose(losses.mean(), value, rtol=1e-12))}
 print(json.dumps(report))
 '''
 
@@ -252,6 +258,7 @@ def test_every_output_shape_fits_its_buffer_exactly_under_a_memory_checker():
     report = json.loads(done.stdout.splitlines()[-1])
     assert report["by inputs and params"]["outputs"] > report["by inputs and params"]["params"] + 1   # the old bug
     assert report["loss alone, params kept"]["outputs"] == 1 < report["loss alone, params kept"]["params"]
+    assert len(report) == 7
     for name, row in report.items():
         assert row["raw"] and row["run"], name
         assert row["rest"] == row["outputs"] - 1, name

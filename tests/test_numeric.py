@@ -130,3 +130,22 @@ def test_the_issue_s_check_command_succeeds_with_every_column_agreeing():
     assert "all gradients agree" in result.output and "nan" not in result.output
     row = next(line.split() for line in result.output.splitlines() if line.split()[:1] == ["a"])
     assert [float(v) for v in row[1:5]] == pytest.approx([7e6] * 4, rel=1e-9)
+
+
+def test_the_lowered_softmax_cross_entropy_is_finite_where_its_logits_overflow():
+    # a layer network's numeric column walks log Σₖ e^{zₖ} − yᵀz; logits of ~±5000 overflow e^z
+    from symnet.core.layers import layers, lower
+    from symnet.numeric.layer_codegen import compile_layers
+
+    target = layers("2-3", output="softmax").loss()
+    low, compiled = lower(target), compile_layers(target)
+    rng = np.random.default_rng(0)
+    theta, X, labels = 2000 * rng.normal(size=len(low.params)), rng.normal(size=(5, 2)), np.array([0, 1, 2, 1, 0])
+    loss, g = compiled(theta, X, labels)
+    env = dict(zip(low.inputs, list(X.T) + list(compiled.targets(labels, 5).T)))
+    env.update({p: float(t) for p, t in zip(low.params, theta)})
+    value, grads = backprop(low.closed_form()[0], env, low.params)
+    assert float(np.mean(value)) == pytest.approx(loss, rel=1e-12)
+    np.testing.assert_allclose([np.mean(d) for d in grads], g, rtol=1e-9, atol=1e-9)
+    naive, _ = backprop(low.closed_form()[0], env, low.params, stable=False)
+    assert not np.all(np.isfinite(naive))         # written as is, e^z overflows

@@ -8,13 +8,14 @@ rows come from their entries in the activation table (``symnet.numeric.functions
 the row of any SymPy function that knows its derivative (``erf``); the ``sympy.diff`` oracle of
 ``check_grads``, which differentiates the activations' closed forms, checks those entries.
 
-Stable forms. A ``log`` node whose operand is one of the patterns the code generator rewrites is
-evaluated as its equal stable form, as the compiled code is, so a saturated σ or an overflowing eᵘ
-cannot turn a finite loss or gradient into ±inf or NaN:
+Stable forms. A ``log`` node whose operand is one of the patterns the generated code computes in a
+stable form is evaluated as that equal form too, so a saturated σ or an overflowing eᵘ cannot turn a
+finite loss or gradient into ±inf or NaN:
 
     log σ(u) = −softplus(−u),  log(1 − σ(u)) = −softplus(u),  log(1 + eᵘ) = softplus(u)
     (``activations.stabilize``, the rewrite ``from_expr`` applies), and
-    log Σᵢ e^{uᵢ} = m + log Σᵢ e^{uᵢ − m}, m = max uᵢ  (log-sum-exp).
+    log Σᵢ e^{uᵢ} = m + log Σᵢ e^{uᵢ − m}, m = max uᵢ  (log-sum-exp, as the layer code's softmax
+    cross-entropy, whose lowered scalar form is log Σₖ e^{zₖ} − yᵀz).
 
 The pattern is recognised on the node's top levels, with the subtrees below them as placeholders
 (``_stable_form``); the stable form is then evaluated and differentiated by this module's own tables
@@ -37,6 +38,7 @@ from sympy import (
     Add,
     Basic,
     Dummy,
+    Expr,
     Heaviside,
     Max,
     Min,
@@ -155,7 +157,10 @@ def _stable_form(node: Basic) -> StableForm | None:
     if not isinstance(node, log):
         return None
     cut: dict = {}
-    operand = _skeleton(node.args[0], PATTERN_DEPTH, cut)
+    try:
+        operand = _skeleton(node.args[0], PATTERN_DEPTH, cut)
+    except TypeError:        # a condition (Piecewise) among the top levels: no pattern, evaluated as written
+        return None
     form = stabilize(log(operand))
     if isinstance(form, log):
         form = _log_sum_exp(operand)
@@ -166,6 +171,8 @@ def _stable_form(node: Basic) -> StableForm | None:
 
 def _skeleton(expr: Basic, depth: int, cut: dict) -> Basic:
     """``expr``'s top ``depth`` levels, every subtree below them (and every symbol) a placeholder."""
+    if not isinstance(expr, Expr):
+        raise TypeError(f"{type(expr).__name__} is not a value")
     if expr.is_number:
         return expr
     if depth == 0 or expr.is_Atom:
