@@ -107,8 +107,6 @@ def sharded_runner(jax, packed, devices, batch_axes):
 
     ``batch_axes`` gives, per batch argument, the axis that runs over samples.
     """
-    from jax.sharding import Mesh, NamedSharding, PartitionSpec
-
     if len(devices) == 1:  # JAX's default device: jit moves the arrays itself (a sharded put costs ~2 ms a call)
         jitted = jax.jit(packed)
 
@@ -119,6 +117,13 @@ def sharded_runner(jax, packed, devices, batch_axes):
 
         run_one.jitted, run_one.split, run_one.mesh = jitted, None, None
         return run_one
+    return _mesh_runner(jax, packed, devices, batch_axes)
+
+
+def _mesh_runner(jax, packed, devices, batch_axes):
+    """``sharded_runner`` over several devices: the batch split along ``batch_axes``, θ and results replicated."""
+    from jax.sharding import Mesh, NamedSharding, PartitionSpec
+
     mesh = Mesh(np.array(devices), ("batch",))
     replicated = NamedSharding(mesh, PartitionSpec())
     split = [NamedSharding(mesh, PartitionSpec(*([None] * axis + ["batch"]))) for axis in batch_axes]
