@@ -172,3 +172,99 @@ def test_functions_given_per_call_are_refused_by_the_fused_backend_with_the_reas
     program = grad(squared_error(mlp([1, 1]))).program
     run, why = fused.fused_loss(program, numpy={"f": np.sin})
     assert run is None and "Python functions" in why
+
+
+# --- the output buffer: one double per output of the program, under a memory checker -------------------------
+# Every output shape the fused backend produces. The machine code is called with its ``out`` ending exactly
+# at a PROT_NONE guard page, so a store past the last output is a SIGSEGV, not silent heap corruption; and
+# ``run`` (which allocates ``out`` itself) runs under glibc's malloc checker (libc_malloc_debug with
+# MALLOC_CHECK_=3, where installed) and PYTHONMALLOC=debug. The control case writes one double too few.
+GUARDED = r'''
+import ctypes, json, mmap, sys
+import numpy as np
+from sympy import Symbol, sin
+from symnet import from_expr, mlp, squared_error, value_and_grad
+from symnet.core.backprop import grad
+from symnet.numeric import fused
+from symnet.numeric.codegen import to_function
+
+x, w = Symbol("x"), Symbol("w")
+wide = squared_error(mlp([2, 40, 1]))               # 161 parameters: `out` is > 1 KiB, freed through malloc
+PROGRAMS = {
+    "loss and gradient": grad(squared_error(mlp([2, 3, 1]))).program,
+    "loss without params": grad(squared_error(from_expr(sin(x), inputs=[x]))).program,
+    "one param": grad(squared_error(from_expr(sin(w * x), inputs=[x]))).program,
+    "many params": grad(wide).program,
+    "by inputs and params": grad(wide, wrt=list(wide.network.inputs) + list(wide.network.params)).program,
+    "loss alone, params kept": squared_error(mlp([2, 3, 1])).program,
+}
+libc = ctypes.CDLL(None, use_errno=True)
+libc.mprotect.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+page = mmap.PAGESIZE
+region = mmap.mmap(-1, 2 * page)
+base = ctypes.addressof(ctypes.c_char.from_buffer(region))
+assert libc.mprotect(base + page, page, 0) == 0        # PROT_NONE: the page after `out` cannot be touched
+short = int(sys.argv[1])                               # 1: the control, one double too few
+
+report = {}
+for name, program in PROGRAMS.items():
+    m, d = len(program.outputs), len(program.inputs) - 1
+    rng = np.random.default_rng(m)
+    columns, y, theta = rng.normal(size=(d, 5)), rng.uniform(size=5), rng.normal(size=len(program.params))
+    engine, address = fused.compile_ir(fused.program_ir(program))
+    out = base + page - 8 * (m - short)                # the last output's double ends at the guard page
+    fused.SIGNATURE(address)(columns.ctypes.data, y.ctypes.data, theta.ctypes.data, 5, out)
+    raw = np.array((ctypes.c_double * (m - short)).from_address(out))
+    run, _ = fused.fused_loss(program)
+    value, rest = run(columns, y, theta)
+    args = program.inputs + program.params
+    expected = [np.mean(np.broadcast_to(v, (5,))) for v in to_function(program, args)(*columns, y, *theta)]
+    report[name] = {"outputs": m, "params": len(program.params), "rest": len(rest),
+                    "raw": bool(np.allclose(raw, expected, rtol=1e-12, atol=1e-12)),
+                    "run": bool(np.allclose([value, *rest], expected, rtol=1e-12, atol=1e-12))}
+fn = value_and_grad(squared_error(mlp([2, 3, 1])), backend="fused")   # the public call, means and rows
+X, y, theta = np.random.default_rng(1).normal(size=(7, 2)), np.zeros(7), np.full(13, 0.3)
+(value, g), (losses, rows) = fn(theta, X, y), fn(theta, X, y, per_sample=True)
+report["per-sample rows"] = {"outputs": 14, "params": 13, "rest": len(g), "raw": rows.shape == (7, 13),
+                             "run": bool(np.allclose(rows.mean(axis=0), g, rtol=1e-12, atol=1e-12)
+                                         and np.isclose(losses.mean(), value, rtol=1e-12))}
+print(json.dumps(report))
+'''
+
+
+def run_guarded(short: int):
+    import os
+    import pathlib
+    import subprocess
+    import sys
+
+    if isinstance(fused._llvm(), str):
+        pytest.skip(f"no fused backend here: {fused._llvm()}")
+    env = {**os.environ, "PYTHONPATH": str(pathlib.Path(__file__).resolve().parents[1]), "PYTHONMALLOC": "debug",
+           "MALLOC_CHECK_": "3"}
+    checker = next((p for p in ("/lib/x86_64-linux-gnu/libc_malloc_debug.so.0", "/usr/lib64/libc_malloc_debug.so.0",
+                                "/lib/aarch64-linux-gnu/libc_malloc_debug.so.0") if os.path.exists(p)), None)
+    if checker:                                  # glibc ≥ 2.34 checks MALLOC_CHECK_ only with this library loaded
+        env["LD_PRELOAD"] = checker
+    return subprocess.run([sys.executable, "-c", GUARDED, str(short)], env=env, capture_output=True, text=True,
+                          timeout=600)
+
+
+def test_every_output_shape_fits_its_buffer_exactly_under_a_memory_checker():
+    import json
+
+    done = run_guarded(short=0)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert report["by inputs and params"]["outputs"] > report["by inputs and params"]["params"] + 1   # the old bug
+    assert report["loss alone, params kept"]["outputs"] == 1 < report["loss alone, params kept"]["params"]
+    assert len(report) == 7
+    for name, row in report.items():
+        assert row["raw"] and row["run"], name
+        assert row["rest"] == row["outputs"] - 1, name
+
+
+def test_the_guard_page_catches_a_store_past_the_buffer():
+    # the control: with a buffer one double short, the machine code's last store hits the guard page
+    done = run_guarded(short=1)
+    assert done.returncode == -11, (done.returncode, done.stderr[-2000:])     # SIGSEGV

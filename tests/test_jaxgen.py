@@ -56,3 +56,31 @@ def test_jax_takes_names_that_clash_with_its_own():
 def test_an_unknown_backend_is_refused_with_the_choices():
     with pytest.raises(ValueError, match="unknown backend 'torch'; expected one of numpy, jax"):
         value_and_grad(squared_error(seed_network()), backend="torch")
+
+
+def test_the_jax_backend_leaves_the_users_default_dtype_alone():
+    # float64 is switched on only while symnet's jitted function is traced and called (jaxgen.float64)
+    jax = pytest.importorskip("jax")
+    from symnet.core.layers import layers
+
+    before = jax.numpy.ones(1).dtype
+    scalar = value_and_grad(squared_error(mlp([2, 2, 1])), backend="jax")
+    value, g = scalar(np.full(9, 0.1), np.ones((3, 2)), np.zeros(3))
+    layer = value_and_grad(layers("3-2"), backend="jax")
+    layer_value, _ = layer(np.zeros(8), np.ones((4, 3)), np.array([0, 1, 1, 0]))
+    assert jax.numpy.ones(1).dtype == before
+    assert g.dtype == np.float64 and value == pytest.approx(value_and_grad(squared_error(mlp([2, 2, 1])))(
+        np.full(9, 0.1), np.ones((3, 2)), np.zeros(3))[0], rel=1e-12)
+    assert layer_value == pytest.approx(np.log(2), rel=1e-12)     # float32 would miss by ~1e-8
+
+
+def test_a_user_who_turned_float64_on_keeps_it_on():
+    jax = pytest.importorskip("jax")
+    from symnet.numeric.jaxgen import float64
+
+    before = jax.numpy.ones(1).dtype
+    with float64(jax):      # the user's own x64 setting, as jax.enable_x64 gives it
+        fn = value_and_grad(squared_error(seed_network()), backend="jax")
+        fn(np.zeros(11), np.ones((2, 2)), np.zeros(2))
+        assert jax.numpy.ones(1).dtype == np.float64
+    assert jax.numpy.ones(1).dtype == before

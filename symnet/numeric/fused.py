@@ -364,7 +364,8 @@ SIGNATURE = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_vo
 def fused_loss(program, numpy=None):
     """``(run, source)`` for the gradient program compiled to one machine-code loop, or ``(None, why)``.
 
-    ``run(columns, y, theta)`` returns (mean loss, mean gradient); ``source`` is the LLVM IR.
+    ``run(columns, y, theta)`` returns (mean of the first output, means of the others): the mean loss and
+    gradient for a gradient program, whatever its ``wrt``; ``source`` is the LLVM IR.
     """
     if numpy:
         return None, "functions given per call (numpy=…) are Python functions LLVM cannot compile"
@@ -379,6 +380,7 @@ def fused_loss(program, numpy=None):
         return None, f"LLVM cannot compile it ({str(err).splitlines()[0][:160]})"
     function = SIGNATURE(address)
     p, d = len(program.params), len(program.inputs) - 1
+    m = len(program.outputs)        # the machine code stores one mean per output: the loss, then ∂L/∂ each of wrt
 
     def run(columns, y, theta):  # columns: X.T (a view) or a sequence of columns; copied to d × n if need be
         y = np.ascontiguousarray(y, dtype=float)
@@ -390,7 +392,7 @@ def fused_loss(program, numpy=None):
         if n < 1 or cols.shape != (d, n) or theta.shape != (p,):   # the machine code trusts these: check them
             raise ValueError(f"the fused loss takes {d} columns of N ≥ 1 samples, N targets and {p} parameters; "
                              f"got columns {cols.shape}, targets {y.shape}, parameters {theta.shape}")
-        out = np.empty(p + 1)
+        out = np.empty(m)           # sized from the program, never from θ: out[k] is written for every output k
         function(cols.ctypes.data, y.ctypes.data, theta.ctypes.data, n, out.ctypes.data)
         return float(out[0]), out[1:]
 

@@ -1,7 +1,8 @@
 """``check_grads``: four independent gradients of a loss, compared with one tolerance rule.
 
 (a) symnet's symbolic backprop, compiled to NumPy; (b) ``sympy.diff`` of the closed form with the
-activations rewritten into exp/log/Max (small networks only); (c) the numeric reverse mode of
+activations rewritten into exp/log/Max (small networks only), evaluated in float64 and, where that
+overflows (e^3500 over e^3500), in SymPy's arbitrary precision; (c) the numeric reverse mode of
 ``symnet.numeric.reverse``; (d) central finite differences. Two values a, b agree when
 
     |a − b| ≤ atol + rtol · max(|a|, |b|),   rtol = 1e-6,   atol = 1e-8 · max(1, |L|).
@@ -178,7 +179,19 @@ def _sympy_oracle(closed, target: Loss, params, X, y, theta, numpy=None) -> np.n
     columns = [np.full(X.shape[0], t) for t in theta]
     with np.errstate(all="ignore"):
         values = fn(*X.T, y, *columns)
-    return np.array([np.mean(np.broadcast_to(_real(v), (X.shape[0],))) for v in values])
+    rows = [np.broadcast_to(_real(v), (X.shape[0],)).copy() for v in values]
+    _refine(rows, derivatives, args, np.column_stack([X, y, np.broadcast_to(theta, (len(y), len(theta)))]))
+    return np.array([np.mean(r) for r in rows])
+
+
+def _refine(rows, derivatives, args, points, budget: int = 256) -> None:
+    """Re-evaluate in SymPy's arbitrary precision the entries float64 could not (e^3500 in a closed form's
+    derivative: inf/inf), at most ``budget`` of them; one that is still not a finite real stays NaN."""
+    bad = [(i, j) for i, r in enumerate(rows) for j in np.flatnonzero(~np.isfinite(r))][:budget]
+    for i, j in bad:
+        value = derivatives[i].evalf(30, subs=dict(zip(args, map(float, points[j]))))
+        if value.is_number and value.is_real and value.is_finite:
+            rows[i][j] = float(value)
 
 
 def _oracle_form(expr):

@@ -2,8 +2,10 @@
 
 SymPy's JAX printer prints it with the stable forms and generated identifiers of the NumPy code
 (σ is ``jax.nn.sigmoid``); the SciPy special functions SymPy knows (``erf``…) map to
-``jax.scipy.special`` where JAX has them. JAX is an optional extra, imported only here, and this
-backend turns on ``jax_enable_x64`` so it computes in float64 like NumPy (results agree to ~1e-12).
+``jax.scipy.special`` where JAX has them. JAX is an optional extra, imported only here. This
+backend computes in float64 like NumPy (results agree to ~1e-12) by tracing and calling its jitted
+function inside JAX's scoped ``jax_enable_x64`` context (``float64``): the rest of the user's process
+keeps JAX's own default (float32 unless the user turned x64 on).
 The jitted function takes the columns, the targets and θ as arrays, so it runs on whatever device
 JAX sees; with ``devices=D`` the batch is split over D devices by a ``NamedSharding`` over a 1-D
 ``Mesh`` (axis ``"batch"``), θ is replicated, and XLA reduces the batch means across devices
@@ -30,8 +32,19 @@ def _jax():
         raise ImportError("backend='jax' needs JAX: pip install 'jax[cpu]' (or the build for your GPU/TPU)") from None
     for module in ("jax.numpy", "jax.nn", "jax.scipy.special"):
         importlib.import_module(module)
-    jax.config.update("jax_enable_x64", True)  # float64, like the NumPy backend
     return jax
+
+
+def float64(jax):
+    """A context in which JAX computes in float64 (``jax_enable_x64``), for this thread only.
+
+    The flag is scoped, never switched on for the process: ``jax.enable_x64(True)`` (recent JAX) or
+    ``jax.experimental.enable_x64()`` (older JAX); both restore the user's setting on exit.
+    """
+    scoped = getattr(jax, "enable_x64", None)
+    if callable(scoped):
+        return scoped(True)
+    return importlib.import_module("jax.experimental").enable_x64()
 
 
 class JaxCodePrinter(StableForms, JaxPrinter):
@@ -94,17 +107,23 @@ def sharded_runner(jax, packed, devices, batch_axes):
 
     ``batch_axes`` gives, per batch argument, the axis that runs over samples.
     """
-    from jax.sharding import Mesh, NamedSharding, PartitionSpec
-
     if len(devices) == 1:  # JAX's default device: jit moves the arrays itself (a sharded put costs ~2 ms a call)
         jitted = jax.jit(packed)
 
         def run_one(*args):
-            loss, grad = jitted(*(np.asarray(a) for a in args))
-            return float(loss), np.asarray(grad)
+            with float64(jax):      # traced and called in float64; the user's JAX default is left alone
+                loss, grad = jitted(*(np.asarray(a) for a in args))
+                return float(loss), np.asarray(grad)
 
         run_one.jitted, run_one.split, run_one.mesh = jitted, None, None
         return run_one
+    return _mesh_runner(jax, packed, devices, batch_axes)
+
+
+def _mesh_runner(jax, packed, devices, batch_axes):
+    """``sharded_runner`` over several devices: the batch split along ``batch_axes``, θ and results replicated."""
+    from jax.sharding import Mesh, NamedSharding, PartitionSpec
+
     mesh = Mesh(np.array(devices), ("batch",))
     replicated = NamedSharding(mesh, PartitionSpec())
     split = [NamedSharding(mesh, PartitionSpec(*([None] * axis + ["batch"]))) for axis in batch_axes]
@@ -114,9 +133,10 @@ def sharded_runner(jax, packed, devices, batch_axes):
         *batch, theta = args
         n = np.shape(batch[0])[batch_axes[0]]
         places = split if n % len(devices) == 0 else [replicated] * len(batch)
-        placed = [jax.device_put(np.asarray(a), p) for a, p in zip(batch, places)]
-        loss, grad = jitted(*placed, jax.device_put(np.asarray(theta), replicated))
-        return float(loss), np.asarray(grad)
+        with float64(jax):          # placed, traced and called in float64 (see ``float64``)
+            placed = [jax.device_put(np.asarray(a), p) for a, p in zip(batch, places)]
+            loss, grad = jitted(*placed, jax.device_put(np.asarray(theta), replicated))
+            return float(loss), np.asarray(grad)
 
-    run.jitted, run.split, run.mesh = jitted, split, mesh  # for inspection: the compiled HLO, the placements
+    run.jitted, run.split, run.mesh = jitted, split, mesh  # for inspection (inside ``float64(jax)``): HLO, placements
     return run

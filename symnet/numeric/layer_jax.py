@@ -9,7 +9,8 @@ scalar rule table), so no formula is written twice. Over D devices the batch is 
 X and y are placed with a ``NamedSharding`` over a 1-D ``Mesh`` (axis ``"batch"``), θ is replicated,
 and XLA's partitioner turns each batch sum into per-device sums followed by an all-reduce; the loss
 and gradient come back replicated. A batch whose size D does not divide runs replicated (same
-numbers). JAX is an optional extra, imported only here; it computes in float64 like NumPy.
+numbers). JAX is an optional extra, imported only here; it computes in float64 like NumPy, inside
+the scoped ``jaxgen.float64`` context, so the user's own JAX code keeps its default dtype.
 """
 
 from __future__ import annotations
