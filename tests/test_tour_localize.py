@@ -57,3 +57,11 @@ def test_missing_cjk_font_is_a_clear_note_in_the_tour(monkeypatch):
         assert "fonts-noto-cjk" in note and _font_notes("en") == ()
     finally:
         fonts.cjk_font.cache_clear()
+
+
+def test_the_readme_names_the_chinese_tour_in_its_first_lines():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    head = readme[:readme.index("pip install -e '.[test")]           # before the second command
+    assert "symnet tour --lang zh" in head and head.count("```bash") == 2

@@ -220,12 +220,12 @@ EN = {
                  "weight matrices, not the biases), so each step moves θ by {optimizer} on ∂C̄/∂θ + λW. Its gradient "
                  "is compiled to matrix products (@). It classifies {accuracy}% of the held-out images correctly. "
                  "symnet train {spec} --data digits --epochs {epochs} --out run does the same on the command line.",
-    "layers_beside": "The seed network's scalar sweep (left) beside the matrix sweep of the layer network trained "
-                     "below (right), equation by equation:",
-    "layers_general_head": "Nielsen (per sample, any σ and C)",
-    "layers_scalar_head": "seed network: σ, L = (y − ŷ)², one number per line",
-    "layers_matrix_head": "layer network: ReLU, softmax + log-likelihood, one matrix per line",
-    "layers_replaces_bp1": "replaces BP1 (softmax + log-likelihood)",
+    "layers_beside": "Nielsen's four equations (left), each beside its instance in the seed network's scalar sweep "
+                     "(middle) and in the matrix sweep of the layer network trained below (right):",
+    "layers_general_head": "Nielsen's equation\nper sample, any σ and C",
+    "layers_scalar_head": "seed network: σ, L = (y − ŷ)²\none number per line",
+    "layers_matrix_head": "layer network: ReLU, softmax\n+ log-likelihood, one matrix per line",
+    "layers_replaces_bp1": "(replaces BP1)",
     "layers_jacobian": "Why softmax with the log-likelihood replaces BP1: softmax's Jacobian J is not diagonal "
                        "(δⱼₖ is 1 if j = k, else 0; y/aᴸ entry by entry), and with Σⱼ yⱼ = 1:",
     "layers_batch": "The equations are per sample. Training minimises the mean over a batch of N samples, C̄, "

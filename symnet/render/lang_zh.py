@@ -192,11 +192,12 @@ ZH = {
                  "权重衰减 λ = {decay}（对权重矩阵加 L2 惩罚 ½λ‖Wˡ‖²，偏置不加），所以每一步用 {optimizer} 按 "
                  "∂C̄/∂θ + λW 更新 θ。梯度编译成矩阵乘积（@）。它把 {accuracy}% 的测试图像分对了。命令行上 "
                  "symnet train {spec} --data digits --epochs {epochs} --out run 做同样的事。",
-    "layers_beside": "五神经元网络的标量扫描（左）与下面训练的层网络的矩阵扫描（右），逐个方程对照：",
-    "layers_general_head": "Nielsen（单个样本，任意 σ 与 C）",
-    "layers_scalar_head": "五神经元网络：σ，L = (y − ŷ)²，每行一个数",
-    "layers_matrix_head": "层网络：ReLU，softmax 配对数似然，每行一个矩阵",
-    "layers_replaces_bp1": "取代 BP1（softmax 配对数似然）",
+    "layers_beside": "Nielsen 的四个方程（左），每个旁边是它在五神经元网络标量扫描中的实例（中）和在下面训练的层网络"
+                     "矩阵扫描中的实例（右）：",
+    "layers_general_head": "Nielsen 的方程\n单个样本，任意 σ 与 C",
+    "layers_scalar_head": "五神经元网络：σ，L = (y − ŷ)²\n每行一个数",
+    "layers_matrix_head": "层网络：ReLU，softmax 配对数似然\n每行一个矩阵",
+    "layers_replaces_bp1": "（取代 BP1）",
     "layers_jacobian": "为什么 softmax 配对数似然会取代 BP1：softmax 的雅可比矩阵 J 不是对角的"
                        "（j = k 时 δⱼₖ 为 1，否则为 0；y/aᴸ 逐元素相除），再用 Σⱼ yⱼ = 1：",
     "layers_batch": "这些方程针对单个样本。训练最小化的是一批 N 个样本上的平均值 C̄，所以 BP3 和 BP4 变成对这批样本"

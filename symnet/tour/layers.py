@@ -117,24 +117,30 @@ def _beside(scalar: dict, matrix: dict, lang: str) -> Formula:
         if tag == "BP1":            # inside the cell: a \\ between array cells would end the row
             lines.append(rf"&\text{{{t('layers_replaces_bp1', lang)}}}")
         right = "\\begin{aligned}" + " \\\\ ".join(lines) + "\\end{aligned}"
-        rows.append(rf"\text{{{tag}}} & {general} & {left} & {right}")
-        replaced = f"   ({t('layers_replaces_bp1', lang)})" if tag == "BP1" else ""
+        first = _stack([rf"\text{{{tag}}}", rf"\displaystyle {general}"])
+        rows.append(f"{first} & {left} & {right}")
+        replaced = f"   {t('layers_replaces_bp1', lang)}" if tag == "BP1" else ""
         text.append(f"{tag}  {general_text}\n" + format_assignments(scalar[tag], "unicode") + "\n  ↔  "
                     + "\n  ↔  ".join(f"{lhs} = {rhs}   ({shape})" for _, _, lhs, rhs, shape in matrix[tag]) + replaced)
-    heads = (t(key, lang) for key in ("layers_general_head", "layers_scalar_head", "layers_matrix_head"))
-    head = "& " + " & ".join(rf"\text{{{h}}}" for h in heads)
-    latex = "\\begin{array}{llll}\n" + " \\\\[4pt] \\hline\n".join([head] + rows) + "\n\\end{array}"
+    heads = [t(key, lang).split("\n") for key in ("layers_general_head", "layers_scalar_head", "layers_matrix_head")]
+    head = " & ".join(_stack([rf"\text{{{line}}}" for line in words]) for words in heads)
+    latex = "\\begin{array}{lll}\n" + " \\\\[6pt] \\hline\n".join([head] + rows) + "\n\\end{array}"
     return Formula(t("layers_beside", lang), "\n\n".join(text), latex)
+
+
+def _stack(cells) -> str:
+    """LaTeX lines stacked left-aligned in one table cell (KaTeX has no \\multicolumn or \\makecell)."""
+    return "\\begin{array}{l}" + " \\\\ ".join(cells) + "\\end{array}"
 
 
 def _softmax_jacobian(lang: str) -> Formula:
     """Why softmax with log-likelihood replaces BP1: its Jacobian is not diagonal, and Jᵀ∇ₐC = aᴸ − y."""
-    latex = (r"C = -\sum_j y_j \log a^{L}_j,\qquad \frac{\partial a^{L}_j}{\partial z^{L}_k} = a^{L}_j"
-             r"\left(\delta_{jk} - a^{L}_k\right),\qquad \delta^{L} = J^{\mathsf T} \nabla_a C"
-             r" = \left(\operatorname{diag}(a^{L}) - a^{L} (a^{L})^{\mathsf T}\right)\left(-\frac{y}{a^{L}}\right)"
-             r" = a^{L} \sum_j y_j - y = a^{L} - y")
-    text = ("C = −Σⱼ yⱼ log aᴸⱼ,   ∂aᴸⱼ/∂zᴸₖ = aᴸⱼ(δⱼₖ − aᴸₖ),   "
-            "δᴸ = Jᵀ∇ₐC = (diag(aᴸ) − aᴸ(aᴸ)ᵀ)(−y/aᴸ) = aᴸ Σⱼ yⱼ − y = aᴸ − y")
+    latex = (r"\begin{aligned} C &= -\sum_j y_j \log a^{L}_j, \qquad \nabla_a C = -\frac{y}{a^{L}} \\"
+             r" \frac{\partial a^{L}_j}{\partial z^{L}_k} &= a^{L}_j \left(\delta_{jk} - a^{L}_k\right),"
+             r" \qquad J = \operatorname{diag}(a^{L}) - a^{L} (a^{L})^{\mathsf T} \\"
+             r" \delta^{L} &= J^{\mathsf T} \nabla_a C = -y + a^{L} \sum_j y_j = a^{L} - y \end{aligned}")
+    text = ("C = −Σⱼ yⱼ log aᴸⱼ,   ∇ₐC = −y/aᴸ\n∂aᴸⱼ/∂zᴸₖ = aᴸⱼ(δⱼₖ − aᴸₖ),   J = diag(aᴸ) − aᴸ(aᴸ)ᵀ\n"
+            "δᴸ = Jᵀ∇ₐC = −y + aᴸ Σⱼ yⱼ = aᴸ − y")
     return Formula(t("layers_jacobian", lang), text, latex)
 
 
