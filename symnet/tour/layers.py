@@ -124,7 +124,8 @@ def _beside(scalar: dict, matrix: dict, lang: str) -> Formula:
                     + "\n  ↔  ".join(f"{lhs} = {rhs}   ({shape})" for _, _, lhs, rhs, shape in matrix[tag]) + replaced)
     heads = [t(key, lang).split("\n") for key in ("layers_general_head", "layers_scalar_head", "layers_matrix_head")]
     head = " & ".join(_stack([rf"\text{{{line}}}" for line in words]) for words in heads)
-    latex = "\\begin{array}{lll}\n" + " \\\\[6pt] \\hline\n".join([head] + rows) + "\n\\end{array}"
+    rule = " \\\\ \\\\[-8pt] \\hline \\\\[-6pt]\n"      # short empty rows around each line: tall cells clear it
+    latex = "\\begin{array}{lll}\n" + rule.join([head] + rows) + "\n\\end{array}"
     return Formula(t("layers_beside", lang), "\n\n".join(text), latex)
 
 
