@@ -48,6 +48,43 @@ def test_the_article_network_parses_to_the_object_built_directly():
     assert parse_expr(text.encode("utf-8")) == expected
 
 
+# The article's own formula (seed/000_…, §1), \theta_i and x_i typed as θi and xi: neuron 5's two
+# inputs are grouped in parentheses.
+ARTICLE = "f(θ5, (f(θ3, f(θ2, x2) + f(θ1, x1)), f(θ4, f(θ2, x2))))"
+
+
+def test_the_article_formula_verbatim_is_the_same_network():
+    from symnet import from_expr, seed_network
+
+    plain = "f(θ5, f(θ3, f(θ1, x1) + f(θ2, x2)), f(θ4, f(θ2, x2)))"
+    assert sympy.srepr(parse_expr(ARTICLE)) == sympy.srepr(parse_expr(plain))
+    grouped = from_expr(parse_expr(ARTICLE), inputs=[x1, x2])
+    assert grouped.params == seed_network().params and len(grouped.params) == 11
+    assert grouped.program == seed_network().program
+
+
+def test_show_accepts_the_article_formula_verbatim():
+    from click.testing import CliRunner
+
+    from symnet.cli import main
+
+    result = CliRunner().invoke(main, ["show", "--expr", ARTICLE, "--inputs", "x1,x2"])
+    assert result.exit_code == 0, result.output
+    assert "f(θ₅, f(θ₃, f(θ₁, x₁) + f(θ₂, x₂)), f(θ₄, f(θ₂, x₂)))" in result.output
+    assert "parameters (11)" in result.output
+
+
+@pytest.mark.parametrize("text, column", [
+    ("(x1, x2)", 0),                      # a tuple outside a neuron
+    ("sin((x1, x2))", 4),                 # … or as another function's argument
+    ("f(θ5, ((x1, x2), x1))", 7),         # one level of grouping only
+    ("f((θ5, θ6), x1)", 2),               # a neuron's θ is never a group
+])
+def test_tuples_are_only_a_neurons_grouped_inputs(text, column):
+    err = parse_error(text)
+    assert caret_column(err) == column and ("tuple" in str(err) or "parameter name" in str(err))
+
+
 @pytest.mark.parametrize("text, expected", [
     ("sin(x)*cos(y)", sin(x) * cos(y)),
     ("x**2 - 2*x", x**2 - 2 * x),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from html import unescape
 from pathlib import Path
 
 import matplotlib
@@ -103,6 +104,22 @@ def test_chinese_page_is_in_chinese(tour_zh_without_tex):
         assert word in html
     assert "<td class=\"word\">是</td>" in html and ">yes<" not in html       # the check table's verdicts
     assert "反向走一步" in html and "练习" in html                             # live graph button, exercises
+
+
+@pytest.mark.parametrize("which", ["tour_en", "tour_zh_without_tex"])
+def test_the_bp_section_states_what_holds(which, request):
+    """Issue 21: no "one entry of", no "becomes softmax(zᴸ) − y"; Nielsen's equations, the softmax line
+    replacing BP1 with its Jacobian, one batch mean C̄, and the digits run's optimiser, in both pages."""
+    from symnet.render.i18n import t
+
+    out, _ = request.getfixturevalue(which)
+    lang = "en" if which == "tour_en" else "zh"
+    for page in ("index.html", "index.md"):
+        text = unescape((out / page).read_text(encoding="utf-8"))      # data-tex="…σ&#x27;…"
+        assert "one entry of" not in text and "becomes softmax" not in text and "化为 softmax" not in text
+        assert t("layers_replaces_bp1", lang) in text and r"\nabla_a C \odot \sigma'(z^{L})" in text
+        assert r"\left(\delta_{jk} - a^{L}_k\right)" in text and r"\bar C = \frac{1}{N}\sum_x C_x" in text
+        assert "Adam" in text and "λ = 0.001" in text and "η·(1 − e/E)" in text
 
 
 def test_html_escapes_text():

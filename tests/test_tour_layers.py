@@ -62,6 +62,68 @@ def test_every_scalar_adjoint_stands_beside_its_bp_equation(section):
     assert "δ² = softmax(z²) − y   (10×1)" in beside.text
 
 
+def test_nielsens_equations_head_each_row_and_softmax_replaces_bp1(section):
+    lang, _, sec = section
+    beside = sec.formulas[0]
+    assert r"\delta^{L} = \nabla_a C \odot \sigma'(z^{L})" in beside.latex               # BP1 as Nielsen writes it
+    assert r"\frac{\partial C}{\partial W^{l}} = \delta^{l} (a^{l-1})^{\mathsf T}" in beside.latex
+    assert t("layers_general_head", lang).split("\n")[0] in beside.latex and "\\begin{array}{lll}" in beside.latex
+    assert t("layers_replaces_bp1", lang) in beside.latex and t("layers_replaces_bp1", lang) in beside.text
+    assert beside.text.startswith("BP1  δᴸ = ∇ₐC ⊙ σ′(zᴸ)\n")
+    jacobian = sec.formulas[1]
+    assert r"a^{L}_j \left(\delta_{jk} - a^{L}_k\right)" in jacobian.latex
+    assert jacobian.latex.endswith(r"J^{\mathsf T} \nabla_a C = -y + a^{L} \sum_j y_j = a^{L} - y \end{aligned}")
+    assert "∂aᴸⱼ/∂zᴸₖ = aᴸⱼ(δⱼₖ − aᴸₖ)" in jacobian.text and jacobian.text.endswith("= aᴸ − y")
+
+
+def test_the_page_no_longer_says_entry_of_or_becomes(section):
+    lang, _, sec = section
+    prose = " ".join(sec.text + tuple(f.caption for f in sec.formulas))
+    wrong = ("one entry of", "becomes softmax", "which over a batch is the sum") if lang == "en" else (
+        "它所属的矩阵方程", "化为 softmax", "就是求和")
+    assert not [w for w in wrong if w in prose]
+    assert "δᴸ = aᴸ − y" in sec.text[1] and "∇ₐC ⊙ σ′(zᴸ)" in sec.text[1]
+
+
+def test_softmax_jacobian_line_holds_numerically_and_the_diagonal_rule_does_not():
+    rng = np.random.default_rng(0)
+    z, y = rng.normal(size=5), np.eye(5)[2]
+    a = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+    J = np.diag(a) - np.outer(a, a)                                       # ∂aⱼ/∂zₖ = aⱼ(δⱼₖ − aₖ)
+    h = 1e-6
+    numeric = np.array([(np.exp(z + h * e) / np.exp(z + h * e).sum() - np.exp(z - h * e) / np.exp(z - h * e).sum())
+                        / (2 * h) for e in np.eye(5)]).T
+    np.testing.assert_allclose(J, numeric, atol=1e-8)
+    grad_a = -y / a                                                       # ∇ₐC for C = −Σ yⱼ log aⱼ
+    np.testing.assert_allclose(J.T @ grad_a, a - y, atol=1e-12)           # δᴸ = Jᵀ∇ₐC = aᴸ − y
+    assert not np.allclose(grad_a * np.diag(J), a - y)                   # ∇ₐC ⊙ (diagonal) is not it
+
+
+def test_one_statement_of_the_batch_mean_and_the_code_returns_sums(section):
+    lang, _, sec = section
+    batch = sec.formulas[2]
+    assert batch.text.startswith("C̄ = (1/N) Σₓ Cₓ,") and "∂C̄/∂Wˡ = (1/N) Σₓ δˡₓ (aˡ⁻¹ₓ)ᵀ" in batch.text
+    assert r"\bar C = \frac{1}{N}\sum_x C_x" in batch.latex
+    assert "Σₓ" in sec.formulas[-1].caption and "N" in sec.formulas[-1].caption
+    from symnet.numeric.layer_codegen import compile_layers       # what the caption says the code does
+    compiled = compile_layers(layers(*DIGITS_SPEC))
+    rng = np.random.default_rng(1)
+    theta, X, labels = rng.normal(size=compiled.network.n_params) * 0.1, rng.normal(size=(7, 64)), np.arange(7)
+    total, *sums = compiled.function(X, compiled.targets(labels, 7), *compiled.unflatten(theta))
+    mean, flat = compiled.evaluate_batch(X, labels, theta)
+    assert np.isclose(mean, total / 7) and np.allclose(flat, np.concatenate([g.ravel() for g in sums]) / 7)
+
+
+def test_the_training_paragraph_names_the_optimiser_and_its_settings(section):
+    from symnet.learn.layer_training import DEFAULTS
+
+    lang, _, sec = section
+    text = sec.text[2]
+    assert "Adam" in text and f"η = {DEFAULTS['learning_rate']:g}" in text and "η·(1 − e/E)" in text
+    assert f"λ = {DEFAULTS['weight_decay']:g}" in text and re.search(rf"\b{DEFAULTS['batch_size']}\b", text)
+    assert "∂C̄/∂θ + λW" in text
+
+
 def test_equations_are_assigned_by_the_role_of_each_symbol():
     assert [equation_of(Symbol(n), "5") for n in ("h5", "z5", "z3", "u3_1", "b2", "w5_2")] == \
         ["BP1", "BP1", "BP2", "BP2", "BP3", "BP4"]
@@ -92,7 +154,7 @@ def test_the_figures_and_the_model_are_written(section):
 
 def test_the_generated_code_uses_matrix_products(section):
     _, _, sec = section
-    code = sec.formulas[1].text
+    code = sec.formulas[-1].text
     assert "def value_and_grad(" in code and "@ W1.T" in code and "delta_z2.T @ a1" in code
 
 
@@ -109,7 +171,7 @@ def test_the_section_renders_typeset_and_in_markdown(section):
     ("confusion matrix, test set: 98.1% correct", "混淆矩阵（测试集）：正确率 98.1%"),
     ("7 misclassified (true → predicted)", "分错 7 张（真实 → 预测）"),
     ("accuracy (%)", "正确率（%）"),
-    ("mean loss C", "平均损失 C"),
+    ("mean loss C̄", "平均损失 C̄"),
 ])
 def test_figure_texts_translate(english, chinese):
     assert translate(english, "zh") == chinese and translate(english, "en") == english

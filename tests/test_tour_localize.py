@@ -1,4 +1,5 @@
-"""The tour's figures in Chinese: every English phrase of symnet.plot translated, a CJK font found by name."""
+"""The tour's figures in Chinese: every English phrase of symnet.plot translated, a CJK font found by name
+(symnet.plot.fonts; a stale font cache is tested in test_fonts.py)."""
 
 from __future__ import annotations
 
@@ -44,12 +45,23 @@ def test_chinese_figures_have_no_english_words_and_a_cjk_font():
         assert chinese and all(font in t.get_fontfamily() for t in chinese)
 
 
-def test_missing_cjk_font_is_a_clear_note(monkeypatch):
-    monkeypatch.setattr(L, "CJK_FONTS", ("No Such Font CJK",))
-    from matplotlib import font_manager
+def test_missing_cjk_font_is_a_clear_note_in_the_tour(monkeypatch):
+    from symnet.plot import fonts
+    from symnet.tour.figures import _font_notes
 
-    rebuilt = []
-    monkeypatch.setattr(font_manager, "_load_fontmanager",
-                        lambda try_read_cache=True: rebuilt.append(try_read_cache) or font_manager.fontManager)
-    font, note = L.cjk_font()
-    assert font is None and "fonts-noto-cjk" in note and rebuilt == [False]
+    monkeypatch.setattr(fonts, "CJK_FONTS", ("No Such Font CJK",))
+    monkeypatch.setattr(fonts, "add_system_fonts", lambda manager: 0)
+    fonts.cjk_font.cache_clear()
+    try:
+        (note,) = _font_notes("zh")
+        assert "fonts-noto-cjk" in note and _font_notes("en") == ()
+    finally:
+        fonts.cjk_font.cache_clear()
+
+
+def test_the_readme_names_the_chinese_tour_in_its_first_lines():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    head = readme[:readme.index("pip install -e '.[test")]           # before the second command
+    assert "symnet tour --lang zh" in head and head.count("```bash") == 2

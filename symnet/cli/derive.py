@@ -247,4 +247,14 @@ def graph(network, expr, inputs, params, activation, loss_name, wrt, lang, outpu
         from symnet.plot.graph import save_graph
 
         save_graph(make_loss(load_network(network, expr, inputs, params, activation), loss_name), output, name, lang, dpi)
+    note = _font_note(lang)
+    if note:
+        echo_err(f"warning: {note}")
     echo_err(f"wrote {output}")
+
+
+def _font_note(lang: str) -> str:
+    """Why the Chinese labels would show as boxes ("" when a CJK font has the glyphs, or in English)."""
+    from symnet.plot.fonts import cjk_font
+
+    return cjk_font()[1] if lang == "zh" else ""

@@ -16,6 +16,7 @@ Renderings live in ``symnet.render.document``; this module builds data only.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from sympy import Basic, Symbol
 
@@ -30,6 +31,7 @@ from symnet.derivation.abstract import derive_abstract
 from symnet.derivation.layers import derive_layers
 from symnet.derivation.numbers import evaluate_derivation, with_check
 from symnet.derivation.records import (  # noqa: F401  (the records are part of this module's API)
+    LANGUAGES,
     MAX_PATHS,
     Derivation,
     Factor,
@@ -46,7 +48,7 @@ from symnet.errors import ExpressionTooLarge
 
 def derive(loss: Loss | Network, wrt: Sequence | None = None, at: Mapping | None = None,
            abstract: bool = False, expanded: bool = False, rules: Mapping | None = None,
-           max_expanded_ops: int = MAX_EXPANDED_OPS, check: bool = False) -> Derivation:
+           max_expanded_ops: int = MAX_EXPANDED_OPS, check: bool = False, lang: str = "en") -> Derivation:
     """Chain-rule derivations of ``loss`` for each parameter in ``wrt``.
 
     Args:
@@ -63,6 +65,8 @@ def derive(loss: Loss | Network, wrt: Sequence | None = None, at: Mapping | None
         rules: extra derivative rules, as for ``grad``.
         check: also run the four-way gradient check at ``at`` (or a seeded random batch), for the
             documents' check table.
+        lang: ``en`` or ``zh``: the language its words print in (``str``, Jupyter, ``symnet.show``,
+            the documents), unless a printer is given another.
 
     Returns:
         A ``Derivation`` (a ``LayerDerivation`` for a layer network).
@@ -71,7 +75,16 @@ def derive(loss: Loss | Network, wrt: Sequence | None = None, at: Mapping | None
     >>> d = derive(seed_network(), wrt=["w2_1"])
     >>> [len(p.nodes) for p in d["w2_1"].paths]
     [9, 8]
+    >>> str(derive(seed_network(), wrt=["b5"], lang="zh")).splitlines()[0]
+    '对 b5 求导'
     """
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}: expected one of {', '.join(LANGUAGES)}")
+    return replace(_derive(loss, wrt, at, abstract, expanded, rules, max_expanded_ops, check), lang=lang)
+
+
+def _derive(loss, wrt, at, abstract, expanded, rules, max_expanded_ops, check):
+    """``derive`` in English: the scalar, abstract or matrix-form derivation."""
     if isinstance(loss, (LayerNetwork, LayerLoss)):
         if at is not None or abstract or expanded:
             raise ValueError("a layer network is derived in matrix form (BP1–BP4): at=, abstract= and expanded= go "

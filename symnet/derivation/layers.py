@@ -47,6 +47,7 @@ class LayerDerivation:
     forward: tuple[LayerStep, ...]
     backward: tuple[LayerStep, ...]
     check: object = None
+    lang: str = "en"              # the language of its document, from derive(..., lang=...)
 
 
 def equation_tag(lhs, gradient: Gradient) -> str:

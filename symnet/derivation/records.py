@@ -14,6 +14,7 @@ from symnet.core.losses import LOSS, Loss
 from symnet.derivation.rules import Rule
 
 MAX_PATHS = 256
+LANGUAGES = ("en", "zh")   # the words of symnet.render.i18n (tests/test_derive_lang.py keeps them equal)
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ class Derivation(Displayed):
     point: tuple[tuple[Symbol, float], ...] = ()
     loss_value: float | None = None
     check: object | None = None   # a GradCheckReport, from derive(..., check=True)
+    lang: str = "en"              # the language its words print in, from derive(..., lang=...)
 
     def __getitem__(self, name) -> ParamDerivation:
         name = str(name)

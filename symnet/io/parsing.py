@@ -137,6 +137,7 @@ def parse_expr(text, *, functions=None, max_length=2000, max_nodes=1000, max_dep
     """
     source = checked_source(text, max_length, ALLOWED)
     context = _Context(source, _function_table(functions), max_exponent)
+    _ungroup_neuron_inputs(context.tree, context.table)
     _check_tree(context.tree, context, max_nodes, max_depth)
     try:
         result = _build(context.tree.body, context)
@@ -214,6 +215,21 @@ def _function_table(functions):
 
 
 # ----- checking the tree (iterative: the tree may be deep before its depth is known) -----------
+
+def _ungroup_neuron_inputs(tree, table) -> None:
+    """Flatten a neuron's inputs grouped in parentheses, as the article writes them, in place:
+    f(θ5, (u1, u2)) is f(θ5, u1, u2). Only a neuron's inputs (not its θ); a tuple anywhere else
+    stays and is refused by the whitelist.
+
+    >>> parse_expr("f(θ5, (f(θ3, x1), f(θ4, x2)))") == parse_expr("f(θ5, f(θ3, x1), f(θ4, x2))")
+    True
+    """
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args
+                and table.get(node.func.id, (None,))[0] is neuron):
+            node.args[1:] = [item for arg in node.args[1:]
+                             for item in (arg.elts if isinstance(arg, ast.Tuple) else (arg,))]
+
 
 def _check_tree(tree, ctx, max_nodes, max_depth):
     """Count nodes, bound depth and Max/Min sizes, and raise the leftmost whitelist problem."""

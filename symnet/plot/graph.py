@@ -23,6 +23,7 @@ from symnet.core.network import Network
 from symnet.core.neuron import neuron_index
 from symnet.core.rules import differentiate
 from symnet.derivation.derive import enumerate_paths
+from symnet.plot.fonts import font_context
 from symnet.render.i18n import t
 from symnet.render.notation import SUBSCRIPT, factor, pretty
 
@@ -31,7 +32,6 @@ RADIUS = 0.48
 LAYER_GAP = 4.2
 ROW_GAP = 1.5
 SWEEPS = 6
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "WenQuanYi Zen Hei")
 COLORS = {"input": "#dbe9f6", "neuron": "#fdf0d5", "loss": "#f6d5d5", "param": "#e4f2dc", "edge": "#8a8f98",
           "hot": "#d1495b", "text": "#1f2430"}
 
@@ -247,18 +247,6 @@ def _draw_edges(ax, data: GraphData, pos) -> None:
         ax.text(lx, ly, label, ha="center", va="center", fontsize=13, color=COLORS["hot"] if hot else "#333333",
                 zorder=2, bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": color,
                                 "linewidth": 0.6, "alpha": 0.95})
-
-
-def font_context(lang: str):
-    """rcParams with a CJK fallback font for Chinese labels (plain defaults if no CJK font is installed)."""
-    import matplotlib
-    from matplotlib import font_manager
-
-    if lang != "zh":
-        return matplotlib.rc_context()
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    cjk = [name for name in CJK_FONTS if name in names]
-    return matplotlib.rc_context({"font.family": ["DejaVu Sans", *cjk]} if cjk else {})
 
 
 def save_graph(target, path, wrt=None, lang: str = "en", dpi: int = 150):

@@ -59,7 +59,7 @@ def plot_curves(history, fig=None):
             loss_ax.plot(history.epochs, values, label=label)
     loss_ax.set_yscale("log")
     loss_ax.set_xlabel("epoch")
-    loss_ax.set_ylabel("mean loss C")
+    loss_ax.set_ylabel("mean loss C̄")
     for values, label in ((history.train_accuracy, "train"), (history.test_accuracy, "test")):
         if values:
             acc_ax.plot(history.epochs, 100 * np.asarray(values), label=label)

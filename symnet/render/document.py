@@ -22,7 +22,7 @@ from symnet.render.tex import emit_latex, emit_markdown, emit_text, math_lines, 
 MAX_CLOSED_FORM_OPS = 400
 
 
-def render(derivation: Derivation, fmt: str = "unicode", lang: str = "en") -> str:
+def render(derivation: Derivation, fmt: str = "unicode", lang: str | None = None) -> str:
     """The per-parameter sections and the summary of ``derivation`` in ``fmt``.
 
     >>> from symnet import seed_network
@@ -31,17 +31,18 @@ def render(derivation: Derivation, fmt: str = "unicode", lang: str = "en") -> st
     Derivative by b5
     """
     check_format(fmt)
+    lang = lang or derivation.lang
     return emit(body_blocks(derivation, lang), fmt, lang)
 
 
-def document(derivation: Derivation, fmt: str = "markdown", lang: str = "en", check: bool = True,
+def document(derivation: Derivation, fmt: str = "markdown", lang: str | None = None, check: bool = True,
              figure: str | None = None) -> str:
     """The whole document in ``fmt``: title, network, loss, one section per parameter, summary, check.
 
     Args:
         derivation: from ``symnet.derivation.derive``.
         fmt: text, unicode, latex (a standalone file, see ``latex_document``) or markdown.
-        lang: ``en`` or ``zh``.
+        lang: ``en`` or ``zh`` (default: the derivation's own, ``derive(..., lang=...)``).
         check: include the four-way numeric check table, when the derivation carries one
             (``derive(..., check=True)`` runs ``symnet.check_grads`` at its point).
         figure: the file name of the network's graph (``symnet.plot.graph.save_graph``), relative
@@ -56,12 +57,14 @@ def document(derivation: Derivation, fmt: str = "markdown", lang: str = "en", ch
     '# 神经网络如何学习：一步一步看链式法则'
     """
     check_format(fmt)
+    lang = lang or derivation.lang
     if fmt == "latex":
         return latex_document(derivation, lang, check, figure)
     return emit(document_blocks(derivation, lang, check, figure), fmt, lang)
 
 
-def latex_document(derivation: Derivation, lang: str = "en", check: bool = True, figure: str | None = None) -> str:
+def latex_document(derivation: Derivation, lang: str | None = None, check: bool = True,
+                   figure: str | None = None) -> str:
     """A standalone LaTeX document (pdflatex for English, xelatex + ctex for Chinese).
 
     >>> from symnet import seed_network
@@ -69,6 +72,7 @@ def latex_document(derivation: Derivation, lang: str = "en", check: bool = True,
     >>> print(latex_document(derive(seed_network(), wrt=["b5"]), "zh", check=False).splitlines()[0])
     \\documentclass[11pt,UTF8]{ctexart}
     """
+    lang = lang or derivation.lang
     blocks = document_blocks(derivation, lang, check, figure)
     title = blocks[0].text
     return preamble(lang, title) + emit(blocks[1:], "latex", lang) + "\n\\end{document}\n"

@@ -204,31 +204,48 @@ EN = {
                  "reverse sweep is the one of §3; with the matrix rules (product, transpose, elementwise σ, the "
                  "Hadamard product ⊙, softmax with cross-entropy as one stable step) it derives Nielsen's four "
                  "equations of backpropagation, BP1–BP4.",
-    "layers_p2": "Below, each line of the seed network's scalar sweep stands beside the matrix equation it is one "
-                 "entry of. BP1 is the output neuron's δ (with softmax and cross-entropy, ∇ₐC ⊙ σ′(zᴸ) becomes "
-                 "softmax(zᴸ) − y); BP2 carries δ back through the transposed weights and multiplies by σ′; BP3 "
-                 "says ∂C/∂b = δ; BP4 says ∂C/∂W = δ aᵀ, which over a batch is the sum Σₓ δₓ aₓᵀ. symnet derived "
-                 "the matrix side for the network trained below; each line's shape is on its right.",
+    "layers_p2": "Below, row by row: each of Nielsen's four equations as he writes them (per sample, for any "
+                 "activation σ and cost C), then its instance in the seed network (sigmoid neurons, L = (y − ŷ)², "
+                 "one number per line) and in the layer network trained below (ReLU, then softmax with the "
+                 "log-likelihood cost C = −Σⱼ yⱼ log aⱼ, one matrix per line). The scalar lines are not entries of the "
+                 "matrix lines: they are two different networks obeying the same equations. BP2–BP4 hold for both as "
+                 "written (BP3: ∂C/∂b = δ; BP4: ∂C/∂W = δ aᵀ). BP1 does not hold for a softmax output: softmax's "
+                 "Jacobian is not diagonal, each aⱼ depends on every zₖ, so δᴸ is not ∇ₐC ⊙ σ′(zᴸ). Softmax with the "
+                 "log-likelihood replaces BP1 by δᴸ = aᴸ − y, as the Jacobian line below shows. symnet derived the "
+                 "matrix side for the network trained below; each line's shape is on its right.",
     "layers_p3": "The same machinery classifies real handwritten digits: {spec} has {params} parameters and trains on "
-                 "scikit-learn's 8×8 digits ({n_train} training images, {n_test} held out) with Adam on mini-batches "
-                 "for {epochs} epochs, its gradient compiled to matrix products (@). It classifies {accuracy}% of the "
-                 "held-out images correctly. symnet train {spec} --data digits --epochs {epochs} --out run does the "
-                 "same on the command line.",
-    "layers_beside": "The seed network's scalar sweep (left) beside the matrix sweep of the layer network trained "
-                     "below (right), equation by equation:",
-    "layers_scalar_head": "seed network: one number per line",
-    "layers_matrix_head": "layer network: one matrix per line",
+                 "scikit-learn's 8×8 digits ({n_train} training images, {n_test} held out) for {epochs} epochs, on "
+                 "mini-batches of {batch}, with {optimizer}: learning rate η = {eta}, decayed linearly to 0 over the "
+                 "run (ηₑ = η·(1 − e/E) in epoch e of E), and weight decay λ = {decay} (an L2 penalty ½λ‖Wˡ‖² on the "
+                 "weight matrices, not the biases), so each step moves θ by {optimizer} on ∂C̄/∂θ + λW. Its gradient "
+                 "is compiled to matrix products (@). It classifies {accuracy}% of the held-out images correctly. "
+                 "symnet train {spec} --data digits --epochs {epochs} --out run does the same on the command line.",
+    "layers_beside": "Nielsen's four equations (left), each beside its instance in the seed network's scalar sweep "
+                     "(middle) and in the matrix sweep of the layer network trained below (right):",
+    "layers_general_head": "Nielsen's equation\nper sample, any σ and C",
+    "layers_scalar_head": "seed network: σ, L = (y − ŷ)²\none number per line",
+    "layers_matrix_head": "layer network: ReLU, softmax\n+ log-likelihood, one matrix per line",
+    "layers_replaces_bp1": "(replaces BP1)",
+    "layers_jacobian": "Why softmax with the log-likelihood replaces BP1: softmax's Jacobian J is not diagonal "
+                       "(δⱼₖ is 1 if j = k, else 0; y/aᴸ entry by entry), and with Σⱼ yⱼ = 1:",
+    "layers_batch": "The equations are per sample. Training minimises the mean over a batch of N samples, C̄, "
+                    "so BP3 and BP4 become means over the batch (the seed network's training uses the mean L̄ "
+                    "the same way):",
     "layers_code": "The NumPy code each training step of the layer network runs, generated from its gradient "
-                   "program (matrix products with @, one row per sample):",
+                   "program (matrix products with @, one row per sample). It returns the batch sums C = Σₓ Cₓ, "
+                   "Σₓ δˡₓ (aˡ⁻¹ₓ)ᵀ and Σₓ δˡₓ; the training step divides each by N to get C̄ and its gradient:",
     "layers_table": "The digits classifier: accuracy on the training images and on the held-out test images "
                     "(seconds measured in this run).",
     "layers_h_train": "train accuracy",
     "layers_h_test": "test accuracy",
     "layers_h_seconds": "seconds",
-    "layers_curves": "Mean loss and accuracy per epoch, on the training and the test images.",
+    "layers_curves": "Mean loss C̄ and accuracy per epoch, on the training and the test images.",
     "layers_confusion": "Confusion matrix on the test images: row = true digit, column = predicted digit.",
     "layers_misclassified": "The test images it got wrong, each titled true → predicted.",
     "layers_model": "the trained classifier (a symnet-layers model file: symnet predict reads it)",
+    "optimizer_adam": "Adam",
+    "optimizer_sgd": "plain gradient descent",
+    "optimizer_momentum": "gradient descent with momentum",
     # table headers
     "h_cells": "n (cells per axis)",
     "h_ratio": "max ratio",
@@ -324,7 +341,7 @@ EN = {
     "fig_confusion": "confusion matrix, test set: {accuracy}% correct",
     "fig_misclassified": "{count} misclassified (true → predicted)",
     "fig_no_misclassified": "no misclassified images",
-    "fig_mean_loss_c": "mean loss C",
+    "fig_mean_loss_c": "mean loss C̄",
     "fig_accuracy": "accuracy (%)",
     "fig_train": "train",
     "fig_test": "test",

@@ -179,26 +179,43 @@ ZH = {
                  "于是把整层写成一步：zˡ = Wˡ aˡ⁻¹ + bˡ，aˡ = σ(zˡ)，其中 Wˡ 是 nₗ × nₗ₋₁ 的权重矩阵，bˡ 是偏置列向量。"
                  "symnet 的反向扫描与 §3 中的相同；配上矩阵规则（矩阵乘积、转置、逐元素的 σ、Hadamard 积 ⊙、"
                  "把 softmax 与交叉熵合成一个稳定步骤），它推导出 Nielsen 的反向传播四个方程 BP1–BP4。",
-    "layers_p2": "下面把五神经元网络标量扫描的每一行放在它所属的矩阵方程旁边。BP1 是输出神经元的 δ"
-                 "（softmax 配交叉熵时，∇ₐC ⊙ σ′(zᴸ) 化为 softmax(zᴸ) − y）；BP2 把 δ 经转置的权重传回，再乘以 σ′；"
-                 "BP3 说 ∂C/∂b = δ；BP4 说 ∂C/∂W = δ aᵀ，对一批样本就是求和 Σₓ δₓ aₓᵀ。右边的矩阵形式由 symnet "
-                 "为下面训练的网络推导得出，每行右侧是它的形状。",
+    "layers_p2": "下面逐行对照：先是 Nielsen 写出的四个方程（对单个样本，适用于任意激活函数 σ 和代价 C），然后是它在"
+                 "五神经元网络中的实例（sigmoid 神经元，L = (y − ŷ)²，每行一个数），以及在下面训练的层网络中的实例"
+                 "（ReLU，输出层为 softmax 配对数似然代价 C = −Σⱼ yⱼ log aⱼ，每行一个矩阵）。标量的行并不是矩阵方程的"
+                 "某个分量：这是两个不同的网络，服从同样的方程。BP2–BP4 对两者都原样成立（BP3：∂C/∂b = δ；"
+                 "BP4：∂C/∂W = δ aᵀ）。BP1 对 softmax 输出不成立：softmax 的雅可比矩阵不是对角的，每个 aⱼ 都依赖于所有 zₖ，"
+                 "所以 δᴸ 不等于 ∇ₐC ⊙ σ′(zᴸ)。softmax 配对数似然时，BP1 被 δᴸ = aᴸ − y 取代，下面的雅可比一行给出推导。"
+                 "右边的矩阵形式由 symnet 为下面训练的网络推导得出，每行右侧是它的形状。",
     "layers_p3": "同一套方法可以识别真实的手写数字：{spec} 有 {params} 个参数，在 scikit-learn 自带的 8×8 手写数字上训练"
-                 "（{n_train} 张训练图像，另留 {n_test} 张测试），用 Adam 在小批量上训练 {epochs} 轮，梯度编译成矩阵乘积（@）。"
-                 "它把 {accuracy}% 的测试图像分对了。命令行上 symnet train {spec} --data digits --epochs {epochs} "
-                 "--out run 做同样的事。",
-    "layers_beside": "五神经元网络的标量扫描（左）与下面训练的层网络的矩阵扫描（右），逐个方程对照：",
-    "layers_scalar_head": "五神经元网络：每行一个数",
-    "layers_matrix_head": "层网络：每行一个矩阵",
-    "layers_code": "层网络每一步训练运行的 NumPy 代码，由它的梯度程序生成（用 @ 做矩阵乘积，每行一个样本）：",
+                 "（{n_train} 张训练图像，另留 {n_test} 张测试），共 {epochs} 轮，每个小批量 {batch} 个样本，优化器为 "
+                 "{optimizer}：学习率 η = {eta}，在训练过程中线性衰减到 0（E 轮中的第 e 轮用 ηₑ = η·(1 − e/E)），"
+                 "权重衰减 λ = {decay}（对权重矩阵加 L2 惩罚 ½λ‖Wˡ‖²，偏置不加），所以每一步用 {optimizer} 按 "
+                 "∂C̄/∂θ + λW 更新 θ。梯度编译成矩阵乘积（@）。它把 {accuracy}% 的测试图像分对了。命令行上 "
+                 "symnet train {spec} --data digits --epochs {epochs} --out run 做同样的事。",
+    "layers_beside": "Nielsen 的四个方程（左），每个旁边是它在五神经元网络标量扫描中的实例（中）和在下面训练的层网络"
+                     "矩阵扫描中的实例（右）：",
+    "layers_general_head": "Nielsen 的方程\n单个样本，任意 σ 与 C",
+    "layers_scalar_head": "五神经元网络：σ，L = (y − ŷ)²\n每行一个数",
+    "layers_matrix_head": "层网络：ReLU，softmax 配对数似然\n每行一个矩阵",
+    "layers_replaces_bp1": "（取代 BP1）",
+    "layers_jacobian": "为什么 softmax 配对数似然会取代 BP1：softmax 的雅可比矩阵 J 不是对角的"
+                       "（j = k 时 δⱼₖ 为 1，否则为 0；y/aᴸ 逐元素相除），再用 Σⱼ yⱼ = 1：",
+    "layers_batch": "这些方程针对单个样本。训练最小化的是一批 N 个样本上的平均值 C̄，所以 BP3 和 BP4 变成对这批样本"
+                    "取平均（五神经元网络的训练同样用平均损失 L̄）：",
+    "layers_code": "层网络每一步训练运行的 NumPy 代码，由它的梯度程序生成（用 @ 做矩阵乘积，每行一个样本）。"
+                   "它返回这批样本上的总和 C = Σₓ Cₓ、Σₓ δˡₓ (aˡ⁻¹ₓ)ᵀ 与 Σₓ δˡₓ；训练的每一步再各除以 N，"
+                   "得到 C̄ 及其梯度：",
     "layers_table": "手写数字分类器：训练图像与留出的测试图像上的正确率（秒数为本次运行实测）。",
     "layers_h_train": "训练正确率",
     "layers_h_test": "测试正确率",
     "layers_h_seconds": "秒",
-    "layers_curves": "每轮的平均损失与正确率（训练图像与测试图像）。",
+    "layers_curves": "每轮的平均损失 C̄ 与正确率（训练图像与测试图像）。",
     "layers_confusion": "测试图像上的混淆矩阵：行是真实数字，列是预测数字。",
     "layers_misclassified": "分错的测试图像，标题为 真实 → 预测。",
     "layers_model": "训练好的分类器（symnet-layers 模型文件，symnet predict 可以读取）",
+    "optimizer_adam": "Adam",
+    "optimizer_sgd": "普通梯度下降",
+    "optimizer_momentum": "带动量的梯度下降",
     # table headers
     "h_cells": "n（每边格数）",
     "h_ratio": "最大误差缩小倍数",
@@ -292,7 +309,7 @@ ZH = {
     "fig_confusion": "混淆矩阵（测试集）：正确率 {accuracy}%",
     "fig_misclassified": "分错 {count} 张（真实 → 预测）",
     "fig_no_misclassified": "没有分错的图像",
-    "fig_mean_loss_c": "平均损失 C",
+    "fig_mean_loss_c": "平均损失 C̄",
     "fig_accuracy": "正确率（%）",
     "fig_train": "训练",
     "fig_test": "测试",

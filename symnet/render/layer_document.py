@@ -72,8 +72,10 @@ BATCH = (r"\frac{\partial \bar C}{\partial W^{l}} = \frac{1}{N}\sum_x \delta^{l}
          "∂C̄/∂Wˡ = (1/N) Σₓ δˡₓ (aˡ⁻¹ₓ)ᵀ = (1/N) (Δˡ)ᵀ Aˡ⁻¹,   ∂C̄/∂bˡ = (1/N) Σₓ δˡₓ")
 
 
-def layer_document(derivation, fmt: str = "markdown", lang: str = "en") -> str:
-    """The derivation as ``fmt`` (unicode, markdown or latex: a standalone document) in ``lang`` (en, zh)."""
+def layer_document(derivation, fmt: str = "markdown", lang: str | None = None) -> str:
+    """The derivation as ``fmt`` (unicode, markdown or latex: a standalone document) in ``lang`` (en, zh;
+    default the derivation's own, ``derive(..., lang=...)``)."""
+    lang = lang or derivation.lang
     if fmt not in ("unicode", "text", "markdown", "latex") or lang not in TEXT:
         raise ValueError(f"expected fmt unicode, markdown or latex and lang en or zh; got {fmt!r}, {lang!r}")
     words = TEXT[lang]

@@ -89,7 +89,7 @@ class _ObjectPrinting:
 
     fmt = "text"
     # lang: the words of a derivation; program: a network shows its program too (``symnet.show``)
-    OBJECT_SETTINGS = {"lang": "en", "program": False}
+    OBJECT_SETTINGS = {"lang": None, "program": False}       # lang None: a derivation's own (derive(lang=))
 
     def _print_Network(self, net):
         if self._settings.get("program"):
@@ -106,7 +106,7 @@ class _ObjectPrinting:
         return self._lines(gradient_lines(gradient))
 
     def _print_Derivation(self, derivation):
-        return render(derivation, self.fmt, self._settings.get("lang", "en")).rstrip("\n")
+        return render(derivation, self.fmt, self._settings.get("lang")).rstrip("\n")
 
     def _print_GradCheckReport(self, report):
         header, *cells = report.table()

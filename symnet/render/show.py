@@ -6,7 +6,7 @@ from symnet.render.i18n import check_lang
 from symnet.render.printing import print_as
 
 
-def show(obj, fmt: str = "unicode", lang: str = "en") -> str:
+def show(obj, fmt: str = "unicode", lang: str | None = None) -> str:
     """A readable view of a network, loss, program, gradient, derivation, report, … in ``fmt``.
 
     The same printers as ``latex``/``pretty``/``str`` (``symnet.render.printing``); a network also
@@ -15,7 +15,7 @@ def show(obj, fmt: str = "unicode", lang: str = "en") -> str:
     Args:
         obj: what to show (any symnet object or SymPy expression).
         fmt: ``text``, ``unicode``, ``latex`` or ``markdown``.
-        lang: ``en`` or ``zh``, for the words of a derivation.
+        lang: ``en`` or ``zh``, for the words of a derivation (default: its own, ``derive(..., lang=...)``).
 
     Returns:
         The text.
@@ -24,4 +24,4 @@ def show(obj, fmt: str = "unicode", lang: str = "en") -> str:
     >>> print(show(seed_network(), "text").splitlines()[0])
     f(θ5, f(θ3, f(θ1, x1) + f(θ2, x2)), f(θ4, f(θ2, x2)))
     """
-    return print_as(obj, fmt, lang=check_lang(lang), program=True)
+    return print_as(obj, fmt, lang=None if lang is None else check_lang(lang), program=True)

@@ -1,17 +1,23 @@
-"""The tour's last step, "from 11 parameters to 10,000": the seed network's scalar sweep beside BP1–BP4,
-then a layer network trained on real handwritten digits.
+"""The tour's last step, "from 11 parameters to 10,000": Nielsen's BP1–BP4, the seed network's scalar
+sweep and the layer network's matrix sweep side by side, then a layer network trained on real digits.
 
-The seed network's reverse sweep (``symnet.core.backprop.grad``, one line per scalar) and the derived
-gradient of a layer network (the same sweep over matrix steps, ``symnet.core.matrix_rules``) are put
-side by side, grouped by the equation of backpropagation each line is an instance of:
+Each row holds one equation of backpropagation as Nielsen writes it (per sample, any σ and cost C),
+the seed network's lines that are an instance of it (``symnet.core.backprop.grad``: sigmoid neurons,
+L = (y − ŷ)², one number per line) and the layer network's (the same sweep over matrix steps: ReLU,
+softmax with the log-likelihood cost, one matrix per line). They are two networks obeying the same
+equations, not entries of one matrix equation:
 
-    BP1  δᴸ = ∇ₐC ⊙ σ′(zᴸ)            (the output neuron: δh₅, δz₅)
+    BP1  δᴸ = ∇ₐC ⊙ σ′(zᴸ)            (seed: δh₅, δz₅; softmax + log-likelihood replaces it by δᴸ = aᴸ − y)
     BP2  δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ′(zˡ)  (every other neuron: δh, δu, δz)
     BP3  ∂C/∂bˡ = δˡ                   (∂L/∂bᵢ = δzᵢ)
     BP4  ∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ           (δwᵢ,ⱼ = δzᵢ · input j)
 
+BP1 fails for softmax because its Jacobian ∂aⱼ/∂zₖ = aⱼ(δⱼₖ − aₖ) is not diagonal: δᴸ = Jᵀ∇ₐC = aᴸ − y.
+Training minimises the batch mean C̄ = (1/N) Σₓ Cₓ, so ∂C̄/∂Wˡ = (1/N) Σₓ δˡₓ (aˡ⁻¹ₓ)ᵀ.
+
 Then ``DIGITS_SPEC`` (over 10,000 parameters) trains on scikit-learn's 8×8 digits with
-``symnet.learn.layer_training`` (about a second here), and its figures and model file are written.
+``symnet.learn.layer_training`` (Adam, η decaying linearly, weight decay; about a second here), and
+its figures and model file are written.
 """
 
 from __future__ import annotations
@@ -37,12 +43,9 @@ def layers_section(ctx: TourContext) -> Section:
     gradient = grad(net.loss())
     beside = _beside(_scalar_groups(), _matrix_groups(gradient), lang)
     fit, split = _train(net)
-    formulas = (beside, Formula(t("layers_code", lang), fit.compiled.source.rstrip()))
-    summary = fit.summary
-    paragraphs = (t("layers_p1", lang), t("layers_p2", lang),
-                  t("layers_p3", lang, spec=net.spec, params=f"{net.n_params:,}", n_train=len(split.train),
-                    n_test=len(split.test), epochs=summary["epochs"],
-                    accuracy=f"{100 * summary['test_accuracy']:.1f}"))
+    formulas = (beside, _softmax_jacobian(lang), _batch_mean(lang),
+                Formula(t("layers_code", lang), fit.compiled.source.rstrip()))
+    paragraphs = (t("layers_p1", lang), t("layers_p2", lang), _training_text(net, fit.summary, split, lang))
     files = _figures(ctx, fit, split) + (_model_file(ctx, fit, split),)
     return Section("layers", t("layers_title", lang), paragraphs, formulas, (_table(fit, lang),), files)
 
@@ -102,20 +105,60 @@ def _matrix_groups(gradient) -> dict[str, list]:
 
 
 def _beside(scalar: dict, matrix: dict, lang: str) -> Formula:
-    """One display: a row per equation, the seed's scalar lines left, the layer network's matrix lines right."""
+    """One display, a row per equation: Nielsen's general form, the seed network's scalar lines, the layer
+    network's matrix lines (softmax + log-likelihood: its BP1 row is the equation that replaces BP1)."""
+    from symnet.render.layer_document import EQUATIONS as GENERAL
     from symnet.render.printing import format_assignments
 
     rows, text = [], []
-    for tag in EQUATIONS:
+    for tag, (_, general, general_text) in zip(EQUATIONS, GENERAL):
         left = format_assignments(scalar[tag], "latex")
-        right = "\\begin{aligned}" + " \\\\ ".join(
-            rf"{lhs} &= {rhs} && {_times(shape)}" for lhs, rhs, _, _, shape in matrix[tag]) + "\\end{aligned}"
-        rows.append(rf"\text{{{tag}}} & {left} & {right}")
-        text.append(f"{tag}\n" + format_assignments(scalar[tag], "unicode") + "\n  ↔  "
-                    + "\n  ↔  ".join(f"{lhs} = {rhs}   ({shape})" for _, _, lhs, rhs, shape in matrix[tag]))
-    head = rf"& \text{{{t('layers_scalar_head', lang)}}} & \text{{{t('layers_matrix_head', lang)}}}"
-    latex = "\\begin{array}{lll}\n" + " \\\\[4pt] \\hline\n".join([head] + rows) + "\n\\end{array}"
+        lines = [rf"{lhs} &= {rhs} && {_times(shape)}" for lhs, rhs, _, _, shape in matrix[tag]]
+        if tag == "BP1":            # inside the cell: a \\ between array cells would end the row
+            lines.append(rf"&\text{{{t('layers_replaces_bp1', lang)}}}")
+        right = "\\begin{aligned}" + " \\\\ ".join(lines) + "\\end{aligned}"
+        first = _stack([rf"\text{{{tag}}}", rf"\displaystyle {general}"])
+        rows.append(f"{first} & {left} & {right}")
+        replaced = f"   {t('layers_replaces_bp1', lang)}" if tag == "BP1" else ""
+        text.append(f"{tag}  {general_text}\n" + format_assignments(scalar[tag], "unicode") + "\n  ↔  "
+                    + "\n  ↔  ".join(f"{lhs} = {rhs}   ({shape})" for _, _, lhs, rhs, shape in matrix[tag]) + replaced)
+    heads = [t(key, lang).split("\n") for key in ("layers_general_head", "layers_scalar_head", "layers_matrix_head")]
+    head = " & ".join(_stack([rf"\text{{{line}}}" for line in words]) for words in heads)
+    rule = " \\\\ \\\\[-8pt] \\hline \\\\[-6pt]\n"      # short empty rows around each line: tall cells clear it
+    latex = "\\begin{array}{lll}\n" + rule.join([head] + rows) + "\n\\end{array}"
     return Formula(t("layers_beside", lang), "\n\n".join(text), latex)
+
+
+def _stack(cells) -> str:
+    """LaTeX lines stacked left-aligned in one table cell (KaTeX has no \\multicolumn or \\makecell)."""
+    return "\\begin{array}{l}" + " \\\\ ".join(cells) + "\\end{array}"
+
+
+def _softmax_jacobian(lang: str) -> Formula:
+    """Why softmax with log-likelihood replaces BP1: its Jacobian is not diagonal, and Jᵀ∇ₐC = aᴸ − y."""
+    latex = (r"\begin{aligned} C &= -\sum_j y_j \log a^{L}_j, \qquad \nabla_a C = -\frac{y}{a^{L}} \\"
+             r" \frac{\partial a^{L}_j}{\partial z^{L}_k} &= a^{L}_j \left(\delta_{jk} - a^{L}_k\right),"
+             r" \qquad J = \operatorname{diag}(a^{L}) - a^{L} (a^{L})^{\mathsf T} \\"
+             r" \delta^{L} &= J^{\mathsf T} \nabla_a C = -y + a^{L} \sum_j y_j = a^{L} - y \end{aligned}")
+    text = ("C = −Σⱼ yⱼ log aᴸⱼ,   ∇ₐC = −y/aᴸ\n∂aᴸⱼ/∂zᴸₖ = aᴸⱼ(δⱼₖ − aᴸₖ),   J = diag(aᴸ) − aᴸ(aᴸ)ᵀ\n"
+            "δᴸ = Jᵀ∇ₐC = −y + aᴸ Σⱼ yⱼ = aᴸ − y")
+    return Formula(t("layers_jacobian", lang), text, latex)
+
+
+def _batch_mean(lang: str) -> Formula:
+    """The one statement of what training minimises: the batch mean C̄ = (1/N) Σₓ Cₓ, and BP3/BP4 for it."""
+    from symnet.render.layer_document import BATCH
+
+    latex = r"\bar C = \frac{1}{N}\sum_x C_x,\qquad " + BATCH[0]
+    return Formula(t("layers_batch", lang), "C̄ = (1/N) Σₓ Cₓ,   " + BATCH[1], latex)
+
+
+def _training_text(net, summary: dict, split, lang: str) -> str:
+    """The paragraph on the digits run, its optimiser, η schedule and weight decay read from the run."""
+    return t("layers_p3", lang, spec=net.spec, params=f"{net.n_params:,}", n_train=len(split.train),
+             n_test=len(split.test), epochs=summary["epochs"], accuracy=f"{100 * summary['test_accuracy']:.1f}",
+             optimizer=t(f"optimizer_{summary['optimizer']}", lang), eta=f"{summary['learning_rate']:g}",
+             batch=summary["batch_size"], decay=f"{summary['weight_decay']:g}")
 
 
 def _times(shape: str) -> str:

@@ -4,8 +4,8 @@
 entries, annotations) is translated with the ``fig_*`` texts of ``symnet.render.lang_en``/``lang_zh``
 (the one translation table): whole texts whose word order changes first ("loss: {loss} after {epochs}
 epochs"), then phrases as whole words, longest first, so "max error" wins over "error". The figure
-is saved with a CJK font found by name. If matplotlib's font list predates the installed CJK fonts
-it is rebuilt once; if still no CJK font is found, ``cjk_font`` says so and how to fix it, instead
+is saved with the CJK font of ``symnet.plot.fonts`` (added to matplotlib's font list if its cache
+predates the fonts); if no CJK font has the glyphs, ``cjk_font`` says so and how to fix it, instead
 of saving boxes silently.
 """
 
@@ -14,10 +14,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Source Han Sans SC",
-             "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC")
+from symnet.plot.fonts import CJK, cjk_font, font_context  # noqa: F401  (the tour's names for them)
 
-CJK = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 FIELD = re.compile(r"\{(\w+)\}")
 
 
@@ -81,31 +79,3 @@ def localize(fig, lang: str) -> None:
         artist.set_text(translate(artist.get_text(), lang))
         if font and CJK.search(artist.get_text()):     # a text's font is fixed when it is made: set it here
             artist.set_fontfamily(["DejaVu Sans", font])
-
-
-def cjk_font() -> tuple[str | None, str]:
-    """(the first installed CJK font by name, "") or (None, a warning that says how to fix it).
-
-    Looks the names up in matplotlib's font list; if none is there, rebuilds the list once (a cache
-    made before the fonts were installed does not know them) and looks again.
-    """
-    from matplotlib import font_manager
-
-    for attempt in range(2):
-        names = {f.name for f in font_manager.fontManager.ttflist}
-        found = next((name for name in CJK_FONTS if name in names), None)
-        if found or attempt:
-            break
-        font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
-    if found:
-        return found, ""
-    return None, ("no CJK font found for the Chinese figure texts (they would show as boxes): install one, "
-                  "e.g. Debian's fonts-noto-cjk, then run the tour again")
-
-
-def font_context(lang: str):
-    """rcParams that draw Chinese with a CJK font (after DejaVu Sans for Latin and math)."""
-    import matplotlib
-
-    font = cjk_font()[0] if lang == "zh" else None
-    return matplotlib.rc_context({"font.family": ["DejaVu Sans", font]} if font else {})
