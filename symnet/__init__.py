@@ -24,6 +24,7 @@ _EXPORTS = {
     "io.text": ("from_expr", "loss"),
     "core.losses": ("Loss", "squared_error", "binary_cross_entropy"),
     "core.backprop": ("Gradient", "grad"),
+    "core.hessian": ("Hessian", "hessian"),
     "core.layers": ("layers", "LayerNetwork", "LayerLoss", "lower"),
     "numeric.layer_codegen": ("compile_layers",),
     "learn.layer_training": ("train_layers",),

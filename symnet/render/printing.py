@@ -105,6 +105,9 @@ class _ObjectPrinting:
     def _print_Gradient(self, gradient):   # SymPy's printers have a _print_Gradient for sympy.vector
         return self._lines(gradient_lines(gradient))
 
+    def _print_Hessian(self, hessian):
+        return self._lines(hessian.pairs())
+
     def _print_Derivation(self, derivation):
         return render(derivation, self.fmt, self._settings.get("lang", "en")).rstrip("\n")
 
@@ -212,7 +215,7 @@ class MarkdownPrinter(Printer):
         return f"$$\n{latex(obj)}\n$$"
 
     _print_Loss = _print_Basic
-    _print_Program = _print_Gradient = _print_Tower = _display
+    _print_Program = _print_Gradient = _print_Hessian = _print_Tower = _display
 
     def _print_Network(self, net):
         nested = f"${latex(net.nested)}$"
