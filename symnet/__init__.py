@@ -32,6 +32,7 @@ _EXPORTS = {
     "errors": ("SymnetError", "ExpressionTooLarge", "MissingRuleError"),
     "numeric.codegen": ("value_and_grad", "compile", "compile_network", "params_vector", "CompiledLoss"),
     "numeric.reverse": ("finite_differences",),
+    "numeric.hessian": ("compile_hessian", "hvp", "CompiledHessian", "CompiledHVP"),
     "numeric.gradcheck": ("check_grads", "GradCheckReport"),
     "render.printing": ("latex", "pretty"),
     "render.show": ("show",),

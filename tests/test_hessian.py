@@ -6,11 +6,17 @@ only; symnet's Hessian never calls it.
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 from sympy import Derivative, Symbol, diff, lambdify
 
-from symnet import NeuronModel, from_expr, hessian, seed_network, squared_error
+from symnet import check_grads, mlp, from_expr, hessian, seed_network, squared_error, value_and_grad
 from symnet.core.activations import rewrite_activations
+from symnet.numeric.hessian import compile_hessian, gradient_differences, hvp
 from symnet.render.printing import latex, pretty
+
+from .strategies import expression_networks, neuron_networks, points
 
 S = Symbol
 
@@ -20,7 +26,7 @@ def sympy_hessian_at(target, point: dict) -> np.ndarray:
     closed = rewrite_activations(target.program.closed_form()[0])
     params = target.network.params
     args = sorted(point, key=str)
-    fn = lambdify(args, [[diff(closed, a, b) for b in params] for a in params])
+    fn = lambdify(args, [[diff(closed, a, b) for b in params] for a in params], cse=True)
     return np.array(fn(*(point[a] for a in args)), dtype=float)
 
 
@@ -45,7 +51,7 @@ def random_point(target, seed=0) -> dict:
 @pytest.mark.parametrize("network", [
     from_expr("sigmoid(w*x + b)", inputs="x"),
     from_expr("tanh(a*x) * exp(b*x) + c*x**3", inputs="x"),
-    seed_network(NeuronModel(parameterization="scalar")),
+    mlp([1, 1, 1]),
 ])
 def test_symbolic_hessian_equals_sympy_diff_twice(network):
     target = squared_error(network)
@@ -94,3 +100,118 @@ def test_layer_networks_are_refused_with_what_to_do():
 
     with pytest.raises(NotImplementedError, match="lower"):
         hessian(layers([2, 3, 1]))
+
+
+# --- compiled: the mean Hessian and the Hessian-vector product ------------------------------------
+
+SEED_LOSS = squared_error(seed_network())
+SEED_H = compile_hessian(SEED_LOSS)
+SEED_HVP = hvp(SEED_LOSS)
+SEED_GRAD = value_and_grad(SEED_LOSS)
+
+
+def seed_batch(seed=0, n=16):
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=11), rng.normal(size=(n, 2)), rng.uniform(size=n)
+
+
+def test_the_compiled_hessian_is_the_batch_mean_of_the_symbolic_one():
+    theta, X, y = seed_batch(n=3)
+    h = SEED_H.hessian
+    rows = [symnet_hessian_at(h, {**dict(zip(SEED_LOSS.program.inputs, (*x, t))), **dict(zip(h.wrt, theta))})
+            for x, t in zip(X, y)]
+    assert np.allclose(SEED_H(theta, X, y), np.mean(rows, axis=0), rtol=1e-12, atol=1e-15)
+
+
+def test_the_compiled_hessian_equals_central_differences_of_the_compiled_gradient():
+    theta, X, y = seed_batch(1)
+    H = SEED_H(theta, X, y)
+    differences = gradient_differences(lambda t: SEED_GRAD(t, X, y)[1], theta)
+    assert H.shape == (11, 11)
+    assert np.allclose(H, differences, rtol=1e-6, atol=1e-8)
+    assert np.array_equal(H, SEED_H(theta, X, y))       # deterministic
+
+
+def test_hvp_equals_H_times_v_without_forming_H():
+    theta, X, y = seed_batch(2)
+    v = np.random.default_rng(3).normal(size=11)
+    assert np.allclose(SEED_HVP(theta, v, X, y), SEED_H(theta, X, y) @ v, rtol=1e-12, atol=1e-14)
+    program = SEED_HVP.program   # one tangent per step of the gradient program, P outputs: no P × P anywhere
+    gradient_steps = len(SEED_HVP.gradient.program.assignments)
+    assert len(program.outputs) == 11
+    assert len(program.assignments) <= 2 * gradient_steps
+    assert program.count_ops() < 5 * SEED_HVP.gradient.program.count_ops()
+
+
+def test_hvp_refuses_a_direction_of_the_wrong_length_with_the_parameter_names():
+    theta, X, y = seed_batch()
+    with pytest.raises(ValueError, match="v .*w1_1"):
+        SEED_HVP(theta, np.ones(3), X, y)
+    with pytest.raises(ValueError, match="v"):
+        SEED_HVP(theta, np.full(11, np.nan), X, y)
+
+
+def test_the_hessian_of_a_linear_model_is_two_times_the_mean_of_x_xT():
+    H = compile_hessian(from_expr("w1*x1 + w2*x2 + b", inputs=["x1", "x2"]))    # params b, w1, w2
+    X = np.array([[1.0, 2.0], [3.0, -1.0], [0.5, 0.0]])
+    design = np.column_stack([np.ones(3), X])
+    assert np.allclose(H(np.array([0.3, -0.2, 0.7]), X, np.zeros(3)), 2 * design.T @ design / 3)
+
+
+# --- checked: check_grads(order=2) ---------------------------------------------------------------------
+
+
+def test_check_grads_order_2_agrees_four_ways_and_prints_the_entries():
+    report = check_grads(from_expr("sigmoid(w*x + b)", inputs="x"), order=2)
+    assert report.ok and report.order == 2 and not report.skipped
+    assert report.methods == ("hessian", "hvp", "sympy", "finite_diff")
+    assert [row.param for row in report.rows] == ["b,b", "b,w", "w,w"]
+    text = pretty(report)
+    assert "∂²L/∂b∂w" in text and "all second derivatives agree" in text
+
+
+def test_check_grads_order_1_is_unchanged():
+    report = check_grads(seed_network())
+    assert report.order == 1 and report.methods[0] == "backprop" and len(report.rows) == 11
+    assert "all gradients agree" in pretty(report)
+
+
+def test_check_grads_order_2_fails_on_a_wrong_second_derivative():
+    from symnet.core.activations import sigmoid
+
+    wrong = {sigmoid: lambda ans, z: (ans * (1 - ans) + z**2 / 1000,)}   # right at z = 0 only, to first order
+    report = check_grads(from_expr("sigmoid(w*x + b)", inputs="x"), order=2, rules=wrong, sympy_max_ops=0)
+    assert not report.ok and "DISAGREE" in pretty(report)
+    assert any("sympy" in method for method, _ in report.skipped)
+
+
+def test_check_grads_refuses_other_orders():
+    with pytest.raises(ValueError, match="order must be 1"):
+        check_grads(seed_network(), order=3)
+
+
+@settings(max_examples=15)
+@given(theta=arrays(np.float64, 11, elements=st.floats(-2, 2)), v=arrays(np.float64, 11, elements=st.floats(-1, 1)))
+def test_seed_hessian_is_symmetric_and_hvp_is_H_v(theta, v):
+    _, X, y = seed_batch(4, n=8)
+    H = SEED_H(theta, X, y)
+    assert np.allclose(H, H.T, rtol=1e-10, atol=1e-13)
+    assert np.allclose(SEED_HVP(theta, v, X, y), H @ v, rtol=1e-9, atol=1e-12)
+
+
+@settings(max_examples=6)
+@given(data=st.data())
+def test_random_neuron_dags_second_derivatives_agree(data):
+    net = data.draw(neuron_networks(max_neurons=3))
+    theta, X, y = data.draw(points(net, batch=3))
+    report = check_grads(net, theta, X, y, order=2, sympy_max_ops=40)
+    assert report.ok, str(report)
+
+
+@settings(max_examples=6)
+@given(data=st.data())
+def test_random_expressions_second_derivatives_agree(data):
+    net = data.draw(expression_networks())
+    theta, X, y = data.draw(points(net, batch=3))
+    report = check_grads(net, theta, X, y, order=2)
+    assert report.ok, str(report)
