@@ -215,3 +215,72 @@ def test_random_expressions_second_derivatives_agree(data):
     theta, X, y = data.draw(points(net, batch=3))
     report = check_grads(net, theta, X, y, order=2)
     assert report.ok, str(report)
+
+
+# --- the lesson: h″ at the minimum bounds the learning rate of 1-D descent -----------------------------
+
+
+def test_descend_finds_the_articles_limit_eta_1_and_the_verdicts():
+    from symnet.learn.descent import curvature, descend_many
+
+    paths = descend_many("x**2 - 2*x", 3.0, [0.1, 0.5, 0.9, 1.0, 1.1], steps=30)
+    found = curvature(paths)
+    assert (found.minimum, found.value, found.limit, found.found_by) == (1.0, 2.0, 1.0, "solve")
+    verdicts = [found.verdict(p.learning_rate)[0] for p in paths]
+    assert verdicts == ["stable", "stable", "oscillating", "oscillating", "diverging"]
+    assert "> 1" in found.verdict(1.1)[1] and "still converges" in found.verdict(0.9)[1]
+    # the verdicts are what the paths did: η = 0.9 crosses x* = 1 each step and closes in, η = 1.1 runs away
+    crossing = paths[2].xs
+    assert all((a - 1) * (b - 1) < 0 for a, b in zip(crossing, crossing[1:])) and abs(crossing[-1] - 1) < 0.01
+    assert paths[4].diverged and not any(p.diverged for p in paths[:4])
+
+
+def test_without_a_closed_form_the_minimum_is_the_best_paths_last_iterate():
+    from symnet.learn.descent import curvature, descend_many
+
+    paths = descend_many("cosh(x) + sin(x)", 1.0, [0.1, 3.0], steps=200)   # h′ = sinh x + cos x: no polynomial
+    found = curvature(paths)
+    assert found.found_by == "last_iterate" and found.learning_rate == 0.1
+    x = found.minimum
+    assert abs(np.sinh(x) + np.cos(x)) < 1e-8 and found.value == pytest.approx(np.cosh(x) - np.sin(x))
+    assert found.verdict(3.0)[0] == "diverging"
+
+
+@pytest.mark.parametrize("h", ["x**3", "exp(x)"])
+def test_no_minimum_means_no_limit(h):
+    from symnet.learn.descent import curvature, descend_many, format_curvature
+
+    paths = descend_many(h, 1.0, [0.1], steps=10)
+    assert curvature(paths) is None
+    assert "no minimum found" in format_curvature(paths, None)
+
+
+def test_symnet_descend_prints_the_limit_beside_each_rate():
+    from click.testing import CliRunner
+
+    from symnet.cli import main
+
+    result = CliRunner().invoke(main, ["descend", "x**2 - 2*x", "--x0", "3", "--lr", "0.1,1.1", "--steps", "5"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[:3] == ["h(x) = x² - 2·x", "dh/dx = 2·x - 2", "d²h/dx² = 2"]
+    assert "h''(x*) = 2; stability limit η < 2/h''(x*) = 1" in result.output
+    assert any(line.startswith("η=1.1: diverging: |1 - η·h''(x*)| = 1.2 > 1") for line in lines)
+    assert any(line.startswith("η=0.1: stable") for line in lines)
+
+
+def test_symnet_descend_json_has_the_minimum_and_each_verdict():
+    import json
+
+    from click.testing import CliRunner
+
+    from symnet.cli import main
+
+    result = CliRunner().invoke(main, ["descend", "x**2 - 2*x", "--x0", "3", "--lr", "0.9,1.1", "--steps", "5",
+                                       "--format", "json"])
+    doc = json.loads(result.output)
+    assert doc["second_derivative"] == "2"
+    assert doc["minimum"] == {"x": 1.0, "found_by": "solve", "learning_rate": None, "second_derivative": 2.0,
+                              "stability_limit": 1.0}
+    assert [p["stability"]["verdict"] for p in doc["paths"]] == ["oscillating", "diverging"]
+    assert doc["paths"][1]["stability"]["factor"] == pytest.approx(-1.2)
