@@ -284,3 +284,66 @@ def test_symnet_descend_json_has_the_minimum_and_each_verdict():
                               "stability_limit": 1.0}
     assert [p["stability"]["verdict"] for p in doc["paths"]] == ["oscillating", "diverging"]
     assert doc["paths"][1]["stability"]["factor"] == pytest.approx(-1.2)
+
+
+# --- symnet hessian ----------------------------------------------------------------------------------
+
+SEED_AT = "x1=1,x2=2,y=1,w1_1=0.5,b1=0,w2_1=-0.5,b2=0.2,w3_1=1,b3=0,w4_1=1.5,b4=0,w5_1=1,w5_2=-1,b5=0.1"
+
+
+def run_cli(*args):
+    from click.testing import CliRunner
+
+    from symnet.cli import main
+
+    return CliRunner().invoke(main, list(args))
+
+
+def seed_point_arrays():
+    values = dict(item.split("=") for item in SEED_AT.split(","))
+    theta = np.array([float(values[p.name]) for p in SEED_LOSS.network.params])
+    return theta, np.array([[float(values["x1"]), float(values["x2"])]]), np.array([float(values["y"])])
+
+
+def test_cli_hessian_prints_entries_values_and_the_largest_stable_learning_rate():
+    result = run_cli("hessian", "seed", "--wrt", "theta5", "--at", SEED_AT)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "∂²L/∂w₅,₁∂b₅ = ∂δw₅,₁/∂b₅" in out and "∂²L/∂b₅² = ∂δz₅/∂b₅" in out
+    full = SEED_H(*seed_point_arrays())
+    block = full[8:, 8:]                            # w5_1, w5_2, b5 are the last three parameters
+    assert f"∂²L/∂b₅² = {block[2, 2]:.12g}" in out
+    eigenvalues = np.linalg.eigvalsh(block)
+    assert f"2/λ_max = {2 / eigenvalues[-1]:.6g}" in out
+
+
+def test_cli_hessian_json_is_the_compiled_hessian_at_the_point():
+    import json
+
+    result = run_cli("hessian", "seed", "--at", SEED_AT, "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    full = SEED_H(*seed_point_arrays())
+    assert doc["wrt"] == [p.name for p in SEED_LOSS.network.params] and len(doc["entries"]) == 66
+    assert np.allclose(doc["values"], full, rtol=1e-12, atol=1e-15)
+    assert np.allclose(doc["eigenvalues"], np.linalg.eigvalsh(full))
+    assert doc["largest_stable_learning_rate"] == pytest.approx(2 / np.linalg.eigvalsh(full)[-1])
+    assert doc["entries"]["b5,b5"] and "ddelta_z5/db5" in doc["tangents"]
+
+
+def test_cli_hessian_of_an_expression_in_latex():
+    result = run_cli("hessian", "--expr", "sigmoid(w*x + b)", "--inputs", "x", "--format", "latex")
+    assert result.exit_code == 0, result.output
+    assert r"\frac{\partial^{2} L}{\partial b \partial w}" in result.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["layers:2-3-1"], "layer network"),
+    (["seed", "--wrt", "q"], "cannot differentiate by q"),
+    (["seed", "--at", "x1=1"], "x2"),
+    (["--expr", "x**2", "--inputs", "x"], "no parameters"),
+])
+def test_cli_hessian_refuses_bad_input_in_one_line(args, message):
+    result = run_cli("hessian", *args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
