@@ -347,3 +347,21 @@ def test_cli_hessian_refuses_bad_input_in_one_line(args, message):
     result = run_cli("hessian", *args)
     assert result.exit_code == 2, result.output
     assert message in result.output and "Traceback" not in result.output
+
+
+# --- JAX: the same programs, jitted -------------------------------------------------------------------
+
+
+def test_jax_hessian_and_hvp_equal_numpy():
+    pytest.importorskip("jax")
+    theta, X, y = seed_batch(5, n=32)
+    v = np.random.default_rng(6).normal(size=11)
+    H, Hv = compile_hessian(SEED_LOSS, backend="jax"), hvp(SEED_LOSS, backend="jax")
+    assert H.backend == Hv.backend == "jax" and "jax" in Hv.source
+    assert np.allclose(H(theta, X, y), SEED_H(theta, X, y), rtol=1e-12, atol=1e-14)
+    assert np.allclose(Hv(theta, v, X, y), SEED_HVP(theta, v, X, y), rtol=1e-12, atol=1e-14)
+
+
+def test_an_unknown_backend_is_refused():
+    with pytest.raises(ValueError, match="'numpy' or 'jax'"):
+        hvp(SEED_LOSS, backend="fused")
