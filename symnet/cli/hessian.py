@@ -80,9 +80,9 @@ def render_hessian(target, wrt, point, fmt: str) -> str:
     if fmt == "json":
         return hessian_json(target, h, values)
     sections = [("loss", format_assignments([(Symbol("L"), target.display)], fmt)),
-                ("second derivatives (i ≤ j; the Hessian is symmetric)", show(h, fmt))]
+                ("second derivatives (i ≤ j: the matrix is symmetric)", show(h, fmt))]
     if values is not None:
-        sections += [("values", format_entries(h, values, fmt)), ("curvature", curvature_text(values))]
+        sections += [("values", format_entries(h, values, fmt)), ("curvature", curvature_text(values, fmt))]
     return render_sections(sections, fmt)
 
 
@@ -110,18 +110,27 @@ def spectrum(matrix):
     return eigenvalues, (2 / eigenvalues[-1] if eigenvalues[-1] > 0 else None)
 
 
-def curvature_text(matrix) -> str:
-    """The eigenvalues and the largest stable learning rate, in words."""
+def curvature_text(matrix, fmt: str = "unicode") -> str:
+    """The eigenvalues and the largest stable learning rate, in words (LaTeX comments in ``latex``,
+    Markdown lines with hard breaks in ``markdown``)."""
     eigenvalues, limit = spectrum(matrix)
     if eigenvalues is None:
-        return "the Hessian is not finite at this point: no eigenvalues"
+        lines = ["the Hessian is not finite at this point: no eigenvalues"]
+    else:
+        lines = _curvature_lines(eigenvalues, limit)
+    if fmt == "latex":
+        return "\n".join("% " + line for line in lines)
+    return ("  \n" if fmt == "markdown" else "\n").join(lines)
+
+
+def _curvature_lines(eigenvalues, limit) -> list:
     lines = ["eigenvalues λ = " + ", ".join(f"{v:.6g}" for v in eigenvalues)]
     if limit is None:
         lines.append("λ_max ≤ 0: no positive curvature here, so no learning rate limit from it")
     else:
         lines.append(f"largest stable learning rate 2/λ_max = {limit:.6g} (near a minimum, descent with a larger η "
                      f"diverges along the eigenvector of λ_max)")
-    return "\n".join(lines)
+    return lines
 
 
 def format_entries(h, matrix, fmt: str) -> str:
