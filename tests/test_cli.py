@@ -296,6 +296,7 @@ BAD = [
     ("grad", "seed", "--timeout", "nan"), ("grad", "seed", "--at", "x1=1,q=2"), ("grad", "seed", "--max-ops", "0"),
     ("check", "seed", "--seed", "-1"), ("check", "seed", "--format", "latex"), ("check", "seed", "--timeout", "inf"),
     ("check", "--expr", "log(w*x)", "--inputs", "x"), ("codegen", "seed", "--loss", "hinge"),
+    ("hessian", "seed", "--wrt", "y"), ("hessian", "layers:2-3-1"), ("hessian", "seed", "--at", "x1=oops"),
     # the other commands: train, descend, derive, graph, tower, approx, tour
     ("train", "seed", "--data", "xor", "--out", "o", "--samples", "2"),
     ("train", "seed", "--data", "xor", "--out", "o", "--noise", "nan"),

@@ -90,7 +90,7 @@ SYMBOLIC = {"--timeout": numbers(), "--format": st.sampled_from(("text", "unicod
 def invocations(draw, command, tmp_path):
     """The argument list of one random call of ``command``."""
     out = str(tmp_path / draw(st.sampled_from(("out.txt", "out.md", "out.jpg", "sub/out.txt", ""))))
-    if command in ("show", "grad", "check", "codegen", "derive"):
+    if command in ("show", "grad", "check", "codegen", "derive", "hessian"):
         table = dict(SYMBOLIC, **{"--wrt": st.sampled_from(NAMES), "--at": points(), "--max-ops": numbers(),
                                   "--expanded": FLAG, "--seed": numbers(), "--batch": numbers(),
                                   "--lang": st.sampled_from(("en", "zh", "fr")), "--no-check": FLAG,

@@ -14,6 +14,7 @@ import click
 COMMANDS = {
     "show": ("inspect", "show"),
     "grad": ("inspect", "grad"),
+    "hessian": ("hessian", "hessian"),
     "check": ("check", "check"),
     "codegen": ("inspect", "codegen"),
     "derive": ("derive", "derive"),

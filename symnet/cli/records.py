@@ -115,13 +115,27 @@ def tower_record(model, nested: bool) -> dict:
 # --- descend ----------------------------------------------------------------------------------
 
 
-def descent_record(paths) -> dict:
-    """``symnet descend``: h, dh/dx and, for each learning rate, the points xₖ and values h(xₖ)."""
+def descent_record(paths, found=None) -> dict:
+    """``symnet descend``: h, dh/dx and, for each learning rate, the points xₖ and values h(xₖ); with
+    ``found`` (``descent.curvature``) also d²h/dx², the minimum x*, h″(x*), the stability limit 2/h″(x*)
+    and each path's factor 1 − η·h″(x*) with its verdict (null where no minimum was found)."""
     first = paths[0]
+    minimum = None if found is None else {
+        "x": number(found.minimum), "found_by": found.found_by, "learning_rate": found.learning_rate,
+        "second_derivative": number(found.value), "stability_limit": number(found.limit)}
+
+    def stability(p):
+        if found is None:
+            return None
+        verdict, reason = found.verdict(p.learning_rate)
+        return {"factor": number(1 - p.learning_rate * found.value), "verdict": verdict, "reason": reason}
+
     return {"function": str(first.function), "variable": first.symbol.name, "derivative": str(first.derivative),
-            "x0": float(first.xs[0]),
+            "second_derivative": None if found is None else str(found.second_derivative),
+            "x0": float(first.xs[0]), "minimum": minimum,
             "paths": [{"learning_rate": p.learning_rate, "steps": p.steps, "x": [number(v) for v in p.xs],
-                       "h": [number(v) for v in p.hs], "diverged": p.diverged, "blew_up_at": p.blew_up_at}
+                       "h": [number(v) for v in p.hs], "diverged": p.diverged, "blew_up_at": p.blew_up_at,
+                       "stability": stability(p)}
                       for p in paths]}
 
 

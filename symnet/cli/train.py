@@ -305,8 +305,10 @@ def descend(function, x0, rates, steps, symbol, output, fmt, timeout, ascii):
     """Gradient descent on a 1-D FORMULA, x ← x − η·h′(x), for each learning rate.
 
     \b
-    Prints dh/dx (from symnet's chain-rule table) and the path table; -o saves the figure;
-    --format json prints the paths for scripts.
+    Prints dh/dx and d²h/dx² (from symnet's chain-rule table), h'' at the
+    minimum x* with the stability limit 2/h''(x*), a verdict for each η
+    (stable, oscillating or diverging, and why), and the path table; -o saves
+    the figure; --format json prints the same for scripts.
     """
     from symnet.checks import figure_path
     from symnet.io.options import parse_numbers
@@ -330,17 +332,18 @@ def _descend(function, x0, etas, steps, symbol, output, fmt):
     """(the text to print, the figure's bytes or None)."""
     from symnet.io.options import parse_name
     from symnet.io.parsing import parse_expr
-    from symnet.learn.descent import descend_many, format_paths
+    from symnet.learn.descent import curvature, descend_many, format_curvature, format_paths
     from symnet.render.printing import pretty
 
     h = parse_expr(function)
     paths = descend_many(h, x0, etas, steps, None if symbol is None else parse_name(symbol, "variable"))
-    x = paths[0].symbol
+    x, found = paths[0].symbol, curvature(paths)   # h″ at the minimum: the stability limit 2/h″(x*) of each η
     if fmt == "json":
-        text = dumps(descent_record(paths))
+        text = dumps(descent_record(paths, found))
     else:
-        text = (f"h({pretty(x)}) = {pretty(h)}\ndh/d{pretty(x)} = {pretty(paths[0].derivative)}\n\n"
-                + format_paths(paths))
+        second = "" if found is None else f"d²h/d{pretty(x)}² = {pretty(found.second_derivative)}\n"
+        text = (f"h({pretty(x)}) = {pretty(h)}\ndh/d{pretty(x)} = {pretty(paths[0].derivative)}\n{second}\n"
+                + format_curvature(paths, found) + "\n\n" + format_paths(paths))
     figure = None
     if output:
         from symnet.plot.training import plot_descent

@@ -6,6 +6,10 @@ minimum, too large overshoots further each step. A path is flagged ``diverged`` 
 x or h(x) stops being finite or leaves ±``LIMIT`` (``blew_up_at`` is that step, counted from 1), or
 when its steps grow and it ends above where it started. A start x₀ where h or dh/dx is undefined
 (log x at x₀ = −1) is a ``ValueError``: there is no path to draw.
+
+Why η decides: near a minimum x*, h′(x) ≈ h″(x*)·(x − x*), so one step multiplies the error x − x* by
+1 − η·h″(x*). Descent settles when |1 − η·h″(x*)| < 1 — monotonically for η·h″ ≤ 1, oscillating
+around x* for η·h″ in (1, 2) — and diverges when η > 2/h″(x*), the stability limit (``curvature``).
 """
 
 from __future__ import annotations
@@ -15,13 +19,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sympy import Basic, Symbol
+from sympy import Basic, Poly, Symbol
+from sympy.polys.polyerrors import PolynomialError
 
 from symnet.checks import finite, integer, positive
 from symnet.core.rules import check_supported, differentiate
 from symnet.numeric.codegen import expression_function
 
 LIMIT = 1e6
+SETTLED = 1e-3      # a path has come to rest where |h′| has fallen below this fraction of max(1, |h′(x₀)|)
 MAX_STEPS = 100_000
 
 
@@ -176,3 +182,93 @@ def _note(path: DescentPath) -> str:
         return f"η={path.learning_rate:g} diverged after {path.steps} steps (its steps grew and h ended above h(x₀))"
     return (f"η={path.learning_rate:g} diverged at step {path.blew_up_at}: x or h(x) stopped being finite "
             f"or left ±{LIMIT:g}")
+
+
+@dataclass(frozen=True)
+class Curvature:
+    """h″ at a minimum x* of h, and the stability limit 2/h″(x*) it puts on the learning rate.
+
+    ``found_by`` says where x* came from: ``"solve"`` (a real root of the polynomial h′ where h″ > 0) or
+    ``"last_iterate"`` (no closed form: the last point of the path with the smallest final |h′|, at
+    ``learning_rate``).
+    """
+
+    second_derivative: Basic
+    minimum: float
+    value: float              # h″(x*)
+    found_by: str
+    learning_rate: float | None = None
+
+    @property
+    def limit(self) -> float:
+        """2/h″(x*): the largest learning rate that does not diverge (∞ where h″(x*) ≤ 0)."""
+        return 2 / self.value if self.value > 0 else math.inf
+
+    def verdict(self, learning_rate: float) -> tuple[str, str]:
+        """(``stable`` | ``oscillating`` | ``diverging`` | ``flat``, the reason) for one η."""
+        c, eta = self.value, learning_rate
+        factor = 1 - eta * c
+        if c <= 0:
+            return "flat", f"h''(x*) = {c:.6g} ≤ 0: no curvature to bound η (the linear analysis says nothing)"
+        if abs(factor) > 1:
+            return "diverging", (f"|1 - η·h''(x*)| = {abs(factor):.6g} > 1: the error grows by this factor each "
+                                 f"step (η > 2/h''(x*) = {self.limit:.6g})")
+        if factor == -1:
+            return "oscillating", "1 - η·h''(x*) = -1: x jumps between two points forever (η = 2/h''(x*) exactly)"
+        if factor < 0:
+            return "oscillating", (f"1 - η·h''(x*) = {factor:.6g} is in (-1, 0): x jumps across x* each step "
+                                   f"and still converges")
+        if factor == 0:
+            return "stable", "1 - η·h''(x*) = 0: one step lands on x* (η = 1/h''(x*), the fastest rate)"
+        return "stable", (f"|1 - η·h''(x*)| = {factor:.6g} < 1: the error shrinks by this factor each step, "
+                          f"without crossing x*")
+
+
+def curvature(paths: Sequence[DescentPath]) -> Curvature | None:
+    """x*, h″(x*) and the stability limit for paths on one h (``descend_many``), or None with no minimum.
+
+    x* is a real root of h′ with h″ > 0 when h is a polynomial (the one nearest the end of the best path);
+    otherwise the last iterate of the path with the smallest final |h′| (the most stable η).
+
+    >>> c = curvature(descend_many(Symbol("x")**2 - 2*Symbol("x"), 3.0, [0.1, 1.1]))
+    >>> c.minimum, c.value, c.limit, c.verdict(1.1)[0]
+    (1.0, 2.0, 1.0, 'diverging')
+    """
+    first = paths[0]
+    h, x, dh = first.function, first.symbol, first.derivative
+    d2h = differentiate(dh, x)
+    fd2h, fdh = expression_function(d2h, [x]), expression_function(dh, [x])
+    best = min((p for p in paths if not p.diverged), key=lambda p: abs(_call(fdh, p.xs[-1])), default=None)
+    near = best.xs[-1] if best is not None else first.xs[0]
+    if h.is_polynomial(x):
+        roots = [r for r in _real_roots(dh, x) if _call(fd2h, r) > 0]
+        x_star = min(roots, key=lambda r: abs(r - near), default=None)
+        return None if x_star is None else Curvature(d2h, x_star, _call(fd2h, x_star), "solve")
+    settled = best is not None and abs(_call(fdh, near)) <= SETTLED * max(1.0, abs(_call(fdh, first.xs[0])))
+    if not settled or not _call(fd2h, near) > 0:
+        return None   # no closed form, and no path came to rest at a minimum
+    return Curvature(d2h, near, _call(fd2h, near), "last_iterate", best.learning_rate)
+
+
+def _real_roots(dh, x) -> list[float]:
+    """The real roots of the polynomial h′ (numerically, ``Poly.nroots``); none when they cannot be found."""
+    try:
+        roots = Poly(dh, x).nroots()
+    except (PolynomialError, ArithmeticError, ValueError):   # no convergence, or not numeric
+        return []
+    return [float(r.as_real_imag()[0]) for r in roots if abs(r.as_real_imag()[1]) <= 1e-10]
+
+
+def format_curvature(paths: Sequence[DescentPath], found: Curvature | None) -> str:
+    """h″, x*, the stability limit and one verdict line per η (for ``symnet descend``)."""
+    if found is None:
+        return ("no minimum found (no real root of h' with h'' > 0, or no path came to rest at one): "
+                "no stability limit to show")
+    how = ("solved h' = 0" if found.found_by == "solve" else
+           f"no closed form: the last iterate of η={found.learning_rate:g}, the path that settled best")
+    lines = [f"minimum x* = {found.minimum:.6g} ({how}); h''(x*) = {found.value:.6g}; "
+             f"stability limit η < 2/h''(x*) = {found.limit:.6g}"]
+    for p in paths:
+        verdict, reason = found.verdict(p.learning_rate)
+        lines.append(f"η={p.learning_rate:g}: {verdict}: {reason}")
+    return "\n".join(lines)

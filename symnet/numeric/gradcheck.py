@@ -27,10 +27,12 @@ from symnet.numeric.gradreport import (  # noqa: F401  (re-exported: the report 
     ATOL,
     METHODS,
     RTOL,
+    SECOND_ORDER_METHODS,
     GradCheckReport,
     GradCheckRow,
     agreement_row,
 )
+from symnet.numeric.hessian import compile_hessian, gradient_differences, hvp
 from symnet.numeric.layer_check import check_layer_grads, is_layer_target
 from symnet.numeric.reverse import backprop, evaluate, finite_differences
 
@@ -48,8 +50,8 @@ def random_point(target: Loss, seed: int = 0, batch: int = 8, scale: float = 1.0
 def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int = 0, rules: Mapping | None = None,
                 compiled: CompiledLoss | None = None, sympy_max_ops: int = SYMPY_MAX_OPS,
                 numpy: Mapping | None = None, vjp: Mapping | None = None, wrt=None,
-                at: Mapping | None = None) -> GradCheckReport:
-    """Compare four independent gradients of the mean loss at one point.
+                at: Mapping | None = None, order: int = 1) -> GradCheckReport:
+    """Compare four independent gradients of the mean loss at one point (``order=2``: its Hessian).
 
     Args:
         target: a ``Loss``; a ``Network`` stands for its squared-error loss (y − ŷ)², as in every verb.
@@ -63,6 +65,10 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
         wrt: report only these parameters (names as for ``grad``: ``"b5"``, ``["theta1"]``…).
         at: instead of theta, X and y, one point {name: number} giving every input, parameter and
             the target (checked by ``symnet.core.names.resolve_point``, as in ``derive``).
+        order: 1 compares gradients; 2 compares every entry ∂²L/∂θᵢ∂θⱼ (i ≤ j) of the mean Hessian four
+            ways: the compiled Hessian (tangent sweeps over the gradient program), the Hessian-vector
+            product with eⱼ, ``sympy.diff`` twice (small networks) and central differences of the
+            compiled gradient (``compiled``, when given).
 
     Returns:
         A ``GradCheckReport``; ``report.ok`` tells whether all the computed columns agree.
@@ -70,7 +76,14 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
     >>> from symnet import seed_network
     >>> check_grads(seed_network()).ok
     True
+    >>> check_grads(seed_network(), order=2, wrt="theta5").methods
+    ('hessian', 'hvp', 'sympy', 'finite_diff')
     """
+    if order not in (1, 2):
+        raise ValueError(f"order must be 1 (gradients) or 2 (the Hessian); got {order!r}")
+    if is_layer_target(target) and order == 2:
+        raise NotImplementedError("check_grads(order=2) is for scalar networks; Hessians of layer networks are not "
+                                  "derived yet (lower the network to scalars first: symnet.lower)")
     if is_layer_target(target):   # a layer network: matrix backprop vs lowered scalar vs numeric vs differences
         return check_layer_grads(target, theta, X, y, seed=seed)
     target = as_loss(target)
@@ -84,6 +97,8 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
     theta, X, y = (default[i] if v is None else v for i, v in enumerate((theta, X, y)))
     compiled = compiled or value_and_grad(target, rules=rules, numpy=numpy)
     theta, X, y = check_batch(compiled.params, compiled.inputs, theta, X, y)
+    if order == 2:
+        return _check_hessian(target, (theta, X, y), compiled, rules, numpy, rows_wanted, sympy_max_ops)
     loss, backprop_grad = compiled(theta, X, y)
     closed = target.program.closed_form()[0]
     forward = _forward_rules(closed, numpy)
@@ -95,6 +110,27 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
     rows = tuple(agreement_row(str(p), [None if c is None else float(c[i]) for c in columns], loss)
                  for i, p in enumerate(params) if rows_wanted is None or p in rows_wanted)
     return GradCheckReport(rows, loss, tuple(skipped))
+
+
+def _check_hessian(target: Loss, point, compiled, rules, numpy, wanted, max_ops) -> GradCheckReport:
+    """The order-2 report: one row per entry (i ≤ j) of the mean Hessian, four independent ways."""
+    theta, X, y = point
+    params = compiled.params
+    matrix = compile_hessian(target, rules=rules, numpy=numpy)(theta, X, y)
+    product = hvp(target, rules=rules, numpy=numpy)
+    by_hvp = np.column_stack([product(theta, e, X, y) for e in np.eye(len(params))])
+    loss = compiled(theta, X, y)[0]
+    differences = gradient_differences(lambda t: compiled(t, X, y)[1], theta)
+    keep = range(len(params)) if wanted is None else [params.index(p) for p in params if p in wanted]
+    pairs = [(i, j) for i in keep for j in keep if i <= j]
+    closed, skipped = target.program.closed_form()[0], []
+    by = [(params[i], params[j]) for i, j in pairs]
+    exact = _oracle(skipped, "sympy", lambda: _sympy_column(closed, target, params, X, y, theta, numpy, max_ops, by))
+    rows = tuple(agreement_row(f"{params[i]},{params[j]}", [matrix[i, j], by_hvp[i, j],
+                                                            None if exact is None else float(exact[k]),
+                                                            differences[i, j]], loss)
+                 for k, (i, j) in enumerate(pairs))
+    return GradCheckReport(rows, loss, tuple(skipped), SECOND_ORDER_METHODS, order=2)
 
 
 def _params_only(target: Loss, symbols) -> tuple:
@@ -160,20 +196,23 @@ def _finite(closed, env, params, theta, forward) -> np.ndarray:
     return finite_differences(mean_loss, theta)
 
 
-def _sympy_column(closed, target: Loss, params, X, y, theta, numpy, max_ops) -> np.ndarray:
+def _sympy_column(closed, target: Loss, params, X, y, theta, numpy, max_ops, by=None) -> np.ndarray:
     size = target.program.tree_size(target.program.outputs[0])
     if size > max_ops:
         raise _Skip(f"closed form has ~{size} operations (> {max_ops}); sympy.diff would be slow")
-    return _sympy_oracle(closed, target, params, X, y, theta, numpy)
+    return _sympy_oracle(closed, target, params, X, y, theta, numpy, by)
 
 
-def _sympy_oracle(closed, target: Loss, params, X, y, theta, numpy=None) -> np.ndarray:
+def _sympy_oracle(closed, target: Loss, params, X, y, theta, numpy=None, by=None) -> np.ndarray:
+    """Mean derivatives of ``closed`` by each of ``params`` (or by each tuple of ``by``: (a, b) is ∂²/∂a∂b)."""
     # real symbols, so that sympy differentiates |u| as sign(u) rather than through re() and im()
     args = list(target.network.inputs) + [target.target] + list(params)
     real = {s: sympy.Symbol(s.name, real=True) for s in args}
     expr = _oracle_form(closed).xreplace(real)
     # DiracDelta (from a Heaviside the user wrote) is 0 away from the kinks where the check is valid
-    derivatives = [sympy.diff(expr, real[p]).replace(sympy.DiracDelta, lambda *a: sympy.S.Zero) for p in params]
+    by = [(p,) for p in params] if by is None else by
+    derivatives = [sympy.diff(expr, *(real[p] for p in ps)).replace(sympy.DiracDelta, lambda *a: sympy.S.Zero)
+                   for ps in by]
     args = [real[s] for s in args]
     fn = generate(args, derivatives, name="sympy_oracle", numpy=numpy).function  # names printed safely
     columns = [np.full(X.shape[0], t) for t in theta]

@@ -10,12 +10,16 @@ from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
+from sympy import Derivative, Symbol
 
 from symnet.numeric.reverse import is_close
 
 RTOL = 1e-6
 ATOL = 1e-8
 METHODS = ("backprop", "sympy", "numeric", "finite_diff")
+# order 2: the Hessian (tangent sweeps over the gradient program), H·eⱼ by the Hessian-vector product,
+# sympy.diff twice, central differences of the compiled gradient; one row per entry ∂²L/∂θᵢ∂θⱼ, i ≤ j
+SECOND_ORDER_METHODS = ("hessian", "hvp", "sympy", "finite_diff")
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class GradCheckReport:
     loss: float
     skipped: tuple[tuple[str, str], ...]   # (method, reason)
     methods: tuple[str, ...] = METHODS     # the column names, in the order of each row's values
+    order: int = 1                         # 2: rows are Hessian entries, param "a,b" for ∂²L/∂a∂b
 
     @property
     def ok(self) -> bool:
@@ -45,16 +50,22 @@ class GradCheckReport:
     def failures(self) -> tuple[GradCheckRow, ...]:
         return tuple(row for row in self.rows if not row.ok)
 
+    def label(self, row: GradCheckRow):
+        """What a row is about, as a SymPy object to print: the parameter w, or ∂²L/∂a∂b (order 2)."""
+        if self.order == 1:
+            return Symbol(row.param)
+        return Derivative(Symbol("L"), *(Symbol(name) for name in row.param.split(",")))
+
     def table(self) -> list[list[str]]:
         """Header and rows as strings (the printers' text tables, the tour's table)."""
-        head = ["param", *self.methods, "max diff", "ok"]  # ASCII, no "|": the rows also make the Markdown table
+        head = ["param" if self.order == 1 else "entry", *self.methods, "max diff", "ok"]  # ASCII, no "|": the rows also make the Markdown table
         body = [[row.param, *(("—" if v is None else f"{v: .10e}") for v in row.values),
                  f"{row.max_error:.2e}", "yes" if row.ok else "NO"] for row in self.rows]
         return [head, *body]
 
     def __repr__(self) -> str:
         verdict = "all agree" if self.ok else f"{len(self.failures)} DISAGREE"
-        return f"<GradCheckReport: {len(self.rows)} params, {verdict}, L = {self.loss:.6g}>"
+        return f"<GradCheckReport: {len(self.rows)} {'params' if self.order == 1 else 'entries'}, {verdict}, L = {self.loss:.6g}>"
 
     def __str__(self) -> str:
         from symnet.render.printing import text

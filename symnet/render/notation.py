@@ -69,9 +69,11 @@ class SymnetLatexPrinter(LatexPrinter):
             base = _roman(base)
         return base + ("_{%s}" % ",".join(rest) if rest else "")
 
-    def _print_Derivative(self, expr):
-        variables = " ".join(r"\partial %s" % self._print(v) for v in expr.variables)
-        return r"\frac{\partial %s}{%s}" % (self._print(expr.expr), variables)
+    def _print_Derivative(self, expr):   # ∂²L/∂b∂w and ∂²L/∂b² for second derivatives (Hessians)
+        n = expr.derivative_count
+        variables = " ".join(r"\partial %s" % self._print(v) + ("" if k == 1 else "^{%d}" % k)
+                             for v, k in expr.variable_count)
+        return r"\frac{\partial%s %s}{%s}" % ("" if n == 1 else "^{%d}" % n, self._print(expr.expr), variables)
 
     def _print_sigmoid(self, expr, exp=None):
         return self._function(r"\sigma", expr, exp)
@@ -102,7 +104,11 @@ class UnicodePrinter(StrPrinter):
         return base + ",".join(i.translate(SUBSCRIPT) for i in rest)
 
     def _print_Derivative(self, expr):
-        return "∂%s/∂%s" % (self._print(expr.expr), "".join(self._print(v) for v in expr.variables))
+        n, powers = expr.derivative_count, [(self._print(v), str(k).translate(SUPERSCRIPT)) for v, k in expr.variable_count]
+        if n == 1:
+            return "∂%s/∂%s" % (self._print(expr.expr), powers[0][0])
+        return "∂%s%s/%s" % (str(n).translate(SUPERSCRIPT), self._print(expr.expr),
+                             "".join("∂" + v + ("" if k == "¹" else k) for v, k in powers))
 
     def _print_sigmoid(self, expr):
         return "σ(%s)" % self._print(expr.args[0])
@@ -180,7 +186,11 @@ class TextPrinter(StrPrinter):
     """SymPy's str, with derivatives written dL/dw (also inside larger expressions)."""
 
     def _print_Derivative(self, expr):
-        return "d%s/d%s" % (self._print(expr.expr), "".join(self._print(v) for v in expr.variables))
+        n = expr.derivative_count
+        if n == 1:
+            return "d%s/d%s" % (self._print(expr.expr), self._print(expr.variables[0]))
+        return "d^%d%s/%s" % (n, self._print(expr.expr), "".join(
+            "d" + self._print(v) + ("" if k == 1 else "^%d" % k) for v, k in expr.variable_count))
 
 
 def text(expr) -> str:

@@ -57,7 +57,8 @@ def gradient_lines(gradient) -> list:
 
 def report_notes(report) -> list[str]:
     """The verdict and tolerance line of a gradient check, then one line per skipped oracle."""
-    verdict = "all gradients agree" if report.ok else f"{len(report.failures)} parameter(s) DISAGREE"
+    what = ("second derivatives", "entries") if report.order == 2 else ("gradients", "parameter(s)")
+    verdict = f"all {what[0]} agree" if report.ok else f"{len(report.failures)} {what[1]} DISAGREE"
     return ([f"mean loss L = {report.loss:.10g}; rtol = {RTOL:g}, atol = {ATOL:g}·max(1, |L|); {verdict}"]
             + [f"skipped {method}: {reason}" for method, reason in report.skipped])
 
@@ -105,12 +106,15 @@ class _ObjectPrinting:
     def _print_Gradient(self, gradient):   # SymPy's printers have a _print_Gradient for sympy.vector
         return self._lines(gradient_lines(gradient))
 
+    def _print_Hessian(self, hessian):
+        return self._lines(hessian.pairs())
+
     def _print_Derivation(self, derivation):
         return render(derivation, self.fmt, self._settings.get("lang")).rstrip("\n")
 
     def _print_GradCheckReport(self, report):
         header, *cells = report.table()
-        rows = [[self._print(Symbol(row.param)), *self._cells(row, text[1:])] for row, text in zip(report.rows, cells)]
+        rows = [[self._print(report.label(row)), *self._cells(row, text[1:])] for row, text in zip(report.rows, cells)]
         return self._stack([self._table(header, rows), *map(self._words, report_notes(report))])
 
     def _print_TrainResult(self, result):
@@ -212,7 +216,7 @@ class MarkdownPrinter(Printer):
         return f"$$\n{latex(obj)}\n$$"
 
     _print_Loss = _print_Basic
-    _print_Program = _print_Gradient = _print_Tower = _display
+    _print_Program = _print_Gradient = _print_Hessian = _print_Tower = _display
 
     def _print_Network(self, net):
         nested = f"${latex(net.nested)}$"
@@ -224,7 +228,7 @@ class MarkdownPrinter(Printer):
 
     def _print_GradCheckReport(self, report):
         header, *cells = report.table()
-        rows = [[pretty(Symbol(row.param)), *text[1:]] for row, text in zip(report.rows, cells)]
+        rows = [[pretty(report.label(row)), *text[1:]] for row, text in zip(report.rows, cells)]
         return markdown_table(header, rows) + "\n\n" + "  \n".join(report_notes(report))
 
     def _print_TrainResult(self, result):

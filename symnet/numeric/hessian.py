@@ -1,0 +1,214 @@
+"""Compiled second derivatives: the mean Hessian (P × P) and the Hessian-vector product, in NumPy.
+
+Both are programs compiled like the gradient (``generation.generate``, the batch mean inside):
+
+- the Hessian is ``symnet.core.hessian``'s program, one tangent sweep over the gradient program per
+  parameter, returning 1/N Σₙ ∂²Lₙ/∂θᵢ∂θⱼ;
+- the Hessian-vector product Hv = d/dε ∇L(θ + εv) at ε = 0 is *one* tangent sweep over the gradient
+  program with the direction v as the seed θ̇ = v (v enters as P more arguments). It never forms the
+  P × P matrix, and costs a small constant times one gradient — what Newton-CG, Lanczos estimates of
+  λ_max and curvature probes need.
+
+``backend="jax"`` prints the same programs in ``jax.numpy`` (``symnet.numeric.jaxgen``) and jits them,
+in float64; the results agree with NumPy's to ~1e-12.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+from sympy import Dummy, Symbol
+
+from symnet.core.backprop import Gradient, grad
+from symnet.core.hessian import Hessian, hessian, jvp, read_by, tangent_sweep
+from symnet.core.losses import Loss, as_loss, target_range
+from symnet.core.program import Program
+from symnet.core.rules import rule_table
+from symnet.numeric.batch import BatchCheck, _finite_array
+from symnet.numeric.codegen import call_generated
+from symnet.numeric.generation import Generated, generate, mean_outputs
+from symnet.numeric.reverse import step_size
+
+
+@dataclass(frozen=True)
+class CompiledHessian:
+    """``(theta, X, y) -> H``: the mean Hessian over the batch, shape (P, P), ordered like ``params``."""
+
+    loss: Loss
+    hessian: Hessian
+    generated: Generated
+    check: BatchCheck
+    backend: str = "numpy"
+    run: Callable | None = field(default=None, repr=False, compare=False)   # (columns, y, args) -> outputs
+
+    def __post_init__(self):
+        if self.run is None:
+            object.__setattr__(self, "run", numpy_outputs(self.generated.function))
+
+    @property
+    def params(self) -> tuple[Symbol, ...]:
+        return self.hessian.wrt
+
+    @property
+    def source(self) -> str:
+        """The generated source: forward steps, the δ sweep, the tangent sweeps, then the means."""
+        return self.generated.source
+
+    def __call__(self, theta, X, y) -> np.ndarray:
+        theta, X, y = self.check(theta, X, y)
+        n = len(self.params)
+        return self.run(X.T, y, theta)[1:].reshape(n, n)
+
+
+@dataclass(frozen=True)
+class CompiledHVP:
+    """``(theta, v, X, y) -> H v``: the mean Hessian times a direction v, without forming H."""
+
+    loss: Loss
+    gradient: Gradient
+    program: Program        # the gradient's steps, then the tangent sweep seeded by θ̇ = v; outputs Hv
+    generated: Generated
+    check: BatchCheck
+    backend: str = "numpy"
+    run: Callable | None = field(default=None, repr=False, compare=False)   # (columns, y, args) -> outputs
+
+    def __post_init__(self):
+        if self.run is None:
+            object.__setattr__(self, "run", numpy_outputs(self.generated.function))
+
+    @property
+    def params(self) -> tuple[Symbol, ...]:
+        return self.gradient.wrt
+
+    @property
+    def source(self) -> str:
+        return self.generated.source
+
+    def __call__(self, theta, v, X, y) -> np.ndarray:
+        theta, X, y = self.check(theta, X, y)
+        v = _finite_array(v, "v", (len(self.params),),
+                          lambda: f"one value per parameter ({', '.join(p.name for p in self.params)})")
+        return self.run(X.T, y, np.concatenate([theta, v]))
+
+
+def compile_hessian(target, rules: Mapping | None = None, numpy: Mapping | None = None,
+                    backend: str = "numpy") -> CompiledHessian:
+    """Compile the mean Hessian of a loss to NumPy: ``(theta, X, y) -> (P, P) array``.
+
+    Args:
+        target: a ``Loss``; a ``Network`` stands for its squared-error loss (as in every verb).
+        rules: extra derivative rules; numpy: NumPy forms of functions symnet does not know.
+        backend: ``"numpy"`` or ``"jax"`` (the same program jitted in ``jax.numpy``, float64).
+
+    Returns:
+        A ``CompiledHessian``.
+
+    >>> from symnet import from_expr
+    >>> H = compile_hessian(from_expr("w*x + b", inputs="x"))   # L = (y − w·x − b)², params (b, w)
+    >>> H([0.0, 0.5], [[1.0], [3.0]], [0.0, 0.0])               # 2·mean of [[1, x], [x, x²]]
+    array([[ 2.,  4.],
+           [ 4., 10.]])
+    """
+    backend = _backend(backend)
+    target = as_loss(target)
+    h = hessian(target, rules=rules)
+    generated, run = _compile(h.program, "hessian", numpy, backend)
+    return CompiledHessian(target, h, generated, _check(target), backend, run)
+
+
+def hvp(target, rules: Mapping | None = None, numpy: Mapping | None = None, backend: str = "numpy") -> CompiledHVP:
+    """Compile the Hessian-vector product of a loss: ``(theta, v, X, y) -> H v`` (mean over the batch).
+
+    One tangent sweep over the gradient program seeded with θ̇ = v: d/dε ∇L(θ + εv) at ε = 0.
+
+    Args:
+        target: a ``Loss``; a ``Network`` stands for its squared-error loss.
+        rules: extra derivative rules; numpy: NumPy forms of functions symnet does not know.
+        backend: ``"numpy"`` or ``"jax"`` (the same program jitted in ``jax.numpy``, float64).
+
+    Returns:
+        A ``CompiledHVP``.
+
+    >>> from symnet import from_expr
+    >>> Hv = hvp(from_expr("w*x + b", inputs="x"))
+    >>> Hv([0.0, 0.5], [0.0, 1.0], [[1.0], [3.0]], [0.0, 0.0])   # H's second column (by w)
+    array([ 4., 10.])
+    """
+    backend = _backend(backend)
+    target = as_loss(target)
+    gradient = grad(target, rules=rules)
+    program = hvp_program(gradient, rules)
+    generated, run = _compile(program, "hvp", numpy, backend)
+    return CompiledHVP(target, gradient, program, generated, _check(target), backend, run)
+
+
+def hvp_program(gradient: Gradient, rules: Mapping | None = None) -> Program:
+    """The gradient program and one tangent sweep seeded θ̇ = v; params (θ…, v…), outputs (Hv)₁…(Hv)_P."""
+    table = rule_table(rules)
+    directions = tuple(Dummy(f"v_{p.name}") for p in gradient.wrt)
+    program, tangents = read_by(gradient.program, gradient.results), []
+    dots = tangent_sweep(program, dict(zip(gradient.wrt, directions)), lambda s: Dummy(f"d{s.name}_dv"),
+                         table, tangents)
+    outputs = tuple(jvp(r, dots, table=table) for r in gradient.results)
+    return Program(program.inputs, program.params + directions, program.assignments + tuple(tangents), outputs)
+
+
+def _backend(backend: str) -> str:
+    if backend not in ("numpy", "jax"):
+        raise ValueError(f"unknown backend {backend!r} for second derivatives; expected 'numpy' or 'jax'")
+    return backend
+
+
+def _compile(program: Program, name: str, numpy, backend: str):
+    """(the generated function, its runner): the program with its batch means, printed for ``backend``."""
+    assignments, outputs = mean_outputs(program)
+    args = program.inputs + program.params
+    if backend == "jax":
+        from symnet.numeric.jaxgen import jax_target
+
+        generated = generate(args, outputs, assignments, name, numpy, jax_target())
+        return generated, jax_outputs(generated.function)
+    return generate(args, outputs, assignments, name, numpy), None
+
+
+def numpy_outputs(function):
+    """``run(columns, y, args) -> outputs``: the generated NumPy function's outputs as one float array."""
+    def run(columns, y, args):
+        return np.array([float(v) for v in call_generated(function, columns, y, args)])
+    return run
+
+
+def jax_outputs(function):
+    """``run(columns, y, args) -> outputs``: the generated ``jax.numpy`` function under ``jax.jit``, its
+    outputs stacked in float64 (``jax_target`` has imported JAX and turned float64 on)."""
+    import jax
+
+    def stacked(columns, y, args):
+        return jax.numpy.stack([jax.numpy.asarray(v, dtype=jax.numpy.float64) for v in function(*columns, y, *args)])
+
+    jitted = jax.jit(stacked)
+    return lambda columns, y, args: np.asarray(jitted(np.asarray(columns), np.asarray(y), np.asarray(args)))
+
+
+def _check(target: Loss) -> BatchCheck:
+    return BatchCheck(target.network.params, target.network.inputs, targets=target_range(target.name))
+
+
+def gradient_differences(gradient, theta) -> np.ndarray:
+    """Central differences of a gradient function: column j is (∇L(θ + h·eⱼ) − ∇L(θ − h·eⱼ)) / 2h,
+    with the step h of ``reverse.step_size`` — the Hessian by finite differences, an independent check.
+
+    >>> gradient_differences(lambda t: np.array([2 * t[0] * t[1], t[0] ** 2]), [1.0, 3.0]).round(6)
+    array([[6., 2.],
+           [2., 0.]])
+    """
+    theta = np.asarray(theta, dtype=float)
+    columns = []
+    for j, t in enumerate(theta):
+        h = step_size(float(t))
+        up, down = theta.copy(), theta.copy()
+        up[j], down[j] = t + h, t - h
+        columns.append((np.asarray(gradient(up)) - np.asarray(gradient(down))) / (2 * h))
+    return np.column_stack(columns)
