@@ -182,14 +182,22 @@ def numpy_outputs(function):
 
 def jax_outputs(function):
     """``run(columns, y, args) -> outputs``: the generated ``jax.numpy`` function under ``jax.jit``, its
-    outputs stacked in float64 (``jax_target`` has imported JAX and turned float64 on)."""
+    outputs stacked in float64, traced and called inside ``jaxgen.float64`` (the user's JAX default is
+    left alone)."""
     import jax
+
+    from symnet.numeric.jaxgen import float64
 
     def stacked(columns, y, args):
         return jax.numpy.stack([jax.numpy.asarray(v, dtype=jax.numpy.float64) for v in function(*columns, y, *args)])
 
     jitted = jax.jit(stacked)
-    return lambda columns, y, args: np.asarray(jitted(np.asarray(columns), np.asarray(y), np.asarray(args)))
+
+    def run(columns, y, args):
+        with float64(jax):
+            return np.asarray(jitted(np.asarray(columns), np.asarray(y), np.asarray(args)))
+
+    return run
 
 
 def _check(target: Loss) -> BatchCheck:
