@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import click
 
+from .naming import layer_ascii
 from .common import (
     EXIT_USAGE,
     FORMATS,
@@ -111,8 +112,8 @@ def _derive_layers(network, loss_name, wrt, lang, fmt, output, no_check, ascii) 
     loss = net.loss(None if default else loss_name)
     derivation = derive_layers(loss, check=output is not None and not no_check, wrt=parse_wrt(wrt, loss))
     if output is None:
-        echo_out(layer_document(derivation, fmt if fmt in ("markdown", "latex") else "unicode", lang).rstrip("\n"),
-                 ascii=ascii)
+        text = layer_document(derivation, fmt if fmt in ("markdown", "latex") else "unicode", lang).rstrip("\n")
+        echo_out(layer_ascii(text) if ascii else text, ascii=ascii)
         return
     suffix = output.lower().rsplit(".", 1)[-1]
     if suffix != "pdf":

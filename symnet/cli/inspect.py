@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import click
 
+from .naming import layer_ascii
 from .common import (
     Command,
     ascii_option,
@@ -66,6 +67,7 @@ def show(network, expr, inputs, params, activation, fmt, output, timeout, ascii)
             from .layer_views import show_layers
 
             text = show_layers(net, fmt)
+            text = layer_ascii(text) if ascii else text
         else:
             text = render_network(net, fmt)
     emit(text, output, ascii, fmt)
@@ -146,7 +148,8 @@ def grad(network, expr, inputs, params, activation, loss_name, wrt, expanded, ma
         if is_layer_network(net):
             from .layer_views import grad_layers
 
-            emit(grad_layers(net, loss_name, fmt, wrt, expanded, at, parse_wrt), output, ascii, fmt)
+            text = grad_layers(net, loss_name, fmt, wrt, expanded, at, parse_wrt)
+            emit(layer_ascii(text) if ascii else text, output, ascii, fmt)
             return
         target = make_loss(net, loss_name)
         point = parse_point(at, target) if at is not None else None

@@ -28,6 +28,7 @@ from symnet.learn.data import Dataset, as_arrays, split
 from symnet.learn.modelfile import History, TrainResult, load, save
 from symnet.learn.optim import get_optimizer, optimizer_name
 from symnet.limits import check_training_cost
+from symnet.numeric.batch import real_array
 
 __all__ = ["train", "TrainResult", "History", "TrainingDiverged", "save", "load", "THETA_LIMIT"]
 
@@ -231,7 +232,7 @@ def _as_dataset(data, n_inputs, what) -> Dataset:
         dataset = data
     else:
         X, y = as_arrays(data)
-        X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+        X, y = real_array(X, "X"), real_array(y, "y")
         X = X[:, None] if X.ndim == 1 and n_inputs == 1 else X
         if X.ndim != 2 or y.ndim != 1 or X.shape[0] != y.shape[0]:
             raise ValueError(f"{what}: X must have shape (N, {n_inputs}) and y shape (N,); got X {X.shape}, y {y.shape}")

@@ -28,7 +28,7 @@ from symnet.core.backprop import Gradient, grad
 from symnet.core.layers import LayerLoss, LayerNetwork
 from symnet.core.matrix_rules import ELEMENTWISE, USER, ActivationPrime, Apply, Softmax, SoftmaxCrossEntropy, Z
 from symnet.core.neuron import ACTIVATIONS as ACTIVATION_FORMULAS
-from symnet.numeric.batch import BatchCheck
+from symnet.numeric.batch import BatchCheck, real_array
 from symnet.numeric.generation import generate
 
 
@@ -406,13 +406,16 @@ def labels_ok(y: np.ndarray, k: int) -> bool:
 def check_layer_batch(compiled, theta, X, y):
     """Validate a flat parameter vector, a batch X (N × n₀) and targets; ``ValueError`` says what is wrong."""
     n_in, n_params = compiled.network.sizes[0], compiled.network.n_params
-    theta, X = np.asarray(theta, dtype=float), np.asarray(X, dtype=float)
+    theta, X = real_array(theta, "theta"), real_array(X, "X")
     if theta.shape != (n_params,) or not np.isfinite(theta).all():
         raise ValueError(f"theta must hold {n_params} finite numbers (each Wˡ row by row, then bˡ); got shape {theta.shape}")
-    if X.ndim != 2 or X.shape[1] != n_in or X.shape[0] == 0 or not np.isfinite(X).all():
-        raise ValueError(f"X must be a finite array of shape (N, {n_in}) with N ≥ 1, one row per sample; got {X.shape}")
+    if X.ndim != 2 or X.shape[1] != n_in or X.shape[0] == 0:
+        raise ValueError(f"X must be an array of shape (N, {n_in}) with N ≥ 1, one row per sample; got {X.shape}")
+    if not np.isfinite(X).all():
+        raise ValueError(f"X holds a value that is not finite in row {np.flatnonzero(~np.isfinite(X).all(axis=1))[0] + 1}; "
+                         f"expected finite numbers")
     if y is not None:
-        y = np.asarray(y, dtype=float)
+        y = real_array(y, "y")
         if y.shape[0] != X.shape[0] or not np.isfinite(y).all():
             raise ValueError(f"y must hold one finite target per row of X ({X.shape[0]}); got shape {y.shape}")
         k = compiled.network.sizes[-1]
