@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import math
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -163,9 +164,29 @@ def format_error(error: BaseException, ascii: bool = False) -> str:
         message = "the expression is nested too deeply to process; use a smaller network or expression"
     else:
         message = str(error).strip() or type(error).__name__
-    lines = [f"Error: {message}", _pointer(error, ascii)]
+    lines = [f"Error: {shorten(message)}", _pointer(error, ascii)]
     text = "\n".join(line for line in lines if line)
     return ascii_fallback(text) if ascii else text
+
+
+LONG_RUN = re.compile(r"\S{121,}")      # a word this long is user text echoed back (a name, a path, digits)
+MAX_MESSAGE = 600                       # characters of an error message; the end (what to do) is kept
+
+
+def shorten(message: str) -> str:
+    """``message`` fit for a terminal: symnet's hidden working names replaced by the user's paths
+    (``symnet.io.files.user_path``), each word over 120 characters cut to its first 80 and last 20
+    with an ellipsis, and a message over ``MAX_MESSAGE`` characters cut in the middle.
+
+    >>> shorten("unknown loss '" + "a" * 2000 + "': expected one of …")[:30], len(shorten("x" * 2000))
+    ("unknown loss 'aaaaaaaaaaaaaaaa", 101)
+    """
+    from symnet.io.files import user_path
+
+    message = LONG_RUN.sub(lambda run: run.group()[:80] + "…" + run.group()[-20:], user_path(message))
+    if len(message) > MAX_MESSAGE:
+        message = message[: MAX_MESSAGE - 200] + " … " + message[-197:]
+    return message
 
 
 def _pointer(error, ascii: bool) -> str:
@@ -196,10 +217,11 @@ class _ErrorHandler:
             echo_err("Error: interrupted")
             raise SystemExit(EXIT_INTERRUPTED) from None
         if isinstance(error, click.UsageError):
+            error.message = shorten(error.message)
             error.show()
             raise SystemExit(error.exit_code) from None
         if isinstance(error, click.ClickException):  # a plain ClickException says 1; bad input is 2
-            echo_err(f"Error: {error.format_message()}")
+            echo_err(f"Error: {shorten(error.format_message())}")
             raise SystemExit(EXIT_USAGE if error.exit_code == 1 else error.exit_code) from None
         if isinstance(error, _Alarm):
             error = TimeLimitExceeded("the time limit ran out")
@@ -365,6 +387,14 @@ class Command(click.Command):
 
     Use as ``@click.command(cls=Command)``; help texts may then write ∂L/∂w, θ and σ.
     """
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        """click's own usage errors (a bad option value) with long user text cut, as ``shorten`` does."""
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as error:
+            error.message = shorten(error.message)
+            raise
 
     def get_help(self, ctx) -> str:
         text = super().get_help(ctx)

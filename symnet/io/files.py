@@ -23,7 +23,19 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+NAME_KEPT = 200   # characters of a name kept in its hidden working name (".NAME.PID.XXXXXXXX.new" fits in 255)
 TEMPORARY = re.compile(r"\.(.+)\.[a-z0-9_]+\.tmp")   # atomic_path's temporary file beside NAME
+HIDDEN_NAME = re.compile(r"\.(?P<name>[^/\\\s]+?)\.(?:\d+\.)?[a-z0-9_]{8}\.(?:new|old|tmp)(?:/(?P=name)(?![^/\\\s]))?")
+
+
+def user_path(text: str) -> str:
+    """``text`` with this module's hidden working names (``.run.123.x1y2z3w4.new``, ``.f.txt.x1y2z3w4.tmp``)
+    replaced by the names the user gave (``run``, ``f.txt``): a message names the user's path.
+
+    >>> user_path("File name too long: out/.run.77.ab_cd123.new/model.json and ./.f.txt.k2j4h5g6.tmp")
+    'File name too long: out/run/model.json and ./f.txt'
+    """
+    return HIDDEN_NAME.sub(lambda found: found["name"], text)
 
 
 @contextmanager
@@ -40,7 +52,7 @@ def atomic_path(path):
     path = Path(path)
     mode = writable_target(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:NAME_KEPT]}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp)
     tmp.chmod(0o666 & ~_umask() if mode is None else mode)  # mkstemp makes 0600; keep an existing file's mode
@@ -122,7 +134,7 @@ def fresh_folder(path, replaceable=()):
     path = check_folder(path, replaceable)
     path.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(path, replaceable)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".new", dir=path.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name[:NAME_KEPT]}.{os.getpid()}.", suffix=".new", dir=path.parent))
     try:
         tmp.chmod(0o777 & ~_umask())
         yield tmp
@@ -137,7 +149,7 @@ def _swap(new: Path, path: Path) -> None:
     if not path.exists():
         os.replace(new, path)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".old", dir=path.parent))
+    old = Path(tempfile.mkdtemp(prefix=f".{path.name[:NAME_KEPT]}.{os.getpid()}.", suffix=".old", dir=path.parent))
     os.replace(path, old / path.name)
     try:
         os.replace(new, path)
@@ -156,7 +168,7 @@ def clean_stale(path, replaceable=()) -> None:
     Anything else (a live run's folder, a folder with other content) is left alone.
     """
     path = Path(path)
-    pattern = re.compile(rf"\.{re.escape(path.name)}\.(\d+)\.[a-z0-9_]+\.(new|old)")
+    pattern = re.compile(rf"\.{re.escape(path.name[:NAME_KEPT])}\.(\d+)\.[a-z0-9_]+\.(new|old)")
     for entry in sorted(path.parent.iterdir()):
         found = pattern.fullmatch(entry.name)
         if not found or entry.is_symlink() or not entry.is_dir() or _alive(int(found.group(1))):

@@ -181,7 +181,11 @@ class _Loop:
     def _value_and_grad(self, theta, columns, y, epoch):
         value, grad = _mean_value_and_grad(self.fn, theta, columns, y)
         if not (np.isfinite(value) and np.isfinite(grad).all()):
-            raise _diverged(epoch, value, grad, self.names, "the loss or its gradient is not finite")
+            if epoch == 0:   # no step was taken yet: the learning rate cannot be the cause
+                raise _diverged(epoch, value, grad, self.names, "the loss or its gradient is not finite at the "
+                                "initial θ, before any step", OUT_OF_DOMAIN if np.isnan(value) else OVERFLOW)
+            raise _diverged(epoch, value, grad, self.names, "the loss or its gradient is not finite",
+                            LOWER_RATE + (f"; or {OUT_OF_DOMAIN}" if np.isnan(value) else ""))
         return value, grad
 
     def _step(self, theta, grad, state, epoch, value):
@@ -208,14 +212,22 @@ def _mean_value_and_grad(fn, theta, columns, y):
         return fn.evaluate_columns(columns, y, theta)
 
 
-def _diverged(epoch, value, grad, names, why) -> TrainingDiverged:
+LOWER_RATE = "lower the learning rate, set clip=…, or standardise the data"
+OUT_OF_DOMAIN = ("a function of the network or the loss left its domain for some sample (log or sqrt of a "
+                 "number ≤ 0, such as an activation log(z) or sqrt(z)): use an activation or loss defined for "
+                 "every input, e.g. softplus(z) inside the log")
+
+OVERFLOW = "the network or the loss overflows float64 on the data: standardise the data or scale the formula down"
+
+
+def _diverged(epoch, value, grad, names, why, hint=LOWER_RATE) -> TrainingDiverged:
     with np.errstate(invalid="ignore"):
         magnitude = np.where(np.isnan(grad), np.inf, np.abs(grad))
     i = int(np.argmax(magnitude))
     biggest = float(np.abs(grad[i]))
     return TrainingDiverged(
         f"training diverged at epoch {epoch}: {why} (loss = {value:.6g}, largest gradient "
-        f"|∂L/∂{names[i]}| = {biggest:.3g}); lower the learning rate, set clip=…, or standardise the data",
+        f"|∂L/∂{names[i]}| = {biggest:.3g}); {hint}",
         epoch, float(value), biggest, names[i])
 
 
