@@ -15,6 +15,7 @@ import math
 import os
 import re
 import sys
+import warnings
 from pathlib import Path
 
 import click
@@ -203,12 +204,28 @@ def _pointer(error, ascii: bool) -> str:
 
 
 class _ErrorHandler:
-    """Context manager: user errors -> one clear line on stderr and ``SystemExit(2)``."""
+    """Context manager: user errors -> one clear line on stderr and ``SystemExit(2)``; a warning that
+    slipped through (NumPy's, matplotlib's) -> one ``Warning:`` line, once, without a source line."""
 
     def __enter__(self):
+        self._warnings, self._seen = warnings.catch_warnings(), set()
+        self._warnings.__enter__()
+        warnings.showwarning = self._show_warning
         return self
 
+    def _show_warning(self, message, category, filename, lineno, file=None, line=None):
+        text = f"Warning: {shorten(str(message))}"
+        if text not in self._seen:
+            self._seen.add(text)
+            echo_err(text)
+
     def __exit__(self, kind, error, tb):
+        try:
+            return self._handle(error)
+        finally:
+            self._warnings.__exit__(None, None, None)
+
+    def _handle(self, error):
         if error is None or isinstance(error, (SystemExit, click.exceptions.Exit, click.Abort)):
             return False
         if os.environ.get("SYMNET_DEBUG"):

@@ -344,7 +344,7 @@ def ascii_fallback(text: str, encoding: str = "ascii") -> str:
 
 LAYER_SUPERSCRIPTS = {**SUPERSCRIPTS, "ˡ": "l", "⁺": "+"}
 _LAYER_INDEX = re.compile("(?<=[^‖)\\]])([%s]+)" % "".join(LAYER_SUPERSCRIPTS))
-LAYER_ASCII = {"ᵀ": "^T", "⊙": "*"}
+LAYER_ASCII = {"ᵀ": "^T", "⊙": "*", "\u0304": "bar"}   # C̄ (the mean cost) -> Cbar
 
 
 def layer_ascii(text: str) -> str:
