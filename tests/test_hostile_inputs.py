@@ -281,3 +281,33 @@ def test_a_stray_warning_is_one_plain_line(capsys):
         warnings.simplefilter("always")
         noisy()
     assert capsys.readouterr().err.splitlines() == ["Warning: overflow encountered in scalar multiply"]
+
+
+# ----- the limits page ----------------------------------------------------------------------------
+
+def shown_values(value) -> tuple:
+    """How a limit's value may be written in the docs: 20,000 / 3,600 / 1e12 / 20 s."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    short = f"{value:g}".replace("e+0", "e").replace("e+", "e")     # 1e+12 -> 1e12, 1e+06 -> 1e6
+    return (f"{value:,}", short) if isinstance(value, int) else (short,)
+
+
+@pytest.mark.parametrize("page", ["limits.md", "limits.zh.md"])
+def test_the_limits_page_lists_every_limit_with_its_default(page):
+    from symnet import limits
+    from symnet.cli import timelimit, tour
+    from symnet.cli import train as train_command
+    from symnet.learn import data, descent, training
+
+    lines = (ROOT / "docs" / page).read_text(encoding="utf-8").splitlines()
+    named = {name: getattr(limits, name) for name in dir(limits) if name.startswith("MAX_")}
+    named.update({"DEFAULT_TIMEOUT": timelimit.DEFAULT_TIMEOUT, "TRAIN_TIMEOUT": train_command.TRAIN_TIMEOUT,
+                  "TOUR_TIMEOUT": tour.TOUR_TIMEOUT, "MAX_NOISE": data.MAX_NOISE,
+                  "THETA_LIMIT": training.THETA_LIMIT, "LIMIT": descent.LIMIT})
+    for name, value in named.items():
+        rows = [line for line in lines if f"`{name}`" in line or f".{name}`" in line]
+        assert rows, f"{page} does not list {name}"
+        assert any(text in row for row in rows for text in shown_values(value)), (name, value, rows)
+    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "Limits: limits.md" in nav and "Limits: 限制" in nav
