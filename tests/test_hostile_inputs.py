@@ -99,7 +99,7 @@ def test_a_huge_standardisation_names_the_row(model_files, tmp_path):
     path = edited(model_files, "layers", tmp_path, lambda d: d.update(scale=[1e-300, 1.0]))
     data = tmp_path / "big.csv"
     data.write_text("x1,x2\n0,0\n1e10,3\n")
-    refused(run("predict", path, "--data", data), "not finite", "row 2")
+    refused(run("predict", path, "--data", data), "must be finite", "row 2")
 
 
 # ----- complex arrays --------------------------------------------------------------------------

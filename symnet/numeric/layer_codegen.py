@@ -412,8 +412,8 @@ def check_layer_batch(compiled, theta, X, y):
     if X.ndim != 2 or X.shape[1] != n_in or X.shape[0] == 0:
         raise ValueError(f"X must be an array of shape (N, {n_in}) with N ≥ 1, one row per sample; got {X.shape}")
     if not np.isfinite(X).all():
-        raise ValueError(f"X holds a value that is not finite in row {np.flatnonzero(~np.isfinite(X).all(axis=1))[0] + 1}; "
-                         f"expected finite numbers")
+        row = np.flatnonzero(~np.isfinite(X).all(axis=1))[0] + 1
+        raise ValueError(f"X must be finite; row {row} holds a value that is not (NaN or inf)")
     if y is not None:
         y = real_array(y, "y")
         if y.shape[0] != X.shape[0] or not np.isfinite(y).all():
