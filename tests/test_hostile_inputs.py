@@ -177,6 +177,16 @@ def test_stale_folders_with_user_content_or_a_live_owner_are_kept(tmp_path):
     assert live.is_dir() and other.is_dir() and not ours.exists()
 
 
+def test_a_folder_named_without_a_process_id_is_stale_after_the_longest_time_limit(tmp_path):
+    old, recent = tmp_path / ".run.abcd1234.new", tmp_path / ".run.efgh5678.new"   # named as earlier versions did
+    for folder in (old, recent):
+        folder.mkdir()
+        (folder / "model.json").write_text("{}")
+    os.utime(old, (0, 0))
+    clean_stale(tmp_path / "run", ("model.json",))
+    assert not old.exists() and recent.is_dir()
+
+
 def test_a_run_killed_mid_swap_gets_its_old_results_back(tmp_path):
     old = tmp_path / f".run.{2 ** 22 + 7}.abcd1234.old"
     (old / "run").mkdir(parents=True)

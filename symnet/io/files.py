@@ -19,6 +19,7 @@ import re
 import shutil
 import stat
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -165,13 +166,15 @@ def clean_stale(path, replaceable=()) -> None:
     ``.NAME.PID.XXXXXXXX.new`` (a results folder being built) and ``.NAME.PID.XXXXXXXX.old`` (the old
     results moved aside during the swap), of a process that no longer runs, holding only files named in
     ``replaceable``. A run killed mid-swap left ``path`` missing: its old results are put back instead.
-    Anything else (a live run's folder, a folder with other content) is left alone.
+    Anything else (a live run's folder, a folder with other content) is left alone. A folder named
+    without a process id (``.NAME.XXXXXXXX.new``, by earlier versions) counts as stale once it is
+    older than the longest time limit (``MAX_TIMEOUT``): a run builds its folder under its time limit.
     """
     path = Path(path)
-    pattern = re.compile(rf"\.{re.escape(path.name[:NAME_KEPT])}\.(\d+)\.[a-z0-9_]+\.(new|old)")
+    pattern = re.compile(rf"\.{re.escape(path.name[:NAME_KEPT])}\.(?:(\d+)\.)?[a-z0-9_]{{8}}\.(new|old)")
     for entry in sorted(path.parent.iterdir()):
         found = pattern.fullmatch(entry.name)
-        if not found or entry.is_symlink() or not entry.is_dir() or _alive(int(found.group(1))):
+        if not found or entry.is_symlink() or not entry.is_dir() or _running(entry, found.group(1)):
             continue
         inner = entry / path.name if found.group(2) == "old" else entry
         if found.group(2) == "old" and inner.is_dir() and not path.exists() and not path.is_symlink():
@@ -193,6 +196,15 @@ def _result_name(name: str, replaceable) -> bool:
     """A name in ``replaceable``, or atomic_path's temporary file for one (``.model.json.x1y2z3.tmp``)."""
     temporary = TEMPORARY.fullmatch(name)
     return name in replaceable or (temporary is not None and temporary.group(1) in replaceable)
+
+
+def _running(folder: Path, pid: str | None) -> bool:
+    """True if the run that made ``folder`` may still be running (its process, or its time limit)."""
+    if pid is not None:
+        return _alive(int(pid))
+    from symnet.limits import MAX_TIMEOUT
+
+    return time.time() - folder.stat().st_mtime < MAX_TIMEOUT
 
 
 def _alive(pid: int) -> bool:
