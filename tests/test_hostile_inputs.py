@@ -135,6 +135,12 @@ def test_ascii_layer_notation_has_indices_not_powers(command):
     assert "W1" in result.output and result.output.isascii()
 
 
+def test_an_ascii_terminal_gets_layer_indices_too():
+    done = subprocess.run([sys.executable, "-m", "symnet", "show", "layers:2-3-1:tanh:sigmoid"], capture_output=True,
+                          env={**ENV, "PYTHONIOENCODING": "ascii"}, timeout=300)
+    assert done.returncode == 0 and b"z1 = W1 x + b1" in done.stdout and b"**" not in done.stdout, done.stdout
+
+
 # ----- a killed run's hidden folder ------------------------------------------------------------
 
 KILLED_RUN = """

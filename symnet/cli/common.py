@@ -32,6 +32,7 @@ from .naming import (  # noqa: F401  (re-exported: the commands import everythin
     ascii_fallback,
     complete_network,
     is_layer_network,
+    layer_ascii,
     load_network,
     make_loss,
     parse_point,
@@ -84,6 +85,16 @@ def echo_out(text: str, ascii: bool = False, err: bool = False) -> None:
     elif not encodable(text, stream):  # GBK writes Chinese: spell in ASCII only what it cannot write
         text = ascii_fallback(text, getattr(stream, "encoding", None) or "ascii")
     click.echo(text, err=err)
+
+
+def layer_notation(text: str, ascii: bool, output=None) -> str:
+    """A layer network's view for the terminal: with ``--ascii``, or printed where the terminal cannot
+    encode it, its superscripts are layer indices (W¹ → W1), not powers (``naming.layer_ascii``)."""
+    if ascii:
+        return layer_ascii(text)
+    if output is None and not encodable(text, sys.stdout):
+        return layer_ascii(text, getattr(sys.stdout, "encoding", None) or "ascii")
+    return text
 
 
 def echo_err(text: str, ascii: bool = False) -> None:

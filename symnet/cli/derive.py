@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import click
 
-from .naming import layer_ascii
 from .common import (
     EXIT_USAGE,
     FORMATS,
@@ -21,6 +20,7 @@ from .common import (
     emit,
     examples,
     handle_errors,
+    layer_notation,
     load_network,
     loss_option,
     make_loss,
@@ -113,7 +113,7 @@ def _derive_layers(network, loss_name, wrt, lang, fmt, output, no_check, ascii) 
     derivation = derive_layers(loss, check=output is not None and not no_check, wrt=parse_wrt(wrt, loss))
     if output is None:
         text = layer_document(derivation, fmt if fmt in ("markdown", "latex") else "unicode", lang).rstrip("\n")
-        echo_out(layer_ascii(text) if ascii else text, ascii=ascii)
+        echo_out(layer_notation(text, ascii), ascii=ascii)
         return
     suffix = output.lower().rsplit(".", 1)[-1]
     if suffix != "pdf":
