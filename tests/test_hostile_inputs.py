@@ -214,8 +214,9 @@ def test_samples_and_noise_are_refused_where_they_do_nothing(tmp_path):
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
 
 
-def test_noise_is_bounded():
-    refused(run("train", "mlp:2-1", "--data", "xor", "--noise", "1e300", "--out", "never"), "--noise")
+def test_noise_is_bounded(tmp_path):
+    refused(run("train", "mlp:2-1", "--data", "xor", "--noise", "1e300", "--out", tmp_path / "run"), "--noise")
+    assert not (tmp_path / "run").exists()
     with pytest.raises(ValueError, match="noise must be at most 100"):
         make("xor", noise=1e300)
     assert make("xor", n=8, noise=100).X.shape == (8, 2)
@@ -228,10 +229,10 @@ def test_noise_is_bounded():
     ("grad", "seed", "--loss", "b" * 2000),
     ("show", "seed", "--format", "c" * 2000),
     ("d" * 2000,),
-    ("train", "mlp:2-1", "--data", "e" * 2000, "--out", "never"),
+    ("train", "mlp:2-1", "--data", "e" * 2000, "--out", "{tmp}/run"),
 ])
-def test_long_user_text_is_cut_in_messages(args):
-    result = run(*args)
+def test_long_user_text_is_cut_in_messages(args, tmp_path):
+    result = run(*(arg.replace("{tmp}", str(tmp_path)) for arg in args))
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "…" in result.output and len(result.output) < 800, len(result.output)
 
