@@ -69,9 +69,9 @@ def edited(model_files, kind, tmp_path, change):
 
 
 @pytest.mark.parametrize("kind, change, words", [
-    ("layers", lambda d: d.update(inputs=5), ("key 'inputs'", "got 5")),
-    ("layers", lambda d: d.update(inputs="x1"), ("key 'inputs'", 'got "x1"')),
-    ("layers", lambda d: d.update(inputs={"x1": 0, "x2": 1}), ("key 'inputs'", "list of 2 distinct names")),
+    ("layers", lambda d: d.update(inputs=5), ("key 'inputs'",)),
+    ("layers", lambda d: d.update(inputs="x1"), ("key 'inputs'",)),
+    ("layers", lambda d: d.update(inputs={"x1": 0, "x2": 1}), ("key 'inputs'",)),
     ("layers", lambda d: d.update(version=True), ("key 'version'", "true")),
     ("scalar", lambda d: d.update(version=True), ("key 'version'", "true")),
     ("layers", lambda d: d.update(scale=[1e-320, 1.0]), ("key 'scale'", "1e-320")),

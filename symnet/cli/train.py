@@ -120,9 +120,10 @@ def _refuse_unused_data_options(data_spec: str) -> None:
              if context.get_parameter_source(name) not in (None, ParameterSource.DEFAULT)]
     spec = data_spec.strip().lower()
     if given and (spec == "digits" or spec.endswith(".csv")):
-        raise click.UsageError(f"{' and '.join(given)} {'shape' if len(given) > 1 else 'shapes'} a built-in data set (xor, moons, circles, spiral, sine, "
-                               f"seed, function:EXPR); {'digits' if spec == 'digits' else 'a CSV file'} has its own "
-                               f"rows: drop {' and '.join(given)}")
+        options, verb = " and ".join(given), "shape" if len(given) > 1 else "shapes"
+        raise click.UsageError(f"{options} {verb} a built-in data set (xor, moons, circles, spiral, sine, seed, "
+                               f"function:EXPR); {'digits' if spec == 'digits' else 'a CSV file'} has its own "
+                               f"rows: drop {options}")
 
 
 def _open_run(out_dir, stack) -> Path:
