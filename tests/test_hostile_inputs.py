@@ -277,7 +277,7 @@ def test_a_hard_linked_output_is_refused_not_split(tmp_path):
 # ----- stray warnings ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("args", [
-    ("approx", "0*x", "--out", "ap"),
+    ("approx", "0*x", "--n", "1,2", "--out", "ap"),
     ("train", "layers:2-4-2:tanh:softmax", "--data", "xor", "--lr", "1e300", "--epochs", 2, "--quiet",
      "--optimizer", "sgd", "--out", "run"),
 ])
