@@ -7,6 +7,7 @@ command, tiny networks and data, no figures) so the whole file runs in well unde
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -83,66 +84,133 @@ def options(draw, table):
 FLAG = st.none()
 SYMBOLIC = {"--timeout": numbers(), "--format": st.sampled_from(("text", "unicode", "latex", "markdown", "json",
                                                                    "html")),
-            "--ascii": FLAG, "--loss": st.sampled_from(("squared_error", "binary_cross_entropy", "hinge"))}
+            "--ascii": FLAG, "--loss": st.sampled_from(("squared_error", "binary_cross_entropy", "hinge", "yhat")),
+            "--activation": st.sampled_from(("tanh", "relu", "log(z)", "z/(1 + Abs(z))", "nope", "z*x", ""))}
+TRAIN_NETWORKS = ("layers:2-3-2:tanh:softmax", "layers:2-3-1:tanh:sigmoid", "layers:64-8-10:relu:softmax",
+                  "layers:2-2-2:tanh:identity", "mlp:2-2-1")
+HOSTILE_JSON = (5, "x1", {"a": 1}, True, None, [], 1e-320, 1e308, -1, "9" * 3000, [1e308, -1e308], ["x1", "x1"])
+
+
+def tables(command, out):
+    """The options fuzzed for ``command`` (option -> strategy of its value; None for a flag)."""
+    if command in ("show", "grad", "check", "codegen", "derive", "hessian"):
+        return dict(SYMBOLIC, **{"--wrt": st.sampled_from(NAMES), "--at": points(), "--max-ops": numbers(),
+                                 "--expanded": FLAG, "--seed": numbers(), "--batch": numbers(),
+                                 "--lang": st.sampled_from(("en", "zh", "fr")), "--no-check": FLAG,
+                                 "--abstract": FLAG, "-o": st.just(out)})
+    if command == "graph":  # never a picture format: drawing is slow, and not what is fuzzed here
+        return {"--wrt": st.sampled_from(NAMES), "--dpi": numbers(), "--timeout": numbers(),
+                "--lang": st.sampled_from(("en", "zh", "de")), "--loss": SYMBOLIC["--loss"],
+                "--activation": SYMBOLIC["--activation"]}
+    if command == "train":
+        return {"--target": st.sampled_from(("y", "x1", "z")), "--samples": numbers(), "--noise": numbers(),
+                "--optimizer": st.sampled_from(("sgd", "adam", "rmsprop")), "--lr": numbers(),
+                "--batch-size": numbers(), "--seed": numbers(), "--validation": numbers(), "--clip": numbers(),
+                "--loss": SYMBOLIC["--loss"], "--timeout": numbers(), "--activation": SYMBOLIC["--activation"],
+                "--backend": st.sampled_from(("numpy", "jax", "fused", "gpu")), "--devices": numbers(),
+                "--format": st.sampled_from(("text", "json", "xml")), "--ascii": FLAG}
+    if command == "descend":
+        return {"--lr": st.sampled_from(("0.1", "0.1,0.5", "", "nan", "1,x", "-1")), "--steps": numbers(),
+                "--var": st.sampled_from(NAMES), "--timeout": numbers(), "--format": SYMBOLIC["--format"],
+                "--ascii": FLAG, "-o": st.just(out)}
+    if command == "tower":
+        return {"--bounds": st.sampled_from(("0,1,0,1", "1,0,0,1", "0,1", "a,b,c,d", "nan,1,0,1")),
+                "--steepness": numbers(), "--sharpness": numbers(), "--threshold": numbers(),
+                "--nested": FLAG, "--show-formula": FLAG, "--ascii": FLAG, "--timeout": numbers(),
+                "-o": st.just(out), "--format": st.sampled_from(("text", "json", "csv"))}
+    if command == "approx":
+        return {"--domain": st.sampled_from(("-1,1,-1,1", "1,-1,0,1", "0,0,0,0", "x")),
+                "--n": st.sampled_from(("1", "2", "1,2", "0", "33", "", "2,x")), "--threshold": numbers(),
+                "--sharpness": numbers(), "--steepness": numbers(), "--timeout": numbers(),
+                "--refine": FLAG, "--lr": numbers(), "--epochs": st.sampled_from(("1", "0", "x", "100001")),
+                "--format": st.sampled_from(("text", "json", "csv")), "--ascii": FLAG, "--out": st.just(out)}
+    if command == "predict":
+        return {"--format": st.sampled_from(("csv", "json", "xml")), "-o": st.just(out), "--timeout": numbers()}
+    return {"--lang": st.sampled_from(("fr", "", "EN")), "--timeout": numbers()}   # tour: never a whole tour
+
+
+NETWORK_OPTIONS = ("--expr", "--inputs", "--params")   # network_args gives them
+FIXED = {"train": ("--data", "--epochs", "--quiet", "--out", *NETWORK_OPTIONS), "descend": ("--x0",),
+         "graph": ("-o", *NETWORK_OPTIONS), "predict": ("--data",), "tour": ("--out",),
+         **dict.fromkeys(("show", "grad", "check", "codegen", "derive", "hessian"), NETWORK_OPTIONS)}   # given on every call
 
 
 @st.composite
-def invocations(draw, command, tmp_path):
+def edited_model(draw, models, tmp_path):
+    """A real model file (scalar or layers) with one field replaced by a hostile JSON value."""
+    doc = json.loads(models[draw(st.sampled_from(sorted(models)))].read_text(encoding="utf-8"))
+    where = doc if draw(st.booleans()) or not isinstance(doc.get("network"), dict) else doc["network"]
+    where[draw(st.sampled_from(sorted(where)))] = draw(st.sampled_from(HOSTILE_JSON))
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return str(path)
+
+
+@st.composite
+def invocations(draw, command, tmp_path, models=None):
     """The argument list of one random call of ``command``."""
     out = str(tmp_path / draw(st.sampled_from(("out.txt", "out.md", "out.jpg", "sub/out.txt", ""))))
+    chosen = options(draw, tables(command, out))
     if command in ("show", "grad", "check", "codegen", "derive", "hessian"):
-        table = dict(SYMBOLIC, **{"--wrt": st.sampled_from(NAMES), "--at": points(), "--max-ops": numbers(),
-                                  "--expanded": FLAG, "--seed": numbers(), "--batch": numbers(),
-                                  "--lang": st.sampled_from(("en", "zh", "fr")), "--no-check": FLAG,
-                                  "-o": st.just(out)})
-        return [command, *draw(network_args(tmp_path)), *options(draw, table)]
-    if command == "graph":  # never a picture format: drawing is slow, and not what is fuzzed here
-        table = {"--wrt": st.sampled_from(NAMES), "--dpi": numbers(), "--timeout": numbers(),
-                 "--lang": st.sampled_from(("en", "zh", "de"))}
-        return [command, *draw(network_args(tmp_path)), "-o", out, *options(draw, table)]
+        return [command, *draw(network_args(tmp_path)), *chosen]
+    if command == "graph":
+        return [command, *draw(network_args(tmp_path)), "-o", out, *chosen]
     if command == "train":
         data = tmp_path / "data.csv"
         data.write_text(draw(csv_texts()), encoding="utf-8")
-        table = {"--target": st.sampled_from(("y", "x1", "z")), "--samples": numbers(), "--noise": numbers(),
-                 "--optimizer": st.sampled_from(("sgd", "adam", "rmsprop")), "--lr": numbers(),
-                 "--batch-size": numbers(), "--seed": numbers(), "--validation": numbers(), "--clip": numbers(),
-                 "--loss": SYMBOLIC["--loss"], "--timeout": numbers()}
-        spec = draw(st.sampled_from((str(data), "xor", "sine", "function:" + draw(formulas()), "nope")))
+        spec = draw(st.sampled_from((str(data), "xor", "sine", "digits", "function:" + draw(formulas()), "nope")))
+        network = [draw(st.sampled_from(TRAIN_NETWORKS))] if draw(st.booleans()) else draw(network_args(tmp_path))
         epochs = draw(st.sampled_from(("1", "2", "0", "-5", "1000000", "x")))
-        return [command, *draw(network_args(tmp_path)), "--data", spec, "--epochs", epochs, "--quiet",
-                "--out", str(tmp_path / "run"), *options(draw, table)]
+        return [command, *network, "--data", spec, "--epochs", epochs, "--quiet", "--out", str(tmp_path / "run"),
+                *chosen, "--timeout", "5"]   # last: a million epochs of the digits stop at the time limit
     if command == "descend":
-        table = {"--lr": st.sampled_from(("0.1", "0.1,0.5", "", "nan", "1,x", "-1")), "--steps": numbers(),
-                 "--var": st.sampled_from(NAMES), "--timeout": numbers()}
-        return [command, draw(formulas()), "--x0", draw(numbers()), *options(draw, table)]
+        return [command, draw(formulas()), "--x0", draw(numbers()), *chosen]
     if command == "tower":
-        table = {"--bounds": st.sampled_from(("0,1,0,1", "1,0,0,1", "0,1", "a,b,c,d", "nan,1,0,1")),
-                 "--steepness": numbers(), "--sharpness": numbers(), "--threshold": numbers(),
-                 "--nested": FLAG, "--show-formula": FLAG, "--ascii": FLAG, "--timeout": numbers()}
-        return [command, *options(draw, table)]
+        return [command, *chosen]
     if command == "approx":
-        table = {"--domain": st.sampled_from(("-1,1,-1,1", "1,-1,0,1", "0,0,0,0", "x")),
-                 "--n": st.sampled_from(("1", "2", "1,2", "0", "33", "", "2,x")), "--threshold": numbers(),
-                 "--sharpness": numbers(), "--steepness": numbers(), "--timeout": numbers()}
-        return [command, draw(formulas()), "--n", "1,2", *options(draw, table)]
+        return [command, draw(formulas()), "--n", "1,2", *chosen]
     if command == "predict":
-        model, data = tmp_path / "model.json", tmp_path / "rows.csv"
-        model.write_text(draw(json_texts()), encoding="utf-8")
+        data = tmp_path / "rows.csv"
         data.write_text(draw(csv_texts()), encoding="utf-8")
-        table = {"--format": st.sampled_from(("csv", "json", "xml")), "-o": st.just(out), "--timeout": numbers()}
-        spec = draw(st.sampled_from((str(model), "/dev/zero", str(tmp_path / "missing.json"), "seed")))
-        return [command, spec, "--data", draw(st.sampled_from((str(data), "/dev/zero", "xor"))),
-                *options(draw, table)]
-    return [command, "--lang", draw(st.sampled_from(("fr", "", "EN"))), "--out", out,  # tour: bad input only
-            "--timeout", draw(numbers())]
+        model = tmp_path / "model.json"
+        model.write_text(draw(json_texts()), encoding="utf-8")
+        spec = draw(st.sampled_from((str(model), "/dev/zero", str(tmp_path / "missing.json"), "seed",
+                                     draw(edited_model(models, tmp_path)))))
+        return [command, spec, "--data", draw(st.sampled_from((str(data), "/dev/zero", "xor"))), *chosen]
+    return [command, "--lang", draw(st.sampled_from(("fr", "", "EN"))), "--out", out, *chosen]   # bad input only
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory):
+    """Two real model files (a scalar network's and a layer network's), for predict to be fed edited copies of."""
+    folder = tmp_path_factory.mktemp("models")
+    for name, network in (("scalar", "mlp:2-2-1"), ("layers", "layers:2-3-2:tanh:softmax")):
+        result = CliRunner().invoke(main, ["train", network, "--data", "xor", "--epochs", "1", "--quiet",
+                                           "--out", str(folder / name)])
+        assert result.exit_code == 0, result.output
+    return {name: folder / name / "model.json" for name in ("scalar", "layers")}
+
+
+def test_the_fuzz_covers_every_option_of_every_command(tmp_path):
+    import importlib
+
+    missing = []
+    for command, (module, attr) in COMMANDS.items():
+        click_command = getattr(importlib.import_module(f"symnet.cli.{module}"), attr)
+        fuzzed = set(tables(command, str(tmp_path / "out.txt"))) | set(FIXED.get(command, ()))
+        missing += [f"symnet {command} {'/'.join(param.opts)}" for param in click_command.params
+                    if param.opts[0].startswith("-") and not fuzzed & set(param.opts)]
+    assert missing == [], f"not fuzzed: {', '.join(missing)}"
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
-def test_every_command_exits_0_1_or_2_without_a_traceback(command, tmp_path):
+def test_every_command_exits_0_1_or_2_without_a_traceback(command, tmp_path, request):
+    models = request.getfixturevalue("models") if command == "predict" else None
+
     @FUZZ
     @given(data=st.data())
     def check(data):
-        args = data.draw(invocations(command, tmp_path), label="args")
+        args = data.draw(invocations(command, tmp_path, models), label="args")
         result = CliRunner().invoke(main, args)
         if os.environ.get("SYMNET_FUZZ_SHOW"):
             print(result.exit_code, args, result.output[-150:].replace("\n", " | "))

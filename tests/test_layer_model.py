@@ -112,7 +112,7 @@ def test_train_layers_cli_writes_a_model_predict_reads(tmp_path):
     (lambda d: d.update(theta=d["theta"][:-1] + ["x"]), "key 'theta' must be a list of numbers"),
     (lambda d: d.update(network="layers:2-8"), "key 'network' must be a spec"),
     (lambda d: d.update(network="layers:2-8-2:tanh:bogus"), "unknown output activation 'bogus'"),
-    (lambda d: d.update(scale=[1.0, 0.0]), "every scale > 0"),
+    (lambda d: d.update(scale=[1.0, 0.0]), "key 'scale' must hold 2 numbers, each at least"),
     (lambda d: d.update(inputs=["x1"]), "key 'inputs' must name"),
     (lambda d: d.update(version=7), "unsupported version 7"),
     (lambda d: d.pop("theta"), "missing key 'theta'"),

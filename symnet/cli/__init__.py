@@ -34,6 +34,15 @@ class LazyGroup(click.Group):
     def list_commands(self, ctx):
         return list(COMMANDS)
 
+    def resolve_command(self, ctx, args):
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as error:   # "No such command '…'": long user text cut, as in every message
+            from .common import shorten
+
+            error.message = shorten(error.message)
+            raise
+
     def get_command(self, ctx, name):
         if name not in COMMANDS:
             return None

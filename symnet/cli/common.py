@@ -13,7 +13,9 @@ from __future__ import annotations
 import functools
 import math
 import os
+import re
 import sys
+import warnings
 from pathlib import Path
 
 import click
@@ -30,6 +32,7 @@ from .naming import (  # noqa: F401  (re-exported: the commands import everythin
     ascii_fallback,
     complete_network,
     is_layer_network,
+    layer_ascii,
     load_network,
     make_loss,
     parse_point,
@@ -82,6 +85,16 @@ def echo_out(text: str, ascii: bool = False, err: bool = False) -> None:
     elif not encodable(text, stream):  # GBK writes Chinese: spell in ASCII only what it cannot write
         text = ascii_fallback(text, getattr(stream, "encoding", None) or "ascii")
     click.echo(text, err=err)
+
+
+def layer_notation(text: str, ascii: bool, output=None) -> str:
+    """A layer network's view for the terminal: with ``--ascii``, or printed where the terminal cannot
+    encode it, its superscripts are layer indices (W¹ → W1), not powers (``naming.layer_ascii``)."""
+    if ascii:
+        return layer_ascii(text)
+    if output is None and not encodable(text, sys.stdout):
+        return layer_ascii(text, getattr(sys.stdout, "encoding", None) or "ascii")
+    return text
 
 
 def echo_err(text: str, ascii: bool = False) -> None:
@@ -163,9 +176,29 @@ def format_error(error: BaseException, ascii: bool = False) -> str:
         message = "the expression is nested too deeply to process; use a smaller network or expression"
     else:
         message = str(error).strip() or type(error).__name__
-    lines = [f"Error: {message}", _pointer(error, ascii)]
+    lines = [f"Error: {shorten(message)}", _pointer(error, ascii)]
     text = "\n".join(line for line in lines if line)
     return ascii_fallback(text) if ascii else text
+
+
+LONG_RUN = re.compile(r"\S{121,}")      # a word this long is user text echoed back (a name, a path, digits)
+MAX_MESSAGE = 600                       # characters of an error message; the end (what to do) is kept
+
+
+def shorten(message: str) -> str:
+    """``message`` fit for a terminal: symnet's hidden working names replaced by the user's paths
+    (``symnet.io.files.user_path``), each word over 120 characters cut to its first 80 and last 20
+    with an ellipsis, and a message over ``MAX_MESSAGE`` characters cut in the middle.
+
+    >>> shorten("unknown loss '" + "a" * 2000 + "': expected one of …")[:30], len(shorten("x" * 2000))
+    ("unknown loss 'aaaaaaaaaaaaaaaa", 101)
+    """
+    from symnet.io.files import user_path
+
+    message = LONG_RUN.sub(lambda run: run.group()[:80] + "…" + run.group()[-20:], user_path(message))
+    if len(message) > MAX_MESSAGE:
+        message = message[: MAX_MESSAGE - 200] + " … " + message[-197:]
+    return message
 
 
 def _pointer(error, ascii: bool) -> str:
@@ -182,12 +215,28 @@ def _pointer(error, ascii: bool) -> str:
 
 
 class _ErrorHandler:
-    """Context manager: user errors -> one clear line on stderr and ``SystemExit(2)``."""
+    """Context manager: user errors -> one clear line on stderr and ``SystemExit(2)``; a warning that
+    slipped through (NumPy's, matplotlib's) -> one ``Warning:`` line, once, without a source line."""
 
     def __enter__(self):
+        self._warnings, self._seen = warnings.catch_warnings(), set()
+        self._warnings.__enter__()
+        warnings.showwarning = self._show_warning
         return self
 
+    def _show_warning(self, message, category, filename, lineno, file=None, line=None):
+        text = f"Warning: {shorten(str(message))}"
+        if text not in self._seen:
+            self._seen.add(text)
+            echo_err(text)
+
     def __exit__(self, kind, error, tb):
+        try:
+            return self._handle(error)
+        finally:
+            self._warnings.__exit__(None, None, None)
+
+    def _handle(self, error):
         if error is None or isinstance(error, (SystemExit, click.exceptions.Exit, click.Abort)):
             return False
         if os.environ.get("SYMNET_DEBUG"):
@@ -196,10 +245,11 @@ class _ErrorHandler:
             echo_err("Error: interrupted")
             raise SystemExit(EXIT_INTERRUPTED) from None
         if isinstance(error, click.UsageError):
+            error.message = shorten(error.message)
             error.show()
             raise SystemExit(error.exit_code) from None
         if isinstance(error, click.ClickException):  # a plain ClickException says 1; bad input is 2
-            echo_err(f"Error: {error.format_message()}")
+            echo_err(f"Error: {shorten(error.format_message())}")
             raise SystemExit(EXIT_USAGE if error.exit_code == 1 else error.exit_code) from None
         if isinstance(error, _Alarm):
             error = TimeLimitExceeded("the time limit ran out")
@@ -365,6 +415,14 @@ class Command(click.Command):
 
     Use as ``@click.command(cls=Command)``; help texts may then write ∂L/∂w, θ and σ.
     """
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        """click's own usage errors (a bad option value) with long user text cut, as ``shorten`` does."""
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as error:
+            error.message = shorten(error.message)
+            raise
 
     def get_help(self, ctx) -> str:
         text = super().get_help(ctx)

@@ -21,6 +21,7 @@ from .common import (
     examples,
     handle_errors,
     is_layer_network,
+    layer_notation,
     load_network,
     loss_option,
     make_loss,
@@ -111,8 +112,8 @@ def _derive_layers(net, loss_name, wrt, lang, fmt, output, no_check, ascii) -> N
     loss = net.loss(None if default else loss_name)
     derivation = derive_layers(loss, check=output is not None and not no_check, wrt=parse_wrt(wrt, loss))
     if output is None:
-        echo_out(layer_document(derivation, fmt if fmt in ("markdown", "latex") else "unicode", lang).rstrip("\n"),
-                 ascii=ascii)
+        text = layer_document(derivation, fmt if fmt in ("markdown", "latex") else "unicode", lang).rstrip("\n")
+        echo_out(layer_notation(text, ascii), ascii=ascii)
         return
     suffix = output.lower().rsplit(".", 1)[-1]
     if suffix != "pdf":

@@ -19,6 +19,7 @@ from .common import (
     format_option,
     handle_errors,
     is_layer_network,
+    layer_notation,
     load_network,
     loss_option,
     make_loss,
@@ -66,6 +67,7 @@ def show(network, expr, inputs, params, activation, fmt, output, timeout, ascii)
             from .layer_views import show_layers
 
             text = show_layers(net, fmt)
+            text = layer_notation(text, ascii, output)
         else:
             text = render_network(net, fmt)
     emit(text, output, ascii, fmt)
@@ -146,7 +148,8 @@ def grad(network, expr, inputs, params, activation, loss_name, wrt, expanded, ma
         if is_layer_network(net):
             from .layer_views import grad_layers
 
-            emit(grad_layers(net, loss_name, fmt, wrt, expanded, at, parse_wrt), output, ascii, fmt)
+            text = grad_layers(net, loss_name, fmt, wrt, expanded, at, parse_wrt)
+            emit(layer_notation(text, ascii, output), output, ascii, fmt)
             return
         target = make_loss(net, loss_name)
         point = parse_point(at, target) if at is not None else None

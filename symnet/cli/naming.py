@@ -347,6 +347,29 @@ def ascii_fallback(text: str, encoding: str = "ascii") -> str:
     return "".join(out)
 
 
+LAYER_SUPERSCRIPTS = {**SUPERSCRIPTS, "ˡ": "l", "⁺": "+"}
+_LAYER_INDEX = re.compile("(?<=[^‖)\\]])([%s]+)" % "".join(LAYER_SUPERSCRIPTS))
+LAYER_ASCII = {"ᵀ": "^T", "⊙": "*", "\u0304": "bar"}   # C̄ (the mean cost) -> Cbar
+
+
+def layer_ascii(text: str, encoding: str = "ascii") -> str:
+    """Layer notation (Nielsen's: W¹, δ², aˡ⁻¹, (Wˡ⁺¹)ᵀ, ⊙) as ``ascii_fallback`` would write it for
+    ``encoding``, except that a superscript after a name is the layer's index (W¹ → W1, aˡ⁻¹ → a^(l-1))
+    where ``ascii_fallback`` would make it a power; one after ‖…‖ or (…) is a power (‖u‖² → ||u||**2).
+
+    >>> layer_ascii("δ¹ = ((W²)ᵀ δ²) ⊙ σ′(z¹) ; δˡ = (Wˡ⁺¹)ᵀ δˡ⁺¹ ; ‖a² − y‖²")
+    "delta1 = ((W2)^T delta2) * sigmoid'(z1) ; delta_l = (W^(l+1))^T delta^(l+1) ; ||a2 - y||**2"
+    """
+    def index(match):
+        plain = "".join(LAYER_SUPERSCRIPTS[c] for c in match.group())
+        return plain if plain.isdigit() or plain == "l" else f"^({plain})"
+
+    ok = _encodable_chars(encoding)
+    if not ok("".join(LAYER_SUPERSCRIPTS)):
+        text = _LAYER_INDEX.sub(index, text)
+    return ascii_fallback("".join(c if ok(c) else LAYER_ASCII.get(c, c) for c in text), encoding)
+
+
 def _encodable_chars(encoding: str):
     """A test: can ``encoding`` write this text? (An unknown encoding writes ASCII only.)"""
     def ok(chars: str) -> bool:

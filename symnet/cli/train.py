@@ -49,8 +49,8 @@ DATA_HELP = ("xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or
 @click.option("--target", metavar="COLUMN", help="The target column of a CSV file (default: the last).")
 @click.option("--samples", type=click.IntRange(4, 1_000_000), default=200, show_default=True,
               help="Samples of a built-in data set.")
-@click.option("--noise", type=FiniteFloat(min=0), default=0.1, show_default=True,
-              help="Noise of a built-in data set.")
+@click.option("--noise", type=FiniteFloat(min=0, max=100), default=0.1, show_default=True,
+              help="Noise of a built-in data set (a standard deviation in the data's units).")
 @loss_option
 @click.option("--optimizer", type=click.Choice(["sgd", "momentum", "adam"]), default="adam", show_default=True,
               help="How the gradient changes θ.")
@@ -94,6 +94,7 @@ def train(network, expr, inputs, params, activation, data_spec, target, samples,
     """
     from symnet.io.files import check_folder
 
+    _refuse_unused_data_options(data_spec)
     keep = data_in_folder(data_spec, out_dir)
     check_folder(out_dir, RUN_FILES, keep)  # what would be refused after training is refused now
     placement = _placement(backend, devices)  # imports JAX, if asked, before the time limit
@@ -111,6 +112,21 @@ def train(network, expr, inputs, params, activation, data_spec, target, samples,
         emit(summary_text, None, ascii, "json")
     else:
         echo_out(summary_text, ascii=ascii)
+
+
+def _refuse_unused_data_options(data_spec: str) -> None:
+    """--samples and --noise given with data that has its own rows (digits, a CSV file): say so, never ignore them."""
+    from click.core import ParameterSource
+
+    context = click.get_current_context()
+    given = [f"--{name}" for name in ("samples", "noise")
+             if context.get_parameter_source(name) not in (None, ParameterSource.DEFAULT)]
+    spec = data_spec.strip().lower()
+    if given and (spec == "digits" or spec.endswith(".csv")):
+        options, verb = " and ".join(given), "shape" if len(given) > 1 else "shapes"
+        raise click.UsageError(f"{options} {verb} a built-in data set (xor, moons, circles, spiral, sine, seed, "
+                               f"function:EXPR); {'digits' if spec == 'digits' else 'a CSV file'} has its own "
+                               f"rows: drop {options}")
 
 
 def _open_run(out_dir, stack, keep=()) -> Path:

@@ -2,10 +2,12 @@
 
 A file is written to a temporary file in the same folder, then renamed over the target, so a failed
 command never leaves a half-written file. The target must be a regular file (or not exist yet): a
-symbolic link, a device, a FIFO or a folder is refused, and so is a read-only file; an existing
+symbolic link, a device, a FIFO or a folder is refused, and so are a read-only file and a file with
+other hard links (a rename would split them; writing in place could leave a half-written file); an existing
 file keeps its permission bits (a private 0600 file stays private). A folder of results
 (``fresh_folder``) is built beside its target under a hidden name and swapped in whole, so an
-interrupted or failed run leaves the old folder as it was and no temporary files.
+interrupted or failed run leaves the old folder as it was and no temporary files; what a killed run
+(``kill -9``) left is removed by the next run to the same folder (``clean_stale``).
 """
 
 from __future__ import annotations
@@ -13,11 +15,28 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shutil
 import stat
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
+
+
+NAME_KEPT = 200   # characters of a name kept in its hidden working name (".NAME.PID.XXXXXXXX.new" fits in 255)
+TEMPORARY = re.compile(r"\.(.+)\.[a-z0-9_]+\.tmp")   # atomic_path's temporary file beside NAME
+HIDDEN_NAME = re.compile(r"\.(?P<name>[^/\\\s]+?)\.(?:\d+\.)?[a-z0-9_]{8}\.(?:new|old|tmp)(?:/(?P=name)(?![^/\\\s]))?")
+
+
+def user_path(text: str) -> str:
+    """``text`` with this module's hidden working names (``.run.123.x1y2z3w4.new``, ``.f.txt.x1y2z3w4.tmp``)
+    replaced by the names the user gave (``run``, ``f.txt``): a message names the user's path.
+
+    >>> user_path("File name too long: out/.run.77.ab_cd123.new/model.json and ./.f.txt.k2j4h5g6.tmp")
+    'File name too long: out/run/model.json and ./f.txt'
+    """
+    return HIDDEN_NAME.sub(lambda found: found["name"], text)
 
 
 @contextmanager
@@ -34,7 +53,7 @@ def atomic_path(path):
     path = Path(path)
     mode = writable_target(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:NAME_KEPT]}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp)
     tmp.chmod(0o666 & ~_umask() if mode is None else mode)  # mkstemp makes 0600; keep an existing file's mode
@@ -77,6 +96,9 @@ def writable_target(path) -> int | None:
         raise ValueError(f"{path} is a folder; give a file name")
     if not stat.S_ISREG(info.st_mode):
         raise ValueError(f"{path} is a device, FIFO or socket, not a regular file; symnet writes regular files only")
+    if info.st_nlink > 1:   # a rename would replace one name only: the other links would keep the old content
+        raise ValueError(f"{path} has {info.st_nlink - 1} other hard link(s); replacing it would split them (they "
+                         f"would keep the old content): write to another name, or remove the other links first")
     if not (info.st_mode & 0o222) or not os.access(path, os.W_OK):  # the bits too: root may write anything
         raise ValueError(f"{path} is read-only; symnet does not overwrite it: make it writable or choose another name")
     return stat.S_IMODE(info.st_mode)
@@ -123,7 +145,8 @@ def fresh_folder(path, replaceable=(), keep=()):
     """
     path = check_folder(path, replaceable, keep)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent))
+    clean_stale(path, replaceable)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name[:NAME_KEPT]}.{os.getpid()}.", suffix=".new", dir=path.parent))
     try:
         tmp.chmod(0o777 & ~_umask())
         for name in keep:
@@ -152,7 +175,7 @@ def _swap(new: Path, path: Path) -> None:
     if not path.exists():
         os.replace(new, path)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
+    old = Path(tempfile.mkdtemp(prefix=f".{path.name[:NAME_KEPT]}.{os.getpid()}.", suffix=".old", dir=path.parent))
     os.replace(path, old / path.name)
     try:
         os.replace(new, path)
@@ -161,6 +184,63 @@ def _swap(new: Path, path: Path) -> None:
         old.rmdir()
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def clean_stale(path, replaceable=()) -> None:
+    """Remove the hidden folders a killed run (``kill -9``: no ``finally``) left beside ``path``:
+    ``.NAME.PID.XXXXXXXX.new`` (a results folder being built) and ``.NAME.PID.XXXXXXXX.old`` (the old
+    results moved aside during the swap), of a process that no longer runs, holding only files named in
+    ``replaceable``. A run killed mid-swap left ``path`` missing: its old results are put back instead.
+    Anything else (a live run's folder, a folder with other content) is left alone. A folder named
+    without a process id (``.NAME.XXXXXXXX.new``, by earlier versions) counts as stale once it is
+    older than the longest time limit (``MAX_TIMEOUT``): a run builds its folder under its time limit.
+    """
+    path = Path(path)
+    pattern = re.compile(rf"\.{re.escape(path.name[:NAME_KEPT])}\.(?:(\d+)\.)?[a-z0-9_]{{8}}\.(new|old)")
+    for entry in sorted(path.parent.iterdir()):
+        found = pattern.fullmatch(entry.name)
+        if not found or entry.is_symlink() or not entry.is_dir() or _running(entry, found.group(1)):
+            continue
+        inner = entry / path.name if found.group(2) == "old" else entry
+        if found.group(2) == "old" and inner.is_dir() and not path.exists() and not path.is_symlink():
+            os.replace(inner, path)     # killed between the two renames of _swap: the old run goes back
+        elif not _only_results(entry, inner, replaceable):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+
+
+def _only_results(entry: Path, inner: Path, replaceable) -> bool:
+    """True if ``entry`` holds nothing but regular files named in ``replaceable`` (inside ``inner``)."""
+    if inner != entry and {p.name for p in entry.iterdir()} - {inner.name}:
+        return False
+    files = list(inner.iterdir()) if inner.is_dir() else []
+    return all(_result_name(p.name, replaceable) and not p.is_symlink() and p.is_file() for p in files)
+
+
+def _result_name(name: str, replaceable) -> bool:
+    """A name in ``replaceable``, or atomic_path's temporary file for one (``.model.json.x1y2z3.tmp``)."""
+    temporary = TEMPORARY.fullmatch(name)
+    return name in replaceable or (temporary is not None and temporary.group(1) in replaceable)
+
+
+def _running(folder: Path, pid: str | None) -> bool:
+    """True if the run that made ``folder`` may still be running (its process, or its time limit)."""
+    if pid is not None:
+        return _alive(int(pid))
+    from symnet.limits import MAX_TIMEOUT
+
+    return time.time() - folder.stat().st_mtime < MAX_TIMEOUT
+
+
+def _alive(pid: int) -> bool:
+    """True if a process ``pid`` runs on this machine (one we may not signal counts as running)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True
+    return True
 
 
 def _umask() -> int:

@@ -38,6 +38,9 @@ def from_expr(expr, inputs: Sequence | str, params: Sequence | str | None = None
     return network.from_expr(expr, _symbols(inputs), None if params is None else _symbols(params), rules)
 
 
+FORMULA_NAMES = ("yhat", "y")   # a loss formula's own symbols: ``--loss yhat`` is the formula L = ŷ, not a name
+
+
 def loss(net: network.Network, kind="squared_error") -> losses.Loss:
     """A loss of ``net`` by name, or your own per-sample loss as a formula in ``yhat`` and ``y``.
 
@@ -56,7 +59,8 @@ def loss(net: network.Network, kind="squared_error") -> losses.Loss:
     L = 0.5*(y - yhat)**2
     """
     text = kind.decode() if isinstance(kind, bytes) else kind
-    if isinstance(text, str) and not re.fullmatch(r"\s*[A-Za-z_]\w*\s*", text):   # a formula, not a name
+    if isinstance(text, str) and (not re.fullmatch(r"\s*[A-Za-z_]\w*\s*", text)   # a formula, not a name,
+                                  or text.strip() in FORMULA_NAMES):                 # or a formula of one name
         return losses.Loss.from_expr(net, parse_expr(text))    # named after the parsed formula, not the text
     return losses.loss(net, text.strip() if isinstance(text, str) else text)
 

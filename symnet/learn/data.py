@@ -31,6 +31,7 @@ SEED_TEACHER = {"w1_1": 2.5, "b1": -0.5, "w2_1": -3.0, "b2": 1.0, "w3_1": 4.0, "
                 "w4_1": 5.0, "b4": -2.0, "w5_1": 4.0, "w5_2": -3.5, "b5": 0.2}
 FUNCTION_DOMAIN = (-2.0, 2.0)
 CIRCLES_FACTOR = 0.5   # the inner circle's radius, the outer one's being 1
+MAX_NOISE = 100.0      # a standard deviation in the data's units: the sets lie within a few units of 0
 
 
 def make(name: str, n: int = 200, noise: float = 0.1, seed: int = 0) -> Dataset:
@@ -41,7 +42,8 @@ def make(name: str, n: int = 200, noise: float = 0.1, seed: int = 0) -> Dataset:
             article's network), or ``function:<expr>``: a formula in x and y, or in x1 and x2
             (e.g. ``function:x*y``), sampled on [−2, 2]²; the data's inputs take the formula's names.
         n: number of samples (≥ 4).
-        noise: jitter of the points (classification) or std of the target noise (regression).
+        noise: jitter of the points (classification) or std of the target noise (regression), at most
+            ``MAX_NOISE`` (100).
         seed: random seed; the same seed gives the same data, bit for bit.
 
     Returns:
@@ -53,6 +55,9 @@ def make(name: str, n: int = 200, noise: float = 0.1, seed: int = 0) -> Dataset:
     if not isinstance(name, str):
         raise TypeError(f"a data set name must be a string, one of {', '.join(DATASETS)}; got {type(name).__name__}")
     n, noise = integer(n, "n", at_least=4, at_most=MAX_ROWS), non_negative(noise, "noise")
+    if noise > MAX_NOISE:
+        raise ValueError(f"noise must be at most {MAX_NOISE:g} (a standard deviation in the data's units: the built-in "
+                         f"sets lie within a few units of 0, so more leaves only noise); got {noise:g}")
     rng = np.random.default_rng(integer(seed, "seed", at_least=0))
     key = name.strip().lower()
     if key.startswith("function:"):

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from symnet.numeric.batch import real_array
+
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
@@ -23,7 +25,7 @@ class Dataset:
     note: str = ""
 
     def __post_init__(self):
-        X, y = np.asarray(self.X, dtype=float), np.asarray(self.y, dtype=float)
+        X, y = real_array(self.X, "X"), real_array(self.y, "y")
         if X.ndim != 2 or y.shape != (X.shape[0],) or X.shape[1] != len(self.inputs):
             raise ValueError(f"a Dataset needs X of shape (N, {len(self.inputs)}) and y of shape (N,); "
                              f"got X {X.shape} and y {y.shape}")

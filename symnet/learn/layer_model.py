@@ -17,7 +17,7 @@ from functools import cached_property
 
 import numpy as np
 
-from symnet.learn.jsonfields import finite_floats, required_key
+from symnet.learn.jsonfields import check_version, finite_floats, required_key, scales
 
 LAYERS_FORMAT = "symnet-layers"
 LAYERS_VERSION = 1
@@ -94,8 +94,7 @@ def save_layers(path, fit, inputs=None, mean=None, scale=None):
 
 def layers_from_doc(doc: dict) -> LayerModel:
     """The ``LayerModel`` of a parsed ``symnet-layers`` file; ``ValueError`` names the key at fault."""
-    if doc.get("version") != LAYERS_VERSION:
-        raise ValueError(f"unsupported version {doc.get('version')!r}; this symnet reads version {LAYERS_VERSION}")
+    check_version(doc, LAYERS_VERSION)
     net = _network(required_key(doc, "network", str))
     theta = finite_floats(required_key(doc, "theta", list), "theta")
     if len(theta) != net.n_params:
@@ -103,9 +102,9 @@ def layers_from_doc(doc: dict) -> LayerModel:
     n = net.sizes[0]
     inputs = _inputs(doc.get("inputs") or [f"x{i + 1}" for i in range(n)], n)
     mean = finite_floats(doc.get("mean", [0.0] * n), "mean")
-    scale = finite_floats(doc.get("scale", [1.0] * n), "scale")
-    if mean.shape != (n,) or scale.shape != (n,) or not (scale > 0).all():
-        raise ValueError(f"keys 'mean' and 'scale' must hold {n} numbers each, every scale > 0")
+    scale = scales(doc.get("scale", [1.0] * n), "scale", n)
+    if mean.shape != (n,):
+        raise ValueError(f"key 'mean' must hold {n} numbers, one per network input; got {len(mean)}")
     summary = doc.get("summary", {})
     if not isinstance(summary, dict):
         raise ValueError("key 'summary' must be an object")

@@ -178,9 +178,10 @@ def _descend(compiled, theta, train, settings, rng, record, progress) -> np.ndar
         order = rng.permutation(len(train))
         np.take(train.X, order, axis=0, out=X)
         np.take(train.y, order, out=y)
-        for i in range(0, len(order), size):
-            _, g = compiled.evaluate_batch(X[i:i + size], y[i:i + size], theta)
-            theta, state = opt.step(theta, g + decay * theta, state)
+        with np.errstate(all="ignore"):   # an overflow shows as a θ that is not finite: one message below
+            for i in range(0, len(order), size):
+                _, g = compiled.evaluate_batch(X[i:i + size], y[i:i + size], theta)
+                theta, state = opt.step(theta, g + decay * theta, state)
         if not np.isfinite(theta).all():
             raise ValueError(f"training diverged in epoch {epoch + 1}: a parameter is not finite; lower the learning rate")
         record(theta)

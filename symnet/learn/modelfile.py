@@ -22,7 +22,7 @@ from symnet.io.netfile import FORMAT as NETWORK_FORMAT
 from symnet.io.netfile import MODEL_FORMAT
 from symnet.io.text import loss as make_loss
 from symnet.learn.data import as_arrays
-from symnet.learn.jsonfields import finite_floats, required_key
+from symnet.learn.jsonfields import check_version, finite_floats, required_key, shown
 from symnet.learn.layer_model import LAYERS_FORMAT, LayerModel, layers_from_doc, save_layers
 from symnet.limits import MAX_MODEL_BYTES
 
@@ -192,14 +192,13 @@ def _from_doc(doc) -> TrainResult:
 
     if not isinstance(doc, dict) or doc.get("format") != MODEL_FORMAT:
         raise ValueError(f"not a symnet model: expected \"format\": \"{MODEL_FORMAT}\"")
-    if doc.get("version") != MODEL_VERSION:
-        raise ValueError(f"unsupported version {doc.get('version')!r}; this symnet reads version {MODEL_VERSION}")
+    check_version(doc, MODEL_VERSION)
     net = network_from_dict(required_key(doc, "network", dict))
     lossobj = make_loss(net, required_key(doc, "loss", str))
     params = tuple(required_key(doc, "params", list))
     if params != tuple(str(p) for p in net.params):
-        raise ValueError(f"key 'params' {list(params)} does not match the network's parameters "
-                         f"{[str(p) for p in net.params]}")
+        raise ValueError(f"key 'params' {shown(list(params))} does not match the network's parameters "
+                         f"{shown([str(p) for p in net.params])}")
     theta = finite_floats(required_key(doc, "theta", list), "theta")
     if len(theta) != len(params):
         raise ValueError(f"key 'theta' has {len(theta)} values; expected {len(params)}, one per parameter")
@@ -220,10 +219,10 @@ def _settings(settings: dict) -> dict:
     for key in ("epochs", "seed", "n_train", "n_validation", "batch_size"):
         value = settings.get(key)
         if value is not None and (type(value) is not int or value < 0):
-            raise ValueError(f"key 'settings.{key}' must be a whole number >= 0; got {json.dumps(value)}")
+            raise ValueError(f"key 'settings.{key}' must be a whole number >= 0; got {shown(value)}")
     rate = settings.get("learning_rate")
     if rate is not None and (type(rate) not in (int, float) or not rate > 0):
-        raise ValueError(f"key 'settings.learning_rate' must be a positive number; got {json.dumps(rate)}")
+        raise ValueError(f"key 'settings.learning_rate' must be a positive number; got {shown(rate)}")
     return dict(settings)
 
 

@@ -155,8 +155,7 @@ def predict_csv(result: TrainResult, path) -> Predictions:
         yhat = np.asarray(result.predict(X), dtype=float).reshape(-1)
     bad = np.flatnonzero(~np.isfinite(yhat))
     if bad.size:
-        raise ValueError(f"{path}: the prediction for data row {bad[0] + 1} is not finite ({yhat[bad[0]]}); "
-                         f"check that row's inputs")
+        raise ValueError(not_finite(path, bad[0], result.theta))
     return Predictions(names, yhat, is_classifier(result))
 
 
@@ -167,9 +166,18 @@ def _predict_layers(model: LayerModel, path):
         outputs = model.predict(X)
     bad = np.flatnonzero(~np.isfinite(outputs).all(axis=1))
     if bad.size:
-        raise ValueError(f"{path}: the prediction for data row {bad[0] + 1} is not finite; check that row's inputs")
+        raise ValueError(not_finite(path, bad[0], model.theta))
     if model.network.output_activation == "softmax":
         return ClassPredictions(model.inputs, outputs)
     if outputs.shape[1] == 1:
         return Predictions(model.inputs, outputs[:, 0], model.is_classifier)
     return OutputPredictions(model.inputs, outputs)
+
+
+def not_finite(path, row: int, theta: np.ndarray) -> str:
+    """The message for a prediction that is not finite: that row's inputs with θ overflowed float64
+    (the largest |θ| is shown: an edited model file's θ of 1e308 overflows on any input)."""
+    largest = float(np.max(np.abs(theta))) if theta.size else 0.0
+    return (f"{path}: the prediction for data row {row + 1} is not finite: that row's inputs with the model's θ "
+            f"(largest |θ| {largest:.3g}, key 'theta' of the model file) overflow float64; check that row's "
+            f"inputs and the model file")

@@ -28,7 +28,7 @@ from symnet.learn.data import Dataset, as_arrays, split
 from symnet.learn.modelfile import History, TrainResult, load, save
 from symnet.learn.optim import get_optimizer, optimizer_name
 from symnet.limits import check_training_cost
-from symnet.numeric.batch import check_targets
+from symnet.numeric.batch import check_targets, real_array
 
 __all__ = ["train", "TrainResult", "History", "TrainingDiverged", "save", "load", "THETA_LIMIT"]
 
@@ -184,7 +184,11 @@ class _Loop:
     def _value_and_grad(self, theta, columns, y, epoch):
         value, grad = _mean_value_and_grad(self.fn, theta, columns, y)
         if not (np.isfinite(value) and np.isfinite(grad).all()):
-            raise _diverged(epoch, value, grad, self.names, "the loss or its gradient is not finite")
+            if epoch == 0:   # no step was taken yet: the learning rate cannot be the cause
+                raise _diverged(epoch, value, grad, self.names, "the loss or its gradient is not finite at the "
+                                "initial θ, before any step", OUT_OF_DOMAIN if np.isnan(value) else OVERFLOW)
+            raise _diverged(epoch, value, grad, self.names, "the loss or its gradient is not finite",
+                            LOWER_RATE + (f"; or {OUT_OF_DOMAIN}" if np.isnan(value) else ""))
         return value, grad
 
     def _step(self, theta, grad, state, epoch, value):
@@ -211,14 +215,22 @@ def _mean_value_and_grad(fn, theta, columns, y):
         return fn.evaluate_columns(columns, y, theta)
 
 
-def _diverged(epoch, value, grad, names, why) -> TrainingDiverged:
+LOWER_RATE = "lower the learning rate, set clip=…, or standardise the data"
+OUT_OF_DOMAIN = ("a function of the network or the loss left its domain for some sample (log or sqrt of a "
+                 "number ≤ 0, such as an activation log(z) or sqrt(z)): use an activation or loss defined for "
+                 "every input, e.g. softplus(z) inside the log")
+
+OVERFLOW = "the network or the loss overflows float64 on the data: standardise the data or scale the formula down"
+
+
+def _diverged(epoch, value, grad, names, why, hint=LOWER_RATE) -> TrainingDiverged:
     with np.errstate(invalid="ignore"):
         magnitude = np.where(np.isnan(grad), np.inf, np.abs(grad))
     i = int(np.argmax(magnitude))
     biggest = float(np.abs(grad[i]))
     return TrainingDiverged(
         f"training diverged at epoch {epoch}: {why} (loss = {value:.6g}, largest gradient "
-        f"|∂L/∂{names[i]}| = {biggest:.3g}); lower the learning rate, set clip=…, or standardise the data",
+        f"|∂L/∂{names[i]}| = {biggest:.3g}); {hint}",
         epoch, float(value), biggest, names[i])
 
 
@@ -235,7 +247,7 @@ def _as_dataset(data, n_inputs, what) -> Dataset:
         dataset = data
     else:
         X, y = as_arrays(data)
-        X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+        X, y = real_array(X, "X"), real_array(y, "y")
         X = X[:, None] if X.ndim == 1 and n_inputs == 1 else X
         if X.ndim != 2 or y.ndim != 1 or X.shape[0] != y.shape[0]:
             raise ValueError(f"{what}: X must have shape (N, {n_inputs}) and y shape (N,); got X {X.shape}, y {y.shape}")

@@ -42,8 +42,8 @@ class BatchCheck:
 
     def __call__(self, theta, X, y):
         try:
-            theta, X = np.asarray(theta, dtype=float), np.asarray(X, dtype=float)
-            y = None if y is None else np.asarray(y, dtype=float)
+            theta, X = real_array(theta, "theta"), real_array(X, "X")
+            y = None if y is None else real_array(y, "y")
         except (TypeError, ValueError):
             return self.full(theta, X, y)  # raises, saying what was wrong
         if (theta.shape, X.shape, None if y is None else y.shape) not in self.shapes:
@@ -108,7 +108,9 @@ def _finite_array(value, name, shape, expected) -> np.ndarray:
     if isinstance(value, Mapping):
         raise TypeError(f"{name} must be an array, not a mapping; use params_vector(...) to order a dict")
     try:
-        array = np.asarray(value, dtype=float)
+        array = real_array(value, name)
+    except ComplexInputError:
+        raise
     except (TypeError, ValueError) as err:
         raise ValueError(f"{name} must be numeric ({expected()}); got {type(value).__name__}: {err}") from None
     if shape is not None and array.shape != shape:
@@ -119,6 +121,20 @@ def _finite_array(value, name, shape, expected) -> np.ndarray:
         raise ValueError(f"{name} contains {array[where]} at index {where if len(where) > 1 else where[0]}; "
                          f"expected finite numbers (remove or impute NaN and inf)")
     return array
+
+
+class ComplexInputError(ValueError):
+    """An array of complex numbers where symnet takes real ones."""
+
+
+def real_array(value, name: str) -> np.ndarray:
+    """``value`` as a float array, refusing complex numbers (``ComplexInputError``): NumPy's float
+    conversion would drop their imaginary parts with only a warning."""
+    array = np.asarray(value)
+    if array.dtype.kind == "c" or (array.dtype == object and any(isinstance(v, complex) for v in array.flat)):
+        raise ComplexInputError(f"{name} holds complex numbers; symnet computes with real numbers only "
+                                f"(pass {name}.real if the imaginary parts are meant to be dropped)")
+    return array.astype(float, copy=False)
 
 
 def params_vector(params: Sequence[Symbol], values: Mapping) -> np.ndarray:

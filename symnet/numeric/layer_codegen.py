@@ -29,7 +29,7 @@ from symnet.core.layers import LayerLoss, LayerNetwork
 from symnet.core.matrix_rules import ELEMENTWISE, USER, ActivationPrime, Apply, Softmax, SoftmaxCrossEntropy, Z
 from symnet.core.neuron import ACTIVATIONS as ACTIVATION_FORMULAS
 from symnet.core.losses import target_range
-from symnet.numeric.batch import BatchCheck, check_targets
+from symnet.numeric.batch import BatchCheck, check_targets, real_array
 from symnet.numeric.generation import generate
 from symnet.numeric.printer import global_names
 
@@ -453,15 +453,18 @@ def check_layer_batch(compiled, theta, X, y):
     what is wrong."""
     n_in, n_params = compiled.network.sizes[0], compiled.network.n_params
     if theta is not None:
-        theta = np.asarray(theta, dtype=float)
+        theta = real_array(theta, "theta")
         if theta.shape != (n_params,) or not np.isfinite(theta).all():
             raise ValueError(f"theta must hold {n_params} finite numbers (each Wˡ row by row, then bˡ); got shape "
                              f"{theta.shape}")
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 2 or X.shape[1] != n_in or X.shape[0] == 0 or not np.isfinite(X).all():
-        raise ValueError(f"X must be a finite array of shape (N, {n_in}) with N ≥ 1, one row per sample; got {X.shape}")
+    X = real_array(X, "X")
+    if X.ndim != 2 or X.shape[1] != n_in or X.shape[0] == 0:
+        raise ValueError(f"X must be an array of shape (N, {n_in}) with N ≥ 1, one row per sample; got {X.shape}")
+    if not np.isfinite(X).all():
+        row = np.flatnonzero(~np.isfinite(X).all(axis=1))[0] + 1
+        raise ValueError(f"X must be finite; row {row} holds a value that is not (NaN or inf)")
     if y is not None:
-        y = np.asarray(y, dtype=float)
+        y = real_array(y, "y")
         if y.shape[:1] != X.shape[:1] or not np.isfinite(y).all():
             raise ValueError(f"y must hold one finite target per row of X ({X.shape[0]}); got shape {y.shape}")
         check_target_shape(compiled.network, y)

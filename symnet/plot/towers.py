@@ -179,6 +179,8 @@ def plot_approximation(approximation: Approximation, axes=None, samples: int = 9
     label = f"ŷ: {approximation.towers} towers (n = {approximation.n})"
     left = plot_surface(X, Y, G, _axes3d(axes[0]), f"G({', '.join(names)}) = {approximation.target}", "G")
     low, high = min(G.min(), yhat.min()), max(G.max(), yhat.max())
+    if not high > low:   # a constant G fitted exactly: matplotlib cannot draw a zero-height axis
+        low, high = low - 0.5, high + 0.5
     if flat:
         right = _draw_blocks(_axes3d(axes[1]), approximation, low, high)
         right.set(title=label, zlabel="ŷ", xlim=left.get_xlim(), ylim=left.get_ylim())   # the same ticks as G
@@ -277,13 +279,16 @@ def plot_error_study(study: ErrorStudy, ax=None):
     ns = np.array([row.n for row in study.rows], dtype=float)
     maxima = np.array([row.max_error for row in study.rows])
     rms = np.array([row.rms_error for row in study.rows])
-    ax.loglog(ns, maxima, "o-", label="max error", color="#d62728")
-    ax.loglog(ns, rms, "s-", label="RMS error", color="#1f77b4")
-    ax.loglog(ns, maxima[0] * ns[0] / ns, "--", label="∝ 1/n", color="#8a8f98")
+    exact = not (maxima > 0).any()   # G is a sum of towers (e.g. constant): every error 0, nothing for a log axis
+    draw = ax.semilogx if exact else ax.loglog
+    draw(ns, maxima, "o-", label="max error", color="#d62728")
+    draw(ns, rms, "s-", label="RMS error", color="#1f77b4")
+    draw(ns, maxima[0] * ns[0] / ns, "--", label="∝ 1/n", color="#8a8f98")
     ax.set_xticks(ns, [f"{n:g}" for n in ns])
     ax.xaxis.set_minor_locator(NullLocator())
-    ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
-    ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+    if not exact:
+        ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
     ax.yaxis.set_minor_locator(NullLocator())
     ax.set_xlabel("n (cells per axis)")
     ax.set_ylabel("error on the dense grid")
