@@ -42,7 +42,9 @@ from .timelimit import (  # noqa: F401
     TimeLimitExceeded,
     _Alarm,
     check_deadline,
+    command_scope,
     preload,
+    remove_if_killed,
     run_with_timeout,
     time_limit,
 )
@@ -230,7 +232,7 @@ def handle_errors(func=None):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        with _ErrorHandler():
+        with command_scope(), _ErrorHandler():  # a time limit's worker exits at the scope, with the handler's code
             return func(*args, **kwargs)
 
     return wrapper

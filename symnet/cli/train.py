@@ -27,6 +27,7 @@ from .common import (
     loss_option,
     network_options,
     preload,
+    remove_if_killed,
     time_limit,
     timeout_option,
     write_outputs,
@@ -114,7 +115,9 @@ def _open_run(out_dir, stack) -> Path:
     """A fresh hidden folder beside ``out_dir``, swapped in whole when ``stack`` closes without error."""
     from symnet.io.files import fresh_folder
 
-    return stack.enter_context(fresh_folder(out_dir, RUN_FILES))
+    folder = stack.enter_context(fresh_folder(out_dir, RUN_FILES))
+    remove_if_killed(folder)  # a time limit that kills the work mid-write leaves no hidden folder behind
+    return folder
 
 
 def _train_layer_run(net, out_dir, stack, s, fmt) -> str:
