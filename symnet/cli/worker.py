@@ -9,28 +9,25 @@ stays inside ``fork_worker`` until the worker exits, reading its messages over a
   a leave, so the worker is never killed once its limited work is over);
 - ``("remove", path)``: a hidden folder the worker made, to remove if it is killed.
 
-While a limit is in force, the parent reads the worker's CPU time (``/proc/PID/stat``: user + system
-time of all its threads; wall time where there is no ``/proc``) every ``POLL_SECONDS``. When a budget
-is spent it kills the worker and its subprocesses (SIGKILL: nothing in them runs again, so nothing is
-left half-changed in memory), removes the registered folders and reports the limit. Only the
-standard library is imported here.
+The parent's side is ``watch.Watch``. Only the standard library is imported here.
 """
 
 from __future__ import annotations
 
 import io
 import os
-import shutil
+import pickle
+import select
 import signal
+import struct
 import sys
 import threading
-import time
 import traceback
 import warnings
 from pathlib import Path
 
-POLL_SECONDS = 0.02
-WALL_FACTOR, WALL_SLACK = 10.0, 5.0   # a worker that waits without computing is stopped after 10 x budget + 5 s
+from .watch import Watch
+
 _CURRENT = None                       # in a worker: its Worker
 
 
@@ -69,9 +66,7 @@ def can_fork() -> bool:
 def fork_worker(limit, seconds: float, owner):
     """Fork; None in the worker. In the parent, when the worker is done: ``("exit", code)``, or
     ``("expired", limit, cpu)`` after killing it (``cpu``: the budget was measured in CPU time)."""
-    from multiprocessing.connection import Pipe
-
-    parent_end, child_end = Pipe()
+    parent_end, child_end = _Channel.pair()
     for stream in (sys.stdout, sys.stderr):  # nothing buffered before the fork is written twice
         _flush(stream)
     with warnings.catch_warnings():  # Python 3.12 warns about forking with threads (OpenBLAS's): the worker is one
@@ -83,7 +78,7 @@ def fork_worker(limit, seconds: float, owner):
         return None
     child_end.close()
     try:
-        return _Watch(pid, parent_end).run(limit, seconds)
+        return Watch(pid, parent_end).run(limit, seconds)
     finally:
         parent_end.close()
 
@@ -109,6 +104,48 @@ def _exit_code(error) -> int:
         return error.exit_code
     traceback.print_exception(type(error), error, error.__traceback__)
     return 1
+
+
+class _Channel:
+    """One end of two pipes carrying pickled messages (multiprocessing's Pipe costs 0.2 s of imports)."""
+
+    def __init__(self, read_fd: int, write_fd: int):
+        self.read_fd, self.write_fd = read_fd, write_fd
+
+    @classmethod
+    def pair(cls):
+        (a_read, b_write), (b_read, a_write) = os.pipe(), os.pipe()
+        return cls(a_read, a_write), cls(b_read, b_write)
+
+    def send(self, message) -> None:
+        data = pickle.dumps(message)
+        view = memoryview(struct.pack("<Q", len(data)) + data)
+        while view:
+            view = view[os.write(self.write_fd, view):]
+
+    def recv(self):
+        (size,) = struct.unpack("<Q", self._read(8))
+        return pickle.loads(self._read(size))
+
+    def _read(self, size: int) -> bytes:
+        chunks = []
+        while size:
+            chunk = os.read(self.read_fd, min(size, 1 << 20))
+            if not chunk:
+                raise EOFError("the other process closed the pipe")
+            chunks.append(chunk)
+            size -= len(chunk)
+        return b"".join(chunks)
+
+    def poll(self, timeout: float | None) -> bool:
+        return bool(select.select([self.read_fd], [], [], timeout)[0])
+
+    def close(self) -> None:
+        for fd in (self.read_fd, self.write_fd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
 
 # --- the worker's side ------------------------------------------------------------------------
@@ -170,142 +207,3 @@ def _flush(stream) -> None:
         stream.flush()
     except (AttributeError, OSError, ValueError):
         pass
-
-
-# --- the parent's side ------------------------------------------------------------------------
-
-
-class _Watch:
-    """The parent's loop: forward output, follow the limits, kill the worker when a budget is spent."""
-
-    def __init__(self, pid: int, conn):
-        self.pid, self.conn = pid, conn
-        self.running, self.removals = [], []  # [limit, seconds, cpu at start, wall at start]; paths
-        self.cpu_clock = _cpu_seconds(pid) is not None
-
-    def run(self, limit, seconds: float):
-        self.running.append([limit, seconds, 0.0, time.monotonic()])  # a new process's CPU time starts at 0
-        try:
-            while self._receive():
-                spent = self._spent()
-                if spent is not None:
-                    self._kill()
-                    return "expired", spent, self.cpu_clock
-        except KeyboardInterrupt:  # Ctrl-C reached the worker too: let it say so and follow it
-            if not self._exited_within(2.0):
-                self._kill()
-                raise
-        return "exit", self._reap()
-
-    def _receive(self) -> bool:
-        """Handle one message (or wait ``POLL_SECONDS`` for one); False when the worker has exited."""
-        if not self.conn.poll(POLL_SECONDS if self.running else None):
-            return True
-        try:
-            message = self.conn.recv()
-        except (EOFError, OSError):
-            return False
-        kind = message[0]
-        if kind == "out":
-            _write(*message[1:])
-        elif kind == "enter":
-            self.running.append([message[1], message[2], self._cpu(), time.monotonic()])
-        elif kind == "leave":
-            self.running.pop()
-            try:
-                self.conn.send(True)
-            except OSError:
-                pass
-        elif kind == "remove":
-            self.removals.append(message[1])
-        return True
-
-    def _cpu(self) -> float:
-        cpu = _cpu_seconds(self.pid) if self.cpu_clock else None
-        return time.monotonic() if cpu is None else cpu
-
-    def _spent(self):
-        """The limit whose budget is spent, or None."""
-        if not self.running:
-            return None
-        cpu, now = self._cpu(), time.monotonic()
-        for limit, seconds, cpu0, wall0 in self.running:
-            if cpu - cpu0 >= seconds or now - wall0 >= WALL_FACTOR * seconds + WALL_SLACK:
-                return limit
-        return None
-
-    def _kill(self) -> None:
-        for pid in (self.pid, *_descendants(self.pid)):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        self._reap()
-        while self.conn.poll(0):  # what the worker wrote before it was stopped is still shown
-            try:
-                message = self.conn.recv()
-            except (EOFError, OSError):
-                break
-            if message[0] == "out":
-                _write(*message[1:])
-        for path in reversed(self.removals):
-            shutil.rmtree(path, ignore_errors=True)
-
-    def _exited_within(self, seconds: float) -> bool:
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            if not self._receive():
-                return True
-        return False
-
-    def _reap(self) -> int:
-        try:
-            _, status = os.waitpid(self.pid, 0)
-        except ChildProcessError:
-            return 1
-        code = os.waitstatus_to_exitcode(status)
-        return code if code >= 0 else 128 - code  # killed by signal N: 128 + N, as a shell says
-
-
-def _write(fd: int, data: bytes) -> None:
-    stream = sys.stdout if fd == 1 else sys.stderr
-    try:
-        stream.flush()
-        buffer = getattr(stream, "buffer", None)
-        if buffer is not None:
-            buffer.write(data)
-            buffer.flush()
-        else:
-            stream.write(data.decode(getattr(stream, "encoding", None) or "utf-8", "replace"))
-            stream.flush()
-    except (OSError, ValueError):
-        pass
-
-
-_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-
-def _cpu_seconds(pid: int) -> float | None:
-    """User + system CPU seconds of process ``pid`` (all threads; not its children), or None without /proc."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as stat:
-            fields = stat.read().rsplit(b")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / _TICKS
-    except (OSError, IndexError, ValueError):
-        return None
-
-
-def _descendants(pid: int) -> list:
-    """The processes started by ``pid`` (a LaTeX build, say), children first; [] without /proc."""
-    parents = {}
-    for entry in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parents[int(entry.parent.name)] = int(entry.read_bytes().rsplit(b")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-    found, frontier = [], [pid]
-    while frontier:
-        children = [child for child, parent in parents.items() if parent in frontier]
-        found += children
-        frontier = children
-    return found
