@@ -193,6 +193,37 @@ def _in_a_scope():
             return os.getpid()
 
 
+@needs_fork
+def test_a_worker_that_dies_of_a_signal_is_reported(capsys):
+    import signal
+
+    with pytest.raises(SystemExit) as stop:
+        with command_scope():
+            with time_limit(5):
+                os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    assert stop.value.code == 128 + signal.SIGKILL
+    assert capsys.readouterr().err == f"Error: the work stopped unexpectedly (signal {int(signal.SIGKILL)})\n"
+
+
+@needs_fork
+@pytest.mark.parametrize("worker_stops", [True, False])
+def test_ctrl_c_in_the_parent_waits_for_the_worker_or_kills_it(worker_stops, tmp_path):
+    import signal
+
+    pid_file = tmp_path / "pid"
+    with pytest.raises(SystemExit if worker_stops else KeyboardInterrupt) as stop:
+        with command_scope():
+            with time_limit(60):
+                pid_file.write_text(str(os.getpid()))
+                os.kill(os.getppid(), signal.SIGINT)  # a Ctrl-C that only the parent saw ...
+                if worker_stops:
+                    raise SystemExit(130)         # ... or that the worker saw too, and reported
+                spin()
+    if worker_stops:
+        assert stop.value.code == 130
+    assert gone(int(pid_file.read_text()))
+
+
 def test_bad_budgets_are_refused():
     for seconds in (-1, float("nan")):
         with pytest.raises(ValueError, match="a positive number of seconds"):

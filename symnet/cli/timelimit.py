@@ -105,11 +105,11 @@ class command_scope:
         if isinstance(error, _ChildDone) and error.scope is self:
             if error.code == 0:
                 return True
-            if error.code > 128:
+            if error.code < 0:  # killed by signal -code, not by a limit (out of memory, say)
                 import sys
 
-                print(f"Error: the work stopped unexpectedly (signal {error.code - 128})", file=sys.stderr)
-            raise SystemExit(error.code) from None
+                print(f"Error: the work stopped unexpectedly (signal {-error.code})", file=sys.stderr)
+            raise SystemExit(error.code if error.code > 0 else 128 - error.code) from None
         return False
 
 

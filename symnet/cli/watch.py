@@ -31,7 +31,8 @@ class Watch:
         self.cpu_clock = _cpu_seconds(pid) is not None
 
     def run(self, limit, seconds: float):
-        self.running.append([limit, seconds, 0.0, time.monotonic()])  # a new process's CPU time starts at 0
+        cpu0 = 0.0 if self.cpu_clock else time.monotonic()  # a new process's CPU time starts at 0
+        self.running.append([limit, seconds, cpu0, time.monotonic()])
         try:
             while self._receive():
                 spent = self._spent()
@@ -44,9 +45,10 @@ class Watch:
                 raise
         return "exit", self._reap()
 
-    def _receive(self) -> bool:
-        """Handle one message (or wait ``POLL_SECONDS`` for one); False when the worker has exited."""
-        if not self.conn.poll(POLL_SECONDS if self.running else None):
+    def _receive(self, wait: float | None = None) -> bool:
+        """Handle one message (waiting ``POLL_SECONDS`` for it under a limit, at most ``wait`` if given,
+        else as long as it takes); False when the worker has exited."""
+        if not self.conn.poll(wait if wait is not None else POLL_SECONDS if self.running else None):
             return True
         try:
             message = self.conn.recv()
@@ -101,7 +103,7 @@ class Watch:
     def _exited_within(self, seconds: float) -> bool:
         end = time.monotonic() + seconds
         while time.monotonic() < end:
-            if not self._receive():
+            if not self._receive(POLL_SECONDS):
                 return True
         return False
 
@@ -110,8 +112,7 @@ class Watch:
             _, status = os.waitpid(self.pid, 0)
         except ChildProcessError:
             return 1
-        code = os.waitstatus_to_exitcode(status)
-        return code if code >= 0 else 128 - code  # killed by signal N: 128 + N, as a shell says
+        return os.waitstatus_to_exitcode(status)  # -N: killed by signal N
 
 
 def _write(fd: int, data: bytes) -> None:

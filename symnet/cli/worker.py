@@ -64,8 +64,8 @@ def can_fork() -> bool:
 
 
 def fork_worker(limit, seconds: float, owner):
-    """Fork; None in the worker. In the parent, when the worker is done: ``("exit", code)``, or
-    ``("expired", limit, cpu)`` after killing it (``cpu``: the budget was measured in CPU time)."""
+    """Fork; None in the worker. In the parent, when the worker is done: ``("exit", code)`` (-N: killed
+    by signal N), or ``("expired", limit, cpu)`` after killing it (``cpu``: the budget was CPU time)."""
     parent_end, child_end = _Channel.pair()
     for stream in (sys.stdout, sys.stderr):  # nothing buffered before the fork is written twice
         _flush(stream)
