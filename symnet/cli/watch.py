@@ -28,12 +28,15 @@ class Watch:
     def __init__(self, pid: int, conn):
         self.pid, self.conn = pid, conn
         self.running, self.removals = [], []  # [limit, seconds, cpu at start, wall at start]; paths
-        self.cpu_clock = _cpu_seconds(pid) is not None
+        self.cpu_clock = True
 
-    def run(self, limit, seconds: float):
-        cpu0 = 0.0 if self.cpu_clock else time.monotonic()  # a new process's CPU time starts at 0
-        self.running.append([limit, seconds, cpu0, time.monotonic()])
+    def run(self, limit, seconds: float, release=lambda: None):
+        """Watch until the worker exits; ``release`` lets signals held since the fork in (Ctrl-C is handled here)."""
         try:
+            release()
+            self.cpu_clock = _cpu_seconds(self.pid) is not None
+            cpu0 = 0.0 if self.cpu_clock else time.monotonic()  # a new process's CPU time starts at 0
+            self.running.append([limit, seconds, cpu0, time.monotonic()])
             while self._receive():
                 spent = self._spent()
                 if spent is not None:

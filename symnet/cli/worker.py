@@ -69,18 +69,31 @@ def fork_worker(limit, seconds: float, owner):
     parent_end, child_end = _Channel.pair()
     for stream in (sys.stdout, sys.stderr):  # nothing buffered before the fork is written twice
         _flush(stream)
+    mask = _hold_interrupts()  # a Ctrl-C before the parent watches would leave the worker unwatched
     with warnings.catch_warnings():  # Python 3.12 warns about forking with threads (OpenBLAS's): the worker is one
         warnings.simplefilter("ignore", DeprecationWarning)
         pid = os.fork()
     if pid == 0:
         parent_end.close()
         _become_worker(child_end, owner)
+        _release(mask)
         return None
     child_end.close()
     try:
-        return Watch(pid, parent_end).run(limit, seconds)
+        return Watch(pid, parent_end).run(limit, seconds, release=lambda: _release(mask))
     finally:
         parent_end.close()
+
+
+def _hold_interrupts():
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def _release(mask) -> None:
+    if mask is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def exit_worker(error: BaseException | None) -> None:
