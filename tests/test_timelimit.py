@@ -139,7 +139,8 @@ def test_a_tour_stopped_by_its_limit_says_so_and_nothing_else(tmp_path):
                           check=False)
     assert done.returncode == 2, done.stderr
     *progress, last = done.stderr.splitlines()
-    assert last == "Error: the tour took longer than the time limit of 1 s of CPU time (--timeout); use a larger --timeout"
+    assert last == ("Error: the tour took longer than the time limit of 1 s of CPU time (--timeout); "
+                    "use a larger --timeout")
     assert all(line.startswith("[") and line.endswith(" …") for line in progress), progress  # no "Exception ignored"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tour"] and not any((tmp_path / "tour").iterdir())
 

@@ -69,13 +69,13 @@ def fork_worker(limit, seconds: float, owner):
     parent_end, child_end = _Channel.pair()
     for stream in (sys.stdout, sys.stderr):  # nothing buffered before the fork is written twice
         _flush(stream)
-    mask = _hold_interrupts()  # a Ctrl-C before the parent watches would leave the worker unwatched
+    mask, parent = _hold_interrupts(), os.getpid()  # a Ctrl-C before the parent watches: the worker unwatched
     with warnings.catch_warnings():  # Python 3.12 warns about forking with threads (OpenBLAS's): the worker is one
         warnings.simplefilter("ignore", DeprecationWarning)
         pid = os.fork()
     if pid == 0:
         parent_end.close()
-        _become_worker(child_end, owner)
+        _become_worker(child_end, owner, parent)
         _release(mask)
         return None
     child_end.close()
@@ -164,9 +164,8 @@ class _Channel:
 # --- the worker's side ------------------------------------------------------------------------
 
 
-def _become_worker(conn, owner) -> None:
+def _become_worker(conn, owner, parent: int) -> None:
     global _CURRENT
-    parent = os.getppid()
     _CURRENT = Worker(conn, owner)
     _die_with(parent)
     for fd, name in ((1, "stdout"), (2, "stderr")):
