@@ -250,6 +250,21 @@ def test_ctrl_c_in_the_parent_waits_for_the_worker_or_kills_it(worker_stops, tmp
     assert gone(int(pid_file.read_text()))
 
 
+def test_where_no_worker_forks_a_training_stops_at_an_epoch(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from symnet.cli import main, worker
+
+    monkeypatch.setattr(worker, "can_fork", lambda: False)  # as on Windows
+    out = tmp_path / "run"
+    result = CliRunner().invoke(main, ["train", "seed", "--data", "xor", "--epochs", "20000", "--quiet", "--out",
+                                       str(out), "--timeout", "0.3"])
+    assert result.exit_code == 2, result.output
+    assert result.output == ("Error: training took longer than the time limit of 0.3 s of CPU time (--timeout); "
+                             "use fewer epochs, fewer samples or a larger --timeout\n")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_bad_budgets_are_refused():
     for seconds in (-1, float("nan")):
         with pytest.raises(ValueError, match="a positive number of seconds"):
