@@ -9,19 +9,27 @@ repairs state that C code left half-built.
 
 How it works. A command runs inside ``command_scope`` (``handle_errors`` opens it). At its first
 ``time_limit`` the process forks (``worker.fork_worker``): the child, the worker, runs the rest of the
-command; the parent only watches. When a budget is spent the parent kills the worker and its
-subprocesses outright, removes the hidden folders the worker registered (``remove_if_killed``) and
-raises ``TimeLimitExceeded`` (exit 2, one message). Nothing is interrupted half-way: the killed
-process is gone with whatever it was doing, and the process that reports was never interrupted.
-Long loops also check the deadline themselves (``check_deadline``, once per training epoch or tour
-section): there the work stops at a safe point and unwinds normally, its ``finally`` blocks run.
+command; the parent only watches (``watch.Watch``). When a budget is spent the parent kills the
+worker and its subprocesses outright, removes the hidden folders the worker registered
+(``remove_if_killed``) and raises ``TimeLimitExceeded`` (exit 2, one message). Nothing is
+interrupted half-way: the killed process is gone with whatever it was doing, and the process that
+reports was never interrupted. Long loops also check the deadline themselves (``check_deadline``,
+once per training epoch or tour section): there the work stops at a safe point and unwinds normally,
+its ``finally`` blocks run; and work that ends past its budget is reported when it ends.
+
+Why this design. Cooperative checks alone cannot stop SymPy, whose long computations have no place
+to check. A child that returns its result by pipe would need every result picklable (compiled
+functions are not) and every command split into computing and writing; a worker that simply goes on
+with the command needs neither, prints and writes as the command always did (its output is
+forwarded when the parent's streams are not real files, as under click's CliRunner), and exits at
+the end of the command with its exit code, which the parent takes as its own.
 
 CPU time, not wall time. A budget counts the CPU time of the process doing the work (all its
 threads), so a busy machine (load 9 on 2 cores) does not stop a command that needs 2 s alone, and a
 process that sleeps or waits spends nothing. LaTeX builds run as subprocesses under their own
 wall-clock limit (``render.latexbuild``) and do not count: their time is TeX's, and the message would
 blame the network. A worker that waits without computing (a lock) is still stopped after
-``worker.WALL_FACTOR`` times its budget of wall time; without ``/proc`` (macOS) the budget is wall time.
+``watch.WALL_FACTOR`` times its budget of wall time; without ``/proc`` (macOS) the budget is wall time.
 
 Where no fork is possible (Windows, a thread other than the main one, a library call outside a
 command, a process where JAX has started its threads, which a fork can deadlock) only the

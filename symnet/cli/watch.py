@@ -32,11 +32,11 @@ class Watch:
 
     def run(self, limit, seconds: float, release=lambda: None):
         """Watch until the worker exits; ``release`` lets signals held since the fork in (Ctrl-C is handled here)."""
+        self.cpu_clock = _cpu_seconds(self.pid) is not None
+        cpu0 = 0.0 if self.cpu_clock else time.monotonic()  # a new process's CPU time starts at 0
+        self.running.append([limit, seconds, cpu0, time.monotonic()])
         try:
             release()
-            self.cpu_clock = _cpu_seconds(self.pid) is not None
-            cpu0 = 0.0 if self.cpu_clock else time.monotonic()  # a new process's CPU time starts at 0
-            self.running.append([limit, seconds, cpu0, time.monotonic()])
             while self._receive():
                 spent = self._spent()
                 if spent is not None:
@@ -63,7 +63,7 @@ class Watch:
         elif kind == "enter":
             self.running.append([message[1], message[2], self._cpu(), time.monotonic()])
         elif kind == "leave":
-            self.running.pop()
+            del self.running[-1:]
             try:
                 self.conn.send(True)
             except OSError:
