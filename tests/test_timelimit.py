@@ -33,11 +33,17 @@ def spin():
 
 
 def gone(pid: int) -> bool:
-    """The process has exited (a zombie whose parent has not reaped it counts as exited)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0] == b"Z"
-    except FileNotFoundError:
-        return True
+    """The process has exited, or does within a minute: a SIGKILL takes effect when the killed process
+    is next scheduled, which on a busy machine can be a moment later (a zombie counts as exited)."""
+    end = time.monotonic() + 60
+    while time.monotonic() < end:
+        try:
+            if Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0] == b"Z":
+                return True
+        except FileNotFoundError:
+            return True
+        time.sleep(0.05)
+    return False
 
 
 # ----- the kill path --------------------------------------------------------------------------

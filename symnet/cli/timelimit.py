@@ -39,12 +39,10 @@ cooperative checks stop the work. Only the standard library is imported here.
 from __future__ import annotations
 
 import importlib
+import sys
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
-
-from . import worker
 
 DEFAULT_TIMEOUT = 20.0
 SYMBOLIC_MODULES = ("symnet", "symnet.io.parsing", "symnet.io.netfile", "symnet.io.text", "symnet.render.printing",
@@ -64,13 +62,13 @@ class _Alarm(BaseException):
         self.limit = limit
 
 
-@dataclass(frozen=True)
 class Limit:
-    """One time limit: its budget and what its message says."""
+    """One time limit: its budget and what its message says (sent to the watching parent, so picklable)."""
 
-    seconds: float
-    what: str
-    hint: str
+    __slots__ = ("seconds", "what", "hint")
+
+    def __init__(self, seconds: float, what: str, hint: str):
+        self.seconds, self.what, self.hint = seconds, what, hint
 
     def message(self, cpu: bool = True) -> str:
         clock = " of CPU time" if cpu else ""
@@ -85,6 +83,7 @@ class _ChildDone(BaseException):
         self.scope, self.code = scope, code
 
 
+_WORKER = __package__ + ".worker"  # imported when a limit first starts (``symnet --help`` needs none of it)
 _LOCAL = threading.local()  # .running: [Limit, CPU start] of this thread's limits, innermost last; .scopes
 
 
@@ -107,15 +106,14 @@ class command_scope:
 
     def __exit__(self, kind, error, tb):
         _stack("scopes").pop()
-        here = worker.current()
+        worker = sys.modules.get(_WORKER)  # imported by the first limit: a command without one needs none
+        here = worker and worker.current()
         if here is not None and here.owner is self:
             worker.exit_worker(error)  # never returns
         if isinstance(error, _ChildDone) and error.scope is self:
             if error.code == 0:
                 return True
             if error.code < 0:  # killed by signal -code, not by a limit (out of memory, say)
-                import sys
-
                 print(f"Error: the work stopped unexpectedly (signal {-error.code})", file=sys.stderr)
             raise SystemExit(error.code if error.code > 0 else 128 - error.code) from None
         return False
@@ -159,6 +157,7 @@ def time_limit(seconds: float | None, what: str = "this computation",
 @contextmanager
 def _watched(limit: Limit, outermost: bool):
     """Tell the watching parent about ``limit``, or fork one, or (no fork possible) nothing."""
+    worker = importlib.import_module(_WORKER)
     here, scopes = worker.current(), _stack("scopes")
     if here is None and outermost and scopes and worker.can_fork():
         outcome = worker.fork_worker(limit, limit.seconds, scopes[-1])
@@ -198,7 +197,8 @@ def check_deadline(*args) -> None:
 
 def remove_if_killed(path) -> None:
     """Have the watching parent remove ``path`` (a hidden folder being filled) if the worker is killed."""
-    here = worker.current()
+    worker = sys.modules.get(_WORKER)
+    here = worker and worker.current()
     if here is not None:
         here.remove_if_killed(path)
 

@@ -87,11 +87,9 @@ class Watch:
         return None
 
     def _kill(self) -> None:
-        for pid in (self.pid, *_descendants(self.pid)):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+        _signal(self.pid, signal.SIGSTOP)  # frozen first: it starts no process while its children are listed
+        for pid in (*_descendants(self.pid), self.pid):
+            _signal(pid, signal.SIGKILL)
         self._reap()
         while self.conn.poll(0):  # what the worker wrote before it was stopped is still shown
             try:
@@ -116,6 +114,13 @@ class Watch:
         except ChildProcessError:
             return 1
         return os.waitstatus_to_exitcode(status)  # -N: killed by signal N
+
+
+def _signal(pid: int, number: int) -> None:
+    try:
+        os.kill(pid, number)
+    except OSError:  # gone already
+        pass
 
 
 def _write(fd: int, data: bytes) -> None:
