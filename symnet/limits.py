@@ -1,7 +1,8 @@
 """Every size limit of symnet in one place: what a command or a library call refuses up front.
 
 symnet promises bounded work: anything that would take more than about 10 s or 2 GB is refused
-before it starts, with a message naming the limit, or stopped by a time limit (exit 2 in the CLI).
+before it starts, with a message naming the limit, or stopped by a time limit (``--timeout``, CPU
+seconds; exit 2 in the CLI; see ``symnet/cli/timelimit.py``).
 The numbers were measured on one laptop core; ``docs/cli.md`` ("Limits") lists them for users.
 
 Cost model. A network's size is its number of scalar parameters and of steps in its straight-line
@@ -40,7 +41,7 @@ MAX_TOWER_N = 32                  # cells per axis: 1024 towers, about 15 s to b
 MAX_REFINE_N = 16                 # with --refine: training 256 heights takes about 25 s
 MAX_TOWERS = 1400                 # towers of one study, all sizes together (n*n each), at MAX_TOWER_N
 
-MAX_TIMEOUT = 3600.0              # seconds; --timeout accepts 0 < t <= this
+MAX_TIMEOUT = 3600.0              # CPU seconds; --timeout accepts 0 < t <= this
 
 
 def mlp_cost(sizes) -> tuple[int, int]:

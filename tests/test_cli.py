@@ -15,7 +15,6 @@ from click.testing import CliRunner
 
 from symnet.cli import main
 from symnet.cli.common import (
-    TimeLimitExceeded,
     ascii_fallback,
     echo_out,
     handle_errors,
@@ -426,39 +425,21 @@ def test_handle_errors_keeps_bugs_loud():
             raise AttributeError("a bug, not a user error")
 
 
-def test_time_limit_stops_a_loop_and_restores_the_alarm():
-    import signal
-
-    before = signal.getsignal(signal.SIGALRM)
-    with pytest.raises(TimeLimitExceeded):
-        with time_limit(0.01, "a loop"):
-            while True:
-                pass
-    assert signal.getsignal(signal.SIGALRM) == before
-    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
-
-
-def test_time_limit_survives_a_swallowing_except():
-    with pytest.raises(TimeLimitExceeded):
-        with time_limit(0.01):
-            for _ in range(10**9):
-                try:
-                    sum(range(1000))
-                except Exception:  # SymPy sometimes does this; the alarm is a BaseException
-                    pass
-
-
-def test_time_limit_outside_the_main_thread_runs_unlimited():
+def test_time_limit_outside_the_main_thread_lets_the_work_finish_then_reports_it():
     results = []
-    thread = threading.Thread(target=lambda: results.append(_limited()))
+    thread = threading.Thread(target=lambda: results.append(_limited(results)))
     thread.start()
     thread.join()
-    assert results == [3]
+    assert results == [3, "this computation took longer than the time limit of 0.001 s of CPU time (--timeout); use "
+                          "a smaller network or a larger --timeout"]
 
 
-def _limited():
-    with time_limit(0.001):
-        return sum(range(10**5)) and 3
+def _limited(results):
+    try:
+        with time_limit(0.001):  # no worker forks outside the main thread: nothing interrupts the work
+            results.append(sum(range(10**6)) and 3)
+    except Exception as error:
+        return str(error)
 
 
 def test_write_output_is_atomic_and_types(tmp_path):
@@ -582,18 +563,6 @@ def test_handle_errors_exit_codes(error, code, capsys):
             raise error
     assert stop.value.code == code
     assert "Error" in capsys.readouterr().err
-
-
-def test_time_limits_nest():
-    import signal
-
-    with pytest.raises(TimeLimitExceeded, match="outer"):
-        with time_limit(0.2, "outer"):
-            with time_limit(5, "inner"):
-                pass
-            assert 0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 0.2
-            while True:
-                pass
 
 
 def test_shell_completion_of_commands_options_and_networks():

@@ -258,33 +258,69 @@ def test_a_tiny_timeout_stops_every_command_with_one_message_and_no_files(comman
         assert not any((tmp_path / "tour").iterdir())
 
 
-def test_an_interrupted_training_leaves_the_old_run_whole(tmp_path):
+def _spin_after(mark, real=None):
+    """A stand-in for a step of the work that marks that it started (with its process id) and never ends."""
+    def spin(*args, **kwargs):
+        mark.write_text(str(os.getpid()))
+        if real is not None:
+            real(*args, **kwargs)
+        while True:
+            pass
+    return spin
+
+
+@pytest.mark.parametrize("where", ["training", "writing the run"])
+def test_an_interrupted_training_leaves_the_old_run_whole(where, tmp_path, tmp_path_factory, monkeypatch):
+    import symnet.cli.train as command
+    from symnet.cli.worker import can_fork
+    from symnet.learn import training
+
+    if not can_fork():  # not POSIX, or JAX's threads started here: only the checks between epochs stop a training
+        pytest.skip("the worker killed at the deadline needs os.fork")
+
+    out, mark = tmp_path / "run", tmp_path_factory.mktemp("marks") / "started"
+    assert run("train", "seed", "--data", "xor", "--epochs", 2, "--quiet", "--out", out).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    if where == "training":  # the deadline falls inside the work, which never ends on its own
+        monkeypatch.setattr(training, "train", _spin_after(mark))
+    else:                    # ... or while the new run's hidden folder is half written
+        monkeypatch.setattr(command, "write_training_outputs", _spin_after(mark, command.write_training_outputs))
+    result = run("train", "seed", "--data", "xor", "--epochs", 20, "--quiet", "--out", out, "--timeout", 0.5)
+    assert mark.exists() and int(mark.read_text()) != os.getpid()  # the work ran, in the worker, and was stopped
+    refused(result, "training took longer than the time limit of 0.5 s of CPU time (--timeout)")
+    assert result.output.count("Error:") == 1 and "Exception ignored" not in result.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # no half-built run beside it
+
+
+def test_a_long_training_stops_at_an_epoch_and_leaves_the_old_run_whole(tmp_path):
     out = tmp_path / "run"
     assert run("train", "seed", "--data", "xor", "--epochs", 2, "--quiet", "--out", out).exit_code == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     result = run("train", "seed", "--data", "xor", "--epochs", 20_000, "--quiet", "--out", out, "--timeout", 0.5)
     refused(result, "training took longer than the time limit of 0.5 s")
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # no half-built run beside it
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
 
 
-def test_a_deadline_is_checked_where_no_alarm_can_ring():
-    from symnet.cli.timelimit import TimeLimitExceeded, check_deadline, time_limit
+def test_a_deadline_is_checked_where_no_worker_can_fork():
+    from symnet.cli.timelimit import TimeLimitExceeded, check_deadline, command_scope, time_limit
 
     outcome = []
 
     def loop():
         try:
-            with time_limit(0.01, "a loop"):
+            with command_scope(), time_limit(0.01, "a loop"):
                 while True:
                     check_deadline()
         except TimeLimitExceeded as error:
             outcome.append(str(error))
 
-    thread = threading.Thread(target=loop)  # SIGALRM reaches only the main thread
+    thread = threading.Thread(target=loop)  # only the main thread forks a worker
     thread.start()
     thread.join(60)
-    assert outcome == ["a loop took longer than the time limit of 0.01 s; use a smaller network or a larger --timeout"]
+    assert outcome == ["a loop took longer than the time limit of 0.01 s of CPU time (--timeout); use a smaller "
+                       "network or a larger --timeout"]
 
 
 def test_a_history_too_long_to_save_is_refused_before_training(tmp_path):

@@ -45,7 +45,9 @@ from .timelimit import (  # noqa: F401
     TimeLimitExceeded,
     _Alarm,
     check_deadline,
+    command_scope,
     preload,
+    remove_if_killed,
     run_with_timeout,
     time_limit,
 )
@@ -280,7 +282,7 @@ def handle_errors(func=None):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        with _ErrorHandler():
+        with command_scope(), _ErrorHandler():  # a time limit's worker exits at the scope, with the handler's code
             return func(*args, **kwargs)
 
     return wrapper
@@ -348,7 +350,7 @@ def loss_option(func):
 
 
 def timeout_option(func=None, *, default: float = DEFAULT_TIMEOUT, work: str = "heavy symbolic work"):
-    """Add ``--timeout SECONDS`` (default 20); the command receives ``timeout``.
+    """Add ``--timeout SECONDS`` (default 20 s of CPU time, see ``timelimit``); the command receives ``timeout``.
 
     Use as ``@timeout_option`` or, for a command whose work is longer, ``@timeout_option(default=120,
     work="training")``. Past the limit the command stops with one message and exit code 2.
@@ -356,7 +358,8 @@ def timeout_option(func=None, *, default: float = DEFAULT_TIMEOUT, work: str = "
     def add(command):
         return click.option("--timeout", type=FiniteFloat(min=0, max=MAX_TIMEOUT, min_open=True), default=default,
                             show_default=True, metavar="SECONDS",
-                            help=f"Time limit in seconds for {work}; past it the command stops (exit 2).")(command)
+                            help=f"Limit in CPU seconds for {work} (a busy machine does not use it up); past it the "
+                                 "command stops (exit 2).")(command)
 
     return add if func is None else add(func)
 

@@ -1,69 +1,135 @@
-"""Time limits for the heavy symbolic work of a command (``--timeout``), by SIGALRM.
+"""Time limits for the heavy work of a command (``--timeout``): CPU seconds, enforced from outside.
 
-An alarm is re-armed every 50 ms until the work stops, so a handler swallowed by some ``except``
-inside SymPy fires again; while the work runs it raises ``_Alarm`` (a BaseException, which no
-``except Exception`` catches), turned into ``TimeLimitExceeded`` (a user error, exit 2) once the
-alarm is off. Long loops also check the deadline themselves (``check_deadline``, e.g. once per
-training epoch): that bounds them where SIGALRM is unavailable (Windows, or not the main thread),
-where only those checks stop the work. Only the standard library is imported here.
+Why not an alarm. The first versions raised an exception from a SIGALRM handler into whatever was
+running. CPython cannot make that safe: a handler runs between any two bytecodes, also inside a
+weakref callback or a finalizer ("Exception ignored in … _Alarm" on stderr, and the work went on) and
+inside Python code that C calls in the middle of building something (``compile`` once failed with
+"SystemError: AST constructor recursion depth mismatch", exit 1 instead of 2). No ``except`` clause
+repairs state that C code left half-built.
+
+How it works. A command runs inside ``command_scope`` (``handle_errors`` opens it). At its first
+``time_limit`` the process forks (``worker.fork_worker``): the child, the worker, runs the rest of the
+command; the parent only watches (``watch.Watch``). When a budget is spent the parent kills the
+worker and its subprocesses outright, removes the hidden folders the worker registered
+(``remove_if_killed``) and raises ``TimeLimitExceeded`` (exit 2, one message). Nothing is
+interrupted half-way: the killed process is gone with whatever it was doing, and the process that
+reports was never interrupted. Long loops also check the deadline themselves (``check_deadline``,
+once per training epoch or tour section): there the work stops at a safe point and unwinds normally,
+its ``finally`` blocks run; and work that ends past its budget is reported when it ends.
+
+Why this design. Cooperative checks alone cannot stop SymPy, whose long computations have no place
+to check. A child that returns its result by pipe would need every result picklable (compiled
+functions are not) and every command split into computing and writing; a worker that simply goes on
+with the command needs neither, prints and writes as the command always did (its output is
+forwarded when the parent's streams are not real files, as under click's CliRunner), and exits at
+the end of the command with its exit code, which the parent takes as its own.
+
+CPU time, not wall time. A budget counts the CPU time of the process doing the work (all its
+threads), so a busy machine (load 9 on 2 cores) does not stop a command that needs 2 s alone, and a
+process that sleeps or waits spends nothing. LaTeX builds run as subprocesses under their own
+wall-clock limit (``render.latexbuild``) and do not count: their time is TeX's, and the message would
+blame the network. A worker that waits without computing (a lock) is still stopped after
+``watch.WALL_FACTOR`` times its budget of wall time; without ``/proc`` (macOS) the budget is wall time.
+
+Where no fork is possible (Windows, a thread other than the main one, a library call outside a
+command, a process where JAX has started its threads, which a fork can deadlock) only the
+cooperative checks stop the work. Only the standard library is imported here.
 """
 
 from __future__ import annotations
 
-import contextlib
 import importlib
-import signal
+import sys
 import threading
 import time
 from contextlib import contextmanager
 
 DEFAULT_TIMEOUT = 20.0
-MIN_SECONDS = 1e-4       # setitimer rounds below a microsecond to 0, which would mean no limit at all
-MAX_SECONDS = 1e6        # and overflows far above
 SYMBOLIC_MODULES = ("symnet", "symnet.io.parsing", "symnet.io.netfile", "symnet.io.text", "symnet.render.printing",
                     "symnet.core.losses", "symnet.core.backprop")
 NUMERIC_MODULES = ("numpy", "symnet.numeric.codegen", "symnet.numeric.reverse", "symnet.numeric.gradcheck")
 
 
 class TimeLimitExceeded(Exception):
-    """Raised when heavy symbolic work runs past ``--timeout``: a user error (exit 2).
-
-    While the work runs, the alarm raises ``_Alarm`` (a BaseException) so that no
-    ``except Exception`` inside SymPy can swallow it; it becomes this exception afterwards.
-    """
+    """Raised when the work of a command runs past ``--timeout``: a user error (exit 2)."""
 
 
 class _Alarm(BaseException):
-    pass
+    """Raised by ``check_deadline`` (a BaseException, so no ``except Exception`` in the work swallows it)."""
+
+    def __init__(self, limit=None):
+        super().__init__()
+        self.limit = limit
 
 
-# The alarm never rings inside this module or contextlib: an alarm there could skip the disarming
-# (a context manager's exit cut short leaves the timer armed until garbage collection); it rings
-# again 50 ms later, in the work.
-_QUIET_FILES = frozenset({__file__, contextlib.__file__})
-_LOCAL = threading.local()     # .deadlines: time.monotonic() deadlines of this thread's limits, innermost last
+class Limit:
+    """One time limit: its budget and what its message says (sent to the watching parent, so picklable)."""
+
+    __slots__ = ("seconds", "what", "hint")
+
+    def __init__(self, seconds: float, what: str, hint: str):
+        self.seconds, self.what, self.hint = seconds, what, hint
+
+    def message(self, cpu: bool = True) -> str:
+        clock = " of CPU time" if cpu else ""
+        return f"{self.what} took longer than the time limit of {self.seconds:g} s{clock} (--timeout); {self.hint}"
 
 
-def _deadlines() -> list:
-    if not hasattr(_LOCAL, "deadlines"):
-        _LOCAL.deadlines = []
-    return _LOCAL.deadlines
+class _ChildDone(BaseException):
+    """In the parent: the worker ran the command to its end with exit code ``code``."""
+
+    def __init__(self, scope, code: int):
+        super().__init__(code)
+        self.scope, self.code = scope, code
 
 
-def _alarm_usable() -> bool:
-    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+_WORKER = __package__ + ".worker"  # imported when a limit first starts (``symnet --help`` needs none of it)
+_LOCAL = threading.local()  # .running: [Limit, CPU start] of this thread's limits, innermost last; .scopes
+
+
+def _stack(name: str) -> list:
+    if not hasattr(_LOCAL, name):
+        setattr(_LOCAL, name, [])
+    return getattr(_LOCAL, name)
+
+
+class command_scope:
+    """Where a command begins and ends: a worker forked inside it exits here, and its parent goes on here.
+
+    ``handle_errors`` opens one around every command, outside its error handling, so the worker exits
+    with the code of the message it printed. Without a scope, ``time_limit`` never forks.
+    """
+
+    def __enter__(self):
+        _stack("scopes").append(self)
+        return self
+
+    def __exit__(self, kind, error, tb):
+        _stack("scopes").pop()
+        worker = sys.modules.get(_WORKER)  # imported by the first limit: a command without one needs none
+        here = worker and worker.current()
+        if here is not None and here.owner is self:
+            worker.exit_worker(error)  # never returns
+        if isinstance(error, _ChildDone) and error.scope is self:
+            if error.code == 0:
+                return True
+            if error.code < 0:  # killed by signal -code, not by a limit (out of memory, say)
+                print(f"Error: the work stopped unexpectedly (signal {-error.code})", file=sys.stderr)
+            raise SystemExit(error.code if error.code > 0 else 128 - error.code) from None
+        return False
 
 
 @contextmanager
 def time_limit(seconds: float | None, what: str = "this computation",
                hint: str = "use a smaller network or a larger --timeout"):
-    """Raise ``TimeLimitExceeded`` if the body runs longer than ``seconds`` (None or 0: no limit).
+    """Raise ``TimeLimitExceeded`` if the body uses more than ``seconds`` of CPU time (None or 0: no limit).
 
-    Limits nest: an outer limit is re-armed with its remaining time. Import modules first
-    (``preload``): the alarm may interrupt whatever runs, including an import.
+    Inside a command (``command_scope``) the body runs in a worker process killed when its budget is
+    spent; elsewhere only ``check_deadline`` calls stop it. Limits nest. Import modules first
+    (``preload``): the worker then shares them with its parent instead of importing them again.
 
     Args:
-        seconds: the limit in seconds.
+        seconds: the budget in CPU seconds.
         what: named in the message, e.g. "the expanded gradient".
         hint: what the user can do, ending the message.
 
@@ -76,49 +142,44 @@ def time_limit(seconds: float | None, what: str = "this computation",
     if not seconds:
         yield
         return
-    _deadlines().append(time.monotonic() + seconds)
+    limit, running = Limit(float(seconds), what, hint), _stack("running")
+    running.append([limit, time.process_time()])
     try:
-        with _alarm(seconds):
+        with _watched(limit, outermost=len(running) == 1):
             yield
-    except _Alarm:
-        raise TimeLimitExceeded(f"{what} took longer than the time limit of {seconds:g} s; {hint}") from None
+            check_deadline()  # work that ends past its budget is over it too, however short the budget
+    except _Alarm as alarm:
+        raise TimeLimitExceeded((alarm.limit or limit).message()) from None
     finally:
-        _deadlines().pop()
+        running.pop()
 
 
 @contextmanager
-def _alarm(seconds: float):
-    """SIGALRM after ``seconds`` (then every 50 ms) raising ``_Alarm`` while the body runs, if usable."""
-    if not _alarm_usable():
+def _watched(limit: Limit, outermost: bool):
+    """Tell the watching parent about ``limit``, or fork one, or (no fork possible) nothing."""
+    worker = importlib.import_module(_WORKER)
+    here, scopes = worker.current(), _stack("scopes")
+    if here is None and outermost and scopes and worker.can_fork():
+        outcome = worker.fork_worker(limit, limit.seconds, scopes[-1])
+        if outcome is not None:  # the parent, once the worker is done
+            if outcome[0] == "expired":
+                raise TimeLimitExceeded(outcome[1].message(outcome[2]))
+            raise _ChildDone(scopes[-1], outcome[1])
+        _stack("running")[-1][1] = time.process_time()  # the worker's own clock, which starts near 0
+        here = worker.current()
+    elif here is not None:
+        here.enter(limit, limit.seconds)
+    if here is None:
         yield
         return
-    running = [True]
-
-    def on_alarm(signum, frame):
-        if running[0] and (frame is None or frame.f_code.co_filename not in _QUIET_FILES):
-            raise _Alarm()
-
-    handler = signal.signal(signal.SIGALRM, on_alarm)
-    timer, started = signal.getitimer(signal.ITIMER_REAL), time.monotonic()
-    try:  # armed inside the try: an alarm due at once (--timeout 1e-6) is still caught and disarmed
-        signal.setitimer(signal.ITIMER_REAL, min(max(seconds, MIN_SECONDS), MAX_SECONDS), 0.05)
+    try:
         yield
     finally:
-        _stop(running)
-        _disarm(handler, timer, started)
-
-
-def _stop(running: list) -> None:
-    """Silence the handler; an alarm that rings just before, while the work is over, is dropped."""
-    while running[0]:
-        try:
-            running[0] = False
-        except _Alarm:
-            continue
+        here.leave()
 
 
 def check_deadline(*args) -> None:
-    """Stop the work (as the alarm would) if a time limit in force has run out; else do nothing.
+    """Stop the work (``_Alarm``, turned into ``TimeLimitExceeded``) if a limit in force is spent; else nothing.
 
     Called by long loops, e.g. as a training ``callback`` (hence ``*args``, ignored); it returns None,
     which tells the training to go on.
@@ -126,24 +187,24 @@ def check_deadline(*args) -> None:
     >>> with time_limit(5):
     ...     check_deadline()
     """
-    deadlines = _deadlines()
-    if deadlines and time.monotonic() > min(deadlines):
-        raise _Alarm()
+    running = _stack("running")
+    if running:
+        now = time.process_time()
+        for limit, start in running:
+            if now - start >= limit.seconds:
+                raise _Alarm(limit)
 
 
-def _disarm(handler, timer, started: float) -> None:
-    signal.setitimer(signal.ITIMER_REAL, 0)
-    signal.signal(signal.SIGALRM, signal.SIG_DFL if handler is None else handler)
-    if timer[0] > 0:  # an enclosing limit keeps counting
-        left = max(timer[0] - (time.monotonic() - started), 0.001)
-        signal.setitimer(signal.ITIMER_REAL, left, timer[1])
+def remove_if_killed(path) -> None:
+    """Have the watching parent remove ``path`` (a hidden folder being filled) if the worker is killed."""
+    worker = sys.modules.get(_WORKER)
+    here = worker and worker.current()
+    if here is not None:
+        here.remove_if_killed(path)
 
 
 def preload(numeric: bool = False, extra: tuple = ()) -> None:
-    """Import the modules a command needs before its ``time_limit`` starts.
-
-    An alarm that lands in the middle of a first import can leave a half-initialised module
-    (NumPy refuses to load twice), so heavy imports happen outside the limit.
+    """Import the modules a command needs before its ``time_limit`` starts (and its worker forks).
 
     >>> preload()
     """

@@ -53,7 +53,7 @@ def tour(out, lang, timeout):
     start = time.perf_counter()
 
     def progress(i, n, key):
-        check_deadline()  # between sections, also where no alarm can interrupt
+        check_deadline()  # between sections: a clean stop, also where no worker forks (Windows)
         echo_err(f"[{i}/{n}] {t(f'section_{key}', lang)} …")
 
     preload(numeric=True, extra=("matplotlib.pyplot",))

@@ -27,6 +27,7 @@ from .common import (
     loss_option,
     network_options,
     preload,
+    remove_if_killed,
     time_limit,
     timeout_option,
     write_outputs,
@@ -134,7 +135,9 @@ def _open_run(out_dir, stack, keep=()) -> Path:
     the entries named in ``keep`` (the --data file, when it lies in ``out_dir``) are carried over."""
     from symnet.io.files import fresh_folder
 
-    return stack.enter_context(fresh_folder(out_dir, RUN_FILES, keep))
+    folder = stack.enter_context(fresh_folder(out_dir, RUN_FILES, keep))
+    remove_if_killed(folder)  # a time limit that kills the work mid-write leaves no hidden folder behind
+    return folder
 
 
 def data_in_folder(data_spec, out_dir) -> tuple[str, ...]:
