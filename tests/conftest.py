@@ -1,11 +1,5 @@
-"""Test configuration: a deterministic Hypothesis profile and the Agg backend for every figure."""
+"""Test configuration: the Agg backend for every figure (the Hypothesis profiles are in the root conftest.py)."""
 
 import os
 
 os.environ.setdefault("MPLBACKEND", "Agg")
-
-from hypothesis import HealthCheck, settings  # noqa: E402
-
-settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
