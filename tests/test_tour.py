@@ -24,7 +24,6 @@ from symnet.tour.run import Artifact, Formula, Section, Table, check_out_dir  # 
 from symnet.tour.sections import wrap  # noqa: E402
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-pytestmark = pytest.mark.xdist_group("tour")   # with tests/test_tour_live.py: one worker builds the Chinese tour
 
 
 def _run(out: Path, *args):

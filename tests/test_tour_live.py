@@ -43,9 +43,8 @@ from symnet.towers.tower import tower
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 TOL = 1e-12
 APPROXIMATIONS = tuple(approximate("sin(x)*cos(y)", n=n) for n in (2, 4))
-pytestmark = [pytest.mark.skipif(not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
-                                 reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)"),
-              pytest.mark.xdist_group("tour")]   # with tests/test_tour.py: one worker builds the Chinese tour
+pytestmark = pytest.mark.skipif(not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
+                                reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)")
 
 
 def _browser(width: int = 1280):
