@@ -24,6 +24,8 @@ import os
 import re
 from pathlib import Path
 
+import pytest
+
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 from hypothesis import HealthCheck, settings  # noqa: E402
@@ -48,6 +50,7 @@ def work_unit(path: str) -> str | None:
     return path if shares else None
 
 
+@pytest.hookimpl(optionalhook=True)                 # a hook of pytest-xdist: harmless where it is not installed
 def pytest_xdist_make_scheduler(config, log):
     if config.getvalue("dist") != "load":
         return None                                          # an explicit --dist other than load wins
