@@ -91,3 +91,11 @@ def symbol_values(draw, names=(U, V, W)):
     """A value in [−1, 1] for each symbol."""
     unit = st.floats(-1, 1, allow_nan=False, allow_infinity=False)
     return {s: draw(unit) for s in names}
+
+
+def examples(n: int) -> int:
+    """``n`` examples under the ``ci`` profile (100 per property), proportionally fewer under ``dev`` (25): for
+    the tests that name their own ``max_examples``; never fewer than min(n, 5)."""
+    from hypothesis import settings
+
+    return max(min(n, 5), n * settings.default.max_examples // 100)

@@ -9,6 +9,7 @@ from sympy import E, Max, Rational, Symbol, diff, exp, pi, sin
 from symnet import from_expr, squared_error, value_and_grad
 from symnet.core.activations import rewrite_activations, sigmoid, softplus
 from symnet.numeric.codegen import compile_network, expression_function
+from tests.strategies import examples
 from tests.strategies_names import TRICKY_NAMES, distinct_names
 
 from .test_cli import run
@@ -32,7 +33,7 @@ def compiled_and_exact(names):
     return [value, *grad], [float(v.evalf(30)) for v in exact]
 
 
-@settings(max_examples=40)
+@settings(max_examples=examples(40))
 @given(distinct_names(3))
 def test_compiled_values_equal_exact_ones_whatever_the_names(names):
     got, exact = compiled_and_exact(names)

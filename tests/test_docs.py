@@ -2,7 +2,8 @@
 
 ``mkdocs build --strict`` runs into a temporary folder (the hook in ``docs/hooks.py`` draws the
 figures first) and the built site is checked in one test. The ```python blocks of each page run in
-a fresh interpreter, in order, in a temporary folder, as a reader would paste them, and what each
+a fresh namespace of its own process, in order, in a temporary folder, as a reader would paste them (the processes
+are forks of one interpreter that has imported the heavy libraries already: tests/forkrun.py), and what each
 prints must match the ```text block shown right after it (lines elided with "…" excepted). The
 pages run side by side as subprocesses in one test; one test each keeps ``pytest -n 2`` from
 building twice.
@@ -18,6 +19,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from .forkrun import run_forked
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -140,28 +143,20 @@ def test_python_blocks_of_every_page_run_and_print_what_the_page_shows(tmp_path)
     assert len(pages) >= 8, f"expected the tutorial, the how-tos and the explanation; found {pages}"
     # Chinese pages whose code asks for Chinese output print something else: run them too
     pages += [zh for zh in sorted(DOCS.rglob("*.zh.md")) if any('lang="zh"' in b for b in python_blocks(zh))]
-    running = []
+    jobs, pairs_of = [], []
     for number, page in enumerate(pages):
         folder = tmp_path / f"{number}-{page.stem}"
         folder.mkdir()
-        process = subprocess.Popen([sys.executable, "-c", RUNNER], cwd=folder, env=_environment(), text=True,
-                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         pairs = PAIR.findall(page.read_text(encoding="utf-8"))
-        running.append((page, pairs, process, json.dumps([code for code, _ in pairs])))
+        pairs_of.append(pairs)
+        jobs.append({"cwd": folder, "argv": ["-c"], "code": RUNNER, "stdin": json.dumps([code for code, _ in pairs])})
     failures = []
-    try:
-        for page, pairs, process, blocks in running:
-            out, err = process.communicate(blocks, timeout=TIMEOUT)
-            if process.returncode != 0:
-                failures.append(f"{page.relative_to(DOCS)} raised:\n{err[-2000:]}")
-                continue
-            for (code, shown), printed in zip(pairs, json.loads(out)):
-                if shown and not matches(shown, printed):
-                    failures.append(f"{page.relative_to(DOCS)}: the block\n{code}\nprints\n{printed}\n"
-                                    f"but the page shows\n{shown}")
-    finally:
-        for _, _, process, _ in running:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+    for page, pairs, process in zip(pages, pairs_of, run_forked(jobs, _environment(), ROOT, timeout=2 * TIMEOUT)):
+        if process.returncode != 0:
+            failures.append(f"{page.relative_to(DOCS)} raised:\n{process.stderr[-2000:]}")
+            continue
+        for (code, shown), printed in zip(pairs, json.loads(process.stdout)):
+            if shown and not matches(shown, printed):
+                failures.append(f"{page.relative_to(DOCS)}: the block\n{code}\nprints\n{printed}\n"
+                                f"but the page shows\n{shown}")
     assert not failures, "\n\n".join(failures)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+
+from .forkrun import run_forked
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -44,11 +45,6 @@ def _env() -> dict:
     return env
 
 
-def _run(script: str, out: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(EXAMPLES / script), str(out)], capture_output=True, text=True,
-                          encoding="utf-8", env=_env(), timeout=300, cwd=ROOT)
-
-
 def test_every_example_is_listed():
     scripts = sorted(p.name for p in EXAMPLES.glob("[0-9][0-9]_*.py"))
     assert scripts == sorted(EXPECTED)
@@ -56,10 +52,11 @@ def test_every_example_is_listed():
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    """Every example, run once, several at a time (they mostly wait on imports and LaTeX)."""
+    """Every example, run once as ``python examples/SCRIPT OUT`` would, several at a time, each in a fork of one
+    interpreter that has imported the heavy libraries already (tests/forkrun.py)."""
     outs = {script: tmp_path_factory.mktemp(script[:2]) for script in EXPECTED}
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        results = dict(zip(outs, pool.map(lambda s: _run(s, outs[s]), outs)))
+    jobs = [{"cwd": ROOT, "script": str(EXAMPLES / s), "argv": [str(EXAMPLES / s), str(outs[s])]} for s in outs]
+    results = dict(zip(outs, run_forked(jobs, _env(), ROOT, timeout=600)))
     return {script: (results[script], outs[script]) for script in outs}
 
 

@@ -13,7 +13,7 @@ from symnet import NeuronModel, f, from_expr, from_neurons, mlp, seed_network
 from symnet.io import netfile
 from symnet.io.netfile import NetworkFileError
 
-from .strategies import expression_networks, neuron_networks, smooth_expressions
+from .strategies import examples, expression_networks, neuron_networks, smooth_expressions
 
 ALL_ACTIVATIONS = ("sigmoid", "tanh", "relu", "softplus", "identity")
 MODELS = st.builds(NeuronModel, st.sampled_from(ALL_ACTIVATIONS), st.sampled_from(("affine", "scalar")))
@@ -62,7 +62,7 @@ def test_neuron_dag_round_trip_with_overrides(net, data):
     assert_round_trip(from_neurons(net.nested, net.inputs, default, overrides))
 
 
-@settings(deadline=None, derandomize=True, max_examples=30)
+@settings(deadline=None, derandomize=True, max_examples=examples(30))
 @given(net=expression_networks())
 def test_expression_round_trip(net):
     assert_round_trip(net)

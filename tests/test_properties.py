@@ -12,10 +12,10 @@ from symnet.core.activations import relu
 from symnet.core.backprop import grad
 from symnet.numeric.reverse import backprop
 
-from .strategies import expression_networks, neuron_networks, points
+from .strategies import examples, expression_networks, neuron_networks, points
 
 
-@settings(max_examples=25)
+@settings(max_examples=examples(25))
 @given(data=st.data())
 def test_random_neuron_dags_four_gradients_agree(data):
     net = data.draw(neuron_networks())
@@ -24,7 +24,7 @@ def test_random_neuron_dags_four_gradients_agree(data):
     assert report.ok, str(report)
 
 
-@settings(max_examples=25)
+@settings(max_examples=examples(25))
 @given(data=st.data())
 def test_random_expressions_four_gradients_agree(data):
     net = data.draw(expression_networks())
@@ -37,7 +37,7 @@ x, a, b = symbols("x a b")
 KINKED = from_expr(relu(a * x + b) + Abs(a - x) + Max(b * x, a), inputs=[x])
 
 
-@settings(max_examples=25)
+@settings(max_examples=examples(25))
 @given(data=st.data())
 def test_kinked_functions_agree_away_from_the_kinks(data):
     theta, X, y = data.draw(points(KINKED, batch=3))

@@ -1,6 +1,8 @@
 """The tour: `symnet tour --out DIR [--lang en|zh]` writes a page of every section of the article.
 
-The full tour runs once per language (module-scoped fixtures); the other tests read its output.
+The full tour runs once per language (the English one here, module-scoped; the Chinese one, built without TeX,
+is the session fixture ``tour_zh_without_tex`` of tests/conftest.py, shared with tests/test_tour_live.py); the
+other tests read its output.
 """
 
 from __future__ import annotations
@@ -33,20 +35,6 @@ def _run(out: Path, *args):
 def tour_en(tmp_path_factory):
     out = tmp_path_factory.mktemp("tour_en")
     result = _run(out)
-    assert result.exit_code == 0, result.output
-    return out, result
-
-
-@pytest.fixture(scope="module")
-def tour_zh_without_tex(tmp_path_factory):
-    """The Chinese tour on a machine where latexmk and friends cannot be found."""
-    out = tmp_path_factory.mktemp("tour_zh")
-    empty = tmp_path_factory.mktemp("no_tex_bin")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("PATH", str(empty))
-        real_which = shutil.which
-        mp.setattr(shutil, "which", lambda name, *a, **k: None if "tex" in name else real_which(name, *a, **k))
-        result = _run(out, "--lang", "zh")
     assert result.exit_code == 0, result.output
     return out, result
 

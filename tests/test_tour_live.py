@@ -264,16 +264,12 @@ def test_sum_of_towers_errors_match_numpy(driver, index):
     assert _value(driver, "approx-towers") == approximation.n**2
 
 
-def test_the_whole_chinese_tour_page_runs_in_the_browser(tmp_path, monkeypatch):
+def test_the_whole_chinese_tour_page_runs_in_the_browser(tour_zh_without_tex):
     """The real page `symnet tour --lang zh` writes: every formula typeset, every widget built, no script error."""
-    from symnet.tour.run import run_tour
-
-    real_which = shutil.which
-    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None if "tex" in name else real_which(name, *a, **k))
-    result = run_tour(tmp_path / "tour", "zh")
+    out, _ = tour_zh_without_tex         # tests/conftest.py: built once, shared with tests/test_tour.py
     browser, profile = _browser(420)
     try:
-        browser.get(result.index_html.as_uri())
+        browser.get((out / "index.html").as_uri())
         assert browser.execute_script("return document.body.getAttribute('data-ready')") == "1"
         count = lambda css: browser.execute_script(f"return document.querySelectorAll('{css}').length")  # noqa: E731
         assert count(".katex") > 30 and count(".katex-error") == 0
