@@ -282,3 +282,41 @@ def test_the_whole_chinese_tour_page_runs_in_the_browser(tmp_path, monkeypatch):
     finally:
         browser.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def _pixel(browser, canvas_id: str, x: float, y: float) -> list:
+    """The RGBA of one canvas pixel (canvas coordinates)."""
+    return browser.execute_script("var c = document.getElementById(arguments[0]);"
+                                  "return Array.from(c.getContext('2d').getImageData(arguments[1], arguments[2], 1, 1).data);",
+                                  canvas_id, int(round(x)), int(round(y)))
+
+
+def _canvas_json(browser, canvas_id: str, attribute: str):
+    return json.loads(browser.find_element("id", canvas_id).get_attribute(attribute))
+
+
+def test_descent_axes_stay_fixed_with_the_minimum_marked_and_an_off_scale_arrow(driver):
+    """A converging and a diverging η share one pair of axes; the run that leaves them ends in a red arrow at the edge."""
+    grid = np.linspace(*descent_widget("en").config["view"], 60001)
+    h = grid**2 - 2 * grid                               # h(x) = x² − 2x, by hand
+    _set(driver, "descent-eta", 0.4)                     # a new η resets the run to x₀ = 3, far from the minimum
+    x_min, h_min, mx, my = _canvas_json(driver, "descent-canvas", "data-minimum")
+    assert abs(x_min - grid[np.argmin(h)]) < 1e-4 and abs(h_min - h.min()) < 1e-8
+    r, g, b, _ = _pixel(driver, "descent-canvas", mx, my)
+    assert g > 120 and r < 60                            # the minimum's green dot
+    _click(driver, "descent-step", 6)
+    calm = _canvas_json(driver, "descent-canvas", "data-axes")
+    assert calm[:2] == [grid[0], grid[-1]] and calm[2] < h.min() and calm[3] > h.max()
+    assert all(not m["off"] for m in _canvas_json(driver, "descent-canvas", "data-marks"))
+    _set(driver, "descent-eta", 1.2)
+    _click(driver, "descent-step", 20)
+    assert _canvas_json(driver, "descent-canvas", "data-axes") == calm      # the axes did not follow the run
+    marks = _canvas_json(driver, "descent-canvas", "data-marks")
+    path = descend(DESCENT_H, DESCENT_START, 1.2, steps=20)
+    assert np.max(np.abs(np.array([m["x"] for m in marks]) - np.array(path.xs))) <= TOL
+    last = marks[-1]
+    assert abs(last["x"]) > 100 and last["off"] in ("leftup", "rightup")
+    assert last["px"] == max(m["px"] for m in marks) or last["px"] == min(m["px"] for m in marks)
+    dx = 1 if "right" in last["off"] else -1
+    r, g, b, _ = _pixel(driver, "descent-canvas", last["px"] + 2 * dx - 5 * dx / 2**0.5, last["py"] - 2 + 5 / 2**0.5)
+    assert r > 180 and g < 90 and b < 90, (r, g, b)     # the arrow head is drawn there, in red

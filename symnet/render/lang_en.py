@@ -345,4 +345,7 @@ EN = {
     "fig_accuracy": "accuracy (%)",
     "fig_train": "train",
     "fig_test": "test",
+    # ---- live widgets (issue 21: descent axes, training maps, notation key) ----
+    "live_minimum": "minimum",
+    "live_offscale": "(off the axes)",
 }

@@ -313,4 +313,7 @@ ZH = {
     "fig_accuracy": "正确率（%）",
     "fig_train": "训练",
     "fig_test": "测试",
+    # ---- live widgets (issue 21: descent axes, training maps, notation key) ----
+    "live_minimum": "最小值",
+    "live_offscale": "（超出坐标范围）",
 }

@@ -22,6 +22,7 @@ TOWER_SLIDERS = ("x_min", "x_max", "y_min", "y_max", "k", "s", "t")
 TOWER_VIEW = (-1.5, 1.5)
 DESCENT_H = "x**2 - 2*x"
 DESCENT_START = 3.0
+DESCENT_VIEW = (-2.0, 4.0)   # the descent plot's fixed x range: a run leaving it is drawn as an arrow
 
 
 def tower_program():
@@ -81,20 +82,41 @@ def descent_program(h: str = DESCENT_H):
 
 
 def descent_widget(lang: str):
-    """1-D descent on h(x) = x² − 2x from x₀ = 3: an η slider, step, run and reset, divergence shown."""
+    """1-D descent on h(x) = x² − 2x from x₀ = 3 on fixed axes: an η slider, step, run and reset; the minimum
+    marked, and an iterate beyond the axes drawn as an arrow at the edge, so a diverging run looks like one."""
     from symnet.learn.descent import LIMIT
     from symnet.numeric.jscode import to_javascript
     from symnet.render.printing import pretty
     from symnet.tour.records import Widget
 
     program, args, expr = descent_program()
-    config = {"x0": DESCENT_START, "limit": LIMIT, "view": [-2.0, 4.0],
+    config = {"x0": DESCENT_START, "limit": LIMIT, "view": list(DESCENT_VIEW),
+              "minimum": list(minimum(expr, args[0], DESCENT_VIEW)),
               "sliders": [{"id": "eta", "label": "η", "min": 0.01, "max": 1.2, "step": 0.01, "value": 0.4}]}
     labels = {key: t(key, lang) for key in ("live_step", "live_run", "live_pause", "live_reset",
-                                                "live_diverged", "live_converging", "live_growing")}
+                                                "live_diverged", "live_converging", "live_growing",
+                                                "live_minimum", "live_offscale")}
     labels["h"] = f"h(x) = {pretty(expr)}"
     return Widget("descent", t("live_descent_title", lang), to_javascript(program, args, "sn_descent"),
                   config, labels)
+
+
+def minimum(expr, x, view) -> tuple[float, float]:
+    """The lowest point (x*, h(x*)) of h on [lo, hi]: the lowest of the roots of h′ (symnet's rule table) and the ends.
+
+    >>> from sympy import Symbol
+    >>> minimum(Symbol("x")**2 - 2*Symbol("x"), Symbol("x"), (-2.0, 4.0))
+    (1.0, -1.0)
+    """
+    from sympy import Interval, solveset
+
+    from symnet.core.rules import differentiate
+
+    slope = differentiate(expr, x)
+    roots = solveset(slope, x, Interval(*view))
+    points = [float(r) for r in roots] if roots.is_FiniteSet else []
+    points += [float(v) for v in view]
+    return min(((p, float(expr.subs(x, p))) for p in points), key=lambda point: point[1])
 
 
 def train_widget(lang: str):

@@ -44,6 +44,48 @@
   function config(root) { return JSON.parse(root.querySelector("script.config").textContent); }
   function labels(root) { return JSON.parse(root.querySelector("script.labels").textContent); }
 
+  // ---- axes: round ticks, a frame, numbers; a value → pixel map for each axis ------------------------
+  function ticks(lo, hi, count) {
+    var raw = (hi - lo) / Math.max(1, count), step = Math.pow(10, Math.floor(Math.log10(raw))), out = [];
+    step *= raw / step >= 5 ? 5 : raw / step >= 2 ? 2 : 1;
+    for (var v = Math.ceil(lo / step - 1e-9) * step; v <= hi + 1e-9 * step; v += step) out.push(Math.abs(v) < 1e-12 ? 0 : v);
+    return out;
+  }
+  function tickText(v) { return String(Number(v.toPrecision(6))).replace("-", "\u2212"); }
+  // frame = {left, top, width, height} in canvas pixels; xr, yr = [lo, hi]; returns the two maps
+  function axes(ctx, frame, xr, yr, names) {
+    var X = function (x) { return frame.left + (x - xr[0]) / (xr[1] - xr[0]) * frame.width; };
+    var Y = function (y) { return frame.top + frame.height - (y - yr[0]) / (yr[1] - yr[0]) * frame.height; };
+    ctx.save(); ctx.strokeStyle = "#94a3b8"; ctx.fillStyle = "#334155"; ctx.lineWidth = 1;
+    ctx.font = "11px 'DejaVu Sans', sans-serif";
+    ctx.strokeRect(frame.left, frame.top, frame.width, frame.height);
+    ctx.textAlign = "center"; ctx.textBaseline = "top";
+    ticks(xr[0], xr[1], 6).forEach(function (v) {
+      ctx.beginPath(); ctx.moveTo(X(v), frame.top + frame.height); ctx.lineTo(X(v), frame.top + frame.height + 4); ctx.stroke();
+      ctx.fillText(tickText(v), X(v), frame.top + frame.height + 6);
+    });
+    ctx.textAlign = "right"; ctx.textBaseline = "middle";
+    ticks(yr[0], yr[1], 5).forEach(function (v) {
+      ctx.beginPath(); ctx.moveTo(frame.left - 4, Y(v)); ctx.lineTo(frame.left, Y(v)); ctx.stroke();
+      ctx.fillText(tickText(v), frame.left - 6, Y(v));
+    });
+    ctx.font = "italic 12px 'DejaVu Serif', serif"; ctx.textAlign = "center"; ctx.textBaseline = "alphabetic";
+    if (names && names[0]) ctx.fillText(names[0], frame.left + frame.width / 2, frame.top + frame.height + 30);
+    if (names && names[1]) {
+      ctx.translate(12, frame.top + frame.height / 2); ctx.rotate(-Math.PI / 2); ctx.fillText(names[1], 0, 0);
+    }
+    ctx.restore();
+    return [X, Y];
+  }
+  // a filled arrow head at (x, y) pointing along (dx, dy)
+  function arrowHead(ctx, x, y, dx, dy, size) {
+    var n = Math.hypot(dx, dy) || 1, ux = dx / n, uy = dy / n, s = size || 9;
+    ctx.beginPath(); ctx.moveTo(x, y);
+    ctx.lineTo(x - s * ux - 0.5 * s * uy, y - s * uy + 0.5 * s * ux);
+    ctx.lineTo(x - s * ux + 0.5 * s * uy, y - s * uy - 0.5 * s * ux);
+    ctx.closePath(); ctx.fill();
+  }
+
   // ---- tower builder ----------------------------------------------------------------------------
   function tower(root) {
     var cfg = config(root), words = labels(root), controls = el("div", {"class": "controls"}, root);
@@ -200,29 +242,59 @@
       var growing = n > 2 && Math.abs(xs[n - 1] - xs[n - 2]) > Math.abs(xs[1] - xs[0]);
       status.textContent = diverged ? words.live_diverged : n < 2 ? words.h : growing ? words.live_growing : words.live_converging;
       status.className = "status" + (diverged || growing ? " bad" : "");
-      plot(c, cfg.view, xs, hs);
+      plot(c, cfg, xs, hs, words);
     }
     reset();
   }
-  function plot(c, view, xs, hs) {
-    var ctx = c.getContext("2d"), W = c.width, H = c.height, lo = view[0], hi = view[1], curve = [], i;
-    var shown = xs.filter(function (x) { return Math.abs(x) < 1e3; });
-    lo = Math.min.apply(null, [lo].concat(shown)); hi = Math.max.apply(null, [hi].concat(shown));
+  // h on fixed axes (the view and the curve's own range there): the path's points, the minimum, and each
+  // iterate beyond the axes as an arrow on the edge it left by (its value written beside the last one)
+  function plot(c, cfg, xs, hs, words) {
+    var ctx = c.getContext("2d"), W = c.width, H = c.height, lo = cfg.view[0], hi = cfg.view[1], curve = [], i;
     for (i = 0; i <= 200; i++) { var x = lo + i * (hi - lo) / 200; curve.push([x, sn_descent(x, 0)[1]]); }
     var ys = curve.map(function (p) { return p[1]; }), ymin = Math.min.apply(null, ys), ymax = Math.max.apply(null, ys);
-    var X = function (x) { return 30 + (x - lo) / (hi - lo) * (W - 40); };
-    var Y = function (y) { return H - 20 - (y - ymin) / (ymax - ymin || 1) * (H - 40); };
-    ctx.clearRect(0, 0, W, H); ctx.lineWidth = 2; ctx.strokeStyle = "#334155"; ctx.beginPath();
+    var pad = 0.06 * (ymax - ymin || 1), yr = [ymin - pad, ymax + pad];
+    var frame = {left: 48, top: 14, width: W - 62, height: H - 58};
+    ctx.clearRect(0, 0, W, H);
+    var map = axes(ctx, frame, [lo, hi], yr, ["x", "h(x)"]), X = map[0], Y = map[1];
+    c.setAttribute("data-axes", JSON.stringify([lo, hi, yr[0], yr[1]]));
+    ctx.lineWidth = 2; ctx.strokeStyle = "#334155"; ctx.beginPath();
     curve.forEach(function (p, k) { if (k) ctx.lineTo(X(p[0]), Y(p[1])); else ctx.moveTo(X(p[0]), Y(p[1])); });
-    ctx.stroke(); ctx.strokeStyle = "#dc2626"; ctx.fillStyle = "#dc2626"; ctx.lineWidth = 1.5; ctx.beginPath();
-    xs.forEach(function (x, k) {
-      var px = X(Math.max(lo, Math.min(hi, x))), py = Y(Math.max(ymin, Math.min(ymax, hs[k])));
-      if (k) ctx.lineTo(px, py); else ctx.moveTo(px, py);
-    });
     ctx.stroke();
-    xs.forEach(function (x, k) {
-      ctx.beginPath(); ctx.arc(X(Math.max(lo, Math.min(hi, x))), Y(Math.max(ymin, Math.min(ymax, hs[k]))), 4, 0, 7); ctx.fill();
+    var m = cfg.minimum, mx = X(m[0]), my = Y(m[1]);
+    ctx.fillStyle = "#059669"; ctx.beginPath(); ctx.arc(mx, my, 5, 0, 7); ctx.fill();
+    ctx.font = "11px 'DejaVu Sans', sans-serif"; ctx.textAlign = "center";
+    ctx.fillText(words.live_minimum + " (" + tickText(m[0]) + ", " + tickText(m[1]) + ")", mx, my - 12);
+    c.setAttribute("data-minimum", JSON.stringify([m[0], m[1], mx, my]));
+    var marks = xs.map(function (x, k) {
+      var h = hs[k], off = (x < lo ? "left" : x > hi ? "right" : "") + (h > yr[1] ? "up" : "");
+      var px = X(Math.max(lo, Math.min(hi, x))), py = Y(Math.max(yr[0], Math.min(yr[1], h)));
+      return {x: x, h: h, px: px, py: py, off: off};
     });
+    ctx.strokeStyle = "#dc2626"; ctx.fillStyle = "#dc2626"; ctx.lineWidth = 1.5;
+    marks.forEach(function (q, k) {
+      if (!k) return;
+      var p = marks[k - 1];
+      ctx.setLineDash(p.off || q.off ? [4, 4] : []);
+      ctx.beginPath(); ctx.moveTo(p.px, p.py); ctx.lineTo(q.px, q.py); ctx.stroke();
+    });
+    ctx.setLineDash([]);
+    marks.forEach(function (q, k) {
+      if (!q.off) { ctx.beginPath(); ctx.arc(q.px, q.py, k === marks.length - 1 ? 5 : 3.5, 0, 7); ctx.fill(); return; }
+      var d = [/left/.test(q.off) ? -1 : /right/.test(q.off) ? 1 : 0, /up/.test(q.off) ? -1 : 0];
+      arrowHead(ctx, q.px + 2 * d[0], q.py + 2 * d[1], d[0], d[1], k === marks.length - 1 ? 14 : 8);
+    });
+    var last = marks[marks.length - 1];
+    if (last.off) {
+      var text = "x" + subscript(marks.length - 1) + " = " + tickText(last.x) + " " + words.live_offscale;
+      ctx.font = "bold 12px 'DejaVu Sans', sans-serif"; ctx.textBaseline = "middle"; ctx.textAlign = "center";
+      var tx = frame.left + frame.width / 2, ty = frame.top + 34, tw = ctx.measureText(text).width;
+      ctx.fillStyle = "rgba(255, 255, 255, 0.9)"; ctx.fillRect(tx - tw / 2 - 4, ty - 9, tw + 8, 18);
+      ctx.fillStyle = "#dc2626"; ctx.fillText(text, tx, ty);
+    }
+    c.setAttribute("data-marks", JSON.stringify(marks));
+  }
+  function subscript(n) {
+    return String(n).replace(/[0-9]/g, function (d) { return "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089"[+d]; });
   }
 
   // ---- training the seed network ------------------------------------------------------------------
