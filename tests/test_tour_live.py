@@ -117,7 +117,7 @@ def _value(browser, element_id: str) -> float:
 def test_page_loads_offline_with_no_script_error_and_typesets(driver):
     assert driver.execute_script("return document.querySelectorAll('.katex').length") >= 1
     assert driver.execute_script("return document.querySelectorAll('.katex-error').length") == 0
-    assert driver.execute_script("return document.querySelectorAll('canvas').length") == 5
+    assert driver.execute_script("return document.querySelectorAll('canvas').length") == 7
     assert driver.execute_script("return document.querySelectorAll('#graph-svg g.node').length") == 26
     assert _severe(driver) == []
 
@@ -320,3 +320,98 @@ def test_descent_axes_stay_fixed_with_the_minimum_marked_and_an_off_scale_arrow(
     dx = 1 if "right" in last["off"] else -1
     r, g, b, _ = _pixel(driver, "descent-canvas", last["px"] + 2 * dx - 5 * dx / 2**0.5, last["py"] - 2 + 5 / 2**0.5)
     assert r > 180 and g < 90 and b < 90, (r, g, b)     # the arrow head is drawn there, in red
+
+
+VIRIDIS = ((68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37))
+
+
+def _viridis(v: float) -> np.ndarray:
+    """The page's colour scale, worked out here: five stops, straight lines between them, v in [0, 1]."""
+    t = min(1.0, max(0.0, v)) * 4
+    k = min(3, int(t))
+    return np.array(VIRIDIS[k]) + (t - k) * (np.array(VIRIDIS[k + 1]) - np.array(VIRIDIS[k]))
+
+
+def _grid(browser, canvas_id: str) -> dict:
+    return browser.execute_script("return document.getElementById(arguments[0]).snGrid", canvas_id)
+
+
+def _centres(grid: dict, cells) -> np.ndarray:
+    d, n = grid["domain"], grid["n"]
+    return np.array([[d[0] + (i + 0.5) * (d[1] - d[0]) / n, d[2] + (j + 0.5) * (d[3] - d[2]) / n] for i, j in cells])
+
+
+CELLS = ((0, 0), (5, 40), (24, 24), (47, 3), (30, 11))
+
+
+def _check_map(browser, canvas_id: str, predict) -> None:
+    """The map's values at a few cells are NumPy's, and each cell is painted in that value's colour."""
+    grid = _grid(browser, canvas_id)
+    n, frame = grid["n"], grid["frame"]
+    got = np.array([grid["values"][j * n + i] for i, j in CELLS])
+    assert np.max(np.abs(got - predict(_centres(grid, CELLS)))) <= TOL
+    for (i, j), v in zip(CELLS, got):
+        px = frame["left"] + (i + 0.5) * frame["width"] / n
+        py = frame["top"] + frame["height"] - (j + 0.5) * frame["height"] / n
+        assert np.max(np.abs(np.array(_pixel(browser, canvas_id, px, py)[:3]) - np.round(_viridis(v)))) <= 2
+
+
+def test_training_heat_maps_of_f_and_the_teacher_match_numpy(driver):
+    from symnet.learn.data import SEED_TEACHER
+
+    compiled, data = value_and_grad(squared_error(seed_network())), make("seed", n=200, noise=0.05, seed=0)
+    _click(driver, "train-set-seed")
+    eta = _set(driver, "train-eta", 4.0)
+    _click(driver, "train-reset")
+    _click(driver, "train-step", 5)
+    theta = params_vector(compiled.params, STUDENT)
+    for _ in range(5):
+        theta = theta - eta * compiled(theta, data.X, data.y)[1]
+    forward = compile_network(seed_network())
+    _check_map(driver, "train-map-f", lambda X: forward(theta, X))
+    _check_map(driver, "train-map-g", lambda X: forward(params_vector(compiled.params, SEED_TEACHER), X))
+    assert driver.execute_script("return document.getElementById('train-map-f').snContour.length") == 0
+
+
+def test_training_toggles_to_xor_and_draws_its_half_contour(driver):
+    from symnet.core.network import mlp
+    from symnet.learn.training import train
+
+    network, data = mlp([2, 4, 1], "tanh", "sigmoid"), make("xor", n=200, seed=0)
+    _click(driver, "train-set-xor")
+    assert driver.find_element("id", "live-train").get_attribute("data-set") == "xor"
+    eta = float(driver.find_element("id", "train-eta").get_attribute("value"))
+    _click(driver, "train-step", 60)
+    fit = train(network, data, optimizer="sgd", learning_rate=eta, epochs=60, progress=False)   # the tour's own loop
+    got = np.array(json.loads(driver.find_element("id", "live-train").get_attribute("data-theta")))
+    assert np.max(np.abs(got - fit.theta)) <= 1e-10
+    assert abs(_value(driver, "train-loss") - fit.history.train_loss[-1]) <= 1e-10
+    _check_map(driver, "train-map-f", lambda X: compile_network(network)(got, X))
+    segments = np.array(driver.execute_script("return document.getElementById('train-map-f').snContour"))
+    assert len(segments) > 20
+    middles = segments.mean(axis=1)
+    assert np.max(np.abs(compile_network(network)(got, middles) - 0.5)) < 0.02   # ŷ = ½ there, to grid accuracy
+    assert _grid(driver, "train-map-g")["values"] is None                         # XOR has data, not a teacher
+    _click(driver, "train-set-seed")
+
+
+def test_training_a_too_large_eta_is_said_and_no_made_up_limit_is_drawn(driver):
+    from symnet.render.i18n import t as words
+
+    compiled, data = value_and_grad(squared_error(seed_network())), make("seed", n=200, noise=0.05, seed=0)
+    assert driver.find_element("id", "train-eta-limit").text == ""       # no stability limit until symnet computes one
+    eta = _set(driver, "train-eta", 64.0)
+    assert eta == 64.0
+    _click(driver, "train-reset")
+    theta, losses = params_vector(compiled.params, STUDENT), [compiled.value(params_vector(compiled.params, STUDENT), data.X, data.y)]
+    while len(losses) < 2 or losses[-1] <= losses[-2]:
+        theta = theta - eta * compiled(theta, data.X, data.y)[1]
+        losses.append(compiled.value(theta, data.X, data.y))
+    _click(driver, "train-step", len(losses) - 1)
+    status = driver.find_element("id", "train-status")
+    assert status.text == words("live_loss_grew", "zh") and "bad" in status.get_attribute("class")
+    assert abs(_value(driver, "train-loss") - losses[-1]) <= TOL
+    _set(driver, "train-eta", 4.0)
+    _click(driver, "train-reset")
+    _click(driver, "train-step")
+    assert "bad" not in driver.find_element("id", "train-status").get_attribute("class")

@@ -348,4 +348,16 @@ EN = {
     # ---- live widgets (issue 21: descent axes, training maps, notation key) ----
     "live_minimum": "minimum",
     "live_offscale": "(off the axes)",
+    "live_train_sets_title": "Training by plain gradient descent: watch the function learn",
+    "live_data_set": "data set:",
+    "live_set_seed": "the seed network learns its teacher G",
+    "live_set_xor": "a 2-4-1 network learns XOR",
+    "live_map_f": "F(Θ; x) now",
+    "live_map_g": "teacher G(x) = F(Θ*; x)",
+    "live_map_xor": "ŷ(x) now; white: ŷ = 0.5",
+    "live_map_data": "the XOR data (colour: y)",
+    "live_loss_grew": "the mean loss grew at this epoch: η is too large here",
+    "live_loss_falls": "the mean loss falls",
+    "live_train_diverged": "diverged: the loss is no longer a finite number",
+    "live_eta_limit": "stability limit η <",
 }

@@ -316,4 +316,16 @@ ZH = {
     # ---- live widgets (issue 21: descent axes, training maps, notation key) ----
     "live_minimum": "最小值",
     "live_offscale": "（超出坐标范围）",
+    "live_train_sets_title": "用普通梯度下降训练：看着函数一点点学会",
+    "live_data_set": "数据集：",
+    "live_set_seed": "五神经元网络学习老师 G",
+    "live_set_xor": "2-4-1 网络学习异或（XOR）",
+    "live_map_f": "当前的 F(Θ; x)",
+    "live_map_g": "老师 G(x) = F(Θ*; x)",
+    "live_map_xor": "当前的 ŷ(x)；白线：ŷ = 0.5",
+    "live_map_data": "异或数据（颜色表示 y）",
+    "live_loss_grew": "这一轮平均损失变大了：η 太大",
+    "live_loss_falls": "平均损失在下降",
+    "live_train_diverged": "发散：损失已不是有限的数",
+    "live_eta_limit": "稳定性上限 η <",
 }

@@ -124,6 +124,9 @@ div.live canvas { display: block; width: 100%; max-width: 480px; height: auto; m
 div.live .pictures { display: flex; flex-wrap: wrap; gap: 0 1.5rem; align-items: flex-start; }
 div.live .pictures canvas { flex: 1 1 300px; width: 0; min-width: 0; max-width: 480px; }
 #tower-surface { cursor: grab; touch-action: none; }
+div.live .choice { grid-column: 1 / -1; display: flex; flex-wrap: wrap; gap: .2rem 1.2rem; }
+div.live .choice label { white-space: nowrap; }
+div.live label.slider .limit { font-size: .85rem; color: #92400e; }
 div.live .buttons button { margin: .2rem .4rem .2rem 0; padding: .3rem .9rem; font-size: .95rem; }
 div.live .status.bad { color: #b91c1c; font-weight: 600; }
 div.live .graph-box { overflow-x: auto; }

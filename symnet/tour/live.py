@@ -119,33 +119,86 @@ def minimum(expr, x, view) -> tuple[float, float]:
     return min(((p, float(expr.subs(x, p))) for p in points), key=lambda point: point[1])
 
 
+TRAIN_DOMAIN = (-2.0, 2.0, -2.0, 2.0)   # both data sets lie in [−2, 2]²: the heat maps' fixed axes
+TRAIN_GRID = 48                          # heat-map cells per side (48² forward passes per redraw)
+TRAIN_ETA_MAX = 64.0                     # both sets stop learning well before (the seed net from η ≈ 48)
+
+
 def train_widget(lang: str):
-    """The seed network learning its teacher by plain gradient descent, θ ← θ − η·(mean ∂L/∂θ), as §3's figure."""
+    """Plain gradient descent, θ ← θ − η·(mean ∂L/∂θ), on a data set chosen by a toggle: the seed network
+    learning its teacher G (heat maps of F and G) or the 2-4-1 MLP learning XOR (ŷ with its 0.5 contour).
+
+    Each set brings two generated functions: ``sn_loss_grad[_xor]`` (the gradient program of its squared
+    error) and ``sn_predict[_xor]`` (its network's forward program); G is ``sn_predict`` at the teacher's Θ*.
+    """
+    from symnet.tour.records import Widget
+
+    sets = (_train_set("seed", lang), _train_set("xor", lang))
+    config = {"sets": [config for config, _ in sets], "domain": list(TRAIN_DOMAIN), "grid": TRAIN_GRID,
+              "range": [0.0, 1.0],      # both networks end in σ: one fixed colour scale for every map
+              "sliders": [{"id": "eta", "label": "η", "min": 0.1, "max": TRAIN_ETA_MAX, "step": 0.1,
+                           "value": sets[0][0]["eta"]}]}
+    keys = ("live_step", "live_run", "live_pause", "live_reset", "live_epoch", "live_loss", "live_data_set",
+            "live_map_f", "live_map_g", "live_map_xor", "live_map_data", "live_loss_grew", "live_loss_falls",
+            "live_train_diverged", "live_eta_limit")
+    labels = {key: t(key, lang) for key in keys}
+    return Widget("train", t("live_train_sets_title", lang), "\n".join(code for _, code in sets), config, labels)
+
+
+def _train_set(key: str, lang: str):
+    """One data set of the training widget: (its JSON-ready configuration, its generated code)."""
     from symnet.core.backprop import grad
     from symnet.core.losses import squared_error
-    from symnet.core.network import seed_network
-    from symnet.learn.data import make
     from symnet.numeric.jscode import to_javascript
     from symnet.render.printing import pretty
+
+    network, data, theta0, teacher, eta, points, targets = (_seed_set if key == "seed" else _xor_set)()
+    suffix = "" if key == "seed" else f"_{key}"
+    program = grad(squared_error(network)).program
+    code = (to_javascript(program, program.inputs + program.params, f"sn_loss_grad{suffix}") + "\n" +
+            to_javascript(network.program, network.program.inputs + network.program.params, f"sn_predict{suffix}"))
+    config = {"key": key, "label": t(f"live_set_{key}", lang), "X": data.X.tolist(), "y": data.y.tolist(),
+              "theta0": list(map(float, theta0)), "names": [pretty(p) for p in program.params],
+              "teacher_theta": None if teacher is None else list(map(float, teacher)),
+              "loss_grad": f"sn_loss_grad{suffix}", "predict": f"sn_predict{suffix}", "eta": eta,
+              "points": points.tolist(), "targets": list(map(float, targets)),
+              "columns": ["x₁", "x₂", "F(x)", "G(x)"] if key == "seed" else ["x₁", "x₂", "ŷ", "y"],
+              "contour": None if teacher is not None else 0.5,
+              # the stability limit η < 2/λ_max (largest Hessian eigenvalue at θ₀) comes with the curvature
+              # work; until symnet computes it, None: the page draws no limit rather than a made-up one
+              "eta_limit": None}
+    return config, code
+
+
+def _seed_set():
+    """The seed network, its teacher's data, the student Θ₀ and the teacher Θ*, G at the tour's points."""
     import numpy as np
 
-    from symnet.learn.data import SEED_TEACHER
+    from symnet.core.network import seed_network
+    from symnet.learn.data import SEED_TEACHER, make
     from symnet.numeric.codegen import compile_network, params_vector
-    from symnet.tour.records import POINTS, SEED_RATE, STUDENT, Widget
+    from symnet.tour.records import POINTS, SEED_RATE, STUDENT
 
-    network = seed_network()
-    program = grad(squared_error(network)).program
-    data = make("seed", n=200, noise=0.05, seed=0)
-    teacher = compile_network(network)(params_vector(network.params, SEED_TEACHER), np.array(POINTS))
-    config = {"X": data.X.tolist(), "y": data.y.tolist(), "theta0": [STUDENT[str(p)] for p in program.params],
-              "names": [pretty(p) for p in program.params], "n_inputs": len(program.inputs) - 1,
-              "sliders": [{"id": "eta", "label": "η", "min": 0.1, "max": 8.0, "step": 0.1, "value": SEED_RATE}],
-              "points": [list(p) for p in POINTS], "teacher": teacher.tolist()}
-    labels = {key: t(key, lang) for key in ("live_step", "live_run", "live_pause", "live_reset",
-                                                "live_epoch", "live_loss")}
-    code = (to_javascript(program, program.inputs + program.params, "sn_loss_grad") + "\n" +
-            to_javascript(network.program, network.program.inputs + network.program.params, "sn_predict"))
-    return Widget("train", t("live_train_title", lang), code, config, labels)
+    network, points = seed_network(), np.array(POINTS)
+    teacher = params_vector(network.params, SEED_TEACHER)
+    return (network, make("seed", n=200, noise=0.05, seed=0), params_vector(network.params, STUDENT), teacher,
+            SEED_RATE, points, compile_network(network)(teacher, points))
+
+
+def _xor_set():
+    """The tour's 2-4-1 XOR MLP from the start ``train(..., seed=0)`` takes, and the four corners' labels."""
+    import numpy as np
+
+    from symnet.core.network import mlp
+    from symnet.learn.data import make
+    from symnet.learn.training import _initial_theta
+    from symnet.tour.figures import XOR_CORNERS, XOR_HIDDEN
+    from symnet.tour.records import XOR_RATE
+
+    network, points = mlp([2, XOR_HIDDEN, 1], "tanh", "sigmoid"), np.array(XOR_CORNERS)
+    theta0 = _initial_theta(tuple(str(p) for p in network.params), None, np.random.default_rng(0))
+    return (network, make("xor", n=200, seed=0), theta0, None, XOR_RATE, points,
+            (points[:, 0] != points[:, 1]).astype(float))
 
 
 APPROX_SAMPLES = 80       # the widget's error grid: 80×80 sub-cell centres (a multiple of every n shown)

@@ -297,75 +297,190 @@
     return String(n).replace(/[0-9]/g, function (d) { return "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089"[+d]; });
   }
 
-  // ---- training the seed network ------------------------------------------------------------------
+  // ---- heat maps: values on a grid of cell centres, fixed axes, a colour bar, an optional contour ----
+  // values[j * n + i] at x = d0 + (i + ½)(d1 − d0)/n, y = d2 + (j + ½)(d3 − d2)/n (j counts upwards)
+  function gridValues(f, d, n) {
+    var values = new Array(n * n);
+    for (var j = 0; j < n; j++) for (var i = 0; i < n; i++)
+      values[j * n + i] = f(d[0] + (i + 0.5) * (d[1] - d[0]) / n, d[2] + (j + 0.5) * (d[3] - d[2]) / n);
+    return values;
+  }
+  // the segments where the grid crosses level (marching squares between cell centres, linear in each edge)
+  function contour(values, d, n, level) {
+    var out = [], hx = (d[1] - d[0]) / n, hy = (d[3] - d[2]) / n;
+    function at(i, j) { return [d[0] + (i + 0.5) * hx, d[2] + (j + 0.5) * hy]; }
+    for (var j = 0; j + 1 < n; j++) {
+      for (var i = 0; i + 1 < n; i++) {
+        var c = [[i, j], [i + 1, j], [i + 1, j + 1], [i, j + 1]], cut = [];
+        for (var k = 0; k < 4; k++) {
+          var p = c[k], q = c[(k + 1) % 4], a = values[p[1] * n + p[0]] - level, b = values[q[1] * n + q[0]] - level;
+          if ((a < 0) !== (b < 0)) {
+            var s = a / (a - b), P = at(p[0], p[1]), Q = at(q[0], q[1]);
+            cut.push([P[0] + s * (Q[0] - P[0]), P[1] + s * (Q[1] - P[1])]);
+          }
+        }
+        if (cut.length >= 2) out.push([cut[0], cut[1]]);
+        if (cut.length === 4) out.push([cut[2], cut[3]]);
+      }
+    }
+    return out;
+  }
+  // map = {values, n, domain, range, title, level (or null), points [[x, y, label]] (or null)}
+  function heatmap(c, map) {
+    var ctx = c.getContext("2d"), d = map.domain, n = map.n, r = map.range;
+    var frame = {left: 44, top: 26, width: c.width - 110, height: c.height - 70};
+    ctx.clearRect(0, 0, c.width, c.height);
+    if (map.values) {
+      var off = document.createElement("canvas"), image;
+      off.width = n; off.height = n; image = off.getContext("2d").createImageData(n, n);
+      for (var q = 0; q < n * n; q++) {
+        var rgb = colour((map.values[q] - r[0]) / (r[1] - r[0])), k = 4 * ((n - 1 - Math.floor(q / n)) * n + q % n);
+        image.data[k] = rgb[0]; image.data[k + 1] = rgb[1]; image.data[k + 2] = rgb[2]; image.data[k + 3] = 255;
+      }
+      off.getContext("2d").putImageData(image, 0, 0);
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(off, frame.left, frame.top, frame.width, frame.height);
+    }
+    var m = axes(ctx, frame, [d[0], d[1]], [d[2], d[3]], ["x\u2081", "x\u2082"]), X = m[0], Y = m[1];
+    c.snGrid = {n: n, domain: d, values: map.values, frame: frame};
+    c.snContour = map.level === null || !map.values ? [] : contour(map.values, d, n, map.level);
+    ctx.strokeStyle = "#ffffff"; ctx.lineWidth = 2.5; ctx.beginPath();
+    c.snContour.forEach(function (s) { ctx.moveTo(X(s[0][0]), Y(s[0][1])); ctx.lineTo(X(s[1][0]), Y(s[1][1])); });
+    ctx.stroke();
+    (map.points || []).forEach(function (p) {
+      var rgb = colour((p[2] - r[0]) / (r[1] - r[0]));
+      ctx.fillStyle = "rgb(" + rgb.join(",") + ")"; ctx.strokeStyle = "#1e293b"; ctx.lineWidth = 0.8;
+      ctx.beginPath(); ctx.arc(X(p[0]), Y(p[1]), 3, 0, 7); ctx.fill(); ctx.stroke();
+    });
+    ctx.fillStyle = "#1e293b"; ctx.font = "12px 'DejaVu Sans', 'Noto Sans CJK SC', sans-serif"; ctx.textAlign = "left";
+    ctx.fillText(map.title, frame.left, 16);
+    colourBar(ctx, {left: frame.left + frame.width + 14, top: frame.top, width: 12, height: frame.height}, r);
+  }
+  function colourBar(ctx, box, r) {
+    for (var y = 0; y < box.height; y++) {
+      var rgb = colour(1 - y / (box.height - 1));
+      ctx.fillStyle = "rgb(" + rgb.join(",") + ")"; ctx.fillRect(box.left, box.top + y, box.width, 1);
+    }
+    ctx.strokeStyle = "#94a3b8"; ctx.strokeRect(box.left, box.top, box.width, box.height);
+    ctx.fillStyle = "#334155"; ctx.font = "11px 'DejaVu Sans', sans-serif"; ctx.textAlign = "left"; ctx.textBaseline = "middle";
+    ticks(r[0], r[1], 4).forEach(function (v) {
+      var y = box.top + box.height - (v - r[0]) / (r[1] - r[0]) * box.height;
+      ctx.fillText(tickText(v), box.left + box.width + 4, y);
+    });
+    ctx.textBaseline = "alphabetic";
+  }
+
+  // ---- training: the seed network on its teacher's data, or the XOR MLP -----------------------------
   function train(root) {
     var cfg = config(root), words = labels(root), controls = el("div", {"class": "controls"}, root);
+    var choice = el("div", {"class": "choice", role: "radiogroup"}, controls);
+    el("span", {"class": "name"}, choice, words.live_data_set);
+    var radios = cfg.sets.map(function (s, k) {
+      var label = el("label", {}, choice), r = el("input", {type: "radio", name: "train-set", id: "train-set-" + s.key,
+                                                           value: String(k)}, label);
+      el("span", {}, label, " " + s.label);
+      r.addEventListener("change", function () { choose(k); });
+      return r;
+    });
     var eta = slider(controls, "train", cfg.sliders[0], function () {}), running = false;
+    var limit = el("span", {"class": "limit", id: "train-eta-limit"}, eta.parentNode);
     var buttons = el("div", {"class": "buttons"}, root);
     button(buttons, "train-step", words.live_step, function () { step(); draw(); });
     var run = button(buttons, "train-run", words.live_run, toggle);
     button(buttons, "train-reset", words.live_reset, reset);
-    var c = canvas(root, "train-canvas"), info = el("p", {"class": "readout"}, root);
+    var info = el("p", {"class": "readout"}, root);
     el("span", {}, info, words.live_epoch + " = "); var eOut = el("output", {id: "train-epoch"}, info);
     el("span", {}, info, "   " + words.live_loss + " = "); var lOut = el("output", {id: "train-loss"}, info);
-    var tables = el("div", {"class": "pictures"}, root);
-    var table = el("table", {"class": "params", id: "train-params"}, tables), body = el("tbody", {}, table);
-    var cells = cfg.names.map(function (name) {
-      var row = el("tr", {}, body); el("td", {"class": "word"}, row, name); return el("td", {}, row);
-    });
-    var outputs = el("table", {"class": "outputs", id: "train-outputs"}, tables), head = el("tr", {}, el("thead", {}, outputs));
-    ["x₁", "x₂", "F(x)", "G(x)"].forEach(function (h) { el("th", {}, head, h); });
-    var obody = el("tbody", {}, outputs), fcells = cfg.points.map(function (p, m) {
-      var row = el("tr", {}, obody);
-      el("td", {}, row, String(p[0])); el("td", {}, row, String(p[1]));
-      var f = el("td", {"class": "prediction"}, row); show(el("td", {}, row), cfg.teacher[m], 4);
-      return f;
-    });
-    var theta, epoch, losses;
+    var status = el("p", {"class": "status", id: "train-status"}, root);
+    var maps = el("div", {"class": "pictures"}, root);
+    var mapF = map("train-map-f"), mapG = map("train-map-g");
+    var c = canvas(root, "train-canvas", 260), tables = el("div", {"class": "pictures"}, root);
+    var set, loss, predict, theta, epoch, losses, cells, fcells;
+    function map(id) { return el("canvas", {id: id, width: 400, height: 364}, maps); }
     function evaluate(th) {
-      var N = cfg.y.length, P = th.length, L = 0, g = new Array(P).fill(0);
+      var N = set.y.length, P = th.length, L = 0, g = new Array(P).fill(0);
       for (var n = 0; n < N; n++) {
-        var r = sn_loss_grad.apply(null, cfg.X[n].concat([cfg.y[n]], th));
+        var r = loss.apply(null, set.X[n].concat([set.y[n]], th));
         L += r[0];
         for (var i = 0; i < P; i++) g[i] += r[1 + i];
       }
       return [L / N, g.map(function (v) { return v / N; })];
     }
     function step() {
+      if (!Number.isFinite(losses[losses.length - 1])) return;
       var rate = parseFloat(eta.value), g = evaluate(theta)[1];
       theta = theta.map(function (t, i) { return t - rate * g[i]; });
       epoch += 1; losses.push(evaluate(theta)[0]);
     }
-    function reset() { theta = cfg.theta0.slice(); epoch = 0; losses = [evaluate(theta)[0]]; running = false; draw(); }
+    function choose(k) {
+      set = cfg.sets[k]; loss = window[set.loss_grad]; predict = window[set.predict]; radios[k].checked = true;
+      root.setAttribute("data-set", set.key);
+      eta.value = set.eta; document.getElementById("train-eta-out").textContent = eta.value;
+      limit.textContent = set.eta_limit === null ? "" : words.live_eta_limit + " " + tickText(set.eta_limit);
+      tables.textContent = "";
+      var body = el("tbody", {}, el("table", {"class": "params", id: "train-params"}, tables));
+      cells = set.names.map(function (name) {
+        var row = el("tr", {}, body); el("td", {"class": "word"}, row, name); return el("td", {}, row);
+      });
+      var outputs = el("table", {"class": "outputs", id: "train-outputs"}, tables), head = el("tr", {}, el("thead", {}, outputs));
+      set.columns.forEach(function (h) { el("th", {}, head, h); });
+      var obody = el("tbody", {}, outputs);
+      fcells = set.points.map(function (p, m) {
+        var row = el("tr", {}, obody);
+        el("td", {}, row, String(p[0])); el("td", {}, row, String(p[1]));
+        var f = el("td", {"class": "prediction"}, row); show(el("td", {}, row), set.targets[m], 4);
+        return f;
+      });
+      var teacher = set.teacher_theta;
+      heatmap(mapG, {values: teacher && gridValues(function (x, y) { return predict.apply(null, [x, y].concat(teacher))[0]; },
+                                                   cfg.domain, cfg.grid),
+                     n: cfg.grid, domain: cfg.domain, range: cfg.range, level: null,
+                     title: teacher ? words.live_map_g : words.live_map_data,
+                     points: teacher ? null : set.X.map(function (x, n) { return [x[0], x[1], set.y[n]]; })});
+      reset();
+    }
+    function reset() { theta = set.theta0.slice(); epoch = 0; losses = [evaluate(theta)[0]]; stop(); draw(); }
+    function stop() { running = false; run.textContent = words.live_run; }
     function toggle() {
-      running = !running; run.textContent = running ? words.live_pause : words.live_run;
-      if (running) requestAnimationFrame(loop);
+      if (running) { stop(); return; }
+      running = true; run.textContent = words.live_pause; requestAnimationFrame(loop);
     }
     function loop() {
       if (!running) return;
       for (var k = 0; k < 5; k++) step();
       draw();
-      if (epoch >= 5000) toggle(); else requestAnimationFrame(loop);
+      if (epoch >= 5000 || !Number.isFinite(losses[losses.length - 1])) stop(); else requestAnimationFrame(loop);
     }
     function draw() {
-      show(eOut, epoch, 0); show(lOut, losses[losses.length - 1], 6);
+      var last = losses[losses.length - 1], grew = losses.length > 1 && last > losses[losses.length - 2];
+      show(eOut, epoch, 0); show(lOut, last, 6);
       root.setAttribute("data-theta", JSON.stringify(theta));
+      status.textContent = !Number.isFinite(last) ? words.live_train_diverged : grew ? words.live_loss_grew :
+        losses.length > 1 ? words.live_loss_falls : "";
+      status.className = "status" + (grew || !Number.isFinite(last) ? " bad" : "");
       theta.forEach(function (t, i) { show(cells[i], t, 4); });
-      cfg.points.forEach(function (p, m) { show(fcells[m], sn_predict.apply(null, p.concat(theta))[0], 4); });
-      var ctx = c.getContext("2d"), W = c.width, H = c.height, logs = losses.map(Math.log10);
-      var top = Math.max.apply(null, logs), bottom = Math.min.apply(null, logs) - 0.1;
-      ctx.clearRect(0, 0, W, H); ctx.strokeStyle = "#2563eb"; ctx.lineWidth = 2; ctx.beginPath();
-      logs.forEach(function (v, k) {
-        var px = 30 + k / Math.max(1, logs.length - 1) * (W - 40), py = 10 + (top - v) / (top - bottom || 1) * (H - 30);
-        if (k) ctx.lineTo(px, py); else ctx.moveTo(px, py);
-      });
-      ctx.stroke(); ctx.fillStyle = "#334155"; ctx.font = "12px sans-serif";
-      ctx.fillText(words.live_loss + " (log)", 34, 22); ctx.fillText(words.live_epoch + " → " + epoch, W - 110, H - 6);
-      ctx.fillText(Math.pow(10, top).toPrecision(3), 34, 40); ctx.fillText(Math.pow(10, bottom + 0.1).toPrecision(3), 34, H - 26);
+      set.points.forEach(function (p, m) { show(fcells[m], predict.apply(null, p.concat(theta))[0], 4); });
+      heatmap(mapF, {values: gridValues(function (x, y) { return predict.apply(null, [x, y].concat(theta))[0]; },
+                                        cfg.domain, cfg.grid),
+                     n: cfg.grid, domain: cfg.domain, range: cfg.range, level: set.contour,
+                     title: set.teacher_theta ? words.live_map_f : words.live_map_xor, points: null});
+      lossCurve(c, losses, epoch, words);
     }
-    reset();
+    choose(0);
   }
-
+  function lossCurve(c, losses, epoch, words) {
+    var ctx = c.getContext("2d"), W = c.width, H = c.height;
+    var logs = losses.filter(Number.isFinite).map(Math.log10);
+    var top = Math.max.apply(null, logs), bottom = Math.min.apply(null, logs) - 0.1;
+    ctx.clearRect(0, 0, W, H); ctx.strokeStyle = "#2563eb"; ctx.lineWidth = 2; ctx.beginPath();
+    logs.forEach(function (v, k) {
+      var px = 30 + k / Math.max(1, logs.length - 1) * (W - 40), py = 10 + (top - v) / (top - bottom || 1) * (H - 30);
+      if (k) ctx.lineTo(px, py); else ctx.moveTo(px, py);
+    });
+    ctx.stroke(); ctx.fillStyle = "#334155"; ctx.font = "12px sans-serif"; ctx.textAlign = "left";
+    ctx.fillText(words.live_loss + " (log)", 34, 22); ctx.fillText(words.live_epoch + " → " + epoch, W - 110, H - 6);
+    ctx.fillText(Math.pow(10, top).toPrecision(3), 34, 40); ctx.fillText(Math.pow(10, bottom + 0.1).toPrecision(3), 34, H - 26);
+  }
 
   // ---- the computational graph, parameters as nodes ---------------------------------------------
   var SVGNS = "http://www.w3.org/2000/svg";
