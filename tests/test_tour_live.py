@@ -35,8 +35,9 @@ from symnet.tour.live import (
     tower_widget,
     train_widget,
 )
-from symnet.tour.records import AT, POINTS, STUDENT, Formula, Section
+from symnet.tour.records import AT, POINTS, STUDENT, Formula, Section, TourContext
 from symnet.tour.render import render_html
+from symnet.tour.sections import model_section
 from symnet.towers.approximation import approximate, dense_grid
 from symnet.towers.tower import tower
 
@@ -67,7 +68,8 @@ def _browser(width: int = 1280):
 def page(tmp_path_factory):
     """The tour's live widgets and a typeset formula on one page, written like the tour writes it."""
     out = tmp_path_factory.mktemp("live")
-    sections = (Section("towers", "towers", (), (Formula("F", "x", r"F(\Theta, x) = \sigma\left(w x + b\right)"),),
+    sections = (model_section(TourContext(out, "en")),
+                Section("towers", "towers", (), (Formula("F", "x", r"F(\Theta, x) = \sigma\left(w x + b\right)"),),
                         widgets=(tower_widget("en"),)),
                 Section("approx", "approx", (), widgets=(approx_widget("en", APPROXIMATIONS),)),
                 Section("descent", "descent", (), widgets=(descent_widget("en"),)),
@@ -415,3 +417,26 @@ def test_training_a_too_large_eta_is_said_and_no_made_up_limit_is_drawn(driver):
     _click(driver, "train-reset")
     _click(driver, "train-step")
     assert "bad" not in driver.find_element("id", "train-status").get_attribute("class")
+
+
+def test_the_notation_key_comes_first_and_section_0_shows_f_at_theta0(driver):
+    """The key typesets every symbol before §0; §0 states F(Θ₀; x₁ = 1, x₂ = 2), worked out here by hand."""
+    from symnet.learn.data import SEED_TEACHER
+    from symnet.tour.htmlparts import NOTATION
+
+    key = driver.find_element("id", "notation")
+    assert len(key.find_elements("css selector", ".katex")) == len(NOTATION)
+    assert not key.find_elements("css selector", ".katex-error")
+    first = driver.find_element("css selector", "section")
+    assert first.get_attribute("id") == "model"
+    assert driver.execute_script("return arguments[0].compareDocumentPosition(arguments[1]) & 4", key, first)  # key first
+    s = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    p = STUDENT
+    h1, h2 = s(p["w1_1"] * 1 + p["b1"]), s(p["w2_1"] * 2 + p["b2"])
+    h3, h4 = s(p["w3_1"] * (h1 + h2) + p["b3"]), s(p["w4_1"] * h2 + p["b4"])
+    F = s(p["w5_1"] * h3 + p["w5_2"] * h4 + p["b5"])
+    stated = first.find_element("css selector", "figure.formula .math").get_attribute("data-tex")
+    assert stated.endswith(f"= {F:.4f}") and f"{F:.4f}" == "0.5355"
+    rows = [[c.text for c in r.find_elements("css selector", "td")]
+            for r in first.find_elements("css selector", "table")[0].find_elements("css selector", "tbody tr")]
+    assert [(float(a), float(b)) for _, a, b in rows] == [(STUDENT[k], SEED_TEACHER[k]) for k in STUDENT]

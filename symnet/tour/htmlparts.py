@@ -90,6 +90,33 @@ def exercises_html(exercises, key: str, lang: str) -> str:
             f'{"".join(items)}</div>')
 
 
+# the page's one notation key: (LaTeX, Unicode text, i18n key of its meaning), shown once before §0
+NOTATION = (
+    (r"\theta_i = (w_{i,\cdot},\ b_i)", "θᵢ = (wᵢ,·, bᵢ)", "key_theta"),
+    (r"\Theta,\ \Theta_0,\ \Theta^*", "Θ, Θ₀, Θ*", "key_Theta"),
+    (r"z_i,\ h_i = \sigma(z_i)", "zᵢ, hᵢ = σ(zᵢ)", "key_zh"),
+    (r"L = (y - \hat{y})^2", "L = (y − ŷ)²", "key_L"),
+    (r"\bar{L} = \frac{1}{N} \sum_{n} L_n", "L̄ = (1/N) Σₙ Lₙ", "key_Lbar"),
+    (r"\delta_s = \frac{\partial L}{\partial s}", "δ_s = ∂L/∂s", "key_delta"),
+    (r"\delta^l = \delta_{z^l}", "δˡ = δ_{zˡ}", "key_nielsen"),
+    (r"\eta", "η", "key_eta"),
+)
+
+
+def notation_html(lang: str) -> str:
+    """The notation key: each symbol typeset, beside what it means on this page."""
+    rows = "".join(f'<tr><td class="word">{math_html(latex, display=False)}</td><td class="word">{escape(t(key, lang))}</td></tr>'
+                   for latex, _, key in NOTATION)
+    return (f'<aside class="key" id="notation"><p><b>{escape(t("key_title", lang))}</b></p>'
+            f'<div class="scroll"><table><tbody>{rows}</tbody></table></div></aside>')
+
+
+def notation_markdown(lang: str) -> list[str]:
+    """The notation key as Markdown lines (a two-column table)."""
+    return ([f"**{t('key_title', lang)}**", "", "| | |", "|---|---|"] +
+            [f"| `{text}` | {t(key, lang)} |" for _, text, key in NOTATION] + [""])
+
+
 def head_html() -> str:
     """KaTeX's stylesheet (fonts inlined) for the page's ``<head>``."""
     return f"<style>{katex_css()}</style>"
@@ -143,5 +170,7 @@ div.live .graph-box { overflow-x: auto; }
 div.exercises { border-left: 4px solid #10b981; background: #f0fdf8; padding: .3rem 1rem .6rem; margin: 1.2rem 0; }
 div.exercise input { width: 9rem; padding: .2rem .4rem; font-size: 1rem; }
 div.exercise .verdict.right { color: #047857; font-weight: 600; } div.exercise .verdict.wrong { color: #b91c1c; }
+aside.key { border-left: 4px solid #6366f1; background: #f5f6ff; padding: .3rem 1rem .4rem; margin: 1.2rem 0; }
+aside.key table { font-family: inherit; font-size: .9rem; margin: .2rem 0; } aside.key td { border: none; padding: .15rem .6rem; }
 @media (max-width: 600px) { body { margin: 1rem auto; } nav ol { columns: 1; } }
 """
