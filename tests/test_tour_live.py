@@ -124,10 +124,17 @@ def test_page_loads_offline_with_no_script_error_and_typesets(driver):
     assert _severe(driver) == []
 
 
+def _set_slider(browser, prefix: str, spec: dict, value: float) -> float:
+    """Move a slider to ``value``; a log-scale slider moves log₁₀ of it. Returns the value the page uses."""
+    raw = np.log10(value) if spec.get("scale") == "log" else value
+    _set(browser, f"{prefix}-{spec['id']}", raw)
+    return _value(browser, f"{prefix}-{spec['id']}-out")
+
+
 def test_tower_sliders_match_numpy(driver):
     cfg = tower_widget("en").config
-    for values in ((-0.3, 0.7, -0.2, 0.8, 1000, 30, 1.1), (-1.0, 0.5, 0.1, 0.9, 200, 12.5, 0.6)):
-        moved = [_set(driver, f"tower-{spec['id']}", v) for spec, v in zip(cfg["sliders"], values)]
+    for values in ((-0.3, 0.7, -0.2, 0.8, 1000, 30, 1.1), (-1.0, 0.5, 0.1, 0.9, 100, 12.5, 0.6)):
+        moved = [_set_slider(driver, "tower", spec, v) for spec, v in zip(cfg["sliders"], values)]
         assert moved == pytest.approx(values, abs=1e-12)
         cells = driver.find_elements("css selector", "#tower-probes td.probe")
         got = np.array([float(c.get_attribute("data-value")) for c in cells])
@@ -343,7 +350,7 @@ def _centres(grid: dict, cells) -> np.ndarray:
     return np.array([[d[0] + (i + 0.5) * (d[1] - d[0]) / n, d[2] + (j + 0.5) * (d[3] - d[2]) / n] for i, j in cells])
 
 
-CELLS = ((0, 0), (5, 40), (24, 24), (47, 3), (30, 11))
+CELLS = ((3, 2), (5, 40), (24, 24), (44, 3), (30, 11))   # away from the frame line
 
 
 def _check_map(browser, canvas_id: str, predict) -> None:
@@ -440,3 +447,23 @@ def test_the_notation_key_comes_first_and_section_0_shows_f_at_theta0(driver):
     rows = [[c.text for c in r.find_elements("css selector", "td")]
             for r in first.find_elements("css selector", "table")[0].find_elements("css selector", "tbody tr")]
     assert [(float(a), float(b)) for _, a, b in rows] == [(STUDENT[k], SEED_TEACHER[k]) for k in STUDENT]
+
+
+def test_tower_sliders_are_named_k_is_logarithmic_and_the_map_has_axes_and_a_colour_bar(driver):
+    cfg = tower_widget("zh").config
+    names = [n.text for n in driver.find_elements("css selector", "#live-tower label.slider .name")]
+    assert names == ["a", "b", "c", "d", "k", "s", "t"] and not {"x₀", "x₁", "y₀", "y₁"} & set(names)
+    assert all(w.text for w in driver.find_elements("css selector", "#live-tower label.slider .what"))
+    assert all(spec["title"] for spec in cfg["sliders"])                 # words in the other language too
+    k = driver.find_element("id", "tower-k")
+    assert (k.get_attribute("data-scale"), k.get_attribute("min"), k.get_attribute("max")) == ("log", "0", "3")
+    values = [_set_slider(driver, "tower", spec, v) for spec, v in zip(cfg["sliders"], (-0.8, 0.4, -0.5, 0.6, 10, 30, 1.1))]
+    assert values[4] == 10.0
+    _check_map(driver, "tower-canvas", lambda X: tower(*values).evaluate(X))
+    grid = _grid(driver, "tower-canvas")
+    assert grid["domain"] == [-1.5, 1.5, -1.5, 1.5]
+    frame = grid["frame"]
+    bar_x = frame["left"] + frame["width"] + 20                         # the colour bar: 1 at the top, 0 at the bottom
+    top = _pixel(driver, "tower-canvas", bar_x, frame["top"] + 3)[:3]
+    bottom = _pixel(driver, "tower-canvas", bar_x, frame["top"] + frame["height"] - 3)[:3]
+    assert np.max(np.abs(np.array(top) - _viridis(1.0))) <= 8 and np.max(np.abs(np.array(bottom) - _viridis(0.0))) <= 8

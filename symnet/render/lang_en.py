@@ -373,4 +373,12 @@ EN = {
     "model_params": "The student's parameters Θ₀ and the teacher's Θ* (G(x) = F(Θ*; x)):",
     "model_theta0": "Θ₀ (student)",
     "model_theta_star": "Θ* (teacher)",
+    "live_tower_x_min": "left edge",
+    "live_tower_x_max": "right edge",
+    "live_tower_y_min": "bottom edge",
+    "live_tower_y_max": "top edge",
+    "live_tower_k": "steepness (log scale)",
+    "live_tower_s": "sharpness",
+    "live_tower_t": "threshold",
+    "live_tower_map": "Tower(x, y) on the box [a, b] × [c, d]",
 }

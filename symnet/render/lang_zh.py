@@ -341,4 +341,12 @@ ZH = {
     "model_params": "学生的参数 Θ₀ 与老师的参数 Θ*（G(x) = F(Θ*; x)）：",
     "model_theta0": "Θ₀（学生）",
     "model_theta_star": "Θ*（老师）",
+    "live_tower_x_min": "左边界",
+    "live_tower_x_max": "右边界",
+    "live_tower_y_min": "下边界",
+    "live_tower_y_max": "上边界",
+    "live_tower_k": "陡度（对数刻度）",
+    "live_tower_s": "锐度",
+    "live_tower_t": "阈值",
+    "live_tower_map": "方块 [a, b] × [c, d] 上的 Tower(x, y)",
 }

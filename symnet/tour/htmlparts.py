@@ -143,6 +143,7 @@ div.live h3 { margin: .2rem 0 .6rem; font-size: 1.1rem; }
 div.live .controls { display: grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); gap: .2rem 1rem; }
 div.live label.slider { display: flex; align-items: center; gap: .5rem; }
 div.live label.slider .name { min-width: 1.6rem; font-style: italic; }
+div.live label.slider .what { font-size: .8rem; color: #4b5563; min-width: 6.5rem; }
 div.live label.slider input { flex: 1; min-width: 6rem; }
 div.live .readout span { white-space: pre; }
 div.live output { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; }

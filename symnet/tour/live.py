@@ -14,11 +14,14 @@ sliders, loops and draws; every formula it evaluates is one of these generated f
 
 from __future__ import annotations
 
+import math
+
 from sympy import Symbol
 
 from symnet.render.i18n import t
 
 TOWER_SLIDERS = ("x_min", "x_max", "y_min", "y_max", "k", "s", "t")
+TOWER_LABELS = ("a", "b", "c", "d", "k", "s", "t")   # the box [a, b] × [c, d]: no x₁ to clash with the input x₁
 TOWER_VIEW = (-1.5, 1.5)
 DESCENT_H = "x**2 - 2*x"
 DESCENT_START = 3.0
@@ -59,13 +62,15 @@ def tower_widget(lang: str):
 
     program, args = tower_program()
     values = (*ARTICLE_BOUNDS, STEEPNESS, SHARPNESS, THRESHOLD)
-    ranges = ((-1.4, 1.4, 0.05),) * 4 + ((1, 1000, 1), (1, 60, 0.5), (0, 2.5, 0.05))
-    sliders = [{"id": name, "label": label, "min": lo, "max": hi, "step": step, "value": value}
-               for name, label, value, (lo, hi, step) in
-               zip(TOWER_SLIDERS, ("x₀", "x₁", "y₀", "y₁", "k", "s", "t"), values, ranges)]
-    config = {"sliders": sliders, "view": TOWER_VIEW, "grid": 120,
+    ranges = ((-1.4, 1.4, 0.05),) * 4 + ((0.0, 3.0, 0.01), (1, 60, 0.5), (0, 2.5, 0.05))
+    sliders = [{"id": name, "label": label, "title": t(f"live_tower_{name}", lang), "min": lo, "max": hi,
+                "step": step, "value": value}
+               for name, label, value, (lo, hi, step) in zip(TOWER_SLIDERS, TOWER_LABELS, values, ranges)]
+    k = sliders[TOWER_SLIDERS.index("k")]      # k spans 1 to 1000: the slider moves log₁₀ k, the page shows k
+    k.update(scale="log", value=math.log10(k["value"]))
+    config = {"sliders": sliders, "view": TOWER_VIEW, "grid": 120, "range": [0.0, 1.0],
               "probes": [[0.2, 0.3], [-0.3, 0.0], [0.69, 0.5], [1.0, -1.0], [0.0, 0.79]]}
-    labels = {key: t(key, lang) for key in ("live_tower_probe", "live_value")}
+    labels = {key: t(key, lang) for key in ("live_tower_probe", "live_value", "live_tower_map")}
     return Widget("tower", t("live_tower_title", lang), to_javascript(program, args, "sn_tower"), config, labels)
 
 
@@ -104,7 +109,9 @@ def descent_widget(lang: str):
 def minimum(expr, x, view) -> tuple[float, float]:
     """The lowest point (x*, h(x*)) of h on [lo, hi]: the lowest of the roots of h′ (symnet's rule table) and the ends.
 
-    >>> from sympy import Symbol
+    >>> import math
+
+from sympy import Symbol
     >>> minimum(Symbol("x")**2 - 2*Symbol("x"), Symbol("x"), (-2.0, 4.0))
     (1.0, -1.0)
     """

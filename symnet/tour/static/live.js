@@ -18,14 +18,22 @@
     node.setAttribute("data-value", String(value));
     node.textContent = Number.isFinite(value) ? value.toFixed(digits === undefined ? 6 : digits) : String(value);
   }
+  // a labelled slider; spec.scale "log" moves log₁₀ of the value (the page shows and uses the value itself)
   function slider(root, prefix, spec, onInput) {
     var row = el("label", {"class": "slider"}, root);
     el("span", {"class": "name"}, row, spec.label);
+    if (spec.title) el("span", {"class": "what"}, row, spec.title);
     var input = el("input", {type: "range", id: prefix + "-" + spec.id, min: spec.min, max: spec.max,
-                             step: spec.step, value: spec.value}, row);
-    var out = el("output", {id: prefix + "-" + spec.id + "-out"}, row, String(spec.value));
-    input.addEventListener("input", function () { out.textContent = input.value; onInput(); });
+                             step: spec.step, value: spec.value, "data-scale": spec.scale || "linear"}, row);
+    var out = el("output", {id: prefix + "-" + spec.id + "-out"}, row);
+    function shown() { var v = sliderValue(input); out.setAttribute("data-value", String(v)); out.textContent = tickText(v); }
+    input.addEventListener("input", function () { shown(); onInput(); });
+    shown();
     return input;
+  }
+  function sliderValue(input) {
+    var v = parseFloat(input.value);
+    return input.getAttribute("data-scale") === "log" ? Math.pow(10, v) : v;
   }
   function button(root, id, label, onClick) {
     var b = el("button", {type: "button", id: id}, root, label);
@@ -90,7 +98,7 @@
   function tower(root) {
     var cfg = config(root), words = labels(root), controls = el("div", {"class": "controls"}, root);
     var inputs = cfg.sliders.map(function (s) { return slider(controls, "tower", s, draw); });
-    var row = el("div", {"class": "pictures"}, root), c = canvas(row, "tower-canvas");
+    var row = el("div", {"class": "pictures"}, root), c = el("canvas", {id: "tower-canvas", width: 400, height: 364}, row);
     var surface = canvas(row, "tower-surface"), view = {azimuth: -0.9, elevation: 0.55}, last = null;
     surface.addEventListener("pointerdown", function (e) { last = [e.clientX, e.clientY]; });
     window.addEventListener("pointerup", function () { last = null; });
@@ -109,22 +117,10 @@
       return el("td", {"class": "probe"}, row);
     });
     function draw() {
-      var p = inputs.map(function (i) { return parseFloat(i.value); });
-      var ctx = c.getContext("2d"), n = cfg.grid, lo = cfg.view[0], hi = cfg.view[1];
-      var image = ctx.createImageData(n, n);
-      for (var j = 0; j < n; j++) {
-        for (var i = 0; i < n; i++) {
-          var x = lo + (i + 0.5) * (hi - lo) / n, y = hi - (j + 0.5) * (hi - lo) / n;
-          var rgb = colour(sn_tower.apply(null, [x, y].concat(p))[0]), k = 4 * (j * n + i);
-          image.data[k] = rgb[0]; image.data[k + 1] = rgb[1]; image.data[k + 2] = rgb[2]; image.data[k + 3] = 255;
-        }
-      }
-      var off = document.createElement("canvas");
-      off.width = n; off.height = n; off.getContext("2d").putImageData(image, 0, 0);
-      ctx.imageSmoothingEnabled = false;
-      ctx.clearRect(0, 0, c.width, c.height);
-      var side = Math.min(c.width, c.height);
-      ctx.drawImage(off, (c.width - side) / 2, 0, side, side);
+      var p = inputs.map(sliderValue), lo = cfg.view[0], hi = cfg.view[1];
+      var tower = function (x, y) { return sn_tower.apply(null, [x, y].concat(p))[0]; };
+      heatmap(c, {values: gridValues(tower, [lo, hi, lo, hi], cfg.grid), n: cfg.grid, domain: [lo, hi, lo, hi],
+                  range: cfg.range, level: null, points: null, title: words.live_tower_map, names: ["x", "y"]});
       cfg.probes.forEach(function (q, m) { show(cells[m], sn_tower.apply(null, q.concat(p))[0], 6); });
       drawSurface(surface, function (x, y) { return sn_tower.apply(null, [x, y].concat(p))[0]; }, cfg.view, view);
     }
@@ -341,7 +337,7 @@
       ctx.imageSmoothingEnabled = false;
       ctx.drawImage(off, frame.left, frame.top, frame.width, frame.height);
     }
-    var m = axes(ctx, frame, [d[0], d[1]], [d[2], d[3]], ["x\u2081", "x\u2082"]), X = m[0], Y = m[1];
+    var m = axes(ctx, frame, [d[0], d[1]], [d[2], d[3]], map.names || ["x\u2081", "x\u2082"]), X = m[0], Y = m[1];
     c.snGrid = {n: n, domain: d, values: map.values, frame: frame};
     c.snContour = map.level === null || !map.values ? [] : contour(map.values, d, n, map.level);
     ctx.strokeStyle = "#ffffff"; ctx.lineWidth = 2.5; ctx.beginPath();
@@ -415,7 +411,7 @@
     function choose(k) {
       set = cfg.sets[k]; loss = window[set.loss_grad]; predict = window[set.predict]; radios[k].checked = true;
       root.setAttribute("data-set", set.key);
-      eta.value = set.eta; document.getElementById("train-eta-out").textContent = eta.value;
+      eta.value = set.eta; eta.dispatchEvent(new Event("input"));
       limit.textContent = set.eta_limit === null ? "" : words.live_eta_limit + " " + tickText(set.eta_limit);
       tables.textContent = "";
       var body = el("tbody", {}, el("table", {"class": "params", id: "train-params"}, tables));
