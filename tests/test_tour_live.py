@@ -420,6 +420,12 @@ def test_training_a_too_large_eta_is_said_and_no_made_up_limit_is_drawn(driver):
     status = driver.find_element("id", "train-status")
     assert status.text == words("live_loss_grew", "zh") and "bad" in status.get_attribute("class")
     assert abs(_value(driver, "train-loss") - losses[-1]) <= TOL
+    while not losses[-1] < losses[-2]:                    # on to an epoch where it falls, yet stays above the start
+        theta = theta - eta * compiled(theta, data.X, data.y)[1]
+        losses.append(compiled.value(theta, data.X, data.y))
+    assert losses[-1] > losses[0]
+    _click(driver, "train-step", len(losses) - 1 - int(_value(driver, "train-epoch")))
+    assert status.text == words("live_loss_above", "zh") and "bad" in status.get_attribute("class")
     _set(driver, "train-eta", 4.0)
     _click(driver, "train-reset")
     _click(driver, "train-step")

@@ -381,4 +381,5 @@ EN = {
     "live_tower_s": "sharpness",
     "live_tower_t": "threshold",
     "live_tower_map": "Tower(x, y) on the box [a, b] × [c, d]",
+    "live_loss_above": "the mean loss fell this epoch but is still above where it started: η is too large",
 }

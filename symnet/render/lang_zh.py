@@ -349,4 +349,5 @@ ZH = {
     "live_tower_s": "锐度",
     "live_tower_t": "阈值",
     "live_tower_map": "方块 [a, b] × [c, d] 上的 Tower(x, y)",
+    "live_loss_above": "这一轮平均损失下降了，但仍高于起点：η 太大",
 }

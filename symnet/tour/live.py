@@ -147,6 +147,7 @@ def train_widget(lang: str):
                            "value": sets[0][0]["eta"]}]}
     keys = ("live_step", "live_run", "live_pause", "live_reset", "live_epoch", "live_loss", "live_data_set",
             "live_map_f", "live_map_g", "live_map_xor", "live_map_data", "live_loss_grew", "live_loss_falls",
+            "live_loss_above",
             "live_train_diverged", "live_eta_limit")
     labels = {key: t(key, lang) for key in keys}
     return Widget("train", t("live_train_sets_title", lang), "\n".join(code for _, code in sets), config, labels)

@@ -61,7 +61,7 @@
   }
   function tickText(v) { return String(Number(v.toPrecision(6))).replace("-", "\u2212"); }
   // frame = {left, top, width, height} in canvas pixels; xr, yr = [lo, hi]; returns the two maps
-  function axes(ctx, frame, xr, yr, names) {
+  function axes(ctx, frame, xr, yr, names, yText) {
     var X = function (x) { return frame.left + (x - xr[0]) / (xr[1] - xr[0]) * frame.width; };
     var Y = function (y) { return frame.top + frame.height - (y - yr[0]) / (yr[1] - yr[0]) * frame.height; };
     ctx.save(); ctx.strokeStyle = "#94a3b8"; ctx.fillStyle = "#334155"; ctx.lineWidth = 1;
@@ -75,7 +75,7 @@
     ctx.textAlign = "right"; ctx.textBaseline = "middle";
     ticks(yr[0], yr[1], 5).forEach(function (v) {
       ctx.beginPath(); ctx.moveTo(frame.left - 4, Y(v)); ctx.lineTo(frame.left, Y(v)); ctx.stroke();
-      ctx.fillText(tickText(v), frame.left - 6, Y(v));
+      ctx.fillText((yText || tickText)(v), frame.left - 6, Y(v));
     });
     ctx.font = "italic 12px 'DejaVu Serif', serif"; ctx.textAlign = "center"; ctx.textBaseline = "alphabetic";
     if (names && names[0]) ctx.fillText(names[0], frame.left + frame.width / 2, frame.top + frame.height + 30);
@@ -451,9 +451,10 @@
       var last = losses[losses.length - 1], grew = losses.length > 1 && last > losses[losses.length - 2];
       show(eOut, epoch, 0); show(lOut, last, 6);
       root.setAttribute("data-theta", JSON.stringify(theta));
+      var above = last > losses[0], bad = grew || above || !Number.isFinite(last);
       status.textContent = !Number.isFinite(last) ? words.live_train_diverged : grew ? words.live_loss_grew :
-        losses.length > 1 ? words.live_loss_falls : "";
-      status.className = "status" + (grew || !Number.isFinite(last) ? " bad" : "");
+        above ? words.live_loss_above : losses.length > 1 ? words.live_loss_falls : "";
+      status.className = "status" + (bad ? " bad" : "");
       theta.forEach(function (t, i) { show(cells[i], t, 4); });
       set.points.forEach(function (p, m) { show(fcells[m], predict.apply(null, p.concat(theta))[0], 4); });
       heatmap(mapF, {values: gridValues(function (x, y) { return predict.apply(null, [x, y].concat(theta))[0]; },
@@ -464,18 +465,18 @@
     }
     choose(0);
   }
+  // the mean loss per epoch on a log axis (ticks at round powers, labelled with the loss itself)
   function lossCurve(c, losses, epoch, words) {
-    var ctx = c.getContext("2d"), W = c.width, H = c.height;
-    var logs = losses.filter(Number.isFinite).map(Math.log10);
-    var top = Math.max.apply(null, logs), bottom = Math.min.apply(null, logs) - 0.1;
-    ctx.clearRect(0, 0, W, H); ctx.strokeStyle = "#2563eb"; ctx.lineWidth = 2; ctx.beginPath();
-    logs.forEach(function (v, k) {
-      var px = 30 + k / Math.max(1, logs.length - 1) * (W - 40), py = 10 + (top - v) / (top - bottom || 1) * (H - 30);
-      if (k) ctx.lineTo(px, py); else ctx.moveTo(px, py);
-    });
-    ctx.stroke(); ctx.fillStyle = "#334155"; ctx.font = "12px sans-serif"; ctx.textAlign = "left";
-    ctx.fillText(words.live_loss + " (log)", 34, 22); ctx.fillText(words.live_epoch + " → " + epoch, W - 110, H - 6);
-    ctx.fillText(Math.pow(10, top).toPrecision(3), 34, 40); ctx.fillText(Math.pow(10, bottom + 0.1).toPrecision(3), 34, H - 26);
+    var ctx = c.getContext("2d"), W = c.width, H = c.height, logs = losses.filter(Number.isFinite).map(Math.log10);
+    var top = Math.max.apply(null, logs), bottom = Math.min.apply(null, logs), pad = Math.max(0.02, 0.05 * (top - bottom));
+    var frame = {left: 58, top: 12, width: W - 72, height: H - 58};
+    ctx.clearRect(0, 0, W, H);
+    var m = axes(ctx, frame, [0, Math.max(1, logs.length - 1)], [bottom - pad, top + pad],
+                 [words.live_epoch, words.live_loss + " (log)"],
+                 function (v) { return tickText(Number(Math.pow(10, v).toPrecision(2))); });
+    ctx.strokeStyle = "#2563eb"; ctx.lineWidth = 2; ctx.beginPath();
+    logs.forEach(function (v, k) { if (k) ctx.lineTo(m[0](k), m[1](v)); else ctx.moveTo(m[0](k), m[1](v)); });
+    ctx.stroke();
   }
 
   // ---- the computational graph, parameters as nodes ---------------------------------------------
