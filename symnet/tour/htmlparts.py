@@ -173,5 +173,6 @@ div.exercise input { width: 9rem; padding: .2rem .4rem; font-size: 1rem; }
 div.exercise .verdict.right { color: #047857; font-weight: 600; } div.exercise .verdict.wrong { color: #b91c1c; }
 aside.key { border-left: 4px solid #6366f1; background: #f5f6ff; padding: .3rem 1rem .4rem; margin: 1.2rem 0; }
 aside.key table { font-family: inherit; font-size: .9rem; margin: .2rem 0; } aside.key td { border: none; padding: .15rem .6rem; }
+aside.key td:first-child { white-space: nowrap; }
 @media (max-width: 600px) { body { margin: 1rem auto; } nav ol { columns: 1; } }
 """
