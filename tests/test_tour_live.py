@@ -119,7 +119,7 @@ def _value(browser, element_id: str) -> float:
 def test_page_loads_offline_with_no_script_error_and_typesets(driver):
     assert driver.execute_script("return document.querySelectorAll('.katex').length") >= 1
     assert driver.execute_script("return document.querySelectorAll('.katex-error').length") == 0
-    assert driver.execute_script("return document.querySelectorAll('canvas').length") == 7
+    assert driver.execute_script("return document.querySelectorAll('canvas').length") == 12
     assert driver.execute_script("return document.querySelectorAll('#graph-svg g.node').length") == 26
     assert _severe(driver) == []
 
@@ -353,8 +353,8 @@ def _centres(grid: dict, cells) -> np.ndarray:
 CELLS = ((3, 2), (5, 40), (24, 24), (44, 3), (30, 11))   # away from the frame line
 
 
-def _check_map(browser, canvas_id: str, predict) -> None:
-    """The map's values at a few cells are NumPy's, and each cell is painted in that value's colour."""
+def _check_map(browser, canvas_id: str, predict, scale=(0.0, 1.0)) -> None:
+    """The map's values at a few cells are NumPy's, and each cell is painted in that value's colour on ``scale``."""
     grid = _grid(browser, canvas_id)
     n, frame = grid["n"], grid["frame"]
     got = np.array([grid["values"][j * n + i] for i, j in CELLS])
@@ -362,7 +362,8 @@ def _check_map(browser, canvas_id: str, predict) -> None:
     for (i, j), v in zip(CELLS, got):
         px = frame["left"] + (i + 0.5) * frame["width"] / n
         py = frame["top"] + frame["height"] - (j + 0.5) * frame["height"] / n
-        assert np.max(np.abs(np.array(_pixel(browser, canvas_id, px, py)[:3]) - np.round(_viridis(v)))) <= 2
+        colour = _viridis((v - scale[0]) / (scale[1] - scale[0]))
+        assert np.max(np.abs(np.array(_pixel(browser, canvas_id, px, py)[:3]) - np.round(colour))) <= 2
 
 
 def test_training_heat_maps_of_f_and_the_teacher_match_numpy(driver):
@@ -473,3 +474,26 @@ def test_tower_sliders_are_named_k_is_logarithmic_and_the_map_has_axes_and_a_col
     top = _pixel(driver, "tower-canvas", bar_x, frame["top"] + 3)[:3]
     bottom = _pixel(driver, "tower-canvas", bar_x, frame["top"] + frame["height"] - 3)[:3]
     assert np.max(np.abs(np.array(top) - _viridis(1.0))) <= 8 and np.max(np.abs(np.array(bottom) - _viridis(0.0))) <= 8
+
+
+def test_tower_small_multiples_are_its_four_steps_and_z5_with_the_zero_contour(driver):
+    """h₁…h₄ and z₅ worked out here by hand from the sliders: hᵢ = σ(k·(x − edge)), z₅ = s·(h₁ − h₂ + h₃ − h₄ − t)."""
+    cfg = tower_widget("en").config
+    a, b, c, d, k, s, t = (_set_slider(driver, "tower", spec, v)
+                           for spec, v in zip(cfg["sliders"], (-0.6, 0.5, -0.4, 0.7, 10, 20, 1.2)))
+    sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    steps = (lambda X: sig(k * (X[:, 0] - a)), lambda X: sig(k * (X[:, 0] - b)),
+             lambda X: sig(k * (X[:, 1] - c)), lambda X: sig(k * (X[:, 1] - d)))
+    z5 = lambda X: s * (steps[0](X) - steps[1](X) + steps[2](X) - steps[3](X) - t)  # noqa: E731
+    assert cfg["parts"] == ["h₁", "h₂", "h₃", "h₄", "z₅"]
+    for i, step in enumerate(steps, start=1):
+        _check_map(driver, f"tower-part-{i}", step)
+    grid = _grid(driver, "tower-part-5")
+    _check_map(driver, "tower-part-5", z5, (min(grid["values"]), max(grid["values"])))
+    segments = np.array(driver.execute_script("return document.getElementById('tower-part-5').snContour"))
+    assert len(segments) > 20
+    cell = (grid["domain"][1] - grid["domain"][0]) / grid["n"]
+    around = np.array([[dx, dy] for dx in (-cell, 0, cell) for dy in (-cell, 0, cell)])
+    for middle in segments.mean(axis=1):              # z₅ changes sign within a cell of every contour piece
+        near = z5(middle + around)
+        assert near.min() < 0 < near.max()

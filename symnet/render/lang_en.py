@@ -382,4 +382,5 @@ EN = {
     "live_tower_t": "threshold",
     "live_tower_map": "Tower(x, y) on the box [a, b] × [c, d]",
     "live_loss_above": "the mean loss fell this epoch but is still above where it started: η is too large",
+    "live_tower_parts": "The pieces: the four step neurons h₁…h₄ (a step in x or in y each) and z₅ = s·(h₁ − h₂ + h₃ − h₄ − t), the sum the last σ turns into the tower; white: z₅ = 0, where the tower's edge is.",
 }

@@ -350,4 +350,5 @@ ZH = {
     "live_tower_t": "阈值",
     "live_tower_map": "方块 [a, b] × [c, d] 上的 Tower(x, y)",
     "live_loss_above": "这一轮平均损失下降了，但仍高于起点：η 太大",
+    "live_tower_parts": "拆开来看：四个阶跃神经元 h₁…h₄（各自在 x 或 y 方向上的一个台阶），以及 z₅ = s·(h₁ − h₂ + h₃ − h₄ − t)，最后一个 σ 把它变成高台；白线：z₅ = 0，也就是高台的边。",
 }

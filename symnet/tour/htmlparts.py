@@ -152,6 +152,8 @@ div.live canvas { display: block; width: 100%; max-width: 480px; height: auto; m
 div.live .pictures { display: flex; flex-wrap: wrap; gap: 0 1.5rem; align-items: flex-start; }
 div.live .pictures canvas { flex: 1 1 300px; width: 0; min-width: 0; max-width: 480px; }
 #tower-surface { cursor: grab; touch-action: none; }
+div.live .multiples { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 0 .6rem; }
+div.live .multiples canvas { width: 100%; max-width: 300px; margin: .3rem 0; }
 div.live .choice { grid-column: 1 / -1; display: flex; flex-wrap: wrap; gap: .2rem 1.2rem; }
 div.live .choice label { white-space: nowrap; }
 div.live label.slider .limit { font-size: .85rem; color: #92400e; }
@@ -174,5 +176,6 @@ div.exercise .verdict.right { color: #047857; font-weight: 600; } div.exercise .
 aside.key { border-left: 4px solid #6366f1; background: #f5f6ff; padding: .3rem 1rem .4rem; margin: 1.2rem 0; }
 aside.key table { font-family: inherit; font-size: .9rem; margin: .2rem 0; } aside.key td { border: none; padding: .15rem .6rem; }
 aside.key td:first-child { white-space: nowrap; }
-@media (max-width: 600px) { body { margin: 1rem auto; } nav ol { columns: 1; } }
+@media (max-width: 600px) { body { margin: 1rem auto; } nav ol { columns: 1; }
+                            div.live .multiples { grid-template-columns: 1fr 1fr; } }
 """

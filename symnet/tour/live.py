@@ -6,6 +6,7 @@ sliders, loops and draws; every formula it evaluates is one of these generated f
 
 - ``sn_tower(x, y, x_min, x_max, y_min, y_max, k, s, t)``: the tower network's program, preceded by
   the assignments that turn the sliders into its weights (w = k, b = −k·edge; (s, −s, s, −s), −s·t);
+  ``sn_tower_parts`` (same arguments) → [h₁, h₂, h₃, h₄, z₅], the steps of that program the tower is built from;
 - ``sn_descent(x, eta)`` → [x − η·h′(x), h(x), h′(x)], with h′ from symnet's rule table;
 - ``sn_loss_grad(x1, x2, y, θ…)`` → [L, ∂L/∂θ…]: the seed network's gradient program, and
   ``sn_predict(x1, x2, θ…)`` → [F(x)]: its forward program;
@@ -23,6 +24,7 @@ from symnet.render.i18n import t
 TOWER_SLIDERS = ("x_min", "x_max", "y_min", "y_max", "k", "s", "t")
 TOWER_LABELS = ("a", "b", "c", "d", "k", "s", "t")   # the box [a, b] × [c, d]: no x₁ to clash with the input x₁
 TOWER_VIEW = (-1.5, 1.5)
+TOWER_PARTS = ("h1", "h2", "h3", "h4", "z5")   # small multiples: the four steps and z₅ before the last σ
 DESCENT_H = "x**2 - 2*x"
 DESCENT_START = 3.0
 DESCENT_VIEW = (-2.0, 4.0)   # the descent plot's fixed x range: a run leaving it is drawn as an arrow
@@ -55,8 +57,10 @@ def tower_program():
 
 
 def tower_widget(lang: str):
-    """The tower builder: bounds, steepness k, sharpness s and threshold t as sliders over a heat map."""
+    """The tower builder: bounds, steepness k, sharpness s and threshold t as sliders over a heat map, and
+    small multiples of the four step neurons h₁…h₄ and of z₅ (``sn_tower_parts``, the same program's steps)."""
     from symnet.numeric.jscode import to_javascript
+    from symnet.render.printing import pretty
     from symnet.towers.tower import ARTICLE_BOUNDS, SHARPNESS, STEEPNESS, THRESHOLD
     from symnet.tour.records import Widget
 
@@ -68,10 +72,13 @@ def tower_widget(lang: str):
                for name, label, value, (lo, hi, step) in zip(TOWER_SLIDERS, TOWER_LABELS, values, ranges)]
     k = sliders[TOWER_SLIDERS.index("k")]      # k spans 1 to 1000: the slider moves log₁₀ k, the page shows k
     k.update(scale="log", value=math.log10(k["value"]))
-    config = {"sliders": sliders, "view": TOWER_VIEW, "grid": 120, "range": [0.0, 1.0],
+    parts = tuple(Symbol(name) for name in TOWER_PARTS)
+    config = {"sliders": sliders, "view": TOWER_VIEW, "grid": 120, "range": [0.0, 1.0], "part_grid": 48,
+              "parts": [pretty(part) for part in parts],
               "probes": [[0.2, 0.3], [-0.3, 0.0], [0.69, 0.5], [1.0, -1.0], [0.0, 0.79]]}
-    labels = {key: t(key, lang) for key in ("live_tower_probe", "live_value", "live_tower_map")}
-    return Widget("tower", t("live_tower_title", lang), to_javascript(program, args, "sn_tower"), config, labels)
+    labels = {key: t(key, lang) for key in ("live_tower_probe", "live_value", "live_tower_map", "live_tower_parts")}
+    code = to_javascript(program, args, "sn_tower") + "\n" + to_javascript(program, args, "sn_tower_parts", parts)
+    return Widget("tower", t("live_tower_title", lang), code, config, labels)
 
 
 def descent_program(h: str = DESCENT_H):

@@ -68,12 +68,12 @@
     ctx.font = "11px 'DejaVu Sans', sans-serif";
     ctx.strokeRect(frame.left, frame.top, frame.width, frame.height);
     ctx.textAlign = "center"; ctx.textBaseline = "top";
-    ticks(xr[0], xr[1], 6).forEach(function (v) {
+    ticks(xr[0], xr[1], Math.max(3, Math.min(6, Math.round(frame.width / 50)))).forEach(function (v) {
       ctx.beginPath(); ctx.moveTo(X(v), frame.top + frame.height); ctx.lineTo(X(v), frame.top + frame.height + 4); ctx.stroke();
       ctx.fillText(tickText(v), X(v), frame.top + frame.height + 6);
     });
     ctx.textAlign = "right"; ctx.textBaseline = "middle";
-    ticks(yr[0], yr[1], 5).forEach(function (v) {
+    ticks(yr[0], yr[1], Math.max(3, Math.min(5, Math.round(frame.height / 45)))).forEach(function (v) {
       ctx.beginPath(); ctx.moveTo(frame.left - 4, Y(v)); ctx.lineTo(frame.left, Y(v)); ctx.stroke();
       ctx.fillText((yText || tickText)(v), frame.left - 6, Y(v));
     });
@@ -108,6 +108,10 @@
       view.elevation = Math.max(0.05, Math.min(1.5, view.elevation + (e.clientY - last[1]) * 0.01));
       last = [e.clientX, e.clientY]; draw();
     });
+    el("p", {"class": "readout"}, root, words.live_tower_parts);
+    var multiples = el("div", {"class": "multiples"}, root), parts = cfg.parts.map(function (name, k) {
+      return el("canvas", {id: "tower-part-" + (k + 1), width: 300, height: 280}, multiples);
+    });
     var table = el("table", {"class": "probes", id: "tower-probes"}, root);
     var head = el("tr", {}, el("thead", {}, table));
     ["x", "y", words.live_value].forEach(function (h) { el("th", {}, head, h); });
@@ -121,8 +125,22 @@
       var tower = function (x, y) { return sn_tower.apply(null, [x, y].concat(p))[0]; };
       heatmap(c, {values: gridValues(tower, [lo, hi, lo, hi], cfg.grid), n: cfg.grid, domain: [lo, hi, lo, hi],
                   range: cfg.range, level: null, points: null, title: words.live_tower_map, names: ["x", "y"]});
+      drawParts(p, lo, hi);
       cfg.probes.forEach(function (q, m) { show(cells[m], sn_tower.apply(null, q.concat(p))[0], 6); });
       drawSurface(surface, function (x, y) { return sn_tower.apply(null, [x, y].concat(p))[0]; }, cfg.view, view);
+    }
+    // h₁…h₄ on the fixed scale [0, 1]; z₅ on its own range, with z₅ = 0 (where the last σ is ½) in white
+    function drawParts(p, lo, hi) {
+      var n = cfg.part_grid, d = [lo, hi, lo, hi], all = gridValues(function (x, y) {
+        return sn_tower_parts.apply(null, [x, y].concat(p));
+      }, d, n);
+      parts.forEach(function (c, k) {
+        var values = all.map(function (v) { return v[k]; }), last = k === parts.length - 1;
+        var r = last ? [Math.min.apply(null, values), Math.max.apply(null, values)] : cfg.range;
+        if (r[1] - r[0] < 1e-12) r = [r[0] - 1, r[1] + 1];
+        heatmap(c, {values: values, n: n, domain: d, range: r, level: last ? 0 : null, points: null,
+                    title: cfg.parts[k], names: ["x", "y"]});
+      });
     }
     draw();
   }
