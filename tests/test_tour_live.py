@@ -119,7 +119,7 @@ def _value(browser, element_id: str) -> float:
 def test_page_loads_offline_with_no_script_error_and_typesets(driver):
     assert driver.execute_script("return document.querySelectorAll('.katex').length") >= 1
     assert driver.execute_script("return document.querySelectorAll('.katex-error').length") == 0
-    assert driver.execute_script("return document.querySelectorAll('canvas').length") == 12
+    assert driver.execute_script("return document.querySelectorAll('canvas').length") == 14
     assert driver.execute_script("return document.querySelectorAll('#graph-svg g.node').length") == 26
     assert _severe(driver) == []
 
@@ -497,3 +497,19 @@ def test_tower_small_multiples_are_its_four_steps_and_z5_with_the_zero_contour(d
     for middle in segments.mean(axis=1):              # z₅ changes sign within a cell of every contour piece
         near = z5(middle + around)
         assert near.min() < 0 < near.max()
+
+
+def test_sum_of_towers_maps_show_g_yhat_and_the_error_on_one_scale_for_every_n(driver):
+    target = lambda X: np.sin(X[:, 0]) * np.cos(X[:, 1])  # noqa: E731
+    X = np.column_stack([c.ravel() for c in dense_grid(APPROXIMATIONS[0].domain, APPROX_SAMPLES)])
+    worst = max(np.max(np.abs(target(X) - a.evaluate(X))) for a in APPROXIMATIONS)
+    scales = []
+    for index, approximation in enumerate(APPROXIMATIONS):
+        _set(driver, "approx-n", index)
+        g_scale = tuple(_grid(driver, "approx-g")["range"])
+        assert g_scale == pytest.approx((target(X).min(), target(X).max()), abs=TOL)
+        _check_map(driver, "approx-g", target, g_scale)
+        _check_map(driver, "approx-yhat", approximation.evaluate, g_scale)          # ŷ on G's scale
+        scales.append(tuple(_grid(driver, "approx-err")["range"]))
+        _check_map(driver, "approx-err", lambda P: np.abs(target(P) - approximation.evaluate(P)), scales[-1])
+    assert scales[0] == scales[1] and abs(scales[0][1] - worst) <= TOL                # one fixed error scale

@@ -221,7 +221,8 @@ APPROX_LARGEST = 8        # n = 16 would add 256 towers of generated code (≈ 1
 
 
 def approx_widget(lang: str, approximations):
-    """Sums of n×n towers approximating G: an n slider, ŷ and |G − ŷ| as heat maps, max and RMS error.
+    """Sums of n×n towers approximating G: an n slider, G, ŷ and |G − ŷ| as heat maps (the error on one
+    scale for every n), and the max and RMS error over the grid the maps show.
 
     Args:
         lang: the page's language.
@@ -247,5 +248,7 @@ def approx_widget(lang: str, approximations):
     config = {"domain": list(shown[0].domain), "samples": APPROX_SAMPLES, "models": models,
               "sliders": [{"id": "n", "label": "n", "min": 0, "max": len(shown) - 1, "step": 1,
                            "value": len(shown) - 1}]}
-    labels = {key: t(key, lang) for key in ("h_towers", "h_max", "h_rms", "live_approx_maps")}
+    labels = {key: t(key, lang) for key in ("h_towers", "h_max", "h_rms", "live_approx_g",
+                                              "live_approx_yhat")}
+    labels["live_approx_maps"] = t("live_approx_grid", lang, samples=APPROX_SAMPLES)
     return Widget("approx", t("live_approx_title", lang), "\n".join(code), config, labels)

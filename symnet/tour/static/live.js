@@ -180,38 +180,33 @@
   function approx(root) {
     var cfg = config(root), words = labels(root), controls = el("div", {"class": "controls"}, root);
     var n = slider(controls, "approx", cfg.sliders[0], draw), nOut = document.getElementById("approx-n-out");
-    var c = canvas(root, "approx-canvas", 232), note = el("p", {"class": "readout"}, root, words.live_approx_maps);
+    var maps = el("div", {"class": "multiples"}, root), names = ["g", "yhat", "err"];
+    var c = names.map(function (id) { return el("canvas", {id: "approx-" + id, width: 300, height: 280}, maps); });
+    el("p", {"class": "readout"}, root, words.live_approx_maps);
     var info = el("p", {"class": "readout"}, root);
     el("span", {}, info, words.h_towers + " = "); var tOut = el("output", {id: "approx-towers"}, info);
     el("span", {}, info, "   " + words.h_max + " = "); var mOut = el("output", {id: "approx-max"}, info);
     el("span", {}, info, "   " + words.h_rms + " = "); var rOut = el("output", {id: "approx-rms"}, info);
+    var d = cfg.domain, m = cfg.samples, G = gridValues(sn_target, d, m);
+    var gRange = [Math.min.apply(null, G), Math.max.apply(null, G)];
+    function fit(model) {
+      var f = window["sn_approx_" + model.n];
+      return gridValues(function (x, y) { return f.apply(null, [x, y].concat(model.theta))[0]; }, d, m);
+    }
+    function errors(yhat) { return yhat.map(function (v, q) { return Math.abs(G[q] - v); }); }
+    // one error scale for every n: the largest error of any n shown, so the maps darken as n grows
+    var worstOfAll = Math.max.apply(null, cfg.models.map(function (model) { return Math.max.apply(null, errors(fit(model))); }));
+    heatmap(c[0], {values: G, n: m, domain: d, range: gRange, level: null, points: null, title: words.live_approx_g,
+                   names: ["x", "y"]});
     function draw() {
-      var model = cfg.models[parseInt(n.value, 10)], f = window["sn_approx_" + model.n], d = cfg.domain, m = cfg.samples;
+      var model = cfg.models[parseInt(n.value, 10)], yhat = fit(model), err = errors(yhat);
       nOut.textContent = String(model.n);
-      var yhat = new Array(m * m), err = new Array(m * m), worst = 0, squares = 0, lo = Infinity, hi = -Infinity;
-      for (var j = 0; j < m; j++) {
-        for (var i = 0; i < m; i++) {
-          var x = d[0] + (i + 0.5) * (d[1] - d[0]) / m, y = d[2] + (j + 0.5) * (d[3] - d[2]) / m;
-          var g = sn_target(x, y), v = f.apply(null, [x, y].concat(model.theta))[0], e = Math.abs(g - v);
-          yhat[j * m + i] = v; err[j * m + i] = e; worst = Math.max(worst, e); squares += e * e;
-          lo = Math.min(lo, g); hi = Math.max(hi, g);
-        }
-      }
-      show(tOut, model.towers, 0); show(mOut, worst, 6); show(rOut, Math.sqrt(squares / (m * m)), 6);
-      var ctx = c.getContext("2d"), side = Math.min(c.width / 2 - 8, c.height);
-      ctx.clearRect(0, 0, c.width, c.height);
-      ctx.imageSmoothingEnabled = false;
-      [[yhat, lo, hi], [err, 0, worst || 1]].forEach(function (map, k) {
-        var off = document.createElement("canvas"), image;
-        off.width = m; off.height = m; image = off.getContext("2d").createImageData(m, m);
-        for (var q = 0; q < m * m; q++) {
-          var row = m - 1 - Math.floor(q / m), col = q % m, rgb = colour((map[0][q] - map[1]) / (map[2] - map[1]));
-          var p = 4 * (row * m + col);
-          image.data[p] = rgb[0]; image.data[p + 1] = rgb[1]; image.data[p + 2] = rgb[2]; image.data[p + 3] = 255;
-        }
-        off.getContext("2d").putImageData(image, 0, 0);
-        ctx.drawImage(off, k * (side + 16), 0, side, side);
-      });
+      var squares = err.reduce(function (sum, e) { return sum + e * e; }, 0);
+      show(tOut, model.towers, 0); show(mOut, Math.max.apply(null, err), 6); show(rOut, Math.sqrt(squares / (m * m)), 6);
+      heatmap(c[1], {values: yhat, n: m, domain: d, range: gRange, level: null, points: null,
+                     title: words.live_approx_yhat, names: ["x", "y"]});
+      heatmap(c[2], {values: err, n: m, domain: d, range: [0, worstOfAll || 1], level: null, points: null,
+                     title: "|G − ŷ|", names: ["x", "y"]});
     }
     draw();
   }
@@ -356,7 +351,7 @@
       ctx.drawImage(off, frame.left, frame.top, frame.width, frame.height);
     }
     var m = axes(ctx, frame, [d[0], d[1]], [d[2], d[3]], map.names || ["x\u2081", "x\u2082"]), X = m[0], Y = m[1];
-    c.snGrid = {n: n, domain: d, values: map.values, frame: frame};
+    c.snGrid = {n: n, domain: d, values: map.values, frame: frame, range: r};
     c.snContour = map.level === null || !map.values ? [] : contour(map.values, d, n, map.level);
     ctx.strokeStyle = "#ffffff"; ctx.lineWidth = 2.5; ctx.beginPath();
     c.snContour.forEach(function (s) { ctx.moveTo(X(s[0][0]), Y(s[0][1])); ctx.lineTo(X(s[1][0]), Y(s[1][1])); });
