@@ -2,14 +2,16 @@
 
 Each builder returns a ``Widget`` record: the generated code (``symnet.numeric.jscode``), the
 numbers the page starts from (JSON-ready) and its words. The glue in ``static/live.js`` only moves
-sliders, loops and draws; every formula it evaluates is one of these generated functions:
+sliders and loops, and ``static/plots.js`` only draws; every formula they evaluate is one of these
+generated functions:
 
 - ``sn_tower(x, y, x_min, x_max, y_min, y_max, k, s, t)``: the tower network's program, preceded by
   the assignments that turn the sliders into its weights (w = k, b = −k·edge; (s, −s, s, −s), −s·t);
   ``sn_tower_parts`` (same arguments) → [h₁, h₂, h₃, h₄, z₅], the steps of that program the tower is built from;
 - ``sn_descent(x, eta)`` → [x − η·h′(x), h(x), h′(x)], with h′ from symnet's rule table;
 - ``sn_loss_grad(x1, x2, y, θ…)`` → [L, ∂L/∂θ…]: the seed network's gradient program, and
-  ``sn_predict(x1, x2, θ…)`` → [F(x)]: its forward program;
+  ``sn_predict(x1, x2, θ…)`` → [F(x)]: its forward program (the heat maps of F, and of G at Θ*);
+  ``sn_loss_grad_xor`` and ``sn_predict_xor``: the same for the 2-4-1 XOR network;
 - ``sn_graph(x1, x2, y, θ…)`` → every value and every δ of that program (the graph's labels).
 """
 
