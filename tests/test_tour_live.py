@@ -295,8 +295,8 @@ def test_the_whole_chinese_tour_page_runs_in_the_browser(tmp_path, monkeypatch):
 
 def _pixel(browser, canvas_id: str, x: float, y: float) -> list:
     """The RGBA of one canvas pixel (canvas coordinates)."""
-    return browser.execute_script("var c = document.getElementById(arguments[0]);"
-                                  "return Array.from(c.getContext('2d').getImageData(arguments[1], arguments[2], 1, 1).data);",
+    return browser.execute_script("var c = document.getElementById(arguments[0]).getContext('2d');"
+                                  "return Array.from(c.getImageData(arguments[1], arguments[2], 1, 1).data);",
                                   canvas_id, int(round(x)), int(round(y)))
 
 
@@ -305,7 +305,7 @@ def _canvas_json(browser, canvas_id: str, attribute: str):
 
 
 def test_descent_axes_stay_fixed_with_the_minimum_marked_and_an_off_scale_arrow(driver):
-    """A converging and a diverging η share one pair of axes; the run that leaves them ends in a red arrow at the edge."""
+    """A converging and a diverging η share one pair of axes; a run that leaves them ends in a red arrow at the edge."""
     grid = np.linspace(*descent_widget("en").config["view"], 60001)
     h = grid**2 - 2 * grid                               # h(x) = x² − 2x, by hand
     _set(driver, "descent-eta", 0.4)                     # a new η resets the run to x₀ = 3, far from the minimum
@@ -413,7 +413,8 @@ def test_training_a_too_large_eta_is_said_and_no_made_up_limit_is_drawn(driver):
     eta = _set(driver, "train-eta", 64.0)
     assert eta == 64.0
     _click(driver, "train-reset")
-    theta, losses = params_vector(compiled.params, STUDENT), [compiled.value(params_vector(compiled.params, STUDENT), data.X, data.y)]
+    theta = params_vector(compiled.params, STUDENT)
+    losses = [compiled.value(theta, data.X, data.y)]
     while len(losses) < 2 or losses[-1] <= losses[-2]:
         theta = theta - eta * compiled(theta, data.X, data.y)[1]
         losses.append(compiled.value(theta, data.X, data.y))
@@ -443,7 +444,7 @@ def test_the_notation_key_comes_first_and_section_0_shows_f_at_theta0(driver):
     assert not key.find_elements("css selector", ".katex-error")
     first = driver.find_element("css selector", "section")
     assert first.get_attribute("id") == "model"
-    assert driver.execute_script("return arguments[0].compareDocumentPosition(arguments[1]) & 4", key, first)  # key first
+    assert driver.execute_script("return arguments[0].compareDocumentPosition(arguments[1]) & 4", key, first)
     s = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
     p = STUDENT
     h1, h2 = s(p["w1_1"] * 1 + p["b1"]), s(p["w2_1"] * 2 + p["b2"])
@@ -464,7 +465,8 @@ def test_tower_sliders_are_named_k_is_logarithmic_and_the_map_has_axes_and_a_col
     assert all(spec["title"] for spec in cfg["sliders"])                 # words in the other language too
     k = driver.find_element("id", "tower-k")
     assert (k.get_attribute("data-scale"), k.get_attribute("min"), k.get_attribute("max")) == ("log", "0", "3")
-    values = [_set_slider(driver, "tower", spec, v) for spec, v in zip(cfg["sliders"], (-0.8, 0.4, -0.5, 0.6, 10, 30, 1.1))]
+    values = [_set_slider(driver, "tower", spec, v)
+              for spec, v in zip(cfg["sliders"], (-0.8, 0.4, -0.5, 0.6, 10, 30, 1.1))]
     assert values[4] == 10.0
     _check_map(driver, "tower-canvas", lambda X: tower(*values).evaluate(X))
     grid = _grid(driver, "tower-canvas")
@@ -477,7 +479,7 @@ def test_tower_sliders_are_named_k_is_logarithmic_and_the_map_has_axes_and_a_col
 
 
 def test_tower_small_multiples_are_its_four_steps_and_z5_with_the_zero_contour(driver):
-    """h₁…h₄ and z₅ worked out here by hand from the sliders: hᵢ = σ(k·(x − edge)), z₅ = s·(h₁ − h₂ + h₃ − h₄ − t)."""
+    """h₁…h₄ and z₅ worked out by hand from the sliders: hᵢ = σ(k·(x − edge)), z₅ = s·(h₁ − h₂ + h₃ − h₄ − t)."""
     cfg = tower_widget("en").config
     a, b, c, d, k, s, t = (_set_slider(driver, "tower", spec, v)
                            for spec, v in zip(cfg["sliders"], (-0.6, 0.5, -0.4, 0.7, 10, 20, 1.2)))

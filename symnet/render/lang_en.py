@@ -382,8 +382,12 @@ EN = {
     "live_tower_t": "threshold",
     "live_tower_map": "Tower(x, y) on the box [a, b] × [c, d]",
     "live_loss_above": "the mean loss fell this epoch but is still above where it started: η is too large",
-    "live_tower_parts": "The pieces: the four step neurons h₁…h₄ (a step in x or in y each) and z₅ = s·(h₁ − h₂ + h₃ − h₄ − t), the sum the last σ turns into the tower; white: z₅ = 0, where the tower's edge is.",
-    "live_approx_grid": "G and ŷ share one colour scale; the error map keeps one scale for every n (the largest error of any n shown), so it darkens as n grows. The max and RMS error are taken over the {samples}×{samples} cell centres these maps are drawn from.",
+    "live_tower_parts": "The pieces: the four step neurons h₁…h₄ (a step in x or in y each) and "
+                        "z₅ = s·(h₁ − h₂ + h₃ − h₄ − t), the sum the last σ turns into the tower; white: z₅ = 0, "
+                        "where the tower's edge is.",
+    "live_approx_grid": "G and ŷ share one colour scale; the error map keeps one scale for every n (the largest "
+                        "error of any n shown), so it darkens as n grows. The max and RMS error are taken over the "
+                        "{samples}×{samples} cell centres these maps are drawn from.",
     "live_approx_g": "G(x, y), the target",
     "live_approx_yhat": "ŷ, the sum of towers",
 }

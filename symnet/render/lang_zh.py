@@ -350,8 +350,10 @@ ZH = {
     "live_tower_t": "阈值",
     "live_tower_map": "方块 [a, b] × [c, d] 上的 Tower(x, y)",
     "live_loss_above": "这一轮平均损失下降了，但仍高于起点：η 太大",
-    "live_tower_parts": "拆开来看：四个阶跃神经元 h₁…h₄（各自在 x 或 y 方向上的一个台阶），以及 z₅ = s·(h₁ − h₂ + h₃ − h₄ − t)，最后一个 σ 把它变成高台；白线：z₅ = 0，也就是高台的边。",
-    "live_approx_grid": "G 与 ŷ 共用一个色标；误差图对所有 n 用同一个色标（所示各 n 中最大的误差），所以 n 越大图越暗。最大误差和均方根误差取自这些图所用的 {samples}×{samples} 个格心。",
+    "live_tower_parts": "拆开来看：四个阶跃神经元 h₁…h₄（各自在 x 或 y 方向上的一个台阶），以及 z₅ = s·(h₁ − h₂ + "
+                        "h₃ − h₄ − t)，最后一个 σ 把它变成高台；白线：z₅ = 0，也就是高台的边。",
+    "live_approx_grid": "G 与 ŷ 共用一个色标；误差图对所有 n 用同一个色标（所示各 n 中最大的误差），所以 n "
+                        "越大图越暗。最大误差和均方根误差取自这些图所用的 {samples}×{samples} 个格心。",
     "live_approx_g": "目标函数 G(x, y)",
     "live_approx_yhat": "ŷ：高台之和",
 }

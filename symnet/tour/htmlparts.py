@@ -105,8 +105,8 @@ NOTATION = (
 
 def notation_html(lang: str) -> str:
     """The notation key: each symbol typeset, beside what it means on this page."""
-    rows = "".join(f'<tr><td class="word">{math_html(latex, display=False)}</td><td class="word">{escape(t(key, lang))}</td></tr>'
-                   for latex, _, key in NOTATION)
+    rows = "".join(f'<tr><td class="word">{math_html(latex, display=False)}</td>'
+                   f'<td class="word">{escape(t(key, lang))}</td></tr>' for latex, _, key in NOTATION)
     return (f'<aside class="key" id="notation"><p><b>{escape(t("key_title", lang))}</b></p>'
             f'<div class="scroll"><table><tbody>{rows}</tbody></table></div></aside>')
 
@@ -174,7 +174,8 @@ div.exercises { border-left: 4px solid #10b981; background: #f0fdf8; padding: .3
 div.exercise input { width: 9rem; padding: .2rem .4rem; font-size: 1rem; }
 div.exercise .verdict.right { color: #047857; font-weight: 600; } div.exercise .verdict.wrong { color: #b91c1c; }
 aside.key { border-left: 4px solid #6366f1; background: #f5f6ff; padding: .3rem 1rem .4rem; margin: 1.2rem 0; }
-aside.key table { font-family: inherit; font-size: .9rem; margin: .2rem 0; } aside.key td { border: none; padding: .15rem .6rem; }
+aside.key table { font-family: inherit; font-size: .9rem; margin: .2rem 0; }
+aside.key td { border: none; padding: .15rem .6rem; }
 aside.key td:first-child { white-space: nowrap; }
 @media (max-width: 600px) { body { margin: 1rem auto; } nav ol { columns: 1; }
                             div.live .multiples { grid-template-columns: 1fr 1fr; } }

@@ -7,7 +7,8 @@ generated functions:
 
 - ``sn_tower(x, y, x_min, x_max, y_min, y_max, k, s, t)``: the tower network's program, preceded by
   the assignments that turn the sliders into its weights (w = k, b = −k·edge; (s, −s, s, −s), −s·t);
-  ``sn_tower_parts`` (same arguments) → [h₁, h₂, h₃, h₄, z₅], the steps of that program the tower is built from;
+  ``sn_tower_parts`` (same arguments) → [h₁, h₂, h₃, h₄, z₅], the steps of that program the tower is
+  built from;
 - ``sn_descent(x, eta)`` → [x − η·h′(x), h(x), h′(x)], with h′ from symnet's rule table;
 - ``sn_loss_grad(x1, x2, y, θ…)`` → [L, ∂L/∂θ…]: the seed network's gradient program, and
   ``sn_predict(x1, x2, θ…)`` → [F(x)]: its forward program (the heat maps of F, and of G at Θ*);
@@ -116,7 +117,8 @@ def descent_widget(lang: str):
 
 
 def minimum(expr, x, view) -> tuple[float, float]:
-    """The lowest point (x*, h(x*)) of h on [lo, hi]: the lowest of the roots of h′ (symnet's rule table) and the ends.
+    """The lowest point (x*, h(x*)) of h on [lo, hi]: the lowest of the roots of h′ (symnet's rule table)
+    and the two ends.
 
     >>> import math
 

@@ -58,7 +58,8 @@ def render_html(sections, lang: str) -> str:
             f"<title>{escape(t('page_title', lang))}</title>\n<style>{CSS}{LIVE_CSS}</style>\n{head_html()}\n"
             "</head>\n<body>\n"
             f"<h1>{escape(t('page_title', lang))}</h1>\n<p class=\"lead\">{escape(t('page_lead', lang))}</p>\n"
-            f"<nav><ol>{toc}</ol></nav>\n{notation_html(lang)}\n{body}\n<footer>{escape(_footer(lang))}</footer>\n{scripts_html(sections)}\n"
+            f"<nav><ol>{toc}</ol></nav>\n{notation_html(lang)}\n{body}\n"
+            f"<footer>{escape(_footer(lang))}</footer>\n{scripts_html(sections)}\n"
             "</body>\n</html>\n")
 
 
