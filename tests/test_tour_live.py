@@ -35,8 +35,9 @@ from symnet.tour.live import (
     tower_widget,
     train_widget,
 )
-from symnet.tour.records import AT, POINTS, STUDENT, Formula, Section
+from symnet.tour.records import AT, POINTS, STUDENT, Formula, Section, TourContext
 from symnet.tour.render import render_html
+from symnet.tour.sections import model_section
 from symnet.towers.approximation import approximate, dense_grid
 from symnet.towers.tower import tower
 
@@ -67,7 +68,8 @@ def _browser(width: int = 1280):
 def page(tmp_path_factory):
     """The tour's live widgets and a typeset formula on one page, written like the tour writes it."""
     out = tmp_path_factory.mktemp("live")
-    sections = (Section("towers", "towers", (), (Formula("F", "x", r"F(\Theta, x) = \sigma\left(w x + b\right)"),),
+    sections = (model_section(TourContext(out, "en")),
+                Section("towers", "towers", (), (Formula("F", "x", r"F(\Theta, x) = \sigma\left(w x + b\right)"),),
                         widgets=(tower_widget("en"),)),
                 Section("approx", "approx", (), widgets=(approx_widget("en", APPROXIMATIONS),)),
                 Section("descent", "descent", (), widgets=(descent_widget("en"),)),
@@ -117,15 +119,22 @@ def _value(browser, element_id: str) -> float:
 def test_page_loads_offline_with_no_script_error_and_typesets(driver):
     assert driver.execute_script("return document.querySelectorAll('.katex').length") >= 1
     assert driver.execute_script("return document.querySelectorAll('.katex-error').length") == 0
-    assert driver.execute_script("return document.querySelectorAll('canvas').length") == 5
+    assert driver.execute_script("return document.querySelectorAll('canvas').length") == 14
     assert driver.execute_script("return document.querySelectorAll('#graph-svg g.node').length") == 26
     assert _severe(driver) == []
 
 
+def _set_slider(browser, prefix: str, spec: dict, value: float) -> float:
+    """Move a slider to ``value``; a log-scale slider moves log₁₀ of it. Returns the value the page uses."""
+    raw = np.log10(value) if spec.get("scale") == "log" else value
+    _set(browser, f"{prefix}-{spec['id']}", raw)
+    return _value(browser, f"{prefix}-{spec['id']}-out")
+
+
 def test_tower_sliders_match_numpy(driver):
     cfg = tower_widget("en").config
-    for values in ((-0.3, 0.7, -0.2, 0.8, 1000, 30, 1.1), (-1.0, 0.5, 0.1, 0.9, 200, 12.5, 0.6)):
-        moved = [_set(driver, f"tower-{spec['id']}", v) for spec, v in zip(cfg["sliders"], values)]
+    for values in ((-0.3, 0.7, -0.2, 0.8, 1000, 30, 1.1), (-1.0, 0.5, 0.1, 0.9, 100, 12.5, 0.6)):
+        moved = [_set_slider(driver, "tower", spec, v) for spec, v in zip(cfg["sliders"], values)]
         assert moved == pytest.approx(values, abs=1e-12)
         cells = driver.find_elements("css selector", "#tower-probes td.probe")
         got = np.array([float(c.get_attribute("data-value")) for c in cells])
@@ -278,3 +287,227 @@ def test_the_whole_chinese_tour_page_runs_in_the_browser(tour_zh_without_tex):
     finally:
         browser.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def _pixel(browser, canvas_id: str, x: float, y: float) -> list:
+    """The RGBA of one canvas pixel (canvas coordinates)."""
+    return browser.execute_script("var c = document.getElementById(arguments[0]).getContext('2d');"
+                                  "return Array.from(c.getImageData(arguments[1], arguments[2], 1, 1).data);",
+                                  canvas_id, int(round(x)), int(round(y)))
+
+
+def _canvas_json(browser, canvas_id: str, attribute: str):
+    return json.loads(browser.find_element("id", canvas_id).get_attribute(attribute))
+
+
+def test_descent_axes_stay_fixed_with_the_minimum_marked_and_an_off_scale_arrow(driver):
+    """A converging and a diverging η share one pair of axes; a run that leaves them ends in a red arrow at the edge."""
+    grid = np.linspace(*descent_widget("en").config["view"], 60001)
+    h = grid**2 - 2 * grid                               # h(x) = x² − 2x, by hand
+    _set(driver, "descent-eta", 0.4)                     # a new η resets the run to x₀ = 3, far from the minimum
+    x_min, h_min, mx, my = _canvas_json(driver, "descent-canvas", "data-minimum")
+    assert abs(x_min - grid[np.argmin(h)]) < 1e-4 and abs(h_min - h.min()) < 1e-8
+    r, g, b, _ = _pixel(driver, "descent-canvas", mx, my)
+    assert g > 120 and r < 60                            # the minimum's green dot
+    _click(driver, "descent-step", 6)
+    calm = _canvas_json(driver, "descent-canvas", "data-axes")
+    assert calm[:2] == [grid[0], grid[-1]] and calm[2] < h.min() and calm[3] > h.max()
+    assert all(not m["off"] for m in _canvas_json(driver, "descent-canvas", "data-marks"))
+    _set(driver, "descent-eta", 1.2)
+    _click(driver, "descent-step", 20)
+    assert _canvas_json(driver, "descent-canvas", "data-axes") == calm      # the axes did not follow the run
+    marks = _canvas_json(driver, "descent-canvas", "data-marks")
+    path = descend(DESCENT_H, DESCENT_START, 1.2, steps=20)
+    assert np.max(np.abs(np.array([m["x"] for m in marks]) - np.array(path.xs))) <= TOL
+    last = marks[-1]
+    assert abs(last["x"]) > 100 and last["off"] in ("leftup", "rightup")
+    assert last["px"] == max(m["px"] for m in marks) or last["px"] == min(m["px"] for m in marks)
+    dx = 1 if "right" in last["off"] else -1
+    r, g, b, _ = _pixel(driver, "descent-canvas", last["px"] + 2 * dx - 5 * dx / 2**0.5, last["py"] - 2 + 5 / 2**0.5)
+    assert r > 180 and g < 90 and b < 90, (r, g, b)     # the arrow head is drawn there, in red
+
+
+VIRIDIS = ((68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37))
+
+
+def _viridis(v: float) -> np.ndarray:
+    """The page's colour scale, worked out here: five stops, straight lines between them, v in [0, 1]."""
+    t = min(1.0, max(0.0, v)) * 4
+    k = min(3, int(t))
+    return np.array(VIRIDIS[k]) + (t - k) * (np.array(VIRIDIS[k + 1]) - np.array(VIRIDIS[k]))
+
+
+def _grid(browser, canvas_id: str) -> dict:
+    return browser.execute_script("return document.getElementById(arguments[0]).snGrid", canvas_id)
+
+
+def _centres(grid: dict, cells) -> np.ndarray:
+    d, n = grid["domain"], grid["n"]
+    return np.array([[d[0] + (i + 0.5) * (d[1] - d[0]) / n, d[2] + (j + 0.5) * (d[3] - d[2]) / n] for i, j in cells])
+
+
+CELLS = ((3, 2), (5, 40), (24, 24), (44, 3), (30, 11))   # away from the frame line
+
+
+def _check_map(browser, canvas_id: str, predict, scale=(0.0, 1.0)) -> None:
+    """The map's values at a few cells are NumPy's, and each cell is painted in that value's colour on ``scale``."""
+    grid = _grid(browser, canvas_id)
+    n, frame = grid["n"], grid["frame"]
+    got = np.array([grid["values"][j * n + i] for i, j in CELLS])
+    assert np.max(np.abs(got - predict(_centres(grid, CELLS)))) <= TOL
+    for (i, j), v in zip(CELLS, got):
+        px = frame["left"] + (i + 0.5) * frame["width"] / n
+        py = frame["top"] + frame["height"] - (j + 0.5) * frame["height"] / n
+        colour = _viridis((v - scale[0]) / (scale[1] - scale[0]))
+        assert np.max(np.abs(np.array(_pixel(browser, canvas_id, px, py)[:3]) - np.round(colour))) <= 2
+
+
+def test_training_heat_maps_of_f_and_the_teacher_match_numpy(driver):
+    from symnet.learn.data import SEED_TEACHER
+
+    compiled, data = value_and_grad(squared_error(seed_network())), make("seed", n=200, noise=0.05, seed=0)
+    _click(driver, "train-set-seed")
+    eta = _set(driver, "train-eta", 4.0)
+    _click(driver, "train-reset")
+    _click(driver, "train-step", 5)
+    theta = params_vector(compiled.params, STUDENT)
+    for _ in range(5):
+        theta = theta - eta * compiled(theta, data.X, data.y)[1]
+    forward = compile_network(seed_network())
+    _check_map(driver, "train-map-f", lambda X: forward(theta, X))
+    _check_map(driver, "train-map-g", lambda X: forward(params_vector(compiled.params, SEED_TEACHER), X))
+    assert driver.execute_script("return document.getElementById('train-map-f').snContour.length") == 0
+
+
+def test_training_toggles_to_xor_and_draws_its_half_contour(driver):
+    from symnet.core.network import mlp
+    from symnet.learn.training import train
+
+    network, data = mlp([2, 4, 1], "tanh", "sigmoid"), make("xor", n=200, seed=0)
+    _click(driver, "train-set-xor")
+    assert driver.find_element("id", "live-train").get_attribute("data-set") == "xor"
+    eta = float(driver.find_element("id", "train-eta").get_attribute("value"))
+    _click(driver, "train-step", 60)
+    fit = train(network, data, optimizer="sgd", learning_rate=eta, epochs=60, progress=False)   # the tour's own loop
+    got = np.array(json.loads(driver.find_element("id", "live-train").get_attribute("data-theta")))
+    assert np.max(np.abs(got - fit.theta)) <= 1e-10
+    assert abs(_value(driver, "train-loss") - fit.history.train_loss[-1]) <= 1e-10
+    _check_map(driver, "train-map-f", lambda X: compile_network(network)(got, X))
+    segments = np.array(driver.execute_script("return document.getElementById('train-map-f').snContour"))
+    assert len(segments) > 20
+    middles = segments.mean(axis=1)
+    assert np.max(np.abs(compile_network(network)(got, middles) - 0.5)) < 0.02   # ŷ = ½ there, to grid accuracy
+    assert _grid(driver, "train-map-g")["values"] is None                         # XOR has data, not a teacher
+    _click(driver, "train-set-seed")
+
+
+def test_training_a_too_large_eta_is_said_and_no_made_up_limit_is_drawn(driver):
+    from symnet.render.i18n import t as words
+
+    compiled, data = value_and_grad(squared_error(seed_network())), make("seed", n=200, noise=0.05, seed=0)
+    assert driver.find_element("id", "train-eta-limit").text == ""       # no stability limit until symnet computes one
+    eta = _set(driver, "train-eta", 64.0)
+    assert eta == 64.0
+    _click(driver, "train-reset")
+    theta = params_vector(compiled.params, STUDENT)
+    losses = [compiled.value(theta, data.X, data.y)]
+    while len(losses) < 2 or losses[-1] <= losses[-2]:
+        theta = theta - eta * compiled(theta, data.X, data.y)[1]
+        losses.append(compiled.value(theta, data.X, data.y))
+    _click(driver, "train-step", len(losses) - 1)
+    status = driver.find_element("id", "train-status")
+    assert status.text == words("live_loss_grew", "zh") and "bad" in status.get_attribute("class")
+    assert abs(_value(driver, "train-loss") - losses[-1]) <= TOL
+    while not losses[-1] < losses[-2]:                    # on to an epoch where it falls, yet stays above the start
+        theta = theta - eta * compiled(theta, data.X, data.y)[1]
+        losses.append(compiled.value(theta, data.X, data.y))
+    assert losses[-1] > losses[0]
+    _click(driver, "train-step", len(losses) - 1 - int(_value(driver, "train-epoch")))
+    assert status.text == words("live_loss_above", "zh") and "bad" in status.get_attribute("class")
+    _set(driver, "train-eta", 4.0)
+    _click(driver, "train-reset")
+    _click(driver, "train-step")
+    assert "bad" not in driver.find_element("id", "train-status").get_attribute("class")
+
+
+def test_the_notation_key_comes_first_and_section_0_shows_f_at_theta0(driver):
+    """The key typesets every symbol before §0; §0 states F(Θ₀; x₁ = 1, x₂ = 2), worked out here by hand."""
+    from symnet.learn.data import SEED_TEACHER
+    from symnet.tour.htmlparts import NOTATION
+
+    key = driver.find_element("id", "notation")
+    assert len(key.find_elements("css selector", ".katex")) == len(NOTATION)
+    assert not key.find_elements("css selector", ".katex-error")
+    first = driver.find_element("css selector", "section")
+    assert first.get_attribute("id") == "model"
+    assert driver.execute_script("return arguments[0].compareDocumentPosition(arguments[1]) & 4", key, first)
+    s = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    p = STUDENT
+    h1, h2 = s(p["w1_1"] * 1 + p["b1"]), s(p["w2_1"] * 2 + p["b2"])
+    h3, h4 = s(p["w3_1"] * (h1 + h2) + p["b3"]), s(p["w4_1"] * h2 + p["b4"])
+    F = s(p["w5_1"] * h3 + p["w5_2"] * h4 + p["b5"])
+    stated = first.find_element("css selector", "figure.formula .math").get_attribute("data-tex")
+    assert stated.endswith(f"= {F:.4f}") and f"{F:.4f}" == "0.5355"
+    rows = [[c.text for c in r.find_elements("css selector", "td")]
+            for r in first.find_elements("css selector", "table")[0].find_elements("css selector", "tbody tr")]
+    assert [(float(a), float(b)) for _, a, b in rows] == [(STUDENT[k], SEED_TEACHER[k]) for k in STUDENT]
+
+
+def test_tower_sliders_are_named_k_is_logarithmic_and_the_map_has_axes_and_a_colour_bar(driver):
+    cfg = tower_widget("zh").config
+    names = [n.text for n in driver.find_elements("css selector", "#live-tower label.slider .name")]
+    assert names == ["a", "b", "c", "d", "k", "s", "t"] and not {"x₀", "x₁", "y₀", "y₁"} & set(names)
+    assert all(w.text for w in driver.find_elements("css selector", "#live-tower label.slider .what"))
+    assert all(spec["title"] for spec in cfg["sliders"])                 # words in the other language too
+    k = driver.find_element("id", "tower-k")
+    assert (k.get_attribute("data-scale"), k.get_attribute("min"), k.get_attribute("max")) == ("log", "0", "3")
+    values = [_set_slider(driver, "tower", spec, v)
+              for spec, v in zip(cfg["sliders"], (-0.8, 0.4, -0.5, 0.6, 10, 30, 1.1))]
+    assert values[4] == 10.0
+    _check_map(driver, "tower-canvas", lambda X: tower(*values).evaluate(X))
+    grid = _grid(driver, "tower-canvas")
+    assert grid["domain"] == [-1.5, 1.5, -1.5, 1.5]
+    frame = grid["frame"]
+    bar_x = frame["left"] + frame["width"] + 20                         # the colour bar: 1 at the top, 0 at the bottom
+    top = _pixel(driver, "tower-canvas", bar_x, frame["top"] + 3)[:3]
+    bottom = _pixel(driver, "tower-canvas", bar_x, frame["top"] + frame["height"] - 3)[:3]
+    assert np.max(np.abs(np.array(top) - _viridis(1.0))) <= 8 and np.max(np.abs(np.array(bottom) - _viridis(0.0))) <= 8
+
+
+def test_tower_small_multiples_are_its_four_steps_and_z5_with_the_zero_contour(driver):
+    """h₁…h₄ and z₅ worked out by hand from the sliders: hᵢ = σ(k·(x − edge)), z₅ = s·(h₁ − h₂ + h₃ − h₄ − t)."""
+    cfg = tower_widget("en").config
+    a, b, c, d, k, s, t = (_set_slider(driver, "tower", spec, v)
+                           for spec, v in zip(cfg["sliders"], (-0.6, 0.5, -0.4, 0.7, 10, 20, 1.2)))
+    sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    steps = (lambda X: sig(k * (X[:, 0] - a)), lambda X: sig(k * (X[:, 0] - b)),
+             lambda X: sig(k * (X[:, 1] - c)), lambda X: sig(k * (X[:, 1] - d)))
+    z5 = lambda X: s * (steps[0](X) - steps[1](X) + steps[2](X) - steps[3](X) - t)  # noqa: E731
+    assert cfg["parts"] == ["h₁", "h₂", "h₃", "h₄", "z₅"]
+    for i, step in enumerate(steps, start=1):
+        _check_map(driver, f"tower-part-{i}", step)
+    grid = _grid(driver, "tower-part-5")
+    _check_map(driver, "tower-part-5", z5, (min(grid["values"]), max(grid["values"])))
+    segments = np.array(driver.execute_script("return document.getElementById('tower-part-5').snContour"))
+    assert len(segments) > 20
+    cell = (grid["domain"][1] - grid["domain"][0]) / grid["n"]
+    around = np.array([[dx, dy] for dx in (-cell, 0, cell) for dy in (-cell, 0, cell)])
+    for middle in segments.mean(axis=1):              # z₅ changes sign within a cell of every contour piece
+        near = z5(middle + around)
+        assert near.min() < 0 < near.max()
+
+
+def test_sum_of_towers_maps_show_g_yhat_and_the_error_on_one_scale_for_every_n(driver):
+    target = lambda X: np.sin(X[:, 0]) * np.cos(X[:, 1])  # noqa: E731
+    X = np.column_stack([c.ravel() for c in dense_grid(APPROXIMATIONS[0].domain, APPROX_SAMPLES)])
+    worst = max(np.max(np.abs(target(X) - a.evaluate(X))) for a in APPROXIMATIONS)
+    scales = []
+    for index, approximation in enumerate(APPROXIMATIONS):
+        _set(driver, "approx-n", index)
+        g_scale = tuple(_grid(driver, "approx-g")["range"])
+        assert g_scale == pytest.approx((target(X).min(), target(X).max()), abs=TOL)
+        _check_map(driver, "approx-g", target, g_scale)
+        _check_map(driver, "approx-yhat", approximation.evaluate, g_scale)          # ŷ on G's scale
+        scales.append(tuple(_grid(driver, "approx-err")["range"]))
+        _check_map(driver, "approx-err", lambda P: np.abs(target(P) - approximation.evaluate(P)), scales[-1])
+    assert scales[0] == scales[1] and abs(scales[0][1] - worst) <= TOL                # one fixed error scale

@@ -90,6 +90,33 @@ def exercises_html(exercises, key: str, lang: str) -> str:
             f'{"".join(items)}</div>')
 
 
+# the page's one notation key: (LaTeX, Unicode text, i18n key of its meaning), shown once before §0
+NOTATION = (
+    (r"\theta_i = (w_{i,\cdot},\ b_i)", "θᵢ = (wᵢ,·, bᵢ)", "key_theta"),
+    (r"\Theta,\ \Theta_0,\ \Theta^*", "Θ, Θ₀, Θ*", "key_Theta"),
+    (r"z_i,\ h_i = \sigma(z_i)", "zᵢ, hᵢ = σ(zᵢ)", "key_zh"),
+    (r"L = (y - \hat{y})^2", "L = (y − ŷ)²", "key_L"),
+    (r"\bar{L} = \frac{1}{N} \sum_{n} L_n", "L̄ = (1/N) Σₙ Lₙ", "key_Lbar"),
+    (r"\delta_s = \frac{\partial L}{\partial s}", "δ_s = ∂L/∂s", "key_delta"),
+    (r"\delta^l = \delta_{z^l}", "δˡ = δ_{zˡ}", "key_nielsen"),
+    (r"\eta", "η", "key_eta"),
+)
+
+
+def notation_html(lang: str) -> str:
+    """The notation key: each symbol typeset, beside what it means on this page."""
+    rows = "".join(f'<tr><td class="word">{math_html(latex, display=False)}</td>'
+                   f'<td class="word">{escape(t(key, lang))}</td></tr>' for latex, _, key in NOTATION)
+    return (f'<aside class="key" id="notation"><p><b>{escape(t("key_title", lang))}</b></p>'
+            f'<div class="scroll"><table><tbody>{rows}</tbody></table></div></aside>')
+
+
+def notation_markdown(lang: str) -> list[str]:
+    """The notation key as Markdown lines (a two-column table)."""
+    return ([f"**{t('key_title', lang)}**", "", "| | |", "|---|---|"] +
+            [f"| `{text}` | {t(key, lang)} |" for _, text, key in NOTATION] + [""])
+
+
 def head_html() -> str:
     """KaTeX's stylesheet (fonts inlined) for the page's ``<head>``."""
     return f"<style>{katex_css()}</style>"
@@ -116,6 +143,7 @@ div.live h3 { margin: .2rem 0 .6rem; font-size: 1.1rem; }
 div.live .controls { display: grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); gap: .2rem 1rem; }
 div.live label.slider { display: flex; align-items: center; gap: .5rem; }
 div.live label.slider .name { min-width: 1.6rem; font-style: italic; }
+div.live label.slider .what { font-size: .8rem; color: #4b5563; min-width: 6.5rem; }
 div.live label.slider input { flex: 1; min-width: 6rem; }
 div.live .readout span { white-space: pre; }
 div.live output { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; }
@@ -124,6 +152,11 @@ div.live canvas { display: block; width: 100%; max-width: 480px; height: auto; m
 div.live .pictures { display: flex; flex-wrap: wrap; gap: 0 1.5rem; align-items: flex-start; }
 div.live .pictures canvas { flex: 1 1 300px; width: 0; min-width: 0; max-width: 480px; }
 #tower-surface { cursor: grab; touch-action: none; }
+div.live .multiples { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 0 .6rem; }
+div.live .multiples canvas { width: 100%; max-width: 300px; margin: .3rem 0; }
+div.live .choice { grid-column: 1 / -1; display: flex; flex-wrap: wrap; gap: .2rem 1.2rem; }
+div.live .choice label { white-space: nowrap; }
+div.live label.slider .limit { font-size: .85rem; color: #92400e; }
 div.live .buttons button { margin: .2rem .4rem .2rem 0; padding: .3rem .9rem; font-size: .95rem; }
 div.live .status.bad { color: #b91c1c; font-weight: 600; }
 div.live .graph-box { overflow-x: auto; }
@@ -140,5 +173,10 @@ div.live .graph-box { overflow-x: auto; }
 div.exercises { border-left: 4px solid #10b981; background: #f0fdf8; padding: .3rem 1rem .6rem; margin: 1.2rem 0; }
 div.exercise input { width: 9rem; padding: .2rem .4rem; font-size: 1rem; }
 div.exercise .verdict.right { color: #047857; font-weight: 600; } div.exercise .verdict.wrong { color: #b91c1c; }
-@media (max-width: 600px) { body { margin: 1rem auto; } nav ol { columns: 1; } }
+aside.key { border-left: 4px solid #6366f1; background: #f5f6ff; padding: .3rem 1rem .4rem; margin: 1.2rem 0; }
+aside.key table { font-family: inherit; font-size: .9rem; margin: .2rem 0; }
+aside.key td { border: none; padding: .15rem .6rem; }
+aside.key td:first-child { white-space: nowrap; }
+@media (max-width: 600px) { body { margin: 1rem auto; } nav ol { columns: 1; }
+                            div.live .multiples { grid-template-columns: 1fr 1fr; } }
 """

@@ -43,8 +43,9 @@ def katex_js() -> str:
 
 @lru_cache(maxsize=None)
 def live_js() -> str:
-    """The hand-written glue of the live widgets: controls, drawing, loops (no formulas: those are generated)."""
-    return script_text(_static("live.js").decode("utf-8"))
+    """The hand-written glue of the live widgets: the drawing helpers (``plots.js``), then the controls and
+    loops (``live.js``); no formulas: those are generated."""
+    return script_text(_static("plots.js").decode("utf-8") + "\n" + _static("live.js").decode("utf-8"))
 
 
 def katex_licence() -> str:

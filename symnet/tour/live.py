@@ -2,26 +2,35 @@
 
 Each builder returns a ``Widget`` record: the generated code (``symnet.numeric.jscode``), the
 numbers the page starts from (JSON-ready) and its words. The glue in ``static/live.js`` only moves
-sliders, loops and draws; every formula it evaluates is one of these generated functions:
+sliders and loops, and ``static/plots.js`` only draws; every formula they evaluate is one of these
+generated functions:
 
 - ``sn_tower(x, y, x_min, x_max, y_min, y_max, k, s, t)``: the tower network's program, preceded by
   the assignments that turn the sliders into its weights (w = k, b = −k·edge; (s, −s, s, −s), −s·t);
+  ``sn_tower_parts`` (same arguments) → [h₁, h₂, h₃, h₄, z₅], the steps of that program the tower is
+  built from;
 - ``sn_descent(x, eta)`` → [x − η·h′(x), h(x), h′(x)], with h′ from symnet's rule table;
 - ``sn_loss_grad(x1, x2, y, θ…)`` → [L, ∂L/∂θ…]: the seed network's gradient program, and
-  ``sn_predict(x1, x2, θ…)`` → [F(x)]: its forward program;
+  ``sn_predict(x1, x2, θ…)`` → [F(x)]: its forward program (the heat maps of F, and of G at Θ*);
+  ``sn_loss_grad_xor`` and ``sn_predict_xor``: the same for the 2-4-1 XOR network;
 - ``sn_graph(x1, x2, y, θ…)`` → every value and every δ of that program (the graph's labels).
 """
 
 from __future__ import annotations
+
+import math
 
 from sympy import Symbol
 
 from symnet.render.i18n import t
 
 TOWER_SLIDERS = ("x_min", "x_max", "y_min", "y_max", "k", "s", "t")
+TOWER_LABELS = ("a", "b", "c", "d", "k", "s", "t")   # the box [a, b] × [c, d]: no x₁ to clash with the input x₁
 TOWER_VIEW = (-1.5, 1.5)
+TOWER_PARTS = ("h1", "h2", "h3", "h4", "z5")   # small multiples: the four steps and z₅ before the last σ
 DESCENT_H = "x**2 - 2*x"
 DESCENT_START = 3.0
+DESCENT_VIEW = (-2.0, 4.0)   # the descent plot's fixed x range: a run leaving it is drawn as an arrow
 
 
 def tower_program():
@@ -51,21 +60,28 @@ def tower_program():
 
 
 def tower_widget(lang: str):
-    """The tower builder: bounds, steepness k, sharpness s and threshold t as sliders over a heat map."""
+    """The tower builder: bounds, steepness k, sharpness s and threshold t as sliders over a heat map, and
+    small multiples of the four step neurons h₁…h₄ and of z₅ (``sn_tower_parts``, the same program's steps)."""
     from symnet.numeric.jscode import to_javascript
+    from symnet.render.printing import pretty
     from symnet.towers.tower import ARTICLE_BOUNDS, SHARPNESS, STEEPNESS, THRESHOLD
     from symnet.tour.records import Widget
 
     program, args = tower_program()
     values = (*ARTICLE_BOUNDS, STEEPNESS, SHARPNESS, THRESHOLD)
-    ranges = ((-1.4, 1.4, 0.05),) * 4 + ((1, 1000, 1), (1, 60, 0.5), (0, 2.5, 0.05))
-    sliders = [{"id": name, "label": label, "min": lo, "max": hi, "step": step, "value": value}
-               for name, label, value, (lo, hi, step) in
-               zip(TOWER_SLIDERS, ("x₀", "x₁", "y₀", "y₁", "k", "s", "t"), values, ranges)]
-    config = {"sliders": sliders, "view": TOWER_VIEW, "grid": 120,
+    ranges = ((-1.4, 1.4, 0.05),) * 4 + ((0.0, 3.0, 0.01), (1, 60, 0.5), (0, 2.5, 0.05))
+    sliders = [{"id": name, "label": label, "title": t(f"live_tower_{name}", lang), "min": lo, "max": hi,
+                "step": step, "value": value}
+               for name, label, value, (lo, hi, step) in zip(TOWER_SLIDERS, TOWER_LABELS, values, ranges)]
+    k = sliders[TOWER_SLIDERS.index("k")]      # k spans 1 to 1000: the slider moves log₁₀ k, the page shows k
+    k.update(scale="log", value=math.log10(k["value"]))
+    parts = tuple(Symbol(name) for name in TOWER_PARTS)
+    config = {"sliders": sliders, "view": TOWER_VIEW, "grid": 120, "range": [0.0, 1.0], "part_grid": 48,
+              "parts": [pretty(part) for part in parts],
               "probes": [[0.2, 0.3], [-0.3, 0.0], [0.69, 0.5], [1.0, -1.0], [0.0, 0.79]]}
-    labels = {key: t(key, lang) for key in ("live_tower_probe", "live_value")}
-    return Widget("tower", t("live_tower_title", lang), to_javascript(program, args, "sn_tower"), config, labels)
+    labels = {key: t(key, lang) for key in ("live_tower_probe", "live_value", "live_tower_map", "live_tower_parts")}
+    code = to_javascript(program, args, "sn_tower") + "\n" + to_javascript(program, args, "sn_tower_parts", parts)
+    return Widget("tower", t("live_tower_title", lang), code, config, labels)
 
 
 def descent_program(h: str = DESCENT_H):
@@ -81,49 +97,127 @@ def descent_program(h: str = DESCENT_H):
 
 
 def descent_widget(lang: str):
-    """1-D descent on h(x) = x² − 2x from x₀ = 3: an η slider, step, run and reset, divergence shown."""
+    """1-D descent on h(x) = x² − 2x from x₀ = 3 on fixed axes: an η slider, step, run and reset; the minimum
+    marked, and an iterate beyond the axes drawn as an arrow at the edge, so a diverging run looks like one."""
     from symnet.learn.descent import LIMIT
     from symnet.numeric.jscode import to_javascript
     from symnet.render.printing import pretty
     from symnet.tour.records import Widget
 
     program, args, expr = descent_program()
-    config = {"x0": DESCENT_START, "limit": LIMIT, "view": [-2.0, 4.0],
+    config = {"x0": DESCENT_START, "limit": LIMIT, "view": list(DESCENT_VIEW),
+              "minimum": list(minimum(expr, args[0], DESCENT_VIEW)),
               "sliders": [{"id": "eta", "label": "η", "min": 0.01, "max": 1.2, "step": 0.01, "value": 0.4}]}
     labels = {key: t(key, lang) for key in ("live_step", "live_run", "live_pause", "live_reset",
-                                                "live_diverged", "live_converging", "live_growing")}
+                                                "live_diverged", "live_converging", "live_growing",
+                                                "live_minimum", "live_offscale")}
     labels["h"] = f"h(x) = {pretty(expr)}"
     return Widget("descent", t("live_descent_title", lang), to_javascript(program, args, "sn_descent"),
                   config, labels)
 
 
+def minimum(expr, x, view) -> tuple[float, float]:
+    """The lowest point (x*, h(x*)) of h on [lo, hi]: the lowest of the roots of h′ (symnet's rule table)
+    and the two ends.
+
+    >>> import math
+
+from sympy import Symbol
+    >>> minimum(Symbol("x")**2 - 2*Symbol("x"), Symbol("x"), (-2.0, 4.0))
+    (1.0, -1.0)
+    """
+    from sympy import Interval, solveset
+
+    from symnet.core.rules import differentiate
+
+    slope = differentiate(expr, x)
+    roots = solveset(slope, x, Interval(*view))
+    points = [float(r) for r in roots] if roots.is_FiniteSet else []
+    points += [float(v) for v in view]
+    return min(((p, float(expr.subs(x, p))) for p in points), key=lambda point: point[1])
+
+
+TRAIN_DOMAIN = (-2.0, 2.0, -2.0, 2.0)   # both data sets lie in [−2, 2]²: the heat maps' fixed axes
+TRAIN_GRID = 48                          # heat-map cells per side (48² forward passes per redraw)
+TRAIN_ETA_MAX = 64.0                     # both sets stop learning well before (the seed net from η ≈ 48)
+
+
 def train_widget(lang: str):
-    """The seed network learning its teacher by plain gradient descent, θ ← θ − η·(mean ∂L/∂θ), as §3's figure."""
+    """Plain gradient descent, θ ← θ − η·(mean ∂L/∂θ), on a data set chosen by a toggle: the seed network
+    learning its teacher G (heat maps of F and G) or the 2-4-1 MLP learning XOR (ŷ with its 0.5 contour).
+
+    Each set brings two generated functions: ``sn_loss_grad[_xor]`` (the gradient program of its squared
+    error) and ``sn_predict[_xor]`` (its network's forward program); G is ``sn_predict`` at the teacher's Θ*.
+    """
+    from symnet.tour.records import Widget
+
+    sets = (_train_set("seed", lang), _train_set("xor", lang))
+    config = {"sets": [config for config, _ in sets], "domain": list(TRAIN_DOMAIN), "grid": TRAIN_GRID,
+              "range": [0.0, 1.0],      # both networks end in σ: one fixed colour scale for every map
+              "sliders": [{"id": "eta", "label": "η", "min": 0.1, "max": TRAIN_ETA_MAX, "step": 0.1,
+                           "value": sets[0][0]["eta"]}]}
+    keys = ("live_step", "live_run", "live_pause", "live_reset", "live_epoch", "live_loss", "live_data_set",
+            "live_map_f", "live_map_g", "live_map_xor", "live_map_data", "live_loss_grew", "live_loss_falls",
+            "live_loss_above",
+            "live_train_diverged", "live_eta_limit")
+    labels = {key: t(key, lang) for key in keys}
+    return Widget("train", t("live_train_sets_title", lang), "\n".join(code for _, code in sets), config, labels)
+
+
+def _train_set(key: str, lang: str):
+    """One data set of the training widget: (its JSON-ready configuration, its generated code)."""
     from symnet.core.backprop import grad
     from symnet.core.losses import squared_error
-    from symnet.core.network import seed_network
-    from symnet.learn.data import make
     from symnet.numeric.jscode import to_javascript
     from symnet.render.printing import pretty
+
+    network, data, theta0, teacher, eta, points, targets = (_seed_set if key == "seed" else _xor_set)()
+    suffix = "" if key == "seed" else f"_{key}"
+    program = grad(squared_error(network)).program
+    code = (to_javascript(program, program.inputs + program.params, f"sn_loss_grad{suffix}") + "\n" +
+            to_javascript(network.program, network.program.inputs + network.program.params, f"sn_predict{suffix}"))
+    config = {"key": key, "label": t(f"live_set_{key}", lang), "X": data.X.tolist(), "y": data.y.tolist(),
+              "theta0": list(map(float, theta0)), "names": [pretty(p) for p in program.params],
+              "teacher_theta": None if teacher is None else list(map(float, teacher)),
+              "loss_grad": f"sn_loss_grad{suffix}", "predict": f"sn_predict{suffix}", "eta": eta,
+              "points": points.tolist(), "targets": list(map(float, targets)),
+              "columns": ["x₁", "x₂", "F(x)", "G(x)"] if key == "seed" else ["x₁", "x₂", "ŷ", "y"],
+              "contour": None if teacher is not None else 0.5,
+              # the stability limit η < 2/λ_max (largest Hessian eigenvalue at θ₀) comes with the curvature
+              # work; until symnet computes it, None: the page draws no limit rather than a made-up one
+              "eta_limit": None}
+    return config, code
+
+
+def _seed_set():
+    """The seed network, its teacher's data, the student Θ₀ and the teacher Θ*, G at the tour's points."""
     import numpy as np
 
-    from symnet.learn.data import SEED_TEACHER
+    from symnet.core.network import seed_network
+    from symnet.learn.data import SEED_TEACHER, make
     from symnet.numeric.codegen import compile_network, params_vector
-    from symnet.tour.records import POINTS, SEED_RATE, STUDENT, Widget
+    from symnet.tour.records import POINTS, SEED_RATE, STUDENT
 
-    network = seed_network()
-    program = grad(squared_error(network)).program
-    data = make("seed", n=200, noise=0.05, seed=0)
-    teacher = compile_network(network)(params_vector(network.params, SEED_TEACHER), np.array(POINTS))
-    config = {"X": data.X.tolist(), "y": data.y.tolist(), "theta0": [STUDENT[str(p)] for p in program.params],
-              "names": [pretty(p) for p in program.params], "n_inputs": len(program.inputs) - 1,
-              "sliders": [{"id": "eta", "label": "η", "min": 0.1, "max": 8.0, "step": 0.1, "value": SEED_RATE}],
-              "points": [list(p) for p in POINTS], "teacher": teacher.tolist()}
-    labels = {key: t(key, lang) for key in ("live_step", "live_run", "live_pause", "live_reset",
-                                                "live_epoch", "live_loss")}
-    code = (to_javascript(program, program.inputs + program.params, "sn_loss_grad") + "\n" +
-            to_javascript(network.program, network.program.inputs + network.program.params, "sn_predict"))
-    return Widget("train", t("live_train_title", lang), code, config, labels)
+    network, points = seed_network(), np.array(POINTS)
+    teacher = params_vector(network.params, SEED_TEACHER)
+    return (network, make("seed", n=200, noise=0.05, seed=0), params_vector(network.params, STUDENT), teacher,
+            SEED_RATE, points, compile_network(network)(teacher, points))
+
+
+def _xor_set():
+    """The tour's 2-4-1 XOR MLP from the start ``train(..., seed=0)`` takes, and the four corners' labels."""
+    import numpy as np
+
+    from symnet.core.network import mlp
+    from symnet.learn.data import make
+    from symnet.learn.training import _initial_theta
+    from symnet.tour.figures import XOR_CORNERS, XOR_HIDDEN
+    from symnet.tour.records import XOR_RATE
+
+    network, points = mlp([2, XOR_HIDDEN, 1], "tanh", "sigmoid"), np.array(XOR_CORNERS)
+    theta0 = _initial_theta(tuple(str(p) for p in network.params), None, np.random.default_rng(0))
+    return (network, make("xor", n=200, seed=0), theta0, None, XOR_RATE, points,
+            (points[:, 0] != points[:, 1]).astype(float))
 
 
 APPROX_SAMPLES = 80       # the widget's error grid: 80×80 sub-cell centres (a multiple of every n shown)
@@ -131,7 +225,8 @@ APPROX_LARGEST = 8        # n = 16 would add 256 towers of generated code (≈ 1
 
 
 def approx_widget(lang: str, approximations):
-    """Sums of n×n towers approximating G: an n slider, ŷ and |G − ŷ| as heat maps, max and RMS error.
+    """Sums of n×n towers approximating G: an n slider, G, ŷ and |G − ŷ| as heat maps (the error on one
+    scale for every n), and the max and RMS error over the grid the maps show.
 
     Args:
         lang: the page's language.
@@ -157,5 +252,7 @@ def approx_widget(lang: str, approximations):
     config = {"domain": list(shown[0].domain), "samples": APPROX_SAMPLES, "models": models,
               "sliders": [{"id": "n", "label": "n", "min": 0, "max": len(shown) - 1, "step": 1,
                            "value": len(shown) - 1}]}
-    labels = {key: t(key, lang) for key in ("h_towers", "h_max", "h_rms", "live_approx_maps")}
+    labels = {key: t(key, lang) for key in ("h_towers", "h_max", "h_rms", "live_approx_g",
+                                              "live_approx_yhat")}
+    labels["live_approx_maps"] = t("live_approx_grid", lang, samples=APPROX_SAMPLES)
     return Widget("approx", t("live_approx_title", lang), "\n".join(code), config, labels)

@@ -12,7 +12,8 @@ import re
 from html import escape
 
 from symnet.tour.htmlparts import CSS as LIVE_CSS
-from symnet.tour.htmlparts import exercises_html, fold_html, formula_html, head_html, scripts_html, widget_html
+from symnet.tour.htmlparts import (exercises_html, fold_html, formula_html, head_html, notation_html,
+                                   notation_markdown, scripts_html, widget_html)
 from symnet.render.i18n import t
 
 NUMBER = re.compile(r"^[-+−]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$|^$|^—$")
@@ -57,7 +58,8 @@ def render_html(sections, lang: str) -> str:
             f"<title>{escape(t('page_title', lang))}</title>\n<style>{CSS}{LIVE_CSS}</style>\n{head_html()}\n"
             "</head>\n<body>\n"
             f"<h1>{escape(t('page_title', lang))}</h1>\n<p class=\"lead\">{escape(t('page_lead', lang))}</p>\n"
-            f"<nav><ol>{toc}</ol></nav>\n{body}\n<footer>{escape(_footer(lang))}</footer>\n{scripts_html(sections)}\n"
+            f"<nav><ol>{toc}</ol></nav>\n{notation_html(lang)}\n{body}\n"
+            f"<footer>{escape(_footer(lang))}</footer>\n{scripts_html(sections)}\n"
             "</body>\n</html>\n")
 
 
@@ -128,7 +130,7 @@ def render_markdown(sections, lang: str) -> str:
     ![A plot](a.png)
     ...
     """
-    lines = [f"# {t('page_title', lang)}", "", t("page_lead", lang), ""]
+    lines = [f"# {t('page_title', lang)}", "", t("page_lead", lang), ""] + notation_markdown(lang)
     for section in sections:
         lines += _markdown_section(section, lang)
     return "\n".join(lines + ["---", "", _footer(lang)]).rstrip() + "\n"

@@ -60,10 +60,23 @@ def model_section(ctx: TourContext) -> Section:
     G = predict(params_vector(net.params, SEED_TEACHER), X)
     rows = tuple((f"{a:g}", f"{b:g}", _number(f), _number(g), f"{(g - f) ** 2:.2e}")
                  for (a, b), f, g in zip(POINTS, F, G))
+    at = f"F(Θ₀; x₁ = {x1:g}, x₂ = {x2:g}) = {value:.4f}"
+    formulas = (Formula(t("model_value", lang), at,
+                        f"F(\\Theta_0;\\ x_1 = {x1:g},\\ x_2 = {x2:g}) = {value:.4f}"),
+                Formula(t("model_call", lang), call, f"F(\\Theta, x) = {latex(net.nested)}"))
     return Section(
-        "model", t("model_title", lang), (t("model_p1", lang), t("model_p2", lang)),
-        formulas=(Formula(t("model_call", lang), call, f"F(\\Theta, x) = {latex(net.nested)}"),),
-        tables=(Table(t("model_table", lang), ("x₁", "x₂", "F(x)", "G(x)", "(G − F)²"), rows),))
+        "model", t("model_title", lang), (t("model_p1", lang), t("model_p2", lang)), formulas=formulas,
+        tables=(_parameter_table(net, lang),
+                Table(t("model_table", lang), ("x₁", "x₂", "F(x)", "G(x)", "(G − F)²"), rows)))
+
+
+def _parameter_table(net, lang: str) -> Table:
+    """Θ₀ (the student's parameters) beside Θ* (the teacher's), one row per parameter."""
+    from symnet.learn.data import SEED_TEACHER
+    from symnet.render.printing import pretty
+
+    rows = tuple((pretty(p), f"{STUDENT[str(p)]:g}", f"{SEED_TEACHER[str(p)]:g}") for p in net.params)
+    return Table(t("model_params", lang), ("θ", t("model_theta0", lang), t("model_theta_star", lang)), rows)
 
 
 def network_section(ctx: TourContext) -> Section:

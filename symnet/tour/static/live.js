@@ -1,11 +1,15 @@
-// symnet tour: the glue of the live widgets. It builds controls, loops and draws; every formula it
-// evaluates is a function symnet generated from a program (sn_tower, sn_descent, sn_loss_grad, sn_graph).
+// symnet tour: the glue of the live widgets. It builds controls and loops and draws with static/plots.js;
+// every formula it evaluates is a function symnet generated from a program (sn_tower, sn_descent,
+// sn_loss_grad, sn_predict, sn_graph, …).
 // Each number a test reads is also written, exactly (shortest round-trip text), in a data-value attribute.
 (function () {
   "use strict";
   var SN = window.SN = window.SN || {};
   SN.errors = SN.errors || [];
   window.addEventListener("error", function (e) { SN.errors.push(String(e.message)); });
+  var P = SN.plot;   // static/plots.js, inlined before this file
+  var tickText = P.tickText, heatmap = P.heatmap, gridValues = P.gridValues, drawSurface = P.drawSurface;
+  var plot = P.plot, lossCurve = P.lossCurve;
 
   function el(tag, attrs, parent, text) {
     var node = document.createElement(tag);
@@ -18,14 +22,22 @@
     node.setAttribute("data-value", String(value));
     node.textContent = Number.isFinite(value) ? value.toFixed(digits === undefined ? 6 : digits) : String(value);
   }
+  // a labelled slider; spec.scale "log" moves log₁₀ of the value (the page shows and uses the value itself)
   function slider(root, prefix, spec, onInput) {
     var row = el("label", {"class": "slider"}, root);
     el("span", {"class": "name"}, row, spec.label);
+    if (spec.title) el("span", {"class": "what"}, row, spec.title);
     var input = el("input", {type: "range", id: prefix + "-" + spec.id, min: spec.min, max: spec.max,
-                             step: spec.step, value: spec.value}, row);
-    var out = el("output", {id: prefix + "-" + spec.id + "-out"}, row, String(spec.value));
-    input.addEventListener("input", function () { out.textContent = input.value; onInput(); });
+                             step: spec.step, value: spec.value, "data-scale": spec.scale || "linear"}, row);
+    var out = el("output", {id: prefix + "-" + spec.id + "-out"}, row);
+    function shown() { var v = sliderValue(input); out.setAttribute("data-value", String(v)); out.textContent = tickText(v); }
+    input.addEventListener("input", function () { shown(); onInput(); });
+    shown();
     return input;
+  }
+  function sliderValue(input) {
+    var v = parseFloat(input.value);
+    return input.getAttribute("data-scale") === "log" ? Math.pow(10, v) : v;
   }
   function button(root, id, label, onClick) {
     var b = el("button", {type: "button", id: id}, root, label);
@@ -35,12 +47,6 @@
   function canvas(root, id, height) {
     return el("canvas", {id: id, width: 480, height: height || 360}, root);
   }
-  // viridis, by five stops and straight lines between them (for the heat maps)
-  var VIRIDIS = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
-  function colour(v) {
-    var t = Math.max(0, Math.min(1, Number.isFinite(v) ? v : 0)) * 4, k = Math.min(3, Math.floor(t)), f = t - k;
-    return [0, 1, 2].map(function (i) { return Math.round(VIRIDIS[k][i] + f * (VIRIDIS[k + 1][i] - VIRIDIS[k][i])); });
-  }
   function config(root) { return JSON.parse(root.querySelector("script.config").textContent); }
   function labels(root) { return JSON.parse(root.querySelector("script.labels").textContent); }
 
@@ -48,7 +54,7 @@
   function tower(root) {
     var cfg = config(root), words = labels(root), controls = el("div", {"class": "controls"}, root);
     var inputs = cfg.sliders.map(function (s) { return slider(controls, "tower", s, draw); });
-    var row = el("div", {"class": "pictures"}, root), c = canvas(row, "tower-canvas");
+    var row = el("div", {"class": "pictures"}, root), c = el("canvas", {id: "tower-canvas", width: 400, height: 364}, row);
     var surface = canvas(row, "tower-surface"), view = {azimuth: -0.9, elevation: 0.55}, last = null;
     surface.addEventListener("pointerdown", function (e) { last = [e.clientX, e.clientY]; });
     window.addEventListener("pointerup", function () { last = null; });
@@ -57,6 +63,10 @@
       view.azimuth += (e.clientX - last[0]) * 0.01;
       view.elevation = Math.max(0.05, Math.min(1.5, view.elevation + (e.clientY - last[1]) * 0.01));
       last = [e.clientX, e.clientY]; draw();
+    });
+    el("p", {"class": "readout"}, root, words.live_tower_parts);
+    var multiples = el("div", {"class": "multiples"}, root), parts = cfg.parts.map(function (name, k) {
+      return el("canvas", {id: "tower-part-" + (k + 1), width: 300, height: 280}, multiples);
     });
     var table = el("table", {"class": "probes", id: "tower-probes"}, root);
     var head = el("tr", {}, el("thead", {}, table));
@@ -67,95 +77,61 @@
       return el("td", {"class": "probe"}, row);
     });
     function draw() {
-      var p = inputs.map(function (i) { return parseFloat(i.value); });
-      var ctx = c.getContext("2d"), n = cfg.grid, lo = cfg.view[0], hi = cfg.view[1];
-      var image = ctx.createImageData(n, n);
-      for (var j = 0; j < n; j++) {
-        for (var i = 0; i < n; i++) {
-          var x = lo + (i + 0.5) * (hi - lo) / n, y = hi - (j + 0.5) * (hi - lo) / n;
-          var rgb = colour(sn_tower.apply(null, [x, y].concat(p))[0]), k = 4 * (j * n + i);
-          image.data[k] = rgb[0]; image.data[k + 1] = rgb[1]; image.data[k + 2] = rgb[2]; image.data[k + 3] = 255;
-        }
-      }
-      var off = document.createElement("canvas");
-      off.width = n; off.height = n; off.getContext("2d").putImageData(image, 0, 0);
-      ctx.imageSmoothingEnabled = false;
-      ctx.clearRect(0, 0, c.width, c.height);
-      var side = Math.min(c.width, c.height);
-      ctx.drawImage(off, (c.width - side) / 2, 0, side, side);
+      var p = inputs.map(sliderValue), lo = cfg.view[0], hi = cfg.view[1];
+      var tower = function (x, y) { return sn_tower.apply(null, [x, y].concat(p))[0]; };
+      heatmap(c, {values: gridValues(tower, [lo, hi, lo, hi], cfg.grid), n: cfg.grid, domain: [lo, hi, lo, hi],
+                  range: cfg.range, level: null, points: null, title: words.live_tower_map, names: ["x", "y"]});
+      drawParts(p, lo, hi);
       cfg.probes.forEach(function (q, m) { show(cells[m], sn_tower.apply(null, q.concat(p))[0], 6); });
       drawSurface(surface, function (x, y) { return sn_tower.apply(null, [x, y].concat(p))[0]; }, cfg.view, view);
     }
+    // h₁…h₄ on the fixed scale [0, 1]; z₅ on its own range, with z₅ = 0 (where the last σ is ½) in white
+    function drawParts(p, lo, hi) {
+      var n = cfg.part_grid, d = [lo, hi, lo, hi], all = gridValues(function (x, y) {
+        return sn_tower_parts.apply(null, [x, y].concat(p));
+      }, d, n);
+      parts.forEach(function (c, k) {
+        var values = all.map(function (v) { return v[k]; }), last = k === parts.length - 1;
+        var r = last ? [Math.min.apply(null, values), Math.max.apply(null, values)] : cfg.range;
+        if (r[1] - r[0] < 1e-12) r = [r[0] - 1, r[1] + 1];
+        heatmap(c, {values: values, n: n, domain: d, range: r, level: last ? 0 : null, points: null,
+                    title: cfg.parts[k], names: ["x", "y"]});
+      });
+    }
     draw();
-  }
-
-  // a surface z = f(x, y) on [lo, hi]², z in [0, 1], as shaded quads drawn back to front (painter's order)
-  function drawSurface(c, f, range, view) {
-    var n = 44, lo = range[0], hi = range[1], z = [], quads = [], i, j;
-    for (j = 0; j <= n; j++) for (i = 0; i <= n; i++) z.push(f(lo + i * (hi - lo) / n, lo + j * (hi - lo) / n));
-    var ca = Math.cos(view.azimuth), sa = Math.sin(view.azimuth), ce = Math.cos(view.elevation), se = Math.sin(view.elevation);
-    var scale = c.width / 2;
-    function project(i, j, h) {
-      var x = i / n - 0.5, y = j / n - 0.5, u = ca * x - sa * y, v = sa * x + ca * y;
-      return [c.width / 2 + scale * u, c.height * 0.62 - scale * (v * se + 0.55 * h * ce), v];
-    }
-    for (j = 0; j < n; j++) {
-      for (i = 0; i < n; i++) {
-        var h = (z[j * (n + 1) + i] + z[j * (n + 1) + i + 1] + z[(j + 1) * (n + 1) + i] + z[(j + 1) * (n + 1) + i + 1]) / 4;
-        var corners = [[i, j], [i + 1, j], [i + 1, j + 1], [i, j + 1]].map(function (q) {
-          return project(q[0], q[1], z[q[1] * (n + 1) + q[0]]);
-        });
-        quads.push([corners, h, corners[0][2] + corners[2][2]]);
-      }
-    }
-    quads.sort(function (a, b) { return b[2] - a[2]; });
-    var ctx = c.getContext("2d");
-    ctx.clearRect(0, 0, c.width, c.height); ctx.lineWidth = 0.4; ctx.strokeStyle = "rgba(30, 41, 59, 0.35)";
-    quads.forEach(function (q) {
-      var rgb = colour(q[1]);
-      ctx.fillStyle = "rgb(" + rgb[0] + "," + rgb[1] + "," + rgb[2] + ")";
-      ctx.beginPath(); ctx.moveTo(q[0][0][0], q[0][0][1]);
-      for (var k = 1; k < 4; k++) ctx.lineTo(q[0][k][0], q[0][k][1]);
-      ctx.closePath(); ctx.fill(); ctx.stroke();
-    });
   }
 
   // ---- sums of towers approximating G ------------------------------------------------------------
   function approx(root) {
     var cfg = config(root), words = labels(root), controls = el("div", {"class": "controls"}, root);
     var n = slider(controls, "approx", cfg.sliders[0], draw), nOut = document.getElementById("approx-n-out");
-    var c = canvas(root, "approx-canvas", 232), note = el("p", {"class": "readout"}, root, words.live_approx_maps);
+    var maps = el("div", {"class": "multiples"}, root), names = ["g", "yhat", "err"];
+    var c = names.map(function (id) { return el("canvas", {id: "approx-" + id, width: 300, height: 280}, maps); });
+    el("p", {"class": "readout"}, root, words.live_approx_maps);
     var info = el("p", {"class": "readout"}, root);
     el("span", {}, info, words.h_towers + " = "); var tOut = el("output", {id: "approx-towers"}, info);
     el("span", {}, info, "   " + words.h_max + " = "); var mOut = el("output", {id: "approx-max"}, info);
     el("span", {}, info, "   " + words.h_rms + " = "); var rOut = el("output", {id: "approx-rms"}, info);
+    var d = cfg.domain, m = cfg.samples, G = gridValues(sn_target, d, m);
+    var gRange = [Math.min.apply(null, G), Math.max.apply(null, G)];
+    function fit(model) {
+      var f = window["sn_approx_" + model.n];
+      return gridValues(function (x, y) { return f.apply(null, [x, y].concat(model.theta))[0]; }, d, m);
+    }
+    function errors(yhat) { return yhat.map(function (v, q) { return Math.abs(G[q] - v); }); }
+    // one error scale for every n: the largest error of any n shown, so the maps darken as n grows
+    var worstOfAll = Math.max.apply(null, cfg.models.map(function (model) { return Math.max.apply(null, errors(fit(model))); }));
+    heatmap(c[0], {values: G, n: m, domain: d, range: gRange, level: null, points: null, title: words.live_approx_g,
+                   names: ["x", "y"]});
     function draw() {
-      var model = cfg.models[parseInt(n.value, 10)], f = window["sn_approx_" + model.n], d = cfg.domain, m = cfg.samples;
+      var model = cfg.models[parseInt(n.value, 10)], yhat = fit(model), err = errors(yhat);
       nOut.textContent = String(model.n);
-      var yhat = new Array(m * m), err = new Array(m * m), worst = 0, squares = 0, lo = Infinity, hi = -Infinity;
-      for (var j = 0; j < m; j++) {
-        for (var i = 0; i < m; i++) {
-          var x = d[0] + (i + 0.5) * (d[1] - d[0]) / m, y = d[2] + (j + 0.5) * (d[3] - d[2]) / m;
-          var g = sn_target(x, y), v = f.apply(null, [x, y].concat(model.theta))[0], e = Math.abs(g - v);
-          yhat[j * m + i] = v; err[j * m + i] = e; worst = Math.max(worst, e); squares += e * e;
-          lo = Math.min(lo, g); hi = Math.max(hi, g);
-        }
-      }
-      show(tOut, model.towers, 0); show(mOut, worst, 6); show(rOut, Math.sqrt(squares / (m * m)), 6);
-      var ctx = c.getContext("2d"), side = Math.min(c.width / 2 - 8, c.height);
-      ctx.clearRect(0, 0, c.width, c.height);
-      ctx.imageSmoothingEnabled = false;
-      [[yhat, lo, hi], [err, 0, worst || 1]].forEach(function (map, k) {
-        var off = document.createElement("canvas"), image;
-        off.width = m; off.height = m; image = off.getContext("2d").createImageData(m, m);
-        for (var q = 0; q < m * m; q++) {
-          var row = m - 1 - Math.floor(q / m), col = q % m, rgb = colour((map[0][q] - map[1]) / (map[2] - map[1]));
-          var p = 4 * (row * m + col);
-          image.data[p] = rgb[0]; image.data[p + 1] = rgb[1]; image.data[p + 2] = rgb[2]; image.data[p + 3] = 255;
-        }
-        off.getContext("2d").putImageData(image, 0, 0);
-        ctx.drawImage(off, k * (side + 16), 0, side, side);
-      });
+      var squares = err.reduce(function (sum, e) { return sum + e * e; }, 0);
+      show(tOut, model.towers, 0); show(mOut, Math.max.apply(null, err), 6); show(rOut, Math.sqrt(squares / (m * m)), 6);
+      heatmap(c[1], {values: yhat, n: m, domain: d, range: gRange, level: null, points: null,
+                     title: words.live_approx_yhat, names: ["x", "y"]});
+      heatmap(c[2], {values: err, n: m, domain: d, range: [0, worstOfAll || 1], level: null, points: null,
+                     title: "|G − ŷ|", names: ["x", "y"]});
     }
     draw();
   }
@@ -200,101 +176,109 @@
       var growing = n > 2 && Math.abs(xs[n - 1] - xs[n - 2]) > Math.abs(xs[1] - xs[0]);
       status.textContent = diverged ? words.live_diverged : n < 2 ? words.h : growing ? words.live_growing : words.live_converging;
       status.className = "status" + (diverged || growing ? " bad" : "");
-      plot(c, cfg.view, xs, hs);
+      plot(c, cfg, xs, hs, words);
     }
     reset();
   }
-  function plot(c, view, xs, hs) {
-    var ctx = c.getContext("2d"), W = c.width, H = c.height, lo = view[0], hi = view[1], curve = [], i;
-    var shown = xs.filter(function (x) { return Math.abs(x) < 1e3; });
-    lo = Math.min.apply(null, [lo].concat(shown)); hi = Math.max.apply(null, [hi].concat(shown));
-    for (i = 0; i <= 200; i++) { var x = lo + i * (hi - lo) / 200; curve.push([x, sn_descent(x, 0)[1]]); }
-    var ys = curve.map(function (p) { return p[1]; }), ymin = Math.min.apply(null, ys), ymax = Math.max.apply(null, ys);
-    var X = function (x) { return 30 + (x - lo) / (hi - lo) * (W - 40); };
-    var Y = function (y) { return H - 20 - (y - ymin) / (ymax - ymin || 1) * (H - 40); };
-    ctx.clearRect(0, 0, W, H); ctx.lineWidth = 2; ctx.strokeStyle = "#334155"; ctx.beginPath();
-    curve.forEach(function (p, k) { if (k) ctx.lineTo(X(p[0]), Y(p[1])); else ctx.moveTo(X(p[0]), Y(p[1])); });
-    ctx.stroke(); ctx.strokeStyle = "#dc2626"; ctx.fillStyle = "#dc2626"; ctx.lineWidth = 1.5; ctx.beginPath();
-    xs.forEach(function (x, k) {
-      var px = X(Math.max(lo, Math.min(hi, x))), py = Y(Math.max(ymin, Math.min(ymax, hs[k])));
-      if (k) ctx.lineTo(px, py); else ctx.moveTo(px, py);
-    });
-    ctx.stroke();
-    xs.forEach(function (x, k) {
-      ctx.beginPath(); ctx.arc(X(Math.max(lo, Math.min(hi, x))), Y(Math.max(ymin, Math.min(ymax, hs[k]))), 4, 0, 7); ctx.fill();
-    });
-  }
-
-  // ---- training the seed network ------------------------------------------------------------------
+  // ---- training: the seed network on its teacher's data, or the XOR MLP -----------------------------
   function train(root) {
     var cfg = config(root), words = labels(root), controls = el("div", {"class": "controls"}, root);
+    var choice = el("div", {"class": "choice", role: "radiogroup"}, controls);
+    el("span", {"class": "name"}, choice, words.live_data_set);
+    var radios = cfg.sets.map(function (s, k) {
+      var label = el("label", {}, choice), r = el("input", {type: "radio", name: "train-set", id: "train-set-" + s.key,
+                                                           value: String(k)}, label);
+      el("span", {}, label, " " + s.label);
+      r.addEventListener("change", function () { choose(k); });
+      return r;
+    });
     var eta = slider(controls, "train", cfg.sliders[0], function () {}), running = false;
+    var limit = el("span", {"class": "limit", id: "train-eta-limit"}, eta.parentNode);
     var buttons = el("div", {"class": "buttons"}, root);
     button(buttons, "train-step", words.live_step, function () { step(); draw(); });
     var run = button(buttons, "train-run", words.live_run, toggle);
     button(buttons, "train-reset", words.live_reset, reset);
-    var c = canvas(root, "train-canvas"), info = el("p", {"class": "readout"}, root);
+    var info = el("p", {"class": "readout"}, root);
     el("span", {}, info, words.live_epoch + " = "); var eOut = el("output", {id: "train-epoch"}, info);
     el("span", {}, info, "   " + words.live_loss + " = "); var lOut = el("output", {id: "train-loss"}, info);
-    var tables = el("div", {"class": "pictures"}, root);
-    var table = el("table", {"class": "params", id: "train-params"}, tables), body = el("tbody", {}, table);
-    var cells = cfg.names.map(function (name) {
-      var row = el("tr", {}, body); el("td", {"class": "word"}, row, name); return el("td", {}, row);
-    });
-    var outputs = el("table", {"class": "outputs", id: "train-outputs"}, tables), head = el("tr", {}, el("thead", {}, outputs));
-    ["x₁", "x₂", "F(x)", "G(x)"].forEach(function (h) { el("th", {}, head, h); });
-    var obody = el("tbody", {}, outputs), fcells = cfg.points.map(function (p, m) {
-      var row = el("tr", {}, obody);
-      el("td", {}, row, String(p[0])); el("td", {}, row, String(p[1]));
-      var f = el("td", {"class": "prediction"}, row); show(el("td", {}, row), cfg.teacher[m], 4);
-      return f;
-    });
-    var theta, epoch, losses;
+    var status = el("p", {"class": "status", id: "train-status"}, root);
+    var maps = el("div", {"class": "pictures"}, root);
+    var mapF = map("train-map-f"), mapG = map("train-map-g");
+    var c = canvas(root, "train-canvas", 260), tables = el("div", {"class": "pictures"}, root);
+    var set, loss, predict, theta, epoch, losses, cells, fcells;
+    function map(id) { return el("canvas", {id: id, width: 400, height: 364}, maps); }
     function evaluate(th) {
-      var N = cfg.y.length, P = th.length, L = 0, g = new Array(P).fill(0);
+      var N = set.y.length, P = th.length, L = 0, g = new Array(P).fill(0);
       for (var n = 0; n < N; n++) {
-        var r = sn_loss_grad.apply(null, cfg.X[n].concat([cfg.y[n]], th));
+        var r = loss.apply(null, set.X[n].concat([set.y[n]], th));
         L += r[0];
         for (var i = 0; i < P; i++) g[i] += r[1 + i];
       }
       return [L / N, g.map(function (v) { return v / N; })];
     }
     function step() {
+      if (!Number.isFinite(losses[losses.length - 1])) return;
       var rate = parseFloat(eta.value), g = evaluate(theta)[1];
       theta = theta.map(function (t, i) { return t - rate * g[i]; });
       epoch += 1; losses.push(evaluate(theta)[0]);
     }
-    function reset() { theta = cfg.theta0.slice(); epoch = 0; losses = [evaluate(theta)[0]]; running = false; draw(); }
+    function choose(k) {
+      set = cfg.sets[k]; loss = window[set.loss_grad]; predict = window[set.predict]; radios[k].checked = true;
+      root.setAttribute("data-set", set.key);
+      eta.value = set.eta; eta.dispatchEvent(new Event("input"));
+      limit.textContent = set.eta_limit === null ? "" : words.live_eta_limit + " " + tickText(set.eta_limit);
+      tables.textContent = "";
+      var body = el("tbody", {}, el("table", {"class": "params", id: "train-params"}, tables));
+      cells = set.names.map(function (name) {
+        var row = el("tr", {}, body); el("td", {"class": "word"}, row, name); return el("td", {}, row);
+      });
+      var outputs = el("table", {"class": "outputs", id: "train-outputs"}, tables), head = el("tr", {}, el("thead", {}, outputs));
+      set.columns.forEach(function (h) { el("th", {}, head, h); });
+      var obody = el("tbody", {}, outputs);
+      fcells = set.points.map(function (p, m) {
+        var row = el("tr", {}, obody);
+        el("td", {}, row, String(p[0])); el("td", {}, row, String(p[1]));
+        var f = el("td", {"class": "prediction"}, row); show(el("td", {}, row), set.targets[m], 4);
+        return f;
+      });
+      var teacher = set.teacher_theta;
+      heatmap(mapG, {values: teacher && gridValues(function (x, y) { return predict.apply(null, [x, y].concat(teacher))[0]; },
+                                                   cfg.domain, cfg.grid),
+                     n: cfg.grid, domain: cfg.domain, range: cfg.range, level: null,
+                     title: teacher ? words.live_map_g : words.live_map_data,
+                     points: teacher ? null : set.X.map(function (x, n) { return [x[0], x[1], set.y[n]]; })});
+      reset();
+    }
+    function reset() { theta = set.theta0.slice(); epoch = 0; losses = [evaluate(theta)[0]]; stop(); draw(); }
+    function stop() { running = false; run.textContent = words.live_run; }
     function toggle() {
-      running = !running; run.textContent = running ? words.live_pause : words.live_run;
-      if (running) requestAnimationFrame(loop);
+      if (running) { stop(); return; }
+      running = true; run.textContent = words.live_pause; requestAnimationFrame(loop);
     }
     function loop() {
       if (!running) return;
       for (var k = 0; k < 5; k++) step();
       draw();
-      if (epoch >= 5000) toggle(); else requestAnimationFrame(loop);
+      if (epoch >= 5000 || !Number.isFinite(losses[losses.length - 1])) stop(); else requestAnimationFrame(loop);
     }
     function draw() {
-      show(eOut, epoch, 0); show(lOut, losses[losses.length - 1], 6);
+      var last = losses[losses.length - 1], grew = losses.length > 1 && last > losses[losses.length - 2];
+      show(eOut, epoch, 0); show(lOut, last, 6);
       root.setAttribute("data-theta", JSON.stringify(theta));
+      var above = last > losses[0], bad = grew || above || !Number.isFinite(last);
+      status.textContent = !Number.isFinite(last) ? words.live_train_diverged : grew ? words.live_loss_grew :
+        above ? words.live_loss_above : losses.length > 1 ? words.live_loss_falls : "";
+      status.className = "status" + (bad ? " bad" : "");
       theta.forEach(function (t, i) { show(cells[i], t, 4); });
-      cfg.points.forEach(function (p, m) { show(fcells[m], sn_predict.apply(null, p.concat(theta))[0], 4); });
-      var ctx = c.getContext("2d"), W = c.width, H = c.height, logs = losses.map(Math.log10);
-      var top = Math.max.apply(null, logs), bottom = Math.min.apply(null, logs) - 0.1;
-      ctx.clearRect(0, 0, W, H); ctx.strokeStyle = "#2563eb"; ctx.lineWidth = 2; ctx.beginPath();
-      logs.forEach(function (v, k) {
-        var px = 30 + k / Math.max(1, logs.length - 1) * (W - 40), py = 10 + (top - v) / (top - bottom || 1) * (H - 30);
-        if (k) ctx.lineTo(px, py); else ctx.moveTo(px, py);
-      });
-      ctx.stroke(); ctx.fillStyle = "#334155"; ctx.font = "12px sans-serif";
-      ctx.fillText(words.live_loss + " (log)", 34, 22); ctx.fillText(words.live_epoch + " → " + epoch, W - 110, H - 6);
-      ctx.fillText(Math.pow(10, top).toPrecision(3), 34, 40); ctx.fillText(Math.pow(10, bottom + 0.1).toPrecision(3), 34, H - 26);
+      set.points.forEach(function (p, m) { show(fcells[m], predict.apply(null, p.concat(theta))[0], 4); });
+      heatmap(mapF, {values: gridValues(function (x, y) { return predict.apply(null, [x, y].concat(theta))[0]; },
+                                        cfg.domain, cfg.grid),
+                     n: cfg.grid, domain: cfg.domain, range: cfg.range, level: set.contour,
+                     title: set.teacher_theta ? words.live_map_f : words.live_map_xor, points: null});
+      lossCurve(c, losses, epoch, words);
     }
-    reset();
+    choose(0);
   }
-
-
   // ---- the computational graph, parameters as nodes ---------------------------------------------
   var SVGNS = "http://www.w3.org/2000/svg";
   function svg(tag, attrs, parent, text) {
