@@ -113,6 +113,9 @@ class ScalarLayout:
         return losses, grads
 
 
+SCALAR = ScalarLayout()
+
+
 def call_generated(function, columns, y, theta):
     """``function(*columns, y, *theta)``; a function symnet does not know gets a message saying what to do."""
     try:
@@ -177,11 +180,12 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
         from symnet.numeric.jaxgen import jax_runner, jax_target
 
         generated = generate(args, outputs, assignments, "value_and_grad", numpy, jax_target())
-        return CompiledLoss(target, gradient, generated, numpy, backend, jax_runner(generated.function, devices))
+        return CompiledLoss(target, gradient, generated, numpy, backend, jax_runner(generated.function, devices),
+                            layout=SCALAR)
     generated = generate(args, outputs, assignments, "value_and_grad", numpy)
     if backend == "fused":
         return _fused(target, gradient, generated, numpy)
-    return CompiledLoss(target, gradient, generated, numpy)
+    return CompiledLoss(target, gradient, generated, numpy, layout=SCALAR)
 
 
 def as_target(target):
@@ -220,8 +224,8 @@ def _fused(target, gradient, generated, numpy) -> CompiledLoss:
     if run is None:
         warnings.warn(f"backend='fused' is not available for this loss: {why}; using the NumPy backend",
                       UserWarning, stacklevel=3)
-        return CompiledLoss(target, gradient, generated, numpy)
-    return CompiledLoss(target, gradient, generated, numpy, "fused", run)
+        return CompiledLoss(target, gradient, generated, numpy, layout=SCALAR)
+    return CompiledLoss(target, gradient, generated, numpy, "fused", run, layout=SCALAR)
 
 
 def compile_network(network: Network, numpy: Mapping | None = None):

@@ -49,10 +49,9 @@ class CompiledLoss:
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self):
-        if self.layout is None:   # a scalar program by default (as built by ``value_and_grad``)
-            from symnet.numeric.codegen import ScalarLayout
-
-            object.__setattr__(self, "layout", ScalarLayout())
+        if self.layout is None:
+            raise TypeError("a CompiledLoss needs the layout of its program's arguments (codegen.SCALAR or a "
+                            "layer_codegen.MatrixLayout); build it with value_and_grad")
         if self.run is None:
             object.__setattr__(self, "run", self.layout.runner(self))
         if self.checker is None:

@@ -86,28 +86,34 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
     True
     """
     target = as_target(target)
-    matrix = is_layer_target(target)
     if not target.network.params:
         raise ValueError(f"the network {target.network} has no parameters, so there is no gradient to check; "
                          f"give it parameters (e.g. --expr \"w*x\" --inputs x)")
+    matrix = is_layer_target(target)
     wanted = None if wrt is None else _params_only(target, resolve_wrt(target, wrt))
     if at is not None:
         theta, X, y = (_layer_point if matrix else _point_batch)(target, at, (theta, X, y))
     default = (random_layer_point if matrix else random_point)(target, seed)
     theta, X, y = (default[i] if v is None else v for i, v in enumerate((theta, X, y)))
     compiled = compiled or value_and_grad(target, rules=rules, numpy=None if matrix else numpy)
-    theta, X, y = compiled.checker(theta, X, y)
-    loss, gradient = compiled(theta, X, y)
+    point = compiled.checker(theta, X, y)
+    loss, gradient = compiled(*point)
     skipped: list = []
-    if matrix:   # the matrix program against its lowering: sampled entries of a large network
-        picked = _pick(compiled, wanted, sample if target.network.n_params > lower_max_params else None, seed)
+    if matrix:   # the matrix program against its lowering, on sampled entries of a large network
+        sampled = sample if target.network.n_params > lower_max_params else None
+        picked = _pick(compiled, wanted, sampled, seed)
         names, methods = entry_names(target.network.params, picked), LAYER_METHODS
-        columns = [gradient, *_lowered_columns(skipped, target, compiled, (theta, X, y), numpy, vjp, lower_max_params),
-                   _sampled_differences(lambda t: compiled.evaluate_value(X, y, t), theta, picked)]
+        columns = [gradient, *_lowered_columns(skipped, target, compiled, point, numpy, vjp, lower_max_params),
+                   _sampled_differences(lambda t: compiled.evaluate_value(*point[1:], t), point[0], picked)]
     else:
         picked = [i for i, p in enumerate(compiled.params) if wanted is None or p in wanted]
         names, methods = [str(compiled.params[i]) for i in picked], METHODS
-        columns = _scalar_columns(skipped, target, compiled, gradient, (theta, X, y), numpy, vjp, sympy_max_ops)
+        columns = _scalar_columns(skipped, target, compiled, gradient, point, numpy, vjp, sympy_max_ops)
+    return _report(columns, picked, names, loss, skipped, methods)
+
+
+def _report(columns, picked, names, loss, skipped, methods) -> GradCheckReport:
+    """One row per picked entry; a full-length column is cut to the picked entries (sampled ones are already)."""
     columns = [None if c is None else c if len(c) == len(picked) else np.asarray(c)[picked] for c in columns]
     rows = tuple(agreement_row(names[k], [None if c is None else float(c[k]) for c in columns], loss)
                  for k in range(len(picked)))
