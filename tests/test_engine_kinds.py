@@ -178,3 +178,13 @@ def test_a_layer_of_width_one_keeps_its_weights_a_matrix():
     fn = value_and_grad(net)
     assert fn.shapes == ((1, 3), (1,), (1, 1), (1,))
     assert check_grads(net).ok
+
+
+@pytest.mark.parametrize("activation, rules", [("tanh", WRONG), (lambda z: z * tanh(z), None)])
+def test_jax_layer_code_runs_your_rule_and_your_activation_as_numpy_does(activation, rules):
+    pytest.importorskip("jax")
+    net = layers("3-4-2", activation, "softmax")
+    theta, X, y = batch("layers", seed=3)
+    expected = value_and_grad(net, rules=rules)(theta, X, y)
+    value, g = value_and_grad(net, rules=rules, backend="jax")(theta, X, y)
+    assert value == pytest.approx(expected[0], rel=1e-12) and np.allclose(g, expected[1], rtol=1e-10, atol=1e-12)

@@ -324,13 +324,23 @@ def compile_program(program, results, name, sum_batch=True, printer_class=None, 
             names.update({ident: _forward(formula), f"d_{ident}": _derivative(formula)})
         names.update({ident: expression_function(rule.expr, list(rule.variables)) for rule, ident in rules.items()})
         modules = [names, "numpy"]
-    elif rules:   # another array library (JAX): your σ′ printed for its modules
-        modules = [{ident: lambdify(rule.variables, rule.expr, modules=modules) for rule, ident in rules.items()},
-                   *modules]
+    elif own or rules:   # another array library (JAX): your φ, φ′ and σ′ printed for its modules
+        modules = [library_functions(own, rules, modules), *modules]
     fn = lambdify(list(program.inputs + program.params), outputs, modules=modules, printer=printer,
                   cse=lambda exprs: (steps, exprs), docstring_limit=0)
     fn.__name__ = name
     return fn
+
+
+def library_functions(own: dict, rules: dict, modules) -> dict:
+    """Your activations φ (and φ′) and your σ′ rules as functions of another array library's ``modules``."""
+    names = {}
+    for formula, ident in own.items():
+        prime = ActivationPrime(formula, MatrixSymbol("_", 1, 1)).scalar_rule()
+        names[ident] = lambdify(formula.variables, formula.expr, modules=modules)
+        names[f"d_{ident}"] = lambdify(prime.variables, prime.expr, modules=modules)
+    names.update({ident: lambdify(rule.variables, rule.expr, modules=modules) for rule, ident in rules.items()})
+    return names
 
 
 def source(fn) -> str:
