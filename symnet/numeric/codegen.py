@@ -142,7 +142,7 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
     Args:
         target: a ``Loss``; a ``Network`` stands for its squared-error loss (y − ŷ)², as in every verb;
             a ``LayerNetwork`` (its default loss) or ``LayerLoss`` compiles with matrix products
-            (``symnet.numeric.layer_codegen.compile_layers``, NumPy only).
+            (``symnet.numeric.layer_codegen.compile_layers``; backend ``"numpy"`` or ``"jax"``).
         rules: extra derivative rules ``{SymPy class: (ans, *args) -> partials}``.
         numpy: NumPy implementations ``{function name: callable}`` of functions symnet does not know
             (a class with an ``_imp_`` needs none).

@@ -68,7 +68,8 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
         theta, X, y: the point and batch; random (from ``seed``) where not given.
         rules: extra derivative rules for the symbolic backprop (matrix steps read them too).
         compiled: an already compiled loss to check (for example one built with a wrong rule).
-        sympy_max_ops: skip the ``sympy.diff`` oracle above this closed-form size.
+        sympy_max_ops: skip the ``sympy.diff`` oracle above this closed-form size (a scalar program; a
+            layer network's second column is its lowered program, bounded by ``lower_max_params``).
         numpy: NumPy implementations ``{name: callable}`` of functions symnet does not know.
         vjp: the numeric reverse mode's rules for them, ``{class: (g, ans, *args) -> [ḡ per arg]}``;
             without one, that column is skipped with the reason.
