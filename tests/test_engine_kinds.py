@@ -20,11 +20,6 @@ RIGHT = {tanh: lambda ans, z: (1 - ans**2,)}      # your own rule, the correct o
 NETWORKS = {"mlp": lambda: mlp([2, 3, 1], activation="tanh"), "layers": lambda: layers("3-4-2", "tanh", "softmax")}
 
 
-@pytest.fixture(params=sorted(NETWORKS))
-def kind(request):
-    return request.param
-
-
 def network(kind):
     return NETWORKS[kind]()
 
