@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from sympy import Basic, Symbol
 
-from symnet.core.backprop import Gradient, grad
+from symnet.core.backprop import grad
 from symnet.core.layers import LayerLoss, LayerNetwork
 from symnet.core.losses import Loss, as_loss, target_range
 from symnet.core.network import Network
@@ -28,7 +28,7 @@ from symnet.core.program import Program
 from symnet.numeric.batch import BatchCheck, check_batch, params_vector  # noqa: F401 (re-exported)
 from symnet.numeric.compiled import CompiledLoss
 from symnet.numeric.layer_codegen import compile_layers
-from symnet.numeric.generation import NUMPY, Generated, generate, mean_outputs
+from symnet.numeric.generation import NUMPY, generate, mean_outputs
 from symnet.numeric.printer import HELPERS, user_functions
 
 BACKENDS = ("numpy", "jax", "fused")

@@ -24,7 +24,7 @@ from sympy import Basic, Lambda, MatrixSymbol, Transpose, lambdify, preorder_tra
 from sympy.matrices.expressions import MatrixExpr
 from sympy.printing.numpy import NumPyPrinter
 
-from symnet.core.backprop import Gradient, grad
+from symnet.core.backprop import grad
 from symnet.core.layers import LayerLoss, LayerNetwork
 from symnet.core.matrix_rules import ELEMENTWISE, USER, ActivationPrime, Apply, Softmax, SoftmaxCrossEntropy, Z
 from symnet.core.neuron import ACTIVATIONS as ACTIVATION_FORMULAS
