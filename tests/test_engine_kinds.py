@@ -183,3 +183,20 @@ def test_jax_layer_code_runs_your_rule_and_your_activation_as_numpy_does(activat
     expected = value_and_grad(net, rules=rules)(theta, X, y)
     value, g = value_and_grad(net, rules=rules, backend="jax")(theta, X, y)
     assert value == pytest.approx(expected[0], rel=1e-12) and np.allclose(g, expected[1], rtol=1e-10, atol=1e-12)
+
+
+def test_your_rule_reaches_a_function_inside_your_own_activation():
+    net = layers("3-4-2", activation=lambda z: z * tanh(z))   # φ′ = tanh z + z·tanh′(z), tanh′ from the table
+    assert not check_grads(net, rules=WRONG).ok
+    assert check_grads(net, rules=RIGHT).ok
+    assert "d_phi_rule(z1, a1)" in value_and_grad(net, rules=WRONG).source
+
+
+def test_the_written_module_carries_your_rule():
+    fn = value_and_grad(network("layers"), rules=WRONG)
+    theta, X, y = batch("layers", seed=4)
+    namespace: dict = {}
+    exec(compile(fn.module, "<module>", "exec"), namespace)   # noqa: S102 (our own generated module)
+    value, g = fn(theta, X, y)
+    written = namespace["value_and_grad"](theta, X, y)
+    assert "def d_tanh_rule(" in fn.module and np.allclose(written[1], g, rtol=1e-10)
