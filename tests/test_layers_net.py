@@ -161,7 +161,7 @@ def test_softmax_loss_and_delta_share_one_exponent():
 
 
 def test_share_exponent_leaves_programs_without_softmax_alone():
-    from symnet.numeric.layer_codegen import share_exponent
+    from symnet.numeric.passes import share_exponent
 
     program = grad(layers("3-2", output="sigmoid")).program
     assert share_exponent(program.assignments) == list(program.assignments)

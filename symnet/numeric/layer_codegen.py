@@ -9,7 +9,9 @@ as rows, so a column v becomes an N × n array V, and the printer rewrites each 
 
 so no per-sample N × P gradient is ever formed. Softmax cross-entropy uses log-sum-exp, the sigmoid
 is ``scipy.special.expit`` and binary cross-entropy ``logaddexp``: finite for any input. The lines are
-given to ``lambdify`` as its ``cse``, so the source reads like the derivation.
+given to ``lambdify`` as its ``cse`` (after the passes of ``symnet.numeric.passes``), so the source
+reads like the derivation. ``MatrixLayout`` says how θ and the batch meet the generated function's
+arguments: it is what a layer network's ``CompiledLoss`` (the one compiled type) holds.
 """
 
 from __future__ import annotations
@@ -21,17 +23,17 @@ from functools import lru_cache
 import numpy as np
 from scipy.special import expit
 from sympy import Basic, Lambda, MatrixSymbol, Transpose, lambdify, preorder_traversal
-from sympy.matrices.expressions import MatrixExpr
 from sympy.printing.numpy import NumPyPrinter
 
 from symnet.core.backprop import grad
 from symnet.core.layers import LayerLoss, LayerNetwork
-from symnet.core.matrix_rules import ELEMENTWISE, USER, ActivationPrime, Apply, Softmax, SoftmaxCrossEntropy, Z
+from symnet.core.matrix_rules import ELEMENTWISE, USER, ActivationPrime, Apply, Softmax, Z
 from symnet.core.neuron import ACTIVATIONS as ACTIVATION_FORMULAS
 from symnet.core.losses import target_range
 from symnet.numeric.batch import BatchCheck, check_targets
 from symnet.numeric.compiled import CompiledLoss
 from symnet.numeric.generation import Generated, generate
+from symnet.numeric.passes import BatchSum, share_exponent  # noqa: F401 (share_exponent: re-exported)
 from symnet.numeric.printer import global_names
 
 
@@ -136,70 +138,6 @@ def rule_functions(program, own: dict) -> dict:
                 base = own[node.args[0]] if isinstance(node.args[0], Lambda) else node.name
                 names.setdefault(node.rule, f"d_{base}_rule")
     return names
-
-
-class BatchSum(Basic):
-    """Σₓ over the batch of a per-sample column (printed ``V.sum(axis=0)``)."""
-
-
-class _PerSample(MatrixExpr):
-    """A 1 × 1 value per sample (a column N × 1 on a batch)."""
-
-    shape = (1, 1)
-
-
-class _LikeFirst(MatrixExpr):
-    """A value shaped like its first argument."""
-
-    @property
-    def shape(self):
-        return self.args[0].shape
-
-
-class RowMax(_PerSample):
-    """m = maxₖ zₖ of a column z (``Z.max(axis=1, keepdims=True)`` on a batch)."""
-
-
-class ShiftedExp(_LikeFirst):
-    """e = exp(z − m), the exponent that softmax and log-sum-exp share."""
-
-
-class RowSum(_PerSample):
-    """s = Σₖ eₖ."""
-
-
-class SharedSoftmax(_LikeFirst):
-    """softmax(z) = e / s, from the exponent the loss already took."""
-
-
-class LogSumExpLoss(Basic):
-    """Σₓ (m + log s − yᵀz), softmax cross-entropy from the shared parts; args (m, s, z, y)."""
-
-
-def share_exponent(assignments):
-    """The steps with softmax cross-entropy and δᴸ = softmax(zᴸ) − y taking one exponent between them.
-
-    The derivation keeps the two as the mathematics states them (BP1). Compiled, each would take
-    exp(zᴸ − max zᴸ) over the whole batch; this pass, a common-subexpression step that SymPy's ``cse``
-    cannot see inside the two helpers, makes them share it, as backprop written by hand does:
-
-        m = max z;  e = exp(z − m);  s = Σₖ e;  C = Σ(m + log s) − Σ y·z;  δᴸ = e/s − y
-
-    Assignments without both steps come back unchanged.
-    """
-    softmaxes = {node.args[0] for _, rhs in assignments for node in preorder_traversal(rhs) if isinstance(node, Softmax)}
-    out = []
-    shared = {}
-    for lhs, rhs in assignments:
-        if isinstance(rhs, SoftmaxCrossEntropy) and rhs.args[0] in softmaxes and isinstance(rhs.args[0], MatrixSymbol):
-            z, y = rhs.args
-            m, e, s = (MatrixSymbol(f"{part}_{z.name}", *shape) for part, shape in
-                       (("max", (1, 1)), ("exp", z.shape), ("sum", (1, 1))))
-            out += [(m, RowMax(z)), (e, ShiftedExp(z, m)), (s, RowSum(e)), (lhs, LogSumExpLoss(m, s, z, y))]
-            shared[Softmax(z)] = SharedSoftmax(e, s)
-            continue
-        out.append((lhs, rhs.xreplace(shared) if shared else rhs))
-    return out
 
 
 class BatchPrinter(NumPyPrinter):
