@@ -28,3 +28,9 @@ def tour_zh_without_tex(tmp_path_factory):
         result = CliRunner().invoke(main, ["tour", "--out", str(out), "--lang", "zh"])
     assert result.exit_code == 0, result.output
     return out, result
+
+
+@pytest.fixture(params=["mlp", "layers"])
+def kind(request):
+    """Each kind of network a verb takes: scalar neurons (``mlp``) or matrix layers (``layers``)."""
+    return request.param

@@ -99,3 +99,13 @@ def examples(n: int) -> int:
     from hypothesis import settings
 
     return max(min(n, 5), n * settings.default.max_examples // 100)
+
+
+@st.composite
+def layer_shapes(draw, max_depth: int = 3, max_width: int = 3):
+    """A small layer network's (sizes, activation, output) and a seed for its point: widths 1…``max_width``,
+    a smooth hidden activation, and an output that fits the last width (softmax over two or more)."""
+    sizes = tuple(draw(st.lists(st.integers(1, max_width), min_size=2, max_size=max_depth)))
+    activation = draw(st.sampled_from(("sigmoid", "tanh", "softplus")))
+    outputs = ("sigmoid", "identity") + (("softmax",) if sizes[-1] > 1 else ())
+    return (sizes, activation, draw(st.sampled_from(outputs))), draw(st.integers(0, 2**16))

@@ -3,7 +3,9 @@
 import numpy as np
 import pytest
 
-from symnet import check_grads, mlp, seed_network, squared_error, value_and_grad
+from sympy import tanh
+
+from symnet import check_grads, layers, mlp, seed_network, squared_error, value_and_grad
 from symnet.core.activations import sigmoid
 from symnet.numeric.gradcheck import ATOL, RTOL
 
@@ -63,3 +65,25 @@ def test_markdown_table_has_one_cell_per_column_in_every_row():
     lines = check_grads(seed_network(), seed=1)._repr_markdown_().splitlines()
     table = [line for line in lines if line.startswith("|")]
     assert len({line.count("|") for line in table}) == 1 and len(table) == 2 + 11
+
+
+# ---- every kind of network (the ``kind`` fixture: scalar neurons, matrix layers) ----------------------------
+
+SMALL = {"mlp": lambda: mlp([2, 3, 1], activation="tanh"), "layers": lambda: layers("3-4-2", "tanh", "softmax")}
+
+
+def test_a_wrong_rule_fails_the_compiled_column_while_the_oracles_agree(kind):
+    report = check_grads(SMALL[kind](), rules={tanh: lambda ans, z: (1 + ans**2,)}, seed=2)   # 1 + tanh², not 1 − tanh²
+    assert not report.ok and "DISAGREE" in str(report)
+    for row in report.failures:
+        _, *oracles = row.values
+        assert all(v == pytest.approx(oracles[0], rel=1e-5, abs=1e-8) for v in oracles)
+
+
+def test_the_column_chosen_by_size_is_skipped_with_a_reason(kind):
+    if kind == "mlp":
+        report, column = check_grads(mlp([2, 4, 4, 4, 1]), sympy_max_ops=100), "sympy"
+    else:
+        report, column = check_grads(SMALL[kind](), lower_max_params=10, sample=6), "lowered"
+    assert report.ok and report.skipped[0][0] == column
+    assert all(row.values[1] is None and row.values[-1] is not None for row in report.rows)

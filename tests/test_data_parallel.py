@@ -44,10 +44,10 @@ def test_jax_layer_program_equals_numpy_to_1e_12(spec, act, out):
 def test_jax_layer_code_is_the_same_program_with_jax_helpers():
     fn = compile_layers_jax(layers("4-3-2"))
     source = compile_layers(layers("4-3-2")).source.splitlines()[1:]
-    jax_source = inspect.getsource(fn.jax_function).replace("jax.numpy.", "numpy.").splitlines()[1:]
+    jax_source = inspect.getsource(fn.function).replace("jax.numpy.", "numpy.").splitlines()[1:]
     assert jax_source == source                # the very same lines, up to the module of exp and log
-    assert "jax.numpy.exp(z2 - max_z2)" in inspect.getsource(fn.jax_function)
-    assert fn.jax_function.__globals__["softmax"].__module__ != "symnet.numeric.layer_codegen"
+    assert "jax.numpy.exp(z2 - max_z2)" in inspect.getsource(fn.function)
+    assert fn.function.__globals__["softmax"].__module__ != "symnet.numeric.layer_codegen"
 
 
 def test_more_devices_than_jax_sees_is_refused_with_what_to_do():

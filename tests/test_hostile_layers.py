@@ -22,7 +22,7 @@ from symnet.learn.dataset import Dataset
 from symnet.learn.layer_model import save_layers
 from symnet.learn.layer_training import train_layers
 from symnet.limits import MAX_LAYER_PARAMS
-from symnet.numeric.layer_check import check_layer_grads, random_layer_point
+from symnet.numeric.gradcheck import check_grads, random_layer_point
 from symnet.numeric.layer_codegen import compile_layers
 
 
@@ -107,7 +107,7 @@ def test_checking_a_wide_layer_network_builds_no_symbol_per_parameter():
     point = random_layer_point(net.loss())
     tracemalloc.start()
     try:
-        report = check_layer_grads(net, *point, compiled=compiled)
+        report = check_grads(net, *point, compiled=compiled)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

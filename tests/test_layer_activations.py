@@ -16,7 +16,7 @@ from symnet.core.matrix_rules import ActivationPrime, user_activation
 from symnet.errors import MissingRuleError
 from symnet.learn.data import make, split
 from symnet.learn.layer_training import train_layers
-from symnet.numeric.layer_check import check_layer_grads
+from symnet.numeric.gradcheck import check_grads
 from symnet.numeric.layer_codegen import compile_layers
 from symnet.render.layers import layer_latex, layer_text
 
@@ -32,7 +32,7 @@ def mish(z):
 @pytest.mark.parametrize("activation", [swish, mish, sympy.sin, lambda z: z / (1 + abs(z))],
                          ids=["swish", "mish", "sin", "softsign"])
 def test_check_grads_passes_four_ways(activation):
-    report = check_layer_grads(layers("3-4-2", activation=activation, output="softmax"))
+    report = check_grads(layers("3-4-2", activation=activation, output="softmax"))
     assert report.ok, str(report)
     assert not report.skipped                          # the lowered program and the numeric reverse mode ran
     assert len(report.rows) == 3 * 4 + 4 + 4 * 2 + 2
@@ -40,7 +40,7 @@ def test_check_grads_passes_four_ways(activation):
 
 def test_squared_error_and_sigmoid_outputs_too():
     for output in ("sigmoid", "identity"):
-        report = check_layer_grads(layers("2-3-2", activation=swish, output=output))
+        report = check_grads(layers("2-3-2", activation=swish, output=output))
         assert report.ok, (output, str(report))
 
 
@@ -107,6 +107,6 @@ def test_bad_activations_say_what_is_wrong():
 
 @pytest.mark.parametrize("name", ["swish", "softsign", "gelu"])
 def test_named_composite_activations_are_differentiated_by_the_chain_rule(name):
-    report = check_layer_grads(layers("3-4-2", activation=name, output="softmax"))
+    report = check_grads(layers("3-4-2", activation=name, output="softmax"))
     assert report.ok and not report.skipped, str(report)
     assert layers("3-4-2", activation=name).program == layers("3-4-2", activation=name).program

@@ -161,7 +161,7 @@ def test_softmax_loss_and_delta_share_one_exponent():
 
 
 def test_share_exponent_leaves_programs_without_softmax_alone():
-    from symnet.numeric.layer_codegen import share_exponent
+    from symnet.numeric.passes import share_exponent
 
     program = grad(layers("3-2", output="sigmoid")).program
     assert share_exponent(program.assignments) == list(program.assignments)
@@ -276,7 +276,6 @@ from sympy import HadamardProduct  # noqa: E402
 
 from symnet.core.matrix_rules import Apply as ApplyNode  # noqa: E402
 from symnet.numeric.gradcheck import check_grads  # noqa: E402
-from symnet.numeric.layer_check import check_layer_grads  # noqa: E402
 
 
 @pytest.mark.parametrize("spec, act, out", [("3-4-2", "relu", "softmax"), ("2-3-1", "tanh", "sigmoid")])
@@ -298,7 +297,7 @@ def test_check_fails_on_a_wrong_matrix_rule():
     target = layers("3-4-2", "tanh", "softmax").loss()
     forgot_sigma_prime = {ApplyNode: lambda delta, ans, name, z: (None, HadamardProduct(delta, delta))}
     wrong = compile_layers(target, rules=forgot_sigma_prime)
-    report = check_layer_grads(target, compiled=wrong)
+    report = check_grads(target, compiled=wrong)
     assert not report.ok
     assert {row.param[:2] for row in report.failures} == {"W1", "b1"}   # layer 2 does not go through σ′
 

@@ -11,7 +11,6 @@ paths (the article's f(θ2, x2)) sums its paths automatically.
 
 from __future__ import annotations
 
-from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -20,7 +19,7 @@ from sympy import Add, Basic, MatAdd, MatrixSymbol, S, Symbol
 from symnet.core.display import Displayed
 from symnet.core.layers import LayerLoss, LayerNetwork
 from symnet.core.losses import Loss, as_loss
-from symnet.core.matrix_rules import MATRIX_DERIVATIVES, is_matrix_step, matrix_vjp
+from symnet.core.matrix_rules import is_matrix_step, matrix_table, matrix_vjp
 from symnet.core.names import resolve_wrt
 from symnet.core.network import Network
 from symnet.core.program import MAX_EXPANDED_OPS, Program
@@ -154,8 +153,8 @@ def depends_on(program: Program, wrt) -> set:
 def _contributions(rhs, used, lhs, delta, table) -> list:
     """δ_lhs · ∂rhs/∂s for each s in ``used``: scalar partials from the rule table, or matrix vector–Jacobian products."""
     if is_matrix_step(rhs):
-        matrix_table = ChainMap(table, MATRIX_DERIVATIVES)
-        return [matrix_vjp(rhs, s, delta, ans=lhs, table=matrix_table) for s in used]
+        rows = matrix_table(table)
+        return [matrix_vjp(rhs, s, delta, ans=lhs, table=rows) for s in used]
     if not rhs.is_Add or lookup(Add, table) is not DERIVATIVES[Add]:  # a user's own Add rule goes the long way
         return [delta * differentiate(rhs, s, ans=lhs, table=table) for s in used]
     # ∂(Σₖ tₖ)/∂s = Σ over the terms that hold s: z = Σⱼ wⱼuⱼ + b costs O(n) for all its n inputs, not O(n²)

@@ -12,7 +12,8 @@ it returns the adjoint each argument receives,
     elementwise σ(Z)  → δ ⊙ σ′(Z)                 softmax cross-entropy C(z, y) → softmax(z) − y
     sigmoid cross-entropy C(z, y) → σ(z) − y     squared error C(a, y) → 2 (a − y)
 
-σ′ itself is not typed in: ``ActivationPrime`` takes it from the scalar rule table (``rules``). σ is a
+σ′ itself is not typed in: ``ActivationPrime`` takes it from the scalar rule table (``rules``), the
+one extended per call by ``rules=`` (``matrix_table``), so your rule for tanh reaches a layer's δ too. σ is a
 name from the activation table or your own formula, a ``Lambda`` z ↦ φ(z) (``user_activation`` makes
 it from a SymPy function class or a one-argument function); φ′ is then the table's chain rule applied
 to the formula (``rules.differentiate``), never ``sympy.diff``.
@@ -20,6 +21,8 @@ The batch is not part of these formulas: compiled code carries it along a matrix
 """
 
 from __future__ import annotations
+
+from collections import ChainMap
 
 from sympy import Basic, Dummy, Expr, HadamardProduct, Lambda, MatAdd, MatMul, MatrixSymbol, Mul, Transpose, exp, log
 from sympy.core.symbol import Str
@@ -98,22 +101,34 @@ class Apply(Elementwise):
         return f"{self.name}({printer._print(self.args[1])})"
 
 
+_T, _S = Dummy("t"), Dummy("s")   # one pair for every σ′, so that the rules of two tables compare equal
+
+
 class ActivationPrime(Elementwise):
     """σ′(Z) entry by entry; ``ans`` is σ(Z) when a symbol holds it (σ′ = σ(1 − σ) reads it).
 
-    The scalar formula comes from the scalar rule table, so σ′ is derived, never written here.
+    The scalar formula comes from the scalar rule table, so σ′ is derived, never written here. A rule of
+    your own for σ (``rules=`` of one call) rides along as a fourth argument, ``rule`` = (t, s) ↦ σ′, so
+    that printers and compiled code use it rather than the global table's.
     """
 
-    def __new__(cls, name, arg, ans=None):
-        return Basic.__new__(cls, _tag(name), arg, arg if ans is None else ans)
+    def __new__(cls, name, arg, ans=None, rule=None):
+        extra = () if rule is None else (rule,)
+        return Basic.__new__(cls, _tag(name), arg, arg if ans is None else ans, *extra)
+
+    @property
+    def rule(self) -> Lambda | None:
+        """The σ′ of a ``rules=`` table that differs from the global one (None: the global table's)."""
+        return self.args[3] if len(self.args) > 3 else None
 
     def scalar_rule(self, table=DERIVATIVES) -> Lambda:
         """σ′ as a function of (z, σ(z)): e.g. relu → (t, s) ↦ Heaviside(t), sigmoid → s(1 − s)."""
-        t, s = Dummy("t"), Dummy("s")
-        node = _function(self.args[0])(t)
+        if self.rule is not None:
+            return self.rule
+        node = _function(self.args[0])(_T)
         if isinstance(self.args[0], Lambda) or not ACTIVATIONS[self.name].primitive:   # a formula: chain rule
-            return Lambda((t, s), differentiate(node, t, table=table))
-        return Lambda((t, s), lookup(type(node), table)(s, t)[0])
+            return Lambda((_T, _S), differentiate(node, _T, table=table))
+        return Lambda((_T, _S), lookup(type(node), table)(_S, _T)[0])
 
     def _entry(self, i, j, **kwargs):
         return self.scalar_rule()(self.args[1][i, j], self.args[2][i, j])
@@ -204,6 +219,18 @@ def _hadamard_rule(delta, ans, *args):
     return tuple(HadamardProduct(delta, *(args[:i] + args[i + 1:])) for i in range(len(args)))
 
 
+def _apply_rule(table):
+    """The row of σ(z) whose σ′ is read from ``table`` (the global one, or one extended by ``rules=``)."""
+    def rule(delta, ans, name, z):
+        prime = ActivationPrime(name, z, ans)
+        if table is not DERIVATIVES:
+            mine = prime.scalar_rule(table)
+            if mine != prime.scalar_rule():     # your rule for σ (or a function inside your φ) differs
+                prime = ActivationPrime(name, z, ans, mine)
+        return (None, HadamardProduct(delta, prime))
+    return rule
+
+
 MATRIX_DERIVATIVES: dict[type, object] = {
     # ---- linear algebra ------------------------------------------------------------------------
     MatAdd: lambda delta, ans, *args: (delta,) * len(args),                 # sum (and the bias)
@@ -211,12 +238,28 @@ MATRIX_DERIVATIVES: dict[type, object] = {
     Transpose: lambda delta, ans, a: (Transpose(delta),),                   # (Aᵀ)′: δᵀ
     HadamardProduct: _hadamard_rule,                                         # δ ⊙ (the others)
     # ---- elementwise activation ------------------------------------------------------------------
-    Apply: lambda delta, ans, name, z: (None, HadamardProduct(delta, ActivationPrime(name, z, ans))),
+    Apply: _apply_rule(DERIVATIVES),                                         # δ ⊙ σ′(z), σ′ from the table
     # ---- losses, each one stable step ----------------------------------------------------------------
     SoftmaxCrossEntropy: lambda delta, ans, z, y: (delta * MatAdd(Softmax(z), -y), -delta * z),
     SigmoidCrossEntropy: lambda delta, ans, z, y: (delta * MatAdd(Apply("sigmoid", z), -y), -delta * z),
     SquaredError: lambda delta, ans, a, y: (2 * delta * MatAdd(a, -y), -2 * delta * MatAdd(a, -y)),
 }
+
+
+def matrix_table(table=DERIVATIVES):
+    """The rows the reverse sweep reads on matrix steps: ``table`` (the scalar rules of this call, with
+    yours first) over the matrix rows, σ′ of an elementwise step taken from ``table`` too.
+
+    >>> from sympy import tanh
+    >>> from symnet.core.rules import rule_table
+    >>> d, z = MatrixSymbol("d", 2, 1), MatrixSymbol("z", 2, 1)
+    >>> wrong = matrix_table(rule_table({tanh: lambda ans, z: (1 + ans**2,)}))
+    >>> matrix_vjp(Apply("tanh", z), z, d, table=wrong).args[1].rule
+    Lambda((_t, _s), _s**2 + 1)
+    """
+    if table is DERIVATIVES:
+        return ChainMap(table, MATRIX_DERIVATIVES)
+    return ChainMap(table, {Apply: _apply_rule(table)}, MATRIX_DERIVATIVES)
 
 
 def matrix_vjp(expr, wrt, delta, ans=None, table=MATRIX_DERIVATIVES):

@@ -14,20 +14,21 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from sympy import Basic, Symbol
 
-from symnet.core.backprop import Gradient, grad
+from symnet.core.backprop import grad
 from symnet.core.layers import LayerLoss, LayerNetwork
 from symnet.core.losses import Loss, as_loss, target_range
 from symnet.core.network import Network
 from symnet.core.program import Program
 from symnet.numeric.batch import BatchCheck, check_batch, params_vector  # noqa: F401 (re-exported)
+from symnet.numeric.compiled import CompiledLoss
 from symnet.numeric.layer_codegen import compile_layers
-from symnet.numeric.generation import NUMPY, Generated, generate, mean_outputs
+from symnet.numeric.generation import NUMPY, generate, mean_outputs
 from symnet.numeric.printer import HELPERS, user_functions
 
 BACKENDS = ("numpy", "jax", "fused")
@@ -63,87 +64,56 @@ def numpy_namespace(exprs, numpy: Mapping | None = None) -> dict:
 
 
 @dataclass(frozen=True)
-class CompiledLoss:
-    """A compiled loss: ``(theta, X, y) -> (mean loss, gradient vector)``; ``per_sample=True`` for rows.
+class ScalarLayout:
+    """How a scalar program's generated function takes its data: X by columns, θ one number per symbol."""
 
-    ``theta`` is a vector ordered like ``params``; ``X`` has shape (N, len(inputs)); ``y`` shape (N,).
-    ``run(columns, y, theta) -> (mean loss, gradient)`` is the backend's call on checked data.
-    """
+    def runner(self, compiled):
+        return numpy_runner(compiled.generated.function)
 
-    loss: Loss
-    gradient: Gradient
-    generated: Generated
-    numpy: Mapping | None = field(default=None, compare=False)
-    backend: str = "numpy"
-    run: Callable | None = field(default=None, repr=False, compare=False)
-    check: BatchCheck | None = field(default=None, repr=False, compare=False)
-    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+    def checker(self, compiled) -> BatchCheck:
+        return BatchCheck(compiled.params, compiled.inputs, targets=target_range(compiled.loss.name))
 
-    def __post_init__(self):
-        if self.run is None:
-            object.__setattr__(self, "run", numpy_runner(self.generated.function))
-        if self.check is None:
-            object.__setattr__(self, "check", BatchCheck(self.params, self.inputs,
-                                                         targets=target_range(self.loss.name)))
+    def arguments(self, X):
+        return X.T
 
-    @property
-    def function(self):
-        """The generated function ``(*columns, y, *theta) -> [mean L, mean ∂L/∂θ₁, …]``."""
-        return self.generated.function
+    def shapes(self, compiled) -> tuple:
+        return ((),) * len(compiled.params)
 
-    @property
-    def params(self) -> tuple[Symbol, ...]:
-        return self.gradient.wrt
+    def check(self, compiled, X, y) -> None:
+        compiled.checker.full(np.zeros(len(compiled.params)), X, y)
 
-    @property
-    def inputs(self) -> tuple[Symbol, ...]:
-        return self.loss.network.inputs
+    def unflatten(self, compiled, theta) -> dict:
+        return {p.name: float(t) for p, t in zip(compiled.params, theta)}
 
-    @property
-    def source(self) -> str:
-        """The generated source: forward steps, the δ sweep, then the means over the batch."""
-        return self.generated.source
+    def targets(self, compiled, y, n) -> np.ndarray:
+        return np.asarray(y, dtype=float).reshape(n)
 
-    @property
-    def module(self) -> str:
-        """A standalone Python module defining ``value_and_grad(theta, X, y) -> (mean loss, gradient)``."""
+    def value(self, compiled, X, y, theta) -> float:
+        return compiled.run(X.T, y, theta)[0]
+
+    def module(self, compiled) -> str:
         from symnet.numeric.standalone import module_source
 
-        return module_source(self)
+        return module_source(compiled)
 
-    def __call__(self, theta, X, y, per_sample: bool = False):
-        theta, X, y = self.check(theta, X, y)
-        if per_sample:
-            return self._per_sample(X.T, y, theta)
-        return self.run(X.T, y, theta)
+    def predict(self, compiled, theta, X) -> np.ndarray:
+        if "predict" not in compiled._cache:
+            compiled._cache["predict"] = compile_network(compiled.network, compiled.numpy)
+        return compiled._cache["predict"](theta, X)
 
-    def evaluate_columns(self, columns, y, theta, per_sample: bool = False):
-        """The same as calling, on already validated data: ``columns`` are X's columns (a hot loop's entry).
-
-        Args:
-            columns: one float array of length N per input, in ``inputs`` order (``X.T`` will do).
-            y: targets, shape (N,); theta: parameters, shape (P,).
-            per_sample: return per-row losses (N,) and gradients (N, P) instead of means.
-
-        Returns:
-            (mean loss, gradient (P,)), or the per-sample arrays.
-        """
-        return self._per_sample(columns, y, theta) if per_sample else self.run(columns, y, theta)
-
-    def _per_sample(self, columns, y, theta):
+    def per_sample(self, compiled, columns, y, theta):
         """Rows from the NumPy program without the means (compiled on first use, whatever the backend)."""
-        if "rows" not in self._cache:
-            program = self.gradient.program
-            self._cache["rows"] = generate(program.inputs + program.params, program.outputs, program.assignments,
-                                           "value_and_grad_rows", self.numpy).function
-        values, n = call_generated(self._cache["rows"], columns, y, theta), len(y)
+        if "rows" not in compiled._cache:
+            program = compiled.gradient.program
+            compiled._cache["rows"] = generate(program.inputs + program.params, program.outputs, program.assignments,
+                                               "value_and_grad_rows", compiled.numpy).function
+        values, n = call_generated(compiled._cache["rows"], columns, y, theta), len(y)
         losses = np.broadcast_to(np.asarray(values[0], dtype=float), (n,)).copy()
         grads = np.column_stack([np.broadcast_to(np.asarray(v, dtype=float), (n,)) for v in values[1:]])
         return losses, grads
 
-    def value(self, theta, X, y) -> float:
-        """The mean loss alone."""
-        return self(theta, X, y)[0]
+
+SCALAR = ScalarLayout()
 
 
 def call_generated(function, columns, y, theta):
@@ -172,7 +142,7 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
     Args:
         target: a ``Loss``; a ``Network`` stands for its squared-error loss (y − ŷ)², as in every verb;
             a ``LayerNetwork`` (its default loss) or ``LayerLoss`` compiles with matrix products
-            (``symnet.numeric.layer_codegen.compile_layers``, NumPy only).
+            (``symnet.numeric.layer_codegen.compile_layers``; backend ``"numpy"`` or ``"jax"``).
         rules: extra derivative rules ``{SymPy class: (ans, *args) -> partials}``.
         numpy: NumPy implementations ``{function name: callable}`` of functions symnet does not know
             (a class with an ``_imp_`` needs none).
@@ -186,7 +156,7 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
             (data parallel; default: one device).
 
     Returns:
-        A ``CompiledLoss`` (a ``CompiledLayerLoss`` for a layer network).
+        A ``CompiledLoss``, whatever the network's steps (scalars or matrices).
 
     >>> import numpy as np
     >>> from symnet import seed_network, squared_error
@@ -199,9 +169,9 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
         raise ValueError(f"unknown backend {backend!r}; expected one of {', '.join(BACKENDS)}")
     if devices is not None and backend != "jax":
         raise ValueError(f"devices={devices!r} splits batches over JAX devices; use it with backend='jax'")
-    if isinstance(target, (LayerNetwork, LayerLoss)):
+    target = as_target(target)
+    if is_layer_target(target):
         return _layer_value_and_grad(target, rules, numpy, backend, devices)
-    target = as_loss(target)
     gradient = grad(target, rules=rules)
     program = gradient.program
     assignments, outputs = mean_outputs(program)
@@ -210,21 +180,38 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
         from symnet.numeric.jaxgen import jax_runner, jax_target
 
         generated = generate(args, outputs, assignments, "value_and_grad", numpy, jax_target())
-        return CompiledLoss(target, gradient, generated, numpy, backend, jax_runner(generated.function, devices))
+        return CompiledLoss(target, gradient, generated, numpy, backend, jax_runner(generated.function, devices),
+                            layout=SCALAR)
     generated = generate(args, outputs, assignments, "value_and_grad", numpy)
     if backend == "fused":
         return _fused(target, gradient, generated, numpy)
-    return CompiledLoss(target, gradient, generated, numpy)
+    return CompiledLoss(target, gradient, generated, numpy, layout=SCALAR)
+
+
+def as_target(target):
+    """The loss a verb works on: a ``Loss`` or layer loss itself, a network's default loss (squared error for
+    a scalar ``Network``, as ``as_loss`` says; ``network.loss()`` for a layer network)."""
+    return target.loss() if isinstance(target, LayerNetwork) else target if isinstance(target, LayerLoss) \
+        else as_loss(target)
+
+
+def is_layer_target(target) -> bool:
+    """True for a program of matrix steps (a layer network or its loss): printed batch first, with ``@``."""
+    return isinstance(target, (LayerNetwork, LayerLoss))
 
 
 def _layer_value_and_grad(target, rules, numpy, backend, devices=None):
-    if backend == "jax" and not numpy:  # the same matrix program, jitted; the batch split over ``devices``
+    if numpy:
+        raise ValueError("numpy= names NumPy forms of functions symnet does not know; a layer network's "
+                         "activations all have one: drop numpy=")
+    if backend == "fused":
+        raise ValueError("backend='fused' runs scalar programs (one loop over the batch); a layer network "
+                         "compiles with matrix products to NumPy (or backend='jax') only: use backend='numpy' "
+                         "(BLAS) or 'jax'")
+    if backend == "jax":  # the same matrix program, jitted; the batch split over ``devices``
         from symnet.numeric.layer_jax import compile_layers_jax
 
         return compile_layers_jax(target, rules=rules, devices=devices)
-    if backend != "numpy" or numpy:
-        raise ValueError("a layer network compiles with matrix products to NumPy (or backend='jax') only: "
-                         "drop numpy= and use backend='numpy' or 'jax'")
     return compile_layers(target, rules=rules)
 
 
@@ -237,8 +224,8 @@ def _fused(target, gradient, generated, numpy) -> CompiledLoss:
     if run is None:
         warnings.warn(f"backend='fused' is not available for this loss: {why}; using the NumPy backend",
                       UserWarning, stacklevel=3)
-        return CompiledLoss(target, gradient, generated, numpy)
-    return CompiledLoss(target, gradient, generated, numpy, "fused", run)
+        return CompiledLoss(target, gradient, generated, numpy, layout=SCALAR)
+    return CompiledLoss(target, gradient, generated, numpy, "fused", run, layout=SCALAR)
 
 
 def compile_network(network: Network, numpy: Mapping | None = None):

@@ -9,28 +9,31 @@ as rows, so a column v becomes an N × n array V, and the printer rewrites each 
 
 so no per-sample N × P gradient is ever formed. Softmax cross-entropy uses log-sum-exp, the sigmoid
 is ``scipy.special.expit`` and binary cross-entropy ``logaddexp``: finite for any input. The lines are
-given to ``lambdify`` as its ``cse``, so the source reads like the derivation.
+given to ``lambdify`` as its ``cse`` (after the passes of ``symnet.numeric.passes``), so the source
+reads like the derivation. ``MatrixLayout`` says how θ and the batch meet the generated function's
+arguments: it is what a layer network's ``CompiledLoss`` (the one compiled type) holds.
 """
 
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 from scipy.special import expit
 from sympy import Basic, Lambda, MatrixSymbol, Transpose, lambdify, preorder_traversal
-from sympy.matrices.expressions import MatrixExpr
 from sympy.printing.numpy import NumPyPrinter
 
-from symnet.core.backprop import Gradient, grad
+from symnet.core.backprop import grad
 from symnet.core.layers import LayerLoss, LayerNetwork
-from symnet.core.matrix_rules import ELEMENTWISE, USER, ActivationPrime, Apply, Softmax, SoftmaxCrossEntropy, Z
+from symnet.core.matrix_rules import ELEMENTWISE, USER, ActivationPrime, Apply, Softmax, Z
 from symnet.core.neuron import ACTIVATIONS as ACTIVATION_FORMULAS
 from symnet.core.losses import target_range
 from symnet.numeric.batch import BatchCheck, check_targets, real_array
-from symnet.numeric.generation import generate
+from symnet.numeric.compiled import CompiledLoss
+from symnet.numeric.generation import Generated, generate
+from symnet.numeric.passes import BatchSum, share_exponent  # noqa: F401 (share_exponent: re-exported)
 from symnet.numeric.printer import global_names
 
 
@@ -126,68 +129,15 @@ def user_functions(program) -> dict:
     return names
 
 
-class BatchSum(Basic):
-    """Σₓ over the batch of a per-sample column (printed ``V.sum(axis=0)``)."""
-
-
-class _PerSample(MatrixExpr):
-    """A 1 × 1 value per sample (a column N × 1 on a batch)."""
-
-    shape = (1, 1)
-
-
-class _LikeFirst(MatrixExpr):
-    """A value shaped like its first argument."""
-
-    @property
-    def shape(self):
-        return self.args[0].shape
-
-
-class RowMax(_PerSample):
-    """m = maxₖ zₖ of a column z (``Z.max(axis=1, keepdims=True)`` on a batch)."""
-
-
-class ShiftedExp(_LikeFirst):
-    """e = exp(z − m), the exponent that softmax and log-sum-exp share."""
-
-
-class RowSum(_PerSample):
-    """s = Σₖ eₖ."""
-
-
-class SharedSoftmax(_LikeFirst):
-    """softmax(z) = e / s, from the exponent the loss already took."""
-
-
-class LogSumExpLoss(Basic):
-    """Σₓ (m + log s − yᵀz), softmax cross-entropy from the shared parts; args (m, s, z, y)."""
-
-
-def share_exponent(assignments):
-    """The steps with softmax cross-entropy and δᴸ = softmax(zᴸ) − y taking one exponent between them.
-
-    The derivation keeps the two as the mathematics states them (BP1). Compiled, each would take
-    exp(zᴸ − max zᴸ) over the whole batch; this pass, a common-subexpression step that SymPy's ``cse``
-    cannot see inside the two helpers, makes them share it, as backprop written by hand does:
-
-        m = max z;  e = exp(z − m);  s = Σₖ e;  C = Σ(m + log s) − Σ y·z;  δᴸ = e/s − y
-
-    Assignments without both steps come back unchanged.
-    """
-    softmaxes = {node.args[0] for _, rhs in assignments for node in preorder_traversal(rhs) if isinstance(node, Softmax)}
-    out = []
-    shared = {}
-    for lhs, rhs in assignments:
-        if isinstance(rhs, SoftmaxCrossEntropy) and rhs.args[0] in softmaxes and isinstance(rhs.args[0], MatrixSymbol):
-            z, y = rhs.args
-            m, e, s = (MatrixSymbol(f"{part}_{z.name}", *shape) for part, shape in
-                       (("max", (1, 1)), ("exp", z.shape), ("sum", (1, 1))))
-            out += [(m, RowMax(z)), (e, ShiftedExp(z, m)), (s, RowSum(e)), (lhs, LogSumExpLoss(m, s, z, y))]
-            shared[Softmax(z)] = SharedSoftmax(e, s)
-            continue
-        out.append((lhs, rhs.xreplace(shared) if shared else rhs))
-    return out
+def rule_functions(program, own: dict) -> dict:
+    """Identifiers for the σ′ of your ``rules=`` in ``program``: {Lambda (t, s) ↦ σ′: "d_tanh_rule"}."""
+    names: dict = {}
+    for _, rhs in program.assignments:
+        for node in preorder_traversal(rhs):
+            if isinstance(node, ActivationPrime) and node.rule is not None:
+                base = own[node.args[0]] if isinstance(node.args[0], Lambda) else node.name
+                names.setdefault(node.rule, f"d_{base}_rule")
+    return names
 
 
 class BatchPrinter(NumPyPrinter):
@@ -244,7 +194,8 @@ class BatchPrinter(NumPyPrinter):
         return f"{self._function_name(expr)}({self._print(expr.args[1])})"
 
     def _print_ActivationPrime(self, expr):
-        return f"d_{self._function_name(expr)}({self._print(expr.args[1])}, {self._print(expr.args[2])})"
+        name = self.functions[expr.rule] if expr.rule is not None else f"d_{self._function_name(expr)}"
+        return f"{name}({self._print(expr.args[1])}, {self._print(expr.args[2])})"
 
     def _print_Softmax(self, expr):
         return f"softmax({self._print(expr.args[0])})"
@@ -299,8 +250,9 @@ def compile_program(program, results, name, sum_batch=True, printer_class=None, 
     Your own activations get identifiers (``phi``, ``d_phi``) bound to their NumPy forms.
     """
     own = user_functions(program)
+    rules = rule_functions(program, own)
     printer = (printer_class or BatchPrinter)({s.name for s in program.inputs})
-    printer.functions = dict(own)
+    printer.functions = {**own, **rules}
     steps = share_exponent(program.assignments)
     batch_symbols(steps, printer)
     outputs = [BatchSum(r) if sum_batch and printer.is_batch(r) else r for r in results]
@@ -308,11 +260,25 @@ def compile_program(program, results, name, sum_batch=True, printer_class=None, 
         names = dict(namespace())
         for formula, ident in own.items():
             names.update({ident: _forward(formula), f"d_{ident}": _derivative(formula)})
+        names.update({ident: expression_function(rule.expr, list(rule.variables)) for rule, ident in rules.items()})
         modules = [names, "numpy"]
+    elif own or rules:   # another array library (JAX): your φ, φ′ and σ′ printed for its modules
+        modules = [library_functions(own, rules, modules), *modules]
     fn = lambdify(list(program.inputs + program.params), outputs, modules=modules, printer=printer,
                   cse=lambda exprs: (steps, exprs), docstring_limit=0)
     fn.__name__ = name
     return fn
+
+
+def library_functions(own: dict, rules: dict, modules) -> dict:
+    """Your activations φ (and φ′) and your σ′ rules as functions of another array library's ``modules``."""
+    names = {}
+    for formula, ident in own.items():
+        prime = ActivationPrime(formula, MatrixSymbol("_", 1, 1)).scalar_rule()
+        names[ident] = lambdify(formula.variables, formula.expr, modules=modules)
+        names[f"d_{ident}"] = lambdify(prime.variables, prime.expr, modules=modules)
+    names.update({ident: lambdify(rule.variables, rule.expr, modules=modules) for rule, ident in rules.items()})
+    return names
 
 
 def source(fn) -> str:
@@ -321,116 +287,121 @@ def source(fn) -> str:
 
 
 @dataclass(frozen=True)
-class CompiledLayerLoss:
-    """``(theta, X, y) -> (mean loss, gradient)`` for a layer loss; theta is the flat parameter vector
-    (each Wˡ row by row, then bˡ), X is N × n₀ (batch first), y holds class labels for a softmax output
-    or targets (N,) / (N, n_L) otherwise."""
+class MatrixLayout:
+    """How a matrix program's generated function takes its data: X batch first, θ as views W¹, b¹, W², …
 
-    loss: LayerLoss
-    gradient: Gradient
-    function: object
+    ``slices`` says where each parameter array sits in θ (worked out once: the call is on the hot path);
+    ``predictor`` computes aᴸ; ``numpy`` is the NumPy function (the written module's, whatever the backend).
+    """
+
+    network: LayerNetwork
     predictor: object
+    numpy: object
+    slices: tuple
+    one_hot: np.ndarray = field(repr=False)
 
-    @property
-    def network(self) -> LayerNetwork:
-        return self.loss.network
-
-    @cached_property
-    def shapes(self) -> tuple[tuple[int, ...], ...]:
-        """The shape of each parameter array: Wˡ (nₗ, nₗ₋₁), bˡ (nₗ,)."""
-        return tuple((int(p.shape[0]),) if p.shape[1] == 1 else (int(p.shape[0]), int(p.shape[1]))
-                     for p in self.network.params)
-
-    @property
-    def source(self) -> str:
-        return source(self.function)
-
-    @property
-    def module(self) -> str:
-        """A standalone Python module defining ``value_and_grad(theta, X, y) -> (mean loss, gradient)``."""
-        from symnet.numeric.standalone import layer_module_source
-
-        return layer_module_source(self, called_functions(self))
-
-    def unflatten(self, theta) -> list[np.ndarray]:
-        """Views of the flat vector ``theta`` as the parameter arrays W1, b1, W2, …"""
-        return [theta[start:stop].reshape(shape) for start, stop, shape in self._slices]
-
-    @cached_property
-    def _slices(self) -> tuple[tuple[int, int, tuple[int, ...]], ...]:
-        """Where each parameter array sits in theta, worked out once (the call is on the hot path)."""
-        out, offset = [], 0
-        for shape in self.shapes:
+    @classmethod
+    def of(cls, network: LayerNetwork, predictor, numpy) -> MatrixLayout:
+        slices, offset = [], 0
+        for p in network.params:
+            shape = array_shape(p)
             size = int(np.prod(shape))
-            out.append((offset, offset + size, shape))
+            slices.append((offset, offset + size, shape))
             offset += size
-        return tuple(out)
+        return cls(network, predictor, numpy, tuple(slices), np.eye(network.sizes[-1]))
 
-    @cached_property
-    def _one_hot(self) -> np.ndarray:
-        return np.eye(self.network.sizes[-1])
+    def runner(self, compiled):
+        return matrix_runner(compiled.generated.function, self)
 
-    def targets(self, y, n) -> np.ndarray:
+    def checker(self, compiled) -> BatchCheck:
+        """The hot-path check: shapes once per shape, finiteness by one dot product, labels by min and max."""
+        full = lambda theta, X, y: check_layer_batch(compiled, theta, X, y)  # noqa: E731
+        if self.network.output_activation != "softmax":
+            return BatchCheck(full=full, targets=target_range(compiled.loss.name))
+        k = self.network.sizes[-1]
+        return BatchCheck(full=full, every=lambda y: labels_ok(y, k))
+
+    def arguments(self, X):
+        return X
+
+    def shapes(self, compiled=None) -> tuple:
+        return tuple(shape for _, _, shape in self.slices)
+
+    def check(self, compiled, X, y) -> None:
+        check_layer_batch(compiled, None, X, y)   # no θ: a network of millions of parameters allocates none
+
+    def unflatten(self, compiled, theta) -> list[np.ndarray]:
+        return [theta[start:stop].reshape(shape) for start, stop, shape in self.slices]
+
+    def targets(self, compiled, y, n) -> np.ndarray:
         """y as an N × n_L array: labels one-hot for a softmax output, a column for one output."""
         y = np.asarray(y, dtype=float)
         if y.ndim == 1 and self.network.output_activation == "softmax":
-            return self._one_hot.take(y.astype(np.intp), axis=0)
+            return self.one_hot.take(y.astype(np.intp), axis=0)
         return y.reshape(n, self.network.sizes[-1])
 
-    def evaluate_batch(self, X, y, theta):
-        """The mean loss and its gradient (flat), on already validated arrays."""
+    def value(self, compiled, X, y, theta) -> float:
+        """The mean loss from the forward steps alone (compiled on first use)."""
+        if "value" not in compiled._cache:
+            program = compiled.loss.program
+            compiled._cache["value"] = compile_program(program, list(program.outputs), "value")
+        with np.errstate(over="ignore", under="ignore"):
+            total = compiled._cache["value"](X, self.targets(compiled, y, X.shape[0]), *self.unflatten(compiled, theta))
+        return float(total[0]) / X.shape[0]
+
+    def module(self, compiled) -> str:
+        from symnet.numeric.standalone import layer_module_source
+
+        numpy = compiled if compiled.function is self.numpy.function else replace(compiled, generated=self.numpy)
+        return layer_module_source(numpy, called_functions(numpy))
+
+    def predict(self, compiled, theta, X) -> np.ndarray:
+        theta, X, _ = check_layer_batch(compiled, theta, X, None)
+        with np.errstate(over="ignore", under="ignore"):
+            return self.predictor(X, *self.unflatten(compiled, theta))[0]
+
+    def per_sample(self, compiled, X, y, theta):
+        raise ValueError("per_sample=True gives each row's gradient of a scalar network; a layer network's code "
+                         "sums the batch inside its matrix products (∂C/∂Wˡ = Σₓ δₓ aₓᵀ): call it on one row "
+                         "at a time for per-sample gradients")
+
+
+def array_shape(p: MatrixSymbol) -> tuple[int, ...]:
+    """A parameter's array shape: bˡ a vector (nₗ,), Wˡ a matrix (nₗ, nₗ₋₁) even when it is 1 × 1 (a layer of
+    width one: by its name, not its shape, or W² of a 3-1-1 network would be read as a vector)."""
+    return (int(p.shape[0]),) if p.name.startswith("b") else (int(p.shape[0]), int(p.shape[1]))
+
+
+def matrix_runner(function, layout: MatrixLayout):
+    """``run(X, y, theta) -> (mean loss, flat gradient)`` for a generated function that sums over the batch."""
+    slices, targets = layout.slices, layout.targets
+
+    def run(X, y, theta):
         n = X.shape[0]
         with np.errstate(over="ignore", under="ignore"):   # e^{z − max z} may underflow to 0, as it should
-            total, *grads = self.function(X, self.targets(y, n), *self.unflatten(theta))
+            total, *grads = function(X, targets(None, y, n), *[theta[a:b].reshape(s) for a, b, s in slices])
         flat = np.concatenate([g.ravel() for g in grads])
         flat /= n                                   # in place: no second P-long array per call
         return float(total) / n, flat
 
-    def evaluate_value(self, X, y, theta) -> float:
-        """The mean loss alone, from the forward steps (no gradient), on already validated arrays."""
-        with np.errstate(over="ignore", under="ignore"):
-            return float(self._value_function(X, self.targets(y, X.shape[0]), *self.unflatten(theta))[0]) / X.shape[0]
-
-    @cached_property
-    def _value_function(self):
-        program = self.loss.program
-        return compile_program(program, list(program.outputs), "value")
-
-    def check(self, X, y) -> None:
-        """Refuse a batch this network cannot take (``ValueError`` saying why), before any work or allocation."""
-        check_layer_batch(self, None, X, y)
-
-    @cached_property
-    def _checked(self) -> BatchCheck:
-        """The hot-path check: shapes once per shape, finiteness by one dot product, labels by min and max."""
-        full = lambda theta, X, y: check_layer_batch(self, theta, X, y)  # noqa: E731
-        if self.network.output_activation != "softmax":
-            return BatchCheck(full=full, targets=target_range(self.loss.name))
-        k = self.network.sizes[-1]
-        return BatchCheck(full=full, every=lambda y: labels_ok(y, k))
-
-    def __call__(self, theta, X, y):
-        theta, X, y = self._checked(theta, X, y)
-        return self.evaluate_batch(X, y, theta)
-
-    def predict(self, theta, X) -> np.ndarray:
-        """The network's output aᴸ for every row of X: N × n_L (class probabilities after softmax)."""
-        theta, X, _ = check_layer_batch(self, theta, X, None)
-        with np.errstate(over="ignore", under="ignore"):
-            return self.predictor(X, *self.unflatten(theta))[0]
+    return run
 
 
 def called_functions(compiled) -> dict:
     """Each name the generated code calls, with what it stands for: a NumPy form chosen by hand (a Python
     function or a ufunc: softmax, the losses, σ, tanh, relu, softplus), or a formula (``Lambda``) for σ′,
     the other activations and your own."""
-    own = {ident: formula for formula, ident in user_functions(compiled.gradient.program).items()}
+    functions = user_functions(compiled.gradient.program)
+    own = {ident: formula for formula, ident in functions.items()}
+    rules = {ident: rule for rule, ident in rule_functions(compiled.gradient.program, functions).items()}
     written = {"softmax": _softmax, **LOSSES, **ACTIVATIONS}
     out = {}
     for name in sorted(global_names(compiled.source) - {"numpy"}):
         base = name[2:] if name.startswith("d_") else name
         formula = own.get(base, base)
-        if name.startswith("d_"):
+        if name in rules:
+            out[name] = rules[name]
+        elif name.startswith("d_"):
             out[name] = ActivationPrime(formula, MatrixSymbol("_", 1, 1)).scalar_rule()
         elif base in written:
             out[name] = written[base]
@@ -488,7 +459,7 @@ def check_target_shape(network: LayerNetwork, y: np.ndarray) -> None:
                          f"got shape {y.shape}{labels}")
 
 
-def compile_layers(target, loss: str | None = None, rules=None) -> CompiledLayerLoss:
+def compile_layers(target, loss: str | None = None, rules=None) -> CompiledLoss:
     """Compile a layer network's loss and gradient to NumPy with matrix products.
 
     Args:
@@ -496,7 +467,7 @@ def compile_layers(target, loss: str | None = None, rules=None) -> CompiledLayer
         rules: extra or replacement derivative rules for this call (as in ``grad``).
 
     Returns:
-        A ``CompiledLayerLoss``.
+        A ``CompiledLoss`` (its layout: ``MatrixLayout``).
 
     >>> from symnet.core.layers import layers
     >>> fn = compile_layers(layers("4-3-2"))
@@ -510,6 +481,7 @@ def compile_layers(target, loss: str | None = None, rules=None) -> CompiledLayer
     gradient = grad(target, rules=rules)
     program = gradient.program
     fn = compile_program(program, list(program.outputs), "value_and_grad")
+    generated = Generated(fn, source(fn), (), (), ())
     net = target.network.program
     predictor = compile_program(net, list(net.outputs), "predict", sum_batch=False)
-    return CompiledLayerLoss(target, gradient, fn, predictor)
+    return CompiledLoss(target, gradient, generated, layout=MatrixLayout.of(target.network, predictor, generated))

@@ -15,7 +15,7 @@ the scoped ``jaxgen.float64`` context, so the user's own JAX code keeps its defa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 
 import numpy as np
 from sympy import Lambda, MatrixSymbol, lambdify
@@ -23,7 +23,9 @@ from sympy.printing.numpy import JaxPrinter
 
 from symnet.core.matrix_rules import ELEMENTWISE, ActivationPrime
 from symnet.numeric.jaxgen import _jax, mesh_devices, sharded_runner
-from symnet.numeric.layer_codegen import BatchPrinter, CompiledLayerLoss, compile_layers, compile_program
+from symnet.numeric.compiled import CompiledLoss
+from symnet.numeric.generation import Generated
+from symnet.numeric.layer_codegen import BatchPrinter, compile_layers, compile_program, source
 
 
 class JaxBatchPrinter(BatchPrinter, JaxPrinter):
@@ -49,19 +51,7 @@ def jax_namespace(jax) -> dict:
     return names
 
 
-@dataclass(frozen=True)
-class JaxLayerLoss(CompiledLayerLoss):
-    """A ``CompiledLayerLoss`` whose ``evaluate_batch`` runs the jitted JAX program (prediction stays NumPy)."""
-
-    run: object = None
-    jax_function: object = None
-    devices: tuple = ()
-
-    def evaluate_batch(self, X, y, theta):
-        return self.run(X, self.targets(y, X.shape[0]), theta)
-
-
-def compile_layers_jax(target, loss: str | None = None, rules=None, devices: int | None = None) -> JaxLayerLoss:
+def compile_layers_jax(target, loss: str | None = None, rules=None, devices: int | None = None) -> CompiledLoss:
     """``compile_layers`` for JAX: the same program jitted, the batch split over ``devices`` devices.
 
     >>> from symnet.core.layers import layers
@@ -85,5 +75,13 @@ def compile_layers_jax(target, loss: str | None = None, rules=None, devices: int
         n = X.shape[0]
         return total / n, jax.numpy.concatenate([g.ravel() for g in grads]) / n
 
-    run = sharded_runner(jax, packed, chosen, (0, 0))
-    return JaxLayerLoss(base.loss, base.gradient, base.function, base.predictor, run, function, tuple(chosen))
+    sharded = sharded_runner(jax, packed, chosen, (0, 0))
+    targets = base.layout.targets
+
+    def run(X, y, theta):   # the one compiled type: .function and .source are JAX's; predict stays NumPy
+        return sharded(X, targets(base, y, X.shape[0]), theta)
+
+    run.jitted, run.split, run.mesh = sharded.jitted, sharded.split, sharded.mesh   # for inspection, as jaxgen's
+
+    generated = Generated(function, source(function), (), (), ())
+    return replace(base, generated=generated, backend="jax", run=run, devices=tuple(chosen))
