@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 from sympy import Symbol
 
-from symnet.tour.records import POINTS, SEED_RATE, STUDENT, XOR_RATE, Artifact, Formula, Section, Table, TourContext
+from symnet.tour.records import (POINTS, SEED_RATE, STUDENT, XOR_CORNERS, XOR_HIDDEN, XOR_RATE, Artifact, Formula,
+                                 Section, Table, TourContext)
 from symnet.render.i18n import t
 
 APPROX_SIZES = (2, 4, 8, 16)
@@ -20,10 +21,8 @@ DESCENT_RATES = (0.1, 0.4, 1.05)
 DESCENT_START = 3.0
 DESCENT_STEPS = 12
 SEED_EPOCHS = 800
-XOR_HIDDEN = 4
 XOR_EPOCHS = 300
 FIGURE_DPI = 100
-XOR_CORNERS = ((-1.0, -1.0), (-1.0, 1.0), (1.0, -1.0), (1.0, 1.0))
 
 
 def save_figure(fig, ctx: TourContext, name: str, caption: str) -> Artifact:

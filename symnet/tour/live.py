@@ -211,7 +211,7 @@ def _xor_set():
     from symnet.core.network import mlp
     from symnet.learn.data import make
     from symnet.learn.training import _initial_theta
-    from symnet.tour.figures import XOR_CORNERS, XOR_HIDDEN
+    from symnet.tour.records import XOR_CORNERS, XOR_HIDDEN
     from symnet.tour.records import XOR_RATE
 
     network, points = mlp([2, XOR_HIDDEN, 1], "tanh", "sigmoid"), np.array(XOR_CORNERS)

@@ -120,4 +120,6 @@ STUDENT = {"w1_1": 0.5, "b1": 0.0, "w2_1": -0.5, "b2": 0.0, "w3_1": 1.0, "b3": 0
 AT = {**STUDENT, "x1": 1.0, "x2": 2.0, "y": 1.0}     # where §3's derivation puts numbers on each factor
 SEED_RATE = 4.0      # η of plain gradient descent for the seed network (the tour's figure and its live twin)
 XOR_RATE = 2.0       # η of plain gradient descent for the XOR MLP
+XOR_HIDDEN = 4       # hidden tanh neurons of the XOR MLP (the tour's figure and its live twin)
+XOR_CORNERS = ((-1.0, -1.0), (-1.0, 1.0), (1.0, -1.0), (1.0, 1.0))
 POINTS = ((1.0, 2.0), (0.0, 0.0), (-1.0, 1.0), (2.0, -1.5), (-2.0, -2.0))
