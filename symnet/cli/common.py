@@ -267,8 +267,14 @@ def network_options(func):
     """Add the NETWORK argument (optional) and ``--expr``, ``--inputs``, ``--params``, ``--activation``.
 
     The command receives ``network``, ``expr``, ``inputs``, ``params`` and ``activation`` and calls
-    ``load_network(network, expr, inputs, params, activation)``.
+    ``load_network(network, expr, inputs, params, activation)``. A bad ``--expr`` is refused first, by
+    the safe parser's first pass alone, before the command imports SymPy (``check_formula_first``).
     """
+    @functools.wraps(func)
+    def command(*args, **kwargs):
+        check_formula_first(kwargs.get("expr"))
+        return func(*args, **kwargs)
+
     options = (
         click.argument("network", required=False, metavar="NETWORK", shell_complete=complete_network),
         click.option("--expr", metavar="EXPR", help='A formula, e.g. "tanh(w*x + b)"; neurons f(theta1, x) allowed.'),
@@ -280,8 +286,19 @@ def network_options(func):
                           'softsign, gelu) or a formula in z, e.g. "z/(1 + Abs(z))".'),
     )
     for option in reversed(options):
-        func = option(func)
-    return func
+        command = option(command)
+    return command
+
+
+def check_formula_first(text: str | None) -> None:
+    """Refuse a formula (exit 2, as ``handle_errors`` does) that the text alone shows to be bad, before any
+    heavy import: the safe parser's first pass needs no SymPy (``symnet.io.syntax.check_formula``)."""
+    if text is None:
+        return
+    from symnet.io.syntax import check_formula
+
+    with handle_errors():
+        check_formula(text)
 
 
 def ascii_option(func):
