@@ -18,6 +18,7 @@ from .common import (
     Command,
     FiniteFloat,
     ascii_option,
+    check_formula_first,
     echo_err,
     echo_out,
     emit,
@@ -161,6 +162,7 @@ def approx(expression, domain, ns, threshold, sharpness, steepness, refine, epoc
     With two --domain numbers, EXPRESSION is a function of x (or x1), approximated by bumps.
     --format json prints the errors for scripts (see the CLI reference).
     """
+    check_formula_first(expression)     # a formula the text shows to be bad: refused before any import
     from symnet.io.options import parse_numbers
     from symnet.io.parsing import parse_expr
 

@@ -16,6 +16,7 @@ from .common import (
     FiniteFloat,
     ascii_option,
     check_deadline,
+    check_formula_first,
     echo_err,
     echo_out,
     emit,
@@ -289,10 +290,12 @@ def descend(function, x0, rates, steps, symbol, output, fmt, timeout, ascii):
     --format json prints the paths for scripts.
     """
     from symnet.checks import figure_path
-    from symnet.io.options import parse_numbers
 
     if output:
         figure_path(output)  # a bad suffix is refused before any work
+    check_formula_first(function)   # so is a formula the text shows to be bad, before any heavy import
+    from symnet.io.options import parse_numbers
+
     etas = parse_numbers(rates, "learning rates")
     preload(numeric=True, extra=("symnet.learn.descent", "symnet.plot.training") if output else ("symnet.learn.descent",))
     with time_limit(timeout, "the descent", "use fewer steps or a larger --timeout"):

@@ -141,6 +141,9 @@ def checked_source(text, max_length, allowed) -> str:
                              "expected UTF-8 text") from None
     if not text.strip():
         raise ParseError("input is empty", text, None, allowed)
+    if "#" in text:     # ast.parse would drop a comment, and the raw text could travel on as a name
+        raise ParseError("'#' starts a comment, which a formula cannot hold", text, text.index("#"),
+                         "write the formula alone, e.g. (y - yhat)**2")
     bad = _BAD_CHAR.search(text)
     if bad and bad.group() == "\\":
         raise ParseError("unexpected backslash", text, bad.start(), "write plain formulas like sin(x), not LaTeX")
