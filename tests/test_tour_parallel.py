@@ -1,0 +1,93 @@
+"""The tour's sections on two cores: records and progress lines in order, errors raised here, the worker
+stopped when the tour stops. Small stand-in sections, so nothing here runs the real tour."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from symnet.tour import parallel
+from symnet.tour.parallel import run_sections
+
+needs_fork = pytest.mark.skipif(not parallel._can_fork(), reason="the worker needs fork (Linux)")
+
+
+def pid_section(ctx):
+    return os.getpid()
+
+
+def failing_section(ctx):
+    raise ValueError("no such tower")
+
+
+class Unpicklable(Exception):
+    def __reduce__(self):
+        raise TypeError("not today")
+
+
+def unpicklable_section(ctx):
+    raise Unpicklable("a lock inside")
+
+
+def failing_once_the_worker_waits(ctx):
+    import time
+
+    for _ in range(6000):   # at most a minute: until the worker has written its pid
+        if ctx.exists() and ctx.read_text(encoding="utf-8"):
+            break
+        time.sleep(0.01)
+    raise ValueError("no such tower")
+
+
+def pid_then_wait_section(ctx):
+    ctx.write_text(str(os.getpid()), encoding="utf-8")
+    import time
+
+    time.sleep(120)
+
+
+SECTIONS = [("a", pid_section), ("b", pid_section), ("c", pid_section), ("d", pid_section)]
+
+
+@needs_fork
+def test_background_sections_run_in_another_process_and_come_back_in_order():
+    calls = []
+    records = run_sections(None, SECTIONS, lambda i, n, key: calls.append((i, n, key)), background=("b", "d"))
+    assert calls == [(1, 4, "a"), (2, 4, "b"), (3, 4, "c"), (4, 4, "d")]
+    here = os.getpid()
+    assert records[0] == records[2] == here
+    assert records[1] == records[3] != here
+
+
+def test_without_fork_every_section_runs_here(monkeypatch):
+    monkeypatch.setattr(parallel, "_can_fork", lambda: False)
+    assert run_sections(None, SECTIONS, background=("b", "d")) == (os.getpid(),) * 4
+
+
+@needs_fork
+def test_an_error_in_the_worker_is_raised_here():
+    with pytest.raises(ValueError, match="no such tower"):
+        run_sections(None, [("a", pid_section), ("b", failing_section)], background=("b",))
+
+
+@needs_fork
+def test_an_error_that_cannot_cross_the_pipe_keeps_its_message():
+    with pytest.raises(RuntimeError, match="Unpicklable: a lock inside"):
+        run_sections(None, [("a", pid_section), ("b", unpicklable_section)], background=("b",))
+
+
+@needs_fork
+def test_an_error_here_stops_the_worker(tmp_path):
+    marker = tmp_path / "worker.pid"
+    with pytest.raises(ValueError, match="no such tower"):
+        run_sections(marker, [("slow", pid_then_wait_section), ("bad", failing_once_the_worker_waits)],
+                     background=("slow",))
+    with pytest.raises(ProcessLookupError):     # killed and reaped, not left sleeping for two minutes
+        os.kill(int(marker.read_text(encoding="utf-8")), 0)
+
+
+def test_the_tour_runs_its_longest_sections_in_the_background():
+    from symnet.tour.sections import SECTIONS as TOUR
+
+    assert set(parallel.BACKGROUND) <= {key for key, _ in TOUR}
