@@ -4,6 +4,7 @@ stopped when the tour stops. Small stand-in sections, so nothing here runs the r
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 
@@ -91,3 +92,59 @@ def test_the_tour_runs_its_longest_sections_in_the_background():
     from symnet.tour.sections import SECTIONS as TOUR
 
     assert set(parallel.BACKGROUND) <= {key for key, _ in TOUR}
+
+
+ORPHAN = """
+import os, sys, time
+from pathlib import Path
+from symnet.tour.parallel import run_sections
+
+folder = Path(sys.argv[1])
+
+def background(ctx):
+    (folder / "worker.pid").write_text(str(os.getpid()))
+    time.sleep(120)
+
+def here(ctx):
+    (folder / "parent.pid").write_text(str(os.getpid()))
+    time.sleep(120)
+
+run_sections(None, [("here", here), ("away", background)], background=("away",))
+"""
+
+
+def _alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie nobody reaped yet counts as ended)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def _wait_for(check, what: str):
+    import time
+
+    for _ in range(3000):     # polls for at most a minute; the test asserts what happened, not how fast
+        if check():
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"gave up waiting for {what}")
+
+
+@needs_fork
+def test_a_killed_tour_leaves_no_worker_behind(tmp_path):
+    """``kill -9`` of the tour (as a time limit enforced from outside would do) ends its worker too."""
+    import signal
+    import subprocess
+
+    parent = subprocess.Popen([sys.executable, "-c", ORPHAN, str(tmp_path)])
+    try:
+        _wait_for(lambda: (tmp_path / "worker.pid").exists() and (tmp_path / "parent.pid").exists(), "both pids")
+        worker = int((tmp_path / "worker.pid").read_text())
+        assert _alive(worker)
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait()
+        _wait_for(lambda: not _alive(worker), "the worker to end")
+    finally:
+        parent.kill()

@@ -65,8 +65,10 @@ class _Worker:
 
         fork = multiprocessing.get_context("fork")
         self.keys = tuple(key for key, _ in sections)
+        for stream in (sys.stdout, sys.stderr):   # else the worker would write what is buffered again
+            stream.flush()
         self._pipe, child = fork.Pipe(duplex=False)
-        self._process = fork.Process(target=_build_all, args=(child, context, sections), daemon=True)
+        self._process = fork.Process(target=_build_all, args=(child, context, sections, os.getpid()), daemon=True)
         self._process.start()
         child.close()
 
@@ -93,8 +95,9 @@ class _Worker:
         self._pipe.close()
 
 
-def _build_all(pipe, context, sections) -> None:
+def _build_all(pipe, context, sections, parent: int) -> None:
     """In the worker: build each section and send ``(key, record, None)``, or ``(key, None, error)`` and stop."""
+    _die_with(parent)
     key = None
     try:
         for key, build in sections:
@@ -106,6 +109,20 @@ def _build_all(pipe, context, sections) -> None:
             pass
     finally:
         pipe.close()
+
+
+def _die_with(parent: int) -> None:
+    """Ask Linux to kill this worker when its parent dies (``PR_SET_PDEATHSIG``), however the parent ends:
+    a tour killed at its time limit leaves no orphan drawing figures into a folder that is gone."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)   # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):   # no prctl here: the parent's stop() still ends the worker
+        pass
+    if os.getppid() != parent:   # the parent died before the request was made
+        os._exit(1)
 
 
 def _portable(error: BaseException) -> BaseException:
