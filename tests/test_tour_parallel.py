@@ -148,3 +148,22 @@ def test_a_killed_tour_leaves_no_worker_behind(tmp_path):
         _wait_for(lambda: not _alive(worker), "the worker to end")
     finally:
         parent.kill()
+
+
+def _sections_of_a_daemon(queue):
+    queue.put(run_sections(None, SECTIONS, background=("b", "d")))
+
+
+@needs_fork
+def test_inside_a_daemonic_process_every_section_runs_there():
+    """multiprocessing forbids a daemon children: a tour run inside one (say, under a time limit kept by a
+    daemonic process) runs its sections one after another instead of failing."""
+    import multiprocessing
+
+    fork = multiprocessing.get_context("fork")
+    queue = fork.Queue()
+    daemon = fork.Process(target=_sections_of_a_daemon, args=(queue,), daemon=True)
+    daemon.start()
+    records = queue.get(timeout=60)
+    daemon.join()
+    assert records == (daemon.pid,) * 4

@@ -53,8 +53,12 @@ def run_sections(context, sections: Sequence[tuple[str, Callable]], progress=Non
 
 
 def _can_fork() -> bool:
-    """Fork only on Linux: macOS's system libraries are not fork-safe, and Windows has no fork."""
-    return sys.platform.startswith("linux") and hasattr(os, "fork")
+    """Fork only on Linux (macOS's system libraries are not fork-safe, and Windows has no fork), and not
+    from a daemonic process, which multiprocessing does not let have children."""
+    import multiprocessing
+
+    return (sys.platform.startswith("linux") and hasattr(os, "fork")
+            and not multiprocessing.current_process().daemon)
 
 
 class _Worker:
