@@ -69,6 +69,24 @@ def test_the_refusal_is_the_full_parsers_message():
     assert result["stderr"] == f"Error: {full.value}\n{full.value.pointer()}\n"
 
 
+@pytest.mark.parametrize("option, text", [("--loss", "(y - yhat)[0]"), ("--activation", "z ^ 2"),
+                                          ("--loss", "0.5*(y - yhat)**2 # note")])
+def test_a_refused_loss_or_activation_formula_imports_nothing_heavy_and_says_what_the_command_says(option, text):
+    from symnet.cli.naming import load_network, make_loss
+
+    result = run_fresh("grad", "seed", option, text)
+    with pytest.raises(ValueError) as full:   # the command's own path, which builds the network first
+        make_loss(load_network("seed"), text) if option == "--loss" else load_network("seed", activation=text)
+    assert result["code"] == 2 and result["heavy"] == []
+    assert result["stderr"] == f"Error: {full.value}\n"
+
+
+@pytest.mark.parametrize("option, name", [("--loss", "binary_cross_entropy"), ("--activation", "tanh")])
+def test_a_name_for_loss_or_activation_goes_on_to_the_command(option, name):
+    result = run_fresh("grad", "seed", option, name, "--wrt", "b5")
+    assert result["code"] == 0 and "sympy" in result["heavy"]
+
+
 def test_a_good_formula_still_goes_on_to_the_full_parser():
     result = run_fresh("show", "--expr", "tanh(w*x + b)", "--inputs", "x", "--format", "text")
     assert result["code"] == 0
