@@ -125,7 +125,8 @@ def test_the_first_pass_refuses_exactly_as_the_full_parser_would(text):
 
 
 @pytest.mark.parametrize("text", ["x # note", "f(2, x)", "Max(" + ", ".join(["x"] * 9) + ")", "sigmoid", "x" * 40,
-                                  "a if b else c", "1" * 31, "1e999", "lambda: 0", " "])
+                                  "a if b else c", "1" * 31, "1e999", "lambda: 0", " ", "(u1, u2)",
+                                  "f((θ1, θ2), x)", "sin((x, y))"])
 def test_the_first_pass_refuses_what_the_parser_refuses(text):
     with pytest.raises(ParseError) as full:
         parse_expr(text)
@@ -139,3 +140,8 @@ def test_the_first_pass_imports_no_sympy():
             "print(sorted(m for m in ('sympy', 'numpy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_first_pass_reads_a_neurons_grouped_inputs_as_the_parser_does():
+    syntax.check_formula("f(θ5, (f(θ3, x1), f(θ4, x2)))")   # the article's grouping: no refusal
+    assert parse_expr("f(θ5, (u1, u2))") == parse_expr("f(θ5, u1, u2)")

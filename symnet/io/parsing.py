@@ -39,6 +39,7 @@ from symnet.io.syntax import (  # noqa: F401  (re-exported: the reading and chec
     checked_source,
     name_problem,
     shorten,
+    ungroup_neuron_inputs,
 )
 
 MAX_EXACT_BITS = 10_000    # exact numbers stay below ~3000 digits (str() of an int stops at 4300)
@@ -82,10 +83,13 @@ def parse_expr(text, *, functions=None, max_length=2000, max_nodes=1000, max_dep
     f(θ3, f(θ1, x1) + f(θ2, x2))
     >>> parse_expr("sigmoid(30*(z - 1.1))")
     sigmoid(30*z - 33.0)
+    >>> parse_expr("f(θ5, (f(θ3, x1), f(θ4, x2)))") == parse_expr("f(θ5, f(θ3, x1), f(θ4, x2))")
+    True
     """
     source = checked_source(text, max_length, ALLOWED)
     context = Context(source, _function_table(functions), max_exponent, is_minmax=_is_minmax,
                       is_neuron=lambda builder: builder is neuron)
+    ungroup_neuron_inputs(context.tree, context)
     check_tree(context.tree, context, max_nodes, max_depth)
     try:
         result = _build(context.tree.body, context)

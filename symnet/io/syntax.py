@@ -119,6 +119,7 @@ def check_formula(text, *, max_length=2000, max_nodes=1000, max_depth=40) -> Non
     table = {name: (name, low, high) for name, (low, high) in FUNCTION_ARITY.items()}
     context = Context(source, table, is_minmax=lambda builder: builder in MINMAX_NAMES,
                       is_neuron=lambda builder: builder == NEURON_NAME)
+    ungroup_neuron_inputs(context.tree, context)
     check_tree(context.tree, context, max_nodes, max_depth)
 
 
@@ -183,6 +184,24 @@ class Context:
 
 
 # ----- checking the tree (iterative: the tree may be deep before its depth is known) -----------
+
+def ungroup_neuron_inputs(tree, ctx) -> None:
+    """Flatten a neuron's inputs grouped in parentheses, as the article writes them, in place:
+    f(θ5, (u1, u2)) is f(θ5, u1, u2). Only a neuron's inputs (not its θ); a tuple anywhere else
+    stays and is refused by the whitelist.
+
+    >>> check_formula("f(θ5, (f(θ3, x1), f(θ4, x2)))")
+    >>> check_formula("(x1, x2)")
+    Traceback (most recent call last):
+    ...
+    symnet.io.syntax.ParseError: unexpected tuple (a comma outside a call) at column 0: expected numbers, names like x1 or θ2, + - * / **, parentheses and calls like sin(x)
+    """
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args
+                and node.func.id in ctx.table and ctx.is_neuron(ctx.table[node.func.id][0])):
+            node.args[1:] = [item for arg in node.args[1:]
+                             for item in (arg.elts if isinstance(arg, ast.Tuple) else (arg,))]
+
 
 def check_tree(tree, ctx, max_nodes, max_depth):
     """Count nodes, bound depth and Max/Min sizes, and raise the leftmost whitelist problem."""
