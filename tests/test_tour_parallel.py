@@ -167,3 +167,40 @@ def test_inside_a_daemonic_process_every_section_runs_there():
     records = queue.get(timeout=60)
     daemon.join()
     assert records == (daemon.pid,) * 4
+
+
+def later_section(log):
+    """A section whose last part runs beside the next ones (as the derivation's PDF does)."""
+    def build(ctx):
+        log.append("built")
+        return parallel.Later("draft", lambda record: log.append("finished") or record + " + pdf",
+                              lambda: log.append("cancelled"))
+    return build
+
+
+def test_a_later_section_is_finished_after_every_section_has_started(monkeypatch):
+    monkeypatch.setattr(parallel, "_can_fork", lambda: False)
+    log = []
+    records = run_sections(None, [("a", later_section(log)), ("b", lambda ctx: log.append("b") or "b")])
+    assert records == ("draft + pdf", "b")
+    assert log == ["built", "b", "finished"]
+
+
+def test_a_later_section_is_cancelled_when_the_tour_stops(monkeypatch):
+    monkeypatch.setattr(parallel, "_can_fork", lambda: False)
+    log = []
+    with pytest.raises(ValueError, match="no such tower"):
+        run_sections(None, [("a", later_section(log)), ("b", failing_section)])
+    assert log == ["built", "cancelled"]
+
+
+def later_in_the_worker(ctx):
+    return parallel.Later(os.getpid(), lambda pid: (pid, os.getpid()), lambda: None)
+
+
+@needs_fork
+def test_a_later_section_of_the_worker_is_finished_there():
+    records = run_sections(None, [("a", pid_section), ("b", later_in_the_worker), ("c", pid_section)],
+                           background=("b",))
+    built, finished = records[1]
+    assert built == finished != os.getpid() and records[0] == records[2] == os.getpid()

@@ -7,6 +7,9 @@ library loaded already. The progress lines keep their order: section i's line is
 process reaches section i, whether it runs it or the worker does; the records come back in order.
 If anything fails here (an error, the time limit, Ctrl-C), the worker is stopped; an error in the
 worker is raised here. Without ``fork`` (Windows, macOS) every section runs here, one after another.
+
+A section may also leave its last part running beside the others (the derivation's PDF: latexmk is a
+process of its own): it returns a ``Later``, which is finished once every section has been started.
 """
 
 from __future__ import annotations
@@ -15,8 +18,19 @@ import os
 import pickle
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 BACKGROUND = ("approx", "layers")   # keys of the sections the worker runs: about half of the work
+
+
+@dataclass(frozen=True)
+class Later:
+    """A section whose last part still runs: ``finish(record)`` waits for it and returns the section's
+    record; ``cancel()`` stops it when the tour stops first."""
+
+    record: object
+    finish: Callable
+    cancel: Callable
 
 
 def run_sections(context, sections: Sequence[tuple[str, Callable]], progress=None,
@@ -37,19 +51,30 @@ def run_sections(context, sections: Sequence[tuple[str, Callable]], progress=Non
     """
     away = [(key, build) for key, build in sections if key in background]
     worker = _Worker(context, away) if away and _can_fork() else None
+    records = {}
     try:
-        records = {}
         for i, (key, build) in enumerate(sections, start=1):
             if progress is not None:
                 progress(i, len(sections), key)
             if worker is None or key not in worker.keys:
                 records[key] = build(context)
+        _finish(records)
         if worker is not None:
             records.update(worker.results())
     finally:
+        for record in records.values():
+            if isinstance(record, Later):
+                record.cancel()
         if worker is not None:
             worker.stop()
     return tuple(records[key] for key, _ in sections)
+
+
+def _finish(records: dict) -> None:
+    """Replace every ``Later`` of ``records`` by its finished record, in order."""
+    for key, record in records.items():
+        if isinstance(record, Later):
+            records[key] = record.finish(record.record)
 
 
 def _can_fork() -> bool:
@@ -102,16 +127,25 @@ class _Worker:
 def _build_all(pipe, context, sections, parent: int) -> None:
     """In the worker: build each section and send ``(key, record, None)``, or ``(key, None, error)`` and stop."""
     _die_with(parent)
-    key = None
+    key, records = None, {}
     try:
         for key, build in sections:
-            pipe.send((key, build(context), None))
+            records[key] = build(context)
+            if not isinstance(records[key], Later):
+                pipe.send((key, records.pop(key), None))
+        key = None
+        _finish(records)
+        for key, record in records.items():
+            pipe.send((key, record, None))
     except BaseException as error:  # noqa: BLE001  (every failure goes back to the parent, which decides)
         try:
             pipe.send((key, None, _portable(error)))
         except OSError:  # the parent is gone or stopped listening: nobody is left to tell
             pass
     finally:
+        for record in records.values():
+            if isinstance(record, Later):
+                record.cancel()
         pipe.close()
 
 
