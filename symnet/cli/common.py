@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import math
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import click
 
 from symnet.limits import MAX_TIMEOUT
 
+from .firstpass import refuse_bad_formula
 from .naming import (  # noqa: F401  (re-exported: the commands import everything from common)
     ASCII_TABLE,
     MAX_MLP_LAYERS,
@@ -51,9 +51,6 @@ from .timelimit import (  # noqa: F401
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 FORMATS = ("text", "unicode", "latex", "markdown")
 LOSS_NAMES = ("squared_error", "binary_cross_entropy")
-# --loss and --activation take a name or a formula; a name is what this matches (as symnet.io.text.loss
-# and symnet.io.netfile.activation_from_text tell them apart), anything else is read as a formula
-NAME_NOT_FORMULA = re.compile(r"\s*[A-Za-z_]\w*\s*")
 
 
 # --- output -----------------------------------------------------------------------------------
@@ -272,15 +269,9 @@ def network_options(func):
 
     The command receives ``network``, ``expr``, ``inputs``, ``params`` and ``activation`` and calls
     ``load_network(network, expr, inputs, params, activation)``. A bad ``--expr`` (or ``--activation``
-    formula) is refused first, by the safe parser's first pass alone, before the command imports SymPy
-    (``check_formula_first``).
+    formula) is refused first, before the command imports SymPy (``symnet.cli.firstpass``).
     """
-    @functools.wraps(func)
-    def command(*args, **kwargs):
-        check_formula_first(kwargs.get("expr"))
-        check_formula_first(kwargs.get("activation"), "--activation")
-        return func(*args, **kwargs)
-
+    command = _first_pass(func, ("expr", None), ("activation", "--activation"))
     options = (
         click.argument("network", required=False, metavar="NETWORK", shell_complete=complete_network),
         click.option("--expr", metavar="EXPR", help='A formula, e.g. "tanh(w*x + b)"; neurons f(theta1, x) allowed.'),
@@ -296,24 +287,16 @@ def network_options(func):
     return command
 
 
-def check_formula_first(text: str | None, option: str | None = None) -> None:
-    """Refuse a formula (exit 2, as ``handle_errors`` does) that the text alone shows to be bad, before any
-    heavy import: the safe parser's first pass needs no SymPy (``symnet.io.syntax.check_formula``).
+def _first_pass(func, *options):
+    """``func`` refusing a bad formula in its ``(keyword, option)`` arguments before anything else."""
+    @functools.wraps(func)
+    def command(*args, **kwargs):
+        with handle_errors():
+            for keyword, option in options:
+                refuse_bad_formula(kwargs.get(keyword), option)
+        return func(*args, **kwargs)
 
-    With ``option`` (``--loss``, ``--activation``: a name or a formula), a name is left to the command and
-    the message starts with the option, as the command's own would.
-    """
-    if text is None or (option is not None and NAME_NOT_FORMULA.fullmatch(text)):
-        return
-    from symnet.io.syntax import ParseError, check_formula
-
-    with handle_errors():
-        try:
-            check_formula(text)
-        except ParseError as error:
-            if option is None:
-                raise
-            raise ValueError(f"{option}: {error}") from None
+    return command
 
 
 def ascii_option(func):
@@ -325,11 +308,7 @@ def ascii_option(func):
 def loss_option(func):
     """Add ``--loss NAME|FORMULA``; the command receives ``loss_name`` (checked by ``make_loss``; a bad formula
     is refused first, before any heavy import)."""
-    @functools.wraps(func)
-    def command(*args, **kwargs):
-        check_formula_first(kwargs.get("loss_name"), "--loss")
-        return func(*args, **kwargs)
-
+    command = _first_pass(func, ("loss_name", "--loss"))
     return click.option("--loss", "loss_name", metavar="NAME|FORMULA", default="squared_error", show_default=True,
                         help=f"The per-sample loss: {', '.join(LOSS_NAMES)}, or a formula in yhat and y, "
                              'e.g. "0.5*(y - yhat)**2".')(command)

@@ -16,7 +16,6 @@ from .common import (
     FiniteFloat,
     ascii_option,
     check_deadline,
-    check_formula_first,
     echo_err,
     echo_out,
     emit,
@@ -32,6 +31,7 @@ from .common import (
     timeout_option,
     write_outputs,
 )
+from .firstpass import refuse_bad_formula
 from .records import descent_record, dumps, train_record
 
 RUN_FILES = ("model.json", "loss.csv", "loss.png", "fit.png", "network.png", "data.csv",  # a scalar network's run
@@ -293,7 +293,7 @@ def descend(function, x0, rates, steps, symbol, output, fmt, timeout, ascii):
 
     if output:
         figure_path(output)  # a bad suffix is refused before any work
-    check_formula_first(function)   # so is a formula the text shows to be bad, before any heavy import
+    refuse_bad_formula(function)   # so is a formula the text shows to be bad, before any heavy import
     from symnet.io.options import parse_numbers
 
     etas = parse_numbers(rates, "learning rates")
