@@ -74,8 +74,10 @@ def test_an_error_in_the_worker_is_raised_here():
 
 @needs_fork
 def test_an_error_that_cannot_cross_the_pipe_keeps_its_message():
-    with pytest.raises(RuntimeError, match="Unpicklable: a lock inside"):
+    with pytest.raises(RuntimeError, match="Unpicklable: a lock inside") as raised:
         run_sections(None, [("a", pid_section), ("b", unpicklable_section)], background=("b",))
+    if sys.version_info >= (3, 11):
+        assert "in unpicklable_section" in "\n".join(raised.value.__notes__)
 
 
 @needs_fork
@@ -204,3 +206,12 @@ def test_a_later_section_of_the_worker_is_finished_there():
                            background=("b",))
     built, finished = records[1]
     assert built == finished != os.getpid() and records[0] == records[2] == os.getpid()
+
+
+@needs_fork
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="exception notes are Python 3.11+")
+def test_an_error_from_the_worker_carries_the_workers_traceback():
+    with pytest.raises(ValueError) as raised:
+        run_sections(None, [("a", pid_section), ("b", failing_section)], background=("b",))
+    note = "\n".join(raised.value.__notes__)
+    assert "tour's worker process" in note and "in failing_section" in note

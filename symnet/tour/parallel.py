@@ -95,7 +95,8 @@ class _Worker:
         fork = multiprocessing.get_context("fork")
         self.keys = tuple(key for key, _ in sections)
         for stream in (sys.stdout, sys.stderr):   # else the worker would write what is buffered again
-            stream.flush()
+            if stream is not None:
+                stream.flush()
         self._pipe, child = fork.Pipe(duplex=False)
         self._process = fork.Process(target=_build_all, args=(child, context, sections, os.getpid()), daemon=True)
         self._process.start()
@@ -164,9 +165,16 @@ def _die_with(parent: int) -> None:
 
 
 def _portable(error: BaseException) -> BaseException:
-    """``error`` if it survives pickling (to cross the pipe), else a RuntimeError with its message."""
+    """``error`` if it survives pickling (to cross the pipe), else a RuntimeError with its message; either
+    way with the worker's traceback as a note, which a bug's traceback shows (a user error's line does not)."""
+    import traceback
+
+    if hasattr(error, "add_note"):   # Python 3.11+
+        error.add_note("raised in the tour's worker process:\n" + "".join(traceback.format_exception(error)))
     try:
         pickle.loads(pickle.dumps(error))
         return error
     except Exception:  # noqa: BLE001  (any pickling failure)
-        return RuntimeError(f"{type(error).__name__}: {error}")
+        fallback = RuntimeError(f"{type(error).__name__}: {error}")
+        fallback.__dict__["__notes__"] = list(getattr(error, "__notes__", ()))
+        return fallback
