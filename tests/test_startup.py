@@ -145,3 +145,17 @@ def test_the_first_pass_imports_no_sympy():
 def test_the_first_pass_reads_a_neurons_grouped_inputs_as_the_parser_does():
     syntax.check_formula("f(θ5, (f(θ3, x1), f(θ4, x2)))")   # the article's grouping: no refusal
     assert parse_expr("f(θ5, (u1, u2))") == parse_expr("f(θ5, u1, u2)")
+
+
+def test_the_first_pass_never_calls_a_code_runner():
+    """As tests/test_parsing.py checks for the parser: the first pass reads text with ast.parse only."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(syntax.__file__).read_text(encoding="utf-8"))
+    calls = [node.func for node in ast.walk(tree) if isinstance(node, ast.Call)]
+    names = {func.id for func in calls if isinstance(func, ast.Name)}
+    methods = {func.attr for func in calls if isinstance(func, ast.Attribute)}
+    assert "parse" in methods   # ast.parse: reading, not running
+    assert not names & {"eval", "exec", "compile", "__import__", "sympify", "lambdify"}
+    assert not methods & {"sympify", "lambdify", "parse_expr", "S", "eval", "exec", "literal_eval"}
