@@ -32,6 +32,7 @@ from .common import (
     timeout_option,
     write_outputs,
 )
+from .firstpass import refuse_bad_formula
 from .records import descent_record, dumps, train_record
 
 RUN_FILES = ("model.json", "loss.csv", "loss.png", "fit.png", "network.png", "data.csv",  # a scalar network's run
@@ -330,10 +331,12 @@ def descend(function, x0, rates, steps, symbol, output, fmt, timeout, ascii):
     the figure; --format json prints the same for scripts.
     """
     from symnet.checks import figure_path
-    from symnet.io.options import parse_numbers
 
     if output:
         figure_path(output)  # a bad suffix is refused before any work
+    refuse_bad_formula(function)   # so is a formula the text shows to be bad, before any heavy import
+    from symnet.io.options import parse_numbers
+
     etas = parse_numbers(rates, "learning rates")
     preload(numeric=True, extra=("symnet.learn.descent", "symnet.plot.training") if output else ("symnet.learn.descent",))
     with time_limit(timeout, "the descent", "use fewer steps or a larger --timeout"):
