@@ -11,7 +11,17 @@ import pytest
 from symnet.tour import parallel
 from symnet.tour.parallel import run_sections
 
-needs_fork = pytest.mark.skipif(not parallel._can_fork(), reason="the worker needs fork (Linux)")
+needs_fork = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the worker needs fork (Linux)")
+
+
+@pytest.fixture(autouse=True)
+def fork_even_after_jax(monkeypatch):
+    """These tests are about the forked worker itself: an earlier test in this process may have started JAX,
+    which makes the tour run its sections here (symnet.checks.jax_runtime_started); the stand-in sections
+    never touch JAX, so the fork is safe for them."""
+    import symnet.checks
+
+    monkeypatch.setattr(symnet.checks, "jax_runtime_started", lambda: False)
 
 
 def pid_section(ctx):
@@ -215,3 +225,18 @@ def test_an_error_from_the_worker_carries_the_workers_traceback():
         run_sections(None, [("a", pid_section), ("b", failing_section)], background=("b",))
     note = "\n".join(raised.value.__notes__)
     assert "tour's worker process" in note and "in failing_section" in note
+
+
+def test_no_fork_once_jax_has_started_its_threads(monkeypatch):
+    import types
+
+    import symnet.checks
+
+    monkeypatch.undo()          # the real check, not the autouse stand-in
+    fake = types.SimpleNamespace(_at_fork_handler_installed=True)
+    monkeypatch.setitem(sys.modules, "jax._src.xla_bridge", fake)
+    assert symnet.checks.jax_runtime_started()
+    assert not parallel._can_fork()
+    from symnet.cli import worker
+
+    assert not worker.can_fork()

@@ -79,12 +79,14 @@ def _finish(records: dict) -> None:
 
 
 def _can_fork() -> bool:
-    """Fork only on Linux (macOS's system libraries are not fork-safe, and Windows has no fork), and not
-    from a daemonic process, which multiprocessing does not let have children."""
+    """Fork only on Linux (macOS's system libraries are not fork-safe, and Windows has no fork), not from a
+    daemonic process, which multiprocessing does not let have children, and not once JAX's threads run."""
     import multiprocessing
 
+    from symnet.checks import jax_runtime_started
+
     return (sys.platform.startswith("linux") and hasattr(os, "fork")
-            and not multiprocessing.current_process().daemon)
+            and not multiprocessing.current_process().daemon and not jax_runtime_started())
 
 
 class _Worker:
