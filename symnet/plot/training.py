@@ -194,7 +194,8 @@ def plot_descent(paths, ax=None):
     lo, hi = _descent_window(paths)
     _draw_curve(ax, paths[0], lo, hi)
     for k, path in enumerate(paths):
-        label = f"η = {path.learning_rate:g}" + (" (diverges)" if path.diverged else "")
+        label = ("Newton  x ← x − h′/h″" if path.method == "newton" else f"η = {path.learning_rate:g}") \
+            + (" (diverges)" if path.diverged else "")
         ax.plot(path.xs, path.hs, "-o", color=PATH_COLORS[k % len(PATH_COLORS)], markersize=4, linewidth=1,
                 alpha=0.85, label=label)
     ax.plot(paths[0].xs[:1], paths[0].hs[:1], "s", color="black", markersize=8, label=f"start x₀ = {paths[0].xs[0]:g}")
