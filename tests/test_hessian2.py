@@ -126,3 +126,81 @@ def test_cli_descend_newton_text_json_and_figure(tmp_path):
     out = tmp_path / "d.png"
     result = run("descend", "x**2 - 2*x", "--x0", "3", "--lr", "0.1", "--newton", "-o", str(out))
     assert result.exit_code == 0 and out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# ---- derive --order 2 and check --order 2 ---------------------------------------------------------
+
+
+def test_derive_second_matches_the_compiled_hessian_and_its_differences():
+    from symnet import squared_error
+    from symnet.core.names import resolve_point
+    from symnet.derivation.numbers import random_values
+    from symnet.derivation.second import derive_second
+    from symnet.numeric.hessian import compile_hessian
+
+    loss = squared_error(seed_network())
+    point = resolve_point(loss, random_values(loss, 3))
+    second = derive_second(loss, wrt=["w5_1", "b5"], point=point, check=True)
+    params = list(loss.network.params)
+    theta = np.array([point[p] for p in params])
+    H = compile_hessian(loss)(theta, np.array([[point[s] for s in loss.network.inputs]]), np.array([point[loss.target]]))
+    index = [params.index(s) for s in second.hessian.wrt]
+    np.testing.assert_allclose(second.values, H[np.ix_(index, index)], rtol=1e-10, atol=1e-14)
+    assert second.ok is True and second.check.ok and second.check.order == 2
+    assert [c.param.name for c in second.columns] == ["w5_1", "b5"]
+    assert all(len(c.tangents) >= 3 for c in second.columns)      # ∂ŷ, ∂δh₅, ∂δz₅ … by each parameter
+    np.testing.assert_allclose(second.eigenvalues, np.linalg.eigvalsh(second.values))
+
+
+def test_cli_derive_order_2_prints_the_tangent_sweep():
+    result = run("derive", "seed", "--order", "2", "--wrt", "b5", "--at", "random:0")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Second derivatives by b₅" in out
+    assert "∂δz₅/∂b₅ =" in out and "∂²L/∂b₅² = ∂δz₅/∂b₅ =" in out
+    assert out.index("Summary") < out.index("Second derivatives")
+
+
+@pytest.mark.parametrize("lang, title, check", [("en", "Second derivatives", "Hessian-vector product"),
+                                                 ("zh", "二阶导数", "Hessian 向量积")])
+def test_cli_derive_order_2_documents(tmp_path, lang, title, check):
+    md, tex = tmp_path / "h.md", tmp_path / "h.tex"
+    for path in (md, tex):
+        result = run("derive", "seed", "--order", "2", "--wrt", "b5", "--lang", lang, "-o", str(path))
+        assert result.exit_code == 0, result.output
+    text = md.read_text(encoding="utf-8")
+    assert f"## {title}" in text and check in text
+    assert "\\frac{\\partial^{2} L}{\\partial b_{5}^{2}}" in text
+    latex = tex.read_text(encoding="utf-8")
+    assert "\\section*{%s}" % title in latex and "\\subsection*{" in latex
+    assert latex.rstrip().endswith("\\end{document}")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--abstract"], "leave out --abstract"),
+    (["--format", "json"], "symnet hessian"),
+])
+def test_cli_derive_order_2_refusals(args, message):
+    result = run("derive", "seed", "--order", "2", *args)
+    assert result.exit_code == 2 and message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_check_order_2_table_and_json():
+    result = run("check", "seed", "--order", "2", "--wrt", "theta5")
+    assert result.exit_code == 0, result.output
+    assert "hvp" in result.output and "all second derivatives agree" in result.output
+    assert result.output.count("yes") == 6
+    record = json.loads(run("check", "seed", "--order", "2", "--wrt", "b5,w5_1", "--format", "json").output)
+    assert record["order"] == 2 and record["methods"] == ["hessian", "hvp", "sympy", "finite_diff"]
+    assert sorted(record["second_derivatives"]) == ["b5,b5", "w5_1,b5", "w5_1,w5_1"]
+    assert record["ok"] is True
+    first = json.loads(run("check", "seed", "--wrt", "b5", "--format", "json").output)
+    assert first["order"] == 1 and list(first["gradients"]) == ["b5"] and first["methods"][0] == "backprop"
+
+
+def test_cli_check_order_2_refuses_layers_and_inputs():
+    result = run("check", "layers:2-3-1", "--order", "2")
+    assert result.exit_code == 2 and "scalar networks" in result.output
+    result = run("check", "seed", "--order", "2", "--wrt", "x1")
+    assert result.exit_code == 2 and "x1 is an input" in result.output
