@@ -365,6 +365,8 @@ EN = {
     "second_eigen_flat": "The eigenvalues of the Hessian at this point are {eigenvalues}: none is positive, so the "
                          "curvature puts no limit on the learning rate here.",
     "second_check_intro": "Four independent Hessians of the mean loss, compared (symnet.check_grads(..., order=2)):",
+    "second_sympy_skipped": "sympy.diff twice is left out beyond {n} entries (it would take minutes); name fewer "
+                            "parameters with --wrt to include it.",
     "method_hessian": "compiled Hessian",
     "method_hvp": "Hessian-vector product",
 }

@@ -329,6 +329,7 @@ ZH = {
                     "梯度下降就会沿最大特征值的特征向量发散。",
     "second_eigen_flat": "此点处 Hessian 矩阵的特征值为 {eigenvalues}：没有正的特征值，所以这里的曲率不限制学习率。",
     "second_check_intro": "平均损失的四种相互独立的 Hessian 算法的比较（symnet.check_grads(..., order=2)）：",
+    "second_sympy_skipped": "元素超过 {n} 个时不做 sympy.diff 两次求导（要花好几分钟）；用 --wrt 少选几个参数就会包括它。",
     "method_hessian": "编译的 Hessian",
     "method_hvp": "Hessian 向量积",
 }

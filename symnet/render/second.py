@@ -11,6 +11,7 @@ from __future__ import annotations
 from sympy import Derivative, Symbol
 
 from symnet.core.losses import LOSS, YHAT
+from symnet.derivation.second import SYMPY_MAX_ENTRIES
 from symnet.render import i18n
 from symnet.render.layout import Equation, Heading, Line, Math, Num, Prose, Table, number
 
@@ -69,7 +70,10 @@ def _check(report, lang: str) -> list:
         a, b = (Symbol(name) for name in row.param.split(","))
         body.append((Derivative(LOSS, a, b), *("—" if v is None else f"{v:.9g}" for v in row.values),
                      f"{row.max_error:.1e}", t("yes") if row.ok else t("no")))
-    return [Prose(t("second_check_intro")), Table(header, tuple(body))]
+    blocks = [Prose(t("second_check_intro")), Table(header, tuple(body))]
+    if any(method == "sympy" for method, _ in report.skipped):
+        blocks.append(Prose(i18n.t("second_sympy_skipped", lang, n=SYMPY_MAX_ENTRIES)))
+    return blocks
 
 
 def output_names(loss) -> dict:
