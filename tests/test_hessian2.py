@@ -204,3 +204,19 @@ def test_cli_check_order_2_refuses_layers_and_inputs():
     assert result.exit_code == 2 and "scalar networks" in result.output
     result = run("check", "seed", "--order", "2", "--wrt", "x1")
     assert result.exit_code == 2 and "x1 is an input" in result.output
+
+
+def test_descent_figure_shows_newtons_path():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from symnet.learn.descent import descend_many
+    from symnet.plot.training import plot_descent
+
+    paths = descend_many("x**2 - 2*x", 3.0, [0.1, 1.1], steps=4) + (descend_newton("x**2 - 2*x", 3.0, steps=4),)
+    ax = plot_descent(paths)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Newton  x ← x − h′/h″" in labels and "η = 0.1" in labels
+    assert "Newton" in ax.get_title()
+    newton_line = next(line for line in ax.get_lines() if line.get_label().startswith("Newton"))
+    assert list(newton_line.get_xdata()) == [3.0, 1.0, 1.0, 1.0, 1.0]
