@@ -15,6 +15,7 @@ COMMANDS = {
     "show": ("inspect", "show"),
     "grad": ("inspect", "grad"),
     "check": ("check", "check"),
+    "quiz": ("quiz", "quiz"),
     "codegen": ("inspect", "codegen"),
     "derive": ("derive", "derive"),
     "graph": ("derive", "graph"),

@@ -20,6 +20,8 @@ import click
 
 from symnet.limits import MAX_TIMEOUT
 
+from .lang import LANGS, env_lang
+
 from .naming import (  # noqa: F401  (re-exported: the commands import everything from common)
     ASCII_TABLE,
     MAX_MLP_LAYERS,
@@ -288,6 +290,18 @@ def ascii_option(func):
     """Add ``--ascii`` (force ASCII output); the command receives ``ascii``."""
     return click.option("--ascii", "ascii", is_flag=True,
                         help="Print ASCII only, with names you can paste back (theta1, w1_1, delta_z5).")(func)
+
+
+def lang_option(func=None, *, what: str = "messages and figures"):
+    """Add ``--lang en|zh`` (default: ``zh`` when ``LANG=zh_*``, else ``en``); the command receives ``lang``.
+
+    Use as ``@lang_option`` or ``@lang_option(what="labels")``; the one language option of every command.
+    """
+    def add(command):
+        return click.option("--lang", type=click.Choice(LANGS), default=env_lang, show_default="en; zh when LANG=zh_*",
+                            help=f"Language of the {what}: en (English) or zh (Chinese).")(command)
+
+    return add if func is None else add(func)
 
 
 def loss_option(func):

@@ -1,0 +1,44 @@
+"""Which language the command line speaks: ``--lang`` on the command line, else ``LANG=zh_*``, else English.
+
+Read before click parses anything, so that ``--help`` (built before options are parsed) can be in
+Chinese too. Only the standard library is imported: ``symnet --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+LANGS = ("en", "zh")
+LANG_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")   # POSIX order: the first one set wins
+
+
+def env_lang(environ=None) -> str:
+    """``zh`` when the locale (LC_ALL, LC_MESSAGES or LANG, the first one set) is Chinese, else ``en``.
+
+    >>> env_lang({"LANG": "zh_CN.UTF-8"}), env_lang({"LANG": "de_DE.UTF-8"}), env_lang({})
+    ('zh', 'en', 'en')
+    """
+    environ = os.environ if environ is None else environ
+    for name in LANG_VARIABLES:
+        value = environ.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def argv_lang(argv=None, environ=None) -> str:
+    """The language a command line asks for: ``--lang X`` / ``--lang=X`` in it, else ``env_lang``.
+
+    >>> argv_lang(["symnet", "tower", "--lang", "zh", "--help"], {}), argv_lang(["symnet", "--lang=en"], {"LANG": "zh_TW"})
+    ('zh', 'en')
+    """
+    argv = sys.argv if argv is None else argv
+    for i, word in enumerate(argv):
+        if word == "--":
+            break
+        value = argv[i + 1] if word == "--lang" and i + 1 < len(argv) else word[len("--lang="):] \
+            if word.startswith("--lang=") else None
+        if value in LANGS:
+            return value
+    return env_lang(environ)
