@@ -17,6 +17,7 @@ from .common import (
     examples,
     format_option,
     handle_errors,
+    lang_option,
     is_layer_network,
     load_network,
     loss_option,
@@ -43,6 +44,7 @@ from .records import check_record, dumps, number
 @format_option("json", choices=("unicode", "text", "markdown"))
 @timeout_option
 @ascii_option
+@lang_option(expose=False)
 @handle_errors
 def check(network, expr, inputs, params, activation, loss_name, at, seed, batch, fmt, timeout, ascii):
     """Compare four gradients (backprop, sympy.diff, numeric reverse mode, finite differences).

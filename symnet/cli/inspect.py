@@ -18,6 +18,7 @@ from .common import (
     examples,
     format_option,
     handle_errors,
+    lang_option,
     is_layer_network,
     load_network,
     loss_option,
@@ -50,6 +51,7 @@ OPS_PER_SECOND = 50_000        # a fast machine's printing speed: more than --ti
 @output_option
 @timeout_option
 @ascii_option
+@lang_option(expose=False)
 @handle_errors
 def show(network, expr, inputs, params, activation, fmt, output, timeout, ascii):
     """Print a network: its nested f-form, program, closed formula and parameters.
@@ -128,6 +130,7 @@ def closed_form_pair(net):
 @output_option
 @timeout_option
 @ascii_option
+@lang_option(expose=False)
 @handle_errors
 def grad(network, expr, inputs, params, activation, loss_name, wrt, expanded, max_ops, at, fmt, output, timeout, ascii):
     """Print ∂L/∂w for every (or the named) parameter.
@@ -266,6 +269,7 @@ def point_arrays(target, point: dict):
 @output_option
 @timeout_option
 @ascii_option
+@lang_option(expose=False)
 @handle_errors
 def codegen(network, expr, inputs, params, activation, loss_name, output, timeout, ascii):
     """Print the generated NumPy module of the loss and its gradient: it runs on its own (value_and_grad).

@@ -10,6 +10,7 @@ import os
 import sys
 
 LANGS = ("en", "zh")
+META_KEY = "symnet.lang"     # click's ctx.meta (shared by a group and its command): the language in force
 LANG_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")   # POSIX order: the first one set wins
 
 
@@ -42,3 +43,42 @@ def argv_lang(argv=None, environ=None) -> str:
         if value in LANGS:
             return value
     return env_lang(environ)
+
+
+def current_lang() -> str:
+    """The language of the command running now: its ``--lang``, else the command line's, else ``env_lang``."""
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(META_KEY, env_lang()) if ctx is not None else env_lang()
+
+
+def remember_lang(ctx, param, value):
+    """The ``--lang`` callback: the language in force for messages and figures (``current_lang``)."""
+    if value is not None:
+        ctx.meta[META_KEY] = value
+    return value
+
+
+def shown_lang(stream) -> str:
+    """``current_lang()``, or English where ``stream`` cannot show Chinese (a GBK terminal can; ASCII cannot)."""
+    lang = current_lang()
+    try:
+        "中文".encode(getattr(stream, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return "en"
+    return lang
+
+
+def wrote(path, lang: str | None = None) -> str:
+    """"wrote PATH" in the language in force (``current_lang()`` unless ``lang`` is given)."""
+    from symnet.render.i18n import t
+
+    return t("cli_wrote", lang or shown_lang(sys.stderr), path=path)
+
+
+def error_prefix(lang: str | None = None) -> str:
+    """"Error: " in the language in force: the start of every user error's one line."""
+    from symnet.render.i18n import t
+
+    return t("cli_error", lang or shown_lang(sys.stderr))

@@ -22,13 +22,15 @@ from .common import (
     echo_out,
     emit,
     examples,
-    figure_bytes,
     handle_errors,
+    lang_option,
     preload,
     time_limit,
     timeout_option,
     write_outputs,
+    wrote,
 )
+from .figures import figure_bytes_in
 from .records import approx_record, dumps, tower_record
 
 POSITIVE = FiniteFloat(min=0, min_open=True)
@@ -48,6 +50,7 @@ POSITIVE = FiniteFloat(min=0, min_open=True)
               help="text: a summary (and --show-formula); json: the tower as data, with its formula and values.")
 @timeout_option(default=60.0, work="building and drawing the tower")
 @ascii_option
+@lang_option(expose=False)
 @handle_errors
 def tower(bounds, steepness, sharpness, threshold, nested, show_formula, output, fmt, timeout, ascii):
     """Build the article's tower of five sigmoid neurons and draw it in 3-D.
@@ -72,7 +75,7 @@ def tower(bounds, steepness, sharpness, threshold, nested, show_formula, output,
         emit(text, None, ascii, "json") if fmt == "json" else echo_out(text, ascii=ascii)
     if output:
         write_outputs([(output, figure)])
-        echo_err(f"wrote {output}", ascii=ascii)
+        echo_err(wrote(output), ascii=ascii)
 
 
 def _tower(box, steepness, sharpness, threshold, nested, show_formula, output, fmt):
@@ -93,7 +96,7 @@ def _tower(box, steepness, sharpness, threshold, nested, show_formula, output, f
     if output:
         from symnet.plot.towers import plot_nested_towers, plot_tower
 
-        figure = figure_bytes((plot_nested_towers if nested else plot_tower)(model).figure, output)
+        figure = figure_bytes_in((plot_nested_towers if nested else plot_tower)(model).figure, output)
     return texts, figure
 
 
@@ -152,6 +155,7 @@ def _formula_text(model) -> str:
               help="text: the error table; json: the same numbers for scripts.")
 @timeout_option(default=120.0, work="building, measuring and drawing the towers")
 @ascii_option
+@lang_option(expose=False)
 @handle_errors
 def approx(expression, domain, ns, threshold, sharpness, steepness, refine, epochs, learning_rate, out, fmt, timeout,
            ascii):
@@ -183,7 +187,7 @@ def approx(expression, domain, ns, threshold, sharpness, steepness, refine, epoc
         for r in refined:
             echo_out(f"n = {r.before.n}: {r}", ascii=ascii)
     for path in write_outputs(files):
-        echo_err(f"wrote {path}", ascii=ascii)
+        echo_err(wrote(path), ascii=ascii)
 
 
 def _approx(expression, box, sizes, options, refine, epochs, learning_rate, out):
@@ -230,7 +234,7 @@ def _results(study, refined, out) -> list:
     first = plot_approximation(best)
     figures = {"approximation.png": (first[0] if isinstance(first, tuple) else first).figure,
                "error_map.png": plot_error_map(best).figure, "error_vs_n.png": plot_error_study(study).figure}
-    return files + [(out / name, figure_bytes(figure, name)) for name, figure in figures.items()]
+    return files + [(out / name, figure_bytes_in(figure, name)) for name, figure in figures.items()]
 
 
 def _refined_csv(csv, refined):
