@@ -171,3 +171,17 @@ def test_figures_carry_chinese_titles(name, tmp_path, figure_texts):
     assert any(word in text for texts in chinese for text in texts), chinese
     assert all(any(HAS_CJK.search(t) for t in texts) for texts in chinese)             # every figure has Chinese
     assert not any(HAS_CJK.search(t) for texts in english for t in texts)              # and English has none
+
+
+def test_command_output_words_in_chinese():
+    show = cli("show", "seed", "--lang", "zh")
+    assert show.exit_code == 0 and show.output.startswith("网络：\n") and "参数（11 个）：" in show.output
+    assert cli("show", "seed").output.startswith("network:\n")
+    grad = cli("grad", "seed", "--wrt", "b5", "--lang", "zh")
+    assert grad.output.startswith("损失：") and "梯度程序：" in grad.output
+    check = cli("check", "seed", "--lang", "zh")
+    lines = check.output.strip().splitlines()
+    assert check.exit_code == 0 and lines[-1].endswith("所有梯度一致") and "有限差分" in lines[0]
+    assert "   是" in lines[1] and "yes" not in check.output
+    tower = cli("tower", "--nested", "--lang", "zh")
+    assert tower.output.startswith("4 个嵌套的高台 [-0.5, 0.5]") and "56 个参数" in tower.output

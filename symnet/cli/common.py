@@ -372,7 +372,8 @@ def render_sections(sections, fmt: str) -> str:
             blocks.append(f"% {title}\n{body}")
         else:
             indented = "\n".join("  " + line if line else line for line in body.splitlines())
-            blocks.append(f"{title}:\n{indented}")
+            colon = "：" if any("\u4e00" <= ch <= "\u9fff" for ch in title) else ":"   # Chinese titles take a full-width colon
+            blocks.append(f"{title}{colon}\n{indented}")
     return "\n\n".join(blocks) + "\n"
 
 

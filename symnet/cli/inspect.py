@@ -9,6 +9,8 @@ commands.
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from .common import (
@@ -82,12 +84,23 @@ def render_network(net, fmt: str) -> str:
 
         return dumps(net)
     closed = closed_form_pair(net)
-    sections = (("network", nested_text(net, fmt)),
-                ("inputs", ", ".join(format_expr(s, fmt) for s in net.inputs)),
-                (f"parameters ({len(net.params)})", ", ".join(format_expr(s, fmt) for s in net.params)),
-                ("program", format_assignments(program_pairs(net.program), fmt)),
-                ("closed form", closed if isinstance(closed, str) else format_assignments([closed], fmt)))
+    words = section_words()
+    sections = ((words("network"), nested_text(net, fmt)),
+                (words("inputs"), ", ".join(format_expr(s, fmt) for s in net.inputs)),
+                (words("parameters", n=len(net.params)), ", ".join(format_expr(s, fmt) for s in net.params)),
+                (words("program"), format_assignments(program_pairs(net.program), fmt)),
+                (words("closed_form"), closed if isinstance(closed, str) else format_assignments([closed], fmt)))
     return render_sections(sections, fmt)
+
+
+def section_words():
+    """``words(name, **fields)``: a section title of show/grad in the language in force (``--lang``)."""
+    from symnet.render.i18n import t
+
+    from .lang import shown_lang
+
+    lang = shown_lang(sys.stdout)
+    return lambda name, **fields: t(f"cli_section_{name}", lang, **fields)
 
 
 def nested_text(net, fmt: str) -> str:
@@ -174,10 +187,11 @@ def render_gradient(target, wrt, expanded, point, fmt: str) -> str:
     if fmt == "json":
         return gradient_json(target, gradient, pairs, values)
     body = format_assignments(pairs, fmt) if pairs else show(gradient, fmt)
-    sections = [("loss", format_assignments([(Symbol("L"), target.display)], fmt)),
-                ("derivatives (expanded)" if pairs else "gradient program", body)]
+    words = section_words()
+    sections = [(words("loss"), format_assignments([(Symbol("L"), target.display)], fmt)),
+                (words("expanded" if pairs else "gradient_program"), body)]
     if values is not None:
-        sections.append(("values", format_values(values, fmt)))
+        sections.append((words("values"), format_values(values, fmt)))
     return render_sections(sections, fmt)
 
 

@@ -115,10 +115,18 @@ def _bounds(numbers, count, option, names):
 
 
 def _tower_summary(model, nested) -> str:
-    kind = f"{len(model.boxes)} nested towers" if nested else "tower"
+    import sys
+
+    from symnet.render.i18n import t
+
+    from .lang import shown_lang
+
+    lang = shown_lang(sys.stdout)
+    kind = t("cli_nested_towers", lang, n=len(model.boxes)) if nested else t("cli_tower", lang)
     boxes = "; ".join(f"[{x0:g}, {x1:g}] × [{y0:g}, {y1:g}]" for (x0, x1), (y0, y1) in model.boxes)
-    return (f"{kind} {boxes}: {len(model.network.neurons)} sigmoid neurons, {len(model.network.params)} params "
-            f"(steepness {model.steepness:g}, sharpness {model.sharpness:g}, threshold {model.threshold:g})")
+    return t("cli_tower_summary", lang, kind=kind, boxes=boxes, neurons=len(model.network.neurons),
+             params=len(model.network.params), steepness=f"{model.steepness:g}", sharpness=f"{model.sharpness:g}",
+             threshold=f"{model.threshold:g}")
 
 
 def _formula_text(model) -> str:
