@@ -185,3 +185,14 @@ def test_command_output_words_in_chinese():
     assert "   是" in lines[1] and "yes" not in check.output
     tower = cli("tower", "--nested", "--lang", "zh")
     assert tower.output.startswith("4 个嵌套的高台 [-0.5, 0.5]") and "56 个参数" in tower.output
+
+
+def test_a_terminal_that_cannot_show_chinese_gets_english():
+    ascii_runner = CliRunner(charset="ascii")
+    env = {**NO_LANG, "LANG": "zh_CN.UTF-8"}
+    help_text = ascii_runner.invoke(main, ["tower", "--help"], env=env)
+    assert help_text.exit_code == 0 and "Build the article's tower" in help_text.output and "?" * 3 not in help_text.output
+    quiz = ascii_runner.invoke(main, ["quiz", "seed", "--wrt", "b5", "--answer", "delta_z5", "--lang", "zh"], env=env)
+    assert quiz.exit_code == 0 and "Right" in quiz.output
+    bad = ascii_runner.invoke(main, ["show", "bogus"], env=env)
+    assert bad.exit_code == 2 and bad.output.startswith("Error: ")

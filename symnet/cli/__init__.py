@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import copy
 import importlib
+import sys
 
 import click
 
-from .lang import LANGS, META_KEY, argv_lang, remember_lang
+from .lang import LANGS, META_KEY, argv_lang, remember_lang, shows_chinese
 
 # command name -> (module in symnet.cli, function name)
 COMMANDS = {
@@ -44,7 +45,7 @@ class LazyGroup(click.Group):
         return super().parse_args(ctx, args)
 
     def get_help(self, ctx):
-        if ctx.meta.get(META_KEY) == "zh":
+        if chinese_help(ctx):
             from .help_zh import GROUP
 
             ctx.command = in_chinese(self, None, GROUP)
@@ -57,7 +58,12 @@ class LazyGroup(click.Group):
         module, attr = COMMANDS[name]
         # an import error here is a bug in symnet, not a typo of the user's: let it show
         command = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
-        return in_chinese(command, name) if ctx is not None and ctx.meta.get(META_KEY) == "zh" else command
+        return in_chinese(command, name) if chinese_help(ctx) else command
+
+
+def chinese_help(ctx) -> bool:
+    """Help in Chinese: asked for (--lang zh, LANG=zh_*) and a terminal that can show it (else English, not '?')."""
+    return ctx is not None and ctx.meta.get(META_KEY) == "zh" and shows_chinese(sys.stdout)
 
 
 def in_chinese(command: click.Command, name: str | None, summary: str | None = None) -> click.Command:

@@ -60,14 +60,18 @@ def remember_lang(ctx, param, value):
     return value
 
 
-def shown_lang(stream) -> str:
-    """``current_lang()``, or English where ``stream`` cannot show Chinese (a GBK terminal can; ASCII cannot)."""
-    lang = current_lang()
+def shows_chinese(stream) -> bool:
+    """Whether ``stream``'s encoding can write Chinese (UTF-8 and GBK can; ASCII and Latin-1 cannot)."""
     try:
         "中文".encode(getattr(stream, "encoding", None) or "utf-8")
     except (UnicodeEncodeError, LookupError):
-        return "en"
-    return lang
+        return False
+    return True
+
+
+def shown_lang(stream) -> str:
+    """``current_lang()``, or English where ``stream`` cannot show Chinese."""
+    return current_lang() if shows_chinese(stream) else "en"
 
 
 def wrote(path, lang: str | None = None) -> str:

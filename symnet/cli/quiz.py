@@ -64,6 +64,11 @@ def quiz(network, expr, inputs, params, activation, loss_name, wrt, answer, poin
     from symnet.derivation.quiz import question, read_answer
     from symnet.derivation.quiz_judge import judge
 
+    import sys
+
+    from .lang import shows_chinese
+
+    lang = lang if shows_chinese(sys.stdout) else "en"      # English words, not '?', where Chinese cannot show
     preload(extra=("symnet.derivation.quiz_judge",))
     with time_limit(timeout, "building the question"):
         q = question(make_loss(load_network(network or ("seed" if expr is None else None), expr, inputs, params,
