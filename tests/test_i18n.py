@@ -196,3 +196,11 @@ def test_a_terminal_that_cannot_show_chinese_gets_english():
     assert quiz.exit_code == 0 and "Right" in quiz.output
     bad = ascii_runner.invoke(main, ["show", "bogus"], env=env)
     assert bad.exit_code == 2 and bad.output.startswith("Error: ")
+
+
+def test_the_approximation_table_in_chinese():
+    zh = cli("approx", "sin(x)*cos(y)", "--n", "2,4", "--lang", "zh").output.splitlines()
+    en = cli("approx", "sin(x)*cos(y)", "--n", "2,4").output.splitlines()
+    assert zh[0] == "sin(x)*cos(y)，区域 [-2, 2] × [-2, 2]" and en[0] == "sin(x)*cos(y) on [-2, 2] × [-2, 2]"
+    assert zh[1].split() == ["n", "高台数", "参数", "最大误差", "均方根误差", "最大误差之比"]
+    assert [line.split() for line in zh[3:5]] == [line.split() for line in en[3:5]]      # the same numbers

@@ -114,6 +114,23 @@ def _bounds(numbers, count, option, names):
     return numbers
 
 
+def study_table(study) -> str:
+    """The error-versus-n table in the language in force (``symnet.towers.study`` writes it in English)."""
+    import sys
+
+    from symnet.render.check_table import aligned
+    from symnet.render.i18n import t
+
+    from .lang import shown_lang
+
+    lang = shown_lang(sys.stdout)
+    if lang == "en":
+        return study.table()
+    target, _, domain = study.table().splitlines()[0].rpartition(" on ")
+    header = [t("cli_study_" + word.replace(" ", "_"), lang) for word in study.header()]
+    return t("cli_study_title", lang, target=target, domain=domain) + "\n" + aligned([header, *study.cells()], rule=True)
+
+
 def _tower_summary(model, nested) -> str:
     import sys
 
@@ -191,7 +208,7 @@ def approx(expression, domain, ns, threshold, sharpness, steepness, refine, epoc
     if fmt == "json":
         emit(dumps(approx_record(study, refined)), None, ascii, "json")
     else:
-        echo_out(study.table(), ascii=ascii)
+        echo_out(study_table(study), ascii=ascii)
         for r in refined:
             echo_out(f"n = {r.before.n}: {r}", ascii=ascii)
     for path in write_outputs(files):

@@ -41,9 +41,22 @@ def check_table(report, lang: str = "en", fmt: str = "text") -> str:
         lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
         lines += ["| " + " | ".join(cell.strip() for cell in row) + " |" for row in rows[1:]]
         return "\n".join(lines) + "\n\n" + "  \n".join(check_notes(report, lang))
+    return aligned(rows) + "\n" + "\n".join(check_notes(report, lang))
+
+
+def aligned(rows: list, rule: bool = False) -> str:
+    """Rows of cells right-aligned in columns, a CJK character two columns wide; ``rule``: dashes under the header.
+
+    >>> print(aligned([["n", "最大误差"], ["12", "0.86"]], rule=True))
+     n  最大误差
+    --  --------
+    12      0.86
+    """
     widths = [max(_width(row[k]) for row in rows) for k in range(len(rows[0]))]
     lines = ["  ".join(" " * (w - _width(cell)) + cell for cell, w in zip(row, widths)) for row in rows]
-    return "\n".join(lines + check_notes(report, lang))
+    if rule:
+        lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
 
 
 def _width(text: str) -> int:
@@ -51,4 +64,4 @@ def _width(text: str) -> int:
     return sum(2 if "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" else 1 for ch in text)
 
 
-__all__ = ["check_table", "check_rows", "check_notes"]
+__all__ = ["check_table", "check_rows", "check_notes", "aligned"]

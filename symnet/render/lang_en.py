@@ -128,6 +128,14 @@ EN = {
     "cli_nested_towers": "{n} nested towers",
     "cli_tower_summary": "{kind} {boxes}: {neurons} sigmoid neurons, {params} params (steepness {steepness}, "
                          "sharpness {sharpness}, threshold {threshold})",
+    "cli_study_title": "{target} on {domain}",
+    "cli_study_n": "n",
+    "cli_study_towers": "towers",
+    "cli_study_bumps": "bumps",
+    "cli_study_params": "params",
+    "cli_study_max_error": "max error",
+    "cli_study_rms_error": "rms error",
+    "cli_study_max_ratio": "max ratio",
     # ---- the tour (symnet tour): the article, section by section ----
     "section_model": "model as a function",
     "section_network": "five-neuron network",

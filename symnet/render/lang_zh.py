@@ -117,6 +117,14 @@ ZH = {
     "cli_nested_towers": "{n} 个嵌套的高台",
     "cli_tower_summary": "{kind} {boxes}：{neurons} 个 sigmoid 神经元，{params} 个参数（陡度 {steepness}，"
                          "锐度 {sharpness}，阈值 {threshold}）",
+    "cli_study_title": "{target}，区域 {domain}",
+    "cli_study_n": "n",
+    "cli_study_towers": "高台数",
+    "cli_study_bumps": "凸起数",
+    "cli_study_params": "参数",
+    "cli_study_max_error": "最大误差",
+    "cli_study_rms_error": "均方根误差",
+    "cli_study_max_ratio": "最大误差之比",
     # ---- the tour (symnet tour): the article, section by section ----
     "section_model": "模型是一个函数",
     "section_network": "五神经元网络",
