@@ -125,6 +125,13 @@ def invocations(draw, command, tmp_path):
                  "--n": st.sampled_from(("1", "2", "1,2", "0", "33", "", "2,x")), "--threshold": numbers(),
                  "--sharpness": numbers(), "--steepness": numbers(), "--timeout": numbers()}
         return [command, draw(formulas()), "--n", "1,2", *options(draw, table)]
+    if command == "quiz":
+        table = {"--points": numbers(), "--seed": numbers(), "--timeout": numbers(), "--ascii": FLAG,
+                 "--format": st.sampled_from(("unicode", "text", "json", "latex")),
+                 "--lang": st.sampled_from(("en", "zh", "fr")), "--loss": st.sampled_from(("squared_error", "hinge"))}
+        wrt = draw(st.sampled_from(("w2_1", "b5", "h2", "z3", "yhat", "y", "L", "q") + NAMES))
+        return [command, *draw(network_args(tmp_path)), "--wrt", wrt, "--answer", draw(formulas()),
+                *options(draw, table)]
     if command == "predict":
         model, data = tmp_path / "model.json", tmp_path / "rows.csv"
         model.write_text(draw(json_texts()), encoding="utf-8")

@@ -73,7 +73,7 @@ def quiz(network, expr, inputs, params, activation, loss_name, wrt, answer, poin
     with time_limit(timeout, "building the question"):
         q = question(make_loss(load_network(network or ("seed" if expr is None else None), expr, inputs, params,
                                             activation), loss_name), wrt)
-    spec = network or "--expr"
+    spec = network or (expr if network is None and expr else "seed")
     if answer is None:
         answer = _ask(q, fmt, lang)
     answer = answer.strip()
