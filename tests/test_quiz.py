@@ -147,3 +147,33 @@ def test_a_factor_every_path_shares_is_named_once():
     assert "every path has the factor ∂h₂/∂z₂ = h₂·(1 - h₂); your answer misses it" in missing.output
     extra = quiz("seed", "--wrt", "b5", "--answer", "delta_z5*yhat*(1 - yhat)")
     assert extra.exit_code == 1 and "extra factor ∂ŷ/∂z₅ = ŷ·(1 - ŷ)" in extra.output
+
+
+# ---- Hessian entries: --wrt A,B ---------------------------------------------------------------
+
+@pytest.mark.parametrize("pair", [("w2_1", "w5_1"), ("w2_1", "x2"), ("b1", "b1"), ("w4_1", "b2")])
+def test_the_hessian_truth_is_sympy_diff_twice(pair):
+    """The product-rule parts over the paths sum to sympy.diff of the closed form, twice: an independent oracle."""
+    q = question(seed_network(), ",".join(pair))
+    loss = closed_form(q, q.loss.program.outputs[0])
+    assert judge(q, diff(loss, q.wrt, q.second)).correct
+    assert not judge(q, diff(loss, q.wrt, q.wrt if q.second != q.wrt else q.loss.program.params[0])).correct
+
+
+def test_hessian_entries_right_and_wrong():
+    full = "2*(yhat*(1 - yhat))**2 + 2*(yhat - y)*yhat*(1 - yhat)*(1 - 2*yhat)"
+    right = quiz("seed", "--wrt", "b5,b5", "--answer", full)
+    assert right.exit_code == 0 and "Right: your answer is ∂²L/∂b₅²." in right.output
+    by_delta = quiz("seed", "--wrt", "b5,b5", "--answer", "2*(yhat*(1 - yhat))**2 + delta_z5*(1 - 2*yhat)")
+    assert by_delta.exit_code == 0 and "Decided symbolically" in by_delta.output
+    wrong = quiz("seed", "--wrt", "b5,b5", "--answer", "2*(yhat*(1 - yhat))**2")
+    assert wrong.exit_code == 1
+    assert "you have the term ∂/∂b₅ of ∂L/∂ŷ = -2·y + 2·ŷ on the path b₅ → z₅ → ŷ → L" in wrong.output
+    assert "missing the term ∂/∂b₅ of ∂ŷ/∂z₅ = ŷ·(1 - ŷ) on the path b₅ → z₅ → ŷ → L" in wrong.output
+    record = json.loads(quiz("seed", "--wrt", "w5_1,b5", "--answer", "0", "--format", "json").output)
+    assert record["wrt"] == ["w5_1", "b5"] and record["coefficients"] == ["0", "0"] and not record["correct"]
+
+
+def test_a_hessian_entry_needs_a_parameter_or_input_second():
+    result = quiz("seed", "--wrt", "b5,h2", "--answer", "0")
+    assert result.exit_code == 2 and "the second name of a Hessian entry is a parameter or an input" in result.output

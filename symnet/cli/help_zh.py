@@ -55,7 +55,8 @@ OPTIONS = {
     "check.seed": "随机点和样本批的种子（0 或更大）。",
     "check.batch": "随机样本批的行数。",
     "check.fmt": "输出格式：unicode（θ₁、w₃,₁、σ）、text（按输入的写法）、markdown、json。",
-    "quiz.wrt": "对谁求导：参数（w2_1）、输入（x1）或节点（h2、z3）：∂L/∂NAME。",
+    "quiz.wrt": "对谁求导：参数（w2_1）、输入（x1）或节点（h2、z3）：∂L/∂NAME；两个名字 A,B（B 是参数或输入）"
+                "表示 Hessian 矩阵的元素 ∂²L/∂A∂B。",
     "quiz.answer": "导数的公式，用 symnet 打印的名字：输入 x1、x2，目标 y，参数 w2_1、b5，节点 z1、h1、u3_1"
                    "（输出写作 yhat），以及 WRT 与 L 之间节点的 δ（delta_z2 或 δ_z2）；函数 sigmoid（或 σ）、exp、"
                    "log、tanh、relu、softplus。不给时会提示输入。",

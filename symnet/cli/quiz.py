@@ -43,7 +43,8 @@ ANSWER_HELP = ("The derivative, a formula in the names symnet prints: inputs x1,
 @network_options
 @loss_option
 @click.option("--wrt", required=True, metavar="NAME",
-              help="What the derivative is taken by: a parameter (w2_1), an input (x1) or a node (h2, z3): ∂L/∂NAME.")
+              help="What the derivative is taken by: a parameter (w2_1), an input (x1) or a node (h2, z3): ∂L/∂NAME; "
+                   "two names A,B (B a parameter or an input) ask for the Hessian entry ∂²L/∂A∂B.")
 @click.option("--answer", metavar="FORMULA", help=ANSWER_HELP)
 @click.option("--points", type=click.IntRange(3, 50), default=8, show_default=True,
               help="Random points the answer is compared at (exactly, to 50 digits).")
@@ -124,7 +125,19 @@ def _show(expr, q, fmt: str) -> str:
 def _what(q, fmt: str) -> str:
     from sympy import Derivative, Symbol
 
+    if q.second is not None:       # ∂²L/∂a∂b, or ∂²L/∂a²; "d2L/da db" in text
+        a, b = _show(q.wrt, q, fmt), _show(q.second, q, fmt)
+        d, two = ("d", "2") if fmt == "text" else ("∂", "²")
+        return f"{d}{two}L/{d}{a}{two}" if q.wrt == q.second else f"{d}{two}L/{d}{a}{d}{b}"
     return _show(Derivative(Symbol("L"), q.wrt), q, fmt)
+
+
+def part_text(q, part, fmt: str, lang: str) -> str:
+    """One product-rule term of ∂²L/∂a∂b: which factor of which path is differentiated by b."""
+    from symnet.render.i18n import t
+
+    factor = f"{_show(part.factor.what, q, fmt)} = {_show(part.factor.formula, q, fmt)}"
+    return t("quiz_part", lang, b=_show(part.b, q, fmt), factor=factor, path=path_text(q, q.paths[part.path], fmt))
 
 
 def path_text(q, path, fmt: str) -> str:
@@ -139,7 +152,10 @@ def report(q, spec: str, answer, verdict, fmt: str, lang: str) -> list[str]:
     what = _what(q, fmt)
     lines = [t("quiz_question", lang, what=what, network=spec), t("quiz_answer", lang, answer=answer),
              t("quiz_right" if verdict.correct else "quiz_wrong", lang, what=what), decided(q, verdict, fmt, lang)]
-    if not verdict.correct:
+    if not verdict.correct and q.second is not None:
+        lines.append(t("quiz_parts", lang, count=len(q.paths), n=len(q.parts), what=what))
+        lines += ["  " + line for line in diagnosis(q, verdict, fmt, lang)]
+    elif not verdict.correct:
         lines.append(t("quiz_paths", lang, count=len(q.paths), wrt=_show(q.wrt, q, fmt)))
         lines += ["  " + line for line in diagnosis(q, verdict, fmt, lang)]
     return lines
@@ -166,7 +182,8 @@ def diagnosis(q, verdict, fmt: str, lang: str) -> list[str]:
     """What a wrong answer has of the paths: present and missing paths, a constant off, or notes per term."""
     from symnet.render.i18n import t
 
-    paths = [path_text(q, p, fmt) for p in q.paths]
+    paths = ([part_text(q, part, fmt, lang) for part in q.parts] if q.second is not None
+             else [path_text(q, p, fmt) for p in q.paths])
     c = verdict.coefficients
     if c is not None and len(set(c)) == 1 and c[0] != 0:
         first = q.paths[0].factors[0]
@@ -174,8 +191,11 @@ def diagnosis(q, verdict, fmt: str, lang: str) -> list[str]:
     if verdict.shared is not None:
         kind, local = verdict.shared
         return [t(f"quiz_all_{kind}", lang, factor=f"{_show(local.what, q, fmt)} = {_show(local.formula, q, fmt)}")]
+    if c is None and q.second is not None:
+        return [t("quiz_no_parts", lang)]
     if c is not None:
-        keys = {1: "quiz_have", 0: "quiz_missing"}
+        keys = ({1: "quiz_have_part", 0: "quiz_missing_part"} if q.second is not None
+                else {1: "quiz_have", 0: "quiz_missing"})
         return [t(keys[k], lang, path=p) if k in keys else t("quiz_counted", lang, path=p, times=_fraction(k))
                 for p, k in zip(paths, c)]
     lines = [term_line(q, note, paths, fmt, lang) for note in verdict.terms]
@@ -207,7 +227,7 @@ def _fraction(value) -> str:
 def quiz_record(q, spec: str, answer: str, verdict, lang: str) -> dict:
     """The verdict as JSON data: right or not, who decided, the paths and what the answer has of them."""
     paths = [path_text(q, p, "text") for p in q.paths]
-    record = {"network": spec, "wrt": q.wrt.name, "answer": answer, "correct": verdict.correct,
+    record = {"network": spec, "wrt": q.wrt.name if q.second is None else [q.wrt.name, q.second.name], "answer": answer, "correct": verdict.correct,
               "decided_by": verdict.decided_by, "reason": verdict.reason, "points": verdict.points,
               "paths": paths, "witness": verdict.witness,
               "coefficients": None if verdict.coefficients is None else [_fraction(c) for c in verdict.coefficients],

@@ -37,10 +37,14 @@ class Question:
     paths: tuple[Path, ...]
     names: dict            # name -> Symbol of the program (or a δ symbol)
     deltas: dict           # δ symbol -> ∂L/∂t as a sum over paths, in node symbols
+    second: Symbol | None = None    # b of ∂²L/∂wrt∂b (a Hessian entry), else None
+    parts: tuple = ()               # its product-rule parts (symnet.derivation.quiz_hessian.Part)
 
     @property
     def truth(self) -> Basic:
-        """Σ over paths of the product of local factors, in the program's node symbols."""
+        """Σ over paths of the product of local factors (or, for ∂²L/∂a∂b, Σ of the parts), in node symbols."""
+        if self.second is not None:
+            return sum((part.expr for part in self.parts), 0)
         return sum((path_product(p) for p in self.paths), 0)
 
     def allowed(self) -> str:
@@ -68,6 +72,8 @@ def question(loss, wrt: str) -> Question:
     >>> len(q.paths), "delta_z2" in q.names, "delta_z1" in q.names
     (2, True, False)
     """
+    if "," in wrt:
+        return _second_order(loss, *(name.strip() for name in wrt.split(",", 1)))
     if isinstance(loss, (LayerNetwork, LayerLoss)):
         raise ValueError("the quiz asks about scalar networks (seed, mlp:2-3-1, --expr); a layer network's "
                          "derivative is a matrix (see symnet derive … for BP1–BP4)")
@@ -89,6 +95,21 @@ def question(loss, wrt: str) -> Question:
         names[delta.name] = delta
         deltas[delta] = sum(path_product(_path(program, p, table)) for p in enumerate_paths(program, node))
     return Question(loss, symbol, paths, {k: v for k, v in names.items() if v != output}, deltas)
+
+
+def _second_order(loss, a: str, b: str) -> Question:
+    """∂²L/∂a∂b: the question ∂L/∂a, with b (a parameter or an input) and the product-rule parts."""
+    from dataclasses import replace
+
+    from symnet.derivation.quiz_hessian import hessian_parts
+
+    first = question(loss, a)
+    program = first.loss.program
+    bases = {s.name: s for s in (*program.inputs, *program.params) if s != first.loss.target}
+    if b not in bases:
+        raise ValueError(f"--wrt {a},{b}: the second name of a Hessian entry is a parameter or an input; "
+                         f"{_suggest(b, bases)}")
+    return replace(first, second=bases[b], parts=hessian_parts(program, first.paths, bases[b]))
 
 
 def _nameable(loss) -> dict:

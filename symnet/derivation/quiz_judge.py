@@ -134,11 +134,13 @@ def _base(q: Question) -> set:
 
 
 def explain(q: Question, nodes: Basic, env: list, reason: str, witness: dict) -> Verdict:
-    """A wrong answer's verdict: its path coefficients, or notes on each of its terms."""
-    paths = [[value(path_product(p), e) for e in env] for p in q.paths]
+    """A wrong answer's verdict: its path coefficients (a Hessian entry's: per product-rule part), or notes on each of
+    its terms."""
+    pieces = [part.expr for part in q.parts] if q.second is not None else [path_product(p) for p in q.paths]
+    paths = [[value(piece, e) for e in env] for piece in pieces]
     mine = [value(nodes, e) for e in env]
     coefficients = fit(paths, mine) if None not in mine else None
-    if coefficients is not None:
+    if coefficients is not None or q.second is not None:    # a Hessian entry is explained by its parts only
         return Verdict(False, "numeric", reason, len(env), coefficients, witness=witness)
     shared = shared_factor(q, paths, mine, env) if None not in mine else None
     if shared is not None:
