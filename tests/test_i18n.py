@@ -204,3 +204,14 @@ def test_the_approximation_table_in_chinese():
     assert zh[0] == "sin(x)*cos(y)，区域 [-2, 2] × [-2, 2]" and en[0] == "sin(x)*cos(y) on [-2, 2] × [-2, 2]"
     assert zh[1].split() == ["n", "高台数", "参数", "最大误差", "均方根误差", "最大误差之比"]
     assert [line.split() for line in zh[3:5]] == [line.split() for line in en[3:5]]      # the same numbers
+
+
+def test_chinese_figures_without_a_cjk_font_say_so(tmp_path, monkeypatch):
+    import symnet.cli.figures as figures
+    import symnet.plot.fonts as fonts
+
+    monkeypatch.setattr(fonts, "cjk_font", lambda: (None, fonts.MISSING))
+    monkeypatch.setattr(figures, "_WARNED", set())
+    result = cli("tower", "--lang", "zh", "-o", str(tmp_path / "t.png"))
+    assert result.exit_code == 0 and result.output.count("warning: no CJK font found") == 1
+    assert "warning" not in cli("tower", "-o", str(tmp_path / "e.png")).output        # English needs no CJK font

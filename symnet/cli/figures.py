@@ -26,8 +26,22 @@ def save_figure_in(figure, path, lang: str | None = None):
 
 
 def _localized(figure, lang):
+    from symnet.plot.fonts import cjk_font
     from symnet.tour.localize import font_context, localize
 
     lang = lang or current_lang()
     localize(figure, lang)
+    if lang == "zh" and cjk_font()[1]:          # boxes instead of Chinese: say so once, as graph does
+        _warn_once(cjk_font()[1])
     return font_context(lang)
+
+
+_WARNED: set = set()
+
+
+def _warn_once(note: str) -> None:
+    from .common import echo_err
+
+    if note not in _WARNED:
+        _WARNED.add(note)
+        echo_err(f"warning: {note}")
