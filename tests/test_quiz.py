@@ -177,3 +177,9 @@ def test_hessian_entries_right_and_wrong():
 def test_a_hessian_entry_needs_a_parameter_or_input_second():
     result = quiz("seed", "--wrt", "b5,h2", "--answer", "0")
     assert result.exit_code == 2 and "the second name of a Hessian entry is a parameter or an input" in result.output
+
+
+def test_an_answer_too_heavy_to_evaluate_stops_at_the_time_limit():
+    result = quiz("seed", "--wrt", "b5", "--answer", "exp(exp(exp(exp(x1))))", "--timeout", "1")
+    assert result.exit_code == 2 and "judging the answer took longer than the time limit of 1 s" in result.output
+    assert "Traceback" not in result.output

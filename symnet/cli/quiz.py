@@ -79,7 +79,8 @@ def quiz(network, expr, inputs, params, activation, loss_name, wrt, answer, poin
         answer = _ask(q, fmt, lang)
     answer = answer.strip()
     parsed = read_answer(q, answer)
-    with time_limit(timeout, "judging the answer"):
+    with time_limit(timeout, "judging the answer", "write the answer with fewer nested functions, or give a larger "
+                                                   "--timeout"):
         verdict = judge(q, parsed, points, seed, _bounded(min(SIMPLIFY_SECONDS, timeout / 2)))
     if fmt == "json":
         from .records import dumps
