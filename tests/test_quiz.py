@@ -183,3 +183,16 @@ def test_an_answer_too_heavy_to_evaluate_stops_at_the_time_limit():
     result = quiz("seed", "--wrt", "b5", "--answer", "exp(exp(exp(exp(x1))))", "--timeout", "1")
     assert result.exit_code == 2 and "judging the answer took longer than the time limit of 1 s" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_quizs_own_errors_in_both_languages():
+    from symnet.derivation.quiz import QUIZ_ERRORS
+    from symnet.render.lang_en import EN
+
+    assert {key: EN[key] for key in QUIZ_ERRORS} == QUIZ_ERRORS       # the library's English is the table's
+    zh = quiz("seed", "--wrt", "b5", "--answer", "w11*x2", "--lang", "zh")
+    assert zh.exit_code == 2 and zh.output.startswith("错误：答案中有未知的名字 'w11'；你是不是想写 w1_1")
+    en = quiz("seed", "--wrt", "b5", "--answer", "w11*x2")
+    assert en.exit_code == 2 and en.output.startswith("Error: unknown name 'w11' in the answer; did you mean w1_1")
+    wrt = quiz("seed", "--wrt", "w2_l", "--answer", "1", "--lang", "zh")
+    assert wrt.exit_code == 2 and "--wrt：无法求 ∂L/∂w2_l；你是不是想写 w2_1" in wrt.output

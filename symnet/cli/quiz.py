@@ -8,6 +8,8 @@ SymPy is imported inside the command.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import click
 
 from .common import (
@@ -71,14 +73,15 @@ def quiz(network, expr, inputs, params, activation, loss_name, wrt, answer, poin
 
     lang = lang if shows_chinese(sys.stdout) else "en"      # English words, not '?', where Chinese cannot show
     preload(extra=("symnet.derivation.quiz_judge",))
-    with time_limit(timeout, "building the question"):
+    with time_limit(timeout, "building the question"), in_language(lang):
         q = question(make_loss(load_network(network or ("seed" if expr is None else None), expr, inputs, params,
                                             activation), loss_name), wrt)
     spec = network or (expr if network is None and expr else "seed")
     if answer is None:
         answer = _ask(q, fmt, lang)
     answer = answer.strip()
-    parsed = read_answer(q, answer)
+    with in_language(lang):
+        parsed = read_answer(q, answer)
     with time_limit(timeout, "judging the answer", "write the answer with fewer nested functions, or give a larger "
                                                    "--timeout"):
         verdict = judge(q, parsed, points, seed, _bounded(min(SIMPLIFY_SECONDS, timeout / 2)))
@@ -90,6 +93,18 @@ def quiz(network, expr, inputs, params, activation, loss_name, wrt, answer, poin
         echo_out("\n".join(report(q, spec, answer, verdict, fmt, lang)), ascii=ascii)
     if not verdict.correct:
         raise SystemExit(EXIT_CHECK_FAILED)
+
+
+@contextmanager
+def in_language(lang: str):
+    """The quiz's own errors (``QuizError``) in ``lang``: a ValueError (exit 2) with the words of lang_en/lang_zh."""
+    from symnet.derivation.quiz import QuizError
+    from symnet.render.i18n import t
+
+    try:
+        yield
+    except QuizError as error:
+        raise ValueError(error.render(lambda key, **fields: t(key, lang, **fields))) from None
 
 
 def _ask(q, fmt: str, lang: str) -> str:

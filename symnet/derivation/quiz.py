@@ -26,6 +26,38 @@ from symnet.derivation.records import Path
 
 DELTA_NAME = re.compile(r"^(?:delta_|δ_?)(\w+)$")
 FUNCTION_NAMES = ("sigmoid (or σ)", "exp", "log", "tanh", "relu", "softplus", "sqrt", "sin", "cos", "Abs")
+# The quiz's errors in English, by key; symnet.render.lang_en/lang_zh have the same keys (a test keeps them equal),
+# so the command line prints them in the language in force (QuizError.render).
+QUIZ_ERRORS = {
+    "quiz_err_layers": "the quiz asks about scalar networks (seed, mlp:2-3-1, --expr); a layer network's derivative "
+                       "is a matrix (see symnet derive … for BP1–BP4)",
+    "quiz_err_cannot_ask": "--wrt: cannot ask for ∂L/∂{wrt}; {suggest}",
+    "quiz_err_no_path": "--wrt: L does not depend on {wrt}, so ∂L/∂{wrt} = 0 has no chain-rule path to ask about",
+    "quiz_err_second": "--wrt {a},{b}: the second name of a Hessian entry is a parameter or an input; {suggest}",
+    "quiz_err_neuron": "the answer is a formula of the nodes (h2, z3, …), not of neurons f(θ, …)",
+    "quiz_err_delta": "the answer names δ_{name}, but only the δ's of nodes between {wrt} and L may appear "
+                      "(δ_t = ∂L/∂t): {deltas}",
+    "quiz_err_unknown": "unknown name '{name}' in the answer; {suggest}. Functions: {functions}",
+    "quiz_err_close": "did you mean {close}? ",
+    "quiz_err_known": "expected one of: {known}",
+}
+
+
+class QuizError(ValueError):
+    """A question or an answer the quiz cannot take: ``key`` of ``QUIZ_ERRORS`` and its fields."""
+
+    def __init__(self, key: str, **fields):
+        self.key, self.fields = key, fields
+        super().__init__(self.render(lambda k, **f: QUIZ_ERRORS[k].format(**f)))
+
+    def render(self, words) -> str:
+        """The message with ``words(key, **fields)`` (e.g. ``symnet.render.i18n.t`` in some language)."""
+        fields = dict(self.fields)
+        if "known" in fields:
+            close, known = fields.pop("close"), fields.pop("known")
+            fields["suggest"] = (words("quiz_err_close", close=close) if close else "") + \
+                words("quiz_err_known", known=known)
+        return words(self.key, **fields)
 
 
 @dataclass(frozen=True)
@@ -75,19 +107,18 @@ def question(loss, wrt: str) -> Question:
     if "," in wrt:
         return _second_order(loss, *(name.strip() for name in wrt.split(",", 1)))
     if isinstance(loss, (LayerNetwork, LayerLoss)):
-        raise ValueError("the quiz asks about scalar networks (seed, mlp:2-3-1, --expr); a layer network's "
-                         "derivative is a matrix (see symnet derive … for BP1–BP4)")
+        raise QuizError("quiz_err_layers")
     loss = as_loss(loss)
     program = loss.program
     nodes = _nameable(loss)
     symbol = nodes.get(wrt)
     if symbol is None or symbol in (loss.target, *program.outputs):
-        raise ValueError(f"--wrt: cannot ask for ∂L/∂{wrt}; "
-                         f"{_suggest(wrt, nodes, exclude=(loss.target.name, *(s.name for s in program.outputs)))}")
+        raise QuizError("quiz_err_cannot_ask", wrt=wrt,
+                        **_suggest(wrt, nodes, exclude=(loss.target.name, *(s.name for s in program.outputs))))
     table = DERIVATIVES
     paths = tuple(_path(program, p, table) for p in enumerate_paths(program, symbol))
     if not paths:
-        raise ValueError(f"--wrt: L does not depend on {wrt}, so ∂L/∂{wrt} = 0 has no chain-rule path to ask about")
+        raise QuizError("quiz_err_no_path", wrt=wrt)
     names, deltas = dict(nodes), {}
     output = program.outputs[0]
     for node in _downstream(program, symbol):
@@ -107,8 +138,7 @@ def _second_order(loss, a: str, b: str) -> Question:
     program = first.loss.program
     bases = {s.name: s for s in (*program.inputs, *program.params) if s != first.loss.target}
     if b not in bases:
-        raise ValueError(f"--wrt {a},{b}: the second name of a Hessian entry is a parameter or an input; "
-                         f"{_suggest(b, bases)}")
+        raise QuizError("quiz_err_second", a=a, b=b, **_suggest(b, bases))
     return replace(first, second=bases[b], parts=hessian_parts(program, first.paths, bases[b]))
 
 
@@ -127,10 +157,10 @@ def _downstream(program, symbol) -> list:
     return [lhs for lhs, _ in program.assignments if lhs in needed and lhs != symbol and lhs != program.outputs[0]]
 
 
-def _suggest(name: str, names, exclude=()) -> str:
+def _suggest(name: str, names, exclude=()) -> dict:
+    """The fields of a suggestion: the close names ('' when none) and every name one may use."""
     close = difflib.get_close_matches(name, [n for n in names if n not in exclude], n=3)
-    known = ", ".join(n for n in names if n not in exclude)
-    return (f"did you mean {' or '.join(close)}? " if close else "") + f"expected one of: {known}"
+    return {"close": ", ".join(close), "known": ", ".join(n for n in names if n not in exclude)}
 
 
 def read_answer(q: Question, text: str) -> Basic:
@@ -147,7 +177,7 @@ def read_answer(q: Question, text: str) -> Basic:
 
     expr = parse_expr(text, functions={"σ": FUNCTIONS["sigmoid"]})
     if any(type(node).__name__ == "f" for node in expr.atoms(Function)):
-        raise ValueError("the answer is a formula of the nodes (h2, z3, …), not of neurons f(θ, …)")
+        raise QuizError("quiz_err_neuron")
     return expr.xreplace({s: _resolve_name(q, s.name) for s in expr.free_symbols})
 
 
@@ -158,10 +188,9 @@ def _resolve_name(q: Question, name: str) -> Symbol:
     if match and f"delta_{match.group(1)}" in q.names:
         return q.names[f"delta_{match.group(1)}"]
     if match:
-        raise ValueError(f"the answer names δ_{match.group(1)}, but only the δ's of nodes between {q.wrt.name} and "
-                         f"L may appear (δ_t = ∂L/∂t): {', '.join(n for n in q.names if n.startswith('delta_'))}")
-    raise ValueError(f"unknown name {name!r} in the answer; {_suggest(name, q.names)}. Functions: "
-                     f"{', '.join(FUNCTION_NAMES)}")
+        raise QuizError("quiz_err_delta", name=match.group(1), wrt=q.wrt.name,
+                        deltas=", ".join(n for n in q.names if n.startswith("delta_")))
+    raise QuizError("quiz_err_unknown", name=name, functions=", ".join(FUNCTION_NAMES), **_suggest(name, q.names))
 
 
 def in_nodes(q: Question, answer: Basic) -> Basic:
@@ -180,4 +209,5 @@ def closed_form(q: Question, expr: Basic) -> Basic:
     return expr
 
 
-__all__ = ["Question", "question", "read_answer", "in_nodes", "closed_form", "path_product", "FUNCTION_NAMES"]
+__all__ = ["QuizError", "QUIZ_ERRORS", "Question", "question", "read_answer", "in_nodes", "closed_form", "path_product",
+           "FUNCTION_NAMES"]

@@ -110,6 +110,17 @@ EN = {
     "quiz_no_parts": "your answer is no sum of the product rule's terms; compare it term by term with symnet derive",
     "quiz_have_part": "you have the term {path}",
     "quiz_missing_part": "missing the term {path}",
+    "quiz_err_layers": "the quiz asks about scalar networks (seed, mlp:2-3-1, --expr); a layer network's derivative"
+                       " is a matrix (see symnet derive … for BP1–BP4)",
+    "quiz_err_cannot_ask": "--wrt: cannot ask for ∂L/∂{wrt}; {suggest}",
+    "quiz_err_no_path": "--wrt: L does not depend on {wrt}, so ∂L/∂{wrt} = 0 has no chain-rule path to ask about",
+    "quiz_err_second": "--wrt {a},{b}: the second name of a Hessian entry is a parameter or an input; {suggest}",
+    "quiz_err_neuron": "the answer is a formula of the nodes (h2, z3, …), not of neurons f(θ, …)",
+    "quiz_err_delta": "the answer names δ_{name}, but only the δ's of nodes between {wrt} and L may appear (δ_t ="
+                      " ∂L/∂t): {deltas}",
+    "quiz_err_unknown": "unknown name '{name}' in the answer; {suggest}. Functions: {functions}",
+    "quiz_err_close": "did you mean {close}? ",
+    "quiz_err_known": "expected one of: {known}",
     "quiz_need_answer": "give the answer with --answer FORMULA (or type it when asked)",
     "cli_wrote": "wrote {path}",
     "cli_error": "Error: ",
