@@ -8,6 +8,7 @@ explained by the matrix rule that produced it), the four equations, the batch su
 
 from __future__ import annotations
 
+from symnet.render.check_table import check_table
 from symnet.render.layers import layer_expr
 from symnet.render.tex import escape, preamble
 
@@ -106,7 +107,7 @@ def _unicode(derivation, words, sections, lang) -> str:
     out += [f"  {name}  {text}" for name, _, text in EQUATIONS]
     out += ["", words["batch"], "-" * 20, words["batch_text"], "  " + BATCH[1]]
     if derivation.check is not None:
-        out += ["", words["check"], "-" * 20, words["check_text"], str(derivation.check)]
+        out += ["", words["check"], "-" * 20, words["check_text"], check_table(derivation.check, lang)]
     return "\n".join(out) + "\n"
 
 
@@ -124,7 +125,7 @@ def _markdown(derivation, words, sections, lang) -> str:
     out.append(" \\\\\n".join(rf"&\text{{{name}}} && {tex}" for name, tex, _ in EQUATIONS))
     out += ["\\end{aligned}", "$$", "", f"## {words['batch']}", "", words["batch_text"], "", "$$", BATCH[0], "$$"]
     if derivation.check is not None:
-        out += ["", f"## {words['check']}", "", words["check_text"], "", derivation.check._repr_markdown_()]
+        out += ["", f"## {words['check']}", "", words["check_text"], "", check_table(derivation.check, lang, "markdown")]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -145,7 +146,7 @@ def _latex(derivation, words, sections, lang) -> str:
             "\\[", BATCH[0], "\\]"]
     if derivation.check is not None:
         out += [f"\\section*{{{escape(words['check'])}}}", _latex_prose(words["check_text"]),
-                "\\begin{verbatim}", _ascii(str(derivation.check)), "\\end{verbatim}"]
+                "\\begin{verbatim}", _ascii(check_table(derivation.check, lang)), "\\end{verbatim}"]
     return preamble(lang, words["title"]) + "\n".join(out) + "\n\n\\end{document}\n"
 
 
