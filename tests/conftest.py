@@ -3,6 +3,7 @@ profiles are in the root conftest.py)."""
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -34,3 +35,30 @@ def tour_zh_without_tex(tmp_path_factory):
 def kind(request):
     """Each kind of network a verb takes: scalar neurons (``mlp``) or matrix layers (``layers``)."""
     return request.param
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "forks: the test needs symnet to fork (a time limit's worker, the tour's second "
+                                       "process); where this process cannot (JAX's threads run), it runs in a fresh one")
+
+
+def pytest_pyfunc_call(pyfuncitem):
+    """A test marked ``forks`` in a process where JAX has started its threads (after which symnet never forks):
+    run it again in a fresh interpreter, where nothing has started them, and take its outcome as this one's."""
+    if pyfuncitem.get_closest_marker("forks") is None:
+        return None
+    from symnet.checks import jax_runtime_started
+
+    if not hasattr(os, "fork"):
+        pytest.skip("symnet forks only on POSIX systems")
+    if not jax_runtime_started() or os.environ.get("SYMNET_FRESH_TEST_PROCESS"):
+        return None
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run([sys.executable, "-m", "pytest", pyfuncitem.nodeid, "-q", "-p", "no:cacheprovider",
+                             "-p", "no:xdist"], cwd=root, capture_output=True, text=True, timeout=900,
+                            env={**os.environ, "SYMNET_FRESH_TEST_PROCESS": "1"})
+    assert result.returncode == 0, f"{pyfuncitem.nodeid} in a fresh process:\n{result.stdout[-4000:]}{result.stderr[-2000:]}"
+    return True

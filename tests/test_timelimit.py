@@ -14,17 +14,9 @@ from pathlib import Path
 import pytest
 
 from symnet.cli.timelimit import TimeLimitExceeded, check_deadline, command_scope, remove_if_killed, time_limit
-from symnet.cli.worker import can_fork
 
 ROOT = Path(__file__).resolve().parents[1]
-needs_fork = pytest.mark.usefixtures("forks")
-
-
-@pytest.fixture
-def forks():
-    """Skip where no worker can fork: not POSIX, or JAX's threads started in this process by another test."""
-    if not can_fork():
-        pytest.skip("no worker process can fork here")
+needs_fork = pytest.mark.forks    # tests/conftest.py runs these in a fresh process where JAX's threads run here
 
 
 def spin():

@@ -11,17 +11,8 @@ import pytest
 from symnet.tour import parallel
 from symnet.tour.parallel import run_sections
 
-needs_fork = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the worker needs fork (Linux)")
-
-
-@pytest.fixture(autouse=True)
-def fork_even_after_jax(monkeypatch):
-    """These tests are about the forked worker itself: an earlier test in this process may have started JAX,
-    which makes the tour run its sections here (symnet.checks.jax_runtime_started); the stand-in sections
-    never touch JAX, so the fork is safe for them."""
-    import symnet.checks
-
-    monkeypatch.setattr(symnet.checks, "jax_runtime_started", lambda: False)
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the worker needs fork (Linux)")
+# pytest.mark.forks: tests/conftest.py runs the test in a fresh process where JAX's threads run in this one
 
 
 def pid_section(ctx):
@@ -61,7 +52,8 @@ def pid_then_wait_section(ctx):
 SECTIONS = [("a", pid_section), ("b", pid_section), ("c", pid_section), ("d", pid_section)]
 
 
-@needs_fork
+@linux_only
+@pytest.mark.forks
 def test_background_sections_run_in_another_process_and_come_back_in_order():
     calls = []
     records = run_sections(None, SECTIONS, lambda i, n, key: calls.append((i, n, key)), background=("b", "d"))
@@ -76,13 +68,15 @@ def test_without_fork_every_section_runs_here(monkeypatch):
     assert run_sections(None, SECTIONS, background=("b", "d")) == (os.getpid(),) * 4
 
 
-@needs_fork
+@linux_only
+@pytest.mark.forks
 def test_an_error_in_the_worker_is_raised_here():
     with pytest.raises(ValueError, match="no such tower"):
         run_sections(None, [("a", pid_section), ("b", failing_section)], background=("b",))
 
 
-@needs_fork
+@linux_only
+@pytest.mark.forks
 def test_an_error_that_cannot_cross_the_pipe_keeps_its_message():
     with pytest.raises(RuntimeError, match="Unpicklable: a lock inside") as raised:
         run_sections(None, [("a", pid_section), ("b", unpicklable_section)], background=("b",))
@@ -90,7 +84,8 @@ def test_an_error_that_cannot_cross_the_pipe_keeps_its_message():
         assert "in unpicklable_section" in "\n".join(raised.value.__notes__)
 
 
-@needs_fork
+@linux_only
+@pytest.mark.forks
 def test_an_error_here_stops_the_worker(tmp_path):
     marker = tmp_path / "worker.pid"
     with pytest.raises(ValueError, match="no such tower"):
@@ -144,7 +139,8 @@ def _wait_for(check, what: str):
     raise AssertionError(f"gave up waiting for {what}")
 
 
-@needs_fork
+@linux_only
+@pytest.mark.forks
 def test_a_killed_tour_leaves_no_worker_behind(tmp_path):
     """``kill -9`` of the tour (as a time limit enforced from outside would do) ends its worker too."""
     import signal
@@ -166,7 +162,8 @@ def _sections_of_a_daemon(queue):
     queue.put(run_sections(None, SECTIONS, background=("b", "d")))
 
 
-@needs_fork
+@linux_only
+@pytest.mark.forks
 def test_inside_a_daemonic_process_every_section_runs_there():
     """multiprocessing forbids a daemon children: a tour run inside one (say, under a time limit kept by a
     daemonic process) runs its sections one after another instead of failing."""
@@ -210,7 +207,8 @@ def later_in_the_worker(ctx):
     return parallel.Later(os.getpid(), lambda pid: (pid, os.getpid()), lambda: None)
 
 
-@needs_fork
+@linux_only
+@pytest.mark.forks
 def test_a_later_section_of_the_worker_is_finished_there():
     records = run_sections(None, [("a", pid_section), ("b", later_in_the_worker), ("c", pid_section)],
                            background=("b",))
@@ -218,7 +216,8 @@ def test_a_later_section_of_the_worker_is_finished_there():
     assert built == finished != os.getpid() and records[0] == records[2] == os.getpid()
 
 
-@needs_fork
+@linux_only
+@pytest.mark.forks
 @pytest.mark.skipif(sys.version_info < (3, 11), reason="exception notes are Python 3.11+")
 def test_an_error_from_the_worker_carries_the_workers_traceback():
     with pytest.raises(ValueError) as raised:
@@ -232,7 +231,6 @@ def test_no_fork_once_jax_has_started_its_threads(monkeypatch):
 
     import symnet.checks
 
-    monkeypatch.undo()          # the real check, not the autouse stand-in
     fake = types.SimpleNamespace(_at_fork_handler_installed=True)
     monkeypatch.setitem(sys.modules, "jax._src.xla_bridge", fake)
     assert symnet.checks.jax_runtime_started()
