@@ -216,6 +216,9 @@ def test_cli_takes_a_formula_activation_in_the_spec(tmp_path):
     ("layers:3-4-2:tanh,", "an empty activation"),
     ("layers:3-4-2:tanh:softmax:residual:x", "expected layers:SIZES"),
     ("layers:3-4-2:__import__('os'):softmax", "the activation"),
+    ("layers:3-3-2:residual:softmax", "it goes last in a spec"),
+    ("layers:3-4-2:" + "(" * 3000 + "z" + ")" * 3000, "at most 2000 are allowed"),
+    ("layers:3-4-2:" + "z," * 5000 + "z", "got 5001"),
 ])
 def test_cli_refuses_bad_specs_with_exit_code_2(spec, message):
     res = run("show", spec)

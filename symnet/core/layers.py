@@ -169,6 +169,9 @@ def _activation(value):
     value = "relu" if value is None else value
     if isinstance(value, str):
         allowed = ELEMENTWISE + ("identity",)
+        if value == RESIDUAL:
+            raise ValueError(f"{RESIDUAL!r} is not an activation: it goes last in a spec "
+                             f"(layers:5-8-8-3:tanh:softmax:{RESIDUAL}), or pass residual=True")
         if value not in allowed:
             raise ValueError(f"unknown activation {value!r}: expected one of {', '.join(allowed)}, or your own (a "
                              f"SymPy function class, a one-argument function, or a formula in z such as "
