@@ -223,3 +223,23 @@ def test_cli_takes_a_formula_activation_in_the_spec(tmp_path):
 def test_cli_refuses_bad_specs_with_exit_code_2(spec, message):
     res = run("show", spec)
     assert res.exit_code == 2 and message in res.output and "Traceback" not in res.output
+
+
+SMOOTH = ["sigmoid", "tanh", "softplus", "swish", "identity", "z*sigmoid(z)", "z/(1 + Abs(z))"]
+
+
+@st.composite
+def smooth_networks(draw):
+    sizes = draw(st.lists(st.integers(1, 3), min_size=3, max_size=4))
+    activation = draw(st.lists(st.sampled_from(SMOOTH), min_size=len(sizes) - 2, max_size=len(sizes) - 2))
+    output = draw(st.sampled_from(["sigmoid", "identity"] + (["softmax"] if sizes[-1] > 1 else [])))
+    residual = any(sizes[k] == sizes[k - 1] for k in range(1, len(sizes) - 1)) and draw(st.booleans())
+    return layers(sizes, activation, output, residual=residual)
+
+
+@settings(max_examples=examples(20), deadline=None)
+@given(smooth_networks())
+def test_random_per_layer_and_residual_networks_agree_four_ways(net):
+    report = symnet.check_grads(net)
+    assert report.ok, (net.spec, report)
+    assert report.methods == ("matrix", "lowered", "numeric", "finite_diff") and len(report.rows) == net.n_params
