@@ -8,6 +8,7 @@ import json
 
 import numpy as np
 import pytest
+import sympy
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -163,6 +164,23 @@ def test_every_network_reads_back_from_its_spec(args):
     net = layers(sizes, activation, output, residual=residual)
     assert layers(net.spec) == net and layers(net.spec).spec == net.spec
     assert bool(net.residual) == residual and (output is not None or net.output_activation in ("sigmoid", "softmax"))
+
+
+@pytest.mark.parametrize("value", [0.1, 0.123456789012345678, 1 / 3, 1e-20, 1e300, -2.5e-7])
+def test_a_formula_with_any_double_reads_back(value):
+    net = layers("2-3-2", activation=lambda z: value * z + sympy.exp(-value * z))
+    assert layers(net.spec) == net and repr(value) in net.spec
+
+
+def test_every_function_of_the_rule_table_reads_back():
+    from symnet.core.rules import DERIVATIVES
+
+    functions = [f for f in DERIVATIVES if isinstance(f, type) and issubclass(f, sympy.Function)
+                 and f not in (sympy.Max, sympy.Min)]
+    assert len(functions) >= 12
+    for f in functions:
+        net = layers("2-3-2", activation=lambda z, f=f: f(z + 1))
+        assert layers(net.spec) == net, f
 
 
 def test_one_output_defaults_to_sigmoid_and_reads_back():

@@ -25,6 +25,7 @@ from numbers import Integral, Real
 from typing import NamedTuple
 
 from sympy import Lambda, MatAdd, MatMul, MatrixSymbol, Symbol
+from sympy.printing.str import StrPrinter
 
 from symnet.core.lowering import (entries, entry_names, explicit, flat, flat_params, lower,  # noqa: F401
                                  shape_text)  # the bridge to scalars, re-exported
@@ -297,9 +298,17 @@ def _text(value) -> str:
     return ",".join(v if isinstance(v, str) else activation_text(_activation(v)) for v in values)
 
 
+class _SpecPrinter(StrPrinter):
+    """``str`` with each double written as Python does (``0.12345678901234568``, ``1e-20``): the shortest text
+    that the safe parser reads back as the same number (SymPy's ``str`` keeps 15 digits)."""
+
+    def _print_Float(self, expr):
+        return repr(float(expr)) if expr._prec == 53 else super()._print_Float(expr)
+
+
 def activation_text(activation) -> str:
     """A name as it is; your own activation as its formula in z (``z*sigmoid(z)``), as specs and files write it."""
-    return activation if isinstance(activation, str) else str(activation.expr)
+    return activation if isinstance(activation, str) else _SpecPrinter().doprint(activation.expr)
 
 
 def _parse_sizes(layer_sizes) -> list[int]:
