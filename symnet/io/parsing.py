@@ -354,7 +354,7 @@ def _build(node, ctx):
 def _build_node(node, ctx):
     """The SymPy object for a checked AST node, unchecked for realness."""
     if isinstance(node, ast.Constant):
-        return sympy.Integer(node.value) if type(node.value) is int else sympy.Float(node.value)  # the double written
+        return sympy.Integer(node.value) if type(node.value) is int else sympy.Float(repr(node.value))
     if isinstance(node, ast.Name):
         return CONSTANTS[node.id] if node.id in CONSTANTS else sympy.Symbol(node.id)
     if isinstance(node, ast.UnaryOp):

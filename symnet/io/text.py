@@ -121,11 +121,12 @@ def mlp(layer_sizes, activation="sigmoid", output_activation=None) -> network.Ne
 
 def _activation(value):
     """An activation's text: a name as it is, a formula in z through the safe parser; anything else as it is."""
-    from symnet.io.netfile import activation_from_text
+    from symnet.io.netfile import _as_doubles, activation_from_text
 
     if not isinstance(value, str):
         return value
     try:
-        return activation_from_text(value.strip())
+        read = activation_from_text(value.strip())
+        return read if isinstance(read, str) else _as_doubles(read)   # 0.12345678901234568: that double, bit for bit
     except ValueError as error:
         raise ValueError(f"the activation {value.strip()!r} is neither a name nor a formula in z: {error}") from None
