@@ -76,7 +76,7 @@ def test_a_spec_string_makes_the_same_network_as_keywords():
     assert repr(net) == "layers('64-32-10:tanh:softmax')" and net.spec == "layers:64-32-10:tanh:softmax"
     assert layers("layers:4-2:sigmoid:sigmoid").output_activation == "sigmoid"
     assert layers("4-2:tanh").output_activation == "softmax"
-    assert parse_layer_spec("layers:64-32-10") == ("64-32-10", None, None)
+    assert parse_layer_spec("layers:64-32-10") == ("64-32-10", None, None, False)
 
 
 @pytest.mark.parametrize("spec, kwargs, message", [

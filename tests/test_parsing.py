@@ -262,7 +262,7 @@ def test_the_parser_never_calls_a_code_runner():
     ("ab\u200bc", 2, "U+200B"),
     ("θθ + x\\input", 6, "backslash"),
     ("x + sin + 1", 4, "sin is a function at column 4: call it as sin(x)"),
-    ("1 + foo(x)", 4, "known functions: Abs, Max, Min, abs, acos"),
+    ("1 + foo(x)", 4, "known functions: Abs, Heaviside, Max, Min, abs, acos"),
     ("x; y", 1, "syntax error"),
     ("sin(x", 3, "never closed"),
     ("θ1 +", 4, "syntax error"),

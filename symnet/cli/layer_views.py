@@ -13,37 +13,30 @@ MAX_LAYERS = 12
 
 
 def parse_layers(spec: str, activation: str | None = None):
-    """``layers:SIZES[:ACTIVATION[:OUTPUT]]``, the grammar of ``mlp:``; the output may also be softmax.
-
-    The grammar and the sizes' limits are ``symnet.core.layers``'s (``layers("64-32-10:relu:softmax")`` reads
-    the same text); the CLI adds a limit on the number of layers. ``activation`` is ``--activation``: a name
-    or a formula in z, for a spec that names none."""
-    from symnet.core.layers import layers, parse_layer_spec
+    """``layers:SIZES[:ACTIVATIONS[:OUTPUT]][:residual]``, read by the library's ``symnet.layers`` (one grammar:
+    ``net.spec`` reads back); the CLI adds a limit on the number of layers. ``activation`` is ``--activation``:
+    a name or a formula in z (or one per hidden layer, joined by commas), for a spec that names none."""
+    from symnet.core.layers import parse_layer_spec
+    from symnet.io.text import layers
 
     if not spec.startswith("layers:"):
-        raise ValueError(f"expected layers:SIZES[:ACTIVATION[:OUTPUT]], e.g. layers:64-32-10:relu:softmax; got {spec!r}")
-    text, named, output = parse_layer_spec(spec)
-    if len(text.split("-")) > MAX_LAYERS:
-        raise ValueError(f"layers:{text} has {len(text.split('-'))} layers; at most {MAX_LAYERS}")
-    if activation is not None and named is not None:
-        raise ValueError(f"{spec} already names the activation {named}; give it either in NETWORK or with "
-                         f"--activation, not both")
-    return layers(text, named if activation is None else _activation(activation), output)
+        raise ValueError(f"expected layers:SIZES[:ACTIVATIONS[:OUTPUT]][:residual], e.g. layers:64-32-10:relu:softmax; "
+                         f"got {spec!r}")
+    parsed = parse_layer_spec(spec)
+    if len(parsed.sizes.split("-")) > MAX_LAYERS:
+        raise ValueError(f"layers:{parsed.sizes} has {len(parsed.sizes.split('-'))} layers; at most {MAX_LAYERS}")
+    if activation is not None and parsed.activations is not None:
+        raise ValueError(f"{spec} already names the activation {','.join(parsed.activations)}; give it either in "
+                         f"NETWORK or with --activation, not both")
+    return layers(spec, activation)
 
 
 def with_layer_activation(net, text: str):
-    """A layer network (from a model file) with its hidden activation replaced by ``--activation``."""
-    from symnet.core.layers import layers
-
-    return layers(list(net.sizes), _activation(text), net.output_activation)
-
-
-def _activation(text: str):
-    """``--activation``: a name, or a formula in z read by the safe parser."""
-    from symnet.io.netfile import activation_from_text
+    """A layer network (from a model file) with its hidden activations replaced by ``--activation``."""
+    from symnet.io.text import layers
 
     try:
-        return activation_from_text(text)
+        return layers(list(net.sizes), text, net.output_activation, residual=bool(net.residual))
     except ValueError as error:
         raise ValueError(f"--activation: {error}") from None
 

@@ -23,10 +23,11 @@ from pathlib import Path
 from symnet.limits import MAX_MLP_LAYERS, MAX_MLP_NEURONS
 from symnet.render.greek import GREEK
 
-NETWORK_HELP = ("NETWORK is seed, seed:scalar, seed:tanh, mlp:2-3-1, mlp:2-3-1:tanh, layers:64-32-10:relu:softmax, "
+NETWORK_HELP = ("NETWORK is seed, seed:scalar, seed:tanh, mlp:2-3-1, mlp:2-3-1:tanh, layers:64-32-10:relu:softmax "
+                "(one activation per hidden layer: layers:5-8-8-3:tanh,relu:softmax; skip adds: …:residual), "
                 "or a JSON network file; or give --expr instead.")
 NETWORK_EXAMPLES = ("seed", "seed:scalar", "seed:tanh", "seed:relu", "mlp:2-3-1", "mlp:2-3-1:tanh",
-                    "mlp:2-3-1:tanh:sigmoid", "layers:64-32-10:relu:softmax")
+                    "mlp:2-3-1:tanh:sigmoid", "layers:64-32-10:relu:softmax", "layers:5-8-8-3:tanh,relu:softmax:residual")
 
 
 def complete_network(ctx, param, incomplete: str) -> list:

@@ -4,25 +4,33 @@ For sizes n₀-n₁-…-n_L, layer l has a weight matrix Wˡ (nₗ × nₗ₋₁
 
     a⁰ = x,    zˡ = Wˡ aˡ⁻¹ + bˡ,    aˡ = σ(zˡ),    C = loss(…, y).
 
+Each hidden layer may have its own σ (a name or your own formula); a residual layer (as wide as the
+layer before it) adds a skip, hˡ = σ(zˡ), aˡ = hˡ + aˡ⁻¹, as one more matrix step, so the sweep hands
+δ of aˡ to aˡ⁻¹ too. ``parse_layer_spec`` splits the text a network's ``.spec`` prints
+(``layers:5-8-8-3:tanh,relu:softmax:residual``); reading formula text is ``symnet.io.text.layers``'s.
+
 The steps are the same kind of ``Program`` as a scalar network's, with ``MatrixSymbol`` values, so
 the same reverse sweep (``symnet.core.backprop``) differentiates it, using the matrix rules of
-``matrix_rules``; out of it come BP1–BP4. ``lower`` writes the same network entry by entry
-(w_{j,k}), a scalar program the scalar engine differentiates: the bridge between the two views.
+``matrix_rules``; out of it come BP1–BP4. ``lower`` (``symnet.core.lowering``) writes the same network
+entry by entry (w_{j,k}), a scalar program the scalar engine differentiates.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass
 from numbers import Integral, Real
+from typing import NamedTuple
 
-from sympy import HadamardProduct, ImmutableMatrix, Lambda, MatAdd, MatMul, MatrixSymbol, Symbol, Transpose
+from sympy import Lambda, MatAdd, MatMul, MatrixSymbol, Symbol
+from sympy.printing.str import StrPrinter
 
-from symnet.core.matrix_rules import (ELEMENTWISE, ActivationPrime, Apply, LossStep, SigmoidCrossEntropy, Softmax,
-                                      SoftmaxCrossEntropy, SquaredError, user_activation)
+from symnet.core.lowering import (entries, entry_names, explicit, flat, flat_params, lower,  # noqa: F401
+                                 shape_text)  # the bridge to scalars, re-exported
+from symnet.core.matrix_rules import (ELEMENTWISE, Apply, SigmoidCrossEntropy, Softmax, SoftmaxCrossEntropy,
+                                      SquaredError, user_activation)
 from symnet.core.program import Program
 from symnet.limits import check_layer_size
 
@@ -33,6 +41,7 @@ LAYER_LOSSES = {"softmax_cross_entropy": SoftmaxCrossEntropy, "binary_cross_entr
 LOSS_ALIASES = {"cross_entropy": "softmax_cross_entropy", "ce": "softmax_cross_entropy", "bce": "binary_cross_entropy",
                 "mse": "squared_error"}
 MAX_WIDTH = 100_000
+RESIDUAL = "residual"   # the spec's last part for skip adds
 
 
 @dataclass(frozen=True)
@@ -49,9 +58,17 @@ class LayerNetwork:
     """
 
     sizes: tuple[int, ...]
-    activation: str | Lambda
+    activation: str | Lambda | tuple   # one for every hidden layer, or a tuple: one per hidden layer
     output_activation: str
     program: Program
+    residual: tuple[int, ...] = ()     # the hidden layers l with aˡ = σ(zˡ) + aˡ⁻¹
+
+    @property
+    def activations(self) -> tuple:
+        """The hidden layers' activations, one per hidden layer (names, or ``Lambda`` z ↦ φ(z))."""
+        if isinstance(self.activation, tuple):
+            return self.activation
+        return (self.activation,) * (len(self.sizes) - 2)
 
     @property
     def inputs(self) -> tuple[MatrixSymbol, ...]:
@@ -68,8 +85,11 @@ class LayerNetwork:
 
     @property
     def spec(self) -> str:
-        """The network's name on the command line: ``layers:64-32-10:relu:softmax``."""
-        return f"layers:{'-'.join(map(str, self.sizes))}:{activation_text(self.activation)}:{self.output_activation}"
+        """The network's name on the command line, which ``layers`` reads back: ``layers:64-32-10:relu:softmax``,
+        ``layers:5-8-6-3:tanh,relu:softmax`` (one activation per hidden layer), ``…:residual`` (skip adds)."""
+        hidden = self.activation if isinstance(self.activation, tuple) else (self.activation,)
+        return (f"layers:{'-'.join(map(str, self.sizes))}:{','.join(map(activation_text, hidden))}:"
+                f"{self.output_activation}" + (f":{RESIDUAL}" if self.residual else ""))
 
     def loss(self, kind: str | None = None) -> LayerLoss:
         """The per-sample loss C; default softmax cross-entropy after softmax, binary cross-entropy after a
@@ -97,17 +117,20 @@ class LayerLoss:
         return f"C = {self.program.rhs(COST)}"
 
 
-def layers(layer_sizes, activation: str | None = None, output: str | None = None) -> LayerNetwork:
+def layers(layer_sizes, activation=None, output: str | None = None, *, residual: bool = False) -> LayerNetwork:
     """A layer network, e.g. ``layers("64-32-10", activation="relu", output="softmax")``.
 
     Args:
         layer_sizes: ``"64-32-10"`` or ``[64, 32, 10]``: inputs, hidden widths, outputs; or a whole spec
-            ``"64-32-10:relu:softmax"`` (also ``"layers:64-32-10:relu:softmax"``), the CLI's grammar.
+            ``"64-32-10:relu:softmax"`` (also ``"layers:5-8-8-3:tanh,relu:softmax:residual"``), the CLI's grammar.
         activation: the hidden layers' σ; default relu. A name (sigmoid, tanh, relu, softplus, identity, …) or
             your own, a SymPy function class or a one-argument function (``lambda z: z * sigmoid(z)``), as in
-            ``mlp``; its derivative comes from the rule table.
+            ``mlp``; its derivative comes from the rule table. A list gives one per hidden layer
+            (``["tanh", "relu"]``). A formula as text (``"z*sigmoid(z)"``) is read by ``symnet.layers``.
         output: the last layer's activation (a name, or softmax over two or more outputs); default softmax,
             sigmoid for one output.
+        residual: add a skip, aˡ = σ(zˡ) + aˡ⁻¹, to every hidden layer as wide as the layer before it
+            (``network.residual`` lists them); refused when there is none.
 
     Returns:
         A ``LayerNetwork``.
@@ -116,67 +139,176 @@ def layers(layer_sizes, activation: str | None = None, output: str | None = None
     2410
     >>> layers("64-32-10:tanh:softmax").spec
     'layers:64-32-10:tanh:softmax'
+    >>> layers("5-8-8-3", activation=["tanh", "relu"], residual=True).residual
+    (2,)
     """
     if isinstance(layer_sizes, str) and ":" in layer_sizes:
-        layer_sizes, activation, output = _spec_parts(layer_sizes, activation, output)
+        layer_sizes, activation, output, residual = spec_parts(layer_sizes, activation, output, residual)
     sizes = _parse_sizes(layer_sizes)
-    activation, output = activation or "relu", output or ("sigmoid" if sizes[-1] == 1 else "softmax")
-    if not isinstance(activation, str):
-        activation = user_activation(activation)
-    for name, value, allowed in (("activation", activation, ELEMENTWISE + ("identity",)),
-                                 ("output activation", output, OUTPUTS)):
-        if isinstance(value, str) and value not in allowed:
-            raise ValueError(f"unknown {name} {value!r}: expected one of {', '.join(allowed)}"
-                             + (", or your own (a SymPy function class or a one-argument function)"
-                                if name == "activation" else ""))
+    hidden = hidden_activations(activation, sizes)
+    output = _output(output, sizes)
+    skips = _residual_layers(sizes) if residual is True else ()
+    if residual not in (True, False):
+        raise TypeError(f"residual must be True or False; got {residual!r}")
+    program = _program(sizes, hidden, output, skips)
+    return LayerNetwork(tuple(sizes), hidden[0] if len(set(hidden)) == 1 else hidden, output, program, skips)
+
+
+def hidden_activations(activation, sizes) -> tuple:
+    """One checked activation per hidden layer of ``sizes`` (one at least, for the spec to name)."""
+    n_hidden = len(sizes) - 2
+    given = list(activation) if isinstance(activation, (list, tuple)) else [activation]
+    if not given or (len(given) != 1 and len(given) != n_hidden):
+        raise ValueError(f"{'-'.join(map(str, sizes))} has {n_hidden} hidden layer{'s' * (n_hidden != 1)}: give one "
+                         f"activation for all of them or one per hidden layer; got {len(given)}")
+    checked = tuple(_activation(a) for a in given)
+    return checked if len(checked) > 1 else checked * max(n_hidden, 1)
+
+
+def _activation(value):
+    """A table name as it is, your own activation as ``Lambda(z, φ(z))``; a clear error for anything else."""
+    value = "relu" if value is None else value
+    if isinstance(value, str):
+        allowed = ELEMENTWISE + ("identity",)
+        if value == RESIDUAL:
+            raise ValueError(f"{RESIDUAL!r} is not an activation: it goes last in a spec "
+                             f"(layers:5-8-8-3:tanh:softmax:{RESIDUAL}), or pass residual=True")
+        if value not in allowed:
+            raise ValueError(f"unknown activation {value!r}: expected one of {', '.join(allowed)}, or your own (a "
+                             f"SymPy function class, a one-argument function, or a formula in z such as "
+                             f"z*sigmoid(z) given as text to symnet.layers, which reads it with the safe parser)")
+        return value
+    return user_activation(value)
+
+
+def _output(output, sizes) -> str:
+    output = output or ("sigmoid" if sizes[-1] == 1 else "softmax")
     if not isinstance(output, str):
         raise TypeError(f"output must be a name, one of {', '.join(OUTPUTS)}; got {type(output).__name__}")
+    if output not in OUTPUTS:
+        raise ValueError(f"unknown output activation {output!r}: expected one of {', '.join(OUTPUTS)}")
     if output == "softmax" and sizes[-1] == 1:
         raise ValueError("a softmax over one output is always 1 and learns nothing: end with one sigmoid output "
                          "(output='sigmoid', two classes as 0/1) or with two outputs and softmax")
+    return output
+
+
+def _residual_layers(sizes) -> tuple[int, ...]:
+    """The hidden layers l whose width nₗ equals nₗ₋₁: those a skip aˡ⁻¹ can be added to."""
+    skips = tuple(l for l in range(1, len(sizes) - 1) if sizes[l] == sizes[l - 1])
+    if not skips:
+        widths = "-".join(map(str, sizes))
+        raise ValueError(f"a residual network (residual=True, or :{RESIDUAL} in a spec) adds aˡ⁻¹ to each hidden "
+                         f"layer as wide as the layer before it, and "
+                         + (f"no hidden layer of {widths} is; repeat a width, e.g. "
+                            f"{sizes[0]}-{sizes[1]}-{sizes[1]}-{sizes[-1]}" if len(sizes) > 2 else
+                            f"{widths} has no hidden layer"))
+    return skips
+
+
+def _program(sizes, hidden, output, skips) -> Program:
+    """zˡ = Wˡ aˡ⁻¹ + bˡ, aˡ = σ(zˡ); for a residual layer hˡ = σ(zˡ), aˡ = hˡ + aˡ⁻¹ (a matrix add step)."""
     a, steps, params = MatrixSymbol("x", sizes[0], 1), [], []
     x = a
     for l, (n_in, n_out) in enumerate(zip(sizes, sizes[1:]), start=1):
         W, b, z = MatrixSymbol(f"W{l}", n_out, n_in), MatrixSymbol(f"b{l}", n_out, 1), MatrixSymbol(f"z{l}", n_out, 1)
         params += [W, b]
         steps.append((z, MatAdd(MatMul(W, a), b)))
-        sigma = output if l == len(sizes) - 1 else activation
-        if sigma == "identity":
-            a = z
-            continue
-        a = MatrixSymbol(f"a{l}", n_out, 1)
-        steps.append((a, Softmax(z) if sigma == "softmax" else Apply(sigma, z)))
-    program = Program((x,), tuple(params), tuple(steps), (a,))
-    return LayerNetwork(tuple(sizes), activation, output, program)
+        sigma = output if l == len(sizes) - 1 else hidden[l - 1]
+        value = z
+        if sigma != "identity":
+            value = MatrixSymbol(f"h{l}" if l in skips else f"a{l}", n_out, 1)
+            steps.append((value, Softmax(z) if sigma == "softmax" else Apply(sigma, z)))
+        if l in skips:   # the skip: aˡ = σ(zˡ) + aˡ⁻¹
+            steps.append((MatrixSymbol(f"a{l}", n_out, 1), MatAdd(value, a)))
+            value = steps[-1][0]
+        a = value
+    return Program((x,), tuple(params), tuple(steps), (a,))
+
+
+class LayerSpec(NamedTuple):
+    """A ``layers:`` spec in parts: the sizes' text, the activations' texts (None: not named), the output
+    (None: not named) and whether it ends in ``:residual``."""
+
+    sizes: str
+    activations: tuple[str, ...] | None
+    output: str | None
+    residual: bool
+
+
+def parse_layer_spec(spec: str) -> LayerSpec:
+    """``[layers:]SIZES[:ACTIVATIONS[:OUTPUT]][:residual]`` in parts; ACTIVATIONS is one or one per hidden
+    layer, joined by commas (a formula's own commas, inside brackets, stay). The texts are not read here.
+
+    >>> parse_layer_spec("layers:5-8-8-3:tanh,Max(z, 0):softmax:residual")
+    LayerSpec(sizes='5-8-8-3', activations=('tanh', 'Max(z, 0)'), output='softmax', residual=True)
+    """
+    parts = [p.strip() for p in spec.split(":")]
+    if parts[0] == "layers":
+        parts = parts[1:]
+    residual = len(parts) > 1 and parts[-1] == RESIDUAL
+    parts = parts[:-1] if residual else parts
+    if not 1 <= len(parts) <= 3 or not all(parts):
+        raise ValueError(f"expected layers:SIZES[:ACTIVATIONS[:OUTPUT]][:{RESIDUAL}], e.g. layers:64-32-10:relu:softmax "
+                         f"or layers:5-8-8-3:tanh,relu:softmax:{RESIDUAL}; got {spec!r}")
+    parts += [None] * (3 - len(parts))
+    activations = None if parts[1] is None else tuple(a.strip() for a in split_top(parts[1]))
+    if activations is not None and not all(activations):
+        raise ValueError(f"an empty activation in {parts[1]!r}: name one per hidden layer, joined by commas")
+    return LayerSpec(parts[0], activations, parts[2], residual)
+
+
+def split_top(text: str, sep: str = ",") -> list[str]:
+    """``text`` split at each ``sep`` outside brackets: ``"tanh,Max(z, 0)"`` → ``["tanh", "Max(z, 0)"]``."""
+    out, depth, start = [], 0, 0
+    for i, c in enumerate(text):
+        depth += (c in "([{") - (c in ")]}")
+        if c == sep and depth == 0:
+            out.append(text[start:i])
+            start = i + 1
+    return out + [text[start:]]
+
+
+def spec_parts(spec: str, activation=None, output=None, residual: bool = False, read=None):
+    """The arguments of ``layers`` from a spec and those given beside it (each named once): (sizes, activation,
+    output, residual). ``read`` turns an activation's text into an activation (default: names only; the
+    public ``symnet.layers`` reads formulas with the safe parser).
+    """
+    parsed = parse_layer_spec(spec)
+    written = None if parsed.activations is None else [(read or str)(a) for a in parsed.activations]
+    written = written[0] if written is not None and len(written) == 1 else written
+    for name, given, named, same in (("activation", activation, written, _same_activations),
+                                     ("output", output, parsed.output, lambda a, b: a == b)):
+        if given is not None and named is not None and not same(given, named):
+            raise ValueError(f"{spec!r} names the {name} {_text(named)!r} but {name}={_text(given)!r} was also "
+                             f"given; name it once")
+    return parsed.sizes, written if activation is None else activation, output or parsed.output, \
+        residual or parsed.residual
+
+
+def _same_activations(a, b) -> bool:
+    def one(v):
+        checked = tuple(map(_activation, v if isinstance(v, (list, tuple)) else [v]))
+        return checked[:1] if len(set(checked)) == 1 else checked
+    return one(a) == one(b)
+
+
+def _text(value) -> str:
+    values = value if isinstance(value, (list, tuple)) else [value]
+    return ",".join(v if isinstance(v, str) else activation_text(_activation(v)) for v in values)
+
+
+class _SpecPrinter(StrPrinter):
+    """``str`` with each double written as Python does (``0.12345678901234568``, ``1e-20``): the shortest text
+    that the safe parser reads back as the same number (SymPy's ``str`` keeps 15 digits)."""
+
+    def _print_Float(self, expr):
+        return repr(float(expr)) if expr._prec == 53 else super()._print_Float(expr)
 
 
 def activation_text(activation) -> str:
     """A name as it is; your own activation as its formula in z (``z*sigmoid(z)``), as specs and files write it."""
-    return activation if isinstance(activation, str) else str(activation.expr)
-
-
-def parse_layer_spec(spec: str) -> tuple[str, str | None, str | None]:
-    """``[layers:]SIZES[:ACTIVATION[:OUTPUT]]`` → (sizes text, activation or None, output or None).
-
-    >>> parse_layer_spec("layers:64-32-10:relu")
-    ('64-32-10', 'relu', None)
-    """
-    parts = spec.split(":")
-    if parts[0] == "layers":
-        parts = parts[1:]
-    if not 1 <= len(parts) <= 3 or not all(parts):
-        raise ValueError(f"expected layers:SIZES[:ACTIVATION[:OUTPUT]], e.g. layers:64-32-10:relu:softmax; got {spec!r}")
-    parts += [None] * (3 - len(parts))
-    return parts[0], parts[1], parts[2]
-
-
-def _spec_parts(spec: str, activation, output):
-    sizes, spec_activation, spec_output = parse_layer_spec(spec)
-    for name, given, written in (("activation", activation, spec_activation), ("output", output, spec_output)):
-        if given is not None and written is not None and given != written:
-            raise ValueError(f"{spec!r} names the {name} {written!r} but {name}={given!r} was also given; "
-                             f"name it once")
-    return sizes, activation or spec_activation, output or spec_output
+    return activation if isinstance(activation, str) else _SpecPrinter().doprint(activation.expr)
 
 
 def _parse_sizes(layer_sizes) -> list[int]:
@@ -229,111 +361,3 @@ def layer_loss(network: LayerNetwork, kind: str | None = None) -> LayerLoss:
         rhs = SquaredError(network.program.outputs[0], y)
     program = Program(network.inputs + (y,), network.params, steps + ((COST, rhs),), (COST,))
     return LayerLoss(network, kind, program, y)
-
-
-# ---- the bridge: entries instead of matrices ------------------------------------------------------
-
-
-def entries(m: MatrixSymbol) -> ImmutableMatrix:
-    """The scalar symbols of a matrix symbol: a column b1 → b1_1, b1_2…; a matrix W1 → W1_1_1, W1_1_2…"""
-    rows, cols = m.shape
-    if cols == 1:
-        return ImmutableMatrix(rows, 1, [Symbol(f"{m.name}_{j + 1}") for j in range(rows)])
-    return ImmutableMatrix(rows, cols, [Symbol(f"{m.name}_{j + 1}_{k + 1}") for j in range(rows) for k in range(cols)])
-
-
-def explicit(expr, env: dict):
-    """``expr`` evaluated on explicit matrices: every matrix symbol replaced by ``env[symbol]``."""
-    if isinstance(expr, MatrixSymbol):
-        return env[expr]
-    if not expr.args or expr.is_number:
-        return expr
-    if isinstance(expr, LossStep):
-        return expr.scalar(list(explicit(expr.args[0], env)), list(explicit(expr.args[1], env)))
-    if isinstance(expr, (Apply, ActivationPrime, Softmax)):
-        args = [explicit(a, env) for a in expr.args[1:]] if not isinstance(expr, Softmax) else [explicit(expr.args[0], env)]
-        return ImmutableMatrix(*args[0].shape, lambda i, j: _entry(expr, args, i, j))
-    args = [explicit(a, env) for a in expr.args]
-    if isinstance(expr, MatAdd):
-        return sum(args[1:], args[0])
-    if isinstance(expr, MatMul):
-        out = args[0]
-        for a in args[1:]:
-            out = out * a
-        return out
-    if isinstance(expr, Transpose):
-        return args[0].T
-    if isinstance(expr, HadamardProduct):
-        out = args[0]
-        for a in args[1:]:
-            out = out.multiply_elementwise(a)
-        return out
-    return expr.func(*args)
-
-
-def _entry(expr, args, i, j):
-    if isinstance(expr, Softmax):
-        return Softmax(MatrixSymbol("_", *args[0].shape))._entry(i, j).xreplace(
-            {MatrixSymbol("_", *args[0].shape)[k, 0]: args[0][k, 0] for k in range(args[0].shape[0])})
-    if isinstance(expr, Apply):
-        return Apply(expr.args[0], MatrixSymbol("_", 1, 1))._entry(0, 0).xreplace({MatrixSymbol("_", 1, 1)[0, 0]: args[0][i, j]})
-    return expr.scalar_rule()(args[0][i, j], args[1][i, j])
-
-
-def lower(target) -> Program:
-    """The scalar program of a layer network or loss: one step per entry, z1_j = Σₖ W1_j_k x_k + b1_j, …
-
-    Parameters come in ``flat_params`` order (each Wˡ row by row, then bˡ), the order of the compiled
-    code's parameter vector.
-
-    >>> print(lower(layers("2-1", output="sigmoid")))
-    z1_1 = W1_1_1*x_1 + W1_1_2*x_2 + b1_1
-    a1_1 = sigmoid(z1_1)
-    out = a1_1
-    """
-    program = target.program
-    env = {m: entries(m) for m in program.inputs + program.params}
-    steps = []
-    for lhs, rhs in program.assignments:
-        value = explicit(rhs, env)
-        if isinstance(lhs, MatrixSymbol):
-            env[lhs] = entries(lhs)
-            steps += [(s, v) for s, v in zip(env[lhs], value)]
-        else:
-            steps.append((lhs, value))
-    outputs = tuple(o if not isinstance(o, MatrixSymbol) else env[o][0] for o in program.outputs)
-    return Program(flat(env[m] for m in program.inputs), flat_params(program), tuple(steps), outputs)
-
-
-def flat(matrices) -> tuple[Symbol, ...]:
-    return tuple(s for m in matrices for s in m)
-
-
-def flat_params(program: Program) -> tuple[Symbol, ...]:
-    """Every parameter entry in vector order: W1 row by row, b1, W2, b2, …"""
-    return flat(entries(p) for p in program.params)
-
-
-def entry_names(params, indices) -> list[str]:
-    """The names of the flat parameter entries at ``indices`` (``W1_2_3``, ``b1_4``, as ``entries`` names them),
-    without building a symbol per entry: a network of millions of parameters names the few it samples.
-
-    >>> entry_names(layers("2-3-1").params, [0, 5, 6, 12])
-    ['W1_1_1', 'W1_3_2', 'b1_1', 'b2_1']
-    """
-    starts, offset = [], 0
-    for p in params:
-        starts.append(offset)
-        offset += int(p.shape[0] * p.shape[1])
-    names = []
-    for i in indices:
-        k = bisect_right(starts, int(i)) - 1
-        p, j = params[k], int(i) - starts[k]
-        cols = int(p.shape[1])
-        names.append(f"{p.name}_{j + 1}" if cols == 1 else f"{p.name}_{j // cols + 1}_{j % cols + 1}")
-    return names
-
-
-def shape_text(shape: Sequence[int]) -> str:
-    """``(32, 64)`` → ``32×64``."""
-    return "×".join(str(int(n)) for n in shape)

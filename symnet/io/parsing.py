@@ -52,6 +52,7 @@ FUNCTIONS = {
         "sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "sinh", "cosh", "asin", "acos", "atan")},
     **{a.name: (a.function, 1, 1) for a in ACTIVATIONS.values() if a.function is not None},  # sigmoid, relu, …
     "erf": (sympy.erf, 1, 1),
+    "Heaviside": (sympy.Heaviside, 1, 1), "sign": (sympy.sign, 1, 1),   # in the rule table: formulas print them
     "Abs": (sympy.Abs, 1, 1), "abs": (sympy.Abs, 1, 1),
     "Max": (sympy.Max, 2, MAX_MINMAX_ARGS), "Min": (sympy.Min, 2, MAX_MINMAX_ARGS),
     "f": (neuron, 2, None),

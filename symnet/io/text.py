@@ -71,3 +71,62 @@ def _symbols(names) -> tuple:
     if isinstance(names, str):
         return parse_names(names)
     return tuple(Symbol(n) if isinstance(n, str) else n for n in names)
+
+
+def layers(layer_sizes, activation=None, output: str | None = None, *, residual: bool = False):
+    """A layer network (``symnet.core.layers.layers``) whose activations may also be formulas in z as text.
+
+    Args:
+        layer_sizes: ``"64-32-10"``, ``[64, 32, 10]``, or a whole spec, the CLI's grammar and what
+            ``network.spec`` prints: ``"layers:3-4-2:z*sigmoid(z):softmax"``,
+            ``"layers:5-8-8-3:tanh,relu:softmax:residual"``.
+        activation: the hidden layers' σ (default relu): a name, your own (a function class, a
+            one-argument function, or a formula in z as text, read by the safe parser), or a list of
+            them, one per hidden layer; text may list them with commas (``"tanh,relu"``).
+        output: the last layer's activation (a name); default softmax, sigmoid for one output.
+        residual: skip adds aˡ = σ(zˡ) + aˡ⁻¹ on every hidden layer as wide as the layer before.
+
+    Returns:
+        A ``LayerNetwork``; ``layers(net.spec) == net``.
+
+    >>> net = layers("3-4-2", activation="z*sigmoid(z)")
+    >>> net.spec
+    'layers:3-4-2:z*sigmoid(z):softmax'
+    >>> layers(net.spec) == net
+    True
+    """
+    from symnet.core import layers as core
+
+    if isinstance(activation, str):
+        activation = core.split_top(activation)
+    if isinstance(activation, (list, tuple)):
+        activation = [_activation(a) for a in activation]
+        activation = activation[0] if len(activation) == 1 else activation
+    if isinstance(layer_sizes, str) and ":" in layer_sizes:
+        layer_sizes, activation, output, residual = core.spec_parts(layer_sizes, activation, output, residual,
+                                                                    read=_activation)
+    return core.layers(layer_sizes, activation, output, residual=residual)
+
+
+def mlp(layer_sizes, activation="sigmoid", output_activation=None) -> network.Network:
+    """A fully connected network of neurons (``symnet.core.network.mlp``); an activation may also be a formula
+    in z as text, read by the safe parser.
+
+    >>> mlp([1, 1], activation="z/(1 + Abs(z))").models[0][1].activation
+    z/(Abs(z) + 1)
+    """
+    return network.mlp(layer_sizes, _activation(activation),
+                       None if output_activation is None else _activation(output_activation))
+
+
+def _activation(value):
+    """An activation's text: a name as it is, a formula in z through the safe parser; anything else as it is."""
+    from symnet.io.netfile import _as_doubles, activation_from_text
+
+    if not isinstance(value, str):
+        return value
+    try:
+        read = activation_from_text(value.strip())
+        return read if isinstance(read, str) else _as_doubles(read)   # 0.12345678901234568: that double, bit for bit
+    except ValueError as error:
+        raise ValueError(f"the activation {value.strip()!r} is neither a name nor a formula in z: {error}") from None

@@ -126,21 +126,13 @@ def _inputs(value, n: int) -> tuple[str, ...]:
 
 
 def _network(spec: str):
-    """``layers:SIZES:ACTIVATION:OUTPUT`` → the ``LayerNetwork`` (the file's own grammar, checked)."""
-    from sympy import Lambda
+    """``layers:SIZES:ACTIVATIONS:OUTPUT[:residual]`` → the ``LayerNetwork``, read by ``symnet.layers`` (the one
+    spec grammar: what ``network.spec`` wrote reads back, formula activations by the safe parser)."""
+    from symnet.io.text import layers
 
-    from symnet.core.layers import layers
-    from symnet.core.matrix_rules import ELEMENTWISE, Z
-    from symnet.io.parsing import parse_expr
-
-    parts = spec.split(":")
-    if len(parts) != 4 or parts[0] != "layers":
-        raise ValueError(f"key 'network' must be a spec like layers:64-32-10:relu:softmax; got {spec!r}")
-    activation = parts[2]
-    if activation not in ELEMENTWISE + ("identity",):      # your own activation, saved as its formula in z
-        try:
-            activation = Lambda(Z, parse_expr(activation))
-        except (ValueError, NotImplementedError) as err:    # ParseError, MissingRuleError
-            raise ValueError(f"key 'network': the activation {parts[2]!r} is neither a name "
-                             f"({', '.join(ELEMENTWISE)}, identity) nor a formula in z: {err}") from None
-    return layers(parts[1], activation, parts[3])
+    if not spec.startswith("layers:") or len(spec.split(":")) not in (4, 5):
+        raise ValueError(f"key 'network' must be a spec like layers:64-32-10:relu:softmax; got {spec[:80]!r}")
+    try:
+        return layers(spec)
+    except (ValueError, TypeError, NotImplementedError) as err:    # ParseError, MissingRuleError
+        raise ValueError(f"key 'network': {err}") from None
