@@ -9,7 +9,8 @@ from sympy import MatrixSymbol, simplify
 from symnet.core.backprop import grad
 from symnet.core.layers import entries, explicit, layers, lower
 from symnet.core.matrix_rules import ActivationPrime, Apply, Softmax
-from symnet.render.layers import layer_latex, layer_text
+from symnet.render.printing import latex as layer_latex
+from symnet.render.printing import pretty as layer_text
 
 CASES = [("2-3-2", "relu", "softmax", None), ("2-2-2", "tanh", "sigmoid", "squared_error"),
          ("3-2-1", "sigmoid", "sigmoid", None), ("2-2-2-2", "softplus", "identity", None)]
@@ -309,8 +310,8 @@ def test_cli_check_handles_layer_networks():
 
 # ---- the matrix-form derivation --------------------------------------------------------------------------
 
-from symnet.derivation.layers import derive_layers  # noqa: E402
-from symnet.render.layer_document import layer_document  # noqa: E402
+from symnet.derivation.derive import derive as derive_layers  # noqa: E402
+from symnet.render.document import document as layer_document  # noqa: E402
 
 
 def test_derivation_tags_each_line_with_its_equation():

@@ -21,6 +21,7 @@ from numbers import Integral, Real
 
 from sympy import HadamardProduct, ImmutableMatrix, Lambda, MatAdd, MatMul, MatrixSymbol, Symbol, Transpose
 
+from symnet.core.display import Displayed
 from symnet.core.matrix_rules import (ELEMENTWISE, ActivationPrime, Apply, LossStep, SigmoidCrossEntropy, Softmax,
                                       SoftmaxCrossEntropy, SquaredError, user_activation)
 from symnet.core.program import Program
@@ -36,7 +37,7 @@ MAX_WIDTH = 100_000
 
 
 @dataclass(frozen=True)
-class LayerNetwork:
+class LayerNetwork(Displayed):
     """A fully connected network of matrix steps; ``program`` ends with the output aᴸ.
 
     >>> net = layers("2-3-2", activation="tanh", output="softmax")
@@ -76,15 +77,14 @@ class LayerNetwork:
         sigmoid, squared error otherwise."""
         return layer_loss(self, kind)
 
-    def __str__(self) -> str:
-        return self.spec
+    latex_inline = True     # str, latex and Jupyter print its formula (symnet.render.printing)
 
     def __repr__(self) -> str:
         return f"layers({self.spec[len('layers:'):]!r})"
 
 
 @dataclass(frozen=True)
-class LayerLoss:
+class LayerLoss(Displayed):
     """The network's program followed by ``C = loss``; a fused loss (softmax or sigmoid cross-entropy)
     reads zᴸ directly, so the output activation and the loss are one stable step."""
 
@@ -93,8 +93,7 @@ class LayerLoss:
     program: Program
     target: MatrixSymbol
 
-    def __str__(self) -> str:
-        return f"C = {self.program.rhs(COST)}"
+    latex_inline = True
 
 
 def layers(layer_sizes, activation: str | None = None, output: str | None = None) -> LayerNetwork:
