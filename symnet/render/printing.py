@@ -259,7 +259,7 @@ class MarkdownPrinter(Printer):
             if self._settings["program"] else formula
 
     def _print_Network(self, net):
-        nested = f"${latex(nested(net))}$"
+        nested = f"${latex(net.nested)}$"
         return nested + "\n\n" + format_assignments(program_pairs(net.program), "markdown") \
             if self._settings["program"] else nested
 
