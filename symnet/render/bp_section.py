@@ -68,8 +68,10 @@ def _unicode(derivation, words, sections, check, title, fmt) -> str:
     out = [words["title"], "=" * 40] if title else []
     for heading, prose, steps, explain in sections:
         out += ["", heading, "-" * 20, prose]
-        for lhs, rhs, shape, tag, rule in _rows(steps, fmt):
-            out.append(f"  {lhs} = {rhs}   ({shape})" + (f"   — {words[rule]}" if explain and rule else ""))
+        rows = _rows(steps, fmt)
+        left = max((len(f"{lhs} = {rhs}") for lhs, rhs, *_ in rows), default=0)
+        for lhs, rhs, shape, tag, rule in rows:
+            out.append(f"  {f'{lhs} = {rhs}'.ljust(left)}   ({shape})" + (f"   — {words[rule]}" if explain and rule else ""))
     out += ["", words["equations"], "-" * 20, words["equations_text"]]
     out += [f"  {name}  {text}" for name, _, text in EQUATIONS]
     out += ["", words["batch"], "-" * 20, words["batch_text"], "  " + BATCH[1]]
@@ -87,7 +89,7 @@ def _markdown(derivation, words, sections, check, title) -> str:
                                   for lhs, rhs, shape, tag, _ in rows))
         out += ["\\end{aligned}", "$$"]
         if explain:
-            out += [""] + [f"- {words[rule]}" for rule in dict.fromkeys(r[4] for r in rows if r[4])]
+            out += [""] + [f"- {words[rule]}" for rule in _rules(rows)]
     out += ["", f"## {words['equations']}", "", words["equations_text"], "", "$$", "\\begin{aligned}"]
     out.append(" \\\\\n".join(rf"&\text{{{name}}} && {tex}" for name, tex, _ in EQUATIONS))
     out += ["\\end{aligned}", "$$", "", f"## {words['batch']}", "", words["batch_text"], "", "$$", BATCH[0], "$$"]
@@ -106,15 +108,20 @@ def _latex(derivation, words, sections, check) -> str:
         out.append("\\end{align*}")
         if explain:
             out += ["\\begin{itemize}"] + [f"\\item {_latex_prose(words[rule])}"
-                                           for rule in dict.fromkeys(r[4] for r in rows if r[4])] + ["\\end{itemize}"]
+                                           for rule in _rules(rows)] + ["\\end{itemize}"]
     out += [f"\\section*{{{escape(words['equations'])}}}", _latex_prose(words["equations_text"]), "\\begin{align*}"]
     out.append(" \\\\\n".join(rf"&\text{{{name}}} && {tex}" for name, tex, _ in EQUATIONS))
     out += ["\\end{align*}", f"\\section*{{{escape(words['batch'])}}}", _latex_prose(words["batch_text"]),
             "\\[", BATCH[0], "\\]"]
     if check:
         out += [f"\\section*{{{escape(words['check'])}}}", _latex_prose(words["check_text"]),
-                "\\begin{verbatim}", _ascii(str(derivation.check)), "\\end{verbatim}"]
+                "{\\footnotesize", "\\begin{verbatim}", _ascii(str(derivation.check)), "\\end{verbatim}", "}"]
     return "\n".join(out) + "\n"
+
+
+def _rules(rows) -> list[str]:
+    """The rules the lines were made by, once each, in the order of the equations (BP1 … BP4)."""
+    return sorted(dict.fromkeys(r[4] for r in rows if r[4]), key=lambda rule: rule.replace("fused", "bp1"))
 
 
 def _ascii(text: str) -> str:
