@@ -3,7 +3,8 @@
 Networks: the seed network, 2-3-3-3-1, 2-4-4-4-4-1, 2-8-8-1, 2-16-16-1, 2-2¹⁰-1 (sigmoid, squared
 error) and the layer networks 64-32-10 and 784-128-10 (ReLU, softmax cross-entropy). Systems: symnet
 (NumPy, JAX, fused), naive ``sympy.diff`` + ``lambdify(cse=True)`` under a timeout, micrograd, HIPS
-autograd, PyTorch (one thread), JAX ``jit`` written by hand, hand-written NumPy backprop (layers).
+autograd, PyTorch (one thread), JAX ``jit`` written by hand, hand-written NumPy backprop (layers);
+the seed network's Hessian and Hessian-vector product beside ``jax.jit(jax.hessian)`` and PyTorch's.
 Every system's loss and gradient are checked against symnet's before it is timed. Times are medians
 of interleaved rounds; ratios are taken within one run. ``--quick`` uses tiny sizes (CI runs it).
 
@@ -29,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # the bench_* scripts 
 import bench_backends  # noqa: E402
 import bench_build  # noqa: E402
 import bench_core  # noqa: E402
+import bench_hessian  # noqa: E402
 import bench_systems  # noqa: E402
 import bench_training  # noqa: E402
 import targets  # noqa: E402
@@ -147,7 +149,9 @@ def report(cfg, quick: bool) -> str:
              "## Memory while training (symnet, NumPy backend)", "\n".join(memory_table(cfg)),
              "## Build time vs parameters (fitted exponent; 1 = linear)", "\n".join(bench_build.table(quick))]
     parts += ["## The public call, its generated code and the backends (batch 1 and 1024; × public)",
-              bench_backends.table(cfg["rounds"], quick)]
+              bench_backends.table(cfg["rounds"], quick),
+              "## Second derivatives of the seed network (issue 20; × symnet's NumPy call)",
+              bench_hessian.table(cfg["rounds"], quick)]
     text = "\n\n".join(parts)
     return "\n\n".join([text, "## Targets (issues 12 and 13), read from the tables above",
                           "\n".join(targets.targets_table(text))]) + "\n"

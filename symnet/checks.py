@@ -194,3 +194,12 @@ def figure_path(path) -> Path:
         raise ValueError(f"cannot save a figure as {path.suffix or 'a file without a suffix'} ({path.name}); "
                          f"expected a file name ending {', '.join('.' + f for f in FIGURE_FORMATS)}")
     return path
+
+
+def jax_runtime_started() -> bool:
+    """True once JAX has started its runtime in this process: its threads make a later ``os.fork`` unsafe
+    (a child can deadlock on a lock one of them held), so symnet's forks (a time limit's worker, the
+    tour's second process) run the work in this process instead."""
+    import sys
+
+    return bool(getattr(sys.modules.get("jax._src.xla_bridge"), "_at_fork_handler_installed", False))

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 HAS_TORCH = importlib.util.find_spec("torch") is not None   # the bench extra; CI's test extra leaves it out
 # the training-loop comparison is against a hand-written PyTorch loop, so it has a table only with PyTorch
 SECTIONS = ("Operation counts", "Time per gradient", *(("Training loop",) if HAS_TORCH else ()),
-            "Memory while training", "Build time vs parameters", "The public call")
+            "Memory while training", "Build time vs parameters", "The public call", "Second derivatives")
 MIN_RATIOS = 20 if HAS_TORCH else 14
 LIBRARIES = {"HIPS autograd": "autograd", "PyTorch": "torch", "micrograd": "micrograd"}  # the bench extra
 SYSTEMS = ("symnet numpy", "symnet jax", "symnet fused", "JAX jit (by hand)", "NumPy backprop (by hand)") + tuple(

@@ -74,7 +74,7 @@ def test_step_does_not_mutate_inputs():
 
 
 def test_registry_and_lookup():
-    assert tuple(OPTIMIZERS) == ("sgd", "momentum", "adam")
+    assert tuple(OPTIMIZERS) == ("sgd", "momentum", "adam", "newton")
     assert get_optimizer("ADAM", 0.3) == Adam(0.3)
     assert get_optimizer(SGD(0.2), 99.0) == SGD(0.2)
 

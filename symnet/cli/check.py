@@ -23,6 +23,7 @@ from .common import (
     make_loss,
     network_options,
     parse_point,
+    parse_wrt,
     preload,
     time_limit,
     timeout_option,
@@ -32,7 +33,8 @@ from .records import check_record, dumps, number
 
 
 @click.command(cls=Command, epilog=examples(
-    "symnet check mlp:2-3-1:tanh --seed 3"))
+    "symnet check mlp:2-3-1:tanh --seed 3",
+    "symnet check seed --order 2 --wrt theta5"))
 @network_options
 @loss_option
 @click.option("--at", "at", metavar="NAME=VALUE,...", help="Check at this point (every input, parameter and y).")
@@ -40,28 +42,39 @@ from .records import check_record, dumps, number
               help="Seed of the random point and batch (0 or more).")
 @click.option("--batch", type=click.IntRange(1, 100_000), default=8, show_default=True,
               help="Rows in the random batch.")
+@click.option("--wrt", metavar="NAMES", help="Only these parameters, comma-separated (θN or thetaN: all of neuron N's); "
+              "with --order 2, the entries among them.")
+@click.option("--order", type=click.IntRange(1, 2), default=1, show_default=True,
+              help="2: compare every second derivative ∂²L/∂θᵢ∂θⱼ (i ≤ j) instead: compiled Hessian, "
+                   "Hessian-vector products, sympy.diff twice, differences of the gradient.")
 @format_option("json", choices=("unicode", "text", "markdown"))
 @timeout_option
 @ascii_option
 @handle_errors
-def check(network, expr, inputs, params, activation, loss_name, at, seed, batch, fmt, timeout, ascii):
+def check(network, expr, inputs, params, activation, loss_name, at, seed, batch, wrt, order, fmt, timeout, ascii):
     """Compare four gradients (backprop, sympy.diff, numeric reverse mode, finite differences).
 
     \b
     Exit status 1 when any parameter's gradients disagree; 2 when the loss or a
-    gradient is not finite at the point. --format json prints the table for scripts.
+    gradient is not finite at the point. --order 2 compares the Hessian's entries
+    four ways instead (sympy.diff twice is the slow one: the seed network's 66
+    entries take about half a minute; --wrt theta5 checks six). --format json
+    prints the table for scripts.
     """
     from symnet.numeric.gradcheck import random_point
 
     preload(numeric=True)
-    with time_limit(timeout, "the gradient check"):
+    with time_limit(timeout, "the gradient check", "name fewer parameters with --wrt, or give a larger --timeout"):
         net = load_network(network, expr, inputs, params, activation)
         if is_layer_network(net):
+            if order == 2 or wrt:
+                raise click.UsageError("--order 2 and --wrt go with scalar networks; a layers: network is checked "
+                                       "whole, to first order")
             report = _check_layers(net, loss_name, at, seed, batch)
         else:
             target = make_loss(net, loss_name)
             theta, X, y = point_arrays(target, parse_point(at, target)) if at else random_point(target, seed, batch)
-            report = quiet_check(target, theta, X, y, seed)
+            report = quiet_check(target, theta, X, y, seed, order, parse_wrt(wrt, target) or None)
     require_finite(report)
     if is_layer_network(net):
         _print_layer_report(report, net, fmt, ascii)
@@ -103,7 +116,7 @@ def _print_layer_report(report, net, fmt, ascii) -> None:
         raise SystemExit(EXIT_CHECK_FAILED)
 
 
-def quiet_check(target, theta, X, y, seed: int):
+def quiet_check(target, theta, X, y, seed: int, order: int = 1, wrt=None):
     """``check_grads`` with NumPy's warnings (log of a negative number, …) silenced: the report says it."""
     import warnings
 
@@ -113,17 +126,19 @@ def quiet_check(target, theta, X, y, seed: int):
 
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        return check_grads(target, theta, X, y, seed=seed)
+        return check_grads(target, theta, X, y, seed=seed, order=order, wrt=wrt)
 
 
 def require_finite(report) -> None:
     """ValueError (exit 2) when the loss or any gradient in the report is nan or infinite."""
     import math
 
-    values = [("L", report.loss)] + [(f"∂L/∂{r.param}", v) for r in report.rows for v in r.values if v is not None]
+    entry = "∂²L/∂{}" if getattr(report, "order", 1) == 2 else "∂L/∂{}"
+    values = [("L", report.loss)] + [(entry.format(r.param.replace(",", "∂")), v)
+                                     for r in report.rows for v in r.values if v is not None]
     name, value = next(((n, v) for n, v in values if not math.isfinite(v)), (None, None))
     if name is not None:
-        what = "the loss" if name == "L" else "its gradient"
+        what = "the loss" if name == "L" else ("its Hessian" if name.startswith("∂²") else "its gradient")
         raise ValueError(f"{what} is not finite at this point ({name} = {value}); choose another point with --at "
                          f"or --seed")
 

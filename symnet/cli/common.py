@@ -22,6 +22,7 @@ import click
 
 from symnet.limits import MAX_TIMEOUT
 
+from .firstpass import refuse_bad_formula
 from .naming import (  # noqa: F401  (re-exported: the commands import everything from common)
     ASCII_TABLE,
     MAX_MLP_LAYERS,
@@ -319,8 +320,10 @@ def network_options(func):
     """Add the NETWORK argument (optional) and ``--expr``, ``--inputs``, ``--params``, ``--activation``.
 
     The command receives ``network``, ``expr``, ``inputs``, ``params`` and ``activation`` and calls
-    ``load_network(network, expr, inputs, params, activation)``.
+    ``load_network(network, expr, inputs, params, activation)``. A bad ``--expr`` (or ``--activation``
+    formula) is refused first, before the command imports SymPy (``symnet.cli.firstpass``).
     """
+    command = _first_pass(func, ("expr", None), ("activation", "--activation"))
     options = (
         click.argument("network", required=False, metavar="NETWORK", shell_complete=complete_network),
         click.option("--expr", metavar="EXPR", help='A formula, e.g. "tanh(w*x + b)"; neurons f(theta1, x) allowed.'),
@@ -332,8 +335,20 @@ def network_options(func):
                           'softsign, gelu) or a formula in z, e.g. "z/(1 + Abs(z))".'),
     )
     for option in reversed(options):
-        func = option(func)
-    return func
+        command = option(command)
+    return command
+
+
+def _first_pass(func, *options):
+    """``func`` refusing a bad formula in its ``(keyword, option)`` arguments before anything else."""
+    @functools.wraps(func)
+    def command(*args, **kwargs):
+        with handle_errors():
+            for keyword, option in options:
+                refuse_bad_formula(kwargs.get(keyword), option)
+        return func(*args, **kwargs)
+
+    return command
 
 
 def ascii_option(func):
@@ -343,10 +358,12 @@ def ascii_option(func):
 
 
 def loss_option(func):
-    """Add ``--loss NAME|FORMULA``; the command receives ``loss_name`` (checked by ``make_loss``)."""
+    """Add ``--loss NAME|FORMULA``; the command receives ``loss_name`` (checked by ``make_loss``; a bad formula
+    is refused first, before any heavy import)."""
+    command = _first_pass(func, ("loss_name", "--loss"))
     return click.option("--loss", "loss_name", metavar="NAME|FORMULA", default="squared_error", show_default=True,
                         help=f"The per-sample loss: {', '.join(LOSS_NAMES)}, or a formula in yhat and y, "
-                             'e.g. "0.5*(y - yhat)**2".')(func)
+                             'e.g. "0.5*(y - yhat)**2".')(command)
 
 
 def timeout_option(func=None, *, default: float = DEFAULT_TIMEOUT, work: str = "heavy symbolic work"):

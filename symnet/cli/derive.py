@@ -45,6 +45,7 @@ DOCUMENT_SUFFIXES = (".tex", ".md", ".pdf", ".txt", ".json")
     "symnet derive seed --abstract --lang zh",
     "symnet derive mlp:2-2-1 --at random:1 -o derivation.md",
     "symnet derive seed --wrt w2_1",
+    "symnet derive seed --order 2 --wrt b5 -o hessian.pdf",
     "symnet derive layers:64-32-10:relu:softmax --lang zh -o bp.pdf"))
 @network_options
 @loss_option
@@ -55,6 +56,9 @@ DOCUMENT_SUFFIXES = (".tex", ".md", ".pdf", ".txt", ".json")
               "default to random:0, so a handout always shows numbers.")
 @click.option("--abstract", is_flag=True, help="Keep the neuron f undefined (scalar θ per neuron, like the article).")
 @click.option("--expanded", is_flag=True, help="Also write each derivative as one closed formula (size-guarded).")
+@click.option("--order", type=click.IntRange(1, 2), default=1, show_default=True,
+              help="2: also the second derivatives ∂²L/∂θᵢ∂θⱼ by --wrt, as the tangent sweep over the gradient "
+                   "program, with their values, eigenvalues and the order-2 check.")
 @click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Language of the prose.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS + ("json",)), default="unicode", show_default=True,
               help="Terminal format (files take theirs from the suffix); json: the derivation as data.")
@@ -64,8 +68,8 @@ DOCUMENT_SUFFIXES = (".tex", ".md", ".pdf", ".txt", ".json")
 @timeout_option
 @ascii_option
 @handle_errors
-def derive(network, expr, inputs, params, activation, loss_name, wrt, at, abstract, expanded, lang, fmt, output, no_check,
-           timeout, ascii):
+def derive(network, expr, inputs, params, activation, loss_name, wrt, at, abstract, expanded, order, lang, fmt, output,
+           no_check, timeout, ascii):
     """Derive ∂L/∂θ step by step with the chain rule: paths, local factors, products, δ-form.
 
     \b
@@ -74,35 +78,38 @@ def derive(network, expr, inputs, params, activation, loss_name, wrt, at, abstra
     --format json prints the derivation as data (see the CLI reference).
     """
     _check_output(output)
+    _check_order(order, abstract, fmt, output)
     _check_language(lang, ascii, output)
     with time_limit(timeout, "the derivation"):
         net = load_network(network, expr, inputs, params, activation)
         if is_layer_network(net):   # layers:… or a layer network's model file: the matrix form
-            _check_matrix_options(fmt, output, at, abstract, expanded)
+            _check_matrix_options(fmt, output, at, abstract, expanded, order)
         check = output is not None and not no_check
         if at is None and output is not None and not abstract and not output.lower().endswith(".json") \
                 and not is_layer_network(net):
             at = DEFAULT_AT
         derivation = _build(net, loss_name, wrt, at, abstract, expanded, check)
+        second = _second(derivation, check) if order == 2 else None
         if output is None and fmt == "json":
             emit(dumps(derivation_record(derivation)), None, ascii, "json")
             return
         if output is None:
             from symnet.render.document import render
 
-            text = render(derivation, fmt, lang).rstrip("\n")
+            text = render(derivation, fmt, lang, second).rstrip("\n")
             echo_out(layer_notation(text, ascii) if derivation.matrix else text, ascii=ascii)
             return
-        _write_document(derivation, output, lang, not no_check)
+        _write_document(derivation, output, lang, not no_check, second)
 
 
-def _check_matrix_options(fmt, output, at, abstract, expanded) -> None:
-    """A layer network's derivation is the matrix form: no JSON, no point, no abstract or expanded form."""
+def _check_matrix_options(fmt, output, at, abstract, expanded, order) -> None:
+    """A layer network's derivation is the matrix form: no JSON, no point, no abstract, expanded or second-order
+    form."""
     if fmt == "json" or (output or "").lower().endswith(".json"):
         raise click.UsageError("a layers: derivation is written as text, Markdown, LaTeX or PDF; it has no "
                                "JSON form yet")
-    if at or abstract or expanded:
-        raise click.UsageError("--at, --abstract and --expanded go with scalar networks; a layers: "
+    if at or abstract or expanded or order == 2:
+        raise click.UsageError("--at, --abstract, --expanded and --order 2 go with scalar networks; a layers: "
                                "network is derived in matrix form (BP1–BP4)")
 
 
@@ -123,6 +130,25 @@ def _check_output(output: str | None) -> None:
     if output is not None and not output.lower().endswith(DOCUMENT_SUFFIXES):
         raise click.BadParameter(f"expected a file ending in {', '.join(DOCUMENT_SUFFIXES)}; got {output}",
                                  param_hint="-o/--output")
+
+
+def _check_order(order: int, abstract: bool, fmt: str, output: str | None) -> None:
+    """--order 2 derives a concrete network's Hessian as a document section; say what goes with it."""
+    if order == 1:
+        return
+    if abstract:
+        raise click.UsageError("--order 2 differentiates the concrete gradient program; leave out --abstract")
+    if fmt == "json" or (output or "").lower().endswith(".json"):
+        raise click.UsageError("--order 2 is written as text, Markdown, LaTeX or PDF; for the Hessian as JSON use "
+                               "symnet hessian NETWORK --format json")
+
+
+def _second(derivation, check: bool):
+    """The second derivatives by the derivation's parameters, at its point (``symnet.derivation.second``)."""
+    from symnet.derivation.second import derive_second
+
+    point = dict(derivation.point) if derivation.point else None
+    return derive_second(derivation.loss, [item.param for item in derivation.params], point, check)
 
 
 def _check_language(lang: str, ascii: bool, output: str | None) -> None:
@@ -171,7 +197,7 @@ def _point(loss, at: str | None):
     return parse_point(at, loss)
 
 
-def _write_document(derivation, output: str, lang: str, check: bool) -> None:
+def _write_document(derivation, output: str, lang: str, check: bool, second=None) -> None:
     from symnet.render.document import document
 
     suffix = output.lower().rsplit(".", 1)[-1]
@@ -184,10 +210,11 @@ def _write_document(derivation, output: str, lang: str, check: bool) -> None:
     name = None if figure is None else figure.name
     if suffix != "pdf":
         fmt = {"tex": "latex", "md": "markdown", "txt": "unicode"}[suffix]
-        write_output(output, document(derivation, fmt, lang, check, name))
+        write_output(output, document(derivation, fmt, lang, check, name, second))
         echo_err(f"wrote {output}")
         return
-    _build_pdf(document(derivation, "latex", lang, check, name), output, lang, () if figure is None else (figure,))
+    _build_pdf(document(derivation, "latex", lang, check, name, second), output, lang,
+               () if figure is None else (figure,))
 
 
 def _graph_beside(derivation, output: str, lang: str):

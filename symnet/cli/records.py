@@ -42,18 +42,21 @@ def check_record(report, target, theta, X) -> dict:
     """``symnet check``: the point, the mean loss, and the four gradients of each parameter.
 
     ``gradients[name]`` maps each method (backprop, sympy, numeric, finite_diff) to its value, null
-    when that method was skipped (``skipped`` says why).
+    when that method was skipped (``skipped`` says why). With ``order`` 2 the rows are
+    ``second_derivatives["a,b"]`` (i ≤ j), by hessian, hvp, sympy and finite_diff.
     """
     from symnet.numeric.gradcheck import ATOL, METHODS, RTOL
 
     net = target.network
-    rows = {row.param: {"values": dict(zip(METHODS, map(number, row.values))), "max_error": number(row.max_error),
+    methods, order = report.methods, report.order   # order 2: hessian, hvp, sympy, finite_diff
+    rows = {row.param: {"values": dict(zip(methods, map(number, row.values))), "max_error": number(row.max_error),
                         "ok": row.ok} for row in report.rows}
     return {"network": str(net), "loss": str(target.display), "loss_name": target.name, "ok": report.ok,
-            "mean_loss": number(report.loss),
-            "rtol": RTOL, "atol": ATOL, "methods": list(METHODS), "batch": len(X),
+            "mean_loss": number(report.loss), "order": order,
+            "rtol": RTOL, "atol": ATOL, "methods": list(methods), "batch": len(X),
             "theta": {p.name: float(t) for p, t in zip(net.params, theta)},
-            "gradients": rows, "skipped": [{"method": m, "reason": r} for m, r in report.skipped]}
+            "gradients" if order == 1 else "second_derivatives": rows,
+            "skipped": [{"method": m, "reason": r} for m, r in report.skipped]}
 
 
 # --- derive -----------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from .common import (
     timeout_option,
     write_outputs,
 )
+from .firstpass import refuse_bad_formula
 from .records import approx_record, dumps, tower_record
 
 POSITIVE = FiniteFloat(min=0, min_open=True)
@@ -161,6 +162,7 @@ def approx(expression, domain, ns, threshold, sharpness, steepness, refine, epoc
     With two --domain numbers, EXPRESSION is a function of x (or x1), approximated by bumps.
     --format json prints the errors for scripts (see the CLI reference).
     """
+    refuse_bad_formula(expression)     # a formula the text shows to be bad: refused before any import
     from symnet.io.options import parse_numbers
     from symnet.io.parsing import parse_expr
 

@@ -59,8 +59,9 @@ def current() -> Worker | None:
 
 def can_fork() -> bool:
     """A fork is possible and safe: POSIX, the main thread, and no JAX runtime (whose threads a fork deadlocks)."""
-    jax_started = getattr(sys.modules.get("jax._src.xla_bridge"), "_at_fork_handler_installed", False)
-    return hasattr(os, "fork") and threading.current_thread() is threading.main_thread() and not jax_started
+    from symnet.checks import jax_runtime_started
+
+    return hasattr(os, "fork") and threading.current_thread() is threading.main_thread() and not jax_runtime_started()
 
 
 def fork_worker(limit, seconds: float, owner):

@@ -19,15 +19,12 @@ from dataclasses import dataclass
 from sympy import Add, Basic, Function, Symbol
 
 from symnet.core.activations import ACTIVATIONS, Z
+from symnet.core.namepattern import MAX_NAME_LENGTH, NAME_PATTERN  # noqa: F401  (the safe parser uses the same rule)
 from symnet.core.program import postorder
 from symnet.core.rules import DERIVATIVES, lookup
 
 PARAMETERIZATIONS = ("affine", "scalar")
 
-# Symbol names that may reach LaTeX or generated code: a letter (Latin or Greek), then letters,
-# digits and single underscores. The safe parser uses the same pattern.
-NAME_PATTERN = re.compile(r"^[A-Za-zα-ωΑ-Ω](?:[A-Za-z0-9α-ωΑ-Ω]|_(?=[A-Za-z0-9α-ωΑ-Ω]))*$")
-MAX_NAME_LENGTH = 32
 
 
 class f(Function):

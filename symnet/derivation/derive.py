@@ -29,7 +29,6 @@ from symnet.core.program import MAX_EXPANDED_OPS
 from symnet.core.rules import differentiate, rule_table
 from symnet.derivation.abstract import derive_abstract
 from symnet.derivation.matrix import matrix_steps
-from symnet.derivation.numbers import evaluate_derivation, with_check
 from symnet.derivation.records import (  # noqa: F401  (the records are part of this module's API)
     LANGUAGES,
     MAX_PATHS,
@@ -97,6 +96,10 @@ def _derive(loss, wrt, at, abstract, expanded, rules, max_expanded_ops, check):
     table = rule_table(rules)
     items = tuple(_param_derivation(loss, gradient, p, table, expanded, max_expanded_ops) for p in gradient.wrt)
     derivation = Derivation(loss, items)
+    if at is None and not check:
+        return derivation
+    from symnet.derivation.numbers import evaluate_derivation, with_check  # NumPy: only for numbers
+
     if at is not None:
         derivation = evaluate_derivation(derivation, at)
     return with_check(derivation) if check else derivation

@@ -10,6 +10,10 @@ when its steps grow and it ends above where it started. A start x₀ where h or 
 Why η decides: near a minimum x*, h′(x) ≈ h″(x*)·(x − x*), so one step multiplies the error x − x* by
 1 − η·h″(x*). Descent settles when |1 − η·h″(x*)| < 1 — monotonically for η·h″ ≤ 1, oscillating
 around x* for η·h″ in (1, 2) — and diverges when η > 2/h″(x*), the stability limit (``curvature``).
+
+Newton's method (``descend_newton``) takes the step that curvature asks for, x ← x − h′(x)/h″(x): on a
+quadratic it lands on x* in one step, whatever x₀. Where h″(x) ≤ 0 or the step would raise h, it is
+damped as in ``optim.damped_newton`` (x ← x − h′/(h″ + λ), λ grown until h does not rise).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from sympy.polys.polyerrors import PolynomialError
 
 from symnet.checks import finite, integer, positive
 from symnet.core.rules import check_supported, differentiate
+from symnet.learn.optim import damped_newton
 from symnet.numeric.codegen import expression_function
 
 LIMIT = 1e6
@@ -46,11 +51,17 @@ class DescentPath:
     hs: tuple[float, ...]
     diverged: bool
     blew_up_at: int | None = None
+    method: str = "gradient"     # or "newton": x ← x − h′/h″ (``learning_rate`` is then 1)
 
     @property
     def steps(self) -> int:
         """Updates made (``len(xs) - 1``)."""
         return len(self.xs) - 1
+
+    @property
+    def label(self) -> str:
+        """How the path was made, for tables and legends: ``η=0.1`` or ``Newton``."""
+        return "Newton" if self.method == "newton" else f"η={self.learning_rate:g}"
 
 
 def descend(h, x0: float, learning_rate: float, steps: int = 20, symbol: Symbol | str | None = None) -> DescentPath:
@@ -93,6 +104,37 @@ def descend_many(h, x0: float, learning_rates: Sequence[float], steps: int = 20,
         raise ValueError(f"learning_rates must be a non-empty list of numbers; got {learning_rates!r}")
     h, x = _resolve(h, symbol)
     return tuple(descend(h, x0, eta, steps, x) for eta in rates)
+
+
+def descend_newton(h, x0: float, steps: int = 20, symbol: Symbol | str | None = None) -> DescentPath:
+    """Minimise h(x) from x₀ by ``steps`` Newton steps x ← x − h′(x)/h″(x), damped where h″ ≤ 0 or h would rise.
+
+    Args and Raises: as for ``descend`` (no learning rate: the curvature scales the step).
+
+    Returns:
+        A ``DescentPath`` with ``method == "newton"``.
+
+    >>> descend_newton(Symbol("x")**2 - 2*Symbol("x"), 3, steps=2).xs    # a quadratic: x* = 1 in one step
+    (3.0, 1.0, 1.0)
+    """
+    h, x = _resolve(h, symbol)
+    x0, steps = finite(x0, "x0"), integer(steps, "steps", at_least=1, at_most=MAX_STEPS)
+    dh = differentiate(h, x)
+    fh, fdh, fd2h = (expression_function(e, [x]) for e in (h, dh, differentiate(dh, x)))
+    _check_start(h, x, dh, x0, _call(fh, x0), _call(fdh, x0))
+    xs, hs, damping = [x0], [_call(fh, x0)], 0.0
+    for k in range(1, steps + 1):
+        here = np.array([xs[-1]])
+        with np.errstate(all="ignore"):
+            moved, damping = damped_newton(here, np.array([_call(fdh, xs[-1])]), np.array([[_call(fd2h, xs[-1])]]),
+                                           hs[-1], lambda t: _call(fh, t[0]), damping)
+        x_new = float(moved[0])
+        h_new = _call(fh, x_new) if math.isfinite(x_new) else math.nan
+        if not (math.isfinite(x_new) and math.isfinite(h_new) and abs(x_new) <= LIMIT and abs(h_new) <= LIMIT**2):
+            return DescentPath(h, x, dh, 1.0, tuple(xs), tuple(hs), True, k, "newton")
+        xs.append(x_new)
+        hs.append(h_new)
+    return DescentPath(h, x, dh, 1.0, tuple(xs), tuple(hs), False, None, "newton")
 
 
 def _walk(h, x, dh, x0, eta, steps) -> DescentPath:
@@ -169,7 +211,7 @@ def format_paths(paths: Sequence[DescentPath]) -> str:
        0            1           1
        1          0.5        0.25
     """
-    head = "step" + "".join(f" {f'x (η={p.learning_rate:g})':>12} {'h(x)':>11}" for p in paths)
+    head = "step" + "".join(f" {f'x ({p.label})':>12} {'h(x)':>11}" for p in paths)
     rows = [head]
     for k in range(max(len(p.xs) for p in paths)):
         cells = [f" {p.xs[k]:>12.6g} {p.hs[k]:>11.5g}" if k < len(p.xs) else " " * 25 for p in paths]
@@ -179,8 +221,8 @@ def format_paths(paths: Sequence[DescentPath]) -> str:
 
 def _note(path: DescentPath) -> str:
     if path.blew_up_at is None:
-        return f"η={path.learning_rate:g} diverged after {path.steps} steps (its steps grew and h ended above h(x₀))"
-    return (f"η={path.learning_rate:g} diverged at step {path.blew_up_at}: x or h(x) stopped being finite "
+        return f"{path.label} diverged after {path.steps} steps (its steps grew and h ended above h(x₀))"
+    return (f"{path.label} diverged at step {path.blew_up_at}: x or h(x) stopped being finite "
             f"or left ±{LIMIT:g}")
 
 
@@ -272,3 +314,15 @@ def format_curvature(paths: Sequence[DescentPath], found: Curvature | None) -> s
         verdict, reason = found.verdict(p.learning_rate)
         lines.append(f"η={p.learning_rate:g}: {verdict}: {reason}")
     return "\n".join(lines)
+
+
+def format_newton(path: DescentPath, found: Curvature | None) -> str:
+    """One line for ``symnet descend --newton``: where Newton's path ended, and after how many steps it
+    came within 1e-8 of the minimum x* (when one was found)."""
+    line = f"Newton x ← x − h'(x)/h''(x): x = {path.xs[-1]:.6g} after {path.steps} steps"
+    if path.diverged:
+        return line + f" (diverged at step {path.blew_up_at})"
+    if found is None:
+        return line
+    near = next((k for k, v in enumerate(path.xs) if abs(v - found.minimum) <= 1e-8 * max(1.0, abs(found.minimum))), None)
+    return line + ("; it never came within 1e-8 of x*" if near is None else f"; within 1e-8 of x* after {near} step(s)")

@@ -26,7 +26,7 @@ from symnet.errors import SymnetError
 from symnet.io.text import loss as make_loss
 from symnet.learn.data import Dataset, as_arrays, split
 from symnet.learn.modelfile import History, TrainResult, load, save
-from symnet.learn.optim import get_optimizer, optimizer_name
+from symnet.learn.optim import Newton, bind_newton, get_optimizer, optimizer_name
 from symnet.limits import check_training_cost
 from symnet.numeric.batch import check_targets, real_array
 
@@ -52,8 +52,10 @@ def train(target, data, optimizer="adam", learning_rate=0.05, epochs=200, batch_
     Args:
         target: a ``Network`` (its loss named by ``loss``) or a ``Loss``.
         data: a ``Dataset`` or ``(X, y)``.
-        optimizer: "sgd", "momentum", "adam", or an optimiser object (then ``learning_rate`` is unused).
-        learning_rate: η.
+        optimizer: "sgd", "momentum", "adam", "newton" (damped, on the whole training set, for networks
+            of at most ``optim.NEWTON_MAX_PARAMS`` parameters), or an optimiser object (then
+            ``learning_rate`` is unused).
+        learning_rate: η (Newton's method takes none: its step is (H + λI)⁻¹·g).
         epochs: passes over the training data.
         batch_size: samples per step (None: the whole set, one step per epoch).
         seed: seeds the initial θ, the shuffling and a fractional validation split.
@@ -122,6 +124,8 @@ def _prepare(target, data, optimizer, learning_rate, epochs, batch_size, seed, t
 
     backend, devices = placement
     loop = _Loop(value_and_grad(lossobj, backend=backend, devices=devices), opt, names, mask, clip, train_set, val_set, batch_size, rng)
+    if isinstance(opt, Newton):  # only Newton's method compiles and evaluates the Hessian
+        loop.opt = bind_newton(opt, lossobj, loop.fn, train_set, theta, mask, batch_size)
     settings = {"optimizer": optimizer_name(opt), "learning_rate": float(opt.learning_rate), "epochs": epochs,
                 "batch_size": batch_size, "seed": seed, "loss": lossobj.name, "clip": clip,
                 "trainable": [names[i] for i in mask], "data": data.name, "data_inputs": list(data.inputs),

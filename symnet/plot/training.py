@@ -194,11 +194,14 @@ def plot_descent(paths, ax=None):
     lo, hi = _descent_window(paths)
     _draw_curve(ax, paths[0], lo, hi)
     for k, path in enumerate(paths):
-        label = f"η = {path.learning_rate:g}" + (" (diverges)" if path.diverged else "")
+        label = ("Newton  x ← x − h′/h″" if path.method == "newton" else f"η = {path.learning_rate:g}") \
+            + (" (diverges)" if path.diverged else "")
         ax.plot(path.xs, path.hs, "-o", color=PATH_COLORS[k % len(PATH_COLORS)], markersize=4, linewidth=1,
                 alpha=0.85, label=label)
     ax.plot(paths[0].xs[:1], paths[0].hs[:1], "s", color="black", markersize=8, label=f"start x₀ = {paths[0].xs[0]:g}")
-    ax.set(xlabel=str(paths[0].symbol), ylabel="h", title="gradient descent  x ← x − η·h′(x)")
+    newton = any(p.method == "newton" for p in paths)
+    ax.set(xlabel=str(paths[0].symbol), ylabel="h",
+           title="gradient descent  x ← x − η·h′(x)" + ("  and Newton's method" if newton else ""))
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return ax

@@ -26,8 +26,9 @@ from symnet.render.tex import emit_latex, emit_markdown, emit_text, math_lines, 
 MAX_CLOSED_FORM_OPS = 400
 
 
-def render(derivation: Derivation, fmt: str = "unicode", lang: str | None = None) -> str:
-    """The per-parameter sections and the summary of ``derivation`` in ``fmt``.
+def render(derivation: Derivation, fmt: str = "unicode", lang: str | None = None, second=None) -> str:
+    """The per-parameter sections and the summary of ``derivation`` in ``fmt`` (then, with ``second``
+    from ``symnet.derivation.second.derive_second``, the second derivatives).
 
     >>> from symnet import seed_network
     >>> from symnet.derivation.derive import derive
@@ -38,11 +39,11 @@ def render(derivation: Derivation, fmt: str = "unicode", lang: str | None = None
     lang = lang or derivation.lang
     if derivation.matrix:
         return bp_document(derivation, fmt, lang, title=False)
-    return emit(body_blocks(derivation, lang), fmt, lang)
+    return emit(body_blocks(derivation, lang) + _second(derivation, second, lang, False), fmt, lang)
 
 
 def document(derivation: Derivation, fmt: str = "markdown", lang: str | None = None, check: bool = True,
-             figure: str | None = None) -> str:
+             figure: str | None = None, second=None) -> str:
     """The whole document in ``fmt``: title, network, loss, one section per parameter, summary, check.
 
     Args:
@@ -53,6 +54,8 @@ def document(derivation: Derivation, fmt: str = "markdown", lang: str | None = N
             (``derive(..., check=True)`` runs ``symnet.check_grads`` at its point).
         figure: the file name of the network's graph (``symnet.plot.graph.save_graph``), relative
             to the document, shown after the network; None for no picture.
+        second: the second derivatives (``symnet.derivation.second.derive_second``), a section after
+            the check (``derive --order 2``); None for none.
 
     Returns:
         The document text.
@@ -67,12 +70,12 @@ def document(derivation: Derivation, fmt: str = "markdown", lang: str | None = N
     if derivation.matrix:
         return bp_document(derivation, fmt, lang, check)
     if fmt == "latex":
-        return latex_document(derivation, lang, check, figure)
-    return emit(document_blocks(derivation, lang, check, figure), fmt, lang)
+        return latex_document(derivation, lang, check, figure, second)
+    return emit(document_blocks(derivation, lang, check, figure) + _second(derivation, second, lang, check), fmt, lang)
 
 
 def latex_document(derivation: Derivation, lang: str | None = None, check: bool = True,
-                   figure: str | None = None) -> str:
+                   figure: str | None = None, second=None) -> str:
     """A standalone LaTeX document (pdflatex for English, xelatex + ctex for Chinese).
 
     >>> from symnet import seed_network
@@ -83,7 +86,7 @@ def latex_document(derivation: Derivation, lang: str | None = None, check: bool 
     lang = lang or derivation.lang
     if derivation.matrix:
         return bp_document(derivation, "latex", lang, check)
-    blocks = document_blocks(derivation, lang, check, figure)
+    blocks = document_blocks(derivation, lang, check, figure) + _second(derivation, second, lang, check)
     title = blocks[0].text
     return preamble(lang, title) + emit(blocks[1:], "latex", lang) + "\n\\end{document}\n"
 
@@ -99,6 +102,15 @@ def derivation_math(derivation: Derivation) -> list[str]:
 def latex_display(derivation: Derivation) -> str:
     """For Jupyter's ``_repr_latex_``: every math block, one ``aligned`` display."""
     return aligned(derivation_math(derivation), display=True)
+
+
+def _second(derivation: Derivation, second, lang: str, check: bool) -> list:
+    """The order-2 section's blocks (``symnet.render.second``), or none."""
+    if second is None:
+        return []
+    from symnet.render.second import output_names, second_blocks
+
+    return second_blocks(second, lang, output_names(derivation.loss), check)
 
 
 def emit(blocks, fmt: str, lang: str) -> str:

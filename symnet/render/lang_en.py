@@ -414,4 +414,28 @@ EN = {
                         "{samples}×{samples} cell centres these maps are drawn from.",
     "live_approx_g": "G(x, y), the target",
     "live_approx_yhat": "ŷ, the sum of towers",
+    # ---- second derivatives: derive --order 2 (symnet.render.second) ----
+    "second_title": "Second derivatives",
+    "second_intro": "The gradient program (the forward steps, then the δ sweep) is a straight-line program too, so "
+                    "symnet differentiates it once more, forward: for a parameter {theta} it sets {seed} (every "
+                    "other parameter 0) and gives each step {s} the tangent {tangent}, the sum over the symbols "
+                    "{u} that {s} reads of its local derivative by {u} times the tangent of {u}. The local "
+                    "derivatives come from the same rule table as backprop; sympy.diff is never called. The tangents of the "
+                    "gradient's results {grad}, one for each parameter {phi}, are the Hessian's column {column}.",
+    "second_adjoints": "The δ sweep that is differentiated (the forward steps are the program above):",
+    "second_column": "Second derivatives by {param}",
+    "second_seed": "The tangent sweep seeded by {seed}: every step that depends on {param}, in program order:",
+    "second_entries": "The column's entries are the tangents of the gradient's results:",
+    "second_summary": "Each entry beside central differences of the compiled gradient:",
+    "second_entry": "entry",
+    "second_eigen": "The eigenvalues of the Hessian at this point are {eigenvalues}. Near a minimum, gradient "
+                    "descent diverges along the eigenvector of the largest one when the learning rate {eta} "
+                    "exceeds {limit}.",
+    "second_eigen_flat": "The eigenvalues of the Hessian at this point are {eigenvalues}: none is positive, so the "
+                         "curvature puts no limit on the learning rate here.",
+    "second_check_intro": "Four independent Hessians of the mean loss, compared (symnet.check_grads(..., order=2)):",
+    "second_sympy_skipped": "sympy.diff twice is left out beyond {n} entries (it would take minutes); name fewer "
+                            "parameters with --wrt to include it.",
+    "method_hessian": "compiled Hessian",
+    "method_hvp": "Hessian-vector product",
 }

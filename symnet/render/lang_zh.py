@@ -375,4 +375,23 @@ ZH = {
                         "越大图越暗。最大误差和均方根误差取自这些图所用的 {samples}×{samples} 个格心。",
     "live_approx_g": "目标函数 G(x, y)",
     "live_approx_yhat": "ŷ：高台之和",
+    # ---- second derivatives: derive --order 2 (symnet.render.second) ----
+    "second_title": "二阶导数",
+    "second_intro": "梯度程序（先是前向各步，再是 δ 的反向扫描）本身也是一个直线程序，所以 symnet 再对它求一次导，"
+                    "这次用前向模式：对参数 {theta}，令 {seed}（其余参数为 0），然后给每一步 {s} 算出切向量 {tangent}，"
+                    "即对 {s} 读取的每个符号 {u}，把 {s} 对 {u} 的局部导数乘以 {u} 的切向量，再求和。局部导数取自反向传播用的"
+                    "同一张规则表，从不调用 sympy.diff。梯度各结果 {grad}（每个参数 {phi} 一个）的切向量就是 Hessian 矩阵的一列 {column}。",
+    "second_adjoints": "被求导的 δ 反向扫描（前向各步就是上面的计算程序）：",
+    "second_column": "对 {param} 的二阶导数",
+    "second_seed": "以 {seed} 为种子的切向扫描：依赖于 {param} 的每一步，按程序顺序：",
+    "second_entries": "这一列的元素就是梯度各结果的切向量：",
+    "second_summary": "每个元素与编译后梯度的中心差分对照：",
+    "second_entry": "元素",
+    "second_eigen": "此点处 Hessian 矩阵的特征值为 {eigenvalues}。在极小值附近，学习率 {eta} 一旦超过 {limit}，"
+                    "梯度下降就会沿最大特征值的特征向量发散。",
+    "second_eigen_flat": "此点处 Hessian 矩阵的特征值为 {eigenvalues}：没有正的特征值，所以这里的曲率不限制学习率。",
+    "second_check_intro": "平均损失的四种相互独立的 Hessian 算法的比较（symnet.check_grads(..., order=2)）：",
+    "second_sympy_skipped": "元素超过 {n} 个时不做 sympy.diff 两次求导（要花好几分钟）；用 --wrt 少选几个参数就会包括它。",
+    "method_hessian": "编译的 Hessian",
+    "method_hvp": "Hessian 向量积",
 }

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from symnet.errors import SymnetError
@@ -65,23 +67,65 @@ def build_pdf(tex: str, path, engine: str = "pdflatex", timeout: float = TIMEOUT
         LatexNotInstalled: latexmk or the engine is missing (the message names the Debian packages).
         LatexBuildError: LaTeX failed or timed out.
     """
+    return start_pdf(tex, path, engine, timeout, log, files).wait()
+
+
+def start_pdf(tex: str, path, engine: str = "pdflatex", timeout: float = TIMEOUT, log=None, files=()) -> PdfBuild:
+    """Start compiling ``tex`` to the PDF ``path`` in the background; ``wait()`` for it (as ``build_pdf``).
+
+    The arguments are ``build_pdf``'s. ``LatexNotInstalled`` is raised at once; a failed build raises
+    ``LatexBuildError`` from ``wait()``. ``cancel()`` stops a build that is no longer wanted.
+    """
     _check_tools(engine)
-    with tempfile.TemporaryDirectory(prefix="symnet-tex-") as folder:
-        source = Path(folder) / "document.tex"
-        source.write_text(tex, encoding="utf-8")
+    return PdfBuild(tex, Path(path), engine, timeout, log, files)
+
+
+class PdfBuild:
+    """latexmk running in a temporary folder; ``wait()`` moves the PDF into place, ``cancel()`` drops it."""
+
+    def __init__(self, tex: str, path: Path, engine: str, timeout: float, log, files):
+        self.path, self.engine, self.timeout, self.log = path, engine, timeout, log
+        self._folder = tempfile.TemporaryDirectory(prefix="symnet-tex-")
+        self._source = Path(self._folder.name) / "document.tex"
+        self._source.write_text(tex, encoding="utf-8")
         for extra in files:
-            shutil.copyfile(extra, Path(folder) / Path(extra).name)
+            shutil.copyfile(extra, Path(self._folder.name) / Path(extra).name)
+        self._deadline = time.monotonic() + timeout
+        self._process = _start_latexmk(self._source, engine)
+
+    def wait(self) -> Path:
+        """The PDF path once LaTeX is done; ``LatexBuildError`` if it failed or ran out of time."""
         try:
-            _run_latexmk(source, engine, timeout)
+            try:
+                code = self._process.wait(timeout=max(self._deadline - time.monotonic(), 0))
+            except subprocess.TimeoutExpired:
+                raise LatexBuildError(f"LaTeX did not finish within {self.timeout:g} s") from None
+            finally:
+                self._copy_log()
+            if code != 0:
+                raise LatexBuildError(f"LaTeX failed ({self.engine}): {_first_error(self._source)}")
+            pdf = self._source.with_suffix(".pdf")
+            if not pdf.is_file():
+                raise LatexBuildError(f"LaTeX produced no PDF: {_first_error(self._source)}")
+            with atomic_path(self.path) as tmp:
+                shutil.copyfile(pdf, tmp)
+            return self.path
         finally:
-            if log is not None and source.with_suffix(".log").is_file():
-                shutil.copyfile(source.with_suffix(".log"), log)
-        pdf = source.with_suffix(".pdf")
-        if not pdf.is_file():
-            raise LatexBuildError(f"LaTeX produced no PDF: {_first_error(source)}")
-        with atomic_path(path) as tmp:
-            shutil.copyfile(pdf, tmp)
-    return Path(path)
+            self.cancel()
+
+    def cancel(self) -> None:
+        """Stop LaTeX if it still runs and remove the build folder (nothing is written to ``path``)."""
+        if self._process.poll() is None:   # latexmk and the TeX runs it started: they share a session
+            try:
+                os.killpg(self._process.pid, signal.SIGKILL)
+            except (AttributeError, ProcessLookupError):   # no process groups (Windows), or gone already
+                self._process.kill()
+        self._process.wait()
+        self._folder.cleanup()
+
+    def _copy_log(self) -> None:
+        if self.log is not None and self._source.with_suffix(".log").is_file():
+            shutil.copyfile(self._source.with_suffix(".log"), self.log)
 
 
 def _check_tools(engine: str) -> None:
@@ -94,17 +138,13 @@ def _check_tools(engine: str) -> None:
                                 f"them with: sudo apt-get install {DEBIAN_PACKAGES}")
 
 
-def _run_latexmk(source: Path, engine: str, timeout: float) -> None:
+def _start_latexmk(source: Path, engine: str) -> subprocess.Popen:
+    """latexmk on ``source`` (its output is not read: errors come from the log), TeX confined to its folder."""
     command = ["latexmk", ENGINES[engine], "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
                "-no-shell-escape", source.name]
     env = {**os.environ, "openin_any": "p", "openout_any": "p"}
-    try:
-        done = subprocess.run(command, cwd=source.parent, env=env, capture_output=True, text=True,
-                              timeout=timeout, stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired:
-        raise LatexBuildError(f"LaTeX did not finish within {timeout:g} s") from None
-    if done.returncode != 0:
-        raise LatexBuildError(f"LaTeX failed ({engine}): {_first_error(source)}")
+    return subprocess.Popen(command, cwd=source.parent, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 def _first_error(source: Path) -> str:

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from sympy import Basic, Derivative, Symbol
 
-from symnet.derivation.derive import OrderedProduct, OrderedSum
+from symnet.derivation.records import OrderedProduct, OrderedSum
 from symnet.render.notation import factor, measure, printer
 
 BUDGET = {"text": 96, "unicode": 96, "latex": 78, "markdown": 80}

@@ -20,8 +20,6 @@ from sympy import Derivative, Symbol
 from sympy.printing.printer import Printer
 
 from symnet.core.losses import LOSS
-from symnet.numeric.gradcheck import ATOL, RTOL
-from symnet.render.document import derivation_math, render
 from symnet.render.layout import Num, number
 from symnet.render.matrix import has_matrix_steps, latex_rows, matrix_rows, nested
 from symnet.render.notation import (  # noqa: F401  (the expression helpers are re-exported from here)
@@ -58,6 +56,8 @@ def gradient_lines(gradient) -> list:
 
 def report_notes(report) -> list[str]:
     """The verdict and tolerance line of a gradient check, then one line per skipped oracle."""
+    from symnet.numeric.gradcheck import ATOL, RTOL  # NumPy: only once there is a report to print
+
     what = ("second derivatives", "entries") if report.order == 2 else ("gradients", "parameter(s)")
     verdict = f"all {what[0]} agree" if report.ok else f"{len(report.failures)} {what[1]} DISAGREE"
     return ([f"mean loss L = {report.loss:.10g}; rtol = {RTOL:g}, atol = {ATOL:g}·max(1, |L|); {verdict}"]
@@ -131,6 +131,8 @@ class _ObjectPrinting:
         return self._lines(hessian.pairs())
 
     def _print_Derivation(self, derivation):
+        from symnet.render.document import render
+
         return render(derivation, self.fmt, self._settings.get("lang")).rstrip("\n")
 
     def _print_GradCheckReport(self, report):
@@ -198,6 +200,8 @@ class ObjectLatexPrinter(_ObjectPrinting, SymnetLatexPrinter):
     _default_settings = {**SymnetLatexPrinter._default_settings, **_ObjectPrinting.OBJECT_SETTINGS}
 
     def _print_Derivation(self, derivation):
+        from symnet.render.document import derivation_math
+
         return aligned(derivation_math(derivation))
 
     def _print_Num(self, num):
@@ -264,6 +268,8 @@ class MarkdownPrinter(Printer):
             if self._settings["program"] else nested
 
     def _print_Derivation(self, derivation):
+        from symnet.render.document import render
+
         return render(derivation, "markdown", self._settings["lang"]).rstrip("\n")
 
     def _print_GradCheckReport(self, report):

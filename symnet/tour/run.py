@@ -24,6 +24,7 @@ from symnet.tour.records import (  # noqa: F401  (part of this module's API)
     TourContext,
     TourResult,
 )
+from symnet.tour.parallel import run_sections
 from symnet.tour.render import render_html, render_markdown
 from symnet.tour.sections import SECTIONS
 
@@ -113,12 +114,7 @@ def run_tour(out, lang: str = "en", progress: Callable[[int, int, str], None] | 
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}: expected one of {', '.join(LANGUAGES)}")
     context = TourContext(check_out_dir(out), lang)
-    sections = []
-    for i, (key, build) in enumerate(SECTIONS, start=1):
-        if progress is not None:
-            progress(i, len(SECTIONS), key)
-        sections.append(build(context))
-    sections = tuple(sections)
+    sections = run_sections(context, SECTIONS, progress)   # the longest ones in a second process
     html = write_text(context.path("index.html"), render_html(sections, lang))
     md = write_text(context.path("index.md"), render_markdown(sections, lang))
     write_manifest(context.out)

@@ -6,7 +6,9 @@ Each function takes a ``TourContext``, does the work with symnet's public API an
 
 from __future__ import annotations
 
+import functools
 import re
+from dataclasses import replace
 
 import numpy as np
 from sympy import Derivative, Symbol
@@ -162,36 +164,52 @@ def gradients_section(ctx: TourContext) -> Section:
     )
     fold = derivation_fold(derive(loss, wrt=[DERIVED_PARAM], at=AT),
                            t("fold_caption", lang, param=pretty(_symbol(DERIVED_PARAM))), lang)
-    files, skipped = derivation_files(ctx, loss)
+    files, skipped, pdf = derivation_files(ctx, loss)
     from symnet.tour.exercises import gradient_exercises
     from symnet.tour.graphlive import graph_widget
 
-    return Section("gradients", t("gradients_title", lang), (t("gradients_p1", lang), t("gradients_p2", lang)),
-                   formulas, files=files, skipped=skipped, folds=(fold,), widgets=(graph_widget(lang, AT),),
-                   exercises=gradient_exercises(lang))
+    section = Section("gradients", t("gradients_title", lang), (t("gradients_p1", lang), t("gradients_p2", lang)),
+                      formulas, files=files, skipped=skipped, folds=(fold,), widgets=(graph_widget(lang, AT),),
+                      exercises=gradient_exercises(lang))
+    if pdf is None:
+        return section
+    from symnet.tour.parallel import Later   # LaTeX runs while the next sections do
+
+    return Later(section, functools.partial(_with_pdf, build=pdf, lang=lang), pdf.cancel)
 
 
-def derivation_files(ctx: TourContext, loss) -> tuple[tuple[Artifact, ...], tuple[str, ...]]:
-    """The derivation of every parameter as .md and .tex, and .pdf when LaTeX is installed.
+def derivation_files(ctx: TourContext, loss) -> tuple[tuple[Artifact, ...], tuple[str, ...], object]:
+    """The derivation of every parameter as .md and .tex, and the start of its .pdf when LaTeX is installed.
 
     Returns:
-        (the files written, notes on what was skipped and why).
+        (the files written, notes on what was skipped and why, the PDF's build or None):
+        ``_with_pdf`` waits for the build and adds the PDF, or the reason it is missing.
     """
     from symnet.derivation.derive import derive
     from symnet.io.files import write_text
     from symnet.render.document import document, latex_document
-    from symnet.render.latexbuild import LatexBuildError, LatexNotInstalled, build_pdf, engine_for
+    from symnet.render.latexbuild import LatexNotInstalled, engine_for, start_pdf
 
     derivation, caption = derive(loss, check=True), t("gradients_doc", ctx.lang)
     tex = latex_document(derivation, ctx.lang)
     write_text(ctx.path("derivation.md"), document(derivation, "markdown", ctx.lang))
     write_text(ctx.path("derivation.tex"), tex)
-    files = [Artifact(caption + " (Markdown)", "derivation.md"), Artifact(caption + " (LaTeX)", "derivation.tex")]
+    files = (Artifact(caption + " (Markdown)", "derivation.md"), Artifact(caption + " (LaTeX)", "derivation.tex"))
     try:
-        build_pdf(tex, ctx.path("derivation.pdf"), engine_for(ctx.lang))
-    except (LatexNotInstalled, LatexBuildError) as err:
-        return tuple(files), (t("no_tex", ctx.lang, reason=str(err)),)
-    return tuple(files) + (Artifact(caption + " (PDF)", "derivation.pdf"),), ()
+        return files, (), start_pdf(tex, ctx.path("derivation.pdf"), engine_for(ctx.lang))
+    except LatexNotInstalled as err:
+        return files, (t("no_tex", ctx.lang, reason=str(err)),), None
+
+
+def _with_pdf(section: Section, build, lang: str) -> Section:
+    """``section`` with the derivation's PDF once LaTeX is done, or with the reason it is not there."""
+    from symnet.render.latexbuild import LatexBuildError
+
+    try:
+        build.wait()
+    except LatexBuildError as err:
+        return replace(section, skipped=section.skipped + (t("no_tex", lang, reason=str(err)),))
+    return replace(section, files=section.files + (Artifact(t("gradients_doc", lang) + " (PDF)", "derivation.pdf"),))
 
 
 def _symbol(name: str) -> Symbol:
