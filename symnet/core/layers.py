@@ -42,9 +42,9 @@ class LayerNetwork(Displayed):
 
     >>> net = layers("2-3-2", activation="tanh", output="softmax")
     >>> print(net.program)
-    z1 = W1*x + b1
+    z1 = W1 @ x + b1
     a1 = tanh(z1)
-    z2 = W2*a1 + b2
+    z2 = W2 @ a1 + b2
     a2 = softmax(z2)
     out = a2
     """

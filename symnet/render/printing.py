@@ -105,15 +105,14 @@ class _ObjectPrinting:
         return self._print(nested(net))
 
     def _print_LayerNetwork(self, net):
-        """The nested formula (softmax(W² relu(W¹ x + b¹) + b²)); ``show`` adds the parameters and the program."""
+        """The nested formula (softmax(W² relu(W¹ x + b¹) + b²)); ``show`` adds the spec and parameters before
+        it and the program after it."""
         if self._settings.get("program"):
-            return self._stack([self._print(nested(net)), self._words(layer_summary(net)),
+            return self._stack([self._words(layer_summary(net)), self._print(nested(net)),
                                 self._shaped(matrix_rows(net.program))], gap=True)
         return self._print(nested(net))
 
     def _print_Program(self, program):
-        if has_matrix_steps(program):
-            return self._shaped(matrix_rows(program))
         return self._lines(program_lines(program))
 
     def _print_Loss(self, loss):
@@ -259,7 +258,7 @@ class MarkdownPrinter(Printer):
 
     def _print_LayerNetwork(self, net):
         formula = f"${latex(nested(net))}$"
-        return formula + "\n\n" + layer_summary(net) + "\n\n" + self._display(net.program) \
+        return layer_summary(net) + "\n\n" + formula + "\n\n" + self._display(net.program) \
             if self._settings["program"] else formula
 
     def _print_Network(self, net):
