@@ -312,6 +312,9 @@ BAD = [
     ("tour",), ("tour", "--lang", "fr", "--out", "t"),
     ("predict", "seed", "--data", "d.csv"), ("predict", "/no/such/model.json", "--data", "d.csv"),
     ("predict", "model.json"), ("predict", "model.json", "--data", "d.csv", "--format", "xml"),
+    ("quiz", "seed", "--wrt", "q", "--answer", "1"), ("quiz", "seed", "--wrt", "b5", "--answer", "x +"),
+    ("quiz", "seed", "--wrt", "b5", "--answer", "foo"), ("quiz", "layers:4-3-2:relu:softmax", "--wrt", "b1",
+                                                        "--answer", "1"),
 ]
 COMMANDS_TESTED = {args[0] for args in BAD}
 
@@ -488,7 +491,7 @@ def test_grad_help_writes_the_partial_derivative():
 
 DOCS = ROOT / "docs"
 EXPECTED_EXIT = {"grad mlp:2-8-8-8-1 --expanded": 2, "check --expr \"relu": 1, 'show --expr "w*x + )"': 2,
-                 'check --expr "log': 2}
+                 'check --expr "log': 2, 'quiz seed --wrt w2_1 --answer "2*(yhat - y)*yhat*(1 - yhat)*w5_1*h3': 1}
 
 
 def _console_examples(page: Path) -> list:

@@ -239,10 +239,11 @@ def _tiny_timeout_calls(tmp_path):
         "graph": ("graph", "seed", "-o", tmp_path / "g.png"),
         "predict": ("predict", tmp_path / "model" / "model.json", "--data", rows, "-o", tmp_path / "p.csv"),
         "tour": ("tour", "--out", tmp_path / "tour"),
+        "quiz": ("quiz", "seed", "--wrt", "w2_1", "--answer", "delta_z2*x2"),
     }
 
 
-@pytest.mark.parametrize("command", ["train", "descend", "tower", "approx", "graph", "predict", "tour"])
+@pytest.mark.parametrize("command", ["train", "descend", "tower", "approx", "graph", "predict", "tour", "quiz"])
 @pytest.mark.parametrize("seconds", ["1e-6", "1e-300"])
 def test_a_tiny_timeout_stops_every_command_with_one_message_and_no_files(command, seconds, tmp_path):
     if command == "predict":

@@ -82,6 +82,7 @@ def options(draw, table):
 
 
 FLAG = st.none()
+LANG = st.sampled_from(("en", "zh", "fr", ""))
 SYMBOLIC = {"--timeout": numbers(), "--format": st.sampled_from(("text", "unicode", "latex", "markdown", "json",
                                                                    "html")),
             "--ascii": FLAG, "--loss": st.sampled_from(("squared_error", "binary_cross_entropy", "hinge", "yhat")),
@@ -97,7 +98,8 @@ def tables(command, out):
         return dict(SYMBOLIC, **{"--wrt": st.sampled_from(NAMES), "--at": points(), "--max-ops": numbers(),
                                  "--expanded": FLAG, "--seed": numbers(), "--batch": numbers(),
                                  "--lang": st.sampled_from(("en", "zh", "fr")), "--no-check": FLAG,
-                                 "--abstract": FLAG, "-o": st.just(out)})
+                                 "--abstract": FLAG, "-o": st.just(out),
+                                 "--order": st.sampled_from(("1", "2", "3", "x"))})
     if command == "graph":  # never a picture format: drawing is slow, and not what is fuzzed here
         return {"--wrt": st.sampled_from(NAMES), "--dpi": numbers(), "--timeout": numbers(),
                 "--lang": st.sampled_from(("en", "zh", "de")), "--loss": SYMBOLIC["--loss"],
@@ -108,30 +110,38 @@ def tables(command, out):
                 "--batch-size": numbers(), "--seed": numbers(), "--validation": numbers(), "--clip": numbers(),
                 "--loss": SYMBOLIC["--loss"], "--timeout": numbers(), "--activation": SYMBOLIC["--activation"],
                 "--backend": st.sampled_from(("numpy", "jax", "fused", "gpu")), "--devices": numbers(),
-                "--format": st.sampled_from(("text", "json", "xml")), "--ascii": FLAG}
+                "--format": st.sampled_from(("text", "json", "xml")), "--ascii": FLAG, "--lang": LANG}
     if command == "descend":
         return {"--lr": st.sampled_from(("0.1", "0.1,0.5", "", "nan", "1,x", "-1")), "--steps": numbers(),
                 "--var": st.sampled_from(NAMES), "--timeout": numbers(), "--format": SYMBOLIC["--format"],
-                "--ascii": FLAG, "-o": st.just(out)}
+                "--ascii": FLAG, "-o": st.just(out), "--newton": FLAG, "--lang": LANG}
     if command == "tower":
         return {"--bounds": st.sampled_from(("0,1,0,1", "1,0,0,1", "0,1", "a,b,c,d", "nan,1,0,1")),
                 "--steepness": numbers(), "--sharpness": numbers(), "--threshold": numbers(),
                 "--nested": FLAG, "--show-formula": FLAG, "--ascii": FLAG, "--timeout": numbers(),
-                "-o": st.just(out), "--format": st.sampled_from(("text", "json", "csv"))}
+                "-o": st.just(out), "--format": st.sampled_from(("text", "json", "csv")), "--lang": LANG}
     if command == "approx":
         return {"--domain": st.sampled_from(("-1,1,-1,1", "1,-1,0,1", "0,0,0,0", "x")),
                 "--n": st.sampled_from(("1", "2", "1,2", "0", "33", "", "2,x")), "--threshold": numbers(),
                 "--sharpness": numbers(), "--steepness": numbers(), "--timeout": numbers(),
                 "--refine": FLAG, "--lr": numbers(), "--epochs": st.sampled_from(("1", "0", "x", "100001")),
-                "--format": st.sampled_from(("text", "json", "csv")), "--ascii": FLAG, "--out": st.just(out)}
+                "--format": st.sampled_from(("text", "json", "csv")), "--ascii": FLAG, "--out": st.just(out),
+                "--lang": LANG}
     if command == "predict":
-        return {"--format": st.sampled_from(("csv", "json", "xml")), "-o": st.just(out), "--timeout": numbers()}
+        return {"--format": st.sampled_from(("csv", "json", "xml")), "-o": st.just(out), "--timeout": numbers(),
+                "--lang": LANG}
+    if command == "quiz":
+        return {"--points": numbers(), "--seed": numbers(), "--timeout": numbers(), "--ascii": FLAG,
+                "--format": st.sampled_from(("unicode", "text", "json", "latex")),
+                "--lang": st.sampled_from(("en", "zh", "fr")), "--loss": st.sampled_from(("squared_error", "hinge")),
+                "--activation": SYMBOLIC["--activation"]}
     return {"--lang": st.sampled_from(("fr", "", "EN")), "--timeout": numbers()}   # tour: never a whole tour
 
 
 NETWORK_OPTIONS = ("--expr", "--inputs", "--params")   # network_args gives them
 FIXED = {"train": ("--data", "--epochs", "--quiet", "--out", *NETWORK_OPTIONS), "descend": ("--x0",),
          "graph": ("-o", *NETWORK_OPTIONS), "predict": ("--data",), "tour": ("--out",),
+         "quiz": ("--wrt", "--answer", *NETWORK_OPTIONS),
          **dict.fromkeys(("show", "grad", "check", "codegen", "derive", "hessian"), NETWORK_OPTIONS)}   # given on every call
 
 
@@ -169,6 +179,9 @@ def invocations(draw, command, tmp_path, models=None):
         return [command, *chosen]
     if command == "approx":
         return [command, draw(formulas()), "--n", "1,2", *chosen]
+    if command == "quiz":
+        wrt = draw(st.sampled_from(("w2_1", "b5", "h2", "z3", "yhat", "y", "L", "q") + NAMES))
+        return [command, *draw(network_args(tmp_path)), "--wrt", wrt, "--answer", draw(formulas()), *chosen]
     if command == "predict":
         data = tmp_path / "rows.csv"
         data.write_text(draw(csv_texts()), encoding="utf-8")

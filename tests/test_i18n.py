@@ -56,3 +56,164 @@ def test_lookup_fills_fields_and_refuses_unknown_keys_and_languages():
         i18n.t("pth")
     with pytest.raises(ValueError, match="unknown language 'fr': expected one of en, zh"):
         i18n.t("path", "fr")
+
+
+# ---- the command line in Chinese: --lang zh, or LANG=zh_* ----------------------------------------
+
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+import click  # noqa: E402
+from click.testing import CliRunner  # noqa: E402
+
+from symnet.cli import COMMANDS, main  # noqa: E402
+from symnet.cli.help_zh import COMMANDS as SUMMARIES_ZH  # noqa: E402
+from symnet.cli.help_zh import option_help  # noqa: E402
+
+HAS_CJK = re.compile(f"[{CJK}]")
+NO_LANG = {"LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
+
+
+def cli(*args, env=None, input=None):
+    return CliRunner().invoke(main, list(args), env={**NO_LANG, **(env or {})}, input=input)
+
+
+def command_options(name):
+    command = main.get_command(click.Context(main), name)
+    return [p for p in command.params if isinstance(p, click.Option) and not p.hidden and p.name != "help"]
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_command_and_option_has_chinese_help(name):
+    assert HAS_CJK.search(SUMMARIES_ZH[name])
+    missing = [p.name for p in command_options(name) if not option_help(name, p.name)]
+    assert missing == [], f"{name}: no Chinese help for {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+@pytest.mark.parametrize("how", ["option", "env"])
+def test_help_is_chinese_with_lang_zh_or_lang_env(name, how):
+    result = cli(name, "--lang", "zh", "--help") if how == "option" else cli(name, "--help", env={"LANG": "zh_CN.UTF-8"})
+    assert result.exit_code == 0, result.output
+    assert SUMMARIES_ZH[name] in result.output
+    assert option_help(name, "timeout") in result.output and option_help(name, "lang") in result.output
+    english = cli(name, "--help")
+    assert not HAS_CJK.search(english.output.split("Example")[0].replace("--lang [en|zh]", ""))
+
+
+def test_group_help_lists_chinese_summaries_and_stays_light():
+    result = cli("--lang", "zh", "--help")
+    assert result.exit_code == 0 and all(SUMMARIES_ZH[name] in result.output for name in COMMANDS)
+    code = ("import sys\nfrom symnet.cli import main\ntry:\n    main(['--lang', 'zh', '--help'])\nexcept SystemExit:\n"
+            "    pass\nprint('sympy' in sys.modules, 'numpy' in sys.modules, 'matplotlib' in sys.modules)")
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(root)})
+    assert proc.stdout.split()[-3:] == ["False", "False", "False"]
+
+
+def test_lang_before_the_command_and_lang_env_reach_the_command():
+    right = ("quiz", "seed", "--wrt", "b5", "--answer", "delta_z5")
+    assert "正确" in cli("--lang", "zh", *right).output
+    assert "正确" in cli(*right, env={"LANG": "zh_TW.UTF-8"}).output
+    assert "Right" in cli(*right, "--lang", "en", env={"LANG": "zh_CN.UTF-8"}).output     # the option wins
+    assert "Right" in cli(*right, env={"LANG": "zh_CN.UTF-8", "LC_ALL": "en_US.UTF-8"}).output   # LC_ALL first
+    derived = cli("derive", "seed", "--wrt", "b5", env={"LANG": "zh_CN.UTF-8"})
+    assert derived.exit_code == 0 and "对 b₅ 求导" in derived.output
+
+
+def test_messages_in_chinese(tmp_path):
+    tower = cli("tower", "--lang", "zh", "-o", str(tmp_path / "t.png"))
+    assert tower.exit_code == 0 and f"已写入 {tmp_path / 't.png'}" in tower.output
+    bad = cli("quiz", "seed", "--wrt", "b5", "--answer", "x +", "--lang", "zh")
+    assert bad.exit_code == 2 and bad.output.startswith("错误：syntax error")
+    assert cli("quiz", "seed", "--wrt", "b5", "--answer", "x +").output.startswith("Error: syntax error")
+
+
+@pytest.fixture
+def figure_texts(monkeypatch):
+    """The texts of every figure the commands save (titles, axis labels, legends), recorded as they are saved."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+    seen, save = [], Figure.savefig
+
+    def record(self, *args, **kwargs):
+        seen.append({t.get_text() for t in self.findobj(Text) if t.get_text().strip()})
+        return save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", record)
+    from symnet.cli import worker     # the figures are saved here, not in a forked time-limit worker
+    monkeypatch.setattr(worker, "can_fork", lambda: False)
+    return seen
+
+
+FIGURE_COMMANDS = {
+    "tower": (["tower", "-o", "{d}/tower.png"], "高台"),
+    "descend": (["descend", "x**2 - 2*x", "--x0", "3", "--lr", "0.1,1.1", "-o", "{d}/descent.png"], "梯度下降"),
+    "approx": (["approx", "sin(x)*cos(y)", "--n", "2,4", "--out", "{d}/approx"], "误差"),
+    "train": (["train", "seed", "--data", "xor", "--epochs", "5", "--out", "{d}/run"], "损失"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FIGURE_COMMANDS))
+def test_figures_carry_chinese_titles(name, tmp_path, figure_texts):
+    args, word = FIGURE_COMMANDS[name]
+    args = [a.format(d=tmp_path) for a in args]
+    assert cli(*args, "--lang", "zh").exit_code == 0
+    chinese = [set(texts) for texts in figure_texts]
+    figure_texts.clear()
+    assert cli(*args).exit_code == 0
+    english = [set(texts) for texts in figure_texts]
+    assert len(chinese) == len(english) >= 1
+    assert any(word in text for texts in chinese for text in texts), chinese
+    assert all(any(HAS_CJK.search(t) for t in texts) for texts in chinese)             # every figure has Chinese
+    assert not any(HAS_CJK.search(t) for texts in english for t in texts)              # and English has none
+
+
+def test_command_output_words_in_chinese():
+    show = cli("show", "seed", "--lang", "zh")
+    assert show.exit_code == 0 and show.output.startswith("网络：\n") and "参数（11 个）：" in show.output
+    assert cli("show", "seed").output.startswith("network:\n")
+    grad = cli("grad", "seed", "--wrt", "b5", "--lang", "zh")
+    assert grad.output.startswith("损失：") and "梯度程序：" in grad.output
+    check = cli("check", "seed", "--lang", "zh")
+    lines = check.output.strip().splitlines()
+    assert check.exit_code == 0 and lines[-1].endswith("所有梯度一致") and "有限差分" in lines[0]
+    assert "   是" in lines[1] and "yes" not in check.output
+    tower = cli("tower", "--nested", "--lang", "zh")
+    assert tower.output.startswith("4 个嵌套的高台 [-0.5, 0.5]") and "56 个参数" in tower.output
+
+
+def test_a_terminal_that_cannot_show_chinese_gets_english():
+    ascii_runner = CliRunner(charset="ascii")
+    env = {**NO_LANG, "LANG": "zh_CN.UTF-8"}
+    help_text = ascii_runner.invoke(main, ["tower", "--help"], env=env)
+    assert help_text.exit_code == 0 and "Build the article's tower" in help_text.output and "?" * 3 not in help_text.output
+    quiz = ascii_runner.invoke(main, ["quiz", "seed", "--wrt", "b5", "--answer", "delta_z5", "--lang", "zh"], env=env)
+    assert quiz.exit_code == 0 and "Right" in quiz.output
+    bad = ascii_runner.invoke(main, ["show", "bogus"], env=env)
+    assert bad.exit_code == 2 and bad.output.startswith("Error: ")
+
+
+def test_the_approximation_table_in_chinese():
+    zh = cli("approx", "sin(x)*cos(y)", "--n", "2,4", "--lang", "zh").output.splitlines()
+    en = cli("approx", "sin(x)*cos(y)", "--n", "2,4").output.splitlines()
+    assert zh[0] == "sin(x)*cos(y)，区域 [-2, 2] × [-2, 2]" and en[0] == "sin(x)*cos(y) on [-2, 2] × [-2, 2]"
+    assert zh[1].split() == ["n", "高台数", "参数", "最大误差", "均方根误差", "最大误差之比"]
+    assert [line.split() for line in zh[3:5]] == [line.split() for line in en[3:5]]      # the same numbers
+
+
+def test_chinese_figures_without_a_cjk_font_say_so(tmp_path, monkeypatch):
+    import symnet.cli.figures as figures
+    import symnet.plot.fonts as fonts
+
+    monkeypatch.setattr(fonts, "cjk_font", lambda: (None, fonts.MISSING))
+    monkeypatch.setattr(figures, "_WARNED", set())
+    result = cli("tower", "--lang", "zh", "-o", str(tmp_path / "t.png"))
+    assert result.exit_code == 0 and result.output.count("warning: no CJK font found") == 1
+    assert "warning" not in cli("tower", "-o", str(tmp_path / "e.png")).output        # English needs no CJK font

@@ -6,6 +6,8 @@ SymPy and NumPy are imported inside the command.
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from .common import (
@@ -17,6 +19,7 @@ from .common import (
     examples,
     format_option,
     handle_errors,
+    lang_option,
     is_layer_network,
     load_network,
     loss_option,
@@ -29,6 +32,7 @@ from .common import (
     timeout_option,
 )
 from .inspect import point_arrays
+from .lang import shown_lang
 from .records import check_record, dumps, number
 
 
@@ -50,6 +54,7 @@ from .records import check_record, dumps, number
 @format_option("json", choices=("unicode", "text", "markdown"))
 @timeout_option
 @ascii_option
+@lang_option(expose=False)
 @handle_errors
 def check(network, expr, inputs, params, activation, loss_name, at, seed, batch, wrt, order, fmt, timeout, ascii):
     """Compare four gradients (backprop, sympy.diff, numeric reverse mode, finite differences).
@@ -82,7 +87,7 @@ def check(network, expr, inputs, params, activation, loss_name, at, seed, batch,
     if fmt == "json":
         emit(dumps(check_record(report, target, theta, X)), None, ascii, "json")
     else:
-        echo_out(render_report(report, net.params, fmt), ascii=ascii)
+        echo_out(render_report(report, net.params, fmt, shown_lang(sys.stdout)), ascii=ascii)
     if not report.ok:
         raise SystemExit(EXIT_CHECK_FAILED)
 
@@ -143,12 +148,15 @@ def require_finite(report) -> None:
                          f"or --seed")
 
 
-def render_report(report, params, fmt: str) -> str:
-    """The agreement table, parameter names printed as ``fmt`` prints them (w₁,₁ or w1_1)."""
+def render_report(report, params, fmt: str, lang: str = "en") -> str:
+    """The agreement table, parameter names printed as ``fmt`` prints them (w₁,₁ or w1_1), words in ``lang``."""
     from dataclasses import replace
 
+    from symnet.render.check_table import check_table
     from symnet.render.printing import format_expr
 
     names = {p.name: format_expr(p, "text" if fmt == "text" else "unicode") for p in params}
     shown = replace(report, rows=tuple(replace(r, param=names.get(r.param, r.param)) for r in report.rows))
+    if lang != "en":
+        return check_table(shown, lang, "markdown" if fmt == "markdown" else "text")
     return shown._repr_markdown_() if fmt == "markdown" else str(shown)

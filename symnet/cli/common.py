@@ -23,6 +23,8 @@ import click
 from symnet.limits import MAX_TIMEOUT
 
 from .firstpass import refuse_bad_formula
+from .lang import LANGS, current_lang, env_lang, error_prefix, remember_lang, wrote  # noqa: F401
+
 from .naming import (  # noqa: F401  (re-exported: the commands import everything from common)
     ASCII_TABLE,
     MAX_MLP_LAYERS,
@@ -179,7 +181,7 @@ def format_error(error: BaseException, ascii: bool = False) -> str:
         message = "the expression is nested too deeply to process; use a smaller network or expression"
     else:
         message = str(error).strip() or type(error).__name__
-    lines = [f"Error: {shorten(message)}", _pointer(error, ascii)]
+    lines = [f"{error_prefix()}{shorten(message)}", _pointer(error, ascii)]
     text = "\n".join(line for line in lines if line)
     return ascii_fallback(text) if ascii else text
 
@@ -357,6 +359,20 @@ def ascii_option(func):
                         help="Print ASCII only, with names you can paste back (theta1, w1_1, delta_z5).")(func)
 
 
+def lang_option(func=None, *, what: str = "messages and figures", expose: bool = True):
+    """Add ``--lang en|zh`` (default: ``zh`` when ``LANG=zh_*``, else ``en``), the one language option of every
+    command; the command receives ``lang`` (unless ``expose=False``: then it asks ``current_lang()``).
+
+    Use as ``@lang_option`` or ``@lang_option(what="labels", expose=False)``.
+    """
+    def add(command):
+        return click.option("--lang", type=click.Choice(LANGS), default=current_lang, show_default="en; zh when LANG=zh_*",
+                            is_eager=True, callback=remember_lang, expose_value=expose,
+                            help=f"Language of the {what}: en (English) or zh (Chinese).")(command)
+
+    return add if func is None else add(func)
+
+
 def loss_option(func):
     """Add ``--loss NAME|FORMULA``; the command receives ``loss_name`` (checked by ``make_loss``; a bad formula
     is refused first, before any heavy import)."""
@@ -408,7 +424,7 @@ def emit(text: str, output: str | None, ascii: bool, fmt: str = "text") -> None:
         echo_out(text.rstrip("\n"), ascii=ascii)
         return
     write_output(output, (ascii_fallback(text) if ascii else text).rstrip("\n") + "\n")
-    echo_err(f"wrote {output}", ascii=ascii)
+    echo_err(wrote(output), ascii=ascii)
 
 
 def render_sections(sections, fmt: str) -> str:
@@ -426,7 +442,8 @@ def render_sections(sections, fmt: str) -> str:
             blocks.append(f"% {title}\n{body}")
         else:
             indented = "\n".join("  " + line if line else line for line in body.splitlines())
-            blocks.append(f"{title}:\n{indented}")
+            colon = "：" if any("\u4e00" <= ch <= "\u9fff" for ch in title) else ":"   # Chinese titles take a full-width colon
+            blocks.append(f"{title}{colon}\n{indented}")
     return "\n\n".join(blocks) + "\n"
 
 

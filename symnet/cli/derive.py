@@ -20,6 +20,7 @@ from .common import (
     emit,
     examples,
     handle_errors,
+    lang_option,
     is_layer_network,
     layer_notation,
     load_network,
@@ -32,10 +33,10 @@ from .common import (
     time_limit,
     timeout_option,
     write_output,
+    wrote,
 )
 from .records import derivation_record, dumps
 
-LANGS = ("en", "zh")
 GRAPH_DPI = 150
 DEFAULT_AT = "random:0"     # a document without --at has numbers at the first sample of `symnet check --seed 0`
 DOCUMENT_SUFFIXES = (".tex", ".md", ".pdf", ".txt", ".json")
@@ -59,7 +60,7 @@ DOCUMENT_SUFFIXES = (".tex", ".md", ".pdf", ".txt", ".json")
 @click.option("--order", type=click.IntRange(1, 2), default=1, show_default=True,
               help="2: also the second derivatives ∂²L/∂θᵢ∂θⱼ by --wrt, as the tangent sweep over the gradient "
                    "program, with their values, eigenvalues and the order-2 check.")
-@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Language of the prose.")
+@lang_option(what="prose")
 @click.option("--format", "fmt", type=click.Choice(FORMATS + ("json",)), default="unicode", show_default=True,
               help="Terminal format (files take theirs from the suffix); json: the derivation as data.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE",
@@ -121,9 +122,9 @@ def _build_pdf(tex: str, output: str, lang: str, files=()) -> None:
     except LatexNotInstalled as error:
         tex_path = output[:-4] + ".tex"
         write_output(tex_path, tex)
-        echo_err(f"wrote {tex_path} but no PDF: {error}")
+        echo_err(f"{wrote(tex_path)} but no PDF: {error}")
         raise SystemExit(EXIT_USAGE) from None
-    echo_err(f"wrote {output}")
+    echo_err(wrote(output))
 
 
 def _check_output(output: str | None) -> None:
@@ -203,7 +204,7 @@ def _write_document(derivation, output: str, lang: str, check: bool, second=None
     suffix = output.lower().rsplit(".", 1)[-1]
     if suffix == "json":
         write_output(output, dumps(derivation_record(derivation)))
-        echo_err(f"wrote {output}")
+        echo_err(wrote(output))
         return
     drawn = suffix in ("md", "tex", "pdf") and not derivation.matrix   # a layer network is drawn as its program
     figure = _graph_beside(derivation, output, lang) if drawn else None
@@ -211,7 +212,7 @@ def _write_document(derivation, output: str, lang: str, check: bool, second=None
     if suffix != "pdf":
         fmt = {"tex": "latex", "md": "markdown", "txt": "unicode"}[suffix]
         write_output(output, document(derivation, fmt, lang, check, name, second))
-        echo_err(f"wrote {output}")
+        echo_err(wrote(output))
         return
     _build_pdf(document(derivation, "latex", lang, check, name, second), output, lang,
                () if figure is None else (figure,))
@@ -233,7 +234,7 @@ def _graph_beside(derivation, output: str, lang: str):
     except ValueError as error:
         echo_err(f"no graph in the document: {error}")
         return None
-    echo_err(f"wrote {path}")
+    echo_err(wrote(path))
     return path
 
 
@@ -243,7 +244,7 @@ def _graph_beside(derivation, output: str, lang: str):
 @network_options
 @loss_option
 @click.option("--wrt", metavar="NAME", help="Highlight the paths of this parameter (or neuron θN / thetaN).")
-@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Language of the labels.")
+@lang_option(what="labels")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE", required=True,
               help="The image: .png, .svg or .pdf.")
 @click.option("--dpi", type=click.IntRange(50, 600), default=150, show_default=True, help="Resolution of a PNG.")
@@ -269,7 +270,7 @@ def graph(network, expr, inputs, params, activation, loss_name, wrt, lang, outpu
     note = _font_note(lang)
     if note:
         echo_err(f"warning: {note}")
-    echo_err(f"wrote {output}")
+    echo_err(wrote(output))
 
 
 def _font_note(lang: str) -> str:

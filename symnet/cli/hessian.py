@@ -17,6 +17,7 @@ from .common import (
     examples,
     format_option,
     handle_errors,
+    lang_option,
     load_network,
     loss_option,
     make_loss,
@@ -45,6 +46,7 @@ from .common import (
 @output_option
 @timeout_option
 @ascii_option
+@lang_option(expose=False)
 @handle_errors
 def hessian(network, expr, inputs, params, activation, loss_name, wrt, at, fmt, output, timeout, ascii):
     """Print ∂²L/∂θᵢ∂θⱼ: the Hessian of the loss, entry by entry.

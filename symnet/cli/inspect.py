@@ -9,6 +9,8 @@ commands.
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from .common import (
@@ -18,6 +20,7 @@ from .common import (
     examples,
     format_option,
     handle_errors,
+    lang_option,
     is_layer_network,
     layer_notation,
     load_network,
@@ -51,6 +54,7 @@ OPS_PER_SECOND = 50_000        # a fast machine's printing speed: more than --ti
 @output_option
 @timeout_option
 @ascii_option
+@lang_option(expose=False)
 @handle_errors
 def show(network, expr, inputs, params, activation, fmt, output, timeout, ascii):
     """Print a network: its nested f-form, program, closed formula and parameters.
@@ -82,12 +86,23 @@ def render_network(net, fmt: str) -> str:
 
         return dumps(net)
     closed = closed_form_pair(net)
-    sections = (("network", nested_text(net, fmt)),
-                ("inputs", ", ".join(format_expr(s, fmt) for s in net.inputs)),
-                (f"parameters ({len(net.params)})", ", ".join(format_expr(s, fmt) for s in net.params)),
-                ("program", format_assignments(program_pairs(net.program), fmt)),
-                ("closed form", closed if isinstance(closed, str) else format_assignments([closed], fmt)))
+    words = section_words()
+    sections = ((words("network"), nested_text(net, fmt)),
+                (words("inputs"), ", ".join(format_expr(s, fmt) for s in net.inputs)),
+                (words("parameters", n=len(net.params)), ", ".join(format_expr(s, fmt) for s in net.params)),
+                (words("program"), format_assignments(program_pairs(net.program), fmt)),
+                (words("closed_form"), closed if isinstance(closed, str) else format_assignments([closed], fmt)))
     return render_sections(sections, fmt)
+
+
+def section_words():
+    """``words(name, **fields)``: a section title of show/grad in the language in force (``--lang``)."""
+    from symnet.render.i18n import t
+
+    from .lang import shown_lang
+
+    lang = shown_lang(sys.stdout)
+    return lambda name, **fields: t(f"cli_section_{name}", lang, **fields)
 
 
 def nested_text(net, fmt: str) -> str:
@@ -130,6 +145,7 @@ def closed_form_pair(net):
 @output_option
 @timeout_option
 @ascii_option
+@lang_option(expose=False)
 @handle_errors
 def grad(network, expr, inputs, params, activation, loss_name, wrt, expanded, max_ops, at, fmt, output, timeout, ascii):
     """Print ∂L/∂w for every (or the named) parameter.
@@ -174,10 +190,11 @@ def render_gradient(target, wrt, expanded, point, fmt: str) -> str:
     if fmt == "json":
         return gradient_json(target, gradient, pairs, values)
     body = format_assignments(pairs, fmt) if pairs else show(gradient, fmt)
-    sections = [("loss", format_assignments([(Symbol("L"), target.display)], fmt)),
-                ("derivatives (expanded)" if pairs else "gradient program", body)]
+    words = section_words()
+    sections = [(words("loss"), format_assignments([(Symbol("L"), target.display)], fmt)),
+                (words("expanded" if pairs else "gradient_program"), body)]
     if values is not None:
-        sections.append(("values", format_values(values, fmt)))
+        sections.append((words("values"), format_values(values, fmt)))
     return render_sections(sections, fmt)
 
 
@@ -269,6 +286,7 @@ def point_arrays(target, point: dict):
 @output_option
 @timeout_option
 @ascii_option
+@lang_option(expose=False)
 @handle_errors
 def codegen(network, expr, inputs, params, activation, loss_name, output, timeout, ascii):
     """Print the generated NumPy module of the loss and its gradient: it runs on its own (value_and_grad).

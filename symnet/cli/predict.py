@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import click
 
-from .common import Command, emit, examples, handle_errors, preload, time_limit, timeout_option
+from .common import Command, emit, examples, handle_errors, lang_option, preload, time_limit, timeout_option
 from .naming import NETWORK_EXAMPLES
 
 
@@ -28,6 +28,7 @@ from .naming import NETWORK_EXAMPLES
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
               help="Write to FILE (atomically) instead of printing.")
 @timeout_option(default=60.0, work="reading the model and predicting")
+@lang_option(expose=False)
 @handle_errors
 def predict(model, data_path, fmt, output, timeout):
     """Predict with a trained MODEL (a model.json from symnet train) for each row of a CSV file.

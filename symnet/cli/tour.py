@@ -19,6 +19,7 @@ from symnet.cli.common import (
     echo_out,
     examples,
     handle_errors,
+    lang_option,
     preload,
     time_limit,
     timeout_option,
@@ -31,8 +32,7 @@ TOUR_TIMEOUT = 900.0   # seconds: the tour takes about a minute on a laptop, sev
     "symnet tour --out tour"))
 @click.option("--out", "out", required=True, type=click.Path(file_okay=True, dir_okay=True),
               help="Folder to write the tour into (created if missing).")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Language of the pages: English or Chinese (the article's language).")
+@lang_option(what="pages (Chinese is the article's language)")
 @timeout_option(default=TOUR_TIMEOUT, work="the whole tour")
 @handle_errors
 def tour(out, lang, timeout):

@@ -22,14 +22,16 @@ from .common import (
     echo_out,
     emit,
     examples,
-    figure_bytes,
     handle_errors,
+    lang_option,
     preload,
     time_limit,
     timeout_option,
     write_outputs,
+    wrote,
 )
 from .firstpass import refuse_bad_formula
+from .figures import figure_bytes_in
 from .records import approx_record, dumps, tower_record
 
 POSITIVE = FiniteFloat(min=0, min_open=True)
@@ -49,6 +51,7 @@ POSITIVE = FiniteFloat(min=0, min_open=True)
               help="text: a summary (and --show-formula); json: the tower as data, with its formula and values.")
 @timeout_option(default=60.0, work="building and drawing the tower")
 @ascii_option
+@lang_option(expose=False)
 @handle_errors
 def tower(bounds, steepness, sharpness, threshold, nested, show_formula, output, fmt, timeout, ascii):
     """Build the article's tower of five sigmoid neurons and draw it in 3-D.
@@ -73,7 +76,7 @@ def tower(bounds, steepness, sharpness, threshold, nested, show_formula, output,
         emit(text, None, ascii, "json") if fmt == "json" else echo_out(text, ascii=ascii)
     if output:
         write_outputs([(output, figure)])
-        echo_err(f"wrote {output}", ascii=ascii)
+        echo_err(wrote(output), ascii=ascii)
 
 
 def _tower(box, steepness, sharpness, threshold, nested, show_formula, output, fmt):
@@ -94,7 +97,7 @@ def _tower(box, steepness, sharpness, threshold, nested, show_formula, output, f
     if output:
         from symnet.plot.towers import plot_nested_towers, plot_tower
 
-        figure = figure_bytes((plot_nested_towers if nested else plot_tower)(model).figure, output)
+        figure = figure_bytes_in((plot_nested_towers if nested else plot_tower)(model).figure, output)
     return texts, figure
 
 
@@ -112,11 +115,36 @@ def _bounds(numbers, count, option, names):
     return numbers
 
 
+def study_table(study) -> str:
+    """The error-versus-n table in the language in force (``symnet.towers.study`` writes it in English)."""
+    import sys
+
+    from symnet.render.check_table import aligned
+    from symnet.render.i18n import t
+
+    from .lang import shown_lang
+
+    lang = shown_lang(sys.stdout)
+    if lang == "en":
+        return study.table()
+    target, _, domain = study.table().splitlines()[0].rpartition(" on ")
+    header = [t("cli_study_" + word.replace(" ", "_"), lang) for word in study.header()]
+    return t("cli_study_title", lang, target=target, domain=domain) + "\n" + aligned([header, *study.cells()], rule=True)
+
+
 def _tower_summary(model, nested) -> str:
-    kind = f"{len(model.boxes)} nested towers" if nested else "tower"
+    import sys
+
+    from symnet.render.i18n import t
+
+    from .lang import shown_lang
+
+    lang = shown_lang(sys.stdout)
+    kind = t("cli_nested_towers", lang, n=len(model.boxes)) if nested else t("cli_tower", lang)
     boxes = "; ".join(f"[{x0:g}, {x1:g}] × [{y0:g}, {y1:g}]" for (x0, x1), (y0, y1) in model.boxes)
-    return (f"{kind} {boxes}: {len(model.network.neurons)} sigmoid neurons, {len(model.network.params)} params "
-            f"(steepness {model.steepness:g}, sharpness {model.sharpness:g}, threshold {model.threshold:g})")
+    return t("cli_tower_summary", lang, kind=kind, boxes=boxes, neurons=len(model.network.neurons),
+             params=len(model.network.params), steepness=f"{model.steepness:g}", sharpness=f"{model.sharpness:g}",
+             threshold=f"{model.threshold:g}")
 
 
 def _formula_text(model) -> str:
@@ -153,6 +181,7 @@ def _formula_text(model) -> str:
               help="text: the error table; json: the same numbers for scripts.")
 @timeout_option(default=120.0, work="building, measuring and drawing the towers")
 @ascii_option
+@lang_option(expose=False)
 @handle_errors
 def approx(expression, domain, ns, threshold, sharpness, steepness, refine, epochs, learning_rate, out, fmt, timeout,
            ascii):
@@ -181,11 +210,11 @@ def approx(expression, domain, ns, threshold, sharpness, steepness, refine, epoc
     if fmt == "json":
         emit(dumps(approx_record(study, refined)), None, ascii, "json")
     else:
-        echo_out(study.table(), ascii=ascii)
+        echo_out(study_table(study), ascii=ascii)
         for r in refined:
             echo_out(f"n = {r.before.n}: {r}", ascii=ascii)
     for path in write_outputs(files):
-        echo_err(f"wrote {path}", ascii=ascii)
+        echo_err(wrote(path), ascii=ascii)
 
 
 def _approx(expression, box, sizes, options, refine, epochs, learning_rate, out):
@@ -232,7 +261,7 @@ def _results(study, refined, out) -> list:
     first = plot_approximation(best)
     figures = {"approximation.png": (first[0] if isinstance(first, tuple) else first).figure,
                "error_map.png": plot_error_map(best).figure, "error_vs_n.png": plot_error_study(study).figure}
-    return files + [(out / name, figure_bytes(figure, name)) for name, figure in figures.items()]
+    return files + [(out / name, figure_bytes_in(figure, name)) for name, figure in figures.items()]
 
 
 def _refined_csv(csv, refined):

@@ -20,8 +20,8 @@ from .common import (
     echo_out,
     emit,
     examples,
-    figure_bytes,
     handle_errors,
+    lang_option,
     is_layer_network,
     load_network,
     loss_option,
@@ -31,8 +31,10 @@ from .common import (
     time_limit,
     timeout_option,
     write_outputs,
+    wrote,
 )
 from .firstpass import refuse_bad_formula
+from .figures import figure_bytes_in
 from .records import descent_record, dumps, train_record
 
 RUN_FILES = ("model.json", "loss.csv", "loss.png", "fit.png", "network.png", "data.csv",  # a scalar network's run
@@ -80,6 +82,7 @@ DATA_HELP = ("xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or
               help="text: the summary; json: the same as data, for scripts (with test_accuracy for layers: networks).")
 @timeout_option(default=TRAIN_TIMEOUT, work="building, training and writing the run")
 @ascii_option
+@lang_option(expose=False)
 @handle_errors
 def train(network, expr, inputs, params, activation, data_spec, target, samples, noise, loss_name, optimizer, epochs,
           learning_rate, batch_size, seed, validation, clip, quiet, backend, devices, out_dir, fmt, timeout, ascii):
@@ -226,7 +229,9 @@ def write_training_outputs(out: Path, result, data, validation, seed, write_data
     """model.json, loss.csv, the figures (and data.csv when ``write_data``) in ``out``; returns the paths."""
     from symnet.io.files import write_text
     from symnet.learn.training import save
-    from symnet.plot.training import plot_fit, plot_loss, plot_seed_network, save_figure
+    from symnet.plot.training import plot_fit, plot_loss, plot_seed_network
+
+    from .figures import save_figure_in as save_figure
 
     h = result.history
     rows = ["epoch,train_loss" + (",val_loss" if h.val_loss else "")]
@@ -322,6 +327,7 @@ def summary(record: dict) -> str:
               help="text: dh/dx and the path table; json: the paths as data, for scripts.")
 @timeout_option(default=60.0, work="the descent and its figure")
 @ascii_option
+@lang_option(expose=False)
 @handle_errors
 def descend(function, x0, rates, steps, symbol, newton, output, fmt, timeout, ascii):
     """Gradient descent on a 1-D FORMULA, x ← x − η·h′(x), for each learning rate.
@@ -350,7 +356,7 @@ def descend(function, x0, rates, steps, symbol, newton, output, fmt, timeout, as
         echo_out(text, ascii=ascii)
     if output:
         write_outputs([(output, figure)])
-        echo_err(f"wrote {output}", ascii=ascii)
+        echo_err(wrote(output), ascii=ascii)
 
 
 def _descend(function, x0, etas, steps, symbol, output, fmt, newton=False):
@@ -380,5 +386,5 @@ def _descend(function, x0, etas, steps, symbol, output, fmt, newton=False):
     if output:
         from symnet.plot.training import plot_descent
 
-        figure = figure_bytes(plot_descent(paths + extra).figure, output)
+        figure = figure_bytes_in(plot_descent(paths + extra).figure, output)
     return text, figure

@@ -10,6 +10,7 @@ explained by the matrix rule that produced it), the four equations, the batch su
 from __future__ import annotations
 
 from symnet.render import i18n
+from symnet.render.check_table import check_table
 from symnet.render.notation import printer
 from symnet.render.tex import escape, preamble
 
@@ -52,11 +53,11 @@ def bp_document(derivation, fmt: str = "markdown", lang: str | None = None, chec
     ]
     check = check and derivation.check is not None
     if fmt == "markdown":
-        return _markdown(derivation, words, sections, check, title)
+        return _markdown(derivation, words, sections, check, title, lang)
     if fmt == "latex":
-        body = _latex(derivation, words, sections, check)
+        body = _latex(derivation, words, sections, check, lang)
         return preamble(lang, words["title"]) + body + "\n\\end{document}\n" if title else body
-    return _unicode(derivation, words, sections, check, title, fmt)
+    return _unicode(derivation, words, sections, check, title, fmt, lang)
 
 
 def _rows(steps, fmt):
@@ -64,7 +65,7 @@ def _rows(steps, fmt):
     return [(show(s.lhs), show(s.rhs), f"{s.shape[0]}×{s.shape[1]}", s.tag, s.rule) for s in steps]
 
 
-def _unicode(derivation, words, sections, check, title, fmt) -> str:
+def _unicode(derivation, words, sections, check, title, fmt, lang) -> str:
     out = [words["title"], "=" * 40] if title else []
     for heading, prose, steps, explain in sections:
         out += ["", heading, "-" * 20, prose]
@@ -76,11 +77,11 @@ def _unicode(derivation, words, sections, check, title, fmt) -> str:
     out += [f"  {name}  {text}" for name, _, text in EQUATIONS]
     out += ["", words["batch"], "-" * 20, words["batch_text"], "  " + BATCH[1]]
     if check:
-        out += ["", words["check"], "-" * 20, words["check_text"], str(derivation.check)]
+        out += ["", words["check"], "-" * 20, words["check_text"], check_table(derivation.check, lang)]
     return "\n".join(out).strip("\n") + "\n"
 
 
-def _markdown(derivation, words, sections, check, title) -> str:
+def _markdown(derivation, words, sections, check, title, lang) -> str:
     out = [f"# {words['title']}"] if title else []
     for heading, prose, steps, explain in sections:
         out += ["", f"## {heading}", "", prose, "", "$$", "\\begin{aligned}"]
@@ -94,11 +95,11 @@ def _markdown(derivation, words, sections, check, title) -> str:
     out.append(" \\\\\n".join(rf"&\text{{{name}}} && {tex}" for name, tex, _ in EQUATIONS))
     out += ["\\end{aligned}", "$$", "", f"## {words['batch']}", "", words["batch_text"], "", "$$", BATCH[0], "$$"]
     if check:
-        out += ["", f"## {words['check']}", "", words["check_text"], "", derivation.check._repr_markdown_()]
+        out += ["", f"## {words['check']}", "", words["check_text"], "", check_table(derivation.check, lang, "markdown")]
     return "\n".join(out).strip("\n") + "\n"
 
 
-def _latex(derivation, words, sections, check) -> str:
+def _latex(derivation, words, sections, check, lang) -> str:
     out = []
     for heading, prose, steps, explain in sections:
         out += [f"\\section*{{{escape(heading)}}}", _latex_prose(prose), "", "\\begin{align*}"]
@@ -115,7 +116,7 @@ def _latex(derivation, words, sections, check) -> str:
             "\\[", BATCH[0], "\\]"]
     if check:
         out += [f"\\section*{{{escape(words['check'])}}}", _latex_prose(words["check_text"]),
-                "{\\footnotesize", "\\begin{verbatim}", _ascii(str(derivation.check)), "\\end{verbatim}", "}"]
+                "{\\footnotesize", "\\begin{verbatim}", _ascii(check_table(derivation.check, lang)), "\\end{verbatim}", "}"]
     return "\n".join(out) + "\n"
 
 
