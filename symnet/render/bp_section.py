@@ -127,7 +127,7 @@ def _rules(rows) -> list[str]:
 
 def _ascii(text: str) -> str:
     """The check table for ``verbatim``, which pdflatex can only set in ASCII."""
-    return text.translate(str.maketrans({"—": "-", "·": "*", "−": "-"}))
+    return text.translate(str.maketrans({"—": "-", "·": "*", "−": "-", "Δ": "diff"}))
 
 
 def _tex_shape(shape: str) -> str:
