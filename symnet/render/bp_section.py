@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from symnet.render import i18n
 from symnet.render.check_table import check_table
-from symnet.render.notation import printer
+from symnet.render.matrix import latex_rows, step_rows
+from symnet.render.notation import latex, pretty
 from symnet.render.tex import escape, preamble
 
 KEYS = ("title", "network", "network_text", "loss", "loss_text", "sweep", "sweep_text", "equations",
@@ -60,19 +61,20 @@ def bp_document(derivation, fmt: str = "markdown", lang: str | None = None, chec
     return _unicode(derivation, words, sections, check, title, fmt, lang)
 
 
-def _rows(steps, fmt):
-    show = printer("latex" if fmt in ("markdown", "latex") else "unicode")   # its prose is Unicode in text too
-    return [(show(s.lhs), show(s.rhs), f"{s.shape[0]}×{s.shape[1]}", s.tag, s.rule) for s in steps]
+def _math_rows(steps) -> str:
+    """``lhs &= rhs && 3 \\times 1 \\quad \\text{BP2}`` rows, the printers' (``symnet.render.matrix``)."""
+    return " \\\\\n".join(latex_rows(step_rows(steps), latex))
 
 
 def _unicode(derivation, words, sections, check, title, fmt, lang) -> str:
     out = [words["title"], "=" * 40] if title else []
     for heading, prose, steps, explain in sections:
         out += ["", heading, "-" * 20, prose]
-        rows = _rows(steps, fmt)
-        left = max((len(f"{lhs} = {rhs}") for lhs, rhs, *_ in rows), default=0)
-        for lhs, rhs, shape, tag, rule in rows:
-            out.append(f"  {f'{lhs} = {rhs}'.ljust(left)}   ({shape})" + (f"   — {words[rule]}" if explain and rule else ""))
+        lines = [f"{pretty(step.lhs)} = {pretty(step.rhs)}" for step in steps]   # its prose is Unicode, text too
+        left = max(map(len, lines), default=0)
+        for line, step in zip(lines, steps):
+            note = f"   — {words[step.rule]}" if explain and step.rule else ""
+            out.append(f"  {line.ljust(left)}   ({step.shape[0]}×{step.shape[1]})" + note)
     out += ["", words["equations"], "-" * 20, words["equations_text"]]
     out += [f"  {name}  {text}" for name, _, text in EQUATIONS]
     out += ["", words["batch"], "-" * 20, words["batch_text"], "  " + BATCH[1]]
@@ -85,12 +87,9 @@ def _markdown(derivation, words, sections, check, title, lang) -> str:
     out = [f"# {words['title']}"] if title else []
     for heading, prose, steps, explain in sections:
         out += ["", f"## {heading}", "", prose, "", "$$", "\\begin{aligned}"]
-        rows = _rows(steps, "markdown")
-        out.append(" \\\\\n".join(f"{lhs} &= {rhs} && {_tex_shape(shape)}" + (rf" \quad \text{{{tag[:3]}}}" if tag else "")
-                                  for lhs, rhs, shape, tag, _ in rows))
-        out += ["\\end{aligned}", "$$"]
+        out += [_math_rows(steps), "\\end{aligned}", "$$"]
         if explain:
-            out += [""] + [f"- {words[rule]}" for rule in _rules(rows)]
+            out += [""] + [f"- {words[rule]}" for rule in _rules(steps)]
     out += ["", f"## {words['equations']}", "", words["equations_text"], "", "$$", "\\begin{aligned}"]
     out.append(" \\\\\n".join(rf"&\text{{{name}}} && {tex}" for name, tex, _ in EQUATIONS))
     out += ["\\end{aligned}", "$$", "", f"## {words['batch']}", "", words["batch_text"], "", "$$", BATCH[0], "$$"]
@@ -103,13 +102,10 @@ def _latex(derivation, words, sections, check, lang) -> str:
     out = []
     for heading, prose, steps, explain in sections:
         out += [f"\\section*{{{escape(heading)}}}", _latex_prose(prose), "", "\\begin{align*}"]
-        rows = _rows(steps, "latex")
-        out.append(" \\\\\n".join(f"{lhs} &= {rhs} && {_tex_shape(shape)}" + (rf" \quad \text{{{tag[:3]}}}" if tag else "")
-                                  for lhs, rhs, shape, tag, _ in rows))
-        out.append("\\end{align*}")
+        out += [_math_rows(steps), "\\end{align*}"]
         if explain:
-            out += ["\\begin{itemize}"] + [f"\\item {_latex_prose(words[rule])}"
-                                           for rule in _rules(rows)] + ["\\end{itemize}"]
+            out += ["\\begin{itemize}", *(f"\\item {_latex_prose(words[rule])}" for rule in _rules(steps)),
+                    "\\end{itemize}"]
     out += [f"\\section*{{{escape(words['equations'])}}}", _latex_prose(words["equations_text"]), "\\begin{align*}"]
     out.append(" \\\\\n".join(rf"&\text{{{name}}} && {tex}" for name, tex, _ in EQUATIONS))
     out += ["\\end{align*}", f"\\section*{{{escape(words['batch'])}}}", _latex_prose(words["batch_text"]),
@@ -120,18 +116,14 @@ def _latex(derivation, words, sections, check, lang) -> str:
     return "\n".join(out) + "\n"
 
 
-def _rules(rows) -> list[str]:
+def _rules(steps) -> list[str]:
     """The rules the lines were made by, once each, in the order of the equations (BP1 … BP4)."""
-    return sorted(dict.fromkeys(r[4] for r in rows if r[4]), key=lambda rule: rule.replace("fused", "bp1"))
+    return sorted(dict.fromkeys(s.rule for s in steps if s.rule), key=lambda rule: rule.replace("fused", "bp1"))
 
 
 def _ascii(text: str) -> str:
     """The check table for ``verbatim``, which pdflatex can only set in ASCII."""
     return text.translate(str.maketrans({"—": "-", "·": "*", "−": "-", "Δ": "diff"}))
-
-
-def _tex_shape(shape: str) -> str:
-    return shape.replace("×", r" \times ")
 
 
 # Unicode math in prose, as LaTeX inline math (pdflatex cannot typeset these characters in text)
