@@ -24,6 +24,7 @@ DIGITS = 60            # digits of every node value
 TOLERANCE = 1e-30      # relative: far above 60-digit rounding, far below any real difference
 MAX_FIT_PATHS = 32     # beyond this many paths the answer is not fitted path by path
 MAX_RATIO_OPS = 16     # a term's ratio to its nearest path is shown only when it is this short
+MAX_COEFFICIENT = 1e15  # a chain-rule path's coefficient larger than this is no small rational
 
 
 @dataclass(frozen=True)
@@ -174,12 +175,18 @@ def fit(paths: list, mine: list) -> tuple | None:
     except (ZeroDivisionError, ValueError):
         return None
     c = tuple(_small_rational(solution[k]) for k in range(n))
+    if None in c:
+        return None
     ok = all(close(sum(mpmath.mpf(c[k].numerator) / c[k].denominator * paths[k][i] for k in range(n)), mine[i])
              for i in range(m))
     return c if ok else None
 
 
-def _small_rational(x) -> Fraction:
+def _small_rational(x) -> Fraction | None:
+    """The fraction with denominator ≤ 24 nearest ``x``; None for a number too large to be a path's coefficient
+    (its exact digits would cost more than the whole judgement: exp(exp(exp(x))) at x = 2 has 10⁶⁶ of them)."""
+    if not mpmath.isfinite(x) or abs(x) > MAX_COEFFICIENT:
+        return None
     return Fraction(str(mpmath.nstr(x, 40))).limit_denominator(24)
 
 
@@ -208,6 +215,8 @@ def _constant_ratio(a: list, b: list) -> Fraction | None:
     if any(x is None or x == 0 for x in b) or None in a:
         return None
     ratio = _small_rational(a[0] / b[0])
+    if ratio is None:
+        return None
     r = mpmath.mpf(ratio.numerator) / ratio.denominator
     return ratio if ratio != 0 and all(close(x, r * y) for x, y in zip(a, b)) else None
 
