@@ -11,7 +11,7 @@ from symnet.derivation.records import LANGUAGES
 from symnet.render.document import document
 from symnet.render.i18n import LANGUAGES as SPOKEN
 from symnet.render.i18n import t
-from symnet.render.layer_document import layer_document
+from symnet.render.document import document as layer_document
 
 
 def test_a_chinese_derivation_prints_in_chinese_everywhere():

@@ -18,7 +18,8 @@ from symnet.learn.data import make, split
 from symnet.learn.layer_training import train_layers
 from symnet.numeric.gradcheck import check_grads
 from symnet.numeric.layer_codegen import compile_layers
-from symnet.render.layers import layer_latex, layer_text
+from symnet.render.printing import latex as layer_latex
+from symnet.render.printing import pretty as layer_text
 
 
 def swish(z):

@@ -12,7 +12,8 @@ from symnet import check_grads, derive, grad, value_and_grad
 from symnet.cli import main
 from symnet.cli.records import TRAIN_KEYS
 from symnet.core.layers import layers, parse_layer_spec
-from symnet.derivation.layers import derive_layers
+from symnet.core.backprop import grad as symbolic_grad
+from symnet.derivation.matrix import matrix_steps
 from symnet.numeric.layer_codegen import compile_layers
 
 NET = layers("4-3-2")
@@ -51,7 +52,7 @@ def test_value_and_grad_of_a_layer_network_in_jax_equals_numpy():
 
 def test_derive_of_a_layer_network_is_its_matrix_derivation():
     d = derive(NET)
-    assert [s.tag for s in d.backward] == [s.tag for s in derive_layers(NET).backward]
+    assert [s.tag for s in d.backward] == [s.tag for s in matrix_steps(symbolic_grad(NET.loss()))[1]]
     assert [s.tag for s in d.backward][0] == "BP1_fused"
     only = derive(NET, wrt="W1")   # the sweep pruned to what ∂C/∂W¹ reads: BP1 and BP2 stay lines
     assert [(s.lhs.name, s.tag) for s in only.backward] == [("delta_z2", "BP1_fused"), ("delta_z1", "BP2"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
 import pytest
 from sympy import MatrixSymbol, simplify
@@ -9,7 +11,8 @@ from sympy import MatrixSymbol, simplify
 from symnet.core.backprop import grad
 from symnet.core.layers import entries, explicit, layers, lower
 from symnet.core.matrix_rules import ActivationPrime, Apply, Softmax
-from symnet.render.layers import layer_latex, layer_text
+from symnet.render.printing import latex as layer_latex
+from symnet.render.printing import pretty as layer_text
 
 CASES = [("2-3-2", "relu", "softmax", None), ("2-2-2", "tanh", "sigmoid", "squared_error"),
          ("3-2-1", "sigmoid", "sigmoid", None), ("2-2-2-2", "softplus", "identity", None)]
@@ -309,8 +312,8 @@ def test_cli_check_handles_layer_networks():
 
 # ---- the matrix-form derivation --------------------------------------------------------------------------
 
-from symnet.derivation.layers import derive_layers  # noqa: E402
-from symnet.render.layer_document import layer_document  # noqa: E402
+from symnet.derivation.derive import derive as derive_layers  # noqa: E402
+from symnet.render.document import document as layer_document  # noqa: E402
 
 
 def test_derivation_tags_each_line_with_its_equation():
@@ -329,6 +332,20 @@ def test_documents_in_both_languages_show_bp1_to_bp4_and_the_batch_sum(lang, wor
     assert r"\frac{\partial C}{\partial W^{1}} &= \delta^{1} x^{\mathsf T}" in tex
     assert ("all gradients agree" if lang == "en" else "所有梯度一致") in text and tex.startswith("\\documentclass")
     assert ("finite differences" if lang == "en" else "有限差分") in text            # the check table's words, too
+
+
+def test_the_english_check_table_is_ascii_for_pdflatex():
+    tex = layer_document(derive_layers(layers("4-3-2"), check=True), "latex", "en")
+    table = tex.split("\\begin{verbatim}")[1].split("\\end{verbatim}")[0]
+    assert table.isascii() and "all gradients agree" in table and "max diff" in table
+
+
+@pytest.mark.skipif(shutil.which("latexmk") is None, reason="latexmk not installed (Debian: latexmk texlive-xetex)")
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_cli_derive_builds_the_matrix_form_as_a_pdf(tmp_path, lang):
+    res = CliRunner().invoke(main, ["derive", "layers:4-3-2", "--lang", lang, "-o", str(tmp_path / "bp.pdf")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "bp.pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_cli_derive_writes_the_matrix_form(tmp_path):

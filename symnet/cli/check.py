@@ -96,14 +96,14 @@ def _check_layers(net, loss_name, at, seed, batch):
     """The four-way check of a layer network: matrix, lowered scalar, numeric reverse, finite differences."""
     from click.core import ParameterSource
 
-    from symnet.numeric.layer_check import check_layer_grads, random_layer_point
+    from symnet.numeric.gradcheck import check_grads, random_layer_point
 
     if at:
         raise click.UsageError("--at names scalar values; a layer network is checked at a random point (--seed, --batch)")
     default = click.get_current_context().get_parameter_source("loss_name") is ParameterSource.DEFAULT
     target = net.loss(None if default else loss_name)
     theta, X, y = random_layer_point(target, seed, batch)
-    return check_layer_grads(target, theta, X, y, seed=seed)
+    return check_grads(target, theta, X, y, seed=seed)
 
 
 def _print_layer_report(report, net, fmt, ascii) -> None:

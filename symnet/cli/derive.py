@@ -84,16 +84,10 @@ def derive(network, expr, inputs, params, activation, loss_name, wrt, at, abstra
     with time_limit(timeout, "the derivation"):
         net = load_network(network, expr, inputs, params, activation)
         if is_layer_network(net):   # layers:… or a layer network's model file: the matrix form
-            if fmt == "json" or (output or "").lower().endswith(".json"):
-                raise click.UsageError("a layers: derivation is written as text, Markdown, LaTeX or PDF; it has no "
-                                       "JSON form yet")
-            if at or abstract or expanded or order == 2:
-                raise click.UsageError("--at, --abstract, --expanded and --order 2 go with scalar networks; a layers: "
-                                       "network is derived in matrix form (BP1–BP4)")
-            _derive_layers(net, loss_name, wrt, lang, fmt, output, no_check, ascii)
-            return
+            _check_matrix_options(fmt, output, at, abstract, expanded, order)
         check = output is not None and not no_check
-        if at is None and output is not None and not abstract and not output.lower().endswith(".json"):
+        if at is None and output is not None and not abstract and not output.lower().endswith(".json") \
+                and not is_layer_network(net):
             at = DEFAULT_AT
         derivation = _build(net, loss_name, wrt, at, abstract, expanded, check)
         second = _second(derivation, check) if order == 2 else None
@@ -103,32 +97,21 @@ def derive(network, expr, inputs, params, activation, loss_name, wrt, at, abstra
         if output is None:
             from symnet.render.document import render
 
-            echo_out(render(derivation, fmt, lang, second).rstrip("\n"), ascii=ascii)
+            text = render(derivation, fmt, lang, second).rstrip("\n")
+            echo_out(layer_notation(text, ascii) if derivation.matrix else text, ascii=ascii)
             return
         _write_document(derivation, output, lang, not no_check, second)
 
 
-def _derive_layers(net, loss_name, wrt, lang, fmt, output, no_check, ascii) -> None:
-    """The matrix-form derivation of a layer network, to the terminal or a .md/.tex/.txt/.pdf file."""
-    from click.core import ParameterSource
-
-    from symnet.derivation.layers import derive_layers
-    from symnet.render.layer_document import layer_document
-
-    default = click.get_current_context().get_parameter_source("loss_name") is ParameterSource.DEFAULT
-    loss = net.loss(None if default else loss_name)
-    derivation = derive_layers(loss, check=output is not None and not no_check, wrt=parse_wrt(wrt, loss))
-    if output is None:
-        text = layer_document(derivation, fmt if fmt in ("markdown", "latex") else "unicode", lang).rstrip("\n")
-        echo_out(layer_notation(text, ascii), ascii=ascii)
-        return
-    suffix = output.lower().rsplit(".", 1)[-1]
-    if suffix != "pdf":
-        write_output(output, layer_document(derivation, {"tex": "latex", "md": "markdown", "txt": "unicode"}[suffix],
-                                            lang))
-        echo_err(wrote(output))
-        return
-    _build_pdf(layer_document(derivation, "latex", lang), output, lang)
+def _check_matrix_options(fmt, output, at, abstract, expanded, order) -> None:
+    """A layer network's derivation is the matrix form: no JSON, no point, no abstract, expanded or second-order
+    form."""
+    if fmt == "json" or (output or "").lower().endswith(".json"):
+        raise click.UsageError("a layers: derivation is written as text, Markdown, LaTeX or PDF; it has no "
+                               "JSON form yet")
+    if at or abstract or expanded or order == 2:
+        raise click.UsageError("--at, --abstract, --expanded and --order 2 go with scalar networks; a layers: "
+                               "network is derived in matrix form (BP1–BP4)")
 
 
 def _build_pdf(tex: str, output: str, lang: str, files=()) -> None:
@@ -187,9 +170,17 @@ def _build(net, loss_name, wrt, at, abstract, expanded, check):
     """The loss of the network from the options, then its derivation."""
     from symnet.derivation.derive import derive as build
 
-    loss = make_loss(net, loss_name)
+    loss = _layer_loss(net, loss_name) if is_layer_network(net) else make_loss(net, loss_name)
     symbols = parse_wrt(wrt, loss, abstract=abstract)
     return build(loss, wrt=symbols, at=_point(loss, at), abstract=abstract, expanded=expanded, check=check)
+
+
+def _layer_loss(net, loss_name):
+    """A layer network's loss: its default unless --loss was given."""
+    from click.core import ParameterSource
+
+    default = click.get_current_context().get_parameter_source("loss_name") is ParameterSource.DEFAULT
+    return net.loss(None if default else loss_name)
 
 
 def _point(loss, at: str | None):
@@ -215,7 +206,8 @@ def _write_document(derivation, output: str, lang: str, check: bool, second=None
         write_output(output, dumps(derivation_record(derivation)))
         echo_err(wrote(output))
         return
-    figure = _graph_beside(derivation, output, lang) if suffix in ("md", "tex", "pdf") else None
+    drawn = suffix in ("md", "tex", "pdf") and not derivation.matrix   # a layer network is drawn as its program
+    figure = _graph_beside(derivation, output, lang) if drawn else None
     name = None if figure is None else figure.name
     if suffix != "pdf":
         fmt = {"tex": "latex", "md": "markdown", "txt": "unicode"}[suffix]

@@ -56,36 +56,25 @@ def _check_format(fmt: str) -> str:
 
 
 def show_layers(net, fmt: str) -> str:
-    """The network's name, parameter count and matrix program, every step with its shape."""
-    from symnet.render.layers import layer_text
+    """The network's formula, name, parameter count and matrix program, every step with its shape
+    (``symnet.show``, as for any object)."""
+    from symnet.render.show import show
 
-    _check_format(fmt)
-    head = f"{net.spec}: {net.n_params:,} parameters in " + ", ".join(
-        f"{p.name} ({p.shape[0]}×{p.shape[1]})" for p in net.params)
-    if fmt in ("latex", "markdown"):
-        from symnet.render.layers import layer_expr
-
-        rows = " \\\\\n".join(f"{layer_expr(lhs, 'latex')} &= {layer_expr(rhs, 'latex')}"
-                              for lhs, rhs in net.program.assignments)
-        return f"{head}\n\n$$\n\\begin{{aligned}}\n{rows}\n\\end{{aligned}}\n$$\n"
-    return head + "\n" + layer_text(net.program, "text" if fmt == "text" else "unicode") + "\n"
+    return show(net, _check_format(fmt)) + "\n"
 
 
 def grad_layers(net, loss_name, fmt: str, wrt, expanded, at, parse_wrt) -> str:
     """The gradient program of the layer network's loss, tagged BP1–BP4; ``--wrt W1,b2`` picks parameters
     (``parse_wrt`` is the CLI's ``naming.parse_wrt``: ``symnet.core.names.resolve_wrt``, as for scalar networks)."""
     from symnet.core.backprop import grad
-    from symnet.render.layers import layer_latex, layer_text
+    from symnet.render.show import show
 
     if expanded or at:
         raise click.UsageError("--expanded and --at go with scalar networks; a layers: network prints its matrix "
                                "gradient (symnet check evaluates it)")
     _check_format(fmt)
     loss = _loss(net, loss_name)
-    gradient = grad(loss, parse_wrt(wrt, loss))
-    if fmt in ("latex", "markdown"):
-        return f"$$\n{layer_latex(gradient)}\n$$\n"
-    return layer_text(gradient, "text" if fmt == "text" else "unicode") + "\n"
+    return show(grad(loss, parse_wrt(wrt, loss)), fmt) + "\n"
 
 
 def codegen_layers(net, loss_name) -> str:

@@ -65,20 +65,6 @@ class Gradient(Displayed):
         return (f"<Gradient of {self.forward.outputs[0]} by {', '.join(map(str, self.wrt[:6]))}"
                 f"{', …' if len(self.wrt) > 6 else ''}: {len(self.adjoints)} adjoint steps>")
 
-    def __str__(self) -> str:
-        if any(isinstance(p, MatrixSymbol) for p in self.wrt):
-            from symnet.render.layers import layer_text
-
-            return layer_text(self, "text")   # a layer network: shapes and BP1–BP4 tags
-        return super().__str__()
-
-    def _repr_latex_(self) -> str:
-        if any(isinstance(p, MatrixSymbol) for p in self.wrt):
-            from symnet.render.layers import layer_latex
-
-            return f"$$\n{layer_latex(self)}\n$$"
-        return super()._repr_latex_()
-
 
 def grad(target: Loss | Network | Program, wrt=None, rules: Mapping | None = None) -> Gradient:
     """The symbolic gradient of a loss by the reverse sweep.

@@ -27,6 +27,7 @@ from typing import NamedTuple
 from sympy import Lambda, MatAdd, MatMul, MatrixSymbol, Symbol
 from sympy.printing.str import StrPrinter
 
+from symnet.core.display import Displayed
 from symnet.core.lowering import (entries, entry_names, explicit, flat, flat_params, lower,  # noqa: F401
                                  shape_text)  # the bridge to scalars, re-exported
 from symnet.core.matrix_rules import (ELEMENTWISE, Apply, SigmoidCrossEntropy, Softmax, SoftmaxCrossEntropy,
@@ -45,14 +46,14 @@ RESIDUAL = "residual"   # the spec's last part for skip adds
 
 
 @dataclass(frozen=True)
-class LayerNetwork:
+class LayerNetwork(Displayed):
     """A fully connected network of matrix steps; ``program`` ends with the output aᴸ.
 
     >>> net = layers("2-3-2", activation="tanh", output="softmax")
     >>> print(net.program)
-    z1 = W1*x + b1
+    z1 = W1 @ x + b1
     a1 = tanh(z1)
-    z2 = W2*a1 + b2
+    z2 = W2 @ a1 + b2
     a2 = softmax(z2)
     out = a2
     """
@@ -96,15 +97,14 @@ class LayerNetwork:
         sigmoid, squared error otherwise."""
         return layer_loss(self, kind)
 
-    def __str__(self) -> str:
-        return self.spec
+    latex_inline = True     # str, latex and Jupyter print its formula (symnet.render.printing)
 
     def __repr__(self) -> str:
         return f"layers({self.spec[len('layers:'):]!r})"
 
 
 @dataclass(frozen=True)
-class LayerLoss:
+class LayerLoss(Displayed):
     """The network's program followed by ``C = loss``; a fused loss (softmax or sigmoid cross-entropy)
     reads zᴸ directly, so the output activation and the loss are one stable step."""
 
@@ -113,8 +113,7 @@ class LayerLoss:
     program: Program
     target: MatrixSymbol
 
-    def __str__(self) -> str:
-        return f"C = {self.program.rhs(COST)}"
+    latex_inline = True
 
 
 def layers(layer_sizes, activation=None, output: str | None = None, *, residual: bool = False) -> LayerNetwork:

@@ -28,7 +28,7 @@ from symnet.core.network import Network
 from symnet.core.program import MAX_EXPANDED_OPS
 from symnet.core.rules import differentiate, rule_table
 from symnet.derivation.abstract import derive_abstract
-from symnet.derivation.layers import derive_layers
+from symnet.derivation.matrix import matrix_steps
 from symnet.derivation.records import (  # noqa: F401  (the records are part of this module's API)
     LANGUAGES,
     MAX_PATHS,
@@ -52,8 +52,8 @@ def derive(loss: Loss | Network, wrt: Sequence | None = None, at: Mapping | None
 
     Args:
         loss: a ``Loss``; a ``Network`` stands for its squared-error loss (y − ŷ)², as in every verb; a
-            ``LayerNetwork`` (its default loss) or ``LayerLoss`` gets the matrix form, a
-            ``LayerDerivation`` (``symnet.derivation.layers.derive_layers``; ``wrt``, ``rules``, ``check``).
+            layer network (its default loss) or layer loss gets the matrix form: its lines tagged BP1–BP4
+            (``wrt``, ``rules`` and ``check`` apply as for any network).
         wrt: one name or symbol, or a list (default every parameter; in abstract mode every θᵢ); θN or
             thetaN means all parameters of neuron N; inputs may be named, the target may not
             (``symnet.core.names.resolve_wrt``).
@@ -68,7 +68,7 @@ def derive(loss: Loss | Network, wrt: Sequence | None = None, at: Mapping | None
             the documents), unless a printer is given another.
 
     Returns:
-        A ``Derivation`` (a ``LayerDerivation`` for a layer network).
+        A ``Derivation``, for every kind of network.
 
     >>> from symnet import seed_network
     >>> d = derive(seed_network(), wrt=["w2_1"])
@@ -88,7 +88,7 @@ def _derive(loss, wrt, at, abstract, expanded, rules, max_expanded_ops, check):
         if at is not None or abstract or expanded:
             raise ValueError("a layer network is derived in matrix form (BP1–BP4): at=, abstract= and expanded= go "
                              "with scalar networks; check_grads evaluates the layer gradient")
-        return derive_layers(loss, check=check, wrt=wrt, rules=rules)
+        return _matrix(loss.loss() if isinstance(loss, LayerNetwork) else loss, wrt, rules, check)
     loss = as_loss(loss)
     if abstract:
         return _abstract(loss, wrt, at, expanded)
@@ -103,6 +103,20 @@ def _derive(loss, wrt, at, abstract, expanded, rules, max_expanded_ops, check):
     if at is not None:
         derivation = evaluate_derivation(derivation, at)
     return with_check(derivation) if check else derivation
+
+
+def _matrix(loss, wrt, rules, check) -> Derivation:
+    """The matrix-form derivation: the lines of the reverse sweep, each tagged BP1–BP4, and ∂C/∂p per parameter."""
+    wanted = resolve_wrt(loss, wrt)
+    gradient = grad(loss, loss.program.params + tuple(s for s in wanted if s not in loss.program.params), rules)
+    forward, backward = matrix_steps(gradient, None if wrt is None else wanted)
+    items = tuple(ParamDerivation(p, (), r) for p, r in zip(gradient.wrt, gradient.results) if p in wanted)
+    report = None
+    if check:
+        from symnet.numeric.gradcheck import check_grads
+
+        report = check_grads(loss, rules=rules)
+    return Derivation(loss, items, check=report, forward=forward, backward=backward)
 
 
 def _abstract(loss, wrt, at, expanded) -> Derivation:

@@ -121,7 +121,8 @@ class ParamDerivation:
 
 @dataclass(frozen=True)
 class Derivation(Displayed):
-    """Step-by-step chain-rule derivations of a loss for some parameters (see ``derive``)."""
+    """Step-by-step chain-rule derivations of a loss for some parameters (see ``derive``), for any network:
+    a program with matrix steps also carries its lines (``forward``, ``backward``, tagged BP1–BP4)."""
 
     loss: Loss
     params: tuple[ParamDerivation, ...]
@@ -130,6 +131,13 @@ class Derivation(Displayed):
     loss_value: float | None = None
     check: object | None = None   # a GradCheckReport, from derive(..., check=True)
     lang: str = "en"              # the language its words print in, from derive(..., lang=...)
+    forward: tuple = ()           # matrix steps (symnet.derivation.matrix.MatrixStep): the program's lines
+    backward: tuple = ()          # …and the reverse sweep's, each tagged BP1–BP4
+
+    @property
+    def matrix(self) -> bool:
+        """Whether the program has matrix steps: its document then adds the BP1–BP4 section."""
+        return bool(self.backward)
 
     def __getitem__(self, name) -> ParamDerivation:
         name = str(name)
@@ -140,7 +148,7 @@ class Derivation(Displayed):
 
     def __repr__(self) -> str:
         kind = "abstract derivation" if self.abstract else "derivation"
-        return f"<{kind} of L by {', '.join(p.param.name for p in self.params)}>"
+        return f"<{kind} of {'C' if self.matrix else 'L'} by {', '.join(p.param.name for p in self.params)}>"
 
     def _repr_markdown_(self) -> str:
         from symnet.render.printing import markdown

@@ -1,7 +1,7 @@
 """The four-way gradient comparison as data: one row per parameter, and the report that prints them.
 
 Two values a, b agree when |a − b| ≤ atol · max(1, |L|) + rtol · max(|a|, |b|) (``reverse.is_close``).
-Shared by ``check_grads`` for scalar networks and ``layer_check`` for layer networks.
+Shared by ``check_grads`` for every network, scalar or layer.
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 The content (which steps, in which order) is built here as blocks of ``symnet.render.layout``;
 words come from ``symnet.render.i18n`` (``lang="en"`` or ``"zh"``), formulas from ``symnet.render.printing``.
 A document adds a title, the network (nested form, program, closed form), the loss, a summary
-table and the four-way numeric check (``symnet.check_grads``) to the per-parameter sections.
+table and the four-way numeric check (``symnet.check_grads``) to the per-parameter sections. When the
+program has matrix steps (a layer network), the document is its BP1–BP4 section instead
+(``symnet.render.bp_section``): the same entry points, the same language files, every format.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from symnet.core.neuron import neuron_index
 from symnet.derivation.abstract import NEURON_FUNCTION
 from symnet.derivation.derive import Derivation, OrderedProduct, OrderedSum, ParamDerivation
 from symnet.render import i18n
+from symnet.render.bp_section import bp_document
 from symnet.render.layout import Arrows, Equation, Figure, Heading, Label, Line, Math, Num, Prose, Table, number
-from symnet.render.notation import aligned, check_format, program_pairs
+from symnet.render.matrix import latex_rows, step_rows
+from symnet.render.notation import aligned, check_format, latex, program_pairs
 from symnet.render.tex import emit_latex, emit_markdown, emit_text, math_lines, preamble
 
 MAX_CLOSED_FORM_OPS = 400
@@ -33,6 +37,8 @@ def render(derivation: Derivation, fmt: str = "unicode", lang: str | None = None
     """
     check_format(fmt)
     lang = lang or derivation.lang
+    if derivation.matrix:
+        return bp_document(derivation, fmt, lang, title=False)
     return emit(body_blocks(derivation, lang) + _second(derivation, second, lang, False), fmt, lang)
 
 
@@ -61,6 +67,8 @@ def document(derivation: Derivation, fmt: str = "markdown", lang: str | None = N
     """
     check_format(fmt)
     lang = lang or derivation.lang
+    if derivation.matrix:
+        return bp_document(derivation, fmt, lang, check)
     if fmt == "latex":
         return latex_document(derivation, lang, check, figure, second)
     return emit(document_blocks(derivation, lang, check, figure) + _second(derivation, second, lang, check), fmt, lang)
@@ -76,6 +84,8 @@ def latex_document(derivation: Derivation, lang: str | None = None, check: bool 
     \\documentclass[11pt,UTF8]{ctexart}
     """
     lang = lang or derivation.lang
+    if derivation.matrix:
+        return bp_document(derivation, "latex", lang, check)
     blocks = document_blocks(derivation, lang, check, figure) + _second(derivation, second, lang, check)
     title = blocks[0].text
     return preamble(lang, title) + emit(blocks[1:], "latex", lang) + "\n\\end{document}\n"
@@ -83,6 +93,8 @@ def latex_document(derivation: Derivation, lang: str | None = None, check: bool 
 
 def derivation_math(derivation: Derivation) -> list[str]:
     """Every math line of the derivation's sections (``lhs &= rhs``), for one ``aligned`` block."""
+    if derivation.matrix:
+        return latex_rows(step_rows(derivation.forward + derivation.backward), latex)
     return [line for block in body_blocks(derivation, "en") if isinstance(block, Math)
             for line in math_lines(block, "markdown", "en")]
 

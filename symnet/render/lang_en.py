@@ -5,6 +5,30 @@ keys up; ``symnet.render.lang_zh`` has the same keys (a test checks it).
 """
 
 EN = {
+    # ---- the BP1–BP4 section: a program with matrix steps (symnet.render.bp_section) ----
+    "bp_title": "Backpropagation in matrix form: the four equations BP1–BP4",
+    "bp_network": "The network",
+    "bp_network_text": "Layer l computes zˡ = Wˡ aˡ⁻¹ + bˡ and aˡ = σ(zˡ), with a⁰ = x. For {spec} ({params} parameters) the"
+                       " program is, with the shape of every quantity:",
+    "bp_loss": "The loss",
+    "bp_loss_text": "The loss of one sample compares the output with the target y ({loss}):",
+    "bp_sweep": "The reverse sweep",
+    "bp_sweep_text": "symnet visits the steps backwards. The adjoint δˡ = ∂C/∂zˡ of each step is handed to the step's "
+                     "arguments by one matrix rule of the rule table; nothing below was typed in:",
+    "bp_rule_bp1": "BP1: the loss's gradient ∇ₐC times σ′(zᴸ) entry by entry (elementwise rule)",
+    "bp_rule_fused": "BP1: the output activation and the loss are one stable step, so δᴸ = aᴸ − y",
+    "bp_rule_bp2": "BP2: the product rule gives (Wˡ⁺¹)ᵀ δˡ⁺¹, the elementwise rule multiplies by σ′(zˡ)",
+    "bp_rule_bp3": "BP3: a sum passes δ on unchanged, so the bias gets δˡ",
+    "bp_rule_bp4": "BP4: the product rule for Wˡ aˡ⁻¹ gives δˡ (aˡ⁻¹)ᵀ",
+    "bp_equations": "The four equations",
+    "bp_equations_text": "Read by layer, these lines are Nielsen's four equations of backpropagation:",
+    "bp_batch": "Over a batch",
+    "bp_batch_text": "The compiled code stacks the N samples of a batch as rows: X is N × n₀, and Zˡ, Aˡ, Δˡ are N × nₗ. "
+                     "The per-sample products then sum over the samples by themselves, so no per-sample gradient is ever "
+                     "stored:",
+    "bp_check": "Checked four ways",
+    "bp_check_text": "The matrix gradient, the lowered scalar program (entries w_{j,k}), the numeric reverse mode and "
+                     "finite differences at a random point:",
     # ---- derivations, documents and figures ----
     "title": "How the network learns: the chain rule, step by step",
     "title_abstract": "How the network learns: the chain rule with abstract neurons",

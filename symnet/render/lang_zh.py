@@ -4,6 +4,25 @@ The same keys as ``symnet.render.lang_en`` (a test checks it), in the words of t
 """
 
 ZH = {
+    # ---- the BP1–BP4 section: a program with matrix steps (symnet.render.bp_section) ----
+    "bp_title": "矩阵形式的反向传播：四个方程 BP1–BP4",
+    "bp_network": "网络",
+    "bp_network_text": "第 l 层计算 zˡ = Wˡ aˡ⁻¹ + bˡ 与 aˡ = σ(zˡ)，其中 a⁰ = x。{spec}（{params} 个参数）的程序如下，每个量都标出形状：",
+    "bp_loss": "损失",
+    "bp_loss_text": "单个样本的损失比较输出与目标 y（{loss}）：",
+    "bp_sweep": "反向扫描",
+    "bp_sweep_text": "symnet 倒序访问每一步。每一步的伴随量 δˡ = ∂C/∂zˡ 由规则表中的一条矩阵规则传给这一步的参数；下面没有一行是手写的：",
+    "bp_rule_bp1": "BP1：损失的梯度 ∇ₐC 与 σ′(zᴸ) 逐元素相乘（逐元素规则）",
+    "bp_rule_fused": "BP1：输出激活与损失合成一个数值稳定的步骤，所以 δᴸ = aᴸ − y",
+    "bp_rule_bp2": "BP2：乘积规则给出 (Wˡ⁺¹)ᵀ δˡ⁺¹，逐元素规则再乘以 σ′(zˡ)",
+    "bp_rule_bp3": "BP3：加法把 δ 原样传下去，所以偏置得到 δˡ",
+    "bp_rule_bp4": "BP4：Wˡ aˡ⁻¹ 的乘积规则给出 δˡ (aˡ⁻¹)ᵀ",
+    "bp_equations": "四个方程",
+    "bp_equations_text": "按层来读，这些行就是 Nielsen 的反向传播四方程：",
+    "bp_batch": "一批样本",
+    "bp_batch_text": "编译后的代码把一批 N 个样本按行堆叠：X 是 N × n₀，Zˡ、Aˡ、Δˡ 是 N × nₗ。逐样本的乘积于是自动对样本求和，从不保存逐样本的梯度：",
+    "bp_check": "四种方法核对",
+    "bp_check_text": "在一个随机点上比较矩阵梯度、展开成标量的程序（元素 w_{j,k}）、数值反向模式与有限差分：",
     # ---- derivations, documents and figures ----
     "title": "神经网络如何学习：一步一步看链式法则",
     "title_abstract": "神经网络如何学习：抽象神经元上的链式法则",

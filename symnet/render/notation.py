@@ -18,6 +18,7 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
 from symnet.render.greek import GREEK, NOT_LATEX_COMMANDS
+from symnet.render.matrix import MatrixLatexMethods, MatrixTextMethods, MatrixUnicodeMethods
 
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -53,8 +54,8 @@ def _roman_part(part: str) -> str:
     return r"\mathrm{%s}" % part.translate(_LATIN_LOOKALIKE).replace("_", r"\_")
 
 
-class SymnetLatexPrinter(LatexPrinter):
-    """LaTeX with symnet's symbol names, σ for sigmoid and f(θ, …) neurons."""
+class SymnetLatexPrinter(MatrixLatexMethods, LatexPrinter):
+    """LaTeX with symnet's symbol names, σ for sigmoid and f(θ, …) neurons, Nielsen's W^{1} for matrix steps."""
 
     def _print_Symbol(self, expr, style="plain"):
         base, rest = _name_parts(expr.name)
@@ -92,8 +93,8 @@ class SymnetLatexPrinter(LatexPrinter):
         return body if exp is None else r"%s^{%s}" % (body, exp)
 
 
-class UnicodePrinter(StrPrinter):
-    """One-line Unicode: θ₁, w₃,₁, δz₅, ŷ, σ(z₅)."""
+class UnicodePrinter(MatrixUnicodeMethods, StrPrinter):
+    """One-line Unicode: θ₁, w₃,₁, δz₅, ŷ, σ(z₅); matrix steps W¹, δ², ⊙, ᵀ."""
 
     def _print_Symbol(self, expr):
         base, rest = _name_parts(expr.name)
@@ -182,8 +183,8 @@ def pretty(expr) -> str:
     return UnicodePrinter().doprint(expr)
 
 
-class TextPrinter(StrPrinter):
-    """SymPy's str, with derivatives written dL/dw (also inside larger expressions)."""
+class TextPrinter(MatrixTextMethods, StrPrinter):
+    """SymPy's str, with derivatives written dL/dw (also inside larger expressions); matrix steps with ``@``."""
 
     def _print_Derivative(self, expr):
         n = expr.derivative_count

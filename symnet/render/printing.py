@@ -21,6 +21,7 @@ from sympy.printing.printer import Printer
 
 from symnet.core.losses import LOSS
 from symnet.render.layout import Num, number
+from symnet.render.matrix import has_matrix_steps, latex_rows, matrix_rows, nested
 from symnet.render.notation import (  # noqa: F401  (the expression helpers are re-exported from here)
     FORMATS,
     GREEK,
@@ -63,6 +64,12 @@ def report_notes(report) -> list[str]:
             + [f"skipped {method}: {reason}" for method, reason in report.skipped])
 
 
+def layer_summary(net) -> str:
+    """One line: the network's spec and its parameters with their shapes."""
+    return f"{net.spec}: {net.n_params:,} parameters in " + ", ".join(
+        f"{p.name} ({p.shape[0]}×{p.shape[1]})" for p in net.params)
+
+
 def train_summary(result) -> str:
     """One line: optimiser, epochs and the loss before and after (and on the validation set)."""
     s, h = result.settings, result.history
@@ -94,8 +101,16 @@ class _ObjectPrinting:
 
     def _print_Network(self, net):
         if self._settings.get("program"):
-            return self._stack([self._print(net.nested), self._lines(program_pairs(net.program))], gap=True)
-        return self._print(net.nested)
+            return self._stack([self._print(nested(net)), self._lines(program_pairs(net.program))], gap=True)
+        return self._print(nested(net))
+
+    def _print_LayerNetwork(self, net):
+        """The nested formula (softmax(W² relu(W¹ x + b¹) + b²)); ``show`` adds the spec and parameters before
+        it and the program after it."""
+        if self._settings.get("program"):
+            return self._stack([self._words(layer_summary(net)), self._print(nested(net)),
+                                self._shaped(matrix_rows(net.program))], gap=True)
+        return self._print(nested(net))
 
     def _print_Program(self, program):
         return self._lines(program_lines(program))
@@ -103,7 +118,12 @@ class _ObjectPrinting:
     def _print_Loss(self, loss):
         return f"{self._print(LOSS)} = {self._print(loss.display)}"
 
+    def _print_LayerLoss(self, loss):
+        return f"{self._print(loss.program.outputs[0])} = {self._print(loss.program.rhs(loss.program.outputs[0]))}"
+
     def _print_Gradient(self, gradient):   # SymPy's printers have a _print_Gradient for sympy.vector
+        if has_matrix_steps(gradient):     # shape-aware printing: every line with its shape and BP1–BP4 tag
+            return self._shaped(matrix_rows(gradient))
         return self._lines(gradient_lines(gradient))
 
     def _print_Hessian(self, hessian):
@@ -138,6 +158,13 @@ class _ObjectPrinting:
 
     def _lines(self, pairs) -> str:
         return "\n".join(f"{self._print(lhs)} = {self._print(rhs)}" for lhs, rhs in pairs)
+
+    def _shaped(self, rows) -> str:
+        """``lhs = rhs   (3×1)   BP2`` lines, the shapes in one column."""
+        lines = [(f"{self._print(lhs)} = {self._print(rhs)}", shape, tag) for lhs, rhs, shape, tag in rows]
+        left = max(len(line) for line, _, _ in lines)
+        return "\n".join((line.ljust(left) + f"   ({shape})" + (f"   {tag}" if tag else "")).rstrip()
+                         for line, shape, tag in lines)
 
     def _table(self, header, rows) -> str:
         rows = [list(header)] + [list(r) for r in rows]
@@ -186,6 +213,9 @@ class ObjectLatexPrinter(_ObjectPrinting, SymnetLatexPrinter):
     def _lines(self, pairs) -> str:
         return aligned([f"{self._print(lhs)} &= {self._print(rhs)}" for lhs, rhs in pairs])
 
+    def _shaped(self, rows) -> str:
+        return aligned(latex_rows(rows, self._print))
+
     def _table(self, header, rows) -> str:
         head = " & ".join(self._words(h) for h in header)
         body = " \\\\\n".join(" & ".join(row) for row in rows)
@@ -201,7 +231,8 @@ class ObjectLatexPrinter(_ObjectPrinting, SymnetLatexPrinter):
 
 # characters that \text{} must escape, and symbols that must leave text mode
 LATEX_TEXT = {"_": r"\_", "%": r"\%", "&": r"\&", "#": r"\#", "$": r"\$", "{": r"\{", "}": r"\}",
-              "→": r"$\to$", "·": r"$\cdot$", "|": r"$|$", "θ": r"$\theta$", "σ": r"$\sigma$", "—": "---"}
+              "→": r"$\to$", "·": r"$\cdot$", "|": r"$|$", "θ": r"$\theta$", "σ": r"$\sigma$", "—": "---",
+              "×": r"$\times$"}
 
 
 class MarkdownPrinter(Printer):
@@ -221,6 +252,14 @@ class MarkdownPrinter(Printer):
 
     _print_Loss = _print_Basic
     _print_Program = _print_Gradient = _print_Hessian = _print_Tower = _display
+
+    def _print_LayerLoss(self, loss):
+        return f"${latex(loss)}$"
+
+    def _print_LayerNetwork(self, net):
+        formula = f"${latex(nested(net))}$"
+        return layer_summary(net) + "\n\n" + formula + "\n\n" + self._display(net.program) \
+            if self._settings["program"] else formula
 
     def _print_Network(self, net):
         nested = f"${latex(net.nested)}$"

@@ -94,9 +94,13 @@ def _primal(adjoint: Symbol) -> Symbol:
 
 def _matrix_groups(gradient) -> dict[str, list]:
     """The layer gradient's lines (LaTeX and Unicode) by equation, with their shapes."""
-    from symnet.render.layers import gradient_lines
+    from symnet.render.matrix import matrix_rows
+    from symnet.render.notation import latex as tex
+    from symnet.render.notation import pretty
 
-    latex, text = gradient_lines(gradient, "latex"), gradient_lines(gradient, "unicode")
+    rows = matrix_rows(gradient)
+    latex = [(tex(lhs), tex(rhs), shape, tag) for lhs, rhs, shape, tag in rows]
+    text = [(pretty(lhs), pretty(rhs), shape, tag) for lhs, rhs, shape, tag in rows]
     groups = {tag: [] for tag in EQUATIONS}
     for (lhs, rhs, shape, tag), (ulhs, urhs, _, _) in zip(latex, text):
         if tag in groups:
@@ -107,7 +111,7 @@ def _matrix_groups(gradient) -> dict[str, list]:
 def _beside(scalar: dict, matrix: dict, lang: str) -> Formula:
     """One display, a row per equation: Nielsen's general form, the seed network's scalar lines, the layer
     network's matrix lines (softmax + log-likelihood: its BP1 row is the equation that replaces BP1)."""
-    from symnet.render.layer_document import EQUATIONS as GENERAL
+    from symnet.render.bp_section import EQUATIONS as GENERAL
     from symnet.render.printing import format_assignments
 
     rows, text = [], []
@@ -147,7 +151,7 @@ def _softmax_jacobian(lang: str) -> Formula:
 
 def _batch_mean(lang: str) -> Formula:
     """The one statement of what training minimises: the batch mean C̄ = (1/N) Σₓ Cₓ, and BP3/BP4 for it."""
-    from symnet.render.layer_document import BATCH
+    from symnet.render.bp_section import BATCH
 
     latex = r"\bar C = \frac{1}{N}\sum_x C_x,\qquad " + BATCH[0]
     return Formula(t("layers_batch", lang), "C̄ = (1/N) Σₓ Cₓ,   " + BATCH[1], latex)
