@@ -33,6 +33,7 @@ from .common import (
     time_limit,
     timeout_option,
     write_output,
+    write_outputs,
     wrote,
 )
 from .records import derivation_record, dumps
@@ -263,10 +264,12 @@ def graph(network, expr, inputs, params, activation, loss_name, wrt, lang, outpu
 
     matplotlib.use("Agg")
     preload(numeric=True, extra=("symnet.plot.graph", "matplotlib.pyplot"))  # no import is cut short by the limit
-    with time_limit(timeout, "drawing the graph"):
-        from symnet.plot.graph import save_graph
+    with time_limit(timeout, "drawing the graph"):   # drawn under the limit, written after it: never a file cut short
+        from symnet.plot.graph import graph_bytes
 
-        save_graph(make_loss(load_network(network, expr, inputs, params, activation), loss_name), output, name, lang, dpi)
+        data = graph_bytes(make_loss(load_network(network, expr, inputs, params, activation), loss_name), output, name,
+                           lang, dpi)
+    write_outputs([(output, data)])
     note = _font_note(lang)
     if note:
         echo_err(f"warning: {note}")

@@ -29,13 +29,32 @@ def refuse_bad_formula(text: str | None, option: str | None = None) -> None:
     ...
     ValueError: --loss: '^' is not a power at column 5: use ** for powers, e.g. x**2
     """
-    if text is None or (option is not None and NAME_NOT_FORMULA.fullmatch(text)):
+    if text is None:
         return
-    from symnet.io.syntax import ParseError, check_formula
+    pieces = top_level_pieces(text) if option == "--activation" else [text]   # one activation per hidden layer
+    for piece in pieces:
+        if option is not None and NAME_NOT_FORMULA.fullmatch(piece):
+            continue
+        from symnet.io.syntax import ParseError, check_formula
 
-    try:
-        check_formula(text)
-    except ParseError as error:
-        if option is None:
-            raise
-        raise ValueError(f"{option}: {error}") from None
+        try:
+            check_formula(piece)
+        except ParseError as error:
+            if option is None:
+                raise
+            raise ValueError(f"{option}: {error}") from None
+
+
+def top_level_pieces(text: str) -> list[str]:
+    """``text`` split at the commas outside parentheses: ``tanh,Max(z, 0)`` is two activations.
+
+    >>> top_level_pieces("tanh,Max(z, 0)")
+    ['tanh', 'Max(z, 0)']
+    """
+    pieces, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            pieces.append(text[start:i])
+            start = i + 1
+    return pieces + [text[start:]]

@@ -146,7 +146,11 @@ def time_limit(seconds: float | None, what: str = "this computation",
     running.append([limit, time.process_time()])
     try:
         with _watched(limit, outermost=len(running) == 1):
-            yield
+            try:
+                yield
+            except Exception:
+                check_deadline()  # an error met after the budget ran out: the limit is what stopped the work
+                raise
             check_deadline()  # work that ends past its budget is over it too, however short the budget
     except _Alarm as alarm:
         raise TimeLimitExceeded((alarm.limit or limit).message()) from None

@@ -40,7 +40,8 @@ _RESERVED = frozenset(n for n in dir(builtins) if not n.startswith("_")) | {
 # one's SymPy builder; tests/test_startup.py checks that the two tables name the same functions.
 FUNCTION_ARITY = {
     **{name: (1, 1) for name in ("sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "sinh", "cosh", "asin",
-                                 "acos", "atan", "sigmoid", "relu", "softplus", "erf", "Abs", "abs")},
+                                 "acos", "atan", "sigmoid", "relu", "softplus", "erf", "Abs", "abs",
+                                 "Heaviside", "sign")},
     "Max": (2, MAX_MINMAX_ARGS), "Min": (2, MAX_MINMAX_ARGS),
     "f": (2, None),
 }

@@ -258,11 +258,21 @@ def save_graph(target, path, wrt=None, lang: str = "en", dpi: int = 150):
     >>> path.stat().st_size > 1000
     True
     """
+    from symnet.io.files import atomic_path
+
+    data = graph_bytes(target, path, wrt, lang, dpi)
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return path
+
+
+def graph_bytes(target, path, wrt=None, lang: str = "en", dpi: int = 150) -> bytes:
+    """The graph drawn in the format of ``path``'s suffix (png, svg, pdf), as bytes to write later (a command
+    draws under its time limit and writes after it)."""
+    import io
     import warnings
 
     import matplotlib.pyplot as plt
-
-    from symnet.io.files import atomic_path
 
     suffix = str(path).rsplit(".", 1)[-1].lower()
     if suffix not in ("png", "svg", "pdf"):
@@ -271,8 +281,8 @@ def save_graph(target, path, wrt=None, lang: str = "en", dpi: int = 150):
         warnings.filterwarnings("ignore", message="Glyph .* missing")
         ax = draw_graph(target, wrt, lang)
         try:
-            with atomic_path(path) as tmp:
-                ax.figure.savefig(tmp, dpi=dpi, format=suffix, bbox_inches="tight", pad_inches=0.15)
+            buffer = io.BytesIO()
+            ax.figure.savefig(buffer, dpi=dpi, format=suffix, bbox_inches="tight", pad_inches=0.15)
         finally:
             plt.close(ax.figure)
-    return path
+    return buffer.getvalue()
