@@ -7,6 +7,7 @@ Only click is imported at module level; NumPy, SymPy and matplotlib load inside 
 from __future__ import annotations
 
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -64,7 +65,7 @@ DATA_HELP = ("xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="Seeds the data, the initial θ and the shuffling: same seed, same result.")
 @click.option("--validation", type=FiniteFloat(0, 1, min_open=True, max_open=True), default=None,
-              help="Fraction of the data held out for validation, e.g. 0.2.")
+              help="Fraction of the data held out for validation, e.g. 0.2 (layers: networks: the test set, default 0.2; digits has its own).")
 @click.option("--clip", type=FiniteFloat(min=0, min_open=True), default=None,
               help="Rescale a gradient longer than this norm (default: no clipping).")
 @click.option("--quiet", is_flag=True, help="No progress output.")
@@ -107,8 +108,7 @@ def train(network, expr, inputs, params, activation, data_spec, target, samples,
     with ExitStack() as stack:  # the run folder is swapped in on leaving it: after the time limit, never cut short
         with time_limit(timeout, "training", "use fewer epochs, fewer samples or a larger --timeout"):
             net = load_network(network, expr, inputs, params, activation)
-            run = _train_layer_run if is_layer_network(net) else _train_run
-            summary_text = run(net, out_dir, stack, settings, fmt)
+            summary_text = _train_run(net, out_dir, stack, settings, fmt)
     if fmt == "json":
         emit(summary_text, None, ascii, "json")
     else:
@@ -156,47 +156,121 @@ def data_in_folder(data_spec, out_dir) -> tuple[str, ...]:
     return (data.name,)
 
 
-def _train_layer_run(net, out_dir, stack, s, fmt) -> str:
-    """Train a layers: network, write its run; the text to print."""
-    from .train_layers import fit_layer_network, layer_summary, write_layer_outputs
-
-    if s["target"] is not None or s["validation"] is not None or s["clip"] is not None:
-        raise click.UsageError("--target, --validation and --clip are not used with layers: networks")
-    result, test, images, model_info = fit_layer_network(
-        net, s["data_spec"], s["samples"], s["noise"], _layer_loss(s["loss_name"]), s["optimizer"], s["epochs"],
-        s["learning_rate"], s["batch_size"], s["seed"], s["quiet"], s["placement"])
-    written = write_layer_outputs(_open_run(out_dir, stack, s["keep"]), result, test, images, **model_info)
-    return layer_summary(result, [Path(out_dir) / Path(p).name for p in written], fmt)
+KIND_DEFAULTS = {  # (epochs, learning rate, batch size, weight decay, schedule): a scalar network, a layers: network
+    False: (200, 0.05, None, 0.0, "constant"),
+    True: (40, 0.01, 32, 1e-3, "linear")}
 
 
 def _train_run(net, out_dir, stack, s, fmt) -> str:
-    """Train a scalar network, write its run; the text to print."""
-    from symnet.learn import data as datasets
+    """Train any network, write its run; the text to print."""
     from symnet.learn import training
     from symnet.learn.modelfile import check_savable
     from symnet.limits import check_training_cost
 
-    epochs, learning_rate = s["epochs"] or 200, s["learning_rate"] or 0.05
-    is_csv = s["data_spec"].lower().endswith(".csv")
-    if s["target"] is not None and not is_csv:
-        raise click.UsageError("--target goes with a CSV file given to --data")
-    if is_csv:
-        data = datasets.load_csv(s["data_spec"], target=s["target"], inputs=[str(x) for x in net.inputs])
-        if data.note:
-            echo_err(f"Note: {data.note}", ascii=s["ascii"])
+    layered = is_layer_network(net)
+    epochs, rate, batch, decay, schedule = KIND_DEFAULTS[layered]
+    epochs, rate, batch = s["epochs"] or epochs, s["learning_rate"] or rate, s["batch_size"] or batch
+    data, test, images, standardise = _data(net, s, layered)
+    if layered:
+        s = {**s, "validation": None}     # the held-out test set plays the validation set's part
     else:
-        data = datasets.make(s["data_spec"], n=s["samples"], noise=s["noise"], seed=s["seed"])
-    check_training_cost(net.program.count_ops(), len(data), epochs, s["batch_size"])
-    check_savable(net, epochs, s["validation"] is not None)  # a model too big to save is refused before training
-    result = training.train(net, data, optimizer=s["optimizer"], learning_rate=learning_rate, epochs=epochs,
-                            batch_size=s["batch_size"], seed=s["seed"], validation=s["validation"], clip=s["clip"],
-                            loss=s["loss_name"], progress=False if s["quiet"] else None, callback=check_deadline,
-                            backend=s["placement"][0], devices=s["placement"][1])
+        check_training_cost(net.program.count_ops(), len(data), epochs, batch)
+        check_savable(net, epochs, s["validation"] is not None)  # a model too big to save is refused before training
+    result = training.train(net, data, optimizer=s["optimizer"], learning_rate=rate, epochs=epochs, batch_size=batch,
+                            seed=s["seed"], validation=test if layered else s["validation"], clip=s["clip"],
+                            loss=_loss_name(s["loss_name"], layered), progress=False if s["quiet"] else None,
+                            callback=check_deadline, backend=s["placement"][0], devices=s["placement"][1],
+                            weight_decay=decay, schedule=schedule)
+    if standardise is not None:
+        result = replace(result, mean=standardise[0], scale=standardise[1])
     folder = _open_run(out_dir, stack, s["keep"])  # the old run stays whole until the new one is
+    if layered:
+        written = write_layer_outputs(folder, result, test, images)
+        return layer_summary(result, [Path(out_dir) / Path(p).name for p in written], fmt)
+    is_csv = s["data_spec"].lower().endswith(".csv")
     written = [Path(out_dir) / p.name for p in write_training_outputs(folder, result, data, s["validation"], s["seed"],
                                                                      write_data=not is_csv)]
     record = train_record(result, data, s["validation"], s["seed"], written)
     return dumps(record) if fmt == "json" else summary(record)
+
+
+def _data(net, s, layered):
+    """(training data, test set or None, test images or None, (mean, scale) of a standardisation or None).
+
+    A layers: network holds out a test set: the digits' own, else 20 % (or --validation) split by --seed."""
+    from symnet.learn import data as datasets
+
+    spec = s["data_spec"]
+    is_csv = spec.lower().endswith(".csv")
+    if s["target"] is not None and not is_csv:
+        raise click.UsageError("--target goes with a CSV file given to --data")
+    if spec.strip().lower() == "digits":
+        if not layered:
+            raise click.UsageError("digits (64 pixels, 10 classes) trains a layers: network, e.g. "
+                                   "layers:64-32-10:relu:softmax")
+        from symnet.learn.digits import digits
+
+        d = digits()
+        if net.sizes[-1] == 1:
+            raise ValueError("digits has 10 classes: end the network with 10 outputs, e.g. layers:64-32-10:relu:softmax")
+        return _fits(net, spec, d.train), d.test, d.test_images, (d.mean, d.scale)
+    if is_csv:
+        names = None if layered else [str(x) for x in net.inputs]
+        data = datasets.load_csv(spec, target=s["target"], inputs=names)
+        if data.note:
+            echo_err(f"Note: {data.note}", ascii=s["ascii"])
+    else:
+        data = datasets.make(spec, n=s["samples"], noise=s["noise"], seed=s["seed"])
+    if not layered:
+        return data, None, None, None
+    train_set, test = datasets.split(_fits(net, spec, data), s["validation"] or 0.2, s["seed"])
+    return train_set, test, None, None
+
+
+def _fits(net, spec, data):
+    """``data``, refused with what to change when its width is not the layer network's first size."""
+    if net.sizes[0] != data.X.shape[1]:
+        raise ValueError(f"--data {spec} has {data.X.shape[1]} inputs per sample, but the network "
+                         f"{net.spec} takes {net.sizes[0]}; make its first size {data.X.shape[1]}")
+    return data
+
+
+def write_layer_outputs(out: Path, result, test, images) -> list:
+    """model.json, history.csv, confusion.png, curves.png and (for images) misclassified.png."""
+    from symnet.io.files import write_text
+    from symnet.learn.modelfile import save
+    from symnet.plot.layers import plot_confusion, plot_curves, plot_misclassified
+    from symnet.plot.training import save_figure
+
+    h = result.history
+    rows = ["epoch,train_loss,test_loss,train_accuracy,test_accuracy"]
+    rows += [f"{e},{h.train_loss[e]!r},{h.val_loss[e]!r},{h.train_accuracy[e]!r},{h.val_accuracy[e]!r}"
+             for e in h.epochs]
+    written = [save(out / "model.json", result), write_text(out / "history.csv", "\n".join(rows) + "\n"),
+               save_figure(plot_confusion(result.confusion(test)).figure, out / "confusion.png"),
+               save_figure(plot_curves(h), out / "curves.png")]
+    if images is not None:
+        fig = plot_misclassified(images, test.y, result.classify(test.X))
+        written.append(save_figure(fig, out / "misclassified.png"))
+    return written
+
+
+def layer_summary(result, written, fmt: str) -> str:
+    """The lines printed after training a layers: network, or the summary as JSON (``--format json``)."""
+    s = result.summary
+    if fmt == "json":   # one record shape for every train run (``records.TRAIN_KEYS``)
+        from .records import layer_train_record
+
+        return dumps(layer_train_record(result, written)).rstrip("\n")
+    return "\n".join([
+        f"trained {s['network']} ({s['parameters']:,} parameters) on {s['data']}: {s['n_train']} training and "
+        f"{s['n_test']} test samples",
+        f"optimizer {s['optimizer']}, η = {s['learning_rate']:g} decaying to 0, {s['epochs']} epochs, "
+        f"batch {s['batch_size']}, weight decay {s['weight_decay']:g}, seed {s['seed']}, loss {s['loss']}",
+        f"final loss: train {s['train_loss']:.4g}, test {s['test_loss']:.4g}",
+        f"accuracy: train {100 * s['train_accuracy']:.1f}%, test {100 * s['test_accuracy']:.1f}%",
+        f"time: {s['seconds']:.2f} s",
+        "wrote " + ", ".join(str(p) for p in written)])
 
 
 def _placement(backend, devices):
@@ -213,12 +287,12 @@ def _placement(backend, devices):
     return backend, devices
 
 
-def _layer_loss(loss_name):
-    """--loss as given, or None (the layer network's own default) when it was left at its default."""
+def _loss_name(loss_name, layered):
+    """--loss as given; None (the layer network's own default) when it was left at its default for a layers: one."""
     from click.core import ParameterSource
 
     source = click.get_current_context().get_parameter_source("loss_name")
-    return None if source is ParameterSource.DEFAULT else loss_name
+    return None if layered and source is ParameterSource.DEFAULT else loss_name
 
 
 def write_training_outputs(out: Path, result, data, validation, seed, write_data: bool = False) -> list:

@@ -141,7 +141,7 @@ def model_kind(doc) -> str:
         return "layers"
     if not isinstance(doc, dict) or doc.get("format") != MODEL_FORMAT:
         raise ValueError(f"not a symnet model: expected \"format\": \"{MODEL_FORMAT}\"")
-    if doc.get("version") == 1:
+    if type(doc.get("version")) is int and doc["version"] == 1:    # true is not 1
         return "network"
     check_version(doc, MODEL_VERSION)
     kind = required_key(doc, "kind", str)

@@ -131,7 +131,9 @@ class TrainResult:
     def __repr__(self) -> str:
         losses = self.history.train_loss
         change = f"loss {losses[0]:.4g} → {losses[-1]:.4g}" if losses else "no history"
-        return f"<TrainResult: {self.n_params:,} params, {self.settings.get('epochs', '?')} epochs, {change}>"
+        spec = getattr(self.network, "spec", None)     # a layers: network's name; a scalar one's nested form is long
+        name = f"{spec}, " if spec else ""
+        return f"<TrainResult: {name}{self.n_params:,} params, {self.settings.get('epochs', '?')} epochs, {change}>"
 
     def __str__(self) -> str:
         from symnet.render.printing import text

@@ -54,13 +54,13 @@ def plot_curves(history, fig=None):
     if fig is None:
         fig = Figure(figsize=(10, 4))
     loss_ax, acc_ax = fig.subplots(1, 2)
-    for values, label in ((history.train_loss, "train"), (history.test_loss, "test")):
+    for values, label in ((history.train_loss, "train"), (history.val_loss, "test")):
         if values:
             loss_ax.plot(history.epochs, values, label=label)
     loss_ax.set_yscale("log")
     loss_ax.set_xlabel("epoch")
     loss_ax.set_ylabel("mean loss C̄")
-    for values, label in ((history.train_accuracy, "train"), (history.test_accuracy, "test")):
+    for values, label in ((history.train_accuracy, "train"), (history.val_accuracy, "test")):
         if values:
             acc_ax.plot(history.epochs, 100 * np.asarray(values), label=label)
     acc_ax.set_xlabel("epoch")
