@@ -21,7 +21,6 @@ from symnet import mlp, seed_network, squared_error, value_and_grad
 from symnet.core.layers import layers
 from symnet.learn.data import Dataset, make
 from symnet.learn.training import LAYER_DEFAULTS, train
-from symnet.learn.training import train
 from symnet.numeric.generation import generate, mean_outputs
 from symnet.numeric.layer_codegen import compile_layers
 from symnet.numeric.layer_jax import compile_layers_jax

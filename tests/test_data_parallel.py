@@ -79,7 +79,6 @@ from symnet.core.layers import layers
 from symnet.learn.data import make
 from symnet.learn.digits import digits
 from symnet.learn.training import LAYER_DEFAULTS, train
-from symnet.learn.training import train
 from symnet.numeric.layer_jax import compile_layers_jax
 
 out = {"devices": len(jax.devices())}

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import numpy as np
 
-from symnet.core.losses import Loss
 from symnet.core.network import Network
 from symnet.io.netfile import FORMAT as NETWORK_FORMAT
 from symnet.io.netfile import MODEL_FORMAT

@@ -16,11 +16,8 @@ training at the step it happens with ``TrainingDiverged``.
 
 from __future__ import annotations
 
-import sys
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from numbers import Real
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -28,21 +25,36 @@ from threadpoolctl import threadpool_limits
 from symnet.checks import integer, positive
 from symnet.core.layers import LayerLoss, LayerNetwork
 from symnet.core.losses import Loss, target_range
-from symnet.core.names import resolve_wrt
 from symnet.core.network import Network
 from symnet.errors import SymnetError
 from symnet.io.text import loss as make_loss
-from symnet.learn.data import Dataset, as_arrays, split
-from symnet.learn.modelfile import load, save
+from symnet.learn.data import Dataset
+from symnet.learn.modelfile import load, save  # noqa: F401  (re-exported)
+from symnet.learn.progress import _reporter, in_notebook  # noqa: F401  (in_notebook: re-exported)
 from symnet.learn.result import History, TrainResult, classify, labels
+from symnet.learn.trainargs import (  # noqa: F401  (_initial_theta: the tour's XOR start)
+    CLASSIFIER_LOSSES,
+    INIT_SCALE,
+    LAYER_DEFAULTS,
+    _activation_names,
+    _as_dataset,
+    _check_sets,
+    _decay_vector,
+    _initial_theta,
+    _options,
+    _resolve_validation,
+    _trainable_index,
+    given_theta,
+    initial_theta,
+    input_width,
+)
 from symnet.learn.optim import get_optimizer, optimizer_name
 from symnet.limits import check_training_cost
-from symnet.numeric.batch import check_targets, real_array
+from symnet.numeric.batch import check_targets
 
 __all__ = ["train", "TrainResult", "History", "TrainingDiverged", "save", "load", "THETA_LIMIT"]
 
 THETA_LIMIT = 1e12
-INIT_SCALE = 0.5
 
 
 class TrainingDiverged(SymnetError, ValueError):
@@ -155,75 +167,6 @@ def _prepare(target, data, optimizer, learning_rate, epochs, batch_size, seed, t
     if backend != "numpy":
         settings.update({"backend": loop.fn.backend, "devices": devices or 1})
     return lossobj, loop, theta, settings
-
-
-CLASSIFIER_LOSSES = ("binary_cross_entropy", "softmax_cross_entropy")
-# the settings that train a layer network well (the digits to 97 % in about a second): ``train(net, data, **LAYER_DEFAULTS)``
-LAYER_DEFAULTS = {"optimizer": "adam", "learning_rate": 0.01, "epochs": 40, "batch_size": 32, "weight_decay": 1e-3,
-                  "schedule": "linear"}
-SCHEDULES = ("constant", "linear")
-
-
-def _options(weight_decay, schedule, accuracy):
-    """(λ, schedule, accuracy), each bad one refused before any work."""
-    try:
-        decay = float(weight_decay)
-    except (TypeError, ValueError):
-        decay = float("nan")
-    if not np.isfinite(decay) or decay < 0 or isinstance(weight_decay, bool):
-        raise ValueError(f"weight_decay must be a finite number ≥ 0; got {weight_decay!r}")
-    if schedule not in SCHEDULES:
-        raise ValueError(f"unknown schedule {schedule!r}: expected one of {', '.join(SCHEDULES)}")
-    if accuracy not in (None, True, False):
-        raise TypeError(f"accuracy must be True, False or None (when the loss is a classifier's); got {accuracy!r}")
-    return decay, schedule, accuracy
-
-
-def input_width(network) -> int | None:
-    """How many numbers one sample holds: one per scalar input; None for a vector input x, whose width (and
-    the targets') the compiled loss checks with its own message (``_check_sets``)."""
-    return None if any(getattr(s, "shape", None) for s in network.inputs) else len(network.inputs)
-
-
-def _check_sets(fn, train_set: Dataset, val_set: Dataset | None) -> None:
-    """Refuse a training or validation set the network cannot take (width, labels, targets), before θ exists."""
-    for name, data in (("training", train_set), ("test", val_set)):
-        if data is not None:
-            try:
-                fn.check(data.X, data.y)
-            except ValueError as error:
-                raise ValueError(f"the {name} set ({data.name}): {error}") from None
-
-
-def initial_theta(fn, rng, theta0=None, names=()) -> np.ndarray:
-    """θ₀ in the compiled loss's parameter order: ``theta0`` as given, else N(0, 0.5²) for scalar parameters,
-    N(0, g/nₗ₋₁) for a weight matrix's entries (g = 2 after ReLU, He; else 1) and zeros for a bias vector."""
-    shapes = fn.shapes
-    if all(shape == () for shape in shapes):
-        theta = INIT_SCALE * rng.standard_normal(len(shapes))
-        return theta if theta0 is None else given_theta(names, theta0, theta)
-    gain = 2.0 if "relu" in _activation_names(fn.network) else 1.0
-    parts = [rng.normal(scale=np.sqrt(gain / shape[1]), size=shape[0] * shape[1]) if len(shape) == 2
-             else np.zeros(int(np.prod(shape))) if len(shape) == 1 else INIT_SCALE * rng.standard_normal(1)
-             for shape in shapes]
-    theta = np.concatenate(parts)
-    return theta if theta0 is None else given_theta((), theta0, theta)
-
-
-def _activation_names(network) -> tuple:
-    activation = getattr(network, "activation", None)
-    return tuple(a for a in (activation if isinstance(activation, (tuple, list)) else (activation,))
-                 if isinstance(a, str))
-
-
-def _decay_vector(fn, decay: float):
-    """λ on each entry of θ that is a weight (a matrix Wˡ's entries, a scalar parameter not named b…), else 0;
-    None when λ = 0."""
-    if decay == 0:
-        return None
-    parts = [np.full(int(np.prod(shape)), float(len(shape) == 2 or (shape == () and not str(p).startswith("b"))))
-             for p, shape in zip(fn.params, fn.shapes)]
-    return decay * np.concatenate(parts)
 
 
 @dataclass
@@ -382,108 +325,3 @@ def _resolve_loss(target, name):
     if isinstance(target, Network):
         return make_loss(target, "squared_error" if name is None else name)
     raise TypeError(f"train expects a symnet Network or Loss (mlp, layers, …); got {type(target).__name__}")
-
-
-def _as_dataset(data, n_inputs, what) -> Dataset:
-    if isinstance(data, Dataset):
-        dataset = data
-    else:
-        X, y = as_arrays(data)
-        X, y = real_array(X, "X"), real_array(y, "y")
-        X = X[:, None] if X.ndim == 1 and n_inputs == 1 else X     # None: a matrix input, checked by the loss
-        if X.ndim != 2 or y.ndim != 1 or X.shape[0] != y.shape[0]:
-            raise ValueError(f"{what}: X must have shape (N, {n_inputs}) and y shape (N,); got X {X.shape}, y {y.shape}")
-        dataset = Dataset(X, y, tuple(f"x{i + 1}" for i in range(X.shape[1])), what)
-    if len(dataset) == 0 or (dataset.X.shape[1] != n_inputs and n_inputs is not None):
-        raise ValueError(f"{what}: the network has {n_inputs} input(s), so X needs {n_inputs} column(s) and at least "
-                         f"one row; got X of shape {dataset.X.shape}")
-    for array, label in ((dataset.X, "X"), (dataset.y, "y")):
-        bad = np.argwhere(~np.isfinite(array))
-        if bad.size:
-            raise ValueError(f"{what}: {label} has the non-finite value {array[tuple(bad[0])]} at index "
-                             f"{tuple(int(i) for i in bad[0])}; remove or fill in missing values")
-    return dataset
-
-
-def _resolve_validation(data, validation, seed, n_inputs):
-    if validation is None:
-        return data, None
-    if isinstance(validation, Real) and not isinstance(validation, bool):  # a fraction, checked by split
-        return split(data, validation, seed)
-    return data, _as_dataset(validation, n_inputs, "validation")
-
-
-def given_theta(names, theta0, theta) -> np.ndarray:
-    """``theta0`` (a vector, or ``{name: value}`` over ``names``, the others from ``theta``) checked as θ₀."""
-    if isinstance(theta0, Mapping):
-        given = {str(k): v for k, v in theta0.items()}
-        unknown = sorted(set(given) - set(names))
-        if unknown:
-            raise ValueError(f"theta0 names unknown parameter(s) {', '.join(unknown)}; the network has "
-                             f"{', '.join(names)}")
-        values = [given.get(n, t) for n, t in zip(names, theta)]
-    else:
-        values = theta0
-    n = len(theta)
-    try:
-        theta = np.array(values, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"theta0 must be numbers; got {theta0!r}") from None
-    if theta.shape != (n,) or not np.isfinite(theta).all():
-        shown = f" ({', '.join(names)})" if len(names) == n else ""
-        raise ValueError(f"theta0 must hold {n} finite numbers, one per parameter{shown}; got shape {theta.shape}")
-    return theta
-
-
-def _trainable_index(lossobj, trainable, fn) -> tuple[np.ndarray, list]:
-    """(indices into θ, names) of the parameters named by ``trainable``, checked by the one validator of
-    names (``symnet.core.names.resolve_wrt``: ``"b5"``, ``["theta1", "w5_1"]``…); a matrix parameter
-    trains all its entries."""
-    params = lossobj.network.params
-    if trainable is None:
-        wanted = set(params)
-    else:
-        try:
-            wanted = resolve_wrt(lossobj, trainable)
-        except ValueError as error:
-            raise ValueError(f"trainable must name parameters of the network: {error}") from None
-        inputs = [s.name for s in wanted if s not in params]
-        if inputs:
-            raise ValueError(f"trainable must name parameters of the network; {', '.join(inputs)} is an input")
-    sizes = [int(np.prod(shape)) for shape in fn.shapes]
-    starts = np.cumsum([0, *sizes])
-    index = [np.arange(start, start + size) for p, start, size in zip(params, starts, sizes) if p in wanted]
-    return np.concatenate(index), [str(p) for p in params if p in wanted]
-
-
-def in_notebook() -> bool:
-    """True inside a Jupyter kernel (where stderr is no terminal, but a progress widget can be drawn)."""
-    shell = sys.modules.get("IPython")
-    ipython = shell.get_ipython() if shell is not None and hasattr(shell, "get_ipython") else None
-    return ipython is not None and "IPKernelApp" in getattr(ipython, "config", {})
-
-
-def _reporter(progress, log_every, epochs):
-    """(on_epoch, close): a tqdm bar on a terminal or in a notebook, log lines to stderr otherwise, nothing if quiet.
-
-    ``tqdm.auto`` draws a notebook widget under Jupyter and a text bar on a terminal.
-    """
-    if progress is False:
-        return (lambda epoch, train_loss, val_loss: None), (lambda: None)
-    every = log_every or max(1, epochs // 10)
-    if sys.stderr.isatty() or in_notebook():
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=epochs, disable=None, unit="epoch", leave=False)
-
-        def on_bar(epoch, train_loss, val_loss):
-            bar.update(1)
-            bar.set_postfix(loss=f"{train_loss[-1]:.4g}")
-        return on_bar, bar.close
-
-    def on_log(epoch, train_loss, val_loss):
-        if epoch % every == 0 or epoch == epochs:
-            val = f", validation loss {val_loss[-1]:.6g}" if val_loss else ""
-            print(f"epoch {epoch}/{epochs}: loss {train_loss[-1]:.6g}{val}", file=sys.stderr, flush=True)
-    return on_log, (lambda: None)
-
