@@ -228,11 +228,13 @@ def test_digits_split_is_fixed_and_standardised():
 
 def test_a_few_epochs_on_digits_reach_well_above_chance():
     d = digits()
-    result = train(layers("64-32-10"), d.train, validation=d.test, **{**LAYER_DEFAULTS, "epochs": 3}, seed=0, progress=False)
+    result = train(layers("64-32-10"), d.train, validation=d.test, **{**LAYER_DEFAULTS, "epochs": 3}, seed=0,
+                   progress=False)
     assert result.accuracy(d.test) > 0.85            # chance is 10%
     assert result.history.val_accuracy[-1] == result.accuracy(d.test)
     assert result.confusion(d.test).sum() == 360
-    again = train(layers("64-32-10"), d.train, validation=d.test, **{**LAYER_DEFAULTS, "epochs": 3}, seed=0, progress=False)
+    again = train(layers("64-32-10"), d.train, validation=d.test, **{**LAYER_DEFAULTS, "epochs": 3}, seed=0,
+                  progress=False)
     np.testing.assert_array_equal(result.theta, again.theta)   # same seed, same θ
 
 
@@ -366,8 +368,8 @@ def test_cli_trains_layer_networks_on_toy_sets(spec, tmp_path):
 def test_the_default_digits_run_reaches_97_percent():
     # the claim, at the CLI's defaults (40 epochs, ~1 s of CPU with one BLAS thread)
     d = digits()
-    result = train(layers("64-32-10", activation="relu", output="softmax"), d.train, validation=d.test, seed=0, **LAYER_DEFAULTS,
-                          progress=False)
+    result = train(layers("64-32-10", activation="relu", output="softmax"), d.train, validation=d.test, seed=0,
+                   progress=False, **LAYER_DEFAULTS)
     assert result.accuracy(d.test) >= 0.97
 
 

@@ -65,7 +65,8 @@ DATA_HELP = ("xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="Seeds the data, the initial θ and the shuffling: same seed, same result.")
 @click.option("--validation", type=FiniteFloat(0, 1, min_open=True, max_open=True), default=None,
-              help="Fraction of the data held out for validation, e.g. 0.2 (layers: networks: the test set, default 0.2; digits has its own).")
+              help="Fraction of the data held out for validation, e.g. 0.2 (layers: networks: the test set, "
+                   "default 0.2; digits has its own).")
 @click.option("--clip", type=FiniteFloat(min=0, min_open=True), default=None,
               help="Rescale a gradient longer than this norm (default: no clipping).")
 @click.option("--quiet", is_flag=True, help="No progress output.")
@@ -212,7 +213,8 @@ def _data(net, s, layered):
 
         d = digits()
         if net.sizes[-1] == 1:
-            raise ValueError("digits has 10 classes: end the network with 10 outputs, e.g. layers:64-32-10:relu:softmax")
+            raise ValueError("digits has 10 classes: end the network with 10 outputs, e.g. "
+                             "layers:64-32-10:relu:softmax")
         return _fits(net, spec, d.train), d.test, d.test_images, (d.mean, d.scale)
     if is_csv:
         names = None if layered else [str(x) for x in net.inputs]

@@ -21,7 +21,8 @@ INIT_SCALE = 0.5
 
 
 CLASSIFIER_LOSSES = ("binary_cross_entropy", "softmax_cross_entropy")
-# the settings that train a layer network well (the digits to 97 % in about a second): ``train(net, data, **LAYER_DEFAULTS)``
+# the settings that train a layer network well (the digits to 97 % in about a second):
+# ``train(net, data, **LAYER_DEFAULTS)``
 LAYER_DEFAULTS = {"optimizer": "adam", "learning_rate": 0.01, "epochs": 40, "batch_size": 32, "weight_decay": 1e-3,
                   "schedule": "linear"}
 SCHEDULES = ("constant", "linear")
