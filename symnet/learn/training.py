@@ -117,6 +117,8 @@ def train(target, data, optimizer="adam", learning_rate=0.05, epochs=200, batch_
         raise TypeError(f"callback must be callable as callback(epoch, theta, train_loss, val_loss); got {callback!r}")
     if log_every is not None:
         log_every = integer(log_every, "log_every", at_least=1)
+    if blas_threads is not None:
+        blas_threads = integer(blas_threads, "blas_threads", at_least=1)
     lossobj, loop, theta, settings = _prepare(target, data, optimizer, learning_rate, epochs, batch_size, seed,
                                               theta0, trainable, validation, clip, loss, (backend, devices),
                                               (weight_decay, schedule, accuracy))
@@ -126,8 +128,9 @@ def train(target, data, optimizer="adam", learning_rate=0.05, epochs=200, batch_
             theta, history = loop.run(theta, settings["epochs"], report, callback)
     finally:
         close()
-    return TrainResult(lossobj.network, lossobj, loop.names, theta, history, settings,
-                       inputs=loop.train_set.inputs if loop.fn.shapes[0] else None, compiled=loop.fn)
+    columns = loop.train_set.inputs if input_width(lossobj.network) is None else None  # a vector x: the data's names
+    return TrainResult(lossobj.network, lossobj, loop.names, theta, history, settings, inputs=columns,
+                       compiled=loop.fn)
 
 
 def _prepare(target, data, optimizer, learning_rate, epochs, batch_size, seed, theta0, trainable, validation, clip,
