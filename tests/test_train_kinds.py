@@ -184,3 +184,9 @@ def test_cli_refuses_labels_a_layer_classifier_cannot_take(tmp_path):
     res = run("train", "layers:2-4-3:tanh:softmax", "--data", csv, "--out", tmp_path / "run")
     assert res.exit_code == 2 and "class labels 0…2" in res.output and "Traceback" not in res.output
     assert not (tmp_path / "run").exists()
+
+
+def test_cli_refuses_a_layer_model_too_big_to_save_before_training(tmp_path):
+    res = run("train", "layers:2-2000-2000-2", "--data", "moons", "--epochs", 1, "--out", tmp_path / "run")
+    assert res.exit_code == 2 and "θ has 4,012,002 entries" in res.output and "Traceback" not in res.output
+    assert not (tmp_path / "run").exists()

@@ -184,7 +184,7 @@ def _train_run(net, out_dir, stack, s, fmt) -> str:
         s = {**s, "validation": None}     # the held-out test set plays the validation set's part
     else:
         check_training_cost(net.program.count_ops(), len(data), epochs, batch)
-        check_savable(net, epochs, s["validation"] is not None)  # a model too big to save is refused before training
+    check_savable(net, epochs, layered or s["validation"] is not None)  # a model too big to save: refused now
     result = training.train(net, data, optimizer=s["optimizer"], learning_rate=rate, epochs=epochs, batch_size=batch,
                             seed=s["seed"], validation=test if layered else s["validation"], clip=s["clip"],
                             loss=_loss_name(s["loss_name"], layered), progress=False if s["quiet"] else None,

@@ -268,6 +268,7 @@ def _settings(settings: dict) -> dict:
 
 
 HISTORY_BYTES = (12, 29)   # most bytes of one epoch's entry in model.json: its number, one loss (indented repr)
+THETA_BYTES = 26           # most bytes of one entry of a layer network's θ: a float's repr and ", "
 
 
 def check_savable(net: Network, epochs: int = 0, validation: bool = False) -> None:
@@ -282,11 +283,14 @@ def check_savable(net: Network, epochs: int = 0, validation: bool = False) -> No
     ...
     ValueError: the model file of 300,000 epochs would be up to 21,000,352 bytes (the loss of every epoch is kept), more than the 10,000,000 symnet reads back; train for fewer epochs or a smaller network
     """
+    from symnet.core.layers import LayerNetwork
     from symnet.io.netfile import dumps
 
-    per_epoch = HISTORY_BYTES[0] + HISTORY_BYTES[1] * (2 if validation else 1)
-    size = len(dumps(net).encode("utf-8")) + (epochs + 1) * per_epoch
+    layered = isinstance(net, LayerNetwork)   # its θ, not its spec, is the bulk; it keeps accuracies too
+    per_epoch = HISTORY_BYTES[0] + HISTORY_BYTES[1] * (2 if validation else 1) * (2 if layered else 1)
+    described = THETA_BYTES * net.n_params if layered else len(dumps(net).encode("utf-8"))
+    size = described + (epochs + 1) * per_epoch
     if size > MAX_MODEL_BYTES:
-        raise ValueError(f"the model file of {epochs:,} epochs would be up to {size:,} bytes (the loss of every "
-                         f"epoch is kept), more than the {MAX_MODEL_BYTES:,} symnet reads back; train for fewer "
-                         f"epochs or a smaller network")
+        why = f"θ has {net.n_params:,} entries" if layered else "the loss of every epoch is kept"
+        raise ValueError(f"the model file of {epochs:,} epochs would be up to {size:,} bytes ({why}), more than the "
+                         f"{MAX_MODEL_BYTES:,} symnet reads back; train for fewer epochs or a smaller network")
