@@ -190,3 +190,16 @@ def test_cli_refuses_a_layer_model_too_big_to_save_before_training(tmp_path):
     res = run("train", "layers:2-2000-2000-2", "--data", "moons", "--epochs", 1, "--out", tmp_path / "run")
     assert res.exit_code == 2 and "θ has 4,012,002 entries" in res.output and "Traceback" not in res.output
     assert not (tmp_path / "run").exists()
+
+
+def test_cli_trains_a_layer_regression_without_accuracy_or_confusion(tmp_path):
+    out = tmp_path / "run"
+    res = run("train", "layers:1-8-1:tanh:identity", "--data", "sine", "--epochs", 5, "--quiet", "--out", out)
+    assert res.exit_code == 0, res.output
+    assert {p.name for p in out.iterdir()} == {"model.json", "history.csv", "curves.png"}
+    lines = (out / "history.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "epoch,train_loss,test_loss,train_accuracy,test_accuracy" and lines[1].endswith(",,")
+    assert "accuracy" not in res.output
+    record = json.loads(run("train", "layers:1-8-1:tanh:identity", "--data", "sine", "--epochs", 2, "--out", out,
+                            "--format", "json").output)
+    assert record["accuracy"] is None and record["final_loss"]["test"] > 0

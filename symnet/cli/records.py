@@ -179,6 +179,6 @@ def layer_train_record(result, written) -> dict:
             "batch_size": s["batch_size"], "weight_decay": s["weight_decay"], "seed": s["seed"],
             "n_parameters": s["parameters"], "n_train": s["n_train"], "n_validation": 0, "n_test": s["n_test"],
             "final_loss": {"train": number(s["train_loss"]), "validation": None, "test": number(s["test_loss"])},
-            "accuracy": {"train": number(s["train_accuracy"]), "validation": None,
-                         "test": number(s["test_accuracy"])},
+            "accuracy": None if s["train_accuracy"] is None else {   # null for a regression, as for a scalar run
+                "train": number(s["train_accuracy"]), "validation": None, "test": number(s["test_accuracy"])},
             "parameters": None, "seconds": s["seconds"], "files": [str(p) for p in written]}

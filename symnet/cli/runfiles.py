@@ -22,12 +22,14 @@ def write_layer_outputs(out: Path, result, test, images) -> list:
     from symnet.plot.training import save_figure
 
     h = result.history
+    cell = lambda values, e: repr(values[e]) if values else ""  # noqa: E731  (no accuracy for a regression)
     rows = ["epoch,train_loss,test_loss,train_accuracy,test_accuracy"]
-    rows += [f"{e},{h.train_loss[e]!r},{h.val_loss[e]!r},{h.train_accuracy[e]!r},{h.val_accuracy[e]!r}"
+    rows += [f"{e},{h.train_loss[e]!r},{h.val_loss[e]!r},{cell(h.train_accuracy, e)},{cell(h.val_accuracy, e)}"
              for e in h.epochs]
-    written = [save(out / "model.json", result), write_text(out / "history.csv", "\n".join(rows) + "\n"),
-               save_figure(plot_confusion(result.confusion(test)).figure, out / "confusion.png"),
-               save_figure(plot_curves(h), out / "curves.png")]
+    written = [save(out / "model.json", result), write_text(out / "history.csv", "\n".join(rows) + "\n")]
+    if h.train_accuracy:   # a classifier: its confusion matrix
+        written.append(save_figure(plot_confusion(result.confusion(test)).figure, out / "confusion.png"))
+    written.append(save_figure(plot_curves(h), out / "curves.png"))
     if images is not None:
         fig = plot_misclassified(images, test.y, result.classify(test.X))
         written.append(save_figure(fig, out / "misclassified.png"))
@@ -47,7 +49,8 @@ def layer_summary(result, written, fmt: str) -> str:
         f"optimizer {s['optimizer']}, η = {s['learning_rate']:g} decaying to 0, {s['epochs']} epochs, "
         f"batch {s['batch_size']}, weight decay {s['weight_decay']:g}, seed {s['seed']}, loss {s['loss']}",
         f"final loss: train {s['train_loss']:.4g}, test {s['test_loss']:.4g}",
-        f"accuracy: train {100 * s['train_accuracy']:.1f}%, test {100 * s['test_accuracy']:.1f}%",
+        *([f"accuracy: train {100 * s['train_accuracy']:.1f}%, test {100 * s['test_accuracy']:.1f}%"]
+          if s["train_accuracy"] is not None else []),
         f"time: {s['seconds']:.2f} s",
         "wrote " + ", ".join(str(p) for p in written)])
 

@@ -189,7 +189,7 @@ def _train_run(net, out_dir, stack, s, fmt) -> str:
                             seed=s["seed"], validation=test if layered else s["validation"], clip=s["clip"],
                             loss=_loss_name(s["loss_name"], layered), progress=False if s["quiet"] else None,
                             callback=check_deadline, backend=s["placement"][0], devices=s["placement"][1],
-                            weight_decay=decay, schedule=schedule)
+                            weight_decay=decay, schedule=schedule, accuracy=_classifies(net, data) if layered else None)
     if standardise is not None:
         result = replace(result, mean=standardise[0], scale=standardise[1])
     folder = _open_run(out_dir, stack, s["keep"])  # the old run stays whole until the new one is
@@ -201,6 +201,11 @@ def _train_run(net, out_dir, stack, s, fmt) -> str:
                                                                      write_data=not is_csv)]
     record = train_record(result, data, s["validation"], s["seed"], written)
     return dumps(record) if fmt == "json" else summary(record)
+
+
+def _classifies(net, data) -> bool:
+    """True when a layers: run is a classification (a softmax, or labels 0/1): accuracy and a confusion matrix."""
+    return net.output_activation == "softmax" or data.is_classification
 
 
 def _data(net, s, layered):

@@ -67,5 +67,6 @@ def plot_curves(history, fig=None):
     acc_ax.set_ylabel("accuracy (%)")
     for ax in (loss_ax, acc_ax):
         ax.grid(alpha=0.3)
-        ax.legend()
+        if ax.get_legend_handles_labels()[0]:   # a regression has no accuracy curves
+            ax.legend()
     return fig
