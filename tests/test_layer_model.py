@@ -1,5 +1,5 @@
-"""Layer networks' model files (format ``symnet-layers``): ``symnet.save``/``symnet.load``, ``symnet predict``
-with labels and class probabilities, and every way a damaged file is refused."""
+"""Layer networks' model files (the one format, ``"kind": "layers"``): ``symnet.save``/``symnet.load``,
+``symnet predict`` with labels and class probabilities, and every way a damaged file is refused."""
 
 from __future__ import annotations
 

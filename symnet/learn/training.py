@@ -52,7 +52,7 @@ from symnet.learn.optim import get_optimizer, optimizer_name
 from symnet.limits import check_training_cost
 from symnet.numeric.batch import check_targets
 
-__all__ = ["train", "TrainResult", "History", "TrainingDiverged", "save", "load", "THETA_LIMIT"]
+__all__ = ["train", "TrainResult", "History", "TrainingDiverged", "save", "load", "THETA_LIMIT", "LAYER_DEFAULTS"]
 
 THETA_LIMIT = 1e12
 
