@@ -203,3 +203,16 @@ def test_cli_trains_a_layer_regression_without_accuracy_or_confusion(tmp_path):
     record = json.loads(run("train", "layers:1-8-1:tanh:identity", "--data", "sine", "--epochs", 2, "--out", out,
                             "--format", "json").output)
     assert record["accuracy"] is None and record["final_loss"]["test"] > 0
+
+
+def test_theta0_starts_either_kind_where_asked(kind):
+    start = fit(kind, epochs=1).theta * 0.5
+    moved = fit(kind, theta0=start, epochs=1, optimizer="sgd", learning_rate=1e-12)
+    assert np.allclose(moved.theta, start, rtol=0, atol=1e-9)
+    with pytest.raises(ValueError, match=f"theta0 must hold {start.size} finite numbers"):
+        fit(kind, theta0=start[:-1])
+
+
+def test_theta0_by_name_for_a_layer_network_says_it_is_one_vector():
+    with pytest.raises(ValueError, match="one flat vector of 22 numbers"):
+        fit("layers", theta0={"W1": np.zeros((4, 2))})

@@ -70,6 +70,10 @@ def initial_theta(fn, rng, theta0=None, names=()) -> np.ndarray:
              else np.zeros(int(np.prod(shape))) if len(shape) == 1 else INIT_SCALE * rng.standard_normal(1)
              for shape in shapes]
     theta = np.concatenate(parts)
+    if isinstance(theta0, Mapping):
+        raise ValueError(f"theta0 for a network of matrix parameters is one flat vector of {theta.size} numbers "
+                         f"(each Wˡ row by row, then bˡ, as CompiledLoss.unflatten reads it); a {{name: value}} "
+                         f"mapping names scalar parameters")
     return theta if theta0 is None else given_theta((), theta0, theta)
 
 
