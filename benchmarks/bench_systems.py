@@ -20,8 +20,7 @@ from bench_training import micro_forward, mlp_forward, seed_forward
 from symnet import mlp, seed_network, squared_error, value_and_grad
 from symnet.core.layers import layers
 from symnet.learn.data import Dataset, make
-from symnet.learn.layer_training import train_layers
-from symnet.learn.training import train
+from symnet.learn.training import LAYER_DEFAULTS, train
 from symnet.numeric.generation import generate, mean_outputs
 from symnet.numeric.layer_codegen import compile_layers
 from symnet.numeric.layer_jax import compile_layers_jax
@@ -223,5 +222,5 @@ def training_memory(name, sizes, steps) -> tuple[float, float]:
 
 def _layer_memory(net, data, steps, marks):
     for done in (10, steps):
-        train_layers(net, data, epochs=done, batch_size=64, progress=False)
+        train(net, data, **{**LAYER_DEFAULTS, "epochs": done, "batch_size": 64}, progress=False)
         marks[done] = tracemalloc.get_traced_memory()[0] / 1024

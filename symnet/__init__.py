@@ -27,7 +27,6 @@ _EXPORTS = {
     "core.hessian": ("Hessian", "hessian"),
     "core.layers": ("LayerNetwork", "LayerLoss", "lower"),
     "numeric.layer_codegen": ("compile_layers",),
-    "learn.layer_training": ("train_layers",),
     "errors": ("SymnetError", "ExpressionTooLarge", "MissingRuleError"),
     "numeric.codegen": ("value_and_grad", "compile", "compile_network", "params_vector"),
     "numeric.compiled": ("CompiledLoss",),

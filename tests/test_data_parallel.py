@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from symnet.cli import main
 from symnet.core.layers import layers
 from symnet.learn.data import make
-from symnet.learn.layer_training import train_layers
+from symnet.learn.training import LAYER_DEFAULTS, train
 from symnet.numeric.layer_codegen import compile_layers
 from symnet.numeric.layer_jax import compile_layers_jax
 
@@ -60,9 +60,9 @@ def test_more_devices_than_jax_sees_is_refused_with_what_to_do():
 def test_devices_without_jax_and_unknown_backends_are_refused():
     data = make("moons", n=20, seed=0)
     with pytest.raises(ValueError, match="use it with backend='jax'"):
-        train_layers(layers("2-3-2"), data, devices=2, progress=False)
-    with pytest.raises(ValueError, match="unknown backend 'torch' for a layer network"):
-        train_layers(layers("2-3-2"), data, backend="torch", progress=False)
+        train(layers("2-3-2"), data, devices=2, progress=False, **LAYER_DEFAULTS)
+    with pytest.raises(ValueError, match="unknown backend 'torch'; expected one of numpy, jax"):
+        train(layers("2-3-2"), data, backend="torch", progress=False, **LAYER_DEFAULTS)
 
 
 def test_cli_refuses_devices_without_jax(tmp_path):
@@ -78,8 +78,7 @@ from symnet import mlp
 from symnet.core.layers import layers
 from symnet.learn.data import make
 from symnet.learn.digits import digits
-from symnet.learn.layer_training import train_layers
-from symnet.learn.training import train
+from symnet.learn.training import LAYER_DEFAULTS, train
 from symnet.numeric.layer_jax import compile_layers_jax
 
 out = {"devices": len(jax.devices())}
@@ -89,9 +88,9 @@ a, b = train(mlp([2, 4, 1]), moons, **kw), train(mlp([2, 4, 1]), moons, backend=
 out["scalar"] = [a.theta.tolist(), b.theta.tolist(), a.history.train_loss, b.history.train_loss, b.settings]
 d = digits()                                              # 1437 rows: the last batch of 29 runs replicated
 kw = dict(epochs=2, batch_size=32, seed=0, progress=False)
-a = train_layers(layers("64-16-10"), d.train, d.test, **kw)
-b = train_layers(layers("64-16-10"), d.train, d.test, backend="jax", devices=4, **kw)
-out["layers"] = [a.theta.tolist(), b.theta.tolist(), a.history.test_loss, b.history.test_loss, b.settings]
+a = train(layers("64-16-10"), d.train, validation=d.test, **{**LAYER_DEFAULTS, **kw})
+b = train(layers("64-16-10"), d.train, validation=d.test, backend="jax", devices=4, **{**LAYER_DEFAULTS, **kw})
+out["layers"] = [a.theta.tolist(), b.theta.tolist(), a.history.val_loss, b.history.val_loss, b.settings]
 fn = compile_layers_jax(layers("4-3-2"), devices=4)
 X = jax.device_put(np.ones((8, 4)), fn.run.split[0])
 out["shards"] = len(X.addressable_shards)

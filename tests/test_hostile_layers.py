@@ -19,8 +19,7 @@ from symnet.core.layers import entries, entry_names, layers
 from symnet.io.parsing import parse_expr
 from symnet.learn.data import make, split
 from symnet.learn.dataset import Dataset
-from symnet.learn.layer_model import save_layers
-from symnet.learn.layer_training import train_layers
+from symnet.learn.training import LAYER_DEFAULTS, train
 from symnet.limits import MAX_LAYER_PARAMS
 from symnet.numeric.gradcheck import check_grads, random_layer_point
 from symnet.numeric.layer_codegen import compile_layers
@@ -131,7 +130,7 @@ def test_train_layers_refuses_data_of_the_wrong_width_before_allocating_theta():
     tracemalloc.start()
     try:
         with pytest.raises(ValueError, match=r"X must be .* shape \(N, 64\)"):
-            train_layers(net, data, epochs=1)
+            train(net, data, **{**LAYER_DEFAULTS, "epochs": 1})
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -144,18 +143,18 @@ def test_train_layers_refuses_data_of_the_wrong_width_before_allocating_theta():
 @pytest.mark.parametrize("bad, shown", [(7.0, "y[0] is 7"), (1.5, "y[0] is 1.5"), (-1.0, "y[0] is -1")])
 def test_a_bad_label_in_the_test_set_is_refused_before_training(bad, shown):
     rng = np.random.default_rng(0)
-    train = Dataset(rng.normal(size=(20, 2)), rng.integers(0, 3, 20), ("a", "b"), "train")
+    train_set = Dataset(rng.normal(size=(20, 2)), rng.integers(0, 3, 20), ("a", "b"), "train")
     test = Dataset(rng.normal(size=(5, 2)), [bad, 0, 1, 2, 0], ("a", "b"), "held out")
     with pytest.raises(ValueError, match=rf"the test set \(held out\): y must hold class labels 0…2.*{re.escape(shown)}"):
-        train_layers(layers("2-4-3"), train, test, epochs=1)
+        train(layers("2-4-3"), train_set, validation=test, **{**LAYER_DEFAULTS, "epochs": 1})
 
 
 def test_a_test_set_of_the_wrong_width_is_refused():
     rng = np.random.default_rng(0)
-    train = Dataset(rng.normal(size=(20, 2)), rng.integers(0, 3, 20), ("a", "b"), "train")
+    train_set = Dataset(rng.normal(size=(20, 2)), rng.integers(0, 3, 20), ("a", "b"), "train")
     test = Dataset(rng.normal(size=(5, 3)), [0, 1, 2, 0, 1], ("a", "b", "c"), "wide")
     with pytest.raises(ValueError, match=r"the test set \(wide\): X must"):
-        train_layers(layers("2-4-3"), train, test, epochs=1)
+        train(layers("2-4-3"), train_set, validation=test, **{**LAYER_DEFAULTS, "epochs": 1})
 
 
 # --- targets that do not fit the outputs -------------------------------------------------------
@@ -181,10 +180,10 @@ def test_the_library_refuses_targets_of_the_wrong_shape():
 
 
 def test_a_layer_model_file_naming_an_input_twice_is_refused(tmp_path):
-    train, _ = split(make("xor", n=40, seed=0), 0.2, 0)
-    fit = train_layers(layers("2-3-2:tanh"), train, epochs=1)
+    train_set, _ = split(make("xor", n=40, seed=0), 0.2, 0)
+    fit = train(layers("2-3-2:tanh"), train_set, **{**LAYER_DEFAULTS, "epochs": 1})
     path = tmp_path / "model.json"
-    save_layers(path, fit)
+    symnet.save(path, fit)
     doc = json.loads(path.read_text(encoding="utf-8"))
     doc["inputs"] = ["x1", "x1"]
     path.write_text(json.dumps(doc), encoding="utf-8")
@@ -195,7 +194,7 @@ def test_a_layer_model_file_naming_an_input_twice_is_refused(tmp_path):
     res = run("predict", path, "--data", data)
     assert res.exit_code == 2 and "twice" in res.output and "Traceback" not in res.output
     with pytest.raises(ValueError, match="twice"):
-        save_layers(tmp_path / "again.json", fit, inputs=["a", "a"])
+        symnet.save(tmp_path / "again.json", fit, inputs=["a", "a"])
 
 
 # --- the CLI around layer networks --------------------------------------------------------------

@@ -15,7 +15,8 @@ from symnet.core.layers import layers
 from symnet.core.matrix_rules import ActivationPrime, user_activation
 from symnet.errors import MissingRuleError
 from symnet.learn.data import make, split
-from symnet.learn.layer_training import train_layers
+from symnet.learn.training import LAYER_DEFAULTS
+from symnet.learn.training import train as fit_network
 from symnet.numeric.gradcheck import check_grads
 from symnet.numeric.layer_codegen import compile_layers
 from symnet.render.printing import latex as layer_latex
@@ -73,7 +74,8 @@ def test_printed_with_phi_and_shapes():
 
 def test_spec_names_the_formula_and_a_model_file_keeps_it(tmp_path):
     train, test = split(make("moons", n=80, seed=0), 0.25, 0)
-    fit = train_layers(layers("2-6-2", activation=swish, output="softmax"), train, test, epochs=5, progress=False)
+    fit = fit_network(layers("2-6-2", activation=swish, output="softmax"), train, validation=test,
+                      **{**LAYER_DEFAULTS, "epochs": 5}, progress=False)
     assert fit.network.spec == "layers:2-6-2:z*sigmoid(z):softmax"
     model = symnet.load(symnet.save(tmp_path / "model.json", fit))
     assert model.network.spec == fit.network.spec

@@ -1,5 +1,5 @@
-"""Layer networks' model files (format ``symnet-layers``): ``symnet.save``/``symnet.load``, ``symnet predict``
-with labels and class probabilities, and every way a damaged file is refused."""
+"""Layer networks' model files (the one format, ``"kind": "layers"``): ``symnet.save``/``symnet.load``,
+``symnet predict`` with labels and class probabilities, and every way a damaged file is refused."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import symnet
 from symnet.cli import main
 from symnet.core.layers import layers
 from symnet.learn.data import make, split
-from symnet.learn.layer_model import LayerModel, save_layers
-from symnet.learn.layer_training import train_layers
+from symnet.learn.result import TrainResult
+from symnet.learn.training import LAYER_DEFAULTS, train
 
 
 def run(*args):
@@ -30,17 +30,18 @@ def write_csv(path, header, rows):
 @pytest.fixture(scope="module")
 def softmax_fit():
     """A 2-8-2 softmax classifier of the moons (labels 0/1 as two classes)."""
-    train, test = split(make("moons", n=120, noise=0.1, seed=0), 0.25, 0)
-    fit = train_layers(layers("2-8-2", "tanh", "softmax"), train, test, epochs=30, progress=False)
+    train_set, test = split(make("moons", n=120, noise=0.1, seed=0), 0.25, 0)
+    fit = train(layers("2-8-2", "tanh", "softmax"), train_set, validation=test, **{**LAYER_DEFAULTS, "epochs": 30},
+                progress=False)
     return fit, test
 
 
 def test_save_and_load_round_trip_theta_and_predictions(softmax_fit, tmp_path):
     fit, test = softmax_fit
     path = symnet.save(tmp_path / "model.json", fit)
-    assert json.loads(path.read_text())["format"] == "symnet-layers"
+    assert json.loads(path.read_text())["format"] == "symnet-model" and json.loads(path.read_text())["kind"] == "layers"
     model = symnet.load(path)
-    assert isinstance(model, LayerModel) and model.network.spec == fit.network.spec
+    assert isinstance(model, TrainResult) and model.network.spec == fit.network.spec
     assert np.array_equal(model.theta, fit.theta)                      # bit for bit
     assert np.array_equal(model.predict(test.X), fit.predict(test.X))
     assert np.array_equal(model.classify(test.X), fit.classify(test.X))
@@ -51,7 +52,7 @@ def test_save_and_load_round_trip_theta_and_predictions(softmax_fit, tmp_path):
 def test_standardisation_is_applied_to_raw_inputs(softmax_fit, tmp_path):
     fit, test = softmax_fit
     mean, scale = np.array([0.5, -1.0]), np.array([2.0, 4.0])
-    model = symnet.load(save_layers(tmp_path / "m.json", fit, ("a", "b"), mean, scale))
+    model = symnet.load(symnet.save(tmp_path / "m.json", fit, inputs=("a", "b"), mean=mean, scale=scale))
     raw = test.X * scale + mean                      # the inputs before the standardisation
     assert model.inputs == ("a", "b")
     assert np.allclose(model.predict(raw), fit.predict(test.X), rtol=1e-12, atol=1e-12)
@@ -84,8 +85,9 @@ def test_predict_json_has_kind_classes(softmax_fit, tmp_path):
 
 
 def test_one_sigmoid_output_is_a_binary_classifier(tmp_path):
-    train, test = split(make("xor", n=80, seed=2), 0.25, 0)
-    fit = train_layers(layers("2-6-1", "tanh", "sigmoid"), train, test, epochs=20, progress=False)
+    train_set, test = split(make("xor", n=80, seed=2), 0.25, 0)
+    fit = train(layers("2-6-1", "tanh", "sigmoid"), train_set, validation=test, **{**LAYER_DEFAULTS, "epochs": 20},
+                progress=False)
     path = symnet.save(tmp_path / "model.json", fit)
     out = run("predict", path, "--data", write_csv(tmp_path / "r.csv", ["x1", "x2"], test.X.tolist()))
     assert out.exit_code == 0, out.output

@@ -218,7 +218,7 @@ def test_a_shape_seen_before_is_still_checked_on_every_call(theta_bad, X_bad, y)
 # ---- real data: digits --------------------------------------------------------------------------------
 
 from symnet.learn.digits import digits  # noqa: E402
-from symnet.learn.layer_training import train_layers  # noqa: E402
+from symnet.learn.training import LAYER_DEFAULTS, train  # noqa: E402
 
 
 def test_digits_split_is_fixed_and_standardised():
@@ -231,11 +231,13 @@ def test_digits_split_is_fixed_and_standardised():
 
 def test_a_few_epochs_on_digits_reach_well_above_chance():
     d = digits()
-    result = train_layers(layers("64-32-10"), d.train, d.test, epochs=3, seed=0, progress=False)
+    result = train(layers("64-32-10"), d.train, validation=d.test, **{**LAYER_DEFAULTS, "epochs": 3}, seed=0,
+                   progress=False)
     assert result.accuracy(d.test) > 0.85            # chance is 10%
-    assert result.history.test_accuracy[-1] == result.accuracy(d.test)
+    assert result.history.val_accuracy[-1] == result.accuracy(d.test)
     assert result.confusion(d.test).sum() == 360
-    again = train_layers(layers("64-32-10"), d.train, d.test, epochs=3, seed=0, progress=False)
+    again = train(layers("64-32-10"), d.train, validation=d.test, **{**LAYER_DEFAULTS, "epochs": 3}, seed=0,
+                  progress=False)
     np.testing.assert_array_equal(result.theta, again.theta)   # same seed, same θ
 
 
@@ -384,8 +386,8 @@ def test_cli_trains_layer_networks_on_toy_sets(spec, tmp_path):
 def test_the_default_digits_run_reaches_97_percent():
     # the claim, at the CLI's defaults (40 epochs, ~1 s of CPU with one BLAS thread)
     d = digits()
-    result = train_layers(layers("64-32-10", activation="relu", output="softmax"), d.train, d.test, seed=0,
-                          progress=False)
+    result = train(layers("64-32-10", activation="relu", output="softmax"), d.train, validation=d.test, seed=0,
+                   progress=False, **LAYER_DEFAULTS)
     assert result.accuracy(d.test) >= 0.97
 
 

@@ -115,7 +115,7 @@ def test_one_statement_of_the_batch_mean_and_the_code_returns_sums(section):
 
 
 def test_the_training_paragraph_names_the_optimiser_and_its_settings(section):
-    from symnet.learn.layer_training import DEFAULTS
+    from symnet.learn.training import LAYER_DEFAULTS as DEFAULTS
 
     lang, _, sec = section
     text = sec.text[2]
@@ -180,11 +180,11 @@ def test_figure_texts_translate(english, chinese):
 def test_the_chinese_figures_have_no_english_words_left():
     from matplotlib.text import Text
 
-    from symnet.learn.layer_training import LayerHistory
+    from symnet.learn.result import History
     from symnet.plot.layers import plot_confusion, plot_curves, plot_misclassified
     from symnet.tour.localize import localize
 
-    history = LayerHistory((0, 1), (1.0, 0.5), (1.1, 0.6), (0.2, 0.9), (0.2, 0.8), 0.1)
+    history = History((0, 1), (1.0, 0.5), (1.1, 0.6), 0.1, (0.2, 0.9), (0.2, 0.8))
     images = np.zeros((3, 8, 8))
     figures = (plot_curves(history), plot_confusion(np.array([[3, 1], [0, 2]])).figure,
                plot_misclassified(images, [1, 2, 3], [1, 0, 3]))

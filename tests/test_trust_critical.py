@@ -213,7 +213,7 @@ def test_bce_refuses_targets_outside_0_1_from_the_cli(labels, tmp_path, monkeypa
 def test_bce_refuses_bad_targets_in_the_library_for_both_kinds_of_network():
     from symnet.core.layers import layers
     from symnet.core.losses import binary_cross_entropy
-    from symnet.learn.layer_training import train_layers
+    from symnet.learn.training import LAYER_DEFAULTS
 
     X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
     net = mlp([2, 3, 1], activation="tanh", output_activation="sigmoid")
@@ -231,7 +231,7 @@ def test_bce_refuses_bad_targets_in_the_library_for_both_kinds_of_network():
 
     data = Dataset(X, np.array([1.0, 2.0, 2.0, 1.0]), ("x1", "x2"), "bad labels")
     with pytest.raises(ValueError, match="from 0 to 1"):
-        train_layers(layer_net, data, data, epochs=1)
+        symnet.train(layer_net, data, validation=data, **{**LAYER_DEFAULTS, "epochs": 1})
 
 
 def test_squared_error_takes_any_finite_target():

@@ -214,10 +214,10 @@ def _network_from_file(spec: str):
 
 
 def _is_layers_model(path: Path) -> bool:
-    """True when ``path`` holds a layer network's model file (format ``symnet-layers``)."""
+    """True when ``path`` holds a layer network's model file (kind ``layers``, or the old ``symnet-layers``)."""
     import json
 
-    from symnet.learn.layer_model import LAYERS_FORMAT
+    from symnet.learn.modelfile import model_kind
     from symnet.limits import MAX_MODEL_BYTES
 
     try:
@@ -226,7 +226,10 @@ def _is_layers_model(path: Path) -> bool:
         doc = json.loads(path.read_bytes())
     except (OSError, ValueError, RecursionError):
         return False
-    return isinstance(doc, dict) and doc.get("format") == LAYERS_FORMAT
+    try:
+        return model_kind(doc) == "layers"
+    except ValueError:
+        return False
 
 
 def make_loss(network, loss_name: str = "squared_error"):

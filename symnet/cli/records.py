@@ -177,11 +177,11 @@ def layer_train_record(result, written) -> dict:
     """``symnet train layers:…``: the same keys as ``train_record``. The held-out set is the test split
     (``n_test``, ``final_loss.test``, ``accuracy.test``); ``parameters`` is null (θ is in model.json)."""
     s = result.summary
-    return {"network": s["network"], "data": s["data"], "loss": str(result.compiled.loss), "loss_name": s["loss"],
+    return {"network": s["network"], "data": s["data"], "loss": str(result.loss), "loss_name": s["loss"],
             "optimizer": s["optimizer"], "learning_rate": s["learning_rate"], "epochs": s["epochs"],
             "batch_size": s["batch_size"], "weight_decay": s["weight_decay"], "seed": s["seed"],
             "n_parameters": s["parameters"], "n_train": s["n_train"], "n_validation": 0, "n_test": s["n_test"],
             "final_loss": {"train": number(s["train_loss"]), "validation": None, "test": number(s["test_loss"])},
-            "accuracy": {"train": number(s["train_accuracy"]), "validation": None,
-                         "test": number(s["test_accuracy"])},
+            "accuracy": None if s["train_accuracy"] is None else {   # null for a regression, as for a scalar run
+                "train": number(s["train_accuracy"]), "validation": None, "test": number(s["test_accuracy"])},
             "parameters": None, "seconds": s["seconds"], "files": [str(p) for p in written]}

@@ -7,6 +7,7 @@ Only click is imported at module level; NumPy, SymPy and matplotlib load inside 
 from __future__ import annotations
 
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -36,6 +37,14 @@ from .common import (
 from .firstpass import refuse_bad_formula
 from .figures import figure_bytes_in
 from .records import descent_record, dumps, train_record
+from .runfiles import (  # noqa: F401  (seed_diagram_values, data_csv: re-exported)
+    data_csv,
+    layer_summary,
+    seed_diagram_values,
+    summary,
+    write_layer_outputs,
+    write_training_outputs,
+)
 
 RUN_FILES = ("model.json", "loss.csv", "loss.png", "fit.png", "network.png", "data.csv",  # a scalar network's run
              "history.csv", "confusion.png", "curves.png", "misclassified.png")      # a layers: network's run
@@ -56,8 +65,8 @@ DATA_HELP = ("xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or
 @click.option("--noise", type=FiniteFloat(min=0, max=100), default=0.1, show_default=True,
               help="Noise of a built-in data set (a standard deviation in the data's units).")
 @loss_option
-@click.option("--optimizer", type=click.Choice(["sgd", "momentum", "adam"]), default="adam", show_default=True,
-              help="How the gradient changes θ.")
+@click.option("--optimizer", type=click.Choice(["sgd", "momentum", "adam", "newton"]), default="adam",
+              show_default=True, help="How the gradient changes θ (newton: damped, whole batch, small scalar networks).")
 @click.option("--epochs", type=click.IntRange(1, 1_000_000), default=None,
               help="Passes over the training data (default: 200; layers: networks 40).")
 @click.option("--lr", "--learning-rate", "learning_rate", type=FiniteFloat(min=0, min_open=True), default=None,
@@ -67,7 +76,8 @@ DATA_HELP = ("xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="Seeds the data, the initial θ and the shuffling: same seed, same result.")
 @click.option("--validation", type=FiniteFloat(0, 1, min_open=True, max_open=True), default=None,
-              help="Fraction of the data held out for validation, e.g. 0.2.")
+              help="Fraction of the data held out for validation, e.g. 0.2 (layers: networks: the test set, "
+                   "default 0.2; digits has its own).")
 @click.option("--clip", type=FiniteFloat(min=0, min_open=True), default=None,
               help="Rescale a gradient longer than this norm (default: no clipping).")
 @click.option("--quiet", is_flag=True, help="No progress output.")
@@ -111,8 +121,7 @@ def train(network, expr, inputs, params, activation, data_spec, target, samples,
     with ExitStack() as stack:  # the run folder is swapped in on leaving it: after the time limit, never cut short
         with time_limit(timeout, "training", "use fewer epochs, fewer samples or a larger --timeout"):
             net = load_network(network, expr, inputs, params, activation)
-            run = _train_layer_run if is_layer_network(net) else _train_run
-            summary_text = run(net, out_dir, stack, settings, fmt)
+            summary_text = _train_run(net, out_dir, stack, settings, fmt)
     if fmt == "json":
         emit(summary_text, None, ascii, "json")
     else:
@@ -160,47 +169,89 @@ def data_in_folder(data_spec, out_dir) -> tuple[str, ...]:
     return (data.name,)
 
 
-def _train_layer_run(net, out_dir, stack, s, fmt) -> str:
-    """Train a layers: network, write its run; the text to print."""
-    from .train_layers import fit_layer_network, layer_summary, write_layer_outputs
-
-    if s["target"] is not None or s["validation"] is not None or s["clip"] is not None:
-        raise click.UsageError("--target, --validation and --clip are not used with layers: networks")
-    result, test, images, model_info = fit_layer_network(
-        net, s["data_spec"], s["samples"], s["noise"], _layer_loss(s["loss_name"]), s["optimizer"], s["epochs"],
-        s["learning_rate"], s["batch_size"], s["seed"], s["quiet"], s["placement"])
-    written = write_layer_outputs(_open_run(out_dir, stack, s["keep"]), result, test, images, **model_info)
-    return layer_summary(result, [Path(out_dir) / Path(p).name for p in written], fmt)
+KIND_DEFAULTS = {  # (epochs, learning rate, batch size, weight decay, schedule): a scalar network, a layers: network
+    False: (200, 0.05, None, 0.0, "constant"),
+    True: (40, 0.01, 32, 1e-3, "linear")}
 
 
 def _train_run(net, out_dir, stack, s, fmt) -> str:
-    """Train a scalar network, write its run; the text to print."""
-    from symnet.learn import data as datasets
+    """Train any network, write its run; the text to print."""
     from symnet.learn import training
     from symnet.learn.modelfile import check_savable
     from symnet.limits import check_training_cost
 
-    epochs, learning_rate = s["epochs"] or 200, s["learning_rate"] or 0.05
-    is_csv = s["data_spec"].lower().endswith(".csv")
-    if s["target"] is not None and not is_csv:
-        raise click.UsageError("--target goes with a CSV file given to --data")
-    if is_csv:
-        data = datasets.load_csv(s["data_spec"], target=s["target"], inputs=[str(x) for x in net.inputs])
-        if data.note:
-            echo_err(f"Note: {data.note}", ascii=s["ascii"])
+    layered = is_layer_network(net)
+    epochs, rate, batch, decay, schedule = KIND_DEFAULTS[layered]
+    epochs, rate, batch = s["epochs"] or epochs, s["learning_rate"] or rate, s["batch_size"] or batch
+    data, test, images, standardise = _data(net, s, layered)
+    if layered:
+        s = {**s, "validation": None}     # the held-out test set plays the validation set's part
     else:
-        data = datasets.make(s["data_spec"], n=s["samples"], noise=s["noise"], seed=s["seed"])
-    check_training_cost(net.program.count_ops(), len(data), epochs, s["batch_size"])
-    check_savable(net, epochs, s["validation"] is not None)  # a model too big to save is refused before training
-    result = training.train(net, data, optimizer=s["optimizer"], learning_rate=learning_rate, epochs=epochs,
-                            batch_size=s["batch_size"], seed=s["seed"], validation=s["validation"], clip=s["clip"],
-                            loss=s["loss_name"], progress=False if s["quiet"] else None, callback=check_deadline,
-                            backend=s["placement"][0], devices=s["placement"][1])
+        check_training_cost(net.program.count_ops(), len(data), epochs, batch)
+    check_savable(net, epochs, layered or s["validation"] is not None)  # a model too big to save: refused now
+    result = training.train(net, data, optimizer=s["optimizer"], learning_rate=rate, epochs=epochs, batch_size=batch,
+                            seed=s["seed"], validation=test if layered else s["validation"], clip=s["clip"],
+                            loss=_loss_name(s["loss_name"], layered), progress=False if s["quiet"] else None,
+                            callback=check_deadline, backend=s["placement"][0], devices=s["placement"][1],
+                            weight_decay=decay, schedule=schedule, accuracy=_classifies(net, data) if layered else None)
+    if standardise is not None:
+        result = replace(result, mean=standardise[0], scale=standardise[1])
     folder = _open_run(out_dir, stack, s["keep"])  # the old run stays whole until the new one is
+    if layered:
+        written = write_layer_outputs(folder, result, test, images)
+        return layer_summary(result, [Path(out_dir) / Path(p).name for p in written], fmt)
+    is_csv = s["data_spec"].lower().endswith(".csv")
     written = [Path(out_dir) / p.name for p in write_training_outputs(folder, result, data, s["validation"], s["seed"],
                                                                      write_data=not is_csv)]
     record = train_record(result, data, s["validation"], s["seed"], written)
     return dumps(record) if fmt == "json" else summary(record)
+
+
+def _classifies(net, data) -> bool:
+    """True when a layers: run is a classification (a softmax, or labels 0/1): accuracy and a confusion matrix."""
+    return net.output_activation == "softmax" or data.is_classification
+
+
+def _data(net, s, layered):
+    """(training data, test set or None, test images or None, (mean, scale) of a standardisation or None).
+
+    A layers: network holds out a test set: the digits' own, else 20 % (or --validation) split by --seed."""
+    from symnet.learn import data as datasets
+
+    spec = s["data_spec"]
+    is_csv = spec.lower().endswith(".csv")
+    if s["target"] is not None and not is_csv:
+        raise click.UsageError("--target goes with a CSV file given to --data")
+    if spec.strip().lower() == "digits":
+        if not layered:
+            raise click.UsageError("digits (64 pixels, 10 classes) trains a layers: network, e.g. "
+                                   "layers:64-32-10:relu:softmax")
+        from symnet.learn.digits import digits
+
+        d = digits()
+        if net.sizes[-1] == 1:
+            raise ValueError("digits has 10 classes: end the network with 10 outputs, e.g. "
+                             "layers:64-32-10:relu:softmax")
+        return _fits(net, spec, d.train), d.test, d.test_images, (d.mean, d.scale)
+    if is_csv:
+        names = None if layered else [str(x) for x in net.inputs]
+        data = datasets.load_csv(spec, target=s["target"], inputs=names)
+        if data.note:
+            echo_err(f"Note: {data.note}", ascii=s["ascii"])
+    else:
+        data = datasets.make(spec, n=s["samples"], noise=s["noise"], seed=s["seed"])
+    if not layered:
+        return data, None, None, None
+    train_set, test = datasets.split(_fits(net, spec, data), s["validation"] or 0.2, s["seed"])
+    return train_set, test, None, None
+
+
+def _fits(net, spec, data):
+    """``data``, refused with what to change when its width is not the layer network's first size."""
+    if net.sizes[0] != data.X.shape[1]:
+        raise ValueError(f"--data {spec} has {data.X.shape[1]} inputs per sample, but the network "
+                         f"{net.spec} takes {net.sizes[0]}; make its first size {data.X.shape[1]}")
+    return data
 
 
 def _placement(backend, devices):
@@ -217,98 +268,12 @@ def _placement(backend, devices):
     return backend, devices
 
 
-def _layer_loss(loss_name):
-    """--loss as given, or None (the layer network's own default) when it was left at its default."""
+def _loss_name(loss_name, layered):
+    """--loss as given; None (the layer network's own default) when it was left at its default for a layers: one."""
     from click.core import ParameterSource
 
     source = click.get_current_context().get_parameter_source("loss_name")
-    return None if source is ParameterSource.DEFAULT else loss_name
-
-
-def write_training_outputs(out: Path, result, data, validation, seed, write_data: bool = False) -> list:
-    """model.json, loss.csv, the figures (and data.csv when ``write_data``) in ``out``; returns the paths."""
-    from symnet.io.files import write_text
-    from symnet.learn.training import save
-    from symnet.plot.training import plot_fit, plot_loss, plot_seed_network
-
-    from .figures import save_figure_in as save_figure
-
-    h = result.history
-    rows = ["epoch,train_loss" + (",val_loss" if h.val_loss else "")]
-    for k, epoch in enumerate(h.epochs):
-        rows.append(f"{epoch},{h.train_loss[k]!r}" + (f",{h.val_loss[k]!r}" if h.val_loss else ""))
-    written = [save(out / "model.json", result), write_text(out / "loss.csv", "\n".join(rows) + "\n"),
-               save_figure(plot_loss(h).figure, out / "loss.png")]
-    if write_data:
-        written.append(write_text(out / "data.csv", data_csv(result.network, data)))
-    if data.X.shape[1] in (1, 2):
-        written.append(save_figure(plot_fit(result, data, target=_target(data)), out / "fit.png"))
-    values = seed_diagram_values(result)
-    if values is not None:
-        written.append(save_figure(plot_seed_network(values).figure, out / "network.png"))
-    return written
-
-
-def seed_diagram_values(result) -> dict | None:
-    """The 11 weights and biases of the seed network's diagram, or None when the network is not the seed.
-
-    Recognised by structure (the nested form f(θ5, f(θ3, …), …)), whatever its activation. A scalar
-    neuron h = σ(θ·Σu) is drawn as the affine one with every incoming weight θ and bias 0.
-    """
-    from symnet.core.network import seed_network
-
-    net = result.network
-    if net.nested != seed_network().nested or net.inputs != seed_network().inputs:
-        return None
-    values = dict(zip(result.params, map(float, result.theta)))
-    kinds = {model.parameterization for _, model in net.models}
-    if kinds == {"affine"}:
-        return values
-    if kinds != {"scalar"}:
-        return None
-    theta = [values[f"θ{k}"] for k in range(1, 6)]
-    weights = {"w1_1": theta[0], "w2_1": theta[1], "w3_1": theta[2], "w4_1": theta[3], "w5_1": theta[4],
-               "w5_2": theta[4]}
-    return {**weights, **{f"b{k}": 0.0 for k in range(1, 6)}}
-
-
-def _target(data):
-    import numpy as np
-
-    from symnet.learn.data import target_function
-
-    if data.name == "sine":
-        return np.sin
-    if data.name.startswith("function:"):
-        return target_function(data.name[len("function:"):])
-    return None
-
-
-def data_csv(network, data) -> str:
-    """The data set as CSV, its input columns named after the network's inputs (training matched
-    them by position), then the target ``y`` (``target`` if an input is called y)."""
-    names = [s.name for s in network.inputs]
-    header = names + ["target" if "y" in names else "y"]
-    rows = [",".join(map(repr, map(float, (*x, t)))) for x, t in zip(data.X, data.y)]
-    return "\n".join([",".join(header), *rows]) + "\n"
-
-
-def summary(record: dict) -> str:
-    """The few lines printed after training, from ``records.train_record``."""
-    r, loss, acc = record, record["final_loss"], record["accuracy"]
-    lines = [f"trained {r['network']} on {r['data']}: {r['n_train']} training samples"
-             + (f", {r['n_validation']} validation" if r["n_validation"] else ""),
-             f"optimizer {r['optimizer']}, η = {r['learning_rate']:g}, {r['epochs']} epochs, "
-             f"batch {r['batch_size'] or 'all'}, seed {r['seed']}, loss {r['loss_name']}",
-             f"final loss: train {loss['train']:.6g}"
-             + (f", validation {loss['validation']:.6g}" if loss["validation"] is not None else "")]
-    if acc is not None:
-        lines.append(f"accuracy: train {100 * acc['train']:.1f}%"
-                     + (f", validation {100 * acc['validation']:.1f}%" if acc["validation"] is not None else ""))
-    samples = r["n_train"] * r["epochs"] / max(r["seconds"], 1e-9)
-    lines.append(f"time: {r['seconds']:.2f} s ({samples:,.0f} samples/s)")
-    lines.append("wrote " + ", ".join(r["files"]))
-    return "\n".join(lines)
+    return None if layered and source is ParameterSource.DEFAULT else loss_name
 
 
 @click.command(cls=Command, epilog=examples(

@@ -1,7 +1,7 @@
 """Checked fields of a model file's JSON: a required key of a given type, the version, a list of finite
 numbers, a list of names, positive scales.
 
-Model files of both kinds (``modelfile`` for scalar networks, ``layer_model`` for layer networks)
+Model files of both kinds (``modelfile``: scalar networks and layer networks, old and new versions)
 read their fields through these functions, so a damaged file gets the same messages, each naming
 the key at fault and showing (at most ``SHOWN`` characters of) the value found.
 """

@@ -6,8 +6,8 @@ other model is a regression: the prediction is ŷ itself. CSV columns are matche
 inputs by name (``symnet.learn.data.read_columns``), so their order and extra columns do not matter;
 a model trained on a CSV file also reads the columns it was trained on (``settings["data_inputs"]``).
 
-A layer network's model (``LayerModel``, format ``symnet-layers``) reads the columns it names (``p1``…
-``p64`` for the digits) and standardises them as in training. A softmax classifier gives the label
+A layer network's model reads the columns it was trained on (``p1``… ``p64`` for the digits) and
+standardises them as in training. A softmax classifier gives the label
 (argmax) and one probability per class; one sigmoid output gives label and probability as above;
 other outputs give ŷ (one column per output).
 """
@@ -19,7 +19,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from symnet.learn.data import read_columns
-from symnet.learn.layer_model import LayerModel
 from symnet.learn.modelfile import TrainResult
 
 CLASSIFIER_LOSSES = ("binary_cross_entropy",)
@@ -145,33 +144,20 @@ def predict_csv(result: TrainResult, path) -> Predictions:
     Raises:
         ValueError: a missing column (named), a bad cell, or a non-finite prediction.
     """
-    if isinstance(result, LayerModel):
-        return _predict_layers(result, path)
     if not isinstance(result, TrainResult):
         raise TypeError(f"predict_csv expects a TrainResult (from train or load); got {type(result).__name__}")
-    names = input_columns(result, path)
+    names = result.inputs or input_columns(result, path)     # a layer network reads the columns it trained on
     X = read_columns(path, names)
     with np.errstate(all="ignore"):
-        yhat = np.asarray(result.predict(X), dtype=float).reshape(-1)
-    bad = np.flatnonzero(~np.isfinite(yhat))
-    if bad.size:
-        raise ValueError(not_finite(path, bad[0], result.theta))
-    return Predictions(names, yhat, is_classifier(result))
-
-
-def _predict_layers(model: LayerModel, path):
-    """A layer model's predictions for the CSV rows: classes after a softmax, else ŷ per output."""
-    X = read_columns(path, model.inputs)
-    with np.errstate(all="ignore"):
-        outputs = model.predict(X)
+        outputs = np.asarray(result.predict(X), dtype=float).reshape(len(X), -1)
     bad = np.flatnonzero(~np.isfinite(outputs).all(axis=1))
     if bad.size:
-        raise ValueError(not_finite(path, bad[0], model.theta))
-    if model.network.output_activation == "softmax":
-        return ClassPredictions(model.inputs, outputs)
+        raise ValueError(not_finite(path, bad[0], result.theta))
+    if result.loss.name == "softmax_cross_entropy":
+        return ClassPredictions(names, outputs)
     if outputs.shape[1] == 1:
-        return Predictions(model.inputs, outputs[:, 0], model.is_classifier)
-    return OutputPredictions(model.inputs, outputs)
+        return Predictions(names, outputs[:, 0], is_classifier(result))
+    return OutputPredictions(names, outputs)
 
 
 def not_finite(path, row: int, theta: np.ndarray) -> str:

@@ -54,18 +54,19 @@ def plot_curves(history, fig=None):
     if fig is None:
         fig = Figure(figsize=(10, 4))
     loss_ax, acc_ax = fig.subplots(1, 2)
-    for values, label in ((history.train_loss, "train"), (history.test_loss, "test")):
+    for values, label in ((history.train_loss, "train"), (history.val_loss, "test")):
         if values:
             loss_ax.plot(history.epochs, values, label=label)
     loss_ax.set_yscale("log")
     loss_ax.set_xlabel("epoch")
     loss_ax.set_ylabel("mean loss C̄")
-    for values, label in ((history.train_accuracy, "train"), (history.test_accuracy, "test")):
+    for values, label in ((history.train_accuracy, "train"), (history.val_accuracy, "test")):
         if values:
             acc_ax.plot(history.epochs, 100 * np.asarray(values), label=label)
     acc_ax.set_xlabel("epoch")
     acc_ax.set_ylabel("accuracy (%)")
     for ax in (loss_ax, acc_ax):
         ax.grid(alpha=0.3)
-        ax.legend()
+        if ax.get_legend_handles_labels()[0]:   # a regression has no accuracy curves
+            ax.legend()
     return fig

@@ -73,10 +73,15 @@ def layer_summary(net) -> str:
 def train_summary(result) -> str:
     """One line: optimiser, epochs and the loss before and after (and on the validation set)."""
     s, h = result.settings, result.history
-    line = (f"trained {len(result.params)} parameters with {s.get('optimizer', '?')} "
+    line = (f"trained {result.theta.size:,} parameters with {s.get('optimizer', '?')} "
             f"(learning rate {s.get('learning_rate', '?')}) for {h.epochs[-1] if h.epochs else 0} epochs: "
             f"loss {h.train_loss[0]:.6g} → {h.train_loss[-1]:.6g}")
     return line + (f", validation loss {h.val_loss[-1]:.6g}" if h.val_loss else "")
+
+
+def scalar_values(result) -> list:
+    """(name, value) of a trained network's scalar parameters; a layer network's matrices are too many to list."""
+    return [(name, float(v)) for name, v in result.values().items() if getattr(v, "ndim", 0) == 0]
 
 
 def dataset_summary(data) -> str:
@@ -140,7 +145,7 @@ class _ObjectPrinting:
         return self._stack([self._table(header, rows), *map(self._words, report_notes(report))])
 
     def _print_TrainResult(self, result):
-        values = [(Symbol(name), Num(float(v))) for name, v in zip(result.params, result.theta)]
+        values = [(Symbol(name), Num(v)) for name, v in scalar_values(result)]
         return self._stack([self._words(train_summary(result)), self._lines(values)])
 
     def _print_Dataset(self, data):
@@ -277,7 +282,7 @@ class MarkdownPrinter(Printer):
         return markdown_table(header, rows) + "\n\n" + "  \n".join(report_notes(report))
 
     def _print_TrainResult(self, result):
-        rows = [[pretty(Symbol(n)), number(float(v))] for n, v in zip(result.params, result.theta)]
+        rows = [[pretty(Symbol(n)), number(v)] for n, v in scalar_values(result)]
         return train_summary(result) + "\n\n" + markdown_table(["parameter", "value"], rows)
 
     def _print_Dataset(self, data):

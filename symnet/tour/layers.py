@@ -16,7 +16,7 @@ BP1 fails for softmax because its Jacobian ∂aⱼ/∂zₖ = aⱼ(δⱼₖ − a
 Training minimises the batch mean C̄ = (1/N) Σₓ Cₓ, so ∂C̄/∂Wˡ = (1/N) Σₓ δˡₓ (aˡ⁻¹ₓ)ᵀ.
 
 Then ``DIGITS_SPEC`` (over 10,000 parameters) trains on scikit-learn's 8×8 digits with
-``symnet.learn.layer_training`` (Adam, η decaying linearly, weight decay; about a second here), and
+``symnet.train`` with ``LAYER_DEFAULTS`` (Adam, η decaying linearly, weight decay; about a second here), and
 its figures and model file are written.
 """
 
@@ -175,10 +175,11 @@ def _times(shape: str) -> str:
 
 def _train(net):
     from symnet.learn.digits import digits
-    from symnet.learn.layer_training import train_layers
+    from symnet.learn.training import LAYER_DEFAULTS, train
 
     split = digits()
-    return train_layers(net, split.train, split.test, epochs=DIGITS_EPOCHS, seed=DIGITS_SEED, progress=False), split
+    settings = {**LAYER_DEFAULTS, "epochs": DIGITS_EPOCHS}
+    return train(net, split.train, validation=split.test, seed=DIGITS_SEED, progress=False, **settings), split
 
 
 def _table(fit, lang: str) -> Table:
@@ -206,7 +207,7 @@ def _figures(ctx: TourContext, fit, split) -> tuple[Artifact, ...]:
 
 def _model_file(ctx: TourContext, fit, split) -> Artifact:
     """The trained classifier as a ``symnet-layers`` model file that reads raw pixels (``symnet predict``)."""
-    from symnet.learn.layer_model import save_layers
+    from symnet.learn.modelfile import save
 
-    save_layers(ctx.path("digits_model.json"), fit, split.train.inputs, split.mean, split.scale)
+    save(ctx.path("digits_model.json"), fit, inputs=split.train.inputs, mean=split.mean, scale=split.scale)
     return Artifact(t("layers_model", ctx.lang), "digits_model.json")
