@@ -568,7 +568,7 @@ def test_training_limit_mark_is_2_over_lambda_max_at_theta0_and_what_crossing_it
     _click(driver, "train-set-seed")
     mark = _mark(driver, "train")
     exact = 2 / np.linalg.eigvalsh(compile_hessian(network)(theta0, data.X, data.y))[-1]
-    assert abs(mark["value"] - exact) <= TOL * exact
+    assert abs(mark["value"] - exact) <= TOL * exact and mark["text"].endswith(f" {exact:.4g}")
     assert abs(mark["value"] - 2 / _eigenvalues_by_differences(network, theta0, data)[-1]) <= 1e-6 * exact
     assert mark["visible"] and abs(mark["centre"] - _at_fraction(mark, mark["value"])) <= 2
     start = compiled.value(theta0, data.X, data.y)

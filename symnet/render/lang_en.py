@@ -492,6 +492,8 @@ EN = {
     "verdict_oscillating": "oscillating",
     "verdict_diverging": "diverging",
     "verdict_flat": "no limit",
+    "live_eta_limit_descent": "stability limit 2/h″(x*): η <",
+    "live_eta_limit_start": "stability limit 2/λ_max at the start θ₀ (it moves as θ moves): η <",
     "descent_curvature": "Why η decides: the second derivative at the minimum (symnet.learn.descent.curvature):",
     "descent_p3": "Why? Near the minimum x* = {x_star}, h′(x) ≈ h″(x*)·(x − x*), so one step multiplies the error "
                   "x − x* by 1 − η·h″(x*). Here h″(x*) = {h2}, so descent settles while |1 − η·h″(x*)| < 1 — "

@@ -450,6 +450,8 @@ ZH = {
     "verdict_oscillating": "振荡",
     "verdict_diverging": "发散",
     "verdict_flat": "无上限",
+    "live_eta_limit_descent": "稳定性上限 2/h″(x*)：η <",
+    "live_eta_limit_start": "起点 θ₀ 处的稳定性上限 2/λ_max（θ 一动它也跟着动）：η <",
     "descent_curvature": "η 为什么起决定作用：极小值处的二阶导数（symnet.learn.descent.curvature）：",
     "descent_p3": "为什么？在极小值 x* = {x_star} 附近，h′(x) ≈ h″(x*)·(x − x*)，所以每一步把误差 x − x* 乘以 "
                   "1 − η·h″(x*)。这里 h″(x*) = {h2}，所以只要 |1 − η·h″(x*)| < 1，下降就会收敛——η ≤ 1/h″(x*) "

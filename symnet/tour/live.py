@@ -114,6 +114,7 @@ def descent_widget(lang: str):
                                                 "live_diverged", "live_converging", "live_growing",
                                                 "live_minimum", "live_offscale", "live_eta_limit")}
     labels["h"] = f"h(x) = {pretty(expr)}"
+    labels["live_eta_limit"] = t("live_eta_limit_descent", lang)    # the words beside the slider's mark
     return Widget("descent", t("live_descent_title", lang), to_javascript(program, args, "sn_descent"),
                   config, labels)
 
@@ -163,6 +164,7 @@ def train_widget(lang: str):
             "live_loss_above",
             "live_train_diverged", "live_eta_limit")
     labels = {key: t(key, lang) for key in keys}
+    labels["live_eta_limit"] = t("live_eta_limit_start", lang)     # 2/λ_max where the trainer starts
     return Widget("train", t("live_train_sets_title", lang), "\n".join(code for _, code in sets), config, labels)
 
 

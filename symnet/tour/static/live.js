@@ -41,17 +41,19 @@
   }
   // the stability limit 2/λ_max (2/h″(x*) in 1-D) as a line across the slider's track and as words beside it;
   // returns set(value): a number moves the mark there, null hides it (no limit is made up)
+  // (the slider's row takes the whole width then: the mark needs a long track to be crossed with care)
   function limitMark(input, id, words) {
-    var track = el("span", {style: "position: relative; flex: 1; min-width: 6rem; display: flex;"});
-    input.parentNode.insertBefore(track, input); track.appendChild(input); input.style.width = "100%";
+    var row = input.parentNode, track = el("span", {style: "position: relative; flex: 1; min-width: 6rem; display: flex;"});
+    row.insertBefore(track, input); track.appendChild(input); input.style.width = "100%";
+    row.style.gridColumn = "1 / -1"; row.style.flexWrap = "wrap";
     var line = el("span", {id: id + "-mark", "class": "limit-mark", title: words.live_eta_limit,
                            style: "position: absolute; top: 0; bottom: 0; width: 3px; margin-left: -1px; " +
                                   "background: #d97706; pointer-events: none;"}, track);
-    var text = el("span", {"class": "limit", id: id}, input.parentNode.parentNode);
+    var text = el("span", {"class": "limit", id: id, style: "white-space: nowrap;"}, row);
     return function (value) {
       var lo = parseFloat(input.min), hi = parseFloat(input.max), shown = value !== null && value <= hi;
       line.style.display = shown ? "" : "none";
-      text.textContent = value === null ? "" : words.live_eta_limit + " " + tickText(value);
+      text.textContent = value === null ? "" : words.live_eta_limit + " " + tickText(Number(value.toPrecision(4)));
       text.setAttribute("data-value", String(value));
       if (!shown) return;
       var f = (value - lo) / (hi - lo);      // Chromium's thumb is 16 px wide: its centre runs from 8 px to width − 8 px
