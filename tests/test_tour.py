@@ -215,11 +215,13 @@ def test_descent_section_states_the_stability_limit_and_each_etas_verdict(tmp_pa
     section = descent_section(TourContext(tmp_path, "en"))
     factors, verdicts = section.tables[0].rows[-2:]
     expected = [1 - eta * h2 for eta in DESCENT_RATES]
-    assert list(factors[1:]) == [f"{f:g}" for f in expected]
+    assert list(factors[1:]) == [f"{f:g}" for f in expected] + ["—"]     # Newton's column has no η
     words = ["diverging" if abs(f) > 1 else "oscillating" if f < 0 else "stable" for f in expected]
-    assert list(verdicts[1:]) == [t(f"verdict_{w}", "en") for w in words]
+    assert list(verdicts[1:]) == [t(f"verdict_{w}", "en") for w in words] + ["—"]
     assert set(words) == {"stable", "oscillating", "diverging"}          # the table shows all three
-    assert f"2/h″(x*) = {2 / h2:g}" in section.formulas[-1].text and "2/h″(x*) = 1," in section.text[-1]
+    assert f"2/h″(x*) = {2 / h2:g}" in section.formulas[-1].text and "2/h″(x*) = 1," in section.text[-2]
+    newton = [row[-1] for row in section.tables[0].rows[:6]]             # x ← x − h′/h″ = x − (2x − 2)/2 = 1
+    assert newton == ["3.0000"] + ["1.0000"] * 5 and "in 1 step(s)" in section.text[-1]
     assert section.widgets[0].config["eta_limit"] == 2 / h2
 
 

@@ -500,6 +500,10 @@ EN = {
                   "directly for η ≤ 1/h″(x*), jumping across x* (oscillating) above that — and diverges for "
                   "η > 2/h″(x*) = {limit}, the stability limit. The table's last rows give the factor and the "
                   "verdict for each η; the live widget below marks the limit on its η slider: cross it and watch.",
+    "descent_newton": "Newton's method x ← x − h′(x)/h″(x) (symnet.learn.descent.descend_newton) takes the step "
+                      "the curvature asks for, with no η to choose: from x = {x0} it reaches x* = {x_star} in "
+                      "{steps} step(s) — on a quadratic, whatever the start (the table's last column).",
+    "h_newton_x": "x (Newton)",
     "h_at_theta0": "λₖ at Θ₀ (the start)",
     "h_at_trained": "λₖ after {epochs} epochs",
     "train_hessian_table": "The eigenvalues of the Hessian of the mean loss L̄ of the seed network "

@@ -457,6 +457,10 @@ ZH = {
                   "1 − η·h″(x*)。这里 h″(x*) = {h2}，所以只要 |1 − η·h″(x*)| < 1，下降就会收敛——η ≤ 1/h″(x*) "
                   "时直接逼近，超过它时在 x* 两侧来回跳（振荡）——而 η > 2/h″(x*) = {limit} 时发散，这就是稳定性"
                   "上限。表格最后两行给出每个 η 的乘数和结论；下面的交互组件在 η 滑块上标出了这个上限：越过它看看会怎样。",
+    "descent_newton": "牛顿法 x ← x − h′(x)/h″(x)（symnet.learn.descent.descend_newton）按曲率要求的步长走，"
+                      "不用选 η：从 x = {x0} 出发，{steps} 步就到达 x* = {x_star}——对二次函数，从哪里出发都一样"
+                      "（见表格最后一列）。",
+    "h_newton_x": "x（牛顿法）",
     "h_at_theta0": "Θ₀（起点）处的 λₖ",
     "h_at_trained": "训练 {epochs} 轮后的 λₖ",
     "train_hessian_table": "种子网络平均损失 L̄ 的 Hessian 矩阵的特征值（symnet.compile_hessian，用本导览的 200 个样本），"

@@ -131,7 +131,7 @@ def descent_section(ctx: TourContext) -> Section:
     """§3: the loss L(ŷ, y) = (y − ŷ)² and gradient descent x ← x − η·h′(x) on a 1-D function."""
     from symnet.core.losses import squared_error
     from symnet.core.network import seed_network
-    from symnet.learn.descent import descend_many
+    from symnet.learn.descent import descend_many, descend_newton
     from symnet.render.printing import latex, pretty
     from symnet.tour.curvature import descent_curvature
 
@@ -146,23 +146,39 @@ def descent_section(ctx: TourContext) -> Section:
                 f"x ← x − η·dh/dx\nh(x) = {pretty(h)},  dh/dx = {pretty(paths[0].derivative)}",
                 r"x \leftarrow x - \eta \frac{dh}{dx}"),
     )
-    found, verdicts = descent_curvature(paths)
+    found = descent_curvature(paths)[0]
     formulas += _curvature_formula(found, lang)
-    header = (t("h_step", lang), *(f"x (η={p.learning_rate:g})" for p in paths))
-    rows = tuple((str(k), *(f"{p.xs[k]:.4f}" if k < len(p.xs) else "—" for p in paths)) for k in range(6))
-    if found is not None:    # the factor each step multiplies x − x* by, and what it means for each η
-        rows += (("1 − η·h″(x*)", *(f"{1 - p.learning_rate * found.value:g}" for p in paths)),
-                 (t("h_verdict", lang), *(t(f"verdict_{v}", lang) for v in verdicts)))
+    newton = descend_newton(h, DESCENT_START, steps=DESCENT_STEPS)     # the step the curvature asks for
     files = _descent_figure(ctx, paths)
     outcomes = t("descent_p2", lang, outcomes=t("list_sep", lang).join(_outcome(p, lang) for p in paths))
     limit = () if found is None else (t("descent_p3", lang, h2=f"{found.value:g}", x_star=f"{found.minimum:g}",
-                                        limit=f"{found.limit:g}"),)
+                                        limit=f"{found.limit:g}"), _newton_text(newton, found, lang))
     from symnet.tour.exercises import descent_exercise
     from symnet.tour.live import descent_widget
 
     return Section("descent", t("descent_title", lang), (t("descent_p1", lang), outcomes, *limit), formulas,
-                   (Table(t("descent_table", lang), header, rows),), files, widgets=(descent_widget(lang),),
+                   (_descent_table(paths, newton, lang),), files, widgets=(descent_widget(lang),),
                    exercises=descent_exercise(paths, lang))
+
+
+def _descent_table(paths, newton, lang: str) -> Table:
+    """The first steps for each η and for Newton's method; under them, when h has a minimum, the factor
+    1 − η·h″(x*) each step multiplies x − x* by and its verdict (stable, oscillating, diverging)."""
+    from symnet.tour.curvature import descent_curvature
+
+    found, verdicts = descent_curvature(paths)
+    header = (t("h_step", lang), *(f"x ({p.label})" for p in paths), t("h_newton_x", lang))
+    rows = tuple((str(k), *(f"{p.xs[k]:.4f}" if k < len(p.xs) else "—" for p in (*paths, newton))) for k in range(6))
+    if found is not None:
+        rows += (("1 − η·h″(x*)", *(f"{1 - p.learning_rate * found.value:g}" for p in paths), "—"),
+                 (t("h_verdict", lang), *(t(f"verdict_{v}", lang) for v in verdicts), "—"))
+    return Table(t("descent_table", lang), header, rows)
+
+
+def _newton_text(newton, found, lang: str) -> str:
+    """Where Newton's method x ← x − h′(x)/h″(x) reached x*, and after how many steps."""
+    near = next((k for k, v in enumerate(newton.xs) if abs(v - found.minimum) <= 1e-12), newton.steps)
+    return t("descent_newton", lang, steps=near, x_star=f"{found.minimum:g}", x0=f"{newton.xs[0]:g}")
 
 
 def _curvature_formula(found, lang: str) -> tuple[Formula, ...]:
