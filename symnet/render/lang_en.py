@@ -503,7 +503,9 @@ EN = {
     "descent_newton": "Newton's method x ← x − h′(x)/h″(x) (symnet.learn.descent.descend_newton) takes the step "
                       "the curvature asks for, with no η to choose: from x = {x0} it reaches x* = {x_star} in "
                       "{steps} step(s) — on a quadratic, whatever the start (the table's last column).",
-    "h_newton_x": "x (Newton)",
+    "h_newton_x": "Newton",
+    "descent_table_steps": "The first steps: x after k steps, for each learning rate η and for Newton's method; "
+                           "under them the factor 1 − η·h″(x*) each step multiplies x − x* by, and its verdict.",
     "h_at_theta0": "λₖ at Θ₀ (the start)",
     "h_at_trained": "λₖ after {epochs} epochs",
     "train_hessian_table": "The eigenvalues of the Hessian of the mean loss L̄ of the seed network "

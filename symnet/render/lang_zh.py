@@ -460,7 +460,9 @@ ZH = {
     "descent_newton": "牛顿法 x ← x − h′(x)/h″(x)（symnet.learn.descent.descend_newton）按曲率要求的步长走，"
                       "不用选 η：从 x = {x0} 出发，{steps} 步就到达 x* = {x_star}——对二次函数，从哪里出发都一样"
                       "（见表格最后一列）。",
-    "h_newton_x": "x（牛顿法）",
+    "h_newton_x": "牛顿法",
+    "descent_table_steps": "前几步：每个学习率 η 和牛顿法走 k 步后的 x；下面是每一步乘到 x − x* 上的乘数 "
+                           "1 − η·h″(x*) 及其结论。",
     "h_at_theta0": "Θ₀（起点）处的 λₖ",
     "h_at_trained": "训练 {epochs} 轮后的 λₖ",
     "train_hessian_table": "种子网络平均损失 L̄ 的 Hessian 矩阵的特征值（symnet.compile_hessian，用本导览的 200 个样本），"

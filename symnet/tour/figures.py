@@ -167,12 +167,12 @@ def _descent_table(paths, newton, lang: str) -> Table:
     from symnet.tour.curvature import descent_curvature
 
     found, verdicts = descent_curvature(paths)
-    header = (t("h_step", lang), *(f"x ({p.label})" for p in paths), t("h_newton_x", lang))
+    header = (t("h_step", lang), *(p.label for p in paths), t("h_newton_x", lang))     # the caption says: x
     rows = tuple((str(k), *(f"{p.xs[k]:.4f}" if k < len(p.xs) else "—" for p in (*paths, newton))) for k in range(6))
     if found is not None:
         rows += (("1 − η·h″(x*)", *(f"{1 - p.learning_rate * found.value:g}" for p in paths), "—"),
                  (t("h_verdict", lang), *(t(f"verdict_{v}", lang) for v in verdicts), "—"))
-    return Table(t("descent_table", lang), header, rows)
+    return Table(t("descent_table_steps", lang), header, rows)
 
 
 def _newton_text(newton, found, lang: str) -> str:
