@@ -200,3 +200,58 @@ def test_out_inside_a_file_exits_2(tmp_path):
     result = _run(blocker / "sub")
     assert result.exit_code == 2
     assert "cannot create the output folder" in result.output and "Traceback" not in result.output
+
+
+def test_descent_section_states_the_stability_limit_and_each_etas_verdict(tmp_path):
+    """2/h″(x*) = 1 for h = x² − 2x, the factor 1 − η·h″(x*) and the verdict of each η, against sympy.diff."""
+    from sympy import Symbol
+
+    from symnet.render.i18n import t
+    from symnet.tour.figures import DESCENT_RATES, descent_section
+    from symnet.tour.records import TourContext
+
+    x = Symbol("x")
+    h2 = float((x**2 - 2 * x).diff(x, 2))                 # the oracle: sympy.diff twice
+    section = descent_section(TourContext(tmp_path, "en"))
+    factors, verdicts = section.tables[0].rows[-2:]
+    expected = [1 - eta * h2 for eta in DESCENT_RATES]
+    assert list(factors[1:]) == [f"{f:g}" for f in expected] + ["—"]     # Newton's column has no η
+    words = ["diverging" if abs(f) > 1 else "oscillating" if f < 0 else "stable" for f in expected]
+    assert list(verdicts[1:]) == [t(f"verdict_{w}", "en") for w in words] + ["—"]
+    assert set(words) == {"stable", "oscillating", "diverging"}          # the table shows all three
+    assert f"2/h″(x*) = {2 / h2:g}" in section.formulas[-1].text and "2/h″(x*) = 1," in section.text[-2]
+    newton = [row[-1] for row in section.tables[0].rows[:6]]             # x ← x − h′/h″ = x − (2x − 2)/2 = 1
+    assert newton == ["3.0000"] + ["1.0000"] * 5 and "in 1 step(s)" in section.text[-1]
+    assert section.widgets[0].config["eta_limit"] == 2 / h2
+
+
+def test_train_section_shows_the_hessians_eigenvalues_and_2_over_lambda_max(tmp_path):
+    """The table's eigenvalues at Θ₀ are NumPy's (eigvalsh of central differences of the gradient), the limit is
+    2/λ_max, the live trainer's mark is the same number, and the paragraph's one-step losses are NumPy's."""
+    import numpy as np
+
+    from symnet.core.losses import squared_error
+    from symnet.core.network import seed_network
+    from symnet.learn.data import make
+    from symnet.numeric.codegen import params_vector, value_and_grad
+    from symnet.numeric.hessian import gradient_differences
+    from symnet.tour.figures import train_section
+    from symnet.tour.records import STUDENT, TourContext
+
+    network, data = seed_network(), make("seed", n=200, noise=0.05, seed=0)
+    compiled, theta0 = value_and_grad(squared_error(network)), params_vector(network.params, STUDENT)
+    H = gradient_differences(lambda th: compiled(th, data.X, data.y)[1], theta0)
+    lam = np.linalg.eigvalsh((H + H.T) / 2)
+    section = train_section(TourContext(tmp_path, "en"))
+    table = next(tb for tb in section.tables if tb.header[0] == "k")
+    shown = np.array([float(row[1]) for row in table.rows[:-1]])
+    assert len(shown) == len(network.params)
+    assert np.allclose(shown, lam, rtol=1e-3, atol=1e-7)                 # to the four digits shown
+    assert table.rows[-1][:2] == ("2/λ_max", f"{2 / lam[-1]:.4g}")
+    limit = section.widgets[0].config["sets"][0]["eta_limit"]
+    assert abs(limit - 2 / lam[-1]) <= 1e-6 * limit
+    eta = 2 * limit
+    after = compiled.value(theta0 - eta * compiled(theta0, data.X, data.y)[1], data.X, data.y)
+    before = compiled.value(theta0, data.X, data.y)
+    assert after > before and f"from {before:.4f} to {after:.4f}" in section.text[-1]
+    assert f"{int(np.sum(lam < 0))} of the 11 eigenvalues are negative" in section.text[-1]

@@ -401,11 +401,10 @@ def test_training_toggles_to_xor_and_draws_its_half_contour(driver):
     _click(driver, "train-set-seed")
 
 
-def test_training_a_too_large_eta_is_said_and_no_made_up_limit_is_drawn(driver):
+def test_training_a_too_large_eta_is_said(driver):
     from symnet.render.i18n import t as words
 
     compiled, data = value_and_grad(squared_error(seed_network())), make("seed", n=200, noise=0.05, seed=0)
-    assert driver.find_element("id", "train-eta-limit").text == ""       # no stability limit until symnet computes one
     eta = _set(driver, "train-eta", 64.0)
     assert eta == 64.0
     _click(driver, "train-reset")
@@ -511,3 +510,87 @@ def test_sum_of_towers_maps_show_g_yhat_and_the_error_on_one_scale_for_every_n(d
         scales.append(tuple(_grid(driver, "approx-err")["range"]))
         _check_map(driver, "approx-err", lambda P: np.abs(target(P) - approximation.evaluate(P)), scales[-1])
     assert scales[0] == scales[1] and abs(scales[0][1] - worst) <= TOL                # one fixed error scale
+
+
+# ---- the stability limit: 2/h″(x*) on the 1-D descent, 2/λ_max of the seed network's Hessian at Θ₀ ------------
+
+def _mark(browser, prefix: str) -> dict:
+    """The limit mark of slider ``prefix``-eta: its value, where it is drawn, and the slider's box."""
+    return browser.execute_script(
+        "var m = document.getElementById(arguments[0] + '-eta-limit-mark'), s = document.getElementById(arguments[0] + '-eta');"
+        "var r = m.getBoundingClientRect(), q = s.getBoundingClientRect();"
+        "return {value: parseFloat(document.getElementById(arguments[0] + '-eta-limit').getAttribute('data-value')),"
+        "        text: document.getElementById(arguments[0] + '-eta-limit').textContent,"
+        "        centre: r.left + r.width / 2, top: r.top, bottom: r.bottom, visible: m.offsetParent !== null,"
+        "        left: q.left, width: q.width, stop: q.top, sbottom: q.bottom, min: parseFloat(s.min), max: parseFloat(s.max)};",
+        prefix)
+
+
+def _at_fraction(mark: dict, value: float) -> float:
+    """Where Chromium draws the thumb's centre for ``value``: 8 px in from each end of the track (16 px thumb)."""
+    return mark["left"] + 8 + (value - mark["min"]) / (mark["max"] - mark["min"]) * (mark["width"] - 16)
+
+
+def test_descent_limit_mark_sits_at_2_over_h2_and_parts_settling_from_growing(driver):
+    x = Symbol("x")
+    h = x**2 - 2 * x
+    x_star = 1.0                                            # h′(x) = 2x − 2 = 0, by hand
+    limit = 2 / float(h.diff(x, 2).subs(x, x_star))        # sympy.diff, not symnet's rule table: 2/h″(x*) = 1
+    mark = _mark(driver, "descent")
+    assert mark["value"] == limit and mark["visible"] and mark["text"].endswith(" 1")
+    assert abs(mark["centre"] - _at_fraction(mark, limit)) <= 2
+    assert mark["top"] <= mark["sbottom"] and mark["bottom"] >= mark["stop"]   # on the slider's track
+    for eta, grows in ((limit - 0.01, False), (limit + 0.01, True)):
+        eta = _set(driver, "descent-eta", eta)
+        _click(driver, "descent-step", 40)
+        xs = np.array(json.loads(driver.find_element("id", "live-descent").get_attribute("data-xs")))
+        assert np.max(np.abs(xs - (x_star + (DESCENT_START - x_star) * (1 - eta * 2) ** np.arange(41)))) <= 1e-9
+        errors = np.abs(xs - x_star)
+        assert (errors[-1] > errors[0]) == grows            # |1 − η·h″| = 0.98 shrinks the error; 1.02 grows it
+        status = driver.find_element("id", "descent-status")
+        assert ("bad" in status.get_attribute("class")) == grows
+
+
+def _eigenvalues_by_differences(network, theta, data) -> np.ndarray:
+    """The Hessian's eigenvalues from central differences of the compiled gradient: no Hessian program used."""
+    from symnet.numeric.hessian import gradient_differences
+
+    compiled = value_and_grad(squared_error(network))
+    H = gradient_differences(lambda th: compiled(th, data.X, data.y)[1], theta)
+    return np.linalg.eigvalsh((H + H.T) / 2)
+
+
+def test_training_limit_mark_is_2_over_lambda_max_at_theta0_and_what_crossing_it_does(driver):
+    from symnet.numeric.hessian import compile_hessian
+
+    network, data = seed_network(), make("seed", n=200, noise=0.05, seed=0)
+    compiled, theta0 = value_and_grad(squared_error(network)), params_vector(network.params, STUDENT)
+    _click(driver, "train-set-seed")
+    mark = _mark(driver, "train")
+    exact = 2 / np.linalg.eigvalsh(compile_hessian(network)(theta0, data.X, data.y))[-1]
+    assert abs(mark["value"] - exact) <= TOL * exact and mark["text"].endswith(f" {exact:.4g}")
+    assert abs(mark["value"] - 2 / _eigenvalues_by_differences(network, theta0, data)[-1]) <= 1e-6 * exact
+    assert mark["visible"] and abs(mark["centre"] - _at_fraction(mark, mark["value"])) <= 2
+    start = compiled.value(theta0, data.X, data.y)
+    for eta in (mark["value"] - 0.1, mark["value"] + 0.1):  # either side of the mark, from Θ₀: both go on learning
+        eta = _set(driver, "train-eta", eta)
+        _click(driver, "train-reset")
+        _click(driver, "train-step", 40)
+        theta = theta0
+        for _ in range(40):
+            theta = theta - eta * compiled(theta, data.X, data.y)[1]
+        loss = compiled.value(theta, data.X, data.y)
+        assert abs(_value(driver, "train-loss") - loss) <= 1e-9 and loss < start
+    eta = _set(driver, "train-eta", 2 * mark["value"])      # far above it, the very first step raises L̄
+    _click(driver, "train-reset")
+    _click(driver, "train-step")
+    one = compiled.value(theta0 - eta * compiled(theta0, data.X, data.y)[1], data.X, data.y)
+    assert abs(_value(driver, "train-loss") - one) <= TOL and one > start
+    _click(driver, "train-set-xor")                         # the XOR set has its own limit, at its own θ₀
+    xor = json.loads(driver.find_element("css selector", "#live-train script.config").get_attribute("textContent"))["sets"][1]
+    from symnet.core.network import mlp
+
+    xor_net, xor_data = mlp([2, 4, 1], "tanh", "sigmoid"), make("xor", n=200, seed=0)
+    limit = 2 / _eigenvalues_by_differences(xor_net, np.array(xor["theta0"]), xor_data)[-1]
+    assert abs(_mark(driver, "train")["value"] - limit) <= 1e-6 * limit
+    _click(driver, "train-set-seed")

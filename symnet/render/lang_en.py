@@ -510,4 +510,37 @@ EN = {
                             "parameters with --wrt to include it.",
     "method_hessian": "compiled Hessian",
     "method_hvp": "Hessian-vector product",
+    # the tour's curvature: the stability limit in 1-D and on the seed network (tour-curvature)
+    "h_verdict": "verdict",
+    "verdict_stable": "stable",
+    "verdict_oscillating": "oscillating",
+    "verdict_diverging": "diverging",
+    "verdict_flat": "no limit",
+    "live_eta_limit_descent": "stability limit 2/h″(x*): η <",
+    "live_eta_limit_start": "stability limit 2/λ_max at the start θ₀ (it moves as θ moves): η <",
+    "descent_curvature": "Why η decides: the second derivative at the minimum (symnet.learn.descent.curvature):",
+    "descent_p3": "Why? Near the minimum x* = {x_star}, h′(x) ≈ h″(x*)·(x − x*), so one step multiplies the error "
+                  "x − x* by 1 − η·h″(x*). Here h″(x*) = {h2}, so descent settles while |1 − η·h″(x*)| < 1 — "
+                  "directly for η ≤ 1/h″(x*), jumping across x* (oscillating) above that — and diverges for "
+                  "η > 2/h″(x*) = {limit}, the stability limit. The table's last rows give the factor and the "
+                  "verdict for each η; the live widget below marks the limit on its η slider: cross it and watch.",
+    "descent_newton": "Newton's method x ← x − h′(x)/h″(x) (symnet.learn.descent.descend_newton) takes the step "
+                      "the curvature asks for, with no η to choose: from x = {x0} it reaches x* = {x_star} in "
+                      "{steps} step(s) — on a quadratic, whatever the start (the table's last column).",
+    "h_newton_x": "Newton",
+    "descent_table_steps": "The first steps: x after k steps, for each learning rate η and for Newton's method; "
+                           "under them the factor 1 − η·h″(x*) each step multiplies x − x* by, and its verdict.",
+    "h_at_theta0": "λₖ at Θ₀ (the start)",
+    "h_at_trained": "λₖ after {epochs} epochs",
+    "train_hessian_table": "The eigenvalues of the Hessian of the mean loss L̄ of the seed network "
+                           "(symnet.compile_hessian on the tour's 200 samples), and the stability limit 2/λ_max.",
+    "train_curvature_p": "The same limit holds for a network: near a minimum one step multiplies the error along "
+                         "the Hessian's k-th eigenvector by 1 − η·λₖ, so descent can settle only while "
+                         "η < 2/λ_max. The table gives 2/λ_max = {limit0} at Θ₀, where the live trainer below "
+                         "starts (its η slider marks that value), and {limit1} at the trained θ: the limit moves "
+                         "as θ moves. It is a local statement. At Θ₀ the loss is not a bowl ({negative} of the "
+                         "{total} eigenvalues are negative) and the curvature changes with every step, so a run "
+                         "started just above the mark does not blow up: its loss still falls and the network goes "
+                         "on learning, into a region where the curvature is different. Far above it the quadratic picture takes over: at "
+                         "η = {twice}, twice the limit, the very first step raises L̄ from {before} to {after}.",
 }

@@ -17,7 +17,7 @@ APPROX_SIZES = (2, 4, 8, 16)
 APPROX_SHOWN = 8
 APPROX_TARGET = "sin(x)*cos(y)"
 APPROX_DOMAIN = (-2.0, 2.0, -2.0, 2.0)
-DESCENT_RATES = (0.1, 0.4, 1.05)
+DESCENT_RATES = (0.1, 0.4, 0.8, 1.05)   # stable, stable, oscillating, diverging: 2/h″(x*) = 1
 DESCENT_START = 3.0
 DESCENT_STEPS = 12
 SEED_EPOCHS = 800
@@ -131,8 +131,9 @@ def descent_section(ctx: TourContext) -> Section:
     """§3: the loss L(ŷ, y) = (y − ŷ)² and gradient descent x ← x − η·h′(x) on a 1-D function."""
     from symnet.core.losses import squared_error
     from symnet.core.network import seed_network
-    from symnet.learn.descent import descend_many
+    from symnet.learn.descent import descend_many, descend_newton
     from symnet.render.printing import latex, pretty
+    from symnet.tour.curvature import descent_curvature
 
     lang, x = ctx.lang, Symbol("x")
     h = x**2 - 2 * x
@@ -145,16 +146,53 @@ def descent_section(ctx: TourContext) -> Section:
                 f"x ← x − η·dh/dx\nh(x) = {pretty(h)},  dh/dx = {pretty(paths[0].derivative)}",
                 r"x \leftarrow x - \eta \frac{dh}{dx}"),
     )
-    header = (t("h_step", lang), *(f"x (η={p.learning_rate:g})" for p in paths))
-    rows = tuple((str(k), *(f"{p.xs[k]:.4f}" if k < len(p.xs) else "—" for p in paths)) for k in range(6))
+    found = descent_curvature(paths)[0]
+    formulas += _curvature_formula(found, lang)
+    newton = descend_newton(h, DESCENT_START, steps=DESCENT_STEPS)     # the step the curvature asks for
     files = _descent_figure(ctx, paths)
     outcomes = t("descent_p2", lang, outcomes=t("list_sep", lang).join(_outcome(p, lang) for p in paths))
+    limit = () if found is None else (t("descent_p3", lang, h2=f"{found.value:g}", x_star=f"{found.minimum:g}",
+                                        limit=f"{found.limit:g}"), _newton_text(newton, found, lang))
     from symnet.tour.exercises import descent_exercise
     from symnet.tour.live import descent_widget
 
-    return Section("descent", t("descent_title", lang), (t("descent_p1", lang), outcomes), formulas,
-                   (Table(t("descent_table", lang), header, rows),), files, widgets=(descent_widget(lang),),
+    return Section("descent", t("descent_title", lang), (t("descent_p1", lang), outcomes, *limit), formulas,
+                   (_descent_table(paths, newton, lang),), files, widgets=(descent_widget(lang),),
                    exercises=descent_exercise(paths, lang))
+
+
+def _descent_table(paths, newton, lang: str) -> Table:
+    """The first steps for each η and for Newton's method; under them, when h has a minimum, the factor
+    1 − η·h″(x*) each step multiplies x − x* by and its verdict (stable, oscillating, diverging)."""
+    from symnet.tour.curvature import descent_curvature
+
+    found, verdicts = descent_curvature(paths)
+    header = (t("h_step", lang), *(p.label for p in paths), t("h_newton_x", lang))     # the caption says: x
+    rows = tuple((str(k), *(f"{p.xs[k]:.4f}" if k < len(p.xs) else "—" for p in (*paths, newton))) for k in range(6))
+    if found is not None:
+        rows += (("1 − η·h″(x*)", *(f"{1 - p.learning_rate * found.value:g}" for p in paths), "—"),
+                 (t("h_verdict", lang), *(t(f"verdict_{v}", lang) for v in verdicts), "—"))
+    return Table(t("descent_table_steps", lang), header, rows)
+
+
+def _newton_text(newton, found, lang: str) -> str:
+    """Where Newton's method x ← x − h′(x)/h″(x) reached x*, and after how many steps."""
+    near = next((k for k, v in enumerate(newton.xs) if abs(v - found.minimum) <= 1e-12), newton.steps)
+    return t("descent_newton", lang, steps=near, x_star=f"{found.minimum:g}", x0=f"{newton.xs[0]:g}")
+
+
+def _curvature_formula(found, lang: str) -> tuple[Formula, ...]:
+    """h″(x), the minimum x* and the stability limit 2/h″(x*), computed by ``learn.descent.curvature``."""
+    from symnet.render.printing import latex, pretty
+
+    if found is None:
+        return ()
+    d2 = found.second_derivative
+    return (Formula(t("descent_curvature", lang),
+                    f"d²h/dx² = {pretty(d2)},  x* = {found.minimum:g},  h″(x*) = {found.value:g}\n"
+                    f"x − x* ← (1 − η·h″(x*))·(x − x*)  ⇒  η < 2/h″(x*) = {found.limit:g}",
+                    f"\\frac{{d^2h}}{{dx^2}} = {latex(d2)},\\quad x^* = {found.minimum:g},\\quad "
+                    f"\\eta < \\frac{{2}}{{h''(x^*)}} = {found.limit:g}"),)
 
 
 def _outcome(path, lang: str) -> str:
@@ -184,11 +222,15 @@ def train_section(ctx: TourContext) -> Section:
     xor = make("xor", n=200, seed=0)
     xor_fit = train(mlp([2, XOR_HIDDEN, 1], "tanh", "sigmoid"), xor, optimizer="sgd", learning_rate=XOR_RATE,
                     epochs=XOR_EPOCHS, progress=False)
+    from symnet.tour.curvature import seed_curvature
+
+    hessian_table, limit = seed_curvature(seed_fit, teacher, lang)   # 2/λ_max at Θ₀ and at the trained θ
     fits = ((t("h_seed_fit", lang), seed_fit), (t("h_xor_fit", lang, hidden=XOR_HIDDEN), xor_fit))
     rows = tuple((name, str(len(fit.params)), f"{fit.history.train_loss[0]:.4f}", f"{fit.history.train_loss[-1]:.4f}",
                   str(fit.settings["epochs"])) for name, fit in fits)
     header = tuple(t(k, lang) for k in ("h_network", "h_params", "h_before", "h_after", "h_epochs"))
-    tables = (Table(t("train_table", lang), header, rows), _f_against_g(seed_fit, lang), _xor_table(xor_fit, lang))
+    tables = (Table(t("train_table", lang), header, rows), _f_against_g(seed_fit, lang), hessian_table,
+              _xor_table(xor_fit, lang))
     rule = Formula(t("train_rule", lang), "θ ← θ − η·∂L/∂θ,   L = (1/N) Σₙ (yₙ − F(Θ, xₙ))²",
                    r"\theta \leftarrow \theta - \eta \frac{\partial L}{\partial \theta}")
     code = Formula(t("train_code", lang), _compiled_source(seed_fit))
@@ -197,7 +239,7 @@ def train_section(ctx: TourContext) -> Section:
     files = _training_figures(ctx, seed_fit, xor_fit, xor)
     from symnet.tour.live import train_widget
 
-    return Section("train", t("train_title", lang), (paragraph,), (rule, code), tables, files,
+    return Section("train", t("train_title", lang), (paragraph, limit), (rule, code), tables, files,
                    widgets=(train_widget(lang),))
 
 

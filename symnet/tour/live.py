@@ -99,19 +99,22 @@ def descent_program(h: str = DESCENT_H):
 def descent_widget(lang: str):
     """1-D descent on h(x) = x² − 2x from x₀ = 3 on fixed axes: an η slider, step, run and reset; the minimum
     marked, and an iterate beyond the axes drawn as an arrow at the edge, so a diverging run looks like one."""
-    from symnet.learn.descent import LIMIT
+    from symnet.learn.descent import LIMIT, curvature, descend_many
     from symnet.numeric.jscode import to_javascript
     from symnet.render.printing import pretty
     from symnet.tour.records import Widget
 
     program, args, expr = descent_program()
+    found = curvature(descend_many(expr, DESCENT_START, (0.4,), steps=1))   # h″ at the minimum, by solving h′ = 0
     config = {"x0": DESCENT_START, "limit": LIMIT, "view": list(DESCENT_VIEW),
+              "eta_limit": None if found is None else found.limit,            # 2/h″(x*): the mark on the η slider
               "minimum": list(minimum(expr, args[0], DESCENT_VIEW)),
               "sliders": [{"id": "eta", "label": "η", "min": 0.01, "max": 1.2, "step": 0.01, "value": 0.4}]}
     labels = {key: t(key, lang) for key in ("live_step", "live_run", "live_pause", "live_reset",
                                                 "live_diverged", "live_converging", "live_growing",
-                                                "live_minimum", "live_offscale")}
+                                                "live_minimum", "live_offscale", "live_eta_limit")}
     labels["h"] = f"h(x) = {pretty(expr)}"
+    labels["live_eta_limit"] = t("live_eta_limit_descent", lang)    # the words beside the slider's mark
     return Widget("descent", t("live_descent_title", lang), to_javascript(program, args, "sn_descent"),
                   config, labels)
 
@@ -161,6 +164,7 @@ def train_widget(lang: str):
             "live_loss_above",
             "live_train_diverged", "live_eta_limit")
     labels = {key: t(key, lang) for key in keys}
+    labels["live_eta_limit"] = t("live_eta_limit_start", lang)     # 2/λ_max where the trainer starts
     return Widget("train", t("live_train_sets_title", lang), "\n".join(code for _, code in sets), config, labels)
 
 
@@ -170,6 +174,7 @@ def _train_set(key: str, lang: str):
     from symnet.core.losses import squared_error
     from symnet.numeric.jscode import to_javascript
     from symnet.render.printing import pretty
+    from symnet.tour.curvature import eigenvalues, stability_limit
 
     network, data, theta0, teacher, eta, points, targets = (_seed_set if key == "seed" else _xor_set)()
     suffix = "" if key == "seed" else f"_{key}"
@@ -183,9 +188,9 @@ def _train_set(key: str, lang: str):
               "points": points.tolist(), "targets": list(map(float, targets)),
               "columns": ["x₁", "x₂", "F(x)", "G(x)"] if key == "seed" else ["x₁", "x₂", "ŷ", "y"],
               "contour": None if teacher is not None else 0.5,
-              # the stability limit η < 2/λ_max (largest Hessian eigenvalue at θ₀) comes with the curvature
-              # work; until symnet computes it, None: the page draws no limit rather than a made-up one
-              "eta_limit": None}
+              # the stability limit 2/λ_max of the mean Hessian at θ₀, where the trainer starts (it moves as θ
+              # moves); None when no eigenvalue is positive: the page draws no limit rather than a made-up one
+              "eta_limit": stability_limit(eigenvalues(key, theta0, data.X, data.y))}
     return config, code
 
 

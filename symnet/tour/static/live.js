@@ -39,6 +39,28 @@
     var v = parseFloat(input.value);
     return input.getAttribute("data-scale") === "log" ? Math.pow(10, v) : v;
   }
+  // the stability limit 2/λ_max (2/h″(x*) in 1-D) as a line across the slider's track and as words beside it;
+  // returns set(value): a number moves the mark there, null hides it (no limit is made up)
+  // (the slider's row takes the whole width then: the mark needs a long track to be crossed with care)
+  function limitMark(input, id, words) {
+    var row = input.parentNode, track = el("span", {style: "position: relative; flex: 1; min-width: 6rem; display: flex;"});
+    row.insertBefore(track, input); track.appendChild(input); input.style.width = "100%";
+    row.style.gridColumn = "1 / -1"; row.style.flexWrap = "wrap";
+    var line = el("span", {id: id + "-mark", "class": "limit-mark", title: words.live_eta_limit,
+                           style: "position: absolute; top: 0; bottom: 0; width: 3px; margin-left: -1px; " +
+                                  "background: #d97706; pointer-events: none;"}, track);
+    var text = el("span", {"class": "limit", id: id, style: "white-space: nowrap;"}, row);
+    return function (value) {
+      var lo = parseFloat(input.min), hi = parseFloat(input.max), shown = value !== null && value <= hi;
+      line.style.display = shown ? "" : "none";
+      text.textContent = value === null ? "" : words.live_eta_limit + " " + tickText(Number(value.toPrecision(4)));
+      text.setAttribute("data-value", String(value));
+      if (!shown) return;
+      var f = (value - lo) / (hi - lo);      // Chromium's thumb is 16 px wide: its centre runs from 8 px to width − 8 px
+      line.setAttribute("data-fraction", String(f));
+      line.style.left = "calc(8px + " + f + " * (100% - 16px))";
+    };
+  }
   function button(root, id, label, onClick) {
     var b = el("button", {type: "button", id: id}, root, label);
     b.addEventListener("click", onClick);
@@ -140,6 +162,7 @@
   function descent(root) {
     var cfg = config(root), words = labels(root), controls = el("div", {"class": "controls"}, root);
     var eta = slider(controls, "descent", cfg.sliders[0], reset), timer = null;
+    limitMark(eta, "descent-eta-limit", words)(cfg.eta_limit);
     var buttons = el("div", {"class": "buttons"}, root);
     button(buttons, "descent-step", words.live_step, step);
     var run = button(buttons, "descent-run", words.live_run, toggle);
@@ -193,7 +216,7 @@
       return r;
     });
     var eta = slider(controls, "train", cfg.sliders[0], function () {}), running = false;
-    var limit = el("span", {"class": "limit", id: "train-eta-limit"}, eta.parentNode);
+    var limit = limitMark(eta, "train-eta-limit", words);
     var buttons = el("div", {"class": "buttons"}, root);
     button(buttons, "train-step", words.live_step, function () { step(); draw(); });
     var run = button(buttons, "train-run", words.live_run, toggle);
@@ -226,7 +249,7 @@
       set = cfg.sets[k]; loss = window[set.loss_grad]; predict = window[set.predict]; radios[k].checked = true;
       root.setAttribute("data-set", set.key);
       eta.value = set.eta; eta.dispatchEvent(new Event("input"));
-      limit.textContent = set.eta_limit === null ? "" : words.live_eta_limit + " " + tickText(set.eta_limit);
+      limit(set.eta_limit);
       tables.textContent = "";
       var body = el("tbody", {}, el("table", {"class": "params", id: "train-params"}, tables));
       cells = set.names.map(function (name) {
