@@ -48,6 +48,14 @@ def live_js() -> str:
     return script_text(_static("plots.js").decode("utf-8") + "\n" + _static("live.js").decode("utf-8"))
 
 
+@lru_cache(maxsize=None)
+def checker_js() -> str:
+    """The vendored jsep parser (MIT licence, ``static/vendor/jsep/LICENSE``), then the derivative checker's glue
+    (``checker.js``), which evaluates jsep's tree itself with a whitelist of names and functions."""
+    return script_text(_static("vendor/jsep/jsep.min.js").decode("utf-8") + "\n" +
+                       _static("checker.js").decode("utf-8"))
+
+
 def katex_licence() -> str:
     """The first line of KaTeX's licence, for the page's footer."""
     return _static("katex/LICENSE").decode("utf-8").splitlines()[0]
