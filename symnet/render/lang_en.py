@@ -508,4 +508,40 @@ EN = {
     "check_unknown": "unknown name '{name}'; the names are listed below the box",
     "check_refused": "refused: only numbers, names, + − * / ^ and the functions {functions} may appear ({what})",
     "check_syntax": "cannot read the formula: {error}",
+    "ex_b4_y0": "The graph above shows every δ at x₁ = 1, x₂ = 2, y = 1 and §0's parameters. Keep all of them but "
+                "the target: with y = 0, what is ∂L/∂b₄?",
+    "ex_b4_y0_why": "Only the first factor changes: ∂L/∂ŷ = 2(ŷ − y) becomes 2ŷ, so every δ is scaled by ŷ/(ŷ − 1); "
+                    "∂L/∂b₄ = δ_z₄ = 2(ŷ − y)·ŷ(1 − ŷ)·w₅,₂·h₄(1 − h₄).",
+    "ex_paths_b2": "How many chain-rule paths lead from L to b₂?",
+    "ex_paths_b2_why": "b₂ enters where w₂,₁ does, in z₂ = w₂,₁·x₂ + b₂; from h₂ the two paths go on through neuron 3 "
+                       "(via u₃,₁) and neuron 4 (try it in the checker above: δ_z₂ is their sum).",
+    "ex_factors": "How many local factors ∂a/∂b does the longest path from L to w₂,₁ multiply?",
+    "ex_factors_why": "One per hop: L → ŷ → z₅ → h₃ → z₃ → u₃,₁ → h₂ → z₂ → w₂,₁ has {n} hops (the hop u₃,₁ → h₂ "
+                      "is a factor 1).",
+    "ex_train_eta": "In the training widget below (seed network, from Θ₀), what is the smallest η, in steps of 0.1, "
+                    "at which the mean loss after {epochs} epochs is still above where it began? Predict, then try it.",
+    "ex_train_eta_why": "symnet ran the same gradient descent (whole η first, then tenths): below this η the loss "
+                        "overshoots at first but settles; from it on the steps are too long to come back down.",
+    "ex_shape": "For the digits network of the last section (64-144-10), how many numbers does ∂C/∂W² hold?",
+    "ex_shape_why": "∂C/∂W² has W²'s shape, {rows} × {columns}: BP4 makes it δ² (a column of {rows}) times the "
+                    "row a¹ᵀ of {columns} activations.",
+    "ex_eta_limit": "On h(x) = x² − 2x from x = 3, from which η on does the descent stop converging?",
+    "ex_eta_limit_why": "h″ = {c}, so each step multiplies x − 1 by 1 − {c}η; that factor reaches −1 at η = 2/{c}. "
+                        "Try η just below and just above it in the widget.",
+    "ex_eta_newton": "Which η takes the descent from x = 3 to the minimum in one step?",
+    "ex_eta_newton_why": "The step x − η·h′(x) lands on x = 1 when 1 − {c}η = 0, that is η = 1/h″ = 1/{c} (Newton's step).",
+    "ex_one_step": "With η = 0.25, where is x after one step from x = 3?",
+    "ex_one_step_why": "x − η·h′(x) = 3 − 0.25·(2·3 − 2); press Step once in the widget to see it.",
+    "ex_cover": "Set the tower widget's box to [0, 1]² (a = 0, b = 1, c = 0, d = 1; k, s, t as the article's). "
+                "What does the tower give at the centre (0.5, 0.5)?",
+    "ex_cover_why": "Inside, all four steps agree: h₁ − h₂ + h₃ − h₄ = 2, so ŷ = σ(s·(2 − t)) = σ(27), 1 to 11 digits.",
+    "ex_corner": "… and at the box's corner (1, 1)?",
+    "ex_corner_why": "On the edges x = 1 and y = 1 the steps h₂ and h₄ are σ(0) = 1/2: the sum is 1, and "
+                     "σ(s·(1 − t)) = σ(−3).",
+    "ex_arms": "Keep the article's box, k and s. What is the smallest threshold t on the slider (steps of 0.05) for "
+               "which the tower has no arms, that is nowhere outside the box above {arm}?",
+    "ex_arms_why": "On an arm one pair of steps is on: the sum is 1 and ŷ = σ(s·(1 − t)); symnet evaluated the tower "
+                   "over the widget's view for each t (the article's t = 1.1).",
+    "ex_stands": "And the largest t for which the tower still stands, that is at least {top} at the box's centre?",
+    "ex_stands_why": "At the centre the sum is 2 and ŷ = σ(s·(2 − t)); symnet evaluated it for each t on the slider.",
 }
