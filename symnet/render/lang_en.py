@@ -518,10 +518,11 @@ EN = {
     "ex_factors": "How many local factors ∂a/∂b does the longest path from L to w₂,₁ multiply?",
     "ex_factors_why": "One per hop: L → ŷ → z₅ → h₃ → z₃ → u₃,₁ → h₂ → z₂ → w₂,₁ has {n} hops (the hop u₃,₁ → h₂ "
                       "is a factor 1).",
-    "ex_train_eta": "In the training widget below (seed network, from Θ₀), what is the smallest η, in steps of 0.1, "
-                    "at which the mean loss after {epochs} epochs is still above where it began? Predict, then try it.",
-    "ex_train_eta_why": "symnet ran the same gradient descent (whole η first, then tenths): below this η the loss "
-                        "overshoots at first but settles; from it on the steps are too long to come back down.",
+    "ex_train_eta": "In the training widget below (seed network, from Θ₀), from which η, in steps of 0.1, does the very "
+                    "first step already raise the mean loss? Predict, then press Step once.",
+    "ex_train_eta_why": "symnet took that first step for every η on the slider: below this η the loss falls; from it on "
+                        "the step overshoots the valley across its steepest direction (the sigmoids keep L below 1, so "
+                        "larger η do not blow up: they bounce, and from about η = 30 a run of 200 epochs ends anywhere).",
     "ex_shape": "For the digits network of the last section (64-144-10), how many numbers does ∂C/∂W² hold?",
     "ex_shape_why": "∂C/∂W² has W²'s shape, {rows} × {columns}: BP4 makes it δ² (a column of {rows}) times the "
                     "row a¹ᵀ of {columns} activations.",

@@ -19,7 +19,6 @@ SLIDER_T = 0.05      # the tower widget's threshold slider moves in steps of 0.0
 SLIDER_ETA = 0.1     # … and the training widget's η in steps of 0.1
 ARM = 0.05           # "no arms": nowhere outside the box does the tower exceed this
 TOP = 0.95           # "the tower stands": at the box's centre it reaches at least this
-TRAIN_EPOCHS = 200   # "the training fails": after this many epochs the mean loss is above where it began
 
 
 def _tolerance(answer: float) -> float:
@@ -31,8 +30,8 @@ def _exact(question: str, answer: float, why: str) -> Exercise:
 
 
 def gradient_exercises(lang: str) -> tuple[Exercise, ...]:
-    """∂L/∂b₄ at the section's point but with y = 0 (the graph above shows y = 1), the paths to w₂,₁ and to b₂, the longest path's factors, the η at which
-    the seed training (the widget below) diverges, and the size of ∂C/∂W² of the digits network."""
+    """∂L/∂b₄ at the section's point but with y = 0 (the graph above shows y = 1), the paths to w₂,₁ and to b₂, the longest path's factors, the η from which
+    the seed training's first step (the widget below) overshoots, and the size of ∂C/∂W² of the digits network."""
     from symnet.core.losses import squared_error
     from symnet.core.network import seed_network
     from symnet.derivation.quiz import question
@@ -47,7 +46,7 @@ def gradient_exercises(lang: str) -> tuple[Exercise, ...]:
             _exact(t("ex_paths", lang), len(paths["w2_1"]), t("ex_paths_why", lang)),
             _exact(t("ex_paths_b2", lang), len(paths["b2"]), t("ex_paths_b2_why", lang)),
             _exact(t("ex_factors", lang), longest, t("ex_factors_why", lang, n=longest)),
-            Exercise(t("ex_train_eta", lang, epochs=TRAIN_EPOCHS), eta, 1e-9, t("ex_train_eta_why", lang)),
+            _exact(t("ex_train_eta", lang), eta, t("ex_train_eta_why", lang)),
             _exact(t("ex_shape", lang), rows * columns, t("ex_shape_why", lang, rows=rows, columns=columns)))
 
 
@@ -72,10 +71,9 @@ def _layer_gradient_shape(name: str) -> tuple[int, int]:
     return tuple(int(n) for n in result.shape)
 
 
-def diverging_rate(loss, epochs: int = TRAIN_EPOCHS) -> float:
-    """The smallest η (on the training widget's 0.1 grid, up to its largest) at which plain gradient descent
-    of the seed network from Θ₀ on the widget's data ends ``epochs`` epochs above the mean loss it began with (or not
-    finite): whole numbers first, then tenths below the first whole η that fails."""
+def diverging_rate(loss) -> float:
+    """The smallest η on the training widget's 0.1 grid (up to its largest) at which the first step of plain gradient
+    descent of the seed network from Θ₀, on the widget's data, already raises the mean loss: the step overshoots."""
     from symnet.learn.data import make
     from symnet.numeric.codegen import params_vector, value_and_grad
     from symnet.tour.live import TRAIN_ETA_MAX
@@ -83,19 +81,9 @@ def diverging_rate(loss, epochs: int = TRAIN_EPOCHS) -> float:
 
     compiled, data = value_and_grad(loss), make("seed", n=200, noise=0.05, seed=0)
     theta0 = params_vector(compiled.params, STUDENT)
-
-    def diverges(eta: float) -> bool:
-        theta, (start, g) = theta0.copy(), compiled(theta0, data.X, data.y)
-        for _ in range(epochs):
-            theta = theta - eta * g
-            value, g = compiled(theta, data.X, data.y)
-            if not np.isfinite(value):
-                return True
-        return bool(value > start)
-
-    whole = next((float(n) for n in range(1, int(TRAIN_ETA_MAX) + 1) if diverges(float(n))), TRAIN_ETA_MAX)
-    tenths = [round(whole - 1 + k * SLIDER_ETA, 1) for k in range(1, 10)]
-    return next((eta for eta in tenths if diverges(eta)), whole)
+    start, g = compiled(theta0, data.X, data.y)
+    grid = (round(k * SLIDER_ETA, 1) for k in range(1, round(TRAIN_ETA_MAX / SLIDER_ETA) + 1))
+    return next((eta for eta in grid if not compiled(theta0 - eta * g, data.X, data.y)[0] <= start), TRAIN_ETA_MAX)
 
 
 def descent_exercise(paths, lang: str) -> tuple[Exercise, ...]:
