@@ -586,7 +586,7 @@ def test_checker_refuses_hostile_input_without_running_anything(driver):
     driver.execute_script("window.__ran = 0; window.alert = function () { window.__ran += 1; };")
     for typed in HOSTILE:
         key, text = _derivative(driver, "w2_1", typed)
-        assert key in ("check_refused", "check_unknown", "check_syntax"), (typed, key, text)
+        assert key in ("tutor_refused", "tutor_unknown", "tutor_syntax"), (typed, key, text)
         assert text.startswith(("refused:", "unknown name", "cannot read")), (typed, text)
     assert driver.execute_script("return [window.__ran, ({}).polluted === undefined, typeof Object.prototype.x2]") \
         == [0, True, "undefined"]

@@ -17,10 +17,10 @@ from symnet.render.i18n import t
 CHECKED = ("w2_1", "h2")          # ∂L/∂w₂,₁ (two paths) and δ_{h₂} (the same two paths, one factor fewer each)
 POINTS = 24                       # random points the page compares at
 FUNCTIONS = ("sigmoid", "σ", "exp", "log", "tanh", "sqrt", "sin", "cos", "abs", "relu", "softplus")
-LABEL_KEYS = ("ex_check", "check_placeholder", "check_right", "check_wrong", "check_missing", "check_only",
-              "check_counted", "check_scaled", "check_all_missing_factor", "check_all_extra_factor",
-              "check_path_missing_factor", "check_path_extra_factor", "check_witness", "check_unknown",
-              "check_refused", "check_syntax", "check_names", "check_paths", "check_not_real")
+LABEL_KEYS = ("ex_check", "tutor_placeholder", "tutor_right", "tutor_wrong", "tutor_missing", "tutor_only",
+              "tutor_counted", "tutor_scaled", "tutor_all_missing_factor", "tutor_all_extra_factor",
+              "tutor_path_missing_factor", "tutor_path_extra_factor", "tutor_witness", "tutor_unknown",
+              "tutor_refused", "tutor_syntax", "tutor_names", "tutor_paths", "tutor_not_real")
 
 
 def checker_question(wrt: str, lang: str):
@@ -44,7 +44,7 @@ def checker_question(wrt: str, lang: str):
               "target": q.loss.target.name, "names": names, "paths": [path_text(q, p, "unicode") for p in q.paths],
               "factors": shown, "trivial": [[f.formula == 1 for f in p.factors] for p in q.paths],
               "shared": _shared(q), "points": POINTS,
-              "question": t(f"check_q_{wrt}", lang, what=_what(q, "unicode"))}
+              "question": t(f"tutor_q_{wrt}", lang, what=_what(q, "unicode"))}
     return config, code
 
 
@@ -61,5 +61,5 @@ def checker_widget(lang: str):
     parts = [checker_question(wrt, lang) for wrt in CHECKED]
     config = {"questions": [c for c, _ in parts], "functions": list(FUNCTIONS)}
     labels = {key: t(key, lang) for key in LABEL_KEYS}
-    return Widget("checker", t("check_title", lang), "\n".join(code for _, code in parts), config, labels)
+    return Widget("checker", t("tutor_title", lang), "\n".join(code for _, code in parts), config, labels)
 

@@ -28,24 +28,24 @@
   function validate(node, names) {
     switch (node.type) {
       case "Literal":
-        if (typeof node.value !== "number") throw new Refusal("check_refused", {what: String(node.raw)});
+        if (typeof node.value !== "number") throw new Refusal("tutor_refused", {what: String(node.raw)});
         return;
       case "Identifier":
-        if (!own(names, node.name)) throw new Refusal("check_unknown", {name: node.name});
+        if (!own(names, node.name)) throw new Refusal("tutor_unknown", {name: node.name});
         return;
       case "UnaryExpression":
-        if (node.operator !== "-" && node.operator !== "+") throw new Refusal("check_refused", {what: node.operator});
+        if (node.operator !== "-" && node.operator !== "+") throw new Refusal("tutor_refused", {what: node.operator});
         return validate(node.argument, names);
       case "BinaryExpression":
-        if (!own(BINARY, node.operator)) throw new Refusal("check_refused", {what: node.operator});
+        if (!own(BINARY, node.operator)) throw new Refusal("tutor_refused", {what: node.operator});
         validate(node.left, names); return validate(node.right, names);
       case "CallExpression":
         if (node.callee.type !== "Identifier" || !own(FUNCTIONS, node.callee.name) || node.arguments.length !== 1) {
-          throw new Refusal("check_refused", {what: node.callee.type === "Identifier" ? node.callee.name + "(…)" : "(…)(…)"});
+          throw new Refusal("tutor_refused", {what: node.callee.type === "Identifier" ? node.callee.name + "(…)" : "(…)(…)"});
         }
         return validate(node.arguments[0], names);
       default:
-        throw new Refusal("check_refused", {what: node.type});
+        throw new Refusal("tutor_refused", {what: node.type});
     }
   }
 
@@ -105,30 +105,30 @@
     var lines = [];
     for (var k = 0; k < n; k++) {
       var kk = k;
-      if (n > 1 && matches(function (i) { return T[i] - P(i, kk); })) return [fill(labels.check_missing, {path: q.paths[k]})];
+      if (n > 1 && matches(function (i) { return T[i] - P(i, kk); })) return [fill(labels.tutor_missing, {path: q.paths[k]})];
       if (n > 2 && matches(function (i) { return P(i, kk); })) {
-        lines = [fill(labels.check_only, {path: q.paths[k]})];
-        q.paths.forEach(function (p, j) { if (j !== kk) lines.push(fill(labels.check_missing, {path: p})); });
+        lines = [fill(labels.tutor_only, {path: q.paths[k]})];
+        q.paths.forEach(function (p, j) { if (j !== kk) lines.push(fill(labels.tutor_missing, {path: p})); });
         return lines;
       }
-      if (matches(function (i) { return T[i] + P(i, kk); })) return [fill(labels.check_counted, {path: q.paths[k], times: 2})];
+      if (matches(function (i) { return T[i] + P(i, kk); })) return [fill(labels.tutor_counted, {path: q.paths[k], times: 2})];
     }
     var c = ratio(mine, T);
-    if (c !== null) return [fill(labels.check_scaled, {factor: c, what: q.what})];
+    if (c !== null) return [fill(labels.tutor_scaled, {factor: c, what: q.what})];
     for (var s = 0; s < q.shared.length; s++) {
       var j0 = q.shared[s];
-      if (matches(function (i) { return T[i] / factorAt(i, 0, j0); })) return [fill(labels.check_all_missing_factor, {factor: q.factors[0][j0]})];
-      if (matches(function (i) { return T[i] * factorAt(i, 0, j0); })) return [fill(labels.check_all_extra_factor, {factor: q.factors[0][j0]})];
+      if (matches(function (i) { return T[i] / factorAt(i, 0, j0); })) return [fill(labels.tutor_all_missing_factor, {factor: q.factors[0][j0]})];
+      if (matches(function (i) { return T[i] * factorAt(i, 0, j0); })) return [fill(labels.tutor_all_extra_factor, {factor: q.factors[0][j0]})];
     }
     for (k = 0; k < n; k++) {
       for (var j = 0; j < q.factors[k].length; j++) {
         if (q.trivial[k][j]) continue;
         var k2 = k, j2 = j;
         if (matches(function (i) { return T[i] - P(i, k2) + P(i, k2) / factorAt(i, k2, j2); })) {
-          return [fill(labels.check_path_missing_factor, {path: q.paths[k], factor: q.factors[k][j]})];
+          return [fill(labels.tutor_path_missing_factor, {path: q.paths[k], factor: q.factors[k][j]})];
         }
         if (matches(function (i) { return T[i] - P(i, k2) + P(i, k2) * factorAt(i, k2, j2); })) {
-          return [fill(labels.check_path_extra_factor, {path: q.paths[k], factor: q.factors[k][j]})];
+          return [fill(labels.tutor_path_extra_factor, {path: q.paths[k], factor: q.factors[k][j]})];
         }
       }
     }
@@ -137,8 +137,8 @@
 
   function witness(q, at, mine, truth, labels) {
     var point = q.args.map(function (name, a) { return name + " = " + at[a].toPrecision(3); }).join(", ");
-    if (!Number.isFinite(mine)) return fill(labels.check_not_real, {point: point});
-    return fill(labels.check_witness, {point: point, mine: mine.toPrecision(6), what: q.what, truth: truth.toPrecision(6)});
+    if (!Number.isFinite(mine)) return fill(labels.tutor_not_real, {point: point});
+    return fill(labels.tutor_witness, {point: point, mine: mine.toPrecision(6), what: q.what, truth: truth.toPrecision(6)});
   }
 
   // Judge one typed formula: {ok, lines, key} (key: the refusal's, "wrong" or "right").
@@ -146,7 +146,7 @@
     var names = Object.create(null), tree;
     q.names.forEach(function (name, i) { names[name] = i; });
     try { tree = jsep(normalize(text)); } catch (err) {
-      return {ok: false, key: "check_syntax", lines: [fill(labels.check_syntax, {error: err.message})]};
+      return {ok: false, key: "tutor_syntax", lines: [fill(labels.tutor_syntax, {error: err.message})]};
     }
     try { validate(tree, names); } catch (err) {
       if (!(err instanceof Refusal)) throw err;
@@ -163,9 +163,9 @@
     var truth = rows.map(function (row) { var s = 0; for (var k = 0; k < n; k++) s += row[nv + k]; return s; });
     var bad = -1;
     for (var i = 0; i < mine.length && bad < 0; i++) { if (!close(mine[i], truth[i])) bad = i; }
-    if (bad < 0) return {ok: true, key: "right", lines: [fill(labels.check_right, {what: q.what, points: q.points})]};
+    if (bad < 0) return {ok: true, key: "right", lines: [fill(labels.tutor_right, {what: q.what, points: q.points})]};
     var lines = all(mine.length, function (i) { return Number.isFinite(mine[i]); }) ? diagnose(q, mine, rows, labels) : [];
-    return {ok: false, key: "wrong", lines: [fill(labels.check_wrong, {what: q.what})].concat(
+    return {ok: false, key: "wrong", lines: [fill(labels.tutor_wrong, {what: q.what})].concat(
       lines.length ? lines : [witness(q, at[bad], mine[bad], truth[bad], labels)])};
   }
 
@@ -181,15 +181,15 @@
     box.id = "check-" + q.wrt;
     box.appendChild(element("p", "", (index + 1) + ". " + q.question));
     var input = element("input", "answer");
-    input.type = "text"; input.spellcheck = false; input.placeholder = labels.check_placeholder;
+    input.type = "text"; input.spellcheck = false; input.placeholder = labels.tutor_placeholder;
     input.setAttribute("aria-label", q.what);
     var button = element("button", "", labels.ex_check); button.type = "button";
     var row = element("div", "row"); row.appendChild(input); row.appendChild(button); box.appendChild(row);
     var verdict = element("div", "verdict"); verdict.setAttribute("role", "status"); box.appendChild(verdict);
-    var names = element("details", "names"), summary = element("summary", "", fill(labels.check_paths, {count: q.paths.length}));
+    var names = element("details", "names"), summary = element("summary", "", fill(labels.tutor_paths, {count: q.paths.length}));
     names.appendChild(summary);
     var list = element("ol"); q.paths.forEach(function (p) { list.appendChild(element("li", "", p)); }); names.appendChild(list);
-    names.appendChild(element("p", "", fill(labels.check_names, {names: q.names.join(", "), functions: config.functions.join(", ")})));
+    names.appendChild(element("p", "", fill(labels.tutor_names, {names: q.names.join(", "), functions: config.functions.join(", ")})));
     box.appendChild(names);
     function check() {
       var result = judge(q, input.value, labels, config.functions.join(", "));
