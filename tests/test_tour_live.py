@@ -645,3 +645,18 @@ def test_the_training_widget_confirms_the_eta_exercise(driver):
     assert end < start
     _set(driver, "train-eta", train_widget("zh").config["sliders"][0]["value"])
     _click(driver, "train-reset")
+
+
+def test_the_vendored_parser_is_jsep_with_its_mit_licence_on_the_page(page):
+    """The inlined parser is the version recorded beside it, and its licence notice is inside the page."""
+    from importlib import resources
+
+    from symnet.tour.inline import JSEP_VERSION
+
+    vendor = resources.files("symnet.tour").joinpath("static", "vendor", "jsep")
+    licence = vendor.joinpath("LICENSE").read_text(encoding="utf-8")
+    assert licence.startswith("Copyright (c) 2013 Stephen Oney") and "Permission is hereby granted" in licence
+    assert f'return"{JSEP_VERSION}"' in vendor.joinpath("jsep.min.js").read_text(encoding="utf-8")
+    assert f"jsep {JSEP_VERSION}" in vendor.joinpath("README.md").read_text(encoding="utf-8")
+    html = page.read_text(encoding="utf-8")
+    assert html.count("Copyright (c) 2013 Stephen Oney") == 1 and "sourceMappingURL" not in html
