@@ -12,6 +12,8 @@ so a wrong answer is told which path or factor is missing or extra. No formula i
 
 from __future__ import annotations
 
+from sympy import Derivative, Symbol
+
 from symnet.render.i18n import t
 
 CHECKED = ("w2_1", "h2")          # ∂L/∂w₂,₁ (two paths) and δ_{h₂} (the same two paths, one factor fewer each)
@@ -25,7 +27,6 @@ LABEL_KEYS = ("ex_check", "tutor_placeholder", "tutor_right", "tutor_wrong", "tu
 
 def checker_question(wrt: str, lang: str):
     """(config, code) of one question ∂L/∂``wrt`` of the seed network's squared error."""
-    from symnet.cli.quiz import _show, _what, path_text
     from symnet.core.network import seed_network
     from symnet.derivation.quiz import path_product, question
     from symnet.numeric.jscode import to_javascript
@@ -39,13 +40,26 @@ def checker_question(wrt: str, lang: str):
     factors = [f.formula for p in q.paths for f in p.factors]
     name = f"sn_check_{wrt}"
     code = to_javascript(program, args, name, outputs=values + products + factors)
-    shown = [[f"{_show(f.what, q, 'unicode')} = {_show(f.formula, q, 'unicode')}" for f in p.factors] for p in q.paths]
-    config = {"fn": name, "wrt": wrt, "what": _what(q, "unicode"), "args": [s.name for s in args],
-              "target": q.loss.target.name, "names": names, "paths": [path_text(q, p, "unicode") for p in q.paths],
+    shown = [[f"{_show(q, f.what)} = {_show(q, f.formula)}" for f in p.factors] for p in q.paths]
+    what = _show(q, Derivative(Symbol("L"), q.wrt))
+    config = {"fn": name, "wrt": wrt, "what": what, "args": [s.name for s in args],
+              "target": q.loss.target.name, "names": names, "paths": [_path_text(q, p) for p in q.paths],
               "factors": shown, "trivial": [[f.formula == 1 for f in p.factors] for p in q.paths],
               "shared": _shared(q), "points": POINTS,
-              "question": t(f"tutor_q_{wrt}", lang, what=_what(q, "unicode"))}
+              "question": t(f"tutor_q_{wrt}", lang, what=what)}
     return config, code
+
+
+def _show(q, expr) -> str:
+    """``expr`` printed as ``symnet quiz`` prints it (Unicode), the network's output written ŷ."""
+    from symnet.render.printing import format_expr
+
+    return format_expr(expr.xreplace({q.loss.network.program.outputs[0]: Symbol("yhat")}), "unicode")
+
+
+def _path_text(q, path) -> str:
+    """A path from the parameter to the loss, w₂,₁ → z₂ → h₂ → … → L, as ``symnet quiz`` names it."""
+    return " → ".join(_show(q, node) for node in reversed(path.nodes))
 
 
 def _shared(q) -> list[list[int]]:
