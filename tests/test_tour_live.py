@@ -591,6 +591,7 @@ def test_checker_refuses_hostile_input_without_running_anything(driver):
     assert driver.execute_script("return [window.__ran, ({}).polluted === undefined, typeof Object.prototype.x2]") \
         == [0, True, "undefined"]
     assert _derivative(driver, "w2_1", "__proto__")[1].startswith("unknown name '__proto__'")
+    assert "Names you may use" in _derivative(driver, "w2_1", "wrong_name")[1]
     source = resources.files("symnet.tour").joinpath("static", "checker.js").read_text(encoding="utf-8")
     code = "\n".join(line.split("//")[0] for line in source.splitlines())
     assert "eval(" not in code and "Function(" not in code and "innerHTML = \"\"" in code   # text only, never markup

@@ -362,8 +362,6 @@ EN = {
     "ex_right": "Right!",
     "ex_wrong": "Not yet, try again.",
     "ex_answer": "Answer",
-    "ex_b4": "At the point of the derivation above (x₁ = 1, x₂ = 2, y = 1, §0's parameters), what is ∂L/∂b₄?",
-    "ex_b4_why": "b₄ has one path, L → ŷ → z₅ → h₄ → z₄ → b₄: ∂L/∂b₄ = δ_z₄ = δ_z₅·w₅,₂·h₄(1 − h₄).",
     "ex_paths": "How many paths lead from the loss L to w₂,₁?",
     "ex_paths_why": "f(θ2, x2) feeds both neuron 3 (through the sum u₃,₁) and neuron 4.",
     "ex_eta": "On h(x) = x² − 2x from x = 3, which of the learning rates {rates} makes the descent diverge?",
@@ -505,7 +503,8 @@ EN = {
     "tutor_path_extra_factor": "the path {path} has an extra factor {factor}",
     "tutor_witness": "at {point} your formula is {mine}, but {what} is {truth}",
     "tutor_not_real": "at {point} your formula is not a real number",
-    "tutor_unknown": "unknown name '{name}'; the names are listed below the box",
+    "tutor_unknown": "unknown name '{name}'; open “Names you may use” below the box",
+    "tutor_names_title": "Names you may use",
     "tutor_refused": "refused: only numbers, names, + − * / ^ and the functions {functions} may appear ({what})",
     "tutor_syntax": "cannot read the formula: {error}",
     "ex_b4_y0": "The graph above shows every δ at x₁ = 1, x₂ = 2, y = 1 and §0's parameters. Keep all of them but "

@@ -327,8 +327,6 @@ ZH = {
     "ex_right": "答对了！",
     "ex_wrong": "还不对，再试试。",
     "ex_answer": "答案",
-    "ex_b4": "在上面推导所用的点（x₁ = 1，x₂ = 2，y = 1，参数取 §0 的值）上，∂L/∂b₄ 等于多少？",
-    "ex_b4_why": "b₄ 只有一条路径 L → ŷ → z₅ → h₄ → z₄ → b₄：∂L/∂b₄ = δ_z₄ = δ_z₅·w₅,₂·h₄(1 − h₄)。",
     "ex_paths": "从损失 L 到 w₂,₁ 一共有几条路径？",
     "ex_paths_why": "f(θ2, x2) 同时送入神经元 3（经过和 u₃,₁）和神经元 4。",
     "ex_eta": "在 h(x) = x² − 2x 上从 x = 3 出发，学习速率 {rates} 中哪一个会让梯度下降发散？",
@@ -463,7 +461,8 @@ ZH = {
     "tutor_path_extra_factor": "路径 {path} 多了因子 {factor}",
     "tutor_witness": "在 {point} 处你的公式等于 {mine}，而 {what} 等于 {truth}",
     "tutor_not_real": "在 {point} 处你的公式不是实数",
-    "tutor_unknown": "未知名称 '{name}'；可用名称列在输入框下方",
+    "tutor_unknown": "未知名称 '{name}'；展开输入框下方的“可用的名称”",
+    "tutor_names_title": "可用的名称",
     "tutor_refused": "拒绝：只能出现数字、名称、+ − * / ^ 以及函数 {functions}（{what}）",
     "tutor_syntax": "无法读取公式：{error}",
     "ex_b4_y0": "上面的图给出了 x₁ = 1、x₂ = 2、y = 1 及 §0 参数下的每个 δ。其余不变、只把目标改为 y = 0，"

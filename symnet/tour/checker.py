@@ -22,7 +22,7 @@ FUNCTIONS = ("sigmoid", "σ", "exp", "log", "tanh", "sqrt", "sin", "cos", "abs",
 LABEL_KEYS = ("ex_check", "tutor_placeholder", "tutor_right", "tutor_wrong", "tutor_missing", "tutor_only",
               "tutor_counted", "tutor_scaled", "tutor_all_missing_factor", "tutor_all_extra_factor",
               "tutor_path_missing_factor", "tutor_path_extra_factor", "tutor_witness", "tutor_unknown",
-              "tutor_refused", "tutor_syntax", "tutor_names", "tutor_paths", "tutor_not_real")
+              "tutor_refused", "tutor_syntax", "tutor_names", "tutor_names_title", "tutor_paths", "tutor_not_real")
 
 
 def checker_question(wrt: str, lang: str):

@@ -186,11 +186,12 @@
     var button = element("button", "", labels.ex_check); button.type = "button";
     var row = element("div", "row"); row.appendChild(input); row.appendChild(button); box.appendChild(row);
     var verdict = element("div", "verdict"); verdict.setAttribute("role", "status"); box.appendChild(verdict);
-    var names = element("details", "names"), summary = element("summary", "", fill(labels.tutor_paths, {count: q.paths.length}));
-    names.appendChild(summary);
-    var list = element("ol"); q.paths.forEach(function (p) { list.appendChild(element("li", "", p)); }); names.appendChild(list);
+    var names = element("details", "names"), paths = element("details", "names paths");
+    names.appendChild(element("summary", "", labels.tutor_names_title));
     names.appendChild(element("p", "", fill(labels.tutor_names, {names: q.names.join(", "), functions: config.functions.join(", ")})));
-    box.appendChild(names);
+    paths.appendChild(element("summary", "", fill(labels.tutor_paths, {count: q.paths.length})));
+    var list = element("ol"); q.paths.forEach(function (p) { list.appendChild(element("li", "", p)); }); paths.appendChild(list);
+    box.appendChild(names); box.appendChild(paths);
     function check() {
       var result = judge(q, input.value, labels, config.functions.join(", "));
       verdict.innerHTML = "";
