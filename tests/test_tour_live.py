@@ -24,7 +24,8 @@ from symnet.learn.data import make
 from symnet.learn.descent import descend
 from symnet.numeric.codegen import compile_network, params_vector, to_function, value_and_grad
 from symnet.numeric.jscode import JS_PRELUDE, expression_to_javascript, to_javascript
-from symnet.tour.exercises import descent_exercise, gradient_exercises
+from symnet.tour.checker import checker_widget
+from symnet.tour.exercises import ARM, TOP, descent_exercise, gradient_exercises, tower_exercises
 from symnet.tour.graphlive import graph_program, graph_widget
 from symnet.tour.live import (
     APPROX_SAMPLES,
@@ -70,14 +71,14 @@ def page(tmp_path_factory):
     out = tmp_path_factory.mktemp("live")
     sections = (model_section(TourContext(out, "en")),
                 Section("towers", "towers", (), (Formula("F", "x", r"F(\Theta, x) = \sigma\left(w x + b\right)"),),
-                        widgets=(tower_widget("en"),)),
+                        widgets=(tower_widget("en"),), exercises=tower_exercises("en")),
                 Section("approx", "approx", (), widgets=(approx_widget("en", APPROXIMATIONS),)),
                 Section("descent", "descent", (), widgets=(descent_widget("en"),)),
                 Section("train", "train", (), widgets=(train_widget("zh"),)),
-                Section("gradients", "gradients", (), widgets=(graph_widget("en", AT),),
+                Section("gradients", "gradients", (), widgets=(graph_widget("en", AT), checker_widget("en")),
                         exercises=gradient_exercises("en")),
                 Section("descent1", "descent", (), exercises=descent_exercise(
-                    [descend(DESCENT_H, DESCENT_START, eta, steps=12) for eta in (0.1, 0.4, 1.05)], "zh")))
+                    [descend(DESCENT_H, DESCENT_START, eta, steps=12) for eta in (0.1, 0.4, 1.05)], "en")))
     path = out / "index.html"
     path.write_text(render_html(sections, "en"), encoding="utf-8")
     return path
@@ -247,12 +248,12 @@ def _answer(browser, exercise_id: str, typed: str) -> str:
 
 
 def test_exercises_are_checked_on_the_page(driver):
-    """Answers worked out here independently: sympy.diff of the closed form, paths by hand, η > 1 diverges."""
+    """Answers worked out here independently: sympy.diff of the closed form (at y = 0), paths by hand, η > 1 diverges."""
     from sympy import diff
 
     loss = squared_error(seed_network())
     (closed,) = loss.program.closed_form()
-    b4 = float(diff(closed, Symbol("b4")).subs({Symbol(k): v for k, v in AT.items()}))
+    b4 = float(diff(closed, Symbol("b4")).subs({Symbol(k): v for k, v in {**AT, "y": 0.0}.items()}))
     assert _answer(driver, "ex-gradients-1", f"{b4 + 0.01:.6f}") == "verdict wrong"
     assert _answer(driver, "ex-gradients-1", f"{b4:.6f}".replace("-", "\u2212")) == "verdict right"
     assert _answer(driver, "ex-gradients-2", "1") == "verdict wrong"
@@ -282,7 +283,10 @@ def test_the_whole_chinese_tour_page_runs_in_the_browser(tour_zh_without_tex):
         assert browser.execute_script("return document.body.getAttribute('data-ready')") == "1"
         count = lambda css: browser.execute_script(f"return document.querySelectorAll('{css}').length")  # noqa: E731
         assert count(".katex") > 30 and count(".katex-error") == 0
-        assert count("div.live[data-kind]") == 5 and count("div.exercise") == 3 and count("details.step") >= 8
+        assert count("div.live[data-kind]") == 6 and count("div.exercise") >= 12 and count("details.step") >= 8
+        assert browser.execute_script("return document.querySelector('[data-kind=checker]').getAttribute('data-checker')") \
+            == "ready"
+        assert _derivative(browser, "w2_1", "delta_z2*x2") == ("right", "正确：在 24 个随机点上，你的公式等于 ∂L/∂w₂,₁。")
         assert _severe(browser) == []
     finally:
         browser.quit()
@@ -594,3 +598,149 @@ def test_training_limit_mark_is_2_over_lambda_max_at_theta0_and_what_crossing_it
     limit = 2 / _eigenvalues_by_differences(xor_net, np.array(xor["theta0"]), xor_data)[-1]
     assert abs(_mark(driver, "train")["value"] - limit) <= 1e-6 * limit
     _click(driver, "train-set-seed")
+
+
+# ---- "Check my derivative" and the exercises' reveals (issue 21, items 9 and 10) -------------------------------
+
+# ∂L/∂w₂,₁ of the seed network written out by hand: the path through neuron 3 (via u₃,₁) and the one through neuron 4
+VIA_3 = "2*(h5 - y)*h5*(1 - h5)*w5_1*h3*(1 - h3)*w3_1*h2*(1 - h2)*x2"
+VIA_4 = "2*(h5 - y)*h5*(1 - h5)*w5_2*h4*(1 - h4)*w4_1*h2*(1 - h2)*x2"
+HOSTILE = ('constructor.constructor("alert(1)")()', "__proto__", "constructor", "x2.constructor", "this", '"a"',
+           "[1]", "x2 ? 1 : 2", "alert(1)", "Math.exp(1)", "toString", "x2 = 1", "exp(1)(2)", "(x2, y)")
+
+
+def _derivative(browser, wrt: str, typed: str) -> tuple[str, str]:
+    """Type a formula into the checker's box for ∂L/∂``wrt`` and press Check: (the verdict's key, its text)."""
+    box = browser.find_element("id", f"check-{wrt}")
+    browser.execute_script("arguments[0].value = arguments[1];", box.find_element("css selector", "input"), typed)
+    box.find_element("css selector", "button").click()
+    return box.get_attribute("data-verdict"), box.find_element("css selector", ".verdict").text
+
+
+def test_checker_paths_are_numpys_gradient_and_right_answers_pass(driver):
+    """The generated per-path functions sum to NumPy's ∂L/∂w₂,₁; right answers, in any of the accepted spellings, pass."""
+    question, _ = checker_widget("en").config["questions"]
+    compiled = value_and_grad(squared_error(seed_network()))
+    rng = np.random.default_rng(3)
+    for _ in range(5):
+        point = dict(zip(question["args"], rng.uniform(-2, 2, len(question["args"]))))
+        point["y"] = float(rng.uniform(0, 1))
+        row = driver.execute_script(f"return {question['fn']}.apply(null, arguments[0]);",
+                                    [point[a] for a in question["args"]])
+        paths = row[len(question["names"]):len(question["names"]) + len(question["paths"])]
+        theta = params_vector(compiled.params, {str(p): point[str(p)] for p in compiled.params})
+        _, g = compiled(theta, np.array([[point["x1"], point["x2"]]]),
+                        np.array([point["y"]]))
+        assert abs(sum(paths) - g[[str(p) for p in compiled.params].index("w2_1")]) < TOL * max(1, abs(g).max())
+    for typed in ("delta_z2*x2", "δ_z2·x2", "x2*δz2", f"{VIA_3} + {VIA_4}", f"{VIA_3} + {VIA_4}".replace("-", "\u2212"),
+                  "(delta_u3_1 + delta_z4*w4_1)*h2*(1 - h2)*x2", "2*(yhat - y)*σ(z5)*(1 - h5)*(w5_1*h3*(1-h3)*w3_1"
+                  " + w5_2*h4*(1-h4)*w4_1)*h2*(1-h2)*x2"):
+        assert _derivative(driver, "w2_1", typed)[0] == "right", typed
+    assert _derivative(driver, "h2", "delta_u3_1 + delta_z4*w4_1") == ("right", "Right: your formula equals ∂L/∂h₂ at 24 random points.")
+    assert _severe(driver) == []
+
+
+def test_checker_names_the_missing_path_or_factor(driver):
+    """One path left out is named (the one through u₃,₁, as symnet quiz names it); a constant or a shared factor off too."""
+    from symnet.cli.quiz import path_text
+    from symnet.derivation.quiz import question
+
+    q = question(seed_network(), "w2_1")
+    via_3 = next(path_text(q, p, "unicode") for p in q.paths if Symbol("u3_1") in p.nodes)
+    via_4 = next(path_text(q, p, "unicode") for p in q.paths if Symbol("u3_1") not in p.nodes)
+    key, text = _derivative(driver, "w2_1", VIA_4)
+    assert key == "wrong" and text.splitlines() == ["Not ∂L/∂w₂,₁.", f"missing the path {via_3}"]
+    assert "u₃,₁" in via_3 and "u₃,₁" not in via_4
+    assert _derivative(driver, "w2_1", VIA_3)[1].splitlines()[1] == f"missing the path {via_4}"
+    assert _derivative(driver, "w2_1", f"2*({VIA_3} + {VIA_4})")[1].splitlines()[1].startswith("your answer is 2 ×")
+    assert _derivative(driver, "w2_1", f"-({VIA_3} + {VIA_4})")[1].splitlines()[1].startswith("your answer is -1 ×")
+    assert "misses it" in _derivative(driver, "w2_1", "delta_h2*x2")[1] and "∂h₂/∂z₂" in _derivative(driver, "w2_1", "delta_h2*x2")[1]
+    assert "extra factor" in _derivative(driver, "w2_1", f"({VIA_3})*w3_1 + {VIA_4}")[1]
+    key, text = _derivative(driver, "h2", "delta_u3_1")
+    assert key == "wrong" and "missing the path h₂ → z₄" in text
+    key, text = _derivative(driver, "w2_1", "sin(x2)")          # no path at all: a point where the two differ
+    assert key == "wrong" and " but ∂L/∂w₂,₁ is " in text
+
+
+def test_checker_refuses_hostile_input_without_running_anything(driver):
+    """Only numbers, the question's names, + − * / ^ and listed functions; everything else is refused before evaluation."""
+    from importlib import resources
+
+    driver.execute_script("window.__ran = 0; window.alert = function () { window.__ran += 1; };")
+    for typed in HOSTILE:
+        key, text = _derivative(driver, "w2_1", typed)
+        assert key in ("tutor_refused", "tutor_unknown", "tutor_syntax"), (typed, key, text)
+        assert text.startswith(("refused:", "unknown name", "cannot read")), (typed, text)
+    assert driver.execute_script("return [window.__ran, ({}).polluted === undefined, typeof Object.prototype.x2]") \
+        == [0, True, "undefined"]
+    assert _derivative(driver, "w2_1", "__proto__")[1].startswith("unknown name '__proto__'")
+    assert "Names you may use" in _derivative(driver, "w2_1", "wrong_name")[1]
+    source = resources.files("symnet.tour").joinpath("static", "checker.js").read_text(encoding="utf-8")
+    code = "\n".join(line.split("//")[0] for line in source.splitlines())
+    assert "eval(" not in code and "Function(" not in code and "innerHTML = \"\"" in code   # text only, never markup
+    assert _severe(driver) == []
+
+
+def _reveal(browser, exercise_id: str) -> str:
+    box = browser.find_element("id", exercise_id)
+    browser.execute_script("arguments[0].querySelector('details').open = true;", box)
+    return box.find_element("css selector", "details p").text
+
+
+def test_every_reveal_shows_symnets_answer_and_the_answers_hold(driver):
+    """Each exercise's folded answer is the number symnet computed; those numbers agree with NumPy and with the math."""
+    from math import ceil, floor, log
+
+    exercises = {"towers": tower_exercises("en"), "gradients": gradient_exercises("en"),
+                 "descent1": descent_exercise([descend(DESCENT_H, DESCENT_START, eta, steps=12)
+                                               for eta in (0.1, 0.4, 1.05)], "en")}
+    assert sum(map(len, exercises.values())) >= 12
+    assert driver.execute_script("return document.querySelectorAll('div.exercise').length") == 14
+    for key, items in exercises.items():
+        for k, ex in enumerate(items, start=1):
+            assert _reveal(driver, f"ex-{key}-{k}").startswith(f"{ex.answer:.6g} — "), (key, k)
+    centre, corner, arms, stands = (ex.answer for ex in exercises["towers"])
+    sig = lambda z: 1 / (1 + np.exp(-z))                                    # noqa: E731
+    box = lambda x, y: sig(30 * (sig(1000 * x) - sig(1000 * (x - 1)) + sig(1000 * y) - sig(1000 * (y - 1)) - 1.1))  # noqa: E731
+    assert abs(centre - box(0.5, 0.5)) < TOL and abs(corner - box(1.0, 1.0)) < TOL
+    assert arms == ceil((1 + log(1 / ARM - 1) / 30) / 0.05 - 1e-9) * 0.05 == pytest.approx(1.1)
+    assert stands == pytest.approx(floor((2 - log(TOP / (1 - TOP)) / 30) / 0.05) * 0.05)
+    rates = [ex.answer for ex in exercises["descent1"]]
+    assert rates == [1.05, 1.0, 0.5, 3 - 0.25 * (2 * 3 - 2)]              # diverging, 2/h″, 1/h″, one step
+    assert [ex.answer for ex in exercises["gradients"][1:4]] == [2, 2, 8]   # paths to w₂,₁ and b₂, hops of the longest
+    assert exercises["gradients"][5].answer == 10 * 144                     # ∂C/∂W² of 64-144-10 is 10 × 144
+
+
+def test_the_training_widget_confirms_the_eta_exercise(driver):
+    """At symnet's η one Step of the training widget raises the seed network's mean loss; 0.1 below, it lowers it."""
+    eta = gradient_exercises("en")[4].answer
+
+    def one_step(rate: float) -> tuple[float, float]:
+        _set(driver, "train-eta", rate)
+        _click(driver, "train-reset")
+        start = _value(driver, "train-loss")
+        _click(driver, "train-step")
+        assert _value(driver, "train-epoch") == 1
+        return start, _value(driver, "train-loss")
+
+    start, end = one_step(eta)
+    assert end > start
+    start, end = one_step(round(eta - 0.1, 1))
+    assert end < start
+    _set(driver, "train-eta", train_widget("zh").config["sliders"][0]["value"])
+    _click(driver, "train-reset")
+
+
+def test_the_vendored_parser_is_jsep_with_its_mit_licence_on_the_page(page):
+    """The inlined parser is the version recorded beside it, and its licence notice is inside the page."""
+    from importlib import resources
+
+    from symnet.tour.inline import JSEP_VERSION
+
+    vendor = resources.files("symnet.tour").joinpath("static", "vendor", "jsep")
+    licence = vendor.joinpath("LICENSE").read_text(encoding="utf-8")
+    assert licence.startswith("Copyright (c) 2013 Stephen Oney") and "Permission is hereby granted" in licence
+    assert f'return"{JSEP_VERSION}"' in vendor.joinpath("jsep.min.js").read_text(encoding="utf-8")
+    assert f"jsep {JSEP_VERSION}" in vendor.joinpath("README.md").read_text(encoding="utf-8")
+    html = page.read_text(encoding="utf-8")
+    assert html.count("Copyright (c) 2013 Stephen Oney") == 1 and "sourceMappingURL" not in html

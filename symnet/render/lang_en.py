@@ -386,8 +386,6 @@ EN = {
     "ex_right": "Right!",
     "ex_wrong": "Not yet, try again.",
     "ex_answer": "Answer",
-    "ex_b4": "At the point of the derivation above (x₁ = 1, x₂ = 2, y = 1, §0's parameters), what is ∂L/∂b₄?",
-    "ex_b4_why": "b₄ has one path, L → ŷ → z₅ → h₄ → z₄ → b₄: ∂L/∂b₄ = δ_z₄ = δ_z₅·w₅,₂·h₄(1 − h₄).",
     "ex_paths": "How many paths lead from the loss L to w₂,₁?",
     "ex_paths_why": "f(θ2, x2) feeds both neuron 3 (through the sum u₃,₁) and neuron 4.",
     "ex_eta": "On h(x) = x² − 2x from x = 3, which of the learning rates {rates} makes the descent diverge?",
@@ -543,4 +541,64 @@ EN = {
                          "started just above the mark does not blow up: its loss still falls and the network goes "
                          "on learning, into a region where the curvature is different. Far above it the quadratic picture takes over: at "
                          "η = {twice}, twice the limit, the very first step raises L̄ from {before} to {after}.",
+    # ---- the page's "Check my derivative" and exercises (page-tutor) ----
+    "tutor_title": "Check my derivative",
+    "tutor_q_w2_1": "Type {what} as a formula of the names below; the page compares it with symnet's chain rule.",
+    "tutor_q_h2": "Type δ_h₂ = ∂L/∂h₂ (the adjoint of the node h₂) as a formula of the names below.",
+    "tutor_placeholder": "e.g. delta_z2*x2",
+    "tutor_names": "Names: {names}. Functions: {functions}; ^ or ** is a power.",
+    "tutor_paths": "symnet's chain rule has {count} path(s):",
+    "tutor_right": "Right: your formula equals {what} at {points} random points.",
+    "tutor_wrong": "Not {what}.",
+    "tutor_missing": "missing the path {path}",
+    "tutor_only": "you have only the path {path}",
+    "tutor_counted": "the path {path} is counted {times} times",
+    "tutor_scaled": "your answer is {factor} × {what}: check the constant and the sign",
+    "tutor_all_missing_factor": "every path has the factor {factor}; your answer misses it",
+    "tutor_all_extra_factor": "your answer has an extra factor {factor}, which every path has once already",
+    "tutor_path_missing_factor": "the path {path} misses its factor {factor}",
+    "tutor_path_extra_factor": "the path {path} has an extra factor {factor}",
+    "tutor_witness": "at {point} your formula is {mine}, but {what} is {truth}",
+    "tutor_not_real": "at {point} your formula is not a real number",
+    "tutor_unknown": "unknown name '{name}'; open “Names you may use” below the box",
+    "tutor_names_title": "Names you may use",
+    "tutor_refused": "refused: only numbers, names, + − * / ^ and the functions {functions} may appear ({what})",
+    "tutor_syntax": "cannot read the formula: {error}",
+    "ex_b4_y0": "The graph above shows every δ at x₁ = 1, x₂ = 2, y = 1 and §0's parameters. Keep all of them but "
+                "the target: with y = 0, what is ∂L/∂b₄?",
+    "ex_b4_y0_why": "Only the first factor changes: ∂L/∂ŷ = 2(ŷ − y) becomes 2ŷ, so every δ is scaled by ŷ/(ŷ − 1); "
+                    "∂L/∂b₄ = δ_z₄ = 2(ŷ − y)·ŷ(1 − ŷ)·w₅,₂·h₄(1 − h₄).",
+    "ex_paths_b2": "How many chain-rule paths lead from L to b₂?",
+    "ex_paths_b2_why": "b₂ enters where w₂,₁ does, in z₂ = w₂,₁·x₂ + b₂; from h₂ the two paths go on through neuron 3 "
+                       "(via u₃,₁) and neuron 4 (try it in the checker above: δ_z₂ is their sum).",
+    "ex_factors": "How many local factors ∂a/∂b does the longest path from L to w₂,₁ multiply?",
+    "ex_factors_why": "One per hop: L → ŷ → z₅ → h₃ → z₃ → u₃,₁ → h₂ → z₂ → w₂,₁ has {n} hops (the hop u₃,₁ → h₂ "
+                      "is a factor 1).",
+    "ex_train_eta": "In the training widget below (seed network, from Θ₀), from which η, in steps of 0.1, does the very "
+                    "first step already raise the mean loss? Predict, then press Step once.",
+    "ex_train_eta_why": "symnet took that first step for every η on the slider: below this η the loss falls; from it on "
+                        "the step overshoots the valley across its steepest direction (the sigmoids keep L below 1, so "
+                        "larger η do not blow up: they bounce, and from about η = 30 a run of 200 epochs ends anywhere).",
+    "ex_shape": "For the digits network of the last section (64-144-10), how many numbers does ∂C/∂W² hold?",
+    "ex_shape_why": "∂C/∂W² has W²'s shape, {rows} × {columns}: BP4 makes it δ² (a column of {rows}) times the "
+                    "row a¹ᵀ of {columns} activations.",
+    "ex_eta_limit": "On h(x) = x² − 2x from x = 3, from which η on does the descent stop converging?",
+    "ex_eta_limit_why": "h″ = {c}, so each step multiplies x − 1 by 1 − {c}η; that factor reaches −1 at η = 2/{c}. "
+                        "Try η just below and just above it in the widget.",
+    "ex_eta_newton": "Which η takes the descent from x = 3 to the minimum in one step?",
+    "ex_eta_newton_why": "The step x − η·h′(x) lands on x = 1 when 1 − {c}η = 0, that is η = 1/h″ = 1/{c} (Newton's step).",
+    "ex_one_step": "With η = 0.25, where is x after one step from x = 3?",
+    "ex_one_step_why": "x − η·h′(x) = 3 − 0.25·(2·3 − 2); press Step once in the widget to see it.",
+    "ex_cover": "Set the tower widget's box to [0, 1]² (a = 0, b = 1, c = 0, d = 1; k, s, t as the article's). "
+                "What does the tower give at the centre (0.5, 0.5)?",
+    "ex_cover_why": "Inside, all four steps agree: h₁ − h₂ + h₃ − h₄ = 2, so ŷ = σ(s·(2 − t)) = σ(27), 1 to 11 digits.",
+    "ex_corner": "… and at the box's corner (1, 1)?",
+    "ex_corner_why": "On the edges x = 1 and y = 1 the steps h₂ and h₄ are σ(0) = 1/2: the sum is 1, and "
+                     "σ(s·(1 − t)) = σ(−3).",
+    "ex_arms": "Keep the article's box, k and s. What is the smallest threshold t on the slider (steps of 0.05) for "
+               "which the tower has no arms, that is nowhere outside the box above {arm}?",
+    "ex_arms_why": "On an arm one pair of steps is on: the sum is 1 and ŷ = σ(s·(1 − t)); symnet evaluated the tower "
+                   "over the widget's view for each t (the article's t = 1.1).",
+    "ex_stands": "And the largest t for which the tower still stands, that is at least {top} at the box's centre?",
+    "ex_stands_why": "At the centre the sum is 2 and ŷ = σ(s·(2 − t)); symnet evaluated it for each t on the slider.",
 }

@@ -59,10 +59,11 @@ def towers_section(ctx: TourContext) -> Section:
     files = _tower_figures(ctx, one, nested_towers())
     paragraph = t("towers_p1", lang, steepness=f"{one.steepness:g}", gain=f"{one.sharpness:g}")
     notes = _font_notes(lang)
+    from symnet.tour.exercises import tower_exercises
     from symnet.tour.live import tower_widget
 
     return Section("towers", t("towers_title", lang), (paragraph,), formulas, files=files,
-                   widgets=(tower_widget(lang),), skipped=notes)
+                   widgets=(tower_widget(lang),), skipped=notes, exercises=tower_exercises(lang))
 
 
 def _font_notes(lang: str) -> tuple[str, ...]:

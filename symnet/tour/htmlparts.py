@@ -11,7 +11,7 @@ import json
 import re
 from html import escape
 
-from symnet.tour.inline import katex_css, katex_js, live_js, script_text
+from symnet.tour.inline import checker_js, katex_css, katex_js, live_js, script_text
 from symnet.render.i18n import t
 
 INLINE_MATH = re.compile(r"\$([^$]+)\$")
@@ -123,12 +123,13 @@ def head_html() -> str:
 
 
 def scripts_html(sections) -> str:
-    """KaTeX, the generated functions of every widget (after the stable activations), then the glue."""
+    """KaTeX, the generated functions of every widget (after the stable activations), then the glue, then the
+    derivative checker (jsep and ``checker.js``)."""
     from symnet.numeric.jscode import JS_PRELUDE
 
     code = "\n".join([JS_PRELUDE] + [w.code for s in sections for w in s.widgets])
     return (f"<script>{katex_js()}</script>\n<script>\n{script_text(code)}\n</script>\n"
-            f"<script>{live_js()}</script>")
+            f"<script>{live_js()}</script>\n<script>{checker_js()}</script>")
 
 
 CSS = """
@@ -173,6 +174,13 @@ div.live .graph-box { overflow-x: auto; }
 div.exercises { border-left: 4px solid #10b981; background: #f0fdf8; padding: .3rem 1rem .6rem; margin: 1.2rem 0; }
 div.exercise input { width: 9rem; padding: .2rem .4rem; font-size: 1rem; }
 div.exercise .verdict.right { color: #047857; font-weight: 600; } div.exercise .verdict.wrong { color: #b91c1c; }
+div.live .question { margin: .4rem 0 1rem; }
+div.live .question .row { display: flex; gap: .5rem; align-items: center; }
+div.live .question input.answer { flex: 1; min-width: 0; padding: .3rem .5rem; font-size: 1rem;
+                                  font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; }
+div.live .question .verdict { margin: .4rem 0; overflow-wrap: anywhere; }
+div.live .question .verdict.right { color: #047857; } div.live .question .verdict.wrong { color: #b91c1c; }
+div.live .question details.names { font-size: .9rem; color: #374151; overflow-wrap: anywhere; }
 aside.key { border-left: 4px solid #6366f1; background: #f5f6ff; padding: .3rem 1rem .4rem; margin: 1.2rem 0; }
 aside.key table { font-family: inherit; font-size: .9rem; margin: .2rem 0; }
 aside.key td { border: none; padding: .15rem .6rem; }

@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+JSEP_VERSION = "1.6.0"      # static/vendor/jsep/README.md says where it came from
 FONT_URL = re.compile(r"url\((fonts/[A-Za-z0-9_-]+\.woff2)\)")
 
 
@@ -46,6 +47,16 @@ def live_js() -> str:
     """The hand-written glue of the live widgets: the drawing helpers (``plots.js``), then the controls and
     loops (``live.js``); no formulas: those are generated."""
     return script_text(_static("plots.js").decode("utf-8") + "\n" + _static("live.js").decode("utf-8"))
+
+
+@lru_cache(maxsize=None)
+def checker_js() -> str:
+    """The vendored jsep parser (MIT licence, ``static/vendor/jsep/LICENSE``), then the derivative checker's glue
+    (``checker.js``), which evaluates jsep's tree itself with a whitelist of names and functions. jsep's licence
+    travels with it, as a comment in front of its code."""
+    notice = _static("vendor/jsep/LICENSE").decode("utf-8").replace("*/", "* /")
+    return script_text(f"/* jsep {JSEP_VERSION} (npm jsep), MIT licence:\n{notice}*/\n" +
+                       _static("vendor/jsep/jsep.min.js").decode("utf-8") + "\n" + _static("checker.js").decode("utf-8"))
 
 
 def katex_licence() -> str:

@@ -165,11 +165,12 @@ def gradients_section(ctx: TourContext) -> Section:
     fold = derivation_fold(derive(loss, wrt=[DERIVED_PARAM], at=AT),
                            t("fold_caption", lang, param=pretty(_symbol(DERIVED_PARAM))), lang)
     files, skipped, pdf = derivation_files(ctx, loss)
+    from symnet.tour.checker import checker_widget
     from symnet.tour.exercises import gradient_exercises
     from symnet.tour.graphlive import graph_widget
 
     section = Section("gradients", t("gradients_title", lang), (t("gradients_p1", lang), t("gradients_p2", lang)),
-                      formulas, files=files, skipped=skipped, folds=(fold,), widgets=(graph_widget(lang, AT),),
+                      formulas, files=files, skipped=skipped, folds=(fold,), widgets=(graph_widget(lang, AT), checker_widget(lang)),
                       exercises=gradient_exercises(lang))
     if pdf is None:
         return section
