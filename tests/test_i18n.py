@@ -217,3 +217,18 @@ def test_chinese_figures_without_a_cjk_font_say_so(tmp_path, monkeypatch):
     result = cli("tower", "--lang", "zh", "-o", str(tmp_path / "t.png"))
     assert result.exit_code == 0 and result.output.count("warning: no CJK font found") == 1
     assert "warning" not in cli("tower", "-o", str(tmp_path / "e.png")).output        # English needs no CJK font
+
+
+def test_no_key_is_written_twice_in_a_language_table():
+    """A dict literal keeps the last of two equal keys silently: a new key must not overwrite an old one."""
+    import ast
+    from pathlib import Path
+
+    import symnet.render
+
+    for name in ("lang_en.py", "lang_zh.py"):
+        tree = ast.parse((Path(symnet.render.__file__).parent / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Dict):
+                keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+                assert sorted({k for k in keys if keys.count(k) > 1}) == [], name
