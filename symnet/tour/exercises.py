@@ -64,7 +64,7 @@ def _layer_gradient_shape(name: str) -> tuple[int, int]:
     """The shape of ∂C/∂``name`` of the tour's digits network, from symnet's matrix gradient."""
     from symnet.core.backprop import grad
     from symnet.core.layers import layers
-    from symnet.tour.layers import DIGITS_SPEC
+    from symnet.tour.records import DIGITS_SPEC
 
     gradient = grad(layers(*DIGITS_SPEC).loss())
     result = next(r for w, r in zip(gradient.wrt, gradient.results) if str(w) == name)
