@@ -270,14 +270,11 @@ def _spin_after(mark, real=None):
     return spin
 
 
+@pytest.mark.forks     # the worker killed at the deadline: in a fresh process where JAX's threads run in this one
 @pytest.mark.parametrize("where", ["training", "writing the run"])
 def test_an_interrupted_training_leaves_the_old_run_whole(where, tmp_path, tmp_path_factory, monkeypatch):
     import symnet.cli.train as command
-    from symnet.cli.worker import can_fork
     from symnet.learn import training
-
-    if not can_fork():  # not POSIX, or JAX's threads started here: only the checks between epochs stop a training
-        pytest.skip("the worker killed at the deadline needs os.fork")
 
     out, mark = tmp_path / "run", tmp_path_factory.mktemp("marks") / "started"
     assert run("train", "seed", "--data", "xor", "--epochs", 2, "--quiet", "--out", out).exit_code == 0
