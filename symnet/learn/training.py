@@ -173,7 +173,9 @@ def _prepare(target, data, optimizer, learning_rate, epochs, batch_size, seed, t
                 "data": data.name, "data_inputs": list(data.inputs), "n_train": len(train_set),
                 "n_validation": 0 if val_set is None else len(val_set), "weight_decay": decay, "schedule": schedule}
     if loop.fn.backend != "numpy" or backend not in ("numpy", "auto"):     # what ran, where it was not NumPy
-        settings.update({"backend": loop.fn.backend, "devices": devices or 1})
+        settings["backend"] = loop.fn.backend
+    if backend == "jax":
+        settings["devices"] = devices or 1
     return lossobj, loop, theta, settings
 
 

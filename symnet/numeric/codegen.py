@@ -33,7 +33,7 @@ from symnet.numeric.layer_codegen import compile_layers
 from symnet.numeric.generation import NUMPY, generate, mean_outputs
 from symnet.numeric.printer import HELPERS, user_functions
 
-BACKENDS = ("auto", "numpy", "jax", "fused")
+BACKENDS = ("numpy", "jax", "fused", "auto")
 AUTO_FUSED = "scalar program: LLVM machine code (fused)"
 AUTO_LAYERS = "layer network: BLAS matrix code (numpy)"
 NUMPY_FUNCTIONS = {name: fn for name, (fn, _) in HELPERS.items()}
