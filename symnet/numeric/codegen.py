@@ -153,8 +153,8 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
         backend: ``"auto"`` (the default): the backend measured fastest for the program — ``"fused"`` for a
             scalar program, ``"numpy"`` (BLAS matrix products) for a layer network, ``"numpy"`` where a
             function has no LLVM form — silently, with the choice in ``fn.backend`` and the reason in
-            ``fn.why``; ``"numpy"``: one NumPy call per step; ``"jax"``: the same program in ``jax.numpy``, jitted, in
-            float64 (an optional extra); ``"fused"``: the program as one loop over the batch in machine code
+            ``fn.why``; ``"numpy"``: one NumPy call per step; ``"jax"``: the same program in ``jax.numpy``,
+            jitted, in float64 (an optional extra); ``"fused"``: the program as one loop over the batch in machine code
             (LLVM IR written by symnet, compiled by llvmlite in 0.1–0.6 s for the article's networks,
             then about 4–15× faster than NumPy at batch 1024;
             falls back to NumPy with a warning saying why).
@@ -178,10 +178,7 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
         raise ValueError(f"devices={devices!r} splits batches over JAX devices; use it with backend='jax'")
     target = as_target(target)
     if is_layer_target(target):
-        if backend == "auto":
-            return dataclasses.replace(_layer_value_and_grad(target, rules, numpy, "numpy"), why=AUTO_LAYERS)
-        return dataclasses.replace(_layer_value_and_grad(target, rules, numpy, backend, devices),
-                                   why=f"backend={backend!r} asked for")
+        return _layer_value_and_grad(target, rules, numpy, backend, devices)
     gradient = grad(target, rules=rules)
     program = gradient.program
     assignments, outputs = mean_outputs(program)
@@ -221,8 +218,10 @@ def _layer_value_and_grad(target, rules, numpy, backend, devices=None):
     if backend == "jax":  # the same matrix program, jitted; the batch split over ``devices``
         from symnet.numeric.layer_jax import compile_layers_jax
 
-        return compile_layers_jax(target, rules=rules, devices=devices)
-    return compile_layers(target, rules=rules)
+        compiled = compile_layers_jax(target, rules=rules, devices=devices)
+    else:                 # "auto" and "numpy": BLAS matrix products, the fastest measured for a layer network
+        compiled = compile_layers(target, rules=rules)
+    return dataclasses.replace(compiled, why=AUTO_LAYERS if backend == "auto" else f"backend={backend!r} asked for")
 
 
 def _fused(target, gradient, generated, numpy, auto: bool) -> CompiledLoss:
@@ -236,7 +235,7 @@ def _fused(target, gradient, generated, numpy, auto: bool) -> CompiledLoss:
     if run is None:
         if not auto:
             warnings.warn(f"backend='fused' is not available for this loss: {why}; using the NumPy backend",
-                          UserWarning, stacklevel=4)
+                          UserWarning, stacklevel=3)
         return CompiledLoss(target, gradient, generated, numpy, layout=SCALAR, why=f"{why}: NumPy")
     return CompiledLoss(target, gradient, generated, numpy, "fused", run, layout=SCALAR,
                         why=AUTO_FUSED if auto else "backend='fused' asked for")
