@@ -26,7 +26,7 @@ def test_fused_equals_numpy_with_relu_softplus_and_a_max():
     w, b, x = (Symbol(n) for n in "wbx")
     net = from_expr(relu(w * x + b) + softplus(w - x) + sigmoid(1000 * (x - b)) + Max(w * x, b), inputs=[x])
     loss = squared_error(net)
-    numpy_fn, fused_fn = value_and_grad(loss), value_and_grad(loss, backend="fused")
+    numpy_fn, fused_fn = value_and_grad(loss, backend="numpy"), value_and_grad(loss, backend="fused")
     assert fused_fn.backend == "fused"
     rng = np.random.default_rng(5)
     theta, X, y = rng.normal(size=2), np.linspace(-5, 5, 41)[:, None], rng.uniform(size=41)
@@ -39,7 +39,7 @@ def test_fused_equals_numpy_with_relu_softplus_and_a_max():
 def test_every_batch_size_goes_through_the_vector_loop_and_the_rest(n):
     # four samples per step, the remaining n mod 4 one at a time: every split adds up to NumPy's mean
     loss = squared_error(mlp([2, 3, 1]))
-    numpy_fn, fused_fn = value_and_grad(loss), value_and_grad(loss, backend="fused")
+    numpy_fn, fused_fn = value_and_grad(loss, backend="numpy"), value_and_grad(loss, backend="fused")
     rng = np.random.default_rng(n)
     assert_same(numpy_fn, fused_fn, rng.normal(size=len(numpy_fn.params)), rng.normal(size=(n, 2)), rng.uniform(size=n))
 
@@ -47,7 +47,7 @@ def test_every_batch_size_goes_through_the_vector_loop_and_the_rest(n):
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
 def test_every_activation_of_the_table_runs_fused_like_numpy(activation):
     loss = squared_error(mlp([2, 3, 1], activation=activation))
-    numpy_fn, fused_fn = value_and_grad(loss), value_and_grad(loss, backend="fused")
+    numpy_fn, fused_fn = value_and_grad(loss, backend="numpy"), value_and_grad(loss, backend="fused")
     assert fused_fn.backend == "fused"
     rng = np.random.default_rng(7)
     theta, X = rng.normal(size=len(numpy_fn.params)), 3 * rng.normal(size=(11, 2))
@@ -57,7 +57,7 @@ def test_every_activation_of_the_table_runs_fused_like_numpy(activation):
 def test_logaddexp_is_stable_and_exact_in_machine_code():
     w, x = Symbol("w"), Symbol("x")
     loss = squared_error(from_expr(logaddexp(w * x, -w * x) - logaddexp(0, 30 * w * x), inputs=[x]))
-    numpy_fn, fused_fn = value_and_grad(loss), value_and_grad(loss, backend="fused")
+    numpy_fn, fused_fn = value_and_grad(loss, backend="numpy"), value_and_grad(loss, backend="fused")
     assert fused_fn.backend == "fused"
     X = np.array([[-3.0], [-1.0], [0.0], [0.5], [2.0]])
     assert_same(numpy_fn, fused_fn, np.array([0.6]), X, np.zeros(5))
@@ -86,7 +86,7 @@ def test_without_a_vector_library_the_scalar_loop_does_it_all(monkeypatch):
     text = fused.program_ir(program)
     assert "<4 x double>" not in text and "_ZGV" not in text
     run, _ = fused.fused_loss(program)
-    numpy_fn = value_and_grad(squared_error(mlp([2, 4, 1])))
+    numpy_fn = value_and_grad(squared_error(mlp([2, 4, 1])), backend="numpy")
     rng = np.random.default_rng(3)
     theta, X, y = rng.normal(size=17), rng.normal(size=(9, 2)), rng.uniform(size=9)
     value, g = run(X.T, y, theta)
@@ -105,7 +105,7 @@ def test_the_vector_loop_calls_libmvec_where_it_is_there():
 
 def test_fused_runs_an_mlp_like_numpy_and_accepts_columns_from_a_training_loop():
     loss = squared_error(mlp([2, 3, 1]))
-    numpy_fn, fused_fn = value_and_grad(loss), value_and_grad(loss, backend="fused")
+    numpy_fn, fused_fn = value_and_grad(loss, backend="numpy"), value_and_grad(loss, backend="fused")
     rng = np.random.default_rng(2)
     theta, X, y = rng.normal(size=len(numpy_fn.params)), rng.normal(size=(33, 2)), rng.uniform(size=33)
     np.testing.assert_allclose(fused_fn.evaluate_columns(tuple(X.T), y, theta)[1], numpy_fn(theta, X, y)[1],
@@ -154,7 +154,7 @@ def test_logaddexp_of_equal_infinities_is_that_infinity_as_in_numpy(sign):
     loss = squared_error(from_expr(logaddexp(sign * w * exp(x), sign * w * exp(x)), inputs=[x]))
     run, _ = fused.fused_loss(grad(loss).program)
     with np.errstate(all="ignore"):
-        expected, _ = value_and_grad(loss)(np.array([1.0]), np.array([[1000.0]]), np.zeros(1))
+        expected, _ = value_and_grad(loss, backend="numpy")(np.array([1.0]), np.array([[1000.0]]), np.zeros(1))
     value, _ = run(np.array([[1000.0]]), np.zeros(1), np.array([1.0]))
     assert expected == np.inf and value == np.inf
     finite, _ = run(np.array([[0.0]]), np.zeros(1), np.array([1.0]))       # a = b = ±1: ±1 + log 2

@@ -81,9 +81,10 @@ DATA_HELP = ("xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or
 @click.option("--clip", type=FiniteFloat(min=0, min_open=True), default=None,
               help="Rescale a gradient longer than this norm (default: no clipping).")
 @click.option("--quiet", is_flag=True, help="No progress output.")
-@click.option("--backend", type=click.Choice(("numpy", "jax", "fused")), default="numpy", show_default=True,
-              help="Where the gradient runs: NumPy, JAX (jitted, on any device JAX sees) or fused (one machine-"
-                   "code loop compiled through LLVM; scalar networks).")
+@click.option("--backend", type=click.Choice(("auto", "numpy", "jax", "fused")), default="auto", show_default=True,
+              help="Where the gradient runs: auto (the fastest measured for the network: fused for a scalar "
+                   "network, NumPy's BLAS for a layer network), NumPy, JAX (jitted, on any device JAX sees) or "
+                   "fused (one machine-code loop compiled through LLVM; scalar networks).")
 @click.option("--devices", type=click.IntRange(min=1), default=None, metavar="N",
               help="With --backend jax: split each batch over N devices (data parallel; default one).")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), metavar="DIR",

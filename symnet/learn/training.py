@@ -67,7 +67,7 @@ class TrainingDiverged(SymnetError, ValueError):
 
 def train(target, data, optimizer="adam", learning_rate=0.05, epochs=200, batch_size=None, seed=0, theta0=None,
           trainable=None, validation=None, clip=None, loss=None, progress=None, log_every=None,
-          callback=None, backend="numpy", devices=None, weight_decay=0.0, schedule="constant", accuracy=None,
+          callback=None, backend="auto", devices=None, weight_decay=0.0, schedule="constant", accuracy=None,
           blas_threads=1) -> TrainResult:
     """Fit θ by gradient descent on the mean loss; the same arguments give the same θ, bit for bit.
 
@@ -94,7 +94,8 @@ def train(target, data, optimizer="adam", learning_rate=0.05, epochs=200, batch_
             to stderr every ``log_every`` epochs; False: quiet.
         log_every: epochs between log lines (default: a tenth of ``epochs``).
         callback: ``callback(epoch, theta, train_loss, val_loss)`` after each epoch; return True to stop.
-        backend: where the gradient runs: "numpy", "jax" (jitted, float64) or "fused" (see ``value_and_grad``).
+        backend: where the gradient runs: "auto" (the default: the fastest measured for the network, see
+            ``value_and_grad``), "numpy", "jax" (jitted, float64) or "fused" (one LLVM-compiled loop).
         devices: with backend="jax", split each batch over this many devices (data parallel).
         weight_decay: λ of the L2 penalty ½λ‖W‖² on the weights (not the biases b…, bˡ).
         schedule: "constant" (η throughout) or "linear" (η·(1 − e/E) in epoch e of E, decaying to 0).
@@ -171,8 +172,10 @@ def _prepare(target, data, optimizer, learning_rate, epochs, batch_size, seed, t
                 "trainable": trained,
                 "data": data.name, "data_inputs": list(data.inputs), "n_train": len(train_set),
                 "n_validation": 0 if val_set is None else len(val_set), "weight_decay": decay, "schedule": schedule}
-    if backend != "numpy":
-        settings.update({"backend": loop.fn.backend, "devices": devices or 1})
+    if loop.fn.backend != "numpy" or backend not in ("numpy", "auto"):     # what ran, where it was not NumPy
+        settings["backend"] = loop.fn.backend
+    if backend == "jax":
+        settings["devices"] = devices or 1
     return lossobj, loop, theta, settings
 
 

@@ -7,11 +7,13 @@ under a generated identifier, activations in stable forms (σ = ``scipy.special.
 
 The loss function reduces over the batch inside the generated code: it returns the mean loss and
 the mean of each ∂L/∂θ — ∂(1/N Σₙ Lₙ)/∂θ = 1/N Σₙ ∂Lₙ/∂θ — so no N×P matrix is built unless
-``per_sample=True`` asks for the rows. ``backend="jax"`` runs the same program jitted in JAX.
+``per_sample=True`` asks for the rows. ``backend="jax"`` runs the same program jitted in JAX;
+``backend="auto"`` (the default) picks the backend measured fastest for the program and says why.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 from collections.abc import Mapping, Sequence
@@ -31,7 +33,9 @@ from symnet.numeric.layer_codegen import compile_layers
 from symnet.numeric.generation import NUMPY, generate, mean_outputs
 from symnet.numeric.printer import HELPERS, user_functions
 
-BACKENDS = ("numpy", "jax", "fused")
+BACKENDS = ("numpy", "jax", "fused", "auto")
+AUTO_FUSED = "scalar program: LLVM machine code (fused)"
+AUTO_LAYERS = "layer network: BLAS matrix code (numpy)"
 NUMPY_FUNCTIONS = {name: fn for name, (fn, _) in HELPERS.items()}
 
 
@@ -136,7 +140,7 @@ def numpy_runner(function):
 
 
 def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: Mapping | None = None,
-                   backend: str = "numpy", devices: int | None = None) -> CompiledLoss:
+                   backend: str = "auto", devices: int | None = None) -> CompiledLoss:
     """Compile a loss to ``(theta, X, y) -> (mean loss, ∂(mean loss)/∂theta)``.
 
     Args:
@@ -146,8 +150,11 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
         rules: extra derivative rules ``{SymPy class: (ans, *args) -> partials}``.
         numpy: NumPy implementations ``{function name: callable}`` of functions symnet does not know
             (a class with an ``_imp_`` needs none).
-        backend: ``"numpy"`` (the default); ``"jax"``: the same program in ``jax.numpy``, jitted, in
-            float64 (an optional extra); ``"fused"``: the program as one loop over the batch in machine code
+        backend: ``"auto"`` (the default): the backend measured fastest for the program — ``"fused"`` for a
+            scalar program, ``"numpy"`` (BLAS matrix products) for a layer network, ``"numpy"`` where a
+            function has no LLVM form — silently, with the choice in ``fn.backend`` and the reason in
+            ``fn.why``; ``"numpy"``: one NumPy call per step; ``"jax"``: the same program in ``jax.numpy``,
+            jitted, in float64 (an optional extra); ``"fused"``: the program as one loop over the batch in machine code
             (LLVM IR written by symnet, compiled by llvmlite in 0.1–0.6 s for the article's networks,
             then about 4–15× faster than NumPy at batch 1024;
             falls back to NumPy with a warning saying why).
@@ -181,11 +188,11 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
 
         generated = generate(args, outputs, assignments, "value_and_grad", numpy, jax_target())
         return CompiledLoss(target, gradient, generated, numpy, backend, jax_runner(generated.function, devices),
-                            layout=SCALAR)
+                            layout=SCALAR, why="backend='jax' asked for")
     generated = generate(args, outputs, assignments, "value_and_grad", numpy)
-    if backend == "fused":
-        return _fused(target, gradient, generated, numpy)
-    return CompiledLoss(target, gradient, generated, numpy, layout=SCALAR)
+    if backend in ("fused", "auto"):
+        return _fused(target, gradient, generated, numpy, auto=backend == "auto")
+    return CompiledLoss(target, gradient, generated, numpy, layout=SCALAR, why="backend='numpy' asked for")
 
 
 def as_target(target):
@@ -211,21 +218,27 @@ def _layer_value_and_grad(target, rules, numpy, backend, devices=None):
     if backend == "jax":  # the same matrix program, jitted; the batch split over ``devices``
         from symnet.numeric.layer_jax import compile_layers_jax
 
-        return compile_layers_jax(target, rules=rules, devices=devices)
-    return compile_layers(target, rules=rules)
+        compiled = compile_layers_jax(target, rules=rules, devices=devices)
+    else:                 # "auto" and "numpy": BLAS matrix products, the fastest measured for a layer network
+        compiled = compile_layers(target, rules=rules)
+    return dataclasses.replace(compiled, why=AUTO_LAYERS if backend == "auto" else f"backend={backend!r} asked for")
 
 
-def _fused(target, gradient, generated, numpy) -> CompiledLoss:
+def _fused(target, gradient, generated, numpy, auto: bool) -> CompiledLoss:
+    """The fused loss, or the NumPy one where LLVM cannot run it: silently for ``"auto"`` (the reason in
+    ``why``), with a warning when ``backend="fused"`` was asked for."""
     import warnings
 
     from symnet.numeric.fused import fused_loss
 
     run, why = fused_loss(gradient.program, numpy)
     if run is None:
-        warnings.warn(f"backend='fused' is not available for this loss: {why}; using the NumPy backend",
-                      UserWarning, stacklevel=3)
-        return CompiledLoss(target, gradient, generated, numpy, layout=SCALAR)
-    return CompiledLoss(target, gradient, generated, numpy, "fused", run, layout=SCALAR)
+        if not auto:
+            warnings.warn(f"backend='fused' is not available for this loss: {why}; using the NumPy backend",
+                          UserWarning, stacklevel=3)
+        return CompiledLoss(target, gradient, generated, numpy, layout=SCALAR, why=f"{why}: NumPy")
+    return CompiledLoss(target, gradient, generated, numpy, "fused", run, layout=SCALAR,
+                        why=AUTO_FUSED if auto else "backend='fused' asked for")
 
 
 def compile_network(network: Network, numpy: Mapping | None = None):

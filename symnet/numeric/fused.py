@@ -66,7 +66,7 @@ def _llvm() -> LLVM | str:
         binding = importlib.import_module("llvmlite.binding")
         ir = importlib.import_module("llvmlite.ir")
     except ImportError:
-        return "llvmlite is not installed (pip install 'symnet[fused]')"
+        return "llvmlite (a dependency of symnet) cannot be imported (pip install llvmlite)"
     binding.initialize_native_target()
     binding.initialize_native_asmprinter()
     try:
