@@ -302,5 +302,5 @@ def codegen(network, expr, inputs, params, activation, loss_name, output, timeou
 
             source = codegen_layers(net, loss_name)
         else:
-            source = value_and_grad(make_loss(net, loss_name)).module
+            source = value_and_grad(make_loss(net, loss_name), backend="numpy").module
     emit(source, output, ascii)

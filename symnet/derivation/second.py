@@ -102,7 +102,7 @@ def _gradient_differences(loss, h: Hessian, point: Mapping) -> np.ndarray | None
     params = loss.network.params
     if any(s not in params for s in h.wrt):
         return None
-    compiled, (theta, X, y) = value_and_grad(loss), _arrays(loss, point)
+    compiled, (theta, X, y) = value_and_grad(loss, backend="numpy"), _arrays(loss, point)
     with np.errstate(all="ignore"):
         full = gradient_differences(lambda t: compiled(t, X, y)[1], theta)
     index = [params.index(s) for s in h.wrt]

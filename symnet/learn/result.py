@@ -70,7 +70,7 @@ class TrainResult:
             return self.compiled
         from symnet.numeric.codegen import value_and_grad
 
-        return value_and_grad(self.loss)
+        return value_and_grad(self.loss, backend="numpy")   # a few evaluations: no machine code to build
 
     @property
     def n_params(self) -> int:

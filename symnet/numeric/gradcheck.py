@@ -111,7 +111,8 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
         theta, X, y = (_layer_point if matrix else _point_batch)(target, at, (theta, X, y))
     default = (random_layer_point if matrix else random_point)(target, seed)
     theta, X, y = (default[i] if v is None else v for i, v in enumerate((theta, X, y)))
-    compiled = compiled or value_and_grad(target, rules=rules, numpy=None if matrix else numpy)
+    compiled = compiled or value_and_grad(target, rules=rules, numpy=None if matrix else numpy,
+                                           backend="numpy")   # one point: the readable NumPy program, no compile
     point = compiled.checker(theta, X, y)
     if order == 2:
         return _check_hessian(target, point, compiled, rules, numpy, wanted, sympy_max_ops)

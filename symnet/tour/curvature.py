@@ -77,7 +77,7 @@ def _one_step(network, theta, data, eta) -> tuple[float, float]:
     """The mean loss at θ and after one step θ − η·∇L (the live trainer's own update)."""
     from symnet.numeric.codegen import value_and_grad
 
-    compiled = value_and_grad(network)
+    compiled = value_and_grad(network, backend="numpy")
     loss, gradient = compiled(theta, data.X, data.y)
     return float(loss), float(compiled.value(theta - eta * gradient, data.X, data.y))
 

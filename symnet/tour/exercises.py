@@ -54,7 +54,7 @@ def _gradient_at(loss, name: str, y: float) -> float:
     """∂L/∂``name`` at the derivation's point ``AT`` with the target ``y``, from the compiled gradient."""
     from symnet.numeric.codegen import params_vector, value_and_grad
 
-    compiled = value_and_grad(loss)
+    compiled = value_and_grad(loss, backend="numpy")
     _, g = compiled(params_vector(compiled.params, {str(p): AT[str(p)] for p in compiled.params}),
                     np.array([[AT["x1"], AT["x2"]]]), np.array([y]))
     return float(g[[str(p) for p in compiled.params].index(name)])
@@ -79,7 +79,7 @@ def diverging_rate(loss) -> float:
     from symnet.tour.live import TRAIN_ETA_MAX
     from symnet.tour.records import STUDENT
 
-    compiled, data = value_and_grad(loss), make("seed", n=200, noise=0.05, seed=0)
+    compiled, data = value_and_grad(loss, backend="numpy"), make("seed", n=200, noise=0.05, seed=0)
     theta0 = params_vector(compiled.params, STUDENT)
     start, g = compiled(theta0, data.X, data.y)
     grid = (round(k * SLIDER_ETA, 1) for k in range(1, round(TRAIN_ETA_MAX / SLIDER_ETA) + 1))
