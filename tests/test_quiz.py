@@ -212,3 +212,21 @@ def test_the_quizs_own_errors_in_both_languages():
     assert en.exit_code == 2 and en.output.startswith("Error: unknown name 'w11' in the answer; did you mean w1_1")
     wrt = quiz("seed", "--wrt", "w2_l", "--answer", "1", "--lang", "zh")
     assert wrt.exit_code == 2 and "--wrt：无法求 ∂L/∂w2_l；你是不是想写 w2_1" in wrt.output
+
+
+def test_a_simplification_past_its_bound_falls_back_to_the_numeric_verdict():
+    """The simplification's own bound is soft: inside a command, a kill would end the whole quiz."""
+    from symnet.cli.quiz import _bounded
+    from symnet.cli.timelimit import command_scope, time_limit
+
+    def slow():
+        import time
+
+        end = time.process_time() + 0.3
+        while time.process_time() < end:
+            pass
+        return True
+
+    with command_scope(), time_limit(20):
+        assert _bounded(0.1)(slow) is None
+        assert _bounded(5)(slow) is True

@@ -268,3 +268,26 @@ def test_bad_budgets_are_refused():
         with pytest.raises(ValueError, match="a positive number of seconds"):
             with time_limit(seconds):
                 pass
+
+
+@needs_fork
+def test_a_fork_of_the_worker_spends_the_same_budget(tmp_path):
+    """The tour runs half its sections in a fork of the worker: that fork's CPU time is the work's, so a runaway
+    section there is stopped by --timeout too (a subprocess that runs another program is not counted)."""
+    import time
+
+    from symnet.tour.parallel import run_sections
+
+    started = time.monotonic()
+    with pytest.raises(TimeLimitExceeded, match="time limit of 1 s"):
+        with command_scope():
+            with time_limit(1.0, "the tour"):
+                run_sections(tmp_path, [("burn", _burn_six_seconds)], background=("burn",))
+    assert time.monotonic() - started < 12     # before the wall-clock fallback (10 × budget + 5 s = 15 s)
+
+
+def _burn_six_seconds(ctx):
+    end = time.process_time() + 6
+    while time.process_time() < end:
+        pass
+    return "burned"

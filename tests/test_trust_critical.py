@@ -239,3 +239,11 @@ def test_squared_error_takes_any_finite_target():
     fn = symnet.value_and_grad(net)
     X = np.ones((2, 2))
     assert np.isfinite(fn(np.zeros(len(net.params)), X, np.array([-5.0, 7.0]))[0])
+
+
+@pytest.mark.parametrize("out", [".", "..", "sub/.."])
+def test_a_results_folder_without_a_name_of_its_own_is_refused_before_training(out, tmp_path, monkeypatch):
+    (tmp_path / "work" / "sub").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "work")
+    refused(run("train", "mlp:2-3-1", "--data", "xor", "--epochs", "1", "--out", out), "no name of its own")
+    assert sorted(p.name for p in (tmp_path / "work").iterdir()) == ["sub"]

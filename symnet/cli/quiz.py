@@ -121,7 +121,7 @@ def _bounded(seconds: float):
     """``bounded(fn)``: ``fn()`` under a time limit of ``seconds``, None when it runs out."""
     def run(fn):
         try:
-            with time_limit(seconds, "the symbolic simplification"):
+            with time_limit(seconds, "the symbolic simplification", soft=True):  # its end, never a kill
                 return fn()
         except TimeLimitExceeded:
             return None

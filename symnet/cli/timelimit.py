@@ -38,6 +38,7 @@ cooperative checks stop the work. Only the standard library is imported here.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
 import threading
@@ -121,7 +122,7 @@ class command_scope:
 
 @contextmanager
 def time_limit(seconds: float | None, what: str = "this computation",
-               hint: str = "use a smaller network or a larger --timeout"):
+               hint: str = "use a smaller network or a larger --timeout", soft: bool = False):
     """Raise ``TimeLimitExceeded`` if the body uses more than ``seconds`` of CPU time (None or 0: no limit).
 
     Inside a command (``command_scope``) the body runs in a worker process killed when its budget is
@@ -132,6 +133,9 @@ def time_limit(seconds: float | None, what: str = "this computation",
         seconds: the budget in CPU seconds.
         what: named in the message, e.g. "the expanded gradient".
         hint: what the user can do, ending the message.
+        soft: never kill the work for this limit: only ``check_deadline`` calls and the body's end stop it.
+            For a step the command survives (an optional simplification that falls back): a killed
+            worker would end the whole command.
 
     >>> with time_limit(5):
     ...     1 + 1
@@ -145,7 +149,7 @@ def time_limit(seconds: float | None, what: str = "this computation",
     limit, running = Limit(float(seconds), what, hint), _stack("running")
     running.append([limit, time.process_time()])
     try:
-        with _watched(limit, outermost=len(running) == 1):
+        with contextlib.nullcontext() if soft else _watched(limit, outermost=len(running) == 1):
             try:
                 yield
             except Exception:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 POLL_SECONDS = 0.02
 WALL_FACTOR, WALL_SLACK = 10.0, 5.0
-
+CHILDREN_SECONDS = 0.5   # how often the worker's own forks are listed again (their CPU time counts too)
 
 
 class Watch:
@@ -28,6 +28,7 @@ class Watch:
     def __init__(self, pid: int, conn):
         self.pid, self.conn = pid, conn
         self.running, self.removals = [], []  # [limit, seconds, cpu at start, wall at start]; paths
+        self.forks, self.forks_seen = (), 0.0  # the worker's own forks, listed at most every CHILDREN_SECONDS
         self.cpu_clock = True
 
     def run(self, limit, seconds: float, release=lambda: None):
@@ -74,7 +75,11 @@ class Watch:
 
     def _cpu(self) -> float:
         cpu = _cpu_seconds(self.pid) if self.cpu_clock else None
-        return time.monotonic() if cpu is None else cpu
+        if cpu is None:
+            return time.monotonic()
+        if time.monotonic() - self.forks_seen >= CHILDREN_SECONDS:    # listing /proc costs; a fork lives seconds
+            self.forks, self.forks_seen = tuple(_python_children(self.pid)), time.monotonic()
+        return cpu + sum(filter(None, map(_cpu_seconds, self.forks)))
 
     def _spent(self):
         """The limit whose budget is spent, or None."""
@@ -149,6 +154,27 @@ def _cpu_seconds(pid: int) -> float | None:
         return (int(fields[11]) + int(fields[12])) / _TICKS
     except (OSError, IndexError, ValueError):
         return None
+
+
+def _python_children(pid: int) -> list:
+    """The worker's own forks (the tour's second process): forked without exec, they keep its command line, and
+    their CPU time is the work's too; a program it started (LaTeX, any subprocess) runs its own and is not counted."""
+    def command(p):
+        with open(f"/proc/{p}/cmdline", "rb") as file:
+            return file.read()
+
+    try:
+        own = command(pid)
+    except OSError:
+        return []
+    forks = []
+    for child in _descendants(pid):
+        try:
+            if command(child) == own:
+                forks.append(child)
+        except OSError:
+            continue
+    return forks
 
 
 def _descendants(pid: int) -> list:

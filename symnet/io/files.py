@@ -113,6 +113,8 @@ def check_folder(path, replaceable=(), keep=()) -> Path:
     if not str(path).strip():     # before Path(), which reads "" as the current folder
         raise ValueError("the results folder is an empty name; give a folder, e.g. --out run")
     path = Path(path)
+    if path.name in ("", ".", ".."):    # the folder is swapped in whole: it needs a name of its own beside it
+        raise ValueError(f"the results folder {str(path)!r} has no name of its own; give a new folder, e.g. --out run")
     if path.is_symlink() or (path.exists() and not path.is_dir()):
         raise ValueError(f"{path} exists and is not a folder; give a folder for the results")
     if path.is_dir():
