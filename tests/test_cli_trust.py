@@ -14,22 +14,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from symnet.cli import COMMANDS, main
 
+from .cli_helpers import refused, run
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def refused(result, *words):
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    for word in words:
-        assert word in result.output, result.output
 
 
 # ----- silent wrong answers -------------------------------------------------------------------

@@ -15,11 +15,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 
 import symnet
 from symnet import mlp
-from symnet.cli import main
 from symnet.core.layers import layers
 from symnet.io.files import clean_stale, fresh_folder, user_path, write_text
 from symnet.learn.data import Dataset, make
@@ -27,19 +25,10 @@ from symnet.learn.training import train
 from symnet.numeric.codegen import value_and_grad
 from symnet.numeric.layer_codegen import compile_layers
 
+from .cli_helpers import refused, run
+
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def refused(result, *words):
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    for word in words:
-        assert word in result.output, result.output
 
 
 def symnet_process(*args, cwd=None):

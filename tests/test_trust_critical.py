@@ -11,28 +11,17 @@ import sys
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 from sympy import Symbol
 
 import symnet
-from symnet.cli import main
 from symnet.core.losses import Loss
 from symnet.core.network import mlp
 from symnet.io.parsing import ParseError
 
+from .cli_helpers import refused, run
+
 PAYLOAD = '(y - yhat)**2 # """; __import__("os").system("touch PWNED"); """'
 HOSTILE_NAME = 'x """; __import__("os").system("touch PWNED"); """ <script>alert(1)</script> \\end{document} $ _ {'
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def refused(result, *words):
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    for word in words:
-        assert word in result.output, result.output
 
 
 # ----- code execution through generated code -----------------------------------------------------

@@ -32,8 +32,21 @@ from symnet.numeric.generation import Generated, generate, mean_outputs
 from symnet.numeric.reverse import step_size
 
 
+class _Generated:
+    """What the two compiled second-derivative programs share: the runner (NumPy unless given) and the source."""
+
+    def __post_init__(self):
+        if self.run is None:
+            object.__setattr__(self, "run", numpy_outputs(self.generated.function))
+
+    @property
+    def source(self) -> str:
+        """The generated source: forward steps, the δ sweep, the tangent sweeps, then the means."""
+        return self.generated.source
+
+
 @dataclass(frozen=True)
-class CompiledHessian:
+class CompiledHessian(_Generated):
     """``(theta, X, y) -> H``: the mean Hessian over the batch, shape (P, P), ordered like ``params``."""
 
     loss: Loss
@@ -43,18 +56,9 @@ class CompiledHessian:
     backend: str = "numpy"
     run: Callable | None = field(default=None, repr=False, compare=False)   # (columns, y, args) -> outputs
 
-    def __post_init__(self):
-        if self.run is None:
-            object.__setattr__(self, "run", numpy_outputs(self.generated.function))
-
     @property
     def params(self) -> tuple[Symbol, ...]:
         return self.hessian.wrt
-
-    @property
-    def source(self) -> str:
-        """The generated source: forward steps, the δ sweep, the tangent sweeps, then the means."""
-        return self.generated.source
 
     def __call__(self, theta, X, y) -> np.ndarray:
         theta, X, y = self.check(theta, X, y)
@@ -63,7 +67,7 @@ class CompiledHessian:
 
 
 @dataclass(frozen=True)
-class CompiledHVP:
+class CompiledHVP(_Generated):
     """``(theta, v, X, y) -> H v``: the mean Hessian times a direction v, without forming H."""
 
     loss: Loss
@@ -74,17 +78,9 @@ class CompiledHVP:
     backend: str = "numpy"
     run: Callable | None = field(default=None, repr=False, compare=False)   # (columns, y, args) -> outputs
 
-    def __post_init__(self):
-        if self.run is None:
-            object.__setattr__(self, "run", numpy_outputs(self.generated.function))
-
     @property
     def params(self) -> tuple[Symbol, ...]:
         return self.gradient.wrt
-
-    @property
-    def source(self) -> str:
-        return self.generated.source
 
     def __call__(self, theta, v, X, y) -> np.ndarray:
         theta, X, y = self.check(theta, X, y)
