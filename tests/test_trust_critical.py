@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import subprocess
 import sys
 
@@ -236,3 +237,20 @@ def test_a_results_folder_without_a_name_of_its_own_is_refused_before_training(o
     monkeypatch.chdir(tmp_path / "work")
     refused(run("train", "mlp:2-3-1", "--data", "xor", "--epochs", "1", "--out", out), "no name of its own")
     assert sorted(p.name for p in (tmp_path / "work").iterdir()) == ["sub"]
+
+
+def test_a_killed_tour_s_building_folder_is_removed_by_the_next_tour_and_nothing_else(tmp_path):
+    from symnet.cli.tour import _building_folder
+    from symnet.tour.run import MANIFEST
+
+    dead = 2**22 + 12345                          # above Linux's largest pid: no process has it
+    stale = tmp_path / f".tour.{dead}.abcd1234.new"
+    (stale / "figures").mkdir(parents=True)
+    (stale / MANIFEST).write_text("")
+    (stale / "index.html").write_text("half a tour")
+    user = tmp_path / f".tour.{dead + 1}.abcd1234.new"       # the same shape of name, not a tour's: no manifest
+    user.mkdir()
+    (user / "mine.txt").write_text("mine")
+    building = _building_folder(tmp_path / "tour")
+    assert not stale.exists() and (user / "mine.txt").read_text() == "mine"
+    assert building.name.startswith(f".tour.{os.getpid()}.") and (building / MANIFEST).read_text() == ""

@@ -43,8 +43,6 @@ def tour(out, lang, timeout):
     with every figure and formula. Progress goes to stderr, one line per section.
     """
     import shutil
-    import tempfile
-    from pathlib import Path
 
     from symnet.render.i18n import t
     from symnet.tour.run import check_out_dir, run_tour
@@ -57,7 +55,7 @@ def tour(out, lang, timeout):
         echo_err(f"[{i}/{n}] {t(f'section_{key}', lang)} …")
 
     preload(numeric=True, extra=("matplotlib.pyplot",))
-    building = Path(tempfile.mkdtemp(prefix=f".{folder.resolve().name}.", suffix=".new", dir=folder.resolve().parent))
+    building = _building_folder(folder.resolve())
     try:
         with time_limit(timeout, "the tour", "use a larger --timeout"):
             result = run_tour(building, lang, progress=progress)
@@ -69,6 +67,23 @@ def tour(out, lang, timeout):
     echo_out(f"tour written in {time.perf_counter() - start:.1f} s:")
     echo_out(f"  {(folder / result.index_html.name).resolve()}")
     echo_out(f"  {(folder / result.index_md.name).resolve()}")
+
+
+def _building_folder(folder):
+    """A new hidden folder beside ``folder`` for this tour, named with this process's id and marked by an empty
+    manifest, after removing the ones a killed tour left (their process gone, their manifest inside)."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from symnet.io.files import NAME_KEPT, clean_stale
+    from symnet.tour.run import MANIFEST
+
+    clean_stale(folder, marker=MANIFEST)
+    building = Path(tempfile.mkdtemp(prefix=f".{folder.name[:NAME_KEPT]}.{os.getpid()}.", suffix=".new",
+                                     dir=folder.parent))
+    (building / MANIFEST).write_text("", encoding="utf-8")
+    return building
 
 
 def _move_into(source, target) -> None:

@@ -188,7 +188,7 @@ def _swap(new: Path, path: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def clean_stale(path, replaceable=()) -> None:
+def clean_stale(path, replaceable=(), marker: str | None = None) -> None:
     """Remove the hidden folders a killed run (``kill -9``: no ``finally``) left beside ``path``:
     ``.NAME.PID.XXXXXXXX.new`` (a results folder being built) and ``.NAME.PID.XXXXXXXX.old`` (the old
     results moved aside during the swap), of a process that no longer runs, holding only files named in
@@ -196,6 +196,8 @@ def clean_stale(path, replaceable=()) -> None:
     Anything else (a live run's folder, a folder with other content) is left alone. A folder named
     without a process id (``.NAME.XXXXXXXX.new``, by earlier versions) counts as stale once it is
     older than the longest time limit (``MAX_TIMEOUT``): a run builds its folder under its time limit.
+    ``marker``: a file a run of this kind writes into its folder first (the tour's manifest); a folder
+    holding it is that kind of run's whatever else it holds.
     """
     path = Path(path)
     pattern = re.compile(rf"\.{re.escape(path.name[:NAME_KEPT])}\.(?:(\d+)\.)?[a-z0-9_]{{8}}\.(new|old)")
@@ -206,9 +208,13 @@ def clean_stale(path, replaceable=()) -> None:
         inner = entry / path.name if found.group(2) == "old" else entry
         if found.group(2) == "old" and inner.is_dir() and not path.exists() and not path.is_symlink():
             os.replace(inner, path)     # killed between the two renames of _swap: the old run goes back
-        elif not _only_results(entry, inner, replaceable):
+        elif not (_marked(inner, marker) or _only_results(entry, inner, replaceable)):
             continue
         shutil.rmtree(entry, ignore_errors=True)
+
+
+def _marked(folder: Path, marker: str | None) -> bool:
+    return marker is not None and (folder / marker).is_file() and not (folder / marker).is_symlink()
 
 
 def _only_results(entry: Path, inner: Path, replaceable) -> bool:
