@@ -101,9 +101,13 @@ def test_show_imports_no_numeric_library():
 
 
 def test_the_first_pass_knows_every_function_of_the_parser():
-    """syntax.FUNCTION_ARITY restates parsing.FUNCTIONS' names and argument counts without SymPy; a new
-    function (an activation with a SymPy class) must be added there too, or its formulas are refused early."""
+    """syntax.FUNCTION_ARITY is the one table of callable names; parsing.FUNCTIONS adds the builders. A new
+    activation with a SymPy class must be named there, or formulas calling it would be refused."""
+    from symnet.core.activations import ACTIVATIONS
+
     assert syntax.FUNCTION_ARITY == {name: (low, high) for name, (_, low, high) in FUNCTIONS.items()}
+    assert {a.name for a in ACTIVATIONS.values() if a.function is not None} <= set(syntax.FUNCTION_ARITY)
+    assert all(callable(builder) for builder, _, _ in FUNCTIONS.values())
 
 
 @given(expression_text())

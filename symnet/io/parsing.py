@@ -25,6 +25,7 @@ from symnet.core.activations import ACTIVATIONS
 from symnet.core.neuron import f as neuron
 from symnet.io.syntax import (  # noqa: F401  (re-exported: the reading and checking pass lives in syntax)
     ALLOWED,
+    FUNCTION_ARITY,
     FAMILY,
     MAX_LENGTH,
     MAX_MINMAX_ARGS,
@@ -47,16 +48,12 @@ MAX_ROOT_BITS = 1024       # x**(p/q) factors x's exact numbers: slow beyond flo
 MAX_PAIRWISE = 32          # longer runs of + − (or * /) are built in one Add (or Mul)
 FLOAT_MAX = sys.float_info.max
 
-FUNCTIONS = {
-    **{name: (getattr(sympy, name), 1, 1) for name in (
-        "sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "sinh", "cosh", "asin", "acos", "atan")},
-    **{a.name: (a.function, 1, 1) for a in ACTIVATIONS.values() if a.function is not None},  # sigmoid, relu, …
-    "erf": (sympy.erf, 1, 1),
-    "Heaviside": (sympy.Heaviside, 1, 1), "sign": (sympy.sign, 1, 1),   # in the rule table: formulas print them
-    "Abs": (sympy.Abs, 1, 1), "abs": (sympy.Abs, 1, 1),
-    "Max": (sympy.Max, 2, MAX_MINMAX_ARGS), "Min": (sympy.Min, 2, MAX_MINMAX_ARGS),
-    "f": (neuron, 2, None),
-}
+# The one table of names and argument counts is the first pass's (syntax.FUNCTION_ARITY); here each name
+# gets its SymPy builder: symnet's activation classes, the neuron f, else SymPy's function of that name.
+BUILDERS = {**{a.name: a.function for a in ACTIVATIONS.values() if a.function is not None},
+            "abs": sympy.Abs, "f": neuron}
+FUNCTIONS = {name: (BUILDERS.get(name) or getattr(sympy, name), low, high)
+             for name, (low, high) in FUNCTION_ARITY.items()}
 CONSTANTS = {"pi": sympy.pi, "E": sympy.E}
 _NOT_REAL = (sympy.S.ComplexInfinity, sympy.S.Infinity, sympy.S.NegativeInfinity, sympy.S.NaN, sympy.S.ImaginaryUnit)
 

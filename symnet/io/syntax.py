@@ -36,8 +36,9 @@ NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
 _RESERVED = frozenset(n for n in dir(builtins) if not n.startswith("_")) | {
     "exit", "quit", "help", "copyright", "credits", "license"}
 
-# The names and argument counts (least, most or None) of symnet.io.parsing.FUNCTIONS, which adds each
-# one's SymPy builder; tests/test_startup.py checks that the two tables name the same functions.
+# The functions a formula may call, with their argument counts (least, most or None): the one table, which
+# symnet.io.parsing.FUNCTIONS extends with each one's SymPy builder; tests/test_startup.py checks that every
+# activation with a SymPy class is in it.
 FUNCTION_ARITY = {
     **{name: (1, 1) for name in ("sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "sinh", "cosh", "asin",
                                  "acos", "atan", "sigmoid", "relu", "softplus", "erf", "Abs", "abs",
