@@ -98,8 +98,10 @@ def count(items, noun: str) -> str:
     return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
 
 
-def postorder(expr: Basic) -> list:
+def postorder(expr: Basic, children=None) -> list:
     """Every node of ``expr``'s DAG once, children before parents, in argument order (no recursion).
+
+    ``children(node)`` gives a node's children (default its ``args``).
 
     >>> from sympy import sin, symbols
     >>> x, a = symbols("x a")
@@ -114,7 +116,7 @@ def postorder(expr: Basic) -> list:
         elif node not in seen:
             seen.add(node)
             stack.append((node, True))
-            stack.extend((a, False) for a in reversed(node.args))
+            stack.extend((a, False) for a in reversed(node.args if children is None else children(node)))
     return order
 
 

@@ -59,6 +59,7 @@ from sympy import (
 )
 
 from symnet.core.activations import PRIMITIVES, stabilize
+from symnet.core.program import postorder
 from symnet.numeric import functions
 
 PATTERN_DEPTH = 3    # levels below a log its stable patterns reach: log(1 − σ(u)) is log(Add(1, Mul(−1, σ(u))))
@@ -202,16 +203,7 @@ def _children(node: Basic, stable: bool) -> tuple:
 
 def _postorder(expr: Basic, stable: bool) -> list:
     """Every node once, children (``_children``) before parents; a pattern's inner nodes are not visited."""
-    order, seen, stack = [], set(), [(expr, False)]
-    while stack:
-        node, children_done = stack.pop()
-        if children_done:
-            order.append(node)
-        elif node not in seen:
-            seen.add(node)
-            stack.append((node, True))
-            stack.extend((a, False) for a in reversed(_children(node, stable)))
-    return order
+    return postorder(expr, lambda node: _children(node, stable))
 
 
 def evaluate(expr: Basic, env: Mapping, forward: Mapping | None = None, *,
