@@ -10,17 +10,11 @@ import pytest
 
 from symnet.render.latexbuild import LatexBuildError, start_pdf
 
+from .processes import alive
+
 needs_latex = pytest.mark.skipif(shutil.which("latexmk") is None or shutil.which("pdflatex") is None,
                                  reason="latexmk/pdflatex not installed")
 DOCUMENT = "\\documentclass{article}\\begin{document}" + "x " * 200 + "\\end{document}"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 @needs_latex
@@ -37,7 +31,7 @@ def test_a_cancelled_build_stops_latex_and_leaves_nothing(tmp_path):
     folder, pid = Path(build._folder.name), build._process.pid
     build.cancel()
     assert not (tmp_path / "b.pdf").exists() and not folder.exists()
-    assert not _alive(pid)
+    assert not alive(pid)
 
 
 @needs_latex

@@ -11,6 +11,8 @@ import pytest
 from symnet.tour import parallel
 from symnet.tour.parallel import run_sections
 
+from .processes import alive
+
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the worker needs fork (Linux)")
 # pytest.mark.forks: tests/conftest.py runs the test in a fresh process where JAX's threads run in this one
 
@@ -120,15 +122,6 @@ run_sections(None, [("here", here), ("away", background)], background=("away",))
 """
 
 
-def _alive(pid: int) -> bool:
-    """True while ``pid`` runs (a zombie nobody reaped yet counts as ended)."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-
-
 def _wait_for(check, what: str):
     import time
 
@@ -150,10 +143,10 @@ def test_a_killed_tour_leaves_no_worker_behind(tmp_path):
     try:
         _wait_for(lambda: (tmp_path / "worker.pid").exists() and (tmp_path / "parent.pid").exists(), "both pids")
         worker = int((tmp_path / "worker.pid").read_text())
-        assert _alive(worker)
+        assert alive(worker)
         os.kill(parent.pid, signal.SIGKILL)
         parent.wait()
-        _wait_for(lambda: not _alive(worker), "the worker to end")
+        _wait_for(lambda: not alive(worker), "the worker to end")
     finally:
         parent.kill()
 
