@@ -15,6 +15,7 @@ from sympy import lambdify
 
 import symnet
 from symnet.numeric.gradcheck import ATOL, RTOL
+from tests.differences import central_differences
 from tests.strategies_layers import layer_batches, layer_specs
 
 # NumPy forms of symnet's own functions for the oracle (SymPy's own, erf and Abs, lambdify knows)
@@ -25,17 +26,6 @@ def agree(a, b, loss: float) -> np.ndarray:
     """The agreement rule, elementwise."""
     a, b = np.asarray(a, float), np.asarray(b, float)
     return np.abs(a - b) <= ATOL * max(1.0, abs(loss)) + RTOL * np.maximum(np.abs(a), np.abs(b))
-
-
-def central_differences(value, theta: np.ndarray) -> np.ndarray:
-    """(L(θ + hᵢeᵢ) − L(θ − hᵢeᵢ)) / 2hᵢ with hᵢ = ε^(1/3)·max(1, |θᵢ|), the design's step."""
-    out = np.empty_like(theta)
-    for i, t in enumerate(theta):
-        h = np.finfo(float).eps ** (1 / 3) * max(1.0, abs(t))
-        up, down = theta.copy(), theta.copy()
-        up[i], down[i] = t + h, t - h
-        out[i] = (value(up) - value(down)) / (2 * h)
-    return out
 
 
 @lru_cache(maxsize=None)
