@@ -29,14 +29,17 @@ class LayerSpec(NamedTuple):
     loss: str
     residual: bool
 
-    def build(self):
-        """The layer network's loss, through the public API."""
+    def network(self):
+        """The layer network, through the public API."""
         import symnet
 
         activation = list(self.activations) if len(self.activations) > 1 else self.activations[0]
-        net = symnet.layers("-".join(map(str, self.sizes)), activation=activation, output=self.output,
-                            residual=self.residual)
-        return net.loss(self.loss)
+        return symnet.layers("-".join(map(str, self.sizes)), activation=activation, output=self.output,
+                             residual=self.residual)
+
+    def build(self):
+        """The layer network's loss."""
+        return self.network().loss(self.loss)
 
 
 @st.composite

@@ -28,15 +28,17 @@ def agree(a, b, loss: float) -> np.ndarray:
     return np.abs(a - b) <= ATOL * max(1.0, abs(loss)) + RTOL * np.maximum(np.abs(a), np.abs(b))
 
 
+def to_numpy(program):
+    """A scalar program as one NumPy function of (inputs, params) -> outputs, by lambdify with the program as cse."""
+    return lambdify(program.inputs + program.params, list(program.outputs),
+                    cse=lambda exprs: (list(program.assignments), exprs), modules=[NUMERIC, "numpy", "scipy"])
+
+
 @lru_cache(maxsize=None)
 def compiled(spec):
     """The matrix program compiled, and the lowered scalar gradient as a NumPy function, once per shape."""
-    loss = spec.build()
-    scalar = symnet.grad(symnet.lower(loss)).program
-    args = scalar.inputs + scalar.params
-    oracle = lambdify(args, list(scalar.outputs), cse=lambda exprs: (list(scalar.assignments), exprs),
-                      modules=[NUMERIC, "numpy", "scipy"])
-    return symnet.value_and_grad(loss, backend="numpy"), scalar, oracle
+    scalar = symnet.grad(symnet.lower(spec.build())).program
+    return symnet.value_and_grad(spec.build(), backend="numpy"), scalar, to_numpy(scalar)
 
 
 def lowered(spec, theta, X, y):
@@ -70,3 +72,15 @@ def test_the_lowered_parameters_are_the_matrix_entries_in_thetas_order():
     names = [p.name for p in symnet.lower(net.loss()).params]
     assert names[:7] == ["W1_1_1", "W1_1_2", "W1_1_3", "W1_2_1", "W1_2_2", "W1_2_3", "b1_1"]
     assert names[-2:] == ["b2_1", "b2_2"] and len(names) == symnet.value_and_grad(net).unflatten(np.zeros(16))[0].size + 8
+
+
+@given(st.data())
+def test_the_lowered_network_computes_every_output_the_compiled_one_predicts(data):
+    spec = data.draw(layer_specs(), label="spec")
+    theta, X, _ = data.draw(layer_batches(spec), label="point")
+    lowered_net = symnet.lower(spec.network())
+    assert len(lowered_net.outputs) == spec.sizes[-1]          # one scalar output per entry of aᴸ
+    outputs = to_numpy(lowered_net)(*X.T, *theta)
+    got = np.column_stack([np.broadcast_to(o, (len(X),)) for o in outputs])
+    expected = compiled(spec)[0].predict(theta, X).reshape(len(X), -1)
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-14)
