@@ -6,7 +6,8 @@ import numpy as np
 
 
 def central_differences(fun, theta: np.ndarray) -> np.ndarray:
-    """(fun(θ + hᵢeᵢ) − fun(θ − hᵢeᵢ)) / 2hᵢ for each i, stacked: shape (P,) for a scalar ``fun``, (P, …) else."""
+    """(fun(θ + hᵢeᵢ) − fun(θ − hᵢeᵢ)) / 2hᵢ for each i, stacked: shape (P,) for a scalar ``fun``,
+    (P, …) for an array-valued one."""
     theta = np.asarray(theta, dtype=float)
     rows = []
     for i, t in enumerate(theta):

@@ -65,7 +65,8 @@ def compiled(kind: str, name: str, backend: str):
             return f"backend={backend!r} does not take a {kind} network: {error}"
         raise
     if fn.backend != backend:
-        return f"backend={backend!r} fell back to {fn.backend!r} for {name}: {fn.why} {[str(w.message) for w in caught]}"
+        warned = [str(w.message) for w in caught]
+        return f"backend={backend!r} fell back to {fn.backend!r} for {name}: {fn.why} {warned}"
     return fn
 
 
