@@ -161,6 +161,30 @@ def test_the_hessian_truth_is_sympy_diff_twice(pair):
     assert not judge(q, diff(loss, q.wrt, q.wrt if q.second != q.wrt else q.loss.program.params[0])).correct
 
 
+@pytest.mark.parametrize("pair", [("w2_1", "w5_1"), ("b1", "b1"), ("w4_1", "b2"), ("b5", "w3_1")])
+def test_the_hessian_truth_is_the_engines_compiled_hessian_entry(pair):
+    """The quiz's parts come from the engine's tangent sweep: their sum at a point is symnet.hessian's entry there."""
+    import numpy as np
+
+    from symnet import squared_error
+    from symnet.numeric.hessian import compile_hessian
+
+    q = question(seed_network(), ",".join(pair))
+    program, rng = q.loss.program, np.random.default_rng(7)
+    values = {s: float(v) for s, v in zip((*program.inputs, *program.params), rng.normal(size=15))}
+    for lhs, rhs in program.assignments:
+        values[lhs] = float(rhs.xreplace(values).evalf(30))
+    truth = float(q.truth.xreplace(values).evalf(30))
+    net = seed_network()
+    H = compile_hessian(squared_error(net))
+    theta = np.array([values[p] for p in net.params])
+    X = np.array([[values[x] for x in net.inputs]])
+    entry = H(theta, X, np.array([values[q.loss.target]]))
+    i, j = (list(net.params).index(q.names[name]) for name in pair)
+    assert truth == pytest.approx(entry[i, j], rel=1e-9, abs=1e-12)
+    assert len(q.parts) >= 2 and all(part.b == q.second for part in q.parts)
+
+
 def test_hessian_entries_right_and_wrong():
     full = "2*(yhat*(1 - yhat))**2 + 2*(yhat - y)*yhat*(1 - yhat)*(1 - 2*yhat)"
     right = quiz("seed", "--wrt", "b5,b5", "--answer", full)

@@ -84,7 +84,7 @@ def lower(target) -> Program:
             steps += [(s, v) for s, v in zip(env[lhs], value)]
         else:
             steps.append((lhs, value))
-    outputs = tuple(o if not isinstance(o, MatrixSymbol) else env[o][0] for o in program.outputs)
+    outputs = tuple(s for o in program.outputs for s in (env[o] if isinstance(o, MatrixSymbol) else (o,)))
     return Program(flat(env[m] for m in program.inputs), flat_params(program), tuple(steps), outputs)
 
 

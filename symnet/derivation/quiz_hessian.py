@@ -5,18 +5,21 @@
     ∂²L/∂a∂b = Σ_paths Σ_j (Π_{i≠j} f_i) · d f_j/db,
 
 one part per (path, factor) whose factor depends on b. d f/db is the total derivative through the
-program, Σ_s ∂f/∂s · ṡ, with the tangents ṡ = ds/db of a forward sweep (ḃ = 1), every partial from
-the one rule table (never ``sympy.diff``). A wrong answer is then fitted over these parts, so the
-quiz can say "missing: d/db of ∂h₃/∂z₃ along path 1". SymPy only.
+program, Σ_s ∂f/∂s · ṡ, with the tangents ṡ = ds/db of the engine's forward sweep
+(``symnet.core.hessian.tangent_sweep`` seeded by ḃ = 1, ``jvp`` for each factor: the same
+forward-over-reverse code that derives ``symnet.hessian``, every partial from the one rule table, never
+``sympy.diff``). A wrong answer is then fitted over these parts, so the quiz can say "missing: d/db of
+∂h₃/∂z₃ along path 1". SymPy only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sympy import Basic, S, Symbol
+from sympy import Basic, Dummy, S, Symbol
 
-from symnet.core.rules import DERIVATIVES, differentiate
+from symnet.core.hessian import jvp, tangent_sweep
+from symnet.core.rules import DERIVATIVES
 from symnet.derivation.records import Path
 
 
@@ -31,18 +34,26 @@ class Part:
 
 
 def tangents(program, b: Symbol) -> dict:
-    """ds/db for every symbol of ``program`` that depends on ``b`` (b itself: 1)."""
-    dot = {b: S.One}
-    for lhs, rhs in program.assignments:
-        used = [u for u in rhs.free_symbols if u in dot]
-        if used:
-            dot[lhs] = sum((differentiate(rhs, u, ans=lhs, table=DERIVATIVES) * dot[u] for u in used), S.Zero)
-    return dot
+    """ds/db for every symbol of ``program`` that depends on ``b`` (b itself: 1), in the program's symbols.
+
+    The engine's sweep names each compound tangent by a new step; the quiz compares formulas in node symbols,
+    so those steps are substituted back (the last first, as each may read the ones before).
+    """
+    steps: list = []
+    dots = tangent_sweep(program, {b: S.One}, lambda s: Dummy(f"d{s.name}_d{b.name}"), DERIVATIVES, steps)
+    return {s: inline(dot, steps) for s, dot in dots.items()}
+
+
+def inline(expr: Basic, steps) -> Basic:
+    """``expr`` with the tangent steps ``(symbol, rhs)`` substituted back, last step first."""
+    for symbol, rhs in reversed(steps):
+        expr = expr.xreplace({symbol: rhs})
+    return expr
 
 
 def total_derivative(expr: Basic, dot: dict) -> Basic:
-    """d expr/db through the program: Σ_s ∂expr/∂s · ds/db over the symbols of ``expr``."""
-    return sum((differentiate(expr, s, table=DERIVATIVES) * dot[s] for s in expr.free_symbols if s in dot), S.Zero)
+    """d expr/db through the program: Σ_s ∂expr/∂s · ds/db over the symbols of ``expr`` (``jvp``)."""
+    return jvp(expr, dot, table=DERIVATIVES)
 
 
 def hessian_parts(program, paths: tuple[Path, ...], b: Symbol) -> tuple[Part, ...]:
@@ -59,4 +70,4 @@ def hessian_parts(program, paths: tuple[Path, ...], b: Symbol) -> tuple[Part, ..
     return tuple(parts)
 
 
-__all__ = ["Part", "hessian_parts", "tangents", "total_derivative"]
+__all__ = ["Part", "hessian_parts", "inline", "tangents", "total_derivative"]
