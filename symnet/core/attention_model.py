@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sympy import MatAdd, MatMul, MatrixSymbol, Symbol, sqrt
+from sympy import ImmutableMatrix, MatAdd, MatMul, MatrixSymbol, Rational, Symbol, sqrt
 
-from symnet.core.attention import RowSoftmax
+from symnet.core.attention import RowSoftmax, _RowWise
+from symnet.core.lowering import entries, explicit, flat, flat_params
 from symnet.core.matrix_rules import Softmax, SoftmaxCrossEntropy
 from symnet.core.program import Program
 
@@ -131,7 +132,7 @@ def attention(T: int, d: int, d_k: int | None = None, *, d_v: int | None = None,
     >>> print(net.program.rhs(net.program.symbols[3]))
     (sqrt(2)/2)*Q*K.T
     >>> net.n_params
-    26
+    29
     """
     T, d, classes = _size(T, "T (tokens)"), _size(d, "d (features)"), _size(classes, "classes")
     d_k, d_v = _size(d if d_k is None else d_k, "d_k"), _size(d if d_v is None else d_v, "d_v")
@@ -153,3 +154,43 @@ def attention(T: int, d: int, d_k: int | None = None, *, d_v: int | None = None,
 
         print(f"{pretty(network)}\nz = {pretty(network.formula())}")
     return network
+
+
+def readout_column(network: AttentionNetwork) -> ImmutableMatrix:
+    """r as explicit numbers: e₁ (the query token's row) or 1/T in every entry (the mean of the rows)."""
+    T = network.tokens
+    if network.readout == "query":
+        return ImmutableMatrix(T, 1, [1] + [0] * (T - 1))
+    return ImmutableMatrix(T, 1, [Rational(1, T)] * T)
+
+
+def lower_attention(target) -> Program:
+    """The attention loss (or network) written entry by entry: one scalar step per entry of Q, K, V, S, A, …
+
+    The bridge to the scalar engine for tiny sizes: ``check_grads`` differentiates it as a second, independent
+    gradient (softmax by rows becomes e^{S_ij} / Σₖ e^{S_ik}, entry by entry). Parameters come row by row.
+
+    >>> low = lower_attention(attention(2, 1, classes=2).loss())
+    >>> len(low.params), low.symbols[:2]
+    (7, (Q_1_1, Q_2_1))
+    """
+    network = getattr(target, "network", target)
+    program = target.program
+    env = {m: entries(m) for m in program.inputs + program.params}
+    env[network.readout_vector] = readout_column(network)
+    steps = []
+    for lhs, rhs in program.assignments:
+        if isinstance(rhs, _RowWise):
+            inner = explicit(rhs.args[0], env)
+            value = type(rhs)(MatrixSymbol("_", *inner.shape)).as_explicit().xreplace(
+                {MatrixSymbol("_", *inner.shape)[i, j]: inner[i, j] for i in range(inner.rows) for j in range(inner.cols)})
+        else:
+            value = explicit(rhs, env)
+        if isinstance(lhs, MatrixSymbol):
+            env[lhs] = ImmutableMatrix(*lhs.shape, [Symbol(f"{lhs.name}_{i + 1}_{j + 1}") for i in range(lhs.rows)
+                                                    for j in range(lhs.cols)])
+            steps += list(zip(env[lhs], value))
+        else:
+            steps.append((lhs, value))
+    outputs = tuple(o if not isinstance(o, MatrixSymbol) else env[o][0] for o in program.outputs)
+    return Program(flat(env[m] for m in program.inputs), flat_params(program), tuple(steps), outputs)

@@ -146,7 +146,7 @@ def _constants(network) -> dict:
 
 
 def compile_attention(target, backend: str = "numpy") -> CompiledLoss:
-    """Compile an attention classifier's loss and gradient to batch-first NumPy (``backend="jax"``: jitted JAX).
+    """Compile an attention classifier's loss and gradient to batch-first NumPy.
 
     >>> from symnet.core.attention_model import attention
     >>> fn = compile_attention(attention(3, 2, classes=2))
@@ -157,12 +157,9 @@ def compile_attention(target, backend: str = "numpy") -> CompiledLoss:
     target = target.loss() if isinstance(target, AttentionNetwork) else target
     if not isinstance(target, AttentionLoss):
         raise TypeError(f"compile_attention expects an attention network or its loss; got {type(target).__name__}")
-    if backend == "jax":
-        from symnet.numeric.attention_jax import compile_attention_jax
-
-        return compile_attention_jax(target)
     if backend not in ("numpy", "auto"):
-        raise ValueError(f"an attention network compiles to NumPy (or backend='jax'); got backend={backend!r}")
+        raise ValueError(f"an attention network compiles to batched NumPy only (no {backend!r} lowering yet): use "
+                         f"backend='numpy' or 'auto'")
     gradient = grad(target)
     program, constants = gradient.program, _constants(target.network)
     fn = compile_steps(program, program.outputs, constants, "value_and_grad")
