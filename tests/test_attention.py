@@ -1,0 +1,106 @@
+"""Row softmax and one attention head: the rule rows against sympy.diff, the simplified row against the
+Jacobian form, the compiled gradient against the lowered scalar program, the numeric reverse mode and finite
+differences under Hypothesis; the verbs take the network; bad input gets one clear message."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sympy import ImmutableMatrix, MatrixSymbol, diff, expand, symbols
+
+import symnet
+from symnet.core.attention import (ATTENTION_DERIVATIVES, LogSoftmax, RowSoftmax, jacobian_form, softmax_row_steps,
+                                   softmax_vjp)
+from symnet.core.attention_model import attention
+from symnet.core.matrix_rules import MATRIX_DERIVATIVES
+from symnet.numeric.attention_check import check_attention_grads
+from symnet.render.printing import latex, pretty
+
+
+def _explicit(name, rows, cols):
+    return ImmutableMatrix(rows, cols, symbols(f"{name}0:{rows * cols}"))
+
+
+def test_rows_are_in_the_one_table():
+    for cls, rule in ATTENTION_DERIVATIVES.items():
+        assert MATRIX_DERIVATIVES[cls] is rule
+
+
+def test_simplified_row_equals_the_jacobian_form():
+    A, G = _explicit("a", 3, 4), _explicit("g", 3, 4)
+    simplified = softmax_vjp(MatrixSymbol("G", 3, 4), MatrixSymbol("A", 3, 4), None)[0]
+    value = simplified.xreplace({MatrixSymbol("G", 3, 4): G, MatrixSymbol("A", 3, 4): A}).as_explicit()
+    assert (value - jacobian_form(A, G)).applyfunc(expand) == ImmutableMatrix.zeros(3, 4)
+
+
+@pytest.mark.parametrize("cls", [RowSoftmax, LogSoftmax])
+def test_rule_matches_sympy_diff(cls):
+    S, G = _explicit("s", 2, 3), _explicit("g", 2, 3)
+    out = cls(MatrixSymbol("S", 2, 3))
+    env = {MatrixSymbol("S", 2, 3): S, MatrixSymbol("G", 2, 3): G}
+    entries = out.as_explicit().xreplace({MatrixSymbol("S", 2, 3)[i, j]: S[i, j] for i in range(2) for j in range(3)})
+    L = sum(G[i, j] * entries[i, j] for i in range(2) for j in range(3))
+    ans = RowSoftmax(MatrixSymbol("S", 2, 3)) if cls is RowSoftmax else out
+    rule = ATTENTION_DERIVATIVES[cls](MatrixSymbol("G", 2, 3), ans, MatrixSymbol("S", 2, 3))[0]
+    value = rule.xreplace(env).as_explicit().xreplace(
+        {MatrixSymbol("S", 2, 3)[i, j]: S[i, j] for i in range(2) for j in range(3)})
+    point = {s: v for s, v in zip(list(S) + list(G), np.linspace(-1.3, 1.7, 12))}
+    for i in range(2):
+        for j in range(3):
+            assert float(value[i, j].evalf(subs=point)) == pytest.approx(float(diff(L, S[i, j]).evalf(subs=point)),
+                                                                         abs=1e-12)
+
+
+def test_derivation_steps_show_both_forms():
+    steps = softmax_row_steps()
+    texts = [pretty(step.result) for step in steps]
+    assert texts[1] == "diag(a) − (a aᵀ)" and "rowsum" in texts[-1]
+    assert r"\operatorname{rowsum}" in latex(steps[-1].result) and r"\operatorname{diag}" in latex(steps[1].result)
+
+
+@settings(max_examples=8, deadline=None, derandomize=True)
+@given(T=st.integers(1, 3), d=st.integers(1, 3), d_k=st.integers(1, 3), classes=st.integers(2, 3),
+       readout=st.sampled_from(["query", "mean"]), seed=st.integers(0, 10**6))
+def test_four_gradients_agree(T, d, d_k, classes, readout, seed):
+    report = check_attention_grads(attention(T, d, d_k, classes=classes, readout=readout), seed=seed)
+    assert report.ok, str(report)
+    assert report.methods == ("matrix", "lowered", "numeric", "finite_diff") and not report.skipped
+
+
+def test_gradient_check_fails_on_a_wrong_gradient():
+    net = attention(2, 2, classes=2)
+    right = symnet.value_and_grad(net)
+    wrong = type(right)(right.loss, right.gradient, right.generated, layout=right.layout,
+                        run=lambda X, y, theta: (right.run(X, y, theta)[0], 1.01 * right.run(X, y, theta)[1]))
+    assert not symnet.check_grads(net, compiled=wrong).ok
+
+
+def test_verbs_take_the_network():
+    net = attention(3, 2, classes=2)
+    fn = symnet.value_and_grad(net)
+    rng = np.random.default_rng(1)
+    theta, X, y = rng.normal(size=net.n_params), rng.normal(size=(5, 3, 2)), rng.integers(0, 2, 5)
+    value, g = fn(theta, X, y)
+    flat_value, flat_g = fn(theta, X.reshape(5, -1), y)     # one flat row per sequence: the same
+    assert value == flat_value and np.array_equal(g, flat_g)
+    assert symnet.check_grads(net).ok
+    assert "tensordot" in fn.source and "for " not in fn.source   # batch sums in BLAS, no loop over samples
+    assert np.allclose(fn.predict(theta, X).sum(axis=1), 1.0)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: attention(0, 2), r"T \(tokens\) must be a whole number"),
+    (lambda: attention(2, 2, readout="last"), "readout must be one of query, mean"),
+    (lambda: symnet.value_and_grad(attention(2, 2))(np.zeros(18), np.zeros((3, 2, 3)), [0, 1, 0]),
+     "X must hold N ≥ 1 sequences of 2 tokens × 2 features"),
+    (lambda: symnet.value_and_grad(attention(2, 2))(np.zeros(18), np.zeros((3, 2, 2)), [0, 1, 2]),
+     "y must hold one class label 0…1"),
+    (lambda: symnet.value_and_grad(attention(2, 2))(np.zeros(5), np.zeros((3, 2, 2)), [0, 1, 1]),
+     "theta must hold 18 finite numbers"),
+    (lambda: symnet.value_and_grad(attention(2, 2), backend="fused"), "batched NumPy only"),
+])
+def test_bad_input_says_what_is_wrong(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
