@@ -99,8 +99,20 @@ def test_verbs_take_the_network():
      "y must hold one class label 0…1"),
     (lambda: symnet.value_and_grad(attention(2, 2))(np.zeros(5), np.zeros((3, 2, 2)), [0, 1, 1]),
      "theta must hold 18 finite numbers"),
-    (lambda: symnet.value_and_grad(attention(2, 2), backend="fused"), "batched NumPy only"),
+    (lambda: symnet.value_and_grad(attention(2, 2), backend="fused"), "batched NumPy or JAX"),
 ])
 def test_bad_input_says_what_is_wrong(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("readout", ["query", "mean"])
+def test_jax_lowering_equals_numpy(readout):
+    pytest.importorskip("jax")
+    net = attention(4, 3, 2, classes=3, readout=readout)
+    numpy_fn, jax_fn = symnet.value_and_grad(net), symnet.value_and_grad(net, backend="jax")
+    rng = np.random.default_rng(5)
+    theta, X, y = rng.normal(size=net.n_params), rng.normal(size=(7, 4, 3)), rng.integers(0, 3, 7)
+    (value, g), (jax_value, jax_g) = numpy_fn(theta, X, y), jax_fn(theta, X, y)
+    assert jax_fn.backend == "jax" and "jax.numpy" in jax_fn.source
+    assert jax_value == pytest.approx(value, abs=1e-12) and np.allclose(jax_g, g, rtol=1e-10, atol=1e-12)

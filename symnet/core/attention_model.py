@@ -78,7 +78,9 @@ class AttentionNetwork:
         return self.program.closed_form((self.program.rhs(self.program.outputs[0]).args[0],))[0]
 
     def _symnet_text(self, printer):
-        return "\n".join(f"{printer._print(lhs)} = {printer._print(rhs)}" for lhs, rhs in self.program.assignments)
+        """The steps, then z as one formula (what ``print(network)`` shows)."""
+        steps = [f"{printer._print(lhs)} = {printer._print(rhs)}" for lhs, rhs in self.program.assignments]
+        return "\n".join(steps + [f"z = {printer._print(self.formula())}"])
 
     def __str__(self) -> str:
         from symnet.render.printing import pretty
@@ -150,9 +152,7 @@ def attention(T: int, d: int, d_k: int | None = None, *, d_v: int | None = None,
     program = Program((X,), (WQ, WK, WV, Wo, bo), steps, (steps[-1][0],))
     network = AttentionNetwork(T, d, d_k, d_v, classes, readout, program)
     if echo:
-        from symnet.render.printing import pretty
-
-        print(f"{pretty(network)}\nz = {pretty(network.formula())}")
+        print(network)
     return network
 
 

@@ -45,6 +45,10 @@ class AttentionLayout:
             offset += rows * cols
         return cls(network, predictor, tuple(slices), np.eye(network.classes))
 
+    def readout(self) -> np.ndarray:
+        """r, the constant readout column (T × 1)."""
+        return readout_weights(self.network)
+
     def runner(self, compiled):
         function = compiled.generated.function
 
@@ -146,7 +150,7 @@ def _constants(network) -> dict:
 
 
 def compile_attention(target, backend: str = "numpy") -> CompiledLoss:
-    """Compile an attention classifier's loss and gradient to batch-first NumPy.
+    """Compile an attention classifier's loss and gradient to batch-first NumPy (``backend="jax"``: jitted JAX).
 
     >>> from symnet.core.attention_model import attention
     >>> fn = compile_attention(attention(3, 2, classes=2))
@@ -157,14 +161,19 @@ def compile_attention(target, backend: str = "numpy") -> CompiledLoss:
     target = target.loss() if isinstance(target, AttentionNetwork) else target
     if not isinstance(target, AttentionLoss):
         raise TypeError(f"compile_attention expects an attention network or its loss; got {type(target).__name__}")
-    if backend not in ("numpy", "auto"):
-        raise ValueError(f"an attention network compiles to batched NumPy only (no {backend!r} lowering yet): use "
-                         f"backend='numpy' or 'auto'")
+    if backend not in ("numpy", "auto", "jax"):
+        raise ValueError(f"an attention network compiles to batched NumPy or JAX (backend='numpy', 'auto' or 'jax'); "
+                         f"got backend={backend!r}")
     gradient = grad(target)
     program, constants = gradient.program, _constants(target.network)
     fn = compile_steps(program, program.outputs, constants, "value_and_grad")
     net = target.network.program
     predictor = compile_steps(net, net.outputs, constants, "predict")
-    return CompiledLoss(target, gradient, Generated(fn, source(fn), (), (), ()),
-                        layout=AttentionLayout.of(target.network, predictor),
-                        why="an attention network runs as batched NumPy matrix products")
+    compiled = CompiledLoss(target, gradient, Generated(fn, source(fn), (), (), ()),
+                            layout=AttentionLayout.of(target.network, predictor),
+                            why="an attention network runs as batched NumPy matrix products")
+    if backend == "jax":
+        from symnet.numeric.attention_jax import compile_attention_jax
+
+        return compile_attention_jax(compiled)
+    return compiled
