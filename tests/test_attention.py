@@ -116,3 +116,23 @@ def test_jax_lowering_equals_numpy(readout):
     (value, g), (jax_value, jax_g) = numpy_fn(theta, X, y), jax_fn(theta, X, y)
     assert jax_fn.backend == "jax" and "jax.numpy" in jax_fn.source
     assert jax_value == pytest.approx(value, abs=1e-12) and np.allclose(jax_g, g, rtol=1e-10, atol=1e-12)
+
+
+@settings(max_examples=15, deadline=None, derandomize=True)
+@given(rows=st.integers(1, 3), cols=st.integers(1, 3), seed=st.integers(0, 10**6),
+       cls=st.sampled_from([RowSoftmax, LogSoftmax]))
+def test_rows_against_finite_differences(rows, cols, seed, cls):
+    """The rule row, evaluated on explicit numbers, against central differences of the NumPy forward form."""
+    from symnet.numeric.attention import log_softmax, row_softmax
+    from symnet.numeric.reverse import finite_differences
+
+    rng = np.random.default_rng(seed)
+    S_value, G_value = rng.normal(scale=2, size=(rows, cols)), rng.normal(size=(rows, cols))
+    S, G = MatrixSymbol("S", rows, cols), MatrixSymbol("G", rows, cols)
+    ans = RowSoftmax(S) if cls is RowSoftmax else cls(S)
+    rule = ATTENTION_DERIVATIVES[cls](G, ans, S)[0]
+    numbers = {S: ImmutableMatrix(S_value), G: ImmutableMatrix(G_value)}
+    value = np.array(rule.xreplace(numbers).as_explicit().evalf(), dtype=float)
+    forward = row_softmax if cls is RowSoftmax else log_softmax
+    differences = finite_differences(lambda s: float(np.sum(G_value * forward(s.reshape(rows, cols)))), S_value.ravel())
+    assert np.allclose(value.ravel(), differences, rtol=1e-6, atol=1e-8)
