@@ -5,7 +5,9 @@ A = softmax(QKᵀ/√d_k) by rows, O = A V, z = W_o (Oᵀ r) + b_o, mean softmax
 N sequences of T tokens × d features. Each peer is written as its users write it (PyTorch: tensors with
 ``requires_grad``, ``torch.softmax`` and ``F.cross_entropy``, ``loss.backward()``; JAX: ``jax.jit(jax.value_and_grad)``)
 and checked equal to symnet before timing. Reported: build + compile seconds, ms per gradient through
-the public call ``fn(theta, X, y)``, and the medians of the per-round ratios (calls alternate round by round).
+the public call ``fn(theta, X, y)`` (NumPy, and symnet's JAX lowering), the medians of the per-round ratios
+(calls alternate round by round), and the peak memory one NumPy gradient allocates (``tracemalloc``: NumPy
+sees it; PyTorch's and JAX's native buffers it does not).
 Run from the repository root:
 
     OPENBLAS_NUM_THREADS=1 python benchmarks/bench_attention.py [--repeat 9]
@@ -18,6 +20,7 @@ import os
 import statistics
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -86,27 +89,34 @@ def measure(N, T, d, d_k, k, rounds):
     X, y = rng.normal(size=(N, T, d)), rng.integers(0, k, size=N)
     params = fn.unflatten(theta)
     value, grad = fn(theta, X, y)
-    peers = {"symnet": lambda: fn(theta, X, y), "torch": torch_peer(params, X, y, T), "jax": jax_peer(params, X, y)}
-    for name in ("torch", "jax"):
+    tracemalloc.start()
+    fn(theta, X, y)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    jfn = symnet.value_and_grad(net, backend="jax")
+    peers = {"symnet": lambda: fn(theta, X, y), "symnet jax": lambda: jfn(theta, X, y),
+             "torch": torch_peer(params, X, y, T), "jax": jax_peer(params, X, y)}
+    for name in ("symnet jax", "torch", "jax"):
         v, g = peers[name]()
         assert abs(v - value) < 1e-10 and np.allclose(g, grad, atol=1e-10), f"{name} disagrees with symnet"
     times = rounds_of(peers, rounds)
     ratio = {p: statistics.median(a / b for a, b in zip(times["symnet"], times[p])) for p in ("torch", "jax")}
     ms = {p: 1e3 * statistics.median(t) for p, t in times.items()}
-    return build, ms, ratio
+    return build, ms, ratio, peak
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=9, help="rounds of alternating calls")
     args = parser.parse_args(argv)
-    print("| N × T × d, d_k, k | build + compile s | symnet ms | torch ms | jax ms | symnet/torch | symnet/jax |")
-    print("|---|---|---|---|---|---|---|")
+    print("| N × T × d, d_k, k | build + compile s | symnet ms | symnet jax ms | torch ms | jax.jit ms | "
+          "symnet/torch | symnet/jax.jit | peak MB |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for shape in SHAPES:
-        build, ms, ratio = measure(*shape, args.repeat)
+        build, ms, ratio, peak = measure(*shape, args.repeat)
         N, T, d, d_k, k = shape
-        print(f"| {N} × {T} × {d}, {d_k}, {k} | {build:.2f} | {ms['symnet']:.2f} | {ms['torch']:.2f} | "
-              f"{ms['jax']:.2f} | {ratio['torch']:.2f} | {ratio['jax']:.2f} |")
+        print(f"| {N} × {T} × {d}, {d_k}, {k} | {build:.2f} | {ms['symnet']:.2f} | {ms['symnet jax']:.2f} | "
+              f"{ms['torch']:.2f} | {ms['jax']:.2f} | {ratio['torch']:.2f} | {ratio['jax']:.2f} | {peak / 2**20:.1f} |")
 
 
 if __name__ == "__main__":

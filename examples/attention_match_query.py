@@ -7,6 +7,7 @@ Run: python examples/attention_match_query.py [OUT_DIR]
 """
 
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -33,5 +34,6 @@ weights = fn.layout.attention_weights(fn, result.theta, first)
 keys = first[:, :, :4]
 match = 1 + np.einsum("nk,nmk->nm", keys[:, 0], keys[:, 1:]).argmax(axis=1)   # the most similar candidate
 fig = plot_attention(weights, y_test[:4], predicted[:4], match)
-out = Path(sys.argv[1] if len(sys.argv) > 1 else ".")
+out = Path(sys.argv[1] if len(sys.argv) > 1 else tempfile.mkdtemp())
+out.mkdir(parents=True, exist_ok=True)
 print("wrote", save_figure(fig, out / "attention_weights.png"))
