@@ -136,3 +136,13 @@ def test_rows_against_finite_differences(rows, cols, seed, cls):
     forward = row_softmax if cls is RowSoftmax else log_softmax
     differences = finite_differences(lambda s: float(np.sum(G_value * forward(s.reshape(rows, cols)))), S_value.ravel())
     assert np.allclose(value.ravel(), differences, rtol=1e-6, atol=1e-8)
+
+
+def test_network_prints_its_formula():
+    net = attention(3, 2, classes=2)
+    text = str(net)
+    assert text.splitlines()[:5] == ["Q = X W_Q", "K = X W_K", "V = X W_V", "S = sqrt(2)/2·Q Kᵀ", "A = softmax(S)"]
+    assert text.splitlines()[-1] == "z = W_o ((softmax(sqrt(2)/2·(X W_Q) (X W_K)ᵀ) (X W_V))ᵀ r) + b_o"
+    assert r"A &= \operatorname{softmax}\left(S\right)" in net._repr_latex_()
+    gradient = latex(symnet.grad(net.loss()))
+    assert r"A \odot \left(\frac{\partial C}{\partial O} V^{\mathsf T} - \operatorname{rowsum}" in gradient

@@ -82,10 +82,19 @@ class AttentionNetwork:
         steps = [f"{printer._print(lhs)} = {printer._print(rhs)}" for lhs, rhs in self.program.assignments]
         return "\n".join(steps + [f"z = {printer._print(self.formula())}"])
 
+    def _latex(self, printer):
+        steps = [rf"{printer._print(lhs)} &= {printer._print(rhs)}" for lhs, rhs in self.program.assignments]
+        return "\\begin{aligned}\n" + " \\\\\n".join(steps) + "\n\\end{aligned}"
+
     def __str__(self) -> str:
         from symnet.render.printing import pretty
 
         return pretty(self)
+
+    def _repr_latex_(self) -> str:
+        from symnet.render.printing import latex
+
+        return f"$$\n{latex(self)}\n$$"
 
     def __repr__(self) -> str:
         return (f"attention(T={self.tokens}, d={self.features}, d_k={self.key_size}, d_v={self.value_size}, "

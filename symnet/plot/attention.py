@@ -48,13 +48,18 @@ def plot_attention(weights, labels=None, predicted=None, match=None, lang: str =
             image = ax.imshow(weights[k], vmin=0.0, vmax=1.0, cmap="viridis")
             ax.set_xticks(range(T), ticks, rotation=60, fontsize=8)
             ax.set_yticks(range(T), ticks if k == 0 else [""] * T, fontsize=8)
-            if labels is not None:
-                ax.set_title(words["panel"].format(label=int(labels[k]), predicted="?" if predicted is None
-                                                   else int(predicted[k])), fontsize=9)
-            if match is not None:
-                ax.add_patch(Rectangle((match[k] - 0.5, -0.5), 1, 1, fill=False, edgecolor="#ff4040", linewidth=2))
             ax.set_xlabel(words["cols"], fontsize=8)
+            _annotate(ax, words, k, labels, predicted, match)
         axes[0].set_ylabel(words["rows"], fontsize=8)
         fig.colorbar(image, ax=list(axes), shrink=0.8, label=words["weight"])
         fig.suptitle(words["title"])
     return fig
+
+
+def _annotate(ax, words, k, labels, predicted, match):
+    """Panel k's title (label, prediction) and the box around the cell the query should attend to."""
+    if labels is not None:
+        guess = "?" if predicted is None else int(predicted[k])
+        ax.set_title(words["panel"].format(label=int(labels[k]), predicted=guess), fontsize=9)
+    if match is not None:
+        ax.add_patch(Rectangle((match[k] - 0.5, -0.5), 1, 1, fill=False, edgecolor="#ff4040", linewidth=2))
