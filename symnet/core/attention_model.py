@@ -149,6 +149,14 @@ def attention(T: int, d: int, d_k: int | None = None, *, d_v: int | None = None,
     d_k, d_v = _size(d if d_k is None else d_k, "d_k"), _size(d if d_v is None else d_v, "d_v")
     if readout not in READOUTS:
         raise ValueError(f"readout must be one of {', '.join(READOUTS)}; got {readout!r}")
+    network = AttentionNetwork(T, d, d_k, d_v, classes, readout, _program(T, d, d_k, d_v, classes))
+    if echo:
+        print(network)
+    return network
+
+
+def _program(T, d, d_k, d_v, classes) -> Program:
+    """The steps Q, K, V, S, A, O, h, z and the class probabilities p = softmax(z), in that order."""
     X = MatrixSymbol("X", T, d)
     WQ, WK, WV = MatrixSymbol("W_Q", d, d_k), MatrixSymbol("W_K", d, d_k), MatrixSymbol("W_V", d, d_v)
     Wo, bo = MatrixSymbol("W_o", classes, d_v), MatrixSymbol("b_o", classes, 1)
@@ -158,11 +166,7 @@ def attention(T: int, d: int, d_k: int | None = None, *, d_v: int | None = None,
     steps = ((Q, MatMul(X, WQ)), (K, MatMul(X, WK)), (V, MatMul(X, WV)),
              (S, MatMul(1 / sqrt(d_k), Q, K.T).doit(deep=False)), (A, RowSoftmax(S)), (O, MatMul(A, V)),
              (h, MatMul(O.T, r)), (z, MatAdd(MatMul(Wo, h), bo)), (MatrixSymbol("p", classes, 1), Softmax(z)))
-    program = Program((X,), (WQ, WK, WV, Wo, bo), steps, (steps[-1][0],))
-    network = AttentionNetwork(T, d, d_k, d_v, classes, readout, program)
-    if echo:
-        print(network)
-    return network
+    return Program((X,), (WQ, WK, WV, Wo, bo), steps, (steps[-1][0],))
 
 
 def readout_column(network: AttentionNetwork) -> ImmutableMatrix:
