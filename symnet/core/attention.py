@@ -22,7 +22,11 @@ from sympy.matrices.expressions.diagonal import DiagMatrix
 
 
 class _RowWise(MatrixExpr):
-    """A function of a matrix, row by row, with the matrix's shape; ``RowSoftmax(S)`` takes the matrix alone."""
+    """A function of a matrix, row by row, with the matrix's shape; ``RowSoftmax(S)`` takes the matrix alone.
+
+    Of an explicit matrix (``ImmutableMatrix``) it is the explicit matrix of its entries, so that lowering a
+    program to scalars (``symnet.core.lowering.explicit``) writes it entry by entry like any other step.
+    """
 
     label = ""
     latex_label = ""
@@ -30,14 +34,21 @@ class _RowWise(MatrixExpr):
     def __new__(cls, matrix):
         if not getattr(matrix, "is_Matrix", False):
             raise TypeError(f"{cls.__name__} takes a matrix expression (e.g. MatrixSymbol('S', 3, 3)); got {matrix!r}")
+        if isinstance(matrix, ImmutableMatrix):
+            return ImmutableMatrix(*matrix.shape, lambda i, j: cls.value(matrix, i, j))
         return Basic.__new__(cls, matrix)
 
     @property
     def shape(self):
         return self.args[0].shape
 
-    def _row(self, i):
-        return [self.args[0][i, k] for k in range(self.args[0].shape[1])]
+    @staticmethod
+    def value(m, i, j):
+        """Entry (i, j) of the function of the matrix ``m`` (anything indexable by [i, k])."""
+        raise NotImplementedError
+
+    def _entry(self, i, j, **kwargs):
+        return self.value(self.args[0], i, j)
 
     def _sympystr(self, printer):
         return f"{self.label}({printer._print(self.args[0])})"
@@ -58,8 +69,9 @@ class RowSoftmax(_RowWise):
 
     label = latex_label = "softmax"
 
-    def _entry(self, i, j, **kwargs):
-        return exp(self.args[0][i, j]) / sum(exp(s) for s in self._row(i))
+    @staticmethod
+    def value(m, i, j):
+        return exp(m[i, j]) / sum(exp(m[i, k]) for k in range(m.shape[1]))
 
 
 class LogSoftmax(_RowWise):
@@ -68,8 +80,9 @@ class LogSoftmax(_RowWise):
     label = "log_softmax"
     latex_label = r"log\,softmax"
 
-    def _entry(self, i, j, **kwargs):
-        return self.args[0][i, j] - log(sum(exp(s) for s in self._row(i)))
+    @staticmethod
+    def value(m, i, j):
+        return m[i, j] - log(sum(exp(m[i, k]) for k in range(m.shape[1])))
 
 
 class RowTotal(_RowWise):
@@ -77,8 +90,9 @@ class RowTotal(_RowWise):
 
     label = latex_label = "rowsum"
 
-    def _entry(self, i, j, **kwargs):
-        return sum(self._row(i))
+    @staticmethod
+    def value(m, i, j):
+        return sum(m[i, k] for k in range(m.shape[1]))
 
 
 class Diag(DiagMatrix):
@@ -144,4 +158,4 @@ def jacobian_form(A, G):
     return ImmutableMatrix.vstack(*rows)
 
 
-__all__ = ["RowSoftmax", "LogSoftmax", "RowTotal", "ATTENTION_DERIVATIVES", "softmax_row_steps", "jacobian_form"]
+__all__ = ["RowSoftmax", "LogSoftmax", "RowTotal", "ATTENTION_DERIVATIVES", "softmax_vjp", "softmax_row_steps", "jacobian_form"]

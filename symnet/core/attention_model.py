@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sympy import ImmutableMatrix, MatAdd, MatMul, MatrixSymbol, Rational, Symbol, sqrt
 
-from symnet.core.attention import RowSoftmax, _RowWise
+from symnet.core.attention import RowSoftmax
 from symnet.core.lowering import entries, explicit, flat, flat_params
 from symnet.core.matrix_rules import Softmax, SoftmaxCrossEntropy
 from symnet.core.program import Program
@@ -193,12 +193,7 @@ def lower_attention(target) -> Program:
     env[network.readout_vector] = readout_column(network)
     steps = []
     for lhs, rhs in program.assignments:
-        if isinstance(rhs, _RowWise):
-            inner = explicit(rhs.args[0], env)
-            value = type(rhs)(MatrixSymbol("_", *inner.shape)).as_explicit().xreplace(
-                {MatrixSymbol("_", *inner.shape)[i, j]: inner[i, j] for i in range(inner.rows) for j in range(inner.cols)})
-        else:
-            value = explicit(rhs, env)
+        value = explicit(rhs, env)      # softmax by rows of explicit entries is explicit (``_RowWise``)
         if isinstance(lhs, MatrixSymbol):
             env[lhs] = ImmutableMatrix(*lhs.shape, [Symbol(f"{lhs.name}_{i + 1}_{j + 1}") for i in range(lhs.rows)
                                                     for j in range(lhs.cols)])
