@@ -146,3 +146,16 @@ def test_network_prints_its_formula():
     assert r"A &= \operatorname{softmax}\left(S\right)" in net._repr_latex_()
     gradient = latex(symnet.grad(net.loss()))
     assert r"A \odot \left(\frac{\partial C}{\partial O} V^{\mathsf T} - \operatorname{rowsum}" in gradient
+
+
+def test_standalone_module_gives_the_same_numbers():
+    net = attention(3, 2, classes=3, readout="mean")
+    fn = symnet.value_and_grad(net)
+    scope: dict = {}
+    exec(compile(fn.module, "attention_module", "exec"), scope)    # the module as a user would import it
+    rng = np.random.default_rng(2)
+    theta, X, y = rng.normal(size=net.n_params), rng.normal(size=(6, 3, 2)), rng.integers(0, 3, 6)
+    value, g = scope["value_and_grad"](theta, X, y)
+    expected = fn(theta, X, y)
+    assert value == pytest.approx(expected[0], abs=1e-14) and np.allclose(g, expected[1], atol=1e-14)
+    assert "import symnet" not in fn.module

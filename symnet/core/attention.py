@@ -1,13 +1,13 @@
 """Row-wise softmax, its log and the row sum: the matrix primitives of attention, each with its VJP row.
 
-For a matrix S (one row per token), A = softmax(S) by rows: Aᵢⱼ = e^{Sᵢⱼ} / Σₖ e^{Sᵢₖ}. One row a = softmax(s)
-has the Jacobian ∂a/∂s = diag(a) − a aᵀ (symmetric), so the adjoint a row of S receives from the adjoint g
+For a matrix S (one row per token), A = softmax(S) by rows: Aᵢⱼ = e^{Sᵢⱼ} / Σₖ e^{Sᵢₖ}. One row
+a = softmax(s) has the Jacobian ∂a/∂s = diag(a) − a aᵀ (symmetric), so the adjoint a row of S receives from the adjoint g
 of its row of A is
 
     (diag(a) − a aᵀ) g  =  a ⊙ g − a (aᵀ g)  =  a ⊙ (g − (aᵀ g) 1),
 
 and all rows at once: Ḡ = A ⊙ (G − rowsum(A ⊙ G)), where rowsum(M) repeats each row's sum along its row.
-log softmax by rows, L = S − log Σₖ e^{Sₖ}, sends G − softmax(S) ⊙ rowsum(G). ``SOFTMAX_ROW_STEPS`` is that
+log softmax by rows, L = S − log Σₖ e^{Sₖ}, sends G − softmax(S) ⊙ rowsum(G). ``softmax_row_steps()`` is that
 derivation as data (what, rule, result), for printers to show; ``ATTENTION_DERIVATIVES`` holds the rows the
 one rule table (``matrix_rules.MATRIX_DERIVATIVES``) takes in.
 """
@@ -150,7 +150,7 @@ def softmax_row_steps(n: int = 3) -> tuple[Step, ...]:
 
 
 def jacobian_form(A, G):
-    """The unsimplified adjoint, row by row: row i of the result is ((diag(aᵢ) − aᵢaᵢᵀ) gᵢ)ᵀ (explicit matrices)."""
+    """The unsimplified adjoint of explicit matrices, row by row: row i is ((diag(aᵢ) − aᵢaᵢᵀ) gᵢ)ᵀ."""
     rows = []
     for i in range(A.shape[0]):
         a, g = A[i, :].T, G[i, :].T
@@ -158,4 +158,5 @@ def jacobian_form(A, G):
     return ImmutableMatrix.vstack(*rows)
 
 
-__all__ = ["RowSoftmax", "LogSoftmax", "RowTotal", "ATTENTION_DERIVATIVES", "softmax_vjp", "softmax_row_steps", "jacobian_form"]
+__all__ = ["RowSoftmax", "LogSoftmax", "RowTotal", "ATTENTION_DERIVATIVES", "softmax_vjp", "softmax_row_steps",
+           "jacobian_form"]

@@ -4,7 +4,7 @@ A per-sample matrix M (r × c) becomes an N × r × c array, and the printer kee
 
     A B → A @ B  (``@`` broadcasts over the batch; a parameter W is one 2-D array for every sample)
     Aᵀ  → A.swapaxes(-1, -2)        rowsum(M) → M.sum(axis=-1, keepdims=True)   softmax by rows → over axis −1
-    ∂C/∂W = Σₙ Xₙᵀ Δₙ → tensordot(X, Δ, axes=([0, 1], [0, 1]))   (one BLAS product, the batch summed inside)
+    ∂C/∂W = Σₙ Xₙᵀ Δₙ → tensordot(X, Δ, axes=([0, 1], [0, 1])) (one BLAS product: the batch summed inside)
 
 so there is no Python loop over samples and no N × P per-sample gradient. A product needed twice in one
 step (δ_O Vᵀ in δ_S = A ⊙ (δ_O Vᵀ − rowsum(A ⊙ δ_O Vᵀ))) is computed once (``share_products``). The
@@ -112,7 +112,7 @@ class AttentionPrinter(NumPyPrinter):
             rest = " @ ".join(self._wrap(f) for f in factors[1:])       # Σₙ Aₙᵀ Rₙ: contract samples and rows
             code = f"{tensordot}({self._wrap(factors[0].arg)}, {rest}, axes=([0, 1], [0, 1]))"
         elif len(factors) >= 2 and isinstance(factors[-1], Transpose) and all(map(self.is_batch, factors)):
-            front = " @ ".join(self._wrap(f) for f in factors[:-1])     # Σₙ Fₙ Bₙᵀ: contract samples and columns
+            front = " @ ".join(self._wrap(f) for f in factors[:-1])     # Σₙ Fₙ Bₙᵀ: samples and columns
             code = f"{tensordot}({front}, {self._wrap(factors[-1].arg)}, axes=([0, 2], [0, 2]))"
         else:
             return f"{self._wrap(arg)}.sum(axis=0)"
@@ -142,8 +142,8 @@ def share_products(assignments) -> list:
 
 
 def batch_program(program, outputs):
-    """(steps, outputs, printer): the first output (the loss, already a batch total) as it is, then the batch sum of each per-sample parameter adjoint moved into the step that
-    computes it (so no N × d × d_k array is formed), every batch step marked for the printer."""
+    """(steps, outputs, printer): the first output (the loss, already a batch total) as it is, then the batch sum
+    of each per-sample parameter adjoint moved into the step that computes it (so no N × d × d_k array is formed), every batch step marked for the printer."""
     printer = AttentionPrinter({s.name for s in program.inputs})
     steps = share_products(program.assignments)
     used = Counter(s for _, rhs in steps for s in rhs.free_symbols)

@@ -17,7 +17,8 @@ TEXTS = {
            "panel": "label {label}, predicted {predicted}", "rows": "attending token", "cols": "attended token",
            "weight": "weight"},
     "zh": {"title": "注意力权重 A = softmax(QKᵀ/√dₖ)", "query": "查询", "token": "词元 {}",
-           "panel": "标签 {label}，预测 {predicted}", "rows": "发出注意的词元", "cols": "被注意的词元",
+           "panel": "标签 {label}，预测 {predicted}", "rows": "发出注意的词元",
+           "cols": "被注意的词元",
            "weight": "权重"},
 }
 
