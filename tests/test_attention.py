@@ -159,3 +159,16 @@ def test_standalone_module_gives_the_same_numbers():
     expected = fn(theta, X, y)
     assert value == pytest.approx(expected[0], abs=1e-14) and np.allclose(g, expected[1], atol=1e-14)
     assert "import symnet" not in fn.module
+
+
+@pytest.mark.parametrize("lang, word", [("en", "the Jacobian"), ("zh", "雅可比矩阵")])
+def test_softmax_row_derivation_prints_both_forms(lang, word):
+    from symnet.render.attention import softmax_row_derivation
+
+    text = softmax_row_derivation("text", lang)
+    assert "J = diag(a) − (a aᵀ)" in text and "Ḡ = A ⊙ (G − rowsum(A ⊙ G))" in text and word in text
+    tex = softmax_row_derivation("latex", lang)
+    assert tex.startswith("\\begin{aligned}") and r"\operatorname{diag}\left(a\right) - a a^{\mathsf T}" in tex
+    assert r"\bar G &= A \odot \left(G - \operatorname{rowsum}\left(A \odot G\right)\right)" in tex
+    with pytest.raises(ValueError, match="fmt must be text or latex"):
+        softmax_row_derivation("pdf")
