@@ -172,3 +172,16 @@ def test_softmax_row_derivation_prints_both_forms(lang, word):
     assert r"\bar G &= A \odot \left(G - \operatorname{rowsum}\left(A \odot G\right)\right)" in tex
     with pytest.raises(ValueError, match="fmt must be text or latex"):
         softmax_row_derivation("pdf")
+
+
+def test_train_checks_sequences_and_names():
+    net = attention(3, 2, classes=2)
+    with pytest.raises(ValueError, match=r"X must hold N ≥ 1 sequences of 3 tokens × 2 features"):
+        symnet.train(net, (np.zeros((4, 5)), np.zeros(4)), epochs=1, progress=False)
+    with pytest.raises(ValueError, match="did you mean W_o or W_V"):
+        symnet.train(net, (np.zeros((4, 6)), np.zeros(4)), epochs=1, progress=False, trainable="W_X")
+    data = (np.random.default_rng(0).normal(size=(8, 6)), np.arange(8) % 2)
+    one, two = (symnet.train(net, data, epochs=e, progress=False, trainable="W_o") for e in (1, 2))
+    W_Q1, *_, W_o1, _ = one.compiled.unflatten(one.theta)
+    W_Q2, *_, W_o2, _ = two.compiled.unflatten(two.theta)
+    assert np.array_equal(W_Q1, W_Q2) and not np.array_equal(W_o1, W_o2)    # frozen, and trained
