@@ -22,6 +22,7 @@ from collections.abc import Mapping
 
 from sympy import Basic, MatrixSymbol, Symbol
 
+from symnet.core.attention_model import AttentionLoss
 from symnet.core.layers import LayerLoss, LayerNetwork
 from symnet.core.losses import Loss, target_symbol
 from symnet.core.network import Network
@@ -35,7 +36,7 @@ class _Names:
     """What a loss, a network or a program lets one name: params, inputs, neurons and the target."""
 
     def __init__(self, target):
-        if isinstance(target, (LayerNetwork, LayerLoss)):   # matrices W1, b1, …: no neurons to name
+        if isinstance(target, (LayerNetwork, LayerLoss, AttentionLoss)):   # matrices W1, b1, …: no neurons to name
             self.target = getattr(target, "target", None)
             self.params, self.inputs = target.params if isinstance(target, LayerNetwork) else target.program.params, \
                 target.inputs if isinstance(target, LayerNetwork) else target.network.inputs

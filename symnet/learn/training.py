@@ -328,9 +328,10 @@ def _diverged(epoch, value, grad, name, why, hint=LOWER_RATE) -> TrainingDiverge
 
 def _resolve_loss(target, name):
     """The loss to train: a loss as given, else the network's loss named ``name`` (None: its default)."""
-    if isinstance(target, (Loss, LayerLoss)):
+    from symnet.core.attention_model import AttentionLoss, AttentionNetwork
+    if isinstance(target, (Loss, LayerLoss, AttentionLoss)):
         return target
-    if isinstance(target, LayerNetwork):
+    if isinstance(target, (LayerNetwork, AttentionNetwork)):
         return target.loss(name)
     if isinstance(target, Network):
         return make_loss(target, "squared_error" if name is None else name)

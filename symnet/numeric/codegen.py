@@ -176,6 +176,9 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
         raise ValueError(f"unknown backend {backend!r}; expected one of {', '.join(BACKENDS)}")
     if devices is not None and backend != "jax":
         raise ValueError(f"devices={devices!r} splits batches over JAX devices; use it with backend='jax'")
+    from symnet.numeric.attention_compiled import AttentionLoss, AttentionNetwork, compile_attention
+    if isinstance(target, (AttentionNetwork, AttentionLoss)):    # batch-first sequences (numeric.attention)
+        return compile_attention(target, backend)
     target = as_target(target)
     if is_layer_target(target):
         return _layer_value_and_grad(target, rules, numpy, backend, devices)

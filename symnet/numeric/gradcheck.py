@@ -98,6 +98,9 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
     """
     if order not in (1, 2):
         raise ValueError(f"order must be 1 (gradients) or 2 (the Hessian); got {order!r}")
+    from symnet.numeric.attention_check import AttentionLoss, AttentionNetwork, check_attention_grads
+    if isinstance(target, (AttentionNetwork, AttentionLoss)):    # sequences: numeric.attention_check
+        return check_attention_grads(target, theta, X, y, seed=seed, compiled=compiled)
     target = as_target(target)
     matrix = is_layer_target(target)
     if matrix and order == 2:
