@@ -79,6 +79,9 @@ class LayerNetwork(Displayed):
     def params(self) -> tuple[MatrixSymbol, ...]:
         return self.program.params
 
+    neurons = ()   # whole layers, no neurons θᵢ to name (as a scalar ``Network`` has): W1, b1, … are named instead
+    models = ()
+
     @property
     def n_params(self) -> int:
         """The number of scalar parameters Σₗ nₗ(nₗ₋₁ + 1)."""
@@ -114,6 +117,13 @@ class LayerLoss(Displayed):
     target: MatrixSymbol
 
     latex_inline = True
+
+
+def has_matrix_steps(program) -> bool:
+    """True when some step of ``program`` (or of a gradient's forward program) assigns a matrix: the one
+    shape-aware test. The derivation adds its BP1–BP4 section and the printers show each line's shape."""
+    program = getattr(program, "forward", program)
+    return any(isinstance(lhs, MatrixSymbol) for lhs, _ in program.assignments)
 
 
 def layers(layer_sizes, activation=None, output: str | None = None, *, residual: bool = False) -> LayerNetwork:

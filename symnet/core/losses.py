@@ -18,6 +18,7 @@ from sympy import Basic, Symbol, log
 
 from symnet.core.activations import sigmoid, softplus
 from symnet.core.display import Displayed
+from symnet.core.layers import LayerLoss, LayerNetwork
 from symnet.core.network import OUTPUT as YHAT  # one symbol for ŷ, printed ŷ
 from symnet.core.network import Network, fresh_names, short
 from symnet.core.program import Program
@@ -161,19 +162,26 @@ def loss(network: Network, kind="squared_error") -> Loss:
     return LOSSES[kind](network)
 
 
-def as_loss(target) -> Loss:
-    """The scalar a verb differentiates: a ``Loss`` itself, or a ``Network``'s squared-error loss.
+def as_loss(target, kind=None):
+    """The scalar a verb differentiates: a loss as given, or a network's loss named ``kind`` (None: its default).
 
-    One meaning everywhere: ``grad``, ``value_and_grad``, ``check_grads``, ``derive``, the graph and
-    ``train`` all read a bare network as the article's L = (y − ŷ)².
+    One meaning everywhere, whatever the network's steps: ``grad``, ``value_and_grad``, ``check_grads``,
+    ``derive``, the graph and ``train`` all read a bare network of neurons as the article's L = (y − ŷ)², and a
+    layer network as its own default loss (``network.loss()``: cross-entropy after softmax or sigmoid). This is
+    the one place that turns a network into its loss.
 
     >>> from symnet.core.network import seed_network
     >>> as_loss(seed_network()).name
     'squared_error'
+    >>> from symnet.core.layers import layers
+    >>> as_loss(layers("2-3-2")).name
+    'softmax_cross_entropy'
     """
-    if isinstance(target, Loss):
+    if isinstance(target, (Loss, LayerLoss)):
         return target
+    if isinstance(target, LayerNetwork):
+        return target.loss(kind)
     if isinstance(target, Network):
-        return squared_error(target)
-    raise TypeError(f"expected a Loss or a Network (which stands for its squared error (y − ŷ)²); "
-                    f"got {type(target).__name__}")
+        return loss(target, "squared_error" if kind is None else kind)
+    raise TypeError(f"expected a Loss or a Network (which stands for its loss: the squared error (y − ŷ)² for "
+                    f"neurons, network.loss() for layers); got {type(target).__name__}")
