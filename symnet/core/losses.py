@@ -139,21 +139,29 @@ LOSSES = {"squared_error": squared_error, "mse": squared_error, "binary_cross_en
           "bce": binary_cross_entropy}
 
 
-def loss(network: Network, kind="squared_error") -> Loss:
+def loss(network, kind=None):
     """A loss by name — ``squared_error`` (``mse``), ``binary_cross_entropy`` (``bce``) — or by formula.
 
     Args:
-        network: the network.
+        network: the network, of neurons or of layers (a layer network's losses are steps of its own
+            program: ``softmax_cross_entropy``, ``binary_cross_entropy``, ``squared_error``).
         kind: a loss name, or a SymPy expression in ``yhat`` and ``y`` (``Loss.from_expr``); text
-            formulas go through ``symnet.loss``, which parses them safely first.
+            formulas go through ``symnet.loss``, which parses them safely first. None: the network's
+            default, the squared error for neurons (``network.loss()`` for layers).
 
     Returns:
-        The ``Loss``.
+        The loss.
 
     >>> from symnet.core.network import seed_network
     >>> loss(seed_network(), "bce").name
     'binary_cross_entropy'
     """
+    if isinstance(network, LayerNetwork):    # the one place a network's kind picks its loss steps
+        return network.loss(kind)
+    if not isinstance(network, Network):
+        raise TypeError(f"expected a Loss or a Network (which stands for its loss: the squared error (y − ŷ)² for "
+                        f"neurons, network.loss() for layers); got {type(network).__name__}")
+    kind = "squared_error" if kind is None else kind
     if isinstance(kind, Basic):
         return Loss.from_expr(network, kind)
     if kind not in LOSSES:
@@ -177,11 +185,4 @@ def as_loss(target, kind=None):
     >>> as_loss(layers("2-3-2")).name
     'softmax_cross_entropy'
     """
-    if isinstance(target, (Loss, LayerLoss)):
-        return target
-    if isinstance(target, LayerNetwork):
-        return target.loss(kind)
-    if isinstance(target, Network):
-        return loss(target, "squared_error" if kind is None else kind)
-    raise TypeError(f"expected a Loss or a Network (which stands for its loss: the squared error (y − ŷ)² for "
-                    f"neurons, network.loss() for layers); got {type(target).__name__}")
+    return target if isinstance(target, (Loss, LayerLoss)) else loss(target, kind)
