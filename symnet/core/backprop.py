@@ -49,6 +49,11 @@ class Gradient(Displayed):
 
     def expanded(self, symbol: Symbol, max_ops: int = MAX_EXPANDED_OPS) -> Basic:
         """∂out/∂symbol as one closed formula; ``ExpressionTooLarge`` beyond ``max_ops`` operations."""
+        wanted = self.wrt[self._index(symbol)]
+        if isinstance(wanted, MatrixSymbol):
+            raise ValueError(f"∂{self.forward.outputs[0]}/∂{wanted} is a {wanted.shape[0]}×{wanted.shape[1]} matrix: the "
+                             f"expanded form is one closed formula per scalar parameter; symnet.lower(network) writes "
+                             f"the network entry by entry")
         return self.program.expand(self.formula(symbol), max_ops, what=f"derivative ∂{self.forward.outputs[0]}/∂{symbol}")
 
     def _index(self, symbol) -> int:

@@ -118,6 +118,11 @@ class LayerLoss(Displayed):
 
     latex_inline = True
 
+    @property
+    def display(self):
+        """The loss step's formula (``SoftmaxCrossEntropy(z2, y)``…), as a scalar ``Loss`` has its formula in ŷ, y."""
+        return self.program.rhs(self.program.outputs[0])
+
 
 def has_matrix_steps(program) -> bool:
     """True when some step of ``program`` (or of a gradient's forward program) assigns a matrix: the one

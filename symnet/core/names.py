@@ -183,6 +183,12 @@ def resolve_point(target, at: Mapping, *, target_value: bool = True) -> dict[Sym
         raise TypeError(f"a point must be a mapping of names to numbers, e.g. {{'x1': 1.0, ...}}; "
                         f"got {type(at).__name__}")
     needed, names = _needed(target, target_value)
+    matrices = [s for s in needed if isinstance(s, MatrixSymbol)]
+    if matrices:
+        m = matrices[0]
+        raise ValueError(f"{m} is a {m.shape[0]}×{m.shape[1]} matrix, and a point gives numbers to scalars: check_grads "
+                         f"(symnet check) evaluates a network of matrix steps at a random point, and "
+                         f"symnet.lower(network) writes it entry by entry")
     point, strays = {}, []
     for key, value in at.items():
         if not isinstance(key, (str, Symbol)):
