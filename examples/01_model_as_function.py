@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-from symnet import compile_network, seed_network
+from symnet import seed_network
 from symnet.io.files import write_text
 from symnet.learn.data import SEED_TEACHER
-from symnet.numeric.codegen import params_vector
+from symnet.numeric.codegen import compile_network, params_vector
 from symnet.render.printing import pretty
 
 STUDENT = {"w1_1": 0.5, "b1": 0.0, "w2_1": -0.5, "b2": 0.0, "w3_1": 1.0, "b3": 0.0,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sympy import Derivative
 
-from symnet import compile, grad, seed_network, squared_error
+from symnet import grad, seed_network, squared_error, value_and_grad
 from symnet.io.files import write_text
 from symnet.render.printing import format_assignments
 from symnet.render.show import show
@@ -34,7 +34,7 @@ def main(out: Path) -> None:
     print(format_assignments(results[:3], "unicode"), "\n…")
     print(f"\n{len(gradient.forward.assignments)} forward steps, {len(gradient.adjoints)} backward steps")
 
-    compiled = compile(loss)
+    compiled = value_and_grad(loss)
     print("\nNumPy code generated from the gradient program (first lines):")
     print("\n".join(compiled.source.splitlines()[:8]), "\n…")
 

@@ -8,11 +8,12 @@ import sympy
 from click.testing import CliRunner
 from sympy import Abs, Function, Symbol, erf, sqrt
 
-from symnet import MissingRuleError, NeuronModel, check_grads, derive, grad, mlp, seed_network, squared_error
+from symnet import NeuronModel, check_grads, derive, grad, mlp, seed_network, squared_error
 from symnet.cli import main
 from symnet.core.activations import ACTIVATIONS, PRIMITIVES, H, Z, rewrite_activations, sigmoid
 from symnet.core.rules import DERIVATIVES
 from symnet.derivation.rules import RULES, rule_for
+from symnet.errors import MissingRuleError
 from symnet.io.netfile import loads as load_network_text
 from symnet.io.netfile import dumps
 from symnet.io.parsing import FUNCTIONS, parse_expr

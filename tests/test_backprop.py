@@ -3,8 +3,9 @@
 import pytest
 from sympy import Symbol, symbols
 
-from symnet import ExpressionTooLarge, binary_cross_entropy, grad, mlp, seed_network, squared_error
+from symnet import binary_cross_entropy, grad, mlp, seed_network, squared_error
 from symnet.core.activations import sigmoid, softplus
+from symnet.errors import ExpressionTooLarge
 
 S = Symbol
 

@@ -5,8 +5,8 @@ import warnings
 import numpy as np
 import pytest
 
-from symnet import binary_cross_entropy, compile_network, mlp, seed_network, squared_error, value_and_grad
-from symnet.numeric.codegen import params_vector
+from symnet import binary_cross_entropy, mlp, seed_network, squared_error, value_and_grad
+from symnet.numeric.codegen import compile_network, params_vector
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sympy import Derivative, Symbol, symbols, tanh
 
-from symnet import ExpressionTooLarge, NeuronModel, from_expr, grad, mlp, seed_network, show, squared_error
+from symnet import NeuronModel, from_expr, grad, mlp, seed_network, show, squared_error
 from symnet.core.rules import differentiate
+from symnet.errors import ExpressionTooLarge
 from symnet.derivation.derive import Derivation, derive, enumerate_paths, rule_name
 from symnet.core.names import resolve_wrt
 from symnet.numeric.codegen import expression_function, value_and_grad

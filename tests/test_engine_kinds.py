@@ -8,9 +8,11 @@ import pytest
 from hypothesis import given, settings
 from sympy import tanh
 
-from symnet import CompiledLoss, check_grads, finite_differences, grad, mlp, value_and_grad
+from symnet import check_grads, grad, mlp, value_and_grad
 from symnet.core.layers import flat_params, layers, lower
 from symnet.numeric.codegen import to_function
+from symnet.numeric.compiled import CompiledLoss
+from symnet.numeric.reverse import finite_differences
 from symnet.numeric.gradcheck import random_layer_point
 from symnet.numeric.gradreport import ATOL, RTOL
 from tests.strategies import layer_shapes

@@ -338,7 +338,7 @@ def test_cli_hessian_of_an_expression_in_latex():
 
 
 @pytest.mark.parametrize("args, message", [
-    (["layers:2-3-1"], "layer network"),
+    (["layers:2-3-1"], "layer (matrix) networks"),   # the library's own message (symnet.core.hessian)
     (["seed", "--wrt", "q"], "cannot differentiate by q"),
     (["seed", "--at", "x1=1"], "x2"),
     (["--expr", "x**2", "--inputs", "x"], "no parameters"),

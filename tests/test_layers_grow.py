@@ -266,7 +266,7 @@ def test_random_per_layer_and_residual_networks_agree_four_ways(net):
 def test_cli_activation_option_gives_one_per_hidden_layer_and_keeps_the_skip():
     res = run("show", "layers:5-8-6-3", "--activation", "tanh,z*sigmoid(z)")
     assert res.exit_code == 0 and res.output.startswith("layers:5-8-6-3:tanh,z*sigmoid(z):softmax:"), res.output
-    from symnet.cli.layer_views import with_layer_activation
+    from symnet.cli.naming import with_activation
 
-    changed = with_layer_activation(layers("4-4-4-2:tanh:softmax:residual"), "relu")
+    changed = with_activation(layers("4-4-4-2:tanh:softmax:residual"), "relu")   # one path for every network
     assert changed.spec == "layers:4-4-4-2:relu:softmax:residual" and changed.residual == (1, 2)

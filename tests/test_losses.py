@@ -171,3 +171,17 @@ def test_an_expr_containing_the_target_is_refused_not_squared_twice():
     assert "Traceback" not in result.output
     fixed = run("grad", "--expr", "w*x", "--inputs", "x", "--loss", "0.5*(y - yhat)**2")
     assert fixed.exit_code == 0 and "L = 0.5·(y - ŷ)²" in fixed.output
+
+
+def test_one_loss_verb_for_every_network():
+    """``symnet.loss`` and ``as_loss`` take a network of either kind: left out, the loss is the network's default."""
+    import symnet
+
+    softmax, sigmoid = symnet.layers("2-3-2"), symnet.layers("2-3-1")
+    assert symnet.loss(softmax).name == as_loss(softmax).name == "softmax_cross_entropy"
+    assert symnet.loss(sigmoid).name == "binary_cross_entropy" and symnet.loss(sigmoid, "mse").name == "squared_error"
+    assert symnet.loss(NET).name == as_loss(NET).name == "squared_error"
+    with pytest.raises(ValueError, match="softmax"):
+        symnet.loss(softmax, "bce")
+    with pytest.raises(TypeError, match="Network"):
+        as_loss(softmax.program)

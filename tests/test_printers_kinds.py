@@ -91,3 +91,31 @@ def test_your_own_rule_prints_under_its_name():
     assert "d_tanh_rule(z1)" in str(mine) and "d_tanh_rule(z¹)" in show(mine)
     assert r"\operatorname{d\_tanh\_rule}\left(z^{1}\right)" in latex(mine)
     assert "tanh'(z1)" in str(grad(loss)) and "d_tanh_rule" not in str(grad(loss))
+
+
+def _other_kinds():
+    """Networks the two-kind fixture leaves out: a plain expression, the article's seed network, neurons with
+    a formula activation, layers with a sigmoid output (binary cross-entropy) and residual layers."""
+    from symnet import from_expr, seed_network
+
+    return {"expr": from_expr("tanh(w*x + b)", inputs="x"), "seed": seed_network(),
+            "formula": mlp([2, 2, 1], activation="z/(1 + Abs(z))"), "sigmoid": layers("2-3-1"),
+            "residual": layers("3-3-3-2", residual=True)}
+
+
+@pytest.mark.parametrize("name", ["expr", "seed", "formula", "sigmoid", "residual"])
+@pytest.mark.parametrize("what", ["network", "loss", "grad", "derivation"])
+def test_every_other_kind_prints_alike_in_every_view(name, what):
+    from symnet.core.losses import as_loss
+
+    net = _other_kinds()[name]
+    loss = as_loss(net)
+    obj = {"network": net, "loss": loss, "grad": grad(loss), "derivation": derive(net)}[what]
+    plain, shown, tex, jupyter = _views(obj)
+    assert jupyter in (f"$$\n{tex}\n$$", f"$\\displaystyle {tex}$")
+    assert plain == text(obj) and all(line in shown for line in plain.splitlines())
+    for view in (plain, shown, tex, show(obj, "markdown")):
+        assert not DUMP.search(view), view[:300]
+    if what in ("grad", "derivation"):
+        for p in loss.program.params:
+            assert (text(p) in plain or pretty(p) in plain) and latex(p) in tex, p

@@ -20,7 +20,6 @@ from .common import (
     format_option,
     handle_errors,
     lang_option,
-    is_layer_network,
     load_network,
     loss_option,
     make_loss,
@@ -66,59 +65,34 @@ def check(network, expr, inputs, params, activation, loss_name, at, seed, batch,
     entries take about half a minute; --wrt theta5 checks six). --format json
     prints the table for scripts.
     """
-    from symnet.numeric.gradcheck import random_point
+    from symnet.core.layers import has_matrix_steps
+    from symnet.numeric.gradcheck import random_layer_point, random_point
 
     preload(numeric=True)
     with time_limit(timeout, "the gradient check", "name fewer parameters with --wrt, or give a larger --timeout"):
         net = load_network(network, expr, inputs, params, activation)
-        if is_layer_network(net):
-            if order == 2 or wrt:
-                raise click.UsageError("--order 2 and --wrt go with scalar networks; a layers: network is checked "
-                                       "whole, to first order")
-            report = _check_layers(net, loss_name, at, seed, batch)
-        else:
-            target = make_loss(net, loss_name)
-            theta, X, y = point_arrays(target, parse_point(at, target)) if at else random_point(target, seed, batch)
-            report = quiet_check(target, theta, X, y, seed, order, parse_wrt(wrt, target) or None)
+        target = make_loss(net, loss_name)
+        matrix = has_matrix_steps(target.program)   # whole arrays: their random point, a record without θ
+        theta, X, y = point_arrays(target, parse_point(at, target)) if at else \
+            (random_layer_point if matrix else random_point)(target, seed, batch)
+        report = quiet_check(target, theta, X, y, seed, order, parse_wrt(wrt, target) or None)
     require_finite(report)
-    if is_layer_network(net):
-        _print_layer_report(report, net, fmt, ascii)
-        return
     if fmt == "json":
-        emit(dumps(check_record(report, target, theta, X)), None, ascii, "json")
+        record = array_check_record(report, net) if matrix else check_record(report, target, theta, X)
+        emit(dumps(record), None, ascii, "json")
     else:
         echo_out(render_report(report, net.params, fmt, shown_lang(sys.stdout)), ascii=ascii)
     if not report.ok:
         raise SystemExit(EXIT_CHECK_FAILED)
 
 
-def _check_layers(net, loss_name, at, seed, batch):
-    """The four-way check of a layer network: matrix, lowered scalar, numeric reverse, finite differences."""
-    from click.core import ParameterSource
-
-    from symnet.numeric.gradcheck import check_grads, random_layer_point
-
-    if at:
-        raise click.UsageError("--at names scalar values; a layer network is checked at a random point (--seed, --batch)")
-    default = click.get_current_context().get_parameter_source("loss_name") is ParameterSource.DEFAULT
-    target = net.loss(None if default else loss_name)
-    theta, X, y = random_layer_point(target, seed, batch)
-    return check_grads(target, theta, X, y, seed=seed)
-
-
-def _print_layer_report(report, net, fmt, ascii) -> None:
-    """The layer check's table (or JSON); exit 1 on disagreement."""
-    if fmt == "json":
-        rows = {row.param: {"values": dict(zip(report.methods, map(number, row.values))),
-                            "max_error": number(row.max_error), "ok": row.ok} for row in report.rows}
-        record = {"network": net.spec, "ok": report.ok, "mean_loss": number(report.loss),
-                  "methods": list(report.methods), "gradients": rows,
-                  "skipped": [{"method": m, "reason": r} for m, r in report.skipped]}
-        emit(dumps(record), None, ascii, "json")
-    else:
-        echo_out(report._repr_markdown_() if fmt == "markdown" else str(report), ascii=ascii)
-    if not report.ok:
-        raise SystemExit(EXIT_CHECK_FAILED)
+def array_check_record(report, net) -> dict:
+    """The check of a network of matrix steps as data: its spec, the methods and each checked entry (θ, whole
+    arrays of it, is left out)."""
+    rows = {row.param: {"values": dict(zip(report.methods, map(number, row.values))),
+                        "max_error": number(row.max_error), "ok": row.ok} for row in report.rows}
+    return {"network": net.spec, "ok": report.ok, "mean_loss": number(report.loss), "methods": list(report.methods),
+            "gradients": rows, "skipped": [{"method": m, "reason": r} for m, r in report.skipped]}
 
 
 def quiet_check(target, theta, X, y, seed: int, order: int = 1, wrt=None):

@@ -34,9 +34,9 @@ from .naming import (  # noqa: F401  (re-exported: the commands import everythin
     SUPERSCRIPTS,
     ascii_fallback,
     complete_network,
-    is_layer_network,
     layer_ascii,
     load_network,
+    loss_defaulted,
     make_loss,
     parse_point,
     parse_wrt,
@@ -102,6 +102,14 @@ def layer_notation(text: str, ascii: bool, output=None) -> str:
     return text
 
 
+def notation(text: str, program, ascii: bool, output=None) -> str:
+    """``text`` for the terminal: where ``program`` (or a gradient's) has matrix steps, its superscripts are layer
+    indices (``layer_notation``); any other text is left to ``emit``'s own fallback (x² → x**2)."""
+    from symnet.core.layers import has_matrix_steps
+
+    return layer_notation(text, ascii, output) if has_matrix_steps(program) else text
+
+
 def echo_err(text: str, ascii: bool = False) -> None:
     """Print ``text`` to stderr with the same ASCII fallback as ``echo_out``."""
     echo_out(text, ascii=ascii, err=True)
@@ -156,7 +164,8 @@ def write_outputs(files) -> list:
 
 
 def _user_error_types() -> tuple:
-    types = [ValueError, TypeError, OSError, ArithmeticError, RecursionError, TimeLimitExceeded]
+    # NotImplementedError: what the library does not do yet (a Hessian of matrix steps…); its message says what to do
+    types = [ValueError, TypeError, OSError, ArithmeticError, RecursionError, NotImplementedError, TimeLimitExceeded]
     for module, name in (("symnet.errors", "SymnetError"), ("symnet.io.parsing", "ParseError")):
         mod = sys.modules.get(module)
         if mod is not None and hasattr(mod, name):
@@ -270,7 +279,7 @@ def handle_errors(func=None):
 
     Use as a decorator (``@handle_errors``, innermost, right above ``def``) or as a context manager
     (``with handle_errors(): …``). User errors: SymnetError, ParseError, ValueError, TypeError,
-    OSError, ArithmeticError, RecursionError, TimeLimitExceeded and click exceptions. Other
+    OSError, ArithmeticError, RecursionError, NotImplementedError, TimeLimitExceeded and click exceptions. Other
     exceptions are bugs and keep their traceback.
 
     >>> try:

@@ -21,7 +21,6 @@ from .common import (
     examples,
     handle_errors,
     lang_option,
-    is_layer_network,
     layer_notation,
     load_network,
     loss_option,
@@ -82,15 +81,17 @@ def derive(network, expr, inputs, params, activation, loss_name, wrt, at, abstra
     _check_output(output)
     _check_order(order, abstract, fmt, output)
     _check_language(lang, ascii, output)
+    from symnet.core.layers import has_matrix_steps
+
     with time_limit(timeout, "the derivation"):
-        net = load_network(network, expr, inputs, params, activation)
-        if is_layer_network(net):   # layers:… or a layer network's model file: the matrix form
+        loss = make_loss(load_network(network, expr, inputs, params, activation), loss_name)
+        matrix = has_matrix_steps(loss.program)   # the matrix form (BP1–BP4): no point, no scalar views
+        if matrix:
             _check_matrix_options(fmt, output, at, abstract, expanded, order)
         check = output is not None and not no_check
-        if at is None and output is not None and not abstract and not output.lower().endswith(".json") \
-                and not is_layer_network(net):
+        if at is None and output is not None and not abstract and not output.lower().endswith(".json") and not matrix:
             at = DEFAULT_AT
-        derivation = _build(net, loss_name, wrt, at, abstract, expanded, check)
+        derivation = _build(loss, wrt, at, abstract, expanded, check)
         second = _second(derivation, check) if order == 2 else None
         if output is None and fmt == "json":
             emit(dumps(derivation_record(derivation)), None, ascii, "json")
@@ -105,14 +106,14 @@ def derive(network, expr, inputs, params, activation, loss_name, wrt, at, abstra
 
 
 def _check_matrix_options(fmt, output, at, abstract, expanded, order) -> None:
-    """A layer network's derivation is the matrix form: no JSON, no point, no abstract, expanded or second-order
-    form."""
+    """A network of matrix steps is derived in matrix form: no JSON, no point, no abstract, expanded or
+    second-order form."""
     if fmt == "json" or (output or "").lower().endswith(".json"):
-        raise click.UsageError("a layers: derivation is written as text, Markdown, LaTeX or PDF; it has no "
+        raise click.UsageError("the matrix form (BP1–BP4) is written as text, Markdown, LaTeX or PDF; it has no "
                                "JSON form yet")
     if at or abstract or expanded or order == 2:
-        raise click.UsageError("--at, --abstract, --expanded and --order 2 go with scalar networks; a layers: "
-                               "network is derived in matrix form (BP1–BP4)")
+        raise click.UsageError("--at, --abstract, --expanded and --order 2 go with networks of neurons; a network "
+                               "of matrix steps is derived in matrix form (BP1–BP4)")
 
 
 def _build_pdf(tex: str, output: str, lang: str, files=()) -> None:
@@ -167,21 +168,12 @@ def _check_language(lang: str, ascii: bool, output: str | None) -> None:
                                "(-o derivation.md, .tex or .pdf), or use --lang en")
 
 
-def _build(net, loss_name, wrt, at, abstract, expanded, check):
-    """The loss of the network from the options, then its derivation."""
+def _build(loss, wrt, at, abstract, expanded, check):
+    """The derivation of ``loss`` from the options."""
     from symnet.derivation.derive import derive as build
 
-    loss = _layer_loss(net, loss_name) if is_layer_network(net) else make_loss(net, loss_name)
     symbols = parse_wrt(wrt, loss, abstract=abstract)
     return build(loss, wrt=symbols, at=_point(loss, at), abstract=abstract, expanded=expanded, check=check)
-
-
-def _layer_loss(net, loss_name):
-    """A layer network's loss: its default unless --loss was given."""
-    from click.core import ParameterSource
-
-    default = click.get_current_context().get_parameter_source("loss_name") is ParameterSource.DEFAULT
-    return net.loss(None if default else loss_name)
 
 
 def _point(loss, at: str | None):

@@ -21,12 +21,11 @@ from .common import (
     format_option,
     handle_errors,
     lang_option,
-    is_layer_network,
-    layer_notation,
     load_network,
     loss_option,
     make_loss,
     network_options,
+    notation,
     output_option,
     parse_point,
     parse_wrt,
@@ -67,20 +66,22 @@ def show(network, expr, inputs, params, activation, fmt, output, timeout, ascii)
     preload()
     with time_limit(timeout, "showing the network"):
         net = load_network(network, expr, inputs, params, activation)
-        if is_layer_network(net):
-            from .layer_views import show_layers
-
-            text = show_layers(net, fmt)
-            text = layer_notation(text, ascii, output)
-        else:
-            text = render_network(net, fmt)
+        text = notation(render_network(net, fmt), net.program, ascii, output)
     emit(text, output, ascii, fmt)
 
 
 def render_network(net, fmt: str) -> str:
-    """The ``show`` text of ``net`` in ``fmt`` (text, unicode, latex, markdown or json)."""
+    """The ``show`` text of ``net`` in ``fmt`` (text, unicode, latex, markdown or json): its sections, or for a
+    network of matrix steps ``symnet.show``'s view (each step with its shape)."""
+    from symnet.core.layers import has_matrix_steps
     from symnet.render.printing import format_assignments, format_expr, program_pairs
+    from symnet.render.show import show as shown
 
+    if has_matrix_steps(net.program):   # shape-aware printing: the spec, the formula, each step with its shape
+        if fmt == "json":
+            raise click.UsageError(f"{net.spec} has no JSON network-file form (its spec names it); use --format "
+                                   f"text, unicode, latex or markdown")
+        return shown(net, fmt) + "\n"
     if fmt == "json":
         from symnet.io.netfile import dumps
 
@@ -161,25 +162,17 @@ def grad(network, expr, inputs, params, activation, loss_name, wrt, expanded, ma
             else "use a smaller network or a larger --timeout")
     with time_limit(timeout, "the gradient", hint):
         net = load_network(network, expr, inputs, params, activation)
-        if is_layer_network(net):
-            from .layer_views import grad_layers
-
-            text = grad_layers(net, loss_name, fmt, wrt, expanded, at, parse_wrt)
-            emit(layer_notation(text, ascii, output), output, ascii, fmt)
-            return
         target = make_loss(net, loss_name)
         point = parse_point(at, target) if at is not None else None
         symbols = parse_wrt(wrt, target)
         limits = (max_ops, min(MAX_EXPANDED_TOTAL, int(timeout * OPS_PER_SECOND))) if expanded else None
         text = render_gradient(target, symbols, limits, point, fmt)
-    emit(text, output, ascii, fmt)
+    emit(notation(text, target.program, ascii, output) if fmt != "json" else text, output, ascii, fmt)
 
 
 def render_gradient(target, wrt, expanded, point, fmt: str) -> str:
     """The ``grad`` output: the loss, the derivatives (compact, or expanded under the size limits
     ``expanded`` = (max_ops, total) when given), and their values at ``point``."""
-    from sympy import Symbol
-
     from symnet.core.backprop import grad as symbolic_grad
     from symnet.render.printing import format_assignments
     from symnet.render.show import show
@@ -191,7 +184,7 @@ def render_gradient(target, wrt, expanded, point, fmt: str) -> str:
         return gradient_json(target, gradient, pairs, values)
     body = format_assignments(pairs, fmt) if pairs else show(gradient, fmt)
     words = section_words()
-    sections = [(words("loss"), format_assignments([(Symbol("L"), target.display)], fmt)),
+    sections = [(words("loss"), format_assignments([(target.program.outputs[0], target.display)], fmt)),
                 (words("expanded" if pairs else "gradient_program"), body)]
     if values is not None:
         sections.append((words("values"), format_values(values, fmt)))
@@ -297,10 +290,5 @@ def codegen(network, expr, inputs, params, activation, loss_name, output, timeou
     preload(numeric=True)
     with time_limit(timeout, "code generation"):
         net = load_network(network, expr, inputs, params, activation)
-        if is_layer_network(net):
-            from .layer_views import codegen_layers
-
-            source = codegen_layers(net, loss_name)
-        else:
-            source = value_and_grad(make_loss(net, loss_name), backend="numpy").module
+        source = value_and_grad(make_loss(net, loss_name), backend="numpy").module
     emit(source, output, ascii)

@@ -23,6 +23,7 @@ from pathlib import Path
 from symnet.limits import MAX_MLP_LAYERS, MAX_MLP_NEURONS
 from symnet.render.greek import GREEK
 
+MAX_LAYERS = 12   # of a layers: spec on the command line
 NETWORK_HELP = ("NETWORK is seed, seed:scalar, seed:tanh, mlp:2-3-1, mlp:2-3-1:tanh, layers:64-32-10:relu:softmax "
                 "(one activation per hidden layer: layers:5-8-8-3:tanh,relu:softmax; skip adds: …:residual), "
                 "or a JSON network file; or give --expr instead.")
@@ -75,15 +76,9 @@ def load_network(spec: str | None, expr: str | None = None, inputs: str | None =
         elif head == "mlp":
             net = _mlp(spec)
         elif head == "layers":
-            from .layer_views import parse_layers
-
             return parse_layers(spec, activation)
         else:
             net = _network_from_file(spec)
-    if activation is not None and is_layer_network(net):
-        from .layer_views import with_layer_activation
-
-        return with_layer_activation(net, activation)
     return net if activation is None else with_activation(net, activation)
 
 
@@ -106,6 +101,8 @@ def with_activation(net, text: str):
     from symnet.core.neuron import NeuronModel
     from symnet.io.netfile import activation_from_text
 
+    if getattr(net, "spec", None) is not None:   # written as one line (a layers: model file): rebuilt from it
+        return _spec_with_activation(net, text)
     if not getattr(net, "models", None):
         raise ValueError("--activation applies to networks of neurons (seed, mlp:…, f(θ, …) in --expr); this "
                          "network is a plain formula: write the activation into the formula instead")
@@ -115,6 +112,32 @@ def with_activation(net, text: str):
     except ValueError as error:
         raise ValueError(f"--activation: {error}") from None
     return from_neurons(net.nested, net.inputs, overrides=overrides)
+
+
+def parse_layers(spec: str, activation: str | None = None):
+    """``layers:SIZES[:ACTIVATIONS[:OUTPUT]][:residual]``, read by the library's ``symnet.layers`` (one grammar:
+    ``net.spec`` reads back); the CLI adds a limit on the number of layers. ``activation`` is ``--activation``:
+    a name or a formula in z (or one per hidden layer, joined by commas), for a spec that names none."""
+    from symnet.core.layers import parse_layer_spec
+    from symnet.io.text import layers
+
+    parsed = parse_layer_spec(spec)
+    if len(parsed.sizes.split("-")) > MAX_LAYERS:
+        raise ValueError(f"layers:{parsed.sizes} has {len(parsed.sizes.split('-'))} layers; at most {MAX_LAYERS}")
+    if activation is not None and parsed.activations is not None:
+        raise ValueError(f"{spec} already names the activation {','.join(parsed.activations)}; give it either in "
+                         f"NETWORK or with --activation, not both")
+    return layers(spec, activation)
+
+
+def _spec_with_activation(net, text: str):
+    """A layer network (from a model file) with its hidden activations replaced by ``--activation``."""
+    from symnet.io.text import layers
+
+    try:
+        return layers(list(net.sizes), text, net.output_activation, residual=bool(net.residual))
+    except ValueError as error:
+        raise ValueError(f"--activation: {error}") from None
 
 
 def _check_combination(spec, expr, inputs, params) -> None:
@@ -165,11 +188,6 @@ def _mlp(spec: str):
         if name not in ACTIVATIONS:
             raise ValueError(f"unknown activation {name!r} in {spec!r}: expected one of {', '.join(ACTIVATIONS)}")
     return mlp(sizes, *parts[2:])
-
-
-def is_layer_network(net) -> bool:
-    """True for a ``layers:`` network (matrix steps), which some commands handle on their own path."""
-    return type(net).__name__ == "LayerNetwork"
 
 
 def _network_from_expr(expr: str, inputs: str, params: str | None):
@@ -232,24 +250,36 @@ def _is_layers_model(path: Path) -> bool:
         return False
 
 
-def make_loss(network, loss_name: str = "squared_error"):
-    """The ``symnet.Loss`` of ``network`` named by ``--loss``: a name or a formula in yhat and y.
+def make_loss(network, loss_name: str | None = None):
+    """The loss of ``network`` named by ``--loss`` (a name or a formula in yhat and y), or the network's own
+    default when ``--loss`` was left at its default: the squared error for neurons, ``network.loss()`` for
+    layers (cross-entropy after softmax or sigmoid). Any network, one path.
 
     >>> make_loss(load_network("seed")).name
     'squared_error'
     >>> print(make_loss(load_network("seed"), "0.5*(y - yhat)**2"))
     L = 0.5*(y - yhat)**2
+    >>> make_loss(load_network("layers:2-3-2")).name
+    'softmax_cross_entropy'
     """
+    from symnet.core.losses import as_loss
     from symnet.io.text import loss
 
-    if is_layer_network(network):
-        raise ValueError(f"{network.spec} is a layer network (whole layers as matrices); this command takes "
-                         f"networks of neurons (seed, mlp:…, network files, --expr): use symnet show, grad, codegen, "
-                         f"check, derive or train with {network.spec}")
+    if loss_name is None or loss_defaulted():
+        return as_loss(network)
     try:
         return loss(network, loss_name)
     except ValueError as error:
         raise ValueError(f"--loss: {error}") from None
+
+
+def loss_defaulted() -> bool:
+    """True when the running command's ``--loss`` was not given (its default stands for the network's own)."""
+    import click
+    from click.core import ParameterSource
+
+    context = click.get_current_context(silent=True)
+    return context is not None and context.get_parameter_source("loss_name") is ParameterSource.DEFAULT
 
 
 # --- names of parameters and points: the library's validators, with the option named --------------

@@ -23,8 +23,8 @@ from .common import (
     examples,
     handle_errors,
     lang_option,
-    is_layer_network,
     load_network,
+    loss_defaulted,
     loss_option,
     network_options,
     preload,
@@ -177,11 +177,12 @@ KIND_DEFAULTS = {  # (epochs, learning rate, batch size, weight decay, schedule)
 
 def _train_run(net, out_dir, stack, s, fmt) -> str:
     """Train any network, write its run; the text to print."""
+    from symnet.core.layers import has_matrix_steps
     from symnet.learn import training
     from symnet.learn.modelfile import check_savable
     from symnet.limits import check_training_cost
 
-    layered = is_layer_network(net)
+    layered = has_matrix_steps(net.program)   # whole layers: their defaults, a held-out test set, their figures
     epochs, rate, batch, decay, schedule = KIND_DEFAULTS[layered]
     epochs, rate, batch = s["epochs"] or epochs, s["learning_rate"] or rate, s["batch_size"] or batch
     data, test, images, standardise = _data(net, s, layered)
@@ -192,7 +193,7 @@ def _train_run(net, out_dir, stack, s, fmt) -> str:
     check_savable(net, epochs, layered or s["validation"] is not None)  # a model too big to save: refused now
     result = training.train(net, data, optimizer=s["optimizer"], learning_rate=rate, epochs=epochs, batch_size=batch,
                             seed=s["seed"], validation=test if layered else s["validation"], clip=s["clip"],
-                            loss=_loss_name(s["loss_name"], layered), progress=False if s["quiet"] else None,
+                            loss=None if loss_defaulted() else s["loss_name"], progress=False if s["quiet"] else None,
                             callback=check_deadline, backend=s["placement"][0], devices=s["placement"][1],
                             weight_decay=decay, schedule=schedule, accuracy=_classifies(net, data) if layered else None)
     if standardise is not None:
@@ -267,14 +268,6 @@ def _placement(backend, devices):
         except ImportError as err:
             raise click.UsageError(str(err)) from None
     return backend, devices
-
-
-def _loss_name(loss_name, layered):
-    """--loss as given; None (the layer network's own default) when it was left at its default for a layers: one."""
-    from click.core import ParameterSource
-
-    source = click.get_current_context().get_parameter_source("loss_name")
-    return None if layered and source is ParameterSource.DEFAULT else loss_name
 
 
 @click.command(cls=Command, epilog=examples(

@@ -105,6 +105,7 @@ class AttentionNetwork:
 class AttentionLoss:
     """The network's steps followed by C = softmax cross-entropy of z; y is the one-hot k × 1 target."""
 
+    is_loss = True          # what every verb differentiates (``as_loss``)
     network: AttentionNetwork
     name: str
     program: Program

@@ -17,11 +17,9 @@ from dataclasses import dataclass
 from sympy import Add, Basic, MatAdd, MatrixSymbol, S, Symbol
 
 from symnet.core.display import Displayed
-from symnet.core.layers import LayerLoss, LayerNetwork
-from symnet.core.losses import Loss, as_loss
+from symnet.core.losses import as_loss
 from symnet.core.matrix_rules import is_matrix_step, matrix_table, matrix_vjp
 from symnet.core.names import resolve_wrt
-from symnet.core.network import Network
 from symnet.core.program import MAX_EXPANDED_OPS, Program
 from symnet.core.rules import DERIVATIVES, differentiate, lookup, rule_table
 
@@ -51,6 +49,11 @@ class Gradient(Displayed):
 
     def expanded(self, symbol: Symbol, max_ops: int = MAX_EXPANDED_OPS) -> Basic:
         """∂out/∂symbol as one closed formula; ``ExpressionTooLarge`` beyond ``max_ops`` operations."""
+        wanted = self.wrt[self._index(symbol)]
+        if isinstance(wanted, MatrixSymbol):
+            raise ValueError(f"∂{self.forward.outputs[0]}/∂{wanted} is a {wanted.shape[0]}×{wanted.shape[1]} matrix: the "
+                             f"expanded form is one closed formula per scalar parameter; symnet.lower(network) writes "
+                             f"the network entry by entry")
         return self.program.expand(self.formula(symbol), max_ops, what=f"derivative ∂{self.forward.outputs[0]}/∂{symbol}")
 
     def _index(self, symbol) -> int:
@@ -66,13 +69,13 @@ class Gradient(Displayed):
                 f"{', …' if len(self.wrt) > 6 else ''}: {len(self.adjoints)} adjoint steps>")
 
 
-def grad(target: Loss | Network | Program, wrt=None, rules: Mapping | None = None) -> Gradient:
+def grad(target, wrt=None, rules: Mapping | None = None) -> Gradient:
     """The symbolic gradient of a loss by the reverse sweep.
 
     Args:
-        target: a ``Loss`` (differentiates L); a ``Network`` stands for its squared-error loss
-            L = (y − ŷ)², as in every symnet verb; a ``LayerNetwork`` for its default loss
-            (``network.loss()``); a ``Program`` differentiates its first output.
+        target: a loss (differentiates L); a network stands for its loss (``as_loss``: the squared error
+            L = (y − ŷ)² for neurons, ``network.loss()`` for layers), as in every symnet verb; a ``Program``
+            differentiates its first output.
         wrt: one name or symbol (``"b5"``) or a list; ``θN``/``thetaN`` means all of neuron N's
             parameters, inputs may be named, the target may not (``symnet.core.names.resolve_wrt``);
             default every parameter.
@@ -90,15 +93,16 @@ def grad(target: Loss | Network | Program, wrt=None, rules: Mapping | None = Non
     >>> grad(seed_network(), wrt="b5").wrt
     (b5,)
     """
-    target = as_loss(target) if isinstance(target, Network) else target
-    target = target.loss() if isinstance(target, LayerNetwork) else target
-    program = getattr(target, "program", target)  # a Loss, a Network, a layer network or loss, or a Program
-    if not isinstance(program, Program):
-        raise TypeError(f"grad expects a Loss, a Network, a layer network or its loss, or a Program; got {type(target).__name__}")
+    if not isinstance(target, Program):
+        try:
+            target = as_loss(target)   # a network of any kind stands for its loss
+        except TypeError:
+            raise TypeError(f"grad expects a Loss or a Network (of neurons or of layers), or a Program; got {type(target).__name__}") from None
+    program = target.program if not isinstance(target, Program) else target
     if getattr(program.outputs[0], "is_Matrix", False):
         raise ValueError(f"the output {program.outputs[0]} is a vector: differentiate a loss of it, e.g. "
                          f"grad(network.loss())")
-    wrt = resolve_wrt(target if isinstance(target, (Loss, LayerLoss)) else program, wrt)
+    wrt = resolve_wrt(target, wrt)
     return reverse_sweep(program, wrt, rule_table(rules))
 
 

@@ -79,6 +79,9 @@ class LayerNetwork(Displayed):
     def params(self) -> tuple[MatrixSymbol, ...]:
         return self.program.params
 
+    neurons = ()   # whole layers, no neurons θᵢ to name (as a scalar ``Network`` has): W1, b1, … are named instead
+    models = ()
+
     @property
     def n_params(self) -> int:
         """The number of scalar parameters Σₗ nₗ(nₗ₋₁ + 1)."""
@@ -108,12 +111,25 @@ class LayerLoss(Displayed):
     """The network's program followed by ``C = loss``; a fused loss (softmax or sigmoid cross-entropy)
     reads zᴸ directly, so the output activation and the loss are one stable step."""
 
+    is_loss = True          # what every verb differentiates (``as_loss``)
     network: LayerNetwork
     name: str
     program: Program
     target: MatrixSymbol
 
     latex_inline = True
+
+    @property
+    def display(self):
+        """The loss step's formula (``SoftmaxCrossEntropy(z2, y)``…), as a scalar ``Loss`` has its formula in ŷ, y."""
+        return self.program.rhs(self.program.outputs[0])
+
+
+def has_matrix_steps(program) -> bool:
+    """True when some step of ``program`` (or of a gradient's forward program) assigns a matrix: the one
+    shape-aware test. The derivation adds its BP1–BP4 section and the printers show each line's shape."""
+    program = getattr(program, "forward", program)
+    return any(isinstance(lhs, MatrixSymbol) for lhs, _ in program.assignments)
 
 
 def layers(layer_sizes, activation=None, output: str | None = None, *, residual: bool = False) -> LayerNetwork:

@@ -37,6 +37,7 @@ class Loss(Displayed):
     """
 
     latex_inline = True     # one formula: shown inline
+    is_loss = True          # what every verb differentiates (``as_loss``): losses of every kind say so
 
     network: Network
     name: str
@@ -138,21 +139,29 @@ LOSSES = {"squared_error": squared_error, "mse": squared_error, "binary_cross_en
           "bce": binary_cross_entropy}
 
 
-def loss(network: Network, kind="squared_error") -> Loss:
+def loss(network, kind=None):
     """A loss by name — ``squared_error`` (``mse``), ``binary_cross_entropy`` (``bce``) — or by formula.
 
     Args:
-        network: the network.
+        network: the network, of neurons or of layers (a layer network's losses are steps of its own
+            program: ``softmax_cross_entropy``, ``binary_cross_entropy``, ``squared_error``).
         kind: a loss name, or a SymPy expression in ``yhat`` and ``y`` (``Loss.from_expr``); text
-            formulas go through ``symnet.loss``, which parses them safely first.
+            formulas go through ``symnet.loss``, which parses them safely first. None: the network's
+            default, the squared error for neurons (``network.loss()`` for layers).
 
     Returns:
-        The ``Loss``.
+        The loss.
 
     >>> from symnet.core.network import seed_network
     >>> loss(seed_network(), "bce").name
     'binary_cross_entropy'
     """
+    if not isinstance(network, Network) and callable(getattr(network, "loss", None)):
+        return network.loss(kind)        # the one place a network's kind picks its loss: matrix networks own theirs
+    if not isinstance(network, Network):
+        raise TypeError(f"expected a Loss or a Network (which stands for its loss: the squared error (y − ŷ)² for "
+                        f"neurons, network.loss() for layers); got {type(network).__name__}")
+    kind = "squared_error" if kind is None else kind
     if isinstance(kind, Basic):
         return Loss.from_expr(network, kind)
     if kind not in LOSSES:
@@ -161,19 +170,19 @@ def loss(network: Network, kind="squared_error") -> Loss:
     return LOSSES[kind](network)
 
 
-def as_loss(target) -> Loss:
-    """The scalar a verb differentiates: a ``Loss`` itself, or a ``Network``'s squared-error loss.
+def as_loss(target, kind=None):
+    """The scalar a verb differentiates: a loss as given, or a network's loss named ``kind`` (None: its default).
 
-    One meaning everywhere: ``grad``, ``value_and_grad``, ``check_grads``, ``derive``, the graph and
-    ``train`` all read a bare network as the article's L = (y − ŷ)².
+    One meaning everywhere, whatever the network's steps: ``grad``, ``value_and_grad``, ``check_grads``,
+    ``derive``, the graph and ``train`` all read a bare network of neurons as the article's L = (y − ŷ)², and a
+    layer network as its own default loss (``network.loss()``: cross-entropy after softmax or sigmoid). This is
+    the one place that turns a network into its loss.
 
     >>> from symnet.core.network import seed_network
     >>> as_loss(seed_network()).name
     'squared_error'
+    >>> from symnet.core.layers import layers
+    >>> as_loss(layers("2-3-2")).name
+    'softmax_cross_entropy'
     """
-    if isinstance(target, Loss):
-        return target
-    if isinstance(target, Network):
-        return squared_error(target)
-    raise TypeError(f"expected a Loss or a Network (which stands for its squared error (y − ŷ)²); "
-                    f"got {type(target).__name__}")
+    return target if getattr(target, "is_loss", False) else loss(target, kind)

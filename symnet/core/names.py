@@ -22,10 +22,14 @@ from collections.abc import Mapping
 
 from sympy import Basic, MatrixSymbol, Symbol
 
+<<<<<<< HEAD
 from symnet.core.attention_model import AttentionLoss
 from symnet.core.layers import LayerLoss, LayerNetwork
 from symnet.core.losses import Loss, target_symbol
 from symnet.core.network import Network
+=======
+from symnet.core.losses import as_loss
+>>>>>>> engine-api
 from symnet.core.neuron import neuron_index
 from symnet.core.program import Program
 
@@ -36,6 +40,7 @@ class _Names:
     """What a loss, a network or a program lets one name: params, inputs, neurons and the target."""
 
     def __init__(self, target):
+<<<<<<< HEAD
         if isinstance(target, (LayerNetwork, LayerLoss, AttentionLoss)):   # matrices W1, b1, …: no neurons to name
             self.target = getattr(target, "target", None)
             self.params, self.inputs = target.params if isinstance(target, LayerNetwork) else target.program.params, \
@@ -48,11 +53,18 @@ class _Names:
             net, self.target = target, target_symbol(target)
         elif isinstance(target, Program):
             net, self.target = None, None
+=======
+        if isinstance(target, Program):
+            self.target = None
+>>>>>>> engine-api
             self.params, self.inputs, self.neurons, self.groups = target.params, target.inputs, (), {}
             return
-        else:
-            raise TypeError(f"expected a Loss, a Network, a layer network or a Program; got {type(target).__name__}")
-        self.params, self.inputs, self.neurons = net.params, net.inputs, net.neurons
+        try:
+            loss = as_loss(target)   # a network of any kind names what its loss names
+        except TypeError:
+            raise TypeError(f"expected a Loss or a Network (of neurons or of layers), or a Program; got {type(target).__name__}") from None
+        net, self.target = loss.network, loss.target
+        self.params, self.inputs, self.neurons = net.params, net.inputs, net.neurons   # a layer net: no neurons
         self.groups = {theta: neuron_params(net, theta) for theta in net.neurons}
 
     def known(self) -> list[str]:
@@ -193,6 +205,12 @@ def resolve_point(target, at: Mapping, *, target_value: bool = True) -> dict[Sym
         raise TypeError(f"a point must be a mapping of names to numbers, e.g. {{'x1': 1.0, ...}}; "
                         f"got {type(at).__name__}")
     needed, names = _needed(target, target_value)
+    matrices = [s for s in needed if isinstance(s, MatrixSymbol)]
+    if matrices:
+        m = matrices[0]
+        raise ValueError(f"{m} is a {m.shape[0]}×{m.shape[1]} matrix, and a point gives numbers to scalars: check_grads "
+                         f"(symnet check) evaluates a network of matrix steps at a random point, and "
+                         f"symnet.lower(network) writes it entry by entry")
     point, strays = {}, []
     for key, value in at.items():
         if not isinstance(key, (str, Symbol)):
@@ -214,11 +232,13 @@ def resolve_point(target, at: Mapping, *, target_value: bool = True) -> dict[Sym
 
 
 def _needed(target, target_value: bool):
-    if isinstance(target, (Loss, Network)):
-        names = _Names(target)
-        net = target.network if isinstance(target, Loss) else target
-        extra = (target.target,) if isinstance(target, Loss) and target_value else ()
-        return net.inputs + net.params + extra, names
+    try:
+        given = as_loss(target)   # a network of any kind, or its loss
+    except TypeError:
+        given = None              # a sequence of symbols or names
+    if given is not None:
+        extra = (given.target,) if given is target and target_value else ()
+        return given.network.inputs + given.network.params + extra, _Names(target)
     symbols = tuple(Symbol(s) if isinstance(s, str) else s for s in target)
     return symbols, None
 

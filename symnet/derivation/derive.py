@@ -21,7 +21,7 @@ from dataclasses import replace
 from sympy import Basic, Symbol
 
 from symnet.core.backprop import depends_on, grad
-from symnet.core.layers import LayerLoss, LayerNetwork
+from symnet.core.layers import has_matrix_steps
 from symnet.core.losses import Loss, as_loss
 from symnet.core.names import resolve_wrt
 from symnet.core.network import Network
@@ -84,12 +84,12 @@ def derive(loss: Loss | Network, wrt: Sequence | None = None, at: Mapping | None
 
 def _derive(loss, wrt, at, abstract, expanded, rules, max_expanded_ops, check):
     """``derive`` in English: the scalar, abstract or matrix-form derivation."""
-    if isinstance(loss, (LayerNetwork, LayerLoss)):
-        if at is not None or abstract or expanded:
-            raise ValueError("a layer network is derived in matrix form (BP1–BP4): at=, abstract= and expanded= go "
-                             "with scalar networks; check_grads evaluates the layer gradient")
-        return _matrix(loss.loss() if isinstance(loss, LayerNetwork) else loss, wrt, rules, check)
     loss = as_loss(loss)
+    if has_matrix_steps(loss.program):   # whole layers: the matrix form, BP1–BP4
+        if at is not None or abstract or expanded:
+            raise ValueError("a network of matrix steps is derived in matrix form (BP1–BP4): at=, abstract= and "
+                             "expanded= go with networks of neurons; check_grads evaluates its gradient")
+        return _matrix(loss, wrt, rules, check)
     if abstract:
         return _abstract(loss, wrt, at, expanded)
     gradient = grad(loss, resolve_wrt(loss, wrt), rules)

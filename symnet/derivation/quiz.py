@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from sympy import Basic, Function, Symbol
 
 from symnet.core.backprop import depends_on
-from symnet.core.layers import LayerLoss, LayerNetwork
+from symnet.core.layers import has_matrix_steps
 from symnet.core.losses import as_loss
 from symnet.core.rules import DERIVATIVES
 from symnet.derivation.derive import _path, enumerate_paths
@@ -106,9 +106,9 @@ def question(loss, wrt: str) -> Question:
     """
     if "," in wrt:
         return _second_order(loss, *(name.strip() for name in wrt.split(",", 1)))
-    if isinstance(loss, (LayerNetwork, LayerLoss)):
-        raise QuizError("quiz_err_layers")
     loss = as_loss(loss)
+    if has_matrix_steps(loss.program):
+        raise QuizError("quiz_err_layers")
     program = loss.program
     nodes = _nameable(loss)
     symbol = nodes.get(wrt)

@@ -41,15 +41,16 @@ def from_expr(expr, inputs: Sequence | str, params: Sequence | str | None = None
 FORMULA_NAMES = ("yhat", "y")   # a loss formula's own symbols: ``--loss yhat`` is the formula L = ŷ, not a name
 
 
-def loss(net: network.Network, kind="squared_error") -> losses.Loss:
+def loss(net: network.Network, kind=None) -> losses.Loss:
     """A loss of ``net`` by name, or your own per-sample loss as a formula in ``yhat`` and ``y``.
 
     Args:
-        net: the network (its output is ŷ).
+        net: the network (its output is ŷ), of neurons or of layers (``layers(...)``: its own loss steps).
         kind: ``squared_error`` (``mse``), ``binary_cross_entropy`` (``bce``), or a formula — a SymPy
             expression or text read by the safe parser — in ``yhat`` and ``y``: Nielsen's
             ``"0.5*(y - yhat)**2"``, log-cosh ``"log(cosh(yhat - y))"``, a Huber loss written with
-            ``Abs`` and ``Min``…
+            ``Abs`` and ``Min``…; None: the network's default (the squared error for neurons,
+            ``network.loss()`` for layers).
 
     Returns:
         A ``symnet.Loss``.

@@ -81,11 +81,10 @@ def save(path, result: TrainResult, *, inputs=None, mean=None, scale=None):
 def _network_entry(result, inputs, mean, scale) -> tuple[str, dict]:
     """(kind, the keys that write the network): a network file's object, or a layer network's spec with
     its input names and standardisation."""
-    from symnet.core.layers import LayerNetwork
     from symnet.io.netfile import network_to_dict
 
     net = result.network
-    if not isinstance(net, LayerNetwork):
+    if spec_of(net) is None:
         check_savable(net)
         return "network", {"network": network_to_dict(net)}
     n = net.sizes[0]
@@ -247,6 +246,12 @@ def _network(spec: str):
         raise ValueError(f"key 'network': {err}") from None
 
 
+def spec_of(net) -> str | None:
+    """The one line a network is written as, when it has one (a layer network's ``layers:64-32-10:relu:softmax``,
+    read back by ``symnet.layers``); None: the network is written as a network file's object."""
+    return getattr(net, "spec", None)
+
+
 def _settings(settings: dict) -> dict:
     """The settings, with counts that are whole numbers (not true/false) and a numeric learning rate."""
     for key in ("epochs", "seed", "n_train", "n_validation", "batch_size"):
@@ -275,10 +280,9 @@ def check_savable(net: Network, epochs: int = 0, validation: bool = False) -> No
     ...
     ValueError: the model file of 300,000 epochs would be up to 21,000,352 bytes (the loss of every epoch is kept), more than the 10,000,000 symnet reads back; train for fewer epochs or a smaller network
     """
-    from symnet.core.layers import LayerNetwork
     from symnet.io.netfile import dumps
 
-    layered = isinstance(net, LayerNetwork)   # its θ, not its spec, is the bulk; it keeps accuracies too
+    layered = spec_of(net) is not None   # its θ, not its one-line spec, is the bulk; it keeps accuracies too
     per_epoch = HISTORY_BYTES[0] + HISTORY_BYTES[1] * (2 if validation else 1) * (2 if layered else 1)
     described = THETA_BYTES * net.n_params if layered else len(dumps(net).encode("utf-8"))
     size = described + (epochs + 1) * per_epoch

@@ -23,9 +23,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from symnet.checks import integer, positive
-from symnet.core.layers import LayerLoss, LayerNetwork
-from symnet.core.losses import Loss, target_range
-from symnet.core.network import Network
+from symnet.core.losses import as_loss, target_range
 from symnet.errors import SymnetError
 from symnet.io.text import loss as make_loss
 from symnet.learn.data import Dataset
@@ -328,11 +326,9 @@ def _diverged(epoch, value, grad, name, why, hint=LOWER_RATE) -> TrainingDiverge
 
 def _resolve_loss(target, name):
     """The loss to train: a loss as given, else the network's loss named ``name`` (None: its default)."""
-    from symnet.core.attention_model import AttentionLoss, AttentionNetwork
-    if isinstance(target, (Loss, LayerLoss, AttentionLoss)):
-        return target
-    if isinstance(target, (LayerNetwork, AttentionNetwork)):
-        return target.loss(name)
-    if isinstance(target, Network):
-        return make_loss(target, "squared_error" if name is None else name)
-    raise TypeError(f"train expects a symnet Network or Loss (mlp, layers, …); got {type(target).__name__}")
+    try:
+        given = as_loss(target)   # a network of any kind, or its loss
+    except TypeError:
+        raise TypeError(f"train expects a symnet Network or Loss (mlp, layers, …); got {type(target).__name__}") \
+            from None
+    return given if given is target or name is None else make_loss(target, name)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from sympy import Symbol
 
+from symnet.core.layers import has_matrix_steps
 from symnet.core.losses import LOSS, YHAT, Loss, as_loss
 from symnet.core.names import canonical, resolve_wrt
 from symnet.core.network import Network
@@ -68,6 +69,9 @@ def _check_size(loss) -> None:
     from symnet.limits import MAX_GRAPH_NODES
 
     net = loss.network
+    if has_matrix_steps(loss.program):
+        raise ValueError(f"{net.spec} is a layer network: the graph draws neurons and scalar steps; draw its scalar "
+                         f"form (symnet.lower(network)), or see its matrix program with symnet show and symnet derive")
     count = len(net.inputs) + len(net.params) + (len(net.models) if net.models else len(net.program.assignments))
     if count > MAX_GRAPH_NODES:
         raise ValueError(f"the graph would have {count} nodes; symnet draws at most {MAX_GRAPH_NODES} "

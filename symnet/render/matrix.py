@@ -14,6 +14,8 @@ import re
 
 from sympy import MatrixSymbol
 
+from symnet.core.layers import has_matrix_steps  # noqa: F401  (the one shape-aware test, re-exported for the printers)
+
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 LAYER_NAME = re.compile(r"^(delta_)?([A-Za-z]+)(\d+)$")
 UNICODE_NAMES = {"sigmoid": "σ", "phi": "φ"}     # phi: your own activation (``layers(..., activation=f)``)
@@ -195,12 +197,6 @@ def nested(net):
     for lhs, rhs in reversed(net.program.assignments):
         expr = expr.xreplace({lhs: rhs})
     return expr
-
-
-def has_matrix_steps(program) -> bool:
-    """Whether a program (or a gradient's forward program) has matrix steps: the one shape-aware test."""
-    program = getattr(program, "forward", program)
-    return any(isinstance(lhs, MatrixSymbol) for lhs, _ in program.assignments)
 
 
 __all__ = ["MatrixTextMethods", "MatrixUnicodeMethods", "MatrixLatexMethods", "matrix_rows", "step_rows",
