@@ -49,6 +49,8 @@ class AttentionNetwork:
     def params(self) -> tuple:
         return self.program.params
 
+    neurons = ()      # matrices W_Q, W_K, …: no neurons to name
+
     @property
     def sizes(self) -> tuple[int, int]:
         """(numbers per sample T·d, classes k): what training reads as the input width and the outputs."""

@@ -22,14 +22,7 @@ from collections.abc import Mapping
 
 from sympy import Basic, MatrixSymbol, Symbol
 
-<<<<<<< HEAD
-from symnet.core.attention_model import AttentionLoss
-from symnet.core.layers import LayerLoss, LayerNetwork
-from symnet.core.losses import Loss, target_symbol
-from symnet.core.network import Network
-=======
 from symnet.core.losses import as_loss
->>>>>>> engine-api
 from symnet.core.neuron import neuron_index
 from symnet.core.program import Program
 
@@ -40,23 +33,8 @@ class _Names:
     """What a loss, a network or a program lets one name: params, inputs, neurons and the target."""
 
     def __init__(self, target):
-<<<<<<< HEAD
-        if isinstance(target, (LayerNetwork, LayerLoss, AttentionLoss)):   # matrices W1, b1, …: no neurons to name
-            self.target = getattr(target, "target", None)
-            self.params, self.inputs = target.params if isinstance(target, LayerNetwork) else target.program.params, \
-                target.inputs if isinstance(target, LayerNetwork) else target.network.inputs
-            self.neurons, self.groups = (), {}
-            return
-        if isinstance(target, Loss):
-            net, self.target = target.network, target.target
-        elif isinstance(target, Network):
-            net, self.target = target, target_symbol(target)
-        elif isinstance(target, Program):
-            net, self.target = None, None
-=======
         if isinstance(target, Program):
             self.target = None
->>>>>>> engine-api
             self.params, self.inputs, self.neurons, self.groups = target.params, target.inputs, (), {}
             return
         try:
