@@ -1,7 +1,7 @@
 """Matrix primitives a typed loss needs beyond SymPy's own (MatMul, MatAdd, Transpose, HadamardProduct, Trace),
 each with its vector–Jacobian row (``vjp(delta, ans, *args)``, the convention of ``matrix_rules``):
 
-    sum  Σᵢⱼ Xᵢⱼ        → δ·𝟙                     norm2  ‖X‖ = √(Σ Xᵢⱼ²) → (δ/‖X‖)·X
+    sum  Σᵢⱼ Xᵢⱼ        → δ·𝟙                     norm2  ‖X‖ = √(Σ Xᵢⱼ²) → (δ/‖X‖)·X,  ‖X‖² → 2δ·X
     norm1  Σ |Xᵢⱼ|       → δ·sign(X)               trace  tr X → δ·I
     exp(X) entrywise     → δ ⊙ exp(X)              log(X)  → δ ⊘ X
     |X| entrywise        → δ ⊙ sign(X)             √X      → δ ⊘ (2√X)
@@ -75,6 +75,13 @@ class Norm2(MatrixToScalar):
         return sqrt(S.Zero + sum(e ** 2 for e in entries))
 
 
+class SquaredNorm(MatrixToScalar):
+    """‖X‖₂² = Σᵢⱼ Xᵢⱼ²: what ``norm2(X)^2`` reads as, so that its gradient 2X has no 0/0 at X = 0."""
+
+    def explicit(self, entries):
+        return S.Zero + sum(e ** 2 for e in entries)
+
+
 class Norm1(MatrixToScalar):
     """‖X‖₁ = Σᵢⱼ |Xᵢⱼ| (entrywise)."""
 
@@ -125,6 +132,7 @@ MATRIX_OP_ROWS: dict[type, object] = {
     # ---- matrix → number ---------------------------------------------------------------------------
     EntrySum: lambda delta, ans, X: (MatMul(delta, ones_like(X)),),            # δ·𝟙
     Norm2: lambda delta, ans, X: (MatMul(delta / ans, X),),                    # (δ/‖X‖)·X
+    SquaredNorm: lambda delta, ans, X: (MatMul(2 * delta, X),),                # 2δ·X
     Norm1: lambda delta, ans, X: (MatMul(delta, Entrywise("sign", X)),),       # δ·sign(X)
     Trace: lambda delta, ans, X: (MatMul(delta, Identity(X.rows)),),           # δ·I
     # ---- entrywise ---------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ def _matmul(expr):
     return _product(c, factors)
 
 
-def _is_exp_plus_one(expr):
+def exp_plus_one(expr):
     """u when ``expr`` is eᵘ + 𝟙 (in either order), else None."""
     if not isinstance(expr, MatAdd) or len(expr.args) != 2:
         return None
@@ -72,7 +72,7 @@ def _sigmoids(factors):
     """eᵘ ⊙ (eᵘ + 𝟙)^{-1} → σ(u), and a lone (eᵘ + 𝟙)^{-1} → σ(−u)."""
     out = list(factors)
     for i, f in enumerate(factors):
-        if isinstance(f, HadamardPower) and f.args[1] == -1 and (u := _is_exp_plus_one(f.args[0])) is not None:
+        if isinstance(f, HadamardPower) and f.args[1] == -1 and (u := exp_plus_one(f.args[0])) is not None:
             partner = next((k for k, g in enumerate(out) if isinstance(g, Entrywise) and g.name == "exp"
                             and g.args[1] == u), None)
             if partner is not None:

@@ -1,5 +1,8 @@
 """The matrix language's second pass: a syntax tree (``matrix_syntax``) to SymPy matrix expressions, shapes checked.
 
+Two readings keep the numbers finite: ``norm2(X)^2`` is ‖X‖² (its gradient 2X, no 0/0 at X = 0) and
+``log(exp(u) + vector(1))`` is softplus(u) (no overflow of eᵘ).
+
 Each node becomes a SymPy object directly (``MatMul``, ``MatAdd``, ``HadamardProduct``, ``Transpose`` and
 symnet's primitives of ``core.matrix_ops``); a shape that does not fit is refused with the operands and their
 shapes. ``vector(c)``/``ones(c)`` is c·𝟙 of the shape of the other operand of ``+ - .* ./``. A 1 × 1 result
@@ -14,8 +17,9 @@ from sympy import (Abs, Float, HadamardPower, HadamardProduct, Integer, MatAdd, 
                    Rational, Symbol, Trace, Transpose, exp, log, sqrt)
 
 from symnet.core.matrix_expr import MatrixLoss
-from symnet.core.matrix_ops import EntrySum, Entrywise, Norm1, Norm2, Scale
+from symnet.core.matrix_ops import EntrySum, Entrywise, Norm1, Norm2, Scale, SquaredNorm
 from symnet.core.matrix_rules import ELEMENTWISE, Apply
+from symnet.core.matrix_simplify import exp_plus_one as _is_exp_plus_one
 from symnet.core.neuron import ACTIVATIONS
 from symnet.io.matrix_syntax import ALLOWED, parse_shapes, parse_tree
 from symnet.io.syntax import ParseError
@@ -51,6 +55,8 @@ def _scalar(x):
 
 def _scale(c, X):
     """c·X: a product when c is a constant, a ``Scale`` step when c is computed from matrices."""
+    if c == 1:
+        return X
     return Scale(c, X) if any(isinstance(s, MatrixSymbol) for s in c.free_symbols) else MatMul(c, X)
 
 
@@ -58,6 +64,8 @@ def _entrywise(name):
     def build(x):
         if not _is_matrix(x):
             return SCALAR_FUNCTIONS[name](x) if name in SCALAR_FUNCTIONS else ACTIVATIONS[name](x)
+        if name == "log" and _is_exp_plus_one(x) is not None:    # log(eᵘ + 𝟙) is softplus(u), finite for any u
+            return Apply("softplus", _is_exp_plus_one(x))
         return Apply(name, x) if name in ELEMENTWISE else Entrywise(name, x)
     return build
 
@@ -141,6 +149,8 @@ def _divide(a, b):
 def _power(a, b, entrywise):
     if _is_matrix(b):
         raise ValueError(f"an exponent is a number; got a {_shape_text(b)} matrix")
+    if isinstance(a, Norm2) and b.is_number:     # ‖X‖^p = (‖X‖²)^(p/2): no 0/0 in the gradient at X = 0
+        return SquaredNorm(a.arg) ** (b / 2)
     if not _is_matrix(a):
         return a ** b
     if not entrywise and a.shape != (1, 1):
