@@ -127,7 +127,12 @@ def _product(a, b):
             return _product(_scalar(a), _scalar(b))
         raise ValueError(f"shape mismatch in the product of {_operand(a)} and {_operand(b)}: the columns of the "
                          f"left must equal the rows of the right")
-    return MatMul(a, b)
+    return MatMul(*_factors(a, MatMul), *_factors(b, MatMul))
+
+
+def _factors(x, cls):
+    """The factors of a product of kind ``cls``, so that A*B*C is one product, not ((A B) C)."""
+    return x.args if isinstance(x, cls) else (x,)
 
 
 def _hadamard(a, b, divide=False):
@@ -137,7 +142,8 @@ def _hadamard(a, b, divide=False):
     if a.shape != b.shape:
         raise ValueError(f"entrywise {'./' if divide else '.*'} needs equal shapes; got {_operand(a)} and "
                          f"{_operand(b)}")
-    return HadamardProduct(a, HadamardPower(b, -1) if divide else b)
+    return HadamardProduct(*_factors(a, HadamardProduct), *(
+        (HadamardPower(b, -1),) if divide else _factors(b, HadamardProduct)))
 
 
 def _divide(a, b):
