@@ -11,7 +11,7 @@ from __future__ import annotations
 from sympy import HadamardPower, Symbol
 
 from symnet.core.matrix_simplify import readable
-from symnet.render.notation import SUBSCRIPT, SUPERSCRIPT, SymnetLatexPrinter, UnicodePrinter
+from symnet.render.notation import SUBSCRIPT, SUPERSCRIPT, SymnetLatexPrinter, TextPrinter, UnicodePrinter
 
 NAMES = {"sigmoid": "σ", "lam": "λ", "lambda": "λ"}
 LATEX_NAMES = {"sigmoid": r"\sigma", "lam": r"\lambda", "lambda": r"\lambda"}
@@ -76,8 +76,35 @@ class MatrixExprUnicodePrinter(UnicodePrinter):
         return text + "".join(f" ⊘ {self.parenthesize(b, 100)}" for b in bottom)
 
 
-class MatrixExprTextPrinter(MatrixExprUnicodePrinter):
-    """ASCII: the matrix language itself (X', .*, ./, norm2(X)^2), which the parser reads back."""
+class MatrixExprTextPrinter(TextPrinter):
+    """ASCII in NumPy's spelling: ``@`` for the product, ``*`` entrywise, ``.T``; norm2(X), sum(X), tr(X)."""
+
+    def _print_EntrySum(self, expr):
+        return f"sum({self._print(expr.arg)})"
+
+    def _print_Norm2(self, expr):
+        return f"norm2({self._print(expr.arg)})"
+
+    def _print_SquaredNorm(self, expr):
+        return f"norm2({self._print(expr.arg)})^2"
+
+    def _print_Norm1(self, expr):
+        return f"norm1({self._print(expr.arg)})"
+
+    def _print_Trace(self, expr):
+        return f"tr({self._print(expr.arg)})"
+
+    def _print_Entrywise(self, expr):
+        return f"{expr.name}({self._print(expr.args[1])})"
+
+    def _print_Scale(self, expr):
+        return f"{self.parenthesize(expr.args[0], 50)}*{self.parenthesize(expr.args[1], 60)}"
+
+    def _print_OneMatrix(self, expr):
+        return "ones"
+
+    def _print_HadamardPower(self, expr):
+        return f"{self.parenthesize(expr.args[0], 100)}**{self.parenthesize(expr.args[1], 100)}"
 
 
 class MatrixExprLatexPrinter(SymnetLatexPrinter):
@@ -127,6 +154,11 @@ def unicode(expr) -> str:
     return MatrixExprUnicodePrinter().doprint(expr)
 
 
+def text(expr) -> str:
+    """Plain ASCII of a matrix expression (``norm2(X@w - y)^2``)."""
+    return MatrixExprTextPrinter().doprint(expr)
+
+
 def latex(expr) -> str:
     """LaTeX of a matrix expression."""
     return MatrixExprLatexPrinter().doprint(expr)
@@ -146,21 +178,38 @@ def gradient_rows(loss, gradient):
 
 
 def report(loss, gradient, fmt: str = "unicode", steps: bool = False) -> str:
-    """What ``symnet grad --expr … --shapes …`` prints (``fmt``: unicode, text or latex)."""
-    show = latex if fmt == "latex" else unicode
+    """What ``symnet grad --expr … --shapes …`` prints (``fmt``: unicode, text or latex; markdown is LaTeX in $$)."""
+    if fmt == "markdown":
+        return "$$\n" + report(loss, gradient, "latex", steps) + "\n$$"
+    show = {"latex": latex, "text": text}.get(fmt, unicode)
     eq = " &= " if fmt == "latex" else " = "
-    times = r" \times " if fmt == "latex" else " × "
+    times = {"latex": r" \times ", "text": " x "}.get(fmt, " × ")
     if fmt == "latex":
         shapes = r",\ ".join(rf"{show(m)} \in \mathbb{{R}}^{{{shape_text(m, times)}}}" for m in loss.matrices)
     else:
-        shapes = "shapes: " + ", ".join(f"{show(m)}: {shape_text(m)}" for m in loss.matrices)
+        shapes = "shapes: " + ", ".join(f"{show(m)}: {shape_text(m, times)}" for m in loss.matrices)
     lines = [f"L{eq}{show(loss.expr)}", shapes]
     lines += [f"{show(d)}{eq}{show(rhs)}" + (" && " if fmt == "latex" else "    (") + shape_text(p, times)
               + ("" if fmt == "latex" else ")") for d, rhs, p in gradient_rows(loss, gradient)]
     if steps:
         lines.append("program (forward, then the adjoint sweep):" if fmt != "latex" else r"\text{program}")
         program = gradient.program
-        lines += [f"{show(lhs)}{eq}{show(rhs)}" for lhs, rhs in program.assignments]
+        lines += [f"{show(lhs)}{eq}{show(readable(rhs))}" for lhs, rhs in program.assignments]
     if fmt == "latex":
         return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
     return "\n".join(lines)
+
+
+def gradient_json(loss, gradient) -> str:
+    """The loss and each derivative as data: text (the matrix language), Unicode, LaTeX and shape."""
+    import json
+
+    def entry(expr, symbol):
+        return {"text": text(expr), "unicode": unicode(expr), "latex": latex(expr),
+                "shape": [str(d) for d in getattr(symbol, "shape", (1, 1))]}
+    return json.dumps({
+        "loss": entry(loss.expr, None),
+        "shapes": {m.name: [str(d) for d in m.shape] for m in loss.matrices},
+        "params": [p.name for p in gradient.wrt],
+        "gradient": {p.name: entry(rhs, p) for _, rhs, p in gradient_rows(loss, gradient)},
+    }, ensure_ascii=False, indent=2)
