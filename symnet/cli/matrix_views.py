@@ -80,4 +80,4 @@ def codegen_view(kwargs, shapes: str, steps: bool) -> str:
         from symnet.numeric.matrix_code import compile_matrix_loss
 
         loss = _loss(kwargs, shapes)
-        return compile_matrix_loss(loss, {c.name: 0.0 for c in loss.constants}).source
+        return compile_matrix_loss(loss, {c.name: 0.0 for c in loss.constants}).module

@@ -38,8 +38,12 @@ class Entrywise(MatrixExpr):
         return self.args[1].shape
 
     def _entry(self, i, j, **kwargs):
+        return self._entry_of(self.args[1][i, j])
+
+    def _entry_of(self, value):
+        """The function applied to one scalar ``value``."""
         from sympy import Abs, exp, log, sign, sqrt
-        return {"exp": exp, "log": log, "abs": Abs, "sqrt": sqrt, "sign": sign}[self.name](self.args[1][i, j])
+        return {"exp": exp, "log": log, "abs": Abs, "sqrt": sqrt, "sign": sign}[self.name](value)
 
 
 class MatrixToScalar(Expr):

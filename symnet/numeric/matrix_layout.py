@@ -126,8 +126,13 @@ class MatrixExprLayout:
     def value(self, compiled, X, y, theta) -> float:
         return self.runner(compiled)(X, y, theta)[0]
 
+    @property
+    def params_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.params)
+
     def module(self, compiled) -> str:
-        return compiled.source
+        from symnet.numeric.matrix_code import module_source
+        return module_source(compiled)
 
     def predict(self, compiled, theta, X):
         raise ValueError("a typed loss is one number of its data and parameters; it has no prediction per row")

@@ -33,6 +33,13 @@ class MatrixExprUnicodePrinter(UnicodePrinter):
     def _print_Symbol(self, expr):
         return _plain_name(expr.name)
 
+    def _print_MatMul(self, expr):
+        coeff, factors = expr.as_coeff_matrices()
+        body = " ".join(self.parenthesize(f, 60) for f in factors)
+        if coeff == 1:
+            return body
+        return ("−" + body) if coeff == -1 else f"{self.parenthesize(coeff, 50)}·{body}"
+
     def _print_EntrySum(self, expr):
         return f"sum({self._print(expr.arg)})"
 
@@ -78,6 +85,11 @@ class MatrixExprUnicodePrinter(UnicodePrinter):
 
 class MatrixExprTextPrinter(TextPrinter):
     """ASCII in NumPy's spelling: ``@`` for the product, ``*`` entrywise, ``.T``; norm2(X), sum(X), tr(X)."""
+
+    def _print_MatMul(self, expr):
+        coeff, factors = expr.as_coeff_matrices()
+        body = " @ ".join(self.parenthesize(f, 60) for f in factors)
+        return body if coeff == 1 else ("-" + body) if coeff == -1 else f"{self.parenthesize(coeff, 50)}*{body}"
 
     def _print_EntrySum(self, expr):
         return f"sum({self._print(expr.arg)})"
