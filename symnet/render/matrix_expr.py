@@ -24,6 +24,12 @@ def _plain_name(name: str) -> str:
     return NAMES.get(name, head + name[len(head):].translate(SUBSCRIPT)) if head else name
 
 
+def _coefficient(printer, c) -> str:
+    """A scalar factor before a matrix: in parentheses when it is a sum or a fraction, (2/N)·Xᵀ…, 2λ·w."""
+    text = printer._print(c)
+    return f"({text})" if c.is_Add or c.as_numer_denom()[1] != 1 else text
+
+
 class MatrixExprUnicodePrinter(UnicodePrinter):
     """‖X‖₂, ‖X‖², ‖X‖₁, Σ(X), tr(X), exp(X), A ⊘ B, X.^p as X^∘p; names as typed."""
 
@@ -38,7 +44,7 @@ class MatrixExprUnicodePrinter(UnicodePrinter):
         body = " ".join(self.parenthesize(f, 60) for f in factors)
         if coeff == 1:
             return body
-        return ("−" + body) if coeff == -1 else f"{self.parenthesize(coeff, 50)}·{body}"
+        return ("−" + body) if coeff == -1 else f"{_coefficient(self, coeff)}·{body}"
 
     def _print_EntrySum(self, expr):
         return f"sum({self._print(expr.arg)})"
@@ -89,7 +95,7 @@ class MatrixExprTextPrinter(TextPrinter):
     def _print_MatMul(self, expr):
         coeff, factors = expr.as_coeff_matrices()
         body = " @ ".join(self.parenthesize(f, 60) for f in factors)
-        return body if coeff == 1 else ("-" + body) if coeff == -1 else f"{self.parenthesize(coeff, 50)}*{body}"
+        return body if coeff == 1 else ("-" + body) if coeff == -1 else f"{_coefficient(self, coeff)}*{body}"
 
     def _print_EntrySum(self, expr):
         return f"sum({self._print(expr.arg)})"
