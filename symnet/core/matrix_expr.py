@@ -40,6 +40,7 @@ class MatrixLoss:
     data: tuple[MatrixSymbol, ...]
     sizes: tuple[Symbol, ...]
     constants: tuple[Symbol, ...]
+    values: tuple[tuple[str, float], ...] = ()   # a number for each constant, when given (λ = 0.1)
 
     def __post_init__(self):
         if getattr(self.expr, "is_Matrix", False):

@@ -234,7 +234,7 @@ def declared(shapes) -> tuple[dict, dict]:
     return matrices, sizes
 
 
-def matrix_loss(text: str, shapes, wrt=None) -> MatrixLoss:
+def matrix_loss(text: str, shapes, wrt=None, constants=None) -> MatrixLoss:
     """A loss typed as matrix text with declared shapes: the Python entry of ``symnet grad --expr … --shapes …``.
 
     Args:
@@ -242,6 +242,7 @@ def matrix_loss(text: str, shapes, wrt=None) -> MatrixLoss:
         shapes: ``"X=N x 3, y=N, w=3"`` (a vector is a column; sizes are numbers or names bound by data),
             or a mapping {name: (rows, cols)}.
         wrt: the parameters (a name or names); default every matrix whose sizes are all numbers.
+        constants: a number for each scalar constant of the loss, ``{"lam": 0.1}`` (needed to compile it).
 
     Returns:
         A ``MatrixLoss`` (``.gradient()``, ``.program``; compile it with ``symnet.numeric.matrix_code``).
@@ -265,11 +266,21 @@ def matrix_loss(text: str, shapes, wrt=None) -> MatrixLoss:
                              None, None, "")
     params = tuple(matrices[n] for n in names if n in used)
     data = tuple(m for n, m in matrices.items() if n in used and n not in names)
-    constants = tuple(s for n, s in scalars.items() if n not in sizes and s in expr.free_symbols)
+    values, constants = constants, tuple(s for n, s in scalars.items() if n not in sizes and s in expr.free_symbols)
     if not params:
         raise ParseError(f"no parameter to differentiate by: {', '.join(names) or 'no matrix of numeric size'} "
                          f"does not appear in the loss; name one with wrt (--wrt)", None, None, "")
-    return MatrixLoss(expr, params, data, tuple(sizes.values()), constants)
+    return MatrixLoss(expr, params, data, tuple(sizes.values()), constants, constant_values(constants, values))
+
+
+def constant_values(constants, values) -> tuple:
+    """((name, number), …) for the given ``values`` {name: number}; ``ParseError`` for a name not in the loss."""
+    values = dict(values or {})
+    unknown = sorted(set(values) - {c.name for c in constants})
+    if unknown:
+        known = ", ".join(c.name for c in constants) or "none"
+        raise ParseError(f"{', '.join(unknown)} is not a constant of the loss (its constants: {known})", None, None, "")
+    return tuple((name, float(v)) for name, v in values.items())
 
 
 __all__ = ["ALLOWED", "FUNCTIONS", "matrix_loss", "declared"]

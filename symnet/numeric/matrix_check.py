@@ -36,9 +36,12 @@ def _int_or_name(d):
     return int(d) if d.is_Integer else str(d)
 
 
-def check_matrix_loss(loss, theta=None, data: Mapping | None = None, *, compiled=None, sizes: Mapping | None = None,
+def check_matrix_loss(loss, theta=None, X=None, y=None, *, compiled=None, sizes: Mapping | None = None,
                       seed: int = 0) -> GradCheckReport:
     """Compare the four gradients of ``loss`` at one point (theta and data random from ``seed`` where not given).
+
+    ``X`` (and ``y``) are the data arrays in declared order, or ``X`` a mapping {name: array}; ``sizes``
+    the sizes of random data ({"N": 6}; default 4).
 
     >>> from symnet.io.matrix_build import matrix_loss
     >>> check_matrix_loss(matrix_loss("norm2(X*w - y)^2/N", "X=N x 2, y=N, w=2")).ok
@@ -47,7 +50,7 @@ def check_matrix_loss(loss, theta=None, data: Mapping | None = None, *, compiled
     from symnet.numeric.matrix_code import compile_matrix_loss
 
     compiled = compiled or compile_matrix_loss(loss)
-    data = random_data(loss, sizes, seed) if data is None else dict(data)
+    data = random_data(loss, sizes, seed) if X is None else compiled.layout.as_mapping(X, y)
     shapes = compiled.layout.full_check(None, data, None)[1][1]
     if theta is None:
         theta = np.random.default_rng(seed + 1).normal(size=sum(int(np.prod(s)) for s in shapes))

@@ -129,7 +129,8 @@ def compile_matrix_loss(loss: MatrixLoss, constants: Mapping | None = None, wrt=
 
     Args:
         loss: a ``MatrixLoss`` (``symnet.io.matrix_build.matrix_loss``).
-        constants: a value for each constant (``{"lam": 0.1}``); sizes are read from the data.
+        constants: a value for each constant (``{"lam": 0.1}``), over the loss's own ``values``; sizes are
+            read from the data.
         wrt: the parameters (default: the loss's).
 
     Returns:
@@ -141,7 +142,7 @@ def compile_matrix_loss(loss: MatrixLoss, constants: Mapping | None = None, wrt=
     (1.0, array([ 0., -2.]))
     """
     check_names(loss)
-    values = dict(constants or {})
+    values = {**dict(loss.values), **dict(constants or {})}
     missing = [c.name for c in loss.constants if c.name not in values]
     unknown = sorted(set(values) - {c.name for c in loss.constants})
     if missing or unknown:

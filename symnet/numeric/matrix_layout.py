@@ -25,22 +25,28 @@ class MatrixExprLayout:
     constants: dict
 
     # ---- data -------------------------------------------------------------------------------------
+    def as_mapping(self, X, y=None) -> dict:
+        """The data as {name: array}: a mapping as given, or X (and y) in declared order."""
+        if isinstance(X, Mapping):
+            return dict(X)
+        arrays = [a for a in (X, y) if a is not None]
+        if len(arrays) != len(self.loss.data):
+            raise ValueError(f"the loss reads {len(self.loss.data)} data arrays "
+                             f"({', '.join(d.name for d in self.loss.data)}); got {len(arrays)}: pass a mapping "
+                             f"{{name: array}}")
+        return {d.name: a for d, a in zip(self.loss.data, arrays)}
+
     def bind(self, X, y=None) -> tuple[dict, list]:
         """({size name: value}, [data arrays as 2-D float arrays]) or ``ValueError`` saying what does not fit."""
         data = self.loss.data
-        if isinstance(X, Mapping):
-            if y is not None:
-                raise ValueError("give the data either as a mapping {name: array} or as X, y, not both")
-            missing = [d.name for d in data if d.name not in X]
-            if missing:
-                raise ValueError(f"no array for {', '.join(missing)}: the loss reads the data "
-                                 f"{', '.join(d.name for d in data)}")
-            given = [X[d.name] for d in data]
-        else:
-            given = [a for a in (X, y) if a is not None]
-            if len(given) != len(data):
-                raise ValueError(f"the loss reads {len(data)} data arrays ({', '.join(d.name for d in data)}); "
-                                 f"got {len(given)}: pass a mapping {{name: array}}")
+        if isinstance(X, Mapping) and y is not None:
+            raise ValueError("give the data either as a mapping {name: array} or as X, y, not both")
+        mapping = self.as_mapping(X, y)
+        missing = [d.name for d in data if d.name not in mapping]
+        if missing:
+            raise ValueError(f"no array for {', '.join(missing)}: the loss reads the data "
+                             f"{', '.join(d.name for d in data)}")
+        given = [mapping[d.name] for d in data]
         sizes: dict = {}
         return sizes, [self._array(d, a, sizes) for d, a in zip(data, given)]
 

@@ -8,7 +8,7 @@ its readable closed form with its shape, and with ``steps`` the program and its 
 
 from __future__ import annotations
 
-from sympy import HadamardPower, Symbol
+from sympy import HadamardPower, MatrixSymbol, Symbol
 
 from symnet.core.matrix_simplify import readable
 from symnet.render.notation import SUBSCRIPT, SUPERSCRIPT, SymnetLatexPrinter, TextPrinter, UnicodePrinter
@@ -30,6 +30,23 @@ def _coefficient(printer, c) -> str:
     return f"({text})" if c.is_Add or c.as_numer_denom()[1] != 1 else text
 
 
+def _terms(expr):
+    """A sum's terms as a textbook orders them: the ones with more matrices first, the negated ones last."""
+    return sorted(expr.args, key=lambda t: (t.could_extract_minus_sign(),
+                                            -sum(1 for a in t.atoms(MatrixSymbol))))
+
+
+def _join(printer, expr, minus="−"):
+    out = ""
+    for i, t in enumerate(_terms(expr)):
+        code = printer._print(t)
+        if i and code.startswith(("-", "−")):
+            out += f" {minus} {code[1:].lstrip()}"
+        else:
+            out += code if not i else f" + {code}"
+    return out
+
+
 class MatrixExprUnicodePrinter(UnicodePrinter):
     """‖X‖₂, ‖X‖², ‖X‖₁, Σ(X), tr(X), exp(X), A ⊘ B, X.^p as X^∘p; names as typed."""
 
@@ -45,6 +62,9 @@ class MatrixExprUnicodePrinter(UnicodePrinter):
         if coeff == 1:
             return body
         return ("−" + body) if coeff == -1 else f"{_coefficient(self, coeff)}·{body}"
+
+    def _print_MatAdd(self, expr):
+        return _join(self, expr)
 
     def _print_EntrySum(self, expr):
         return f"sum({self._print(expr.arg)})"
@@ -97,6 +117,9 @@ class MatrixExprTextPrinter(TextPrinter):
         body = " @ ".join(self.parenthesize(f, 60) for f in factors)
         return body if coeff == 1 else ("-" + body) if coeff == -1 else f"{_coefficient(self, coeff)}*{body}"
 
+    def _print_MatAdd(self, expr):
+        return _join(self, expr, "-")
+
     def _print_EntrySum(self, expr):
         return f"sum({self._print(expr.arg)})"
 
@@ -135,6 +158,9 @@ class MatrixExprLatexPrinter(SymnetLatexPrinter):
 
     def _print_Symbol(self, expr, style="plain"):
         return LATEX_NAMES.get(expr.name) or super()._print_Symbol(expr, style)
+
+    def _print_MatAdd(self, expr):
+        return _join(self, expr, "-")
 
     def _print_EntrySum(self, expr):
         return r"\operatorname{sum}\left(%s\right)" % self._print(expr.arg)
@@ -190,7 +216,6 @@ def shape_text(symbol, times: str = " × ") -> str:
 
 def gradient_rows(loss, gradient):
     """(∂L/∂p symbol, readable closed form, shape) for each parameter of ``gradient``."""
-    from sympy import MatrixSymbol
     return [(MatrixSymbol(f"delta_{p.name}", *p.shape), readable(gradient.expanded(p, max_ops=10**6)), p)
             for p in gradient.wrt]
 
