@@ -63,7 +63,9 @@ class MatrixExprLayout:
         return a
 
     def shape_text(self, symbol, sizes) -> str:
-        return " × ".join(str(sizes.get(str(d), d)) for d in symbol.shape)
+        """``N × 3`` and, once N is bound, ``N × 3 (N = 40)``."""
+        bound = [f"{d} = {sizes[str(d)]}" for d in symbol.shape if d.is_Symbol and str(d) in sizes]
+        return " × ".join(map(str, symbol.shape)) + (f" ({', '.join(bound)})" if bound else "")
 
     def param_shapes(self, sizes) -> tuple:
         shapes = []
