@@ -1,0 +1,73 @@
+"""``symnet grad/codegen --expr … --shapes …``: a loss typed as a matrix expression on the command line."""
+
+from __future__ import annotations
+
+import json
+import runpy
+
+import numpy as np
+from scipy.special import expit
+
+from tests.cli_helpers import refused, run
+
+SHAPES = "X=N x 3, y=N, w=3"
+RIDGE = "norm2(X*w - y)^2/N + lam*norm2(w)^2"
+LOGISTIC = "sum(log(exp(-y.*(X*w)) + vector(1)))"
+
+
+def test_grad_prints_the_ridge_gradient_in_closed_form():
+    result = run("grad", "--expr", RIDGE, "--shapes", SHAPES, "--wrt", "w")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "L = λ·‖w‖² + ‖X w − y‖²/N",
+        "shapes: X: N × 3, y: N × 1, w: 3 × 1",
+        "∂L/∂w = (2/N)·Xᵀ (X w − y) + 2·λ·w    (3 × 1)"]
+
+
+def test_grad_prints_the_logistic_gradient_and_its_steps():
+    result = run("grad", "--expr", LOGISTIC, "--shapes", SHAPES, "--steps", "--format", "text")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[2] == "delta_w = -X.T @ (sigmoid(-(y * (X @ w))) * y)    (3 x 1)"
+    assert "u2 = softplus(u1)" in lines and "s1 = sum(u2)" in lines
+
+
+def test_grad_latex_and_json():
+    latex = run("grad", "--expr", RIDGE, "--shapes", SHAPES, "--format", "latex").output
+    assert r"\frac{\partial L}{\partial w} &= \frac{2}{N} X^{\mathsf T} \left(X w - y\right) + 2 \lambda w" in latex
+    data = json.loads(run("grad", "--expr", RIDGE, "--shapes", SHAPES, "--format", "json").output)
+    assert data["gradient"]["w"]["text"] == "(2/N)*X.T @ (X @ w - y) + 2*lam*w"
+    assert data["shapes"] == {"X": ["N", "3"], "y": ["N", "1"], "w": ["3", "1"]}
+
+
+def test_codegen_writes_a_module_that_runs_on_its_own(tmp_path):
+    out = tmp_path / "logistic.py"
+    result = run("codegen", "--expr", LOGISTIC, "--shapes", SHAPES, "-o", out)
+    assert result.exit_code == 0, result.output
+    module = runpy.run_path(str(out))
+    rng = np.random.default_rng(0)
+    X, y, w = rng.normal(size=(20, 3)), np.sign(rng.normal(size=(20, 1))), rng.normal(size=(3, 1))
+    value, g = module["value_and_grad"](X, y, 20, w)
+    assert np.isclose(value, np.logaddexp(0, -y * (X @ w)).sum())
+    assert np.allclose(g, -X.T @ (y * expit(-y * (X @ w))))
+
+
+def test_bad_matrix_input_is_one_line_and_exit_2():
+    refused(run("grad", "--expr", "X*y", "--shapes", SHAPES), "shape mismatch in the product of X (N × 3) and y",
+            "^")
+    refused(run("grad", "--expr", "sum(X)", "--shapes", "X=N x"), "size")
+    refused(run("grad", "--expr", "nope(w)", "--shapes", "w=3"), "unknown function 'nope'")
+    refused(run("grad", "--expr", RIDGE, "--shapes", SHAPES, "--wrt", "q"), "cannot differentiate by 'q'")
+    refused(run("codegen", "--expr", "norm2(numpy)", "--shapes", "numpy=3"), "'numpy' is taken")
+
+
+def test_shapes_and_steps_go_with_the_right_options():
+    refused(run("grad", "seed", "--shapes", SHAPES), "--shapes goes with --expr")
+    refused(run("grad", "--expr", "sum(w)", "--shapes", "w=3", "--inputs", "x"), "--inputs does not go with --shapes")
+    refused(run("grad", "seed", "--steps"), "--steps goes with --shapes")
+    refused(run("grad", "--expr", "sum(w)", "--shapes", "w=3", "--expanded"), "--expanded")
+
+
+def test_scalar_expressions_still_work_without_shapes():
+    result = run("grad", "--expr", "w*x", "--inputs", "x")
+    assert result.exit_code == 0 and "loss" in result.output
