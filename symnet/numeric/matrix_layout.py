@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from symnet.numeric.batch import real_array
+from symnet.numeric.matrix_printer import module_source
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,6 @@ class MatrixExprLayout:
         return tuple(p.name for p in self.params)
 
     def module(self, compiled) -> str:
-        from symnet.numeric.matrix_code import module_source
         return module_source(compiled)
 
     def predict(self, compiled, theta, X):
