@@ -37,7 +37,7 @@ def test_every_listed_primitive_is_checked_once_at_a_fixed_shape():
 
 
 def test_norm_rows_symbolically_against_sympy_diff():
-    """The adjoint of ‖P‖ and ‖P‖² (VJP with δ = 1) equals sympy.diff of the explicit formula, entry by entry."""
+    """The adjoint of ‖P‖ and ‖P‖² (VJP with δ = 1) is sympy.diff of the explicit formula, entry by entry."""
     P = MatrixSymbol("P", 2, 2)
     for node, ans in ((Norm2(P), None), (SquaredNorm(P), None), (EntrySum(HadamardProduct(P, P)), None)):
         adjoint = matrix_vjp(node, P, 1, ans=node)

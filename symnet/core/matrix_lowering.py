@@ -41,7 +41,8 @@ def lower(expr: Basic, sizes: dict, grids: dict | None = None):
                 grids[node] = entry_symbols(node, sizes)
                 total[0] += len(grids[node])
                 if total[0] > MAX_ENTRIES:
-                    raise ValueError(f"too many entries to lower to scalars (more than {MAX_ENTRIES}); use smaller sizes")
+                    raise ValueError(f"too many entries to lower to scalars (more than {MAX_ENTRIES}); "
+                                     f"use smaller sizes")
             out = grids[node]
         elif node.is_Atom:
             out = sizes.get(node, node)

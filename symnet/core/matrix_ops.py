@@ -1,7 +1,8 @@
 """Matrix primitives a typed loss needs beyond SymPy's own (MatMul, MatAdd, Transpose, HadamardProduct, Trace),
 each with its vector–Jacobian row (``vjp(delta, ans, *args)``, the convention of ``matrix_rules``):
 
-    sum  Σᵢⱼ Xᵢⱼ        → δ·𝟙                     norm2  ‖X‖ = √(Σ Xᵢⱼ²) → (δ/‖X‖)·X,  ‖X‖² → 2δ·X
+    sum  Σᵢⱼ Xᵢⱼ        → δ·𝟙                     norm2  ‖X‖ = √(Σ Xᵢⱼ²) → (δ/‖X‖)·X
+    ‖X‖² (``SquaredNorm``) → 2δ·X
     norm1  Σ |Xᵢⱼ|       → δ·sign(X)               trace  tr X → δ·I
     exp(X) entrywise     → δ ⊙ exp(X)              log(X)  → δ ⊘ X
     |X| entrywise        → δ ⊙ sign(X)             √X      → δ ⊘ (2√X)

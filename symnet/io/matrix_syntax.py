@@ -33,7 +33,7 @@ _PRODUCTS = ("*", "@", "/", ".*", "./")
 
 
 def tokens(text: str) -> list[tuple[str, str, int]]:
-    """(kind, text, column) for each token, then ("end", "", len(text)); ``ParseError`` at a character no token starts with."""
+    """(kind, text, column) for each token, then ("end", "", len(text)); ``ParseError`` where no token starts."""
     if len(text) > MAX_LENGTH:
         raise ParseError(f"the expression is {len(text)} characters long (at most {MAX_LENGTH})", None, None, "")
     out, pos = [], 0
@@ -124,7 +124,8 @@ class _Reader:
             return self.node("number", value, (), column)
         if kind == "name":
             if not NAME_PATTERN.match(value):
-                self.fail(f"{value!r} is not a valid name (a letter, then letters, digits or single underscores)", column)
+                self.fail(f"{value!r} is not a valid name (a letter, then letters, digits or single underscores)",
+                          column)
             if self.peek()[1] == "(":
                 return self.call(value, column)
             return self.node("name", value, (), column)

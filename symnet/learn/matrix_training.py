@@ -53,12 +53,13 @@ def fit_matrix_loss(loss, data, optimizer="adam", learning_rate=0.05, epochs=200
     shapes = fn.layout.full_check(None, data, None)[1][1]
     size = sum(int(np.prod(s)) for s in shapes)
     theta = rng.normal(scale=0.1, size=size) if theta0 is None else np.array(theta0, dtype=float).ravel()
-    state, losses, start = opt.init(theta), [fn(theta, data, None)[0]], time.perf_counter()
+    _, whole, _ = fn.checker(theta, data, None)            # checked once: each epoch runs the generated code
+    state, losses, start = opt.init(theta), [fn.run(whole, None, theta)[0]], time.perf_counter()
     for epoch in range(1, int(epochs) + 1):
         for batch in _batches(data, batch_size, rng):
-            _, gradient = fn(theta, batch, None)
+            _, gradient = fn.run(whole, None, theta) if batch is data else fn(theta, batch, None)
             theta, state = opt.step(theta, gradient, state)
-        losses.append(fn(theta, data, None)[0])
+        losses.append(fn.run(whole, None, theta)[0])
         if not np.isfinite(losses[-1]):
             raise ValueError(f"training diverged at epoch {epoch} (loss {losses[-1]}): lower the learning rate")
         if callback is not None and callback(epoch, theta, losses[-1]):

@@ -15,7 +15,7 @@ import builtins
 import keyword
 from collections.abc import Mapping
 
-import numpy as np
+import numpy as np  # noqa: F401  (the doctest)
 from sympy import lambdify
 
 from symnet.core.matrix_expr import MatrixLoss

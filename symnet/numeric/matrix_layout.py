@@ -8,6 +8,7 @@ one ``CompiledLoss`` (see ``symnet.numeric.compiled``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -54,7 +55,7 @@ class MatrixExprLayout:
     def _array(self, symbol, value, sizes) -> np.ndarray:
         a = real_array(value, symbol.name)
         a = a[:, None] if a.ndim == 1 else a
-        if a.ndim != 2 or not np.isfinite(a).all():
+        if a.ndim != 2 or not (math.isfinite(np.vdot(a, a)) or np.isfinite(a).all()):   # Σa² finite ⇔ all are
             raise ValueError(f"{symbol.name} must be a finite vector or matrix; got shape {np.shape(value)}")
         for axis, (dim, n) in enumerate(zip(symbol.shape, a.shape)):
             want = sizes.setdefault(dim.name, n) if dim.is_Symbol else int(dim)

@@ -221,7 +221,7 @@ def gradient_rows(loss, gradient):
 
 
 def report(loss, gradient, fmt: str = "unicode", steps: bool = False) -> str:
-    """What ``symnet grad --expr … --shapes …`` prints (``fmt``: unicode, text or latex; markdown is LaTeX in $$)."""
+    """What ``symnet grad --expr … --shapes …`` prints (``fmt``: unicode, text, latex; markdown: LaTeX in $$)."""
     if fmt == "markdown":
         return "$$\n" + report(loss, gradient, "latex", steps) + "\n$$"
     show = {"latex": latex, "text": text}.get(fmt, unicode)
