@@ -71,3 +71,15 @@ def test_shapes_and_steps_go_with_the_right_options():
 def test_scalar_expressions_still_work_without_shapes():
     result = run("grad", "--expr", "w*x", "--inputs", "x")
     assert result.exit_code == 0 and "loss" in result.output
+
+
+def test_check_compares_four_gradients_at_a_random_point():
+    result = run("check", "--expr", RIDGE, "--shapes", SHAPES, "--seed", "1", "--batch", "5")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0].split() == ["param", "matrix", "lowered", "sympy", "finite_diff", "max",
+                                                     "diff", "ok"]
+    assert "all gradients agree" in result.output
+    data = json.loads(run("check", "--expr", RIDGE, "--shapes", SHAPES, "--batch", "5", "--format", "json").output)
+    assert data["ok"] and data["sizes"] == {"N": 5} and set(data["constants"]) == {"lam"}
+    refused(run("check", "--expr", "sum(w)", "--shapes", "w=3", "--order", "2"), "first order")
+    refused(run("check", "--expr", "sum(w)", "--shapes", "w=3", "--at", "w=1"), "--at does not go with --shapes")

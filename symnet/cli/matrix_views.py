@@ -3,7 +3,7 @@
     symnet grad --expr "norm2(X*w - y)^2/N + lam*norm2(w)^2" --shapes "X=N x 3, y=N, w=3" --wrt w
     symnet codegen --expr "sum(log(exp(-y.*(X*w)) + vector(1)))" --shapes "X=N x 3, y=N, w=3"
 
-``matrix_options(kind)`` adds ``--shapes`` (and ``--steps`` to ``grad``) to a command; when ``--shapes`` is
+``matrix_options(kind)`` adds ``--shapes`` (and ``--steps`` to ``grad``) to ``grad``, ``codegen`` or ``check``; when ``--shapes`` is
 given the typed loss is read by the matrix parser (``symnet.io.matrix_syntax``, never the scalar first pass)
 and printed here, else the command runs as before. SymPy is imported inside.
 """
@@ -11,6 +11,7 @@ and printed here, else the command runs as before. SymPy is imported inside.
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 
 import click
 
@@ -33,9 +34,10 @@ def matrix_options(kind: str):
                 return func(*args, **kwargs)
             with handle_errors():
                 _refuse_other_options(kwargs)
-                view = grad_view if kind == "grad" else codegen_view
-                emit(view(kwargs, shapes, steps), kwargs.get("output"), kwargs.get("ascii", False),
-                     kwargs.get("fmt", "text"))
+                text, status = VIEWS[kind](kwargs, shapes, steps)
+                emit(text, kwargs.get("output"), kwargs.get("ascii", False), kwargs.get("fmt", "text"))
+            if status:
+                raise SystemExit(status)
         command = click.option("--shapes", metavar="SHAPES", help=SHAPES_HELP)(command)
         if kind == "grad":
             command = click.option("--steps", is_flag=True, help=STEPS_HELP)(command)
@@ -53,6 +55,8 @@ def _refuse_other_options(kwargs) -> None:
                                    f"with --wrt and its data by their shapes")
     if kwargs.get("expanded"):
         raise click.UsageError("--expanded does not go with --shapes: the gradient is printed in closed form already")
+    if kwargs.get("order", 1) != 1:
+        raise click.UsageError("--order 2 does not go with --shapes: a typed matrix loss is checked to first order")
 
 
 def _loss(kwargs, shapes):
@@ -71,7 +75,7 @@ def grad_view(kwargs, shapes: str, steps: bool) -> str:
 
         loss = _loss(kwargs, shapes)
         gradient = loss.gradient()
-        return gradient_json(loss, gradient) if fmt == "json" else report(loss, gradient, fmt, steps)
+        return (gradient_json(loss, gradient) if fmt == "json" else report(loss, gradient, fmt, steps)), 0
 
 
 def codegen_view(kwargs, shapes: str, steps: bool) -> str:
@@ -80,4 +84,33 @@ def codegen_view(kwargs, shapes: str, steps: bool) -> str:
         from symnet.numeric.matrix_code import compile_matrix_loss
 
         loss = _loss(kwargs, shapes)
-        return compile_matrix_loss(loss, {c.name: 0.0 for c in loss.constants}).module
+        return compile_matrix_loss(loss, {c.name: 0.0 for c in loss.constants}).module, 0
+
+
+def check_view(kwargs, shapes: str, steps: bool):
+    """The four-way check at a random point: sizes such as N are ``--batch``, data and constants random (``--seed``)."""
+    import json
+
+    import numpy as np
+
+    from .common import EXIT_CHECK_FAILED
+
+    with time_limit(kwargs.get("timeout"), "the gradient check", "use smaller sizes or a larger --timeout"):
+        from symnet.io.matrix_build import constant_values
+        from symnet.numeric.matrix_check import check_matrix_loss
+
+        seed, loss = kwargs.get("seed", 0), _loss(kwargs, shapes)
+        values = dict(zip((c.name for c in loss.constants), np.random.default_rng(seed + 2).uniform(0.1, 1.0, 9)))
+        loss = replace(loss, values=constant_values(loss.constants, values))
+        sizes = {s.name: kwargs.get("batch", 8) for s in loss.sizes}
+        report = check_matrix_loss(loss, sizes=sizes, seed=seed)
+    status = 0 if report.ok else EXIT_CHECK_FAILED
+    if kwargs.get("fmt") == "json":
+        rows = {r.param: {"values": dict(zip(report.methods, r.values)), "max_error": r.max_error, "ok": r.ok}
+                for r in report.rows}
+        return json.dumps({"ok": report.ok, "loss": report.loss, "methods": list(report.methods),
+                           "constants": dict(loss.values), "sizes": sizes, "gradients": rows}, indent=2), status
+    return (report._repr_markdown_() if kwargs.get("fmt") == "markdown" else str(report)), status
+
+
+VIEWS = {"grad": grad_view, "codegen": codegen_view, "check": check_view}
