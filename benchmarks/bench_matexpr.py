@@ -2,7 +2,8 @@
 
     symnet     ``symnet.value_and_grad(matrix_loss("sum(log(exp(-y.*(X*w)) + vector(1)))", …))``: the generated
                function on already checked data (``fn.run``, what a training loop calls), and the public call
-               ``fn(theta, X, y)`` (which checks shapes and finiteness first)
+               ``fn(theta, X, y)`` (shapes checked first; the data are searched for NaN/inf only when a
+               result is not finite)
     hand       z = X @ w; value = logaddexp(0, −y z).sum(); g = −Xᵀ(y ⊙ σ(−y z))
 
 Both are checked equal first, then timed round by round (alternating, so load on the shared machine hits

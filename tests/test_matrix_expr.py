@@ -91,6 +91,8 @@ def test_data_by_name_and_sizes_bound_from_the_data():
     (lambda fn, X, y: fn(np.zeros(3), X, None), "reads 2 data arrays"),
     (lambda fn, X, y: fn(np.zeros(3), {"X": X}, None), "no array for y"),
     (lambda fn, X, y: fn(np.full(3, np.nan), X, y), "finite"),
+    (lambda fn, X, y: fn(np.zeros(3), np.where(np.arange(40)[:, None] == 6, np.inf, X), y), "X must be finite; row 7"),
+    (lambda fn, X, y: fn(np.zeros(3), X, np.where(np.arange(40) == 2, np.nan, y)), "y must be finite; row 3"),
 ])
 def test_bad_calls_are_refused_with_what_to_do(call, words):
     X, y, _ = data()

@@ -55,8 +55,8 @@ class MatrixExprLayout:
     def _array(self, symbol, value, sizes) -> np.ndarray:
         a = real_array(value, symbol.name)
         a = a[:, None] if a.ndim == 1 else a
-        if a.ndim != 2 or not (math.isfinite(np.vdot(a, a)) or np.isfinite(a).all()):   # Σa² finite ⇔ all are
-            raise ValueError(f"{symbol.name} must be a finite vector or matrix; got shape {np.shape(value)}")
+        if a.ndim != 2:
+            raise ValueError(f"{symbol.name} must be a vector or a matrix; got shape {np.shape(value)}")
         for axis, (dim, n) in enumerate(zip(symbol.shape, a.shape)):
             want = sizes.setdefault(dim.name, n) if dim.is_Symbol else int(dim)
             if want != n:
@@ -102,10 +102,25 @@ class MatrixExprLayout:
 
         def run(arguments, y, theta):
             values, shapes = arguments
-            with np.errstate(over="ignore", under="ignore"):
+            with np.errstate(all="ignore"):
                 total, *grads = function(*values, *self.split(theta, shapes))
-            return float(total), np.concatenate([np.asarray(g, dtype=float).ravel() for g in grads])
+            flat = np.concatenate([np.asarray(g, dtype=float).ravel() for g in grads])
+            if not (math.isfinite(total) and math.isfinite(np.vdot(flat, flat))):
+                self.check_finite(values)           # NaN or inf in the data: say where (else the loss overflowed)
+            return float(total), flat
         return run
+
+    def check_finite(self, values) -> None:
+        """``ValueError`` naming the first data array with a NaN or inf, and its row.
+
+        Run only when a result is not finite: a NaN or inf in the data reaches the loss or the gradient
+        (0·inf is NaN), so finite results need no look at the N × d data (which costs as much as a product).
+        """
+        for d, a in zip(self.loss.data, values):
+            bad = ~np.isfinite(a)
+            if bad.any():
+                row = int(np.flatnonzero(bad.any(axis=1))[0]) + 1
+                raise ValueError(f"{d.name} must be finite; row {row} holds a value that is not (NaN or inf)")
 
     def split(self, theta, shapes) -> list:
         out, start = [], 0
