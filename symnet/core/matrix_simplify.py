@@ -38,25 +38,28 @@ def _flat(expr):
     return [f for a in expr.args for f in _flat(a)]
 
 
-def _coeff_matrices(expr):
-    """(scalar c, [matrix factors]) of a product, or (1, [expr])."""
-    if isinstance(expr, MatMul):
-        c, factors = expr.as_coeff_matrices()
-        return c, list(factors)
-    return S.One, [expr]
+def _flatten(expr):
+    """(scalar c, [matrix factors]) of a product, nested products opened, no scalar distributed over a sum."""
+    if not isinstance(expr, MatMul):
+        return (S.One, [expr]) if getattr(expr, "is_Matrix", False) else (expr, [])
+    c, factors = S.One, []
+    for a in expr.args:
+        ca, fa = _flatten(a)
+        c, factors = c * ca, factors + fa
+    return c, factors
 
 
 def _product(c, factors):
-    factors = [f for f in factors if not (isinstance(f, MatMul) and not f.args)]
-    body = factors[0] if len(factors) == 1 else MatMul(*factors)
-    return body if c == 1 else MatMul(c, body).doit(deep=False)
+    c2, flat = _flatten(MatMul(*factors)) if len(factors) > 1 else _flatten(factors[0])
+    c *= c2
+    if c == 1:
+        return flat[0] if len(flat) == 1 else MatMul(*flat)
+    return MatMul(c, *flat)
 
 
 def _matmul(expr):
-    c, factors = _coeff_matrices(expr.doit(deep=False))
-    if c == 0:
-        return expr
-    return _product(c, factors)
+    c, factors = _flatten(expr)
+    return expr if c == 0 or not factors else _product(c, factors)
 
 
 def exp_plus_one(expr):
@@ -83,14 +86,14 @@ def _sigmoids(factors):
 
 
 def _negate(u):
-    c, factors = _coeff_matrices(u)
+    c, factors = _flatten(u)
     return _product(-c, factors)
 
 
 def _hadamard(expr):
     coeff, factors = S.One, []
     for f in expr.args:
-        c, parts = _coeff_matrices(f)
+        c, parts = _flatten(f)
         coeff *= c
         inner = parts[0] if len(parts) == 1 else MatMul(*parts)
         factors.extend(inner.args if isinstance(inner, HadamardProduct) else [inner])
@@ -104,14 +107,15 @@ def _matadd(expr):
     expr = expr.doit(deep=False)        # w + w → 2w
     if not isinstance(expr, MatAdd):
         return expr
-    terms = [_coeff_matrices(t) for t in expr.args]
-    if len(terms) < 2 or any(len(f) < 2 for _, f in terms) or len({f[0] for _, f in terms}) != 1:
-        return expr
-    first = terms[0][1][0]
+    terms = [_flatten(t) for t in expr.args]
     c0 = -terms[0][0] if terms[0][0].could_extract_minus_sign() else terms[0][0]
     common = c0 if all(c in (c0, -c0) for c, _ in terms) else S.One   # ±c everywhere: c out of the sum
+    if any(len(f) < 2 for _, f in terms) or len({f[0] for _, f in terms}) != 1:   # no common left factor
+        if common == 1:
+            return expr
+        return _product(common, [MatAdd(*(_product(c / common, f) for c, f in terms))])
     rest = MatAdd(*(_product(c / common, f[1:]) for c, f in terms)).doit(deep=False)
-    return _product(common, [first, rest])
+    return _product(common, [terms[0][1][0], rest])
 
 
 def _activation_prime(expr):

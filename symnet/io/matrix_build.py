@@ -101,8 +101,8 @@ FUNCTIONS = {
 
 def _add(a, b, sign):
     a, b = _filled(a, b), _filled(b, a)
-    if _is_matrix(a) != _is_matrix(b):          # wᵀw + 1: a 1 × 1 product is a number
-        a, b = _scalar(a), _scalar(b)
+    if _is_matrix(a) != _is_matrix(b) or (_is_matrix(a) and (a.shape == (1, 1)) != (b.shape == (1, 1))):
+        a, b = _scalar(a), _scalar(b)          # wᵀw + 1, Xw + b with b 1 × 1: a 1 × 1 matrix is a number
     if _is_matrix(a) != _is_matrix(b):          # a number added to every entry
         a, b = (a, _scale(b, OneMatrix(*a.shape))) if _is_matrix(a) else (_scale(a, OneMatrix(*b.shape)), b)
     if _is_matrix(a) and a.shape != b.shape:
@@ -120,6 +120,11 @@ def _filled(x, other):
 
 
 def _product(a, b):
+    if isinstance(a, Fill) or isinstance(b, Fill):     # b*vector(1): still ones, scaled
+        fill, other = (a, _scalar(b)) if isinstance(a, Fill) else (b, _scalar(a))
+        if _is_matrix(other) or isinstance(other, Fill):
+            raise ValueError("vector(c) takes its shape from a matrix on the other side of + - .* or ./")
+        return Fill(fill.value * other)
     if not (_is_matrix(a) and _is_matrix(b)):
         return _scale(a, b) if _is_matrix(b) else _scale(b, a) if _is_matrix(a) else a * b
     if a.shape[1] != b.shape[0]:

@@ -61,7 +61,7 @@ class MatrixExprUnicodePrinter(UnicodePrinter):
         body = " ".join(self.parenthesize(f, 60) for f in factors)
         if coeff == 1:
             return body
-        return ("−" + body) if coeff == -1 else f"{_coefficient(self, coeff)}·{body}"
+        return ("−" + body) if coeff == -1 else f"{_coefficient(self, coeff).replace('-', '−', 1)}·{body}"
 
     def _print_MatAdd(self, expr):
         return _join(self, expr)
