@@ -138,3 +138,19 @@ def test_train_in_row_batches_keeps_the_mean():
     batched = symnet.train(loss, (X, y), epochs=60, learning_rate=0.05, optimizer="sgd", batch_size=16)
     best = np.linalg.lstsq(X, y, rcond=None)[0]
     assert np.linalg.norm(batched.theta - best) < 0.2 and np.linalg.norm(whole.theta - best) < 0.2
+
+
+@pytest.mark.parametrize("text, shapes", [
+    ("norm2(X*w + b - y)^2", "X=N x 3, y=N, w=3, b=1"),
+    ("norm2(X*w + b*vector(1) - y)^2", "X=N x 3, y=N, w=3, b=1"),
+    ("norm2(W2*tanh(W1*x) - y)^2", "x=3, W1=4 x 3, W2=2 x 4, y=2"),
+    ("-sum(y .* log(sigmoid(X*w)) + (vector(1) - y) .* log(vector(1) - sigmoid(X*w)))", "X=N x 3, y=N, w=3"),
+    ("sum(X*A*X') + tr(A)^2", "X=2 x 3, A=3 x 3"),
+])
+def test_models_people_type_check_four_ways(text, shapes):
+    assert symnet.check_grads(matrix_loss(text, shapes)).ok
+
+
+def test_a_two_layer_network_reads_with_the_factor_two_outside():
+    assert unicode(closed("norm2(W2*tanh(W1*x) - y)^2", "W2", "x=3, W1=4 x 3, W2=2 x 4, y=2")) == \
+        "2·(W₂ tanh(W₁ x) − y) tanh(W₁ x)ᵀ"
