@@ -8,10 +8,10 @@ result is an ordinary scalar formula: symnet's scalar rule table differentiates 
 
 from __future__ import annotations
 
-from sympy import (Basic, HadamardPower, HadamardProduct, Identity, Integer, MatAdd, MatMul, Matrix, MatrixSymbol,
-                   OneMatrix, Symbol, Trace, Transpose, ZeroMatrix, eye, ones, zeros)
+from sympy import (Basic, HadamardPower, HadamardProduct, Identity, MatAdd, MatMul, Matrix, MatrixSymbol, OneMatrix,
+                   Symbol, Trace, Transpose, ZeroMatrix, eye, ones, zeros)
 
-from symnet.core.matrix_ops import Entrywise, MatrixToScalar, Scale
+from symnet.core.matrix_ops import Entrywise, MatrixToScalar, Scale, entrywise_scalar
 from symnet.core.matrix_rules import Apply
 from symnet.core.neuron import ACTIVATIONS
 
@@ -57,38 +57,41 @@ def _dims(node, sizes):
     return tuple(int(sizes.get(d, d)) for d in node.shape)
 
 
+def _fold(op):
+    """A binary ``op`` folded over a node's lowered arguments."""
+    def lower_all(node, args, sizes):
+        out = args[0]
+        for a in args[1:]:
+            out = op(out, a)
+        return out
+    return lower_all
+
+
+def _constant(node, args, sizes):
+    rows, cols = _dims(node, sizes)
+    return ones(rows, cols) if isinstance(node, OneMatrix) else eye(rows) if isinstance(node, Identity) \
+        else zeros(rows, cols)
+
+
+# each matrix node's explicit form from its lowered arguments (a Matrix, or a scalar formula)
+LOWERINGS = {
+    OneMatrix: _constant, Identity: _constant, ZeroMatrix: _constant,
+    MatMul: _fold(lambda a, b: a * b),
+    MatAdd: _fold(lambda a, b: a + b),
+    HadamardProduct: _fold(lambda a, b: a.multiply_elementwise(b)),
+    Transpose: lambda node, args, sizes: args[0].T,
+    HadamardPower: lambda node, args, sizes: args[0].applyfunc(lambda e: e ** args[1]),
+    Apply: lambda node, args, sizes: args[1].applyfunc(ACTIVATIONS[node.name]),
+    Entrywise: lambda node, args, sizes: args[1].applyfunc(lambda e: entrywise_scalar(node.name, e)),
+    Scale: lambda node, args, sizes: args[0] * args[1],
+    Trace: lambda node, args, sizes: args[0].trace(),
+}
+
+
 def _lower_node(node, args, sizes):
-    if isinstance(node, (OneMatrix, Identity, ZeroMatrix)):
-        rows, cols = _dims(node, sizes)
-        return ones(rows, cols) if isinstance(node, OneMatrix) else eye(rows) if isinstance(node, Identity) \
-            else zeros(rows, cols)
-    if isinstance(node, MatMul):
-        out = Integer(1)
-        for a in args:
-            out = out * a
-        return out
-    if isinstance(node, MatAdd):
-        out = args[0]
-        for a in args[1:]:
-            out = out + a
-        return out
-    if isinstance(node, Transpose):
-        return args[0].T
-    if isinstance(node, HadamardProduct):
-        out = args[0]
-        for a in args[1:]:
-            out = out.multiply_elementwise(a)
-        return out
-    if isinstance(node, HadamardPower):
-        return args[0].applyfunc(lambda e: e ** args[1])
-    if isinstance(node, Apply):
-        return args[1].applyfunc(ACTIVATIONS[node.name])
-    if isinstance(node, Entrywise):
-        return args[1].applyfunc(lambda e: Entrywise(node.name, MatrixSymbol("_", 1, 1))._entry_of(e))
-    if isinstance(node, Scale):
-        return args[0] * args[1]
-    if isinstance(node, Trace):
-        return args[0].trace()
+    for klass in type(node).__mro__:
+        if klass in LOWERINGS:
+            return LOWERINGS[klass](node, args, sizes)
     if isinstance(node, MatrixToScalar):
         return node.explicit(list(args[0]))
-    return node.func(*args)
+    return node.func(*args)        # a scalar operation (Add, Mul, Pow, a function) of lowered scalars

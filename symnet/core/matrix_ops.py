@@ -39,12 +39,13 @@ class Entrywise(MatrixExpr):
         return self.args[1].shape
 
     def _entry(self, i, j, **kwargs):
-        return self._entry_of(self.args[1][i, j])
+        return entrywise_scalar(self.name, self.args[1][i, j])
 
-    def _entry_of(self, value):
-        """The function applied to one scalar ``value``."""
-        from sympy import Abs, exp, log, sign, sqrt
-        return {"exp": exp, "log": log, "abs": Abs, "sqrt": sqrt, "sign": sign}[self.name](value)
+
+def entrywise_scalar(name: str, value):
+    """``name`` (exp, log, abs, sqrt, sign) applied to one scalar ``value``: an entry of ``Entrywise``."""
+    from sympy import Abs, exp, log, sign, sqrt
+    return {"exp": exp, "log": log, "abs": Abs, "sqrt": sqrt, "sign": sign}[name](value)
 
 
 class MatrixToScalar(Expr):
