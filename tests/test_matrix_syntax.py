@@ -101,3 +101,26 @@ def test_tokens_never_run_code():
     kinds = [k for k, _, _ in tokens("X'.*Y./Z.^2 @ w.T")]
     assert kinds == ["name", "op", "op", "name", "op", "name", "op", "number", "op", "name", "op", "end"]
     assert parse_tree("-x")[0] == "neg"
+
+
+TOKENS = ("X", "y", "w", "N", "lam", "1", "2.5", "0", "+", "-", "*", "@", "/", "^", ".*", "./", ".^", "'", ".T",
+          "(", ")", ",", "sum(", "norm2(", "norm1(", "tr(", "exp(", "log(", "sigmoid(", "vector(", "mean(", "abs(",
+          "sqrt(", " ", "1e400", "3e-400")
+
+
+def test_random_token_soup_is_read_or_refused_with_one_message():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from tests.strategies import examples
+
+    @settings(max_examples=examples(300), deadline=None)
+    @given(st.lists(st.sampled_from(TOKENS), min_size=1, max_size=12))
+    def check(parts):
+        try:
+            loss = matrix_loss("".join(parts), SHAPES, wrt="w")
+        except (ParseError, ValueError) as err:
+            assert str(err) and "\n" not in str(err)
+            return
+        assert not getattr(loss.expr, "is_Matrix", False) and loss.params
+    check()

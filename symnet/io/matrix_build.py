@@ -152,12 +152,20 @@ def _hadamard(a, b, divide=False):
 
 
 def _divide(a, b):
+    if isinstance(b, Fill) or (isinstance(a, Fill) and _is_matrix(b)):
+        raise ValueError("vector(c) takes its shape from a matrix on the other side of + - .* or ./")
+    if isinstance(a, Fill):
+        return Fill(a.value / _scalar(b))
     if _is_matrix(b):
         raise ValueError(f"cannot divide by a {_shape_text(b)} matrix: use ./ to divide entry by entry")
     return _scale(1 / b, a) if _is_matrix(a) else a / b
 
 
 def _power(a, b, entrywise):
+    if isinstance(a, Fill) and entrywise and not _is_matrix(b) and not isinstance(b, Fill):
+        return Fill(a.value ** b)                 # (c·𝟙).^p = cᵖ·𝟙
+    if isinstance(a, Fill) or isinstance(b, Fill):
+        raise ValueError("vector(c) takes its shape from a matrix on the other side of + - .* or ./")
     if _is_matrix(b):
         raise ValueError(f"an exponent is a number; got a {_shape_text(b)} matrix")
     if isinstance(a, Norm2) and b.is_number:     # ‖X‖^p = (‖X‖²)^(p/2): no 0/0 in the gradient at X = 0
@@ -191,7 +199,7 @@ class _Builder:
                 return self.name(value, column)
             args = [self.build(c) for c in children]
             if kind == "neg":
-                return MatMul(-1, args[0]) if _is_matrix(args[0]) else -args[0]
+                return MatMul(-1, args[0]) if _is_matrix(args[0]) else _product(-1, args[0])
             if kind == "transpose":
                 return Transpose(args[0]) if _is_matrix(args[0]) else args[0]
             if kind == "binary":
@@ -271,11 +279,13 @@ def matrix_loss(text: str, shapes, wrt=None, constants=None) -> MatrixLoss:
                              None, None, "")
     params = tuple(matrices[n] for n in names if n in used)
     data = tuple(m for n, m in matrices.items() if n in used and n not in names)
-    values, constants = constants, tuple(s for n, s in scalars.items() if n not in sizes and s in expr.free_symbols)
+    bound = {d for m in params + data for d in m.shape if d.is_Symbol}        # sizes the matrices fix
+    values, constants = constants, tuple(s for s in scalars.values() if s not in bound and s in expr.free_symbols)
     if not params:
         raise ParseError(f"no parameter to differentiate by: {', '.join(names) or 'no matrix of numeric size'} "
                          f"does not appear in the loss; name one with wrt (--wrt)", None, None, "")
-    return MatrixLoss(expr, params, data, tuple(sizes.values()), constants, constant_values(constants, values))
+    return MatrixLoss(expr, params, data, tuple(s for s in sizes.values() if s in bound), constants,
+                      constant_values(constants, values))
 
 
 def constant_values(constants, values) -> tuple:

@@ -94,10 +94,22 @@ def _lowered_columns(loss, compiled, theta, checked, skipped):
     point = [float(v) for a in values[:len(loss.data)] for v in np.ravel(a)] + \
         [compiled.layout.constants[c.name] for c in loss.constants] + [float(t) for t in theta]
     namespace = _namespace()
-    by_rules = lambdify(args, [differentiate(formula, p) for p in params], modules=[namespace, "numpy"])
-    by_sympy = lambdify(args, [diff(formula, p) for p in params], modules=[namespace, "numpy"])
-    with np.errstate(all="ignore"):
-        return np.array(by_rules(*point), dtype=float), np.array(by_sympy(*point), dtype=float)
+    columns = []
+    for method, derivative in (("lowered", differentiate), ("sympy", diff)):
+        try:
+            fn = lambdify(args, [derivative(formula, p) for p in params], modules=[namespace, "numpy"])
+            with np.errstate(all="ignore"):
+                columns.append(_real(fn(*point)))
+        except (TypeError, KeyError, ZeroDivisionError, OverflowError, NameError) as err:   # no NumPy form here
+            skipped.append((method, f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"))
+            columns.append(None)
+    return tuple(columns)
+
+
+def _real(values) -> np.ndarray:
+    """Float values; a complex one (√ or log of a negative entry in SymPy's lowering) is NaN, as NumPy gives."""
+    values = np.asarray(values, dtype=complex)
+    return np.where(values.imag != 0, np.nan, values.real)
 
 
 def _namespace() -> dict:
