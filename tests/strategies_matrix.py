@@ -40,3 +40,23 @@ def primitive_losses(draw):
         rows, cols = (m if d == "m" else n for d in data_shape.split(" x "))
         shapes += f", G={rows} x {cols}"
     return text, shapes, draw(st.integers(0, 2**16))
+
+
+def _vectors(children):
+    unary = st.sampled_from(("exp", "sigmoid", "tanh", "softplus", "swish"))
+    return st.one_of(
+        st.tuples(unary, children).map(lambda t: f"{t[0]}({t[1]})"),
+        st.tuples(children, st.sampled_from(("+", "-", ".*")), children).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        children.map(lambda v: f"log(vector(1) + {v} .* {v})"),
+        children.map(lambda v: f"({v}).^2"),
+        st.tuples(st.sampled_from(("0.5", "lam", "sum(w)")), children).map(lambda t: f"{t[0]}*{t[1]}"),
+    )
+
+
+def smooth_matrix_losses():
+    """Random smooth losses of w (3) and the data X (N × 3), y (N): composed entrywise functions, products,
+    sums and squared norms, finite everywhere (no log or √ of a negative, no division)."""
+    leaves = st.sampled_from(("w", "(X'*y)", "(X'*(X*w))", "(w .* w)", "(X'*tanh(X*w))"))
+    vectors = st.recursive(leaves, _vectors, max_leaves=5)
+    reduce = st.sampled_from(("sum({})", "norm2({})^2", "mean({})", "(w'*{})"))
+    return st.tuples(reduce, vectors).map(lambda t: t[0].format(t[1]))

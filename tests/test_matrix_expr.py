@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.special import expit
 
 import symnet
 from symnet.io.matrix_build import matrix_loss
 from symnet.numeric.matrix_code import compile_matrix_loss
+from symnet.numeric.matrix_check import check_matrix_loss
 from symnet.render.matrix_expr import latex, report, text, unicode
+from tests.strategies import examples
+from tests.strategies_matrix import smooth_matrix_losses
 
 SHAPES = "X=N x 3, y=N, w=3"
 RIDGE = "norm2(X*w - y)^2/N + lam*norm2(w)^2"
@@ -154,3 +159,13 @@ def test_models_people_type_check_four_ways(text, shapes):
 def test_a_two_layer_network_reads_with_the_factor_two_outside():
     assert unicode(closed("norm2(W2*tanh(W1*x) - y)^2", "W2", "x=3, W1=4 x 3, W2=2 x 4, y=2")) == \
         "2·(W₂ tanh(W₁ x) − y) tanh(W₁ x)ᵀ"
+
+
+@settings(max_examples=examples(40), deadline=None)
+@given(text=smooth_matrix_losses(), seed=st.integers(0, 2**16))
+def test_random_smooth_losses_agree_four_ways(text, seed):
+    text += " + 0.1*norm2(w)^2"                      # w in every loss, even when the draw left it out
+    loss = matrix_loss(text, SHAPES, wrt="w")
+    loss = matrix_loss(text, SHAPES, wrt="w", constants={c.name: 0.7 for c in loss.constants})
+    report_ = check_matrix_loss(loss, sizes={"N": 3}, seed=seed)
+    assert report_.ok, (text, report_.table())
