@@ -83,3 +83,15 @@ def test_check_compares_four_gradients_at_a_random_point():
     assert data["ok"] and data["sizes"] == {"N": 5} and set(data["constants"]) == {"lam"}
     refused(run("check", "--expr", "sum(w)", "--shapes", "w=3", "--order", "2"), "first order")
     refused(run("check", "--expr", "sum(w)", "--shapes", "w=3", "--at", "w=1"), "--at does not go with --shapes")
+
+
+def test_ascii_prints_the_matrix_language_and_chinese_words_with_lang_zh():
+    ascii_out = run("grad", "--expr", RIDGE, "--shapes", SHAPES, "--ascii").output
+    assert "delta_w = (2/N)*X.T @ (X @ w - y) + 2*lam*w    (3 x 1)" in ascii_out and ascii_out.isascii()
+    zh = run("grad", "--expr", RIDGE, "--shapes", SHAPES, "--steps", "--lang", "zh").output
+    assert "形状: X: N × 3" in zh and "程序（前向各步，然后伴随扫描）:" in zh
+
+
+def test_latex_keeps_the_parentheses_of_a_product_of_sums():
+    latex = run("grad", "--expr", LOGISTIC, "--shapes", SHAPES, "--format", "latex").output
+    assert r"- X^{\mathsf T} \left(\sigma\left(- \left(y \odot \left(X w\right)\right)\right) \odot y\right)" in latex

@@ -11,11 +11,13 @@ and printed here, else the command runs as before. SymPy is imported inside.
 from __future__ import annotations
 
 import functools
+import sys
 from dataclasses import replace
 
 import click
 
 from .common import emit, handle_errors, time_limit
+from .lang import shown_lang
 
 SHAPES_HELP = ('Read --expr as a matrix expression with these shapes, e.g. "X=N x 3, y=N, w=3" (a vector is a '
                "column; sizes are numbers or names such as N).")
@@ -70,12 +72,15 @@ def _loss(kwargs, shapes):
 def grad_view(kwargs, shapes: str, steps: bool) -> str:
     """The loss, the shapes, each ∂L/∂p in closed form (and the program with ``steps``)."""
     fmt = kwargs.get("fmt", "unicode")
+    fmt = "text" if kwargs.get("ascii") and fmt == "unicode" else fmt     # --ascii: the matrix language itself
     with time_limit(kwargs.get("timeout"), "the gradient", "use a smaller expression or a larger --timeout"):
         from symnet.render.matrix_expr import gradient_json, report
 
         loss = _loss(kwargs, shapes)
         gradient = loss.gradient()
-        return (gradient_json(loss, gradient) if fmt == "json" else report(loss, gradient, fmt, steps)), 0
+        if fmt == "json":
+            return gradient_json(loss, gradient), 0
+        return report(loss, gradient, fmt, steps, shown_lang(sys.stdout)), 0
 
 
 def codegen_view(kwargs, shapes: str, steps: bool) -> str:

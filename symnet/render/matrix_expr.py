@@ -8,7 +8,7 @@ its readable closed form with its shape, and with ``steps`` the program and its 
 
 from __future__ import annotations
 
-from sympy import HadamardPower, MatrixSymbol, Symbol
+from sympy import HadamardPower, HadamardProduct, MatAdd, MatrixSymbol, Symbol
 
 from symnet.core.matrix_simplify import readable
 from symnet.render.notation import SUBSCRIPT, SUPERSCRIPT, SymnetLatexPrinter, TextPrinter, UnicodePrinter
@@ -162,6 +162,17 @@ class MatrixExprLatexPrinter(SymnetLatexPrinter):
     def _print_MatAdd(self, expr):
         return _join(self, expr, "-")
 
+    def _print_MatMul(self, expr):
+        coeff, factors = expr.as_coeff_matrices()
+        body = " ".join(rf"\left({self._print(f)}\right)" if isinstance(f, (MatAdd, HadamardProduct))
+                        else self._print(f) for f in factors)
+        if coeff == 1:
+            return body
+        if coeff == -1:
+            return "- " + body
+        c = self._print(coeff)
+        return (rf"\left({c}\right) " if coeff.is_Add else c + " ") + body
+
     def _print_EntrySum(self, expr):
         return r"\operatorname{sum}\left(%s\right)" % self._print(expr.arg)
 
@@ -220,22 +231,27 @@ def gradient_rows(loss, gradient):
             for p in gradient.wrt]
 
 
-def report(loss, gradient, fmt: str = "unicode", steps: bool = False) -> str:
+WORDS = {"en": {"shapes": "shapes", "program": "program (forward, then the adjoint sweep)"},
+         "zh": {"shapes": "形状", "program": "程序（前向各步，然后伴随扫描）"}}
+
+
+def report(loss, gradient, fmt: str = "unicode", steps: bool = False, lang: str = "en") -> str:
     """What ``symnet grad --expr … --shapes …`` prints (``fmt``: unicode, text, latex; markdown: LaTeX in $$)."""
     if fmt == "markdown":
-        return "$$\n" + report(loss, gradient, "latex", steps) + "\n$$"
+        return "$$\n" + report(loss, gradient, "latex", steps, lang) + "\n$$"
+    words = WORDS.get(lang, WORDS["en"])
     show = {"latex": latex, "text": text}.get(fmt, unicode)
     eq = " &= " if fmt == "latex" else " = "
     times = {"latex": r" \times ", "text": " x "}.get(fmt, " × ")
     if fmt == "latex":
         shapes = r",\ ".join(rf"{show(m)} \in \mathbb{{R}}^{{{shape_text(m, times)}}}" for m in loss.matrices)
     else:
-        shapes = "shapes: " + ", ".join(f"{show(m)}: {shape_text(m, times)}" for m in loss.matrices)
+        shapes = words["shapes"] + ": " + ", ".join(f"{show(m)}: {shape_text(m, times)}" for m in loss.matrices)
     lines = [f"L{eq}{show(loss.expr)}", shapes]
     lines += [f"{show(d)}{eq}{show(rhs)}" + (" && " if fmt == "latex" else "    (") + shape_text(p, times)
               + ("" if fmt == "latex" else ")") for d, rhs, p in gradient_rows(loss, gradient)]
     if steps:
-        lines.append("program (forward, then the adjoint sweep):" if fmt != "latex" else r"\text{program}")
+        lines.append(words["program"] + ":" if fmt != "latex" else r"\text{program}")
         program = gradient.program
         lines += [f"{show(lhs)}{eq}{show(readable(rhs))}" for lhs, rhs in program.assignments]
     if fmt == "latex":
