@@ -95,3 +95,30 @@ def test_ascii_prints_the_matrix_language_and_chinese_words_with_lang_zh():
 def test_latex_keeps_the_parentheses_of_a_product_of_sums():
     latex = run("grad", "--expr", LOGISTIC, "--shapes", SHAPES, "--format", "latex").output
     assert r"- X^{\mathsf T} \left(\sigma\left(- \left(y \odot \left(X w\right)\right)\right) \odot y\right)" in latex
+
+
+def test_train_fits_a_typed_loss_to_a_csv_and_writes_fit_json(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    y = X @ np.array([2.0, -1.0]) + 0.01 * rng.normal(size=60)
+    data = tmp_path / "d.csv"
+    data.write_text("a,b,t\n" + "\n".join(f"{a},{b},{t}" for (a, b), t in zip(X, y)) + "\n", encoding="utf-8")
+    out = tmp_path / "run"
+    result = run("train", "--expr", "norm2(X*w - y)^2/N", "--shapes", "X=N x 2, y=N, w=2", "--data", data,
+                 "--target", "t", "--epochs", "300", "--lr", "0.1", "--out", out)
+    assert result.exit_code == 0, result.output
+    fit = json.loads((out / "fit.json").read_text(encoding="utf-8"))
+    assert np.allclose(np.ravel(fit["theta"]["w"]), [2.0, -1.0], atol=0.05)
+    assert fit["train_loss"][-1] < fit["train_loss"][0] and fit["rows"] == 60
+    assert sorted(p.name for p in out.iterdir()) == ["fit.json"]
+
+
+def test_train_refuses_options_of_networks_and_unset_constants(tmp_path):
+    out = tmp_path / "run"
+    refused(run("train", "--expr", "sum(w)", "--shapes", "w=2", "--data", "moons", "--out", out, "--backend", "jax"),
+            "--backend does not go with --shapes")
+    refused(run("train", "--expr", "lam*sum(w)", "--shapes", "w=2", "--data", "moons", "--out", out),
+            "constants (lam)")
+    refused(run("train", "--expr", "sum(X*w)", "--shapes", "X=N x 5, w=5", "--data", "moons", "--out", out),
+            "X must be N × 5")
+    assert not out.exists()

@@ -114,7 +114,8 @@ def tables(command, out):
                 "--batch-size": numbers(), "--seed": numbers(), "--validation": numbers(), "--clip": numbers(),
                 "--loss": SYMBOLIC["--loss"], "--timeout": numbers(), "--activation": SYMBOLIC["--activation"],
                 "--backend": st.sampled_from(("numpy", "jax", "fused", "gpu")), "--devices": numbers(),
-                "--format": st.sampled_from(("text", "json", "xml")), "--ascii": FLAG, "--lang": LANG}
+                "--format": st.sampled_from(("text", "json", "xml")), "--ascii": FLAG, "--lang": LANG,
+                "--shapes": MATRIX["--shapes"]}
     if command == "descend":
         return {"--lr": st.sampled_from(("0.1", "0.1,0.5", "", "nan", "1,x", "-1")), "--steps": numbers(),
                 "--var": st.sampled_from(NAMES), "--timeout": numbers(), "--format": SYMBOLIC["--format"],

@@ -37,7 +37,8 @@ def matrix_options(kind: str):
             with handle_errors():
                 _refuse_other_options(kwargs)
                 text, status = VIEWS[kind](kwargs, shapes, steps)
-                emit(text, kwargs.get("output"), kwargs.get("ascii", False), kwargs.get("fmt", "text"))
+                output = None if kind == "train" else kwargs.get("output")
+                emit(text, output, kwargs.get("ascii", False), kwargs.get("fmt", "text"))
             if status:
                 raise SystemExit(status)
         command = click.option("--shapes", metavar="SHAPES", help=SHAPES_HELP)(command)
@@ -118,4 +119,11 @@ def check_view(kwargs, shapes: str, steps: bool):
     return (report._repr_markdown_() if kwargs.get("fmt") == "markdown" else str(report)), status
 
 
-VIEWS = {"grad": grad_view, "codegen": codegen_view, "check": check_view}
+def train_view(kwargs, shapes: str, steps: bool):
+    """``symnet train --shapes``: ``symnet.cli.matrix_train``."""
+    from .matrix_train import train_view as view
+
+    return view(kwargs, shapes, steps)
+
+
+VIEWS = {"grad": grad_view, "codegen": codegen_view, "check": check_view, "train": train_view}
