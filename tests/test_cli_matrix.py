@@ -29,7 +29,7 @@ def test_grad_prints_the_logistic_gradient_and_its_steps():
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[2] == "delta_w = -X.T @ (sigmoid(-(y * (X @ w))) * y)    (3 x 1)"
-    assert "u2 = softplus(u1)" in lines and "s1 = sum(u2)" in lines
+    assert "u2 = softplus(u1)" in lines and "L = sum(u2)" in lines
 
 
 def test_grad_latex_and_json():

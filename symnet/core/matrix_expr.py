@@ -58,10 +58,18 @@ class MatrixLoss:
     def program(self) -> Program:
         """The loss as a straight-line program: inputs are the data, sizes and constants; params the parameters."""
         steps: list = []
-        out = _lift(self.expr, steps, {}, _namer(self))
-        if not (out.is_Symbol and steps and steps[-1][0] == out):
-            out = _name(out, steps, _namer(self), scalar=True, final=True)
-        return Program(self.data + self.sizes + self.constants, self.params, tuple(steps), (out,))
+        fresh = _namer(self)
+        out = _lift(self.expr, steps, {}, fresh)
+        last = bool(steps) and steps[-1][0] == out
+        if "L" in fresh.taken:                      # a matrix named L: the loss keeps its step's name
+            final = out if last else Symbol(fresh("s"), real=True)
+        else:
+            final = Symbol("L", real=True)
+        if last:
+            steps[-1] = (final, steps[-1][1])
+        else:
+            steps.append((final, out))
+        return Program(self.data + self.sizes + self.constants, self.params, tuple(steps), (final,))
 
     def gradient(self, wrt=None, rules=None) -> Gradient:
         """The gradient program by the one reverse sweep (default: every parameter)."""
@@ -85,6 +93,7 @@ class MatrixLoss:
 
 
 def _namer(loss: MatrixLoss):
+    """``fresh(prefix)``: s1, s2, … or u1, u2, …, never a name of the loss (``fresh.taken``)."""
     taken = {s.name for s in loss.matrices + loss.sizes + loss.constants}
     counter = {"s": 0, "u": 0}
 
@@ -94,13 +103,12 @@ def _namer(loss: MatrixLoss):
             name = f"{prefix}{counter[prefix]}"
             if name not in taken:
                 return name
+    fresh.taken = taken
     return fresh
 
 
-def _name(node, steps, fresh, scalar: bool, final: bool = False):
-    if final:
-        symbol = Symbol("L" if "L" not in {str(s) for s, _ in steps} else fresh("s"))
-    elif scalar:
+def _name(node, steps, fresh, scalar: bool):
+    if scalar:
         symbol = Symbol(fresh("s"), real=True)
     else:
         symbol = MatrixSymbol(fresh("u"), *node.shape)
