@@ -169,3 +169,9 @@ def test_random_smooth_losses_agree_four_ways(text, seed):
     loss = matrix_loss(text, SHAPES, wrt="w", constants={c.name: 0.7 for c in loss.constants})
     report_ = check_matrix_loss(loss, sizes={"N": 3}, seed=seed)
     assert report_.ok, (text, report_.table())
+
+
+def test_a_loss_and_its_program_print_in_the_matrix_language():
+    loss = matrix_loss(RIDGE, SHAPES)
+    assert str(loss) == "lam*norm2(w)^2 + norm2(X*w - y)^2/N"
+    assert "s2 = norm2(u1)^2" in str(loss.program).splitlines()

@@ -41,6 +41,11 @@ class Entrywise(MatrixExpr):
     def _entry(self, i, j, **kwargs):
         return entrywise_scalar(self.name, self.args[1][i, j])
 
+    def _sympystr(self, printer):
+        return f"{self.name}({printer._print(self.args[1])})"
+
+    _symnet_text = _sympystr         # symnet's text printer (programs, gradients) asks for this method
+
 
 def entrywise_scalar(name: str, value):
     """``name`` (exp, log, abs, sqrt, sign) applied to one scalar ``value``: an entry of ``Entrywise``."""
@@ -65,9 +70,16 @@ class MatrixToScalar(Expr):
         """The value from the explicit entries (a list of SymPy scalars): the lowering to scalars."""
         raise NotImplementedError
 
+    def _sympystr(self, printer):     # as the matrix language writes it: sum(X), norm2(X), norm2(X)^2, norm1(X)
+        return self.spelling.format(printer._print(self.arg))
+
+    _symnet_text = _sympystr
+
 
 class EntrySum(MatrixToScalar):
     """Σᵢⱼ Xᵢⱼ, the sum of every entry (``sum(X)``; a 1 × 1 product such as wᵀw is its one entry)."""
+
+    spelling = "sum({})"
 
     def explicit(self, entries):
         return S.Zero + sum(entries)
@@ -75,6 +87,8 @@ class EntrySum(MatrixToScalar):
 
 class Norm2(MatrixToScalar):
     """‖X‖₂ = √(Σᵢⱼ Xᵢⱼ²): the Euclidean norm of a vector, the Frobenius norm of a matrix."""
+
+    spelling = "norm2({})"
 
     def explicit(self, entries):
         from sympy import sqrt
@@ -84,12 +98,16 @@ class Norm2(MatrixToScalar):
 class SquaredNorm(MatrixToScalar):
     """‖X‖₂² = Σᵢⱼ Xᵢⱼ²: what ``norm2(X)^2`` reads as, so that its gradient 2X has no 0/0 at X = 0."""
 
+    spelling = "norm2({})^2"
+
     def explicit(self, entries):
         return S.Zero + sum(e ** 2 for e in entries)
 
 
 class Norm1(MatrixToScalar):
     """‖X‖₁ = Σᵢⱼ |Xᵢⱼ| (entrywise)."""
+
+    spelling = "norm1({})"
 
     def explicit(self, entries):
         from sympy import Abs
@@ -108,6 +126,11 @@ class Scale(MatrixExpr):
 
     def _entry(self, i, j, **kwargs):
         return self.args[0] * self.args[1][i, j]
+
+    def _sympystr(self, printer):
+        return f"{printer._print(self.args[0])}*{printer._print(self.args[1])}"
+
+    _symnet_text = _sympystr
 
 
 def ones_like(X):

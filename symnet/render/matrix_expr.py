@@ -50,6 +50,8 @@ def _join(printer, expr, minus="−"):
 class MatrixExprUnicodePrinter(UnicodePrinter):
     """‖X‖₂, ‖X‖², ‖X‖₁, Σ(X), tr(X), exp(X), A ⊘ B, X.^p as X^∘p; names as typed."""
 
+    printmethod = "_matrix_expr_unicode"   # these methods, never a class's own text form (norm2(X) for ‖X‖)
+
     def _print_MatrixSymbol(self, expr):
         return _plain_name(expr.name)
 
@@ -111,6 +113,8 @@ class MatrixExprUnicodePrinter(UnicodePrinter):
 
 class MatrixExprTextPrinter(TextPrinter):
     """ASCII in NumPy's spelling: ``@`` for the product, ``*`` entrywise, ``.T``; norm2(X), sum(X), tr(X)."""
+
+    printmethod = "_matrix_expr_text"
 
     def _print_MatMul(self, expr):
         coeff, factors = expr.as_coeff_matrices()
