@@ -175,3 +175,8 @@ def test_a_loss_and_its_program_print_in_the_matrix_language():
     loss = matrix_loss(RIDGE, SHAPES)
     assert str(loss) == "lam*norm2(w)^2 + norm2(X*w - y)^2/N"
     assert "s2 = norm2(u1)^2" in str(loss.program).splitlines()
+
+
+def test_check_grads_of_a_typed_loss_is_first_order():
+    with pytest.raises(NotImplementedError, match="first order"):
+        symnet.check_grads(matrix_loss(CROSS_ENTROPY, SHAPES), order=2)

@@ -233,6 +233,7 @@ def _apply_rule(table):
 
 
 MATRIX_DERIVATIVES: dict[type, object] = {
+    **MATRIX_OP_ROWS,                # sum, norms, trace, exp/log/abs/sqrt, .^ of typed losses (core.matrix_ops)
     # ---- linear algebra ------------------------------------------------------------------------
     MatAdd: lambda delta, ans, *args: (delta,) * len(args),                 # sum (and the bias)
     MatMul: _matmul_rule,                                                    # δ Bᵀ and Aᵀ δ
@@ -244,7 +245,6 @@ MATRIX_DERIVATIVES: dict[type, object] = {
     SoftmaxCrossEntropy: lambda delta, ans, z, y: (delta * MatAdd(Softmax(z), -y), -delta * z),
     SigmoidCrossEntropy: lambda delta, ans, z, y: (delta * MatAdd(Apply("sigmoid", z), -y), -delta * z),
     SquaredError: lambda delta, ans, a, y: (2 * delta * MatAdd(a, -y), -2 * delta * MatAdd(a, -y)),
-    **MATRIX_OP_ROWS,                # sum, norms, trace, exp/log/abs/sqrt, .^ of typed losses (core.matrix_ops)
 }
 
 

@@ -172,14 +172,14 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
     >>> round(value, 4), g.shape
     (0.25, (11,))
     """
-    if backend not in BACKENDS:
-        raise ValueError(f"unknown backend {backend!r}; expected one of {', '.join(BACKENDS)}")
-    if devices is not None and backend != "jax":
-        raise ValueError(f"devices={devices!r} splits batches over JAX devices; use it with backend='jax'")
     from symnet.core.matrix_expr import MatrixLoss
     if isinstance(target, MatrixLoss):   # a typed matrix loss (issue 19): NumPy over the whole data
         from symnet.numeric.matrix_code import compile_matrix_loss
         return compile_matrix_loss(target)
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; expected one of {', '.join(BACKENDS)}")
+    if devices is not None and backend != "jax":
+        raise ValueError(f"devices={devices!r} splits batches over JAX devices; use it with backend='jax'")
     target = as_target(target)
     if is_layer_target(target):
         return _layer_value_and_grad(target, rules, numpy, backend, devices)

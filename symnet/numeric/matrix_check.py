@@ -37,7 +37,7 @@ def _int_or_name(d):
 
 
 def check_matrix_loss(loss, theta=None, X=None, y=None, *, compiled=None, sizes: Mapping | None = None,
-                      seed: int = 0) -> GradCheckReport:
+                      seed: int = 0, order: int = 1) -> GradCheckReport:
     """Compare the four gradients of ``loss`` at one point (theta and data random from ``seed`` where not given).
 
     ``X`` (and ``y``) are the data arrays in declared order, or ``X`` a mapping {name: array}; ``sizes``
@@ -49,6 +49,8 @@ def check_matrix_loss(loss, theta=None, X=None, y=None, *, compiled=None, sizes:
     """
     from symnet.numeric.matrix_code import compile_matrix_loss
 
+    if order != 1:
+        raise NotImplementedError(f"a typed matrix loss is checked to first order (order=1); got order={order!r}")
     compiled = compiled or compile_matrix_loss(loss)
     data = random_data(loss, sizes, seed) if X is None else compiled.layout.as_mapping(X, y)
     shapes = compiled.layout.full_check(None, data, None)[1][1]
