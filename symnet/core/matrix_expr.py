@@ -20,6 +20,7 @@ from sympy import Basic, HadamardPower, Identity, MatrixSymbol, OneMatrix, Symbo
 from symnet.core.backprop import Gradient, reverse_sweep
 from symnet.core.matrix_ops import Entrywise, MatrixToScalar, Scale
 from symnet.core.matrix_rules import Apply
+from symnet.core.matrix_simplify import readable
 from symnet.core.program import Program
 from symnet.core.rules import rule_table
 
@@ -90,6 +91,13 @@ class MatrixLoss:
 
     def __str__(self) -> str:
         return str(self.expr)
+
+
+def closed_gradient(gradient: Gradient, param: MatrixSymbol, max_ops: int = 10**6) -> Basic:
+    """∂L/∂param as one matrix formula for reading: the adjoint program substituted (``Program.expand``, size
+    guarded), then rewritten the textbook way (``core.matrix_simplify.readable``)."""
+    expanded = gradient.program.expand(gradient.formula(param), max_ops, what=f"derivative ∂L/∂{param}")
+    return readable(expanded)
 
 
 def _namer(loss: MatrixLoss):

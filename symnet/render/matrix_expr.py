@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sympy import HadamardPower, HadamardProduct, MatAdd, MatrixSymbol, Symbol
 
+from symnet.core.matrix_expr import closed_gradient
 from symnet.core.matrix_simplify import readable
 from symnet.render.notation import SUBSCRIPT, SUPERSCRIPT, SymnetLatexPrinter, TextPrinter, UnicodePrinter
 
@@ -231,7 +232,7 @@ def shape_text(symbol, times: str = " × ") -> str:
 
 def gradient_rows(loss, gradient):
     """(∂L/∂p symbol, readable closed form, shape) for each parameter of ``gradient``."""
-    return [(MatrixSymbol(f"delta_{p.name}", *p.shape), readable(gradient.expanded(p, max_ops=10**6)), p)
+    return [(MatrixSymbol(f"delta_{p.name}", *p.shape), closed_gradient(gradient, p), p)
             for p in gradient.wrt]
 
 
