@@ -87,6 +87,8 @@ SYMBOLIC = {"--timeout": numbers(), "--format": st.sampled_from(("text", "unicod
                                                                    "html")),
             "--ascii": FLAG, "--loss": st.sampled_from(("squared_error", "binary_cross_entropy", "hinge", "yhat")),
             "--activation": st.sampled_from(("tanh", "relu", "log(z)", "z/(1 + Abs(z))", "nope", "z*x", ""))}
+MATRIX = {"--shapes": st.sampled_from(("X=N x 3, y=N, w=3", "w=3", "x=1, w=1", "X=0", "", "X=N x 3 x 4", "w=3, w=2")),
+          "--steps": FLAG}
 TRAIN_NETWORKS = ("layers:2-3-2:tanh:softmax", "layers:2-3-1:tanh:sigmoid", "layers:64-8-10:relu:softmax",
                   "layers:2-2-2:tanh:identity", "mlp:2-2-1")
 HOSTILE_JSON = (5, "x1", {"a": 1}, True, None, [], 1e-320, 1e308, -1, "9" * 3000, [1e308, -1e308], ["x1", "x1"])
@@ -95,7 +97,9 @@ HOSTILE_JSON = (5, "x1", {"a": 1}, True, None, [], 1e-320, 1e308, -1, "9" * 3000
 def tables(command, out):
     """The options fuzzed for ``command`` (option -> strategy of its value; None for a flag)."""
     if command in ("show", "grad", "check", "codegen", "derive", "hessian"):
-        return dict(SYMBOLIC, **{"--wrt": st.sampled_from(NAMES), "--at": points(), "--max-ops": numbers(),
+        matrix = {k: v for k, v in MATRIX.items() if command in ("grad", "codegen") or k == "--shapes"} \
+            if command in ("grad", "codegen", "check") else {}          # a typed matrix loss: --shapes (issue 19)
+        return dict(SYMBOLIC, **matrix, **{"--wrt": st.sampled_from(NAMES), "--at": points(), "--max-ops": numbers(),
                                  "--expanded": FLAG, "--seed": numbers(), "--batch": numbers(),
                                  "--lang": st.sampled_from(("en", "zh", "fr")), "--no-check": FLAG,
                                  "--abstract": FLAG, "-o": st.just(out),
@@ -110,7 +114,8 @@ def tables(command, out):
                 "--batch-size": numbers(), "--seed": numbers(), "--validation": numbers(), "--clip": numbers(),
                 "--loss": SYMBOLIC["--loss"], "--timeout": numbers(), "--activation": SYMBOLIC["--activation"],
                 "--backend": st.sampled_from(("numpy", "jax", "fused", "gpu")), "--devices": numbers(),
-                "--format": st.sampled_from(("text", "json", "xml")), "--ascii": FLAG, "--lang": LANG}
+                "--format": st.sampled_from(("text", "json", "xml")), "--ascii": FLAG, "--lang": LANG,
+                "--shapes": MATRIX["--shapes"]}
     if command == "descend":
         return {"--lr": st.sampled_from(("0.1", "0.1,0.5", "", "nan", "1,x", "-1")), "--steps": numbers(),
                 "--var": st.sampled_from(NAMES), "--timeout": numbers(), "--format": SYMBOLIC["--format"],

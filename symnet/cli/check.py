@@ -32,12 +32,14 @@ from .common import (
 )
 from .inspect import point_arrays
 from .lang import shown_lang
+from .matrix_views import matrix_options
 from .records import check_record, dumps, number
 
 
 @click.command(cls=Command, epilog=examples(
     "symnet check mlp:2-3-1:tanh --seed 3",
     "symnet check seed --order 2 --wrt theta5"))
+@matrix_options("check")
 @network_options
 @loss_option
 @click.option("--at", "at", metavar="NAME=VALUE,...", help="Check at this point (every input, parameter and y).")

@@ -50,6 +50,8 @@ OPTIONS = {
     "epochs": "训练轮数。",
     "learning_rate": "学习率（步长）η。",
     "expanded": "每个参数写成一个封闭公式，而不是 δ 程序。",
+    "shapes": "把 --expr 当作矩阵表达式读入，并给出各矩阵的形状，例如 \"X=N x 3, y=N, w=3\"（向量是列向量；"
+              "尺寸是数字或 N 这样的名字）。",
     # one command's own meaning
     "grad.max_ops": "单个展开公式的大小上限（全部合计至多 200000）。",
     "check.at": "改为在这一个点上检验（每个输入、参数和 y）。",
@@ -98,6 +100,7 @@ OPTIONS = {
     "descend.x0": "起点 x₀。",
     "descend.rates": "要比较的学习率 η，用逗号分隔。",
     "descend.steps": "每个学习率的梯度步数。",
+    "grad.steps": "与 --shapes 一起：同时打印程序及其伴随（反向）扫描。",
     "descend.symbol": "FORMULA 有多个符号时，指定变量。",
     "descend.output": "把图保存到这里。",
     "descend.fmt": "text：dh/dx 和路径表；json：路径的数据，供脚本使用。",

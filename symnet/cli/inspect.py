@@ -34,6 +34,7 @@ from .common import (
     time_limit,
     timeout_option,
 )
+from .matrix_views import matrix_options
 
 SHOW_MAX_OPS = 2000      # closed forms larger than this are summarized, not printed
 SHOW_MAX_CHARS = 5000    # and nested forms longer than this
@@ -134,6 +135,7 @@ def closed_form_pair(net):
 @click.command(cls=Command, epilog=examples(
     "symnet grad seed --wrt w5_1,b5",
     "symnet grad seed:scalar --wrt theta5 --expanded"))
+@matrix_options("grad")
 @network_options
 @loss_option
 @click.option("--wrt", metavar="NAMES", help="Only these, comma-separated, e.g. w1_1,b5; θN or thetaN means all of "
@@ -274,6 +276,7 @@ def point_arrays(target, point: dict):
 
 @click.command(cls=Command, epilog=examples(
     "symnet codegen seed -o seed_loss.py"))
+@matrix_options("codegen")
 @network_options
 @loss_option
 @output_option

@@ -36,6 +36,7 @@ from .common import (
 )
 from .firstpass import refuse_bad_formula
 from .figures import figure_bytes_in
+from .matrix_views import matrix_options
 from .records import descent_record, dumps, train_record
 from .runfiles import (  # noqa: F401  (seed_diagram_values, data_csv: re-exported)
     data_csv,
@@ -57,6 +58,7 @@ DATA_HELP = ("xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or
 
 @click.command(cls=Command, epilog=examples(
     "symnet train mlp:2-4-1:tanh:sigmoid --data xor --epochs 30 --quiet --out runs/xor"))
+@matrix_options("train")
 @network_options
 @click.option("--data", "data_spec", required=True, metavar="DATA", help=DATA_HELP)
 @click.option("--target", metavar="COLUMN", help="The target column of a CSV file (default: the last).")

@@ -30,6 +30,7 @@ from sympy.matrices.expressions import MatrixExpr
 
 from symnet.core.attention import ATTENTION_DERIVATIVES
 from symnet.core.activations import Z, sigmoid, softplus  # noqa: F401  (Z: re-exported for layer code)
+from symnet.core.matrix_ops import MATRIX_OP_ROWS
 from symnet.core.neuron import ACTIVATIONS, activation_formula
 from symnet.core.rules import DERIVATIVES, differentiate, lookup
 
@@ -233,6 +234,7 @@ def _apply_rule(table):
 
 
 MATRIX_DERIVATIVES: dict[type, object] = {
+    **MATRIX_OP_ROWS,                # sum, norms, trace, exp/log/abs/sqrt, .^ of typed losses (core.matrix_ops)
     # ---- linear algebra ------------------------------------------------------------------------
     MatAdd: lambda delta, ans, *args: (delta,) * len(args),                 # sum (and the bias)
     MatMul: _matmul_rule,                                                    # δ Bᵀ and Aᵀ δ

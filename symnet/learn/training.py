@@ -114,6 +114,10 @@ def train(target, data, optimizer="adam", learning_rate=0.05, epochs=200, batch_
     >>> result.history.train_loss[-1] < 0.02
     True
     """
+    from symnet.core.matrix_expr import MatrixLoss
+    if isinstance(target, MatrixLoss):   # a typed matrix loss (issue 19): descent over the whole data
+        from symnet.learn.matrix_training import fit_matrix_loss
+        return fit_matrix_loss(target, data, optimizer, learning_rate, epochs, batch_size, seed, theta0)
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable as callback(epoch, theta, train_loss, val_loss); got {callback!r}")
     if log_every is not None:

@@ -172,6 +172,10 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
     >>> round(value, 4), g.shape
     (0.25, (11,))
     """
+    from symnet.core.matrix_expr import MatrixLoss
+    if isinstance(target, MatrixLoss):   # a typed matrix loss (issue 19): NumPy over the whole data
+        from symnet.numeric.matrix_code import compile_matrix_loss
+        return compile_matrix_loss(target)
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; expected one of {', '.join(BACKENDS)}")
     if devices is not None and backend != "jax":

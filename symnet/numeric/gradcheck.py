@@ -96,6 +96,10 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
     >>> check_grads(seed_network(), order=2, wrt="theta5").methods
     ('hessian', 'hvp', 'sympy', 'finite_diff')
     """
+    from symnet.core.matrix_expr import MatrixLoss
+    if isinstance(target, MatrixLoss):   # a typed matrix loss (issue 19): vs its scalar lowering
+        from symnet.numeric.matrix_check import check_matrix_loss
+        return check_matrix_loss(target, theta, X, y, compiled=compiled, seed=seed, order=order)
     if order not in (1, 2):
         raise ValueError(f"order must be 1 (gradients) or 2 (the Hessian); got {order!r}")
     from symnet.numeric.attention_check import AttentionLoss, AttentionNetwork, check_attention_grads

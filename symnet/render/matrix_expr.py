@@ -1,0 +1,279 @@
+"""How a typed matrix loss and its gradient print: Unicode (‖Xw − y‖², Xᵀ, ⊙, ⊘), plain text and LaTeX.
+
+The printers add ``_print_<Class>`` methods for ``core.matrix_ops``'s primitives to symnet's Unicode and
+LaTeX printers; matrix names print as typed (u1 is u₁, not a layer index), δ_w as ∂L/∂w. ``report``
+writes what ``symnet grad --expr … --shapes …`` prints: the loss, the declared shapes, each ∂L/∂p in
+its readable closed form with its shape, and with ``steps`` the program and its adjoint sweep.
+"""
+
+from __future__ import annotations
+
+from sympy import HadamardPower, HadamardProduct, MatAdd, MatrixSymbol, Symbol
+
+from symnet.core.matrix_expr import closed_gradient
+from symnet.core.matrix_simplify import readable
+from symnet.render.notation import SUBSCRIPT, SUPERSCRIPT, SymnetLatexPrinter, TextPrinter, UnicodePrinter
+
+NAMES = {"sigmoid": "σ", "lam": "λ", "lambda": "λ"}
+LATEX_NAMES = {"sigmoid": r"\sigma", "lam": r"\lambda", "lambda": r"\lambda"}
+
+
+def _plain_name(name: str) -> str:
+    if name.startswith("delta_"):
+        return f"∂L/∂{_plain_name(name[6:])}"
+    head = name.rstrip("0123456789")
+    return NAMES.get(name, head + name[len(head):].translate(SUBSCRIPT)) if head else name
+
+
+def _coefficient(printer, c) -> str:
+    """A scalar factor before a matrix: in parentheses when it is a sum or a fraction, (2/N)·Xᵀ…, 2λ·w."""
+    text = printer._print(c)
+    return f"({text})" if c.is_Add or c.as_numer_denom()[1] != 1 else text
+
+
+def _terms(expr):
+    """A sum's terms as a textbook orders them: the ones with more matrices first, the negated ones last."""
+    return sorted(expr.args, key=lambda t: (t.could_extract_minus_sign(),
+                                            -sum(1 for a in t.atoms(MatrixSymbol))))
+
+
+def _join(printer, expr, minus="−"):
+    out = ""
+    for i, t in enumerate(_terms(expr)):
+        code = printer._print(t)
+        if i and code.startswith(("-", "−")):
+            out += f" {minus} {code[1:].lstrip()}"
+        else:
+            out += code if not i else f" + {code}"
+    return out
+
+
+class MatrixExprUnicodePrinter(UnicodePrinter):
+    """‖X‖₂, ‖X‖², ‖X‖₁, Σ(X), tr(X), exp(X), A ⊘ B, X.^p as X^∘p; names as typed."""
+
+    printmethod = "_matrix_expr_unicode"   # these methods, never a class's own text form (norm2(X) for ‖X‖)
+
+    def _print_MatrixSymbol(self, expr):
+        return _plain_name(expr.name)
+
+    def _print_Symbol(self, expr):
+        return _plain_name(expr.name)
+
+    def _print_MatMul(self, expr):
+        coeff, factors = expr.as_coeff_matrices()
+        body = " ".join(self.parenthesize(f, 60) for f in factors)
+        if coeff == 1:
+            return body
+        return ("−" + body) if coeff == -1 else f"{_coefficient(self, coeff).replace('-', '−', 1)}·{body}"
+
+    def _print_MatAdd(self, expr):
+        return _join(self, expr)
+
+    def _print_EntrySum(self, expr):
+        return f"sum({self._print(expr.arg)})"
+
+    def _print_Norm2(self, expr):
+        return f"‖{self._print(expr.arg)}‖"
+
+    def _print_SquaredNorm(self, expr):
+        return f"‖{self._print(expr.arg)}‖²"
+
+    def _print_Norm1(self, expr):
+        return f"‖{self._print(expr.arg)}‖₁"
+
+    def _print_Trace(self, expr):
+        return f"tr({self._print(expr.arg)})"
+
+    def _print_Entrywise(self, expr):
+        return f"{expr.name}({self._print(expr.args[1])})"
+
+    def _print_Apply(self, expr):
+        return f"{NAMES.get(expr.name, expr.name)}({self._print(expr.args[1])})"
+
+    def _print_Scale(self, expr):
+        return f"{self.parenthesize(expr.args[0], 50)}·{self.parenthesize(expr.args[1], 60)}"
+
+    def _print_OneMatrix(self, expr):
+        return "𝟙"
+
+    def _print_Identity(self, expr):
+        return "I"
+
+    def _print_HadamardPower(self, expr):
+        base, p = self.parenthesize(expr.args[0], 100), expr.args[1]
+        if p == -1:
+            return f"𝟙 ⊘ {base}"
+        return base + ("^∘" + str(p).translate(SUPERSCRIPT) if p.is_Integer and p > 0 else f"^∘({self._print(p)})")
+
+    def _print_HadamardProduct(self, expr):
+        top = [a for a in expr.args if not (isinstance(a, HadamardPower) and a.args[1] == -1)]
+        bottom = [a.args[0] for a in expr.args if a not in top]
+        text = " ⊙ ".join(self.parenthesize(a, 60) for a in top) or "𝟙"
+        return text + "".join(f" ⊘ {self.parenthesize(b, 100)}" for b in bottom)
+
+
+class MatrixExprTextPrinter(TextPrinter):
+    """ASCII in NumPy's spelling: ``@`` for the product, ``*`` entrywise, ``.T``; norm2(X), sum(X), tr(X)."""
+
+    printmethod = "_matrix_expr_text"
+
+    def _print_MatMul(self, expr):
+        coeff, factors = expr.as_coeff_matrices()
+        body = " @ ".join(self.parenthesize(f, 60) for f in factors)
+        return body if coeff == 1 else ("-" + body) if coeff == -1 else f"{_coefficient(self, coeff)}*{body}"
+
+    def _print_MatAdd(self, expr):
+        return _join(self, expr, "-")
+
+    def _print_EntrySum(self, expr):
+        return f"sum({self._print(expr.arg)})"
+
+    def _print_Norm2(self, expr):
+        return f"norm2({self._print(expr.arg)})"
+
+    def _print_SquaredNorm(self, expr):
+        return f"norm2({self._print(expr.arg)})^2"
+
+    def _print_Norm1(self, expr):
+        return f"norm1({self._print(expr.arg)})"
+
+    def _print_Trace(self, expr):
+        return f"tr({self._print(expr.arg)})"
+
+    def _print_Entrywise(self, expr):
+        return f"{expr.name}({self._print(expr.args[1])})"
+
+    def _print_Scale(self, expr):
+        return f"{self.parenthesize(expr.args[0], 50)}*{self.parenthesize(expr.args[1], 60)}"
+
+    def _print_OneMatrix(self, expr):
+        return "ones"
+
+    def _print_HadamardPower(self, expr):
+        return f"{self.parenthesize(expr.args[0], 100)}**{self.parenthesize(expr.args[1], 100)}"
+
+
+class MatrixExprLatexPrinter(SymnetLatexPrinter):
+    """\\lVert X \\rVert, X^{\\mathsf T}, \\odot, \\oslash, \\operatorname{tr}."""
+
+    def _print_MatrixSymbol(self, expr):
+        if expr.name.startswith("delta_"):
+            return r"\frac{\partial L}{\partial %s}" % self._print(Symbol(expr.name[6:]))
+        return self._print(Symbol(expr.name))
+
+    def _print_Symbol(self, expr, style="plain"):
+        return LATEX_NAMES.get(expr.name) or super()._print_Symbol(expr, style)
+
+    def _print_MatAdd(self, expr):
+        return _join(self, expr, "-")
+
+    def _print_MatMul(self, expr):
+        coeff, factors = expr.as_coeff_matrices()
+        body = " ".join(rf"\left({self._print(f)}\right)" if isinstance(f, (MatAdd, HadamardProduct))
+                        else self._print(f) for f in factors)
+        if coeff == 1:
+            return body
+        if coeff == -1:
+            return "- " + body
+        c = self._print(coeff)
+        return (rf"\left({c}\right) " if coeff.is_Add else c + " ") + body
+
+    def _print_EntrySum(self, expr):
+        return r"\operatorname{sum}\left(%s\right)" % self._print(expr.arg)
+
+    def _print_Norm2(self, expr):
+        return r"\lVert %s \rVert" % self._print(expr.arg)
+
+    def _print_SquaredNorm(self, expr, exp=None):
+        return r"\lVert %s \rVert^{2}" % self._print(expr.arg)
+
+    def _print_Norm1(self, expr):
+        return r"\lVert %s \rVert_{1}" % self._print(expr.arg)
+
+    def _print_Trace(self, expr):
+        return r"\operatorname{tr}\left(%s\right)" % self._print(expr.arg)
+
+    def _print_Entrywise(self, expr):
+        return r"\operatorname{%s}\left(%s\right)" % (expr.name, self._print(expr.args[1]))
+
+    def _print_Scale(self, expr):
+        return f"{self.parenthesize(expr.args[0], 50)} {self.parenthesize(expr.args[1], 60)}"
+
+    def _print_OneMatrix(self, expr):
+        return r"\mathbf{1}"
+
+    def _print_HadamardPower(self, expr):
+        base = self.parenthesize(expr.args[0], 100)
+        if expr.args[1] == -1:
+            return r"\mathbf{1} \oslash " + base
+        return r"%s^{\circ %s}" % (base, self._print(expr.args[1]))
+
+
+def unicode(expr) -> str:
+    """One-line Unicode of a matrix expression (``‖Xw − y‖²``)."""
+    return MatrixExprUnicodePrinter().doprint(expr)
+
+
+def text(expr) -> str:
+    """Plain ASCII of a matrix expression (``norm2(X@w - y)^2``)."""
+    return MatrixExprTextPrinter().doprint(expr)
+
+
+def latex(expr) -> str:
+    """LaTeX of a matrix expression."""
+    return MatrixExprLatexPrinter().doprint(expr)
+
+
+def shape_text(symbol, times: str = " × ") -> str:
+    """``N × 3`` (a scalar: ``1 × 1``)."""
+    rows, cols = getattr(symbol, "shape", (1, 1))
+    return f"{unicode(rows)}{times}{unicode(cols)}"
+
+
+def gradient_rows(loss, gradient):
+    """(∂L/∂p symbol, readable closed form, shape) for each parameter of ``gradient``."""
+    return [(MatrixSymbol(f"delta_{p.name}", *p.shape), closed_gradient(gradient, p), p)
+            for p in gradient.wrt]
+
+
+WORDS = {"en": {"shapes": "shapes", "program": "program (forward, then the adjoint sweep)"},
+         "zh": {"shapes": "形状", "program": "程序（前向各步，然后伴随扫描）"}}
+
+
+def report(loss, gradient, fmt: str = "unicode", steps: bool = False, lang: str = "en") -> str:
+    """What ``symnet grad --expr … --shapes …`` prints (``fmt``: unicode, text, latex; markdown: LaTeX in $$)."""
+    if fmt == "markdown":
+        return "$$\n" + report(loss, gradient, "latex", steps, lang) + "\n$$"
+    words = WORDS.get(lang, WORDS["en"])
+    show = {"latex": latex, "text": text}.get(fmt, unicode)
+    eq = " &= " if fmt == "latex" else " = "
+    times = {"latex": r" \times ", "text": " x "}.get(fmt, " × ")
+    if fmt == "latex":
+        shapes = r",\ ".join(rf"{show(m)} \in \mathbb{{R}}^{{{shape_text(m, times)}}}" for m in loss.matrices)
+    else:
+        shapes = words["shapes"] + ": " + ", ".join(f"{show(m)}: {shape_text(m, times)}" for m in loss.matrices)
+    lines = [f"L{eq}{show(loss.expr)}", shapes]
+    lines += [f"{show(d)}{eq}{show(rhs)}" + (" && " if fmt == "latex" else "    (") + shape_text(p, times)
+              + ("" if fmt == "latex" else ")") for d, rhs, p in gradient_rows(loss, gradient)]
+    if steps:
+        lines.append(words["program"] + ":" if fmt != "latex" else r"\text{program}")
+        program = gradient.program
+        lines += [f"{show(lhs)}{eq}{show(readable(rhs))}" for lhs, rhs in program.assignments]
+    if fmt == "latex":
+        return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
+    return "\n".join(lines)
+
+
+def gradient_json(loss, gradient) -> str:
+    """The loss and each derivative as data: text (the matrix language), Unicode, LaTeX and shape."""
+    import json
+
+    def entry(expr, symbol):
+        return {"text": text(expr), "unicode": unicode(expr), "latex": latex(expr),
+                "shape": [str(d) for d in getattr(symbol, "shape", (1, 1))]}
+    return json.dumps({
+        "loss": entry(loss.expr, None),
+        "shapes": {m.name: [str(d) for d in m.shape] for m in loss.matrices},
+        "params": [p.name for p in gradient.wrt],
+        "gradient": {p.name: entry(rhs, p) for _, rhs, p in gradient_rows(loss, gradient)},
+    }, ensure_ascii=False, indent=2)

@@ -1,0 +1,182 @@
+"""Typed matrix losses end to end: the readable closed forms, the compiled NumPy against hand-written NumPy,
+and the verbs (value_and_grad, check_grads, train) on the ridge and logistic examples."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.special import expit
+
+import symnet
+from symnet.io.matrix_build import matrix_loss
+from symnet.numeric.matrix_code import compile_matrix_loss
+from symnet.numeric.matrix_check import check_matrix_loss
+from symnet.render.matrix_expr import latex, report, text, unicode
+from tests.strategies import examples
+from tests.strategies_matrix import smooth_matrix_losses
+
+SHAPES = "X=N x 3, y=N, w=3"
+RIDGE = "norm2(X*w - y)^2/N + lam*norm2(w)^2"
+LOGISTIC = "sum(log(exp(-y.*(X*w)) + vector(1)))"
+CROSS_ENTROPY = "mean(softplus(X@w) - y.*(X@w))"
+
+
+def closed(text_, wrt="w", shapes=SHAPES):
+    from symnet.core.matrix_expr import closed_gradient
+
+    loss = matrix_loss(text_, shapes)
+    return closed_gradient(loss.gradient(wrt), loss.resolve(wrt)[0])
+
+
+def test_ridge_reads_as_the_textbook_gradient():
+    assert unicode(closed(RIDGE)) == "(2/N)·Xᵀ (X w − y) + 2·λ·w"
+    assert latex(closed(RIDGE)) == r"\frac{2}{N} X^{\mathsf T} \left(X w - y\right) + 2 \lambda w"
+
+
+def test_logistic_regression_reads_with_sigma():
+    assert unicode(closed(LOGISTIC)) == "−Xᵀ (σ(−(y ⊙ (X w))) ⊙ y)"
+    assert unicode(closed(CROSS_ENTROPY)) == "(1/N)·Xᵀ (σ(X w) − y)"
+    assert text(closed(CROSS_ENTROPY)) == "(1/N)*X.T @ (sigmoid(X @ w) - y)"
+
+
+def test_trace_of_a_product_by_each_factor():
+    shapes = "A=2 x 2, X=3 x 2, B=3 x 3, C=2 x 2"
+    assert unicode(closed("tr(A*X'*B*X*C)", "X", shapes)) == "B X C A + Bᵀ X Aᵀ Cᵀ"
+
+
+def test_report_shows_shapes_and_the_adjoint_program():
+    loss = matrix_loss(RIDGE, SHAPES)
+    out = report(loss, loss.gradient(), steps=True)
+    assert "shapes: X: N × 3, y: N × 1, w: 3 × 1" in out
+    assert "∂L/∂w = (2/N)·Xᵀ (X w − y) + 2·λ·w    (3 × 1)" in out
+    assert "u₁ = X w − y" in out and "s₂ = ‖u₁‖²" in out
+
+
+def data(n=40, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(n, 3)), rng.normal(size=n), rng.normal(size=3)
+
+
+def test_compiled_ridge_equals_hand_numpy():
+    X, y, w = data()
+    fn = compile_matrix_loss(matrix_loss(RIDGE, SHAPES, constants={"lam": 0.3}))
+    value, g = fn(w, X, y)
+    r = X @ w - y
+    assert np.isclose(value, r @ r / len(y) + 0.3 * w @ w)
+    assert np.allclose(g, 2 / len(y) * X.T @ r + 0.6 * w)
+    assert np.all(np.isfinite(fn(np.zeros(3), X, y)[1]))      # ‖w‖² has no 0/0 at w = 0
+
+
+def test_compiled_logistic_equals_hand_numpy_and_stays_finite():
+    X, y, w = data()
+    y = np.sign(y)
+    fn = symnet.value_and_grad(matrix_loss(LOGISTIC, SHAPES))
+    value, g = fn(w, X, y)
+    assert np.isclose(value, np.logaddexp(0, -y * (X @ w)).sum())
+    assert np.allclose(g, -X.T @ (y * expit(-y * (X @ w))))
+    big, gbig = fn(1e4 * w, X, y)                         # e^(10⁴·margin) would overflow; softplus does not
+    assert np.isfinite(big) and np.all(np.isfinite(gbig))
+    assert "exp(" not in fn.source and "softplus(" in fn.source
+
+
+def test_data_by_name_and_sizes_bound_from_the_data():
+    X, y, w = data(7)
+    fn = compile_matrix_loss(matrix_loss(CROSS_ENTROPY, SHAPES))
+    (v1, g1), (v2, g2) = fn(w, {"X": X, "y": y}, None), fn(w, X, y)
+    assert v1 == v2 and np.array_equal(g1, g2)
+    assert fn(w, X[:3], y[:3])[0] != v1                    # N is 3 now, not 7
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda fn, X, y: fn(np.zeros(4), X, y), "theta must hold 3 finite numbers: w (3 × 1)"),
+    (lambda fn, X, y: fn(np.zeros(3), X[:, :2], y), "X must be N × 3"),
+    (lambda fn, X, y: fn(np.zeros(3), X, y[:5]), "y must be N × 1 (N = 40)"),
+    (lambda fn, X, y: fn(np.zeros(3), X, None), "reads 2 data arrays"),
+    (lambda fn, X, y: fn(np.zeros(3), {"X": X}, None), "no array for y"),
+    (lambda fn, X, y: fn(np.full(3, np.nan), X, y), "finite"),
+    (lambda fn, X, y: fn(np.zeros(3), np.where(np.arange(40)[:, None] == 6, np.inf, X), y), "X must be finite; row 7"),
+    (lambda fn, X, y: fn(np.zeros(3), X, np.where(np.arange(40) == 2, np.nan, y)), "y must be finite; row 3"),
+])
+def test_bad_calls_are_refused_with_what_to_do(call, words):
+    X, y, _ = data()
+    fn = compile_matrix_loss(matrix_loss(CROSS_ENTROPY, SHAPES))
+    with pytest.raises(ValueError, match=None) as info:
+        call(fn, X, y)
+    assert words in str(info.value)
+
+
+def test_a_constant_needs_a_value_to_compile():
+    with pytest.raises(ValueError, match="missing lam"):
+        compile_matrix_loss(matrix_loss(RIDGE, SHAPES))
+    with pytest.raises(ValueError, match="mu is not a constant"):
+        matrix_loss(RIDGE, SHAPES, constants={"mu": 1})
+
+
+@pytest.mark.parametrize("name", ["numpy", "softmax", "lambda", "print"])
+def test_a_name_the_generated_code_reads_is_refused(name):
+    with pytest.raises(ValueError, match=f"'{name}' is taken"):
+        compile_matrix_loss(matrix_loss(f"norm2({name})", f"{name}=3"))
+
+
+def test_check_grads_agrees_and_names_entries():
+    report_ = symnet.check_grads(matrix_loss(RIDGE, SHAPES, constants={"lam": 0.1}))
+    assert report_.ok and [r.param for r in report_.rows] == ["w_1_1", "w_2_1", "w_3_1"]
+    assert report_.methods == ("matrix", "lowered", "sympy", "finite_diff")
+
+
+def test_train_fits_logistic_regression():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(300, 3))
+    y = (X @ np.array([1.0, -2.0, 0.5]) > 0).astype(float)
+    result = symnet.train(matrix_loss(CROSS_ENTROPY, SHAPES), (X, y), epochs=150, learning_rate=0.1)
+    assert result.history.train_loss[-1] < 0.5 * result.history.train_loss[0]
+    assert np.mean((X @ result.theta > 0) == y) > 0.95
+    assert result.params == ("w_1_1", "w_2_1", "w_3_1")
+
+
+def test_train_in_row_batches_keeps_the_mean():
+    X, y, _ = data(64)
+    loss = matrix_loss(RIDGE, SHAPES, constants={"lam": 0.0})
+    whole = symnet.train(loss, (X, y), epochs=60, learning_rate=0.05, optimizer="sgd")
+    batched = symnet.train(loss, (X, y), epochs=60, learning_rate=0.05, optimizer="sgd", batch_size=16)
+    best = np.linalg.lstsq(X, y, rcond=None)[0]
+    assert np.linalg.norm(batched.theta - best) < 0.2 and np.linalg.norm(whole.theta - best) < 0.2
+
+
+@pytest.mark.parametrize("text, shapes", [
+    ("norm2(X*w + b - y)^2", "X=N x 3, y=N, w=3, b=1"),
+    ("norm2(X*w + b*vector(1) - y)^2", "X=N x 3, y=N, w=3, b=1"),
+    ("norm2(W2*tanh(W1*x) - y)^2", "x=3, W1=4 x 3, W2=2 x 4, y=2"),
+    ("-sum(y .* log(sigmoid(X*w)) + (vector(1) - y) .* log(vector(1) - sigmoid(X*w)))", "X=N x 3, y=N, w=3"),
+    ("sum(X*A*X') + tr(A)^2", "X=2 x 3, A=3 x 3"),
+])
+def test_models_people_type_check_four_ways(text, shapes):
+    assert symnet.check_grads(matrix_loss(text, shapes)).ok
+
+
+def test_a_two_layer_network_reads_with_the_factor_two_outside():
+    assert unicode(closed("norm2(W2*tanh(W1*x) - y)^2", "W2", "x=3, W1=4 x 3, W2=2 x 4, y=2")) == \
+        "2·(W₂ tanh(W₁ x) − y) tanh(W₁ x)ᵀ"
+
+
+@settings(max_examples=examples(40), deadline=None)
+@given(text=smooth_matrix_losses(), seed=st.integers(0, 2**16))
+def test_random_smooth_losses_agree_four_ways(text, seed):
+    text += " + 0.1*norm2(w)^2"                      # w in every loss, even when the draw left it out
+    loss = matrix_loss(text, SHAPES, wrt="w")
+    loss = matrix_loss(text, SHAPES, wrt="w", constants={c.name: 0.7 for c in loss.constants})
+    report_ = check_matrix_loss(loss, sizes={"N": 3}, seed=seed)
+    assert report_.ok, (text, report_.table())
+
+
+def test_a_loss_and_its_program_print_in_the_matrix_language():
+    loss = matrix_loss(RIDGE, SHAPES)
+    assert str(loss) == "lam*norm2(w)^2 + norm2(X*w - y)^2/N"
+    assert "s2 = norm2(u1)^2" in str(loss.program).splitlines()
+
+
+def test_check_grads_of_a_typed_loss_is_first_order():
+    with pytest.raises(NotImplementedError, match="first order"):
+        symnet.check_grads(matrix_loss(CROSS_ENTROPY, SHAPES), order=2)
