@@ -114,7 +114,7 @@ def test_a_constant_needs_a_value_to_compile():
         matrix_loss(RIDGE, SHAPES, constants={"mu": 1})
 
 
-@pytest.mark.parametrize("name", ["numpy", "softmax", "lambda", "print"])
+@pytest.mark.parametrize("name", ["numpy", "row_softmax", "lambda", "print"])
 def test_a_name_the_generated_code_reads_is_refused(name):
     with pytest.raises(ValueError, match=f"'{name}' is taken"):
         compile_matrix_loss(matrix_loss(f"norm2({name})", f"{name}=3"))
@@ -151,9 +151,25 @@ def test_train_in_row_batches_keeps_the_mean():
     ("norm2(W2*tanh(W1*x) - y)^2", "x=3, W1=4 x 3, W2=2 x 4, y=2"),
     ("-sum(y .* log(sigmoid(X*w)) + (vector(1) - y) .* log(vector(1) - sigmoid(X*w)))", "X=N x 3, y=N, w=3"),
     ("sum(X*A*X') + tr(A)^2", "X=2 x 3, A=3 x 3"),
+    ("-sum(Y .* log_softmax(X*W))/N", "X=N x 4, Y=N x 3, W=4 x 3"),          # multinomial logistic regression
+    ("sum(softmax(X*W) .* Y)", "X=N x 2, Y=N x 3, W=2 x 3"),
 ])
 def test_models_people_type_check_four_ways(text, shapes):
     assert symnet.check_grads(matrix_loss(text, shapes)).ok
+
+
+def test_softmax_by_rows_reads_and_compiles():
+    loss = matrix_loss("-sum(Y .* log_softmax(X*W))/N", "X=N x 4, Y=N x 3, W=4 x 3")
+    assert unicode(loss.expr) == "-sum(Y ⊙ log_softmax(X W))/N"
+    assert "softmax(X W)" in unicode(closed("-sum(Y .* log_softmax(X*W))/N", "W", "X=N x 4, Y=N x 3, W=4 x 3"))
+    rng = np.random.default_rng(3)
+    X, W = rng.normal(size=(50, 4)), rng.normal(size=(4, 3))
+    Y = np.eye(3)[rng.integers(0, 3, 50)]
+    value, g = symnet.value_and_grad(loss)(W.ravel(), X, Y)
+    P = np.exp(X @ W)
+    P /= P.sum(axis=1, keepdims=True)
+    assert value == pytest.approx(-np.sum(Y * np.log(P)) / 50, rel=1e-12)
+    np.testing.assert_allclose(g, (X.T @ (P - Y) / 50).ravel(), rtol=1e-10, atol=1e-12)
 
 
 def test_a_two_layer_network_reads_with_the_factor_two_outside():

@@ -56,7 +56,7 @@ def test_the_function_table_has_every_activation():
     from symnet.core.matrix_rules import ELEMENTWISE
 
     assert set(ELEMENTWISE) | {"exp", "log", "abs", "sqrt", "sum", "mean", "norm1", "norm2", "tr", "vector",
-                               "ones"} == set(FUNCTIONS)
+                               "ones", "softmax", "log_softmax"} == set(FUNCTIONS)
 
 
 @pytest.mark.parametrize("text, words", [

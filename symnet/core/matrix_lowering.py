@@ -8,9 +8,10 @@ result is an ordinary scalar formula: symnet's scalar rule table differentiates 
 
 from __future__ import annotations
 
-from sympy import (Basic, HadamardPower, HadamardProduct, Identity, MatAdd, MatMul, Matrix, MatrixSymbol, OneMatrix,
+from sympy import (ImmutableMatrix, Basic, HadamardPower, HadamardProduct, Identity, MatAdd, MatMul, Matrix, MatrixSymbol, OneMatrix,
                    Symbol, Trace, Transpose, ZeroMatrix, eye, ones, zeros)
 
+from symnet.core.attention import _RowWise
 from symnet.core.matrix_ops import Entrywise, MatrixToScalar, Scale, entrywise_scalar
 from symnet.core.matrix_rules import Apply
 from symnet.core.neuron import ACTIVATIONS
@@ -85,6 +86,7 @@ LOWERINGS = {
     Entrywise: lambda node, args, sizes: args[1].applyfunc(lambda e: entrywise_scalar(node.name, e)),
     Scale: lambda node, args, sizes: args[0] * args[1],
     Trace: lambda node, args, sizes: args[0].trace(),
+    _RowWise: lambda node, args, sizes: type(node)(ImmutableMatrix(args[0])),   # softmax by rows, …: entries
 }
 
 

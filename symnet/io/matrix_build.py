@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sympy import (Abs, Float, HadamardPower, HadamardProduct, Integer, MatAdd, MatMul, MatrixSymbol, OneMatrix,
                    Rational, Symbol, Trace, Transpose, exp, log, sqrt)
 
+from symnet.core.attention import LogSoftmax, RowSoftmax
 from symnet.core.matrix_expr import MatrixLoss
 from symnet.core.matrix_ops import EntrySum, Entrywise, Norm1, Norm2, Scale, SquaredNorm
 from symnet.core.matrix_rules import ELEMENTWISE, Apply
@@ -84,6 +85,15 @@ def _mean(x):
     return EntrySum(x) / (x.shape[0] * x.shape[1]) if _is_matrix(x) else x
 
 
+def _by_rows(cls):
+    def build(x):
+        if not _is_matrix(x):
+            raise ValueError(f"{'softmax' if cls is RowSoftmax else 'log_softmax'} works on the rows of a matrix; "
+                             f"its argument is a number")
+        return cls(x)
+    return build
+
+
 def _ones(c):
     if _is_matrix(c):
         raise ValueError("vector(c) takes a number c; its shape comes from the other operand of + or .*")
@@ -91,11 +101,12 @@ def _ones(c):
 
 
 # The callable names with (builder, argument count): activations and exp/log/abs/sqrt entry by entry,
-# reductions to a number, vector(c)/ones(c). Row softmax/log_softmax join here once core.attention has them.
+# reductions to a number, vector(c)/ones(c), softmax and log_softmax of each row (core.attention's primitives).
 FUNCTIONS = {
     **{name: (_entrywise(name), 1) for name in (*ELEMENTWISE, "exp", "log", "abs", "sqrt")},
     "sum": (_reduction(EntrySum), 1), "norm2": (_reduction(Norm2), 1), "norm1": (_reduction(Norm1), 1),
     "tr": (_reduction(Trace, square=True), 1), "mean": (_mean, 1), "vector": (_ones, 1), "ones": (_ones, 1),
+    "softmax": (_by_rows(RowSoftmax), 1), "log_softmax": (_by_rows(LogSoftmax), 1),
 }
 
 

@@ -22,6 +22,7 @@ from symnet.core.matrix_expr import MatrixLoss
 from symnet.core.matrix_simplify import readable
 from symnet.numeric.compiled import CompiledLoss
 from symnet.numeric.generation import Generated
+from symnet.numeric.attention import NAMESPACE as ROW_FUNCTIONS
 from symnet.numeric.layer_codegen import namespace, source
 from symnet.numeric.matrix_layout import MatrixExprLayout
 from symnet.numeric.matrix_printer import MatrixExprPrinter
@@ -29,7 +30,7 @@ from symnet.numeric.matrix_printer import MatrixExprPrinter
 
 def check_names(loss: MatrixLoss) -> None:
     """Refuse a declared name the generated code would read as something else (``numpy``, ``expit``, ``sum``)."""
-    taken = set(namespace()) | {"numpy", "scipy"} | set(dir(builtins)) | set(keyword.kwlist)
+    taken = set(namespace()) | set(ROW_FUNCTIONS) | {"numpy", "scipy"} | set(dir(builtins)) | set(keyword.kwlist)
     for s in loss.matrices + loss.sizes + loss.constants:
         if s.name in taken or s.name.startswith(("delta_", "d_")):
             raise ValueError(f"the name {s.name!r} is taken by the generated code (a function or module it calls); "
@@ -65,7 +66,7 @@ def compile_matrix_loss(loss: MatrixLoss, constants: Mapping | None = None, wrt=
     program = gradient.program
     steps = tuple((lhs, readable(rhs)) for lhs, rhs in program.assignments)
     args = list(program.inputs + program.params)
-    fn = lambdify(args, list(program.outputs), modules=[dict(namespace()), "numpy"], printer=MatrixExprPrinter(),
+    fn = lambdify(args, list(program.outputs), modules=[{**namespace(), **ROW_FUNCTIONS}, "numpy"], printer=MatrixExprPrinter(),
                   cse=lambda exprs: (steps, exprs), docstring_limit=0)
     fn.__name__ = "value_and_grad"
     layout = MatrixExprLayout(loss, gradient.wrt, {c.name: float(values[c.name]) for c in loss.constants})

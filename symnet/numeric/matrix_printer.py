@@ -64,6 +64,15 @@ class MatrixExprPrinter(NumPyPrinter):
     def _print_ActivationPrime(self, expr):
         return f"d_{expr.name}({self._print(expr.args[1])}, {self._print(expr.args[2])})"
 
+    def _print_RowSoftmax(self, expr):
+        return f"row_softmax({self._print(expr.args[0])})"
+
+    def _print_LogSoftmax(self, expr):
+        return f"log_softmax({self._print(expr.args[0])})"
+
+    def _print_RowTotal(self, expr):   # broadcasts along the row wherever it is added
+        return f"{self._wrap(expr.args[0])}.sum(axis=-1, keepdims=True)"
+
     def _print_Scale(self, expr):
         return f"{self._wrap(expr.args[0])}*{self._wrap(expr.args[1])}"
 
@@ -77,6 +86,10 @@ PRELUDE = {   # the NumPy forms a standalone module defines for the names its fu
     "softplus": "def softplus(z):\n    return numpy.logaddexp(0.0, z)",
     "relu": "def relu(z):\n    return numpy.maximum(z, 0.0)",
     "tanh": "tanh = numpy.tanh",
+    "row_softmax": "def row_softmax(S):\n    E = numpy.exp(S - S.max(axis=-1, keepdims=True))\n"
+                   "    return E / E.sum(axis=-1, keepdims=True)",
+    "log_softmax": "def log_softmax(S):\n    shifted = S - S.max(axis=-1, keepdims=True)\n"
+                   "    return shifted - numpy.log(numpy.exp(shifted).sum(axis=-1, keepdims=True))",
 }
 
 

@@ -53,6 +53,9 @@ class MatrixExprUnicodePrinter(UnicodePrinter):
 
     printmethod = "_matrix_expr_unicode"   # these methods, never a class's own text form (norm2(X) for ‖X‖)
 
+    def _print__RowWise(self, expr):      # softmax, log_softmax, rowsum of each row (core.attention)
+        return f"{expr.label}({self._print(expr.args[0])})"
+
     def _print_MatrixSymbol(self, expr):
         return _plain_name(expr.name)
 
@@ -117,6 +120,9 @@ class MatrixExprTextPrinter(TextPrinter):
 
     printmethod = "_matrix_expr_text"
 
+    def _print__RowWise(self, expr):
+        return f"{expr.label}({self._print(expr.args[0])})"
+
     def _print_MatMul(self, expr):
         coeff, factors = expr.as_coeff_matrices()
         body = " @ ".join(self.parenthesize(f, 60) for f in factors)
@@ -155,6 +161,9 @@ class MatrixExprTextPrinter(TextPrinter):
 
 class MatrixExprLatexPrinter(SymnetLatexPrinter):
     """\\lVert X \\rVert, X^{\\mathsf T}, \\odot, \\oslash, \\operatorname{tr}."""
+
+    def _print__RowWise(self, expr):
+        return rf"\operatorname{{{expr.latex_label}}}\left({self._print(expr.args[0])}\right)"
 
     def _print_MatrixSymbol(self, expr):
         if expr.name.startswith("delta_"):
