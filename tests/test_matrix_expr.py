@@ -196,3 +196,12 @@ def test_a_loss_and_its_program_print_in_the_matrix_language():
 def test_check_grads_of_a_typed_loss_is_first_order():
     with pytest.raises(NotImplementedError, match="first order"):
         symnet.check_grads(matrix_loss(CROSS_ENTROPY, SHAPES), order=2)
+
+
+def test_symnet_loss_takes_matrix_text_with_its_shapes():
+    typed = symnet.loss(RIDGE, shapes=SHAPES, constants={"lam": 0.1})
+    assert typed.params == matrix_loss(RIDGE, SHAPES).params and symnet.check_grads(typed).ok
+    with pytest.raises(TypeError, match="takes its shapes"):
+        symnet.loss(RIDGE)
+    with pytest.raises(TypeError, match="go with a loss typed as matrix text"):
+        symnet.loss(symnet.seed_network(), wrt="w")

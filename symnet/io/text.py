@@ -41,24 +41,43 @@ def from_expr(expr, inputs: Sequence | str, params: Sequence | str | None = None
 FORMULA_NAMES = ("yhat", "y")   # a loss formula's own symbols: ``--loss yhat`` is the formula L = ŷ, not a name
 
 
-def loss(net: network.Network, kind=None) -> losses.Loss:
-    """A loss of ``net`` by name, or your own per-sample loss as a formula in ``yhat`` and ``y``.
+def loss(net, kind=None, *, shapes=None, wrt=None, constants=None):
+    """A loss of ``net`` by name, your own per-sample loss as a formula in ``yhat`` and ``y``, or a whole model
+    typed as matrix text with its shapes.
 
     Args:
-        net: the network (its output is ŷ), of neurons or of layers (``layers(...)``: its own loss steps).
+        net: the network (its output is ŷ), of neurons or of layers (``layers(...)``: its own loss steps);
+            or, with ``shapes``, the loss itself as matrix text: ``"norm2(X*w - y)^2/N + lam*norm2(w)^2"``,
+            ``"-sum(Y .* log_softmax(X*W))/N"`` (the language: ``symnet.io.matrix_syntax``).
         kind: ``squared_error`` (``mse``), ``binary_cross_entropy`` (``bce``), or a formula — a SymPy
             expression or text read by the safe parser — in ``yhat`` and ``y``: Nielsen's
             ``"0.5*(y - yhat)**2"``, log-cosh ``"log(cosh(yhat - y))"``, a Huber loss written with
             ``Abs`` and ``Min``…; None: the network's default (the squared error for neurons,
             ``network.loss()`` for layers).
+        shapes: with matrix text, each matrix's shape, ``"X=N x 3, y=N, w=3"`` (a vector is a column; sizes
+            are numbers or names bound by the data).
+        wrt: with matrix text, the parameters (default: every matrix whose sizes are all numbers).
+        constants: with matrix text, a number for each scalar constant, ``{"lam": 0.1}``.
 
     Returns:
-        A ``symnet.Loss``.
+        A ``symnet.Loss`` (a ``MatrixLoss`` for matrix text), which every verb takes.
 
     >>> from symnet.core.network import seed_network
     >>> print(loss(seed_network(), "0.5*(y - yhat)**2"))
     L = 0.5*(y - yhat)**2
+    >>> ridge = loss("norm2(X*w - y)^2/N + lam*norm2(w)^2", shapes="X=N x 3, y=N, w=3", constants={"lam": 0.1})
+    >>> ridge.params
+    (w,)
     """
+    if shapes is not None or isinstance(net, (str, bytes)):
+        if shapes is None or kind is not None:
+            raise TypeError("a loss typed as matrix text takes its shapes, loss(\"norm2(X*w - y)^2\", "
+                            "shapes=\"X=N x 3, y=N, w=3\"), and no kind")
+        from symnet.io.matrix_build import matrix_loss
+
+        return matrix_loss(net.decode() if isinstance(net, bytes) else net, shapes, wrt=wrt, constants=constants)
+    if wrt is not None or constants is not None:
+        raise TypeError("wrt= and constants= go with a loss typed as matrix text (and its shapes=)")
     text = kind.decode() if isinstance(kind, bytes) else kind
     if isinstance(text, str) and (not re.fullmatch(r"\s*[A-Za-z_]\w*\s*", text)   # a formula, not a name,
                                   or text.strip() in FORMULA_NAMES):                 # or a formula of one name
