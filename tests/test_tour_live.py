@@ -234,8 +234,9 @@ def test_graph_steps_backward_to_every_gradient(driver):
     for s in nodes[:-1]:
         flows = sum(delta[index[h]] * labels[k] for k, (t, h, _) in enumerate(edges) if t == s)
         assert abs(delta[index[s]] - flows) <= TOL, s
-    readout = driver.find_element("id", "graph-readout").text
-    assert readout.startswith("δ(x₁) = ") and "·" in readout
+    readout = driver.find_element("id", "graph-readout")
+    assert readout.get_attribute("data-node") == "0"
+    assert readout.find_element("css selector", ".math").get_attribute("data-tex").startswith(r"\begin{aligned}\delta_{x_{1}} &=")
 
 
 def _answer(browser, exercise_id: str, typed: str) -> str:
@@ -744,3 +745,115 @@ def test_the_vendored_parser_is_jsep_with_its_mit_licence_on_the_page(page):
     assert f"jsep {JSEP_VERSION}" in vendor.joinpath("README.md").read_text(encoding="utf-8")
     html = page.read_text(encoding="utf-8")
     assert html.count("Copyright (c) 2013 Stephen Oney") == 1 and "sourceMappingURL" not in html
+
+
+# ---- the graph writes each δ, draws arrows, keeps labels apart, lights the paths from a θ (issue 21, item 5) ----
+
+def _graph_reference():
+    """The seed loss at the graph's point, by NumPy: (nodes, edges, ∂L/∂θ by name, the step values by hand)."""
+    loss = squared_error(seed_network())
+    _, _, nodes, edges, _ = graph_program(loss)
+    compiled = value_and_grad(loss)
+    _, g = compiled(params_vector(compiled.params, STUDENT), np.array([[AT["x1"], AT["x2"]]]), np.array([AT["y"]]))
+    return nodes, edges, dict(zip(map(str, compiled.params), g))
+
+
+def _back_to(browser, nodes, name: str) -> int:
+    """Reset the graph and step backward until the node ``name`` is the one lit last; returns its index."""
+    index = [str(n) for n in nodes].index(name)
+    _click(browser, "graph-reset")
+    _click(browser, "graph-back", len(nodes) - index)
+    readout = browser.find_element("id", "graph-readout")
+    assert readout.get_attribute("data-node") == str(index)
+    return index
+
+
+def test_graph_writes_each_delta_in_symbols_and_in_numbers_with_the_rule_of_each_factor(driver):
+    """δ_{h₂} = δ_{u₃,₁}·∂u₃,₁/∂h₂ + δ_{z₄}·∂z₄/∂h₂, every number worked out here from NumPy's gradient by hand."""
+    nodes, _, grad = _graph_reference()
+    sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    h2 = sig(STUDENT["w2_1"] * AT["x2"] + STUDENT["b2"])
+    delta_u31 = grad["b3"] * STUDENT["w3_1"]              # z₃ = w₃,₁·u₃,₁ + b₃, and δ_{z₃} = ∂L/∂b₃
+    delta_z4 = grad["b4"]
+    delta_h2 = grad["b2"] / (h2 * (1 - h2))              # δ_{z₂} = ∂L/∂b₂ = δ_{h₂}·σ′(z₂)
+    _back_to(driver, nodes, "h2")
+    readout = driver.find_element("id", "graph-readout")
+    terms = np.array(json.loads(readout.get_attribute("data-terms")))
+    assert np.max(np.abs(terms - [[delta_u31, 1.0], [delta_z4, STUDENT["w4_1"]]])) <= TOL
+    assert abs(float(readout.get_attribute("data-value")) - delta_h2) <= 1e-12
+    source = readout.find_element("css selector", ".math").get_attribute("data-tex")
+    assert source.startswith(r"\begin{aligned}\delta_{h_{2}} &= \delta_{u_{3,1}}\,\frac{\partial u_{3,1}}{\partial h_{2}}")
+    assert r"\delta_{z_{4}}\,\frac{\partial z_{4}}{\partial h_{2}}" in source and f"{delta_h2:.4g}" in source
+    rules = [li.text for li in readout.find_elements("css selector", "li .rule-name")]
+    assert rules == ["(sum rule)", "(sum rule, product rule)"]
+    assert not readout.find_elements("css selector", ".katex-error") and readout.find_elements("css selector", ".katex")
+    _click(driver, "graph-back")                          # on to z₂: one factor, σ′ by the sigmoid's own rule
+    item = readout.find_element("css selector", "li")
+    assert item.find_element("css selector", ".rule-name").text == "(σ′ = σ(1 − σ))"
+    assert r"h_{2} \left(1 - h_{2}\right)" in item.find_element("css selector", "span").get_attribute("data-tex")
+    assert abs(float(readout.get_attribute("data-value")) - grad["b2"]) <= TOL
+
+
+def test_graph_edges_are_arrows_and_no_label_overlaps_another(driver):
+    """Each edge ends in an arrowhead touching its head's circle; edge labels, circles and δs share no pixel."""
+    nodes, edges, _ = _graph_reference()
+    _click(driver, "graph-reset")
+    _click(driver, "graph-back", len(nodes))             # every δ written
+    cfg = graph_widget("en", AT).config
+    tips = driver.execute_script("return Array.from(document.querySelectorAll('#graph-svg .edge polygon'))"
+                                 ".map(function (p) { return JSON.parse(p.getAttribute('data-tip')); });")
+    assert len(tips) == len(edges)
+    for (tail, head), tip in zip(cfg["edges"], tips):
+        a, b = cfg["nodes"][tail], cfg["nodes"][head]
+        assert abs(np.hypot(tip[0] - b["x"], tip[1] - b["y"]) - 19) < 1e-6             # on the head's circle
+        assert np.hypot(tip[0] - a["x"], tip[1] - a["y"]) > np.hypot(a["x"] - b["x"], a["y"] - b["y"]) - 19 - 1e-6
+    boxes = driver.execute_script(
+        "function b(n, kind) { var r = n.getBBox(); return [kind, r.x, r.y, r.width, r.height]; }"
+        "var s = document.getElementById('graph-svg');"
+        "return Array.from(s.querySelectorAll('.edge-label')).map(function (n) { return b(n, 'label'); })"
+        ".concat(Array.from(s.querySelectorAll('.delta')).map(function (n) { return b(n, 'delta'); }))"
+        ".concat(Array.from(s.querySelectorAll('circle')).map(function (n) { return b(n, 'circle'); }));")
+    assert sum(kind == "delta" and w > 0 for kind, _, _, w, _ in boxes) == len(nodes)
+    clashes = [(p, q) for i, p in enumerate(boxes) for q in boxes[i + 1:]
+               if "label" in (p[0], q[0]) or p[0] != q[0] or p[0] == "delta"
+               if p[1] < q[1] + q[3] and q[1] < p[1] + p[3] and p[2] < q[2] + q[4] and q[2] < p[2] + p[4]]
+    assert clashes == []
+
+
+def _choose(browser, name: str) -> None:
+    browser.execute_script("var s = document.getElementById('graph-theta'); s.value = arguments[0];"
+                           "s.dispatchEvent(new Event('change'));",
+                           str(next(k for k, o in enumerate(graph_widget("en", AT).config["paths"])
+                                    if o[0] == name)) if isinstance(name, int) else name)
+
+
+def test_graph_selector_lights_every_path_from_theta_to_l_and_their_products_add_up_to_numpys_gradient(driver):
+    """The lit edges are the paths found here by walking the edges forward from θ; Σ of products is ∂L/∂θ."""
+    nodes, edges, grad = _graph_reference()
+    names = [str(n) for n in nodes]
+    options = driver.execute_script("return Array.from(document.querySelectorAll('#graph-theta option'))"
+                                    ".map(function (o) { return [o.value, o.textContent]; });")
+    assert [text for _, text in options[1:]] == ["w₁,₁", "b₁", "w₂,₁", "b₂", "w₃,₁", "b₃", "w₄,₁", "b₄", "w₅,₁",
+                                                "w₅,₂", "b₅"]
+
+    def walk(node):                                       # every path forward from node to L, as edge indices
+        if names[node] == "L":
+            return [[]]
+        return [[k] + rest for k, (s, h, _) in enumerate(edges) if s == nodes[node] for rest in walk(names.index(str(h)))]
+
+    labels = [float(driver.find_element("id", f"graph-edge-{k}").get_attribute("data-value")) for k in range(len(edges))]
+    for theta, count in (("w2_1", 2), ("b2", 2), ("w5_2", 1), ("b1", 1)):
+        value = next(v for v, text in options if text == graph_widget("en", AT).config["nodes"][names.index(theta)]["name"])
+        _choose(driver, value)
+        paths = walk(names.index(theta))
+        assert len(paths) == count
+        lit = driver.execute_script("return Array.from(document.querySelectorAll('#graph-svg .edge.path'))"
+                                    ".map(function (g) { return parseInt(g.id.split('-').pop(), 10); });")
+        assert sorted(lit) == sorted({k for path in paths for k in path})
+        box = driver.find_element("id", "graph-paths")
+        products = json.loads(box.get_attribute("data-products"))
+        assert products == pytest.approx([np.prod([labels[k] for k in path]) for path in paths], abs=TOL)
+        assert abs(float(box.get_attribute("data-value")) - grad[theta]) <= TOL
+        assert len(box.find_elements("css selector", "li")) == count and f"{count} path(s)" in box.text
+    _choose(driver, "-1")
+    assert not driver.find_elements("css selector", "#graph-svg .path") and driver.find_element("id", "graph-paths").text == ""

@@ -379,6 +379,10 @@ EN = {
     "live_approx_maps": "left: ŷ, the sum of towers; right: the error |G − ŷ|",
     "live_graph_title": "The computational graph: every value and every δ at the point above",
     "live_back": "Step backward",
+    "live_graph_choose": "Light every path to L from",
+    "live_graph_none": "(none)",
+    "live_graph_paths": "{k} path(s) from {theta} to L; ∂L/∂{theta} is the sum of the products of the labels "
+                        "along them:",
     "live_graph_rule": "Each edge s → t carries ∂t/∂s. Press “Step backward”: the lit node gets δ_s = Σ "
                        "δ_t·∂t/∂s over its outgoing edges; a parameter's δ is ∂L/∂θ.",
     "exercises": "Exercises (type a number and press Check)",

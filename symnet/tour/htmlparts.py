@@ -161,11 +161,16 @@ div.live label.slider .limit { font-size: .85rem; color: #92400e; }
 div.live .buttons button { margin: .2rem .4rem .2rem 0; padding: .3rem .9rem; font-size: .95rem; }
 div.live .status.bad { color: #b91c1c; font-weight: 600; }
 div.live .graph-box { overflow-x: auto; }
-#graph-svg .edge { stroke: #b6bcc8; stroke-width: 1.2; }
-#graph-svg .edge.lit { stroke: #d1495b; stroke-width: 2.2; }
-#graph-svg .edge.now { stroke: #f59e0b; stroke-width: 3; }
+#graph-svg .edge line { stroke: #b6bcc8; stroke-width: 1.2; } #graph-svg .edge polygon { fill: #9aa1ad; }
+#graph-svg .edge.path line { stroke: #2563eb; stroke-width: 2.6; } #graph-svg .edge.path polygon { fill: #2563eb; }
+#graph-svg .edge.lit line { stroke: #d1495b; stroke-width: 2.2; } #graph-svg .edge.lit polygon { fill: #d1495b; }
+#graph-svg .edge.now line { stroke: #f59e0b; stroke-width: 3; } #graph-svg .edge.now polygon { fill: #f59e0b; }
+#graph-svg .path circle { stroke: #2563eb; stroke-width: 2.4; }
 #graph-svg text { text-anchor: middle; font-family: "DejaVu Sans", "Noto Sans", sans-serif; }
-#graph-svg .edge-label { font-size: 10px; fill: #6b7280; }
+#graph-svg .edge-label { font-size: 10px; fill: #4b5563; paint-order: stroke; stroke: #fbfcfe; stroke-width: 3px; }
+#graph-readout .math { overflow-x: auto; } #graph-readout ul.rules { margin: .2rem 0; padding-left: 1.2rem; }
+#graph-readout .rule-name { display: inline-block; margin-left: .6em; }
+#graph-readout .rule-name, #graph-paths li { color: #4b5563; font-size: .9rem; } #graph-paths li { overflow-wrap: anywhere; }
 #graph-svg circle { stroke: #64748b; stroke-width: 1.2; fill: #fdf0d5; }
 #graph-svg .param circle { fill: #e4f2dc; } #graph-svg .input circle { fill: #dbe9f6; }
 #graph-svg .lit circle { stroke: #d1495b; stroke-width: 2.4; } #graph-svg .now circle { fill: #fde68a; }
