@@ -354,13 +354,17 @@ def _centres(grid: dict, cells) -> np.ndarray:
 CELLS = ((3, 2), (5, 40), (24, 24), (44, 3), (30, 11))   # away from the frame line
 
 
-def _check_map(browser, canvas_id: str, predict, scale=(0.0, 1.0)) -> None:
+# cells of the 80² approximation maps clear of the white cell lines and the centre dots of n = 2 and 4
+APPROX_CELLS = ((15, 25), (25, 45), (45, 65), (65, 15), (35, 35))
+
+
+def _check_map(browser, canvas_id: str, predict, scale=(0.0, 1.0), cells=CELLS) -> None:
     """The map's values at a few cells are NumPy's, and each cell is painted in that value's colour on ``scale``."""
     grid = _grid(browser, canvas_id)
     n, frame = grid["n"], grid["frame"]
-    got = np.array([grid["values"][j * n + i] for i, j in CELLS])
-    assert np.max(np.abs(got - predict(_centres(grid, CELLS)))) <= TOL
-    for (i, j), v in zip(CELLS, got):
+    got = np.array([grid["values"][j * n + i] for i, j in cells])
+    assert np.max(np.abs(got - predict(_centres(grid, cells)))) <= TOL
+    for (i, j), v in zip(cells, got):
         px = frame["left"] + (i + 0.5) * frame["width"] / n
         py = frame["top"] + frame["height"] - (j + 0.5) * frame["height"] / n
         colour = _viridis((v - scale[0]) / (scale[1] - scale[0]))
@@ -510,8 +514,8 @@ def test_sum_of_towers_maps_show_g_yhat_and_the_error_on_one_scale_for_every_n(d
         _set(driver, "approx-n", index)
         g_scale = tuple(_grid(driver, "approx-g")["range"])
         assert g_scale == pytest.approx((target(X).min(), target(X).max()), abs=TOL)
-        _check_map(driver, "approx-g", target, g_scale)
-        _check_map(driver, "approx-yhat", approximation.evaluate, g_scale)          # ŷ on G's scale
+        _check_map(driver, "approx-g", target, g_scale, APPROX_CELLS)
+        _check_map(driver, "approx-yhat", approximation.evaluate, g_scale, APPROX_CELLS)          # ŷ on G's scale
         scales.append(tuple(_grid(driver, "approx-err")["range"]))
         _check_map(driver, "approx-err", lambda P: np.abs(target(P) - approximation.evaluate(P)), scales[-1])
     assert scales[0] == scales[1] and abs(scales[0][1] - worst) <= TOL                # one fixed error scale
@@ -857,3 +861,45 @@ def test_graph_selector_lights_every_path_from_theta_to_l_and_their_products_add
         assert len(box.find_elements("css selector", "li")) == count and f"{count} path(s)" in box.text
     _choose(driver, "-1")
     assert not driver.find_elements("css selector", "#graph-svg .path") and driver.find_element("id", "graph-paths").text == ""
+
+
+# ---- sums of towers: the cells and centres the heights come from, and n = 16 on the real page (item 6) ----------
+
+def test_sum_of_towers_g_panel_shows_each_towers_cell_centre_and_height(driver):
+    """The dots on G are the n×n cell centres (by hand), their heights are G there (NumPy), and ŷ there is ≈ cₖ."""
+    for index, approximation in enumerate(APPROXIMATIONS):
+        _set(driver, "approx-n", index)
+        n, (x0, x1, y0, y1) = approximation.n, approximation.domain
+        dots = np.array(driver.execute_script("return document.getElementById('approx-g').snPoints"))
+        xs, ys = x0 + (np.arange(n) + 0.5) * (x1 - x0) / n, y0 + (np.arange(n) + 0.5) * (y1 - y0) / n
+        assert sorted(map(tuple, dots[:, :2].round(12))) == sorted((x, y) for x in xs.round(12) for y in ys.round(12))
+        assert np.max(np.abs(dots[:, 2] - np.sin(dots[:, 0]) * np.cos(dots[:, 1]))) <= TOL
+        assert np.max(np.abs(approximation.evaluate(dots[:, :2]) - dots[:, 2])) < 1e-3   # one tower alone there
+        grid = _grid(driver, "approx-g")
+        frame = grid["frame"]
+        x, y = frame["left"] + frame["width"] / n, frame["top"] + frame["height"] * 0.37
+        line, beside = _pixel(driver, "approx-g", x, y), _pixel(driver, "approx-g", x - 4, y)
+        assert sum(line[:3]) - sum(beside[:3]) > 60       # a cell boundary drawn in white over the map
+
+
+def test_the_tour_page_offers_sixteen_cells_a_side_with_numpys_error(tour_zh_without_tex):
+    """The page `symnet tour` writes goes up to n = 16 (256 towers); its errors at n = 16 are NumPy's on the 80² grid."""
+    from symnet.towers.approximation import approximate
+
+    out, _ = tour_zh_without_tex
+    browser, profile = _browser(1280)
+    try:
+        browser.get((out / "index.html").as_uri())
+        top = browser.find_element("id", "approx-n").get_attribute("max")
+        assert _set(browser, "approx-n", float(top)) == float(top)
+        assert browser.find_element("id", "approx-n-out").text == "16" and _value(browser, "approx-towers") == 256
+        sixteen = approximate("sin(x)*cos(y)", (-2.0, 2.0, -2.0, 2.0), n=16)
+        X = np.column_stack([c.ravel() for c in dense_grid(sixteen.domain, APPROX_SAMPLES)])
+        error = np.abs(np.sin(X[:, 0]) * np.cos(X[:, 1]) - sixteen.evaluate(X))
+        assert abs(_value(browser, "approx-max") - error.max()) <= TOL
+        assert abs(_value(browser, "approx-rms") - np.sqrt(np.mean(error**2))) <= TOL
+        assert len(browser.execute_script("return document.getElementById('approx-g').snPoints")) == 256
+        assert _severe(browser) == []
+    finally:
+        browser.quit()
+        shutil.rmtree(profile, ignore_errors=True)

@@ -487,6 +487,8 @@ EN = {
                         "error of any n shown), so it darkens as n grows. The max and RMS error are taken over the "
                         "{samples}×{samples} cell centres these maps are drawn from.",
     "live_approx_g": "G(x, y), the target",
+    "live_approx_cells": "White lines: the n×n cells, one tower each; a dot: a cell's centre, where the tower's "
+                         "height cₖ is read off G.",
     "live_approx_yhat": "ŷ, the sum of towers",
     # ---- second derivatives: derive --order 2 (symnet.render.second) ----
     "second_title": "Second derivatives",

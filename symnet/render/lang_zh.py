@@ -444,6 +444,7 @@ ZH = {
     "live_approx_grid": "G 与 ŷ 共用一个色标；误差图对所有 n 用同一个色标（所示各 n 中最大的误差），所以 n "
                         "越大图越暗。最大误差和均方根误差取自这些图所用的 {samples}×{samples} 个格心。",
     "live_approx_g": "目标函数 G(x, y)",
+    "live_approx_cells": "白线：n×n 个格子，每格一个高台；圆点：格子的中心，高台的高度 cₖ 就是 G 在这一点的值。",
     "live_approx_yhat": "ŷ：高台之和",
     # ---- second derivatives: derive --order 2 (symnet.render.second) ----
     "second_title": "二阶导数",

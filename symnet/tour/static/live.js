@@ -129,7 +129,7 @@
     var n = slider(controls, "approx", cfg.sliders[0], draw), nOut = document.getElementById("approx-n-out");
     var maps = el("div", {"class": "multiples"}, root), names = ["g", "yhat", "err"];
     var c = names.map(function (id) { return el("canvas", {id: "approx-" + id, width: 300, height: 280}, maps); });
-    el("p", {"class": "readout"}, root, words.live_approx_maps);
+    el("p", {"class": "readout"}, root, words.live_approx_cells + " " + words.live_approx_maps);
     var info = el("p", {"class": "readout"}, root);
     el("span", {}, info, words.h_towers + " = "); var tOut = el("output", {id: "approx-towers"}, info);
     el("span", {}, info, "   " + words.h_max + " = "); var mOut = el("output", {id: "approx-max"}, info);
@@ -143,14 +143,15 @@
     function errors(yhat) { return yhat.map(function (v, q) { return Math.abs(G[q] - v); }); }
     // one error scale for every n: the largest error of any n shown, so the maps darken as n grows
     var worstOfAll = Math.max.apply(null, cfg.models.map(function (model) { return Math.max.apply(null, errors(fit(model))); }));
-    heatmap(c[0], {values: G, n: m, domain: d, range: gRange, level: null, points: null, title: words.live_approx_g,
-                   names: ["x", "y"]});
     function draw() {
       var model = cfg.models[parseInt(n.value, 10)], yhat = fit(model), err = errors(yhat);
       nOut.textContent = String(model.n);
+      // G with the n×n cells and their centres: each tower's height cₖ is G at its dot
+      heatmap(c[0], {values: G, n: m, domain: d, range: gRange, level: null, points: model.cells, cells: model.n,
+                     title: words.live_approx_g, names: ["x", "y"]});
       var squares = err.reduce(function (sum, e) { return sum + e * e; }, 0);
       show(tOut, model.towers, 0); show(mOut, Math.max.apply(null, err), 6); show(rOut, Math.sqrt(squares / (m * m)), 6);
-      heatmap(c[1], {values: yhat, n: m, domain: d, range: gRange, level: null, points: null,
+      heatmap(c[1], {values: yhat, n: m, domain: d, range: gRange, level: null, points: null, cells: model.n,
                      title: words.live_approx_yhat, names: ["x", "y"]});
       heatmap(c[2], {values: err, n: m, domain: d, range: [0, worstOfAll || 1], level: null, points: null,
                      title: "|G − ŷ|", names: ["x", "y"]});
