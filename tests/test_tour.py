@@ -63,7 +63,9 @@ def test_page_is_self_contained(tour_en):
     assert "<style>" in html
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//|url\((https?:)?//|<link\b|<script[^>]*\bsrc=""", html)
     assert "data:font/woff2;base64," in html and "katex" in html    # KaTeX and its fonts are inlined
-    assert html.count('class="math" data-tex=') > 20 and html.count('<details class="step">') >= 8
+    assert html.count('class="math" data-tex=') > 20 and html.count('<details class="step">') >= 6
+    steps = re.findall(r'<details class="step">(.*?)</details>', html, re.S)
+    assert all('</summary><div class="math" data-' in step for step in steps)   # no step opens to nothing
     for kind in ("tower", "descent", "train"):
         assert f'data-kind="{kind}"' in html
     assert "function sn_tower(" in html and "function sn_loss_grad(" in html

@@ -284,7 +284,11 @@ def test_the_whole_chinese_tour_page_runs_in_the_browser(tour_zh_without_tex):
         assert browser.execute_script("return document.body.getAttribute('data-ready')") == "1"
         count = lambda css: browser.execute_script(f"return document.querySelectorAll('{css}').length")  # noqa: E731
         assert count(".katex") > 30 and count(".katex-error") == 0
-        assert count("div.live[data-kind]") == 6 and count("div.exercise") >= 12 and count("details.step") >= 8
+        assert count("div.live[data-kind]") == 6 and count("div.exercise") >= 12 and count("details.step") >= 6
+        assert browser.execute_script("return Array.from(document.querySelectorAll('details.step')).every("
+                                      "function (d) { return d.querySelector('.katex-display') !== null; })")  # no empty step
+        assert browser.execute_script("return document.querySelector('figure.fold p.fold-note').textContent")\
+            .startswith("下面的数值都取在点")                                          # a sentence, not a step
         assert browser.execute_script("return document.querySelector('[data-kind=checker]').getAttribute('data-checker')") \
             == "ready"
         assert _derivative(browser, "w2_1", "delta_z2*x2") == ("right", "正确：在 24 个随机点上，你的公式等于 ∂L/∂w₂,₁。")
@@ -903,3 +907,50 @@ def test_the_tour_page_offers_sixteen_cells_a_side_with_numpys_error(tour_zh_wit
     finally:
         browser.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+# ---- one notation, formulas that fit (item 8) ---------------------------------------------------------------------
+
+OVERFLOWING = """
+  return Array.from(document.querySelectorAll('div.math, .katex-display, table')).filter(function (n) {
+    return n.offsetParent !== null && n.scrollWidth > n.clientWidth + 1;
+  }).map(function (n) { return (n.getAttribute('data-tex') || n.textContent).slice(0, 80); });"""
+
+
+@pytest.mark.parametrize("width", [420, 1280])
+def test_every_formula_of_the_tour_fits_the_screen_without_scrolling(tour_zh_without_tex, width):
+    """At a phone's 420 px and a desktop's 1280 px no formula is wider than its box (long ones are broken
+    across lines at their joints, the other setting hidden), and nothing widens the page."""
+    out, _ = tour_zh_without_tex
+    browser, profile = _browser(width)
+    try:
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",      # Chromium's window is ≥ 500 px wide
+                                {"width": width, "height": 1000, "deviceScaleFactor": 1, "mobile": False})
+        browser.get((out / "index.html").as_uri())
+        browser.execute_script("document.querySelectorAll('details.step').forEach(function (d) { d.open = true; });")
+        assert browser.execute_script("return window.innerWidth") == width
+        assert browser.execute_script(OVERFLOWING) == []
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= width
+        shown = browser.execute_script("return Array.from(document.querySelectorAll('div.math[data-fit]'))"
+                                       ".filter(function (n) { return n.offsetParent !== null; })"
+                                       ".map(function (n) { return n.getAttribute('data-fit'); });")
+        assert shown and set(shown) == {"narrow" if width < 600 else "wide"}
+        assert _severe(browser) == []
+    finally:
+        browser.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_the_narrow_setting_of_a_broken_formula_is_the_same_expression():
+    """The rows of the broken ŷ, joined and read back by SymPy's LaTeX parser-free check: the same pieces in order."""
+    from symnet.render.printing import latex
+    from symnet.tour.breaking import NARROW, WIDE, broken
+
+    closed = seed_network().concrete()
+    for width in (NARROW, WIDE):
+        tex = broken(r"\hat{y}", closed, width)
+        rows = tex.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}").split(r" \\ ")
+        assert len(rows) > 1 and all(len(r) < 4 * width + 60 for r in rows)
+        flat = "".join(r.replace(r"&\qquad ", " ").replace("&= ", "= ") for r in rows)
+        squash = lambda s: "".join(s.replace(r"\left", "").replace(r"\right", "").replace(r"\cdot", "").split())  # noqa: E731
+        assert squash(flat) == squash(r"\hat{y} = " + latex(closed))

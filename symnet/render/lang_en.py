@@ -207,7 +207,7 @@ EN = {
     "network_p1": "A network is neurons f(θᵢ, x) nested inside each other. symnet writes the article's network "
                   "verbatim; with the default neuron σ(Σ wᵢⱼ uⱼ + bᵢ) it has {n_params} scalar parameters.",
     "network_p2": "The same network is also a straight-line program: one assignment per step, z for the weighted sum "
-                  "and h for the activation. f(θ2, x2) is used twice but computed once: the program is a graph, not "
+                  "and h for the activation. f(θ₂, x₂) is used twice but computed once: the program is a graph, not "
                   "a tree.",
     "network_nested": "The nested formula F(Θ, x):",
     "network_program": "The program (every neuron as zᵢ and hᵢ):",
@@ -235,7 +235,8 @@ EN = {
                  "column adds that much, and the error would grow as towers are added.",
     "approx_target": "Target function:",
     "approx_height": "G(centre of cell k)",
-    "approx_figure": "Left: the target G. Right: its approximation by {n}×{n} towers.",
+    "approx_figure": "Left: the target G. Right: its approximation by {n}×{n} towers. One colour scale, white at 0: "
+                     "blue below, red above.",
     "approx_table": "Error as towers are added, measured on a dense test grid; the last column is how many times "
                     "smaller the maximum error got than in the row above.",
     "approx_error_figure": "The error falls like 1/n as the grid gets finer (log-log axes).",
@@ -391,7 +392,7 @@ EN = {
     "ex_wrong": "Not yet, try again.",
     "ex_answer": "Answer",
     "ex_paths": "How many paths lead from the loss L to w₂,₁?",
-    "ex_paths_why": "f(θ2, x2) feeds both neuron 3 (through the sum u₃,₁) and neuron 4.",
+    "ex_paths_why": "f(θ₂, x₂) feeds both neuron 3 (through the sum u₃,₁) and neuron 4.",
     "ex_eta": "On h(x) = x² − 2x from x = 3, which of the learning rates {rates} makes the descent diverge?",
     "ex_eta_why": "Each step multiplies x − 1 by (1 − 2η); it grows when |1 − 2η| > 1, that is η > 1.",
     "math_plain": "plain text",

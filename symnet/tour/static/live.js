@@ -49,7 +49,7 @@
     var line = el("span", {id: id + "-mark", "class": "limit-mark", title: words.live_eta_limit,
                            style: "position: absolute; top: 0; bottom: 0; width: 3px; margin-left: -1px; " +
                                   "background: #d97706; pointer-events: none;"}, track);
-    var text = el("span", {"class": "limit", id: id, style: "white-space: nowrap;"}, row);
+    var text = el("span", {"class": "limit", id: id}, row);
     return function (value) {
       var lo = parseFloat(input.min), hi = parseFloat(input.max), shown = value !== null && value <= hi;
       line.style.display = shown ? "" : "none";
