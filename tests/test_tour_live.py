@@ -795,6 +795,8 @@ def test_graph_writes_each_delta_in_symbols_and_in_numbers_with_the_rule_of_each
     rules = [li.text for li in readout.find_elements("css selector", "li .rule-name")]
     assert rules == ["(sum rule)", "(sum rule, product rule)"]
     assert not readout.find_elements("css selector", ".katex-error") and readout.find_elements("css selector", ".katex")
+    rows = driver.execute_script("return arguments[0].querySelector('.math').getBoundingClientRect().height", readout)
+    assert 60 < rows < 150                                 # three typeset rows, no KaTeX box wrapped by the page's CSS
     _click(driver, "graph-back")                          # on to z₂: one factor, σ′ by the sigmoid's own rule
     item = readout.find_element("css selector", "li")
     assert item.find_element("css selector", ".rule-name").text == "(σ′ = σ(1 − σ))"
@@ -936,6 +938,31 @@ def test_every_formula_of_the_tour_fits_the_screen_without_scrolling(tour_zh_wit
                                        ".map(function (n) { return n.getAttribute('data-fit'); });")
         assert shown and set(shown) == {"narrow" if width < 600 else "wide"}
         assert _severe(browser) == []
+    finally:
+        browser.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+ASCII_INDICES = """
+  var out = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    var p = walker.currentNode.parentElement;
+    if (p.closest('pre, code, script, style, .katex, [data-kind=checker] details')) continue;
+    var m = walker.currentNode.textContent.match(/(^|[^A-Za-z_])[θΘxwbhzuδ][0-9]/);
+    if (m) out.push(walker.currentNode.textContent.slice(0, 80));
+  }
+  return out;"""
+
+
+def test_page_text_writes_indices_as_subscripts(tour_zh_without_tex):
+    """θ₁, x₁, w₁,₁ in every sentence, caption and table of the page; ASCII names only where they are typed."""
+    out, _ = tour_zh_without_tex
+    browser, profile = _browser(1280)
+    try:
+        browser.get((out / "index.html").as_uri())
+        assert browser.execute_script(ASCII_INDICES) == []
+        typed = browser.execute_script("return document.querySelector('[data-kind=checker] details p').textContent")
+        assert "x1" in typed and "w5_1" in typed                 # the names the checker reads stay typeable
     finally:
         browser.quit()
         shutil.rmtree(profile, ignore_errors=True)

@@ -384,8 +384,8 @@ EN = {
     "live_graph_none": "(none)",
     "live_graph_paths": "{k} path(s) from {theta} to L; ∂L/∂{theta} is the sum of the products of the labels "
                         "along them:",
-    "live_graph_rule": "Each edge s → t carries ∂t/∂s. Press “Step backward”: the lit node gets δ_s = Σ "
-                       "δ_t·∂t/∂s over its outgoing edges; a parameter's δ is ∂L/∂θ.",
+    "live_graph_rule": "Each edge s → t carries ∂t/∂s. Press “Step backward”: the lit node gets δₛ = Σ "
+                       "δₜ·∂t/∂s over its outgoing edges; a parameter's δ is ∂L/∂θ.",
     "exercises": "Exercises (type a number and press Check)",
     "ex_check": "Check",
     "ex_right": "Right!",

@@ -343,7 +343,7 @@ ZH = {
     "live_graph_choose": "点亮从这个参数到 L 的所有路径：",
     "live_graph_none": "（无）",
     "live_graph_paths": "从 {theta} 到 L 共 {k} 条路径；∂L/∂{theta} 等于每条路径上各边标注之积的和：",
-    "live_graph_rule": "每条边 s → t 上标着 ∂t/∂s。按“反向走一步”：被点亮的节点得到 δ_s = Σ δ_t·∂t/∂s（对它的所有出边求和）；参数的 δ 就是 ∂L/∂θ。",
+    "live_graph_rule": "每条边 s → t 上标着 ∂t/∂s。按“反向走一步”：被点亮的节点得到 δₛ = Σ δₜ·∂t/∂s（对它的所有出边求和）；参数的 δ 就是 ∂L/∂θ。",
     "exercises": "练习（输入一个数，再按“检查”）",
     "ex_check": "检查",
     "ex_right": "答对了！",
