@@ -402,6 +402,7 @@ EN = {
     "fig_nested_sum": "sum of {n} nested towers",
     "fig_loss_after": "loss: {loss} after {epochs} epochs",
     "fig_towers_n": "ŷ: {count} towers (n = {n})",
+    "fig_zero_white": "(0 = white)",
     "fig_tower_box": "tower {box}",
     "fig_steepness": "steepness",
     "fig_sharpness": "sharpness",

@@ -360,6 +360,7 @@ ZH = {
     "fig_nested_sum": "{n} 个嵌套高台之和",
     "fig_loss_after": "训练 {epochs} 轮后损失为 {loss}",
     "fig_towers_n": "ŷ：{count} 个高台（n = {n}）",
+    "fig_zero_white": "（0 为白色）",
     "fig_tower_box": "高台 {box}",
     "fig_steepness": "陡度",
     "fig_sharpness": "锐度",

@@ -123,9 +123,7 @@ def minimum(expr, x, view) -> tuple[float, float]:
     """The lowest point (x*, h(x*)) of h on [lo, hi]: the lowest of the roots of h′ (symnet's rule table)
     and the two ends.
 
-    >>> import math
-
-from sympy import Symbol
+    >>> from sympy import Symbol
     >>> minimum(Symbol("x")**2 - 2*Symbol("x"), Symbol("x"), (-2.0, 4.0))
     (1.0, -1.0)
     """
