@@ -271,7 +271,7 @@ SEED_EDGES = (("x1", "1", "w1_1"), ("x2", "2", "w2_1"), ("1", "+", None), ("2", 
 
 
 def plot_seed_network(values, ax=None):
-    """The article's network F = f(θ5, f(θ3, f(θ1, x1) + f(θ2, x2)), f(θ4, f(θ2, x2))) with its weights.
+    """The article's network F = f(θ₅, f(θ₃, f(θ₁, x₁) + f(θ₂, x₂)), f(θ₄, f(θ₂, x₂))) with its weights.
 
     Edge width grows with |w|, colour shows the sign (red +, blue −); each neuron shows its bias.
 
@@ -284,7 +284,7 @@ def plot_seed_network(values, ax=None):
 
     >>> from symnet.learn.data import SEED_TEACHER
     >>> ax = plot_seed_network(SEED_TEACHER)
-    >>> "w5,2 = -3.5" in [t.get_text() for t in ax.texts]
+    >>> "w₅,₂ = -3.5" in [t.get_text() for t in ax.texts]
     True
     """
     values = _seed_values(values)
