@@ -249,7 +249,7 @@ def test_train_section_shows_the_hessians_eigenvalues_and_2_over_lambda_max(tmp_
     shown = np.array([float(row[1]) for row in table.rows[:-1]])
     assert len(shown) == len(network.params)
     assert np.allclose(shown, lam, rtol=1e-3, atol=1e-7)                 # to the four digits shown
-    assert table.rows[-1][:2] == ("2/λ_max", f"{2 / lam[-1]:.4g}")
+    assert table.rows[-1][:2] == ("2/λₘₐₓ", f"{2 / lam[-1]:.4g}")
     limit = section.widgets[0].config["sets"][0]["eta_limit"]
     assert abs(limit - 2 / lam[-1]) <= 1e-6 * limit
     eta = 2 * limit

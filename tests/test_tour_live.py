@@ -948,7 +948,7 @@ ASCII_INDICES = """
   while (walker.nextNode()) {
     var p = walker.currentNode.parentElement;
     if (p.closest('pre, code, script, style, .katex, [data-kind=checker] details')) continue;
-    var m = walker.currentNode.textContent.match(/(^|[^A-Za-z_])[θΘxwbhzuδ][0-9]/);
+    var m = walker.currentNode.textContent.match(/(^|[^A-Za-z_])[θΘxwbhzuδ][0-9]|λ_max|δ_[st]\b/);
     if (m) out.push(walker.currentNode.textContent.slice(0, 80));
   }
   return out;"""

@@ -523,7 +523,7 @@ EN = {
     "verdict_diverging": "diverging",
     "verdict_flat": "no limit",
     "live_eta_limit_descent": "stability limit 2/h″(x*): η <",
-    "live_eta_limit_start": "stability limit 2/λ_max at the start θ₀ (it moves as θ moves): η <",
+    "live_eta_limit_start": "stability limit 2/λₘₐₓ at the start θ₀ (it moves as θ moves): η <",
     "descent_curvature": "Why η decides: the second derivative at the minimum (symnet.learn.descent.curvature):",
     "descent_p3": "Why? Near the minimum x* = {x_star}, h′(x) ≈ h″(x*)·(x − x*), so one step multiplies the error "
                   "x − x* by 1 − η·h″(x*). Here h″(x*) = {h2}, so descent settles while |1 − η·h″(x*)| < 1 — "
@@ -539,10 +539,10 @@ EN = {
     "h_at_theta0": "λₖ at Θ₀ (the start)",
     "h_at_trained": "λₖ after {epochs} epochs",
     "train_hessian_table": "The eigenvalues of the Hessian of the mean loss L̄ of the seed network "
-                           "(symnet.compile_hessian on the tour's 200 samples), and the stability limit 2/λ_max.",
+                           "(symnet.compile_hessian on the tour's 200 samples), and the stability limit 2/λₘₐₓ.",
     "train_curvature_p": "The same limit holds for a network: near a minimum one step multiplies the error along "
                          "the Hessian's k-th eigenvector by 1 − η·λₖ, so descent can settle only while "
-                         "η < 2/λ_max. The table gives 2/λ_max = {limit0} at Θ₀, where the live trainer below "
+                         "η < 2/λₘₐₓ. The table gives 2/λₘₐₓ = {limit0} at Θ₀, where the live trainer below "
                          "starts (its η slider marks that value), and {limit1} at the trained θ: the limit moves "
                          "as θ moves. It is a local statement. At Θ₀ the loss is not a bowl ({negative} of the "
                          "{total} eigenvalues are negative) and the curvature changes with every step, so a run "

@@ -473,7 +473,7 @@ ZH = {
     "verdict_diverging": "发散",
     "verdict_flat": "无上限",
     "live_eta_limit_descent": "稳定性上限 2/h″(x*)：η <",
-    "live_eta_limit_start": "起点 θ₀ 处的稳定性上限 2/λ_max（θ 一动它也跟着动）：η <",
+    "live_eta_limit_start": "起点 θ₀ 处的稳定性上限 2/λₘₐₓ（θ 一动它也跟着动）：η <",
     "descent_curvature": "η 为什么起决定作用：极小值处的二阶导数（symnet.learn.descent.curvature）：",
     "descent_p3": "为什么？在极小值 x* = {x_star} 附近，h′(x) ≈ h″(x*)·(x − x*)，所以每一步把误差 x − x* 乘以 "
                   "1 − η·h″(x*)。这里 h″(x*) = {h2}，所以只要 |1 − η·h″(x*)| < 1，下降就会收敛——η ≤ 1/h″(x*) "
@@ -488,9 +488,9 @@ ZH = {
     "h_at_theta0": "Θ₀（起点）处的 λₖ",
     "h_at_trained": "训练 {epochs} 轮后的 λₖ",
     "train_hessian_table": "种子网络平均损失 L̄ 的 Hessian 矩阵的特征值（symnet.compile_hessian，用本导览的 200 个样本），"
-                           "以及稳定性上限 2/λ_max。",
+                           "以及稳定性上限 2/λₘₐₓ。",
     "train_curvature_p": "同样的上限也适用于网络：在极小值附近，每一步把沿 Hessian 第 k 个特征向量方向的误差乘以 "
-                         "1 − η·λₖ，所以只有 η < 2/λ_max 时下降才能收敛。表中 Θ₀ 处 2/λ_max = {limit0}，下面的实时"
+                         "1 − η·λₖ，所以只有 η < 2/λₘₐₓ 时下降才能收敛。表中 Θ₀ 处 2/λₘₐₓ = {limit0}，下面的实时"
                          "训练就从 Θ₀ 开始（它的 η 滑块标出了这个值）；训练后的 θ 处为 {limit1}：θ 一动，上限也跟着动。"
                          "这是一个局部结论。Θ₀ 处的损失并不是一个碗（{total} 个特征值中有 {negative} 个为负），"
                          "曲率每一步都在变，所以 η 略高于标记时训练并不会爆炸：损失照样下降，网络继续学习，"
