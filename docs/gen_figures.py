@@ -63,16 +63,10 @@ def nested(path):
 
 @figure("approximation.png")
 def approximation(path):
-    from matplotlib.figure import Figure
-
     from symnet.plot.towers import plot_approximation
     from symnet.towers.approximation import approximate
 
-    fig = Figure(figsize=(11, 4.8), layout="constrained")
-    axes = (fig.add_subplot(1, 2, 1, projection="3d"), fig.add_subplot(1, 2, 2, projection="3d"))
-    for ax in axes:  # seen from above: the default view hides parts of ŷ's cliffs behind each other
-        ax.view_init(elev=55, azim=-120)
-    left, _ = plot_approximation(approximate("sin(x)*cos(y)", n=8), axes=axes)
+    left, _ = plot_approximation(approximate("sin(x)*cos(y)", n=8))   # two heat maps on one signed scale
     _save(left, path)
 
 

@@ -1,4 +1,5 @@
-"""The §2 figures: 3-D axes holding the tower surfaces, approximation beside target, error map, error vs n."""
+"""The §2 figures: 3-D axes holding the tower surfaces, approximation beside target as signed heat maps, error map,
+error vs n."""
 
 import matplotlib
 
@@ -60,43 +61,35 @@ def test_nested_towers_figure_is_the_article_second_figure():
     assert "sharpness 4" in ax.get_title()
 
 
-def test_approximation_figure_shows_target_beside_approximation():
+def test_approximation_figure_shows_target_beside_approximation_on_one_signed_scale():
     a = approximate("x*y", n=4)
     left, right = plot_approximation(a, samples=40)
-    assert left.name == right.name == "3d" and left.figure is right.figure
-    g_faces = surface(left).get_array()
-    assert g_faces.shape == (39 * 39,)
-    assert g_faces.max() == pytest.approx(4 * 39 / 40 * 39 / 40, rel=0.1)
-    assert left.get_zlim() == right.get_zlim()
+    assert left.name == right.name == "rectilinear" and left.figure is right.figure
+    G, yhat = left.images[0].get_array(), right.images[0].get_array()
+    X, Y = np.meshgrid(*(np.linspace(-2, 2, 41)[:-1] + 0.05,) * 2)   # the 40 cell centres per axis, by hand
+    np.testing.assert_allclose(G, X * Y, atol=1e-12)
+    np.testing.assert_allclose(yhat, a.evaluate(np.column_stack([X.ravel(), Y.ravel()])).reshape(X.shape), atol=1e-12)
+    norms = [ax.images[0].norm for ax in (left, right)]
+    top = max(np.abs(G).max(), np.abs(yhat).max())
+    assert all((n.vmin, n.vmax) == (-top, top) for n in norms)           # one scale, symmetric about 0
+    assert len(left.figure.axes) == 3                                    # the two maps and one colour bar
     assert "x*y" in left.get_title() and "16 towers" in right.get_title()
 
 
-def test_the_approximation_is_drawn_as_blocks_painted_back_to_front():
-    # one block per cell (top and the two walls facing the camera), standing on the common floor;
-    # blocks are painted in order of distance from the camera, so a near block covers a far one
-    from symnet.plot.towers import AZIMUTH, tower_blocks
-
+def test_negative_towers_are_drawn_in_another_colour_than_positive_ones():
+    """The 3-D blocks stood on a floor, so a tower of −3 looked like one of +3; on the signed scale they differ."""
     a = approximate("x*y", n=4)
-    left, right = plot_approximation(a)
-    drawn = [c for c in right.collections if isinstance(c, Poly3DCollection)]
-    assert len(drawn) == 16 and right.computed_zorder is False
-    assert [c.get_zorder() for c in drawn] == list(range(1, 17))
-    blocks = tower_blocks(a, low=-5.0)
-    view = np.array([np.cos(np.radians(AZIMUTH)), np.sin(np.radians(AZIMUTH))])
-    depth = [np.mean(np.array(faces[0])[:, :2], axis=0) @ view for faces, _ in blocks]
-    assert depth == sorted(depth)                                                # far first, near last
-    for faces, z in blocks:
-        top, wall_x, wall_y = (np.array(f) for f in faces)
-        assert (top[:, 2] == z).all() and wall_x[:, 2].min() == wall_y[:, 2].min() == -5.0
-        assert np.ptp(wall_x[:, 0]) == 0 and np.ptp(wall_y[:, 1]) == 0        # vertical walls
-    np.testing.assert_allclose(sorted(z for _, z in blocks), sorted(np.ravel(a.grid(4)[-1])))
-    assert right.get_xlim() == left.get_xlim()
-
-
-def test_soft_towers_are_drawn_on_the_plain_grid():
-    a = approximate("x*y", n=4, steepness=5)
-    right = plot_approximation(a, samples=40)[1]
-    assert surface(right).get_array().shape == (39 * 39,)
+    _, right = plot_approximation(a, samples=40)
+    image = right.images[0]
+    values = image.get_array()
+    low, high = np.unravel_index(values.argmin(), values.shape), np.unravel_index(values.argmax(), values.shape)
+    assert values[low] < -2 and values[high] > 2
+    blue, red = (image.cmap(image.norm(values[k])) for k in (low, high))
+    assert blue[2] > blue[0] + 0.3 and red[0] > red[2] + 0.3
+    white = image.cmap(image.norm(0.0))
+    assert min(white[:3]) > 0.9
+    edges = sorted({round(line.get_xdata()[0], 12) for line in right.lines if line.get_xdata()[0] == line.get_xdata()[1]})
+    assert edges == [-1.0, 0.0, 1.0]                                     # the 4×4 cells outlined
 
 
 def test_axes_take_the_formula_input_names():

@@ -119,8 +119,8 @@ def test_descent_needs_paths():
 def test_seed_network_diagram_shows_the_weights():
     ax = plot_seed_network(SEED_TEACHER)
     texts = [t.get_text() for t in ax.texts]
-    assert "w5,2 = -3.5" in texts and "w3,1 = 4" in texts
-    assert any(t.startswith("θ3\nb=-3") for t in texts) and "x1" in texts and "ŷ" in texts
+    assert "w₅,₂ = -3.5" in texts and "w₃,₁ = 4" in texts
+    assert any(t.startswith("θ₃\nb=-3") for t in texts) and "x₁" in texts and "ŷ" in texts
     weighted = [line for line in ax.get_lines() if line.get_linewidth() > 1]
     assert len(weighted) == 6  # w1_1, w2_1, w3_1, w4_1, w5_1, w5_2
     widest = max(weighted, key=lambda line: line.get_linewidth())
@@ -130,7 +130,7 @@ def test_seed_network_diagram_shows_the_weights():
 def test_seed_network_diagram_from_a_result_and_bad_values():
     result = train(seed_network(), make("seed", n=30), epochs=2, progress=False)
     texts = [t.get_text() for t in plot_seed_network(result).texts]
-    assert f"w1,1 = {result.values()['w1_1']:.3g}" in texts
+    assert f"w₁,₁ = {result.values()['w1_1']:.3g}" in texts
     with pytest.raises(ValueError, match="missing b5"):
         plot_seed_network({k: v for k, v in SEED_TEACHER.items() if k != "b5"})
 

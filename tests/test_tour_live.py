@@ -234,8 +234,9 @@ def test_graph_steps_backward_to_every_gradient(driver):
     for s in nodes[:-1]:
         flows = sum(delta[index[h]] * labels[k] for k, (t, h, _) in enumerate(edges) if t == s)
         assert abs(delta[index[s]] - flows) <= TOL, s
-    readout = driver.find_element("id", "graph-readout").text
-    assert readout.startswith("δ(x₁) = ") and "·" in readout
+    readout = driver.find_element("id", "graph-readout")
+    assert readout.get_attribute("data-node") == "0"
+    assert readout.find_element("css selector", ".math").get_attribute("data-tex").startswith(r"\begin{aligned}\delta_{x_{1}} &=")
 
 
 def _answer(browser, exercise_id: str, typed: str) -> str:
@@ -283,7 +284,11 @@ def test_the_whole_chinese_tour_page_runs_in_the_browser(tour_zh_without_tex):
         assert browser.execute_script("return document.body.getAttribute('data-ready')") == "1"
         count = lambda css: browser.execute_script(f"return document.querySelectorAll('{css}').length")  # noqa: E731
         assert count(".katex") > 30 and count(".katex-error") == 0
-        assert count("div.live[data-kind]") == 6 and count("div.exercise") >= 12 and count("details.step") >= 8
+        assert count("div.live[data-kind]") == 6 and count("div.exercise") >= 12 and count("details.step") >= 6
+        assert browser.execute_script("return Array.from(document.querySelectorAll('details.step')).every("
+                                      "function (d) { return d.querySelector('.katex-display') !== null; })")  # no empty step
+        assert browser.execute_script("return document.querySelector('figure.fold p.fold-note').textContent")\
+            .startswith("下面的数值都取在点")                                          # a sentence, not a step
         assert browser.execute_script("return document.querySelector('[data-kind=checker]').getAttribute('data-checker')") \
             == "ready"
         assert _derivative(browser, "w2_1", "delta_z2*x2") == ("right", "正确：在 24 个随机点上，你的公式等于 ∂L/∂w₂,₁。")
@@ -353,13 +358,17 @@ def _centres(grid: dict, cells) -> np.ndarray:
 CELLS = ((3, 2), (5, 40), (24, 24), (44, 3), (30, 11))   # away from the frame line
 
 
-def _check_map(browser, canvas_id: str, predict, scale=(0.0, 1.0)) -> None:
+# cells of the 80² approximation maps clear of the white cell lines and the centre dots of n = 2 and 4
+APPROX_CELLS = ((15, 25), (25, 45), (45, 65), (65, 15), (35, 35))
+
+
+def _check_map(browser, canvas_id: str, predict, scale=(0.0, 1.0), cells=CELLS) -> None:
     """The map's values at a few cells are NumPy's, and each cell is painted in that value's colour on ``scale``."""
     grid = _grid(browser, canvas_id)
     n, frame = grid["n"], grid["frame"]
-    got = np.array([grid["values"][j * n + i] for i, j in CELLS])
-    assert np.max(np.abs(got - predict(_centres(grid, CELLS)))) <= TOL
-    for (i, j), v in zip(CELLS, got):
+    got = np.array([grid["values"][j * n + i] for i, j in cells])
+    assert np.max(np.abs(got - predict(_centres(grid, cells)))) <= TOL
+    for (i, j), v in zip(cells, got):
         px = frame["left"] + (i + 0.5) * frame["width"] / n
         py = frame["top"] + frame["height"] - (j + 0.5) * frame["height"] / n
         colour = _viridis((v - scale[0]) / (scale[1] - scale[0]))
@@ -509,8 +518,8 @@ def test_sum_of_towers_maps_show_g_yhat_and_the_error_on_one_scale_for_every_n(d
         _set(driver, "approx-n", index)
         g_scale = tuple(_grid(driver, "approx-g")["range"])
         assert g_scale == pytest.approx((target(X).min(), target(X).max()), abs=TOL)
-        _check_map(driver, "approx-g", target, g_scale)
-        _check_map(driver, "approx-yhat", approximation.evaluate, g_scale)          # ŷ on G's scale
+        _check_map(driver, "approx-g", target, g_scale, APPROX_CELLS)
+        _check_map(driver, "approx-yhat", approximation.evaluate, g_scale, APPROX_CELLS)          # ŷ on G's scale
         scales.append(tuple(_grid(driver, "approx-err")["range"]))
         _check_map(driver, "approx-err", lambda P: np.abs(target(P) - approximation.evaluate(P)), scales[-1])
     assert scales[0] == scales[1] and abs(scales[0][1] - worst) <= TOL                # one fixed error scale
@@ -744,3 +753,231 @@ def test_the_vendored_parser_is_jsep_with_its_mit_licence_on_the_page(page):
     assert f"jsep {JSEP_VERSION}" in vendor.joinpath("README.md").read_text(encoding="utf-8")
     html = page.read_text(encoding="utf-8")
     assert html.count("Copyright (c) 2013 Stephen Oney") == 1 and "sourceMappingURL" not in html
+
+
+# ---- the graph writes each δ, draws arrows, keeps labels apart, lights the paths from a θ (issue 21, item 5) ----
+
+def _graph_reference():
+    """The seed loss at the graph's point, by NumPy: (nodes, edges, ∂L/∂θ by name, the step values by hand)."""
+    loss = squared_error(seed_network())
+    _, _, nodes, edges, _ = graph_program(loss)
+    compiled = value_and_grad(loss)
+    _, g = compiled(params_vector(compiled.params, STUDENT), np.array([[AT["x1"], AT["x2"]]]), np.array([AT["y"]]))
+    return nodes, edges, dict(zip(map(str, compiled.params), g))
+
+
+def _back_to(browser, nodes, name: str) -> int:
+    """Reset the graph and step backward until the node ``name`` is the one lit last; returns its index."""
+    index = [str(n) for n in nodes].index(name)
+    _click(browser, "graph-reset")
+    _click(browser, "graph-back", len(nodes) - index)
+    readout = browser.find_element("id", "graph-readout")
+    assert readout.get_attribute("data-node") == str(index)
+    return index
+
+
+def test_graph_writes_each_delta_in_symbols_and_in_numbers_with_the_rule_of_each_factor(driver):
+    """δ_{h₂} = δ_{u₃,₁}·∂u₃,₁/∂h₂ + δ_{z₄}·∂z₄/∂h₂, every number worked out here from NumPy's gradient by hand."""
+    nodes, _, grad = _graph_reference()
+    sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    h2 = sig(STUDENT["w2_1"] * AT["x2"] + STUDENT["b2"])
+    delta_u31 = grad["b3"] * STUDENT["w3_1"]              # z₃ = w₃,₁·u₃,₁ + b₃, and δ_{z₃} = ∂L/∂b₃
+    delta_z4 = grad["b4"]
+    delta_h2 = grad["b2"] / (h2 * (1 - h2))              # δ_{z₂} = ∂L/∂b₂ = δ_{h₂}·σ′(z₂)
+    _back_to(driver, nodes, "h2")
+    readout = driver.find_element("id", "graph-readout")
+    terms = np.array(json.loads(readout.get_attribute("data-terms")))
+    assert np.max(np.abs(terms - [[delta_u31, 1.0], [delta_z4, STUDENT["w4_1"]]])) <= TOL
+    assert abs(float(readout.get_attribute("data-value")) - delta_h2) <= 1e-12
+    source = readout.find_element("css selector", ".math").get_attribute("data-tex")
+    assert source.startswith(r"\begin{aligned}\delta_{h_{2}} &= \delta_{u_{3,1}}\,\frac{\partial u_{3,1}}{\partial h_{2}}")
+    assert r"\delta_{z_{4}}\,\frac{\partial z_{4}}{\partial h_{2}}" in source and f"{delta_h2:.4g}" in source
+    rules = [li.text for li in readout.find_elements("css selector", "li .rule-name")]
+    assert rules == ["(sum rule)", "(sum rule, product rule)"]
+    assert not readout.find_elements("css selector", ".katex-error") and readout.find_elements("css selector", ".katex")
+    rows = driver.execute_script("return arguments[0].querySelector('.math').getBoundingClientRect().height", readout)
+    assert 60 < rows < 150                                 # three typeset rows, no KaTeX box wrapped by the page's CSS
+    _click(driver, "graph-back")                          # on to z₂: one factor, σ′ by the sigmoid's own rule
+    item = readout.find_element("css selector", "li")
+    assert item.find_element("css selector", ".rule-name").text == "(σ′ = σ(1 − σ))"
+    assert r"h_{2} \left(1 - h_{2}\right)" in item.find_element("css selector", "span").get_attribute("data-tex")
+    assert abs(float(readout.get_attribute("data-value")) - grad["b2"]) <= TOL
+
+
+def test_graph_edges_are_arrows_and_no_label_overlaps_another(driver):
+    """Each edge ends in an arrowhead touching its head's circle; edge labels, circles and δs share no pixel."""
+    nodes, edges, _ = _graph_reference()
+    _click(driver, "graph-reset")
+    _click(driver, "graph-back", len(nodes))             # every δ written
+    cfg = graph_widget("en", AT).config
+    tips = driver.execute_script("return Array.from(document.querySelectorAll('#graph-svg .edge polygon'))"
+                                 ".map(function (p) { return JSON.parse(p.getAttribute('data-tip')); });")
+    assert len(tips) == len(edges)
+    for (tail, head), tip in zip(cfg["edges"], tips):
+        a, b = cfg["nodes"][tail], cfg["nodes"][head]
+        assert abs(np.hypot(tip[0] - b["x"], tip[1] - b["y"]) - 19) < 1e-6             # on the head's circle
+        assert np.hypot(tip[0] - a["x"], tip[1] - a["y"]) > np.hypot(a["x"] - b["x"], a["y"] - b["y"]) - 19 - 1e-6
+    boxes = driver.execute_script(
+        "function b(n, kind) { var r = n.getBBox(); return [kind, r.x, r.y, r.width, r.height]; }"
+        "var s = document.getElementById('graph-svg');"
+        "return Array.from(s.querySelectorAll('.edge-label')).map(function (n) { return b(n, 'label'); })"
+        ".concat(Array.from(s.querySelectorAll('.delta')).map(function (n) { return b(n, 'delta'); }))"
+        ".concat(Array.from(s.querySelectorAll('circle')).map(function (n) { return b(n, 'circle'); }));")
+    assert sum(kind == "delta" and w > 0 for kind, _, _, w, _ in boxes) == len(nodes)
+    clashes = [(p, q) for i, p in enumerate(boxes) for q in boxes[i + 1:]
+               if "label" in (p[0], q[0]) or p[0] != q[0] or p[0] == "delta"
+               if p[1] < q[1] + q[3] and q[1] < p[1] + p[3] and p[2] < q[2] + q[4] and q[2] < p[2] + p[4]]
+    assert clashes == []
+
+
+def _choose(browser, name: str) -> None:
+    browser.execute_script("var s = document.getElementById('graph-theta'); s.value = arguments[0];"
+                           "s.dispatchEvent(new Event('change'));",
+                           str(next(k for k, o in enumerate(graph_widget("en", AT).config["paths"])
+                                    if o[0] == name)) if isinstance(name, int) else name)
+
+
+def test_graph_selector_lights_every_path_from_theta_to_l_and_their_products_add_up_to_numpys_gradient(driver):
+    """The lit edges are the paths found here by walking the edges forward from θ; Σ of products is ∂L/∂θ."""
+    nodes, edges, grad = _graph_reference()
+    names = [str(n) for n in nodes]
+    options = driver.execute_script("return Array.from(document.querySelectorAll('#graph-theta option'))"
+                                    ".map(function (o) { return [o.value, o.textContent]; });")
+    assert [text for _, text in options[1:]] == ["w₁,₁", "b₁", "w₂,₁", "b₂", "w₃,₁", "b₃", "w₄,₁", "b₄", "w₅,₁",
+                                                "w₅,₂", "b₅"]
+
+    def walk(node):                                       # every path forward from node to L, as edge indices
+        if names[node] == "L":
+            return [[]]
+        return [[k] + rest for k, (s, h, _) in enumerate(edges) if s == nodes[node] for rest in walk(names.index(str(h)))]
+
+    labels = [float(driver.find_element("id", f"graph-edge-{k}").get_attribute("data-value")) for k in range(len(edges))]
+    for theta, count in (("w2_1", 2), ("b2", 2), ("w5_2", 1), ("b1", 1)):
+        value = next(v for v, text in options if text == graph_widget("en", AT).config["nodes"][names.index(theta)]["name"])
+        _choose(driver, value)
+        paths = walk(names.index(theta))
+        assert len(paths) == count
+        lit = driver.execute_script("return Array.from(document.querySelectorAll('#graph-svg .edge.path'))"
+                                    ".map(function (g) { return parseInt(g.id.split('-').pop(), 10); });")
+        assert sorted(lit) == sorted({k for path in paths for k in path})
+        box = driver.find_element("id", "graph-paths")
+        products = json.loads(box.get_attribute("data-products"))
+        assert products == pytest.approx([np.prod([labels[k] for k in path]) for path in paths], abs=TOL)
+        assert abs(float(box.get_attribute("data-value")) - grad[theta]) <= TOL
+        assert len(box.find_elements("css selector", "li")) == count and f"{count} path(s)" in box.text
+    _choose(driver, "-1")
+    assert not driver.find_elements("css selector", "#graph-svg .path") and driver.find_element("id", "graph-paths").text == ""
+
+
+# ---- sums of towers: the cells and centres the heights come from, and n = 16 on the real page (item 6) ----------
+
+def test_sum_of_towers_g_panel_shows_each_towers_cell_centre_and_height(driver):
+    """The dots on G are the n×n cell centres (by hand), their heights are G there (NumPy), and ŷ there is ≈ cₖ."""
+    for index, approximation in enumerate(APPROXIMATIONS):
+        _set(driver, "approx-n", index)
+        n, (x0, x1, y0, y1) = approximation.n, approximation.domain
+        dots = np.array(driver.execute_script("return document.getElementById('approx-g').snPoints"))
+        xs, ys = x0 + (np.arange(n) + 0.5) * (x1 - x0) / n, y0 + (np.arange(n) + 0.5) * (y1 - y0) / n
+        assert sorted(map(tuple, dots[:, :2].round(12))) == sorted((x, y) for x in xs.round(12) for y in ys.round(12))
+        assert np.max(np.abs(dots[:, 2] - np.sin(dots[:, 0]) * np.cos(dots[:, 1]))) <= TOL
+        assert np.max(np.abs(approximation.evaluate(dots[:, :2]) - dots[:, 2])) < 1e-3   # one tower alone there
+        grid = _grid(driver, "approx-g")
+        frame = grid["frame"]
+        x, y = frame["left"] + frame["width"] / n, frame["top"] + frame["height"] * 0.37
+        line, beside = _pixel(driver, "approx-g", x, y), _pixel(driver, "approx-g", x - 4, y)
+        assert sum(line[:3]) - sum(beside[:3]) > 60       # a cell boundary drawn in white over the map
+
+
+def test_the_tour_page_offers_sixteen_cells_a_side_with_numpys_error(tour_zh_without_tex):
+    """The page `symnet tour` writes goes up to n = 16 (256 towers); its errors at n = 16 are NumPy's on the 80² grid."""
+    from symnet.towers.approximation import approximate
+
+    out, _ = tour_zh_without_tex
+    browser, profile = _browser(1280)
+    try:
+        browser.get((out / "index.html").as_uri())
+        top = browser.find_element("id", "approx-n").get_attribute("max")
+        assert _set(browser, "approx-n", float(top)) == float(top)
+        assert browser.find_element("id", "approx-n-out").text == "16" and _value(browser, "approx-towers") == 256
+        sixteen = approximate("sin(x)*cos(y)", (-2.0, 2.0, -2.0, 2.0), n=16)
+        X = np.column_stack([c.ravel() for c in dense_grid(sixteen.domain, APPROX_SAMPLES)])
+        error = np.abs(np.sin(X[:, 0]) * np.cos(X[:, 1]) - sixteen.evaluate(X))
+        assert abs(_value(browser, "approx-max") - error.max()) <= TOL
+        assert abs(_value(browser, "approx-rms") - np.sqrt(np.mean(error**2))) <= TOL
+        assert len(browser.execute_script("return document.getElementById('approx-g').snPoints")) == 256
+        assert _severe(browser) == []
+    finally:
+        browser.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+# ---- one notation, formulas that fit (item 8) ---------------------------------------------------------------------
+
+OVERFLOWING = """
+  return Array.from(document.querySelectorAll('div.math, .katex-display, table')).filter(function (n) {
+    return n.offsetParent !== null && n.scrollWidth > n.clientWidth + 1;
+  }).map(function (n) { return (n.getAttribute('data-tex') || n.textContent).slice(0, 80); });"""
+
+
+@pytest.mark.parametrize("width", [420, 1280])
+def test_every_formula_of_the_tour_fits_the_screen_without_scrolling(tour_zh_without_tex, width):
+    """At a phone's 420 px and a desktop's 1280 px no formula is wider than its box (long ones are broken
+    across lines at their joints, the other setting hidden), and nothing widens the page."""
+    out, _ = tour_zh_without_tex
+    browser, profile = _browser(width)
+    try:
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",      # Chromium's window is ≥ 500 px wide
+                                {"width": width, "height": 1000, "deviceScaleFactor": 1, "mobile": False})
+        browser.get((out / "index.html").as_uri())
+        browser.execute_script("document.querySelectorAll('details.step').forEach(function (d) { d.open = true; });")
+        assert browser.execute_script("return window.innerWidth") == width
+        assert browser.execute_script(OVERFLOWING) == []
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= width
+        shown = browser.execute_script("return Array.from(document.querySelectorAll('div.math[data-fit]'))"
+                                       ".filter(function (n) { return n.offsetParent !== null; })"
+                                       ".map(function (n) { return n.getAttribute('data-fit'); });")
+        assert shown and set(shown) == {"narrow" if width < 600 else "wide"}
+        assert _severe(browser) == []
+    finally:
+        browser.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+ASCII_INDICES = """
+  var out = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    var p = walker.currentNode.parentElement;
+    if (p.closest('pre, code, script, style, .katex, [data-kind=checker] details')) continue;
+    var m = walker.currentNode.textContent.match(/(^|[^A-Za-z_])[θΘxwbhzuδ][0-9]|λ_max|δ_[st]\b/);
+    if (m) out.push(walker.currentNode.textContent.slice(0, 80));
+  }
+  return out;"""
+
+
+def test_page_text_writes_indices_as_subscripts(tour_zh_without_tex):
+    """θ₁, x₁, w₁,₁ in every sentence, caption and table of the page; ASCII names only where they are typed."""
+    out, _ = tour_zh_without_tex
+    browser, profile = _browser(1280)
+    try:
+        browser.get((out / "index.html").as_uri())
+        assert browser.execute_script(ASCII_INDICES) == []
+        typed = browser.execute_script("return document.querySelector('[data-kind=checker] details p').textContent")
+        assert "x1" in typed and "w5_1" in typed                 # the names the checker reads stay typeable
+    finally:
+        browser.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_the_narrow_setting_of_a_broken_formula_is_the_same_expression():
+    """The rows of the broken ŷ, joined and read back by SymPy's LaTeX parser-free check: the same pieces in order."""
+    from symnet.render.printing import latex
+    from symnet.tour.breaking import NARROW, WIDE, broken
+
+    closed = seed_network().concrete()
+    for width in (NARROW, WIDE):
+        tex = broken(r"\hat{y}", closed, width)
+        rows = tex.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}").split(r" \\ ")
+        assert len(rows) > 1 and all(len(r) < 4 * width + 60 for r in rows)
+        flat = "".join(r.replace(r"&\qquad ", " ").replace("&= ", "= ") for r in rows)
+        squash = lambda s: "".join(s.replace(r"\left", "").replace(r"\right", "").replace(r"\cdot", "").split())  # noqa: E731
+        assert squash(flat) == squash(r"\hat{y} = " + latex(closed))

@@ -1,6 +1,7 @@
 """The article's §2 figures: a tower, four nested towers, G beside its tower approximation, the error.
 
-Surfaces are drawn on 3-D axes made with ``fig.add_subplot(projection="3d")`` (the article's
+G and its approximation are heat maps on one diverging scale (the sign of a tower's height shows); the
+tower surfaces are drawn on 3-D axes made with ``fig.add_subplot(projection="3d")`` (the article's
 ``Axes3D(fig)`` draws a blank figure in current matplotlib). Every function takes an optional
 ``ax`` (or ``axes``) and returns what it drew on; ``save_figure`` writes a file atomically.
 """
@@ -18,13 +19,12 @@ from symnet.towers.approximation import Approximation
 from symnet.towers.study import ErrorStudy
 from symnet.towers.tower import Tower, nested_towers, tower
 
-__all__ = ["tower_blocks", "article_grid", "tower_values", "dense_error", "plot_tower", "plot_nested_towers", "plot_surface", "plot_approximation", "plot_error_map",
+__all__ = ["article_grid", "tower_values", "dense_error", "plot_tower", "plot_nested_towers", "plot_surface", "plot_approximation", "plot_error_map",
            "plot_error_study", "save_figure"]
 
 ARTICLE_RANGE = (-5.0, 5.0, 0.1)     # the article's np.arange(-5, 5, 0.1) on both axes
 CMAP = "viridis"
-VIEW_ELEVATION = 40
-AZIMUTH = -60
+DIVERGING = "RdBu_r"      # signed values: blue below 0, white at 0, red above
 
 
 def _axes3d(ax=None, figsize=(6.4, 5.2)):
@@ -129,107 +129,47 @@ def _plot_grid(approximation: Approximation, samples: int):
     return approximation.grid(math.ceil(samples / n) * n)
 
 
-def _tower_grid(approximation: Approximation, samples: int):
-    """(X, Y, ŷ) on a grid with two points just inside every cell edge, e ± 5/steepness, and none between.
-
-    Each tower top is then one flat quad and each wall one vertical quad. A uniform grid instead cuts
-    every wall into slanted slivers coloured like the tops, which mplot3d's painter's algorithm
-    stacks in the wrong order: the stack of towers looks fragmented, cells seemingly missing. Towers
-    too soft to have flat tops (5/steepness beyond a quarter cell) keep the uniform grid.
-    """
-    n, domain = approximation.n, approximation.domain
-    delta = 5.0 / approximation.model.steepness       # σ(±5): within 0.7% of the plateau
-    if delta > min(domain[1] - domain[0], domain[3] - domain[2]) / (4 * n):
-        X, Y, _, yhat = _plot_grid(approximation, samples)
-        return X, Y, yhat, False
-    axes = []
-    for a in range(2):
-        cuts = np.linspace(domain[2 * a], domain[2 * a + 1], n + 1)
-        inner = np.repeat(cuts[1:-1], 2) + np.tile([-delta, delta], n - 1)
-        axes.append(np.concatenate([cuts[:1], inner, cuts[-1:]]))
-    X, Y = np.meshgrid(*axes)
-    return X, Y, approximation.evaluate(np.column_stack([X.ravel(), Y.ravel()])).reshape(X.shape), True
-
-
 def plot_approximation(approximation: Approximation, axes=None, samples: int = 96):
-    """G beside its tower approximation ŷ (two 3-D surfaces, same z range); in 1-D, g and ŷ as lines.
+    """G beside its tower approximation ŷ as two heat maps on one diverging colour scale; in 1-D, g and ŷ as lines.
 
-    ŷ is drawn as flat tower tops joined by vertical walls, each outlined (see ``_tower_grid``).
+    The scale is symmetric about 0 (white), red above and blue below, with one colour bar for both maps,
+    so a negative tower is as visible as a positive one (3-D blocks standing on a floor hid the sign).
+    ŷ's map has the n×n cells outlined, one tower each.
 
     Args:
         approximation: from ``approximate`` or ``approximate_1d``.
-        axes: a pair of 3-D axes (one 2-D axes in 1-D); default a new figure.
-        samples: grid points per axis for G's surface.
+        axes: a pair of 2-D axes (one axes in 1-D); default a new figure.
+        samples: grid points per axis (rounded up to a multiple of n).
 
     Returns:
         The pair of axes (one axes in 1-D).
 
     >>> from symnet.towers.approximation import approximate
     >>> left, right = plot_approximation(approximate("x*y", n=4))
-    >>> left.name, right.name
-    ('3d', '3d')
+    >>> left.images[0].norm.vmin == -left.images[0].norm.vmax
+    True
     """
     if len(approximation.domain) == 2:
         return _plot_1d(approximation, axes, samples)
-    fig = Figure(figsize=(11, 4.8), layout="constrained") if axes is None else None
-    axes = axes or (fig.add_subplot(1, 2, 1, projection="3d"), fig.add_subplot(1, 2, 2, projection="3d"))
-    X, Y, G, _ = _plot_grid(approximation, samples)
-    TX, TY, yhat, flat = _tower_grid(approximation, samples)
+    fig = Figure(figsize=(10, 4.4), layout="constrained") if axes is None else None
+    axes = axes or tuple(fig.subplots(1, 2))
+    _, _, G, yhat = _plot_grid(approximation, samples)
     names = [str(s) for s in approximation.model.network.inputs]
-    label = f"ŷ: {approximation.towers} towers (n = {approximation.n})"
-    left = plot_surface(X, Y, G, _axes3d(axes[0]), f"G({', '.join(names)}) = {approximation.target}", "G")
-    low, high = min(G.min(), yhat.min()), max(G.max(), yhat.max())
-    if not high > low:   # a constant G fitted exactly: matplotlib cannot draw a zero-height axis
-        low, high = low - 0.5, high + 0.5
-    if flat:
-        right = _draw_blocks(_axes3d(axes[1]), approximation, low, high)
-        right.set(title=label, zlabel="ŷ", xlim=left.get_xlim(), ylim=left.get_ylim())   # the same ticks as G
-    else:
-        right = plot_surface(TX, TY, yhat, _axes3d(axes[1]), label, "ŷ")
-    for ax in (left, right):
-        ax.set(zlim=(low, high), xlabel=names[0], ylabel=names[1])
-        ax.view_init(elev=VIEW_ELEVATION, azim=AZIMUTH)   # from higher up than the default 30°: tops before walls
-    return left, right
-
-
-def tower_blocks(approximation: Approximation, low: float) -> list:
-    """(faces, top) per cell, back to front: the top quad and the two walls facing the camera, down to ``low``.
-
-    mplot3d sorts the quads of one surface by their mean depth, which puts a low wall in front of a
-    taller block behind it (blocks seemed cut or missing). Drawn as one collection per block, in
-    order of distance along the view direction, a nearer block always covers a farther one.
-    """
-    n, (x0, x1, y0, y1) = approximation.n, approximation.domain
-    top = approximation.grid(n)[-1]                   # ŷ at the cell centres: the flat tops
-    xs, ys = np.linspace(x0, x1, n + 1), np.linspace(y0, y1, n + 1)
-    view = np.cos(np.radians(AZIMUTH)), np.sin(np.radians(AZIMUTH))   # towards the camera
-    depth = lambda c: view[0] * (xs[c[1]] + xs[c[1] + 1]) + view[1] * (ys[c[0]] + ys[c[0] + 1])  # noqa: E731
-    blocks = []
-    for i, j in sorted(np.ndindex(n, n), key=depth):
-        a, b, c, d, z = xs[j], xs[j + 1], ys[i], ys[i + 1], float(top[i, j])
-        wx, wy = (b if view[0] > 0 else a), (c if view[1] < 0 else d)
-        blocks.append(([[(a, c, z), (b, c, z), (b, d, z), (a, d, z)],
-                        [(wx, c, low), (wx, d, low), (wx, d, z), (wx, c, z)],
-                        [(a, wy, low), (b, wy, low), (b, wy, z), (a, wy, z)]], z))
-    return blocks
-
-
-def _draw_blocks(ax, approximation: Approximation, low: float, high: float):
-    """ŷ as blocks standing on the floor ``low``, each its own collection, painted back to front."""
-    from matplotlib import colormaps
-    from mpl_toolkits.mplot3d.art3d import Poly3DCollection
-
-    cmap, span = colormaps[CMAP], max(high - low, 1e-12)
-    ax.computed_zorder = False
-    for rank, (faces, z) in enumerate(tower_blocks(approximation, low)):
-        colour = np.array(cmap((z - low) / span))
-        shades = [colour, colour * [0.78, 0.78, 0.78, 1], colour * [0.62, 0.62, 0.62, 1]]
-        block = Poly3DCollection(faces, facecolors=shades, edgecolors="#2b2b2b", linewidths=0.3)
-        block.set_zorder(rank + 1)
-        ax.add_collection3d(block)
-    ax.xaxis.set_major_locator(MaxNLocator(5))
-    ax.yaxis.set_major_locator(MaxNLocator(5))
-    return ax
+    top = float(max(np.abs(G).max(), np.abs(yhat).max())) or 1.0     # a zero G still gets a scale
+    x0, x1, y0, y1 = approximation.domain
+    shown = {"origin": "lower", "extent": (x0, x1, y0, y1), "cmap": DIVERGING, "vmin": -top, "vmax": top,
+             "aspect": "equal", "interpolation": "nearest"}
+    image = axes[0].imshow(G, **shown)
+    axes[1].imshow(yhat, **shown)
+    for k in range(1, approximation.n):          # the cells, one tower each
+        axes[1].axvline(x0 + k * (x1 - x0) / approximation.n, color="#4b5563", linewidth=0.4)
+        axes[1].axhline(y0 + k * (y1 - y0) / approximation.n, color="#4b5563", linewidth=0.4)
+    axes[0].set_title(f"G({', '.join(names)}) = {approximation.target}", fontsize=10)
+    axes[1].set_title(f"ŷ: {approximation.towers} towers (n = {approximation.n})", fontsize=10)
+    for ax in axes:
+        ax.set(xlabel=names[0], ylabel=names[1])
+    axes[0].figure.colorbar(image, ax=list(axes), label="G, ŷ  (0 = white)", shrink=0.9)
+    return axes[0], axes[1]
 
 
 def _plot_1d(approximation, ax, samples):

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 import numpy as np
 from matplotlib.figure import Figure
 
+from symnet.render.notation import SUBSCRIPT, pretty
+
 TRAIN_COLOR, VAL_COLOR = "#1f77b4", "#ff7f0e"
 PATH_COLORS = ("#2ca02c", "#1f77b4", "#d62728", "#9467bd", "#8c564b", "#e377c2")
 
@@ -104,9 +106,16 @@ def plot_decision_boundary(result, data, ax=None, resolution: int = 150):
         ax.scatter(data.X[rows, 0], data.X[rows, 1], c="#2166ac" if label == 0 else "#b2182b", marker=marker,
                    s=18, edgecolors="white", linewidths=0.5, label=f"y = {int(label)}")
     ax.figure.colorbar(filled, ax=ax, label="ŷ")
-    ax.set(xlabel=data.inputs[0], ylabel=data.inputs[1], title=f"{data.name}: decision boundary ŷ = 0.5")
+    ax.set(xlabel=_name(data.inputs[0]), ylabel=_name(data.inputs[1]), title=f"{data.name}: decision boundary ŷ = 0.5")
     ax.legend(loc="upper right", fontsize="small")
     return ax
+
+
+def _name(name: str) -> str:
+    """An input's name as the page writes it: x1 → x₁."""
+    from sympy import Symbol
+
+    return pretty(Symbol(name))
 
 
 def plot_fit_1d(result, data, ax=None, target=None):
@@ -119,7 +128,7 @@ def plot_fit_1d(result, data, ax=None, target=None):
     if target is not None:
         ax.plot(grid, target(grid), color="black", linestyle=":", label="target")
     ax.plot(grid, result.predict(grid[:, None]), color=TRAIN_COLOR, linewidth=2, label="fitted ŷ")
-    ax.set(xlabel=data.inputs[0], ylabel="y", title=f"{data.name}: fit")
+    ax.set(xlabel=_name(data.inputs[0]), ylabel="y", title=f"{data.name}: fit")
     ax.legend()
     return ax
 
@@ -146,7 +155,7 @@ def plot_fit_surface(result, data, fig=None, target=None, resolution: int = 40):
     low = min(left.get_zlim()[0], right.get_zlim()[0])
     high = max(left.get_zlim()[1], right.get_zlim()[1])
     for ax in (left, right):  # one z scale, so the two surfaces compare at a glance
-        ax.set(xlabel=data.inputs[0], ylabel=data.inputs[1], zlabel="y", zlim=(low, high))
+        ax.set(xlabel=_name(data.inputs[0]), ylabel=_name(data.inputs[1]), zlabel="y", zlim=(low, high))
     return left, right
 
 
@@ -262,7 +271,7 @@ SEED_EDGES = (("x1", "1", "w1_1"), ("x2", "2", "w2_1"), ("1", "+", None), ("2", 
 
 
 def plot_seed_network(values, ax=None):
-    """The article's network F = f(θ5, f(θ3, f(θ1, x1) + f(θ2, x2)), f(θ4, f(θ2, x2))) with its weights.
+    """The article's network F = f(θ₅, f(θ₃, f(θ₁, x₁) + f(θ₂, x₂)), f(θ₄, f(θ₂, x₂))) with its weights.
 
     Edge width grows with |w|, colour shows the sign (red +, blue −); each neuron shows its bias.
 
@@ -275,7 +284,7 @@ def plot_seed_network(values, ax=None):
 
     >>> from symnet.learn.data import SEED_TEACHER
     >>> ax = plot_seed_network(SEED_TEACHER)
-    >>> "w5,2 = -3.5" in [t.get_text() for t in ax.texts]
+    >>> "w₅,₂ = -3.5" in [t.get_text() for t in ax.texts]
     True
     """
     values = _seed_values(values)
@@ -289,7 +298,7 @@ def plot_seed_network(values, ax=None):
     ax.set_ylim(-0.55, 1.55)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title("F(Θ, x) = f(θ5, f(θ3, f(θ1, x1) + f(θ2, x2)), f(θ4, f(θ2, x2)))", fontsize=11)
+    ax.set_title("F(Θ, x) = f(θ₅, f(θ₃, f(θ₁, x₁) + f(θ₂, x₂)), f(θ₄, f(θ₂, x₂)))", fontsize=11)
     ax.text(2.15, -0.45, "edge width ∝ |w|;  red: w > 0,  blue: w < 0;  b: the neuron's bias", ha="center",
             fontsize=8, color="dimgrey")
     return ax
@@ -314,13 +323,14 @@ def _draw_edge(ax, start, end, weight, name, biggest):
     ax.plot([x0, x1], [y0, y1], color="#d6604d" if weight >= 0 else "#4393c3", linewidth=width, zorder=1,
             solid_capstyle="round")
     mx, my = (x0 + x1) / 2, (y0 + y1) / 2
-    ax.text(mx, my + 0.13, f"{name.replace('_', ',')} = {weight:.3g}", ha="center", va="center", fontsize=8,
+    ax.text(mx, my + 0.13, f"{name.replace('_', ',').translate(SUBSCRIPT)} = {weight:.3g}", ha="center",
+            va="center", fontsize=8,
             bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.85), zorder=3)
 
 
 def _draw_node(ax, node, px, py, values):
     if node in ("x1", "x2", "ŷ"):
-        ax.text(px, py, node, ha="center", va="center", fontsize=12, zorder=4,
+        ax.text(px, py, node.translate(SUBSCRIPT), ha="center", va="center", fontsize=12, zorder=4,
                 bbox=dict(boxstyle="round,pad=0.3", facecolor="#f0f0f0", edgecolor="black"))
         return
     if node == "+":
@@ -330,4 +340,4 @@ def _draw_node(ax, node, px, py, values):
     from matplotlib.patches import Circle
 
     ax.add_patch(Circle((px, py), 0.21, facecolor="#fff7bc", edgecolor="black", zorder=4))
-    ax.text(px, py, f"θ{node}\nb={float(values['b' + node]):.3g}", ha="center", va="center", fontsize=8.5, zorder=5)
+    ax.text(px, py, f"θ{node.translate(SUBSCRIPT)}\nb={float(values['b' + node]):.3g}", ha="center", va="center", fontsize=8.5, zorder=5)

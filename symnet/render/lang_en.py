@@ -207,7 +207,7 @@ EN = {
     "network_p1": "A network is neurons f(θᵢ, x) nested inside each other. symnet writes the article's network "
                   "verbatim; with the default neuron σ(Σ wᵢⱼ uⱼ + bᵢ) it has {n_params} scalar parameters.",
     "network_p2": "The same network is also a straight-line program: one assignment per step, z for the weighted sum "
-                  "and h for the activation. f(θ2, x2) is used twice but computed once: the program is a graph, not "
+                  "and h for the activation. f(θ₂, x₂) is used twice but computed once: the program is a graph, not "
                   "a tree.",
     "network_nested": "The nested formula F(Θ, x):",
     "network_program": "The program (every neuron as zᵢ and hᵢ):",
@@ -235,7 +235,8 @@ EN = {
                  "column adds that much, and the error would grow as towers are added.",
     "approx_target": "Target function:",
     "approx_height": "G(centre of cell k)",
-    "approx_figure": "Left: the target G. Right: its approximation by {n}×{n} towers.",
+    "approx_figure": "Left: the target G. Right: its approximation by {n}×{n} towers. One colour scale, white at 0: "
+                     "blue below, red above.",
     "approx_table": "Error as towers are added, measured on a dense test grid; the last column is how many times "
                     "smaller the maximum error got than in the row above.",
     "approx_error_figure": "The error falls like 1/n as the grid gets finer (log-log axes).",
@@ -379,15 +380,19 @@ EN = {
     "live_approx_maps": "left: ŷ, the sum of towers; right: the error |G − ŷ|",
     "live_graph_title": "The computational graph: every value and every δ at the point above",
     "live_back": "Step backward",
-    "live_graph_rule": "Each edge s → t carries ∂t/∂s. Press “Step backward”: the lit node gets δ_s = Σ "
-                       "δ_t·∂t/∂s over its outgoing edges; a parameter's δ is ∂L/∂θ.",
+    "live_graph_choose": "Light every path to L from",
+    "live_graph_none": "(none)",
+    "live_graph_paths": "{k} path(s) from {theta} to L; ∂L/∂{theta} is the sum of the products of the labels "
+                        "along them:",
+    "live_graph_rule": "Each edge s → t carries ∂t/∂s. Press “Step backward”: the lit node gets δₛ = Σ "
+                       "δₜ·∂t/∂s over its outgoing edges; a parameter's δ is ∂L/∂θ.",
     "exercises": "Exercises (type a number and press Check)",
     "ex_check": "Check",
     "ex_right": "Right!",
     "ex_wrong": "Not yet, try again.",
     "ex_answer": "Answer",
     "ex_paths": "How many paths lead from the loss L to w₂,₁?",
-    "ex_paths_why": "f(θ2, x2) feeds both neuron 3 (through the sum u₃,₁) and neuron 4.",
+    "ex_paths_why": "f(θ₂, x₂) feeds both neuron 3 (through the sum u₃,₁) and neuron 4.",
     "ex_eta": "On h(x) = x² − 2x from x = 3, which of the learning rates {rates} makes the descent diverge?",
     "ex_eta_why": "Each step multiplies x − 1 by (1 − 2η); it grows when |1 − 2η| > 1, that is η > 1.",
     "math_plain": "plain text",
@@ -397,6 +402,7 @@ EN = {
     "fig_nested_sum": "sum of {n} nested towers",
     "fig_loss_after": "loss: {loss} after {epochs} epochs",
     "fig_towers_n": "ŷ: {count} towers (n = {n})",
+    "fig_zero_white": "(0 = white)",
     "fig_tower_box": "tower {box}",
     "fig_steepness": "steepness",
     "fig_sharpness": "sharpness",
@@ -483,6 +489,8 @@ EN = {
                         "error of any n shown), so it darkens as n grows. The max and RMS error are taken over the "
                         "{samples}×{samples} cell centres these maps are drawn from.",
     "live_approx_g": "G(x, y), the target",
+    "live_approx_cells": "White lines: the n×n cells, one tower each; a dot: a cell's centre, where the tower's "
+                         "height cₖ is read off G.",
     "live_approx_yhat": "ŷ, the sum of towers",
     # ---- second derivatives: derive --order 2 (symnet.render.second) ----
     "second_title": "Second derivatives",
@@ -515,7 +523,7 @@ EN = {
     "verdict_diverging": "diverging",
     "verdict_flat": "no limit",
     "live_eta_limit_descent": "stability limit 2/h″(x*): η <",
-    "live_eta_limit_start": "stability limit 2/λ_max at the start θ₀ (it moves as θ moves): η <",
+    "live_eta_limit_start": "stability limit 2/λₘₐₓ at the start θ₀ (it moves as θ moves): η <",
     "descent_curvature": "Why η decides: the second derivative at the minimum (symnet.learn.descent.curvature):",
     "descent_p3": "Why? Near the minimum x* = {x_star}, h′(x) ≈ h″(x*)·(x − x*), so one step multiplies the error "
                   "x − x* by 1 − η·h″(x*). Here h″(x*) = {h2}, so descent settles while |1 − η·h″(x*)| < 1 — "
@@ -531,10 +539,10 @@ EN = {
     "h_at_theta0": "λₖ at Θ₀ (the start)",
     "h_at_trained": "λₖ after {epochs} epochs",
     "train_hessian_table": "The eigenvalues of the Hessian of the mean loss L̄ of the seed network "
-                           "(symnet.compile_hessian on the tour's 200 samples), and the stability limit 2/λ_max.",
+                           "(symnet.compile_hessian on the tour's 200 samples), and the stability limit 2/λₘₐₓ.",
     "train_curvature_p": "The same limit holds for a network: near a minimum one step multiplies the error along "
                          "the Hessian's k-th eigenvector by 1 − η·λₖ, so descent can settle only while "
-                         "η < 2/λ_max. The table gives 2/λ_max = {limit0} at Θ₀, where the live trainer below "
+                         "η < 2/λₘₐₓ. The table gives 2/λₘₐₓ = {limit0} at Θ₀, where the live trainer below "
                          "starts (its η slider marks that value), and {limit1} at the trained θ: the limit moves "
                          "as θ moves. It is a local statement. At Θ₀ the loss is not a bowl ({negative} of the "
                          "{total} eigenvalues are negative) and the curvature changes with every step, so a run "

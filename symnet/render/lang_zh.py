@@ -186,7 +186,7 @@ ZH = {
     "network_title": "§1 什么是神经网络",
     "network_p1": "神经网络由许多神经元 f(θᵢ, x) 互相嵌套而成。symnet 原样写下文章中的网络；默认的神经元是 σ(Σ wᵢⱼ "
                   "uⱼ + bᵢ)，于是整个网络共有 {n_params} 个标量参数。",
-    "network_p2": "同一个网络也是一段“直线程序”：每一步一个赋值，z 是加权和，h 是激活值。f(θ2, x2) 被用了两次但只算一"
+    "network_p2": "同一个网络也是一段“直线程序”：每一步一个赋值，z 是加权和，h 是激活值。f(θ₂, x₂) 被用了两次但只算一"
                   "次：程序是一张图，而不是一棵树。",
     "network_nested": "嵌套形式的 F(Θ, x)：",
     "network_program": "程序形式（每个神经元写成 zᵢ 和 hᵢ）：",
@@ -210,7 +210,7 @@ ZH = {
                  "。",
     "approx_target": "目标函数：",
     "approx_height": "G(第 k 个格子的中心)",
-    "approx_figure": "左：原函数 G；右：用 {n}×{n} 个高台叠加得到的近似。",
+    "approx_figure": "左：原函数 G；右：用 {n}×{n} 个高台叠加得到的近似。两图共用一个色标：0 为白色，负为蓝，正为红。",
     "approx_table": "随着高台数量增加的误差（在密集的测试网格上测量）；最后一列是最大误差比上一行缩小的倍数。",
     "approx_error_figure": "网格越细，误差越小，大约按 1/n 下降（对数坐标）。",
     # §3 loss and descent
@@ -340,14 +340,17 @@ ZH = {
     "live_approx_maps": "左：高台之和 ŷ；右：误差 |G − ŷ|",
     "live_graph_title": "计算图：上面那个点上的每个值和每个 δ",
     "live_back": "反向走一步",
-    "live_graph_rule": "每条边 s → t 上标着 ∂t/∂s。按“反向走一步”：被点亮的节点得到 δ_s = Σ δ_t·∂t/∂s（对它的所有出边求和）；参数的 δ 就是 ∂L/∂θ。",
+    "live_graph_choose": "点亮从这个参数到 L 的所有路径：",
+    "live_graph_none": "（无）",
+    "live_graph_paths": "从 {theta} 到 L 共 {k} 条路径；∂L/∂{theta} 等于每条路径上各边标注之积的和：",
+    "live_graph_rule": "每条边 s → t 上标着 ∂t/∂s。按“反向走一步”：被点亮的节点得到 δₛ = Σ δₜ·∂t/∂s（对它的所有出边求和）；参数的 δ 就是 ∂L/∂θ。",
     "exercises": "练习（输入一个数，再按“检查”）",
     "ex_check": "检查",
     "ex_right": "答对了！",
     "ex_wrong": "还不对，再试试。",
     "ex_answer": "答案",
     "ex_paths": "从损失 L 到 w₂,₁ 一共有几条路径？",
-    "ex_paths_why": "f(θ2, x2) 同时送入神经元 3（经过和 u₃,₁）和神经元 4。",
+    "ex_paths_why": "f(θ₂, x₂) 同时送入神经元 3（经过和 u₃,₁）和神经元 4。",
     "ex_eta": "在 h(x) = x² − 2x 上从 x = 3 出发，学习速率 {rates} 中哪一个会让梯度下降发散？",
     "ex_eta_why": "每一步把 x − 1 乘以 (1 − 2η)；当 |1 − 2η| > 1，即 η > 1 时它越来越大。",
     "math_plain": "纯文本",
@@ -357,6 +360,7 @@ ZH = {
     "fig_nested_sum": "{n} 个嵌套高台之和",
     "fig_loss_after": "训练 {epochs} 轮后损失为 {loss}",
     "fig_towers_n": "ŷ：{count} 个高台（n = {n}）",
+    "fig_zero_white": "（0 为白色）",
     "fig_tower_box": "高台 {box}",
     "fig_steepness": "陡度",
     "fig_sharpness": "锐度",
@@ -441,6 +445,7 @@ ZH = {
     "live_approx_grid": "G 与 ŷ 共用一个色标；误差图对所有 n 用同一个色标（所示各 n 中最大的误差），所以 n "
                         "越大图越暗。最大误差和均方根误差取自这些图所用的 {samples}×{samples} 个格心。",
     "live_approx_g": "目标函数 G(x, y)",
+    "live_approx_cells": "白线：n×n 个格子，每格一个高台；圆点：格子的中心，高台的高度 cₖ 就是 G 在这一点的值。",
     "live_approx_yhat": "ŷ：高台之和",
     # ---- second derivatives: derive --order 2 (symnet.render.second) ----
     "second_title": "二阶导数",
@@ -468,7 +473,7 @@ ZH = {
     "verdict_diverging": "发散",
     "verdict_flat": "无上限",
     "live_eta_limit_descent": "稳定性上限 2/h″(x*)：η <",
-    "live_eta_limit_start": "起点 θ₀ 处的稳定性上限 2/λ_max（θ 一动它也跟着动）：η <",
+    "live_eta_limit_start": "起点 θ₀ 处的稳定性上限 2/λₘₐₓ（θ 一动它也跟着动）：η <",
     "descent_curvature": "η 为什么起决定作用：极小值处的二阶导数（symnet.learn.descent.curvature）：",
     "descent_p3": "为什么？在极小值 x* = {x_star} 附近，h′(x) ≈ h″(x*)·(x − x*)，所以每一步把误差 x − x* 乘以 "
                   "1 − η·h″(x*)。这里 h″(x*) = {h2}，所以只要 |1 − η·h″(x*)| < 1，下降就会收敛——η ≤ 1/h″(x*) "
@@ -483,9 +488,9 @@ ZH = {
     "h_at_theta0": "Θ₀（起点）处的 λₖ",
     "h_at_trained": "训练 {epochs} 轮后的 λₖ",
     "train_hessian_table": "种子网络平均损失 L̄ 的 Hessian 矩阵的特征值（symnet.compile_hessian，用本导览的 200 个样本），"
-                           "以及稳定性上限 2/λ_max。",
+                           "以及稳定性上限 2/λₘₐₓ。",
     "train_curvature_p": "同样的上限也适用于网络：在极小值附近，每一步把沿 Hessian 第 k 个特征向量方向的误差乘以 "
-                         "1 − η·λₖ，所以只有 η < 2/λ_max 时下降才能收敛。表中 Θ₀ 处 2/λ_max = {limit0}，下面的实时"
+                         "1 − η·λₖ，所以只有 η < 2/λₘₐₓ 时下降才能收敛。表中 Θ₀ 处 2/λₘₐₓ = {limit0}，下面的实时"
                          "训练就从 Θ₀ 开始（它的 η 滑块标出了这个值）；训练后的 θ 处为 {limit1}：θ 一动，上限也跟着动。"
                          "这是一个局部结论。Θ₀ 处的损失并不是一个碗（{total} 个特征值中有 {negative} 个为负），"
                          "曲率每一步都在变，所以 η 略高于标记时训练并不会爆炸：损失照样下降，网络继续学习，"

@@ -64,7 +64,7 @@ def seed_curvature(seed_fit, data, lang: str):
     start, end = (eigenvalues("seed", th, data.X, data.y) for th in (theta0, np.asarray(seed_fit.theta)))
     limits = (stability_limit(start), stability_limit(end))
     rows = tuple((f"λ{_sub(k + 1)}", f"{a:.4g}", f"{b:.4g}") for k, (a, b) in enumerate(zip(start, end)))
-    rows += (("2/λ_max", *(f"{v:.4g}" if v is not None else "—" for v in limits)),)
+    rows += (("2/λₘₐₓ", *(f"{v:.4g}" if v is not None else "—" for v in limits)),)
     header = ("k", t("h_at_theta0", lang), t("h_at_trained", lang, epochs=seed_fit.settings["epochs"]))
     before, after = _one_step(seed_fit.network, theta0, data, 2 * limits[0])
     paragraph = t("train_curvature_p", lang, limit0=f"{limits[0]:.4g}", limit1=f"{limits[1]:.4g}",

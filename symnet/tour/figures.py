@@ -44,6 +44,7 @@ def towers_section(ctx: TourContext) -> Section:
     """§2: the article's tower as a five-neuron network, its parameters, and its 3-D pictures."""
     from symnet.render.printing import format_assignments, latex, pretty, program_pairs
     from symnet.towers.tower import nested_towers, tower
+    from symnet.tour.breaking import narrow
 
     lang, one = ctx.lang, tower()
     groups = _groups(one.network)
@@ -52,10 +53,10 @@ def towers_section(ctx: TourContext) -> Section:
     numbers = " \\\\\n".join(f"{latex(theta)} &: " + ",\\ ".join(f"{latex(p)} = {one.values[str(p)]:g}" for p in group)
                             for theta, group in groups)   # the numbers beside the symbols
     pairs = program_pairs(one.network.program)
+    program, numbers = format_assignments(pairs, "latex"), "\\begin{aligned}\n" + numbers + "\n\\end{aligned}"
     formulas = (Formula(t("towers_formula", lang), f"Tower(x, y) = {pretty(one.network.nested)}\n\n"
-                        f"{format_assignments(pairs, 'unicode')}\n\n{values}",
-                        format_assignments(pairs, "latex") + "\\qquad\n\\begin{aligned}\n" + numbers
-                        + "\n\\end{aligned}"),)
+                        f"{format_assignments(pairs, 'unicode')}\n\n{values}", program + "\\qquad\n" + numbers,
+                        "\\begin{gathered}" + narrow(program) + " \\\\[6pt] " + narrow(numbers) + "\\end{gathered}"),)
     files = _tower_figures(ctx, one, nested_towers())
     paragraph = t("towers_p1", lang, steepness=f"{one.steepness:g}", gain=f"{one.sharpness:g}")
     notes = _font_notes(lang)

@@ -81,7 +81,13 @@ def _mean(values, default: float) -> float:
 
 
 def graph_widget(lang: str, at: dict):
-    """The seed network's graph at the point ``at`` (inputs, target, parameters) with a step-backward button."""
+    """The seed network's graph at the point ``at`` (inputs, target, parameters) with a step-backward button
+    and a selector that lights every path from a chosen parameter to L.
+
+    Each node carries its LaTeX name, each edge s → t the LaTeX of ∂t/∂s (symnet's rule table) and the names
+    of the rules that gave it (σ′ = σ(1 − σ), sum rule, …), so the page can write each δ in symbols and in
+    numbers; the numbers themselves come from ``sn_graph``.
+    """
     from symnet.core.losses import squared_error
     from symnet.core.network import seed_network
     from symnet.numeric.jscode import to_javascript
@@ -101,7 +107,38 @@ def graph_widget(lang: str, at: dict):
         "n_args": len(args), "order": list(range(len(nodes) - 1, -1, -1)),
         "width": 2 * MARGIN + max(c for c, _ in where.values()) * COLUMN_GAP,
         "height": 2 * MARGIN + 20 + (tallest - 1) * ROW_GAP,
+        **edge_notation(loss.program, nodes, edges, lang),
+        "paths": parameter_paths(loss.program, nodes, edges),
     }
-    labels = {key: t(key, lang) for key in ("live_back", "live_reset", "live_graph_rule")}
+    keys = ("live_back", "live_reset", "live_graph_rule", "live_graph_choose", "live_graph_none", "live_graph_paths")
+    labels = {key: t(key, lang) for key in keys}
     return Widget("graph", t("live_graph_title", lang), to_javascript(program, args, "sn_graph", outputs),
                   config, labels)
+
+
+def edge_notation(program, nodes, edges, lang: str) -> dict:
+    """The words of the graph: LaTeX names of the nodes; per edge s → t the LaTeX of ∂t/∂s as symnet's rule
+    table gives it (with t's own name where the rule uses it, h(1 − h) for σ′) and the rules' names."""
+    from symnet.core.rules import differentiate
+    from symnet.derivation.rules import rules_used
+    from symnet.render.printing import latex
+    from symnet.render.tex import note_text
+
+    rhs = dict(program.assignments)
+    return {"tex": [latex(n) for n in nodes],
+            "local_tex": [latex(differentiate(rhs[h], s, ans=h)) for s, h, _ in edges],
+            "rules": [note_text(rules_used(rhs[h], s), "unicode", lang) for s, h, _ in edges]}
+
+
+def parameter_paths(program, nodes, edges) -> list:
+    """Per parameter, in the order of ``program.params``: [its node index, its paths to L as lists of edge
+    indices, each from the parameter forward to L] (``symnet.derivation``'s path enumeration)."""
+    from symnet.derivation.derive import enumerate_paths
+
+    index = {(s, h): k for k, (s, h, _) in enumerate(edges)}
+    found = []
+    for param in program.params:
+        paths = [[index[(path[j + 1], path[j])] for j in range(len(path) - 2, -1, -1)]
+                 for path in enumerate_paths(program, param)]
+        found.append([nodes.index(param), paths])
+    return found

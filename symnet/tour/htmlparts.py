@@ -46,15 +46,39 @@ def formula_html(formula, lang: str) -> str:
     if not formula.latex:
         return f'<figure class="formula">{caption}<pre>{escape(formula.text)}</pre></figure>'
     plain = f"<details><summary>{escape(t('math_plain', lang))}</summary><pre>{escape(formula.text)}</pre></details>"
-    return f'<figure class="formula">{caption}{math_html(formula.latex)}{plain}</figure>'
+    return f'<figure class="formula">{caption}{display_html(formula.latex, formula.narrow)}{plain}</figure>'
+
+
+def display_html(latex: str, narrow: str = "", width: int | None = None) -> str:
+    """A display formula, and beside it its setting for a narrow screen when that differs (lines broken at the
+    formula's joints, ``symnet.tour.breaking``); a media query shows one of the two.
+
+    >>> display_html("a = 1")
+    '<div class="math" data-tex="a = 1">a = 1</div>'
+    """
+    from symnet.tour.breaking import NARROW, narrow as narrowed
+
+    small = narrow or narrowed(latex, width or NARROW)
+    if small == latex:
+        return math_html(latex)
+    return math_html(latex).replace('class="math"', 'class="math" data-fit="wide"', 1) + \
+        math_html(small).replace('class="math"', 'class="math" data-fit="narrow"', 1)
+
+
+FOLD_WIDTH = 26     # characters a folded step's display holds on a phone (indented, and with a rule-name column)
 
 
 def fold_html(fold) -> str:
-    """A ``Fold``: one ``<details>`` per step, numbered, each opening to its display formula."""
-    steps = []
-    for k, step in enumerate(fold.steps, start=1):
-        body = math_html(step.latex) if step.latex else ""
-        steps.append(f'<details class="step"><summary><b>{k}.</b> {prose_html(step.summary)}</summary>{body}</details>')
+    """A ``Fold``: one ``<details>`` per step, numbered, each opening to its display formula; a step with no
+    display is a plain paragraph (no fold opens to nothing)."""
+    steps, k = [], 0
+    for step in fold.steps:
+        if not step.latex:        # nothing to open: a sentence, not a step
+            steps.append(f'<p class="fold-note">{prose_html(step.summary)}</p>')
+            continue
+        k += 1
+        steps.append(f'<details class="step"><summary><b>{k}.</b> {prose_html(step.summary)}</summary>'
+                     f'{display_html(step.latex, width=FOLD_WIDTH)}</details>')
     return f'<figure class="fold"><figcaption>{escape(fold.caption)}</figcaption>{"".join(steps)}</figure>'
 
 
@@ -146,7 +170,7 @@ div.live label.slider { display: flex; align-items: center; gap: .5rem; }
 div.live label.slider .name { min-width: 1.6rem; font-style: italic; }
 div.live label.slider .what { font-size: .8rem; color: #4b5563; min-width: 6.5rem; }
 div.live label.slider input { flex: 1; min-width: 6rem; }
-div.live .readout span { white-space: pre; }
+div.live .readout > span { white-space: pre-wrap; }
 div.live output { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; }
 div.live canvas { display: block; width: 100%; max-width: 480px; height: auto; margin: .6rem 0;
                   border: 1px solid #e2e8f0; border-radius: 6px; background: #fff; }
@@ -161,11 +185,16 @@ div.live label.slider .limit { font-size: .85rem; color: #92400e; }
 div.live .buttons button { margin: .2rem .4rem .2rem 0; padding: .3rem .9rem; font-size: .95rem; }
 div.live .status.bad { color: #b91c1c; font-weight: 600; }
 div.live .graph-box { overflow-x: auto; }
-#graph-svg .edge { stroke: #b6bcc8; stroke-width: 1.2; }
-#graph-svg .edge.lit { stroke: #d1495b; stroke-width: 2.2; }
-#graph-svg .edge.now { stroke: #f59e0b; stroke-width: 3; }
+#graph-svg .edge line { stroke: #b6bcc8; stroke-width: 1.2; } #graph-svg .edge polygon { fill: #9aa1ad; }
+#graph-svg .edge.path line { stroke: #2563eb; stroke-width: 2.6; } #graph-svg .edge.path polygon { fill: #2563eb; }
+#graph-svg .edge.lit line { stroke: #d1495b; stroke-width: 2.2; } #graph-svg .edge.lit polygon { fill: #d1495b; }
+#graph-svg .edge.now line { stroke: #f59e0b; stroke-width: 3; } #graph-svg .edge.now polygon { fill: #f59e0b; }
+#graph-svg .path circle { stroke: #2563eb; stroke-width: 2.4; }
 #graph-svg text { text-anchor: middle; font-family: "DejaVu Sans", "Noto Sans", sans-serif; }
-#graph-svg .edge-label { font-size: 10px; fill: #6b7280; }
+#graph-svg .edge-label { font-size: 10px; fill: #4b5563; paint-order: stroke; stroke: #fbfcfe; stroke-width: 3px; }
+#graph-readout .math { overflow-x: auto; } #graph-readout ul.rules { margin: .2rem 0; padding-left: 1.2rem; }
+#graph-readout .rule-name { display: inline-block; margin-left: .6em; }
+#graph-readout .rule-name, #graph-paths li { color: #4b5563; font-size: .9rem; } #graph-paths li { overflow-wrap: anywhere; }
 #graph-svg circle { stroke: #64748b; stroke-width: 1.2; fill: #fdf0d5; }
 #graph-svg .param circle { fill: #e4f2dc; } #graph-svg .input circle { fill: #dbe9f6; }
 #graph-svg .lit circle { stroke: #d1495b; stroke-width: 2.4; } #graph-svg .now circle { fill: #fde68a; }
@@ -185,6 +214,9 @@ aside.key { border-left: 4px solid #6366f1; background: #f5f6ff; padding: .3rem 
 aside.key table { font-family: inherit; font-size: .9rem; margin: .2rem 0; }
 aside.key td { border: none; padding: .15rem .6rem; }
 aside.key td:first-child { white-space: nowrap; }
+div.math[data-fit="narrow"] { display: none; }
+figure.fold p.fold-note { margin: .5rem 0; }
+@media (max-width: 600px) { div.math[data-fit="wide"] { display: none; } div.math[data-fit="narrow"] { display: block; } }
 @media (max-width: 600px) { body { margin: 1rem auto; } nav ol { columns: 1; }
                             div.live .multiples { grid-template-columns: 1fr 1fr; } }
 """

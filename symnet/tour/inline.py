@@ -44,9 +44,9 @@ def katex_js() -> str:
 
 @lru_cache(maxsize=None)
 def live_js() -> str:
-    """The hand-written glue of the live widgets: the drawing helpers (``plots.js``), then the controls and
-    loops (``live.js``); no formulas: those are generated."""
-    return script_text(_static("plots.js").decode("utf-8") + "\n" + _static("live.js").decode("utf-8"))
+    """The hand-written glue of the live widgets: the drawing helpers (``plots.js``), the computational graph
+    (``graph.js``), then the controls and loops (``live.js``); no formulas: those are generated."""
+    return script_text("\n".join(_static(name).decode("utf-8") for name in ("plots.js", "graph.js", "live.js")))
 
 
 @lru_cache(maxsize=None)

@@ -128,15 +128,16 @@ def _beside(scalar: dict, matrix: dict, lang: str) -> Formula:
             lines.append(rf"&\text{{{t('layers_replaces_bp1', lang)}}}")
         right = "\\begin{aligned}" + " \\\\ ".join(lines) + "\\end{aligned}"
         first = _stack([rf"\text{{{tag}}}", rf"\displaystyle {general}"])
-        rows.append(f"{first} & {left} & {right}")
+        rows.append((first, left, right))
         replaced = f"   {t('layers_replaces_bp1', lang)}" if tag == "BP1" else ""
         text.append(f"{tag}  {general_text}\n" + format_assignments(scalar[tag], "unicode") + "\n  ↔  "
                     + "\n  ↔  ".join(f"{lhs} = {rhs}   ({shape})" for _, _, lhs, rhs, shape in matrix[tag]) + replaced)
     heads = [t(key, lang).split("\n") for key in ("layers_general_head", "layers_scalar_head", "layers_matrix_head")]
-    head = " & ".join(_stack([rf"\text{{{line}}}" for line in words]) for words in heads)
+    head = [_stack([rf"\text{{{line}}}" for line in words]) for words in heads]
     rule = " \\\\ \\\\[-8pt] \\hline \\\\[-6pt]\n"      # short empty rows around each line: tall cells clear it
-    latex = "\\begin{array}{lll}\n" + rule.join([head] + rows) + "\n\\end{array}"
-    return Formula(t("layers_beside", lang), "\n\n".join(text), latex)
+    latex = "\\begin{array}{lll}\n" + rule.join(" & ".join(row) for row in [head] + rows) + "\n\\end{array}"
+    narrow = "\\begin{array}{l}\n" + rule.join(" \\\\[4pt] ".join(row) for row in [head] + rows) + "\n\\end{array}"
+    return Formula(t("layers_beside", lang), "\n\n".join(text), latex, narrow)   # a phone: the three cells stacked
 
 
 def _stack(cells) -> str:

@@ -10,11 +10,13 @@ LANGUAGES = ("en", "zh")
 
 @dataclass(frozen=True)
 class Formula:
-    """A formula to show: a caption, its Unicode text, and (optionally) its LaTeX source."""
+    """A formula to show: a caption, its Unicode text, and (optionally) its LaTeX source, with ``narrow`` its
+    setting for a phone's width when the page cannot derive one (``symnet.tour.breaking.narrow``)."""
 
     caption: str
     text: str
     latex: str = ""
+    narrow: str = ""
 
 
 @dataclass(frozen=True)

@@ -146,8 +146,11 @@ def _markdown_section(section, lang: str) -> list[str]:
             lines += ["<details><summary>LaTeX</summary>", "", "```latex", formula.latex, "```", "", "</details>", ""]
     for fold in section.folds:
         lines += [fold.caption, ""]
-        for k, step in enumerate(fold.steps, start=1):
-            lines += [f"{k}. {step.summary}", ""] + (["$$", step.latex, "$$", ""] if step.latex else [])
+        k = 0
+        for step in fold.steps:
+            k += bool(step.latex)
+            lines += [f"{k}. {step.summary}" if step.latex else step.summary, ""]
+            lines += ["$$", step.latex, "$$", ""] if step.latex else []
     for table in section.tables:
         lines += [table.caption, "", _markdown_row(table.header), "|" + "---|" * len(table.header)]
         lines += [_markdown_row(row) for row in table.rows] + [""]

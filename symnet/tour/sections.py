@@ -13,6 +13,7 @@ from dataclasses import replace
 import numpy as np
 from sympy import Derivative, Symbol
 
+from symnet.tour.breaking import NARROW, WIDE, broken
 from symnet.tour.figures import approx_section, descent_section, towers_section, train_section
 from symnet.tour.records import AT, POINTS, STUDENT, Artifact, Formula, Section, Table, TourContext
 from symnet.render.i18n import t
@@ -65,7 +66,8 @@ def model_section(ctx: TourContext) -> Section:
     at = f"F(Θ₀; x₁ = {x1:g}, x₂ = {x2:g}) = {value:.4f}"
     formulas = (Formula(t("model_value", lang), at,
                         f"F(\\Theta_0;\\ x_1 = {x1:g},\\ x_2 = {x2:g}) = {value:.4f}"),
-                Formula(t("model_call", lang), call, f"F(\\Theta, x) = {latex(net.nested)}"))
+                Formula(t("model_call", lang), call, f"F(\\Theta, x) = {latex(net.nested)}",
+                        broken("F(\\Theta, x)", net.nested, NARROW)))
     return Section(
         "model", t("model_title", lang), (t("model_p1", lang), t("model_p2", lang)), formulas=formulas,
         tables=(_parameter_table(net, lang),
@@ -90,11 +92,11 @@ def network_section(ctx: TourContext) -> Section:
     pairs = program_pairs(net.program)
     formulas = (
         Formula(t("network_nested", lang), f"F(Θ, x) = {pretty(net.nested)}",
-                f"F(\\Theta, x) = {latex(net.nested)}"),
+                f"F(\\Theta, x) = {latex(net.nested)}", broken("F(\\Theta, x)", net.nested, NARROW)),
         Formula(t("network_program", lang), format_assignments(pairs, "unicode"),
                 format_assignments(pairs, "latex")),
         Formula(t("network_closed", lang), "ŷ = " + wrap(pretty(net.concrete())),
-                "\\hat{y} = " + latex(net.concrete())),
+                broken("\\hat{y}", net.concrete(), WIDE), broken("\\hat{y}", net.concrete(), NARROW)),
     )
     files, skipped = _network_graph(ctx, net)
     paragraphs = (t("network_p1", lang, n_params=len(net.params)), t("network_p2", lang))
@@ -160,7 +162,8 @@ def gradients_section(ctx: TourContext) -> Section:
         Formula(t("gradients_adjoints", lang), format_assignments(pairs, "unicode"),
                 format_assignments(pairs, "latex")),
         Formula(t("gradients_expanded", lang, param=pretty(_symbol(EXPANDED_PARAM))),
-                f"∂L/∂{pretty(_symbol(EXPANDED_PARAM))} = " + wrap(pretty(expanded)), latex(expanded)),
+                f"∂L/∂{pretty(_symbol(EXPANDED_PARAM))} = " + wrap(pretty(expanded)),
+                broken(_partial(EXPANDED_PARAM), expanded, WIDE), broken(_partial(EXPANDED_PARAM), expanded, NARROW)),
     )
     fold = derivation_fold(derive(loss, wrt=[DERIVED_PARAM], at=AT),
                            t("fold_caption", lang, param=pretty(_symbol(DERIVED_PARAM))), lang)
@@ -215,6 +218,13 @@ def _with_pdf(section: Section, build, lang: str) -> Section:
 
 def _symbol(name: str) -> Symbol:
     return Symbol(name)
+
+
+def _partial(name: str) -> str:
+    """∂L/∂``name`` in LaTeX, the left side of an expanded gradient."""
+    from symnet.render.printing import latex
+
+    return f"\\frac{{\\partial L}}{{\\partial {latex(_symbol(name))}}}"
 
 
 def _sections():

@@ -49,7 +49,7 @@
     var line = el("span", {id: id + "-mark", "class": "limit-mark", title: words.live_eta_limit,
                            style: "position: absolute; top: 0; bottom: 0; width: 3px; margin-left: -1px; " +
                                   "background: #d97706; pointer-events: none;"}, track);
-    var text = el("span", {"class": "limit", id: id, style: "white-space: nowrap;"}, row);
+    var text = el("span", {"class": "limit", id: id}, row);
     return function (value) {
       var lo = parseFloat(input.min), hi = parseFloat(input.max), shown = value !== null && value <= hi;
       line.style.display = shown ? "" : "none";
@@ -129,7 +129,7 @@
     var n = slider(controls, "approx", cfg.sliders[0], draw), nOut = document.getElementById("approx-n-out");
     var maps = el("div", {"class": "multiples"}, root), names = ["g", "yhat", "err"];
     var c = names.map(function (id) { return el("canvas", {id: "approx-" + id, width: 300, height: 280}, maps); });
-    el("p", {"class": "readout"}, root, words.live_approx_maps);
+    el("p", {"class": "readout"}, root, words.live_approx_cells + " " + words.live_approx_maps);
     var info = el("p", {"class": "readout"}, root);
     el("span", {}, info, words.h_towers + " = "); var tOut = el("output", {id: "approx-towers"}, info);
     el("span", {}, info, "   " + words.h_max + " = "); var mOut = el("output", {id: "approx-max"}, info);
@@ -143,14 +143,15 @@
     function errors(yhat) { return yhat.map(function (v, q) { return Math.abs(G[q] - v); }); }
     // one error scale for every n: the largest error of any n shown, so the maps darken as n grows
     var worstOfAll = Math.max.apply(null, cfg.models.map(function (model) { return Math.max.apply(null, errors(fit(model))); }));
-    heatmap(c[0], {values: G, n: m, domain: d, range: gRange, level: null, points: null, title: words.live_approx_g,
-                   names: ["x", "y"]});
     function draw() {
       var model = cfg.models[parseInt(n.value, 10)], yhat = fit(model), err = errors(yhat);
       nOut.textContent = String(model.n);
+      // G with the n×n cells and their centres: each tower's height cₖ is G at its dot
+      heatmap(c[0], {values: G, n: m, domain: d, range: gRange, level: null, points: model.cells, cells: model.n,
+                     title: words.live_approx_g, names: ["x", "y"]});
       var squares = err.reduce(function (sum, e) { return sum + e * e; }, 0);
       show(tOut, model.towers, 0); show(mOut, Math.max.apply(null, err), 6); show(rOut, Math.sqrt(squares / (m * m)), 6);
-      heatmap(c[1], {values: yhat, n: m, domain: d, range: gRange, level: null, points: null,
+      heatmap(c[1], {values: yhat, n: m, domain: d, range: gRange, level: null, points: null, cells: model.n,
                      title: words.live_approx_yhat, names: ["x", "y"]});
       heatmap(c[2], {values: err, n: m, domain: d, range: [0, worstOfAll || 1], level: null, points: null,
                      title: "|G − ŷ|", names: ["x", "y"]});
@@ -302,69 +303,6 @@
     }
     choose(0);
   }
-  // ---- the computational graph, parameters as nodes ---------------------------------------------
-  var SVGNS = "http://www.w3.org/2000/svg";
-  function svg(tag, attrs, parent, text) {
-    var node = document.createElementNS(SVGNS, tag);
-    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    if (text !== undefined) node.textContent = text;
-    parent.appendChild(node);
-    return node;
-  }
-  function graph(root) {
-    var cfg = config(root), words = labels(root), N = cfg.nodes.length, E = cfg.edges.length;
-    el("p", {"class": "rule"}, root, words.live_graph_rule);
-    var buttons = el("div", {"class": "buttons"}, root);
-    button(buttons, "graph-back", words.live_back, back);
-    button(buttons, "graph-reset", words.live_reset, reset);
-    var readout = el("p", {"class": "readout", id: "graph-readout"}, root);
-    var box = el("div", {"class": "graph-box"}, root);
-    var pic = svg("svg", {viewBox: "0 0 " + cfg.width + " " + cfg.height, width: cfg.width, height: cfg.height,
-                          id: "graph-svg"}, box);
-    var out = sn_graph.apply(null, cfg.args), nArgs = cfg.n_args;
-    var value = function (i) { return i < nArgs ? cfg.args[i] : out[i - nArgs]; };
-    var local = function (k) { return out[N - nArgs + k]; };
-    var delta = function (i) { return out[N - nArgs + E + i]; };
-    var lines = cfg.edges.map(function (e, k) {
-      var a = cfg.nodes[e[0]], b = cfg.nodes[e[1]];
-      var line = svg("line", {x1: a.x, y1: a.y, x2: b.x, y2: b.y, "class": "edge"}, pic);
-      var label = svg("text", {x: a.x + 0.62 * (b.x - a.x), y: a.y + 0.62 * (b.y - a.y) - 3, "class": "edge-label",
-                               id: "graph-edge-" + k, "data-value": String(local(k))}, pic, local(k).toPrecision(3));
-      return [line, label];
-    });
-    var nodes = cfg.nodes.map(function (n, i) {
-      var g = svg("g", {id: "graph-node-" + i, "class": "node " + n.kind, "data-value": String(value(i))}, pic);
-      svg("circle", {cx: n.x, cy: n.y, r: 19}, g);
-      svg("text", {x: n.x, y: n.y - 3, "class": "name"}, g, n.name);
-      svg("text", {x: n.x, y: n.y + 9, "class": "value"}, g, value(i).toPrecision(3));
-      return [g, svg("text", {x: n.x, y: n.y + 32, "class": "delta"}, g, "")];
-    });
-    var lit;
-    function reset() {
-      lit = 0;
-      nodes.forEach(function (n) { n[0].classList.remove("lit", "now"); n[1].textContent = ""; n[0].removeAttribute("data-delta"); });
-      lines.forEach(function (l) { l[0].classList.remove("lit"); });
-      readout.textContent = ""; root.setAttribute("data-lit", "0");
-    }
-    function back() {
-      if (lit >= N) return;
-      var i = cfg.order[lit], terms = [];
-      nodes.forEach(function (n) { n[0].classList.remove("now"); });
-      lines.forEach(function (l) { l[0].classList.remove("now"); });
-      cfg.edges.forEach(function (e, k) {
-        if (e[0] !== i) return;
-        lines[k][0].classList.add("lit", "now");
-        terms.push(delta(e[1]).toPrecision(4) + "·" + local(k).toPrecision(4));
-      });
-      nodes[i][0].classList.add("lit", "now");
-      nodes[i][0].setAttribute("data-delta", String(delta(i)));
-      nodes[i][1].textContent = "δ " + delta(i).toPrecision(3);
-      readout.textContent = "δ(" + cfg.nodes[i].name + ") = " + (terms.length ? terms.join(" + ") + " = " : "") + delta(i).toPrecision(6);
-      lit += 1; root.setAttribute("data-lit", String(lit));
-    }
-    reset();
-  }
-
   // ---- exercises: the typed number against symnet's answer ---------------------------------------
   function exercises(box) {
     box.querySelectorAll("div.exercise").forEach(function (ex) {
@@ -381,7 +319,9 @@
     });
   }
 
-  var KINDS = {tower: tower, approx: approx, descent: descent, train: train, graph: graph};
+  SN.ui = {el: el, button: button, config: config, labels: labels};   // for static/graph.js
+  var KINDS = {tower: tower, approx: approx, descent: descent, train: train,
+               graph: function (root) { SN.graph(root); }};
   function start() {
     if (typeof katex !== "undefined") {
       document.querySelectorAll("[data-tex]").forEach(function (node) {

@@ -185,14 +185,27 @@
     ctx.strokeStyle = "#ffffff"; ctx.lineWidth = 2.5; ctx.beginPath();
     c.snContour.forEach(function (s) { ctx.moveTo(X(s[0][0]), Y(s[0][1])); ctx.lineTo(X(s[1][0]), Y(s[1][1])); });
     ctx.stroke();
+    if (map.cells) cellLines(ctx, frame, map.cells);
+    c.snPoints = map.points || [];
+    var dot = map.cells > 8 ? 2 : 3;
     (map.points || []).forEach(function (p) {
       var rgb = colour((p[2] - r[0]) / (r[1] - r[0]));
       ctx.fillStyle = "rgb(" + rgb.join(",") + ")"; ctx.strokeStyle = "#1e293b"; ctx.lineWidth = 0.8;
-      ctx.beginPath(); ctx.arc(X(p[0]), Y(p[1]), 3, 0, 7); ctx.fill(); ctx.stroke();
+      ctx.beginPath(); ctx.arc(X(p[0]), Y(p[1]), dot, 0, 7); ctx.fill(); ctx.stroke();
     });
     ctx.fillStyle = "#1e293b"; ctx.font = "12px 'DejaVu Sans', 'Noto Sans CJK SC', sans-serif"; ctx.textAlign = "left";
     ctx.fillText(map.title, frame.left, 16);
     colourBar(ctx, {left: frame.left + frame.width + 14, top: frame.top, width: 12, height: frame.height}, r);
+  }
+  // the n×n cells of a sum of towers, as thin white lines over the map
+  function cellLines(ctx, frame, n) {
+    ctx.strokeStyle = "rgba(255, 255, 255, 0.7)"; ctx.lineWidth = 1; ctx.beginPath();
+    for (var k = 1; k < n; k++) {     // on pixel centres: one crisp pixel wide
+      var x = Math.round(frame.left + k * frame.width / n) + 0.5, y = Math.round(frame.top + k * frame.height / n) + 0.5;
+      ctx.moveTo(x, frame.top); ctx.lineTo(x, frame.top + frame.height);
+      ctx.moveTo(frame.left, y); ctx.lineTo(frame.left + frame.width, y);
+    }
+    ctx.stroke();
   }
   function colourBar(ctx, box, r) {
     for (var y = 0; y < box.height; y++) {
