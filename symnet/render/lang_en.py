@@ -317,8 +317,9 @@ EN = {
                  "weight matrices, not the biases), so each step moves θ by {optimizer} on ∂C̄/∂θ + λW. Its gradient "
                  "is compiled to matrix products (@). It classifies {accuracy}% of the held-out images correctly. "
                  "symnet train {spec} --data digits --epochs {epochs} --out run does the same on the command line.",
-    "layers_beside": "Nielsen's four equations (left), each beside its instance in the seed network's scalar sweep "
-                     "(middle) and in the matrix sweep of the layer network trained below (right):",
+    "layers_beside": "Nielsen's four equations, each with its instance in the seed network's scalar sweep and in the "
+                     "matrix sweep of the layer network trained below (each column's head says which; side by side on "
+                     "a wide screen, one under the other on a phone):",
     "layers_general_head": "Nielsen's equation\nper sample, any σ and C",
     "layers_scalar_head": "seed network: σ, L = (y − ŷ)²\none number per line",
     "layers_matrix_head": "layer network: ReLU, softmax\n+ log-likelihood, one matrix per line",

@@ -280,8 +280,8 @@ ZH = {
                  "权重衰减 λ = {decay}（对权重矩阵加 L2 惩罚 ½λ‖Wˡ‖²，偏置不加），所以每一步用 {optimizer} 按 "
                  "∂C̄/∂θ + λW 更新 θ。梯度编译成矩阵乘积（@）。它把 {accuracy}% 的测试图像分对了。命令行上 "
                  "symnet train {spec} --data digits --epochs {epochs} --out run 做同样的事。",
-    "layers_beside": "Nielsen 的四个方程（左），每个旁边是它在五神经元网络标量扫描中的实例（中）和在下面训练的层网络"
-                     "矩阵扫描中的实例（右）：",
+    "layers_beside": "Nielsen 的四个方程，每个都配有它在五神经元网络标量扫描中的实例和在下面训练的层网络矩阵扫描中的"
+                     "实例（每列的标题写明是哪一个；宽屏上并排，手机上上下排列）：",
     "layers_general_head": "Nielsen 的方程\n单个样本，任意 σ 与 C",
     "layers_scalar_head": "五神经元网络：σ，L = (y − ŷ)²\n每行一个数",
     "layers_matrix_head": "层网络：ReLU，softmax 配对数似然\n每行一个矩阵",
