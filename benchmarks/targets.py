@@ -101,7 +101,8 @@ def _issue_20(found) -> list[str]:
                  [by["symnet numpy"] / by[jax]] if jax in by else [], 1.0),
             _row("20 · seed Hessian ≥ 10× faster than `torch.autograd.functional.hessian` (≤ 0.1×)",
                  [by["symnet numpy"] / by[torch]] if torch in by else [], 0.1),
-            _row("20 · seed hvp ≤ 4× the gradient's time (symnet NumPy)", column("hvp/gradient ×", "symnet numpy"), 4.0),
+            _row("20 · seed hvp ≤ 4× the gradient's time (symnet NumPy)",
+                 column("hvp/gradient ×", "symnet numpy"), 4.0),
             _row("20 · logistic-regression Hessian ≤ 1× `jax.jit(jax.hessian)` (d = 10, 100; N = 1000)",
                  _starting(log_header, log_body, "symnet/JAX ×", "d = "), 1.0),
             _row("20 · logistic-regression Hessian ≥ 10× faster than PyTorch's (≤ 0.1×)",
@@ -114,7 +115,8 @@ def _issue_23(found) -> list[str]:
     pick = (lambda name: [float(r[header.index(name)]) for r in on if r[header.index(name)] != "—"]) if header \
         else (lambda name: [])
     train_header, train_body = _section(found, "Training loop")
-    return [_row("23 · default call ≤ 1.0× PyTorch (batch 1, 32, 1024, 65536; seed, 2-8-8-1, 2-4-4-4-4-1, 2-16-16-1)",
+    return [_row("23 · default call ≤ 1.0× PyTorch (batch 1, 32, 1024, 65536; seed, 2-8-8-1, 2-4-4-4-4-1, "
+                 "2-16-16-1)",
                  pick("symnet/PyTorch ×"), 1.0),
             _row("23 · default call ≤ 1.5× `jax.jit(value_and_grad)` (same batches and networks)",
                  pick("symnet/JAX ×"), 1.5),

