@@ -11,7 +11,15 @@ before anything is timed.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
+
+# one thread each, as symnet's calls run: NumPy's BLAS, PyTorch (``torch.set_num_threads(1)`` where it is
+# used) and XLA's CPU backend (read when JAX starts its backend, so setting it here, before any JAX call, works)
+for _name, _value in (("OMP_NUM_THREADS", "1"), ("OPENBLAS_NUM_THREADS", "1"),
+                      ("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")):
+    os.environ.setdefault(_name, _value)
 
 SEED_WIDTHS = (1, 1, 1, 1, 2)      # inputs of neurons 1…5 of the seed network
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")  # JAX: one
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the bench_* scripts beside this one
 
 
@@ -126,7 +127,7 @@ def machine() -> str:
         ("NumPy", "numpy"), ("SciPy", "scipy"), ("SymPy", "sympy"), ("JAX", "jax"), ("llvmlite", "llvmlite"),
         ("PyTorch", "torch"), ("autograd", "autograd"), ("micrograd", "micrograd")))
     return (f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, Python "
-            f"{platform.python_version()}, {libraries}; PyTorch on 1 thread, float64")
+            f"{platform.python_version()}, {libraries}; one thread each (NumPy's BLAS, PyTorch, XLA), float64")
 
 
 def mnist_table(quick: bool) -> str:
