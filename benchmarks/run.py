@@ -66,16 +66,21 @@ def peak_kib(call) -> float:
 
 
 def network_rows(name, systems, rounds):
-    """Rows (network, system, build s, µs per gradient, × symnet NumPy, grad/forward ×, peak KiB)."""
-    grads = interleaved({k: s.grad for k, s in systems.items()}, rounds)
+    """Rows (network, system, build s, µs per gradient, × symnet NumPy, grad/forward ×, peak KiB).
+
+    The × column is the median of per-round ratios (both calls timed in the same round), which a burst of
+    load on the shared machine moves less than a ratio of medians."""
+    times = bench_backends.rounds_of({k: s.grad for k, s in systems.items()}, rounds)
+    grads = {k: statistics.median(v) for k, v in times.items()}
     forwards = interleaved({k: s.forward for k, s in systems.items() if s.forward}, rounds)
-    base = grads["symnet numpy"]
+    base = times["symnet numpy"]
     rows = []
     for key, s in systems.items():
         ratio = f"{grads[key] / forwards[key]:.2f}" if key in forwards else "—"  # both on the same samples
         peak = f"{peak_kib(s.grad):.0f}" if s.traced else "n/a"
+        versus = statistics.median(a * s.scale / b for a, b in zip(times[key], base))
         rows.append(f"| {name} | {key} | {s.build:.3f} | {grads[key] * s.scale * 1e6:.1f} | "
-                    f"{grads[key] * s.scale / base:.2f} | {ratio} | {peak} |")
+                    f"{versus:.3f} | {ratio} | {peak} |")
     return rows
 
 
