@@ -4,10 +4,12 @@ For the seed network and MLPs (2-8-8-1, 2-4-4-4-4-1) at batch 1 and 1024 it time
 (alternating, so load on the shared machine hits all alike):
 
   generated   the generated NumPy function alone, ``fn.function(*columns, y, *theta)``
-  public      the public call ``fn(theta, X, y)`` (checks the batch, then runs the generated code)
+  public      the public NumPy call ``value_and_grad(loss, backend="numpy")(theta, X, y)`` (checks the batch,
+              then runs the generated code)
   jax         ``value_and_grad(loss, backend="jax")(theta, X, y)``
   fused       ``value_and_grad(loss, backend="fused")(theta, X, y)`` (LLVM; its compile time is printed)
-  jax-hand    ``jax.jit(jax.value_and_grad(loss))`` written by hand with matrices, float64
+  jax-hand    ``jax.jit(jax.value_and_grad(loss))`` written by hand over a pytree of per-layer arrays kept
+              on the device (``peers.jax_value_and_grad``), float64
 
 and prints (or with ``--write`` writes ``benchmarks/RESULTS.md``) the median time of each and the
 median of the per-round ratios to ``public``. Targets (issue 13): public ≤ 1.15× generated at
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import platform
+import sys
 import statistics
 import time
 from pathlib import Path
@@ -29,29 +32,7 @@ import numpy as np
 from symnet import mlp, seed_network, squared_error, value_and_grad
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
-
-
-def hand_written(name, sizes):
-    """jit(value_and_grad) of the mean squared error, written by hand in jax.numpy (θ ordered like symnet's)."""
-    import jax
-    import jax.numpy as jnp
-
-    jax.config.update("jax_enable_x64", True)
-
-    def seed(theta, X, y):
-        w1, b1, w2, b2, w3, b3, w4, b4, w51, w52, b5 = theta
-        h1, h2 = jax.nn.sigmoid(w1 * X[:, 0] + b1), jax.nn.sigmoid(w2 * X[:, 1] + b2)
-        h3, h4 = jax.nn.sigmoid(w3 * (h1 + h2) + b3), jax.nn.sigmoid(w4 * h2 + b4)
-        return jnp.mean((y - jax.nn.sigmoid(w51 * h3 + w52 * h4 + b5)) ** 2)
-
-    def layers(theta, X, y):
-        a, start = X, 0
-        for fan_in, width in zip(sizes, sizes[1:]):
-            block = theta[start:start + width * (fan_in + 1)].reshape(width, fan_in + 1)
-            a, start = jax.nn.sigmoid(a @ block[:, :fan_in].T + block[:, fan_in]), start + block.size
-        return jnp.mean((y - a[:, 0]) ** 2)
-
-    return jax.jit(jax.value_and_grad(seed if name == "seed" else layers))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # peers.py beside this script
 
 
 def timed(call, number: int) -> float:
@@ -78,7 +59,9 @@ def rounds_of(calls: dict, rounds: int, seconds: float = 0.005) -> dict:
 
 def measure(name, net, sizes, batch, rounds):
     loss = squared_error(net)
-    fn, jfn, hand = value_and_grad(loss), value_and_grad(loss, backend="jax"), hand_written(name, sizes)
+    import peers
+
+    fn, jfn = value_and_grad(loss, backend="numpy"), value_and_grad(loss, backend="jax")
     start = time.perf_counter()
     ffn = value_and_grad(loss, backend="fused")
     compile_fused = time.perf_counter() - start
@@ -86,11 +69,12 @@ def measure(name, net, sizes, batch, rounds):
     theta, X, y = rng.normal(size=len(fn.params)), rng.normal(size=(batch, len(fn.inputs))), rng.uniform(size=batch)
     columns, values = list(X.T), theta.tolist()
     value, grad = fn(theta, X, y)
-    hand_value, hand_grad = hand(theta, X, y)
-    assert abs(float(hand_value) - value) < 1e-12 and np.allclose(np.asarray(hand_grad), grad, atol=1e-12)
+    hand, first = peers.jax_value_and_grad(theta, X, y, sizes)   # a pytree of per-layer arrays, on the device
+    hand_value, hand_grad = first()
+    assert abs(hand_value - value) < 1e-12 and np.allclose(hand_grad, grad, atol=1e-12), "JAX by hand differs"
     calls = {"generated": lambda: fn.function(*columns, y, *values), "public": lambda: fn(theta, X, y),
              "jax": lambda: jfn(theta, X, y), "fused": lambda: ffn(theta, X, y),
-             "jax-hand": lambda: [np.asarray(v) for v in hand(theta, X, y)]}
+             "jax-hand": hand}
     times = rounds_of(calls, rounds)
     medians = {k: statistics.median(v) for k, v in times.items()}
     ratios = {k: statistics.median(a / b for a, b in zip(v, times["public"])) for k, v in times.items()}

@@ -8,8 +8,8 @@ the shared machine hits all alike; ``bench_backends.rounds_of``):
            ``torch.autograd.functional.hessian`` on one thread (when PyTorch is installed)
   hvp      symnet ``hvp(loss)`` (NumPy, JAX); JAX's forward-over-reverse ``jvp(grad(loss))`` jitted;
            PyTorch's ``torch.autograd.functional.hvp``
-  gradient symnet ``value_and_grad(loss)`` and ``jax.jit(jax.value_and_grad(loss))``, the unit of "hvp ≤ 4×
-           the gradient"
+  gradient symnet ``value_and_grad(loss, backend="numpy")`` (the unit of "hvp ≤ 4× the gradient": both NumPy),
+           the default call ``value_and_grad(loss)`` (fused) and ``jax.jit(jax.value_and_grad(loss))``
 
 Every peer's value is checked equal to symnet's (to 1e-10) before it is timed. The ratios are medians of
 per-round ratios within this run; tests never assert times.
@@ -107,7 +107,8 @@ def calls(batch: int, seed: int = 0) -> tuple[dict, list[str]]:
     rng = np.random.default_rng(seed)
     theta, v = rng.normal(size=11), rng.normal(size=11)
     X, y = rng.normal(size=(batch, 2)), rng.uniform(size=batch)
-    H, Hv, G = compile_hessian(loss), hvp(loss), value_and_grad(loss)
+    H, Hv, G = compile_hessian(loss), hvp(loss), value_and_grad(loss, backend="numpy")
+    D = value_and_grad(loss)                                          # the default call (fused for this network)
     HJ, HvJ = compile_hessian(loss, backend="jax"), hvp(loss, backend="jax")
     reference, product = H(theta, X, y), Hv(theta, v, X, y)
     import jax
@@ -127,6 +128,7 @@ def calls(batch: int, seed: int = 0) -> tuple[dict, list[str]]:
            ("hvp", "symnet numpy"): lambda: Hv(theta, v, X, y), ("hvp", "symnet jax"): lambda: HvJ(theta, v, X, y),
            ("hvp", "JAX jit(jvp(grad)) by hand"): lambda: ready(jp(tree, vtree)),
            ("gradient", "symnet numpy"): lambda: G(theta, X, y),
+           ("gradient", f"symnet default ({D.backend})"): lambda: D(theta, X, y),
            ("gradient", "JAX jit(value_and_grad) by hand"): lambda: ready(jg(tree))}
     notes = []
     if importlib.util.find_spec("torch") is None:

@@ -13,7 +13,7 @@ import tracemalloc
 from dataclasses import dataclass
 
 import numpy as np
-from bench_backends import hand_written
+import peers
 from bench_layers import hand_numpy, torch_step
 from bench_training import micro_forward, mlp_forward, seed_forward
 
@@ -63,13 +63,16 @@ def scalar_systems(name, sizes, cfg) -> dict:
     loss = squared_error(net)
     rng = np.random.default_rng(0)
     theta, X, y = 0.5 * rng.standard_normal(len(net.params)), rng.normal(size=(batch, 2)), rng.uniform(size=batch)
-    fn, build = built(lambda: value_and_grad(loss))
+    fn, build = built(lambda: value_and_grad(loss, backend="numpy"))
     reference = fn(theta, X, y)
     program = loss.program
     assignments, outputs = mean_outputs(program)
     forward = generate(program.inputs + program.params, outputs, assignments, "loss").function
     columns, values = list(X.T), theta.tolist()
     out = {"symnet numpy": System(build, lambda: fn(theta, X, y), lambda: forward(*columns, y, *values))}
+    dfn, dbuild = built(lambda: value_and_grad(loss))                     # the default call: backend="auto"
+    check(name, "symnet default", *dfn(theta, X, y), reference)
+    out[f"symnet default ({dfn.backend})"] = System(dbuild, lambda: dfn(theta, X, y))
     jfn, jbuild = built(lambda: (lambda f: (f, f(theta, X, y)))(value_and_grad(loss, backend="jax"))[0])
     check(name, "symnet jax", *jfn(theta, X, y), reference)
     out["symnet jax"] = System(jbuild, lambda: jfn(theta, X, y), traced=False)
@@ -89,17 +92,19 @@ def _peers(name, f, theta, X, y, reference, sizes) -> dict:
     if installed("autograd"):
         out["HIPS autograd"] = _autograd(name, f, theta, X, y, reference)
     if installed("torch"):
-        out["PyTorch"] = _torch(name, f, theta, X, y, reference)
-    import jax
-
-    hand, jbuild = built(lambda: (lambda h: (h, h(theta, X, y)))(hand_written(name, sizes))[0])
-    jforward = jax.jit(lambda t, x, yy: jax.numpy.mean((yy - f(jax.numpy, t, x)) ** 2))
-    check(name, "JAX jit", *hand(theta, X, y), reference)
-    out["JAX jit (by hand)"] = System(jbuild, lambda: [np.asarray(v) for v in hand(theta, X, y)],
-                                      lambda: float(jforward(theta, X, y)), traced=False)
+        out["PyTorch"] = _torch(name, theta, X, y, reference, sizes)
+    (hand, first), jbuild = built(lambda: _first_call(peers.jax_value_and_grad(theta, X, y, sizes)))
+    check(name, "JAX jit", *first, reference)
+    out["JAX jit (by hand)"] = System(jbuild, hand, peers.jax_forward(theta, X, y, sizes), traced=False)
     if len(theta) <= 120 and installed("micrograd"):
         out["micrograd"] = _micrograd(name, theta, X, y, sizes)
     return out
+
+
+def _first_call(pair):
+    """(call, its first result): JAX's build time is tracing and compiling, done by the first call."""
+    call, check_it = pair
+    return call, check_it()
 
 
 def _autograd(name, f, theta, X, y, reference):
@@ -111,23 +116,15 @@ def _autograd(name, f, theta, X, y, reference):
     return System(0.0, lambda: ag(theta), lambda: np.mean((y - f(np, theta, X)) ** 2))
 
 
-def _torch(name, f, theta, X, y, reference):
+def _torch(name, theta, X, y, reference, sizes):
+    """PyTorch as its users write it: ``nn.Linear`` layers, ``loss.backward()`` (``peers.torch_model``)."""
     import torch
 
     torch.set_num_threads(1)
-    Xt, yt, tt = torch.tensor(X), torch.tensor(y), torch.tensor(theta, requires_grad=True)
-
-    def torch_grad():
-        value = torch.mean((yt - f(torch, tt, Xt)) ** 2)
-        return value, torch.autograd.grad(value, tt)[0]
-
-    def torch_forward():
-        with torch.no_grad():
-            return torch.mean((yt - f(torch, tt, Xt)) ** 2)
-
-    value, g = torch_grad()
-    check(name, "PyTorch", value.item(), g.numpy(), reference)
-    return System(0.0, torch_grad, torch_forward, traced=False)
+    model = peers.torch_model(theta, sizes)
+    call = peers.torch_value_and_grad(model, X, y)
+    check(name, "PyTorch", call().item(), peers.torch_flat_grad(model), reference)
+    return System(0.0, call, peers.torch_forward(model, X, y), traced=False)
 
 
 def _micrograd(name, theta, X, y, sizes):
@@ -174,6 +171,9 @@ def layer_systems(spec, cfg) -> dict:
     Y, arrays = np.eye(sizes[-1])[labels], [a.copy() for a in fn.unflatten(theta)]
     reference = fn(theta, X, labels)
     out = {"symnet numpy": System(build, lambda: fn(theta, X, labels), lambda: fn.predict(theta, X))}
+    dfn, dbuild = built(lambda: value_and_grad(net))                      # the default call: backend="auto"
+    check(spec, "symnet default", *dfn(theta, X, labels), reference)
+    out[f"symnet default ({dfn.backend})"] = System(dbuild, lambda: dfn(theta, X, labels))
     jfn, jbuild = built(lambda: (lambda f: (f, f(theta, X, labels)))(compile_layers_jax(net))[0])
     check(spec, "symnet jax", *jfn(theta, X, labels), reference)
     out["symnet jax"] = System(jbuild, lambda: jfn(theta, X, labels), traced=False)
@@ -181,6 +181,9 @@ def layer_systems(spec, cfg) -> dict:
     out["NumPy backprop (by hand)"] = System(0.0, lambda: hand_numpy(X, Y, *arrays))
     if installed("torch"):
         out["PyTorch"] = _torch_layers(spec, X, labels, arrays, reference)
+    (hand, first), jbuild = built(lambda: _first_call(peers.jax_layers(arrays, X, labels)))
+    check(spec, "JAX jit", *first, reference)
+    out["JAX jit (by hand)"] = System(jbuild, hand, traced=False)
     return out
 
 
@@ -191,7 +194,7 @@ def _torch_layers(spec, X, labels, arrays, reference):
     params = [torch.tensor(a, requires_grad=True) for a in arrays]
     Xt, lt = torch.tensor(X), torch.tensor(labels)
     torch_step(torch, Xt, lt, params)
-    check(spec, "PyTorch", float(torch_step(torch, Xt, lt, params)),
+    check(spec, "PyTorch", torch_step(torch, Xt, lt, params).item(),
           np.concatenate([p.grad.numpy().ravel() for p in params]), reference)
     return System(0.0, lambda: torch_step(torch, Xt, lt, params), traced=False)
 

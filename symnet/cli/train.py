@@ -53,7 +53,8 @@ TRAIN_TIMEOUT = 300.0     # seconds: the largest training the limits allow takes
 TRAIN_MODULES = ("symnet.learn.training", "symnet.learn.data", "symnet.learn.modelfile", "symnet.plot.training",
                  "symnet.io.files", "matplotlib.pyplot")  # imported before the time limit starts
 DATA_HELP = ("xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or in x1, x2), or a FILE.csv with a header "
-             "row; digits (8×8 handwritten digits, fixed train/test split) for layers: networks.")
+             "row; digits (8×8 handwritten digits, fixed train/test split) or mnist (28×28, 5,000 of MNIST; "
+             "the [mnist] extra) for layers: networks.")
 
 
 @click.command(cls=Command, epilog=examples(
@@ -139,10 +140,10 @@ def _refuse_unused_data_options(data_spec: str) -> None:
     given = [f"--{name}" for name in ("samples", "noise")
              if context.get_parameter_source(name) not in (None, ParameterSource.DEFAULT)]
     spec = data_spec.strip().lower()
-    if given and (spec == "digits" or spec.endswith(".csv")):
+    if given and (spec in ("digits", "mnist") or spec.endswith(".csv")):
         options, verb = " and ".join(given), "shape" if len(given) > 1 else "shapes"
         raise click.UsageError(f"{options} {verb} a built-in data set (xor, moons, circles, spiral, sine, seed, "
-                               f"function:EXPR); {'digits' if spec == 'digits' else 'a CSV file'} has its own "
+                               f"function:EXPR); {spec if spec in ('digits', 'mnist') else 'a CSV file'} has its own "
                                f"rows: drop {options}")
 
 
@@ -226,16 +227,16 @@ def _data(net, s, layered):
     is_csv = spec.lower().endswith(".csv")
     if s["target"] is not None and not is_csv:
         raise click.UsageError("--target goes with a CSV file given to --data")
-    if spec.strip().lower() == "digits":
-        if not layered:
-            raise click.UsageError("digits (64 pixels, 10 classes) trains a layers: network, e.g. "
-                                   "layers:64-32-10:relu:softmax")
-        from symnet.learn.digits import digits
+    if spec.strip().lower() in ("digits", "mnist"):   # image sets: symnet.learn.mnist.IMAGE_SETS
+        from symnet.learn.mnist import IMAGE_SETS
 
-        d = digits()
+        load, example = IMAGE_SETS[spec.strip().lower()]
+        if not layered:
+            raise click.UsageError(f"{spec.strip().lower()} (images, 10 classes) trains a layers: network, e.g. "
+                                   f"{example}")
+        d = load()
         if net.sizes[-1] == 1:
-            raise ValueError("digits has 10 classes: end the network with 10 outputs, e.g. "
-                             "layers:64-32-10:relu:softmax")
+            raise ValueError(f"{spec.strip().lower()} has 10 classes: end the network with 10 outputs, e.g. {example}")
         return _fits(net, spec, d.train), d.test, d.test_images, (d.mean, d.scale)
     if is_csv:
         names = None if layered else [str(x) for x in net.inputs]
