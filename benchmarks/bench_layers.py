@@ -28,7 +28,7 @@ import numpy as np  # noqa: E402
 from bench_backends import rounds_of  # noqa: E402
 
 from symnet.core.layers import layers  # noqa: E402
-from symnet.numeric.layer_codegen import compile_layers  # noqa: E402
+from symnet.numeric.codegen import value_and_grad  # noqa: E402
 
 BATCH = 256
 SIZES = ("784-128-10", "64-32-10")
@@ -69,7 +69,7 @@ def torch_step(torch, X, labels, params):
 
 def row(spec: str, repeat: int, rng) -> dict:
     start = time.perf_counter()
-    fn = compile_layers(layers(spec))
+    fn = value_and_grad(layers(spec), backend="numpy")
     build = time.perf_counter() - start
     sizes = fn.network.sizes
     theta = rng.normal(scale=0.05, size=fn.network.n_params)

@@ -15,9 +15,9 @@ lets LLVM optimise (O2) and compile it for the host CPU:
 Writing the IR directly, rather than having numba compile generated Python or SymEngine compile
 closed forms, is what makes it both fast to build and fast to run (benchmarks/README.md: 0.1–0.6 s
 to compile the article's networks, against numba's 1.8–5.2 s; 0.06–0.3× the NumPy call at batch
-1024). Stable forms as in the NumPy printer: σ(z) from one exponent of −|z|,
-softplus(z) = max(z, 0) + log1p(e^{−|z|}), relu and H propagating NaN; the other functions are the C
-library's (``tanh``, ``erf``…, 4-wide from glibc's libmvec). A node it has no form for raises ``Unsupported``; ``fused_loss`` then says why and the
+1024). The activations' IR is their LLVM lowering (``symnet.numeric.lowerings``), stable as in the NumPy
+printer: σ(z) from one exponent of −|z|, softplus(z) = max(z, 0) + log1p(e^{−|z|}), relu and H propagating
+NaN; the other functions are the C library's (``tanh``, ``erf``…, 4-wide from glibc's libmvec). A node it has no form for raises ``Unsupported``; ``fused_loss`` then says why and the
 caller falls back to NumPy.
 """
 
@@ -27,16 +27,14 @@ import ctypes
 import ctypes.util
 import functools
 import importlib
-import math
 from dataclasses import dataclass
 
 import numpy as np
-from sympy import (Abs, Add, Heaviside, Max, Min, Mul, Number, NumberSymbol, Pow, Symbol, acos, acosh, asin, asinh,
-                   atan, atanh, cos, cosh, erf, erfc, exp, log, sign, sin, sinh, tan, tanh)
+from sympy import (Abs, Add, Max, Min, Mul, Number, NumberSymbol, Pow, Symbol, acos, acosh, asin, asinh, atan, atanh,
+                   cos, cosh, erf, erfc, exp, log, sign, sin, sinh, tan, tanh)
 
-from sympy.codegen.numpy_nodes import logaddexp
-
-from symnet.core.activations import PRIMITIVES, relu, sigmoid, softplus
+from symnet.core.activations import PRIMITIVES
+from symnet.numeric.lowerings import lowering
 
 # SymPy functions of one argument with a C library function of the same name; exp, log, sin, cos and
 # |·| are LLVM intrinsics in scalar code. glibc's libmvec (2.35 and later) has a 4-wide AVX2 form of each
@@ -177,40 +175,23 @@ class Writer:
             return self.intrinsic(INTRINSICS[expr.func], arg())
         if expr.func in UNARY:
             return self.call(UNARY[expr.func], arg())
-        if expr.func is sigmoid:
-            return self._sigmoid(arg())
-        if expr.func is softplus:
-            z = arg()
-            tail = self.call("log1p", self.intrinsic("exp", b.fneg(self.intrinsic("fabs", z))))
-            return b.fadd(self._relu(z), tail)
-        if expr.func is relu:
-            return self._relu(arg())
         if isinstance(expr, sign):
             z = arg()
             inner = b.select(b.fcmp_ordered("<", z, self.const(0)), self.const(-1), z)   # 0 and NaN stay
             return b.select(b.fcmp_ordered(">", z, self.const(0)), self.const(1), inner)
-        if isinstance(expr, Heaviside):
-            z = arg()
-            h0 = self.emit(expr.args[1]) if len(expr.args) > 1 else self.const(0.5)
-            step = b.select(b.fcmp_ordered(">", z, self.const(0)), self.const(1),
-                          b.select(b.fcmp_ordered("==", z, self.const(0)), h0, self.const(0)))
-            return b.select(b.fcmp_unordered("uno", z, z), z, step)
-        if isinstance(expr, logaddexp):       # log(eᵃ + eᵇ) = max(a, b) + log1p(e^{−|a − b|}), NaN kept;
-            x, y = (self.emit(a) for a in expr.args)     # a = b: a + log 2, so ±inf with ±inf stays ±inf
-            top = self._maximum(x, y)
-            gap = b.fneg(self.intrinsic("fabs", b.fsub(x, y)))
-            apart = b.fadd(top, self.call("log1p", self.intrinsic("exp", gap)))
-            return b.select(b.fcmp_ordered("==", x, y), b.fadd(x, self.const(math.log(2))), apart)
+        lowered = lowering(type(expr), "llvm", None)    # σ, softplus, relu, H, logaddexp: the registry's IR
+        if lowered is not None:
+            return lowered(self, *(self.emit(a) for a in expr.args))
         if isinstance(expr, (Max, Min)):
             op = ">" if isinstance(expr, Max) else "<"
             values = [self.emit(a) for a in expr.args]
-            return functools.reduce(lambda out, v: self._maximum(out, v, op), values)
+            return functools.reduce(lambda out, v: self.maximum(out, v, op), values)
         if type(expr) in PRIMITIVES:
             entry = PRIMITIVES[type(expr)]
             return self.emit((entry.numeric or entry.closed)(expr.args[0]))
         raise Unsupported(f"{type(expr).__name__} ({expr})")
 
-    def _maximum(self, x, y, op=">"):
+    def maximum(self, x, y, op=">"):
         """max (``op`` ">") or min ("<") of two values; NaN in, NaN out, as NumPy's maximum."""
         b = self.b
         pick = b.select(b.fcmp_ordered(op, x, y), x, y)
@@ -242,16 +223,6 @@ class Writer:
         if exponent == -Number(1) / 2:
             return b.fdiv(self.const(1), self.intrinsic("sqrt", x))
         return self.intrinsic("pow", x, self.emit(exponent))
-
-    def _sigmoid(self, z):
-        # σ(z) = 1/(1 + e^{−|z|}) for z ≥ 0 and e^{−|z|}/(1 + e^{−|z|}) below: one exponent, never overflows
-        b = self.b
-        e = self.intrinsic("exp", b.fneg(self.intrinsic("fabs", z)))
-        s = b.fdiv(self.const(1), b.fadd(self.const(1), e))
-        return b.select(b.fcmp_ordered(">=", z, self.const(0)), s, b.fmul(e, s))
-
-    def _relu(self, z):
-        return self.b.select(self.b.fcmp_unordered(">", z, self.const(0)), z, self.const(0))  # NaN stays NaN
 
 
 def program_ir(program) -> str:

@@ -23,8 +23,9 @@ from symnet.core.layers import entries, entry_names, flat, flat_params, lower
 from symnet.core.losses import Loss
 from symnet.core.names import resolve_point, resolve_wrt
 from symnet.core.network import Network
-from symnet.numeric.codegen import CompiledLoss, as_target, is_layer_target, to_function, value_and_grad
+from symnet.numeric.codegen import CompiledLoss, as_target, to_function, value_and_grad
 from symnet.numeric.generation import generate
+from symnet.numeric.layout import has_matrix_steps
 from symnet.numeric.gradreport import (  # noqa: F401  (re-exported: the report types live in gradreport)
     ATOL,
     METHODS,
@@ -99,7 +100,7 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
     if order not in (1, 2):
         raise ValueError(f"order must be 1 (gradients) or 2 (the Hessian); got {order!r}")
     target = as_target(target)
-    matrix = is_layer_target(target)
+    matrix = has_matrix_steps(target.program)
     if matrix and order == 2:
         raise NotImplementedError("check_grads(order=2) is for scalar networks; Hessians of layer networks are not "
                                   "derived yet (lower the network to scalars first: symnet.lower)")

@@ -9,19 +9,23 @@ keeps JAX's own default (float32 unless the user turned x64 on).
 The jitted function takes the columns, the targets and θ as arrays, so it runs on whatever device
 JAX sees; with ``devices=D`` the batch is split over D devices by a ``NamedSharding`` over a 1-D
 ``Mesh`` (axis ``"batch"``), θ is replicated, and XLA reduces the batch means across devices
-(an all-reduce), so every device gets the same loss and gradient.
+(an all-reduce), so every device gets the same loss and gradient. A program of matrix steps is printed
+by the same printer, batch first (``matrix_jax``), with JAX's lowerings of σ, softmax and the losses.
 """
 
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 from functools import cache
 from numbers import Integral
 
 import numpy as np
 from sympy.printing.numpy import JaxPrinter, _known_functions_scipy_special
 
-from symnet.numeric.generation import Target
+from symnet.numeric.batchfirst import BatchFirst
+from symnet.numeric.bindings import compile_steps
+from symnet.numeric.generation import Generated, Target, source
 from symnet.numeric.printer import StableForms
 
 
@@ -47,8 +51,9 @@ def float64(jax):
     return importlib.import_module("jax.experimental").enable_x64()
 
 
-class JaxCodePrinter(StableForms, JaxPrinter):
-    """SymPy's JAX printer with module paths, symnet's stable forms and SciPy's special functions."""
+class JaxCodePrinter(StableForms, BatchFirst, JaxPrinter):
+    """SymPy's JAX printer with module paths, symnet's stable forms, SciPy's special functions and matrix steps
+    batch first: the one JAX printer."""
 
     specials: dict = {}  # SymPy function name -> jax.scipy.special path, filled by jax_target
 
@@ -67,7 +72,7 @@ def jax_target() -> Target:
                 if hasattr(jax.scipy.special, special)}
     methods = {f"_print_{name}": JaxCodePrinter._print_special for name in specials}  # not math.erf
     printer = type("JaxCodePrinter", (JaxCodePrinter,), {"specials": specials, **methods})
-    return Target(printer, {"jax": jax}, {"sigmoid": (jax.nn.sigmoid, "from jax.nn import sigmoid")})
+    return Target(printer, {"jax": jax}, {"sigmoid": (jax.nn.sigmoid, "from jax.nn import sigmoid")}, "jax")
 
 
 def jax_runner(function, devices: int | None = None):
@@ -140,3 +145,37 @@ def _mesh_runner(jax, packed, devices, batch_axes):
 
     run.jitted, run.split, run.mesh = jitted, split, mesh  # for inspection (inside ``float64(jax)``): HLO, placements
     return run
+
+
+def matrix_jax(compiled, devices: int | None = None):
+    """``compiled`` (a program of matrix steps, compiled for NumPy) with its gradient program printed by the JAX
+    printer and jitted, the batch split over ``devices`` devices by rows:
+
+        ∂C/∂Wˡ = Σₓ δₓ aₓᵀ = Σ_d Σ_{x ∈ shard d} δₓ aₓᵀ
+
+    XLA's partitioner turns each batch sum into per-device sums followed by an all-reduce. ``predict`` and the
+    written module stay NumPy's.
+    """
+    jax = _jax()
+    chosen = mesh_devices(jax, devices)
+    program = compiled.gradient.program
+    function = compile_steps(program, list(program.outputs), "value_and_grad", target=jax_target())
+    sizes = [int(np.prod(s)) for s in compiled.shapes]
+    offsets = np.cumsum([0] + sizes)
+    shapes = compiled.shapes
+
+    def packed(X, Y, theta):
+        params = [theta[a:b].reshape(shape) for a, b, shape in zip(offsets, offsets[1:], shapes)]
+        total, *grads = function(X, Y, *params)
+        n = X.shape[0]
+        return total / n, jax.numpy.concatenate([g.ravel() for g in grads]) / n
+
+    sharded = sharded_runner(jax, packed, chosen, (0, 0))
+    targets = compiled.layout.targets
+
+    def run(X, y, theta):   # the one compiled type: .function and .source are JAX's; predict stays NumPy
+        return sharded(X, targets(compiled, y, X.shape[0]), theta)
+
+    run.jitted, run.split, run.mesh = sharded.jitted, sharded.split, sharded.mesh   # for inspection, as jax_runner's
+    generated = Generated(function, source(function), (), (), ())
+    return replace(compiled, generated=generated, backend="jax", run=run, devices=tuple(chosen))
