@@ -14,54 +14,56 @@ summed over the batch (the runner divides by N).
 
 from __future__ import annotations
 
-from functools import cache
-
 from sympy import Lambda, MatrixSymbol, lambdify, preorder_traversal
 
 from symnet.core.matrix_rules import ELEMENTWISE, USER, ActivationPrime, Apply, Z
 from symnet.core.neuron import ACTIVATIONS as ACTIVATION_FORMULAS
 from symnet.numeric.batchfirst import mark_batch
-from symnet.numeric.generation import NUMPY, Target, expression_function
+from symnet.numeric.generation import NUMPY, Target, generate
 from symnet.numeric.lowerings import lowering, lowerings
 from symnet.numeric.passes import BatchSum, share_exponent
 from symnet.numeric.printer import global_names
 
 
-def formula_function(variables, expr, backend: str):
-    """One scalar formula as a function for ``backend``: symnet's NumPy printer (stable forms) for NumPy, SymPy's
-    printer for the backend's module with the registered forms bound otherwise."""
-    if backend == "numpy":
-        return expression_function(expr, list(variables))
-    return lambdify(variables, expr, modules=[lowerings(backend), backend])
+def formula_function(variables, expr, target: Target = NUMPY):
+    """One scalar formula as a function for ``target``'s library, printed by its printer (stable forms, SciPy's
+    special functions where the library has them)."""
+    fn = generate(list(variables), [expr], (), "formula", target=target).function
+    return lambda *values: fn(*values)[0]
 
 
-def forward(activation, backend: str = "numpy"):
-    """σ for ``backend``: its registered lowering, else its formula (a composite, or your ``Lambda``) compiled."""
-    if isinstance(activation, str) and lowering(activation, backend, None) is not None:
-        return lowering(activation, backend)
+def forward(activation, target: Target = NUMPY):
+    """σ for ``target``: its registered lowering, else its formula (a composite, or your ``Lambda``) compiled."""
+    if isinstance(activation, str) and lowering(activation, target.backend, None) is not None:
+        return lowering(activation, target.backend)
     fn = activation if isinstance(activation, Lambda) else Lambda(Z, ACTIVATION_FORMULAS[activation](Z))
-    return formula_function(fn.variables, fn.expr, backend)
+    return formula_function(fn.variables, fn.expr, target)
 
 
-def derivative(activation, backend: str = "numpy"):
-    """σ′(z, σ(z)) for ``backend``, from the scalar rule table (``ActivationPrime.scalar_rule``).
+def derivative(activation, target: Target = NUMPY):
+    """σ′(z, σ(z)) for ``target``, from the scalar rule table (``ActivationPrime.scalar_rule``).
 
     A registered σ is printed with the plain lambda printer and the registered forms, so that the step H
     (relu′) is one call (NumPy's ``_step``) rather than NumPy's three-way ``select``.
     """
     rule: Lambda = ActivationPrime(activation, MatrixSymbol("_", 1, 1)).scalar_rule()
-    if isinstance(activation, Lambda) or lowering(activation, backend, None) is None:   # a formula's φ′
-        return formula_function(rule.variables, rule.expr, backend)
-    return lambdify(rule.variables, rule.expr, modules=[lowerings(backend)])
+    if isinstance(activation, Lambda) or lowering(activation, target.backend, None) is None:   # a formula's φ′
+        return formula_function(rule.variables, rule.expr, target)
+    return lambdify(rule.variables, rule.expr, modules=[lowerings(target.backend)])
 
 
-@cache
-def namespace(backend: str = "numpy") -> dict:
-    """The names generated matrix code calls on ``backend`` (your own activations are added per program)."""
-    names = dict(lowerings(backend))
-    names.update({name: forward(name, backend) for name in ELEMENTWISE})
-    names.update({f"d_{name}": derivative(name, backend) for name in ELEMENTWISE})
-    return names
+_NAMESPACES: dict[str, dict] = {}
+
+
+def namespace(target: Target = NUMPY) -> dict:
+    """The names generated matrix code calls on ``target`` (your own activations are added per program);
+    built once per backend."""
+    if target.backend not in _NAMESPACES:
+        names = dict(lowerings(target.backend))
+        names.update({name: forward(name, target) for name in ELEMENTWISE})
+        names.update({f"d_{name}": derivative(name, target) for name in ELEMENTWISE})
+        _NAMESPACES[target.backend] = names
+    return _NAMESPACES[target.backend]
 
 
 def user_functions(program) -> dict:
@@ -85,12 +87,12 @@ def rule_functions(program, own: dict) -> dict:
     return names
 
 
-def bindings(own: dict, rules: dict, backend: str) -> dict:
-    """Every name the code calls on ``backend``: the namespace, your φ and φ′, the σ′ of your rules."""
-    names = dict(namespace(backend))
+def bindings(own: dict, rules: dict, target: Target = NUMPY) -> dict:
+    """Every name the code calls on ``target``: the namespace, your φ and φ′, the σ′ of your rules."""
+    names = {**namespace(target), **lowerings(target.backend)}     # a primitive registered since is bound too
     for formula, ident in own.items():
-        names.update({ident: forward(formula, backend), f"d_{ident}": derivative(formula, backend)})
-    names.update({ident: formula_function(rule.variables, rule.expr, backend) for rule, ident in rules.items()})
+        names.update({ident: forward(formula, target), f"d_{ident}": derivative(formula, target)})
+    names.update({ident: formula_function(rule.variables, rule.expr, target) for rule, ident in rules.items()})
     return names
 
 
@@ -103,7 +105,7 @@ def compile_steps(program, results, name: str, sum_batch: bool = True, target: T
     steps = share_exponent(program.assignments)
     mark_batch(steps, printer)
     outputs = [BatchSum(r) if sum_batch and printer.is_batch(r) else r for r in results]
-    modules = [bindings(own, rules, target.backend), target.modules]
+    modules = [bindings(own, rules, target), target.modules]
     fn = lambdify(list(program.inputs + program.params), outputs, modules=modules, printer=printer,
                   cse=lambda exprs: (steps, exprs), docstring_limit=0)
     fn.__name__ = name

@@ -70,7 +70,11 @@ def lowering(primitive, backend: str, default=_MISSING):
     >>> lowering("relu", "numpy")(np.array([-1.0, 2.0]))
     array([0., 2.])
     """
-    found = _REGISTRY.get((primitive_name(primitive), backend), default)
+    name = primitive_name(primitive)
+    if not isinstance(primitive, str) and _CLASSES.get(name, primitive) is not primitive:
+        found = default          # your own function class that happens to be called ``relu``: not symnet's
+    else:
+        found = _REGISTRY.get((name, backend), default)
     if found is _MISSING:
         known = ", ".join(n for n, b in _REGISTRY if b == backend)
         raise KeyError(f"no {backend} lowering for {name}; registered: {known}")
