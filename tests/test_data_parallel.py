@@ -50,6 +50,19 @@ def test_jax_layer_code_is_the_same_program_with_jax_helpers():
     assert fn.function.__globals__["softmax"] is lowering("softmax", "jax") is not lowering("softmax", "numpy")
 
 
+def test_the_jitted_layer_program_takes_theta_as_arrays_and_slices_nothing():
+    import jax
+
+    from symnet.numeric.jaxgen import float64
+
+    fn = value_and_grad(layers("4-3-2"), backend="jax")
+    params = fn.unflatten(np.arange(fn.network.n_params, dtype=float))
+    with float64(jax):
+        jaxpr = str(jax.make_jaxpr(fn.run.jitted)(np.ones((5, 4)), np.ones((5, 2)), params))
+    assert [a.shape for a in params] == [(3, 4), (3,), (2, 3), (2,)]
+    assert "slice" not in jaxpr and "concatenate" not in jaxpr      # θ unflattened, the gradient joined, outside
+
+
 def test_more_devices_than_jax_sees_is_refused_with_what_to_do():
     with pytest.raises(ValueError, match="devices=64, but JAX sees 1 cpu device.*xla_force_host_platform_device_count"):
         value_and_grad(layers("4-3-2"), backend="jax", devices=64)
@@ -95,7 +108,7 @@ fn = value_and_grad(layers("4-3-2"), backend="jax", devices=4)
 X = jax.device_put(np.ones((8, 4)), fn.run.split[0])
 out["shards"] = len(X.addressable_shards)
 Y = jax.device_put(np.ones((8, 2)), fn.run.split[1])
-hlo = fn.run.jitted.lower(X, Y, np.zeros(fn.network.n_params)).compile().as_text()
+hlo = fn.run.jitted.lower(X, Y, fn.unflatten(np.zeros(fn.network.n_params))).compile().as_text()  # θ as arrays
 out["all_reduce"] = "all-reduce" in hlo
 print(json.dumps(out))
 """

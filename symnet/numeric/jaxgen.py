@@ -110,19 +110,25 @@ def jax_devices(devices: int | None = None) -> list:
 def sharded_runner(jax, packed, devices, batch_axes):
     """``run(*batch, theta) -> (float loss, NumPy gradient)``: ``packed`` jitted, the batch split over ``devices``.
 
-    ``batch_axes`` gives, per batch argument, the axis that runs over samples.
+    ``batch_axes`` gives, per batch argument, the axis that runs over samples; θ and the gradient are one array
+    or a list of arrays (a pytree: a layer network's W¹, b¹, …).
     """
     if len(devices) == 1:  # JAX's default device: jit moves the arrays itself (a sharded put costs ~2 ms a call)
         jitted = jax.jit(packed)
 
         def run_one(*args):
             with float64(jax):      # traced and called in float64; the user's JAX default is left alone
-                loss, grad = jitted(*(np.asarray(a) for a in args))
-                return float(loss), np.asarray(grad)
+                loss, grad = jitted(*(_host(a) for a in args))
+                return float(loss), _host(grad)
 
         run_one.jitted, run_one.split, run_one.mesh = jitted, None, None
         return run_one
     return _mesh_runner(jax, packed, devices, batch_axes)
+
+
+def _host(value):
+    """An array, or a list of arrays (θ or its gradient as a pytree), as NumPy."""
+    return [np.asarray(v) for v in value] if isinstance(value, list) else np.asarray(value)
 
 
 def _mesh_runner(jax, packed, devices, batch_axes):
@@ -140,8 +146,8 @@ def _mesh_runner(jax, packed, devices, batch_axes):
         places = split if n % len(devices) == 0 else [replicated] * len(batch)
         with float64(jax):          # placed, traced and called in float64 (see ``float64``)
             placed = [jax.device_put(np.asarray(a), p) for a, p in zip(batch, places)]
-            loss, grad = jitted(*placed, jax.device_put(np.asarray(theta), replicated))
-            return float(loss), np.asarray(grad)
+            loss, grad = jitted(*placed, jax.device_put(_host(theta), replicated))
+            return float(loss), _host(grad)
 
     run.jitted, run.split, run.mesh = jitted, split, mesh  # for inspection (inside ``float64(jax)``): HLO, placements
     return run
@@ -160,21 +166,18 @@ def matrix_jax(compiled, devices: int | None = None):
     chosen = mesh_devices(jax, devices)
     program = compiled.gradient.program
     function = compile_steps(program, list(program.outputs), "value_and_grad", target=jax_target())
-    sizes = [int(np.prod(s)) for s in compiled.shapes]
-    offsets = np.cumsum([0] + sizes)
-    shapes = compiled.shapes
 
-    def packed(X, Y, theta):
-        params = [theta[a:b].reshape(shape) for a, b, shape in zip(offsets, offsets[1:], shapes)]
+    def pytree(X, Y, params):   # θ arrives as its arrays [W¹, b¹, …], a pytree: no slicing inside the jit
         total, *grads = function(X, Y, *params)
         n = X.shape[0]
-        return total / n, jax.numpy.concatenate([g.ravel() for g in grads]) / n
+        return total / n, [g / n for g in grads]
 
-    sharded = sharded_runner(jax, packed, chosen, (0, 0))
-    targets = compiled.layout.targets
+    sharded = sharded_runner(jax, pytree, chosen, (0, 0))
+    targets, unflatten = compiled.layout.targets, compiled.layout.unflatten
 
     def run(X, y, theta):   # the one compiled type: .function and .source are JAX's; predict stays NumPy
-        return sharded(X, targets(compiled, y, X.shape[0]), theta)
+        loss, grads = sharded(X, targets(compiled, y, X.shape[0]), unflatten(compiled, theta))
+        return loss, np.concatenate([g.ravel() for g in grads])
 
     run.jitted, run.split, run.mesh = sharded.jitted, sharded.split, sharded.mesh   # for inspection, as jax_runner's
     generated = Generated(function, source(function), (), (), ())
