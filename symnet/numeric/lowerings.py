@@ -10,7 +10,7 @@ What ``fn`` is depends on the backend:
     numpy       a function on NumPy arrays, bound by the primitive's name in generated code
     jax         the same on ``jax.numpy`` arrays (traceable: no ``float``); JAX is imported when it runs
     javascript  a ``JsFunction``: the identifier generated code calls and its source in the page's prelude
-    llvm        ``(writer, *values) -> value``, IR written with ``fused.Writer``'s builder
+    llvm        ``(writer, *values) -> value``, IR written with ``llvmir.Writer``'s builder
 
 σ′ is not registered: it is derived from the rule table and printed with these forms (``bindings``).
 The rows below are grouped by primitive; a new primitive (a module of its own) calls ``register`` once
