@@ -13,10 +13,11 @@ What ``fn`` is depends on the backend:
     llvm        ``(writer, *values) -> value``, IR written with ``llvmir.Writer``'s builder
 
 σ′ is not registered: it is derived from the rule table and printed with these forms (``bindings``).
-The rows below are grouped by primitive; a new primitive (a module of its own) calls ``register`` once
-per backend, and the printers print it as a call by its name. Forms are stable: σ by ``expit`` (one
-exponent of −|z| in JavaScript and LLVM), softplus(z) = max(z, 0) + log1p(e^{−|z|}), softmax and
-softmax cross-entropy with the maximum taken out of the exponent (log-sum-exp).
+The rows below are grouped by primitive, one table filled when this module is imported (no rows
+registered as a side effect of importing some other module); a new primitive adds its rows here, one
+``register`` per backend, and the printers print it as a call by its name. Forms are stable: σ by
+``expit`` (one exponent of −|z| in JavaScript and LLVM), softplus(z) = max(z, 0) + log1p(e^{−|z|}),
+softmax and softmax cross-entropy with the maximum taken out of the exponent (log-sum-exp).
 """
 
 from __future__ import annotations
