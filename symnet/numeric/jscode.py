@@ -9,7 +9,6 @@ gives every symbol a generated identifier (``v0``, ``v1``, …): a user symbol n
     >>> from sympy import symbols
     >>> from symnet.core.activations import sigmoid
     >>> from symnet.core.program import Program
-from symnet.numeric.lowerings import JAVASCRIPT, lowerings
     >>> x, w, z = symbols("x w z")
     >>> program = Program((x,), (w,), ((z, w * x),), (sigmoid(z),))
     >>> print(to_javascript(program, (x, w), "neuron"))
