@@ -8,9 +8,12 @@ For 784-128-10 and 64-32-10 (ReLU, softmax cross-entropy) at batch 256, float64,
   torch ms    PyTorch (one thread) forward + backward, if torch is importable
 and the ratios symnet/numpy and symnet/torch: the median of per-round ratios, the calls alternating
 round by round. Only ratios measured in one run mean anything: the machine is shared and noisy.
+With ``--jax``, a second table: symnet's ``backend="jax"`` (θ passed to the jit as its arrays, a pytree)
+beside ``jax.jit(jax.value_and_grad(loss))`` over a pytree written by hand, both float64, both
+returning to the host (symnet: a float and a flat NumPy gradient; by hand: ``block_until_ready``).
 Run from the repository root:
 
-    OPENBLAS_NUM_THREADS=1 python benchmarks/bench_layers.py [--repeat 7]
+    OPENBLAS_NUM_THREADS=1 python benchmarks/bench_layers.py [--repeat 7] [--jax]
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import numpy as np  # noqa: E402
 from bench_backends import rounds_of  # noqa: E402
 
 from symnet.core.layers import layers  # noqa: E402
-from symnet.numeric.layer_codegen import compile_layers  # noqa: E402
+from symnet.numeric.codegen import value_and_grad  # noqa: E402
 
 BATCH = 256
 SIZES = ("784-128-10", "64-32-10")
@@ -69,7 +72,7 @@ def torch_step(torch, X, labels, params):
 
 def row(spec: str, repeat: int, rng) -> dict:
     start = time.perf_counter()
-    fn = compile_layers(layers(spec))
+    fn = value_and_grad(layers(spec), backend="numpy")
     build = time.perf_counter() - start
     sizes = fn.network.sizes
     theta = rng.normal(scale=0.05, size=fn.network.n_params)
@@ -94,9 +97,43 @@ def row(spec: str, repeat: int, rng) -> dict:
     return {"network": spec, "params": fn.network.n_params, "build": build, "ms": ms, "ratios": ratios}
 
 
+def hand_jax(jax):
+    """``jax.jit(jax.value_and_grad(loss))`` over params [W1, b1, W2, b2], as a JAX user writes it."""
+    jnp = jax.numpy
+
+    def loss(params, X, Y):
+        W1, b1, W2, b2 = params
+        z2 = jnp.maximum(X @ W1.T + b1, 0.0) @ W2.T + b2
+        return jnp.mean(jax.scipy.special.logsumexp(z2, axis=1) - (Y * z2).sum(axis=1))
+
+    return jax.jit(jax.value_and_grad(loss))
+
+
+def jax_row(spec: str, repeat: int, rng) -> dict:
+    import jax
+
+    from symnet.numeric.jaxgen import float64
+
+    fn = value_and_grad(layers(spec), backend="jax")
+    sizes = fn.network.sizes
+    theta = rng.normal(scale=0.05, size=fn.network.n_params)
+    X, y = rng.normal(size=(BATCH, sizes[0])), rng.integers(0, sizes[-1], size=BATCH)
+    Y, params = np.eye(sizes[-1])[y], [a.copy() for a in fn.unflatten(theta)]
+    step = hand_jax(jax)
+    with float64(jax):
+        value, grads = step(params, X, Y)
+        ours = fn(theta, X, y)
+        assert abs(float(value) - ours[0]) < 1e-10 and np.allclose(np.concatenate([np.ravel(g) for g in grads]),
+                                                                    ours[1], atol=1e-12), "gradients differ"
+        ms, ratios = interleaved_ms({"symnet": lambda: fn(theta, X, y),
+                                     "jax": lambda: jax.block_until_ready(step(params, X, Y))}, repeat)
+    return {"network": spec, "ms": ms, "ratios": ratios}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--jax", action="store_true", help="also symnet's JAX backend beside jax.jit by hand")
     args = parser.parse_args()
     rng = np.random.default_rng(0)
     head = f"{'network':<12} {'params':>7} {'build s':>8} {'symnet ms':>10} {'numpy ms':>9} {'torch ms':>9} " \
@@ -109,6 +146,11 @@ def main() -> None:
         ratio = f"{ratios['torch']:.2f}" if "torch" in ratios else "—"
         print(f"{r['network']:<12} {r['params']:>7} {r['build']:>8.3f} {ms['symnet']:>10.3f} {ms['numpy']:>9.3f} "
               f"{torch_ms:>9} {ratios['numpy']:>7.2f} {ratio:>9}")
+    if args.jax:
+        print(f"\n{'network':<12} {'symnet jax ms':>13} {'jax.jit ms':>10} {'sym/jax':>7}")
+        for spec in SIZES:
+            r = jax_row(spec, args.repeat, rng)
+            print(f"{r['network']:<12} {r['ms']['symnet']:>13.3f} {r['ms']['jax']:>10.3f} {r['ratios']['jax']:>7.2f}")
 
 
 if __name__ == "__main__":

@@ -22,8 +22,6 @@ from symnet.core.layers import layers
 from symnet.learn.data import Dataset, make
 from symnet.learn.training import LAYER_DEFAULTS, train
 from symnet.numeric.generation import generate, mean_outputs
-from symnet.numeric.layer_codegen import compile_layers
-from symnet.numeric.layer_jax import compile_layers_jax
 
 MICRO_SAMPLES = 16
 
@@ -164,7 +162,7 @@ def _sigmoid(v):
 def layer_systems(spec, cfg) -> dict:
     net, batch = layers(spec), cfg["batch"]
     rng = np.random.default_rng(0)
-    fn, build = built(lambda: compile_layers(net))
+    fn, build = built(lambda: value_and_grad(net, backend="numpy"))
     sizes = net.sizes
     theta = rng.normal(scale=0.05, size=net.n_params)
     X, labels = rng.normal(size=(batch, sizes[0])), rng.integers(0, sizes[-1], size=batch)
@@ -174,7 +172,7 @@ def layer_systems(spec, cfg) -> dict:
     dfn, dbuild = built(lambda: value_and_grad(net))                      # the default call: backend="auto"
     check(spec, "symnet default", *dfn(theta, X, labels), reference)
     out[f"symnet default ({dfn.backend})"] = System(dbuild, lambda: dfn(theta, X, labels))
-    jfn, jbuild = built(lambda: (lambda f: (f, f(theta, X, labels)))(compile_layers_jax(net))[0])
+    jfn, jbuild = built(lambda: (lambda f: (f, f(theta, X, labels)))(value_and_grad(net, backend="jax"))[0])
     check(spec, "symnet jax", *jfn(theta, X, labels), reference)
     out["symnet jax"] = System(jbuild, lambda: jfn(theta, X, labels), traced=False)
     check(spec, "NumPy by hand", *hand_numpy(X, Y, *arrays), reference)

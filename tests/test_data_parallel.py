@@ -19,8 +19,8 @@ from symnet.cli import main
 from symnet.core.layers import layers
 from symnet.learn.data import make
 from symnet.learn.training import LAYER_DEFAULTS, train
-from symnet.numeric.layer_codegen import compile_layers
-from symnet.numeric.layer_jax import compile_layers_jax
+from symnet.numeric.codegen import value_and_grad
+from symnet.numeric.lowerings import lowering
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,7 +31,7 @@ SPECS = [("4-3-2", "relu", "softmax"), ("4-5-3-1", "tanh", "sigmoid"), ("3-4-2",
 @pytest.mark.parametrize("spec, act, out", SPECS)
 def test_jax_layer_program_equals_numpy_to_1e_12(spec, act, out):
     net = layers(spec, act, out)
-    numpy_fn, jax_fn = compile_layers(net), compile_layers_jax(net)
+    numpy_fn, jax_fn = value_and_grad(net, backend="numpy"), value_and_grad(net, backend="jax")
     rng = np.random.default_rng(1)
     for n in (1, 17):
         theta, X = rng.normal(size=net.n_params), rng.normal(size=(n, net.sizes[0]))
@@ -42,19 +42,32 @@ def test_jax_layer_program_equals_numpy_to_1e_12(spec, act, out):
 
 
 def test_jax_layer_code_is_the_same_program_with_jax_helpers():
-    fn = compile_layers_jax(layers("4-3-2"))
-    source = compile_layers(layers("4-3-2")).source.splitlines()[1:]
+    fn = value_and_grad(layers("4-3-2"), backend="jax")
+    source = value_and_grad(layers("4-3-2"), backend="numpy").source.splitlines()[1:]
     jax_source = inspect.getsource(fn.function).replace("jax.numpy.", "numpy.").splitlines()[1:]
     assert jax_source == source                # the very same lines, up to the module of exp and log
     assert "jax.numpy.exp(z2 - max_z2)" in inspect.getsource(fn.function)
-    assert fn.function.__globals__["softmax"].__module__ != "symnet.numeric.layer_codegen"
+    assert fn.function.__globals__["softmax"] is lowering("softmax", "jax") is not lowering("softmax", "numpy")
+
+
+def test_the_jitted_layer_program_takes_theta_as_arrays_and_slices_nothing():
+    import jax
+
+    from symnet.numeric.jaxgen import float64
+
+    fn = value_and_grad(layers("4-3-2"), backend="jax")
+    params = fn.unflatten(np.arange(fn.network.n_params, dtype=float))
+    with float64(jax):
+        jaxpr = str(jax.make_jaxpr(fn.run.jitted)(np.ones((5, 4)), np.ones((5, 2)), params))
+    assert [a.shape for a in params] == [(3, 4), (3,), (2, 3), (2,)]
+    assert "slice" not in jaxpr and "concatenate" not in jaxpr      # θ unflattened, the gradient joined, outside
 
 
 def test_more_devices_than_jax_sees_is_refused_with_what_to_do():
     with pytest.raises(ValueError, match="devices=64, but JAX sees 1 cpu device.*xla_force_host_platform_device_count"):
-        compile_layers_jax(layers("4-3-2"), devices=64)
+        value_and_grad(layers("4-3-2"), backend="jax", devices=64)
     with pytest.raises(ValueError, match="devices must be a whole number ≥ 1"):
-        compile_layers_jax(layers("4-3-2"), devices=0)
+        value_and_grad(layers("4-3-2"), backend="jax", devices=0)
 
 
 def test_devices_without_jax_and_unknown_backends_are_refused():
@@ -79,7 +92,7 @@ from symnet.core.layers import layers
 from symnet.learn.data import make
 from symnet.learn.digits import digits
 from symnet.learn.training import LAYER_DEFAULTS, train
-from symnet.numeric.layer_jax import compile_layers_jax
+from symnet.numeric.codegen import value_and_grad
 
 out = {"devices": len(jax.devices())}
 moons = make("moons", n=200, seed=0)                      # 200 = 6 batches of 32 (split) and one of 8 (split)
@@ -91,11 +104,11 @@ kw = dict(epochs=2, batch_size=32, seed=0, progress=False)
 a = train(layers("64-16-10"), d.train, validation=d.test, **{**LAYER_DEFAULTS, **kw})
 b = train(layers("64-16-10"), d.train, validation=d.test, backend="jax", devices=4, **{**LAYER_DEFAULTS, **kw})
 out["layers"] = [a.theta.tolist(), b.theta.tolist(), a.history.val_loss, b.history.val_loss, b.settings]
-fn = compile_layers_jax(layers("4-3-2"), devices=4)
+fn = value_and_grad(layers("4-3-2"), backend="jax", devices=4)
 X = jax.device_put(np.ones((8, 4)), fn.run.split[0])
 out["shards"] = len(X.addressable_shards)
 Y = jax.device_put(np.ones((8, 2)), fn.run.split[1])
-hlo = fn.run.jitted.lower(X, Y, np.zeros(fn.network.n_params)).compile().as_text()
+hlo = fn.run.jitted.lower(X, Y, fn.unflatten(np.zeros(fn.network.n_params))).compile().as_text()  # θ as arrays
 out["all_reduce"] = "all-reduce" in hlo
 print(json.dumps(out))
 """

@@ -21,8 +21,8 @@ from symnet.learn.data import make, split
 from symnet.learn.dataset import Dataset
 from symnet.learn.training import LAYER_DEFAULTS, train
 from symnet.limits import MAX_LAYER_PARAMS
+from symnet.numeric.codegen import value_and_grad
 from symnet.numeric.gradcheck import check_grads, random_layer_point
-from symnet.numeric.layer_codegen import compile_layers
 
 
 def run(*args):
@@ -40,8 +40,8 @@ MODULES = {"softmax_tanh": ("layers:3-4-3:tanh:softmax", None),
 
 def _compiled(spec, extra):
     if extra == "squared_error":
-        return compile_layers(layers(spec).loss("squared_error"))
-    return compile_layers(layers(spec, activation=parse_expr(extra)) if extra else layers(spec))
+        return value_and_grad(layers(spec).loss("squared_error"), backend="numpy")
+    return value_and_grad(layers(spec, activation=parse_expr(extra)) if extra else layers(spec), backend="numpy")
 
 
 def test_codegen_of_a_layer_network_writes_a_module_that_runs_without_symnet(tmp_path):
@@ -81,7 +81,7 @@ def test_the_cli_writes_the_same_module_and_it_refuses_bad_labels(tmp_path):
     res = run("codegen", "layers:2-3-2:tanh", "-o", path)
     assert res.exit_code == 0, res.output
     text = path.read_text(encoding="utf-8")
-    assert text == compile_layers(layers("2-3-2:tanh")).module
+    assert text == value_and_grad(layers("2-3-2:tanh"), backend="numpy").module
     assert "def value_and_grad(theta, X, y):" in text and "import numpy" in text
     script = (f"import sys; sys.path.insert(0, {str(tmp_path)!r}); sys.modules['symnet'] = None; import net_loss\n"
               "try:\n    net_loss.value_and_grad([0.0] * 17, [[1.0, 2.0]], [2])\n"
@@ -102,7 +102,7 @@ def test_entry_names_equal_the_symbols_of_entries():
 
 def test_checking_a_wide_layer_network_builds_no_symbol_per_parameter():
     net = layers("32-4000-10")            # 172,010 parameters; 24 are sampled
-    compiled = compile_layers(net)
+    compiled = value_and_grad(net, backend="numpy")
     point = random_layer_point(net.loss())
     tracemalloc.start()
     try:
@@ -168,10 +168,10 @@ def test_labels_for_two_identity_outputs_get_symnets_message(tmp_path):
 
 
 def test_the_library_refuses_targets_of_the_wrong_shape():
-    fn = compile_layers(layers("2-3-3:tanh:identity"))
+    fn = value_and_grad(layers("2-3-3:tanh:identity"), backend="numpy")
     with pytest.raises(ValueError, match=r"3 targets per sample, shape \(N, 3\).*got shape \(4, 2\)"):
         fn(np.zeros(fn.network.n_params), np.zeros((4, 2)), np.zeros((4, 2)))
-    soft = compile_layers(layers("2-3-3"))
+    soft = value_and_grad(layers("2-3-3"), backend="numpy")
     with pytest.raises(ValueError, match=r"got shape \(4, 2\)"):
         soft(np.zeros(soft.network.n_params), np.zeros((4, 2)), np.zeros((4, 2)))   # one-hot rows of 2, not 3
 

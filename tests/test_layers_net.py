@@ -113,8 +113,7 @@ def test_numbers_agree_too():
 
 # ---- compiled with matrix products ------------------------------------------------------------------
 
-from symnet.numeric.codegen import to_function  # noqa: E402
-from symnet.numeric.layer_codegen import compile_layers  # noqa: E402
+from symnet.numeric.codegen import to_function, value_and_grad  # noqa: E402
 from symnet.numeric.reverse import finite_differences  # noqa: E402
 
 
@@ -130,7 +129,7 @@ def lowered_value_and_grad(target, theta, X, Y):
 @pytest.mark.parametrize("spec, act, out, loss", CASES)
 def test_compiled_layer_gradient_equals_lowered_scalar_gradient_and_finite_differences(spec, act, out, loss):
     target = layers(spec, act, out).loss(loss)
-    fn = compile_layers(target)
+    fn = value_and_grad(target, backend="numpy")
     rng = np.random.default_rng(1)
     theta = rng.normal(size=fn.network.n_params)
     X = rng.normal(size=(7, fn.network.sizes[0]))
@@ -145,7 +144,7 @@ def test_compiled_layer_gradient_equals_lowered_scalar_gradient_and_finite_diffe
 
 
 def test_generated_code_uses_matrix_products_and_batch_sums():
-    src = compile_layers(layers("64-32-10")).source
+    src = value_and_grad(layers("64-32-10"), backend="numpy").source
     assert "z1 = (x @ W1.T) + b1" in src
     assert "delta_z1 = (delta_z2 @ W2) * d_relu(z1, a1)" in src
     assert "delta_W1 = delta_z1.T @ x" in src          # Σₓ δₓ xₓᵀ = Δᵀ X, never an N × P matrix
@@ -155,7 +154,7 @@ def test_generated_code_uses_matrix_products_and_batch_sums():
 def test_softmax_loss_and_delta_share_one_exponent():
     # C and δᴸ = softmax(zᴸ) − y both need exp(z − max z): the compiled code takes it once, as backprop
     # written by hand does, while the derivation still states δᴸ = softmax(zᴸ) − y
-    fn = compile_layers(layers("64-32-10"))
+    fn = value_and_grad(layers("64-32-10"), backend="numpy")
     src = fn.source
     assert src.count("exp(") == 1
     assert "exp_z2 = numpy.exp(z2 - max_z2)" in src
@@ -171,7 +170,7 @@ def test_share_exponent_leaves_programs_without_softmax_alone():
 
 
 def test_relu_derivative_is_the_step_with_half_at_zero():
-    from symnet.numeric.layer_codegen import _step
+    from symnet.numeric.lowerings import _step
 
     z = np.array([-3.0, -0.0, 0.0, 1e-300, 2.0, np.inf, -np.inf, np.nan])
     np.testing.assert_array_equal(_step(z), np.heaviside(z, 0.5))
@@ -180,7 +179,7 @@ def test_relu_derivative_is_the_step_with_half_at_zero():
 
 
 def test_softmax_cross_entropy_is_stable_for_huge_logits():
-    fn = compile_layers(layers("2-3", output="softmax"))
+    fn = value_and_grad(layers("2-3", output="softmax"), backend="numpy")
     theta = np.zeros(fn.network.n_params)
     theta[:6] = [1e4, 0, 0, 0, -1e4, 0]                # logits ±1e4: e^z overflows without log-sum-exp
     with np.errstate(all="raise"):
@@ -190,7 +189,7 @@ def test_softmax_cross_entropy_is_stable_for_huge_logits():
 
 
 def test_bad_batches_get_one_clear_message():
-    fn = compile_layers(layers("2-3"))
+    fn = value_and_grad(layers("2-3"), backend="numpy")
     with pytest.raises(ValueError, match="theta must hold 9"):
         fn(np.zeros(3), np.ones((2, 2)), np.array([0, 1]))
     with pytest.raises(ValueError, match=r"shape \(N, 2\)"):
@@ -204,7 +203,7 @@ def test_bad_batches_get_one_clear_message():
     (False, False, [0, 3]), (False, False, [-1, 0]), (False, False, [0, 0.5]), (False, False, [0, np.nan])])
 def test_a_shape_seen_before_is_still_checked_on_every_call(theta_bad, X_bad, y):
     # the hot path remembers shapes, not values: NaN, inf and wrong labels are refused on the 2nd call too
-    fn = compile_layers(layers("2-3"))
+    fn = value_and_grad(layers("2-3"), backend="numpy")
     fn(np.zeros(9), np.ones((2, 2)), np.array([0, 1]))             # this shape is now known
     theta, X = np.zeros(9), np.ones((2, 2))
     if theta_bad:
@@ -301,7 +300,7 @@ def test_check_grads_samples_entries_of_a_large_network():
 def test_check_fails_on_a_wrong_matrix_rule():
     target = layers("3-4-2", "tanh", "softmax").loss()
     forgot_sigma_prime = {ApplyNode: lambda delta, ans, name, z: (None, HadamardProduct(delta, delta))}
-    wrong = compile_layers(target, rules=forgot_sigma_prime)
+    wrong = value_and_grad(target, rules=forgot_sigma_prime, backend="numpy")
     report = check_grads(target, compiled=wrong)
     assert not report.ok
     assert {row.param[:2] for row in report.failures} == {"W1", "b1"}   # layer 2 does not go through σ′

@@ -105,8 +105,8 @@ def test_one_statement_of_the_batch_mean_and_the_code_returns_sums(section):
     assert batch.text.startswith("C̄ = (1/N) Σₓ Cₓ,") and "∂C̄/∂Wˡ = (1/N) Σₓ δˡₓ (aˡ⁻¹ₓ)ᵀ" in batch.text
     assert r"\bar C = \frac{1}{N}\sum_x C_x" in batch.latex
     assert "Σₓ" in sec.formulas[-1].caption and "N" in sec.formulas[-1].caption
-    from symnet.numeric.layer_codegen import compile_layers       # what the caption says the code does
-    compiled = compile_layers(layers(*DIGITS_SPEC))
+    from symnet.numeric.codegen import value_and_grad       # what the caption says the code does
+    compiled = value_and_grad(layers(*DIGITS_SPEC), backend="numpy")
     rng = np.random.default_rng(1)
     theta, X, labels = rng.normal(size=compiled.network.n_params) * 0.1, rng.normal(size=(7, 64)), np.arange(7)
     total, *sums = compiled.function(X, compiled.targets(labels, 7), *compiled.unflatten(theta))

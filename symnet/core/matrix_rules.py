@@ -142,6 +142,8 @@ class ActivationPrime(Elementwise):
 class Softmax(MatrixExpr):
     """softmax(z)ᵢ = e^{zᵢ} / Σₖ e^{zₖ} for a column z."""
 
+    label = "softmax"      # the name its lowerings are registered and printed under
+
     def __new__(cls, arg):
         return Basic.__new__(cls, arg)
 

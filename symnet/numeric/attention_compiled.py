@@ -3,7 +3,7 @@
 X arrives as N × T × d (or flat, N × T·d, as a data set's rows hold it: one row per sequence) and is passed
 as N × T × d; θ is W_Q, W_K, W_V, W_o row by row, then b_o; y holds class labels 0…k−1 (or one-hot rows).
 ``AttentionLayout`` implements the ``layout=`` protocol of ``symnet.numeric.compiled`` (the same methods
-as ``layer_codegen.MatrixLayout``), so ``value_and_grad``, ``check_grads`` and ``train`` take it.
+as ``layout.MatrixLayout``), so ``value_and_grad``, ``check_grads`` and ``train`` take it.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ product of each array with itself (``numpy.vdot``, one read of the data): Σᵢ 
 is, and NaN or inf otherwise (or when the sum itself overflows, as values near 10¹⁵⁴ make it: then the
 full check runs and passes).
 No message is built unless something is wrong (then ``check_batch`` says what).
+A program with matrix steps takes X batch first and its targets as class labels or N × k rows
+(``check_matrix_batch``): the same messages, the shapes of its layers.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from sympy import Symbol
 
+from symnet.core.losses import target_range
 from symnet.core.names import resolve_point
 
 vdot = np.vdot  # flattens; BLAS ddot raises no floating-point warning on inf or NaN
@@ -143,3 +146,54 @@ def params_vector(params: Sequence[Symbol], values: Mapping) -> np.ndarray:
     Checked by ``symnet.core.names.resolve_point``, the one point validator.
     """
     return np.array(list(resolve_point(tuple(params), values).values()), dtype=float)
+
+
+# ---- a batch of a program with matrix steps: X batch first, targets as labels or N × k --------------------
+
+def labels_ok(y: np.ndarray, k: int) -> bool:
+    """True unless y is a vector that is not class labels 0…k−1 (one-hot rows pass: their shape is checked)."""
+    if y.ndim != 1:
+        return True
+    fraction = np.rint(y)
+    fraction -= y
+    return bool(0 <= y.min() and y.max() < k and not fraction.any())
+
+
+def check_matrix_batch(compiled, theta, X, y):
+    """Validate a flat parameter vector (None: not given), a batch X (N × n₀) and targets for a program of
+    matrix steps; ``ValueError`` says what is wrong."""
+    n_in, n_params = compiled.network.sizes[0], compiled.network.n_params
+    if theta is not None:
+        theta = real_array(theta, "theta")
+        if theta.shape != (n_params,) or not np.isfinite(theta).all():
+            raise ValueError(f"theta must hold {n_params} finite numbers (each Wˡ row by row, then bˡ); got shape "
+                             f"{theta.shape}")
+    X = real_array(X, "X")
+    if X.ndim != 2 or X.shape[1] != n_in or X.shape[0] == 0:
+        raise ValueError(f"X must be an array of shape (N, {n_in}) with N ≥ 1, one row per sample; got {X.shape}")
+    if not np.isfinite(X).all():
+        row = np.flatnonzero(~np.isfinite(X).all(axis=1))[0] + 1
+        raise ValueError(f"X must be finite; row {row} holds a value that is not (NaN or inf)")
+    if y is not None:
+        y = real_array(y, "y")
+        if y.shape[:1] != X.shape[:1] or not np.isfinite(y).all():
+            raise ValueError(f"y must hold one finite target per row of X ({X.shape[0]}); got shape {y.shape}")
+        check_target_shape(compiled.network, y)
+        check_targets(y, target_range(compiled.loss.name))
+    return theta, X, y
+
+
+def check_target_shape(network, y: np.ndarray) -> None:
+    """Refuse targets whose shape does not fit the outputs: labels 0…k−1 (or one-hot rows) for a softmax,
+    one number per sample for one output, else k numbers per sample."""
+    k, out = network.sizes[-1], network.output_activation
+    if y.ndim == 1 and out == "softmax":
+        if not labels_ok(y, k):
+            i = int(np.flatnonzero((y < 0) | (y >= k) | (np.rint(y) != y))[0])
+            raise ValueError(f"y must hold class labels 0…{k - 1} (or one-hot rows) for a softmax output; "
+                             f"y[{i}] is {y[i]:g}")
+    elif not (y.ndim == 1 and k == 1) and y.shape[1:] != (k,):
+        labels = (f"; one label per sample goes with a softmax output (layers:…-{k}:…:softmax) or one sigmoid "
+                  f"output (layers:…-1:…:sigmoid)" if y.ndim == 1 else "")
+        raise ValueError(f"y must hold {k} targets per sample, shape (N, {k}), for the network's {k} {out} outputs; "
+                         f"got shape {y.shape}{labels}")

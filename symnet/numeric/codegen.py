@@ -13,24 +13,22 @@ the mean of each ∂L/∂θ — ∂(1/N Σₙ Lₙ)/∂θ = 1/N Σₙ ∂Lₙ/�
 
 from __future__ import annotations
 
-import dataclasses
-import functools
-import inspect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sympy import Basic, Symbol
+from sympy import Symbol
 
 from symnet.core.backprop import grad
-from symnet.core.layers import LayerLoss, LayerNetwork
 from symnet.core.losses import Loss, as_loss, target_range
 from symnet.core.network import Network
 from symnet.core.program import Program
 from symnet.numeric.batch import BatchCheck, check_batch, params_vector  # noqa: F401 (re-exported)
+from symnet.numeric.bindings import compile_steps
 from symnet.numeric.compiled import CompiledLoss
-from symnet.numeric.layer_codegen import compile_layers
-from symnet.numeric.generation import NUMPY, generate, mean_outputs
+from symnet.numeric.generation import (NUMPY, Generated, expression_function, generate,  # noqa: F401 (re-exported)
+                                       mean_outputs, source)
+from symnet.numeric.layout import MatrixLayout, has_matrix_steps
 from symnet.numeric.printer import HELPERS, user_functions
 
 BACKENDS = ("numpy", "jax", "fused", "auto")
@@ -42,17 +40,6 @@ NUMPY_FUNCTIONS = {name: fn for name, (fn, _) in HELPERS.items()}
 def to_function(program: Program, args: Sequence[Symbol], name: str = "program", numpy: Mapping | None = None):
     """Compile ``program`` to a NumPy function of ``args`` returning its outputs (a list)."""
     return generate(args, program.outputs, program.assignments, name, numpy).function
-
-
-def source(fn) -> str:
-    """The generated Python source of a compiled function, under the name it was compiled as."""
-    return inspect.getsource(fn).replace("def _lambdifygenerated(", f"def {fn.__name__}(", 1)
-
-
-def expression_function(expr: Basic, args: Sequence[Symbol], numpy: Mapping | None = None):
-    """Compile a single expression (e.g. a 1-D function h(x)) with the stable activations."""
-    fn = generate(args, [expr], (), "expression", numpy).function
-    return functools.wraps(fn)(lambda *values: fn(*values)[0])
 
 
 def numpy_namespace(exprs, numpy: Mapping | None = None) -> dict:
@@ -144,9 +131,9 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
     """Compile a loss to ``(theta, X, y) -> (mean loss, ∂(mean loss)/∂theta)``.
 
     Args:
-        target: a ``Loss``; a ``Network`` stands for its squared-error loss (y − ŷ)², as in every verb;
-            a ``LayerNetwork`` (its default loss) or ``LayerLoss`` compiles with matrix products
-            (``symnet.numeric.layer_codegen.compile_layers``; backend ``"numpy"`` or ``"jax"``).
+        target: a ``Loss``; a ``Network`` stands for its default loss (a scalar network's squared error
+            (y − ŷ)², as in every verb); a program with matrix steps (a layer network) compiles with matrix
+            products, batch first (backend ``"numpy"`` or ``"jax"``).
         rules: extra derivative rules ``{SymPy class: (ans, *args) -> partials}``.
         numpy: NumPy implementations ``{function name: callable}`` of functions symnet does not know
             (a class with an ``_imp_`` needs none).
@@ -184,8 +171,8 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
     if isinstance(target, (AttentionNetwork, AttentionLoss)):    # batch-first sequences (numeric.attention)
         return compile_attention(target, backend)
     target = as_target(target)
-    if is_layer_target(target):
-        return _layer_value_and_grad(target, rules, numpy, backend, devices)
+    if has_matrix_steps(target.program):      # printed batch first, with ``@``
+        return _matrix_value_and_grad(target, rules, numpy, backend, devices)
     gradient = grad(target, rules=rules)
     program = gradient.program
     assignments, outputs = mean_outputs(program)
@@ -203,18 +190,18 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
 
 
 def as_target(target):
-    """The loss a verb works on: a ``Loss`` or layer loss itself, a network's default loss (squared error for
-    a scalar ``Network``, as ``as_loss`` says; ``network.loss()`` for a layer network)."""
-    return target.loss() if isinstance(target, LayerNetwork) else target if isinstance(target, LayerLoss) \
-        else as_loss(target)
+    """The loss a verb works on: a loss itself, or a network's default loss (``network.loss()`` where the
+    network names one, else squared error, as ``as_loss`` says)."""
+    default = getattr(target, "loss", None)
+    if callable(default):
+        return default()
+    if isinstance(getattr(target, "program", None), Program) and hasattr(target, "network"):   # a loss
+        return target
+    return as_loss(target)
 
 
-def is_layer_target(target) -> bool:
-    """True for a program of matrix steps (a layer network or its loss): printed batch first, with ``@``."""
-    return isinstance(target, (LayerNetwork, LayerLoss))
-
-
-def _layer_value_and_grad(target, rules, numpy, backend, devices=None):
+def _matrix_value_and_grad(target, rules, numpy, backend, devices=None) -> CompiledLoss:
+    """A program of matrix steps compiled batch first: BLAS matrix products (NumPy), or jitted (JAX)."""
     if numpy:
         raise ValueError("numpy= names NumPy forms of functions symnet does not know; a layer network's "
                          "activations all have one: drop numpy=")
@@ -222,13 +209,18 @@ def _layer_value_and_grad(target, rules, numpy, backend, devices=None):
         raise ValueError("backend='fused' runs scalar programs (one loop over the batch); a layer network "
                          "compiles with matrix products to NumPy (or backend='jax') only: use backend='numpy' "
                          "(BLAS) or 'jax'")
+    gradient = grad(target, rules=rules)
+    program, net = gradient.program, target.network.program
+    function = compile_steps(program, list(program.outputs), "value_and_grad")
+    generated = Generated(function, source(function), (), (), ())
+    predictor = compile_steps(net, list(net.outputs), "predict", sum_batch=False)
+    compiled = CompiledLoss(target, gradient, generated, layout=MatrixLayout.of(target.network, predictor, generated),
+                            why=AUTO_LAYERS if backend == "auto" else f"backend={backend!r} asked for")
     if backend == "jax":  # the same matrix program, jitted; the batch split over ``devices``
-        from symnet.numeric.layer_jax import compile_layers_jax
+        from symnet.numeric.jaxgen import matrix_jax
 
-        compiled = compile_layers_jax(target, rules=rules, devices=devices)
-    else:                 # "auto" and "numpy": BLAS matrix products, the fastest measured for a layer network
-        compiled = compile_layers(target, rules=rules)
-    return dataclasses.replace(compiled, why=AUTO_LAYERS if backend == "auto" else f"backend={backend!r} asked for")
+        return matrix_jax(compiled, devices)
+    return compiled
 
 
 def _fused(target, gradient, generated, numpy, auto: bool) -> CompiledLoss:

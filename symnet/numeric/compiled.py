@@ -6,7 +6,7 @@ first). What differs is how the flat parameter vector θ and the batch meet the 
 arguments — the *layout*, written beside each printer:
 
     scalar steps (``codegen.ScalarLayout``):   f(x₁…xₙ, y, θ₁…θ_P),     unflatten θ → {name: value}
-    matrix steps (``layer_codegen.MatrixLayout``): f(X, Y, W¹, b¹, W², …), unflatten θ → [W¹, b¹, W², …]
+    matrix steps (``layout.MatrixLayout``):      f(X, Y, W¹, b¹, W², …), unflatten θ → [W¹, b¹, W², …]
 
 Everything else (the check of a batch, the backend's runner, the source, the standalone module) is
 one attribute of one class.
@@ -53,7 +53,7 @@ class CompiledLoss:
     def __post_init__(self):
         if self.layout is None:
             raise TypeError("a CompiledLoss needs the layout of its program's arguments (codegen.SCALAR or a "
-                            "layer_codegen.MatrixLayout); build it with value_and_grad")
+                            "layout.MatrixLayout); build it with value_and_grad")
         if self.run is None:
             object.__setattr__(self, "run", self.layout.runner(self))
         if self.checker is None:

@@ -33,6 +33,7 @@ class Target:
     printer: type
     modules: dict
     helpers: dict
+    backend: str = "numpy"      # the name its lowerings are registered under (``symnet.numeric.lowerings``)
 
 
 NUMPY = Target(NumPyCodePrinter, {"numpy": np, "scipy": scipy, "functools": functools}, HELPERS)
@@ -79,6 +80,17 @@ def generate(args: Sequence[Symbol], outputs: Sequence[Basic], assignments=(), n
     imports = tuple(f"import {module}" for module in sorted(printer.module_imports))
     imports += tuple(target.helpers[n][1] for n in sorted(helpers))
     return Generated(fn, text, imports, tuple(sorted(used - helpers)), tuple(names.items()))
+
+
+def expression_function(expr: Basic, args: Sequence[Symbol], numpy: Mapping | None = None):
+    """Compile a single expression (e.g. a 1-D function h(x), or σ′ in (z, σ)) with the stable activations."""
+    fn = generate(args, [expr], (), "expression", numpy).function
+    return functools.wraps(fn)(lambda *values: fn(*values)[0])
+
+
+def source(fn) -> str:
+    """The generated Python source of a compiled function, under the name it was compiled as."""
+    return inspect.getsource(fn).replace("def _lambdifygenerated(", f"def {fn.__name__}(", 1)
 
 
 def _calls_into(printer, roots) -> str:

@@ -8,6 +8,7 @@ overflows (e^3500 over e^3500), in SymPy's arbitrary precision; (c) the numeric 
     |a − b| ≤ atol + rtol · max(|a|, |b|),   rtol = 1e-6,   atol = 1e-8 · max(1, |L|).
 
 (A pure relative error fails falsely where gradients are tiny, e.g. ~1e-298 in saturated sigmoids.)
+The columns other than (a) are computed in ``symnet.numeric.oracles``.
 """
 
 from __future__ import annotations
@@ -15,16 +16,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
-import sympy
 
-from symnet.core.activations import rewrite_activations
-from symnet.core.backprop import grad
-from symnet.core.layers import entries, entry_names, flat, flat_params, lower
+from symnet.core.layers import entries, entry_names, flat, flat_params
 from symnet.core.losses import Loss
 from symnet.core.names import resolve_point, resolve_wrt
 from symnet.core.network import Network
-from symnet.numeric.codegen import CompiledLoss, as_target, is_layer_target, to_function, value_and_grad
-from symnet.numeric.generation import generate
+from symnet.numeric.codegen import CompiledLoss, as_target, value_and_grad
+from symnet.numeric.layout import has_matrix_steps
 from symnet.numeric.gradreport import (  # noqa: F401  (re-exported: the report types live in gradreport)
     ATOL,
     METHODS,
@@ -35,7 +33,7 @@ from symnet.numeric.gradreport import (  # noqa: F401  (re-exported: the report 
     agreement_row,
 )
 from symnet.numeric.hessian import compile_hessian, gradient_differences, hvp
-from symnet.numeric.reverse import backprop, evaluate, finite_differences
+from symnet.numeric.oracles import lowered_columns, oracle, sampled_differences, scalar_columns, sympy_column
 
 SYMPY_MAX_OPS = 600          # closed forms larger than this skip the sympy.diff oracle
 LAYER_METHODS = ("matrix", "lowered", "numeric", "finite_diff")   # a layer network's columns
@@ -106,7 +104,7 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
     if isinstance(target, (AttentionNetwork, AttentionLoss)):    # sequences: numeric.attention_check
         return check_attention_grads(target, theta, X, y, seed=seed, compiled=compiled)
     target = as_target(target)
-    matrix = is_layer_target(target)
+    matrix = has_matrix_steps(target.program)
     if matrix and order == 2:
         raise NotImplementedError("check_grads(order=2) is for scalar networks; Hessians of layer networks are not "
                                   "derived yet (lower the network to scalars first: symnet.lower)")
@@ -129,12 +127,12 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
         sampled = sample if target.network.n_params > lower_max_params else None
         picked = _pick(compiled, wanted, sampled, seed)
         names, methods = entry_names(target.network.params, picked), LAYER_METHODS
-        columns = [gradient, *_lowered_columns(skipped, target, compiled, point, numpy, vjp, lower_max_params),
-                   _sampled_differences(lambda t: compiled.evaluate_value(*point[1:], t), point[0], picked)]
+        columns = [gradient, *lowered_columns(skipped, target, compiled, point, numpy, vjp, lower_max_params),
+                   sampled_differences(lambda t: compiled.evaluate_value(*point[1:], t), point[0], picked)]
     else:
         picked = [i for i, p in enumerate(compiled.params) if wanted is None or p in wanted]
         names, methods = [str(compiled.params[i]) for i in picked], METHODS
-        columns = _scalar_columns(skipped, target, compiled, gradient, point, numpy, vjp, sympy_max_ops)
+        columns = scalar_columns(skipped, target, compiled, gradient, point, numpy, vjp, sympy_max_ops)
     return _report(columns, picked, names, loss, skipped, methods)
 
 
@@ -144,18 +142,6 @@ def _report(columns, picked, names, loss, skipped, methods) -> GradCheckReport:
     rows = tuple(agreement_row(names[k], [None if c is None else float(c[k]) for c in columns], loss)
                  for k in range(len(picked)))
     return GradCheckReport(rows, float(loss), tuple(skipped), methods)
-
-
-def _scalar_columns(skipped, target: Loss, compiled, gradient, point, numpy, vjp, max_ops) -> list:
-    """Backprop, ``sympy.diff``, the numeric reverse mode and finite differences on the closed form."""
-    theta, X, y = point
-    closed = target.program.closed_form()[0]
-    forward = _forward_rules(closed, numpy)
-    env, params = _environment(target, theta, X, y), compiled.params
-    return [gradient,
-            _oracle(skipped, "sympy", lambda: _sympy_column(closed, target, params, X, y, theta, numpy, max_ops)),
-            _oracle(skipped, "numeric", lambda: _numeric(closed, env, params, forward, vjp)),
-            _finite(closed, env, params, theta, forward)]
 
 
 def random_layer_point(target, seed: int = 0, batch: int = 8):
@@ -183,7 +169,7 @@ def _check_hessian(target: Loss, point, compiled, rules, numpy, wanted, max_ops)
     pairs = [(i, j) for i in keep for j in keep if i <= j]
     closed, skipped = target.program.closed_form()[0], []
     by = [(params[i], params[j]) for i, j in pairs]
-    exact = _oracle(skipped, "sympy", lambda: _sympy_column(closed, target, params, X, y, theta, numpy, max_ops, by))
+    exact = oracle(skipped, "sympy", lambda: sympy_column(closed, target, params, X, y, theta, numpy, max_ops, by))
     rows = tuple(agreement_row(f"{params[i]},{params[j]}", [matrix[i, j], by_hvp[i, j],
                                                             None if exact is None else float(exact[k]),
                                                             differences[i, j]], loss)
@@ -233,149 +219,3 @@ def _pick(compiled, wanted, sample, seed) -> np.ndarray:
         return np.concatenate([np.arange(a, b) for a, b in ranges])
     per = max(1, sample // len(ranges))
     return np.sort(np.concatenate([a + rng.choice(b - a, size=min(per, b - a), replace=False) for a, b in ranges]))
-
-
-def _lowered_columns(skipped, target, compiled, point, numpy, vjp, max_params) -> list:
-    """(scalar-engine gradient, numeric reverse mode) of the lowered program, batch means; None when too large."""
-    n_params = target.network.n_params
-    if n_params > max_params:
-        reason = f"{n_params} parameters (> {max_params}): one scalar step per entry would be slow"
-        skipped += [("lowered", reason), ("numeric", reason)]
-        return [None, None]
-    theta, X, y = point
-    Y, low = compiled.targets(y, X.shape[0]), lower(target)
-    n, data = X.shape[0], list(X.T) + list(Y.T)
-
-    def scalar():
-        program = grad(low).program
-        with np.errstate(over="ignore", under="ignore"):
-            values = to_function(program, program.inputs + program.params, numpy=numpy)(*data, *theta)
-        return np.array([np.mean(np.broadcast_to(v, (n,))) for v in values[1:]])
-
-    env = dict(zip(low.inputs, data))
-    env.update({p: float(t) for p, t in zip(low.params, theta)})
-    closed = low.closed_form()[0]
-    return [_oracle(skipped, "lowered", scalar),
-            _oracle(skipped, "numeric", lambda: _numeric(closed, env, low.params, _forward_rules(closed, numpy), vjp))]
-
-
-def _sampled_differences(mean_loss, theta, picked) -> np.ndarray:
-    """Central differences in the ``picked`` coordinates only."""
-    theta = np.asarray(theta, dtype=float)
-    work = theta.copy()   # one copy, each coordinate moved and put back: no P-long copy per evaluation
-
-    def along(i):
-        def f(t):
-            work[i] = t[0]
-            return mean_loss(work)
-        try:
-            return finite_differences(f, theta[i:i + 1])[0]
-        finally:
-            work[i] = theta[i]
-
-    return np.array([along(i) for i in picked])
-
-
-def _oracle(skipped: list, method: str, compute):
-    """One oracle's column, or None with the reason recorded when it cannot be computed here."""
-    try:
-        return compute()
-    except _Skip as reason:
-        skipped.append((method, str(reason)))
-    except (NotImplementedError, NameError) as err:   # a function with no rule or no NumPy form for it
-        skipped.append((method, f"{type(err).__name__}: {str(err).splitlines()[0]}"))
-    return None
-
-
-class _Skip(Exception):
-    """An oracle that is deliberately not run (its reason is the message)."""
-
-
-def _forward_rules(closed, numpy: Mapping | None) -> dict:
-    """{class: NumPy function} for the user's functions named in ``numpy``."""
-    return {type(node): numpy[type(node).__name__] for node in closed.atoms(sympy.Function)
-            if numpy and type(node).__name__ in numpy}
-
-
-def _environment(target: Loss, theta, X, y) -> dict:
-    net = target.network
-    env = {s: X[:, i] for i, s in enumerate(net.inputs)}
-    env.update({s: float(v) for s, v in zip(net.params, theta)})
-    env[target.target] = y
-    return env
-
-
-def _numeric(closed, env, params, forward, vjp) -> np.ndarray:
-    _, grads = backprop(closed, env, params, forward, vjp)
-    return np.array([np.mean(g) for g in grads])
-
-
-def _finite(closed, env, params, theta, forward) -> np.ndarray:
-    def mean_loss(t):
-        local = dict(env)
-        local.update({p: float(v) for p, v in zip(params, t)})
-        with np.errstate(over="ignore", under="ignore"):
-            value, _ = evaluate(closed, local, forward)
-        return float(np.mean(value))
-
-    return finite_differences(mean_loss, theta)
-
-
-def _sympy_column(closed, target: Loss, params, X, y, theta, numpy, max_ops, by=None) -> np.ndarray:
-    size = target.program.tree_size(target.program.outputs[0])
-    if size > max_ops:
-        raise _Skip(f"closed form has ~{size} operations (> {max_ops}); sympy.diff would be slow")
-    return _sympy_oracle(closed, target, params, X, y, theta, numpy, by)
-
-
-def _sympy_oracle(closed, target: Loss, params, X, y, theta, numpy=None, by=None) -> np.ndarray:
-    """Mean derivatives of ``closed`` by each of ``params`` (or by each tuple of ``by``: (a, b) is ∂²/∂a∂b)."""
-    # real symbols, so that sympy differentiates |u| as sign(u) rather than through re() and im()
-    args = list(target.network.inputs) + [target.target] + list(params)
-    real = {s: sympy.Symbol(s.name, real=True) for s in args}
-    expr = _oracle_form(closed).xreplace(real)
-    # DiracDelta (from a Heaviside the user wrote) is 0 away from the kinks where the check is valid
-    by = [(p,) for p in params] if by is None else by
-    derivatives = [sympy.diff(expr, *(real[p] for p in ps)).replace(sympy.DiracDelta, lambda *a: sympy.S.Zero)
-                   for ps in by]
-    args = [real[s] for s in args]
-    fn = generate(args, derivatives, name="sympy_oracle", numpy=numpy).function  # names printed safely
-    columns = [np.full(X.shape[0], t) for t in theta]
-    with np.errstate(all="ignore"):
-        values = fn(*X.T, y, *columns)
-    rows = [np.broadcast_to(_real(v), (X.shape[0],)).copy() for v in values]
-    _refine(rows, derivatives, args, np.column_stack([X, y, np.broadcast_to(theta, (len(y), len(theta)))]))
-    return np.array([np.mean(r) for r in rows])
-
-
-def _refine(rows, derivatives, args, points, budget: int = 256) -> None:
-    """Re-evaluate in SymPy's arbitrary precision the entries float64 could not (e^3500 in a closed form's
-    derivative: inf/inf), at most ``budget`` of them; one that is still not a finite real stays NaN."""
-    bad = [(i, j) for i, r in enumerate(rows) for j in np.flatnonzero(~np.isfinite(r))][:budget]
-    for i, j in bad:
-        value = derivatives[i].evalf(30, subs=dict(zip(args, map(float, points[j]))))
-        if value.is_number and value.is_real and value.is_finite:
-            rows[i][j] = float(value)
-
-
-def _oracle_form(expr):
-    """Activations in exp/log, and max/min as (a + b ± |a − b|)/2, which SymPy differentiates and NumPy prints."""
-    def pairwise(sign):
-        def fold(*args):
-            out = args[0]
-            for a in args[1:]:
-                out = (out + a + sign * sympy.Abs(out - a)) / 2
-            return out
-        return fold
-
-    expr = rewrite_activations(expr)
-    return expr.replace(sympy.Max, pairwise(1)).replace(sympy.Min, pairwise(-1))
-
-
-def _real(value) -> np.ndarray:
-    """A real array; a truly complex oracle value becomes NaN (a visible disagreement), not its real part."""
-    value = np.asarray(value)
-    if np.iscomplexobj(value):
-        tiny = np.abs(value.imag) <= 1e-12 * np.abs(value.real)
-        return np.where(tiny, value.real, np.nan)
-    return value.astype(float)

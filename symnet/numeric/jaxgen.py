@@ -9,19 +9,23 @@ keeps JAX's own default (float32 unless the user turned x64 on).
 The jitted function takes the columns, the targets and θ as arrays, so it runs on whatever device
 JAX sees; with ``devices=D`` the batch is split over D devices by a ``NamedSharding`` over a 1-D
 ``Mesh`` (axis ``"batch"``), θ is replicated, and XLA reduces the batch means across devices
-(an all-reduce), so every device gets the same loss and gradient.
+(an all-reduce), so every device gets the same loss and gradient. A program of matrix steps is printed
+by the same printer, batch first (``matrix_jax``), with JAX's lowerings of σ, softmax and the losses.
 """
 
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 from functools import cache
 from numbers import Integral
 
 import numpy as np
 from sympy.printing.numpy import JaxPrinter, _known_functions_scipy_special
 
-from symnet.numeric.generation import Target
+from symnet.numeric.batchfirst import BatchFirst
+from symnet.numeric.bindings import compile_steps
+from symnet.numeric.generation import Generated, Target, source
 from symnet.numeric.printer import StableForms
 
 
@@ -47,8 +51,9 @@ def float64(jax):
     return importlib.import_module("jax.experimental").enable_x64()
 
 
-class JaxCodePrinter(StableForms, JaxPrinter):
-    """SymPy's JAX printer with module paths, symnet's stable forms and SciPy's special functions."""
+class JaxCodePrinter(StableForms, BatchFirst, JaxPrinter):
+    """SymPy's JAX printer with module paths, symnet's stable forms, SciPy's special functions and matrix steps
+    batch first: the one JAX printer."""
 
     specials: dict = {}  # SymPy function name -> jax.scipy.special path, filled by jax_target
 
@@ -67,7 +72,7 @@ def jax_target() -> Target:
                 if hasattr(jax.scipy.special, special)}
     methods = {f"_print_{name}": JaxCodePrinter._print_special for name in specials}  # not math.erf
     printer = type("JaxCodePrinter", (JaxCodePrinter,), {"specials": specials, **methods})
-    return Target(printer, {"jax": jax}, {"sigmoid": (jax.nn.sigmoid, "from jax.nn import sigmoid")})
+    return Target(printer, {"jax": jax}, {"sigmoid": (jax.nn.sigmoid, "from jax.nn import sigmoid")}, "jax")
 
 
 def jax_runner(function, devices: int | None = None):
@@ -105,19 +110,25 @@ def jax_devices(devices: int | None = None) -> list:
 def sharded_runner(jax, packed, devices, batch_axes):
     """``run(*batch, theta) -> (float loss, NumPy gradient)``: ``packed`` jitted, the batch split over ``devices``.
 
-    ``batch_axes`` gives, per batch argument, the axis that runs over samples.
+    ``batch_axes`` gives, per batch argument, the axis that runs over samples; θ and the gradient are one array
+    or a list of arrays (a pytree: a layer network's W¹, b¹, …).
     """
     if len(devices) == 1:  # JAX's default device: jit moves the arrays itself (a sharded put costs ~2 ms a call)
         jitted = jax.jit(packed)
 
         def run_one(*args):
             with float64(jax):      # traced and called in float64; the user's JAX default is left alone
-                loss, grad = jitted(*(np.asarray(a) for a in args))
-                return float(loss), np.asarray(grad)
+                loss, grad = jitted(*(_host(a) for a in args))
+                return float(loss), _host(grad)
 
         run_one.jitted, run_one.split, run_one.mesh = jitted, None, None
         return run_one
     return _mesh_runner(jax, packed, devices, batch_axes)
+
+
+def _host(value):
+    """An array, or a list of arrays (θ or its gradient as a pytree), as NumPy."""
+    return [np.asarray(v) for v in value] if isinstance(value, list) else np.asarray(value)
 
 
 def _mesh_runner(jax, packed, devices, batch_axes):
@@ -135,8 +146,39 @@ def _mesh_runner(jax, packed, devices, batch_axes):
         places = split if n % len(devices) == 0 else [replicated] * len(batch)
         with float64(jax):          # placed, traced and called in float64 (see ``float64``)
             placed = [jax.device_put(np.asarray(a), p) for a, p in zip(batch, places)]
-            loss, grad = jitted(*placed, jax.device_put(np.asarray(theta), replicated))
-            return float(loss), np.asarray(grad)
+            loss, grad = jitted(*placed, jax.device_put(_host(theta), replicated))
+            return float(loss), _host(grad)
 
     run.jitted, run.split, run.mesh = jitted, split, mesh  # for inspection (inside ``float64(jax)``): HLO, placements
     return run
+
+
+def matrix_jax(compiled, devices: int | None = None):
+    """``compiled`` (a program of matrix steps, compiled for NumPy) with its gradient program printed by the JAX
+    printer and jitted, the batch split over ``devices`` devices by rows:
+
+        ∂C/∂Wˡ = Σₓ δₓ aₓᵀ = Σ_d Σ_{x ∈ shard d} δₓ aₓᵀ
+
+    XLA's partitioner turns each batch sum into per-device sums followed by an all-reduce. ``predict`` and the
+    written module stay NumPy's.
+    """
+    jax = _jax()
+    chosen = mesh_devices(jax, devices)
+    program = compiled.gradient.program
+    function = compile_steps(program, list(program.outputs), "value_and_grad", target=jax_target())
+
+    def pytree(X, Y, params):   # θ arrives as its arrays [W¹, b¹, …], a pytree: no slicing inside the jit
+        total, *grads = function(X, Y, *params)
+        n = X.shape[0]
+        return total / n, [g / n for g in grads]
+
+    sharded = sharded_runner(jax, pytree, chosen, (0, 0))
+    targets, unflatten = compiled.layout.targets, compiled.layout.unflatten
+
+    def run(X, y, theta):   # the one compiled type: .function and .source are JAX's; predict stays NumPy
+        loss, grads = sharded(X, targets(compiled, y, X.shape[0]), unflatten(compiled, theta))
+        return loss, np.concatenate([g.ravel() for g in grads])
+
+    run.jitted, run.split, run.mesh = sharded.jitted, sharded.split, sharded.mesh   # for inspection, as jax_runner's
+    generated = Generated(function, source(function), (), (), ())
+    return replace(compiled, generated=generated, backend="jax", run=run, devices=tuple(chosen))

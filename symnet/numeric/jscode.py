@@ -1,7 +1,7 @@
 """JavaScript code from programs: the same straight-line program the NumPy code runs, for the browser.
 
-SymPy's ``JavascriptCodePrinter`` prints every right-hand side; this subclass adds symnet's
-activations in stable forms (σ(z) = 1/(1 + e^(−z)) for z ≥ 0 and e^z/(1 + e^z) for z < 0, so
+SymPy's ``JavascriptCodePrinter`` prints every right-hand side; this subclass calls symnet's
+activations by their JavaScript lowerings (``symnet.numeric.lowerings``), in stable forms (σ(z) = 1/(1 + e^(−z)) for z ≥ 0 and e^z/(1 + e^z) for z < 0, so
 neither branch overflows; softplus(z) = max(z, 0) + log1p(e^(−|z|)); relu(z) = max(z, 0)) and
 gives every symbol a generated identifier (``v0``, ``v1``, …): a user symbol named ``e``,
 ``Math`` or ``return`` can never be read as a JavaScript constant, object or keyword.
@@ -26,19 +26,13 @@ from sympy import Basic, Symbol
 from sympy.printing.jscode import JavascriptCodePrinter
 
 from symnet.core.program import Program
+from symnet.numeric.lowerings import JAVASCRIPT, lowerings
 
-# the helpers every generated function may call; names start with sn_ and no symbol prints as one
-JS_PRELUDE = """\
-function sn_sigmoid(z) {
-  if (z >= 0) { return 1 / (1 + Math.exp(-z)); }
-  const e = Math.exp(z);
-  return e / (1 + e);
-}
-function sn_softplus(z) { return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))); }
-function sn_relu(z) { return Math.max(z, 0); }
-"""
-
-JS_FUNCTIONS = {"sigmoid": "sn_sigmoid", "softplus": "sn_softplus", "relu": "sn_relu"}
+# the helpers every generated function may call: each primitive's JavaScript lowering (``sn_…``: no symbol
+# prints as one), from the one registry
+JS_LOWERINGS = lowerings(JAVASCRIPT)
+JS_PRELUDE = "".join(f"{form.source}\n" for form in JS_LOWERINGS.values())
+JS_FUNCTIONS = {name: form.name for name, form in JS_LOWERINGS.items()}
 
 
 class SymnetJavascriptPrinter(JavascriptCodePrinter):

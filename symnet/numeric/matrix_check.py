@@ -115,6 +115,6 @@ def _real(values) -> np.ndarray:
 
 
 def _namespace() -> dict:
-    from symnet.numeric.layer_codegen import namespace
+    from symnet.numeric.bindings import namespace
     from scipy.special import expit
     return {**namespace(), "sigmoid": expit}

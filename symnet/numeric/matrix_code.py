@@ -23,7 +23,8 @@ from symnet.core.matrix_simplify import readable
 from symnet.numeric.compiled import CompiledLoss
 from symnet.numeric.generation import Generated
 from symnet.numeric.attention import NAMESPACE as ROW_FUNCTIONS
-from symnet.numeric.layer_codegen import namespace, source
+from symnet.numeric.bindings import namespace
+from symnet.numeric.generation import source
 from symnet.numeric.matrix_layout import MatrixExprLayout
 from symnet.numeric.matrix_printer import MatrixExprPrinter
 

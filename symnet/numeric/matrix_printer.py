@@ -107,6 +107,6 @@ def module_source(compiled) -> str:
     lines += [PRELUDE[n] for n in used if n in PRELUDE]
     others = [n for n in used if n not in PRELUDE]
     if others:
-        lines += ["from symnet.numeric.layer_codegen import namespace as _symnet_functions",
+        lines += ["from symnet.numeric.bindings import namespace as _symnet_functions",
                   *(f"{n} = _symnet_functions()[{n!r}]" for n in others)]
     return "\n".join(lines) + "\n\n\n" + compiled.source

@@ -3,7 +3,7 @@
 A pass takes the program's assignments and returns new ones; the printer then prints them as they
 come. ``share_exponent`` lets softmax cross-entropy and δᴸ = softmax(zᴸ) − y take one exponent
 e = exp(z − max z) between them; ``BatchSum`` marks a per-sample result summed over the batch
-(∂C/∂bˡ = Σₓ δˡₓ). The nodes here are what the batch printer (``layer_codegen.BatchPrinter``) prints.
+(∂C/∂bˡ = Σₓ δˡₓ). The nodes here are what the printers' batch-first methods (``batchfirst.BatchFirst``) print.
 """
 
 from __future__ import annotations

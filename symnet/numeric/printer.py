@@ -1,4 +1,8 @@
-"""How programs become Python source: SymPy's SciPy printer, fully qualified, and generated identifiers.
+"""How programs become Python source: one printer per array library for scalar and matrix steps alike.
+
+``NumPyCodePrinter`` (and ``jaxgen.JaxCodePrinter``, the same methods for ``jax.numpy``) is SymPy's
+SciPy printer, fully qualified, with symnet's stable activations (``StableForms``) and batch-first
+matrix steps (``BatchFirst``, in ``symnet.numeric.batchfirst``), and generated identifiers.
 
 Two rules make a user's names impossible to confuse with anything in the generated code:
 
@@ -28,6 +32,7 @@ from sympy import Function, S, Symbol
 from sympy.printing.numpy import SciPyPrinter
 
 from symnet.core.activations import ACTIVATIONS, PRIMITIVES, relu, softplus
+from symnet.numeric.batchfirst import BatchFirst
 from symnet.numeric.functions import resolve
 
 # helpers bound by name in the namespace: name -> (callable, the import line a standalone module needs)
@@ -46,13 +51,15 @@ class batch_mean(Function):
 class StableForms:
     """Printer methods for symnet's activations, H, max, min and π, in ``self._module`` (numpy, jax.numpy).
 
-    ``user`` names functions printed by name and bound in the namespace (they win over every form below).
+    ``user`` names functions printed by name and bound in the namespace (they win over every form below);
+    ``batch`` and ``functions`` are for matrix steps (``BatchFirst``).
     """
 
-    def __init__(self, user: Iterable[str] = ()):
+    def __init__(self, user: Iterable[str] = (), batch: Iterable[str] = (), functions: Mapping | None = None):
         self.user = frozenset(user)
         super().__init__({"fully_qualified_modules": True, "inline": True, "allow_unknown_functions": True,
                           "user_functions": {name: name for name in self.user}})
+        self.batch, self.functions = set(batch), dict(functions or {})
 
     def _as_ordered_terms(self, expr, order=None):
         # SymPy sorts a sum's terms by monomial keys as long as the sum has generators: quadratic in its
@@ -105,8 +112,9 @@ class StableForms:
         return self._call("mean", expr.args[0])
 
 
-class NumPyCodePrinter(StableForms, SciPyPrinter):
-    """SymPy's SciPy printer with module paths spelled out and symnet's activations in stable forms."""
+class NumPyCodePrinter(StableForms, BatchFirst, SciPyPrinter):
+    """SymPy's SciPy printer with module paths spelled out, symnet's activations in stable forms and matrix
+    steps batch first: the one NumPy printer."""
 
     def _print_batch_mean(self, expr):
         value = self._print(expr.args[0])

@@ -73,12 +73,12 @@ def value_and_grad(theta, X, y):
 
 
 def layer_module_source(compiled, functions: dict) -> str:
-    """The text of a standalone module for a ``CompiledLayerLoss``: its generated function (batch sums), the
+    """The text of a standalone module for a ``CompiledLoss`` of matrix steps: its generated function (batch sums), the
     functions it calls as source, and the wrapper ``value_and_grad(theta, X, y) -> (mean loss, gradient)``,
     the library's call without the library.
 
     ``functions`` maps each name the code calls to a hand-written NumPy form (a function or a ufunc) or a
-    formula (``Lambda``), as ``layer_codegen.called_functions`` gives them.
+    formula (``Lambda``), as ``bindings.called_functions`` gives them.
     """
     name = "layer_sums"
     body = compiled.source.replace(f"def {compiled.function.__name__}(", f"def {name}(", 1)

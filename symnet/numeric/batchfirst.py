@@ -1,0 +1,125 @@
+"""Printer methods for matrix steps, batch first: what the NumPy and JAX printers add to print ``@`` code.
+
+A matrix program is per sample (columns): zˡ = Wˡ aˡ⁻¹ + bˡ. The generated code carries a batch of N
+samples as rows, so a column v becomes an N × n array V, and each product is printed accordingly:
+
+    Wˡ aˡ⁻¹   → A @ W.T            (Wˡ⁺¹)ᵀ δˡ⁺¹ → Δ @ W
+    δˡ (aˡ⁻¹)ᵀ → Δ.T @ A = Σₓ δₓ aₓᵀ    (BP4: the batch sum of the per-sample outer products)
+    ∂C/∂bˡ = δˡ → Δ.sum(axis=0)          (BP3, summed over the batch: ``passes.BatchSum``)
+
+so no per-sample N × P gradient is ever formed. ``batch`` names the per-sample symbols (the inputs, then
+``mark_batch`` adds every step that depends on them). Primitives print as calls by their registered name
+(``symnet.numeric.lowerings``): σ(Z) as ``relu(Z)``, σ′ as ``d_relu(Z, A)``, a loss as its label; a new
+matrix primitive with no method of its own prints the same way, so registering its lowerings is enough.
+"""
+
+from __future__ import annotations
+
+from sympy import Basic, Lambda, MatrixSymbol, Transpose
+
+from symnet.core.matrix_rules import ActivationPrime, Apply, Softmax
+from symnet.numeric.lowerings import primitive_name
+
+
+class BatchFirst:
+    """Methods printing per-sample matrix expressions as batch-first array code (needs ``batch``, ``functions``).
+
+    ``functions`` maps your own activations and rules (``Lambda``) to their identifiers (``phi``, ``d_tanh_rule``).
+    """
+
+    batch: set
+    functions: dict
+
+    def _function_name(self, expr) -> str:
+        return self.functions[expr.args[0]] if isinstance(expr.args[0], Lambda) else expr.name
+
+    def is_batch(self, expr) -> bool:
+        """True when ``expr`` has one row per sample in compiled form (an outer product sums them away)."""
+        if isinstance(expr, MatrixSymbol):
+            return expr.name in self.batch
+        if is_outer(expr, self):
+            return False
+        return any(self.is_batch(a) for a in expr.args if isinstance(a, Basic))
+
+    def _print_MatrixSymbol(self, expr):
+        return expr.name
+
+    def _print_MatAdd(self, expr):
+        terms = sorted(expr.args, key=lambda t: t.could_extract_minus_sign())
+        code = self._operand(terms[0])
+        for t in terms[1:]:
+            code += f" - {self._operand(-t)}" if t.could_extract_minus_sign() else f" + {self._operand(t)}"
+        return code
+
+    def _print_MatMul(self, expr):
+        coeff, factors = expr.as_coeff_matrices()
+        if len(factors) == 1:
+            return f"{self._print(coeff)}*{self._operand(factors[0])}"
+        if len(factors) != 2:
+            raise NotImplementedError(f"symnet compiles products of two matrices; got {expr}")
+        A, B = factors
+        if is_outer(expr, self):                                   # δ aᵀ summed over samples: Δᵀ A
+            code = f"{self._operand(A)}.T @ {self._operand(B.arg)}"
+        elif self.is_batch(B) and not self.is_batch(A):           # W v → V @ W.T, Wᵀ v → V @ W
+            code = f"{self._operand(B)} @ " + (self._operand(A.arg) if isinstance(A, Transpose)
+                                                else f"{self._operand(A)}.T")
+        else:
+            raise NotImplementedError(f"no batch form for the product {expr}")
+        return code if coeff == 1 else f"{self._print(coeff)}*({code})"
+
+    def _print_Transpose(self, expr):
+        return f"{self._operand(expr.arg)}.T"
+
+    def _print_HadamardProduct(self, expr):
+        return " * ".join(self._operand(a) for a in expr.args)
+
+    def _print_Apply(self, expr):
+        return f"{self._function_name(expr)}({self._print(expr.args[1])})"
+
+    def _print_ActivationPrime(self, expr):
+        name = self.functions[expr.rule] if expr.rule is not None else f"d_{self._function_name(expr)}"
+        return f"{name}({self._print(expr.args[1])}, {self._print(expr.args[2])})"
+
+    def _print_MatrixExpr(self, expr):
+        """Any other matrix primitive (softmax, one of your own): a call by its registered name."""
+        return f"{primitive_name(type(expr))}({', '.join(self._print(a) for a in expr.args)})"
+
+    _print_LossStep = _print_MatrixExpr          # a per-sample loss C(u, y), by its label
+
+    def _print_RowMax(self, expr):
+        return f"{self._operand(expr.args[0])}.max(axis=1, keepdims=True)"
+
+    def _print_ShiftedExp(self, expr):
+        z, m = (self._print(a) for a in expr.args)
+        return f"{self._module_format(self._module + '.exp')}({z} - {m})"
+
+    def _print_RowSum(self, expr):
+        return f"{self._operand(expr.args[0])}.sum(axis=1, keepdims=True)"
+
+    def _print_SharedSoftmax(self, expr):
+        return f"{self._operand(expr.args[0])} / {self._operand(expr.args[1])}"
+
+    def _print_LogSumExpLoss(self, expr):
+        m, s, z, y = (self._print(a) for a in expr.args)
+        return f"{m}.sum() + {self._module_format(self._module + '.log')}({s}).sum() - ({y} * {z}).sum()"
+
+    def _print_BatchSum(self, expr):
+        return f"{self._operand(expr.args[0])}.sum(axis=0)"
+
+    def _operand(self, expr):
+        code = self._print(expr)
+        return code if isinstance(expr, (MatrixSymbol, Apply, ActivationPrime, Softmax)) else f"({code})"
+
+
+def is_outer(expr, printer) -> bool:
+    """True for δ aᵀ with both per sample: printed as the batch sum Δᵀ A."""
+    factors = expr.as_coeff_matrices()[1] if expr.is_MatMul else ()
+    return (len(factors) == 2 and isinstance(factors[1], Transpose) and printer.is_batch(factors[0])
+            and printer.is_batch(factors[1].arg))
+
+
+def mark_batch(assignments, printer) -> None:
+    """Mark every step whose value has one row per sample (it depends on x or y and is not a batch sum)."""
+    for lhs, rhs in assignments:
+        if isinstance(lhs, MatrixSymbol) and printer.is_batch(rhs):
+            printer.batch.add(lhs.name)
