@@ -40,11 +40,9 @@ LAYER = {
                                                output="identity"),
 }
 SOFTMAX = {"softmax-tanh"}      # the layer cases whose targets are labels
-JAX_NAMED = pytest.mark.xfail(strict=True, raises=NameError, reason=(
-    "bug: a layer network with swish, softsign or gelu fails on backend='jax' with NameError: name 'swish' is "
-    "not defined (the JAX layer printer has no form for these table activations; NumPy has)"))
 # JAX traces each program once: a few of each kind, so the file stays quick
-JAX_CASES = [("scalar", "seed"), ("scalar", "cross-entropy"), ("layer", "softmax-tanh"), ("layer", "formula-per-layer")]
+JAX_CASES = [("scalar", "seed"), ("scalar", "cross-entropy"), ("layer", "softmax-tanh"), ("layer", "formula-per-layer"),
+             ("layer", "named-activations")]   # swish, softsign, gelu: JAX forms from the lowering registry
 FUSED_CASES = [("scalar", name) for name in SCALAR] + [("layer", name) for name in LAYER]
 
 
@@ -119,14 +117,3 @@ def test_fused_gives_numpys_loss_and_gradient(kind, name, data):
 def test_jax_gives_numpys_loss_and_gradient(kind, name, data):
     pytest.importorskip("jax")
     run(kind, name, "jax", data, n=JAX_BATCH)
-
-
-@JAX_NAMED
-def test_jax_takes_every_named_activation_of_a_layer_network():
-    """One point, not a property, while the bug stands (a property would shrink a NameError for seconds); once
-    it passes, add ("layer", "named-activations") to JAX_CASES. (NumPy's side of these activations is checked
-    against the lowered gradient and finite differences in tests/test_props_layers.py.)"""
-    pytest.importorskip("jax")
-    theta, X, y = np.linspace(-1, 1, size("layer", "named-activations")[0]), np.ones((JAX_BATCH, 2)), np.ones((4, 1))
-    expected = compiled("layer", "named-activations", "numpy")(theta, X, y)
-    assert_same(expected, symnet.value_and_grad(network("layer", "named-activations"), backend="jax")(theta, X, y))
