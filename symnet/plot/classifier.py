@@ -1,4 +1,4 @@
-"""Figures of a trained layer network: the confusion matrix, the misclassified digits, and the
+"""Figures of a trained classifier (any kind of network): the confusion matrix, the misclassified images (digits),
 loss and accuracy curves. Each function takes and returns matplotlib objects; none calls ``plt.show``.
 """
 
