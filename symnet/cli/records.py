@@ -65,6 +65,9 @@ def check_record(report, target, theta, X) -> dict:
 def derivation_record(derivation) -> dict:
     """``symnet derive``: for each parameter its paths (nodes, local factors with their rules),
     the δ-form, the optional closed form, and the values at the point when one was given."""
+    if derivation.matrix:
+        raise NotImplementedError("the matrix form of a derivation (BP1–BP4) has no JSON form yet; write it as "
+                                  "text, Markdown, LaTeX or PDF")
     return {"loss": str(derivation.loss.display), "loss_name": derivation.loss.name,
             "abstract": derivation.abstract,
             "point": {s.name: float(v) for s, v in derivation.point} or None,
