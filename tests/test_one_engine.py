@@ -22,7 +22,6 @@ MATRIX_QUESTIONS = {
     "cli/common.py": "layer superscripts are indices, not powers, in ASCII",
     "cli/inspect.py": "shape-aware printing of a network",
     "cli/check.py": "a random point of whole arrays, a record without θ",
-    "cli/train.py": "a layers: run's defaults, held-out test set and figures",
     "plot/graph.py": "the graph draws neurons and scalar steps",
 }
 
