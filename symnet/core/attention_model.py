@@ -51,6 +51,7 @@ class AttentionNetwork:
         return self.program.params
 
     neurons = ()      # matrices W_Q, W_K, …: no neurons to name
+    models = ()
     train_defaults = ARRAY_DEFAULTS   # mini-batches, a schedule, a held-out test set
     output_activation = "softmax"     # the readout's class probabilities
 
