@@ -52,7 +52,8 @@ TRAIN_TIMEOUT = 300.0     # seconds: the largest training the limits allow takes
 TRAIN_MODULES = ("symnet.learn.training", "symnet.learn.data", "symnet.learn.modelfile", "symnet.plot.training",
                  "symnet.io.files", "matplotlib.pyplot")  # imported before the time limit starts
 DATA_HELP = ("xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or in x1, x2), or a FILE.csv with a header "
-             "row; digits (8×8 handwritten digits, fixed train/test split) for layers: networks.")
+             "row; digits (8×8 handwritten digits, fixed train/test split) for layers: networks; sequences (match the "
+             "query, shaped for the network) for attention: networks.")
 
 
 @click.command(cls=Command, epilog=examples(
