@@ -117,6 +117,13 @@ def test_derive_without_tex_writes_the_tex_and_says_what_to_install(tmp_path):
     (("graph", "seed", "--wrt", "y", "-o", "g.png"), "it is the target"),
     (("derive", "seed", "--abstract", "--wrt", "w2_1"), "abstract derivations are by a neuron's θ"),
     (("derive", "seed", "--lang", "zh", "--ascii"), "--lang zh needs UTF-8 output"),
+    # a network of matrix steps: the library's own refusals, one line each (the CLI has none of its own)
+    (("derive", "layers:3-4-2", "--format", "json"), "has no JSON form yet"),
+    (("derive", "layers:3-4-2", "-o", "bp.json"), "has no JSON form yet"),
+    (("derive", "layers:3-4-2", "--at", "random:1"), "derived in matrix form"),
+    (("derive", "layers:3-4-2", "--abstract"), "derived in matrix form"),
+    (("derive", "layers:3-4-2", "--expanded"), "derived in matrix form"),
+    (("derive", "layers:3-4-2", "--order", "2", "-o", "h.md"), "not derived yet"),
 ])
 def test_errors_exit_2_with_one_line(tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
@@ -156,3 +163,12 @@ def test_expanded_mlp_renders_in_linear_time():
 def test_graph_needs_an_output():
     result = run("graph", "seed")
     assert result.exit_code == 2 and "-o" in result.output
+
+
+def test_a_matrix_document_has_its_check_and_no_point(tmp_path):
+    # documents default to a point only where the derivation takes one: the matrix form carries its check alone
+    path = tmp_path / "bp.md"
+    result = run("derive", "layers:3-4-2", "-o", str(path))
+    assert result.exit_code == 0, result.output
+    text = path.read_text(encoding="utf-8")
+    assert "BP1" in text and "finite" in text.lower()

@@ -23,7 +23,8 @@ FUZZ = settings(max_examples=int(os.environ.get("SYMNET_FUZZ_EXAMPLES", "6")), d
 NUMBERS = ("0", "-1", "1", "2", "3", "0.5", "1e-6", "1e308", "1e309", "nan", "inf", "-inf", "abc", "1_000", "",
            "9" * 40, "0x10", "1e-300")
 NETWORKS = ("seed", "seed:tanh", "mlp:2-2-1", "mlp:1-1", "mlp:2-0-1", "mlp:9999-1", "mlp:2-3-1:relu:sigmoid",
-            "nope", "seed:wat", "mlp:", "layers:4-3-2:relu:softmax", "layers:0-1")
+            "nope", "seed:wat", "mlp:", "layers:4-3-2:relu:softmax", "layers:0-1",
+            "attention:T=3,d=4,dk=2,classes=2", "attention:T=3", "attention:T=2,d=x", "attention:T=3,d=4,heads=2")
 NAMES = ("x1", "w1_1", "θ1", "theta1", "b5", "q", "x", "w", "", "x1,x1", "1x")
 
 
@@ -90,7 +91,8 @@ SYMBOLIC = {"--timeout": numbers(), "--format": st.sampled_from(("text", "unicod
 MATRIX = {"--shapes": st.sampled_from(("X=N x 3, y=N, w=3", "w=3", "x=1, w=1", "X=0", "", "X=N x 3 x 4", "w=3, w=2")),
           "--steps": FLAG}
 TRAIN_NETWORKS = ("layers:2-3-2:tanh:softmax", "layers:2-3-1:tanh:sigmoid", "layers:64-8-10:relu:softmax",
-                  "layers:2-2-2:tanh:identity", "mlp:2-2-1")
+                  "layers:2-2-2:tanh:identity", "mlp:2-2-1", "attention:T=3,d=4,classes=2",
+                  "attention:T=3,d=3,classes=2")
 HOSTILE_JSON = (5, "x1", {"a": 1}, True, None, [], 1e-320, 1e308, -1, "9" * 3000, [1e308, -1e308], ["x1", "x1"])
 
 
@@ -173,7 +175,8 @@ def invocations(draw, command, tmp_path, models=None):
     if command == "train":
         data = tmp_path / "data.csv"
         data.write_text(draw(csv_texts()), encoding="utf-8")
-        spec = draw(st.sampled_from((str(data), "xor", "sine", "digits", "function:" + draw(formulas()), "nope")))
+        spec = draw(st.sampled_from((str(data), "xor", "sine", "digits", "sequences", "function:" + draw(formulas()),
+                                          "nope")))
         network = [draw(st.sampled_from(TRAIN_NETWORKS))] if draw(st.booleans()) else draw(network_args(tmp_path))
         epochs = draw(st.sampled_from(("1", "2", "0", "-5", "1000000", "x")))
         return [command, *network, "--data", spec, "--epochs", epochs, "--quiet", "--out", str(tmp_path / "run"),

@@ -215,7 +215,7 @@ def test_derive_and_graph_of_a_layer_model_file(tmp_path):
     assert res.exit_code == 0, res.output
     assert "BP1" in res.output and "BP4" in res.output
     res = run("graph", out / "model.json", "-o", tmp_path / "g.png")
-    assert res.exit_code == 2 and "layers:2-4-2:tanh:softmax is a layer network" in res.output
+    assert res.exit_code == 2 and "layers:2-4-2:tanh:softmax is a network of matrix steps" in res.output
     assert "derive" in res.output and "files" not in res.output.replace("network files", "")
 
 

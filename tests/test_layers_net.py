@@ -371,7 +371,7 @@ def test_cli_show_grad_and_codegen_handle_layer_networks(args, shown):
 
 def test_cli_commands_for_scalar_networks_refuse_layer_networks_clearly(tmp_path):
     res = CliRunner().invoke(main, ["graph", "layers:4-3-2", "-o", str(tmp_path / "g.png")])
-    assert res.exit_code == 2 and "is a layer network" in res.output and "Traceback" not in res.output
+    assert res.exit_code == 2 and "is a network of matrix steps" in res.output and "Traceback" not in res.output
 
 
 @pytest.mark.parametrize("spec", ["layers:2-8-2:tanh:softmax", "layers:2-8-1:tanh:sigmoid"])

@@ -181,7 +181,7 @@ def test_the_chinese_figures_have_no_english_words_left():
     from matplotlib.text import Text
 
     from symnet.learn.result import History
-    from symnet.plot.layers import plot_confusion, plot_curves, plot_misclassified
+    from symnet.plot.classifier import plot_confusion, plot_curves, plot_misclassified
     from symnet.tour.localize import localize
 
     history = History((0, 1), (1.0, 0.5), (1.1, 0.6), 0.1, (0.2, 0.9), (0.2, 0.8))

@@ -67,34 +67,47 @@ def check(network, expr, inputs, params, activation, loss_name, at, seed, batch,
     entries take about half a minute; --wrt theta5 checks six). --format json
     prints the table for scripts.
     """
-    from symnet.core.layers import has_matrix_steps
-    from symnet.numeric.gradcheck import random_layer_point, random_point
-
     preload(numeric=True)
     with time_limit(timeout, "the gradient check", "name fewer parameters with --wrt, or give a larger --timeout"):
         net = load_network(network, expr, inputs, params, activation)
         target = make_loss(net, loss_name)
-        matrix = has_matrix_steps(target.program)   # whole arrays: their random point, a record without θ
-        theta, X, y = point_arrays(target, parse_point(at, target)) if at else \
-            (random_layer_point if matrix else random_point)(target, seed, batch)
+        theta, X, y = point_arrays(target, parse_point(at, target)) if at else random_check_point(target, seed, batch)
         report = quiet_check(target, theta, X, y, seed, order, parse_wrt(wrt, target) or None)
     require_finite(report)
     if fmt == "json":
-        record = array_check_record(report, net) if matrix else check_record(report, target, theta, X)
-        emit(dumps(record), None, ascii, "json")
+        emit(dumps(check_record(report, target, theta, X)), None, ascii, "json")
     else:
         echo_out(render_report(report, net.params, fmt, shown_lang(sys.stdout)), ascii=ascii)
     if not report.ok:
         raise SystemExit(EXIT_CHECK_FAILED)
 
 
-def array_check_record(report, net) -> dict:
-    """The check of a network of matrix steps as data: its spec, the methods and each checked entry (θ, whole
-    arrays of it, is left out)."""
-    rows = {row.param: {"values": dict(zip(report.methods, map(number, row.values))),
-                        "max_error": number(row.max_error), "ok": row.ok} for row in report.rows}
-    return {"network": net.spec, "ok": report.ok, "mean_loss": number(report.loss), "methods": list(report.methods),
-            "gradients": rows, "skipped": [{"method": m, "reason": r} for m, r in report.skipped]}
+def random_check_point(target, seed: int, batch: int):
+    """A reproducible (θ, X, y) of ``batch`` samples for any network, by the shapes of its program: θ entry by entry
+    (a scalar parameter N(0, 1), an array's entries N(0, 1/fan-in)), X one row of the inputs' entries per sample,
+    y a number in [0, 1] per target entry, or a class label for a softmax output. A scalar network's is
+    ``symnet.numeric.gradcheck.random_point``'s, number for number (what ``derive --at random:SEED`` reads)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    program, network = target.program, target.network
+    theta = np.concatenate([rng.normal(scale=1 / np.sqrt(_cols(p)), size=_size(p)) for p in program.params] or
+                           [np.zeros(0)])
+    X = rng.normal(size=(batch, sum(_size(m) for m in program.inputs if m != target.target)))
+    k = _size(target.target)
+    if getattr(network, "output_activation", None) == "softmax":
+        return theta, X, rng.integers(0, k, size=batch)
+    return theta, X, rng.uniform(size=batch if k == 1 and not hasattr(target.target, "shape") else (batch, k))
+
+
+def _size(symbol) -> int:
+    """The number of entries of a symbol: 1 for a scalar, rows × columns for a matrix."""
+    rows, cols = getattr(symbol, "shape", (1, 1))
+    return int(rows * cols)
+
+
+def _cols(symbol) -> int:
+    return int(getattr(symbol, "shape", (1, 1))[1])
 
 
 def quiet_check(target, theta, X, y, seed: int, order: int = 1, wrt=None):

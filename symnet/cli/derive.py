@@ -81,18 +81,11 @@ def derive(network, expr, inputs, params, activation, loss_name, wrt, at, abstra
     _check_output(output)
     _check_order(order, abstract, fmt, output)
     _check_language(lang, ascii, output)
-    from symnet.core.layers import has_matrix_steps
-
     with time_limit(timeout, "the derivation"):
         loss = make_loss(load_network(network, expr, inputs, params, activation), loss_name)
-        matrix = has_matrix_steps(loss.program)   # the matrix form (BP1–BP4): no point, no scalar views
-        if matrix:
-            _check_matrix_options(fmt, output, at, abstract, expanded, order)
-        check = output is not None and not no_check
-        if at is None and output is not None and not abstract and not output.lower().endswith(".json") and not matrix:
-            at = DEFAULT_AT
-        derivation = _build(loss, wrt, at, abstract, expanded, check)
-        second = _second(derivation, check) if order == 2 else None
+        numbers = at is None and output is not None and not abstract and not output.lower().endswith(".json")
+        derivation = _build(loss, wrt, at, abstract, expanded, output is not None and not no_check, numbers)
+        second = _second(derivation, output is not None and not no_check) if order == 2 else None
         if output is None and fmt == "json":
             emit(dumps(derivation_record(derivation)), None, ascii, "json")
             return
@@ -103,17 +96,6 @@ def derive(network, expr, inputs, params, activation, loss_name, wrt, at, abstra
             echo_out(layer_notation(text, ascii) if derivation.matrix else text, ascii=ascii)
             return
         _write_document(derivation, output, lang, not no_check, second)
-
-
-def _check_matrix_options(fmt, output, at, abstract, expanded, order) -> None:
-    """A network of matrix steps is derived in matrix form: no JSON, no point, no abstract, expanded or
-    second-order form."""
-    if fmt == "json" or (output or "").lower().endswith(".json"):
-        raise click.UsageError("the matrix form (BP1–BP4) is written as text, Markdown, LaTeX or PDF; it has no "
-                               "JSON form yet")
-    if at or abstract or expanded or order == 2:
-        raise click.UsageError("--at, --abstract, --expanded and --order 2 go with networks of neurons; a network "
-                               "of matrix steps is derived in matrix form (BP1–BP4)")
 
 
 def _build_pdf(tex: str, output: str, lang: str, files=()) -> None:
@@ -168,12 +150,22 @@ def _check_language(lang: str, ascii: bool, output: str | None) -> None:
                                "(-o derivation.md, .tex or .pdf), or use --lang en")
 
 
-def _build(loss, wrt, at, abstract, expanded, check):
-    """The derivation of ``loss`` from the options."""
+def _build(loss, wrt, at, abstract, expanded, check, numbers=False):
+    """The derivation of ``loss`` from the options; with ``numbers``, a document's default point (the first
+    sample of ``symnet check --seed 0``) where the derivation takes one (the matrix form takes none).
+
+    Options that do not go with the network are refused by ``symnet.derive``'s own messages."""
     from symnet.derivation.derive import derive as build
+    from symnet.derivation.numbers import evaluate_derivation, with_check
 
     symbols = parse_wrt(wrt, loss, abstract=abstract)
-    return build(loss, wrt=symbols, at=_point(loss, at), abstract=abstract, expanded=expanded, check=check)
+    derivation = build(loss, wrt=symbols, at=_point(loss, at), abstract=abstract, expanded=expanded,
+                       check=check and not numbers)
+    if not numbers:
+        return derivation
+    if not derivation.matrix:
+        derivation = evaluate_derivation(derivation, _point(loss, DEFAULT_AT))
+    return with_check(derivation) if check else derivation
 
 
 def _point(loss, at: str | None):

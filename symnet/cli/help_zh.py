@@ -79,7 +79,8 @@ OPTIONS = {
     "graph.dpi": "PNG 的分辨率。",
     "train.data_spec": "xor、moons、circles、spiral、sine、seed、function:EXPR（关于 x、y 或 x1、x2），或带表头的 "
                        "FILE.csv；layers: 网络可用 digits（8×8 手写数字，固定的训练/测试划分）或 mnist"
-                       "（28×28，MNIST 的 5,000 张，需可选扩展 [mnist]）。",
+                       "（28×28，MNIST 的 5,000 张，需可选扩展 [mnist]）；"
+                       "attention: 网络可用 sequences（匹配查询，按网络的形状生成）。",
     "train.out_dir": "写出 model.json、loss.csv 和各图的文件夹。",
     "train.epochs": "遍历训练数据的轮数（默认 200；layers: 网络为 40）。",
     "train.learning_rate": "学习率 η（默认 0.05；layers: 网络为 0.01，线性衰减到 0）。",

@@ -26,9 +26,10 @@ from symnet.render.greek import GREEK
 MAX_LAYERS = 12   # of a layers: spec on the command line
 NETWORK_HELP = ("NETWORK is seed, seed:scalar, seed:tanh, mlp:2-3-1, mlp:2-3-1:tanh, layers:64-32-10:relu:softmax "
                 "(one activation per hidden layer: layers:5-8-8-3:tanh,relu:softmax; skip adds: …:residual), "
+                "attention:T=6,d=9,dk=4,classes=4 (one attention head and a softmax readout), "
                 "or a JSON network file; or give --expr instead.")
 NETWORK_EXAMPLES = ("seed", "seed:scalar", "seed:tanh", "seed:relu", "mlp:2-3-1", "mlp:2-3-1:tanh",
-                    "mlp:2-3-1:tanh:sigmoid", "layers:64-32-10:relu:softmax", "layers:5-8-8-3:tanh,relu:softmax:residual")
+                    "mlp:2-3-1:tanh:sigmoid", "layers:64-32-10:relu:softmax", "layers:5-8-8-3:tanh,relu:softmax:residual", "attention:T=6,d=9,dk=4,classes=4")
 
 
 def complete_network(ctx, param, incomplete: str) -> list:
@@ -77,6 +78,8 @@ def load_network(spec: str | None, expr: str | None = None, inputs: str | None =
             net = _mlp(spec)
         elif head == "layers":
             return parse_layers(spec, activation)
+        elif head == "attention":
+            return _attention(spec, activation)
         else:
             net = _network_from_file(spec)
     return net if activation is None else with_activation(net, activation)
@@ -128,6 +131,16 @@ def parse_layers(spec: str, activation: str | None = None):
         raise ValueError(f"{spec} already names the activation {','.join(parsed.activations)}; give it either in "
                          f"NETWORK or with --activation, not both")
     return layers(spec, activation)
+
+
+def _attention(spec: str, activation: str | None):
+    """``attention:T=6,d=9,dk=4,classes=4`` (what ``network.spec`` prints), read by the library's parser."""
+    from symnet.core.attention_model import parse_attention_spec
+
+    if activation is not None:
+        raise ValueError("--activation applies to networks of neurons and layers; an attention network has no "
+                         "hidden activation (its steps are QKᵀ/√d_k, softmax by rows, AV)")
+    return parse_attention_spec(spec)
 
 
 def _spec_with_activation(net, text: str):

@@ -42,7 +42,8 @@ def check_record(report, target, theta, X) -> dict:
     """``symnet check``: the point, the mean loss, and the four gradients of each parameter.
 
     ``gradients[name]`` maps each method (backprop, sympy, numeric, finite_diff) to its value, null
-    when that method was skipped (``skipped`` says why). With ``order`` 2 the rows are
+    when that method was skipped (``skipped`` says why); ``theta`` is null for a network of whole arrays (its
+    rows name their entries: ``W1_2_1``). With ``order`` 2 the rows are
     ``second_derivatives["a,b"]`` (i ≤ j), by hessian, hvp, sympy and finite_diff.
     """
     from symnet.numeric.gradcheck import ATOL, METHODS, RTOL
@@ -51,12 +52,20 @@ def check_record(report, target, theta, X) -> dict:
     methods, order = report.methods, report.order   # order 2: hessian, hvp, sympy, finite_diff
     rows = {row.param: {"values": dict(zip(methods, map(number, row.values))), "max_error": number(row.max_error),
                         "ok": row.ok} for row in report.rows}
-    return {"network": str(net), "loss": str(target.display), "loss_name": target.name, "ok": report.ok,
-            "mean_loss": number(report.loss), "order": order,
+    return {"network": getattr(net, "spec", None) or str(net), "loss": str(target.display), "loss_name": target.name,
+            "ok": report.ok, "mean_loss": number(report.loss), "order": order,
             "rtol": RTOL, "atol": ATOL, "methods": list(methods), "batch": len(X),
-            "theta": {p.name: float(t) for p, t in zip(net.params, theta)},
+            "theta": _theta_record(net.params, theta),
             "gradients" if order == 1 else "second_derivatives": rows,
             "skipped": [{"method": m, "reason": r} for m, r in report.skipped]}
+
+
+def _theta_record(params, theta) -> dict | None:
+    """θ by parameter name when each parameter is one number; None for whole arrays (their entries are the bulk:
+    a 784-128-10 network's 101,770)."""
+    if len(theta) != len(params):
+        return None
+    return {p.name: float(t) for p, t in zip(params, theta)}
 
 
 # --- derive -----------------------------------------------------------------------------------
@@ -65,6 +74,9 @@ def check_record(report, target, theta, X) -> dict:
 def derivation_record(derivation) -> dict:
     """``symnet derive``: for each parameter its paths (nodes, local factors with their rules),
     the δ-form, the optional closed form, and the values at the point when one was given."""
+    if derivation.matrix:
+        raise NotImplementedError("the matrix form of a derivation (BP1–BP4) has no JSON form yet; write it as "
+                                  "text, Markdown, LaTeX or PDF")
     return {"loss": str(derivation.loss.display), "loss_name": derivation.loss.name,
             "abstract": derivation.abstract,
             "point": {s.name: float(v) for s, v in derivation.point} or None,

@@ -18,7 +18,7 @@ def write_layer_outputs(out: Path, result, test, images) -> list:
     """model.json, history.csv, confusion.png, curves.png and (for images) misclassified.png."""
     from symnet.io.files import write_text
     from symnet.learn.modelfile import save
-    from symnet.plot.layers import plot_confusion, plot_curves, plot_misclassified
+    from symnet.plot.classifier import plot_confusion, plot_curves, plot_misclassified
 
     from .figures import save_figure_in as save_figure   # the figure's texts in the language in force
 

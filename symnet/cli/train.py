@@ -54,7 +54,8 @@ TRAIN_MODULES = ("symnet.learn.training", "symnet.learn.data", "symnet.learn.mod
                  "symnet.io.files", "matplotlib.pyplot")  # imported before the time limit starts
 DATA_HELP = ("xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or in x1, x2), or a FILE.csv with a header "
              "row; digits (8×8 handwritten digits, fixed train/test split) or mnist (28×28, 5,000 of MNIST; "
-             "the [mnist] extra) for layers: networks.")
+             "the [mnist] extra) for layers: networks; sequences (match the query, shaped for the network) for "
+             "attention: networks.")
 
 
 @click.command(cls=Command, epilog=examples(
@@ -173,36 +174,32 @@ def data_in_folder(data_spec, out_dir) -> tuple[str, ...]:
     return (data.name,)
 
 
-KIND_DEFAULTS = {  # (epochs, learning rate, batch size, weight decay, schedule): a scalar network, a layers: network
-    False: (200, 0.05, None, 0.0, "constant"),
-    True: (40, 0.01, 32, 1e-3, "linear")}
-
-
 def _train_run(net, out_dir, stack, s, fmt) -> str:
-    """Train any network, write its run; the text to print."""
-    from symnet.core.layers import has_matrix_steps
+    """Train any network, write its run; the text to print. Its defaults are the network's own
+    (``network.train_defaults``): a held-out test set, accuracy and the classifier's figures where it holds one."""
     from symnet.learn import training
     from symnet.learn.modelfile import check_savable
     from symnet.limits import check_training_cost
 
-    layered = has_matrix_steps(net.program)   # whole layers: their defaults, a held-out test set, their figures
-    epochs, rate, batch, decay, schedule = KIND_DEFAULTS[layered]
-    epochs, rate, batch = s["epochs"] or epochs, s["learning_rate"] or rate, s["batch_size"] or batch
-    data, test, images, standardise = _data(net, s, layered)
-    if layered:
+    d = net.train_defaults
+    held_out = d.test_split > 0
+    epochs, rate, batch = s["epochs"] or d.epochs, s["learning_rate"] or d.learning_rate, s["batch_size"] or d.batch_size
+    data, test, images, standardise = _data(net, s, d.test_split)
+    if held_out:
         s = {**s, "validation": None}     # the held-out test set plays the validation set's part
     else:
         check_training_cost(net.program.count_ops(), len(data), epochs, batch)
-    check_savable(net, epochs, layered or s["validation"] is not None)  # a model too big to save: refused now
+    check_savable(net, epochs, held_out or s["validation"] is not None)  # a model too big to save: refused now
     result = training.train(net, data, optimizer=s["optimizer"], learning_rate=rate, epochs=epochs, batch_size=batch,
-                            seed=s["seed"], validation=test if layered else s["validation"], clip=s["clip"],
+                            seed=s["seed"], validation=test if held_out else s["validation"], clip=s["clip"],
                             loss=None if loss_defaulted() else s["loss_name"], progress=False if s["quiet"] else None,
                             callback=check_deadline, backend=s["placement"][0], devices=s["placement"][1],
-                            weight_decay=decay, schedule=schedule, accuracy=_classifies(net, data) if layered else None)
+                            weight_decay=d.weight_decay, schedule=d.schedule,
+                            accuracy=_classifies(net, data) if held_out else None)
     if standardise is not None:
         result = replace(result, mean=standardise[0], scale=standardise[1])
     folder = _open_run(out_dir, stack, s["keep"])  # the old run stays whole until the new one is
-    if layered:
+    if held_out:
         written = write_layer_outputs(folder, result, test, images)
         return layer_summary(result, [Path(out_dir) / Path(p).name for p in written], fmt)
     is_csv = s["data_spec"].lower().endswith(".csv")
@@ -213,14 +210,15 @@ def _train_run(net, out_dir, stack, s, fmt) -> str:
 
 
 def _classifies(net, data) -> bool:
-    """True when a layers: run is a classification (a softmax, or labels 0/1): accuracy and a confusion matrix."""
+    """True when a run with a held-out test set is a classification (a softmax, or labels 0/1): accuracy and a confusion matrix."""
     return net.output_activation == "softmax" or data.is_classification
 
 
-def _data(net, s, layered):
+def _data(net, s, test_split: float):
     """(training data, test set or None, test images or None, (mean, scale) of a standardisation or None).
 
-    A layers: network holds out a test set: the digits' own, else 20 % (or --validation) split by --seed."""
+    A network whose defaults hold out a test set gets the digits' own, else ``test_split`` (or --validation)
+    split by --seed."""
     from symnet.learn import data as datasets
 
     spec = s["data_spec"]
@@ -231,7 +229,7 @@ def _data(net, s, layered):
         from symnet.learn.mnist import IMAGE_SETS
 
         load, example = IMAGE_SETS[spec.strip().lower()]
-        if not layered:
+        if not test_split:   # a network without a held-out test set by default: not a classifier of images
             raise click.UsageError(f"{spec.strip().lower()} (images, 10 classes) trains a layers: network, e.g. "
                                    f"{example}")
         d = load()
@@ -239,15 +237,19 @@ def _data(net, s, layered):
             raise ValueError(f"{spec.strip().lower()} has 10 classes: end the network with 10 outputs, e.g. {example}")
         return _fits(net, spec, d.train), d.test, d.test_images, (d.mean, d.scale)
     if is_csv:
-        names = None if layered else [str(x) for x in net.inputs]
+        names = None if test_split else [str(x) for x in net.inputs]
         data = datasets.load_csv(spec, target=s["target"], inputs=names)
         if data.note:
             echo_err(f"Note: {data.note}", ascii=s["ascii"])
+    elif spec.strip().lower() == "sequences":
+        from symnet.learn.sequences import sequences_for
+
+        data = sequences_for(net, n=s["samples"], noise=s["noise"], seed=s["seed"])
     else:
         data = datasets.make(spec, n=s["samples"], noise=s["noise"], seed=s["seed"])
-    if not layered:
+    if not test_split:
         return data, None, None, None
-    train_set, test = datasets.split(_fits(net, spec, data), s["validation"] or 0.2, s["seed"])
+    train_set, test = datasets.split(_fits(net, spec, data), s["validation"] or test_split, s["seed"])
     return train_set, test, None, None
 
 

@@ -19,6 +19,7 @@ from sympy import ImmutableMatrix, MatAdd, MatMul, MatrixSymbol, Rational, Symbo
 from symnet.core.attention import RowSoftmax
 from symnet.core.lowering import entries, explicit, flat, flat_params
 from symnet.core.matrix_rules import Softmax, SoftmaxCrossEntropy
+from symnet.core.network import ARRAY_DEFAULTS
 from symnet.core.program import Program
 
 READOUTS = ("query", "mean")
@@ -50,6 +51,9 @@ class AttentionNetwork:
         return self.program.params
 
     neurons = ()      # matrices W_Q, W_K, …: no neurons to name
+    models = ()
+    train_defaults = ARRAY_DEFAULTS   # mini-batches, a schedule, a held-out test set
+    output_activation = "softmax"     # the readout's class probabilities
 
     @property
     def sizes(self) -> tuple[int, int]:
@@ -59,6 +63,13 @@ class AttentionNetwork:
     @property
     def n_params(self) -> int:
         return int(sum(p.shape[0] * p.shape[1] for p in self.params))
+
+    @property
+    def spec(self) -> str:
+        """The network's name on the command line, which ``parse_attention_spec`` reads back:
+        ``attention:T=6,d=9,dk=4,dv=9,classes=4,readout=query``."""
+        return (f"attention:T={self.tokens},d={self.features},dk={self.key_size},dv={self.value_size},"
+                f"classes={self.classes},readout={self.readout}")
 
     @property
     def readout_vector(self) -> MatrixSymbol:
@@ -113,6 +124,11 @@ class AttentionLoss:
     program: Program
     target: MatrixSymbol
 
+    @property
+    def display(self):
+        """The loss step's formula (``SoftmaxCrossEntropy(z, y)``), as a scalar ``Loss`` has its formula in ŷ, y."""
+        return self.program.rhs(self.program.outputs[0])
+
     def _symnet_text(self, printer):
         return "\n".join(f"{printer._print(lhs)} = {printer._print(rhs)}" for lhs, rhs in self.program.assignments)
 
@@ -156,6 +172,33 @@ def attention(T: int, d: int, d_k: int | None = None, *, d_v: int | None = None,
     if echo:
         print(network)
     return network
+
+
+SPEC_KEYS = {"T": "T", "d": "d", "dk": "d_k", "dv": "d_v", "classes": "classes", "readout": "readout"}
+
+
+def parse_attention_spec(spec: str) -> AttentionNetwork:
+    """``attention:T=6,d=9[,dk=4][,dv=9][,classes=4][,readout=query|mean]``, what ``network.spec`` prints.
+
+    >>> parse_attention_spec("attention:T=4,d=3,dk=2").spec
+    'attention:T=4,d=3,dk=2,dv=3,classes=2,readout=query'
+    """
+    head, _, body = spec.strip().partition(":")
+    if head != "attention" or not body:
+        raise ValueError(f"expected attention:T=…,d=…[,dk=…][,dv=…][,classes=…][,readout=query|mean]; got {spec!r}")
+    given = {}
+    for part in body.split(","):
+        key, sep, value = (t.strip() for t in part.partition("="))
+        if not sep or key not in SPEC_KEYS or key in given:
+            what = "repeated" if key in given else "unknown"
+            raise ValueError(f"{spec}: {what} entry {part.strip()!r}; entries are {', '.join(SPEC_KEYS)} (name=value)")
+        if key != "readout" and not value.isdigit():
+            raise ValueError(f"{spec}: {key} must be a whole number; got {value!r}")
+        given[key] = value if key == "readout" else int(value)
+    if "T" not in given or "d" not in given:
+        raise ValueError(f"{spec}: T (tokens) and d (features) are required, e.g. attention:T=6,d=9,classes=4")
+    options = {SPEC_KEYS[k]: v for k, v in given.items()}
+    return attention(options.pop("T"), options.pop("d"), options.pop("d_k", None), **options)
 
 
 def _program(T, d, d_k, d_v, classes) -> Program:

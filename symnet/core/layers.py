@@ -32,6 +32,7 @@ from symnet.core.lowering import (entries, entry_names, explicit, flat, flat_par
                                  shape_text)  # the bridge to scalars, re-exported
 from symnet.core.matrix_rules import (ELEMENTWISE, Apply, SigmoidCrossEntropy, Softmax, SoftmaxCrossEntropy,
                                       SquaredError, user_activation)
+from symnet.core.network import ARRAY_DEFAULTS
 from symnet.core.program import Program
 from symnet.limits import check_layer_size
 
@@ -81,6 +82,7 @@ class LayerNetwork(Displayed):
 
     neurons = ()   # whole layers, no neurons θᵢ to name (as a scalar ``Network`` has): W1, b1, … are named instead
     models = ()
+    train_defaults = ARRAY_DEFAULTS   # mini-batches, a schedule, a held-out test set
 
     @property
     def n_params(self) -> int:

@@ -24,6 +24,24 @@ OUTPUT = Symbol("yhat")
 
 
 @dataclass(frozen=True)
+class TrainDefaults:
+    """What ``symnet train`` uses when not told otherwise: a property of the network, so the command asks no kind
+    question. ``test_split`` > 0 holds that fraction out as a test set (accuracy, a confusion matrix, the
+    classifier's figures): whole-array networks train on larger data sets, in mini-batches, with a schedule."""
+
+    epochs: int
+    learning_rate: float
+    batch_size: int | None
+    weight_decay: float
+    schedule: str
+    test_split: float
+
+
+NEURON_DEFAULTS = TrainDefaults(200, 0.05, None, 0.0, "constant", 0.0)
+ARRAY_DEFAULTS = TrainDefaults(40, 0.01, 32, 1e-3, "linear", 0.2)
+
+
+@dataclass(frozen=True)
 class Network(Displayed):
     """A network: its nested (textbook) form, its program, and the models of its neurons.
 
@@ -35,6 +53,7 @@ class Network(Displayed):
     """
 
     latex_inline = True     # one formula: shown inline
+    train_defaults = NEURON_DEFAULTS   # full batches of a small data set, no held-out test set
 
     nested: Basic
     program: Program

@@ -234,14 +234,18 @@ def _inputs(value, n: int) -> tuple[str, ...]:
 
 
 def _network(spec: str):
-    """``layers:SIZES:ACTIVATIONS:OUTPUT[:residual]`` → the ``LayerNetwork``, read by ``symnet.layers`` (the one
-    spec grammar: what ``network.spec`` wrote reads back, formula activations by the safe parser)."""
+    """A one-line spec → its network: ``layers:SIZES:ACTIVATIONS:OUTPUT[:residual]`` (read by ``symnet.layers``,
+    formula activations by the safe parser) or ``attention:T=…,d=…,…`` (``parse_attention_spec``): what
+    ``network.spec`` wrote reads back."""
+    from symnet.core.attention_model import parse_attention_spec
     from symnet.io.text import layers
 
-    if not spec.startswith("layers:") or len(spec.split(":")) not in (4, 5):
-        raise ValueError(f"key 'network' must be a spec like layers:64-32-10:relu:softmax; got {shown(spec)}")
+    layered = spec.startswith("layers:") and len(spec.split(":")) in (4, 5)
+    if not layered and not spec.startswith("attention:"):
+        raise ValueError(f"key 'network' must be a spec like layers:64-32-10:relu:softmax or "
+                         f"attention:T=6,d=9,classes=4; got {shown(spec)}")
     try:
-        return layers(spec)
+        return layers(spec) if layered else parse_attention_spec(spec)
     except (ValueError, TypeError, NotImplementedError) as err:    # ParseError, MissingRuleError
         raise ValueError(f"key 'network': {err}") from None
 

@@ -48,3 +48,22 @@ def match_query_dataset(n: int, seed: int = 0, **options) -> Dataset:
     """``match_query`` as a ``Dataset`` with one flat row (T·d numbers) per sequence, as ``train`` takes it."""
     X, y = match_query(n, seed=seed, **options)
     return Dataset(X.reshape(n, -1), y, tuple(f"x{i + 1}" for i in range(X[0].size)), "match_query")
+
+
+def sequences_for(network, n: int = 200, noise: float = 0.3, seed: int = 0) -> Dataset:
+    """``match_query_dataset`` shaped for ``network``: its T tokens, its k classes, keys of d − k − 1 numbers.
+
+    >>> from symnet.core.attention_model import attention
+    >>> sequences_for(attention(6, 9, 4, classes=4), n=5).X.shape
+    (5, 54)
+    """
+    tokens, features, classes = (getattr(network, a, None) for a in ("tokens", "features", "classes"))
+    if tokens is None:
+        raise ValueError("sequences trains an attention network, e.g. attention:T=6,d=9,classes=4 "
+                         "(d = key size + classes + 1)")
+    if features - classes - 1 < 1 or tokens < 3:
+        raise ValueError(f"sequences needs T ≥ 3 tokens and d ≥ classes + 2 features (a key, the one-hot class, a "
+                         f"query flag); the network has T={tokens}, d={features}, classes={classes}: e.g. "
+                         f"attention:T={max(tokens, 3)},d={classes + 5},classes={classes}")
+    return match_query_dataset(n, seed=seed, tokens=tokens, key_size=features - classes - 1, classes=classes,
+                               noise=noise)

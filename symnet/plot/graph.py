@@ -70,7 +70,7 @@ def _check_size(loss) -> None:
 
     net = loss.network
     if has_matrix_steps(loss.program):
-        raise ValueError(f"{net.spec} is a layer network: the graph draws neurons and scalar steps; draw its scalar "
+        raise ValueError(f"{net.spec} is a network of matrix steps: the graph draws neurons and scalar steps; draw its scalar "
                          f"form (symnet.lower(network)), or see its matrix program with symnet show and symnet derive")
     count = len(net.inputs) + len(net.params) + (len(net.models) if net.models else len(net.program.assignments))
     if count > MAX_GRAPH_NODES:

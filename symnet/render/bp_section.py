@@ -9,13 +9,15 @@ explained by the matrix rule that produced it), the four equations, the batch su
 
 from __future__ import annotations
 
+from symnet.core.attention import RowSoftmax
 from symnet.render import i18n
+from symnet.render.attention import softmax_row_derivation
 from symnet.render.check_table import check_table
 from symnet.render.matrix import latex_rows, step_rows
 from symnet.render.notation import latex, pretty
 from symnet.render.tex import escape, preamble
 
-KEYS = ("title", "network", "network_text", "loss", "loss_text", "sweep", "sweep_text", "equations",
+KEYS = ("rows", "rows_text", "title", "network", "network_text", "loss", "loss_text", "sweep", "sweep_text", "equations",
         "equations_text", "batch", "batch_text", "check", "check_text", "rule_bp1", "rule_fused", "rule_bp2",
         "rule_bp3", "rule_bp4")
 
@@ -75,6 +77,9 @@ def _unicode(derivation, words, sections, check, title, fmt, lang) -> str:
         for line, step in zip(lines, steps):
             note = f"   — {words[step.rule]}" if explain and step.rule else ""
             out.append(f"  {line.ljust(left)}   ({step.shape[0]}×{step.shape[1]})" + note)
+    if has_row_softmax(derivation):
+        out += ["", words["rows"], "-" * 20, words["rows_text"]]
+        out += ["  " + line for line in softmax_row_derivation("text", lang).splitlines()]
     out += ["", words["equations"], "-" * 20, words["equations_text"]]
     out += [f"  {name}  {text}" for name, _, text in EQUATIONS]
     out += ["", words["batch"], "-" * 20, words["batch_text"], "  " + BATCH[1]]
@@ -90,6 +95,8 @@ def _markdown(derivation, words, sections, check, title, lang) -> str:
         out += [_math_rows(steps), "\\end{aligned}", "$$"]
         if explain:
             out += [""] + [f"- {words[rule]}" for rule in _rules(steps)]
+    if has_row_softmax(derivation):
+        out += ["", f"## {words['rows']}", "", words["rows_text"], "", "$$", softmax_row_derivation("latex", lang), "$$"]
     out += ["", f"## {words['equations']}", "", words["equations_text"], "", "$$", "\\begin{aligned}"]
     out.append(" \\\\\n".join(rf"&\text{{{name}}} && {tex}" for name, tex, _ in EQUATIONS))
     out += ["\\end{aligned}", "$$", "", f"## {words['batch']}", "", words["batch_text"], "", "$$", BATCH[0], "$$"]
@@ -106,6 +113,9 @@ def _latex(derivation, words, sections, check, lang) -> str:
         if explain:
             out += ["\\begin{itemize}", *(f"\\item {_latex_prose(words[rule])}" for rule in _rules(steps)),
                     "\\end{itemize}"]
+    if has_row_softmax(derivation):
+        out += [f"\\section*{{{escape(words['rows'])}}}", _latex_prose(words["rows_text"]), "\\[",
+                softmax_row_derivation("latex", lang), "\\]"]
     out += [f"\\section*{{{escape(words['equations'])}}}", _latex_prose(words["equations_text"]), "\\begin{align*}"]
     out.append(" \\\\\n".join(rf"&\text{{{name}}} && {tex}" for name, tex, _ in EQUATIONS))
     out += ["\\end{align*}", f"\\section*{{{escape(words['batch'])}}}", _latex_prose(words["batch_text"]),
@@ -114,6 +124,11 @@ def _latex(derivation, words, sections, check, lang) -> str:
         out += [f"\\section*{{{escape(words['check'])}}}", _latex_prose(words["check_text"]),
                 "{\\footnotesize", "\\begin{verbatim}", _ascii(check_table(derivation.check, lang)), "\\end{verbatim}", "}"]
     return "\n".join(out) + "\n"
+
+
+def has_row_softmax(derivation) -> bool:
+    """Whether the program takes a softmax by rows (attention's A = softmax(S)): its derivation gets a section."""
+    return any(isinstance(rhs, RowSoftmax) for _, rhs in derivation.loss.program.assignments)
 
 
 def _rules(steps) -> list[str]:

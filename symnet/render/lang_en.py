@@ -12,6 +12,8 @@ EN = {
                        " program is, with the shape of every quantity:",
     "bp_loss": "The loss",
     "bp_loss_text": "The loss of one sample compares the output with the target y ({loss}):",
+    "bp_rows": "The softmax by rows",
+    "bp_rows_text": "A = softmax(S) takes the softmax of each row of S. One row at a time, its Jacobian gives the rule the reverse sweep uses for all rows at once:",
     "bp_sweep": "The reverse sweep",
     "bp_sweep_text": "symnet visits the steps backwards. The adjoint δˡ = ∂C/∂zˡ of each step is handed to the step's "
                      "arguments by one matrix rule of the rule table; nothing below was typed in:",

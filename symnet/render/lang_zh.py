@@ -10,6 +10,8 @@ ZH = {
     "bp_network_text": "第 l 层计算 zˡ = Wˡ aˡ⁻¹ + bˡ 与 aˡ = σ(zˡ)，其中 a⁰ = x。{spec}（{params} 个参数）的程序如下，每个量都标出形状：",
     "bp_loss": "损失",
     "bp_loss_text": "单个样本的损失比较输出与目标 y（{loss}）：",
+    "bp_rows": "按行的 softmax",
+    "bp_rows_text": "A = softmax(S) 对 S 的每一行取 softmax。逐行看，它的雅可比矩阵给出反向扫描一次用于所有行的规则：",
     "bp_sweep": "反向扫描",
     "bp_sweep_text": "symnet 倒序访问每一步。每一步的伴随量 δˡ = ∂C/∂zˡ 由规则表中的一条矩阵规则传给这一步的参数；下面没有一行是手写的：",
     "bp_rule_bp1": "BP1：损失的梯度 ∇ₐC 与 σ′(zᴸ) 逐元素相乘（逐元素规则）",

@@ -200,7 +200,7 @@ def _table(fit, lang: str) -> Table:
 
 def _figures(ctx: TourContext, fit, split) -> tuple[Artifact, ...]:
     """Loss and accuracy curves, the confusion matrix and the misclassified test digits."""
-    from symnet.plot.layers import plot_confusion, plot_curves, plot_misclassified
+    from symnet.plot.classifier import plot_confusion, plot_curves, plot_misclassified
     from symnet.tour.figures import save_figure
 
     lang = ctx.lang

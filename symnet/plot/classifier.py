@@ -1,5 +1,5 @@
-"""Figures of a trained layer network: the confusion matrix, the misclassified digits, and the
-loss and accuracy curves. Each function takes and returns matplotlib objects; none calls ``plt.show``.
+"""Figures of a trained classifier (any kind of network): the confusion matrix, the misclassified images (digits),
+and the loss and accuracy curves. Each function takes and returns matplotlib objects; none calls ``plt.show``.
 """
 
 from __future__ import annotations
