@@ -29,6 +29,7 @@ from sympy.core.symbol import Str
 from sympy.matrices.expressions import MatrixExpr
 
 from symnet.core.activations import Z, sigmoid, softplus  # noqa: F401  (Z: re-exported for layer code)
+from symnet.core.conv import CONV_DERIVATIVES
 from symnet.core.neuron import ACTIVATIONS, activation_formula
 from symnet.core.rules import DERIVATIVES, differentiate, lookup
 
@@ -243,6 +244,7 @@ MATRIX_DERIVATIVES: dict[type, object] = {
     SoftmaxCrossEntropy: lambda delta, ans, z, y: (delta * MatAdd(Softmax(z), -y), -delta * z),
     SigmoidCrossEntropy: lambda delta, ans, z, y: (delta * MatAdd(Apply("sigmoid", z), -y), -delta * z),
     SquaredError: lambda delta, ans, a, y: (2 * delta * MatAdd(a, -y), -2 * delta * MatAdd(a, -y)),
+    **CONV_DERIVATIVES,                                                      # conv2d, pooling, reshape
 }
 
 
