@@ -160,7 +160,7 @@ class _Builder:
                              f"a flatten or dense layer")
         kh, kw, F = int(match[1]), int(match[2]), int(match[3])
         options = [o for o in match[4].split("/") if o]
-        stride = int(next((o[1:] for o in options if o.startswith("s")), 1))
+        stride = int(next((o[1:] for o in options if o[1:].isdigit()), 1))
         padding = next((o for o in options if o in PADDINGS), "valid")
         C, H, W = self.dims
         if padding == "same" and (kh % 2 == 0 or kw % 2 == 0):

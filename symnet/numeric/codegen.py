@@ -215,7 +215,10 @@ def _layer_value_and_grad(target, rules, numpy, backend, devices=None):
         raise ValueError("backend='fused' runs scalar programs (one loop over the batch); a layer network "
                          "compiles with matrix products to NumPy (or backend='jax') only: use backend='numpy' "
                          "(BLAS) or 'jax'")
-    if backend == "jax":  # the same matrix program, jitted; the batch split over ``devices``
+    if getattr(target.network, "stages", None):   # a convnet: its steps print with conv_codegen's printer
+        from symnet.numeric.conv_codegen import compile_conv
+        compiled = compile_conv(target, rules, "jax" if backend == "jax" else "numpy")
+    elif backend == "jax":  # the same matrix program, jitted; the batch split over ``devices``
         from symnet.numeric.layer_jax import compile_layers_jax
 
         compiled = compile_layers_jax(target, rules=rules, devices=devices)

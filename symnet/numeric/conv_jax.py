@@ -1,0 +1,103 @@
+"""JAX lowerings of the conv nodes, and a convolutional network's gradient program jitted in JAX.
+
+``conv2d`` is ``jax.lax.conv_general_dilated`` (NCHW input, OIHW kernel, the stride and the padding p on every
+side); the gradient nodes are the VJPs of the same forward calls (``jax.vjp``), so that JAX, not symnet, states
+them here: the NumPy lowerings of ``conv_numpy`` are checked against these in the tests. The program is the
+one the NumPy code runs, printed by the same conv printer with JAX's module paths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from symnet.core.conv import Geometry, PoolGeometry
+from symnet.numeric.generation import Generated
+from symnet.numeric.jaxgen import _jax, mesh_devices, sharded_runner
+from symnet.numeric.layer_codegen import compile_program, source
+from symnet.numeric.layer_jax import JaxBatchPrinter, jax_namespace
+from symnet.numeric.conv_codegen import ConvPrinting
+
+
+class ConvJaxPrinter(ConvPrinting, JaxBatchPrinter):
+    """The conv printer with ``jax.numpy`` module paths."""
+
+
+def jax_conv_functions(jax) -> dict:
+    """The conv nodes' lowerings in JAX, by the names the generated code calls."""
+    jnp, lax = jax.numpy, jax.lax
+
+    def conv2d(X, K, b, geometry):
+        g = Geometry(*geometry)
+        X = X.reshape(X.shape[0], g.C, g.H, g.W)
+        Z = lax.conv_general_dilated(X, K.reshape(g.F, g.C, g.kh, g.kw), (g.stride, g.stride),
+                                     [(g.pad, g.pad), (g.pad, g.pad)], dimension_numbers=("NCHW", "OIHW", "NCHW"))
+        return Z + b.reshape(1, g.F, 1, 1)
+
+    def blocks(X, g):
+        (Ho, Wo), k = g.out, g.k
+        X = X.reshape(X.shape[0], g.C, g.H, g.W)[:, :, :Ho * k, :Wo * k]
+        return X.reshape(X.shape[0], g.C, Ho, k, Wo, k)
+
+    def maxpool2d(X, geometry):
+        return blocks(X, PoolGeometry(*geometry)).max(axis=(3, 5))
+
+    def avgpool2d(X, geometry):
+        return blocks(X, PoolGeometry(*geometry)).mean(axis=(3, 5))
+
+    def vjp_of(forward, which):
+        def rule(delta, *args):
+            *inputs, geometry = args
+            out, pull = jax.vjp(lambda *a: forward(*a, geometry), *inputs)
+            return pull(delta.reshape(out.shape))[which]
+        return rule
+
+    def conv_kernel_grad(X, delta, geometry):
+        g = Geometry(*geometry)
+        K0, b0 = jnp.zeros((g.F, g.C * g.kh * g.kw)), jnp.zeros(g.F)
+        return vjp_of(lambda K, gm: conv2d(X, K, b0, gm), 0)(delta, K0, geometry)
+
+    def conv_input_grad(delta, K, geometry):
+        g = Geometry(*geometry)
+        shape = (delta.shape[0], *g.in_shape[:1]) if g.column else (delta.shape[0], g.C, g.H, g.W)
+        return vjp_of(lambda X, gm: conv2d(X, K, jnp.zeros(g.F), gm), 0)(delta, jnp.zeros(shape), geometry)
+
+    def channel_sum(delta, geometry):
+        g = Geometry(*geometry)
+        return delta.reshape(delta.shape[0], g.F, -1).sum(axis=(0, 2))
+
+    def maxpool_grad(delta, X, geometry):
+        return vjp_of(maxpool2d, 0)(delta, X, geometry)
+
+    def avgpool_grad(delta, geometry):
+        g = PoolGeometry(*geometry)
+        shape = (delta.shape[0], g.C * g.H * g.W) if g.column else (delta.shape[0], g.C, g.H, g.W)
+        return vjp_of(avgpool2d, 0)(delta, jnp.zeros(shape), geometry)
+
+    return {"conv2d": conv2d, "conv_kernel_grad": conv_kernel_grad, "conv_input_grad": conv_input_grad,
+            "channel_sum": channel_sum, "maxpool2d": maxpool2d, "avgpool2d": avgpool2d,
+            "maxpool_grad": maxpool_grad, "avgpool_grad": avgpool_grad,
+            "reshape": lambda X, dims: X.reshape(X.shape[0], *dims)}
+
+
+def jax_conv(base):
+    """``base`` (a NumPy-compiled convnet loss) with its gradient program jitted in JAX, float64."""
+    jax = _jax()
+    program = base.gradient.program
+    function = compile_program(program, list(program.outputs), "value_and_grad", printer_class=ConvJaxPrinter,
+                               modules=[{**jax_namespace(jax), **jax_conv_functions(jax)}, "jax"])
+    offsets = np.cumsum([0] + [int(np.prod(s)) for s in base.shapes])
+
+    def packed(X, Y, theta):
+        params = [theta[a:b].reshape(shape) for a, b, shape in zip(offsets, offsets[1:], base.shapes)]
+        total, *grads = function(X, Y, *params)
+        return total / X.shape[0], jax.numpy.concatenate([g.ravel() for g in grads]) / X.shape[0]
+
+    sharded = sharded_runner(jax, packed, mesh_devices(jax, None), (0, 0))
+
+    def run(X, y, theta):
+        return sharded(X, base.layout.targets(base, y, X.shape[0]), theta)
+
+    generated = Generated(function, source(function), (), (), ())
+    return replace(base, generated=generated, backend="jax", run=run)
