@@ -78,6 +78,10 @@ def load_network(spec: str | None, expr: str | None = None, inputs: str | None =
             from .layer_views import parse_layers
 
             return parse_layers(spec, activation)
+        elif head == "conv":   # conv:8x8:c3x3x8:relu:pool2:d10:softmax (symnet.core.convnet)
+            from symnet.core.convnet import convnet
+
+            return convnet(spec)
         else:
             net = _network_from_file(spec)
     if activation is not None and is_layer_network(net):
@@ -169,7 +173,7 @@ def _mlp(spec: str):
 
 def is_layer_network(net) -> bool:
     """True for a ``layers:`` network (matrix steps), which some commands handle on their own path."""
-    return type(net).__name__ == "LayerNetwork"
+    return type(net).__name__ in ("LayerNetwork", "ConvNetwork")
 
 
 def _network_from_expr(expr: str, inputs: str, params: str | None):

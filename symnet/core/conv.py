@@ -96,6 +96,8 @@ class ConvNode(MatrixExpr):
     def _sympystr(self, printer):
         return self.text(printer._print)
 
+    _symnet_text = _sympystr        # symnet's text and Unicode printers read this method
+
     def _latex(self, printer):
         return self.tex(printer._print)
 
@@ -312,9 +314,11 @@ class Reshape(MatrixExpr):
         word = "flatten" if len(self.dims[1]) == 1 else f"reshape[{_dims_text(self.args[2])}]"
         return f"{word}({printer._print(self.args[0])})"
 
+    _symnet_text = _sympystr
+
     def _latex(self, printer):
         word = r"\operatorname{vec}" if len(self.dims[1]) == 1 else \
-            rf"\operatorname{{reshape}}_{{{_dims_text(self.args[2])}}}"
+            rf"\operatorname{{reshape}}_{{{_dims_text(self.args[2], r' \times ')}}}"
         return f"{word}({printer._print(self.args[0])})"
 
 
@@ -325,8 +329,8 @@ def _size(dims) -> int:
     return out
 
 
-def _dims_text(dims) -> str:
-    return "×".join(str(int(d)) for d in dims)
+def _dims_text(dims, times: str = "×") -> str:
+    return times.join(str(int(d)) for d in dims)
 
 
 def flatten(x, dims) -> Reshape:

@@ -116,8 +116,8 @@ def convnet(spec: str) -> ConvNetwork:
     if not (1 <= H <= MAX_SIDE and 1 <= W <= MAX_SIDE and 1 <= C <= 64):
         raise ValueError(f"an input image is at most {MAX_SIDE}×{MAX_SIDE} with 1 to 64 channels; got {parts[0]!r}")
     builder = _Builder((C, H, W))
-    for part in parts[1:]:
-        builder.add(part)
+    for i, part in enumerate(parts[1:], start=2):
+        builder.add(part, last=i == len(parts))
     return builder.network(parts[0])
 
 
@@ -129,7 +129,7 @@ class _Builder:
         self.value, self.dims, self.image = self.x, tuple(dims), tuple(dims)
         self.steps, self.params, self.stages, self.layer, self.output = [], [], [], 0, None
 
-    def add(self, part: str) -> None:
+    def add(self, part: str, last: bool = False) -> None:
         if self.output is not None:
             raise ValueError(f"the output {self.output!r} ends a conv spec; {part!r} comes after it")
         for pattern, method in ((_CONV, self.conv), (_POOL, self.pool), (_DENSE, self.dense)):
@@ -138,7 +138,7 @@ class _Builder:
                 return method(match)
         if part == "flat":
             return self.flatten(explicit=True)
-        if part in ("softmax", "identity") or (part in ELEMENTWISE and self._dense_last()):
+        if part in ("softmax", "identity") or (part in ELEMENTWISE and last and self._dense_last()):
             self.output = part
             return None
         if part in ELEMENTWISE:
@@ -146,8 +146,7 @@ class _Builder:
         raise ValueError(f"unknown stage {part!r}: expected {GRAMMAR}")
 
     def _dense_last(self) -> bool:
-        return bool(self.stages) and _DENSE.fullmatch(self.stages[-1]) is not None and self.layer > 0 \
-            and self.steps[-1][0].name.startswith("z")
+        return bool(self.stages) and _DENSE.fullmatch(self.stages[-1]) is not None
 
     def _emit(self, name, rhs):
         symbol = MatrixSymbol(name, *rhs.shape)
