@@ -318,7 +318,7 @@ class Reshape(MatrixExpr):
 
     def _latex(self, printer):
         word = r"\operatorname{vec}" if len(self.dims[1]) == 1 else \
-            rf"\operatorname{{reshape}}_{{{_dims_text(self.args[2], r' \times ')}}}"
+            r"\operatorname{reshape}_{%s}" % _dims_text(self.args[2], r" \times ")
         return f"{word}({printer._print(self.args[0])})"
 
 
