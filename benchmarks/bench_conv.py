@@ -10,7 +10,7 @@ write it and checked equal to symnet's gradient before timing:
               (``torch.set_num_threads(1)``)
   jax-hand    ``jax.jit(jax.value_and_grad(loss))`` with ``lax.conv_general_dilated``
 
-Rounds alternate the peers (load on the shared machine hits all alike); it prints the median time of each,
+Every peer runs on one thread (BLAS through threadpoolctl, torch by ``set_num_threads``). Rounds alternate the peers (load on the shared machine hits all alike); it prints the median time of each,
 the median per-round ratio to torch, symnet's build + compile time and the peak memory (tracemalloc) of one
 symnet call. Targets (issue 19): symnet ≤ 1.5× torch, build + compile ≤ 1 s.
 
@@ -122,8 +122,11 @@ def main(rounds: int = 31, batch: int = 256) -> None:
 
 
 if __name__ == "__main__":
+    from threadpoolctl import threadpool_limits
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=31)
     parser.add_argument("--batch", type=int, default=256)
     args = parser.parse_args()
-    main(args.rounds, args.batch)
+    with threadpool_limits(1):      # every peer on one thread, as torch.set_num_threads(1)
+        main(args.rounds, args.batch)
