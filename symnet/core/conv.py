@@ -88,6 +88,7 @@ class ConvNode(MatrixExpr):
     """A step of the convolution family; ``geometry`` reads its last argument as integers."""
 
     geometry_class = Geometry
+    precedence = 50      # printed inside a product or ⊙ in brackets: (δ ∗full rot180(K)) ⊙ relu′(z)
 
     @property
     def geometry(self):
@@ -109,6 +110,7 @@ class Conv2d(ConvNode):
     image F·H′ × W′. Args: (X, K, b, geometry).
     """
 
+    precedence = 40      # a sum: K ⋆ X + b
     def __new__(cls, x, kernel, bias, geometry: Geometry):
         return Basic.__new__(cls, x, kernel, bias, _ints(geometry))
 
@@ -193,6 +195,8 @@ class ConvInputGrad(ConvNode):
 class ChannelSum(ConvNode):
     """∂C/∂b: δ summed over each filter's pixels (and the batch), F × 1. Args: (δ, geometry)."""
 
+    precedence = 1000    # a function call
+
     def __new__(cls, delta, geometry):
         return Basic.__new__(cls, delta, _ints(geometry))
 
@@ -209,6 +213,8 @@ class ChannelSum(ConvNode):
 
 class MaxPool2d(ConvNode):
     """The largest entry of each k × k window, channel by channel. Args: (X, pool geometry)."""
+
+    precedence = 1000    # a function call
 
     geometry_class = PoolGeometry
 
@@ -250,6 +256,8 @@ class AvgPool2d(MaxPool2d):
 
 class MaxPoolGrad(ConvNode):
     """δ routed to the argmax of each window of X (the first one on a tie); X's shape. Args: (δ, X, geometry)."""
+
+    precedence = 1000    # a function call
 
     geometry_class = PoolGeometry
 

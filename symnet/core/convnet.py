@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from sympy import MatAdd, MatMul, MatrixSymbol
 
-from symnet.core.conv import PADDINGS, AvgPool2d, Conv2d, Geometry, MaxPool2d, PoolGeometry, flatten
+from symnet.core.conv import PADDINGS, AvgPool2d, Conv2d, Geometry, MaxPool2d, PoolGeometry, Reshape, flatten
 from symnet.core.layers import LayerNetwork, _output
 from symnet.core.matrix_rules import ELEMENTWISE, Apply, Softmax
 from symnet.core.program import Program
@@ -64,25 +64,28 @@ class ConvNetwork(LayerNetwork):
 
     def describe(self) -> str:
         """The program, one step a line with the shape of each value (C×H×W for an image, n for a column)."""
-        lines = []
+        dims, lines = {self.inputs[0]: self.image}, []
         for lhs, rhs in self.program.assignments:
-            lines.append(f"{lhs} = {rhs}".ljust(32) + f"  {shape_of(rhs, self.image)}")
+            dims[lhs] = step_dims(rhs, dims)
+            lines.append(f"{lhs} = {rhs}".ljust(32) + "  " + "×".join(map(str, dims[lhs])))
         return "\n".join(lines)
 
     def __repr__(self) -> str:
         return f"convnet({self.spec!r})"
 
 
-def shape_of(rhs, image) -> str:
-    """A step's per-sample shape as text: C×H×W for an image, n for a column."""
-    geometry = getattr(rhs, "geometry", None) if hasattr(rhs, "geometry_class") else None
-    node = rhs.args[1] if isinstance(rhs, Apply) else rhs
-    geometry = getattr(node, "geometry", None) if hasattr(node, "geometry_class") else geometry
+def step_dims(rhs, dims: dict) -> tuple[int, ...]:
+    """A step's per-sample dims: (C, H, W) for an image, (n,) for a column; ``dims`` holds the earlier steps'."""
+    if isinstance(rhs, Apply):
+        return dims[rhs.args[1]]
+    if isinstance(rhs, Reshape):
+        return rhs.dims[1]
+    geometry = rhs.geometry if isinstance(rhs, (Conv2d, MaxPool2d)) else None
     if isinstance(geometry, Geometry):
-        return f"{geometry.F}×{geometry.out[0]}×{geometry.out[1]}"
+        return (geometry.F, *geometry.out)
     if isinstance(geometry, PoolGeometry):
-        return f"{geometry.C}×{geometry.out[0]}×{geometry.out[1]}"
-    return str(rhs.shape[0])
+        return (geometry.C, *geometry.out)
+    return (int(rhs.shape[0]),)
 
 
 def split_spec(spec: str) -> list[str]:
