@@ -239,6 +239,9 @@ def _network(spec: str):
     spec grammar: what ``network.spec`` wrote reads back, formula activations by the safe parser)."""
     from symnet.io.text import layers
 
+    if spec.startswith("conv:"):     # a convolutional network (symnet.core.convnet): its spec reads back
+        from symnet.core.convnet import convnet
+        return convnet(spec)
     if not spec.startswith("layers:") or len(spec.split(":")) not in (4, 5):
         raise ValueError(f"key 'network' must be a spec like layers:64-32-10:relu:softmax; got {shown(spec)}")
     try:
