@@ -17,61 +17,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from symnet.core.conv import ChannelSum, ConvKernelGrad
+from symnet.core.backprop import grad
 from symnet.core.layers import LayerLoss
 from symnet.numeric.compiled import CompiledLoss
-from symnet.numeric.generation import Generated
-from symnet.numeric.layer_codegen import BatchPrinter, MatrixLayout, compile_program, namespace, source
-from symnet.core.backprop import grad
 from symnet.numeric.conv_numpy import NUMPY_CONV
-
-
-def _geometry(expr) -> str:
-    return repr(tuple(int(v) for v in expr.args[-1]))
-
-
-class ConvPrinting:
-    """The ``_print_`` methods of the conv nodes, mixed into a batch printer (NumPy's or JAX's)."""
-
-    def is_batch(self, expr) -> bool:
-        if isinstance(expr, (ConvKernelGrad, ChannelSum)):     # summed over the batch in the call
-            return False
-        return super().is_batch(expr)
-
-    def _call(self, name, expr, count):
-        args = ", ".join(self._print(a) for a in expr.args[:count])
-        return f"{name}({args}, {_geometry(expr)})"
-
-    def _print_Conv2d(self, expr):
-        return self._call("conv2d", expr, 3)
-
-    def _print_ConvKernelGrad(self, expr):
-        return self._call("conv_kernel_grad", expr, 2)
-
-    def _print_ConvInputGrad(self, expr):
-        return self._call("conv_input_grad", expr, 2)
-
-    def _print_ChannelSum(self, expr):
-        return self._call("channel_sum", expr, 1)
-
-    def _print_MaxPool2d(self, expr):
-        return self._call("maxpool2d", expr, 1)
-
-    def _print_AvgPool2d(self, expr):
-        return self._call("avgpool2d", expr, 1)
-
-    def _print_MaxPoolGrad(self, expr):
-        return self._call("maxpool_grad", expr, 2)
-
-    def _print_AvgPoolGrad(self, expr):
-        return self._call("avgpool_grad", expr, 1)
-
-    def _print_Reshape(self, expr):
-        return f"reshape({self._print(expr.args[0])}, {repr(expr.dims[1])})"
-
-
-class ConvBatchPrinter(ConvPrinting, BatchPrinter):
-    """The layer printer with the conv nodes, for NumPy."""
+from symnet.numeric.conv_printer import ConvBatchPrinter
+from symnet.numeric.generation import Generated
+from symnet.numeric.layer_codegen import MatrixLayout, compile_program, namespace, source
 
 
 def numpy_modules() -> list:

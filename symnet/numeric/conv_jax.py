@@ -17,7 +17,7 @@ from symnet.numeric.generation import Generated
 from symnet.numeric.jaxgen import _jax, mesh_devices, sharded_runner
 from symnet.numeric.layer_codegen import compile_program, source
 from symnet.numeric.layer_jax import JaxBatchPrinter, jax_namespace
-from symnet.numeric.conv_codegen import ConvPrinting
+from symnet.numeric.conv_printer import ConvPrinting
 
 
 class ConvJaxPrinter(ConvPrinting, JaxBatchPrinter):
