@@ -47,7 +47,7 @@ class ConvNetwork(LayerNetwork):
     a1 = relu(z1)
     p1 = maxpool2(a1)
     f = flatten(p1)
-    z2 = W2*f + b2
+    z2 = W2 @ f + b2
     a2 = softmax(z2)
     out = a2
     >>> net.n_params, net.spec

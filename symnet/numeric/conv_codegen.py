@@ -55,7 +55,7 @@ def compile_conv(target: LayerLoss, rules=None, backend: str = "numpy") -> Compi
     >>> fn = compile_conv(convnet("conv:4x4:c3x3x2:relu:d2:softmax").loss())
     >>> value, g = fn(np.zeros(fn.network.n_params), np.ones((5, 16)), np.array([0, 1, 1, 0, 1]))
     >>> round(value, 6), g.shape
-    (0.693147, (42,))
+    (0.693147, (38,))
     """
     gradient = grad(target, rules=rules)
     program = gradient.program
