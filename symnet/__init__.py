@@ -26,6 +26,7 @@ _EXPORTS = {
     "core.backprop": ("Gradient", "grad"),
     "core.hessian": ("Hessian", "hessian"),
     "core.layers": ("LayerNetwork", "LayerLoss", "lower"),
+    "core.convnet": ("convnet", "ConvNetwork"),
     "numeric.layer_codegen": ("compile_layers",),
     "errors": ("SymnetError", "ExpressionTooLarge", "MissingRuleError"),
     "numeric.codegen": ("value_and_grad", "compile", "compile_network", "params_vector"),

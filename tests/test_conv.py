@@ -115,3 +115,7 @@ def test_cli_show_grad_and_train(tmp_path):
                   "--learning-rate", "0.01", "--batch-size", "64", "--out", tmp_path)
     assert trained.exit_code == 0, trained.output
     assert "accuracy" in trained.output and (tmp_path / "model.json").exists()
+    checked = run("check", "conv:5x5:c3x3x1:relu:d2")
+    assert checked.exit_code == 0 and "all gradients agree" in checked.output
+    refused(run("codegen", DIGITS_CNN), "standalone module", "value_and_grad(network).source")
+    assert symnet.convnet(DIGITS_CNN) == convnet(DIGITS_CNN)

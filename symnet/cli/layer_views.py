@@ -80,6 +80,6 @@ def grad_layers(net, loss_name, fmt: str, wrt, expanded, at, parse_wrt) -> str:
 def codegen_layers(net, loss_name) -> str:
     """A standalone module: the generated NumPy source (batch-first arrays, matrix products, batch sums), the
     helpers it calls, and ``value_and_grad(theta, X, y) -> (mean loss, gradient)``."""
-    from symnet.numeric.layer_codegen import compile_layers
+    from symnet.numeric.codegen import value_and_grad
 
-    return compile_layers(_loss(net, loss_name)).module
+    return value_and_grad(_loss(net, loss_name), backend="numpy").module

@@ -25,6 +25,7 @@ from symnet.render.greek import GREEK
 
 NETWORK_HELP = ("NETWORK is seed, seed:scalar, seed:tanh, mlp:2-3-1, mlp:2-3-1:tanh, layers:64-32-10:relu:softmax "
                 "(one activation per hidden layer: layers:5-8-8-3:tanh,relu:softmax; skip adds: …:residual), "
+                "conv:8x8:c3x3x8:relu:pool2:d10:softmax (a convolutional network), "
                 "or a JSON network file; or give --expr instead.")
 NETWORK_EXAMPLES = ("seed", "seed:scalar", "seed:tanh", "seed:relu", "mlp:2-3-1", "mlp:2-3-1:tanh",
                     "mlp:2-3-1:tanh:sigmoid", "layers:64-32-10:relu:softmax", "layers:5-8-8-3:tanh,relu:softmax:residual")

@@ -44,8 +44,9 @@ class ConvLayout(MatrixLayout):
         return float(total[0]) / X.shape[0]
 
     def module(self, compiled) -> str:
-        raise NotImplementedError("a standalone module of a convolutional network is not written yet: use "
-                                  "compiled.source (it calls symnet.numeric.conv_numpy)")
+        raise ValueError("a standalone module is written for scalar and layer networks; a convolutional network's "
+                         "code calls symnet's conv lowerings (symnet.numeric.conv_numpy): see "
+                         "symnet.value_and_grad(network).source instead")
 
 
 def compile_conv(target: LayerLoss, rules=None, backend: str = "numpy") -> CompiledLoss:
