@@ -97,6 +97,8 @@ def test_numpy_and_jax_backends_agree_on_a_network():
     ("conv:8x8:c3x3x2:d2:softmax:relu", ["ends a conv spec"]),
     ("conv:eight:c3x3x2:d2", ["the first stage is the input image"]),
     ("conv:", ["expected conv:HxW"]),
+    ("conv:512x512x64:c3x3x64:d100000", ["c3x3x64 makes 64×510×510 numbers per sample"]),
+    ("conv:256x256:c3x3x4/s2:d100000", ["parameters; symnet works with at most"]),
 ])
 def test_bad_specs_are_refused_with_one_message(spec, words):
     with pytest.raises(ValueError) as error:

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symnet.core.conv import Geometry, PoolGeometry
+from symnet.core.conv import Geometry
+from symnet.core.pooling import PoolGeometry
 from symnet.numeric import conv_numpy as C
 
 from .strategies import examples

@@ -22,12 +22,15 @@ from dataclasses import dataclass
 
 from sympy import MatAdd, MatMul, MatrixSymbol
 
-from symnet.core.conv import PADDINGS, AvgPool2d, Conv2d, Geometry, MaxPool2d, PoolGeometry, Reshape, flatten
+from symnet.core.conv import PADDINGS, Conv2d, Geometry
 from symnet.core.layers import LayerNetwork, _output
 from symnet.core.matrix_rules import ELEMENTWISE, Apply, Softmax
+from symnet.core.pooling import AvgPool2d, MaxPool2d, PoolGeometry, Reshape, flatten
 from symnet.core.program import Program
+from symnet.limits import MAX_LAYER_PARAMS
 
 MAX_SIDE = 512
+MAX_IMAGE = 1_000_000        # numbers per sample in one step's output
 _IMAGE = re.compile(r"([0-9]{1,4})x([0-9]{1,4})(?:x([0-9]{1,4}))?", re.ASCII)
 _CONV = re.compile(r"c([0-9]{1,2})x([0-9]{1,2})x([0-9]{1,4})((?:/s[12]|/same|/valid)*)", re.ASCII)
 _POOL = re.compile(r"(pool|avg)([0-9]{1,2})", re.ASCII)
@@ -175,6 +178,9 @@ class _Builder:
         l, geometry = self.layer, Geometry(C, H, W, F, kh, kw, stride, pad, int(self.value == self.x))
         K, b = MatrixSymbol(f"K{l}", F, C * kh * kw), MatrixSymbol(f"b{l}", F, 1)
         self.params += [K, b]
+        if F * geometry.out[0] * geometry.out[1] > MAX_IMAGE:
+            raise ValueError(f"c{kh}x{kw}x{F} makes {F}×{geometry.out[0]}×{geometry.out[1]} numbers per sample; "
+                             f"symnet takes at most {MAX_IMAGE:,}: use fewer filters or a stride")
         self._emit(f"z{l}", Conv2d(self.value, K, b, geometry))
         self.dims = (F, *geometry.out)
         self.stages.append(match[0])
@@ -221,6 +227,10 @@ class _Builder:
             raise ValueError(f"a conv spec ends with a dense layer dN (then its output activation), e.g. "
                              f"…:pool2:d10:softmax; got …:{self.stages[-1] if self.stages else head}")
         n = self.dims[0]
+        n_params = sum(int(p.shape[0] * p.shape[1]) for p in self.params)
+        if n_params > MAX_LAYER_PARAMS:
+            raise ValueError(f"the network has {n_params:,} parameters; symnet works with at most "
+                             f"{MAX_LAYER_PARAMS:,}: use fewer filters, a pooling, or a narrower dense layer")
         output = _output(self.output, (0, n))
         if output != "identity":
             z = self.value

@@ -29,7 +29,7 @@ from sympy.core.symbol import Str
 from sympy.matrices.expressions import MatrixExpr
 
 from symnet.core.activations import Z, sigmoid, softplus  # noqa: F401  (Z: re-exported for layer code)
-from symnet.core.conv import CONV_DERIVATIVES
+from symnet.core.conv_rules import CONV_DERIVATIVES
 from symnet.core.neuron import ACTIVATIONS, activation_formula
 from symnet.core.rules import DERIVATIVES, differentiate, lookup
 

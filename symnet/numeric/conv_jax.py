@@ -12,7 +12,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from symnet.core.conv import Geometry, PoolGeometry
+from symnet.core.conv import Geometry
+from symnet.core.pooling import PoolGeometry
 from symnet.numeric.generation import Generated
 from symnet.numeric.jaxgen import _jax, mesh_devices, sharded_runner
 from symnet.numeric.layer_codegen import compile_program, source

@@ -21,7 +21,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from symnet.core.conv import Geometry, PoolGeometry
+from symnet.core.conv import Geometry
+from symnet.core.pooling import PoolGeometry
 
 
 def _image(X, C, H, W):
