@@ -83,6 +83,17 @@ def jax_peer():
     return jax.jit(jax.value_and_grad(loss))
 
 
+def alternate(peers: dict, rounds: int) -> dict:
+    """Each peer's time per round, the peers called in turn (load on the shared machine hits all alike)."""
+    times = {name: [] for name in peers}
+    for _ in range(rounds):
+        for name, call in peers.items():
+            t = time.perf_counter()
+            call()
+            times[name].append(time.perf_counter() - t)
+    return times
+
+
 def main(rounds: int = 31, batch: int = 256) -> None:
     import torch
 
@@ -107,12 +118,7 @@ def main(rounds: int = 31, batch: int = 256) -> None:
     for name, call in peers.items():       # checked equal first (and warmed up: JAX compiles here)
         v, g = call()
         assert np.isclose(float(v), value, rtol=1e-10) and np.allclose(np.asarray(g), grad, rtol=1e-8, atol=1e-12), name
-    times = {name: [] for name in peers}
-    for _ in range(rounds):
-        for name, call in peers.items():
-            t = time.perf_counter()
-            call()
-            times[name].append(time.perf_counter() - t)
+    times = alternate(peers, rounds)
     tracemalloc.start()
     fn(theta, X, y)
     peak = tracemalloc.get_traced_memory()[1]

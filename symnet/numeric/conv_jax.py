@@ -27,7 +27,13 @@ class ConvJaxPrinter(ConvPrinting, JaxBatchPrinter):
 
 def jax_conv_functions(jax) -> dict:
     """The conv nodes' lowerings in JAX, by the names the generated code calls."""
-    jnp, lax = jax.numpy, jax.lax
+    forward = _forward(jax)
+    return {**forward, **_backward(jax, forward), "reshape": lambda X, dims: X.reshape(X.shape[0], *dims)}
+
+
+def _forward(jax) -> dict:
+    """conv2d by ``lax.conv_general_dilated``; pooling by a reshape into k × k blocks."""
+    lax = jax.lax
 
     def conv2d(X, K, b, geometry):
         g = Geometry(*geometry)
@@ -36,50 +42,44 @@ def jax_conv_functions(jax) -> dict:
                                      [(g.pad, g.pad), (g.pad, g.pad)], dimension_numbers=("NCHW", "OIHW", "NCHW"))
         return Z + b.reshape(1, g.F, 1, 1)
 
-    def blocks(X, g):
+    def blocks(X, geometry):
+        g = PoolGeometry(*geometry)
         (Ho, Wo), k = g.out, g.k
         X = X.reshape(X.shape[0], g.C, g.H, g.W)[:, :, :Ho * k, :Wo * k]
         return X.reshape(X.shape[0], g.C, Ho, k, Wo, k)
 
-    def maxpool2d(X, geometry):
-        return blocks(X, PoolGeometry(*geometry)).max(axis=(3, 5))
+    return {"conv2d": conv2d, "maxpool2d": lambda X, geometry: blocks(X, geometry).max(axis=(3, 5)),
+            "avgpool2d": lambda X, geometry: blocks(X, geometry).mean(axis=(3, 5))}
 
-    def avgpool2d(X, geometry):
-        return blocks(X, PoolGeometry(*geometry)).mean(axis=(3, 5))
 
-    def vjp_of(forward, which):
-        def rule(delta, *args):
-            *inputs, geometry = args
-            out, pull = jax.vjp(lambda *a: forward(*a, geometry), *inputs)
-            return pull(delta.reshape(out.shape))[which]
-        return rule
+def _backward(jax, forward) -> dict:
+    """The gradient nodes as ``jax.vjp`` of the forward calls (so JAX, not symnet, states them)."""
+    jnp = jax.numpy
+    conv2d, maxpool2d, avgpool2d = forward["conv2d"], forward["maxpool2d"], forward["avgpool2d"]
+
+    def pull(f, delta, x):
+        out, back = jax.vjp(f, x)
+        return back(delta.reshape(out.shape))[0]
+
+    def input_shape(g, n):
+        return (n, g.C * g.H * g.W) if g.column else (n, g.C, g.H, g.W)
 
     def conv_kernel_grad(X, delta, geometry):
         g = Geometry(*geometry)
-        K0, b0 = jnp.zeros((g.F, g.C * g.kh * g.kw)), jnp.zeros(g.F)
-        return vjp_of(lambda K, gm: conv2d(X, K, b0, gm), 0)(delta, K0, geometry)
+        return pull(lambda K: conv2d(X, K, jnp.zeros(g.F), geometry), delta, jnp.zeros((g.F, g.C * g.kh * g.kw)))
 
     def conv_input_grad(delta, K, geometry):
         g = Geometry(*geometry)
-        shape = (delta.shape[0], *g.in_shape[:1]) if g.column else (delta.shape[0], g.C, g.H, g.W)
-        return vjp_of(lambda X, gm: conv2d(X, K, jnp.zeros(g.F), gm), 0)(delta, jnp.zeros(shape), geometry)
-
-    def channel_sum(delta, geometry):
-        g = Geometry(*geometry)
-        return delta.reshape(delta.shape[0], g.F, -1).sum(axis=(0, 2))
-
-    def maxpool_grad(delta, X, geometry):
-        return vjp_of(maxpool2d, 0)(delta, X, geometry)
+        return pull(lambda X: conv2d(X, K, jnp.zeros(g.F), geometry), delta, jnp.zeros(input_shape(g, delta.shape[0])))
 
     def avgpool_grad(delta, geometry):
         g = PoolGeometry(*geometry)
-        shape = (delta.shape[0], g.C * g.H * g.W) if g.column else (delta.shape[0], g.C, g.H, g.W)
-        return vjp_of(avgpool2d, 0)(delta, jnp.zeros(shape), geometry)
+        return pull(lambda X: avgpool2d(X, geometry), delta, jnp.zeros(input_shape(g, delta.shape[0])))
 
-    return {"conv2d": conv2d, "conv_kernel_grad": conv_kernel_grad, "conv_input_grad": conv_input_grad,
-            "channel_sum": channel_sum, "maxpool2d": maxpool2d, "avgpool2d": avgpool2d,
-            "maxpool_grad": maxpool_grad, "avgpool_grad": avgpool_grad,
-            "reshape": lambda X, dims: X.reshape(X.shape[0], *dims)}
+    return {"conv_kernel_grad": conv_kernel_grad, "conv_input_grad": conv_input_grad, "avgpool_grad": avgpool_grad,
+            "maxpool_grad": lambda delta, X, geometry: pull(lambda x: maxpool2d(x, geometry), delta, X),
+            "channel_sum": lambda delta, geometry: delta.reshape(delta.shape[0], Geometry(*geometry).F, -1).sum(
+                axis=(0, 2))}
 
 
 def jax_conv(base):
