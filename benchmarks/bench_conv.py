@@ -70,7 +70,7 @@ def jax_peer():
     import jax
     import jax.numpy as jnp
 
-    jax.config.update("jax_enable_x64", True)
+    from symnet.numeric.jaxgen import float64      # float64 in a scope: the process's JAX default stays
 
     def loss(theta, X, Y):
         K, b, W, c = theta[:72].reshape(8, 1, 3, 3), theta[72:80], theta[80:800].reshape(10, 72), theta[800:]
@@ -80,7 +80,13 @@ def jax_peer():
         logits = p @ W.T + c
         return jnp.mean(jax.nn.logsumexp(logits, axis=1) - jnp.sum(Y * logits, axis=1))
 
-    return jax.jit(jax.value_and_grad(loss))
+    jitted = jax.jit(jax.value_and_grad(loss))
+
+    def call(theta, X, Y):
+        with float64(jax):
+            return jitted(theta, X, Y)
+
+    return call
 
 
 def alternate(peers: dict, rounds: int) -> dict:

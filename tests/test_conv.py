@@ -121,3 +121,20 @@ def test_cli_show_grad_and_train(tmp_path):
     assert checked.exit_code == 0 and "all gradients agree" in checked.output
     refused(run("codegen", DIGITS_CNN), "standalone module", "value_and_grad(network).source")
     assert symnet.convnet(DIGITS_CNN) == convnet(DIGITS_CNN)
+
+
+def test_the_benchmark_checks_its_peers_equal_and_reports_ratios(capsys):
+    """benchmarks/bench_conv.py on a small batch: every peer's loss and gradient equal symnet's before timing."""
+    pytest.importorskip("torch")
+    pytest.importorskip("jax")
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_conv.py"
+    spec = importlib.util.spec_from_file_location("bench_conv", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    bench.main(rounds=1, batch=16)
+    printed = capsys.readouterr().out
+    ratios = [float(line.split()[-2].rstrip("×")) for line in printed.splitlines()[1:]]
+    assert len(ratios) == 4 and all(r > 0 for r in ratios) and "peak memory" in printed
