@@ -138,3 +138,15 @@ def test_the_benchmark_checks_its_peers_equal_and_reports_ratios(capsys):
     printed = capsys.readouterr().out
     ratios = [float(line.split()[-2].rstrip("×")) for line in printed.splitlines()[1:]]
     assert len(ratios) == 4 and all(r > 0 for r in ratios) and "peak memory" in printed
+
+
+def test_filters_and_feature_maps_are_drawn():
+    from symnet.plot.conv import plot_feature_maps, plot_filters
+
+    net = convnet("conv:6x6:c3x3x3:relu:d2")
+    theta = np.random.default_rng(0).normal(size=net.n_params)
+    assert len(plot_filters(net, theta).axes) == 3
+    maps = plot_feature_maps(net, theta, np.ones(36))
+    assert len(maps.axes) == 4 and maps.axes[1].images[0].get_array().shape == (4, 4)
+    with pytest.raises(ValueError, match="has no convolution"):
+        plot_filters(symnet.layers("4-2"), np.zeros(10))
