@@ -150,3 +150,13 @@ def test_filters_and_feature_maps_are_drawn():
     assert len(maps.axes) == 4 and maps.axes[1].images[0].get_array().shape == (4, 4)
     with pytest.raises(ValueError, match="has no convolution"):
         plot_filters(symnet.layers("4-2"), np.zeros(10))
+
+
+def test_latex_of_a_strided_padded_input_gradient_has_one_subscript():
+    """LaTeX refuses a double subscript: \\ast_{full, s=2, p=1}, never \\ast_{full}_{s=2, p=1}."""
+    from sympy import MatrixSymbol
+
+    from symnet.core.conv import Geometry
+
+    text = latex(ConvInputGrad(MatrixSymbol("d", 4, 2), MatrixSymbol("K", 2, 9), Geometry(2, 4, 4, 2, 3, 3, 2, 1, 0)))
+    assert text == r"d \ast_{\mathrm{full}, s=2, p=1} \operatorname{rot180}(K)"

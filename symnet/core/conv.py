@@ -169,8 +169,9 @@ class ConvInputGrad(ConvNode):
         return f"{p(self.args[0])} ∗full{_options(self.geometry)} rot180({p(self.args[1])})"
 
     def tex(self, p):
-        return (rf"{p(self.args[0])} \ast_{{\mathrm{{full}}}}{_tex_options(self.geometry)} "
-                rf"\operatorname{{rot180}}({p(self.args[1])})")
+        options = _tex_options(self.geometry)        # one subscript: full, then s and p
+        sub = r"\mathrm{full}" + (", " + options[2:-1] if options else "")
+        return rf"{p(self.args[0])} \ast_{{{sub}}} \operatorname{{rot180}}({p(self.args[1])})"
 
 
 class ChannelSum(ConvNode):
