@@ -15,7 +15,7 @@ import importlib
 
 from symnet._version import __version__  # noqa: F401  (the package version)
 
-# public name -> module that defines it: about 40 names, one verb per job (``value_and_grad`` is the one
+# public name -> module that defines it: about 40 names (42), one verb per job (``value_and_grad`` is the one
 # compile verb). Result types (``Gradient``, ``CompiledLoss``, ``Derivation``, ``TrainResult`` …), the
 # layer network's classes (a layer network is a network like any other) and the narrower errors stay
 # importable from their modules; tests/test_public_api.py pins this list and checks each is documented.
@@ -27,6 +27,8 @@ _EXPORTS = {
     "io.text": ("from_expr", "loss", "mlp", "layers"),
     "core.losses": ("Loss", "squared_error", "binary_cross_entropy"),
     "core.lowering": ("lower",),
+    "core.convnet": ("convnet",),
+    "core.attention_model": ("attention",),
     "core.backprop": ("grad",),
     "core.hessian": ("hessian",),
     "errors": ("SymnetError",),

@@ -27,6 +27,7 @@ MAX_LAYERS = 12   # of a layers: spec on the command line
 NETWORK_HELP = ("NETWORK is seed, seed:scalar, seed:tanh, mlp:2-3-1, mlp:2-3-1:tanh, layers:64-32-10:relu:softmax "
                 "(one activation per hidden layer: layers:5-8-8-3:tanh,relu:softmax; skip adds: …:residual), "
                 "attention:T=6,d=9,dk=4,classes=4 (one attention head and a softmax readout), "
+                "conv:8x8:c3x3x8:relu:pool2:d10:softmax (a convolutional network), "
                 "or a JSON network file; or give --expr instead.")
 NETWORK_EXAMPLES = ("seed", "seed:scalar", "seed:tanh", "seed:relu", "mlp:2-3-1", "mlp:2-3-1:tanh",
                     "mlp:2-3-1:tanh:sigmoid", "layers:64-32-10:relu:softmax", "layers:5-8-8-3:tanh,relu:softmax:residual", "attention:T=6,d=9,dk=4,classes=4")
@@ -80,6 +81,10 @@ def load_network(spec: str | None, expr: str | None = None, inputs: str | None =
             return parse_layers(spec, activation)
         elif head == "attention":
             return _attention(spec, activation)
+        elif head == "conv":   # conv:8x8:c3x3x8:relu:pool2:d10:softmax (symnet.core.convnet)
+            from symnet.core.convnet import convnet
+
+            return convnet(spec)
         else:
             net = _network_from_file(spec)
     return net if activation is None else with_activation(net, activation)

@@ -50,7 +50,8 @@ def explicit(expr, env: dict):
         for a in args[1:]:
             out = out.multiply_elementwise(a)
         return out
-    return expr.func(*args)
+    out = expr.func(*args)   # another matrix step (conv2d, pooling, reshape): its entries from its own _entry
+    return out.as_explicit() if getattr(out, "is_Matrix", False) else out
 
 
 def _entry(expr, args, i, j):

@@ -31,6 +31,7 @@ from sympy.matrices.expressions import MatrixExpr
 from symnet.core.attention import ATTENTION_DERIVATIVES
 from symnet.core.activations import Z, sigmoid, softplus  # noqa: F401  (Z: re-exported for layer code)
 from symnet.core.matrix_ops import MATRIX_OP_ROWS
+from symnet.core.conv_rules import CONV_DERIVATIVES
 from symnet.core.neuron import ACTIVATIONS, activation_formula
 from symnet.core.rules import DERIVATIVES, differentiate, lookup
 
@@ -249,6 +250,7 @@ MATRIX_DERIVATIVES: dict[type, object] = {
     SigmoidCrossEntropy: lambda delta, ans, z, y: (delta * MatAdd(Apply("sigmoid", z), -y), -delta * z),
     SquaredError: lambda delta, ans, a, y: (2 * delta * MatAdd(a, -y), -2 * delta * MatAdd(a, -y)),
     **ATTENTION_DERIVATIVES,                                                 # softmax by rows: A ⊙ (G − rowsum(A ⊙ G))
+    **CONV_DERIVATIVES,                                                      # conv2d, pooling, reshape
 }
 
 

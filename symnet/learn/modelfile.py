@@ -240,10 +240,17 @@ def _network(spec: str):
     from symnet.core.attention_model import parse_attention_spec
     from symnet.io.text import layers
 
+    if spec.startswith("conv:"):     # a convolutional network (symnet.core.convnet): its spec reads back
+        from symnet.core.convnet import convnet
+
+        try:
+            return convnet(spec)
+        except (ValueError, TypeError) as err:
+            raise ValueError(f"key 'network': {err}") from None
     layered = spec.startswith("layers:") and len(spec.split(":")) in (4, 5)
     if not layered and not spec.startswith("attention:"):
-        raise ValueError(f"key 'network' must be a spec like layers:64-32-10:relu:softmax or "
-                         f"attention:T=6,d=9,classes=4; got {shown(spec)}")
+        raise ValueError(f"key 'network' must be a spec like layers:64-32-10:relu:softmax, "
+                         f"attention:T=6,d=9,classes=4 or conv:8x8:c3x3x8:relu:pool2:d10:softmax; got {shown(spec)}")
     try:
         return layers(spec) if layered else parse_attention_spec(spec)
     except (ValueError, TypeError, NotImplementedError) as err:    # ParseError, MissingRuleError

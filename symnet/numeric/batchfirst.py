@@ -17,8 +17,16 @@ from __future__ import annotations
 
 from sympy import Basic, Lambda, MatrixSymbol, Transpose
 
+from symnet.core.conv import ChannelSum, ConvKernelGrad
 from symnet.core.matrix_rules import ActivationPrime, Apply, Softmax
 from symnet.numeric.lowerings import primitive_name
+
+
+# the conv nodes (symnet.core.conv, core.pooling) print as calls of their registered lowerings
+# (symnet.numeric.conv_numpy): node -> (name, how many leading args are operands)
+CONV_CALLS = {"Conv2d": ("conv2d", 3), "ConvKernelGrad": ("conv_kernel_grad", 2), "ConvInputGrad": ("conv_input_grad", 2),
+              "ChannelSum": ("channel_sum", 1), "MaxPool2d": ("maxpool2d", 1), "AvgPool2d": ("avgpool2d", 1),
+              "MaxPoolGrad": ("maxpool_grad", 2), "AvgPoolGrad": ("avgpool_grad", 1)}
 
 
 class BatchFirst:
@@ -37,12 +45,21 @@ class BatchFirst:
         """True when ``expr`` has one row per sample in compiled form (an outer product sums them away)."""
         if isinstance(expr, MatrixSymbol):
             return expr.name in self.batch
-        if is_outer(expr, self):
+        if is_outer(expr, self) or isinstance(expr, (ConvKernelGrad, ChannelSum)):   # ∂C/∂K, ∂C/∂b: batch summed
+            return False
             return False
         return any(self.is_batch(a) for a in expr.args if isinstance(a, Basic))
 
     def _print_MatrixSymbol(self, expr):
         return expr.name
+
+    def _print_ConvNode(self, expr):     # conv2d, pooling and their gradients: a call, the geometry last
+        name, count = CONV_CALLS[type(expr).__name__]
+        args = ", ".join(self._print(a) for a in expr.args[:count])
+        return f"{name}({args}, {tuple(int(v) for v in expr.args[-1])!r})"
+
+    def _print_Reshape(self, expr):
+        return f"reshape({self._print(expr.args[0])}, {expr.dims[1]!r})"
 
     def _print_MatAdd(self, expr):
         terms = sorted(expr.args, key=lambda t: t.could_extract_minus_sign())
