@@ -20,6 +20,7 @@ from symnet.core.matrix_rules import ELEMENTWISE, USER, ActivationPrime, Apply, 
 from symnet.core.neuron import ACTIVATIONS as ACTIVATION_FORMULAS
 from symnet.numeric.batchfirst import mark_batch
 from symnet.numeric.generation import NUMPY, Target, generate
+from symnet.numeric import conv_numpy  # noqa: F401  (registers conv2d, pooling, reshape: NumPy and JAX)
 from symnet.numeric.lowerings import lowering, lowerings
 from symnet.numeric.passes import BatchSum, share_exponent
 from symnet.numeric.printer import global_names

@@ -8,17 +8,17 @@ one the NumPy code runs, printed by the one JAX printer (``jaxgen``) and jitted 
 
 from __future__ import annotations
 
+import importlib
 from functools import cache
 
 from symnet.core.conv import Geometry
 from symnet.core.pooling import PoolGeometry
-from symnet.numeric.jaxgen import _jax
 
 
 @cache
 def jax_functions() -> dict:
     """The conv nodes' JAX lowerings, built once (``conv_numpy`` registers each under its name for JAX)."""
-    return jax_conv_functions(_jax())
+    return jax_conv_functions(importlib.import_module("jax"))   # imported by the traced code's first call
 
 
 def jax_conv_functions(jax) -> dict:

@@ -217,7 +217,3 @@ register("sigmoid_cross_entropy", NUMPY, _sigmoid_cross_entropy)
 register("sigmoid_cross_entropy", JAX, lambda Z, Y: _jax("jax.numpy").logaddexp(0.0, Z).sum() - (Y * Z).sum())
 register("squared_error", NUMPY, _squared_error)
 register("squared_error", JAX, lambda A, Y: _jax("jax.numpy").sum((A - Y) ** 2))
-
-
-# ---- conv2d, pooling, reshape: their lowerings sit beside their kernels -------------------------------------
-from symnet.numeric import conv_numpy  # noqa: E402,F401  (registers conv2d, pooling, reshape for NumPy and JAX)

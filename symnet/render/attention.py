@@ -7,7 +7,7 @@ of a LaTeX ``aligned`` block, its reason in English or Chinese.
 from __future__ import annotations
 
 from symnet.core.attention import softmax_row_steps
-from symnet.render.printing import latex, pretty
+from symnet.render.notation import latex, pretty
 
 REASONS = {
     "en": {"row": "one row of A", "jacobian": "∂aᵢ/∂sⱼ = aᵢ(δᵢⱼ − aⱼ): the Jacobian, symmetric",
