@@ -14,6 +14,7 @@ The columns other than (a) are computed in ``symnet.numeric.oracles``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 
 import numpy as np
 
@@ -21,8 +22,8 @@ from symnet.core.layers import entries, entry_names, flat, flat_params
 from symnet.core.losses import Loss
 from symnet.core.names import resolve_point, resolve_wrt
 from symnet.core.network import Network
-from symnet.numeric.codegen import CompiledLoss, as_target, value_and_grad
-from symnet.numeric.layout import has_matrix_steps
+from symnet.numeric.codegen import CompiledLoss, value_and_grad
+from symnet.numeric.kinds import dispatch
 from symnet.numeric.gradreport import (  # noqa: F401  (re-exported: the report types live in gradreport)
     ATOL,
     METHODS,
@@ -94,17 +95,19 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
     >>> check_grads(seed_network(), order=2, wrt="theta5").methods
     ('hessian', 'hvp', 'sympy', 'finite_diff')
     """
-    from symnet.core.matrix_expr import MatrixLoss
-    if isinstance(target, MatrixLoss):   # a typed matrix loss (issue 19): vs its scalar lowering
-        from symnet.numeric.matrix_check import check_matrix_loss
-        return check_matrix_loss(target, theta, X, y, compiled=compiled, seed=seed, order=order)
     if order not in (1, 2):
         raise ValueError(f"order must be 1 (gradients) or 2 (the Hessian); got {order!r}")
-    from symnet.numeric.attention_check import AttentionLoss, AttentionNetwork, check_attention_grads
-    if isinstance(target, (AttentionNetwork, AttentionLoss)):    # sequences: numeric.attention_check
-        return check_attention_grads(target, theta, X, y, seed=seed, compiled=compiled)
-    target = as_target(target)
-    matrix = has_matrix_steps(target.program)
+    target, check_kind = dispatch(CHECKERS, target, "check_grads")   # the loss's layout picks the row
+    return check_kind(target, theta, X, y, dict(seed=seed, rules=rules, compiled=compiled, sympy_max_ops=sympy_max_ops,
+                                                numpy=numpy, vjp=vjp, wrt=wrt, at=at, sample=sample,
+                                                lower_max_params=lower_max_params, order=order))
+
+
+def _check_program(target, theta, X, y, options, matrix: bool = False) -> GradCheckReport:
+    """A scalar program (by columns) or a program of matrix steps (batch first, ``matrix``): the rows of
+    ``CHECKERS`` for the layouts whose gradient is symnet's own backprop of ``target.program``."""
+    seed, rules, compiled, numpy, wrt, at, order = (options[k] for k in ("seed", "rules", "compiled", "numpy", "wrt",
+                                                                        "at", "order"))
     if matrix and order == 2:
         raise NotImplementedError("check_grads(order=2) is for scalar networks; Hessians of layer networks are not "
                                   "derived yet (lower the network to scalars first: symnet.lower)")
@@ -118,21 +121,27 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
     theta, X, y = (default[i] if v is None else v for i, v in enumerate((theta, X, y)))
     compiled = compiled or value_and_grad(target, rules=rules, numpy=None if matrix else numpy,
                                            backend="numpy")   # one point: the readable NumPy program, no compile
-    point = compiled.checker(theta, X, y)
-    if order == 2:
-        return _check_hessian(target, point, compiled, rules, numpy, wanted, sympy_max_ops)
+    return _compare(target, compiled.checker(theta, X, y), compiled, wanted, matrix, options)
+
+
+def _compare(target, point, compiled, wanted, matrix, options) -> GradCheckReport:
+    """The report at ``point``: the Hessian's entries (order 2) or the gradient's columns, one row per entry."""
+    rules, numpy, vjp, max_ops, limit = (options[k] for k in ("rules", "numpy", "vjp", "sympy_max_ops",
+                                                               "lower_max_params"))
+    if options["order"] == 2:
+        return _check_hessian(target, point, compiled, rules, numpy, wanted, max_ops)
     loss, gradient = compiled(*point)
     skipped: list = []
     if matrix:   # the matrix program against its lowering, on sampled entries of a large network
-        sampled = sample if target.network.n_params > lower_max_params else None
-        picked = _pick(compiled, wanted, sampled, seed)
+        sampled = options["sample"] if target.network.n_params > limit else None
+        picked = _pick(compiled, wanted, sampled, options["seed"])
         names, methods = entry_names(target.network.params, picked), LAYER_METHODS
-        columns = [gradient, *lowered_columns(skipped, target, compiled, point, numpy, vjp, lower_max_params),
+        columns = [gradient, *lowered_columns(skipped, target, compiled, point, numpy, vjp, limit),
                    sampled_differences(lambda t: compiled.evaluate_value(*point[1:], t), point[0], picked)]
     else:
         picked = [i for i, p in enumerate(compiled.params) if wanted is None or p in wanted]
         names, methods = [str(compiled.params[i]) for i in picked], METHODS
-        columns = scalar_columns(skipped, target, compiled, gradient, point, numpy, vjp, sympy_max_ops)
+        columns = scalar_columns(skipped, target, compiled, gradient, point, numpy, vjp, max_ops)
     return _report(columns, picked, names, loss, skipped, methods)
 
 
@@ -219,3 +228,27 @@ def _pick(compiled, wanted, sample, seed) -> np.ndarray:
         return np.concatenate([np.arange(a, b) for a, b in ranges])
     per = max(1, sample // len(ranges))
     return np.sort(np.concatenate([a + rng.choice(b - a, size=min(per, b - a), replace=False) for a, b in ranges]))
+
+
+def _check_sequences(target, theta, X, y, options) -> GradCheckReport:
+    """Sequences: the attention network's own columns (``numeric.attention_check``)."""
+    from symnet.numeric.attention_check import check_attention_grads
+
+    return check_attention_grads(target, theta, X, y, seed=options["seed"], compiled=options["compiled"])
+
+
+def _check_whole_data(target, theta, X, y, options) -> GradCheckReport:
+    """A typed matrix loss (issue 19): against its scalar lowering (``numeric.matrix_check``)."""
+    from symnet.numeric.matrix_check import check_matrix_loss
+
+    return check_matrix_loss(target, theta, X, y, compiled=options["compiled"], seed=options["seed"],
+                             order=options["order"])
+
+
+# layout -> how a loss of that kind is checked (``symnet.numeric.kinds``): a new kind of model is one row
+CHECKERS = {
+    "columns": _check_program,
+    "batch-first": partial(_check_program, matrix=True),
+    "sequences": _check_sequences,
+    "whole-data": _check_whole_data,
+}
