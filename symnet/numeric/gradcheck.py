@@ -13,7 +13,8 @@ The columns other than (a) are computed in ``symnet.numeric.oracles``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
@@ -103,12 +104,24 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
                                                 lower_max_params=lower_max_params, order=order))
 
 
-def _check_program(target, theta, X, y, options, matrix: bool = False) -> GradCheckReport:
-    """A scalar program (by columns) or a program of matrix steps (batch first, ``matrix``): the rows of
-    ``CHECKERS`` for the layouts whose gradient is symnet's own backprop of ``target.program``."""
+@dataclass(frozen=True)
+class ProgramCheck:
+    """How ``check_grads`` checks a layout whose gradient is symnet's own backprop of ``target.program``:
+    where its point comes from (``at=`` and the random default), whether it has a Hessian and takes
+    ``numpy=``, and its columns ``(target, compiled, point, wanted, options, gradient, skipped)``
+    → ``(columns, picked, names, methods)``."""
+
+    point_at: Callable
+    random: Callable
+    hessian: bool
+    columns: Callable
+
+
+def _check_program(target, theta, X, y, options, kind: ProgramCheck) -> GradCheckReport:
+    """The rows of ``CHECKERS`` for a scalar program (by columns) or a program of matrix steps (batch first)."""
     seed, rules, compiled, numpy, wrt, at, order = (options[k] for k in ("seed", "rules", "compiled", "numpy", "wrt",
                                                                         "at", "order"))
-    if matrix and order == 2:
+    if order == 2 and not kind.hessian:
         raise NotImplementedError("check_grads(order=2) is for scalar networks; Hessians of layer networks are not "
                                   "derived yet (lower the network to scalars first: symnet.lower)")
     if not target.network.params:
@@ -116,33 +129,36 @@ def _check_program(target, theta, X, y, options, matrix: bool = False) -> GradCh
                          f"give it parameters (e.g. --expr \"w*x\" --inputs x)")
     wanted = None if wrt is None else _params_only(target, resolve_wrt(target, wrt))
     if at is not None:
-        theta, X, y = (_layer_point if matrix else _point_batch)(target, at, (theta, X, y))
-    default = (random_layer_point if matrix else random_point)(target, seed)
+        theta, X, y = kind.point_at(target, at, (theta, X, y))
+    default = kind.random(target, seed)
     theta, X, y = (default[i] if v is None else v for i, v in enumerate((theta, X, y)))
-    compiled = compiled or value_and_grad(target, rules=rules, numpy=None if matrix else numpy,
+    compiled = compiled or value_and_grad(target, rules=rules, numpy=numpy if kind.hessian else None,
                                            backend="numpy")   # one point: the readable NumPy program, no compile
-    return _compare(target, compiled.checker(theta, X, y), compiled, wanted, matrix, options)
-
-
-def _compare(target, point, compiled, wanted, matrix, options) -> GradCheckReport:
-    """The report at ``point``: the Hessian's entries (order 2) or the gradient's columns, one row per entry."""
-    rules, numpy, vjp, max_ops, limit = (options[k] for k in ("rules", "numpy", "vjp", "sympy_max_ops",
-                                                               "lower_max_params"))
-    if options["order"] == 2:
-        return _check_hessian(target, point, compiled, rules, numpy, wanted, max_ops)
+    point = compiled.checker(theta, X, y)
+    if order == 2:
+        return _check_hessian(target, point, compiled, rules, numpy, wanted, options["sympy_max_ops"])
     loss, gradient = compiled(*point)
     skipped: list = []
-    if matrix:   # the matrix program against its lowering, on sampled entries of a large network
-        sampled = options["sample"] if target.network.n_params > limit else None
-        picked = _pick(compiled, wanted, sampled, options["seed"])
-        names, methods = entry_names(target.network.params, picked), LAYER_METHODS
-        columns = [gradient, *lowered_columns(skipped, target, compiled, point, numpy, vjp, limit),
-                   sampled_differences(lambda t: compiled.evaluate_value(*point[1:], t), point[0], picked)]
-    else:
-        picked = [i for i, p in enumerate(compiled.params) if wanted is None or p in wanted]
-        names, methods = [str(compiled.params[i]) for i in picked], METHODS
-        columns = scalar_columns(skipped, target, compiled, gradient, point, numpy, vjp, max_ops)
+    columns, picked, names, methods = kind.columns(target, compiled, point, wanted, options, gradient, skipped)
     return _report(columns, picked, names, loss, skipped, methods)
+
+
+def _scalar_columns(target, compiled, point, wanted, options, gradient, skipped):
+    """Backprop, ``sympy.diff``, the numeric reverse mode and finite differences, on every parameter."""
+    picked = [i for i, p in enumerate(compiled.params) if wanted is None or p in wanted]
+    columns = scalar_columns(skipped, target, compiled, gradient, point, options["numpy"], options["vjp"],
+                             options["sympy_max_ops"])
+    return columns, picked, [str(compiled.params[i]) for i in picked], METHODS
+
+
+def _matrix_columns(target, compiled, point, wanted, options, gradient, skipped):
+    """The matrix program against its lowering, on sampled entries of a large network."""
+    limit = options["lower_max_params"]
+    sampled = options["sample"] if target.network.n_params > limit else None
+    picked = _pick(compiled, wanted, sampled, options["seed"])
+    columns = [gradient, *lowered_columns(skipped, target, compiled, point, options["numpy"], options["vjp"], limit),
+               sampled_differences(lambda t: compiled.evaluate_value(*point[1:], t), point[0], picked)]
+    return columns, picked, entry_names(target.network.params, picked), LAYER_METHODS
 
 
 def _report(columns, picked, names, loss, skipped, methods) -> GradCheckReport:
@@ -247,8 +263,8 @@ def _check_whole_data(target, theta, X, y, options) -> GradCheckReport:
 
 # layout -> how a loss of that kind is checked (``symnet.numeric.kinds``): a new kind of model is one row
 CHECKERS = {
-    "columns": _check_program,
-    "batch-first": partial(_check_program, matrix=True),
+    "columns": partial(_check_program, kind=ProgramCheck(_point_batch, random_point, True, _scalar_columns)),
+    "batch-first": partial(_check_program, kind=ProgramCheck(_layer_point, random_layer_point, False, _matrix_columns)),
     "sequences": _check_sequences,
     "whole-data": _check_whole_data,
 }
