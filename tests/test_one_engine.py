@@ -4,8 +4,8 @@ Kind questions are allowed only where they are the point, and each is pinned her
 grow unseen: turning a network into its loss (``symnet.core.losses``), shape-aware printing and the
 BP1–BP4 form (``has_matrix_steps``, at most six modules), and reading or writing a one-line spec. The verbs
 take the answer from the object instead: ``network.train_defaults`` (train), the library's own refusals
-(derive), one random point by the program's shapes (check). ``symnet/numeric`` is
-being restructured on its own branch and is left out until it lands.
+(derive), one random point by the program's shapes (check), and each loss's ``layout`` word, looked up in one
+table per verb (``symnet.numeric.kinds``: ``COMPILERS``, ``CHECKERS``) in one place.
 """
 
 from __future__ import annotations
@@ -16,7 +16,15 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "symnet"
-PENDING = ("numeric",)   # its own restructuring (engine-numeric) removes its two sites
+PENDING = ()   # every module is counted
+
+# module -> why it reads a loss's ``layout`` word; a table lookup in one module is one site
+LAYOUT_QUESTIONS = {
+    "numeric/kinds.py": "the one place the verbs' tables (COMPILERS, CHECKERS) are read",
+    "learn/training.py": "a typed matrix loss descends over the whole data, without batches",
+}
+# modules whose isinstance checks validate their own argument (an attention network or its loss): not dispatch
+OWN_ARGUMENT = ("numeric/attention_check.py", "numeric/attention_compiled.py")
 
 # module -> why it asks whether a program has matrix steps
 MATRIX_QUESTIONS = {
@@ -38,8 +46,9 @@ def _modules():
 
 def test_no_module_tests_the_matrix_network_classes():
     # a network turns into its loss by its own ``loss()``, and a loss says ``is_loss``: no verb asks the class
-    pattern = re.compile(r"isinstance\([^)]*\b(LayerNetwork|LayerLoss|AttentionNetwork|AttentionLoss)\b")
-    found = {name for name, text in _modules() if pattern.search(text)}
+    pattern = re.compile(r"isinstance\([^)]*\b(LayerNetwork|LayerLoss|AttentionNetwork|AttentionLoss|ConvNetwork"
+                         r"|MatrixLoss)\b")
+    found = {name for name, text in _modules() if pattern.search(text) and name not in OWN_ARGUMENT}
     assert found == set(), found
     assert not any("is_layer_network" in text for _, text in _modules())
 
@@ -61,6 +70,78 @@ def test_no_layer_module_outside_core_and_tour():
 
 def test_at_most_six_modules_ask_about_matrix_steps():
     assert len(MATRIX_QUESTIONS) <= 6
+
+
+def test_the_layout_questions_are_the_pinned_ones():
+    pattern = re.compile(r"getattr\([^)]*[\"']layout[\"']|\.layout\s*(==|!=|\bin\b)|\[[^\]]*\.layout\]")
+    found = {name for name, text in _modules() if pattern.search(text)}
+    assert found == set(LAYOUT_QUESTIONS), sorted(found ^ set(LAYOUT_QUESTIONS))
+
+
+def test_kind_questions_are_counted():
+    # issue 18 aims at six; the two CLI printing sites (cli/common.py, cli/inspect.py) are one question asked twice
+    assert len(MATRIX_QUESTIONS) + len(LAYOUT_QUESTIONS) <= 8
+
+
+def _losses():
+    import symnet
+    from symnet.core.attention_model import attention
+    from symnet.core.convnet import convnet
+    from symnet.io.matrix_build import matrix_loss
+
+    return {"columns": symnet.seed_network(), "batch-first": symnet.layers("3-4-2"),
+            "sequences": attention(3, 2, classes=2),
+            "whole-data": matrix_loss("norm2(X*w - y)^2/N", "X=N x 2, y=N, w=2"),
+            "conv": convnet(CONV_SPEC)}
+
+
+CONV_SPEC = "conv:6x6:c3x3x2:relu:pool2:d2:softmax"
+
+
+def test_every_table_has_one_row_per_layout():
+    from symnet.numeric.codegen import COMPILERS
+    from symnet.numeric.gradcheck import CHECKERS
+    from symnet.numeric.kinds import LAYOUTS
+
+    assert tuple(COMPILERS) == tuple(CHECKERS) == LAYOUTS
+
+
+@pytest.mark.parametrize("kind", ["columns", "batch-first", "sequences", "whole-data", "conv"])
+def test_a_network_resolves_to_its_loss_and_its_row(kind):
+    from symnet.core.losses import as_loss
+    from symnet.numeric.codegen import COMPILERS
+    from symnet.numeric.gradcheck import CHECKERS
+    from symnet.numeric.kinds import dispatch
+
+    target = _losses()[kind]
+    loss, compile_kind = dispatch(COMPILERS, target, "value_and_grad")
+    assert loss == as_loss(target) and getattr(loss, "is_loss", False)
+    assert loss.layout == ("batch-first" if kind == "conv" else kind)
+    assert compile_kind is COMPILERS[loss.layout]
+    assert dispatch(CHECKERS, target, "check_grads")[1] is CHECKERS[loss.layout]
+
+
+def test_a_new_kind_is_one_row():
+    import symnet
+    from symnet.numeric.kinds import dispatch
+
+    loss, row = dispatch({"columns": "compile by columns"}, symnet.seed_network(), "verb")
+    assert (loss.name, row) == ("squared_error", "compile by columns")
+    with pytest.raises(TypeError, match="layout is one of columns; got LayerLoss with layout 'batch-first'"):
+        dispatch({"columns": "compile by columns"}, symnet.layers("3-4-2"), "verb")
+
+
+def test_a_loss_of_no_known_layout_gets_one_message():
+    import symnet
+
+    class Odd:
+        is_loss = True
+        layout = "by-diagonals"
+
+    for verb in (symnet.value_and_grad, symnet.check_grads):
+        with pytest.raises(TypeError, match=r"takes a loss whose layout is one of columns, batch-first, sequences, "
+                                            r"whole-data; got Odd with layout 'by-diagonals'"):
+            verb(Odd())
 
 
 @pytest.mark.parametrize("spec", ["seed", "mlp:2-3-1", "layers:3-4-2", "layers:3-4-1:tanh:sigmoid",

@@ -119,6 +119,7 @@ class AttentionLoss:
     """The network's steps followed by C = softmax cross-entropy of z; y is the one-hot k × 1 target."""
 
     is_loss = True          # what every verb differentiates (``as_loss``)
+    layout = "sequences"    # how it is compiled and checked (``symnet.numeric.kinds``): one matrix per sample
     network: AttentionNetwork
     name: str
     program: Program

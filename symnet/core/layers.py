@@ -114,6 +114,7 @@ class LayerLoss(Displayed):
     reads zᴸ directly, so the output activation and the loss are one stable step."""
 
     is_loss = True          # what every verb differentiates (``as_loss``)
+    layout = "batch-first"  # how it is compiled and checked (``symnet.numeric.kinds``): rows are samples
     network: LayerNetwork
     name: str
     program: Program

@@ -38,6 +38,7 @@ class Loss(Displayed):
 
     latex_inline = True     # one formula: shown inline
     is_loss = True          # what every verb differentiates (``as_loss``): losses of every kind say so
+    layout = "columns"      # how it is compiled and checked (``symnet.numeric.kinds``): X by columns
 
     network: Network
     name: str

@@ -36,6 +36,9 @@ class MatrixLoss:
     ``text`` is the expression as the parser read it back (never the user's raw text).
     """
 
+    is_loss = True          # what every verb differentiates (``as_loss``)
+    layout = "whole-data"   # how it is compiled and checked (``symnet.numeric.kinds``): no batch
+
     expr: Basic
     params: tuple[MatrixSymbol, ...]
     data: tuple[MatrixSymbol, ...]

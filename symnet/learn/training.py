@@ -114,8 +114,7 @@ def train(target, data, optimizer="adam", learning_rate=0.05, epochs=200, batch_
     >>> result.history.train_loss[-1] < 0.02
     True
     """
-    from symnet.core.matrix_expr import MatrixLoss
-    if isinstance(target, MatrixLoss):   # a typed matrix loss (issue 19): descent over the whole data
+    if getattr(target, "layout", None) == "whole-data":   # a typed matrix loss (numeric.kinds): no batches
         from symnet.learn.matrix_training import fit_matrix_loss
         return fit_matrix_loss(target, data, optimizer, learning_rate, epochs, batch_size, seed, theta0)
     if callback is not None and not callable(callback):

@@ -20,7 +20,7 @@ import numpy as np
 from sympy import Symbol
 
 from symnet.core.backprop import grad
-from symnet.core.losses import Loss, as_loss, target_range
+from symnet.core.losses import Loss, target_range
 from symnet.core.network import Network
 from symnet.core.program import Program
 from symnet.numeric.batch import BatchCheck, check_batch, params_vector  # noqa: F401 (re-exported)
@@ -28,7 +28,8 @@ from symnet.numeric.bindings import compile_steps
 from symnet.numeric.compiled import CompiledLoss
 from symnet.numeric.generation import (NUMPY, Generated, expression_function, generate,  # noqa: F401 (re-exported)
                                        mean_outputs, source)
-from symnet.numeric.layout import MatrixLayout, has_matrix_steps
+from symnet.numeric.kinds import as_target, dispatch  # noqa: F401 (as_target re-exported)
+from symnet.numeric.layout import MatrixLayout
 from symnet.numeric.printer import HELPERS, user_functions
 
 BACKENDS = ("numpy", "jax", "fused", "auto")
@@ -159,20 +160,16 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
     >>> round(value, 4), g.shape
     (0.25, (11,))
     """
-    from symnet.core.matrix_expr import MatrixLoss
-    if isinstance(target, MatrixLoss):   # a typed matrix loss (issue 19): NumPy over the whole data
-        from symnet.numeric.matrix_code import compile_matrix_loss
-        return compile_matrix_loss(target)
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; expected one of {', '.join(BACKENDS)}")
     if devices is not None and backend != "jax":
         raise ValueError(f"devices={devices!r} splits batches over JAX devices; use it with backend='jax'")
-    from symnet.numeric.attention_compiled import AttentionLoss, AttentionNetwork, compile_attention
-    if isinstance(target, (AttentionNetwork, AttentionLoss)):    # batch-first sequences (numeric.attention)
-        return compile_attention(target, backend)
-    target = as_target(target)
-    if has_matrix_steps(target.program):      # printed batch first, with ``@``
-        return _matrix_value_and_grad(target, rules, numpy, backend, devices)
+    target, compile_kind = dispatch(COMPILERS, target, "value_and_grad")   # the loss's layout picks the row
+    return compile_kind(target, rules, numpy, backend, devices)
+
+
+def _scalar_value_and_grad(target, rules, numpy, backend, devices=None) -> CompiledLoss:
+    """A scalar program compiled by columns: one NumPy call per step, jitted JAX, or fused machine code."""
     gradient = grad(target, rules=rules)
     program = gradient.program
     assignments, outputs = mean_outputs(program)
@@ -189,15 +186,18 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
     return CompiledLoss(target, gradient, generated, numpy, layout=SCALAR, why="backend='numpy' asked for")
 
 
-def as_target(target):
-    """The loss a verb works on: a loss itself, or a network's default loss (``network.loss()`` where the
-    network names one, else squared error, as ``as_loss`` says)."""
-    default = getattr(target, "loss", None)
-    if callable(default):
-        return default()
-    if isinstance(getattr(target, "program", None), Program) and hasattr(target, "network"):   # a loss
-        return target
-    return as_loss(target)
+def _sequences_value_and_grad(target, rules, numpy, backend, devices=None) -> CompiledLoss:
+    """Batch-first sequences (``numeric.attention_compiled``)."""
+    from symnet.numeric.attention_compiled import compile_attention
+
+    return compile_attention(target, backend)
+
+
+def _whole_data_value_and_grad(target, rules, numpy, backend, devices=None) -> CompiledLoss:
+    """A typed matrix loss (issue 19): NumPy over the whole data (``numeric.matrix_code``)."""
+    from symnet.numeric.matrix_code import compile_matrix_loss
+
+    return compile_matrix_loss(target)
 
 
 def _matrix_value_and_grad(target, rules, numpy, backend, devices=None) -> CompiledLoss:
@@ -260,3 +260,12 @@ def compile_network(network: Network, numpy: Mapping | None = None):
 
     predict.source = generated.source
     return predict
+
+
+# layout -> how a loss of that kind is compiled (``symnet.numeric.kinds``): a new kind of model is one row
+COMPILERS = {
+    "columns": _scalar_value_and_grad,
+    "batch-first": _matrix_value_and_grad,
+    "sequences": _sequences_value_and_grad,
+    "whole-data": _whole_data_value_and_grad,
+}

@@ -13,7 +13,9 @@ The columns other than (a) are computed in ``symnet.numeric.oracles``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -21,8 +23,8 @@ from symnet.core.layers import entries, entry_names, flat, flat_params
 from symnet.core.losses import Loss
 from symnet.core.names import resolve_point, resolve_wrt
 from symnet.core.network import Network
-from symnet.numeric.codegen import CompiledLoss, as_target, value_and_grad
-from symnet.numeric.layout import has_matrix_steps
+from symnet.numeric.codegen import CompiledLoss, value_and_grad
+from symnet.numeric.kinds import dispatch
 from symnet.numeric.gradreport import (  # noqa: F401  (re-exported: the report types live in gradreport)
     ATOL,
     METHODS,
@@ -94,18 +96,32 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
     >>> check_grads(seed_network(), order=2, wrt="theta5").methods
     ('hessian', 'hvp', 'sympy', 'finite_diff')
     """
-    from symnet.core.matrix_expr import MatrixLoss
-    if isinstance(target, MatrixLoss):   # a typed matrix loss (issue 19): vs its scalar lowering
-        from symnet.numeric.matrix_check import check_matrix_loss
-        return check_matrix_loss(target, theta, X, y, compiled=compiled, seed=seed, order=order)
     if order not in (1, 2):
         raise ValueError(f"order must be 1 (gradients) or 2 (the Hessian); got {order!r}")
-    from symnet.numeric.attention_check import AttentionLoss, AttentionNetwork, check_attention_grads
-    if isinstance(target, (AttentionNetwork, AttentionLoss)):    # sequences: numeric.attention_check
-        return check_attention_grads(target, theta, X, y, seed=seed, compiled=compiled)
-    target = as_target(target)
-    matrix = has_matrix_steps(target.program)
-    if matrix and order == 2:
+    target, check_kind = dispatch(CHECKERS, target, "check_grads")   # the loss's layout picks the row
+    return check_kind(target, theta, X, y, dict(seed=seed, rules=rules, compiled=compiled, sympy_max_ops=sympy_max_ops,
+                                                numpy=numpy, vjp=vjp, wrt=wrt, at=at, sample=sample,
+                                                lower_max_params=lower_max_params, order=order))
+
+
+@dataclass(frozen=True)
+class ProgramCheck:
+    """How ``check_grads`` checks a layout whose gradient is symnet's own backprop of ``target.program``:
+    where its point comes from (``at=`` and the random default), whether it has a Hessian and takes
+    ``numpy=``, and its columns ``(target, compiled, point, wanted, options, gradient, skipped)``
+    → ``(columns, picked, names, methods)``."""
+
+    point_at: Callable
+    random: Callable
+    hessian: bool
+    columns: Callable
+
+
+def _check_program(target, theta, X, y, options, kind: ProgramCheck) -> GradCheckReport:
+    """The rows of ``CHECKERS`` for a scalar program (by columns) or a program of matrix steps (batch first)."""
+    seed, rules, compiled, numpy, wrt, at, order = (options[k] for k in ("seed", "rules", "compiled", "numpy", "wrt",
+                                                                        "at", "order"))
+    if order == 2 and not kind.hessian:
         raise NotImplementedError("check_grads(order=2) is for scalar networks; Hessians of layer networks are not "
                                   "derived yet (lower the network to scalars first: symnet.lower)")
     if not target.network.params:
@@ -113,27 +129,36 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
                          f"give it parameters (e.g. --expr \"w*x\" --inputs x)")
     wanted = None if wrt is None else _params_only(target, resolve_wrt(target, wrt))
     if at is not None:
-        theta, X, y = (_layer_point if matrix else _point_batch)(target, at, (theta, X, y))
-    default = (random_layer_point if matrix else random_point)(target, seed)
+        theta, X, y = kind.point_at(target, at, (theta, X, y))
+    default = kind.random(target, seed)
     theta, X, y = (default[i] if v is None else v for i, v in enumerate((theta, X, y)))
-    compiled = compiled or value_and_grad(target, rules=rules, numpy=None if matrix else numpy,
+    compiled = compiled or value_and_grad(target, rules=rules, numpy=numpy if kind.hessian else None,
                                            backend="numpy")   # one point: the readable NumPy program, no compile
     point = compiled.checker(theta, X, y)
     if order == 2:
-        return _check_hessian(target, point, compiled, rules, numpy, wanted, sympy_max_ops)
+        return _check_hessian(target, point, compiled, rules, numpy, wanted, options["sympy_max_ops"])
     loss, gradient = compiled(*point)
     skipped: list = []
-    if matrix:   # the matrix program against its lowering, on sampled entries of a large network
-        sampled = sample if target.network.n_params > lower_max_params else None
-        picked = _pick(compiled, wanted, sampled, seed)
-        names, methods = entry_names(target.network.params, picked), LAYER_METHODS
-        columns = [gradient, *lowered_columns(skipped, target, compiled, point, numpy, vjp, lower_max_params),
-                   sampled_differences(lambda t: compiled.evaluate_value(*point[1:], t), point[0], picked)]
-    else:
-        picked = [i for i, p in enumerate(compiled.params) if wanted is None or p in wanted]
-        names, methods = [str(compiled.params[i]) for i in picked], METHODS
-        columns = scalar_columns(skipped, target, compiled, gradient, point, numpy, vjp, sympy_max_ops)
+    columns, picked, names, methods = kind.columns(target, compiled, point, wanted, options, gradient, skipped)
     return _report(columns, picked, names, loss, skipped, methods)
+
+
+def _scalar_columns(target, compiled, point, wanted, options, gradient, skipped):
+    """Backprop, ``sympy.diff``, the numeric reverse mode and finite differences, on every parameter."""
+    picked = [i for i, p in enumerate(compiled.params) if wanted is None or p in wanted]
+    columns = scalar_columns(skipped, target, compiled, gradient, point, options["numpy"], options["vjp"],
+                             options["sympy_max_ops"])
+    return columns, picked, [str(compiled.params[i]) for i in picked], METHODS
+
+
+def _matrix_columns(target, compiled, point, wanted, options, gradient, skipped):
+    """The matrix program against its lowering, on sampled entries of a large network."""
+    limit = options["lower_max_params"]
+    sampled = options["sample"] if target.network.n_params > limit else None
+    picked = _pick(compiled, wanted, sampled, options["seed"])
+    columns = [gradient, *lowered_columns(skipped, target, compiled, point, options["numpy"], options["vjp"], limit),
+               sampled_differences(lambda t: compiled.evaluate_value(*point[1:], t), point[0], picked)]
+    return columns, picked, entry_names(target.network.params, picked), LAYER_METHODS
 
 
 def _report(columns, picked, names, loss, skipped, methods) -> GradCheckReport:
@@ -219,3 +244,27 @@ def _pick(compiled, wanted, sample, seed) -> np.ndarray:
         return np.concatenate([np.arange(a, b) for a, b in ranges])
     per = max(1, sample // len(ranges))
     return np.sort(np.concatenate([a + rng.choice(b - a, size=min(per, b - a), replace=False) for a, b in ranges]))
+
+
+def _check_sequences(target, theta, X, y, options) -> GradCheckReport:
+    """Sequences: the attention network's own columns (``numeric.attention_check``)."""
+    from symnet.numeric.attention_check import check_attention_grads
+
+    return check_attention_grads(target, theta, X, y, seed=options["seed"], compiled=options["compiled"])
+
+
+def _check_whole_data(target, theta, X, y, options) -> GradCheckReport:
+    """A typed matrix loss (issue 19): against its scalar lowering (``numeric.matrix_check``)."""
+    from symnet.numeric.matrix_check import check_matrix_loss
+
+    return check_matrix_loss(target, theta, X, y, compiled=options["compiled"], seed=options["seed"],
+                             order=options["order"])
+
+
+# layout -> how a loss of that kind is checked (``symnet.numeric.kinds``): a new kind of model is one row
+CHECKERS = {
+    "columns": partial(_check_program, kind=ProgramCheck(_point_batch, random_point, True, _scalar_columns)),
+    "batch-first": partial(_check_program, kind=ProgramCheck(_layer_point, random_layer_point, False, _matrix_columns)),
+    "sequences": _check_sequences,
+    "whole-data": _check_whole_data,
+}

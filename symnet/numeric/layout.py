@@ -18,14 +18,8 @@ import numpy as np
 from sympy import MatrixSymbol
 
 from symnet.core.losses import target_range
-from symnet.core.matrix_rules import is_matrix_step
 from symnet.numeric.batch import BatchCheck, check_matrix_batch, labels_ok
 from symnet.numeric.bindings import called_functions, compile_steps
-
-
-def has_matrix_steps(program) -> bool:
-    """True when a program has a matrix-valued step: its code is printed batch first, with ``@``."""
-    return any(is_matrix_step(rhs) for _, rhs in program.assignments)
 
 
 @dataclass(frozen=True)
