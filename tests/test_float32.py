@@ -155,7 +155,9 @@ def test_cli_dtype_on_check_and_train(tmp_path):
     res = runner.invoke(main, ["train", "mlp:2-3-1:tanh:sigmoid", "--data", "xor", "--epochs", "3", "--quiet",
                                "--out", str(tmp_path / "run"), "--dtype", "float32", "--format", "json"])
     assert res.exit_code == 0, res.output
-    assert json.loads((tmp_path / "run" / "model.json").read_text())
+    assert json.loads((tmp_path / "run" / "model.json").read_text())["settings"]["dtype"] == "float32"
+    loaded = symnet.load(tmp_path / "run" / "model.json")
+    assert loaded.settings["dtype"] == "float32" and np.isfinite(loaded.theta).all()
     res = runner.invoke(main, ["train", "seed", "--data", "xor", "--epochs", "3", "--quiet", "--backend", "fused",
                                "--out", str(tmp_path / "fused"), "--dtype", "float32"])
     assert res.exit_code != 0 and "computes in float64" in res.output and "Traceback" not in res.output

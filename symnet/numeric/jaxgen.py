@@ -5,7 +5,8 @@ SymPy's JAX printer prints it with the stable forms and generated identifiers of
 ``jax.scipy.special`` where JAX has them. JAX is an optional extra, imported only here. This
 backend computes in float64 like NumPy (results agree to ~1e-12) by tracing and calling its jitted
 function inside JAX's scoped ``jax_enable_x64`` context (``float64``): the rest of the user's process
-keeps JAX's own default (float32 unless the user turned x64 on).
+keeps JAX's own default (float32 unless the user turned x64 on). With ``dtype="float32"`` the same
+context turns x64 off, so float32 arrays stay float32 under ``jit``.
 The jitted function takes the columns, the targets and θ as arrays, so it runs on whatever device
 JAX sees; with ``devices=D`` the batch is split over D devices by a ``NamedSharding`` over a 1-D
 ``Mesh`` (axis ``"batch"``), θ is replicated, and XLA reduces the batch means across devices
