@@ -10,9 +10,9 @@ and the ratios symnet/numpy and symnet/torch: the median of per-round ratios, th
 round by round. Only ratios measured in one run mean anything: the machine is shared and noisy.
 A second table does the same in float32 (``value_and_grad(..., dtype="float32")`` beside hand NumPy on float32
 arrays and PyTorch float32), each peer's loss and gradient checked against symnet's within float32's tolerance
-(``gradcheck.tolerances``) first. With ``--jax``, a third table: symnet's ``backend="jax"`` (θ passed to the jit as its arrays, a pytree)
-beside ``jax.jit(jax.value_and_grad(loss))`` over a pytree written by hand, both float64, both
-returning to the host (symnet: a float and a flat NumPy gradient; by hand: ``block_until_ready``).
+(``gradcheck.tolerances``) first. With ``--jax``, a third table: symnet's ``backend="jax"`` (θ passed to the
+jit as its arrays, a pytree) beside ``jax.jit(jax.value_and_grad(loss))`` over a pytree written by hand, both
+float64, both returning to the host (symnet: a float and a flat NumPy gradient; by hand: ``block_until_ready``).
 Run from the repository root:
 
     OPENBLAS_NUM_THREADS=1 python benchmarks/bench_layers.py [--repeat 7] [--jax]

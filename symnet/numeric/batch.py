@@ -148,8 +148,8 @@ class ComplexInputError(ValueError):
 
 
 def real_array(value, name: str, dtype=float) -> np.ndarray:
-    """``value`` as a float array (``dtype``: float64 unless given), refusing complex numbers (``ComplexInputError``): NumPy's float
-    conversion would drop their imaginary parts with only a warning."""
+    """``value`` as a float array (``dtype``: float64 unless given), refusing complex numbers
+    (``ComplexInputError``): NumPy's float conversion would drop their imaginary parts with only a warning."""
     array = np.asarray(value)
     if array.dtype.kind == "c" or (array.dtype == object and any(isinstance(v, complex) for v in array.flat)):
         raise ComplexInputError(f"{name} holds complex numbers; symnet computes with real numbers only "

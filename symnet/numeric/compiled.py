@@ -33,7 +33,8 @@ class CompiledLoss:
 
     Attributes: ``function`` and ``source`` (the generated code the backend runs), ``module`` (a
     standalone module), ``predict(theta, X)``, ``unflatten(theta)``, ``params``, ``shapes``, ``backend``,
-    ``dtype`` (``float64``, or ``float32``: θ, X, y, every intermediate and the gradient in it) and ``why`` (one sentence: what ``backend="auto"`` picked and why, or the explicit choice).
+    ``dtype`` (``float64``, or ``float32``: θ, X, y, every intermediate and the gradient in it) and ``why``
+    (one sentence: what ``backend="auto"`` picked and why, or the explicit choice).
     ``run(arguments, y, theta)`` is the backend's call on checked data (``arguments`` as the layout
     arranges X); ``checker`` is the hot-path batch check.
     """
