@@ -1,6 +1,6 @@
 """Layer networks: symnet's compiled matrix gradient beside hand-written NumPy backprop and PyTorch.
 
-For 784-128-10 and 64-32-10 (ReLU, softmax cross-entropy) at batch 256, float64, one BLAS thread:
+For 784-128-10 and 64-32-10 (ReLU, softmax cross-entropy) at batch 256, float64 (then float32), one BLAS thread:
   build s     symnet's layers() + grad + compile (the whole symbolic pipeline)
   symnet ms   one mean loss + gradient through the public call ``fn(theta, X, y)`` (checks, flat θ in,
               flat gradient out)
@@ -8,9 +8,11 @@ For 784-128-10 and 64-32-10 (ReLU, softmax cross-entropy) at batch 256, float64,
   torch ms    PyTorch (one thread) forward + backward, if torch is importable
 and the ratios symnet/numpy and symnet/torch: the median of per-round ratios, the calls alternating
 round by round. Only ratios measured in one run mean anything: the machine is shared and noisy.
-With ``--jax``, a second table: symnet's ``backend="jax"`` (θ passed to the jit as its arrays, a pytree)
-beside ``jax.jit(jax.value_and_grad(loss))`` over a pytree written by hand, both float64, both
-returning to the host (symnet: a float and a flat NumPy gradient; by hand: ``block_until_ready``).
+A second table does the same in float32 (``value_and_grad(..., dtype="float32")`` beside hand NumPy on float32
+arrays and PyTorch float32), each peer's loss and gradient checked against symnet's within float32's tolerance
+(``gradcheck.tolerances``) first. With ``--jax``, a third table: symnet's ``backend="jax"`` (θ passed to the
+jit as its arrays, a pytree) beside ``jax.jit(jax.value_and_grad(loss))`` over a pytree written by hand, both
+float64, both returning to the host (symnet: a float and a flat NumPy gradient; by hand: ``block_until_ready``).
 Run from the repository root:
 
     OPENBLAS_NUM_THREADS=1 python benchmarks/bench_layers.py [--repeat 7] [--jax]
@@ -32,6 +34,7 @@ from bench_backends import rounds_of  # noqa: E402
 
 from symnet.core.layers import layers  # noqa: E402
 from symnet.numeric.codegen import value_and_grad  # noqa: E402
+from symnet.numeric.gradcheck import tolerances  # noqa: E402
 
 BATCH = 256
 SIZES = ("784-128-10", "64-32-10")
@@ -70,18 +73,20 @@ def torch_step(torch, X, labels, params):
     return loss
 
 
-def row(spec: str, repeat: int, rng) -> dict:
+def row(spec: str, repeat: int, rng, dtype: str = "float64") -> dict:
     start = time.perf_counter()
-    fn = value_and_grad(layers(spec), backend="numpy")
+    fn = value_and_grad(layers(spec), backend="numpy", dtype=dtype)
     build = time.perf_counter() - start
     sizes = fn.network.sizes
-    theta = rng.normal(scale=0.05, size=fn.network.n_params)
-    X = rng.normal(size=(BATCH, sizes[0]))
+    theta = rng.normal(scale=0.05, size=fn.network.n_params).astype(dtype)
+    X = rng.normal(size=(BATCH, sizes[0])).astype(dtype)
     y = rng.integers(0, sizes[-1], size=BATCH)
-    Y = np.eye(sizes[-1])[y]
+    Y = np.eye(sizes[-1], dtype=dtype)[y]
     arrays = [a.copy() for a in fn.unflatten(theta)]
     ours, hand = fn.evaluate_batch(X, y, theta), hand_numpy(X, Y, *arrays)
-    assert abs(ours[0] - hand[0]) < 1e-10 and np.allclose(ours[1], hand[1], atol=1e-12), "gradients differ"
+    rtol, atol = (1e-10, 1e-12) if dtype == "float64" else tolerances(dtype)
+    assert ours[1].dtype == hand[1].dtype == np.dtype(dtype), "a peer left the dtype"
+    assert abs(ours[0] - hand[0]) < atol and np.allclose(ours[1], hand[1], rtol=rtol, atol=atol), "gradients differ"
     calls = {"symnet": lambda: fn(theta, X, y), "numpy": lambda: hand_numpy(X, Y, *arrays)}
     try:
         import torch
@@ -89,9 +94,11 @@ def row(spec: str, repeat: int, rng) -> dict:
         torch = None
     if torch is not None:
         torch.set_num_threads(1)
-        params = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in arrays]
+        params = [torch.tensor(a, dtype=getattr(torch, dtype), requires_grad=True) for a in arrays]
         Xt, labels = torch.tensor(X), torch.tensor(y)
-        assert abs(torch_step(torch, Xt, labels, params).item() - ours[0]) < 1e-10
+        assert abs(torch_step(torch, Xt, labels, params).item() - ours[0]) < (1e-10 if dtype == "float64" else atol)
+        grads = np.concatenate([p.grad.numpy().ravel() for p in params])
+        assert np.allclose(grads, ours[1], rtol=rtol, atol=max(atol, 1e-12)), "torch's gradient differs"
         calls["torch"] = lambda: torch_step(torch, Xt, labels, params)
     ms, ratios = interleaved_ms(calls, repeat)
     return {"network": spec, "params": fn.network.n_params, "build": build, "ms": ms, "ratios": ratios}
@@ -130,6 +137,14 @@ def jax_row(spec: str, repeat: int, rng) -> dict:
     return {"network": spec, "ms": ms, "ratios": ratios}
 
 
+def print_row(r: dict) -> None:
+    ms, ratios = r["ms"], r["ratios"]
+    torch_ms = f"{ms['torch']:.3f}" if "torch" in ms else "—"
+    ratio = f"{ratios['torch']:.2f}" if "torch" in ratios else "—"
+    print(f"{r['network']:<12} {r['params']:>7} {r['build']:>8.3f} {ms['symnet']:>10.3f} {ms['numpy']:>9.3f} "
+          f"{torch_ms:>9} {ratios['numpy']:>7.2f} {ratio:>9}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
@@ -138,14 +153,10 @@ def main() -> None:
     rng = np.random.default_rng(0)
     head = f"{'network':<12} {'params':>7} {'build s':>8} {'symnet ms':>10} {'numpy ms':>9} {'torch ms':>9} " \
            f"{'sym/np':>7} {'sym/torch':>9}"
-    print(f"batch {BATCH}, float64, one thread\n{head}\n{'-' * len(head)}")
-    for spec in SIZES:
-        r = row(spec, args.repeat, rng)
-        ms, ratios = r["ms"], r["ratios"]
-        torch_ms = f"{ms['torch']:.3f}" if "torch" in ms else "—"
-        ratio = f"{ratios['torch']:.2f}" if "torch" in ratios else "—"
-        print(f"{r['network']:<12} {r['params']:>7} {r['build']:>8.3f} {ms['symnet']:>10.3f} {ms['numpy']:>9.3f} "
-              f"{torch_ms:>9} {ratios['numpy']:>7.2f} {ratio:>9}")
+    for dtype in ("float64", "float32"):
+        print(f"{'' if dtype == 'float64' else chr(10)}batch {BATCH}, {dtype}, one thread\n{head}\n{'-' * len(head)}")
+        for spec in SIZES:
+            print_row(row(spec, args.repeat, rng, dtype))
     if args.jax:
         print(f"\n{'network':<12} {'symnet jax ms':>13} {'jax.jit ms':>10} {'sym/jax':>7}")
         for spec in SIZES:

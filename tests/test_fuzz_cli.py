@@ -105,7 +105,9 @@ def tables(command, out):
                                  "--expanded": FLAG, "--seed": numbers(), "--batch": numbers(),
                                  "--lang": st.sampled_from(("en", "zh", "fr")), "--no-check": FLAG,
                                  "--abstract": FLAG, "-o": st.just(out),
-                                 "--order": st.sampled_from(("1", "2", "3", "x"))})
+                                 "--order": st.sampled_from(("1", "2", "3", "x")),
+                                 **({"--dtype": st.sampled_from(("float32", "float64", "float16"))}
+                                    if command == "check" else {})})
     if command == "graph":  # never a picture format: drawing is slow, and not what is fuzzed here
         return {"--wrt": st.sampled_from(NAMES), "--dpi": numbers(), "--timeout": numbers(),
                 "--lang": st.sampled_from(("en", "zh", "de")), "--loss": SYMBOLIC["--loss"],
@@ -116,6 +118,7 @@ def tables(command, out):
                 "--batch-size": numbers(), "--seed": numbers(), "--validation": numbers(), "--clip": numbers(),
                 "--loss": SYMBOLIC["--loss"], "--timeout": numbers(), "--activation": SYMBOLIC["--activation"],
                 "--backend": st.sampled_from(("numpy", "jax", "fused", "gpu")), "--devices": numbers(),
+                "--dtype": st.sampled_from(("float32", "float64", "half")),
                 "--format": st.sampled_from(("text", "json", "xml")), "--ascii": FLAG, "--lang": LANG,
                 "--shapes": MATRIX["--shapes"]}
     if command == "descend":

@@ -14,6 +14,7 @@ from .common import (
     EXIT_CHECK_FAILED,
     Command,
     ascii_option,
+    dtype_option,
     echo_out,
     emit,
     examples,
@@ -52,12 +53,14 @@ from .records import check_record, dumps, number
 @click.option("--order", type=click.IntRange(1, 2), default=1, show_default=True,
               help="2: compare every second derivative ∂²L/∂θᵢ∂θⱼ (i ≤ j) instead: compiled Hessian, "
                    "Hessian-vector products, sympy.diff twice, differences of the gradient.")
+@dtype_option
 @format_option("json", choices=("unicode", "text", "markdown"))
 @timeout_option
 @ascii_option
 @lang_option(expose=False)
 @handle_errors
-def check(network, expr, inputs, params, activation, loss_name, at, seed, batch, wrt, order, fmt, timeout, ascii):
+def check(network, expr, inputs, params, activation, loss_name, at, seed, batch, wrt, order, dtype, fmt, timeout,
+          ascii):
     """Compare four gradients (backprop, sympy.diff, numeric reverse mode, finite differences).
 
     \b
@@ -65,14 +68,15 @@ def check(network, expr, inputs, params, activation, loss_name, at, seed, batch,
     gradient is not finite at the point. --order 2 compares the Hessian's entries
     four ways instead (sympy.diff twice is the slow one: the seed network's 66
     entries take about half a minute; --wrt theta5 checks six). --format json
-    prints the table for scripts.
+    prints the table for scripts. --dtype float32 checks the float32 backprop
+    against the float64 oracles, with float32's tolerances.
     """
     preload(numeric=True)
     with time_limit(timeout, "the gradient check", "name fewer parameters with --wrt, or give a larger --timeout"):
         net = load_network(network, expr, inputs, params, activation)
         target = make_loss(net, loss_name)
         theta, X, y = point_arrays(target, parse_point(at, target)) if at else random_check_point(target, seed, batch)
-        report = quiet_check(target, theta, X, y, seed, order, parse_wrt(wrt, target) or None)
+        report = quiet_check(target, theta, X, y, seed, order, parse_wrt(wrt, target) or None, dtype)
     require_finite(report)
     if fmt == "json":
         emit(dumps(check_record(report, target, theta, X)), None, ascii, "json")
@@ -110,7 +114,7 @@ def _cols(symbol) -> int:
     return int(getattr(symbol, "shape", (1, 1))[1])
 
 
-def quiet_check(target, theta, X, y, seed: int, order: int = 1, wrt=None):
+def quiet_check(target, theta, X, y, seed: int, order: int = 1, wrt=None, dtype="float64"):
     """``check_grads`` with NumPy's warnings (log of a negative number, …) silenced: the report says it."""
     import warnings
 
@@ -120,7 +124,7 @@ def quiet_check(target, theta, X, y, seed: int, order: int = 1, wrt=None):
 
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        return check_grads(target, theta, X, y, seed=seed, order=order, wrt=wrt)
+        return check_grads(target, theta, X, y, seed=seed, order=order, wrt=wrt, dtype=dtype)
 
 
 def require_finite(report) -> None:

@@ -46,7 +46,7 @@ def check_record(report, target, theta, X) -> dict:
     rows name their entries: ``W1_2_1``). With ``order`` 2 the rows are
     ``second_derivatives["a,b"]`` (i ≤ j), by hessian, hvp, sympy and finite_diff.
     """
-    from symnet.numeric.gradcheck import ATOL, METHODS, RTOL
+    from symnet.numeric.gradcheck import METHODS
 
     net = target.network
     methods, order = report.methods, report.order   # order 2: hessian, hvp, sympy, finite_diff
@@ -54,7 +54,7 @@ def check_record(report, target, theta, X) -> dict:
                         "ok": row.ok} for row in report.rows}
     return {"network": getattr(net, "spec", None) or str(net), "loss": str(target.display), "loss_name": target.name,
             "ok": report.ok, "mean_loss": number(report.loss), "order": order,
-            "rtol": RTOL, "atol": ATOL, "methods": list(methods), "batch": len(X),
+            "rtol": report.tolerance[0], "atol": report.tolerance[1], "methods": list(methods), "batch": len(X),
             "theta": _theta_record(net.params, theta),
             "gradients" if order == 1 else "second_derivatives": rows,
             "skipped": [{"method": m, "reason": r} for m, r in report.skipped]}

@@ -17,6 +17,7 @@ from .common import (
     FiniteFloat,
     ascii_option,
     check_deadline,
+    dtype_option,
     echo_err,
     echo_out,
     emit,
@@ -91,6 +92,7 @@ DATA_HELP = ("xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or
                    "fused (one machine-code loop compiled through LLVM; scalar networks).")
 @click.option("--devices", type=click.IntRange(min=1), default=None, metavar="N",
               help="With --backend jax: split each batch over N devices (data parallel; default one).")
+@dtype_option
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), metavar="DIR",
               help="Folder for model.json, loss.csv and the figures.")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
@@ -100,7 +102,8 @@ DATA_HELP = ("xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or
 @lang_option(expose=False)
 @handle_errors
 def train(network, expr, inputs, params, activation, data_spec, target, samples, noise, loss_name, optimizer, epochs,
-          learning_rate, batch_size, seed, validation, clip, quiet, backend, devices, out_dir, fmt, timeout, ascii):
+          learning_rate, batch_size, seed, validation, clip, quiet, backend, devices, dtype, out_dir, fmt, timeout,
+          ascii):
     """Train NETWORK on a data set by gradient descent, θ ← θ − η·∂L/∂θ.
 
     \b
@@ -122,7 +125,7 @@ def train(network, expr, inputs, params, activation, data_spec, target, samples,
     settings = dict(data_spec=data_spec, target=target, samples=samples, noise=noise, loss_name=loss_name,
                     optimizer=optimizer, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size, seed=seed,
                     validation=validation, clip=clip, quiet=quiet or fmt == "json", ascii=ascii, placement=placement,
-                    keep=keep)
+                    keep=keep, dtype=dtype)
     with ExitStack() as stack:  # the run folder is swapped in on leaving it: after the time limit, never cut short
         with time_limit(timeout, "training", "use fewer epochs, fewer samples or a larger --timeout"):
             net = load_network(network, expr, inputs, params, activation)
@@ -194,7 +197,7 @@ def _train_run(net, out_dir, stack, s, fmt) -> str:
                             seed=s["seed"], validation=test if held_out else s["validation"], clip=s["clip"],
                             loss=None if loss_defaulted() else s["loss_name"], progress=False if s["quiet"] else None,
                             callback=check_deadline, backend=s["placement"][0], devices=s["placement"][1],
-                            weight_decay=d.weight_decay, schedule=d.schedule,
+                            weight_decay=d.weight_decay, schedule=d.schedule, dtype=s["dtype"],
                             accuracy=_classifies(net, data) if held_out else None)
     if standardise is not None:
         result = replace(result, mean=standardise[0], scale=standardise[1])

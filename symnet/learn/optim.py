@@ -82,7 +82,7 @@ class Momentum:
 
     def init(self, theta: np.ndarray) -> MomentumState:
         """v = 0."""
-        return MomentumState(np.zeros_like(theta, dtype=float))
+        return MomentumState(np.zeros_like(theta, dtype=state_type(theta)))
 
     def step(self, theta: np.ndarray, grad: np.ndarray, state: MomentumState) -> tuple[np.ndarray, MomentumState]:
         """One update: returns the new θ and the new velocity."""
@@ -122,7 +122,7 @@ class Adam:
 
     def init(self, theta: np.ndarray) -> AdamState:
         """t = 0, m = v = 0."""
-        zeros = np.zeros_like(theta, dtype=float)
+        zeros = np.zeros_like(theta, dtype=state_type(theta))
         return AdamState(0, zeros, zeros.copy())
 
     def step(self, theta: np.ndarray, grad: np.ndarray, state: AdamState) -> tuple[np.ndarray, AdamState]:
@@ -269,3 +269,8 @@ def bind_newton(opt: Newton, loss, fn, train_set, theta0: np.ndarray, mask: np.n
         return fn.evaluate_columns(columns, y, full(part))[0]
 
     return opt.bind(curvature, value)
+
+
+def state_type(theta: np.ndarray):
+    """The optimiser's state in θ's own float type (float32 stays float32), float64 for anything else."""
+    return np.float32 if np.asarray(theta).dtype == np.float32 else float

@@ -90,7 +90,7 @@ def _decay_vector(fn, decay: float):
         return None
     parts = [np.full(int(np.prod(shape)), float(len(shape) == 2 or (shape == () and not str(p).startswith("b"))))
              for p, shape in zip(fn.params, fn.shapes)]
-    return decay * np.concatenate(parts)
+    return (decay * np.concatenate(parts)).astype(getattr(fn, "dtype", np.float64), copy=False)
 
 
 def _as_dataset(data, n_inputs, what) -> Dataset:

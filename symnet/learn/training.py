@@ -66,7 +66,7 @@ class TrainingDiverged(SymnetError, ValueError):
 def train(target, data, optimizer="adam", learning_rate=0.05, epochs=200, batch_size=None, seed=0, theta0=None,
           trainable=None, validation=None, clip=None, loss=None, progress=None, log_every=None,
           callback=None, backend="auto", devices=None, weight_decay=0.0, schedule="constant", accuracy=None,
-          blas_threads=1) -> TrainResult:
+          blas_threads=1, dtype="float64") -> TrainResult:
     """Fit θ by gradient descent on the mean loss; the same arguments give the same θ, bit for bit.
 
     Args:
@@ -95,6 +95,8 @@ def train(target, data, optimizer="adam", learning_rate=0.05, epochs=200, batch_
         backend: where the gradient runs: "auto" (the default: the fastest measured for the network, see
             ``value_and_grad``), "numpy", "jax" (jitted, float64) or "fused" (one LLVM-compiled loop).
         devices: with backend="jax", split each batch over this many devices (data parallel).
+        dtype: "float64" (the default) or "float32": θ, the data, the gradients and the optimiser's state in it
+            (NumPy or JAX; see ``value_and_grad``).
         weight_decay: λ of the L2 penalty ½λ‖W‖² on the weights (not the biases b…, bˡ).
         schedule: "constant" (η throughout) or "linear" (η·(1 − e/E) in epoch e of E, decaying to 0).
         accuracy: record the accuracy per epoch (None: when the loss is a classifier's, cross-entropy).
@@ -124,7 +126,7 @@ def train(target, data, optimizer="adam", learning_rate=0.05, epochs=200, batch_
     if blas_threads is not None:
         blas_threads = integer(blas_threads, "blas_threads", at_least=1)
     lossobj, loop, theta, settings = _prepare(target, data, optimizer, learning_rate, epochs, batch_size, seed,
-                                              theta0, trainable, validation, clip, loss, (backend, devices),
+                                              theta0, trainable, validation, clip, loss, (backend, devices, dtype),
                                               (weight_decay, schedule, accuracy))
     report, close = _reporter(progress, log_every, settings["epochs"])
     try:
@@ -138,7 +140,7 @@ def train(target, data, optimizer="adam", learning_rate=0.05, epochs=200, batch_
 
 
 def _prepare(target, data, optimizer, learning_rate, epochs, batch_size, seed, theta0, trainable, validation, clip,
-             loss, placement=("numpy", None), options=(0.0, "constant", None)):
+             loss, placement=("numpy", None, "float64"), options=(0.0, "constant", None)):
     """Check every argument of ``train``, then compile the gradient program: (loss, loop, θ₀, settings)."""
     lossobj = _resolve_loss(target, loss)
     n_inputs, names = input_width(lossobj.network), tuple(str(p) for p in lossobj.network.params)
@@ -158,11 +160,12 @@ def _prepare(target, data, optimizer, learning_rate, epochs, batch_size, seed, t
     opt = get_optimizer(optimizer, learning_rate)
     from symnet.numeric.codegen import value_and_grad
 
-    backend, devices = placement
-    fn = value_and_grad(lossobj, backend=backend, devices=devices)
+    backend, devices, dtype = placement
+    fn = value_and_grad(lossobj, backend=backend, devices=devices, dtype=dtype)
     _check_sets(fn, train_set, val_set)     # labels and widths by the compiled loss's own rules, before θ exists
     rng = np.random.default_rng(seed)
-    theta, (mask, trained) = initial_theta(fn, rng, theta0, names), _trainable_index(lossobj, trainable, fn)
+    theta = initial_theta(fn, rng, theta0, names).astype(float_type(fn), copy=False)
+    mask, trained = _trainable_index(lossobj, trainable, fn)
     accuracy = lossobj.name in CLASSIFIER_LOSSES if accuracy is None else accuracy
     loop = _Loop(fn, opt, names, mask, clip, train_set, val_set, batch_size, rng,
                  _decay_vector(fn, decay), schedule == "linear", accuracy)
@@ -177,6 +180,8 @@ def _prepare(target, data, optimizer, learning_rate, epochs, batch_size, seed, t
         settings["backend"] = loop.fn.backend
     if backend == "jax":
         settings["devices"] = devices or 1
+    if float_type(fn) != np.float64:
+        settings["dtype"] = float_type(fn).name
     return lossobj, loop, theta, settings
 
 
@@ -209,7 +214,7 @@ class _Loop:
 
     def run(self, theta, epochs, report, callback):
         start, state = time.perf_counter(), self.opt.init(theta[self.mask])
-        X, y = self._buffer(self.train_set.X), self.train_set.y
+        X, y = self._buffer(self.train_set.X), self.train_set.y.astype(float_type(self.fn), copy=False)
         full = self.batch_size is None or self.batch_size >= len(y)
         value, grad = self._value_and_grad(theta, X, y, 0)
         record = _Record([value])
@@ -234,7 +239,7 @@ class _Loop:
     def _buffer(self, X) -> np.ndarray:
         """X in the memory order the generated function reads fastest: its columns contiguous for a scalar
         program (one argument per input), its rows for a matrix program (one batch-first argument)."""
-        rows = np.ascontiguousarray(X)
+        rows = np.ascontiguousarray(X, dtype=float_type(self.fn))
         return rows if self.fn.layout.arguments(rows).flags.c_contiguous else np.asfortranarray(X)
 
     def _epoch(self, opt, theta, state, epoch, X, y, shuffled):
@@ -304,8 +309,14 @@ class _Record:
 
 def _mean_value_and_grad(fn, theta, X, y):
     """``fn`` on the batch X without re-validating the (already checked) batch at every step."""
+    dtype = float_type(fn)
     with np.errstate(all="ignore"):  # overflow shows up as a non-finite loss: TrainingDiverged says where
-        return fn.evaluate_batch(X, y, theta)
+        return fn.evaluate_batch(X.astype(dtype, copy=False), y.astype(dtype, copy=False), theta)
+
+
+def float_type(fn) -> np.dtype:
+    """What the compiled loss computes in (float64 unless it was compiled with ``dtype="float32"``)."""
+    return np.dtype(getattr(fn, "dtype", np.float64))
 
 
 LOWER_RATE = "lower the learning rate, set clip=…, or standardise the data"

@@ -24,6 +24,19 @@ from symnet.core.names import resolve_point
 vdot = np.vdot  # flattens; BLAS ddot raises no floating-point warning on inf or NaN
 isfinite = math.isfinite
 MAX_SHAPES = 16  # shapes remembered per compiled function (a training loop needs two or three)
+DTYPES = ("float64", "float32")
+
+
+def resolve_dtype(dtype) -> np.dtype:
+    """The floating-point type a compiled loss computes in: ``"float64"`` (the default) or ``"float32"``
+    (a name, ``numpy.float32`` or a NumPy dtype); ``ValueError`` naming the two for anything else."""
+    try:
+        name = np.dtype(dtype).name if dtype is not None and not isinstance(dtype, bool) else None
+    except (TypeError, ValueError):
+        name = None
+    if name not in DTYPES:
+        raise ValueError(f"dtype must be 'float64' (the default) or 'float32'; got {dtype!r}")
+    return np.dtype(name)
 
 
 class BatchCheck:
@@ -36,8 +49,9 @@ class BatchCheck:
     """
 
     def __init__(self, params: Sequence[Symbol] = (), inputs: Sequence[Symbol] = (), full=None, every=None,
-                 targets=None):
+                 targets=None, dtype=np.float64):
         params, inputs = tuple(params), tuple(inputs)
+        self.dtype = np.dtype(dtype)   # θ, X and y come out in it (float64 unless the compiled loss says float32)
         self.full = full or (lambda theta, X, y: check_batch(params, inputs, theta, X, y, targets))
         if targets is not None and every is None:
             every = lambda y: targets_within(y, targets[1])  # noqa: E731
@@ -45,23 +59,26 @@ class BatchCheck:
 
     def __call__(self, theta, X, y):
         try:
-            theta, X = real_array(theta, "theta"), real_array(X, "X")
-            y = None if y is None else real_array(y, "y")
+            theta, X = real_array(theta, "theta", self.dtype), real_array(X, "X", self.dtype)
+            y = None if y is None else real_array(y, "y", self.dtype)
         except (TypeError, ValueError):
             return self.full(theta, X, y)  # raises, saying what was wrong
         if (theta.shape, X.shape, None if y is None else y.shape) not in self.shapes:
             return self._first(theta, X, y)
         total = vdot(theta, theta) + vdot(X, X) + (0.0 if y is None else vdot(y, y))
         if not isfinite(total) or (self.every is not None and y is not None and not self.every(y)):
-            return self.full(theta, X, y)  # NaN or inf: some value is not finite, or y's values are wrong
+            return self._cast(self.full(theta, X, y))  # NaN or inf: some value is not finite, or y's are wrong
         return theta, (X if X.ndim == 2 else X[:, None]), y
 
     def _first(self, theta, X, y):
-        checked = self.full(theta, X, y)
+        checked = self._cast(self.full(theta, X, y))
         if len(self.shapes) >= MAX_SHAPES:
             self.shapes.clear()
         self.shapes.add((theta.shape, X.shape, None if y is None else y.shape))
         return checked
+
+    def _cast(self, checked):
+        return tuple(None if a is None else a.astype(self.dtype, copy=False) for a in checked)
 
 
 def check_batch(params, inputs, theta, X, y, targets=None):
@@ -130,14 +147,14 @@ class ComplexInputError(ValueError):
     """An array of complex numbers where symnet takes real ones."""
 
 
-def real_array(value, name: str) -> np.ndarray:
-    """``value`` as a float array, refusing complex numbers (``ComplexInputError``): NumPy's float
-    conversion would drop their imaginary parts with only a warning."""
+def real_array(value, name: str, dtype=float) -> np.ndarray:
+    """``value`` as a float array (``dtype``: float64 unless given), refusing complex numbers
+    (``ComplexInputError``): NumPy's float conversion would drop their imaginary parts with only a warning."""
     array = np.asarray(value)
     if array.dtype.kind == "c" or (array.dtype == object and any(isinstance(v, complex) for v in array.flat)):
         raise ComplexInputError(f"{name} holds complex numbers; symnet computes with real numbers only "
                                 f"(pass {name}.real if the imaginary parts are meant to be dropped)")
-    return array.astype(float, copy=False)
+    return array.astype(dtype, copy=False)
 
 
 def params_vector(params: Sequence[Symbol], values: Mapping) -> np.ndarray:

@@ -35,6 +35,7 @@ from symnet.numeric.printer import HELPERS, user_functions
 BACKENDS = ("numpy", "jax", "fused", "auto")
 AUTO_FUSED = "scalar program: LLVM machine code (fused)"
 AUTO_LAYERS = "layer network: BLAS matrix code (numpy)"
+AUTO_FLOAT32 = "float32: NumPy (the fused LLVM backend computes in float64)"
 NUMPY_FUNCTIONS = {name: fn for name, (fn, _) in HELPERS.items()}
 
 
@@ -60,10 +61,11 @@ class ScalarLayout:
     """How a scalar program's generated function takes its data: X by columns, θ one number per symbol."""
 
     def runner(self, compiled):
-        return numpy_runner(compiled.generated.function)
+        return numpy_runner(compiled.generated.function, compiled.dtype)
 
     def checker(self, compiled) -> BatchCheck:
-        return BatchCheck(compiled.params, compiled.inputs, targets=target_range(compiled.loss.name))
+        return BatchCheck(compiled.params, compiled.inputs, targets=target_range(compiled.loss.name),
+                          dtype=compiled.dtype)
 
     def arguments(self, X):
         return X.T
@@ -78,7 +80,7 @@ class ScalarLayout:
         return {p.name: float(t) for p, t in zip(compiled.params, theta)}
 
     def targets(self, compiled, y, n) -> np.ndarray:
-        return np.asarray(y, dtype=float).reshape(n)
+        return np.asarray(y, dtype=compiled.dtype).reshape(n)
 
     def value(self, compiled, X, y, theta) -> float:
         return compiled.run(X.T, y, theta)[0]
@@ -117,18 +119,20 @@ def call_generated(function, columns, y, theta):
                         f"or an _imp_ on its class") from None
 
 
-def numpy_runner(function):
-    """``run(columns, y, theta) -> (mean loss, gradient)`` for a generated NumPy function with the means inside."""
+def numpy_runner(function, dtype=np.float64):
+    """``run(columns, y, theta) -> (mean loss, gradient)`` for a generated NumPy function with the means inside
+    (the gradient in ``dtype``: a float32 batch's steps stay float32, θ entering as Python floats, which NumPy
+    does not let upcast an array)."""
 
     def run(columns, y, theta):
         values = call_generated(function, columns, y, theta)
-        return float(values[0]), np.array(values[1:], dtype=float)
+        return float(values[0]), np.array(values[1:], dtype=dtype)
 
     return run
 
 
 def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: Mapping | None = None,
-                   backend: str = "auto", devices: int | None = None) -> CompiledLoss:
+                   backend: str = "auto", devices: int | None = None, dtype="float64") -> CompiledLoss:
     """Compile a loss to ``(theta, X, y) -> (mean loss, ∂(mean loss)/∂theta)``.
 
     Args:
@@ -149,6 +153,9 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
             ``per_sample=True`` always runs the NumPy code.
         devices: with ``backend="jax"``, split each batch over this many of the devices JAX sees
             (data parallel; default: one device).
+        dtype: ``"float64"`` (the default) or ``"float32"``: θ, X, y, every intermediate and the gradient in
+            it (``fn.dtype``), on NumPy and JAX, for scalar and layer networks. ``backend="fused"`` computes in
+            float64 and refuses float32; ``"auto"`` then picks NumPy.
 
     Returns:
         A ``CompiledLoss``, whatever the network's steps (scalars or matrices).
@@ -165,10 +172,10 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
     if devices is not None and backend != "jax":
         raise ValueError(f"devices={devices!r} splits batches over JAX devices; use it with backend='jax'")
     target, compile_kind = dispatch(COMPILERS, target, "value_and_grad")   # the loss's layout picks the row
-    return compile_kind(target, rules, numpy, backend, devices)
+    return compile_kind(target, rules, numpy, backend, devices, float_type(target, backend, dtype))
 
 
-def _scalar_value_and_grad(target, rules, numpy, backend, devices=None) -> CompiledLoss:
+def _scalar_value_and_grad(target, rules, numpy, backend, devices=None, dtype=np.float64) -> CompiledLoss:
     """A scalar program compiled by columns: one NumPy call per step, jitted JAX, or fused machine code."""
     gradient = grad(target, rules=rules)
     program = gradient.program
@@ -178,29 +185,46 @@ def _scalar_value_and_grad(target, rules, numpy, backend, devices=None) -> Compi
         from symnet.numeric.jaxgen import jax_runner, jax_target
 
         generated = generate(args, outputs, assignments, "value_and_grad", numpy, jax_target())
-        return CompiledLoss(target, gradient, generated, numpy, backend, jax_runner(generated.function, devices),
-                            layout=SCALAR, why="backend='jax' asked for")
+        return CompiledLoss(target, gradient, generated, numpy, backend,
+                            jax_runner(generated.function, devices, dtype), layout=SCALAR,
+                            why="backend='jax' asked for", dtype=dtype)
     generated = generate(args, outputs, assignments, "value_and_grad", numpy)
-    if backend in ("fused", "auto"):
+    if backend in ("fused", "auto") and dtype == np.float64:
         return _fused(target, gradient, generated, numpy, auto=backend == "auto")
-    return CompiledLoss(target, gradient, generated, numpy, layout=SCALAR, why="backend='numpy' asked for")
+    return CompiledLoss(target, gradient, generated, numpy, layout=SCALAR, dtype=dtype,
+                        why=AUTO_FLOAT32 if backend == "auto" else "backend='numpy' asked for")
 
 
-def _sequences_value_and_grad(target, rules, numpy, backend, devices=None) -> CompiledLoss:
+def float_type(target, backend: str, dtype) -> np.dtype:
+    """``dtype`` checked against what the backend and the kind of network compute in (``ValueError`` if not)."""
+    from symnet.numeric.batch import resolve_dtype
+
+    dtype = resolve_dtype(dtype)
+    if dtype == np.float64:
+        return dtype
+    if backend == "fused":
+        raise ValueError("backend='fused' computes in float64; use backend='numpy' (or 'jax') for float32")
+    if target.layout not in ("columns", "batch-first"):     # the loss (``kinds.dispatch`` resolved it)
+        raise ValueError(f"dtype='float32' is for scalar and layer networks; {type(target).__name__} computes in "
+                         f"float64: drop dtype=")
+    return dtype
+
+
+def _sequences_value_and_grad(target, rules, numpy, backend, devices=None, dtype=None) -> CompiledLoss:
     """Batch-first sequences (``numeric.attention_compiled``)."""
     from symnet.numeric.attention_compiled import compile_attention
 
     return compile_attention(target, backend)
 
 
-def _whole_data_value_and_grad(target, rules, numpy, backend, devices=None) -> CompiledLoss:
+def _whole_data_value_and_grad(target, rules, numpy, backend, devices=None, dtype=None) -> CompiledLoss:
     """A typed matrix loss (issue 19): NumPy over the whole data (``numeric.matrix_code``)."""
     from symnet.numeric.matrix_code import compile_matrix_loss
 
     return compile_matrix_loss(target)
 
 
-def _matrix_value_and_grad(target, rules, numpy, backend, devices=None) -> CompiledLoss:
+def _matrix_value_and_grad(target, rules, numpy, backend, devices=None, dtype=np.float64) -> CompiledLoss:
     """A program of matrix steps compiled batch first: BLAS matrix products (NumPy), or jitted (JAX)."""
     if numpy:
         raise ValueError("numpy= names NumPy forms of functions symnet does not know; a layer network's "
@@ -214,7 +238,8 @@ def _matrix_value_and_grad(target, rules, numpy, backend, devices=None) -> Compi
     function = compile_steps(program, list(program.outputs), "value_and_grad")
     generated = Generated(function, source(function), (), (), ())
     predictor = compile_steps(net, list(net.outputs), "predict", sum_batch=False)
-    compiled = CompiledLoss(target, gradient, generated, layout=MatrixLayout.of(target.network, predictor, generated),
+    compiled = CompiledLoss(target, gradient, generated, dtype=dtype,
+                            layout=MatrixLayout.of(target.network, predictor, generated, dtype),
                             why=AUTO_LAYERS if backend == "auto" else f"backend={backend!r} asked for")
     if backend == "jax":  # the same matrix program, jitted; the batch split over ``devices``
         from symnet.numeric.jaxgen import matrix_jax

@@ -32,8 +32,9 @@ class CompiledLoss:
     target per row (class labels, or N × k targets, for a layer network with k outputs).
 
     Attributes: ``function`` and ``source`` (the generated code the backend runs), ``module`` (a
-    standalone module), ``predict(theta, X)``, ``unflatten(theta)``, ``params``, ``shapes``, ``backend``
-    and ``why`` (one sentence: what ``backend="auto"`` picked and why, or the explicit choice).
+    standalone module), ``predict(theta, X)``, ``unflatten(theta)``, ``params``, ``shapes``, ``backend``,
+    ``dtype`` (``float64``, or ``float32``: θ, X, y, every intermediate and the gradient in it) and ``why``
+    (one sentence: what ``backend="auto"`` picked and why, or the explicit choice).
     ``run(arguments, y, theta)`` is the backend's call on checked data (``arguments`` as the layout
     arranges X); ``checker`` is the hot-path batch check.
     """
@@ -48,6 +49,7 @@ class CompiledLoss:
     layout: object = field(default=None, repr=False, compare=False)
     devices: tuple = field(default=(), repr=False, compare=False)
     why: str = field(default="", compare=False)        # one sentence: why this backend runs it
+    dtype: np.dtype = field(default=np.dtype("float64"), compare=False)   # what θ, X, y and the gradient are in
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self):

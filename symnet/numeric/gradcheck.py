@@ -8,6 +8,11 @@ overflows (e^3500 over e^3500), in SymPy's arbitrary precision; (c) the numeric 
     |a − b| ≤ atol + rtol · max(|a|, |b|),   rtol = 1e-6,   atol = 1e-8 · max(1, |L|).
 
 (A pure relative error fails falsely where gradients are tiny, e.g. ~1e-298 in saturated sigmoids.)
+With ``dtype="float32"`` column (a) runs in float32 at the point rounded to float32, the other columns stay
+float64 (finite differences in float64 are the oracle), and the tolerances follow float32's ε: written
+as powers of float64's ε (rtol ≈ ε^(3/8), atol ≈ ε^(1/2)), the same powers of float32's ε give
+
+    rtol = 1e-6 · (ε₃₂/ε₆₄)^(3/8) ≈ 1.9e-3,   atol = 1e-8 · (ε₃₂/ε₆₄)^(1/2) ≈ 2.3e-4.
 The columns other than (a) are computed in ``symnet.numeric.oracles``.
 """
 
@@ -55,7 +60,7 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
                 compiled: CompiledLoss | None = None, sympy_max_ops: int = SYMPY_MAX_OPS,
                 numpy: Mapping | None = None, vjp: Mapping | None = None, wrt=None,
                 at: Mapping | None = None, sample: int = SAMPLE,
-                lower_max_params: int = LOWER_MAX_PARAMS, order: int = 1) -> GradCheckReport:
+                lower_max_params: int = LOWER_MAX_PARAMS, order: int = 1, dtype="float64") -> GradCheckReport:
     """Compare four independent gradients of the mean loss at one point, for any network (``order=2``:
     its Hessian, scalar networks).
 
@@ -86,6 +91,8 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
             ways: the compiled Hessian (tangent sweeps over the gradient program), the Hessian-vector
             product with eⱼ, ``sympy.diff`` twice (small networks) and central differences of the
             compiled gradient (``compiled``, when given).
+        dtype: ``"float32"`` checks the float32 gradient (column (a)) against the float64 oracles, with the
+            tolerances scaled to float32's ε (``tolerances``); scalar and layer networks, order 1.
 
     Returns:
         A ``GradCheckReport``; ``report.ok`` tells whether all the computed columns agree.
@@ -99,9 +106,10 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
     if order not in (1, 2):
         raise ValueError(f"order must be 1 (gradients) or 2 (the Hessian); got {order!r}")
     target, check_kind = dispatch(CHECKERS, target, "check_grads")   # the loss's layout picks the row
+    dtype = float_type(target, order, dtype)
     return check_kind(target, theta, X, y, dict(seed=seed, rules=rules, compiled=compiled, sympy_max_ops=sympy_max_ops,
                                                 numpy=numpy, vjp=vjp, wrt=wrt, at=at, sample=sample,
-                                                lower_max_params=lower_max_params, order=order))
+                                                lower_max_params=lower_max_params, order=order, dtype=dtype))
 
 
 @dataclass(frozen=True)
@@ -119,8 +127,8 @@ class ProgramCheck:
 
 def _check_program(target, theta, X, y, options, kind: ProgramCheck) -> GradCheckReport:
     """The rows of ``CHECKERS`` for a scalar program (by columns) or a program of matrix steps (batch first)."""
-    seed, rules, compiled, numpy, wrt, at, order = (options[k] for k in ("seed", "rules", "compiled", "numpy", "wrt",
-                                                                        "at", "order"))
+    seed, rules, compiled, numpy, wrt, at, order, dtype = (options[k] for k in ("seed", "rules", "compiled", "numpy",
+                                                                               "wrt", "at", "order", "dtype"))
     if order == 2 and not kind.hessian:
         raise NotImplementedError("check_grads(order=2) is for scalar networks; Hessians of layer networks are not "
                                   "derived yet (lower the network to scalars first: symnet.lower)")
@@ -134,13 +142,17 @@ def _check_program(target, theta, X, y, options, kind: ProgramCheck) -> GradChec
     theta, X, y = (default[i] if v is None else v for i, v in enumerate((theta, X, y)))
     compiled = compiled or value_and_grad(target, rules=rules, numpy=numpy if kind.hessian else None,
                                            backend="numpy")   # one point: the readable NumPy program, no compile
-    point = compiled.checker(theta, X, y)
+    point = rounded(compiled.checker(theta, X, y), dtype)
     if order == 2:
         return _check_hessian(target, point, compiled, rules, numpy, wanted, options["sympy_max_ops"])
     loss, gradient = compiled(*point)
+    if dtype != np.float64:     # column (a) in float32; the oracles stay float64
+        narrow = value_and_grad(target, rules=rules, numpy=numpy if kind.hessian else None, backend="numpy",
+                                dtype=dtype)
+        gradient = narrow(*point)[1].astype(float)
     skipped: list = []
     columns, picked, names, methods = kind.columns(target, compiled, point, wanted, options, gradient, skipped)
-    return _report(columns, picked, names, loss, skipped, methods)
+    return _report(columns, picked, names, loss, skipped, methods, tolerances(dtype))
 
 
 def _scalar_columns(target, compiled, point, wanted, options, gradient, skipped):
@@ -161,12 +173,35 @@ def _matrix_columns(target, compiled, point, wanted, options, gradient, skipped)
     return columns, picked, entry_names(target.network.params, picked), LAYER_METHODS
 
 
-def _report(columns, picked, names, loss, skipped, methods) -> GradCheckReport:
+def tolerances(dtype="float64") -> tuple[float, float]:
+    """(rtol, atol) for gradients computed in ``dtype``: float64's (1e-6, 1e-8) carried to its ε (module text)."""
+    ratio = np.finfo(dtype).eps / np.finfo(np.float64).eps
+    return float(RTOL * ratio ** 0.375), float(ATOL * ratio ** 0.5)
+
+
+def float_type(target, order: int, dtype) -> np.dtype:
+    """``dtype`` checked (``ValueError``): float32 is checked for scalar and layer networks, gradients only."""
+    from symnet.numeric.codegen import float_type as compiled_type
+
+    dtype = compiled_type(target, "numpy", dtype)
+    if dtype != np.float64 and order == 2:
+        raise ValueError("check_grads(order=2) compares Hessians in float64; drop dtype='float32'")
+    return dtype
+
+
+def rounded(point, dtype) -> tuple:
+    """The checked point with θ and X rounded to ``dtype`` (kept float64), so every column sees the same numbers."""
+    if dtype == np.float64:
+        return point
+    return tuple(None if a is None else a.astype(dtype).astype(float) for a in point)
+
+
+def _report(columns, picked, names, loss, skipped, methods, tolerance=(RTOL, ATOL)) -> GradCheckReport:
     """One row per picked entry; a full-length column is cut to the picked entries (sampled ones are already)."""
     columns = [None if c is None else c if len(c) == len(picked) else np.asarray(c)[picked] for c in columns]
-    rows = tuple(agreement_row(names[k], [None if c is None else float(c[k]) for c in columns], loss)
+    rows = tuple(agreement_row(names[k], [None if c is None else float(c[k]) for c in columns], loss, tolerance)
                  for k in range(len(picked)))
-    return GradCheckReport(rows, float(loss), tuple(skipped), methods)
+    return GradCheckReport(rows, float(loss), tuple(skipped), methods, tolerance=tuple(tolerance))
 
 
 def random_layer_point(target, seed: int = 0, batch: int = 8):

@@ -41,6 +41,7 @@ class GradCheckReport:
     skipped: tuple[tuple[str, str], ...]   # (method, reason)
     methods: tuple[str, ...] = METHODS     # the column names, in the order of each row's values
     order: int = 1                         # 2: rows are Hessian entries, param "a,b" for ∂²L/∂a∂b
+    tolerance: tuple[float, float] = (RTOL, ATOL)   # (rtol, atol): float64's, or float32's (gradcheck.tolerances)
 
     @property
     def ok(self) -> bool:
@@ -78,10 +79,11 @@ class GradCheckReport:
         return markdown(self)
 
 
-def agreement_row(param: str, values: list, loss: float) -> GradCheckRow:
-    """A row: the values of every method (None where skipped), the largest pairwise gap, the verdict."""
+def agreement_row(param: str, values: list, loss: float, tolerance=(RTOL, ATOL)) -> GradCheckRow:
+    """A row: the values of every method (None where skipped), the largest pairwise gap, the verdict
+    (``tolerance``: (rtol, atol), float64's unless ``gradcheck.tolerances`` gives another dtype's)."""
     present = [v for v in values if v is not None]
     pairs = list(combinations(present, 2))
     max_error = max((abs(a - b) for a, b in pairs), default=0.0)
-    ok = all(is_close(a, b, abs(loss), RTOL, ATOL) for a, b in pairs)
+    ok = all(is_close(a, b, abs(loss), *tolerance) for a, b in pairs)
     return GradCheckRow(param, tuple(values), max_error if np.isfinite(max_error) else float("inf"), ok)

@@ -5,7 +5,8 @@ SymPy's JAX printer prints it with the stable forms and generated identifiers of
 ``jax.scipy.special`` where JAX has them. JAX is an optional extra, imported only here. This
 backend computes in float64 like NumPy (results agree to ~1e-12) by tracing and calling its jitted
 function inside JAX's scoped ``jax_enable_x64`` context (``float64``): the rest of the user's process
-keeps JAX's own default (float32 unless the user turned x64 on).
+keeps JAX's own default (float32 unless the user turned x64 on). With ``dtype="float32"`` the same
+context turns x64 off, so float32 arrays stay float32 under ``jit``.
 The jitted function takes the columns, the targets and θ as arrays, so it runs on whatever device
 JAX sees; with ``devices=D`` the batch is split over D devices by a ``NamedSharding`` over a 1-D
 ``Mesh`` (axis ``"batch"``), θ is replicated, and XLA reduces the batch means across devices
@@ -39,16 +40,19 @@ def _jax():
     return jax
 
 
-def float64(jax):
-    """A context in which JAX computes in float64 (``jax_enable_x64``), for this thread only.
+def float64(jax, dtype=np.float64):
+    """A context in which JAX computes in float64 (``jax_enable_x64``), for this thread only; for float32
+    (``dtype``) JAX's own default, x64 off (``jax.enable_x64(False)``), so float32 arrays stay float32.
 
     The flag is scoped, never switched on for the process: ``jax.enable_x64(True)`` (recent JAX) or
     ``jax.experimental.enable_x64()`` (older JAX); both restore the user's setting on exit.
     """
+    wide = np.dtype(dtype) == np.float64
     scoped = getattr(jax, "enable_x64", None)
     if callable(scoped):
-        return scoped(True)
-    return importlib.import_module("jax.experimental").enable_x64()
+        return scoped(wide)
+    experimental = importlib.import_module("jax.experimental")
+    return experimental.enable_x64() if wide else experimental.disable_x64()
 
 
 class JaxCodePrinter(StableForms, BatchFirst, JaxPrinter):
@@ -75,7 +79,7 @@ def jax_target() -> Target:
     return Target(printer, {"jax": jax}, {"sigmoid": (jax.nn.sigmoid, "from jax.nn import sigmoid")}, "jax")
 
 
-def jax_runner(function, devices: int | None = None):
+def jax_runner(function, devices: int | None = None, dtype=np.float64):
     """``run(columns, y, theta) -> (mean loss, gradient)``: the generated function under ``jax.jit``.
 
     With ``devices`` the batch (the columns' second axis, y's only axis) is split over that many devices.
@@ -85,9 +89,9 @@ def jax_runner(function, devices: int | None = None):
 
     def packed(columns, y, theta):
         values = function(*columns, y, *theta)
-        return values[0], jnp.stack([jnp.asarray(v, dtype=jnp.float64) for v in values[1:]])
+        return values[0], jnp.stack([jnp.asarray(v, dtype=dtype) for v in values[1:]])
 
-    return sharded_runner(jax, packed, mesh_devices(jax, devices), (1, 0))
+    return sharded_runner(jax, packed, mesh_devices(jax, devices), (1, 0), dtype)
 
 
 def mesh_devices(jax, devices):
@@ -107,7 +111,7 @@ def jax_devices(devices: int | None = None) -> list:
     return mesh_devices(_jax(), devices)
 
 
-def sharded_runner(jax, packed, devices, batch_axes):
+def sharded_runner(jax, packed, devices, batch_axes, dtype=np.float64):
     """``run(*batch, theta) -> (float loss, NumPy gradient)``: ``packed`` jitted, the batch split over ``devices``.
 
     ``batch_axes`` gives, per batch argument, the axis that runs over samples; θ and the gradient are one array
@@ -117,13 +121,13 @@ def sharded_runner(jax, packed, devices, batch_axes):
         jitted = jax.jit(packed)
 
         def run_one(*args):
-            with float64(jax):      # traced and called in float64; the user's JAX default is left alone
+            with float64(jax, dtype):   # traced and called in float64 (or float32); the user's default left alone
                 loss, grad = jitted(*(_host(a) for a in args))
                 return float(loss), _host(grad)
 
         run_one.jitted, run_one.split, run_one.mesh = jitted, None, None
         return run_one
-    return _mesh_runner(jax, packed, devices, batch_axes)
+    return _mesh_runner(jax, packed, devices, batch_axes, dtype)
 
 
 def _host(value):
@@ -131,7 +135,7 @@ def _host(value):
     return [np.asarray(v) for v in value] if isinstance(value, list) else np.asarray(value)
 
 
-def _mesh_runner(jax, packed, devices, batch_axes):
+def _mesh_runner(jax, packed, devices, batch_axes, dtype=np.float64):
     """``sharded_runner`` over several devices: the batch split along ``batch_axes``, θ and results replicated."""
     from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
@@ -144,7 +148,7 @@ def _mesh_runner(jax, packed, devices, batch_axes):
         *batch, theta = args
         n = np.shape(batch[0])[batch_axes[0]]
         places = split if n % len(devices) == 0 else [replicated] * len(batch)
-        with float64(jax):          # placed, traced and called in float64 (see ``float64``)
+        with float64(jax, dtype):   # placed, traced and called in float64 or float32 (see ``float64``)
             placed = [jax.device_put(np.asarray(a), p) for a, p in zip(batch, places)]
             loss, grad = jitted(*placed, jax.device_put(_host(theta), replicated))
             return float(loss), _host(grad)
@@ -172,7 +176,7 @@ def matrix_jax(compiled, devices: int | None = None):
         n = X.shape[0]
         return total / n, [g / n for g in grads]
 
-    sharded = sharded_runner(jax, pytree, chosen, (0, 0))
+    sharded = sharded_runner(jax, pytree, chosen, (0, 0), compiled.dtype)
     targets, unflatten = compiled.layout.targets, compiled.layout.unflatten
 
     def run(X, y, theta):   # the one compiled type: .function and .source are JAX's; predict stays NumPy

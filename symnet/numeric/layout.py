@@ -37,14 +37,14 @@ class MatrixLayout:
     one_hot: np.ndarray = field(repr=False)
 
     @classmethod
-    def of(cls, network, predictor, numpy) -> MatrixLayout:
+    def of(cls, network, predictor, numpy, dtype=np.float64) -> MatrixLayout:
         slices, offset = [], 0
         for p in network.params:
             shape = array_shape(p)
             size = int(np.prod(shape))
             slices.append((offset, offset + size, shape))
             offset += size
-        return cls(network, predictor, numpy, tuple(slices), np.eye(network.sizes[-1]))
+        return cls(network, predictor, numpy, tuple(slices), np.eye(network.sizes[-1], dtype=dtype))  # rows: one-hot
 
     def runner(self, compiled):
         return matrix_runner(compiled.generated.function, self)
@@ -53,9 +53,9 @@ class MatrixLayout:
         """The hot-path check: shapes once per shape, finiteness by one dot product, labels by min and max."""
         full = lambda theta, X, y: check_matrix_batch(compiled, theta, X, y)  # noqa: E731
         if self.network.output_activation != "softmax":
-            return BatchCheck(full=full, targets=target_range(compiled.loss.name))
+            return BatchCheck(full=full, targets=target_range(compiled.loss.name), dtype=compiled.dtype)
         k = self.network.sizes[-1]
-        return BatchCheck(full=full, every=lambda y: labels_ok(y, k))
+        return BatchCheck(full=full, every=lambda y: labels_ok(y, k), dtype=compiled.dtype)
 
     def arguments(self, X):
         return X
@@ -71,10 +71,10 @@ class MatrixLayout:
 
     def targets(self, compiled, y, n) -> np.ndarray:
         """y as an N × n_L array: labels one-hot for a softmax output, a column for one output."""
-        y = np.asarray(y, dtype=float)
+        y = np.asarray(y)
         if y.ndim == 1 and self.network.output_activation == "softmax":
             return self.one_hot.take(y.astype(np.intp), axis=0)
-        return y.reshape(n, self.network.sizes[-1])
+        return y.astype(self.one_hot.dtype, copy=False).reshape(n, self.network.sizes[-1])
 
     def value(self, compiled, X, y, theta) -> float:
         """The mean loss from the forward steps alone (compiled on first use)."""
@@ -98,6 +98,7 @@ class MatrixLayout:
 
     def predict(self, compiled, theta, X) -> np.ndarray:
         theta, X, _ = check_matrix_batch(compiled, theta, X, None)
+        theta, X = theta.astype(compiled.dtype, copy=False), X.astype(compiled.dtype, copy=False)
         with np.errstate(over="ignore", under="ignore"):
             return self.predictor(X, *self.unflatten(compiled, theta))[0]
 
