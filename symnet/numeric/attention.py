@@ -56,7 +56,21 @@ class BatchTotal(Basic):
     """Σₙ of a per-sample matrix over the batch: a parameter's adjoint."""
 
 
-class AttentionPrinter(NumPyPrinter):
+class RowWiseCode:
+    """Printer methods for the row-wise steps of ``core.attention`` (softmax, log softmax, row sums along the last
+    axis): shared by the attention printer and the typed matrix losses' printer (``matrix_printer``)."""
+
+    def _print_RowSoftmax(self, expr):
+        return f"row_softmax({self._print(expr.args[0])})"
+
+    def _print_LogSoftmax(self, expr):
+        return f"log_softmax({self._print(expr.args[0])})"
+
+    def _print_RowTotal(self, expr):   # broadcasts along the row wherever it is added
+        return f"{self._wrap(expr.args[0])}.sum(axis=-1, keepdims=True)"
+
+
+class AttentionPrinter(RowWiseCode, NumPyPrinter):
     """Per-sample matrix expressions as batch-first NumPy; ``batch`` names the symbols with one value per sample."""
 
     def __init__(self, batch, settings=None):
@@ -89,14 +103,6 @@ class AttentionPrinter(NumPyPrinter):
     def _print_HadamardProduct(self, expr):
         return " * ".join(self._wrap(a) for a in expr.args)
 
-    def _print_RowSoftmax(self, expr):
-        return f"row_softmax({self._print(expr.args[0])})"
-
-    def _print_LogSoftmax(self, expr):
-        return f"log_softmax({self._print(expr.args[0])})"
-
-    def _print_RowTotal(self, expr):   # broadcasts along the row wherever it is added
-        return f"{self._wrap(expr.args[0])}.sum(axis=-1, keepdims=True)"
 
     def _print_Softmax(self, expr):
         return f"column_softmax({self._print(expr.args[0])})"

@@ -9,8 +9,10 @@ from __future__ import annotations
 from sympy import MatrixSymbol, Symbol
 from sympy.printing.numpy import NumPyPrinter
 
+from symnet.numeric.attention import RowWiseCode
 
-class MatrixExprPrinter(NumPyPrinter):
+
+class MatrixExprPrinter(RowWiseCode, NumPyPrinter):
     """Whole-data matrix expressions as NumPy: columns are (n, 1) arrays, products ``@``, ⊙ ``*``."""
 
     def _print_MatrixSymbol(self, expr):
@@ -63,15 +65,6 @@ class MatrixExprPrinter(NumPyPrinter):
 
     def _print_ActivationPrime(self, expr):
         return f"d_{expr.name}({self._print(expr.args[1])}, {self._print(expr.args[2])})"
-
-    def _print_RowSoftmax(self, expr):
-        return f"row_softmax({self._print(expr.args[0])})"
-
-    def _print_LogSoftmax(self, expr):
-        return f"log_softmax({self._print(expr.args[0])})"
-
-    def _print_RowTotal(self, expr):   # broadcasts along the row wherever it is added
-        return f"{self._wrap(expr.args[0])}.sum(axis=-1, keepdims=True)"
 
     def _print_Scale(self, expr):
         return f"{self._wrap(expr.args[0])}*{self._wrap(expr.args[1])}"
