@@ -72,8 +72,9 @@ def _typed(lang: str) -> Formula:
     text, shapes = RIDGE
     ridge = symnet.loss(text, shapes=shapes)
     gradient = ridge.gradient()
-    return Formula(t("models_typed", lang, expr=text, shapes=shapes), report(ridge, gradient, lang=lang),
-                   report(ridge, gradient, "latex", lang=lang))
+    lines = report(ridge, gradient, "latex", lang=lang).split(" \\\\\n")
+    aligned = " \\\\\n".join(line if "&" in line else "& " + line for line in lines)   # the shapes: left, not right
+    return Formula(t("models_typed", lang, expr=text, shapes=shapes), report(ridge, gradient, lang=lang), aligned)
 
 
 def _check_table(lang: str) -> Table:
@@ -85,8 +86,8 @@ def _check_table(lang: str) -> Table:
     for net in twins:
         report = symnet.check_grads(net, seed=0)
         gap = max(row.max_error for row in report.rows)
-        rows.append((net.spec, str(net.n_params), ", ".join(report.methods), f"{gap:.1e}",
-                     t("check_ok" if report.ok else "check_bad", lang)))
+        methods = ", ".join(t(f"method_{m}", lang) for m in report.methods)
+        rows.append((net.spec, str(net.n_params), methods, f"{gap:.1e}", t("check_ok" if report.ok else "check_bad", lang)))
     header = tuple(t(k, lang) for k in ("h_network", "h_params", "models_h_methods", "models_h_gap", "models_h_verdict"))
     return Table(t("models_check", lang), header, tuple(rows))
 
