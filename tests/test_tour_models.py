@@ -37,7 +37,7 @@ def table_rows(md: str, caption: str) -> list[dict]:
     first = next(i for i, line in enumerate(lines) if line.startswith("|"))
     table = [line for line in itertools.takewhile(lambda line: line.startswith("|"), lines[first:])]
     header = [c.strip() for c in table[0].strip("|").split("|")]
-    return [dict(zip(header, (c.strip() for c in row.strip("|").split("|")))) for row in table[2:]]
+    return [dict(zip(header, (c.strip().strip("`") for c in row.strip("|").split("|")))) for row in table[2:]]
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +106,13 @@ def test_the_figures_are_written_and_shown(zh_section):
         assert (out / name).read_bytes()[:8] == PNG_MAGIC
     html = (out / "index.html").read_text(encoding="utf-8")
     assert all(f'<img src="{name}"' in html for name in FIGURES)
+    assert f"<code>{models.CONV_SPEC}</code>" in html and f"<td class=\"word\"><code>{models.CONV_TWIN}" in html
+
+
+def test_the_listings_have_a_phone_setting_a_size_smaller_with_shapes_on_rows_of_their_own():
+    sweep = models._sweep(symnet.convnet(models.SWEEP_SPEC), "caption")
+    assert sweep.narrow.startswith("\\scriptsize \\begin{aligned}") and "&& " not in sweep.narrow
+    assert sweep.narrow.count("&\\qquad") >= sweep.latex.count("&&") and "&&" in sweep.latex
 
 
 def test_the_conv_figures_have_no_english_words_left_in_chinese():

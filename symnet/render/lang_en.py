@@ -355,14 +355,14 @@ EN = {
                  "kernel, ∂C/∂X = δ ∗full rot180(K); the bias collects δ over the pixels. Max pooling sends δ back to "
                  "the largest entry of each window (its argmax), and flatten reshapes it. The network below has two "
                  "convolutions, so both statements appear.",
-    "models_p3": "The digits CNN {spec} ({params} parameters, against 10,810 for the dense network above) trains "
+    "models_p3": "The digits CNN `{spec}` ({params} parameters, against 10,810 for the dense network above) trains "
                  "for {epochs} epochs on the {n_train} training images here ({seconds} s) and classifies "
                  "{accuracy}% of the {n_test} held-out images correctly; trained for 20 epochs with the same seed it "
                  "reaches 98.6% (docs/convolution.md). Below: its learned 3 × 3 filters, the feature maps they make "
                  "of one test digit, and the test digits it still gets wrong.",
     "models_p4": "An attention head computes Q = XW_Q, K = XW_K, V = XW_V and A = softmax(QKᵀ/√d_k) row by row, "
                  "then O = AV. Softmax's Jacobian, row by row, is diag(a) − aaᵀ; multiplied out it becomes "
-                 "a ⊙ (g − rowsum(a ⊙ g)), the rule symnet uses for every row at once. {spec} ({params} parameters) "
+                 "a ⊙ (g − rowsum(a ⊙ g)), the rule symnet uses for every row at once. `{spec}` ({params} parameters) "
                  "learns to find, among five candidates, the one whose key matches a query and to output its class: "
                  "after {epochs} epochs ({seconds} s) it answers {accuracy}% of {n_test} new sequences correctly. "
                  "The heat map shows where each token attends; the query's row (top) should light up on the boxed "
@@ -370,11 +370,11 @@ EN = {
     "models_p5": "A model need not be built from layers: typed as a formula of matrices with declared shapes, it is "
                  "read by symnet's own parser (never eval), derived by the same sweep and printed in closed form. "
                  "Ridge regression gives (2/N)Xᵀ(Xw − y) + 2λw, with its shape (see docs/howto/type-your-model.md).",
-    "models_conv_sweep": "The forward steps and the derived backward steps of {spec}, one matrix a line with its "
+    "models_conv_sweep": "The forward steps and the derived backward steps of `{spec}`, one matrix a line with its "
                          "shape (an image of C channels is stored as C·H rows of W numbers):",
-    "models_attention_sweep": "The forward steps and the derived backward steps of the attention head {spec}:",
+    "models_attention_sweep": "The forward steps and the derived backward steps of the attention head `{spec}`:",
     "models_softmax_rows": "Softmax by rows, derived: from its Jacobian diag(a) − aaᵀ to a ⊙ (g − rowsum(a ⊙ g)):",
-    "models_typed": "A model typed as text, {expr} with shapes {shapes}, and its gradient:",
+    "models_typed": "A model typed as text, `{expr}` with shapes `{shapes}`, and its gradient:",
     "models_check": "Each gradient four ways (matrix sweep, lowered code, numeric reverse mode, finite differences) "
                     "on a small twin with the same steps, at a random point.",
     "models_h_methods": "compared",

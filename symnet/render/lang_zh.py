@@ -312,23 +312,23 @@ ZH = {
                  "是该层输入与 δ 的互相关，∂C/∂K = X ⋆ δ；输入的梯度是 δ 与翻转后卷积核的完全卷积，"
                  "∂C/∂X = δ ∗full rot180(K)；偏置把 δ 在各像素上求和。最大池化把 δ 送回每个窗口中最大的那个元素"
                  "（argmax），flatten 把它变回原来的形状。下面的网络有两个卷积层，所以两个结论都会出现。",
-    "models_p3": "手写数字卷积网络 {spec}（{params} 个参数，上一节的全连接网络有 10,810 个）在这里用 {n_train} 张训练"
+    "models_p3": "手写数字卷积网络 `{spec}`（{params} 个参数，上一节的全连接网络有 10,810 个）在这里用 {n_train} 张训练"
                  "图像训练 {epochs} 轮（{seconds} 秒），把留出的 {n_test} 张图像中的 {accuracy}% 分对了；用同一个种子训练 "
                  "20 轮可达 98.6%（docs/convolution.zh.md）。下面依次是它学到的 3 × 3 滤波器、这些滤波器对一张测试数字"
                  "生成的特征图，以及它仍然分错的测试数字。",
     "models_p4": "注意力头计算 Q = XW_Q、K = XW_K、V = XW_V，逐行计算 A = softmax(QKᵀ/√d_k)，再得 O = AV。"
                  "softmax 每一行的雅可比矩阵是 diag(a) − aaᵀ；乘开后化为 a ⊙ (g − rowsum(a ⊙ g))，这就是 symnet "
-                 "对所有行一起使用的规则。{spec}（{params} 个参数）学习在五个候选中找出键与查询相匹配的那一个，并输出"
+                 "对所有行一起使用的规则。`{spec}`（{params} 个参数）学习在五个候选中找出键与查询相匹配的那一个，并输出"
                  "它的类别：训练 {epochs} 轮（{seconds} 秒）后，它对 {n_test} 个新序列答对了 {accuracy}%。热图显示每个"
                  "词元把注意力放在哪里；查询那一行（最上面）应在方框标出的候选上最亮。",
     "models_p5": "模型不必由层搭成：把它写成带形状声明的矩阵公式，symnet 用自己的解析器读入（绝不用 eval），用同一次"
                  "扫描求导，并以闭式打印。岭回归得到 (2/N)Xᵀ(Xw − y) + 2λw 及其形状（见 "
                  "docs/howto/type-your-model.zh.md）。",
-    "models_conv_sweep": "{spec} 的前向各步与推导出的反向各步，每行一个矩阵，右边是它的形状（C 个通道的图像存为 C·H "
+    "models_conv_sweep": "`{spec}` 的前向各步与推导出的反向各步，每行一个矩阵，右边是它的形状（C 个通道的图像存为 C·H "
                          "行、每行 W 个数）：",
-    "models_attention_sweep": "注意力头 {spec} 的前向各步与推导出的反向各步：",
+    "models_attention_sweep": "注意力头 `{spec}` 的前向各步与推导出的反向各步：",
     "models_softmax_rows": "按行 softmax 的推导：从雅可比矩阵 diag(a) − aaᵀ 到 a ⊙ (g − rowsum(a ⊙ g))：",
-    "models_typed": "写成文本的模型 {expr}，形状为 {shapes}，以及它的梯度：",
+    "models_typed": "写成文本的模型 `{expr}`，形状为 `{shapes}`，以及它的梯度：",
     "models_check": "每个梯度用四种方法计算（矩阵扫描、降级后的代码、数值反向模式、有限差分），对象是步骤相同的小型"
                     "孪生网络，取一个随机点。",
     "models_h_methods": "比较的方法",

@@ -24,6 +24,7 @@ ATTENTION_TWIN = (3, 4, 2, 2)
 ATTENTION_EPOCHS, ATTENTION_SEED = 5, 0
 N_SEQUENCES = (3000, 1000)           # training and test sequences
 HEAT_PANELS = 3
+SMALLER = 0.7                        # \scriptsize: a phone's listings, so the widest row fits 420 px
 RIDGE = ("norm2(X*w - y)^2/N + lam*norm2(w)^2", "X=N x 3, y=N, w=3")
 
 
@@ -53,15 +54,27 @@ def _sweep(network, caption: str) -> Formula:
     from symnet import grad, show
 
     gradient = grad(network)
-    return Formula(caption, show(gradient, "unicode"), show(gradient, "latex"))
+    latex = show(gradient, "latex")
+    return Formula(caption, show(gradient, "unicode"), latex, phone(latex))
+
+
+def phone(latex: str) -> str:
+    r"""A listing's setting for a phone: each row's shape or reason on a row of its own, a size smaller.
+
+    >>> print(phone(r"\begin{aligned}a &= b && 2 \times 1\end{aligned}"))
+    \scriptsize \begin{aligned}a &= b  \\ &\qquad 2 \times 1\end{aligned}
+    """
+    from symnet.tour.breaking import NARROW, narrow
+
+    return "\\scriptsize " + narrow(latex, int(NARROW / SMALLER))
 
 
 def _softmax_rows(lang: str) -> Formula:
     """softmax by rows: from its Jacobian diag(a) − aaᵀ to a ⊙ (g − rowsum(a ⊙ g)), step by step."""
     from symnet.render.attention import softmax_row_derivation
 
-    return Formula(t("models_softmax_rows", lang), softmax_row_derivation("text", lang),
-                   softmax_row_derivation("latex", lang))
+    latex = softmax_row_derivation("latex", lang)
+    return Formula(t("models_softmax_rows", lang), softmax_row_derivation("text", lang), latex, phone(latex))
 
 
 def _typed(lang: str) -> Formula:
@@ -87,7 +100,8 @@ def _check_table(lang: str) -> Table:
         report = symnet.check_grads(net, seed=0)
         gap = max(row.max_error for row in report.rows)
         methods = ", ".join(t(f"method_{m}", lang) for m in report.methods)
-        rows.append((net.spec, str(net.n_params), methods, f"{gap:.1e}", t("check_ok" if report.ok else "check_bad", lang)))
+        verdict = t("check_ok" if report.ok else "check_bad", lang)
+        rows.append((f"`{net.spec}`", str(net.n_params), methods, f"{gap:.1e}", verdict))
     header = tuple(t(k, lang) for k in ("h_network", "h_params", "models_h_methods", "models_h_gap", "models_h_verdict"))
     return Table(t("models_check", lang), header, tuple(rows))
 
@@ -154,6 +168,6 @@ def _run_words(fit, net) -> dict:
 def _training_table(fits, lang: str) -> Table:
     header = tuple(t(k, lang) for k in ("h_network", "h_params", "h_epochs", "layers_h_train", "layers_h_test",
                                         "layers_h_seconds"))
-    rows = tuple((s["network"], f"{s['parameters']:,}", str(s["epochs"]), f"{100 * s['train_accuracy']:.1f}%",
+    rows = tuple((f"`{s['network']}`", f"{s['parameters']:,}", str(s["epochs"]), f"{100 * s['train_accuracy']:.1f}%",
                   f"{100 * s['test_accuracy']:.1f}%", f"{s['seconds']:.2f}") for s in (f.summary for f in fits))
     return Table(t("models_table", lang), header, rows)
