@@ -375,7 +375,8 @@ EN = {
     "models_attention_sweep": "The forward steps and the derived backward steps of the attention head `{spec}`:",
     "models_softmax_rows": "Softmax by rows, derived: from its Jacobian diag(a) − aaᵀ to a ⊙ (g − rowsum(a ⊙ g)):",
     "models_typed": "A model typed as text, `{expr}` with shapes `{shapes}`, and its gradient:",
-    "models_check": "Each gradient four ways (matrix sweep, lowered code, numeric reverse mode, finite differences) "
+    "models_check": "Each gradient four ways (the matrix sweep, the lowered scalar program, the numeric reverse mode, "
+                    "finite differences) "
                     "on a small twin with the same steps, at a random point.",
     "models_h_methods": "compared",
     "models_h_gap": "largest gap",

@@ -329,7 +329,7 @@ ZH = {
     "models_attention_sweep": "注意力头 `{spec}` 的前向各步与推导出的反向各步：",
     "models_softmax_rows": "按行 softmax 的推导：从雅可比矩阵 diag(a) − aaᵀ 到 a ⊙ (g − rowsum(a ⊙ g))：",
     "models_typed": "写成文本的模型 `{expr}`，形状为 `{shapes}`，以及它的梯度：",
-    "models_check": "每个梯度用四种方法计算（矩阵扫描、降级后的代码、数值反向模式、有限差分），对象是步骤相同的小型"
+    "models_check": "每个梯度用四种方法计算（矩阵扫描、展开的标量程序、数值反向模式、有限差分），对象是步骤相同的小型"
                     "孪生网络，取一个随机点。",
     "models_h_methods": "比较的方法",
     "models_h_gap": "最大差",
