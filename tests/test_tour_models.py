@@ -149,3 +149,17 @@ def test_the_output_delta_is_bp1_and_a_hidden_one_bp2(network, output, hidden):
     assert tags[output] == "BP1"
     if hidden is not None:
         assert tags[hidden] == "BP2"
+
+
+def test_the_feature_maps_show_the_digit_as_a_person_sees_it():
+    from symnet.learn.digits import digits
+    from symnet.plot.conv import plot_feature_maps
+
+    split, net = digits(), symnet.convnet("conv:8x8:c3x3x2:relu:pool2:d10:softmax")
+    theta = np.random.default_rng(1).normal(size=net.n_params)
+    raw = plot_feature_maps(net, theta, split.test.X[0], shown=split.test_images[0])
+    plain = plot_feature_maps(net, theta, split.test.X[0])
+    assert np.array_equal(raw.axes[0].images[0].get_array(), split.test_images[0])
+    assert raw.axes[0].get_title() == "input" and plain.axes[0].get_title() == "input (standardised)"
+    for k in (1, 2):                     # the maps are the network's, whatever picture stands beside them
+        assert np.array_equal(raw.axes[k].images[0].get_array(), plain.axes[k].images[0].get_array())

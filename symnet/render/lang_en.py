@@ -491,6 +491,7 @@ EN = {
     "fig_filter_n": "filter {n}",
     "fig_map_n": "map {n}",
     "fig_input_standardised": "input (standardised)",
+    "fig_input": "input",
     "fig_mean_loss_c": "mean loss C̄",
     "fig_accuracy": "accuracy (%)",
     "fig_train": "train",

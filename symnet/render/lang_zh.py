@@ -440,6 +440,7 @@ ZH = {
     "fig_filter_n": "滤波器 {n}",
     "fig_map_n": "特征图 {n}",
     "fig_input_standardised": "输入（已标准化）",
+    "fig_input": "输入",
     "fig_mean_loss_c": "平均损失 C̄",
     "fig_accuracy": "正确率（%）",
     "fig_train": "训练",

@@ -123,8 +123,8 @@ def _train_cnn(ctx: TourContext, net):
                        progress=False)
     predicted = fit.classify(split.test.X)
     files = (save_figure(plot_filters(net, fit.theta), ctx, "conv_filters.png", t("models_filters", lang)),
-             save_figure(plot_feature_maps(net, fit.theta, split.test.X[0]), ctx, "conv_feature_maps.png",
-                         t("models_feature_maps", lang)),
+             save_figure(plot_feature_maps(net, fit.theta, split.test.X[0], shown=split.test_images[0]), ctx,
+                         "conv_feature_maps.png", t("models_feature_maps", lang)),
              save_figure(plot_misclassified(split.test_images, split.test.y, predicted), ctx,
                          "conv_misclassified.png", t("models_misclassified", lang)))
     return fit, files
