@@ -257,3 +257,22 @@ def test_train_section_shows_the_hessians_eigenvalues_and_2_over_lambda_max(tmp_
     before = compiled.value(theta0, data.X, data.y)
     assert after > before and f"from {before:.4f} to {after:.4f}" in section.text[-1]
     assert f"{int(np.sum(lam < 0))} of the 11 eigenvalues are negative" in section.text[-1]
+
+
+@pytest.mark.parametrize("which", ["tour_en", "tour_zh_without_tex"])
+def test_the_convolution_and_attention_section_follows_the_layers_section(which, request):
+    """Issue 19: the same sweep through a convolution and an attention head, in both languages, with its figures."""
+    from symnet import attention, convnet, grad, show
+    from symnet.render.i18n import t
+    from symnet.tour import models
+
+    out, _ = request.getfixturevalue(which)
+    lang = "en" if which == "tour_en" else "zh"
+    md = (out / "index.md").read_text(encoding="utf-8")
+    assert md.index(f"## {t('layers_title', lang)}\n") < md.index(f"## {t('models_title', lang)}\n")
+    section = md[md.index(f"## {t('models_title', lang)}\n"):]
+    assert show(grad(convnet(models.SWEEP_SPEC)), "unicode") in section
+    assert show(grad(attention(*models.ATTENTION[:3], classes=models.ATTENTION[3])), "unicode") in section
+    assert t("models_p2", lang) in section and "∂C/∂X = δ ∗full rot180(K)" in section
+    for name in ("conv_filters.png", "conv_feature_maps.png", "conv_misclassified.png", "attention_weights.png"):
+        assert f"]({name})" in section and (out / name).read_bytes()[:8] == PNG_MAGIC

@@ -2,7 +2,7 @@
 digits classifier trained in the run (its numbers, figures and model file), in English and Chinese.
 
 The section runs once per language (module-scoped fixture); the whole tour (``tests/test_tour.py``)
-runs it again as its last section.
+runs it again, before its last section (``tests/test_tour_models.py``).
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ def section(request, tmp_path_factory):
     return request.param, out, layers_section(TourContext(out, request.param))
 
 
-def test_the_section_is_the_tours_last(section):
-    assert SECTIONS[-1][0] == "layers" and SECTIONS[-1][1] is layers_section
+def test_the_section_comes_before_the_convolution_and_attention_one(section):
+    assert SECTIONS[-2][0] == "layers" and SECTIONS[-2][1] is layers_section and SECTIONS[-1][0] == "models"
     lang, _, sec = section
     assert sec.key == "layers" and sec.title == t("layers_title", lang) and len(sec.text) == 3
     assert all(t(f"section_{key}", lang) for key, _ in SECTIONS)      # the progress line of `symnet tour`

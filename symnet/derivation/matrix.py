@@ -42,10 +42,11 @@ def equation_tag(lhs, gradient: Gradient) -> str:
     name = getattr(lhs, "name", str(lhs))
     if not name.startswith("delta_"):
         return ""
-    layers = sum(1 for p in gradient.forward.params if p.name.startswith("W"))
+    numbers = [p.name[1:] for p in gradient.forward.params if p.name[:1] in "WK"]   # dense W and conv K layers
+    top = max((int(n) for n in numbers if n.isdigit()), default=0)
     base, layer = name[len("delta_")], name.lstrip("delta_zWb")
     if base == "z":
-        if layer != str(layers):
+        if layer and layer != str(top):                  # an unnumbered z (attention's readout) is the output
             return "BP2"
         loss_step = gradient.forward.assignments[-1][1]
         return "BP1_fused" if isinstance(loss_step, (SoftmaxCrossEntropy, SigmoidCrossEntropy)) else "BP1"

@@ -48,8 +48,10 @@ def plot_filters(network, theta, fig=None) -> Figure:
     return fig
 
 
-def plot_feature_maps(network, theta, image, fig=None) -> Figure:
-    """relu(K¹ ⋆ x + b¹) of one input ``image`` (its C·H·W pixels), one map per filter, beside the image."""
+def plot_feature_maps(network, theta, image, fig=None, shown=None) -> Figure:
+    """relu(K¹ ⋆ x + b¹) of one input ``image`` (its C·H·W pixels, as the network reads them), one map per filter,
+    beside the image; ``shown``: the image as a person sees it (raw pixels), drawn instead of the standardised one,
+    where a 7 is hard to see."""
     from symnet.numeric.conv_numpy import conv2d
 
     step, K = _kernel(network, np.asarray(theta, dtype=float))
@@ -59,8 +61,9 @@ def plot_feature_maps(network, theta, image, fig=None) -> Figure:
     maps = np.maximum(conv2d(np.asarray(image, dtype=float).reshape(1, -1), K, bias, tuple(g))[0], 0.0)
     fig = fig or Figure(figsize=(1.2 * (len(maps) + 1), 1.6), layout="constrained")
     axes = fig.subplots(1, len(maps) + 1, squeeze=False)[0]
-    axes[0].imshow(np.asarray(image, dtype=float).reshape(g.C, g.H, g.W)[0], cmap="gray_r")
-    axes[0].set_title("input (standardised)", fontsize=8)
+    picture = np.asarray(image if shown is None else shown, dtype=float).reshape(g.C, g.H, g.W)[0]
+    axes[0].imshow(picture, cmap="gray_r")
+    axes[0].set_title("input (standardised)" if shown is None else "input", fontsize=8)
     for f, ax in enumerate(axes[1:]):
         ax.imshow(maps[f], cmap="viridis")
         ax.set_title(f"map {f + 1}", fontsize=8)

@@ -188,6 +188,7 @@ EN = {
     "section_train": "training",
     "section_check": "gradient check",
     "section_layers": "from 11 parameters to 10,000: layers and digits",
+    "section_models": "convolution and attention: the same sweep",
     "page_title": "symnet tour: how a neural network learns",
     "page_lead": "Every formula, number and figure on this page was computed just now by symnet, following the "
                  "article “神经网络如何工作” (How neural networks work) section by section.",
@@ -343,6 +344,49 @@ EN = {
     "layers_confusion": "Confusion matrix on the test images: row = true digit, column = predicted digit.",
     "layers_misclassified": "The test images it got wrong, each titled true → predicted.",
     "layers_model": "the trained classifier (a symnet-layers model file: symnet predict reads it)",
+    # convolution and attention: the same sweep
+    "models_title": "Convolution and attention: the same sweep",
+    "models_p1": "A convolutional layer and an attention head are formulas too: a few matrix steps each, which symnet "
+                 "derives with the reverse sweep of §3 and of the section before, one matrix rule per step. Nothing new "
+                 "is needed beyond three rules: a convolution, a pooling and a softmax taken row by row.",
+    "models_p2": "For a convolution zˡ = Kˡ ⋆ aˡ⁻¹ + bˡ (cross-correlation, as every framework computes it) the "
+                 "sweep gives what every course states: the kernel's gradient is the correlation of the layer's "
+                 "input with δ, ∂C/∂K = X ⋆ δ; the input's gradient is the full convolution of δ with the flipped "
+                 "kernel, ∂C/∂X = δ ∗full rot180(K); the bias collects δ over the pixels. Max pooling sends δ back to "
+                 "the largest entry of each window (its argmax), and flatten reshapes it. The network below has two "
+                 "convolutions, so both statements appear.",
+    "models_p3": "The digits CNN `{spec}` ({params} parameters, against 10,810 for the dense network above) trains "
+                 "for {epochs} epochs on the {n_train} training images here ({seconds} s) and classifies "
+                 "{accuracy}% of the {n_test} held-out images correctly; trained for 20 epochs with the same seed it "
+                 "reaches 98.6% (docs/convolution.md). Below: its learned 3 × 3 filters, the feature maps they make "
+                 "of one test digit, and the test digits it still gets wrong.",
+    "models_p4": "An attention head computes Q = XW_Q, K = XW_K, V = XW_V and A = softmax(QKᵀ/√d_k) row by row, "
+                 "then O = AV. Softmax's Jacobian, row by row, is diag(a) − aaᵀ; multiplied out it becomes "
+                 "a ⊙ (g − rowsum(a ⊙ g)), the rule symnet uses for every row at once. `{spec}` ({params} parameters) "
+                 "learns to find, among five candidates, the one whose key matches a query and to output its class: "
+                 "after {epochs} epochs ({seconds} s) it answers {accuracy}% of {n_test} new sequences correctly. "
+                 "The heat map shows where each token attends; the query's row (top) should light up on the boxed "
+                 "candidate.",
+    "models_p5": "A model need not be built from layers: typed as a formula of matrices with declared shapes, it is "
+                 "read by symnet's own parser (never eval), derived by the same sweep and printed in closed form. "
+                 "Ridge regression gives (2/N)Xᵀ(Xw − y) + 2λw, with its shape (see docs/howto/type-your-model.md).",
+    "models_conv_sweep": "The forward steps and the derived backward steps of `{spec}`, one matrix a line with its "
+                         "shape (an image of C channels is stored as C·H rows of W numbers):",
+    "models_attention_sweep": "The forward steps and the derived backward steps of the attention head `{spec}`:",
+    "models_softmax_rows": "Softmax by rows, derived: from its Jacobian diag(a) − aaᵀ to a ⊙ (g − rowsum(a ⊙ g)):",
+    "models_typed": "A model typed as text, `{expr}` with shapes `{shapes}`, and its gradient:",
+    "models_check": "Each gradient four ways (the matrix sweep, the lowered scalar program, the numeric reverse mode, "
+                    "finite differences) "
+                    "on a small twin with the same steps, at a random point.",
+    "models_h_methods": "compared",
+    "models_h_gap": "largest gap",
+    "models_h_verdict": "verdict",
+    "models_table": "The two short runs of this section (fixed seeds; seconds measured in this run).",
+    "models_filters": "The CNN's eight learned 3 × 3 filters (red positive, blue negative, one scale).",
+    "models_feature_maps": "One test digit and the eight feature maps relu(K ⋆ x + b) its filters make.",
+    "models_misclassified": "The test digits the CNN gets wrong after this short run, each titled true → predicted.",
+    "models_heat_map": "Attention weights of three test sequences: row i is where token i attends (each row sums "
+                       "to 1); the box marks the candidate that matches the query.",
     "optimizer_adam": "Adam",
     "optimizer_sgd": "plain gradient descent",
     "optimizer_momentum": "gradient descent with momentum",
@@ -444,6 +488,10 @@ EN = {
     "fig_confusion": "confusion matrix, test set: {accuracy}% correct",
     "fig_misclassified": "{count} misclassified (true → predicted)",
     "fig_no_misclassified": "no misclassified images",
+    "fig_filter_n": "filter {n}",
+    "fig_map_n": "map {n}",
+    "fig_input_standardised": "input (standardised)",
+    "fig_input": "input",
     "fig_mean_loss_c": "mean loss C̄",
     "fig_accuracy": "accuracy (%)",
     "fig_train": "train",

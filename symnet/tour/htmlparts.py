@@ -40,9 +40,18 @@ def prose_html(sentence: str) -> str:
     return "".join(parts + [escape(sentence[last:])])
 
 
+def text_html(text: str) -> str:
+    """Escaped text whose `…` parts (a network's spec, a typed formula: names a reader types) are ``<code>``.
+
+    >>> text_html("train `conv:8x8:c3x3x8` & see")
+    'train <code>conv:8x8:c3x3x8</code> &amp; see'
+    """
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(text))
+
+
 def formula_html(formula, lang: str) -> str:
     """A ``Formula``: typeset from its LaTeX when it has one (plain text folded below), else ``<pre>``."""
-    caption = f"<figcaption>{escape(formula.caption)}</figcaption>"
+    caption = f"<figcaption>{text_html(formula.caption)}</figcaption>"
     if not formula.latex:
         return f'<figure class="formula">{caption}<pre>{escape(formula.text)}</pre></figure>'
     plain = f"<details><summary>{escape(t('math_plain', lang))}</summary><pre>{escape(formula.text)}</pre></details>"
@@ -210,6 +219,7 @@ div.live .question input.answer { flex: 1; min-width: 0; padding: .3rem .5rem; f
 div.live .question .verdict { margin: .4rem 0; overflow-wrap: anywhere; }
 div.live .question .verdict.right { color: #047857; } div.live .question .verdict.wrong { color: #b91c1c; }
 div.live .question details.names { font-size: .9rem; color: #374151; overflow-wrap: anywhere; }
+p code, figcaption code { overflow-wrap: anywhere; }   /* a network's spec has no space to break at */
 aside.key { border-left: 4px solid #6366f1; background: #f5f6ff; padding: .3rem 1rem .4rem; margin: 1.2rem 0; }
 aside.key table { font-family: inherit; font-size: .9rem; margin: .2rem 0; }
 aside.key td { border: none; padding: .15rem .6rem; }

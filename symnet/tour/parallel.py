@@ -1,9 +1,9 @@
 """Two cores for the tour: some sections run in a forked worker process while the others run here.
 
 The sections are independent (each writes its own files into the tour folder and returns a record),
-so the longest ones (``BACKGROUND``: the tower approximation study and the digits classifier, about
-half of the tour's work) start at once in a child process forked from this one, which has every
-library loaded already. The progress lines keep their order: section i's line is printed when this
+so the longest ones (``BACKGROUND``: the tower approximation study, the digits classifier, the CNN and the
+attention head, about half of the tour's work) start at once in a child process forked from this one, which
+has every library loaded already. The progress lines keep their order: section i's line is printed when this
 process reaches section i, whether it runs it or the worker does; the records come back in order.
 If anything fails here (an error, the time limit, Ctrl-C), the worker is stopped; an error in the
 worker is raised here. Without ``fork`` (Windows, macOS) every section runs here, one after another.
@@ -21,7 +21,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-BACKGROUND = ("approx", "layers")   # keys of the sections the worker runs: about half of the work
+BACKGROUND = ("approx", "layers", "models")   # the sections the worker runs: about half of the work
 
 
 @dataclass(frozen=True)

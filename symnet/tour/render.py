@@ -12,7 +12,7 @@ import re
 from html import escape
 
 from symnet.tour.htmlparts import CSS as LIVE_CSS
-from symnet.tour.htmlparts import (exercises_html, fold_html, formula_html, head_html, notation_html,
+from symnet.tour.htmlparts import (exercises_html, fold_html, formula_html, head_html, notation_html, text_html,
                                    notation_markdown, scripts_html, widget_html)
 from symnet.render.i18n import t
 
@@ -71,7 +71,7 @@ def _footer(lang: str) -> str:
 
 def _html_section(section, lang: str) -> str:
     parts = [f'<section id="{escape(section.key)}">', f"<h2>{escape(section.title)}</h2>"]
-    parts += [f"<p>{escape(p)}</p>" for p in section.text]
+    parts += [f"<p>{text_html(p)}</p>" for p in section.text]
     parts += [formula_html(formula, lang) for formula in section.formulas]
     parts += [fold_html(fold) for fold in section.folds]
     parts += [_html_table(table) for table in section.tables]
@@ -96,14 +96,14 @@ def _html_section(section, lang: str) -> str:
 def _html_table(table) -> str:
     head = "".join(f"<th>{escape(cell)}</th>" for cell in table.header)
     rows = "".join("<tr>" + "".join(_html_cell(cell) for cell in row) + "</tr>" for row in table.rows)
-    return (f"<figure><figcaption>{escape(table.caption)}</figcaption>"
+    return (f"<figure><figcaption>{text_html(table.caption)}</figcaption>"
             f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div></figure>')
 
 
 def _html_cell(cell: str) -> str:
     """A table cell; numbers align right, words left."""
     kind = "" if NUMBER.match(cell.strip()) else ' class="word"'
-    return f"<td{kind}>{escape(cell)}</td>"
+    return f"<td{kind}>{text_html(cell)}</td>"
 
 
 def render_markdown(sections, lang: str) -> str:

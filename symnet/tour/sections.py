@@ -229,11 +229,12 @@ def _partial(name: str) -> str:
 
 def _sections():
     from symnet.tour.layers import layers_section
+    from symnet.tour.models import models_section
 
     return (("model", model_section), ("network", network_section), ("towers", towers_section),
             ("approx", approx_section), ("descent", descent_section), ("gradients", gradients_section),
             ("train", train_section), ("check", check_section),
-            ("layers", layers_section))
+            ("layers", layers_section), ("models", models_section))
 
 
 SECTIONS = _sections()
