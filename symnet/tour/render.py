@@ -23,7 +23,7 @@ body { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto San
 h1 { font-size: 2rem; margin-bottom: .2rem; } h2 { margin-top: 2.6rem; border-bottom: 2px solid #dde3ee; }
 nav ol { columns: 2; } .lead { color: #4a5568; }
 figure { margin: 1.2rem 0; } figcaption { color: #374151; margin-bottom: .3rem; }
-figure img { max-width: 100%; border: 1px solid #e5e7eb; border-radius: 6px; }
+figure img { max-width: 100%; box-sizing: border-box; border: 1px solid #e5e7eb; border-radius: 6px; }
 pre { background: #f6f8fb; border: 1px solid #e3e8f0; border-radius: 6px; padding: .7rem .9rem;
       overflow-x: auto; font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .88rem; }
 details summary { cursor: pointer; color: #4b5563; font-size: .85rem; }
