@@ -10,7 +10,7 @@ it returns the adjoint each argument receives,
     sum  A + B        → δ, δ                      product  A B  → δ Bᵀ, Aᵀ δ
     transpose  Aᵀ     → δᵀ                        Hadamard A ⊙ B → δ ⊙ B, δ ⊙ A
     elementwise σ(Z)  → δ ⊙ σ′(Z)                 softmax cross-entropy C(z, y) → softmax(z) − y
-    sigmoid cross-entropy C(z, y) → σ(z) − y     squared error C(a, y) → 2 (a − y)
+    sigmoid cross-entropy C(z, y) → σ(z) − y     squared error C(a, y) → 2 (a − y)        your own C = Σₖ φ(aₖ, yₖ) → φ′(a, y) = ∂φ/∂ŷ, entry by entry
 
 σ′ itself is not typed in: ``ActivationPrime`` takes it from the scalar rule table (``rules``), the
 one extended per call by ``rules=`` (``matrix_table``), so your rule for tanh reaches a layer's δ too. σ is a
@@ -204,6 +204,60 @@ class SquaredError(LossStep):
         return sum((a - b) ** 2 for a, b in zip(u, y))
 
 
+class FormulaLoss(LossStep):
+    """C = Σₖ φ(uₖ, yₖ), your own per-sample loss φ, a ``Lambda((yhat, y), φ)`` (for one output: φ(ŷ, y))."""
+
+    label = "ell"          # its formula's identifier in generated code (ℓ), its derivative ``d_ell``
+
+    def __new__(cls, formula, u, y):
+        return Expr.__new__(cls, formula, u, y)
+
+    @property
+    def formula(self) -> Lambda:
+        return self.args[0]
+
+    def scalar(self, u, y):
+        return sum(self.formula(a, b) for a, b in zip(u, y))
+
+    def _sympystr(self, printer):
+        return f"sum({printer._print(self.formula.expr)})"
+
+
+class LossPrime(Elementwise):
+    """φ′(u, y) = ∂φ/∂ŷ entry by entry, derived by the scalar rule table; a rule of your own (``rules=``) for a
+    function inside φ rides along as a fourth argument, as ``ActivationPrime`` carries one."""
+
+    def __new__(cls, formula, u, y, rule=None):
+        return Basic.__new__(cls, formula, u, y, *(() if rule is None else (rule,)))
+
+    name = "ell"
+    rule = ActivationPrime.rule
+
+    def scalar_rule(self, table=DERIVATIVES) -> Lambda:
+        """φ′ as a function of (ŷ, y), by the chain rule of ``table`` (never ``sympy.diff``)."""
+        if self.rule is not None:
+            return self.rule
+        return Lambda((_T, _S), differentiate(self.args[0](_T, _S), _T, table=table))
+
+    def _entry(self, i, j, **kwargs):
+        return self.scalar_rule()(self.args[1][i, j], self.args[2][i, j])
+
+    def _sympystr(self, printer):
+        return f"ell'({printer._print(self.args[1])}, {printer._print(self.args[2])})"
+
+
+def _formula_loss_rule(table):
+    """The row of C = Σ φ(u, y): δ·φ′(u, y), φ′ read from ``table`` (y is data: no adjoint)."""
+    def rule(delta, ans, formula, u, y):
+        prime = LossPrime(formula, u, y)
+        if table is not DERIVATIVES:
+            mine = prime.scalar_rule(table)
+            if mine != prime.scalar_rule():
+                prime = LossPrime(formula, u, y, mine)
+        return (None, prime if delta == 1 else delta * prime, None)
+    return rule
+
+
 def _matmul_rule(delta, ans, *args):
     # ∂C/∂Xᵢ = c·(X₁…Xᵢ₋₁)ᵀ δ (Xᵢ₊₁…Xₙ)ᵀ for the matrix factors Xᵢ; the scalar factor c passes through
     coeff = Mul(*(a for a in args if not a.is_Matrix))
@@ -249,6 +303,7 @@ MATRIX_DERIVATIVES: dict[type, object] = {
     SoftmaxCrossEntropy: lambda delta, ans, z, y: (delta * MatAdd(Softmax(z), -y), -delta * z),
     SigmoidCrossEntropy: lambda delta, ans, z, y: (delta * MatAdd(Apply("sigmoid", z), -y), -delta * z),
     SquaredError: lambda delta, ans, a, y: (2 * delta * MatAdd(a, -y), -2 * delta * MatAdd(a, -y)),
+    FormulaLoss: _formula_loss_rule(DERIVATIVES),                            # δ φ′(u, y), φ′ from the table
     **ATTENTION_DERIVATIVES,                                                 # softmax by rows: A ⊙ (G − rowsum(A ⊙ G))
     **CONV_DERIVATIVES,                                                      # conv2d, pooling, reshape
 }
@@ -267,7 +322,7 @@ def matrix_table(table=DERIVATIVES):
     """
     if table is DERIVATIVES:
         return ChainMap(table, MATRIX_DERIVATIVES)
-    return ChainMap(table, {Apply: _apply_rule(table)}, MATRIX_DERIVATIVES)
+    return ChainMap(table, {Apply: _apply_rule(table), FormulaLoss: _formula_loss_rule(table)}, MATRIX_DERIVATIVES)
 
 
 def matrix_vjp(expr, wrt, delta, ans=None, table=MATRIX_DERIVATIVES):

@@ -81,7 +81,7 @@ def loss(net, kind=None, *, shapes=None, wrt=None, constants=None):
     text = kind.decode() if isinstance(kind, bytes) else kind
     if isinstance(text, str) and (not re.fullmatch(r"\s*[A-Za-z_]\w*\s*", text)   # a formula, not a name,
                                   or text.strip() in FORMULA_NAMES):                 # or a formula of one name
-        return losses.Loss.from_expr(net, parse_expr(text))    # named after the parsed formula, not the text
+        return losses.loss(net, parse_expr(text))    # named after the parsed formula, not the text
     return losses.loss(net, text.strip() if isinstance(text, str) else text)
 
 
