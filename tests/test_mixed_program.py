@@ -71,6 +71,21 @@ def test_jax_and_the_standalone_module_agree_with_numpy():
     assert written[0] == pytest.approx(value, rel=1e-12) and np.allclose(written[1], gradient, rtol=1e-12)
 
 
+def test_predict_and_unflatten_read_the_layers():
+    theta, X, _ = point(seed=4)
+    fn = symnet.value_and_grad(mixed())
+    assert [a.shape for a in fn.unflatten(theta)] == [(3, 2), (3,), (2, 3), (2,)]
+    np.testing.assert_allclose(fn.predict(theta, X), forward(theta, X), rtol=1e-12, atol=1e-14)
+
+
+def test_loss_from_expr_takes_a_layer_network_too():
+    from sympy import Symbol, log, cosh as cosh_
+
+    net = symnet.layers("2-3-2", activation="tanh", output="identity")
+    loss = symnet.Loss.from_expr(net, log(cosh_(Symbol("yhat") - Symbol("y"))))
+    assert loss.program == mixed().program and loss.name == mixed().name
+
+
 def test_check_grads_has_four_agreeing_columns():
     report = symnet.check_grads(mixed(), seed=2)
     assert report.ok and len(report.rows) == 17

@@ -76,11 +76,12 @@ class Loss(Displayed):
         >>> print(Loss.from_expr(seed_network(), Rational(1, 2) * (y - yhat)**2))
         L = (y - yhat)**2/2
         """
-        check_formula(expr)
+        if not isinstance(network, Network) and callable(getattr(network, "loss", None)):
+            return network.loss(expr)   # a layer network: its loss step C = Σₖ φ(aₖᴸ, yₖ) (``core.layers``)
+        check_formula(expr, rules)
         target = target_symbol(network)
         display = expr.xreplace({Y: target})
         value = display.xreplace({YHAT: network.output})
-        check_supported(value, rule_table(rules))
         return cls(network, name or str(expr), value, display, target)
 
     def on(self, network: Network) -> "Loss":
