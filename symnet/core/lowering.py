@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 from sympy import HadamardProduct, ImmutableMatrix, MatAdd, MatMul, MatrixSymbol, Symbol, Transpose
 
-from symnet.core.matrix_rules import ActivationPrime, Apply, LossPrime, LossStep, Softmax
+from symnet.core.loss_steps import LossPrime, LossStep
+from symnet.core.matrix_rules import ActivationPrime, Apply, Softmax
 from symnet.core.program import Program
 
 

@@ -24,12 +24,14 @@ from __future__ import annotations
 
 from collections import ChainMap
 
-from sympy import Basic, Dummy, Expr, HadamardProduct, Lambda, MatAdd, MatMul, MatrixSymbol, Mul, Transpose, exp, log
+from sympy import Basic, Dummy, HadamardProduct, Lambda, MatAdd, MatMul, MatrixSymbol, Mul, Transpose, exp
 from sympy.core.symbol import Str
 from sympy.matrices.expressions import MatrixExpr
 
 from symnet.core.attention import ATTENTION_DERIVATIVES
 from symnet.core.activations import Z, sigmoid, softplus  # noqa: F401  (Z: re-exported for layer code)
+from symnet.core.loss_steps import (FormulaLoss, LossPrime, LossStep, SigmoidCrossEntropy,  # noqa: F401 (re-exported)
+                                    SoftmaxCrossEntropy, SquaredError)
 from symnet.core.matrix_ops import MATRIX_OP_ROWS
 from symnet.core.conv_rules import CONV_DERIVATIVES
 from symnet.core.neuron import ACTIVATIONS, activation_formula
@@ -158,92 +160,6 @@ class Softmax(MatrixExpr):
 
     def _sympystr(self, printer):
         return f"softmax({printer._print(self.args[0])})"
-
-
-class LossStep(Expr):
-    """A per-sample loss C(u, y) of a column u and the target column y; a scalar."""
-
-    is_commutative = True
-    label = "loss"
-
-    def __new__(cls, u, y):
-        return Expr.__new__(cls, u, y)
-
-    def scalar(self, u, y):
-        """C as a formula in explicit entries (sympy matrices ``u`` and ``y``)."""
-        raise NotImplementedError
-
-    def _sympystr(self, printer):
-        return f"{self.label}({printer._print(self.args[0])}, {printer._print(self.args[1])})"
-
-
-class SoftmaxCrossEntropy(LossStep):
-    """C = log Σₖ e^{zₖ} − yᵀz, which is −Σ yₖ log softmax(z)ₖ for a one-hot y (log-sum-exp form)."""
-
-    label = "softmax_cross_entropy"
-
-    def scalar(self, u, y):
-        return log(sum(exp(v) for v in u)) - sum(a * b for a, b in zip(y, u))
-
-
-class SigmoidCrossEntropy(LossStep):
-    """C = Σₖ softplus(zₖ) − yₖ zₖ, which is binary cross-entropy of σ(z), finite for any z."""
-
-    label = "sigmoid_cross_entropy"
-
-    def scalar(self, u, y):
-        return sum(softplus(a) - b * a for a, b in zip(u, y))
-
-
-class SquaredError(LossStep):
-    """C = Σₖ (aₖ − yₖ)², the article's (y − ŷ)² summed over outputs."""
-
-    label = "squared_error"
-
-    def scalar(self, u, y):
-        return sum((a - b) ** 2 for a, b in zip(u, y))
-
-
-class FormulaLoss(LossStep):
-    """C = Σₖ φ(uₖ, yₖ), your own per-sample loss φ, a ``Lambda((yhat, y), φ)`` (for one output: φ(ŷ, y))."""
-
-    label = "ell"          # its formula's identifier in generated code (ℓ), its derivative ``d_ell``
-
-    def __new__(cls, formula, u, y):
-        return Expr.__new__(cls, formula, u, y)
-
-    @property
-    def formula(self) -> Lambda:
-        return self.args[0]
-
-    def scalar(self, u, y):
-        return sum(self.formula(a, b) for a, b in zip(u, y))
-
-    def _sympystr(self, printer):
-        return f"sum({printer._print(self.formula.expr)})"
-
-
-class LossPrime(Elementwise):
-    """φ′(u, y) = ∂φ/∂ŷ entry by entry, derived by the scalar rule table; a rule of your own (``rules=``) for a
-    function inside φ rides along as a fourth argument, as ``ActivationPrime`` carries one."""
-
-    def __new__(cls, formula, u, y, rule=None):
-        return Basic.__new__(cls, formula, u, y, *(() if rule is None else (rule,)))
-
-    name = "ell"
-    rule = ActivationPrime.rule
-
-    def scalar_rule(self, table=DERIVATIVES) -> Lambda:
-        """φ′ as a function of (ŷ, y), by the chain rule of ``table`` (never ``sympy.diff``)."""
-        if self.rule is not None:
-            return self.rule
-        return Lambda((_T, _S), differentiate(self.args[0](_T, _S), _T, table=table))
-
-    def _entry(self, i, j, **kwargs):
-        return self.scalar_rule()(self.args[1][i, j], self.args[2][i, j])
-
-    def _sympystr(self, printer):
-        return f"ell'({printer._print(self.args[1])}, {printer._print(self.args[2])})"
 
 
 def _formula_loss_rule(table):

@@ -18,7 +18,8 @@ from __future__ import annotations
 from sympy import Basic, Lambda, MatrixSymbol, Transpose
 
 from symnet.core.conv import ChannelSum, ConvKernelGrad
-from symnet.core.matrix_rules import ActivationPrime, Apply, LossPrime, Softmax
+from symnet.core.loss_steps import LossPrime
+from symnet.core.matrix_rules import ActivationPrime, Apply, Softmax
 from symnet.numeric.lowerings import primitive_name
 
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from sympy import Lambda, MatrixSymbol, lambdify, preorder_traversal
 
-from symnet.core.matrix_rules import ELEMENTWISE, USER, ActivationPrime, Apply, FormulaLoss, LossPrime, Z
+from symnet.core.loss_steps import FormulaLoss, LossPrime
+from symnet.core.matrix_rules import ELEMENTWISE, USER, ActivationPrime, Apply, Z
 from symnet.core.neuron import ACTIVATIONS as ACTIVATION_FORMULAS
 from symnet.numeric.batchfirst import mark_batch
 from symnet.numeric.generation import NUMPY, Target, generate
