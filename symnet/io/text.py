@@ -52,8 +52,8 @@ def loss(net, kind=None, *, shapes=None, wrt=None, constants=None):
         kind: ``squared_error`` (``mse``), ``binary_cross_entropy`` (``bce``), or a formula — a SymPy
             expression or text read by the safe parser — in ``yhat`` and ``y``: Nielsen's
             ``"0.5*(y - yhat)**2"``, log-cosh ``"log(cosh(yhat - y))"``, a Huber loss written with
-            ``Abs`` and ``Min``…; None: the network's default (the squared error for neurons,
-            ``network.loss()`` for layers).
+            ``Abs`` and ``Min``… (after layers, one loss step C = Σₖ φ(aₖᴸ, yₖ)); None: the network's default
+            (the squared error for neurons, ``network.loss()`` for layers).
         shapes: with matrix text, each matrix's shape, ``"X=N x 3, y=N, w=3"`` (a vector is a column; sizes
             are numbers or names bound by the data).
         wrt: with matrix text, the parameters (default: every matrix whose sizes are all numbers).
