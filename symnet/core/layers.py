@@ -24,13 +24,13 @@ from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import NamedTuple
 
-from sympy import Lambda, MatAdd, MatMul, MatrixSymbol, Symbol
+from sympy import Basic, Lambda, MatAdd, MatMul, MatrixSymbol, Symbol
 from sympy.printing.str import StrPrinter
 
 from symnet.core.display import Displayed
 from symnet.core.lowering import (entries, entry_names, explicit, flat, flat_params, lower,  # noqa: F401
                                  shape_text)  # the bridge to scalars, re-exported
-from symnet.core.matrix_rules import (ELEMENTWISE, Apply, SigmoidCrossEntropy, Softmax, SoftmaxCrossEntropy,
+from symnet.core.matrix_rules import (ELEMENTWISE, Apply, FormulaLoss, SigmoidCrossEntropy, Softmax, SoftmaxCrossEntropy,
                                       SquaredError, user_activation)
 from symnet.core.network import ARRAY_DEFAULTS
 from symnet.core.program import Program
@@ -97,9 +97,9 @@ class LayerNetwork(Displayed):
         return (f"layers:{'-'.join(map(str, self.sizes))}:{','.join(map(activation_text, hidden))}:"
                 f"{self.output_activation}" + (f":{RESIDUAL}" if self.residual else ""))
 
-    def loss(self, kind: str | None = None) -> LayerLoss:
+    def loss(self, kind=None) -> LayerLoss:
         """The per-sample loss C; default softmax cross-entropy after softmax, binary cross-entropy after a
-        sigmoid, squared error otherwise."""
+        sigmoid, squared error otherwise; a SymPy formula φ in ``yhat`` and ``y`` is your own, C = Σₖ φ(aₖ, yₖ)."""
         return layer_loss(self, kind)
 
     latex_inline = True     # str, latex and Jupyter print its formula (symnet.render.printing)
@@ -360,6 +360,8 @@ def _whole(value) -> int | None:
 def layer_loss(network: LayerNetwork, kind: str | None = None) -> LayerLoss:
     """The loss program of ``network``: ``kind`` is softmax_cross_entropy, binary_cross_entropy or squared_error."""
     out = network.output_activation
+    if isinstance(kind, Basic):
+        return formula_loss(network, kind)
     kind = LOSS_ALIASES.get(kind, kind) or {"softmax": "softmax_cross_entropy",
                                             "sigmoid": "binary_cross_entropy"}.get(out, "squared_error")
     if kind not in LAYER_LOSSES:
@@ -379,3 +381,17 @@ def layer_loss(network: LayerNetwork, kind: str | None = None) -> LayerLoss:
         rhs = SquaredError(network.program.outputs[0], y)
     program = Program(network.inputs + (y,), network.params, steps + ((COST, rhs),), (COST,))
     return LayerLoss(network, kind, program, y)
+
+
+def formula_loss(network: LayerNetwork, expr) -> LayerLoss:
+    """Your own per-sample loss after the matrix steps: C = Σₖ φ(aₖᴸ, yₖ), φ = ``expr`` in ``yhat`` and ``y``."""
+    from symnet.core.losses import YHAT, Y, check_formula
+
+    check_formula(expr)
+    if network.output_activation == "softmax":
+        raise ValueError("a softmax output goes with softmax_cross_entropy; for a loss formula of your own use "
+                         "another output activation, e.g. layers(..., output=\"identity\")")
+    y = MatrixSymbol("y", network.sizes[-1], 1)
+    rhs = FormulaLoss(Lambda((YHAT, Y), expr), network.program.outputs[0], y)
+    program = Program(network.inputs + (y,), network.params, network.program.assignments + ((COST, rhs),), (COST,))
+    return LayerLoss(network, str(expr), program, y)

@@ -76,22 +76,12 @@ class Loss(Displayed):
         >>> print(Loss.from_expr(seed_network(), Rational(1, 2) * (y - yhat)**2))
         L = (y - yhat)**2/2
         """
-        if isinstance(expr, (str, bytes)):
-            raise TypeError(f"got text {expr!r}: use symnet.loss(network, text), which reads it with the safe "
-                            "parser; the core never parses strings")
-        if not isinstance(expr, Basic):
-            raise TypeError(f"a loss is a SymPy expression in yhat and y; got {type(expr).__name__}")
-        stray = sorted(s.name for s in expr.free_symbols if s not in (YHAT, Y))
-        if stray:
-            raise ValueError(f"a loss is a formula in yhat (the network's output ŷ) and y (the target); "
-                             f"{', '.join(stray)} is neither, e.g. write \"0.5*(y - yhat)**2\"")
-        if not expr.has(YHAT):
-            raise ValueError(f"the loss {expr} does not depend on yhat, the network's output, so its gradient is "
-                             f"zero; write it in yhat and y, e.g. \"(y - yhat)**2\"")
+        if not isinstance(network, Network) and callable(getattr(network, "loss", None)):
+            return network.loss(expr)   # a layer network: its loss step C = Σₖ φ(aₖᴸ, yₖ) (``core.layers``)
+        check_formula(expr, rules)
         target = target_symbol(network)
         display = expr.xreplace({Y: target})
         value = display.xreplace({YHAT: network.output})
-        check_supported(value, rule_table(rules))
         return cls(network, name or str(expr), value, display, target)
 
     def on(self, network: Network) -> "Loss":
@@ -99,6 +89,23 @@ class Loss(Displayed):
         if self.name in LOSSES:
             return LOSSES[self.name](network)
         return Loss.from_expr(network, self.display.xreplace({self.target: Y}), self.name)
+
+
+def check_formula(expr, rules=None) -> None:
+    """Refuse anything but a SymPy formula in ``yhat`` and ``y`` that depends on yhat, every function with a rule."""
+    if isinstance(expr, (str, bytes)):
+        raise TypeError(f"got text {expr!r}: use symnet.loss(network, text), which reads it with the safe "
+                        "parser; the core never parses strings")
+    if not isinstance(expr, Basic):
+        raise TypeError(f"a loss is a SymPy expression in yhat and y; got {type(expr).__name__}")
+    stray = sorted(s.name for s in expr.free_symbols if s not in (YHAT, Y))
+    if stray:
+        raise ValueError(f"a loss is a formula in yhat (the network's output ŷ) and y (the target); "
+                         f"{', '.join(stray)} is neither, e.g. write \"0.5*(y - yhat)**2\"")
+    if not expr.has(YHAT):
+        raise ValueError(f"the loss {expr} does not depend on yhat, the network's output, so its gradient is "
+                         f"zero; write it in yhat and y, e.g. \"(y - yhat)**2\"")
+    check_supported(expr, rule_table(rules))
 
 
 def target_symbol(network: Network) -> Symbol:

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 from sympy import HadamardProduct, ImmutableMatrix, MatAdd, MatMul, MatrixSymbol, Symbol, Transpose
 
-from symnet.core.matrix_rules import ActivationPrime, Apply, LossStep, Softmax
+from symnet.core.loss_steps import LossPrime, LossStep
+from symnet.core.matrix_rules import ActivationPrime, Apply, Softmax
 from symnet.core.program import Program
 
 
@@ -31,8 +32,8 @@ def explicit(expr, env: dict):
     if not expr.args or expr.is_number:
         return expr
     if isinstance(expr, LossStep):
-        return expr.scalar(list(explicit(expr.args[0], env)), list(explicit(expr.args[1], env)))
-    if isinstance(expr, (Apply, ActivationPrime, Softmax)):
+        return expr.scalar(list(explicit(expr.args[-2], env)), list(explicit(expr.args[-1], env)))   # (u, y) last
+    if isinstance(expr, (Apply, ActivationPrime, LossPrime, Softmax)):
         args = [explicit(a, env) for a in expr.args[1:]] if not isinstance(expr, Softmax) else [explicit(expr.args[0], env)]
         return ImmutableMatrix(*args[0].shape, lambda i, j: _entry(expr, args, i, j))
     args = [explicit(a, env) for a in expr.args]

@@ -10,7 +10,7 @@ it returns the adjoint each argument receives,
     sum  A + B        → δ, δ                      product  A B  → δ Bᵀ, Aᵀ δ
     transpose  Aᵀ     → δᵀ                        Hadamard A ⊙ B → δ ⊙ B, δ ⊙ A
     elementwise σ(Z)  → δ ⊙ σ′(Z)                 softmax cross-entropy C(z, y) → softmax(z) − y
-    sigmoid cross-entropy C(z, y) → σ(z) − y     squared error C(a, y) → 2 (a − y)
+    sigmoid cross-entropy C(z, y) → σ(z) − y     squared error C(a, y) → 2 (a − y)        your own C = Σₖ φ(aₖ, yₖ) → φ′(a, y) = ∂φ/∂ŷ, entry by entry
 
 σ′ itself is not typed in: ``ActivationPrime`` takes it from the scalar rule table (``rules``), the
 one extended per call by ``rules=`` (``matrix_table``), so your rule for tanh reaches a layer's δ too. σ is a
@@ -24,12 +24,14 @@ from __future__ import annotations
 
 from collections import ChainMap
 
-from sympy import Basic, Dummy, Expr, HadamardProduct, Lambda, MatAdd, MatMul, MatrixSymbol, Mul, Transpose, exp, log
+from sympy import Basic, Dummy, HadamardProduct, Lambda, MatAdd, MatMul, MatrixSymbol, Mul, Transpose, exp
 from sympy.core.symbol import Str
 from sympy.matrices.expressions import MatrixExpr
 
 from symnet.core.attention import ATTENTION_DERIVATIVES
 from symnet.core.activations import Z, sigmoid, softplus  # noqa: F401  (Z: re-exported for layer code)
+from symnet.core.loss_steps import (FormulaLoss, LossPrime, LossStep, SigmoidCrossEntropy,  # noqa: F401 (re-exported)
+                                    SoftmaxCrossEntropy, SquaredError)
 from symnet.core.matrix_ops import MATRIX_OP_ROWS
 from symnet.core.conv_rules import CONV_DERIVATIVES
 from symnet.core.neuron import ACTIVATIONS, activation_formula
@@ -160,48 +162,16 @@ class Softmax(MatrixExpr):
         return f"softmax({printer._print(self.args[0])})"
 
 
-class LossStep(Expr):
-    """A per-sample loss C(u, y) of a column u and the target column y; a scalar."""
-
-    is_commutative = True
-    label = "loss"
-
-    def __new__(cls, u, y):
-        return Expr.__new__(cls, u, y)
-
-    def scalar(self, u, y):
-        """C as a formula in explicit entries (sympy matrices ``u`` and ``y``)."""
-        raise NotImplementedError
-
-    def _sympystr(self, printer):
-        return f"{self.label}({printer._print(self.args[0])}, {printer._print(self.args[1])})"
-
-
-class SoftmaxCrossEntropy(LossStep):
-    """C = log Σₖ e^{zₖ} − yᵀz, which is −Σ yₖ log softmax(z)ₖ for a one-hot y (log-sum-exp form)."""
-
-    label = "softmax_cross_entropy"
-
-    def scalar(self, u, y):
-        return log(sum(exp(v) for v in u)) - sum(a * b for a, b in zip(y, u))
-
-
-class SigmoidCrossEntropy(LossStep):
-    """C = Σₖ softplus(zₖ) − yₖ zₖ, which is binary cross-entropy of σ(z), finite for any z."""
-
-    label = "sigmoid_cross_entropy"
-
-    def scalar(self, u, y):
-        return sum(softplus(a) - b * a for a, b in zip(u, y))
-
-
-class SquaredError(LossStep):
-    """C = Σₖ (aₖ − yₖ)², the article's (y − ŷ)² summed over outputs."""
-
-    label = "squared_error"
-
-    def scalar(self, u, y):
-        return sum((a - b) ** 2 for a, b in zip(u, y))
+def _formula_loss_rule(table):
+    """The row of C = Σ φ(u, y): δ·φ′(u, y), φ′ read from ``table`` (y is data: no adjoint)."""
+    def rule(delta, ans, formula, u, y):
+        prime = LossPrime(formula, u, y)
+        if table is not DERIVATIVES:
+            mine = prime.scalar_rule(table)
+            if mine != prime.scalar_rule():
+                prime = LossPrime(formula, u, y, mine)
+        return (None, prime if delta == 1 else delta * prime, None)
+    return rule
 
 
 def _matmul_rule(delta, ans, *args):
@@ -249,6 +219,7 @@ MATRIX_DERIVATIVES: dict[type, object] = {
     SoftmaxCrossEntropy: lambda delta, ans, z, y: (delta * MatAdd(Softmax(z), -y), -delta * z),
     SigmoidCrossEntropy: lambda delta, ans, z, y: (delta * MatAdd(Apply("sigmoid", z), -y), -delta * z),
     SquaredError: lambda delta, ans, a, y: (2 * delta * MatAdd(a, -y), -2 * delta * MatAdd(a, -y)),
+    FormulaLoss: _formula_loss_rule(DERIVATIVES),                            # δ φ′(u, y), φ′ from the table
     **ATTENTION_DERIVATIVES,                                                 # softmax by rows: A ⊙ (G − rowsum(A ⊙ G))
     **CONV_DERIVATIVES,                                                      # conv2d, pooling, reshape
 }
@@ -267,7 +238,7 @@ def matrix_table(table=DERIVATIVES):
     """
     if table is DERIVATIVES:
         return ChainMap(table, MATRIX_DERIVATIVES)
-    return ChainMap(table, {Apply: _apply_rule(table)}, MATRIX_DERIVATIVES)
+    return ChainMap(table, {Apply: _apply_rule(table), FormulaLoss: _formula_loss_rule(table)}, MATRIX_DERIVATIVES)
 
 
 def matrix_vjp(expr, wrt, delta, ans=None, table=MATRIX_DERIVATIVES):

@@ -52,8 +52,8 @@ def loss(net, kind=None, *, shapes=None, wrt=None, constants=None):
         kind: ``squared_error`` (``mse``), ``binary_cross_entropy`` (``bce``), or a formula — a SymPy
             expression or text read by the safe parser — in ``yhat`` and ``y``: Nielsen's
             ``"0.5*(y - yhat)**2"``, log-cosh ``"log(cosh(yhat - y))"``, a Huber loss written with
-            ``Abs`` and ``Min``…; None: the network's default (the squared error for neurons,
-            ``network.loss()`` for layers).
+            ``Abs`` and ``Min``… (after layers, one loss step C = Σₖ φ(aₖᴸ, yₖ)); None: the network's default
+            (the squared error for neurons, ``network.loss()`` for layers).
         shapes: with matrix text, each matrix's shape, ``"X=N x 3, y=N, w=3"`` (a vector is a column; sizes
             are numbers or names bound by the data).
         wrt: with matrix text, the parameters (default: every matrix whose sizes are all numbers).
@@ -81,7 +81,7 @@ def loss(net, kind=None, *, shapes=None, wrt=None, constants=None):
     text = kind.decode() if isinstance(kind, bytes) else kind
     if isinstance(text, str) and (not re.fullmatch(r"\s*[A-Za-z_]\w*\s*", text)   # a formula, not a name,
                                   or text.strip() in FORMULA_NAMES):                 # or a formula of one name
-        return losses.Loss.from_expr(net, parse_expr(text))    # named after the parsed formula, not the text
+        return losses.loss(net, parse_expr(text))    # named after the parsed formula, not the text
     return losses.loss(net, text.strip() if isinstance(text, str) else text)
 
 

@@ -198,7 +198,7 @@ def _layers_from_doc(doc: dict) -> TrainResult:
         lossobj = net.loss(settings.get("loss"))
     else:
         history, settings = _history(required_key(doc, "history", dict)), _settings(required_key(doc, "settings", dict))
-        lossobj = net.loss(required_key(doc, "loss", str))
+        lossobj = make_loss(net, required_key(doc, "loss", str))   # a name, or your formula (safe parser)
     params = tuple(p.name for p in net.params)
     return TrainResult(net, lossobj, params, theta, history, settings, inputs, mean, scale)
 

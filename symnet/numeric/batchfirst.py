@@ -18,6 +18,7 @@ from __future__ import annotations
 from sympy import Basic, Lambda, MatrixSymbol, Transpose
 
 from symnet.core.conv import ChannelSum, ConvKernelGrad
+from symnet.core.loss_steps import LossPrime
 from symnet.core.matrix_rules import ActivationPrime, Apply, Softmax
 from symnet.numeric.lowerings import primitive_name
 
@@ -97,6 +98,13 @@ class BatchFirst:
         name = self.functions[expr.rule] if expr.rule is not None else f"d_{self._function_name(expr)}"
         return f"{name}({self._print(expr.args[1])}, {self._print(expr.args[2])})"
 
+    def _print_FormulaLoss(self, expr):       # your own C = Σ φ(u, y): φ entry by entry, summed over the batch
+        return f"{self._function_name(expr)}({self._print(expr.args[1])}, {self._print(expr.args[2])}).sum()"
+
+    def _print_LossPrime(self, expr):         # φ′(u, y) entry by entry: d_ell, or your rule's d_ell_rule
+        name = self.functions[expr.rule] if expr.rule is not None else f"d_{self._function_name(expr)}"
+        return f"{name}({self._print(expr.args[1])}, {self._print(expr.args[2])})"
+
     def _print_MatrixExpr(self, expr):
         """Any other matrix primitive (softmax, one of your own): a call by its registered name."""
         return f"{primitive_name(type(expr))}({', '.join(self._print(a) for a in expr.args)})"
@@ -125,7 +133,7 @@ class BatchFirst:
 
     def _operand(self, expr):
         code = self._print(expr)
-        return code if isinstance(expr, (MatrixSymbol, Apply, ActivationPrime, Softmax)) else f"({code})"
+        return code if isinstance(expr, (MatrixSymbol, Apply, ActivationPrime, LossPrime, Softmax)) else f"({code})"
 
 
 def is_outer(expr, printer) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from sympy import Lambda, MatrixSymbol, lambdify, preorder_traversal
 
+from symnet.core.loss_steps import FormulaLoss, LossPrime
 from symnet.core.matrix_rules import ELEMENTWISE, USER, ActivationPrime, Apply, Z
 from symnet.core.neuron import ACTIVATIONS as ACTIVATION_FORMULAS
 from symnet.numeric.batchfirst import mark_batch
@@ -30,6 +31,8 @@ def formula_function(variables, expr, target: Target = NUMPY):
     """One scalar formula as a function for ``target``'s library, printed by its printer (stable forms, SciPy's
     special functions where the library has them)."""
     fn = generate(list(variables), [expr], (), "formula", target=target).function
+    if not expr.free_symbols:        # a constant (a rule of your own may be one): still one value per entry
+        return lambda *values: fn(*values)[0] + 0 * values[0]
     return lambda *values: fn(*values)[0]
 
 
@@ -47,10 +50,17 @@ def derivative(activation, target: Target = NUMPY):
     A registered σ is printed with the plain lambda printer and the registered forms, so that the step H
     (relu′) is one call (NumPy's ``_step``) rather than NumPy's three-way ``select``.
     """
-    rule: Lambda = ActivationPrime(activation, MatrixSymbol("_", 1, 1)).scalar_rule()
+    rule: Lambda = prime_rule(activation)
     if isinstance(activation, Lambda) or lowering(activation, target.backend, None) is None:   # a formula's φ′
         return formula_function(rule.variables, rule.expr, target)
     return lambdify(rule.variables, rule.expr, modules=[lowerings(target.backend)])
+
+
+def prime_rule(formula) -> Lambda:
+    """σ′ as (z, σ(z)) ↦ σ′ for an activation; φ′ = ∂φ/∂ŷ as (ŷ, y) ↦ φ′ for your loss formula φ(ŷ, y)."""
+    if isinstance(formula, Lambda) and len(formula.variables) == 2:
+        return LossPrime(formula, MatrixSymbol("_", 1, 1), MatrixSymbol("_", 1, 1)).scalar_rule()
+    return ActivationPrime(formula, MatrixSymbol("_", 1, 1)).scalar_rule()
 
 
 _NAMESPACES: dict[str, dict] = {}
@@ -68,12 +78,16 @@ def namespace(target: Target = NUMPY) -> dict:
 
 
 def user_functions(program) -> dict:
-    """Identifiers for your own activations in ``program``: {Lambda: "phi"}, then "phi_2", … in order."""
+    """Identifiers for your own activations in ``program``: {Lambda: "phi"}, then "phi_2", … in order; your
+    loss formula φ(ŷ, y) is "ell"."""
     names: dict = {}
     for _, rhs in program.assignments:
         for node in preorder_traversal(rhs):
-            if isinstance(node, (Apply, ActivationPrime)) and isinstance(node.args[0], Lambda):
-                names.setdefault(node.args[0], USER if not names else f"{USER}_{len(names) + 1}")
+            if isinstance(node, (FormulaLoss, LossPrime)):
+                names.setdefault(node.args[0], FormulaLoss.label)
+            elif isinstance(node, (Apply, ActivationPrime)) and isinstance(node.args[0], Lambda):
+                count = sum(1 for v in names.values() if v != FormulaLoss.label)
+                names.setdefault(node.args[0], USER if not count else f"{USER}_{count + 1}")
     return names
 
 
@@ -82,7 +96,7 @@ def rule_functions(program, own: dict) -> dict:
     names: dict = {}
     for _, rhs in program.assignments:
         for node in preorder_traversal(rhs):
-            if isinstance(node, ActivationPrime) and node.rule is not None:
+            if isinstance(node, (ActivationPrime, LossPrime)) and node.rule is not None:
                 base = own[node.args[0]] if isinstance(node.args[0], Lambda) else node.name
                 names.setdefault(node.rule, f"d_{base}_rule")
     return names
@@ -128,7 +142,7 @@ def called_functions(program, source: str) -> dict:
         if name in rules:
             out[name] = rules[name]
         elif name.startswith("d_"):
-            out[name] = ActivationPrime(formula, MatrixSymbol("_", 1, 1)).scalar_rule()
+            out[name] = prime_rule(formula)
         elif base in written:
             out[name] = written[base]
         else:

@@ -126,7 +126,8 @@ def _formula_source(name: str, rule) -> tuple[str, tuple[str, ...]]:
         raise ValueError(f"the generated code calls {', '.join(generated.user)}, given to symnet as a Python "
                          f"function: define it in the written module, or write a SymPy expression instead")
     arguments = ", ".join(f"a{i}" for i in range(len(rule.variables)))
-    wrapper = f"def {name}({arguments}):\n    return _{name}_list({arguments})[0]"
+    broadcast = "" if rule.expr.free_symbols else " + 0 * a0"    # a constant: one value per entry all the same
+    wrapper = f"def {name}({arguments}):\n    return _{name}_list({arguments})[0]{broadcast}"
     return generated.source.rstrip() + "\n\n\n" + wrapper, generated.imports
 
 

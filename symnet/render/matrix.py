@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from sympy import MatrixSymbol
+from sympy import MatrixSymbol, Symbol
 
 from symnet.core.layers import has_matrix_steps  # noqa: F401  (the one shape-aware test, re-exported for the printers)
 
@@ -38,6 +38,13 @@ def _parts(name: str):
 def rule_name(node) -> str | None:
     """The name of your own σ′ (``rules=``) an ``ActivationPrime`` carries, as the compiled code calls it."""
     return None if getattr(node, "rule", None) is None else f"d_{node.name}_rule"
+
+
+class _Printed(Symbol):
+    """An entry of a matrix, z^{2}_k, inside your loss formula: its LaTeX is its name, already printed."""
+
+    def _latex(self, printer):
+        return self.name
 
 
 def _positive_first(expr):
@@ -74,6 +81,15 @@ class MatrixTextMethods:
         return f"{expr.label}({self._print(expr.args[0])}, {self._print(expr.args[1])})"
 
     _print_SoftmaxCrossEntropy = _print_SigmoidCrossEntropy = _print_SquaredError = _print_LossStep
+    loss_prime = "ell'"
+
+    def _print_FormulaLoss(self, expr):     # your own C = Σₖ φ(uₖ, yₖ): φ written in the operands' names
+        u, y = (Symbol(self._print(a)) for a in expr.args[1:])
+        return f"sum({self._print(expr.formula(u, y))})"
+
+    def _print_LossPrime(self, expr):       # BP1: ∇ₐC = ℓ′(aᴸ, y), or the name of your rule's ℓ′
+        name = "d_ell_rule" if expr.rule is not None else self.loss_prime
+        return f"{name}({self._print(expr.args[1])}, {self._print(expr.args[2])})"
 
 
 class MatrixUnicodeMethods(MatrixTextMethods):
@@ -108,6 +124,11 @@ class MatrixUnicodeMethods(MatrixTextMethods):
         return LOSS_TEXT[expr.label].format(u=u, y=y)
 
     _print_SoftmaxCrossEntropy = _print_SigmoidCrossEntropy = _print_SquaredError = _print_LossStep
+    loss_prime = "ℓ′"
+
+    def _print_FormulaLoss(self, expr):
+        u, y = (Symbol(self._print(a)) for a in expr.args[1:])
+        return f"Σₖ {self._print(expr.formula(u, y))}"
 
     def _print_Apply(self, expr):
         return f"{UNICODE_NAMES.get(expr.name, expr.name)}({self._print(expr.args[1])})"
@@ -156,6 +177,14 @@ class MatrixLatexMethods:
         return LOSS_LATEX[expr.label].format(u=u, y=y)
 
     _print_SoftmaxCrossEntropy = _print_SigmoidCrossEntropy = _print_SquaredError = _print_LossStep
+
+    def _print_FormulaLoss(self, expr):
+        u, y = (_Printed(self._print(a) + "_k") for a in expr.args[1:])
+        return rf"\sum_k {self._print(expr.formula(u, y))}"
+
+    def _print_LossPrime(self, expr):
+        head = r"\operatorname{d\_ell\_rule}" if expr.rule is not None else r"\ell'"
+        return rf"{head}\left({self._print(expr.args[1])}, {self._print(expr.args[2])}\right)"
 
     @staticmethod
     def _activation(name):
