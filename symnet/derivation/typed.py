@@ -43,9 +43,9 @@ VJP_ROWS = {
                    r"\operatorname{log\_softmax}(u) \to \delta - \operatorname{softmax}(u) \odot "
                    r"\operatorname{rowsum}(\delta)"),
     "RowTotal": ("rowsum(u) → δ·𝟙ᵀ", r"\operatorname{rowsum}(u) \to \delta\,\mathbf{1}^{\mathsf T}"),
-    "right": ("Aw → Aᵀδ", r"A w \to A^{\mathsf T} \delta"),
-    "left": ("wB → δBᵀ", r"w B \to \delta B^{\mathsf T}"),
-    "middle": ("AwB → Aᵀ δ Bᵀ", r"A w B \to A^{\mathsf T} \delta B^{\mathsf T}"),
+    "right": ("Au → Aᵀδ", r"A u \to A^{\mathsf T} \delta"),
+    "left": ("uB → δBᵀ", r"u B \to \delta B^{\mathsf T}"),
+    "middle": ("AuB → Aᵀ δ Bᵀ", r"A u B \to A^{\mathsf T} \delta B^{\mathsf T}"),
 }
 
 

@@ -81,10 +81,13 @@ def shape_text_of(shape, times: str = " × ", show=unicode) -> str:
 
 def math_rows(lines, lang: str) -> list[str]:
     """``lhs &= rhs && N \\times 1 \\quad rows`` for an ``align*`` or ``aligned`` block."""
+    if lines and lines[0][1] is None:      # the declared shapes: one line, X ∈ ℝ^{N×3}, y ∈ ℝ^{N×1}, …
+        return [r",\quad ".join(r"%s \in \mathbb{R}^{%s}" % (latex(m), shape_text_of(shape, r" \times ", latex))
+                                 for m, _, shape, _ in lines)]
     rows = []
     for lhs, rhs, shape, rules in lines:
         size = shape_text_of(shape, r" \times ", latex)
-        head = latex(lhs) + (r" &\in \mathbb{R}^{%s}" % size if rhs is None else f" &= {latex(rhs)} && {size}")
+        head = f"{latex(lhs)} &= {latex(rhs)} && {size}"
         rows.append(head + (r" \quad %s" % rule_note(rules, "latex", lang) if rules else ""))
     return rows
 
