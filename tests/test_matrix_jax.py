@@ -1,4 +1,4 @@
-"""Each typed-matrix primitive's compiled gradient against ``jax.grad`` of the same loss written by hand in
+"""Each typed-matrix primitive's compiled gradient (NumPy, and the jitted JAX backend) against ``jax.grad`` of the same loss written by hand in
 ``jax.numpy`` (issue 19: "against JAX where it is installed"), at random small shapes."""
 
 import numpy as np
@@ -71,6 +71,28 @@ def test_compiled_gradient_equals_jax_grad(name, seed):
         expected = np.concatenate([np.asarray(grads[p.name]).ravel() for p in loss.params])
     assert value == pytest.approx(expected_value, rel=1e-10, abs=1e-12)
     np.testing.assert_allclose(gradient, expected, rtol=1e-9, atol=1e-10)
+    jitted = symnet.value_and_grad(loss, backend="jax")     # the same program printed for JAX and jitted
+    assert jitted.backend == "jax"
+    jax_value, jax_gradient = jitted(theta, data, None)
+    assert jax_value == pytest.approx(expected_value, rel=1e-10, abs=1e-12)
+    np.testing.assert_allclose(jax_gradient, expected, rtol=1e-9, atol=1e-10)
+
+
+def test_the_jax_backend_trains_and_refuses_bad_data():
+    loss = matrix_loss("sum(log(exp(-y.*(X*w)) + vector(1)))/N", "X=N x 2, y=N, w=2")
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    y = np.where(X @ np.array([2.0, -1.0]) > 0, 1.0, -1.0)
+    fn = symnet.value_and_grad(loss, backend="jax")
+    theta = np.zeros(2)
+    for _ in range(200):
+        value, g = fn(theta, {"X": X, "y": y}, None)
+        theta -= 0.5 * g
+    assert value < 0.2 and np.mean(np.sign(X @ theta) == y) > 0.97
+    bad = X.copy()
+    bad[3, 1] = np.nan
+    with pytest.raises(ValueError, match="X must be finite; row 4"):
+        fn(theta, {"X": bad, "y": y}, None)
 
 
 def _shape(m, n):
