@@ -8,15 +8,16 @@ the readable closed form of each ∂L/∂p, and (optionally) the four-way check.
 
 from __future__ import annotations
 
-from sympy import Integer
+from sympy import Integer, MatAdd
 
 from symnet.derivation.typed import VJP_ROWS, adjoint_symbol
 
 from symnet.render import i18n
 from symnet.render.check_table import check_table
-from symnet.render.matrix_expr import latex, unicode
+from symnet.render.matrix_expr import _terms, latex, unicode
 from symnet.render.tex import escape, note_text, preamble
 
+WIDE = 110    # LaTeX characters of a right-hand side beyond which a document breaks it after each term
 KEYS = ("title", "loss", "loss_text", "forward", "forward_text", "sweep", "sweep_text", "closed", "closed_text",
         "check", "check_text")
 
@@ -79,17 +80,31 @@ def shape_text_of(shape, times: str = " × ", show=unicode) -> str:
     return times.join(show(Integer(d) if isinstance(d, int) else d) for d in shape)
 
 
-def math_rows(lines, lang: str) -> list[str]:
-    """``lhs &= rhs && N \\times 1 \\quad rows`` for an ``align*`` or ``aligned`` block."""
+def math_rows(lines, lang: str, tags: bool = False) -> list[str]:
+    """``lhs &= rhs && N \\times 1 \\quad rows`` for an ``aligned`` block; with ``tags`` (a LaTeX ``align*``) the
+    shape and rows go in a ``\\tag*`` (set below a line too long for them) and a wide sum breaks after each term."""
     if lines and lines[0][1] is None:      # the declared shapes: one line, X ∈ ℝ^{N×3}, y ∈ ℝ^{N×1}, …
         return [r",\quad ".join(r"%s \in \mathbb{R}^{%s}" % (latex(m), shape_text_of(shape, r" \times ", latex))
                                  for m, _, shape, _ in lines)]
     rows = []
     for lhs, rhs, shape, rules in lines:
-        size = shape_text_of(shape, r" \times ", latex)
-        head = f"{latex(lhs)} &= {latex(rhs)} && {size}"
-        rows.append(head + (r" \quad %s" % rule_note(rules, "latex", lang) if rules else ""))
+        inline = rules if not tags or len(rules) <= 2 else ()     # more rows than a tag holds: lines of their own
+        tail = shape_text_of(shape, r" \times ", latex) + (r" \quad %s" % rule_note(inline, "latex", lang) if inline else "")
+        body = broken(rhs) if tags else [latex(rhs)]
+        rows.append(f"{latex(lhs)} &= {body[0]}" + (r" \tag*{$%s$}" % tail if tags else f" && {tail}"))
+        rows += [r"&\quad " + term for term in body[1:]]
+        rows += [r"&\qquad \leftarrow %s" % rule_note(rules[i:i + 2], "latex", lang)
+                 for i in range(0, len(rules), 2) if not inline]
     return rows
+
+
+def broken(expr) -> list[str]:
+    """LaTeX of ``expr``, one line per term when it is a sum too wide for a page (``WIDE`` characters)."""
+    text = latex(expr)
+    if len(text) <= WIDE or not (expr.is_Add or isinstance(expr, MatAdd)):
+        return [text]
+    terms = [latex(t) for t in _terms(expr)]
+    return [terms[0]] + [f"- {t[1:].lstrip()}" if t.startswith("-") else f"+ {t}" for t in terms[1:]]
 
 
 def _markdown(derivation, words, check, title, lang) -> str:
@@ -105,12 +120,13 @@ def _markdown(derivation, words, check, title, lang) -> str:
 
 
 def _latex(derivation, words, check, lang) -> str:
-    out = [f"\\section*{{{escape(words['loss'])}}}", escape(words["loss_text"]), "\\[",
-           f"L = {latex(derivation.loss.expr)}", "\\]"]
+    loss = broken(derivation.loss.expr)
+    out = [f"\\section*{{{escape(words['loss'])}}}", escape(words["loss_text"]), "\\begin{align*}",
+           " \\\\\n".join([f"L &= {loss[0]}"] + [r"&\quad " + term for term in loss[1:]]), "\\end{align*}"]
     for key, lines in sections(derivation):
         if key != "loss":
             out += [f"\\section*{{{escape(words[key])}}}", escape(words[key + "_text"])]
-        out += ["\\begin{align*}", " \\\\\n".join(math_rows(lines, lang)), "\\end{align*}"]
+        out += ["\\begin{align*}", " \\\\\n".join(math_rows(lines, lang, tags=True)), "\\end{align*}"]
     if check:
         from symnet.render.bp_section import _ascii
 
