@@ -104,6 +104,8 @@ def test_cli_prints_the_sweep_and_writes_documents(tmp_path):
     shown = run("derive", "--expr", RIDGE, "--shapes", SHAPES, "--wrt", "w")
     assert shown.exit_code == 0, shown.output
     assert "∂L/∂w = (2/N)·Xᵀ (X w − y) + 2·λ·w" in shown.output and "Au → Aᵀδ" in shown.output
+    ascii = run("derive", "--expr", RIDGE, "--shapes", SHAPES, "--ascii")
+    assert ascii.exit_code == 0 and ascii.output.isascii() and "delta_w = (2/N)*X.T @ (X @ w - y)" in ascii.output
     for suffix, marker in ((".md", "# How a typed matrix loss learns"), (".tex", "\\documentclass"),
                            (".txt", "Four gradients agree")):
         path = tmp_path / f"ridge{suffix}"

@@ -58,7 +58,8 @@ def derive_typed(kwargs, shapes: str) -> None:
         if output is None:
             from symnet.render.document import render
 
-            text = render(derivation, kwargs.get("fmt", "unicode"), lang)
+            fmt = kwargs.get("fmt", "unicode")
+            text = render(derivation, "text" if ascii and fmt == "unicode" else fmt, lang)   # --ascii: X.T @ u
     if output is None:
         echo_out(text.rstrip("\n"), ascii=ascii)
         return

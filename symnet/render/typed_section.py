@@ -14,7 +14,7 @@ from symnet.derivation.typed import VJP_ROWS, adjoint_symbol
 
 from symnet.render import i18n
 from symnet.render.check_table import check_table
-from symnet.render.matrix_expr import _terms, latex, unicode
+from symnet.render.matrix_expr import _terms, latex, text, unicode
 from symnet.render.tex import escape, note_text, preamble
 
 WIDE = 110    # LaTeX characters of a right-hand side beyond which a document breaks it after each term
@@ -36,7 +36,7 @@ def typed_document(derivation, fmt: str = "markdown", lang: str | None = None, c
         return preamble(lang, words["title"]) + body + "\n\\end{document}\n" if title else body
     if fmt == "markdown":
         return _markdown(derivation, words, check, title, lang)
-    return _unicode(derivation, words, check, title, lang)
+    return _unicode(derivation, words, check, title, lang, text if fmt == "text" else unicode)
 
 
 def sections(derivation):
@@ -58,13 +58,14 @@ def rule_note(rules, fmt: str, lang: str) -> str:
     return (r",\quad " if tex else ";  ").join(parts)
 
 
-def _unicode(derivation, words, check, title, lang) -> str:
+def _unicode(derivation, words, check, title, lang, show=unicode) -> str:
+    """Text: ``show`` is the Unicode printer (‖Xw − y‖²) or, for ``fmt="text"``, the matrix language (X @ w)."""
     out = [words["title"], "=" * 40] if title else []
-    out += ["", words["loss"], "-" * 20, words["loss_text"], f"  L = {unicode(derivation.loss.expr)}"]
+    out += ["", words["loss"], "-" * 20, words["loss_text"], f"  L = {show(derivation.loss.expr)}"]
     for key, lines in sections(derivation):
         if key != "loss":
             out += ["", words[key], "-" * 20, words[key + "_text"]]
-        rows = [(unicode(lhs) + ("" if rhs is None else f" = {unicode(rhs)}"), shape, rules)
+        rows = [(show(lhs) + ("" if rhs is None else f" = {show(rhs)}"), shape, rules)
                 for lhs, rhs, shape, rules in lines]
         left = max((len(r[0]) for r in rows), default=0)
         for text, shape, rules in rows:
