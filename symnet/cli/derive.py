@@ -35,6 +35,7 @@ from .common import (
     write_outputs,
     wrote,
 )
+from .derive_typed import typed_shapes
 from .records import derivation_record, dumps
 
 GRAPH_DPI = 150
@@ -47,7 +48,9 @@ DOCUMENT_SUFFIXES = (".tex", ".md", ".pdf", ".txt", ".json")
     "symnet derive mlp:2-2-1 --at random:1 -o derivation.md",
     "symnet derive seed --wrt w2_1",
     "symnet derive seed --order 2 --wrt b5 -o hessian.pdf",
-    "symnet derive layers:64-32-10:relu:softmax --lang zh -o bp.pdf"))
+    "symnet derive layers:64-32-10:relu:softmax --lang zh -o bp.pdf",
+    'symnet derive --expr "norm2(X*w - y)^2/N + lam*norm2(w)^2" --shapes "X=N x 3, y=N, w=3" -o ridge.pdf'))
+@typed_shapes
 @network_options
 @loss_option
 @click.option("--wrt", metavar="NAMES", help="Parameters to derive by, comma-separated (default: all); "
@@ -75,7 +78,8 @@ def derive(network, expr, inputs, params, activation, loss_name, wrt, at, abstra
 
     \b
     NETWORK: seed, seed:scalar, seed:tanh, mlp:2-3-1, mlp:2-3-1:tanh, a JSON network file,
-    or --expr "FORMULA" --inputs x1,x2; layers:64-32-10:relu:softmax gives the matrix form (BP1–BP4).
+    or --expr "FORMULA" --inputs x1,x2; layers:64-32-10:relu:softmax gives the matrix form (BP1–BP4);
+    --expr "MATRIX LOSS" --shapes "X=N x 3, ..." derives a typed matrix loss (its adjoint sweep).
     --format json prints the derivation as data (see the CLI reference).
     """
     _check_output(output)
@@ -191,7 +195,7 @@ def _write_document(derivation, output: str, lang: str, check: bool, second=None
         write_output(output, dumps(derivation_record(derivation)))
         echo_err(wrote(output))
         return
-    drawn = suffix in ("md", "tex", "pdf") and not derivation.matrix   # a layer network is drawn as its program
+    drawn = suffix in ("md", "tex", "pdf") and not derivation.matrix and not derivation.typed   # drawn as programs
     figure = _graph_beside(derivation, output, lang) if drawn else None
     name = None if figure is None else figure.name
     if suffix != "pdf":

@@ -85,6 +85,13 @@ def derive(loss: Loss | Network, wrt: Sequence | None = None, at: Mapping | None
 def _derive(loss, wrt, at, abstract, expanded, rules, max_expanded_ops, check):
     """``derive`` in English: the scalar, abstract or matrix-form derivation."""
     loss = as_loss(loss)
+    if getattr(loss, "layout", None) == "whole-data":   # a typed matrix loss: its adjoint sweep, VJP row by row
+        if at is not None or abstract or expanded:
+            raise ValueError("a typed matrix loss is derived as its adjoint sweep and closed form: at=, abstract= and "
+                             "expanded= go with networks of neurons; check=True checks its gradient at a random point")
+        from symnet.derivation.typed import derive_typed
+
+        return derive_typed(loss, wrt, rules, check)
     if has_matrix_steps(loss.program):   # whole layers: the matrix form, BP1–BP4
         if at is not None or abstract or expanded:
             raise ValueError("a network of matrix steps is derived in matrix form (BP1–BP4): at=, abstract= and "

@@ -132,12 +132,17 @@ class Derivation(Displayed):
     check: object | None = None   # a GradCheckReport, from derive(..., check=True)
     lang: str = "en"              # the language its words print in, from derive(..., lang=...)
     forward: tuple = ()           # matrix steps (symnet.derivation.matrix.MatrixStep): the program's lines
-    backward: tuple = ()          # …and the reverse sweep's, each tagged BP1–BP4
+    backward: tuple = ()          # …and the reverse sweep's, each tagged BP1–BP4 (typed losses: derivation.typed)
+
+    @property
+    def typed(self) -> bool:
+        """Whether the loss is a typed matrix expression: its document is the adjoint-sweep section."""
+        return getattr(self.loss, "layout", None) == "whole-data"
 
     @property
     def matrix(self) -> bool:
-        """Whether the program has matrix steps: its document then adds the BP1–BP4 section."""
-        return bool(self.backward)
+        """Whether the program has layer steps: its document then adds the BP1–BP4 section."""
+        return bool(self.backward) and not self.typed
 
     def __getitem__(self, name) -> ParamDerivation:
         name = str(name)

@@ -218,9 +218,13 @@ def _sequences_value_and_grad(target, rules, numpy, backend, devices=None, dtype
 
 
 def _whole_data_value_and_grad(target, rules, numpy, backend, devices=None, dtype=None) -> CompiledLoss:
-    """A typed matrix loss (issue 19): NumPy over the whole data (``numeric.matrix_code``)."""
+    """A typed matrix loss (issue 19): NumPy over the whole data (``numeric.matrix_code``), or jitted JAX."""
     from symnet.numeric.matrix_code import compile_matrix_loss
 
+    if backend == "jax":
+        from symnet.numeric.matrix_jax import compile_matrix_jax
+
+        return compile_matrix_jax(compile_matrix_loss(target))
     return compile_matrix_loss(target)
 
 

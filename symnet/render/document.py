@@ -18,6 +18,7 @@ from symnet.derivation.abstract import NEURON_FUNCTION
 from symnet.derivation.derive import Derivation, OrderedProduct, OrderedSum, ParamDerivation
 from symnet.render import i18n
 from symnet.render.bp_section import bp_document
+from symnet.render.typed_section import typed_document, typed_math
 from symnet.render.layout import Arrows, Equation, Figure, Heading, Label, Line, Math, Num, Prose, Table, number
 from symnet.render.matrix import latex_rows, step_rows
 from symnet.render.notation import aligned, check_format, latex, program_pairs
@@ -37,6 +38,8 @@ def render(derivation: Derivation, fmt: str = "unicode", lang: str | None = None
     """
     check_format(fmt)
     lang = lang or derivation.lang
+    if derivation.typed:
+        return typed_document(derivation, fmt, lang, title=False)
     if derivation.matrix:
         return bp_document(derivation, fmt, lang, title=False)
     return emit(body_blocks(derivation, lang) + _second(derivation, second, lang, False), fmt, lang)
@@ -67,6 +70,8 @@ def document(derivation: Derivation, fmt: str = "markdown", lang: str | None = N
     """
     check_format(fmt)
     lang = lang or derivation.lang
+    if derivation.typed:
+        return typed_document(derivation, fmt, lang, check)
     if derivation.matrix:
         return bp_document(derivation, fmt, lang, check)
     if fmt == "latex":
@@ -84,6 +89,8 @@ def latex_document(derivation: Derivation, lang: str | None = None, check: bool 
     \\documentclass[11pt,UTF8]{ctexart}
     """
     lang = lang or derivation.lang
+    if derivation.typed:
+        return typed_document(derivation, "latex", lang, check)
     if derivation.matrix:
         return bp_document(derivation, "latex", lang, check)
     blocks = document_blocks(derivation, lang, check, figure) + _second(derivation, second, lang, check)
@@ -93,6 +100,8 @@ def latex_document(derivation: Derivation, lang: str | None = None, check: bool 
 
 def derivation_math(derivation: Derivation) -> list[str]:
     """Every math line of the derivation's sections (``lhs &= rhs``), for one ``aligned`` block."""
+    if derivation.typed:
+        return typed_math(derivation)
     if derivation.matrix:
         return latex_rows(step_rows(derivation.forward + derivation.backward), latex)
     return [line for block in body_blocks(derivation, "en") if isinstance(block, Math)

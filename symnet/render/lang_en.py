@@ -5,6 +5,18 @@ keys up; ``symnet.render.lang_zh`` has the same keys (a test checks it).
 """
 
 EN = {
+    # ---- a typed matrix loss's derivation (symnet.render.typed_section) ----
+    "typed_title": "How a typed matrix loss learns: the adjoint sweep, step by step",
+    "typed_loss": "The loss",
+    "typed_loss_text": "The loss as typed, read back by the parser, and the declared shape of every matrix (a vector is a column):",
+    "typed_forward": "The forward steps",
+    "typed_forward_text": "symnet names every number made of a matrix (a norm, a sum, a trace) and every entrywise step, so the loss is a straight-line program; each step with its shape:",
+    "typed_sweep": "The adjoint sweep",
+    "typed_sweep_text": "symnet visits the steps backwards. The adjoint ∂L/∂s of each step is handed to the step's arguments by one vector–Jacobian row of the rule table (written after each line, δ standing for the step's adjoint); terms from several steps add up. Nothing below was typed in:",
+    "typed_closed": "The gradient",
+    "typed_closed_text": "Substituting the sweep back and simplifying for reading gives each derivative as one matrix formula, with its shape (the shape of the parameter):",
+    "typed_check": "Four gradients agree",
+    "typed_check_text": "At random data (every size 8) and random parameters, the compiled matrix gradient, the loss lowered to scalars and differentiated by symnet's scalar rules, sympy.diff of the same scalar formula, and central finite differences:",
     # ---- the BP1–BP4 section: a program with matrix steps (symnet.render.bp_section) ----
     "bp_title": "Backpropagation in matrix form: the four equations BP1–BP4",
     "bp_network": "The network",

@@ -4,6 +4,18 @@ The same keys as ``symnet.render.lang_en`` (a test checks it), in the words of t
 """
 
 ZH = {
+    # ---- a typed matrix loss's derivation (symnet.render.typed_section) ----
+    "typed_title": "矩阵表达式损失如何学习：一步一步看伴随扫描",
+    "typed_loss": "损失",
+    "typed_loss_text": "输入的损失（由解析器读回）以及每个矩阵声明的形状（向量是列向量）：",
+    "typed_forward": "前向各步",
+    "typed_forward_text": "symnet 给每个由矩阵得到的数（范数、求和、迹）和每个逐元素步骤命名，于是损失成为一个直线程序；每一步都标出形状：",
+    "typed_sweep": "伴随扫描",
+    "typed_sweep_text": "symnet 倒序访问每一步。每一步的伴随量 ∂L/∂s 由规则表中的一条向量–雅可比规则传给这一步的参数（写在每行之后，δ 表示这一步的伴随量）；来自几步的项相加。下面没有一行是手写的：",
+    "typed_closed": "梯度",
+    "typed_closed_text": "把扫描代回并为阅读而化简，每个导数成为一个矩阵公式，并标出形状（即参数的形状）：",
+    "typed_check": "四种梯度一致",
+    "typed_check_text": "在随机数据（每个尺寸取 8）和随机参数处，比较编译后的矩阵梯度、把损失展开成标量并用 symnet 的标量规则求导的结果、对同一标量公式的 sympy.diff，以及中心有限差分：",
     # ---- the BP1–BP4 section: a program with matrix steps (symnet.render.bp_section) ----
     "bp_title": "矩阵形式的反向传播：四个方程 BP1–BP4",
     "bp_network": "网络",

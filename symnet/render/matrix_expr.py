@@ -171,6 +171,8 @@ class MatrixExprLatexPrinter(SymnetLatexPrinter):
         return self._print(Symbol(expr.name))
 
     def _print_Symbol(self, expr, style="plain"):
+        if expr.name.startswith("delta_"):      # a scalar step's adjoint, as the matrix ones: ∂L/∂s
+            return r"\frac{\partial L}{\partial %s}" % self._print(Symbol(expr.name[6:]))
         return LATEX_NAMES.get(expr.name) or super()._print_Symbol(expr, style)
 
     def _print_MatAdd(self, expr):
