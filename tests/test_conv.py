@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from sympy import latex
 
@@ -59,7 +59,12 @@ def conv_specs(draw):
 def test_four_gradients_agree_on_small_conv_networks(spec, seed):
     """The compiled matrix rows, the lowered scalar program's backprop, the numeric reverse mode on its closed
     form, and central differences (``check_grads``' four columns)."""
-    report = symnet.check_grads(convnet(spec), seed=seed)
+    try:
+        net = convnet(spec)
+    except ValueError:                   # e.g. a stride-2 convolution leaves no 2 × 2 block to pool: refused
+        assume(False)                    # (the refusals have their own tests)
+    assume(net.n_params <= 120)          # check_grads lowers to scalars up to 120 parameters (its default)
+    report = symnet.check_grads(net, seed=seed)
     assert report.ok, (spec, report)
     assert report.methods == ("matrix", "lowered", "numeric", "finite_diff") and not report.skipped
 
