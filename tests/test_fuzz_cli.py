@@ -100,7 +100,7 @@ def tables(command, out):
     """The options fuzzed for ``command`` (option -> strategy of its value; None for a flag)."""
     if command in ("show", "grad", "check", "codegen", "derive", "hessian"):
         matrix = {k: v for k, v in MATRIX.items() if command in ("grad", "codegen") or k == "--shapes"} \
-            if command in ("grad", "codegen", "check") else {}          # a typed matrix loss: --shapes (issue 19)
+            if command in ("grad", "codegen", "check", "derive") else {}          # a typed matrix loss: --shapes (issue 19)
         return dict(SYMBOLIC, **matrix, **{"--wrt": st.sampled_from(NAMES), "--at": points(), "--max-ops": numbers(),
                                  "--expanded": FLAG, "--seed": numbers(), "--batch": numbers(),
                                  "--lang": st.sampled_from(("en", "zh", "fr")), "--no-check": FLAG,

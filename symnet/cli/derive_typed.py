@@ -10,6 +10,7 @@ the four-way check. Options that belong to networks of neurons are refused with 
 from __future__ import annotations
 
 import functools
+import sys
 
 import click
 
@@ -24,7 +25,7 @@ def typed_shapes(func):
         if shapes is None:
             return func(*args, **kwargs)
         with handle_errors():
-            derive_typed(kwargs, shapes)
+            derive_typed(kwargs, shapes, sys.modules[func.__module__])   # derive's own output checks
     return click.option("--shapes", metavar="SHAPES", help=SHAPES_HELP)(command)
 
 
@@ -42,10 +43,11 @@ def _refuse(kwargs) -> None:
                                "gradient as JSON use symnet grad --expr … --shapes … --format json")
 
 
-def derive_typed(kwargs, shapes: str) -> None:
-    """Print the derivation, or write it as a document (``-o``: .md, .tex, .pdf, .txt)."""
-    from .derive import _check_language, _check_output, _write_document
-
+def derive_typed(kwargs, shapes: str, command) -> None:
+    """Print the derivation, or write it as a document (``-o``: .md, .tex, .pdf, .txt); ``command`` is the module
+    of ``derive`` (its output and language checks and its document writer, passed in: no import cycle)."""
+    _check_language, _check_output, _write_document = (command._check_language, command._check_output,
+                                                       command._write_document)
     _refuse(kwargs)
     output, lang, ascii = kwargs.get("output"), kwargs.get("lang", "en"), kwargs.get("ascii", False)
     _check_output(output)

@@ -30,13 +30,14 @@ RIDGE = ("norm2(X*w - y)^2/N + lam*norm2(w)^2", "X=N x 3, y=N, w=3")
 
 def models_section(ctx: TourContext) -> Section:
     """A convolution and an attention head through the same sweep, checked, trained and drawn."""
-    import symnet
+    from symnet.core.attention_model import attention
+    from symnet.core.convnet import convnet
 
     lang = ctx.lang
-    cnn, head = symnet.convnet(CONV_SPEC), symnet.attention(*ATTENTION[:3], classes=ATTENTION[3])
+    cnn, head = convnet(CONV_SPEC), attention(*ATTENTION[:3], classes=ATTENTION[3])
     conv_fit, conv_files = _train_cnn(ctx, cnn)
     head_fit, head_files = _train_attention(ctx, head)
-    formulas = (_sweep(symnet.convnet(SWEEP_SPEC), t("models_conv_sweep", lang, spec=SWEEP_SPEC)),
+    formulas = (_sweep(convnet(SWEEP_SPEC), t("models_conv_sweep", lang, spec=SWEEP_SPEC)),
                 _sweep(head, t("models_attention_sweep", lang, spec=head.spec)),
                 _softmax_rows(lang), _typed(lang))
     paragraphs = (t("models_p1", lang), t("models_p2", lang),
@@ -51,7 +52,8 @@ def models_section(ctx: TourContext) -> Section:
 
 def _sweep(network, caption: str) -> Formula:
     """The forward steps and the derived backward steps of ``network``, one matrix a line with its shape."""
-    from symnet import grad, show
+    from symnet.core.backprop import grad
+    from symnet.render.show import show
 
     gradient = grad(network)
     latex = show(gradient, "latex")
@@ -79,11 +81,11 @@ def _softmax_rows(lang: str) -> Formula:
 
 def _typed(lang: str) -> Formula:
     """Ridge regression typed as matrix text: its vectorized gradient (2/N)Xᵀ(Xw − y) + 2λw."""
-    import symnet
+    from symnet.io.text import loss
     from symnet.render.matrix_expr import report
 
     text, shapes = RIDGE
-    ridge = symnet.loss(text, shapes=shapes)
+    ridge = loss(text, shapes=shapes)
     gradient = ridge.gradient()
     lines = report(ridge, gradient, "latex", lang=lang).split(" \\\\\n")
     aligned = " \\\\\n".join(line if "&" in line else "& " + line for line in lines)   # the shapes: left, not right
@@ -92,12 +94,14 @@ def _typed(lang: str) -> Formula:
 
 def _check_table(lang: str) -> Table:
     """The four-way gradient check of the small twins: every parameter, the largest gap, the verdict."""
-    import symnet
+    from symnet.core.attention_model import attention
+    from symnet.numeric.gradcheck import check_grads
+    from symnet.core.convnet import convnet
 
-    twins = (symnet.convnet(CONV_TWIN), symnet.attention(*ATTENTION_TWIN[:3], classes=ATTENTION_TWIN[3]))
+    twins = (convnet(CONV_TWIN), attention(*ATTENTION_TWIN[:3], classes=ATTENTION_TWIN[3]))
     rows = []
     for net in twins:
-        report = symnet.check_grads(net, seed=0)
+        report = check_grads(net, seed=0)
         gap = max(row.max_error for row in report.rows)
         methods = ", ".join(t(f"method_{m}", lang) for m in report.methods)
         verdict = t("check_ok" if report.ok else "check_bad", lang)
@@ -111,14 +115,14 @@ def _check_table(lang: str) -> Table:
 
 def _train_cnn(ctx: TourContext, net):
     """The digits CNN trained for a few epochs; its filters, one image's feature maps, the digits it misses."""
-    import symnet
+    from symnet.learn.training import train
     from symnet.learn.digits import digits
     from symnet.plot.classifier import plot_misclassified
     from symnet.plot.conv import plot_feature_maps, plot_filters
     from symnet.tour.figures import save_figure
 
     split, lang = digits(), ctx.lang
-    fit = symnet.train(net, split.train, validation=split.test, optimizer="adam", learning_rate=0.01,
+    fit = train(net, split.train, validation=split.test, optimizer="adam", learning_rate=0.01,
                        schedule="linear", weight_decay=1e-3, epochs=CONV_EPOCHS, batch_size=32, seed=CONV_SEED,
                        progress=False)
     predicted = fit.classify(split.test.X)
@@ -132,13 +136,13 @@ def _train_cnn(ctx: TourContext, net):
 
 def _train_attention(ctx: TourContext, net):
     """One attention head on the match-the-query task; the heat map of a few test sequences' weights."""
-    import symnet
+    from symnet.learn.training import train
     from symnet.learn.sequences import match_query
     from symnet.plot.attention import plot_attention
     from symnet.tour.figures import save_figure
 
     (X, y), (X_test, y_test) = (match_query(n, seed=seed) for seed, n in enumerate(N_SEQUENCES))
-    fit = symnet.train(net, (X.reshape(len(X), -1), y), validation=(X_test.reshape(len(X_test), -1), y_test),
+    fit = train(net, (X.reshape(len(X), -1), y), validation=(X_test.reshape(len(X_test), -1), y_test),
                        epochs=ATTENTION_EPOCHS, batch_size=64, learning_rate=0.02, seed=ATTENTION_SEED,
                        progress=False)
     shown = X_test[:HEAT_PANELS]
