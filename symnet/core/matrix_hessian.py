@@ -186,8 +186,11 @@ def _product_map(expr, v):
     i = moving[0]
     scalars = [a for a in args[:i] + args[i + 1:] if not _is_matrix(a)]
     before, after = [a for a in args[:i] if _is_matrix(a)], [a for a in args[i + 1:] if _is_matrix(a)]
-    if _is_matrix(args[i]) and after:
-        return _refuse(expr)
+    if _is_matrix(args[i]) and after:                    # M v a with a 1 × 1: the number a times M v
+        if any(a.shape != (1, 1) for a in after):
+            return _refuse(expr)
+        scalars += [EntrySum(a) for a in after if not isinstance(a.doit(), (OneMatrix, Identity))]
+        after = []
     return _mul(*scalars, *before, *after, linear_map(args[i], v))
 
 

@@ -15,7 +15,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-from sympy import lambdify
+from collections import Counter
+
+from sympy import Identity, MatrixSymbol, OneMatrix, Transpose, lambdify, preorder_traversal
 
 from symnet.core.matrix_hessian import Diag, MatrixHessian, matrix_hessian, read_by
 from symnet.core.matrix_simplify import readable
@@ -39,6 +41,11 @@ class HessianPrinter(MatrixExprPrinter):
         inner = f"({self._wrap(factors[k].args[0])} * {right if len(factors) - k == 2 else f'({right})'})"
         code = " @ ".join([self._wrap(f) for f in factors[:k]] + [inner])
         return code if coeff == 1 else f"{self._wrap(coeff)}*({code})"
+
+    def _print_MatAdd(self, expr):      # 𝟙 − S as ``1.0 - S``: broadcast, no N × 1 array of ones
+        if any(not isinstance(a, OneMatrix) for a in expr.args):
+            return " + ".join("1.0" if isinstance(a, OneMatrix) else self._wrap(a) for a in expr.args)
+        return super()._print_MatAdd(expr)
 
     def _print_Diag(self, expr):
         return f"numpy.diagflat({self._print(expr.args[0])})"
@@ -102,7 +109,8 @@ def compile_matrix_hessian(loss, wrt=None, rules: Mapping | None = None,
     layout = compile_matrix_loss(loss, constants, wrt=(h.wrt.name,)).layout      # names and constants checked
     program = h.program
     args = list(program.inputs) + [h.wrt]
-    fn = _lambdify(args, h.matrix, (), "hessian")
+    steps, matrix = shared_steps(h.matrix)
+    fn = _lambdify(args, matrix, steps, "hessian")
     return CompiledMatrixHessian(h, layout, fn, source(fn))
 
 
@@ -121,6 +129,23 @@ def compile_matrix_hvp(loss, wrt=None, rules: Mapping | None = None,
     steps = tuple((lhs, readable(rhs)) for lhs, rhs in program.assignments)
     fn = _lambdify(list(program.inputs) + [h.wrt, h.direction], h.product, steps, "hvp")
     return CompiledMatrixHVP(h, layout, fn, source(fn))
+
+
+def shared_steps(expr):
+    """(steps, expr): every matrix subexpression ``expr`` computes more than once (σ(Xw) in σ(Xw) ⊙ (𝟙 − σ(Xw)))
+    named once, as t1, t2, … (largest replaced first, steps listed smallest first)."""
+    counts = Counter(n for n in preorder_traversal(expr) if _worth_naming(n))
+    steps = []
+    for node in sorted((n for n, c in counts.items() if c > 1), key=lambda n: -sum(1 for _ in preorder_traversal(n))):
+        symbol = MatrixSymbol(f"t{len(counts) + len(steps)}", *node.shape)
+        expr = expr.xreplace({node: symbol})
+        steps = [(lhs, rhs.xreplace({node: symbol})) for lhs, rhs in steps] + [(symbol, node)]
+    return tuple(reversed(steps)), expr
+
+
+def _worth_naming(node) -> bool:
+    return getattr(node, "is_Matrix", False) and bool(node.args) and not isinstance(
+        node, (MatrixSymbol, OneMatrix, Identity, Transpose))
 
 
 def _lambdify(args, output, steps, name: str):
