@@ -93,7 +93,7 @@ def matrix_hessian(loss, wrt=None, rules: Mapping | None = None) -> MatrixHessia
 
     >>> from symnet.io.matrix_build import matrix_loss
     >>> matrix_hessian(matrix_loss("norm2(X*w - y)^2/N + lam*norm2(w)^2", "X=N x 3, y=N, w=3")).matrix
-    2*lam*I + 2/N*X.T*X
+    (2/N)*X.T*X + (2*lam)*I
     """
     params = loss.resolve(wrt)
     if len(params) != 1 or params[0].shape[1] != 1:
@@ -159,17 +159,41 @@ def linear_map(expr: Basic, v: MatrixSymbol) -> Basic:
         if len(moving) != 1 or expr.shape[1] != 1:
             raise NotImplementedError(f"cannot read the Hessian off {expr}: not of the form c ⊙ (M v)")
         c = rest[0] if len(rest) == 1 else HadamardProduct(*rest)
-        return MatMul(Diag(c), linear_map(moving[0], v))
-    if isinstance(expr, EntrySum):                  # sum(a ⊙ M v) = aᵀ M v,  sum(M v) = 𝟙ᵀ M v
-        arg = expr.arg
-        if isinstance(arg, HadamardProduct) and len(arg.args) == 2 and arg.shape[1] == 1:
-            a, b = arg.args if arg.args[1].has(v) else arg.args[::-1]
-            if not a.has(v):
-                return MatMul(Transpose(a), linear_map(b, v))
-        return MatMul(OneMatrix(arg.shape[1], arg.shape[0]), linear_map(arg, v)) if arg.shape[1] == 1 else _refuse(expr)
-    if isinstance(expr, Transpose) and expr.shape == (1, 1):   # (M v)ᵀ is a 1 × 1 number
-        return linear_map(expr.arg, v)
+        return _mul(Diag(c), linear_map(moving[0], v))
+    if isinstance(expr, EntrySum):
+        return _sum_map(expr.arg, v)
+    if isinstance(expr, Transpose):
+        pushed = expr.doit()                        # (A + sB)ᵀ → Aᵀ + s Bᵀ, (AB)ᵀ → BᵀAᵀ
+        if pushed != expr:
+            return linear_map(pushed, v)
+        if expr.shape == (1, 1):                    # (M v)ᵀ is a 1 × 1 number
+            return linear_map(expr.arg, v)
     return _refuse(expr)
+
+
+def _sum_map(arg, v):
+    """The row r with sum(``arg``) = r v: sum(a ⊙ M v) = aᵀ M, sum(M v) = 𝟙ᵀ M (a row is read as its column)."""
+    if arg.shape[0] == 1 and arg.shape[1] != 1:
+        arg = Transpose(arg).doit()
+    if isinstance(arg, MatAdd):
+        return plus([_sum_map(a, v) for a in arg.args])
+    if isinstance(arg, MatMul):
+        coeff, matrices = arg.as_coeff_matrices()
+        if coeff.has(v) and not any(m.has(v) for m in matrices):      # sum(s A) = sum(A) · (row of s)
+            return _mul(EntrySum(_mul(*matrices)), linear_map(coeff, v))
+        if coeff != 1 and not coeff.has(v):
+            return _mul(coeff, _sum_map(_mul(*matrices), v))
+    if isinstance(arg, HadamardProduct) and arg.shape[1] == 1:
+        moving = [a for a in arg.args if a.has(v)]
+        rest = [a for a in arg.args if not a.has(v)]
+        if len(moving) == 1:
+            a = rest[0] if len(rest) == 1 else HadamardProduct(*rest)
+            return _mul(Transpose(a), linear_map(moving[0], v))
+    if arg.shape == (1, 1):
+        return linear_map(arg, v)
+    if arg.shape[1] == 1:
+        return _mul(OneMatrix(1, arg.shape[0]), linear_map(arg, v))
+    return _refuse(EntrySum(arg))
 
 
 def _refuse(expr):
@@ -188,7 +212,8 @@ def _product_map(expr, v):
     before, after = [a for a in args[:i] if _is_matrix(a)], [a for a in args[i + 1:] if _is_matrix(a)]
     if _is_matrix(args[i]) and after:                    # M v a with a 1 × 1: the number a times M v
         if any(a.shape != (1, 1) for a in after):
-            return _refuse(expr)
+            flipped = Transpose(expr).doit() if expr.shape == (1, 1) else expr      # vᵀ a = aᵀ v
+            return linear_map(flipped, v) if flipped != expr else _refuse(expr)
         scalars += [EntrySum(a) for a in after if not isinstance(a.doit(), (OneMatrix, Identity))]
         after = []
     return _mul(*scalars, *before, *after, linear_map(args[i], v))
@@ -200,6 +225,7 @@ def _is_matrix(x) -> bool:
 
 def _mul(*factors):
     """The product, an identity factor dropped beside other matrices (X I is X)."""
+    factors = [g for f in factors for g in (f.args if isinstance(f, MatMul) else (f,))]     # one flat product
     matrices = [f for f in factors if _is_matrix(f)]
     if len(matrices) > 1:
         factors = [f for f in factors if not isinstance(f, Identity)]

@@ -48,7 +48,7 @@ def matrix_jvp(expr: Basic, dots: Mapping, ans=None, table: Mapping = DERIVATIVE
 
     >>> X, w, v = MatrixSymbol("X", 5, 3), MatrixSymbol("w", 3, 1), MatrixSymbol("v", 3, 1)
     >>> matrix_jvp(Apply("tanh", X * w), {w: v})
-    HadamardProduct(OneMatrix(5, 1) - tanh(X*w).^2, X*v)
+    HadamardProduct(-HadamardPower(tanh(X*w), 2) + 1, X*v)
     """
     memo = {} if _memo is None else _memo
     if expr in dots:
