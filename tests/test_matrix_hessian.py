@@ -112,6 +112,14 @@ def test_random_smooth_losses_have_symmetric_hessians_that_match_differences(tex
     agree(text, seed=seed)
 
 
+def test_named_steps_of_the_compiled_hessian_never_take_a_declared_name():
+    loss = matrix_loss("mean(softplus(t1*w) - y.*(t1*w))", "t1=N x 3, y=N, w=3")
+    compiled = compile_hessian(loss)
+    assert "t2 = t1 @ w" in compiled.source
+    X = np.random.default_rng(0).normal(size=(6, 3))
+    np.testing.assert_allclose(compiled(np.zeros(3), X, np.ones(6)), X.T @ X / 24, rtol=1e-12)   # σ(0)(1 − σ(0)) = 1/4
+
+
 def test_linear_map_reads_diag_and_outer_products():
     from sympy import HadamardProduct, MatrixSymbol
 

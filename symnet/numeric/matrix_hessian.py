@@ -109,7 +109,7 @@ def compile_matrix_hessian(loss, wrt=None, rules: Mapping | None = None,
     layout = compile_matrix_loss(loss, constants, wrt=(h.wrt.name,)).layout      # names and constants checked
     program = h.program
     args = list(program.inputs) + [h.wrt]
-    steps, matrix = shared_steps(h.matrix)
+    steps, matrix = shared_steps(h.matrix, args)
     fn = _lambdify(args, matrix, steps, "hessian")
     return CompiledMatrixHessian(h, layout, fn, source(fn))
 
@@ -131,16 +131,20 @@ def compile_matrix_hvp(loss, wrt=None, rules: Mapping | None = None,
     return CompiledMatrixHVP(h, layout, fn, source(fn))
 
 
-def shared_steps(expr):
+def shared_steps(expr, taken=()):
     """(steps, expr): every matrix subexpression ``expr`` computes more than once (σ(Xw) in σ(Xw) ⊙ (𝟙 − σ(Xw)))
     named once, as t1, t2, … (largest replaced first, steps listed smallest first)."""
     counts = Counter(n for n in preorder_traversal(expr) if _worth_naming(n))
     steps = []
     for node in sorted((n for n, c in counts.items() if c > 1), key=lambda n: -sum(1 for _ in preorder_traversal(n))):
-        symbol = MatrixSymbol(f"t{len(counts) + len(steps)}", *node.shape)
+        symbol = MatrixSymbol(f"shared{len(steps)}", *node.shape)
         expr = expr.xreplace({node: symbol})
         steps = [(lhs, rhs.xreplace({node: symbol})) for lhs, rhs in steps] + [(symbol, node)]
-    return tuple(reversed(steps)), expr
+    steps = steps[::-1]
+    taken = set(map(str, taken))
+    free = (f"t{i}" for i in range(1, 10**6) if f"t{i}" not in taken)      # t1, t2, … in order, no name of yours
+    names = {lhs: MatrixSymbol(next(free), *lhs.shape) for lhs, _ in steps}
+    return tuple((names[lhs], rhs.xreplace(names)) for lhs, rhs in steps), expr.xreplace(names)
 
 
 def _worth_naming(node) -> bool:
