@@ -112,6 +112,7 @@ def compile_hessian(target, rules: Mapping | None = None, numpy: Mapping | None 
     """
     backend = _backend(backend)
     if getattr(target, "layout", None) == "whole-data":     # a typed matrix loss: H = one d × d formula
+        _numpy_only(backend)
         return compile_matrix_hessian(target, rules=rules)
     target = as_loss(target)
     h = hessian(target, rules=rules)
@@ -140,6 +141,7 @@ def hvp(target, rules: Mapping | None = None, numpy: Mapping | None = None, back
     """
     backend = _backend(backend)
     if getattr(target, "layout", None) == "whole-data":     # a typed matrix loss: Xᵀ(c ⊙ (X v)), no d × d matrix
+        _numpy_only(backend)
         return compile_matrix_hvp(target, rules=rules)
     target = as_loss(target)
     gradient = grad(target, rules=rules)
@@ -163,6 +165,11 @@ def _backend(backend: str) -> str:
     if backend not in ("numpy", "jax"):
         raise ValueError(f"unknown backend {backend!r} for second derivatives; expected 'numpy' or 'jax'")
     return backend
+
+
+def _numpy_only(backend: str) -> None:
+    if backend != "numpy":
+        raise NotImplementedError(f"the Hessian of a typed matrix loss compiles to NumPy only; got backend={backend!r}")
 
 
 def _compile(program: Program, name: str, numpy, backend: str):
