@@ -43,7 +43,8 @@ def matrix_options(kind: str):
                 raise SystemExit(status)
         command = click.option("--shapes", metavar="SHAPES", help=SHAPES_HELP)(command)
         if kind in ("grad", "hessian"):
-            command = click.option("--steps", is_flag=True, help=STEPS_HELP)(command)
+            command = click.option("--steps", is_flag=True, help=STEPS_HELP if kind == "grad" else
+                                   "With --shapes: also print the tangent sweep (ẇ = v) that gives H v.")(command)
         return command
     return decorate
 

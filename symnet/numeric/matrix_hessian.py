@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from collections import Counter
 
-from sympy import Identity, MatrixSymbol, OneMatrix, Transpose, lambdify, preorder_traversal
+from sympy import Identity, MatMul, MatrixSymbol, OneMatrix, Transpose, lambdify, preorder_traversal
 
 from symnet.core.matrix_hessian import Diag, MatrixHessian, matrix_hessian, read_by
 from symnet.core.matrix_simplify import readable
@@ -44,7 +44,13 @@ class HessianPrinter(MatrixExprPrinter):
 
     def _print_MatAdd(self, expr):      # 𝟙 − S as ``1.0 - S``: broadcast, no N × 1 array of ones
         if any(not isinstance(a, OneMatrix) for a in expr.args):
-            return " + ".join("1.0" if isinstance(a, OneMatrix) else self._wrap(a) for a in expr.args)
+            terms = sorted(expr.args, key=lambda a: not isinstance(a, OneMatrix))
+            code = ""
+            for a in terms:
+                negated = isinstance(a, MatMul) and a.args[0] == -1
+                text = "1.0" if isinstance(a, OneMatrix) else self._wrap(MatMul(*a.args[1:]) if negated else a)
+                code += (" - " if negated else " + " if code else "") + text
+            return "-" + code[3:] if code.startswith(" - ") else code
         return super()._print_MatAdd(expr)
 
     def _print_Diag(self, expr):
