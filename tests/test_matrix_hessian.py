@@ -121,6 +121,13 @@ def test_named_steps_of_the_compiled_hessian_never_take_a_declared_name():
     np.testing.assert_allclose(compiled(np.zeros(3), X, np.ones(6)), X.T @ X / 24, rtol=1e-12)   # σ(0)(1 − σ(0)) = 1/4
 
 
+def test_a_linear_loss_has_a_zero_hessian_of_the_right_shape():
+    loss = matrix_loss("sum(X*w)", "X=N x 3, w=3")
+    X = np.random.default_rng(0).normal(size=(4, 3))
+    np.testing.assert_array_equal(compile_hessian(loss)(np.ones(3), X), np.zeros((3, 3)))
+    np.testing.assert_array_equal(hvp(loss)(np.ones(3), np.ones(3), X), np.zeros(3))
+
+
 def test_linear_map_reads_diag_and_outer_products():
     from sympy import HadamardProduct, MatrixSymbol
 

@@ -104,7 +104,20 @@ def matrix_hessian(loss, wrt=None, rules: Mapping | None = None) -> MatrixHessia
     w = params[0]
     v = MatrixSymbol(_fresh_direction(loss), *w.shape)
     program = read_by(gradient.program, gradient.results)
-    tangents, dots = [], {w: v}
+    tangents, dots = matrix_tangent_sweep(program, {w: v}, table)
+    product = dots.get(gradient.results[0], S.Zero)
+    full = Program(program.inputs, program.params + (v,), program.assignments + tuple(tangents), (product,))
+    closed = readable(full.expand(product, what="Hessian-vector product")) if not is_zero(product) else product
+    matrix = readable(linear_map(closed, v)) if not is_zero(closed) else MatMul(0, Identity(w.shape[0]))
+    return MatrixHessian(gradient, v, tuple(tangents), product, matrix)
+
+
+def matrix_tangent_sweep(program: Program, seeds: Mapping, table: Mapping) -> tuple[list, dict]:
+    """Forward mode over ``program``'s steps (each made readable first): (tangent steps d_s = ṡ, {symbol: ṡ}).
+
+    A tangent that is 0 is left out; one that is not a single symbol becomes a step named d_<symbol>.
+    """
+    tangents, dots = [], dict(seeds)
     for lhs, rhs in program.assignments:
         dot = matrix_jvp(readable(rhs), dots, ans=lhs, table=table)
         if is_zero(dot):
@@ -115,11 +128,7 @@ def matrix_hessian(loss, wrt=None, rules: Mapping | None = None) -> MatrixHessia
             tangents.append((symbol, readable(dot)))
             dot = symbol
         dots[lhs] = dot
-    product = dots.get(gradient.results[0], S.Zero)
-    full = Program(program.inputs, program.params + (v,), program.assignments + tuple(tangents), (product,))
-    closed = readable(full.expand(product, what="Hessian-vector product")) if not is_zero(product) else product
-    matrix = readable(linear_map(closed, v)) if not is_zero(closed) else MatMul(0, Identity(w.shape[0]))
-    return MatrixHessian(gradient, v, tuple(tangents), product, matrix)
+    return tangents, dots
 
 
 def read_by(program: Program, exprs) -> Program:

@@ -91,7 +91,8 @@ class CompiledMatrixHVP:
                              f"{self.hessian.wrt.name}; got shape {v.shape}")
         with np.errstate(all="ignore"):
             out = self.function(*values, theta.reshape(shapes[0]), v.reshape(shapes[0]))
-        return np.asarray(out, dtype=float).ravel()
+        out = np.asarray(out, dtype=float).ravel()
+        return np.broadcast_to(out, theta.shape).copy() if out.size == 1 else out      # a linear loss: Hv = 0
 
 
 def compile_matrix_hessian(loss, wrt=None, rules: Mapping | None = None,
