@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import click
 
+from .matrix_views import matrix_options
 from .common import (
     Command,
     ascii_option,
@@ -34,8 +35,10 @@ from .common import (
 
 @click.command(cls=Command, epilog=examples(
     'symnet hessian --expr "sigmoid(w*x + b)" --inputs x',
+    'symnet hessian --expr "mean(softplus(X*w) - y.*(X*w))" --shapes "X=N x 3, y=N, w=3" --wrt w',
     "symnet hessian seed --wrt theta5 --at x1=1,x2=2,y=1,w1_1=0.5,b1=0,w2_1=-0.5,b2=0,w3_1=1,b3=0,"
     "w4_1=1,b4=0,w5_1=1,w5_2=-1,b5=0"))
+@matrix_options("hessian")
 @network_options
 @loss_option
 @click.option("--wrt", metavar="NAMES", help="Only these, comma-separated (rows and columns), e.g. w5_1,b5; θN or "
@@ -57,6 +60,9 @@ def hessian(network, expr, inputs, params, activation, loss_name, wrt, at, fmt, 
     for i ≤ j (the matrix is symmetric). --at x1=1,...,y=1,w1_1=0.5,...
     also prints the numbers, the eigenvalues λ and 2/λ_max, the largest
     learning rate for which gradient descent does not diverge there.
+    With --shapes, --expr is a typed matrix loss and the Hessian by its
+    vector parameter prints as one d × d formula, e.g. logistic regression's
+    (1/N)·Xᵀ diag(σ(Xw) ⊙ (𝟙 − σ(Xw))) X; --steps adds the tangent sweep.
     """
     preload(numeric=at is not None)
     with time_limit(timeout, "the Hessian", "name fewer parameters with --wrt, or give a larger --timeout"):
@@ -169,3 +175,55 @@ def hessian_json(target, h, matrix) -> str:
         data["eigenvalues"] = None if eigenvalues is None else [number(v) for v in eigenvalues]
         data["largest_stable_learning_rate"] = number(limit)
     return dumps(data)
+
+
+def matrix_view(kwargs, loss, steps: bool):
+    """``--shapes``: the typed loss, its shapes, H (d × d, vectorized) and Hv; the tangent sweep with ``steps``."""
+    fmt = kwargs.get("fmt", "unicode")
+    fmt = "text" if kwargs.get("ascii") and fmt == "unicode" else fmt
+    with time_limit(kwargs.get("timeout"), "the Hessian", "use a smaller expression or a larger --timeout"):
+        from symnet.core.matrix_hessian import matrix_hessian
+
+        h = matrix_hessian(loss)
+        if fmt == "json":
+            return matrix_json(loss, h), 0
+        return matrix_text(loss, h, fmt, steps), 0
+
+
+def matrix_text(loss, h, fmt: str, steps: bool) -> str:
+    """The loss, the shapes, ∂²L/∂w∂wᵀ = H (d × d) and H v, in ``fmt`` (markdown: LaTeX in $$)."""
+    from symnet.render.matrix_expr import latex, shape_text, text, unicode
+
+    if fmt == "markdown":
+        return "$$\n" + matrix_text(loss, h, "latex", steps) + "\n$$"
+    show = {"latex": latex, "text": text}.get(fmt, unicode)
+    eq, times = (" &= ", r" \times ") if fmt == "latex" else (" = ", {"text": " x "}.get(fmt, " × "))
+    w, v, d = show(h.wrt), show(h.direction), shape_text(h.wrt, times).split(times)[0]
+    head = {"latex": rf"\frac{{\partial^2 L}}{{\partial {w}\,\partial {w}^{{\mathsf T}}}}",
+            "text": f"d2L/d{w}d{w}^T"}.get(fmt, f"∂²L/∂{w}∂{w}ᵀ")
+    shapes = ", ".join(f"{show(m)}: {shape_text(m, times)}" for m in loss.matrices)
+    lines = [f"L{eq}{show(loss.expr)}", (r"\text{shapes: }" if fmt == "latex" else "shapes: ") + shapes,
+             f"{head}{eq}{show(h.matrix)}" + (" && " if fmt == "latex" else "    (") + f"{d}{times}{d}"
+             + ("" if fmt == "latex" else ")"),
+             f"H {v}{eq}{show(h.product_formula())}"]
+    if steps:
+        lines.append(r"\text{tangent sweep}" if fmt == "latex" else f"tangent sweep ({w}\u0307 = {v}):")
+        lines += [f"{show(lhs)}{eq}{show(rhs)}" for lhs, rhs in h.tangents]
+    if fmt == "latex":
+        return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
+    return "\n".join(lines)
+
+
+def matrix_json(loss, h) -> str:
+    """H and Hv as data: text (the matrix language), Unicode, LaTeX, and the shapes."""
+    import json
+
+    from symnet.render.matrix_expr import latex, text, unicode
+
+    def entry(expr):
+        return {"text": text(expr), "unicode": unicode(expr), "latex": latex(expr)}
+    d = str(h.wrt.shape[0])
+    return json.dumps({"loss": entry(loss.expr), "shapes": {m.name: [str(n) for n in m.shape] for m in loss.matrices},
+                       "wrt": h.wrt.name, "hessian": {**entry(h.matrix), "shape": [d, d]},
+                       "direction": h.direction.name, "hvp": entry(h.product_formula())},
+                      ensure_ascii=False, indent=2)

@@ -42,8 +42,9 @@ def matrix_options(kind: str):
             if status:
                 raise SystemExit(status)
         command = click.option("--shapes", metavar="SHAPES", help=SHAPES_HELP)(command)
-        if kind == "grad":
-            command = click.option("--steps", is_flag=True, help=STEPS_HELP)(command)
+        if kind in ("grad", "hessian"):
+            command = click.option("--steps", is_flag=True, help=STEPS_HELP if kind == "grad" else
+                                   "With --shapes: also print the tangent sweep (ẇ = v) that gives H v.")(command)
         return command
     return decorate
 
@@ -126,4 +127,11 @@ def train_view(kwargs, shapes: str, steps: bool):
     return view(kwargs, shapes, steps)
 
 
-VIEWS = {"grad": grad_view, "codegen": codegen_view, "check": check_view, "train": train_view}
+def hessian_view(kwargs, shapes: str, steps: bool):
+    """``symnet hessian --shapes``: the d × d Hessian in vectorized form (``symnet.cli.hessian``)."""
+    from .hessian import matrix_view
+
+    return matrix_view(kwargs, _loss(kwargs, shapes), steps)
+
+
+VIEWS = {"grad": grad_view, "codegen": codegen_view, "check": check_view, "train": train_view, "hessian": hessian_view}

@@ -21,6 +21,7 @@ from sympy import Add, Basic, Derivative, Dummy, MatrixSymbol, S, Symbol
 
 from symnet.core.backprop import Gradient, grad
 from symnet.core.display import Displayed
+from symnet.core.matrix_hessian import matrix_hessian, read_by  # noqa: F401  (read_by: re-exported)
 from symnet.core.program import MAX_EXPANDED_OPS, Program
 from symnet.core.rules import DERIVATIVES, partials, rule_table
 
@@ -81,7 +82,8 @@ def hessian(target, wrt=None, rules: Mapping | None = None) -> Hessian:
 
     Args:
         target: as for ``grad``: a ``Loss``; a ``Network`` stands for its squared-error loss; a
-            ``Program`` differentiates its first output.
+            ``Program`` differentiates its first output; a typed matrix loss (``symnet.loss(expr,
+            shapes=…)``) gives its d × d Hessian by one vector parameter as a ``MatrixHessian``.
         wrt: the names or symbols to differentiate by twice (as for ``grad``); default every parameter.
         rules: extra derivative rules ``{SymPy class: (ans, *args) -> partials}``; second derivatives
             differentiate the partials these rules return, so they need rules for what those contain.
@@ -94,6 +96,8 @@ def hessian(target, wrt=None, rules: Mapping | None = None) -> Hessian:
     >>> h.expanded("w", "w")
     2*x**2
     """
+    if getattr(target, "layout", None) == "whole-data":     # a typed matrix loss: H as one d × d formula
+        return matrix_hessian(target, wrt=wrt, rules=rules)
     gradient = grad(target, wrt=wrt, rules=rules)
     if any(isinstance(s, MatrixSymbol) for s in gradient.program.symbols + gradient.wrt):
         raise NotImplementedError("Hessians of layer (matrix) networks are not derived yet; lower the network to "
@@ -125,18 +129,6 @@ def tangent_sweep(program: Program, seeds: Mapping, name, table: Mapping = DERIV
             dot = symbol
         dots[lhs] = dot
     return dots
-
-
-def read_by(program: Program, exprs) -> Program:
-    """``program`` with only the assignments that ``exprs`` read, directly or through other steps,
-    and ``exprs`` as its outputs (the loss value itself is not needed to differentiate the gradient)."""
-    needed = set().union(*(e.free_symbols for e in exprs))
-    kept = []
-    for lhs, rhs in reversed(program.assignments):
-        if lhs in needed:
-            needed |= rhs.free_symbols
-            kept.append((lhs, rhs))
-    return Program(program.inputs, program.params, tuple(reversed(kept)), tuple(exprs))
 
 
 def jvp(expr: Basic, dots: Mapping, ans=None, table: Mapping = DERIVATIVES, _memo=None) -> Basic:

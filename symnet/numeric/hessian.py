@@ -29,6 +29,7 @@ from symnet.core.rules import rule_table
 from symnet.numeric.batch import BatchCheck, _finite_array
 from symnet.numeric.codegen import call_generated
 from symnet.numeric.generation import Generated, generate, mean_outputs
+from symnet.numeric.matrix_hessian import compile_matrix_hessian, compile_matrix_hvp
 from symnet.numeric.reverse import step_size
 
 
@@ -94,7 +95,9 @@ def compile_hessian(target, rules: Mapping | None = None, numpy: Mapping | None 
     """Compile the mean Hessian of a loss to NumPy: ``(theta, X, y) -> (P, P) array``.
 
     Args:
-        target: a ``Loss``; a ``Network`` stands for its squared-error loss (as in every verb).
+        target: a ``Loss``; a ``Network`` stands for its squared-error loss (as in every verb); a typed
+            matrix loss (``symnet.loss(expr, shapes=…)``) compiles its d × d Hessian by its vector parameter
+            (``numeric.matrix_hessian``, NumPy: ``(w, X, y) -> H``).
         rules: extra derivative rules; numpy: NumPy forms of functions symnet does not know.
         backend: ``"numpy"`` or ``"jax"`` (the same program jitted in ``jax.numpy``, float64).
 
@@ -108,6 +111,9 @@ def compile_hessian(target, rules: Mapping | None = None, numpy: Mapping | None 
            [ 4., 10.]])
     """
     backend = _backend(backend)
+    if getattr(target, "layout", None) == "whole-data":     # a typed matrix loss: H = one d × d formula
+        _numpy_only(backend)
+        return compile_matrix_hessian(target, rules=rules)
     target = as_loss(target)
     h = hessian(target, rules=rules)
     generated, run = _compile(h.program, "hessian", numpy, backend)
@@ -120,7 +126,8 @@ def hvp(target, rules: Mapping | None = None, numpy: Mapping | None = None, back
     One tangent sweep over the gradient program seeded with θ̇ = v: d/dε ∇L(θ + εv) at ε = 0.
 
     Args:
-        target: a ``Loss``; a ``Network`` stands for its squared-error loss.
+        target: a ``Loss``; a ``Network`` stands for its squared-error loss; a typed matrix loss gives
+            ``(w, v, X, y) -> H v`` (``numeric.matrix_hessian``).
         rules: extra derivative rules; numpy: NumPy forms of functions symnet does not know.
         backend: ``"numpy"`` or ``"jax"`` (the same program jitted in ``jax.numpy``, float64).
 
@@ -133,6 +140,9 @@ def hvp(target, rules: Mapping | None = None, numpy: Mapping | None = None, back
     array([ 4., 10.])
     """
     backend = _backend(backend)
+    if getattr(target, "layout", None) == "whole-data":     # a typed matrix loss: Xᵀ(c ⊙ (X v)), no d × d matrix
+        _numpy_only(backend)
+        return compile_matrix_hvp(target, rules=rules)
     target = as_loss(target)
     gradient = grad(target, rules=rules)
     program = hvp_program(gradient, rules)
@@ -155,6 +165,11 @@ def _backend(backend: str) -> str:
     if backend not in ("numpy", "jax"):
         raise ValueError(f"unknown backend {backend!r} for second derivatives; expected 'numpy' or 'jax'")
     return backend
+
+
+def _numpy_only(backend: str) -> None:
+    if backend != "numpy":
+        raise NotImplementedError(f"the Hessian of a typed matrix loss compiles to NumPy only; got backend={backend!r}")
 
 
 def _compile(program: Program, name: str, numpy, backend: str):
