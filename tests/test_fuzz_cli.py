@@ -99,8 +99,9 @@ HOSTILE_JSON = (5, "x1", {"a": 1}, True, None, [], 1e-320, 1e308, -1, "9" * 3000
 def tables(command, out):
     """The options fuzzed for ``command`` (option -> strategy of its value; None for a flag)."""
     if command in ("show", "grad", "check", "codegen", "derive", "hessian"):
-        matrix = {k: v for k, v in MATRIX.items() if command in ("grad", "codegen") or k == "--shapes"} \
-            if command in ("grad", "codegen", "check", "derive") else {}          # a typed matrix loss: --shapes (issue 19)
+        matrix = {k: v for k, v in MATRIX.items() if command in ("grad", "codegen") or k == "--shapes"
+                  or (command == "hessian" and k == "--steps")} \
+            if command in ("grad", "codegen", "check", "derive", "hessian") else {}   # a typed matrix loss (issue 19)
         return dict(SYMBOLIC, **matrix, **{"--wrt": st.sampled_from(NAMES), "--at": points(), "--max-ops": numbers(),
                                  "--expanded": FLAG, "--seed": numbers(), "--batch": numbers(),
                                  "--lang": st.sampled_from(("en", "zh", "fr")), "--no-check": FLAG,

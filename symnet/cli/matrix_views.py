@@ -128,8 +128,8 @@ def train_view(kwargs, shapes: str, steps: bool):
 
 
 def hessian_view(kwargs, shapes: str, steps: bool):
-    """``symnet hessian --shapes``: the d × d Hessian in vectorized form (``symnet.cli.hessian``)."""
-    from .hessian import matrix_view
+    """``symnet hessian --shapes``: the d × d Hessian in vectorized form (``symnet.cli.matrix_hessian``)."""
+    from .matrix_hessian import matrix_view
 
     return matrix_view(kwargs, _loss(kwargs, shapes), steps)
 

@@ -79,6 +79,12 @@ class MatrixLoss:
         """The gradient program by the one reverse sweep (default: every parameter)."""
         return reverse_sweep(self.program, self.resolve(wrt), rule_table(rules))
 
+    def hessian(self, wrt=None, rules=None):
+        """The d × d Hessian as one matrix formula (``core.matrix_hessian``): what ``symnet.hessian`` returns."""
+        from symnet.core.matrix_hessian import matrix_hessian
+
+        return matrix_hessian(self, wrt=wrt, rules=rules)
+
     def resolve(self, wrt=None) -> tuple[MatrixSymbol, ...]:
         """The parameters named by ``wrt`` (a name, a list of names, or None for all of them)."""
         if wrt is None:

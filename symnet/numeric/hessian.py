@@ -29,6 +29,7 @@ from symnet.core.rules import rule_table
 from symnet.numeric.batch import BatchCheck, _finite_array
 from symnet.numeric.codegen import call_generated
 from symnet.numeric.generation import Generated, generate, mean_outputs
+from symnet.numeric.kinds import LAYOUTS, dispatch
 from symnet.numeric.matrix_hessian import compile_matrix_hessian, compile_matrix_hvp
 from symnet.numeric.reverse import step_size
 
@@ -111,10 +112,12 @@ def compile_hessian(target, rules: Mapping | None = None, numpy: Mapping | None 
            [ 4., 10.]])
     """
     backend = _backend(backend)
-    if getattr(target, "layout", None) == "whole-data":     # a typed matrix loss: H = one d × d formula
-        _numpy_only(backend)
-        return compile_matrix_hessian(target, rules=rules)
-    target = as_loss(target)
+    target, compile_kind = dispatch(HESSIANS, target, "compile_hessian")   # the loss's layout picks the row
+    return compile_kind(target, rules, numpy, backend)
+
+
+def _program_hessian(target, rules, numpy, backend) -> CompiledHessian:
+    """The Hessian of a program of scalar steps (a program of matrix steps is refused by ``core.hessian``)."""
     h = hessian(target, rules=rules)
     generated, run = _compile(h.program, "hessian", numpy, backend)
     return CompiledHessian(target, h, generated, _check(target), backend, run)
@@ -140,10 +143,12 @@ def hvp(target, rules: Mapping | None = None, numpy: Mapping | None = None, back
     array([ 4., 10.])
     """
     backend = _backend(backend)
-    if getattr(target, "layout", None) == "whole-data":     # a typed matrix loss: Xᵀ(c ⊙ (X v)), no d × d matrix
-        _numpy_only(backend)
-        return compile_matrix_hvp(target, rules=rules)
-    target = as_loss(target)
+    target, compile_kind = dispatch(HVPS, target, "hvp")   # the loss's layout picks the row
+    return compile_kind(target, rules, numpy, backend)
+
+
+def _program_hvp(target, rules, numpy, backend) -> CompiledHVP:
+    """One tangent sweep over the gradient program of scalar steps, compiled."""
     gradient = grad(target, rules=rules)
     program = hvp_program(gradient, rules)
     generated, run = _compile(program, "hvp", numpy, backend)
@@ -159,6 +164,23 @@ def hvp_program(gradient: Gradient, rules: Mapping | None = None) -> Program:
                          table, tangents)
     outputs = tuple(jvp(r, dots, table=table) for r in gradient.results)
     return Program(program.inputs, program.params + directions, program.assignments + tuple(tangents), outputs)
+
+
+def _typed_hessian(target, rules, numpy, backend):
+    """A typed matrix loss: H = one d × d formula, compiled to NumPy (``numeric.matrix_hessian``)."""
+    _numpy_only(backend)
+    return compile_matrix_hessian(target, rules=rules)
+
+
+def _typed_hvp(target, rules, numpy, backend):
+    """A typed matrix loss: Xᵀ(c ⊙ (X v)), never the d × d matrix."""
+    _numpy_only(backend)
+    return compile_matrix_hvp(target, rules=rules)
+
+
+# one row per layout (``numeric.kinds``): programs of steps take the sweep; a typed loss its own formula
+HESSIANS = {**dict.fromkeys(LAYOUTS, _program_hessian), "whole-data": _typed_hessian}
+HVPS = {**dict.fromkeys(LAYOUTS, _program_hvp), "whole-data": _typed_hvp}
 
 
 def _backend(backend: str) -> str:

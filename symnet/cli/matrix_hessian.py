@@ -1,0 +1,61 @@
+"""``symnet hessian --expr "…" --shapes "…"``: the Hessian of a typed matrix loss in vectorized form (d × d).
+
+``core.matrix_hessian`` derives it (a tangent sweep over the gradient program read as a linear map v ↦ Hv);
+this module prints it: the loss, the shapes, ∂²L/∂w∂wᵀ with its shape, H v, and with ``--steps`` the sweep.
+"""
+
+from __future__ import annotations
+
+from .common import time_limit
+
+
+def matrix_view(kwargs, loss, steps: bool):
+    """``--shapes``: the typed loss, its shapes, H (d × d, vectorized) and Hv; the tangent sweep with ``steps``."""
+    fmt = kwargs.get("fmt", "unicode")
+    fmt = "text" if kwargs.get("ascii") and fmt == "unicode" else fmt
+    with time_limit(kwargs.get("timeout"), "the Hessian", "use a smaller expression or a larger --timeout"):
+        from symnet.core.matrix_hessian import matrix_hessian
+
+        h = matrix_hessian(loss)
+        if fmt == "json":
+            return matrix_json(loss, h), 0
+        return matrix_text(loss, h, fmt, steps), 0
+
+
+def matrix_text(loss, h, fmt: str, steps: bool) -> str:
+    """The loss, the shapes, ∂²L/∂w∂wᵀ = H (d × d) and H v, in ``fmt`` (markdown: LaTeX in $$)."""
+    from symnet.render.matrix_expr import latex, shape_text, text, unicode
+
+    if fmt == "markdown":
+        return "$$\n" + matrix_text(loss, h, "latex", steps) + "\n$$"
+    show = {"latex": latex, "text": text}.get(fmt, unicode)
+    eq, times = (" &= ", r" \times ") if fmt == "latex" else (" = ", {"text": " x "}.get(fmt, " × "))
+    w, v, d = show(h.wrt), show(h.direction), shape_text(h.wrt, times).split(times)[0]
+    head = {"latex": rf"\frac{{\partial^2 L}}{{\partial {w}\,\partial {w}^{{\mathsf T}}}}",
+            "text": f"d2L/d{w}d{w}^T"}.get(fmt, f"∂²L/∂{w}∂{w}ᵀ")
+    shapes = ", ".join(f"{show(m)}: {shape_text(m, times)}" for m in loss.matrices)
+    lines = [f"L{eq}{show(loss.expr)}", (r"\text{shapes: }" if fmt == "latex" else "shapes: ") + shapes,
+             f"{head}{eq}{show(h.matrix)}" + (" && " if fmt == "latex" else "    (") + f"{d}{times}{d}"
+             + ("" if fmt == "latex" else ")"),
+             f"H {v}{eq}{show(h.product_formula())}"]
+    if steps:
+        lines.append(r"\text{tangent sweep}" if fmt == "latex" else f"tangent sweep ({w}\u0307 = {v}):")
+        lines += [f"{show(lhs)}{eq}{show(rhs)}" for lhs, rhs in h.tangents]
+    if fmt == "latex":
+        return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
+    return "\n".join(lines)
+
+
+def matrix_json(loss, h) -> str:
+    """H and Hv as data: text (the matrix language), Unicode, LaTeX, and the shapes."""
+    import json
+
+    from symnet.render.matrix_expr import latex, text, unicode
+
+    def entry(expr):
+        return {"text": text(expr), "unicode": unicode(expr), "latex": latex(expr)}
+    d = str(h.wrt.shape[0])
+    return json.dumps({"loss": entry(loss.expr), "shapes": {m.name: [str(n) for n in m.shape] for m in loss.matrices},
+                       "wrt": h.wrt.name, "hessian": {**entry(h.matrix), "shape": [d, d]},
+                       "direction": h.direction.name, "hvp": entry(h.product_formula())},
+                      ensure_ascii=False, indent=2)
