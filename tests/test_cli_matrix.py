@@ -122,3 +122,9 @@ def test_train_refuses_options_of_networks_and_unset_constants(tmp_path):
     refused(run("train", "--expr", "sum(X*w)", "--shapes", "X=N x 5, w=5", "--data", "moons", "--out", out),
             "X must be N × 5")
     assert not out.exists()
+
+
+def test_a_loss_that_is_nan_at_the_check_point_says_so_once():
+    result = run("check", "--expr", "sum(sqrt(X*w))", "--shapes", "X=N x 3, w=3")
+    assert result.exit_code == 2 and "not finite at this random point" in result.output
+    assert "Traceback" not in result.output and "DISAGREE" not in result.output

@@ -205,3 +205,16 @@ def test_symnet_loss_takes_matrix_text_with_its_shapes():
         symnet.loss(RIDGE)
     with pytest.raises(TypeError, match="go with a loss typed as matrix text"):
         symnet.loss(symnet.seed_network(), wrt="w")
+
+
+def test_a_power_of_a_norm_prints_with_its_base_in_parentheses():
+    loss = matrix_loss("norm2(X*w - y)^3/N", SHAPES)
+    assert unicode(loss.expr) == "(‖X w − y‖²)^(3/2)/N"
+    assert r"\left(\lVert X w - y \rVert^{2}\right)^{\frac{3}{2}}" in latex(loss.expr)    # not ^{2}^{3/2}
+    assert "sqrt(‖X w − y‖²)" in unicode(closed("norm2(X*w - y)^3/N"))                  # no doubled parentheses
+
+
+@pytest.mark.parametrize("text", ["sum(X*w)/0", "sum(X*w)*(0/0)", "norm2(w)^2 + 1/0"])
+def test_a_division_by_zero_is_refused_when_read(text):
+    with pytest.raises(ValueError, match="divides by zero"):
+        matrix_loss(text, "X=N x 3, w=3")

@@ -111,6 +111,9 @@ def check_view(kwargs, shapes: str, steps: bool):
         loss = replace(loss, values=constant_values(loss.constants, values))
         sizes = {s.name: kwargs.get("batch", 8) for s in loss.sizes}
         report = check_matrix_loss(loss, sizes=sizes, seed=seed)
+    if not np.isfinite([report.loss, *(v for r in report.rows for v in r.values if v is not None)]).all():
+        raise ValueError(f"the loss or its gradient is not finite at this random point (L = {report.loss:g}): choose "
+                         f"another with --seed, or check where the loss is defined (sqrt, log of a negative…)")
     status = 0 if report.ok else EXIT_CHECK_FAILED
     if kwargs.get("fmt") == "json":
         rows = {r.param: {"values": dict(zip(report.methods, r.values)), "max_error": r.max_error, "ok": r.ok}

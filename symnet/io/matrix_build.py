@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sympy import (Abs, Float, HadamardPower, HadamardProduct, Integer, MatAdd, MatMul, MatrixSymbol, OneMatrix,
+from sympy import (S, Abs, Float, HadamardPower, HadamardProduct, Integer, MatAdd, MatMul, MatrixSymbol, OneMatrix,
                    Rational, Symbol, Trace, Transpose, exp, log, sqrt)
 
 from symnet.core.attention import LogSoftmax, RowSoftmax
@@ -281,6 +281,9 @@ def matrix_loss(text: str, shapes, wrt=None, constants=None) -> MatrixLoss:
     expr = _scalar(_Builder(text, matrices, scalars).build(tree))
     if isinstance(expr, Fill):
         raise ParseError("vector(c) alone has no shape: add it to a matrix", text, None, "")
+    if any(expr.has(bad) for bad in (S.ComplexInfinity, S.NaN, S.Infinity, S.NegativeInfinity)):
+        raise ParseError("the loss divides by zero (a constant part of it is infinite or undefined): remove the "
+                         "division by 0", text, None, "")
     used = {s.name for s in expr.free_symbols if isinstance(s, MatrixSymbol)}
     names = [wrt] if isinstance(wrt, str) else list(wrt) if wrt is not None else [
         n for n, m in matrices.items() if n in used and all(d.is_Integer for d in m.shape)]
@@ -293,8 +296,9 @@ def matrix_loss(text: str, shapes, wrt=None, constants=None) -> MatrixLoss:
     bound = {d for m in params + data for d in m.shape if d.is_Symbol}        # sizes the matrices fix
     values, constants = constants, tuple(s for s in scalars.values() if s not in bound and s in expr.free_symbols)
     if not params:
-        raise ParseError(f"no parameter to differentiate by: {', '.join(names) or 'no matrix of numeric size'} "
-                         f"does not appear in the loss; name one with wrt (--wrt)", None, None, "")
+        why = (f"{', '.join(names)} does not appear in the loss" if names else
+               "no matrix whose sizes are all numbers appears in the loss (a parameter's shape is numeric, e.g. w=3)")
+        raise ParseError(f"no parameter to differentiate by: {why}; name one with wrt (--wrt)", None, None, "")
     return MatrixLoss(expr, params, data, tuple(s for s in sizes.values() if s in bound), constants,
                       constant_values(constants, values))
 

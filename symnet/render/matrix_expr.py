@@ -8,9 +8,10 @@ its readable closed form with its shape, and with ``steps`` the program and its 
 
 from __future__ import annotations
 
-from sympy import HadamardPower, HadamardProduct, MatAdd, MatrixSymbol, Symbol
+from sympy import HadamardPower, HadamardProduct, MatAdd, MatrixSymbol, Pow, Symbol
 
 from symnet.core.matrix_expr import closed_gradient
+from symnet.core.matrix_ops import SquaredNorm
 from symnet.core.matrix_simplify import readable
 from symnet.render.notation import SUBSCRIPT, SUPERSCRIPT, SymnetLatexPrinter, TextPrinter, UnicodePrinter
 
@@ -48,6 +49,20 @@ def _join(printer, expr, minus="−"):
     return out
 
 
+def _power_of_norm(printer, expr, left="(", right=")"):
+    """``(‖u‖²)^p``: a power of a squared norm with its base in parentheses (‖u‖²^p reads as two exponents, and
+    LaTeX refuses ``^{2}^{p}``); None for any other power."""
+    if not isinstance(expr.base, SquaredNorm):
+        return None
+    placeholder = Symbol("NORMBASE")
+    text, name, base = printer._print(Pow(placeholder, expr.exp, evaluate=False)), printer._print(placeholder), \
+        printer._print(expr.base)
+    for a, b in (("(", ")"), (r"\left(", r"\right)"), ("{", "}")):      # sqrt(·), \sqrt{·}: already enclosed
+        if f"{a}{name}{b}" in text:
+            return text.replace(name, base, 1)
+    return text.replace(name, f"{left}{base}{right}", 1)
+
+
 class MatrixExprUnicodePrinter(UnicodePrinter):
     """‖X‖₂, ‖X‖², ‖X‖₁, Σ(X), tr(X), exp(X), A ⊘ B, X.^p as X^∘p; names as typed."""
 
@@ -55,6 +70,9 @@ class MatrixExprUnicodePrinter(UnicodePrinter):
 
     def _print__RowWise(self, expr):      # softmax, log_softmax, rowsum of each row (core.attention)
         return f"{expr.label}({self._print(expr.args[0])})"
+
+    def _print_Pow(self, expr, *args, **kwargs):
+        return _power_of_norm(self, expr) or super()._print_Pow(expr, *args, **kwargs)
 
     def _print_MatrixSymbol(self, expr):
         return _plain_name(expr.name)
@@ -123,6 +141,9 @@ class MatrixExprTextPrinter(TextPrinter):
     def _print__RowWise(self, expr):
         return f"{expr.label}({self._print(expr.args[0])})"
 
+    def _print_Pow(self, expr, *args, **kwargs):
+        return _power_of_norm(self, expr) or super()._print_Pow(expr, *args, **kwargs)
+
     def _print_MatMul(self, expr):
         coeff, factors = expr.as_coeff_matrices()
         body = " @ ".join(self.parenthesize(f, 60) for f in factors)
@@ -164,6 +185,9 @@ class MatrixExprLatexPrinter(SymnetLatexPrinter):
 
     def _print__RowWise(self, expr):
         return rf"\operatorname{{{expr.latex_label}}}\left({self._print(expr.args[0])}\right)"
+
+    def _print_Pow(self, expr, *args, **kwargs):
+        return _power_of_norm(self, expr, r"\left(", r"\right)") or super()._print_Pow(expr, *args, **kwargs)
 
     def _print_MatrixSymbol(self, expr):
         if expr.name.startswith("delta_"):
