@@ -71,3 +71,14 @@ def test_cli_train_on_sequences_writes_a_model_that_loads(tmp_path):
     assert result.exit_code == 0, result.output
     assert "accuracy" in result.output and (out / "confusion.png").is_file()
     assert load(out / "model.json").network.spec.startswith(SPEC.split(",classes")[0])
+
+
+def test_the_builder_reads_the_spec_it_prints():
+    import symnet
+
+    net = symnet.attention(4, 5, 3, classes=3, readout="mean")
+    assert symnet.attention(net.spec).spec == net.spec
+    with pytest.raises(TypeError, match="spec string alone"):
+        symnet.attention(net.spec, 5)
+    with pytest.raises(TypeError, match="needs T and d"):
+        symnet.attention(4)

@@ -78,7 +78,7 @@ OPTIONS = {
     "graph.output": "图像文件：.png、.svg 或 .pdf。",
     "graph.dpi": "PNG 的分辨率。",
     "train.data_spec": "xor、moons、circles、spiral、sine、seed、function:EXPR（关于 x、y 或 x1、x2），或带表头的 "
-                       "FILE.csv；layers: 网络可用 digits（8×8 手写数字，固定的训练/测试划分）或 mnist"
+                       "FILE.csv；layers: 与 conv: 网络可用 digits（8×8 手写数字，固定的训练/测试划分）或 mnist"
                        "（28×28，MNIST 的 5,000 张，需可选扩展 [mnist]）；"
                        "attention: 网络可用 sequences（匹配查询，按网络的形状生成）。",
     "train.out_dir": "写出 model.json、loss.csv 和各图的文件夹。",

@@ -55,7 +55,7 @@ TRAIN_MODULES = ("symnet.learn.training", "symnet.learn.data", "symnet.learn.mod
                  "symnet.io.files", "matplotlib.pyplot")  # imported before the time limit starts
 DATA_HELP = ("xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or in x1, x2), or a FILE.csv with a header "
              "row; digits (8×8 handwritten digits, fixed train/test split) or mnist (28×28, 5,000 of MNIST; "
-             "the [mnist] extra) for layers: networks; sequences (match the query, shaped for the network) for "
+             "the [mnist] extra) for layers: and conv: networks; sequences (match the query, shaped for the network) for "
              "attention: networks.")
 
 
@@ -259,8 +259,10 @@ def _data(net, s, test_split: float):
 def _fits(net, spec, data):
     """``data``, refused with what to change when its width is not the layer network's first size."""
     if net.sizes[0] != data.X.shape[1]:
+        advice = (f"; make its first size {data.X.shape[1]}" if net.spec.startswith("layers:") else
+                  "; choose a network whose input has that many numbers (a conv: image H×W×C, an attention: T·d)")
         raise ValueError(f"--data {spec} has {data.X.shape[1]} inputs per sample, but the network "
-                         f"{net.spec} takes {net.sizes[0]}; make its first size {data.X.shape[1]}")
+                         f"{net.spec} takes {net.sizes[0]}{advice}")
     return data
 
 

@@ -145,12 +145,13 @@ def _size(value, what: str) -> int:
     return value
 
 
-def attention(T: int, d: int, d_k: int | None = None, *, d_v: int | None = None, classes: int = 2,
-              readout: str = "query", echo: bool = False) -> AttentionNetwork:
+def attention(T: int | str, d: int | None = None, d_k: int | None = None, *, d_v: int | None = None,
+              classes: int = 2, readout: str = "query", echo: bool = False) -> AttentionNetwork:
     """One head of self-attention on a sequence of ``T`` tokens × ``d`` features, read out as a classifier.
 
     Args:
-        T, d: tokens per sequence and features per token (X is T × d).
+        T, d: tokens per sequence and features per token (X is T × d); or T alone as the CLI's spec,
+            ``attention("attention:T=6,d=9,dk=4,classes=4")`` (what ``.spec`` prints, read back).
         d_k, d_v: the width of queries and keys, and of values (default d).
         classes: k, the number of classes of the softmax readout.
         readout: "query" (h = the first token's row of O, the query) or "mean" (the mean of O's rows).
@@ -165,6 +166,16 @@ def attention(T: int, d: int, d_k: int | None = None, *, d_v: int | None = None,
     >>> net.n_params
     29
     """
+    if isinstance(T, str):
+        if d is not None or d_k is not None or d_v is not None:
+            raise TypeError("attention takes a spec string alone, or the sizes T, d, …; not both")
+        network = parse_attention_spec(T)
+        if echo:
+            print(network)
+        return network
+    if d is None:
+        raise TypeError("attention needs T and d (tokens and features per token), or a spec string "
+                        "'attention:T=6,d=9,classes=4'")
     T, d, classes = _size(T, "T (tokens)"), _size(d, "d (features)"), _size(classes, "classes")
     d_k, d_v = _size(d if d_k is None else d_k, "d_k"), _size(d if d_v is None else d_v, "d_v")
     if readout not in READOUTS:
