@@ -94,6 +94,7 @@ def test_numpy_and_jax_backends_agree_on_a_network():
 
 @pytest.mark.parametrize("spec, words", [
     ("conv:8x8:c9x9x8:relu:d10", ["kernel 9×9 is larger than the image 8×8"]),
+    ("conv:8x8:c3x3x0:relu:d10", ["at least 1 filter"]),
     ("conv:8x8:c4x4x8/same:relu:d10", ["odd kernel"]),
     ("conv:8x8:c3x3x8:relu:pool2", ["ends with a dense layer"]),
     ("conv:8x8:c3x3x8:bogus:d10", ["unknown stage 'bogus'"]),

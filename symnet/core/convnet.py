@@ -171,7 +171,9 @@ class _Builder:
         if padding == "same" and (kh % 2 == 0 or kw % 2 == 0):
             raise ValueError(f"'same' padding pads (k−1)/2 on each side and needs an odd kernel; got {kh}×{kw}")
         pad = (kh - 1) // 2 if padding == "same" else 0
-        if kh < 1 or kw < 1 or F < 1 or kh > H + 2 * pad or kw > W + 2 * pad:
+        if F < 1 or kh < 1 or kw < 1:
+            raise ValueError(f"c{kh}x{kw}x{F}: a convolution needs a kernel of at least 1×1 and at least 1 filter")
+        if kh > H + 2 * pad or kw > W + 2 * pad:
             raise ValueError(f"the kernel {kh}×{kw} is larger than the image {H}×{W} it slides over "
                              f"(padding {padding}); use a smaller kernel, or 'same' padding")
         self.layer += 1
@@ -190,6 +192,7 @@ class _Builder:
         if len(self.dims) != 3 or not 1 <= k <= min(self.dims[1:]):
             raise ValueError(f"{match[0]}: pooling takes k × k windows of an image (k at most its side); "
                              f"the value here is {'×'.join(map(str, self.dims))}")
+        # k that does not divide the side drops the last rows/columns, as PyTorch's MaxPool2d (floor) does
         geometry = PoolGeometry(C, *self.dims[1:], k, int(self.value == self.x))
         self._emit(f"p{self.layer}", (MaxPool2d if match[1] == "pool" else AvgPool2d)(self.value, geometry))
         self.dims = (C, *geometry.out)
