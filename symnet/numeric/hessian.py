@@ -23,7 +23,7 @@ from sympy import Dummy, Symbol
 
 from symnet.core.backprop import Gradient, grad
 from symnet.core.hessian import Hessian, hessian, jvp, read_by, tangent_sweep
-from symnet.core.losses import Loss, as_loss, target_range
+from symnet.core.losses import Loss, target_range
 from symnet.core.program import Program
 from symnet.core.rules import rule_table
 from symnet.numeric.batch import BatchCheck, _finite_array
