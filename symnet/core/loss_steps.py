@@ -83,7 +83,17 @@ class FormulaLoss(LossStep):
         return f"sum({printer._print(self.formula.expr)})"
 
 
-class LossPrime(MatrixExpr):
+class OwnRule:
+    """A derivative node (σ′ of an activation, φ′ of a loss formula) that may carry the rule of one call's
+    ``rules=`` as its fourth argument, so printers and compiled code use it rather than the global table's."""
+
+    @property
+    def rule(self) -> Lambda | None:
+        """The derivative of a ``rules=`` table that differs from the global one (None: the global table's)."""
+        return self.args[3] if len(self.args) > 3 else None
+
+
+class LossPrime(OwnRule, MatrixExpr):
     """φ′(u, y) = ∂φ/∂ŷ entry by entry, derived by the scalar rule table; a rule of your own (``rules=``) for a
     function inside φ rides along as a fourth argument, as ``ActivationPrime`` carries one."""
 
@@ -95,11 +105,6 @@ class LossPrime(MatrixExpr):
     @property
     def shape(self):
         return self.args[1].shape
-
-    @property
-    def rule(self) -> Lambda | None:
-        """The φ′ of a ``rules=`` table that differs from the global one (None: the global table's)."""
-        return self.args[3] if len(self.args) > 3 else None
 
     def scalar_rule(self, table=DERIVATIVES) -> Lambda:
         """φ′ as a function of (ŷ, y), by the chain rule of ``table`` (never ``sympy.diff``)."""

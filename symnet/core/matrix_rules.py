@@ -30,7 +30,7 @@ from sympy.matrices.expressions import MatrixExpr
 
 from symnet.core.attention import ATTENTION_DERIVATIVES
 from symnet.core.activations import Z, sigmoid, softplus  # noqa: F401  (Z: re-exported for layer code)
-from symnet.core.loss_steps import (FormulaLoss, LossPrime, LossStep, SigmoidCrossEntropy,  # noqa: F401 (re-exported)
+from symnet.core.loss_steps import (FormulaLoss, LossPrime, LossStep, OwnRule, SigmoidCrossEntropy,  # noqa: F401 (re-exported)
                                     SoftmaxCrossEntropy, SquaredError)
 from symnet.core.matrix_ops import MATRIX_OP_ROWS
 from symnet.core.conv_rules import CONV_DERIVATIVES
@@ -109,7 +109,7 @@ class Apply(Elementwise):
 _T, _S = Dummy("t"), Dummy("s")   # one pair for every σ′, so that the rules of two tables compare equal
 
 
-class ActivationPrime(Elementwise):
+class ActivationPrime(OwnRule, Elementwise):
     """σ′(Z) entry by entry; ``ans`` is σ(Z) when a symbol holds it (σ′ = σ(1 − σ) reads it).
 
     The scalar formula comes from the scalar rule table, so σ′ is derived, never written here. A rule of
@@ -120,11 +120,6 @@ class ActivationPrime(Elementwise):
     def __new__(cls, name, arg, ans=None, rule=None):
         extra = () if rule is None else (rule,)
         return Basic.__new__(cls, _tag(name), arg, arg if ans is None else ans, *extra)
-
-    @property
-    def rule(self) -> Lambda | None:
-        """The σ′ of a ``rules=`` table that differs from the global one (None: the global table's)."""
-        return self.args[3] if len(self.args) > 3 else None
 
     def scalar_rule(self, table=DERIVATIVES) -> Lambda:
         """σ′ as a function of (z, σ(z)): e.g. relu → (t, s) ↦ Heaviside(t), sigmoid → s(1 − s)."""

@@ -21,6 +21,7 @@ from sympy import Basic, MatMul, MatrixSymbol, Transpose, lambdify, preorder_tra
 from sympy.printing.numpy import NumPyPrinter
 
 from symnet.core.attention import RowSoftmax
+from symnet.numeric.batchfirst import signed_sum
 
 
 def row_softmax(S):
@@ -86,11 +87,7 @@ class AttentionPrinter(RowWiseCode, NumPyPrinter):
         return expr.name
 
     def _print_MatAdd(self, expr):
-        terms = sorted(expr.args, key=lambda t: t.could_extract_minus_sign())
-        code = self._wrap(terms[0])
-        for t in terms[1:]:
-            code += f" - {self._wrap(-t)}" if t.could_extract_minus_sign() else f" + {self._wrap(t)}"
-        return code
+        return signed_sum(expr, self._wrap)
 
     def _print_MatMul(self, expr):
         coeff, factors = expr.as_coeff_matrices()

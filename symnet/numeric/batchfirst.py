@@ -30,6 +30,16 @@ CONV_CALLS = {"Conv2d": ("conv2d", 3), "ConvKernelGrad": ("conv_kernel_grad", 2)
               "MaxPoolGrad": ("maxpool_grad", 2), "AvgPoolGrad": ("avgpool_grad", 1)}
 
 
+def signed_sum(expr, operand) -> str:
+    """A sum of matrices as array code, the negated terms last and written ``a - b`` (``operand`` prints a term,
+    parenthesized where it needs to be): the batch-first printers' one ``MatAdd``."""
+    terms = sorted(expr.args, key=lambda t: t.could_extract_minus_sign())
+    code = operand(terms[0])
+    for t in terms[1:]:
+        code += f" - {operand(-t)}" if t.could_extract_minus_sign() else f" + {operand(t)}"
+    return code
+
+
 class BatchFirst:
     """Methods printing per-sample matrix expressions as batch-first array code (needs ``batch``, ``functions``).
 
@@ -63,11 +73,7 @@ class BatchFirst:
         return f"reshape({self._print(expr.args[0])}, {expr.dims[1]!r})"
 
     def _print_MatAdd(self, expr):
-        terms = sorted(expr.args, key=lambda t: t.could_extract_minus_sign())
-        code = self._operand(terms[0])
-        for t in terms[1:]:
-            code += f" - {self._operand(-t)}" if t.could_extract_minus_sign() else f" + {self._operand(t)}"
-        return code
+        return signed_sum(expr, self._operand)
 
     def _print_MatMul(self, expr):
         coeff, factors = expr.as_coeff_matrices()
