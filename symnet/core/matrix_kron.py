@@ -57,7 +57,7 @@ class RowOf(MatrixExpr):
 
     def _text(self, printer, sub):
         inner = printer._print(self.args[0])
-        return (inner if inner.isidentifier() or inner.isalnum() else f"({inner})") + sub
+        return (inner if _one_term(inner) else f"({inner})") + sub
 
     def _matrix_expr_unicode(self, printer):
         return self._text(printer, "ₙ")
@@ -70,6 +70,21 @@ class RowOf(MatrixExpr):
     def _latex(self, printer):
         inner = printer._print(self.args[0])
         return (inner if inner.isalnum() else rf"\left({inner}\right)") + "_{n}"
+
+
+def _one_term(text: str) -> bool:
+    """``text`` is a name or one call f(…) whose parenthesis closes at its end: softmax(X W)ₙ needs no more."""
+    if text.isidentifier() or text.isalnum():
+        return True
+    head, _, _ = text.partition("(")
+    if not head.isidentifier() or not text.endswith(")"):
+        return False
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and i > len(head):
+            return i == len(text) - 1
+    return False
 
 
 def _grouped(printer, m):
@@ -149,7 +164,7 @@ def kron_map(expr: Basic, v) -> Basic:
         before, inner, after = factors[:i], factors[i], factors[i + 1:]
         q = _product(after, Identity(v.shape[1]))
         if inner == v:
-            return Kron(_scaled(coeff, _product(before, Identity(v.shape[0]))), _transpose(q))
+            return _kron(coeff, _product(before, Identity(v.shape[0])), _transpose(q))
         if isinstance(inner, MatAdd):
             return _collect([kron_map(MatMul(coeff, *before, t, *after), v) for t in inner.args])
         if not before:
@@ -157,6 +172,15 @@ def kron_map(expr: Basic, v) -> Basic:
         p = _transpose(_product(before, None))
         return _collect([SampleKron(p, r, _scaled(coeff, _times(_transpose(q), c))) for r, c in row_terms(inner, v)])
     return _refuse(expr)
+
+
+def _kron(c, p, q):
+    """c P ⊗ Q, the number in front; I ⊗ I is the dk × dk identity."""
+    pc, pf = p.as_coeff_matrices() if isinstance(p, MatMul) else (S.One, [p])
+    p = _product(pf, None)
+    if isinstance(p, Identity) and isinstance(q, Identity):
+        return _scaled(c * pc, Identity(p.shape[0] * q.shape[0]))
+    return _scaled(c * pc, Kron(p, q))
 
 
 def _collect(terms):
@@ -210,7 +234,8 @@ def row_terms(expr: Basic, v) -> list:
             m = m[0] if len(m) == 1 else HadamardProduct(*m)
             return [(r, _scaled(coeff, _times(Diag(RowOf(m)), c))) for r, c in row_terms(moving[0], v)]
     if isinstance(expr, RowTotal):                     # rowsum: 𝟙𝟙ᵀ Cₙ
-        return [(r, _times(OneMatrix(k, k), c)) for r, c in row_terms(expr.args[0], v)]
+        ones = MatMul(OneMatrix(k, 1), Transpose(OneMatrix(k, 1)))
+        return [(r, _times(ones, c)) for r, c in row_terms(expr.args[0], v)]
     return _refuse(expr)
 
 
@@ -261,12 +286,15 @@ def _times(a, b):
         return a
     ca, fa = a.as_coeff_matrices() if isinstance(a, MatMul) else (S.One, [a])
     cb, fb = b.as_coeff_matrices() if isinstance(b, MatMul) else (S.One, [b])
-    if isinstance(fa[-1], OneMatrix) and fb and isinstance(fb[0], Diag):         # 𝟙𝟙ᵀ diag(m) = 𝟙 mᵀ
-        k = fa[-1].shape[0]
-        fa, fb = fa[:-1] + [OneMatrix(k, 1), Transpose(fb[0].args[0])], fb[1:]
+    if _is_ones_row(fa[-1]) and fb and isinstance(fb[0], Diag):                 # 𝟙ᵀ diag(m) = mᵀ
+        fa, fb = fa[:-1] + [Transpose(fb[0].args[0])], fb[1:]
     if fb and isinstance(fa[-1], Diag) and isinstance(fb[0], OneMatrix) and fb[0].shape[1] == 1:     # diag(m) 𝟙 = m
         fa, fb = fa[:-1] + [fa[-1].args[0]], fb[1:]
     return _scaled(Mul(ca, cb), _product(fa + fb, None))
+
+
+def _is_ones_row(m) -> bool:
+    return isinstance(m, Transpose) and isinstance(m.arg, OneMatrix) or isinstance(m, OneMatrix) and m.shape[0] == 1
 
 
 def _refuse(expr):

@@ -149,9 +149,9 @@ def compile_matrix_hessian(loss, wrt=None, rules: Mapping | None = None,
     """
     h = matrix_hessian(loss, wrt=wrt, rules=rules)
     layout = compile_matrix_loss(loss, constants, wrt=(h.wrt.name,)).layout      # names and constants checked
-    if h.matrix is None:
-        raise NotImplementedError(f"the Hessian by {h.wrt.name} has no Kronecker form symnet reads; its "
-                                  f"Hessian-vector product compiles (hvp), and H = the hvp of each unit direction")
+    if h.matrix is None:                # no Kronecker form: H column by column, H eⱼ from the compiled hvp
+        hvp = compile_matrix_hvp(loss, wrt=wrt, rules=rules, constants=constants)
+        return CompiledMatrixHessian(h, layout, _columns(hvp.function), hvp.source)
     args = list(h.program.inputs) + [h.wrt]
     steps, matrix = shared_steps(h.matrix, args)
     fn = _lambdify(args, matrix, steps, "hessian")
@@ -173,6 +173,15 @@ def compile_matrix_hvp(loss, wrt=None, rules: Mapping | None = None,
     steps = tuple((lhs, readable(rhs)) for lhs, rhs in program.assignments)
     fn = _lambdify(list(program.inputs) + [h.wrt, h.direction], h.product, steps, "hvp")
     return CompiledMatrixHVP(h, layout, fn, source(fn))
+
+
+def _columns(hvp: Callable) -> Callable:
+    """(…, W) -> H with column j the Hessian-vector product of the j-th unit direction (dk products)."""
+    def hessian(*args):
+        W = args[-1]
+        units = np.eye(W.size).reshape((W.size,) + W.shape)
+        return np.stack([np.asarray(hvp(*args, e), dtype=float).ravel() for e in units], axis=1)
+    return hessian
 
 
 def shared_steps(expr, taken=()):
