@@ -76,8 +76,8 @@ def test_least_squares_hessian_is_a_kronecker_product_in_row_major_order():
 
 def test_softmax_regression_hessian_reads_as_diag_minus_outer_per_sample():
     h = matrix_hessian(matrix_loss(SOFTMAX, SHAPES))
-    assert unicode(h.matrix) == ("(1/N)·Σₙ Xₙ Xₙᵀ ⊗ (diag((softmax(X W) ⊙ rowsum(Y))ₙ) − "
-                                 "(softmax(X W) ⊙ rowsum(Y))ₙ softmax(X W)ₙᵀ)")
+    assert unicode(h.matrix) == "(1/N)·Σₙ rowsum(Y)ₙ·Xₙ Xₙᵀ ⊗ (diag(softmax(X W)ₙ) − softmax(X W)ₙ softmax(X W)ₙᵀ)"
+    assert latex(h.matrix).startswith(r"\frac{1}{N} \sum_n \operatorname{rowsum}\left(Y\right)_{n} \, X_{n} X_{n}^{\mathsf T}")
 
 
 def test_compiled_softmax_regression_hessian_equals_the_hand_formula_without_a_loop():
@@ -156,7 +156,7 @@ def test_cli_hessian_by_a_matrix_parameter_states_the_vec_order():
                                              "(6 × 6, vec(W) row-major: W[i, a] is entry i*2 + a)")
     data_ = json.loads(run("hessian", "--expr", SOFTMAX, "--shapes", SHAPES, "--format", "json").output)
     assert data_["hessian"]["shape"] == ["6", "6"] and data_["hessian"]["vec_order"] == "row-major"
-    assert data_["wrt_shape"] == ["3", "2"] and "Σₙ Xₙ Xₙᵀ ⊗" in data_["hessian"]["unicode"]
+    assert data_["wrt_shape"] == ["3", "2"] and "Σₙ rowsum(Y)ₙ·Xₙ Xₙᵀ ⊗" in data_["hessian"]["unicode"]
     assert data_["tangents"] and data_["tangents"][-1]["name"] == "d_delta_W"
 
 

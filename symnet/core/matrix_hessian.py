@@ -23,7 +23,8 @@ from sympy import (Add, Basic, HadamardProduct, Identity, MatAdd, MatMul, Matrix
 
 from symnet.core.backprop import Gradient
 from symnet.core.matrix_jvp import is_zero, matrix_jvp, plus
-from symnet.core.matrix_kron import Diag, kron_map
+from symnet.core.kron_forms import Diag
+from symnet.core.matrix_kron import kron_map
 from symnet.core.matrix_ops import EntrySum
 from symnet.core.matrix_simplify import readable
 from symnet.core.program import MAX_EXPANDED_OPS, Program

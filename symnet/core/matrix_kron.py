@@ -16,134 +16,10 @@ from __future__ import annotations
 
 from sympy import (Add, Basic, HadamardProduct, Identity, MatAdd, MatMul, Mul, OneMatrix, S,
                    Transpose)
-from sympy.matrices.expressions import MatrixExpr
 
 from symnet.core.attention import RowTotal
+from symnet.core.kron_forms import Diag, Kron, RowOf, RowScalar, SampleKron
 from symnet.core.matrix_jvp import plus
-
-
-class Diag(MatrixExpr):
-    """diag(c): the n × n matrix with the column c (n × 1) on its diagonal; Xᵀ diag(c) X is Xᵀ (c ⊙ X)."""
-
-    def __new__(cls, c):
-        return Basic.__new__(cls, c)
-
-    @property
-    def shape(self):
-        return (self.args[0].shape[0], self.args[0].shape[0])
-
-    def _entry(self, i, j, **kwargs):
-        from sympy import KroneckerDelta
-        return KroneckerDelta(i, j) * self.args[0][i, 0]
-
-    def _sympystr(self, printer):
-        return f"diag({printer._print(self.args[0])})"
-
-    _symnet_text = _matrix_expr_unicode = _matrix_expr_text = _sympystr
-
-    def _latex(self, printer):
-        return r"\operatorname{diag}\left(%s\right)" % printer._print(self.args[0])
-
-
-class RowOf(MatrixExpr):
-    """Mₙ: row n of the matrix M as a column (k × 1), n the sample a Σₙ runs over."""
-
-    def __new__(cls, m):
-        return Basic.__new__(cls, m)
-
-    @property
-    def shape(self):
-        return (self.args[0].shape[1], 1)
-
-    def _text(self, printer, sub):
-        inner = printer._print(self.args[0])
-        return (inner if _one_term(inner) else f"({inner})") + sub
-
-    def _matrix_expr_unicode(self, printer):
-        return self._text(printer, "ₙ")
-
-    def _symnet_text(self, printer):
-        return self._text(printer, "_n")
-
-    _sympystr = _matrix_expr_text = _symnet_text
-
-    def _latex(self, printer):
-        inner = printer._print(self.args[0])
-        return (inner if inner.isalnum() else rf"\left({inner}\right)") + "_{n}"
-
-
-def _one_term(text: str) -> bool:
-    """``text`` is a name or one call f(…) whose parenthesis closes at its end: softmax(X W)ₙ needs no more."""
-    if text.isidentifier() or text.isalnum():
-        return True
-    head, _, _ = text.partition("(")
-    if not head.isidentifier() or not text.endswith(")"):
-        return False
-    depth = 0
-    for i, ch in enumerate(text):
-        depth += (ch == "(") - (ch == ")")
-        if depth == 0 and i > len(head):
-            return i == len(text) - 1
-    return False
-
-
-def _grouped(printer, m):
-    text = printer._print(m)
-    simple = not isinstance(m, (MatAdd, Add)) and not (isinstance(m, MatMul) and m.as_coeff_matrices()[0] != 1)
-    return text if simple else (rf"\left({text}\right)" if "\\" in text else f"({text})")      # LaTeX: \left(
-
-
-class Kron(MatrixExpr):
-    """P ⊗ Q (row-major vec: vec(P V Qᵀ) = (P ⊗ Q) vec(V)); ``numpy.kron(P, Q)``."""
-
-    def __new__(cls, p, q):
-        return Basic.__new__(cls, p, q)
-
-    @property
-    def shape(self):
-        p, q = self.args
-        return (p.shape[0] * q.shape[0], p.shape[1] * q.shape[1])
-
-    def _matrix_expr_unicode(self, printer):
-        return " ⊗ ".join(_grouped(printer, a) for a in self.args)
-
-    def _symnet_text(self, printer):
-        return " (x) ".join(_grouped(printer, a) for a in self.args)
-
-    _sympystr = _matrix_expr_text = _symnet_text
-
-    def _latex(self, printer):
-        return r" \otimes ".join(_grouped(printer, a) for a in self.args)
-
-
-class SampleKron(MatrixExpr):
-    """Σₙ Pₙ Rₙᵀ ⊗ Cₙ: P, R are N × d, C (k × k) is written in rows Mₙ of N × k matrices."""
-
-    def __new__(cls, p, r, c):
-        return Basic.__new__(cls, p, r, c)
-
-    @property
-    def shape(self):
-        p, r, c = self.args
-        return (p.shape[1] * c.shape[0], r.shape[1] * c.shape[1])
-
-    def _parts(self, printer):
-        p, r, c = self.args
-        return printer._print(RowOf(p)), printer._print(RowOf(r)), _grouped(printer, c)
-
-    def _matrix_expr_unicode(self, printer):
-        p, r, c = self._parts(printer)
-        return f"Σₙ {p} {r}ᵀ ⊗ {c}"
-
-    def _symnet_text(self, printer):
-        p, r, c = self._parts(printer)
-        return f"sum_n {p} {r}' (x) {c}"
-
-    _sympystr = _matrix_expr_text = _symnet_text
-
-    def _latex(self, printer):
-        p, r, c = self._parts(printer)
-        return rf"\sum_n {p} {r}^{{\mathsf T}} \otimes {c}"
 
 
 def kron_map(expr: Basic, v) -> Basic:
@@ -152,7 +28,7 @@ def kron_map(expr: Basic, v) -> Basic:
     >>> from sympy import MatrixSymbol
     >>> X, V = MatrixSymbol("X", 5, 3), MatrixSymbol("V", 3, 2)
     >>> kron_map(2 * X.T * X * V, V)
-    Kron(2*X.T*X, I)
+    2*X.T*X (x) I
     """
     if expr == v:
         return Identity(v.shape[0] * v.shape[1])
@@ -198,7 +74,8 @@ def _collect(terms):
         cs = sorted(cs, key=lambda c: (_coeff(c).could_extract_minus_sign(), not _leads_with_diag(c)))
         common = _coeff(cs[0]) if all((_coeff(c) / _coeff(cs[0])).is_Number for c in cs) else S.One
         inner = plus([_scaled(1 / common, c) for c in cs])
-        sums.append(_scaled(common, SampleKron(p, r, inner)))
+        outside, weight = common.as_independent(RowScalar, as_Add=False)     # rowsum(Y)ₙ stays inside Σₙ
+        sums.append(_scaled(outside, SampleKron(p, r, _scaled(weight, inner))))
     return plus(sums + out)
 
 
@@ -230,9 +107,9 @@ def row_terms(expr: Basic, v) -> list:
         rest = [a for a in expr.args if not a.has(v)]
         if len(moving) == 1:
             pulled = [_pull_scalar(a) for a in rest]
-            coeff, m = Mul(*(c for c, _ in pulled)), [a for _, a in pulled]
-            m = m[0] if len(m) == 1 else HadamardProduct(*m)
-            return [(r, _scaled(coeff, _times(Diag(RowOf(m)), c))) for r, c in row_terms(moving[0], v)]
+            coeff, m = Mul(*(c for c, _ in pulled)), [a for _, a in pulled if a is not None]
+            left = Diag(RowOf(m[0] if len(m) == 1 else HadamardProduct(*m))) if m else Identity(k)
+            return [(r, _scaled(coeff, _times(left, c))) for r, c in row_terms(moving[0], v)]
     if isinstance(expr, RowTotal):                     # rowsum: 𝟙𝟙ᵀ Cₙ
         ones = MatMul(OneMatrix(k, 1), Transpose(OneMatrix(k, 1)))
         return [(r, _times(ones, c)) for r, c in row_terms(expr.args[0], v)]
@@ -247,10 +124,11 @@ def _moving(expr, factors, v) -> int:
 
 
 def _pull_scalar(m):
-    """(c, M′) with ``m`` = c M′: a number out of c·M and out of rowsum(c·M) (rowsum(−Y/N) = −(1/N) rowsum(Y))."""
+    """(c, M′) with ``m`` = c M′: a number out of c·M; rowsum(c·Q), the same along each row, is all scalar:
+    (c·rowsum(Q)ₙ, None) (rowsum(−Y/N) = −(1/N) rowsum(Y)ₙ, a number per sample)."""
     if isinstance(m, RowTotal):
         c, inner = _pull_scalar(m.args[0])
-        return c, RowTotal(inner)
+        return c * RowScalar(inner), None
     if isinstance(m, MatMul):
         coeff, factors = m.as_coeff_matrices()
         if coeff != 1:

@@ -25,7 +25,7 @@ from collections import Counter
 from sympy import Identity, MatMul, MatrixSymbol, OneMatrix, Transpose, lambdify, preorder_traversal
 
 from symnet.core.matrix_hessian import MatrixHessian, matrix_hessian, read_by
-from symnet.core.matrix_kron import Diag, RowOf
+from symnet.core.kron_forms import Diag, RowOf, RowScalar
 from symnet.core.matrix_simplify import readable
 from symnet.numeric.attention import NAMESPACE as ROW_FUNCTIONS
 from symnet.numeric.batch import real_array
@@ -68,9 +68,12 @@ class HessianPrinter(MatrixExprPrinter):
         return f"{self._wrap(expr.args[0])}[:, :, None]"
 
     def _print_Transpose(self, expr):
-        if expr.arg.has(RowOf):
+        if expr.arg.has(RowOf, RowScalar):
             return f"{self._wrap(expr.arg)}.swapaxes(-1, -2)"
         return super()._print_Transpose(expr)
+
+    def _print_RowScalar(self, expr):                         # rowsum(Q)ₙ for every n: (N, 1, 1)
+        return f"{self._wrap(expr.args[0])}.sum(axis=-1)[:, None, None]"
 
     def _print_Kron(self, expr):
         return f"numpy.kron({self._print(expr.args[0])}, {self._print(expr.args[1])})"
