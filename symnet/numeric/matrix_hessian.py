@@ -7,8 +7,8 @@ the gradient program and its tangent sweep ẇ = v, so Hv costs a small constant
 (Xᵀ (c ⊙ (X v)): two matrix–vector products) and never forms the d × d matrix.
 
 By a d × k matrix W, H is dk × dk in row-major vec(W) order (``W.ravel()``): P ⊗ Q prints as ``numpy.kron``,
-Σₙ Pₙ Rₙᵀ ⊗ Cₙ as ``sample_kron(P, R, C)``, one ``einsum`` over the batch (a BLAS product of the N × d²
-outer products with the N × k² factors Cₙ, no Python loop over samples), where a row Mₙ is printed as the
+Σₙ Pₙ Rₙᵀ ⊗ Cₙ as ``sample_kron(P, R, C)``, one BLAS product over the batch (the N × d² outer products
+with the N × k² factors Cₙ, no Python loop over samples), where a row Mₙ is printed as the
 batch of columns ``M[:, :, None]``. Its hvp takes V shaped like W and never forms the dk × dk matrix.
 
 θ (w flattened), the data and the constants meet the code through the loss's ``MatrixExprLayout``.
@@ -83,13 +83,16 @@ class HessianPrinter(MatrixExprPrinter):
 
 
 def sample_kron(P, R, C):
-    """Σₙ Pₙ Rₙᵀ ⊗ Cₙ (row-major): entry (i·k + a, j·k + b) = Σₙ P[n, i] R[n, j] C[n, a, b]; C may be one k × k."""
+    """Σₙ Pₙ Rₙᵀ ⊗ Cₙ (row-major): entry (i·k + a, j·k + b) = Σₙ P[n, i] R[n, j] C[n, a, b]; C may be one k × k.
+
+    One BLAS product: the N × de outer products Pₙ Rₙᵀ, transposed, times the N × km factors Cₙ."""
     C = np.asarray(C, dtype=float)
-    d, e, k, m = P.shape[1], R.shape[1], C.shape[-2], C.shape[-1]
+    n, d, e, k, m = P.shape[0], P.shape[1], R.shape[1], C.shape[-2], C.shape[-1]
     if C.ndim == 2:
         return np.kron(P.T @ R, C)
-    H = np.einsum("ni,nj,nab->iajb", P, R, np.broadcast_to(C, (P.shape[0], k, m)), optimize=True)
-    return H.reshape(d * k, e * m)
+    outer = (P[:, :, None] * R[:, None, :]).reshape(n, d * e)
+    G = outer.T @ np.broadcast_to(C, (n, k, m)).reshape(n, k * m)
+    return G.reshape(d, e, k, m).transpose(0, 2, 1, 3).reshape(d * k, e * m)
 
 
 @dataclass(frozen=True)
