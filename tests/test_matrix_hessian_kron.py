@@ -167,3 +167,24 @@ def test_cli_hessian_without_a_kronecker_form_prints_the_tangent_sweep():
     assert "d_delta_W = " in result.output
     data_ = json.loads(run("hessian", "--expr", "norm2(X*W - Y)", "--shapes", SHAPES, "--format", "json").output)
     assert data_["hessian"]["unicode"] is None and data_["hessian"]["shape"] == ["6", "6"]
+
+
+def test_a_column_parameter_through_row_softmax_reads_as_a_sum_over_samples():
+    loss = matrix_loss("-sum(Y .* log_softmax(X*w*c))", "X=N x 3, Y=N x 2, w=3, c=1 x 2", wrt="w")
+    h = matrix_hessian(loss)
+    assert unicode(h.matrix).startswith("Σₙ rowsum(Y)ₙ·Xₙ Xₙᵀ ⊗ (c diag(softmax(X w c)ₙ) cᵀ")
+    rng = np.random.default_rng(4)
+    X, Y, c, w = rng.normal(size=(7, 3)), rng.random((7, 2)), rng.normal(size=(1, 2)), rng.normal(size=3)
+    arrays = {"X": X, "Y": Y, "c": c}
+    H = compile_matrix_hessian(loss)(w, arrays)
+    gradient = compile_matrix_loss(loss, wrt=("w",))
+    np.testing.assert_allclose(H, gradient_differences(lambda t: gradient(t, arrays, None)[1], w), rtol=1e-5, atol=1e-7)
+    A = softmax_rows(X @ w[:, None] @ c)
+    by_hand = sum(y.sum() * np.outer(x, x) * (c @ (np.diag(a) - np.outer(a, a)) @ c.T)[0, 0] for x, y, a in zip(X, Y, A))
+    np.testing.assert_allclose(H, by_hand, rtol=1e-10)
+
+
+def test_the_hvp_never_forms_the_dk_by_dk_matrix():
+    source = compile_matrix_hvp(matrix_loss(SOFTMAX, SHAPES)).source
+    assert "kron" not in source and "eye(6)" not in source and "sample_" not in source
+    assert "X @ V" in source

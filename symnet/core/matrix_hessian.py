@@ -103,7 +103,10 @@ def _read_matrix(closed, v):
     if is_zero(closed):
         return MatMul(0, Identity(size))
     if v.shape[1] == 1:
-        return readable(linear_map(closed, v))
+        try:
+            return readable(linear_map(closed, v))
+        except NotImplementedError:      # row steps (softmax of X w cᵀ by rows): Σₙ XₙXₙᵀ ⊗ (a 1 × 1 factor)
+            pass
     try:
         return kron_map(closed, v)
     except NotImplementedError:

@@ -90,7 +90,7 @@ def _leads_with_diag(c):
 
 def row_terms(expr: Basic, v) -> list:
     """[(R, Cₙ), …] with row n of ``expr`` (N × k, linear in ``v``) equal to Σ Cₙ Vᵀ Rₙ."""
-    k = v.shape[1]
+    k = expr.shape[1]                                    # Cₙ is k × (the columns of v)
     if isinstance(expr, (MatAdd, Add)):
         return [t for a in expr.args for t in row_terms(a, v)]
     if isinstance(expr, MatMul):
