@@ -77,7 +77,8 @@ def test_least_squares_hessian_is_a_kronecker_product_in_row_major_order():
 def test_softmax_regression_hessian_reads_as_diag_minus_outer_per_sample():
     h = matrix_hessian(matrix_loss(SOFTMAX, SHAPES))
     assert unicode(h.matrix) == "(1/N)·Σₙ rowsum(Y)ₙ·Xₙ Xₙᵀ ⊗ (diag(softmax(X W)ₙ) − softmax(X W)ₙ softmax(X W)ₙᵀ)"
-    assert latex(h.matrix).startswith(r"\frac{1}{N} \sum_n \operatorname{rowsum}\left(Y\right)_{n} \, X_{n} X_{n}^{\mathsf T}")
+    assert latex(h.matrix).startswith(r"\frac{1}{N} \sum_n \operatorname{rowsum}\left(Y\right)_{n} \, "
+                                      r"X_{n} X_{n}^{\mathsf T}")
 
 
 def test_compiled_softmax_regression_hessian_equals_the_hand_formula_without_a_loop():
@@ -180,7 +181,8 @@ def test_a_column_parameter_through_row_softmax_reads_as_a_sum_over_samples():
     gradient = compile_matrix_loss(loss, wrt=("w",))
     np.testing.assert_allclose(H, gradient_differences(lambda t: gradient(t, arrays, None)[1], w), rtol=1e-5, atol=1e-7)
     A = softmax_rows(X @ w[:, None] @ c)
-    by_hand = sum(y.sum() * np.outer(x, x) * (c @ (np.diag(a) - np.outer(a, a)) @ c.T)[0, 0] for x, y, a in zip(X, Y, A))
+    by_hand = sum(y.sum() * np.outer(x, x) * (c @ (np.diag(a) - np.outer(a, a)) @ c.T)[0, 0]
+                  for x, y, a in zip(X, Y, A))
     np.testing.assert_allclose(H, by_hand, rtol=1e-10)
 
 

@@ -138,10 +138,11 @@ class CompiledMatrixHVP:
 
 def compile_matrix_hessian(loss, wrt=None, rules: Mapping | None = None,
                            constants: Mapping | None = None) -> CompiledMatrixHessian:
-    """Compile the Hessian of a typed loss by its vector parameter: ``(theta, X, y) -> (d, d) array``.
+    """Compile the Hessian of a typed loss by its parameter: ``(theta, X, y) -> (d, d) array`` ((dk, dk) by a
+    d × k matrix W, row-major vec(W); without a Kronecker form, column by column from the hvp).
 
     Args:
-        loss: a ``MatrixLoss``; wrt: its vector parameter (default: the only one); rules: extra scalar rules;
+        loss: a ``MatrixLoss``; wrt: its parameter (default: the only one); rules: extra scalar rules;
         constants: a number for each constant (λ), over the loss's own.
 
     Returns:
