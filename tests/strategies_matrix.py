@@ -60,3 +60,27 @@ def smooth_matrix_losses():
     vectors = st.recursive(leaves, _vectors, max_leaves=5)
     reduce = st.sampled_from(("sum({})", "norm2({})^2", "mean({})", "(w'*{})"))
     return st.tuples(reduce, vectors).map(lambda t: t[0].format(t[1]))
+
+
+def _scores(children):
+    unary = st.sampled_from(("sigmoid", "tanh", "softplus", "softmax", "log_softmax"))
+    return st.one_of(
+        st.tuples(unary, children).map(lambda t: f"{t[0]}({t[1]})"),
+        st.tuples(children, st.sampled_from(("+", "-", ".*")), children).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        children.map(lambda s: f"({s} .* Y)"),
+        children.map(lambda s: f"({s}).^2"),
+    )
+
+
+@st.composite
+def matrix_parameter_losses(draw):
+    """(loss text, shapes text, seed): a smooth loss of a matrix parameter W (d × k, 1–3 × 2–3) through the scores
+    X W (N × k): entrywise functions, softmax and log_softmax by rows, products with the data Y, a reduction,
+    and sometimes a term of W alone (‖W‖², tr(Wᵀ A W))."""
+    d, k = draw(st.integers(1, 3)), draw(st.integers(2, 3))
+    leaves = st.sampled_from(("(X*W)", "(X*W - Y)", "tanh(X*W)", "log_softmax(X*W)"))
+    scores = draw(st.recursive(leaves, _scores, max_leaves=4))
+    text = draw(st.sampled_from(("sum({})", "norm2({})^2", "mean({})", "-sum(Y .* {})/N"))).format(scores)
+    text += draw(st.sampled_from(("", " + 0.1*norm2(W)^2", " + tr(W'*A*W)")))
+    shapes = f"X=N x {d}, Y=N x {k}, W={d} x {k}" + (f", A={d} x {d}" if "A" in text else "")
+    return text, shapes, draw(st.integers(0, 2**16))

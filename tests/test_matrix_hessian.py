@@ -140,8 +140,8 @@ def test_linear_map_reads_diag_and_outer_products():
 
 
 def test_matrix_parameters_and_missing_rows_are_refused_clearly():
-    with pytest.raises(NotImplementedError, match="one vector parameter"):
-        matrix_hessian(matrix_loss("norm2(X*W)^2", "X=N x 3, W=3 x 2"))
+    with pytest.raises(NotImplementedError, match="one parameter"):
+        matrix_hessian(matrix_loss("norm2(X*W)^2 + norm2(w)^2", "X=N x 3, W=3 x 2, w=3"))
     with pytest.raises(NotImplementedError, match="NumPy only"):
         compile_hessian(matrix_loss(RIDGE, SHAPES), backend="jax")
     with pytest.raises(ValueError, match="cannot differentiate by 'X'"):
@@ -162,5 +162,5 @@ def test_cli_hessian_json_and_refusals():
     data = json.loads(result.output)
     assert data["hessian"]["text"] == "(2/N)*X.T @ X + (2*lam)*I" or "X.T @ X" in data["hessian"]["text"]
     assert data["hessian"]["shape"] == ["3", "3"] and data["wrt"] == "w"
-    refused(run("hessian", "--expr", "norm2(X*W)^2", "--shapes", "X=N x 3, W=3 x 2"), "one vector parameter")
+    refused(run("hessian", "--expr", "norm2(X*W)^2 + norm2(w)^2", "--shapes", "X=N x 3, W=3 x 2, w=3"), "one parameter")
     refused(run("hessian", "--expr", RIDGE, "--shapes", SHAPES, "--at", "w=1"), "--at does not go with --shapes")

@@ -1,4 +1,5 @@
-"""``symnet hessian --expr "…" --shapes "…"``: the Hessian of a typed matrix loss in vectorized form (d × d).
+"""``symnet hessian --expr "…" --shapes "…"``: the Hessian of a typed matrix loss in vectorized form (d × d;
+dk × dk by a d × k matrix W, in row-major vec(W) order, written with Kronecker products).
 
 ``core.matrix_hessian`` derives it (a tangent sweep over the gradient program read as a linear map v ↦ Hv);
 this module prints it: the loss, the shapes, ∂²L/∂w∂wᵀ with its shape, H v, and with ``--steps`` the sweep.
@@ -30,20 +31,37 @@ def matrix_text(loss, h, fmt: str, steps: bool) -> str:
         return "$$\n" + matrix_text(loss, h, "latex", steps) + "\n$$"
     show = {"latex": latex, "text": text}.get(fmt, unicode)
     eq, times = (" &= ", r" \times ") if fmt == "latex" else (" = ", {"text": " x "}.get(fmt, " × "))
-    w, v, d = show(h.wrt), show(h.direction), shape_text(h.wrt, times).split(times)[0]
+    w, v, d = show(h.wrt), show(h.direction), str(h.size)
+    w = w if h.wrt.shape[1] == 1 else rf"\operatorname{{vec}}({w})" if fmt == "latex" else f"vec({w})"
     head = {"latex": rf"\frac{{\partial^2 L}}{{\partial {w}\,\partial {w}^{{\mathsf T}}}}",
             "text": f"d2L/d{w}d{w}^T"}.get(fmt, f"∂²L/∂{w}∂{w}ᵀ")
     shapes = ", ".join(f"{show(m)}: {shape_text(m, times)}" for m in loss.matrices)
     lines = [f"L{eq}{show(loss.expr)}", (r"\text{shapes: }" if fmt == "latex" else "shapes: ") + shapes,
-             f"{head}{eq}{show(h.matrix)}" + (" && " if fmt == "latex" else "    (") + f"{d}{times}{d}"
-             + ("" if fmt == "latex" else ")"),
+             f"{head}{eq}{_matrix(h, show, fmt)}" + (" && " if fmt == "latex" else "    (") + f"{d}{times}{d}"
+             + _order(h, fmt) + ("" if fmt == "latex" else ")"),
              f"H {v}{eq}{show(h.product_formula())}"]
-    if steps:
-        lines.append(r"\text{tangent sweep}" if fmt == "latex" else f"tangent sweep ({w}\u0307 = {v}):")
+    if steps or h.matrix is None:
+        lines.append(r"\text{tangent sweep}" if fmt == "latex" else f"tangent sweep ({show(h.wrt)}\u0307 = {v}):")
         lines += [f"{show(lhs)}{eq}{show(rhs)}" for lhs, rhs in h.tangents]
     if fmt == "latex":
         return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
     return "\n".join(lines)
+
+
+def _matrix(h, show, fmt):
+    if h.matrix is not None:
+        return show(h.matrix)
+    return r"\text{(no Kronecker form: the tangent sweep below)}" if fmt == "latex" else \
+        "(no Kronecker form: H V is the tangent sweep below)"
+
+
+def _order(h, fmt: str) -> str:
+    """The vec order of a matrix parameter W (d × k): row-major, W[i, a] is entry i·k + a (NumPy's W.ravel())."""
+    if h.wrt.shape[1] == 1:
+        return ""
+    k = h.wrt.shape[1]
+    return (rf"\text{{, vec row-major: }} W_{{ia}} \to i \cdot {k} + a" if fmt == "latex"
+            else f", vec({h.wrt.name}) row-major: {h.wrt.name}[i, a] is entry i*{k} + a")
 
 
 def matrix_json(loss, h) -> str:
@@ -54,8 +72,11 @@ def matrix_json(loss, h) -> str:
 
     def entry(expr):
         return {"text": text(expr), "unicode": unicode(expr), "latex": latex(expr)}
-    d = str(h.wrt.shape[0])
+    d = str(h.size)
+    hessian = {**(entry(h.matrix) if h.matrix is not None else {"text": None, "unicode": None, "latex": None}),
+               "shape": [d, d], "vec_order": "row-major" if h.wrt.shape[1] > 1 else None}
     return json.dumps({"loss": entry(loss.expr), "shapes": {m.name: [str(n) for n in m.shape] for m in loss.matrices},
-                       "wrt": h.wrt.name, "hessian": {**entry(h.matrix), "shape": [d, d]},
-                       "direction": h.direction.name, "hvp": entry(h.product_formula())},
+                       "wrt": h.wrt.name, "wrt_shape": [str(n) for n in h.wrt.shape], "hessian": hessian,
+                       "direction": h.direction.name, "hvp": entry(h.product_formula()),
+                       "tangents": [{"name": lhs.name, **entry(rhs)} for lhs, rhs in h.tangents]},
                       ensure_ascii=False, indent=2)

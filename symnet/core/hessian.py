@@ -83,7 +83,7 @@ def hessian(target, wrt=None, rules: Mapping | None = None) -> Hessian:
     Args:
         target: as for ``grad``: a ``Loss``; a ``Network`` stands for its squared-error loss; a
             ``Program`` differentiates its first output; a typed matrix loss (``symnet.loss(expr,
-            shapes=…)``) gives its d × d Hessian by one vector parameter as a ``MatrixHessian``.
+            shapes=…)``) gives its Hessian by one parameter (d × d; dk × dk by a d × k matrix) as a ``MatrixHessian``.
         wrt: the names or symbols to differentiate by twice (as for ``grad``); default every parameter.
         rules: extra derivative rules ``{SymPy class: (ans, *args) -> partials}``; second derivatives
             differentiate the partials these rules return, so they need rules for what those contain.

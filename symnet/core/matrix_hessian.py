@@ -1,4 +1,4 @@
-"""The Hessian of a typed matrix loss by one vector parameter w (d × 1), as a d × d matrix expression.
+"""The Hessian of a typed matrix loss by one parameter, w (d × 1) or W (d × k), as a matrix expression.
 
 Forward over reverse, as for scalar networks (``core.hessian``): the gradient program (forward steps and
 the δ sweep, each step made readable) is swept once more in forward mode with the tangent ẇ = v, a d × 1
@@ -8,6 +8,8 @@ expression linear in v; ``linear_map`` reads H off it, factor by factor from the
     Xᵀ (c ⊙ (X v)) → Xᵀ diag(c) X,     2λ v → 2λ I,     a (bᵀ v) → a bᵀ
 
 so ridge gives (2/N) XᵀX + 2λI and logistic regression (mean form) (1/N) Xᵀ diag(σ(Xw) ⊙ (𝟙 − σ(Xw))) X.
+By a d × k matrix W the tangent is V (d × k) and H is dk × dk in row-major vec(W) order, read off HV in
+Kronecker form by ``core.matrix_kron`` (softmax regression: (1/N) Σₙ XₙXₙᵀ ⊗ diag(aₙ)(I − 𝟙aₙᵀ)).
 No ``sympy.diff`` anywhere: every derivative comes from the rule rows.
 """
 
@@ -18,37 +20,15 @@ from dataclasses import dataclass
 
 from sympy import (Add, Basic, HadamardProduct, Identity, MatAdd, MatMul, MatrixSymbol, Mul, OneMatrix, S,
                    Transpose)
-from sympy.matrices.expressions import MatrixExpr
 
 from symnet.core.backprop import Gradient
 from symnet.core.matrix_jvp import is_zero, matrix_jvp, plus
+from symnet.core.kron_forms import Diag
+from symnet.core.matrix_kron import kron_map
 from symnet.core.matrix_ops import EntrySum
 from symnet.core.matrix_simplify import readable
 from symnet.core.program import MAX_EXPANDED_OPS, Program
 from symnet.core.rules import rule_table
-
-
-class Diag(MatrixExpr):
-    """diag(c): the n × n matrix with the column c (n × 1) on its diagonal; Xᵀ diag(c) X is Xᵀ (c ⊙ X)."""
-
-    def __new__(cls, c):
-        return Basic.__new__(cls, c)
-
-    @property
-    def shape(self):
-        return (self.args[0].shape[0], self.args[0].shape[0])
-
-    def _entry(self, i, j, **kwargs):
-        from sympy import KroneckerDelta
-        return KroneckerDelta(i, j) * self.args[0][i, 0]
-
-    def _sympystr(self, printer):
-        return f"diag({printer._print(self.args[0])})"
-
-    _symnet_text = _matrix_expr_unicode = _matrix_expr_text = _sympystr
-
-    def _latex(self, printer):
-        return r"\operatorname{diag}\left(%s\right)" % printer._print(self.args[0])
 
 
 @dataclass(frozen=True)
@@ -59,7 +39,7 @@ class MatrixHessian:
     direction: MatrixSymbol               # v, d × 1
     tangents: tuple[tuple[MatrixSymbol, Basic], ...]
     product: Basic                        # Hv in the symbols of the program and the tangents
-    matrix: Basic                         # H, d × d, in the loss's own matrices
+    matrix: Basic | None                  # H, d × d (dk × dk, row-major vec(W)) in the loss's own matrices
 
     @property
     def wrt(self) -> MatrixSymbol:
@@ -75,41 +55,62 @@ class MatrixHessian:
         """Hv as one readable formula of the loss's matrices and v."""
         return readable(self.program.expand(self.product, max_ops, what="Hessian-vector product"))
 
+    @property
+    def size(self):
+        """d (a column w) or dk (a d × k matrix W, entries in row-major order: W[i, a] is entry i·k + a)."""
+        return self.wrt.shape[0] * self.wrt.shape[1]
+
     def __repr__(self) -> str:
-        d = self.wrt.shape[0]
-        return f"<MatrixHessian by {self.wrt} ({d} × {d}): {self.matrix}>"
+        return f"<MatrixHessian by {self.wrt} ({self.size} × {self.size}): {self.matrix}>"
 
 
 def matrix_hessian(loss, wrt=None, rules: Mapping | None = None) -> MatrixHessian:
-    """The Hessian of a typed loss by its one vector parameter, derived by a tangent sweep of its gradient.
+    """The Hessian of a typed loss by its one parameter, derived by a tangent sweep of its gradient.
 
     Args:
         loss: a ``MatrixLoss`` (``symnet.loss(expr, shapes=…)``).
-        wrt: the parameter's name (default: the loss's only parameter); it must be a column (d × 1).
+        wrt: the parameter's name (default: the loss's only parameter): a column (d × 1) or a matrix (d × k).
         rules: extra scalar derivative rules, as for ``grad``.
 
     Returns:
-        A ``MatrixHessian``; ``.matrix`` is H, e.g. (2/N)·XᵀX + 2λ·I for ridge regression.
+        A ``MatrixHessian``; ``.matrix`` is H, e.g. (2/N)·XᵀX + 2λ·I for ridge regression; by a matrix W,
+        dk × dk in row-major vec(W) order (None when only the tangent program ``.tangents`` expresses it).
 
     >>> from symnet.io.matrix_build import matrix_loss
     >>> matrix_hessian(matrix_loss("norm2(X*w - y)^2/N + lam*norm2(w)^2", "X=N x 3, y=N, w=3")).matrix
     (2/N)*X.T*X + (2*lam)*I
     """
     params = loss.resolve(wrt)
-    if len(params) != 1 or params[0].shape[1] != 1:
+    if len(params) != 1:
         shown = ", ".join(f"{p.name} ({p.shape[0]} × {p.shape[1]})" for p in params)
-        raise NotImplementedError(f"matrix Hessians are derived by one vector parameter (d × 1); got {shown}: "
-                                  f"name one column parameter with wrt=")
+        raise NotImplementedError(f"matrix Hessians are derived by one parameter (a d × 1 column or a d × k matrix); "
+                                  f"got {shown}: name one parameter with wrt=")
     table, gradient = rule_table(rules), loss.gradient(params, rules)
     w = params[0]
-    v = MatrixSymbol(_fresh_direction(loss), *w.shape)
+    v = MatrixSymbol(_fresh_direction(loss, w), *w.shape)
     program = read_by(gradient.program, gradient.results)
     tangents, dots = matrix_tangent_sweep(program, {w: v}, table)
     product = dots.get(gradient.results[0], S.Zero)
     full = Program(program.inputs, program.params + (v,), program.assignments + tuple(tangents), (product,))
     closed = readable(full.expand(product, what="Hessian-vector product")) if not is_zero(product) else product
-    matrix = readable(linear_map(closed, v)) if not is_zero(closed) else MatMul(0, Identity(w.shape[0]))
-    return MatrixHessian(gradient, v, tuple(tangents), product, matrix)
+    return MatrixHessian(gradient, v, tuple(tangents), product, _read_matrix(closed, v))
+
+
+def _read_matrix(closed, v):
+    """H off Hv: d × d for a column, dk × dk (row-major vec, Kronecker form) for a matrix; None when a
+    matrix parameter's Hv has no form ``core.matrix_kron`` reads (the tangent program is then the answer)."""
+    size = v.shape[0] * v.shape[1]
+    if is_zero(closed):
+        return MatMul(0, Identity(size))
+    if v.shape[1] == 1:
+        try:
+            return readable(linear_map(closed, v))
+        except NotImplementedError:      # row steps (softmax of X w cᵀ by rows): Σₙ XₙXₙᵀ ⊗ (a 1 × 1 factor)
+            pass
+    try:
+        return kron_map(closed, v)
+    except NotImplementedError:
+        return None
 
 
 def matrix_tangent_sweep(program: Program, seeds: Mapping, table: Mapping) -> tuple[list, dict]:
@@ -143,9 +144,10 @@ def read_by(program: Program, exprs) -> Program:
     return Program(program.inputs, program.params, tuple(reversed(kept)), tuple(exprs))
 
 
-def _fresh_direction(loss) -> str:
+def _fresh_direction(loss, w) -> str:
     taken = {s.name for s in loss.matrices + loss.sizes + loss.constants}
-    return next(n for n in ("v", "v0", "v1", "v2", "direction") if n not in taken)
+    names = ("v", "v0", "v1", "v2", "direction") if w.shape[1] == 1 else ("V", "V0", "V1", "V2", "direction")
+    return next(n for n in names if n not in taken)
 
 
 def linear_map(expr: Basic, v: MatrixSymbol) -> Basic:

@@ -6,6 +6,8 @@ The second sweep of a typed loss's Hessian (``core.matrix_hessian``) runs these 
     σ(Z)   → σ′(Z) ⊙ Ż        σ′(Z) → σ″(Z) ⊙ Ż          X.^p → p X.^(p−1) ⊙ Ẋ
     sum X  → sum Ẋ            ‖X‖² → 2 sum(X ⊙ Ẋ)        ‖X‖ → sum(X ⊙ Ẋ)/‖X‖   tr X → tr Ẋ
     exp X  → eˣ ⊙ Ẋ           log X → Ẋ ⊘ X              c·X → ċ X + c Ẋ
+    softmax(Z) by rows → A ⊙ (Ż − rowsum(A ⊙ Ż))          log_softmax(Z) → Ż − rowsum(softmax(Z) ⊙ Ż)
+    rowsum(M) → rowsum(Ṁ)        (one row a = softmax(z): ȧ = (diag(a) − a aᵀ) ż, every row at once)
 
 σ′ and σ″ are not typed in: σ′(t) is the scalar rule table's row for σ, written in t and s = σ(t), and
 ``entrywise`` turns that scalar formula into an entrywise matrix one (s(1 − s) → S ⊙ (𝟙 − S)), whose own
@@ -19,6 +21,7 @@ from collections.abc import Mapping
 from sympy import (Add, Basic, Heaviside, HadamardPower, HadamardProduct, Identity, MatAdd, MatMul, MatrixSymbol,
                    Mul, OneMatrix, Pow, S, Trace, Transpose, ZeroMatrix)
 
+from symnet.core.attention import LogSoftmax, RowSoftmax, RowTotal
 from symnet.core.matrix_ops import ENTRYWISE, EntrySum, Entrywise, Norm1, Norm2, Scale, SquaredNorm
 from symnet.core.matrix_rules import ActivationPrime, Apply, _function
 from symnet.core.neuron import ACTIVATIONS
@@ -121,6 +124,15 @@ def _scale(expr, ans, dots, table):
     return plus([None if is_zero(dots[0]) else MatMul(dots[0], X), None if is_zero(dots[1]) else MatMul(c, dots[1])])
 
 
+def _row_softmax(expr, ans, dots, table):
+    return HadamardProduct(ans, MatAdd(dots[0], MatMul(-1, RowTotal(HadamardProduct(ans, dots[0])))))
+
+
+def _log_softmax(expr, ans, dots, table):
+    a = RowSoftmax(expr.args[0])
+    return MatAdd(dots[0], MatMul(-1, RowTotal(HadamardProduct(a, dots[0]))))
+
+
 JVP_ROWS: dict[type, object] = {
     # ---- linear algebra ------------------------------------------------------------------------------
     MatAdd: lambda expr, ans, dots, table: plus(dots),                               # Ȧ + Ḃ
@@ -139,6 +151,10 @@ JVP_ROWS: dict[type, object] = {
     Entrywise: _entrywise_fn,                                                         # f′(X) ⊙ Ẋ
     HadamardPower: _power,                                                            # p X.^(p−1) ⊙ Ẋ
     Scale: _scale,                                                                    # ċ X + c Ẋ
+    # ---- by rows (core.attention) --------------------------------------------------------------------
+    RowSoftmax: _row_softmax,                                                         # A ⊙ (Ż − rowsum(A ⊙ Ż))
+    LogSoftmax: _log_softmax,                                                         # Ż − rowsum(A ⊙ Ż)
+    RowTotal: lambda expr, ans, dots, table: RowTotal(dots[0]),                       # rowsum Ṁ
 }
 
 

@@ -6,6 +6,11 @@ BLAS matrix product (N d² multiply–adds), the d × d matrix written once. ``c
 the gradient program and its tangent sweep ẇ = v, so Hv costs a small constant times one gradient
 (Xᵀ (c ⊙ (X v)): two matrix–vector products) and never forms the d × d matrix.
 
+By a d × k matrix W, H is dk × dk in row-major vec(W) order (``W.ravel()``): P ⊗ Q prints as ``numpy.kron``,
+Σₙ Pₙ Rₙᵀ ⊗ Cₙ as ``sample_kron(P, R, C)``, one BLAS product over the batch (the N × d² outer products
+with the N × k² factors Cₙ, no Python loop over samples), where a row Mₙ is printed as the
+batch of columns ``M[:, :, None]``. Its hvp takes V shaped like W and never forms the dk × dk matrix.
+
 θ (w flattened), the data and the constants meet the code through the loss's ``MatrixExprLayout``.
 """
 
@@ -19,7 +24,8 @@ from collections import Counter
 
 from sympy import Identity, MatMul, MatrixSymbol, OneMatrix, Transpose, lambdify, preorder_traversal
 
-from symnet.core.matrix_hessian import Diag, MatrixHessian, matrix_hessian, read_by
+from symnet.core.matrix_hessian import MatrixHessian, matrix_hessian, read_by
+from symnet.core.kron_forms import Diag, RowOf, RowScalar
 from symnet.core.matrix_simplify import readable
 from symnet.numeric.attention import NAMESPACE as ROW_FUNCTIONS
 from symnet.numeric.batch import real_array
@@ -54,12 +60,45 @@ class HessianPrinter(MatrixExprPrinter):
         return super()._print_MatAdd(expr)
 
     def _print_Diag(self, expr):
+        if isinstance(expr.args[0], RowOf):                      # diag(Mₙ) for every n: (N, k, k)
+            return f"({self._wrap(expr.args[0])} * numpy.eye({self._print(expr.shape[0])}))"
         return f"numpy.diagflat({self._print(expr.args[0])})"
+
+    def _print_RowOf(self, expr):                             # Mₙ for every n: (N, k, 1)
+        return f"{self._wrap(expr.args[0])}[:, :, None]"
+
+    def _print_Transpose(self, expr):
+        if expr.arg.has(RowOf, RowScalar):
+            return f"{self._wrap(expr.arg)}.swapaxes(-1, -2)"
+        return super()._print_Transpose(expr)
+
+    def _print_RowScalar(self, expr):                         # rowsum(Q)ₙ for every n: (N, 1, 1)
+        return f"{self._wrap(expr.args[0])}.sum(axis=-1)[:, None, None]"
+
+    def _print_Kron(self, expr):
+        return f"numpy.kron({self._print(expr.args[0])}, {self._print(expr.args[1])})"
+
+    def _print_SampleKron(self, expr):
+        return "sample_kron({}, {}, {})".format(*(self._print(a) for a in expr.args))
+
+
+def sample_kron(P, R, C):
+    """Σₙ Pₙ Rₙᵀ ⊗ Cₙ (row-major): entry (i·k + a, j·k + b) = Σₙ P[n, i] R[n, j] C[n, a, b]; C may be one k × k.
+
+    One BLAS product: the N × de outer products Pₙ Rₙᵀ, transposed, times the N × km factors Cₙ."""
+    C = np.asarray(C, dtype=float)
+    n, d, e, k, m = P.shape[0], P.shape[1], R.shape[1], C.shape[-2], C.shape[-1]
+    if C.ndim == 2:
+        return np.kron(P.T @ R, C)
+    outer = (P[:, :, None] * R[:, None, :]).reshape(n, d * e)
+    G = outer.T @ np.broadcast_to(C, (n, k, m)).reshape(n, k * m)
+    return G.reshape(d, e, k, m).transpose(0, 2, 1, 3).reshape(d * k, e * m)
 
 
 @dataclass(frozen=True)
 class CompiledMatrixHessian:
-    """``(theta, X, y) -> H``: the d × d Hessian of a typed loss by its vector parameter."""
+    """``(theta, X, y) -> H``: the d × d Hessian of a typed loss by its vector parameter (dk × dk by a
+    d × k matrix W, row-major: entry (i·k + a, j·k + b) is ∂²L/∂Wᵢₐ∂Wⱼᵦ)."""
 
     hessian: MatrixHessian
     layout: object                 # the loss's MatrixExprLayout (θ, data, sizes and constants)
@@ -68,15 +107,16 @@ class CompiledMatrixHessian:
 
     def __call__(self, theta, X, y=None) -> np.ndarray:
         theta, (values, shapes), _ = self.layout.full_check(theta, X, y)
-        d = shapes[0][0]
+        size = theta.size
         with np.errstate(all="ignore"):
             H = self.function(*values, theta.reshape(shapes[0]))
-        return np.broadcast_to(np.asarray(H, dtype=float), (d, d)).copy() if np.ndim(H) < 2 else H
+        return np.broadcast_to(np.asarray(H, dtype=float), (size, size)).copy() if np.ndim(H) < 2 else H
 
 
 @dataclass(frozen=True)
 class CompiledMatrixHVP:
-    """``(theta, v, X, y) -> H v``: the Hessian times a direction v (d numbers), without forming H."""
+    """``(theta, v, X, y) -> H v``: the Hessian times a direction v (d numbers; by a d × k matrix W, V shaped
+    like W or its dk numbers in row-major order, the answer in the same shape), without forming H."""
 
     hessian: MatrixHessian
     layout: object
@@ -92,15 +132,17 @@ class CompiledMatrixHVP:
         with np.errstate(all="ignore"):
             out = self.function(*values, theta.reshape(shapes[0]), v.reshape(shapes[0]))
         out = np.asarray(out, dtype=float).ravel()
-        return np.broadcast_to(out, theta.shape).copy() if out.size == 1 else out      # a linear loss: Hv = 0
+        out = np.broadcast_to(out, theta.shape).copy() if out.size == 1 else out      # a linear loss: Hv = 0
+        return out.reshape(v.shape) if v.ndim == 2 else out
 
 
 def compile_matrix_hessian(loss, wrt=None, rules: Mapping | None = None,
                            constants: Mapping | None = None) -> CompiledMatrixHessian:
-    """Compile the Hessian of a typed loss by its vector parameter: ``(theta, X, y) -> (d, d) array``.
+    """Compile the Hessian of a typed loss by its parameter: ``(theta, X, y) -> (d, d) array`` ((dk, dk) by a
+    d × k matrix W, row-major vec(W); without a Kronecker form, column by column from the hvp).
 
     Args:
-        loss: a ``MatrixLoss``; wrt: its vector parameter (default: the only one); rules: extra scalar rules;
+        loss: a ``MatrixLoss``; wrt: its parameter (default: the only one); rules: extra scalar rules;
         constants: a number for each constant (λ), over the loss's own.
 
     Returns:
@@ -114,8 +156,10 @@ def compile_matrix_hessian(loss, wrt=None, rules: Mapping | None = None,
     """
     h = matrix_hessian(loss, wrt=wrt, rules=rules)
     layout = compile_matrix_loss(loss, constants, wrt=(h.wrt.name,)).layout      # names and constants checked
-    program = h.program
-    args = list(program.inputs) + [h.wrt]
+    if h.matrix is None:                # no Kronecker form: H column by column, H eⱼ from the compiled hvp
+        hvp = compile_matrix_hvp(loss, wrt=wrt, rules=rules, constants=constants)
+        return CompiledMatrixHessian(h, layout, _columns(hvp.function), hvp.source)
+    args = list(h.program.inputs) + [h.wrt]
     steps, matrix = shared_steps(h.matrix, args)
     fn = _lambdify(args, matrix, steps, "hessian")
     return CompiledMatrixHessian(h, layout, fn, source(fn))
@@ -138,6 +182,15 @@ def compile_matrix_hvp(loss, wrt=None, rules: Mapping | None = None,
     return CompiledMatrixHVP(h, layout, fn, source(fn))
 
 
+def _columns(hvp: Callable) -> Callable:
+    """(…, W) -> H with column j the Hessian-vector product of the j-th unit direction (dk products)."""
+    def hessian(*args):
+        W = args[-1]
+        units = np.eye(W.size).reshape((W.size,) + W.shape)
+        return np.stack([np.asarray(hvp(*args, e), dtype=float).ravel() for e in units], axis=1)
+    return hessian
+
+
 def shared_steps(expr, taken=()):
     """(steps, expr): every matrix subexpression ``expr`` computes more than once (σ(Xw) in σ(Xw) ⊙ (𝟙 − σ(Xw)))
     named once, as t1, t2, … (largest replaced first, steps listed smallest first)."""
@@ -156,11 +209,12 @@ def shared_steps(expr, taken=()):
 
 def _worth_naming(node) -> bool:
     return getattr(node, "is_Matrix", False) and bool(node.args) and not isinstance(
-        node, (MatrixSymbol, OneMatrix, Identity, Transpose))
+        node, (MatrixSymbol, OneMatrix, Identity, Transpose, RowOf))      # Mₙ stays: diag(Mₙ) reads it
 
 
 def _lambdify(args, output, steps, name: str):
-    fn = lambdify(args, output, modules=[{**namespace(), **ROW_FUNCTIONS}, "numpy"], printer=HessianPrinter(),
+    fn = lambdify(args, output, modules=[{**namespace(), **ROW_FUNCTIONS, "sample_kron": sample_kron}, "numpy"],
+                  printer=HessianPrinter(),
                   cse=lambda exprs: (steps, exprs), docstring_limit=0)
     fn.__name__ = name
     return fn
