@@ -204,7 +204,7 @@ def _backend(backend: str) -> str:
 
 def _numpy_only(backend: str) -> None:
     if backend not in ("numpy", "auto"):
-        raise NotImplementedError(f"the Hessian of a typed matrix loss compiles to NumPy (BLAS) only; got "
+        raise NotImplementedError(f"the Hessian of a typed matrix loss compiles to NumPy only (its BLAS formula); got "
                                   f"backend={backend!r}: use backend='auto' or 'numpy'")
 
 
