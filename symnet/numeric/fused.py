@@ -1,4 +1,8 @@
-"""``backend="fused"``: a scalar gradient program as one machine-code loop over the batch, via LLVM.
+"""``backend="fused"``: a scalar program as one machine-code loop over the batch, via LLVM.
+
+The gradient program (``fused_loss``: the mean loss, then the mean gradient) and any other straight-line
+scalar program whose outputs are averaged over the batch (``fused_means``: the Hessian's and the
+Hessian-vector product's, ``numeric.hessian_runs``) compile the same way.
 
 The NumPy backend runs one NumPy call per scalar step over the whole batch and pays for every
 temporary array. Here the program runs per sample inside one compiled loop that keeps the batch
