@@ -1,4 +1,4 @@
-"""Compiled second derivatives: the mean Hessian (P × P) and the Hessian-vector product, in NumPy.
+"""Compiled second derivatives: the mean Hessian (P × P) and the Hessian-vector product.
 
 Both are programs compiled like the gradient (``generation.generate``, the batch mean inside):
 
@@ -37,7 +37,6 @@ from symnet.numeric.hessian_runs import BACKENDS, compile_program, numpy_outputs
 from symnet.numeric.kinds import LAYOUTS, dispatch
 from symnet.numeric.matrix_hessian import compile_matrix_hessian, compile_matrix_hvp
 from symnet.numeric.reverse import step_size
-
 
 
 class _Generated:
