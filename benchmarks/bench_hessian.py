@@ -3,13 +3,15 @@
 For the seed network's mean squared error at one batch it times, round by round (rotated, so load on
 the shared machine hits all alike; ``bench_backends.rounds_of``):
 
-  Hessian  symnet ``compile_hessian(loss)`` (NumPy) and ``backend="jax"``; ``jax.jit(jax.hessian(loss))``
+  Hessian  symnet's default ``compile_hessian(loss)`` (``backend="auto"``: fused LLVM for this network), NumPy
+           and ``backend="jax"``; ``jax.jit(jax.hessian(loss))``
            written by hand over a pytree of per-neuron parameters, as a JAX user writes it;
            ``torch.autograd.functional.hessian`` on one thread (when PyTorch is installed)
-  hvp      symnet ``hvp(loss)`` (NumPy, JAX); JAX's forward-over-reverse ``jvp(grad(loss))`` jitted;
+  hvp      symnet ``hvp(loss)`` (the default, NumPy, JAX); JAX's forward-over-reverse ``jvp(grad(loss))`` jitted;
            PyTorch's ``torch.autograd.functional.hvp``
-  gradient symnet ``value_and_grad(loss, backend="numpy")`` (the unit of "hvp ≤ 4× the gradient": both NumPy),
-           the default call ``value_and_grad(loss)`` (fused) and ``jax.jit(jax.value_and_grad(loss))``
+  gradient symnet ``value_and_grad(loss, backend="numpy")``, the default call ``value_and_grad(loss)`` (fused)
+           and ``jax.jit(jax.value_and_grad(loss))``; "hvp ≤ 4× the gradient" divides each system's hvp by its
+           own gradient (symnet's default by the default, NumPy by NumPy, JAX by JAX)
 
 Every peer's value is checked equal to symnet's (to 1e-10) before it is timed. The ratios are medians of
 per-round ratios within this run; tests never assert times.
@@ -107,8 +109,8 @@ def calls(batch: int, seed: int = 0) -> tuple[dict, list[str]]:
     rng = np.random.default_rng(seed)
     theta, v = rng.normal(size=11), rng.normal(size=11)
     X, y = rng.normal(size=(batch, 2)), rng.uniform(size=batch)
-    H, Hv, G = compile_hessian(loss), hvp(loss), value_and_grad(loss, backend="numpy")
-    D = value_and_grad(loss)                                          # the default call (fused for this network)
+    H, Hv, G = compile_hessian(loss, backend="numpy"), hvp(loss, backend="numpy"), value_and_grad(loss, backend="numpy")
+    HD, HvD, D = compile_hessian(loss), hvp(loss), value_and_grad(loss)   # the default calls (fused here)
     HJ, HvJ = compile_hessian(loss, backend="jax"), hvp(loss, backend="jax")
     reference, product = H(theta, X, y), Hv(theta, v, X, y)
     import jax
@@ -121,10 +123,14 @@ def calls(batch: int, seed: int = 0) -> tuple[dict, list[str]]:
     _same("symnet's JAX Hessian", HJ(theta, X, y), reference)
     _same("symnet's JAX hvp", HvJ(theta, v, X, y), product)
     _same("the Hessian times v", reference @ v, product)
+    _same("symnet's default Hessian", HD(theta, X, y), reference)
+    _same("symnet's default hvp", HvD(theta, v, X, y), product)
     value, grads = jg(tree)
     _same("JAX's loss and gradient", np.append(float(value), _flat(grads)), np.append(*G(theta, X, y)))
-    out = {("Hessian", "symnet numpy"): lambda: H(theta, X, y), ("Hessian", "symnet jax"): lambda: HJ(theta, X, y),
+    out = {("Hessian", f"symnet default ({HD.backend})"): lambda: HD(theta, X, y),
+           ("Hessian", "symnet numpy"): lambda: H(theta, X, y), ("Hessian", "symnet jax"): lambda: HJ(theta, X, y),
            ("Hessian", "JAX jit(hessian) by hand"): lambda: ready(jh(tree)),
+           ("hvp", f"symnet default ({HvD.backend})"): lambda: HvD(theta, v, X, y),
            ("hvp", "symnet numpy"): lambda: Hv(theta, v, X, y), ("hvp", "symnet jax"): lambda: HvJ(theta, v, X, y),
            ("hvp", "JAX jit(jvp(grad)) by hand"): lambda: ready(jp(tree, vtree)),
            ("gradient", "symnet numpy"): lambda: G(theta, X, y),
@@ -154,15 +160,23 @@ def table(rounds: int, quick: bool) -> str:
     batch = 32 if quick else 1024
     entries, notes = calls(batch)
     times = rounds_of(entries, rounds)
-    gradient_of = {"symnet numpy": "symnet numpy", "JAX jit(jvp(grad)) by hand": "JAX jit(value_and_grad) by hand"}
+    default = next(system for quantity, system in times
+                   if quantity == "gradient" and system.startswith("symnet default"))
+    gradient_of = {"symnet numpy": "symnet numpy", "JAX jit(jvp(grad)) by hand": "JAX jit(value_and_grad) by hand",
+                   **{system: default for quantity, system in times if system.startswith("symnet default")}}
     lines = [f"| quantity (seed network, batch {batch}) | system | µs per call | × symnet numpy | hvp/gradient × |",
              "|---|---|---:|---:|---:|"]
     for (quantity, system), samples in times.items():
         ratio = _ratio(samples, times[(quantity, "symnet numpy")])
         own = gradient_of.get(system) if quantity == "hvp" else None
         per = "—" if own is None else f"{_ratio(samples, times[('gradient', own)]):.2f}"
-        lines.append(f"| {quantity} | {system} | {statistics.median(samples) * 1e6:.1f} | {ratio:.2f} | {per} |")
+        lines.append(f"| {quantity} | {system} | {statistics.median(samples) * 1e6:.1f} | {_digits(ratio)} | {per} |")
     return "\n".join(lines + [""] + notes)
+
+
+def _digits(ratio: float) -> str:
+    """Two decimals, or three significant digits below 0.1 (the targets divide these ratios by each other)."""
+    return f"{ratio:.2f}" if ratio >= 0.1 else f"{ratio:.3g}"
 
 
 def _ratio(samples, base) -> float:

@@ -171,3 +171,24 @@ def test_a_peer_that_disagrees_stops_the_run():
     check("net", "peer", 0.25, np.array([1.0, -2.0]), reference)            # the same computation: no error
     with pytest.raises(SystemExit, match="differs from symnet's"):
         check("net", "peer", 0.25, np.array([1.0, -2.001]), reference)
+
+
+def test_the_seed_hessian_targets_read_symnets_default_call():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import targets
+
+    def rows(default_hessian, default_hvp):
+        text = ("## Second derivatives of the seed network\n\n| quantity (seed network, batch 1024) | system | "
+                "µs per call | × symnet numpy | hvp/gradient × |\n|---|---|---:|---:|---:|\n"
+                f"| Hessian | symnet default (fused) | 1.0 | {default_hessian} | — |\n"
+                "| Hessian | symnet numpy | 1.0 | 1.00 | — |\n"
+                "| Hessian | JAX jit(hessian) by hand | 1.0 | 0.50 | — |\n"
+                f"| hvp | symnet default (fused) | 1.0 | 0.10 | {default_hvp} |\n"
+                "| hvp | symnet numpy | 1.0 | 1.00 | 5.00 |\n"
+                "| Hessian | PyTorch autograd.functional (1 thread) | 1.0 | 8.00 | — |\n")
+        return [r for r in targets.targets_table(text) if r.startswith("| 20 · seed")]
+
+    jax, torch, hvp = rows("0.0400", "1.45")        # NumPy's 2× JAX and hvp/gradient 5 are not what is read
+    assert "| 0.08 | met |" in jax and "| 0.005 | met |" in torch and "| 1.45 | met |" in hvp
+    jax, torch, hvp = rows("0.60", "4.50")
+    assert "| 1.20 | **not met** |" in jax and "| 0.075 | met |" in torch and "| 4.50 | **not met** |" in hvp

@@ -1,4 +1,8 @@
-"""``backend="fused"``: a scalar gradient program as one machine-code loop over the batch, via LLVM.
+"""``backend="fused"``: a scalar program as one machine-code loop over the batch, via LLVM.
+
+The gradient program (``fused_loss``: the mean loss, then the mean gradient) and any other straight-line
+scalar program whose outputs are averaged over the batch (``fused_means``: the Hessian's and the
+Hessian-vector product's, ``numeric.hessian_runs``) compile the same way.
 
 The NumPy backend runs one NumPy call per scalar step over the whole batch and pays for every
 temporary array. Here the program runs per sample inside one compiled loop that keeps the batch
@@ -144,6 +148,19 @@ def fused_loss(program, numpy=None):
     ``run(columns, y, theta)`` returns (mean of the first output, means of the others): the mean loss and
     gradient for a gradient program, whatever its ``wrt``; ``source`` is the LLVM IR.
     """
+    return _fused(program, numpy, split=True)
+
+
+def fused_means(program, numpy=None):
+    """``(run, source)`` for any scalar program compiled to one machine-code loop, or ``(None, why)``.
+
+    ``run(columns, y, args)`` returns the batch mean of every output as one array, in the program's order
+    (the second-derivative programs of ``numeric.hessian``: the loss and H's entries, or H v).
+    """
+    return _fused(program, numpy, split=False)
+
+
+def _fused(program, numpy, split: bool):
     if numpy:
         return None, "functions given per call (numpy=…) are Python functions LLVM cannot compile"
     if isinstance(_llvm(), str):
@@ -171,7 +188,7 @@ def fused_loss(program, numpy=None):
                              f"got columns {cols.shape}, targets {y.shape}, parameters {theta.shape}")
         out = np.empty(m)           # sized from the program, never from θ: out[k] is written for every output k
         function(cols.ctypes.data, y.ctypes.data, theta.ctypes.data, n, out.ctypes.data)
-        return float(out[0]), out[1:]
+        return (float(out[0]), out[1:]) if split else out
 
     run.engine = engine             # the compiled code lives as long as run does
     return run, text

@@ -1,4 +1,4 @@
-"""Compiled second derivatives: the mean Hessian (P × P) and the Hessian-vector product, in NumPy.
+"""Compiled second derivatives: the mean Hessian (P × P) and the Hessian-vector product.
 
 Both are programs compiled like the gradient (``generation.generate``, the batch mean inside):
 
@@ -9,8 +9,13 @@ Both are programs compiled like the gradient (``generation.generate``, the batch
   P × P matrix, and costs a small constant times one gradient — what Newton-CG, Lanczos estimates of
   λ_max and curvature probes need.
 
-``backend="jax"`` prints the same programs in ``jax.numpy`` (``symnet.numeric.jaxgen``) and jits them,
-in float64; the results agree with NumPy's to ~1e-12.
+Backends, as for ``value_and_grad``: ``"auto"`` (the default) runs a scalar program as one LLVM loop over
+the batch (``backend="fused"``, ``symnet.numeric.fused``: the program is straight-line scalar code, its batch
+means summed in registers) and says why in ``fn.why``; NumPy where a step has no machine form, where
+llvmlite is missing, or where the Hessian program is too large for LLVM to compile quickly; a typed matrix
+loss keeps its BLAS formula. The fused Hessian computes the entries i ≤ j only (H is symmetric) and mirrors
+them. ``backend="jax"`` prints the same programs in ``jax.numpy`` (``symnet.numeric.jaxgen``) and jits them,
+in float64; every backend agrees with NumPy to ~1e-12.
 """
 
 from __future__ import annotations
@@ -27,8 +32,8 @@ from symnet.core.losses import Loss, target_range
 from symnet.core.program import Program
 from symnet.core.rules import rule_table
 from symnet.numeric.batch import BatchCheck, _finite_array
-from symnet.numeric.codegen import call_generated
-from symnet.numeric.generation import Generated, generate, mean_outputs
+from symnet.numeric.generation import Generated
+from symnet.numeric.hessian_runs import BACKENDS, compile_program, numpy_outputs
 from symnet.numeric.kinds import LAYOUTS, dispatch
 from symnet.numeric.matrix_hessian import compile_matrix_hessian, compile_matrix_hvp
 from symnet.numeric.reverse import step_size
@@ -57,6 +62,7 @@ class CompiledHessian(_Generated):
     check: BatchCheck
     backend: str = "numpy"
     run: Callable | None = field(default=None, repr=False, compare=False)   # (columns, y, args) -> outputs
+    why: str = field(default="", compare=False)     # one sentence: why this backend runs it
 
     @property
     def params(self) -> tuple[Symbol, ...]:
@@ -79,6 +85,7 @@ class CompiledHVP(_Generated):
     check: BatchCheck
     backend: str = "numpy"
     run: Callable | None = field(default=None, repr=False, compare=False)   # (columns, y, args) -> outputs
+    why: str = field(default="", compare=False)     # one sentence: why this backend runs it
 
     @property
     def params(self) -> tuple[Symbol, ...]:
@@ -92,15 +99,19 @@ class CompiledHVP(_Generated):
 
 
 def compile_hessian(target, rules: Mapping | None = None, numpy: Mapping | None = None,
-                    backend: str = "numpy") -> CompiledHessian:
-    """Compile the mean Hessian of a loss to NumPy: ``(theta, X, y) -> (P, P) array``.
+                    backend: str = "auto") -> CompiledHessian:
+    """Compile the mean Hessian of a loss: ``(theta, X, y) -> (P, P) array``.
 
     Args:
         target: a ``Loss``; a ``Network`` stands for its squared-error loss (as in every verb); a typed
             matrix loss (``symnet.loss(expr, shapes=…)``) compiles its d × d Hessian by its vector parameter
             (``numeric.matrix_hessian``, NumPy: ``(w, X, y) -> H``).
         rules: extra derivative rules; numpy: NumPy forms of functions symnet does not know.
-        backend: ``"numpy"`` or ``"jax"`` (the same program jitted in ``jax.numpy``, float64).
+        backend: ``"auto"`` (the default): ``"fused"`` (one LLVM loop over the batch) for a scalar program,
+            NumPy where LLVM cannot run it or the program is large, the typed loss's BLAS formula —
+            silently, with the choice in ``H.backend`` and the reason in ``H.why``; ``"numpy"``; ``"jax"``
+            (the same program jitted in ``jax.numpy``, float64); ``"fused"`` (refused, with the reason, where
+            LLVM cannot run it).
 
     Returns:
         A ``CompiledHessian``.
@@ -119,11 +130,11 @@ def compile_hessian(target, rules: Mapping | None = None, numpy: Mapping | None 
 def _program_hessian(target, rules, numpy, backend) -> CompiledHessian:
     """The Hessian of a program of scalar steps (a program of matrix steps is refused by ``core.hessian``)."""
     h = hessian(target, rules=rules)
-    generated, run = _compile(h.program, "hessian", numpy, backend)
-    return CompiledHessian(target, h, generated, _check(target), backend, run)
+    generated, run, backend, why = compile_program(h.program, "hessian", numpy, backend, fused=triangle(h))
+    return CompiledHessian(target, h, generated, _check(target), backend, run, why)
 
 
-def hvp(target, rules: Mapping | None = None, numpy: Mapping | None = None, backend: str = "numpy") -> CompiledHVP:
+def hvp(target, rules: Mapping | None = None, numpy: Mapping | None = None, backend: str = "auto") -> CompiledHVP:
     """Compile the Hessian-vector product of a loss: ``(theta, v, X, y) -> H v`` (mean over the batch).
 
     One tangent sweep over the gradient program seeded with θ̇ = v: d/dε ∇L(θ + εv) at ε = 0.
@@ -132,7 +143,8 @@ def hvp(target, rules: Mapping | None = None, numpy: Mapping | None = None, back
         target: a ``Loss``; a ``Network`` stands for its squared-error loss; a typed matrix loss gives
             ``(w, v, X, y) -> H v`` (``numeric.matrix_hessian``).
         rules: extra derivative rules; numpy: NumPy forms of functions symnet does not know.
-        backend: ``"numpy"`` or ``"jax"`` (the same program jitted in ``jax.numpy``, float64).
+        backend: as for ``compile_hessian``: ``"auto"`` (the default; ``fused`` for a scalar program),
+            ``"numpy"``, ``"jax"`` or ``"fused"``.
 
     Returns:
         A ``CompiledHVP``.
@@ -151,8 +163,8 @@ def _program_hvp(target, rules, numpy, backend) -> CompiledHVP:
     """One tangent sweep over the gradient program of scalar steps, compiled."""
     gradient = grad(target, rules=rules)
     program = hvp_program(gradient, rules)
-    generated, run = _compile(program, "hvp", numpy, backend)
-    return CompiledHVP(target, gradient, program, generated, _check(target), backend, run)
+    generated, run, backend, why = compile_program(program, "hvp", numpy, backend)
+    return CompiledHVP(target, gradient, program, generated, _check(target), backend, run, why)
 
 
 def hvp_program(gradient: Gradient, rules: Mapping | None = None) -> Program:
@@ -184,53 +196,28 @@ HVPS = {**dict.fromkeys(LAYOUTS, _program_hvp), "whole-data": _typed_hvp}
 
 
 def _backend(backend: str) -> str:
-    if backend not in ("numpy", "jax"):
-        raise ValueError(f"unknown backend {backend!r} for second derivatives; expected 'numpy' or 'jax'")
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r} for second derivatives; expected one of {', '.join(BACKENDS)}")
     return backend
 
 
 def _numpy_only(backend: str) -> None:
-    if backend != "numpy":
-        raise NotImplementedError(f"the Hessian of a typed matrix loss compiles to NumPy only; got backend={backend!r}")
+    if backend not in ("numpy", "auto"):
+        raise NotImplementedError(f"the Hessian of a typed matrix loss compiles to NumPy only (its BLAS formula); got "
+                                  f"backend={backend!r}: use backend='auto' or 'numpy'")
 
 
-def _compile(program: Program, name: str, numpy, backend: str):
-    """(the generated function, its runner): the program with its batch means, printed for ``backend``."""
-    assignments, outputs = mean_outputs(program)
-    args = program.inputs + program.params
-    if backend == "jax":
-        from symnet.numeric.jaxgen import jax_target
-
-        generated = generate(args, outputs, assignments, name, numpy, jax_target())
-        return generated, jax_outputs(generated.function)
-    return generate(args, outputs, assignments, name, numpy), None
-
-
-def numpy_outputs(function):
-    """``run(columns, y, args) -> outputs``: the generated NumPy function's outputs as one float array."""
-    def run(columns, y, args):
-        return np.array([float(v) for v in call_generated(function, columns, y, args)])
-    return run
-
-
-def jax_outputs(function):
-    """``run(columns, y, args) -> outputs``: the generated ``jax.numpy`` function under ``jax.jit``, its
-    outputs stacked in float64, traced and called inside ``jaxgen.float64`` (the user's JAX default is
-    left alone)."""
-    import jax
-
-    from symnet.numeric.jaxgen import float64
-
-    def stacked(columns, y, args):
-        return jax.numpy.stack([jax.numpy.asarray(v, dtype=jax.numpy.float64) for v in function(*columns, y, *args)])
-
-    jitted = jax.jit(stacked)
-
-    def run(columns, y, args):
-        with float64(jax):
-            return np.asarray(jitted(np.asarray(columns), np.asarray(y), np.asarray(args)))
-
-    return run
+def triangle(h: Hessian) -> tuple[Program, np.ndarray]:
+    """The program of L and H's entries i ≤ j only, and the index spreading its outputs to (L, H₁₁, H₁₂, …,
+    H_PP): H is symmetric, so half the running sums, and LLVM drops the tangents only the others read."""
+    n, g = len(h.wrt), h.gradient.program
+    upper = [(i, j) for i in range(n) for j in range(i, n)]
+    position = np.zeros((n, n), dtype=np.intp)
+    for k, (i, j) in enumerate(upper, start=1):
+        position[i, j] = position[j, i] = k
+    entries = tuple(h.entries[i][j] for i, j in upper)
+    program = Program(g.inputs, g.params, g.assignments + h.tangents, (g.outputs[0],) + entries)
+    return program, np.concatenate([[0], position.ravel()])
 
 
 def _check(target: Loss) -> BatchCheck:
