@@ -24,7 +24,8 @@ def _compiled(key: str):
     from symnet.numeric.hessian import compile_hessian
     from symnet.tour.records import XOR_HIDDEN
 
-    return compile_hessian(seed_network() if key == "seed" else mlp([2, XOR_HIDDEN, 1], "tanh", "sigmoid"))
+    network = seed_network() if key == "seed" else mlp([2, XOR_HIDDEN, 1], "tanh", "sigmoid")
+    return compile_hessian(network, backend="numpy")     # a few evaluations: LLVM's compile would cost more than it saves
 
 
 def eigenvalues(key: str, theta, X, y) -> np.ndarray:
