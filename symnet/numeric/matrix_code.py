@@ -1,7 +1,7 @@
 """NumPy code for a typed matrix loss (``core.matrix_expr.MatrixLoss``), on the full data at once.
 
-The gradient program's steps are already whole-data matrix expressions (X is the N × d array), so they
-print one to one: ``X @ w``, ``X.T @ u``, ``A * B`` for A ⊙ B, ``numpy.sum``, ``numpy.linalg.norm`` (‖·‖₂,
+The gradient program's steps are already whole-data matrix expressions (X is the N × d array), so the one
+NumPy printer, in its stacked layout with nothing per sample (``batchfirst``), prints them one to one: ``X @ w``, ``X.T @ u``, ``A * B`` for A ⊙ B, ``numpy.sum``, ``numpy.linalg.norm`` (‖·‖₂,
 Frobenius on matrices), ``expit`` for σ. Each adjoint step goes through ``core.matrix_simplify.readable``
 first (𝟙 ⊙ A is A, eᵘ ⊘ (eᵘ + 𝟙) is σ(u)), so the code does no work the closed form does not. Sizes
 (N) are bound from the data's shapes, constants (λ) from ``constants=``. ``MatrixExprLayout`` is the
@@ -20,13 +20,12 @@ from sympy import lambdify
 
 from symnet.core.matrix_expr import MatrixLoss
 from symnet.core.matrix_simplify import readable
-from symnet.numeric.compiled import CompiledLoss
-from symnet.numeric.generation import Generated
 from symnet.numeric.attention import NAMESPACE as ROW_FUNCTIONS
+from symnet.numeric.batchfirst import STACKED
 from symnet.numeric.bindings import namespace
-from symnet.numeric.generation import source
+from symnet.numeric.compiled import CompiledLoss
+from symnet.numeric.generation import NUMPY, Generated, source
 from symnet.numeric.matrix_layout import MatrixExprLayout
-from symnet.numeric.matrix_printer import MatrixExprPrinter
 
 
 def check_names(loss: MatrixLoss) -> None:
@@ -67,8 +66,8 @@ def compile_matrix_loss(loss: MatrixLoss, constants: Mapping | None = None, wrt=
     program = gradient.program
     steps = tuple((lhs, readable(rhs)) for lhs, rhs in program.assignments)
     args = list(program.inputs + program.params)
-    fn = lambdify(args, list(program.outputs), modules=[{**namespace(), **ROW_FUNCTIONS}, "numpy"], printer=MatrixExprPrinter(),
-                  cse=lambda exprs: (steps, exprs), docstring_limit=0)
+    fn = lambdify(args, list(program.outputs), modules=[{**namespace(), **ROW_FUNCTIONS}, NUMPY.modules],
+                  printer=NUMPY.printer(layout=STACKED), cse=lambda exprs: (steps, exprs), docstring_limit=0)
     fn.__name__ = "value_and_grad"
     layout = MatrixExprLayout(loss, gradient.wrt, {c.name: float(values[c.name]) for c in loss.constants})
     return CompiledLoss(loss, gradient, Generated(fn, source(fn), ("import numpy",), (), ()), layout=layout,
