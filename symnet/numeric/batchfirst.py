@@ -69,7 +69,7 @@ class BatchFirst:
     layout: str = ROWS
 
     def _function_name(self, expr) -> str:
-        return self.functions.get(expr.args[0], expr.name) if isinstance(expr.args[0], Lambda) else expr.name
+        return self.functions[expr.args[0]] if isinstance(expr.args[0], Lambda) else expr.name
 
     def is_batch(self, expr) -> bool:
         """True when ``expr`` has one row per sample in compiled form (an outer product sums them away)."""
