@@ -60,7 +60,8 @@ def _evaluate(expr, values):
     from symnet.numeric.printer import NumPyCodePrinter
 
     symbols = sorted(expr.free_symbols, key=str)
-    fn = lambdify(symbols, expr, modules=[{**namespace(), **NAMESPACE}, "numpy"], printer=NumPyCodePrinter(layout=STACKED))
+    printer = NumPyCodePrinter(batch_form=STACKED)
+    fn = lambdify(symbols, expr, modules=[{**namespace(), **NAMESPACE}, "numpy"], printer=printer)
     return np.asarray(fn(*(np.asarray(values[s.name]) for s in symbols)), dtype=float)
 
 

@@ -1,7 +1,7 @@
 """Code for attention: the per-sample matrix program printed on batch-first arrays of N sequences.
 
 A per-sample matrix M (r × c) becomes an N × r × c array: the one printer of each backend in its stacked
-layout (``symnet.numeric.batchfirst``) keeps the formulas' shape:
+batch form (``symnet.numeric.batchfirst``) keeps the formulas' shape:
 
     A B → A @ B  (``@`` broadcasts over the batch; a parameter W is one 2-D array for every sample)
     Aᵀ  → A.swapaxes(-1, -2)        rowsum(M) → M.sum(axis=-1, keepdims=True)   softmax by rows → over axis −1
@@ -78,8 +78,8 @@ def batch_program(program, outputs, printer):
 
 def compile_steps(program, outputs, constants, name: str, target: Target = NUMPY, helpers=NAMESPACE):
     """``program``'s steps and ``outputs`` as one function of (X, [y,] parameters), printed by ``target``'s printer
-    in the stacked layout; parameter adjoints summed over the batch. ``helpers`` bind the row-wise calls."""
-    printer = target.printer(batch={s.name for s in program.inputs}, layout=STACKED)
+    in the stacked batch form; parameter adjoints summed over the batch. ``helpers`` bind the row-wise calls."""
+    printer = target.printer(batch={s.name for s in program.inputs}, batch_form=STACKED)
     steps, outputs = batch_program(program, list(outputs), printer)
     modules = [{**lowerings(target.backend), **helpers, **constants}, target.modules]
     fn = lambdify(list(program.inputs + program.params), outputs, modules=modules, printer=printer,

@@ -1,9 +1,10 @@
 """The attention program in ``jax.numpy``, jitted: the same lines as the NumPy code, JAX's module paths.
 
-The one JAX printer (``jaxgen.JaxCodePrinter``) prints the program in its stacked layout (``@`` over the batch,
-``swapaxes``, one ``tensordot`` per parameter's batch sum) with ``jax.numpy`` paths; softmax and the stable
-loss are JAX's lowerings, the row-wise helpers ``jax.nn``'s, so no formula is written twice. θ is cut into W_Q, W_K, … outside the jit (slicing a
-flat θ inside it cost the layer runner 1.2–3.9×); float64 inside ``jaxgen.float64``'s scope only.
+The one JAX printer (``jaxgen.JaxCodePrinter``) prints the program in its stacked batch form (``@`` over the
+batch, ``swapaxes``, one ``tensordot`` per parameter's batch sum) with ``jax.numpy`` paths; softmax and the
+stable loss are JAX's lowerings, the row-wise helpers ``jax.nn``'s, so no formula is written twice. θ is cut
+into W_Q, W_K, … outside the jit (slicing a flat θ inside it cost the layer runner 1.2–3.9×); float64 inside
+``jaxgen.float64``'s scope only.
 """
 
 from __future__ import annotations

@@ -12,16 +12,16 @@ so no per-sample N × P gradient is ever formed. ``batch`` names the per-sample 
 (``symnet.numeric.lowerings``): σ(Z) as ``relu(Z)``, σ′ as ``d_relu(Z, A)``, a loss as its label; a new
 matrix primitive with no method of its own prints the same way, so registering its lowerings is enough.
 
-That is the ``rows`` layout (layer and conv networks). Per-sample matrices (attention: a sequence is T × d)
-use the ``stacked`` layout, one N × r × c array per per-sample matrix, and keep the formulas' shape:
+That is the ``rows`` batch form (layer and conv networks). Per-sample matrices (attention: a sequence is T × d)
+use the ``stacked`` batch form, one N × r × c array per per-sample matrix, and keep the formulas' shape:
 
     A B → A @ B  (``@`` broadcasts over the batch; a parameter W is one 2-D array for every sample)
     Aᵀ  → A.swapaxes(-1, -2)        rowsum(M) → M.sum(axis=-1, keepdims=True)   softmax by rows → over axis −1
-    Σₙ Xₙᵀ Δₙ → tensordot(X, Δ, axes=([0, 1], [0, 1]))  (``BatchSum``: one BLAS product, the batch summed inside)
+    Σₙ Xₙᵀ Δₙ → tensordot(X, Δ, axes=([0, 1], [0, 1]))   (``BatchSum``: one BLAS product, the batch inside)
 
-With nothing per sample (``batch`` empty) the stacked layout is whole-data code, as a typed matrix loss
+With nothing per sample (``batch`` empty) the stacked form is whole-data code, as a typed matrix loss
 (``symnet.core.matrix_expr``) wants it: ``X @ w``, ``X.T``, ``A * B`` for A ⊙ B, ``numpy.sum``,
-``numpy.linalg.norm``, ``numpy.vdot(u, u)`` for ‖u‖². The layout is a setting of the one printer per backend
+``numpy.linalg.norm``, ``numpy.vdot(u, u)`` for ‖u‖². The batch form is a setting of the one printer per backend
 (``printer.NumPyCodePrinter``, ``jaxgen.JaxCodePrinter``), not a printer of its own.
 """
 
@@ -36,8 +36,8 @@ from symnet.core.matrix_rules import ActivationPrime, Apply, Softmax
 from symnet.numeric.lowerings import primitive_name
 from symnet.numeric.passes import BatchSum
 
-ROWS, STACKED = "rows", "stacked"    # a per-sample column as a row of N × n; a per-sample matrix as a slice of N × r × c
-CALLS = (MatrixSymbol, Symbol, Apply, ActivationPrime, LossPrime, Softmax, RowSoftmax, LogSoftmax)   # never wrapped
+ROWS, STACKED = "rows", "stacked"   # a per-sample column: a row of N × n; a per-sample matrix: a slice of N × r × c
+CALLS = (MatrixSymbol, Symbol, Apply, ActivationPrime, LossPrime, Softmax, RowSoftmax, LogSoftmax)  # never wrapped
 
 
 # the conv nodes (symnet.core.conv, core.pooling) print as calls of their registered lowerings
@@ -59,14 +59,14 @@ def signed_sum(expr, operand) -> str:
 
 class BatchFirst:
     """Methods printing per-sample matrix expressions as batch-first array code (needs ``batch``, ``functions``,
-    ``layout``: ``ROWS`` or ``STACKED``).
+    ``batch_form``: ``ROWS`` or ``STACKED``).
 
     ``functions`` maps your own activations and rules (``Lambda``) to their identifiers (``phi``, ``d_tanh_rule``).
     """
 
     batch: set
     functions: dict
-    layout: str = ROWS
+    batch_form: str = ROWS
 
     def _function_name(self, expr) -> str:
         return self.functions[expr.args[0]] if isinstance(expr.args[0], Lambda) else expr.name
@@ -98,7 +98,7 @@ class BatchFirst:
         if len(factors) == 1:
             code = self._operand(factors[0])
             return code if coeff == 1 else f"{self._coefficient(coeff)}*{code}"
-        code = self._rows_product(expr, factors) if self.layout == ROWS else " @ ".join(map(self._operand, factors))
+        code = self._rows_product(expr, factors) if self.batch_form == ROWS else " @ ".join(map(self._operand, factors))
         return code if coeff == 1 else f"{self._coefficient(coeff)}*({code})"
 
     def _rows_product(self, expr, factors) -> str:
@@ -113,7 +113,7 @@ class BatchFirst:
         raise NotImplementedError(f"no batch form for the product {expr}")
 
     def _print_Transpose(self, expr):     # a stack of per-sample matrices swaps its last two axes
-        if self.layout == STACKED and self.is_batch(expr.arg):
+        if self.batch_form == STACKED and self.is_batch(expr.arg):
             return f"{self._operand(expr.arg)}.swapaxes(-1, -2)"
         return f"{self._operand(expr.arg)}.T"
 
@@ -169,7 +169,7 @@ class BatchFirst:
     def _print_BatchSum(self, expr):
         arg = expr.args[0]
         coeff, factors = arg.as_coeff_matrices() if isinstance(arg, MatMul) else (1, ())
-        if self.layout == ROWS or len(factors) < 2 or not all(map(self.is_batch, factors)):
+        if self.batch_form == ROWS or len(factors) < 2 or not all(map(self.is_batch, factors)):
             return f"{self._operand(arg)}.sum(axis=0)"
         if isinstance(factors[0], Transpose):                     # Σₙ Aₙᵀ Rₙ: contract samples and rows
             code = self._tensordot(factors[0].arg, " @ ".join(map(self._operand, factors[1:])), 1)
@@ -220,8 +220,8 @@ class BatchFirst:
 
 
 def is_outer(expr, printer) -> bool:
-    """True for δ aᵀ with both per sample, in the rows layout: printed as the batch sum Δᵀ A."""
-    factors = expr.as_coeff_matrices()[1] if expr.is_MatMul and printer.layout == ROWS else ()
+    """True for δ aᵀ with both per sample, in the rows form: printed as the batch sum Δᵀ A."""
+    factors = expr.as_coeff_matrices()[1] if expr.is_MatMul and printer.batch_form == ROWS else ()
     return (len(factors) == 2 and isinstance(factors[1], Transpose) and printer.is_batch(factors[0])
             and printer.is_batch(factors[1].arg))
 

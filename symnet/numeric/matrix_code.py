@@ -1,8 +1,9 @@
 """NumPy code for a typed matrix loss (``core.matrix_expr.MatrixLoss``), on the full data at once.
 
 The gradient program's steps are already whole-data matrix expressions (X is the N × d array), so the one
-NumPy printer, in its stacked layout with nothing per sample (``batchfirst``), prints them one to one: ``X @ w``, ``X.T @ u``, ``A * B`` for A ⊙ B, ``numpy.sum``, ``numpy.linalg.norm`` (‖·‖₂,
-Frobenius on matrices), ``expit`` for σ. Each adjoint step goes through ``core.matrix_simplify.readable``
+NumPy printer, in its stacked batch form with nothing per sample (``batchfirst``), prints them one to one:
+``X @ w``, ``X.T @ u``, ``A * B`` for A ⊙ B, ``numpy.sum``, ``numpy.linalg.norm`` (‖·‖₂, Frobenius on
+matrices), ``sigmoid`` for σ. Each adjoint step goes through ``core.matrix_simplify.readable``
 first (𝟙 ⊙ A is A, eᵘ ⊘ (eᵘ + 𝟙) is σ(u)), so the code does no work the closed form does not. Sizes
 (N) are bound from the data's shapes, constants (λ) from ``constants=``. ``MatrixExprLayout`` is the
 ``layout=`` of the one ``CompiledLoss``: θ is the parameters flattened in order, the data come as arrays
@@ -67,7 +68,7 @@ def compile_matrix_loss(loss: MatrixLoss, constants: Mapping | None = None, wrt=
     steps = tuple((lhs, readable(rhs)) for lhs, rhs in program.assignments)
     args = list(program.inputs + program.params)
     fn = lambdify(args, list(program.outputs), modules=[{**namespace(), **ROW_FUNCTIONS}, NUMPY.modules],
-                  printer=NUMPY.printer(layout=STACKED), cse=lambda exprs: (steps, exprs), docstring_limit=0)
+                  printer=NUMPY.printer(batch_form=STACKED), cse=lambda exprs: (steps, exprs), docstring_limit=0)
     fn.__name__ = "value_and_grad"
     layout = MatrixExprLayout(loss, gradient.wrt, {c.name: float(values[c.name]) for c in loss.constants})
     return CompiledLoss(loss, gradient, Generated(fn, source(fn), ("import numpy",), (), ()), layout=layout,

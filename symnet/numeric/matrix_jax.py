@@ -1,6 +1,6 @@
 """A typed matrix loss in ``jax.numpy``, jitted: the same program as the NumPy code, printed by the one JAX printer.
 
-``jaxgen.JaxCodePrinter`` in its stacked layout writes ``jax.numpy.sum``, ``jax.numpy.linalg.norm``, ``X @ w``,
+``jaxgen.JaxCodePrinter`` in its stacked batch form writes ``jax.numpy.sum``, ``jax.numpy.linalg.norm``, ``X @ w``,
 ``sigmoid(u)``, ``row_softmax(S)``, where the NumPy printer writes ``numpy.…``; every called function is its JAX
 binding (``bindings.namespace`` for the JAX target, the row-wise helpers of ``attention_jax``), so no formula
 is written twice. Sizes (N) are static
@@ -38,7 +38,7 @@ def compile_matrix_jax(base):
     target = jax_target()
     modules = [{**namespace(target), **jax_namespace(jax)}, target.modules]
     function = lambdify(list(program.inputs + program.params), list(program.outputs), modules=modules,
-                        printer=target.printer(layout=STACKED), cse=lambda exprs: (steps, exprs), docstring_limit=0)
+                        printer=target.printer(batch_form=STACKED), cse=lambda exprs: (steps, exprs), docstring_limit=0)
     function.__name__ = "value_and_grad"
     data = len(layout.loss.data)
     jitted = jax.jit(function, static_argnums=tuple(range(data, data + len(layout.loss.sizes))))

@@ -1,7 +1,7 @@
 """The printer setting of typed matrix losses, and the standalone module ``symnet codegen --shapes`` writes.
 
 Whole-data matrix expressions are printed by the one NumPy printer (``printer.NumPyCodePrinter``) in its
-stacked layout with nothing per sample (``batchfirst``): ``X @ w``, ``X.T``, ``A * B`` for A ⊙ B,
+stacked batch form with nothing per sample (``batchfirst``): ``X @ w``, ``X.T``, ``A * B`` for A ⊙ B,
 ``numpy.sum``, ``numpy.linalg.norm`` (‖·‖₂, Frobenius on matrices), ``numpy.vdot(u, u)`` for ‖u‖², σ by name.
 """
 
@@ -18,7 +18,7 @@ class MatrixExprPrinter(NumPyCodePrinter):
     """The one NumPy printer, set for whole-data matrix expressions: a class only so that a printer of Hessian
     formulas (``matrix_hessian.HessianPrinter``) can extend it; no method of its own."""
 
-    layout = STACKED
+    batch_form = STACKED
     _wrap = NumPyCodePrinter._operand
 
 

@@ -52,16 +52,16 @@ class StableForms:
     """Printer methods for symnet's activations, H, max, min and π, in ``self._module`` (numpy, jax.numpy).
 
     ``user`` names functions printed by name and bound in the namespace (they win over every form below);
-    ``batch``, ``functions`` and ``layout`` (``"rows"``, ``"stacked"``) are for matrix steps (``BatchFirst``).
+    ``batch``, ``functions`` and ``batch_form`` (``"rows"``, ``"stacked"``) are for matrix steps (``BatchFirst``).
     """
 
     def __init__(self, user: Iterable[str] = (), batch: Iterable[str] = (), functions: Mapping | None = None,
-                 layout: str | None = None):
+                 batch_form: str | None = None):
         self.user = frozenset(user)
         super().__init__({"fully_qualified_modules": True, "inline": True, "allow_unknown_functions": True,
                           "user_functions": {name: name for name in self.user}})
         self.batch, self.functions = set(batch), dict(functions or {})
-        self.layout = layout or self.layout
+        self.batch_form = batch_form or self.batch_form
 
     def _as_ordered_terms(self, expr, order=None):
         # SymPy sorts a sum's terms by monomial keys as long as the sum has generators: quadratic in its
