@@ -12,14 +12,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from sympy import lambdify
 
-from symnet.core.matrix_simplify import readable
 from symnet.numeric.attention_jax import jax_namespace
-from symnet.numeric.batchfirst import STACKED
-from symnet.numeric.bindings import namespace
 from symnet.numeric.generation import Generated, source
 from symnet.numeric.jaxgen import _jax, float64, jax_target
+from symnet.numeric.matrix_code import whole_data_function
 
 
 def compile_matrix_jax(base):
@@ -33,13 +30,8 @@ def compile_matrix_jax(base):
     (1.0, [0.0, -2.0], 'jax')
     """
     jax = _jax()
-    program, layout = base.gradient.program, base.layout
-    steps = tuple((lhs, readable(rhs)) for lhs, rhs in program.assignments)
-    target = jax_target()
-    modules = [{**namespace(target), **jax_namespace(jax)}, target.modules]
-    function = lambdify(list(program.inputs + program.params), list(program.outputs), modules=modules,
-                        printer=target.printer(batch_form=STACKED), cse=lambda exprs: (steps, exprs), docstring_limit=0)
-    function.__name__ = "value_and_grad"
+    layout = base.layout
+    function = whole_data_function(base.gradient.program, jax_target(), jax_namespace(jax))
     data = len(layout.loss.data)
     jitted = jax.jit(function, static_argnums=tuple(range(data, data + len(layout.loss.sizes))))
 
