@@ -51,15 +51,17 @@ def test_the_sweep_lines_are_the_gradient():
 
 
 def _evaluate(expr, values):
-    """One line in NumPy, by the printer the compiled typed loss uses (``numeric.matrix_printer``)."""
+    """One line in NumPy, by the printer the compiled typed loss uses (the one NumPy printer, whole data)."""
     from sympy import lambdify
 
     from symnet.numeric.attention import NAMESPACE
+    from symnet.numeric.batchfirst import STACKED
     from symnet.numeric.bindings import namespace
-    from symnet.numeric.matrix_printer import MatrixExprPrinter
+    from symnet.numeric.printer import NumPyCodePrinter
 
     symbols = sorted(expr.free_symbols, key=str)
-    fn = lambdify(symbols, expr, modules=[{**namespace(), **NAMESPACE}, "numpy"], printer=MatrixExprPrinter())
+    printer = NumPyCodePrinter(batch_form=STACKED)
+    fn = lambdify(symbols, expr, modules=[{**namespace(), **NAMESPACE}, "numpy"], printer=printer)
     return np.asarray(fn(*(np.asarray(values[s.name]) for s in symbols)), dtype=float)
 
 

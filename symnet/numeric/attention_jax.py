@@ -1,9 +1,10 @@
 """The attention program in ``jax.numpy``, jitted: the same lines as the NumPy code, JAX's module paths.
 
-``AttentionPrinter`` prints the batch-first program (``@`` over the batch, ``swapaxes``, one ``tensordot``
-per parameter's batch sum); here it prints with ``jax.numpy`` paths and the helpers (row softmax, the
-stable loss) in JAX, so no formula is written twice. θ is cut into W_Q, W_K, … outside the jit (slicing a
-flat θ inside it cost the layer runner 1.2–3.9×); float64 inside ``jaxgen.float64``'s scope only.
+The one JAX printer (``jaxgen.JaxCodePrinter``) prints the program in its stacked batch form (``@`` over the
+batch, ``swapaxes``, one ``tensordot`` per parameter's batch sum) with ``jax.numpy`` paths; softmax and the
+stable loss are JAX's lowerings, the row-wise helpers ``jax.nn``'s, so no formula is written twice. θ is cut
+into W_Q, W_K, … outside the jit (slicing a flat θ inside it cost the layer runner 1.2–3.9×); float64 inside
+``jaxgen.float64``'s scope only.
 """
 
 from __future__ import annotations
@@ -11,24 +12,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from sympy.printing.numpy import JaxPrinter
 
-from symnet.numeric.attention import AttentionPrinter, compile_steps, source
-from symnet.numeric.generation import Generated
-from symnet.numeric.jaxgen import _jax, float64
-
-
-class JaxAttentionPrinter(AttentionPrinter, JaxPrinter):
-    """``AttentionPrinter`` with ``jax.numpy`` module paths."""
+from symnet.numeric.attention import compile_steps
+from symnet.numeric.generation import Generated, source
+from symnet.numeric.jaxgen import _jax, float64, jax_target
 
 
 def jax_namespace(jax) -> dict:
-    """The helpers the generated code calls, traceable (no ``float``)."""
-    jnp = jax.numpy
+    """The row-wise helpers the generated code calls, traceable (no ``float``)."""
     return {"row_softmax": lambda S: jax.nn.softmax(S, axis=-1),
-            "log_softmax": lambda S: jax.nn.log_softmax(S, axis=-1),
-            "column_softmax": lambda z: jax.nn.softmax(z, axis=-2),
-            "softmax_cross_entropy": lambda z, y: jnp.sum(jax.scipy.special.logsumexp(z, axis=-2)) - jnp.sum(y * z)}
+            "log_softmax": lambda S: jax.nn.log_softmax(S, axis=-1)}
 
 
 def compile_attention_jax(base):
@@ -45,8 +38,8 @@ def compile_attention_jax(base):
     program, layout = base.gradient.program, base.layout
     with float64(jax):
         constants = {"r": jax.numpy.asarray(layout.readout())}
-    function = compile_steps(program, program.outputs, constants, "value_and_grad",
-                             modules=[{**jax_namespace(jax), **constants}, "jax"], printer_class=JaxAttentionPrinter)
+    function = compile_steps(program, program.outputs, constants, "value_and_grad", target=jax_target(),
+                             helpers=jax_namespace(jax))
     jitted = jax.jit(function)
 
     def run(X, y, theta):

@@ -11,16 +11,33 @@ so no per-sample N × P gradient is ever formed. ``batch`` names the per-sample 
 ``mark_batch`` adds every step that depends on them). Primitives print as calls by their registered name
 (``symnet.numeric.lowerings``): σ(Z) as ``relu(Z)``, σ′ as ``d_relu(Z, A)``, a loss as its label; a new
 matrix primitive with no method of its own prints the same way, so registering its lowerings is enough.
+
+That is the ``rows`` batch form (layer and conv networks). Per-sample matrices (attention: a sequence is T × d)
+use the ``stacked`` batch form, one N × r × c array per per-sample matrix, and keep the formulas' shape:
+
+    A B → A @ B  (``@`` broadcasts over the batch; a parameter W is one 2-D array for every sample)
+    Aᵀ  → A.swapaxes(-1, -2)        rowsum(M) → M.sum(axis=-1, keepdims=True)   softmax by rows → over axis −1
+    Σₙ Xₙᵀ Δₙ → tensordot(X, Δ, axes=([0, 1], [0, 1]))   (``BatchSum``: one BLAS product, the batch inside)
+
+With nothing per sample (``batch`` empty) the stacked form is whole-data code, as a typed matrix loss
+(``symnet.core.matrix_expr``) wants it: ``X @ w``, ``X.T``, ``A * B`` for A ⊙ B, ``numpy.sum``,
+``numpy.linalg.norm``, ``numpy.vdot(u, u)`` for ‖u‖². The batch form is a setting of the one printer per backend
+(``printer.NumPyCodePrinter``, ``jaxgen.JaxCodePrinter``), not a printer of its own.
 """
 
 from __future__ import annotations
 
-from sympy import Basic, Lambda, MatrixSymbol, Transpose
+from sympy import Basic, Lambda, MatMul, MatrixSymbol, Symbol, Transpose
 
+from symnet.core.attention import LogSoftmax, RowSoftmax
 from symnet.core.conv import ChannelSum, ConvKernelGrad
 from symnet.core.loss_steps import LossPrime
 from symnet.core.matrix_rules import ActivationPrime, Apply, Softmax
 from symnet.numeric.lowerings import primitive_name
+from symnet.numeric.passes import BatchSum
+
+ROWS, STACKED = "rows", "stacked"   # a per-sample column: a row of N × n; a per-sample matrix: a slice of N × r × c
+CALLS = (MatrixSymbol, Symbol, Apply, ActivationPrime, LossPrime, Softmax, RowSoftmax, LogSoftmax)  # never wrapped
 
 
 # the conv nodes (symnet.core.conv, core.pooling) print as calls of their registered lowerings
@@ -41,13 +58,15 @@ def signed_sum(expr, operand) -> str:
 
 
 class BatchFirst:
-    """Methods printing per-sample matrix expressions as batch-first array code (needs ``batch``, ``functions``).
+    """Methods printing per-sample matrix expressions as batch-first array code (needs ``batch``, ``functions``,
+    ``batch_form``: ``ROWS`` or ``STACKED``).
 
     ``functions`` maps your own activations and rules (``Lambda``) to their identifiers (``phi``, ``d_tanh_rule``).
     """
 
     batch: set
     functions: dict
+    batch_form: str = ROWS
 
     def _function_name(self, expr) -> str:
         return self.functions[expr.args[0]] if isinstance(expr.args[0], Lambda) else expr.name
@@ -56,8 +75,7 @@ class BatchFirst:
         """True when ``expr`` has one row per sample in compiled form (an outer product sums them away)."""
         if isinstance(expr, MatrixSymbol):
             return expr.name in self.batch
-        if is_outer(expr, self) or isinstance(expr, (ConvKernelGrad, ChannelSum)):   # ∂C/∂K, ∂C/∂b: batch summed
-            return False
+        if is_outer(expr, self) or isinstance(expr, (ConvKernelGrad, ChannelSum, BatchSum)):   # batch summed
             return False
         return any(self.is_batch(a) for a in expr.args if isinstance(a, Basic))
 
@@ -78,20 +96,25 @@ class BatchFirst:
     def _print_MatMul(self, expr):
         coeff, factors = expr.as_coeff_matrices()
         if len(factors) == 1:
-            return f"{self._print(coeff)}*{self._operand(factors[0])}"
+            code = self._operand(factors[0])
+            return code if coeff == 1 else f"{self._coefficient(coeff)}*{code}"
+        code = self._rows_product(expr, factors) if self.batch_form == ROWS else " @ ".join(map(self._operand, factors))
+        return code if coeff == 1 else f"{self._coefficient(coeff)}*({code})"
+
+    def _rows_product(self, expr, factors) -> str:
         if len(factors) != 2:
             raise NotImplementedError(f"symnet compiles products of two matrices; got {expr}")
         A, B = factors
         if is_outer(expr, self):                                   # δ aᵀ summed over samples: Δᵀ A
-            code = f"{self._operand(A)}.T @ {self._operand(B.arg)}"
-        elif self.is_batch(B) and not self.is_batch(A):           # W v → V @ W.T, Wᵀ v → V @ W
-            code = f"{self._operand(B)} @ " + (self._operand(A.arg) if isinstance(A, Transpose)
+            return f"{self._operand(A)}.T @ {self._operand(B.arg)}"
+        if self.is_batch(B) and not self.is_batch(A):             # W v → V @ W.T, Wᵀ v → V @ W
+            return f"{self._operand(B)} @ " + (self._operand(A.arg) if isinstance(A, Transpose)
                                                 else f"{self._operand(A)}.T")
-        else:
-            raise NotImplementedError(f"no batch form for the product {expr}")
-        return code if coeff == 1 else f"{self._print(coeff)}*({code})"
+        raise NotImplementedError(f"no batch form for the product {expr}")
 
-    def _print_Transpose(self, expr):
+    def _print_Transpose(self, expr):     # a stack of per-sample matrices swaps its last two axes
+        if self.batch_form == STACKED and self.is_batch(expr.arg):
+            return f"{self._operand(expr.arg)}.swapaxes(-1, -2)"
         return f"{self._operand(expr.arg)}.T"
 
     def _print_HadamardProduct(self, expr):
@@ -134,17 +157,71 @@ class BatchFirst:
         m, s, z, y = (self._print(a) for a in expr.args)
         return f"{m}.sum() + {self._module_format(self._module + '.log')}({s}).sum() - ({y} * {z}).sum()"
 
+    def _print_RowSoftmax(self, expr):       # softmax, log softmax and sums along each row (the last axis)
+        return f"row_softmax({self._print(expr.args[0])})"
+
+    def _print_LogSoftmax(self, expr):
+        return f"log_softmax({self._print(expr.args[0])})"
+
+    def _print_RowTotal(self, expr):         # broadcasts along the row wherever it is added
+        return f"{self._operand(expr.args[0])}.sum(axis=-1, keepdims=True)"
+
     def _print_BatchSum(self, expr):
-        return f"{self._operand(expr.args[0])}.sum(axis=0)"
+        arg = expr.args[0]
+        coeff, factors = arg.as_coeff_matrices() if isinstance(arg, MatMul) else (1, ())
+        if self.batch_form == ROWS or len(factors) < 2 or not all(map(self.is_batch, factors)):
+            return f"{self._operand(arg)}.sum(axis=0)"
+        if isinstance(factors[0], Transpose):                     # Σₙ Aₙᵀ Rₙ: contract samples and rows
+            code = self._tensordot(factors[0].arg, " @ ".join(map(self._operand, factors[1:])), 1)
+        elif isinstance(factors[-1], Transpose):                  # Σₙ Fₙ Bₙᵀ: samples and columns
+            code = self._tensordot(" @ ".join(map(self._operand, factors[:-1])), factors[-1].arg, 2)
+        else:
+            return f"{self._operand(arg)}.sum(axis=0)"
+        return code if coeff == 1 else f"{self._coefficient(coeff)}*{code}"
+
+    def _tensordot(self, left, right, axis: int) -> str:
+        left, right = (self._operand(x) if isinstance(x, Basic) else x for x in (left, right))
+        return f"{self._module_format(self._module + '.tensordot')}({left}, {right}, axes=([0, {axis}], [0, {axis}]))"
+
+    # whole-data steps of typed matrix losses (``symnet.core.matrix_ops``): one library call each
+    def _print_HadamardPower(self, expr):
+        return f"{self._operand(expr.args[0])}**{self._operand(expr.args[1])}"
+
+    def _print_Trace(self, expr):
+        return self._call("trace", expr.arg)
+
+    def _print_EntrySum(self, expr):
+        return self._call("sum", expr.arg)
+
+    def _print_Norm2(self, expr):
+        return self._call("linalg.norm", expr.arg)
+
+    def _print_SquaredNorm(self, expr):
+        return self._call("vdot", expr.arg, expr.arg)
+
+    def _print_Norm1(self, expr):
+        return f"{self._module_format(self._module + '.sum')}({self._call('abs', expr.arg)})"
+
+    def _print_Entrywise(self, expr):
+        return self._call("absolute" if expr.name == "abs" else expr.name, expr.args[1])
+
+    def _print_Scale(self, expr):
+        return f"{self._operand(expr.args[0])}*{self._operand(expr.args[1])}"
+
+    def _coefficient(self, coeff) -> str:
+        """A scalar factor of a matrix: in parentheses where it is a sum."""
+        return f"({self._print(coeff)})" if coeff.is_Add else self._print(coeff)
 
     def _operand(self, expr):
+        """``expr`` printed as an operand: in parentheses unless it is a name, a call or a number ≥ 0."""
         code = self._print(expr)
-        return code if isinstance(expr, (MatrixSymbol, Apply, ActivationPrime, LossPrime, Softmax)) else f"({code})"
+        plain = isinstance(expr, CALLS) or (getattr(expr, "is_Number", False) and expr >= 0)
+        return code if plain else f"({code})"
 
 
 def is_outer(expr, printer) -> bool:
-    """True for δ aᵀ with both per sample: printed as the batch sum Δᵀ A."""
-    factors = expr.as_coeff_matrices()[1] if expr.is_MatMul else ()
+    """True for δ aᵀ with both per sample, in the rows form: printed as the batch sum Δᵀ A."""
+    factors = expr.as_coeff_matrices()[1] if expr.is_MatMul and printer.batch_form == ROWS else ()
     return (len(factors) == 2 and isinstance(factors[1], Transpose) and printer.is_batch(factors[0])
             and printer.is_batch(factors[1].arg))
 

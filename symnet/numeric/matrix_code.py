@@ -1,8 +1,9 @@
 """NumPy code for a typed matrix loss (``core.matrix_expr.MatrixLoss``), on the full data at once.
 
-The gradient program's steps are already whole-data matrix expressions (X is the N × d array), so they
-print one to one: ``X @ w``, ``X.T @ u``, ``A * B`` for A ⊙ B, ``numpy.sum``, ``numpy.linalg.norm`` (‖·‖₂,
-Frobenius on matrices), ``expit`` for σ. Each adjoint step goes through ``core.matrix_simplify.readable``
+The gradient program's steps are already whole-data matrix expressions (X is the N × d array), so the one
+NumPy printer, in its stacked batch form with nothing per sample (``batchfirst``), prints them one to one:
+``X @ w``, ``X.T @ u``, ``A * B`` for A ⊙ B, ``numpy.sum``, ``numpy.linalg.norm`` (‖·‖₂, Frobenius on
+matrices), ``sigmoid`` for σ. Each adjoint step goes through ``core.matrix_simplify.readable``
 first (𝟙 ⊙ A is A, eᵘ ⊘ (eᵘ + 𝟙) is σ(u)), so the code does no work the closed form does not. Sizes
 (N) are bound from the data's shapes, constants (λ) from ``constants=``. ``MatrixExprLayout`` is the
 ``layout=`` of the one ``CompiledLoss``: θ is the parameters flattened in order, the data come as arrays
@@ -20,13 +21,12 @@ from sympy import lambdify
 
 from symnet.core.matrix_expr import MatrixLoss
 from symnet.core.matrix_simplify import readable
-from symnet.numeric.compiled import CompiledLoss
-from symnet.numeric.generation import Generated
 from symnet.numeric.attention import NAMESPACE as ROW_FUNCTIONS
+from symnet.numeric.batchfirst import STACKED
 from symnet.numeric.bindings import namespace
-from symnet.numeric.generation import source
+from symnet.numeric.compiled import CompiledLoss
+from symnet.numeric.generation import NUMPY, Generated, Target, source
 from symnet.numeric.matrix_layout import MatrixExprLayout
-from symnet.numeric.matrix_printer import MatrixExprPrinter
 
 
 def check_names(loss: MatrixLoss) -> None:
@@ -36,6 +36,17 @@ def check_names(loss: MatrixLoss) -> None:
         if s.name in taken or s.name.startswith(("delta_", "d_")):
             raise ValueError(f"the name {s.name!r} is taken by the generated code (a function or module it calls); "
                              f"rename it, e.g. {s.name}0")
+
+
+def whole_data_function(program, target: Target = NUMPY, helpers=ROW_FUNCTIONS):
+    """``value_and_grad(data…, sizes…, constants…, parameters…)``: ``program`` (each step made ``readable``)
+    printed by ``target``'s printer over the whole data (the stacked batch form, nothing per sample)."""
+    steps = tuple((lhs, readable(rhs)) for lhs, rhs in program.assignments)
+    fn = lambdify(list(program.inputs + program.params), list(program.outputs),
+                  modules=[{**namespace(target), **helpers}, target.modules], printer=target.printer(batch_form=STACKED),
+                  cse=lambda exprs: (steps, exprs), docstring_limit=0)
+    fn.__name__ = "value_and_grad"
+    return fn
 
 
 def compile_matrix_loss(loss: MatrixLoss, constants: Mapping | None = None, wrt=None) -> CompiledLoss:
@@ -64,12 +75,7 @@ def compile_matrix_loss(loss: MatrixLoss, constants: Mapping | None = None, wrt=
                          f"{'' if loss.constants else 'none'}): " + (f"missing {', '.join(missing)}" if missing
                                                                       else f"{', '.join(unknown)} is not in the loss"))
     gradient = loss.gradient(wrt)
-    program = gradient.program
-    steps = tuple((lhs, readable(rhs)) for lhs, rhs in program.assignments)
-    args = list(program.inputs + program.params)
-    fn = lambdify(args, list(program.outputs), modules=[{**namespace(), **ROW_FUNCTIONS}, "numpy"], printer=MatrixExprPrinter(),
-                  cse=lambda exprs: (steps, exprs), docstring_limit=0)
-    fn.__name__ = "value_and_grad"
+    fn = whole_data_function(gradient.program)
     layout = MatrixExprLayout(loss, gradient.wrt, {c.name: float(values[c.name]) for c in loss.constants})
     return CompiledLoss(loss, gradient, Generated(fn, source(fn), ("import numpy",), (), ()), layout=layout,
                         backend="numpy", why="a typed matrix loss compiles to NumPy over the whole data")

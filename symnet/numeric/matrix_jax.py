@@ -1,8 +1,9 @@
-"""A typed matrix loss in ``jax.numpy``, jitted: the same program and printer as the NumPy code, JAX bound in.
+"""A typed matrix loss in ``jax.numpy``, jitted: the same program as the NumPy code, printed by the one JAX printer.
 
-``MatrixExprPrinter`` writes ``numpy.sum``, ``numpy.linalg.norm``, ``X @ w``, ``sigmoid(u)``, ``row_softmax(S)``;
-here ``numpy`` names ``jax.numpy`` and every called function is its JAX binding (``bindings.namespace`` for the
-JAX target, the row-wise helpers of ``attention_jax``), so no formula is written twice. Sizes (N) are static
+``jaxgen.JaxCodePrinter`` in its stacked batch form writes ``jax.numpy.sum``, ``jax.numpy.linalg.norm``, ``X @ w``,
+``sigmoid(u)``, ``row_softmax(S)``, where the NumPy printer writes ``numpy.…``; every called function is its JAX
+binding (``bindings.namespace`` for the JAX target, the row-wise helpers of ``attention_jax``), so no formula
+is written twice. Sizes (N) are static
 arguments of the jit (``numpy.ones((N, 1))`` needs a number); float64 inside ``jaxgen.float64``'s scope only.
 """
 
@@ -11,14 +12,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from sympy import lambdify
 
-from symnet.core.matrix_simplify import readable
 from symnet.numeric.attention_jax import jax_namespace
-from symnet.numeric.bindings import namespace
 from symnet.numeric.generation import Generated, source
 from symnet.numeric.jaxgen import _jax, float64, jax_target
-from symnet.numeric.matrix_printer import MatrixExprPrinter
+from symnet.numeric.matrix_code import whole_data_function
 
 
 def compile_matrix_jax(base):
@@ -32,12 +30,8 @@ def compile_matrix_jax(base):
     (1.0, [0.0, -2.0], 'jax')
     """
     jax = _jax()
-    program, layout = base.gradient.program, base.layout
-    steps = tuple((lhs, readable(rhs)) for lhs, rhs in program.assignments)
-    modules = [{**namespace(jax_target()), **jax_namespace(jax), "numpy": jax.numpy}]
-    function = lambdify(list(program.inputs + program.params), list(program.outputs), modules=modules,
-                        printer=MatrixExprPrinter(), cse=lambda exprs: (steps, exprs), docstring_limit=0)
-    function.__name__ = "value_and_grad"
+    layout = base.layout
+    function = whole_data_function(base.gradient.program, jax_target(), jax_namespace(jax))
     data = len(layout.loss.data)
     jitted = jax.jit(function, static_argnums=tuple(range(data, data + len(layout.loss.sizes))))
 

@@ -1,77 +1,25 @@
-"""The NumPy printer of typed matrix losses, and the standalone module ``symnet codegen --shapes`` writes.
+"""The printer setting of typed matrix losses, and the standalone module ``symnet codegen --shapes`` writes.
 
-Whole-data matrix expressions print one to one: ``X @ w``, ``X.T``, ``A * B`` for A ⊙ B, ``numpy.sum``,
-``numpy.linalg.norm`` (‖·‖₂, Frobenius on matrices), ``numpy.vdot(u, u)`` for ‖u‖², σ by name (``expit``).
+Whole-data matrix expressions are printed by the one NumPy printer (``printer.NumPyCodePrinter``) in its
+stacked batch form with nothing per sample (``batchfirst``): ``X @ w``, ``X.T``, ``A * B`` for A ⊙ B,
+``numpy.sum``, ``numpy.linalg.norm`` (‖·‖₂, Frobenius on matrices), ``numpy.vdot(u, u)`` for ‖u‖², σ by name.
 """
 
 from __future__ import annotations
 
-from sympy import MatrixSymbol, Symbol
-from sympy.printing.numpy import NumPyPrinter
+import inspect
 
-from symnet.numeric.attention import RowWiseCode
+from symnet.numeric.attention import NAMESPACE as ROW_WISE
+from symnet.numeric.batchfirst import STACKED
+from symnet.numeric.printer import NumPyCodePrinter, global_names
 
 
-class MatrixExprPrinter(RowWiseCode, NumPyPrinter):
-    """Whole-data matrix expressions as NumPy: columns are (n, 1) arrays, products ``@``, ⊙ ``*``."""
+class MatrixExprPrinter(NumPyCodePrinter):
+    """The one NumPy printer, set for whole-data matrix expressions: a class only so that a printer of Hessian
+    formulas (``matrix_hessian.HessianPrinter``) can extend it; no method of its own."""
 
-    def _print_MatrixSymbol(self, expr):
-        return expr.name
-
-    def _print_MatMul(self, expr):
-        coeff, factors = expr.as_coeff_matrices()
-        code = " @ ".join(self._wrap(f) for f in factors)
-        return code if coeff == 1 else f"{self._wrap(coeff)}*({code})"
-
-    def _print_MatAdd(self, expr):
-        return " + ".join(self._wrap(a) for a in expr.args)
-
-    def _print_Transpose(self, expr):
-        return f"{self._wrap(expr.arg)}.T"
-
-    def _print_HadamardProduct(self, expr):
-        return " * ".join(self._wrap(a) for a in expr.args)
-
-    def _print_HadamardPower(self, expr):
-        return f"{self._wrap(expr.args[0])}**{self._wrap(expr.args[1])}"
-
-    def _print_OneMatrix(self, expr):
-        return f"numpy.ones(({self._print(expr.shape[0])}, {self._print(expr.shape[1])}))"
-
-    def _print_Identity(self, expr):
-        return f"numpy.eye({self._print(expr.shape[0])})"
-
-    def _print_Trace(self, expr):
-        return f"numpy.trace({self._print(expr.arg)})"
-
-    def _print_EntrySum(self, expr):
-        return f"numpy.sum({self._print(expr.arg)})"
-
-    def _print_Norm2(self, expr):
-        return f"numpy.linalg.norm({self._print(expr.arg)})"
-
-    def _print_SquaredNorm(self, expr):
-        arg = self._print(expr.arg)
-        return f"numpy.vdot({arg}, {arg})"
-
-    def _print_Norm1(self, expr):
-        return f"numpy.sum(numpy.abs({self._print(expr.arg)}))"
-
-    def _print_Entrywise(self, expr):
-        return f"numpy.{'absolute' if expr.name == 'abs' else expr.name}({self._print(expr.args[1])})"
-
-    def _print_Apply(self, expr):
-        return f"{expr.name}({self._print(expr.args[1])})"
-
-    def _print_ActivationPrime(self, expr):
-        return f"d_{expr.name}({self._print(expr.args[1])}, {self._print(expr.args[2])})"
-
-    def _print_Scale(self, expr):
-        return f"{self._wrap(expr.args[0])}*{self._wrap(expr.args[1])}"
-
-    def _wrap(self, expr):
-        code = self._print(expr)
-        return code if isinstance(expr, (MatrixSymbol, Symbol)) or (expr.is_Number and expr >= 0) else f"({code})"
+    batch_form = STACKED
+    _wrap = NumPyCodePrinter._operand
 
 
 PRELUDE = {   # the NumPy forms a standalone module defines for the names its function calls
@@ -79,17 +27,12 @@ PRELUDE = {   # the NumPy forms a standalone module defines for the names its fu
     "softplus": "def softplus(z):\n    return numpy.logaddexp(0.0, z)",
     "relu": "def relu(z):\n    return numpy.maximum(z, 0.0)",
     "tanh": "tanh = numpy.tanh",
-    "row_softmax": "def row_softmax(S):\n    E = numpy.exp(S - S.max(axis=-1, keepdims=True))\n"
-                   "    return E / E.sum(axis=-1, keepdims=True)",
-    "log_softmax": "def log_softmax(S):\n    shifted = S - S.max(axis=-1, keepdims=True)\n"
-                   "    return shifted - numpy.log(numpy.exp(shifted).sum(axis=-1, keepdims=True))",
+    **{name: "np = numpy\n\n\n" + inspect.getsource(fn).strip() for name, fn in ROW_WISE.items()},
 }
 
 
 def module_source(compiled) -> str:
     """A Python module that runs on its own: the imports, the functions the code calls, the generated function."""
-    from symnet.numeric.printer import global_names
-
     loss = compiled.loss
     used = sorted(global_names(compiled.source) - {"numpy"})
     formula = MatrixExprPrinter().doprint(loss.expr)

@@ -52,14 +52,16 @@ class StableForms:
     """Printer methods for symnet's activations, H, max, min and π, in ``self._module`` (numpy, jax.numpy).
 
     ``user`` names functions printed by name and bound in the namespace (they win over every form below);
-    ``batch`` and ``functions`` are for matrix steps (``BatchFirst``).
+    ``batch``, ``functions`` and ``batch_form`` (``"rows"``, ``"stacked"``) are for matrix steps (``BatchFirst``).
     """
 
-    def __init__(self, user: Iterable[str] = (), batch: Iterable[str] = (), functions: Mapping | None = None):
+    def __init__(self, user: Iterable[str] = (), batch: Iterable[str] = (), functions: Mapping | None = None,
+                 batch_form: str | None = None):
         self.user = frozenset(user)
         super().__init__({"fully_qualified_modules": True, "inline": True, "allow_unknown_functions": True,
                           "user_functions": {name: name for name in self.user}})
         self.batch, self.functions = set(batch), dict(functions or {})
+        self.batch_form = batch_form or self.batch_form
 
     def _as_ordered_terms(self, expr, order=None):
         # SymPy sorts a sum's terms by monomial keys as long as the sum has generators: quadratic in its
@@ -114,7 +116,7 @@ class StableForms:
 
 class NumPyCodePrinter(StableForms, BatchFirst, SciPyPrinter):
     """SymPy's SciPy printer with module paths spelled out, symnet's activations in stable forms and matrix
-    steps batch first: the one NumPy printer."""
+    steps batch first (layer, conv and attention networks, typed matrix losses): the one NumPy printer."""
 
     def _print_batch_mean(self, expr):
         value = self._print(expr.args[0])
