@@ -32,7 +32,7 @@ from symnet.numeric.kinds import as_target, dispatch  # noqa: F401 (as_target re
 from symnet.numeric.layout import MatrixLayout
 from symnet.numeric.printer import HELPERS, user_functions
 
-BACKENDS = ("numpy", "jax", "fused", "auto")
+BACKENDS = ("numpy", "jax", "fused", "matrix", "auto")
 AUTO_FUSED = "scalar program: LLVM machine code (fused)"
 AUTO_LAYERS = "layer network: BLAS matrix code (numpy)"
 AUTO_FLOAT32 = "float32: NumPy (the fused LLVM backend computes in float64)"
@@ -188,6 +188,12 @@ def _scalar_value_and_grad(target, rules, numpy, backend, devices=None, dtype=np
         return CompiledLoss(target, gradient, generated, numpy, backend,
                             jax_runner(generated.function, devices, dtype), layout=SCALAR,
                             why="backend='jax' asked for", dtype=dtype)
+    if backend in ("matrix", "auto"):   # a dense stack (mlp) through its layer twin where that is faster
+        from symnet.numeric.mlp_road import matrix_road
+
+        road = matrix_road(target, gradient, backend, dtype, SCALAR, _matrix_value_and_grad, rules, numpy)
+        if road is not None:
+            return road
     generated = generate(args, outputs, assignments, "value_and_grad", numpy)
     if backend in ("fused", "auto") and dtype == np.float64:
         return _fused(target, gradient, generated, numpy, auto=backend == "auto")
