@@ -11,7 +11,7 @@ import symnet
 from symnet import NeuronModel, f, from_neurons, mlp, seed_network, squared_error, value_and_grad
 from symnet.core.dense import dense_stack
 from symnet.core.lowering import flat_params
-from symnet.numeric.mlp_road import MATRIX_MIN_WIDTH, prefer_matrix
+from symnet.numeric.mlp_road import MIN_LAYER_WEIGHTS, matrix_road, prefer_matrix
 from tests.strategies import examples, mlp_shapes
 
 
@@ -92,19 +92,27 @@ def test_rules_or_numpy_keep_the_scalar_code():
     rules = {tanh: lambda ans, z: (1 - ans**2,)}
     with pytest.raises(ValueError, match="rules= and numpy="):
         value_and_grad(mlp([2, 2, 1], "tanh"), rules=rules, backend="matrix")
-    assert value_and_grad(mlp([2, MATRIX_MIN_WIDTH, 1], "tanh"), rules=rules).backend != "matrix"
+    wide = squared_error(mlp([64, 64, 1], "tanh"))                           # auto keeps the scalar code
+    assert matrix_road(wide, None, "auto", np.float64, None, None, rules=rules) is None
 
 
-def test_auto_takes_the_matrix_road_from_the_measured_width_and_says_why():
-    wide, narrow = mlp([2, MATRIX_MIN_WIDTH, 1], "tanh"), mlp([2, MATRIX_MIN_WIDTH - 1, 1], "tanh")
-    assert prefer_matrix(dense_stack(wide)[0], np.float64)[0] and not prefer_matrix(dense_stack(narrow)[0],
-                                                                                   np.float64)[0]
-    fn = value_and_grad(wide)
-    assert fn.backend == "matrix" and f"hidden width {MATRIX_MIN_WIDTH}" in fn.why and "LLVM" in fn.why
-    assert value_and_grad(narrow).backend == "fused"
-    asked = value_and_grad(narrow, backend="matrix")
+def test_auto_takes_the_matrix_road_from_the_measured_layer_size_and_says_why():
+    wide, narrow = dense_stack(mlp([64, 64, 1]))[0], dense_stack(mlp([2, 32, 32, 1]))[0]
+    assert prefer_matrix(wide, np.float64)[0] and not prefer_matrix(narrow, np.float64)[0]
+    assert 64 * 64 == MIN_LAYER_WEIGHTS
+    fn = value_and_grad(mlp([64, 64, 1], "tanh"))
+    assert fn.backend == "matrix" and "4,096 weights" in fn.why and "LLVM" in fn.why
+    small = mlp([2, 8, 1], "tanh")
+    assert value_and_grad(small).backend == "fused"
+    asked = value_and_grad(small, backend="matrix")
     assert asked.backend == "matrix" and asked.why == "backend='matrix' asked for"
-    assert_same(fn(*point(fn, 33)), value_and_grad(wide, backend="numpy")(*point(fn, 33)))
+    theta, X, y = point(fn, 2)
+    h, k = 1e-6, 123                                        # one entry by central differences: the order is right
+    up, down = theta.copy(), theta.copy()
+    up[k] += h
+    down[k] -= h
+    assert fn(theta, X, y)[1][k] == pytest.approx((fn.value(up, X, y) - fn.value(down, X, y)) / (2 * h), rel=1e-5,
+                                                  abs=1e-8)
 
 
 def test_float32_runs_the_twin_in_float32():
@@ -126,3 +134,12 @@ def test_training_through_the_matrix_road_follows_the_scalar_code():
     assert runs["matrix"].settings.get("backend") == "matrix"
     np.testing.assert_allclose(runs["matrix"].theta, runs["numpy"].theta, rtol=1e-9, atol=1e-11)
     assert runs["matrix"].history.train_loss[-1] < runs["matrix"].history.train_loss[0]
+
+
+def test_a_large_batch_runs_in_blocks_equal_to_the_scalar_code():
+    from symnet.numeric.mlp_road import BLOCK
+
+    loss = squared_error(mlp([3, 5, 2, 1], "softplus"))
+    matrix, scalar = value_and_grad(loss, backend="matrix"), value_and_grad(loss, backend="numpy")
+    theta, X, y = point(scalar, 2 * BLOCK + 123)                      # two whole blocks and a part
+    assert_same(matrix(theta, X, y), scalar(theta, X, y))
