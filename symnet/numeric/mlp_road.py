@@ -86,10 +86,11 @@ class TwinLayout:
         return getattr(self.scalar, name)       # everything but running is the scalar network's
 
     def runner(self, compiled):
-        run, order, inverse = self.twin.run, self.order, self.inverse
+        run, order, inverse, dtype = self.twin.run, self.order, self.inverse, compiled.dtype
 
-        def run_twin(columns, y, theta):
-            value, g = blocks(run, columns.T, y, np.asarray(theta).take(order))
+        def run_twin(columns, y, theta):   # X in the loss's float type, as the scalar runner returns it
+            X = columns.T.astype(dtype, copy=False)
+            value, g = blocks(run, X, y, np.asarray(theta, dtype=dtype).take(order))
             return value, g.take(inverse)
 
         return run_twin
