@@ -120,5 +120,6 @@ def mlp_shapes(draw, max_hidden: int = 2, max_width: int = 4):
     z = Symbol("z")
     activation = draw(st.sampled_from(("sigmoid", "tanh", "softplus", "relu", "gelu", "softsign", z / (1 + z**2))))
     output = draw(st.sampled_from(("sigmoid", "identity", "tanh")))
-    losses = ("squared_error", log(cosh(Symbol("yhat") - Symbol("y")))) + (("binary_cross_entropy",) * (output == "sigmoid"))
+    losses = ("squared_error", log(cosh(Symbol("yhat") - Symbol("y"))))
+    losses += ("binary_cross_entropy",) * (output == "sigmoid")
     return (sizes, activation, output, draw(st.sampled_from(losses))), draw(st.integers(0, 2**16))

@@ -149,13 +149,15 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
             jitted, in float64 (an optional extra); ``"fused"``: the program as one loop over the batch in machine code
             (LLVM IR written by symnet, compiled by llvmlite in 0.1–0.6 s for the article's networks,
             then about 4–15× faster than NumPy at batch 1024;
-            falls back to NumPy with a warning saying why).
+            falls back to NumPy with a warning saying why); ``"matrix"``: a scalar network that is a stack of
+            dense layers (``mlp``) runs through its layer twin's BLAS code, its parameters, source and derivation
+            still the scalar ones (``numeric.mlp_road``; ``"auto"`` takes it from a layer of 64 × 64 weights on).
             ``per_sample=True`` always runs the NumPy code.
         devices: with ``backend="jax"``, split each batch over this many of the devices JAX sees
             (data parallel; default: one device).
         dtype: ``"float64"`` (the default) or ``"float32"``: θ, X, y, every intermediate and the gradient in
             it (``fn.dtype``), on NumPy and JAX, for scalar and layer networks. ``backend="fused"`` computes in
-            float64 and refuses float32; ``"auto"`` then picks NumPy.
+            float64 and refuses float32; ``"auto"`` then picks NumPy (the matrix road for an ``mlp``).
 
     Returns:
         A ``CompiledLoss``, whatever the network's steps (scalars or matrices).
