@@ -143,3 +143,20 @@ def test_a_large_batch_runs_in_blocks_equal_to_the_scalar_code():
     matrix, scalar = value_and_grad(loss, backend="matrix"), value_and_grad(loss, backend="numpy")
     theta, X, y = point(scalar, 2 * BLOCK + 123)                      # two whole blocks and a part
     assert_same(matrix(theta, X, y), scalar(theta, X, y))
+
+
+def test_symnet_train_takes_backend_matrix_and_records_it(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from symnet.cli import main
+
+    res = CliRunner().invoke(main, ["train", "mlp:2-3-1:tanh:sigmoid", "--data", "xor", "--epochs", "3", "--quiet",
+                                    "--backend", "matrix", "--out", str(tmp_path / "run"), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads((tmp_path / "run" / "model.json").read_text())["settings"]["backend"] == "matrix"
+    res = CliRunner().invoke(main, ["train", "seed", "--data", "xor", "--epochs", "1", "--quiet", "--backend",
+                                    "matrix", "--out", str(tmp_path / "seed")])
+    assert res.exit_code != 0 and "backend='matrix' runs a scalar network" in res.output
+    assert "Traceback" not in res.output and not (tmp_path / "seed" / "model.json").exists()
