@@ -8,8 +8,8 @@ request) and per-sample rows — and only its run goes through the twin:
 
     θ_layer = θ_scalar[order],   (L, g_layer) = twin(X, y, θ_layer),   g_scalar = g_layer[order⁻¹]
 
-``backend="matrix"`` asks for it; ``"auto"`` takes it where it was measured faster than the fused LLVM
-loop on this machine (``prefer_matrix``; benchmarks/bench_mlp_road.py).
+``backend="matrix"`` asks for it; ``"auto"`` takes it where it was measured on par with the fused LLVM loop
+per call and far quicker to build (``prefer_matrix``; benchmarks/bench_mlp_road.py), and for float32.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ import numpy as np
 
 from symnet.core.dense import DenseStack, dense_stack, twin_loss
 
-# Measured here (benchmarks/bench_mlp_road.py, one thread, 2 shared cores): the fused loop keeps every sample's
-# steps in registers and wins while the layers are narrow (2-16-16-1, 2-32-32-1: 1.5–9× fewer µs per call); the
-# twin's BLAS products catch up once a layer has 64 × 64 weights (2-64-64-1: 0.6–1.2× the fused call), where the
-# fused loop also takes minutes to compile (2-64-64-1: 100–220 s, the twin 1–3 s).
+# Measured here (benchmarks/bench_mlp_road.py, one thread, 2 shared cores, docs/performance.md): the fused loop
+# keeps every sample's steps in registers and wins per call while the layers are narrow (2-8-8-1 to 2-32-32-1: the
+# twin takes 0.9–45× its time); from a layer of 64 × 64 weights the twin's BLAS products are on par (2-64-64-1,
+# 8-64-64-1: 0.56–1.5×) and the fused loop takes minutes to compile (112–543 s; the twin 3–7 s).
 MIN_LAYER_WEIGHTS = 64 * 64
 BLOCK = 1024      # rows per twin call on a large batch: 2× faster than the whole of a 65536 batch at once (measured)
 
@@ -32,11 +32,12 @@ def prefer_matrix(stack: DenseStack, dtype) -> tuple[bool, str]:
     """Whether ``auto`` takes the matrix road for ``stack``, and the sentence ``fn.why`` gives."""
     if dtype != np.float64:
         return True, (f"scalar MLP {stack.spec} in float32: its layer twin's BLAS matrix code (the fused LLVM "
-                      f"loop computes in float64; one NumPy call per step measured 1.1–7× slower)")
+                      f"loop computes in float64; one NumPy call per step measured 1.04–7.6× slower)")
     widest = max(a * b for a, b in zip(stack.sizes, stack.sizes[1:]))
     if widest >= MIN_LAYER_WEIGHTS:
         return True, (f"scalar MLP {stack.spec}, a layer of {widest:,} weights (≥ 64 × 64): its layer twin's BLAS "
-                      f"matrix code, measured on par with the fused LLVM loop there and built in seconds, not minutes")
+                      f"matrix code, per call on par with the fused LLVM loop there (measured) and built in seconds, "
+                      f"not minutes")
     return False, ""
 
 
