@@ -160,3 +160,21 @@ def test_symnet_train_takes_backend_matrix_and_records_it(tmp_path):
                                     "matrix", "--out", str(tmp_path / "seed")])
     assert res.exit_code != 0 and "backend='matrix' runs a scalar network" in res.output
     assert "Traceback" not in res.output and not (tmp_path / "seed" / "model.json").exists()
+
+
+def test_the_twin_loss_follows_the_formula_not_its_name():
+    from sympy import Rational
+
+    from symnet.core.dense import twin_loss
+    from symnet.core.losses import Loss, binary_cross_entropy
+
+    net = mlp([2, 2, 1])
+    y, yhat = Symbol("y"), Symbol("yhat")
+    half = Loss.from_expr(net, Rational(1, 2) * (y - yhat) ** 2, name="squared_error")   # a name that is not it
+    twin = dense_stack(net)[0].twin()
+    assert twin_loss(half, twin).name == str(half.display.xreplace({half.target: y}))
+    assert twin_loss(squared_error(net), twin).name == "squared_error"
+    assert twin_loss(binary_cross_entropy(net), twin).name == "binary_cross_entropy"      # the stable step
+    theta, X, target = point(value_and_grad(half, backend="numpy"), 6)
+    assert_same(value_and_grad(half, backend="matrix")(theta, X, target),
+                value_and_grad(half, backend="numpy")(theta, X, target))

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from sympy import Basic, Symbol, log
 
+from symnet.core.activations import softplus
 from symnet.core.layers import LayerLoss, LayerNetwork, OUTPUTS, formula_loss, layer_loss, layers
 from symnet.core.losses import YHAT, Y, Loss
 from symnet.core.network import Network
@@ -103,11 +104,12 @@ def twin_loss(loss: Loss, twin: LayerNetwork) -> LayerLoss:
 
     The squared error and the cross-entropy of a sigmoid output are the twin's own steps (the stable
     softplus(z) − y·z, as the scalar loss computes it); any other loss is the formula φ(ŷ, y)."""
-    if loss.name == "squared_error":
+    formula: Basic = loss.display.xreplace({loss.target: Y})     # by the formula, not the name a user may give
+    if formula == (Y - YHAT) ** 2:
         return layer_loss(twin, "squared_error")
-    if loss.name == "binary_cross_entropy" and twin.output_activation == "sigmoid":
+    if formula == BCE and loss.expr.has(softplus) and twin.output_activation == "sigmoid":
         return layer_loss(twin, "binary_cross_entropy")
-    if loss.name == "binary_cross_entropy":
-        return formula_loss(twin, -Y * log(YHAT) - (1 - Y) * log(1 - YHAT))
-    formula: Basic = loss.display.xreplace({loss.target: Y})
     return formula_loss(twin, formula)
+
+
+BCE = -Y * log(YHAT) - (1 - Y) * log(1 - YHAT)
