@@ -22,8 +22,9 @@ from symnet.core.dense import DenseStack, dense_stack, twin_loss
 
 # Measured here (benchmarks/bench_mlp_road.py, one thread, 2 shared cores, docs/performance.md): the fused loop
 # keeps every sample's steps in registers and wins per call while the layers are narrow (2-8-8-1 to 2-32-32-1: the
-# twin takes 0.9–45× its time); from a layer of 64 × 64 weights the twin's BLAS products are on par (2-64-64-1,
-# 8-64-64-1: 0.56–1.5×) and the fused loop takes minutes to compile (112–543 s; the twin 3–7 s).
+# twin takes 0.9–45× its time); from a layer of 64 × 64 weights the twin's BLAS products are on par or faster
+# (2-64-64-1, 8-64-64-1: 0.24–0.89× at batch 1024 and 65536, 0.6–1.3× at 32) and the fused loop takes minutes to
+# compile (112–543 s; the twin 3–7 s).
 MIN_LAYER_WEIGHTS = 64 * 64
 BLOCK = 1024      # rows per twin call on a large batch: 2× faster than the whole of a 65536 batch at once (measured)
 
