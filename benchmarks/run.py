@@ -35,6 +35,7 @@ import bench_default  # noqa: E402
 import bench_hessian  # noqa: E402
 import bench_logistic  # noqa: E402
 import bench_loops  # noqa: E402
+import bench_mlp_road  # noqa: E402
 import bench_mnist  # noqa: E402
 import bench_systems  # noqa: E402
 import targets  # noqa: E402
@@ -161,6 +162,8 @@ def report(cfg, quick: bool) -> str:
              section("Time per gradient", lambda: "\n".join(main_table(cfg))),
              section("The default call beside PyTorch and JAX (issue 23; batch 1 to 65536)",
                      lambda: bench_default.table(rounds, quick)),
+             section("Scalar MLPs: the fused loop beside the matrix road (issue 23 item 2; matrix/fused ×)",
+                     lambda: bench_mlp_road.table(rounds, quick)),
              section("Training loop: `symnet.train` beside an ordinary PyTorch loop (issues 13, 23)",
                      lambda: bench_loops.table(2 if quick else 5, quick) if bench_systems.installed("torch") else
                      "PyTorch is not installed here (`pip install -e '.[bench]'`), so this comparison is left out."),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from hypothesis import strategies as st
-from sympy import Abs, Add, Integer, Max, Rational, Symbol, cos, exp, log, sin, symbols, tanh
+from sympy import Abs, Add, Integer, Max, Rational, Symbol, cos, cosh, exp, log, sin, symbols, tanh
 
 from symnet import NeuronModel, f, from_expr, from_neurons
 from symnet.core.activations import relu, sigmoid, softplus
@@ -109,3 +109,17 @@ def layer_shapes(draw, max_depth: int = 3, max_width: int = 3):
     activation = draw(st.sampled_from(("sigmoid", "tanh", "softplus")))
     outputs = ("sigmoid", "identity") + (("softmax",) if sizes[-1] > 1 else ())
     return (sizes, activation, draw(st.sampled_from(outputs))), draw(st.integers(0, 2**16))
+
+
+@st.composite
+def mlp_shapes(draw, max_hidden: int = 2, max_width: int = 4):
+    """A small ``mlp``'s (sizes, activation, output activation, loss) and a seed for its point: 1–3 inputs,
+    0…``max_hidden`` hidden layers of 1…``max_width``, a named or a formula activation, a loss that fits the
+    output (binary cross-entropy after a sigmoid)."""
+    sizes = [draw(st.integers(1, 3))] + draw(st.lists(st.integers(1, max_width), max_size=max_hidden)) + [1]
+    z = Symbol("z")
+    activation = draw(st.sampled_from(("sigmoid", "tanh", "softplus", "relu", "gelu", "softsign", z / (1 + z**2))))
+    output = draw(st.sampled_from(("sigmoid", "identity", "tanh")))
+    losses = ("squared_error", log(cosh(Symbol("yhat") - Symbol("y"))))
+    losses += ("binary_cross_entropy",) * (output == "sigmoid")
+    return (sizes, activation, output, draw(st.sampled_from(losses))), draw(st.integers(0, 2**16))

@@ -91,7 +91,7 @@ def test_explicit_backends_behave_as_before():
     assert value_and_grad(loss, backend="fused").backend == "fused"
     with pytest.raises(ValueError, match="backend='fused' runs scalar programs"):
         value_and_grad(layers([2, 3, 2]), backend="fused")
-    with pytest.raises(ValueError, match="unknown backend 'llvm'; expected one of numpy, jax, fused, auto"):
+    with pytest.raises(ValueError, match="unknown backend 'llvm'; expected one of numpy, jax, fused, matrix, auto"):
         value_and_grad(loss, backend="llvm")
 
 

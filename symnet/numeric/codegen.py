@@ -32,7 +32,7 @@ from symnet.numeric.kinds import as_target, dispatch  # noqa: F401 (as_target re
 from symnet.numeric.layout import MatrixLayout
 from symnet.numeric.printer import HELPERS, user_functions
 
-BACKENDS = ("numpy", "jax", "fused", "auto")
+BACKENDS = ("numpy", "jax", "fused", "matrix", "auto")
 AUTO_FUSED = "scalar program: LLVM machine code (fused)"
 AUTO_LAYERS = "layer network: BLAS matrix code (numpy)"
 AUTO_FLOAT32 = "float32: NumPy (the fused LLVM backend computes in float64)"
@@ -149,13 +149,15 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
             jitted, in float64 (an optional extra); ``"fused"``: the program as one loop over the batch in machine code
             (LLVM IR written by symnet, compiled by llvmlite in 0.1–0.6 s for the article's networks,
             then about 4–15× faster than NumPy at batch 1024;
-            falls back to NumPy with a warning saying why).
+            falls back to NumPy with a warning saying why); ``"matrix"``: a scalar network that is a stack of
+            dense layers (``mlp``) runs through its layer twin's BLAS code, its parameters, source and derivation
+            still the scalar ones (``numeric.mlp_road``; ``"auto"`` takes it from a layer of 64 × 64 weights on).
             ``per_sample=True`` always runs the NumPy code.
         devices: with ``backend="jax"``, split each batch over this many of the devices JAX sees
             (data parallel; default: one device).
         dtype: ``"float64"`` (the default) or ``"float32"``: θ, X, y, every intermediate and the gradient in
             it (``fn.dtype``), on NumPy and JAX, for scalar and layer networks. ``backend="fused"`` computes in
-            float64 and refuses float32; ``"auto"`` then picks NumPy.
+            float64 and refuses float32; ``"auto"`` then picks NumPy (the matrix road for an ``mlp``).
 
     Returns:
         A ``CompiledLoss``, whatever the network's steps (scalars or matrices).
@@ -188,6 +190,12 @@ def _scalar_value_and_grad(target, rules, numpy, backend, devices=None, dtype=np
         return CompiledLoss(target, gradient, generated, numpy, backend,
                             jax_runner(generated.function, devices, dtype), layout=SCALAR,
                             why="backend='jax' asked for", dtype=dtype)
+    if backend in ("matrix", "auto"):   # a dense stack (mlp) through its layer twin where that is faster
+        from symnet.numeric.mlp_road import matrix_road
+
+        road = matrix_road(target, gradient, backend, dtype, SCALAR, _matrix_value_and_grad, rules, numpy)
+        if road is not None:
+            return road
     generated = generate(args, outputs, assignments, "value_and_grad", numpy)
     if backend in ("fused", "auto") and dtype == np.float64:
         return _fused(target, gradient, generated, numpy, auto=backend == "auto")
