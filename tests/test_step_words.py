@@ -104,3 +104,10 @@ def test_conv_and_attention_pdfs_build(tmp_path, lang):
         result = run("--lang", lang, "derive", spec, "-o", path, "--no-check")
         assert result.exit_code == 0, result.output
         assert path.read_bytes().startswith(b"%PDF")
+
+
+def test_ascii_spells_the_convolution_symbols():
+    result = run("derive", CNN, "--ascii", "--no-check")
+    assert result.exit_code == 0, result.output
+    assert "z1 = K1 star x + b1" in result.output and "*full[s=2, p=1] rot180(K2)" in result.output
+    assert "?" not in result.output and result.output.isascii()
