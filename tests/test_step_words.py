@@ -41,6 +41,12 @@ def test_a_conv_derivation_speaks_of_correlations_not_dense_layers():
     assert "∂C/∂K = X ⋆ δ where BP4 has δ aᵀ" in text
 
 
+def test_average_pooling_says_it_spreads_delta():
+    lines = _lines(str(derive(convnet("conv:6x6:c3x3x2:tanh:avg2:d3"))))
+    assert "spread evenly over its k × k entries, δ/k² each" in lines["δ¹"]
+    assert "the mean of each 2 × 2 window" in lines["p¹"]
+
+
 def test_a_dense_derivation_keeps_bp1_to_bp4_words():
     text = str(derive(symnet.layers("4-3-2")))
     assert "Layer l computes zˡ = Wˡ aˡ⁻¹ + bˡ" in text

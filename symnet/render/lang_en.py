@@ -91,6 +91,7 @@ EN = {
     "bp_dropped_col": "column",
     "bp_dropped_cols": "{n} columns",
     "bp_dropped_and": " and ",
+    "bp_note_join": "; ",
     "bp_fwd_flatten": "flatten only reshapes: the same {n} numbers as one column",
     "bp_fwd_projection": "the tokens (rows of X) times one matrix",
     "bp_fwd_scores": "the scores QKᵀ/√d_k: how well each token's query matches each key",

@@ -33,13 +33,13 @@ def kind_key(key: str, kind: str) -> str:
 def step_note(step, lang: str) -> str:
     """The words of a line's ``rules``, joined by '; ', each with its step's numbers (sizes, stride, window)."""
     fields = note_fields(step.rhs, lang)
-    return "; ".join(_note(key, lang, fields) for key in step.rules)
+    return i18n.t("bp_note_join", lang).join(_note(key, lang, fields) for key in step.rules)
 
 
 def _note(key: str, lang: str, fields: dict) -> str:
     text = i18n.t("bp_" + key, lang, **fields) if fields and key.startswith("fwd_") else i18n.t("bp_" + key, lang)
     floor = fields.get("floor") if key in ("fwd_maxpool", "fwd_avgpool") else ""
-    return text + ("；" if lang == "zh" else "; ") + floor if floor else text
+    return text + i18n.t("bp_note_join", lang) + floor if floor else text
 
 
 def note_fields(rhs, lang: str) -> dict:
