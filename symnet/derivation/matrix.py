@@ -11,10 +11,10 @@ This module names each line (which equation, which matrix rules produced it); ``
 lines in its one ``Derivation`` record and the document writer adds them as the BP1–BP4 section.
 
 A convolution or an attention head is not a dense layer, and its lines are not BP1–BP4: each line's ``rules``
-name what it is made of, read from its formula (``step_rules``): Z = K ⋆ X + b and its rows ∂C/∂K = X ⋆ δ,
-∂C/∂X = δ ∗full rot180(K), ∂C/∂b = Σ δ; a pooling's δ routed to the argmax or spread over the window; flatten's
-reshape; the product rule; softmax by rows a ⊙ (g − rowsum(a ⊙ g)). Shapes are the ones a learner reads: an image
-F × H × W per sample, a kernel F × C × kh × kw (``symnet.core.convnet.display_dims``).
+name what it is made of, read from its formula (``step_rules``): Z = K ⋆ X + b and its rows
+∂C/∂K = X ⋆ δ, ∂C/∂X = δ ∗full rot180(K), ∂C/∂b = Σ δ; a pooling's δ routed to the argmax or spread over the
+window; flatten's reshape; the product rule; softmax by rows a ⊙ (g − rowsum(a ⊙ g)). Shapes are the ones a
+learner reads: an image F × H × W per sample, a kernel F × C × kh × kw (``symnet.core.convnet.display_dims``).
 """
 
 from __future__ import annotations

@@ -155,10 +155,12 @@ PROSE_MATH = {"zˡ": r"$z^l$", "Wˡ⁺¹": r"$W^{l+1}$", "Wˡ": r"$W^l$", "aˡ�
               "−": "$-$", "w_{j,k}": r"$w_{j,k}$",
               # a convolution's and an attention head's words (symnet.render.step_words)
               "∂C/∂K = X ⋆ δ": r"$\partial C/\partial K = X \star \delta$", "Kˡ": r"$K^l$",
-              "∂C/∂X = δ ∗full rot180(K)": r"$\partial C/\partial X = \delta \ast_{\mathrm{full}} \operatorname{rot180}(K)$",
+              "∂C/∂X = δ ∗full rot180(K)":
+                  r"$\partial C/\partial X = \delta \ast_{\mathrm{full}} \operatorname{rot180}(K)$",
               "∂C/∂b = Σ δ": r"$\partial C/\partial b = \sum \delta$", "δ aᵀ": r"$\delta a^{\mathsf T}$",
               "Wᵀ δ": r"$W^{\mathsf T} \delta$", "δ/k²": r"$\delta/k^2$", "Ḡ": r"$\bar G$", "⋆": r"$\star$",
-              "∗": r"$\ast$", "Σ": r"$\Sigma$", "⊙": r"$\odot$", "diag(a) − aaᵀ": r"$\operatorname{diag}(a) - aa^{\mathsf T}$",
+              "∗": r"$\ast$", "Σ": r"$\Sigma$", "⊙": r"$\odot$",
+              "diag(a) − aaᵀ": r"$\operatorname{diag}(a) - aa^{\mathsf T}$",
               "a ⊙ (g − rowsum(a ⊙ g))": r"$a \odot (g - \operatorname{rowsum}(a \odot g))$",
               "softmax(QKᵀ/√d_k)V": r"$\operatorname{softmax}(QK^{\mathsf T}/\sqrt{d_k})V$",
               "QKᵀ/√d_k": r"$QK^{\mathsf T}/\sqrt{d_k}$", "XW_Q": "$XW_Q$", "XW_K": "$XW_K$", "XW_V": "$XW_V$",

@@ -2,8 +2,8 @@
 a convolutional network, an attention head) picks the document's title and prose, and each line's ``rules``
 (``symnet.derivation.matrix``) become its note, with the numbers of its step filled in.
 
-    z¹ = K¹ ⋆ x + b¹    (8×6×6)   — cross-correlation of the 1 × 8 × 8 input with 8 filters of 1 × 3 × 3, …
-    ∂C/∂K¹ = x ⋆ δ¹     (8×1×3×3) — ∂C/∂K = X ⋆ δ: the kernel's gradient is the correlation of the layer's input with δ
+    z¹ = K¹ ⋆ x + b¹   (8×6×6)     — cross-correlation of the 1 × 8 × 8 input with 8 filters of 1 × 3 × 3, …
+    ∂C/∂K¹ = x ⋆ δ¹    (8×1×3×3)   — ∂C/∂K = X ⋆ δ: the kernel's gradient is the correlation of the layer's …
 """
 
 from __future__ import annotations
