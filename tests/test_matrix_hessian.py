@@ -164,3 +164,25 @@ def test_cli_hessian_json_and_refusals():
     assert data["hessian"]["shape"] == ["3", "3"] and data["wrt"] == "w"
     refused(run("hessian", "--expr", "norm2(X*W)^2 + norm2(w)^2", "--shapes", "X=N x 3, W=3 x 2, w=3"), "one parameter")
     refused(run("hessian", "--expr", RIDGE, "--shapes", SHAPES, "--at", "w=1"), "--at does not go with --shapes")
+
+
+@pytest.mark.parametrize("expr", [RIDGE, LOGISTIC])
+def test_cli_hessian_steps_define_every_name_a_tangent_reads(expr):
+    """--steps prints the program (forward, adjoint sweep) before the tangents: every name is defined above."""
+    import re
+
+    result = run("hessian", "--expr", expr, "--shapes", SHAPES, "--steps", "--format", "text")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    start, sweep = lines.index("program (forward, then the adjoint sweep):"), \
+        next(i for i, line in enumerate(lines) if line.startswith("tangent sweep"))
+    defined = {"X", "y", "w", "v", "N", "lam", "ones", "sigmoid", "softplus", "T"}
+    assert start < sweep and sweep - start > 1
+    for line in lines[start + 1:]:
+        if line.startswith("tangent sweep"):
+            continue
+        lhs, rhs = line.split(" = ", 1)
+        assert set(re.findall(r"[A-Za-z_]\w*", rhs)) <= defined, (line, defined)
+        if lhs.startswith("d_"):
+            assert lhs[2:] in defined, f"{lhs} names {lhs[2:]}, which the program does not define"
+        defined.add(lhs)

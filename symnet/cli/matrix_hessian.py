@@ -2,7 +2,9 @@
 dk × dk by a d × k matrix W, in row-major vec(W) order, written with Kronecker products).
 
 ``core.matrix_hessian`` derives it (a tangent sweep over the gradient program read as a linear map v ↦ Hv);
-this module prints it: the loss, the shapes, ∂²L/∂w∂wᵀ with its shape, H v, and with ``--steps`` the sweep.
+this module prints it: the loss, the shapes, ∂²L/∂w∂wᵀ with its shape, H v, and with ``--steps`` the program the
+tangents refer to (its forward steps and the adjoint sweep of the gradient) followed by the tangent sweep, so that
+every name a tangent line reads is defined above it.
 """
 
 from __future__ import annotations
@@ -41,8 +43,7 @@ def matrix_text(loss, h, fmt: str, steps: bool) -> str:
              + _order(h, fmt) + ("" if fmt == "latex" else ")"),
              f"H {v}{eq}{show(h.product_formula())}"]
     if steps or h.matrix is None:
-        lines.append(r"\text{tangent sweep}" if fmt == "latex" else f"tangent sweep ({show(h.wrt)}\u0307 = {v}):")
-        lines += [f"{show(lhs)}{eq}{show(rhs)}" for lhs, rhs in h.tangents]
+        lines += step_lines(h, show, eq, fmt)
     if fmt == "latex":
         return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
     return "\n".join(lines)
@@ -62,6 +63,23 @@ def _order(h, fmt: str) -> str:
     k = h.wrt.shape[1]
     return (rf"\text{{, vec row-major: }} W_{{ia}} \to i \cdot {k} + a" if fmt == "latex"
             else f", vec({h.wrt.name}) row-major: {h.wrt.name}[i, a] is entry i*{k} + a")
+
+
+def step_lines(h, show, eq: str, fmt: str) -> list[str]:
+    """The gradient's program (forward steps, then the adjoint sweep) and the tangent sweep over it: d_u is the
+    change of the step u along v, so each tangent line reads names the program defines."""
+    from symnet.core.matrix_simplify import readable
+
+    w, v = show(h.wrt), show(h.direction)
+    program = h.program.assignments[:len(h.program.assignments) - len(h.tangents)]
+    latex = fmt == "latex"
+    lines = [r"\text{program (forward, then the adjoint sweep)}" if latex else
+             "program (forward, then the adjoint sweep):"]
+    lines += [f"{show(lhs)}{eq}{show(readable(rhs))}" for lhs, rhs in program]
+    lines.append(rf"\text{{tangent sweep (}}\dot {w} = {v}\text{{; d\_u: the change of u along }}{v}\text{{)}}"
+                 if latex else f"tangent sweep ({'d_' + w if fmt == 'text' else w + chr(0x307)} = {v}; "
+                                f"d_u: the change of u along {v}):")
+    return lines + [f"{show(lhs)}{eq}{show(rhs)}" for lhs, rhs in h.tangents]
 
 
 def matrix_json(loss, h) -> str:

@@ -401,7 +401,8 @@ def ascii_fallback(text: str, encoding: str = "ascii") -> str:
 
 LAYER_SUPERSCRIPTS = {**SUPERSCRIPTS, "ˡ": "l", "⁺": "+"}
 _LAYER_INDEX = re.compile("(?<=[^‖)\\]])([%s]+)" % "".join(LAYER_SUPERSCRIPTS))
-LAYER_ASCII = {"ᵀ": "^T", "⊙": "*", "\u0304": "bar"}   # C̄ (the mean cost) -> Cbar
+LAYER_ASCII = {"ᵀ": "^T", "⊙": "*", "\u0304": "bar",   # C̄ (the mean cost) -> Cbar
+               "⋆": "star", "∗": "*"}                  # a convolution's K ⋆ X and δ ∗full rot180(K)
 
 
 def layer_ascii(text: str, encoding: str = "ascii") -> str:

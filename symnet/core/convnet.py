@@ -70,7 +70,9 @@ class ConvNetwork(LayerNetwork):
         dims, lines = {self.inputs[0]: self.image}, []
         for lhs, rhs in self.program.assignments:
             dims[lhs] = step_dims(rhs, dims)
-            lines.append(f"{lhs} = {rhs}".ljust(32) + "  " + "×".join(map(str, dims[lhs])))
+            note = rhs.floor_note() if isinstance(rhs, MaxPool2d) else ""
+            lines.append((f"{lhs} = {rhs}".ljust(32) + "  " + "×".join(map(str, dims[lhs]))
+                          + (f"   ({note}, as PyTorch's pooling does)" if note else "")).rstrip())
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -89,6 +91,29 @@ def step_dims(rhs, dims: dict) -> tuple[int, ...]:
     if isinstance(geometry, PoolGeometry):
         return (geometry.C, *geometry.out)
     return (int(rhs.shape[0]),)
+
+
+def display_dims(program) -> dict[str, tuple[int, ...]]:
+    """The shapes a learner reads, by name: C×H×W per sample for every image of the program (its input too) and
+    F×C×kh×kw for every kernel; columns and dense matrices are left out (they print as they are). The program
+    itself stores an image as C·H × W (``symnet.core.conv``), which is what ``.shape`` says.
+
+    >>> dims = display_dims(convnet("conv:8x8:c3x3x8:relu:pool2:d10:softmax").program)
+    >>> dims["x"], dims["K1"], dims["z1"], dims["p1"]
+    ((1, 8, 8), (8, 1, 3, 3), (8, 6, 6), (8, 3, 3))
+    """
+    dims = {}
+    for lhs, rhs in program.assignments:
+        geometry = rhs.geometry if isinstance(rhs, (Conv2d, MaxPool2d)) else None
+        if geometry is not None and geometry.column:
+            dims[rhs.args[0].name] = (geometry.C, geometry.H, geometry.W)
+        if isinstance(geometry, Geometry):
+            dims[rhs.args[1].name] = (geometry.F, geometry.C, geometry.kh, geometry.kw)
+        if geometry is not None or (isinstance(rhs, Reshape) and len(rhs.dims[1]) == 3):
+            dims[lhs.name] = step_dims(rhs, {})
+        elif isinstance(rhs, Apply) and getattr(rhs.args[1], "name", None) in dims:
+            dims[lhs.name] = dims[rhs.args[1].name]
+    return dims
 
 
 def split_spec(spec: str) -> list[str]:

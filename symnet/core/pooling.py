@@ -31,6 +31,19 @@ class PoolGeometry(NamedTuple):
         return self.H // self.k, self.W // self.k
 
     @property
+    def dropped(self) -> tuple[int, int]:
+        """The rows and columns past the last whole window, which the pooling never reads (H mod k, W mod k)."""
+        return self.H % self.k, self.W % self.k
+
+    def floor_note(self, stage: str) -> str:   # stage: the spec's word, pool2 or avg2
+        """'' when k divides both sides; else, e.g., 'pool2 on 7×7 uses 6×6 and drops the last row and column'."""
+        rows, cols = self.dropped
+        if not rows and not cols:
+            return ""
+        used = f"{self.k * self.out[0]}×{self.k * self.out[1]}"
+        return f"{stage} on {self.H}×{self.W} uses {used} and drops the last {dropped_words(rows, cols)}"
+
+    @property
     def in_shape(self) -> tuple[int, int]:
         return (self.C * self.H * self.W, 1) if self.column else (self.C * self.H, self.W)
 
@@ -58,6 +71,13 @@ class MaxPool2d(ConvNode):
     def _entry(self, i, j, **kwargs):
         return Max(*self._window(i, j))
 
+    stage = "pool"
+
+    def floor_note(self) -> str:
+        """'' when the windows tile the image; else what is dropped, e.g. 'pool2 on 7×7 uses 6×6 and drops the last
+        row and column' (the window count is floored, as PyTorch's pooling does)."""
+        return self.geometry.floor_note(f"{self.stage}{self.geometry.k}")
+
     def text(self, p):
         return f"maxpool{self.geometry.k}({p(self.args[0])})"
 
@@ -67,6 +87,8 @@ class MaxPool2d(ConvNode):
 
 class AvgPool2d(MaxPool2d):
     """The mean of each k × k window, channel by channel. Args: (X, pool geometry)."""
+
+    stage = "avg"
 
     def _entry(self, i, j, **kwargs):
         return Add(*self._window(i, j)) / self.geometry.k ** 2
@@ -152,6 +174,13 @@ class Reshape(MatrixExpr):
         word = r"\operatorname{vec}" if len(self.dims[1]) == 1 else \
             r"\operatorname{reshape}_{%s}" % _dims_text(self.args[2], r" \times ")
         return f"{word}({printer._print(self.args[0])})"
+
+
+def dropped_words(rows: int, cols: int) -> str:
+    """'row and column', '2 rows', 'column', … (English; the documents' words are in the language files)."""
+    def part(n, word):
+        return "" if not n else (word if n == 1 else f"{n} {word}s")
+    return " and ".join(p for p in (part(rows, "row"), part(cols, "column")) if p)
 
 
 def _size(dims) -> int:

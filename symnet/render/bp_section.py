@@ -3,7 +3,8 @@ matrix steps: text, Markdown (``$$`` math) or LaTeX, in English or Chinese (word
 shared language files ``symnet.render.lang_en``/``lang_zh``).
 
 Parts: the layers and their shapes, the loss, the reverse sweep (each line tagged BP1–BP4 and
-explained by the matrix rule that produced it), the four equations, the batch sum
+explained by the matrix rules that produced it; a convolution's, pooling's, flatten's or attention's line by
+its own rows, ``symnet.render.step_words``), the four equations, the batch sum
 ∂C̄/∂Wˡ = (1/N) Σₓ δˡₓ (aˡ⁻¹ₓ)ᵀ = (1/N) (Δˡ)ᵀ Aˡ⁻¹, and (optionally) the four-way check.
 """
 
@@ -15,11 +16,11 @@ from symnet.render.attention import softmax_row_derivation
 from symnet.render.check_table import check_table
 from symnet.render.matrix import latex_rows, step_rows
 from symnet.render.notation import latex, pretty
+from symnet.render.step_words import distinct_notes, kind_key, network_kind, step_note
 from symnet.render.tex import escape, preamble
 
 KEYS = ("rows", "rows_text", "title", "network", "network_text", "loss", "loss_text", "sweep", "sweep_text", "equations",
-        "equations_text", "batch", "batch_text", "check", "check_text", "rule_bp1", "rule_fused", "rule_bp2",
-        "rule_bp3", "rule_bp4")
+        "equations_text", "batch", "batch_text", "check", "check_text")
 
 EQUATIONS = (("BP1", r"\delta^{L} = \nabla_a C \odot \sigma'(z^{L})", "δᴸ = ∇ₐC ⊙ σ′(zᴸ)"),
              ("BP2", r"\delta^{l} = \left((W^{l+1})^{\mathsf T} \delta^{l+1}\right) \odot \sigma'(z^{l})",
@@ -32,9 +33,10 @@ BATCH = (r"\frac{\partial \bar C}{\partial W^{l}} = \frac{1}{N}\sum_x \delta^{l}
          "∂C̄/∂Wˡ = (1/N) Σₓ δˡₓ (aˡ⁻¹ₓ)ᵀ = (1/N) (Δˡ)ᵀ Aˡ⁻¹,   ∂C̄/∂bˡ = (1/N) Σₓ δˡₓ")
 
 
-def words_in(lang: str, fields: dict) -> dict:
-    """The section's words in ``lang``, keyed without their ``bp_`` prefix; ``{spec}``… filled in."""
-    return {key: i18n.t("bp_" + key, lang, **(fields if key in ("network_text", "loss_text") else {}))
+def words_in(lang: str, fields: dict, kind: str = "dense") -> dict:
+    """The section's words in ``lang`` for a network of ``kind`` (dense, conv, attention), keyed without their
+    ``bp_`` prefix; ``{spec}``… filled in."""
+    return {key: i18n.t(kind_key(key, kind), lang, **(fields if key in ("network_text", "loss_text") else {}))
             for key in KEYS}
 
 
@@ -48,7 +50,7 @@ def bp_document(derivation, fmt: str = "markdown", lang: str | None = None, chec
         raise ValueError(f"expected fmt text, unicode, markdown or latex; got {fmt!r}")
     net = derivation.loss.network
     fields = {"spec": net.spec, "params": f"{net.n_params:,}", "loss": derivation.loss.name}
-    words = words_in(lang, fields)
+    words = words_in(lang, fields, network_kind(derivation.loss.program))
     sections = [
         (words["network"], words["network_text"], derivation.forward[:-1], False),
         (words["loss"], words["loss_text"], derivation.forward[-1:], False),
@@ -73,10 +75,11 @@ def _unicode(derivation, words, sections, check, title, fmt, lang) -> str:
     for heading, prose, steps, explain in sections:
         out += ["", heading, "-" * 20, prose]
         lines = [f"{pretty(step.lhs)} = {pretty(step.rhs)}" for step in steps]   # its prose is Unicode, text too
-        left = max(map(len, lines), default=0)
-        for line, step in zip(lines, steps):
-            note = f"   — {words[step.rule]}" if explain and step.rule else ""
-            out.append(f"  {line.ljust(left)}   ({step.shape[0]}×{step.shape[1]})" + note)
+        shapes = ["(" + "×".join(map(str, step.shape)) + ")" for step in steps]
+        left, middle = max(map(len, lines), default=0), max(map(len, shapes), default=0)
+        for line, shape, step in zip(lines, shapes, steps):
+            note = f"   — {step_note(step, lang)}" if step.rules else ""
+            out.append((f"  {line.ljust(left)}   {shape.ljust(middle)}" + note).rstrip())
     if has_row_softmax(derivation):
         out += ["", words["rows"], "-" * 20, words["rows_text"]]
         out += ["  " + line for line in softmax_row_derivation("text", lang).splitlines()]
@@ -93,8 +96,8 @@ def _markdown(derivation, words, sections, check, title, lang) -> str:
     for heading, prose, steps, explain in sections:
         out += ["", f"## {heading}", "", prose, "", "$$", "\\begin{aligned}"]
         out += [_math_rows(steps), "\\end{aligned}", "$$"]
-        if explain:
-            out += [""] + [f"- {words[rule]}" for rule in _rules(steps)]
+        notes = _notes(steps, explain, lang, lambda lhs: f"${latex(lhs)}$")
+        out += [""] + [f"- {note}" for note in notes] if notes else []
     if has_row_softmax(derivation):
         out += ["", f"## {words['rows']}", "", words["rows_text"], "", "$$", softmax_row_derivation("latex", lang), "$$"]
     out += ["", f"## {words['equations']}", "", words["equations_text"], "", "$$", "\\begin{aligned}"]
@@ -110,9 +113,8 @@ def _latex(derivation, words, sections, check, lang) -> str:
     for heading, prose, steps, explain in sections:
         out += [f"\\section*{{{escape(heading)}}}", _latex_prose(prose), "", "\\begin{align*}"]
         out += [_math_rows(steps), "\\end{align*}"]
-        if explain:
-            out += ["\\begin{itemize}", *(f"\\item {_latex_prose(words[rule])}" for rule in _rules(steps)),
-                    "\\end{itemize}"]
+        notes = _notes(steps, explain, lang, lambda lhs: f"${latex(lhs)}$", _latex_prose)
+        out += ["\\begin{itemize}", *(f"\\item {note}" for note in notes), "\\end{itemize}"] if notes else []
     if has_row_softmax(derivation):
         out += [f"\\section*{{{escape(words['rows'])}}}", _latex_prose(words["rows_text"]), "\\[",
                 softmax_row_derivation("latex", lang), "\\]"]
@@ -131,9 +133,12 @@ def has_row_softmax(derivation) -> bool:
     return any(isinstance(rhs, RowSoftmax) for _, rhs in derivation.loss.program.assignments)
 
 
-def _rules(steps) -> list[str]:
-    """The rules the lines were made by, once each, in the order of the equations (BP1 … BP4)."""
-    return sorted(dict.fromkeys(s.rule for s in steps if s.rule), key=lambda rule: rule.replace("fused", "bp1"))
+def _notes(steps, backward: bool, lang: str, math, words=lambda text: text) -> list[str]:
+    """The notes under a block: the reverse sweep's rules once each (BP1 … BP4, then a convolution's, …); for the
+    forward steps, each step that is not a dense layer's with what it computes (``z¹: cross-correlation …``)."""
+    if backward:
+        return [words(note) for note in distinct_notes(steps, lang)]
+    return [f"{math(step.lhs)}: {words(step_note(step, lang))}" for step in steps if step.rules]
 
 
 def _ascii(text: str) -> str:
@@ -147,7 +152,19 @@ PROSE_MATH = {"zˡ": r"$z^l$", "Wˡ⁺¹": r"$W^{l+1}$", "Wˡ": r"$W^l$", "aˡ�
               "a⁰": r"$a^0$", "δˡ⁺¹": r"$\delta^{l+1}$", "δˡ": r"$\delta^l$", "δᴸ": r"$\delta^L$", "aᴸ": r"$a^L$",
               "∇ₐC": r"$\nabla_a C$", "∂C/∂zˡ": r"$\partial C/\partial z^l$", "Zˡ": r"$Z^l$", "Aˡ": r"$A^l$",
               "Δˡ": r"$\Delta^l$", "n₀": r"$n_0$", "nₗ": r"$n_l$", "×": r"$\times$", "ᵀ": r"$^{\mathsf T}$",
-              "−": "$-$", "w_{j,k}": r"$w_{j,k}$"}
+              "−": "$-$", "w_{j,k}": r"$w_{j,k}$",
+              # a convolution's and an attention head's words (symnet.render.step_words)
+              "∂C/∂K = X ⋆ δ": r"$\partial C/\partial K = X \star \delta$", "Kˡ": r"$K^l$",
+              "∂C/∂X = δ ∗full rot180(K)":
+                  r"$\partial C/\partial X = \delta \ast_{\mathrm{full}} \operatorname{rot180}(K)$",
+              "∂C/∂b = Σ δ": r"$\partial C/\partial b = \sum \delta$", "δ aᵀ": r"$\delta a^{\mathsf T}$",
+              "Wᵀ δ": r"$W^{\mathsf T} \delta$", "δ/k²": r"$\delta/k^2$", "Ḡ": r"$\bar G$", "⋆": r"$\star$",
+              "∗": r"$\ast$", "Σ": r"$\Sigma$", "⊙": r"$\odot$",
+              "diag(a) − aaᵀ": r"$\operatorname{diag}(a) - aa^{\mathsf T}$",
+              "a ⊙ (g − rowsum(a ⊙ g))": r"$a \odot (g - \operatorname{rowsum}(a \odot g))$",
+              "softmax(QKᵀ/√d_k)V": r"$\operatorname{softmax}(QK^{\mathsf T}/\sqrt{d_k})V$",
+              "QKᵀ/√d_k": r"$QK^{\mathsf T}/\sqrt{d_k}$", "XW_Q": "$XW_Q$", "XW_K": "$XW_K$", "XW_V": "$XW_V$",
+              "W_o h + b_o": "$W_o h + b_o$", "Oᵀr": r"$O^{\mathsf T} r$"}
 
 
 def _latex_prose(text: str) -> str:

@@ -43,6 +43,61 @@ EN = {
     "bp_check": "Checked four ways",
     "bp_check_text": "The matrix gradient, the lowered scalar program (entries w_{j,k}), the numeric reverse mode and "
                      "finite differences at a random point:",
+    # per kind of network: a convolutional network (conv) and an attention head (attention)
+    "bp_title_conv": "Backpropagation through a convolutional network",
+    "bp_title_attention": "Backpropagation through an attention head",
+    "bp_network_text_conv": "Each step is one of: a convolution zˡ = Kˡ ⋆ aˡ⁻¹ + bˡ (a cross-correlation, as every "
+                            "framework computes it: each filter slides over its input with the stride and padding "
+                            "noted, multiplies and sums), an activation aˡ = σ(zˡ) entry by entry, a pooling, a "
+                            "flatten, and dense layers zˡ = Wˡ f + bˡ. An image is F × H × W per sample, a kernel "
+                            "F × C × kh × kw. For {spec} ({params} parameters) the program is, with the shape of "
+                            "every quantity:",
+    "bp_network_text_attention": "The head reads the T tokens as the rows of X: it projects them to queries Q = XW_Q, "
+                                 "keys K = XW_K and values V = XW_V, scores S = QKᵀ/√d_k, takes the softmax of each "
+                                 "row A = softmax(S) and mixes O = AV, i.e. softmax(QKᵀ/√d_k)V; a readout h = Oᵀr "
+                                 "feeds a dense layer z = W_o h + b_o. For {spec} ({params} parameters) the program "
+                                 "is, with the shape of every quantity:",
+    "bp_equations_text_conv": "Only the dense layers read as Nielsen's four equations. A convolution's rows are their "
+                              "counterparts: ∂C/∂K = X ⋆ δ where BP4 has δ aᵀ, ∂C/∂X = δ ∗full rot180(K) where BP2 "
+                              "has Wᵀ δ, and ∂C/∂b = Σ δ over the pixels where BP3 has δ:",
+    "bp_equations_text_attention": "Only the readout's dense layer reads as Nielsen's equations (BP1, BP3, BP4); "
+                                   "the head's lines are the product rule and the softmax by rows:",
+    "bp_batch_text_conv": "The compiled code holds a batch as N × C × H × W arrays; ∂C/∂K and ∂C/∂b sum over the "
+                          "samples as they sum over the pixels. The dense layers stack the samples as rows, so their "
+                          "per-sample products sum over the samples by themselves:",
+    "bp_batch_text_attention": "The compiled code holds a batch of N sequences as an N × T × d array; every product "
+                               "above runs per sequence and the parameters' rows sum over the sequences, the dense "
+                               "readout's as:",
+    # what each line is (symnet.derivation.matrix.step_rules and forward_rules)
+    "bp_rule_conv_k": "∂C/∂K = X ⋆ δ: the kernel's gradient is the correlation of the layer's input with δ",
+    "bp_rule_conv_x": "∂C/∂X = δ ∗full rot180(K): δ goes back to the input by the full convolution with the flipped kernel",
+    "bp_rule_conv_b": "∂C/∂b = Σ δ: each filter's bias is added at every pixel, so it collects δ summed over the pixels",
+    "bp_rule_maxpool": "max pooling: each window's δ goes back to the entry that was largest (its argmax), zero elsewhere",
+    "bp_rule_avgpool": "average pooling: each window's δ is spread evenly over its k × k entries, δ/k² each",
+    "bp_rule_flatten": "flatten only reshapes: δ is put back in the image's shape F × H × W, no number changes",
+    "bp_rule_softmax_rows": "softmax by rows: each row's Jacobian diag(a) − aaᵀ applied to g simplifies to "
+                            "a ⊙ (g − rowsum(a ⊙ g)), derived below",
+    "bp_rule_product": "the product rule: for Y = A B, ∂C/∂A = Ḡ Bᵀ and ∂C/∂B = Aᵀ Ḡ, where Ḡ = ∂C/∂Y",
+    "bp_rule_dense_back": "the product rule gives (Wˡ⁺¹)ᵀ δˡ⁺¹",
+    "bp_rule_elementwise": "the elementwise rule multiplies by σ′(zˡ)",
+    "bp_fwd_conv": "cross-correlation of the {C} × {H} × {W} input with {F} filters of {C} × {kh} × {kw}, stride "
+                   "{stride}, padding {pad}, plus each filter's bias",
+    "bp_fwd_activation": "the activation, entry by entry",
+    "bp_fwd_maxpool": "max pooling: the largest entry of each {k} × {k} window, channel by channel",
+    "bp_fwd_avgpool": "average pooling: the mean of each {k} × {k} window, channel by channel",
+    "bp_pool_floor": "{stage} on {H} × {W} uses {h} × {w} and drops the last {dropped}, as PyTorch's pooling does",
+    "bp_dropped_row": "row",
+    "bp_dropped_rows": "{n} rows",
+    "bp_dropped_col": "column",
+    "bp_dropped_cols": "{n} columns",
+    "bp_dropped_and": " and ",
+    "bp_note_join": "; ",
+    "bp_fwd_flatten": "flatten only reshapes: the same {n} numbers as one column",
+    "bp_fwd_projection": "the tokens (rows of X) times one matrix",
+    "bp_fwd_scores": "the scores QKᵀ/√d_k: how well each token's query matches each key",
+    "bp_fwd_softmax_rows": "softmax of each row: the attention weights, each row sums to 1",
+    "bp_fwd_mix": "each token's output is the weighted mean of the rows of V: softmax(QKᵀ/√d_k)V",
+    "bp_fwd_readout": "the readout: the rows of O that r picks",
     # ---- derivations, documents and figures ----
     "title": "How the network learns: the chain rule, step by step",
     "title_abstract": "How the network learns: the chain rule with abstract neurons",

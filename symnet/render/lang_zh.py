@@ -37,6 +37,50 @@ ZH = {
     "bp_batch_text": "编译后的代码把一批 N 个样本按行堆叠：X 是 N × n₀，Zˡ、Aˡ、Δˡ 是 N × nₗ。逐样本的乘积于是自动对样本求和，从不保存逐样本的梯度：",
     "bp_check": "四种方法核对",
     "bp_check_text": "在一个随机点上比较矩阵梯度、展开成标量的程序（元素 w_{j,k}）、数值反向模式与有限差分：",
+    # 按网络种类：卷积网络（conv）与注意力头（attention）
+    "bp_title_conv": "卷积网络的反向传播",
+    "bp_title_attention": "注意力头的反向传播",
+    "bp_network_text_conv": "每一步是以下之一：卷积 zˡ = Kˡ ⋆ aˡ⁻¹ + bˡ（互相关，与所有框架的计算相同：每个滤波器按标出的步幅和"
+                            "填充在输入上滑动，相乘再求和）、逐元素的激活 aˡ = σ(zˡ)、池化、展平，以及全连接层 zˡ = Wˡ f + bˡ。"
+                            "每个样本的图像是 F × H × W，卷积核是 F × C × kh × kw。{spec}（{params} 个参数）的程序如下，每个量都标出形状：",
+    "bp_network_text_attention": "注意力头把 T 个词元读作 X 的各行：投影成查询 Q = XW_Q、键 K = XW_K 和值 V = XW_V，打分 "
+                                 "S = QKᵀ/√d_k，对每一行取 softmax 得 A = softmax(S)，再混合 O = AV，即 softmax(QKᵀ/√d_k)V；"
+                                 "读出 h = Oᵀr 送入全连接层 z = W_o h + b_o。{spec}（{params} 个参数）的程序如下，每个量都标出形状：",
+    "bp_equations_text_conv": "只有全连接层按 Nielsen 的四个方程来读。卷积的几行是它们的对应：BP4 的 δ aᵀ 对应 ∂C/∂K = X ⋆ δ，"
+                              "BP2 的 Wᵀ δ 对应 ∂C/∂X = δ ∗full rot180(K)，BP3 的 δ 对应对像素求和的 ∂C/∂b = Σ δ：",
+    "bp_equations_text_attention": "只有读出的全连接层按 Nielsen 的方程来读（BP1、BP3、BP4）；注意力头的各行是乘积规则和按行的 softmax：",
+    "bp_batch_text_conv": "编译后的代码把一批样本存为 N × C × H × W 的数组；∂C/∂K 和 ∂C/∂b 对样本求和，就像对像素求和一样。"
+                          "全连接层把样本按行堆叠，逐样本的乘积自动对样本求和：",
+    "bp_batch_text_attention": "编译后的代码把一批 N 个序列存为 N × T × d 的数组；上面的每个乘积按序列计算，参数的各行对序列求和，"
+                               "读出的全连接层如下：",
+    # 每一行是什么（symnet.derivation.matrix.step_rules 与 forward_rules）
+    "bp_rule_conv_k": "∂C/∂K = X ⋆ δ：卷积核的梯度是这一层的输入与 δ 的互相关",
+    "bp_rule_conv_x": "∂C/∂X = δ ∗full rot180(K)：δ 通过与翻转后的卷积核做完全卷积传回输入",
+    "bp_rule_conv_b": "∂C/∂b = Σ δ：每个滤波器的偏置加在每个像素上，所以它收集 δ 在各像素上的和",
+    "bp_rule_maxpool": "最大池化：每个窗口的 δ 传回原来最大的那个元素（argmax），其余为零",
+    "bp_rule_avgpool": "平均池化：每个窗口的 δ 平均分给它的 k × k 个元素，每个 δ/k²",
+    "bp_rule_flatten": "展平只改变形状：δ 放回图像的形状 F × H × W，没有数值改变",
+    "bp_rule_softmax_rows": "按行的 softmax：每一行的雅可比矩阵 diag(a) − aaᵀ 作用于 g，化简为 a ⊙ (g − rowsum(a ⊙ g))，推导见下",
+    "bp_rule_product": "乘积规则：对 Y = A B，∂C/∂A = Ḡ Bᵀ，∂C/∂B = Aᵀ Ḡ，其中 Ḡ = ∂C/∂Y",
+    "bp_rule_dense_back": "乘积规则给出 (Wˡ⁺¹)ᵀ δˡ⁺¹",
+    "bp_rule_elementwise": "逐元素规则再乘以 σ′(zˡ)",
+    "bp_fwd_conv": "{C} × {H} × {W} 的输入与 {F} 个 {C} × {kh} × {kw} 的滤波器做互相关，步幅 {stride}，填充 {pad}，再加上每个滤波器的偏置",
+    "bp_fwd_activation": "激活，逐元素",
+    "bp_fwd_maxpool": "最大池化：每个 {k} × {k} 窗口中最大的元素，逐通道",
+    "bp_fwd_avgpool": "平均池化：每个 {k} × {k} 窗口的平均值，逐通道",
+    "bp_pool_floor": "{stage} 作用于 {H} × {W} 时只用 {h} × {w}，舍去最后 {dropped}，与 PyTorch 的池化相同",
+    "bp_dropped_row": "1 行",
+    "bp_dropped_rows": "{n} 行",
+    "bp_dropped_col": "1 列",
+    "bp_dropped_cols": "{n} 列",
+    "bp_dropped_and": "和 ",
+    "bp_note_join": "；",
+    "bp_fwd_flatten": "展平只改变形状：同样的 {n} 个数排成一列",
+    "bp_fwd_projection": "词元（X 的各行）乘以一个矩阵",
+    "bp_fwd_scores": "打分 QKᵀ/√d_k：每个词元的查询与每个键有多匹配",
+    "bp_fwd_softmax_rows": "对每一行取 softmax：注意力权重，每行之和为 1",
+    "bp_fwd_mix": "每个词元的输出是 V 各行的加权平均：softmax(QKᵀ/√d_k)V",
+    "bp_fwd_readout": "读出：r 选出的 O 的行",
     # ---- derivations, documents and figures ----
     "title": "神经网络如何学习：一步一步看链式法则",
     "title_abstract": "神经网络如何学习：抽象神经元上的链式法则",

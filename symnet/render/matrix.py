@@ -194,10 +194,10 @@ class MatrixLatexMethods:
 def matrix_rows(program_or_gradient) -> list[tuple]:
     """(lhs, rhs, shape, tag) for every line of a program, or of a gradient: its forward steps, its adjoints
     and every ∂C/∂param that is not an adjoint already; tags BP1–BP4 ('' for a forward step)."""
-    from symnet.derivation.matrix import matrix_steps
+    from symnet.derivation.matrix import forward_steps, matrix_steps
 
     if not hasattr(program_or_gradient, "adjoints"):
-        return [(lhs, rhs, _shape(lhs), "") for lhs, rhs in program_or_gradient.assignments]
+        return step_rows(forward_steps(program_or_gradient))
     forward, backward = matrix_steps(program_or_gradient)
     return step_rows(forward + backward)
 
@@ -214,6 +214,7 @@ def latex_rows(rows, show) -> list[str]:
 
 
 def _shape(symbol, shape=None) -> str:
+    """``8×6×6``: the shape a learner reads (``MatrixStep.shape``), else the symbol's rows × columns."""
     return "×".join(str(n) for n in (shape or getattr(symbol, "shape", (1, 1))))
 
 

@@ -64,9 +64,12 @@ def report_notes(report) -> list[str]:
 
 
 def layer_summary(net) -> str:
-    """One line: the network's spec and its parameters with their shapes."""
+    """One line: the network's spec and its parameters with their shapes (a kernel's F×C×kh×kw)."""
+    from symnet.derivation.matrix import display_dims, shape_of
+
+    dims = display_dims(net.program)
     return f"{net.spec}: {net.n_params:,} parameters in " + ", ".join(
-        f"{p.name} ({p.shape[0]}×{p.shape[1]})" for p in net.params)
+        f"{p.name} ({'×'.join(map(str, shape_of(p, dims)))})" for p in net.params)
 
 
 def train_summary(result) -> str:
@@ -112,7 +115,10 @@ class _ObjectPrinting:
         """The nested formula (softmax(W² relu(W¹ x + b¹) + b²)); ``show`` adds the spec and parameters before
         it and the program after it."""
         if self._settings.get("program"):
-            return self._stack([self._words(layer_summary(net)), self._print(nested(net)),
+            from symnet.render.step_words import floor_notes
+
+            notes = [self._words(note) for note in floor_notes(net.program, self._settings.get("lang") or "en")]
+            return self._stack([self._words(layer_summary(net)), *notes, self._print(nested(net)),
                                 self._shaped(matrix_rows(net.program))], gap=True)
         return self._print(nested(net))
 
