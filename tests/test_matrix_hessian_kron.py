@@ -164,7 +164,7 @@ def test_cli_hessian_by_a_matrix_parameter_states_the_vec_order():
 def test_cli_hessian_without_a_kronecker_form_prints_the_tangent_sweep():
     result = run("hessian", "--expr", "norm2(X*W - Y)", "--shapes", SHAPES)
     assert result.exit_code == 0, result.output
-    assert "no Kronecker form" in result.output and "tangent sweep (W\u0307 = V):" in result.output
+    assert "no Kronecker form" in result.output and "tangent sweep (W\u0307 = V;" in result.output
     assert "d_delta_W = " in result.output
     data_ = json.loads(run("hessian", "--expr", "norm2(X*W - Y)", "--shapes", SHAPES, "--format", "json").output)
     assert data_["hessian"]["unicode"] is None and data_["hessian"]["shape"] == ["6", "6"]
