@@ -97,11 +97,11 @@ def test_rules_or_numpy_keep_the_scalar_code():
 
 
 def test_auto_takes_the_matrix_road_from_the_measured_layer_size_and_says_why():
-    wide, narrow = dense_stack(mlp([64, 64, 1]))[0], dense_stack(mlp([2, 32, 32, 1]))[0]
+    wide, narrow = dense_stack(mlp([2, 32, 32, 1]))[0], dense_stack(mlp([2, 16, 16, 1]))[0]
     assert prefer_matrix(wide, np.float64)[0] and not prefer_matrix(narrow, np.float64)[0]
-    assert 64 * 64 == MIN_LAYER_WEIGHTS
-    fn = value_and_grad(mlp([64, 64, 1], "tanh"))
-    assert fn.backend == "matrix" and "4,096 weights" in fn.why and "LLVM" in fn.why
+    assert 16 * 16 < MIN_LAYER_WEIGHTS <= 32 * 32           # the fused compile passes a few seconds (measured)
+    fn = value_and_grad(mlp([32, 16, 1], "tanh"))
+    assert fn.backend == "matrix" and "512 weights" in fn.why and "LLVM" in fn.why
     small = mlp([2, 8, 1], "tanh")
     assert value_and_grad(small).backend == "fused"
     asked = value_and_grad(small, backend="matrix")

@@ -23,9 +23,11 @@ from symnet.core.dense import DenseStack, dense_stack, twin_loss
 # Measured here (benchmarks/bench_mlp_road.py, one thread, 2 shared cores, docs/performance.md): the fused loop
 # keeps every sample's steps in registers and wins per call while the layers are narrow (2-8-8-1 to 2-32-32-1: the
 # twin takes 0.9–45× its time); from a layer of 64 × 64 weights the twin's BLAS products are on par or faster
-# (2-64-64-1, 8-64-64-1: 0.24–0.89× at batch 1024 and 65536, 0.6–1.3× at 32) and the fused loop takes minutes to
-# compile (112–543 s; the twin 3–7 s).
-MIN_LAYER_WEIGHTS = 64 * 64
+# (2-64-64-1, 8-64-64-1: 0.24–0.89× at batch 1024 and 65536, 0.6–1.3× at 32). But LLVM's compile time grows faster
+# than the program (2-8-8-1 0.8 s, 2-16-16-1 2.6 s, 2-24-24-1 4.9 s, 2-32-32-1 27–77 s, 64 wide minutes, loaded
+# machine), while the twin builds in the symbolic gradient's time: ``auto`` counts the build too and takes the twin
+# from a layer of 512 weights, where the fused compile passes a few seconds.
+MIN_LAYER_WEIGHTS = 512
 BLOCK = 1024      # rows per twin call on a large batch: 2× faster than the whole of a 65536 batch at once (measured)
 
 
@@ -36,9 +38,9 @@ def prefer_matrix(stack: DenseStack, dtype) -> tuple[bool, str]:
                       f"loop computes in float64; one NumPy call per step measured 1.04–7.6× slower)")
     widest = max(a * b for a, b in zip(stack.sizes, stack.sizes[1:]))
     if widest >= MIN_LAYER_WEIGHTS:
-        return True, (f"scalar MLP {stack.spec}, a layer of {widest:,} weights (≥ 64 × 64): its layer twin's BLAS "
-                      f"matrix code, per call on par with the fused LLVM loop there (measured) and built in seconds, "
-                      f"not minutes")
+        return True, (f"scalar MLP {stack.spec}, a layer of {widest:,} weights (≥ {MIN_LAYER_WEIGHTS}): its layer "
+                      f"twin's BLAS matrix code, built in the symbolic gradient's time where the fused LLVM loop's "
+                      f"compile takes seconds to minutes (per call on par from 64 × 64, measured)")
     return False, ""
 
 
