@@ -38,7 +38,8 @@ def check_names(loss: MatrixLoss) -> None:
                              f"rename it, e.g. {s.name}0")
 
 
-def compile_matrix_loss(loss: MatrixLoss, constants: Mapping | None = None, wrt=None) -> CompiledLoss:
+def compile_matrix_loss(loss: MatrixLoss, constants: Mapping | None = None, wrt=None,
+                        rules: Mapping | None = None) -> CompiledLoss:
     """Compile a typed matrix loss and its gradient to one NumPy function over the whole data.
 
     Args:
@@ -46,6 +47,7 @@ def compile_matrix_loss(loss: MatrixLoss, constants: Mapping | None = None, wrt=
         constants: a value for each constant (``{"lam": 0.1}``), over the loss's own ``values``; sizes are
             read from the data.
         wrt: the parameters (default: the loss's).
+        rules: extra derivative rules, as for ``grad`` (``check_grads`` catches a wrong one).
 
     Returns:
         A ``CompiledLoss``: ``fn(theta, X, y) -> (loss, gradient)`` with θ the parameters flattened in order.
@@ -63,7 +65,7 @@ def compile_matrix_loss(loss: MatrixLoss, constants: Mapping | None = None, wrt=
         raise ValueError(f"give a number for each constant of the loss ({', '.join(c.name for c in loss.constants)}"
                          f"{'' if loss.constants else 'none'}): " + (f"missing {', '.join(missing)}" if missing
                                                                       else f"{', '.join(unknown)} is not in the loss"))
-    gradient = loss.gradient(wrt)
+    gradient = loss.gradient(wrt, rules)
     program = gradient.program
     steps = tuple((lhs, readable(rhs)) for lhs, rhs in program.assignments)
     args = list(program.inputs + program.params)
