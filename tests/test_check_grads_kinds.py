@@ -160,3 +160,22 @@ def test_at_gives_a_typed_loss_its_data_and_parameters_by_name():
         symnet.check_grads(build("typed"), at={"X": X, "y": y})
     with pytest.raises(ValueError, match="v is not in the loss"):
         symnet.check_grads(build("typed"), at={"X": X, "y": y, "w": w, "v": w})
+
+
+# ---- compiled= ----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["attention", "typed"])
+def test_the_compiled_loss_given_is_the_one_checked(kind):
+    """A compiled loss whose gradient is doubled (its value kept) fails the check: check_grads ran it."""
+    from dataclasses import replace
+
+    target = build(kind)
+    compiled = symnet.value_and_grad(target)
+
+    def doubled(arguments, y, theta):
+        value, gradient = compiled.run(arguments, y, theta)
+        return value, 2 * np.asarray(gradient)
+
+    assert symnet.check_grads(target, compiled=compiled).ok
+    report = symnet.check_grads(target, compiled=replace(compiled, run=doubled))
+    assert not report.ok and len(report.failures) == len(report.rows)
