@@ -160,6 +160,13 @@ def test_at_gives_a_typed_loss_its_data_and_parameters_by_name():
         symnet.check_grads(build("typed"), at={"X": X, "y": y})
     with pytest.raises(ValueError, match="v is not in the loss"):
         symnet.check_grads(build("typed"), at={"X": X, "y": y, "w": w, "v": w})
+    with pytest.raises(ValueError, match="give either at= \\(one point\\) or theta, X and y, not both"):
+        symnet.check_grads(build("typed"), w, at={"X": X, "y": y, "w": w})
+
+
+def test_an_attention_network_takes_the_size_limit_of_its_lowered_columns():
+    report = symnet.check_grads(build("attention"), lower_max_params=5)
+    assert report.ok and [method for method, _ in report.skipped] == ["lowered", "numeric"]
 
 
 # ---- compiled= ----------------------------------------------------------------------------------------------

@@ -36,7 +36,8 @@ def check_sequences(target, theta, X, y, options) -> GradCheckReport:
     if options["batch"] is not None:
         default = random_attention_point(target, options["seed"], options["batch"])
         theta, X, y = (d if v is None else v for d, v in zip(default, (theta, X, y)))
-    report = check_attention_grads(target, theta, X, y, seed=options["seed"], compiled=options["compiled"])
+    report = check_attention_grads(target, theta, X, y, seed=options["seed"], compiled=options["compiled"],
+                                   lower_max_params=options["lower_max_params"])
     return only(report, wanted)
 
 
@@ -47,6 +48,8 @@ def check_whole_data(target, theta, X, y, options) -> GradCheckReport:
 
     wanted = _wanted(target.program, options["wrt"])
     if options["at"] is not None:
+        if any(v is not None for v in (theta, X, y)):
+            raise ValueError("give either at= (one point) or theta, X and y, not both")
         theta, X = _typed_point(target, options["at"])
     sizes = None if options["batch"] is None else {row_size(target): options["batch"]}
     compiled = options["compiled"] or compile_matrix_loss(target, rules=options["rules"])
