@@ -122,6 +122,14 @@ def test_rules_and_at_for_an_attention_network_are_refused_with_the_reason():
         symnet.check_grads(build("attention"), at={"x_1": 1.0})
 
 
+def test_value_and_grad_refuses_rules_for_an_attention_network_and_passes_them_on_for_a_typed_loss():
+    with pytest.raises(NotImplementedError, match="drop rules="):
+        symnet.value_and_grad(build("attention"), rules=WRONG_TANH)
+    compiled = symnet.value_and_grad(build("typed"), rules=WRONG_TANH)
+    primes = [prime for _, rhs in compiled.gradient.adjoints for prime in rhs.find(ActivationPrime)]
+    assert primes and all(prime.rule is not None for prime in primes)
+
+
 def test_rules_reach_the_gradient_of_a_typed_loss():
     loss = build("typed")
     primes = [prime for _, rhs in loss.gradient(None, WRONG_TANH).adjoints for prime in rhs.find(ActivationPrime)]
