@@ -214,7 +214,7 @@ def _sequences_value_and_grad(target, rules, numpy, backend, devices=None, dtype
     """Batch-first sequences (``numeric.attention_compiled``)."""
     from symnet.numeric.attention_compiled import compile_attention
 
-    if rules is not None:
+    if rules:   # an empty table is no rule of yours
         raise NotImplementedError("an attention network's gradient is compiled from the rule table's own rows: "
                                   "drop rules= (check_grads refuses it too)")
     return compile_attention(target, backend)
