@@ -31,9 +31,11 @@ def tour_zh_without_tex(tmp_path_factory):
     return out, result
 
 
-@pytest.fixture(params=["mlp", "layers"])
+@pytest.fixture(params=["mlp", "layers", "mixed"])
 def kind(request):
-    """Each kind of network a verb takes: scalar neurons (``mlp``) or matrix layers (``layers``)."""
+    """Each kind of network a verb takes: scalar neurons (``mlp``), matrix layers (``layers``), or a mixed program —
+    matrix layers with your own per-sample loss formula (``symnet.loss(layers(...), "log(cosh(yhat - y))")``, a
+    regression: real targets, no classes)."""
     return request.param
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from sympy import tanh
 
-from symnet import check_grads, layers, mlp, seed_network, squared_error, value_and_grad
+from symnet import check_grads, layers, loss, mlp, seed_network, squared_error, value_and_grad
 from symnet.core.activations import sigmoid
 from symnet.numeric.gradcheck import ATOL, RTOL
 
@@ -69,7 +69,8 @@ def test_markdown_table_has_one_cell_per_column_in_every_row():
 
 # ---- every kind of network (the ``kind`` fixture: scalar neurons, matrix layers) ----------------------------
 
-SMALL = {"mlp": lambda: mlp([2, 3, 1], activation="tanh"), "layers": lambda: layers("3-4-2", "tanh", "softmax")}
+SMALL = {"mlp": lambda: mlp([2, 3, 1], activation="tanh"), "layers": lambda: layers("3-4-2", "tanh", "softmax"),
+         "mixed": lambda: loss(layers("3-4-2", "tanh", "identity"), "log(cosh(yhat - y))")}
 
 
 def test_a_wrong_rule_fails_the_compiled_column_while_the_oracles_agree(kind):

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from sympy import tanh
 
-from symnet import check_grads, grad, mlp, value_and_grad
+from symnet import check_grads, grad, loss, mlp, value_and_grad
 from symnet.core.layers import flat_params, layers, lower
 from symnet.numeric.codegen import to_function
 from symnet.numeric.compiled import CompiledLoss
@@ -19,7 +19,8 @@ from tests.strategies import layer_shapes
 
 WRONG = {tanh: lambda ans, z: (1 + ans**2,)}      # tanh′ = 1 − tanh², with the sign flipped
 RIGHT = {tanh: lambda ans, z: (1 - ans**2,)}      # your own rule, the correct one
-NETWORKS = {"mlp": lambda: mlp([2, 3, 1], activation="tanh"), "layers": lambda: layers("3-4-2", "tanh", "softmax")}
+NETWORKS = {"mlp": lambda: mlp([2, 3, 1], activation="tanh"), "layers": lambda: layers("3-4-2", "tanh", "softmax"),
+            "mixed": lambda: loss(layers("3-4-2", "tanh", "identity"), "log(cosh(yhat - y))")}
 
 
 def network(kind):
@@ -27,12 +28,13 @@ def network(kind):
 
 
 def batch(kind, seed=0):
-    """(theta, X, y) for the kind's network: targets in [0, 1] for the scalar one, labels for the softmax."""
+    """(theta, X, y) for the kind's network: targets in [0, 1] for the scalar one, labels for the softmax, real
+    targets (one per output) for the mixed program's regression."""
     rng = np.random.default_rng(seed)
-    net = network(kind)
     if kind == "mlp":
-        return rng.normal(size=len(net.params)), rng.normal(size=(5, 2)), rng.uniform(size=5)
-    return rng.normal(size=net.n_params), rng.normal(size=(5, 3)), rng.integers(0, 2, size=5)
+        return rng.normal(size=len(network(kind).params)), rng.normal(size=(5, 2)), rng.uniform(size=5)
+    theta, X = rng.normal(size=26), rng.normal(size=(5, 3))     # 3-4-2: W1 4×3, b1 4, W2 2×4, b2 2
+    return theta, X, rng.integers(0, 2, size=5) if kind == "layers" else rng.normal(size=(5, 2))
 
 
 # ---- rules= reaches every kind of step ----------------------------------------------------------------------
@@ -72,7 +74,8 @@ def test_a_layer_gradient_shows_your_rule():
 # ---- check_grads honours wrt= and at= for every kind ------------------------------------------------------
 
 @pytest.mark.parametrize("kind, wrt, expected", [("mlp", "b4", ["b4"]),
-                                                 ("layers", "b2", ["b2_1", "b2_2"])])
+                                                 ("layers", "b2", ["b2_1", "b2_2"]),
+                                                 ("mixed", "W2", [f"W2_{i}_{j}" for i in (1, 2) for j in range(1, 5)])])
 def test_check_grads_reports_only_wrt(kind, wrt, expected):
     report = check_grads(network(kind), wrt=wrt)
     assert report.ok and [row.param for row in report.rows] == expected
@@ -126,8 +129,11 @@ def test_predict_gives_the_network_output(kind):
     out = fn.predict(theta, X)
     if kind == "mlp":
         assert out.shape == (5,) and np.all(np.abs(out) < 10)
-    else:
+    elif kind == "layers":
         assert out.shape == (5, 2) and np.allclose(out.sum(axis=1), 1.0)
+    else:                   # the mixed program's network output, identity: ŷ = W² tanh(W¹x + b¹) + b²
+        W1, b1, W2, b2 = fn.unflatten(theta)
+        np.testing.assert_allclose(out, np.tanh(X @ W1.T + b1) @ W2.T + b2, rtol=1e-12)
 
 
 def test_per_sample_rows_of_a_layer_network_are_refused_with_a_reason():

@@ -1,11 +1,13 @@
 """One engine: verbs do not ask what kind of network they hold.
 
 Kind questions are allowed only where they are the point, and each is pinned here so the number cannot
-grow unseen: turning a network into its loss (``symnet.core.losses``), shape-aware printing and the
-BP1–BP4 form (``has_matrix_steps``, at most six modules), and reading or writing a one-line spec. The verbs
-take the answer from the object instead: ``network.train_defaults`` (train), the library's own refusals
-(derive), one random point by the program's shapes (check), and each loss's ``layout`` word, looked up in one
-table per verb (``symnet.numeric.kinds``: ``COMPILERS``, ``CHECKERS``) in one place.
+grow unseen (issue 18's bar: at most six modules): turning a network into its loss (``symnet.core.losses``),
+the one table lookup by a loss's ``layout`` word (``symnet.numeric.kinds.dispatch``, which every verb's table —
+``COMPILERS``, ``CHECKERS``, ``TRAINERS`` — goes through), the derivation's form (``derive``: BP1–BP4, the typed
+adjoint sweep or paths; the ``Derivation`` then says its ``section``), shape-aware printing (``has_matrix_steps``,
+asked by the printers once, ``render.printing.shape_aware``, whose answer the CLI's views take), and the quiz and
+the graph, which draw scalar steps only. The verbs take the answer from the object instead:
+``network.train_defaults`` (train), one random point by the program's shapes (check).
 """
 
 from __future__ import annotations
@@ -20,10 +22,8 @@ PENDING = ()   # every module is counted
 
 # module -> why it reads a loss's ``layout`` word; a table lookup in one module is one site
 LAYOUT_QUESTIONS = {
-    "numeric/kinds.py": "the one place the verbs' tables (COMPILERS, CHECKERS) are read",
-    "learn/training.py": "a typed matrix loss descends over the whole data, without batches",
+    "numeric/kinds.py": "the one place the verbs' tables (COMPILERS, CHECKERS, TRAINERS) are read",
     "derivation/derive.py": "a typed matrix loss is derived as its adjoint sweep, VJP row by row (no BP1–BP4)",
-    "derivation/records.py": "a derivation says which document section it takes (the typed one or BP1–BP4)",
 }
 # modules whose isinstance checks validate their own argument (an attention network or its loss): not dispatch
 OWN_ARGUMENT = ("numeric/attention_check.py", "numeric/attention_compiled.py")
@@ -32,10 +32,14 @@ OWN_ARGUMENT = ("numeric/attention_check.py", "numeric/attention_compiled.py")
 MATRIX_QUESTIONS = {
     "derivation/derive.py": "the BP1–BP4 form of the derivation",
     "derivation/quiz.py": "the quiz asks about scalar derivatives only",
-    "render/printing.py": "shape-aware printing of a gradient",
-    "cli/common.py": "layer superscripts are indices, not powers, in ASCII",
-    "cli/inspect.py": "shape-aware printing of a network",
+    "render/printing.py": "shape-aware printing (``shape_aware``): each step with its shape, superscripts as indices",
     "plot/graph.py": "the graph draws neurons and scalar steps",
+}
+# modules that take the printers' answer (``render.printing.shape_aware``) for their terminal view: not a question
+# of their own — the same program is asked once, by the printers
+SHAPE_AWARE_READERS = {
+    "cli/common.py": "layer superscripts are indices, not powers, in ASCII (``notation``)",
+    "cli/inspect.py": "show prints the printers' shape-aware view of a network of matrix steps",
 }
 
 
@@ -80,10 +84,27 @@ def test_the_layout_questions_are_the_pinned_ones():
     assert found == set(LAYOUT_QUESTIONS), sorted(found ^ set(LAYOUT_QUESTIONS))
 
 
+def test_the_printers_answer_is_read_where_pinned():
+    found = {name for name, text in _modules() if "shape_aware(" in text and name != "render/printing.py"}
+    assert found == set(SHAPE_AWARE_READERS), sorted(found ^ set(SHAPE_AWARE_READERS))
+
+
 def test_kind_questions_are_counted():
-    # issue 18 aims at six; the two CLI printing sites (cli/common.py, cli/inspect.py) are one question asked twice
-    # distinct modules that ask (derive.py asks both questions): issue 18's bar is six, this is where it stands
-    assert len(set(MATRIX_QUESTIONS) | set(LAYOUT_QUESTIONS)) <= 9
+    # distinct modules that ask (derive.py asks both questions): issue 18's bar is six
+    assert len(set(MATRIX_QUESTIONS) | set(LAYOUT_QUESTIONS)) <= 6
+
+
+def test_a_derivation_says_its_section():
+    import symnet
+    from symnet.derivation.records import SECTIONS
+    from symnet.io.matrix_build import matrix_loss
+
+    made = {"paths": symnet.derive(symnet.seed_network(), wrt="b5"), "matrix": symnet.derive(symnet.layers("3-4-2")),
+            "typed": symnet.derive(matrix_loss("norm2(X*w - y)^2/N", "X=N x 2, y=N, w=2"))}
+    assert tuple(made) == SECTIONS
+    for section, derivation in made.items():
+        assert derivation.section == section
+        assert (derivation.matrix, derivation.typed) == (section == "matrix", section == "typed")
 
 
 def _losses():
@@ -104,9 +125,10 @@ CONV_SPEC = "conv:6x6:c3x3x2:relu:pool2:d2:softmax"
 def test_every_table_has_one_row_per_layout():
     from symnet.numeric.codegen import COMPILERS
     from symnet.numeric.gradcheck import CHECKERS
+    from symnet.learn.training import TRAINERS
     from symnet.numeric.kinds import LAYOUTS
 
-    assert tuple(COMPILERS) == tuple(CHECKERS) == LAYOUTS
+    assert tuple(COMPILERS) == tuple(CHECKERS) == tuple(TRAINERS) == LAYOUTS
 
 
 @pytest.mark.parametrize("kind", ["columns", "batch-first", "sequences", "whole-data", "conv"])
@@ -145,6 +167,9 @@ def test_a_loss_of_no_known_layout_gets_one_message():
         with pytest.raises(TypeError, match=r"takes a loss whose layout is one of columns, batch-first, sequences, "
                                             r"whole-data; got Odd with layout 'by-diagonals'"):
             verb(Odd())
+    with pytest.raises(TypeError, match=r"train takes a loss whose layout is one of columns, batch-first, sequences, "
+                                        r"whole-data; got Odd with layout 'by-diagonals'"):
+        symnet.train(Odd(), ([[0.0]], [0.0]), progress=False)
 
 
 @pytest.mark.parametrize("spec", ["seed", "mlp:2-3-1", "layers:3-4-2", "layers:3-4-1:tanh:sigmoid",

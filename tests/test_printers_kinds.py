@@ -1,7 +1,7 @@
 """Printers for every object of every kind: ``str``, ``show``, ``latex`` and Jupyter's ``_repr_latex_`` agree.
 
-For a scalar network (``mlp``) and a layer network (``layers``), and for each object a user holds — the
-network, its loss, its gradient and its derivation — the four views print the same content through
+For a scalar network (``mlp``), a layer network (``layers``) and a mixed program (layers with your own loss
+formula), and for each object a user holds — the network, its loss, its gradient and its derivation — the four views print the same content through
 symnet's printers: no dataclass dump, no SymPy class name (``HadamardProduct``), no ``\\mathtt`` box.
 """
 
@@ -12,24 +12,27 @@ import re
 import pytest
 import sympy
 
-from symnet import derive, grad, latex, layers, mlp, show, squared_error
+from symnet import derive, grad, latex, layers, loss, mlp, show, squared_error
 from symnet.render.printing import pretty, text
 
 DUMP = re.compile(r"\b[A-Z]\w*\(\w+=|HadamardProduct|\bApply\(|ActivationPrime|object at 0x|\\mathtt")
 
 
 def _network(kind):
+    if kind == "mixed":   # your own loss formula goes with an output other than softmax
+        return layers("3-4-2", activation="tanh", output="identity")
     return mlp([2, 3, 1]) if kind == "mlp" else layers("3-4-2", activation="tanh")
 
 
-def _loss(net):
-    return net.loss() if hasattr(net, "sizes") else squared_error(net)
+def _loss(kind):
+    net = _network(kind)
+    return {"mlp": squared_error, "layers": lambda n: n.loss(),
+            "mixed": lambda n: loss(n, "log(cosh(yhat - y))")}[kind](net)
 
 
 def _objects(kind):
-    net = _network(kind)
-    loss = _loss(net)
-    return {"network": net, "loss": loss, "grad": grad(loss), "derivation": derive(net)}
+    target = _loss(kind)
+    return {"network": target.network, "loss": target, "grad": grad(target), "derivation": derive(target)}
 
 
 def _views(obj):
@@ -51,7 +54,7 @@ def test_str_show_latex_and_jupyter_agree(kind, what):
 def test_every_parameter_appears_in_every_view(kind, what):
     obj = _objects(kind)[what]
     plain, shown, tex, _ = _views(obj)
-    params = _network(kind).params if kind == "layers" else _loss(_network(kind)).program.params
+    params = _network(kind).params if kind != "mlp" else _loss(kind).program.params
     for p in params:
         assert text(p) in plain or pretty(p) in plain, p
         assert latex(p) in tex, (p, latex(p))

@@ -102,12 +102,13 @@ def layer_notation(text: str, ascii: bool, output=None) -> str:
     return text
 
 
-def notation(text: str, program, ascii: bool, output=None) -> str:
-    """``text`` for the terminal: where ``program`` (or a gradient's) has matrix steps, its superscripts are layer
-    indices (``layer_notation``); any other text is left to ``emit``'s own fallback (x² → x**2)."""
-    from symnet.core.layers import has_matrix_steps
+def notation(text: str, shown, ascii: bool, output=None) -> str:
+    """``text``, the view of ``shown``, for the terminal: where the printers print ``shown`` shape-aware, its
+    superscripts are layer indices (``layer_notation``); any other text is left to ``emit``'s own fallback
+    (x² → x**2). The printers answer (``symnet.render.printing.shape_aware``), not this module."""
+    from symnet.render.printing import shape_aware
 
-    return layer_notation(text, ascii, output) if has_matrix_steps(program) else text
+    return layer_notation(text, ascii, output) if shape_aware(shown) else text
 
 
 def echo_err(text: str, ascii: bool = False) -> None:

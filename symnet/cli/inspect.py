@@ -67,18 +67,17 @@ def show(network, expr, inputs, params, activation, fmt, output, timeout, ascii)
     preload()
     with time_limit(timeout, "showing the network"):
         net = load_network(network, expr, inputs, params, activation)
-        text = notation(render_network(net, fmt), net.program, ascii, output)
+        text = notation(render_network(net, fmt), net, ascii, output)
     emit(text, output, ascii, fmt)
 
 
 def render_network(net, fmt: str) -> str:
     """The ``show`` text of ``net`` in ``fmt`` (text, unicode, latex, markdown or json): its sections, or for a
     network of matrix steps ``symnet.show``'s view (each step with its shape)."""
-    from symnet.core.layers import has_matrix_steps
-    from symnet.render.printing import format_assignments, format_expr, program_pairs
+    from symnet.render.printing import format_assignments, format_expr, program_pairs, shape_aware
     from symnet.render.show import show as shown
 
-    if has_matrix_steps(net.program):   # shape-aware printing: the spec, the formula, each step with its shape
+    if shape_aware(net):   # the printers' shape-aware view: the spec, the formula, each step with its shape
         if fmt == "json":
             raise click.UsageError(f"{net.spec} has no JSON network-file form (its spec names it); use --format "
                                    f"text, unicode, latex or markdown")
@@ -169,7 +168,7 @@ def grad(network, expr, inputs, params, activation, loss_name, wrt, expanded, ma
         symbols = parse_wrt(wrt, target)
         limits = (max_ops, min(MAX_EXPANDED_TOTAL, int(timeout * OPS_PER_SECOND))) if expanded else None
         text = render_gradient(target, symbols, limits, point, fmt)
-    emit(notation(text, target.program, ascii, output) if fmt != "json" else text, output, ascii, fmt)
+    emit(notation(text, target, ascii, output) if fmt != "json" else text, output, ascii, fmt)
 
 
 def render_gradient(target, wrt, expanded, point, fmt: str) -> str:

@@ -123,7 +123,7 @@ def _matrix(loss, wrt, rules, check) -> Derivation:
         from symnet.numeric.gradcheck import check_grads
 
         report = check_grads(loss, rules=rules)
-    return Derivation(loss, items, check=report, forward=forward, backward=backward)
+    return Derivation(loss, items, check=report, forward=forward, backward=backward, section="matrix")
 
 
 def _abstract(loss, wrt, at, expanded) -> Derivation:

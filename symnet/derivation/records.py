@@ -14,6 +14,9 @@ from symnet.core.losses import LOSS, Loss
 from symnet.derivation.rules import Rule
 
 MAX_PATHS = 256
+# a derivation's document section: the chain rule path by path (scalar steps, or abstract f), the matrix form
+# (BP1–BP4, layer steps), or a typed matrix loss's adjoint sweep (symnet.derivation.typed)
+SECTIONS = ("paths", "matrix", "typed")
 LANGUAGES = ("en", "zh")   # the words of symnet.render.i18n (tests/test_derive_lang.py keeps them equal)
 
 
@@ -133,16 +136,17 @@ class Derivation(Displayed):
     lang: str = "en"              # the language its words print in, from derive(..., lang=...)
     forward: tuple = ()           # matrix steps (symnet.derivation.matrix.MatrixStep): the program's lines
     backward: tuple = ()          # …and the reverse sweep's, each tagged BP1–BP4 (typed losses: derivation.typed)
+    section: str = "paths"        # the document section it takes, said by whoever built it: one of SECTIONS
 
     @property
     def typed(self) -> bool:
         """Whether the loss is a typed matrix expression: its document is the adjoint-sweep section."""
-        return getattr(self.loss, "layout", None) == "whole-data"
+        return self.section == "typed"
 
     @property
     def matrix(self) -> bool:
         """Whether the program has layer steps: its document then adds the BP1–BP4 section."""
-        return bool(self.backward) and not self.typed
+        return self.section == "matrix"
 
     def __getitem__(self, name) -> ParamDerivation:
         name = str(name)

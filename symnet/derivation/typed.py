@@ -91,7 +91,7 @@ def derive_typed(loss, wrt=None, rules=None, check: bool = False, seed: int = 0,
     forward, backward, closed = typed_steps(loss, wanted, rules)
     items = tuple(ParamDerivation(p, (), rhs) for p, rhs in closed)
     report = _check(loss, seed, size) if check else None
-    return Derivation(loss, items, check=report, forward=forward, backward=backward)
+    return Derivation(loss, items, check=report, forward=forward, backward=backward, section="typed")
 
 
 def _check(loss, seed: int, size: int):

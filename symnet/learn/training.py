@@ -49,6 +49,7 @@ from symnet.learn.trainargs import (  # noqa: F401  (_initial_theta: the tour's 
 from symnet.learn.optim import Newton, bind_newton, get_optimizer, optimizer_name
 from symnet.limits import check_training_cost
 from symnet.numeric.batch import check_targets
+from symnet.numeric.kinds import dispatch
 
 __all__ = ["train", "TrainResult", "History", "TrainingDiverged", "save", "load", "THETA_LIMIT", "LAYER_DEFAULTS"]
 
@@ -116,18 +117,24 @@ def train(target, data, optimizer="adam", learning_rate=0.05, epochs=200, batch_
     >>> result.history.train_loss[-1] < 0.02
     True
     """
-    if getattr(target, "layout", None) == "whole-data":   # a typed matrix loss (numeric.kinds): no batches
-        from symnet.learn.matrix_training import fit_matrix_loss
-        return fit_matrix_loss(target, data, optimizer, learning_rate, epochs, batch_size, seed, theta0)
+    arguments = dict(locals())
+    lossobj = _resolve_loss(target, loss)
+    return dispatch(TRAINERS, lossobj, "train")[1](lossobj, arguments)   # the loss's layout picks the loop
+
+
+def _train_samples(lossobj, arguments: dict) -> TrainResult:
+    """The one loop over samples (by columns, batch first, or sequences), in shuffled mini-batches or whole."""
+    a = arguments
+    callback, log_every, blas_threads, progress = a["callback"], a["log_every"], a["blas_threads"], a["progress"]
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable as callback(epoch, theta, train_loss, val_loss); got {callback!r}")
     if log_every is not None:
         log_every = integer(log_every, "log_every", at_least=1)
     if blas_threads is not None:
         blas_threads = integer(blas_threads, "blas_threads", at_least=1)
-    lossobj, loop, theta, settings = _prepare(target, data, optimizer, learning_rate, epochs, batch_size, seed,
-                                              theta0, trainable, validation, clip, loss, (backend, devices, dtype),
-                                              (weight_decay, schedule, accuracy))
+    lossobj, loop, theta, settings = _prepare(lossobj, *(a[k] for k in _PREPARED), None,
+                                              (a["backend"], a["devices"], a["dtype"]),
+                                              (a["weight_decay"], a["schedule"], a["accuracy"]))
     report, close = _reporter(progress, log_every, settings["epochs"])
     try:
         with threadpool_limits(limits=blas_threads, user_api="blas"):
@@ -137,6 +144,20 @@ def train(target, data, optimizer="adam", learning_rate=0.05, epochs=200, batch_
     columns = loop.train_set.inputs if input_width(lossobj.network) is None else None  # a vector x: the data's names
     return TrainResult(lossobj.network, lossobj, loop.names, theta, history, settings, inputs=columns,
                        compiled=loop.fn)
+
+
+def _train_whole_data(lossobj, arguments: dict) -> TrainResult:
+    """A typed matrix loss over the whole data (``learn.matrix_training``): no samples to batch or validate."""
+    from symnet.learn.matrix_training import fit_matrix_loss
+
+    return fit_matrix_loss(lossobj, *(arguments[k] for k in _PREPARED[:7]))
+
+
+_PREPARED = ("data", "optimizer", "learning_rate", "epochs", "batch_size", "seed", "theta0", "trainable",
+             "validation", "clip")
+# layout -> how a loss of that kind is trained (``symnet.numeric.kinds``): a new kind of model is one row
+TRAINERS = {"columns": _train_samples, "batch-first": _train_samples, "sequences": _train_samples,
+            "whole-data": _train_whole_data}
 
 
 def _prepare(target, data, optimizer, learning_rate, epochs, batch_size, seed, theta0, trainable, validation, clip,

@@ -222,6 +222,9 @@ def _sequences_value_and_grad(target, rules, numpy, backend, devices=None, dtype
     """Batch-first sequences (``numeric.attention_compiled``)."""
     from symnet.numeric.attention_compiled import compile_attention
 
+    if rules:   # an empty table is no rule of yours
+        raise NotImplementedError("an attention network's gradient is compiled from the rule table's own rows: "
+                                  "drop rules= (check_grads refuses it too)")
     return compile_attention(target, backend)
 
 
@@ -232,8 +235,8 @@ def _whole_data_value_and_grad(target, rules, numpy, backend, devices=None, dtyp
     if backend == "jax":
         from symnet.numeric.matrix_jax import compile_matrix_jax
 
-        return compile_matrix_jax(compile_matrix_loss(target))
-    return compile_matrix_loss(target)
+        return compile_matrix_jax(compile_matrix_loss(target, rules=rules))
+    return compile_matrix_loss(target, rules=rules)
 
 
 def _matrix_value_and_grad(target, rules, numpy, backend, devices=None, dtype=np.float64) -> CompiledLoss:

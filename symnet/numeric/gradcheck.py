@@ -24,10 +24,12 @@ from functools import partial
 
 import numpy as np
 
+from symnet.checks import integer
 from symnet.core.layers import entries, entry_names, flat, flat_params
 from symnet.core.losses import Loss
 from symnet.core.names import resolve_point, resolve_wrt
 from symnet.core.network import Network
+from symnet.numeric.checkers import check_sequences, check_whole_data
 from symnet.numeric.codegen import CompiledLoss, value_and_grad
 from symnet.numeric.kinds import dispatch
 from symnet.numeric.gradreport import (  # noqa: F401  (re-exported: the report types live in gradreport)
@@ -59,8 +61,8 @@ def random_point(target: Loss, seed: int = 0, batch: int = 8, scale: float = 1.0
 def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int = 0, rules: Mapping | None = None,
                 compiled: CompiledLoss | None = None, sympy_max_ops: int = SYMPY_MAX_OPS,
                 numpy: Mapping | None = None, vjp: Mapping | None = None, wrt=None,
-                at: Mapping | None = None, sample: int = SAMPLE,
-                lower_max_params: int = LOWER_MAX_PARAMS, order: int = 1, dtype="float64") -> GradCheckReport:
+                at: Mapping | None = None, sample: int = SAMPLE, lower_max_params: int = LOWER_MAX_PARAMS,
+                order: int = 1, dtype="float64", batch: int | None = None) -> GradCheckReport:
     """Compare four independent gradients of the mean loss at one point, for any network (``order=2``:
     its Hessian, scalar networks).
 
@@ -75,6 +77,9 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
         target: a ``Loss``; a ``Network`` stands for its squared-error loss (y − ŷ)², a layer network
             for its default loss, as in every verb.
         theta, X, y: the point and batch; random (from ``seed``) where not given.
+        batch: samples in the random batch (default: the kind's own, 8 for a network, 4 sequences or 4 rows of
+            a typed loss); for a typed matrix loss, the size that counts every data array's rows (N in
+            "X=N x 3, y=N"). Not with X or at=.
         rules: extra derivative rules for the symbolic backprop (matrix steps read them too).
         compiled: an already compiled loss to check (for example one built with a wrong rule).
         sympy_max_ops: skip the ``sympy.diff`` oracle above this closed-form size (a scalar program; a
@@ -85,7 +90,8 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
         wrt: report only these parameters (names as for ``grad``: ``"b5"``, ``["theta1"]``, ``"W1"``…).
         at: instead of theta, X and y, one point {name: number} giving every input, parameter and
             the target (checked by ``symnet.core.names.resolve_point``, as in ``derive``); for a layer
-            network the entries by name (``x_1``, ``W1_2_1``, ``b1_2``, ``y_1``…).
+            network the entries by name (``x_1``, ``W1_2_1``, ``b1_2``, ``y_1``…); for a typed matrix loss
+            one array per data matrix and parameter (``{"X": …, "y": …, "w": …}``).
         sample, lower_max_params: a layer network's sampled entries, and its size limit for (b) and (c).
         order: 1 compares gradients; 2 compares every entry ∂²L/∂θᵢ∂θⱼ (i ≤ j) of the mean Hessian four
             ways: the compiled Hessian (tangent sweeps over the gradient program), the Hessian-vector
@@ -107,8 +113,12 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
         raise ValueError(f"order must be 1 (gradients) or 2 (the Hessian); got {order!r}")
     target, check_kind = dispatch(CHECKERS, target, "check_grads")   # the loss's layout picks the row
     dtype = float_type(target, order, dtype)
+    if batch is not None:
+        batch = integer(batch, "batch", at_least=1)
+        if X is not None or at is not None:
+            raise ValueError("batch= sizes the random batch; X (or at=) was given too: give one or the other")
     return check_kind(target, theta, X, y, dict(seed=seed, rules=rules, compiled=compiled, sympy_max_ops=sympy_max_ops,
-                                                numpy=numpy, vjp=vjp, wrt=wrt, at=at, sample=sample,
+                                                numpy=numpy, vjp=vjp, wrt=wrt, at=at, sample=sample, batch=batch,
                                                 lower_max_params=lower_max_params, order=order, dtype=dtype))
 
 
@@ -138,7 +148,7 @@ def _check_program(target, theta, X, y, options, kind: ProgramCheck) -> GradChec
     wanted = None if wrt is None else _params_only(target, resolve_wrt(target, wrt))
     if at is not None:
         theta, X, y = kind.point_at(target, at, (theta, X, y))
-    default = kind.random(target, seed)
+    default = kind.random(target, seed, *(() if options["batch"] is None else (options["batch"],)))
     theta, X, y = (default[i] if v is None else v for i, v in enumerate((theta, X, y)))
     compiled = compiled or value_and_grad(target, rules=rules, numpy=numpy if kind.hessian else None,
                                            backend="numpy")   # one point: the readable NumPy program, no compile
@@ -281,25 +291,10 @@ def _pick(compiled, wanted, sample, seed) -> np.ndarray:
     return np.sort(np.concatenate([a + rng.choice(b - a, size=min(per, b - a), replace=False) for a, b in ranges]))
 
 
-def _check_sequences(target, theta, X, y, options) -> GradCheckReport:
-    """Sequences: the attention network's own columns (``numeric.attention_check``)."""
-    from symnet.numeric.attention_check import check_attention_grads
-
-    return check_attention_grads(target, theta, X, y, seed=options["seed"], compiled=options["compiled"])
-
-
-def _check_whole_data(target, theta, X, y, options) -> GradCheckReport:
-    """A typed matrix loss (issue 19): against its scalar lowering (``numeric.matrix_check``)."""
-    from symnet.numeric.matrix_check import check_matrix_loss
-
-    return check_matrix_loss(target, theta, X, y, compiled=options["compiled"], seed=options["seed"],
-                             order=options["order"])
-
-
 # layout -> how a loss of that kind is checked (``symnet.numeric.kinds``): a new kind of model is one row
 CHECKERS = {
     "columns": partial(_check_program, kind=ProgramCheck(_point_batch, random_point, True, _scalar_columns)),
     "batch-first": partial(_check_program, kind=ProgramCheck(_layer_point, random_layer_point, False, _matrix_columns)),
-    "sequences": _check_sequences,
-    "whole-data": _check_whole_data,
+    "sequences": check_sequences,
+    "whole-data": check_whole_data,
 }

@@ -9,8 +9,9 @@ NumPy, so a word, not a function):
     ``"whole-data"``   a typed matrix loss over the whole data, no batch (``MatrixLoss``)
 
 Each verb keeps one table from layout to its implementation (``codegen.COMPILERS``,
-``gradcheck.CHECKERS``), and ``dispatch`` is the one place such a table is read: a new kind of model is one
-row per verb, not a new ``if`` in each verb. A network is resolved to its loss first (``as_target``).
+``gradcheck.CHECKERS``, ``learn.training.TRAINERS``), and ``dispatch`` is the one place such a table is read: a
+new kind of model is one row per verb, not a new ``if`` in each verb. A network is resolved to its loss first
+(``as_target``).
 """
 
 from __future__ import annotations

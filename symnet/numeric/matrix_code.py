@@ -23,7 +23,7 @@ from symnet.core.matrix_expr import MatrixLoss
 from symnet.core.matrix_simplify import readable
 from symnet.numeric.attention import NAMESPACE as ROW_FUNCTIONS
 from symnet.numeric.batchfirst import STACKED
-from symnet.numeric.bindings import namespace
+from symnet.numeric.bindings import bindings, namespace, rule_functions, user_functions
 from symnet.numeric.compiled import CompiledLoss
 from symnet.numeric.generation import NUMPY, Generated, Target, source
 from symnet.numeric.matrix_layout import MatrixExprLayout
@@ -42,14 +42,18 @@ def whole_data_function(program, target: Target = NUMPY, helpers=ROW_FUNCTIONS):
     """``value_and_grad(data…, sizes…, constants…, parameters…)``: ``program`` (each step made ``readable``)
     printed by ``target``'s printer over the whole data (the stacked batch form, nothing per sample)."""
     steps = tuple((lhs, readable(rhs)) for lhs, rhs in program.assignments)
+    own = user_functions(program)
+    rules = rule_functions(program, own)            # your rules= print by name, as in every other program
     fn = lambdify(list(program.inputs + program.params), list(program.outputs),
-                  modules=[{**namespace(target), **helpers}, target.modules], printer=target.printer(batch_form=STACKED),
+                  modules=[{**bindings(own, rules, target), **helpers}, target.modules],
+                  printer=target.printer(batch_form=STACKED, functions={**own, **rules}),
                   cse=lambda exprs: (steps, exprs), docstring_limit=0)
     fn.__name__ = "value_and_grad"
     return fn
 
 
-def compile_matrix_loss(loss: MatrixLoss, constants: Mapping | None = None, wrt=None) -> CompiledLoss:
+def compile_matrix_loss(loss: MatrixLoss, constants: Mapping | None = None, wrt=None,
+                        rules: Mapping | None = None) -> CompiledLoss:
     """Compile a typed matrix loss and its gradient to one NumPy function over the whole data.
 
     Args:
@@ -57,6 +61,7 @@ def compile_matrix_loss(loss: MatrixLoss, constants: Mapping | None = None, wrt=
         constants: a value for each constant (``{"lam": 0.1}``), over the loss's own ``values``; sizes are
             read from the data.
         wrt: the parameters (default: the loss's).
+        rules: extra derivative rules, as for ``grad`` (``check_grads`` catches a wrong one).
 
     Returns:
         A ``CompiledLoss``: ``fn(theta, X, y) -> (loss, gradient)`` with θ the parameters flattened in order.
@@ -74,7 +79,7 @@ def compile_matrix_loss(loss: MatrixLoss, constants: Mapping | None = None, wrt=
         raise ValueError(f"give a number for each constant of the loss ({', '.join(c.name for c in loss.constants)}"
                          f"{'' if loss.constants else 'none'}): " + (f"missing {', '.join(missing)}" if missing
                                                                       else f"{', '.join(unknown)} is not in the loss"))
-    gradient = loss.gradient(wrt)
+    gradient = loss.gradient(wrt, rules)
     fn = whole_data_function(gradient.program)
     layout = MatrixExprLayout(loss, gradient.wrt, {c.name: float(values[c.name]) for c in loss.constants})
     return CompiledLoss(loss, gradient, Generated(fn, source(fn), ("import numpy",), (), ()), layout=layout,

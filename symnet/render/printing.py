@@ -40,6 +40,13 @@ from symnet.render.notation import (  # noqa: F401  (the expression helpers are 
 )
 
 
+def shape_aware(obj) -> bool:
+    """Whether ``obj`` (a network, loss, program or gradient) prints shape-aware: each step with its shape, and
+    superscripts that are layer indices (W¹, δ²), not powers. The one question symnet's printers ask of a program;
+    the CLI's views take this answer (``cli.common.notation``, ``cli.inspect.render_network``)."""
+    return has_matrix_steps(obj.forward if hasattr(obj, "forward") else getattr(obj, "program", obj))
+
+
 def program_lines(program) -> list:
     """A program's assignments, then ``out = …`` (``out1``, ``out2``… for several outputs)."""
     outputs = program.outputs
@@ -132,7 +139,7 @@ class _ObjectPrinting:
         return f"{self._print(loss.program.outputs[0])} = {self._print(loss.program.rhs(loss.program.outputs[0]))}"
 
     def _print_Gradient(self, gradient):   # SymPy's printers have a _print_Gradient for sympy.vector
-        if has_matrix_steps(gradient):     # shape-aware printing: every line with its shape and BP1–BP4 tag
+        if shape_aware(gradient):          # every line with its shape and BP1–BP4 tag
             return self._shaped(matrix_rows(gradient))
         return self._lines(gradient_lines(gradient))
 
