@@ -261,7 +261,7 @@ class _Loop:
         """X in the memory order the generated function reads fastest: its columns contiguous for a scalar
         program (one argument per input), its rows for a matrix program (one batch-first argument)."""
         rows = np.ascontiguousarray(X, dtype=float_type(self.fn))
-        return rows if self.fn.layout.arguments(rows).flags.c_contiguous else np.asfortranarray(X)
+        return rows if self.fn.layout.arguments(rows).flags.c_contiguous else np.asfortranarray(rows)
 
     def _epoch(self, opt, theta, state, epoch, X, y, shuffled):
         """One shuffled pass: the samples permuted once into the reused buffers, then contiguous slices."""
