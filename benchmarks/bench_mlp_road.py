@@ -1,13 +1,14 @@
 """Scalar MLPs: the fused LLVM loop beside the matrix road (the layer twin's BLAS code), issue 23 item 2.
 
-For 2-8-8-1, 2-16-16-1, 2-32-32-1, 2-64-64-1 and 8-64-64-1 (sigmoid, mean squared error, float64; ``mlp`` has
+For 2-8-8-1, 2-16-16-1, 2-32-32-1 (with ``--wide`` also 2-64-64-1 and 8-64-64-1, whose fused loops take
+minutes to compile) (sigmoid, mean squared error, float64; ``mlp`` has
 one output, so the issue's 8-64-64-3 is 8-64-64-1 here) it builds ``value_and_grad(loss, backend=…)`` for
 ``"fused"`` and ``"matrix"`` (build seconds: symbolic gradient plus compilation), checks that the two
 agree (loss and gradient to 1e-12), then times both round by round (rotated, ``bench_backends.rounds_of``) at
 batch 1, 32, 1024 and 65536. The ratio is the median of per-round ratios matrix/fused: below 1, the matrix
 road is faster. ``backend="auto"`` takes the road ``symnet.numeric.mlp_road.prefer_matrix`` names (last column).
 
-    python benchmarks/bench_mlp_road.py [--rounds 7] [--quick]
+    python benchmarks/bench_mlp_road.py [--rounds 7] [--quick] [--wide]
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from symnet import mlp, squared_error, value_and_grad  # noqa: E402
 from symnet.core.dense import dense_stack  # noqa: E402
 from symnet.numeric.mlp_road import prefer_matrix  # noqa: E402
 
-NETWORKS = ([2, 8, 8, 1], [2, 16, 16, 1], [2, 32, 32, 1], [2, 64, 64, 1], [8, 64, 64, 1])
+NETWORKS = ([2, 8, 8, 1], [2, 16, 16, 1], [2, 32, 32, 1])
+WIDE = ([2, 64, 64, 1], [8, 64, 64, 1])    # --wide: their fused loops take minutes each to compile
 BATCHES = (1, 32, 1024, 65536)
 
 
@@ -70,10 +72,10 @@ def rows(sizes, rounds: int, batches) -> list[str]:
     return out
 
 
-def table(rounds: int, quick: bool) -> str:
+def table(rounds: int, quick: bool, wide: bool = False) -> str:
     lines = ["| network | batch | fused build s | matrix build s | fused µs | matrix µs | matrix/fused × | auto |",
              "|---|---:|---:|---:|---:|---:|---:|---|"]
-    for sizes in NETWORKS[:1] if quick else NETWORKS:
+    for sizes in NETWORKS[:1] if quick else NETWORKS + (WIDE if wide else ()):
         lines += rows(sizes, rounds, BATCHES[:2] if quick else BATCHES)
     return "\n".join(lines)
 
@@ -82,8 +84,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--quick", action="store_true", help="2-8-8-1 at batch 1 and 32")
+    parser.add_argument("--wide", action="store_true", help="also 2-64-64-1 and 8-64-64-1 (minutes of LLVM compile)")
     args = parser.parse_args(argv)
-    print(table(3 if args.quick else args.rounds, args.quick))
+    print(table(3 if args.quick else args.rounds, args.quick, args.wide))
 
 
 if __name__ == "__main__":
