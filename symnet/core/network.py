@@ -36,6 +36,13 @@ class TrainDefaults:
     schedule: str
     test_split: float
 
+    @property
+    def arguments(self) -> dict:
+        """These defaults as ``symnet.train`` keywords, with the command line's optimiser (Adam):
+        ``train(net, data, **net.train_defaults.arguments)`` is what ``symnet train`` runs."""
+        return {"optimizer": "adam", "learning_rate": self.learning_rate, "epochs": self.epochs,
+                "batch_size": self.batch_size, "weight_decay": self.weight_decay, "schedule": self.schedule}
+
 
 NEURON_DEFAULTS = TrainDefaults(200, 0.05, None, 0.0, "constant", 0.0)
 ARRAY_DEFAULTS = TrainDefaults(40, 0.01, 32, 1e-3, "linear", 0.2)

@@ -235,7 +235,7 @@ def _whole_data_value_and_grad(target, rules, numpy, backend, devices=None, dtyp
     if backend == "jax":
         from symnet.numeric.matrix_jax import compile_matrix_jax
 
-        return compile_matrix_jax(compile_matrix_loss(target, rules=rules))
+        return compile_matrix_jax(compile_matrix_loss(target, rules=rules), devices)
     return compile_matrix_loss(target, rules=rules)
 
 

@@ -90,10 +90,6 @@ class MatrixLayout:
 
         numpy = compiled if compiled.function is self.numpy.function else replace(compiled, generated=self.numpy)
         functions = called_functions(numpy.gradient.program, numpy.source)
-        if any(getattr(f, "__module__", "") == "symnet.numeric.conv_numpy" for f in functions.values()):
-            raise ValueError("a standalone module is written for scalar and layer networks; a convolutional network's "
-                             "code calls symnet's conv lowerings (symnet.numeric.conv_numpy): see "
-                             "symnet.value_and_grad(network).source instead")
         return layer_module_source(numpy, functions)
 
     def predict(self, compiled, theta, X) -> np.ndarray:
