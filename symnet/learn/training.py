@@ -46,7 +46,7 @@ from symnet.learn.trainargs import (  # noqa: F401  (_initial_theta: the tour's 
     initial_theta,
     input_width,
 )
-from symnet.learn.optim import Newton, bind_newton, get_optimizer, optimizer_name
+from symnet.learn.optim import Newton, bind_newton, fused_step, get_optimizer, optimizer_name
 from symnet.limits import check_training_cost
 from symnet.numeric.batch import check_targets
 
@@ -214,9 +214,10 @@ class _Loop:
 
     def run(self, theta, epochs, report, callback):
         start, state = time.perf_counter(), self.opt.init(theta[self.mask])
+        theta = np.array(theta, order="C")     # the loop's own θ: SGD, momentum and Adam update it in place
         X, y = self._buffer(self.train_set.X), self.train_set.y.astype(float_type(self.fn), copy=False)
         full = self.batch_size is None or self.batch_size >= len(y)
-        value, grad = self._value_and_grad(theta, X, y, 0)
+        value, grad = self._loss(theta, X, y, 0, full)
         record = _Record([value])
         self._record(theta, record)
         shuffled = None if full else (np.empty_like(X, order="K"), np.empty_like(y))  # reused by every epoch
@@ -227,7 +228,7 @@ class _Loop:
                 theta, state = self._step(opt, theta, grad, state, epoch, value)
             else:
                 theta, state = self._epoch(opt, theta, state, epoch, X, y, shuffled)
-            value, grad = self._value_and_grad(theta, X, y, epoch)
+            value, grad = self._loss(theta, X, y, epoch, full)
             record.train_loss.append(value)
             self._record(theta, record)
             report(epoch, record.train_loss, record.val_loss)
@@ -273,8 +274,25 @@ class _Loop:
                             LOWER_RATE + (f"; or {OUT_OF_DOMAIN}" if np.isnan(value) else ""))
         return value, grad
 
+    def _loss(self, theta, X, y, epoch, full):
+        """(L, ∂L/∂θ) on the training set when the next step is the full batch's; else (L, None), from the
+        forward steps alone (a layer network's backward pass over every sample would be thrown away)."""
+        if full:
+            return self._value_and_grad(theta, X, y, epoch)
+        with np.errstate(all="ignore"):
+            value = self.fn.evaluate_value(X.astype(float_type(self.fn), copy=False), y, theta)
+        if not np.isfinite(value):
+            self._value_and_grad(theta, X, y, epoch)    # raises TrainingDiverged, naming the largest gradient
+        return value, None
+
     def _step(self, opt, theta, grad, state, epoch, value):
         every = len(self.mask) == len(theta)  # all parameters train: no gather or scatter
+        fused = fused_step(opt, theta, grad, state, self.decay, THETA_LIMIT) if every and self.clip is None else None
+        if fused is not None:                 # θ updated in place, in one pass (learn.optim.fused_step)
+            state, bad = fused
+            if bad:
+                raise _diverged(epoch, value, grad, self.name, f"a parameter left the range |θ| ≤ {THETA_LIMIT:g}")
+            return theta, state
         if self.decay is not None:
             grad = grad + self.decay * theta
         g = grad if every else grad[self.mask]
