@@ -96,3 +96,16 @@ def test_train_leaves_the_given_theta_alone():
     kept = theta0.copy()
     result = train(net, (X, X[:, 0] > 0), theta0=theta0, epochs=3, optimizer="sgd", progress=False)
     assert (theta0 == kept).all() and not np.array_equal(result.theta, kept)
+
+
+def test_epoch_loss_and_accuracy_from_one_forward_pass_match_value_and_predict():
+    rng = np.random.default_rng(2)
+    X, y = rng.normal(size=(80, 5)), rng.integers(0, 4, size=80)
+    thetas = []
+    result = train(layers("5-6-4"), (X, y), epochs=4, batch_size=16, progress=False,
+                   callback=lambda epoch, theta, *losses: thetas.append(theta))
+    fn = result.compiled
+    for epoch, theta in enumerate(thetas, start=1):
+        predicted = fn.predict(theta, X).argmax(axis=1)
+        assert result.history.train_accuracy[epoch] == np.mean(predicted == y)
+        assert result.history.train_loss[epoch] == pytest.approx(fn.value(theta, X, y), rel=1e-13)

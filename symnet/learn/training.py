@@ -217,9 +217,9 @@ class _Loop:
         theta = np.array(theta, order="C")     # the loop's own θ: SGD, momentum and Adam update it in place
         X, y = self._buffer(self.train_set.X), self.train_set.y.astype(float_type(self.fn), copy=False)
         full = self.batch_size is None or self.batch_size >= len(y)
-        value, grad = self._loss(theta, X, y, 0, full)
+        value, grad, outputs = self._loss(theta, X, y, 0, full)
         record = _Record([value])
-        self._record(theta, record)
+        self._record(theta, record, outputs)
         shuffled = None if full else (np.empty_like(X, order="K"), np.empty_like(y))  # reused by every epoch
         for epoch in range(1, epochs + 1):
             opt = replace(self.opt, learning_rate=self.opt.learning_rate * (1 - (epoch - 1) / epochs)) \
@@ -228,9 +228,9 @@ class _Loop:
                 theta, state = self._step(opt, theta, grad, state, epoch, value)
             else:
                 theta, state = self._epoch(opt, theta, state, epoch, X, y, shuffled)
-            value, grad = self._loss(theta, X, y, epoch, full)
+            value, grad, outputs = self._loss(theta, X, y, epoch, full)
             record.train_loss.append(value)
-            self._record(theta, record)
+            self._record(theta, record, outputs)
             report(epoch, record.train_loss, record.val_loss)
             if callback is not None and callback(epoch, theta.copy(), value,
                                                  record.val_loss[-1] if record.val_loss else None):
@@ -254,14 +254,15 @@ class _Loop:
                 theta, state = self._step(opt, theta, batch_grad, state, epoch, batch_value)
         return theta, state
 
-    def _record(self, theta, record):
-        """The validation loss, and the accuracies when asked, at θ."""
+    def _record(self, theta, record, outputs=None):
+        """The validation loss, and the accuracies when asked, at θ (``outputs``: aᴸ on the training set, if known)."""
         if self.val_set is not None:
             record.val_loss.append(_mean_value_and_grad(self.fn, theta, self.val_set.X, self.val_set.y)[0])
         if self.accuracy:
             for data, accs in ((self.train_set, record.train_accuracy), (self.val_set, record.val_accuracy)):
                 if data is not None:
-                    predicted = classify(self.fn.predict(theta, data.X))
+                    known = outputs is not None and data is self.train_set
+                    predicted = classify(outputs if known else self.fn.predict(theta, data.X))
                     accs.append(float(np.mean(predicted == labels(data.y, self.outputs))))
 
     def _value_and_grad(self, theta, X, y, epoch):
@@ -275,15 +276,17 @@ class _Loop:
         return value, grad
 
     def _loss(self, theta, X, y, epoch, full):
-        """(L, ∂L/∂θ) on the training set when the next step is the full batch's; else (L, None), from the
-        forward steps alone (a layer network's backward pass over every sample would be thrown away)."""
+        """(L, ∂L/∂θ, None) on the training set when the next step is the full batch's; else (L, None, aᴸ or None)
+        from one forward pass (a backward pass over every sample would be thrown away), with the network's
+        outputs for the accuracy where the layout gives both (``value_and_outputs``: a layer network)."""
         if full:
-            return self._value_and_grad(theta, X, y, epoch)
+            return (*self._value_and_grad(theta, X, y, epoch), None)
+        both = getattr(self.fn.layout, "value_and_outputs", None) if self.accuracy else None
         with np.errstate(all="ignore"):
-            value = self.fn.evaluate_value(X.astype(float_type(self.fn), copy=False), y, theta)
+            value, outputs = both(self.fn, X, y, theta) if both else (self.fn.evaluate_value(X, y, theta), None)
         if not np.isfinite(value):
             self._value_and_grad(theta, X, y, epoch)    # raises TrainingDiverged, naming the largest gradient
-        return value, None
+        return value, None, outputs
 
     def _step(self, opt, theta, grad, state, epoch, value):
         every = len(self.mask) == len(theta)  # all parameters train: no gather or scatter

@@ -85,6 +85,20 @@ class MatrixLayout:
             total = compiled._cache["value"](X, self.targets(compiled, y, X.shape[0]), *self.unflatten(compiled, theta))
         return float(total[0]) / X.shape[0]
 
+    def value_and_outputs(self, compiled, X, y, theta) -> tuple[float, np.ndarray]:
+        """(the mean loss, aᴸ for every row) from one forward pass: the loss's steps, then aᴸ from the steps
+        it shares with the network (a training epoch's loss and accuracy without a second pass over the data)."""
+        if "value_outputs" not in compiled._cache:
+            loss, net = compiled.loss.program, compiled.network.program
+            known = {s for s, _ in loss.assignments}
+            extra = tuple((s, rhs) for s, rhs in net.assignments if s not in known)
+            both = replace(loss, assignments=loss.assignments + extra, outputs=loss.outputs + net.outputs)
+            compiled._cache["value_outputs"] = compile_steps(both, list(both.outputs), "value_outputs", sum_batch=False)
+        with np.errstate(over="ignore", under="ignore"):
+            total, outputs = compiled._cache["value_outputs"](X, self.targets(compiled, y, X.shape[0]),
+                                                               *self.unflatten(compiled, theta))
+        return float(np.sum(total)) / X.shape[0], outputs
+
     def module(self, compiled) -> str:
         from symnet.numeric.standalone import layer_module_source
 
