@@ -130,14 +130,15 @@ def array_shape(p: MatrixSymbol) -> tuple[int, ...]:
 
 def matrix_runner(function, layout: MatrixLayout):
     """``run(X, y, theta) -> (mean loss, flat gradient)`` for a generated function that sums over the batch."""
-    slices, targets = layout.slices, layout.targets
+    slices, targets, size = layout.slices, layout.targets, layout.slices[-1][1]
 
     def run(X, y, theta):
         n = X.shape[0]
         with np.errstate(over="ignore", under="ignore"):   # e^{z − max z} may underflow to 0, as it should
             total, *grads = function(X, targets(None, y, n), *[theta[a:b].reshape(s) for a, b, s in slices])
-        flat = np.concatenate([g.ravel() for g in grads])
-        flat /= n                                   # in place: no second P-long array per call
+        flat = np.empty(size, dtype=np.result_type(*grads))
+        for (a, b, s), g in zip(slices, grads):     # the mean of each sum, written where θ keeps it: one pass
+            np.divide(np.reshape(g, s), n, out=flat[a:b].reshape(s))
         return float(total) / n, flat
 
     return run
