@@ -1,4 +1,4 @@
-"""The in-place optimiser step (``numeric.updates`` through ``learn.optim.fused_step``) against NumPy's.
+"""The in-place optimiser step (``numeric.updates`` through ``learn.inplace.fused_step``) against NumPy's.
 
 ``opt.step`` is the reference (the textbook formulas of tests/test_optim.py); the machine-code loop must give
 the same θ and state after k steps, with and without weight decay, in float64 and float32, and ``train`` must
@@ -8,10 +8,11 @@ end at the same θ whichever of the two it used.
 import numpy as np
 import pytest
 
-import symnet.learn.optim as optim
+import symnet.learn.inplace as inplace
 from symnet import mlp
 from symnet.core.layers import layers
-from symnet.learn.optim import SGD, Adam, Momentum, fused_step
+from symnet.learn.inplace import fused_step
+from symnet.learn.optim import SGD, Adam, Momentum
 from symnet.learn.training import train
 from symnet.numeric.updates import compiled_update
 
@@ -72,7 +73,7 @@ def test_declines_what_it_cannot_do_in_place():
 
 def numpy_only(monkeypatch):
     """train as it ran before the in-place step: no machine-code update (as where llvmlite is missing)."""
-    monkeypatch.setattr(optim, "compiled_update", lambda *args: None)
+    monkeypatch.setattr(inplace, "compiled_update", lambda *args: None)
 
 
 @pytest.mark.parametrize("settings", ({"optimizer": "adam", "batch_size": 16, "weight_decay": 1e-3,

@@ -27,7 +27,6 @@ from typing import ClassVar
 import numpy as np
 
 from symnet.checks import fraction, non_negative, positive
-from symnet.numeric.updates import compiled_update
 
 # Newton's method compiles the P × P Hessian: P tangent sweeps over the gradient program. Building it
 # took 0.6 s for the seed network (P = 11) and 8 s of CPU for mlp 2-8-8-1 (P = 105), growing like P².
@@ -270,47 +269,6 @@ def bind_newton(opt: Newton, loss, fn, train_set, theta0: np.ndarray, mask: np.n
         return fn.evaluate_columns(columns, y, full(part))[0]
 
     return opt.bind(curvature, value)
-
-
-def fused_step(opt, theta: np.ndarray, grad: np.ndarray, state, decay: np.ndarray | None, limit: float):
-    """One SGD, momentum or Adam step done in place by one machine-code loop (``numeric.updates``): the
-    gradient g = ∂L/∂θ + λ·θ (``decay``: λ per entry, or None), θ and the state updated where they are.
-
-    Returns (the new state, how many entries of θ left |θ| ≤ limit or are NaN), or None when this step is
-    NumPy's to take (another optimiser, llvmlite missing, arrays not contiguous of θ's float type): the result
-    equals ``opt.step(theta, g, state)``, which allocates about ten P-long temporaries for Adam.
-
-    >>> theta = np.array([1.0, 2.0])
-    >>> fused_step(SGD(0.5), theta, np.array([2.0, 2.0]), (), None, 1e12), theta
-    (((), 0), array([0., 1.]))
-    """
-    kind = FUSED.get(type(opt))
-    arrays = (theta, grad, decay, *_state_arrays(state))
-    dtype = theta.dtype
-    if kind is None or any(a is not None and (a.dtype != dtype or not a.flags.c_contiguous or a.shape != theta.shape)
-                           for a in arrays) or not theta.flags.writeable:
-        return None
-    update = compiled_update(kind, dtype.name, decay is not None)
-    if update is None:
-        return None
-    if kind == "sgd":
-        return state, update(theta, grad, decay, None, None, (opt.learning_rate,), 1.0, limit)
-    if kind == "momentum":
-        return state, update(theta, grad, decay, state.velocity, None, (opt.learning_rate, opt.beta), 1.0, limit)
-    t = state.t + 1
-    coefficients = (opt.learning_rate, opt.beta1, 1.0 - opt.beta1, opt.beta2, 1.0 - opt.beta2,
-                    1.0 - opt.beta1**t, 1.0 - opt.beta2**t, opt.eps)
-    bad = update(theta, grad, decay, state.m, state.v, coefficients, 1.0, limit)
-    return AdamState(t, state.m, state.v), bad
-
-
-FUSED = {SGD: "sgd", Momentum: "momentum", Adam: "adam"}
-
-
-def _state_arrays(state) -> tuple:
-    if isinstance(state, MomentumState):
-        return (state.velocity,)
-    return (state.m, state.v) if isinstance(state, AdamState) else ()
 
 
 def state_type(theta: np.ndarray):

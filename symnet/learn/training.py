@@ -46,7 +46,8 @@ from symnet.learn.trainargs import (  # noqa: F401  (_initial_theta: the tour's 
     initial_theta,
     input_width,
 )
-from symnet.learn.optim import Newton, bind_newton, fused_step, get_optimizer, optimizer_name
+from symnet.learn.inplace import fused_step, prepare_fused
+from symnet.learn.optim import Newton, bind_newton, get_optimizer, optimizer_name
 from symnet.limits import check_training_cost
 from symnet.numeric.batch import check_targets
 
@@ -169,6 +170,8 @@ def _prepare(target, data, optimizer, learning_rate, epochs, batch_size, seed, t
     accuracy = lossobj.name in CLASSIFIER_LOSSES if accuracy is None else accuracy
     loop = _Loop(fn, opt, names, mask, clip, train_set, val_set, batch_size, rng,
                  _decay_vector(fn, decay), schedule == "linear", accuracy)
+    if clip is None and len(mask) == len(theta):   # the in-place step's machine code, compiled before the clock runs
+        prepare_fused(opt, float_type(fn), loop.decay is not None)
     if isinstance(opt, Newton):  # only Newton's method compiles and evaluates the Hessian
         loop.opt = bind_newton(opt, lossobj, loop.fn, train_set, theta, mask, batch_size)
     settings = {"optimizer": optimizer_name(opt), "learning_rate": float(opt.learning_rate), "epochs": epochs,
@@ -291,7 +294,7 @@ class _Loop:
     def _step(self, opt, theta, grad, state, epoch, value):
         every = len(self.mask) == len(theta)  # all parameters train: no gather or scatter
         fused = fused_step(opt, theta, grad, state, self.decay, THETA_LIMIT) if every and self.clip is None else None
-        if fused is not None:                 # θ updated in place, in one pass (learn.optim.fused_step)
+        if fused is not None:                 # θ updated in place, in one pass (learn.inplace)
             state, bad = fused
             if bad:
                 raise _diverged(epoch, value, grad, self.name, f"a parameter left the range |θ| ≤ {THETA_LIMIT:g}")

@@ -92,17 +92,8 @@ def compiled_update(kind: str, dtype: str, decay: bool):
     llvm = _llvm()
     if isinstance(llvm, str) or kind not in KINDS or dtype not in ("float64", "float32"):
         return None
+    engine = _engine(llvm.binding, update_ir(kind, dtype == "float32", decay))
     single = dtype == "float32"
-    binding = llvm.binding
-    machine = binding.Target.from_default_triple().create_target_machine(
-        cpu=binding.get_host_cpu_name(), features=binding.get_host_cpu_features().flatten(), opt=2, jit=True)
-    module = binding.parse_assembly(update_ir(kind, single, decay))
-    module.verify()
-    tuning = binding.create_pipeline_tuning_options(speed_level=2)   # the loop vectoriser on: one pass over θ
-    builder = binding.create_pass_builder(machine, tuning)
-    builder.getModulePassManager().run(module, builder)
-    engine = binding.create_mcjit_compiler(module, machine)
-    engine.finalize_object()
     scalar = ctypes.c_float if single else ctypes.c_double
     function = ctypes.CFUNCTYPE(ctypes.c_int64, *[ctypes.c_void_p] * 6, scalar, scalar, ctypes.c_int64)(
         engine.get_function_address("update"))
@@ -116,3 +107,17 @@ def compiled_update(kind: str, dtype: str, decay: bool):
 
     update.engine = engine      # the machine code lives as long as the function does
     return update
+
+
+def _engine(binding, text: str):
+    """The IR compiled for this CPU (some 30 ms, once per optimiser, float type and decay in a process)."""
+    machine = binding.Target.from_default_triple().create_target_machine(    # the engine takes it over: one each
+        cpu=binding.get_host_cpu_name(), features=binding.get_host_cpu_features().flatten(), opt=2, jit=True)
+    module = binding.parse_assembly(text)
+    module.verify()
+    tuning = binding.create_pipeline_tuning_options(speed_level=2)   # the loop vectoriser on: one pass over θ
+    builder = binding.create_pass_builder(machine, tuning)
+    builder.getModulePassManager().run(module, builder)
+    engine = binding.create_mcjit_compiler(module, machine)
+    engine.finalize_object()
+    return engine
