@@ -92,7 +92,10 @@ def compiled_update(kind: str, dtype: str, decay: bool):
     llvm = _llvm()
     if isinstance(llvm, str) or kind not in KINDS or dtype not in ("float64", "float32"):
         return None
-    engine = _engine(llvm.binding, update_ir(kind, dtype == "float32", decay))
+    try:
+        engine = _engine(llvm.binding, update_ir(kind, dtype == "float32", decay))
+    except RuntimeError:        # LLVM's verifier or code generator refused it here: NumPy's step then
+        return None
     single = dtype == "float32"
     scalar = ctypes.c_float if single else ctypes.c_double
     function = ctypes.CFUNCTYPE(ctypes.c_int64, *[ctypes.c_void_p] * 6, scalar, scalar, ctypes.c_int64)(
