@@ -60,7 +60,12 @@ def test_the_jitted_layer_program_takes_theta_as_arrays_and_slices_nothing():
     with float64(jax):
         jaxpr = str(jax.make_jaxpr(fn.run.jitted)(np.ones((5, 4)), np.ones((5, 2)), params))
     assert [a.shape for a in params] == [(3, 4), (3,), (2, 3), (2,)]
-    assert "slice" not in jaxpr and "concatenate" not in jaxpr      # θ unflattened, the gradient joined, outside
+    assert "slice" not in jaxpr          # θ unflattened outside; the gradient joined inside (one array back)
+    X, Y = np.linspace(-1, 1, 20).reshape(5, 4), np.eye(2)[[0, 1, 1, 0, 1]]
+    with float64(jax):
+        out = np.asarray(fn.run.jitted(X, Y, params))
+    loss, grad = fn(np.arange(fn.network.n_params, dtype=float), X, np.array([0, 1, 1, 0, 1]))
+    assert out.shape == (1 + fn.network.n_params,) and out[0] == loss and (out[1:] == grad).all()
 
 
 def test_more_devices_than_jax_sees_is_refused_with_what_to_do():

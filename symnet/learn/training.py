@@ -46,6 +46,7 @@ from symnet.learn.trainargs import (  # noqa: F401  (_initial_theta: the tour's 
     initial_theta,
     input_width,
 )
+from symnet.learn.inplace import fused_step, prepare_fused
 from symnet.learn.optim import Newton, bind_newton, get_optimizer, optimizer_name
 from symnet.limits import check_training_cost
 from symnet.numeric.batch import check_targets
@@ -190,6 +191,8 @@ def _prepare(target, data, optimizer, learning_rate, epochs, batch_size, seed, t
     accuracy = lossobj.name in CLASSIFIER_LOSSES if accuracy is None else accuracy
     loop = _Loop(fn, opt, names, mask, clip, train_set, val_set, batch_size, rng,
                  _decay_vector(fn, decay), schedule == "linear", accuracy)
+    if clip is None and len(mask) == len(theta):   # the in-place step's machine code, compiled before the clock runs
+        prepare_fused(opt, float_type(fn), loop.decay is not None)
     if isinstance(opt, Newton):  # only Newton's method compiles and evaluates the Hessian
         loop.opt = bind_newton(opt, lossobj, loop.fn, train_set, theta, mask, batch_size)
     settings = {"optimizer": optimizer_name(opt), "learning_rate": float(opt.learning_rate), "epochs": epochs,
@@ -235,11 +238,12 @@ class _Loop:
 
     def run(self, theta, epochs, report, callback):
         start, state = time.perf_counter(), self.opt.init(theta[self.mask])
+        theta = np.array(theta, order="C")     # the loop's own θ: SGD, momentum and Adam update it in place
         X, y = self._buffer(self.train_set.X), self.train_set.y.astype(float_type(self.fn), copy=False)
         full = self.batch_size is None or self.batch_size >= len(y)
-        value, grad = self._value_and_grad(theta, X, y, 0)
+        value, grad, outputs = self._loss(theta, X, y, 0, full)
         record = _Record([value])
-        self._record(theta, record)
+        self._record(theta, record, outputs)
         shuffled = None if full else (np.empty_like(X, order="K"), np.empty_like(y))  # reused by every epoch
         for epoch in range(1, epochs + 1):
             opt = replace(self.opt, learning_rate=self.opt.learning_rate * (1 - (epoch - 1) / epochs)) \
@@ -248,9 +252,9 @@ class _Loop:
                 theta, state = self._step(opt, theta, grad, state, epoch, value)
             else:
                 theta, state = self._epoch(opt, theta, state, epoch, X, y, shuffled)
-            value, grad = self._value_and_grad(theta, X, y, epoch)
+            value, grad, outputs = self._loss(theta, X, y, epoch, full)
             record.train_loss.append(value)
-            self._record(theta, record)
+            self._record(theta, record, outputs)
             report(epoch, record.train_loss, record.val_loss)
             if callback is not None and callback(epoch, theta.copy(), value,
                                                  record.val_loss[-1] if record.val_loss else None):
@@ -274,14 +278,15 @@ class _Loop:
                 theta, state = self._step(opt, theta, batch_grad, state, epoch, batch_value)
         return theta, state
 
-    def _record(self, theta, record):
-        """The validation loss, and the accuracies when asked, at θ."""
+    def _record(self, theta, record, outputs=None):
+        """The validation loss, and the accuracies when asked, at θ (``outputs``: aᴸ on the training set, if known)."""
         if self.val_set is not None:
             record.val_loss.append(_mean_value_and_grad(self.fn, theta, self.val_set.X, self.val_set.y)[0])
         if self.accuracy:
             for data, accs in ((self.train_set, record.train_accuracy), (self.val_set, record.val_accuracy)):
                 if data is not None:
-                    predicted = classify(self.fn.predict(theta, data.X))
+                    known = outputs is not None and data is self.train_set
+                    predicted = classify(outputs if known else self.fn.predict(theta, data.X))
                     accs.append(float(np.mean(predicted == labels(data.y, self.outputs))))
 
     def _value_and_grad(self, theta, X, y, epoch):
@@ -294,8 +299,27 @@ class _Loop:
                             LOWER_RATE + (f"; or {OUT_OF_DOMAIN}" if np.isnan(value) else ""))
         return value, grad
 
+    def _loss(self, theta, X, y, epoch, full):
+        """(L, ∂L/∂θ, None) on the training set when the next step is the full batch's; else (L, None, aᴸ or None)
+        from one forward pass (a backward pass over every sample would be thrown away), with the network's
+        outputs for the accuracy where the layout gives both (``value_and_outputs``: a layer network)."""
+        if full:
+            return (*self._value_and_grad(theta, X, y, epoch), None)
+        both = getattr(self.fn.layout, "value_and_outputs", None) if self.accuracy else None
+        with np.errstate(all="ignore"):
+            value, outputs = both(self.fn, X, y, theta) if both else (self.fn.evaluate_value(X, y, theta), None)
+        if not np.isfinite(value):
+            self._value_and_grad(theta, X, y, epoch)    # raises TrainingDiverged, naming the largest gradient
+        return value, None, outputs
+
     def _step(self, opt, theta, grad, state, epoch, value):
         every = len(self.mask) == len(theta)  # all parameters train: no gather or scatter
+        fused = fused_step(opt, theta, grad, state, self.decay, THETA_LIMIT) if every and self.clip is None else None
+        if fused is not None:                 # θ updated in place, in one pass (learn.inplace)
+            state, bad = fused
+            if bad:
+                raise _diverged(epoch, value, grad, self.name, f"a parameter left the range |θ| ≤ {THETA_LIMIT:g}")
+            return theta, state
         if self.decay is not None:
             grad = grad + self.decay * theta
         g = grad if every else grad[self.mask]

@@ -87,9 +87,8 @@ def jax_runner(function, devices: int | None = None, dtype=np.float64):
     jax = _jax()
     jnp = jax.numpy
 
-    def packed(columns, y, theta):
-        values = function(*columns, y, *theta)
-        return values[0], jnp.stack([jnp.asarray(v, dtype=dtype) for v in values[1:]])
+    def packed(columns, y, theta):   # [L, ∂L/∂θ₁, …]: one array comes back
+        return jnp.stack([jnp.asarray(v, dtype=dtype) for v in function(*columns, y, *theta)])
 
     return sharded_runner(jax, packed, mesh_devices(jax, devices), (1, 0), dtype)
 
@@ -114,16 +113,17 @@ def jax_devices(devices: int | None = None) -> list:
 def sharded_runner(jax, packed, devices, batch_axes, dtype=np.float64):
     """``run(*batch, theta) -> (float loss, NumPy gradient)``: ``packed`` jitted, the batch split over ``devices``.
 
-    ``batch_axes`` gives, per batch argument, the axis that runs over samples; θ and the gradient are one array
-    or a list of arrays (a pytree: a layer network's W¹, b¹, …).
+    ``packed`` returns one flat array, the mean loss then the gradient: one array to bring back, where a loss and
+    the gradient's pieces cost a device-to-host transfer each (at 64-32-10 they made the call 1.6× JAX by hand).
+    ``batch_axes`` gives, per batch argument, the axis that runs over samples; θ is one array or a list of arrays
+    (a pytree: a layer network's W¹, b¹, …).
     """
     if len(devices) == 1:  # JAX's default device: jit moves the arrays itself (a sharded put costs ~2 ms a call)
         jitted = jax.jit(packed)
 
         def run_one(*args):
             with float64(jax, dtype):   # traced and called in float64 (or float32); the user's default left alone
-                loss, grad = jitted(*(_host(a) for a in args))
-                return float(loss), _host(grad)
+                return _unpack(jitted(*(_host(a) for a in args)))
 
         run_one.jitted, run_one.split, run_one.mesh = jitted, None, None
         return run_one
@@ -131,8 +131,14 @@ def sharded_runner(jax, packed, devices, batch_axes, dtype=np.float64):
 
 
 def _host(value):
-    """An array, or a list of arrays (θ or its gradient as a pytree), as NumPy."""
+    """An array, or a list of arrays (θ as a pytree), as NumPy."""
     return [np.asarray(v) for v in value] if isinstance(value, list) else np.asarray(value)
+
+
+def _unpack(out) -> tuple:
+    """(float loss, gradient) from the flat [L, ∂L/∂θ…] the jitted function returns (one transfer to NumPy)."""
+    out = np.asarray(out)
+    return float(out[0]), out[1:]
 
 
 def _mesh_runner(jax, packed, devices, batch_axes, dtype=np.float64):
@@ -150,8 +156,7 @@ def _mesh_runner(jax, packed, devices, batch_axes, dtype=np.float64):
         places = split if n % len(devices) == 0 else [replicated] * len(batch)
         with float64(jax, dtype):   # placed, traced and called in float64 or float32 (see ``float64``)
             placed = [jax.device_put(np.asarray(a), p) for a, p in zip(batch, places)]
-            loss, grad = jitted(*placed, jax.device_put(_host(theta), replicated))
-            return float(loss), _host(grad)
+            return _unpack(jitted(*placed, jax.device_put(_host(theta), replicated)))
 
     run.jitted, run.split, run.mesh = jitted, split, mesh  # for inspection (inside ``float64(jax)``): HLO, placements
     return run
@@ -171,17 +176,18 @@ def matrix_jax(compiled, devices: int | None = None):
     program = compiled.gradient.program
     function = compile_steps(program, list(program.outputs), "value_and_grad", target=jax_target())
 
+    jnp = jax.numpy
+
     def pytree(X, Y, params):   # θ arrives as its arrays [W¹, b¹, …], a pytree: no slicing inside the jit
-        total, *grads = function(X, Y, *params)
-        n = X.shape[0]
-        return total / n, [g / n for g in grads]
+        total, *grads = function(X, Y, *params)     # batch sums; their means joined inside the jit
+        return jnp.concatenate([jnp.reshape(total, (1,)), *(jnp.ravel(g) for g in grads)]) / X.shape[0]
 
     sharded = sharded_runner(jax, pytree, chosen, (0, 0), compiled.dtype)
-    targets, unflatten = compiled.layout.targets, compiled.layout.unflatten
+    targets, slices = compiled.layout.targets, compiled.layout.slices
 
     def run(X, y, theta):   # the one compiled type: .function and .source are JAX's; predict stays NumPy
-        loss, grads = sharded(X, targets(compiled, y, X.shape[0]), unflatten(compiled, theta))
-        return loss, np.concatenate([g.ravel() for g in grads])
+        params = [theta[a:b].reshape(shape) for a, b, shape in slices]
+        return sharded(X, targets(compiled, y, X.shape[0]), params)
 
     run.jitted, run.split, run.mesh = sharded.jitted, sharded.split, sharded.mesh   # for inspection, as jax_runner's
     generated = Generated(function, source(function), (), (), ())

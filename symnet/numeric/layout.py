@@ -85,6 +85,20 @@ class MatrixLayout:
             total = compiled._cache["value"](X, self.targets(compiled, y, X.shape[0]), *self.unflatten(compiled, theta))
         return float(total[0]) / X.shape[0]
 
+    def value_and_outputs(self, compiled, X, y, theta) -> tuple[float, np.ndarray]:
+        """(the mean loss, aᴸ for every row) from one forward pass: the loss's steps, then aᴸ from the steps
+        it shares with the network (a training epoch's loss and accuracy without a second pass over the data)."""
+        if "value_outputs" not in compiled._cache:
+            loss, net = compiled.loss.program, compiled.network.program
+            known = {s for s, _ in loss.assignments}
+            extra = tuple((s, rhs) for s, rhs in net.assignments if s not in known)
+            both = replace(loss, assignments=loss.assignments + extra, outputs=loss.outputs + net.outputs)
+            compiled._cache["value_outputs"] = compile_steps(both, list(both.outputs), "value_outputs", sum_batch=False)
+        with np.errstate(over="ignore", under="ignore"):
+            total, outputs = compiled._cache["value_outputs"](X, self.targets(compiled, y, X.shape[0]),
+                                                               *self.unflatten(compiled, theta))
+        return float(np.sum(total)) / X.shape[0], outputs
+
     def module(self, compiled) -> str:
         from symnet.numeric.standalone import layer_module_source
 
@@ -112,14 +126,15 @@ def array_shape(p: MatrixSymbol) -> tuple[int, ...]:
 
 def matrix_runner(function, layout: MatrixLayout):
     """``run(X, y, theta) -> (mean loss, flat gradient)`` for a generated function that sums over the batch."""
-    slices, targets = layout.slices, layout.targets
+    slices, targets, size = layout.slices, layout.targets, layout.slices[-1][1]
 
     def run(X, y, theta):
         n = X.shape[0]
         with np.errstate(over="ignore", under="ignore"):   # e^{z − max z} may underflow to 0, as it should
             total, *grads = function(X, targets(None, y, n), *[theta[a:b].reshape(s) for a, b, s in slices])
-        flat = np.concatenate([g.ravel() for g in grads])
-        flat /= n                                   # in place: no second P-long array per call
+        flat = np.empty(size, dtype=np.result_type(*grads))
+        for (a, b, s), g in zip(slices, grads):     # the mean of each sum, written where θ keeps it: one pass
+            np.divide(np.reshape(g, s), n, out=flat[a:b].reshape(s))
         return float(total) / n, flat
 
     return run
