@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from collections import Counter
+from types import SimpleNamespace
 
 from sympy import Identity, MatrixSymbol, OneMatrix, Transpose, lambdify, preorder_traversal
 
@@ -29,7 +30,7 @@ from symnet.core.kron_forms import RowOf
 from symnet.core.matrix_simplify import readable
 from symnet.numeric.attention import NAMESPACE as ROW_FUNCTIONS
 from symnet.numeric.batch import real_array
-from symnet.numeric.bindings import namespace
+from symnet.numeric.bindings import bindings, rule_functions, user_functions
 from symnet.numeric.generation import source
 from symnet.numeric.hessian_forms import HessianForms, sample_kron_for
 from symnet.numeric.matrix_code import compile_matrix_loss
@@ -165,24 +166,30 @@ def _worth_naming(node) -> bool:
 
 
 def _lambdify(args, output, steps, name: str, backend: str = "numpy"):
-    """The formula as a function printed for ``backend``: NumPy's or the one JAX printer with the Hessian forms."""
+    """The formula as a function printed for ``backend``: NumPy's or the one JAX printer with the Hessian forms;
+    your activations and the σ′ of your rules= print by name, bound as in the gradient's code."""
+    read = SimpleNamespace(assignments=tuple(steps) + ((None, output),))
+    own = user_functions(read)
+    functions = {**own, **rule_functions(read, own)}
     if backend == "jax":
-        printer, modules = _jax_printing()
+        printer, modules = _jax_printing(own, functions)
     else:
-        printer, modules = HessianPrinter(), [{**namespace(), **ROW_FUNCTIONS, "sample_kron": sample_kron}, "numpy"]
+        bound = {**bindings(own, {r: n for r, n in functions.items() if r not in own}), **ROW_FUNCTIONS}
+        printer, modules = HessianPrinter(functions=functions), [{**bound, "sample_kron": sample_kron}, "numpy"]
     fn = lambdify(args, output, modules=modules, printer=printer, cse=lambda exprs: (steps, exprs), docstring_limit=0)
     fn.__name__ = name
     return fn
 
 
-def _jax_printing():
+def _jax_printing(own, functions):
     """(printer, modules) for JAX: the one JAX printer with the Hessian forms, JAX's bindings and sample_kron."""
     from symnet.numeric.attention_jax import jax_namespace
     from symnet.numeric.jaxgen import _jax, jax_target
 
     jax, target = _jax(), jax_target()
-    printer = type("JaxHessianPrinter", (HessianForms, target.printer), {})()
-    helpers = {**namespace(target), **jax_namespace(jax), "sample_kron": sample_kron_for(jax.numpy)}
+    printer = type("JaxHessianPrinter", (HessianForms, target.printer), {})(functions=functions)
+    rules = {r: n for r, n in functions.items() if r not in own}
+    helpers = {**bindings(own, rules, target), **jax_namespace(jax), "sample_kron": sample_kron_for(jax.numpy)}
     return printer, [helpers, target.modules]
 
 
