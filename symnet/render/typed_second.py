@@ -16,30 +16,43 @@ KEYS = ("", "_text", "_sweep", "_sweep_text", "_check", "_check_text")
 
 def second_section(second, fmt: str, lang: str, check: bool, show=unicode) -> str:
     """The section in ``fmt`` (text/unicode with ``show``, markdown, latex), appended to the typed document."""
-    from symnet.render.typed_section import math_rows, rule_note, shape_text_of
-
     words = {key: i18n.t("typed_second" + key, lang) for key in KEYS}
     check = check and second.check is not None
     head, product = _hessian_lines(second, fmt, show, lang)
     lines = tuple((s.lhs, s.rhs, s.shape, s.rules) for s in second.tangents)
-    if fmt == "latex":
-        out = [f"\\section*{{{escape(words[''])}}}", escape(words["_text"]), "\\begin{gather*}", head + r" \\",
-               product, "\\end{gather*}", f"\\section*{{{escape(words['_sweep'])}}}", escape(words["_sweep_text"]),
-               "\\begin{align*}", " \\\\\n".join(math_rows(lines, lang, tags=True)), "\\end{align*}"]
-        if check:
-            from symnet.render.bp_section import _ascii
+    writer = {"latex": _latex, "markdown": _markdown}.get(fmt)
+    if writer is not None:
+        return writer(second, words, head, product, lines, check, lang)
+    return _text(second, words, head, product, check, lang, show)
 
-            out += [f"\\section*{{{escape(words['_check'])}}}", escape(words["_check_text"]), "{\\footnotesize",
-                    "\\begin{verbatim}", _ascii(check_table(second.check, lang)), "\\end{verbatim}", "}"]
-        return "\n".join(out) + "\n"
-    if fmt == "markdown":
-        out = ["", f"## {words['']}", "", words["_text"], "", "$$", "\\begin{gathered}", head + r" \\", product,
-               "\\end{gathered}", "$$", "", f"## {words['_sweep']}", "", words["_sweep_text"], "", "$$",
-               "\\begin{aligned}", " \\\\\n".join(math_rows(lines, lang)), "\\end{aligned}", "$$"]
-        if check:
-            out += ["", f"## {words['_check']}", "", words["_check_text"], "",
-                    check_table(second.check, lang, "markdown")]
-        return "\n".join(out) + "\n"
+
+def _latex(second, words, head, product, lines, check, lang) -> str:
+    from symnet.render.bp_section import _ascii
+    from symnet.render.typed_section import math_rows
+
+    out = [f"\\section*{{{escape(words[''])}}}", escape(words["_text"]), "\\begin{gather*}", head + r" \\", product,
+           "\\end{gather*}", f"\\section*{{{escape(words['_sweep'])}}}", escape(words["_sweep_text"]),
+           "\\begin{align*}", " \\\\\n".join(math_rows(lines, lang, tags=True)), "\\end{align*}"]
+    if check:
+        out += [f"\\section*{{{escape(words['_check'])}}}", escape(words["_check_text"]), "{\\footnotesize",
+                "\\begin{verbatim}", _ascii(check_table(second.check, lang)), "\\end{verbatim}", "}"]
+    return "\n".join(out) + "\n"
+
+
+def _markdown(second, words, head, product, lines, check, lang) -> str:
+    from symnet.render.typed_section import math_rows
+
+    out = ["", f"## {words['']}", "", words["_text"], "", "$$", "\\begin{gathered}", head + r" \\", product,
+           "\\end{gathered}", "$$", "", f"## {words['_sweep']}", "", words["_sweep_text"], "", "$$",
+           "\\begin{aligned}", " \\\\\n".join(math_rows(lines, lang)), "\\end{aligned}", "$$"]
+    if check:
+        out += ["", f"## {words['_check']}", "", words["_check_text"], "", check_table(second.check, lang, "markdown")]
+    return "\n".join(out) + "\n"
+
+
+def _text(second, words, head, product, check, lang, show) -> str:
+    from symnet.render.typed_section import rule_note, shape_text_of
+
     rows = [(f"{show(s.lhs)} = {show(s.rhs)}", s.shape, s.rules) for s in second.tangents]
     left = max((len(r[0]) for r in rows), default=0)
     out = ["", words[""], "-" * 20, words["_text"], f"  {head}", f"  {product}", "", words["_sweep"], "-" * 20,
