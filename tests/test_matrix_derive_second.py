@@ -74,3 +74,13 @@ def test_the_pdf_builds_with_the_second_order_section(tmp_path, lang, words):
     assert result.exit_code == 0, result.output
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert all(w in text for w in words), text[-2000:]
+
+
+def test_without_a_kronecker_form_the_tangent_sweep_is_the_answer_and_two_parameters_are_refused(tmp_path):
+    result = run("derive", "--expr", "norm2(X*W - Y)", "--shapes", SOFTMAX_SHAPES, "--order", "2")
+    assert result.exit_code == 0, result.output
+    assert "(no Kronecker form: H v is the tangent sweep)" in result.output and "← ‖u‖ → sum(u ⊙ u̇)/‖u‖" in result.output
+    two = run("derive", "--expr", "norm2(X*W)^2 + norm2(w)^2", "--shapes", "X=N x 3, W=3 x 2, w=3", "--order", "2",
+              "-o", str(tmp_path / "two.md"))
+    assert two.exit_code == 2 and "one parameter" in two.output and "Traceback" not in two.output
+    assert not list(tmp_path.iterdir())
