@@ -12,6 +12,9 @@ with the N × k² factors Cₙ, no Python loop over samples), where a row Mₙ i
 batch of columns ``M[:, :, None]``. Its hvp takes V shaped like W and never forms the dk × dk matrix.
 
 θ (w flattened), the data and the constants meet the code through the loss's ``MatrixExprLayout``.
+``backend="jax"`` prints the same formula with the one JAX printer (``jaxgen.JaxCodePrinter``) and the same Hessian
+print methods (``hessian_forms.HessianForms``: ``jax.numpy.kron``, ``sample_kron`` over ``jax.numpy``), jitted with
+the sizes static and called in float64 (``jaxgen.float64``); it agrees with NumPy to ~1e-15.
 """
 
 from __future__ import annotations
