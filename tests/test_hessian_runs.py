@@ -121,5 +121,5 @@ def test_a_typed_matrix_loss_keeps_its_blas_formula_and_refuses_fused():
     H = compile_hessian(typed)                         # auto: the d × d formula (1/N)·Xᵀ diag(σ(1 − σ)) X
     s = 1 / (1 + np.exp(-X @ w))
     np.testing.assert_allclose(H(w, X, y), X.T @ (X * (s * (1 - s))[:, None]) / 20, rtol=1e-10)
-    with pytest.raises(NotImplementedError, match="typed matrix loss compiles to NumPy only.*'auto' or 'numpy'"):
+    with pytest.raises(NotImplementedError, match="typed matrix loss compiles to NumPy or JAX.*'numpy' or 'jax'"):
         hvp(typed, backend="fused")

@@ -121,7 +121,6 @@ def test_cli_prints_the_sweep_and_writes_documents(tmp_path):
 
 @pytest.mark.parametrize("extra, words", [
     (("--at", "w=1"), "--at does not go with --shapes"),
-    (("--order", "2"), "--order 2 does not go with --shapes"),
     (("--abstract",), "--abstract does not go with --shapes"),
     (("--loss", "cross_entropy"), "--loss does not go with --shapes"),
     (("--format", "json"), "for its gradient as JSON use symnet grad"),

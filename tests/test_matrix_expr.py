@@ -193,9 +193,11 @@ def test_a_loss_and_its_program_print_in_the_matrix_language():
     assert "s2 = norm2(u1)^2" in str(loss.program).splitlines()
 
 
-def test_check_grads_of_a_typed_loss_is_first_order():
-    with pytest.raises(NotImplementedError, match="first order"):
-        symnet.check_grads(matrix_loss(CROSS_ENTROPY, SHAPES), order=2)
+def test_check_grads_of_a_typed_loss_goes_to_second_order():
+    report = symnet.check_grads(matrix_loss(CROSS_ENTROPY, SHAPES), order=2)
+    assert report.ok and report.order == 2 and report.methods[0] == "hessian"
+    with pytest.raises(ValueError, match="order must be 1"):
+        symnet.check_grads(matrix_loss(CROSS_ENTROPY, SHAPES), order=3)
 
 
 def test_symnet_loss_takes_matrix_text_with_its_shapes():

@@ -4,7 +4,8 @@
 
 ``typed_shapes`` adds ``--shapes`` to ``derive``; with it the loss is read by the matrix parser (never the scalar
 first pass) and derived here: the forward steps, the adjoint sweep row by row, the closed form and, in a document,
-the four-way check. Options that belong to networks of neurons are refused with one message each.
+the four-way check; with ``--order 2`` the Hessian in vectorized form, its tangent sweep line by line and the
+order-2 check. Options that belong to networks of neurons are refused with one message each.
 """
 
 from __future__ import annotations
@@ -56,13 +57,22 @@ def derive_typed(kwargs, shapes: str, command) -> None:
     with time_limit(kwargs.get("timeout"), "the derivation", "use a smaller expression or a larger --timeout"):
         from symnet.derivation.derive import derive
 
-        derivation = derive(_loss(kwargs, shapes), check=check, lang=lang)
+        loss = _loss(kwargs, shapes)
+        derivation = derive(loss, check=check, lang=lang)
+        second = _second(loss, check) if kwargs.get("order", 1) == 2 else None
         if output is None:
             from symnet.render.document import render
 
             fmt = kwargs.get("fmt", "unicode")
-            text = render(derivation, "text" if ascii and fmt == "unicode" else fmt, lang)   # --ascii: X.T @ u
+            text = render(derivation, "text" if ascii and fmt == "unicode" else fmt, lang, second)   # --ascii: X.T @ u
     if output is None:
         echo_out(text.rstrip("\n"), ascii=ascii)
         return
-    _write_document(derivation, output, lang, check)
+    _write_document(derivation, output, lang, check, second)
+
+
+def _second(loss, check: bool):
+    """--order 2: the Hessian by the loss's one parameter, its tangent sweep and (in a document) the order-2 check."""
+    from symnet.derivation.typed_second import derive_typed_second
+
+    return derive_typed_second(loss, check=check)

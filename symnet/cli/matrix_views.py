@@ -59,8 +59,6 @@ def _refuse_other_options(kwargs) -> None:
                                    f"with --wrt and its data by their shapes")
     if kwargs.get("expanded"):
         raise click.UsageError("--expanded does not go with --shapes: the gradient is printed in closed form already")
-    if kwargs.get("order", 1) != 1:
-        raise click.UsageError("--order 2 does not go with --shapes: a typed matrix loss is checked to first order")
 
 
 def _loss(kwargs, shapes):
@@ -95,7 +93,8 @@ def codegen_view(kwargs, shapes: str, steps: bool) -> str:
 
 
 def check_view(kwargs, shapes: str, steps: bool):
-    """The four-way check at a random point: sizes such as N are ``--batch``, data and constants random (``--seed``)."""
+    """The four-way check at a random point: sizes such as N are ``--batch``, data and constants random (``--seed``);
+    ``--order 2``: every entry of the Hessian (compiled, hvp, sympy.diff twice, differences of the gradient)."""
     import json
 
     import numpy as np
@@ -110,7 +109,7 @@ def check_view(kwargs, shapes: str, steps: bool):
         values = dict(zip((c.name for c in loss.constants), np.random.default_rng(seed + 2).uniform(0.1, 1.0, 9)))
         loss = replace(loss, values=constant_values(loss.constants, values))
         sizes = {s.name: kwargs.get("batch", 8) for s in loss.sizes}
-        report = check_matrix_loss(loss, sizes=sizes, seed=seed)
+        report = check_matrix_loss(loss, sizes=sizes, seed=seed, order=kwargs.get("order", 1))
     if not np.isfinite([report.loss, *(v for r in report.rows for v in r.values if v is not None)]).all():
         raise ValueError(f"the loss or its gradient is not finite at this random point (L = {report.loss:g}): choose "
                          f"another with --seed, or check where the loss is defined (sqrt, log of a negative…)")
@@ -118,8 +117,9 @@ def check_view(kwargs, shapes: str, steps: bool):
     if kwargs.get("fmt") == "json":
         rows = {r.param: {"values": dict(zip(report.methods, r.values)), "max_error": r.max_error, "ok": r.ok}
                 for r in report.rows}
-        return json.dumps({"ok": report.ok, "loss": report.loss, "methods": list(report.methods),
-                           "constants": dict(loss.values), "sizes": sizes, "gradients": rows}, indent=2), status
+        key = "gradients" if report.order == 1 else "second_derivatives"     # order 2: entries "a,b" (i ≤ j)
+        return json.dumps({"ok": report.ok, "loss": report.loss, "order": report.order, "methods": list(report.methods),
+                           "constants": dict(loss.values), "sizes": sizes, key: rows}, indent=2), status
     return (report._repr_markdown_() if kwargs.get("fmt") == "markdown" else str(report)), status
 
 

@@ -54,7 +54,7 @@ def check_whole_data(target, theta, X, y, options) -> GradCheckReport:
     sizes = None if options["batch"] is None else {row_size(target): options["batch"]}
     compiled = options["compiled"] or compile_matrix_loss(target, rules=options["rules"])
     report = check_matrix_loss(target, theta, X, y, compiled=compiled, sizes=sizes, seed=options["seed"],
-                               order=options["order"])
+                               order=options["order"], rules=options["rules"])
     return only(report, wanted)
 
 

@@ -96,7 +96,8 @@ def check_grads(target: Loss | Network, theta=None, X=None, y=None, *, seed: int
         order: 1 compares gradients; 2 compares every entry ∂²L/∂θᵢ∂θⱼ (i ≤ j) of the mean Hessian four
             ways: the compiled Hessian (tangent sweeps over the gradient program), the Hessian-vector
             product with eⱼ, ``sympy.diff`` twice (small networks) and central differences of the
-            compiled gradient (``compiled``, when given).
+            compiled gradient (``compiled``, when given); a typed matrix loss the same four of its vec(W)
+            Hessian (``numeric.matrix_hessian_check``: ``sympy.diff`` twice of its scalar lowering).
         dtype: ``"float32"`` checks the float32 gradient (column (a)) against the float64 oracles, with the
             tolerances scaled to float32's ε (``tolerances``); scalar and layer networks, order 1.
 

@@ -13,7 +13,7 @@ Backends, as for ``value_and_grad``: ``"auto"`` (the default) runs a scalar prog
 the batch (``backend="fused"``, ``symnet.numeric.fused``: the program is straight-line scalar code, its batch
 means summed in registers) and says why in ``fn.why``; NumPy where a step has no machine form, where
 llvmlite is missing, or where the Hessian program is too large for LLVM to compile quickly; a typed matrix
-loss keeps its BLAS formula. The fused Hessian computes the entries i ≤ j only (H is symmetric) and mirrors
+loss keeps its BLAS formula (NumPy, or JAX when asked). The fused Hessian computes the entries i ≤ j only (H is symmetric) and mirrors
 them. ``backend="jax"`` prints the same programs in ``jax.numpy`` (``symnet.numeric.jaxgen``) and jits them,
 in float64; every backend agrees with NumPy to ~1e-12.
 """
@@ -105,7 +105,7 @@ def compile_hessian(target, rules: Mapping | None = None, numpy: Mapping | None 
     Args:
         target: a ``Loss``; a ``Network`` stands for its squared-error loss (as in every verb); a typed
             matrix loss (``symnet.loss(expr, shapes=…)``) compiles its d × d Hessian by its vector parameter
-            (``numeric.matrix_hessian``, NumPy: ``(w, X, y) -> H``).
+            (``numeric.matrix_hessian``, NumPy or JAX: ``(w, X, y) -> H``).
         rules: extra derivative rules; numpy: NumPy forms of functions symnet does not know.
         backend: ``"auto"`` (the default): ``"fused"`` (one LLVM loop over the batch) for a scalar program,
             NumPy where LLVM cannot run it or the program is large, the typed loss's BLAS formula —
@@ -179,15 +179,13 @@ def hvp_program(gradient: Gradient, rules: Mapping | None = None) -> Program:
 
 
 def _typed_hessian(target, rules, numpy, backend):
-    """A typed matrix loss: H = one d × d formula, compiled to NumPy (``numeric.matrix_hessian``)."""
-    _numpy_only(backend)
-    return compile_matrix_hessian(target, rules=rules)
+    """A typed matrix loss: H = one d × d formula, compiled to NumPy or JAX (``numeric.matrix_hessian``)."""
+    return compile_matrix_hessian(target, rules=rules, backend=_typed_backend(backend))
 
 
 def _typed_hvp(target, rules, numpy, backend):
     """A typed matrix loss: Xᵀ(c ⊙ (X v)), never the d × d matrix."""
-    _numpy_only(backend)
-    return compile_matrix_hvp(target, rules=rules)
+    return compile_matrix_hvp(target, rules=rules, backend=_typed_backend(backend))
 
 
 # one row per layout (``numeric.kinds``): programs of steps take the sweep; a typed loss its own formula
@@ -201,10 +199,12 @@ def _backend(backend: str) -> str:
     return backend
 
 
-def _numpy_only(backend: str) -> None:
-    if backend not in ("numpy", "auto"):
-        raise NotImplementedError(f"the Hessian of a typed matrix loss compiles to NumPy only (its BLAS formula); got "
-                                  f"backend={backend!r}: use backend='auto' or 'numpy'")
+def _typed_backend(backend: str) -> str:
+    """A typed loss's formula runs on NumPy (``auto``) or JAX; it is matrix code, so there is no fused loop."""
+    if backend not in ("numpy", "auto", "jax"):
+        raise NotImplementedError(f"the Hessian of a typed matrix loss compiles to NumPy or JAX (its BLAS formula); "
+                                  f"got backend={backend!r}: use backend='auto', 'numpy' or 'jax'")
+    return "jax" if backend == "jax" else "numpy"
 
 
 def triangle(h: Hessian) -> tuple[Program, np.ndarray]:

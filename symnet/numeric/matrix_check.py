@@ -37,11 +37,12 @@ def _int_or_name(d):
 
 
 def check_matrix_loss(loss, theta=None, X=None, y=None, *, compiled=None, sizes: Mapping | None = None,
-                      seed: int = 0, order: int = 1) -> GradCheckReport:
+                      seed: int = 0, order: int = 1, rules=None) -> GradCheckReport:
     """Compare the four gradients of ``loss`` at one point (theta and data random from ``seed`` where not given).
 
     ``X`` (and ``y``) are the data arrays in declared order, or ``X`` a mapping {name: array}; ``sizes``
-    the sizes of random data ({"N": 6}; default 4).
+    the sizes of random data ({"N": 6}; default 4). ``order=2`` compares every entry of the Hessian instead
+    (``numeric.matrix_hessian_check``), with your ``rules=`` in its compiled Hessian and hvp.
 
     >>> from symnet.io.matrix_build import matrix_loss
     >>> check_matrix_loss(matrix_loss("norm2(X*w - y)^2/N", "X=N x 2, y=N, w=2")).ok
@@ -49,19 +50,22 @@ def check_matrix_loss(loss, theta=None, X=None, y=None, *, compiled=None, sizes:
     """
     from symnet.numeric.matrix_code import compile_matrix_loss
 
-    if order != 1:
-        raise NotImplementedError(f"a typed matrix loss is checked to first order (order=1); got order={order!r}")
-    compiled = compiled or compile_matrix_loss(loss)
+    if order not in (1, 2):
+        raise ValueError(f"order must be 1 (gradients) or 2 (the Hessian); got {order!r}")
+    compiled = compiled or compile_matrix_loss(loss, rules=rules)
     data = random_data(loss, sizes, seed) if X is None else compiled.layout.as_mapping(X, y)
     shapes = compiled.layout.full_check(None, data, None)[1][1]
     if theta is None:
         theta = np.random.default_rng(seed + 1).normal(size=sum(int(np.prod(s)) for s in shapes))
     theta, checked, _ = compiled.checker(theta, data, None)
+    names = _entry_names(compiled.layout.params, shapes)
+    if order == 2:
+        from symnet.numeric.matrix_hessian_check import check_matrix_hessian
+        return check_matrix_hessian(loss, compiled, theta, checked, names, rules)
     value, gradient = compiled(theta, data, None)
     skipped: list = []
     lowered, exact = _lowered_columns(loss, compiled, theta, checked, skipped)
     differences = finite_differences(lambda t: compiled.run(checked, None, t)[0], theta)
-    names = _entry_names(compiled.layout.params, shapes)
     rows = tuple(agreement_row(names[k], [float(gradient[k]), _at(lowered, k), _at(exact, k), float(differences[k])],
                                value) for k in range(len(theta)))
     return GradCheckReport(rows, float(value), tuple(skipped), METHODS)
@@ -79,22 +83,12 @@ def _lowered_columns(loss, compiled, theta, checked, skipped):
     """The scalar-lowered gradient by symnet's rule table and by ``sympy.diff`` (None with a reason when too big)."""
     from sympy import diff, lambdify
 
-    from symnet.core.matrix_lowering import lower
     from symnet.core.rules import differentiate
 
-    values, shapes = checked
-    sizes = {s: v for s, v in zip(loss.sizes, values[len(loss.data):len(loss.data) + len(loss.sizes)])}
-    entries = sum(int(np.prod(s)) for s in shapes) + sum(int(np.prod(np.shape(a))) for a in values[:len(loss.data)])
-    if entries > LOWER_MAX_ENTRIES:
-        reason = f"{entries} entries; the scalar lowering runs up to {LOWER_MAX_ENTRIES}"
-        skipped.extend([("lowered", reason), ("sympy", reason)])
+    lowered = lowering(loss, compiled, theta, checked, skipped, ("lowered", "sympy"))
+    if lowered is None:
         return None, None
-    grids: dict = {}
-    formula = lower(loss.expr, sizes, grids)
-    params = [e for p in compiled.layout.params for e in grids[p]]
-    args = [e for d in loss.data for e in grids[d]] + list(loss.constants) + params
-    point = [float(v) for a in values[:len(loss.data)] for v in np.ravel(a)] + \
-        [compiled.layout.constants[c.name] for c in loss.constants] + [float(t) for t in theta]
+    formula, params, args, point = lowered
     namespace = _namespace()
     columns = []
     for method, derivative in (("lowered", differentiate), ("sympy", diff)):
@@ -106,6 +100,26 @@ def _lowered_columns(loss, compiled, theta, checked, skipped):
             skipped.append((method, f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"))
             columns.append(None)
     return tuple(columns)
+
+
+def lowering(loss, compiled, theta, checked, skipped, methods):
+    """(scalar formula, parameter entries, arguments, point) of the loss lowered at the checked sizes, or None
+    with the reason recorded for each of ``methods`` when it has more than ``LOWER_MAX_ENTRIES`` entries."""
+    from symnet.core.matrix_lowering import lower
+
+    values, shapes = checked
+    sizes = {s: v for s, v in zip(loss.sizes, values[len(loss.data):len(loss.data) + len(loss.sizes)])}
+    entries = sum(int(np.prod(s)) for s in shapes) + sum(int(np.prod(np.shape(a))) for a in values[:len(loss.data)])
+    if entries > LOWER_MAX_ENTRIES:
+        skipped.extend((m, f"{entries} entries; the scalar lowering runs up to {LOWER_MAX_ENTRIES}") for m in methods)
+        return None
+    grids: dict = {}
+    formula = lower(loss.expr, sizes, grids)
+    params = [e for p in compiled.layout.params for e in grids[p]]
+    args = [e for d in loss.data for e in grids[d]] + list(loss.constants) + params
+    point = [float(v) for a in values[:len(loss.data)] for v in np.ravel(a)] + \
+        [compiled.layout.constants[c.name] for c in loss.constants] + [float(t) for t in theta]
+    return formula, params, args, point
 
 
 def _real(values) -> np.ndarray:

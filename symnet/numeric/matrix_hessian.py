@@ -12,6 +12,9 @@ with the N × k² factors Cₙ, no Python loop over samples), where a row Mₙ i
 batch of columns ``M[:, :, None]``. Its hvp takes V shaped like W and never forms the dk × dk matrix.
 
 θ (w flattened), the data and the constants meet the code through the loss's ``MatrixExprLayout``.
+``backend="jax"`` prints the same formula with the one JAX printer (``jaxgen.JaxCodePrinter``) and the same Hessian
+print methods (``hessian_forms.HessianForms``: ``jax.numpy.kron``, ``sample_kron`` over ``jax.numpy``), jitted with
+the sizes static and called in float64 (``jaxgen.float64``); it agrees with NumPy to ~1e-15.
 """
 
 from __future__ import annotations
@@ -21,78 +24,27 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from collections import Counter
+from types import SimpleNamespace
 
-from sympy import Identity, MatMul, MatrixSymbol, OneMatrix, Transpose, lambdify, preorder_traversal
+from sympy import Identity, MatrixSymbol, OneMatrix, Transpose, lambdify, preorder_traversal
 
 from symnet.core.matrix_hessian import MatrixHessian, matrix_hessian, read_by
-from symnet.core.kron_forms import Diag, RowOf, RowScalar
+from symnet.core.kron_forms import RowOf
 from symnet.core.matrix_simplify import readable
 from symnet.numeric.attention import NAMESPACE as ROW_FUNCTIONS
 from symnet.numeric.batch import real_array
-from symnet.numeric.bindings import namespace
+from symnet.numeric.bindings import bindings, rule_functions, user_functions
 from symnet.numeric.generation import source
+from symnet.numeric.hessian_forms import HessianForms, sample_kron_for
 from symnet.numeric.matrix_code import compile_matrix_loss
 from symnet.numeric.matrix_printer import MatrixExprPrinter
 
 
-class HessianPrinter(MatrixExprPrinter):
-    """NumPy for Hessian formulas: A diag(c) B as ``A @ (c * B)``, never an N × N diagonal matrix."""
-
-    def _print_MatMul(self, expr):
-        coeff, factors = expr.as_coeff_matrices()
-        k = next((i for i, f in enumerate(factors) if isinstance(f, Diag)), None)
-        if k is None or k == len(factors) - 1:
-            return super()._print_MatMul(expr)
-        right = " @ ".join(self._wrap(f) for f in factors[k + 1:])
-        inner = f"({self._wrap(factors[k].args[0])} * {right if len(factors) - k == 2 else f'({right})'})"
-        code = " @ ".join([self._wrap(f) for f in factors[:k]] + [inner])
-        return code if coeff == 1 else f"{self._wrap(coeff)}*({code})"
-
-    def _print_MatAdd(self, expr):      # 𝟙 − S as ``1.0 - S``: broadcast, no N × 1 array of ones
-        if any(not isinstance(a, OneMatrix) for a in expr.args):
-            terms = sorted(expr.args, key=lambda a: not isinstance(a, OneMatrix))
-            code = ""
-            for a in terms:
-                negated = isinstance(a, MatMul) and a.args[0] == -1
-                text = "1.0" if isinstance(a, OneMatrix) else self._wrap(MatMul(*a.args[1:]) if negated else a)
-                code += (" - " if negated else " + " if code else "") + text
-            return "-" + code[3:] if code.startswith(" - ") else code
-        return super()._print_MatAdd(expr)
-
-    def _print_Diag(self, expr):
-        if isinstance(expr.args[0], RowOf):                      # diag(Mₙ) for every n: (N, k, k)
-            return f"({self._wrap(expr.args[0])} * numpy.eye({self._print(expr.shape[0])}))"
-        return f"numpy.diagflat({self._print(expr.args[0])})"
-
-    def _print_RowOf(self, expr):                             # Mₙ for every n: (N, k, 1)
-        return f"{self._wrap(expr.args[0])}[:, :, None]"
-
-    def _print_Transpose(self, expr):
-        if expr.arg.has(RowOf, RowScalar):
-            return f"{self._wrap(expr.arg)}.swapaxes(-1, -2)"
-        return super()._print_Transpose(expr)
-
-    def _print_RowScalar(self, expr):                         # rowsum(Q)ₙ for every n: (N, 1, 1)
-        return f"{self._wrap(expr.args[0])}.sum(axis=-1)[:, None, None]"
-
-    def _print_Kron(self, expr):
-        return f"numpy.kron({self._print(expr.args[0])}, {self._print(expr.args[1])})"
-
-    def _print_SampleKron(self, expr):
-        return "sample_kron({}, {}, {})".format(*(self._print(a) for a in expr.args))
+class HessianPrinter(HessianForms, MatrixExprPrinter):
+    """NumPy for Hessian formulas: the one NumPy printer's whole-data setting with the Hessian forms."""
 
 
-def sample_kron(P, R, C):
-    """Σₙ Pₙ Rₙᵀ ⊗ Cₙ (row-major): entry (i·k + a, j·k + b) = Σₙ P[n, i] R[n, j] C[n, a, b]; C may be one k × k.
-
-    One BLAS product: the N × de outer products Pₙ Rₙᵀ, transposed, times the N × km factors Cₙ."""
-    C = np.asarray(C, dtype=float)
-    n, d, e, k, m = P.shape[0], P.shape[1], R.shape[1], C.shape[-2], C.shape[-1]
-    if C.ndim == 2:
-        return np.kron(P.T @ R, C)
-    outer = (P[:, :, None] * R[:, None, :]).reshape(n, d * e)
-    G = outer.T @ np.broadcast_to(C, (n, k, m)).reshape(n, k * m)
-    return G.reshape(d, e, k, m).transpose(0, 2, 1, 3).reshape(d * k, e * m)
+sample_kron = sample_kron_for(np)
 
 
 @dataclass(frozen=True)
@@ -104,6 +56,7 @@ class CompiledMatrixHessian:
     layout: object                 # the loss's MatrixExprLayout (θ, data, sizes and constants)
     function: Callable = field(repr=False)
     source: str = field(repr=False)
+    backend: str = "numpy"         # "jax": the same formula in jax.numpy, jitted, float64
 
     def __call__(self, theta, X, y=None) -> np.ndarray:
         theta, (values, shapes), _ = self.layout.full_check(theta, X, y)
@@ -122,6 +75,7 @@ class CompiledMatrixHVP:
     layout: object
     function: Callable = field(repr=False)
     source: str = field(repr=False)
+    backend: str = "numpy"
 
     def __call__(self, theta, v, X, y=None) -> np.ndarray:
         theta, (values, shapes), _ = self.layout.full_check(theta, X, y)
@@ -136,17 +90,18 @@ class CompiledMatrixHVP:
         return out.reshape(v.shape) if v.ndim == 2 else out
 
 
-def compile_matrix_hessian(loss, wrt=None, rules: Mapping | None = None,
-                           constants: Mapping | None = None) -> CompiledMatrixHessian:
+def compile_matrix_hessian(loss, wrt=None, rules: Mapping | None = None, constants: Mapping | None = None,
+                           backend: str = "numpy") -> CompiledMatrixHessian:
     """Compile the Hessian of a typed loss by its parameter: ``(theta, X, y) -> (d, d) array`` ((dk, dk) by a
     d × k matrix W, row-major vec(W); without a Kronecker form, column by column from the hvp).
 
     Args:
         loss: a ``MatrixLoss``; wrt: its parameter (default: the only one); rules: extra scalar rules;
-        constants: a number for each constant (λ), over the loss's own.
+        constants: a number for each constant (λ), over the loss's own; backend: ``"numpy"`` or ``"jax"`` (the
+        same formula printed by the one JAX printer, jitted, float64).
 
     Returns:
-        A ``CompiledMatrixHessian`` (``.source`` shows the generated NumPy).
+        A ``CompiledMatrixHessian`` (``.source`` shows the generated code).
 
     >>> from symnet.io.matrix_build import matrix_loss
     >>> H = compile_matrix_hessian(matrix_loss("norm2(X*w - y)^2", "X=N x 2, y=N, w=2"))
@@ -157,17 +112,18 @@ def compile_matrix_hessian(loss, wrt=None, rules: Mapping | None = None,
     h = matrix_hessian(loss, wrt=wrt, rules=rules)
     layout = compile_matrix_loss(loss, constants, wrt=(h.wrt.name,)).layout      # names and constants checked
     if h.matrix is None:                # no Kronecker form: H column by column, H eⱼ from the compiled hvp
-        hvp = compile_matrix_hvp(loss, wrt=wrt, rules=rules, constants=constants)
-        return CompiledMatrixHessian(h, layout, _columns(hvp.function), hvp.source)
+        hvp = compile_matrix_hvp(loss, wrt=wrt, rules=rules, constants=constants, backend=backend)
+        return CompiledMatrixHessian(h, layout, _columns(hvp.function), hvp.source, backend)
     args = list(h.program.inputs) + [h.wrt]
     steps, matrix = shared_steps(h.matrix, args)
-    fn = _lambdify(args, matrix, steps, "hessian")
-    return CompiledMatrixHessian(h, layout, fn, source(fn))
+    fn = _lambdify(args, matrix, steps, "hessian", backend)
+    return CompiledMatrixHessian(h, layout, _jitted(fn, loss, backend), source(fn), backend)
 
 
-def compile_matrix_hvp(loss, wrt=None, rules: Mapping | None = None,
-                       constants: Mapping | None = None) -> CompiledMatrixHVP:
-    """Compile the Hessian-vector product of a typed loss: ``(theta, v, X, y) -> H v``, one tangent sweep.
+def compile_matrix_hvp(loss, wrt=None, rules: Mapping | None = None, constants: Mapping | None = None,
+                       backend: str = "numpy") -> CompiledMatrixHVP:
+    """Compile the Hessian-vector product of a typed loss: ``(theta, v, X, y) -> H v``, one tangent sweep
+    (``backend="jax"``: in jax.numpy, jitted).
 
     >>> from symnet.io.matrix_build import matrix_loss
     >>> Hv = compile_matrix_hvp(matrix_loss("norm2(X*w - y)^2", "X=N x 2, y=N, w=2"))
@@ -178,8 +134,8 @@ def compile_matrix_hvp(loss, wrt=None, rules: Mapping | None = None,
     layout = compile_matrix_loss(loss, constants, wrt=(h.wrt.name,)).layout
     program = read_by(h.program, (h.product,))
     steps = tuple((lhs, readable(rhs)) for lhs, rhs in program.assignments)
-    fn = _lambdify(list(program.inputs) + [h.wrt, h.direction], h.product, steps, "hvp")
-    return CompiledMatrixHVP(h, layout, fn, source(fn))
+    fn = _lambdify(list(program.inputs) + [h.wrt, h.direction], h.product, steps, "hvp", backend)
+    return CompiledMatrixHVP(h, layout, _jitted(fn, loss, backend), source(fn), backend)
 
 
 def _columns(hvp: Callable) -> Callable:
@@ -212,9 +168,46 @@ def _worth_naming(node) -> bool:
         node, (MatrixSymbol, OneMatrix, Identity, Transpose, RowOf))      # Mₙ stays: diag(Mₙ) reads it
 
 
-def _lambdify(args, output, steps, name: str):
-    fn = lambdify(args, output, modules=[{**namespace(), **ROW_FUNCTIONS, "sample_kron": sample_kron}, "numpy"],
-                  printer=HessianPrinter(),
-                  cse=lambda exprs: (steps, exprs), docstring_limit=0)
+def _lambdify(args, output, steps, name: str, backend: str = "numpy"):
+    """The formula as a function printed for ``backend``: NumPy's or the one JAX printer with the Hessian forms;
+    your activations and the σ′ of your rules= print by name, bound as in the gradient's code."""
+    read = SimpleNamespace(assignments=tuple(steps) + ((None, output),))
+    own = user_functions(read)
+    functions = {**own, **rule_functions(read, own)}
+    if backend == "jax":
+        printer, modules = _jax_printing(own, functions)
+    else:
+        bound = {**bindings(own, {r: n for r, n in functions.items() if r not in own}), **ROW_FUNCTIONS}
+        printer, modules = HessianPrinter(functions=functions), [{**bound, "sample_kron": sample_kron}, "numpy"]
+    fn = lambdify(args, output, modules=modules, printer=printer, cse=lambda exprs: (steps, exprs), docstring_limit=0)
     fn.__name__ = name
     return fn
+
+
+def _jax_printing(own, functions):
+    """(printer, modules) for JAX: the one JAX printer with the Hessian forms, JAX's bindings and sample_kron."""
+    from symnet.numeric.attention_jax import jax_namespace
+    from symnet.numeric.jaxgen import _jax, jax_target
+
+    jax, target = _jax(), jax_target()
+    printer = type("JaxHessianPrinter", (HessianForms, target.printer), {})(functions=functions)
+    rules = {r: n for r, n in functions.items() if r not in own}
+    helpers = {**bindings(own, rules, target), **jax_namespace(jax), "sample_kron": sample_kron_for(jax.numpy)}
+    return printer, [helpers, target.modules]
+
+
+def _jitted(fn, loss, backend: str):
+    """``fn`` as it is (NumPy), or under ``jax.jit`` (the sizes static), called in float64, answering NumPy."""
+    if backend != "jax":
+        return fn
+    from symnet.numeric.jaxgen import _jax, float64
+
+    jax, data = _jax(), len(loss.data)
+    jitted = jax.jit(fn, static_argnums=tuple(range(data, data + len(loss.sizes))))
+
+    def run(*args):
+        with float64(jax):
+            return np.asarray(jitted(*args), dtype=float)
+
+    run.jitted = jitted
+    return run

@@ -39,7 +39,7 @@ def render(derivation: Derivation, fmt: str = "unicode", lang: str | None = None
     check_format(fmt)
     lang = lang or derivation.lang
     if derivation.typed:
-        return typed_document(derivation, fmt, lang, title=False)
+        return typed_document(derivation, fmt, lang, title=False, second=second)
     if derivation.matrix:
         return bp_document(derivation, fmt, lang, title=False)
     return emit(body_blocks(derivation, lang) + _second(derivation, second, lang, False), fmt, lang)
@@ -71,7 +71,7 @@ def document(derivation: Derivation, fmt: str = "markdown", lang: str | None = N
     check_format(fmt)
     lang = lang or derivation.lang
     if derivation.typed:
-        return typed_document(derivation, fmt, lang, check)
+        return typed_document(derivation, fmt, lang, check, second=second)
     if derivation.matrix:
         return bp_document(derivation, fmt, lang, check)
     if fmt == "latex":
@@ -90,7 +90,7 @@ def latex_document(derivation: Derivation, lang: str | None = None, check: bool 
     """
     lang = lang or derivation.lang
     if derivation.typed:
-        return typed_document(derivation, "latex", lang, check)
+        return typed_document(derivation, "latex", lang, check, second=second)
     if derivation.matrix:
         return bp_document(derivation, "latex", lang, check)
     blocks = document_blocks(derivation, lang, check, figure) + _second(derivation, second, lang, check)

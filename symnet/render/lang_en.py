@@ -17,6 +17,13 @@ EN = {
     "typed_closed_text": "Substituting the sweep back and simplifying for reading gives each derivative as one matrix formula, with its shape (the shape of the parameter):",
     "typed_check": "Four gradients agree",
     "typed_check_text": "At random data (every size 8) and random parameters, the compiled matrix gradient, the loss lowered to scalars and differentiated by symnet's scalar rules, sympy.diff of the same scalar formula, and central finite differences:",
+    "typed_second": "Second derivatives",
+    "typed_second_text": "The gradient program (the forward steps, then the adjoint sweep above) is differentiated once more, forward, along a direction v of the parameter's shape: the Hessian by the parameter, in vectorized form, with its shape and vec order, and the Hessian-vector product it is read off:",
+    "typed_second_vec": "vec({w}) row-major: {w}[i, a] is entry i*{k} + a",
+    "typed_second_sweep": "The tangent sweep",
+    "typed_second_sweep_text": "Each step u that depends on the parameter gets its change d_u along v (the parameter's own change is v), from one Jacobian–vector row of the rule table (written after each line, a dotted letter standing for a change). The change of ∂L/∂p is H v; sympy.diff is never called:",
+    "typed_second_check": "Four Hessians agree",
+    "typed_second_check_text": "At random data (every size 8) and random parameters, each entry on and above the diagonal of the compiled Hessian, the compiled Hessian-vector product with each unit vector, sympy.diff twice of the loss lowered to scalars, and central differences of the compiled gradient:",
     # ---- the BP1–BP4 section: a program with matrix steps (symnet.render.bp_section) ----
     "bp_title": "Backpropagation in matrix form: the four equations BP1–BP4",
     "bp_network": "The network",

@@ -16,6 +16,13 @@ ZH = {
     "typed_closed_text": "把扫描代回并为阅读而化简，每个导数成为一个矩阵公式，并标出形状（即参数的形状）：",
     "typed_check": "四种梯度一致",
     "typed_check_text": "在随机数据（每个尺寸取 8）和随机参数处，比较编译后的矩阵梯度、把损失展开成标量并用 symnet 的标量规则求导的结果、对同一标量公式的 sympy.diff，以及中心有限差分：",
+    "typed_second": "二阶导数",
+    "typed_second_text": "梯度程序（前向各步，再加上面的伴随扫描）沿一个与参数同形状的方向 v 再前向求导一次：得到对参数的 Hessian 的向量化形式（标出形状和 vec 的次序），以及读出它的 Hessian–向量积：",
+    "typed_second_vec": "vec({w}) 按行优先排列：{w}[i, a] 是第 i*{k} + a 项",
+    "typed_second_sweep": "切向扫描",
+    "typed_second_sweep_text": "依赖参数的每一步 u 得到它沿 v 的变化 d_u（参数自身的变化就是 v），由规则表中的一条雅可比–向量规则给出（写在每行之后，字母上的点表示变化）。∂L/∂p 的变化就是 H v；从不调用 sympy.diff：",
+    "typed_second_check": "四种 Hessian 一致",
+    "typed_second_check_text": "在随机数据（每个尺寸取 8）和随机参数处，逐项（对角线及其上方）比较编译后的 Hessian、编译后的 Hessian–向量积乘各个单位向量、对展开成标量的损失做两次 sympy.diff，以及编译后梯度的中心差分：",
     # ---- the BP1–BP4 section: a program with matrix steps (symnet.render.bp_section) ----
     "bp_title": "矩阵形式的反向传播：四个方程 BP1–BP4",
     "bp_network": "网络",

@@ -16,6 +16,7 @@ from symnet.render import i18n
 from symnet.render.check_table import check_table
 from symnet.render.matrix_expr import _terms, latex, text, unicode
 from symnet.render.tex import escape, note_text, preamble
+from symnet.render.typed_second import second_section
 
 WIDE = 110    # LaTeX characters of a right-hand side beyond which a document breaks it after each term
 KEYS = ("title", "loss", "loss_text", "forward", "forward_text", "sweep", "sweep_text", "closed", "closed_text",
@@ -23,20 +24,22 @@ KEYS = ("title", "loss", "loss_text", "forward", "forward_text", "sweep", "sweep
 
 
 def typed_document(derivation, fmt: str = "markdown", lang: str | None = None, check: bool = True,
-                   title: bool = True) -> str:
+                   title: bool = True, second=None) -> str:
     """The derivation of a typed loss in ``fmt`` (text, unicode, markdown, or latex: a standalone document);
-    ``title`` False leaves the title out (what ``str`` and ``show`` print)."""
+    ``title`` False leaves the title out (what ``str`` and ``show`` print); ``second`` (``derivation.typed_second``)
+    adds the second derivatives (``render.typed_second``)."""
     lang = lang or derivation.lang
     if fmt not in ("unicode", "text", "markdown", "latex"):
         raise ValueError(f"expected fmt text, unicode, markdown or latex; got {fmt!r}")
     words = {key: i18n.t("typed_" + key, lang) for key in KEYS}
+    more = "" if second is None else second_section(second, fmt, lang, check, text if fmt == "text" else unicode)
     check = check and derivation.check is not None
     if fmt == "latex":
-        body = _latex(derivation, words, check, lang)
+        body = _latex(derivation, words, check, lang) + more
         return preamble(lang, words["title"]) + body + "\n\\end{document}\n" if title else body
     if fmt == "markdown":
-        return _markdown(derivation, words, check, title, lang)
-    return _unicode(derivation, words, check, title, lang, text if fmt == "text" else unicode)
+        return _markdown(derivation, words, check, title, lang) + more
+    return _unicode(derivation, words, check, title, lang, text if fmt == "text" else unicode) + more
 
 
 def sections(derivation):
@@ -52,8 +55,8 @@ def sections(derivation):
 def rule_note(rules, fmt: str, lang: str) -> str:
     """The rows of a line: VJP rows as formulas, scalar rules by name (``symnet.render.tex.note_text``)."""
     tex = fmt in ("latex", "markdown")
-    rows = [VJP_ROWS[r][1 if tex else 0] for r in rules if isinstance(r, str)]
-    scalar = tuple(r for r in rules if not isinstance(r, str))
+    rows = [(VJP_ROWS[r] if isinstance(r, str) else r)[1 if tex else 0] for r in rules if isinstance(r, (str, tuple))]
+    scalar = tuple(r for r in rules if not isinstance(r, (str, tuple)))     # a tuple: a JVP row (typed_second)
     parts = rows + ([note_text(scalar, fmt, lang)] if scalar else [])
     return (r",\quad " if tex else ";  ").join(parts)
 
