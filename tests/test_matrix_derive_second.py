@@ -8,6 +8,7 @@ import subprocess
 import pytest
 
 from symnet.derivation.typed_second import JVP_ROWS, derive_typed_second
+from symnet.render.typed_second import shape_note
 from symnet.io.matrix_build import matrix_loss
 from symnet.render.matrix_expr import unicode
 from tests.cli_helpers import run
@@ -20,7 +21,7 @@ SOFTMAX, SOFTMAX_SHAPES = "-sum(Y .* log_softmax(X*W))/N", "X=N x 3, Y=N x 2, W=
 def test_the_tangent_sweep_names_the_row_of_each_line_and_the_check_agrees():
     second = derive_typed_second(matrix_loss(LOGISTIC, SHAPES), check=True)
     assert unicode(second.hessian.matrix) == "(1/N)·Xᵀ diag(σ(X w) ⊙ (𝟙 − σ(X w))) X"
-    assert second.shape_note() == "3 × 3"
+    assert shape_note(second) == "3 × 3"
     names = [unicode(s.lhs) for s in second.tangents]
     assert names[0] == "d_u₁" and names[-1] == "d_delta_w"
     assert all(s.rules for s in second.tangents)                       # every line says which row made it
@@ -31,8 +32,8 @@ def test_the_tangent_sweep_names_the_row_of_each_line_and_the_check_agrees():
 
 def test_a_matrix_parameter_says_its_vec_order():
     second = derive_typed_second(matrix_loss(SOFTMAX, SOFTMAX_SHAPES))
-    assert second.shape_note() == "6 × 6, vec(W) row-major: W[i, a] is entry i*2 + a"
-    assert "按行优先" in second.shape_note("zh") and second.check is None
+    assert shape_note(second) == "6 × 6, vec(W) row-major: W[i, a] is entry i*2 + a"
+    assert "按行优先" in shape_note(second, "zh") and second.check is None
 
 
 def test_cli_prints_the_second_order_section_after_the_gradient():

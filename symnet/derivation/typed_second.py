@@ -51,15 +51,6 @@ class TypedSecond:
     tangents: tuple[TypedStep, ...]
     check: object | None = None
 
-    def shape_note(self, lang: str = "en") -> str:
-        """``3 × 3``, or ``6 × 6, vec(W) row-major: W[i, a] is entry i*2 + a`` (in ``lang``)."""
-        from symnet.render import i18n
-
-        h = self.hessian
-        k = h.wrt.shape[1]
-        note = f"{h.size} × {h.size}"
-        return note if k == 1 else note + ", " + i18n.t("typed_second_vec", lang, w=h.wrt.name, k=k)
-
 
 def derive_typed_second(loss, wrt=None, rules=None, check: bool = False, seed: int = 0,
                         size: int = 8) -> TypedSecond:

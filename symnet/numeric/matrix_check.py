@@ -17,11 +17,11 @@ from collections.abc import Mapping
 import numpy as np
 
 from symnet.numeric.gradreport import GradCheckReport, agreement_row
+from symnet.numeric.matrix_lowered import _namespace, _real, lowering
 from symnet.numeric.reverse import finite_differences
 
 METHODS = ("matrix", "lowered", "sympy", "finite_diff")
 DEFAULT_SIZE = 4          # a size symbol (N) with no data and no value: N = 4
-LOWER_MAX_ENTRIES = 400   # the lowered columns run up to this many entries (data and parameters)
 
 
 def random_data(loss, sizes: Mapping | None = None, seed: int = 0) -> dict:
@@ -100,35 +100,3 @@ def _lowered_columns(loss, compiled, theta, checked, skipped):
             skipped.append((method, f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"))
             columns.append(None)
     return tuple(columns)
-
-
-def lowering(loss, compiled, theta, checked, skipped, methods):
-    """(scalar formula, parameter entries, arguments, point) of the loss lowered at the checked sizes, or None
-    with the reason recorded for each of ``methods`` when it has more than ``LOWER_MAX_ENTRIES`` entries."""
-    from symnet.core.matrix_lowering import lower
-
-    values, shapes = checked
-    sizes = {s: v for s, v in zip(loss.sizes, values[len(loss.data):len(loss.data) + len(loss.sizes)])}
-    entries = sum(int(np.prod(s)) for s in shapes) + sum(int(np.prod(np.shape(a))) for a in values[:len(loss.data)])
-    if entries > LOWER_MAX_ENTRIES:
-        skipped.extend((m, f"{entries} entries; the scalar lowering runs up to {LOWER_MAX_ENTRIES}") for m in methods)
-        return None
-    grids: dict = {}
-    formula = lower(loss.expr, sizes, grids)
-    params = [e for p in compiled.layout.params for e in grids[p]]
-    args = [e for d in loss.data for e in grids[d]] + list(loss.constants) + params
-    point = [float(v) for a in values[:len(loss.data)] for v in np.ravel(a)] + \
-        [compiled.layout.constants[c.name] for c in loss.constants] + [float(t) for t in theta]
-    return formula, params, args, point
-
-
-def _real(values) -> np.ndarray:
-    """Float values; a complex one (√ or log of a negative entry in SymPy's lowering) is NaN, as NumPy gives."""
-    values = np.asarray(values, dtype=complex)
-    return np.where(values.imag != 0, np.nan, values.real)
-
-
-def _namespace() -> dict:
-    from symnet.numeric.bindings import namespace
-    from scipy.special import expit
-    return {**namespace(), "sigmoid": expit}

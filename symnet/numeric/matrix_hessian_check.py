@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from symnet.numeric.gradreport import SECOND_ORDER_METHODS, GradCheckReport, agreement_row
-from symnet.numeric.matrix_check import _namespace, _real, lowering
+from symnet.numeric.matrix_lowered import _namespace, _real, lowering
 
 
 def check_matrix_hessian(loss, compiled, theta, checked, names, rules=None) -> GradCheckReport:

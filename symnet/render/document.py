@@ -18,6 +18,7 @@ from symnet.derivation.abstract import NEURON_FUNCTION
 from symnet.derivation.derive import Derivation, OrderedProduct, OrderedSum, ParamDerivation
 from symnet.render import i18n
 from symnet.render.bp_section import bp_document
+from symnet.render.typed_second import typed_more
 from symnet.render.typed_section import typed_document, typed_math
 from symnet.render.layout import Arrows, Equation, Figure, Heading, Label, Line, Math, Num, Prose, Table, number
 from symnet.render.matrix import latex_rows, step_rows
@@ -39,7 +40,8 @@ def render(derivation: Derivation, fmt: str = "unicode", lang: str | None = None
     check_format(fmt)
     lang = lang or derivation.lang
     if derivation.typed:
-        return typed_document(derivation, fmt, lang, title=False, second=second)
+        more = typed_more(second, fmt, lang or derivation.lang, False)
+        return typed_document(derivation, fmt, lang, title=False, more=more)
     if derivation.matrix:
         return bp_document(derivation, fmt, lang, title=False)
     return emit(body_blocks(derivation, lang) + _second(derivation, second, lang, False), fmt, lang)
@@ -71,7 +73,8 @@ def document(derivation: Derivation, fmt: str = "markdown", lang: str | None = N
     check_format(fmt)
     lang = lang or derivation.lang
     if derivation.typed:
-        return typed_document(derivation, fmt, lang, check, second=second)
+        more = typed_more(second, fmt, lang or derivation.lang, check)
+        return typed_document(derivation, fmt, lang, check, more=more)
     if derivation.matrix:
         return bp_document(derivation, fmt, lang, check)
     if fmt == "latex":
@@ -90,7 +93,8 @@ def latex_document(derivation: Derivation, lang: str | None = None, check: bool 
     """
     lang = lang or derivation.lang
     if derivation.typed:
-        return typed_document(derivation, "latex", lang, check, second=second)
+        more = typed_more(second, "latex", lang or derivation.lang, check)
+        return typed_document(derivation, "latex", lang, check, more=more)
     if derivation.matrix:
         return bp_document(derivation, "latex", lang, check)
     blocks = document_blocks(derivation, lang, check, figure) + _second(derivation, second, lang, check)

@@ -14,6 +14,14 @@ from symnet.render.tex import escape
 KEYS = ("", "_text", "_sweep", "_sweep_text", "_check", "_check_text")
 
 
+
+def shape_note(second, lang: str = "en") -> str:
+    """``3 × 3``, or ``6 × 6, vec(W) row-major: W[i, a] is entry i*2 + a`` (in ``lang``)."""
+    h = second.hessian
+    k = h.wrt.shape[1]
+    note = f"{h.size} × {h.size}"
+    return note if k == 1 else note + ", " + i18n.t("typed_second_vec", lang, w=h.wrt.name, k=k)
+
 def second_section(second, fmt: str, lang: str, check: bool, show=unicode) -> str:
     """The section in ``fmt`` (text/unicode with ``show``, markdown, latex), appended to the typed document."""
     words = {key: i18n.t("typed_second" + key, lang) for key in KEYS}
@@ -76,7 +84,7 @@ def _hessian_lines(second, fmt: str, show, lang: str) -> tuple[str, str]:
         matrix = show(h.matrix)
     else:
         matrix = r"\text{(no Kronecker form: the tangent sweep)}" if tex else "(no Kronecker form: H v is the tangent sweep)"
-    note = second.shape_note(lang)
+    note = shape_note(second, lang)
     if tex:       # the formula on a line of its own (a Kronecker form is wide), then the shape and vec order
         size, _, order = note.partition(", ")
         order = rf"\text{{, {order}}}" if order else ""
@@ -86,3 +94,12 @@ def _hessian_lines(second, fmt: str, show, lang: str) -> tuple[str, str]:
     head = f"d2L/d{w}d{w}^T" if show is not unicode else f"∂²L/∂{w}∂{w}ᵀ"
     note = note if show is unicode else note.replace(" × ", " x ")
     return f"{head} = {matrix}    ({note})", f"H {show(h.direction)} = {show(h.product_formula())}"
+
+
+def typed_more(second, fmt: str, lang: str | None, check: bool) -> str:
+    """The second-derivative section in ``fmt`` that ``typed_section.typed_document`` appends, or ""."""
+    if second is None:
+        return ""
+    from symnet.render.matrix_expr import text
+
+    return second_section(second, fmt, lang or "en", check, text if fmt == "text" else unicode)

@@ -16,7 +16,6 @@ from symnet.render import i18n
 from symnet.render.check_table import check_table
 from symnet.render.matrix_expr import _terms, latex, text, unicode
 from symnet.render.tex import escape, note_text, preamble
-from symnet.render.typed_second import second_section
 
 WIDE = 110    # LaTeX characters of a right-hand side beyond which a document breaks it after each term
 KEYS = ("title", "loss", "loss_text", "forward", "forward_text", "sweep", "sweep_text", "closed", "closed_text",
@@ -24,15 +23,14 @@ KEYS = ("title", "loss", "loss_text", "forward", "forward_text", "sweep", "sweep
 
 
 def typed_document(derivation, fmt: str = "markdown", lang: str | None = None, check: bool = True,
-                   title: bool = True, second=None) -> str:
+                   title: bool = True, more: str = "") -> str:
     """The derivation of a typed loss in ``fmt`` (text, unicode, markdown, or latex: a standalone document);
-    ``title`` False leaves the title out (what ``str`` and ``show`` print); ``second`` (``derivation.typed_second``)
-    adds the second derivatives (``render.typed_second``)."""
+    ``title`` False leaves the title out (what ``str`` and ``show`` print); ``more`` is what follows
+    in the same format (the second derivatives: ``render.typed_second.typed_more``)."""
     lang = lang or derivation.lang
     if fmt not in ("unicode", "text", "markdown", "latex"):
         raise ValueError(f"expected fmt text, unicode, markdown or latex; got {fmt!r}")
     words = {key: i18n.t("typed_" + key, lang) for key in KEYS}
-    more = "" if second is None else second_section(second, fmt, lang, check, text if fmt == "text" else unicode)
     check = check and derivation.check is not None
     if fmt == "latex":
         body = _latex(derivation, words, check, lang) + more
