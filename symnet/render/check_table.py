@@ -20,7 +20,9 @@ def check_rows(report, lang: str) -> list[list[str]]:
 
 def check_notes(report, lang: str) -> list[str]:
     """The verdict line (mean loss, tolerances, how many disagree) and one line per skipped method."""
-    verdict = t("check_all_agree", lang) if report.ok else t("check_n_disagree", lang, n=len(report.failures))
+    second = "2" if getattr(report, "order", 1) == 2 else ""     # rows are Hessian entries
+    verdict = t("check_all_agree" + second, lang) if report.ok else t("check_n_disagree" + second, lang,
+                                                                        n=len(report.failures))
     rtol, atol = (f"{v:.2g}" for v in report.tolerance)   # float64's, or float32's (check_grads(dtype=))
     return ([t("check_footer", lang, loss=f"{report.loss:.10g}", rtol=rtol, atol=atol, verdict=verdict)]
             + [t("check_skipped", lang, method=t(f"method_{m}", lang), reason=r) for m, r in report.skipped])

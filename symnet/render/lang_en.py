@@ -229,6 +229,8 @@ EN = {
     "check_no": "NO",
     "check_all_agree": "all gradients agree",
     "check_n_disagree": "{n} parameter(s) DISAGREE",
+    "check_all_agree2": "all second derivatives agree",
+    "check_n_disagree2": "{n} entries DISAGREE",
     "check_footer": "mean loss L = {loss}; rtol = {rtol}, atol = {atol}·max(1, |L|); {verdict}",
     "check_skipped": "skipped {method}: {reason}",
     "cli_section_network": "network",

@@ -200,6 +200,8 @@ ZH = {
     "check_no": "否",
     "check_all_agree": "所有梯度一致",
     "check_n_disagree": "{n} 个参数不一致",
+    "check_all_agree2": "所有二阶导数一致",
+    "check_n_disagree2": "{n} 个元素不一致",
     "check_footer": "平均损失 L = {loss}；rtol = {rtol}，atol = {atol}·max(1, |L|)；{verdict}",
     "check_skipped": "跳过 {method}：{reason}",
     "cli_section_network": "网络",

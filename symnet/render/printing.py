@@ -62,12 +62,10 @@ def gradient_lines(gradient) -> list:
 
 
 def report_notes(report) -> list[str]:
-    """The verdict and tolerance line of a gradient check, then one line per skipped oracle."""
-    what = ("second derivatives", "entries") if report.order == 2 else ("gradients", "parameter(s)")
-    verdict = f"all {what[0]} agree" if report.ok else f"{len(report.failures)} {what[1]} DISAGREE"
-    rtol, atol = (f"{v:.2g}" for v in report.tolerance)   # float64's, or float32's (check_grads(dtype=))
-    return ([f"mean loss L = {report.loss:.10g}; rtol = {rtol}, atol = {atol}·max(1, |L|); {verdict}"]
-            + [f"skipped {method}: {reason}" for method, reason in report.skipped])
+    """The verdict and tolerance line of a gradient check, then one line per skipped oracle (in English)."""
+    from symnet.render.check_table import check_notes
+
+    return check_notes(report, "en")
 
 
 def layer_summary(net) -> str:
