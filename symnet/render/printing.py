@@ -70,13 +70,14 @@ def report_notes(report) -> list[str]:
             + [f"skipped {method}: {reason}" for method, reason in report.skipped])
 
 
-def layer_summary(net) -> str:
-    """One line: the network's spec and its parameters with their shapes (a kernel's F×C×kh×kw)."""
+def layer_summary(net, lang: str = "en") -> str:
+    """One line: the network's spec and its parameters with their shapes (a kernel's F×C×kh×kw), in ``lang``."""
     from symnet.derivation.matrix import display_dims, shape_of
+    from symnet.render import i18n
 
     dims = display_dims(net.program)
-    return f"{net.spec}: {net.n_params:,} parameters in " + ", ".join(
-        f"{p.name} ({'×'.join(map(str, shape_of(p, dims)))})" for p in net.params)
+    return i18n.t("layer_summary", lang, spec=net.spec, n=f"{net.n_params:,}", params=", ".join(
+        f"{p.name} ({'×'.join(map(str, shape_of(p, dims)))})" for p in net.params))
 
 
 def train_summary(result) -> str:
@@ -124,8 +125,9 @@ class _ObjectPrinting:
         if self._settings.get("program"):
             from symnet.render.step_words import floor_notes
 
-            notes = [self._words(note) for note in floor_notes(net.program, self._settings.get("lang") or "en")]
-            return self._stack([self._words(layer_summary(net)), *notes, self._print(nested(net)),
+            lang = self._settings.get("lang") or "en"
+            notes = [self._words(note) for note in floor_notes(net.program, lang)]
+            return self._stack([self._words(layer_summary(net, lang)), *notes, self._print(nested(net)),
                                 self._shaped(matrix_rows(net.program))], gap=True)
         return self._print(nested(net))
 
