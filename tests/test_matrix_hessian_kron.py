@@ -201,3 +201,10 @@ def test_cli_hessian_by_a_matrix_parameter_speaks_chinese_with_lang_zh():
     assert "程序（前向各步，然后伴随扫描）:" in lines and "切向扫描（W\u0307 = V；d_u：步骤 u 沿 V 的变化）:" in lines
     for english in ("shapes", "row-major", "tangent sweep", "program (", "Kronecker form"):
         assert english not in result.output
+
+
+def test_cli_hessian_prints_a_size_in_n_in_the_format_asked():
+    by_x = ("hessian", "--expr", SOFTMAX, "--shapes", SHAPES, "--wrt", "X")
+    assert "(3·N × 3·N, vec(X) row-major" in run(*by_x).output
+    assert "(3*N x 3*N, vec(X) row-major" in run(*by_x, "--ascii").output
+    assert r"&& 3 N \times 3 N" in run(*by_x, "--format", "latex").output

@@ -38,7 +38,7 @@ def matrix_text(loss, h, fmt: str, steps: bool, lang: str = "en") -> str:
     words = WORDS.get(lang, WORDS["en"])
     show = {"latex": latex, "text": text}.get(fmt, unicode)
     eq, times = (" &= ", r" \times ") if fmt == "latex" else (" = ", {"text": " x "}.get(fmt, " × "))
-    w, v, d = show(h.wrt), show(h.direction), str(h.size)
+    w, v, d = show(h.wrt), show(h.direction), show(h.size)    # 3·N, not 3*N
     w = w if h.wrt.shape[1] == 1 else rf"\operatorname{{vec}}({w})" if fmt == "latex" else f"vec({w})"
     head = {"latex": rf"\frac{{\partial^2 L}}{{\partial {w}\,\partial {w}^{{\mathsf T}}}}",
             "text": f"d2L/d{w}d{w}^T"}.get(fmt, f"∂²L/∂{w}∂{w}ᵀ")
