@@ -208,3 +208,10 @@ def test_cli_hessian_prints_a_size_in_n_in_the_format_asked():
     assert "(3·N × 3·N, vec(X) row-major" in run(*by_x).output
     assert "(3*N x 3*N, vec(X) row-major" in run(*by_x, "--ascii").output
     assert r"&& 3 N \times 3 N" in run(*by_x, "--format", "latex").output
+
+
+def test_hessian_help_says_steps_prints_the_program_too():
+    english = " ".join(run("hessian", "--help").output.split())
+    assert "also print the program (forward steps, adjoint sweep) and the tangent sweep over it" in english
+    chinese = "".join(run("--lang", "zh", "hessian", "--help").output.split())
+    assert "同时打印程序（前向各步，然后伴随扫描）及其上给出Hv的切向扫描" in chinese
