@@ -110,6 +110,10 @@ def test_show_with_lang_zh_says_the_parameters_and_the_pool_floor_in_chinese():
     assert "pool2 作用于 7 × 7 时只用 6 × 6，舍去最后 1 行和 1 列，与 PyTorch 的池化相同" in lines
     assert "parameters in" not in shown.output and "drops" not in shown.output
     assert "个参数" in symnet.show(convnet("conv:7x7:c1x1x2:relu:pool2:d3:softmax"), lang="zh")
+    markdown = run("show", "conv:7x7:c1x1x2:relu:pool2:d3:softmax", "--format", "markdown", "--lang", "zh").output
+    assert "61 个参数" in markdown and "舍去最后 1 行和 1 列" in markdown
+    english = run("show", "conv:7x7:c1x1x2:relu:pool2:d3:softmax", "--format", "markdown").output
+    assert "61 parameters in" in english and "drops the last row and column" in english
 
 
 @pytest.mark.skipif(NO_LATEX, reason="latexmk not installed (Debian: latexmk texlive-latex-extra texlive-xetex)")

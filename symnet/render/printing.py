@@ -276,9 +276,15 @@ class MarkdownPrinter(Printer):
         return f"${latex(loss)}$"
 
     def _print_LayerNetwork(self, net):
+        """The spec and parameters, what a pooling drops (in the language asked), the formula, the program."""
+        from symnet.render.step_words import floor_notes
+
         formula = f"${latex(nested(net))}$"
-        return layer_summary(net) + "\n\n" + formula + "\n\n" + self._display(net.program) \
-            if self._settings["program"] else formula
+        if not self._settings["program"]:
+            return formula
+        lang = self._settings.get("lang") or "en"
+        head = [layer_summary(net, lang), *floor_notes(net.program, lang)]
+        return "\n\n".join([*head, formula, self._display(net.program)])
 
     def _print_Network(self, net):
         nested = f"${latex(net.nested)}$"
