@@ -211,3 +211,12 @@ def test_descend_refuses_a_bad_figure_suffix_before_any_work(tmp_path):
     result = CliRunner().invoke(main, ["descend", "x**2", "--x0", "1", "--lr", "0.1", "-o", str(tmp_path / "d.bmp")])
     assert result.exit_code == 2 and "expected a file name ending .png" in result.output
     assert "dh/dx" not in result.output and not list(tmp_path.iterdir())
+
+
+def test_a_wide_mlp_is_named_as_typed_in_the_summary_not_by_its_nested_form(tmp_path):
+    result = run("train", "mlp:2-30-1", "--data", "xor", "--epochs", "1", "--quiet", "--out", str(tmp_path / "wide"))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "trained mlp:2-30-1 on xor: 200 training samples"
+    assert "f(θ" not in result.output
+    seed = run("train", "seed", "--data", "xor", "--epochs", "1", "--quiet", "--out", str(tmp_path / "seed"))
+    assert seed.output.startswith("trained f(θ5, f(θ3, f(θ1, x1) + f(θ2, x2)), f(θ4, f(θ2, x2))) on xor")

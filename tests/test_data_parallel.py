@@ -5,11 +5,6 @@ when it is imported, so that part runs in a fresh Python process and prints its 
 """
 
 import inspect
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,8 +16,7 @@ from symnet.learn.data import make
 from symnet.learn.training import LAYER_DEFAULTS, train
 from symnet.numeric.codegen import value_and_grad
 from symnet.numeric.lowerings import lowering
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.processes import on_host_devices
 
 SPECS = [("4-3-2", "relu", "softmax"), ("4-5-3-1", "tanh", "sigmoid"), ("3-4-2", "softplus", "identity"),
          ("3-4-4-3", "sigmoid", "softmax")]
@@ -121,11 +115,7 @@ print(json.dumps(out))
 
 @pytest.fixture(scope="module")
 def four_devices():
-    env = {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=4", "PYTHONPATH": str(ROOT),
-           "JAX_PLATFORMS": "cpu"}
-    done = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.splitlines()[-1])
+    return on_host_devices(SCRIPT, 4)
 
 
 def test_four_host_devices_split_the_batch_and_all_reduce_the_gradient(four_devices):

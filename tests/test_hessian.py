@@ -365,3 +365,13 @@ def test_jax_hessian_and_hvp_equal_numpy():
 def test_an_unknown_backend_is_refused():
     with pytest.raises(ValueError, match="unknown backend 'llvm'.*auto, numpy, jax, fused"):
         hvp(SEED_LOSS, backend="llvm")
+
+
+@pytest.mark.parametrize("spec", ["layers:2-3-2", "conv:6x6:c3x3x2:relu:d2:softmax", "attention:T=3,d=2,classes=2"])
+def test_hvp_and_compile_hessian_refuse_a_matrix_network_by_name_not_by_a_missing_rule(spec):
+    from symnet.cli.common import load_network
+
+    net = load_network(spec, None, None, None, None)
+    for compile_second in (hvp, compile_hessian):
+        with pytest.raises(NotImplementedError, match="Hessians of layer \\(matrix\\) networks are not derived yet"):
+            compile_second(net)

@@ -190,3 +190,28 @@ def test_the_hvp_never_forms_the_dk_by_dk_matrix():
     source = compile_matrix_hvp(matrix_loss(SOFTMAX, SHAPES)).source
     assert "kron" not in source and "eye(6)" not in source and "sample_" not in source
     assert "X @ V" in source
+
+
+def test_cli_hessian_by_a_matrix_parameter_speaks_chinese_with_lang_zh():
+    result = run("hessian", "--expr", "norm2(X*W - Y)", "--shapes", SHAPES, "--steps", "--lang", "zh")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[1].startswith("形状: X: N × 3")
+    assert "没有 Kronecker 积形式" in lines[2] and lines[2].endswith("(6 × 6，vec(W) 按行优先：W[i, a] 是第 i*2 + a 项)")
+    assert "程序（前向各步，然后伴随扫描）:" in lines and "切向扫描（W\u0307 = V；d_u：步骤 u 沿 V 的变化）:" in lines
+    for english in ("shapes", "row-major", "tangent sweep", "program (", "Kronecker form"):
+        assert english not in result.output
+
+
+def test_cli_hessian_prints_a_size_in_n_in_the_format_asked():
+    by_x = ("hessian", "--expr", SOFTMAX, "--shapes", SHAPES, "--wrt", "X")
+    assert "(3·N × 3·N, vec(X) row-major" in run(*by_x).output
+    assert "(3*N x 3*N, vec(X) row-major" in run(*by_x, "--ascii").output
+    assert r"&& 3 N \times 3 N" in run(*by_x, "--format", "latex").output
+
+
+def test_hessian_help_says_steps_prints_the_program_too():
+    english = " ".join(run("hessian", "--help").output.split())
+    assert "also print the program (forward steps, adjoint sweep) and the tangent sweep over it" in english
+    chinese = "".join(run("--lang", "zh", "hessian", "--help").output.split())
+    assert "同时打印程序（前向各步，然后伴随扫描）及其上给出Hv的切向扫描" in chinese

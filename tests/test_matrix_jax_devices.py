@@ -6,20 +6,14 @@ is imported), so that part runs in a fresh Python process and prints its numbers
 ``tests/test_data_parallel.py`` does.
 """
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from symnet.io.matrix_build import matrix_loss
 from symnet.numeric.codegen import value_and_grad
+from tests.processes import on_host_devices
 
 pytest.importorskip("jax")
-ROOT = Path(__file__).resolve().parents[1]
 
 SCRIPT = r"""
 import json
@@ -57,11 +51,7 @@ print(json.dumps(out))
 
 @pytest.fixture(scope="module")
 def two_devices():
-    env = {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=2", "PYTHONPATH": str(ROOT),
-           "JAX_PLATFORMS": "cpu"}
-    done = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.splitlines()[-1])
+    return on_host_devices(SCRIPT, 2)
 
 
 def test_a_typed_loss_over_two_devices_equals_numpy(two_devices):

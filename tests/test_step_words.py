@@ -102,6 +102,20 @@ def test_a_pool_that_does_not_tile_the_image_says_what_it_drops():
     assert "舍去最后 1 行和 1 列" in str(derive(net, lang="zh"))
 
 
+def test_show_with_lang_zh_says_the_parameters_and_the_pool_floor_in_chinese():
+    shown = run("show", "conv:7x7:c1x1x2:relu:pool2:d3:softmax", "--lang", "zh")
+    assert shown.exit_code == 0, shown.output
+    lines = shown.output.splitlines()
+    assert lines[0] == "conv:7x7:c1x1x2:relu:pool2:d3:softmax：61 个参数，即 K1 (2×1×1×1), b1 (2×1), W2 (3×18), b2 (3×1)"
+    assert "pool2 作用于 7 × 7 时只用 6 × 6，舍去最后 1 行和 1 列，与 PyTorch 的池化相同" in lines
+    assert "parameters in" not in shown.output and "drops" not in shown.output
+    assert "个参数" in symnet.show(convnet("conv:7x7:c1x1x2:relu:pool2:d3:softmax"), lang="zh")
+    markdown = run("show", "conv:7x7:c1x1x2:relu:pool2:d3:softmax", "--format", "markdown", "--lang", "zh").output
+    assert "61 个参数" in markdown and "舍去最后 1 行和 1 列" in markdown
+    english = run("show", "conv:7x7:c1x1x2:relu:pool2:d3:softmax", "--format", "markdown").output
+    assert "61 parameters in" in english and "drops the last row and column" in english
+
+
 @pytest.mark.skipif(NO_LATEX, reason="latexmk not installed (Debian: latexmk texlive-latex-extra texlive-xetex)")
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_conv_and_attention_pdfs_build(tmp_path, lang):

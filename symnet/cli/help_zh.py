@@ -113,7 +113,7 @@ OPTIONS = {
     "descend.newton": "同时用牛顿法（带阻尼）从同一起点出发：多一列、一条曲线和一行说明。",
     "check.order": "2：检验二阶导数 ∂²L/∂θᵢ∂θⱼ（黑塞矩阵、黑塞向量积、sympy.diff 两次、梯度的有限差分）。",
     "derive.order": "2：再加一节“二阶导数”：对 --wrt 中每个参数的切向扫描、数值、特征值和二阶检验。",
-    "hessian.steps": "与 --shapes 一起：同时打印给出 H v 的切向扫描（ẇ = v）。",
+    "hessian.steps": "与 --shapes 一起：同时打印程序（前向各步，然后伴随扫描）及其上给出 H v 的切向扫描（ẇ = v）。",
     "hessian.wrt": "只取这些参数（行和列），用逗号分隔，例如 w5_1,b5；θN 或 thetaN 表示神经元 N 的全部参数（默认：全部）。",
     "hessian.at": "同时在这个点上求值（每个输入、参数和 y）：各项的值、特征值和最大的稳定学习率 2/λ_max。",
     "hessian.fmt": "输出格式：text（按输入的写法）、unicode（θ₁、w₃,₁、σ）、latex、markdown、json。",

@@ -63,7 +63,7 @@ def hessian(network, expr, inputs, params, activation, loss_name, wrt, at, fmt, 
     With --shapes, --expr is a typed matrix loss and the Hessian by its
     parameter prints as one d × d formula, e.g. logistic regression's
     (1/N)·Xᵀ diag(σ(Xw) ⊙ (𝟙 − σ(Xw))) X; by a d × k matrix W, dk × dk in
-    row-major vec(W) order with Kronecker products; --steps adds the tangent sweep.
+    row-major vec(W) order with Kronecker products; --steps adds the program and its tangent sweep.
     """
     preload(numeric=at is not None)
     with time_limit(timeout, "the Hessian", "name fewer parameters with --wrt, or give a larger --timeout"):

@@ -77,11 +77,13 @@ def render_network(net, fmt: str) -> str:
     from symnet.render.printing import format_assignments, format_expr, program_pairs, shape_aware
     from symnet.render.show import show as shown
 
+    from .lang import shown_lang
+
     if shape_aware(net):   # the printers' shape-aware view: the spec, the formula, each step with its shape
         if fmt == "json":
             raise click.UsageError(f"{net.spec} has no JSON network-file form (its spec names it); use --format "
                                    f"text, unicode, latex or markdown")
-        return shown(net, fmt) + "\n"
+        return shown(net, fmt, lang=shown_lang(sys.stdout)) + "\n"
     if fmt == "json":
         from symnet.io.netfile import dumps
 

@@ -44,7 +44,8 @@ def matrix_options(kind: str):
         command = click.option("--shapes", metavar="SHAPES", help=SHAPES_HELP)(command)
         if kind in ("grad", "hessian"):
             command = click.option("--steps", is_flag=True, help=STEPS_HELP if kind == "grad" else
-                                   "With --shapes: also print the tangent sweep (ẇ = v) that gives H v.")(command)
+                                   "With --shapes: also print the program (forward steps, adjoint sweep) and the "
+                                   "tangent sweep over it (ẇ = v) that gives H v.")(command)
         return command
     return decorate
 

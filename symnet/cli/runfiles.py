@@ -124,10 +124,15 @@ def data_csv(network, data) -> str:
     return "\n".join([",".join(header), *rows]) + "\n"
 
 
-def summary(record: dict) -> str:
-    """The few lines printed after training, from ``records.train_record``."""
+MAX_NAME = 100   # characters of a nested form printed in the summary line
+
+
+def summary(record: dict, typed: str | None = None) -> str:
+    """The few lines printed after training, from ``records.train_record``; a network whose nested form is long
+    (``mlp:2-64-64-1``'s runs to 300,000 characters) is named as ``typed`` on the command line."""
     r, loss, acc = record, record["final_loss"], record["accuracy"]
-    lines = [f"trained {r['network']} on {r['data']}: {r['n_train']} training samples"
+    name = typed if typed and len(r["network"]) > MAX_NAME else r["network"]
+    lines = [f"trained {name} on {r['data']}: {r['n_train']} training samples"
              + (f", {r['n_validation']} validation" if r["n_validation"] else ""),
              f"optimizer {r['optimizer']}, η = {r['learning_rate']:g}, {r['epochs']} epochs, "
              f"batch {r['batch_size'] or 'all'}, seed {r['seed']}, loss {r['loss_name']}",

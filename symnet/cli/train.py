@@ -127,7 +127,7 @@ def train(network, expr, inputs, params, activation, data_spec, target, samples,
     settings = dict(data_spec=data_spec, target=target, samples=samples, noise=noise, loss_name=loss_name,
                     optimizer=optimizer, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size, seed=seed,
                     validation=validation, clip=clip, quiet=quiet or fmt == "json", ascii=ascii, placement=placement,
-                    keep=keep, dtype=dtype)
+                    keep=keep, dtype=dtype, network=network)
     with ExitStack() as stack:  # the run folder is swapped in on leaving it: after the time limit, never cut short
         with time_limit(timeout, "training", "use fewer epochs, fewer samples or a larger --timeout"):
             net = load_network(network, expr, inputs, params, activation)
@@ -211,7 +211,7 @@ def _train_run(net, out_dir, stack, s, fmt) -> str:
     written = [Path(out_dir) / p.name for p in write_training_outputs(folder, result, data, s["validation"], s["seed"],
                                                                      write_data=not is_csv)]
     record = train_record(result, data, s["validation"], s["seed"], written)
-    return dumps(record) if fmt == "json" else summary(record)
+    return dumps(record) if fmt == "json" else summary(record, s.get("network"))
 
 
 def _classifies(net, data) -> bool:

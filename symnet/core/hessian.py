@@ -99,9 +99,7 @@ def hessian(target, wrt=None, rules: Mapping | None = None) -> Hessian:
     if callable(getattr(target, "hessian", None)):      # a loss that derives its own (a typed loss: one d × d formula)
         return target.hessian(wrt=wrt, rules=rules)
     gradient = grad(target, wrt=wrt, rules=rules)
-    if any(isinstance(s, MatrixSymbol) for s in gradient.program.symbols + gradient.wrt):
-        raise NotImplementedError("Hessians of layer (matrix) networks are not derived yet; lower the network to "
-                                  "scalars first (symnet.lower) or use a scalar network")
+    refuse_matrix_steps(gradient.program.symbols + gradient.wrt)
     table, program = rule_table(rules), read_by(gradient.program, gradient.results)
     tangents, meaning, columns = [], [], []
     for p in gradient.wrt:
@@ -111,12 +109,20 @@ def hessian(target, wrt=None, rules: Mapping | None = None) -> Hessian:
     return Hessian(gradient, tuple(tangents), entries, tuple(meaning))
 
 
+def refuse_matrix_steps(symbols) -> None:
+    """Second derivatives sweep scalar steps: a layer (matrix) network is refused by name, not by a missing rule."""
+    if any(isinstance(s, MatrixSymbol) for s in symbols):
+        raise NotImplementedError("Hessians of layer (matrix) networks are not derived yet; lower the network to "
+                                  "scalars first (symnet.lower) or use a scalar network")
+
+
 def tangent_sweep(program: Program, seeds: Mapping, name, table: Mapping = DERIVATIVES, out: list | None = None) -> dict:
     """Forward mode over ``program``: {symbol: its tangent ṡ} from ``seeds`` {symbol: u̇}.
 
     A nonzero tangent that is not a single symbol or number becomes a new assignment
     ``(name(lhs), ṡ)`` appended to ``out``; a symbol whose tangent is 0 is left out of the result.
     """
+    refuse_matrix_steps(tuple(seeds) + tuple(lhs for lhs, _ in program.assignments))
     dots = {s: d for s, d in seeds.items() if d != 0}
     out = [] if out is None else out
     for lhs, rhs in program.assignments:

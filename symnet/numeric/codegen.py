@@ -151,7 +151,8 @@ def value_and_grad(target: Loss | Network, rules: Mapping | None = None, numpy: 
             then about 4–15× faster than NumPy at batch 1024;
             falls back to NumPy with a warning saying why); ``"matrix"``: a scalar network that is a stack of
             dense layers (``mlp``) runs through its layer twin's BLAS code, its parameters, source and derivation
-            still the scalar ones (``numeric.mlp_road``; ``"auto"`` takes it from a layer of 64 × 64 weights on).
+            still the scalar ones (``numeric.mlp_road``; ``"auto"`` takes it from a layer of 512 weights on,
+            ``MIN_LAYER_WEIGHTS``, and for float32).
             ``per_sample=True`` always runs the NumPy code.
         devices: with ``backend="jax"``, split each batch over this many of the devices JAX sees
             (data parallel; default: one device).

@@ -92,6 +92,7 @@ EN = {
     "bp_fwd_activation": "the activation, entry by entry",
     "bp_fwd_maxpool": "max pooling: the largest entry of each {k} × {k} window, channel by channel",
     "bp_fwd_avgpool": "average pooling: the mean of each {k} × {k} window, channel by channel",
+    "layer_summary": "{spec}: {n} parameters in {params}",
     "bp_pool_floor": "{stage} on {H} × {W} uses {h} × {w} and drops the last {dropped}, as PyTorch's pooling does",
     "bp_dropped_row": "row",
     "bp_dropped_rows": "{n} rows",

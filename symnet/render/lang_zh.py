@@ -75,6 +75,7 @@ ZH = {
     "bp_fwd_activation": "激活，逐元素",
     "bp_fwd_maxpool": "最大池化：每个 {k} × {k} 窗口中最大的元素，逐通道",
     "bp_fwd_avgpool": "平均池化：每个 {k} × {k} 窗口的平均值，逐通道",
+    "layer_summary": "{spec}：{n} 个参数，即 {params}",
     "bp_pool_floor": "{stage} 作用于 {H} × {W} 时只用 {h} × {w}，舍去最后 {dropped}，与 PyTorch 的池化相同",
     "bp_dropped_row": "1 行",
     "bp_dropped_rows": "{n} 行",

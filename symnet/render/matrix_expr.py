@@ -271,8 +271,14 @@ def gradient_rows(loss, gradient):
             for p in gradient.wrt]
 
 
-WORDS = {"en": {"shapes": "shapes", "program": "program (forward, then the adjoint sweep)"},
-         "zh": {"shapes": "形状", "program": "程序（前向各步，然后伴随扫描）"}}
+WORDS = {"en": {"shapes": "shapes", "program": "program (forward, then the adjoint sweep)",
+                "tangents": "tangent sweep ({w} = {v}; d_u: the change of u along {v})",
+                "vec_order": ", vec({W}) row-major: {W}[i, a] is entry i*{k} + a",
+                "no_kron": "(no Kronecker form: H V is the tangent sweep below)"},
+         "zh": {"shapes": "形状", "program": "程序（前向各步，然后伴随扫描）",
+                "tangents": "切向扫描（{w} = {v}；d_u：步骤 u 沿 {v} 的变化）",
+                "vec_order": "，vec({W}) 按行优先：{W}[i, a] 是第 i*{k} + a 项",
+                "no_kron": "（没有 Kronecker 积形式：H V 即下面的切向扫描）"}}
 
 
 def report(loss, gradient, fmt: str = "unicode", steps: bool = False, lang: str = "en") -> str:

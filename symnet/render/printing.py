@@ -68,13 +68,14 @@ def report_notes(report) -> list[str]:
     return check_notes(report, "en")
 
 
-def layer_summary(net) -> str:
-    """One line: the network's spec and its parameters with their shapes (a kernel's F×C×kh×kw)."""
+def layer_summary(net, lang: str = "en") -> str:
+    """One line: the network's spec and its parameters with their shapes (a kernel's F×C×kh×kw), in ``lang``."""
     from symnet.derivation.matrix import display_dims, shape_of
+    from symnet.render import i18n
 
     dims = display_dims(net.program)
-    return f"{net.spec}: {net.n_params:,} parameters in " + ", ".join(
-        f"{p.name} ({'×'.join(map(str, shape_of(p, dims)))})" for p in net.params)
+    return i18n.t("layer_summary", lang, spec=net.spec, n=f"{net.n_params:,}", params=", ".join(
+        f"{p.name} ({'×'.join(map(str, shape_of(p, dims)))})" for p in net.params))
 
 
 def train_summary(result) -> str:
@@ -122,8 +123,9 @@ class _ObjectPrinting:
         if self._settings.get("program"):
             from symnet.render.step_words import floor_notes
 
-            notes = [self._words(note) for note in floor_notes(net.program, self._settings.get("lang") or "en")]
-            return self._stack([self._words(layer_summary(net)), *notes, self._print(nested(net)),
+            lang = self._settings.get("lang") or "en"
+            notes = [self._words(note) for note in floor_notes(net.program, lang)]
+            return self._stack([self._words(layer_summary(net, lang)), *notes, self._print(nested(net)),
                                 self._shaped(matrix_rows(net.program))], gap=True)
         return self._print(nested(net))
 
@@ -272,9 +274,15 @@ class MarkdownPrinter(Printer):
         return f"${latex(loss)}$"
 
     def _print_LayerNetwork(self, net):
+        """The spec and parameters, what a pooling drops (in the language asked), the formula, the program."""
+        from symnet.render.step_words import floor_notes
+
         formula = f"${latex(nested(net))}$"
-        return layer_summary(net) + "\n\n" + formula + "\n\n" + self._display(net.program) \
-            if self._settings["program"] else formula
+        if not self._settings["program"]:
+            return formula
+        lang = self._settings.get("lang") or "en"
+        head = [layer_summary(net, lang), *floor_notes(net.program, lang)]
+        return "\n\n".join([*head, formula, self._display(net.program)])
 
     def _print_Network(self, net):
         nested = f"${latex(net.nested)}$"
