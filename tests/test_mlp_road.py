@@ -100,6 +100,10 @@ def test_auto_takes_the_matrix_road_from_the_measured_layer_size_and_says_why():
     wide, narrow = dense_stack(mlp([2, 32, 32, 1]))[0], dense_stack(mlp([2, 16, 16, 1]))[0]
     assert prefer_matrix(wide, np.float64)[0] and not prefer_matrix(narrow, np.float64)[0]
     assert 16 * 16 < MIN_LAYER_WEIGHTS <= 32 * 32           # the fused compile passes a few seconds (measured)
+    long = dense_stack(mlp([4, 64, 1]))[0]                  # narrow layers, a long program: 581 steps
+    assert prefer_matrix(long, np.float64, 581)[0] and "581 steps" in prefer_matrix(long, np.float64, 581)[1]
+    assert not prefer_matrix(long, np.float64, 437)[0]
+    assert value_and_grad(mlp([4, 64, 1])).backend == "matrix"
     fn = value_and_grad(mlp([32, 16, 1], "tanh"))
     assert fn.backend == "matrix" and "512 weights" in fn.why and "LLVM" in fn.why
     small = mlp([2, 8, 1], "tanh")

@@ -28,11 +28,13 @@ from symnet.core.dense import DenseStack, dense_stack, twin_loss
 # machine), while the twin builds in the symbolic gradient's time: ``auto`` counts the build too and takes the twin
 # from a layer of 512 weights, where the fused compile passes a few seconds.
 MIN_LAYER_WEIGHTS = 512
+MAX_FUSED_STEPS = 500     # a gradient program longer than this compiles for seconds (2-16-16-1: 437 steps, 1–3 s)
 BLOCK = 1024      # rows per twin call on a large batch: 2× faster than the whole of a 65536 batch at once (measured)
 
 
-def prefer_matrix(stack: DenseStack, dtype) -> tuple[bool, str]:
-    """Whether ``auto`` takes the matrix road for ``stack``, and the sentence ``fn.why`` gives."""
+def prefer_matrix(stack: DenseStack, dtype, steps: int = 0) -> tuple[bool, str]:
+    """Whether ``auto`` takes the matrix road for ``stack`` (whose gradient program has ``steps`` steps), and
+    the sentence ``fn.why`` gives."""
     if dtype != np.float64:
         return True, (f"scalar MLP {stack.spec} in float32: its layer twin's BLAS matrix code (the fused LLVM "
                       f"loop computes in float64; one NumPy call per step measured 1.04–7.6× slower)")
@@ -41,6 +43,10 @@ def prefer_matrix(stack: DenseStack, dtype) -> tuple[bool, str]:
         return True, (f"scalar MLP {stack.spec}, a layer of {widest:,} weights (≥ {MIN_LAYER_WEIGHTS}): its layer "
                       f"twin's BLAS matrix code, built in the symbolic gradient's time where the fused LLVM loop's "
                       f"compile takes seconds to minutes (per call on par from 64 × 64, measured)")
+    if steps > MAX_FUSED_STEPS:
+        return True, (f"scalar MLP {stack.spec}, a gradient program of {steps} steps (> {MAX_FUSED_STEPS}): its "
+                      f"layer twin's BLAS matrix code, built in the symbolic gradient's time where the fused LLVM "
+                      f"loop's compile takes seconds")
     return False, ""
 
 
@@ -60,7 +66,7 @@ def matrix_road(target, gradient, backend, dtype, scalar_layout, compile_twin, r
                          f"it) through its layer twin; here {why_not}: use backend='auto', 'fused' or 'numpy'")
     if why_not:
         return None
-    chosen, why = prefer_matrix(stack, dtype)
+    chosen, why = prefer_matrix(stack, dtype, len(gradient.program.assignments))
     if backend == "auto" and not chosen:
         return None
     twin = compile_twin(twin_loss(target, stack.twin()), None, None, "numpy", None, dtype)
