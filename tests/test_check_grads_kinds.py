@@ -191,3 +191,11 @@ def test_the_compiled_loss_given_is_the_one_checked(kind):
     assert symnet.check_grads(target, compiled=compiled).ok
     report = symnet.check_grads(target, compiled=replace(compiled, run=doubled))
     assert not report.ok and len(report.failures) == len(report.rows)
+
+
+def test_the_cli_refuses_batch_with_at_as_check_grads_does():
+    from tests.cli_helpers import run
+
+    result = run("check", "seed", "--batch", "4", "--at", "x1=1,x2=2,y=0")
+    assert result.exit_code == 2 and "--batch does not go with --at" in result.output
+    assert "Traceback" not in result.output

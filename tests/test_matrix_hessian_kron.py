@@ -215,3 +215,13 @@ def test_hessian_help_says_steps_prints_the_program_too():
     assert "also print the program (forward steps, adjoint sweep) and the tangent sweep over it" in english
     chinese = "".join(run("--lang", "zh", "hessian", "--help").output.split())
     assert "同时打印程序（前向各步，然后伴随扫描）及其上给出Hv的切向扫描" in chinese
+
+
+def test_a_nan_in_the_data_is_refused_by_the_hessian_and_the_hvp_as_by_the_gradient():
+    loss = matrix_loss("-sum(Y .* log_softmax(X*W))/N", "X=N x 3, Y=N x 2, W=3 x 2")
+    X, Y = np.ones((5, 3)), np.eye(2)[[0, 1, 0, 1, 1]]
+    X[1, 1] = np.nan
+    for call in (lambda: compile_matrix_hessian(loss)(np.zeros(6), X, Y),
+                 lambda: compile_matrix_hvp(loss)(np.zeros(6), np.ones(6), X, Y)):
+        with pytest.raises(ValueError, match="X must be finite; row 2"):
+            call()

@@ -71,6 +71,8 @@ def check(network, expr, inputs, params, activation, loss_name, at, seed, batch,
     prints the table for scripts. --dtype float32 checks the float32 backprop
     against the float64 oracles, with float32's tolerances.
     """
+    if at and click.get_current_context().get_parameter_source("batch") == click.core.ParameterSource.COMMANDLINE:
+        raise click.UsageError("--batch does not go with --at: --at names the one point to check (drop one of them)")
     preload(numeric=True)
     with time_limit(timeout, "the gradient check", "name fewer parameters with --wrt, or give a larger --timeout"):
         net = load_network(network, expr, inputs, params, activation)

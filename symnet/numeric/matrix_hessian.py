@@ -63,7 +63,8 @@ class CompiledMatrixHessian:
         size = theta.size
         with np.errstate(all="ignore"):
             H = self.function(*values, theta.reshape(shapes[0]))
-        return np.broadcast_to(np.asarray(H, dtype=float), (size, size)).copy() if np.ndim(H) < 2 else H
+        H = np.broadcast_to(np.asarray(H, dtype=float), (size, size)).copy() if np.ndim(H) < 2 else H
+        return _finite(self.layout, values, np.asarray(H))
 
 
 @dataclass(frozen=True)
@@ -85,9 +86,17 @@ class CompiledMatrixHVP:
                              f"{self.hessian.wrt.name}; got shape {v.shape}")
         with np.errstate(all="ignore"):
             out = self.function(*values, theta.reshape(shapes[0]), v.reshape(shapes[0]))
-        out = np.asarray(out, dtype=float).ravel()
+        out = _finite(self.layout, values, np.asarray(out, dtype=float).ravel())
         out = np.broadcast_to(out, theta.shape).copy() if out.size == 1 else out      # a linear loss: Hv = 0
         return out.reshape(v.shape) if v.ndim == 2 else out
+
+
+def _finite(layout, values, result):
+    """``result``, or the layout's one message where a NaN or inf in the data made it not finite (the data are
+    looked at only then, as for the gradient)."""
+    if not np.isfinite(result).all():
+        layout.check_finite(values)
+    return result
 
 
 def compile_matrix_hessian(loss, wrt=None, rules: Mapping | None = None, constants: Mapping | None = None,
