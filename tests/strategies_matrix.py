@@ -42,15 +42,20 @@ def primitive_losses(draw):
     return text, shapes, draw(st.integers(0, 2**16))
 
 
-def _vectors(children):
-    unary = st.sampled_from(("exp", "sigmoid", "tanh", "softplus", "swish"))
+def _entrywise(children, unary, *more):
+    """The shared grammar: f(u) for f in ``unary``, u ± v, u ⊙ v, u.^2, and the strategies ``more`` builds."""
     return st.one_of(
-        st.tuples(unary, children).map(lambda t: f"{t[0]}({t[1]})"),
+        st.tuples(st.sampled_from(unary), children).map(lambda t: f"{t[0]}({t[1]})"),
         st.tuples(children, st.sampled_from(("+", "-", ".*")), children).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
-        children.map(lambda v: f"log(vector(1) + {v} .* {v})"),
         children.map(lambda v: f"({v}).^2"),
-        st.tuples(st.sampled_from(("0.5", "lam", "sum(w)")), children).map(lambda t: f"{t[0]}*{t[1]}"),
+        *(build(children) for build in more),
     )
+
+
+def _vectors(children):
+    return _entrywise(children, ("exp", "sigmoid", "tanh", "softplus", "swish"),
+                      lambda c: c.map(lambda v: f"log(vector(1) + {v} .* {v})"),
+                      lambda c: st.tuples(st.sampled_from(("0.5", "lam", "sum(w)")), c).map(lambda t: f"({t[0]}*{t[1]})"))
 
 
 def smooth_matrix_losses():
@@ -63,13 +68,8 @@ def smooth_matrix_losses():
 
 
 def _scores(children):
-    unary = st.sampled_from(("sigmoid", "tanh", "softplus", "softmax", "log_softmax"))
-    return st.one_of(
-        st.tuples(unary, children).map(lambda t: f"{t[0]}({t[1]})"),
-        st.tuples(children, st.sampled_from(("+", "-", ".*")), children).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
-        children.map(lambda s: f"({s} .* Y)"),
-        children.map(lambda s: f"({s}).^2"),
-    )
+    return _entrywise(children, ("sigmoid", "tanh", "softplus", "softmax", "log_softmax"),
+                      lambda c: c.map(lambda s: f"({s} .* Y)"))
 
 
 @st.composite
