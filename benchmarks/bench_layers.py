@@ -12,7 +12,10 @@ A second table does the same in float32 (``value_and_grad(..., dtype="float32")`
 arrays and PyTorch float32), each peer's loss and gradient checked against symnet's within float32's tolerance
 (``gradcheck.tolerances``) first. With ``--jax``, a third table: symnet's ``backend="jax"`` (θ passed to the
 jit as its arrays, a pytree) beside ``jax.jit(jax.value_and_grad(loss))`` over a pytree written by hand, both
-float64, both returning to the host (symnet: a float and a flat NumPy gradient; by hand: ``block_until_ready``).
+float64, both returning to the host (symnet: a float and a flat NumPy gradient; by hand: ``block_until_ready``),
+by wall clock and by CPU time (``time.process_time``, steadier on a loaded machine); ``jax→np`` is the hand call
+with its results brought to NumPy arrays, as symnet's public call returns them, and ``checked jax→np`` the same
+after symnet's own checks of θ, X and y (``fn.checker``): the floor of a call that validates and returns NumPy.
 Run from the repository root:
 
     OPENBLAS_NUM_THREADS=1 python benchmarks/bench_layers.py [--repeat 7] [--jax]
@@ -27,6 +30,7 @@ import time
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")  # JAX too
 
 import numpy as np  # noqa: E402
 
@@ -132,9 +136,30 @@ def jax_row(spec: str, repeat: int, rng) -> dict:
         ours = fn(theta, X, y)
         assert abs(float(value) - ours[0]) < 1e-10 and np.allclose(np.concatenate([np.ravel(g) for g in grads]),
                                                                     ours[1], atol=1e-12), "gradients differ"
-        ms, ratios = interleaved_ms({"symnet": lambda: fn(theta, X, y),
-                                     "jax": lambda: jax.block_until_ready(step(params, X, Y))}, repeat)
-    return {"network": spec, "ms": ms, "ratios": ratios}
+        to_numpy = lambda: [np.asarray(a) for a in jax.tree_util.tree_leaves(step(params, X, Y))]  # noqa: E731
+        calls = {"symnet": lambda: fn(theta, X, y), "jax": lambda: jax.block_until_ready(step(params, X, Y)),
+                 "jax→np": to_numpy, "checked jax→np": lambda: (fn.checker(theta, X, y), to_numpy())}
+        ms, ratios = interleaved_ms(calls, repeat)
+        cpu = cpu_ratios(calls, 3 * repeat)
+    return {"network": spec, "ms": ms, "ratios": ratios, "cpu": cpu}
+
+
+def cpu_ratios(calls: dict, rounds: int) -> dict:
+    """The median per-round ratio of symnet's CPU time (``time.process_time``, every thread of this process)
+    to each entry's, rotated rounds of ≈ 0.2 s a turn: steadier than wall clock on a loaded machine."""
+    number = {k: max(1, int(0.2 / max(cpu_seconds(c, 3), 1e-7))) for k, c in calls.items()}
+    times, keys = {k: [] for k in calls}, list(calls)
+    for r in range(rounds):
+        for key in keys[r % len(keys):] + keys[:r % len(keys)]:
+            times[key].append(cpu_seconds(calls[key], number[key]))
+    return {k: statistics.median(s / t for s, t in zip(times["symnet"], v)) for k, v in times.items()}
+
+
+def cpu_seconds(call, number: int) -> float:
+    start = time.process_time()
+    for _ in range(number):
+        call()
+    return (time.process_time() - start) / number
 
 
 def print_row(r: dict) -> None:
@@ -158,10 +183,12 @@ def main() -> None:
         for spec in SIZES:
             print_row(row(spec, args.repeat, rng, dtype))
     if args.jax:
-        print(f"\n{'network':<12} {'symnet jax ms':>13} {'jax.jit ms':>10} {'sym/jax':>7}")
+        print(f"\n{'network':<12} {'symnet jax ms':>13} {'jax.jit ms':>10} {'sym/jax':>7} {'cpu sym/jax':>11} "
+              f"{'cpu sym/jax→np':>14} {'cpu sym/checked':>15}")
         for spec in SIZES:
             r = jax_row(spec, args.repeat, rng)
-            print(f"{r['network']:<12} {r['ms']['symnet']:>13.3f} {r['ms']['jax']:>10.3f} {r['ratios']['jax']:>7.2f}")
+            print(f"{r['network']:<12} {r['ms']['symnet']:>13.3f} {r['ms']['jax']:>10.3f} {r['ratios']['jax']:>7.2f} "
+                  f"{r['cpu']['jax']:>11.2f} {r['cpu']['jax→np']:>14.2f} {r['cpu']['checked jax→np']:>15.2f}")
 
 
 if __name__ == "__main__":

@@ -84,3 +84,25 @@ def test_a_user_who_turned_float64_on_keeps_it_on():
         fn(np.zeros(11), np.ones((2, 2)), np.zeros(2))
         assert jax.numpy.ones(1).dtype == np.float64
     assert jax.numpy.ones(1).dtype == before
+
+
+@pytest.mark.parametrize("out, targets", [("softmax", np.array([0, 2, 1, 1, 2])), ("sigmoid", np.linspace(0, 1, 5)),
+                                          ("identity", np.arange(15.0).reshape(5, 3) / 7)])
+def test_a_layer_networks_jit_takes_the_targets_as_given_and_builds_one_hot_rows_inside(out, targets):
+    jax = pytest.importorskip("jax")
+    from symnet import layers
+    from symnet.numeric.jaxgen import float64
+
+    fn = value_and_grad(layers("4-3-3" if out != "sigmoid" else "4-3-1", "tanh", out), backend="jax")
+    theta, X = np.linspace(-1, 1, fn.network.n_params), np.linspace(-2, 2, 20).reshape(5, 4)
+    params = fn.unflatten(theta)
+    with float64(jax):
+        jaxpr = jax.make_jaxpr(fn.run.jitted)(X, targets, params)
+        out_labels = np.asarray(fn.run.jitted(X, targets, params))
+        out_rows = np.asarray(fn.run.jitted(X, fn.targets(targets, 5), params))   # N × k, as NumPy makes them
+    assert jaxpr.in_avals[1].shape == targets.shape      # labels go in as a vector: no N × k array per call
+    assert ("eq" in str(jaxpr)) is (out == "softmax")    # labels[:, None] == arange(k), traced
+    assert (out_labels == out_rows).all()
+    numpy = value_and_grad(layers("4-3-3" if out != "sigmoid" else "4-3-1", "tanh", out), backend="numpy")
+    loss, grad = numpy(theta, X, targets)
+    assert abs(out_labels[0] - loss) <= 1e-12 and np.allclose(out_labels[1:], grad, rtol=1e-12, atol=1e-12)

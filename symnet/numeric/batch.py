@@ -23,6 +23,7 @@ from symnet.core.names import resolve_point
 
 vdot = np.vdot  # flattens; BLAS ddot raises no floating-point warning on inf or NaN
 isfinite = math.isfinite
+minimum, maximum = np.minimum.reduce, np.maximum.reduce   # a vector's min and max without ndarray.min's wrapper
 MAX_SHAPES = 16  # shapes remembered per compiled function (a training loop needs two or three)
 DTYPES = ("float64", "float32")
 
@@ -45,37 +46,40 @@ class BatchCheck:
     ``full(theta, X, y)`` is the complete check (it raises ``ValueError`` saying what is wrong); by
     default ``check_batch`` for ``params`` and ``inputs``. ``every(y)``, if given, is a cheap test of the
     values of y run on every call (class labels in range); when it fails, ``full`` says why. A loss whose
-    targets have a range (binary cross-entropy: 0 ≤ y ≤ 1) gives ``targets=(name, (low, high))``.
+    targets have a range (binary cross-entropy: 0 ≤ y ≤ 1) gives ``targets=(name, (low, high))``. With
+    ``labels``, a vector y of an integer dtype (class labels) comes back as it came, not cast to floats (integers
+    are finite: ``every`` alone checks them).
     """
 
     def __init__(self, params: Sequence[Symbol] = (), inputs: Sequence[Symbol] = (), full=None, every=None,
-                 targets=None, dtype=np.float64):
+                 targets=None, dtype=np.float64, labels: bool = False):
         params, inputs = tuple(params), tuple(inputs)
         self.dtype = np.dtype(dtype)   # θ, X and y come out in it (float64 unless the compiled loss says float32)
         self.full = full or (lambda theta, X, y: check_batch(params, inputs, theta, X, y, targets))
         if targets is not None and every is None:
             every = lambda y: targets_within(y, targets[1])  # noqa: E731
-        self.every, self.shapes = every, set()
+        self.every, self.labels, self.shapes = every, labels, set()
 
     def __call__(self, theta, X, y):
         try:
             theta, X = real_array(theta, "theta", self.dtype), real_array(X, "X", self.dtype)
-            y = None if y is None else real_array(y, "y", self.dtype)
+            whole = self.labels and integer_labels(y)   # class labels as integers stay so: finite, no cast
+            y = y if y is None or whole else real_array(y, "y", self.dtype)
         except (TypeError, ValueError):
             return self.full(theta, X, y)  # raises, saying what was wrong
         if (theta.shape, X.shape, None if y is None else y.shape) not in self.shapes:
-            return self._first(theta, X, y)
-        total = vdot(theta, theta) + vdot(X, X) + (0.0 if y is None else vdot(y, y))
+            return self._first(theta, X, y, whole)
+        total = vdot(theta, theta) + vdot(X, X) + (0.0 if y is None or whole else vdot(y, y))
         if not isfinite(total) or (self.every is not None and y is not None and not self.every(y)):
             return self._cast(self.full(theta, X, y))  # NaN or inf: some value is not finite, or y's are wrong
         return theta, (X if X.ndim == 2 else X[:, None]), y
 
-    def _first(self, theta, X, y):
+    def _first(self, theta, X, y, whole=False):
         checked = self._cast(self.full(theta, X, y))
         if len(self.shapes) >= MAX_SHAPES:
             self.shapes.clear()
         self.shapes.add((theta.shape, X.shape, None if y is None else y.shape))
-        return checked
+        return (*checked[:2], y) if whole else checked
 
     def _cast(self, checked):
         return tuple(None if a is None else a.astype(self.dtype, copy=False) for a in checked)
@@ -167,13 +171,22 @@ def params_vector(params: Sequence[Symbol], values: Mapping) -> np.ndarray:
 
 # ---- a batch of a program with matrix steps: X batch first, targets as labels or N × k --------------------
 
+def integer_labels(y) -> bool:
+    """True when y is a vector of an integer dtype (class labels as a user's data usually holds them)."""
+    return isinstance(y, np.ndarray) and y.dtype.kind in "iu" and y.ndim == 1
+
+
 def labels_ok(y: np.ndarray, k: int) -> bool:
-    """True unless y is a vector that is not class labels 0…k−1 (one-hot rows pass: their shape is checked)."""
-    if y.ndim != 1:
+    """True unless y is a vector that is not class labels 0…k−1 (one-hot rows pass: their shape is checked).
+
+    Integers take one pass: read as unsigned, a negative label is huge, so max < k says 0 ≤ y < k. Floats take
+    their range, then ``fmod(y, 1) = 0`` (whole numbers); NaN fails the range (every comparison with it is false).
+    """
+    if y.ndim != 1 or y.size == 0:
         return True
-    fraction = np.rint(y)
-    fraction -= y
-    return bool(0 <= y.min() and y.max() < k and not fraction.any())
+    if y.dtype.kind in "iu":
+        return bool(maximum(y.view(y.dtype.str.replace("i", "u"))) < k)   # '<i8' → '<u8', byte order kept
+    return bool(0 <= minimum(y) and maximum(y) < k and not np.fmod(y, 1).any())
 
 
 def check_matrix_batch(compiled, theta, X, y):

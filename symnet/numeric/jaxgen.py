@@ -162,6 +162,20 @@ def _mesh_runner(jax, packed, devices, batch_axes, dtype=np.float64):
     return run
 
 
+def traced_targets(jnp, network):
+    """``targets(y, dtype)``, traced inside the jit: y as the N × n_L array the generated code takes, as
+    ``MatrixLayout.targets`` makes it in NumPy. A softmax's class labels (a vector, integers or whole floats) become
+    one-hot rows there, ``labels[:, None] == arange(k)``, so no N × k array is built or sent per call."""
+    k, softmax = network.sizes[-1], network.output_activation == "softmax"
+
+    def targets(y, dtype):
+        if y.ndim == 1 and softmax:
+            return (y[:, None] == jnp.arange(k, dtype=y.dtype)).astype(dtype)
+        return jnp.reshape(y, (y.shape[0], k)).astype(dtype)
+
+    return targets
+
+
 def matrix_jax(compiled, devices: int | None = None):
     """``compiled`` (a program of matrix steps, compiled for NumPy) with its gradient program printed by the JAX
     printer and jitted, the batch split over ``devices`` devices by rows:
@@ -177,17 +191,17 @@ def matrix_jax(compiled, devices: int | None = None):
     function = compile_steps(program, list(program.outputs), "value_and_grad", target=jax_target())
 
     jnp = jax.numpy
+    targets = traced_targets(jnp, compiled.network)
 
-    def pytree(X, Y, params):   # θ arrives as its arrays [W¹, b¹, …], a pytree: no slicing inside the jit
-        total, *grads = function(X, Y, *params)     # batch sums; their means joined inside the jit
+    def pytree(X, y, params):   # θ arrives as its arrays [W¹, b¹, …], a pytree: no slicing inside the jit
+        total, *grads = function(X, targets(y, X.dtype), *params)   # batch sums; their means joined inside the jit
         return jnp.concatenate([jnp.reshape(total, (1,)), *(jnp.ravel(g) for g in grads)]) / X.shape[0]
 
     sharded = sharded_runner(jax, pytree, chosen, (0, 0), compiled.dtype)
-    targets, slices = compiled.layout.targets, compiled.layout.slices
+    views = tuple((slice(a, b), shape) for a, b, shape in compiled.layout.slices)   # where each Wˡ, bˡ sits, once
 
     def run(X, y, theta):   # the one compiled type: .function and .source are JAX's; predict stays NumPy
-        params = [theta[a:b].reshape(shape) for a, b, shape in slices]
-        return sharded(X, targets(compiled, y, X.shape[0]), params)
+        return sharded(X, y, [theta[where].reshape(shape) for where, shape in views])
 
     run.jitted, run.split, run.mesh = sharded.jitted, sharded.split, sharded.mesh   # for inspection, as jax_runner's
     generated = Generated(function, source(function), (), (), ())

@@ -55,7 +55,7 @@ class MatrixLayout:
         if self.network.output_activation != "softmax":
             return BatchCheck(full=full, targets=target_range(compiled.loss.name), dtype=compiled.dtype)
         k = self.network.sizes[-1]
-        return BatchCheck(full=full, every=lambda y: labels_ok(y, k), dtype=compiled.dtype)
+        return BatchCheck(full=full, every=lambda y: labels_ok(y, k), dtype=compiled.dtype, labels=True)
 
     def arguments(self, X):
         return X
@@ -73,7 +73,7 @@ class MatrixLayout:
         """y as an N × n_L array: labels one-hot for a softmax output, a column for one output."""
         y = np.asarray(y)
         if y.ndim == 1 and self.network.output_activation == "softmax":
-            return self.one_hot.take(y.astype(np.intp), axis=0)
+            return self.one_hot.take(y.astype(np.intp, copy=False), axis=0)
         return y.astype(self.one_hot.dtype, copy=False).reshape(n, self.network.sizes[-1])
 
     def value(self, compiled, X, y, theta) -> float:
