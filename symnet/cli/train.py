@@ -42,6 +42,7 @@ from .records import descent_record, dumps, train_record
 from .runfiles import (  # noqa: F401  (seed_diagram_values, data_csv: re-exported)
     data_csv,
     layer_summary,
+    network_name,
     seed_diagram_values,
     summary,
     write_layer_outputs,
@@ -206,12 +207,22 @@ def _train_run(net, out_dir, stack, s, fmt) -> str:
     folder = _open_run(out_dir, stack, s["keep"])  # the old run stays whole until the new one is
     if held_out:
         written = write_layer_outputs(folder, result, test, images)
-        return layer_summary(result, [Path(out_dir) / Path(p).name for p in written], fmt)
+        return layer_summary(result, [Path(out_dir) / Path(p).name for p in written], fmt, _lang())
     is_csv = s["data_spec"].lower().endswith(".csv")
     written = [Path(out_dir) / p.name for p in write_training_outputs(folder, result, data, s["validation"], s["seed"],
                                                                      write_data=not is_csv)]
     record = train_record(result, data, s["validation"], s["seed"], written)
-    return dumps(record) if fmt == "json" else summary(record, s.get("network"))
+    record["network"] = network_name(record["network"], s.get("network"))   # a long nested form: as typed
+    return dumps(record) if fmt == "json" else summary(record, lang=_lang())
+
+
+def _lang() -> str:
+    """The language of the summary: ``--lang``, or English where stdout cannot show Chinese."""
+    import sys
+
+    from .lang import shown_lang
+
+    return shown_lang(sys.stdout)
 
 
 def _classifies(net, data) -> bool:
