@@ -37,11 +37,12 @@ def write_layer_outputs(out: Path, result, test, images) -> list:
     return written
 
 
-def layer_summary(result, written, fmt: str, lang: str = "en") -> str:
-    """The lines printed after training a layers: network (in ``lang``), or the summary as JSON (``--format json``)."""
+def layer_summary(result, written, fmt: str, lang: str | None = None) -> str:
+    """The lines printed after training a layers: network (in ``lang``, default ``summary_lang()``), or the
+    summary as JSON (``--format json``)."""
     from symnet.render.i18n import t
 
-    s = result.summary
+    s, lang = result.summary, lang or summary_lang()
     if fmt == "json":   # one record shape for every train run (``records.TRAIN_KEYS``)
         from .records import layer_train_record
 
@@ -131,12 +132,12 @@ def data_csv(network, data) -> str:
 MAX_NAME = 100   # characters of a nested form printed in the summary line
 
 
-def summary(record: dict, typed: str | None = None, lang: str = "en") -> str:
-    """The few lines printed after training (in ``lang``), from ``records.train_record``; a network whose nested form
-    is long (``mlp:2-64-64-1``'s runs to 300,000 characters) is named as ``typed`` on the command line."""
+def summary(record: dict, typed: str | None = None, lang: str | None = None) -> str:
+    """The few lines printed after training (in ``lang``, default ``summary_lang()``), from ``records.train_record``;
+    a network whose nested form is long (``mlp:2-64-64-1``'s runs to 300,000 characters) is named as ``typed``."""
     from symnet.render.i18n import t
 
-    r, loss, acc = record, record["final_loss"], record["accuracy"]
+    r, loss, acc, lang = record, record["final_loss"], record["accuracy"], lang or summary_lang()
     held = lambda value: "" if value is None else t("train_held_validation", lang, value=value)  # noqa: E731
     lines = [t("train_trained", lang, network=network_name(r["network"], typed), data=r["data"], n=r["n_train"])
              + (t("train_and_validation", lang, n=r["n_validation"]) if r["n_validation"] else ""),
@@ -157,3 +158,12 @@ def network_name(formula: str, typed: str | None) -> str:
     """The network as printed: its nested form, or ``typed`` (as on the command line) when the form is over
     ``MAX_NAME`` characters."""
     return typed if typed and len(formula) > MAX_NAME else formula
+
+
+def summary_lang() -> str:
+    """The language of the summary: ``--lang``, or English where stdout cannot show Chinese."""
+    import sys
+
+    from .lang import shown_lang
+
+    return shown_lang(sys.stdout)

@@ -207,22 +207,13 @@ def _train_run(net, out_dir, stack, s, fmt) -> str:
     folder = _open_run(out_dir, stack, s["keep"])  # the old run stays whole until the new one is
     if held_out:
         written = write_layer_outputs(folder, result, test, images)
-        return layer_summary(result, [Path(out_dir) / Path(p).name for p in written], fmt, _lang())
+        return layer_summary(result, [Path(out_dir) / Path(p).name for p in written], fmt)
     is_csv = s["data_spec"].lower().endswith(".csv")
     written = [Path(out_dir) / p.name for p in write_training_outputs(folder, result, data, s["validation"], s["seed"],
                                                                      write_data=not is_csv)]
     record = train_record(result, data, s["validation"], s["seed"], written)
     record["network"] = network_name(record["network"], s.get("network"))   # a long nested form: as typed
-    return dumps(record) if fmt == "json" else summary(record, lang=_lang())
-
-
-def _lang() -> str:
-    """The language of the summary: ``--lang``, or English where stdout cannot show Chinese."""
-    import sys
-
-    from .lang import shown_lang
-
-    return shown_lang(sys.stdout)
+    return dumps(record) if fmt == "json" else summary(record)
 
 
 def _classifies(net, data) -> bool:
