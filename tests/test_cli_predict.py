@@ -188,3 +188,27 @@ def test_a_model_trained_on_a_csv_reads_the_same_columns_again(tmp_path):
     bad = write_csv(tmp_path / "bad.csv", ["a", "c"], [[1, 2]])
     out = run("predict", tmp_path / "o" / "model.json", "--data", bad)
     assert out.exit_code == 2 and "(x1, x2) or as in the data it was trained on (a, b)" in out.output
+
+
+def test_a_missing_column_message_names_a_few_columns_then_how_many_more(tmp_path):
+    from symnet.learn.csvfile import few
+    from tests.cli_helpers import refused
+
+    assert few(["a", "b"]) == "a, b" and few([f"p{k}" for k in range(1, 65)]) == "p1, p2, p3, p4, p5 … and 59 more"
+    data = make("xor", n=20, seed=1)
+    X = np.hstack([data.X] * 4)
+    wide = train(symnet.mlp([8, 2, 1]), (X, data.y), epochs=2, progress=False)
+    path = symnet.save(tmp_path / "model.json", wide)
+    (tmp_path / "lin.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    result = run("predict", path, "--data", tmp_path / "lin.csv")
+    refused(result, "no column x1, x2, x3, x4, x5 … and 3 more", "the header has a, b")
+    assert "x8" not in result.output and result.output.count("x1") == 1
+
+
+def test_predict_refuses_a_built_in_data_set_with_the_file_to_give(tmp_path, classifier):
+    from tests.cli_helpers import refused
+
+    _, _, path = classifier
+    refused(run("predict", path, "--data", "xor"), "--data xor is a built-in data set", f"{path.parent / 'data.csv'}")
+    refused(run("predict", path, "--data", "digits"), "--data digits is a built-in data set", "a CSV file")
+    refused(run("predict", path, "--data", "nothere.csv"), "nothere.csv")    # a missing file: still its own message

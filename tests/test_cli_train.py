@@ -220,3 +220,28 @@ def test_a_wide_mlp_is_named_as_typed_in_the_summary_not_by_its_nested_form(tmp_
     assert "f(θ" not in result.output
     seed = run("train", "seed", "--data", "xor", "--epochs", "1", "--quiet", "--out", str(tmp_path / "seed"))
     assert seed.output.startswith("trained f(θ5, f(θ3, f(θ1, x1) + f(θ2, x2)), f(θ4, f(θ2, x2))) on xor")
+
+
+def test_progress_and_summary_name_the_held_out_loss_alike(tmp_path):
+    from tests.cli_helpers import run as cli_run
+
+    layers = cli_run("train", "layers:2-3-1", "--data", "xor", "--epochs", "2", "--out", tmp_path / "layers")
+    assert layers.exit_code == 0, layers.output
+    assert "epoch 2/2: loss " in layers.output and ", test loss " in layers.output
+    assert "final loss: train " in layers.output and ", test " in layers.output and "validation" not in layers.output
+    scalar = cli_run("train", "seed", "--data", "xor", "--epochs", "2", "--validation", "0.2", "--out", tmp_path / "s")
+    assert ", validation loss " in scalar.output and "final loss: train " in scalar.output
+    assert ", validation " in scalar.output and "test loss" not in scalar.output and ", test " not in scalar.output
+
+
+def test_train_json_names_a_long_network_as_typed_and_a_short_one_by_its_formula(tmp_path):
+    from tests.cli_helpers import run as cli_run
+
+    wide = cli_run("train", "mlp:2-30-1", "--data", "moons", "--epochs", "1", "--format", "json",
+                   "--out", tmp_path / "wide")
+    assert wide.exit_code == 0, wide.output
+    data = json.loads(wide.output)
+    assert data["network"] == "mlp:2-30-1" and "f(θ" not in wide.output and data["n_parameters"] == 121
+    seed = json.loads(cli_run("train", "seed", "--data", "xor", "--epochs", "1", "--format", "json",
+                              "--out", tmp_path / "seed").output)
+    assert seed["network"] == "f(θ5, f(θ3, f(θ1, x1) + f(θ2, x2)), f(θ4, f(θ2, x2)))"

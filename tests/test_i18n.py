@@ -232,3 +232,47 @@ def test_no_key_is_written_twice_in_a_language_table():
             if isinstance(node, ast.Dict):
                 keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
                 assert sorted({k for k in keys if keys.count(k) > 1}) == [], name
+
+
+def test_train_prints_its_summary_and_progress_in_chinese(tmp_path):
+    from tests.cli_helpers import run
+
+    for network, data in (("mlp:2-3-1", "xor"), ("conv:8x8:c3x3x2:relu:flat:d10:softmax", "digits")):
+        zh = run("train", network, "--data", data, "--epochs", "1", "--out", tmp_path / network[:4], "--lang", "zh")
+        assert zh.exit_code == 0, zh.output
+        lines = zh.output.strip().splitlines()    # CliRunner mixes the progress line (stderr) in
+        assert len(lines) >= 6 and all(HAS_CJK.search(line) for line in lines), zh.output
+        for word in ("trained", "optimizer", "final loss", "accuracy", "time:", "wrote", "epoch", "batch all"):
+            assert word not in zh.output
+    assert "最终损失：训练" in zh.output and "，测试 " in zh.output and "第 1/1 轮：损失" in zh.output
+    en = run("train", "mlp:2-3-1", "--data", "xor", "--epochs", "1", "--quiet", "--out", tmp_path / "en").output
+    assert en.startswith("trained f(θ4, f(θ1, x1, x2)") and "\noptimizer adam, η = 0.05, 1 epochs, batch all" in en
+    assert "\nwrote " in en and not HAS_CJK.search(en)
+
+
+def test_the_scalar_hessian_titles_and_eigenvalue_sentences_in_chinese():
+    args = ("hessian", "--expr", "sigmoid(w*x + b)", "--inputs", "x", "--at", "x=1,y=0,w=0.5,b=0.1")
+    zh, en = cli(*args, "--lang", "zh").output, cli(*args).output
+    for title in ("损失：", "二阶导数（i ≤ j：矩阵是对称的）：", "数值：", "曲率："):
+        assert f"\n{title}\n" in f"\n{zh}"
+    assert "特征值 λ = 0, 0.0372428" in zh and "最大的稳定学习率 2/λ_max = 53.7017（" in zh
+    assert "curvature" not in zh and "eigenvalues" not in zh and "largest" not in zh
+    assert "\ncurvature:\n  eigenvalues λ = 0, 0.0372428\n  largest stable learning rate 2/λ_max = 53.7017 (near" in en
+    assert en.startswith("loss:\n") and "second derivatives (i ≤ j: the matrix is symmetric):" in en
+
+
+@pytest.mark.parametrize("command", [("check", "seed"), ("codegen", "seed"), ("derive", "seed"),
+                                     ("grad", "seed", "--wrt", "b5"), ("show", "seed"),
+                                     ("hessian", "seed", "--wrt", "b5")])
+def test_ascii_with_chinese_is_refused_by_every_command_as_derive_does(command):
+    result = cli(*command, "--lang", "zh", "--ascii")
+    assert result.exit_code == 2 and "--lang zh needs UTF-8 output, but --ascii was given" in result.output
+    assert "?" not in result.output and "Traceback" not in result.output
+    assert cli(*command, "--ascii").exit_code == 0            # English in ASCII is fine
+    assert cli(*command, "--ascii", env={"LANG": "zh_CN.UTF-8"}).exit_code == 2   # so is the locale's Chinese
+
+
+def test_train_with_ascii_and_chinese_is_refused_before_any_work(tmp_path):
+    result = cli("train", "seed", "--data", "xor", "--epochs", "1", "--out", str(tmp_path / "run"), "--lang", "zh",
+                 "--ascii")
+    assert result.exit_code == 2 and "--ascii was given" in result.output and not (tmp_path / "run").exists()

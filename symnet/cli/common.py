@@ -23,7 +23,7 @@ import click
 from symnet.limits import MAX_TIMEOUT
 
 from .firstpass import refuse_bad_formula
-from .lang import LANGS, current_lang, env_lang, error_prefix, remember_lang, wrote  # noqa: F401
+from .lang import LANGS, current_lang, env_lang, error_prefix, refuse_ascii_chinese, remember_lang, wrote  # noqa: F401
 
 from .naming import (  # noqa: F401  (re-exported: the commands import everything from common)
     ASCII_TABLE,
@@ -296,6 +296,7 @@ def handle_errors(func=None):
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         with command_scope(), _ErrorHandler():  # a time limit's worker exits at the scope, with the handler's code
+            refuse_ascii_chinese(kwargs.get("ascii", False))   # before any work
             return func(*args, **kwargs)
 
     return wrapper

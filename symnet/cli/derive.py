@@ -84,7 +84,7 @@ def derive(network, expr, inputs, params, activation, loss_name, wrt, at, abstra
     """
     _check_output(output)
     _check_order(order, abstract, fmt, output)
-    _check_language(lang, ascii, output)
+    _check_language(lang, output)
     with time_limit(timeout, "the derivation"):
         loss = make_loss(load_network(network, expr, inputs, params, activation), loss_name)
         numbers = at is None and output is not None and not abstract and not output.lower().endswith(".json")
@@ -140,18 +140,16 @@ def _second(derivation, check: bool):
     return derive_second(derivation.loss, [item.param for item in derivation.params], point, check)
 
 
-def _check_language(lang: str, ascii: bool, output: str | None) -> None:
-    """Chinese prose cannot be transliterated to ASCII: refuse rather than print question marks."""
+def _check_language(lang: str, output: str | None) -> None:
+    """Chinese prose on a terminal that cannot show it: refused rather than printed as question marks
+    (``--ascii`` with ``--lang zh`` is refused by every command: ``lang.refuse_ascii_chinese``)."""
     import sys
 
     from .common import encodable
 
-    if lang != "zh" or output is not None:
-        return
-    if ascii or not encodable("链式法则", sys.stdout):
-        why = "--ascii was given" if ascii else "this terminal's encoding cannot show Chinese"
-        raise ValueError(f"--lang zh needs UTF-8 output, but {why}. Write a file instead "
-                               "(-o derivation.md, .tex or .pdf), or use --lang en")
+    if lang == "zh" and output is None and not encodable("链式法则", sys.stdout):
+        raise ValueError("--lang zh needs UTF-8 output, but this terminal's encoding cannot show Chinese. Write a "
+                         "file instead (-o derivation.md, .tex or .pdf), or use --lang en")
 
 
 def _build(loss, wrt, at, abstract, expanded, check, numbers=False):

@@ -52,7 +52,7 @@ def derive_typed(kwargs, shapes: str, command) -> None:
     _refuse(kwargs)
     output, lang, ascii = kwargs.get("output"), kwargs.get("lang", "en"), kwargs.get("ascii", False)
     _check_output(output)
-    _check_language(lang, ascii, output)
+    _check_language(lang, output)
     check = output is not None and not kwargs.get("no_check")
     with time_limit(kwargs.get("timeout"), "the derivation", "use a smaller expression or a larger --timeout"):
         from symnet.derivation.derive import derive

@@ -69,15 +69,26 @@ def hessian(network, expr, inputs, params, activation, loss_name, wrt, at, fmt, 
     with time_limit(timeout, "the Hessian", "name fewer parameters with --wrt, or give a larger --timeout"):
         target = make_loss(load_network(network, expr, inputs, params, activation), loss_name)
         point = parse_point(at, target) if at is not None else None
-        text = render_hessian(target, parse_wrt(wrt, target), point, fmt)
+        text = render_hessian(target, parse_wrt(wrt, target), point, fmt, _lang(output))
     emit(text, output, ascii, fmt)
 
 
-def render_hessian(target, wrt, point, fmt: str) -> str:
-    """The ``hessian`` output: the loss, the derivation, and with ``point`` the values and eigenvalues."""
+def _lang(output) -> str:
+    """The language of the view: ``--lang`` in a file, and on stdout where it can show Chinese."""
+    import sys
+
+    from .lang import current_lang, shown_lang
+
+    return current_lang() if output else shown_lang(sys.stdout)
+
+
+def render_hessian(target, wrt, point, fmt: str, lang: str = "en") -> str:
+    """The ``hessian`` output: the loss, the derivation, and with ``point`` the values and eigenvalues (titles and
+    sentences in ``lang``)."""
     from sympy import Symbol
 
     from symnet.core.hessian import hessian as symbolic_hessian
+    from symnet.render.i18n import t
     from symnet.render.printing import format_assignments
     from symnet.render.show import show
 
@@ -88,10 +99,11 @@ def render_hessian(target, wrt, point, fmt: str) -> str:
     values = evaluate(h, point) if point is not None else None
     if fmt == "json":
         return hessian_json(target, h, values)
-    sections = [("loss", format_assignments([(Symbol("L"), target.display)], fmt)),
-                ("second derivatives (i ≤ j: the matrix is symmetric)", show(h, fmt))]
+    sections = [(t("cli_section_loss", lang), format_assignments([(Symbol("L"), target.display)], fmt)),
+                (t("hessian_second", lang), show(h, fmt))]
     if values is not None:
-        sections += [("values", format_entries(h, values, fmt)), ("curvature", curvature_text(values, fmt))]
+        sections += [(t("cli_section_values", lang), format_entries(h, values, fmt)),
+                     (t("hessian_curvature", lang), curvature_text(values, fmt, lang))]
     return render_sections(sections, fmt)
 
 
@@ -119,26 +131,26 @@ def spectrum(matrix):
     return eigenvalues, (2 / eigenvalues[-1] if eigenvalues[-1] > 0 else None)
 
 
-def curvature_text(matrix, fmt: str = "unicode") -> str:
-    """The eigenvalues and the largest stable learning rate, in words (LaTeX comments in ``latex``,
+def curvature_text(matrix, fmt: str = "unicode", lang: str = "en") -> str:
+    """The eigenvalues and the largest stable learning rate, in words in ``lang`` (LaTeX comments in ``latex``,
     Markdown lines with hard breaks in ``markdown``)."""
+    from symnet.render.i18n import t
+
     eigenvalues, limit = spectrum(matrix)
     if eigenvalues is None:
-        lines = ["the Hessian is not finite at this point: no eigenvalues"]
+        lines = [t("hessian_not_finite", lang)]
     else:
-        lines = _curvature_lines(eigenvalues, limit)
+        lines = _curvature_lines(eigenvalues, limit, lang)
     if fmt == "latex":
         return "\n".join("% " + line for line in lines)
     return ("  \n" if fmt == "markdown" else "\n").join(lines)
 
 
-def _curvature_lines(eigenvalues, limit) -> list:
-    lines = ["eigenvalues λ = " + ", ".join(f"{v:.6g}" for v in eigenvalues)]
-    if limit is None:
-        lines.append("λ_max ≤ 0: no positive curvature here, so no learning rate limit from it")
-    else:
-        lines.append(f"largest stable learning rate 2/λ_max = {limit:.6g} (near a minimum, descent with a larger η "
-                     f"diverges along the eigenvector of λ_max)")
+def _curvature_lines(eigenvalues, limit, lang: str = "en") -> list:
+    from symnet.render.i18n import t
+
+    lines = [t("hessian_eigenvalues", lang, eigenvalues=", ".join(f"{v:.6g}" for v in eigenvalues))]
+    lines.append(t("hessian_no_limit", lang) if limit is None else t("hessian_limit", lang, limit=f"{limit:.6g}"))
     return lines
 
 

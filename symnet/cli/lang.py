@@ -74,6 +74,16 @@ def shown_lang(stream) -> str:
     return current_lang() if shows_chinese(stream) else "en"
 
 
+ASCII_CHINESE = "--lang zh needs UTF-8 output, but --ascii was given"
+
+
+def refuse_ascii_chinese(ascii: bool) -> None:
+    """Chinese words cannot be spelled in ASCII: every command refuses ``--ascii`` with ``--lang zh`` (or
+    ``LANG=zh_*``) in one message, as ``symnet derive`` always has, rather than print question marks."""
+    if ascii and current_lang() == "zh":
+        raise ValueError(f"{ASCII_CHINESE}; use --lang en for ASCII output, or leave out --ascii")
+
+
 def wrote(path, lang: str | None = None) -> str:
     """"wrote PATH" in the language in force (``current_lang()`` unless ``lang`` is given)."""
     from symnet.render.i18n import t

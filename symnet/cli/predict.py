@@ -46,7 +46,7 @@ def predict(model, data_path, fmt, output, timeout):
 
     preload(numeric=True, extra=("symnet.learn.modelfile", "symnet.learn.prediction"))
     with time_limit(timeout, "the prediction", "use a smaller data file or a larger --timeout"):
-        predictions = predict_csv(load(_model_path(model)), data_path)
+        predictions = predict_csv(load(_model_path(model)), _data_path(data_path, model))
         if fmt == "json":
             text = json.dumps({"model": model, "data": data_path, **predictions.to_dict()}, indent=2) + "\n"
         else:
@@ -63,3 +63,24 @@ def _model_path(model: str) -> str:
         raise ValueError(f"{model} is a network, not a trained model: train it first (symnet train {model} "
                          f"--data FILE.csv --out DIR), then symnet predict DIR/model.json --data FILE.csv")
     return model
+
+
+BUILT_IN = ("xor", "moons", "circles", "spiral", "sine", "seed")     # symnet.learn.data.DATASETS, made on the fly
+IMAGES = ("digits", "mnist", "sequences")                          # held-out sets of their own
+
+
+def _data_path(data: str, model: str) -> str:
+    """``data``, refusing a built-in data set's name (predict reads a CSV file) with the file to give instead."""
+    from pathlib import Path
+
+    name = data.strip().lower()
+    if Path(data).exists() or not (name in BUILT_IN + IMAGES or name.startswith("function:")):
+        return data
+    run = Path(model).parent
+    if name in IMAGES:
+        raise ValueError(f"--data {data} is a built-in data set that predict does not read: it reads a CSV file "
+                         f"whose header names the model's inputs (p1, p2, … for images); the run's test accuracy is "
+                         f"in {run / 'history.csv'} and in symnet train's summary")
+    raise ValueError(f"--data {data} is a built-in data set that predict does not read: it reads a CSV file; "
+                     f"symnet train wrote the run's rows of {data} to {run / 'data.csv'}: symnet predict {model} "
+                     f"--data {run / 'data.csv'}")

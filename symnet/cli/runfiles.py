@@ -37,23 +37,28 @@ def write_layer_outputs(out: Path, result, test, images) -> list:
     return written
 
 
-def layer_summary(result, written, fmt: str) -> str:
-    """The lines printed after training a layers: network, or the summary as JSON (``--format json``)."""
-    s = result.summary
+def layer_summary(result, written, fmt: str, lang: str | None = None) -> str:
+    """The lines printed after training a layers: network (in ``lang``, default ``summary_lang()``), or the
+    summary as JSON (``--format json``)."""
+    from symnet.render.i18n import t
+
+    s, lang = result.summary, lang or summary_lang()
     if fmt == "json":   # one record shape for every train run (``records.TRAIN_KEYS``)
         from .records import layer_train_record
 
         return dumps(layer_train_record(result, written)).rstrip("\n")
+    accuracy = (t("train_accuracy", lang, train=f"{100 * s['train_accuracy']:.1f}%")
+                + t("train_held_test", lang, value=f"{100 * s['test_accuracy']:.1f}%"))
     return "\n".join([
-        f"trained {s['network']} ({s['parameters']:,} parameters) on {s['data']}: {s['n_train']} training and "
-        f"{s['n_test']} test samples",
-        f"optimizer {s['optimizer']}, η = {s['learning_rate']:g} decaying to 0, {s['epochs']} epochs, "
-        f"batch {s['batch_size']}, weight decay {s['weight_decay']:g}, seed {s['seed']}, loss {s['loss']}",
-        f"final loss: train {s['train_loss']:.4g}, test {s['test_loss']:.4g}",
-        *([f"accuracy: train {100 * s['train_accuracy']:.1f}%, test {100 * s['test_accuracy']:.1f}%"]
-          if s["train_accuracy"] is not None else []),
-        f"time: {s['seconds']:.2f} s",
-        "wrote " + ", ".join(str(p) for p in written)])
+        t("train_trained_layers", lang, network=s["network"], params=f"{s['parameters']:,}", data=s["data"],
+          n=s["n_train"], n_test=s["n_test"]),
+        t("train_settings_layers", lang, optimizer=s["optimizer"], eta=f"{s['learning_rate']:g}", epochs=s["epochs"],
+          batch=s["batch_size"], decay=f"{s['weight_decay']:g}", seed=s["seed"], loss=s["loss"]),
+        t("train_final_loss", lang, train=f"{s['train_loss']:.4g}") + t("train_held_test", lang,
+                                                                         value=f"{s['test_loss']:.4g}"),
+        *([accuracy] if s["train_accuracy"] is not None else []),
+        t("train_time", lang, seconds=f"{s['seconds']:.2f}"),
+        t("cli_wrote", lang, path=", ".join(str(p) for p in written))])
 
 
 def write_training_outputs(out: Path, result, data, validation, seed, write_data: bool = False) -> list:
@@ -127,21 +132,38 @@ def data_csv(network, data) -> str:
 MAX_NAME = 100   # characters of a nested form printed in the summary line
 
 
-def summary(record: dict, typed: str | None = None) -> str:
-    """The few lines printed after training, from ``records.train_record``; a network whose nested form is long
-    (``mlp:2-64-64-1``'s runs to 300,000 characters) is named as ``typed`` on the command line."""
-    r, loss, acc = record, record["final_loss"], record["accuracy"]
-    name = typed if typed and len(r["network"]) > MAX_NAME else r["network"]
-    lines = [f"trained {name} on {r['data']}: {r['n_train']} training samples"
-             + (f", {r['n_validation']} validation" if r["n_validation"] else ""),
-             f"optimizer {r['optimizer']}, η = {r['learning_rate']:g}, {r['epochs']} epochs, "
-             f"batch {r['batch_size'] or 'all'}, seed {r['seed']}, loss {r['loss_name']}",
-             f"final loss: train {loss['train']:.6g}"
-             + (f", validation {loss['validation']:.6g}" if loss["validation"] is not None else "")]
+def summary(record: dict, typed: str | None = None, lang: str | None = None) -> str:
+    """The few lines printed after training (in ``lang``, default ``summary_lang()``), from ``records.train_record``;
+    a network whose nested form is long (``mlp:2-64-64-1``'s runs to 300,000 characters) is named as ``typed``."""
+    from symnet.render.i18n import t
+
+    r, loss, acc, lang = record, record["final_loss"], record["accuracy"], lang or summary_lang()
+    held = lambda value: "" if value is None else t("train_held_validation", lang, value=value)  # noqa: E731
+    lines = [t("train_trained", lang, network=network_name(r["network"], typed), data=r["data"], n=r["n_train"])
+             + (t("train_and_validation", lang, n=r["n_validation"]) if r["n_validation"] else ""),
+             t("train_settings", lang, optimizer=r["optimizer"], eta=f"{r['learning_rate']:g}", epochs=r["epochs"],
+               batch=r["batch_size"] or t("train_batch_all", lang), seed=r["seed"], loss=r["loss_name"]),
+             t("train_final_loss", lang, train=f"{loss['train']:.6g}")
+             + held(None if loss["validation"] is None else f"{loss['validation']:.6g}")]
     if acc is not None:
-        lines.append(f"accuracy: train {100 * acc['train']:.1f}%"
-                     + (f", validation {100 * acc['validation']:.1f}%" if acc["validation"] is not None else ""))
+        lines.append(t("train_accuracy", lang, train=f"{100 * acc['train']:.1f}%")
+                     + held(None if acc["validation"] is None else f"{100 * acc['validation']:.1f}%"))
     samples = r["n_train"] * r["epochs"] / max(r["seconds"], 1e-9)
-    lines.append(f"time: {r['seconds']:.2f} s ({samples:,.0f} samples/s)")
-    lines.append("wrote " + ", ".join(r["files"]))
+    lines.append(t("train_time_rate", lang, seconds=f"{r['seconds']:.2f}", rate=f"{samples:,.0f}"))
+    lines.append(t("cli_wrote", lang, path=", ".join(r["files"])))
     return "\n".join(lines)
+
+
+def network_name(formula: str, typed: str | None) -> str:
+    """The network as printed: its nested form, or ``typed`` (as on the command line) when the form is over
+    ``MAX_NAME`` characters."""
+    return typed if typed and len(formula) > MAX_NAME else formula
+
+
+def summary_lang() -> str:
+    """The language of the summary: ``--lang``, or English where stdout cannot show Chinese."""
+    import sys
+
+    from .lang import shown_lang
+
+    return shown_lang(sys.stdout)

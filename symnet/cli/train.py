@@ -42,6 +42,7 @@ from .records import descent_record, dumps, train_record
 from .runfiles import (  # noqa: F401  (seed_diagram_values, data_csv: re-exported)
     data_csv,
     layer_summary,
+    network_name,
     seed_diagram_values,
     summary,
     write_layer_outputs,
@@ -211,7 +212,8 @@ def _train_run(net, out_dir, stack, s, fmt) -> str:
     written = [Path(out_dir) / p.name for p in write_training_outputs(folder, result, data, s["validation"], s["seed"],
                                                                      write_data=not is_csv)]
     record = train_record(result, data, s["validation"], s["seed"], written)
-    return dumps(record) if fmt == "json" else summary(record, s.get("network"))
+    record["network"] = network_name(record["network"], s.get("network"))   # a long nested form: as typed
+    return dumps(record) if fmt == "json" else summary(record)
 
 
 def _classifies(net, data) -> bool:

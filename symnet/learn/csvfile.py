@@ -66,6 +66,18 @@ def read_header(path) -> tuple[str, ...]:
         return tuple(_header(path, _rows(path, handle)))
 
 
+def few(names, shown: int = 5) -> str:
+    """The first ``shown`` names, comma-separated, then how many more: a message never lists 64 columns.
+
+    >>> few(["a", "b"]), few([f"p{k}" for k in range(1, 65)])
+    ('a, b', 'p1, p2, p3, p4, p5 … and 59 more')
+    """
+    names = [str(n) for n in names]
+    if len(names) <= shown + 1:
+        return ", ".join(names)
+    return ", ".join(names[:shown]) + f" … and {len(names) - shown} more"
+
+
 def read_columns(path, names, max_rows: int = MAX_ROWS) -> np.ndarray:
     """The columns ``names`` of a CSV file with a header row, matched by name, as an (N, len(names)) array.
 
@@ -84,8 +96,8 @@ def read_columns(path, names, max_rows: int = MAX_ROWS) -> np.ndarray:
         header = _header(path, rows)
         missing = [n for n in names if n not in header]
         if missing:
-            raise ValueError(f"{path}: no column {', '.join(missing)}; the network's inputs are {', '.join(names)} "
-                             f"and the header has {', '.join(header)}; name the columns after the inputs")
+            raise ValueError(f"{path}: no column {few(missing)} ({len(missing)} of the network's {len(names)} "
+                             f"inputs); the header has {few(header)}; name the columns after the inputs")
         index = [header.index(n) for n in names]
         values = _values(path, _picked(path, rows, header, index), names, max_rows)
     return values.reshape(-1, len(names))
@@ -161,8 +173,8 @@ def _columns(path: Path, header: list, target, inputs) -> tuple:
         return _by_position(path, header, target, inputs)
     missing = [name for name in inputs if name not in header]
     if missing:
-        raise ValueError(f"{path}: the network's input(s) {', '.join(missing)} have no column; the header has "
-                         f"{', '.join(header)} (columns are matched to inputs by name)")
+        raise ValueError(f"{path}: the network's input(s) {few(missing)} have no column; the header has "
+                         f"{few(header)} (columns are matched to inputs by name)")
     rest = [h for h in header if h not in inputs]
     if target is None and len(rest) == 1:
         target = rest[0]

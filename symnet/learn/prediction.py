@@ -116,6 +116,7 @@ def input_columns(result: TrainResult, path) -> tuple[str, ...]:
     """The CSV columns that feed the network's inputs, in order: named like the inputs (x1, x2, …),
     or else named like the columns the model was trained on (training takes a CSV's input columns
     by position, so a model trained on columns a, b reads a, b again)."""
+    from symnet.learn.csvfile import few
     from symnet.learn.data import read_header
 
     names = tuple(s.name for s in result.network.inputs)
@@ -126,9 +127,9 @@ def input_columns(result: TrainResult, path) -> tuple[str, ...]:
     if set(trained) <= set(header):
         return trained
     missing = [n for n in names if n not in header]
-    raise ValueError(f"{path}: no column {', '.join(missing)}; name the columns after the network's inputs "
-                     f"({', '.join(names)}) or as in the data it was trained on ({', '.join(trained)}); the header "
-                     f"has {', '.join(header)}")
+    raise ValueError(f"{path}: no column {few(missing)}; name the columns after the network's inputs "
+                     f"({few(names)}) or as in the data it was trained on ({few(trained)}); the header "
+                     f"has {few(header)}")
 
 
 def predict_csv(result: TrainResult, path) -> Predictions:

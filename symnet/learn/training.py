@@ -136,7 +136,7 @@ def _train_samples(lossobj, arguments: dict) -> TrainResult:
     lossobj, loop, theta, settings = _prepare(lossobj, *(a[k] for k in _PREPARED), None,
                                               (a["backend"], a["devices"], a["dtype"]),
                                               (a["weight_decay"], a["schedule"], a["accuracy"]))
-    report, close = _reporter(progress, log_every, settings["epochs"])
+    report, close = _reporter(progress, log_every, settings["epochs"], held_out=isinstance(a["validation"], Dataset))
     try:
         with threadpool_limits(limits=blas_threads, user_api="blas"):
             theta, history = loop.run(theta, settings["epochs"], report, callback)
