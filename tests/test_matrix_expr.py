@@ -89,6 +89,25 @@ def test_data_by_name_and_sizes_bound_from_the_data():
     assert fn(w, X[:3], y[:3])[0] != v1                    # N is 3 now, not 7
 
 
+def test_data_by_name_needs_no_separate_y():
+    X, y, w = data(7)
+    fn = symnet.value_and_grad(matrix_loss(CROSS_ENTROPY, SHAPES))
+    v, g = fn(w, {"X": X, "y": y})
+    assert v == fn(w, X, y)[0] and np.array_equal(g, fn(w, X, y)[1]) and fn.value(w, {"X": X, "y": y}) == v
+    with pytest.raises(ValueError, match="no array for y"):
+        fn(w, {"X": X})
+
+
+@pytest.mark.parametrize("net, n_params", [(symnet.mlp([3, 2, 1]), 11), (symnet.layers("3-2-2"), 14)],
+                         ids=["neurons", "layers"])
+def test_a_network_called_without_y_says_y_is_missing(net, n_params):
+    fn, X, theta = symnet.value_and_grad(net), np.zeros((4, 3)), np.zeros(n_params)
+    assert np.isfinite(fn(theta, X, np.zeros(4) if n_params == 11 else np.array([0, 1, 0, 1]))[0])
+    for call in (lambda: fn(theta, X), lambda: fn.value(theta, X)):
+        with pytest.raises(ValueError, match="y is missing: .* f\\(theta, X, y\\)"):
+            call()
+
+
 @pytest.mark.parametrize("call, words", [
     (lambda fn, X, y: fn(np.zeros(4), X, y), "theta must hold 3 finite numbers: w (3 × 1)"),
     (lambda fn, X, y: fn(np.zeros(3), X[:, :2], y), "X must be N × 3"),
