@@ -54,6 +54,26 @@ def test_report_shows_shapes_and_the_adjoint_program():
     assert "u₁ = X w − y" in out and "s₂ = ‖u₁‖²" in out
 
 
+def test_a_whole_decimal_prints_as_an_integer():
+    shapes = "X=N x 3, W=3 x 2"
+    loss = matrix_loss("sum(softplus(X*W))/N + 0.5*norm2(W)^2", shapes)
+    out = report(loss, loss.gradient())
+    assert "∂L/∂W = (1/N)·Xᵀ σ(X W) + W    (3 × 2)" in out and "0.5·‖W‖²" in out    # 2·0.5 is 1, 0.5 stays
+    assert text(closed("1.5*norm2(W)^2", "W", shapes)) == "3*W"
+    assert latex(closed("1.5*norm2(W)^2", "W", shapes)) == "3 W"
+    assert unicode(closed("0.25*norm2(W)^2", "W", shapes)) == "0.5·W"
+
+
+def test_scalar_steps_print_the_unicode_minus():
+    loss = matrix_loss("-sum(Y .* log_softmax(X*W))/N", "X=N x 3, W=3 x 2, Y=N x 2")
+    out = report(loss, loss.gradient(), steps=True)
+    assert "∂L/∂s₁ = −1/N" in out and "L = −s₁/N" in out and "L = −sum(Y ⊙ log_softmax(X W))/N" in out
+    assert "-" not in out.replace("log_softmax", "")
+    ridge = matrix_loss("norm2(X*w - y)^2/N + (1 - lam)*sum(w)", SHAPES)
+    assert "∂L/∂s₂ = 1 − λ" in report(ridge, ridge.gradient(), steps=True)
+    assert "1 - lam" in text(ridge.expr)                         # plain text keeps ASCII
+
+
 def data(n=40, seed=0):
     rng = np.random.default_rng(seed)
     return rng.normal(size=(n, 3)), rng.normal(size=n), rng.normal(size=3)
@@ -179,7 +199,7 @@ def test_models_people_type_check_four_ways(text, shapes):
 
 def test_softmax_by_rows_reads_and_compiles():
     loss = matrix_loss("-sum(Y .* log_softmax(X*W))/N", "X=N x 4, Y=N x 3, W=4 x 3")
-    assert unicode(loss.expr) == "-sum(Y ⊙ log_softmax(X W))/N"
+    assert unicode(loss.expr) == "−sum(Y ⊙ log_softmax(X W))/N"
     assert "softmax(X W)" in unicode(closed("-sum(Y .* log_softmax(X*W))/N", "W", "X=N x 4, Y=N x 3, W=4 x 3"))
     rng = np.random.default_rng(3)
     X, W = rng.normal(size=(50, 4)), rng.normal(size=(4, 3))
