@@ -54,6 +54,20 @@ def test_report_shows_shapes_and_the_adjoint_program():
     assert "u₁ = X w − y" in out and "s₂ = ‖u₁‖²" in out
 
 
+def test_train_of_a_typed_loss_honours_backend_jax_and_refuses_what_it_cannot_run_on():
+    pytest.importorskip("jax")
+    X, y, _ = data(30)
+    loss = matrix_loss("norm2(X*w - y)^2/N", SHAPES)
+    numpy_fit = symnet.train(loss, (X, y), epochs=20, progress=False)
+    jax_fit = symnet.train(loss, (X, y), epochs=20, progress=False, backend="jax", devices=1)
+    assert jax_fit.compiled.backend == "jax" and jax_fit.settings["backend"] == "jax"
+    assert numpy_fit.compiled.backend == "numpy" and np.allclose(jax_fit.theta, numpy_fit.theta, rtol=1e-9)
+    with pytest.raises(ValueError, match="trains on 'auto', 'numpy', 'jax'.*got backend='fused'"):
+        symnet.train(loss, (X, y), epochs=1, progress=False, backend="fused")
+    with pytest.raises(ValueError, match="use it with backend='jax'"):
+        symnet.train(loss, (X, y), epochs=1, progress=False, devices=2)
+
+
 def test_a_whole_decimal_prints_as_an_integer():
     shapes = "X=N x 3, W=3 x 2"
     loss = matrix_loss("sum(softplus(X*W))/N + 0.5*norm2(W)^2", shapes)
