@@ -6,9 +6,11 @@ import json
 import runpy
 
 import numpy as np
+import pytest
 from scipy.special import expit
 
 from tests.cli_helpers import refused, run
+from tests.processes import on_host_devices
 
 SHAPES = "X=N x 3, y=N, w=3"
 RIDGE = "norm2(X*w - y)^2/N + lam*norm2(w)^2"
@@ -116,13 +118,46 @@ def test_train_fits_a_typed_loss_to_a_csv_and_writes_fit_json(tmp_path):
 
 def test_train_refuses_options_of_networks_and_unset_constants(tmp_path):
     out = tmp_path / "run"
-    refused(run("train", "--expr", "sum(w)", "--shapes", "w=2", "--data", "moons", "--out", out, "--backend", "jax"),
-            "--backend does not go with --shapes")
+    refused(run("train", "--expr", "sum(w)", "--shapes", "w=2", "--data", "moons", "--out", out, "--loss", "bce"),
+            "--loss does not go with --shapes")
+    refused(run("train", "--expr", "sum(w)", "--shapes", "w=2", "--data", "moons", "--out", out, "--backend", "fused"),
+            "--backend fused does not go with --shapes: a typed matrix loss runs its whole-data steps on NumPy")
+    refused(run("train", "--expr", "sum(w)", "--shapes", "w=2", "--data", "moons", "--out", out, "--devices", "2"),
+            "use it with --backend jax")
     refused(run("train", "--expr", "lam*sum(w)", "--shapes", "w=2", "--data", "moons", "--out", out),
             "constants (lam)")
     refused(run("train", "--expr", "sum(X*w)", "--shapes", "X=N x 5, w=5", "--data", "moons", "--out", out),
             "X must be N × 5")
     assert not out.exists()
+
+
+TYPED = ("--expr", "norm2(X*w - y)^2/N", "--shapes", "X=N x 2, y=N, w=2", "--data", "moons", "--epochs", "30")
+
+
+def test_train_runs_a_typed_loss_on_jax_as_python_does(tmp_path):
+    pytest.importorskip("jax")
+    fits = {}
+    for name, extra in (("numpy", ()), ("jax", ("--backend", "jax", "--devices", "1"))):
+        result = run("train", *TYPED, "--out", tmp_path / name, *extra)
+        assert result.exit_code == 0, result.output
+        fits[name] = json.loads((tmp_path / name / "fit.json").read_text(encoding="utf-8"))
+    assert fits["jax"]["settings"]["backend"] == "jax" and fits["jax"]["settings"]["devices"] == 1
+    assert "backend" not in fits["numpy"]["settings"]
+    assert np.allclose(fits["jax"]["theta"]["w"], fits["numpy"]["theta"]["w"], rtol=1e-9)
+    assert fits["jax"]["train_loss"][-1] < fits["jax"]["train_loss"][0]
+
+
+def test_train_splits_a_typed_loss_over_two_jax_devices(tmp_path):
+    pytest.importorskip("jax")
+    script = (f"import json; from click.testing import CliRunner; from symnet.cli import main; "
+              f"args = {list(TYPED)!r} + ['--out', {str(tmp_path / 'two')!r}, '--backend', 'jax', '--devices', '2']; "
+              f"r = CliRunner().invoke(main, ['train'] + args); assert r.exit_code == 0, r.output; "
+              f"print(json.dumps(json.load(open({str(tmp_path / 'two' / 'fit.json')!r}))))")
+    two = on_host_devices(script, 2)
+    one = run("train", *TYPED, "--out", tmp_path / "one")
+    assert one.exit_code == 0, one.output
+    fit = json.loads((tmp_path / "one" / "fit.json").read_text(encoding="utf-8"))
+    assert two["settings"]["devices"] == 2 and np.allclose(two["theta"]["w"], fit["theta"]["w"], rtol=1e-9)
 
 
 def test_a_loss_that_is_nan_at_the_check_point_says_so_once():

@@ -167,3 +167,30 @@ def test_latex_of_a_strided_padded_input_gradient_has_one_subscript():
 
     text = latex(ConvInputGrad(MatrixSymbol("d", 4, 2), MatrixSymbol("K", 2, 9), Geometry(2, 4, 4, 2, 3, 3, 2, 1, 0)))
     assert text == r"d \ast_{\mathrm{full}, s=2, p=1} \operatorname{rot180}(K)"
+
+
+
+def test_check_names_kernel_entries_by_filter_channel_row_and_column():
+    """A kernel stored F × C·kh·kw is checked entry by entry as the learner reads it, F × C × kh × kw: K2_f_c_i_j
+    is the entry that multiplies channel c's pixel at offset (i, j) in filter f (core.conv: column (c·kh + i)·kw + j)."""
+    net = convnet("conv:6x6:c2x2x2:relu:c2x2x3:relu:d2:softmax")      # K2: 3 filters × 2 channels × 2 × 2
+    rng = np.random.default_rng(3)
+    theta, X, y = rng.normal(size=net.n_params), rng.normal(size=(4, 36)), np.array([0, 1, 1, 0])
+    report = symnet.check_grads(net, theta, X, y, wrt="K2", lower_max_params=0)
+    names = [r.param for r in report.rows]
+    assert names == [f"K2_{f}_{c}_{i}_{j}" for f in (1, 2, 3) for c in (1, 2) for i in (1, 2) for j in (1, 2)]
+    fn = symnet.value_and_grad(net)
+    K2 = fn.unflatten(fn(theta, X, y)[1])[2]                             # 3 × 8, as the program stores it
+    for r in report.rows:
+        f, c, i, j = (int(k) - 1 for k in r.param.split("_")[1:])
+        assert r.values[0] == pytest.approx(K2[f, (c * 2 + i) * 2 + j], rel=1e-12)
+    assert report.ok
+
+
+def test_cli_check_names_kernel_entries_in_text_and_json():
+    import json
+
+    text = run("check", "conv:6x6:c2x2x2:relu:d2:softmax", "--wrt", "K1", "--format", "text")
+    assert text.exit_code == 0 and "K1_2_1_2_2" in text.output and "K1_2_4 " not in text.output
+    data = json.loads(run("check", "conv:6x6:c2x2x2:relu:d2:softmax", "--wrt", "K1", "--format", "json").output)
+    assert list(data["gradients"]) == [f"K1_{f}_1_{i}_{j}" for f in (1, 2) for i in (1, 2) for j in (1, 2)]

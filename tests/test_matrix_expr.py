@@ -54,6 +54,40 @@ def test_report_shows_shapes_and_the_adjoint_program():
     assert "u₁ = X w − y" in out and "s₂ = ‖u₁‖²" in out
 
 
+def test_train_of_a_typed_loss_honours_backend_jax_and_refuses_what_it_cannot_run_on():
+    pytest.importorskip("jax")
+    X, y, _ = data(30)
+    loss = matrix_loss("norm2(X*w - y)^2/N", SHAPES)
+    numpy_fit = symnet.train(loss, (X, y), epochs=20, progress=False)
+    jax_fit = symnet.train(loss, (X, y), epochs=20, progress=False, backend="jax", devices=1)
+    assert jax_fit.compiled.backend == "jax" and jax_fit.settings["backend"] == "jax"
+    assert numpy_fit.compiled.backend == "numpy" and np.allclose(jax_fit.theta, numpy_fit.theta, rtol=1e-9)
+    with pytest.raises(ValueError, match="trains on 'auto', 'numpy', 'jax'.*got backend='fused'"):
+        symnet.train(loss, (X, y), epochs=1, progress=False, backend="fused")
+    with pytest.raises(ValueError, match="use it with backend='jax'"):
+        symnet.train(loss, (X, y), epochs=1, progress=False, devices=2)
+
+
+def test_a_whole_decimal_prints_as_an_integer():
+    shapes = "X=N x 3, W=3 x 2"
+    loss = matrix_loss("sum(softplus(X*W))/N + 0.5*norm2(W)^2", shapes)
+    out = report(loss, loss.gradient())
+    assert "∂L/∂W = (1/N)·Xᵀ σ(X W) + W    (3 × 2)" in out and "0.5·‖W‖²" in out    # 2·0.5 is 1, 0.5 stays
+    assert text(closed("1.5*norm2(W)^2", "W", shapes)) == "3*W"
+    assert latex(closed("1.5*norm2(W)^2", "W", shapes)) == "3 W"
+    assert unicode(closed("0.25*norm2(W)^2", "W", shapes)) == "0.5·W"
+
+
+def test_scalar_steps_print_the_unicode_minus():
+    loss = matrix_loss("-sum(Y .* log_softmax(X*W))/N", "X=N x 3, W=3 x 2, Y=N x 2")
+    out = report(loss, loss.gradient(), steps=True)
+    assert "∂L/∂s₁ = −1/N" in out and "L = −s₁/N" in out and "L = −sum(Y ⊙ log_softmax(X W))/N" in out
+    assert "-" not in out.replace("log_softmax", "")
+    ridge = matrix_loss("norm2(X*w - y)^2/N + (1 - lam)*sum(w)", SHAPES)
+    assert "∂L/∂s₂ = 1 − λ" in report(ridge, ridge.gradient(), steps=True)
+    assert "1 - lam" in text(ridge.expr)                         # plain text keeps ASCII
+
+
 def data(n=40, seed=0):
     rng = np.random.default_rng(seed)
     return rng.normal(size=(n, 3)), rng.normal(size=n), rng.normal(size=3)
@@ -87,6 +121,25 @@ def test_data_by_name_and_sizes_bound_from_the_data():
     (v1, g1), (v2, g2) = fn(w, {"X": X, "y": y}, None), fn(w, X, y)
     assert v1 == v2 and np.array_equal(g1, g2)
     assert fn(w, X[:3], y[:3])[0] != v1                    # N is 3 now, not 7
+
+
+def test_data_by_name_needs_no_separate_y():
+    X, y, w = data(7)
+    fn = symnet.value_and_grad(matrix_loss(CROSS_ENTROPY, SHAPES))
+    v, g = fn(w, {"X": X, "y": y})
+    assert v == fn(w, X, y)[0] and np.array_equal(g, fn(w, X, y)[1]) and fn.value(w, {"X": X, "y": y}) == v
+    with pytest.raises(ValueError, match="no array for y"):
+        fn(w, {"X": X})
+
+
+@pytest.mark.parametrize("net, n_params", [(symnet.mlp([3, 2, 1]), 11), (symnet.layers("3-2-2"), 14)],
+                         ids=["neurons", "layers"])
+def test_a_network_called_without_y_says_y_is_missing(net, n_params):
+    fn, X, theta = symnet.value_and_grad(net), np.zeros((4, 3)), np.zeros(n_params)
+    assert np.isfinite(fn(theta, X, np.zeros(4) if n_params == 11 else np.array([0, 1, 0, 1]))[0])
+    for call in (lambda: fn(theta, X), lambda: fn.value(theta, X)):
+        with pytest.raises(ValueError, match="y is missing: .* f\\(theta, X, y\\)"):
+            call()
 
 
 @pytest.mark.parametrize("call, words", [
@@ -160,7 +213,7 @@ def test_models_people_type_check_four_ways(text, shapes):
 
 def test_softmax_by_rows_reads_and_compiles():
     loss = matrix_loss("-sum(Y .* log_softmax(X*W))/N", "X=N x 4, Y=N x 3, W=4 x 3")
-    assert unicode(loss.expr) == "-sum(Y ⊙ log_softmax(X W))/N"
+    assert unicode(loss.expr) == "−sum(Y ⊙ log_softmax(X W))/N"
     assert "softmax(X W)" in unicode(closed("-sum(Y .* log_softmax(X*W))/N", "W", "X=N x 4, Y=N x 3, W=4 x 3"))
     rng = np.random.default_rng(3)
     X, W = rng.normal(size=(50, 4)), rng.normal(size=(4, 3))

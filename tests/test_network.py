@@ -83,7 +83,14 @@ def test_mlp_structure_and_output_activation():
     assert net.program.rhs(Symbol("h4")) == sigmoid(Symbol("z4"))
 
 
-@pytest.mark.parametrize("sizes, message", [([2], "two or more"), ([2, 0, 1], "positive"), ([2, 3, 2], "one output")])
+def test_mlp_reads_sizes_as_text_as_layers_does():
+    assert str(mlp("2-3-1", activation="tanh")) == str(mlp([2, 3, 1], activation="tanh"))
+    assert mlp("2-4-1").params == mlp([2, 4, 1]).params
+
+
+@pytest.mark.parametrize("sizes, message", [([2], "two or more"), ([2, 0, 1], "positive"), ([2, 3, 2], "one output"),
+                                            ("2", "two or more"), ("2-x-1", "positive"), ("2--1", "positive"),
+                                            ("２-1", "positive"), ("2-3-2", "one output")])
 def test_mlp_rejects_bad_sizes(sizes, message):
     with pytest.raises(ValueError, match=message):
         mlp(sizes)

@@ -13,12 +13,16 @@ import json
 
 import click
 
+from symnet.learn.matrix_training import BACKENDS
+
 ALLOWED = {"expr", "shapes", "wrt", "data_spec", "target", "samples", "noise", "optimizer", "epochs",
-           "learning_rate", "batch_size", "seed", "quiet", "out_dir", "fmt", "timeout", "ascii", "lang"}
+           "learning_rate", "batch_size", "seed", "quiet", "out_dir", "fmt", "timeout", "ascii", "lang", "backend",
+           "devices"}
 
 
 def refuse_network_options() -> None:
-    """A training option that means nothing for a typed loss (NETWORK, --loss, --backend, …), given: say so."""
+    """A training option that means nothing for a typed loss (NETWORK, --loss, --validation, …), given: say so;
+    a --backend it cannot run on too (its whole-data steps run on NumPy or jitted JAX)."""
     from click.core import ParameterSource
 
     context = click.get_current_context()
@@ -28,6 +32,10 @@ def refuse_network_options() -> None:
             name = "NETWORK" if param.name == "network" else "/".join(param.opts)
             raise click.UsageError(f"{name} does not go with --shapes: a typed matrix loss brings its own loss, "
                                    f"parameters and data matrices")
+    backend = context.params.get("backend", "auto")
+    if backend not in BACKENDS:
+        raise click.UsageError(f"--backend {backend} does not go with --shapes: a typed matrix loss runs its "
+                               f"whole-data steps on NumPy (auto, numpy) or jitted JAX (jax, with --devices N)")
 
 
 def _arrays(loss, kwargs):
@@ -56,7 +64,10 @@ def train_view(kwargs, shapes: str, steps: bool):
 
     from .common import time_limit, write_output
 
+    from .train import _placement
+
     refuse_network_options()
+    backend, devices = _placement(kwargs.get("backend", "auto"), kwargs.get("devices"))   # JAX there, if asked
     wrt = kwargs.get("wrt")
     loss = matrix_loss(kwargs["expr"], shapes, wrt=None if wrt is None else wrt.split(","))
     if loss.constants:
@@ -65,7 +76,8 @@ def train_view(kwargs, shapes: str, steps: bool):
     with time_limit(kwargs.get("timeout"), "training", "use fewer epochs or a larger --timeout"):
         arrays, data = _arrays(loss, kwargs)
         result = fit_matrix_loss(loss, arrays, kwargs.get("optimizer", "adam"), kwargs.get("learning_rate") or 0.05,
-                                 kwargs.get("epochs") or 200, kwargs.get("batch_size"), kwargs.get("seed", 0))
+                                 kwargs.get("epochs") or 200, kwargs.get("batch_size"), kwargs.get("seed", 0),
+                                 backend=backend, devices=devices)
     theta = {name: array.tolist() for name, array in result.compiled.unflatten(result.theta).items()} \
         if all(d.is_Integer for p in loss.params for d in p.shape) else {"theta": result.theta.tolist()}
     record = {"loss": text(loss.expr), "shapes": {m.name: [str(d) for d in m.shape] for m in loss.matrices},
@@ -78,4 +90,6 @@ def train_view(kwargs, shapes: str, steps: bool):
     lines = [f"L = {text(loss.expr)} on {data.name} ({len(data.y)} rows)",
              f"loss {first:.6g} -> {last:.6g} after {len(result.history.train_loss) - 1} epochs"]
     lines += [f"{name} = {value}" for name, value in theta.items()]
+    if "backend" in result.settings:
+        lines.append(f"ran on {result.settings['backend']} ({result.settings['devices']} device(s))")
     return "\n".join(lines + [f"wrote {path}"]), 0

@@ -99,15 +99,21 @@ def flat_params(program: Program) -> tuple[Symbol, ...]:
     return flat(entries(p) for p in program.params)
 
 
-def entry_names(params, indices) -> list[str]:
+def entry_names(params, indices, dims=None) -> list[str]:
     """The names of the flat parameter entries at ``indices`` (``W1_2_3``, ``b1_4``, as ``entries`` names them),
-    without building a symbol per entry: a network of millions of parameters names the few it samples.
+    without building a symbol per entry: a network of millions of parameters names the few it samples. A
+    parameter in ``dims`` ({name: shape}, ``convnet.display_dims``) is named by its indices in that shape: a kernel
+    stored F × C·kh·kw is read as F × C × kh × kw, entry ``K1_f_c_i_j``.
 
     >>> from symnet.core.layers import layers
     >>> entry_names(layers("2-3-1").params, [0, 5, 6, 12])
     ['W1_1_1', 'W1_3_2', 'b1_1', 'b2_1']
+    >>> from symnet.core.convnet import convnet, display_dims
+    >>> net = convnet("conv:6x6:c2x2x2:relu:d2:softmax")
+    >>> entry_names(net.params, [0, 3, 4, 7], display_dims(net.program))
+    ['K1_1_1_1_1', 'K1_1_1_2_2', 'K1_2_1_1_1', 'K1_2_1_2_2']
     """
-    starts, offset = [], 0
+    starts, offset, dims = [], 0, dims or {}
     for p in params:
         starts.append(offset)
         offset += int(p.shape[0] * p.shape[1])
@@ -116,8 +122,18 @@ def entry_names(params, indices) -> list[str]:
         k = bisect_right(starts, int(i)) - 1
         p, j = params[k], int(i) - starts[k]
         cols = int(p.shape[1])
-        names.append(f"{p.name}_{j + 1}" if cols == 1 else f"{p.name}_{j // cols + 1}_{j % cols + 1}")
+        shape = dims.get(p.name, (int(p.shape[0]), cols) if cols > 1 else (int(p.shape[0]),))
+        names.append("_".join([p.name, *(str(n + 1) for n in _unravel(j, shape))]))
     return names
+
+
+def _unravel(j: int, shape) -> list[int]:
+    """Row-major indices of flat entry ``j`` in ``shape`` (``numpy.unravel_index`` without NumPy: core/ has none)."""
+    out = []
+    for n in reversed(shape):
+        j, r = divmod(j, int(n))
+        out.append(r)
+    return out[::-1]
 
 
 def shape_text(shape: Sequence[int]) -> str:

@@ -7,6 +7,7 @@ sub-expressions are one SymPy object, hence one node: the program is a DAG in to
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -125,11 +126,13 @@ def seed_network(model: NeuronModel | None = None) -> Network:
     return from_neurons(nested, inputs=(x1, x2), model=model)
 
 
-def mlp(layer_sizes: Sequence[int], activation="sigmoid", output_activation=None) -> Network:
-    """A fully connected network, e.g. ``mlp([2, 3, 1])``; neurons are numbered 1, 2, … layer by layer.
+def mlp(layer_sizes: Sequence[int] | str, activation="sigmoid", output_activation=None) -> Network:
+    """A fully connected network, e.g. ``mlp([2, 3, 1])`` or ``mlp("2-3-1")``; neurons are numbered 1, 2, … layer
+    by layer.
 
     Args:
-        layer_sizes: inputs, hidden widths…, and 1 output (symnet networks have one output).
+        layer_sizes: inputs, hidden widths…, and 1 output (symnet networks have one output): a list, or the
+            text ``"2-3-1"`` (ASCII digits joined by '-', as ``layers`` reads it).
         activation: the hidden activation: a name (sigmoid, tanh, relu, softplus, identity, swish,
             softsign, gelu), a SymPy function class (``erf``), a one-argument function
             (``lambda z: z / (1 + Abs(z))``) or a formula in the symbol ``z``.
@@ -140,10 +143,13 @@ def mlp(layer_sizes: Sequence[int], activation="sigmoid", output_activation=None
 
     >>> print(mlp([2, 2, 1]))
     f(θ3, f(θ1, x1, x2), f(θ2, x1, x2))
+    >>> mlp("2-4-1") == mlp([2, 4, 1])
+    True
     """
-    sizes = list(layer_sizes)
+    sizes = _sizes_from_text(layer_sizes) if isinstance(layer_sizes, str) else list(layer_sizes)
     if len(sizes) < 2 or any(not isinstance(n, int) or n < 1 for n in sizes):
-        raise ValueError(f"layer_sizes must be two or more positive integers, e.g. [2, 3, 1]; got {layer_sizes!r}")
+        raise ValueError(f"layer_sizes must be two or more positive integers, e.g. [2, 3, 1] or \"2-3-1\"; "
+                         f"got {layer_sizes!r}")
     if sizes[-1] != 1:
         raise ValueError(f"symnet networks have one output, so the last layer size must be 1; got {sizes[-1]}")
     check_mlp_size(sizes)
@@ -157,6 +163,12 @@ def mlp(layer_sizes: Sequence[int], activation="sigmoid", output_activation=None
         overrides[layer[0].args[0]] = NeuronModel(output_activation)
     return from_neurons(layer[0], inputs=symbols(f"x1:{sizes[0] + 1}"), model=hidden, overrides=overrides)
 
+
+
+def _sizes_from_text(text: str) -> list:
+    """[2, 4, 1] from "2-4-1" (ASCII digits joined by '-'); a part that is not such a number stays as text, for
+    ``mlp``'s one message about sizes."""
+    return [int(p) if re.fullmatch(r"[0-9]{1,6}", p, re.ASCII) else p for p in text.split("-")]
 
 def from_neurons(nested: Basic, inputs: Sequence[Symbol] | None = None, model: NeuronModel | None = None,
                  overrides: Mapping[Symbol, NeuronModel] | None = None) -> Network:

@@ -129,8 +129,8 @@ def layers(layer_sizes, activation=None, output: str | None = None, *, residual:
 
 
 def mlp(layer_sizes, activation="sigmoid", output_activation=None) -> network.Network:
-    """A fully connected network of neurons (``symnet.core.network.mlp``); an activation may also be a formula
-    in z as text, read by the safe parser.
+    """A fully connected network of neurons (``symnet.core.network.mlp``: sizes as ``[2, 4, 1]`` or ``"2-4-1"``); an
+    activation may also be a formula in z as text, read by the safe parser.
 
     >>> mlp([1, 1], activation="z/(1 + Abs(z))").models[0][1].activation
     z/(Abs(z) + 1)

@@ -1,6 +1,7 @@
 """Training a typed matrix loss: gradient descent on θ (its parameters flattened) over the whole data.
 
-Each step evaluates the compiled loss and gradient (``numeric.matrix_code``) on all the data, or on a
+Each step evaluates the compiled loss and gradient (``numeric.matrix_code``, or jitted by ``numeric.matrix_jax``
+with ``backend="jax"``) on all the data, or on a
 batch of rows when ``batch_size`` is given (every data array then has the same number of rows, the size
 N, which the batch binds: a mean stays a mean), and takes one optimiser step (``learn.optim``). The result
 is a ``TrainResult`` like any network's; ``result.compiled(result.theta, X, y)`` evaluates the loss.
@@ -15,6 +16,8 @@ import numpy as np
 
 from symnet.learn.optim import get_optimizer, optimizer_name
 from symnet.learn.result import History, TrainResult
+
+BACKENDS = ("auto", "numpy", "jax")       # the whole-data steps run on NumPy or jitted JAX, nothing else
 
 
 def _batches(data: dict, batch_size, rng):
@@ -32,7 +35,7 @@ def _batches(data: dict, batch_size, rng):
 
 
 def fit_matrix_loss(loss, data, optimizer="adam", learning_rate=0.05, epochs=200, batch_size=None, seed=0,
-                    theta0=None, callback=None) -> TrainResult:
+                    theta0=None, callback=None, backend="auto", devices=None) -> TrainResult:
     """Minimise a typed matrix loss over its parameters.
 
     Args:
@@ -41,13 +44,18 @@ def fit_matrix_loss(loss, data, optimizer="adam", learning_rate=0.05, epochs=200
         optimizer, learning_rate, epochs, batch_size, seed: as for ``symnet.train``.
         theta0: the initial θ (default N(0, 0.1²) entries from ``seed``).
         callback: ``callback(epoch, theta, loss)`` after each epoch; return True to stop.
+        backend: "auto" or "numpy" (NumPy over the whole data) or "jax" (the same steps jitted); devices: with
+            "jax", split the data's rows over this many devices (``value_and_grad``'s backend= and devices=).
 
     Returns:
         A ``TrainResult`` (``network`` and ``loss`` are the typed loss; ``params`` name each entry, w_1_1…).
     """
-    from symnet.numeric.matrix_code import compile_matrix_loss
+    from symnet.numeric.codegen import value_and_grad
 
-    fn = compile_matrix_loss(loss)
+    if backend not in BACKENDS:
+        raise ValueError(f"a typed matrix loss trains on {', '.join(map(repr, BACKENDS))} (NumPy, or its steps jitted "
+                         f"by JAX over the whole data); got backend={backend!r}")
+    fn = value_and_grad(loss, backend=backend, devices=devices)
     data = fn.layout.as_mapping(*((data,) if isinstance(data, Mapping) else tuple(data)))
     rng, opt = np.random.default_rng(seed), get_optimizer(optimizer, learning_rate)
     shapes = fn.layout.full_check(None, data, None)[1][1]
@@ -69,4 +77,6 @@ def fit_matrix_loss(loss, data, optimizer="adam", learning_rate=0.05, epochs=200
                   for i in range(s[0]) for j in range(s[1]))
     settings = {"optimizer": optimizer_name(opt), "learning_rate": float(opt.learning_rate), "epochs": int(epochs),
                 "batch_size": batch_size, "seed": seed, "loss": str(loss)}
+    if fn.backend != "numpy":
+        settings.update(backend=fn.backend, devices=len(fn.devices))
     return TrainResult(loss, loss, names, theta, history, settings, compiled=fn)

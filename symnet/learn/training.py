@@ -151,7 +151,8 @@ def _train_whole_data(lossobj, arguments: dict) -> TrainResult:
     """A typed matrix loss over the whole data (``learn.matrix_training``): no samples to batch or validate."""
     from symnet.learn.matrix_training import fit_matrix_loss
 
-    return fit_matrix_loss(lossobj, *(arguments[k] for k in _PREPARED[:7]))
+    return fit_matrix_loss(lossobj, *(arguments[k] for k in _PREPARED[:7]), backend=arguments["backend"],
+                           devices=arguments["devices"])
 
 
 _PREPARED = ("data", "optimizer", "learning_rate", "epochs", "batch_size", "seed", "theta0", "trainable",

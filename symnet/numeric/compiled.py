@@ -102,7 +102,9 @@ class CompiledLoss:
         """y as the generated code takes it (one-hot rows for a softmax output's labels)."""
         return self.layout.targets(self, y, n)
 
-    def __call__(self, theta, X, y, per_sample: bool = False):
+    def __call__(self, theta, X, y=None, per_sample: bool = False):
+        """(mean loss, gradient); y may be left out only for a typed matrix loss given its data as a mapping."""
+        _require_targets(self.layout, y)
         theta, X, y = self.checker(theta, X, y)
         if per_sample:
             return self.layout.per_sample(self, self.layout.arguments(X), y, theta)
@@ -131,11 +133,20 @@ class CompiledLoss:
         """The mean loss alone on an already validated batch (a layer network runs its forward steps only)."""
         return self.layout.value(self, X, y, theta)
 
-    def value(self, theta, X, y) -> float:
+    def value(self, theta, X, y=None) -> float:
         """The mean loss alone."""
+        _require_targets(self.layout, y)
         theta, X, y = self.checker(theta, X, y)
         return self.evaluate_value(X, y, theta)
 
     def predict(self, theta, X) -> np.ndarray:
         """The network's output for every row of X: (N,) for one scalar output, N × n_L for a layer network."""
         return self.layout.predict(self, theta, X)
+
+
+def _require_targets(layout, y) -> None:
+    """A network's loss compares its output with targets: y is missing only where the layout reads named data."""
+    if y is None and not getattr(layout, "names_its_data", False):
+        raise ValueError("y is missing: this loss compares the network's output with one target per row of X; "
+                         "call it as f(theta, X, y) (only a typed matrix loss, whose data is a mapping "
+                         "{name: array}, takes no y)")

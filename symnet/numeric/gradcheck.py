@@ -25,6 +25,7 @@ from functools import partial
 import numpy as np
 
 from symnet.checks import integer
+from symnet.core.convnet import display_dims
 from symnet.core.layers import entries, entry_names, flat, flat_params
 from symnet.core.losses import Loss
 from symnet.core.names import resolve_point, resolve_wrt
@@ -181,7 +182,8 @@ def _matrix_columns(target, compiled, point, wanted, options, gradient, skipped)
     picked = _pick(compiled, wanted, sampled, options["seed"])
     columns = [gradient, *lowered_columns(skipped, target, compiled, point, options["numpy"], options["vjp"], limit),
                sampled_differences(lambda t: compiled.evaluate_value(*point[1:], t), point[0], picked)]
-    return columns, picked, entry_names(target.network.params, picked), LAYER_METHODS
+    names = entry_names(target.network.params, picked, display_dims(target.network.program))   # K1_f_c_i_j
+    return columns, picked, names, LAYER_METHODS
 
 
 def tolerances(dtype="float64") -> tuple[float, float]:

@@ -25,6 +25,7 @@ class MatrixExprLayout:
     loss: object
     params: tuple
     constants: dict
+    names_its_data = True            # data by name ({"X": X, "y": y}): CompiledLoss takes no separate y
 
     # ---- data -------------------------------------------------------------------------------------
     def as_mapping(self, X, y=None) -> dict:

@@ -8,7 +8,7 @@ its readable closed form with its shape, and with ``steps`` the program and its 
 
 from __future__ import annotations
 
-from sympy import HadamardPower, HadamardProduct, MatAdd, MatrixSymbol, Pow, Symbol
+from sympy import Float, HadamardPower, HadamardProduct, Integer, MatAdd, MatrixSymbol, Pow, Symbol
 
 from symnet.core.matrix_expr import closed_gradient
 from symnet.core.matrix_ops import SquaredNorm
@@ -49,6 +49,12 @@ def _join(printer, expr, minus="−"):
     return out
 
 
+def _minus(text: str) -> str:
+    """A scalar's ASCII signs as Unicode minus (−1/N, a − b), the sign the matrix terms print with."""
+    text = text.replace(" + −", " − ").replace(" - ", " − ")
+    return "−" + text[1:] if text.startswith("-") else text
+
+
 def _power_of_norm(printer, expr, left="(", right=")"):
     """``(‖u‖²)^p``: a power of a squared norm with its base in parentheses (‖u‖²^p reads as two exponents, and
     LaTeX refuses ``^{2}^{p}``); None for any other power."""
@@ -79,6 +85,21 @@ class MatrixExprUnicodePrinter(UnicodePrinter):
 
     def _print_Symbol(self, expr):
         return _plain_name(expr.name)
+
+    def _print_Mul(self, expr):           # a scalar step: ∂L/∂s₁ = −1/N, L = −s₁/N
+        return _minus(super()._print_Mul(expr))
+
+    def _print_Add(self, expr, order=None):
+        return _minus(super()._print_Add(expr, order))
+
+    def _print_Integer(self, expr):
+        return _minus(super()._print_Integer(expr))
+
+    def _print_Rational(self, expr):
+        return _minus(super()._print_Rational(expr))
+
+    def _print_Float(self, expr):
+        return _minus(super()._print_Float(expr))
 
     def _print_MatMul(self, expr):
         coeff, factors = expr.as_coeff_matrices()
@@ -244,19 +265,26 @@ class MatrixExprLatexPrinter(SymnetLatexPrinter):
         return r"%s^{\circ %s}" % (base, self._print(expr.args[1]))
 
 
+def _whole_numbers(expr):
+    """``expr`` with each decimal that is a whole number as that integer: 0.5·‖W‖² differentiates twice to
+    1.0·I, which reads as I (and 2.0·W as 2·W); other decimals stay as the user wrote them."""
+    whole = {x: Integer(int(x)) for x in getattr(expr, "atoms", lambda _: ())(Float) if float(x).is_integer()}
+    return expr.xreplace(whole) if whole else expr
+
+
 def unicode(expr) -> str:
     """One-line Unicode of a matrix expression (``‖Xw − y‖²``)."""
-    return MatrixExprUnicodePrinter().doprint(expr)
+    return MatrixExprUnicodePrinter().doprint(_whole_numbers(expr))
 
 
 def text(expr) -> str:
     """Plain ASCII of a matrix expression (``norm2(X@w - y)^2``)."""
-    return MatrixExprTextPrinter().doprint(expr)
+    return MatrixExprTextPrinter().doprint(_whole_numbers(expr))
 
 
 def latex(expr) -> str:
     """LaTeX of a matrix expression."""
-    return MatrixExprLatexPrinter().doprint(expr)
+    return MatrixExprLatexPrinter().doprint(_whole_numbers(expr))
 
 
 def shape_text(symbol, times: str = " × ") -> str:
