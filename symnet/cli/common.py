@@ -497,3 +497,17 @@ def examples(*commands: str) -> str:
     """
     word = "Example" if len(commands) == 1 else "Examples"
     return "\b\n" + f"{word}:\n" + "\n".join(f"  {command}" for command in commands)
+
+
+def device_placement(backend, devices):
+    """(backend, devices), refused before any work when they do not go together or JAX is missing."""
+    if devices is not None and backend != "jax":
+        raise click.UsageError("--devices splits batches over JAX devices; use it with --backend jax")
+    if backend == "jax":
+        from symnet.numeric.jaxgen import jax_devices
+
+        try:
+            jax_devices(devices)
+        except ImportError as err:
+            raise click.UsageError(str(err)) from None
+    return backend, devices

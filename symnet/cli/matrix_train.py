@@ -64,10 +64,10 @@ def train_view(kwargs, shapes: str, steps: bool):
 
     from .common import time_limit, write_output
 
-    from .train import _placement
+    from .common import device_placement
 
     refuse_network_options()
-    backend, devices = _placement(kwargs.get("backend", "auto"), kwargs.get("devices"))   # JAX there, if asked
+    backend, devices = device_placement(kwargs.get("backend", "auto"), kwargs.get("devices"))   # JAX there, if asked
     wrt = kwargs.get("wrt")
     loss = matrix_loss(kwargs["expr"], shapes, wrt=None if wrt is None else wrt.split(","))
     if loss.constants:

@@ -17,6 +17,7 @@ from .common import (
     FiniteFloat,
     ascii_option,
     check_deadline,
+    device_placement,
     dtype_option,
     echo_err,
     echo_out,
@@ -123,7 +124,7 @@ def train(network, expr, inputs, params, activation, data_spec, target, samples,
     _refuse_unused_data_options(data_spec)
     keep = data_in_folder(data_spec, out_dir)
     check_folder(out_dir, RUN_FILES, keep)  # what would be refused after training is refused now
-    placement = _placement(backend, devices)  # imports JAX, if asked, before the time limit
+    placement = device_placement(backend, devices)  # imports JAX, if asked, before the time limit
     preload(numeric=True, extra=TRAIN_MODULES)
     settings = dict(data_spec=data_spec, target=target, samples=samples, noise=noise, loss_name=loss_name,
                     optimizer=optimizer, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size, seed=seed,
@@ -268,20 +269,6 @@ def _fits(net, spec, data):
         raise ValueError(f"--data {spec} has {data.X.shape[1]} inputs per sample, but the network "
                          f"{net.spec} takes {net.sizes[0]}{advice}")
     return data
-
-
-def _placement(backend, devices):
-    """(backend, devices), refused before any work when they do not go together or JAX is missing."""
-    if devices is not None and backend != "jax":
-        raise click.UsageError("--devices splits batches over JAX devices; use it with --backend jax")
-    if backend == "jax":
-        from symnet.numeric.jaxgen import jax_devices
-
-        try:
-            jax_devices(devices)
-        except ImportError as err:
-            raise click.UsageError(str(err)) from None
-    return backend, devices
 
 
 @click.command(cls=Command, epilog=examples(
