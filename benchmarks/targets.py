@@ -158,7 +158,8 @@ def targets_table(text: str) -> list[str]:
     add("13 · `train` ≥ 1× a one-thread PyTorch loop's throughput (2-8-8-1, SGD)",
         _starting(header, body, "symnet/PyTorch throughput ×", "2-8-8-1 · SGD"), 1.0, at_most=False)
     header, body = _section(found, "Build time vs parameters")
-    add("13 · builds linear in the parameters (fitted exponent ≤ 1.15: timings are noisy)",
+    add("13 · builds linear in the parameters (symbolic pipeline, NumPy road; fitted exponent ≤ 1.15: timings "
+        "are noisy)",
         list(_column(header, body, "exponent").values()), 1.15)
     rows += _issue_20(found) + _issue_23(found)
     return ["| target (issue) | measured in this run | |", "|---|---|---|", *rows]
