@@ -47,8 +47,9 @@ def layer_summary(result, written, fmt: str, lang: str | None = None) -> str:
         from .records import layer_train_record
 
         return dumps(layer_train_record(result, written)).rstrip("\n")
-    accuracy = (t("train_accuracy", lang, train=f"{100 * s['train_accuracy']:.1f}%")
-                + t("train_held_test", lang, value=f"{100 * s['test_accuracy']:.1f}%"))
+    accuracy = [] if s["train_accuracy"] is None else [      # a regression has no accuracy
+        t("train_accuracy", lang, train=f"{100 * s['train_accuracy']:.1f}%")
+        + t("train_held_test", lang, value=f"{100 * s['test_accuracy']:.1f}%")]
     return "\n".join([
         t("train_trained_layers", lang, network=s["network"], params=f"{s['parameters']:,}", data=s["data"],
           n=s["n_train"], n_test=s["n_test"]),
@@ -56,7 +57,7 @@ def layer_summary(result, written, fmt: str, lang: str | None = None) -> str:
           batch=s["batch_size"], decay=f"{s['weight_decay']:g}", seed=s["seed"], loss=s["loss"]),
         t("train_final_loss", lang, train=f"{s['train_loss']:.4g}") + t("train_held_test", lang,
                                                                          value=f"{s['test_loss']:.4g}"),
-        *([accuracy] if s["train_accuracy"] is not None else []),
+        *accuracy,
         t("train_time", lang, seconds=f"{s['seconds']:.2f}"),
         t("cli_wrote", lang, path=", ".join(str(p) for p in written))])
 
