@@ -33,7 +33,7 @@ import functools
 
 import numpy as np
 
-from symnet.numeric.llvmir import WIDTH, Unsupported, Writer, _llvm  # noqa: F401 (Unsupported: re-exported)
+from symnet.numeric.llvmir import WIDTH, Unsupported, Writer, _llvm, jit_engine  # noqa: F401 (Unsupported: re-exported)
 
 def program_ir(program) -> str:
     """The IR of ``fused(columns, y, theta, n, out)`` for a scalar gradient program.
@@ -125,17 +125,7 @@ def program_ir(program) -> str:
 
 def compile_ir(text: str):
     """Optimise (O2) and compile IR text; returns the engine (keep it alive) and ``fused``'s address."""
-    binding = _llvm().binding
-    machine = binding.Target.from_default_triple().create_target_machine(
-        cpu=binding.get_host_cpu_name(), features=binding.get_host_cpu_features().flatten(), opt=2, jit=True)
-    module = binding.parse_assembly(text)
-    module.verify()
-    tuning = binding.create_pipeline_tuning_options(speed_level=2)
-    tuning.loop_vectorization = tuning.slp_vectorization = tuning.loop_unrolling = False   # vectorised by hand
-    builder = binding.create_pass_builder(machine, tuning)
-    builder.getModulePassManager().run(module, builder)
-    engine = binding.create_mcjit_compiler(module, machine)
-    engine.finalize_object()
+    engine = jit_engine(text)            # vectorised by hand: LLVM's vectorisers off
     return engine, engine.get_function_address("fused")
 
 

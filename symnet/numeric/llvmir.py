@@ -71,6 +71,26 @@ def _llvm() -> LLVM | str:
     return LLVM(binding, ir, vector)
 
 
+def jit_engine(text: str, vectorize: bool = False):
+    """IR text verified, optimised (O2) and compiled for this CPU; the engine (keep it alive while its code runs).
+
+    ``vectorize`` leaves LLVM's loop and SLP vectorisers and unrolling on (a plain loop over an array, as the
+    optimiser update); off, for code vectorised by hand (the fused loss)."""
+    binding = _llvm().binding
+    machine = binding.Target.from_default_triple().create_target_machine(    # the engine takes it over: one each
+        cpu=binding.get_host_cpu_name(), features=binding.get_host_cpu_features().flatten(), opt=2, jit=True)
+    module = binding.parse_assembly(text)
+    module.verify()
+    tuning = binding.create_pipeline_tuning_options(speed_level=2)
+    if not vectorize:
+        tuning.loop_vectorization = tuning.slp_vectorization = tuning.loop_unrolling = False
+    builder = binding.create_pass_builder(machine, tuning)
+    builder.getModulePassManager().run(module, builder)
+    engine = binding.create_mcjit_compiler(module, machine)
+    engine.finalize_object()
+    return engine
+
+
 def _vector_name(name: str) -> str:
     return f"_ZGVdN{WIDTH}{'vv' if name == 'pow' else 'v'}_{name}"     # AVX2, unmasked, 4 lanes
 

@@ -20,7 +20,7 @@ import functools
 
 import numpy as np
 
-from symnet.numeric.llvmir import _llvm
+from symnet.numeric.llvmir import _llvm, jit_engine
 
 KINDS = {"sgd": 0, "momentum": 1, "adam": 2}         # how many state arrays each keeps
 COEFFICIENTS = {"sgd": ("eta",), "momentum": ("eta", "beta"),
@@ -93,7 +93,7 @@ def compiled_update(kind: str, dtype: str, decay: bool):
     if isinstance(llvm, str) or kind not in KINDS or dtype not in ("float64", "float32"):
         return None
     try:
-        engine = _engine(llvm.binding, update_ir(kind, dtype == "float32", decay))
+        engine = jit_engine(update_ir(kind, dtype == "float32", decay), vectorize=True)   # vectorised: one pass over θ
     except RuntimeError:        # LLVM's verifier or code generator refused it here: NumPy's step then
         return None
     single = dtype == "float32"
@@ -110,17 +110,3 @@ def compiled_update(kind: str, dtype: str, decay: bool):
 
     update.engine = engine      # the machine code lives as long as the function does
     return update
-
-
-def _engine(binding, text: str):
-    """The IR compiled for this CPU (some 30 ms, once per optimiser, float type and decay in a process)."""
-    machine = binding.Target.from_default_triple().create_target_machine(    # the engine takes it over: one each
-        cpu=binding.get_host_cpu_name(), features=binding.get_host_cpu_features().flatten(), opt=2, jit=True)
-    module = binding.parse_assembly(text)
-    module.verify()
-    tuning = binding.create_pipeline_tuning_options(speed_level=2)   # the loop vectoriser on: one pass over θ
-    builder = binding.create_pass_builder(machine, tuning)
-    builder.getModulePassManager().run(module, builder)
-    engine = binding.create_mcjit_compiler(module, machine)
-    engine.finalize_object()
-    return engine
