@@ -199,3 +199,16 @@ def test_the_cli_refuses_batch_with_at_as_check_grads_does():
     result = run("check", "seed", "--batch", "4", "--at", "x1=1,x2=2,y=0")
     assert result.exit_code == 2 and "--batch does not go with --at" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("kind", ["typed", "attention"])
+@pytest.mark.parametrize("backend", ["fused", "matrix"])
+def test_a_whole_program_kind_refuses_a_backend_it_has_not(kind, backend):
+    with pytest.raises(ValueError, match=f"backend={backend!r} runs scalar programs"):
+        symnet.value_and_grad(build(kind), backend=backend)
+
+
+def test_an_attention_network_refuses_devices_it_cannot_use():
+    pytest.importorskip("jax", reason="devices= is a JAX option")
+    with pytest.raises(NotImplementedError, match="runs on one device"):
+        symnet.value_and_grad(build("attention"), backend="jax", devices=2)

@@ -226,6 +226,10 @@ def _sequences_value_and_grad(target, rules, numpy, backend, devices=None, dtype
     if rules:   # an empty table is no rule of yours
         raise NotImplementedError("an attention network's gradient is compiled from the rule table's own rows: "
                                   "drop rules= (check_grads refuses it too)")
+    _numpy_or_jax("an attention network", backend)
+    if devices not in (None, 1):
+        raise NotImplementedError("devices= splits batches of networks and typed losses; an attention network "
+                                  "runs on one device: drop devices=")
     return compile_attention(target, backend)
 
 
@@ -233,11 +237,20 @@ def _whole_data_value_and_grad(target, rules, numpy, backend, devices=None, dtyp
     """A typed matrix loss (issue 19): NumPy over the whole data (``numeric.matrix_code``), or jitted JAX."""
     from symnet.numeric.matrix_code import compile_matrix_loss
 
+    _numpy_or_jax("a typed matrix loss", backend)
     if backend == "jax":
         from symnet.numeric.matrix_jax import compile_matrix_jax
 
         return compile_matrix_jax(compile_matrix_loss(target, rules=rules), devices)
     return compile_matrix_loss(target, rules=rules)
+
+
+def _numpy_or_jax(what: str, backend: str) -> None:
+    """Refuse a backend a whole-program compiler (attention, typed losses) has not, rather than ignore it
+    (float32 is refused by ``float_type`` for these)."""
+    if backend in ("fused", "matrix"):
+        raise ValueError(f"backend={backend!r} runs scalar programs; {what} compiles to NumPy over the whole "
+                         f"batch (or backend='jax'): use backend='auto', 'numpy' or 'jax'")
 
 
 def _matrix_value_and_grad(target, rules, numpy, backend, devices=None, dtype=np.float64) -> CompiledLoss:
