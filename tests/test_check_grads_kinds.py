@@ -212,3 +212,9 @@ def test_an_attention_network_refuses_devices_it_cannot_use():
     pytest.importorskip("jax", reason="devices= is a JAX option")
     with pytest.raises(NotImplementedError, match="runs on one device"):
         symnet.value_and_grad(build("attention"), backend="jax", devices=2)
+
+
+def test_training_a_typed_loss_in_float32_is_refused_not_ignored():
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="computes in float64"):
+        symnet.train(build("typed"), (rng.normal(size=(6, 3)), rng.normal(size=6)), dtype="float32", epochs=1)

@@ -35,7 +35,7 @@ def _batches(data: dict, batch_size, rng):
 
 
 def fit_matrix_loss(loss, data, optimizer="adam", learning_rate=0.05, epochs=200, batch_size=None, seed=0,
-                    theta0=None, callback=None, backend="auto", devices=None) -> TrainResult:
+                    theta0=None, callback=None, backend="auto", devices=None, dtype="float64") -> TrainResult:
     """Minimise a typed matrix loss over its parameters.
 
     Args:
@@ -46,6 +46,7 @@ def fit_matrix_loss(loss, data, optimizer="adam", learning_rate=0.05, epochs=200
         callback: ``callback(epoch, theta, loss)`` after each epoch; return True to stop.
         backend: "auto" or "numpy" (NumPy over the whole data) or "jax" (the same steps jitted); devices: with
             "jax", split the data's rows over this many devices (``value_and_grad``'s backend= and devices=).
+        dtype: "float64" only (a typed loss computes in float64; "float32" is refused, not ignored).
 
     Returns:
         A ``TrainResult`` (``network`` and ``loss`` are the typed loss; ``params`` name each entry, w_1_1…).
@@ -55,7 +56,7 @@ def fit_matrix_loss(loss, data, optimizer="adam", learning_rate=0.05, epochs=200
     if backend not in BACKENDS:
         raise ValueError(f"a typed matrix loss trains on {', '.join(map(repr, BACKENDS))} (NumPy, or its steps jitted "
                          f"by JAX over the whole data); got backend={backend!r}")
-    fn = value_and_grad(loss, backend=backend, devices=devices)
+    fn = value_and_grad(loss, backend=backend, devices=devices, dtype=dtype)
     data = fn.layout.as_mapping(*((data,) if isinstance(data, Mapping) else tuple(data)))
     rng, opt = np.random.default_rng(seed), get_optimizer(optimizer, learning_rate)
     shapes = fn.layout.full_check(None, data, None)[1][1]

@@ -152,7 +152,7 @@ def _train_whole_data(lossobj, arguments: dict) -> TrainResult:
     from symnet.learn.matrix_training import fit_matrix_loss
 
     return fit_matrix_loss(lossobj, *(arguments[k] for k in _PREPARED[:7]), backend=arguments["backend"],
-                           devices=arguments["devices"])
+                           devices=arguments["devices"], dtype=arguments["dtype"])
 
 
 _PREPARED = ("data", "optimizer", "learning_rate", "epochs", "batch_size", "seed", "theta0", "trainable",
