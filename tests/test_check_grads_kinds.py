@@ -204,7 +204,7 @@ def test_the_cli_refuses_batch_with_at_as_check_grads_does():
 @pytest.mark.parametrize("kind", ["typed", "attention"])
 @pytest.mark.parametrize("backend", ["fused", "matrix"])
 def test_a_whole_program_kind_refuses_a_backend_it_has_not(kind, backend):
-    with pytest.raises(ValueError, match=f"backend={backend!r} runs scalar programs"):
+    with pytest.raises(ValueError, match=f"backend={backend!r}"):
         symnet.value_and_grad(build(kind), backend=backend)
 
 

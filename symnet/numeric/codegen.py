@@ -226,7 +226,6 @@ def _sequences_value_and_grad(target, rules, numpy, backend, devices=None, dtype
     if rules:   # an empty table is no rule of yours
         raise NotImplementedError("an attention network's gradient is compiled from the rule table's own rows: "
                                   "drop rules= (check_grads refuses it too)")
-    _numpy_or_jax("an attention network", backend)
     if devices not in (None, 1):
         raise NotImplementedError("devices= splits batches of networks and typed losses; an attention network "
                                   "runs on one device: drop devices=")
@@ -246,8 +245,8 @@ def _whole_data_value_and_grad(target, rules, numpy, backend, devices=None, dtyp
 
 
 def _numpy_or_jax(what: str, backend: str) -> None:
-    """Refuse a backend a whole-program compiler (attention, typed losses) has not, rather than ignore it
-    (float32 is refused by ``float_type`` for these)."""
+    """Refuse a backend a typed loss's whole-data compiler has not, rather than ignore it (as the attention
+    compiler refuses; float32 is refused by ``float_type`` for both)."""
     if backend in ("fused", "matrix"):
         raise ValueError(f"backend={backend!r} runs scalar programs; {what} compiles to NumPy over the whole "
                          f"batch (or backend='jax'): use backend='auto', 'numpy' or 'jax'")
