@@ -10,12 +10,10 @@ and the ratios symnet/numpy and symnet/torch: the median of per-round ratios, th
 round by round. Only ratios measured in one run mean anything: the machine is shared and noisy.
 A second table does the same in float32 (``value_and_grad(..., dtype="float32")`` beside hand NumPy on float32
 arrays and PyTorch float32), each peer's loss and gradient checked against symnet's within float32's tolerance
-(``gradcheck.tolerances``) first. With ``--jax``, a third table: symnet's ``backend="jax"`` (θ passed to the
-jit as its arrays, a pytree) beside ``jax.jit(jax.value_and_grad(loss))`` over a pytree written by hand, both
-float64, both returning to the host (symnet: a float and a flat NumPy gradient; by hand: ``block_until_ready``),
-by wall clock and by CPU time (``time.process_time``, steadier on a loaded machine); ``jax→np`` is the hand call
-with its results brought to NumPy arrays, as symnet's public call returns them, and ``checked jax→np`` the same
-after symnet's own checks of θ, X and y (``fn.checker``): the floor of a call that validates and returns NumPy.
+(``gradcheck.tolerances``) first. With ``--jax``, a third table: symnet's ``backend="jax"`` beside
+``jax.jit(jax.value_and_grad(loss))`` over a pytree written by hand, float64, twice (``jax_row``): from NumPy
+(flat θ, X, y in; the hand call's results brought to NumPy, as symnet's are) and on the device (θ as its arrays,
+X and labels as JAX arrays, for symnet and by hand; ``block_until_ready``).
 Run from the repository root:
 
     OPENBLAS_NUM_THREADS=1 python benchmarks/bench_layers.py [--repeat 7] [--jax]
@@ -121,8 +119,13 @@ def hand_jax(jax):
 
 
 def jax_row(spec: str, repeat: int, rng) -> dict:
+    """symnet's ``backend="jax"`` beside ``jax.jit(jax.value_and_grad)`` by hand, twice: called as symnet is called
+    from NumPy (flat θ, X and labels as NumPy arrays; the hand call's results brought to NumPy, ``jax→np``), and with
+    everything on the device as a JAX user holds it (θ as its arrays, X and labels as JAX arrays; results left
+    there, ``block_until_ready``). Median per-round ratios, the calls rotating round by round."""
     import jax
 
+    import peers
     from symnet.numeric.jaxgen import float64
 
     fn = value_and_grad(layers(spec), backend="jax")
@@ -131,35 +134,22 @@ def jax_row(spec: str, repeat: int, rng) -> dict:
     X, y = rng.normal(size=(BATCH, sizes[0])), rng.integers(0, sizes[-1], size=BATCH)
     Y, params = np.eye(sizes[-1])[y], [a.copy() for a in fn.unflatten(theta)]
     step = hand_jax(jax)
+    tree, Xj, yj = peers.on_device(params, X, y)
     with float64(jax):
+        Yj = jax.numpy.asarray(Y)
         value, grads = step(params, X, Y)
-        ours = fn(theta, X, y)
-        assert abs(float(value) - ours[0]) < 1e-10 and np.allclose(np.concatenate([np.ravel(g) for g in grads]),
-                                                                    ours[1], atol=1e-12), "gradients differ"
-        to_numpy = lambda: [np.asarray(a) for a in jax.tree_util.tree_leaves(step(params, X, Y))]  # noqa: E731
-        calls = {"symnet": lambda: fn(theta, X, y), "jax": lambda: jax.block_until_ready(step(params, X, Y)),
-                 "jax→np": to_numpy, "checked jax→np": lambda: (fn.checker(theta, X, y), to_numpy())}
-        ms, ratios = interleaved_ms(calls, repeat)
-        cpu = cpu_ratios(calls, 3 * repeat)
-    return {"network": spec, "ms": ms, "ratios": ratios, "cpu": cpu}
-
-
-def cpu_ratios(calls: dict, rounds: int) -> dict:
-    """The median per-round ratio of symnet's CPU time (``time.process_time``, every thread of this process)
-    to each entry's, rotated rounds of ≈ 0.2 s a turn: steadier than wall clock on a loaded machine."""
-    number = {k: max(1, int(0.2 / max(cpu_seconds(c, 3), 1e-7))) for k, c in calls.items()}
-    times, keys = {k: [] for k in calls}, list(calls)
-    for r in range(rounds):
-        for key in keys[r % len(keys):] + keys[:r % len(keys)]:
-            times[key].append(cpu_seconds(calls[key], number[key]))
-    return {k: statistics.median(s / t for s, t in zip(times["symnet"], v)) for k, v in times.items()}
-
-
-def cpu_seconds(call, number: int) -> float:
-    start = time.process_time()
-    for _ in range(number):
-        call()
-    return (time.process_time() - start) / number
+        ours, (on_value, on_grads) = fn(theta, X, y), fn(tree, Xj, yj)
+        flat = [np.concatenate([np.ravel(g) for g in gs]) for gs in (grads, on_grads)]
+        assert abs(float(value) - ours[0]) < 1e-10 and np.allclose(flat[0], ours[1], atol=1e-12), "gradients differ"
+        assert abs(on_value - ours[0]) < 1e-12 and np.allclose(flat[1], ours[1], atol=1e-12), "on the device differs"
+        calls = {"symnet": lambda: fn(theta, X, y),
+                 "jax→np": lambda: [np.asarray(a) for a in jax.tree_util.tree_leaves(step(params, X, Y))],
+                 "symnet on device": lambda: fn(tree, Xj, yj),
+                 "jax on device": lambda: jax.block_until_ready(step(tree, Xj, Yj))}
+        times = rounds_of(calls, repeat, seconds=0.1)
+    ratio = lambda a, b: statistics.median(s / t for s, t in zip(times[a], times[b]))  # noqa: E731
+    return {"network": spec, "ms": {k: 1e3 * min(v) for k, v in times.items()},
+            "numpy": ratio("symnet", "jax→np"), "device": ratio("symnet on device", "jax on device")}
 
 
 def print_row(r: dict) -> None:
@@ -183,13 +173,14 @@ def main() -> None:
         for spec in SIZES:
             print_row(row(spec, args.repeat, rng, dtype))
     if args.jax:
-        print(f"\n{'network':<12} {'symnet jax ms':>13} {'jax.jit ms':>10} {'sym/jax':>7} {'cpu sym/jax':>11} "
-              f"{'cpu sym/jax→np':>14} {'cpu sym/checked':>15}")
+        print(f"\nbackend='jax' beside jax.jit(value_and_grad) by hand, batch {BATCH}, float64, one thread\n"
+              f"{'network':<12} {'symnet ms':>9} {'jax→np ms':>9} {'sym/hand':>8} {'on device':>9} {'hand ms':>8} "
+              f"{'sym/hand':>8}")
         for spec in SIZES:
             r = jax_row(spec, args.repeat, rng)
-            print(f"{r['network']:<12} {r['ms']['symnet']:>13.3f} {r['ms']['jax']:>10.3f} {r['ratios']['jax']:>7.2f} "
-                  f"{r['cpu']['jax']:>11.2f} {r['cpu']['jax→np']:>14.2f} {r['cpu']['checked jax→np']:>15.2f}")
-
+            ms = r["ms"]
+            print(f"{r['network']:<12} {ms['symnet']:>9.3f} {ms['jax→np']:>9.3f} {r['numpy']:>8.2f} "
+                  f"{ms['symnet on device']:>9.3f} {ms['jax on device']:>8.3f} {r['device']:>8.2f}")
 
 if __name__ == "__main__":
     main()

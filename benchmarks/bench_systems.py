@@ -175,6 +175,10 @@ def layer_systems(spec, cfg) -> dict:
     jfn, jbuild = built(lambda: (lambda f: (f, f(theta, X, labels)))(value_and_grad(net, backend="jax"))[0])
     check(spec, "symnet jax", *jfn(theta, X, labels), reference)
     out["symnet jax"] = System(jbuild, lambda: jfn(theta, X, labels), traced=False)
+    params, Xj, lj = peers.on_device([a.copy() for a in arrays], X, labels)   # as the JAX peer holds its data
+    value, grads = jfn(params, Xj, lj)
+    check(spec, "symnet jax, on the device", value, np.concatenate([np.ravel(g) for g in grads]), reference)
+    out["symnet jax, on the device"] = System(jbuild, lambda: jfn(params, Xj, lj), traced=False)
     check(spec, "NumPy by hand", *hand_numpy(X, Y, *arrays), reference)
     out["NumPy backprop (by hand)"] = System(0.0, lambda: hand_numpy(X, Y, *arrays))
     if installed("torch"):

@@ -163,6 +163,18 @@ def jax_forward(theta, X, y, sizes):
     return lambda: jax.block_until_ready(loss(params, Xj, yj))
 
 
+def on_device(arrays, X, labels):
+    """θ's arrays [W¹, b¹, …], X and the labels as JAX arrays on the default device, in float64: what a JAX user
+    holds between calls (and what ``jax_layers``' call takes)."""
+    import jax
+    import jax.numpy as jnp
+
+    from symnet.numeric.jaxgen import float64
+
+    with float64(jax):
+        return [jnp.asarray(a) for a in arrays], jnp.asarray(X), jnp.asarray(labels)
+
+
 def jax_layers(arrays, X, labels):
     """(call, check) for a ReLU/softmax layer network: a pytree [(W, b)] per layer, softmax cross-entropy."""
     import jax

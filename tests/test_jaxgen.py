@@ -95,11 +95,10 @@ def test_a_layer_networks_jit_takes_the_targets_as_given_and_builds_one_hot_rows
 
     fn = value_and_grad(layers("4-3-3" if out != "sigmoid" else "4-3-1", "tanh", out), backend="jax")
     theta, X = np.linspace(-1, 1, fn.network.n_params), np.linspace(-2, 2, 20).reshape(5, 4)
-    params = fn.unflatten(theta)
     with float64(jax):
-        jaxpr = jax.make_jaxpr(fn.run.jitted)(X, targets, params)
-        out_labels = np.asarray(fn.run.jitted(X, targets, params))
-        out_rows = np.asarray(fn.run.jitted(X, fn.targets(targets, 5), params))   # N × k, as NumPy makes them
+        jaxpr = jax.make_jaxpr(fn.run.jitted)(X, targets, theta)
+        out_labels = np.asarray(fn.run.jitted(X, targets, theta))[:-1]   # the mean loss, the gradient (then a check)
+        out_rows = np.asarray(fn.run.jitted(X, fn.targets(targets, 5), theta))[:-1]   # N × k, as NumPy makes them
     assert jaxpr.in_avals[1].shape == targets.shape      # labels go in as a vector: no N × k array per call
     assert ("eq" in str(jaxpr)) is (out == "softmax")    # labels[:, None] == arange(k), traced
     assert (out_labels == out_rows).all()

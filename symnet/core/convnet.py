@@ -63,6 +63,7 @@ class ConvNetwork(LayerNetwork):
     """
 
     train_defaults = CONV_DEFAULTS    # the layer networks' schedule, a stronger weight decay (see CONV_DEFAULTS)
+    reads_every_input = False         # a stride past the kernel, or pooling that drops a row, leaves pixels unread
 
     stages: tuple[str, ...] = ()
     image: tuple[int, int, int] = (1, 1, 1)      # the input's C, H, W

@@ -64,6 +64,9 @@ class LayerNetwork(Displayed):
     output_activation: str
     program: Program
     residual: tuple[int, ...] = ()     # the hidden layers l with aˡ = σ(zˡ) + aˡ⁻¹
+    # every input value enters ∂C/∂W¹ = Σₓ δₓ xᵀ (a dense first layer), so an X that is not finite always shows
+    # in the gradient (a convolution with a stride past its kernel leaves pixels unread: ``ConvNetwork``)
+    reads_every_input = True
 
     @property
     def activations(self) -> tuple:

@@ -270,7 +270,7 @@ def _matrix_value_and_grad(target, rules, numpy, backend, devices=None, dtype=np
                             layout=MatrixLayout.of(target.network, predictor, generated, dtype),
                             why=AUTO_LAYERS if backend == "auto" else f"backend={backend!r} asked for")
     if backend == "jax":  # the same matrix program, jitted; the batch split over ``devices``
-        from symnet.numeric.jaxgen import matrix_jax
+        from symnet.numeric.jax_layers import matrix_jax
 
         return matrix_jax(compiled, devices)
     return compiled

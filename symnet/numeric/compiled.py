@@ -36,7 +36,8 @@ class CompiledLoss:
     ``dtype`` (``float64``, or ``float32``: θ, X, y, every intermediate and the gradient in it) and ``why``
     (one sentence: what ``backend="auto"`` picked and why, or the explicit choice).
     ``run(arguments, y, theta)`` is the backend's call on checked data (``arguments`` as the layout
-    arranges X); ``checker`` is the hot-path batch check.
+    arranges X); ``checker`` is the hot-path batch check; ``call_check`` the one a call runs before ``run``
+    (``checker`` unless the backend reads some values off its own result: ``jax_layers.CallCheck``).
     """
 
     loss: object
@@ -50,6 +51,7 @@ class CompiledLoss:
     devices: tuple = field(default=(), repr=False, compare=False)
     why: str = field(default="", compare=False)        # one sentence: why this backend runs it
     dtype: np.dtype = field(default=np.dtype("float64"), compare=False)   # what θ, X, y and the gradient are in
+    call_check: Callable | None = field(default=None, repr=False, compare=False)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self):
@@ -60,6 +62,8 @@ class CompiledLoss:
             object.__setattr__(self, "run", self.layout.runner(self))
         if self.checker is None:
             object.__setattr__(self, "checker", self.layout.checker(self))
+        if self.call_check is None:
+            object.__setattr__(self, "call_check", self.checker)
 
     @property
     def function(self):
@@ -105,9 +109,10 @@ class CompiledLoss:
     def __call__(self, theta, X, y=None, per_sample: bool = False):
         """(mean loss, gradient); y may be left out only for a typed matrix loss given its data as a mapping."""
         _require_targets(self.layout, y)
-        theta, X, y = self.checker(theta, X, y)
         if per_sample:
+            theta, X, y = self.checker(theta, X, y)
             return self.layout.per_sample(self, self.layout.arguments(X), y, theta)
+        theta, X, y = self.call_check(theta, X, y)
         return self.run(self.layout.arguments(X), y, theta)
 
     def check(self, X, y=None) -> None:

@@ -3,7 +3,7 @@
 ``conv2d`` is ``jax.lax.conv_general_dilated`` (NCHW input, OIHW kernel, the stride and the padding p on every
 side); the gradient nodes are the VJPs of the same forward calls (``jax.vjp``), so that JAX, not symnet, states
 them here: the NumPy lowerings of ``conv_numpy`` are checked against these in the tests. The program is the
-one the NumPy code runs, printed by the one JAX printer (``jaxgen``) and jitted by ``jaxgen.matrix_jax``.
+one the NumPy code runs, printed by the one JAX printer (``jaxgen``) and jitted by ``jax_layers.matrix_jax``.
 """
 
 from __future__ import annotations

@@ -11,13 +11,12 @@ The jitted function takes the columns, the targets and θ as arrays, so it runs 
 JAX sees; with ``devices=D`` the batch is split over D devices by a ``NamedSharding`` over a 1-D
 ``Mesh`` (axis ``"batch"``), θ is replicated, and XLA reduces the batch means across devices
 (an all-reduce), so every device gets the same loss and gradient. A program of matrix steps is printed
-by the same printer, batch first (``matrix_jax``), with JAX's lowerings of σ, softmax and the losses.
+by the same printer, batch first (``jax_layers.matrix_jax``), with JAX's lowerings of σ, softmax and the losses.
 """
 
 from __future__ import annotations
 
 import importlib
-from dataclasses import replace
 from functools import cache
 from numbers import Integral
 
@@ -25,8 +24,7 @@ import numpy as np
 from sympy.printing.numpy import JaxPrinter, _known_functions_scipy_special
 
 from symnet.numeric.batchfirst import BatchFirst
-from symnet.numeric.bindings import compile_steps
-from symnet.numeric.generation import Generated, Target, source
+from symnet.numeric.generation import Target
 from symnet.numeric.printer import StableForms
 
 
@@ -123,7 +121,7 @@ def sharded_runner(jax, packed, devices, batch_axes, dtype=np.float64):
 
         def run_one(*args):
             with float64(jax, dtype):   # traced and called in float64 (or float32); the user's default left alone
-                return _unpack(jitted(*(_host(a) for a in args)))
+                return _unpack(jitted(*(a if isinstance(a, jax.Array) else _host(a) for a in args)))
 
         run_one.jitted, run_one.split, run_one.mesh = jitted, None, None
         return run_one
@@ -155,54 +153,9 @@ def _mesh_runner(jax, packed, devices, batch_axes, dtype=np.float64):
         n = np.shape(batch[0])[batch_axes[0]]
         places = split if n % len(devices) == 0 else [replicated] * len(batch)
         with float64(jax, dtype):   # placed, traced and called in float64 or float32 (see ``float64``)
-            placed = [jax.device_put(np.asarray(a), p) for a, p in zip(batch, places)]
+            placed = [jax.device_put(a if isinstance(a, jax.Array) else np.asarray(a), p)
+                      for a, p in zip(batch, places)]
             return _unpack(jitted(*placed, jax.device_put(_host(theta), replicated)))
 
     run.jitted, run.split, run.mesh = jitted, split, mesh  # for inspection (inside ``float64(jax)``): HLO, placements
     return run
-
-
-def traced_targets(jnp, network):
-    """``targets(y, dtype)``, traced inside the jit: y as the N × n_L array the generated code takes, as
-    ``MatrixLayout.targets`` makes it in NumPy. A softmax's class labels (a vector, integers or whole floats) become
-    one-hot rows there, ``labels[:, None] == arange(k)``, so no N × k array is built or sent per call."""
-    k, softmax = network.sizes[-1], network.output_activation == "softmax"
-
-    def targets(y, dtype):
-        if y.ndim == 1 and softmax:
-            return (y[:, None] == jnp.arange(k, dtype=y.dtype)).astype(dtype)
-        return jnp.reshape(y, (y.shape[0], k)).astype(dtype)
-
-    return targets
-
-
-def matrix_jax(compiled, devices: int | None = None):
-    """``compiled`` (a program of matrix steps, compiled for NumPy) with its gradient program printed by the JAX
-    printer and jitted, the batch split over ``devices`` devices by rows:
-
-        ∂C/∂Wˡ = Σₓ δₓ aₓᵀ = Σ_d Σ_{x ∈ shard d} δₓ aₓᵀ
-
-    XLA's partitioner turns each batch sum into per-device sums followed by an all-reduce. ``predict`` and the
-    written module stay NumPy's.
-    """
-    jax = _jax()
-    chosen = mesh_devices(jax, devices)
-    program = compiled.gradient.program
-    function = compile_steps(program, list(program.outputs), "value_and_grad", target=jax_target())
-
-    jnp = jax.numpy
-    targets = traced_targets(jnp, compiled.network)
-
-    def pytree(X, y, params):   # θ arrives as its arrays [W¹, b¹, …], a pytree: no slicing inside the jit
-        total, *grads = function(X, targets(y, X.dtype), *params)   # batch sums; their means joined inside the jit
-        return jnp.concatenate([jnp.reshape(total, (1,)), *(jnp.ravel(g) for g in grads)]) / X.shape[0]
-
-    sharded = sharded_runner(jax, pytree, chosen, (0, 0), compiled.dtype)
-    views = tuple((slice(a, b), shape) for a, b, shape in compiled.layout.slices)   # where each Wˡ, bˡ sits, once
-
-    def run(X, y, theta):   # the one compiled type: .function and .source are JAX's; predict stays NumPy
-        return sharded(X, y, [theta[where].reshape(shape) for where, shape in views])
-
-    run.jitted, run.split, run.mesh = sharded.jitted, sharded.split, sharded.mesh   # for inspection, as jax_runner's
-    generated = Generated(function, source(function), (), (), ())
-    return replace(compiled, generated=generated, backend="jax", run=run, devices=tuple(chosen))

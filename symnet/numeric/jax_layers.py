@@ -1,0 +1,220 @@
+"""A layer network's gradient program jitted in JAX, with no more host work around the jitted call than a JAX
+user writes by hand.
+
+Three forms of θ, one program (``sums``):
+
+    fn(theta, X, y)             θ a NumPy vector: it crosses to the device as one array, W¹, b¹, … are sliced
+                                from it inside the jit, and one array comes back (mean loss, gradient, a check)
+    fn(theta_on_device, X, y)   θ a JAX vector: sliced inside the jit; the gradient stays a JAX array there
+    fn([W1, b1, W2, b2], X, y)  θ as its arrays (a pytree, ``fn.unflatten``'s shapes): the gradient comes back
+                                as a list of JAX arrays in the same shapes, as ``jax.value_and_grad`` returns it
+
+The loss is a float in every form; X and y may be NumPy arrays or JAX arrays already on the device, and neither is
+copied to the host. Measured here (``benchmarks/bench_layers.py --jax``): one flat θ sliced inside the jit costs
+less than four arrays crossing to the device (a transfer has a fixed cost of several µs), so the NumPy form passes
+θ whole; the labels become one-hot rows inside the jit.
+
+What must be known before the call is checked on the host: the shapes and dtypes (the full check, once per shape),
+and a NumPy θ's values (one dot product, where θ lies). The rest is read after the call, from one number the jit
+adds up: the loss, the entries of ∂C/∂W¹, and θ·θ for a θ on the device. For a dense first layer a value of X
+that is not finite always makes ∂C/∂W¹ = Σₓ δₓ xᵀ not finite (NaN·0 and ∞·0 are NaN), and a label or target
+outside its range becomes a NaN target inside the jit, so the loss is NaN; θ needs its own term (an infinite bias
+before a sigmoid leaves the loss and the gradient finite). A check that is not finite sends the call through the
+full check, which raises saying what is wrong (for finite data whose numbers overflowed it passes, and the
+result comes back as NumPy's would). Reading that one number, not summing the gradient on the host, matters:
+the host would read the gradient from the cache of the core that wrote it (20 µs at 64-32-10); and each extra
+sum inside the jit is a kernel of its own (summing every gradient array too cost 3% at 64-32-10).
+A convolutional first layer can leave pixels unread (a stride past the kernel), so there X's values are checked
+before the call, on the host.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from math import isfinite
+
+import numpy as np
+
+from symnet.core.losses import target_range
+from symnet.numeric.batch import MAX_SHAPES, real_array, vdot
+from symnet.numeric.bindings import compile_steps
+from symnet.numeric.generation import Generated, source
+from symnet.numeric.jaxgen import _jax, float64, jax_target, mesh_devices, sharded_runner
+
+
+def traced_targets(jnp, network, bounds=None):
+    """``targets(y, dtype)``, traced inside the jit: y as the N × n_L array the generated code takes, as
+    ``MatrixLayout.targets`` makes it in NumPy. A softmax's class labels (a vector, integers or whole floats) become
+    one-hot rows there, ``labels[:, None] == arange(k)``, so no N × k array is built or sent per call.
+
+    A label outside 0…k−1 (or not whole), or a target outside ``bounds`` = (low, high), becomes NaN, so that the
+    loss is not finite and the full check after the call says which row is wrong."""
+    k, softmax = network.sizes[-1], network.output_activation == "softmax"
+
+    def targets(y, dtype):
+        if y.ndim == 1 and softmax:
+            ok = (y >= 0) & (y < k) if y.dtype.kind in "iu" else (y >= 0) & (y < k) & (y == jnp.floor(y))
+            return jnp.where(ok[:, None], y[:, None] == jnp.arange(k, dtype=y.dtype), jnp.nan).astype(dtype)
+        Y = jnp.reshape(y, (y.shape[0], k)).astype(dtype)
+        return Y if bounds is None else jnp.where((Y >= bounds[0]) & (Y <= bounds[1]), Y, jnp.nan)
+
+    return targets
+
+
+def matrix_jax(compiled, devices: int | None = None):
+    """``compiled`` (a program of matrix steps, compiled for NumPy) with its gradient program printed by the JAX
+    printer and jitted, the batch split over ``devices`` devices by rows:
+
+        ∂C/∂Wˡ = Σₓ δₓ aₓᵀ = Σ_d Σ_{x ∈ shard d} δₓ aₓᵀ
+
+    XLA's partitioner turns each batch sum into per-device sums followed by an all-reduce. ``predict`` and the
+    written module stay NumPy's. The call checks shapes before the jitted call and values after it
+    (``CallCheck``). A NumPy θ comes back as a NumPy gradient; a θ that is a JAX array (on one device) is sliced
+    inside the jit and its gradient stays a JAX array on the device (the loss is a float either way).
+    """
+    jax = _jax()
+    chosen = mesh_devices(jax, devices)
+    program = compiled.gradient.program
+    function = compile_steps(program, list(program.outputs), "value_and_grad", target=jax_target())
+
+    jnp, dtype, slices = jax.numpy, compiled.dtype, compiled.layout.slices
+    ranged = target_range(compiled.loss.name)
+    targets = traced_targets(jnp, compiled.network, None if ranged is None else ranged[1])
+
+    def sums(X, y, params, theta=None):   # the batch sums, and one number that is not finite when an input is not
+        params = [p.astype(dtype) for p in params]   # arrays of another dtype are cast here, inside the jit
+        total, *grads = function(X.astype(dtype), targets(y, dtype), *params)
+        finite = total + jnp.sum(grads[0])   # a non-finite X or target shows in the loss or in ∂C/∂W¹ = Σₓ δₓ xᵀ
+        if theta is not None:   # θ on the device is checked here (a NumPy θ on the host, where it lies)
+            finite = finite + sum(jnp.vdot(p, p) for p in theta)
+        return total, grads, finite
+
+    def params_of(theta):   # W¹, b¹, … sliced from the flat θ inside the jit: one array crosses to the device
+        return [theta[a:b].reshape(shape) for a, b, shape in slices]
+
+    def one_array(X, y, theta):   # a NumPy θ: one array back, the mean loss, the gradient, then the check
+        total, grads, finite = sums(X, y, params_of(theta))
+        return jnp.concatenate([jnp.reshape(total, (1,)), *(jnp.ravel(g) for g in grads),
+                                jnp.reshape(finite, (1,))]) / X.shape[0]
+
+    def on_the_device(X, y, theta):   # a JAX θ: two numbers back to the host, the gradient stays on the device
+        total, grads, finite = sums(X, y, params_of(theta), [theta])
+        n = X.shape[0]
+        return jnp.stack([total, finite]) / n, jnp.concatenate([jnp.ravel(g) for g in grads]) / n
+
+    def as_tree(X, y, params):   # θ as its arrays [W¹, b¹, …] (a pytree): the gradient comes back as one too
+        total, grads, finite = sums(X, y, params, params)
+        n = X.shape[0]
+        return jnp.stack([total, finite]) / n, [jnp.reshape(g, p.shape) / n for g, p in zip(grads, params)]
+
+    sharded = sharded_runner(jax, one_array, chosen, (0, 0), dtype)
+    on_device = {"flat": jax.jit(on_the_device), "tree": jax.jit(as_tree)} if len(chosen) == 1 else None
+
+    def refuse(theta, X, y):   # a result that is not finite: the full check says what in the data is wrong
+        compiled.checker.full(flat_theta(theta), _host(X), _host(y))   # (passes for finite data that overflowed)
+
+    def run(X, y, theta):   # the one compiled type: .function and .source are JAX's; predict stays NumPy
+        form = "tree" if isinstance(theta, list) else "flat" if isinstance(theta, jax.Array) else None
+        if form is not None and on_device is not None:
+            with float64(jax, dtype):
+                small, gradient = on_device[form](X, y, theta)
+                value, finite = np.asarray(small).tolist()   # two numbers to the host; the gradient stays
+            if not isfinite(finite):
+                refuse(theta, X, y)
+            return value, gradient
+        theta = flat_theta(theta) if form == "tree" else theta   # a list on several devices: joined on the host
+        if not isfinite(vdot(theta, theta)):
+            refuse(theta, X, y)
+        value, out = sharded(X, y, theta)
+        if not isfinite(out[-1]):   # the check, added up inside the jit, read as one number: a sum here would
+            refuse(theta, X, y)     # read the gradient from another core's cache (20 µs at 64-32-10)
+        return value, out[:-1]
+
+    run.jitted, run.split, run.mesh = sharded.jitted, sharded.split, sharded.mesh   # for inspection, as jax_runner's
+    run.on_device = on_device
+    generated = Generated(function, source(function), (), (), ())
+    call_check = CallCheck(compiled, jax.Array, values_after=compiled.network.reads_every_input)
+    return replace(compiled, generated=generated, backend="jax", run=run, devices=tuple(chosen),
+                   call_check=call_check)
+
+
+def flat_theta(theta):
+    """θ as one NumPy vector: a list of arrays [W¹, b¹, …] joined row by row (as ``CompiledLoss.unflatten`` splits
+    it), a JAX array brought to the host."""
+    if isinstance(theta, list):
+        return np.concatenate([np.ravel(np.asarray(a)) for a in theta]) if theta else np.zeros(0)
+    return _host(theta)
+
+
+def _host(value):
+    return None if value is None else np.asarray(value)
+
+
+class CallCheck:
+    """``check(theta, X, y) -> (theta, X, y)`` before a JAX layer network's jitted call: NumPy or JAX arrays passed
+    on as they are (anything else as a float NumPy array), their shapes and dtypes checked; θ is one vector, or a
+    list of arrays [W¹, b¹, …] in ``CompiledLoss.shapes``.
+
+    A shape (and dtype) seen for the first time goes through the compiled loss's full check (``ValueError`` saying
+    what is wrong). With ``values_after`` the values are left to the check after the call (the module's docstring
+    says what it adds up and why that is complete for a dense first layer);
+    without it X's and y's values are checked here, on the host, as NumPy's backend checks them.
+    """
+
+    def __init__(self, compiled, device_array, values_after: bool):
+        self.compiled, self.device_array, self.values_after = compiled, device_array, values_after
+        self.dtype, self.shapes = compiled.dtype, set()
+
+    def __call__(self, theta, X, y):
+        try:   # arrays seen before in these types, shapes and dtypes: passed on as they are
+            key = (_key(theta), type(X), X.shape, X.dtype, type(y), y.shape, y.dtype)
+        except AttributeError:   # a list of numbers, a scalar, or None
+            key = None
+        if key is not None and key in self.shapes:
+            if not self.values_after:
+                self.compiled.checker(flat_theta(theta), _host(X), _host(y))   # X's and y's values, on the host
+            return theta, X, y
+        return self._first(theta, X, y, key)
+
+    def _first(self, theta, X, y, key):
+        """The full check (``ValueError`` saying what is wrong) of arrays not seen before; their key remembered
+        when they pass as they are (a list of numbers, or an object array, is converted and checked on each call)."""
+        given = (theta, X, y)
+        if isinstance(theta, list):
+            theta = [self._array(a, "theta") for a in theta]
+            shapes = tuple(self.compiled.shapes)
+            if tuple(np.shape(a) for a in theta) != shapes:
+                raise ValueError(f"theta as a list of arrays [W¹, b¹, …] must have the shapes {list(shapes)}; got "
+                                 f"{[np.shape(a) for a in theta]}")
+        else:
+            theta = self._array(theta, "theta")
+        X, y = self._array(X, "X"), self._array(y, "y")
+        self.compiled.checker.full(flat_theta(theta), _host(X), _host(y))
+        if key is not None and X is given[1] and y is given[2] and _same(theta, given[0]):
+            if len(self.shapes) >= MAX_SHAPES:
+                self.shapes.clear()
+            self.shapes.add(key)
+        if not self.values_after:
+            self.compiled.checker(flat_theta(theta), _host(X), _host(y))
+        return theta, X, y
+
+    def _array(self, value, name):
+        """A JAX array, or a NumPy array of real numbers, as it is; anything else as a float NumPy array."""
+        if value is None or isinstance(value, self.device_array):
+            return value
+        if isinstance(value, np.ndarray) and value.dtype.kind in "fiu":
+            return value
+        return real_array(value, name, self.dtype)
+
+
+def _key(theta):
+    """θ's type, shape and dtype (each array's, for a list of arrays); AttributeError for anything else."""
+    if type(theta) is list:
+        return tuple((type(a), a.shape, a.dtype) for a in theta)
+    return type(theta), theta.shape, theta.dtype
+
+
+def _same(checked, given) -> bool:
+    if isinstance(given, list):
+        return all(a is b for a, b in zip(checked, given))
+    return checked is given
