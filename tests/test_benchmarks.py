@@ -99,7 +99,7 @@ def test_without_pytorch_the_training_comparison_says_why_it_is_left_out(results
 
 def test_the_targets_are_read_back_from_the_run_and_marked(results):
     header, rows = next(v for t, v in tables(results).items() if t.startswith("Targets"))
-    assert len(rows) == 20
+    assert len(rows) == 21
     for row in rows:
         assert row[2] in ("met", "**not met**", "—"), row
         assert (row[2] == "—") == (row[1] == "not measured in this run")
