@@ -66,7 +66,7 @@ def test_the_jitted_layer_program_takes_theta_whole_or_as_arrays():
         out = np.asarray(fn.run.jitted(X, labels, theta))
     loss, grad = fn(theta, X, labels)
     assert out.shape == (2 + fn.network.n_params,) and out[0] == loss and (out[1:-1] == grad).all()
-    assert np.isfinite(out[-1])   # the check the call reads: the loss plus ∂C/∂W¹'s entries
+    assert np.isfinite(out[-1])   # the check the call reads: the loss plus Σ (∂C/∂θ + θ²)
     tree_loss, tree_grads = fn(list(params), X, labels)
     assert tree_loss == pytest.approx(loss, abs=1e-15)
     assert np.allclose(np.concatenate([np.ravel(g) for g in tree_grads]), grad, atol=1e-15)

@@ -14,16 +14,16 @@ copied to the host. Measured here (``benchmarks/bench_layers.py --jax``): one fl
 less than four arrays crossing to the device (a transfer has a fixed cost of several µs), so the NumPy form passes
 θ whole; the labels become one-hot rows inside the jit.
 
-What must be known before the call is checked on the host: the shapes and dtypes (the full check, once per shape),
-and a NumPy θ's values (one dot product, where θ lies). The rest is read after the call, from one number the jit
-adds up: the loss, the entries of ∂C/∂W¹, and θ·θ for a θ on the device. For a dense first layer a value of X
-that is not finite always makes ∂C/∂W¹ = Σₓ δₓ xᵀ not finite (NaN·0 and ∞·0 are NaN), and a label or target
-outside its range becomes a NaN target inside the jit, so the loss is NaN; θ needs its own term (an infinite bias
-before a sigmoid leaves the loss and the gradient finite). A check that is not finite sends the call through the
-full check, which raises saying what is wrong (for finite data whose numbers overflowed it passes, and the
-result comes back as NumPy's would). Reading that one number, not summing the gradient on the host, matters:
-the host would read the gradient from the cache of the core that wrote it (20 µs at 64-32-10); and each extra
-sum inside the jit is a kernel of its own (summing every gradient array too cost 3% at 64-32-10).
+What must be known before the call is checked on the host: the shapes and dtypes (the full check, once per shape).
+The values are read after the call, from one number the jit adds up: the loss plus Σ (∂C/∂θ + θ²) over every
+parameter array. For a dense first layer a value of X that is not finite always makes ∂C/∂W¹ = Σₓ δₓ xᵀ not
+finite (NaN·0 and ∞·0 are NaN), and a label or target outside its range becomes a NaN target inside the jit, so
+the loss is NaN; θ needs its own term (an infinite bias before a sigmoid leaves the loss and the gradient
+finite). A check that is not finite sends the call through the full check, which raises saying what is wrong
+(for finite data whose numbers overflowed it passes, and the result comes back as NumPy's would). How it is added
+up was measured: reading one number, not summing the gradient on the host, which would read it from the cache of
+the core that wrote it (20 µs at 64-32-10); and θ² added to each gradient array's sum, a loop XLA fuses with the
+one dividing that array by N, where four θ·θ of their own were four more kernels (+5–7% at 64-32-10).
 A convolutional first layer can leave pixels unread (a stride past the kernel), so there X's values are checked
 before the call, on the host.
 """
@@ -81,29 +81,29 @@ def matrix_jax(compiled, devices: int | None = None):
     ranged = target_range(compiled.loss.name)
     targets = traced_targets(jnp, compiled.network, None if ranged is None else ranged[1])
 
-    def sums(X, y, params, theta=None):   # the batch sums, and one number that is not finite when an input is not
+    def sums(X, y, params, squares=True):   # the batch sums, and one number that is not finite when an input is not
         params = [p.astype(dtype) for p in params]   # arrays of another dtype are cast here, inside the jit
         total, *grads = function(X.astype(dtype), targets(y, dtype), *params)
-        finite = total + jnp.sum(grads[0])   # a non-finite X or target shows in the loss or in ∂C/∂W¹ = Σₓ δₓ xᵀ
-        if theta is not None:   # θ on the device is checked here (a NumPy θ on the host, where it lies)
-            finite = finite + sum(jnp.vdot(p, p) for p in theta)
+        # Σ (∂C/∂θ + θ²) over every parameter array: a loop XLA fuses into the one that divides each sum by N
+        finite = total + sum(jnp.sum(jnp.reshape(g, p.shape) + p * p if squares else g) for g, p in zip(grads, params))
         return total, grads, finite
 
     def params_of(theta):   # W¹, b¹, … sliced from the flat θ inside the jit: one array crosses to the device
         return [theta[a:b].reshape(shape) for a, b, shape in slices]
 
     def one_array(X, y, theta):   # a NumPy θ: one array back, the mean loss, the gradient, then the check
-        total, grads, finite = sums(X, y, params_of(theta))
+        total, grads, finite = sums(X, y, params_of(theta), squares=False)   # θ·θ on the host, where θ lies
         return jnp.concatenate([jnp.reshape(total, (1,)), *(jnp.ravel(g) for g in grads),
                                 jnp.reshape(finite, (1,))]) / X.shape[0]
 
     def on_the_device(X, y, theta):   # a JAX θ: two numbers back to the host, the gradient stays on the device
-        total, grads, finite = sums(X, y, params_of(theta), [theta])
+        total, grads, finite = sums(X, y, params_of(theta), squares=False)
+        finite = finite + jnp.vdot(theta, theta)   # θ² of the slices would be fused into them, slowing the products
         n = X.shape[0]
         return jnp.stack([total, finite]) / n, jnp.concatenate([jnp.ravel(g) for g in grads]) / n
 
     def as_tree(X, y, params):   # θ as its arrays [W¹, b¹, …] (a pytree): the gradient comes back as one too
-        total, grads, finite = sums(X, y, params, params)
+        total, grads, finite = sums(X, y, params)
         n = X.shape[0]
         return jnp.stack([total, finite]) / n, [jnp.reshape(g, p.shape) / n for g, p in zip(grads, params)]
 
@@ -123,8 +123,8 @@ def matrix_jax(compiled, devices: int | None = None):
                 refuse(theta, X, y)
             return value, gradient
         theta = flat_theta(theta) if form == "tree" else theta   # a list on several devices: joined on the host
-        if not isfinite(vdot(theta, theta)):
-            refuse(theta, X, y)
+        if not isfinite(vdot(theta, theta)):   # here, not in the jit: θ² of slices there slowed 784-128-10's
+            refuse(theta, X, y)                # products 2× (XLA fused the slices into them)
         value, out = sharded(X, y, theta)
         if not isfinite(out[-1]):   # the check, added up inside the jit, read as one number: a sum here would
             refuse(theta, X, y)     # read the gradient from another core's cache (20 µs at 64-32-10)

@@ -17,6 +17,7 @@ by the same printer, batch first (``jax_layers.matrix_jax``), with JAX's lowerin
 from __future__ import annotations
 
 import importlib
+from contextlib import nullcontext
 from functools import cache
 from numbers import Integral
 
@@ -46,6 +47,8 @@ def float64(jax, dtype=np.float64):
     ``jax.experimental.enable_x64()`` (older JAX); both restore the user's setting on exit.
     """
     wide = np.dtype(dtype) == np.float64
+    if bool(jax.config.jax_enable_x64) is wide:   # already so (the user turned x64 on, or an outer scope did):
+        return nullcontext()                      # left alone, where switching it costs a jitted call ~10 µs
     scoped = getattr(jax, "enable_x64", None)
     if callable(scoped):
         return scoped(wide)
