@@ -3,7 +3,7 @@
 symnet writes logistic regression as a typed matrix loss, ``mean(softplus(X*w) - y.*(X*w))`` with
 X: N × d, y: N, w: d (the mean binary cross-entropy of σ(Xw)), derives its Hessian as one d × d formula,
 (1/N)·Xᵀ diag(σ(Xw) ⊙ (𝟙 − σ(Xw))) X (``symnet.hessian``), and compiles it to NumPy
-(``compile_hessian``): ``X.T @ (c * X)``, one BLAS product. The peers are written as their users write
+(``compile_hessian``): ``weighted_gram(X, c)``, one BLAS syrk on √c ⊙ X for d ≥ 64 (half of ``X.T @ (c * X)``). The peers are written as their users write
 them: ``jax.jit(jax.hessian(loss))`` of w with the stable ``jax.nn.log_sigmoid``, and
 ``torch.autograd.functional.hessian`` of w with ``binary_cross_entropy_with_logits``. Every peer runs on
 one thread (NumPy's BLAS through threadpoolctl, ``torch.set_num_threads(1)``, XLA without its thread

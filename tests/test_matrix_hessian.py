@@ -18,6 +18,7 @@ from symnet.core.matrix_lowering import lower
 from symnet.io.matrix_build import matrix_loss
 from symnet.io.syntax import ParseError
 from symnet.numeric.hessian import compile_hessian, gradient_differences, hvp
+from symnet.numeric.hessian_forms import GRAM_SYRK, weighted_gram
 from symnet.numeric.matrix_code import compile_matrix_loss
 from symnet.render.matrix_expr import latex, unicode
 from tests.cli_helpers import refused, run
@@ -72,8 +73,37 @@ def test_compiled_logistic_hessian_equals_the_hand_formula_and_uses_one_product(
     compiled = compile_hessian(loss)
     np.testing.assert_allclose(compiled(w, X, y), (X.T * c) @ X / 40, rtol=1e-12)
     assert "diagflat" not in compiled.source        # Xᵀ (c ⊙ X): no N × N matrix, one product
-    assert compiled.source.splitlines()[-1].strip() == "return (N**(-1.0))*((X.T) @ ((t2 * (1.0 - (t2))) * X))"
+    # Xᵀ diag(c) X is a Gram matrix: one syrk (half a product) where c ≥ 0 and X is wide enough
+    assert compiled.source.splitlines()[-1].strip() == "return (N**(-1.0))*(weighted_gram(X, t2 * (1.0 - (t2))))"
     assert "X.T" in hvp(loss).source and "@ v" in hvp(loss).source
+
+
+@pytest.mark.parametrize("d", [3, GRAM_SYRK, 150])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_the_weighted_gram_matrix_equals_the_general_product_whatever_the_weights(d, dtype):
+    rng = np.random.default_rng(d)
+    A = rng.normal(size=(90, d)).astype(dtype)
+    for c in (rng.uniform(size=(90, 1)), rng.uniform(size=90), rng.normal(size=(90, 1)), np.zeros((90, 1))):
+        c = c.astype(dtype)
+        G = weighted_gram(A, c)
+        reference = A.T @ (c.reshape(-1, 1) * A)
+        assert G.dtype == dtype and G.shape == (d, d)
+        np.testing.assert_allclose(G, reference, rtol=1e-4 if dtype == np.float32 else 1e-12,
+                                   atol=1e-3 if dtype == np.float32 else 1e-10)
+        if d >= GRAM_SYRK and (c >= 0).all():
+            assert (G == G.T).all()                # one triangle by syrk, mirrored
+    c = np.full((90, 1), 0.5, dtype)
+    c[7] = np.nan                                  # a NaN weight takes the general product: NaN where it belongs
+    assert np.isnan(weighted_gram(A, c)).all()
+
+
+def test_the_compiled_gram_hessian_is_right_at_a_width_that_takes_syrk():
+    d = GRAM_SYRK + 6
+    loss = matrix_loss(LOGISTIC, f"X=N x {d}, y=N, w={d}")
+    rng = np.random.default_rng(1)
+    X, y, w = rng.normal(size=(200, d)), (rng.random(200) > 0.5).astype(float), rng.normal(size=d) / np.sqrt(d)
+    c = expit(X @ w) * (1 - expit(X @ w))
+    np.testing.assert_allclose(compile_hessian(loss)(w, X, y), (X.T * c) @ X / 200, rtol=1e-11, atol=1e-13)
 
 
 @pytest.mark.parametrize("text", (RIDGE, LOGISTIC) + COMPOSED)

@@ -8,7 +8,9 @@ one set of print methods; ``sample_kron`` is written once over an array module `
 
 from __future__ import annotations
 
-from sympy import MatMul, OneMatrix
+import numpy as np
+from scipy.linalg.blas import get_blas_funcs
+from sympy import MatMul, OneMatrix, Transpose
 
 from symnet.core.kron_forms import Diag, RowOf, RowScalar
 from symnet.numeric.batchfirst import STACKED
@@ -24,6 +26,9 @@ class HessianForms:
 
     def _print_MatMul(self, expr):
         coeff, factors = expr.as_coeff_matrices()
+        if _gram(factors):   # Aᵀ diag(c) A: a Gram matrix, symmetric (``weighted_gram``)
+            code = f"weighted_gram({self._print(factors[2])}, {self._print(factors[1].args[0])})"
+            return code if coeff == 1 else f"{self._operand(coeff)}*({code})"
         k = next((i for i, f in enumerate(factors) if isinstance(f, Diag)), None)
         if k is None or k == len(factors) - 1:
             return super()._print_MatMul(expr)
@@ -64,6 +69,39 @@ class HessianForms:
 
     def _print_SampleKron(self, expr):
         return "sample_kron({}, {}, {})".format(*(self._print(a) for a in expr.args))
+
+
+def _gram(factors) -> bool:
+    """True for [Aᵀ, diag(c), A] with one A (a matrix with no per-sample rows)."""
+    return (len(factors) == 3 and isinstance(factors[0], Transpose) and isinstance(factors[1], Diag)
+            and factors[0].arg == factors[2] and not factors[2].has(RowOf, RowScalar)
+            and not factors[1].args[0].has(RowOf))
+
+
+GRAM_SYRK = 64   # columns from which syrk beats the general product (one thread, N = 1000: d = 10 0.03 vs 0.014 ms,
+                 # d = 100 0.41 vs 0.50 ms, d = 1000 30 vs 43 ms)
+SYRK = {np.dtype(t): get_blas_funcs("syrk", dtype=t) for t in (np.float64, np.float32)}
+
+
+def weighted_gram(A, c):
+    """Aᵀ diag(c) A for A (N × d) and c (N, or N × 1) in NumPy. With every cₙ ≥ 0 it is BᵀB for B = √c·A, which
+    BLAS's ``syrk`` computes as one triangle: half the products of ``A.T @ (c * A)`` (the logistic regression's
+    Hessian, c = σ(1 − σ), at d = 1000: 1.4× faster); else, for a NaN in c, or below ``GRAM_SYRK`` columns, that
+    product."""
+    A = np.asarray(A)
+    c = np.reshape(c, (-1, 1))
+    if A.ndim != 2 or A.shape[1] < GRAM_SYRK or A.dtype not in SYRK or not (c >= 0).all():
+        return A.T @ (c * A)
+    B = np.sqrt(c, dtype=A.dtype) * A
+    upper = SYRK[A.dtype](1.0, B.T, trans=0, lower=0)   # B.T @ B, upper triangle; B.T is Fortran-ordered: no copy
+    return upper + np.triu(upper, 1).T
+
+
+def weighted_gram_for(xp):
+    """``weighted_gram`` for the array module ``xp``: NumPy's by BLAS syrk, else ``A.T @ (c * A)`` (XLA's)."""
+    if xp is np:
+        return weighted_gram
+    return lambda A, c: A.T @ (xp.reshape(c, (-1, 1)) * A)
 
 
 def sample_kron_for(xp):

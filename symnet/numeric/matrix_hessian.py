@@ -1,8 +1,9 @@
 """The Hessian of a typed matrix loss compiled to NumPy, and its Hessian-vector product.
 
 ``compile_matrix_hessian`` prints the readable d × d formula (``core.matrix_hessian``) as NumPy, with
-Xᵀ diag(c) X printed as ``X.T @ (c * X)``: c is an N × 1 column, so the product is one broadcast and one
-BLAS matrix product (N d² multiply–adds), the d × d matrix written once. ``compile_matrix_hvp`` prints
+Xᵀ diag(c) X printed as ``weighted_gram(X, c)`` (``hessian_forms``): c is an N × 1 column, and the d × d matrix is
+written once, by BLAS's ``syrk`` on √c ⊙ X (one triangle, N d²/2 multiply–adds) where every cₙ ≥ 0 and d ≥ 64, else
+as ``X.T @ (c * X)`` (one broadcast and one matrix product). ``compile_matrix_hvp`` prints
 the gradient program and its tangent sweep ẇ = v, so Hv costs a small constant times one gradient
 (Xᵀ (c ⊙ (X v)): two matrix–vector products) and never forms the d × d matrix.
 
@@ -35,7 +36,7 @@ from symnet.numeric.attention import NAMESPACE as ROW_FUNCTIONS
 from symnet.numeric.batch import real_array
 from symnet.numeric.bindings import bindings, rule_functions, user_functions
 from symnet.numeric.generation import source
-from symnet.numeric.hessian_forms import HessianForms, sample_kron_for
+from symnet.numeric.hessian_forms import HessianForms, sample_kron_for, weighted_gram, weighted_gram_for
 from symnet.numeric.matrix_code import compile_matrix_loss
 from symnet.numeric.matrix_printer import MatrixExprPrinter
 
@@ -187,7 +188,8 @@ def _lambdify(args, output, steps, name: str, backend: str = "numpy"):
         printer, modules = _jax_printing(own, functions)
     else:
         bound = {**bindings(own, {r: n for r, n in functions.items() if r not in own}), **ROW_FUNCTIONS}
-        printer, modules = HessianPrinter(functions=functions), [{**bound, "sample_kron": sample_kron}, "numpy"]
+        printer = HessianPrinter(functions=functions)
+        modules = [{**bound, "sample_kron": sample_kron, "weighted_gram": weighted_gram}, "numpy"]
     fn = lambdify(args, output, modules=modules, printer=printer, cse=lambda exprs: (steps, exprs), docstring_limit=0)
     fn.__name__ = name
     return fn
@@ -201,7 +203,8 @@ def _jax_printing(own, functions):
     jax, target = _jax(), jax_target()
     printer = type("JaxHessianPrinter", (HessianForms, target.printer), {})(functions=functions)
     rules = {r: n for r, n in functions.items() if r not in own}
-    helpers = {**bindings(own, rules, target), **jax_namespace(jax), "sample_kron": sample_kron_for(jax.numpy)}
+    helpers = {**bindings(own, rules, target), **jax_namespace(jax), "sample_kron": sample_kron_for(jax.numpy),
+               "weighted_gram": weighted_gram_for(jax.numpy)}
     return printer, [helpers, target.modules]
 
 
