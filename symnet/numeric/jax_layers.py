@@ -76,66 +76,87 @@ def matrix_jax(compiled, devices: int | None = None):
     chosen = mesh_devices(jax, devices)
     program = compiled.gradient.program
     function = compile_steps(program, list(program.outputs), "value_and_grad", target=jax_target())
+    programs = Programs(jax.numpy, function, compiled)
+    sharded = sharded_runner(jax, programs.one_array, chosen, (0, 0), compiled.dtype)
+    on_device = {"flat": jax.jit(programs.on_the_device), "tree": jax.jit(programs.as_tree)} \
+        if len(chosen) == 1 else None
+    run = _runner(jax, compiled, sharded, on_device)
+    generated = Generated(function, source(function), (), (), ())
+    call_check = CallCheck(compiled, jax.Array, values_after=compiled.network.reads_every_input)
+    return replace(compiled, generated=generated, backend="jax", run=run, devices=tuple(chosen),
+                   call_check=call_check)
 
-    jnp, dtype, slices = jax.numpy, compiled.dtype, compiled.layout.slices
-    ranged = target_range(compiled.loss.name)
-    targets = traced_targets(jnp, compiled.network, None if ranged is None else ranged[1])
 
-    def sums(X, y, params, squares=True):   # the batch sums, and one number that is not finite when an input is not
-        params = [p.astype(dtype) for p in params]   # arrays of another dtype are cast here, inside the jit
-        total, *grads = function(X.astype(dtype), targets(y, dtype), *params)
-        # Σ (∂C/∂θ + θ²) over every parameter array: a loop XLA fuses into the one that divides each sum by N
+class Programs:
+    """The jitted programs, one per form of θ, around the generated ``function`` (batch sums): each returns the
+    mean loss, the gradient and the check (a number that is not finite when an input is not)."""
+
+    def __init__(self, jnp, function, compiled):
+        ranged = target_range(compiled.loss.name)
+        self.jnp, self.function, self.dtype, self.slices = jnp, function, compiled.dtype, compiled.layout.slices
+        self.targets = traced_targets(jnp, compiled.network, None if ranged is None else ranged[1])
+
+    def sums(self, X, y, params, squares=True):
+        """(loss sum, gradient sums, check): the check adds Σ (∂C/∂θ + θ²) over every parameter array, a loop XLA
+        fuses into the one dividing that array by N (``squares=False``: the gradient's sums alone)."""
+        jnp = self.jnp
+        params = [p.astype(self.dtype) for p in params]   # arrays of another dtype are cast here, inside the jit
+        total, *grads = self.function(X.astype(self.dtype), self.targets(y, self.dtype), *params)
         finite = total + sum(jnp.sum(jnp.reshape(g, p.shape) + p * p if squares else g) for g, p in zip(grads, params))
         return total, grads, finite
 
-    def params_of(theta):   # W¹, b¹, … sliced from the flat θ inside the jit: one array crosses to the device
-        return [theta[a:b].reshape(shape) for a, b, shape in slices]
+    def params_of(self, theta):
+        """W¹, b¹, … sliced from the flat θ inside the jit: one array crosses to the device."""
+        return [theta[a:b].reshape(shape) for a, b, shape in self.slices]
 
-    def one_array(X, y, theta):   # a NumPy θ: one array back, the mean loss, the gradient, then the check
-        total, grads, finite = sums(X, y, params_of(theta), squares=False)   # θ·θ on the host, where θ lies
+    def one_array(self, X, y, theta):
+        """A NumPy θ: one array back, [mean loss, gradient…, check] (θ·θ is taken on the host, where θ lies)."""
+        jnp = self.jnp
+        total, grads, finite = self.sums(X, y, self.params_of(theta), squares=False)
         return jnp.concatenate([jnp.reshape(total, (1,)), *(jnp.ravel(g) for g in grads),
                                 jnp.reshape(finite, (1,))]) / X.shape[0]
 
-    def on_the_device(X, y, theta):   # a JAX θ: two numbers back to the host, the gradient stays on the device
-        total, grads, finite = sums(X, y, params_of(theta), squares=False)
-        finite = finite + jnp.vdot(theta, theta)   # θ² of the slices would be fused into them, slowing the products
-        n = X.shape[0]
-        return jnp.stack([total, finite]) / n, jnp.concatenate([jnp.ravel(g) for g in grads]) / n
+    def on_the_device(self, X, y, theta):
+        """A JAX θ: [mean loss, check] back to the host, the flat gradient left on the device. θ·θ whole: θ² of
+        the slices would be fused into them, slowing the products (2× at 784-128-10)."""
+        jnp, n = self.jnp, X.shape[0]
+        total, grads, finite = self.sums(X, y, self.params_of(theta), squares=False)
+        gradient = jnp.concatenate([jnp.ravel(g) for g in grads]) / n
+        return jnp.stack([total, finite + jnp.vdot(theta, theta)]) / n, gradient
 
-    def as_tree(X, y, params):   # θ as its arrays [W¹, b¹, …] (a pytree): the gradient comes back as one too
-        total, grads, finite = sums(X, y, params)
-        n = X.shape[0]
+    def as_tree(self, X, y, params):
+        """θ as its arrays [W¹, b¹, …] (a pytree): the gradient comes back as one, in the same shapes."""
+        jnp, n = self.jnp, X.shape[0]
+        total, grads, finite = self.sums(X, y, params)
         return jnp.stack([total, finite]) / n, [jnp.reshape(g, p.shape) / n for g, p in zip(grads, params)]
 
-    sharded = sharded_runner(jax, one_array, chosen, (0, 0), dtype)
-    on_device = {"flat": jax.jit(on_the_device), "tree": jax.jit(as_tree)} if len(chosen) == 1 else None
 
-    def refuse(theta, X, y):   # a result that is not finite: the full check says what in the data is wrong
-        compiled.checker.full(flat_theta(theta), _host(X), _host(y))   # (passes for finite data that overflowed)
+def _runner(jax, compiled, sharded, on_device):
+    """``run(X, y, theta)``: the jitted program for θ's form, then the check it added up, read as one number (a
+    sum on the host would read the gradient from another core's cache: 20 µs at 64-32-10)."""
+    def refuse(theta, X, y):   # not finite: the full check says what in the data is wrong (it passes for finite
+        compiled.checker.full(flat_theta(theta), _host(X), _host(y))   # data whose numbers overflowed)
 
     def run(X, y, theta):   # the one compiled type: .function and .source are JAX's; predict stays NumPy
         form = "tree" if isinstance(theta, list) else "flat" if isinstance(theta, jax.Array) else None
         if form is not None and on_device is not None:
-            with float64(jax, dtype):
+            with float64(jax, compiled.dtype):
                 small, gradient = on_device[form](X, y, theta)
                 value, finite = np.asarray(small).tolist()   # two numbers to the host; the gradient stays
             if not isfinite(finite):
                 refuse(theta, X, y)
             return value, gradient
         theta = flat_theta(theta) if form == "tree" else theta   # a list on several devices: joined on the host
-        if not isfinite(vdot(theta, theta)):   # here, not in the jit: θ² of slices there slowed 784-128-10's
-            refuse(theta, X, y)                # products 2× (XLA fused the slices into them)
+        if not isfinite(vdot(theta, theta)):   # here, not in the jit (see ``Programs.on_the_device``)
+            refuse(theta, X, y)
         value, out = sharded(X, y, theta)
-        if not isfinite(out[-1]):   # the check, added up inside the jit, read as one number: a sum here would
-            refuse(theta, X, y)     # read the gradient from another core's cache (20 µs at 64-32-10)
+        if not isfinite(out[-1]):
+            refuse(theta, X, y)
         return value, out[:-1]
 
     run.jitted, run.split, run.mesh = sharded.jitted, sharded.split, sharded.mesh   # for inspection, as jax_runner's
     run.on_device = on_device
-    generated = Generated(function, source(function), (), (), ())
-    call_check = CallCheck(compiled, jax.Array, values_after=compiled.network.reads_every_input)
-    return replace(compiled, generated=generated, backend="jax", run=run, devices=tuple(chosen),
-                   call_check=call_check)
+    return run
 
 
 def flat_theta(theta):
