@@ -13,7 +13,8 @@ import symnet
 from symnet.io.matrix_build import matrix_loss
 from symnet.numeric.matrix_code import compile_matrix_loss
 from symnet.numeric.matrix_check import check_matrix_loss
-from symnet.render.matrix_expr import latex, report, text, unicode
+from symnet.render.matrix_expr import latex, text, unicode
+from symnet.render.matrix_report import report
 from tests.strategies import examples
 from tests.strategies_matrix import smooth_matrix_losses
 

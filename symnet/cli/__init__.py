@@ -28,7 +28,7 @@ COMMANDS = {
     "graph": ("derive", "graph"),
     "train": ("train", "train"),
     "predict": ("predict", "predict"),
-    "descend": ("train", "descend"),
+    "descend": ("descend", "descend"),
     "tower": ("towers", "tower"),
     "approx": ("towers", "approx"),
     "tour": ("tour", "tour"),

@@ -31,7 +31,8 @@ def matrix_view(kwargs, loss, steps: bool):
 def matrix_text(loss, h, fmt: str, steps: bool, lang: str = "en") -> str:
     """The loss, the shapes, ∂²L/∂w∂wᵀ = H (d × d) and H v, in ``fmt`` (markdown: LaTeX in $$); the words
     of the text formats in ``lang`` (LaTeX keeps English, as ``grad``'s)."""
-    from symnet.render.matrix_expr import WORDS, latex, shape_text, text, unicode
+    from symnet.render.matrix_expr import latex, shape_text, text, unicode
+    from symnet.render.matrix_report import WORDS
 
     if fmt == "markdown":
         return "$$\n" + matrix_text(loss, h, "latex", steps, lang) + "\n$$"

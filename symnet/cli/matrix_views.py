@@ -75,7 +75,7 @@ def grad_view(kwargs, shapes: str, steps: bool) -> str:
     fmt = kwargs.get("fmt", "unicode")
     fmt = "text" if kwargs.get("ascii") and fmt == "unicode" else fmt     # --ascii: the matrix language itself
     with time_limit(kwargs.get("timeout"), "the gradient", "use a smaller expression or a larger --timeout"):
-        from symnet.render.matrix_expr import gradient_json, report
+        from symnet.render.matrix_report import gradient_json, report
 
         loss = _loss(kwargs, shapes)
         gradient = loss.gradient()

@@ -3,8 +3,9 @@
 Networks, programs, losses, gradients, derivations, gradient-check reports, training results, data
 sets and towers print through ``_print_<Class>`` methods on symnet's subclasses of SymPy's printers
 (``StrPrinter`` and ``LatexPrinter``), exactly as SymPy prints its own classes: dispatch by class name,
-sub-expressions through ``self._print``. Symbol names look the same everywhere (w₃,₁ / w_{3,1}, θ₅ /
-\\theta_{5}, σ), expanded formulas included, because every formula goes through the printers of
+sub-expressions through ``self._print``; the lines and words an object prints come from
+``symnet.render.summaries``. Symbol names look the same everywhere (w₃,₁ / w_{3,1}, θ₅ / \\theta_{5}, σ),
+expanded formulas included, because every formula goes through the printers of
 ``symnet.render.notation``. A class SymPy already prints (``sympy.vector``'s ``Gradient``) gets its
 own method here, so symnet's object never reaches SymPy's.
 
@@ -16,28 +17,18 @@ own method here, so symnet's object never reaches SymPy's.
 
 from __future__ import annotations
 
-from sympy import Derivative, Symbol
+from sympy import Symbol
 from sympy.printing.printer import Printer
 
 from symnet.core.losses import LOSS
 from symnet.render.layout import Num, number
 from symnet.render.matrix import has_matrix_steps, latex_rows, matrix_rows, nested
 from symnet.render.notation import (  # noqa: F401  (the expression helpers are re-exported from here)
-    FORMATS,
-    GREEK,
-    SUBSCRIPT,
-    SymnetLatexPrinter,
-    TextPrinter,
-    UnicodePrinter,
-    aligned,
-    check_format,
-    factor,
-    format_assignments,
-    format_expr,
-    measure,
-    printer,
-    program_pairs,
-)
+    FORMATS, GREEK, SUBSCRIPT, SymnetLatexPrinter, TextPrinter, UnicodePrinter, aligned, check_format, factor,
+    format_assignments, format_expr, measure, printer, program_pairs)
+from symnet.render.summaries import (
+    dataset_summary, gradient_lines, layer_summary, program_lines, report_notes, scalar_values, train_summary,
+    tower_summary)
 
 
 def shape_aware(obj) -> bool:
@@ -45,64 +36,6 @@ def shape_aware(obj) -> bool:
     superscripts that are layer indices (W¹, δ²), not powers. The one question symnet's printers ask of a program;
     the CLI's views take this answer (``cli.common.notation``, ``cli.inspect.render_network``)."""
     return has_matrix_steps(obj.forward if hasattr(obj, "forward") else getattr(obj, "program", obj))
-
-
-def program_lines(program) -> list:
-    """A program's assignments, then ``out = …`` (``out1``, ``out2``… for several outputs)."""
-    outputs = program.outputs
-    names = ["out"] if len(outputs) == 1 else [f"out{i}" for i in range(1, len(outputs) + 1)]
-    return list(program.assignments) + [(Symbol(name), e) for name, e in zip(names, outputs)]
-
-
-def gradient_lines(gradient) -> list:
-    """The forward assignments, the δ assignments, then ∂out/∂p = … for every p."""
-    out = gradient.forward.outputs[0]
-    return (list(gradient.forward.assignments) + list(gradient.adjoints)
-            + [(Derivative(out, s), r) for s, r in zip(gradient.wrt, gradient.results)])
-
-
-def report_notes(report) -> list[str]:
-    """The verdict and tolerance line of a gradient check, then one line per skipped oracle (in English)."""
-    from symnet.render.check_table import check_notes
-
-    return check_notes(report, "en")
-
-
-def layer_summary(net, lang: str = "en") -> str:
-    """One line: the network's spec and its parameters with their shapes (a kernel's F×C×kh×kw), in ``lang``."""
-    from symnet.derivation.matrix import display_dims, shape_of
-    from symnet.render import i18n
-
-    dims = display_dims(net.program)
-    return i18n.t("layer_summary", lang, spec=net.spec, n=f"{net.n_params:,}", params=", ".join(
-        f"{p.name} ({'×'.join(map(str, shape_of(p, dims)))})" for p in net.params))
-
-
-def train_summary(result) -> str:
-    """One line: optimiser, epochs and the loss before and after (and on the validation set)."""
-    s, h = result.settings, result.history
-    line = (f"trained {result.theta.size:,} parameters with {s.get('optimizer', '?')} "
-            f"(learning rate {s.get('learning_rate', '?')}) for {h.epochs[-1] if h.epochs else 0} epochs: "
-            f"loss {h.train_loss[0]:.6g} → {h.train_loss[-1]:.6g}")
-    return line + (f", validation loss {h.val_loss[-1]:.6g}" if h.val_loss else "")
-
-
-def scalar_values(result) -> list:
-    """(name, value) of a trained network's scalar parameters; a layer network's matrices are too many to list."""
-    return [(name, float(v)) for name, v in result.values().items() if getattr(v, "ndim", 0) == 0]
-
-
-def dataset_summary(data) -> str:
-    """One line: name, size, inputs and whether the targets are labels."""
-    kind = "labels 0/1" if data.is_classification else "real targets"
-    return f"data set {data.name}: {len(data)} samples, inputs {', '.join(data.inputs)}, {kind}"
-
-
-def tower_summary(tower) -> str:
-    """One line: how many towers, and the steepness, sharpness and threshold of its neurons."""
-    count = len(tower.boxes)
-    return (f"{count} tower{'s' if count != 1 else ''}: steepness {tower.steepness:g}, "
-            f"sharpness {tower.sharpness:g}, threshold {tower.threshold:g}")
 
 
 class _ObjectPrinting:

@@ -82,7 +82,7 @@ def _softmax_rows(lang: str) -> Formula:
 def _typed(lang: str) -> Formula:
     """Ridge regression typed as matrix text: its vectorized gradient (2/N)Xᵀ(Xw − y) + 2λw."""
     from symnet.io.text import loss
-    from symnet.render.matrix_expr import report
+    from symnet.render.matrix_report import report
 
     text, shapes = RIDGE
     ridge = loss(text, shapes=shapes)
