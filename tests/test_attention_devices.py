@@ -50,8 +50,9 @@ data = match_query_dataset(100, tokens=4, key_size=2, classes=3)    # 100 = 3 ba
 kw = dict(epochs=3, batch_size=32, learning_rate=0.02, seed=0, progress=False)
 a, b = train(net, data, **kw), train(net, data, backend="jax", devices=2, **kw)
 out["train"] = [a.theta.tolist(), b.theta.tolist(), a.history.train_loss, b.history.train_loss, b.settings]
-result = CliRunner().invoke(main, ["train", "attention:T=4,d=6,dk=2,classes=3", "--data", "sequences", "--samples",
-                                   "60", "--epochs", "2", "--backend", "jax", "--devices", "2", "--quiet", "--out", RUN])
+args = ["train", "attention:T=4,d=6,dk=2,classes=3", "--data", "sequences", "--samples", "60", "--epochs", "2",
+        "--backend", "jax", "--devices", "2", "--quiet", "--out", RUN]
+result = CliRunner().invoke(main, args)
 out["cli"] = [result.exit_code, result.output[-2000:]]
 print(json.dumps(out))
 """
