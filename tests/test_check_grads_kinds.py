@@ -208,12 +208,6 @@ def test_a_whole_program_kind_refuses_a_backend_it_has_not(kind, backend):
         symnet.value_and_grad(build(kind), backend=backend)
 
 
-def test_an_attention_network_refuses_devices_it_cannot_use():
-    pytest.importorskip("jax", reason="devices= is a JAX option")
-    with pytest.raises(NotImplementedError, match="runs on one device"):
-        symnet.value_and_grad(build("attention"), backend="jax", devices=2)
-
-
 def test_training_a_typed_loss_in_float32_is_refused_not_ignored():
     rng = np.random.default_rng(0)
     with pytest.raises(ValueError, match="computes in float64"):

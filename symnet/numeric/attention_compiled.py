@@ -187,8 +187,9 @@ def _constants(network) -> dict:
     return {"r": readout_weights(network)}
 
 
-def compile_attention(target, backend: str = "numpy") -> CompiledLoss:
-    """Compile an attention classifier's loss and gradient to batch-first NumPy (``backend="jax"``: jitted JAX).
+def compile_attention(target, backend: str = "numpy", devices: int | None = None) -> CompiledLoss:
+    """Compile an attention classifier's loss and gradient to batch-first NumPy (``backend="jax"``: jitted JAX, the
+    sequences split over ``devices`` devices).
 
     >>> from symnet.core.attention_model import attention
     >>> fn = compile_attention(attention(3, 2, classes=2))
@@ -213,5 +214,5 @@ def compile_attention(target, backend: str = "numpy") -> CompiledLoss:
     if backend == "jax":
         from symnet.numeric.attention_jax import compile_attention_jax
 
-        return compile_attention_jax(compiled)
+        return compile_attention_jax(compiled, devices)
     return compiled

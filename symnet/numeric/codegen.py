@@ -226,10 +226,7 @@ def _sequences_value_and_grad(target, rules, numpy, backend, devices=None, dtype
     if rules:   # an empty table is no rule of yours
         raise NotImplementedError("an attention network's gradient is compiled from the rule table's own rows: "
                                   "drop rules= (check_grads refuses it too)")
-    if devices not in (None, 1):
-        raise NotImplementedError("devices= splits batches of networks and typed losses; an attention network "
-                                  "runs on one device: drop devices=")
-    return compile_attention(target, backend)
+    return compile_attention(target, backend, devices)
 
 
 def _whole_data_value_and_grad(target, rules, numpy, backend, devices=None, dtype=None) -> CompiledLoss:
