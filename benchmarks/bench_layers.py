@@ -182,5 +182,6 @@ def main() -> None:
             print(f"{r['network']:<12} {ms['symnet']:>9.3f} {ms['jax→np']:>9.3f} {r['numpy']:>8.2f} "
                   f"{ms['symnet on device']:>9.3f} {ms['jax on device']:>8.3f} {r['device']:>8.2f}")
 
+
 if __name__ == "__main__":
     main()

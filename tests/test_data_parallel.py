@@ -119,6 +119,11 @@ out["shards"] = len(X.addressable_shards)
 Y = jax.device_put(np.ones((8, 2)), fn.run.split[1])
 hlo = fn.run.jitted.lower(X, Y, np.zeros(fn.network.n_params)).compile().as_text()   # θ whole, replicated
 out["all_reduce"] = "all-reduce" in hlo
+theta = np.linspace(-1, 1, fn.network.n_params)
+_, tree = fn([a.copy() for a in fn.unflatten(theta)], np.ones((8, 4)), np.array([0, 1] * 4))   # θ's arrays
+_, flat = fn(theta, np.ones((8, 4)), np.array([0, 1] * 4))
+out["tree"] = [type(tree).__name__, [list(np.shape(g)) for g in tree],
+               np.concatenate([np.ravel(g) for g in tree]).tolist(), flat.tolist()]
 print(json.dumps(out))
 """
 
@@ -132,6 +137,8 @@ def test_four_host_devices_split_the_batch_and_all_reduce_the_gradient(four_devi
     assert four_devices["devices"] == 4
     assert four_devices["shards"] == 4            # X's rows: a quarter on each device
     assert four_devices["all_reduce"]             # the batch sums are reduced across devices
+    kind, shapes, tree, flat = four_devices["tree"]   # θ as its arrays on 4 devices: the gradient in that form
+    assert kind == "list" and shapes == [[3, 4], [3], [2, 3], [2]] and np.allclose(tree, flat, rtol=0, atol=1e-15)
 
 
 @pytest.mark.parametrize("kind", ["scalar", "layers"])

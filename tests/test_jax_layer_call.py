@@ -142,3 +142,67 @@ def test_a_convolutional_network_checks_x_before_the_call():
     X[0, 1] = np.nan                                                 # row 0, column 1: a pixel stride 2 skips
     numpy = value_and_grad(convnet("conv:6x6:c1x1x2/s2:relu:d2:softmax"), backend="numpy")
     assert _message(lambda: fn(theta, X, y)) == _message(lambda: numpy(theta, X, y))
+
+
+# found by a review: inputs the NumPy backend refuses (or reads) that the JAX call must treat alike
+
+def test_float32_refuses_values_beyond_its_range_as_numpy_does():
+    fn = value_and_grad(layers("3-4-2", "tanh", "identity"), backend="jax", dtype="float32")
+    numpy = value_and_grad(layers("3-4-2", "tanh", "identity"), dtype="float32")
+    rng = np.random.default_rng(6)
+    theta, X, y = rng.normal(size=fn.network.n_params), rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    fn(theta, X, y)
+    wide = X.copy()
+    wide[0, 0] = 1e39                                                # finite in float64, ∞ in float32
+    big_theta = theta.copy()
+    big_theta[4] = 1e39
+    with np.errstate(over="ignore"):
+        for t, a in ((theta, wide), (big_theta, X)):
+            assert _message(lambda: fn(t, a, y)) == _message(lambda: numpy(t, a, y))
+
+
+def test_float32_labels_beyond_int32_are_refused_not_wrapped():
+    fn = value_and_grad(layers("5-4-3"), backend="jax", dtype="float32")
+    numpy = value_and_grad(layers("5-4-3"), dtype="float32")
+    theta, X = np.zeros(fn.network.n_params), _data("softmax", n=4)[0]
+    fn(theta, X, np.array([0, 1, 2, 1]))
+    for label in (2**32 + 1, -2**32 + 1):                            # int32 would read 1: a valid class
+        y = np.array([0, 1, 2, label])
+        assert "y[3]" in _message(lambda: fn(theta, X, y)) == _message(lambda: numpy(theta, X, y))
+
+
+def test_a_loss_of_your_own_that_squashes_a_target_still_refuses_it():
+    import symnet
+
+    L = symnet.loss(layers("3-4-2", "tanh", "identity"), "(yhat - tanh(y))**2")   # tanh(∞) = 1: a finite loss
+    fn, numpy = value_and_grad(L, backend="jax"), value_and_grad(L)
+    rng = np.random.default_rng(7)
+    theta, X, y = rng.normal(size=fn.network.n_params), rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    fn(theta, X, y)
+    y[1, 0] = np.inf
+    assert _message(lambda: fn(theta, X, y)) == _message(lambda: numpy(theta, X, y))
+
+
+def test_narrow_and_bool_labels_and_a_list_of_numbers_read_as_numpy_reads_them():
+    fn, numpy = value_and_grad(layers("3-300", "tanh", "softmax"), backend="jax"), value_and_grad(
+        layers("3-300", "tanh", "softmax"))
+    rng = np.random.default_rng(8)
+    theta, X = rng.normal(scale=0.1, size=fn.network.n_params), rng.normal(size=(4, 3))
+    labels = np.array([5, 44, 255, 0], dtype=np.uint8)               # 300 classes: arange(300) would wrap in uint8
+    assert fn(theta, X, labels)[0] == pytest.approx(numpy(theta, X, labels)[0], abs=1e-12)
+    assert fn(theta.tolist(), X, labels)[0] == pytest.approx(numpy(theta, X, labels)[0], abs=1e-12)
+    small, small_np = value_and_grad(layers("3-4-2"), backend="jax"), value_and_grad(layers("3-4-2"))
+    t = rng.normal(size=small.network.n_params)
+    y = np.array([True, False, True, True])
+    (yj,) = _on_device(y)
+    assert small(t, X, yj)[0] == pytest.approx(small_np(t, X, y)[0], abs=1e-12)   # bool labels on the device
+
+
+def test_int8_labels_of_more_classes_than_int8_holds_refuse_a_negative_one():
+    # read as unsigned, -3 is 253 < 300: the one-pass check needs the minimum too (both backends share it)
+    for backend in ("numpy", "jax"):
+        fn = value_and_grad(layers("3-300", "tanh", "softmax"), backend=backend)
+        theta, X = np.zeros(fn.network.n_params), np.zeros((4, 3))
+        fn(theta, X, np.array([0, 1, 2, 3], dtype=np.int8))
+        with pytest.raises(ValueError, match=r"y\[3\] is -3"):
+            fn(theta, X, np.array([0, 1, 2, -3], dtype=np.int8))

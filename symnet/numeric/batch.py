@@ -179,13 +179,16 @@ def integer_labels(y) -> bool:
 def labels_ok(y: np.ndarray, k: int) -> bool:
     """True unless y is a vector that is not class labels 0…k−1 (one-hot rows pass: their shape is checked).
 
-    Integers take one pass: read as unsigned, a negative label is huge, so max < k says 0 ≤ y < k. Floats take
+    Integers take one pass: read as unsigned, a negative label is huge, so max < k says 0 ≤ y < k (while k is at
+    most the signed type's 2^(bits−1): int8 labels of 300 classes take their minimum too). Floats take
     their range, then ``fmod(y, 1) = 0`` (whole numbers); NaN fails the range (every comparison with it is false).
     """
     if y.ndim != 1 or y.size == 0:
         return True
-    if y.dtype.kind in "iu":
+    if y.dtype.kind in "iu" and (y.dtype.kind == "u" or k <= np.iinfo(y.dtype).max + 1):
         return bool(maximum(y.view(y.dtype.str.replace("i", "u"))) < k)   # '<i8' → '<u8', byte order kept
+    if y.dtype.kind in "iu":   # more classes than a signed type's half: a negative label read unsigned is < k
+        return bool(0 <= minimum(y) and maximum(y) < k)
     return bool(0 <= minimum(y) and maximum(y) < k and not np.fmod(y, 1).any())
 
 

@@ -86,11 +86,12 @@ SYRK = {np.dtype(t): get_blas_funcs("syrk", dtype=t) for t in (np.float64, np.fl
 def weighted_gram(A, c):
     """Aᵀ diag(c) A for A (N × d) and c (N, or N × 1) in NumPy. With every cₙ ≥ 0 it is BᵀB for B = √c·A, which
     BLAS's ``syrk`` computes as one triangle: half the products of ``A.T @ (c * A)`` (the logistic regression's
-    Hessian, c = σ(1 − σ), at d = 1000: 1.4× faster); else, for a NaN in c, or below ``GRAM_SYRK`` columns, that
-    product."""
+    Hessian, c = σ(1 − σ), at d = 1000: 1.4× faster); else that product: for a negative or NaN weight, below
+    ``GRAM_SYRK`` columns, or where A is not float32/float64 or c is wider than A (the product's dtype then)."""
     A = np.asarray(A)
     c = np.reshape(c, (-1, 1))
-    if A.ndim != 2 or A.shape[1] < GRAM_SYRK or A.dtype not in SYRK or not (c >= 0).all():
+    if A.ndim != 2 or A.shape[1] < GRAM_SYRK or A.dtype not in SYRK or np.result_type(A, c) != A.dtype \
+            or not (c >= 0).all():
         return A.T @ (c * A)
     B = np.sqrt(c, dtype=A.dtype) * A
     upper = SYRK[A.dtype](1.0, B.T, trans=0, lower=0)   # B.T @ B, upper triangle; B.T is Fortran-ordered: no copy

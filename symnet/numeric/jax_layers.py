@@ -15,8 +15,9 @@ less than four arrays crossing to the device (a transfer has a fixed cost of sev
 θ whole; the labels become one-hot rows inside the jit.
 
 What must be known before the call is checked on the host: the shapes and dtypes (the full check, once per shape).
-The values are read after the call, from one number the jit adds up: the loss plus Σ (∂C/∂θ + θ²) over every
-parameter array. For a dense first layer a value of X that is not finite always makes ∂C/∂W¹ = Σₓ δₓ xᵀ not
+The values are read after the call, from one number the jit adds up: the loss, Σ Y (a loss formula of your own may
+squash a target: tanh(∞) = 1) and Σ (∂C/∂θ + θ²) over every parameter array; a float32 loss narrows 64-bit
+arrays first (JAX would wrap int64 labels to int32) and checks the data as float32. For a dense first layer a value of X that is not finite always makes ∂C/∂W¹ = Σₓ δₓ xᵀ not
 finite (NaN·0 and ∞·0 are NaN), and a label or target outside its range becomes a NaN target inside the jit, so
 the loss is NaN; θ needs its own term (an infinite bias before a sigmoid leaves the loss and the gradient
 finite). A check that is not finite sends the call through the full check, which raises saying what is wrong
@@ -39,7 +40,7 @@ from symnet.core.losses import target_range
 from symnet.numeric.batch import MAX_SHAPES, real_array, vdot
 from symnet.numeric.bindings import compile_steps
 from symnet.numeric.generation import Generated, source
-from symnet.numeric.jaxgen import _jax, float64, jax_target, mesh_devices, sharded_runner
+from symnet.numeric.jaxgen import _jax, float64, host, jax_target, mesh_devices, sharded_runner
 
 
 def traced_targets(jnp, network, bounds=None):
@@ -52,9 +53,10 @@ def traced_targets(jnp, network, bounds=None):
     k, softmax = network.sizes[-1], network.output_activation == "softmax"
 
     def targets(y, dtype):
-        if y.ndim == 1 and softmax:
-            ok = (y >= 0) & (y < k) if y.dtype.kind in "iu" else (y >= 0) & (y < k) & (y == jnp.floor(y))
-            return jnp.where(ok[:, None], y[:, None] == jnp.arange(k, dtype=y.dtype), jnp.nan).astype(dtype)
+        if y.ndim == 1 and softmax:   # compared as floats: uint8 labels of 300 classes, bool labels, huge int64
+            labels = y.astype(dtype)  # labels (exact below 2^24 in float32, 2^53 in float64) do not wrap around
+            ok = (labels >= 0) & (labels < k) & (labels == jnp.floor(labels))
+            return jnp.where(ok[:, None], labels[:, None] == jnp.arange(k, dtype=dtype), jnp.nan).astype(dtype)
         Y = jnp.reshape(y, (y.shape[0], k)).astype(dtype)
         return Y if bounds is None else jnp.where((Y >= bounds[0]) & (Y <= bounds[1]), Y, jnp.nan)
 
@@ -97,12 +99,14 @@ class Programs:
         self.targets = traced_targets(jnp, compiled.network, None if ranged is None else ranged[1])
 
     def sums(self, X, y, params, squares=True):
-        """(loss sum, gradient sums, check): the check adds Σ (∂C/∂θ + θ²) over every parameter array, a loop XLA
-        fuses into the one dividing that array by N (``squares=False``: the gradient's sums alone)."""
+        """(loss sum, gradient sums, check): the check adds Σ Y and Σ (∂C/∂θ + θ²) over every parameter array, a
+        loop XLA fuses into the one dividing that array by N (``squares=False``: the gradient's sums alone)."""
         jnp = self.jnp
         params = [p.astype(self.dtype) for p in params]   # arrays of another dtype are cast here, inside the jit
-        total, *grads = self.function(X.astype(self.dtype), self.targets(y, self.dtype), *params)
-        finite = total + sum(jnp.sum(jnp.reshape(g, p.shape) + p * p if squares else g) for g, p in zip(grads, params))
+        Y = self.targets(y, self.dtype)   # Σ Y too: a loss of your own may squash a NaN or ∞ target (tanh(∞) = 1)
+        total, *grads = self.function(X.astype(self.dtype), Y, *params)
+        finite = total + jnp.sum(Y) + sum(jnp.sum(jnp.reshape(g, p.shape) + p * p if squares else g)
+                                           for g, p in zip(grads, params))
         return total, grads, finite
 
     def params_of(self, theta):
@@ -134,41 +138,64 @@ class Programs:
 def _runner(jax, compiled, sharded, on_device):
     """``run(X, y, theta)``: the jitted program for θ's form, then the check it added up, read as one number (a
     sum on the host would read the gradient from another core's cache: 20 µs at 64-32-10)."""
+    dtype, narrow = compiled.dtype, _narrowing(compiled.dtype)
+
     def refuse(theta, X, y):   # not finite: the full check says what in the data is wrong (it passes for finite
-        compiled.checker.full(flat_theta(theta), _host(X), _host(y))   # data whose numbers overflowed)
+        compiled.checker.full(*checkable(compiled.dtype, flat_theta(theta), X, y))   # data that overflowed)
 
     def run(X, y, theta):   # the one compiled type: .function and .source are JAX's; predict stays NumPy
         form = "tree" if isinstance(theta, list) else "flat" if isinstance(theta, jax.Array) else None
         if form is not None and on_device is not None:
-            with float64(jax, compiled.dtype):
-                small, gradient = on_device[form](X, y, theta)
+            with float64(jax, dtype):
+                small, gradient = on_device[form](narrow(X), narrow(y), narrow(theta))
                 value, finite = np.asarray(small).tolist()   # two numbers to the host; the gradient stays
             if not isfinite(finite):
                 refuse(theta, X, y)
             return value, gradient
-        theta = flat_theta(theta) if form == "tree" else theta   # a list on several devices: joined on the host
-        if not isfinite(vdot(theta, theta)):   # here, not in the jit (see ``Programs.on_the_device``)
-            refuse(theta, X, y)
-        value, out = sharded(X, y, theta)
+        flat = narrow(flat_theta(theta) if form is not None else theta)   # several devices: joined on the host
+        if not isfinite(vdot(flat, flat)):   # here, not in the jit (see ``Programs.on_the_device``)
+            refuse(flat, X, y)
+        value, out = sharded(narrow(X), narrow(y), flat)
         if not isfinite(out[-1]):
-            refuse(theta, X, y)
-        return value, out[:-1]
+            refuse(flat, X, y)
+        return value, (list(compiled.unflatten(out[:-1])) if form == "tree" else out[:-1])
 
     run.jitted, run.split, run.mesh = sharded.jitted, sharded.split, sharded.mesh   # for inspection, as jax_runner's
     run.on_device = on_device
     return run
 
 
+def _narrowing(dtype):
+    """For a float32 loss, ``narrow(array)``: a 64-bit array (NumPy or JAX) as float32 before the call, which runs
+    with x64 off, where JAX would turn int64 labels into int32 (2³² + 1 becoming class 1) and warn at float64
+    arrays; class labels as float32 are exact below 2²⁴ and checked inside the jit. For float64: nothing."""
+    if dtype == np.float64:
+        return lambda a: a
+
+    def narrow(a):
+        if isinstance(a, list):
+            return [narrow(v) for v in a]
+        if a is None or a.dtype.itemsize < 8:
+            return a
+        with np.errstate(over="ignore"):   # a float64 beyond float32's range becomes ∞: the check refuses it
+            return a.astype(np.float32)
+    return narrow
+
+
+def checkable(dtype, theta, X, y) -> tuple:
+    """θ, X and y on the host in the loss's dtype, as the NumPy backend's check sees them (a value finite in float64
+    may be ∞ in float32); integer labels stay integers."""
+    theta, X, y = host(theta), host(X), host(y)
+    y = y if y is None or y.dtype.kind in "iub" else real_array(y, "y", dtype)
+    return real_array(theta, "theta", dtype), real_array(X, "X", dtype), y
+
+
 def flat_theta(theta):
     """θ as one NumPy vector: a list of arrays [W¹, b¹, …] joined row by row (as ``CompiledLoss.unflatten`` splits
     it), a JAX array brought to the host."""
     if isinstance(theta, list):
-        return np.concatenate([np.ravel(np.asarray(a)) for a in theta]) if theta else np.zeros(0)
-    return _host(theta)
-
-
-def _host(value):
-    return None if value is None else np.asarray(value)
+        return np.concatenate([np.ravel(np.asarray(a)) for a in theta])
+    return host(theta)
 
 
 class CallCheck:
@@ -193,7 +220,7 @@ class CallCheck:
             key = None
         if key is not None and key in self.shapes:
             if not self.values_after:
-                self.compiled.checker(flat_theta(theta), _host(X), _host(y))   # X's and y's values, on the host
+                self.compiled.checker(flat_theta(theta), host(X), host(y))   # X's and y's values, on the host
             return theta, X, y
         return self._first(theta, X, y, key)
 
@@ -201,7 +228,7 @@ class CallCheck:
         """The full check (``ValueError`` saying what is wrong) of arrays not seen before; their key remembered
         when they pass as they are (a list of numbers, or an object array, is converted and checked on each call)."""
         given = (theta, X, y)
-        if isinstance(theta, list):
+        if _arrays(theta):
             theta = [self._array(a, "theta") for a in theta]
             shapes = tuple(self.compiled.shapes)
             if tuple(np.shape(a) for a in theta) != shapes:
@@ -210,13 +237,11 @@ class CallCheck:
         else:
             theta = self._array(theta, "theta")
         X, y = self._array(X, "X"), self._array(y, "y")
-        self.compiled.checker.full(flat_theta(theta), _host(X), _host(y))
+        self.compiled.checker.full(*checkable(self.dtype, flat_theta(theta), X, y))   # in the loss's dtype
         if key is not None and X is given[1] and y is given[2] and _same(theta, given[0]):
             if len(self.shapes) >= MAX_SHAPES:
                 self.shapes.clear()
             self.shapes.add(key)
-        if not self.values_after:
-            self.compiled.checker(flat_theta(theta), _host(X), _host(y))
         return theta, X, y
 
     def _array(self, value, name):
@@ -228,9 +253,15 @@ class CallCheck:
         return real_array(value, name, self.dtype)
 
 
+def _arrays(theta) -> bool:
+    """True for θ given as its arrays [W¹, b¹, …]: a list with an array of one axis or more (a list of numbers is
+    the flat θ)."""
+    return isinstance(theta, list) and any(np.ndim(a) >= 1 for a in theta)
+
+
 def _key(theta):
     """θ's type, shape and dtype (each array's, for a list of arrays); AttributeError for anything else."""
-    if type(theta) is list:
+    if isinstance(theta, list):
         return tuple((type(a), a.shape, a.dtype) for a in theta)
     return type(theta), theta.shape, theta.dtype
 

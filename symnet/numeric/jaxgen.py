@@ -124,15 +124,17 @@ def sharded_runner(jax, packed, devices, batch_axes, dtype=np.float64):
 
         def run_one(*args):
             with float64(jax, dtype):   # traced and called in float64 (or float32); the user's default left alone
-                return _unpack(jitted(*(a if isinstance(a, jax.Array) else _host(a) for a in args)))
+                return _unpack(jitted(*(a if isinstance(a, jax.Array) else host(a) for a in args)))
 
         run_one.jitted, run_one.split, run_one.mesh = jitted, None, None
         return run_one
     return _mesh_runner(jax, packed, devices, batch_axes, dtype)
 
 
-def _host(value):
-    """An array, or a list of arrays (θ as a pytree), as NumPy."""
+def host(value):
+    """An array, or a list of arrays (θ as a pytree), as NumPy; None stays None."""
+    if value is None:
+        return None
     return [np.asarray(v) for v in value] if isinstance(value, list) else np.asarray(value)
 
 
@@ -158,7 +160,7 @@ def _mesh_runner(jax, packed, devices, batch_axes, dtype=np.float64):
         with float64(jax, dtype):   # placed, traced and called in float64 or float32 (see ``float64``)
             placed = [jax.device_put(a if isinstance(a, jax.Array) else np.asarray(a), p)
                       for a, p in zip(batch, places)]
-            return _unpack(jitted(*placed, jax.device_put(_host(theta), replicated)))
+            return _unpack(jitted(*placed, jax.device_put(host(theta), replicated)))
 
     run.jitted, run.split, run.mesh = jitted, split, mesh  # for inspection (inside ``float64(jax)``): HLO, placements
     return run
