@@ -175,3 +175,12 @@ def test_sequences_is_still_refused_and_the_help_names_the_built_in_sets(digits_
     refused(run("predict", digits_run, "--data", "sequences"), "--data sequences is a built-in data set")
     text = run("predict", "--help").output
     assert "digits" in text and "held-out test images" in text and "data.csv" in text
+
+
+def test_the_runs_confusion_matrix_counts_the_test_accuracy_training_measured(digits_run):
+    from symnet.cli.runfiles import as_trained
+
+    model = symnet.load(digits_run)       # it records the standardisation; the run's test set is standardised
+    counts = as_trained(model).confusion(digits().test)
+    assert counts.sum() == 360 and counts.trace() / 360 == model.history.val_accuracy[-1]
+    assert model.confusion(digits().test).trace() != counts.trace()    # standardised twice: what confusion.png was
