@@ -51,17 +51,9 @@ def predict(model, data_path, fmt, output, timeout):
     """
     import json
 
-    from symnet.learn.modelfile import load
-    from symnet.learn.named_rows import is_named
-    from symnet.learn.prediction import predict_csv, predict_named
-
     preload(numeric=True, extra=("symnet.learn.modelfile", "symnet.learn.prediction", "symnet.learn.named_rows"))
     with time_limit(timeout, "the prediction", "use a smaller data file or a larger --timeout"):
-        result, scores = load(_model_path(model)), {}
-        if is_named(data_path):
-            predictions, scores = predict_named(result, data_path, model)
-        else:
-            predictions = predict_csv(result, _data_path(data_path, model))
+        predictions, scores = _predict(model, data_path)
         if fmt == "json":
             text = json.dumps({"model": model, "data": data_path, **scores, **predictions.to_dict()}, indent=2) + "\n"
         else:
@@ -69,6 +61,18 @@ def predict(model, data_path, fmt, output, timeout):
     emit(text, output, ascii=False, fmt=fmt)
     if scores and fmt != "json":
         echo_err(score_line(scores))
+
+
+def _predict(model: str, data: str):
+    """(predictions, scores): the rows of a CSV file (no scores), or of a built-in data set with their scores."""
+    from symnet.learn.modelfile import load
+    from symnet.learn.named_rows import is_named
+    from symnet.learn.prediction import predict_csv, predict_named
+
+    result = load(_model_path(model))
+    if is_named(data):
+        return predict_named(result, data, model)
+    return predict_csv(result, _data_path(data, model)), {}
 
 
 def score_line(scores: dict) -> str:

@@ -115,9 +115,7 @@ def _canonical(data: str) -> str:
 
 def _csv_rows(result, csv: Path) -> Rows:
     """Every row of the run's data.csv (inputs named after the network's, then y), checked for its size."""
-    from symnet.learn.prediction import input_columns
-
-    names = result.inputs or input_columns(result, csv)
+    names = result.inputs or tuple(s.name for s in result.network.inputs)    # as symnet train wrote them
     X = read_columns(csv, names)
     header = read_header(csv)
     target = next((t for t in ("y", "target") if t in header and t not in names), None)
