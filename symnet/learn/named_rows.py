@@ -140,9 +140,10 @@ def _made_again(result, name: str, model: Path) -> Rows:
     from symnet.learn.data import make, split
 
     s, n = result.settings, _recorded_rows(result)
-    if n is None or type(s.get("seed")) is not int:
-        raise ValueError(_cannot_make(model, name, "the model file records no seed and size"))
-    made = make(name, n=n, noise=float(s.get("noise", DEFAULT_NOISE)), seed=s["seed"])
+    noise = s.get("noise", DEFAULT_NOISE)
+    if n is None or type(s.get("seed")) is not int or type(noise) not in (int, float):
+        raise ValueError(_cannot_make(model, name, "the model file records no seed, size and noise"))
+    made = make(name, n=n, noise=noise, seed=s["seed"])
     held = s["n_validation"]
     rows = split(made, held / n, s["seed"])[1] if held else made
     h = result.history
