@@ -145,10 +145,19 @@ def test_without_data_csv_the_held_out_rows_are_made_again_from_the_seed(moons_r
     assert doc["rows_from"] == "moons (held-out, made again from seed 0)"
 
 
-def test_rows_that_cannot_be_made_again_are_refused_not_replaced(tmp_path):
-    out = tmp_path / "run"        # a layers: run writes no data.csv; --noise is not the default one
+def test_rows_made_with_the_recorded_noise_are_predicted_and_without_it_refused_not_replaced(tmp_path):
+    out = tmp_path / "run"        # a layers: run writes no data.csv; its model file records --noise
     assert run("train", "layers:2-4-2:relu:softmax", "--data", "circles", "--noise", "0.3", "--epochs", "2",
                "--quiet", "--out", out).exit_code == 0
+    model = symnet.load(out / "model.json")
+    assert model.settings["noise"] == 0.3
+    doc = json.loads(run("predict", out / "model.json", "--data", "circles", "--format", "json").stdout)
+    held = split(make("circles", n=200, noise=0.3, seed=0), 0.2, 0)[1]
+    assert doc["rows"] == 40 and doc["accuracy"] == model.history.val_accuracy[-1]
+    assert np.array_equal(np.array([doc[f"probability_{k}"] for k in (0, 1)]).T, model.predict(held.X))
+    edited = json.loads((out / "model.json").read_text())
+    del edited["settings"]["noise"]   # a model file that does not say: the default noise's rows do not fit it
+    (out / "model.json").write_text(json.dumps(edited))
     result = run("predict", out / "model.json", "--data", "circles", "-o", tmp_path / "p.csv")
     refused(result, "cannot be made again", "does not give the recorded test loss", "--data FILE.csv")
     assert not (tmp_path / "p.csv").exists()

@@ -6,7 +6,7 @@
   rows (``symnet.train(net, digits().train)``, saved without mean and scale) gets the split's standardised rows.
 - ``xor``, ``moons``, ``circles``, ``spiral``, ``sine``, ``seed``, ``function:EXPR``: the rows of the model's
   own run: the ``data.csv`` beside the model file (every row ``symnet train`` wrote), else the data set made
-  again from the seed and sizes the model file records, split as training split it, and accepted only when
+  again from the seed, sizes and noise the model file records, split as training split it, and accepted only when
   the model's recorded final loss on those rows comes back: rows made with another ``--noise``, or by a
   generator that changed, are refused, never silently put in their place.
 """
@@ -22,7 +22,7 @@ from symnet.learn.csvfile import few, read_columns, read_header
 
 IMAGE_NAMES = ("digits", "mnist")
 GENERATED = ("xor", "moons", "circles", "spiral", "sine", "seed")
-DEFAULT_NOISE = 0.1      # symnet train's --noise when the model file records none
+DEFAULT_NOISE = 0.1      # symnet train's --noise, for a model file that records none (written before it did)
 LOSS_RTOL = 1e-6         # the recorded final loss, computed again on the rows made again (float32 runs: ~1e-7)
 
 
@@ -150,7 +150,7 @@ def _made_again(result, name: str, model: Path) -> Rows:
     recorded = (h.val_loss if held else h.train_loss) or (None,)
     if recorded[-1] is None or not np.isclose(result.evaluate(rows), recorded[-1], rtol=LOSS_RTOL, atol=1e-12):
         raise ValueError(_cannot_make(model, name, f"{name} made from seed {s['seed']} does not give the recorded "
-                                                   f"{'test' if held else 'training'} loss (a run with --noise?)"))
+                                                   f"{'test' if held else 'training'} loss (another --noise than recorded, or another version's rows?)"))
     part = "held-out" if held else "all"
     return Rows(rows.X, rows.y, rows.inputs, f"{name} ({part}, made again from seed {s['seed']})")
 
