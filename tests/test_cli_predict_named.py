@@ -193,3 +193,10 @@ def test_the_runs_confusion_matrix_counts_the_test_accuracy_training_measured(di
     counts = as_trained(model).confusion(digits().test)
     assert counts.sum() == 360 and counts.trace() / 360 == model.history.val_accuracy[-1]
     assert model.confusion(digits().test).trace() != counts.trace()    # standardised twice: what confusion.png was
+
+
+def test_the_score_line_speaks_chinese_with_lang_zh(digits_run):
+    english, chinese = (run("predict", digits_run, "--data", "digits", "--lang", lang) for lang in ("en", "zh"))
+    assert english.stdout == chinese.stdout            # the rows are data: the same in every language
+    accuracy = english.stderr.split()[1]
+    assert chinese.stderr.startswith(f"准确率 {accuracy}") and "digits (test) 的 360 行" in chinese.stderr

@@ -12,9 +12,12 @@ NumPy and SymPy are imported inside the command.
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from .common import Command, echo_err, emit, examples, handle_errors, lang_option, preload, time_limit, timeout_option
+from .lang import shown_lang
 from .naming import NETWORK_EXAMPLES
 
 
@@ -60,7 +63,7 @@ def predict(model, data_path, fmt, output, timeout):
             text = predictions.csv()
     emit(text, output, ascii=False, fmt=fmt)
     if scores and fmt != "json":
-        echo_err(score_line(scores))
+        echo_err(score_line(scores, shown_lang(sys.stderr)))
 
 
 def _predict(model: str, data: str):
@@ -75,19 +78,21 @@ def _predict(model: str, data: str):
     return predict_csv(result, _data_path(data, model)), {}
 
 
-def score_line(scores: dict) -> str:
+def score_line(scores: dict, lang: str = "en") -> str:
     """The line on stderr after predicting a built-in data set: the accuracy, else the mean loss, and the rows.
 
     >>> score_line({"accuracy": 0.75, "loss": 0.5, "rows": 4, "rows_from": "xor (test)"})
     'accuracy 0.7500 (3 of 4 rows of xor (test))'
     """
-    rows = scores["rows"]
+    from symnet.render.i18n import t
+
+    rows, source = scores["rows"], scores["rows_from"]
     if scores["accuracy"] is not None:
-        right = round(scores["accuracy"] * rows)
-        return f"accuracy {scores['accuracy']:.4f} ({right} of {rows} rows of {scores['rows_from']})"
+        return t("predict_accuracy", lang, accuracy=f"{scores['accuracy']:.4f}",
+                 right=round(scores["accuracy"] * rows), rows=rows, source=source)
     if scores["loss"] is not None:
-        return f"mean loss {scores['loss']:.6g} on {rows} rows of {scores['rows_from']}"
-    return f"{rows} rows of {scores['rows_from']}"
+        return t("predict_loss", lang, loss=f"{scores['loss']:.6g}", rows=rows, source=source)
+    return t("predict_rows", lang, rows=rows, source=source)
 
 
 def _model_path(model: str) -> str:
