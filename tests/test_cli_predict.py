@@ -205,10 +205,11 @@ def test_a_missing_column_message_names_a_few_columns_then_how_many_more(tmp_pat
     assert "x8" not in result.output and result.output.count("x1") == 1
 
 
-def test_predict_refuses_a_built_in_data_set_with_the_file_to_give(tmp_path, classifier):
+def test_predict_refuses_built_in_rows_it_cannot_make_again_with_the_file_to_give(tmp_path, classifier):
     from tests.cli_helpers import refused
 
-    _, _, path = classifier
-    refused(run("predict", path, "--data", "xor"), "--data xor is a built-in data set", f"{path.parent / 'data.csv'}")
-    refused(run("predict", path, "--data", "digits"), "--data digits is a built-in data set", "a CSV file")
+    _, _, path = classifier     # trained on xor made from seed 1, recorded as seed 0 (train's own), no data.csv
+    refused(run("predict", path, "--data", "xor"), "--data xor: the rows", "cannot be made again",
+            f"{path.parent / 'data.csv'}", "--data FILE.csv")
+    refused(run("predict", path, "--data", "digits"), "takes 2 input(s) per row", "a CSV file")
     refused(run("predict", path, "--data", "nothere.csv"), "nothere.csv")    # a missing file: still its own message

@@ -18,7 +18,7 @@ COMMANDS = {
     "derive": "用链式法则一步步推导 ∂L/∂θ：路径、局部因子、乘积、δ 形式。",
     "graph": "画出计算图，每条边标上它的局部导数。",
     "train": "用梯度下降在数据集上训练 NETWORK：θ ← θ − η·∂L/∂θ。",
-    "predict": "用训练好的 MODEL（symnet train 写出的 model.json）预测 CSV 文件的每一行。",
+    "predict": "用训练好的 MODEL（symnet train 写出的 model.json）预测 DATA 的每一行（CSV 文件或内置数据集）。",
     "descend": "对一维 FORMULA 做梯度下降 x ← x − η·h′(x)，每个学习率各一次。",
     "tower": "搭建文章中由五个 sigmoid 神经元组成的高台，并画成三维图。",
     "approx": "用高台之和近似 EXPRESSION（x 和 y 或 x1 和 x2 的函数）；打印误差随 n 的变化。",
@@ -101,7 +101,9 @@ OPTIONS = {
                    "容差随 float32 的机器精度放宽）。",
     "train.quiet": "不输出进度。",
     "train.fmt": "text：摘要；json：同样的内容作为数据，供脚本使用（layers: 网络含 test_accuracy）。",
-    "predict.data_path": "要预测的行：一个 CSV 文件，表头是网络的输入名（例如 x1,x2）。",
+    "predict.data_path": "要预测的行：一个 CSV 文件，表头是网络的输入名（例如 x1,x2）；digits 或 mnist（symnet train "
+                         "计算准确率所用的留出测试图像）；xor、moons、circles、spiral、sine、seed 或 function:EXPR"
+                         "（模型那次训练的数据行：它的 data.csv，或按记录的种子重新生成）。",
     "predict.fmt": "csv：每行一条（label,probability 或 prediction）；json：一个对象（见命令行参考）。",
     "descend.x0": "起点 x₀。",
     "descend.rates": "要比较的学习率 η，用逗号分隔。",

@@ -28,13 +28,22 @@ def write_layer_outputs(out: Path, result, test, images) -> list:
     rows += [f"{e},{h.train_loss[e]!r},{h.val_loss[e]!r},{cell(h.train_accuracy, e)},{cell(h.val_accuracy, e)}"
              for e in h.epochs]
     written = [save(out / "model.json", result), write_text(out / "history.csv", "\n".join(rows) + "\n")]
+    seen = as_trained(result)
     if h.train_accuracy:   # a classifier: its confusion matrix
-        written.append(save_figure(plot_confusion(result.confusion(test)).figure, out / "confusion.png"))
+        written.append(save_figure(plot_confusion(seen.confusion(test)).figure, out / "confusion.png"))
     written.append(save_figure(plot_curves(h), out / "curves.png"))
     if images is not None:
-        fig = plot_misclassified(images, test.y, result.classify(test.X))
+        fig = plot_misclassified(images, test.y, seen.classify(test.X))
         written.append(save_figure(fig, out / "misclassified.png"))
     return written
+
+
+def as_trained(result):
+    """``result`` reading rows as training saw them: the test set a run holds is already standardised (the
+    digits'), and the model's own standardisation, which takes raw rows, must not be applied to it twice."""
+    from dataclasses import replace
+
+    return replace(result, mean=None, scale=None)
 
 
 def layer_summary(result, written, fmt: str, lang: str | None = None) -> str:

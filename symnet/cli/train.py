@@ -200,6 +200,8 @@ def _train_run(net, out_dir, stack, s, fmt) -> str:
                             accuracy=_classifies(net, data) if held_out else None)
     if standardise is not None:
         result = replace(result, mean=standardise[0], scale=standardise[1])
+    elif not s["data_spec"].lower().endswith(".csv"):  # a generated set: its noise, to make it again (symnet predict)
+        result = replace(result, settings={**result.settings, "noise": s["noise"]})
     folder = _open_run(out_dir, stack, s["keep"])  # the old run stays whole until the new one is
     if held_out:
         written = write_layer_outputs(folder, result, test, images)

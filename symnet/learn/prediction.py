@@ -10,6 +10,9 @@ A layer network's model reads the columns it was trained on (``p1``… ``p64`` f
 standardises them as in training. A softmax classifier gives the label
 (argmax) and one probability per class; one sigmoid output gives label and probability as above;
 other outputs give ŷ (one column per output).
+
+``predict_named`` predicts the rows of a built-in data set instead (``symnet.learn.named_rows``: the held-out
+digits or mnist, the run's rows of xor, moons, …) and scores them: the accuracy of a classifier, the mean loss.
 """
 
 from __future__ import annotations
@@ -148,17 +151,55 @@ def predict_csv(result: TrainResult, path) -> Predictions:
     if not isinstance(result, TrainResult):
         raise TypeError(f"predict_csv expects a TrainResult (from train or load); got {type(result).__name__}")
     names = result.inputs or input_columns(result, path)     # a layer network reads the columns it trained on
-    X = read_columns(path, names)
+    return predict_rows(result, read_columns(path, names), names, path)
+
+
+def predict_rows(result: TrainResult, X: np.ndarray, names, where):
+    """The predictions for the rows X (raw inputs, standardised by the model as in training); ``where``
+    names the rows in the message for a prediction that is not finite."""
+    names = tuple(names)
     with np.errstate(all="ignore"):
         outputs = np.asarray(result.predict(X), dtype=float).reshape(len(X), -1)
     bad = np.flatnonzero(~np.isfinite(outputs).all(axis=1))
     if bad.size:
-        raise ValueError(not_finite(path, bad[0], result.theta))
+        raise ValueError(not_finite(where, bad[0], result.theta))
     if result.loss.name == "softmax_cross_entropy":
         return ClassPredictions(names, outputs)
     if outputs.shape[1] == 1:
         return Predictions(names, outputs[:, 0], is_classifier(result))
     return OutputPredictions(names, outputs)
+
+
+def predict_named(result: TrainResult, data: str, model):
+    """(predictions, scores) for the rows of a built-in data set (``symnet.learn.named_rows``): the held-out
+    test split of digits or mnist, the run's rows of a generated set.
+
+    The scores are ``rows_from`` (where the rows came from), ``rows`` (how many), ``accuracy`` (a classifier on labelled rows, else
+    None) and ``loss`` (the model's mean loss on the rows, None when their targets do not fit it).
+    """
+    from symnet.learn.named_rows import rows_for
+
+    if not isinstance(result, TrainResult):
+        raise TypeError(f"predict_named expects a TrainResult (from train or load); got {type(result).__name__}")
+    rows = rows_for(result, data, model)
+    predictions = predict_rows(result, rows.X, rows.inputs, rows.source)
+    classes = _classes(predictions)
+    fits = rows.y is not None and (classes is None or _are_labels(rows.y, classes))
+    accuracy = float(np.mean(predictions.labels == rows.y)) if fits and classes else None
+    loss = result.evaluate((rows.X, rows.y)) if fits else None
+    return predictions, {"rows_from": rows.source, "rows": len(rows.X), "accuracy": accuracy, "loss": loss}
+
+
+def _classes(predictions) -> int | None:
+    """How many classes a classifier's predictions choose from (None: a regression)."""
+    if isinstance(predictions, ClassPredictions):
+        return predictions.probabilities.shape[1]
+    return 2 if isinstance(predictions, Predictions) and predictions.classifier else None
+
+
+def _are_labels(y: np.ndarray, classes: int) -> bool:
+    """True when every target is a class label 0…classes−1."""
+    return bool(np.all((y == np.round(y)) & (y >= 0) & (y < classes)))
 
 
 def not_finite(path, row: int, theta: np.ndarray) -> str:
