@@ -3,7 +3,7 @@
 The one JAX printer (``jaxgen.JaxCodePrinter``) prints the program in its stacked batch form (``@`` over the
 batch, ``swapaxes``, one ``tensordot`` per parameter's batch sum) with ``jax.numpy`` paths; softmax and the
 stable loss are JAX's lowerings, the row-wise helpers ``jax.nn``'s, so no formula is written twice. θ is cut
-into W_Q, W_K, … outside the jit (slicing a flat θ inside it cost the layer runner 1.2–3.9×); float64 inside
+into W_Q, W_K, … outside the jit (views of θ, one array each); float64 inside
 ``jaxgen.float64``'s scope only. With ``devices=D`` the N sequences (X's and Y's first axis) are split over D
 devices by ``jaxgen.sharded_runner``'s mesh, θ replicated: each batch sum (Σ over the sequences of the loss and of
 every ∂L/∂W) becomes a sum per device, then an all-reduce; a batch D does not divide runs replicated.
