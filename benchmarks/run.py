@@ -48,7 +48,8 @@ SCALAR = (("seed", None), ("2-3-3-3-1", [2, 3, 3, 3, 1]), ("2-4-4-4-4-1", [2, 4,
 LAYER = ("64-32-10", "784-128-10")
 QUICK = {"scalar": (("seed", None),), "layer": ("8-4-3",), "batch": 32, "rounds": 3,
          "timeout": 3.0, "steps": 50, "quick": True}
-FULL = {"scalar": SCALAR, "layer": LAYER, "batch": 1024, "rounds": 11, "timeout": 20.0, "steps": 1000, "quick": False}
+FULL = {"scalar": SCALAR, "layer": LAYER, "batch": 1024, "rounds": 11, "timeout": 20.0, "steps": 1000, "quick": False,
+        "turn": 0.05}
 
 
 def interleaved(calls: dict, rounds: int) -> dict:
@@ -66,12 +67,14 @@ def peak_kib(call) -> float:
         tracemalloc.stop()
 
 
-def network_rows(name, systems, rounds):
+def network_rows(name, systems, rounds, turn=0.005):
     """Rows (network, system, build s, µs per gradient, × symnet NumPy, grad/forward ×, peak KiB).
 
     The × column is the median of per-round ratios (both calls timed in the same round), which a burst of
-    load on the shared machine moves less than a ratio of medians."""
-    times = bench_backends.rounds_of({k: s.grad for k, s in systems.items()}, rounds)
+    load on the shared machine moves less than a ratio of medians. Each system's turn lasts ``turn`` seconds
+    at least: with 0.005 a 784-128-10 gradient (≈ 10 ms) ran once a turn, cold from the system before it, and
+    the JAX rows moved 0.92 → 1.16× between two runs of the same code."""
+    times = bench_backends.rounds_of({k: s.grad for k, s in systems.items()}, rounds, seconds=turn)
     grads = {k: statistics.median(v) for k, v in times.items()}
     forwards = interleaved({k: s.forward for k, s in systems.items() if s.forward}, rounds)
     base = times["symnet numpy"]
@@ -90,10 +93,12 @@ def main_table(cfg) -> list[str]:
             "peak KiB |", "|---|---|---:|---:|---:|---:|---:|"]
     rows = []
     for name, sizes in cfg["scalar"]:
-        rows += network_rows(name, bench_systems.scalar_systems(name, sizes, cfg), cfg["rounds"])
+        systems = bench_systems.scalar_systems(name, sizes, cfg)
+        rows += network_rows(name, systems, cfg["rounds"], cfg.get("turn", 0.005))
         print(rows[-1], flush=True)
     for spec in cfg["layer"]:
-        rows += network_rows(spec, bench_systems.layer_systems(spec, cfg), cfg["rounds"])
+        systems = bench_systems.layer_systems(spec, cfg)
+        rows += network_rows(spec, systems, cfg["rounds"], cfg.get("turn", 0.005))
         print(rows[-1], flush=True)
     return head + rows
 
@@ -179,7 +184,8 @@ def report(cfg, quick: bool) -> str:
              section("The logistic-regression Hessian (issue 20)", lambda: bench_logistic.table(rounds, quick))]
     head = (f"# Benchmark results\n\n`python -m benchmarks.run{' --quick' if quick else ''}`, "
             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {machine()}; batch {cfg['batch']} unless a "
-            f"table says otherwise; medians of {rounds} interleaved rounds. A × column is a ratio within this run; "
+            f"table says otherwise; medians of {rounds} interleaved rounds (each turn of the time-per-gradient table "
+            f"{cfg.get('turn', 0.005)} s at least). A × column is a ratio within this run; "
             f"`—`: not applicable; peak KiB is what tracemalloc sees (NumPy/Python, `n/a` for native JAX/PyTorch "
             f"buffers). Each section gives the load average while it was measured (2 cores: above 2, other "
             f"processes were running).")
