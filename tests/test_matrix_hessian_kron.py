@@ -225,3 +225,21 @@ def test_a_nan_in_the_data_is_refused_by_the_hessian_and_the_hvp_as_by_the_gradi
                  lambda: compile_matrix_hvp(loss)(np.zeros(6), np.ones(6), X, Y)):
         with pytest.raises(ValueError, match="X must be finite; row 2"):
             call()
+
+
+def test_a_sum_of_kronecker_products_reads_term_by_term_and_equals_differences():
+    # ‖B W‖² + ‖W C‖²: H·V = 2(Bᵀ B V + V C Cᵀ), two products of different sides (the sum used to fall back to
+    # the tangent sweep: a term of the sum nested as 2·(V C Cᵀ) was not read)
+    loss = matrix_loss("norm2(B*W - Y)^2 + norm2(W*C)^2", "B=4 x 2, W=2 x 3, C=3 x 5, Y=4 x 3", wrt="W")
+    assert unicode(matrix_hessian(loss).matrix) == "2·I ⊗ C Cᵀ + 2·Bᵀ B ⊗ I"
+    rng = np.random.default_rng(11)
+    arrays = {"B": rng.normal(size=(4, 2)), "C": rng.normal(size=(3, 5)), "Y": rng.normal(size=(4, 3))}
+    theta = rng.normal(size=6)
+    H = compile_matrix_hessian(loss)(theta, arrays)
+    B, C = arrays["B"], arrays["C"]
+    np.testing.assert_allclose(H, 2 * np.kron(np.eye(2), C @ C.T) + 2 * np.kron(B.T @ B, np.eye(3)), rtol=1e-12)
+    gradient = compile_matrix_loss(loss, wrt=("W",))
+    np.testing.assert_allclose(H, gradient_differences(lambda t: gradient(t, arrays, None)[1], theta), rtol=1e-5,
+                               atol=1e-6 * np.abs(H).max())
+    V = rng.normal(size=(2, 3))
+    np.testing.assert_allclose(compile_matrix_hvp(loss)(theta, V, arrays).ravel(), H @ V.ravel(), rtol=1e-10)

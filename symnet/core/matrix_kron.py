@@ -41,13 +41,18 @@ def kron_map(expr: Basic, v) -> Basic:
         q = _product(after, Identity(v.shape[1]))
         if inner == v:
             return _kron(coeff, _product(before, Identity(v.shape[0])), _transpose(q))
-        if isinstance(inner, MatAdd):
-            return _collect([kron_map(MatMul(coeff, *before, t, *after), v) for t in inner.args])
+        if isinstance(inner, MatAdd):   # c P (A + B) Q: each term on its own, its factors spliced in (flat)
+            return _collect([kron_map(MatMul(coeff, *before, *_factors(t), *after), v) for t in inner.args])
         if not before:
             _refuse(expr)
         p = _transpose(_product(before, None))
         return _collect([SampleKron(p, r, _scaled(coeff, _times(_transpose(q), c))) for r, c in row_terms(inner, v)])
     return _refuse(expr)
+
+
+def _factors(term) -> tuple:
+    """A term's factors to splice into a product (a nested MatMul is not read: 2·(V C Cᵀ) is 2·V·C·Cᵀ)."""
+    return term.args if isinstance(term, MatMul) else (term,)
 
 
 def _kron(c, p, q):
