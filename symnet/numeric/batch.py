@@ -76,13 +76,18 @@ class BatchCheck:
 
     def _first(self, theta, X, y, whole=False):
         checked = self._cast(self.full(theta, X, y))
-        if len(self.shapes) >= MAX_SHAPES:
-            self.shapes.clear()
-        self.shapes.add((theta.shape, X.shape, None if y is None else y.shape))
+        remember(self.shapes, (theta.shape, X.shape, None if y is None else y.shape))
         return (*checked[:2], y) if whole else checked
 
     def _cast(self, checked):
         return tuple(None if a is None else a.astype(self.dtype, copy=False) for a in checked)
+
+
+def remember(seen: set, key) -> None:
+    """Add ``key`` to the shapes a check has passed, at most ``MAX_SHAPES`` of them (the set starts again)."""
+    if len(seen) >= MAX_SHAPES:
+        seen.clear()
+    seen.add(key)
 
 
 def check_batch(params, inputs, theta, X, y, targets=None):

@@ -98,11 +98,11 @@ def weighted_gram(A, c):
     return upper + np.triu(upper, 1).T
 
 
-def weighted_gram_for(xp):
-    """``weighted_gram`` for the array module ``xp``: NumPy's by BLAS syrk, else ``A.T @ (c * A)`` (XLA's)."""
-    if xp is np:
-        return weighted_gram
-    return lambda A, c: A.T @ (xp.reshape(c, (-1, 1)) * A)
+def forms_for(xp) -> dict:
+    """The functions the Hessian forms print by name, over the array module ``xp`` (``numpy`` or ``jax.numpy``):
+    ``sample_kron``, and ``weighted_gram`` (NumPy's by BLAS syrk, else ``A.T @ (c * A)``, XLA's)."""
+    gram = weighted_gram if xp is np else (lambda A, c: A.T @ (xp.reshape(c, (-1, 1)) * A))
+    return {"sample_kron": sample_kron_for(xp), "weighted_gram": gram}
 
 
 def sample_kron_for(xp):

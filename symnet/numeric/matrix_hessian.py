@@ -36,7 +36,7 @@ from symnet.numeric.attention import NAMESPACE as ROW_FUNCTIONS
 from symnet.numeric.batch import real_array
 from symnet.numeric.bindings import bindings, rule_functions, user_functions
 from symnet.numeric.generation import source
-from symnet.numeric.hessian_forms import HessianForms, sample_kron_for, weighted_gram, weighted_gram_for
+from symnet.numeric.hessian_forms import HessianForms, forms_for
 from symnet.numeric.matrix_code import compile_matrix_loss
 from symnet.numeric.matrix_printer import MatrixExprPrinter
 
@@ -45,7 +45,8 @@ class HessianPrinter(HessianForms, MatrixExprPrinter):
     """NumPy for Hessian formulas: the one NumPy printer's whole-data setting with the Hessian forms."""
 
 
-sample_kron = sample_kron_for(np)
+NUMPY_FORMS = forms_for(np)
+sample_kron = NUMPY_FORMS["sample_kron"]
 
 
 @dataclass(frozen=True)
@@ -189,22 +190,21 @@ def _lambdify(args, output, steps, name: str, backend: str = "numpy"):
     else:
         bound = {**bindings(own, {r: n for r, n in functions.items() if r not in own}), **ROW_FUNCTIONS}
         printer = HessianPrinter(functions=functions)
-        modules = [{**bound, "sample_kron": sample_kron, "weighted_gram": weighted_gram}, "numpy"]
+        modules = [{**bound, **NUMPY_FORMS}, "numpy"]
     fn = lambdify(args, output, modules=modules, printer=printer, cse=lambda exprs: (steps, exprs), docstring_limit=0)
     fn.__name__ = name
     return fn
 
 
 def _jax_printing(own, functions):
-    """(printer, modules) for JAX: the one JAX printer with the Hessian forms, JAX's bindings and sample_kron."""
+    """(printer, modules) for JAX: the one JAX printer with the Hessian forms, JAX's bindings and its forms."""
     from symnet.numeric.attention_jax import jax_namespace
     from symnet.numeric.jaxgen import _jax, jax_target
 
     jax, target = _jax(), jax_target()
     printer = type("JaxHessianPrinter", (HessianForms, target.printer), {})(functions=functions)
     rules = {r: n for r, n in functions.items() if r not in own}
-    helpers = {**bindings(own, rules, target), **jax_namespace(jax), "sample_kron": sample_kron_for(jax.numpy),
-               "weighted_gram": weighted_gram_for(jax.numpy)}
+    helpers = {**bindings(own, rules, target), **jax_namespace(jax), **forms_for(jax.numpy)}
     return printer, [helpers, target.modules]
 
 
